@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# VectraOS top-level build.  Every component lives in its own fragment; this
+# file only fixes the order and the phony targets a person types.
+#
+#   make              kernel, user programs and the boot images
+#   make run          boot VectraOS under QEMU (TCG) on the serial console
+#   make test         every test; closes with "N passed, N failed"
+#   make bench        kernel/IPC benchmarks under -icount shift=0
+#   make bench-crypto crypto library against libsodium and OpenSSL
+#   make iso          GRUB (Multiboot 2) ISO for real hardware
+#   make debug        boot with QEMU's GDB stub waiting (see .gdbinit)
+#   make CC=clang     the same with clang
+
+.DEFAULT_GOAL := all
+include mk/config.mk
+include lib/base/base.mk
+include lib/crypto/crypto.mk
+include lib/rt/rt.mk
+include kernel/kernel.mk
+include services/services.mk
+include tools/tools.mk
+include tests/tests.mk
+include bench/bench.mk
+
+.PHONY: all clean
+all: $(KERNEL_BIN) $(USER_PROGS) $(BOOT_IMAGES)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The VectraOS kernel ABI: the code twin of docs/ABI.md.
+ *
+ * Everything that crosses the user/kernel boundary is defined here and
+ * nowhere else: handles, error codes, object types, rights, syscall numbers
+ * and the structures syscalls read or write.  Layouts are pinned with
+ * _Static_assert so that the kernel, user land and host tools cannot drift.
+ *
+ * Calling convention (x86_64): the syscall number goes in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9; the result comes back in rax.  A result >= 0 is
+ * success (often a handle or a count); a result < 0 is one of the VX_E_*
+ * codes below.  rcx and r11 are clobbered, as the syscall instruction
+ * demands; every other register is preserved.
+ */
+#ifndef VECTRA_ABI_H
+#define VECTRA_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------------
+ * Handles
+ *
+ * A handle names one slot of the calling Task's handle table and carries the
+ * generation the slot had when the handle was issued:
+ *
+ *     bits 0..7   slot index (1..VX_HANDLE_SLOTS-1; index 0 is never used)
+ *     bits 8..31  generation (never 0)
+ *
+ * Deleting a capability bumps its slot's generation, so every handle issued
+ * for the old occupant is stale forever; it is never resurrected, even when
+ * the slot is reused.  Handle value 0 is VX_NO_HANDLE.
+ * ------------------------------------------------------------------------ */
+typedef uint32_t vx_handle_t;
+
+#define VX_NO_HANDLE      0u
+#define VX_HANDLE_SLOTS   256u
+#define VX_HANDLE_INDEX(h) ((h) & 0xffu)
+#define VX_HANDLE_GEN(h)   ((h) >> 8)
+#define VX_HANDLE_MAKE(idx, gen) ((((uint32_t)(gen)) << 8) | ((uint32_t)(idx) & 0xffu))
+#define VX_HANDLE_GEN_MAX  0xffffffu
+
+/* ------------------------------------------------------------------------
+ * Errors.  One list for the whole system: kernel, runtime and services.
+ * ------------------------------------------------------------------------ */
+enum vx_error {
+	VX_OK = 0,
+	VX_E_BADHANDLE = -1, /* handle is malformed: index 0 or out of range, or generation 0 */
+	VX_E_STALE = -2,     /* handle's slot was deleted or reused since it was issued */
+	VX_E_TYPE = -3,      /* capability names an object of the wrong type */
+	VX_E_RIGHTS = -4,    /* capability lacks a right the operation needs, or a widen was asked */
+	VX_E_NOMEM = -5,     /* the Reticle has no room for the object */
+	VX_E_FAULT = -6,     /* a user pointer is not mapped with the access the call needs */
+	VX_E_INVAL = -7,     /* an argument's value is not one the call accepts */
+	VX_E_RANGE = -8,     /* an address or length lies outside the permitted range, or wraps */
+	VX_E_FULL = -9,      /* a bounded table or queue is full */
+	VX_E_EMPTY = -10,    /* nothing to receive */
+	VX_E_STATE = -11,    /* the object is not in a state that permits the operation */
+	VX_E_NOTFOUND = -12, /* no such name (Bundle lookup, boot image entry) */
+	VX_E_EXISTS = -13,   /* already mapped, bound or named */
+	VX_E_NOSYS = -14,    /* no such syscall */
+	VX_E_TIMEOUT = -15,  /* the deadline passed first */
+	VX_E_CORRUPT = -16,  /* shared data (ring, bundle, image) failed validation */
+	VX_E_ALIGN = -17,    /* an address or size is not aligned as required */
+	VX_E_DEPTH = -18,    /* nesting limit reached (Reticle splits, derivations) */
+	VX_E_AGAIN = -19,    /* not ready yet; try again later (e.g. High randomness) */
+	VX_E_AUTH = -20,     /* authentication failed (tag, signature, checksum) */
+	VX_E_TOOBIG = -21,   /* an input or output exceeds a documented size limit */
+	VX_E_LAST = -21,
+};
+
+/* ------------------------------------------------------------------------
+ * Object types.  Each capability names exactly one.
+ * ------------------------------------------------------------------------ */
+enum vx_obj_type {
+	VX_OBJ_NONE = 0,
+	VX_OBJ_RETICLE = 1, /* untyped memory: retype, split, reset */
+	VX_OBJ_TASK = 2,    /* address space, handle table, signal mask, registers */
+	VX_OBJ_MEM = 3,     /* physical frames that can be mapped (a MemCap) */
+	VX_OBJ_RING = 4,    /* SPSC shared-memory queue plus a capability transfer queue */
+	VX_OBJ_SIGNAL = 5,  /* right to raise some bits of one Task's signal mask */
+	VX_OBJ_BUNDLE = 6,  /* named, typed capability slots handed to a Task at start */
+	VX_OBJ_IRQ = 7,     /* a range of interrupt lines that can be routed to signals */
+	VX_OBJ_IOPORT = 8,  /* a range of x86 I/O ports */
+	VX_OBJ_COUNT = 9,
+};
+
+/* ------------------------------------------------------------------------
+ * Rights.  A capability's rights can only narrow.
+ * ------------------------------------------------------------------------ */
+#define VX_R_READ    (1u << 0) /* Mem: map readable. Task: inspect. IoPort: in. */
+#define VX_R_WRITE   (1u << 1) /* Mem: map writable. IoPort: out, console write. */
+#define VX_R_EXEC    (1u << 2) /* Mem: map executable. */
+#define VX_R_PRODUCE (1u << 3) /* Ring: bind as producer; send capabilities. */
+#define VX_R_CONSUME (1u << 4) /* Ring: bind as consumer; receive capabilities. */
+#define VX_R_CONTROL (1u << 5) /* Task/Reticle/Bundle/Irq: change or control the object. */
+#define VX_R_GRANT   (1u << 6) /* may be derived into another Task (Bundle, ring transfer). */
+#define VX_R_ALL     0x7fu
+
+/* ------------------------------------------------------------------------
+ * Syscall numbers.  Grouped by primitive; fewer than 50 in all.
+ * ------------------------------------------------------------------------ */
+enum vx_syscall {
+	/* Capability */
+	VX_SYS_CAP_INSPECT = 0, /* (h, struct vx_cap_info *out) */
+	VX_SYS_CAP_DERIVE = 1,  /* (h, rights, narrow) -> new handle */
+	VX_SYS_CAP_DELETE = 2,  /* (h) */
+	VX_SYS_CAP_REVOKE = 3,  /* (h): delete every capability derived from h */
+	/* Reticle */
+	VX_SYS_RETICLE_RETYPE = 4, /* (ret, type, arg) -> handle */
+	VX_SYS_RETICLE_SPLIT = 5,  /* (ret, bytes) -> handle of a child Reticle */
+	VX_SYS_RETICLE_RESET = 6,  /* (ret): destroy everything derived from it */
+	VX_SYS_RETICLE_INFO = 7,   /* (ret, struct vx_reticle_info *out) */
+	/* Task */
+	VX_SYS_TASK_MAP = 8,         /* (task, mem, vaddr, prot) */
+	VX_SYS_TASK_UNMAP = 9,       /* (mem) */
+	VX_SYS_TASK_SET_REGS = 10,   /* (task, ip, sp, arg) */
+	VX_SYS_TASK_START = 11,      /* (task, bundle) */
+	VX_SYS_TASK_HALT = 12,       /* (task) */
+	VX_SYS_TASK_RESUME = 13,     /* (task) */
+	VX_SYS_TASK_INSPECT = 14,    /* (task, struct vx_task_info *out) */
+	VX_SYS_TASK_SUPERVISE = 15,  /* (task, signal): who hears about faults and exit */
+	VX_SYS_TASK_SET_PRIO = 16,   /* (task, prio) */
+	VX_SYS_TASK_EXIT = 17,       /* (code): never returns */
+	VX_SYS_TASK_YIELD = 18,      /* () */
+	/* Bundle */
+	VX_SYS_BUNDLE_ADD = 19, /* (bundle, name, name_len, h, rights) */
+	/* Ring */
+	VX_SYS_RING_BIND = 20,        /* (ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
+	VX_SYS_RING_UNBIND = 21,      /* (ring) */
+	VX_SYS_RING_NOTIFY = 22,      /* (ring): raise the peer's doorbell */
+	VX_SYS_RING_NOTIFY_WAIT = 23, /* (ring, mask, deadline) -> fired bits */
+	VX_SYS_RING_SEND_CAP = 24,    /* (ring, h, rights) -> transfer sequence number */
+	VX_SYS_RING_RECV_CAP = 25,    /* (ring) -> handle (in transfer order) */
+	/* Signal Mask */
+	VX_SYS_SIG_WAIT = 26,  /* (mask, deadline) -> fired bits */
+	VX_SYS_SIG_RAISE = 27, /* (signal, bits) */
+	/* Devices: interrupts and ports arrive as capabilities */
+	VX_SYS_IRQ_BIND = 28,      /* (irq, line, signal) */
+	VX_SYS_IRQ_ACK = 29,       /* (irq, line) */
+	VX_SYS_PORT_IN = 30,       /* (ioport, port, width) -> value */
+	VX_SYS_PORT_OUT = 31,      /* (ioport, port, width, value) */
+	VX_SYS_CONSOLE_WRITE = 32, /* (ioport covering COM1, buf, len) */
+	/* Time */
+	VX_SYS_CLOCK = 33, /* () -> ns since boot */
+	/* Signal Mask, continued */
+	VX_SYS_SIG_MINT = 34, /* (task, bits) -> Signal capability for those bits of task */
+	VX_SYS_COUNT = 35,
+};
+
+/* ------------------------------------------------------------------------
+ * Address-space layout.  User land owns [VX_USER_MIN, VX_USER_END).
+ * ------------------------------------------------------------------------ */
+#define VX_PAGE_SIZE   4096u
+#define VX_USER_MIN    0x0000000000010000ull /* page 0..15 never mapped: null traps */
+#define VX_USER_END    0x0000800000000000ull /* first non-canonical user address */
+#define VX_MAP_END     0x00007ffffffff000ull /* the last user page is never mappable */
+#define VX_BUNDLE_VADDR 0x0000000000001000ull /* the Bundle page: below VX_USER_MIN, read-only */
+
+/* Mapping protection bits for VX_SYS_TASK_MAP (subset of the MemCap's rights). */
+#define VX_PROT_READ  VX_R_READ
+#define VX_PROT_WRITE VX_R_WRITE
+#define VX_PROT_EXEC  VX_R_EXEC
+
+/* Deadlines are absolute nanoseconds since boot (VX_SYS_CLOCK). */
+#define VX_DEADLINE_NONE 0ull           /* do not block: report what is pending now */
+#define VX_DEADLINE_NEVER UINT64_MAX    /* block until a bit fires */
+
+/* ------------------------------------------------------------------------
+ * Retype arguments.
+ *
+ *   VX_OBJ_TASK     arg ignored (0)          VX_TASK_OBJ_BYTES
+ *   VX_OBJ_MEM      arg = number of pages    arg * 4096
+ *   VX_OBJ_RING     arg = VX_RING_ARG(slot_log2, count_log2)
+ *                   slot 64..4096 bytes, count 1..4096 slots
+ *   VX_OBJ_BUNDLE   arg ignored (0)          VX_BUNDLE_OBJ_BYTES
+ *   anything else   VX_E_INVAL
+ * Every object also costs VX_OBJ_META_BYTES of Reticle metadata.
+ * ------------------------------------------------------------------------ */
+#define VX_RING_ARG(slot_log2, count_log2) (((uint32_t)(slot_log2) << 8) | (uint32_t)(count_log2))
+#define VX_RING_SLOT_LOG2_MIN 6
+#define VX_RING_SLOT_LOG2_MAX 12
+#define VX_RING_COUNT_LOG2_MAX 12
+#define VX_MEM_PAGES_MAX (1u << 20) /* 4 GiB in one MemCap */
+#define VX_TASK_OBJ_BYTES (8u * VX_PAGE_SIZE)
+#define VX_BUNDLE_OBJ_BYTES (3u * VX_PAGE_SIZE)
+#define VX_OBJ_META_BYTES 128u
+#define VX_RETICLE_DEPTH_MAX 8u
+
+/* Ring roles for VX_SYS_RING_BIND. */
+#define VX_RING_PRODUCER 1u
+#define VX_RING_CONSUMER 2u
+
+/* Port widths for VX_SYS_PORT_IN/OUT. */
+#define VX_PORT_WIDTH_8 1u
+#define VX_PORT_WIDTH_16 2u
+#define VX_PORT_WIDTH_32 4u
+
+/* Task priorities: higher runs first; equal priorities round-robin. */
+#define VX_PRIO_MIN 0u
+#define VX_PRIO_DEFAULT 8u
+#define VX_PRIO_MAX 15u
+
+/* ------------------------------------------------------------------------
+ * Structures written by the kernel.
+ * ------------------------------------------------------------------------ */
+struct vx_cap_info {
+	uint32_t type;    /* enum vx_obj_type */
+	uint32_t rights;  /* VX_R_* */
+	uint64_t narrow;  /* Signal: raisable bits. IoPort: base | count << 32. Irq: first | count << 32. */
+	uint64_t size;    /* Mem/Ring/Reticle: bytes. Others 0. */
+	uint64_t paddr;   /* Mem: physical base (device drivers need it). Others 0. */
+};
+_Static_assert(sizeof(struct vx_cap_info) == 32, "vx_cap_info layout");
+_Static_assert(offsetof(struct vx_cap_info, narrow) == 8, "vx_cap_info layout");
+
+struct vx_reticle_info {
+	uint64_t base;     /* physical base */
+	uint64_t size;     /* bytes covered */
+	uint64_t free;     /* bytes that retype or split can still hand out */
+	uint32_t objects;  /* live objects carved directly from it */
+	uint32_t depth;    /* 0 for a boot Reticle */
+	uint32_t device;   /* 1: device memory, only VX_OBJ_MEM may be retyped */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct vx_reticle_info) == 40, "vx_reticle_info layout");
+
+/* Task states. */
+enum vx_task_state {
+	VX_TASK_NEW = 0,      /* retyped, not yet started */
+	VX_TASK_RUNNABLE = 1, /* running or ready to run */
+	VX_TASK_WAITING = 2,  /* blocked in a signal wait */
+	VX_TASK_HALTED = 3,   /* stopped by its controller; resumable */
+	VX_TASK_FAULTED = 4,  /* stopped by a fault; see the fault record */
+	VX_TASK_EXITED = 5,   /* called exit; final */
+};
+
+/* Fault kinds, in the fault record. */
+enum vx_fault_kind {
+	VX_FAULT_NONE = 0,
+	VX_FAULT_EXIT = 1,      /* not a fault: the Task exited; code in exit_code */
+	VX_FAULT_PAGE = 2,      /* page fault; addr is CR2, code the hardware error code */
+	VX_FAULT_GP = 3,        /* general protection (e.g. a privileged instruction) */
+	VX_FAULT_UD = 4,        /* invalid opcode */
+	VX_FAULT_DE = 5,        /* divide error */
+	VX_FAULT_OTHER = 6,     /* any other exception; code holds the vector */
+	VX_FAULT_KILLED = 7,    /* its Reticle was reset or its controller halted it */
+};
+
+/* Page-fault error-code bits (hardware), as reported in vx_fault.code. */
+#define VX_PF_PRESENT 0x1u
+#define VX_PF_WRITE   0x2u
+#define VX_PF_USER    0x4u
+#define VX_PF_EXEC    0x10u
+
+struct vx_fault {
+	uint32_t kind;      /* enum vx_fault_kind */
+	uint32_t code;      /* error code, or the vector for VX_FAULT_OTHER */
+	uint64_t addr;      /* faulting address (page faults) */
+	uint64_t ip;        /* instruction pointer at the fault */
+	int64_t exit_code;  /* VX_FAULT_EXIT only */
+};
+_Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
+
+struct vx_task_info {
+	uint32_t state;    /* enum vx_task_state */
+	uint32_t prio;
+	struct vx_fault fault;
+	uint64_t cpu_ns;   /* time spent running */
+	uint64_t pending;  /* signal bits raised but not yet taken */
+};
+_Static_assert(sizeof(struct vx_task_info) == 56, "vx_task_info layout");
+
+#endif

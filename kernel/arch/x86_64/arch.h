@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The x86_64 seams the architecture-neutral core uses: the saved register
+ * frame, the per-CPU block, paging, user copy, traps, the timer, the console
+ * and port I/O.  kernel/core/ includes only this header from the arch layer,
+ * through kernel/core/kernel.h.
+ */
+#ifndef ARCH_X86_64_ARCH_H
+#define ARCH_X86_64_ARCH_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+#define KERNEL_VMA 0xffffffff80000000ull
+#define DMAP_BASE 0xffff800000000000ull
+#define DMAP_LIMIT 0x100000000ull /* the direct map covers physical 0..4 GiB */
+#define PAGE_SIZE 4096ull
+#define VEC_SYSCALL 256
+#define VEC_IRQ_BASE 32
+#define IRQ_LINES 16
+#define TIMER_HZ 1000
+
+/* Saved user registers.  Layout is fixed by entry.S. */
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct trapframe) == 22 * 8, "trapframe layout is fixed by entry.S");
+
+/* Per-CPU block; the first fields are read by entry.S at fixed offsets. */
+struct task;
+struct cpu {
+	uint64_t user_rsp;  /* 0: scratch for syscall entry */
+	uint64_t frame_top; /* 8: one past the current Task's trapframe */
+	uint64_t kstack_top;/* 16 */
+	struct task *current;/* 24 */
+	uint8_t smap;       /* 32: SMAP enabled: entry paths must clac/stac */
+	uint8_t smep;
+	uint8_t nx;
+	uint8_t pad[5];
+	uint64_t tsc_per_ms;
+};
+extern struct cpu cpu0;
+
+/* Physical <-> kernel virtual (direct map). */
+static inline void *phys_to_virt(uint64_t pa)
+{
+	return (void *)(uintptr_t)(pa + DMAP_BASE);
+}
+static inline uint64_t virt_to_phys(const void *va)
+{
+	uint64_t v = (uint64_t)(uintptr_t)va;
+	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DMAP_BASE;
+}
+
+/* Port I/O and control registers. */
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+}
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+static inline void cpu_relax_halt(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+_Noreturn static inline void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Seams implemented in kernel/arch/x86_64/. */
+void arch_init_cpu(void);                 /* GDT, TSS, IDT, syscall MSRs, CR4 features */
+void arch_set_kernel_entry(struct task *t); /* TSS.rsp0 and cpu.frame_top for t */
+void arch_fpu_switch(struct task *from, struct task *to);
+void arch_fpu_init_state(void *area);     /* a clean 512-byte FXSAVE image */
+void arch_fpu_forget(struct task *t);     /* t is being destroyed */
+_Noreturn void enter_frame(struct trapframe *tf);
+void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg);
+
+/* Paging (paging.c). */
+void paging_init(uint64_t max_phys);
+uint64_t paging_kernel_root(void);
+void paging_init_user_root(uint64_t root_pa);
+/* Walk a user root; returns the PTE pointer for va or NULL when a level is missing. */
+uint64_t *paging_lookup(uint64_t root_pa, uint64_t va);
+/* Install tables for va: alloc(ctx) must return a zeroed page's physical
+ * address, or 0 when it cannot. Returns the leaf PTE pointer or NULL. */
+uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx);
+uint64_t paging_pte(uint64_t pa, uint32_t prot); /* prot: VX_PROT_* bits */
+void paging_flush(uint64_t root_pa, uint64_t va);
+
+/* User copy (entry.S): 0 or VX_E_FAULT. */
+int uaccess_copy(void *dst, const void *src, size_t n);
+
+/* Interrupt controller and timer (irq.c). */
+void pic_init(void);
+void pic_mask(unsigned line, bool masked);
+void pic_eoi(unsigned line);
+void timer_init(void);
+uint64_t timer_now_ns(void);
+
+/* Console (serial.c). */
+void serial_init(void);
+void serial_write(const char *s, size_t n);
+
+/* Boot information (multiboot.c). */
+#define BOOT_MAX_REGIONS 16
+#define BOOT_MAX_MODULES 8
+struct boot_region {
+	uint64_t base, size;
+};
+struct boot_module {
+	uint64_t base, size;
+	char name[32];
+};
+struct boot_info {
+	struct boot_region ram[BOOT_MAX_REGIONS];
+	unsigned nram;
+	struct boot_module mod[BOOT_MAX_MODULES];
+	unsigned nmod;
+	uint64_t max_phys;
+	char cmdline[128];
+};
+void multiboot_parse(uint32_t magic, uint32_t info_pa, struct boot_info *bi);
+
+#endif

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CPU setup: GDT and TSS, IDT, the syscall MSRs, CR0/CR4 features (NX,
+ * SMEP, SMAP, SSE) and the FPU state switch.
+ */
+#include "core/kernel.h"
+
+struct cpu cpu0;
+
+/* GDT: null, kernel code 0x08, kernel data 0x10, user data 0x18, user code
+ * 0x20, TSS 0x28 (two slots).  sysret derives the user selectors from
+ * STAR[63:48] = 0x10: SS = 0x18|3, CS = 0x20|3. */
+static uint64_t gdt[7] __attribute__((aligned(16)));
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+static struct tss tss __attribute__((aligned(16)));
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, attr;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+};
+static struct idt_gate idt[48] __attribute__((aligned(16)));
+
+struct __attribute__((packed)) desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+uint8_t kernel_stack[16384] __attribute__((aligned(4096)));
+uint8_t ist_stack[8192] __attribute__((aligned(4096)));
+extern uint8_t kernel_stack_top[];
+__asm__(".globl kernel_stack_top\n.set kernel_stack_top, kernel_stack + 16384");
+
+extern void syscall_entry(void);
+#define STUB(n) extern void trap_stub_##n(void);
+STUB(0) STUB(1) STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10)
+STUB(11) STUB(12) STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20)
+STUB(21) STUB(22) STUB(23) STUB(24) STUB(25) STUB(26) STUB(27) STUB(28) STUB(29) STUB(30)
+STUB(31) STUB(32) STUB(33) STUB(34) STUB(35) STUB(36) STUB(37) STUB(38) STUB(39) STUB(40)
+STUB(41) STUB(42) STUB(43) STUB(44) STUB(45) STUB(46) STUB(47)
+#undef STUB
+#define S(n) trap_stub_##n
+static void (*const stubs[48])(void) = {
+	S(0),  S(1),  S(2),  S(3),  S(4),  S(5),  S(6),  S(7),  S(8),  S(9),  S(10), S(11),
+	S(12), S(13), S(14), S(15), S(16), S(17), S(18), S(19), S(20), S(21), S(22), S(23),
+	S(24), S(25), S(26), S(27), S(28), S(29), S(30), S(31), S(32), S(33), S(34), S(35),
+	S(36), S(37), S(38), S(39), S(40), S(41), S(42), S(43), S(44), S(45), S(46), S(47),
+};
+#undef S
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static void gdt_init(void)
+{
+	uint64_t base = (uint64_t)(uintptr_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+	struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt};
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffull; /* kernel code, L */
+	gdt[2] = 0x00cf92000000ffffull; /* kernel data */
+	gdt[3] = 0x00cff2000000ffffull; /* user data, DPL 3 */
+	gdt[4] = 0x00affa000000ffffull; /* user code, L, DPL 3 */
+	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[6] = base >> 32;
+	tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port I/O is a syscall */
+	tss.ist[0] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
+	tss.rsp0 = (uint64_t)(uintptr_t)kernel_stack_top;
+
+	__asm__ volatile("lgdt %0\n"
+			 "pushq $0x08\n"
+			 "leaq 1f(%%rip), %%rax\n"
+			 "pushq %%rax\n"
+			 "lretq\n"
+			 "1:\n"
+			 "movw $0x10, %%ax\n"
+			 "movw %%ax, %%ds\n"
+			 "movw %%ax, %%es\n"
+			 "movw %%ax, %%ss\n"
+			 "movw $0x28, %%ax\n"
+			 "ltr %%ax\n" ::"m"(p)
+			 : "rax", "memory");
+}
+
+static void idt_init(void)
+{
+	struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+
+	for (int i = 0; i < 48; i++) {
+		uint64_t off = (uint64_t)(uintptr_t)stubs[i];
+		idt[i].off_lo = off & 0xffff;
+		idt[i].sel = 0x08;
+		/* Double fault, NMI and machine check run on their own stack. */
+		idt[i].ist = (i == 2 || i == 8 || i == 18) ? 1 : 0;
+		idt[i].attr = 0x8e; /* present, DPL 0, interrupt gate */
+		idt[i].off_mid = (off >> 16) & 0xffff;
+		idt[i].off_hi = off >> 32;
+		idt[i].zero = 0;
+	}
+	__asm__ volatile("lidt %0" ::"m"(p));
+}
+
+static void syscall_init(void)
+{
+	wrmsr(0xc0000080, rdmsr(0xc0000080) | 1);                 /* EFER.SCE */
+	wrmsr(0xc0000081, (0x10ull << 48) | (0x08ull << 32));       /* STAR */
+	wrmsr(0xc0000082, (uint64_t)(uintptr_t)syscall_entry);      /* LSTAR */
+	wrmsr(0xc0000084, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 14) | (1u << 18));
+	/* SFMASK clears TF, IF, DF, NT and AC on entry. */
+}
+
+static void features_init(void)
+{
+	uint32_t r[4];
+	uint64_t cr0, cr4;
+
+	cpuid(0x80000001, 0, r);
+	cpu0.nx = (r[3] >> 20) & 1;
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		cpu0.smep = (r[1] >> 7) & 1;
+		cpu0.smap = (r[1] >> 20) & 1;
+	}
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 &= ~(1ull << 2); /* EM off: SSE available to user land */
+	cr0 |= (1ull << 1) | (1ull << 16); /* MP, WP */
+	cr0 &= ~(1ull << 3); /* TS off: FPU state is switched eagerly */
+	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1ull << 9) | (1ull << 10); /* OSFXSR, OSXMMEXCPT */
+	cr4 |= (1ull << 7);                /* PGE */
+	if (cpu0.smep)
+		cr4 |= (1ull << 20);
+	if (cpu0.smap)
+		cr4 |= (1ull << 21);
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+}
+
+/* Brings up this CPU's tables and features.  Called once, early in kmain. */
+void arch_init_cpu(void)
+{
+	cpu0.kstack_top = (uint64_t)(uintptr_t)kernel_stack_top;
+	gdt_init();
+	idt_init();
+	syscall_init();
+	features_init();
+}
+
+/* Entries from user mode will save into t's trapframe. */
+void arch_set_kernel_entry(struct task *t)
+{
+	uint64_t top = (uint64_t)(uintptr_t)(&t->regs + 1);
+
+	cpu0.frame_top = top;
+	tss.rsp0 = top;
+}
+
+static struct task *fpu_owner;
+
+/* Eager FPU switch: the state of 'from' is saved, that of 'to' loaded. */
+void arch_fpu_switch(struct task *from, struct task *to)
+{
+	(void)from;
+	if (fpu_owner == to)
+		return;
+	if (fpu_owner)
+		__asm__ volatile("fxsave64 (%0)" ::"r"(fpu_owner->fpu) : "memory");
+	__asm__ volatile("fxrstor64 (%0)" ::"r"(to->fpu) : "memory");
+	fpu_owner = to;
+}
+
+/* Forget a Task that is being destroyed. */
+void arch_fpu_forget(struct task *t)
+{
+	if (fpu_owner == t)
+		fpu_owner = NULL;
+}
+
+/* A clean FXSAVE image: default control words, all registers zero. */
+void arch_fpu_init_state(void *area)
+{
+	uint8_t *a = area;
+
+	memset(a, 0, 512);
+	a[0] = 0x7f; /* FCW = 0x037f */
+	a[1] = 0x03;
+	a[24] = 0x80; /* MXCSR = 0x1f80 */
+	a[25] = 0x1f;
+}
+
+/* A fresh user frame: entered through iretq with interrupts on. */
+void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = ip;
+	tf->rsp = sp;
+	tf->rdi = arg;
+	tf->cs = 0x23;
+	tf->ss = 0x1b;
+	tf->rflags = 0x202;
+}

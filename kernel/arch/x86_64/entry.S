@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The one way into the kernel and the one way out.
+ *
+ * Every entry from user mode saves the user registers into the current
+ * Task's struct trapframe (arch.h) and then runs C on the per-CPU kernel
+ * stack.  Interrupts find the trapframe because TSS.rsp0 points just past
+ * it; syscall finds it through cpu.frame_top.  The kernel keeps no state on
+ * its stack across a return to user mode, so "switching Tasks" is only
+ * choosing which trapframe return_to_frame restores.
+ *
+ * Frames that came in through syscall (vector VEC_SYSCALL) leave through
+ * sysretq; all others leave through iretq.
+ */
+#define VEC_SYSCALL 256
+#define USER_CS 0x23
+#define USER_DS 0x1b
+#define CPU_USER_RSP 0
+#define CPU_FRAME_TOP 8
+#define CPU_KSTACK_TOP 16
+#define CPU_SMAP 32
+#define TF_VECTOR (15 * 8)
+#define TF_CS (18 * 8)
+
+.macro SAVE_GPRS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro RESTORE_GPRS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+
+/* Exception and interrupt stubs: push a dummy error code where the CPU
+ * does not, then the vector number. */
+.macro TRAP_NOERR vec
+	.globl trap_stub_\vec
+trap_stub_\vec:
+	pushq $0
+	pushq $\vec
+	jmp trap_common
+.endm
+.macro TRAP_ERR vec
+	.globl trap_stub_\vec
+trap_stub_\vec:
+	pushq $\vec
+	jmp trap_common
+.endm
+
+	.text
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR 8
+TRAP_NOERR 9
+TRAP_ERR 10
+TRAP_ERR 11
+TRAP_ERR 12
+TRAP_ERR 13
+TRAP_ERR 14
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR 17
+TRAP_NOERR 18
+TRAP_NOERR 19
+TRAP_NOERR 20
+TRAP_ERR 21
+TRAP_NOERR 22
+TRAP_NOERR 23
+TRAP_NOERR 24
+TRAP_NOERR 25
+TRAP_NOERR 26
+TRAP_NOERR 27
+TRAP_NOERR 28
+TRAP_ERR 29
+TRAP_ERR 30
+TRAP_NOERR 31
+.irp vec, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+TRAP_NOERR \vec
+.endr
+
+trap_common:
+	cld
+	SAVE_GPRS
+	testb $3, TF_CS(%rsp)
+	jz trap_from_kernel
+	testb $1, cpu0+CPU_SMAP(%rip)
+	jz 1f
+	clac
+1:	movq %rsp, %rdi
+	movq cpu0+CPU_KSTACK_TOP(%rip), %rsp
+	call trap_user
+	jmp return_to_frame
+
+/* A trap taken in kernel mode (an interrupt while idle, or a fault inside
+ * a user-copy routine): the frame is on the kernel stack; handle it there
+ * and resume exactly where we were. */
+trap_from_kernel:
+	movq %rsp, %rdi
+	call trap_kernel
+	RESTORE_GPRS
+	addq $16, %rsp
+	iretq
+
+/* syscall: rip in rcx, rflags in r11, interrupts masked by SFMASK. */
+	.globl syscall_entry
+syscall_entry:
+	movq %rsp, cpu0+CPU_USER_RSP(%rip)
+	movq cpu0+CPU_FRAME_TOP(%rip), %rsp
+	pushq $USER_DS
+	pushq cpu0+CPU_USER_RSP(%rip)
+	pushq %r11
+	pushq $USER_CS
+	pushq %rcx
+	pushq $0
+	pushq $VEC_SYSCALL
+	SAVE_GPRS
+	movq %rsp, %rdi
+	movq cpu0+CPU_KSTACK_TOP(%rip), %rsp
+	call syscall_dispatch
+	/* fall through: rax is the frame to resume */
+
+/* return_to_frame(struct trapframe *tf): never returns. */
+	.globl return_to_frame
+return_to_frame:
+	movq %rax, %rsp
+	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)
+	jne 2f
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	addq $8, %rsp		/* r11: becomes rflags */
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	addq $8, %rsp		/* rcx: becomes rip */
+	popq %rbx
+	popq %rax
+	movq 16(%rsp), %rcx	/* rip */
+	movq 32(%rsp), %r11	/* rflags */
+	movq 40(%rsp), %rsp	/* user rsp */
+	sysretq
+2:	RESTORE_GPRS
+	addq $16, %rsp
+	iretq
+
+/* enter_frame(tf): the C-callable way to resume a frame. */
+	.globl enter_frame
+enter_frame:
+	movq %rdi, %rax
+	jmp return_to_frame
+
+/*
+ * uaccess_copy(dst, src, n): the one user-copy routine.  The caller has
+ * checked that the user side of [src or dst, +n) lies below the user limit.
+ * If it touches an unmapped or protected page the page-fault handler sees
+ * the faulting rip inside [uaccess_begin, uaccess_end) and resumes at
+ * uaccess_fault, which returns -6 (VX_E_FAULT).  Returns 0 on success.
+ */
+	.globl uaccess_copy, uaccess_begin, uaccess_end, uaccess_fault
+uaccess_copy:
+	testb $1, cpu0+CPU_SMAP(%rip)
+	jz 3f
+	stac
+3:	movq %rdx, %rcx
+	shrq $3, %rcx
+uaccess_begin:
+	rep movsq
+	movq %rdx, %rcx
+	andq $7, %rcx
+	rep movsb
+uaccess_end:
+	xorl %eax, %eax
+	jmp 4f
+uaccess_fault:
+	movq $-6, %rax
+4:	testb $1, cpu0+CPU_SMAP(%rip)
+	jz 5f
+	clac
+5:	ret

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Paging.  The kernel half (PML4 entries 256..511) is built once here and
+ * shared by every address space: the image at -2 GiB with W^X page
+ * permissions, and the direct map of physical memory at DMAP_BASE (2 MiB
+ * pages, never executable).  The user half belongs to each Task; its
+ * intermediate tables are pages the Task's Reticle paid for (task.c).
+ */
+#include "core/kernel.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_U (1ull << 2)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define IMG_PTS 4 /* the image may span 8 MiB of physical memory */
+#define DMAP_PDS 4
+
+static uint64_t kpml4[512] __attribute__((aligned(4096)));
+static uint64_t kpdpt_hi[512] __attribute__((aligned(4096)));
+static uint64_t kpd_img[512] __attribute__((aligned(4096)));
+static uint64_t kpt_img[IMG_PTS][512] __attribute__((aligned(4096)));
+static uint64_t kpdpt_dmap[512] __attribute__((aligned(4096)));
+static uint64_t kpd_dmap[DMAP_PDS][512] __attribute__((aligned(4096)));
+
+extern uint8_t _text_start[], _text_end[], _rodata_start[], _rodata_end[];
+extern uint8_t _data_start[], _data_end[];
+extern uint8_t kernel_stack[];
+
+static uint64_t nx(void)
+{
+	return cpu0.nx ? PTE_NX : 0;
+}
+
+static uint64_t kpa(const void *p)
+{
+	return virt_to_phys(p);
+}
+
+/* Permission for one page of the kernel image: text RX, rodata R, data RW.
+ * The lowest page of the kernel stack is left unmapped as a guard. */
+static uint64_t image_perm(uint64_t va)
+{
+	if (va >= (uint64_t)(uintptr_t)_text_start && va < (uint64_t)(uintptr_t)_text_end)
+		return PTE_P | PTE_G;
+	if (va >= (uint64_t)(uintptr_t)_rodata_start && va < (uint64_t)(uintptr_t)_rodata_end)
+		return PTE_P | PTE_G | nx();
+	if (va == (uint64_t)(uintptr_t)kernel_stack)
+		return 0;
+	return PTE_P | PTE_W | PTE_G | nx();
+}
+
+/* Builds and loads the kernel's own tables.  max_phys: highest RAM byte + 1.
+ * Called twice: first with 1 GiB, so that the boot loader's tables can be
+ * read through the direct map, then with the real size of RAM. */
+void paging_init(uint64_t max_phys)
+{
+	uint64_t start = (uint64_t)(uintptr_t)_text_start;
+	uint64_t end = (uint64_t)(uintptr_t)_data_end;
+
+	KASSERT(end - KERNEL_VMA <= IMG_PTS * 512 * PAGE_SIZE);
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa = va - KERNEL_VMA;
+		uint64_t perm = image_perm(va);
+		kpt_img[pa >> 21][(pa >> 12) & 511] = perm ? (pa | perm) : 0;
+	}
+	for (int i = 0; i < IMG_PTS; i++)
+		kpd_img[i] = kpa(kpt_img[i]) | PTE_P | PTE_W;
+	kpdpt_hi[510] = kpa(kpd_img) | PTE_P | PTE_W;
+	kpml4[511] = kpa(kpdpt_hi) | PTE_P | PTE_W;
+
+	if (max_phys > DMAP_LIMIT)
+		max_phys = DMAP_LIMIT;
+	memset(kpd_dmap, 0, sizeof(kpd_dmap));
+	for (uint64_t pa = 0; pa < max_phys; pa += 0x200000)
+		kpd_dmap[pa >> 30][(pa >> 21) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx();
+	for (int i = 0; i < DMAP_PDS; i++)
+		kpdpt_dmap[i] = kpa(kpd_dmap[i]) | PTE_P | PTE_W;
+	kpml4[256] = kpa(kpdpt_dmap) | PTE_P | PTE_W;
+
+	write_cr3(kpa(kpml4));
+}
+
+uint64_t paging_kernel_root(void)
+{
+	return kpa(kpml4);
+}
+
+/* A new user root: empty user half, the shared kernel half. */
+void paging_init_user_root(uint64_t root_pa)
+{
+	uint64_t *root = phys_to_virt(root_pa);
+
+	memset(root, 0, 256 * sizeof(uint64_t));
+	memcpy(root + 256, kpml4 + 256, 256 * sizeof(uint64_t));
+}
+
+static unsigned level_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+/* The leaf PTE for va, or NULL when an intermediate table is missing. */
+uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
+{
+	uint64_t *table = phys_to_virt(root_pa);
+
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = table[level_index(va, level)];
+		if (!(e & PTE_P))
+			return NULL;
+		table = phys_to_virt(e & PTE_ADDR);
+	}
+	return &table[level_index(va, 0)];
+}
+
+/* Like paging_lookup, but installs missing tables from alloc(ctx). */
+uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx)
+{
+	uint64_t *table = phys_to_virt(root_pa);
+
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &table[level_index(va, level)];
+		if (!(*e & PTE_P)) {
+			uint64_t pa = alloc(ctx);
+			if (!pa)
+				return NULL;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		table = phys_to_virt(*e & PTE_ADDR);
+	}
+	return &table[level_index(va, 0)];
+}
+
+/* A user leaf entry for pa with VX_PROT_* bits. */
+uint64_t paging_pte(uint64_t pa, uint32_t prot)
+{
+	uint64_t e = pa | PTE_P | PTE_U;
+
+	if (prot & VX_PROT_WRITE)
+		e |= PTE_W;
+	if (!(prot & VX_PROT_EXEC))
+		e |= nx();
+	return e;
+}
+
+/* Drops a stale translation if root is the active address space. */
+void paging_flush(uint64_t root_pa, uint64_t va)
+{
+	if ((read_cr3() & PTE_ADDR) == root_pa)
+		invlpg(va);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Bundle: named, typed capability slots that a parent fills and a child
+ * receives at start (include/vectra/bundle.h has the contract).
+ *
+ * Object layout: page 0 is the page the child sees (struct vx_bundle_page),
+ * pages 1..2 are kernel-private (struct bundle: the caps themselves).  Once
+ * a Task starts with it, the Bundle is sealed: nobody can add to it, and
+ * the child holds it (kernel-side) for as long as it lives.
+ */
+#include "core/kernel.h"
+
+void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
+		  uint32_t prot, uint16_t flag);
+
+static struct vx_bundle_page *page_of(struct kobj *o)
+{
+	return phys_to_virt(o->pa);
+}
+
+static struct bundle *priv_of(struct kobj *o)
+{
+	return (struct bundle *)((uint8_t *)phys_to_virt(o->pa) + BUNDLE_PRIV_OFF);
+}
+
+void bundle_init(struct kobj *o)
+{
+	struct vx_bundle_page *p = page_of(o);
+
+	p->magic = VX_BUNDLE_MAGIC;
+	p->version = VX_BUNDLE_VERSION;
+	priv_of(o)->obj = o;
+}
+
+void bundle_destroy(struct kobj *o)
+{
+	struct bundle *b = priv_of(o);
+
+	for (uint32_t i = 0; i < VX_BUNDLE_SLOTS; i++)
+		cap_remove(&b->slot[i]);
+}
+
+/* Names are 1..31 bytes of [a-z0-9_.-]. */
+bool bundle_name_valid(const char *name, size_t len)
+{
+	if (len == 0 || len >= VX_BUNDLE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Adds a slot; the caller (kernel boot or sys_bundle_add) has decoded. */
+void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
+		struct cap *parent);
+void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
+		struct cap *parent)
+{
+	struct vx_bundle_page *p = page_of(o);
+	struct bundle *b = priv_of(o);
+	struct vx_bundle_entry *e = &p->entry[b->count];
+
+	cap_copy_into(&b->slot[b->count], NULL, src, rights, src->narrow, parent);
+	memset(e, 0, sizeof(*e));
+	memcpy(e->name, name, len);
+	e->type = src->type;
+	e->rights = rights;
+	e->narrow = src->narrow;
+	e->size = (src->type == VX_OBJ_MEM || src->type == VX_OBJ_RETICLE) ? src->obj->size : 0;
+	b->count++;
+	p->count = b->count;
+}
+
+/* Decode for task start: can t take this Bundle? */
+int bundle_check_attach(struct kobj *o, struct task *t)
+{
+	struct bundle *b = priv_of(o);
+
+	if (b->sealed)
+		return VX_E_STATE;
+	if (!cap_have_slots(t, b->count))
+		return VX_E_FULL;
+	return task_check_new_mapping(t, VX_BUNDLE_VADDR, PAGE_SIZE);
+}
+
+/* Moves every slot's cap into t's table, records the child's handles in the
+ * page, maps the page read-only at VX_BUNDLE_VADDR and seals the Bundle. */
+int bundle_attach(struct kobj *o, struct task *t)
+{
+	struct vx_bundle_page *p = page_of(o);
+	struct bundle *b = priv_of(o);
+	uint32_t idx;
+
+	for (uint32_t i = 0; i < b->count; i++) {
+		KASSERT(cap_free_slot(t, &idx) == VX_OK);
+		cap_move(&t->table[idx], t, &b->slot[i]);
+		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);
+	}
+	b->sealed = 1;
+	cap_copy_into(&t->bundle, NULL, &(struct cap){.obj = o, .type = VX_OBJ_BUNDLE}, VX_R_READ, 0,
+		      NULL);
+	task_map_cap(&t->bundle, t, VX_BUNDLE_VADDR, o->pa, PAGE_SIZE, VX_PROT_READ, CAP_F_MAPPED);
+	return VX_OK;
+}
+
+/* VX_SYS_BUNDLE_ADD(bundle, name, name_len, h, rights) */
+int64_t sys_bundle_add(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *bc, *c;
+	char name[VX_BUNDLE_NAME_MAX];
+	uint64_t len = tf->rdx;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_BUNDLE, VX_R_CONTROL, &bc)))
+		return err;
+	struct bundle *b = priv_of(bc->obj);
+	if (b->sealed)
+		return VX_E_STATE;
+	if (len == 0 || len >= VX_BUNDLE_NAME_MAX)
+		return VX_E_INVAL;
+	if ((err = copy_in(name, tf->rsi, len)))
+		return err;
+	if (!bundle_name_valid(name, len))
+		return VX_E_INVAL;
+	name[len] = 0;
+	struct vx_bundle_page *p = page_of(bc->obj);
+	for (uint32_t i = 0; i < b->count; i++)
+		if (strcmp(p->entry[i].name, name) == 0)
+			return VX_E_EXISTS;
+	if (b->count == VX_BUNDLE_SLOTS)
+		return VX_E_FULL;
+	if ((err = cap_lookup(t, tf->r10, 0, VX_R_GRANT, &c)))
+		return err;
+	if (tf->r8 > VX_R_ALL || (tf->r8 & ~(uint64_t)c->rights))
+		return VX_E_RIGHTS;
+
+	bundle_put(bc->obj, name, len, c, (uint32_t)tf->r8, c);
+	return VX_OK;
+}

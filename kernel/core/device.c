@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Devices reach user land as capabilities, never as kernel drivers:
+ *  - an IRQ capability covers a range of interrupt lines; binding a line
+ *    routes it to a Signal capability's bits.  The line stays masked from
+ *    the moment it fires until the driver acknowledges it.
+ *  - an I/O-port capability covers a range of ports; the kernel performs
+ *    each access after checking the range (no I/O bitmap is shared).
+ * Line 0 (the kernel's timer) and line 2 (the PIC cascade) are never
+ * handed out.
+ */
+#include "core/kernel.h"
+
+struct kobj irq_root_obj, ioport_root_obj;
+static struct cap route[IRQ_LINES]; /* kernel-held Signal caps */
+
+void device_init(void)
+{
+	irq_root_obj.type = VX_OBJ_IRQ;
+	irq_root_obj.state = KOBJ_LIVE;
+	irq_root_obj.fixed = 1;
+	ioport_root_obj.type = VX_OBJ_IOPORT;
+	ioport_root_obj.state = KOBJ_LIVE;
+	ioport_root_obj.fixed = 1;
+}
+
+/* An interrupt on a routed line: mask it and raise the route's bits. */
+void device_irq(unsigned line)
+{
+	pic_mask(line, true);
+	if (route[line].obj)
+		signal_raise_cap(&route[line], route[line].narrow);
+}
+
+static bool in_range(const struct cap *c, uint64_t first, uint64_t count)
+{
+	uint64_t base = c->narrow & 0xffffffffu, n = c->narrow >> 32;
+
+	return first >= base && count <= n && first - base <= n - count;
+}
+
+/* VX_SYS_IRQ_BIND(irq, line, signal): signal VX_NO_HANDLE unroutes. */
+int64_t sys_irq_bind(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *ic, *s = NULL;
+	uint64_t line = tf->rsi;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
+		return err;
+	if (line >= IRQ_LINES || !in_range(ic, line, 1))
+		return VX_E_RANGE;
+	if (line == 0 || line == 2)
+		return VX_E_INVAL;
+	if (tf->rdx != VX_NO_HANDLE && (err = cap_lookup(t, tf->rdx, VX_OBJ_SIGNAL, 0, &s)))
+		return err;
+	cap_remove(&route[line]);
+	if (s) {
+		cap_copy_into(&route[line], NULL, s, s->rights, s->narrow, s);
+		pic_mask((unsigned)line, false);
+	} else {
+		pic_mask((unsigned)line, true);
+	}
+	return VX_OK;
+}
+
+/* VX_SYS_IRQ_ACK(irq, line): the driver has serviced the device. */
+int64_t sys_irq_ack(struct trapframe *tf)
+{
+	struct cap *ic;
+	uint64_t line = tf->rsi;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
+		return err;
+	if (line >= IRQ_LINES || !in_range(ic, line, 1))
+		return VX_E_RANGE;
+	if (!route[line].obj)
+		return VX_E_STATE;
+	pic_mask((unsigned)line, false);
+	return VX_OK;
+}
+
+static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = cap_lookup(current_task(), h, VX_OBJ_IOPORT, right, &c)))
+		return err;
+	if (width != 1 && width != 2 && width != 4)
+		return VX_E_INVAL;
+	if (port > 0xffff || !in_range(c, port, width))
+		return VX_E_RANGE;
+	return VX_OK;
+}
+
+/* VX_SYS_PORT_IN(ioport, port, width) -> value */
+int64_t sys_port_in(struct trapframe *tf)
+{
+	int err = port_decode(tf->rdi, tf->rsi, tf->rdx, VX_R_READ);
+
+	if (err)
+		return err;
+	uint16_t port = (uint16_t)tf->rsi;
+	return tf->rdx == 1 ? inb(port) : tf->rdx == 2 ? inw(port) : (int64_t)inl(port);
+}
+
+/* VX_SYS_PORT_OUT(ioport, port, width, value) */
+int64_t sys_port_out(struct trapframe *tf)
+{
+	int err = port_decode(tf->rdi, tf->rsi, tf->rdx, VX_R_WRITE);
+
+	if (err)
+		return err;
+	uint16_t port = (uint16_t)tf->rsi;
+	if (tf->rdx == 1)
+		outb(port, (uint8_t)tf->r10);
+	else if (tf->rdx == 2)
+		outw(port, (uint16_t)tf->r10);
+	else
+		outl(port, (uint32_t)tf->r10);
+	return VX_OK;
+}
+
+#define CONSOLE_WRITE_MAX 4096
+
+/* VX_SYS_CONSOLE_WRITE(ioport covering COM1, buf, len) -> len.  The kernel
+ * writes whole buffers, so lines from different Tasks never interleave. */
+int64_t sys_console_write(struct trapframe *tf)
+{
+	char chunk[256];
+	uint64_t len = tf->rdx, done = 0;
+	int err;
+
+	if ((err = port_decode(tf->rdi, 0x3f8, 1, VX_R_WRITE)))
+		return err;
+	if (len > CONSOLE_WRITE_MAX)
+		return VX_E_TOOBIG;
+	if (tf->rsi + len < tf->rsi)
+		return VX_E_RANGE;
+	/* Decode the whole buffer before writing any of it. */
+	for (uint64_t off = 0; off < len; off += sizeof(chunk)) {
+		uint64_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+		if ((err = copy_in(chunk, tf->rsi + off, n)))
+			return err;
+	}
+	for (; done < len; done += sizeof(chunk)) {
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		copy_in(chunk, tf->rsi + done, n);
+		serial_write(chunk, n);
+	}
+	return (int64_t)len;
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The kernel's core objects and the rules that tie them together.
+ *
+ * OBJECTS AND RECORDS.  Every kernel object is carved from a Reticle and
+ * described by a 128-byte record (struct kobj) that lives in that Reticle's
+ * metadata area.  A Reticle's region fills from both ends: records grow up
+ * from its base, object bodies (whole pages) grow down from its top, and
+ * free bytes are the gap between.  When the newest record dies, both ends
+ * move back; everything else comes back at reset.  There is no other
+ * allocator.
+ *
+ * CAPABILITIES.  A struct cap names one object with some rights.  Caps live
+ * in handle tables (one per Task), in a Bundle before its Task starts, in a
+ * Ring's transfer queue, or in a few kernel-held slots (a Task's supervisor
+ * signal, its Bundle, an IRQ line's route).  Every cap is on its object's
+ * list, so destroying an object removes every cap naming it: a stale handle
+ * can never reach freed memory.  An object is destroyed when its last cap
+ * goes (or its Reticle is reset); destruction is queued and run iteratively
+ * by reap(), never recursively.
+ *
+ * MAPPINGS.  A mapping belongs to the cap it was made through: a MemCap
+ * slot records the Task and address it is mapped at, a RingCap slot its
+ * bind.  Deleting the cap unmaps; destroying the object deletes the caps.
+ *
+ * LOCKING.  One CPU, and the kernel runs with interrupts off except in the
+ * idle loop, so no locks are needed.  Every syscall decodes (validates every
+ * argument and handle) before it changes anything.
+ */
+#ifndef KERNEL_CORE_KERNEL_H
+#define KERNEL_CORE_KERNEL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include "vectra/abi.h"
+#include "vectra/ring.h"
+#include "vectra/bundle.h"
+#include "vx_string.h"
+#include "arch/x86_64/arch.h"
+
+#define KOBJ_PAGETABLE 100 /* internal: a page-table page owned by a Task */
+
+enum kobj_state { KOBJ_DEAD = 0, KOBJ_LIVE = 1, KOBJ_ZOMBIE = 2 };
+
+struct task;
+struct cap;
+
+struct kobj {
+	uint8_t type;  /* enum vx_obj_type or KOBJ_PAGETABLE */
+	uint8_t state; /* enum kobj_state */
+	uint8_t fixed; /* boot-made; never destroyed or popped */
+	uint8_t pad;
+	uint32_t ncaps;
+	struct cap *caps;     /* every cap naming this object */
+	struct kobj *origin;  /* Reticle it was carved from (NULL at boot) */
+	uint64_t pa;          /* body: physical base */
+	uint64_t size;        /* body: bytes */
+	struct kobj *zombie_next;
+	struct kobj *pt_next; /* KOBJ_PAGETABLE: next page of the same Task */
+	union {
+		struct {
+			struct kobj *rec;     /* record array (creation order) */
+			uint32_t nrec;        /* records handed out, live or dead */
+			uint32_t nrec_max;    /* capacity of rec[] */
+			uint64_t body_bottom; /* lowest body byte handed out */
+			uint64_t used;        /* device Reticles: bytes in live objects */
+			uint32_t depth;
+			uint32_t device;
+			uint32_t nlive;
+		} ret;
+		struct {
+			struct task *owner;
+		} pt;
+	} u;
+};
+_Static_assert(sizeof(struct kobj) <= VX_OBJ_META_BYTES, "record fits its slot");
+
+#define CAP_F_MAPPED 0x1 /* Mem: map_task/map_va hold a mapping */
+#define CAP_F_BOUND 0x2  /* Ring: bound; map_va is the control page */
+
+struct cap {
+	struct kobj *obj;        /* NULL: empty */
+	struct cap *next, *prev; /* obj's cap list */
+	struct cap *parent;      /* derived from (for revoke); NULL if original */
+	struct task *owner;      /* handle table holding it; NULL if kernel-held */
+	uint64_t narrow;         /* Signal bits, port or IRQ range */
+	uint64_t map_va;
+	struct task *map_task;       /* mapped or bound into this Task */
+	struct cap *mnext, *mprev;   /* map_task's list of caps mapped into it */
+	uint32_t gen;                /* handle-table slots: current generation */
+	uint8_t type;                /* enum vx_obj_type as seen by the holder */
+	uint8_t rights;
+	uint16_t flags;
+};
+_Static_assert(sizeof(struct cap) == 88, "cap layout");
+
+struct task {
+	struct trapframe regs; /* first: cpu.frame_top = &regs + 1 */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	struct kobj *obj;
+	struct cap *table; /* VX_HANDLE_SLOTS slots */
+	uint64_t root_pa;  /* PML4 */
+	uint32_t state;    /* enum vx_task_state */
+	uint32_t prio;
+	uint64_t pending;
+	uint64_t wait_mask;
+	uint64_t wait_deadline;
+	struct task *rq_next, *rq_prev; /* run queue */
+	struct task *sl_next;           /* sleep list (deadline waits) */
+	struct vx_fault fault;
+	struct cap fault_sig; /* kernel-held: who hears about faults */
+	struct cap bundle;    /* kernel-held: the Bundle mapped at VX_BUNDLE_VADDR */
+	struct kobj *pt_list; /* page-table pages owned */
+	struct cap *mappings; /* caps (anyone's) mapped or bound into this Task */
+	uint64_t cpu_ns;
+	uint64_t run_since;
+	uint32_t quantum;
+	uint32_t used_slots;
+	uint32_t queued;      /* on a run queue */
+	uint32_t sleeping;    /* on the sleep list */
+};
+_Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
+
+/* Task object layout: page 0 struct task, pages 1..6 handle table, page 7 PML4. */
+#define TASK_TABLE_OFF PAGE_SIZE
+#define TASK_ROOT_OFF (7 * PAGE_SIZE)
+_Static_assert(VX_HANDLE_SLOTS * sizeof(struct cap) <= 6 * PAGE_SIZE, "table fits");
+_Static_assert(TASK_ROOT_OFF + PAGE_SIZE == VX_TASK_OBJ_BYTES, "task object layout");
+
+struct ring {
+	struct kobj *obj;
+	uint32_t slot_size, count;
+	uint64_t ctl_pa; /* shared pages: control page, then slots */
+	uint64_t bytes;  /* shared bytes */
+	struct cap *producer, *consumer; /* bound through these caps */
+	uint32_t prod_bit, cons_bit;
+	uint32_t xfer_head, xfer_count;
+	uint64_t xfer_seq;
+	struct cap xfer[VX_RING_XFER_MAX];
+};
+_Static_assert(sizeof(struct ring) <= PAGE_SIZE, "ring private state fits one page");
+#define RING_SHARED_OFF PAGE_SIZE
+
+struct bundle {
+	struct kobj *obj;
+	uint32_t count;
+	uint32_t sealed;
+	struct cap slot[VX_BUNDLE_SLOTS];
+};
+_Static_assert(sizeof(struct bundle) <= 2 * PAGE_SIZE, "bundle private state fits");
+#define BUNDLE_PRIV_OFF PAGE_SIZE
+
+/* console.c */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define KASSERT(c)                                                                                 \
+	do {                                                                                       \
+		if (!(c))                                                                          \
+			panic("assertion failed: %s at %s:%d", #c, __FILE__, __LINE__);            \
+	} while (0)
+
+/* reticle.c */
+void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device);
+int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes);
+struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset);
+uint64_t reticle_free_bytes(const struct kobj *r);
+void reticle_reset(struct kobj *r);
+void kobj_release(struct kobj *o); /* mark dead, give memory back if it was the newest */
+uint64_t object_bytes(uint32_t type, uint64_t arg);
+int64_t sys_reticle_retype(struct trapframe *tf);
+int64_t sys_reticle_split(struct trapframe *tf);
+int64_t sys_reticle_reset(struct trapframe *tf);
+int64_t sys_reticle_info(struct trapframe *tf);
+void object_init(struct kobj *o, uint64_t arg); /* type-specific setup after carve */
+
+/* cap.c */
+int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struct cap **out);
+int cap_lookup_any(struct task *t, uint64_t h, struct cap **out);
+int cap_free_slot(struct task *t, uint32_t *idx);
+uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type, uint32_t rights,
+		     uint64_t narrow, struct cap *parent);
+void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
+		   uint64_t narrow, struct cap *parent);
+void cap_move(struct cap *dst, struct task *owner, struct cap *src);
+void cap_remove(struct cap *c);
+void cap_hold(struct cap *dst, struct kobj *o, uint32_t type, uint32_t rights, uint64_t narrow);
+bool cap_have_slots(struct task *t, uint32_t want);
+void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flag);
+void cap_forget_mapping(struct cap *c);
+int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow);
+void reap(void);
+void zombify(struct kobj *o);
+int64_t sys_cap_inspect(struct trapframe *tf);
+int64_t sys_cap_derive(struct trapframe *tf);
+int64_t sys_cap_delete(struct trapframe *tf);
+int64_t sys_cap_revoke(struct trapframe *tf);
+
+/* task.c */
+struct task *task_of(struct kobj *o);
+void task_init(struct kobj *o);
+void task_destroy(struct kobj *o);
+void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr);
+int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot);
+void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes);
+int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes);
+void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
+		  uint32_t prot, uint16_t flag);
+int64_t sys_task_map(struct trapframe *tf);
+int64_t sys_task_unmap(struct trapframe *tf);
+int64_t sys_task_set_regs(struct trapframe *tf);
+int64_t sys_task_start(struct trapframe *tf);
+int64_t sys_task_halt(struct trapframe *tf);
+int64_t sys_task_resume(struct trapframe *tf);
+int64_t sys_task_inspect(struct trapframe *tf);
+int64_t sys_task_supervise(struct trapframe *tf);
+int64_t sys_task_set_prio(struct trapframe *tf);
+int64_t sys_task_exit(struct trapframe *tf);
+int64_t sys_task_yield(struct trapframe *tf);
+
+/* sched.c */
+void sched_make_runnable(struct task *t);
+void sched_remove(struct task *t);
+void sched_block(struct task *t, uint64_t mask, uint64_t deadline);
+void sched_tick(void);
+struct trapframe *sched_next_frame(void);
+void sched_yield_current(void);
+void signal_unsleep(struct task *t);
+extern bool need_resched;
+
+/* signal.c */
+void signal_deliver(struct task *t, uint64_t bits);
+void signal_raise_cap(struct cap *sig, uint64_t bits);
+void signal_timeouts(uint64_t now);
+int64_t sys_sig_wait(struct trapframe *tf);
+int64_t sys_sig_raise(struct trapframe *tf);
+int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
+
+/* ring.c */
+void ring_init(struct kobj *o, uint64_t arg);
+void ring_destroy(struct kobj *o);
+void ring_unbind_cap(struct cap *c);
+int64_t sys_ring_bind(struct trapframe *tf);
+int64_t sys_ring_unbind(struct trapframe *tf);
+int64_t sys_ring_notify(struct trapframe *tf);
+int64_t sys_ring_notify_wait(struct trapframe *tf);
+int64_t sys_ring_send_cap(struct trapframe *tf);
+int64_t sys_ring_recv_cap(struct trapframe *tf);
+
+/* bundle.c */
+void bundle_init(struct kobj *o);
+void bundle_destroy(struct kobj *o);
+int bundle_attach(struct kobj *b, struct task *t);
+void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
+		struct cap *parent);
+int bundle_check_attach(struct kobj *b, struct task *t);
+int64_t sys_bundle_add(struct trapframe *tf);
+bool bundle_name_valid(const char *name, size_t len);
+
+/* device.c */
+extern struct kobj irq_root_obj, ioport_root_obj;
+void device_init(void);
+void device_irq(unsigned line);
+void device_unroute_cap(struct cap *c);
+int64_t sys_irq_bind(struct trapframe *tf);
+int64_t sys_irq_ack(struct trapframe *tf);
+int64_t sys_port_in(struct trapframe *tf);
+int64_t sys_port_out(struct trapframe *tf);
+int64_t sys_console_write(struct trapframe *tf);
+
+/* SYS_BLOCKED: the handler put the caller to sleep; its result is written
+ * into its frame when it wakes. */
+#define SYS_BLOCKED INT64_MIN
+/* syscall.c / trap.c */
+struct trapframe *syscall_dispatch(struct trapframe *tf);
+int copy_in(void *dst, uint64_t usrc, size_t n);
+int copy_out(uint64_t udst, const void *src, size_t n);
+int user_range_ok(uint64_t va, uint64_t n);
+int64_t sys_clock(struct trapframe *tf);
+int64_t sys_sig_mint(struct trapframe *tf);
+
+/* boot.c */
+_Noreturn void kmain(uint32_t magic, uint32_t info_pa);
+
+static inline struct task *current_task(void)
+{
+	return cpu0.current;
+}
+
+#endif

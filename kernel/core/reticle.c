@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Reticle: untyped memory and the only allocator.
+ *
+ * A RAM Reticle covers [base, base + size).  Records (struct kobj, 128
+ * bytes each) are handed out upward from base; object bodies (whole pages)
+ * downward from the top:
+ *
+ *     base                                                   base + size
+ *     | rec0 rec1 rec2 ... |        free        | body2 | body1 | body0 |
+ *                    rec + nrec            body_bottom
+ *
+ * Records stay in creation order, so reset can destroy the newest first,
+ * and when the newest record dies both ends move back: memory freed in LIFO
+ * order is free again at once, the rest comes back at reset.
+ *
+ * A device Reticle covers MMIO or other non-RAM memory.  Its records live in
+ * a kernel array, its bodies are carved by address (drivers need particular
+ * frames), only Mem objects may be retyped from it, and it cannot be split.
+ */
+#include "core/kernel.h"
+
+#define DEVICE_RECORDS 64
+static struct kobj device_records[DEVICE_RECORDS];
+
+static uint64_t round_page(uint64_t n)
+{
+	return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* Sets up a boot-time Reticle record r covering [base, base + size). */
+void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = VX_OBJ_RETICLE;
+	r->state = KOBJ_LIVE;
+	r->fixed = 1;
+	r->pa = base;
+	r->size = size;
+	r->u.ret.device = device;
+	r->u.ret.body_bottom = base + size;
+	if (device) {
+		r->u.ret.rec = device_records;
+		r->u.ret.nrec_max = DEVICE_RECORDS;
+	} else {
+		r->u.ret.rec = phys_to_virt(base);
+		r->u.ret.nrec_max = UINT32_MAX;
+	}
+}
+
+/* Free bytes: what retype and split can still hand out (before the cost of
+ * the record each object needs). */
+uint64_t reticle_free_bytes(const struct kobj *r)
+{
+	if (r->u.ret.device)
+		return r->size - r->u.ret.used;
+	uint64_t meta_end = r->pa + (uint64_t)r->u.ret.nrec * VX_OBJ_META_BYTES;
+	return r->u.ret.body_bottom - meta_end;
+}
+
+/* Body bytes of an object of this type, or 0 when arg is not acceptable. */
+uint64_t object_bytes(uint32_t type, uint64_t arg)
+{
+	switch (type) {
+	case VX_OBJ_TASK:
+		return arg == 0 ? VX_TASK_OBJ_BYTES : 0;
+	case VX_OBJ_BUNDLE:
+		return arg == 0 ? VX_BUNDLE_OBJ_BYTES : 0;
+	case VX_OBJ_MEM:
+		return (arg >= 1 && arg <= VX_MEM_PAGES_MAX) ? arg * PAGE_SIZE : 0;
+	case VX_OBJ_RING: {
+		uint64_t slot_log2 = (arg >> 8) & 0xff, count_log2 = arg & 0xff;
+		if (arg >> 16 || slot_log2 < VX_RING_SLOT_LOG2_MIN ||
+		    slot_log2 > VX_RING_SLOT_LOG2_MAX || count_log2 > VX_RING_COUNT_LOG2_MAX)
+			return 0;
+		return 2 * PAGE_SIZE + round_page((1ull << slot_log2) << count_log2);
+	}
+	default:
+		return 0;
+	}
+}
+
+static bool device_range_free(const struct kobj *r, uint64_t pa, uint64_t bytes)
+{
+	for (uint32_t i = 0; i < r->u.ret.nrec; i++) {
+		const struct kobj *o = &r->u.ret.rec[i];
+		if (o->state != KOBJ_DEAD && pa < o->pa + o->size && o->pa < pa + bytes)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Decode half of retype: may r hand out an object of this type and arg?
+ * Sets *bytes.  For device Reticles arg is (page offset << 32) | pages.
+ */
+int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes)
+{
+	if (r->u.ret.device) {
+		uint64_t off = (arg >> 32) * PAGE_SIZE, pages = arg & 0xffffffffu;
+		if (type != VX_OBJ_MEM)
+			return VX_E_TYPE;
+		if (pages == 0)
+			return VX_E_INVAL;
+		if (off >= r->size || pages * PAGE_SIZE > r->size - off)
+			return VX_E_RANGE;
+		if (r->u.ret.nrec >= r->u.ret.nrec_max)
+			return VX_E_FULL;
+		if (!device_range_free(r, r->pa + off, pages * PAGE_SIZE))
+			return VX_E_EXISTS;
+		*bytes = pages * PAGE_SIZE;
+		return VX_OK;
+	}
+	*bytes = object_bytes(type, arg);
+	if (*bytes == 0)
+		return VX_E_INVAL;
+	if (reticle_free_bytes(r) < *bytes + VX_OBJ_META_BYTES)
+		return VX_E_NOMEM;
+	return VX_OK;
+}
+
+/* Invoke half: carves an object that reticle_check_retype accepted.  The
+ * body of a RAM object is zeroed; device memory is left as it is. */
+struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset)
+{
+	struct kobj *o = &r->u.ret.rec[r->u.ret.nrec++];
+
+	memset(o, 0, sizeof(*o));
+	o->type = (uint8_t)type;
+	o->state = KOBJ_LIVE;
+	o->origin = r;
+	o->size = bytes;
+	if (r->u.ret.device) {
+		o->pa = r->pa + dev_offset;
+		r->u.ret.used += bytes;
+	} else {
+		r->u.ret.body_bottom -= bytes;
+		o->pa = r->u.ret.body_bottom;
+		memset(phys_to_virt(o->pa), 0, bytes);
+	}
+	r->u.ret.nlive++;
+	return o;
+}
+
+/* Marks o dead and gives back what can be given back now. */
+void kobj_release(struct kobj *o)
+{
+	struct kobj *r = o->origin;
+
+	o->state = KOBJ_DEAD;
+	if (!r)
+		return;
+	r->u.ret.nlive--;
+	if (r->u.ret.device)
+		r->u.ret.used -= o->size;
+	while (r->u.ret.nrec > 0 && r->u.ret.rec[r->u.ret.nrec - 1].state == KOBJ_DEAD) {
+		struct kobj *last = &r->u.ret.rec[r->u.ret.nrec - 1];
+		if (!r->u.ret.device)
+			r->u.ret.body_bottom = last->pa + last->size;
+		r->u.ret.nrec--;
+	}
+}
+
+/* Removes every capability to o; o then dies through the zombie queue. */
+static void kill_caps(struct kobj *o)
+{
+	while (o->caps)
+		cap_remove(o->caps);
+}
+
+/*
+ * Destroys everything carved from r, newest first.  Every capability to
+ * those objects is deleted, so every handle to them is stale from now on.
+ * Tasks among them stop; mappings of their memory vanish.
+ */
+void reticle_reset(struct kobj *r)
+{
+	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
+		struct kobj *o = &r->u.ret.rec[i];
+		if (i >= r->u.ret.nrec || o->state != KOBJ_LIVE)
+			continue;
+		kill_caps(o);
+		reap();
+	}
+	/* Page tables die with their Task, which lives in the same Reticle;
+	 * nothing should be left.  Free whatever is, so reset always empties. */
+	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
+		if (i < r->u.ret.nrec && r->u.ret.rec[i].state != KOBJ_DEAD)
+			kobj_release(&r->u.ret.rec[i]);
+	}
+}
+
+/* Type-specific setup of a freshly carved object. */
+void object_init(struct kobj *o, uint64_t arg)
+{
+	switch (o->type) {
+	case VX_OBJ_TASK:
+		task_init(o);
+		break;
+	case VX_OBJ_RING:
+		ring_init(o, arg);
+		break;
+	case VX_OBJ_BUNDLE:
+		bundle_init(o);
+		break;
+	default:
+		break;
+	}
+}
+
+/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle */
+int64_t sys_reticle_retype(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *rc;
+	uint64_t bytes;
+	uint32_t idx;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+		return err;
+	if (tf->rsi > UINT32_MAX)
+		return VX_E_INVAL;
+	if ((err = reticle_check_retype(rc->obj, (uint32_t)tf->rsi, tf->rdx, &bytes)))
+		return err;
+	if ((err = cap_free_slot(t, &idx)))
+		return err;
+
+	struct kobj *o = reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes,
+				       (tf->rdx >> 32) * PAGE_SIZE);
+	object_init(o, tf->rdx);
+	return cap_install(t, idx, o, o->type, VX_R_ALL, 0, NULL);
+}
+
+/* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
+int64_t sys_reticle_split(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *rc;
+	uint64_t bytes = tf->rsi;
+	uint32_t idx;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+		return err;
+	struct kobj *r = rc->obj;
+	if (r->u.ret.device)
+		return VX_E_INVAL;
+	if (bytes == 0 || bytes & (PAGE_SIZE - 1))
+		return VX_E_ALIGN;
+	if (r->u.ret.depth + 1 > VX_RETICLE_DEPTH_MAX)
+		return VX_E_DEPTH;
+	if (bytes < 2 * PAGE_SIZE)
+		return VX_E_INVAL;
+	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES || reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
+		return VX_E_NOMEM;
+	if ((err = cap_free_slot(t, &idx)))
+		return err;
+
+	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, bytes, 0);
+	c->u.ret.rec = phys_to_virt(c->pa);
+	c->u.ret.nrec_max = UINT32_MAX;
+	c->u.ret.body_bottom = c->pa + c->size;
+	c->u.ret.depth = r->u.ret.depth + 1;
+	return cap_install(t, idx, c, VX_OBJ_RETICLE, rc->rights, 0, NULL);
+}
+
+/* VX_SYS_RETICLE_RESET(ret) */
+int64_t sys_reticle_reset(struct trapframe *tf)
+{
+	struct cap *rc;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+		return err;
+	reticle_reset(rc->obj);
+	return VX_OK;
+}
+
+/* VX_SYS_RETICLE_INFO(ret, struct vx_reticle_info *out) */
+int64_t sys_reticle_info(struct trapframe *tf)
+{
+	struct cap *rc;
+	struct vx_reticle_info info;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RETICLE, 0, &rc)))
+		return err;
+	struct kobj *r = rc->obj;
+	memset(&info, 0, sizeof(info));
+	info.base = r->pa;
+	info.size = r->size;
+	info.free = reticle_free_bytes(r);
+	info.objects = r->u.ret.nlive;
+	info.depth = r->u.ret.depth;
+	info.device = r->u.ret.device;
+	return copy_out(tf->rsi, &info, sizeof(info));
+}

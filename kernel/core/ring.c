@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ring: the kernel's part of the protocol described in include/vectra/ring.h.
+ * The kernel maps the shared pages at bind time (checking the right for the
+ * role), rings doorbells, and keeps the capability transfer queue.  It never
+ * reads the shared control page after writing its informational fields at
+ * retype, so nothing a peer scribbles there can confuse it.
+ *
+ * Object layout: page 0 is kernel-private struct ring; pages 1.. are shared
+ * (control page, then slots).
+ */
+#include "core/kernel.h"
+
+int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes);
+void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
+		  uint32_t prot, uint16_t flag);
+
+static struct ring *ring_of(struct kobj *o)
+{
+	return phys_to_virt(o->pa);
+}
+
+void ring_init(struct kobj *o, uint64_t arg)
+{
+	struct ring *r = ring_of(o);
+	struct vx_ring_ctl *ctl;
+
+	r->obj = o;
+	r->slot_size = 1u << ((arg >> 8) & 0xff);
+	r->count = 1u << (arg & 0xff);
+	r->ctl_pa = o->pa + RING_SHARED_OFF;
+	r->bytes = o->size - RING_SHARED_OFF;
+	ctl = phys_to_virt(r->ctl_pa);
+	ctl->magic = VX_RING_MAGIC;
+	ctl->slot_size = r->slot_size;
+	ctl->slot_count = r->count;
+}
+
+void ring_destroy(struct kobj *o)
+{
+	struct ring *r = ring_of(o);
+
+	for (uint32_t i = 0; i < VX_RING_XFER_MAX; i++)
+		cap_remove(&r->xfer[i]);
+	r->xfer_count = 0;
+}
+
+/* Undoes the bind made through c: unmaps and forgets the end. */
+void ring_unbind_cap(struct cap *c)
+{
+	struct ring *r = ring_of(c->obj);
+
+	task_unmap_pages(c->map_task, c->map_va, r->bytes);
+	if (r->producer == c)
+		r->producer = NULL;
+	if (r->consumer == c)
+		r->consumer = NULL;
+	cap_forget_mapping(c);
+}
+
+/* VX_SYS_RING_BIND(ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
+int64_t sys_ring_bind(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *c;
+	uint64_t role = tf->rsi, va = tf->rdx, bit = tf->r10;
+	struct vx_ring_info info;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, 0, &c)))
+		return err;
+	if (role != VX_RING_PRODUCER && role != VX_RING_CONSUMER)
+		return VX_E_INVAL;
+	if (!(c->rights & (role == VX_RING_PRODUCER ? VX_R_PRODUCE : VX_R_CONSUME)))
+		return VX_E_RIGHTS;
+	if (bit >= 64)
+		return VX_E_INVAL;
+	struct ring *r = ring_of(c->obj);
+	if (c->flags || (role == VX_RING_PRODUCER ? r->producer : r->consumer))
+		return VX_E_EXISTS;
+	if (va & (PAGE_SIZE - 1))
+		return VX_E_ALIGN;
+	if (va < VX_USER_MIN || va >= VX_MAP_END || r->bytes > VX_MAP_END - va)
+		return VX_E_RANGE;
+	if ((err = task_check_new_mapping(t, va, r->bytes)))
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.vaddr = va;
+	info.slot_size = r->slot_size;
+	info.slot_count = r->count;
+	info.role = (uint32_t)role;
+	info.wake_bit = (uint32_t)bit;
+	info.bytes = r->bytes;
+	if ((err = copy_out(tf->r8, &info, sizeof(info))))
+		return err; /* nothing changed yet */
+
+	task_map_cap(c, t, va, r->ctl_pa, r->bytes, VX_PROT_READ | VX_PROT_WRITE, CAP_F_BOUND);
+	if (role == VX_RING_PRODUCER) {
+		r->producer = c;
+		r->prod_bit = (uint32_t)bit;
+	} else {
+		r->consumer = c;
+		r->cons_bit = (uint32_t)bit;
+	}
+	return VX_OK;
+}
+
+/* VX_SYS_RING_UNBIND(ring) */
+int64_t sys_ring_unbind(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RING, 0, &c)))
+		return err;
+	if (!(c->flags & CAP_F_BOUND))
+		return VX_E_STATE;
+	ring_unbind_cap(c);
+	return VX_OK;
+}
+
+/* Decode for the doorbell: c must be a bound end of a Ring. */
+static int doorbell_decode(uint64_t h, struct cap **out)
+{
+	int err = cap_lookup(current_task(), h, VX_OBJ_RING, 0, out);
+
+	if (err)
+		return err;
+	if (!((*out)->flags & CAP_F_BOUND))
+		return VX_E_STATE;
+	return VX_OK;
+}
+
+/* Raises the other end's wake bit, if the other end is bound. */
+static void doorbell(struct cap *c)
+{
+	struct ring *r = ring_of(c->obj);
+	struct cap *peer = r->producer == c ? r->consumer : r->producer;
+	uint32_t bit = r->producer == c ? r->cons_bit : r->prod_bit;
+
+	if (peer)
+		signal_deliver(peer->map_task, 1ull << bit);
+}
+
+/* VX_SYS_RING_NOTIFY(ring) */
+int64_t sys_ring_notify(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = doorbell_decode(tf->rdi, &c)))
+		return err;
+	doorbell(c);
+	return VX_OK;
+}
+
+/* VX_SYS_RING_NOTIFY_WAIT(ring, mask, deadline) -> fired bits.  The fast
+ * path of a round trip: the woken peer runs next if we block. */
+int64_t sys_ring_notify_wait(struct trapframe *tf)
+{
+	struct cap *c;
+	int64_t r;
+	int err;
+
+	if ((err = doorbell_decode(tf->rdi, &c)))
+		return err;
+	if (tf->rsi == 0)
+		return VX_E_INVAL;
+	doorbell(c);
+	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
+	return r;
+}
+
+/* VX_SYS_RING_SEND_CAP(ring, h, rights) -> sequence number */
+int64_t sys_ring_send_cap(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *rc, *c;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, VX_R_PRODUCE, &rc)))
+		return err;
+	if ((err = cap_lookup(t, tf->rsi, 0, VX_R_GRANT, &c)))
+		return err;
+	if (tf->rdx > VX_R_ALL || (tf->rdx & ~(uint64_t)c->rights))
+		return VX_E_RIGHTS;
+	struct ring *r = ring_of(rc->obj);
+	if (r->xfer_count == VX_RING_XFER_MAX)
+		return VX_E_FULL;
+
+	uint32_t slot = (r->xfer_head + r->xfer_count) % VX_RING_XFER_MAX;
+	cap_copy_into(&r->xfer[slot], NULL, c, (uint32_t)tf->rdx, c->narrow, c);
+	r->xfer_count++;
+	return (int64_t)r->xfer_seq++;
+}
+
+/* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order */
+int64_t sys_ring_recv_cap(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *rc;
+	uint32_t idx;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, VX_R_CONSUME, &rc)))
+		return err;
+	struct ring *r = ring_of(rc->obj);
+	if (r->xfer_count == 0)
+		return VX_E_EMPTY;
+	if ((err = cap_free_slot(t, &idx)))
+		return err;
+
+	struct cap *src = &r->xfer[r->xfer_head];
+	cap_move(&t->table[idx], t, src);
+	r->xfer_head = (r->xfer_head + 1) % VX_RING_XFER_MAX;
+	r->xfer_count--;
+	return VX_HANDLE_MAKE(idx, t->table[idx].gen);
+}

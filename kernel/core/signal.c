@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Signal Mask: 64 sticky bits per Task and one way to wait on them.
+ *
+ * wait(mask, deadline) returns the pending bits of mask and clears them in
+ * one step; if none are pending it blocks until one is raised or the
+ * deadline passes (then it returns 0).  Raising needs a Signal capability
+ * that names the target Task and the bits it may raise.  IRQs, ring
+ * doorbells, supervision and timers all arrive this way.
+ */
+#include "core/kernel.h"
+
+static struct task *sleepers; /* Tasks waiting with a finite deadline */
+
+void signal_unsleep(struct task *t)
+{
+	if (!t->sleeping)
+		return;
+	for (struct task **pp = &sleepers; *pp; pp = &(*pp)->sl_next) {
+		if (*pp == t) {
+			*pp = t->sl_next;
+			break;
+		}
+	}
+	t->sleeping = 0;
+}
+
+static void wake(struct task *t, uint64_t result)
+{
+	signal_unsleep(t);
+	t->regs.rax = result;
+	t->state = VX_TASK_RUNNABLE;
+	sched_make_runnable(t);
+}
+
+/* Sets bits in t's mask and wakes t if it waits for one of them. */
+void signal_deliver(struct task *t, uint64_t bits)
+{
+	t->pending |= bits;
+	if (t->state == VX_TASK_WAITING && (t->pending & t->wait_mask)) {
+		uint64_t got = t->pending & t->wait_mask;
+		t->pending &= ~got;
+		wake(t, got);
+	}
+}
+
+/* Raises bits through a Signal cap (the caller checked bits <= narrow). */
+void signal_raise_cap(struct cap *sig, uint64_t bits)
+{
+	signal_deliver(task_of(sig->obj), bits);
+}
+
+/* Timer tick: wake every sleeper whose deadline has passed. */
+void signal_timeouts(uint64_t now)
+{
+	for (struct task **pp = &sleepers; *pp;) {
+		struct task *t = *pp;
+		if (t->wait_deadline <= now) {
+			*pp = t->sl_next;
+			t->sleeping = 0;
+			wake(t, 0);
+		} else {
+			pp = &t->sl_next;
+		}
+	}
+}
+
+/* The body of every wait: either answers now (*result) or blocks t. */
+int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result)
+{
+	uint64_t got = t->pending & mask;
+
+	if (got || deadline == VX_DEADLINE_NONE ||
+	    (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns())) {
+		t->pending &= ~got;
+		*result = (int64_t)got;
+		return 0;
+	}
+	sched_block(t, mask, deadline);
+	if (deadline != VX_DEADLINE_NEVER) {
+		t->sl_next = sleepers;
+		sleepers = t;
+		t->sleeping = 1;
+	}
+	*result = SYS_BLOCKED;
+	return 1;
+}
+
+/* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed) */
+int64_t sys_sig_wait(struct trapframe *tf)
+{
+	int64_t r;
+
+	if (tf->rdi == 0)
+		return VX_E_INVAL;
+	signal_wait_common(current_task(), tf->rdi, tf->rsi, &r);
+	return r;
+}
+
+/* VX_SYS_SIG_RAISE(signal, bits) */
+int64_t sys_sig_raise(struct trapframe *tf)
+{
+	struct cap *s;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_SIGNAL, 0, &s)))
+		return err;
+	if (tf->rsi == 0)
+		return VX_E_INVAL;
+	if (tf->rsi & ~s->narrow)
+		return VX_E_RIGHTS;
+	signal_raise_cap(s, tf->rsi);
+	return VX_OK;
+}
+
+/* VX_SYS_SIG_MINT(task, bits) -> a Signal cap for those bits of task */
+int64_t sys_sig_mint(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	struct cap *tc;
+	uint32_t idx;
+	int err;
+
+	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_TASK, VX_R_CONTROL, &tc)))
+		return err;
+	if (tf->rsi == 0)
+		return VX_E_INVAL;
+	if ((err = cap_free_slot(t, &idx)))
+		return err;
+	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, VX_R_GRANT | VX_R_CONTROL, tf->rsi, tc);
+}

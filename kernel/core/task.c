@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Task: an address space, a handle table, a signal mask and a register
+ * frame, carved from a Reticle as one 32 KiB object (see kernel.h).
+ *
+ * A parent builds a child by mapping MemCaps into it (task_map), setting its
+ * registers and starting it with a Bundle.  A fault halts the Task, keeps a
+ * fault record and raises its supervisor's signal; exit does the same with
+ * kind VX_FAULT_EXIT.  Page tables come from the Reticle the Task itself was
+ * carved from, and are counted before anything is changed.
+ */
+#include "core/kernel.h"
+
+void cap_forget_mapping(struct cap *c);
+
+struct task *task_of(struct kobj *o)
+{
+	return phys_to_virt(o->pa);
+}
+
+void task_init(struct kobj *o)
+{
+	struct task *t = task_of(o);
+
+	t->obj = o;
+	t->table = (struct cap *)((uint8_t *)t + TASK_TABLE_OFF);
+	t->root_pa = o->pa + TASK_ROOT_OFF;
+	t->state = VX_TASK_NEW;
+	t->prio = VX_PRIO_DEFAULT;
+	paging_init_user_root(t->root_pa);
+	arch_fpu_init_state(t->fpu);
+	arch_frame_init_user(&t->regs, 0, 0, 0);
+}
+
+/* Tears a Task down: it leaves the scheduler, every cap it holds is
+ * deleted, every mapping into it is forgotten and its page tables die. */
+void task_destroy(struct kobj *o)
+{
+	struct task *t = task_of(o);
+
+	sched_remove(t);
+	t->state = VX_TASK_EXITED;
+	if (cpu0.current == t)
+		cpu0.current = NULL;
+	arch_fpu_forget(t);
+	for (uint32_t i = 1; i < VX_HANDLE_SLOTS; i++)
+		cap_remove(&t->table[i]);
+	cap_remove(&t->fault_sig);
+	cap_remove(&t->bundle);
+	/* Caps elsewhere that map or bind into t: their pages go with t's
+	 * tables; only the bookkeeping is left to undo. */
+	while (t->mappings) {
+		struct cap *c = t->mappings;
+		if (c->flags & CAP_F_BOUND)
+			ring_unbind_cap(c);
+		else
+			cap_forget_mapping(c);
+	}
+	for (struct kobj *pt = t->pt_list, *next; pt; pt = next) {
+		next = pt->pt_next;
+		kobj_release(pt);
+	}
+	t->pt_list = NULL;
+}
+
+/* Stops t with a fault record and tells its supervisor. */
+void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
+{
+	sched_remove(t);
+	t->state = kind == VX_FAULT_EXIT ? VX_TASK_EXITED : VX_TASK_FAULTED;
+	t->fault.kind = kind;
+	t->fault.code = code;
+	t->fault.addr = addr;
+	t->fault.ip = t->regs.rip;
+	if (t->fault_sig.obj)
+		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
+	else if (kind != VX_FAULT_EXIT)
+		kprintf("[kernel] unsupervised task faulted: kind %u code %#x addr %#lx ip %#lx\n",
+			kind, code, (unsigned long)addr, (unsigned long)t->fault.ip);
+}
+
+/* Page-table allocator for paging_walk_alloc: one page from t's Reticle. */
+static uint64_t pt_alloc(void *ctx)
+{
+	struct task *t = ctx;
+	struct kobj *pt = reticle_carve(t->obj->origin, KOBJ_PAGETABLE, PAGE_SIZE, 0);
+
+	pt->u.pt.owner = t;
+	pt->pt_next = t->pt_list;
+	t->pt_list = pt;
+	return pt->pa;
+}
+
+/* How many page-table pages mapping [va, va + bytes) would add to t. */
+static uint64_t tables_needed(struct task *t, uint64_t va, uint64_t bytes)
+{
+	uint64_t need = 0, end = va + bytes;
+	const uint64_t span[3] = {1ull << 39, 1ull << 30, 1ull << 21};
+
+	/* Level by level: each distinct region of that level's span that
+	 * has no table yet needs one. */
+	for (int lvl = 0; lvl < 3; lvl++) {
+		for (uint64_t a = va & ~(span[lvl] - 1); a < end; a += span[lvl]) {
+			uint64_t *root = phys_to_virt(t->root_pa);
+			uint64_t *tab = root;
+			bool present = true;
+			for (int l = 0; l <= lvl && present; l++) {
+				uint64_t e = tab[(a >> (39 - 9 * l)) & 511];
+				if (!(e & 1))
+					present = false;
+				else
+					tab = phys_to_virt(e & 0x000ffffffffff000ull);
+			}
+			if (!present)
+				need++;
+		}
+	}
+	return need;
+}
+
+/* Can t's Reticle pay for the tables that mapping [va, +bytes) needs? */
+static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
+{
+	struct kobj *r = t->obj->origin;
+	uint64_t need = tables_needed(t, va, bytes);
+
+	if (!need)
+		return VX_OK;
+	if (!r)
+		return VX_E_NOMEM;
+	return reticle_free_bytes(r) >= need * (PAGE_SIZE + VX_OBJ_META_BYTES) ? VX_OK : VX_E_NOMEM;
+}
+
+/* Maps [va, va + bytes) to physical pa in t.  The caller has checked with
+ * range_unmapped and tables_affordable, so this cannot fail. */
+int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
+{
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_walk_alloc(t->root_pa, va + off, pt_alloc, t);
+		KASSERT(pte && !(*pte & 1));
+		*pte = paging_pte(pa + off, prot);
+	}
+	return VX_OK;
+}
+
+void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
+{
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_lookup(t->root_pa, va + off);
+		if (pte && (*pte & 1)) {
+			*pte = 0;
+			paging_flush(t->root_pa, va + off);
+		}
+	}
+}
+
+static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
+{
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_lookup(t->root_pa, va + off);
+		if (pte && (*pte & 1))
+			return false;
+	}
+	return true;
+}
+
+/* Checks a user mapping range: aligned, inside the mappable window, no wrap. */
+static int check_map_range(uint64_t va, uint64_t bytes)
+{
+	if (va & (PAGE_SIZE - 1))
+		return VX_E_ALIGN;
+	if (va < VX_USER_MIN || va >= VX_MAP_END || bytes > VX_MAP_END - va)
+		return VX_E_RANGE;
+	return VX_OK;
+}
+
+/* Decode for any new mapping of bytes at va in t (Mem maps, Ring binds,
+ * the Bundle page). */
+int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
+{
+	if (!range_unmapped(t, va, bytes))
+		return VX_E_EXISTS;
+	return tables_affordable(t, va, bytes);
+}
+
+/* Maps through cap c and records the mapping in it. */
+void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
+		  uint32_t prot, uint16_t flag);
+void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
+		  uint32_t prot, uint16_t flag)
+{
+	task_map_pages(t, va, pa, bytes, prot);
+	cap_note_mapping(c, t, va, flag);
+}
+
+static int lookup_task(uint64_t h, uint32_t rights, struct task **out)
+{
+	struct cap *c;
+	int err = cap_lookup(current_task(), h, VX_OBJ_TASK, rights, &c);
+
+	if (!err)
+		*out = task_of(c->obj);
+	return err;
+}
+
+/* VX_SYS_TASK_MAP(task, mem, vaddr, prot) */
+int64_t sys_task_map(struct trapframe *tf)
+{
+	struct task *t;
+	struct cap *m;
+	uint64_t va = tf->rdx, prot = tf->r10;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if ((err = cap_lookup(current_task(), tf->rsi, VX_OBJ_MEM, 0, &m)))
+		return err;
+	if (prot & ~(uint64_t)(VX_PROT_READ | VX_PROT_WRITE | VX_PROT_EXEC) || !(prot & VX_PROT_READ))
+		return VX_E_INVAL;
+	if ((prot & VX_PROT_WRITE) && (prot & VX_PROT_EXEC))
+		return VX_E_INVAL; /* W^X in user land too */
+	if ((m->rights & prot) != prot)
+		return VX_E_RIGHTS;
+	if (m->flags)
+		return VX_E_EXISTS;
+	if ((err = check_map_range(va, m->obj->size)))
+		return err;
+	if ((err = task_check_new_mapping(t, va, m->obj->size)))
+		return err;
+	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, CAP_F_MAPPED);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_UNMAP(mem) */
+int64_t sys_task_unmap(struct trapframe *tf)
+{
+	struct cap *m;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_MEM, 0, &m)))
+		return err;
+	if (!(m->flags & CAP_F_MAPPED))
+		return VX_E_STATE;
+	task_unmap_pages(m->map_task, m->map_va, m->obj->size);
+	cap_forget_mapping(m);
+	return VX_OK;
+}
+
+static bool user_addr(uint64_t a)
+{
+	return a < VX_USER_END;
+}
+
+/* VX_SYS_TASK_SET_REGS(task, ip, sp, arg) */
+int64_t sys_task_set_regs(struct trapframe *tf)
+{
+	struct task *t;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
+		return VX_E_STATE;
+	if (!user_addr(tf->rsi) || tf->rsi >= VX_MAP_END || !user_addr(tf->rdx))
+		return VX_E_RANGE;
+	if (t->state == VX_TASK_NEW) {
+		arch_frame_init_user(&t->regs, tf->rsi, tf->rdx, tf->r10);
+	} else {
+		t->regs.rip = tf->rsi;
+		t->regs.rsp = tf->rdx;
+		t->regs.rdi = tf->r10;
+		t->regs.vector = 0; /* leave through iretq: every register restored */
+	}
+	return VX_OK;
+}
+
+
+/* VX_SYS_TASK_START(task, bundle): bundle may be VX_NO_HANDLE. */
+int64_t sys_task_start(struct trapframe *tf)
+{
+	struct task *t;
+	struct cap *bc = NULL;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (tf->rsi != VX_NO_HANDLE &&
+	    (err = cap_lookup(current_task(), tf->rsi, VX_OBJ_BUNDLE, VX_R_CONTROL, &bc)))
+		return err;
+	if (t->state != VX_TASK_NEW || t->regs.rip == 0)
+		return VX_E_STATE;
+	if (bc && (err = bundle_check_attach(bc->obj, t)))
+		return err;
+	if (bc) {
+		bundle_attach(bc->obj, t);
+		t->regs.rdi = VX_BUNDLE_VADDR;
+	} else {
+		t->regs.rdi = 0;
+	}
+	t->state = VX_TASK_RUNNABLE;
+	sched_make_runnable(t);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_HALT(task) */
+int64_t sys_task_halt(struct trapframe *tf)
+{
+	struct task *t;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (t->state != VX_TASK_RUNNABLE && t->state != VX_TASK_WAITING)
+		return VX_E_STATE;
+	if (t->state == VX_TASK_WAITING)
+		t->regs.rax = 0; /* the interrupted wait reports no bits */
+	sched_remove(t);
+	t->state = VX_TASK_HALTED;
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_RESUME(task): a halted Task continues; a faulted one retries
+ * the faulting instruction (or starts where set_regs put it). */
+int64_t sys_task_resume(struct trapframe *tf)
+{
+	struct task *t;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
+		return VX_E_STATE;
+	memset(&t->fault, 0, sizeof(t->fault));
+	t->state = VX_TASK_RUNNABLE;
+	sched_make_runnable(t);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_INSPECT(task, struct vx_task_info *out) */
+int64_t sys_task_inspect(struct trapframe *tf)
+{
+	struct task *t;
+	struct vx_task_info info;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_READ, &t)))
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.state = t->state;
+	info.prio = t->prio;
+	info.fault = t->fault;
+	info.cpu_ns = t->cpu_ns;
+	info.pending = t->pending;
+	return copy_out(tf->rsi, &info, sizeof(info));
+}
+
+/* VX_SYS_TASK_SUPERVISE(task, signal): faults and exit of task raise the
+ * signal's bits.  signal VX_NO_HANDLE removes the supervisor. */
+int64_t sys_task_supervise(struct trapframe *tf)
+{
+	struct task *t;
+	struct cap *s = NULL;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (tf->rsi != VX_NO_HANDLE &&
+	    (err = cap_lookup(current_task(), tf->rsi, VX_OBJ_SIGNAL, 0, &s)))
+		return err;
+	cap_remove(&t->fault_sig);
+	if (s)
+		cap_copy_into(&t->fault_sig, NULL, s, s->rights, s->narrow, s);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_SET_PRIO(task, prio): no higher than the caller's own. */
+int64_t sys_task_set_prio(struct trapframe *tf)
+{
+	struct task *t;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (tf->rsi > VX_PRIO_MAX)
+		return VX_E_INVAL;
+	if (tf->rsi > current_task()->prio)
+		return VX_E_RIGHTS;
+	bool queued = t->queued;
+	if (queued)
+		sched_remove(t);
+	t->prio = (uint32_t)tf->rsi;
+	if (queued)
+		sched_make_runnable(t);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_EXIT(code) */
+int64_t sys_task_exit(struct trapframe *tf)
+{
+	struct task *t = current_task();
+
+	t->fault.exit_code = (int64_t)tf->rdi;
+	task_fault(t, VX_FAULT_EXIT, 0, 0);
+	return SYS_BLOCKED;
+}
+
+/* VX_SYS_TASK_YIELD() */
+int64_t sys_task_yield(struct trapframe *tf)
+{
+	(void)tf;
+	sched_yield_current();
+	return VX_OK;
+}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The kernel: kernel/core (one file per primitive, plus scheduler, syscall
+# table and boot), kernel/arch/x86_64 (the seams), and the two pieces of
+# lib/ it shares with user land: memory routines and the formatter/ELF
+# parser.  Linked as an ELF (for gdb) and flattened to build/kernel.bin, the
+# image QEMU and GRUB load.
+KERNEL_SRCS := $(sort $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) \
+                      $(wildcard kernel/arch/x86_64/*.S)) \
+               lib/base/string.c lib/rt/fmt.c lib/rt/elf.c
+KERNEL_OBJS := $(call objs,$(B)/kernel,$(KERNEL_SRCS))
+KERNEL_ELF  := $(B)/kernel.elf
+KERNEL_BIN  := $(B)/kernel.bin
+KERNEL_LD   := kernel/arch/x86_64/kernel.ld
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
+	$(LD) -nostdlib -z max-page-size=4096 -z noexecstack -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS)
+
+$(KERNEL_BIN): $(KERNEL_ELF)
+	$(OBJCOPY) -O binary $< $@
+
+# Kernel logic that host unit tests exercise (none yet: see tests/host).
+KCORE_HOST_OBJS :=

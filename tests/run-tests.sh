@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Runs the test suites and prints the closing "N passed, N failed" line.
+# Every suite is a program that prints TAP lines ("ok ..." / "not ok ...").
+# A suite that exits non-zero without reporting a failure counts as one
+# failure, so a crash can never pass silently.
+#
+# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|format]
+set -u
+B=${B:-build}
+what=${1:-all}
+pass=0
+fail=0
+failed_names=()
+logdir=$B/test-logs
+mkdir -p "$logdir"
+
+run_suite() {
+	local name=$1
+	shift
+	local log=$logdir/${name//\//_}.log
+	local t0=$SECONDS
+	"$@" >"$log" 2>&1 </dev/null
+	local rc=$?
+	local p f
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc" >>"$log"
+		f=1
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name ran no test" >>"$log"
+		f=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	printf '%-40s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - t0))
+	if [ "$f" -ne 0 ]; then
+		failed_names+=("$name")
+		grep -E '^not ok ' "$log" | head -n 20 | sed 's/^/    /'
+		echo "    (full log: $log)"
+		tail -n 15 "$log" | sed 's/^/    | /'
+	fi
+}
+
+suite_host() {
+	for t in "$B"/host/tests/host/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$t")" "$t"
+	done
+}
+
+suite_crypto() {
+	for t in "$B"/host/tests/crypto/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "crypto/$(basename "$t")" "$t"
+	done
+	for t in "$B"/bench/ctgrind_*; do
+		[ -x "$t" ] || continue
+		run_suite "crypto/$(basename "$t")" valgrind -q --error-exitcode=99 --track-origins=yes "$t"
+	done
+	for t in tests/crypto/diff_*.py; do
+		[ -f "$t" ] || continue
+		B=$B run_suite "crypto/$(basename "$t" .py)" /usr/bin/python3 "$t"
+	done
+}
+
+# A fuzzer passes its smoke if a bounded run over its seed corpus finds
+# nothing.  The corpus directory is copied so the tree stays clean.
+fuzz_one() {
+	local bin=$1 name
+	name=$(basename "$bin")
+	local work
+	work=$(mktemp -d)
+	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
+	if "$bin" -max_total_time="${FUZZ_SECONDS:-5}" -seed=1 -print_final_stats=0 \
+		-artifact_prefix="$work/" "$work"; then
+		echo "ok 1 - $name: no crash in ${FUZZ_SECONDS:-5}s"
+	else
+		echo "not ok 1 - $name: crash (see $work)"
+	fi
+}
+
+suite_fuzz() {
+	for t in "$B"/fuzz/fuzz_*; do
+		[ -x "$t" ] || continue
+		run_suite "fuzz/$(basename "$t")" fuzz_one "$t"
+	done
+}
+
+suite_qemu() {
+	for t in tests/qemu/scenario_*.sh; do
+		[ -f "$t" ] || continue
+		B=$B run_suite "qemu/$(basename "$t" .sh)" bash "$t"
+	done
+}
+
+format_check() {
+	local n=0 bad=0 f
+	while IFS= read -r f; do
+		n=$((n + 1))
+		if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
+			echo "not ok $n - clang-format: $f"
+			bad=$((bad + 1))
+		else
+			echo "ok $n - clang-format: $f"
+		fi
+	done < <(git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^tests/fuzz/corpus/')
+	[ "$bad" -eq 0 ]
+}
+
+suite_format() {
+	run_suite "format/clang-format" format_check
+}
+
+case $what in
+all)
+	suite_host
+	suite_crypto
+	suite_fuzz
+	suite_qemu
+	suite_format
+	;;
+host | crypto | fuzz | qemu | format) "suite_$what" ;;
+*)
+	echo "usage: $0 [all|host|crypto|fuzz|qemu|format]" >&2
+	exit 2
+	;;
+esac
+
+echo
+if [ "$fail" -ne 0 ]; then
+	echo "failed suites: ${failed_names[*]}"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Tests.  Every test program speaks TAP ("ok N - name" / "not ok N - name");
+# tests/run-tests.sh runs them all and prints the closing
+# "N passed, N failed" line.
+#
+#   tests/host/test_*.c    unit tests of pure logic (cmocka, ASan/UBSan)
+#   tests/crypto/test_*.c  crypto vectors, differential and rejection tests
+#   tests/crypto/tool_*.c  host CLIs that the diff_*.py scripts drive
+#   tests/crypto/diff_*.py differential tests against Debian's references
+#   tests/crypto/ctgrind_*.c constant-time evidence: secrets marked undefined,
+#                          run under valgrind memcheck (no sanitizers)
+#   tests/fuzz/fuzz_*.c    libFuzzer targets (bounded smoke in make test)
+#   tests/qemu/            scenario tests that boot real images
+
+HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
+CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
+CRYPTO_TOOL_SRCS := $(sort $(wildcard tests/crypto/tool_*.c))
+FUZZ_SRCS        := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+CTGRIND_SRCS     := $(sort $(wildcard tests/crypto/ctgrind_*.c))
+# Shared host-side test helpers (not tests themselves).
+TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJS := $(call objs,$(B)/host,$(TEST_SUPPORT_SRCS))
+
+HOST_TEST_BINS   := $(patsubst %.c,$(B)/host/%,$(HOST_TEST_SRCS))
+CRYPTO_TEST_BINS := $(patsubst %.c,$(B)/host/%,$(CRYPTO_TEST_SRCS))
+CRYPTO_TOOL_BINS := $(patsubst %.c,$(B)/host/%,$(CRYPTO_TOOL_SRCS))
+FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+CTGRIND_BINS     := $(patsubst tests/crypto/%.c,$(B)/bench/%,$(CTGRIND_SRCS))
+
+# Kernel-core logic compiled for the host (see kernel/kernel.mk).
+$(HOST_TEST_BINS): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(KCORE_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS): $(B)/host/tests/crypto/%: $(B)/host/tests/crypto/%.o $(CRYPTO_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
+	$(CC) -o $@ $^
+$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
+
+.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format
+test-build: all $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
+
+test: test-build
+	@B=$(B) bash tests/run-tests.sh all
+check-host: $(HOST_TEST_BINS)
+	@B=$(B) bash tests/run-tests.sh host
+check-crypto: $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS)
+	@B=$(B) bash tests/run-tests.sh crypto
+check-fuzz: $(FUZZ_BINS)
+	@B=$(B) bash tests/run-tests.sh fuzz
+check-qemu: all $(TEST_IMAGES)
+	@B=$(B) bash tests/run-tests.sh qemu
+check-format:
+	@B=$(B) bash tests/run-tests.sh format
