@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ring producer and consumer, exactly per the protocol in vectra/ring.h.
+ *
+ * TRUST
+ *
+ * struct vx_ring is private to one side and built from the struct
+ * vx_ring_info the kernel returned from VX_SYS_RING_BIND.  Slot addresses are
+ * computed only from that geometry and from this side's private counter, so
+ * nothing the peer writes into the shared control page can move a copy out
+ * of bounds.  What is read from shared memory is validated on every load:
+ *
+ *   producer  keeps head privately (it is the only writer) and reads tail.
+ *             tail must lie in [last tail seen, head]; otherwise (tail moved
+ *             backwards, or past head) the ring is corrupt.
+ *   consumer  keeps tail privately and reads head.  head - tail must be at
+ *             most slot_count, and head must not move backwards; otherwise
+ *             the ring is corrupt.
+ *
+ * Corruption is sticky: once a side has seen it, every later call on that
+ * struct vx_ring returns VX_E_CORRUPT without touching shared memory.  The
+ * caller should unbind and drop the ring.  The geometry words in the control
+ * page (magic, slot_size, slot_count) are compared with the kernel's at
+ * vx_ring_init only (VX_E_CORRUPT if they differ); later rewrites of them are
+ * ignored, which is safe because they are never used.  The waiting flags are
+ * treated as booleans: garbage there only causes a spurious doorbell.
+ *
+ * MESSAGES
+ *
+ * A message is one slot.  vx_ring_try_send copies len <= slot_size bytes and
+ * zero-fills the rest of the slot; vx_ring_try_recv copies the whole slot out
+ * (framing inside a slot is the application's business).
+ *
+ * DOORBELLS
+ *
+ * The pure functions here never make syscalls.  After sending, the producer
+ * asks vx_ring_peer_waiting() (a full fence, then a load of
+ * consumer_waiting) and rings VX_SYS_RING_NOTIFY if it says yes; the
+ * consumer does the same after receiving.  A side that must sleep calls
+ * vx_ring_set_waiting(r, true) (store, full fence), re-checks with
+ * vx_ring_poll(), sleeps on 1 << wake_bit only if still blocked, and
+ * finally vx_ring_set_waiting(r, false).  vx_ring_send_wait and
+ * vx_ring_recv_wait (lib/rt/sys_ring.c, VectraOS only) wrap all of this into
+ * blocking calls.
+ *
+ * A struct vx_ring is not thread-safe; VectraOS has no threads.
+ */
+#ifndef VX_RT_RING_H
+#define VX_RT_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vectra/abi.h>
+#include <vectra/ring.h>
+
+struct vx_ring {
+	struct vx_ring_ctl *ctl; /* shared: the peer may scribble on it */
+	uint8_t *slots;		 /* shared: slot i at slots + (i & mask) * slot_size */
+	uint32_t slot_size;	 /* trusted (kernel) */
+	uint32_t slot_count;	 /* trusted (kernel) */
+	uint32_t mask;		 /* slot_count - 1 */
+	uint32_t role;		 /* VX_RING_PRODUCER or VX_RING_CONSUMER */
+	uint32_t wake_bit;	 /* our own signal bit the peer's doorbell raises */
+	vx_handle_t handle;	 /* the RingCap, for notify syscalls */
+	uint32_t mine;		 /* producer: head; consumer: tail (private copy) */
+	uint32_t seen;		 /* producer: last tail seen; consumer: last head seen */
+	bool corrupt;		 /* sticky */
+};
+
+/*
+ * Builds r from the kernel-reported geometry.  VX_E_INVAL if info is not a
+ * geometry the kernel could have produced (sizes not powers of two or out of
+ * range, bytes too small, bad role or wake bit, vaddr null or unaligned);
+ * VX_E_CORRUPT if the control page disagrees with info or its counters are
+ * already inconsistent.  Reads the control page, so the ring must be bound.
+ */
+int vx_ring_init(struct vx_ring *r, const struct vx_ring_info *info, vx_handle_t ring);
+
+/*
+ * Producer: publishes one message of len bytes.  VX_OK, VX_E_FULL,
+ * VX_E_TOOBIG (len > slot_size), VX_E_CORRUPT, VX_E_STATE (not a producer).
+ */
+int vx_ring_try_send(struct vx_ring *r, const void *msg, size_t len);
+
+/*
+ * Consumer: takes one whole slot into buf and sets *len_out = slot_size.
+ * VX_OK, VX_E_EMPTY, VX_E_TOOBIG (buflen < slot_size; nothing consumed),
+ * VX_E_CORRUPT, VX_E_STATE (not a consumer).
+ */
+int vx_ring_try_recv(struct vx_ring *r, void *buf, size_t buflen, size_t *len_out);
+
+/*
+ * Producer: publishes up to n messages of msg_len bytes each, stored
+ * back to back in msgs, with one store of head for the whole batch.
+ * Returns how many were sent (1..n), or VX_E_FULL if none fit, or
+ * VX_E_TOOBIG / VX_E_CORRUPT / VX_E_STATE / VX_E_INVAL (n == 0).
+ */
+int vx_ring_send_batch(struct vx_ring *r, const void *msgs, size_t msg_len, uint32_t n);
+
+/*
+ * Consumer: takes up to max whole slots into buf (slot_size bytes each,
+ * back to back) with one store of tail.  buflen must hold at least one slot.
+ * Returns how many were taken (1..max), VX_E_EMPTY if none, or
+ * VX_E_TOOBIG / VX_E_CORRUPT / VX_E_STATE / VX_E_INVAL (max == 0).
+ */
+int vx_ring_recv_batch(struct vx_ring *r, void *buf, size_t buflen, uint32_t max);
+
+/*
+ * How far this side could go now: free slots for a producer, filled slots
+ * for a consumer (0 means it would block).  VX_E_CORRUPT as above.
+ */
+int vx_ring_poll(struct vx_ring *r);
+
+/* Sets or clears this side's waiting flag; setting is followed by a full fence. */
+void vx_ring_set_waiting(struct vx_ring *r, bool waiting);
+
+/* Full fence, then: is the consumer (resp. producer) flag set? */
+bool vx_ring_consumer_waiting(const struct vx_ring *r);
+bool vx_ring_producer_waiting(const struct vx_ring *r);
+
+/* The doorbell test for this side: is the *other* side waiting? */
+bool vx_ring_peer_waiting(const struct vx_ring *r);
+
+/*
+ * Blocking forms (sys_ring.c; VectraOS only).  Each tries once; if blocked it
+ * sets its waiting flag, fences, re-checks, and sleeps on 1 << wake_bit until
+ * deadline (absolute ns, VX_DEADLINE_NEVER to block forever, VX_DEADLINE_NONE
+ * to poll once), then clears the flag and tries again.  On success it rings
+ * the peer's doorbell if the peer is waiting.  VX_E_TIMEOUT if the deadline
+ * passes; other errors as for the try_ forms or from the kernel.  The wake bit
+ * is consumed by the wait: a caller that also waits on it elsewhere (an
+ * event loop) should drain the ring with the try_ forms instead.
+ */
+int vx_ring_send_wait(struct vx_ring *r, const void *msg, size_t len, uint64_t deadline);
+int vx_ring_recv_wait(struct vx_ring *r, void *buf, size_t buflen, size_t *len_out,
+		      uint64_t deadline);
+
+/* Rings the peer's doorbell if it is waiting; returns the kernel's result or VX_OK. */
+int vx_ring_kick(struct vx_ring *r);
+
+#endif

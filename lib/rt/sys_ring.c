@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Blocking ring calls: the sleeping half of the protocol in vectra/ring.h
+ * (the four corner cases).  The pure logic lives in ring.c.
+ */
+#include "rt/ring.h"
+#include "rt/syscall.h"
+
+int vx_ring_kick(struct vx_ring *r)
+{
+	int64_t rc;
+
+	if (!vx_ring_peer_waiting(r))
+		return VX_OK;
+	rc = vx_ring_notify(r->handle);
+	return rc < 0 ? (int)rc : VX_OK;
+}
+
+/*
+ * Sleeps until this side might make progress: flag, fence, re-check, wait,
+ * clear.  Returns VX_OK to retry, or VX_E_TIMEOUT / VX_E_CORRUPT / a kernel
+ * error.
+ */
+static int wait_ready(struct vx_ring *r, uint64_t deadline)
+{
+	int64_t fired = 1;
+	int n;
+
+	vx_ring_set_waiting(r, true);
+	n = vx_ring_poll(r);
+	if (n == 0)
+		fired = vx_sig_wait(1ull << r->wake_bit, deadline);
+	vx_ring_set_waiting(r, false);
+	if (n < 0)
+		return n;
+	if (fired < 0)
+		return (int)fired;
+	if (fired == 0)
+		return VX_E_TIMEOUT;
+	return VX_OK;
+}
+
+int vx_ring_send_wait(struct vx_ring *r, const void *msg, size_t len, uint64_t deadline)
+{
+	for (;;) {
+		int rc = vx_ring_try_send(r, msg, len);
+
+		if (rc == VX_OK) {
+			(void)vx_ring_kick(r); /* delivered; a failed doorbell changes nothing */
+			return VX_OK;
+		}
+		if (rc != VX_E_FULL)
+			return rc;
+		rc = wait_ready(r, deadline);
+		if (rc != VX_OK)
+			return rc;
+	}
+}
+
+int vx_ring_recv_wait(struct vx_ring *r, void *buf, size_t buflen, size_t *len_out,
+		      uint64_t deadline)
+{
+	for (;;) {
+		int rc = vx_ring_try_recv(r, buf, buflen, len_out);
+
+		if (rc == VX_OK) {
+			(void)vx_ring_kick(r); /* delivered; a failed doorbell changes nothing */
+			return VX_OK;
+		}
+		if (rc != VX_E_EMPTY)
+			return rc;
+		rc = wait_ready(r, deadline);
+		if (rc != VX_OK)
+			return rc;
+	}
+}
