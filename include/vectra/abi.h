@@ -115,7 +115,7 @@ enum vx_syscall {
 	/* Task */
 	VX_SYS_TASK_MAP = 8,         /* (task, mem, vaddr, prot) */
 	VX_SYS_TASK_UNMAP = 9,       /* (mem) */
-	VX_SYS_TASK_SET_REGS = 10,   /* (task, ip, sp, arg) */
+	VX_SYS_TASK_SET_REGS = 10,   /* (task, ip, sp, arg): arg arrives in rsi */
 	VX_SYS_TASK_START = 11,      /* (task, bundle) */
 	VX_SYS_TASK_HALT = 12,       /* (task) */
 	VX_SYS_TASK_RESUME = 13,     /* (task) */

@@ -136,10 +136,10 @@ int64_t sys_console_write(struct trapframe *tf)
 
 	if ((err = port_decode(tf->rdi, 0x3f8, 1, VX_R_WRITE)))
 		return err;
-	if (len > CONSOLE_WRITE_MAX)
-		return VX_E_TOOBIG;
 	if (tf->rsi + len < tf->rsi)
 		return VX_E_RANGE;
+	if (len > CONSOLE_WRITE_MAX)
+		return VX_E_TOOBIG;
 	/* Decode the whole buffer before writing any of it. */
 	for (uint64_t off = 0; off < len; off += sizeof(chunk)) {
 		uint64_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);

@@ -86,12 +86,13 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 	return 1;
 }
 
-/* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed) */
+/* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed).
+ * An empty mask is a plain sleep, so it needs a finite deadline. */
 int64_t sys_sig_wait(struct trapframe *tf)
 {
 	int64_t r;
 
-	if (tf->rdi == 0)
+	if (tf->rdi == 0 && (tf->rsi == VX_DEADLINE_NONE || tf->rsi == VX_DEADLINE_NEVER))
 		return VX_E_INVAL;
 	signal_wait_common(current_task(), tf->rdi, tf->rsi, &r);
 	return r;

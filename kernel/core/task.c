@@ -75,7 +75,7 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 	if (t->fault_sig.obj)
 		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
 	else if (kind != VX_FAULT_EXIT)
-		kprintf("[kernel] unsupervised task faulted: kind %u code %#x addr %#lx ip %#lx\n",
+		kprintf("[kernel] unsupervised task faulted: kind %u code 0x%x addr 0x%lx ip 0x%lx\n",
 			kind, code, (unsigned long)addr, (unsigned long)t->fault.ip);
 }
 
@@ -268,7 +268,7 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 	} else {
 		t->regs.rip = tf->rsi;
 		t->regs.rsp = tf->rdx;
-		t->regs.rdi = tf->r10;
+		t->regs.rsi = tf->r10;
 		t->regs.vector = 0; /* leave through iretq: every register restored */
 	}
 	return VX_OK;

@@ -219,7 +219,7 @@ void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = ip;
 	tf->rsp = sp;
-	tf->rdi = arg;
+	tf->rsi = arg; /* rdi is the Bundle address, set at start */
 	tf->cs = 0x23;
 	tf->ss = 0x1b;
 	tf->rflags = 0x202;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Boots the test image (root Task: tests/ktest) and relays its TAP lines.
+# Passes only if ktest reported every test, exited QEMU through
+# isa-debug-exit with "all passed", and the kernel never panicked.  Run once
+# on QEMU's default CPU and once on -cpu max (SMEP and SMAP on).
+set -u
+B=${B:-build}
+dir=$(dirname "$0")
+n=0
+for cpu in default max; do
+	log=$B/test-logs/ktest-$cpu.serial
+	mkdir -p "$(dirname "$log")"
+	extra=()
+	[ "$cpu" = max ] && extra=(-cpu max)
+	bash "$dir/boot.sh" "$log" 120 "$B/prog/ktest.elf" "$B/test.img" "${extra[@]}"
+	rc=$?
+	tr -d '\r' <"$log" | grep -E '^(ok|not ok) ' | sed "s/^\(ok\|not ok\) [0-9]* - /\1 - [$cpu] /"
+	tr -d '\r' <"$log" | grep -E '^#' || true
+	n=$((n + 1))
+	if grep -q 'kernel panic' "$log"; then
+		echo "not ok - [$cpu] kernel panicked: $(tr -d '\r' <"$log" | grep -A1 'kernel panic' | tail -n 1)"
+	elif [ "$rc" -eq 124 ]; then
+		echo "not ok - [$cpu] timed out after 120 s; last lines:"
+		tail -n 5 "$log" | sed 's/^/#   /'
+	elif [ "$rc" -ne 1 ]; then
+		echo "not ok - [$cpu] ktest reported failure (qemu exit $rc)"
+	elif ! grep -q '^ktest: [0-9]* passed, 0 failed' <(tr -d '\r' <"$log"); then
+		echo "not ok - [$cpu] ktest did not finish"
+	else
+		echo "ok - [$cpu] ktest finished, kernel alive, clean exit"
+	fi
+done
