@@ -12,3 +12,6 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 .PHONY: bench-crypto bench
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@for b in $(CRYPTO_BENCH_BINS); do $$b || exit 1; done
+
+bench: $(KERNEL_BIN) $(BENCH_IMAGES)
+	@B=$(B) bash bench/run.sh

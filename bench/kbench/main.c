@@ -1,10 +1,276 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * kbench: the root Task of the benchmark image.  Run under QEMU with
+ * -icount shift=0 (see docs/BENCHMARKS.md), where one guest nanosecond is
+ * one guest instruction, so every figure is deterministic.  Each benchmark
+ * times BATCHES batches of ITERS iterations and reports the median batch,
+ * divided by ITERS:
+ *
+ *     bench <name> median_ns=<n> median_tsc=<n> iters=<n>
+ *
+ * This is a benchmark, not a test: it never fails on a number.
+ */
 #include "rt/vx.h"
+#include "rt/spawn.h"
+#include "vx_string.h"
+#include "../common.h"
+
+#define BATCHES 15
+#define MAP_VA 0x40000000ull
+
+static vx_handle_t self, ram0, io;
+static const void *bootimg;
+static size_t bootimg_len;
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void sort(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+typedef void (*bench_fn)(uint64_t iters, void *ctx);
+
+static void measure(const char *name, bench_fn fn, void *ctx, uint64_t iters)
+{
+	uint64_t ns[BATCHES], tsc[BATCHES];
+
+	fn(iters / 4 + 1, ctx); /* warm up: page tables, caches, first faults */
+	for (int b = 0; b < BATCHES; b++) {
+		int64_t t0 = vx_clock();
+		uint64_t c0 = rdtsc();
+		fn(iters, ctx);
+		uint64_t c1 = rdtsc();
+		int64_t t1 = vx_clock();
+		ns[b] = (uint64_t)(t1 - t0) / iters;
+		tsc[b] = (c1 - c0) / iters;
+	}
+	sort(ns, BATCHES);
+	sort(tsc, BATCHES);
+	vx_printf("bench %s median_ns=%lu median_tsc=%lu iters=%lu\n", name,
+		  (unsigned long)ns[BATCHES / 2], (unsigned long)tsc[BATCHES / 2],
+		  (unsigned long)(iters * BATCHES));
+}
+
+/* --------------------------------------------------------------------- */
+
+static void null_syscall(uint64_t n, void *ctx)
+{
+	(void)ctx;
+	for (uint64_t i = 0; i < n; i++)
+		vx_syscall0(VX_SYS_COUNT);
+}
+
+struct pair {
+	struct vx_spawn sp;
+	vx_handle_t ret;
+	vx_handle_t peer;  /* Signal cap: partner's bit */
+	struct vx_ring req, rep, ring;
+};
+
+/* Starts the partner Task in its own Reticle with args, after add() has
+ * filled its Bundle. */
+static int start_partner(struct pair *p, const char *args, void (*add)(struct pair *))
+{
+	const void *elf;
+	size_t len;
+	int64_t r = vx_reticle_split(ram0, 4ull << 20);
+
+	if (r < 0 || vx_bootimg_find(bootimg, bootimg_len, "partner", &elf, &len) != VX_OK)
+		return -1;
+	p->ret = (vx_handle_t)r;
+	p->sp = (struct vx_spawn){.self = self, .reticle = p->ret};
+	if (vx_spawn_load(&p->sp, elf, len, 8, args) < 0)
+		return -1;
+	if (add)
+		add(p);
+	p->peer = (vx_handle_t)vx_sig_mint(p->sp.task, 1ull << BENCH_BIT_PARTNER);
+	return vx_spawn_start(&p->sp);
+}
+
+static void stop_partner(struct pair *p)
+{
+	vx_reticle_reset(p->ret);
+	vx_cap_delete(p->ret);
+}
+
+static void add_sig_peer(struct pair *p)
+{
+	int64_t back = vx_sig_mint(self, 1ull << BENCH_BIT_MAIN);
+	vx_bundle_add(p->sp.bundle, "peer", 4, (vx_handle_t)back, VX_R_GRANT);
+	vx_cap_delete((vx_handle_t)back);
+}
+
+static void sigpong(uint64_t n, void *ctx)
+{
+	struct pair *p = ctx;
+	for (uint64_t i = 0; i < n; i++) {
+		vx_sig_raise(p->peer, 1ull << BENCH_BIT_PARTNER);
+		vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+	}
+}
+
+static vx_handle_t bind_ring(vx_handle_t h, uint32_t role, uint64_t va, uint32_t bit,
+			     struct vx_ring *r)
+{
+	struct vx_ring_info info;
+	if (vx_ring_bind(h, role, va, bit, &info) == 0)
+		vx_ring_init(r, &info, h);
+	return h;
+}
+
+static vx_handle_t req_ring, rep_ring;
+
+static void add_rings(struct pair *p)
+{
+	req_ring = (vx_handle_t)vx_reticle_retype(p->ret, VX_OBJ_RING, VX_RING_ARG(6, 4));
+	rep_ring = (vx_handle_t)vx_reticle_retype(p->ret, VX_OBJ_RING, VX_RING_ARG(6, 4));
+	vx_bundle_add(p->sp.bundle, "req", 3, req_ring, VX_R_CONSUME);
+	vx_bundle_add(p->sp.bundle, "rep", 3, rep_ring, VX_R_PRODUCE);
+	vx_bundle_add(p->sp.bundle, "self", 4, p->sp.task, VX_R_CONTROL);
+	bind_ring(req_ring, VX_RING_PRODUCER, BENCH_REQ_VA, BENCH_BIT_PARTNER, &p->req);
+	bind_ring(rep_ring, VX_RING_CONSUMER, BENCH_REP_VA, BENCH_BIT_MAIN, &p->rep);
+}
+
+static void ringpong(uint64_t n, void *ctx)
+{
+	struct pair *p = ctx;
+	uint8_t msg[BENCH_MSG] = {1};
+	size_t len;
+
+	for (uint64_t i = 0; i < n; i++) {
+		vx_ring_try_send(&p->req, msg, sizeof(msg));
+		vx_ring_notify_wait(p->req.handle, 1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+		vx_ring_try_recv(&p->rep, msg, sizeof(msg), &len);
+	}
+}
+
+static vx_handle_t tp_ring;
+
+static void add_tp_ring(struct pair *p)
+{
+	tp_ring = (vx_handle_t)vx_reticle_retype(p->ret, VX_OBJ_RING, VX_RING_ARG(6, 12));
+	vx_bundle_add(p->sp.bundle, "ring", 4, tp_ring, VX_R_CONSUME);
+	vx_bundle_add(p->sp.bundle, "self", 4, p->sp.task, VX_R_CONTROL);
+	bind_ring(tp_ring, VX_RING_PRODUCER, BENCH_RING_VA, BENCH_BIT_MAIN, &p->ring);
+}
+
+/* Producer side of the throughput run: fill what is free in batches of 256,
+ * yield to the consumer when the ring is full. */
+static void throughput(uint64_t n, void *ctx)
+{
+	struct pair *p = ctx;
+	static uint8_t batch[256 * BENCH_MSG];
+	uint64_t sent = 0;
+
+	while (sent < n) {
+		uint64_t want = n - sent < 256 ? n - sent : 256;
+		int k = vx_ring_send_batch(&p->ring, batch, BENCH_MSG, (uint32_t)want);
+		if (k <= 0) {
+			vx_task_yield();
+			continue;
+		}
+		sent += (uint64_t)k;
+	}
+	while (vx_ring_poll(&p->ring) < (int)p->ring.slot_count) /* let it drain */
+		vx_task_yield();
+}
+
+struct spawn_ctx {
+	vx_handle_t sig;
+	const void *elf;
+	size_t len;
+};
+
+static void spawn_exit(uint64_t n, void *ctx)
+{
+	struct spawn_ctx *c = ctx;
+	for (uint64_t i = 0; i < n; i++) {
+		int64_t r = vx_reticle_split(ram0, 1ull << 20);
+		struct vx_spawn sp = {.self = self, .reticle = (vx_handle_t)r};
+		vx_spawn_load(&sp, c->elf, c->len, 4, "exit");
+		vx_task_supervise(sp.task, c->sig);
+		vx_spawn_start(&sp);
+		vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+		vx_reticle_reset((vx_handle_t)r);
+		vx_cap_delete((vx_handle_t)r);
+	}
+}
+
+static void map_touch_unmap(uint64_t n, void *ctx)
+{
+	vx_handle_t mem = *(vx_handle_t *)ctx;
+	for (uint64_t i = 0; i < n; i++) {
+		vx_task_map(self, mem, MAP_VA, VX_PROT_READ | VX_PROT_WRITE);
+		*(volatile uint64_t *)MAP_VA = i;
+		vx_task_unmap(mem);
+	}
+}
 
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
-	int64_t io = vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
-	vx_print_init((vx_handle_t)io);
-	vx_printf("init: hello, %u slots in my bundle\n", bundle->count);
+	const struct vx_bundle_entry *img;
+	struct pair p;
+	(void)args;
+
+	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
+	vx_print_init(io);
+	self = (vx_handle_t)vx_bundle_handle(bundle, "self", VX_OBJ_TASK);
+	ram0 = (vx_handle_t)vx_bundle_handle(bundle, "ram0", VX_OBJ_RETICLE);
+	if (vx_bundle_find(bundle, "bootimg", VX_OBJ_MEM, &img) != VX_OK ||
+	    vx_task_map(self, img->handle, 0x20000000, VX_PROT_READ) < 0) {
+		vx_printf("kbench: no boot image\n");
+		return 1;
+	}
+	bootimg = (const void *)0x20000000;
+	bootimg_len = img->size;
+	vx_task_set_prio(self, VX_PRIO_DEFAULT);
+	vx_printf("kbench: kernel benchmarks (guest instructions under -icount shift=0)\n");
+
+	measure("null_syscall", null_syscall, NULL, 2000);
+
+	memset(&p, 0, sizeof(p));
+	if (start_partner(&p, "sigpong", add_sig_peer) == 0)
+		measure("signal_pingpong_roundtrip", sigpong, &p, 500);
+	stop_partner(&p);
+
+	memset(&p, 0, sizeof(p));
+	if (start_partner(&p, "ringpong", add_rings) == 0) {
+		vx_sig_raise(p.peer, 1ull << BENCH_BIT_PARTNER); /* let it reach its loop */
+		vx_task_yield();
+		measure("ring_roundtrip", ringpong, &p, 500);
+	}
+	stop_partner(&p);
+
+	memset(&p, 0, sizeof(p));
+	uint64_t tp_iters = 20000;
+	char dargs[32];
+	vx_snprintf(dargs, sizeof(dargs), "drain %lu",
+		    (unsigned long)(tp_iters * (BATCHES + 1) + tp_iters / 4 + 1));
+	if (start_partner(&p, dargs, add_tp_ring) == 0)
+		measure("ring_throughput_64b_per_msg", throughput, &p, tp_iters);
+	stop_partner(&p);
+
+	struct spawn_ctx sc = {.sig = (vx_handle_t)vx_sig_mint(self, 1ull << BENCH_BIT_MAIN)};
+	if (vx_bootimg_find(bootimg, bootimg_len, "partner", &sc.elf, &sc.len) == VX_OK)
+		measure("spawn_exit_notify", spawn_exit, &sc, 20);
+
+	int64_t r = vx_reticle_split(ram0, 1ull << 20);
+	vx_handle_t mem = (vx_handle_t)vx_reticle_retype((vx_handle_t)r, VX_OBJ_MEM, 1);
+	measure("map_touch_unmap_4k", map_touch_unmap, &mem, 500);
+
+	vx_printf("kbench: done\n");
+	vx_print_flush();
+	vx_port_out(io, 0xf4, 1, 0);
 	return 0;
 }

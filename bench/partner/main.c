@@ -1,10 +1,90 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * partner: the second Task of the two-Task kernel benchmarks.  Its args
+ * choose the role:
+ *
+ *   sigpong   wait for BENCH_BIT_PARTNER, raise "peer", forever
+ *   ringpong  serve "req" (consume) and answer on "rep" (produce), ringing
+ *             the doorbell and waiting in one syscall
+ *   drain N   consume N messages from "ring" without syscalls, yielding
+ *             only when the ring is empty
+ *   exit      exit at once (spawn + exit benchmark)
+ */
 #include "rt/vx.h"
+#include "../common.h"
 
-int main(const struct vx_bundle_page *bundle, const char *args)
+static int is(const char *a, const char *b)
 {
-	int64_t io = vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
-	vx_print_init((vx_handle_t)io);
-	vx_printf("init: hello, %u slots in my bundle\n", bundle->count);
+	while (*b)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+static struct vx_ring bind(const struct vx_bundle_page *b, const char *name, uint32_t role,
+			   uint64_t va, uint32_t bit)
+{
+	struct vx_ring r = {0};
+	struct vx_ring_info info;
+	int64_t h = vx_bundle_handle(b, name, VX_OBJ_RING);
+
+	if (h >= 0 && vx_ring_bind((vx_handle_t)h, role, va, bit, &info) == 0)
+		vx_ring_init(&r, &info, (vx_handle_t)h);
+	return r;
+}
+
+_Noreturn static void sigpong(const struct vx_bundle_page *b)
+{
+	vx_handle_t peer = (vx_handle_t)vx_bundle_handle(b, "peer", VX_OBJ_SIGNAL);
+
+	for (;;) {
+		vx_sig_wait(1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+		vx_sig_raise(peer, 1ull << BENCH_BIT_MAIN);
+	}
+}
+
+_Noreturn static void ringpong(const struct vx_bundle_page *b)
+{
+	struct vx_ring req = bind(b, "req", VX_RING_CONSUMER, BENCH_REQ_VA, BENCH_BIT_PARTNER);
+	struct vx_ring rep = bind(b, "rep", VX_RING_PRODUCER, BENCH_REP_VA, BENCH_BIT_MAIN);
+	uint8_t msg[BENCH_MSG];
+	size_t len;
+
+	vx_sig_wait(1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+	for (;;) {
+		while (vx_ring_try_recv(&req, msg, sizeof(msg), &len) == VX_OK)
+			vx_ring_try_send(&rep, msg, sizeof(msg));
+		vx_ring_notify_wait(rep.handle, 1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+	}
+}
+
+static int drain(const struct vx_bundle_page *b, const char *count)
+{
+	struct vx_ring r = bind(b, "ring", VX_RING_CONSUMER, BENCH_RING_VA, BENCH_BIT_PARTNER);
+	static uint8_t buf[256 * BENCH_MSG];
+	uint64_t want = 0, got = 0, sum = 0;
+
+	while (*count >= '0' && *count <= '9')
+		want = want * 10 + (uint64_t)(*count++ - '0');
+	while (got < want) {
+		int n = vx_ring_recv_batch(&r, buf, sizeof(buf), 256);
+		if (n <= 0) {
+			vx_task_yield();
+			continue;
+		}
+		sum += buf[0];
+		got += (uint64_t)n;
+	}
+	return (int)(sum & 1);
+}
+
+int main(const struct vx_bundle_page *b, const char *args)
+{
+	if (is(args, "sigpong"))
+		sigpong(b);
+	if (is(args, "ringpong"))
+		ringpong(b);
+	if (is(args, "drain "))
+		return drain(b, args + 6);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Freestanding memory and string routines for the kernel and user land.
- * Bulk copies move quadwords: under QEMU's -icount every instruction is a
- * tick, so a byte loop costs eight times what it needs to.
+ * Bulk copies and fills use rep movsq / rep stosq: fast on current x86
+ * hardware (ERMSB), and under QEMU's -icount each repetition is a single
+ * tick, where a C loop would cost three or four.
  */
 #include <stdint.h>
 #include "vx_string.h"
@@ -14,15 +15,13 @@
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	uint8_t *d = dst;
-	const uint8_t *s = src;
+	void *d = dst;
+	size_t q = n >> 3, r = n & 7;
 
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-	}
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
+			 : "+D"(d), "+S"(src), "+c"(q)
+			 : "r"(r)
+			 : "memory");
 	return dst;
 }
 
@@ -42,15 +41,14 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	uint8_t *d = dst;
+	void *d = dst;
 	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+	size_t q = n >> 3, r = n & 7;
 
-	if (((uintptr_t)d & 7) == 0) {
-		for (; n >= 8; n -= 8, d += 8)
-			*(uint64_t *)(void *)d = v;
-	}
-	while (n--)
-		*d++ = (uint8_t)c;
+	__asm__ volatile("rep stosq\n\tmovq %3, %%rcx\n\trep stosb"
+			 : "+D"(d), "+c"(q), "+a"(v)
+			 : "r"(r)
+			 : "memory");
 	return dst;
 }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# make bench: boots the benchmark image with exactly the QEMU flags of the
+# design brief (section 7) -- default machine and CPU model, 512 MiB, one
+# CPU, -icount shift=0 so that one guest ns is one guest instruction -- and
+# prints the "bench ..." lines together with the Linux guest's figure and
+# the ratio.
+set -u
+B=${B:-build}
+log=$B/bench.serial
+timeout -k 5 600 qemu-system-x86_64 -m 512M -smp 1 -display none -no-reboot -monitor none \
+	-icount shift=0,align=off,sleep=off -rtc base=2020-01-01T00:00:00,clock=vm \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log" \
+	-kernel "$B/kernel.bin" -initrd "$B/prog/kbench.elf,$B/bench.img" </dev/null
+rc=$?
+tr -d '\r' <"$log" | grep '^bench ' >"$B/bench.txt"
+cat "$B/bench.txt"
+# Linux 6.1 guest figures (same QEMU, same flags), from the design brief.
+echo
+printf '%-30s %12s %12s %8s\n' benchmark vectraos linux ratio
+while read -r _ name ns _; do
+	v=${ns#median_ns=}
+	case $name in
+	null_syscall) l=338 ;;
+	signal_pingpong_roundtrip) l=12528 ;;
+	ring_roundtrip) l=12982 ;;
+	ring_throughput_64b_per_msg) l=185 ;;
+	spawn_exit_notify) l=227307 ;;
+	map_touch_unmap_4k) l=18754 ;;
+	*) l= ;;
+	esac
+	if [ -n "$l" ] && [ "$v" -gt 0 ]; then
+		printf '%-30s %12s %12s %7.1fx\n' "$name" "$v" "$l" "$(echo "$l / $v" | bc -l)"
+	fi
+done <"$B/bench.txt"
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$B/bench.txt")" -eq 6 ]

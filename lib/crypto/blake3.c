@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * BLAKE3, from the BLAKE3 specification (O'Connor, Aumasson, Neves,
+ * Wilcox-O'Hearn, 2020; sections 2.1-2.6).
+ *
+ *   Compression: 16-word state = cv[0..7], IV[0..3], counter (lo, hi),
+ *   block length, flags; 7 rounds of the BLAKE2s G function with a fixed
+ *   message permutation between rounds; IV is SHA-256's.
+ *   Chunks: 1024 bytes = 16 blocks of 64, chained; the first block carries
+ *   CHUNK_START, the last CHUNK_END; the counter is the chunk index.
+ *   Tree: chunk chaining values are combined pairwise by PARENT nodes
+ *   (message = left cv || right cv, counter 0) into a binary tree whose left
+ *   subtrees are complete and as large as possible.
+ *   Root: the last compression also carries ROOT; output block i (64 bytes)
+ *   is that compression redone with counter i, which gives the XOF.
+ *   Modes: hash (key = IV), keyed hash (key = 32 bytes, KEYED_HASH), derive
+ *   key (context hashed with DERIVE_KEY_CONTEXT gives the key; the material
+ *   is hashed with it under DERIVE_KEY_MATERIAL).
+ *
+ * The hasher keeps the last block of the current chunk and the current chunk
+ * uncompressed until more input arrives, because only then is it known
+ * whether they need CHUNK_END or ROOT.  Complete subtrees live on a stack of
+ * chaining values; after chunk number t (1-based) is finished, one merge
+ * happens per trailing zero bit of t, so the stack never exceeds 54 entries.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vx_string.h"
+#include "crypto/blake3.h"
+#include "crypto/cpufeat.h"
+#include "crypto/ct.h"
+
+enum {
+	CHUNK_START = 1 << 0,
+	CHUNK_END = 1 << 1,
+	PARENT = 1 << 2,
+	ROOT = 1 << 3,
+	KEYED_HASH = 1 << 4,
+	DERIVE_KEY_CONTEXT = 1 << 5,
+	DERIVE_KEY_MATERIAL = 1 << 6,
+};
+
+static const uint32_t IV[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+/* Message word order of each round: the permutation applied r times. */
+static const uint8_t SCHED[7][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
+    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
+    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
+    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
+    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
+    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
+};
+
+/* The input of one compression, kept so it can be redone as root/XOF. */
+struct node {
+	uint32_t cv[8];
+	uint32_t m[16];
+	uint64_t counter;
+	uint32_t len;
+	uint32_t flags;
+};
+
+static uint32_t load32_le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void store32_le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t ror32(uint32_t x, int n)
+{
+	return x >> n | x << (32 - n);
+}
+
+static void load_block(uint32_t m[16], const uint8_t *p)
+{
+	for (int i = 0; i < 16; i++)
+		m[i] = load32_le(p + 4 * i);
+}
+
+#define G(a, b, c, d, x, y)                                                                        \
+	do {                                                                                       \
+		v[a] += v[b] + (x);                                                                \
+		v[d] = ror32(v[d] ^ v[a], 16);                                                     \
+		v[c] += v[d];                                                                      \
+		v[b] = ror32(v[b] ^ v[c], 12);                                                     \
+		v[a] += v[b] + (y);                                                                \
+		v[d] = ror32(v[d] ^ v[a], 8);                                                      \
+		v[c] += v[d];                                                                      \
+		v[b] = ror32(v[b] ^ v[c], 7);                                                      \
+	} while (0)
+
+/* The full 16-word output of compressing m into cv; out[0..7] is the new cv. */
+static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counter, uint32_t len,
+		     uint32_t flags, uint32_t out[16])
+{
+	uint32_t v[16];
+
+	memcpy(v, cv, 32);
+	memcpy(v + 8, IV, 16);
+	v[12] = (uint32_t)counter;
+	v[13] = (uint32_t)(counter >> 32);
+	v[14] = len;
+	v[15] = flags;
+	for (int r = 0; r < 7; r++) {
+		const uint8_t *s = SCHED[r];
+		G(0, 4, 8, 12, m[s[0]], m[s[1]]);
+		G(1, 5, 9, 13, m[s[2]], m[s[3]]);
+		G(2, 6, 10, 14, m[s[4]], m[s[5]]);
+		G(3, 7, 11, 15, m[s[6]], m[s[7]]);
+		G(0, 5, 10, 15, m[s[8]], m[s[9]]);
+		G(1, 6, 11, 12, m[s[10]], m[s[11]]);
+		G(2, 7, 8, 13, m[s[12]], m[s[13]]);
+		G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+	}
+	for (int i = 0; i < 8; i++) {
+		out[i] = v[i] ^ v[i + 8];
+		out[i + 8] = v[i + 8] ^ cv[i];
+	}
+}
+
+/* Compress one 64-byte block into cv in place (a non-final chunk block). */
+static void compress_cv(uint32_t cv[8], const uint8_t *block, uint64_t counter, uint32_t flags)
+{
+	uint32_t m[16], out[16];
+
+	load_block(m, block);
+	compress(cv, m, counter, 64, flags, out);
+	memcpy(cv, out, 32);
+}
+
+static void node_cv(const struct node *n, uint32_t cv[8])
+{
+	uint32_t out[16];
+
+	compress(n->cv, n->m, n->counter, n->len, n->flags, out);
+	memcpy(cv, out, 32);
+}
+
+static void parent_node(struct node *n, const uint32_t left[8], const uint32_t right[8],
+			const uint32_t key[8], uint32_t flags)
+{
+	memcpy(n->cv, key, 32);
+	memcpy(n->m, left, 32);
+	memcpy(n->m + 8, right, 32);
+	n->counter = 0;
+	n->len = 64;
+	n->flags = flags | PARENT;
+}
+
+/*
+ * Many chunks at once: lane l of every vector belongs to chunk l, so one
+ * pass of the rounds compresses the same block of LANES whole chunks.
+ * Written with the compiler's generic vectors (SSE2 on x86_64, which every
+ * x86_64 CPU has) and instantiated again for AVX2, chosen through CPUID.
+ * Macros, not functions, so nothing passes a vector across a call.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(VX_KERNEL)
+#define VX_B3_VECTORS 1
+
+#define ROTV(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+#define GV(a, b, c, d, x, y)                                                                       \
+	do {                                                                                       \
+		v[a] += v[b] + (x);                                                                \
+		v[d] = ROTV(v[d] ^ v[a], 16);                                                      \
+		v[c] += v[d];                                                                      \
+		v[b] = ROTV(v[b] ^ v[c], 12);                                                      \
+		v[a] += v[b] + (y);                                                                \
+		v[d] = ROTV(v[d] ^ v[a], 8);                                                       \
+		v[c] += v[d];                                                                      \
+		v[b] = ROTV(v[b] ^ v[c], 7);                                                       \
+	} while (0)
+
+#define HASH_CHUNKS_BODY(VT, LANES)                                                                \
+	VT h[8], v[16], m[16], lo, hi;                                                             \
+	uint32_t t[16][LANES], clo[LANES], chi[LANES];                                             \
+	for (int l = 0; l < LANES; l++) {                                                          \
+		clo[l] = (uint32_t)(counter + (uint64_t)l);                                        \
+		chi[l] = (uint32_t)((counter + (uint64_t)l) >> 32);                                \
+	}                                                                                          \
+	memcpy(&lo, clo, sizeof(lo));                                                              \
+	memcpy(&hi, chi, sizeof(hi));                                                              \
+	for (int i = 0; i < 8; i++)                                                                \
+		h[i] = (VT){0} + key[i];                                                           \
+	for (int b = 0; b < 16; b++) {                                                             \
+		uint32_t fl = flags | (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);      \
+		for (int j = 0; j < 16; j++)                                                       \
+			for (int l = 0; l < LANES; l++)                                            \
+				t[j][l] = load32_le(in + l * VX_BLAKE3_CHUNK + b * 64 + 4 * j);    \
+		memcpy(m, t, sizeof(m));                                                           \
+		for (int i = 0; i < 8; i++)                                                        \
+			v[i] = h[i];                                                               \
+		for (int i = 0; i < 4; i++)                                                        \
+			v[8 + i] = (VT){0} + IV[i];                                                \
+		v[12] = lo;                                                                        \
+		v[13] = hi;                                                                        \
+		v[14] = (VT){0} + 64u;                                                             \
+		v[15] = (VT){0} + fl;                                                              \
+		for (int r = 0; r < 7; r++) {                                                      \
+			const uint8_t *s = SCHED[r];                                               \
+			GV(0, 4, 8, 12, m[s[0]], m[s[1]]);                                         \
+			GV(1, 5, 9, 13, m[s[2]], m[s[3]]);                                         \
+			GV(2, 6, 10, 14, m[s[4]], m[s[5]]);                                        \
+			GV(3, 7, 11, 15, m[s[6]], m[s[7]]);                                        \
+			GV(0, 5, 10, 15, m[s[8]], m[s[9]]);                                        \
+			GV(1, 6, 11, 12, m[s[10]], m[s[11]]);                                      \
+			GV(2, 7, 8, 13, m[s[12]], m[s[13]]);                                       \
+			GV(3, 4, 9, 14, m[s[14]], m[s[15]]);                                       \
+		}                                                                                  \
+		for (int i = 0; i < 8; i++)                                                        \
+			h[i] = v[i] ^ v[i + 8];                                                    \
+	}                                                                                          \
+	for (int i = 0; i < 8; i++)                                                                \
+		for (int l = 0; l < LANES; l++)                                                    \
+			cvs[l][i] = h[i][l];
+
+typedef uint32_t v4u __attribute__((vector_size(16)));
+
+/* Chaining values of the 4 whole chunks at in, numbered counter.. */
+static void hash_chunks4(const uint8_t *in, const uint32_t key[8], uint64_t counter, uint32_t flags,
+			 uint32_t cvs[][8])
+{
+	HASH_CHUNKS_BODY(v4u, 4)
+}
+
+#if defined(__x86_64__)
+typedef uint32_t v8u __attribute__((vector_size(32)));
+
+/* The same for 8 chunks with AVX2; call only if VX_CPU_AVX2. */
+__attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, const uint32_t key[8],
+							 uint64_t counter, uint32_t flags,
+							 uint32_t cvs[][8])
+{
+	HASH_CHUNKS_BODY(v8u, 8)
+}
+#endif
+
+/* Hash as many whole chunks as one vector pass takes (up to n); returns it. */
+static size_t hash_chunks(const uint8_t *in, size_t n, const uint32_t key[8], uint64_t counter,
+			  uint32_t flags, uint32_t cvs[8][8])
+{
+#if defined(__x86_64__)
+	if (n >= 8 && (vx_cpu_features() & VX_CPU_AVX2)) {
+		hash_chunks8(in, key, counter, flags, cvs);
+		return 8;
+	}
+#endif
+	if (n >= 4) {
+		hash_chunks4(in, key, counter, flags, cvs);
+		return 4;
+	}
+	return 0;
+}
+#endif
+
+/* The last block of the current chunk as a node, ready to finish the chunk. */
+static void chunk_node(const struct vx_blake3 *h, struct node *n)
+{
+	uint8_t block[64];
+
+	memset(block, 0, sizeof(block));
+	memcpy(block, h->buf, h->buf_len);
+	memcpy(n->cv, h->cv, 32);
+	load_block(n->m, block);
+	n->counter = h->chunk;
+	n->len = h->buf_len;
+	n->flags = h->flags | CHUNK_END | (h->blocks == 0 ? CHUNK_START : 0);
+}
+
+/* Push the cv of finished chunk number total (1-based), merging subtrees. */
+static void push_chunk_cv(struct vx_blake3 *h, uint32_t cv[8], uint64_t total)
+{
+	struct node n;
+
+	while ((total & 1) == 0) {
+		h->stack_len--;
+		parent_node(&n, h->stack[h->stack_len], cv, h->key, h->flags);
+		node_cv(&n, cv);
+		total >>= 1;
+	}
+	memcpy(h->stack[h->stack_len++], cv, 32);
+}
+
+static void start_chunk(struct vx_blake3 *h, uint64_t index)
+{
+	memcpy(h->cv, h->key, 32);
+	h->chunk = index;
+	h->buf_len = 0;
+	h->blocks = 0;
+}
+
+static void init_with(struct vx_blake3 *h, const uint32_t key[8], uint32_t flags)
+{
+	memcpy(h->key, key, 32);
+	h->flags = flags;
+	h->stack_len = 0;
+	start_chunk(h, 0);
+}
+
+void vx_blake3_init(struct vx_blake3 *h)
+{
+	init_with(h, IV, 0);
+}
+
+void vx_blake3_init_keyed(struct vx_blake3 *h, const uint8_t key[32])
+{
+	uint32_t k[8];
+
+	for (int i = 0; i < 8; i++)
+		k[i] = load32_le(key + 4 * i);
+	init_with(h, k, KEYED_HASH);
+	vx_wipe(k, sizeof(k));
+}
+
+void vx_blake3_init_derive_key(struct vx_blake3 *h, const char *context)
+{
+	uint8_t ck[32];
+	uint32_t k[8];
+
+	init_with(h, IV, DERIVE_KEY_CONTEXT);
+	vx_blake3_update(h, context, strlen(context));
+	vx_blake3_final(h, ck, sizeof(ck));
+	for (int i = 0; i < 8; i++)
+		k[i] = load32_le(ck + 4 * i);
+	init_with(h, k, DERIVE_KEY_MATERIAL);
+	vx_wipe(k, sizeof(k));
+	vx_wipe(ck, sizeof(ck));
+}
+
+void vx_blake3_update(struct vx_blake3 *h, const void *in, size_t n)
+{
+	const uint8_t *p = in;
+
+	while (n > 0) {
+		/* The chunk in progress is full and more input follows: finish it. */
+		if (h->blocks == 15 && h->buf_len == 64) {
+			struct node nd;
+			uint32_t cv[8];
+			chunk_node(h, &nd);
+			node_cv(&nd, cv);
+			push_chunk_cv(h, cv, h->chunk + 1);
+			start_chunk(h, h->chunk + 1);
+		}
+#ifdef VX_B3_VECTORS
+		/* Groups of whole chunks in parallel, again keeping the last one back. */
+		while (h->blocks == 0 && h->buf_len == 0 && n > 4 * VX_BLAKE3_CHUNK) {
+			uint32_t cvs[8][8];
+			size_t k = hash_chunks(p, (n - 1) / VX_BLAKE3_CHUNK, h->key, h->chunk,
+					       h->flags, cvs);
+			for (size_t i = 0; i < k; i++) {
+				push_chunk_cv(h, cvs[i], h->chunk + 1);
+				h->chunk++;
+			}
+			start_chunk(h, h->chunk);
+			p += k * VX_BLAKE3_CHUNK;
+			n -= k * VX_BLAKE3_CHUNK;
+		}
+#endif
+		/* Whole chunks straight from the input, keeping the last one back. */
+		while (h->blocks == 0 && h->buf_len == 0 && n > VX_BLAKE3_CHUNK) {
+			uint32_t cv[8];
+			memcpy(cv, h->key, 32);
+			compress_cv(cv, p, h->chunk, h->flags | CHUNK_START);
+			for (int b = 1; b < 15; b++)
+				compress_cv(cv, p + 64 * b, h->chunk, h->flags);
+			compress_cv(cv, p + 960, h->chunk, h->flags | CHUNK_END);
+			push_chunk_cv(h, cv, h->chunk + 1);
+			start_chunk(h, h->chunk + 1);
+			p += VX_BLAKE3_CHUNK;
+			n -= VX_BLAKE3_CHUNK;
+		}
+		if (h->buf_len == 64) {
+			compress_cv(h->cv, h->buf, h->chunk,
+				    h->flags | (h->blocks == 0 ? CHUNK_START : 0));
+			h->blocks++;
+			h->buf_len = 0;
+		}
+		/* Whole blocks straight from the input, keeping the last one back. */
+		while (h->buf_len == 0 && h->blocks < 15 && n > 64) {
+			compress_cv(h->cv, p, h->chunk,
+				    h->flags | (h->blocks == 0 ? CHUNK_START : 0));
+			h->blocks++;
+			p += 64;
+			n -= 64;
+		}
+		size_t take = 64 - h->buf_len;
+		take = take < n ? take : n;
+		memcpy(h->buf + h->buf_len, p, take);
+		h->buf_len += (uint32_t)take;
+		p += take;
+		n -= take;
+	}
+}
+
+void vx_blake3_final_seek(const struct vx_blake3 *h, uint64_t offset, uint8_t *out, size_t outlen)
+{
+	struct node nd;
+	uint32_t cv[8], w[16];
+	uint8_t block[64];
+	uint64_t counter = offset / 64;
+	size_t skip = (size_t)(offset % 64);
+
+	chunk_node(h, &nd);
+	for (uint32_t i = h->stack_len; i > 0; i--) {
+		node_cv(&nd, cv);
+		parent_node(&nd, h->stack[i - 1], cv, h->key, h->flags);
+	}
+	while (outlen > 0) {
+		size_t take = 64 - skip;
+		take = take < outlen ? take : outlen;
+		compress(nd.cv, nd.m, counter++, nd.len, nd.flags | ROOT, w);
+		for (int i = 0; i < 16; i++)
+			store32_le(block + 4 * i, w[i]);
+		memcpy(out, block + skip, take);
+		out += take;
+		outlen -= take;
+		skip = 0;
+	}
+}
+
+void vx_blake3_final(const struct vx_blake3 *h, uint8_t *out, size_t outlen)
+{
+	vx_blake3_final_seek(h, 0, out, outlen);
+}
+
+void vx_blake3(const void *p, size_t n, uint8_t *out, size_t outlen)
+{
+	struct vx_blake3 h;
+
+	vx_blake3_init(&h);
+	vx_blake3_update(&h, p, n);
+	vx_blake3_final(&h, out, outlen);
+}
+
+void vx_blake3_keyed(const uint8_t key[32], const void *p, size_t n, uint8_t *out, size_t outlen)
+{
+	struct vx_blake3 h;
+
+	vx_blake3_init_keyed(&h, key);
+	vx_blake3_update(&h, p, n);
+	vx_blake3_final(&h, out, outlen);
+	vx_wipe(&h, sizeof(h));
+}
+
+void vx_blake3_derive_key(const char *context, const void *material, size_t n, uint8_t *out,
+			  size_t outlen)
+{
+	struct vx_blake3 h;
+
+	vx_blake3_init_derive_key(&h, context);
+	vx_blake3_update(&h, material, n);
+	vx_blake3_final(&h, out, outlen);
+	vx_wipe(&h, sizeof(h));
+}
