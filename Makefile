@@ -13,6 +13,7 @@
 #   make CC=clang     the same with clang
 
 .DEFAULT_GOAL := all
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2) --no-print-directory
 include mk/config.mk
 include lib/base/base.mk
 include lib/crypto/crypto.mk

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Installs everything VectraOS needs to build, run, test and benchmark, by
+# exact Debian package name.  Nothing else is downloaded, ever.
+set -euo pipefail
+
+packages=(
+	# build: C11 toolchains (gcc and clang), binutils, make
+	gcc make binutils clang lld libclang-rt-14-dev clang-format git
+	# run: QEMU (TCG), and GRUB for the ISO that boots real hardware
+	qemu-system-x86 grub-pc-bin grub-common xorriso mtools gdb
+	# tests: cmocka, the crypto reference implementations, valgrind
+	libcmocka-dev libsodium-dev libssl-dev b3sum python3 python3-mnemonic
+	python3-cryptography-vectors valgrind bc
+)
+
+sudo=
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
