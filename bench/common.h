@@ -6,10 +6,10 @@
 #define BENCH_COMMON_H
 
 #define BENCH_BIT_PARTNER 3 /* partner waits on this bit */
-#define BENCH_BIT_MAIN 4    /* kbench waits on this bit */
-#define BENCH_REQ_VA 0x30000000ull
-#define BENCH_REP_VA 0x30100000ull
-#define BENCH_RING_VA 0x30200000ull
-#define BENCH_MSG 64
+#define BENCH_BIT_MAIN	  4 /* kbench waits on this bit */
+#define BENCH_REQ_VA	  0x30000000ull
+#define BENCH_REP_VA	  0x30100000ull
+#define BENCH_RING_VA	  0x30200000ull
+#define BENCH_MSG	  64
 
 #endif

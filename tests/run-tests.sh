@@ -6,7 +6,7 @@
 # A suite that exits non-zero without reporting a failure counts as one
 # failure, so a crash can never pass silently.
 #
-# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|format]
+# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|clang|format]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -97,6 +97,23 @@ suite_qemu() {
 	done
 }
 
+# The whole tree must also build with clang (-Werror), and the clang-built
+# kernel must pass the in-OS suite.
+clang_build() {
+	if make --no-print-directory B="$B/clang" CC=clang all "$B/clang/prog/ktest.elf" \
+		"$B/clang/test.img" >"$B/test-logs/clang-build.out" 2>&1; then
+		echo "ok 1 - the whole tree builds with clang -Werror"
+		B="$B/clang" bash tests/qemu/scenario_kernel.sh | sed 's/ - \[/ - clang [/'
+	else
+		echo "not ok 1 - clang build failed:"
+		grep -E 'error|warning' "$B/test-logs/clang-build.out" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
+suite_clang() {
+	run_suite "build/clang" clang_build
+}
+
 format_check() {
 	local n=0 bad=0 f
 	while IFS= read -r f; do
@@ -121,11 +138,12 @@ all)
 	suite_crypto
 	suite_fuzz
 	suite_qemu
+	suite_clang
 	suite_format
 	;;
-host | crypto | fuzz | qemu | format) "suite_$what" ;;
+host | crypto | fuzz | qemu | clang | format) "suite_$what" ;;
 *)
-	echo "usage: $0 [all|host|crypto|fuzz|qemu|format]" >&2
+	echo "usage: $0 [all|host|crypto|fuzz|qemu|clang|format]" >&2
 	exit 2
 	;;
 esac

@@ -16,7 +16,7 @@
 #include "../common.h"
 
 #define BATCHES 15
-#define MAP_VA 0x40000000ull
+#define MAP_VA	0x40000000ull
 
 static vx_handle_t self, ram0, io;
 static const void *bootimg;
@@ -74,7 +74,7 @@ static void null_syscall(uint64_t n, void *ctx)
 struct pair {
 	struct vx_spawn sp;
 	vx_handle_t ret;
-	vx_handle_t peer;  /* Signal cap: partner's bit */
+	vx_handle_t peer; /* Signal cap: partner's bit */
 	struct vx_ring req, rep, ring;
 };
 

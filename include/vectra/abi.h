@@ -34,12 +34,12 @@
  * ------------------------------------------------------------------------ */
 typedef uint32_t vx_handle_t;
 
-#define VX_NO_HANDLE      0u
-#define VX_HANDLE_SLOTS   256u
-#define VX_HANDLE_INDEX(h) ((h) & 0xffu)
-#define VX_HANDLE_GEN(h)   ((h) >> 8)
-#define VX_HANDLE_MAKE(idx, gen) ((((uint32_t)(gen)) << 8) | ((uint32_t)(idx) & 0xffu))
-#define VX_HANDLE_GEN_MAX  0xffffffu
+#define VX_NO_HANDLE		 0u
+#define VX_HANDLE_SLOTS		 256u
+#define VX_HANDLE_INDEX(h)	 ((h)&0xffu)
+#define VX_HANDLE_GEN(h)	 ((h) >> 8)
+#define VX_HANDLE_MAKE(idx, gen) ((((uint32_t)(gen)) << 8) | ((uint32_t)(idx)&0xffu))
+#define VX_HANDLE_GEN_MAX	 0xffffffu
 
 /* ------------------------------------------------------------------------
  * Errors.  One list for the whole system: kernel, runtime and services.
@@ -48,15 +48,15 @@ enum vx_error {
 	VX_OK = 0,
 	VX_E_BADHANDLE = -1, /* handle is malformed: index 0 or out of range, or generation 0 */
 	VX_E_STALE = -2,     /* handle's slot was deleted or reused since it was issued */
-	VX_E_TYPE = -3,      /* capability names an object of the wrong type */
-	VX_E_RIGHTS = -4,    /* capability lacks a right the operation needs, or a widen was asked */
-	VX_E_NOMEM = -5,     /* the Reticle has no room for the object */
-	VX_E_FAULT = -6,     /* a user pointer is not mapped with the access the call needs */
-	VX_E_INVAL = -7,     /* an argument's value is not one the call accepts */
-	VX_E_RANGE = -8,     /* an address or length lies outside the permitted range, or wraps */
-	VX_E_FULL = -9,      /* a bounded table or queue is full */
-	VX_E_EMPTY = -10,    /* nothing to receive */
-	VX_E_STATE = -11,    /* the object is not in a state that permits the operation */
+	VX_E_TYPE = -3,	     /* capability names an object of the wrong type */
+	VX_E_RIGHTS = -4, /* capability lacks a right the operation needs, or a widen was asked */
+	VX_E_NOMEM = -5,  /* the Reticle has no room for the object */
+	VX_E_FAULT = -6,  /* a user pointer is not mapped with the access the call needs */
+	VX_E_INVAL = -7,  /* an argument's value is not one the call accepts */
+	VX_E_RANGE = -8,  /* an address or length lies outside the permitted range, or wraps */
+	VX_E_FULL = -9,	  /* a bounded table or queue is full */
+	VX_E_EMPTY = -10, /* nothing to receive */
+	VX_E_STATE = -11, /* the object is not in a state that permits the operation */
 	VX_E_NOTFOUND = -12, /* no such name (Bundle lookup, boot image entry) */
 	VX_E_EXISTS = -13,   /* already mapped, bound or named */
 	VX_E_NOSYS = -14,    /* no such syscall */
@@ -77,11 +77,11 @@ enum vx_obj_type {
 	VX_OBJ_NONE = 0,
 	VX_OBJ_RETICLE = 1, /* untyped memory: retype, split, reset */
 	VX_OBJ_TASK = 2,    /* address space, handle table, signal mask, registers */
-	VX_OBJ_MEM = 3,     /* physical frames that can be mapped (a MemCap) */
+	VX_OBJ_MEM = 3,	    /* physical frames that can be mapped (a MemCap) */
 	VX_OBJ_RING = 4,    /* SPSC shared-memory queue plus a capability transfer queue */
 	VX_OBJ_SIGNAL = 5,  /* right to raise some bits of one Task's signal mask */
 	VX_OBJ_BUNDLE = 6,  /* named, typed capability slots handed to a Task at start */
-	VX_OBJ_IRQ = 7,     /* a range of interrupt lines that can be routed to signals */
+	VX_OBJ_IRQ = 7,	    /* a range of interrupt lines that can be routed to signals */
 	VX_OBJ_IOPORT = 8,  /* a range of x86 I/O ports */
 	VX_OBJ_COUNT = 9,
 };
@@ -104,30 +104,30 @@ enum vx_obj_type {
 enum vx_syscall {
 	/* Capability */
 	VX_SYS_CAP_INSPECT = 0, /* (h, struct vx_cap_info *out) */
-	VX_SYS_CAP_DERIVE = 1,  /* (h, rights, narrow) -> new handle */
-	VX_SYS_CAP_DELETE = 2,  /* (h) */
-	VX_SYS_CAP_REVOKE = 3,  /* (h): delete every capability derived from h */
+	VX_SYS_CAP_DERIVE = 1,	/* (h, rights, narrow) -> new handle */
+	VX_SYS_CAP_DELETE = 2,	/* (h) */
+	VX_SYS_CAP_REVOKE = 3,	/* (h): delete every capability derived from h */
 	/* Reticle */
 	VX_SYS_RETICLE_RETYPE = 4, /* (ret, type, arg) -> handle */
 	VX_SYS_RETICLE_SPLIT = 5,  /* (ret, bytes) -> handle of a child Reticle */
 	VX_SYS_RETICLE_RESET = 6,  /* (ret): destroy everything derived from it */
 	VX_SYS_RETICLE_INFO = 7,   /* (ret, struct vx_reticle_info *out) */
 	/* Task */
-	VX_SYS_TASK_MAP = 8,         /* (task, mem, vaddr, prot) */
-	VX_SYS_TASK_UNMAP = 9,       /* (mem) */
-	VX_SYS_TASK_SET_REGS = 10,   /* (task, ip, sp, arg): arg arrives in rsi */
-	VX_SYS_TASK_START = 11,      /* (task, bundle) */
-	VX_SYS_TASK_HALT = 12,       /* (task) */
-	VX_SYS_TASK_RESUME = 13,     /* (task) */
-	VX_SYS_TASK_INSPECT = 14,    /* (task, struct vx_task_info *out) */
-	VX_SYS_TASK_SUPERVISE = 15,  /* (task, signal): who hears about faults and exit */
-	VX_SYS_TASK_SET_PRIO = 16,   /* (task, prio) */
-	VX_SYS_TASK_EXIT = 17,       /* (code): never returns */
-	VX_SYS_TASK_YIELD = 18,      /* () */
+	VX_SYS_TASK_MAP = 8,	    /* (task, mem, vaddr, prot) */
+	VX_SYS_TASK_UNMAP = 9,	    /* (mem) */
+	VX_SYS_TASK_SET_REGS = 10,  /* (task, ip, sp, arg): arg arrives in rsi */
+	VX_SYS_TASK_START = 11,	    /* (task, bundle) */
+	VX_SYS_TASK_HALT = 12,	    /* (task) */
+	VX_SYS_TASK_RESUME = 13,    /* (task) */
+	VX_SYS_TASK_INSPECT = 14,   /* (task, struct vx_task_info *out) */
+	VX_SYS_TASK_SUPERVISE = 15, /* (task, signal): who hears about faults and exit */
+	VX_SYS_TASK_SET_PRIO = 16,  /* (task, prio) */
+	VX_SYS_TASK_EXIT = 17,	    /* (code): never returns */
+	VX_SYS_TASK_YIELD = 18,	    /* () */
 	/* Bundle */
 	VX_SYS_BUNDLE_ADD = 19, /* (bundle, name, name_len, h, rights) */
 	/* Ring */
-	VX_SYS_RING_BIND = 20,        /* (ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
+	VX_SYS_RING_BIND = 20,	      /* (ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
 	VX_SYS_RING_UNBIND = 21,      /* (ring) */
 	VX_SYS_RING_NOTIFY = 22,      /* (ring): raise the peer's doorbell */
 	VX_SYS_RING_NOTIFY_WAIT = 23, /* (ring, mask, deadline) -> fired bits */
@@ -137,10 +137,10 @@ enum vx_syscall {
 	VX_SYS_SIG_WAIT = 26,  /* (mask, deadline) -> fired bits */
 	VX_SYS_SIG_RAISE = 27, /* (signal, bits) */
 	/* Devices: interrupts and ports arrive as capabilities */
-	VX_SYS_IRQ_BIND = 28,      /* (irq, line, signal) */
-	VX_SYS_IRQ_ACK = 29,       /* (irq, line) */
-	VX_SYS_PORT_IN = 30,       /* (ioport, port, width) -> value */
-	VX_SYS_PORT_OUT = 31,      /* (ioport, port, width, value) */
+	VX_SYS_IRQ_BIND = 28,	   /* (irq, line, signal) */
+	VX_SYS_IRQ_ACK = 29,	   /* (irq, line) */
+	VX_SYS_PORT_IN = 30,	   /* (ioport, port, width) -> value */
+	VX_SYS_PORT_OUT = 31,	   /* (ioport, port, width, value) */
 	VX_SYS_CONSOLE_WRITE = 32, /* (ioport covering COM1, buf, len) */
 	/* Time */
 	VX_SYS_CLOCK = 33, /* () -> ns since boot */
@@ -152,10 +152,10 @@ enum vx_syscall {
 /* ------------------------------------------------------------------------
  * Address-space layout.  User land owns [VX_USER_MIN, VX_USER_END).
  * ------------------------------------------------------------------------ */
-#define VX_PAGE_SIZE   4096u
-#define VX_USER_MIN    0x0000000000010000ull /* page 0..15 never mapped: null traps */
-#define VX_USER_END    0x0000800000000000ull /* first non-canonical user address */
-#define VX_MAP_END     0x00007ffffffff000ull /* the last user page is never mappable */
+#define VX_PAGE_SIZE	4096u
+#define VX_USER_MIN	0x0000000000010000ull /* page 0..15 never mapped: null traps */
+#define VX_USER_END	0x0000800000000000ull /* first non-canonical user address */
+#define VX_MAP_END	0x00007ffffffff000ull /* the last user page is never mappable */
 #define VX_BUNDLE_VADDR 0x0000000000001000ull /* the Bundle page: below VX_USER_MIN, read-only */
 
 /* Mapping protection bits for VX_SYS_TASK_MAP (subset of the MemCap's rights). */
@@ -164,8 +164,8 @@ enum vx_syscall {
 #define VX_PROT_EXEC  VX_R_EXEC
 
 /* Deadlines are absolute nanoseconds since boot (VX_SYS_CLOCK). */
-#define VX_DEADLINE_NONE 0ull           /* do not block: report what is pending now */
-#define VX_DEADLINE_NEVER UINT64_MAX    /* block until a bit fires */
+#define VX_DEADLINE_NONE  0ull	     /* do not block: report what is pending now */
+#define VX_DEADLINE_NEVER UINT64_MAX /* block until a bit fires */
 
 /* ------------------------------------------------------------------------
  * Retype arguments.
@@ -179,49 +179,50 @@ enum vx_syscall {
  * Every object also costs VX_OBJ_META_BYTES of Reticle metadata.
  * ------------------------------------------------------------------------ */
 #define VX_RING_ARG(slot_log2, count_log2) (((uint32_t)(slot_log2) << 8) | (uint32_t)(count_log2))
-#define VX_RING_SLOT_LOG2_MIN 6
-#define VX_RING_SLOT_LOG2_MAX 12
-#define VX_RING_COUNT_LOG2_MAX 12
-#define VX_MEM_PAGES_MAX (1u << 20) /* 4 GiB in one MemCap */
-#define VX_TASK_OBJ_BYTES (8u * VX_PAGE_SIZE)
-#define VX_BUNDLE_OBJ_BYTES (3u * VX_PAGE_SIZE)
-#define VX_OBJ_META_BYTES 128u
-#define VX_RETICLE_DEPTH_MAX 8u
+#define VX_RING_SLOT_LOG2_MIN		   6
+#define VX_RING_SLOT_LOG2_MAX		   12
+#define VX_RING_COUNT_LOG2_MAX		   12
+#define VX_MEM_PAGES_MAX		   (1u << 20) /* 4 GiB in one MemCap */
+#define VX_TASK_OBJ_BYTES		   (8u * VX_PAGE_SIZE)
+#define VX_BUNDLE_OBJ_BYTES		   (3u * VX_PAGE_SIZE)
+#define VX_OBJ_META_BYTES		   128u
+#define VX_RETICLE_DEPTH_MAX		   8u
 
 /* Ring roles for VX_SYS_RING_BIND. */
 #define VX_RING_PRODUCER 1u
 #define VX_RING_CONSUMER 2u
 
 /* Port widths for VX_SYS_PORT_IN/OUT. */
-#define VX_PORT_WIDTH_8 1u
+#define VX_PORT_WIDTH_8	 1u
 #define VX_PORT_WIDTH_16 2u
 #define VX_PORT_WIDTH_32 4u
 
 /* Task priorities: higher runs first; equal priorities round-robin. */
-#define VX_PRIO_MIN 0u
+#define VX_PRIO_MIN	0u
 #define VX_PRIO_DEFAULT 8u
-#define VX_PRIO_MAX 15u
+#define VX_PRIO_MAX	15u
 
 /* ------------------------------------------------------------------------
  * Structures written by the kernel.
  * ------------------------------------------------------------------------ */
 struct vx_cap_info {
-	uint32_t type;    /* enum vx_obj_type */
-	uint32_t rights;  /* VX_R_* */
-	uint64_t narrow;  /* Signal: raisable bits. IoPort: base | count << 32. Irq: first | count << 32. */
-	uint64_t size;    /* Mem/Ring/Reticle: bytes. Others 0. */
-	uint64_t paddr;   /* Mem: physical base (device drivers need it). Others 0. */
+	uint32_t type;	 /* enum vx_obj_type */
+	uint32_t rights; /* VX_R_* */
+	uint64_t narrow; /* Signal: raisable bits. IoPort: base | count << 32. Irq: first | count
+			    << 32. */
+	uint64_t size;	 /* Mem/Ring/Reticle: bytes. Others 0. */
+	uint64_t paddr;	 /* Mem: physical base (device drivers need it). Others 0. */
 };
 _Static_assert(sizeof(struct vx_cap_info) == 32, "vx_cap_info layout");
 _Static_assert(offsetof(struct vx_cap_info, narrow) == 8, "vx_cap_info layout");
 
 struct vx_reticle_info {
-	uint64_t base;     /* physical base */
-	uint64_t size;     /* bytes covered */
-	uint64_t free;     /* bytes that retype or split can still hand out */
-	uint32_t objects;  /* live objects carved directly from it */
-	uint32_t depth;    /* 0 for a boot Reticle */
-	uint32_t device;   /* 1: device memory, only VX_OBJ_MEM may be retyped */
+	uint64_t base;	  /* physical base */
+	uint64_t size;	  /* bytes covered */
+	uint64_t free;	  /* bytes that retype or split can still hand out */
+	uint32_t objects; /* live objects carved directly from it */
+	uint32_t depth;	  /* 0 for a boot Reticle */
+	uint32_t device;  /* 1: device memory, only VX_OBJ_MEM may be retyped */
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct vx_reticle_info) == 40, "vx_reticle_info layout");
@@ -239,13 +240,13 @@ enum vx_task_state {
 /* Fault kinds, in the fault record. */
 enum vx_fault_kind {
 	VX_FAULT_NONE = 0,
-	VX_FAULT_EXIT = 1,      /* not a fault: the Task exited; code in exit_code */
-	VX_FAULT_PAGE = 2,      /* page fault; addr is CR2, code the hardware error code */
-	VX_FAULT_GP = 3,        /* general protection (e.g. a privileged instruction) */
-	VX_FAULT_UD = 4,        /* invalid opcode */
-	VX_FAULT_DE = 5,        /* divide error */
-	VX_FAULT_OTHER = 6,     /* any other exception; code holds the vector */
-	VX_FAULT_KILLED = 7,    /* its Reticle was reset or its controller halted it */
+	VX_FAULT_EXIT = 1,   /* not a fault: the Task exited; code in exit_code */
+	VX_FAULT_PAGE = 2,   /* page fault; addr is CR2, code the hardware error code */
+	VX_FAULT_GP = 3,     /* general protection (e.g. a privileged instruction) */
+	VX_FAULT_UD = 4,     /* invalid opcode */
+	VX_FAULT_DE = 5,     /* divide error */
+	VX_FAULT_OTHER = 6,  /* any other exception; code holds the vector */
+	VX_FAULT_KILLED = 7, /* its Reticle was reset or its controller halted it */
 };
 
 /* Page-fault error-code bits (hardware), as reported in vx_fault.code. */
@@ -255,20 +256,20 @@ enum vx_fault_kind {
 #define VX_PF_EXEC    0x10u
 
 struct vx_fault {
-	uint32_t kind;      /* enum vx_fault_kind */
-	uint32_t code;      /* error code, or the vector for VX_FAULT_OTHER */
-	uint64_t addr;      /* faulting address (page faults) */
-	uint64_t ip;        /* instruction pointer at the fault */
-	int64_t exit_code;  /* VX_FAULT_EXIT only */
+	uint32_t kind;	   /* enum vx_fault_kind */
+	uint32_t code;	   /* error code, or the vector for VX_FAULT_OTHER */
+	uint64_t addr;	   /* faulting address (page faults) */
+	uint64_t ip;	   /* instruction pointer at the fault */
+	int64_t exit_code; /* VX_FAULT_EXIT only */
 };
 _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
 
 struct vx_task_info {
-	uint32_t state;    /* enum vx_task_state */
+	uint32_t state; /* enum vx_task_state */
 	uint32_t prio;
 	struct vx_fault fault;
-	uint64_t cpu_ns;   /* time spent running */
-	uint64_t pending;  /* signal bits raised but not yet taken */
+	uint64_t cpu_ns;  /* time spent running */
+	uint64_t pending; /* signal bits raised but not yet taken */
 };
 _Static_assert(sizeof(struct vx_task_info) == 56, "vx_task_info layout");
 

@@ -19,11 +19,11 @@
 
 #include <stdint.h>
 
-#define VX_BOOTIMG_MAGIC 0x474d4942544f4f42ull /* "BOOTBIMG" */
-#define VX_BOOTIMG_VERSION 1u
+#define VX_BOOTIMG_MAGIC     0x474d4942544f4f42ull /* "BOOTBIMG" */
+#define VX_BOOTIMG_VERSION   1u
 #define VX_BOOTIMG_MAX_FILES 64u
-#define VX_BOOTIMG_NAME_MAX 48u
-#define VX_BOOTIMG_ALIGN 4096u
+#define VX_BOOTIMG_NAME_MAX  48u
+#define VX_BOOTIMG_ALIGN     4096u
 
 struct vx_bootimg_hdr {
 	uint64_t magic;

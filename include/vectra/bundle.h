@@ -21,19 +21,19 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define VX_BUNDLE_MAGIC 0x444e4256u /* "VBND" */
-#define VX_BUNDLE_VERSION 1u
+#define VX_BUNDLE_MAGIC	   0x444e4256u /* "VBND" */
+#define VX_BUNDLE_VERSION  1u
 #define VX_BUNDLE_NAME_MAX 32u
-#define VX_BUNDLE_SLOTS 63u
+#define VX_BUNDLE_SLOTS	   63u
 
 struct vx_bundle_entry {
 	char name[VX_BUNDLE_NAME_MAX];
-	uint32_t type;    /* enum vx_obj_type */
-	uint32_t rights;  /* VX_R_* actually held */
-	uint32_t handle;  /* handle in the child's own table */
+	uint32_t type;	 /* enum vx_obj_type */
+	uint32_t rights; /* VX_R_* actually held */
+	uint32_t handle; /* handle in the child's own table */
 	uint32_t reserved;
-	uint64_t narrow;  /* as vx_cap_info.narrow */
-	uint64_t size;    /* as vx_cap_info.size */
+	uint64_t narrow; /* as vx_cap_info.narrow */
+	uint64_t size;	 /* as vx_cap_info.size */
 };
 _Static_assert(sizeof(struct vx_bundle_entry) == 64, "vx_bundle_entry layout");
 

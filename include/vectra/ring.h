@@ -95,9 +95,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define VX_RING_MAGIC 0x474e4952u /* "RING" */
+#define VX_RING_MAGIC	 0x474e4952u /* "RING" */
 #define VX_RING_XFER_MAX 16u
-#define VX_CACHELINE 64u
+#define VX_CACHELINE	 64u
 
 struct vx_ring_ctl {
 	/* Written once by the kernel at retype; informational only. */
@@ -123,12 +123,12 @@ _Static_assert(offsetof(struct vx_ring_ctl, tail) == 128, "vx_ring_ctl layout");
 
 /* Filled in by VX_SYS_RING_BIND: the geometry both sides must trust. */
 struct vx_ring_info {
-	uint64_t vaddr;       /* where the control page was mapped */
-	uint32_t slot_size;   /* bytes per slot, a power of two, 64..4096 */
-	uint32_t slot_count;  /* slots, a power of two, 1..4096 */
-	uint32_t role;        /* VX_RING_PRODUCER or VX_RING_CONSUMER */
-	uint32_t wake_bit;    /* the binder's bit the peer's doorbell raises */
-	uint64_t bytes;       /* total mapped bytes (control page + slots) */
+	uint64_t vaddr;	     /* where the control page was mapped */
+	uint32_t slot_size;  /* bytes per slot, a power of two, 64..4096 */
+	uint32_t slot_count; /* slots, a power of two, 1..4096 */
+	uint32_t role;	     /* VX_RING_PRODUCER or VX_RING_CONSUMER */
+	uint32_t wake_bit;   /* the binder's bit the peer's doorbell raises */
+	uint64_t bytes;	     /* total mapped bytes (control page + slots) */
 };
 _Static_assert(sizeof(struct vx_ring_info) == 32, "vx_ring_info layout");
 

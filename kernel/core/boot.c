@@ -20,8 +20,8 @@
 #include "rt/elf.h"
 #include "rt/fmt.h"
 
-#define ROOT_STACK_PAGES 16
-#define ROOT_STACK_TOP 0x00007fffffff0000ull
+#define ROOT_STACK_PAGES  16
+#define ROOT_STACK_TOP	  0x00007fffffff0000ull
 #define MAX_ROOT_RETICLES 8
 
 extern uint8_t _phys_start[], _phys_end[];
@@ -85,9 +85,10 @@ static void load_root_segments(struct task *t, struct kobj *ram, const uint8_t *
 			panic("no room for the root task's segment %u", i);
 		struct kobj *m = reticle_carve(ram, VX_OBJ_MEM, bytes, 0);
 		KASSERT(s->offset + s->filesz <= len);
-		memcpy((uint8_t *)phys_to_virt(m->pa) + (s->vaddr - va), img + s->offset, s->filesz);
-		uint32_t h = cap_install(t, idx, m, VX_OBJ_MEM, VX_R_READ | VX_R_WRITE | VX_R_GRANT, 0,
-					 NULL);
+		memcpy((uint8_t *)phys_to_virt(m->pa) + (s->vaddr - va), img + s->offset,
+		       s->filesz);
+		uint32_t h = cap_install(t, idx, m, VX_OBJ_MEM, VX_R_READ | VX_R_WRITE | VX_R_GRANT,
+					 0, NULL);
 		if (task_check_new_mapping(t, va, bytes))
 			panic("root task segment %u cannot be mapped", i);
 		task_map_cap(&t->table[VX_HANDLE_INDEX(h)], t, va, m->pa, bytes, s->prot,
@@ -95,11 +96,12 @@ static void load_root_segments(struct task *t, struct kobj *ram, const uint8_t *
 	}
 	uint32_t idx;
 	uint64_t bytes = ROOT_STACK_PAGES * PAGE_SIZE, dummy;
-	if (reticle_check_retype(ram, VX_OBJ_MEM, ROOT_STACK_PAGES, &dummy) || cap_free_slot(t, &idx))
+	if (reticle_check_retype(ram, VX_OBJ_MEM, ROOT_STACK_PAGES, &dummy) ||
+	    cap_free_slot(t, &idx))
 		panic("no room for the root task's stack");
 	struct kobj *stack = reticle_carve(ram, VX_OBJ_MEM, bytes, 0);
-	uint32_t h = cap_install(t, idx, stack, VX_OBJ_MEM, VX_R_READ | VX_R_WRITE | VX_R_GRANT, 0,
-				 NULL);
+	uint32_t h =
+	    cap_install(t, idx, stack, VX_OBJ_MEM, VX_R_READ | VX_R_WRITE | VX_R_GRANT, 0, NULL);
 	KASSERT(task_check_new_mapping(t, ROOT_STACK_TOP - bytes, bytes) == VX_OK);
 	task_map_cap(&t->table[VX_HANDLE_INDEX(h)], t, ROOT_STACK_TOP - bytes, stack->pa, bytes,
 		     VX_PROT_READ | VX_PROT_WRITE, CAP_F_MAPPED);

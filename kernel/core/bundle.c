@@ -101,8 +101,8 @@ int bundle_attach(struct kobj *o, struct task *t)
 		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);
 	}
 	b->sealed = 1;
-	cap_copy_into(&t->bundle, NULL, &(struct cap){.obj = o, .type = VX_OBJ_BUNDLE}, VX_R_READ, 0,
-		      NULL);
+	cap_copy_into(&t->bundle, NULL, &(struct cap){.obj = o, .type = VX_OBJ_BUNDLE}, VX_R_READ,
+		      0, NULL);
 	task_map_cap(&t->bundle, t, VX_BUNDLE_VADDR, o->pa, PAGE_SIZE, VX_PROT_READ, CAP_F_MAPPED);
 	return VX_OK;
 }

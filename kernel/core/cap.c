@@ -339,7 +339,8 @@ int64_t sys_cap_derive(struct trapframe *tf)
 		return err;
 	if ((err = cap_free_slot(t, &idx)))
 		return err;
-	return cap_install(t, idx, c->obj, c->type, (uint32_t)tf->rsi, tf->rdx ? tf->rdx : c->narrow, c);
+	return cap_install(t, idx, c->obj, c->type, (uint32_t)tf->rsi,
+			   tf->rdx ? tf->rdx : c->narrow, c);
 }
 
 /* VX_SYS_CAP_DELETE(h) */

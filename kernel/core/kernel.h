@@ -52,19 +52,19 @@ struct kobj {
 	uint8_t fixed; /* boot-made; never destroyed or popped */
 	uint8_t pad;
 	uint32_t ncaps;
-	struct cap *caps;     /* every cap naming this object */
-	struct kobj *origin;  /* Reticle it was carved from (NULL at boot) */
-	uint64_t pa;          /* body: physical base */
-	uint64_t size;        /* body: bytes */
+	struct cap *caps;    /* every cap naming this object */
+	struct kobj *origin; /* Reticle it was carved from (NULL at boot) */
+	uint64_t pa;	     /* body: physical base */
+	uint64_t size;	     /* body: bytes */
 	struct kobj *zombie_next;
 	struct kobj *pt_next; /* KOBJ_PAGETABLE: next page of the same Task */
 	union {
 		struct {
 			struct kobj *rec;     /* record array (creation order) */
-			uint32_t nrec;        /* records handed out, live or dead */
+			uint32_t nrec;	      /* records handed out, live or dead */
 			uint32_t nrec_max;    /* capacity of rec[] */
 			uint64_t body_bottom; /* lowest body byte handed out */
-			uint64_t used;        /* device Reticles: bytes in live objects */
+			uint64_t used;	      /* device Reticles: bytes in live objects */
 			uint32_t depth;
 			uint32_t device;
 			uint32_t nlive;
@@ -77,19 +77,19 @@ struct kobj {
 _Static_assert(sizeof(struct kobj) <= VX_OBJ_META_BYTES, "record fits its slot");
 
 #define CAP_F_MAPPED 0x1 /* Mem: map_task/map_va hold a mapping */
-#define CAP_F_BOUND 0x2  /* Ring: bound; map_va is the control page */
+#define CAP_F_BOUND  0x2 /* Ring: bound; map_va is the control page */
 
 struct cap {
-	struct kobj *obj;        /* NULL: empty */
+	struct kobj *obj;	 /* NULL: empty */
 	struct cap *next, *prev; /* obj's cap list */
-	struct cap *parent;      /* derived from (for revoke); NULL if original */
-	struct task *owner;      /* handle table holding it; NULL if kernel-held */
-	uint64_t narrow;         /* Signal bits, port or IRQ range */
+	struct cap *parent;	 /* derived from (for revoke); NULL if original */
+	struct task *owner;	 /* handle table holding it; NULL if kernel-held */
+	uint64_t narrow;	 /* Signal bits, port or IRQ range */
 	uint64_t map_va;
-	struct task *map_task;       /* mapped or bound into this Task */
-	struct cap *mnext, *mprev;   /* map_task's list of caps mapped into it */
-	uint32_t gen;                /* handle-table slots: current generation */
-	uint8_t type;                /* enum vx_obj_type as seen by the holder */
+	struct task *map_task;	   /* mapped or bound into this Task */
+	struct cap *mnext, *mprev; /* map_task's list of caps mapped into it */
+	uint32_t gen;		   /* handle-table slots: current generation */
+	uint8_t type;		   /* enum vx_obj_type as seen by the holder */
 	uint8_t rights;
 	uint16_t flags;
 };
@@ -101,13 +101,13 @@ struct task {
 	struct kobj *obj;
 	struct cap *table; /* VX_HANDLE_SLOTS slots */
 	uint64_t root_pa;  /* PML4 */
-	uint32_t state;    /* enum vx_task_state */
+	uint32_t state;	   /* enum vx_task_state */
 	uint32_t prio;
 	uint64_t pending;
 	uint64_t wait_mask;
 	uint64_t wait_deadline;
 	struct task *rq_next, *rq_prev; /* run queue */
-	struct task *sl_next;           /* sleep list (deadline waits) */
+	struct task *sl_next;		/* sleep list (deadline waits) */
 	struct vx_fault fault;
 	struct cap fault_sig; /* kernel-held: who hears about faults */
 	struct cap bundle;    /* kernel-held: the Bundle mapped at VX_BUNDLE_VADDR */
@@ -117,22 +117,22 @@ struct task {
 	uint64_t run_since;
 	uint32_t quantum;
 	uint32_t used_slots;
-	uint32_t queued;      /* on a run queue */
-	uint32_t sleeping;    /* on the sleep list */
+	uint32_t queued;   /* on a run queue */
+	uint32_t sleeping; /* on the sleep list */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
 /* Task object layout: page 0 struct task, pages 1..6 handle table, page 7 PML4. */
 #define TASK_TABLE_OFF PAGE_SIZE
-#define TASK_ROOT_OFF (7 * PAGE_SIZE)
+#define TASK_ROOT_OFF  (7 * PAGE_SIZE)
 _Static_assert(VX_HANDLE_SLOTS * sizeof(struct cap) <= 6 * PAGE_SIZE, "table fits");
 _Static_assert(TASK_ROOT_OFF + PAGE_SIZE == VX_TASK_OBJ_BYTES, "task object layout");
 
 struct ring {
 	struct kobj *obj;
 	uint32_t slot_size, count;
-	uint64_t ctl_pa; /* shared pages: control page, then slots */
-	uint64_t bytes;  /* shared bytes */
+	uint64_t ctl_pa;		 /* shared pages: control page, then slots */
+	uint64_t bytes;			 /* shared bytes */
 	struct cap *producer, *consumer; /* bound through these caps */
 	uint32_t prod_bit, cons_bit;
 	uint32_t xfer_head, xfer_count;

@@ -230,8 +230,8 @@ int64_t sys_reticle_retype(struct trapframe *tf)
 	if ((err = cap_free_slot(t, &idx)))
 		return err;
 
-	struct kobj *o = reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes,
-				       (tf->rdx >> 32) * PAGE_SIZE);
+	struct kobj *o =
+	    reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes, (tf->rdx >> 32) * PAGE_SIZE);
 	object_init(o, tf->rdx);
 	return cap_install(t, idx, o, o->type, VX_R_ALL, 0, NULL);
 }
@@ -256,7 +256,8 @@ int64_t sys_reticle_split(struct trapframe *tf)
 		return VX_E_DEPTH;
 	if (bytes < 2 * PAGE_SIZE)
 		return VX_E_INVAL;
-	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES || reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
+	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES ||
+	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
 		return VX_E_NOMEM;
 	if ((err = cap_free_slot(t, &idx)))
 		return err;

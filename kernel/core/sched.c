@@ -57,7 +57,6 @@ static void dequeue(struct task *t)
 	t->queued = 0;
 }
 
-
 /* Takes t off every scheduler list (run queue, sleep list). */
 void sched_remove(struct task *t)
 {

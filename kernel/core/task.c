@@ -75,8 +75,9 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 	if (t->fault_sig.obj)
 		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
 	else if (kind != VX_FAULT_EXIT)
-		kprintf("[kernel] unsupervised task faulted: kind %u code 0x%x addr 0x%lx ip 0x%lx\n",
-			kind, code, (unsigned long)addr, (unsigned long)t->fault.ip);
+		kprintf(
+		    "[kernel] unsupervised task faulted: kind %u code 0x%x addr 0x%lx ip 0x%lx\n",
+		    kind, code, (unsigned long)addr, (unsigned long)t->fault.ip);
 }
 
 /* Page-table allocator for paging_walk_alloc: one page from t's Reticle. */
@@ -215,7 +216,8 @@ int64_t sys_task_map(struct trapframe *tf)
 		return err;
 	if ((err = cap_lookup(current_task(), tf->rsi, VX_OBJ_MEM, 0, &m)))
 		return err;
-	if (prot & ~(uint64_t)(VX_PROT_READ | VX_PROT_WRITE | VX_PROT_EXEC) || !(prot & VX_PROT_READ))
+	if (prot & ~(uint64_t)(VX_PROT_READ | VX_PROT_WRITE | VX_PROT_EXEC) ||
+	    !(prot & VX_PROT_READ))
 		return VX_E_INVAL;
 	if ((prot & VX_PROT_WRITE) && (prot & VX_PROT_EXEC))
 		return VX_E_INVAL; /* W^X in user land too */
@@ -273,7 +275,6 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 	}
 	return VX_OK;
 }
-
 
 /* VX_SYS_TASK_START(task, bundle): bundle may be VX_NO_HANDLE. */
 int64_t sys_task_start(struct trapframe *tf)

@@ -27,15 +27,15 @@
 #include "rt/syscall.h"
 
 #define VX_SPAWN_SCRATCH_VA 0x0000700000000000ull /* parent-side copy window */
-#define VX_SPAWN_STACK_TOP 0x00007fffffff0000ull
-#define VX_SPAWN_ARGS_MAX 1024u
+#define VX_SPAWN_STACK_TOP  0x00007fffffff0000ull
+#define VX_SPAWN_ARGS_MAX   1024u
 
 struct vx_spawn {
 	vx_handle_t self;    /* in: the parent's own Task capability */
 	vx_handle_t reticle; /* in: pays for the child */
 	vx_handle_t task;    /* out: the child's Task capability */
 	vx_handle_t bundle;  /* out: the child's Bundle, to fill before start */
-	uint64_t entry;      /* out */
+	uint64_t entry;	     /* out */
 };
 
 /* Builds the child (not yet started).  Errors: those of vx_elf_parse, and of

@@ -21,9 +21,9 @@ struct pp_msg {
 };
 _Static_assert(sizeof(struct pp_msg) == 64, "one ring slot");
 
-#define PP_REQ_VA 0x30000000ull
-#define PP_REP_VA 0x30100000ull
-#define PP_MEM_VA 0x30200000ull
+#define PP_REQ_VA  0x30000000ull
+#define PP_REP_VA  0x30100000ull
+#define PP_MEM_VA  0x30200000ull
 #define PP_BIT_REQ 1
 #define PP_BIT_REP 2
 

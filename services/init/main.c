@@ -16,18 +16,18 @@
 #include "rt/spawn.h"
 #include "vx_string.h"
 
-#define MS 1000000ull
+#define MS		1000000ull
 #define SERVICE_RETICLE (2ull << 20)
-#define MAX_RESTARTS 3
-#define BOOTIMG_VA 0x20000000ull
+#define MAX_RESTARTS	3
+#define BOOTIMG_VA	0x20000000ull
 
 struct service {
 	const char *name;
 	const char *first_args; /* args of the first life; later lives get "" */
-	uint64_t bit;           /* supervision bit in init's signal mask */
-	vx_handle_t ret;        /* the Reticle that pays for it */
+	uint64_t bit;		/* supervision bit in init's signal mask */
+	vx_handle_t ret;	/* the Reticle that pays for it */
 	vx_handle_t task;
-	vx_handle_t sig;        /* Signal cap for bit, given to the kernel as supervisor */
+	vx_handle_t sig; /* Signal cap for bit, given to the kernel as supervisor */
 	unsigned restarts;
 	int done;
 	struct {
@@ -43,8 +43,9 @@ static size_t bootimg_len;
 
 static const char *fault_name(uint32_t kind)
 {
-	static const char *const names[] = {"none", "exit", "page fault", "general protection",
-					    "invalid opcode", "divide error", "exception", "killed"};
+	static const char *const names[] = {
+	    "none",	      "exit",	      "page fault", "general protection",
+	    "invalid opcode", "divide error", "exception",  "killed"};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
@@ -72,7 +73,8 @@ static int start(struct service *s, const char *args)
 		rc = (int)vx_bundle_add(sp.bundle, s->grants[i].slot, strlen(s->grants[i].slot),
 					s->grants[i].cap, s->grants[i].rights);
 		if (rc < 0) {
-			vx_printf("init: cannot grant %s to %s (%d)\n", s->grants[i].slot, s->name, rc);
+			vx_printf("init: cannot grant %s to %s (%d)\n", s->grants[i].slot, s->name,
+				  rc);
 			return rc;
 		}
 	}
@@ -97,7 +99,8 @@ static void on_stop(struct service *s)
 		s->done = 1;
 	} else {
 		if (ti.state == VX_TASK_EXITED)
-			vx_printf("init: %s exited with code %ld\n", s->name, (long)ti.fault.exit_code);
+			vx_printf("init: %s exited with code %ld\n", s->name,
+				  (long)ti.fault.exit_code);
 		else
 			vx_printf("init: %s FAULTED: %s at address 0x%lx (instruction 0x%lx); the "
 				  "kernel halted it and told me\n",
@@ -112,7 +115,8 @@ static void on_stop(struct service *s)
 			s->restarts++;
 			vx_printf("init: restarting %s in %lu ms (restart %u of %u), from a clean "
 				  "Reticle\n",
-				  s->name, (unsigned long)(backoff / MS), s->restarts, MAX_RESTARTS);
+				  s->name, (unsigned long)(backoff / MS), s->restarts,
+				  MAX_RESTARTS);
 			vx_sig_wait(0, (uint64_t)vx_clock() + backoff);
 		}
 	}
@@ -156,7 +160,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	}
 	bootimg = (const void *)BOOTIMG_VA;
 	bootimg_len = img->size;
-	vx_printf("init: the boot image holds %d programs\n", vx_bootimg_count(bootimg, bootimg_len));
+	vx_printf("init: the boot image holds %d programs\n",
+		  vx_bootimg_count(bootimg, bootimg_len));
 
 	/* The console, narrowed to COM1's eight ports. */
 	int64_t com1 = vx_cap_derive(console, VX_R_WRITE | VX_R_GRANT, 0x3f8 | (8ull << 32));
@@ -167,8 +172,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	vx_printf("init: made two Rings: 'requests' (ping -> pong) and 'replies' (pong -> ping)\n");
 
 	struct service svc[2] = {
-		{.name = "pong", .first_args = "crash-after 3", .bit = 1ull << 5},
-		{.name = "ping", .first_args = "", .bit = 1ull << 6},
+	    {.name = "pong", .first_args = "crash-after 3", .bit = 1ull << 5},
+	    {.name = "ping", .first_args = "", .bit = 1ull << 6},
 	};
 	for (int i = 0; i < 2; i++) {
 		struct service *s = &svc[i];

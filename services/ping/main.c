@@ -13,7 +13,7 @@
 #include "../common/pingpong.h"
 
 #define ROUNDS 5
-#define MS 1000000ull
+#define MS     1000000ull
 
 static struct vx_ring req, rep;
 
@@ -61,7 +61,8 @@ static int send_page(const struct vx_bundle_page *b, uint32_t seq)
 	struct pp_msg m = {.kind = PP_MEM, .seq = seq};
 
 	if (self < 0 || mem < 0 ||
-	    vx_task_map((vx_handle_t)self, (vx_handle_t)mem, PP_MEM_VA, VX_PROT_READ | VX_PROT_WRITE) < 0)
+	    vx_task_map((vx_handle_t)self, (vx_handle_t)mem, PP_MEM_VA,
+			VX_PROT_READ | VX_PROT_WRITE) < 0)
 		return -1;
 	vx_snprintf((char *)PP_MEM_VA, 4096, "a whole page from ping, handed over without a copy");
 	vx_task_unmap((vx_handle_t)mem);

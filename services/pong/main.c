@@ -72,8 +72,9 @@ int main(const struct vx_bundle_page *b, const char *args)
 			return 1;
 		}
 		if (bug && ++served == bug) {
-			vx_printf("pong: request #%u triggers my planted bug: writing through NULL\n",
-				  m.seq);
+			vx_printf(
+			    "pong: request #%u triggers my planted bug: writing through NULL\n",
+			    m.seq);
 			vx_print_flush();
 			*(volatile int *)(uintptr_t)(served - bug) = 1;
 		}

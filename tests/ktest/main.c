@@ -15,11 +15,11 @@
 #include "rt/vx.h"
 #include "rt/spawn.h"
 
-#define SIG_CHILD (1ull << 1)
-#define SIG_TEST (1ull << 2)
-#define SCRATCH_VA 0x10000000ull
+#define SIG_CHILD      (1ull << 1)
+#define SIG_TEST       (1ull << 2)
+#define SCRATCH_VA     0x10000000ull
 #define TEST_RET_BYTES (4ull << 20)
-#define MS 1000000ull
+#define MS	       1000000ull
 
 static const struct vx_bundle_page *boot;
 static vx_handle_t self, ram0, io, irqs, devmem;
@@ -40,8 +40,8 @@ static int npass, nfail, ntest;
 	do {                                                                                       \
 		int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                                      \
 		if (a_ != b_) {                                                                    \
-			vx_printf("#   failed: %s == %s (%ld != %ld, line %d)\n", #a, #b, (long)a_, \
-				  (long)b_, __LINE__);                                             \
+			vx_printf("#   failed: %s == %s (%ld != %ld, line %d)\n", #a, #b,          \
+				  (long)a_, (long)b_, __LINE__);                                   \
 			failures_in_test++;                                                        \
 		}                                                                                  \
 	} while (0)
@@ -62,7 +62,8 @@ static void run(const char *name, void (*fn)(void))
 	ntest++;
 	failures_in_test = 0;
 	if (r < 0) {
-		vx_printf("not ok %d - %s: cannot split a test Reticle (%ld)\n", ntest, name, (long)r);
+		vx_printf("not ok %d - %s: cannot split a test Reticle (%ld)\n", ntest, name,
+			  (long)r);
 		nfail++;
 		return;
 	}

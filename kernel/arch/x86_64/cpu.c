@@ -42,21 +42,8 @@ extern uint8_t kernel_stack_top[];
 __asm__(".globl kernel_stack_top\n.set kernel_stack_top, kernel_stack + 16384");
 
 extern void syscall_entry(void);
-#define STUB(n) extern void trap_stub_##n(void);
-STUB(0) STUB(1) STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10)
-STUB(11) STUB(12) STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20)
-STUB(21) STUB(22) STUB(23) STUB(24) STUB(25) STUB(26) STUB(27) STUB(28) STUB(29) STUB(30)
-STUB(31) STUB(32) STUB(33) STUB(34) STUB(35) STUB(36) STUB(37) STUB(38) STUB(39) STUB(40)
-STUB(41) STUB(42) STUB(43) STUB(44) STUB(45) STUB(46) STUB(47)
-#undef STUB
-#define S(n) trap_stub_##n
-static void (*const stubs[48])(void) = {
-	S(0),  S(1),  S(2),  S(3),  S(4),  S(5),  S(6),  S(7),  S(8),  S(9),  S(10), S(11),
-	S(12), S(13), S(14), S(15), S(16), S(17), S(18), S(19), S(20), S(21), S(22), S(23),
-	S(24), S(25), S(26), S(27), S(28), S(29), S(30), S(31), S(32), S(33), S(34), S(35),
-	S(36), S(37), S(38), S(39), S(40), S(41), S(42), S(43), S(44), S(45), S(46), S(47),
-};
-#undef S
+/* The 48 entry stubs of entry.S, in vector order. */
+extern void (*const trap_stub_table[48])(void);
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
@@ -70,7 +57,9 @@ static inline uint64_t rdmsr(uint32_t msr)
 }
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
 }
 
 static void gdt_init(void)
@@ -111,7 +100,7 @@ static void idt_init(void)
 	struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 
 	for (int i = 0; i < 48; i++) {
-		uint64_t off = (uint64_t)(uintptr_t)stubs[i];
+		uint64_t off = (uint64_t)(uintptr_t)trap_stub_table[i];
 		idt[i].off_lo = off & 0xffff;
 		idt[i].sel = 0x08;
 		/* Double fault, NMI and machine check run on their own stack. */
@@ -126,9 +115,9 @@ static void idt_init(void)
 
 static void syscall_init(void)
 {
-	wrmsr(0xc0000080, rdmsr(0xc0000080) | 1);                 /* EFER.SCE */
-	wrmsr(0xc0000081, (0x10ull << 48) | (0x08ull << 32));       /* STAR */
-	wrmsr(0xc0000082, (uint64_t)(uintptr_t)syscall_entry);      /* LSTAR */
+	wrmsr(0xc0000080, rdmsr(0xc0000080) | 1);	       /* EFER.SCE */
+	wrmsr(0xc0000081, (0x10ull << 48) | (0x08ull << 32));  /* STAR */
+	wrmsr(0xc0000082, (uint64_t)(uintptr_t)syscall_entry); /* LSTAR */
 	wrmsr(0xc0000084, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 14) | (1u << 18));
 	/* SFMASK clears TF, IF, DF, NT and AC on entry. */
 }
@@ -147,13 +136,13 @@ static void features_init(void)
 		cpu0.smap = (r[1] >> 20) & 1;
 	}
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 &= ~(1ull << 2); /* EM off: SSE available to user land */
+	cr0 &= ~(1ull << 2);		   /* EM off: SSE available to user land */
 	cr0 |= (1ull << 1) | (1ull << 16); /* MP, WP */
-	cr0 &= ~(1ull << 3); /* TS off: FPU state is switched eagerly */
+	cr0 &= ~(1ull << 3);		   /* TS off: FPU state is switched eagerly */
 	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= (1ull << 9) | (1ull << 10); /* OSFXSR, OSXMMEXCPT */
-	cr4 |= (1ull << 7);                /* PGE */
+	cr4 |= (1ull << 7);		   /* PGE */
 	if (cpu0.smep)
 		cr4 |= (1ull << 20);
 	if (cpu0.smap)

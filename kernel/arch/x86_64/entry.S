@@ -111,6 +111,15 @@ TRAP_NOERR 31
 TRAP_NOERR \vec
 .endr
 
+	.section .rodata
+	.balign 8
+	.globl trap_stub_table
+trap_stub_table:
+.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.quad trap_stub_\vec
+.endr
+	.text
+
 trap_common:
 	cld
 	SAVE_GPRS

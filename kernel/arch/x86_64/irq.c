@@ -6,8 +6,8 @@
  */
 #include "core/kernel.h"
 
-#define PIC1 0x20
-#define PIC2 0xa0
+#define PIC1   0x20
+#define PIC2   0xa0
 #define PIT_HZ 1193182u
 
 static uint16_t pic_masks = 0xffff;
@@ -40,7 +40,7 @@ void pic_mask(unsigned line, bool masked)
 	if (masked)
 		pic_masks |= (uint16_t)(1u << line);
 	else
-		pic_masks &= (uint16_t)~(1u << line);
+		pic_masks &= (uint16_t) ~(1u << line);
 	pic_write_masks();
 }
 
@@ -58,7 +58,7 @@ static uint64_t calibrate_tsc_per_ms(void)
 	uint64_t t0, t1;
 
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(0x43, 0xb0);                       /* channel 2, lo/hi, mode 0 */
+	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
 	outb(0x42, count & 0xff);
 	outb(0x42, count >> 8);
 	t0 = rdtsc();

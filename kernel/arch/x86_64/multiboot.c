@@ -99,7 +99,8 @@ static void parse_mb2(uint32_t info_pa, struct boot_info *bi)
 			uint32_t esize = *(const uint32_t *)(p + 8);
 			for (const uint8_t *e = p + 16; esize && e + 24 <= p + size; e += esize) {
 				if (*(const uint32_t *)(e + 16) == 1)
-					add_ram(bi, *(const uint64_t *)e, *(const uint64_t *)(e + 8));
+					add_ram(bi, *(const uint64_t *)e,
+						*(const uint64_t *)(e + 8));
 			}
 		}
 		p += (size + 7) & ~7u;

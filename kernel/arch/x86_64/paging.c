@@ -8,14 +8,14 @@
  */
 #include "core/kernel.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_U (1ull << 2)
-#define PTE_PS (1ull << 7)
-#define PTE_G (1ull << 8)
-#define PTE_NX (1ull << 63)
+#define PTE_P	 (1ull << 0)
+#define PTE_W	 (1ull << 1)
+#define PTE_U	 (1ull << 2)
+#define PTE_PS	 (1ull << 7)
+#define PTE_G	 (1ull << 8)
+#define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define IMG_PTS 4 /* the image may span 8 MiB of physical memory */
+#define IMG_PTS	 4 /* the image may span 8 MiB of physical memory */
 #define DMAP_PDS 4
 
 static uint64_t kpml4[512] __attribute__((aligned(4096)));
