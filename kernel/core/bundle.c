@@ -10,9 +10,6 @@
  */
 #include "core/kernel.h"
 
-void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
-		  uint32_t prot, uint16_t flag);
-
 static struct vx_bundle_page *page_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);
@@ -55,8 +52,6 @@ bool bundle_name_valid(const char *name, size_t len)
 }
 
 /* Adds a slot; the caller (kernel boot or sys_bundle_add) has decoded. */
-void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
-		struct cap *parent);
 void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
 		struct cap *parent)
 {
@@ -101,8 +96,7 @@ int bundle_attach(struct kobj *o, struct task *t)
 		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);
 	}
 	b->sealed = 1;
-	cap_copy_into(&t->bundle, NULL, &(struct cap){.obj = o, .type = VX_OBJ_BUNDLE}, VX_R_READ,
-		      0, NULL);
+	cap_hold(&t->bundle, o, VX_OBJ_BUNDLE, VX_R_READ, 0);
 	task_map_cap(&t->bundle, t, VX_BUNDLE_VADDR, o->pa, PAGE_SIZE, VX_PROT_READ, CAP_F_MAPPED);
 	return VX_OK;
 }

@@ -11,10 +11,6 @@
  */
 #include "core/kernel.h"
 
-int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes);
-void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
-		  uint32_t prot, uint16_t flag);
-
 static struct ring *ring_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);

@@ -11,8 +11,6 @@
  */
 #include "core/kernel.h"
 
-void cap_forget_mapping(struct cap *c);
-
 struct task *task_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);
@@ -185,8 +183,6 @@ int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 }
 
 /* Maps through cap c and records the mapping in it. */
-void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
-		  uint32_t prot, uint16_t flag);
 void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
 		  uint32_t prot, uint16_t flag)
 {
