@@ -13,5 +13,5 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@for b in $(CRYPTO_BENCH_BINS); do $$b || exit 1; done
 
-bench: $(KERNEL_BIN) $(BENCH_IMAGES)
+bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img
 	@B=$(B) bash bench/run.sh

@@ -34,4 +34,28 @@ while read -r _ name ns _; do
 		printf '%-30s %12s %12s %7.1fx\n' "$name" "$v" "$l" "$(echo "$l / $v" | bc -l)"
 	fi
 done <"$B/bench.txt"
+
+# Boot to init, in wall time under plain TCG (no icount): the median of five
+# boots, from starting QEMU to init's first line on the serial console.
+boot_ms() {
+	local log=$B/boot-time.serial t0 t1 pid
+	: >"$log"
+	t0=$(date +%s%N)
+	qemu-system-x86_64 -machine q35 -m 512M -smp 1 -display none -no-reboot -monitor none \
+		-serial "file:$log" -kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/boot.img" \
+		</dev/null 2>/dev/null &
+	pid=$!
+	for _ in $(seq 1000); do
+		grep -q '^init: hello' "$log" && break
+		sleep 0.005
+	done
+	t1=$(date +%s%N)
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	echo $(((t1 - t0) / 1000000))
+}
+times=$(for _ in 1 2 3 4 5; do boot_ms; done | sort -n)
+echo
+echo "bench boot_to_init wall_ms=$(echo "$times" | sed -n 3p) (runs: $(echo $times))"
+
 [ "$rc" -eq 1 ] && [ "$(wc -l <"$B/bench.txt")" -eq 6 ]

@@ -61,13 +61,13 @@ _Noreturn static void ringpong(const struct vx_bundle_page *b)
 static int drain(const struct vx_bundle_page *b, const char *count)
 {
 	struct vx_ring r = bind(b, "ring", VX_RING_CONSUMER, BENCH_RING_VA, BENCH_BIT_PARTNER);
-	static uint8_t buf[256 * BENCH_MSG];
+	uint8_t buf[32 * BENCH_MSG];
 	uint64_t want = 0, got = 0, sum = 0;
 
 	while (*count >= '0' && *count <= '9')
 		want = want * 10 + (uint64_t)(*count++ - '0');
 	while (got < want) {
-		int n = vx_ring_recv_batch(&r, buf, sizeof(buf), 256);
+		int n = vx_ring_recv_batch(&r, buf, sizeof(buf), 32);
 		if (n <= 0) {
 			vx_task_yield();
 			continue;

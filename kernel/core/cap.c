@@ -25,6 +25,8 @@ int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struc
 {
 	if (h > UINT32_MAX || VX_HANDLE_INDEX(h) == 0 || VX_HANDLE_GEN(h) == 0)
 		return VX_E_BADHANDLE;
+	if (VX_HANDLE_INDEX(h) >= t->table_top)
+		return VX_E_STALE; /* never issued */
 	struct cap *c = &t->table[VX_HANDLE_INDEX(h)];
 	if (!c->obj || c->gen != VX_HANDLE_GEN(h))
 		return VX_E_STALE;
@@ -41,32 +43,52 @@ int cap_lookup_any(struct task *t, uint64_t h, struct cap **out)
 	return cap_lookup(t, h, 0, 0, out);
 }
 
-/* A free slot in t's table, or VX_E_FULL. */
+static bool slot_free(const struct cap *c)
+{
+	return !c->obj && c->gen < VX_HANDLE_GEN_MAX;
+}
+
+/* The lowest free slot in t's table, or VX_E_FULL.  The scan starts at
+ * t->free_hint, below which every slot is in use or retired. */
 int cap_free_slot(struct task *t, uint32_t *idx)
 {
-	for (uint32_t i = 1; i < VX_HANDLE_SLOTS; i++) {
-		if (!t->table[i].obj && t->table[i].gen < VX_HANDLE_GEN_MAX) {
+	for (uint32_t i = t->free_hint > 1 ? t->free_hint : 1; i < t->table_top; i++) {
+		if (slot_free(&t->table[i])) {
+			t->free_hint = i;
 			*idx = i;
 			return VX_OK;
 		}
 	}
-	return VX_E_FULL;
+	t->free_hint = t->table_top;
+	if (t->table_top == VX_HANDLE_SLOTS)
+		return VX_E_FULL;
+	/* First use of this slot: initialise it now. */
+	memset(&t->table[t->table_top], 0, sizeof(struct cap));
+	*idx = t->table_top++;
+	return VX_OK;
 }
 
-/* Counts free slots, up to want. */
-static uint32_t free_slots(struct task *t, uint32_t want)
+/* Has t at least want free slots? */
+bool cap_have_slots(struct task *t, uint32_t want)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 1; i < VX_HANDLE_SLOTS && n < want; i++)
-		if (!t->table[i].obj && t->table[i].gen < VX_HANDLE_GEN_MAX)
+	if (VX_HANDLE_SLOTS - 1 - t->used_slots < want)
+		return false;
+	for (uint32_t i = t->free_hint > 1 ? t->free_hint : 1; i < t->table_top && n < want; i++)
+		if (slot_free(&t->table[i]))
 			n++;
-	return n;
+	return n + (VX_HANDLE_SLOTS - t->table_top) >= want;
 }
 
-bool cap_have_slots(struct task *t, uint32_t want)
+/* A slot of owner's table has become free. */
+static void slot_freed(struct task *owner, const struct cap *c)
 {
-	return free_slots(t, want) >= want;
+	uint32_t idx = (uint32_t)(c - owner->table);
+
+	owner->used_slots--;
+	if (idx < VX_HANDLE_SLOTS && idx < owner->free_hint)
+		owner->free_hint = idx;
 }
 
 static void link(struct cap *c, struct kobj *o)
@@ -165,7 +187,7 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 			dst->mnext->mprev = dst;
 	}
 	if (src->owner)
-		src->owner->used_slots--;
+		slot_freed(src->owner, src);
 	if (owner)
 		owner->used_slots++;
 	gen = src->gen;
@@ -234,7 +256,7 @@ void cap_remove(struct cap *c)
 			x->parent = c->parent;
 	unlink(c);
 	if (c->owner)
-		c->owner->used_slots--;
+		slot_freed(c->owner, c);
 	uint32_t gen = c->gen;
 	memset(c, 0, sizeof(*c));
 	c->gen = gen;

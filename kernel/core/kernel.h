@@ -117,8 +117,10 @@ struct task {
 	uint64_t run_since;
 	uint32_t quantum;
 	uint32_t used_slots;
-	uint32_t queued;   /* on a run queue */
-	uint32_t sleeping; /* on the sleep list */
+	uint32_t free_hint; /* every slot in [1, free_hint) is in use or retired */
+	uint32_t table_top; /* slots [0, table_top) are initialised; the rest are not yet */
+	uint32_t queued;    /* on a run queue */
+	uint32_t sleeping;  /* on the sleep list */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 

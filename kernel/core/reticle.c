@@ -121,7 +121,8 @@ int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *
 
 /* Invoke half: carves an object that reticle_check_retype accepted.  The
  * body of a RAM object is zeroed (a child Reticle's only when it is carved
- * from in turn); device memory is left as it is. */
+ * from in turn, a Task's part by part as task_init and the handle table
+ * need it); device memory is left as it is. */
 struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset)
 {
 	struct kobj *o = &r->u.ret.rec[r->u.ret.nrec++];
@@ -138,8 +139,8 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 		r->u.ret.body_bottom -= bytes;
 		o->pa = r->u.ret.body_bottom;
 		/* A child Reticle's bytes are zeroed when they are carved
-		 * again, not now. */
-		if (type != VX_OBJ_RETICLE)
+		 * again, not now; a Task zeroes what it uses (task_init). */
+		if (type != VX_OBJ_RETICLE && type != VX_OBJ_TASK)
 			memset(phys_to_virt(o->pa), 0, bytes);
 	}
 	r->u.ret.nlive++;

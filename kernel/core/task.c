@@ -16,13 +16,18 @@ struct task *task_of(struct kobj *o)
 	return phys_to_virt(o->pa);
 }
 
+/* Sets up a freshly carved Task.  Its body is not zeroed by the carve:
+ * the struct is zeroed here, the root table by paging_init_user_root, and
+ * handle-table slots one at a time as cap_free_slot first hands them out. */
 void task_init(struct kobj *o)
 {
 	struct task *t = task_of(o);
 
+	memset(t, 0, sizeof(*t));
 	t->obj = o;
 	t->table = (struct cap *)((uint8_t *)t + TASK_TABLE_OFF);
 	t->root_pa = o->pa + TASK_ROOT_OFF;
+	t->table_top = 1; /* slot 0 is never used */
 	t->state = VX_TASK_NEW;
 	t->prio = VX_PRIO_DEFAULT;
 	paging_init_user_root(t->root_pa);
@@ -41,7 +46,7 @@ void task_destroy(struct kobj *o)
 	if (cpu0.current == t)
 		cpu0.current = NULL;
 	arch_fpu_forget(t);
-	for (uint32_t i = 1; i < VX_HANDLE_SLOTS; i++)
+	for (uint32_t i = 1; i < t->table_top; i++)
 		cap_remove(&t->table[i]);
 	cap_remove(&t->fault_sig);
 	cap_remove(&t->bundle);

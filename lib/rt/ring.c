@@ -151,6 +151,25 @@ int vx_ring_try_send(struct vx_ring *r, const void *msg, size_t len)
 	return VX_OK;
 }
 
+/* Copies k whole slots starting at counter n between the ring and a flat
+ * buffer, in at most two runs (the ring may wrap once). */
+static void copy_slots(const struct vx_ring *r, uint32_t n, uint8_t *flat, uint32_t k, bool to_ring)
+{
+	uint32_t first = n & r->mask;
+	uint32_t run = k < r->slot_count - first ? k : r->slot_count - first;
+	size_t a = (size_t)run * r->slot_size, b = (size_t)(k - run) * r->slot_size;
+
+	if (to_ring) {
+		memcpy(slot_at(r, n), flat, a);
+		if (b)
+			memcpy(r->slots, flat + a, b);
+	} else {
+		memcpy(flat, slot_at(r, n), a);
+		if (b)
+			memcpy(flat + a, r->slots, b);
+	}
+}
+
 int vx_ring_send_batch(struct vx_ring *r, const void *msgs, size_t msg_len, uint32_t n)
 {
 	const uint8_t *src = msgs;
@@ -167,8 +186,12 @@ int vx_ring_send_batch(struct vx_ring *r, const void *msgs, size_t msg_len, uint
 	if (rc <= 0)
 		return rc < 0 ? rc : VX_E_FULL;
 	k = (uint32_t)rc < n ? (uint32_t)rc : n;
-	for (uint32_t i = 0; i < k; i++)
-		fill_slot(r, r->mine + i, src + (size_t)i * msg_len, msg_len);
+	if (msg_len == r->slot_size) {
+		copy_slots(r, r->mine, (uint8_t *)(uintptr_t)src, k, true);
+	} else {
+		for (uint32_t i = 0; i < k; i++)
+			fill_slot(r, r->mine + i, src + (size_t)i * msg_len, msg_len);
+	}
 	r->mine += k;
 	STORE_REL(&r->ctl->head, r->mine);
 	return (int)k;
@@ -213,8 +236,7 @@ int vx_ring_recv_batch(struct vx_ring *r, void *buf, size_t buflen, uint32_t max
 	k = (uint32_t)rc < max ? (uint32_t)rc : max;
 	if (room < k)
 		k = (uint32_t)room;
-	for (uint32_t i = 0; i < k; i++)
-		memcpy(dst + (size_t)i * r->slot_size, slot_at(r, r->mine + i), r->slot_size);
+	copy_slots(r, r->mine, dst, k, false);
 	r->mine += k;
 	STORE_REL(&r->ctl->tail, r->mine);
 	return (int)k;

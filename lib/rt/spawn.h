@@ -16,6 +16,11 @@
  * main is main(bundle, args).  Below its stack one page is left unmapped,
  * so a stack overflow faults instead of running into other memory.
  *
+ * The stack ends at VX_SPAWN_STACK_TOP, just below 2 MiB, so that it shares
+ * its page table with the Bundle page: a small child then needs four
+ * page-table pages rather than seven.  That bounds a spawned stack at
+ * VX_SPAWN_STACK_MAX_PAGES (about 1.9 MiB).
+ *
  * The MemCaps of the child's segments and stack stay in the parent's table
  * (mapped into the child).  Reset the child's Reticle to reclaim everything.
  */
@@ -26,9 +31,10 @@
 #include <stdint.h>
 #include "rt/syscall.h"
 
-#define VX_SPAWN_SCRATCH_VA 0x0000700000000000ull /* parent-side copy window */
-#define VX_SPAWN_STACK_TOP  0x00007fffffff0000ull
-#define VX_SPAWN_ARGS_MAX   1024u
+#define VX_SPAWN_SCRATCH_VA	 0x0000700000000000ull /* parent-side copy window */
+#define VX_SPAWN_STACK_TOP	 0x00000000001f0000ull
+#define VX_SPAWN_STACK_MAX_PAGES ((VX_SPAWN_STACK_TOP - 0x20000) / 4096)
+#define VX_SPAWN_ARGS_MAX	 1024u
 
 struct vx_spawn {
 	vx_handle_t self;    /* in: the parent's own Task capability */
@@ -40,7 +46,8 @@ struct vx_spawn {
 
 /* Builds the child (not yet started).  Errors: those of vx_elf_parse, and of
  * the retype/map syscalls (VX_E_NOMEM when the Reticle is too small);
- * VX_E_TOOBIG for args longer than VX_SPAWN_ARGS_MAX. */
+ * VX_E_TOOBIG for args longer than VX_SPAWN_ARGS_MAX; VX_E_INVAL for a
+ * stack of fewer than 2 or more than VX_SPAWN_STACK_MAX_PAGES pages. */
 int vx_spawn_load(struct vx_spawn *sp, const void *elf, size_t len, uint32_t stack_pages,
 		  const char *args);
 

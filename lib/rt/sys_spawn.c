@@ -75,7 +75,7 @@ int vx_spawn_load(struct vx_spawn *sp, const void *elf, size_t len, uint32_t sta
 
 	if (alen > VX_SPAWN_ARGS_MAX)
 		return VX_E_TOOBIG;
-	if (stack_pages < 2)
+	if (stack_pages < 2 || stack_pages > VX_SPAWN_STACK_MAX_PAGES)
 		return VX_E_INVAL;
 	if ((r = vx_elf_parse(elf, len, &im)) < 0)
 		return (int)r;
