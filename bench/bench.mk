@@ -11,7 +11,7 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 
 .PHONY: bench-crypto bench
 bench-crypto: $(CRYPTO_BENCH_BINS)
-	@for b in $(CRYPTO_BENCH_BINS); do $$b || exit 1; done
+	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
 bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img
 	@B=$(B) bash bench/run.sh
