@@ -39,7 +39,7 @@ $(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZ
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
 
 .PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format
-test-build: all $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
+test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
 
 test: test-build
 	@B=$(B) bash tests/run-tests.sh all
