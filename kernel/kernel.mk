@@ -19,5 +19,11 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 $(KERNEL_BIN): $(KERNEL_ELF)
 	$(OBJCOPY) -O binary $< $@
 
-# Kernel logic that host unit tests exercise (none yet: see tests/host).
-KCORE_HOST_OBJS :=
+# Kernel logic that host unit tests exercise (tests/host/test_kcore_*.c);
+# what it calls outside itself is stubbed in tests/support/kcore_stubs.c.
+# These objects, the stubs and those tests include core/kernel.h, so they
+# (and only they) get -Ikernel.
+KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c
+KCORE_HOST_OBJS := $(call objs,$(B)/host,$(KCORE_HOST_SRCS))
+$(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel
+$(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel

@@ -79,6 +79,15 @@
  * straight to the peer when the peer is waiting: that is the fast path of a
  * round trip.
  *
+ * HANG-UP
+ *
+ * The kernel keeps ctl->bound up to date (VX_RING_BOUND_PRODUCER and
+ * VX_RING_BOUND_CONSUMER) at every bind and unbind, including the unbind
+ * that happens when a Task or its capability dies, and raises the other
+ * end's wake bit when an end goes away.  A side that wakes and finds its
+ * peer's bit clear knows the peer has gone.  The field is written only by
+ * the kernel; a peer that overwrites it lies only about itself.
+ *
  * CAPABILITIES AND BULK DATA
  *
  * Capabilities cannot travel in shared memory.  The producer passes one with
@@ -86,8 +95,12 @@
  * VX_R_GRANT required) into the Ring's kernel-side transfer queue of
  * VX_RING_XFER_MAX entries and returns its sequence number; the message
  * names the capability by that number.  The consumer takes capabilities in
- * the same order with VX_SYS_RING_RECV_CAP.  Bulk payloads travel as a MemCap
- * handed over this way and mapped by the receiver: zero copy.
+ * the same order with VX_SYS_RING_RECV_CAP; a send raises the bound
+ * consumer's wake bit.  Sending needs only the producer right, not a
+ * binding, so a Ring can also serve as a "port" whose slots are never used:
+ * whoever holds its producer right can hand capabilities to its consumer.
+ * Bulk payloads travel as a MemCap handed over this way and mapped by the
+ * receiver: zero copy.
  */
 #ifndef VECTRA_RING_H
 #define VECTRA_RING_H
@@ -95,16 +108,18 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define VX_RING_MAGIC	 0x474e4952u /* "RING" */
-#define VX_RING_XFER_MAX 16u
-#define VX_CACHELINE	 64u
+#define VX_RING_MAGIC	       0x474e4952u /* "RING" */
+#define VX_RING_BOUND_PRODUCER 0x1u
+#define VX_RING_BOUND_CONSUMER 0x2u
+#define VX_RING_XFER_MAX       16u
+#define VX_CACHELINE	       64u
 
 struct vx_ring_ctl {
 	/* Written once by the kernel at retype; informational only. */
 	uint32_t magic;
 	uint32_t slot_size;
 	uint32_t slot_count;
-	uint32_t reserved0;
+	uint32_t bound; /* kernel-written: VX_RING_BOUND_* of the ends bound now */
 	uint8_t pad0[VX_CACHELINE - 16];
 	/* Producer's cache line. */
 	uint32_t head;

@@ -41,16 +41,36 @@ void ring_destroy(struct kobj *o)
 	r->xfer_count = 0;
 }
 
-/* Undoes the bind made through c: unmaps and forgets the end. */
+static struct vx_ring_ctl *ctl_of(struct ring *r)
+{
+	return phys_to_virt(r->ctl_pa);
+}
+
+/* Raises the bit that end (a bound cap) asked to be woken with. */
+static void wake_end(struct ring *r, struct cap *end)
+{
+	if (end)
+		signal_deliver(end->map_task,
+			       1ull << (end == r->producer ? r->prod_bit : r->cons_bit));
+}
+
+/* Undoes the bind made through c: unmaps, forgets the end, publishes the
+ * new bound state and wakes the other end so that it notices. */
 void ring_unbind_cap(struct cap *c)
 {
 	struct ring *r = ring_of(c->obj);
 
 	task_unmap_pages(c->map_task, c->map_va, r->bytes);
-	if (r->producer == c)
+	if (r->producer == c) {
 		r->producer = NULL;
-	if (r->consumer == c)
+		ctl_of(r)->bound &= ~VX_RING_BOUND_PRODUCER;
+		wake_end(r, r->consumer);
+	}
+	if (r->consumer == c) {
 		r->consumer = NULL;
+		ctl_of(r)->bound &= ~VX_RING_BOUND_CONSUMER;
+		wake_end(r, r->producer);
+	}
 	cap_forget_mapping(c);
 }
 
@@ -98,6 +118,8 @@ int64_t sys_ring_bind(struct trapframe *tf)
 		r->consumer = c;
 		r->cons_bit = (uint32_t)bit;
 	}
+	ctl_of(r)->bound =
+	    (r->producer ? VX_RING_BOUND_PRODUCER : 0) | (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
 	return VX_OK;
 }
 
@@ -131,11 +153,8 @@ static int doorbell_decode(uint64_t h, struct cap **out)
 static void doorbell(struct cap *c)
 {
 	struct ring *r = ring_of(c->obj);
-	struct cap *peer = r->producer == c ? r->consumer : r->producer;
-	uint32_t bit = r->producer == c ? r->cons_bit : r->prod_bit;
 
-	if (peer)
-		signal_deliver(peer->map_task, 1ull << bit);
+	wake_end(r, r->producer == c ? r->consumer : r->producer);
 }
 
 /* VX_SYS_RING_NOTIFY(ring) */
@@ -187,6 +206,7 @@ int64_t sys_ring_send_cap(struct trapframe *tf)
 	uint32_t slot = (r->xfer_head + r->xfer_count) % VX_RING_XFER_MAX;
 	cap_copy_into(&r->xfer[slot], NULL, c, (uint32_t)tf->rdx, c->narrow, c);
 	r->xfer_count++;
+	wake_end(r, r->consumer);
 	return (int64_t)r->xfer_seq++;
 }
 

@@ -371,6 +371,26 @@ static void t_ring_transfer(void)
 	EXPECT_EQ(vx_ring_recv_cap(ring), VX_E_EMPTY);
 }
 
+static void t_ring_hangup_and_arrival(void)
+{
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 2)));
+	vx_handle_t cons = MUST(vx_cap_derive(ring, VX_R_CONSUME, 0));
+	vx_handle_t mem = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	struct vx_ring_info pi, ci;
+	EXPECT_EQ(vx_ring_bind(ring, VX_RING_PRODUCER, SCRATCH_VA, 10, &pi), VX_OK);
+	volatile struct vx_ring_ctl *ctl = (volatile struct vx_ring_ctl *)(uintptr_t)pi.vaddr;
+	EXPECT_EQ(ctl->bound, VX_RING_BOUND_PRODUCER);
+	EXPECT_EQ(vx_ring_bind(cons, VX_RING_CONSUMER, SCRATCH_VA + 0x100000, 11, &ci), VX_OK);
+	EXPECT_EQ(ctl->bound, VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER);
+	/* A capability arriving wakes the consumer. */
+	EXPECT_EQ(vx_ring_send_cap(ring, mem, VX_R_READ), 0);
+	EXPECT_EQ(vx_sig_wait(1ull << 11, VX_DEADLINE_NONE), (int64_t)(1ull << 11));
+	/* The consumer goes away (its cap dies): the producer is told. */
+	EXPECT_EQ(vx_cap_delete(cons), VX_OK);
+	EXPECT_EQ(ctl->bound, VX_RING_BOUND_PRODUCER);
+	EXPECT_EQ(vx_sig_wait(1ull << 10, VX_DEADLINE_NONE), (int64_t)(1ull << 10));
+}
+
 /* -------------------------------------------------------------- signal */
 
 static void t_signal_without_cap(void)
@@ -680,6 +700,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("ring_bind_wrong_right", t_ring_bind_wrong_right);
 	run("ring_scribbling_peer_rejected", t_ring_scribbler);
 	run("ring_capability_transfer", t_ring_transfer);
+	run("ring_hangup_and_capability_arrival_wake", t_ring_hangup_and_arrival);
 	run("signal_raise_without_capability", t_signal_without_cap);
 	run("signal_wait_deadline", t_signal_deadline);
 	run("bundle_lookup_and_add_rules", t_bundle_rules);
