@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pure helpers for service messages (see rt/svc.h).  Everything here reads
+ * only inside the message, whatever its len field claims.
+ */
+#include "rt/svc.h"
+#include "vx_string.h"
+
+int vx_msg_str(const struct vx_msg *m, uint32_t off, char *buf, uint32_t cap)
+{
+	uint32_t len = m->len < VX_MSG_DATA ? m->len : VX_MSG_DATA;
+
+	if (cap == 0 || off >= len)
+		return VX_E_INVAL;
+	for (uint32_t i = off; i < len; i++) {
+		if (m->data[i] == 0) {
+			uint32_t n = i - off;
+			if (n >= cap)
+				return VX_E_INVAL;
+			memcpy(buf, m->data + off, n);
+			buf[n] = 0;
+			return (int)n;
+		}
+	}
+	return VX_E_INVAL; /* no terminator inside the message */
+}
+
+int vx_msg_put_str(struct vx_msg *m, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (m->len > VX_MSG_DATA || n > VX_MSG_DATA - m->len)
+		return VX_E_TOOBIG;
+	memcpy(m->data + m->len, s, n);
+	m->len = (uint16_t)(m->len + n);
+	return VX_OK;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Services: request/reply over Ring pairs, the one shape every user-land
+ * service has.
+ *
+ * WHO OWNS WHAT
+ *
+ * A connection is two Rings: "req" (client produces, server consumes) and
+ * "rep" (server produces, client consumes), 16 slots of one struct vx_msg
+ * each.  Both Rings are owned by init, the broker, which outlives both
+ * ends: a client that dies cannot pull a mapping from under the server, and
+ * a server that is restarted finds its connections waiting.  A service
+ * receives the server ends of its connections through its *port*, a Ring
+ * whose slots are never used: init sends the two ends, req first, with
+ * VX_SYS_RING_SEND_CAP, and only init sends there, so pairs never
+ * interleave.  A client finds its ends in its Bundle as "NAME.req" and
+ * "NAME.rep".
+ *
+ * HANG-UPS
+ *
+ * The kernel publishes which ends of a Ring are bound and wakes the other
+ * end when one goes away (see vectra/ring.h).  A server closes its side of
+ * a connection once it has seen the client bound and then sees it gone; a
+ * client whose server is restarting simply finds its requests unanswered
+ * until init hands the connection to the new instance (calls take a
+ * deadline).
+ *
+ * MESSAGES
+ *
+ * One struct vx_msg per slot.  The client picks seq; the server echoes it
+ * in the reply, so a client drops stale replies (from before a restart) by
+ * seq.  Capabilities travel beside a message through the same Ring's
+ * transfer queue; ncaps says how many to take.
+ */
+#ifndef VX_RT_SVC_H
+#define VX_RT_SVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vectra/bundle.h>
+#include "rt/ring.h"
+
+#define VX_MSG_BYTES 256u
+#define VX_MSG_DATA 240u
+
+struct vx_msg {
+	uint32_t op;     /* the service's operation */
+	uint32_t seq;    /* chosen by the client, echoed by the server */
+	int32_t status;  /* reply: VX_OK or a VX_E_* error */
+	uint16_t len;    /* bytes of data in use */
+	uint16_t ncaps;  /* capabilities sent alongside, in transfer order */
+	uint8_t data[VX_MSG_DATA];
+};
+_Static_assert(sizeof(struct vx_msg) == VX_MSG_BYTES, "one message per ring slot");
+
+/* Geometry of every connection Ring: 16 slots of 256 bytes. */
+#define VX_SVC_RING_ARG VX_RING_ARG(8, 4)
+/* Where the two ends go in the binder's address space: req at va, rep at
+ * va + VX_SVC_REP_OFF; a connection uses VX_SVC_CONN_SPAN bytes of VA. */
+#define VX_SVC_REP_OFF 0x8000ull
+#define VX_SVC_CONN_SPAN 0x10000ull
+#define VX_SVC_MAX_CONNS 16u
+
+/* A server's handler sets op to this to answer later with vx_server_reply. */
+#define VX_MSG_DEFERRED 0xffffffffu
+
+/* ---------------------------------------------------------------- client */
+
+struct vx_client {
+	struct vx_ring req, rep;
+	vx_handle_t req_h, rep_h;
+	uint32_t seq;
+};
+
+/* Binds the client ends req_h (producer) and rep_h (consumer) at va. */
+int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, uint64_t va,
+		     uint32_t bit);
+
+/* Looks up "NAME.req" and "NAME.rep" in the Bundle and attaches them.
+ * VX_E_NOTFOUND if the Bundle has no such connection. */
+int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const char *name,
+		   uint64_t va, uint32_t bit);
+
+/* Sends *m (with a fresh seq) and waits for the reply with the same seq,
+ * which replaces *m.  Returns the reply's status, or VX_E_TIMEOUT,
+ * VX_E_CORRUPT, or VX_E_INVAL for a message whose len exceeds VX_MSG_DATA. */
+int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
+
+/* Is the server end bound right now? */
+bool vx_client_server_up(const struct vx_client *c);
+
+/* ---------------------------------------------------------------- server */
+
+struct vx_conn {
+	struct vx_ring req, rep;
+	vx_handle_t req_h, rep_h;
+	bool open;
+	bool peer_seen; /* the client end has been bound at least once */
+	uint32_t id;    /* slot number, for the service's own bookkeeping */
+};
+
+struct vx_server {
+	vx_handle_t port;
+	uint32_t bit;
+	uint64_t va;
+	struct vx_conn conn[VX_SVC_MAX_CONNS];
+	uint32_t refused; /* connections refused because every slot was taken */
+};
+
+/* The server's handler: m holds the request; it writes the reply into m
+ * (status, len, data, ncaps after sending caps on c->rep_h), or sets
+ * m->op = VX_MSG_DEFERRED to answer later with vx_server_reply. */
+typedef void (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
+
+/* Binds the Bundle's "port" Ring (consumer) at va; connections are bound
+ * above it.  Everything wakes the server's one bit. */
+int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va,
+		   uint32_t bit);
+
+/* Accepts new connections, closes hung-up ones and answers every pending
+ * request through fn.  Call after each wake. */
+void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx);
+
+/* Waits until a request, a connection or a hang-up may be pending, or one
+ * of extra's bits fires, or the deadline passes.  Returns the fired bits. */
+uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
+
+/* Sends a (deferred) reply on c. */
+int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg *m);
+
+/* ------------------------------------------------------- message helpers */
+
+/* Copies a NUL-terminated string argument out of m->data[off..len) into buf
+ * (at most cap-1 bytes), requiring it to end inside the message.  Returns
+ * its length or VX_E_INVAL.  Pure: used by servers to parse requests. */
+int vx_msg_str(const struct vx_msg *m, uint32_t off, char *buf, uint32_t cap);
+
+/* Appends a string (with its NUL) to m->data; VX_E_TOOBIG if it does not fit. */
+int vx_msg_put_str(struct vx_msg *m, const char *s);
+
+#endif

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Clients and servers of the request/reply service shape (see rt/svc.h).
+ */
+#include "rt/svc.h"
+#include "rt/bundle.h"
+#include "rt/syscall.h"
+#include "rt/fmt.h"
+#include "vx_string.h"
+
+/* Binds h in role at va and builds r. */
+static int bind_end(struct vx_ring *r, vx_handle_t h, uint32_t role, uint64_t va, uint32_t bit)
+{
+	struct vx_ring_info info;
+	int64_t rc = vx_ring_bind(h, role, va, bit, &info);
+
+	if (rc < 0)
+		return (int)rc;
+	return vx_ring_init(r, &info, h);
+}
+
+static bool end_bound(const struct vx_ring *r, uint32_t which)
+{
+	return (__atomic_load_n(&r->ctl->bound, __ATOMIC_ACQUIRE) & which) != 0;
+}
+
+/* ---------------------------------------------------------------- client */
+
+int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, uint64_t va,
+		     uint32_t bit)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->req_h = req_h;
+	c->rep_h = rep_h;
+	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0)
+		return rc;
+	if ((rc = bind_end(&c->rep, rep_h, VX_RING_CONSUMER, va + VX_SVC_REP_OFF, bit)) < 0) {
+		vx_ring_unbind(req_h);
+		return rc;
+	}
+	return VX_OK;
+}
+
+int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const char *name,
+		   uint64_t va, uint32_t bit)
+{
+	char slot[VX_BUNDLE_NAME_MAX];
+	int64_t req, rep;
+
+	vx_snprintf(slot, sizeof(slot), "%s.req", name);
+	req = vx_bundle_handle(b, slot, VX_OBJ_RING);
+	vx_snprintf(slot, sizeof(slot), "%s.rep", name);
+	rep = vx_bundle_handle(b, slot, VX_OBJ_RING);
+	if (req < 0)
+		return (int)req;
+	if (rep < 0)
+		return (int)rep;
+	return vx_client_attach(c, (vx_handle_t)req, (vx_handle_t)rep, va, bit);
+}
+
+bool vx_client_server_up(const struct vx_client *c)
+{
+	return end_bound(&c->req, VX_RING_BOUND_CONSUMER);
+}
+
+int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
+{
+	struct vx_msg reply;
+	size_t len;
+	int rc;
+
+	if (m->len > VX_MSG_DATA)
+		return VX_E_INVAL;
+	m->seq = ++c->seq;
+	if ((rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline)) < 0)
+		return rc;
+	for (;;) {
+		if ((rc = vx_ring_recv_wait(&c->rep, &reply, sizeof(reply), &len, deadline)) < 0)
+			return rc;
+		if (reply.seq == m->seq)
+			break; /* anything else is a stale reply from before a restart */
+	}
+	if (reply.len > VX_MSG_DATA)
+		return VX_E_CORRUPT;
+	*m = reply;
+	return m->status;
+}
+
+/* ---------------------------------------------------------------- server */
+
+static uint64_t conn_va(const struct vx_server *s, uint32_t i)
+{
+	return s->va + (1 + i) * VX_SVC_CONN_SPAN;
+}
+
+int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va,
+		   uint32_t bit)
+{
+	struct vx_ring_info info;
+	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
+
+	memset(s, 0, sizeof(*s));
+	if (port < 0)
+		return (int)port;
+	s->port = (vx_handle_t)port;
+	s->bit = bit;
+	s->va = va;
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		s->conn[i].id = i;
+	/* Bound only so that arrivals on the transfer queue wake us. */
+	int64_t rc = vx_ring_bind(s->port, VX_RING_CONSUMER, va, bit, &info);
+	return rc < 0 ? (int)rc : VX_OK;
+}
+
+static void close_conn(struct vx_conn *c)
+{
+	vx_cap_delete(c->req_h);
+	vx_cap_delete(c->rep_h);
+	c->open = false;
+	c->peer_seen = false;
+}
+
+/* Takes every (req, rep) pair waiting on the port. */
+static void accept_all(struct vx_server *s)
+{
+	for (;;) {
+		int64_t req = vx_ring_recv_cap(s->port);
+		if (req < 0)
+			return;
+		int64_t rep = vx_ring_recv_cap(s->port);
+		struct vx_conn *c = NULL;
+		for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
+			if (!s->conn[i].open)
+				c = &s->conn[i];
+		if (rep < 0 || !c) {
+			vx_cap_delete((vx_handle_t)req);
+			if (rep >= 0)
+				vx_cap_delete((vx_handle_t)rep);
+			s->refused++;
+			continue;
+		}
+		c->req_h = (vx_handle_t)req;
+		c->rep_h = (vx_handle_t)rep;
+		uint64_t va = conn_va(s, c->id);
+		if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
+		    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
+			close_conn(c);
+			s->refused++;
+			continue;
+		}
+		c->open = true;
+		c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
+	}
+}
+
+int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg *m)
+{
+	int rc;
+
+	(void)s;
+	if (!c->open)
+		return VX_E_STATE;
+	rc = vx_ring_try_send(&c->rep, m, sizeof(*m));
+	if (rc == VX_OK)
+		vx_ring_kick(&c->rep);
+	return rc; /* VX_E_FULL: the client is not reading its replies */
+}
+
+void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
+{
+	accept_all(s);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++) {
+		struct vx_conn *c = &s->conn[i];
+		struct vx_msg m;
+		size_t len;
+
+		if (!c->open)
+			continue;
+		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK) {
+			uint32_t seq = m.seq;
+			if (m.len > VX_MSG_DATA) {
+				m.status = VX_E_INVAL;
+				m.len = 0;
+			} else {
+				m.status = VX_OK;
+				fn(s, c, &m, ctx);
+				if (m.op == VX_MSG_DEFERRED)
+					continue;
+			}
+			m.seq = seq;
+			vx_server_reply(s, c, &m);
+		}
+		vx_ring_kick(&c->req); /* room for a producer that waited */
+		bool bound = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
+		if (bound)
+			c->peer_seen = true;
+		else if (c->peer_seen)
+			close_conn(c); /* the client hung up */
+		if (c->open && vx_ring_poll(&c->req) < 0)
+			close_conn(c); /* a corrupt ring: drop the connection */
+	}
+}
+
+uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
+{
+	uint64_t mask = (1ull << s->bit) | extra;
+	bool ready = false;
+	int64_t fired;
+
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		if (s->conn[i].open)
+			vx_ring_set_waiting(&s->conn[i].req, true);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !ready; i++)
+		if (s->conn[i].open && vx_ring_poll(&s->conn[i].req) != 0)
+			ready = true;
+	fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		if (s->conn[i].open)
+			vx_ring_set_waiting(&s->conn[i].req, false);
+	if (ready)
+		fired |= (int64_t)(1ull << s->bit);
+	return fired < 0 ? 0 : (uint64_t)fired;
+}
