@@ -1,17 +1,26 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# User programs and boot images.  Every directory listed below holds the C
-# files of one program; each links against the runtime (lib/rt) and the
-# crypto library into $(B)/prog/NAME.elf.
+# User programs and boot images.  Every services/NAME/ directory with a
+# main.c is one program; so are the test and benchmark Tasks listed below.
+# Each links against the runtime (lib/rt) and the crypto library into
+# $(B)/prog/NAME.elf.  Files named services/*/pure_*.c hold a service's pure
+# logic: they also build for the host, where tests/host and tests/fuzz use
+# them.  services/include/proto/ holds the service protocols.
 #
-#   services/init   the root Task of the normal boot: supervisor and demo
-#   services/ping,  two demo Tasks init connects with a Ring pair
-#   services/pong
+#   services/init   the root Task of the normal boot: supervisor and broker
 #   tests/ktest     the root Task of the test image: the in-OS test suite
 #   tests/victim    a child that misbehaves on request (faults, bombs, spins)
 #   bench/kbench    the root Task of the benchmark image
 #   bench/partner   the other side of the two-Task benchmarks
 USER_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack
+USER_CFLAGS  += -Iservices/include
+
+# Pure service logic, also built for host tests and fuzzers.
+SVC_PURE_SRCS := $(sort $(wildcard services/*/pure_*.c))
+SVC_HOST_OBJS := $(call objs,$(B)/host,$(SVC_PURE_SRCS))
+SVC_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(SVC_PURE_SRCS))
+HOST_CFLAGS   += -Iservices/include
+FUZZ_CFLAGS   += -Iservices/include
 CRYPTO_LIB   := $(B)/user/libvxcrypto.a
 USER_PROGS   :=
 
@@ -25,9 +34,8 @@ $(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(RT_LIB) $(CRYPTO_LIB) $(RT_L
 USER_PROGS += $(B)/prog/$(1).elf
 endef
 
-$(eval $(call user_prog,init,services/init))
-$(eval $(call user_prog,ping,services/ping))
-$(eval $(call user_prog,pong,services/pong))
+SERVICE_NAMES := $(sort $(notdir $(patsubst %/main.c,%,$(wildcard services/*/main.c))))
+$(foreach s,$(SERVICE_NAMES),$(eval $(call user_prog,$(s),services/$(s))))
 $(eval $(call user_prog,ktest,tests/ktest))
 $(eval $(call user_prog,victim,tests/victim))
 $(eval $(call user_prog,kbench,bench/kbench))
@@ -35,9 +43,14 @@ $(eval $(call user_prog,partner,bench/partner))
 
 MKBOOTIMG := $(B)/host/tools/mkbootimg
 
-# Boot images: the second boot module, read by the root Task.
-$(B)/boot.img: $(B)/prog/ping.elf $(B)/prog/pong.elf $(MKBOOTIMG)
-	$(MKBOOTIMG) $@ ping=$(B)/prog/ping.elf pong=$(B)/prog/pong.elf
+# Boot images: the second boot module, read by the root Task.  The normal
+# one holds every service program but init as bin/NAME, and the files of
+# services/init/etc/ as etc/NAME.
+BOOT_PROGS := $(filter-out init,$(SERVICE_NAMES))
+BOOT_ETC   := $(sort $(wildcard services/init/etc/*))
+$(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
+		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f))
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)

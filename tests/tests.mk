@@ -29,13 +29,13 @@ FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 CTGRIND_BINS     := $(patsubst tests/crypto/%.c,$(B)/bench/%,$(CTGRIND_SRCS))
 
 # Kernel-core logic compiled for the host (see kernel/kernel.mk).
-$(HOST_TEST_BINS): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(KCORE_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+$(HOST_TEST_BINS): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(KCORE_HOST_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS): $(B)/host/tests/crypto/%: $(B)/host/tests/crypto/%.o $(CRYPTO_HOST_OBJS) $(TEST_SUPPORT_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
 	$(CC) -o $@ $^
-$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS)
+$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
 
 .PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format

@@ -41,14 +41,14 @@
 #include "rt/ring.h"
 
 #define VX_MSG_BYTES 256u
-#define VX_MSG_DATA 240u
+#define VX_MSG_DATA  240u
 
 struct vx_msg {
-	uint32_t op;     /* the service's operation */
-	uint32_t seq;    /* chosen by the client, echoed by the server */
-	int32_t status;  /* reply: VX_OK or a VX_E_* error */
-	uint16_t len;    /* bytes of data in use */
-	uint16_t ncaps;  /* capabilities sent alongside, in transfer order */
+	uint32_t op;	/* the service's operation */
+	uint32_t seq;	/* chosen by the client, echoed by the server */
+	int32_t status; /* reply: VX_OK or a VX_E_* error */
+	uint16_t len;	/* bytes of data in use */
+	uint16_t ncaps; /* capabilities sent alongside, in transfer order */
 	uint8_t data[VX_MSG_DATA];
 };
 _Static_assert(sizeof(struct vx_msg) == VX_MSG_BYTES, "one message per ring slot");
@@ -57,7 +57,7 @@ _Static_assert(sizeof(struct vx_msg) == VX_MSG_BYTES, "one message per ring slot
 #define VX_SVC_RING_ARG VX_RING_ARG(8, 4)
 /* Where the two ends go in the binder's address space: req at va, rep at
  * va + VX_SVC_REP_OFF; a connection uses VX_SVC_CONN_SPAN bytes of VA. */
-#define VX_SVC_REP_OFF 0x8000ull
+#define VX_SVC_REP_OFF	 0x8000ull
 #define VX_SVC_CONN_SPAN 0x10000ull
 #define VX_SVC_MAX_CONNS 16u
 
@@ -96,7 +96,7 @@ struct vx_conn {
 	vx_handle_t req_h, rep_h;
 	bool open;
 	bool peer_seen; /* the client end has been bound at least once */
-	uint32_t id;    /* slot number, for the service's own bookkeeping */
+	uint32_t id;	/* slot number, for the service's own bookkeeping */
 };
 
 struct vx_server {
@@ -114,8 +114,7 @@ typedef void (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg 
 
 /* Binds the Bundle's "port" Ring (consumer) at va; connections are bound
  * above it.  Everything wakes the server's one bit. */
-int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va,
-		   uint32_t bit);
+int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va, uint32_t bit);
 
 /* Accepts new connections, closes hung-up ones and answers every pending
  * request through fn.  Call after each wake. */

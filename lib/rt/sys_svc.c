@@ -95,8 +95,7 @@ static uint64_t conn_va(const struct vx_server *s, uint32_t i)
 	return s->va + (1 + i) * VX_SVC_CONN_SPAN;
 }
 
-int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va,
-		   uint32_t bit)
+int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va, uint32_t bit)
 {
 	struct vx_ring_info info;
 	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
@@ -145,7 +144,8 @@ static void accept_all(struct vx_server *s)
 		c->rep_h = (vx_handle_t)rep;
 		uint64_t va = conn_va(s, c->id);
 		if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
-		    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
+		    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) <
+			0) {
 			close_conn(c);
 			s->refused++;
 			continue;

@@ -56,9 +56,11 @@ static int start(struct service *s, const char *args)
 	const void *elf;
 	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = s->ret};
+	char path[48];
 	int rc;
 
-	if ((rc = vx_bootimg_find(bootimg, bootimg_len, s->name, &elf, &len)) != VX_OK) {
+	vx_snprintf(path, sizeof(path), "bin/%s", s->name);
+	if ((rc = vx_bootimg_find(bootimg, bootimg_len, path, &elf, &len)) != VX_OK) {
 		vx_printf("init: '%s' is not in the boot image (%d)\n", s->name, rc);
 		return rc;
 	}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The console protocol, served by uartd over the connection named
+ * "console" (see rt/svc.h for connections and messages).
+ *
+ *   CONSOLE_WRITE  data[0..len): bytes to print as they are.  Reply: status.
+ *   CONSOLE_READ   no data.  The reply comes when at least one byte of input
+ *                  is available: data[0..len) holds up to VX_MSG_DATA bytes,
+ *                  in arrival order.  One read may be outstanding per
+ *                  connection; a second gets VX_E_STATE.  Input goes to the
+ *                  connection that reads it; bytes that arrive with no
+ *                  reader are kept in a 1 KiB buffer (older bytes are
+ *                  dropped first when it overflows, and counted).
+ *   CONSOLE_INFO   Reply data: struct console_info.
+ */
+#ifndef PROTO_CONSOLE_H
+#define PROTO_CONSOLE_H
+
+#include <stdint.h>
+
+enum console_op {
+	CONSOLE_WRITE = 1,
+	CONSOLE_READ = 2,
+	CONSOLE_INFO = 3,
+};
+
+struct console_info {
+	uint64_t bytes_in;  /* received since this uartd started */
+	uint64_t bytes_out; /* written since this uartd started */
+	uint64_t dropped;   /* input bytes lost to a full buffer */
+	uint64_t irqs;	    /* receive interrupts handled */
+};
+
+#endif
