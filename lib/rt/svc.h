@@ -83,8 +83,14 @@ int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const ch
 
 /* Sends *m (with a fresh seq) and waits for the reply with the same seq,
  * which replaces *m.  Returns the reply's status, or VX_E_TIMEOUT,
- * VX_E_CORRUPT, or VX_E_INVAL for a message whose len exceeds VX_MSG_DATA. */
+ * VX_E_CORRUPT, VX_E_INVAL for a message whose len exceeds VX_MSG_DATA, or
+ * VX_E_AGAIN when the server end is not bound (its server died or has not
+ * started; vx_client_wait_up, then ask again: the request may or may not
+ * have been carried out). */
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
+
+/* Waits until the server end is bound again (polling), or the deadline. */
+int vx_client_wait_up(struct vx_client *c, uint64_t deadline);
 
 /* Is the server end bound right now? */
 bool vx_client_server_up(const struct vx_client *c);

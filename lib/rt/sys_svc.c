@@ -65,27 +65,67 @@ bool vx_client_server_up(const struct vx_client *c)
 	return end_bound(&c->req, VX_RING_BOUND_CONSUMER);
 }
 
+/* Takes replies until the one for seq arrives.  VX_E_AGAIN as soon as the
+ * server end is seen unbound (its server died; ask again once it is back). */
+static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, uint64_t deadline)
+{
+	size_t len;
+
+	for (;;) {
+		int rc = vx_ring_try_recv(&c->rep, out, sizeof(*out), &len);
+		if (rc == VX_OK) {
+			vx_ring_kick(&c->rep);
+			if (out->seq == seq)
+				return VX_OK;
+			continue; /* a stale reply from before a restart */
+		}
+		if (rc != VX_E_EMPTY)
+			return rc;
+		if (!vx_client_server_up(c))
+			return VX_E_AGAIN;
+		vx_ring_set_waiting(&c->rep, true);
+		int n = vx_ring_poll(&c->rep);
+		int64_t fired = n == 0 && vx_client_server_up(c)
+				    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
+				    : 1;
+		vx_ring_set_waiting(&c->rep, false);
+		if (fired == 0)
+			return VX_E_TIMEOUT;
+		if (fired < 0)
+			return (int)fired;
+	}
+}
+
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 {
 	struct vx_msg reply;
-	size_t len;
 	int rc;
 
 	if (m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
 	m->seq = ++c->seq;
 	if ((rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline)) < 0)
 		return rc;
-	for (;;) {
-		if ((rc = vx_ring_recv_wait(&c->rep, &reply, sizeof(reply), &len, deadline)) < 0)
-			return rc;
-		if (reply.seq == m->seq)
-			break; /* anything else is a stale reply from before a restart */
-	}
+	if ((rc = await_reply(c, m->seq, &reply, deadline)) < 0)
+		return rc;
 	if (reply.len > VX_MSG_DATA)
 		return VX_E_CORRUPT;
 	*m = reply;
 	return m->status;
+}
+
+int vx_client_wait_up(struct vx_client *c, uint64_t deadline)
+{
+	while (!vx_client_server_up(c)) {
+		uint64_t now = (uint64_t)vx_clock();
+		if (now >= deadline)
+			return VX_E_TIMEOUT;
+		/* The server's bind raises no bit of ours: poll every 5 ms. */
+		vx_sig_wait(0, now + 5000000ull < deadline ? now + 5000000ull : deadline);
+	}
+	return VX_OK;
 }
 
 /* ---------------------------------------------------------------- server */
