@@ -208,10 +208,11 @@ enum vx_syscall {
 struct vx_cap_info {
 	uint32_t type;	 /* enum vx_obj_type */
 	uint32_t rights; /* VX_R_* */
-	uint64_t narrow; /* Signal: raisable bits. IoPort: base | count << 32. Irq: first | count
-			    << 32. */
-	uint64_t size;	 /* Mem/Ring/Reticle: bytes. Others 0. */
-	uint64_t paddr;	 /* Mem: physical base (device drivers need it). Others 0. */
+	/* Signal: raisable bits.  IoPort: base | count << 32.  Irq: first |
+	 * count << 32.  Ring: VX_RING_BOUND_* of the ends bound now. */
+	uint64_t narrow;
+	uint64_t size;	/* Mem/Ring/Reticle: bytes. Others 0. */
+	uint64_t paddr; /* Mem: physical base (device drivers need it). Others 0. */
 };
 _Static_assert(sizeof(struct vx_cap_info) == 32, "vx_cap_info layout");
 _Static_assert(offsetof(struct vx_cap_info, narrow) == 8, "vx_cap_info layout");

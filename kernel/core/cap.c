@@ -341,6 +341,7 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 		info.paddr = c->type == VX_OBJ_MEM ? c->obj->pa : 0;
 	} else if (c->type == VX_OBJ_RING) {
 		info.size = c->obj->size - PAGE_SIZE;
+		info.narrow = ring_bound_ends(c->obj);
 	}
 	return copy_out(tf->rsi, &info, sizeof(info));
 }

@@ -241,6 +241,7 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 /* ring.c */
 void ring_init(struct kobj *o, uint64_t arg);
 void ring_destroy(struct kobj *o);
+uint32_t ring_bound_ends(struct kobj *o);
 void ring_unbind_cap(struct cap *c);
 int64_t sys_ring_bind(struct trapframe *tf);
 int64_t sys_ring_unbind(struct trapframe *tf);

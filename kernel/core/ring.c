@@ -32,6 +32,15 @@ void ring_init(struct kobj *o, uint64_t arg)
 	ctl->slot_count = r->count;
 }
 
+/* VX_RING_BOUND_* of the ends bound now (for VX_SYS_CAP_INSPECT). */
+uint32_t ring_bound_ends(struct kobj *o)
+{
+	struct ring *r = ring_of(o);
+
+	return (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
+	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
+}
+
 void ring_destroy(struct kobj *o)
 {
 	struct ring *r = ring_of(o);
