@@ -209,7 +209,8 @@ struct vx_cap_info {
 	uint32_t type;	 /* enum vx_obj_type */
 	uint32_t rights; /* VX_R_* */
 	/* Signal: raisable bits.  IoPort: base | count << 32.  Irq: first |
-	 * count << 32.  Ring: VX_RING_BOUND_* of the ends bound now. */
+	 * count << 32.  Ring: VX_RING_BOUND_* of the ends bound now, plus the
+	 * number of capabilities queued in its transfer queue << 8. */
 	uint64_t narrow;
 	uint64_t size;	/* Mem/Ring/Reticle: bytes. Others 0. */
 	uint64_t paddr; /* Mem: physical base (device drivers need it). Others 0. */

@@ -122,6 +122,9 @@ typedef void (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg 
  * above it.  Everything wakes the server's one bit. */
 int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va, uint32_t bit);
 
+/* The same with a port Ring the caller holds (init serves itself this way). */
+int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit);
+
 /* Accepts new connections, closes hung-up ones and answers every pending
  * request through fn.  Call after each wake. */
 void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx);

@@ -34,6 +34,8 @@ int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, 
 	memset(c, 0, sizeof(*c));
 	c->req_h = req_h;
 	c->rep_h = rep_h;
+	/* Start from a sequence no earlier life of this connection used. */
+	c->seq = (uint32_t)((uint64_t)vx_clock() >> 10);
 	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0)
 		return rc;
 	if ((rc = bind_end(&c->rep, rep_h, VX_RING_CONSUMER, va + VX_SVC_REP_OFF, bit)) < 0) {
@@ -137,13 +139,19 @@ static uint64_t conn_va(const struct vx_server *s, uint32_t i)
 
 int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va, uint32_t bit)
 {
-	struct vx_ring_info info;
 	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
 
-	memset(s, 0, sizeof(*s));
 	if (port < 0)
 		return (int)port;
-	s->port = (vx_handle_t)port;
+	return vx_server_init_port(s, (vx_handle_t)port, va, bit);
+}
+
+int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit)
+{
+	struct vx_ring_info info;
+
+	memset(s, 0, sizeof(*s));
+	s->port = port;
 	s->bit = bit;
 	s->va = va;
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)

@@ -12,14 +12,14 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#define KERNEL_VMA 0xffffffff80000000ull
-#define DMAP_BASE 0xffff800000000000ull
-#define DMAP_LIMIT 0x100000000ull /* the direct map covers physical 0..4 GiB */
-#define PAGE_SIZE 4096ull
-#define VEC_SYSCALL 256
+#define KERNEL_VMA   0xffffffff80000000ull
+#define DMAP_BASE    0xffff800000000000ull
+#define DMAP_LIMIT   0x100000000ull /* the direct map covers physical 0..4 GiB */
+#define PAGE_SIZE    4096ull
+#define VEC_SYSCALL  256
 #define VEC_IRQ_BASE 32
-#define IRQ_LINES 16
-#define TIMER_HZ 1000
+#define IRQ_LINES    16
+#define TIMER_HZ     1000
 
 /* Saved user registers.  Layout is fixed by entry.S. */
 struct trapframe {
@@ -33,11 +33,11 @@ _Static_assert(sizeof(struct trapframe) == 22 * 8, "trapframe layout is fixed by
 /* Per-CPU block; the first fields are read by entry.S at fixed offsets. */
 struct task;
 struct cpu {
-	uint64_t user_rsp;  /* 0: scratch for syscall entry */
-	uint64_t frame_top; /* 8: one past the current Task's trapframe */
-	uint64_t kstack_top;/* 16 */
-	struct task *current;/* 24 */
-	uint8_t smap;       /* 32: SMAP enabled: entry paths must clac/stac */
+	uint64_t user_rsp;    /* 0: scratch for syscall entry */
+	uint64_t frame_top;   /* 8: one past the current Task's trapframe */
+	uint64_t kstack_top;  /* 16 */
+	struct task *current; /* 24 */
+	uint8_t smap;	      /* 32: SMAP enabled: entry paths must clac/stac */
 	uint8_t smep;
 	uint8_t nx;
 	uint8_t pad[5];
@@ -139,11 +139,11 @@ _Noreturn static inline void cpu_halt_forever(void)
 }
 
 /* Seams implemented in kernel/arch/x86_64/. */
-void arch_init_cpu(void);                 /* GDT, TSS, IDT, syscall MSRs, CR4 features */
+void arch_init_cpu(void);		    /* GDT, TSS, IDT, syscall MSRs, CR4 features */
 void arch_set_kernel_entry(struct task *t); /* TSS.rsp0 and cpu.frame_top for t */
 void arch_fpu_switch(struct task *from, struct task *to);
-void arch_fpu_init_state(void *area);     /* a clean 512-byte FXSAVE image */
-void arch_fpu_forget(struct task *t);     /* t is being destroyed */
+void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
+void arch_fpu_forget(struct task *t); /* t is being destroyed */
 _Noreturn void enter_frame(struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg);
 
