@@ -16,12 +16,16 @@
  * parallel run because a slice only references finished slices of other
  * lanes.
  *
- * Speed: G runs on 64-bit vector lanes (compiler vector extension; no
- * intrinsics headers).  One variant uses SSE2 (x86_64 baseline), two more
- * are compiled for AVX2 and AVX-512VL with the target attribute and chosen
- * per call from CPUID and XGETBV (so an OS that has not enabled the AVX
- * register state never sees AVX code).  All three compute the same
- * function; tests run whichever the host picks.
+ * Speed: on x86_64, G is written with the compiler's SSE2/AVX2 intrinsics
+ * (immintrin.h from the compiler's own include directory).  The SSE2 form
+ * (x86_64 baseline) works on 16-byte registers as in the RFC's P; the AVX2
+ * form (target attribute) holds a row in four 256-bit vectors, so the
+ * diagonal step is a lane rotation.  Both use pmuludq for BlaMka's
+ * 32x32->64 multiply and word/byte shuffles for the rotations.  The AVX2
+ * form is chosen once per call from the cached vx_cpu_features() (CPUID and
+ * XGETBV run once per process; an OS that has not enabled the YMM state
+ * never sees AVX code).  Other targets use the compiler's vector extension.
+ * All forms compute the same function; tests run whichever the host picks.
  *
  * Side channels: the data-dependent half (as in every Argon2id) makes the
  * memory access pattern of later slices depend on the password.
@@ -34,6 +38,16 @@
 #include "vx_string.h"
 #include "crypto/argon2.h"
 #include "crypto/blake2b.h"
+#include "crypto/cpufeat.h"
+
+#if defined(__x86_64__)
+#if !__STDC_HOSTED__
+/* GCC's xmmintrin.h pulls in mm_malloc.h, which needs <stdlib.h>; the
+ * freestanding build has none and needs no _mm_malloc, so skip that header. */
+#define _MM_MALLOC_H_INCLUDED
+#endif
+#include <immintrin.h>
+#endif
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "argon2.c assumes a little-endian target"
@@ -71,9 +85,166 @@ static void store32(uint8_t *p, uint32_t v)
 }
 
 /* ------------------------------------------------------------------------
- * G and P.  GB works on any vector of 64-bit lanes (or a scalar).
+ * G and P.  Each form computes next = G(prev, ref) = R ^ P-rows-then-
+ * columns(R) with R = prev ^ ref (xor_next: next ^= that instead).  The
+ * BlaMka multiply uses the 32x32->64 lane multiply (pmuludq), which is what
+ * the RFC's 2 * lo32(x) * lo32(y) is; rotations by 32, 24 and 16 are word or
+ * byte shuffles where the ISA has them.
  * ------------------------------------------------------------------------ */
-#define M32	     ((uint64_t)0xffffffff)
+#define M32 ((uint64_t)0xffffffff)
+
+#if defined(__x86_64__)
+/*
+ * SSE2 (x86_64 baseline), two lanes: each vector is one 16-byte register
+ * S_k = (v_2k, v_2k+1) of the RFC's P(S0..S7).  The column step pairs
+ * (S0,S2,S4,S6) and (S1,S3,S5,S7); the diagonal step needs (v5,v6),
+ * (v7,v4), (v15,v12), (v13,v14), built with HILO(x, y) = (x.hi, y.lo).
+ */
+#define S_BLAMKA(x, y)                                                                             \
+	do {                                                                                       \
+		__m128i m_ = _mm_mul_epu32(x, y);                                                  \
+		x = _mm_add_epi64(_mm_add_epi64(x, y), _mm_add_epi64(m_, m_));                     \
+	} while (0)
+#define S_ROR32(x) _mm_shuffle_epi32(x, _MM_SHUFFLE(2, 3, 0, 1))
+#define S_ROR24(x) _mm_or_si128(_mm_srli_epi64(x, 24), _mm_slli_epi64(x, 40))
+#define S_ROR16(x)                                                                                 \
+	_mm_shufflehi_epi16(_mm_shufflelo_epi16(x, _MM_SHUFFLE(0, 3, 2, 1)),                       \
+			    _MM_SHUFFLE(0, 3, 2, 1))
+#define S_ROR63(x) _mm_xor_si128(_mm_srli_epi64(x, 63), _mm_add_epi64(x, x))
+#define S_GB(a, b, c, d)                                                                           \
+	do {                                                                                       \
+		S_BLAMKA(a, b);                                                                    \
+		d = S_ROR32(_mm_xor_si128(d, a));                                                  \
+		S_BLAMKA(c, d);                                                                    \
+		b = S_ROR24(_mm_xor_si128(b, c));                                                  \
+		S_BLAMKA(a, b);                                                                    \
+		d = S_ROR16(_mm_xor_si128(d, a));                                                  \
+		S_BLAMKA(c, d);                                                                    \
+		b = S_ROR63(_mm_xor_si128(b, c));                                                  \
+	} while (0)
+#define HILO(x, y) __builtin_shufflevector(x, y, 1, 2)
+#define S_P(s0, s1, s2, s3, s4, s5, s6, s7)                                                        \
+	do {                                                                                       \
+		__m128i b0_, b1_, d0_, d1_;                                                        \
+		S_GB(s0, s2, s4, s6);                                                              \
+		S_GB(s1, s3, s5, s7);                                                              \
+		b0_ = HILO(s2, s3);                                                                \
+		b1_ = HILO(s3, s2);                                                                \
+		d0_ = HILO(s7, s6);                                                                \
+		d1_ = HILO(s6, s7);                                                                \
+		S_GB(s0, b0_, s5, d0_);                                                            \
+		S_GB(s1, b1_, s4, d1_);                                                            \
+		s2 = HILO(b1_, b0_);                                                               \
+		s3 = HILO(b0_, b1_);                                                               \
+		s6 = HILO(d0_, d1_);                                                               \
+		s7 = HILO(d1_, d0_);                                                               \
+	} while (0)
+
+static void fill_sse2(const struct block *prev, const struct block *ref, struct block *next,
+		      bool xor_next)
+{
+	const __m128i *p = (const __m128i *)prev->v, *f = (const __m128i *)ref->v;
+	__m128i *n = (__m128i *)next->v;
+	__m128i r[64], t[64];
+
+	for (int i = 0; i < 64; i++) {
+		r[i] = _mm_xor_si128(_mm_load_si128(p + i), _mm_load_si128(f + i));
+		t[i] = xor_next ? _mm_xor_si128(r[i], _mm_load_si128(n + i)) : r[i];
+	}
+	for (int i = 0; i < 8; i++) /* rows: registers 8i .. 8i+7 */
+		S_P(r[8 * i], r[8 * i + 1], r[8 * i + 2], r[8 * i + 3], r[8 * i + 4], r[8 * i + 5],
+		    r[8 * i + 6], r[8 * i + 7]);
+	for (int i = 0; i < 8; i++) { /* columns: registers i, i+8, .., i+56 */
+		S_P(r[i], r[i + 8], r[i + 16], r[i + 24], r[i + 32], r[i + 40], r[i + 48],
+		    r[i + 56]);
+	}
+	for (int i = 0; i < 64; i++)
+		_mm_store_si128(n + i, _mm_xor_si128(t[i], r[i]));
+}
+
+/*
+ * AVX2, four lanes: a vector is (v_4k .. v_4k+3), so a row is exactly
+ * (a, b, c, d) and the diagonal step is a lane rotation (vpermq) of b, c
+ * and d.  A column's registers are the 128-bit halves of q[j] = words
+ * 4j .. 4j+3; columns 2u and 2u+1 are gathered together with vperm2i128.
+ */
+#define A_BLAMKA(x, y)                                                                             \
+	do {                                                                                       \
+		__m256i m_ = _mm256_mul_epu32(x, y);                                               \
+		x = _mm256_add_epi64(_mm256_add_epi64(x, y), _mm256_add_epi64(m_, m_));            \
+	} while (0)
+#define A_GB(a, b, c, d)                                                                           \
+	do {                                                                                       \
+		A_BLAMKA(a, b);                                                                    \
+		d = _mm256_shuffle_epi32(_mm256_xor_si256(d, a), _MM_SHUFFLE(2, 3, 0, 1));         \
+		A_BLAMKA(c, d);                                                                    \
+		b = _mm256_shuffle_epi8(_mm256_xor_si256(b, c), ror24);                            \
+		A_BLAMKA(a, b);                                                                    \
+		d = _mm256_shuffle_epi8(_mm256_xor_si256(d, a), ror16);                            \
+		A_BLAMKA(c, d);                                                                    \
+		b = _mm256_xor_si256(b, c);                                                        \
+		b = _mm256_xor_si256(_mm256_srli_epi64(b, 63), _mm256_add_epi64(b, b));            \
+	} while (0)
+#define A_P(a, b, c, d)                                                                            \
+	do {                                                                                       \
+		A_GB(a, b, c, d);                                                                  \
+		b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(0, 3, 2, 1));                          \
+		c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));                          \
+		d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(2, 1, 0, 3));                          \
+		A_GB(a, b, c, d);                                                                  \
+		b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(2, 1, 0, 3));                          \
+		c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));                          \
+		d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(0, 3, 2, 1));                          \
+	} while (0)
+#define LO2(x, y) _mm256_permute2x128_si256(x, y, 0x20)
+#define HI2(x, y) _mm256_permute2x128_si256(x, y, 0x31)
+
+__attribute__((target("avx2"))) static void
+fill_avx2(const struct block *prev, const struct block *ref, struct block *next, bool xor_next)
+{
+	const __m256i ror24 =
+	    _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0,
+			     1, 2, 11, 12, 13, 14, 15, 8, 9, 10);
+	const __m256i ror16 =
+	    _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7,
+			     0, 1, 10, 11, 12, 13, 14, 15, 8, 9);
+	const __m256i *p = (const __m256i *)prev->v, *f = (const __m256i *)ref->v;
+	__m256i *n = (__m256i *)next->v;
+	__m256i q[32], t[32];
+
+	for (int i = 0; i < 32; i++) {
+		q[i] = _mm256_xor_si256(_mm256_load_si256(p + i), _mm256_load_si256(f + i));
+		t[i] = xor_next ? _mm256_xor_si256(q[i], _mm256_load_si256(n + i)) : q[i];
+	}
+	for (int i = 0; i < 8; i++)
+		A_P(q[4 * i], q[4 * i + 1], q[4 * i + 2], q[4 * i + 3]);
+	for (int u = 0; u < 4; u++) {
+		__m256i e[4], o[4];
+
+		for (int k = 0; k < 4; k++) {
+			e[k] = LO2(q[u + 8 * k], q[u + 8 * k + 4]);
+			o[k] = HI2(q[u + 8 * k], q[u + 8 * k + 4]);
+		}
+		A_P(e[0], e[1], e[2], e[3]);
+		A_P(o[0], o[1], o[2], o[3]);
+		for (int k = 0; k < 4; k++) {
+			q[u + 8 * k] = LO2(e[k], o[k]);
+			q[u + 8 * k + 4] = HI2(e[k], o[k]);
+		}
+	}
+	for (int i = 0; i < 32; i++)
+		_mm256_store_si256(n + i, _mm256_xor_si256(t[i], q[i]));
+}
+
+/* AVX2 when the CPU has it and the OS saves the YMM state (cached probe). */
+static fill_fn pick_fill(void)
+{
+	return (vx_cpu_features() & VX_CPU_AVX2) ? fill_avx2 : fill_sse2;
+}
+#else
+/*
+ * GB works on any vector of 64-bit lanes (or a scalar).
+ */
 #define BLAMKA(x, y) ((x) + (y) + 2 * (((x)&M32) * ((y)&M32)))
 #define ROR64(x, n)  (((x) >> (n)) | ((x) << (64 - (n))))
 #define GB(a, b, c, d)                                                                             \
@@ -89,10 +260,8 @@ static void store32(uint8_t *p, uint32_t v)
 	} while (0)
 
 /*
- * Two-lane form: each vector is one 16-byte register S_k = (v_2k, v_2k+1)
- * of the RFC's P(S0..S7).  The column step pairs (S0,S2,S4,S6) and
- * (S1,S3,S5,S7); the diagonal step needs (v5,v6), (v7,v4), (v15,v12),
- * (v13,v14), built with HILO(x, y) = (x.hi, y.lo).
+ * Other targets: the compiler's vector extension in the two-lane layout of
+ * the SSE2 form above (one vector per 16-byte register S_k).
  */
 typedef uint64_t vx_u64x2 __attribute__((vector_size(16)));
 #define HILO(x, y) __builtin_shufflevector(x, y, 1, 2)
@@ -113,9 +282,9 @@ typedef uint64_t vx_u64x2 __attribute__((vector_size(16)));
 		s7 = HILO(d1_, d0_);                                                               \
 	} while (0)
 
-/* next = G(prev, ref) (xor_next: next ^= G(prev, ref)), SSE2. */
-static void fill_sse2(const struct block *prev, const struct block *ref, struct block *next,
-		      bool xor_next)
+/* next = G(prev, ref) (xor_next: next ^= G(prev, ref)). */
+static void fill_generic(const struct block *prev, const struct block *ref, struct block *next,
+			 bool xor_next)
 {
 	vx_u64x2 r[64], t[64];
 
@@ -134,98 +303,21 @@ static void fill_sse2(const struct block *prev, const struct block *ref, struct 
 	for (int i = 0; i < 8; i++) /* rows: registers 8i .. 8i+7 */
 		P2(r[8 * i], r[8 * i + 1], r[8 * i + 2], r[8 * i + 3], r[8 * i + 4], r[8 * i + 5],
 		   r[8 * i + 6], r[8 * i + 7]);
-	for (int i = 0; i < 8; i++) /* columns: registers i, i+8, .., i+56 */
+	for (int i = 0; i < 8; i++) { /* columns: registers i, i+8, .., i+56 */
 		P2(r[i], r[i + 8], r[i + 16], r[i + 24], r[i + 32], r[i + 40], r[i + 48],
 		   r[i + 56]);
+	}
 	for (int i = 0; i < 64; i++) {
 		t[i] ^= r[i];
 		memcpy(&next->v[2 * i], &t[i], 16);
 	}
 }
 
-/*
- * Four-lane form: a vector is (v_4k .. v_4k+3), so a row is exactly
- * (a, b, c, d) and the diagonal step is a lane rotation of b, c and d.  A
- * column's registers are the 128-bit halves of q[j] = words 4j .. 4j+3;
- * columns 2u and 2u+1 are gathered together with 128-bit shuffles.
- */
-typedef uint64_t vx_u64x4 __attribute__((vector_size(32)));
-#define P4(a, b, c, d)                                                                             \
-	do {                                                                                       \
-		GB(a, b, c, d);                                                                    \
-		b = __builtin_shufflevector(b, b, 1, 2, 3, 0);                                     \
-		c = __builtin_shufflevector(c, c, 2, 3, 0, 1);                                     \
-		d = __builtin_shufflevector(d, d, 3, 0, 1, 2);                                     \
-		GB(a, b, c, d);                                                                    \
-		b = __builtin_shufflevector(b, b, 3, 0, 1, 2);                                     \
-		c = __builtin_shufflevector(c, c, 2, 3, 0, 1);                                     \
-		d = __builtin_shufflevector(d, d, 1, 2, 3, 0);                                     \
-	} while (0)
-#define LO2(x, y) __builtin_shufflevector(x, y, 0, 1, 4, 5)
-#define HI2(x, y) __builtin_shufflevector(x, y, 2, 3, 6, 7)
-
-#define DEFINE_FILL4(name, isa)                                                                    \
-	__attribute__((target(isa))) static void name(                                             \
-	    const struct block *prev, const struct block *ref, struct block *next, bool xor_next)  \
-	{                                                                                          \
-		vx_u64x4 q[32], t[32];                                                             \
-                                                                                                   \
-		for (int i = 0; i < 32; i++) {                                                     \
-			vx_u64x4 a, b;                                                             \
-			memcpy(&a, &prev->v[4 * i], 32);                                           \
-			memcpy(&b, &ref->v[4 * i], 32);                                            \
-			q[i] = a ^ b;                                                              \
-			t[i] = q[i];                                                               \
-			if (xor_next) {                                                            \
-				memcpy(&a, &next->v[4 * i], 32);                                   \
-				t[i] ^= a;                                                         \
-			}                                                                          \
-		}                                                                                  \
-		for (int i = 0; i < 8; i++)                                                        \
-			P4(q[4 * i], q[4 * i + 1], q[4 * i + 2], q[4 * i + 3]);                    \
-		for (int u = 0; u < 4; u++) {                                                      \
-			vx_u64x4 e[4], o[4];                                                       \
-			for (int k = 0; k < 4; k++) {                                              \
-				e[k] = LO2(q[u + 8 * k], q[u + 8 * k + 4]);                        \
-				o[k] = HI2(q[u + 8 * k], q[u + 8 * k + 4]);                        \
-			}                                                                          \
-			P4(e[0], e[1], e[2], e[3]);                                                \
-			P4(o[0], o[1], o[2], o[3]);                                                \
-			for (int k = 0; k < 4; k++) {                                              \
-				q[u + 8 * k] = LO2(e[k], o[k]);                                    \
-				q[u + 8 * k + 4] = HI2(e[k], o[k]);                                \
-			}                                                                          \
-		}                                                                                  \
-		for (int i = 0; i < 32; i++) {                                                     \
-			t[i] ^= q[i];                                                              \
-			memcpy(&next->v[4 * i], &t[i], 32);                                        \
-		}                                                                                  \
-	}
-
-DEFINE_FILL4(fill_avx2, "avx2")
-DEFINE_FILL4(fill_avx512, "avx2,avx512f,avx512vl")
-
-/* Pick the widest G the CPU and the OS's saved register state allow. */
 static fill_fn pick_fill(void)
 {
-#if defined(__x86_64__)
-	uint32_t a, b, c, d, xlo, xhi;
-
-	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
-	if (a < 7)
-		return fill_sse2;
-	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-	if (!(c & (1u << 27)) || !(c & (1u << 28))) /* OSXSAVE, AVX */
-		return fill_sse2;
-	__asm__ __volatile__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
-	if ((xlo & 0xe6) == 0xe6 && (b & (1u << 16)) && (b & (1u << 31)) && (b & (1u << 5)))
-		return fill_avx512; /* XMM, YMM, opmask, ZMM state; AVX512F, VL, AVX2 */
-	if ((xlo & 0x6) == 0x6 && (b & (1u << 5)))
-		return fill_avx2;
-#endif
-	return fill_sse2;
+	return fill_generic;
 }
+#endif
 
 /* ------------------------------------------------------------------------
  * H' (RFC 9106 section 3.3): out[0..outlen) from in, outlen >= 1.

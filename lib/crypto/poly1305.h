@@ -16,8 +16,8 @@
 #define VX_POLY1305_TAG_BYTES 16
 
 struct vx_poly1305 {
-	uint64_t r0, r1, s1; /* clamped r; s1 = 5 * (r1 >> 2) */
-	uint64_t h0, h1, h2; /* accumulator, h2 holds bits 128.. */
+	uint64_t r[4][3];    /* r, r^2, r^3, r^4 mod p in radix 2^44 (r clamped) */
+	uint64_t h[3];	     /* accumulator, radix 2^44, partially reduced */
 	uint64_t pad0, pad1; /* s, the second key half */
 	uint8_t buf[16];     /* partial block */
 	size_t buflen;
