@@ -2,7 +2,7 @@
 /*
  * Ed25519 (RFC 8032 section 5.1): key generation from a seed, signing and
  * strict verification.  SHA-512 comes from sha2.c, group arithmetic from
- * ge25519.c and arithmetic mod L from sc25519.c.  docs/crypto/curve25519.md
+ * ge25519.c and arithmetic mod L from sc25519.c.  docs/CRYPTO.md (section 3)
  * states the verification rules and why.
  */
 #include "crypto/ed25519.h"
@@ -90,7 +90,7 @@ int vx_ed25519_sign(uint8_t sig[64], const uint8_t seed[32], const void *msg, si
 }
 
 /*
- * RFC 8032 5.1.7 with the strict rules of docs/crypto/curve25519.md:
+ * RFC 8032 5.1.7 with the strict rules of docs/CRYPTO.md (section 3):
  * R' = [S]B - [k]A is computed and its encoding compared with R's bytes,
  * the cofactorless check.
  */

@@ -8,7 +8,7 @@
  * the key in APIs that take both).  Signing is deterministic and runs in
  * time independent of the seed; its time depends on the message length.
  *
- * Verification is strict; docs/crypto/curve25519.md states the rules.  In
+ * Verification is strict; docs/CRYPTO.md (section 3) states the rules.  In
  * short it returns VX_E_AUTH unless S < L, R and A are canonical
  * encodings of points that are not of small order, and the cofactorless
  * equation [S]B = R + [k]A holds with k = SHA-512(R || A || M) mod L.

@@ -5,7 +5,7 @@
  * against libsodium (crypto_sign_seed_keypair, crypto_sign_detached),
  * 10,000 verifications of valid and mutated signatures against
  * crypto_sign_verify_detached, and one named test per strict rule of
- * docs/crypto/curve25519.md, each expecting exactly VX_E_AUTH.
+ * docs/CRYPTO.md (section 3), each expecting exactly VX_E_AUTH.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
