@@ -40,8 +40,8 @@ void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device
 	r->u.ret.device = device;
 	r->u.ret.body_bottom = base + size;
 	if (device) {
-		/* One device Reticle: it owns the one record array. */
-		KASSERT(device_records[0].state == KOBJ_DEAD && !device_records[0].origin);
+		/* Boot makes exactly one device Reticle, and it owns this
+		 * record array; a second would need an array of its own. */
 		r->u.ret.rec = device_records;
 		r->u.ret.nrec_max = DEVICE_RECORDS;
 	} else {
