@@ -241,7 +241,7 @@ static void conv_str(struct out *o, const struct spec *sp, va_list *ap)
 
 	if (!s)
 		s = "(null)";
-	while (s[n] && (sp->prec < 0 || n < (size_t)sp->prec))
+	while ((sp->prec < 0 || n < (size_t)sp->prec) && s[n])
 		n++;
 	emit_padded(o, sp, s, n);
 }

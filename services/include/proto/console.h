@@ -3,15 +3,23 @@
  * The console protocol, served by uartd over the connection named
  * "console" (see rt/svc.h for connections and messages).
  *
- *   CONSOLE_WRITE  data[0..len): bytes to print as they are.  Reply: status.
+ *   CONSOLE_WRITE  data[0..len): bytes to print as they are, except that
+ *                  '\n' goes out as "\r\n" (as the kernel's console does).
+ *                  Reply: status (VX_E_TIMEOUT if the transmitter stopped
+ *                  taking bytes; the rest of the message is lost).
  *   CONSOLE_READ   no data.  The reply comes when at least one byte of input
  *                  is available: data[0..len) holds up to VX_MSG_DATA bytes,
- *                  in arrival order.  One read may be outstanding per
- *                  connection; a second gets VX_E_STATE.  Input goes to the
- *                  connection that reads it; bytes that arrive with no
- *                  reader are kept in a 1 KiB buffer (older bytes are
- *                  dropped first when it overflows, and counted).
+ *                  raw, in arrival order (Enter arrives as '\r'; uartd
+ *                  echoes nothing).  One read may wait per connection: a
+ *                  second read on the same connection replaces the first,
+ *                  which is answered VX_E_AGAIN (its caller's deadline has
+ *                  passed, or it would not be asking again).  Waiting reads
+ *                  of different connections are served oldest first: input
+ *                  goes to the connection that reads it; bytes that arrive
+ *                  with no reader are kept in a 1 KiB buffer (older bytes
+ *                  are dropped first when it overflows, and counted).
  *   CONSOLE_INFO   Reply data: struct console_info.
+ * Any other op: VX_E_INVAL.
  */
 #ifndef PROTO_CONSOLE_H
 #define PROTO_CONSOLE_H

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The file system of vfsd without its syscalls: the node table, path
+ * walking, name order, the rename rules, size accounting, and the decoding
+ * of fs.h requests.  Host-tested (tests/host/test_vfs.c).
+ *
+ * NODES
+ *
+ * A fixed table: node[0] is the root directory, the other FS_ENTRIES_MAX
+ * slots hold files and directories.  Each directory keeps its children in
+ * a list sorted by name (byte-wise), so FS_LIST's index is a walk.
+ *
+ * BACKINGS
+ *
+ * A file's bytes live in one backing (in vfsd a mapped Mem object) of a
+ * power-of-two number of pages, 1..FS_CLASS_PAGES_MAX, at least enough
+ * for its size; an empty file has none.  The store (struct fs_store) hands
+ * backings out and takes them back.  The rules both sides keep:
+ *
+ *   - get returns a backing whose every byte is zero, of at least the pages
+ *     asked (more is allowed), or VX_E_FULL;
+ *   - bytes of a backing at or beyond the file's size are always zero, and
+ *     a backing given back through put is all zero again;
+ *   - changed(b) is called before the bytes or size of a file backed by b
+ *     change, or the file is renamed or removed, and before put(b): the
+ *     store ends every outstanding view of b there (vfsd revokes);
+ *   - every check comes first: an operation that fails changes nothing and
+ *     calls no callback (except that a failed get may have been tried).
+ */
+#ifndef VFSD_PURE_FS_H
+#define VFSD_PURE_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vectra/abi.h>
+#include "proto/fs.h"
+#include "rt/svc.h"
+
+#define FS_PAGE		   4096u
+#define FS_CLASS_PAGES_MAX (FS_FILE_MAX / FS_PAGE) /* 256 */
+#define FS_CLASSES	   9u			   /* 1, 2, 4, ... 256 pages */
+#define FS_NIL		   0xffffu
+#define FS_ROOT		   0u
+
+struct fs_backing {
+	uint8_t *base;	/* where the bytes are (mapped in vfsd) */
+	uint32_t pages; /* 0: no backing */
+	uint32_t id;	/* the store's own name for it */
+};
+
+struct fs_store {
+	int (*get)(void *ctx, uint32_t pages, struct fs_backing *out);
+	void (*put)(void *ctx, const struct fs_backing *b);
+	void (*changed)(void *ctx, const struct fs_backing *b);
+	void *ctx;
+	uint64_t bytes_max; /* reported by FS_INFO */
+};
+
+struct fs_node {
+	uint8_t type;		      /* 0: free, FS_FILE, FS_DIR */
+	uint16_t parent, child, next; /* table indices or FS_NIL */
+	uint32_t entries;	      /* directories: children */
+	uint64_t size;		      /* files: bytes */
+	struct fs_backing mem;	      /* files */
+	char name[FS_NAME_MAX + 1];
+};
+
+struct fs {
+	struct fs_node node[FS_ENTRIES_MAX + 1];
+	uint32_t entries; /* nodes in use, the root not counted */
+	uint64_t bytes;	  /* bytes of the backings files hold */
+	struct fs_store store;
+};
+
+/* Pages of the smallest class that holds size bytes (0 for 0 bytes). */
+uint32_t fs_class_pages(uint64_t size);
+
+/* An empty file system: the root directory alone. */
+void fs_init(struct fs *fs, const struct fs_store *store);
+
+/*
+ * The operations of proto/fs.h.  Each path is path[0..len) (it need not be
+ * NUL-terminated; a NUL inside len is VX_E_INVAL).  A path that breaks a rule
+ * of rt/path.h, overlong ones included, is VX_E_INVAL and nothing is touched.
+ */
+int fs_stat(const struct fs *fs, const char *path, size_t len, struct fs_stat *st);
+int fs_list(const struct fs *fs, const char *path, size_t len, uint32_t index,
+	    struct fs_dirent *ent);
+int fs_create(struct fs *fs, const char *path, size_t len);
+int fs_mkdir(struct fs *fs, const char *path, size_t len);
+int fs_write(struct fs *fs, const char *path, size_t len, uint64_t offset, const void *buf,
+	     size_t n);
+int fs_append(struct fs *fs, const char *path, size_t len, const void *buf, size_t n);
+int fs_truncate(struct fs *fs, const char *path, size_t len, uint64_t size);
+/* Up to n (<= FS_INLINE_MAX, else VX_E_TOOBIG) bytes from offset; *got. */
+int fs_read(const struct fs *fs, const char *path, size_t len, uint64_t offset, void *buf, size_t n,
+	    size_t *got);
+/* The file's backing (pages 0 when empty) and its stat, for FS_READ_MEM. */
+int fs_view(const struct fs *fs, const char *path, size_t len, struct fs_backing *b,
+	    struct fs_stat *st);
+int fs_remove(struct fs *fs, const char *path, size_t len);
+int fs_rename(struct fs *fs, const char *from, size_t flen, const char *to, size_t tlen);
+void fs_info(const struct fs *fs, struct fs_info *info);
+
+/*
+ * Decodes the request in m (layout in proto/fs.h), carries it out, and
+ * writes the reply into m (status, len, data; ncaps 0).  For a successful
+ * FS_READ_MEM *view is the backing to hand out (pages 0: nothing to send);
+ * otherwise view->pages is 0.
+ */
+void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view);
+
+#endif

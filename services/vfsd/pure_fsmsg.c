@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Decoding fs.h requests and encoding their replies (see pure_fs.h).
+ * Nothing from the client is trusted: every length is checked against the
+ * message before a byte is used.
+ */
+#include "pure_fs.h"
+#include "vx_string.h"
+
+_Static_assert(sizeof(struct fs_args) + FS_REQ_ROOM == VX_MSG_DATA, "fs.h request room");
+_Static_assert(sizeof(struct fs_dirent) <= VX_MSG_DATA, "a dirent fits a reply");
+_Static_assert(FS_INLINE_MAX <= VX_MSG_DATA, "a read fits a reply");
+
+/* A request taken apart: args, the path and what follows its NUL. */
+struct req {
+	struct fs_args a;
+	const char *path;
+	size_t plen;
+	const uint8_t *rest; /* after the path's NUL */
+	size_t rlen;
+};
+
+/* Bytes before the first NUL of p[0..max), or max if there is none. */
+static size_t str_len(const char *p, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && p[n] != '\0')
+		n++;
+	return n;
+}
+
+/* Splits m; VX_E_INVAL if the args or a NUL-terminated path do not fit. */
+static int split(const struct vx_msg *m, struct req *r)
+{
+	const char *p = (const char *)m->data + sizeof(r->a);
+	size_t room;
+
+	if (m->len < sizeof(r->a) + 1)
+		return VX_E_INVAL;
+	memcpy(&r->a, m->data, sizeof(r->a));
+	room = m->len - sizeof(r->a);
+	r->path = p;
+	r->plen = str_len(p, room);
+	if (r->plen == room)
+		return VX_E_INVAL; /* no NUL inside the message */
+	r->rest = (const uint8_t *)p + r->plen + 1;
+	r->rlen = room - r->plen - 1;
+	return VX_OK;
+}
+
+static void reply(struct vx_msg *m, int status, const void *data, size_t len)
+{
+	m->status = status;
+	m->ncaps = 0;
+	m->len = status == VX_OK ? (uint16_t)len : 0;
+	if (status == VX_OK && len)
+		memcpy(m->data, data, len);
+}
+
+/* FS_RENAME: rest is the second path, NUL-terminated, ending the message. */
+static int serve_rename(struct fs *fs, const struct req *r)
+{
+	size_t tlen = r->rlen ? str_len((const char *)r->rest, r->rlen) : 0;
+
+	if (r->rlen == 0 || tlen + 1 != r->rlen)
+		return VX_E_INVAL;
+	return fs_rename(fs, r->path, r->plen, (const char *)r->rest, tlen);
+}
+
+/* Ops that carry bytes: exactly args.count of them after the path. */
+static int serve_write(struct fs *fs, uint32_t op, const struct req *r)
+{
+	if (r->a.count > FS_INLINE_MAX)
+		return VX_E_TOOBIG;
+	if (r->a.count != r->rlen)
+		return VX_E_INVAL;
+	if (op == FS_WRITE)
+		return fs_write(fs, r->path, r->plen, r->a.offset, r->rest, r->rlen);
+	return fs_append(fs, r->path, r->plen, r->rest, r->rlen);
+}
+
+void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
+{
+	union {
+		uint8_t bytes[FS_INLINE_MAX];
+		struct fs_stat st;
+		struct fs_dirent ent;
+		struct fs_info info;
+	} out;
+	size_t len = 0;
+	struct req r;
+	int rc;
+
+	memset(view, 0, sizeof(*view));
+	if ((rc = split(m, &r)) != VX_OK) {
+		reply(m, rc, NULL, 0);
+		return;
+	}
+	if (r.rlen != 0 && m->op != FS_WRITE && m->op != FS_APPEND && m->op != FS_RENAME) {
+		reply(m, VX_E_INVAL, NULL, 0);
+		return;
+	}
+	switch (m->op) {
+	case FS_STAT:
+		rc = fs_stat(fs, r.path, r.plen, &out.st);
+		len = sizeof(out.st);
+		break;
+	case FS_LIST:
+		rc = fs_list(fs, r.path, r.plen, r.a.index, &out.ent);
+		len = sizeof(out.ent);
+		break;
+	case FS_CREATE:
+		rc = fs_create(fs, r.path, r.plen);
+		break;
+	case FS_MKDIR:
+		rc = fs_mkdir(fs, r.path, r.plen);
+		break;
+	case FS_WRITE:
+	case FS_APPEND:
+		rc = serve_write(fs, m->op, &r);
+		break;
+	case FS_TRUNCATE:
+		rc = fs_truncate(fs, r.path, r.plen, r.a.offset);
+		break;
+	case FS_READ:
+		rc = fs_read(fs, r.path, r.plen, r.a.offset, out.bytes, r.a.count, &len);
+		break;
+	case FS_READ_MEM:
+		rc = fs_view(fs, r.path, r.plen, view, &out.st);
+		len = sizeof(out.st);
+		break;
+	case FS_REMOVE:
+		rc = fs_remove(fs, r.path, r.plen);
+		break;
+	case FS_RENAME:
+		rc = serve_rename(fs, &r);
+		break;
+	case FS_INFO:
+		rc = r.plen ? VX_E_INVAL : VX_OK;
+		fs_info(fs, &out.info);
+		len = sizeof(out.info);
+		break;
+	default:
+		rc = VX_E_NOSYS;
+		break;
+	}
+	reply(m, rc, &out, len);
+}
