@@ -103,8 +103,7 @@ static void serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void
 	(void)ctx;
 	uint32_t op = m->op;
 
-	m->len = 0;
-	m->ncaps = 0;
+	m->ncaps = 0; /* the handlers read the request's len, then set the reply's */
 	if (op == NS_RESOLVE)
 		do_resolve(c, m);
 	else if (op == NS_LIST)

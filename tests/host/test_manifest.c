@@ -121,13 +121,18 @@ static void test_default_manifest(void **state)
 	s = svc("vfsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);
 	assert_string_equal(s->serve, "fs");
-	assert_int_equal(s->ngrant, 0);
+	assert_int_equal(s->ngrant, 2);
+	assert_string_equal(s->grant[0].slot, "store");
+	assert_int_equal(s->grant[0].kind, MF_RETICLE);
+	assert_int_equal(s->grant[0].a, 16u << 20);
+	assert_int_equal(s->grant[1].kind, MF_SELF);
 
 	s = svc("nsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);
 	assert_string_equal(s->serve, "ns");
-	assert_int_equal(s->ngrant, 1);
+	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_BOOTIMG);
+	assert_int_equal(s->grant[1].kind, MF_SELF);
 	assert_string_equal(s->grant[0].slot, "boot");
 
 	s = svc("vshell");

@@ -13,7 +13,7 @@ qemu-system-x86_64 -m 512M -smp 1 -no-reboot -display none -monitor none \
 	-serial "file:$log" -cdrom "$B/vectraos.iso" </dev/null 2>/dev/null &
 qemu=$!
 for _ in $(seq 600); do
-	grep -aq 'init: made two Rings\|kernel panic' "$log" && break
+	grep -aq 'vshell> \|kernel panic' "$log" && break
 	kill -0 $qemu 2>/dev/null || break
 	sleep 0.1
 done
@@ -26,4 +26,5 @@ check() {
 check "GRUB hands over through Multiboot 2" "VectraOS: kernel starting"
 check "the kernel finds both modules" "2 boot modules"
 check "init runs with its capabilities" "init: hello. The kernel gave me 6 capabilities"
+check "the shell prompts" "vshell> "
 if grep -aq 'kernel panic' <<<"$out"; then echo "not ok - iso: kernel panicked"; fi

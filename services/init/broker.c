@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The connection broker.  init owns both Rings of every connection (they
+ * come from its pool Reticle), hands the server ends to the server through
+ * its port, and the client ends to the client in its Bundle (or, for a
+ * program the shell runs, through the shell's init connection).  A server
+ * that is restarted gets its connections again; a client that is restarted
+ * finds its connection where it left it.
+ */
+#include "init.h"
+
+/* The port of a server: a service's, or init's own. */
+vx_handle_t svc_port_of(int server)
+{
+	return server == END_INIT ? I.init_port : I.svc[server].port;
+}
+
+static bool server_running(int server)
+{
+	return server == END_INIT || I.svc[server].state == INIT_RUNNING;
+}
+
+/* Which ends of ring are bound, and how many caps wait in its queue. */
+static uint64_t ring_state(vx_handle_t ring)
+{
+	struct vx_cap_info ci;
+
+	if (vx_cap_inspect(ring, &ci) < 0)
+		return 0;
+	return ci.narrow;
+}
+
+/* Makes a connection from client to server; returns its index. */
+int conn_new(int client, int server, const char *as, bool dynamic)
+{
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &I.conn[i];
+		if (c->used)
+			continue;
+		if (!c->req) { /* never made: make its Rings now */
+			int64_t a = vx_reticle_retype(I.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
+			int64_t b =
+			    a < 0 ? a : vx_reticle_retype(I.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
+			if (b < 0) {
+				if (a >= 0)
+					vx_cap_delete((vx_handle_t)a);
+				return VX_E_FULL;
+			}
+			c->req = (vx_handle_t)a;
+			c->rep = (vx_handle_t)b;
+		}
+		c->used = true;
+		c->dynamic = dynamic;
+		c->closing = false;
+		c->sent_ns = 0;
+		c->client = client;
+		c->server = server;
+		vx_snprintf(c->as, sizeof(c->as), "%s", as);
+		return i;
+	}
+	return VX_E_FULL;
+}
+
+/*
+ * Keeps every connection delivered: whenever the server end of a
+ * connection is not bound (the server is new, or closed it because the
+ * client hung up), its two ends go to the server's port again.  A pair
+ * that was just sent is given RESEND_NS to be taken before it is sent
+ * again.  *next is lowered to when this should run again.
+ */
+#define RESEND_NS (100 * MS)
+
+static void deliver(struct conn *c, uint64_t now, uint64_t *next)
+{
+	vx_handle_t port = svc_port_of(c->server);
+
+	if (!port || !server_running(c->server))
+		return;
+	if (ring_state(c->req) & VX_RING_BOUND_CONSUMER)
+		return; /* the server holds it */
+	if (c->sent_ns && now - c->sent_ns < RESEND_NS) {
+		if (c->sent_ns + RESEND_NS < *next)
+			*next = c->sent_ns + RESEND_NS;
+		return;
+	}
+	if (((ring_state(port) >> 8) & 0xff) > VX_RING_XFER_MAX - 2) {
+		*next = now + RESEND_NS < *next ? now + RESEND_NS : *next;
+		return; /* the pair would not fit yet */
+	}
+	if (vx_ring_send_cap(port, c->req, VX_R_CONSUME) < 0)
+		return;
+	vx_ring_send_cap(port, c->rep, VX_R_PRODUCE | VX_R_GRANT);
+	c->sent_ns = now;
+	if (now + RESEND_NS < *next)
+		*next = now + RESEND_NS;
+}
+
+void conn_deliver_all(uint64_t now, uint64_t *next)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (I.conn[i].used && !I.conn[i].closing)
+			deliver(&I.conn[i], now, next);
+}
+
+/* A closing dynamic connection goes back to the pool once nobody is bound
+ * to either Ring; every capability derived from init's is revoked. */
+void conn_reclaim(void)
+{
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &I.conn[i];
+		if (!c->used || !c->closing)
+			continue;
+		if ((ring_state(c->req) | ring_state(c->rep)) &
+		    (VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER))
+			continue;
+		vx_cap_revoke(c->req);
+		vx_cap_revoke(c->rep);
+		c->used = false;
+	}
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * init's shared state.  init is the root Task: it receives every boot
+ * capability, starts the services the boot manifest names, each with
+ * exactly the capabilities the manifest grants, supervises them, and brokers
+ * their connections: it owns every connection's two Rings, so that neither
+ * end's death can pull memory from under the other (lib/rt/svc.h).
+ */
+#ifndef SERVICES_INIT_H
+#define SERVICES_INIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "rt/vx.h"
+#include "rt/svc.h"
+#include "pure_manifest.h"
+#include "proto/init.h"
+#include "proto/console.h"
+#include "rt/errstr.h"
+#include "rt/spawn.h"
+
+#define MS		1000000ull
+#define MAX_CONNS	48
+#define INIT_SERVER_BIT 40
+#define INIT_LOG_BIT	41
+#define SERVICE_BIT0	1  /* service i is supervised through bit SERVICE_BIT0 + i */
+#define IRQSIG_BIT	20 /* the bit a service with an IRQ grant is woken on */
+#define INIT_SERVER_VA	0x30000000ull
+#define INIT_LOG_VA	0x38000000ull
+#define BOOTIMG_VA	0x20000000ull
+#define CRASH_WINDOW_NS (10000ull * MS) /* a stop this soon after a start is a crash in a row */
+#define MAX_CRASHES	3		/* in a row, then init gives up */
+
+struct svc {
+	const struct mf_service *mf;
+	vx_handle_t ret;  /* pays for the service; reset at every restart */
+	vx_handle_t port; /* init-owned port Ring, if it serves */
+	vx_handle_t task; /* current life */
+	vx_handle_t sig;  /* supervision Signal cap for bit */
+	uint64_t bit;
+	uint32_t state; /* enum init_state */
+	uint32_t restarts;
+	uint32_t crashes; /* in a row */
+	uint32_t last_fault;
+	uint64_t started_ns;
+	uint64_t restart_at;
+};
+
+#define END_INIT -1 /* init itself is this end */
+#define END_NONE -2 /* a dynamic client: a program the shell runs */
+
+struct conn {
+	bool used;
+	bool dynamic;
+	bool closing;
+	uint64_t sent_ns;     /* when the server ends last went to the server's port */
+	int client;	      /* service index, END_INIT or END_NONE */
+	int server;	      /* service index or END_INIT */
+	vx_handle_t req, rep; /* init's own capabilities to the two Rings */
+	char as[MF_NAME_MAX];
+};
+
+struct init {
+	const struct vx_bundle_page *boot;
+	vx_handle_t self, ram0, io, bootimg_h, pool, init_port;
+	const void *bootimg;
+	size_t bootimg_len;
+	struct mf_manifest mf;
+	struct svc svc[MF_MAX_SERVICES];
+	struct conn conn[MAX_CONNS];
+	struct vx_server server; /* init serves proto/init.h */
+	struct vx_client log;	 /* init's own console connection */
+	bool log_up;
+};
+
+extern struct init I;
+
+/* log.c */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* broker.c */
+int conn_new(int client, int server, const char *as, bool dynamic);
+void conn_deliver_all(uint64_t now, uint64_t *next);
+void conn_reclaim(void);
+vx_handle_t svc_port_of(int server);
+
+/* supervise.c */
+int svc_setup(int i);
+int svc_start(int i);
+void svc_stopped(int i);
+void svc_restart_due(uint64_t now, uint64_t *next);
+int svc_kill(int i);
+int svc_crash(int i);
+
+/* serve.c */
+void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * init's voice.  Once uartd serves the console, init writes through its own
+ * console connection like every other Task; before that (early boot) and
+ * whenever uartd is down, it falls back to the kernel's console, which is
+ * meant for exactly that.
+ */
+#include <stdarg.h>
+#include "init.h"
+#include "vx_string.h"
+#include "proto/console.h"
+
+void say(const char *fmt, ...)
+{
+	struct vx_msg m = {.op = CONSOLE_WRITE};
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vx_vsnprintf((char *)m.data, sizeof(m.data), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	m.len = (uint16_t)((size_t)n < sizeof(m.data) ? (size_t)n : sizeof(m.data) - 1);
+	/* Through uartd when it is up; a write it took and then died on is
+	 * not repeated (it may have been printed).  Otherwise the kernel's
+	 * console, which exists for early boot and exactly this. */
+	if (I.log_up && vx_client_server_up(&I.log)) {
+		vx_client_call(&I.log, &m, (uint64_t)vx_clock() + 200 * MS);
+		return;
+	}
+	vx_console_write(I.io, m.data, m.len);
+}

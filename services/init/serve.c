@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * init's own service (proto/init.h): what the shell asks of the supervisor.
+ */
+#include "init.h"
+#include "vx_string.h"
+
+static int find(const struct vx_msg *m)
+{
+	char name[MF_NAME_MAX];
+
+	if (vx_msg_str(m, 0, name, sizeof(name)) < 0)
+		return VX_E_INVAL;
+	for (uint32_t i = 0; i < I.mf.n; i++)
+		if (strcmp(I.mf.svc[i].name, name) == 0)
+			return (int)i;
+	return VX_E_NOTFOUND;
+}
+
+static uint64_t used_of(vx_handle_t ret)
+{
+	struct vx_reticle_info ri;
+
+	return vx_reticle_info(ret, &ri) < 0 ? 0 : ri.size - ri.free;
+}
+
+static void ps(struct vx_msg *m)
+{
+	uint32_t idx;
+	struct init_task t;
+
+	if (m->len < 4)
+		goto bad;
+	memcpy(&idx, m->data, 4);
+	if (idx >= I.mf.n) {
+		m->status = VX_E_NOTFOUND;
+		m->len = 0;
+		return;
+	}
+	const struct svc *s = &I.svc[idx];
+	memset(&t, 0, sizeof(t));
+	vx_snprintf(t.name, sizeof(t.name), "%s", s->mf->name);
+	t.state = s->state;
+	t.restarts = s->restarts;
+	t.policy = s->mf->restart;
+	t.last_fault = s->last_fault;
+	t.reticle_used = used_of(s->ret);
+	memcpy(m->data, &t, sizeof(t));
+	m->len = sizeof(t);
+	return;
+bad:
+	m->status = VX_E_INVAL;
+	m->len = 0;
+}
+
+static void mem(struct vx_msg *m)
+{
+	struct init_mem im;
+	struct vx_reticle_info ri;
+
+	memset(&im, 0, sizeof(im));
+	for (uint32_t i = 0; i < I.boot->count; i++) {
+		const struct vx_bundle_entry *e = &I.boot->entry[i];
+		if (e->type == VX_OBJ_RETICLE && strncmp(e->name, "ram", 3) == 0 &&
+		    vx_reticle_info(e->handle, &ri) == VX_OK) {
+			im.ram_total += ri.size;
+			im.ram_free += ri.free;
+		}
+	}
+	for (int c = 0; c < MAX_CONNS; c++)
+		im.conn_pool_used += I.conn[c].used;
+	im.conn_pool_max = MAX_CONNS;
+	memcpy(m->data, &im, sizeof(im));
+	m->len = sizeof(im);
+}
+
+/* A connection for a program the shell runs: the client ends go back to
+ * the caller beside the reply. */
+static void connect(struct vx_conn *c, struct vx_msg *m)
+{
+	char name[MF_NAME_MAX];
+	int server = VX_E_NOTFOUND;
+	int id;
+
+	if (vx_msg_str(m, 0, name, sizeof(name)) < 0) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	if (strcmp(name, "init") == 0)
+		server = END_INIT;
+	else
+		server = mf_server_of(&I.mf, name);
+	if (server == -1 || server == VX_E_NOTFOUND) {
+		m->status = VX_E_NOTFOUND;
+		m->len = 0;
+		return;
+	}
+	if ((id = conn_new(END_NONE, server, name, true)) < 0) {
+		m->status = id;
+		m->len = 0;
+		return;
+	}
+	uint64_t next = UINT64_MAX;
+	conn_deliver_all((uint64_t)vx_clock(), &next);
+	vx_ring_send_cap(c->rep_h, I.conn[id].req, VX_R_PRODUCE | VX_R_GRANT);
+	vx_ring_send_cap(c->rep_h, I.conn[id].rep, VX_R_CONSUME | VX_R_GRANT);
+	uint32_t u = (uint32_t)id;
+	memcpy(m->data, &u, 4);
+	m->len = 4;
+	m->ncaps = 2;
+}
+
+static void disconnect(struct vx_msg *m)
+{
+	uint32_t id;
+
+	if (m->len < 4) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	memcpy(&id, m->data, 4);
+	m->len = 0;
+	if (id >= MAX_CONNS || !I.conn[id].used || !I.conn[id].dynamic) {
+		m->status = VX_E_NOTFOUND;
+		return;
+	}
+	I.conn[id].closing = true;
+	conn_reclaim();
+}
+
+void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+{
+	int i;
+
+	(void)s;
+	(void)ctx;
+	m->ncaps = 0;
+	switch (m->op) {
+	case INIT_PS:
+		ps(m);
+		return;
+	case INIT_MEM:
+		mem(m);
+		return;
+	case INIT_CONNECT:
+		connect(c, m);
+		return;
+	case INIT_DISCONNECT:
+		disconnect(m);
+		return;
+	case INIT_KILL:
+	case INIT_CRASH:
+		i = find(m);
+		m->len = 0;
+		if (i < 0) {
+			m->status = i;
+			return;
+		}
+		m->status = m->op == INIT_KILL ? svc_kill(i) : svc_crash(i);
+		return;
+	default:
+		m->status = VX_E_NOSYS;
+		m->len = 0;
+	}
+}

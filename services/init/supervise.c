@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Supervision: starting a service with exactly the capabilities its
+ * manifest entry grants, and deciding what happens when it stops.
+ *
+ * Every service lives in a Reticle of its own.  Stopping one resets that
+ * Reticle, which gives back every byte its life used in one step; its
+ * connections live in init's pool and survive, so clients see a pause, not
+ * a loss.  Restarts back off (10 ms, doubling, at most 1 s); a service that
+ * stops MAX_CRASHES times in a row, each within CRASH_WINDOW_NS of its
+ * start, is given up on and reported.
+ */
+#include "init.h"
+#include "vx_string.h"
+
+static const char *const fault_names[] = {
+    "no fault",	      "exit",	      "page fault",	     "general protection fault",
+    "invalid opcode", "divide error", "processor exception", "stop",
+};
+
+static const char *fault_name(uint32_t kind)
+{
+	return kind < sizeof(fault_names) / sizeof(fault_names[0]) ? fault_names[kind] : "fault";
+}
+
+static uint64_t reticle_bytes(const struct mf_service *mf)
+{
+	uint64_t n = mf->memory;
+
+	for (uint32_t g = 0; g < mf->ngrant; g++)
+		if (mf->grant[g].kind == MF_RETICLE)
+			n += mf->grant[g].a + 2 * 4096; /* and its record */
+	return n;
+}
+
+/* Once per service: its Reticle, its port (if it serves) and its
+ * supervision bit. */
+int svc_setup(int i)
+{
+	struct svc *s = &I.svc[i];
+	int64_t r;
+
+	s->mf = &I.mf.svc[i];
+	s->bit = 1ull << (SERVICE_BIT0 + i);
+	if ((r = vx_reticle_split(I.ram0, reticle_bytes(s->mf))) < 0)
+		return (int)r;
+	s->ret = (vx_handle_t)r;
+	if ((r = vx_sig_mint(I.self, s->bit)) < 0)
+		return (int)r;
+	s->sig = (vx_handle_t)r;
+	if (s->mf->serve[0]) {
+		if ((r = vx_reticle_retype(I.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
+			return (int)r;
+		s->port = (vx_handle_t)r;
+	}
+	return VX_OK;
+}
+
+/* Adds one slot, reporting a refusal (which the manifest check should have
+ * made impossible). */
+static int add(vx_handle_t bundle, const char *slot, vx_handle_t h, uint32_t rights)
+{
+	int64_t rc = vx_bundle_add(bundle, slot, strlen(slot), h, rights);
+
+	if (rc < 0)
+		say("init: cannot grant %s: %s\n", slot, vx_strerror((int)rc));
+	return (int)rc;
+}
+
+/* Puts a derived capability in the Bundle and drops init's copy. */
+static int add_derived(vx_handle_t bundle, const char *slot, vx_handle_t from, uint32_t rights,
+		       uint64_t narrow)
+{
+	int64_t d = vx_cap_derive(from, rights | VX_R_GRANT, narrow);
+	int rc;
+
+	if (d < 0)
+		return (int)d;
+	rc = add(bundle, slot, (vx_handle_t)d, rights);
+	vx_cap_delete((vx_handle_t)d);
+	return rc;
+}
+
+static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_grant *g)
+{
+	int64_t h;
+
+	switch (g->kind) {
+	case MF_IOPORT:
+		return add_derived(sp->bundle, g->slot, I.io, g->rights, g->a | (g->b << 32));
+	case MF_IRQ: {
+		int64_t irqs = vx_bundle_handle(I.boot, "irqs", VX_OBJ_IRQ);
+		int rc;
+		if (irqs < 0)
+			return (int)irqs;
+		rc = add_derived(sp->bundle, g->slot, (vx_handle_t)irqs, VX_R_CONTROL,
+				 g->a | (1ull << 32));
+		if (rc < 0)
+			return rc;
+		/* The bit its interrupts will raise: a Signal cap naming it. */
+		if ((h = vx_sig_mint(sp->task, 1ull << IRQSIG_BIT)) < 0)
+			return (int)h;
+		rc = add(sp->bundle, "irqsig", (vx_handle_t)h, VX_R_GRANT | VX_R_CONTROL);
+		vx_cap_delete((vx_handle_t)h);
+		return rc;
+	}
+	case MF_RETICLE:
+		if ((h = vx_reticle_split(s->ret, g->a)) < 0)
+			return (int)h;
+		return add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
+	case MF_BOOTIMG:
+		return add(sp->bundle, g->slot, I.bootimg_h, VX_R_READ | VX_R_GRANT);
+	case MF_SELF:
+		return add(sp->bundle, g->slot, sp->task, VX_R_CONTROL | VX_R_READ);
+	default:
+		return VX_E_INVAL;
+	}
+}
+
+static int fill_bundle(int i, const struct vx_spawn *sp)
+{
+	struct svc *s = &I.svc[i];
+	char slot[VX_BUNDLE_NAME_MAX];
+	int rc;
+
+	for (uint32_t g = 0; g < s->mf->ngrant; g++)
+		if ((rc = add_grant(s, sp, &s->mf->grant[g])) < 0)
+			return rc;
+	if (s->port && (rc = add(sp->bundle, "port", s->port, VX_R_CONSUME)) < 0)
+		return rc;
+	for (int c = 0; c < MAX_CONNS; c++) {
+		struct conn *cn = &I.conn[c];
+		if (!cn->used || cn->client != i)
+			continue;
+		vx_snprintf(slot, sizeof(slot), "%s.req", cn->as);
+		if ((rc = add(sp->bundle, slot, cn->req, VX_R_PRODUCE)) < 0)
+			return rc;
+		vx_snprintf(slot, sizeof(slot), "%s.rep", cn->as);
+		if ((rc = add(sp->bundle, slot, cn->rep, VX_R_CONSUME)) < 0)
+			return rc;
+	}
+	return VX_OK;
+}
+
+/* Starts service i's next life. */
+int svc_start(int i)
+{
+	struct svc *s = &I.svc[i];
+	struct vx_spawn sp = {.self = I.self, .reticle = s->ret};
+	char path[MF_NAME_MAX + 8];
+	const void *elf;
+	size_t len;
+	int rc;
+
+	vx_snprintf(path, sizeof(path), "bin/%s", s->mf->binary);
+	if ((rc = vx_bootimg_find(I.bootimg, I.bootimg_len, path, &elf, &len)) != VX_OK) {
+		say("init: %s: no program SYS:%s in the boot image\n", s->mf->name, path);
+		s->state = INIT_STOPPED;
+		return rc;
+	}
+	if ((rc = vx_spawn_load(&sp, elf, len, 16, s->mf->name)) < 0 ||
+	    (rc = fill_bundle(i, &sp)) < 0 || (rc = (int)vx_task_supervise(sp.task, s->sig)) < 0 ||
+	    (rc = vx_spawn_start(&sp)) < 0) {
+		say("init: cannot start %s: %s\n", s->mf->name, vx_strerror(rc));
+		vx_reticle_reset(s->ret);
+		s->state = INIT_STOPPED;
+		return rc;
+	}
+	s->task = sp.task;
+	s->state = INIT_RUNNING;
+	s->started_ns = (uint64_t)vx_clock();
+	return VX_OK;
+}
+
+/* Service i's supervision bit fired: it exited or faulted. */
+void svc_stopped(int i)
+{
+	struct svc *s = &I.svc[i];
+	struct vx_task_info ti;
+	uint64_t now = (uint64_t)vx_clock();
+
+	if (s->state != INIT_RUNNING || vx_task_inspect(s->task, &ti) < 0)
+		return;
+	if (ti.state != VX_TASK_FAULTED && ti.state != VX_TASK_EXITED)
+		return;
+	s->last_fault = ti.fault.kind;
+	bool clean = ti.state == VX_TASK_EXITED && ti.fault.exit_code == 0;
+	if (ti.state == VX_TASK_EXITED)
+		say("init: %s exited with code %ld\n", s->mf->name, (long)ti.fault.exit_code);
+	else
+		say("init: %s stopped by a %s at address 0x%lx (instruction 0x%lx)\n", s->mf->name,
+		    fault_name(ti.fault.kind), (unsigned long)ti.fault.addr,
+		    (unsigned long)ti.fault.ip);
+	vx_reticle_reset(s->ret); /* every byte of that life, back at once */
+	s->task = 0;
+	if (s->mf->restart == MF_NEVER || (s->mf->restart == MF_ON_FAILURE && clean)) {
+		s->state = INIT_STOPPED;
+		say("init: %s will not be restarted (policy %s)\n", s->mf->name,
+		    s->mf->restart == MF_NEVER ? "never" : "on-failure");
+		return;
+	}
+	s->crashes = now - s->started_ns < CRASH_WINDOW_NS ? s->crashes + 1 : 1;
+	if (s->crashes >= MAX_CRASHES) {
+		s->state = INIT_GAVE_UP;
+		say("init: %s stopped %u times in a row within %lu s of starting; giving up on "
+		    "it\n",
+		    s->mf->name, s->crashes, (unsigned long)(CRASH_WINDOW_NS / (1000 * MS)));
+		return;
+	}
+	uint64_t backoff = (10 * MS) << (s->crashes - 1);
+	if (backoff > 1000 * MS)
+		backoff = 1000 * MS;
+	s->state = INIT_RESTARTING;
+	s->restart_at = now + backoff;
+	s->restarts++;
+	say("init: restarting %s in %lu ms (restart %u)\n", s->mf->name,
+	    (unsigned long)(backoff / MS), s->restarts);
+}
+
+/* Starts every service whose back-off has passed; *next is lowered to the
+ * next pending restart. */
+void svc_restart_due(uint64_t now, uint64_t *next)
+{
+	for (uint32_t i = 0; i < I.mf.n; i++) {
+		struct svc *s = &I.svc[i];
+		if (s->state != INIT_RESTARTING)
+			continue;
+		if (s->restart_at <= now)
+			svc_start((int)i);
+		else if (s->restart_at < *next)
+			*next = s->restart_at;
+	}
+}
+
+/* Stops service i for good. */
+int svc_kill(int i)
+{
+	struct svc *s = &I.svc[i];
+
+	if (s->state != INIT_RUNNING && s->state != INIT_RESTARTING)
+		return VX_E_STATE;
+	vx_reticle_reset(s->ret);
+	s->task = 0;
+	s->state = INIT_STOPPED;
+	say("init: %s killed on request\n", s->mf->name);
+	return VX_OK;
+}
+
+/* Fault injection: service i is made to jump to address 0, so it faults
+ * exactly as a bug would make it, and supervision takes its course. */
+int svc_crash(int i)
+{
+	struct svc *s = &I.svc[i];
+	int64_t rc;
+
+	if (s->state != INIT_RUNNING)
+		return VX_E_STATE;
+	if ((rc = vx_task_halt(s->task)) < 0 || (rc = vx_task_set_regs(s->task, 0, 0, 0)) < 0 ||
+	    (rc = vx_task_resume(s->task)) < 0)
+		return (int)rc;
+	say("init: crashing %s on request (it will fault at address 0)\n", s->mf->name);
+	return VX_OK;
+}

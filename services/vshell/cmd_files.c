@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * File commands, through vfsd (proto/fs.h, rt/fs.h): ls cat write echo rm
+ * mv mkdir.  Paths are vfsd's (relative to its root, '/'-separated); a
+ * leading '/' is accepted and ignored, so "/notes.txt" is "notes.txt".
+ * commands.c runs these only when the shell holds an fs connection.
+ */
+#include "shell.h"
+#include "rt/fs.h"
+#include "vx_string.h"
+
+#define CAT_INLINE_MAX 4096u /* larger files are read zero-copy (FS_READ_MEM) */
+
+static char text[VSH_LINE_MAX + 2]; /* write/echo: the words joined, plus '\n' */
+static char chunk[CAT_INLINE_MAX];
+
+static const char *fs_path(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return p;
+}
+
+/* What a file-system error means to a person. */
+static const char *fs_why(int rc)
+{
+	switch (rc) {
+	case VX_E_NOTFOUND:
+		return "no such file or directory";
+	case VX_E_EXISTS:
+		return "already exists";
+	case VX_E_TYPE:
+		return "wrong kind (a file where a directory is needed, or the reverse)";
+	case VX_E_INVAL:
+		return "not a valid path";
+	case VX_E_STATE:
+		return "directory not empty";
+	case VX_E_FULL:
+		return "the file system is full";
+	case VX_E_TOOBIG:
+		return "too large (a file holds at most 1 MiB; paths at most 200 bytes)";
+	default:
+		return vx_strerror(rc);
+	}
+}
+
+/* The one error line of a file command. */
+static void fs_fail(const char *cmd, int rc, const char *path)
+{
+	if (conn_report(cmd, &sh.fs, rc))
+		return;
+	con_printf("%s: %s: %s\n", cmd, fs_why(rc), path);
+}
+
+/* ---------------------------------------------------------------- ls */
+
+static void show_entry(const struct fs_dirent *e)
+{
+	char size[24];
+
+	if (e->st.type == FS_DIR)
+		con_printf("  dir  %10u entries  %s/\n", e->st.entries, e->name);
+	else
+		con_printf("  file %10s          %s\n",
+			   vsh_show_bytes(size, sizeof(size), e->st.size), e->name);
+}
+
+void cmd_ls(const struct vsh_cmd *c)
+{
+	const char *path = fs_path(c->argc > 1 ? c->argv[1] : "");
+	struct fs_dirent e;
+	struct fs_stat st;
+	int rc, tries = 0;
+	uint32_t i;
+
+	do
+		rc = vx_fs_stat(&sh.fs.c, path, &st, conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc < 0) {
+		fs_fail("ls", rc, c->argc > 1 ? c->argv[1] : "/");
+		return;
+	}
+	if (st.type == FS_FILE) {
+		memset(&e, 0, sizeof(e));
+		e.st = st;
+		vx_snprintf(e.name, sizeof(e.name), "%s", path);
+		show_entry(&e);
+		return;
+	}
+	for (i = 0; i < FS_ENTRIES_MAX; i++) {
+		rc = vx_fs_list(&sh.fs.c, path, i, &e, conn_deadline());
+		if (rc < 0)
+			break;
+		e.name[FS_NAME_MAX] = '\0';
+		show_entry(&e);
+	}
+	if (rc == VX_E_NOTFOUND) /* past the last entry */
+		con_printf("%u %s\n", i, i == 1 ? "entry" : "entries");
+	else
+		fs_fail("ls", rc, path);
+}
+
+/* ---------------------------------------------------------------- cat */
+
+/* Prints file bytes; control bytes other than newline and tab show as '.'
+ * so that a binary file cannot drive the terminal. */
+static void show_bytes(const char *p, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[i];
+		if (b >= 0x20 || b == '\n' || b == '\t')
+			continue;
+		con_write(p + start, i - start);
+		con_write(".", 1);
+		start = i + 1;
+	}
+	con_write(p + start, n - start);
+}
+
+/* Zero copy: map vfsd's MemCap of the file, print it, unmap, delete. */
+static int cat_mapped(const char *path, bool *ends_nl)
+{
+	struct vx_cap_info info;
+	vx_handle_t mem;
+	uint64_t size;
+	int rc;
+
+	conn_drop_caps(&sh.fs);
+	if ((rc = vx_fs_read_mem(&sh.fs.c, path, &mem, &size, conn_deadline())) < 0)
+		return rc;
+	if (mem == VX_NO_HANDLE)
+		return VX_OK; /* empty */
+	if ((rc = (int)vx_cap_inspect(mem, &info)) == VX_OK && info.size < size)
+		rc = VX_E_CORRUPT;
+	if (rc == VX_OK)
+		rc = (int)vx_task_map(sh.self, mem, VA_FILE, VX_PROT_READ);
+	if (rc == VX_OK) {
+		const char *p = (const char *)(uintptr_t)VA_FILE;
+		show_bytes(p, size);
+		*ends_nl = size == 0 || p[size - 1] == '\n';
+		vx_task_unmap(mem);
+	}
+	vx_cap_delete(mem);
+	return rc;
+}
+
+/* Small files: FS_READ, FS_INLINE_MAX bytes per message. */
+static int cat_inline(const char *path, uint64_t size, bool *ends_nl)
+{
+	int64_t n = vx_fs_read(&sh.fs.c, path, 0, chunk, size, conn_deadline());
+
+	if (n < 0)
+		return (int)n;
+	show_bytes(chunk, (size_t)n);
+	*ends_nl = n == 0 || chunk[n - 1] == '\n';
+	return VX_OK;
+}
+
+void cmd_cat(const struct vsh_cmd *c)
+{
+	const char *path = fs_path(c->argv[1]);
+	bool ends_nl = true;
+	struct fs_stat st;
+	int rc, tries = 0;
+
+	do
+		rc = vx_fs_stat(&sh.fs.c, path, &st, conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc == VX_E_NOTFOUND) {
+		con_printf("cat: no such file: %s\n", c->argv[1]);
+		return;
+	}
+	if (rc == VX_OK && st.type == FS_DIR) {
+		con_printf("cat: is a directory: %s\n", c->argv[1]);
+		return;
+	}
+	if (rc == VX_OK)
+		rc = st.size > CAT_INLINE_MAX ? cat_mapped(path, &ends_nl)
+					      : cat_inline(path, st.size, &ends_nl);
+	if (!ends_nl)
+		con_write("\n", 1); /* the prompt starts on a line of its own */
+	if (rc < 0)
+		fs_fail("cat", rc, c->argv[1]);
+}
+
+/* ------------------------------------------------------- write, echo */
+
+/* Joins argv[from..argc) with spaces and a final newline into text. */
+static size_t join(const struct vsh_cmd *c, uint32_t from)
+{
+	size_t n = 0;
+
+	for (uint32_t i = from; i < c->argc; i++) {
+		size_t k = strlen(c->argv[i]);
+		if (n + k + 2 > sizeof(text))
+			k = sizeof(text) - 2 - n; /* cannot happen for a split line */
+		if (i > from)
+			text[n++] = ' ';
+		memcpy(text + n, c->argv[i], k);
+		n += k;
+	}
+	text[n++] = '\n';
+	text[n] = '\0';
+	return n;
+}
+
+/* Replaces the file's contents with text[0..n). */
+static int replace(const char *path, size_t n)
+{
+	int rc, tries = 0;
+
+	do
+		rc = vx_fs_write(&sh.fs.c, path, 0, text, n, conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc == VX_OK)
+		rc = vx_fs_truncate(&sh.fs.c, path, n, conn_deadline());
+	return rc;
+}
+
+void cmd_write(const struct vsh_cmd *c)
+{
+	const char *path = fs_path(c->argv[1]);
+	int rc = replace(path, join(c, 2));
+
+	if (rc < 0)
+		fs_fail("write", rc, c->argv[1]);
+}
+
+void cmd_echo(const struct vsh_cmd *c)
+{
+	size_t n = join(c, 1);
+	const char *path;
+	int rc, tries = 0;
+
+	if (!c->redir) {
+		con_write(text, n);
+		return;
+	}
+	path = fs_path(c->redir_path);
+	if (c->redir == VSH_W_REDIR) {
+		rc = replace(path, n);
+	} else {
+		do
+			rc = vx_fs_append(&sh.fs.c, path, text, n, conn_deadline());
+		while (conn_retry(&sh.fs, rc, &tries));
+	}
+	if (rc < 0)
+		fs_fail("echo", rc, c->redir_path);
+}
+
+/* ---------------------------------------------------- rm, mv, mkdir */
+
+void cmd_rm(const struct vsh_cmd *c)
+{
+	int rc, tries = 0;
+
+	do
+		rc = vx_fs_remove(&sh.fs.c, fs_path(c->argv[1]), conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc < 0)
+		fs_fail("rm", rc, c->argv[1]);
+}
+
+void cmd_mv(const struct vsh_cmd *c)
+{
+	int rc, tries = 0;
+
+	do
+		rc = vx_fs_rename(&sh.fs.c, fs_path(c->argv[1]), fs_path(c->argv[2]),
+				  conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc == VX_E_EXISTS)
+		con_printf("mv: already exists: %s\n", c->argv[2]);
+	else if (rc < 0)
+		fs_fail("mv", rc, c->argv[1]);
+}
+
+void cmd_mkdir(const struct vsh_cmd *c)
+{
+	int rc, tries = 0;
+
+	do
+		rc = vx_fs_mkdir(&sh.fs.c, fs_path(c->argv[1]), conn_deadline());
+	while (conn_retry(&sh.fs, rc, &tries));
+	if (rc < 0)
+		fs_fail("mkdir", rc, c->argv[1]);
+}

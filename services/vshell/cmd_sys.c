@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * System commands: ps kill crash mem (init, proto/init.h), caps and
+ * uptime (the shell's own Bundle and the kernel clock).
+ */
+#include "shell.h"
+#include "proto/init.h"
+#include "pure_show.h"
+#include "vx_string.h"
+
+#define PS_MAX 64u /* more than init ever supervises (MF_MAX_SERVICES) */
+
+/* Sends INIT_KILL or INIT_CRASH for a service name; prints failures. */
+static int by_name(const char *cmd, uint32_t op, const char *name)
+{
+	struct vx_msg m = {.op = op};
+	int rc;
+
+	if (vx_msg_put_str(&m, name) < 0) {
+		con_printf("%s: no such service: %s\n", cmd, name);
+		return VX_E_NOTFOUND;
+	}
+	rc = conn_call(&sh.init, &m);
+	if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL)
+		con_printf("%s: no such service: %s\n", cmd, name);
+	else if (rc < 0 && !conn_report(cmd, &sh.init, rc))
+		con_printf("%s: %s: %s\n", cmd, name, vx_strerror(rc));
+	return rc;
+}
+
+void cmd_ps(const struct vsh_cmd *c)
+{
+	struct init_task t;
+	char used[24];
+	uint32_t i;
+	int rc = VX_OK;
+
+	con_printf("%-16s %-11s %8s  %-10s %10s  %s\n", "NAME", "STATE", "RESTARTS", "POLICY",
+		   "MEMORY", "LAST STOP");
+	for (i = 0; i < PS_MAX; i++) {
+		struct vx_msg m = {.op = INIT_PS, .len = 4};
+		memcpy(m.data, &i, 4);
+		if ((rc = conn_call(&sh.init, &m)) < 0)
+			break;
+		if (m.len < sizeof(t)) {
+			rc = VX_E_CORRUPT;
+			break;
+		}
+		memcpy(&t, m.data, sizeof(t));
+		t.name[sizeof(t.name) - 1] = '\0';
+		con_printf("%-16s %-11s %8u  %-10s %10s  %s\n", t.name, vsh_state_name(t.state),
+			   t.restarts, vsh_policy_name(t.policy),
+			   vsh_show_bytes(used, sizeof(used), t.reticle_used),
+			   t.last_fault ? vsh_fault_name(t.last_fault) : "-");
+	}
+	if (rc != VX_E_NOTFOUND && rc < 0 && !conn_report("ps", &sh.init, rc))
+		con_printf("ps: %s\n", vx_strerror(rc));
+	if (sh.last.valid)
+		con_printf("last run: %s %s\n", sh.last.name, sh.last.outcome);
+}
+
+void cmd_kill(const struct vsh_cmd *c)
+{
+	if (by_name("kill", INIT_KILL, c->argv[1]) == VX_OK)
+		con_printf("kill: stopped %s; init will not restart it\n", c->argv[1]);
+}
+
+void cmd_crash(const struct vsh_cmd *c)
+{
+	if (by_name("crash", INIT_CRASH, c->argv[1]) == VX_OK)
+		con_printf("crash: made %s fault (as if it had jumped to address 0); init restarts "
+			   "it if its policy says so (see ps)\n",
+			   c->argv[1]);
+}
+
+void cmd_mem(const struct vsh_cmd *c)
+{
+	struct vx_reticle_info ri;
+	struct vx_msg m = {.op = INIT_MEM};
+	struct init_mem im;
+	char a[24], b[24];
+	int rc;
+
+	if (sh.ret == VX_NO_HANDLE)
+		con_printf("ret:  none (this shell cannot run programs)\n");
+	else if ((rc = (int)vx_reticle_info(sh.ret, &ri)) < 0)
+		con_printf("mem: ret: %s\n", vx_strerror(rc));
+	else
+		con_printf("ret:  %s, %s free, %u objects (pays for the programs run starts)\n",
+			   vsh_show_bytes(a, sizeof(a), ri.size),
+			   vsh_show_bytes(b, sizeof(b), ri.free), ri.objects);
+	rc = conn_call(&sh.init, &m);
+	if (rc == VX_OK && m.len < sizeof(im))
+		rc = VX_E_CORRUPT;
+	if (rc < 0) {
+		if (!conn_report("mem", &sh.init, rc))
+			con_printf("mem: %s\n", vx_strerror(rc));
+		return;
+	}
+	memcpy(&im, m.data, sizeof(im));
+	con_printf("RAM:  %s, %s free (every boot Reticle)\n",
+		   vsh_show_bytes(a, sizeof(a), im.ram_total),
+		   vsh_show_bytes(b, sizeof(b), im.ram_free));
+	con_printf("connections: %llu of %llu in use\n", (unsigned long long)im.conn_pool_used,
+		   (unsigned long long)im.conn_pool_max);
+}
+
+void cmd_caps(const struct vsh_cmd *c)
+{
+	const struct vx_bundle_page *b = sh.bundle;
+	char rights[8];
+
+	if (vx_bundle_check(b) != VX_OK) {
+		con_printf("caps: my Bundle page is corrupt\n");
+		return;
+	}
+	con_printf("%-16s %-8s %-8s %s\n", "NAME", "TYPE", "RIGHTS", "HANDLE");
+	for (uint32_t i = 0; i < b->count; i++) {
+		const struct vx_bundle_entry *e = &b->entry[i];
+		con_printf("%-16s %-8s %-8s 0x%x\n", e->name, vsh_type_name(e->type),
+			   vsh_show_rights(rights, e->rights), e->handle);
+	}
+	con_printf("rights: r read, w write, x exec, p produce, c consume, o control, g grant\n");
+}
+
+void cmd_uptime(const struct vsh_cmd *c)
+{
+	char t[32];
+
+	con_printf("up %s\n", vsh_show_uptime(t, sizeof(t), (uint64_t)vx_clock()));
+}

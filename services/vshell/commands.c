@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The command table: names, argument counts, which connection each needs,
+ * and the one-line help.  vsh_execute checks all of that before a command
+ * runs, so the commands themselves start from valid arguments.
+ */
+#include "shell.h"
+#include "vx_string.h"
+
+enum need { NEED_NONE = 0, NEED_FS = 1, NEED_NS = 2, NEED_INIT = 4 };
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *help;
+	void (*fn)(const struct vsh_cmd *c);
+	uint8_t min_args, max_args; /* words after the name */
+	uint8_t needs;		    /* enum need */
+};
+
+#define MANY 255
+
+static const struct command table[] = {
+    {"help", "help", "list the commands", cmd_help, 0, 0, NEED_NONE},
+    {"ls", "ls [DIR]", "list a directory (default: the root)", cmd_ls, 0, 1, NEED_FS},
+    {"cat", "cat FILE", "print a file", cmd_cat, 1, 1, NEED_FS},
+    {"write", "write FILE TEXT...", "replace FILE's contents with TEXT", cmd_write, 2, MANY,
+     NEED_FS},
+    {"echo", "echo TEXT... [> FILE | >> FILE]", "print TEXT, or put it in FILE or append it",
+     cmd_echo, 0, MANY, NEED_NONE},
+    {"rm", "rm PATH", "remove a file or an empty directory", cmd_rm, 1, 1, NEED_FS},
+    {"mv", "mv FROM TO", "rename a file or directory", cmd_mv, 2, 2, NEED_FS},
+    {"mkdir", "mkdir DIR", "make a directory", cmd_mkdir, 1, 1, NEED_FS},
+    {"run", "run PROGRAM [ARG...] [with SLOT=CAP...]",
+     "run SYS:bin/PROGRAM, granting it only the named connections (console, fs, ns)", cmd_run, 1,
+     MANY, NEED_NS},
+    {"ps", "ps", "list the services init supervises, and the last program run", cmd_ps, 0, 0,
+     NEED_INIT},
+    {"caps", "caps", "list this shell's own capabilities", cmd_caps, 0, 0, NEED_NONE},
+    {"mem", "mem", "memory: the shell's Reticle for programs, and all RAM", cmd_mem, 0, 0,
+     NEED_INIT},
+    {"kill", "kill SERVICE", "stop a service for good", cmd_kill, 1, 1, NEED_INIT},
+    {"uptime", "uptime", "time since boot", cmd_uptime, 0, 0, NEED_NONE},
+    {"crash", "crash SERVICE", "make a service fault, to watch init restart it", cmd_crash, 1, 1,
+     NEED_INIT},
+};
+#define NCOMMANDS (sizeof(table) / sizeof(table[0]))
+
+void cmd_help(const struct vsh_cmd *c)
+{
+	for (uint32_t i = 0; i < NCOMMANDS; i++)
+		con_printf("  %-40s %s\n", table[i].usage, table[i].help);
+	con_printf("Quotes group words (\"a b\"); Up/Down recall the last 16 lines; Ctrl-C "
+		   "cancels a line.\n");
+}
+
+static const struct command *lookup(const char *name)
+{
+	for (uint32_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+/* The connection a command needs, if the shell lacks it. */
+static const struct vsh_conn *missing(uint8_t needs)
+{
+	if ((needs & NEED_FS) && !sh.fs.open)
+		return &sh.fs;
+	if ((needs & NEED_NS) && !sh.ns.open)
+		return &sh.ns;
+	if ((needs & NEED_INIT) && !sh.init.open)
+		return &sh.init;
+	return NULL;
+}
+
+void vsh_execute(const char *line)
+{
+	static struct vsh_words w;
+	struct vsh_cmd cmd;
+	const struct command *k;
+	const struct vsh_conn *lack;
+	int rc;
+
+	if ((rc = vsh_split(line, &w)) < 0) {
+		con_printf("vshell: %s\n", vsh_cmd_strerror(rc));
+		return;
+	}
+	rc = vsh_command(&w, &cmd);
+	if (w.argc == 0)
+		return;
+	if (rc < 0) {
+		con_printf("%s: %s\n", w.argv[0], vsh_cmd_strerror(rc));
+		return;
+	}
+	if (cmd.argc == 0)
+		return;
+	if (!(k = lookup(cmd.argv[0]))) {
+		con_printf("%s: unknown command (type 'help' for the list)\n", cmd.argv[0]);
+		return;
+	}
+	if (cmd.argc - 1 < k->min_args || cmd.argc - 1 > k->max_args) {
+		con_printf("%s: usage: %s\n", k->name, k->usage);
+		return;
+	}
+	if ((lack = missing(k->needs))) {
+		conn_report(k->name, lack, VX_E_NOTFOUND);
+		return;
+	}
+	k->fn(&cmd);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vshell: the shell a person boots into (see shell.h for the map of its
+ * files and the Bundle it expects, docs/userland/vshell.md for its use).
+ *
+ * The loop: print the prompt, read whatever input uartd has, feed it byte
+ * by byte to the line editor (which echoes), and run each finished line.
+ * Reads wait at most a second at a time and survive uartd restarting, so
+ * an idle shell outlives its console driver.
+ */
+#include "shell.h"
+#include "pure_line.h"
+
+#define PROMPT "vshell> "
+
+struct vsh sh;
+static struct vsh_line line;
+
+static void echo(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	con_write(s, n);
+}
+
+static vx_handle_t handle_of(const char *name, uint32_t type)
+{
+	int64_t h = vx_bundle_handle(sh.bundle, name, type);
+
+	return h < 0 ? VX_NO_HANDLE : (vx_handle_t)h;
+}
+
+/* Runs a finished line; says so if it was too long or cancelled. */
+static void on_line(enum vsh_line_event ev)
+{
+	con_flush(); /* the echoed line shows before anything the command does */
+	if (ev == VSH_LINE_DONE)
+		vsh_execute(vsh_line_text(&line));
+	else if (ev == VSH_LINE_TOOLONG)
+		con_printf("line too long (max %u bytes)\n", VSH_LINE_MAX);
+	con_write(PROMPT, sizeof(PROMPT) - 1);
+}
+
+int main(const struct vx_bundle_page *bundle, const char *args)
+{
+	uint8_t in[VX_MSG_DATA];
+
+	(void)args;
+	sh.bundle = bundle;
+	if (con_open(bundle) < 0)
+		return 2; /* no console: nobody to talk to */
+	sh.self = handle_of("self", VX_OBJ_TASK);
+	sh.ret = handle_of("ret", VX_OBJ_RETICLE);
+	if (sh.self != VX_NO_HANDLE) {
+		int64_t sig = vx_sig_mint(sh.self, 1ull << BIT_CHILD);
+		sh.child_sig = sig < 0 ? VX_NO_HANDLE : (vx_handle_t)sig;
+	}
+	conn_open(&sh.fs, "fs", VA_FS, BIT_FS);
+	conn_open(&sh.ns, "ns", VA_NS, BIT_NS);
+	conn_open(&sh.init, "init", VA_INIT, BIT_INIT);
+	vsh_line_init(&line, echo, NULL);
+
+	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);
+	for (;;) {
+		size_t n = con_read(in, sizeof(in));
+		for (size_t i = 0; i < n; i++) {
+			enum vsh_line_event ev = vsh_line_feed(&line, in[i]);
+			if (ev != VSH_LINE_MORE)
+				on_line(ev);
+		}
+	}
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vshell: the shell a person boots into.  Shared state and the seams
+ * between its files:
+ *
+ *   main.c       startup (Bundle, connections) and the read-edit-run loop
+ *   conio.c      the console connection: buffered output, input reads
+ *   conn.c       calls on the other connections (fs, ns, init)
+ *   commands.c   the command table, argument checks, dispatch, help
+ *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, rt/fs.h)
+ *   cmd_run.c    run: a program from SYS:bin in a child Reticle
+ *   cmd_sys.c    ps caps mem kill uptime crash (init, the kernel)
+ *   pure_line.c, pure_cmd.c, pure_show.c: the pure parts, host-tested
+ *
+ * BUNDLE (what the boot manifest must grant)
+ *
+ *   console.req/.rep  connection to uartd (required: without it the shell
+ *                     exits with code 2)
+ *   fs.req/.rep       connection to vfsd  (file commands)
+ *   ns.req/.rep       connection to nsd   (run)
+ *   init.req/.rep     connection to init  (ps kill crash mem, run's grants)
+ *   ret               Reticle, CONTROL: pays for the programs run runs
+ *   self              Task, CONTROL: to map rings, images and files, and
+ *                     to mint the signal that reports a child's end
+ *
+ * ADDRESS SPACE AND SIGNAL BITS used by the shell itself: see below.
+ * Everything runs in one thread; no call is reentered.
+ */
+#ifndef VSHELL_SHELL_H
+#define VSHELL_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rt/vx.h"
+#include "rt/svc.h"
+#include "rt/errstr.h"
+#include "pure_cmd.h"
+#include "pure_show.h"
+
+#define MS 1000000ull
+
+/* Connection ends are bound at these addresses (VX_SVC_CONN_SPAN each). */
+#define VA_CONSOLE 0x10000000ull
+#define VA_FS	   0x10010000ull
+#define VA_NS	   0x10020000ull
+#define VA_INIT	   0x10030000ull
+#define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
+#define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
+
+/* Signal bits: one per connection, one for the child of run. */
+#define BIT_CONSOLE 1u
+#define BIT_FS	    2u
+#define BIT_NS	    3u
+#define BIT_INIT    4u
+#define BIT_CHILD   8u
+
+#define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
+
+/* A connection to a service other than the console. */
+struct vsh_conn {
+	const char *name; /* "fs", "ns", "init" */
+	bool open;	  /* found in the Bundle and attached */
+	struct vx_client c;
+};
+
+/* How the last program run ended, for ps. */
+struct vsh_last {
+	bool valid;
+	char name[VSH_PROG_MAX + 1];
+	char outcome[96];
+};
+
+struct vsh {
+	const struct vx_bundle_page *bundle;
+	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
+	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
+	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
+	struct vsh_conn fs, ns, init;
+	struct vsh_last last;
+};
+
+extern struct vsh sh;
+
+/* ------------------------------------------------------------ conio.c */
+
+/* Attaches the Bundle's console connection. */
+int con_open(const struct vx_bundle_page *b);
+
+/* Buffered output to the console; written out at '\n'-free boundaries of
+ * VX_MSG_DATA bytes and at con_flush (every read flushes first). */
+void con_write(const char *s, size_t n);
+void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void con_flush(void);
+
+/* Waits for input: copies up to cap bytes into buf and returns how many
+ * (>= 1).  Survives a uartd restart (waits for the new instance). */
+size_t con_read(uint8_t *buf, size_t cap);
+
+/* Waits until new input arrives (returns 0, input kept for con_read or
+ * con_take_interrupt) or one of extra's bits fires (returns those bits). */
+uint64_t con_wait(uint64_t extra);
+
+/* Consumes the pending input up to and including the first Ctrl-C, if
+ * there is one; returns whether there was. */
+bool con_take_interrupt(void);
+
+/* ------------------------------------------------------------- conn.c */
+
+/* Attaches the Bundle's NAME.req/.rep; k->open says whether it worked. */
+void conn_open(struct vsh_conn *k, const char *name, uint64_t va, uint32_t bit);
+
+/* vx_client_call with CALL_TIMEOUT, after dropping capabilities a late
+ * reply left behind.  VX_E_NOTFOUND if the shell holds no such connection. */
+int conn_call(struct vsh_conn *k, struct vx_msg *m);
+
+/* For loops that retry once when the server was restarting:
+ *     int tries = 0;
+ *     do rc = ...; while (conn_retry(k, rc, &tries));
+ * Waits (up to CALL_TIMEOUT) for the server to come back before saying yes. */
+bool conn_retry(struct vsh_conn *k, int rc, int *tries);
+
+/* Deletes every capability waiting on k's rep Ring: before a call is
+ * sent, none of them is ours to keep (rt/fs.h callers use this). */
+void conn_drop_caps(struct vsh_conn *k);
+
+/* Receives one capability that came with the last reply on k. */
+int64_t conn_take_cap(struct vsh_conn *k);
+
+/* Prints "CMD: cannot reach SERVICE: reason" for a transport error and
+ * returns true, or returns false for any other rc. */
+bool conn_report(const char *cmd, const struct vsh_conn *k, int rc);
+
+/* An absolute deadline CALL_TIMEOUT from now. */
+uint64_t conn_deadline(void);
+
+/* --------------------------------------------------------- commands.c */
+
+void vsh_execute(const char *line);
+
+/* --------------------------------------------------------- the commands */
+
+void cmd_help(const struct vsh_cmd *c);
+void cmd_ls(const struct vsh_cmd *c);
+void cmd_cat(const struct vsh_cmd *c);
+void cmd_write(const struct vsh_cmd *c);
+void cmd_echo(const struct vsh_cmd *c);
+void cmd_rm(const struct vsh_cmd *c);
+void cmd_mv(const struct vsh_cmd *c);
+void cmd_mkdir(const struct vsh_cmd *c);
+void cmd_run(const struct vsh_cmd *c);
+void cmd_ps(const struct vsh_cmd *c);
+void cmd_caps(const struct vsh_cmd *c);
+void cmd_mem(const struct vsh_cmd *c);
+void cmd_kill(const struct vsh_cmd *c);
+void cmd_uptime(const struct vsh_cmd *c);
+void cmd_crash(const struct vsh_cmd *c);
+
+#endif

@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The vshell scenario: boots the normal image and uses the shell over the
+serial line the way a person would, checking what comes back.
+
+Covers every command, bad input (unknown commands, missing files, bad
+arguments, a 10 KB line, non-UTF-8 and control bytes), path escapes, a
+program that uses a capability it was not granted, supervision (a crashed
+driver comes back, a crashed shell loses no file, a service that keeps
+crashing is given up on) and the leak check after `run`.
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vterm import Tap, Timeout, VTerm  # noqa: E402
+
+PROMPT = "vshell> "
+
+
+def main():
+    build = os.environ.get("B", "build")
+    tap = Tap("shell")
+    term = VTerm(build)
+    try:
+        run(term, tap)
+    except Timeout as e:
+        tap.check("the session ran to the end", False, str(e))
+    finally:
+        term.close()
+    with open(os.path.join(build, "test-logs", "shell.serial"), "w") as f:
+        f.write(term.text())
+    return 1 if tap.failed else 0
+
+
+def has(out, pattern):
+    return re.search(pattern, out, re.M) is not None
+
+
+def run(t, tap):
+    t.expect(re.escape(PROMPT), timeout=60)
+    tap.check("boots to the vshell prompt", True)
+
+    out = t.command("help")
+    tap.check("help lists every command",
+              all(w in out for w in ("ls", "cat", "write", "echo", "rm", "mv", "mkdir", "run",
+                                     "ps", "caps", "mem", "kill", "uptime", "crash")), out)
+
+    # Files.
+    out = t.command("mkdir notes")
+    tap.check("mkdir makes a directory", not has(out, r"mkdir:"), out)
+    out = t.command("write notes/todo.txt buy milk")
+    tap.check("write makes a file", not has(out, r"write:"), out)
+    out = t.command("cat notes/todo.txt")
+    tap.check("cat reads it back", "buy milk" in out, out)
+    out = t.command("echo hello world > greeting")
+    out = t.command("cat greeting")
+    tap.check("echo > file, then cat", "hello world" in out, out)
+    out = t.command("echo again >> greeting")
+    out = t.command("cat greeting")
+    tap.check("echo >> appends", "hello world" in out and "again" in out, out)
+    out = t.command("ls")
+    tap.check("ls lists the root", "notes" in out and "greeting" in out, out)
+    out = t.command("ls notes")
+    tap.check("ls lists a directory", "todo.txt" in out, out)
+    out = t.command("mv greeting notes/greeting")
+    out2 = t.command("ls notes")
+    tap.check("mv moves a file", "greeting" in out2 and not has(out, r"^mv:"), out + out2)
+    out = t.command("rm notes/greeting")
+    out2 = t.command("ls notes")
+    tap.check("rm removes a file", "greeting" not in out2, out + out2)
+
+    # A file larger than 4 KiB: cat reads it through a MemCap view, zero copy.
+    line = "0123456789" * 19
+    for i in range(25):
+        t.command("echo %02d %s >> big" % (i, line))
+    out = t.command("cat big", timeout=30)
+    tap.check("a 5 KB file reads back whole (zero-copy view)",
+              out.count(line) == 25 and "24 " + line in out, out[-400:])
+
+    # Errors: one clear line, then the prompt.
+    out = t.command("frobnicate")
+    tap.check("an unknown command gets one clear line", has(out, r"frobnicate"), out)
+    out = t.command("cat no-such-file")
+    tap.check("a missing file gets one clear line", has(out, r"^cat: .*no-such-file"), out)
+    out = t.command("mv onlyone")
+    tap.check("a missing argument gets one clear line", has(out, r"^mv: "), out)
+    out = t.command("rm notes")
+    tap.check("removing a non-empty directory is refused", has(out, r"^rm: "), out)
+
+    # Path escapes.
+    for bad in ("../etc", "notes/../../x", "a//b", "notes/./todo.txt", "x" * 80):
+        out = t.command("cat " + bad)
+        tap.check("path escape refused: %s" % bad[:20], has(out, r"^cat: "), out)
+
+    # Hostile input.
+    out = t.command("x" * 10240, timeout=60)
+    tap.check("a 10 KB line is refused, not fatal", has(out, r"too long"), out[-300:])
+    t.send(b"\xff\xfe\xc3\xa9\x80\x01\x02\x07\x1b[Z\x1b\x1b[")
+    t.command("")
+    out = t.command("uptime")
+    tap.check("non-UTF-8 and control bytes do not wedge the shell", has(out, r"\d+:\d\d:\d\d"), out)
+
+    # System commands.
+    out = t.command("ps")
+    tap.check("ps lists the supervised Tasks",
+              all(n in out for n in ("uartd", "vfsd", "nsd", "vshell")), out)
+    out = t.command("caps")
+    tap.check("caps lists the shell's Bundle", "console.req" in out and "ret" in out, out)
+    out = t.command("mem")
+    tap.check("mem reports Reticle usage", has(out, r"(?i)free"), out)
+    out = t.command("uptime")
+    tap.check("uptime prints the time since boot", has(out, r"\d+:\d\d:\d\d"), out)
+
+    # Programs and grants.
+    mem_before = t.command("mem")
+    out = t.command("run hello with console=console")
+    tap.check("run hello with a console grant", has(out, r"(?i)hello") and has(out, r"code 0"), out)
+    out = t.command("run hello")
+    tap.check("run hello without grants: it cannot print, exits 3", has(out, r"code 3"), out)
+    out = t.command("run denied with console=console")
+    tap.check("a program using an ungranted capability prints its denial",
+              "VX_E_NOTFOUND" in out, out)
+    out = t.command("run no-such-program")
+    tap.check("run of an unknown program", has(out, r"^run: "), out)
+    out = t.command("run hello with magic=wand")
+    tap.check("run with an unknown grant", has(out, r"^run: "), out)
+    mem_after = t.command("mem")
+    tap.check("no Reticle memory leaked across runs", "leak" not in (out + mem_after).lower()
+              and numbers(mem_before) == numbers(mem_after), mem_before + mem_after)
+
+    # Supervision: the console driver crashes while the shell is idle.
+    out = t.command("crash uartd")
+    tap.check("crash makes uartd fault and init restart it", "restarting uartd" in out, out)
+    out = t.command("uptime", timeout=30)
+    tap.check("after uartd crashes, it is restarted and the shell still works",
+              has(out, r"\d+:\d\d:\d\d"), out)
+    out = t.command("ps")
+    tap.check("ps shows uartd's restart", has(out, r"uartd\s+\S+\s+[1-9]"), out)
+
+    # A client of vfsd crashes: the shell itself.  No file is lost.
+    t.send("crash vshell\r")
+    t.expect(r"restarting vshell", timeout=30)
+    t.expect(re.escape(PROMPT), timeout=30)
+    out = t.command("")
+    out = t.command("cat notes/todo.txt")
+    tap.check("after the shell (a vfsd client) crashes, no file is lost", "buy milk" in out, out)
+
+    # A service that crashes in a loop is given up on, and that is reported.
+    log = ""
+    for _ in range(3):
+        wait_running(t, "nsd")
+        log += t.command("crash nsd")
+    for _ in range(50):
+        log += t.command("ps")
+        if has(log, r"nsd.*giving up"):
+            break
+    tap.check("init reports giving up", has(log, r"nsd.*giving up"), log)
+    out = log
+    tap.check("a service crashing in a loop is given up on", has(out, r"(?i)nsd.*gave"), out)
+
+
+def wait_running(t, name):
+    """Polls ps until name is running again (bounded)."""
+    for _ in range(100):
+        if has(t.command("ps"), r"^%s\s+running" % name):
+            return
+    raise Timeout("%s never came back" % name)
+
+
+def numbers(text):
+    """The figures of a mem report, for comparing before and after."""
+    lines = [l for l in text.splitlines() if "ret" in l.lower() or "reticle" in l.lower()]
+    return re.findall(r"\d+", " ".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Drives VectraOS over its serial console the way a person would.
+
+VTerm boots an image under QEMU (TCG) with COM1 on a pipe, types keystrokes
+into it and waits for output.  Waits are bounded: a missing line is a test
+failure with the screen so far in the message, never a hang.  Nothing here
+measures time; the timeouts only bound a wait.
+"""
+import os
+import re
+import subprocess
+import threading
+import time
+
+
+class Timeout(Exception):
+    pass
+
+
+class VTerm:
+    def __init__(self, build, root="prog/init.elf", image="boot.img", extra=()):
+        cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", "512M", "-smp", "1",
+               "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+               "-kernel", os.path.join(build, "kernel.bin"),
+               "-initrd", os.path.join(build, root) + "," + os.path.join(build, image)]
+        cmd += list(extra)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.buf = b""
+        self.pos = 0  # output before pos has been matched already
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            if not chunk:
+                return
+            with self.lock:
+                self.buf += chunk
+
+    def text(self, start=0):
+        with self.lock:
+            return self.buf[start:].decode("utf-8", "replace").replace("\r", "")
+
+    def expect(self, pattern, timeout=20.0):
+        """Waits for pattern (a regex) after the last match; returns the match."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        end = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                m = rx.search(self.buf, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+            if time.monotonic() > end or self.proc.poll() is not None:
+                raise Timeout("no %r within %.0f s; last output:\n%s"
+                              % (pattern, timeout, self.text(max(0, len(self.buf) - 800))))
+            time.sleep(0.02)
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        # A person types; the UART's FIFO is 16 bytes, so pace long input.
+        for i in range(0, len(data), 8):
+            self.proc.stdin.write(data[i:i + 8])
+            self.proc.stdin.flush()
+            time.sleep(0.002)
+
+    def command(self, line, prompt="vshell> ", timeout=20.0):
+        """Types a line, waits for the next prompt, returns what came between."""
+        start = len(self.buf)
+        self.send(line + "\r")
+        self.expect(re.escape(prompt), timeout)
+        return self.text(start)
+
+    def close(self):
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        self.proc.wait()
+
+
+class Tap:
+    """Minimal TAP producer: one 'ok' / 'not ok' line per check."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.n = 0
+        self.failed = 0
+
+    def check(self, name, cond, detail=""):
+        self.n += 1
+        if cond:
+            print("ok %d - %s: %s" % (self.n, self.prefix, name), flush=True)
+        else:
+            self.failed += 1
+            print("not ok %d - %s: %s" % (self.n, self.prefix, name), flush=True)
+            for line in str(detail).splitlines()[-15:]:
+                print("#   " + line, flush=True)
