@@ -159,6 +159,25 @@ def run(t, tap):
     out = log
     tap.check("a service crashing in a loop is given up on", has(out, r"(?i)nsd.*gave"), out)
 
+    # vfsd keeps files in its own memory: a restart of vfsd loses them
+    # (documented in docs/userland/vfsd.md), and the shell says so plainly.
+    wait_running(t, "vfsd")
+    t.command("crash vfsd")
+    wait_running(t, "vfsd")
+    out = t.command("cat notes/todo.txt")
+    tap.check("a restarted vfsd starts empty, and cat says the file is gone",
+              has(out, r"^cat: .*notes/todo.txt"), out)
+    out = t.command("write after.txt still works")
+    out += t.command("cat after.txt")
+    tap.check("the restarted vfsd serves the shell again", "still works" in out, out)
+
+    # kill stops a service for good.
+    out = t.command("kill vfsd")
+    out += t.command("ps")
+    tap.check("kill stops a service and ps shows it stopped", has(out, r"^vfsd\s+stopped"), out)
+    out = t.command("ls")
+    tap.check("with vfsd gone, ls says it cannot reach it", has(out, r"^ls: "), out)
+
 
 def wait_running(t, name):
     """Polls ps until name is running again (bounded)."""
