@@ -51,13 +51,17 @@ BOOT_ETC   := $(sort $(wildcard services/init/etc/*))
 $(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f))
+# The normal image with a broken manifest: init must refuse to start anything.
+$(B)/bad-manifest.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) tests/qemu/etc/bad-manifest $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=tests/qemu/etc/bad-manifest
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ partner=$(B)/prog/partner.elf
 
 BOOT_IMAGES := $(B)/boot.img
-TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf
+TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.

@@ -111,6 +111,10 @@ def run(t, tap):
     tap.check("mem reports Reticle usage", has(out, r"(?i)free"), out)
     out = t.command("uptime")
     tap.check("uptime prints the time since boot", has(out, r"\d+:\d\d:\d\d"), out)
+    out = t.command("\x1b[A")
+    tap.check("up-arrow recalls the last line from history", has(out, r"up \d+:\d\d:\d\d"), out)
+    out = t.command("abc\x7f\x7fx\x08\x08uptime")
+    tap.check("backspace edits the line", has(out, r"up \d+:\d\d:\d\d"), out)
 
     # Programs and grants.
     mem_before = t.command("mem")
