@@ -10,6 +10,7 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "rt/conout.h"
 #include "rt/errstr.h"
 #include "proto/console.h"
 
@@ -21,21 +22,6 @@
 
 static struct vx_client con;
 
-/* One line to the console (at most VX_MSG_DATA bytes). */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	struct vx_msg m = {.op = CONSOLE_WRITE};
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vx_vsnprintf((char *)m.data, VX_MSG_DATA, fmt, ap);
-	va_end(ap);
-	m.len = (uint16_t)(n < (int)VX_MSG_DATA ? n : (int)VX_MSG_DATA - 1);
-	vx_client_call(&con, &m, (uint64_t)vx_clock() + 2000000000ull);
-}
-
 int main(const struct vx_bundle_page *b)
 {
 	struct vx_client fs;
@@ -45,11 +31,11 @@ int main(const struct vx_bundle_page *b)
 	if (vx_client_open(&con, b, "console", CONSOLE_VA, CONSOLE_BIT) != VX_OK)
 		return 3;
 	rc = vx_client_open(&fs, b, "fs", FS_VA, FS_BIT);
-	say("denied: open my \"fs\" connection: %s\n",
-	    rc == VX_OK ? "VX_OK?! (I was granted fs after all)" : vx_strerror(rc));
+	vx_con_printf(&con, "denied: open my \"fs\" connection: %s\n",
+		      rc == VX_OK ? "VX_OK?! (I was granted fs after all)" : vx_strerror(rc));
 	rc = (int)vx_cap_inspect(MADE_UP, &info);
-	say("denied: inspect made-up handle 0x%x: %s\n", MADE_UP,
-	    rc == VX_OK ? "VX_OK?! (that handle is real)" : vx_strerror(rc));
-	say("denied: nothing outside my Bundle is reachable\n");
+	vx_con_printf(&con, "denied: inspect made-up handle 0x%x: %s\n", MADE_UP,
+		      rc == VX_OK ? "VX_OK?! (that handle is real)" : vx_strerror(rc));
+	vx_con_printf(&con, "denied: nothing outside my Bundle is reachable\n");
 	return 0;
 }

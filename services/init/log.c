@@ -8,20 +8,16 @@
 #include <stdarg.h>
 #include "init.h"
 #include "vx_string.h"
-#include "proto/console.h"
+#include "rt/conout.h"
 
 void say(const char *fmt, ...)
 {
-	struct vx_msg m = {.op = CONSOLE_WRITE};
+	struct vx_msg m;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vx_vsnprintf((char *)m.data, sizeof(m.data), fmt, ap);
+	vx_con_format(&m, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	m.len = (uint16_t)((size_t)n < sizeof(m.data) ? (size_t)n : sizeof(m.data) - 1);
 	/* Through uartd when it is up; a write it took and then died on is
 	 * not repeated (it may have been printed).  Otherwise the kernel's
 	 * console, which exists for early boot and exactly this. */
