@@ -85,7 +85,9 @@
  * VX_RING_BOUND_CONSUMER) at every bind and unbind, including the unbind
  * that happens when a Task or its capability dies, and raises the other
  * end's wake bit when an end goes away.  A side that wakes and finds its
- * peer's bit clear knows the peer has gone.  The field is written only by
+ * peer's bit clear knows the peer has gone.  The field also counts binds of
+ * each role (modulo 256), so a peer that bound and left between two looks
+ * is still noticed.  The field is written only by
  * the kernel; a peer that overwrites it lies only about itself.
  *
  * CAPABILITIES AND BULK DATA
@@ -111,8 +113,13 @@
 #define VX_RING_MAGIC	       0x474e4952u /* "RING" */
 #define VX_RING_BOUND_PRODUCER 0x1u
 #define VX_RING_BOUND_CONSUMER 0x2u
-#define VX_RING_XFER_MAX       16u
-#define VX_CACHELINE	       64u
+/* ctl->bound also counts binds, modulo 256: producer binds in bits 16..23,
+ * consumer binds in bits 24..31. */
+#define VX_RING_PRODUCER_BIND1	      (1u << 16)
+#define VX_RING_CONSUMER_BIND1	      (1u << 24)
+#define VX_RING_PRODUCER_BINDS(bound) (((bound) >> 16) & 0xffu)
+#define VX_RING_XFER_MAX	      16u
+#define VX_CACHELINE		      64u
 
 struct vx_ring_ctl {
 	/* Written once by the kernel at retype; informational only. */

@@ -127,8 +127,12 @@ int64_t sys_ring_bind(struct trapframe *tf)
 		r->consumer = c;
 		r->cons_bit = (uint32_t)bit;
 	}
-	ctl_of(r)->bound =
-	    (r->producer ? VX_RING_BOUND_PRODUCER : 0) | (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
+	/* Publish the ends bound now, and count this bind (see ring.h). */
+	struct vx_ring_ctl *ctl = ctl_of(r);
+	uint32_t binds = ctl->bound & ~(VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER);
+	binds += role == VX_RING_PRODUCER ? VX_RING_PRODUCER_BIND1 : VX_RING_CONSUMER_BIND1;
+	ctl->bound = binds | (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
+		     (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
 	return VX_OK;
 }
 

@@ -102,6 +102,7 @@ struct vx_conn {
 	vx_handle_t req_h, rep_h;
 	bool open;
 	bool peer_seen; /* the client end has been bound at least once */
+	uint32_t binds; /* producer binds of req when the connection was accepted */
 	uint32_t id;	/* slot number, for the service's own bookkeeping */
 };
 

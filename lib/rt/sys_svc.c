@@ -200,6 +200,8 @@ static void accept_all(struct vx_server *s)
 		}
 		c->open = true;
 		c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
+		c->binds =
+		    VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
 	}
 }
 
@@ -241,11 +243,11 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 			vx_server_reply(s, c, &m);
 		}
 		vx_ring_kick(&c->req); /* room for a producer that waited */
-		bool bound = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
-		if (bound)
+		uint32_t st = __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE);
+		if (st & VX_RING_BOUND_PRODUCER)
 			c->peer_seen = true;
-		else if (c->peer_seen)
-			close_conn(c); /* the client hung up */
+		else if (c->peer_seen || VX_RING_PRODUCER_BINDS(st) != c->binds)
+			close_conn(c); /* the client hung up (perhaps between two looks) */
 		if (c->open && vx_ring_poll(&c->req) < 0)
 			close_conn(c); /* a corrupt ring: drop the connection */
 	}

@@ -102,19 +102,64 @@ void conn_deliver_all(uint64_t now, uint64_t *next)
 			deliver(&I.conn[i], now, next);
 }
 
-/* A closing dynamic connection goes back to the pool once nobody is bound
- * to either Ring; every capability derived from init's is revoked. */
-void conn_reclaim(void)
+/* Empties one Ring before it is handed to someone new: every message and
+ * every capability a dead client left queued is dropped, so nothing it
+ * asked for is carried out on behalf of the next one. */
+static void drain(vx_handle_t ring)
 {
+	struct vx_ring_info info;
+	struct vx_ring r;
+	struct vx_msg m;
+	size_t len;
+	int64_t h;
+
+	if (vx_ring_bind(ring, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK) {
+		if (vx_ring_init(&r, &info, ring) == VX_OK)
+			while (vx_ring_try_recv(&r, &m, sizeof(m), &len) == VX_OK)
+				;
+		vx_ring_unbind(ring);
+	}
+	while ((h = vx_ring_recv_cap(ring)) >= 0)
+		vx_cap_delete((vx_handle_t)h);
+	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE); /* forget its wakes */
+}
+
+/* Hangs up on behalf of a client that never bound (or is gone): init binds
+ * and unbinds the client's end of req, which the server sees as a client
+ * that came and went, so it closes its side. */
+static void hang_up(vx_handle_t req)
+{
+	struct vx_ring_info info;
+
+	if (vx_ring_bind(req, VX_RING_PRODUCER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK)
+		vx_ring_unbind(req);
+	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
+}
+
+/* A closing dynamic connection goes back to the pool once nobody is bound
+ * to either Ring: every capability derived from init's is revoked and both
+ * Rings are emptied.  *next is lowered while some are still waiting for
+ * their server to let go. */
+void conn_reclaim(uint64_t now, uint64_t *next)
+{
+	const uint32_t ends = VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER;
+
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &I.conn[i];
 		if (!c->used || !c->closing)
 			continue;
-		if ((ring_state(c->req) | ring_state(c->rep)) &
-		    (VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER))
+		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
+		if ((req | rep) & ends) {
+			if (!(req & VX_RING_BOUND_PRODUCER) && !(rep & VX_RING_BOUND_CONSUMER))
+				hang_up(c->req); /* the client is gone: tell the server */
+			if (now + 10 * MS < *next)
+				*next = now + 10 * MS;
 			continue;
+		}
 		vx_cap_revoke(c->req);
 		vx_cap_revoke(c->rep);
+		drain(c->req);
+		drain(c->rep);
 		c->used = false;
 	}
 }

@@ -27,6 +27,8 @@
 #define IRQSIG_BIT	20 /* the bit a service with an IRQ grant is woken on */
 #define INIT_SERVER_VA	0x30000000ull
 #define INIT_LOG_VA	0x38000000ull
+#define INIT_DRAIN_VA	0x3c000000ull /* where a reclaimed Ring is bound to be emptied */
+#define INIT_DRAIN_BIT	42
 #define BOOTIMG_VA	0x20000000ull
 #define CRASH_WINDOW_NS (10000ull * MS) /* a stop this soon after a start is a crash in a row */
 #define MAX_CRASHES	3		/* in a row, then init gives up */
@@ -81,7 +83,7 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* broker.c */
 int conn_new(int client, int server, const char *as, bool dynamic);
 void conn_deliver_all(uint64_t now, uint64_t *next);
-void conn_reclaim(void);
+void conn_reclaim(uint64_t now, uint64_t *next);
 vx_handle_t svc_port_of(int server);
 
 /* supervise.c */

@@ -125,7 +125,7 @@ _Noreturn static void supervise(void)
 		uint64_t now = (uint64_t)vx_clock(), next = VX_DEADLINE_NEVER;
 		svc_restart_due(now, &next);
 		conn_deliver_all(now, &next);
-		conn_reclaim();
+		conn_reclaim(now, &next);
 		uint64_t fired = vx_server_wait(&I.server, mask, next);
 		for (uint32_t i = 0; i < I.mf.n; i++)
 			if (fired & I.svc[i].bit)

@@ -124,8 +124,7 @@ static void disconnect(struct vx_msg *m)
 		m->status = VX_E_NOTFOUND;
 		return;
 	}
-	I.conn[id].closing = true;
-	conn_reclaim();
+	I.conn[id].closing = true; /* reclaimed by the main loop */
 }
 
 void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
