@@ -593,6 +593,54 @@ static void t_fault_resume(void)
 	EXPECT_EQ(ti.fault.exit_code, 0);
 }
 
+/* A child makes thousands of syscalls with hostile arguments against its
+ * own small world (a Reticle, a Ring, a Mem, a Signal, itself); whatever it
+ * does to itself, the kernel must stay up and every byte must come back. */
+static void t_syscall_fuzz(void)
+{
+	static const char *const seeds[] = {"fuzz 1 20000", "fuzz 2 20000", "fuzz 3 20000",
+					    "fuzz 4 20000"};
+	for (unsigned k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		int64_t r = vx_reticle_split(R, 512 * 1024);
+		if (r < 0) {
+			EXPECT(r >= 0);
+			return;
+		}
+		vx_handle_t small = (vx_handle_t)r;
+		const void *elf;
+		size_t len;
+		struct vx_spawn sp = {.self = self, .reticle = small};
+		EXPECT_EQ(vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len), VX_OK);
+		if (vx_spawn_load(&sp, elf, len, 4, seeds[k]) < 0) {
+			EXPECT(!"spawn failed");
+			return;
+		}
+		vx_handle_t inner = MUST(vx_reticle_split(small, 64 * 1024));
+		vx_handle_t ring = MUST(vx_reticle_retype(small, VX_OBJ_RING, VX_RING_ARG(6, 2)));
+		vx_handle_t mem = MUST(vx_reticle_retype(small, VX_OBJ_MEM, 2));
+		vx_handle_t sig = MUST(vx_sig_mint(sp.task, 0xffff));
+		vx_bundle_add(sp.bundle, "ret", 3, inner, VX_R_ALL);
+		vx_bundle_add(sp.bundle, "ring", 4, ring, VX_R_ALL);
+		vx_bundle_add(sp.bundle, "mem", 3, mem, VX_R_ALL);
+		vx_bundle_add(sp.bundle, "sig", 3, sig, VX_R_ALL);
+		vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_ALL & ~VX_R_GRANT);
+		EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
+		EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
+		/* It ends by itself, stops itself, or runs out of time. */
+		vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 1000 * MS);
+		struct vx_task_info ti;
+		if (vx_task_inspect(sp.task, &ti) == VX_OK)
+			vx_printf("#   %s: state %u, fault kind %u, %lu us of CPU\n", seeds[k],
+				  ti.state, ti.fault.kind, (unsigned long)(ti.cpu_ns / 1000));
+		vx_reticle_reset(small);
+		vx_cap_delete(small);
+	}
+	/* The kernel still answers, and correctly. */
+	struct vx_reticle_info ri;
+	EXPECT_EQ(vx_reticle_info(R, &ri), VX_OK);
+	EXPECT_EQ(ri.objects, 0);
+}
+
 static void t_task_controls(void)
 {
 	vx_handle_t t = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0));
@@ -718,6 +766,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("spawn_bomb_stops_at_its_reticle", t_spawn_bomb);
 	run("spinning_task_does_not_starve_others", t_spinner_does_not_starve);
 	run("devices_irq_and_ports", t_devices);
+	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
 	finish();
 	return 0;
 }

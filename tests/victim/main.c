@@ -14,6 +14,11 @@
  *   spin        loop forever in user mode
  *   bomb        retype Tasks from its "ret" Reticle until refused; exit with the count
  *   touch       write 42 to 0x50000000 (unmapped until the supervisor maps it)
+ *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
+ *               and out of range, its own handles with right and wrong
+ *               generations, garbage, user, unmapped and kernel pointers,
+ *               huge and wrapping lengths.  It may well stop itself; the
+ *               kernel must not notice anything but errors.
  */
 #include "rt/vx.h"
 
@@ -45,8 +50,78 @@ __attribute__((noinline)) static int recurse(int depth)
 	return buf[0];
 }
 
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return rng_state >> 17;
+}
+
+/* One argument: mostly values a syscall might half-accept. */
+static uint64_t arg(const struct vx_bundle_page *b)
+{
+	static uint8_t buf[4096] __attribute__((aligned(4096)));
+	static const uint64_t odd[] = {
+	    0,
+	    1,
+	    4096,
+	    0x7fffffffffffull,
+	    0x800000000000ull,
+	    0xffff800000000000ull,
+	    0xffffffff80100000ull,
+	    UINT64_MAX,
+	    UINT64_MAX - 4095,
+	    0x500000000ull,
+	    VX_BUNDLE_VADDR,
+	    0x20000000,
+	};
+	switch (rnd() % 8) {
+	case 0:
+		return b->count ? b->entry[rnd() % b->count].handle : 0;
+	case 1: /* a handle of ours, wrong generation */
+		return b->count ? b->entry[rnd() % b->count].handle + 0x100 * (rnd() % 3 + 1) : 0;
+	case 2:
+		return (uint64_t)(uintptr_t)buf + rnd() % 4200;
+	case 3:
+		return odd[rnd() % (sizeof(odd) / sizeof(odd[0]))];
+	case 4:
+		return rnd() % 64;
+	case 5:
+		return VX_HANDLE_MAKE(rnd() % 256, rnd() % 4);
+	default:
+		return rnd() ^ (rnd() << 32);
+	}
+}
+
+static int fuzz(const struct vx_bundle_page *b, const char *args)
+{
+	uint64_t n = 0;
+
+	rng_state = (uint64_t)parse_int(args) * 0x9e3779b97f4a7c15ull + 1;
+	while (*args && *args != ' ')
+		args++;
+	n = (uint64_t)parse_int(args + 1);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t nr = rnd() % (VX_SYS_COUNT + 4);
+		if (nr == VX_SYS_TASK_EXIT || nr == VX_SYS_TASK_HALT)
+			continue; /* those would only end the run early */
+		if (nr == VX_SYS_SIG_WAIT || nr == VX_SYS_RING_NOTIFY_WAIT) {
+			/* waits never block for long: poll, or sleep 1 ms */
+			vx_syscall6(nr, arg(b),
+				    arg(b) & 1 ? VX_DEADLINE_NONE : (uint64_t)vx_clock() + 1000000,
+				    arg(b), 0, 0, 0);
+			continue;
+		}
+		vx_syscall6(nr, arg(b), arg(b), arg(b), arg(b), arg(b), arg(b));
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "fuzz "))
+		return fuzz(bundle, args + 5);
 	if (starts_with(args, "exit "))
 		return parse_int(args + 5);
 	if (starts_with(args, "null"))
