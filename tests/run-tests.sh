@@ -6,7 +6,7 @@
 # A suite that exits non-zero without reporting a failure counts as one
 # failure, so a crash can never pass silently.
 #
-# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|clang|format]
+# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|model|clang|format]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -128,6 +128,10 @@ format_check() {
 	[ "$bad" -eq 0 ]
 }
 
+suite_model() {
+	run_suite "model/ring" bash tests/model/check-ring-model.sh
+}
+
 suite_format() {
 	run_suite "format/clang-format" format_check
 }
@@ -138,12 +142,13 @@ all)
 	suite_crypto
 	suite_fuzz
 	suite_qemu
+	suite_model
 	suite_clang
 	suite_format
 	;;
-host | crypto | fuzz | qemu | clang | format) "suite_$what" ;;
+host | crypto | fuzz | qemu | model | clang | format) "suite_$what" ;;
 *)
-	echo "usage: $0 [all|host|crypto|fuzz|qemu|clang|format]" >&2
+	echo "usage: $0 [all|host|crypto|fuzz|qemu|model|clang|format]" >&2
 	exit 2
 	;;
 esac

@@ -12,6 +12,7 @@
 #                          run under valgrind memcheck (no sanitizers)
 #   tests/fuzz/fuzz_*.c    libFuzzer targets (bounded smoke in make test)
 #   tests/qemu/            scenario tests that boot real images
+#   tests/model/           the Ring protocol, model-checked with spin
 
 HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
 CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
@@ -38,7 +39,7 @@ $(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
 $(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
 
-.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format
+.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model
 test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
 
 test: test-build
@@ -53,3 +54,5 @@ check-qemu: all $(TEST_IMAGES)
 	@B=$(B) bash tests/run-tests.sh qemu
 check-format:
 	@B=$(B) bash tests/run-tests.sh format
+check-model:
+	@B=$(B) bash tests/run-tests.sh model
