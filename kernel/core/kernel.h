@@ -113,8 +113,8 @@ struct task {
 	struct cap bundle;    /* kernel-held: the Bundle mapped at VX_BUNDLE_VADDR */
 	struct kobj *pt_list; /* page-table pages owned */
 	struct cap *mappings; /* caps (anyone's) mapped or bound into this Task */
-	uint64_t cpu_ns;
-	uint64_t run_since;
+	uint64_t cpu_tsc;     /* TSC ticks spent running (converted on inspect) */
+	uint64_t run_since;   /* TSC when it last started running */
 	uint32_t quantum;
 	uint32_t used_slots;
 	uint32_t free_hint; /* every slot in [1, free_hint) is in use or retired */

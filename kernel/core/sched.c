@@ -105,10 +105,10 @@ static struct task *pick(void)
 
 static void switch_to(struct task *prev, struct task *next)
 {
-	uint64_t now = timer_now_ns();
+	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
 
 	if (prev)
-		prev->cpu_ns += now - prev->run_since;
+		prev->cpu_tsc += now - prev->run_since;
 	next->run_since = now;
 	next->quantum = QUANTUM_TICKS;
 	if (prev != next) {
@@ -149,7 +149,7 @@ struct trapframe *sched_next_frame(void)
 		}
 		/* Idle until an interrupt makes something runnable. */
 		if (cpu0.current) {
-			cpu0.current->cpu_ns += timer_now_ns() - cpu0.current->run_since;
+			cpu0.current->cpu_tsc += rdtsc() - cpu0.current->run_since;
 			cpu0.current = NULL;
 		}
 		/* The last Task's tables may be about to die: idle on the

@@ -351,7 +351,7 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.state = t->state;
 	info.prio = t->prio;
 	info.fault = t->fault;
-	info.cpu_ns = t->cpu_ns;
+	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t == cpu0.current ? rdtsc() - t->run_since : 0));
 	info.pending = t->pending;
 	return copy_out(tf->rsi, &info, sizeof(info));
 }

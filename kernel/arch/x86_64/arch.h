@@ -168,6 +168,7 @@ void pic_mask(unsigned line, bool masked);
 void pic_eoi(unsigned line);
 void timer_init(void);
 uint64_t timer_now_ns(void);
+uint64_t tsc_to_ns(uint64_t ticks);
 
 /* Console (serial.c). */
 void serial_init(void);

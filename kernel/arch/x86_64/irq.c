@@ -80,11 +80,16 @@ void timer_init(void)
 	pic_mask(0, false);
 }
 
-/* Nanoseconds since timer_init. */
-uint64_t timer_now_ns(void)
+/* TSC ticks to nanoseconds. */
+uint64_t tsc_to_ns(uint64_t d)
 {
-	uint64_t d = rdtsc() - tsc_boot;
 	uint64_t per = cpu0.tsc_per_ms;
 
 	return d / per * 1000000ull + (d % per) * 1000000ull / per;
+}
+
+/* Nanoseconds since timer_init. */
+uint64_t timer_now_ns(void)
+{
+	return tsc_to_ns(rdtsc() - tsc_boot);
 }
