@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/hashdesc.h"
 #include "crypto/sha2.h"
 
 struct vx_hmac_sha256 {
@@ -35,5 +36,23 @@ void vx_hmac_sha512_init(struct vx_hmac_sha512 *c, const void *key, size_t keyle
 void vx_hmac_sha512_update(struct vx_hmac_sha512 *c, const void *p, size_t n);
 void vx_hmac_sha512_final(struct vx_hmac_sha512 *c, uint8_t out[64]);
 void vx_hmac_sha512(const void *key, size_t keylen, const void *p, size_t n, uint8_t out[64]);
+
+/*
+ * Internal: HMAC over any hash of crypto/hashdesc.h, which the functions
+ * above wrap and HKDF and PBKDF2 use.  inner and outer are two contexts of
+ * hash h (struct vx_hmac_state holds a pair for generic callers).
+ * vx_hmac_key sets them up for the key (a copy of both may be kept to reuse
+ * the key); feed the message to inner with h->update; vx_hmac_finish writes
+ * h->bytes of tag and wipes both.  vx_hmac is the one-shot form.
+ */
+struct vx_hmac_state {
+	union vx_hash_ctx inner, outer;
+};
+
+void vx_hmac_key(const struct vx_hash_desc *h, void *inner, void *outer, const void *key,
+		 size_t keylen);
+void vx_hmac_finish(const struct vx_hash_desc *h, void *inner, void *outer, uint8_t *out);
+void vx_hmac(const struct vx_hash_desc *h, const void *key, size_t keylen, const void *p, size_t n,
+	     uint8_t *out);
 
 #endif

@@ -9,6 +9,9 @@
  * in bits as a big-endian 64-bit (SHA-256) or 128-bit (SHA-512) integer,
  * so that the total is a whole number of blocks.
  *
+ * Both hashes share the input buffering and the final padding (sha2_absorb,
+ * sha2_pad below), parameterised by block size and compression function.
+ *
  * On x86_64 the SHA-256 compression function has a second path that uses
  * the SHA extensions (sha256rnds2/msg1/msg2), written as inline assembly so
  * no intrinsics header is needed.  It is chosen at run time from CPUID
@@ -54,6 +57,65 @@ static uint32_t ror32(uint32_t x, int n)
 static uint64_t ror64(uint64_t x, int n)
 {
 	return x >> n | x << (64 - n);
+}
+
+/* ------------------------------------------------------ shared buffering */
+
+/* Compresses n whole blocks into the chaining state st. */
+typedef void (*sha2_blocks_fn)(void *st, const uint8_t *p, size_t n);
+
+/*
+ * Absorbs n > 0 bytes: tops up buf (holding *fill < bs bytes), compresses
+ * whole blocks straight from the input, and keeps the tail in buf.  Inlined
+ * into each update() with constant bs and blocks, so costs no indirection.
+ */
+static inline void sha2_absorb(void *st, uint8_t *buf, uint32_t *fill, size_t bs,
+			       sha2_blocks_fn blocks, const uint8_t *p, size_t n)
+{
+	if (*fill > 0) {
+		size_t take = bs - *fill;
+		if (take > n)
+			take = n;
+		memcpy(buf + *fill, p, take);
+		*fill += (uint32_t)take;
+		p += take;
+		n -= take;
+		if (*fill < bs)
+			return;
+		blocks(st, buf, 1);
+		*fill = 0;
+	}
+	if (n >= bs) {
+		blocks(st, p, n / bs);
+		p += n - n % bs;
+		n %= bs;
+	}
+	if (n > 0) {
+		memcpy(buf, p, n);
+		*fill = (uint32_t)n;
+	}
+}
+
+/*
+ * FIPS 180-4 5.1 padding and the last compression(s): 0x80, zeros, then the
+ * message length in bits as a big-endian integer of lenbytes bytes (8 for
+ * SHA-256, 16 for SHA-512; len < 2^64 bytes, so a 16-byte count's high half
+ * is len >> 61).  buf holds fill < bs bytes.
+ */
+static inline void sha2_pad(void *st, uint8_t *buf, uint32_t fill, size_t bs, size_t lenbytes,
+			    sha2_blocks_fn blocks, uint64_t len)
+{
+	buf[fill++] = 0x80;
+	if (fill > bs - lenbytes) {
+		memset(buf + fill, 0, bs - fill);
+		blocks(st, buf, 1);
+		fill = 0;
+	}
+	memset(buf + fill, 0, bs - 8 - fill);
+	if (lenbytes == 16)
+		store64_be(buf + bs - 16, len >> 61);
+	store64_be(buf + bs - 8, len << 3);
+	blocks(st, buf, 1);
 }
 
 /* ---------------------------------------------------------------- SHA-256 */
@@ -239,7 +301,7 @@ static void sha256_blocks_ni(uint32_t st[8], const uint8_t *p, size_t n)
 
 #endif
 
-static void sha256_blocks(uint32_t st[8], const uint8_t *p, size_t n)
+static void sha256_blocks(void *st, const uint8_t *p, size_t n)
 {
 #ifdef VX_HAVE_SHA_NI
 	if (vx_cpu_features() & VX_CPU_SHA_NI) {
@@ -257,50 +319,17 @@ void vx_sha256_init(struct vx_sha256 *c)
 	c->fill = 0;
 }
 
-void vx_sha256_update(struct vx_sha256 *c, const void *in, size_t n)
+void vx_sha256_update(struct vx_sha256 *c, const void *p, size_t n)
 {
-	const uint8_t *p = in;
-
 	if (n == 0)
 		return; /* p may be NULL */
 	c->len += n;
-	if (c->fill > 0) {
-		size_t take = 64 - c->fill;
-		if (take > n)
-			take = n;
-		memcpy(c->buf + c->fill, p, take);
-		c->fill += (uint32_t)take;
-		p += take;
-		n -= take;
-		if (c->fill < 64)
-			return;
-		sha256_blocks(c->h, c->buf, 1);
-		c->fill = 0;
-	}
-	if (n >= 64) {
-		sha256_blocks(c->h, p, n / 64);
-		p += n & ~(size_t)63;
-		n &= 63;
-	}
-	if (n > 0) {
-		memcpy(c->buf, p, n);
-		c->fill = (uint32_t)n;
-	}
+	sha2_absorb(c->h, c->buf, &c->fill, VX_SHA256_BLOCK, sha256_blocks, p, n);
 }
 
 void vx_sha256_final(struct vx_sha256 *c, uint8_t out[32])
 {
-	uint64_t bits = c->len << 3;
-
-	c->buf[c->fill++] = 0x80;
-	if (c->fill > 56) {
-		memset(c->buf + c->fill, 0, 64 - c->fill);
-		sha256_blocks(c->h, c->buf, 1);
-		c->fill = 0;
-	}
-	memset(c->buf + c->fill, 0, 56 - c->fill);
-	store64_be(c->buf + 56, bits);
-	sha256_blocks(c->h, c->buf, 1);
+	sha2_pad(c->h, c->buf, c->fill, VX_SHA256_BLOCK, 8, sha256_blocks, c->len);
 	for (int i = 0; i < 8; i++)
 		store32_be(out + 4 * i, c->h[i]);
 	vx_wipe(c, sizeof(*c));
@@ -379,9 +408,9 @@ static const uint64_t IV512[8] = {
 		R512(b, c, d, e, f, g, h, a, w[((t) + 7) & 15], K512[(t) + 7]);                    \
 	} while (0)
 
-static void sha512_blocks(uint64_t st[8], const uint8_t *p, size_t n)
+static void sha512_blocks(void *state, const uint8_t *p, size_t n)
 {
-	uint64_t w[16];
+	uint64_t *st = state, w[16];
 
 	for (; n > 0; n--, p += 128) {
 		uint64_t a = st[0], b = st[1], c = st[2], d = st[3];
@@ -413,49 +442,17 @@ void vx_sha512_init(struct vx_sha512 *c)
 	c->fill = 0;
 }
 
-void vx_sha512_update(struct vx_sha512 *c, const void *in, size_t n)
+void vx_sha512_update(struct vx_sha512 *c, const void *p, size_t n)
 {
-	const uint8_t *p = in;
-
 	if (n == 0)
 		return; /* p may be NULL */
 	c->len += n;
-	if (c->fill > 0) {
-		size_t take = 128 - c->fill;
-		if (take > n)
-			take = n;
-		memcpy(c->buf + c->fill, p, take);
-		c->fill += (uint32_t)take;
-		p += take;
-		n -= take;
-		if (c->fill < 128)
-			return;
-		sha512_blocks(c->h, c->buf, 1);
-		c->fill = 0;
-	}
-	if (n >= 128) {
-		sha512_blocks(c->h, p, n / 128);
-		p += n & ~(size_t)127;
-		n &= 127;
-	}
-	if (n > 0) {
-		memcpy(c->buf, p, n);
-		c->fill = (uint32_t)n;
-	}
+	sha2_absorb(c->h, c->buf, &c->fill, VX_SHA512_BLOCK, sha512_blocks, p, n);
 }
 
 void vx_sha512_final(struct vx_sha512 *c, uint8_t out[64])
 {
-	c->buf[c->fill++] = 0x80;
-	if (c->fill > 112) {
-		memset(c->buf + c->fill, 0, 128 - c->fill);
-		sha512_blocks(c->h, c->buf, 1);
-		c->fill = 0;
-	}
-	memset(c->buf + c->fill, 0, 112 - c->fill);
-	store64_be(c->buf + 112, c->len >> 61); /* high 64 bits of the bit count */
-	store64_be(c->buf + 120, c->len << 3);
-	sha512_blocks(c->h, c->buf, 1);
+	sha2_pad(c->h, c->buf, c->fill, VX_SHA512_BLOCK, 16, sha512_blocks, c->len);
 	for (int i = 0; i < 8; i++)
 		store64_be(out + 8 * i, c->h[i]);
 	vx_wipe(c, sizeof(*c));
