@@ -207,6 +207,24 @@ static void spawn_exit(uint64_t n, void *ctx)
 	}
 }
 
+/* The partner executes ud2 over and over: each iteration is one fault,
+ * the supervisor's wake, and a resume that retries the instruction. */
+static void fault_resume(uint64_t n, void *ctx)
+{
+	struct pair *p = ctx;
+	for (uint64_t i = 0; i < n; i++) {
+		vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+		vx_task_resume(p->sp.task);
+	}
+}
+
+static void add_supervisor(struct pair *p)
+{
+	int64_t sig = vx_sig_mint(self, 1ull << BENCH_BIT_MAIN);
+	vx_task_supervise(p->sp.task, (vx_handle_t)sig);
+	vx_cap_delete((vx_handle_t)sig);
+}
+
 static void map_touch_unmap(uint64_t n, void *ctx)
 {
 	vx_handle_t mem = *(vx_handle_t *)ctx;
@@ -264,6 +282,13 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	struct spawn_ctx sc = {.sig = (vx_handle_t)vx_sig_mint(self, 1ull << BENCH_BIT_MAIN)};
 	if (vx_bootimg_find(bootimg, bootimg_len, "partner", &sc.elf, &sc.len) == VX_OK)
 		measure("spawn_exit_notify", spawn_exit, &sc, 20);
+
+	memset(&p, 0, sizeof(p));
+	if (start_partner(&p, "fault", add_supervisor) == 0) {
+		/* The first fault is pending; each iteration takes one. */
+		measure("fault_supervisor_resume", fault_resume, &p, 500);
+	}
+	stop_partner(&p);
 
 	int64_t r = vx_reticle_split(ram0, 1ull << 20);
 	vx_handle_t mem = (vx_handle_t)vx_reticle_retype((vx_handle_t)r, VX_OBJ_MEM, 1);

@@ -9,6 +9,7 @@
  *   drain N   consume N messages from "ring" without syscalls, yielding
  *             only when the ring is empty
  *   exit      exit at once (spawn + exit benchmark)
+ *   fault     execute ud2; every resume executes it again (fault round trip)
  */
 #include "rt/vx.h"
 #include "../common.h"
@@ -86,5 +87,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		ringpong(b);
 	if (is(args, "drain "))
 		return drain(b, args + 6);
+	if (is(args, "fault"))
+		for (;;)
+			__asm__ volatile("ud2");
 	return 0;
 }
