@@ -17,17 +17,10 @@
 
 #include "vectra/abi.h"
 #include "vx_string.h"
+#include "crypto/ct.h"
 #include "crypto/aead.h"
 #include "crypto/chacha20.h"
 #include "crypto/poly1305.h"
-
-static void wipe(void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	memset(p, 0, n);
-	__asm__ __volatile__("" : : "r"(p) : "memory");
-}
 
 /* True if len bytes fit in blocks 1 .. 2^32 - 1 of the keystream. */
 static bool len_ok(size_t len)
@@ -45,7 +38,7 @@ static void compute_tag(uint8_t tag[16], const uint8_t *ad, size_t adlen, const 
 
 	vx_chacha20_block(block0, key, 0, nonce);
 	vx_poly1305_init(&st, block0);
-	wipe(block0, sizeof block0);
+	vx_wipe(block0, sizeof block0);
 	vx_poly1305_update(&st, ad, adlen);
 	vx_poly1305_update(&st, zeros, (16 - adlen % 16) % 16);
 	vx_poly1305_update(&st, c, clen);
@@ -81,9 +74,9 @@ int vx_aead_chacha20poly1305_decrypt_detached(uint8_t *m, const uint8_t *c, size
 		return VX_E_TOOBIG;
 	compute_tag(want, ad, adlen, c, clen, nonce, key);
 	rc = vx_poly1305_verify(want, tag);
-	wipe(want, sizeof want);
+	vx_wipe(want, sizeof want);
 	if (rc != VX_OK) {
-		wipe(m, clen);
+		vx_wipe(m, clen);
 		return VX_E_AUTH;
 	}
 	vx_chacha20_xor(m, c, clen, key, nonce, 1);
@@ -133,7 +126,7 @@ int vx_aead_xchacha20poly1305_encrypt_detached(uint8_t *c, uint8_t tag[16], cons
 
 	xsetup(subkey, inner, nonce, key);
 	rc = vx_aead_chacha20poly1305_encrypt_detached(c, tag, m, mlen, ad, adlen, inner, subkey);
-	wipe(subkey, sizeof subkey);
+	vx_wipe(subkey, sizeof subkey);
 	return rc;
 }
 
@@ -147,7 +140,7 @@ int vx_aead_xchacha20poly1305_decrypt_detached(uint8_t *m, const uint8_t *c, siz
 
 	xsetup(subkey, inner, nonce, key);
 	rc = vx_aead_chacha20poly1305_decrypt_detached(m, c, clen, tag, ad, adlen, inner, subkey);
-	wipe(subkey, sizeof subkey);
+	vx_wipe(subkey, sizeof subkey);
 	return rc;
 }
 

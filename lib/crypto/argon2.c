@@ -36,6 +36,7 @@
 
 #include "vectra/abi.h"
 #include "vx_string.h"
+#include "crypto/ct.h"
 #include "crypto/argon2.h"
 #include "crypto/blake2b.h"
 #include "crypto/cpufeat.h"
@@ -69,14 +70,6 @@ struct instance {
 	uint32_t passes, lanes, lane_len, seg_len, blocks;
 	fill_fn fill;
 };
-
-static void wipe(void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	memset(p, 0, n);
-	__asm__ __volatile__("" : : "r"(p) : "memory");
-}
 
 static void store32(uint8_t *p, uint32_t v)
 {
@@ -346,7 +339,7 @@ static void hprime(uint8_t *out, uint32_t outlen, const uint8_t *in, size_t inle
 		outlen -= 32;
 	}
 	vx_blake2b(out, outlen, v, 64, NULL, 0);
-	wipe(v, sizeof v);
+	vx_wipe(v, sizeof v);
 }
 
 /* ------------------------------------------------------------------------
@@ -525,7 +518,7 @@ int vx_argon2id(uint8_t *tag, size_t tag_len, const uint8_t *pwd, size_t pwd_len
 			last->v[w] ^= in.mem[(size_t)l * in.lane_len + in.lane_len - 1].v[w];
 	hprime(tag, (uint32_t)tag_len, (const uint8_t *)last, BLOCK_BYTES);
 
-	wipe(in.mem, need);
-	wipe(h0, sizeof h0);
+	vx_wipe(in.mem, need);
+	vx_wipe(h0, sizeof h0);
 	return VX_OK;
 }

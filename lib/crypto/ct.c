@@ -32,6 +32,8 @@ int vx_ct_equal(const void *a, const void *b, size_t n)
 
 void vx_wipe(void *p, size_t n)
 {
+	if (n == 0)
+		return; /* p may be NULL then */
 	memset(p, 0, n);
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }

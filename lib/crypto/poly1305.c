@@ -32,6 +32,7 @@
 #error "this file assumes a little-endian target"
 #endif
 
+#include "crypto/ct.h"
 #include "crypto/poly1305.h"
 
 typedef unsigned __int128 vx_u128;
@@ -254,11 +255,6 @@ void vx_poly1305(uint8_t tag[16], const uint8_t *msg, size_t len, const uint8_t 
 
 int vx_poly1305_verify(const uint8_t a[16], const uint8_t b[16])
 {
-	const volatile uint8_t *va = a, *vb = b;
-	uint32_t diff = 0;
-
-	for (int i = 0; i < 16; i++)
-		diff |= (uint32_t)(va[i] ^ vb[i]);
-	/* diff in 0..255: (diff + 255) >> 8 is 1 exactly when diff != 0 */
-	return (int)(0u - ((diff + 255) >> 8)) & VX_E_AUTH;
+	/* No branch on the outcome: 0 when equal, VX_E_AUTH otherwise. */
+	return (int)(0u - (uint32_t)(1 - vx_ct_equal(a, b, 16))) & VX_E_AUTH;
 }

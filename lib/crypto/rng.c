@@ -19,17 +19,10 @@
 
 #include "vectra/abi.h"
 #include "vx_string.h"
+#include "crypto/ct.h"
 #include "crypto/blake2b.h"
 #include "crypto/chacha20.h"
 #include "crypto/rng.h"
-
-static void wipe(void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	memset(p, 0, n);
-	__asm__ __volatile__("" : : "r"(p) : "memory");
-}
 
 /* ------------------------------------------------------------------------
  * DRBG
@@ -60,7 +53,7 @@ static void drbg_step(struct vx_drbg *d, uint8_t *out, size_t n)
 	if (n > head)
 		vx_chacha20_xor(out + head, NULL, n - head, d->key, zero_nonce, 1);
 	memcpy(d->key, block0, 32);
-	wipe(block0, sizeof block0);
+	vx_wipe(block0, sizeof block0);
 }
 
 void vx_drbg_generate(struct vx_drbg *d, uint8_t *out, size_t len)
@@ -240,7 +233,7 @@ void vx_rng_init(struct vx_rng *rng)
 
 void vx_rng_wipe(struct vx_rng *rng)
 {
-	wipe(rng, sizeof *rng);
+	vx_wipe(rng, sizeof *rng);
 }
 
 int vx_rng_add_source(struct vx_rng *rng, const struct vx_rng_source *src)
@@ -314,7 +307,7 @@ int vx_rng_poll(struct vx_rng *rng)
 		credit(rng, s->id, (uint64_t)per_byte * sizeof buf);
 		got++;
 	}
-	wipe(buf, sizeof buf);
+	vx_wipe(buf, sizeof buf);
 	return got ? VX_OK : VX_E_AGAIN;
 }
 
@@ -346,7 +339,7 @@ static int fold_standard(struct vx_rng *rng)
 	rng->pool_mbits = 0;
 	rng->reseeds++;
 	rng->sloppy_ready = false;
-	wipe(d, sizeof d);
+	vx_wipe(d, sizeof d);
 	return VX_OK;
 }
 
@@ -406,10 +399,10 @@ static int get_high(struct vx_rng *rng, uint8_t *out, size_t len)
 	rng->seeded_mbits += 1000ull * VX_RNG_HIGH_BITS;
 	rng->ncredit = 0;
 	rng->sloppy_ready = false;
-	wipe(rng->credit, sizeof rng->credit);
-	wipe(d, sizeof d);
-	wipe(k, sizeof k);
-	wipe(&once, sizeof once);
+	vx_wipe(rng->credit, sizeof rng->credit);
+	vx_wipe(d, sizeof d);
+	vx_wipe(k, sizeof k);
+	vx_wipe(&once, sizeof once);
 	return VX_OK;
 }
 
@@ -442,7 +435,7 @@ static void sloppy_seed(struct vx_rng *rng)
 	if ((rng->sloppy[0] | rng->sloppy[1] | rng->sloppy[2] | rng->sloppy[3]) == 0)
 		rng->sloppy[0] = 1;
 	rng->sloppy_ready = true;
-	wipe(k, sizeof k);
+	vx_wipe(k, sizeof k);
 }
 
 static void get_sloppy(struct vx_rng *rng, uint8_t *out, size_t len)
