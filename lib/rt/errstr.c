@@ -56,3 +56,14 @@ const char *vx_errname(int err)
 
 	return t ? t->name : "VX_E_?";
 }
+
+const char *vx_fault_name(unsigned kind)
+{
+	static const char *const names[] = {
+	    [VX_FAULT_NONE] = "none",	      [VX_FAULT_EXIT] = "exit",
+	    [VX_FAULT_PAGE] = "page fault",   [VX_FAULT_GP] = "general protection fault",
+	    [VX_FAULT_UD] = "invalid opcode", [VX_FAULT_DE] = "divide error",
+	    [VX_FAULT_OTHER] = "exception",   [VX_FAULT_KILLED] = "killed",
+	};
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "fault";
+}

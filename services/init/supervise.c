@@ -13,16 +13,6 @@
 #include "init.h"
 #include "vx_string.h"
 
-static const char *const fault_names[] = {
-    "no fault",	      "exit",	      "page fault",	     "general protection fault",
-    "invalid opcode", "divide error", "processor exception", "stop",
-};
-
-static const char *fault_name(uint32_t kind)
-{
-	return kind < sizeof(fault_names) / sizeof(fault_names[0]) ? fault_names[kind] : "fault";
-}
-
 static uint64_t reticle_bytes(const struct mf_service *mf)
 {
 	uint64_t n = mf->memory;
@@ -189,7 +179,7 @@ void svc_stopped(int i)
 		say("init: %s exited with code %ld\n", s->mf->name, (long)ti.fault.exit_code);
 	else
 		say("init: %s stopped by a %s at address 0x%lx (instruction 0x%lx)\n", s->mf->name,
-		    fault_name(ti.fault.kind), (unsigned long)ti.fault.addr,
+		    vx_fault_name(ti.fault.kind), (unsigned long)ti.fault.addr,
 		    (unsigned long)ti.fault.ip);
 	vx_reticle_reset(s->ret); /* every byte of that life, back at once */
 	s->task = 0;

@@ -223,7 +223,7 @@ static void report(bool interrupted)
 			    (unsigned long long)f->addr, (unsigned long long)f->ip);
 	else
 		vx_snprintf(l->outcome, sizeof(l->outcome), "faulted: %s at ip 0x%llx",
-			    vsh_fault_name(f->kind), (unsigned long long)f->ip);
+			    vx_fault_name(f->kind), (unsigned long long)f->ip);
 	con_printf("%s %s\n", l->name, l->outcome);
 }
 

@@ -6,6 +6,7 @@
 #include "shell.h"
 #include "proto/init.h"
 #include "pure_show.h"
+#include "rt/errstr.h"
 #include "vx_string.h"
 
 #define PS_MAX 64u /* more than init ever supervises (MF_MAX_SERVICES) */
@@ -51,7 +52,7 @@ void cmd_ps(const struct vsh_cmd *c)
 		con_printf("%-16s %-11s %8u  %-10s %10s  %s\n", t.name, vsh_state_name(t.state),
 			   t.restarts, vsh_policy_name(t.policy),
 			   vsh_show_bytes(used, sizeof(used), t.reticle_used),
-			   t.last_fault ? vsh_fault_name(t.last_fault) : "-");
+			   t.last_fault ? vx_fault_name(t.last_fault) : "-");
 	}
 	if (rc != VX_E_NOTFOUND && rc < 0 && !conn_report("ps", &sh.init, rc))
 		con_printf("ps: %s\n", vx_strerror(rc));

@@ -57,17 +57,6 @@ const char *vsh_type_name(uint32_t type)
 	return NAMED(names, type, "?");
 }
 
-const char *vsh_fault_name(uint32_t kind)
-{
-	static const char *const names[] = {
-	    [VX_FAULT_NONE] = "none",	      [VX_FAULT_EXIT] = "exit",
-	    [VX_FAULT_PAGE] = "page fault",   [VX_FAULT_GP] = "general protection fault",
-	    [VX_FAULT_UD] = "invalid opcode", [VX_FAULT_DE] = "divide error",
-	    [VX_FAULT_OTHER] = "exception",   [VX_FAULT_KILLED] = "killed",
-	};
-	return NAMED(names, kind, "fault");
-}
-
 const char *vsh_state_name(uint32_t state)
 {
 	static const char *const names[] = {

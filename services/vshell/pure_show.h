@@ -21,7 +21,6 @@ char *vsh_show_bytes(char *buf, size_t size, uint64_t bytes);
 
 /* enum vx_obj_type, enum vx_fault_kind, enum init_state, manifest policy. */
 const char *vsh_type_name(uint32_t type);
-const char *vsh_fault_name(uint32_t kind);
 const char *vsh_state_name(uint32_t state);
 const char *vsh_policy_name(uint32_t policy);
 

@@ -12,6 +12,7 @@
 #include "../../services/vshell/pure_cmd.h"
 #include "../../services/vshell/pure_show.h"
 #include "proto/init.h"
+#include "rt/errstr.h"
 #include <vectra/abi.h>
 
 static struct vsh_words w;
@@ -222,8 +223,8 @@ static void test_show(void **state)
 	assert_string_equal(vsh_type_name(VX_OBJ_IOPORT), "IoPort");
 	assert_string_equal(vsh_type_name(0), "?");
 	assert_string_equal(vsh_type_name(99), "?");
-	assert_string_equal(vsh_fault_name(VX_FAULT_PAGE), "page fault");
-	assert_string_equal(vsh_fault_name(1000), "fault");
+	assert_string_equal(vx_fault_name(VX_FAULT_PAGE), "page fault");
+	assert_string_equal(vx_fault_name(1000), "fault");
 	assert_string_equal(vsh_state_name(INIT_RUNNING), "running");
 	assert_string_equal(vsh_state_name(INIT_GAVE_UP), "gave-up");
 	assert_string_equal(vsh_state_name(0), "?");
