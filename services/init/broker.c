@@ -8,6 +8,7 @@
  * finds its connection where it left it.
  */
 #include "init.h"
+#include "vx_string.h"
 
 /* The port of a server: a service's, or init's own. */
 vx_handle_t svc_port_of(int server)
@@ -28,6 +29,18 @@ static uint64_t ring_state(vx_handle_t ring)
 	if (vx_cap_inspect(ring, &ci) < 0)
 		return 0;
 	return ci.narrow;
+}
+
+/* The server end of a connection to service name: a service's index, init
+ * itself (END_INIT), or VX_E_NOTFOUND. */
+int conn_server_of(const char *name)
+{
+	int i;
+
+	if (strcmp(name, "init") == 0)
+		return END_INIT;
+	i = mf_server_of(&I.mf, name);
+	return i >= 0 ? i : VX_E_NOTFOUND;
 }
 
 /* Makes a connection from client to server; returns its index. */

@@ -81,6 +81,7 @@ extern struct init I;
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* broker.c */
+int conn_server_of(const char *name);
 int conn_new(int client, int server, const char *as, bool dynamic);
 void conn_deliver_all(uint64_t now, uint64_t *next);
 void conn_reclaim(uint64_t now, uint64_t *next);

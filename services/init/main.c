@@ -79,9 +79,7 @@ static int make_connections(void)
 	for (uint32_t i = 0; i < I.mf.n; i++) {
 		const struct mf_service *s = &I.mf.svc[i];
 		for (uint32_t c = 0; c < s->nconnect; c++) {
-			int server = strcmp(s->connect[c].service, "init") == 0
-					 ? END_INIT
-					 : mf_server_of(&I.mf, s->connect[c].service);
+			int server = conn_server_of(s->connect[c].service);
 			int rc = conn_new((int)i, server, s->connect[c].as, false);
 			if (rc < 0)
 				return rc;

@@ -79,18 +79,14 @@ static void mem(struct vx_msg *m)
 static void connect(struct vx_conn *c, struct vx_msg *m)
 {
 	char name[MF_NAME_MAX];
-	int server = VX_E_NOTFOUND;
+	int server;
 	int id;
 
 	if (vx_msg_str(m, 0, name, sizeof(name)) < 0) {
 		m->status = VX_E_INVAL;
 		return;
 	}
-	if (strcmp(name, "init") == 0)
-		server = END_INIT;
-	else
-		server = mf_server_of(&I.mf, name);
-	if (server == -1 || server == VX_E_NOTFOUND) {
+	if ((server = conn_server_of(name)) == VX_E_NOTFOUND) {
 		m->status = VX_E_NOTFOUND;
 		m->len = 0;
 		return;
