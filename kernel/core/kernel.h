@@ -69,9 +69,6 @@ struct kobj {
 			uint32_t device;
 			uint32_t nlive;
 		} ret;
-		struct {
-			struct task *owner;
-		} pt;
 	} u;
 };
 _Static_assert(sizeof(struct kobj) <= VX_OBJ_META_BYTES, "record fits its slot");
@@ -264,7 +261,6 @@ bool bundle_name_valid(const char *name, size_t len);
 extern struct kobj irq_root_obj, ioport_root_obj;
 void device_init(void);
 void device_irq(unsigned line);
-void device_unroute_cap(struct cap *c);
 int64_t sys_irq_bind(struct trapframe *tf);
 int64_t sys_irq_ack(struct trapframe *tf);
 int64_t sys_port_in(struct trapframe *tf);

@@ -89,7 +89,6 @@ static uint64_t pt_alloc(void *ctx)
 	struct task *t = ctx;
 	struct kobj *pt = reticle_carve(t->obj->origin, KOBJ_PAGETABLE, PAGE_SIZE, 0);
 
-	pt->u.pt.owner = t;
 	pt->pt_next = t->pt_list;
 	t->pt_list = pt;
 	return pt->pa;
