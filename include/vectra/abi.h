@@ -67,7 +67,9 @@ enum vx_error {
 	VX_E_AGAIN = -19,    /* not ready yet; try again later (e.g. High randomness) */
 	VX_E_AUTH = -20,     /* authentication failed (tag, signature, checksum) */
 	VX_E_TOOBIG = -21,   /* an input or output exceeds a documented size limit */
-	VX_E_LAST = -21,
+	VX_E_REVOKED = -22,  /* the capability was revoked or destroyed before it was received */
+	VX_E_BUSY = -23,     /* the object is in use in a way that conflicts (e.g. W^X per frame) */
+	VX_E_LAST = -23,
 };
 
 /* ------------------------------------------------------------------------

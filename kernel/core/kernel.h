@@ -270,6 +270,11 @@ int64_t sys_console_write(struct trapframe *tf);
 /* SYS_BLOCKED: the handler put the caller to sleep; its result is written
  * into its frame when it wakes. */
 #define SYS_BLOCKED INT64_MIN
+/* SYS_RESTART: the handler made progress but ran out of its time budget
+ * (see preempt_due); the caller's syscall is re-issued with the same
+ * arguments once pending interrupts have been taken.  A handler returns it
+ * only when everything is consistent and the re-issued call carries on. */
+#define SYS_RESTART (INT64_MIN + 1)
 /* syscall.c / trap.c */
 struct trapframe *syscall_dispatch(struct trapframe *tf);
 int copy_in(void *dst, uint64_t usrc, size_t n);

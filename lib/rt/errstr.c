@@ -32,6 +32,8 @@ static const struct errtext texts[] = {
     [-VX_E_AGAIN] = {"VX_E_AGAIN", "VX_E_AGAIN (not ready, try again)"},
     [-VX_E_AUTH] = {"VX_E_AUTH", "VX_E_AUTH (authentication failed)"},
     [-VX_E_TOOBIG] = {"VX_E_TOOBIG", "VX_E_TOOBIG (exceeds a size limit)"},
+    [-VX_E_REVOKED] = {"VX_E_REVOKED", "VX_E_REVOKED (capability revoked before it was received)"},
+    [-VX_E_BUSY] = {"VX_E_BUSY", "VX_E_BUSY (object in use in a conflicting way)"},
 };
 _Static_assert(sizeof(texts) / sizeof(texts[0]) == 1 - VX_E_LAST,
 	       "one text per error code, VX_OK..VX_E_LAST");
