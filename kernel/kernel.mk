@@ -19,11 +19,19 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 $(KERNEL_BIN): $(KERNEL_ELF)
 	$(OBJCOPY) -O binary $< $@
 
-# Kernel logic that host unit tests exercise (tests/host/test_kcore_*.c);
-# what it calls outside itself is stubbed in tests/support/kcore_stubs.c.
-# These objects, the stubs and those tests include core/kernel.h, so they
-# (and only they) get -Ikernel.
-KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c
+# Kernel logic compiled for the host.  The lifecycle files (caps, Reticles,
+# Tasks, Rings, Bundles, signals, the scheduler) run whole in the model-based
+# test and its fuzzer (tests/support/capmodel.c), over the arch seams of
+# tests/support/karch_host.c.  The unit tests tests/host/test_kcore_*.c link
+# only cap.c and reticle.c, with recording stubs for the rest
+# (tests/support/kcore_stubs.c).  These objects, the stubs and those tests
+# include core/kernel.h, so they (and only they) get -Ikernel.
+KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c kernel/core/task.c \
+                   kernel/core/ring.c kernel/core/bundle.c kernel/core/signal.c \
+                   kernel/core/sched.c
 KCORE_HOST_OBJS := $(call objs,$(B)/host,$(KCORE_HOST_SRCS))
+KCORE_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(KCORE_HOST_SRCS))
+KCORE_UNIT_OBJS := $(call objs,$(B)/host,kernel/core/cap.c kernel/core/reticle.c)
 $(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel
 $(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel
+$(KCORE_FUZZ_OBJS): FUZZ_CFLAGS += -Ikernel

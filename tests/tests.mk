@@ -19,9 +19,18 @@ CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
 CRYPTO_TOOL_SRCS := $(sort $(wildcard tests/crypto/tool_*.c))
 FUZZ_SRCS        := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 CTGRIND_SRCS     := $(sort $(wildcard tests/crypto/ctgrind_*.c))
-# Shared host-side test helpers (not tests themselves).
-TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+# Shared host-side test helpers (not tests themselves).  The capability
+# model runs the real kernel core over its own arch seams, so it links apart
+# from kcore_stubs.c: only into test_kcore_model and fuzz_caps.
+KMODEL_SUPPORT_SRCS := tests/support/capmodel.c tests/support/karch_host.c
+TEST_SUPPORT_SRCS := $(filter-out $(KMODEL_SUPPORT_SRCS),$(sort $(wildcard tests/support/*.c)))
 TEST_SUPPORT_OBJS := $(call objs,$(B)/host,$(TEST_SUPPORT_SRCS))
+KMODEL_HOST_OBJS  := $(call objs,$(B)/host,$(KMODEL_SUPPORT_SRCS)) $(KCORE_HOST_OBJS)
+KMODEL_FUZZ_OBJS  := $(call objs,$(B)/fuzz,$(KMODEL_SUPPORT_SRCS)) $(KCORE_FUZZ_OBJS)
+KMODEL_TEST       := $(B)/host/tests/host/test_kcore_model
+KMODEL_FUZZ       := $(B)/fuzz/fuzz_caps
+$(call objs,$(B)/host,$(KMODEL_SUPPORT_SRCS)): HOST_CFLAGS += -Ikernel
+$(call objs,$(B)/fuzz,$(KMODEL_SUPPORT_SRCS)) $(B)/fuzz/tests/fuzz/fuzz_caps.o: FUZZ_CFLAGS += -Ikernel
 
 HOST_TEST_BINS   := $(patsubst %.c,$(B)/host/%,$(HOST_TEST_SRCS))
 CRYPTO_TEST_BINS := $(patsubst %.c,$(B)/host/%,$(CRYPTO_TEST_SRCS))
@@ -30,16 +39,21 @@ FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 CTGRIND_BINS     := $(patsubst tests/crypto/%.c,$(B)/bench/%,$(CTGRIND_SRCS))
 
 # Kernel-core logic compiled for the host (see kernel/kernel.mk).
-$(HOST_TEST_BINS): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(KCORE_HOST_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+$(filter-out $(KMODEL_TEST),$(HOST_TEST_BINS)): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(KCORE_UNIT_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(KMODEL_TEST): $(B)/host/tests/host/test_kcore_model.o $(KMODEL_HOST_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS): $(B)/host/tests/crypto/%: $(B)/host/tests/crypto/%.o $(CRYPTO_HOST_OBJS) $(TEST_SUPPORT_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
 	$(CC) -o $@ $^
-$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
+$(filter-out $(KMODEL_FUZZ),$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
+$(KMODEL_FUZZ): $(B)/fuzz/tests/fuzz/fuzz_caps.o $(KMODEL_FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
-.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model
+.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model \
+        fuzz-caps
 test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
 
 test: test-build
@@ -56,3 +70,13 @@ check-format:
 	@B=$(B) bash tests/run-tests.sh format
 check-model:
 	@B=$(B) bash tests/run-tests.sh model
+
+# The capability model under libFuzzer for much longer than make test's
+# smoke (FUZZ_CAPS_SECONDS, default ten minutes).  The corpus grows in
+# $(B)/fuzz-caps/corpus; a crash leaves its input in $(B)/fuzz-caps/ (replay
+# it with $(KMODEL_FUZZ) FILE; add -minimize_crash=1 -runs=10000 to shrink it).
+FUZZ_CAPS_SECONDS ?= 600
+fuzz-caps: $(KMODEL_FUZZ)
+	@mkdir -p $(B)/fuzz-caps/corpus
+	$(KMODEL_FUZZ) -max_total_time=$(FUZZ_CAPS_SECONDS) -max_len=8192 -print_final_stats=1 \
+		-artifact_prefix=$(B)/fuzz-caps/ $(B)/fuzz-caps/corpus tests/fuzz/corpus/fuzz_caps

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Host arch seams for kernel/core (see karch_host.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "karch_host.h"
+
+struct cpu cpu0;
+struct karch_host karch;
+
+void karch_reset(void)
+{
+	struct karch_host keep = karch;
+
+	memset(&karch, 0, sizeof(karch));
+	karch.uwin = keep.uwin;
+	karch.uwin_len = keep.uwin_len;
+	karch.ram = keep.ram;
+	karch.ram_len = keep.ram_len;
+	karch.check_table = keep.check_table;
+	karch.check_ctx = keep.check_ctx;
+	karch.on_panic = keep.on_panic;
+}
+
+void karch_stack_mark(void)
+{
+	karch.stack_base = (uintptr_t)__builtin_frame_address(0);
+}
+
+__attribute__((noinline)) void karch_stack_probe(void)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	if (karch.stack_base > here && karch.stack_base - here > karch.stack_max)
+		karch.stack_max = karch.stack_base - here;
+}
+
+void kprintf(const char *fmt, ...)
+{
+	(void)fmt;
+	karch.kprintf++;
+}
+
+_Noreturn void panic(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "KERNEL PANIC (host): %s\n", msg);
+	if (karch.on_panic)
+		karch.on_panic(msg);
+	fflush(stderr);
+	abort();
+}
+
+/* ---------------------------------------------------------------- paging */
+
+static unsigned level_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+/* A table page the walk is about to read or write. */
+static uint64_t *table_at(uint64_t pa)
+{
+	uint64_t ram = (uint64_t)(uintptr_t)karch.ram;
+
+	if (karch.ram && (pa < ram || pa + PAGE_SIZE > ram + karch.ram_len || (pa & 4095)))
+		karch.bad_table++;
+	else if (karch.check_table && karch.check_table(pa, karch.check_ctx))
+		karch.bad_table++;
+	return phys_to_virt(pa);
+}
+
+uint64_t paging_kernel_root(void)
+{
+	return 0;
+}
+
+void paging_init_user_root(uint64_t root_pa)
+{
+	memset(phys_to_virt(root_pa), 0, PAGE_SIZE);
+}
+
+uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
+{
+	uint64_t *table = table_at(root_pa);
+
+	karch_stack_probe();
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = table[level_index(va, level)];
+		if (!(e & KARCH_PTE_P))
+			return NULL;
+		table = table_at(e & KARCH_PTE_ADDR);
+	}
+	return &table[level_index(va, 0)];
+}
+
+uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx)
+{
+	uint64_t *table = table_at(root_pa);
+
+	karch_stack_probe();
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &table[level_index(va, level)];
+		if (!(*e & KARCH_PTE_P)) {
+			uint64_t pa = alloc(ctx);
+			if (!pa)
+				return NULL;
+			*e = pa | KARCH_PTE_P | KARCH_PTE_W | KARCH_PTE_U;
+		}
+		table = table_at(*e & KARCH_PTE_ADDR);
+	}
+	return &table[level_index(va, 0)];
+}
+
+uint64_t paging_pte(uint64_t pa, uint32_t prot)
+{
+	uint64_t e = pa | KARCH_PTE_P | KARCH_PTE_U;
+
+	if (prot & VX_PROT_WRITE)
+		e |= KARCH_PTE_W;
+	if (!(prot & VX_PROT_EXEC))
+		e |= KARCH_PTE_NX;
+	return e;
+}
+
+void paging_flush(uint64_t root_pa, uint64_t va)
+{
+	(void)root_pa;
+	(void)va;
+}
+
+/* ------------------------------------------------------- CPU and frames */
+
+void arch_set_kernel_entry(struct task *t)
+{
+	(void)t;
+}
+
+void arch_fpu_switch(struct task *from, struct task *to)
+{
+	(void)from;
+	(void)to;
+}
+
+void arch_fpu_init_state(void *area)
+{
+	memset(area, 0, 512);
+}
+
+/* Called from task_destroy: the Task's record must still be queued for
+ * destruction (a zombie), never already released. */
+void arch_fpu_forget(struct task *t)
+{
+	karch_stack_probe();
+	karch.fpu_forget++;
+	if (t->obj->state == KOBJ_DEAD)
+		karch.fpu_forget_dead++;
+}
+
+void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = ip;
+	tf->rsp = sp;
+	tf->rsi = arg;
+}
+
+/* ----------------------------------------------------------------- time */
+
+uint64_t timer_now_ns(void)
+{
+	return karch.now_ns;
+}
+
+uint64_t tsc_to_ns(uint64_t ticks)
+{
+	return ticks;
+}
+
+/* ------------------------------------------------------------ user copy */
+
+static void *in_window(uint64_t uaddr, size_t n)
+{
+	uint64_t base = (uint64_t)(uintptr_t)karch.uwin;
+
+	if (!karch.uwin || uaddr < base || n > karch.uwin_len || uaddr - base > karch.uwin_len - n)
+		return NULL;
+	return (void *)(uintptr_t)uaddr;
+}
+
+int copy_in(void *dst, uint64_t usrc, size_t n)
+{
+	void *p;
+
+	karch_stack_probe();
+	if (n == 0)
+		return VX_OK;
+	if (!(p = in_window(usrc, n)))
+		return VX_E_FAULT;
+	memcpy(dst, p, n);
+	return VX_OK;
+}
+
+int copy_out(uint64_t udst, const void *src, size_t n)
+{
+	void *p;
+
+	karch_stack_probe();
+	if (n == 0)
+		return VX_OK;
+	if (!(p = in_window(udst, n)))
+		return VX_E_FAULT;
+	memcpy(p, src, n);
+	return VX_OK;
+}
