@@ -136,8 +136,10 @@ class Graph:
         self.addr_taken = {}  # title -> where
         self.irq_on = set()
         self.unknown = []  # (caller, callee, site)
+        self.missed = []  # calls in the machine code that gcc's graph lacks
         self.problems = []
         self.stacks = {}  # stack symbol -> bytes
+        self.src_for = {}  # object -> its C source
         objs = list(objs)
         for o in objs:
             self.read_ci(o)
@@ -158,7 +160,6 @@ class Graph:
         except OSError as e:
             self.problems.append("%s: %s" % (obj, e.strerror))
             return
-        self.src_for = getattr(self, "src_for", {})
         self.src_for[obj] = src_of(text)
         for m in re.finditer(r'node: \{ title: "([^"]*)" label: "([^"]*)"', text):
             title, label = m.groups()
@@ -173,9 +174,10 @@ class Graph:
                 self.dynamic[title] = "%s stack" % sm.group(2)
             if int(dm.group(1)):
                 self.dynamic[title] = "%s dynamic objects (VLA or alloca)" % dm.group(1)
-        for m in re.finditer(r'edge: \{ sourcename: "([^"]*)" targetname: "([^"]*)" '
-                             r'label: "([^"]*)"', text):
+        for m in re.finditer(r'edge: \{ sourcename: "([^"]*)" targetname: "([^"]*)"'
+                             r'(?: label: "([^"]*)")?', text):
             src, dst, site = m.groups()
+            site = site or "?"  # gcc gives no location for a call to a clone
             if dst == "__indirect_call":
                 self.indirect.append((src, site))
             elif (dst, site) not in self.calls[src]:
@@ -258,13 +260,58 @@ class Graph:
                 self.addr_taken.setdefault(name, "%s %s" % (src, cur))
             elif self.title(src, name) in self.frame:
                 self.addr_taken.setdefault(self.title(src, name), "%s %s" % (src, cur))
-        fn = None
-        for line in run("objdump", "-d", "--no-show-raw-insn", obj).splitlines():
+        self.read_code(obj, src)
+
+    def read_code(self, obj, src):
+        """Interrupt enables, and the calls in the machine code, which must
+        all be in gcc's graph: a call it did not report would be a blind
+        spot (inline assembly, a call gcc generated late)."""
+        fn, insn = None, None
+        seen = defaultdict(set)  # function -> direct targets in the code
+        indirect = set()  # functions with an indirect call or jump
+        for line in run("objdump", "-dr", "--no-show-raw-insn", obj).splitlines() + [""]:
             m = re.match(r"[0-9a-f]+ <([^>]+)>:", line)
+            r = re.match(r"\s+[0-9a-f]+: (R_X86_64_\w+)\s+(\S+)", line)
+            if r and insn:
+                insn[1].append(r.groups())
+                continue
+            if insn:  # the previous instruction with its relocations is whole
+                self.classify(fn, insn, src, seen, indirect)
+                insn = None
             if m:
-                fn = self.title(src, m.group(1))
-            elif fn and re.search(r"\t(sti|popf[qw]?)\b", line):
+                fn = self.title(src, re.sub(r"\.cold$", "", m.group(1)))
+                continue
+            i = re.match(r"\s+[0-9a-f]+:\t(\S+)\s*(.*)$", line)
+            if not fn or not i:
+                continue
+            if i.group(1) in ("sti", "popf", "popfq", "popfw"):
                 self.irq_on.add(fn)
+            if i.group(1) == "call" or i.group(1).startswith("j"):
+                insn = (i.groups(), [])
+        for f, targets in seen.items():
+            have = set(c for c, _ in self.calls.get(f, ()))
+            for t in sorted(targets - have):
+                self.missed.append("%s calls %s in the machine code" % (f, t))
+        sites = set(c for c, _ in self.indirect)
+        for f in sorted(indirect - sites):
+            self.missed.append("%s makes an indirect call gcc did not report" % f)
+
+    def classify(self, fn, insn, src, seen, indirect):
+        (op, args), relocs = insn
+        names = [n for t, n in relocs if t != "R_X86_64_NONE"]
+        if args.startswith("*"):
+            if not any(n.startswith(".rodata") for n in names):  # not a switch table
+                indirect.add(fn)
+            return
+        for n in names:
+            n = re.sub(r"[-+]0x[0-9a-f]+$", "", n)
+            if not n.startswith("."):
+                seen[fn].add(self.title(src, n))
+        m = re.search(r"<([^>+]+)>$", args)
+        if not relocs and m:
+            t = self.title(src, re.sub(r"\.cold$", "", m.group(1)))
+            if t != fn:
+                seen[fn].add(t)
 
     def resolve(self):
         """Turn indirect sites and kernel-mode traps into edges."""
@@ -459,6 +506,8 @@ def check_kernel(objs):
     tap(not g.problems and len(g.frame) > 0,
         "kstack: gcc's call graph and frame sizes for %d kernel objects (%d functions)"
         % (len(objs), len(g.frame)), g.problems)
+    tap(not g.missed, "kstack: gcc's call graph holds every call in the machine code",
+        g.missed)
     tap(not g.unknown, "kstack: every callee is kernel C or a listed assembly function",
         ["%s calls %s at %s: not kernel code (add it to ASM_FUNCS with its stack use)"
          % u for u in g.unknown])
@@ -531,7 +580,8 @@ def check_fixture(obj):
     deep = [f for f in g.frame if f in memo and memo[f][0] > limit]
     found = {"cycle": ["cycle: " + " -> ".join(p) for _, p in cyc],
              "deep": ["%s: %d bytes" % (f, memo[f][0]) for f in sorted(deep)],
-             "dynamic": ["dynamic: %s (%s)" % kv for kv in sorted(g.dynamic.items())]}
+             "dynamic": ["dynamic: %s (%s)" % kv for kv in sorted(g.dynamic.items())],
+             "missed": g.missed}
     src = g.src_for.get(obj, obj)
     try:
         want = re.findall(r"kstack-expect: (\w+)", open(src).read())
