@@ -68,17 +68,21 @@ KSTACK_CFLAGS  := $(filter-out -isystem $(shell $(CC) -print-file-name=include) 
                   -isystem $(shell $(KSTACK_CC) -print-file-name=include) \
                   -fno-tree-loop-distribute-patterns
 KSTACK_OBJS    := $(call objs,$(B)/kstack,$(filter %.c,$(KERNEL_SRCS)))
+KSTACK_ASM_OBJS := $(call objs,$(B)/kstack,$(filter %.S,$(KERNEL_SRCS)))
 KSTACK_FIXTURE_OBJS := $(call objs,$(B)/kstack,$(sort $(wildcard tests/kstack/fixture_*.c)))
 
 $(B)/kstack/%.o: %.c
 	@mkdir -p $(@D)
 	$(KSTACK_CC) $(KSTACK_CFLAGS) $(DEPFLAGS) -fstack-usage -fcallgraph-info=su,da \
 		-aux-info $(@:.o=.aux) -c $< -o $@
+$(B)/kstack/%.o: %.S
+	@mkdir -p $(@D)
+	$(KSTACK_CC) $(KSTACK_CFLAGS) $(DEPFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 # The checker's arguments, rewritten every time so that an object left
 # behind by a deleted source is never read.
-$(B)/kstack/args: $(KSTACK_OBJS) $(KSTACK_FIXTURE_OBJS) FORCE
-	@printf '%s\n' $(KSTACK_OBJS) --fixtures $(KSTACK_FIXTURE_OBJS) >$@
+$(B)/kstack/args: $(KSTACK_OBJS) $(KSTACK_ASM_OBJS) $(KSTACK_FIXTURE_OBJS) FORCE
+	@printf '%s\n' $(KSTACK_OBJS) --asm $(KSTACK_ASM_OBJS) --fixtures $(KSTACK_FIXTURE_OBJS) >$@
 
 .PHONY: check-kstack FORCE
 test-build: $(B)/kstack/args

@@ -28,8 +28,8 @@ function missing from that table fails the check, and is resolved to every
 address-taken function meanwhile.  (Calling through a pointer of another
 type is undefined behaviour, which -Werror and review keep out.)
 
-usage: check-kstack.py KERNEL_OBJ... [--fixtures FIXTURE_OBJ...]
-Each object's .ci and .aux lie beside it.  Every fixture must be caught.
+usage: check-kstack.py C_OBJ... --asm ASM_OBJ... [--fixtures FIXTURE_OBJ...]
+Each C object's .ci and .aux lie beside it.  Every fixture must be caught.
 """
 import re
 import subprocess
@@ -124,7 +124,7 @@ def src_of(ci_text):
 class Graph:
     """The call graph of a set of analysis objects."""
 
-    def __init__(self, objs, sites):
+    def __init__(self, objs, sites, asm_objs=()):
         self.sites = sites
         self.frame = {}  # title -> bytes
         self.where = {}  # title -> file:line
@@ -140,12 +140,15 @@ class Graph:
         self.problems = []
         self.stacks = {}  # stack symbol -> bytes
         self.src_for = {}  # object -> its C source
+        self.asm_refs = {}  # C function -> where assembly refers to it
         objs = list(objs)
         for o in objs:
             self.read_ci(o)
         for o in objs:
             self.read_aux(o)
             self.read_object(o)
+        for o in asm_objs:
+            self.read_asm(o)
         self.resolve()
 
     def title(self, src, name):
@@ -215,15 +218,12 @@ class Graph:
 
     def read_object(self, obj):
         src = self.src_for.get(obj, "?")
-        syms = {}  # index -> (name, type, bind, section, value)
-        funcs = defaultdict(list)  # section -> [(value, name, bind)]
+        funcs = defaultdict(list)  # section index -> [(value, name, bind)]
         for line in run("readelf", "-sW", obj).splitlines():
             f = line.split()
             if len(f) < 8 or not f[0].endswith(":") or not f[0][:-1].isdigit():
                 continue
-            idx, value, size, typ, bind, _, ndx = f[:7]
-            name = f[7] if len(f) > 7 else ""
-            syms[int(idx[:-1])] = (name, typ, bind, ndx, int(value, 16))
+            value, size, typ, bind, _, ndx, name = f[1:8]
             if typ == "FUNC":
                 funcs[ndx].append((int(value, 16), name, bind))
             if typ == "OBJECT" and ndx != "UND":
@@ -233,19 +233,7 @@ class Graph:
             m = re.match(r"\s*\[\s*(\d+)\]\s+(\S+)", line)
             if m:
                 secnames[m.group(2)] = m.group(1)
-        cur = None
-        for line in run("readelf", "-rW", obj).splitlines():
-            m = re.match(r"Relocation section '\.rela(\S+)'", line)
-            if m:
-                cur = m.group(1)
-                continue
-            f = line.split()
-            if cur is None or cur.startswith(".debug") or len(f) < 5 or not f[2].startswith("R_"):
-                continue
-            rtype, name = f[2], f[4]
-            addend = 0
-            if len(f) >= 7:
-                addend = int(f[6], 16) * (-1 if f[5] == "-" else 1)
+        for cur, rtype, name, addend in relocations(obj):
             if rtype == "R_X86_64_PLT32":
                 continue  # a direct call or jump, already in the graph
             pcrel = "PC" in rtype
@@ -261,6 +249,20 @@ class Graph:
             elif self.title(src, name) in self.frame:
                 self.addr_taken.setdefault(self.title(src, name), "%s %s" % (src, cur))
         self.read_code(obj, src)
+
+    def read_asm(self, obj):
+        """Which C functions the assembly reaches (by call, jump or address),
+        and whether it enables interrupts."""
+        for cur, rtype, name, _ in relocations(obj):
+            if name in self.frame:
+                self.asm_refs.setdefault(name, "%s %s" % (obj, cur))
+        fn = None
+        for line in run("objdump", "-d", "--no-show-raw-insn", obj).splitlines():
+            m = re.match(r"[0-9a-f]+ <([^>]+)>:", line)
+            if m:
+                fn = "%s:%s" % (obj, m.group(1))
+            elif re.match(r"\s+[0-9a-f]+:\t(sti|popf[qw]?)\b", line):
+                self.irq_on.add(fn)
 
     def read_code(self, obj, src):
         """Interrupt enables, and the calls in the machine code, which must
@@ -460,6 +462,21 @@ class Graph:
         return path
 
 
+def relocations(obj):
+    """(section, type, symbol, addend) for every relocation outside debug info."""
+    cur = None
+    for line in run("readelf", "-rW", obj).splitlines():
+        m = re.match(r"Relocation section '\.rela(\S+)'", line)
+        if m:
+            cur = m.group(1)
+            continue
+        f = line.split()
+        if cur is None or cur.startswith(".debug") or len(f) < 5 or not f[2].startswith("R_"):
+            continue
+        addend = int(f[6], 16) * (-1 if f[5] == "-" else 1) if len(f) >= 7 else 0
+        yield cur, f[2], f[4], addend
+
+
 def split_top(s):
     """Split s at the commas outside parentheses."""
     out, depth, cur = [], 0, ""
@@ -501,13 +518,20 @@ def parse_proto(decl, names):
     return m.group(1), norm("%s(%s)" % (ret, ",".join(params))), static
 
 
-def check_kernel(objs):
-    g = Graph(objs, INDIRECT_SITES)
+def check_kernel(objs, asm_objs):
+    g = Graph(objs, INDIRECT_SITES, asm_objs)
     tap(not g.problems and len(g.frame) > 0,
         "kstack: gcc's call graph and frame sizes for %d kernel objects (%d functions)"
         % (len(objs), len(g.frame)), g.problems)
     tap(not g.missed, "kstack: gcc's call graph holds every call in the machine code",
         g.missed)
+    entered = set(r[2] for r in ROOTS) | {"trap_kernel"}
+    tap(asm_objs and set(g.asm_refs) == entered,
+        "kstack: the assembly enters C only at the listed roots (%s)" % " ".join(sorted(entered)),
+        ["%s: reached from assembly (%s) but not a root" % (f, g.asm_refs[f])
+         for f in sorted(set(g.asm_refs) - entered)] +
+        ["%s: listed as a root, but no assembly refers to it" % f
+         for f in sorted(entered - set(g.asm_refs))])
     tap(not g.unknown, "kstack: every callee is kernel C or a listed assembly function",
         ["%s calls %s at %s: not kernel code (add it to ASM_FUNCS with its stack use)"
          % u for u in g.unknown])
@@ -593,14 +617,17 @@ def check_fixture(obj):
 
 
 def main(argv):
-    fixtures = []
-    if "--fixtures" in argv:
-        i = argv.index("--fixtures")
-        argv, fixtures = argv[:i], argv[i + 1:]
-    if not argv:
-        print(__doc__.strip().splitlines()[-3], file=sys.stderr)
+    groups, cur = {"": [], "--asm": [], "--fixtures": []}, ""
+    for a in argv:
+        if a in groups:
+            cur = a
+        else:
+            groups[cur].append(a)
+    if not groups[""]:
+        print(__doc__[__doc__.index("usage:"):].strip(), file=sys.stderr)
         return 2
-    check_kernel(argv)
+    check_kernel(groups[""], groups["--asm"])
+    fixtures = groups["--fixtures"]
     for f in fixtures:
         check_fixture(f)
     print("1..%d" % tap_n)
