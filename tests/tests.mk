@@ -13,6 +13,7 @@
 #   tests/fuzz/fuzz_*.c    libFuzzer targets (bounded smoke in make test)
 #   tests/qemu/            scenario tests that boot real images
 #   tests/model/           the Ring protocol, model-checked with spin
+#   tests/kstack/          fixtures the kernel stack check must catch
 
 HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
 CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))

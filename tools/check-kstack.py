@@ -57,8 +57,8 @@ ROOTS = [
      "user registers go to the Task's trapframe (cpu.frame_top), not to "
      "this stack; rsp = cpu.kstack_top, then call"),
     ("user trap", "entry.S trap_common, from user mode", "trap_user", "kernel_stack", 0,
-     "the CPU pushes at TSS.rsp0, the top of the Task's trapframe; "
-     "rsp = cpu.kstack_top, then call"),
+     "the CPU pushes at TSS.rsp0, the top of the Task's trapframe (or on "
+     "ist_stack for vectors 2/8/18); rsp = cpu.kstack_top, then call"),
     ("IST trap", "entry.S trap_from_kernel, vectors 2/8/18 (NMI, #DF, #MC)",
      "trap_kernel", "ist_stack", IST_TRAP_BYTES,
      "these gates use IST 1 (cpu.c idt_init), so they run on ist_stack "
@@ -70,7 +70,7 @@ ROOTS = [
 # gets a node for it, called from every function where one can happen:
 #   - where interrupts are enabled (the kernel otherwise runs with IF clear:
 #     syscall's SFMASK clears it, every IDT gate is an interrupt gate);
-#     these are checked against the machine code, see enabled_irq();
+#     sti and popf are looked for in the machine code, see read_code();
 #   - uaccess_copy, whose page faults are expected and fixed up.
 # A fault anywhere else in kernel mode is a bug that panics; its depth is
 # reported, not bounded.
