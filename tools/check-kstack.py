@@ -43,9 +43,13 @@ MARGIN = 0.25  # of each stack, kept free for what the analysis cannot see
 #   trap_from_kernel) stays on the stack it interrupted: the CPU aligns rsp
 #   to 16 (up to 8 bytes) and pushes ss, rsp, rflags, cs, rip (40); the stub
 #   pushes the error code or a dummy and the vector (16), then 15 GPRs (120).
-KERNEL_TRAP_BYTES = 8 + 40 + 16 + 120
+#   The stubs' part is checked against the machine code: the most any label
+#   on TRAP_PATH pushes before its first jump or call, summed.
+TRAP_PATH = (r"trap_stub_\d+", "trap_common", "trap_from_kernel")
+TRAP_PUSHED = 16 + 120
+KERNEL_TRAP_BYTES = 8 + 40 + TRAP_PUSHED
 #   The IST stack starts 16-aligned, so no alignment padding there.
-IST_TRAP_BYTES = 40 + 16 + 120
+IST_TRAP_BYTES = 40 + TRAP_PUSHED
 
 # The roots: the only ways C code starts running on a fresh stack.  Each is
 # (name, asm entry, first C function, stack symbol, bytes the asm put on
@@ -141,6 +145,7 @@ class Graph:
         self.stacks = {}  # stack symbol -> bytes
         self.src_for = {}  # object -> its C source
         self.asm_refs = {}  # C function -> where assembly refers to it
+        self.asm_pushed = {}  # assembly label -> bytes pushed before it transfers
         objs = list(objs)
         for o in objs:
             self.read_ci(o)
@@ -256,13 +261,25 @@ class Graph:
         for cur, rtype, name, _ in relocations(obj):
             if name in self.frame:
                 self.asm_refs.setdefault(name, "%s %s" % (obj, cur))
-        fn = None
+        fn, label, flowing = None, None, False
         for line in run("objdump", "-d", "--no-show-raw-insn", obj).splitlines():
             m = re.match(r"[0-9a-f]+ <([^>]+)>:", line)
+            i = re.match(r"\s+[0-9a-f]+:\t(\S+)\s*(.*)$", line)
             if m:
-                fn = "%s:%s" % (obj, m.group(1))
-            elif re.match(r"\s+[0-9a-f]+:\t(sti|popf[qw]?)\b", line):
+                label, flowing = m.group(1), True
+                fn = "%s:%s" % (obj, label)
+                self.asm_pushed[label] = 0
+            elif i and i.group(1) in ("sti", "popf", "popfq", "popfw"):
                 self.irq_on.add(fn)
+            if not i or not flowing:
+                continue
+            op, args = i.groups()
+            if op == "call" or op == "ret" or op.startswith("jmp") or op == "iretq":
+                flowing = False  # bytes pushed on the way to the first transfer
+            elif op.startswith("push"):
+                self.asm_pushed[label] += 8
+            elif op == "sub" and args.endswith(",%rsp") and args.startswith("$"):
+                self.asm_pushed[label] += int(args[1:-5], 0)
 
     def read_code(self, obj, src):
         """Interrupt enables, and the calls in the machine code, which must
@@ -532,9 +549,24 @@ def check_kernel(objs, asm_objs):
          for f in sorted(set(g.asm_refs) - entered)] +
         ["%s: listed as a root, but no assembly refers to it" % f
          for f in sorted(entered - set(g.asm_refs))])
-    tap(not g.unknown, "kstack: every callee is kernel C or a listed assembly function",
+    pushed, parts = 0, []
+    for pat in TRAP_PATH:
+        got = [(n, b) for n, b in g.asm_pushed.items() if re.fullmatch(pat, n)]
+        most = max(got, key=lambda nb: nb[1], default=(pat + " (missing)", 0))
+        pushed += most[1]
+        parts.append("%s %d" % most)
+    tap(pushed == TRAP_PUSHED and all("missing" not in p for p in parts),
+        "kstack: the trap path pushes the %d bytes the checker assumes (%s)"
+        % (TRAP_PUSHED, ", ".join(parts)))
+    asm_bad = ["%s: not defined in the assembly" % f for f in sorted(ASM_FUNCS)
+               if f not in g.asm_pushed]
+    asm_bad += ["%s: pushes %d bytes before it returns or jumps, ASM_FUNCS says %d in all"
+                % (f, g.asm_pushed[f], n) for f, n in sorted(ASM_FUNCS.items())
+                if f in g.asm_pushed and 8 + g.asm_pushed[f] > n]
+    tap(not g.unknown and not asm_bad,
+        "kstack: every callee is kernel C or a listed assembly function",
         ["%s calls %s at %s: not kernel code (add it to ASM_FUNCS with its stack use)"
-         % u for u in g.unknown])
+         % u for u in g.unknown] + asm_bad)
     notes, bad, sites, covered = [], False, sorted(set(s for _, s in g.indirect)), set()
     for site in sites:
         node = "[indirect %s]" % site
