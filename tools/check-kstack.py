@@ -176,8 +176,13 @@ class Graph:
                 continue  # a callee defined elsewhere
             sm = re.match(r"(\d+) bytes \(([^)]*)\)", parts[2])
             dm = re.match(r"(\d+) dynamic objects", parts[3])
+            if not sm or not dm:
+                self.problems.append("%s: cannot read gcc's label %r" % (path, label))
+                continue
             self.frame[title] = int(sm.group(1))
             self.where[title] = parts[1]
+            # "dynamic,bounded": gcc knows the most the function pushes (for
+            # a call's stack arguments, say) and its figure includes it.
             if sm.group(2) not in ("static", "dynamic,bounded"):
                 self.dynamic[title] = "%s stack" % sm.group(2)
             if int(dm.group(1)):
@@ -364,7 +369,10 @@ class Graph:
 
     def written_in(self, site):
         """'file:line:col' -> 'file:function' holding that line in the source."""
-        file, line = site.split(":")[0], int(site.split(":")[1])
+        parts = site.split(":")
+        if len(parts) < 2 or not parts[1].isdigit():
+            return "%s:?" % site
+        file, line = parts[0], int(parts[1])
         best = None
         for start, name in sorted(self.defs.get(file, ())):
             if start <= line:
@@ -437,7 +445,7 @@ class Graph:
         """Worst stack from each function down, ignoring edges that close a
         cycle; a function that reaches a cycle is marked unbounded."""
         memo, unbounded = {}, set()
-        order = self.postorder(cyclic)
+        order = self.postorder()
         for v in order:
             best, via = 0, None
             for w, _ in self.calls.get(v, ()):
@@ -452,7 +460,8 @@ class Graph:
             memo[v] = (self.frame[v] + best, via)
         return memo, unbounded
 
-    def postorder(self, cyclic):
+    def postorder(self):
+        """Every function after all it calls (but for edges that close a cycle)."""
         seen, order = set(), []
         for start in sorted(self.frame):
             if start in seen:
