@@ -58,7 +58,8 @@ vx_handle_t must(int64_t r, int line);
  * extra Reticle, if given, is its "ret". */
 vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret);
 
-/* hardening.c */
+/* hardening.c, rights.c */
 void ktest_hardening(void);
+void ktest_rights(void);
 
 #endif

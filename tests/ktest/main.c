@@ -46,8 +46,10 @@ void run(const char *name, void (*fn)(void))
 	}
 	R = (vx_handle_t)r;
 	fn();
-	/* Reset first: an object inside R may hold a capability to R itself
-	 * (a Bundle slot, say), and that would keep R alive. */
+	/* Revoke, then reset: a test may hold caps derived from R, and an
+	 * object inside R may hold a capability to R itself (a Bundle slot,
+	 * say); either would keep R alive. */
+	vx_cap_revoke(R);
 	vx_reticle_reset(R);
 	vx_cap_delete(R);
 	uint64_t after = ram0_free();
@@ -747,6 +749,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("devices_irq_and_ports", t_devices);
 	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
 	ktest_hardening();
+	ktest_rights();
 	finish();
 	return 0;
 }

@@ -22,6 +22,7 @@
  *               (jmp .), try to raise it to 15, start it; exit with
  *               100 * its priority + 1 if the raise was refused
  *   handle N    exit with the handle its Bundle entry N carries (0: none)
+ *   rights N    exit with the rights of the capability its entry N names
  *   watch       with "self", "out" (a Mem) and "boss" (ktest's Task): sleep
  *               1 ms at a time and record in out the latest any wake-up
  *               came, until out says done; then raise boss back to 15
@@ -252,6 +253,13 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 			    bundle->entry[i].name[strlen(args + 7)] == 0)
 				return (int)bundle->entry[i].handle;
 		return 255;
+	}
+	if (starts_with(args, "rights ")) {
+		struct vx_cap_info ci;
+		int64_t h = vx_bundle_handle(bundle, args + 7, 0);
+		if (h < 0 || vx_cap_inspect((vx_handle_t)h, &ci) < 0)
+			return 255;
+		return (int)ci.rights;
 	}
 	if (starts_with(args, "watch"))
 		return watch(bundle);
