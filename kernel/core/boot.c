@@ -83,7 +83,7 @@ static struct kobj *load_root_segments(struct task *t, struct kobj *ram, const u
 		uint64_t dummy;
 		uint32_t idx;
 		if (reticle_check_retype(ram, VX_OBJ_MEM, bytes / PAGE_SIZE, &dummy) ||
-		    cap_free_slot(t, &idx))
+		    cap_find_slot(t, &idx))
 			panic("no room for the root task's segment %u", i);
 		struct kobj *m = reticle_carve(ram, VX_OBJ_MEM, bytes, 0);
 		KASSERT(s->offset + s->filesz <= len);
@@ -99,7 +99,7 @@ static struct kobj *load_root_segments(struct task *t, struct kobj *ram, const u
 	uint32_t idx;
 	uint64_t bytes = ROOT_STACK_PAGES * PAGE_SIZE, dummy;
 	if (reticle_check_retype(ram, VX_OBJ_MEM, ROOT_STACK_PAGES, &dummy) ||
-	    cap_free_slot(t, &idx))
+	    cap_find_slot(t, &idx))
 		panic("no room for the root task's stack");
 	struct kobj *stack = reticle_carve(ram, VX_OBJ_MEM, bytes, 0);
 	uint32_t h =

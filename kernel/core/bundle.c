@@ -102,8 +102,8 @@ int bundle_attach(struct kobj *o, struct task *t)
 			p->entry[i].handle = VX_NO_HANDLE;
 			continue;
 		}
-		KASSERT(cap_free_slot(t, &idx) == VX_OK);
-		cap_move(&t->table[idx], t, &b->slot[i]);
+		KASSERT(cap_find_slot(t, &idx) == VX_OK); /* bundle_check_attach counted */
+		cap_move(cap_claim_slot(t, idx), t, &b->slot[i]);
 		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);
 	}
 	b->sealed = 1;

@@ -18,7 +18,7 @@ struct task *task_of(struct kobj *o)
 
 /* Sets up a freshly carved Task.  Its body is not zeroed by the carve:
  * the struct is zeroed here, the root table by paging_init_user_root, and
- * handle-table slots one at a time as cap_free_slot first hands them out. */
+ * handle-table slots one at a time as cap_claim_slot first hands them out. */
 void task_init(struct kobj *o)
 {
 	struct task *t = task_of(o);
