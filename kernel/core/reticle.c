@@ -168,33 +168,45 @@ void kobj_release(struct kobj *o)
 	}
 }
 
-/* Removes every capability to o; o then dies through the zombie queue. */
-static void kill_caps(struct kobj *o)
-{
-	while (o->caps)
-		cap_remove(o->caps);
-}
-
-/*
- * Destroys everything carved from r, newest first.  Every capability to
- * those objects is deleted, so every handle to them is stale from now on.
- * Tasks among them stop; mappings of their memory vanish.
- */
-void reticle_reset(struct kobj *r)
+/* The newest live object carved from r (page tables die with their Task,
+ * which is older, so they are passed over). */
+static struct kobj *newest_live(struct kobj *r)
 {
 	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
 		struct kobj *o = &r->u.ret.rec[i];
-		if (i >= r->u.ret.nrec || o->state != KOBJ_LIVE)
-			continue;
-		kill_caps(o);
-		reap();
+		if (o->state == KOBJ_LIVE && o->type != KOBJ_PAGETABLE)
+			return o;
 	}
-	/* Page tables die with their Task, which lives in the same Reticle;
-	 * nothing should be left.  Free whatever is, so reset always empties. */
+	return NULL;
+}
+
+/*
+ * One step of emptying r, for a reset or for r's own destruction (both run
+ * from the kernel's work queue, see reap).  Removes the caps of r's newest
+ * live object, which queues it for destruction behind r, and returns false
+ * so that r is queued again behind it.  Newest first, so memory comes back
+ * in LIFO order and both ends of r move back.  Returns true when nothing
+ * carved from r is left: no recursion, however deeply Reticles nest.
+ */
+bool reticle_empty_step(struct kobj *r)
+{
+	struct kobj *o = newest_live(r);
+
+	if (o) {
+		cap_remove_all(o);
+		return false;
+	}
+	/* What is left is dying and queued (ahead of r once r is queued again). */
+	if (r->u.ret.nlive && work_pending())
+		return false;
+	/* Nothing live and nothing queued: only leftovers, which cannot exist
+	 * (page tables die with their Task).  Free them, so an empty always
+	 * empties. */
 	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
 		if (i < r->u.ret.nrec && r->u.ret.rec[i].state != KOBJ_DEAD)
 			kobj_release(&r->u.ret.rec[i]);
 	}
+	return true;
 }
 
 /* Type-specific setup of a freshly carved object. */
@@ -215,28 +227,56 @@ void object_init(struct kobj *o, uint64_t arg)
 	}
 }
 
-/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle */
-int64_t sys_reticle_retype(struct trapframe *tf)
+/* A decoded RETICLE_RETYPE. */
+struct retype_args {
+	struct task *t;
+	struct cap *rc;	  /* the Reticle cap */
+	uint32_t type;	  /* enum vx_obj_type */
+	uint64_t arg;	  /* type-specific (see object_bytes) */
+	uint64_t bytes;	  /* body size */
+	uint64_t dev_off; /* device Reticles: byte offset of the body */
+	uint32_t idx;	  /* the free slot for the new cap */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_INVAL, those of
+ * reticle_check_retype, VX_E_FULL (no free slot). */
+static int decode_retype(const struct trapframe *tf, struct retype_args *a)
 {
-	struct task *t = current_task();
-	struct cap *rc;
-	uint64_t bytes;
-	uint32_t idx;
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+	a->t = current_task();
+	if ((err = cap_lookup(a->t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &a->rc)))
 		return err;
 	if (tf->rsi > UINT32_MAX)
 		return VX_E_INVAL;
-	if ((err = reticle_check_retype(rc->obj, (uint32_t)tf->rsi, tf->rdx, &bytes)))
+	a->type = (uint32_t)tf->rsi;
+	a->arg = tf->rdx;
+	a->dev_off = (a->arg >> 32) * PAGE_SIZE;
+	if ((err = reticle_check_retype(a->rc->obj, a->type, a->arg, &a->bytes)))
 		return err;
-	if ((err = cap_free_slot(t, &idx)))
-		return err;
+	return cap_find_slot(a->t, &a->idx);
+}
 
-	struct kobj *o =
-	    reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes, (tf->rdx >> 32) * PAGE_SIZE);
-	object_init(o, tf->rdx);
-	return cap_install(t, idx, o, o->type, VX_R_ALL, 0, NULL);
+/* Invoke: carves and installs; cannot fail.  The new object's cap has the
+ * Reticle cap's rights: what was carved through a narrowed Reticle cap is
+ * narrowed the same way. */
+static uint32_t invoke_retype(const struct retype_args *a)
+{
+	struct kobj *o = reticle_carve(a->rc->obj, a->type, a->bytes, a->dev_off);
+
+	object_init(o, a->arg);
+	return cap_install(a->t, a->idx, o, o->type, a->rc->rights, 0, NULL);
+}
+
+/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights */
+int64_t sys_reticle_retype(struct trapframe *tf)
+{
+	struct retype_args a;
+	int err = decode_retype(tf, &a);
+
+	if (err)
+		return err;
+	return invoke_retype(&a);
 }
 
 /* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
@@ -262,7 +302,7 @@ int64_t sys_reticle_split(struct trapframe *tf)
 	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES ||
 	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
 		return VX_E_NOMEM;
-	if ((err = cap_free_slot(t, &idx)))
+	if ((err = cap_find_slot(t, &idx)))
 		return err;
 
 	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, bytes, 0);
@@ -273,7 +313,9 @@ int64_t sys_reticle_split(struct trapframe *tf)
 	return cap_install(t, idx, c, VX_OBJ_RETICLE, rc->rights, 0, NULL);
 }
 
-/* VX_SYS_RETICLE_RESET(ret) */
+/* VX_SYS_RETICLE_RESET(ret): destroys everything carved from ret.  The
+ * reset is queued kernel work; the caller returns when it is done (see
+ * syscall_dispatch), and it completes even if the caller was inside. */
 int64_t sys_reticle_reset(struct trapframe *tf)
 {
 	struct cap *rc;
@@ -281,7 +323,8 @@ int64_t sys_reticle_reset(struct trapframe *tf)
 
 	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
 		return err;
-	reticle_reset(rc->obj);
+	rc->obj->u.ret.resetting = 1;
+	work_enqueue(rc->obj);
 	return VX_OK;
 }
 

@@ -126,7 +126,9 @@ int64_t sys_sig_mint(struct trapframe *tf)
 		return err;
 	if (tf->rsi == 0)
 		return VX_E_INVAL;
-	if ((err = cap_free_slot(t, &idx)))
+	if ((err = cap_find_slot(t, &idx)))
 		return err;
-	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, VX_R_GRANT | VX_R_CONTROL, tf->rsi, tc);
+	/* The Signal cap carries no right the Task cap lacks. */
+	uint32_t rights = tc->rights & (VX_R_GRANT | VX_R_CONTROL);
+	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, rights, tf->rsi, tc);
 }

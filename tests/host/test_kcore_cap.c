@@ -68,25 +68,42 @@ static uint64_t mem_handle(struct kobj **out, uint32_t rights)
 	return kt_install(fx.t, o, VX_OBJ_MEM, rights, 0, NULL);
 }
 
+/* The cap after x in a preorder walk of its object's derivation forest. */
+static const struct cap *forest_next(const struct cap *x)
+{
+	if (x->child)
+		return x->child;
+	while (x && !x->next)
+		x = x->parent;
+	return x ? x->next : NULL;
+}
+
 static bool on_list(const struct kobj *o, const struct cap *c)
 {
-	for (const struct cap *x = o->caps; x; x = x->next)
+	for (const struct cap *x = o->caps; x; x = forest_next(x))
 		if (x == c)
 			return true;
 	return false;
 }
 
-/* Walks o's cap list both ways: links agree, every cap names o, and the
- * length equals ncaps. */
+/* Walks o's derivation forest: sibling links agree both ways, every child
+ * names its parent, every cap names o, and the count equals ncaps. */
 static void check_cap_list(const struct kobj *o)
 {
 	uint32_t n = 0;
-	const struct cap *last = NULL;
 
-	for (const struct cap *x = o->caps; x; x = x->next) {
+	for (const struct cap *x = o->caps; x; x = forest_next(x)) {
 		assert_ptr_equal(x->obj, o);
-		assert_ptr_equal(x->prev, last);
-		last = x;
+		if (x->prev)
+			assert_ptr_equal(x->prev->next, x);
+		else if (x->parent)
+			assert_ptr_equal(x->parent->child, x);
+		else
+			assert_ptr_equal(o->caps, x);
+		if (x->next)
+			assert_ptr_equal(x->next->prev, x);
+		for (const struct cap *k = x->child; k; k = k->next)
+			assert_ptr_equal(k->parent, x);
 		n++;
 		assert_true(n <= 2 * VX_HANDLE_SLOTS);
 	}
@@ -199,7 +216,8 @@ static void test_handle_gen_max_retired(void **state)
 	uint64_t keep = mem_handle(&o, VX_R_ALL);
 	uint32_t idx;
 
-	assert_int_equal(cap_free_slot(fx.t, &idx), VX_OK);
+	assert_int_equal(cap_find_slot(fx.t, &idx), VX_OK);
+	cap_claim_slot(fx.t, idx);
 	fx.t->table[idx].gen = VX_HANDLE_GEN_MAX - 1; /* one issue left */
 	uint64_t h = cap_install(fx.t, idx, o, VX_OBJ_MEM, VX_R_ALL, 0, NULL);
 	assert_int_equal(VX_HANDLE_GEN(h), VX_HANDLE_GEN_MAX);
@@ -211,11 +229,11 @@ static void test_handle_gen_max_retired(void **state)
 	/* The slot is retired: never handed out again, not even as the
 	 * lowest-numbered empty slot. */
 	uint32_t next;
-	assert_int_equal(cap_free_slot(fx.t, &next), VX_OK);
+	assert_int_equal(cap_find_slot(fx.t, &next), VX_OK);
 	assert_int_not_equal(next, idx);
 	/* Fill the table: one slot fewer than usual is available. */
 	unsigned n = 0;
-	while (cap_free_slot(fx.t, &next) == VX_OK) {
+	while (cap_find_slot(fx.t, &next) == VX_OK) {
 		assert_int_not_equal(next, idx);
 		cap_install(fx.t, next, o, VX_OBJ_MEM, VX_R_READ, 0, NULL);
 		n++;
@@ -241,7 +259,7 @@ static void test_table_full(void **state)
 		h = kt_install(fx.t, o, VX_OBJ_MEM, VX_R_ALL, 0, NULL);
 	assert_int_equal(VX_HANDLE_INDEX(h), VX_HANDLE_SLOTS - 1);
 	assert_int_equal(fx.t->used_slots, VX_HANDLE_SLOTS - 1);
-	assert_int_equal(cap_free_slot(fx.t, &idx), VX_E_FULL);
+	assert_int_equal(cap_find_slot(fx.t, &idx), VX_E_FULL);
 	assert_false(cap_have_slots(fx.t, 1));
 	assert_true(cap_have_slots(fx.t, 0));
 	assert_int_equal(kt_syscall(sys_cap_derive, first, VX_R_READ, 0), VX_E_FULL);
@@ -252,7 +270,7 @@ static void test_table_full(void **state)
 	cap_remove(c);
 	assert_true(cap_have_slots(fx.t, 1));
 	assert_false(cap_have_slots(fx.t, 2));
-	assert_int_equal(cap_free_slot(fx.t, &idx), VX_OK);
+	assert_int_equal(cap_find_slot(fx.t, &idx), VX_OK);
 	assert_int_equal(idx, 100);
 }
 
@@ -451,7 +469,7 @@ static void test_remove_reparents_children(void **state)
 	assert_null(d->parent);
 	assert_null(other->parent);
 	assert_ptr_equal(e->parent, c);
-	for (const struct cap *x = o->caps; x; x = x->next)
+	for (const struct cap *x = o->caps; x; x = forest_next(x))
 		assert_true(x->parent == NULL || x->parent->obj == o);
 	check_cap_list(o);
 }
@@ -667,7 +685,8 @@ static void test_cap_move_keeps_links(void **state)
 	cap_note_mapping(src, fx.t2, 0x200000, CAP_F_MAPPED);
 	cap_note_mapping(m2, fx.t2, 0x300000, CAP_F_MAPPED);
 	assert_ptr_not_equal(o->caps, src);
-	assert_non_null(src->next);
+	assert_ptr_equal(src->parent, a);
+	assert_non_null(src->child);
 
 	/* Into a kernel-held slot (e.g. a Bundle's). */
 	struct cap held;
@@ -693,9 +712,9 @@ static void test_cap_move_keeps_links(void **state)
 
 	/* On into a table slot of t2: a fresh generation, t2's slot count. */
 	uint32_t idx;
-	assert_int_equal(cap_free_slot(fx.t2, &idx), VX_OK);
-	uint32_t old_gen = fx.t2->table[idx].gen;
-	struct cap *dst = &fx.t2->table[idx];
+	assert_int_equal(cap_find_slot(fx.t2, &idx), VX_OK);
+	struct cap *dst = cap_claim_slot(fx.t2, idx);
+	uint32_t old_gen = dst->gen;
 	cap_move(dst, fx.t2, &held);
 	assert_int_equal(dst->gen, old_gen + 1);
 	assert_ptr_equal(dst->owner, fx.t2);
@@ -855,7 +874,7 @@ static void test_inspect(void **state)
 	assert_int_equal(info.size, r->size - PAGE_SIZE);
 	assert_int_equal(info.paddr, 0);
 	assert_int_equal(info.narrow, kstub.ring_ends); /* which ends are bound */
-	assert_int_equal(kstub.ring_bound_ends, 1);
+	assert_int_equal(kstub.ring_inspect_state, 1);
 
 	assert_int_equal(kt_syscall(sys_cap_inspect, hs, (uint64_t)(uintptr_t)&info, 0), VX_OK);
 	assert_int_equal(info.type, VX_OBJ_SIGNAL);
@@ -868,10 +887,44 @@ static void test_inspect(void **state)
 	assert_int_equal(kstub.copy_out, 4);
 }
 
+/* Revoke is linear in what it deletes and preemptible: with the budget
+ * spent at every check it restarts after each deletion, and the count it
+ * returns still covers them all.  A chain 200 deep and a fan of 50 wide. */
+static void test_revoke_restarts_and_counts(void **state)
+{
+	struct kobj *o;
+	uint64_t h = mem_handle(&o, VX_R_ALL);
+	struct cap *parent = kt_slot(fx.t, h);
+	struct cap chain[200], fan[50];
+
+	memset(chain, 0, sizeof(chain));
+	memset(fan, 0, sizeof(fan));
+	for (int i = 0; i < 200; i++) {
+		cap_copy_into(&chain[i], NULL, parent, VX_R_READ, 0, parent);
+		parent = &chain[i];
+	}
+	for (int i = 0; i < 50; i++)
+		cap_copy_into(&fan[i], NULL, kt_slot(fx.t, h), VX_R_READ, 0, kt_slot(fx.t, h));
+	check_cap_list(o);
+	kstub.preempt_always = 1;
+	assert_int_equal(kt_syscall(sys_cap_revoke, h, 0, 0), 250);
+	kstub.preempt_always = 0;
+	assert_int_equal(o->ncaps, 1);
+	assert_int_equal(fx.t->restart_acc, 0);
+	for (int i = 0; i < 200; i++)
+		assert_null(chain[i].obj);
+	check_cap_list(o);
+	/* A revoke that fails (stale handle) leaves no count behind. */
+	fx.t->restart_acc = 7;
+	assert_int_equal(kt_syscall(sys_cap_revoke, h + 1, 0, 0), VX_E_STALE);
+	assert_int_equal(fx.t->restart_acc, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+	    T(test_revoke_restarts_and_counts),
 	    T(test_handle_malformed),
 	    T(test_handle_deleted_is_stale),
 	    T(test_handle_reuse_new_generation),

@@ -85,9 +85,9 @@ void ring_destroy(struct kobj *o)
 	log_destroyed(o);
 }
 
-uint32_t ring_bound_ends(struct kobj *o)
+uint32_t ring_inspect_state(struct kobj *o)
 {
-	kstub.ring_bound_ends++;
+	kstub.ring_inspect_state++;
 	return kstub.ring_ends;
 }
 
@@ -109,6 +109,12 @@ void bundle_destroy(struct kobj *o)
 {
 	kstub.bundle_destroy++;
 	log_destroyed(o);
+}
+
+bool preempt_due(void)
+{
+	kstub.preempt_calls++;
+	return kstub.preempt_always != 0;
 }
 
 int copy_out(uint64_t udst, const void *src, size_t n)

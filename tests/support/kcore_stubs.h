@@ -38,13 +38,16 @@ struct kstub_state {
 	unsigned nunbound;
 	/* Called by ring_unbind_cap after recording (e.g. cap_forget_mapping). */
 	void (*on_unbind)(struct cap *c);
-	/* ring_bound_ends: calls, and the value it returns. */
-	unsigned ring_bound_ends;
+	/* ring_inspect_state: calls, and the value it returns. */
+	unsigned ring_inspect_state;
 	uint32_t ring_ends;
 	/* copy_out: calls, and VX_E_FAULT instead of copying when set. */
 	unsigned copy_out;
 	int copy_out_fault;
 	unsigned kprintf;
+	/* preempt_due: calls, and whether it reports the budget spent. */
+	unsigned preempt_calls;
+	int preempt_always;
 };
 
 extern struct kstub_state kstub;
@@ -83,7 +86,7 @@ static inline uint64_t kt_install(struct task *t, struct kobj *o, uint32_t type,
 {
 	uint32_t idx;
 
-	if (cap_free_slot(t, &idx) != VX_OK)
+	if (cap_find_slot(t, &idx) != VX_OK)
 		panic("kt_install: table full");
 	return cap_install(t, idx, o, type, rights, narrow, parent);
 }
@@ -94,17 +97,25 @@ static inline struct cap *kt_slot(struct task *t, uint64_t h)
 	return &t->table[VX_HANDLE_INDEX(h)];
 }
 
-/* Runs a syscall handler as cpu0.current with three arguments. */
+/* Runs a syscall handler as cpu0.current with three arguments, the way
+ * syscall_dispatch does: re-issued while it returns SYS_RESTART, and not
+ * finished until the work it queued (see reap) is done. */
 static inline int64_t kt_syscall(int64_t (*fn)(struct trapframe *), uint64_t a0, uint64_t a1,
 				 uint64_t a2)
 {
 	struct trapframe tf;
+	int64_t r;
 
 	memset(&tf, 0, sizeof(tf));
 	tf.rdi = a0;
 	tf.rsi = a1;
 	tf.rdx = a2;
-	return fn(&tf);
+	do {
+		r = fn(&tf);
+	} while (r == SYS_RESTART);
+	while (!reap())
+		;
+	return r;
 }
 
 #endif

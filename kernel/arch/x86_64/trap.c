@@ -34,10 +34,21 @@ static uint32_t fault_kind(uint64_t vector)
 	}
 }
 
+static void dump_and_panic(struct trapframe *tf);
+
 struct trapframe *trap_user(struct trapframe *tf);
 struct trapframe *trap_user(struct trapframe *tf)
 {
 	struct task *t = current_task();
+
+	/* NMI, double fault and machine check arrive on the IST stack even
+	 * from user mode, so tf is not t's frame: an NMI is resumed as it
+	 * came, the others are not the Task's doing. */
+	if (!t || tf != &t->regs) {
+		if (tf->vector == 2)
+			return tf;
+		dump_and_panic(tf);
+	}
 
 	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES) {
 		handle_irq((unsigned)(tf->vector - VEC_IRQ_BASE));
@@ -48,6 +59,7 @@ struct trapframe *trap_user(struct trapframe *tf)
 		task_fault(t, kind, code, addr);
 	}
 	reap();
+	preempt_done();
 	return sched_next_frame();
 }
 
