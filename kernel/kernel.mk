@@ -22,8 +22,8 @@ $(KERNEL_BIN): $(KERNEL_ELF)
 # Kernel logic that host unit tests exercise (tests/host/test_kcore_*.c);
 # what it calls outside itself is stubbed in tests/support/kcore_stubs.c.
 # These objects, the stubs and those tests include core/kernel.h, so they
-# (and only they) get -Ikernel.
+# (and only they) get -Ikernel and the arch seam.
 KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c
 KCORE_HOST_OBJS := $(call objs,$(B)/host,$(KCORE_HOST_SRCS))
-$(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel
-$(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel
+$(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
+$(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
