@@ -25,13 +25,14 @@ $(KERNEL_BIN): $(KERNEL_ELF)
 # tests/support/karch_host.c.  The unit tests tests/host/test_kcore_*.c link
 # only cap.c and reticle.c, with recording stubs for the rest
 # (tests/support/kcore_stubs.c).  These objects, the stubs and those tests
-# include core/kernel.h, so they (and only they) get -Ikernel.
+# include core/kernel.h, so they (and only they) get -Ikernel and the arch
+# seam.
 KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c kernel/core/task.c \
                    kernel/core/ring.c kernel/core/bundle.c kernel/core/signal.c \
                    kernel/core/sched.c
 KCORE_HOST_OBJS := $(call objs,$(B)/host,$(KCORE_HOST_SRCS))
 KCORE_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(KCORE_HOST_SRCS))
 KCORE_UNIT_OBJS := $(call objs,$(B)/host,kernel/core/cap.c kernel/core/reticle.c)
-$(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel
-$(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel
-$(KCORE_FUZZ_OBJS): FUZZ_CFLAGS += -Ikernel
+$(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
+$(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
+$(KCORE_FUZZ_OBJS): FUZZ_CFLAGS += -Ikernel $(ARCH_INC)

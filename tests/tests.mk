@@ -30,8 +30,8 @@ KMODEL_HOST_OBJS  := $(call objs,$(B)/host,$(KMODEL_SUPPORT_SRCS)) $(KCORE_HOST_
 KMODEL_FUZZ_OBJS  := $(call objs,$(B)/fuzz,$(KMODEL_SUPPORT_SRCS)) $(KCORE_FUZZ_OBJS)
 KMODEL_TEST       := $(B)/host/tests/host/test_kcore_model
 KMODEL_FUZZ       := $(B)/fuzz/fuzz_caps
-$(call objs,$(B)/host,$(KMODEL_SUPPORT_SRCS)): HOST_CFLAGS += -Ikernel
-$(call objs,$(B)/fuzz,$(KMODEL_SUPPORT_SRCS)) $(B)/fuzz/tests/fuzz/fuzz_caps.o: FUZZ_CFLAGS += -Ikernel
+$(call objs,$(B)/host,$(KMODEL_SUPPORT_SRCS)): HOST_CFLAGS += -Ikernel $(ARCH_INC)
+$(call objs,$(B)/fuzz,$(KMODEL_SUPPORT_SRCS)) $(B)/fuzz/tests/fuzz/fuzz_caps.o: FUZZ_CFLAGS += -Ikernel $(ARCH_INC)
 
 HOST_TEST_BINS   := $(patsubst %.c,$(B)/host/%,$(HOST_TEST_SRCS))
 CRYPTO_TEST_BINS := $(patsubst %.c,$(B)/host/%,$(CRYPTO_TEST_SRCS))

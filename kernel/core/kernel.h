@@ -39,7 +39,7 @@
 #include "vectra/ring.h"
 #include "vectra/bundle.h"
 #include "vx_string.h"
-#include "arch/x86_64/arch.h"
+#include "arch.h" /* the architecture seam: kernel/arch/$(ARCH)/arch.h */
 
 #define KOBJ_PAGETABLE 100 /* internal: a page-table page owned by a Task */
 

@@ -97,38 +97,11 @@ static uint64_t pt_alloc(void *ctx)
 	return pt->pa;
 }
 
-/* How many page-table pages mapping [va, va + bytes) would add to t. */
-static uint64_t tables_needed(struct task *t, uint64_t va, uint64_t bytes)
-{
-	uint64_t need = 0, end = va + bytes;
-	const uint64_t span[3] = {1ull << 39, 1ull << 30, 1ull << 21};
-
-	/* Level by level: each distinct region of that level's span that
-	 * has no table yet needs one. */
-	for (int lvl = 0; lvl < 3; lvl++) {
-		for (uint64_t a = va & ~(span[lvl] - 1); a < end; a += span[lvl]) {
-			uint64_t *root = phys_to_virt(t->root_pa);
-			uint64_t *tab = root;
-			bool present = true;
-			for (int l = 0; l <= lvl && present; l++) {
-				uint64_t e = tab[(a >> (39 - 9 * l)) & 511];
-				if (!(e & 1))
-					present = false;
-				else
-					tab = phys_to_virt(e & 0x000ffffffffff000ull);
-			}
-			if (!present)
-				need++;
-		}
-	}
-	return need;
-}
-
 /* Can t's Reticle pay for the tables that mapping [va, +bytes) needs? */
 static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
 {
 	struct kobj *r = t->obj->origin;
-	uint64_t need = tables_needed(t, va, bytes);
+	uint64_t need = paging_tables_needed(t->root_pa, va, bytes);
 
 	if (!need)
 		return VX_OK;

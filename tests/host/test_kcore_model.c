@@ -22,6 +22,20 @@
 
 #include "../support/capmodel.h"
 
+/* The sanitizer runtime calls this before it exits on a report (a kernel
+ * NULL dereference, say): print the trace then too. */
+void __sanitizer_set_death_callback(void (*cb)(void));
+static struct cm_world *current_world;
+
+static void on_death(void)
+{
+	if (current_world) {
+		printf("# the kernel crashed; the last operations:\n");
+		cm_print_trace(current_world, stdout);
+		fflush(stdout);
+	}
+}
+
 static uint64_t env_u64(const char *name, uint64_t dflt)
 {
 	const char *s = getenv(name);
@@ -38,6 +52,8 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram)
 	int r = CM_OK;
 
 	assert_non_null(w);
+	current_world = w;
+	__sanitizer_set_death_callback(on_death);
 	seed = env_u64("CM_SEED", seed);
 	steps = env_u64("CM_STEPS", steps);
 	cm_seed(w, seed);
@@ -59,6 +75,7 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram)
 		fflush(stdout);
 	}
 	struct cm_stats s = *st;
+	current_world = NULL;
 	cm_destroy(w);
 	assert_int_equal(r, CM_OK);
 	/* The run must have exercised the system, not just been refused. */
@@ -66,7 +83,7 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram)
 	assert_true(s.epochs >= 1);
 }
 
-#define STEPS 12000
+#define STEPS 40000
 
 static void test_model_seed_1(void **state)
 {

@@ -121,6 +121,30 @@ uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(voi
 	return &table[level_index(va, 0)];
 }
 
+/* Table pages that mapping [va, va + bytes) would add: a walk per page,
+ * counting each missing table once (reads only). */
+uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	uint64_t need = 0, seen[3] = {~0ull, ~0ull, ~0ull};
+
+	for (uint64_t a = va; a < va + bytes; a += PAGE_SIZE) {
+		const uint64_t *table = table_at(root_pa);
+		for (int level = 3; level > 0; level--) {
+			uint64_t e = table ? table[level_index(a, level)] : 0;
+			uint64_t region = a >> (12 + 9 * level);
+			if (!(e & KARCH_PTE_P)) {
+				if (seen[3 - level] != region)
+					need++;
+				seen[3 - level] = region;
+				table = NULL;
+			} else {
+				table = table_at(e & KARCH_PTE_ADDR);
+			}
+		}
+	}
+	return need;
+}
+
 uint64_t paging_pte(uint64_t pa, uint32_t prot)
 {
 	uint64_t e = pa | KARCH_PTE_P | KARCH_PTE_U;
@@ -172,6 +196,8 @@ void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64
 	tf->rip = ip;
 	tf->rsp = sp;
 	tf->rsi = arg;
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
 }
 
 /* ----------------------------------------------------------------- time */
