@@ -236,6 +236,13 @@ static uint64_t rnd(struct cm_world *w, uint64_t n)
 	return v % n;
 }
 
+/* 64 bits of choice in one draw (argument order is unspecified in C, so
+ * one expression never draws twice). */
+static uint64_t rnd64(struct cm_world *w)
+{
+	return rnd(w, UINT64_MAX);
+}
+
 static struct mtask *T(struct cm_world *w, int id)
 {
 	return w->obj[id].t;
@@ -1340,7 +1347,7 @@ static uint64_t pick_handle(struct cm_world *w, int tid, uint32_t type)
 	case 1:
 		return rnd(w, 1ull << 32);
 	case 2:
-		return (rnd(w, 4) + 1) << 32 | rnd(w, 1ull << 32);
+		return rnd64(w) | 1ull << 32;
 	case 3:
 		return VX_HANDLE_MAKE(rnd(w, 256), 0);
 	default:
@@ -1527,11 +1534,14 @@ static uint64_t pick_retype(struct cm_world *w, uint64_t *arg)
 	case 10:
 	case 11:
 	case 12:
-	case 13:
-		*arg = rnd(w, 10)  ? VX_RING_ARG(6 + rnd(w, 2) * 6, rnd(w, 3))
-		       : rnd(w, 2) ? VX_RING_ARG(5 + rnd(w, 9), 13)
-				   : rnd(w, 1ull << 20);
+	case 13: {
+		uint64_t k = rnd(w, 10), a = rnd(w, 6), b = rnd(w, 1ull << 20);
+		/* mostly 64-byte or 4 KiB slots, 1..4 of them; sometimes not */
+		*arg = k       ? VX_RING_ARG(6 + (a & 1) * 6, a >> 1)
+		       : a & 1 ? VX_RING_ARG(5 + b % 9, 13)
+			       : b;
 		return VX_OBJ_RING;
+	}
 	case 14:
 	case 15:
 	case 16:
@@ -1613,7 +1623,9 @@ static void op_retype(struct cm_world *w)
 {
 	uint64_t arg, type = pick_retype(w, &arg);
 
-	do_retype(w, pick_handle(w, w->cur, VX_OBJ_RETICLE), type, arg);
+	uint64_t h = pick_handle(w, w->cur, VX_OBJ_RETICLE);
+
+	do_retype(w, h, type, arg);
 }
 
 static int64_t do_split(struct cm_world *w, uint64_t h, uint64_t bytes)
@@ -1658,7 +1670,8 @@ static void op_split(struct cm_world *w)
 
 	switch (rnd(w, 8)) {
 	case 0:
-		bytes = rnd(w, 3) * 4096 + (rnd(w, 4) ? 0 : 1 + rnd(w, 4095));
+		bytes = rnd(w, 3) * 4096;
+		bytes += rnd(w, 4) ? 0 : 1 + rnd(w, 4095);
 		break;
 	case 1:
 		bytes = fr - 128 + rnd(w, 2) * 4096;
@@ -1811,7 +1824,9 @@ static void op_set_regs(struct cm_world *w)
 {
 	static const uint64_t ips[] = {
 	    0x10000, 0x10000, 0x401000, 0, VX_MAP_END, VX_USER_END, 0xffffffff80000000ull};
-	do_set_regs(w, pick_handle(w, w->cur, VX_OBJ_TASK), ips[rnd(w, sizeof(ips) / 8)]);
+	uint64_t h = pick_handle(w, w->cur, VX_OBJ_TASK);
+
+	do_set_regs(w, h, ips[rnd(w, sizeof(ips) / 8)]);
 }
 
 static bool bundle_has_emptied(struct cm_world *w, int b)
@@ -2086,8 +2101,9 @@ static void op_bundle_add(struct cm_world *w)
 
 	if (rnd(w, 20) == 0)
 		len = rnd(w, 40);
-	do_bundle_add(w, pick_handle(w, w->cur, VX_OBJ_BUNDLE), name, len, rnd(w, 20) != 0, h,
-		      pick_rights(w, rights_of(w, w->cur, h)));
+	uint64_t bh = pick_handle(w, w->cur, VX_OBJ_BUNDLE);
+	bool good = rnd(w, 20) != 0;
+	do_bundle_add(w, bh, name, len, good, h, pick_rights(w, rights_of(w, w->cur, h)));
 }
 
 static int64_t do_bind(struct cm_world *w, uint64_t h, uint64_t role, uint64_t va, uint64_t bit,
@@ -2144,7 +2160,11 @@ static void op_bind(struct cm_world *w)
 	uint64_t role = rnd(w, 10) ? 1 + rnd(w, 2) : rnd(w, 5);
 	uint64_t bit = rnd(w, 10) ? rnd(w, 64) : 64 + rnd(w, 3);
 
-	do_bind(w, pick_handle(w, w->cur, VX_OBJ_RING), role, pick_va(w), bit, rnd(w, 20) != 0);
+	uint64_t h = pick_handle(w, w->cur, VX_OBJ_RING);
+	uint64_t va = pick_va(w);
+	bool good = rnd(w, 20) != 0;
+
+	do_bind(w, h, role, va, bit, good);
 }
 
 /* UNBIND, NOTIFY, NOTIFY_WAIT: the calls on a bound end. */
@@ -2153,7 +2173,7 @@ static void op_ring_end(struct cm_world *w)
 	int me = w->cur, rc = -1;
 	uint64_t h = pick_handle(w, me, VX_OBJ_RING);
 	unsigned kind = (unsigned)rnd(w, 3);
-	uint64_t mask = rnd(w, 8) ? rnd(w, 1ull << 32) << 32 | rnd(w, 1ull << 32) : 0;
+	uint64_t mask = rnd(w, 8) ? rnd64(w) : 0;
 
 	if (w->cfg.known_bugs & CM_BUG_SIGBIT63)
 		mask &= ~(1ull << 63);
@@ -2236,7 +2256,9 @@ static void op_send(struct cm_world *w)
 {
 	uint64_t h = pick_handle(w, w->cur, 0);
 
-	do_send(w, pick_handle(w, w->cur, VX_OBJ_RING), h, pick_rights(w, rights_of(w, w->cur, h)));
+	uint64_t rh = pick_handle(w, w->cur, VX_OBJ_RING);
+
+	do_send(w, rh, h, pick_rights(w, rights_of(w, w->cur, h)));
 }
 
 static int64_t do_recv(struct cm_world *w, uint64_t rh)
@@ -2322,7 +2344,7 @@ static void op_sig(struct cm_world *w)
 	int64_t e;
 
 	if (kind == 0) { /* SIG_WAIT(mask, NONE) */
-		uint64_t mask = rnd(w, 10) ? rnd(w, 1ull << 32) << 32 | rnd(w, 1ull << 32) : 0;
+		uint64_t mask = rnd(w, 10) ? rnd64(w) : 0;
 		if (w->cfg.known_bugs & CM_BUG_SIGBIT63)
 			mask &= ~(1ull << 63);
 		struct mtask *t = T(w, me);
@@ -2363,7 +2385,7 @@ static void op_sig(struct cm_world *w)
 	}
 	/* SIG_MINT(task, bits) */
 	uint64_t h = pick_handle(w, me, VX_OBJ_TASK);
-	uint64_t bits = rnd(w, 10) ? rnd(w, 1ull << 32) << 32 | rnd(w, 1ull << 32) : 0;
+	uint64_t bits = rnd(w, 10) ? rnd64(w) : 0;
 	int slot = -1;
 	if ((e = m_lookup(w, me, h, VX_OBJ_TASK, VX_R_CONTROL, &c)))
 		;
