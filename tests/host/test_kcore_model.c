@@ -103,7 +103,7 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram)
 	assert_true(s.epochs >= 1);
 }
 
-#define STEPS 40000
+#define STEPS 100000
 
 static void test_model_seed_1(void **state)
 {

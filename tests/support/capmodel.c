@@ -171,6 +171,8 @@ struct cm_world {
 	const struct cap **hkey;
 	int *hval;
 	size_t hsize;
+	size_t *hused; /* the slots filled, to clear them cheaply */
+	size_t nhused;
 };
 
 static struct cm_world *the_world;
@@ -912,7 +914,9 @@ static size_t hslot(const struct cm_world *w, const struct cap *p)
 
 static void hbuild(struct cm_world *w)
 {
-	memset(w->hkey, 0, w->hsize * sizeof(*w->hkey));
+	for (size_t i = 0; i < w->nhused; i++)
+		w->hkey[w->hused[i]] = NULL;
+	w->nhused = 0;
 	for (int i = 0; i < w->ncap; i++) {
 		if (!w->cap[i].live)
 			continue;
@@ -922,6 +926,7 @@ static void hbuild(struct cm_world *w)
 			s = (s + 1) & (w->hsize - 1);
 		w->hkey[s] = p;
 		w->hval[s] = i;
+		w->hused[w->nhused++] = s;
 	}
 }
 
@@ -2645,7 +2650,8 @@ struct cm_world *cm_create(const struct cm_config *cfg)
 	w->hsize = 4 * M_MAXCAP;
 	w->hkey = calloc(w->hsize, sizeof(*w->hkey));
 	w->hval = calloc(w->hsize, sizeof(*w->hval));
-	if (!w->ram || !w->uwin || !w->obj || !w->cap || !w->zq || !w->hkey || !w->hval) {
+	w->hused = calloc(M_MAXCAP, sizeof(*w->hused));
+	if (!w->ram || !w->uwin || !w->obj || !w->cap || !w->zq || !w->hkey || !w->hval || !w->hused) {
 		cm_destroy(w);
 		return NULL;
 	}
@@ -2675,6 +2681,7 @@ void cm_destroy(struct cm_world *w)
 	free(w->zq);
 	free(w->hkey);
 	free(w->hval);
+	free(w->hused);
 	if (the_world == w)
 		the_world = NULL;
 	memset(&karch, 0, sizeof(karch));
