@@ -161,6 +161,7 @@ struct cm_world {
 	unsigned nstale;
 	unsigned epoch_step;
 	bool cascade; /* inside destruction: unbind wakes are "maybe" */
+	bool chaos;   /* this epoch interleaves queued work (chaos_step) */
 	/* failure and trace */
 	bool failed;
 	char err[1024];
@@ -2541,6 +2542,386 @@ static void op_spawn(struct cm_world *w)
 	do_start(w, (uint64_t)t, (uint64_t)b);
 }
 
+/* ------------------------------------------------ chaos: interleavings */
+
+/*
+ * In a chaos epoch a call's queued work (destruction, resets) is left
+ * after one budget, and other Tasks act while it is pending, as they can
+ * on the real kernel between a caller's SYS_KWAIT re-entries.  What each
+ * call returns then depends on how far the work has got, so the model
+ * cannot predict it: handles come from the kernel's own tables, results
+ * are not compared, and after every step the kernel's state is checked
+ * against its own invariants instead (kcheck).  At the end the work is
+ * drained and the root Reticle reset must give every byte back.
+ */
+
+/* Calls fn(o, ctx) for every record (not dead) carved, at any depth, from
+ * Reticle r; Reticles are visited before what was carved from them. */
+static bool walk(struct cm_world *w, struct kobj *r, bool (*fn)(struct cm_world *, struct kobj *),
+		 unsigned depth)
+{
+	if (depth > VX_RETICLE_DEPTH_MAX + 1) {
+		fail(w, "Reticles nest deeper than the limit");
+		return false;
+	}
+	for (uint32_t i = 0; i < r->u.ret.nrec; i++) {
+		struct kobj *o = &r->u.ret.rec[i];
+		if (o->state == KOBJ_DEAD)
+			continue;
+		if (!fn(w, o))
+			return false;
+		if (o->type == VX_OBJ_RETICLE && !walk(w, o, fn, depth + 1))
+			return false;
+	}
+	return true;
+}
+
+static bool kcheck_reticle(struct cm_world *w, struct kobj *r);
+
+static struct task *k_actors[M_MAXOBJ];
+static int k_nactors;
+
+static bool collect_actor(struct cm_world *w, struct kobj *o)
+{
+	(void)w;
+	if (o->type == VX_OBJ_TASK && task_of(o)->state == VX_TASK_RUNNABLE && k_nactors < M_MAXOBJ)
+		k_actors[k_nactors++] = task_of(o);
+	return true;
+}
+
+/* A cap must name a live object (zombies have none by definition). */
+static bool kcheck_cap(struct cm_world *w, const struct cap *c, struct task *owner)
+{
+	if (!c->obj)
+		return true;
+	CHK(c->obj->state == KOBJ_LIVE, "a cap names an object in state %u", c->obj->state);
+	CHK(c->owner == owner, "a cap's owner is %p, it is held by %p", (void *)c->owner,
+	    (void *)owner);
+	CHK(!c->flags || c->map_task, "a mapped cap names no Task");
+	return true;
+}
+
+static bool kcheck_forest(struct cm_world *w, const struct kobj *o, const struct cap *first,
+			  const struct cap *parent, uint32_t *n)
+{
+	const struct cap *last = NULL;
+
+	for (const struct cap *x = first; x; x = x->next) {
+		CHK(++*n <= o->ncaps, "object type %u: more caps in its forest than ncaps",
+		    o->type);
+		CHK(x->obj == o && x->parent == parent && x->prev == last,
+		    "object type %u: derivation forest links broken", o->type);
+		if (!kcheck_forest(w, o, x->child, x, n))
+			return false;
+		last = x;
+	}
+	return true;
+}
+
+static bool kcheck_obj(struct cm_world *w, struct kobj *o)
+{
+	uint32_t n = 0;
+
+	if (o->type == KOBJ_PAGETABLE)
+		return true;
+	CHK(o->state == KOBJ_LIVE || o->state == KOBJ_ZOMBIE, "record in state %u", o->state);
+	if (o->state == KOBJ_ZOMBIE)
+		CHK(o->ncaps == 0 && o->queued, "a zombie has caps or is not queued");
+	else
+		CHK(o->ncaps > 0 || (o->type == VX_OBJ_RETICLE && o->u.ret.resetting) || o->queued,
+		    "a live object (type %u) with no cap is not queued: leaked", o->type);
+	if (!kcheck_forest(w, o, o->caps, NULL, &n))
+		return false;
+	CHK(n == o->ncaps, "object type %u: forest has %u caps, ncaps %u", o->type, n, o->ncaps);
+	switch (o->type) {
+	case VX_OBJ_TASK: {
+		struct task *t = task_of(o);
+		uint32_t used = 0;
+		for (uint32_t i = 1; i < t->table_top; i++) {
+			used += t->table[i].obj != NULL;
+			if (!kcheck_cap(w, &t->table[i], t))
+				return false;
+		}
+		CHK(used == t->used_slots, "a Task's used_slots %u, table holds %u", t->used_slots,
+		    used);
+		if (!kcheck_cap(w, &t->fault_sig, NULL) || !kcheck_cap(w, &t->bundle, NULL))
+			return false;
+		unsigned m = 0;
+		for (const struct cap *c = t->mappings; c; c = c->mnext) {
+			CHK(++m <= 4 * VX_HANDLE_SLOTS, "a Task's mapping list does not end");
+			CHK(c->map_task == t && c->flags && c->obj && c->obj->state == KOBJ_LIVE,
+			    "a Task's mapping list holds a cap not mapped into it");
+		}
+		if (t->queued)
+			CHK(t->state == VX_TASK_RUNNABLE && t->rq_next->rq_prev == t,
+			    "a Task on a run queue is not runnable");
+		break;
+	}
+	case VX_OBJ_RING: {
+		struct ring *r = phys_to_virt(o->pa);
+		for (uint32_t i = 0; i < VX_RING_XFER_MAX; i++)
+			if (!kcheck_cap(w, &r->xfer[i], NULL))
+				return false;
+		CHK(r->xfer_count <= VX_RING_XFER_MAX, "a Ring's transfer count overflows");
+		CHK(!r->producer || (r->producer->obj == o && (r->producer->flags & CAP_F_BOUND)),
+		    "a Ring's producer end is not a cap bound to it");
+		CHK(!r->consumer || (r->consumer->obj == o && (r->consumer->flags & CAP_F_BOUND)),
+		    "a Ring's consumer end is not a cap bound to it");
+		break;
+	}
+	case VX_OBJ_BUNDLE: {
+		struct bundle *b =
+		    (struct bundle *)((uint8_t *)phys_to_virt(o->pa) + BUNDLE_PRIV_OFF);
+		for (uint32_t i = 0; i < VX_BUNDLE_SLOTS; i++)
+			if (!kcheck_cap(w, &b->slot[i], NULL))
+				return false;
+		break;
+	}
+	case VX_OBJ_RETICLE:
+		return kcheck_reticle(w, o);
+	}
+	return true;
+}
+
+/* A Reticle's records and bodies tile it: records up from the base, bodies
+ * contiguous down from the top, the live count right. */
+static bool kcheck_reticle(struct cm_world *w, struct kobj *r)
+{
+	uint64_t top = r->pa + r->size, next = top;
+	uint32_t live = 0;
+
+	for (uint32_t i = 0; i < r->u.ret.nrec; i++) {
+		const struct kobj *o = &r->u.ret.rec[i];
+		CHK(o->pa + o->size == next, "a Reticle's bodies are not contiguous at record %u",
+		    i);
+		CHK(o->state == KOBJ_DEAD || o->origin == r, "a record names another origin");
+		next = o->pa;
+		live += o->state != KOBJ_DEAD;
+	}
+	CHK(next == r->u.ret.body_bottom, "a Reticle's body bottom is off");
+	CHK(r->pa + (uint64_t)r->u.ret.nrec * VX_OBJ_META_BYTES <= next,
+	    "a Reticle's records run into its bodies");
+	CHK(live == r->u.ret.nlive, "a Reticle counts %u live records, holds %u", r->u.ret.nlive,
+	    live);
+	return true;
+}
+
+static bool kcheck(struct cm_world *w)
+{
+	unsigned n = 0;
+
+	for (struct kobj *o = work_head; o; o = o->zombie_next) {
+		CHK(++n <= M_MAXOBJ, "the work queue does not end");
+		CHK(o->queued && (o->state == KOBJ_ZOMBIE ||
+				  (o->state == KOBJ_LIVE && o->type == VX_OBJ_RETICLE)),
+		    "the work queue holds an object in state %u", o->state);
+	}
+	return kcheck_reticle(w, &w->root_k) && walk(w, &w->root_k, kcheck_obj, 0);
+}
+
+/* A handle of t's: mostly an occupied slot (of type `type` if it has one). */
+static uint64_t k_pick(struct cm_world *w, struct task *t, uint32_t type)
+{
+	uint32_t cand[VX_HANDLE_SLOTS], n = 0, any[VX_HANDLE_SLOTS], na = 0;
+
+	for (uint32_t i = 1; i < t->table_top; i++) {
+		if (!t->table[i].obj)
+			continue;
+		any[na++] = i;
+		if (t->table[i].type == type)
+			cand[n++] = i;
+	}
+	uint64_t r = rnd(w, 10);
+	if (n && r < 8) {
+		uint32_t i = cand[rnd(w, n)];
+		return VX_HANDLE_MAKE(i, t->table[i].gen);
+	}
+	if (na && r < 9) {
+		uint32_t i = any[rnd(w, na)];
+		return VX_HANDLE_MAKE(i, t->table[i].gen);
+	}
+	return VX_HANDLE_MAKE(1 + rnd(w, 255), 1 + rnd(w, 3));
+}
+
+static const char *chaos_name(int64_t (*fn)(struct trapframe *))
+{
+	static const struct {
+		int64_t (*fn)(struct trapframe *);
+		const char *name;
+	} table[] = {
+	    {sys_cap_derive, "DERIVE"},	     {sys_cap_delete, "DELETE"},
+	    {sys_cap_revoke, "REVOKE"},	     {sys_reticle_retype, "RETYPE"},
+	    {sys_reticle_split, "SPLIT"},    {sys_reticle_reset, "RESET"},
+	    {sys_task_map, "MAP"},	     {sys_ring_bind, "RING_BIND"},
+	    {sys_ring_send_cap, "SEND_CAP"}, {sys_ring_recv_cap, "RECV_CAP"},
+	    {sys_bundle_add, "BUNDLE_ADD"},  {sys_task_set_regs, "SET_REGS"},
+	    {sys_task_start, "START"},	     {sys_task_supervise, "SUPERVISE"},
+	    {sys_sig_mint, "SIG_MINT"},	     {sys_task_halt, "HALT"},
+	    {sys_task_resume, "RESUME"},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].fn == fn)
+			return table[i].name;
+	return "?";
+}
+
+static void chaos_step(struct cm_world *w)
+{
+	k_nactors = 0;
+	walk(w, &w->root_k, collect_actor, 0);
+	if (!k_nactors) {
+		cm_end_epoch(w);
+		return;
+	}
+	/* Mostly a Task that holds something to act with. */
+	int busy = 0;
+	for (int i = 0; i < k_nactors; i++)
+		if (k_actors[i]->used_slots >= 2)
+			k_actors[busy++] = k_actors[i];
+	if (!busy) {
+		cm_end_epoch(w);
+		return;
+	}
+	struct task *t = k_actors[rnd(w, (uint64_t)busy)];
+	struct task *prev = cpu0.current;
+	if (prev != t) {
+		cpu0.current = NULL;
+		if (prev && prev->state == VX_TASK_RUNNABLE)
+			sched_make_runnable(prev);
+		sched_remove(t);
+		cpu0.current = t;
+	}
+	w->st.steps++;
+	w->epoch_step++;
+	uint64_t a[5] = {0};
+	int64_t (*fn)(struct trapframe *);
+	uint64_t op = rnd(w, 16);
+	switch (op) {
+	case 0:
+		fn = sys_cap_derive;
+		a[0] = k_pick(w, t, 0);
+		a[1] = rnd(w, 0x80);
+		break;
+	case 1:
+		fn = sys_cap_delete;
+		a[0] = k_pick(w, t, 0);
+		break;
+	case 2:
+		fn = sys_cap_revoke;
+		a[0] = k_pick(w, t, 0);
+		break;
+	case 3:
+	case 4: {
+		static const uint64_t types[] = {VX_OBJ_TASK, VX_OBJ_MEM, VX_OBJ_RING,
+						 VX_OBJ_BUNDLE};
+		fn = sys_reticle_retype;
+		a[0] = k_pick(w, t, VX_OBJ_RETICLE);
+		a[1] = types[rnd(w, 4)];
+		a[2] = a[1] == VX_OBJ_MEM ? 1 + rnd(w, 3) : a[1] == VX_OBJ_RING ? 0x600 : 0;
+		break;
+	}
+	case 5:
+		fn = sys_reticle_split;
+		a[0] = k_pick(w, t, VX_OBJ_RETICLE);
+		a[1] = (2 + rnd(w, 64)) * 4096;
+		break;
+	case 6:
+		fn = sys_reticle_reset;
+		a[0] = k_pick(w, t, VX_OBJ_RETICLE);
+		if (a[0] && VX_HANDLE_INDEX(a[0]) < t->table_top &&
+		    t->table[VX_HANDLE_INDEX(a[0])].obj == &w->root_k && rnd(w, 8))
+			return; /* the root, rarely */
+		break;
+	case 7:
+		fn = sys_task_map;
+		a[0] = k_pick(w, t, VX_OBJ_TASK);
+		a[1] = k_pick(w, t, VX_OBJ_MEM);
+		a[2] = va_ok[rnd(w, sizeof(va_ok) / sizeof(va_ok[0]))];
+		a[3] = 1 + 2 * rnd(w, 2);
+		break;
+	case 8:
+		fn = sys_ring_bind;
+		a[0] = k_pick(w, t, VX_OBJ_RING);
+		a[1] = 1 + rnd(w, 2);
+		a[2] = va_ok[rnd(w, sizeof(va_ok) / sizeof(va_ok[0]))];
+		a[3] = rnd(w, 63);
+		a[4] = (uint64_t)(uintptr_t)w->uwin;
+		break;
+	case 9:
+		fn = sys_ring_send_cap;
+		a[0] = k_pick(w, t, VX_OBJ_RING);
+		a[1] = k_pick(w, t, 0);
+		a[2] = rnd(w, 0x80);
+		break;
+	case 10:
+	case 11:
+		fn = sys_ring_recv_cap;
+		a[0] = k_pick(w, t, VX_OBJ_RING);
+		break;
+	case 12:
+		fn = sys_bundle_add;
+		a[0] = k_pick(w, t, VX_OBJ_BUNDLE);
+		memcpy(w->uwin, "abcdefgh", 8);
+		a[1] = (uint64_t)(uintptr_t)w->uwin + rnd(w, 8);
+		a[2] = 1;
+		a[3] = k_pick(w, t, 0);
+		a[4] = rnd(w, 0x80);
+		break;
+	case 13:
+		fn = rnd(w, 2) ? sys_task_set_regs : sys_task_start;
+		a[0] = k_pick(w, t, VX_OBJ_TASK);
+		a[1] =
+		    fn == sys_task_start ? (rnd(w, 2) ? k_pick(w, t, VX_OBJ_BUNDLE) : 0) : 0x10000;
+		a[2] = 0x7fffffff0000ull;
+		break;
+	case 14:
+		fn = rnd(w, 2) ? sys_task_supervise : sys_sig_mint;
+		a[0] = k_pick(w, t, VX_OBJ_TASK);
+		a[1] = fn == sys_sig_mint ? 1 + rnd(w, 1000) : k_pick(w, t, VX_OBJ_SIGNAL);
+		break;
+	default:
+		fn = rnd(w, 2) ? sys_task_halt : sys_task_resume;
+		a[0] = k_pick(w, t, VX_OBJ_TASK);
+		break;
+	}
+	struct trapframe tf;
+	memset(&tf, 0, sizeof(tf));
+	tf.rdi = a[0];
+	tf.rsi = a[1];
+	tf.rdx = a[2];
+	tf.r10 = a[3];
+	tf.r8 = a[4];
+	cpu0.tsc_per_ms = 0; /* every budget is one unit */
+	karch.stack_max = 0;
+	karch_stack_mark();
+	int64_t r;
+	unsigned restarts = 0;
+	while ((r = fn(&tf)) == SYS_RESTART && ++restarts < 1000000) {
+		w->st.restarts++;
+		reap();
+		preempt_done();
+		if (cpu0.current != t)
+			break;
+	}
+	/* One budget of the work, and leave the rest for later entries. */
+	if (rnd(w, 4))
+		reap();
+	preempt_done();
+	w->st.calls++;
+	if (r >= 0)
+		w->st.ok++;
+	else
+		w->st.errors++;
+	tracef(w, "#%llu chaos: %s(%#llx, %#llx, %#llx) -> %lld, %s work queued",
+	       (unsigned long long)w->st.steps, chaos_name(fn), (unsigned long long)a[0],
+	       (unsigned long long)a[1], (unsigned long long)a[2], (long long)r,
+	       work_pending() ? "some" : "no");
+	if (karch.fpu_forget_dead && !(w->cfg.known_bugs & CM_BUG_DOUBLE_RELEASE))
+		fail(w, "a Task was destroyed after its record had been released");
+	if (!w->failed)
+		kcheck(w);
+}
+
 struct op {
 	void (*fn)(struct cm_world *w);
 	unsigned weight;
@@ -2592,6 +2973,7 @@ static void build(struct cm_world *w)
 	need_resched = false;
 	w->cur = -1;
 	w->epoch_step = 0;
+	w->chaos = false;
 	reticle_init_root(&w->root_k, (uint64_t)(uintptr_t)w->ram, w->cfg.ram_bytes, false);
 	struct mobj *root = &w->obj[w->nobj++];
 	memset(root, 0, sizeof(*root));
@@ -2651,7 +3033,8 @@ struct cm_world *cm_create(const struct cm_config *cfg)
 	w->hkey = calloc(w->hsize, sizeof(*w->hkey));
 	w->hval = calloc(w->hsize, sizeof(*w->hval));
 	w->hused = calloc(M_MAXCAP, sizeof(*w->hused));
-	if (!w->ram || !w->uwin || !w->obj || !w->cap || !w->zq || !w->hkey || !w->hval || !w->hused) {
+	if (!w->ram || !w->uwin || !w->obj || !w->cap || !w->zq || !w->hkey || !w->hval ||
+	    !w->hused) {
 		cm_destroy(w);
 		return NULL;
 	}
@@ -2713,13 +3096,18 @@ int cm_end_epoch(struct cm_world *w)
 	w->cur = -1;
 	karch.stack_max = 0;
 	karch_stack_mark();
+	drain(w); /* a chaos epoch leaves work pending */
 	w->root_k.u.ret.resetting = 1;
 	work_enqueue(&w->root_k);
 	drain(w);
-	m_reset(w, 0);
-	m_reap(w);
-	if (!check_all(w, true))
+	if (!w->chaos) {
+		m_reset(w, 0);
+		m_reap(w);
+		if (!check_all(w, true))
+			return CM_FAIL;
+	} else if (!kcheck(w)) {
 		return CM_FAIL;
+	}
 	if (w->root_k.u.ret.nrec || w->root_k.u.ret.nlive ||
 	    reticle_free_bytes(&w->root_k) != w->cfg.ram_bytes) {
 		fail(w,
@@ -2730,7 +3118,7 @@ int cm_end_epoch(struct cm_world *w)
 		     (unsigned long long)w->cfg.ram_bytes);
 		return CM_FAIL;
 	}
-	for (int i = 1; i < w->nobj; i++) {
+	for (int i = 1; i < w->nobj && !w->chaos; i++) {
 		if (w->obj[i].live) {
 			fail(w, "object %d survived the root Reticle's reset", i);
 			return CM_FAIL;
@@ -2750,6 +3138,14 @@ int cm_step(struct cm_world *w)
 		return CM_FAIL;
 	if (w->in && (w->exhausted || w->in_pos >= w->in_len))
 		return CM_DONE;
+	if (w->epoch_step == 0)
+		w->chaos = rnd(w, 100) < w->cfg.chaos_pct;
+	if (w->chaos) {
+		if (w->epoch_step >= w->cfg.epoch_steps)
+			return cm_end_epoch(w);
+		chaos_step(w);
+		return w->failed ? CM_FAIL : CM_OK;
+	}
 	int n = actors(w, who, M_MAXOBJ);
 	if (n == 0 || w->epoch_step >= w->cfg.epoch_steps || w->nobj > M_MAXOBJ - 256 ||
 	    w->ncap > M_MAXCAP - 1024)
