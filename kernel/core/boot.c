@@ -17,8 +17,8 @@
  * loaded by user land.
  */
 #include "core/kernel.h"
-#include "rt/elf.h"
-#include "rt/fmt.h"
+#include "vx_elf.h"
+#include "vx_fmt.h"
 
 #define ROOT_STACK_PAGES  16
 #define ROOT_STACK_TOP	  0x00007fffffff0000ull
