@@ -20,6 +20,7 @@ static struct bundle *priv_of(struct kobj *o)
 	return (struct bundle *)((uint8_t *)phys_to_virt(o->pa) + BUNDLE_PRIV_OFF);
 }
 
+/* Sets up a freshly carved (zeroed) Bundle: an empty, unsealed page. */
 void bundle_init(struct kobj *o)
 {
 	struct vx_bundle_page *p = page_of(o);
@@ -29,6 +30,8 @@ void bundle_init(struct kobj *o)
 	priv_of(o)->obj = o;
 }
 
+/* Destruction (from reap): deletes the caps in every slot, which queues
+ * their objects if these were their last caps.  Empty slots are skipped. */
 void bundle_destroy(struct kobj *o)
 {
 	struct bundle *b = priv_of(o);

@@ -36,6 +36,7 @@ int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struc
 	return VX_OK;
 }
 
+/* cap_lookup of any type, needing no right. */
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out)
 {
 	return cap_lookup(t, h, 0, 0, out);
@@ -282,6 +283,9 @@ void cap_forget_mapping(struct cap *c)
 struct kobj *work_head;
 static struct kobj *work_tail;
 
+/* Puts o at the tail of the work queue unless it is on it already.  The
+ * caller has set what the work is (o->state ZOMBIE, or a Reticle's
+ * resetting flag); reap() does it before the caller's Task runs again. */
 void work_enqueue(struct kobj *o)
 {
 	if (o->queued)
@@ -295,6 +299,7 @@ void work_enqueue(struct kobj *o)
 	work_tail = o;
 }
 
+/* Takes the head of the work queue, or NULL. */
 static struct kobj *work_dequeue(void)
 {
 	struct kobj *o = work_head;
@@ -322,7 +327,10 @@ void zombify(struct kobj *o)
  * Deletes one cap: undoes its mapping or binding, hands its children to its
  * parent, empties the slot (the generation stays, so old handles are
  * stale), and queues the object for destruction if this was its last cap.
- * O(pages mapped through c + c's children).
+ * O(pages mapped through c + c's children).  The object is not destroyed
+ * here: the caller is inside a syscall or trap, whose exit runs reap()
+ * (syscall_dispatch, trap_user) before the caller's Task runs again, so a
+ * caller may go on using o, and other objects, until then.
  */
 void cap_remove(struct cap *c)
 {

@@ -18,6 +18,8 @@ static struct ring *ring_of(struct kobj *o)
 	return phys_to_virt(o->pa);
 }
 
+/* Sets up a freshly carved (zeroed) Ring whose arg object_bytes accepted:
+ * the private page, and the control page's informational fields. */
 void ring_init(struct kobj *o, uint64_t arg)
 {
 	struct ring *r = ring_of(o);
@@ -45,6 +47,8 @@ uint32_t ring_inspect_state(struct kobj *o)
 	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0) | r->xfer_count << 8;
 }
 
+/* Destruction (from reap): deletes every queued cap.  Bindings are gone
+ * already (their caps were deleted first, which unbound them). */
 void ring_destroy(struct kobj *o)
 {
 	struct ring *r = ring_of(o);

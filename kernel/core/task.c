@@ -11,6 +11,7 @@
  */
 #include "core/kernel.h"
 
+/* The struct task in a Task object's first page. */
 struct task *task_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);
@@ -122,6 +123,8 @@ int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uin
 	return VX_OK;
 }
 
+/* Clears the PTEs of [va, va + bytes) in t and flushes them; pages that
+ * are not mapped are skipped.  Page tables stay (they die with t). */
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -133,6 +136,7 @@ void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 	}
 }
 
+/* Is no page of [va, va + bytes) mapped in t?  Reads only. */
 static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -175,6 +179,8 @@ void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint6
 	cap_note_mapping(c, t, va, flag);
 }
 
+/* Decode: the Task a handle of the caller's names, with rights.  Errors:
+ * those of cap_lookup. */
 static int lookup_task(uint64_t h, uint32_t rights, struct task **out)
 {
 	struct cap *c;
