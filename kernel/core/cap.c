@@ -467,27 +467,46 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
 
-/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle with rights <= h's */
-int64_t sys_cap_derive(struct trapframe *tf)
+/* A decoded CAP_DERIVE. */
+struct derive_args {
+	struct task *t;
+	struct cap *c;	 /* the source */
+	uint32_t rights; /* ⊆ c's */
+	uint64_t narrow; /* ⊆ c's range */
+	uint32_t idx;	 /* the free slot */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_RIGHTS (a right or a
+ * range wider than c's), VX_E_INVAL (a range on a type without one),
+ * VX_E_FULL. */
+static int decode_derive(const struct trapframe *tf, struct derive_args *a)
 {
-	struct task *t = current_task();
-	struct cap *c;
-	uint32_t idx;
 	int err;
 
-	if ((err = cap_lookup_any(t, tf->rdi, &c)))
+	a->t = current_task();
+	if ((err = cap_lookup_any(a->t, tf->rdi, &a->c)))
 		return err;
 	if (tf->rsi > VX_R_ALL)
 		return VX_E_RIGHTS;
-	if ((err = cap_narrow_ok(c, (uint32_t)tf->rsi, tf->rdx)))
+	if ((err = cap_narrow_ok(a->c, (uint32_t)tf->rsi, tf->rdx)))
 		return err;
-	if ((err = cap_find_slot(t, &idx)))
-		return err;
-	return cap_install(t, idx, c->obj, c->type, (uint32_t)tf->rsi,
-			   tf->rdx ? tf->rdx : c->narrow, c);
+	a->rights = (uint32_t)tf->rsi;
+	a->narrow = tf->rdx ? tf->rdx : a->c->narrow;
+	return cap_find_slot(a->t, &a->idx);
 }
 
-/* VX_SYS_CAP_DELETE(h) */
+/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle, a child of h */
+int64_t sys_cap_derive(struct trapframe *tf)
+{
+	struct derive_args a;
+	int err = decode_derive(tf, &a);
+
+	if (err)
+		return err;
+	return cap_install(a.t, a.idx, a.c->obj, a.c->type, a.rights, a.narrow, a.c);
+}
+
+/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail. */
 int64_t sys_cap_delete(struct trapframe *tf)
 {
 	struct cap *c;
