@@ -56,3 +56,6 @@ check-format:
 	@B=$(B) bash tests/run-tests.sh format
 check-model:
 	@B=$(B) bash tests/run-tests.sh model
+
+# The trust chain (lib/trust, tools/vectra).
+include tests/trust/trust.mk
