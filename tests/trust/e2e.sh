@@ -221,5 +221,10 @@ status "a witness refuses a fork that grew (no consistency proof)" 131 "$V" log 
 status "gossip with a proof from the forked log still catches it" 133 "$V" log gossip --log op.vkey c4 f5 --url "$FURL"
 status "a checkpoint signed by another key is refused" 126 "$V" log witness --key w3.skey --state w3.state --log other.vkey --url "$URL" c4
 
+# TRUST_E2E_KEEP=DIR keeps the artefacts (they seed the fuzzers' corpora).
+if [ -n "${TRUST_E2E_KEEP:-}" ]; then
+	mkdir -p "$TRUST_E2E_KEEP" && cp hello.vpkg unlogged.vpkg laptop.cert late.rev cp2 c4b f4 op.vkey \
+		laptop.key "$TRUST_E2E_KEEP/"
+fi
 n_expected=$n
 echo "1..$n_expected"
