@@ -17,3 +17,18 @@ $(B)/user/libvxtrust.a: $(TRUST_USER_OBJS)
 # The freestanding build is part of `make`, so user land can link it.
 all: $(B)/user/libvxtrust.a
 include tools/vectra/vectra.mk
+
+# make bench-trust: package verification, log appends and proofs
+# (bench/trust/, docs/BENCHMARKS.md).  The HTTP part uses the release-flag
+# build of vectra, so the sanitizers do not skew it.
+BENCH_TRUST       := $(B)/bench/bench_trust
+VECTRA_BENCH      := $(B)/bench/vectra
+$(BENCH_TRUST): $(B)/bench/bench/trust/bench_trust.o $(TRUST_BENCH_OBJS) $(CRYPTO_BENCH_OBJS)
+	$(CC) -o $@ $^
+$(VECTRA_BENCH): $(call objs,$(B)/bench,$(VECTRA_SRCS)) $(TRUST_BENCH_OBJS) $(CRYPTO_BENCH_OBJS)
+	$(CC) -o $@ $^
+
+.PHONY: bench-trust
+bench-trust: $(BENCH_TRUST) $(VECTRA_BENCH)
+	@$(BENCH_TRUST)
+	@/usr/bin/python3 bench/trust/log_http.py $(VECTRA_BENCH) 1000
