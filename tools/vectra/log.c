@@ -64,7 +64,7 @@ static int log_add(const struct args *a)
 		free(k);
 		return usage("log add --url URL FILE");
 	}
-	int rc = load(path, &raw, &n, 65536);
+	int rc = load(path, &raw, &n, VT_PAYLOAD_MAX + (1u << 20));
 	if (rc) {
 		free(k);
 		return rc;
@@ -75,6 +75,11 @@ static int log_add(const struct args *a)
 	if (vt_pkg_parse(k, raw, n) == VX_OK && k->has_claim) {
 		e = k->claim_raw.p;
 		en = k->claim_raw.n;
+	}
+	if (en > 65536) {
+		free(raw);
+		free(k);
+		return fail(VT_E_TOOBIG, "a log entry is at most 65536 bytes");
 	}
 	rc = http_call(url, "POST", "/add", e, en, &status, &resp, &rlen);
 	free(raw);
