@@ -89,3 +89,6 @@ $(B)/kstack/args: $(KSTACK_OBJS) $(KSTACK_ASM_OBJS) $(KSTACK_FIXTURE_OBJS) FORCE
 test-build: $(B)/kstack/args
 check-kstack: $(B)/kstack/args
 	@B=$(B) bash tests/run-tests.sh kstack
+
+# The trust chain (lib/trust, tools/vectra).
+include tests/trust/trust.mk
