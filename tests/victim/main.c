@@ -23,6 +23,11 @@
  *               100 * its priority + 1 if the raise was refused
  *   handle N    exit with the handle its Bundle entry N carries (0: none)
  *   rights N    exit with the rights of the capability its entry N names
+ *   chaos S N   N lifecycle operations drawn from seed S on objects it shares
+ *               with its siblings ("ret", "ring") and those it makes:
+ *               retype, split, derive, delete, revoke, reset, transfer,
+ *               bundle, start, map, bind, mint.  Exits with the number of
+ *               results that were neither a value nor a documented error.
  *   watch       with "self", "out" (a Mem) and "boss" (ktest's Task): sleep
  *               1 ms at a time and record in out the latest any wake-up
  *               came, until out says done; then raise boss back to 15
@@ -129,6 +134,127 @@ static int fuzz(const struct vx_bundle_page *b, const char *args)
 		vx_syscall6(nr, arg(b), arg(b), arg(b), arg(b), arg(b), arg(b));
 	}
 	return 0;
+}
+
+/* chaos: the handles this child holds (some stale by now, which is the
+ * point: siblings revoke and reset what it took from them). */
+#define CHAOS_MAX  64
+#define CHAOS_VA   0x40000000ull
+#define CHAOS_WINS 16
+
+static vx_handle_t chaos_h[CHAOS_MAX];
+static unsigned chaos_n;
+
+static void chaos_keep(int64_t h)
+{
+	if (h <= 0)
+		return;
+	if (chaos_n < CHAOS_MAX)
+		chaos_h[chaos_n++] = (vx_handle_t)h;
+	else
+		chaos_h[rnd() % CHAOS_MAX] = (vx_handle_t)h; /* forget one */
+}
+
+static vx_handle_t chaos_any(void)
+{
+	return chaos_n ? chaos_h[rnd() % chaos_n] : VX_NO_HANDLE;
+}
+
+static int chaos(const struct vx_bundle_page *b, const char *args)
+{
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t ring = vx_bundle_handle(b, "ring", VX_OBJ_RING);
+	int bad = 0;
+
+	if (self < 0 || ret < 0 || ring < 0)
+		return 250;
+	rng_state = (uint64_t)parse_int(args) * 0x9e3779b97f4a7c15ull + 7;
+	while (*args && *args != ' ')
+		args++;
+	uint64_t n = (uint64_t)parse_int(args + 1);
+	int64_t sig = vx_sig_mint((vx_handle_t)self, 1ull << 40);
+	chaos_keep(ret);
+	chaos_keep(ring);
+	for (uint64_t i = 0; i < n; i++) {
+		vx_handle_t h = chaos_any(), g = chaos_any();
+		uint32_t rights = (uint32_t)(rnd() & VX_R_ALL);
+		uint64_t win = CHAOS_VA + (rnd() % CHAOS_WINS) * 0x200000ull;
+		char name[2] = {(char)('a' + rnd() % 26), 0};
+		int64_t r;
+
+		switch (rnd() % 16) {
+		case 0: {
+			static const uint64_t args4[][2] = {{VX_OBJ_MEM, 1},
+							    {VX_OBJ_MEM, 3},
+							    {VX_OBJ_RING, VX_RING_ARG(6, 1)},
+							    {VX_OBJ_BUNDLE, 0},
+							    {VX_OBJ_TASK, 0}};
+			unsigned k = (unsigned)(rnd() % 5);
+			r = vx_reticle_retype(h, (uint32_t)args4[k][0], args4[k][1]);
+			chaos_keep(r);
+			break;
+		}
+		case 1:
+			chaos_keep(r = vx_reticle_split(h, (rnd() % 8 + 2) * 4096));
+			break;
+		case 2:
+			chaos_keep(r = vx_cap_derive(h, rights, 0));
+			break;
+		case 3:
+			r = vx_cap_delete(h);
+			break;
+		case 4:
+			r = vx_cap_revoke(h);
+			break;
+		case 5:
+			r = rnd() % 4 ? vx_reticle_info(h, &(struct vx_reticle_info){0})
+				       : vx_reticle_reset(h);
+			break;
+		case 6:
+			r = vx_ring_send_cap((vx_handle_t)ring, h, rights);
+			break;
+		case 7:
+			chaos_keep(r = vx_ring_recv_cap((vx_handle_t)ring));
+			break;
+		case 8:
+			r = vx_bundle_add(h, name, 1, g, rights);
+			break;
+		case 9:
+			/* A Task that faults at once (nothing is mapped), supervised. */
+			if (sig > 0)
+				vx_task_supervise(h, (vx_handle_t)sig);
+			vx_task_set_regs(h, 0x400000, 0x800000, 0);
+			r = vx_task_start(h, rnd() % 2 ? g : VX_NO_HANDLE);
+			break;
+		case 10:
+			r = vx_task_map((vx_handle_t)self, h, win,
+					rnd() % 2 ? VX_PROT_READ : VX_PROT_READ | VX_PROT_WRITE);
+			break;
+		case 11:
+			r = vx_task_unmap(h);
+			break;
+		case 12:
+			r = vx_ring_bind(h, rnd() % 2 ? VX_RING_PRODUCER : VX_RING_CONSUMER, win,
+					 (uint32_t)(rnd() % 40 + 8), &(struct vx_ring_info){0});
+			break;
+		case 13:
+			r = vx_ring_unbind(h);
+			break;
+		case 14:
+			chaos_keep(r = vx_sig_mint(h, 1ull << (rnd() % 64)));
+			break;
+		default:
+			r = vx_cap_inspect(h, &(struct vx_cap_info){0});
+			vx_sig_wait(1ull << 40, VX_DEADLINE_NONE); /* drain child faults */
+			break;
+		}
+		if (r < VX_E_LAST)
+			bad++;
+		if (rnd() % 64 == 0)
+			vx_task_yield();
+	}
+	return bad > 200 ? 200 : bad;
 }
 
 /* Retypes a Task from "ret" and returns its priority. */
@@ -263,6 +389,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	}
 	if (starts_with(args, "watch"))
 		return watch(bundle);
+	if (starts_with(args, "chaos "))
+		return chaos(bundle, args + 6);
 	if (starts_with(args, "touch")) {
 		*(volatile int *)0x50000000 = 42;
 		return *(volatile int *)0x50000000 == 42 ? 0 : 1;
