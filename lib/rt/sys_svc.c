@@ -228,20 +228,9 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 
 		if (!c->open)
 			continue;
-		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK) {
-			uint32_t seq = m.seq;
-			if (m.len > VX_MSG_DATA) {
-				m.status = VX_E_INVAL;
-				m.len = 0;
-			} else {
-				m.status = VX_OK;
-				fn(s, c, &m, ctx);
-				if (m.op == VX_MSG_DEFERRED)
-					continue;
-			}
-			m.seq = seq;
-			vx_server_reply(s, c, &m);
-		}
+		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK)
+			if (vx_svc_dispatch(s, c, &m, fn, ctx))
+				vx_server_reply(s, c, &m);
 		vx_ring_kick(&c->req); /* room for a producer that waited */
 		uint32_t st = __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE);
 		if (st & VX_RING_BOUND_PRODUCER)

@@ -188,7 +188,7 @@ static int send_view(struct vx_conn *c, const struct fs_backing *b)
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
-static void handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
 {
 	struct fs_backing view;
 	int rc;
@@ -196,13 +196,14 @@ static void handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, voi
 	(void)s;
 	fs_serve(ctx, m, &view);
 	if (m->op != FS_READ_MEM || m->status != VX_OK || view.pages == 0)
-		return;
+		return VX_SVC_REPLY;
 	if ((rc = send_view(c, &view)) != VX_OK) {
 		m->status = rc;
 		m->len = 0;
-		return;
+		return VX_SVC_REPLY;
 	}
 	m->ncaps = 1;
+	return VX_SVC_REPLY;
 }
 
 /* Startup failures are reported and end the Task: init sees the exit. */

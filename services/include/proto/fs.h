@@ -49,7 +49,8 @@
  * VX_E_TOOBIG (over FS_FILE_MAX, or a read count over FS_INLINE_MAX),
  * VX_E_FULL (FS_ENTRIES_MAX entries, or out of storage), VX_E_INVAL (a
  * bad path or a malformed message), VX_E_STATE (removing a directory that
- * is not empty), VX_E_NOSYS (an unknown op).
+ * is not empty), VX_E_NOSYS (an unknown op, 0xffffffff
+ * included: rt/svc.h).
  */
 #ifndef PROTO_FS_H
 #define PROTO_FS_H
