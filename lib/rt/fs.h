@@ -62,6 +62,8 @@ int64_t vx_fs_read(struct vx_client *c, const char *path, uint64_t offset, void 
  * truncate, rename, remove): vfsd then revokes it, the capability goes stale
  * and its mapping vanishes (a read through it faults).  Delete it when done.
  * An empty file has no backing: *mem = VX_NO_HANDLE and *size = 0.
+ * VX_E_REVOKED: the file changed between vfsd's answer and the receipt of
+ * the view (the view was revoked in flight); ask again.
  */
 int vx_fs_read_mem(struct vx_client *c, const char *path, vx_handle_t *mem, uint64_t *size,
 		   uint64_t deadline);

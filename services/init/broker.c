@@ -132,8 +132,11 @@ static void drain(vx_handle_t ring)
 				;
 		vx_ring_unbind(ring);
 	}
-	while ((h = vx_ring_recv_cap(ring)) >= 0)
-		vx_cap_delete((vx_handle_t)h);
+	/* VX_E_REVOKED consumed an emptied slot (a view vfsd revoked, an end
+	 * this reclaim revoked): keep going until the queue is empty. */
+	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
 	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE); /* forget its wakes */
 }
 

@@ -176,9 +176,10 @@ void cmd_cat(const struct vsh_cmd *c)
 		con_printf("cat: is a directory: %s\n", c->argv[1]);
 		return;
 	}
-	if (rc == VX_OK)
-		rc = st.size > CAT_INLINE_MAX ? cat_mapped(path, &ends_nl)
-					      : cat_inline(path, st.size, &ends_nl);
+	if (rc == VX_OK && st.size <= CAT_INLINE_MAX)
+		rc = cat_inline(path, st.size, &ends_nl);
+	else if (rc == VX_OK && (rc = cat_mapped(path, &ends_nl)) == VX_E_REVOKED)
+		rc = cat_mapped(path, &ends_nl); /* it changed while the view was in flight */
 	if (!ends_nl)
 		con_write("\n", 1); /* the prompt starts on a line of its own */
 	if (rc < 0)
