@@ -22,10 +22,19 @@
  * delete Mem objects freely.  mems[0..nmems) are the Mem objects it holds,
  * in creation order; one that no file uses sits on the free list of its
  * size class (1, 2, 4, ... 256 pages) and is reused by the next file of
- * that class.  Only when the Reticle is out of room does vfsd delete the
- * free objects at the top of the stack (that memory does come back) and
- * try again, and after that it settles for a free object of a larger class.
- * Mem i is mapped read-write at VFSD_MEM_VA + i * FS_FILE_MAX.
+ * that class.  When the Reticle is out of room vfsd compacts: it deletes
+ * the free objects at the top of the stack (that memory does come back),
+ * and while the topmost object is a file with a free object of its class
+ * below it, moves that file down (fs_relocate: its views end, as for a
+ * change) and deletes the top again.  Only then does it settle for a free
+ * object of a larger class.
+ *
+ * Mem i is mapped read-write right after Mem i-1 (the first at
+ * VFSD_MEM_VA): vfsd's address space mirrors the store's stack, so the
+ * page tables it needs (paid by vfsd's own Reticle, never given back while
+ * it runs) cover at most the store's size, whatever the files' sizes.
+ * Mapping each Mem at a 1 MiB stride, as vfsd once did, cost a page table
+ * per two files and ran vfsd's Reticle dry after about 246 of them.
  *
  * ZERO COPY
  *
@@ -42,11 +51,15 @@
 #define VFSD_BIT       0u
 #define VFSD_SERVER_VA 0x30000000ull
 #define VFSD_MEM_VA    0x100000000ull
-#define VFSD_MEMS_MAX  1024u /* 1 GiB of VA at one FS_FILE_MAX slot each */
+#define VFSD_MEMS_MAX  1024u /* live and free: 512 files leave room to compact */
 #define VFSD_NIL       0xffffu
+/* What "store" must keep for the records of VFSD_MEMS_MAX Mem objects; the
+ * rest is the capacity FS_INFO reports. */
+#define VFSD_RECORDS_BYTES ((uint64_t)VFSD_MEMS_MAX * VX_OBJ_META_BYTES)
 
 struct mem_obj {
 	vx_handle_t h;
+	uint64_t va; /* where it is mapped: mems[i-1].va + its size */
 	uint32_t pages;
 	uint16_t next; /* free list link */
 	bool free;
@@ -71,14 +84,17 @@ static uint32_t class_of(uint32_t pages)
 	return c;
 }
 
-static uint8_t *mem_va(uint32_t i)
+/* Where Mem i is (or, for i == nmems, the next one goes). */
+static uint64_t mem_va(uint32_t i)
 {
-	return (uint8_t *)(uintptr_t)(VFSD_MEM_VA + (uint64_t)i * FS_FILE_MAX);
+	if (i == 0)
+		return VFSD_MEM_VA;
+	return st.mems[i - 1].va + (uint64_t)st.mems[i - 1].pages * FS_PAGE;
 }
 
 static void fill(struct fs_backing *out, uint32_t i)
 {
-	out->base = mem_va(i);
+	out->base = (uint8_t *)(uintptr_t)st.mems[i].va;
 	out->pages = st.mems[i].pages;
 	out->id = i;
 }
@@ -106,12 +122,13 @@ static int carve(uint32_t pages, struct fs_backing *out)
 		return VX_E_FULL;
 	if ((h = vx_reticle_retype(st.store, VX_OBJ_MEM, pages)) < 0)
 		return (int)h;
-	if (vx_task_map(st.self, (vx_handle_t)h, (uint64_t)(uintptr_t)mem_va(i),
-			VX_PROT_READ | VX_PROT_WRITE) < 0) {
+	uint64_t va = mem_va(i);
+	if (vx_task_map(st.self, (vx_handle_t)h, va, VX_PROT_READ | VX_PROT_WRITE) < 0) {
 		vx_cap_delete((vx_handle_t)h); /* the newest: its memory comes back */
 		return VX_E_NOMEM;
 	}
-	st.mems[i] = (struct mem_obj){.h = (vx_handle_t)h, .pages = pages, .next = VFSD_NIL};
+	st.mems[i] =
+	    (struct mem_obj){.h = (vx_handle_t)h, .va = va, .pages = pages, .next = VFSD_NIL};
 	st.nmems++;
 	fill(out, i);
 	return VX_OK;
@@ -136,6 +153,38 @@ static uint32_t trim(void)
 	return n;
 }
 
+/* Puts Mem i on its class's free list. */
+static void push_free(uint32_t i)
+{
+	struct mem_obj *m = &st.mems[i];
+	uint32_t c = class_of(m->pages);
+
+	m->free = true;
+	m->next = st.free_head[c];
+	st.free_head[c] = (uint16_t)i;
+}
+
+/* One compaction step: the topmost Mem (a file's, after trim) moves into a
+ * free Mem of its class, which lies below it, and becomes free itself.
+ * False when there is no such Mem. */
+static bool sink_top(void)
+{
+	struct fs_backing to;
+	uint32_t top;
+
+	if (st.nmems == 0)
+		return false;
+	top = st.nmems - 1;
+	if (!pop_free(class_of(st.mems[top].pages), &to))
+		return false;
+	if (fs_relocate(&fs, top, &to) != VX_OK) {
+		push_free(to.id); /* untouched, still all zero */
+		return false;
+	}
+	push_free(top);
+	return true;
+}
+
 /* fs_store.get: a zeroed backing of at least pages pages. */
 static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 {
@@ -146,8 +195,11 @@ static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 		return VX_OK;
 	if (carve(1u << c, out) == VX_OK)
 		return VX_OK;
-	if (trim() > 0 && carve(1u << c, out) == VX_OK)
-		return VX_OK;
+	do {
+		trim();
+		if (carve(1u << c, out) == VX_OK)
+			return VX_OK;
+	} while (sink_top());
 	for (c++; c < FS_CLASSES; c++)
 		if (pop_free(c, out))
 			return VX_OK;
@@ -157,13 +209,8 @@ static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 /* fs_store.put: b is all zero again (pure_fs.h); keep it for reuse. */
 static void store_put(void *ctx, const struct fs_backing *b)
 {
-	struct mem_obj *m = &st.mems[b->id];
-	uint32_t c = class_of(m->pages);
-
 	(void)ctx;
-	m->free = true;
-	m->next = st.free_head[c];
-	st.free_head[c] = (uint16_t)b->id;
+	push_free(b->id);
 }
 
 /* fs_store.changed: ends every view handed out of b. */
@@ -239,12 +286,13 @@ int main(const struct vx_bundle_page *b, const char *args)
 	    .get = store_get,
 	    .put = store_put,
 	    .changed = store_changed,
-	    .bytes_max = ri.free,
+	    .bytes_max = ri.free > VFSD_RECORDS_BYTES ? ri.free - VFSD_RECORDS_BYTES : 0,
 	};
 	fs_init(&fs, &ops);
 	if ((rc = vx_server_init(&srv, b, VFSD_SERVER_VA, VFSD_BIT)) < 0)
 		return fail("cannot bind my \"port\"", rc);
-	vx_printf("vfsd: serving a RAM file system of %lu KiB\n", (unsigned long)(ri.free >> 10));
+	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
+		  (unsigned long)(ops.bytes_max >> 10));
 	for (;;) {
 		vx_server_poll(&srv, handle, &fs);
 		vx_server_wait(&srv, 0, VX_DEADLINE_NEVER);

@@ -25,7 +25,10 @@
  *     change, or the file is renamed or removed, and before put(b): the
  *     store ends every outstanding view of b there (vfsd revokes);
  *   - every check comes first: an operation that fails changes nothing and
- *     calls no callback (except that a failed get may have been tried).
+ *     calls no callback (except that a failed get may have been tried);
+ *   - inside get the store may move files between backings with
+ *     fs_relocate (vfsd does, to make room); callers of get read a file's
+ *     backing only after get returns.
  */
 #ifndef VFSD_PURE_FS_H
 #define VFSD_PURE_FS_H
@@ -101,6 +104,16 @@ int fs_view(const struct fs *fs, const char *path, size_t len, struct fs_backing
 int fs_remove(struct fs *fs, const char *path, size_t len);
 int fs_rename(struct fs *fs, const char *from, size_t flen, const char *to, size_t tlen);
 void fs_info(const struct fs *fs, struct fs_info *info);
+
+/*
+ * The store's compaction step: moves the file whose backing has store id
+ * from into *to (all zero, at least as many pages).  Its views end first
+ * (changed), its bytes are copied, and from is left all zero for the
+ * store to reuse (put is not called: from was never given back).
+ * VX_E_NOTFOUND (nothing touched) if no file holds from; VX_E_INVAL if to
+ * is smaller.
+ */
+int fs_relocate(struct fs *fs, uint32_t from, const struct fs_backing *to);
 
 /*
  * Decodes the request in m (layout in proto/fs.h), carries it out, and

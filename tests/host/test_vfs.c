@@ -599,6 +599,50 @@ static void test_bad_paths(void **state)
 	assert_int_equal(strlen(ent.name), FS_NAME_MAX);
 }
 
+/* Issue 7, vfsd's store: compaction moves a file into another backing with
+ * its bytes, ends its views, leaves the old backing zero, keeps the count. */
+static void test_relocate_moves_file(void **state)
+{
+	struct fs_backing old, to;
+	uint64_t bytes;
+
+	(void)state;
+	assert_int_equal(mkfile("a", "alpha"), VX_OK);
+	assert_int_equal(mkfile("b", "bravo"), VX_OK);
+	old = view_of("b");
+	bytes = fs.bytes;
+	assert_int_equal(ts_get(NULL, old.pages, &to), VX_OK);
+	assert_int_equal(fs_relocate(&fs, old.id, &to), VX_OK);
+	assert_int_equal(ts.changed[old.id], 1); /* its views ended */
+	assert_int_equal(view_of("b").id, to.id);
+	expect_text("b", 0, "bravo");
+	expect_text("a", 0, "alpha");
+	for (size_t i = 0; i < (size_t)old.pages * FS_PAGE; i++)
+		assert_int_equal(old.base[i], 0);
+	assert_int_equal(fs.bytes, bytes);
+	ts_put(NULL, &old); /* the store reuses it: all zero, as put requires */
+	/* The file grows on in its new backing. */
+	assert_int_equal(fs_append(&fs, P("b"), "!", 1), VX_OK);
+	expect_text("b", 0, "bravo!");
+}
+
+/* Relocation refuses what it cannot do, touching nothing. */
+static void test_relocate_refuses(void **state)
+{
+	struct fs_backing small, big;
+
+	(void)state;
+	assert_int_equal(fs_truncate(&fs, P("x"), 0), VX_E_NOTFOUND);
+	assert_int_equal(fs_create(&fs, P("x")), VX_OK);
+	assert_int_equal(fs_truncate(&fs, P("x"), 3 * FS_PAGE), VX_OK);
+	big = view_of("x");
+	assert_int_equal(ts_get(NULL, 1, &small), VX_OK);
+	assert_int_equal(fs_relocate(&fs, big.id, &small), VX_E_INVAL);
+	assert_int_equal(fs_relocate(&fs, small.id, &big), VX_E_NOTFOUND);
+	assert_int_equal(ts.nchanged, 0);
+	assert_int_equal(view_of("x").id, big.id);
+}
+
 /* ------------------------------------------------------------ fs_serve */
 
 static void req(struct vx_msg *m, uint32_t op, const char *path, struct fs_args a,
@@ -782,6 +826,8 @@ int main(void)
 	    T(test_entries_full),
 	    T(test_storage_full),
 	    T(test_bad_paths),
+	    T(test_relocate_moves_file),
+	    T(test_relocate_refuses),
 	    T(test_serve_ops),
 	    T(test_serve_malformed),
 	};
