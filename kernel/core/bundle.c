@@ -75,15 +75,22 @@ int bundle_check_attach(struct kobj *o, struct task *t)
 {
 	struct bundle *b = priv_of(o);
 
+	uint32_t held = 0;
+
 	if (b->sealed)
 		return VX_E_STATE;
-	if (!cap_have_slots(t, b->count))
+	for (uint32_t i = 0; i < b->count; i++)
+		held += b->slot[i].obj != NULL;
+	if (!cap_have_slots(t, held))
 		return VX_E_FULL;
 	return task_check_new_mapping(t, VX_BUNDLE_VADDR, PAGE_SIZE);
 }
 
 /* Moves every slot's cap into t's table, records the child's handles in the
- * page, maps the page read-only at VX_BUNDLE_VADDR and seals the Bundle. */
+ * page, maps the page read-only at VX_BUNDLE_VADDR and seals the Bundle.  A
+ * slot whose cap was revoked (or whose object died) since it was added
+ * reaches the child as VX_NO_HANDLE: the name stays, the authority does
+ * not. */
 int bundle_attach(struct kobj *o, struct task *t)
 {
 	struct vx_bundle_page *p = page_of(o);
@@ -91,6 +98,10 @@ int bundle_attach(struct kobj *o, struct task *t)
 	uint32_t idx;
 
 	for (uint32_t i = 0; i < b->count; i++) {
+		if (!b->slot[i].obj) {
+			p->entry[i].handle = VX_NO_HANDLE;
+			continue;
+		}
 		KASSERT(cap_free_slot(t, &idx) == VX_OK);
 		cap_move(&t->table[idx], t, &b->slot[i]);
 		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);

@@ -12,8 +12,6 @@
  */
 #include "core/kernel.h"
 
-static struct kobj *zombies;
-
 static uint32_t next_gen(uint32_t gen)
 {
 	return gen + 1;
@@ -91,32 +89,57 @@ static void slot_freed(struct task *owner, const struct cap *c)
 		owner->free_hint = idx;
 }
 
-static void link(struct cap *c, struct kobj *o)
+/* The sibling list a cap with this parent belongs in. */
+static struct cap **siblings(struct kobj *o, struct cap *parent)
 {
-	c->obj = o;
-	c->prev = NULL;
-	c->next = o->caps;
-	if (o->caps)
-		o->caps->prev = c;
-	o->caps = c;
-	o->ncaps++;
+	return parent ? &parent->child : &o->caps;
 }
 
+/* Puts c (obj and parent set, no children) into its object's forest. */
+static void link(struct cap *c)
+{
+	struct cap **head = siblings(c->obj, c->parent);
+
+	c->prev = NULL;
+	c->child = NULL;
+	c->next = *head;
+	if (*head)
+		(*head)->prev = c;
+	*head = c;
+	c->obj->ncaps++;
+}
+
+/* Takes c out of its object's forest.  Its children take its place among
+ * its siblings and its parent becomes theirs, their own subtrees intact.
+ * O(number of c's children). */
 static void unlink(struct cap *c)
 {
 	struct kobj *o = c->obj;
+	struct cap *first = c->next, *last = NULL;
 
+	for (struct cap *x = c->child; x; x = x->next) {
+		x->parent = c->parent;
+		last = x;
+	}
+	if (last) {
+		first = c->child;
+		last->next = c->next;
+		if (c->next)
+			c->next->prev = last;
+	}
 	if (c->prev)
-		c->prev->next = c->next;
+		c->prev->next = first;
 	else
-		o->caps = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+		*siblings(o, c->parent) = first;
+	if (first)
+		first->prev = c->prev;
+	c->child = NULL;
 	o->ncaps--;
 }
 
 /* Fills dst (which must be empty) with a cap to o.  owner: the Task whose
- * table dst is in, or NULL for a kernel-held slot. */
+ * table dst is in, or NULL for a kernel-held slot.  parent, if set, is a
+ * cap to o that dst is derived from. */
 static void cap_set(struct cap *dst, struct task *owner, struct kobj *o, uint32_t type,
 		    uint32_t rights, uint64_t narrow, struct cap *parent)
 {
@@ -128,8 +151,9 @@ static void cap_set(struct cap *dst, struct task *owner, struct kobj *o, uint32_
 	dst->type = (uint8_t)type;
 	dst->rights = (uint8_t)rights;
 	dst->narrow = narrow;
+	dst->obj = o;
 	dst->parent = parent;
-	link(dst, o);
+	link(dst);
 	if (owner)
 		owner->used_slots++;
 }
@@ -166,18 +190,18 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 	struct kobj *o = src->obj;
 	uint32_t gen = owner ? next_gen(dst->gen) : dst->gen;
 
+	KASSERT(o && !dst->obj);
 	*dst = *src;
 	dst->gen = gen;
 	dst->owner = owner;
 	if (dst->prev)
 		dst->prev->next = dst;
 	else
-		o->caps = dst;
+		*siblings(o, dst->parent) = dst;
 	if (dst->next)
 		dst->next->prev = dst;
-	for (struct cap *x = o->caps; x; x = x->next)
-		if (x->parent == src)
-			x->parent = dst;
+	for (struct cap *x = dst->child; x; x = x->next)
+		x->parent = dst;
 	if (dst->flags) {
 		if (dst->mprev)
 			dst->mprev->mnext = dst;
@@ -195,10 +219,16 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 	src->gen = gen;
 }
 
-/* Links c into t's list of caps mapped into it. */
-void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flag)
+/* Links c into t's list of caps mapped into it.  flags: CAP_F_MAPPED or
+ * CAP_F_BOUND, with CAP_F_WRITE / CAP_F_EXEC for a Mem mapping, which
+ * count against the frame's W^X state. */
+void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flags)
 {
-	c->flags |= flag;
+	c->flags |= flags;
+	if (flags & CAP_F_WRITE)
+		c->obj->u.mem.nwrite++;
+	if (flags & CAP_F_EXEC)
+		c->obj->u.mem.nexec++;
 	c->map_task = t;
 	c->map_va = va;
 	c->mprev = NULL;
@@ -213,6 +243,10 @@ void cap_forget_mapping(struct cap *c)
 {
 	if (!c->flags)
 		return;
+	if (c->flags & CAP_F_WRITE)
+		c->obj->u.mem.nwrite--;
+	if (c->flags & CAP_F_EXEC)
+		c->obj->u.mem.nexec--;
 	if (c->mprev)
 		c->mprev->mnext = c->mnext;
 	else
@@ -225,19 +259,58 @@ void cap_forget_mapping(struct cap *c)
 	c->mnext = c->mprev = NULL;
 }
 
+/*
+ * The kernel's deferred work: a FIFO of objects, each either a zombie to
+ * destroy or a live Reticle being reset.  reap() works through it under
+ * the preemption budget, so no single kernel entry does unbounded work;
+ * syscall_dispatch keeps a caller from returning to user mode until the
+ * work its call queued is done (see syscall.c).  An object is on the queue
+ * at most once (o->queued).
+ */
+struct kobj *work_head;
+static struct kobj *work_tail;
+
+void work_enqueue(struct kobj *o)
+{
+	if (o->queued)
+		return;
+	o->queued = 1;
+	o->zombie_next = NULL;
+	if (work_tail)
+		work_tail->zombie_next = o;
+	else
+		work_head = o;
+	work_tail = o;
+}
+
+static struct kobj *work_dequeue(void)
+{
+	struct kobj *o = work_head;
+
+	if (o) {
+		work_head = o->zombie_next;
+		if (!work_head)
+			work_tail = NULL;
+		o->zombie_next = NULL;
+		o->queued = 0;
+	}
+	return o;
+}
+
+/* o lost its last cap: queue it for destruction. */
 void zombify(struct kobj *o)
 {
 	if (o->state != KOBJ_LIVE || o->fixed)
 		return;
 	o->state = KOBJ_ZOMBIE;
-	o->zombie_next = zombies;
-	zombies = o;
+	work_enqueue(o);
 }
 
 /*
  * Deletes one cap: undoes its mapping or binding, hands its children to its
  * parent, empties the slot (the generation stays, so old handles are
  * stale), and queues the object for destruction if this was its last cap.
+ * O(pages mapped through c + c's children).
  */
 void cap_remove(struct cap *c)
 {
@@ -251,9 +324,6 @@ void cap_remove(struct cap *c)
 	} else if (c->flags & CAP_F_BOUND) {
 		ring_unbind_cap(c);
 	}
-	for (struct cap *x = o->caps; x; x = x->next)
-		if (x->parent == c)
-			x->parent = c->parent;
 	unlink(c);
 	if (c->owner)
 		slot_freed(c->owner, c);
@@ -264,7 +334,22 @@ void cap_remove(struct cap *c)
 		zombify(o);
 }
 
-static void destroy(struct kobj *o)
+/* Removes caps to o until none is left (then o is queued for destruction)
+ * or the budget runs out (false: call again). */
+bool cap_remove_all(struct kobj *o)
+{
+	while (o->caps) {
+		cap_remove(o->caps);
+		if (o->caps && preempt_due())
+			return false;
+	}
+	zombify(o); /* in case it had none to begin with */
+	return true;
+}
+
+/* Destroys a zombie.  false: not finished (a Reticle still emptying); it
+ * goes back on the queue. */
+static bool destroy(struct kobj *o)
 {
 	switch (o->type) {
 	case VX_OBJ_TASK:
@@ -277,27 +362,43 @@ static void destroy(struct kobj *o)
 		bundle_destroy(o);
 		break;
 	case VX_OBJ_RETICLE:
-		reticle_reset(o);
+		if (!reticle_empty_step(o))
+			return false;
 		break;
 	default:
 		break;
 	}
-	/* Destruction may have handed out caps to o (never, by construction);
-	 * what matters is that none remain. */
+	/* Destruction never hands out caps to o; none may remain. */
 	KASSERT(o->ncaps == 0);
 	kobj_release(o);
+	return true;
 }
 
-/* Destroys queued objects until none are left.  Destroying one object may
- * queue others (a Task's table held their last caps): iterate, never
- * recurse (except through Reticle nesting, bounded by VX_RETICLE_DEPTH_MAX). */
-void reap(void)
+/* One unit of queued work on o; false if o must go back on the queue. */
+static bool work_step(struct kobj *o)
 {
-	while (zombies) {
-		struct kobj *o = zombies;
-		zombies = o->zombie_next;
-		destroy(o);
+	if (o->state == KOBJ_ZOMBIE)
+		return destroy(o);
+	/* A live Reticle being reset. */
+	if (!reticle_empty_step(o))
+		return false;
+	o->u.ret.resetting = 0;
+	return true;
+}
+
+/* Works through the queue until it is empty (true) or the preemption
+ * budget runs out (false).  Iterative: destroying one object only queues
+ * others, and a Reticle waits on the queue for what was carved from it. */
+bool reap(void)
+{
+	while (work_head) {
+		struct kobj *o = work_dequeue();
+		if (!work_step(o))
+			work_enqueue(o);
+		if (preempt_due())
+			break;
 	}
+	return work_head == NULL;
 }
 
 /* May c be narrowed to rights/narrow?  narrow 0 keeps c's range. */
@@ -378,35 +479,29 @@ int64_t sys_cap_delete(struct trapframe *tf)
 	return VX_OK;
 }
 
-static bool descends(const struct cap *x, const struct cap *ancestor)
-{
-	for (const struct cap *p = x->parent; p; p = p->parent)
-		if (p == ancestor)
-			return true;
-	return false;
-}
-
 /* VX_SYS_CAP_REVOKE(h): deletes every cap derived from h, wherever it is
  * (other Tables, Bundles, transfer queues); h itself stays.  Returns the
- * number deleted. */
+ * number deleted.  Linear in that number, and preemptible: when the budget
+ * runs out the call restarts and carries on (the count so far is kept in
+ * the caller's restart_acc). */
 int64_t sys_cap_revoke(struct trapframe *tf)
 {
+	struct task *t = current_task();
 	struct cap *c;
-	int64_t n = 0;
 	int err;
 
-	if ((err = cap_lookup_any(current_task(), tf->rdi, &c)))
+	if ((err = cap_lookup_any(t, tf->rdi, &c))) {
+		t->restart_acc = 0;
 		return err;
-	for (bool again = true; again;) {
-		again = false;
-		for (struct cap *x = c->obj->caps; x; x = x->next) {
-			if (x != c && descends(x, c)) {
-				cap_remove(x);
-				n++;
-				again = true;
-				break;
-			}
-		}
 	}
+	while (c->child) {
+		cap_remove(c->child); /* its children become c's */
+		t->restart_acc++;
+		if (c->child && preempt_due())
+			return SYS_RESTART;
+	}
+	int64_t n = (int64_t)t->restart_acc;
+	t->restart_acc = 0;
+	preempt_done();
 	return n;
 }

@@ -47,17 +47,17 @@ struct task;
 struct cap;
 
 struct kobj {
-	uint8_t type;  /* enum vx_obj_type or KOBJ_PAGETABLE */
-	uint8_t state; /* enum kobj_state */
-	uint8_t fixed; /* boot-made; never destroyed or popped */
-	uint8_t pad;
+	uint8_t type;	/* enum vx_obj_type or KOBJ_PAGETABLE */
+	uint8_t state;	/* enum kobj_state */
+	uint8_t fixed;	/* boot-made; never destroyed or popped */
+	uint8_t queued; /* on the kernel's work queue (see reap) */
 	uint32_t ncaps;
-	struct cap *caps;    /* every cap naming this object */
-	struct kobj *origin; /* Reticle it was carved from (NULL at boot) */
-	uint64_t pa;	     /* body: physical base */
-	uint64_t size;	     /* body: bytes */
-	struct kobj *zombie_next;
-	struct kobj *pt_next; /* KOBJ_PAGETABLE: next page of the same Task */
+	struct cap *caps;	  /* every cap naming this object */
+	struct kobj *origin;	  /* Reticle it was carved from (NULL at boot) */
+	uint64_t pa;		  /* body: physical base */
+	uint64_t size;		  /* body: bytes */
+	struct kobj *zombie_next; /* destruction queue (FIFO, see reap) */
+	struct kobj *pt_next;	  /* KOBJ_PAGETABLE: next page of the same Task */
 	union {
 		struct {
 			struct kobj *rec;     /* record array (creation order) */
@@ -67,19 +67,34 @@ struct kobj {
 			uint64_t used;	      /* device Reticles: bytes in live objects */
 			uint32_t depth;
 			uint32_t device;
-			uint32_t nlive;
+			uint32_t nlive;	    /* live records (objects and page tables) */
+			uint32_t resetting; /* a reset is queued or under way */
 		} ret;
+		struct {
+			uint32_t nwrite; /* writable mappings of this frame, anywhere */
+			uint32_t nexec;	 /* executable mappings of this frame, anywhere */
+		} mem;
 	} u;
 };
 _Static_assert(sizeof(struct kobj) <= VX_OBJ_META_BYTES, "record fits its slot");
 
 #define CAP_F_MAPPED 0x1 /* Mem: map_task/map_va hold a mapping */
 #define CAP_F_BOUND  0x2 /* Ring: bound; map_va is the control page */
+#define CAP_F_WRITE  0x4 /* Mem: the mapping is writable (counted in u.mem.nwrite) */
+#define CAP_F_EXEC   0x8 /* Mem: the mapping is executable (counted in u.mem.nexec) */
 
+/*
+ * The caps naming one object form a derivation forest: o->caps lists the
+ * roots (caps made by retype, boot or the kernel), and each cap lists the
+ * caps derived from it (child, then next/prev among siblings).  Deleting a
+ * cap hands its children to its parent, so a revoke of c deletes exactly
+ * the caps below c, each in O(1) amortised: linear in what it deletes.
+ */
 struct cap {
 	struct kobj *obj;	 /* NULL: empty */
-	struct cap *next, *prev; /* obj's cap list */
-	struct cap *parent;	 /* derived from (for revoke); NULL if original */
+	struct cap *parent;	 /* derived from (for revoke); NULL for a root */
+	struct cap *next, *prev; /* siblings: same parent, or o->caps for roots */
+	struct cap *child;	 /* first cap derived from this one */
 	struct task *owner;	 /* handle table holding it; NULL if kernel-held */
 	uint64_t narrow;	 /* Signal bits, port or IRQ range */
 	uint64_t map_va;
@@ -90,7 +105,7 @@ struct cap {
 	uint8_t rights;
 	uint16_t flags;
 };
-_Static_assert(sizeof(struct cap) == 88, "cap layout");
+_Static_assert(sizeof(struct cap) == 96, "cap layout");
 
 struct task {
 	struct trapframe regs; /* first: cpu.frame_top = &regs + 1 */
@@ -114,10 +129,13 @@ struct task {
 	uint64_t run_since;   /* TSC when it last started running */
 	uint32_t quantum;
 	uint32_t used_slots;
-	uint32_t free_hint; /* every slot in [1, free_hint) is in use or retired */
-	uint32_t table_top; /* slots [0, table_top) are initialised; the rest are not yet */
-	uint32_t queued;    /* on a run queue */
-	uint32_t sleeping;  /* on the sleep list */
+	uint32_t free_hint;   /* every slot in [1, free_hint) is in use or retired */
+	uint32_t table_top;   /* slots [0, table_top) are initialised; the rest are not yet */
+	uint32_t queued;      /* on a run queue */
+	uint32_t kwait;	      /* its finished syscall waits for queued kernel work */
+	uint64_t kwait_rax;   /* ...and this is its result */
+	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
+	uint32_t sleeping;    /* on the sleep list */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -164,7 +182,7 @@ void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device
 int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes);
 struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset);
 uint64_t reticle_free_bytes(const struct kobj *r);
-void reticle_reset(struct kobj *r);
+bool reticle_empty_step(struct kobj *r);
 void kobj_release(struct kobj *o); /* mark dead, give memory back if it was the newest */
 uint64_t object_bytes(uint32_t type, uint64_t arg);
 int64_t sys_reticle_retype(struct trapframe *tf);
@@ -188,8 +206,15 @@ bool cap_have_slots(struct task *t, uint32_t want);
 void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flag);
 void cap_forget_mapping(struct cap *c);
 int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow);
-void reap(void);
+bool reap(void);
 void zombify(struct kobj *o);
+void work_enqueue(struct kobj *o);
+extern struct kobj *work_head; /* cap.c: the work queue; NULL when empty */
+static inline bool work_pending(void)
+{
+	return work_head != NULL;
+}
+bool cap_remove_all(struct kobj *o);
 int64_t sys_cap_inspect(struct trapframe *tf);
 int64_t sys_cap_derive(struct trapframe *tf);
 int64_t sys_cap_delete(struct trapframe *tf);
@@ -226,6 +251,14 @@ struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 void signal_unsleep(struct task *t);
 extern bool need_resched;
+bool preempt_due(void);
+/* Ends a stretch of long work: the next check starts a fresh budget.  Every
+ * path that calls preempt_due ends with this (a stale budget only makes
+ * long work yield early). */
+static inline void preempt_done(void)
+{
+	cpu0.preempt_at = 0;
+}
 
 /* signal.c */
 void signal_deliver(struct task *t, uint64_t bits);
@@ -275,6 +308,10 @@ int64_t sys_console_write(struct trapframe *tf);
  * arguments once pending interrupts have been taken.  A handler returns it
  * only when everything is consistent and the re-issued call carries on. */
 #define SYS_RESTART (INT64_MIN + 1)
+/* SYS_KWAIT: the syscall number a caller is re-issued with while its call's
+ * result (t->kwait_rax) waits for the work the call queued.  Outside the
+ * ABI's numbers; from a Task that has nothing parked it is VX_E_NOSYS. */
+#define SYS_KWAIT 0x4b57u
 /* syscall.c / trap.c */
 struct trapframe *syscall_dispatch(struct trapframe *tf);
 int copy_in(void *dst, uint64_t usrc, size_t n);

@@ -168,33 +168,45 @@ void kobj_release(struct kobj *o)
 	}
 }
 
-/* Removes every capability to o; o then dies through the zombie queue. */
-static void kill_caps(struct kobj *o)
-{
-	while (o->caps)
-		cap_remove(o->caps);
-}
-
-/*
- * Destroys everything carved from r, newest first.  Every capability to
- * those objects is deleted, so every handle to them is stale from now on.
- * Tasks among them stop; mappings of their memory vanish.
- */
-void reticle_reset(struct kobj *r)
+/* The newest live object carved from r (page tables die with their Task,
+ * which is older, so they are passed over). */
+static struct kobj *newest_live(struct kobj *r)
 {
 	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
 		struct kobj *o = &r->u.ret.rec[i];
-		if (i >= r->u.ret.nrec || o->state != KOBJ_LIVE)
-			continue;
-		kill_caps(o);
-		reap();
+		if (o->state == KOBJ_LIVE && o->type != KOBJ_PAGETABLE)
+			return o;
 	}
-	/* Page tables die with their Task, which lives in the same Reticle;
-	 * nothing should be left.  Free whatever is, so reset always empties. */
+	return NULL;
+}
+
+/*
+ * One step of emptying r, for a reset or for r's own destruction (both run
+ * from the kernel's work queue, see reap).  Removes the caps of r's newest
+ * live object, which queues it for destruction behind r, and returns false
+ * so that r is queued again behind it.  Newest first, so memory comes back
+ * in LIFO order and both ends of r move back.  Returns true when nothing
+ * carved from r is left: no recursion, however deeply Reticles nest.
+ */
+bool reticle_empty_step(struct kobj *r)
+{
+	struct kobj *o = newest_live(r);
+
+	if (o) {
+		cap_remove_all(o);
+		return false;
+	}
+	/* What is left is dying and queued (ahead of r once r is queued again). */
+	if (r->u.ret.nlive && work_pending())
+		return false;
+	/* Nothing live and nothing queued: only leftovers, which cannot exist
+	 * (page tables die with their Task).  Free them, so an empty always
+	 * empties. */
 	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
 		if (i < r->u.ret.nrec && r->u.ret.rec[i].state != KOBJ_DEAD)
 			kobj_release(&r->u.ret.rec[i]);
 	}
+	return true;
 }
 
 /* Type-specific setup of a freshly carved object. */
@@ -273,7 +285,9 @@ int64_t sys_reticle_split(struct trapframe *tf)
 	return cap_install(t, idx, c, VX_OBJ_RETICLE, rc->rights, 0, NULL);
 }
 
-/* VX_SYS_RETICLE_RESET(ret) */
+/* VX_SYS_RETICLE_RESET(ret): destroys everything carved from ret.  The
+ * reset is queued kernel work; the caller returns when it is done (see
+ * syscall_dispatch), and it completes even if the caller was inside. */
 int64_t sys_reticle_reset(struct trapframe *tf)
 {
 	struct cap *rc;
@@ -281,7 +295,8 @@ int64_t sys_reticle_reset(struct trapframe *tf)
 
 	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
 		return err;
-	reticle_reset(rc->obj);
+	rc->obj->u.ret.resetting = 1;
+	work_enqueue(rc->obj);
 	return VX_OK;
 }
 

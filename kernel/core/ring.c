@@ -223,7 +223,10 @@ int64_t sys_ring_send_cap(struct trapframe *tf)
 	return (int64_t)r->xfer_seq++;
 }
 
-/* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order */
+/* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order.  A queued cap
+ * that was revoked (or whose object died) before it was received leaves an
+ * empty slot: receiving it consumes the slot and returns VX_E_REVOKED, so
+ * each later cap still arrives in its place in the order. */
 int64_t sys_ring_recv_cap(struct trapframe *tf)
 {
 	struct task *t = current_task();
@@ -236,12 +239,14 @@ int64_t sys_ring_recv_cap(struct trapframe *tf)
 	struct ring *r = ring_of(rc->obj);
 	if (r->xfer_count == 0)
 		return VX_E_EMPTY;
-	if ((err = cap_free_slot(t, &idx)))
+	struct cap *src = &r->xfer[r->xfer_head];
+	if (src->obj && (err = cap_free_slot(t, &idx)))
 		return err;
 
-	struct cap *src = &r->xfer[r->xfer_head];
-	cap_move(&t->table[idx], t, src);
 	r->xfer_head = (r->xfer_head + 1) % VX_RING_XFER_MAX;
 	r->xfer_count--;
+	if (!src->obj)
+		return VX_E_REVOKED;
+	cap_move(&t->table[idx], t, src);
 	return VX_HANDLE_MAKE(idx, t->table[idx].gen);
 }

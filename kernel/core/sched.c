@@ -18,6 +18,24 @@ static struct task *rq_head[VX_PRIO_MAX + 1];
 static uint32_t rq_bits; /* bit p set: rq_head[p] is not empty */
 static uint64_t ticks;
 
+/*
+ * The preemption budget of one kernel entry.  Long work (revoke,
+ * destruction, resets) calls preempt_due between units of work: the first
+ * check starts the budget, later ones report when a quarter of a timer tick
+ * has gone, and preempt_done ends it.  So no interrupt waits
+ * longer than that plus one unit, and every entry makes progress.
+ */
+bool preempt_due(void)
+{
+	uint64_t now = rdtsc();
+
+	if (!cpu0.preempt_at) {
+		cpu0.preempt_at = now + cpu0.tsc_per_ms * 1000 / (4 * TIMER_HZ) + 1;
+		return false;
+	}
+	return now >= cpu0.preempt_at;
+}
+
 /* Puts t on the tail of its priority's queue. */
 void sched_make_runnable(struct task *t)
 {
@@ -143,6 +161,11 @@ struct trapframe *sched_next_frame(void)
 	need_resched = false;
 	for (;;) {
 		struct task *next = pick();
+		if (next && !arch_frame_user_ok(&next->regs)) {
+			/* Never return to a bad address: fault it instead. */
+			task_fault(next, VX_FAULT_GP, 0, next->regs.rip);
+			continue;
+		}
 		if (next) {
 			switch_to(cpu0.current, next);
 			return &next->regs;
@@ -155,6 +178,14 @@ struct trapframe *sched_next_frame(void)
 		/* The last Task's tables may be about to die: idle on the
 		 * kernel's own. */
 		write_cr3(paging_kernel_root());
-		cpu_relax_halt();
+		if (work_pending()) {
+			/* Nobody waits for it, but memory comes back: carry on,
+			 * with an interrupt window between budgets. */
+			reap();
+			preempt_done();
+			cpu_irq_window();
+		} else {
+			cpu_relax_halt();
+		}
 	}
 }

@@ -128,5 +128,7 @@ int64_t sys_sig_mint(struct trapframe *tf)
 		return VX_E_INVAL;
 	if ((err = cap_free_slot(t, &idx)))
 		return err;
-	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, VX_R_GRANT | VX_R_CONTROL, tf->rsi, tc);
+	/* The Signal cap carries no right the Task cap lacks. */
+	uint32_t rights = tc->rights & (VX_R_GRANT | VX_R_CONTROL);
+	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, rights, tf->rsi, tc);
 }

@@ -49,18 +49,85 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
     [VX_SYS_SIG_MINT] = sys_sig_mint,
 };
 
-/* Entry from syscall_entry: runs the call, then picks the frame to resume. */
-struct trapframe *syscall_dispatch(struct trapframe *tf)
+/* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
+ * after the interrupts pending now have been taken. */
+static void reissue(struct trapframe *tf)
 {
-	uint64_t nr = tf->rax;
-	int64_t r = nr < VX_SYS_COUNT ? syscalls[nr](tf) : VX_E_NOSYS;
+	tf->rip -= 2;
+}
 
-	if (r != SYS_BLOCKED)
-		tf->rax = (uint64_t)r;
-	reap();
+/* The frame to resume after a syscall. */
+static struct trapframe *next_frame(struct trapframe *tf)
+{
 	if (need_resched || !cpu0.current || cpu0.current->state != VX_TASK_RUNNABLE)
 		return sched_next_frame();
 	return tf;
+}
+
+/*
+ * The slow end of a syscall: the handler returned SYS_RESTART or left work
+ * queued (see reap), or the caller came back (SYS_KWAIT) to wait for such
+ * work, r being its parked result.  A call whose result is ready but whose
+ * queued work is not done when the budget runs out parks the result in
+ * kwait_rax and is re-issued as SYS_KWAIT; each re-entry carries on with
+ * the work and returns the result once the queue is empty.  Interrupts are
+ * taken between the steps, in user mode, at the syscall instruction.
+ */
+static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int64_t r)
+{
+	bool done = reap();
+
+	preempt_done();
+	/* The caller may have been destroyed by the work: then its frame is
+	 * gone too, and is left alone. */
+	if (cpu0.current != t)
+		return next_frame(tf);
+	if (r == SYS_RESTART) {
+		reissue(tf);
+	} else if (r != SYS_BLOCKED) {
+		if (done || t->state != VX_TASK_RUNNABLE) {
+			t->kwait = 0;
+			tf->rax = (uint64_t)r;
+		} else {
+			t->kwait = 1;
+			t->kwait_rax = (uint64_t)r;
+			tf->rax = SYS_KWAIT;
+			reissue(tf);
+		}
+	}
+	/* SYS_BLOCKED: blocked or exited, its result comes later. */
+	return next_frame(tf);
+}
+
+/* Syscall numbers outside the table: the kernel's own SYS_KWAIT, or none. */
+static struct trapframe *dispatch_other(struct trapframe *tf, struct task *t)
+{
+	if (tf->rax == SYS_KWAIT && t->kwait)
+		return dispatch_slow(tf, t, (int64_t)t->kwait_rax);
+	tf->rax = (uint64_t)(int64_t)VX_E_NOSYS;
+	return next_frame(tf);
+}
+
+/*
+ * Entry from syscall_entry: runs the call, then picks the frame to resume.
+ * Long kernel work is bounded by the preemption budget (preempt_due): a
+ * handler that runs out returns SYS_RESTART and the same call is
+ * re-issued; queued work keeps the caller waiting (dispatch_slow).  The
+ * fast path pays one test for all of it.
+ */
+struct trapframe *syscall_dispatch(struct trapframe *tf)
+{
+	struct task *t = cpu0.current;
+	uint64_t nr = tf->rax;
+
+	if (nr >= VX_SYS_COUNT)
+		return dispatch_other(tf, t);
+	int64_t r = syscalls[nr](tf);
+	if (r == SYS_RESTART || work_head)
+		return dispatch_slow(tf, t, r);
+	if (r != SYS_BLOCKED)
+		tf->rax = (uint64_t)r;
+	return next_frame(tf);
 }
 
 /* Is [va, va + n) inside user space?  VX_E_RANGE if it wraps, VX_E_FAULT if

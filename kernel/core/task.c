@@ -29,7 +29,9 @@ void task_init(struct kobj *o)
 	t->root_pa = o->pa + TASK_ROOT_OFF;
 	t->table_top = 1; /* slot 0 is never used */
 	t->state = VX_TASK_NEW;
-	t->prio = VX_PRIO_DEFAULT;
+	/* Never above its creator: scheduling authority only narrows. */
+	struct task *creator = current_task();
+	t->prio = creator && creator->prio < VX_PRIO_DEFAULT ? creator->prio : VX_PRIO_DEFAULT;
 	paging_init_user_root(t->root_pa);
 	arch_fpu_init_state(t->fpu);
 	arch_frame_init_user(&t->regs, 0, 0, 0);
@@ -46,12 +48,9 @@ void task_destroy(struct kobj *o)
 	if (cpu0.current == t)
 		cpu0.current = NULL;
 	arch_fpu_forget(t);
-	for (uint32_t i = 1; i < t->table_top; i++)
-		cap_remove(&t->table[i]);
-	cap_remove(&t->fault_sig);
-	cap_remove(&t->bundle);
-	/* Caps elsewhere that map or bind into t: their pages go with t's
-	 * tables; only the bookkeeping is left to undo. */
+	/* Caps (t's own or anyone's) that map or bind into t: their pages go
+	 * with t's tables, so only the bookkeeping is left to undo.  First,
+	 * so that deleting t's own caps below unmaps nothing page by page. */
 	while (t->mappings) {
 		struct cap *c = t->mappings;
 		if (c->flags & CAP_F_BOUND)
@@ -59,6 +58,10 @@ void task_destroy(struct kobj *o)
 		else
 			cap_forget_mapping(c);
 	}
+	for (uint32_t i = 1; i < t->table_top; i++)
+		cap_remove(&t->table[i]);
+	cap_remove(&t->fault_sig);
+	cap_remove(&t->bundle);
 	for (struct kobj *pt = t->pt_list, *next; pt; pt = next) {
 		next = pt->pt_next;
 		kobj_release(pt);
@@ -227,9 +230,16 @@ int64_t sys_task_map(struct trapframe *tf)
 		return VX_E_EXISTS;
 	if ((err = check_map_range(va, m->obj->size)))
 		return err;
+	/* W^X per frame: no Mem is writable in one mapping and executable in
+	 * another, whichever Tasks and caps the mappings belong to. */
+	if (((prot & VX_PROT_WRITE) && m->obj->u.mem.nexec) ||
+	    ((prot & VX_PROT_EXEC) && m->obj->u.mem.nwrite))
+		return VX_E_BUSY;
 	if ((err = task_check_new_mapping(t, va, m->obj->size)))
 		return err;
-	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, CAP_F_MAPPED);
+	uint16_t flags = CAP_F_MAPPED | ((prot & VX_PROT_WRITE) ? CAP_F_WRITE : 0) |
+			 ((prot & VX_PROT_EXEC) ? CAP_F_EXEC : 0);
+	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, flags);
 	return VX_OK;
 }
 
@@ -265,6 +275,8 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 		return VX_E_STATE;
 	if (!user_addr(tf->rsi) || tf->rsi >= VX_MAP_END || !user_addr(tf->rdx))
 		return VX_E_RANGE;
+	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
+	t->restart_acc = 0;
 	if (t->state == VX_TASK_NEW) {
 		arch_frame_init_user(&t->regs, tf->rsi, tf->rdx, tf->r10);
 	} else {
@@ -331,6 +343,10 @@ int64_t sys_task_resume(struct trapframe *tf)
 		return err;
 	if (t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
+	/* A fault at a non-canonical or kernel address leaves it in the saved
+	 * frame: returning there would fault in kernel mode.  set_regs first. */
+	if (!arch_frame_user_ok(&t->regs))
+		return VX_E_RANGE;
 	memset(&t->fault, 0, sizeof(t->fault));
 	t->state = VX_TASK_RUNNABLE;
 	sched_make_runnable(t);

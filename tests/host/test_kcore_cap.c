@@ -68,25 +68,42 @@ static uint64_t mem_handle(struct kobj **out, uint32_t rights)
 	return kt_install(fx.t, o, VX_OBJ_MEM, rights, 0, NULL);
 }
 
+/* The cap after x in a preorder walk of its object's derivation forest. */
+static const struct cap *forest_next(const struct cap *x)
+{
+	if (x->child)
+		return x->child;
+	while (x && !x->next)
+		x = x->parent;
+	return x ? x->next : NULL;
+}
+
 static bool on_list(const struct kobj *o, const struct cap *c)
 {
-	for (const struct cap *x = o->caps; x; x = x->next)
+	for (const struct cap *x = o->caps; x; x = forest_next(x))
 		if (x == c)
 			return true;
 	return false;
 }
 
-/* Walks o's cap list both ways: links agree, every cap names o, and the
- * length equals ncaps. */
+/* Walks o's derivation forest: sibling links agree both ways, every child
+ * names its parent, every cap names o, and the count equals ncaps. */
 static void check_cap_list(const struct kobj *o)
 {
 	uint32_t n = 0;
-	const struct cap *last = NULL;
 
-	for (const struct cap *x = o->caps; x; x = x->next) {
+	for (const struct cap *x = o->caps; x; x = forest_next(x)) {
 		assert_ptr_equal(x->obj, o);
-		assert_ptr_equal(x->prev, last);
-		last = x;
+		if (x->prev)
+			assert_ptr_equal(x->prev->next, x);
+		else if (x->parent)
+			assert_ptr_equal(x->parent->child, x);
+		else
+			assert_ptr_equal(o->caps, x);
+		if (x->next)
+			assert_ptr_equal(x->next->prev, x);
+		for (const struct cap *k = x->child; k; k = k->next)
+			assert_ptr_equal(k->parent, x);
 		n++;
 		assert_true(n <= 2 * VX_HANDLE_SLOTS);
 	}
@@ -451,7 +468,7 @@ static void test_remove_reparents_children(void **state)
 	assert_null(d->parent);
 	assert_null(other->parent);
 	assert_ptr_equal(e->parent, c);
-	for (const struct cap *x = o->caps; x; x = x->next)
+	for (const struct cap *x = o->caps; x; x = forest_next(x))
 		assert_true(x->parent == NULL || x->parent->obj == o);
 	check_cap_list(o);
 }
@@ -667,7 +684,8 @@ static void test_cap_move_keeps_links(void **state)
 	cap_note_mapping(src, fx.t2, 0x200000, CAP_F_MAPPED);
 	cap_note_mapping(m2, fx.t2, 0x300000, CAP_F_MAPPED);
 	assert_ptr_not_equal(o->caps, src);
-	assert_non_null(src->next);
+	assert_ptr_equal(src->parent, a);
+	assert_non_null(src->child);
 
 	/* Into a kernel-held slot (e.g. a Bundle's). */
 	struct cap held;

@@ -381,7 +381,7 @@ static void test_child_reticle_dies_with_last_cap(void **state)
 	struct kobj *o_r = obj_of(r);
 
 	assert_int_equal(child->u.ret.nlive, 2);
-	assert_int_equal(kt_syscall(sys_cap_delete, (uint64_t)ch, 0, 0), VX_OK);
+	cap_remove(kt_slot(fx.t, (uint64_t)ch));
 	assert_int_equal(child->state, KOBJ_ZOMBIE);
 	reap();
 	assert_int_equal(child->state, KOBJ_DEAD);

@@ -111,6 +111,12 @@ void bundle_destroy(struct kobj *o)
 	log_destroyed(o);
 }
 
+bool preempt_due(void)
+{
+	kstub.preempt_calls++;
+	return kstub.preempt_always != 0;
+}
+
 int copy_out(uint64_t udst, const void *src, size_t n)
 {
 	kstub.copy_out++;

@@ -45,6 +45,9 @@ struct kstub_state {
 	unsigned copy_out;
 	int copy_out_fault;
 	unsigned kprintf;
+	/* preempt_due: calls, and whether it reports the budget spent. */
+	unsigned preempt_calls;
+	int preempt_always;
 };
 
 extern struct kstub_state kstub;
@@ -94,17 +97,25 @@ static inline struct cap *kt_slot(struct task *t, uint64_t h)
 	return &t->table[VX_HANDLE_INDEX(h)];
 }
 
-/* Runs a syscall handler as cpu0.current with three arguments. */
+/* Runs a syscall handler as cpu0.current with three arguments, the way
+ * syscall_dispatch does: re-issued while it returns SYS_RESTART, and not
+ * finished until the work it queued (see reap) is done. */
 static inline int64_t kt_syscall(int64_t (*fn)(struct trapframe *), uint64_t a0, uint64_t a1,
 				 uint64_t a2)
 {
 	struct trapframe tf;
+	int64_t r;
 
 	memset(&tf, 0, sizeof(tf));
 	tf.rdi = a0;
 	tf.rsi = a1;
 	tf.rdx = a2;
-	return fn(&tf);
+	do {
+		r = fn(&tf);
+	} while (r == SYS_RESTART);
+	while (!reap())
+		;
+	return r;
 }
 
 #endif

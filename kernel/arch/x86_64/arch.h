@@ -12,14 +12,15 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#define KERNEL_VMA   0xffffffff80000000ull
-#define DMAP_BASE    0xffff800000000000ull
-#define DMAP_LIMIT   0x100000000ull /* the direct map covers physical 0..4 GiB */
-#define PAGE_SIZE    4096ull
-#define VEC_SYSCALL  256
-#define VEC_IRQ_BASE 32
-#define IRQ_LINES    16
-#define TIMER_HZ     1000
+#define KERNEL_VMA	   0xffffffff80000000ull
+#define DMAP_BASE	   0xffff800000000000ull
+#define DMAP_LIMIT	   0x100000000ull /* the direct map covers physical 0..4 GiB */
+#define PAGE_SIZE	   4096ull
+#define USER_CANONICAL_END 0x0000800000000000ull /* first non-canonical address */
+#define VEC_SYSCALL	   256
+#define VEC_IRQ_BASE	   32
+#define IRQ_LINES	   16
+#define TIMER_HZ	   1000
 
 /* Saved user registers.  Layout is fixed by entry.S. */
 struct trapframe {
@@ -42,6 +43,7 @@ struct cpu {
 	uint8_t nx;
 	uint8_t pad[5];
 	uint64_t tsc_per_ms;
+	uint64_t preempt_at; /* TSC at which long kernel work yields; 0: never */
 };
 extern struct cpu cpu0;
 
@@ -132,6 +134,11 @@ static inline void cpu_relax_halt(void)
 {
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
+/* Lets pending interrupts in, without waiting for one. */
+static inline void cpu_irq_window(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
 _Noreturn static inline void cpu_halt_forever(void)
 {
 	for (;;)
@@ -146,6 +153,14 @@ void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
 void arch_fpu_forget(struct task *t); /* t is being destroyed */
 _Noreturn void enter_frame(struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg);
+/* May tf be handed back to user mode?  Its instruction and stack pointers
+ * must be canonical user addresses (sysretq and iretq to anything else
+ * fault in kernel mode on some CPUs) and its selectors the user ones. */
+static inline bool arch_frame_user_ok(const struct trapframe *tf)
+{
+	return tf->rip < USER_CANONICAL_END && tf->rsp <= USER_CANONICAL_END && tf->cs == 0x23 &&
+	       tf->ss == 0x1b;
+}
 
 /* Paging (paging.c). */
 void paging_init(uint64_t max_phys);

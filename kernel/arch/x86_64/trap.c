@@ -48,6 +48,7 @@ struct trapframe *trap_user(struct trapframe *tf)
 		task_fault(t, kind, code, addr);
 	}
 	reap();
+	preempt_done();
 	return sched_next_frame();
 }
 
