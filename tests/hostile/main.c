@@ -45,6 +45,7 @@
 
 static struct vx_client con, fs, fs2;
 static bool have_fs, have_fs2;
+static int fs_open_rc;
 
 static uint64_t deadline(void)
 {
@@ -239,6 +240,24 @@ static uint32_t fill(const char *dir, uint32_t n, uint64_t size, int *why)
 	return i;
 }
 
+/* Removes everything under dir ("" for the root), depth first: each capacity
+ * test starts from an empty file system.  Returns the first error. */
+static int wipe(const char *dir, int depth)
+{
+	struct fs_dirent ent;
+	char p[FS_PATH_MAX + 1];
+	int rc;
+
+	while ((rc = vx_fs_list(&fs, dir, 0, &ent, deadline())) == VX_OK) {
+		vx_snprintf(p, sizeof(p), "%s%s%s", dir, dir[0] ? "/" : "", ent.name);
+		if (ent.st.type == FS_DIR && depth < 8 && (rc = wipe(p, depth + 1)) != VX_OK)
+			return rc;
+		if ((rc = vx_fs_remove(&fs, p, deadline())) != VX_OK)
+			return rc;
+	}
+	return rc == VX_E_NOTFOUND ? VX_OK : rc;
+}
+
 static void report_info(const char *what)
 {
 	struct fs_info info;
@@ -313,14 +332,15 @@ int main(const struct vx_bundle_page *b, const char *args)
 	if (vx_client_open(&con, b, "console", VA_CONSOLE, BIT_CONN) != VX_OK)
 		return 3;
 	vx_client_wait_up(&con, deadline()); /* at boot uartd may start later */
-	have_fs = vx_client_open(&fs, b, "fs", VA_FS, BIT_CONN) == VX_OK;
+	fs_open_rc = vx_client_open(&fs, b, "fs", VA_FS, BIT_CONN);
+	have_fs = fs_open_rc == VX_OK;
 	have_fs2 = vx_client_open(&fs2, b, "fs2", VA_FS2, BIT_CONN) == VX_OK;
 	if (strcmp(args, "hostile") == 0 || strcmp(args, "ops") == 0)
 		return do_ops(b);
 	if (strcmp(args, "spin") == 0)
 		spin();
 	if (!have_fs) {
-		say("hostile: %s needs an fs connection\n", args);
+		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
 		return 2;
 	}
 	if (strcmp(args, "view-rewrite") == 0)
@@ -331,6 +351,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return do_corrupt_exit();
 	if (strcmp(args, "flood-exit") == 0)
 		return do_flood_exit();
+	if (strncmp(args, "fill-", 5) == 0 && wipe("", 0) != VX_OK) {
+		say("hostile: cannot empty the file system\n");
+		return 1;
+	}
 	if (strcmp(args, "fill-small") == 0)
 		return do_fill_small();
 	if (strcmp(args, "fill-frag") == 0)

@@ -55,20 +55,6 @@ def still_up(t, tap, what):
               and has(out, r"\d+:\d\d:\d\d"), t.text()[-1500:])
 
 
-def wait_running(t, name):
-    for _ in range(100):
-        if has(t.command("ps"), r"^%s\s+running" % name):
-            return
-    raise Timeout("%s never came back" % name)
-
-
-def fresh_vfsd(t):
-    """An empty file system: vfsd restarted (it keeps files in memory)."""
-    wait_running(t, "vfsd")
-    t.command("crash vfsd")
-    wait_running(t, "vfsd")
-
-
 def numbers(text):
     lines = [l for l in text.splitlines() if "ret" in l.lower() or "reticle" in l.lower()]
     return re.findall(r"\d+", " ".join(lines))
@@ -133,18 +119,15 @@ def run(t, tap):
     tap.check("after the four routes a new fs client is served",
               has(out, r"next view: VX_OK"), out)
 
-    # vfsd's capacity, each on an empty file system.
-    fresh_vfsd(t)
+    # vfsd's capacity, each on an empty file system (hostile empties it).
     out = t.command("run hostile fill-small with fs=fs console=console", timeout=300)
     tap.check("vfsd holds 511 one-page files", has(out, r"small files: 511 made"), out)
     tap.check("then one of them grows to 1 MiB",
               has(out, r"grows to 1 MiB: VX_OK") and has(out, r"code 0"), out)
-    fresh_vfsd(t)
     out = t.command("run hostile fill-frag with fs=fs console=console", timeout=600)
     tap.check("vfsd fills its 16 MiB with 32 KiB files", has(out, r"32 KiB files: 510 made"), out)
     tap.check("1 MiB files fill the holes of a fragmented store",
               has(out, r"1 MiB files in the holes: 7 made") and has(out, r"code 0"), out)
-    fresh_vfsd(t)
     out = t.command("run hostile fill-max with fs=fs console=console", timeout=300)
     tap.check("vfsd holds 512 entries and refuses the 513th with VX_E_FULL",
               has(out, r"entries: 512 made, the next: VX_E_FULL") and has(out, r"code 0"), out)
