@@ -223,7 +223,7 @@ static void shrink_backing(struct fs *fs, struct fs_node *f)
 		return;
 	if (fs->store.get(fs->store.ctx, fs_class_pages(f->size), &nb) != VX_OK)
 		return;
-	old = f->mem; /* get may have relocated f (fs_relocate) */
+	old = f->mem; /* get may have moved f's bytes (fs_rebase) */
 	if (nb.pages >= old.pages) {
 		fs->store.put(fs->store.ctx, &nb); /* no gain: still all zero */
 		return;
@@ -503,21 +503,11 @@ void fs_info(const struct fs *fs, struct fs_info *info)
 	info->bytes_max = fs->store.bytes_max;
 }
 
-int fs_relocate(struct fs *fs, uint32_t from, const struct fs_backing *to)
+void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base)
 {
 	for (uint32_t i = 1; i <= FS_ENTRIES_MAX; i++) {
 		struct fs_node *f = &fs->node[i];
-		if (f->type != FS_FILE || f->mem.pages == 0 || f->mem.id != from)
-			continue;
-		if (to->pages < f->mem.pages)
-			return VX_E_INVAL;
-		fs->store.changed(fs->store.ctx, &f->mem);
-		memcpy(to->base, f->mem.base, (size_t)f->size);
-		memset(f->mem.base, 0, (size_t)f->size);
-		fs->bytes =
-		    fs->bytes - (uint64_t)f->mem.pages * FS_PAGE + (uint64_t)to->pages * FS_PAGE;
-		f->mem = *to;
-		return VX_OK;
+		if (f->type == FS_FILE && f->mem.pages != 0 && f->mem.id == id)
+			f->mem.base = base;
 	}
-	return VX_E_NOTFOUND;
 }

@@ -26,9 +26,9 @@
  *     store ends every outstanding view of b there (vfsd revokes);
  *   - every check comes first: an operation that fails changes nothing and
  *     calls no callback (except that a failed get may have been tried);
- *   - inside get the store may move files between backings with
- *     fs_relocate (vfsd does, to make room); callers of get read a file's
- *     backing only after get returns.
+ *   - inside get the store may move the bytes of backings (vfsd compacts
+ *     its heap) and says where with fs_rebase; callers of get read a
+ *     file's backing only after get returns.
  */
 #ifndef VFSD_PURE_FS_H
 #define VFSD_PURE_FS_H
@@ -105,15 +105,10 @@ int fs_remove(struct fs *fs, const char *path, size_t len);
 int fs_rename(struct fs *fs, const char *from, size_t flen, const char *to, size_t tlen);
 void fs_info(const struct fs *fs, struct fs_info *info);
 
-/*
- * The store's compaction step: moves the file whose backing has store id
- * from into *to (all zero, at least as many pages).  Its views end first
- * (changed), its bytes are copied, and from is left all zero for the
- * store to reuse (put is not called: from was never given back).
- * VX_E_NOTFOUND (nothing touched) if no file holds from; VX_E_INVAL if to
- * is smaller.
- */
-int fs_relocate(struct fs *fs, uint32_t from, const struct fs_backing *to);
+/* The store moved the bytes of backing id (compaction, pure_heap.h): the
+ * file that holds it finds them at base from now on.  Nothing else
+ * changes (its views are copies: vfsd's main.c). */
+void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base);
 
 /*
  * Decodes the request in m (layout in proto/fs.h), carries it out, and
