@@ -6,7 +6,7 @@
 # A suite that exits non-zero without reporting a failure counts as one
 # failure, so a crash can never pass silently.
 #
-# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|model|clang|format]
+# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|model|kstack|clang|format]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -132,6 +132,15 @@ suite_model() {
 	run_suite "model/ring" bash tests/model/check-ring-model.sh
 }
 
+# No recursion in the kernel and a bounded kernel stack, from the analysis
+# build in $B/kstack, whose objects make lists in $B/kstack/args
+# (tests/tests.mk); the fixtures must be caught.
+suite_kstack() {
+	local args=()
+	[ -f "$B/kstack/args" ] && mapfile -t args <"$B/kstack/args"
+	run_suite "kstack/check-kstack" python3 tools/check-kstack.py "${args[@]}"
+}
+
 suite_format() {
 	run_suite "format/clang-format" format_check
 }
@@ -143,12 +152,13 @@ all)
 	suite_fuzz
 	suite_qemu
 	suite_model
+	suite_kstack
 	suite_clang
 	suite_format
 	;;
-host | crypto | fuzz | qemu | model | clang | format) "suite_$what" ;;
+host | crypto | fuzz | qemu | model | kstack | clang | format) "suite_$what" ;;
 *)
-	echo "usage: $0 [all|host|crypto|fuzz|qemu|model|clang|format]" >&2
+	echo "usage: $0 [all|host|crypto|fuzz|qemu|model|kstack|clang|format]" >&2
 	exit 2
 	;;
 esac

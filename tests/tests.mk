@@ -13,6 +13,7 @@
 #   tests/fuzz/fuzz_*.c    libFuzzer targets (bounded smoke in make test)
 #   tests/qemu/            scenario tests that boot real images
 #   tests/model/           the Ring protocol, model-checked with spin
+#   tests/kstack/          fixtures the kernel stack check must catch
 
 HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
 CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
@@ -56,3 +57,35 @@ check-format:
 	@B=$(B) bash tests/run-tests.sh format
 check-model:
 	@B=$(B) bash tests/run-tests.sh model
+
+# The kernel stack check (tools/check-kstack.py): every kernel C file built
+# again with the kernel's own flags plus gcc's call-graph and stack-usage
+# reports, into $(B)/kstack/.  The normal kernel build is untouched.  The
+# analysis is gcc's whatever CC is, so the -isystem path is swapped for
+# gcc's own.  tests/kstack/fixture_*.c are built the same way and must be
+# caught.
+KSTACK_CC      := gcc
+KSTACK_CFLAGS  := $(filter-out -isystem $(shell $(CC) -print-file-name=include) -fno-tree-loop-distribute-patterns,$(KERNEL_CFLAGS)) \
+                  -isystem $(shell $(KSTACK_CC) -print-file-name=include) \
+                  -fno-tree-loop-distribute-patterns
+KSTACK_OBJS    := $(call objs,$(B)/kstack,$(filter %.c,$(KERNEL_SRCS)))
+KSTACK_ASM_OBJS := $(call objs,$(B)/kstack,$(filter %.S,$(KERNEL_SRCS)))
+KSTACK_FIXTURE_OBJS := $(call objs,$(B)/kstack,$(sort $(wildcard tests/kstack/fixture_*.c)))
+
+$(B)/kstack/%.o: %.c
+	@mkdir -p $(@D)
+	$(KSTACK_CC) $(KSTACK_CFLAGS) $(DEPFLAGS) -fstack-usage -fcallgraph-info=su,da \
+		-aux-info $(@:.o=.aux) -c $< -o $@
+$(B)/kstack/%.o: %.S
+	@mkdir -p $(@D)
+	$(KSTACK_CC) $(KSTACK_CFLAGS) $(DEPFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# The checker's arguments, rewritten every time so that an object left
+# behind by a deleted source is never read.
+$(B)/kstack/args: $(KSTACK_OBJS) $(KSTACK_ASM_OBJS) $(KSTACK_FIXTURE_OBJS) FORCE
+	@printf '%s\n' $(KSTACK_OBJS) --asm $(KSTACK_ASM_OBJS) --fixtures $(KSTACK_FIXTURE_OBJS) >$@
+
+.PHONY: check-kstack FORCE
+test-build: $(B)/kstack/args
+check-kstack: $(B)/kstack/args
+	@B=$(B) bash tests/run-tests.sh kstack

@@ -22,6 +22,7 @@
 
 #define ROOT_STACK_PAGES  16
 #define ROOT_STACK_TOP	  0x00007fffffff0000ull
+#define ROOT_ARGS_BYTES	  256 /* the command line (at most 127 bytes) and its NUL */
 #define MAX_ROOT_RETICLES 8
 
 extern uint8_t _phys_start[], _phys_end[];
@@ -70,9 +71,10 @@ static void make_reticles(void)
 	reticle_init_root(&devmem_obj, 0xa0000, 0x60000, true);
 }
 
-/* Carves and fills the root Task's memory from a loaded ELF. */
-static void load_root_segments(struct task *t, struct kobj *ram, const uint8_t *img, size_t len,
-			       const struct vx_elf_image *elf)
+/* Carves and fills the root Task's memory from a loaded ELF; returns its
+ * stack. */
+static struct kobj *load_root_segments(struct task *t, struct kobj *ram, const uint8_t *img,
+				       size_t len, const struct vx_elf_image *elf)
 {
 	for (unsigned i = 0; i < elf->nseg; i++) {
 		const struct vx_elf_seg *s = &elf->seg[i];
@@ -105,6 +107,7 @@ static void load_root_segments(struct task *t, struct kobj *ram, const uint8_t *
 	KASSERT(task_check_new_mapping(t, ROOT_STACK_TOP - bytes, bytes) == VX_OK);
 	task_map_cap(&t->table[VX_HANDLE_INDEX(h)], t, ROOT_STACK_TOP - bytes, stack->pa, bytes,
 		     VX_PROT_READ | VX_PROT_WRITE, CAP_F_MAPPED);
+	return stack;
 }
 
 /* Puts one boot capability into the root Bundle. */
@@ -136,7 +139,12 @@ static struct task *make_root_task(void)
 	struct kobj *to = reticle_carve(ram, VX_OBJ_TASK, VX_TASK_OBJ_BYTES, 0);
 	task_init(to);
 	struct task *t = task_of(to);
-	load_root_segments(t, ram, img, m->size, &elf);
+	struct kobj *stack = load_root_segments(t, ram, img, m->size, &elf);
+	/* The kernel command line is the root Task's args (rsi), on the top of
+	 * its stack, as vx_spawn passes a child's. */
+	char *args = (char *)phys_to_virt(stack->pa) + stack->size - ROOT_ARGS_BYTES;
+	memset(args, 0, ROOT_ARGS_BYTES);
+	memcpy(args, bi.cmdline, strlen(bi.cmdline));
 
 	struct kobj *b = reticle_carve(ram, VX_OBJ_BUNDLE, VX_BUNDLE_OBJ_BYTES, 0);
 	bundle_init(b);
@@ -159,7 +167,8 @@ static struct task *make_root_task(void)
 		grant(b, "bootimg", &bootimg_obj, VX_OBJ_MEM, VX_R_READ | VX_R_GRANT, 0);
 	}
 	KASSERT(bundle_check_attach(b, t) == VX_OK);
-	arch_frame_init_user(&t->regs, elf.entry, ROOT_STACK_TOP, 0);
+	arch_frame_init_user(&t->regs, elf.entry, ROOT_STACK_TOP - ROOT_ARGS_BYTES,
+			     ROOT_STACK_TOP - ROOT_ARGS_BYTES);
 	bundle_attach(b, t);
 	t->regs.rdi = VX_BUNDLE_VADDR;
 	t->prio = VX_PRIO_MAX;

@@ -17,14 +17,16 @@
  * list, so destroying an object removes every cap naming it: a stale handle
  * can never reach freed memory.  An object is destroyed when its last cap
  * goes (or its Reticle is reset); destruction is queued and run iteratively
- * by reap(), never recursively.
+ * by reap(), never recursively, under the preemption budget.
  *
  * MAPPINGS.  A mapping belongs to the cap it was made through: a MemCap
  * slot records the Task and address it is mapped at, a RingCap slot its
  * bind.  Deleting the cap unmaps; destroying the object deletes the caps.
  *
  * LOCKING.  One CPU, and the kernel runs with interrupts off except in the
- * idle loop, so no locks are needed.  Every syscall decodes (validates every
+ * idle loop, so no locks are needed.  Long work is cut into units and
+ * yields to interrupts between them at a consistent point (SYS_RESTART,
+ * the work queue): never in the middle of a unit.  Every syscall decodes (validates every
  * argument and handle) before it changes anything.
  */
 #ifndef KERNEL_CORE_KERNEL_H

@@ -227,7 +227,7 @@ void object_init(struct kobj *o, uint64_t arg)
 	}
 }
 
-/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle */
+/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights */
 int64_t sys_reticle_retype(struct trapframe *tf)
 {
 	struct task *t = current_task();
@@ -248,7 +248,9 @@ int64_t sys_reticle_retype(struct trapframe *tf)
 	struct kobj *o =
 	    reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes, (tf->rdx >> 32) * PAGE_SIZE);
 	object_init(o, tf->rdx);
-	return cap_install(t, idx, o, o->type, VX_R_ALL, 0, NULL);
+	/* The new object's cap has the Reticle cap's rights: what was carved
+	 * through a narrowed Reticle cap is narrowed the same way. */
+	return cap_install(t, idx, o, o->type, rc->rights, 0, NULL);
 }
 
 /* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */

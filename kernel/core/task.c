@@ -189,10 +189,15 @@ int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 	return tables_affordable(t, va, bytes);
 }
 
-/* Maps through cap c and records the mapping in it. */
+/* Maps through cap c and records the mapping in it; a Mem mapping
+ * (CAP_F_MAPPED) also records whether it is writable or executable, which
+ * the frame's W^X state counts. */
 void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
 		  uint32_t prot, uint16_t flag)
 {
+	if (flag & CAP_F_MAPPED && c->type == VX_OBJ_MEM)
+		flag |= ((prot & VX_PROT_WRITE) ? CAP_F_WRITE : 0) |
+			((prot & VX_PROT_EXEC) ? CAP_F_EXEC : 0);
 	task_map_pages(t, va, pa, bytes, prot);
 	cap_note_mapping(c, t, va, flag);
 }
@@ -237,9 +242,7 @@ int64_t sys_task_map(struct trapframe *tf)
 		return VX_E_BUSY;
 	if ((err = task_check_new_mapping(t, va, m->obj->size)))
 		return err;
-	uint16_t flags = CAP_F_MAPPED | ((prot & VX_PROT_WRITE) ? CAP_F_WRITE : 0) |
-			 ((prot & VX_PROT_EXEC) ? CAP_F_EXEC : 0);
-	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, flags);
+	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, CAP_F_MAPPED);
 	return VX_OK;
 }
 

@@ -886,10 +886,44 @@ static void test_inspect(void **state)
 	assert_int_equal(kstub.copy_out, 4);
 }
 
+/* Revoke is linear in what it deletes and preemptible: with the budget
+ * spent at every check it restarts after each deletion, and the count it
+ * returns still covers them all.  A chain 200 deep and a fan of 50 wide. */
+static void test_revoke_restarts_and_counts(void **state)
+{
+	struct kobj *o;
+	uint64_t h = mem_handle(&o, VX_R_ALL);
+	struct cap *parent = kt_slot(fx.t, h);
+	struct cap chain[200], fan[50];
+
+	memset(chain, 0, sizeof(chain));
+	memset(fan, 0, sizeof(fan));
+	for (int i = 0; i < 200; i++) {
+		cap_copy_into(&chain[i], NULL, parent, VX_R_READ, 0, parent);
+		parent = &chain[i];
+	}
+	for (int i = 0; i < 50; i++)
+		cap_copy_into(&fan[i], NULL, kt_slot(fx.t, h), VX_R_READ, 0, kt_slot(fx.t, h));
+	check_cap_list(o);
+	kstub.preempt_always = 1;
+	assert_int_equal(kt_syscall(sys_cap_revoke, h, 0, 0), 250);
+	kstub.preempt_always = 0;
+	assert_int_equal(o->ncaps, 1);
+	assert_int_equal(fx.t->restart_acc, 0);
+	for (int i = 0; i < 200; i++)
+		assert_null(chain[i].obj);
+	check_cap_list(o);
+	/* A revoke that fails (stale handle) leaves no count behind. */
+	fx.t->restart_acc = 7;
+	assert_int_equal(kt_syscall(sys_cap_revoke, h + 1, 0, 0), VX_E_STALE);
+	assert_int_equal(fx.t->restart_acc, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+	    T(test_revoke_restarts_and_counts),
 	    T(test_handle_malformed),
 	    T(test_handle_deleted_is_stale),
 	    T(test_handle_reuse_new_generation),

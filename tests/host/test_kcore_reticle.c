@@ -742,6 +742,51 @@ static void test_release_boot_object(void **state)
 	assert_int_equal(reticle_free_bytes(&fx.root), RAM_BYTES);
 }
 
+/* Audit finding 6: a Reticle queued for destruction ahead of an object
+ * carved from it.  The object is destroyed and released once, after which
+ * the Reticle finishes; its live count never wraps. */
+static void test_zombie_reticle_ahead_of_its_object(void **state)
+{
+	int64_t q = split(fx.rh, 16 * PAGE_SIZE);
+	struct kobj *qo = obj_of(q);
+	int64_t x = retype((uint64_t)q, VX_OBJ_RING, VX_RING_ARG(6, 0));
+	struct kobj *xo = obj_of(x);
+
+	cap_remove(kt_slot(fx.t, (uint64_t)q)); /* queued first */
+	cap_remove(kt_slot(fx.t, (uint64_t)x)); /* queued behind it */
+	assert_int_equal(qo->state, KOBJ_ZOMBIE);
+	assert_int_equal(xo->state, KOBJ_ZOMBIE);
+	assert_true(reap());
+	assert_int_equal(kstub.ring_destroy, 1); /* destroyed, once */
+	assert_int_equal(xo->state, KOBJ_DEAD);
+	assert_int_equal(qo->state, KOBJ_DEAD);
+	assert_int_equal(qo->u.ret.nlive, 0);
+	assert_int_equal(fx.root.u.ret.nlive, 0);
+	assert_int_equal(reticle_free_bytes(&fx.root), RAM_BYTES);
+}
+
+/* With the budget spent at every check, a reset still completes: each
+ * step makes progress, the syscall is re-entered until the queue drains. */
+static void test_reset_preempted_at_every_step(void **state)
+{
+	int64_t q = split(fx.rh, 64 * PAGE_SIZE);
+	int64_t inner = split((uint64_t)q, 16 * PAGE_SIZE);
+	uint64_t free_q = reticle_free_bytes(obj_of(q));
+
+	for (int i = 0; i < 8; i++)
+		assert_true(retype((uint64_t)q, VX_OBJ_MEM, 1) > 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(retype((uint64_t)inner, VX_OBJ_RING, VX_RING_ARG(6, 0)) > 0);
+	kstub.preempt_always = 1;
+	assert_int_equal(kt_syscall(sys_reticle_reset, (uint64_t)q, 0, 0), VX_OK);
+	assert_true(kstub.preempt_calls > 0);
+	kstub.preempt_always = 0;
+	assert_int_equal(obj_of(q)->u.ret.nlive, 0);
+	assert_int_equal(reticle_free_bytes(obj_of(q)),
+			 free_q + 16 * PAGE_SIZE + VX_OBJ_META_BYTES);
+	assert_int_equal(kstub.ring_destroy, 4);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -770,6 +815,8 @@ int main(void)
 	    T(test_split_checks),
 	    T(test_split_depth_limit),
 	    T(test_release_boot_object),
+	    T(test_zombie_reticle_ahead_of_its_object),
+	    T(test_reset_preempted_at_every_step),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,39 +12,16 @@
  * those before (no Reticle memory leaked), as xv6's usertests does with
  * countfree.
  */
-#include "rt/vx.h"
-#include "rt/spawn.h"
+#include "ktest.h"
 
-#define SIG_CHILD      (1ull << 1)
-#define SIG_TEST       (1ull << 2)
-#define SCRATCH_VA     0x10000000ull
-#define TEST_RET_BYTES (4ull << 20)
-#define MS	       1000000ull
-
-static const struct vx_bundle_page *boot;
-static vx_handle_t self, ram0, io, irqs, devmem;
-static const void *bootimg;
-static size_t bootimg_len;
-static vx_handle_t R; /* the current test's Reticle */
-static int failures_in_test;
+const struct vx_bundle_page *boot;
+vx_handle_t self, ram0, io, irqs, devmem, child_sig;
+const void *bootimg;
+size_t bootimg_len;
+vx_handle_t R;
+int failures_in_test;
+bool icount;
 static int npass, nfail, ntest;
-
-#define EXPECT(cond)                                                                               \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			vx_printf("#   failed: %s (line %d)\n", #cond, __LINE__);                  \
-			failures_in_test++;                                                        \
-		}                                                                                  \
-	} while (0)
-#define EXPECT_EQ(a, b)                                                                            \
-	do {                                                                                       \
-		int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                                      \
-		if (a_ != b_) {                                                                    \
-			vx_printf("#   failed: %s == %s (%ld != %ld, line %d)\n", #a, #b,          \
-				  (long)a_, (long)b_, __LINE__);                                   \
-			failures_in_test++;                                                        \
-		}                                                                                  \
-	} while (0)
 
 static uint64_t ram0_free(void)
 {
@@ -54,7 +31,7 @@ static uint64_t ram0_free(void)
 	return info.free;
 }
 
-static void run(const char *name, void (*fn)(void))
+void run(const char *name, void (*fn)(void))
 {
 	uint64_t before = ram0_free();
 	int64_t r = vx_reticle_split(ram0, TEST_RET_BYTES);
@@ -69,8 +46,10 @@ static void run(const char *name, void (*fn)(void))
 	}
 	R = (vx_handle_t)r;
 	fn();
-	/* Reset first: an object inside R may hold a capability to R itself
-	 * (a Bundle slot, say), and that would keep R alive. */
+	/* Revoke, then reset: a test may hold caps derived from R, and an
+	 * object inside R may hold a capability to R itself (a Bundle slot,
+	 * say); either would keep R alive. */
+	vx_cap_revoke(R);
 	vx_reticle_reset(R);
 	vx_cap_delete(R);
 	uint64_t after = ram0_free();
@@ -88,7 +67,7 @@ static void run(const char *name, void (*fn)(void))
 	}
 }
 
-static vx_handle_t must(int64_t r, int line)
+vx_handle_t must(int64_t r, int line)
 {
 	if (r < 0) {
 		vx_printf("#   setup failed with %ld at line %d\n", (long)r, line);
@@ -97,7 +76,6 @@ static vx_handle_t must(int64_t r, int line)
 	}
 	return (vx_handle_t)r;
 }
-#define MUST(x) must((x), __LINE__)
 
 /* ---------------------------------------------------------------- caps */
 
@@ -447,10 +425,8 @@ static void t_bundle_rules(void)
 
 /* ------------------------------------------------------ tasks, faults */
 
-static vx_handle_t child_sig;
-
 /* Spawns the victim with args into R, supervised through SIG_CHILD. */
-static vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret)
+vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret)
 {
 	const void *elf;
 	size_t len;
@@ -715,8 +691,13 @@ static void finish(void)
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	const struct vx_bundle_entry *img;
-	(void)args;
 	boot = bundle;
+	/* The kernel command line: "icount" when QEMU counts instructions
+	 * (deterministic guest time), so that timing bounds can be asserted. */
+	for (const char *p = args; p && *p; p++)
+		if (p[0] == 'i' && p[1] == 'c' && p[2] == 'o' && p[3] == 'u' && p[4] == 'n' &&
+		    p[5] == 't')
+			icount = true;
 	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
 	vx_print_init(io);
 	self = (vx_handle_t)vx_bundle_handle(bundle, "self", VX_OBJ_TASK);
@@ -767,6 +748,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("spinning_task_does_not_starve_others", t_spinner_does_not_starve);
 	run("devices_irq_and_ports", t_devices);
 	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
+	ktest_hardening();
+	ktest_rights();
 	finish();
 	return 0;
 }

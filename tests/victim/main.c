@@ -14,6 +14,18 @@
  *   spin        loop forever in user mode
  *   bomb        retype Tasks from its "ret" Reticle until refused; exit with the count
  *   touch       write 42 to 0x50000000 (unmapped until the supervisor maps it)
+ *   badrsp      point its stack pointer at a non-canonical address and push
+ *               (a fault whose saved frame must never be returned to)
+ *   noncanon    jump to the first non-canonical address
+ *   newprio     retype a Task from "ret"; exit with that Task's priority
+ *   buildspin   build a Task from "ret" that runs the code page "code"
+ *               (jmp .), try to raise it to 15, start it; exit with
+ *               100 * its priority + 1 if the raise was refused
+ *   handle N    exit with the handle its Bundle entry N carries (0: none)
+ *   rights N    exit with the rights of the capability its entry N names
+ *   watch       with "self", "out" (a Mem) and "boss" (ktest's Task): sleep
+ *               1 ms at a time and record in out the latest any wake-up
+ *               came, until out says done; then raise boss back to 15
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -21,6 +33,7 @@
  *               kernel must not notice anything but errors.
  */
 #include "rt/vx.h"
+#include "vx_string.h"
 
 static int starts_with(const char *s, const char *p)
 {
@@ -118,6 +131,73 @@ static int fuzz(const struct vx_bundle_page *b, const char *args)
 	return 0;
 }
 
+/* Retypes a Task from "ret" and returns its priority. */
+static int new_task_prio(const struct vx_bundle_page *b)
+{
+	struct vx_task_info ti;
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t t = ret < 0 ? ret : vx_reticle_retype((vx_handle_t)ret, VX_OBJ_TASK, 0);
+
+	if (t < 0 || vx_task_inspect((vx_handle_t)t, &ti) < 0)
+		return 200;
+	return (int)ti.prio;
+}
+
+#define SPIN_VA 0x400000ull
+
+/* Starts a Task that spins in the code page it was given, after trying to
+ * raise it above itself. */
+static int spinner(const struct vx_bundle_page *b)
+{
+	struct vx_task_info ti;
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t code = vx_bundle_handle(b, "code", VX_OBJ_MEM);
+	int64_t t = ret < 0 ? ret : vx_reticle_retype((vx_handle_t)ret, VX_OBJ_TASK, 0);
+
+	if (t < 0 || code < 0 ||
+	    vx_task_map((vx_handle_t)t, (vx_handle_t)code, SPIN_VA, VX_PROT_READ | VX_PROT_EXEC) <
+		0 ||
+	    vx_task_set_regs((vx_handle_t)t, SPIN_VA, SPIN_VA, 0) < 0)
+		return 200;
+	int64_t raised = vx_task_set_prio((vx_handle_t)t, VX_PRIO_MAX);
+	if (vx_task_start((vx_handle_t)t, VX_NO_HANDLE) < 0 ||
+	    vx_task_inspect((vx_handle_t)t, &ti) < 0)
+		return 201;
+	return (int)ti.prio * 100 + (raised == VX_E_RIGHTS);
+}
+
+/* The page "watch" shares with ktest. */
+struct watch_page {
+	volatile uint64_t done;
+	uint64_t max_late_ns;
+	uint64_t wakes;
+};
+#define WATCH_VA   0x30000000ull
+#define WATCH_MAX  200000u /* wake-ups: a bound, whatever ktest does */
+#define WATCH_STEP 1000000ull
+
+static int watch(const struct vx_bundle_page *b)
+{
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t out = vx_bundle_handle(b, "out", VX_OBJ_MEM);
+	int64_t boss = vx_bundle_handle(b, "boss", VX_OBJ_TASK);
+	struct watch_page *w = (struct watch_page *)WATCH_VA;
+
+	if (self < 0 || out < 0 || boss < 0 ||
+	    vx_task_map((vx_handle_t)self, (vx_handle_t)out, WATCH_VA,
+			VX_PROT_READ | VX_PROT_WRITE) < 0)
+		return 200;
+	for (uint32_t i = 0; i < WATCH_MAX && !w->done; i++) {
+		uint64_t deadline = (uint64_t)vx_clock() + WATCH_STEP;
+		vx_sig_wait(0, deadline);
+		uint64_t late = (uint64_t)vx_clock() - deadline;
+		if (late > w->max_late_ns)
+			w->max_late_ns = late;
+		w->wakes++;
+	}
+	return vx_task_set_prio((vx_handle_t)boss, VX_PRIO_MAX) == VX_OK ? 0 : 202;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	if (starts_with(args, "fuzz "))
@@ -154,6 +234,35 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 			n++;
 		return n;
 	}
+	if (starts_with(args, "badrsp"))
+		__asm__ volatile("movq %%rsp, %%rbx\n\t"
+				 "movabsq $0x0000900000000000, %%rsp\n\t"
+				 "pushq %%rax\n\t"
+				 "movq %%rbx, %%rsp" ::
+				     : "rbx", "memory");
+	if (starts_with(args, "noncanon"))
+		((void (*)(void))0x0000800000000000ull)();
+	if (starts_with(args, "newprio"))
+		return new_task_prio(bundle);
+	if (starts_with(args, "buildspin"))
+		return spinner(bundle);
+	if (starts_with(args, "handle ")) {
+		/* Read the page itself: what the kernel wrote, not a library's view. */
+		for (uint32_t i = 0; i < bundle->count && i < VX_BUNDLE_SLOTS; i++)
+			if (starts_with(bundle->entry[i].name, args + 7) &&
+			    bundle->entry[i].name[strlen(args + 7)] == 0)
+				return (int)bundle->entry[i].handle;
+		return 255;
+	}
+	if (starts_with(args, "rights ")) {
+		struct vx_cap_info ci;
+		int64_t h = vx_bundle_handle(bundle, args + 7, 0);
+		if (h < 0 || vx_cap_inspect((vx_handle_t)h, &ci) < 0)
+			return 255;
+		return (int)ci.rights;
+	}
+	if (starts_with(args, "watch"))
+		return watch(bundle);
 	if (starts_with(args, "touch")) {
 		*(volatile int *)0x50000000 = 42;
 		return *(volatile int *)0x50000000 == 42 ? 0 : 1;

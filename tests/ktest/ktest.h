@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ktest harness, shared by its files: main.c (the suite and the
+ * original hostile-input tests), hardening.c (one regression test per
+ * finding of the kernel audit) and rights.c (the rights table of
+ * docs/ABI.md, row by row).
+ *
+ * Every test runs inside its own child Reticle R split from ram0 and
+ * deleted at the end; run() checks that ram0's free bytes afterwards equal
+ * those before.
+ */
+#ifndef TESTS_KTEST_KTEST_H
+#define TESTS_KTEST_KTEST_H
+
+#include <stdbool.h>
+#include "rt/vx.h"
+#include "rt/spawn.h"
+#include "vx_string.h"
+
+#define SIG_CHILD      (1ull << 1)
+#define SIG_TEST       (1ull << 2)
+#define SCRATCH_VA     0x10000000ull
+#define TEST_RET_BYTES (4ull << 20)
+#define MS	       1000000ull
+
+extern const struct vx_bundle_page *boot;
+extern vx_handle_t self, ram0, io, irqs, devmem;
+extern vx_handle_t child_sig; /* raises SIG_CHILD in ktest */
+extern const void *bootimg;
+extern size_t bootimg_len;
+extern vx_handle_t R; /* the current test's Reticle */
+extern int failures_in_test;
+extern bool icount; /* booted under -icount: guest time is deterministic */
+
+#define EXPECT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			vx_printf("#   failed: %s (line %d)\n", #cond, __LINE__);                  \
+			failures_in_test++;                                                        \
+		}                                                                                  \
+	} while (0)
+#define EXPECT_EQ(a, b)                                                                            \
+	do {                                                                                       \
+		int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                                      \
+		if (a_ != b_) {                                                                    \
+			vx_printf("#   failed: %s == %s (%ld != %ld, line %d)\n", #a, #b,          \
+				  (long)a_, (long)b_, __LINE__);                                   \
+			failures_in_test++;                                                        \
+		}                                                                                  \
+	} while (0)
+
+/* Runs one named test in a fresh Reticle R and prints its TAP line. */
+void run(const char *name, void (*fn)(void));
+/* r as a handle; a negative r fails the test (setup error). */
+vx_handle_t must(int64_t r, int line);
+#define MUST(x) must((x), __LINE__)
+/* Spawns the victim with args into R, supervised through SIG_CHILD; an
+ * extra Reticle, if given, is its "ret". */
+vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret);
+
+/* hardening.c, rights.c */
+void ktest_hardening(void);
+void ktest_rights(void);
+
+#endif
