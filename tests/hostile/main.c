@@ -300,12 +300,16 @@ static int do_fill_frag(void)
 			removed++;
 	}
 	report_info("fragmented");
+	struct fs_info info;
+	if (vx_fs_info(&fs, &info, deadline()) != VX_OK)
+		return 1;
+	/* Every free byte is usable: as many 1 MiB files as MiB are free. */
+	uint32_t room = (uint32_t)((info.bytes_max - info.bytes) / FS_FILE_MAX);
 	big = fill("b", 32, FS_FILE_MAX, &why);
-	say("hostile: 1 MiB files in the holes: %u made (%s), %u removed\n", big, vx_errname(why),
-	    removed);
+	say("hostile: 1 MiB files in the holes: %u made of %u free (%s), %u removed\n", big, room,
+	    vx_errname(why), removed);
 	report_info("after 1 MiB files");
-	/* n * 32 KiB filled the store; removed * 32 KiB came free. */
-	return n >= 500 && big == removed * 32 / 1024 ? 0 : 1;
+	return n == FS_ENTRIES_MAX - 2 && big == room && room >= removed * 32 / 1024 ? 0 : 1;
 }
 
 static int do_fill_max(void)
