@@ -25,6 +25,19 @@ bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, v
 	return true;
 }
 
+bool vx_svc_pair(struct vx_server *s, int64_t h, int64_t *req, int64_t *rep)
+{
+	if (!s->have_first) {
+		s->first = h;
+		s->have_first = true;
+		return false;
+	}
+	s->have_first = false;
+	*req = s->first;
+	*rep = h;
+	return true;
+}
+
 int vx_msg_str(const struct vx_msg *m, uint32_t off, char *buf, uint32_t cap)
 {
 	uint32_t len = m->len < VX_MSG_DATA ? m->len : VX_MSG_DATA;

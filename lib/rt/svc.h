@@ -160,6 +160,12 @@ int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg 
 bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, vx_svc_fn fn,
 		     void *ctx);
 
+/* One receive from a server's port, h (a handle, or VX_E_REVOKED for a
+ * slot emptied before it arrived: consumed all the same), into the pairing
+ * of ends, req first.  Returns true when it completes a pair: *req and
+ * *rep are its ends, each a handle or VX_E_REVOKED.  Pure: host-tested. */
+bool vx_svc_pair(struct vx_server *s, int64_t h, int64_t *req, int64_t *rep);
+
 /* Copies a NUL-terminated string argument out of m->data[off..len) into buf
  * (at most cap-1 bytes), requiring it to end inside the message.  Returns
  * its length or VX_E_INVAL.  Pure: used by servers to parse requests. */

@@ -213,24 +213,20 @@ static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
 static void accept_all(struct vx_server *s)
 {
 	for (;;) {
-		int64_t h = vx_ring_recv_cap(s->port);
+		int64_t h = vx_ring_recv_cap(s->port), req, rep;
 		if (h < 0 && h != VX_E_REVOKED)
 			return;
-		if (!s->have_first) {
-			s->first = h;
-			s->have_first = true;
+		if (!vx_svc_pair(s, h, &req, &rep))
 			continue;
-		}
-		s->have_first = false;
-		if (s->first < 0 || h < 0) {
-			if (s->first >= 0)
-				vx_cap_delete((vx_handle_t)s->first);
-			if (h >= 0)
-				vx_cap_delete((vx_handle_t)h);
+		if (req < 0 || rep < 0) {
+			if (req >= 0)
+				vx_cap_delete((vx_handle_t)req);
+			if (rep >= 0)
+				vx_cap_delete((vx_handle_t)rep);
 			s->revoked++;
 			continue;
 		}
-		accept_pair(s, (vx_handle_t)s->first, (vx_handle_t)h);
+		accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
 	}
 }
 
