@@ -47,6 +47,16 @@ static struct vx_client con, fs, fs2;
 static bool have_fs, have_fs2;
 static int fs_open_rc;
 
+/* Lets the services act on what was done: vfsd closes a broken connection
+ * and init, seeing its server end unbound for longer than its resend delay
+ * (100 ms), sends the ends to vfsd's port again.  Exiting after that makes
+ * the shell's INIT_DISCONNECT revoke ends that may still sit in the port,
+ * the audit's way to an emptied slot in vfsd's accept. */
+static void linger(void)
+{
+	vx_sig_wait(0, (uint64_t)vx_clock() + 300000000ull);
+}
+
 static uint64_t deadline(void)
 {
 	return (uint64_t)vx_clock() + 5 * SECOND;
@@ -177,6 +187,7 @@ static int do_corrupt_exit(void)
 	say("hostile: second connection: %s\n", vx_errname(rc));
 	__atomic_store_n(&fs.req.ctl->head, 0xdeadbeefu, __ATOMIC_RELEASE);
 	vx_ring_kick(&fs.req);
+	linger();
 	say("hostile: request ring head corrupted, exiting\n");
 	return 0;
 }
@@ -211,6 +222,7 @@ static int do_flood_exit(void)
 			views++;
 		}
 	}
+	linger();
 	say("hostile: flood: %u requests, %u view requests sent, exiting\n", sent, views);
 	return 0;
 }
