@@ -54,7 +54,7 @@ int64_t vx_fs_read(struct vx_client *c, const char *path, uint64_t offset, void 
 		   uint64_t deadline);
 
 /*
- * Zero copy: *mem receives a read-only MemCap holding the file from offset
+ * A view: *mem receives a read-only MemCap holding the file from offset
  * 0 and *size its size in bytes.  Map it with vx_task_map(self, *mem, va,
  * VX_PROT_READ); the mapping spans the Mem's whole capacity (find it with
  * vx_cap_inspect: info.size), which is at least *size rounded up to a page.
