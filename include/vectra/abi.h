@@ -250,7 +250,7 @@ enum vx_fault_kind {
 	VX_FAULT_UD = 4,     /* invalid opcode */
 	VX_FAULT_DE = 5,     /* divide error */
 	VX_FAULT_OTHER = 6,  /* any other exception; code holds the vector */
-	VX_FAULT_KILLED = 7, /* its Reticle was reset or its controller halted it */
+	VX_FAULT_KILLED = 7, /* reserved: never produced (a destroyed Task is gone, not faulted) */
 };
 
 /* Page-fault error-code bits (hardware), as reported in vx_fault.code. */

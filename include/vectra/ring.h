@@ -75,9 +75,10 @@
  * has gone to sleep yet.  The waiter clears its own flag when it wakes.
  *
  * A request/reply pair uses two Rings.  VX_SYS_RING_NOTIFY_WAIT rings the
- * peer's doorbell and waits on the caller's mask in one syscall, and switches
- * straight to the peer when the peer is waiting: that is the fast path of a
- * round trip.
+ * peer's doorbell and waits on the caller's mask in one syscall: the woken
+ * peer goes to the tail of its priority's run queue, and the caller, now
+ * blocked, gives up the CPU, so when nothing else of that priority is
+ * ready the peer runs next.  (There is no direct switch yet.)
  *
  * HANG-UP
  *

@@ -20,6 +20,7 @@ static struct bundle *priv_of(struct kobj *o)
 	return (struct bundle *)((uint8_t *)phys_to_virt(o->pa) + BUNDLE_PRIV_OFF);
 }
 
+/* Sets up a freshly carved (zeroed) Bundle: an empty, unsealed page. */
 void bundle_init(struct kobj *o)
 {
 	struct vx_bundle_page *p = page_of(o);
@@ -29,6 +30,8 @@ void bundle_init(struct kobj *o)
 	priv_of(o)->obj = o;
 }
 
+/* Destruction (from reap): deletes the caps in every slot, which queues
+ * their objects if these were their last caps.  Empty slots are skipped. */
 void bundle_destroy(struct kobj *o)
 {
 	struct bundle *b = priv_of(o);
@@ -102,8 +105,8 @@ int bundle_attach(struct kobj *o, struct task *t)
 			p->entry[i].handle = VX_NO_HANDLE;
 			continue;
 		}
-		KASSERT(cap_free_slot(t, &idx) == VX_OK);
-		cap_move(&t->table[idx], t, &b->slot[i]);
+		KASSERT(cap_find_slot(t, &idx) == VX_OK); /* bundle_check_attach counted */
+		cap_move(cap_claim_slot(t, idx), t, &b->slot[i]);
 		p->entry[i].handle = VX_HANDLE_MAKE(idx, t->table[idx].gen);
 	}
 	b->sealed = 1;

@@ -36,6 +36,7 @@ int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struc
 	return VX_OK;
 }
 
+/* cap_lookup of any type, needing no right. */
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out)
 {
 	return cap_lookup(t, h, 0, 0, out);
@@ -46,24 +47,35 @@ static bool slot_free(const struct cap *c)
 	return !c->obj && c->gen < VX_HANDLE_GEN_MAX;
 }
 
-/* The lowest free slot in t's table, or VX_E_FULL.  The scan starts at
- * t->free_hint, below which every slot is in use or retired. */
-int cap_free_slot(struct task *t, uint32_t *idx)
+/* Decode: the lowest free slot in t's table, or VX_E_FULL.  Reads only:
+ * the slot is t's once cap_claim_slot (or cap_install) takes it.  The scan
+ * starts at t->free_hint, below which every slot is in use or retired. */
+int cap_find_slot(const struct task *t, uint32_t *idx)
 {
 	for (uint32_t i = t->free_hint > 1 ? t->free_hint : 1; i < t->table_top; i++) {
 		if (slot_free(&t->table[i])) {
-			t->free_hint = i;
 			*idx = i;
 			return VX_OK;
 		}
 	}
-	t->free_hint = t->table_top;
 	if (t->table_top == VX_HANDLE_SLOTS)
 		return VX_E_FULL;
-	/* First use of this slot: initialise it now. */
-	memset(&t->table[t->table_top], 0, sizeof(struct cap));
-	*idx = t->table_top++;
+	*idx = t->table_top; /* never used yet */
 	return VX_OK;
+}
+
+/* Invoke: readies slot idx, which cap_find_slot just returned, to be
+ * filled: a slot never used before is initialised, and the scan hint moves
+ * past it.  Idempotent.  Returns the slot. */
+struct cap *cap_claim_slot(struct task *t, uint32_t idx)
+{
+	if (idx == t->table_top) {
+		memset(&t->table[idx], 0, sizeof(struct cap));
+		t->table_top++;
+	}
+	if (t->free_hint <= idx)
+		t->free_hint = idx + 1;
+	return &t->table[idx];
 }
 
 /* Has t at least want free slots? */
@@ -165,11 +177,12 @@ void cap_hold(struct cap *dst, struct kobj *o, uint32_t type, uint32_t rights, u
 	cap_set(dst, NULL, o, type, rights, narrow, NULL);
 }
 
-/* Installs a new cap in slot idx of t's table and returns its handle. */
+/* Installs a new cap in slot idx of t's table (found by cap_find_slot)
+ * and returns its handle. */
 uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type, uint32_t rights,
 		     uint64_t narrow, struct cap *parent)
 {
-	struct cap *c = &t->table[idx];
+	struct cap *c = cap_claim_slot(t, idx);
 
 	c->gen = next_gen(c->gen);
 	cap_set(c, t, o, type, rights, narrow, parent);
@@ -270,6 +283,9 @@ void cap_forget_mapping(struct cap *c)
 struct kobj *work_head;
 static struct kobj *work_tail;
 
+/* Puts o at the tail of the work queue unless it is on it already.  The
+ * caller has set what the work is (o->state ZOMBIE, or a Reticle's
+ * resetting flag); reap() does it before the caller's Task runs again. */
 void work_enqueue(struct kobj *o)
 {
 	if (o->queued)
@@ -283,6 +299,7 @@ void work_enqueue(struct kobj *o)
 	work_tail = o;
 }
 
+/* Takes the head of the work queue, or NULL. */
 static struct kobj *work_dequeue(void)
 {
 	struct kobj *o = work_head;
@@ -310,7 +327,10 @@ void zombify(struct kobj *o)
  * Deletes one cap: undoes its mapping or binding, hands its children to its
  * parent, empties the slot (the generation stays, so old handles are
  * stale), and queues the object for destruction if this was its last cap.
- * O(pages mapped through c + c's children).
+ * O(pages mapped through c + c's children).  The object is not destroyed
+ * here: the caller is inside a syscall or trap, whose exit runs reap()
+ * (syscall_dispatch, trap_user) before the caller's Task runs again, so a
+ * caller may go on using o, and other objects, until then.
  */
 void cap_remove(struct cap *c)
 {
@@ -442,7 +462,7 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 		info.paddr = c->type == VX_OBJ_MEM ? c->obj->pa : 0;
 	} else if (c->type == VX_OBJ_RING) {
 		info.size = c->obj->size - PAGE_SIZE;
-		info.narrow = ring_bound_ends(c->obj);
+		info.narrow = ring_inspect_state(c->obj);
 	}
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
@@ -461,7 +481,7 @@ int64_t sys_cap_derive(struct trapframe *tf)
 		return VX_E_RIGHTS;
 	if ((err = cap_narrow_ok(c, (uint32_t)tf->rsi, tf->rdx)))
 		return err;
-	if ((err = cap_free_slot(t, &idx)))
+	if ((err = cap_find_slot(t, &idx)))
 		return err;
 	return cap_install(t, idx, c->obj, c->type, (uint32_t)tf->rsi,
 			   tf->rdx ? tf->rdx : c->narrow, c);

@@ -39,7 +39,7 @@
 #include "vectra/ring.h"
 #include "vectra/bundle.h"
 #include "vx_string.h"
-#include "arch/x86_64/arch.h"
+#include "arch.h" /* the architecture seam: kernel/arch/$(ARCH)/arch.h */
 
 #define KOBJ_PAGETABLE 100 /* internal: a page-table page owned by a Task */
 
@@ -154,6 +154,7 @@ struct ring {
 	uint64_t bytes;			 /* shared bytes */
 	struct cap *producer, *consumer; /* bound through these caps */
 	uint32_t prod_bit, cons_bit;
+	uint32_t binds; /* bind counts, as published in ctl->bound (ring.h) */
 	uint32_t xfer_head, xfer_count;
 	uint64_t xfer_seq;
 	struct cap xfer[VX_RING_XFER_MAX];
@@ -196,7 +197,8 @@ void object_init(struct kobj *o, uint64_t arg); /* type-specific setup after car
 /* cap.c */
 int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struct cap **out);
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out);
-int cap_free_slot(struct task *t, uint32_t *idx);
+int cap_find_slot(const struct task *t, uint32_t *idx);
+struct cap *cap_claim_slot(struct task *t, uint32_t idx);
 uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type, uint32_t rights,
 		     uint64_t narrow, struct cap *parent);
 void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
@@ -273,7 +275,7 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 /* ring.c */
 void ring_init(struct kobj *o, uint64_t arg);
 void ring_destroy(struct kobj *o);
-uint32_t ring_bound_ends(struct kobj *o);
+uint32_t ring_inspect_state(struct kobj *o);
 void ring_unbind_cap(struct cap *c);
 int64_t sys_ring_bind(struct trapframe *tf);
 int64_t sys_ring_unbind(struct trapframe *tf);

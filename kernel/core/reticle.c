@@ -227,30 +227,56 @@ void object_init(struct kobj *o, uint64_t arg)
 	}
 }
 
-/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights */
-int64_t sys_reticle_retype(struct trapframe *tf)
+/* A decoded RETICLE_RETYPE. */
+struct retype_args {
+	struct task *t;
+	struct cap *rc;	  /* the Reticle cap */
+	uint32_t type;	  /* enum vx_obj_type */
+	uint64_t arg;	  /* type-specific (see object_bytes) */
+	uint64_t bytes;	  /* body size */
+	uint64_t dev_off; /* device Reticles: byte offset of the body */
+	uint32_t idx;	  /* the free slot for the new cap */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_INVAL, those of
+ * reticle_check_retype, VX_E_FULL (no free slot). */
+static int decode_retype(const struct trapframe *tf, struct retype_args *a)
 {
-	struct task *t = current_task();
-	struct cap *rc;
-	uint64_t bytes;
-	uint32_t idx;
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+	a->t = current_task();
+	if ((err = cap_lookup(a->t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &a->rc)))
 		return err;
 	if (tf->rsi > UINT32_MAX)
 		return VX_E_INVAL;
-	if ((err = reticle_check_retype(rc->obj, (uint32_t)tf->rsi, tf->rdx, &bytes)))
+	a->type = (uint32_t)tf->rsi;
+	a->arg = tf->rdx;
+	a->dev_off = (a->arg >> 32) * PAGE_SIZE;
+	if ((err = reticle_check_retype(a->rc->obj, a->type, a->arg, &a->bytes)))
 		return err;
-	if ((err = cap_free_slot(t, &idx)))
-		return err;
+	return cap_find_slot(a->t, &a->idx);
+}
 
-	struct kobj *o =
-	    reticle_carve(rc->obj, (uint32_t)tf->rsi, bytes, (tf->rdx >> 32) * PAGE_SIZE);
-	object_init(o, tf->rdx);
-	/* The new object's cap has the Reticle cap's rights: what was carved
-	 * through a narrowed Reticle cap is narrowed the same way. */
-	return cap_install(t, idx, o, o->type, rc->rights, 0, NULL);
+/* Invoke: carves and installs; cannot fail.  The new object's cap has the
+ * Reticle cap's rights: what was carved through a narrowed Reticle cap is
+ * narrowed the same way. */
+static uint32_t invoke_retype(const struct retype_args *a)
+{
+	struct kobj *o = reticle_carve(a->rc->obj, a->type, a->bytes, a->dev_off);
+
+	object_init(o, a->arg);
+	return cap_install(a->t, a->idx, o, o->type, a->rc->rights, 0, NULL);
+}
+
+/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights */
+int64_t sys_reticle_retype(struct trapframe *tf)
+{
+	struct retype_args a;
+	int err = decode_retype(tf, &a);
+
+	if (err)
+		return err;
+	return invoke_retype(&a);
 }
 
 /* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
@@ -276,7 +302,7 @@ int64_t sys_reticle_split(struct trapframe *tf)
 	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES ||
 	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
 		return VX_E_NOMEM;
-	if ((err = cap_free_slot(t, &idx)))
+	if ((err = cap_find_slot(t, &idx)))
 		return err;
 
 	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, bytes, 0);

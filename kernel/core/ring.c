@@ -2,9 +2,11 @@
 /*
  * Ring: the kernel's part of the protocol described in include/vectra/ring.h.
  * The kernel maps the shared pages at bind time (checking the right for the
- * role), rings doorbells, and keeps the capability transfer queue.  It never
- * reads the shared control page after writing its informational fields at
- * retype, so nothing a peer scribbles there can confuse it.
+ * role), rings doorbells, and keeps the capability transfer queue.  It
+ * writes the shared control page (its informational fields at retype,
+ * ctl->bound at every bind and unbind) but never reads it: what it writes
+ * comes from its private struct ring, so nothing a peer scribbles there can
+ * confuse it.
  *
  * Object layout: page 0 is kernel-private struct ring; pages 1.. are shared
  * (control page, then slots).
@@ -16,6 +18,8 @@ static struct ring *ring_of(struct kobj *o)
 	return phys_to_virt(o->pa);
 }
 
+/* Sets up a freshly carved (zeroed) Ring whose arg object_bytes accepted:
+ * the private page, and the control page's informational fields. */
 void ring_init(struct kobj *o, uint64_t arg)
 {
 	struct ring *r = ring_of(o);
@@ -32,15 +36,19 @@ void ring_init(struct kobj *o, uint64_t arg)
 	ctl->slot_count = r->count;
 }
 
-/* VX_RING_BOUND_* of the ends bound now (for VX_SYS_CAP_INSPECT). */
-uint32_t ring_bound_ends(struct kobj *o)
+/* CAP_INSPECT's narrow for a Ring: VX_RING_BOUND_* of the ends bound now,
+ * and, shifted left by 8, how many caps wait in the transfer queue
+ * (emptied slots included: each is still one RECV_CAP away). */
+uint32_t ring_inspect_state(struct kobj *o)
 {
 	struct ring *r = ring_of(o);
 
 	return (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
-	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
+	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0) | r->xfer_count << 8;
 }
 
+/* Destruction (from reap): deletes every queued cap.  Bindings are gone
+ * already (their caps were deleted first, which unbound them). */
 void ring_destroy(struct kobj *o)
 {
 	struct ring *r = ring_of(o);
@@ -53,6 +61,14 @@ void ring_destroy(struct kobj *o)
 static struct vx_ring_ctl *ctl_of(struct ring *r)
 {
 	return phys_to_virt(r->ctl_pa);
+}
+
+/* Writes ctl->bound from the kernel's own state: the bind counts and the
+ * ends bound now.  The kernel writes the control page; it never reads it. */
+static void publish_bound(struct ring *r)
+{
+	ctl_of(r)->bound = r->binds | (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
+			   (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
 }
 
 /* Raises the bit that end (a bound cap) asked to be woken with. */
@@ -72,12 +88,12 @@ void ring_unbind_cap(struct cap *c)
 	task_unmap_pages(c->map_task, c->map_va, r->bytes);
 	if (r->producer == c) {
 		r->producer = NULL;
-		ctl_of(r)->bound &= ~VX_RING_BOUND_PRODUCER;
+		publish_bound(r);
 		wake_end(r, r->consumer);
 	}
 	if (r->consumer == c) {
 		r->consumer = NULL;
-		ctl_of(r)->bound &= ~VX_RING_BOUND_CONSUMER;
+		publish_bound(r);
 		wake_end(r, r->producer);
 	}
 	cap_forget_mapping(c);
@@ -127,12 +143,9 @@ int64_t sys_ring_bind(struct trapframe *tf)
 		r->consumer = c;
 		r->cons_bit = (uint32_t)bit;
 	}
-	/* Publish the ends bound now, and count this bind (see ring.h). */
-	struct vx_ring_ctl *ctl = ctl_of(r);
-	uint32_t binds = ctl->bound & ~(VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER);
-	binds += role == VX_RING_PRODUCER ? VX_RING_PRODUCER_BIND1 : VX_RING_CONSUMER_BIND1;
-	ctl->bound = binds | (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
-		     (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
+	/* Count this bind and publish it with the ends bound now (ring.h). */
+	r->binds += role == VX_RING_PRODUCER ? VX_RING_PRODUCER_BIND1 : VX_RING_CONSUMER_BIND1;
+	publish_bound(r);
 	return VX_OK;
 }
 
@@ -240,13 +253,13 @@ int64_t sys_ring_recv_cap(struct trapframe *tf)
 	if (r->xfer_count == 0)
 		return VX_E_EMPTY;
 	struct cap *src = &r->xfer[r->xfer_head];
-	if (src->obj && (err = cap_free_slot(t, &idx)))
+	if (src->obj && (err = cap_find_slot(t, &idx)))
 		return err;
 
 	r->xfer_head = (r->xfer_head + 1) % VX_RING_XFER_MAX;
 	r->xfer_count--;
 	if (!src->obj)
 		return VX_E_REVOKED;
-	cap_move(&t->table[idx], t, src);
+	cap_move(cap_claim_slot(t, idx), t, src);
 	return VX_HANDLE_MAKE(idx, t->table[idx].gen);
 }

@@ -25,6 +25,7 @@ void signal_unsleep(struct task *t)
 	t->sleeping = 0;
 }
 
+/* Ends t's wait with result in its rax and makes it runnable. */
 static void wake(struct task *t, uint64_t result)
 {
 	signal_unsleep(t);
@@ -126,7 +127,7 @@ int64_t sys_sig_mint(struct trapframe *tf)
 		return err;
 	if (tf->rsi == 0)
 		return VX_E_INVAL;
-	if ((err = cap_free_slot(t, &idx)))
+	if ((err = cap_find_slot(t, &idx)))
 		return err;
 	/* The Signal cap carries no right the Task cap lacks. */
 	uint32_t rights = tc->rights & (VX_R_GRANT | VX_R_CONTROL);

@@ -149,7 +149,7 @@ int copy_in(void *dst, uint64_t usrc, size_t n)
 
 	if (err || n == 0)
 		return err;
-	return uaccess_copy(dst, (const void *)(uintptr_t)usrc, n);
+	return uaccess_copy(dst, (const void *)(uintptr_t)usrc, n) ? VX_E_FAULT : VX_OK;
 }
 
 /* Copies n bytes to user address udst, which must be mapped writable. */
@@ -159,7 +159,7 @@ int copy_out(uint64_t udst, const void *src, size_t n)
 
 	if (err || n == 0)
 		return err;
-	return uaccess_copy((void *)(uintptr_t)udst, src, n);
+	return uaccess_copy((void *)(uintptr_t)udst, src, n) ? VX_E_FAULT : VX_OK;
 }
 
 /* VX_SYS_CLOCK() -> nanoseconds since boot */

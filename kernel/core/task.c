@@ -11,6 +11,7 @@
  */
 #include "core/kernel.h"
 
+/* The struct task in a Task object's first page. */
 struct task *task_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);
@@ -18,7 +19,7 @@ struct task *task_of(struct kobj *o)
 
 /* Sets up a freshly carved Task.  Its body is not zeroed by the carve:
  * the struct is zeroed here, the root table by paging_init_user_root, and
- * handle-table slots one at a time as cap_free_slot first hands them out. */
+ * handle-table slots one at a time as cap_claim_slot first hands them out. */
 void task_init(struct kobj *o)
 {
 	struct task *t = task_of(o);
@@ -97,38 +98,11 @@ static uint64_t pt_alloc(void *ctx)
 	return pt->pa;
 }
 
-/* How many page-table pages mapping [va, va + bytes) would add to t. */
-static uint64_t tables_needed(struct task *t, uint64_t va, uint64_t bytes)
-{
-	uint64_t need = 0, end = va + bytes;
-	const uint64_t span[3] = {1ull << 39, 1ull << 30, 1ull << 21};
-
-	/* Level by level: each distinct region of that level's span that
-	 * has no table yet needs one. */
-	for (int lvl = 0; lvl < 3; lvl++) {
-		for (uint64_t a = va & ~(span[lvl] - 1); a < end; a += span[lvl]) {
-			uint64_t *root = phys_to_virt(t->root_pa);
-			uint64_t *tab = root;
-			bool present = true;
-			for (int l = 0; l <= lvl && present; l++) {
-				uint64_t e = tab[(a >> (39 - 9 * l)) & 511];
-				if (!(e & 1))
-					present = false;
-				else
-					tab = phys_to_virt(e & 0x000ffffffffff000ull);
-			}
-			if (!present)
-				need++;
-		}
-	}
-	return need;
-}
-
 /* Can t's Reticle pay for the tables that mapping [va, +bytes) needs? */
 static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
 {
 	struct kobj *r = t->obj->origin;
-	uint64_t need = tables_needed(t, va, bytes);
+	uint64_t need = paging_tables_needed(t->root_pa, va, bytes);
 
 	if (!need)
 		return VX_OK;
@@ -149,6 +123,8 @@ int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uin
 	return VX_OK;
 }
 
+/* Clears the PTEs of [va, va + bytes) in t and flushes them; pages that
+ * are not mapped are skipped.  Page tables stay (they die with t). */
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -160,6 +136,7 @@ void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 	}
 }
 
+/* Is no page of [va, va + bytes) mapped in t?  Reads only. */
 static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -202,6 +179,8 @@ void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint6
 	cap_note_mapping(c, t, va, flag);
 }
 
+/* Decode: the Task a handle of the caller's names, with rights.  Errors:
+ * those of cap_lookup. */
 static int lookup_task(uint64_t h, uint32_t rights, struct task **out)
 {
 	struct cap *c;

@@ -5,7 +5,7 @@
 #include "rt/svc.h"
 #include "rt/bundle.h"
 #include "rt/syscall.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "vx_string.h"
 
 /* Binds h in role at va and builds r. */

@@ -349,6 +349,28 @@ static void t_ring_transfer(void)
 	EXPECT_EQ(vx_ring_recv_cap(ring), VX_E_EMPTY);
 }
 
+/* CAP_INSPECT of a Ring reports its bound ends and, from bit 8, how many
+ * capabilities wait in its transfer queue (init's back-pressure reads it). */
+static void t_ring_inspect_queue_count(void)
+{
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 3)));
+	vx_handle_t mem = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	struct vx_cap_info info;
+	struct vx_ring_info ri;
+
+	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
+	EXPECT_EQ(info.narrow, 0);
+	for (int i = 0; i < 5; i++)
+		EXPECT_EQ(vx_ring_send_cap(ring, mem, VX_R_READ), i);
+	EXPECT_EQ(vx_ring_bind(ring, VX_RING_CONSUMER, SCRATCH_VA, 5, &ri), VX_OK);
+	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
+	EXPECT_EQ(info.narrow, (5u << 8) | VX_RING_BOUND_CONSUMER);
+	EXPECT(vx_ring_recv_cap(ring) > 0);
+	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
+	EXPECT_EQ(info.narrow >> 8, 4);
+	EXPECT_EQ(vx_ring_unbind(ring), VX_OK);
+}
+
 static void t_ring_hangup_and_arrival(void)
 {
 	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 2)));
@@ -731,6 +753,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("ring_scribbling_peer_rejected", t_ring_scribbler);
 	run("ring_capability_transfer", t_ring_transfer);
 	run("ring_hangup_and_capability_arrival_wake", t_ring_hangup_and_arrival);
+	run("ring_inspect_reports_transfer_queue_count", t_ring_inspect_queue_count);
 	run("signal_raise_without_capability", t_signal_without_cap);
 	run("signal_wait_deadline", t_signal_deadline);
 	run("bundle_lookup_and_add_rules", t_bundle_rules);

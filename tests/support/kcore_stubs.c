@@ -85,9 +85,9 @@ void ring_destroy(struct kobj *o)
 	log_destroyed(o);
 }
 
-uint32_t ring_bound_ends(struct kobj *o)
+uint32_t ring_inspect_state(struct kobj *o)
 {
-	kstub.ring_bound_ends++;
+	kstub.ring_inspect_state++;
 	return kstub.ring_ends;
 }
 

@@ -38,8 +38,8 @@ struct kstub_state {
 	unsigned nunbound;
 	/* Called by ring_unbind_cap after recording (e.g. cap_forget_mapping). */
 	void (*on_unbind)(struct cap *c);
-	/* ring_bound_ends: calls, and the value it returns. */
-	unsigned ring_bound_ends;
+	/* ring_inspect_state: calls, and the value it returns. */
+	unsigned ring_inspect_state;
 	uint32_t ring_ends;
 	/* copy_out: calls, and VX_E_FAULT instead of copying when set. */
 	unsigned copy_out;
@@ -86,7 +86,7 @@ static inline uint64_t kt_install(struct task *t, struct kobj *o, uint32_t type,
 {
 	uint32_t idx;
 
-	if (cap_free_slot(t, &idx) != VX_OK)
+	if (cap_find_slot(t, &idx) != VX_OK)
 		panic("kt_install: table full");
 	return cap_install(t, idx, o, type, rights, narrow, parent);
 }

@@ -11,13 +11,13 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include "entry.h"
 
 #define KERNEL_VMA	   0xffffffff80000000ull
 #define DMAP_BASE	   0xffff800000000000ull
 #define DMAP_LIMIT	   0x100000000ull /* the direct map covers physical 0..4 GiB */
 #define PAGE_SIZE	   4096ull
 #define USER_CANONICAL_END 0x0000800000000000ull /* first non-canonical address */
-#define VEC_SYSCALL	   256
 #define VEC_IRQ_BASE	   32
 #define IRQ_LINES	   16
 #define TIMER_HZ	   1000
@@ -29,7 +29,9 @@ struct trapframe {
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
-_Static_assert(sizeof(struct trapframe) == 22 * 8, "trapframe layout is fixed by entry.S");
+_Static_assert(sizeof(struct trapframe) == TF_BYTES, "trapframe layout is fixed by entry.S");
+_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "entry.h TF_VECTOR");
+_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "entry.h TF_CS");
 
 /* Per-CPU block; the first fields are read by entry.S at fixed offsets. */
 struct task;
@@ -46,6 +48,10 @@ struct cpu {
 	uint64_t preempt_at; /* TSC at which long kernel work yields; 0: never */
 };
 extern struct cpu cpu0;
+_Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "entry.h CPU_USER_RSP");
+_Static_assert(offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "entry.h CPU_FRAME_TOP");
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "entry.h CPU_KSTACK_TOP");
+_Static_assert(offsetof(struct cpu, smap) == CPU_SMAP, "entry.h CPU_SMAP");
 
 /* Physical <-> kernel virtual (direct map). */
 #ifdef VX_HOST
@@ -158,8 +164,8 @@ void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64
  * fault in kernel mode on some CPUs) and its selectors the user ones. */
 static inline bool arch_frame_user_ok(const struct trapframe *tf)
 {
-	return tf->rip < USER_CANONICAL_END && tf->rsp <= USER_CANONICAL_END && tf->cs == 0x23 &&
-	       tf->ss == 0x1b;
+	return tf->rip < USER_CANONICAL_END && tf->rsp <= USER_CANONICAL_END && tf->cs == USER_CS &&
+	       tf->ss == USER_DS;
 }
 
 /* Paging (paging.c). */
@@ -172,9 +178,11 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va);
  * address, or 0 when it cannot. Returns the leaf PTE pointer or NULL. */
 uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx);
 uint64_t paging_pte(uint64_t pa, uint32_t prot); /* prot: VX_PROT_* bits */
+/* Table pages that mapping [va, va + bytes) would add; reads only. */
+uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes);
 void paging_flush(uint64_t root_pa, uint64_t va);
 
-/* User copy (entry.S): 0 or VX_E_FAULT. */
+/* User copy (entry.S): 0, or 1 when it touched a bad page. */
 int uaccess_copy(void *dst, const void *src, size_t n);
 
 /* Interrupt controller and timer (irq.c). */

@@ -81,17 +81,18 @@ static void gdt_init(void)
 	tss.rsp0 = (uint64_t)(uintptr_t)kernel_stack_top;
 
 	__asm__ volatile("lgdt %0\n"
-			 "pushq $0x08\n"
+			 "pushq %1\n"
 			 "leaq 1f(%%rip), %%rax\n"
 			 "pushq %%rax\n"
 			 "lretq\n"
 			 "1:\n"
-			 "movw $0x10, %%ax\n"
+			 "movw %2, %%ax\n"
 			 "movw %%ax, %%ds\n"
 			 "movw %%ax, %%es\n"
 			 "movw %%ax, %%ss\n"
 			 "movw $0x28, %%ax\n"
-			 "ltr %%ax\n" ::"m"(p)
+			 "ltr %%ax\n" ::"m"(p),
+			 "i"(KERNEL_CS), "i"(KERNEL_DS)
 			 : "rax", "memory");
 }
 
@@ -102,7 +103,7 @@ static void idt_init(void)
 	for (int i = 0; i < 48; i++) {
 		uint64_t off = (uint64_t)(uintptr_t)trap_stub_table[i];
 		idt[i].off_lo = off & 0xffff;
-		idt[i].sel = 0x08;
+		idt[i].sel = KERNEL_CS;
 		/* Double fault, NMI and machine check run on their own stack. */
 		idt[i].ist = (i == 2 || i == 8 || i == 18) ? 1 : 0;
 		idt[i].attr = 0x8e; /* present, DPL 0, interrupt gate */
@@ -115,8 +116,9 @@ static void idt_init(void)
 
 static void syscall_init(void)
 {
-	wrmsr(0xc0000080, rdmsr(0xc0000080) | 1);	       /* EFER.SCE */
-	wrmsr(0xc0000081, (0x10ull << 48) | (0x08ull << 32));  /* STAR */
+	wrmsr(0xc0000080, rdmsr(0xc0000080) | 1); /* EFER.SCE */
+	/* STAR: sysret loads SS = STAR[63:48] + 8, CS = + 16 (RPL 3). */
+	wrmsr(0xc0000081, ((uint64_t)(USER_DS - 8 - 3) << 48) | ((uint64_t)KERNEL_CS << 32));
 	wrmsr(0xc0000082, (uint64_t)(uintptr_t)syscall_entry); /* LSTAR */
 	wrmsr(0xc0000084, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 14) | (1u << 18));
 	/* SFMASK clears TF, IF, DF, NT and AC on entry. */
@@ -209,7 +211,7 @@ void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64
 	tf->rip = ip;
 	tf->rsp = sp;
 	tf->rsi = arg; /* rdi is the Bundle address, set at start */
-	tf->cs = 0x23;
-	tf->ss = 0x1b;
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
 	tf->rflags = 0x202;
 }

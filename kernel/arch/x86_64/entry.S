@@ -12,15 +12,7 @@
  * Frames that came in through syscall (vector VEC_SYSCALL) leave through
  * sysretq; all others leave through iretq.
  */
-#define VEC_SYSCALL 256
-#define USER_CS 0x23
-#define USER_DS 0x1b
-#define CPU_USER_RSP 0
-#define CPU_FRAME_TOP 8
-#define CPU_KSTACK_TOP 16
-#define CPU_SMAP 32
-#define TF_VECTOR (15 * 8)
-#define TF_CS (18 * 8)
+#include "entry.h"
 
 .macro SAVE_GPRS
 	pushq %rax
@@ -201,7 +193,8 @@ enter_frame:
  * checked that the user side of [src or dst, +n) lies below the user limit.
  * If it touches an unmapped or protected page the page-fault handler sees
  * the faulting rip inside [uaccess_begin, uaccess_end) and resumes at
- * uaccess_fault, which returns -6 (VX_E_FAULT).  Returns 0 on success.
+ * uaccess_fault, which returns 1 (copy_in and copy_out turn that into
+ * VX_E_FAULT).  Returns 0 on success.
  */
 	.globl uaccess_copy, uaccess_begin, uaccess_end, uaccess_fault
 uaccess_copy:
@@ -219,7 +212,7 @@ uaccess_end:
 	xorl %eax, %eax
 	jmp 4f
 uaccess_fault:
-	movq $-6, %rax
+	movl $1, %eax
 4:	testb $1, cpu0+CPU_SMAP(%rip)
 	jz 5f
 	clac

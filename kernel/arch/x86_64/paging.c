@@ -83,6 +83,7 @@ void paging_init(uint64_t max_phys)
 	write_cr3(kpa(kpml4));
 }
 
+/* The physical address of the kernel-only PML4 (used while idle). */
 uint64_t paging_kernel_root(void)
 {
 	return kpa(kpml4);
@@ -114,6 +115,32 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
 		table = phys_to_virt(e & PTE_ADDR);
 	}
 	return &table[level_index(va, 0)];
+}
+
+/* How many table pages mapping [va, va + bytes) under root would add: at
+ * each level above the leaf tables, every region of that level's span
+ * that has no table yet needs one.  Reads only. */
+uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	uint64_t need = 0, end = va + bytes;
+
+	for (int lvl = 0; lvl < 3; lvl++) {
+		uint64_t span = 1ull << (39 - 9 * lvl);
+		for (uint64_t a = va & ~(span - 1); a < end; a += span) {
+			const uint64_t *tab = phys_to_virt(root_pa);
+			bool present = true;
+			for (int l = 0; l <= lvl && present; l++) {
+				uint64_t e = tab[level_index(a, 3 - l)];
+				if (!(e & PTE_P))
+					present = false;
+				else
+					tab = phys_to_virt(e & PTE_ADDR);
+			}
+			if (!present)
+				need++;
+		}
+	}
+	return need;
 }
 
 /* Like paging_lookup, but installs missing tables from alloc(ctx). */

@@ -34,10 +34,25 @@ static uint32_t fault_kind(uint64_t vector)
 	}
 }
 
+static void dump_and_panic(struct trapframe *tf);
+
+/* A trap from user mode (entry.S), on the kernel stack with interrupts off:
+ * tf is the current Task's frame.  An interrupt is handled, an exception
+ * faults the Task; then queued work runs under a fresh budget and the
+ * scheduler picks the frame to resume. */
 struct trapframe *trap_user(struct trapframe *tf);
 struct trapframe *trap_user(struct trapframe *tf)
 {
 	struct task *t = current_task();
+
+	/* NMI, double fault and machine check arrive on the IST stack even
+	 * from user mode, so tf is not t's frame: an NMI is resumed as it
+	 * came, the others are not the Task's doing. */
+	if (!t || tf != &t->regs) {
+		if (tf->vector == 2)
+			return tf;
+		dump_and_panic(tf);
+	}
 
 	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES) {
 		handle_irq((unsigned)(tf->vector - VEC_IRQ_BASE));
@@ -59,6 +74,9 @@ static void dump_and_panic(struct trapframe *tf)
 	      (unsigned long)tf->rsp);
 }
 
+/* A trap from kernel mode: an interrupt taken in the idle loop, or a page
+ * fault inside uaccess_copy (resumed at its fixup).  Anything else is a
+ * kernel bug and panics. */
 void trap_kernel(struct trapframe *tf);
 void trap_kernel(struct trapframe *tf)
 {
