@@ -462,7 +462,7 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 		info.paddr = c->type == VX_OBJ_MEM ? c->obj->pa : 0;
 	} else if (c->type == VX_OBJ_RING) {
 		info.size = c->obj->size - PAGE_SIZE;
-		info.narrow = ring_inspect_state(c->obj);
+		info.ring_state = ring_inspect_state(c->obj);
 	}
 	return copy_out(tf->rsi, &info, sizeof(info));
 }

@@ -98,7 +98,7 @@ struct cap {
 	struct cap *next, *prev; /* siblings: same parent, or o->caps for roots */
 	struct cap *child;	 /* first cap derived from this one */
 	struct task *owner;	 /* handle table holding it; NULL if kernel-held */
-	uint64_t narrow;	 /* Signal bits, port or IRQ range */
+	uint64_t narrow;	 /* Signal: bits; IoPort/Irq: base | count << 32 */
 	uint64_t map_va;
 	struct task *map_task;	   /* mapped or bound into this Task */
 	struct cap *mnext, *mprev; /* map_task's list of caps mapped into it */
