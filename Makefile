@@ -17,6 +17,7 @@ MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2) --no-print-directory
 include mk/config.mk
 include lib/base/base.mk
 include lib/crypto/crypto.mk
+include lib/trust/trust.mk
 include lib/rt/rt.mk
 include kernel/kernel.mk
 include services/services.mk

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The kernel: kernel/core (one file per primitive, plus scheduler, syscall
-# table and boot), kernel/arch/x86_64 (the seams), and the two pieces of
-# lib/ it shares with user land: memory routines and the formatter/ELF
-# parser.  Linked as an ELF (for gdb) and flattened to build/kernel.bin, the
+# table and boot), kernel/arch/x86_64 (the seams), and lib/base, the
+# freestanding pieces it shares with user land: memory routines, the
+# formatter and the ELF parser.  It sees include/ and lib/base only.  Linked as an ELF (for gdb) and flattened to build/kernel.bin, the
 # image QEMU and GRUB load.
 KERNEL_SRCS := $(sort $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) \
                       $(wildcard kernel/arch/x86_64/*.S)) \
-               lib/base/string.c lib/rt/fmt.c lib/rt/elf.c
+               $(BASE_SRCS)
 KERNEL_OBJS := $(call objs,$(B)/kernel,$(KERNEL_SRCS))
 KERNEL_ELF  := $(B)/kernel.elf
 KERNEL_BIN  := $(B)/kernel.bin

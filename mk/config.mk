@@ -25,7 +25,7 @@ FREESTANDING := -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-p
 # found in kernel/arch/$(ARCH).
 ARCH     := x86_64
 ARCH_INC := -Ikernel/arch/$(ARCH)
-KERNEL_CFLAGS := $(WARN) $(INC) $(FREESTANDING) -O2 -g -mcmodel=kernel -mno-red-zone \
+KERNEL_CFLAGS := $(WARN) -Iinclude $(FREESTANDING) -O2 -g -mcmodel=kernel -mno-red-zone \
                  -mno-sse -mno-sse2 -mno-mmx -mno-80387 -Ikernel $(ARCH_INC) -DVX_KERNEL
 USER_CFLAGS   := $(WARN) $(INC) $(FREESTANDING) -O2 -g -mno-red-zone -DVX_USER
 HOST_CFLAGS   := $(WARN) $(INC) -Ilib/base -O1 -g -fno-omit-frame-pointer \

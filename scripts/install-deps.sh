@@ -15,6 +15,8 @@ packages=(
 	python3-cryptography-vectors valgrind bc
 	# model checking of the ring protocol
 	spin
+	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline
+	golang-go golang-golang-x-mod-dev
 )
 
 sudo=

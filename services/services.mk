@@ -10,6 +10,7 @@
 #   services/init   the root Task of the normal boot: supervisor and broker
 #   tests/ktest     the root Task of the test image: the in-OS test suite
 #   tests/victim    a child that misbehaves on request (faults, bombs, spins)
+#   tests/hostile   a client that misuses the services (hostile_test.py)
 #   bench/kbench    the root Task of the benchmark image
 #   bench/partner   the other side of the two-Task benchmarks
 USER_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack
@@ -38,6 +39,7 @@ SERVICE_NAMES := $(sort $(notdir $(patsubst %/main.c,%,$(wildcard services/*/mai
 $(foreach s,$(SERVICE_NAMES),$(eval $(call user_prog,$(s),services/$(s))))
 $(eval $(call user_prog,ktest,tests/ktest))
 $(eval $(call user_prog,victim,tests/victim))
+$(eval $(call user_prog,hostile,tests/hostile))
 $(eval $(call user_prog,kbench,bench/kbench))
 $(eval $(call user_prog,partner,bench/partner))
 
@@ -55,13 +57,20 @@ $(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOO
 $(B)/bad-manifest.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) tests/qemu/etc/bad-manifest $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=tests/qemu/etc/bad-manifest
+# The normal image plus bin/hostile, which the manifest also starts once at
+# boot with connections to init and the console (tests/qemu/etc/hostile).
+$(B)/hostile-manifest: $(BOOT_ETC) tests/qemu/etc/hostile
+	cat services/init/etc/manifest tests/qemu/etc/hostile >$@
+$(B)/hostile.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/hostile-manifest $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/hostile-manifest
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ partner=$(B)/prog/partner.elf
 
 BOOT_IMAGES := $(B)/boot.img
-TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img
+TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.

@@ -6,7 +6,7 @@
 # A suite that exits non-zero without reporting a failure counts as one
 # failure, so a crash can never pass silently.
 #
-# usage: tests/run-tests.sh [all|host|crypto|fuzz|qemu|model|kstack|clang|format]
+# usage: tests/run-tests.sh [all|host|crypto|trust|fuzz|qemu|model|kstack|clang|format]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -65,6 +65,20 @@ suite_crypto() {
 		[ -f "$t" ] || continue
 		B=$B run_suite "crypto/$(basename "$t" .py)" /usr/bin/python3 "$t"
 	done
+}
+
+# The trust chain: unit tests, the end-to-end story with the vectra tool,
+# the log's kill -9 crash test and, when Go is installed, Go's oracle.
+suite_trust() {
+	for t in "$B"/host/tests/trust/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "trust/$(basename "$t")" "$t"
+	done
+	B=$B run_suite "trust/e2e" bash tests/trust/e2e.sh
+	B=$B run_suite "trust/crash" /usr/bin/python3 tests/trust/crash.py
+	if [ -f tests/trust/oracle/run.sh ]; then
+		B=$B run_suite "trust/go-oracle" bash tests/trust/oracle/run.sh
+	fi
 }
 
 # A fuzzer passes its smoke if a bounded run over its seed corpus finds
@@ -149,6 +163,7 @@ case $what in
 all)
 	suite_host
 	suite_crypto
+	suite_trust
 	suite_fuzz
 	suite_qemu
 	suite_model
@@ -156,9 +171,9 @@ all)
 	suite_clang
 	suite_format
 	;;
-host | crypto | fuzz | qemu | model | kstack | clang | format) "suite_$what" ;;
+host | crypto | trust | fuzz | qemu | model | kstack | clang | format) "suite_$what" ;;
 *)
-	echo "usage: $0 [all|host|crypto|fuzz|qemu|model|kstack|clang|format]" >&2
+	echo "usage: $0 [all|host|crypto|trust|fuzz|qemu|model|kstack|clang|format]" >&2
 	exit 2
 	;;
 esac

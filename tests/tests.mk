@@ -113,3 +113,6 @@ fuzz-caps: $(KMODEL_FUZZ)
 	@mkdir -p $(B)/fuzz-caps/corpus
 	$(KMODEL_FUZZ) -max_total_time=$(FUZZ_CAPS_SECONDS) -max_len=8192 -print_final_stats=1 \
 		-artifact_prefix=$(B)/fuzz-caps/ $(B)/fuzz-caps/corpus tests/fuzz/corpus/fuzz_caps
+
+# The trust chain (lib/trust, tools/vectra).
+include tests/trust/trust.mk

@@ -99,7 +99,7 @@ HARDWARE_ENTRY = re.compile(r"^(syscall_entry|trap_stub_\d+)$")
 INDIRECT_SITES = {
     "kernel/core/syscall.c:syscall_dispatch": "int64_t (struct trapframe *)",  # syscalls[]
     "kernel/arch/x86_64/paging.c:paging_walk_alloc": "uint64_t (void *)",  # alloc argument
-    "lib/rt/fmt.c:emit": "void (void *, const char *, size_t)",  # vx_fmt_sink
+    "lib/base/vx_fmt.c:emit": "void (void *, const char *, size_t)",  # vx_fmt_sink
 }
 
 tap_n = 0

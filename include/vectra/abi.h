@@ -210,10 +210,17 @@ enum vx_syscall {
 struct vx_cap_info {
 	uint32_t type;	 /* enum vx_obj_type */
 	uint32_t rights; /* VX_R_* */
-	/* Signal: raisable bits.  IoPort: base | count << 32.  Irq: first |
-	 * count << 32.  Ring: VX_RING_BOUND_* of the ends bound now, plus the
-	 * number of capabilities queued in its transfer queue << 8. */
-	uint64_t narrow;
+	/* What the cap is narrowed to, or a Ring's state: one word, named by
+	 * what it means for the type.  narrow is the generic name (what
+	 * VX_SYS_CAP_DERIVE's third argument narrows). */
+	union {
+		uint64_t narrow;
+		uint64_t signal_bits; /* Signal: the bits it may raise */
+		uint64_t range;	      /* IoPort: base | count << 32; Irq: first | count << 32 */
+		/* Ring: VX_RING_BOUND_* of the ends bound now, and the number of
+		 * capabilities waiting in its transfer queue << 8. */
+		uint64_t ring_state;
+	};
 	uint64_t size;	/* Mem/Ring/Reticle: bytes. Others 0. */
 	uint64_t paddr; /* Mem: physical base (device drivers need it). Others 0. */
 };

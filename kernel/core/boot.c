@@ -17,8 +17,8 @@
  * loaded by user land.
  */
 #include "core/kernel.h"
-#include "rt/elf.h"
-#include "rt/fmt.h"
+#include "vx_elf.h"
+#include "vx_fmt.h"
 
 #define ROOT_STACK_PAGES  16
 #define ROOT_STACK_TOP	  0x00007fffffff0000ull
@@ -122,6 +122,10 @@ static void grant(struct kobj *bundle, const char *name, struct kobj *o, uint32_
 	cap_remove(&tmp);
 }
 
+/* Builds the root Task from boot module 0 in ram0: its segments and stack,
+ * a Bundle of every boot capability, priority 15, runnable.  Panics if the
+ * module is not a loadable ELF or ram0 cannot hold it (nothing else could
+ * run). */
 static struct task *make_root_task(void)
 {
 	struct kobj *ram = &root_reticles[0];
@@ -176,6 +180,9 @@ static struct task *make_root_task(void)
 	return t;
 }
 
+/* The C entry from boot.S, on the boot stack with interrupts off: sets up
+ * the CPU, paging, the timer and the boot objects, then enters the root
+ * Task and never returns. */
 _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 {
 	serial_init();

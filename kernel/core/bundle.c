@@ -20,6 +20,7 @@ static struct bundle *priv_of(struct kobj *o)
 	return (struct bundle *)((uint8_t *)phys_to_virt(o->pa) + BUNDLE_PRIV_OFF);
 }
 
+/* Sets up a freshly carved (zeroed) Bundle: an empty, unsealed page. */
 void bundle_init(struct kobj *o)
 {
 	struct vx_bundle_page *p = page_of(o);
@@ -29,6 +30,8 @@ void bundle_init(struct kobj *o)
 	priv_of(o)->obj = o;
 }
 
+/* Destruction (from reap): deletes the caps in every slot, which queues
+ * their objects if these were their last caps.  Empty slots are skipped. */
 void bundle_destroy(struct kobj *o)
 {
 	struct bundle *b = priv_of(o);
@@ -91,7 +94,7 @@ int bundle_check_attach(struct kobj *o, struct task *t)
  * slot whose cap was revoked (or whose object died) since it was added
  * reaches the child as VX_NO_HANDLE: the name stays, the authority does
  * not. */
-int bundle_attach(struct kobj *o, struct task *t)
+void bundle_attach(struct kobj *o, struct task *t)
 {
 	struct vx_bundle_page *p = page_of(o);
 	struct bundle *b = priv_of(o);
@@ -109,41 +112,63 @@ int bundle_attach(struct kobj *o, struct task *t)
 	b->sealed = 1;
 	cap_hold(&t->bundle, o, VX_OBJ_BUNDLE, VX_R_READ, 0);
 	task_map_cap(&t->bundle, t, VX_BUNDLE_VADDR, o->pa, PAGE_SIZE, VX_PROT_READ, CAP_F_MAPPED);
-	return VX_OK;
 }
 
-/* VX_SYS_BUNDLE_ADD(bundle, name, name_len, h, rights) */
-int64_t sys_bundle_add(struct trapframe *tf)
+/* A decoded BUNDLE_ADD. */
+struct add_args {
+	struct kobj *bundle;
+	char name[VX_BUNDLE_NAME_MAX]; /* NUL-terminated */
+	size_t len;
+	struct cap *src; /* GRANT */
+	uint32_t rights; /* ⊆ src's */
+};
+
+/* Decode: reads only (the name is copied in).  Errors: handle errors,
+ * VX_E_STATE (sealed), VX_E_INVAL (name), VX_E_FAULT/VX_E_RANGE (name
+ * pointer), VX_E_EXISTS (a slot of that name), VX_E_FULL, VX_E_RIGHTS. */
+static int decode_add(const struct trapframe *tf, struct add_args *a)
 {
 	struct task *t = current_task();
-	struct cap *bc, *c;
-	char name[VX_BUNDLE_NAME_MAX];
-	uint64_t len = tf->rdx;
+	struct cap *bc;
 	int err;
 
 	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_BUNDLE, VX_R_CONTROL, &bc)))
 		return err;
-	struct bundle *b = priv_of(bc->obj);
+	a->bundle = bc->obj;
+	struct bundle *b = priv_of(a->bundle);
 	if (b->sealed)
 		return VX_E_STATE;
-	if (len == 0 || len >= VX_BUNDLE_NAME_MAX)
+	a->len = tf->rdx;
+	if (a->len == 0 || a->len >= VX_BUNDLE_NAME_MAX)
 		return VX_E_INVAL;
-	if ((err = copy_in(name, tf->rsi, len)))
+	if ((err = copy_in(a->name, tf->rsi, a->len)))
 		return err;
-	if (!bundle_name_valid(name, len))
+	if (!bundle_name_valid(a->name, a->len))
 		return VX_E_INVAL;
-	name[len] = 0;
-	struct vx_bundle_page *p = page_of(bc->obj);
+	a->name[a->len] = 0;
+	struct vx_bundle_page *p = page_of(a->bundle);
 	for (uint32_t i = 0; i < b->count; i++)
-		if (strcmp(p->entry[i].name, name) == 0)
+		if (strcmp(p->entry[i].name, a->name) == 0)
 			return VX_E_EXISTS;
 	if (b->count == VX_BUNDLE_SLOTS)
 		return VX_E_FULL;
-	if ((err = cap_lookup(t, tf->r10, 0, VX_R_GRANT, &c)))
+	if ((err = cap_lookup(t, tf->r10, 0, VX_R_GRANT, &a->src)))
 		return err;
-	if (tf->r8 > VX_R_ALL || (tf->r8 & ~(uint64_t)c->rights))
+	if (tf->r8 > VX_R_ALL || (tf->r8 & ~(uint64_t)a->src->rights))
 		return VX_E_RIGHTS;
+	a->rights = (uint32_t)tf->r8;
+	return VX_OK;
+}
 
-	bundle_put(bc->obj, name, len, c, (uint32_t)tf->r8, c);
+/* VX_SYS_BUNDLE_ADD(bundle, name, name_len, h, rights): the slot's cap is
+ * a child of h. */
+int64_t sys_bundle_add(struct trapframe *tf)
+{
+	struct add_args a;
+	int err = decode_add(tf, &a);
+
+	if (err)
+		return err;
+	bundle_put(a.bundle, a.name, a.len, a.src, a.rights, a.src);
 	return VX_OK;
 }

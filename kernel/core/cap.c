@@ -36,6 +36,7 @@ int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struc
 	return VX_OK;
 }
 
+/* cap_lookup of any type, needing no right. */
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out)
 {
 	return cap_lookup(t, h, 0, 0, out);
@@ -282,6 +283,9 @@ void cap_forget_mapping(struct cap *c)
 struct kobj *work_head;
 static struct kobj *work_tail;
 
+/* Puts o at the tail of the work queue unless it is on it already.  The
+ * caller has set what the work is (o->state ZOMBIE, or a Reticle's
+ * resetting flag); reap() does it before the caller's Task runs again. */
 void work_enqueue(struct kobj *o)
 {
 	if (o->queued)
@@ -295,6 +299,7 @@ void work_enqueue(struct kobj *o)
 	work_tail = o;
 }
 
+/* Takes the head of the work queue, or NULL. */
 static struct kobj *work_dequeue(void)
 {
 	struct kobj *o = work_head;
@@ -322,7 +327,10 @@ void zombify(struct kobj *o)
  * Deletes one cap: undoes its mapping or binding, hands its children to its
  * parent, empties the slot (the generation stays, so old handles are
  * stale), and queues the object for destruction if this was its last cap.
- * O(pages mapped through c + c's children).
+ * O(pages mapped through c + c's children).  The object is not destroyed
+ * here: the caller is inside a syscall or trap, whose exit runs reap()
+ * (syscall_dispatch, trap_user) before the caller's Task runs again, so a
+ * caller may go on using o, and other objects, until then.
  */
 void cap_remove(struct cap *c)
 {
@@ -454,32 +462,51 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 		info.paddr = c->type == VX_OBJ_MEM ? c->obj->pa : 0;
 	} else if (c->type == VX_OBJ_RING) {
 		info.size = c->obj->size - PAGE_SIZE;
-		info.narrow = ring_inspect_state(c->obj);
+		info.ring_state = ring_inspect_state(c->obj);
 	}
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
 
-/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle with rights <= h's */
-int64_t sys_cap_derive(struct trapframe *tf)
+/* A decoded CAP_DERIVE. */
+struct derive_args {
+	struct task *t;
+	struct cap *c;	 /* the source */
+	uint32_t rights; /* ⊆ c's */
+	uint64_t narrow; /* ⊆ c's range */
+	uint32_t idx;	 /* the free slot */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_RIGHTS (a right or a
+ * range wider than c's), VX_E_INVAL (a range on a type without one),
+ * VX_E_FULL. */
+static int decode_derive(const struct trapframe *tf, struct derive_args *a)
 {
-	struct task *t = current_task();
-	struct cap *c;
-	uint32_t idx;
 	int err;
 
-	if ((err = cap_lookup_any(t, tf->rdi, &c)))
+	a->t = current_task();
+	if ((err = cap_lookup_any(a->t, tf->rdi, &a->c)))
 		return err;
 	if (tf->rsi > VX_R_ALL)
 		return VX_E_RIGHTS;
-	if ((err = cap_narrow_ok(c, (uint32_t)tf->rsi, tf->rdx)))
+	if ((err = cap_narrow_ok(a->c, (uint32_t)tf->rsi, tf->rdx)))
 		return err;
-	if ((err = cap_find_slot(t, &idx)))
-		return err;
-	return cap_install(t, idx, c->obj, c->type, (uint32_t)tf->rsi,
-			   tf->rdx ? tf->rdx : c->narrow, c);
+	a->rights = (uint32_t)tf->rsi;
+	a->narrow = tf->rdx ? tf->rdx : a->c->narrow;
+	return cap_find_slot(a->t, &a->idx);
 }
 
-/* VX_SYS_CAP_DELETE(h) */
+/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle, a child of h */
+int64_t sys_cap_derive(struct trapframe *tf)
+{
+	struct derive_args a;
+	int err = decode_derive(tf, &a);
+
+	if (err)
+		return err;
+	return cap_install(a.t, a.idx, a.c->obj, a.c->type, a.rights, a.narrow, a.c);
+}
+
+/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail. */
 int64_t sys_cap_delete(struct trapframe *tf)
 {
 	struct cap *c;

@@ -5,7 +5,7 @@
  */
 #include <stdarg.h>
 #include "core/kernel.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 
 static void serial_sink(void *ctx, const char *s, size_t n)
 {

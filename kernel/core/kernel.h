@@ -98,7 +98,7 @@ struct cap {
 	struct cap *next, *prev; /* siblings: same parent, or o->caps for roots */
 	struct cap *child;	 /* first cap derived from this one */
 	struct task *owner;	 /* handle table holding it; NULL if kernel-held */
-	uint64_t narrow;	 /* Signal bits, port or IRQ range */
+	uint64_t narrow;	 /* Signal: bits; IoPort/Irq: base | count << 32 */
 	uint64_t map_va;
 	struct task *map_task;	   /* mapped or bound into this Task */
 	struct cap *mnext, *mprev; /* map_task's list of caps mapped into it */
@@ -229,7 +229,8 @@ struct task *task_of(struct kobj *o);
 void task_init(struct kobj *o);
 void task_destroy(struct kobj *o);
 void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr);
-int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot);
+void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot);
+int task_check_map_range(uint64_t va, uint64_t bytes);
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes);
 int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes);
 void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
@@ -287,7 +288,7 @@ int64_t sys_ring_recv_cap(struct trapframe *tf);
 /* bundle.c */
 void bundle_init(struct kobj *o);
 void bundle_destroy(struct kobj *o);
-int bundle_attach(struct kobj *b, struct task *t);
+void bundle_attach(struct kobj *b, struct task *t);
 void bundle_put(struct kobj *o, const char *name, size_t len, struct cap *src, uint32_t rights,
 		struct cap *parent);
 int bundle_check_attach(struct kobj *b, struct task *t);

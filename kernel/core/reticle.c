@@ -279,38 +279,62 @@ int64_t sys_reticle_retype(struct trapframe *tf)
 	return invoke_retype(&a);
 }
 
-/* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
-int64_t sys_reticle_split(struct trapframe *tf)
-{
-	struct task *t = current_task();
+/* A decoded RETICLE_SPLIT. */
+struct split_args {
+	struct task *t;
 	struct cap *rc;
-	uint64_t bytes = tf->rsi;
+	uint64_t bytes;
 	uint32_t idx;
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_INVAL (a device Reticle,
+ * fewer than 2 pages), VX_E_ALIGN, VX_E_DEPTH, VX_E_NOMEM, VX_E_FULL. */
+static int decode_split(const struct trapframe *tf, struct split_args *a)
+{
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
+	a->t = current_task();
+	a->bytes = tf->rsi;
+	if ((err = cap_lookup(a->t, tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &a->rc)))
 		return err;
-	struct kobj *r = rc->obj;
+	struct kobj *r = a->rc->obj;
 	if (r->u.ret.device)
 		return VX_E_INVAL;
-	if (bytes == 0 || bytes & (PAGE_SIZE - 1))
+	if (a->bytes == 0 || a->bytes & (PAGE_SIZE - 1))
 		return VX_E_ALIGN;
 	if (r->u.ret.depth + 1 > VX_RETICLE_DEPTH_MAX)
 		return VX_E_DEPTH;
-	if (bytes < 2 * PAGE_SIZE)
+	if (a->bytes < 2 * PAGE_SIZE)
 		return VX_E_INVAL;
 	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES ||
-	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < bytes)
+	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < a->bytes)
 		return VX_E_NOMEM;
-	if ((err = cap_find_slot(t, &idx)))
-		return err;
+	return cap_find_slot(a->t, &a->idx);
+}
 
-	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, bytes, 0);
+/* Invoke: carves the child Reticle (its bytes are zeroed only when carved
+ * from in turn) and installs a cap with the parent cap's rights. */
+static uint32_t invoke_split(const struct split_args *a)
+{
+	struct kobj *r = a->rc->obj;
+	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, a->bytes, 0);
+
 	c->u.ret.rec = phys_to_virt(c->pa);
 	c->u.ret.nrec_max = UINT32_MAX;
 	c->u.ret.body_bottom = c->pa + c->size;
 	c->u.ret.depth = r->u.ret.depth + 1;
-	return cap_install(t, idx, c, VX_OBJ_RETICLE, rc->rights, 0, NULL);
+	return cap_install(a->t, a->idx, c, VX_OBJ_RETICLE, a->rc->rights, 0, NULL);
+}
+
+/* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
+int64_t sys_reticle_split(struct trapframe *tf)
+{
+	struct split_args a;
+	int err = decode_split(tf, &a);
+
+	if (err)
+		return err;
+	return invoke_split(&a);
 }
 
 /* VX_SYS_RETICLE_RESET(ret): destroys everything carved from ret.  The

@@ -18,6 +18,8 @@ static struct ring *ring_of(struct kobj *o)
 	return phys_to_virt(o->pa);
 }
 
+/* Sets up a freshly carved (zeroed) Ring whose arg object_bytes accepted:
+ * the private page, and the control page's informational fields. */
 void ring_init(struct kobj *o, uint64_t arg)
 {
 	struct ring *r = ring_of(o);
@@ -45,6 +47,8 @@ uint32_t ring_inspect_state(struct kobj *o)
 	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0) | r->xfer_count << 8;
 }
 
+/* Destruction (from reap): deletes every queued cap.  Bindings are gone
+ * already (their caps were deleted first, which unbound them). */
 void ring_destroy(struct kobj *o)
 {
 	struct ring *r = ring_of(o);
@@ -95,53 +99,83 @@ void ring_unbind_cap(struct cap *c)
 	cap_forget_mapping(c);
 }
 
-/* VX_SYS_RING_BIND(ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
-int64_t sys_ring_bind(struct trapframe *tf)
+/* A decoded RING_BIND. */
+struct bind_args {
+	struct task *t;
+	struct cap *c; /* the binding belongs to this cap */
+	uint32_t role; /* VX_RING_PRODUCER or VX_RING_CONSUMER */
+	uint32_t bit;  /* the caller's wake bit */
+	uint64_t va;
+};
+
+/* Decode: reads only, except that it copies the ring's geometry out to the
+ * caller (which changes no kernel state).  Errors: handle errors,
+ * VX_E_INVAL (role, bit), VX_E_RIGHTS, VX_E_EXISTS (this cap or that end
+ * bound already, a page in use), VX_E_ALIGN, VX_E_RANGE, VX_E_NOMEM,
+ * VX_E_FAULT (out). */
+static int decode_bind(const struct trapframe *tf, struct bind_args *a)
 {
-	struct task *t = current_task();
-	struct cap *c;
-	uint64_t role = tf->rsi, va = tf->rdx, bit = tf->r10;
+	uint64_t role = tf->rsi, bit = tf->r10;
 	struct vx_ring_info info;
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, 0, &c)))
+	a->t = current_task();
+	if ((err = cap_lookup(a->t, tf->rdi, VX_OBJ_RING, 0, &a->c)))
 		return err;
 	if (role != VX_RING_PRODUCER && role != VX_RING_CONSUMER)
 		return VX_E_INVAL;
-	if (!(c->rights & (role == VX_RING_PRODUCER ? VX_R_PRODUCE : VX_R_CONSUME)))
+	if (!(a->c->rights & (role == VX_RING_PRODUCER ? VX_R_PRODUCE : VX_R_CONSUME)))
 		return VX_E_RIGHTS;
 	if (bit >= 64)
 		return VX_E_INVAL;
-	struct ring *r = ring_of(c->obj);
-	if (c->flags || (role == VX_RING_PRODUCER ? r->producer : r->consumer))
+	struct ring *r = ring_of(a->c->obj);
+	if (a->c->flags || (role == VX_RING_PRODUCER ? r->producer : r->consumer))
 		return VX_E_EXISTS;
-	if (va & (PAGE_SIZE - 1))
-		return VX_E_ALIGN;
-	if (va < VX_USER_MIN || va >= VX_MAP_END || r->bytes > VX_MAP_END - va)
-		return VX_E_RANGE;
-	if ((err = task_check_new_mapping(t, va, r->bytes)))
+	a->role = (uint32_t)role;
+	a->bit = (uint32_t)bit;
+	a->va = tf->rdx;
+	if ((err = task_check_map_range(a->va, r->bytes)))
+		return err;
+	if ((err = task_check_new_mapping(a->t, a->va, r->bytes)))
 		return err;
 	memset(&info, 0, sizeof(info));
-	info.vaddr = va;
+	info.vaddr = a->va;
 	info.slot_size = r->slot_size;
 	info.slot_count = r->count;
-	info.role = (uint32_t)role;
-	info.wake_bit = (uint32_t)bit;
+	info.role = a->role;
+	info.wake_bit = a->bit;
 	info.bytes = r->bytes;
-	if ((err = copy_out(tf->r8, &info, sizeof(info))))
-		return err; /* nothing changed yet */
+	return copy_out(tf->r8, &info, sizeof(info));
+}
 
-	task_map_cap(c, t, va, r->ctl_pa, r->bytes, VX_PROT_READ | VX_PROT_WRITE, CAP_F_BOUND);
-	if (role == VX_RING_PRODUCER) {
-		r->producer = c;
-		r->prod_bit = (uint32_t)bit;
+/* Invoke: maps the shared pages, records the end, counts the bind. */
+static void invoke_bind(const struct bind_args *a)
+{
+	struct ring *r = ring_of(a->c->obj);
+
+	task_map_cap(a->c, a->t, a->va, r->ctl_pa, r->bytes, VX_PROT_READ | VX_PROT_WRITE,
+		     CAP_F_BOUND);
+	if (a->role == VX_RING_PRODUCER) {
+		r->producer = a->c;
+		r->prod_bit = a->bit;
 	} else {
-		r->consumer = c;
-		r->cons_bit = (uint32_t)bit;
+		r->consumer = a->c;
+		r->cons_bit = a->bit;
 	}
 	/* Count this bind and publish it with the ends bound now (ring.h). */
-	r->binds += role == VX_RING_PRODUCER ? VX_RING_PRODUCER_BIND1 : VX_RING_CONSUMER_BIND1;
+	r->binds += a->role == VX_RING_PRODUCER ? VX_RING_PRODUCER_BIND1 : VX_RING_CONSUMER_BIND1;
 	publish_bound(r);
+}
+
+/* VX_SYS_RING_BIND(ring, role, vaddr, wake_bit, struct vx_ring_info *out) */
+int64_t sys_ring_bind(struct trapframe *tf)
+{
+	struct bind_args a;
+	int err = decode_bind(tf, &a);
+
+	if (err)
+		return err;
+	invoke_bind(&a);
 	return VX_OK;
 }
 
@@ -208,28 +242,54 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 	return r;
 }
 
-/* VX_SYS_RING_SEND_CAP(ring, h, rights) -> sequence number */
-int64_t sys_ring_send_cap(struct trapframe *tf)
+/* A decoded RING_SEND_CAP. */
+struct send_args {
+	struct ring *r;
+	struct cap *c;	 /* GRANT */
+	uint32_t rights; /* ⊆ c's */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_RIGHTS, VX_E_FULL. */
+static int decode_send(const struct trapframe *tf, struct send_args *a)
 {
 	struct task *t = current_task();
-	struct cap *rc, *c;
+	struct cap *rc;
 	int err;
 
 	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, VX_R_PRODUCE, &rc)))
 		return err;
-	if ((err = cap_lookup(t, tf->rsi, 0, VX_R_GRANT, &c)))
+	if ((err = cap_lookup(t, tf->rsi, 0, VX_R_GRANT, &a->c)))
 		return err;
-	if (tf->rdx > VX_R_ALL || (tf->rdx & ~(uint64_t)c->rights))
+	if (tf->rdx > VX_R_ALL || (tf->rdx & ~(uint64_t)a->c->rights))
 		return VX_E_RIGHTS;
-	struct ring *r = ring_of(rc->obj);
-	if (r->xfer_count == VX_RING_XFER_MAX)
+	a->r = ring_of(rc->obj);
+	if (a->r->xfer_count == VX_RING_XFER_MAX)
 		return VX_E_FULL;
+	a->rights = (uint32_t)tf->rdx;
+	return VX_OK;
+}
 
+/* Invoke: queues a child of c and wakes the bound consumer. */
+static uint64_t invoke_send(const struct send_args *a)
+{
+	struct ring *r = a->r;
 	uint32_t slot = (r->xfer_head + r->xfer_count) % VX_RING_XFER_MAX;
-	cap_copy_into(&r->xfer[slot], NULL, c, (uint32_t)tf->rdx, c->narrow, c);
+
+	cap_copy_into(&r->xfer[slot], NULL, a->c, a->rights, a->c->narrow, a->c);
 	r->xfer_count++;
 	wake_end(r, r->consumer);
-	return (int64_t)r->xfer_seq++;
+	return r->xfer_seq++;
+}
+
+/* VX_SYS_RING_SEND_CAP(ring, h, rights) -> sequence number */
+int64_t sys_ring_send_cap(struct trapframe *tf)
+{
+	struct send_args a;
+	int err = decode_send(tf, &a);
+
+	if (err)
+		return err;
+	return (int64_t)invoke_send(&a);
 }
 
 /* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order.  A queued cap

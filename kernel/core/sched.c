@@ -59,6 +59,7 @@ void sched_make_runnable(struct task *t)
 		need_resched = true;
 }
 
+/* Takes t off its run queue, if it is on one. */
 static void dequeue(struct task *t)
 {
 	if (!t->queued)
@@ -111,6 +112,7 @@ void sched_tick(void)
 		need_resched = true;
 }
 
+/* Dequeues the first Task of the highest non-empty priority, or NULL. */
 static struct task *pick(void)
 {
 	if (!rq_bits)
@@ -121,6 +123,9 @@ static struct task *pick(void)
 	return t;
 }
 
+/* Makes next the running Task: charges prev (may be NULL) its CPU time,
+ * gives next a fresh quantum and, if it is another Task, its address
+ * space, kernel entry and FPU state.  next must be off the run queues. */
 static void switch_to(struct task *prev, struct task *next)
 {
 	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */

@@ -25,6 +25,7 @@ void signal_unsleep(struct task *t)
 	t->sleeping = 0;
 }
 
+/* Ends t's wait with result in its rax and makes it runnable. */
 static void wake(struct task *t, uint64_t result)
 {
 	signal_unsleep(t);

@@ -11,6 +11,7 @@
  */
 #include "core/kernel.h"
 
+/* The struct task in a Task object's first page. */
 struct task *task_of(struct kobj *o)
 {
 	return phys_to_virt(o->pa);
@@ -111,17 +112,18 @@ static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
 }
 
 /* Maps [va, va + bytes) to physical pa in t.  The caller has checked with
- * range_unmapped and tables_affordable, so this cannot fail. */
-int task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
+ * task_check_new_mapping, so this cannot fail. */
+void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
 		uint64_t *pte = paging_walk_alloc(t->root_pa, va + off, pt_alloc, t);
 		KASSERT(pte && !(*pte & 1));
 		*pte = paging_pte(pa + off, prot);
 	}
-	return VX_OK;
 }
 
+/* Clears the PTEs of [va, va + bytes) in t and flushes them; pages that
+ * are not mapped are skipped.  Page tables stay (they die with t). */
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -133,6 +135,7 @@ void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 	}
 }
 
+/* Is no page of [va, va + bytes) mapped in t?  Reads only. */
 static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
 {
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -143,8 +146,9 @@ static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
 	return true;
 }
 
-/* Checks a user mapping range: aligned, inside the mappable window, no wrap. */
-static int check_map_range(uint64_t va, uint64_t bytes)
+/* Decode for any mapping's range (Mem maps, Ring binds): page-aligned
+ * (VX_E_ALIGN), inside the mappable window without wrapping (VX_E_RANGE). */
+int task_check_map_range(uint64_t va, uint64_t bytes)
 {
 	if (va & (PAGE_SIZE - 1))
 		return VX_E_ALIGN;
@@ -175,6 +179,8 @@ void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint6
 	cap_note_mapping(c, t, va, flag);
 }
 
+/* Decode: the Task a handle of the caller's names, with rights.  Errors:
+ * those of cap_lookup. */
 static int lookup_task(uint64_t h, uint32_t rights, struct task **out)
 {
 	struct cap *c;
@@ -185,41 +191,61 @@ static int lookup_task(uint64_t h, uint32_t rights, struct task **out)
 	return err;
 }
 
-/* VX_SYS_TASK_MAP(task, mem, vaddr, prot) */
-int64_t sys_task_map(struct trapframe *tf)
+/* A decoded TASK_MAP. */
+struct map_args {
+	struct task *t; /* mapped into */
+	struct cap *m;	/* the Mem cap the mapping will belong to */
+	uint64_t va;
+	uint32_t prot;
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_INVAL (prot), VX_E_RIGHTS,
+ * VX_E_EXISTS (m mapped already, or a page in use), VX_E_ALIGN, VX_E_RANGE,
+ * VX_E_BUSY (W^X per frame), VX_E_NOMEM (page tables). */
+static int decode_map(const struct trapframe *tf, struct map_args *a)
 {
-	struct task *t;
-	struct cap *m;
-	uint64_t va = tf->rdx, prot = tf->r10;
+	uint64_t prot = tf->r10;
 	int err;
 
-	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &a->t)))
 		return err;
-	if ((err = cap_lookup(current_task(), tf->rsi, VX_OBJ_MEM, 0, &m)))
+	if ((err = cap_lookup(current_task(), tf->rsi, VX_OBJ_MEM, 0, &a->m)))
 		return err;
 	if (prot & ~(uint64_t)(VX_PROT_READ | VX_PROT_WRITE | VX_PROT_EXEC) ||
 	    !(prot & VX_PROT_READ))
 		return VX_E_INVAL;
 	if ((prot & VX_PROT_WRITE) && (prot & VX_PROT_EXEC))
 		return VX_E_INVAL; /* W^X in user land too */
-	if ((m->rights & prot) != prot)
+	if ((a->m->rights & prot) != prot)
 		return VX_E_RIGHTS;
-	if (m->flags)
+	if (a->m->flags)
 		return VX_E_EXISTS;
-	if ((err = check_map_range(va, m->obj->size)))
+	a->va = tf->rdx;
+	a->prot = (uint32_t)prot;
+	if ((err = task_check_map_range(a->va, a->m->obj->size)))
 		return err;
 	/* W^X per frame: no Mem is writable in one mapping and executable in
 	 * another, whichever Tasks and caps the mappings belong to. */
-	if (((prot & VX_PROT_WRITE) && m->obj->u.mem.nexec) ||
-	    ((prot & VX_PROT_EXEC) && m->obj->u.mem.nwrite))
+	if (((prot & VX_PROT_WRITE) && a->m->obj->u.mem.nexec) ||
+	    ((prot & VX_PROT_EXEC) && a->m->obj->u.mem.nwrite))
 		return VX_E_BUSY;
-	if ((err = task_check_new_mapping(t, va, m->obj->size)))
+	return task_check_new_mapping(a->t, a->va, a->m->obj->size);
+}
+
+/* VX_SYS_TASK_MAP(task, mem, vaddr, prot) */
+int64_t sys_task_map(struct trapframe *tf)
+{
+	struct map_args a;
+	int err = decode_map(tf, &a);
+
+	if (err)
 		return err;
-	task_map_cap(m, t, va, m->obj->pa, m->obj->size, (uint32_t)prot, CAP_F_MAPPED);
+	task_map_cap(a.m, a.t, a.va, a.m->obj->pa, a.m->obj->size, a.prot, CAP_F_MAPPED);
 	return VX_OK;
 }
 
-/* VX_SYS_TASK_UNMAP(mem) */
+/* VX_SYS_TASK_UNMAP(mem).  Decode: the cap and its mapping.  Errors: handle
+ * errors, VX_E_STATE (not mapped). */
 int64_t sys_task_unmap(struct trapframe *tf)
 {
 	struct cap *m;
@@ -239,59 +265,106 @@ static bool user_addr(uint64_t a)
 	return a < VX_USER_END;
 }
 
-/* VX_SYS_TASK_SET_REGS(task, ip, sp, arg) */
-int64_t sys_task_set_regs(struct trapframe *tf)
-{
+/* A decoded TASK_SET_REGS. */
+struct regs_args {
 	struct task *t;
+	uint64_t ip, sp, arg;
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_STATE (running or
+ * exited), VX_E_RANGE (ip or sp outside user space). */
+static int decode_set_regs(const struct trapframe *tf, struct regs_args *a)
+{
 	int err;
 
-	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &a->t)))
 		return err;
-	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
+	if (a->t->state != VX_TASK_NEW && a->t->state != VX_TASK_HALTED &&
+	    a->t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
 	if (!user_addr(tf->rsi) || tf->rsi >= VX_MAP_END || !user_addr(tf->rdx))
 		return VX_E_RANGE;
+	a->ip = tf->rsi;
+	a->sp = tf->rdx;
+	a->arg = tf->r10;
+	return VX_OK;
+}
+
+static void invoke_set_regs(const struct regs_args *a)
+{
+	struct task *t = a->t;
+
 	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
 	t->restart_acc = 0;
 	if (t->state == VX_TASK_NEW) {
-		arch_frame_init_user(&t->regs, tf->rsi, tf->rdx, tf->r10);
+		arch_frame_init_user(&t->regs, a->ip, a->sp, a->arg);
 	} else {
-		t->regs.rip = tf->rsi;
-		t->regs.rsp = tf->rdx;
-		t->regs.rsi = tf->r10;
+		t->regs.rip = a->ip;
+		t->regs.rsp = a->sp;
+		t->regs.rsi = a->arg;
 		t->regs.vector = 0; /* leave through iretq: every register restored */
 	}
+}
+
+/* VX_SYS_TASK_SET_REGS(task, ip, sp, arg) */
+int64_t sys_task_set_regs(struct trapframe *tf)
+{
+	struct regs_args a;
+	int err = decode_set_regs(tf, &a);
+
+	if (err)
+		return err;
+	invoke_set_regs(&a);
 	return VX_OK;
+}
+
+/* A decoded TASK_START. */
+struct start_args {
+	struct task *t;
+	struct kobj *bundle; /* NULL: none */
+};
+
+/* Decode: reads only.  Errors: handle errors, VX_E_STATE (not new, no
+ * registers, the Bundle used already), those of bundle_check_attach. */
+static int decode_start(const struct trapframe *tf, struct start_args *a)
+{
+	struct cap *bc = NULL;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &a->t)))
+		return err;
+	if (tf->rsi != VX_NO_HANDLE &&
+	    (err = cap_lookup(current_task(), tf->rsi, VX_OBJ_BUNDLE, VX_R_CONTROL, &bc)))
+		return err;
+	if (a->t->state != VX_TASK_NEW || a->t->regs.rip == 0)
+		return VX_E_STATE;
+	a->bundle = bc ? bc->obj : NULL;
+	return a->bundle ? bundle_check_attach(a->bundle, a->t) : VX_OK;
+}
+
+static void invoke_start(const struct start_args *a)
+{
+	if (a->bundle)
+		bundle_attach(a->bundle, a->t);
+	a->t->regs.rdi = a->bundle ? VX_BUNDLE_VADDR : 0;
+	a->t->state = VX_TASK_RUNNABLE;
+	sched_make_runnable(a->t);
 }
 
 /* VX_SYS_TASK_START(task, bundle): bundle may be VX_NO_HANDLE. */
 int64_t sys_task_start(struct trapframe *tf)
 {
-	struct task *t;
-	struct cap *bc = NULL;
-	int err;
+	struct start_args a;
+	int err = decode_start(tf, &a);
 
-	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+	if (err)
 		return err;
-	if (tf->rsi != VX_NO_HANDLE &&
-	    (err = cap_lookup(current_task(), tf->rsi, VX_OBJ_BUNDLE, VX_R_CONTROL, &bc)))
-		return err;
-	if (t->state != VX_TASK_NEW || t->regs.rip == 0)
-		return VX_E_STATE;
-	if (bc && (err = bundle_check_attach(bc->obj, t)))
-		return err;
-	if (bc) {
-		bundle_attach(bc->obj, t);
-		t->regs.rdi = VX_BUNDLE_VADDR;
-	} else {
-		t->regs.rdi = 0;
-	}
-	t->state = VX_TASK_RUNNABLE;
-	sched_make_runnable(t);
+	invoke_start(&a);
 	return VX_OK;
 }
 
-/* VX_SYS_TASK_HALT(task) */
+/* VX_SYS_TASK_HALT(task).  Decode: the Task, running or waiting (else
+ * VX_E_STATE).  A halted wait reports no bits. */
 int64_t sys_task_halt(struct trapframe *tf)
 {
 	struct task *t;
@@ -301,15 +374,20 @@ int64_t sys_task_halt(struct trapframe *tf)
 		return err;
 	if (t->state != VX_TASK_RUNNABLE && t->state != VX_TASK_WAITING)
 		return VX_E_STATE;
+
 	if (t->state == VX_TASK_WAITING)
-		t->regs.rax = 0; /* the interrupted wait reports no bits */
+		t->regs.rax = 0;
 	sched_remove(t);
 	t->state = VX_TASK_HALTED;
 	return VX_OK;
 }
 
 /* VX_SYS_TASK_RESUME(task): a halted Task continues; a faulted one retries
- * the faulting instruction (or starts where set_regs put it). */
+ * the faulting instruction (or starts where set_regs put it).  Decode: the
+ * Task, halted or faulted (else VX_E_STATE), with a frame user mode may
+ * return to (else VX_E_RANGE: a fault at a non-canonical or kernel address
+ * leaves it in the saved frame, and returning there would fault in kernel
+ * mode; set_regs first). */
 int64_t sys_task_resume(struct trapframe *tf)
 {
 	struct task *t;
@@ -319,10 +397,9 @@ int64_t sys_task_resume(struct trapframe *tf)
 		return err;
 	if (t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
-	/* A fault at a non-canonical or kernel address leaves it in the saved
-	 * frame: returning there would fault in kernel mode.  set_regs first. */
 	if (!arch_frame_user_ok(&t->regs))
 		return VX_E_RANGE;
+
 	memset(&t->fault, 0, sizeof(t->fault));
 	t->state = VX_TASK_RUNNABLE;
 	sched_make_runnable(t);
@@ -348,7 +425,9 @@ int64_t sys_task_inspect(struct trapframe *tf)
 }
 
 /* VX_SYS_TASK_SUPERVISE(task, signal): faults and exit of task raise the
- * signal's bits.  signal VX_NO_HANDLE removes the supervisor. */
+ * signal's bits.  signal VX_NO_HANDLE removes the supervisor.  Decode: the
+ * Task and the Signal (handle errors only); the kernel's copy is a child
+ * of signal. */
 int64_t sys_task_supervise(struct trapframe *tf)
 {
 	struct task *t;
@@ -360,13 +439,15 @@ int64_t sys_task_supervise(struct trapframe *tf)
 	if (tf->rsi != VX_NO_HANDLE &&
 	    (err = cap_lookup(current_task(), tf->rsi, VX_OBJ_SIGNAL, 0, &s)))
 		return err;
+
 	cap_remove(&t->fault_sig);
 	if (s)
 		cap_copy_into(&t->fault_sig, NULL, s, s->rights, s->narrow, s);
 	return VX_OK;
 }
 
-/* VX_SYS_TASK_SET_PRIO(task, prio): no higher than the caller's own. */
+/* VX_SYS_TASK_SET_PRIO(task, prio): no higher than the caller's own.
+ * Decode: the Task; VX_E_INVAL (over 15), VX_E_RIGHTS (over the caller's). */
 int64_t sys_task_set_prio(struct trapframe *tf)
 {
 	struct task *t;
@@ -378,12 +459,15 @@ int64_t sys_task_set_prio(struct trapframe *tf)
 		return VX_E_INVAL;
 	if (tf->rsi > current_task()->prio)
 		return VX_E_RIGHTS;
+
 	bool queued = t->queued;
 	if (queued)
 		sched_remove(t);
 	t->prio = (uint32_t)tf->rsi;
 	if (queued)
 		sched_make_runnable(t);
+	if (t == cpu0.current)
+		need_resched = true; /* it may have dropped below a ready Task */
 	return VX_OK;
 }
 

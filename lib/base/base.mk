@@ -1,4 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# lib/base: freestanding memory/string routines (kernel and user land only;
-# host programs use libc's functions of the same names).
-BASE_SRCS := lib/base/string.c
+# lib/base: freestanding, side-effect-free code that the kernel and user land
+# share: memory/string routines (host programs use libc's functions of the
+# same names instead), the formatter and the ELF parser (pure logic, which
+# also builds on the host for the unit tests and fuzzers).
+BASE_SRCS      := lib/base/string.c lib/base/vx_fmt.c lib/base/vx_elf.c
+BASE_PURE_SRCS := lib/base/vx_fmt.c lib/base/vx_elf.c

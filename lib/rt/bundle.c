@@ -107,6 +107,8 @@ int64_t vx_bundle_handle(const struct vx_bundle_page *b, const char *name, uint3
 
 	if (rc != VX_OK)
 		return rc;
+	if (e->handle == VX_NO_HANDLE)
+		return VX_E_REVOKED;
 	return (int64_t)e->handle;
 }
 

@@ -35,7 +35,9 @@ int vx_bundle_check(const struct vx_bundle_page *b);
 int vx_bundle_find(const struct vx_bundle_page *b, const char *name, uint32_t type,
 		   const struct vx_bundle_entry **out);
 
-/* Like vx_bundle_find but returns the handle (> 0) or a negative error. */
+/* Like vx_bundle_find but returns the handle (> 0) or a negative error;
+ * VX_E_REVOKED for a slot the kernel emptied (its capability was revoked
+ * or its object destroyed before the Task started: handle VX_NO_HANDLE). */
 int64_t vx_bundle_handle(const struct vx_bundle_page *b, const char *name, uint32_t type);
 
 /*

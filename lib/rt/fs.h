@@ -54,14 +54,17 @@ int64_t vx_fs_read(struct vx_client *c, const char *path, uint64_t offset, void 
 		   uint64_t deadline);
 
 /*
- * Zero copy: *mem receives a read-only MemCap holding the file from offset
+ * A view: *mem receives a read-only MemCap holding the file from offset
  * 0 and *size its size in bytes.  Map it with vx_task_map(self, *mem, va,
  * VX_PROT_READ); the mapping spans the Mem's whole capacity (find it with
  * vx_cap_inspect: info.size), which is at least *size rounded up to a page.
  * The view is a snapshot valid until the file next changes (write, append,
- * truncate, rename, remove): vfsd then revokes it, the capability goes stale
- * and its mapping vanishes (a read through it faults).  Delete it when done.
+ * truncate, rename, remove) or vfsd needs its room for newer snapshots:
+ * vfsd then revokes it, the capability goes stale and its mapping vanishes
+ * (a read through it faults).  Delete it when done.
  * An empty file has no backing: *mem = VX_NO_HANDLE and *size = 0.
+ * VX_E_REVOKED: the file changed between vfsd's answer and the receipt of
+ * the view (the view was revoked in flight); ask again.
  */
 int vx_fs_read_mem(struct vx_client *c, const char *path, vx_handle_t *mem, uint64_t *size,
 		   uint64_t deadline);

@@ -78,6 +78,23 @@ int vx_ring_init(struct vx_ring *r, const struct vx_ring_info *info, vx_handle_t
 	return VX_OK;
 }
 
+int vx_ring_reset(const struct vx_ring_info *info)
+{
+	struct vx_ring_ctl *ctl;
+
+	if (!info_valid(info))
+		return VX_E_INVAL;
+	ctl = (struct vx_ring_ctl *)(uintptr_t)info->vaddr;
+	STORE_REL(&ctl->magic, VX_RING_MAGIC);
+	STORE_REL(&ctl->slot_size, info->slot_size);
+	STORE_REL(&ctl->slot_count, info->slot_count);
+	STORE_REL(&ctl->head, 0);
+	STORE_REL(&ctl->tail, 0);
+	STORE_REL(&ctl->producer_waiting, 0);
+	STORE_REL(&ctl->consumer_waiting, 0);
+	return VX_OK;
+}
+
 /*
  * Producer: loads tail and returns the number of free slots, or
  * VX_E_CORRUPT if tail left [last tail seen, head].

@@ -78,6 +78,16 @@ struct vx_ring {
 int vx_ring_init(struct vx_ring *r, const struct vx_ring_info *info, vx_handle_t ring);
 
 /*
+ * Makes the Ring bound at info->vaddr empty and whole again, whatever a
+ * past peer wrote into its control page: the geometry words from info,
+ * head = tail = 0, no one waiting.  Every message in it is dropped.  Only
+ * for the Ring's owner while no other end is bound (init, reclaiming a
+ * connection a hostile client may have scribbled over); anyone else would
+ * be writing the peer's counter under it.  VX_E_INVAL as vx_ring_init.
+ */
+int vx_ring_reset(const struct vx_ring_info *info);
+
+/*
  * Producer: publishes one message of len bytes.  VX_OK, VX_E_FULL,
  * VX_E_TOOBIG (len > slot_size), VX_E_CORRUPT, VX_E_STATE (not a producer).
  */

@@ -13,8 +13,8 @@ RT_PURE_SRCS := $(sort $(filter-out lib/rt/sys_%.c %.S,$(RT_SRCS)))
 RT_LIB_SRCS  := $(filter-out lib/rt/start.S,$(RT_SRCS))
 
 RT_USER_OBJS := $(call objs,$(B)/user,$(RT_LIB_SRCS) $(BASE_SRCS))
-RT_HOST_OBJS := $(call objs,$(B)/host,$(RT_PURE_SRCS))
-RT_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(RT_PURE_SRCS))
+RT_HOST_OBJS := $(call objs,$(B)/host,$(RT_PURE_SRCS) $(BASE_PURE_SRCS))
+RT_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(RT_PURE_SRCS) $(BASE_PURE_SRCS))
 RT_START_OBJ := $(B)/user/lib/rt/start.o
 RT_LDSCRIPT  := lib/rt/user.ld
 RT_LIB       := $(B)/user/libvxrt.a

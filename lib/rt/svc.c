@@ -6,6 +6,38 @@
 #include "rt/svc.h"
 #include "vx_string.h"
 
+bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, vx_svc_fn fn,
+		     void *ctx)
+{
+	uint32_t op = m->op, seq = m->seq;
+
+	if (m->len > VX_MSG_DATA) {
+		m->status = VX_E_INVAL;
+		m->len = 0;
+		m->ncaps = 0;
+	} else {
+		m->status = VX_OK;
+		if (fn(s, c, m, ctx) == VX_SVC_DEFER)
+			return false;
+	}
+	m->op = op;
+	m->seq = seq;
+	return true;
+}
+
+bool vx_svc_pair(struct vx_server *s, int64_t h, int64_t *req, int64_t *rep)
+{
+	if (!s->have_first) {
+		s->first = h;
+		s->have_first = true;
+		return false;
+	}
+	s->have_first = false;
+	*req = s->first;
+	*rep = h;
+	return true;
+}
+
 int vx_msg_str(const struct vx_msg *m, uint32_t off, char *buf, uint32_t cap)
 {
 	uint32_t len = m->len < VX_MSG_DATA ? m->len : VX_MSG_DATA;

@@ -61,9 +61,6 @@ _Static_assert(sizeof(struct vx_msg) == VX_MSG_BYTES, "one message per ring slot
 #define VX_SVC_CONN_SPAN 0x10000ull
 #define VX_SVC_MAX_CONNS 16u
 
-/* A server's handler sets op to this to answer later with vx_server_reply. */
-#define VX_MSG_DEFERRED 0xffffffffu
-
 /* ---------------------------------------------------------------- client */
 
 struct vx_client {
@@ -112,12 +109,28 @@ struct vx_server {
 	uint64_t va;
 	struct vx_conn conn[VX_SVC_MAX_CONNS];
 	uint32_t refused; /* connections refused because every slot was taken */
+	uint32_t revoked; /* pairs dropped: an end was revoked before it arrived */
+	int64_t first;	  /* a pair's first end (req), taken before its second came */
+	bool have_first;
+};
+
+/*
+ * What a handler did with a request.  Every value of op is a request (the
+ * wire reserves none), and the handler's return value alone decides
+ * whether the reply goes out now, so no request can go unanswered by
+ * accident: a handler that does not know the op answers VX_E_NOSYS and
+ * returns VX_SVC_REPLY like any other.
+ */
+enum vx_svc_disp {
+	VX_SVC_REPLY = 0, /* m holds the reply: the server loop sends it now */
+	VX_SVC_DEFER = 1, /* the handler keeps the request and answers it later
+			   * with vx_server_reply (uartd's CONSOLE_READ) */
 };
 
 /* The server's handler: m holds the request; it writes the reply into m
- * (status, len, data, ncaps after sending caps on c->rep_h), or sets
- * m->op = VX_MSG_DEFERRED to answer later with vx_server_reply. */
-typedef void (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
+ * (status, len, data, ncaps after sending caps on c->rep_h). */
+typedef enum vx_svc_disp (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg *m,
+				      void *ctx);
 
 /* Binds the Bundle's "port" Ring (consumer) at va; connections are bound
  * above it.  Everything wakes the server's one bit. */
@@ -138,6 +151,20 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
 int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg *m);
 
 /* ------------------------------------------------------- message helpers */
+
+/* One request through fn, the part of vx_server_poll that decides the
+ * reply: a request whose len exceeds VX_MSG_DATA is answered VX_E_INVAL
+ * without reaching fn; otherwise fn runs with status preset to VX_OK.
+ * Returns true when m now holds a reply to send, with the request's seq
+ * and op.  Pure: host-tested. */
+bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, vx_svc_fn fn,
+		     void *ctx);
+
+/* One receive from a server's port, h (a handle, or VX_E_REVOKED for a
+ * slot emptied before it arrived: consumed all the same), into the pairing
+ * of ends, req first.  Returns true when it completes a pair: *req and
+ * *rep are its ends, each a handle or VX_E_REVOKED.  Pure: host-tested. */
+bool vx_svc_pair(struct vx_server *s, int64_t h, int64_t *req, int64_t *rep);
 
 /* Copies a NUL-terminated string argument out of m->data[off..len) into buf
  * (at most cap-1 bytes), requiring it to end inside the message.  Returns

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Formatted output through a console connection (see rt/conout.h). */
 #include "rt/conout.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "rt/syscall.h"
 #include "proto/console.h"
 

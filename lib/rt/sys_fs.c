@@ -162,6 +162,18 @@ int64_t vx_fs_read(struct vx_client *c, const char *path, uint64_t offset, void 
 	return (int64_t)done;
 }
 
+/* Takes and deletes up to n capabilities queued on c's reply Ring. */
+static void drop_caps(struct vx_client *c, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && i < VX_RING_XFER_MAX; i++) {
+		int64_t h = vx_ring_recv_cap(c->rep_h);
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
+		else if (h != VX_E_REVOKED)
+			return;
+	}
+}
+
 int vx_fs_read_mem(struct vx_client *c, const char *path, vx_handle_t *mem, uint64_t *size,
 		   uint64_t deadline)
 {
@@ -173,17 +185,16 @@ int vx_fs_read_mem(struct vx_client *c, const char *path, vx_handle_t *mem, uint
 
 	*mem = VX_NO_HANDLE;
 	*size = 0;
-	if (rc == VX_OK && m.ncaps == 1)
-		h = vx_ring_recv_cap(c->rep_h); /* sent before the reply */
 	if (rc != VX_OK)
 		return rc;
-	if (h < 0)
-		return (int)h;
 	if (m.ncaps > 1 || (rc = take(&m, &st, sizeof(st))) != VX_OK) {
-		if (h != VX_NO_HANDLE)
-			vx_cap_delete((vx_handle_t)h);
+		drop_caps(c, m.ncaps); /* none may be taken for a later call's */
 		return rc != VX_OK ? rc : VX_E_CORRUPT;
 	}
+	/* The view was queued before the reply.  VX_E_REVOKED: the file
+	 * changed before it was received, and its slot is consumed. */
+	if (m.ncaps == 1 && (h = vx_ring_recv_cap(c->rep_h)) < 0)
+		return (int)h;
 	*mem = (vx_handle_t)h;
 	*size = st.size;
 	return VX_OK;

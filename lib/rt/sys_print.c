@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Line-buffered console output (see rt/print.h). */
 #include "rt/print.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "rt/syscall.h"
 
 static struct {

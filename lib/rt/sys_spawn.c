@@ -4,7 +4,7 @@
  * own inputs; the ELF itself was validated by vx_elf_parse first.
  */
 #include "rt/spawn.h"
-#include "rt/elf.h"
+#include "vx_elf.h"
 #include "vx_string.h"
 
 #define PAGE 4096ull

@@ -5,7 +5,7 @@
 #include "rt/svc.h"
 #include "rt/bundle.h"
 #include "rt/syscall.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "vx_string.h"
 
 /* Binds h in role at va and builds r. */
@@ -169,39 +169,64 @@ static void close_conn(struct vx_conn *c)
 	c->peer_seen = false;
 }
 
-/* Takes every (req, rep) pair waiting on the port. */
+/* Binds a received pair as a new connection; refuses it (deleting both
+ * ends) when every slot is taken or it cannot be bound. */
+static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
+{
+	struct vx_conn *c = NULL;
+
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
+		if (!s->conn[i].open)
+			c = &s->conn[i];
+	if (!c) {
+		vx_cap_delete(req);
+		vx_cap_delete(rep);
+		s->refused++;
+		return;
+	}
+	c->req_h = req;
+	c->rep_h = rep;
+	uint64_t va = conn_va(s, c->id);
+	if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
+	    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
+		close_conn(c);
+		s->refused++;
+		return;
+	}
+	c->open = true;
+	c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
+	c->binds = VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * Takes every (req, rep) pair waiting on the port.  The port's transfer
+ * queue holds ends in pairs, req first; every receive consumes one slot,
+ * so pairs stay aligned however each receive ends:
+ *
+ *   - a handle: one end;
+ *   - VX_E_REVOKED: the end was revoked before it arrived (init reclaimed
+ *     the connection first); its slot is gone all the same, so the pair
+ *     is dropped and its other end deleted;
+ *   - VX_E_EMPTY (or VX_E_FULL: no free handle slot, nothing consumed):
+ *     stop; a req that came without its rep yet waits in s->first.
+ */
 static void accept_all(struct vx_server *s)
 {
 	for (;;) {
-		int64_t req = vx_ring_recv_cap(s->port);
-		if (req < 0)
+		int64_t h = vx_ring_recv_cap(s->port), req, rep;
+		if (h < 0 && h != VX_E_REVOKED)
 			return;
-		int64_t rep = vx_ring_recv_cap(s->port);
-		struct vx_conn *c = NULL;
-		for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
-			if (!s->conn[i].open)
-				c = &s->conn[i];
-		if (rep < 0 || !c) {
-			vx_cap_delete((vx_handle_t)req);
+		if (!vx_svc_pair(s, h, &req, &rep))
+			continue;
+		if (req < 0 || rep < 0) {
+			if (req >= 0)
+				vx_cap_delete((vx_handle_t)req);
 			if (rep >= 0)
 				vx_cap_delete((vx_handle_t)rep);
-			s->refused++;
+			s->revoked++;
 			continue;
 		}
-		c->req_h = (vx_handle_t)req;
-		c->rep_h = (vx_handle_t)rep;
-		uint64_t va = conn_va(s, c->id);
-		if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
-		    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) <
-			0) {
-			close_conn(c);
-			s->refused++;
-			continue;
-		}
-		c->open = true;
-		c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
-		c->binds =
-		    VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
+		accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
 	}
 }
 
@@ -228,20 +253,9 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 
 		if (!c->open)
 			continue;
-		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK) {
-			uint32_t seq = m.seq;
-			if (m.len > VX_MSG_DATA) {
-				m.status = VX_E_INVAL;
-				m.len = 0;
-			} else {
-				m.status = VX_OK;
-				fn(s, c, &m, ctx);
-				if (m.op == VX_MSG_DEFERRED)
-					continue;
-			}
-			m.seq = seq;
-			vx_server_reply(s, c, &m);
-		}
+		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK)
+			if (vx_svc_dispatch(s, c, &m, fn, ctx))
+				vx_server_reply(s, c, &m);
 		vx_ring_kick(&c->req); /* room for a producer that waited */
 		uint32_t st = __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE);
 		if (st & VX_RING_BOUND_PRODUCER)

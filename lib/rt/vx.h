@@ -21,9 +21,9 @@
 #include "rt/ring.h"
 #include "rt/loop.h"
 #include "rt/print.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "rt/alloc.h"
-#include "rt/elf.h"
+#include "vx_elf.h"
 #include "rt/bootimg.h"
 
 #endif

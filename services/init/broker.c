@@ -117,23 +117,23 @@ void conn_deliver_all(uint64_t now, uint64_t *next)
 
 /* Empties one Ring before it is handed to someone new: every message and
  * every capability a dead client left queued is dropped, so nothing it
- * asked for is carried out on behalf of the next one. */
+ * asked for is carried out on behalf of the next one, and a control page
+ * it scribbled over is made whole (nobody else is bound: conn_reclaim
+ * checked), or the next client could not bind it. */
 static void drain(vx_handle_t ring)
 {
 	struct vx_ring_info info;
-	struct vx_ring r;
-	struct vx_msg m;
-	size_t len;
 	int64_t h;
 
 	if (vx_ring_bind(ring, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK) {
-		if (vx_ring_init(&r, &info, ring) == VX_OK)
-			while (vx_ring_try_recv(&r, &m, sizeof(m), &len) == VX_OK)
-				;
+		vx_ring_reset(&info);
 		vx_ring_unbind(ring);
 	}
-	while ((h = vx_ring_recv_cap(ring)) >= 0)
-		vx_cap_delete((vx_handle_t)h);
+	/* VX_E_REVOKED consumed an emptied slot (a view vfsd revoked, an end
+	 * this reclaim revoked): keep going until the queue is empty. */
+	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
 	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE); /* forget its wakes */
 }
 

@@ -96,6 +96,6 @@ int svc_kill(int i);
 int svc_crash(int i);
 
 /* serve.c */
-void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
+enum vx_svc_disp init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <vectra/abi.h>
 #include "vx_string.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include "pure_manifest.h"
 
 #define KIB	       1024ull

@@ -123,7 +123,7 @@ static void disconnect(struct vx_msg *m)
 	I.conn[id].closing = true; /* reclaimed by the main loop */
 }
 
-void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+enum vx_svc_disp init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
 {
 	int i;
 
@@ -133,28 +133,29 @@ void init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *
 	switch (m->op) {
 	case INIT_PS:
 		ps(m);
-		return;
+		return VX_SVC_REPLY;
 	case INIT_MEM:
 		mem(m);
-		return;
+		return VX_SVC_REPLY;
 	case INIT_CONNECT:
 		connect(c, m);
-		return;
+		return VX_SVC_REPLY;
 	case INIT_DISCONNECT:
 		disconnect(m);
-		return;
+		return VX_SVC_REPLY;
 	case INIT_KILL:
 	case INIT_CRASH:
 		i = find(m);
 		m->len = 0;
 		if (i < 0) {
 			m->status = i;
-			return;
+			return VX_SVC_REPLY;
 		}
 		m->status = m->op == INIT_KILL ? svc_kill(i) : svc_crash(i);
-		return;
+		return VX_SVC_REPLY;
 	default:
 		m->status = VX_E_NOSYS;
 		m->len = 0;
+		return VX_SVC_REPLY;
 	}
 }

@@ -97,7 +97,7 @@ static void do_list(struct vx_msg *m)
 	m->len = sizeof(ent);
 }
 
-static void serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
 {
 	(void)s;
 	(void)ctx;
@@ -109,9 +109,10 @@ static void serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void
 	else if (op == NS_LIST)
 		do_list(m);
 	else
-		m->status = VX_E_INVAL;
+		m->status = VX_E_NOSYS;
 	if (m->status != VX_OK)
 		m->len = 0;
+	return VX_SVC_REPLY;
 }
 
 int main(const struct vx_bundle_page *b, const char *args)

@@ -192,23 +192,23 @@ static void on_irq(void)
 
 /* Queues a read; a read this connection left waiting before (its call
  * timed out) is answered VX_E_AGAIN and replaced. */
-static void serve_read(struct vx_server *s, struct vx_conn *c, struct vx_msg *m)
+static enum vx_svc_disp serve_read(struct vx_server *s, struct vx_conn *c, struct vx_msg *m)
 {
 	struct uart_read old;
 	int rc = uart_readers_add(&U.readers, c->id, c->req_h, m->seq, &old);
 
 	if (rc < 0) {
 		m->status = rc;
-		return;
+		return VX_SVC_REPLY;
 	}
 	if (rc == 1) {
 		struct vx_msg r = {.op = CONSOLE_READ, .seq = old.seq, .status = VX_E_AGAIN};
 		vx_server_reply(s, c, &r);
 	}
-	m->op = VX_MSG_DEFERRED; /* deliver() answers it once input exists */
+	return VX_SVC_DEFER; /* deliver() answers it once input exists */
 }
 
-static void serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
 {
 	(void)ctx;
 	m->ncaps = 0;
@@ -216,20 +216,19 @@ static void serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void
 	case CONSOLE_WRITE:
 		m->status = uart_write(m->data, m->len);
 		m->len = 0;
-		break;
+		return VX_SVC_REPLY;
 	case CONSOLE_READ:
 		m->len = 0;
-		serve_read(s, c, m);
-		break;
+		return serve_read(s, c, m);
 	case CONSOLE_INFO:
 		U.info.dropped = U.rx.dropped;
 		memcpy(m->data, &U.info, sizeof(U.info));
 		m->len = sizeof(U.info);
-		break;
+		return VX_SVC_REPLY;
 	default:
-		m->status = VX_E_INVAL;
+		m->status = VX_E_NOSYS;
 		m->len = 0;
-		break;
+		return VX_SVC_REPLY;
 	}
 }
 

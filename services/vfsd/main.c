@@ -2,207 +2,222 @@
 /*
  * vfsd: the RAM file system.  It serves proto/fs.h to up to
  * VX_SVC_MAX_CONNS (16) connections in the standard service shape
- * (rt/svc.h).  The tree and every rule live in pure_fs.c; this file is the
- * store of file bytes (Mem objects carved from "store") and the loop.
+ * (rt/svc.h).  The tree and every rule live in pure_fs.c, the heap of
+ * file bytes in pure_heap.c; this file holds the Mem objects behind them
+ * (carved from "store"), the views, and the loop.
  *
  * RESTARTS LOSE THE FILES.  Everything vfsd holds lives in its own memory
  * (the node table in .bss) and in Mem objects its "store" Reticle gives it.
  * If vfsd dies, its supervisor resets "store" and starts a fresh instance
  * with an empty root: the connections survive (init owns them), the files
- * do not, and every outstanding zero-copy view goes stale with its Mem.
+ * do not, and every outstanding view goes stale with its Mem.
  *
  * Bundle: port (Ring, consume: the service port), self (Task, CONTROL: to
  * map the Mem objects), store (Reticle, CONTROL: where file bytes come
  * from), console (IoPort, optional: startup and failure messages).
  *
- * MEM OBJECTS
+ * THE STORE
  *
- * A Reticle carves in stack order and gives memory back only when the
- * newest object dies (the rest at reset), so vfsd does not create and
- * delete Mem objects freely.  mems[0..nmems) are the Mem objects it holds,
- * in creation order; one that no file uses sits on the free list of its
- * size class (1, 2, 4, ... 256 pages) and is reused by the next file of
- * that class.  Only when the Reticle is out of room does vfsd delete the
- * free objects at the top of the stack (that memory does come back) and
- * try again, and after that it settles for a free object of a larger class.
- * Mem i is mapped read-write at VFSD_MEM_VA + i * FS_FILE_MAX.
+ * "store" holds, oldest first: the heap, one Mem of VFSD_HEAP_BYTES (16
+ * MiB) mapped read-write once at VFSD_HEAP_VA, which pure_heap.c divides
+ * among the files; then the snapshots, below.  One handle and eight page
+ * tables pay for every file, whatever their number, sizes and order of
+ * removal.  (A Mem per file, as vfsd once had, ran out of the 256 handle
+ * slots of vfsd's table after about 246 files.)
  *
- * ZERO COPY
+ * VIEWS: SNAPSHOTS
  *
- * FS_READ_MEM derives a read-only child of the file's Mem capability and
- * sends it on the connection's reply Ring.  Before a file changes (and
- * before its Mem is given back to a free list) vfsd revokes its Mem
- * capability, which deletes every child wherever it is: a view is a
- * snapshot valid until the file next changes.
+ * A capability to the heap would show every file, so FS_READ_MEM answers
+ * with a snapshot: a Mem of the file's size (in pages) carved from "store",
+ * filled with a copy of its bytes, of which the client gets a read-only
+ * child.  A file keeps its snapshot until it changes: the next FS_READ_MEM
+ * of an unchanged file hands out the same snapshot again, without a copy.
+ * When the file changes (write, append, truncate, rename, remove) vfsd
+ * revokes the snapshot, which deletes every view of it wherever it is (a
+ * view still queued arrives as VX_E_REVOKED), and deletes it.
+ *
+ * Snapshots cost a handle each and memory from the top of "store" (the
+ * part beyond the heap: 8 MiB in the manifest), which a Reticle gives back
+ * in stack order.  So at most VFSD_SNAPS_MAX are kept: past that the least
+ * recently handed out goes first; and when memory runs short the newest
+ * ones go (that memory comes back at once) until the new one fits.  A view
+ * can therefore also end because others were asked for: a client keeps a
+ * view mapped only while it reads it, and asks again if it is gone.
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "pure_fs.h"
+#include "pure_heap.h"
+#include "vx_string.h"
 
-#define VFSD_BIT       0u
-#define VFSD_SERVER_VA 0x30000000ull
-#define VFSD_MEM_VA    0x100000000ull
-#define VFSD_MEMS_MAX  1024u /* 1 GiB of VA at one FS_FILE_MAX slot each */
-#define VFSD_NIL       0xffffu
+#define VFSD_BIT	0u
+#define VFSD_SERVER_VA	0x30000000ull
+#define VFSD_HEAP_VA	0x100000000ull
+#define VFSD_SCRATCH_VA 0x180000000ull /* a snapshot while it is filled */
+#define VFSD_HEAP_BYTES (16ull << 20)
+#define VFSD_SNAPS_MAX	192u /* of the 256 handle slots */
 
-struct mem_obj {
-	vx_handle_t h;
-	uint32_t pages;
-	uint16_t next; /* free list link */
-	bool free;
+struct snap {
+	vx_handle_t h; /* VX_NO_HANDLE: the file has none */
+	uint64_t made; /* creation order: the newest sits on top of "store" */
+	uint64_t used; /* when it was last handed out */
 };
 
 static struct {
-	vx_handle_t self, store;
-	struct mem_obj mems[VFSD_MEMS_MAX];
-	uint32_t nmems;
-	uint16_t free_head[FS_CLASSES];
+	vx_handle_t self, store, heap_mem;
+	struct heap heap;
+	struct snap snap[HEAP_IDS]; /* by heap block id */
+	uint32_t nsnaps;
+	uint64_t clock; /* counts snapshot events, for made and used */
 } st;
 
 static struct fs fs;
 static struct vx_server srv;
 
-static uint32_t class_of(uint32_t pages)
+/* ------------------------------------------------------------ the heap */
+
+/* heap.moved: compaction moved block id's bytes. */
+static void heap_moved(void *ctx, uint32_t id, uint8_t *base)
 {
-	uint32_t c = 0;
-
-	while ((1u << c) < pages)
-		c++;
-	return c;
-}
-
-static uint8_t *mem_va(uint32_t i)
-{
-	return (uint8_t *)(uintptr_t)(VFSD_MEM_VA + (uint64_t)i * FS_FILE_MAX);
-}
-
-static void fill(struct fs_backing *out, uint32_t i)
-{
-	out->base = mem_va(i);
-	out->pages = st.mems[i].pages;
-	out->id = i;
-}
-
-/* Takes a Mem from class c's free list into *out; false if it is empty. */
-static bool pop_free(uint32_t c, struct fs_backing *out)
-{
-	uint32_t i = st.free_head[c];
-
-	if (i == VFSD_NIL)
-		return false;
-	st.free_head[c] = st.mems[i].next;
-	st.mems[i].free = false;
-	fill(out, i);
-	return true;
-}
-
-/* A new Mem of pages pages, mapped; VX_E_NOMEM (or another error) if not. */
-static int carve(uint32_t pages, struct fs_backing *out)
-{
-	uint32_t i = st.nmems;
-	int64_t h;
-
-	if (i == VFSD_MEMS_MAX)
-		return VX_E_FULL;
-	if ((h = vx_reticle_retype(st.store, VX_OBJ_MEM, pages)) < 0)
-		return (int)h;
-	if (vx_task_map(st.self, (vx_handle_t)h, (uint64_t)(uintptr_t)mem_va(i),
-			VX_PROT_READ | VX_PROT_WRITE) < 0) {
-		vx_cap_delete((vx_handle_t)h); /* the newest: its memory comes back */
-		return VX_E_NOMEM;
-	}
-	st.mems[i] = (struct mem_obj){.h = (vx_handle_t)h, .pages = pages, .next = VFSD_NIL};
-	st.nmems++;
-	fill(out, i);
-	return VX_OK;
-}
-
-/* Deletes the free Mem objects at the top of the creation stack, so that
- * their memory goes back to the Reticle.  Returns how many. */
-static uint32_t trim(void)
-{
-	uint32_t n = 0;
-
-	while (st.nmems > 0 && st.mems[st.nmems - 1].free) {
-		uint32_t i = st.nmems - 1;
-		uint16_t *at = &st.free_head[class_of(st.mems[i].pages)];
-		while (*at != i)
-			at = &st.mems[*at].next;
-		*at = st.mems[i].next;
-		vx_cap_delete(st.mems[i].h); /* unmaps it too */
-		st.nmems--;
-		n++;
-	}
-	return n;
+	(void)ctx;
+	fs_rebase(&fs, id, base);
 }
 
 /* fs_store.get: a zeroed backing of at least pages pages. */
 static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 {
-	uint32_t c = class_of(pages);
+	uint32_t id;
+	int rc;
 
 	(void)ctx;
-	if (pop_free(c, out))
-		return VX_OK;
-	if (carve(1u << c, out) == VX_OK)
-		return VX_OK;
-	if (trim() > 0 && carve(1u << c, out) == VX_OK)
-		return VX_OK;
-	for (c++; c < FS_CLASSES; c++)
-		if (pop_free(c, out))
-			return VX_OK;
-	return VX_E_FULL;
+	if ((rc = heap_alloc(&st.heap, pages, &id)) != VX_OK)
+		return rc;
+	*out = (struct fs_backing){.base = heap_ptr(&st.heap, id), .pages = pages, .id = id};
+	return VX_OK;
 }
 
-/* fs_store.put: b is all zero again (pure_fs.h); keep it for reuse. */
+/* fs_store.put: b is all zero again (pure_fs.h). */
 static void store_put(void *ctx, const struct fs_backing *b)
 {
-	struct mem_obj *m = &st.mems[b->id];
-	uint32_t c = class_of(m->pages);
-
 	(void)ctx;
-	m->free = true;
-	m->next = st.free_head[c];
-	st.free_head[c] = (uint16_t)b->id;
+	heap_free(&st.heap, b->id);
 }
 
-/* fs_store.changed: ends every view handed out of b. */
+/* ------------------------------------------------------------ snapshots */
+
+/* Ends every view of block id's snapshot and deletes it. */
+static void snap_drop(uint32_t id)
+{
+	struct snap *s = &st.snap[id];
+
+	if (s->h == VX_NO_HANDLE)
+		return;
+	vx_cap_revoke(s->h);
+	vx_cap_delete(s->h);
+	s->h = VX_NO_HANDLE;
+	st.nsnaps--;
+}
+
+/* The snapshot to drop: the newest made (newest) or the least recently
+ * handed out; HEAP_IDS if there is none. */
+static uint32_t snap_victim(bool newest)
+{
+	uint32_t best = HEAP_IDS;
+
+	for (uint32_t i = 0; i < HEAP_IDS; i++) {
+		const struct snap *s = &st.snap[i];
+		if (s->h == VX_NO_HANDLE)
+			continue;
+		if (best == HEAP_IDS ||
+		    (newest ? s->made > st.snap[best].made : s->used < st.snap[best].used))
+			best = i;
+	}
+	return best;
+}
+
+/* fs_store.changed: the file backed by b changes; its views end. */
 static void store_changed(void *ctx, const struct fs_backing *b)
 {
 	(void)ctx;
-	vx_cap_revoke(st.mems[b->id].h);
+	snap_drop(b->id);
 }
 
-/* Sends a read-only view of b on c's reply Ring.  The derived handle is
- * deleted once sent: the copy in flight is re-parented to the Mem's own
- * capability, so revoking that still reaches it. */
-static int send_view(struct vx_conn *c, const struct fs_backing *b)
+/* A Mem of pages pages from "store", making room by dropping the newest
+ * snapshots.  Returns its handle or an error. */
+static int64_t snap_carve(uint32_t pages)
 {
-	int64_t v = vx_cap_derive(st.mems[b->id].h, VX_R_READ | VX_R_GRANT, 0);
-	int64_t rc;
-
-	if (v < 0)
-		return (int)v;
-	rc = vx_ring_send_cap(c->rep_h, (vx_handle_t)v, VX_R_READ | VX_R_GRANT);
-	vx_cap_delete((vx_handle_t)v);
-	return rc < 0 ? (int)rc : VX_OK;
+	for (;;) {
+		int64_t h = vx_reticle_retype(st.store, VX_OBJ_MEM, pages);
+		uint32_t newest = snap_victim(true);
+		if (h >= 0 || h != VX_E_NOMEM || newest == HEAP_IDS)
+			return h;
+		snap_drop(newest);
+	}
 }
 
-static void handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+/* Makes sure block b (a file of size bytes) has a snapshot. */
+static int snap_make(const struct fs_backing *b, uint64_t size)
+{
+	struct snap *s = &st.snap[b->id];
+	uint32_t pages = (uint32_t)((size + HEAP_PAGE - 1) / HEAP_PAGE);
+	int64_t h, rc;
+
+	if (s->h != VX_NO_HANDLE)
+		return VX_OK;
+	if (st.nsnaps == VFSD_SNAPS_MAX)
+		snap_drop(snap_victim(false));
+	if ((h = snap_carve(pages ? pages : 1)) < 0)
+		return h == VX_E_NOMEM ? VX_E_FULL : (int)h;
+	rc = vx_task_map(st.self, (vx_handle_t)h, VFSD_SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE);
+	if (rc < 0) {
+		vx_cap_delete((vx_handle_t)h);
+		return (int)rc;
+	}
+	memcpy((void *)(uintptr_t)VFSD_SCRATCH_VA, b->base, (size_t)size);
+	vx_task_unmap((vx_handle_t)h);
+	*s = (struct snap){.h = (vx_handle_t)h, .made = ++st.clock};
+	st.nsnaps++;
+	return VX_OK;
+}
+
+/* Sends a read-only view of block b's snapshot on c's reply Ring.  The
+ * derived handle is deleted once sent: the copy in flight is re-parented
+ * to the snapshot's own capability, so revoking that still reaches it. */
+static int send_view(struct vx_conn *c, const struct fs_backing *b, uint64_t size)
+{
+	int rc = snap_make(b, size);
+	int64_t v, sent;
+
+	if (rc != VX_OK)
+		return rc;
+	st.snap[b->id].used = ++st.clock;
+	if ((v = vx_cap_derive(st.snap[b->id].h, VX_R_READ | VX_R_GRANT, 0)) < 0)
+		return (int)v;
+	sent = vx_ring_send_cap(c->rep_h, (vx_handle_t)v, VX_R_READ | VX_R_GRANT);
+	vx_cap_delete((vx_handle_t)v);
+	return sent < 0 ? (int)sent : VX_OK;
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static enum vx_svc_disp handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
 {
 	struct fs_backing view;
+	struct fs_stat fst;
 	int rc;
 
 	(void)s;
 	fs_serve(ctx, m, &view);
-	if (m->op != FS_READ_MEM || m->status != VX_OK || view.pages == 0)
-		return;
-	if ((rc = send_view(c, &view)) != VX_OK) {
+	if (m->op != FS_READ_MEM || m->status != VX_OK || view.pages == 0 || m->len < sizeof(fst))
+		return VX_SVC_REPLY;
+	memcpy(&fst, m->data, sizeof(fst));
+	if ((rc = send_view(c, &view, fst.size)) != VX_OK) {
 		m->status = rc;
 		m->len = 0;
-		return;
+		return VX_SVC_REPLY;
 	}
 	m->ncaps = 1;
+	return VX_SVC_REPLY;
 }
 
 /* Startup failures are reported and end the Task: init sees the exit. */
@@ -218,8 +233,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 	int64_t con = vx_bundle_handle(b, "console", VX_OBJ_IOPORT);
 	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
 	int64_t store = vx_bundle_handle(b, "store", VX_OBJ_RETICLE);
-	struct vx_reticle_info ri;
-	int64_t rc;
+	int64_t heap, rc;
 
 	(void)args;
 	if (con >= 0)
@@ -228,22 +242,27 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return fail("my bundle has no \"self\" Task", self);
 	if (store < 0)
 		return fail("my bundle has no \"store\" Reticle", store);
-	if ((rc = vx_reticle_info((vx_handle_t)store, &ri)) < 0)
-		return fail("cannot inspect \"store\"", rc);
 	st.self = (vx_handle_t)self;
 	st.store = (vx_handle_t)store;
-	for (uint32_t c = 0; c < FS_CLASSES; c++)
-		st.free_head[c] = VFSD_NIL;
+	if ((heap = vx_reticle_retype(st.store, VX_OBJ_MEM, VFSD_HEAP_BYTES / HEAP_PAGE)) < 0)
+		return fail("\"store\" cannot hold the 16 MiB heap", heap);
+	st.heap_mem = (vx_handle_t)heap;
+	if ((rc = vx_task_map(st.self, st.heap_mem, VFSD_HEAP_VA, VX_PROT_READ | VX_PROT_WRITE)) <
+	    0)
+		return fail("cannot map the heap", rc);
+	heap_init(&st.heap, (uint8_t *)(uintptr_t)VFSD_HEAP_VA,
+		  (uint32_t)(VFSD_HEAP_BYTES / HEAP_PAGE), heap_moved, NULL);
 	struct fs_store ops = {
 	    .get = store_get,
 	    .put = store_put,
 	    .changed = store_changed,
-	    .bytes_max = ri.free,
+	    .bytes_max = VFSD_HEAP_BYTES,
 	};
 	fs_init(&fs, &ops);
 	if ((rc = vx_server_init(&srv, b, VFSD_SERVER_VA, VFSD_BIT)) < 0)
 		return fail("cannot bind my \"port\"", rc);
-	vx_printf("vfsd: serving a RAM file system of %lu KiB\n", (unsigned long)(ri.free >> 10));
+	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
+		  (unsigned long)(VFSD_HEAP_BYTES >> 10));
 	for (;;) {
 		vx_server_poll(&srv, handle, &fs);
 		vx_server_wait(&srv, 0, VX_DEADLINE_NEVER);

@@ -217,12 +217,13 @@ static void set_size(struct fs_node *f, uint64_t size)
  * f's views have already been ended. */
 static void shrink_backing(struct fs *fs, struct fs_node *f)
 {
-	struct fs_backing nb, old = f->mem;
+	struct fs_backing nb, old;
 
-	if (old.pages <= fs_class_pages(f->size))
+	if (f->mem.pages <= fs_class_pages(f->size))
 		return;
 	if (fs->store.get(fs->store.ctx, fs_class_pages(f->size), &nb) != VX_OK)
 		return;
+	old = f->mem; /* get may have moved f's bytes (fs_rebase) */
 	if (nb.pages >= old.pages) {
 		fs->store.put(fs->store.ctx, &nb); /* no gain: still all zero */
 		return;
@@ -500,4 +501,13 @@ void fs_info(const struct fs *fs, struct fs_info *info)
 	info->entries_max = FS_ENTRIES_MAX;
 	info->bytes = fs->bytes;
 	info->bytes_max = fs->store.bytes_max;
+}
+
+void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base)
+{
+	for (uint32_t i = 1; i <= FS_ENTRIES_MAX; i++) {
+		struct fs_node *f = &fs->node[i];
+		if (f->type == FS_FILE && f->mem.pages != 0 && f->mem.id == id)
+			f->mem.base = base;
+	}
 }

@@ -25,7 +25,10 @@
  *     change, or the file is renamed or removed, and before put(b): the
  *     store ends every outstanding view of b there (vfsd revokes);
  *   - every check comes first: an operation that fails changes nothing and
- *     calls no callback (except that a failed get may have been tried).
+ *     calls no callback (except that a failed get may have been tried);
+ *   - inside get the store may move the bytes of backings (vfsd compacts
+ *     its heap) and says where with fs_rebase; callers of get read a
+ *     file's backing only after get returns.
  */
 #ifndef VFSD_PURE_FS_H
 #define VFSD_PURE_FS_H
@@ -101,6 +104,11 @@ int fs_view(const struct fs *fs, const char *path, size_t len, struct fs_backing
 int fs_remove(struct fs *fs, const char *path, size_t len);
 int fs_rename(struct fs *fs, const char *from, size_t flen, const char *to, size_t tlen);
 void fs_info(const struct fs *fs, struct fs_info *info);
+
+/* The store moved the bytes of backing id (compaction, pure_heap.h): the
+ * file that holds it finds them at base from now on.  Nothing else
+ * changes (its views are copies: vfsd's main.c). */
+void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base);
 
 /*
  * Decodes the request in m (layout in proto/fs.h), carries it out, and

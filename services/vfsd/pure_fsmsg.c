@@ -93,6 +93,10 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 	int rc;
 
 	memset(view, 0, sizeof(*view));
+	if (m->op < FS_STAT || m->op > FS_INFO) {
+		reply(m, VX_E_NOSYS, NULL, 0); /* whatever the message holds */
+		return;
+	}
 	if ((rc = split(m, &r)) != VX_OK) {
 		reply(m, rc, NULL, 0);
 		return;

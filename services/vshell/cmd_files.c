@@ -9,7 +9,7 @@
 #include "rt/fs.h"
 #include "vx_string.h"
 
-#define CAT_INLINE_MAX 4096u /* larger files are read zero-copy (FS_READ_MEM) */
+#define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */
 
 static char text[VSH_LINE_MAX + 2]; /* write/echo: the words joined, plus '\n' */
 static char chunk[CAT_INLINE_MAX];
@@ -119,7 +119,7 @@ static void show_bytes(const char *p, size_t n)
 	con_write(p + start, n - start);
 }
 
-/* Zero copy: map vfsd's MemCap of the file, print it, unmap, delete. */
+/* Through a view: map vfsd's MemCap of the file, print it, unmap, delete. */
 static int cat_mapped(const char *path, bool *ends_nl)
 {
 	struct vx_cap_info info;
@@ -176,9 +176,10 @@ void cmd_cat(const struct vsh_cmd *c)
 		con_printf("cat: is a directory: %s\n", c->argv[1]);
 		return;
 	}
-	if (rc == VX_OK)
-		rc = st.size > CAT_INLINE_MAX ? cat_mapped(path, &ends_nl)
-					      : cat_inline(path, st.size, &ends_nl);
+	if (rc == VX_OK && st.size <= CAT_INLINE_MAX)
+		rc = cat_inline(path, st.size, &ends_nl);
+	else if (rc == VX_OK && (rc = cat_mapped(path, &ends_nl)) == VX_E_REVOKED)
+		rc = cat_mapped(path, &ends_nl); /* it changed while the view was in flight */
 	if (!ends_nl)
 		con_write("\n", 1); /* the prompt starts on a line of its own */
 	if (rc < 0)

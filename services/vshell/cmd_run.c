@@ -15,7 +15,10 @@
  *      client ends, added to the child's Bundle as SLOT.req and SLOT.rep;
  *      nothing else is granted: the child gets no Task, Reticle or IoPort
  *   6. supervise the child on BIT_CHILD, start it, wait for its exit or
- *      fault (Ctrl-C halts it, when it holds no console of its own)
+ *      fault, or for Ctrl-C, which halts it.  The shell reads the console
+ *      all the while, also when the child holds a console connection of
+ *      its own (uartd serves waiting reads oldest first, so a child that
+ *      reads input shares it with the shell; nothing here does yet)
  *   7. reset and delete the child Reticle, INIT_DISCONNECT every grant,
  *      and check that "ret" has exactly the bytes free it had at step 3
  *
@@ -39,7 +42,6 @@ static struct {
 	uint32_t ids[VSH_GRANTS_MAX]; /* init's connection ids, to disconnect */
 	uint32_t nids;
 	uint64_t free_before;
-	bool watch_console; /* the child holds no console: Ctrl-C is the shell's */
 } run;
 
 static void fail(const char *what, int rc)
@@ -181,17 +183,13 @@ static int grant(const struct vsh_grant *g)
 	return rc;
 }
 
-/* Step 6: until the child exits or faults, or Ctrl-C when it is ours. */
+/* Step 6: until the child exits or faults, or Ctrl-C.  Input typed
+ * meanwhile stays in the shell's buffer for the next prompt. */
 static bool wait_child(void)
 {
 	uint64_t bit = 1ull << BIT_CHILD;
 
 	for (;;) {
-		if (!run.watch_console) {
-			if (vx_sig_wait(bit, VX_DEADLINE_NEVER) > 0)
-				return false;
-			continue;
-		}
 		if (con_wait(bit))
 			return false;
 		if (con_take_interrupt()) {
@@ -262,15 +260,12 @@ static bool check(const struct vsh_cmd *c)
 		con_printf("run: %s\n", vsh_cmd_strerror(rc));
 		return false;
 	}
-	run.watch_console = true;
 	for (uint32_t i = 0; i < run.r.ngrants; i++) {
 		if (!vsh_grantable(run.r.grant[i].cap)) {
 			con_printf("run: cannot grant '%s': no such capability\n",
 				   run.r.grant[i].cap);
 			return false;
 		}
-		if (strcmp(run.r.grant[i].cap, "console") == 0)
-			run.watch_console = false;
 	}
 	if (sh.ret == VX_NO_HANDLE || sh.self == VX_NO_HANDLE || sh.child_sig == VX_NO_HANDLE) {
 		con_printf("run: this shell was given no Reticle to run programs in\n");

@@ -23,8 +23,10 @@ void conn_drop_caps(struct vsh_conn *k)
 {
 	int64_t h;
 
-	while ((h = vx_ring_recv_cap(k->c.rep_h)) >= 0)
-		vx_cap_delete((vx_handle_t)h);
+	/* VX_E_REVOKED consumed an emptied slot: keep going. */
+	while ((h = vx_ring_recv_cap(k->c.rep_h)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
 }
 
 int conn_call(struct vsh_conn *k, struct vx_msg *m)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Showing values to a person (see pure_show.h). */
 #include "pure_show.h"
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 #include <vectra/abi.h>
 #include "proto/init.h"
 

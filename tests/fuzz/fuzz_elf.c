@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rt/elf.h"
+#include "vx_elf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -48,6 +48,21 @@ static void test_find_each(void **state)
 	assert_int_equal(vx_bundle_handle(&page, "heap-0_a", VX_OBJ_NONE), 0x307); /* any type */
 }
 
+/* Finding 1: a slot emptied before the Task started (handle VX_NO_HANDLE)
+ * is VX_E_REVOKED, never handle 0 taken for a capability. */
+static void test_emptied_slot_revoked(void **state)
+{
+	const struct vx_bundle_entry *e = NULL;
+
+	(void)state;
+	build();
+	page.entry[1].handle = VX_NO_HANDLE;
+	assert_int_equal(vx_bundle_check(&page), VX_OK);
+	assert_int_equal(vx_bundle_handle(&page, "ring.fs", VX_OBJ_RING), VX_E_REVOKED);
+	assert_int_equal(vx_bundle_find(&page, "ring.fs", VX_OBJ_RING, &e), VX_OK);
+	assert_int_equal(vx_bundle_handle(&page, "console", VX_OBJ_IOPORT), 0x105);
+}
+
 static void test_unknown_name(void **state)
 {
 	(void)state;
@@ -170,11 +185,17 @@ static void test_full_page(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_page),	    cmocka_unit_test(test_find_each),
-	    cmocka_unit_test(test_unknown_name),    cmocka_unit_test(test_wrong_type),
-	    cmocka_unit_test(test_bad_query_name),  cmocka_unit_test(test_corrupt_count),
-	    cmocka_unit_test(test_corrupt_header),  cmocka_unit_test(test_corrupt_names),
-	    cmocka_unit_test(test_duplicate_names), cmocka_unit_test(test_full_page),
+	    cmocka_unit_test(test_valid_page),
+	    cmocka_unit_test(test_find_each),
+	    cmocka_unit_test(test_unknown_name),
+	    cmocka_unit_test(test_wrong_type),
+	    cmocka_unit_test(test_bad_query_name),
+	    cmocka_unit_test(test_corrupt_count),
+	    cmocka_unit_test(test_emptied_slot_revoked),
+	    cmocka_unit_test(test_corrupt_header),
+	    cmocka_unit_test(test_corrupt_names),
+	    cmocka_unit_test(test_duplicate_names),
+	    cmocka_unit_test(test_full_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rt/elf.h"
+#include "vx_elf.h"
 
 #define IMG_LEN 0x3100u
 #define MAXPH	12

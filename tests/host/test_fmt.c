@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 
 /* Formats with both engines and checks output and return value agree. */
 #define SAME(...)                                                                                  \

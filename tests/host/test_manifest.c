@@ -124,7 +124,7 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->ngrant, 2);
 	assert_string_equal(s->grant[0].slot, "store");
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
-	assert_int_equal(s->grant[0].a, 16u << 20);
+	assert_int_equal(s->grant[0].a, (24u << 20) + (128u << 10)); /* heap, snapshots, records */
 	assert_int_equal(s->grant[1].kind, MF_SELF);
 
 	s = svc("nsd");

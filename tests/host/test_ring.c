@@ -136,6 +136,35 @@ static void test_geometry_rewritten_before_init(void **state)
 	free_ring(f);
 }
 
+/* A connection a hostile client scribbled over (issue 7, route c) is made
+ * whole by its owner's reset, so the next client can bind it. */
+static void test_reset_recovers_scribbled_ring(void **state)
+{
+	struct fixture *f = make_ring(6, 3, 0);
+	struct vx_ring r;
+	uint8_t msg[64] = {1}, out[64];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(vx_ring_try_send(&f->prod, msg, sizeof(msg)), VX_OK);
+	ctl_of(f)->head = 0xdeadbeefu;
+	ctl_of(f)->magic = 0;
+	ctl_of(f)->slot_count = 4096;
+	ctl_of(f)->consumer_waiting = 7;
+	assert_int_equal(vx_ring_init(&r, &f->pinfo, 1), VX_E_CORRUPT);
+	assert_int_equal(vx_ring_reset(&f->cinfo), VX_OK);
+	assert_int_equal(vx_ring_init(&f->prod, &f->pinfo, 1), VX_OK);
+	assert_int_equal(vx_ring_init(&f->cons, &f->cinfo, 2), VX_OK);
+	assert_int_equal(vx_ring_try_recv(&f->cons, out, sizeof(out), &len), VX_E_EMPTY);
+	assert_false(vx_ring_consumer_waiting(&f->prod));
+	assert_int_equal(vx_ring_try_send(&f->prod, msg, sizeof(msg)), VX_OK);
+	assert_int_equal(vx_ring_try_recv(&f->cons, out, sizeof(out), &len), VX_OK);
+	assert_memory_equal(out, msg, sizeof(msg));
+	f->cinfo.slot_count = 6;
+	assert_int_equal(vx_ring_reset(&f->cinfo), VX_E_INVAL);
+	free_ring(f);
+}
+
 /* After init the geometry words are never used: rewriting them changes nothing. */
 static void test_geometry_rewritten_after_init_ignored(void **state)
 {
@@ -437,6 +466,7 @@ int main(void)
 	    cmocka_unit_test(test_init_rejects_bad_info),
 	    cmocka_unit_test(test_geometry_rewritten_before_init),
 	    cmocka_unit_test(test_geometry_rewritten_after_init_ignored),
+	    cmocka_unit_test(test_reset_recovers_scribbled_ring),
 	    cmocka_unit_test(test_empty),
 	    cmocka_unit_test(test_full_then_one_free),
 	    cmocka_unit_test(test_fifo_many_laps),

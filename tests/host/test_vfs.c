@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../services/vfsd/pure_fs.h"
+#include "../../services/vfsd/pure_heap.h"
 
 /* ------------------------------------------------------------ test store */
 
@@ -599,6 +600,216 @@ static void test_bad_paths(void **state)
 	assert_int_equal(strlen(ent.name), FS_NAME_MAX);
 }
 
+/* ------------------------------------------------------------ the heap */
+
+/* A pure_fs over a pure_heap, as in vfsd: the capacity tests of issue 7. */
+#define HP_PAGES 4096u /* 16 MiB, vfsd's heap */
+
+static struct heap hp;
+static uint8_t *hp_mem;
+
+static void hp_moved(void *ctx, uint32_t id, uint8_t *base)
+{
+	(void)ctx;
+	fs_rebase(&fs, id, base);
+}
+
+static int hp_get(void *ctx, uint32_t pages, struct fs_backing *out)
+{
+	uint32_t id;
+	int rc = heap_alloc(&hp, pages, &id);
+
+	(void)ctx;
+	if (rc == VX_OK)
+		*out = (struct fs_backing){.base = heap_ptr(&hp, id), .pages = pages, .id = id};
+	return rc;
+}
+
+static void hp_put(void *ctx, const struct fs_backing *b)
+{
+	(void)ctx;
+	for (size_t i = 0; i < (size_t)b->pages * FS_PAGE; i++)
+		assert_int_equal(b->base[i], 0);
+	heap_free(&hp, b->id);
+}
+
+static void hp_changed(void *ctx, const struct fs_backing *b)
+{
+	(void)ctx;
+	(void)b;
+}
+
+static void hp_reset(void)
+{
+	struct fs_store s = {.get = hp_get,
+			     .put = hp_put,
+			     .changed = hp_changed,
+			     .bytes_max = (uint64_t)HP_PAGES * FS_PAGE};
+
+	free(hp_mem);
+	hp_mem = calloc(HP_PAGES, FS_PAGE);
+	assert_non_null(hp_mem);
+	heap_init(&hp, hp_mem, HP_PAGES, hp_moved, NULL);
+	fs_init(&fs, &s);
+}
+
+static int hp_teardown(void **state)
+{
+	free(hp_mem);
+	hp_mem = NULL;
+	return teardown(state);
+}
+
+/* Writes a recognisable pattern of size bytes to path. */
+static int hp_fill(const char *path, uint64_t size, uint8_t tag)
+{
+	static uint8_t buf[FS_FILE_MAX];
+	int rc;
+
+	for (uint64_t i = 0; i < size; i++)
+		buf[i] = (uint8_t)(tag + i / FS_PAGE);
+	if ((rc = fs_truncate(&fs, P(path), size)) != VX_OK)
+		return rc;
+	return fs_write(&fs, P(path), 0, buf, size);
+}
+
+static void hp_expect(const char *path, uint64_t size, uint8_t tag)
+{
+	struct fs_backing b = view_of(path);
+
+	assert_int_equal(size_of(path), size);
+	for (uint64_t i = 0; i < size; i += 997)
+		assert_int_equal(b.base[i], (uint8_t)(tag + i / FS_PAGE));
+}
+
+/* Issue 7: 511 one-page files (vfsd stopped at about 246), and then one of
+ * them grows to the 1 MiB maximum. */
+static void test_store_many_small_files(void **state)
+{
+	char p[32];
+
+	(void)state;
+	hp_reset();
+	assert_int_equal(fs_mkdir(&fs, P("s")), VX_OK);
+	for (uint32_t i = 0; i < FS_ENTRIES_MAX - 1; i++) {
+		snprintf(p, sizeof(p), "s/%u", i);
+		assert_int_equal(fs_create(&fs, P(p)), VX_OK);
+		assert_int_equal(hp_fill(p, 100, (uint8_t)i), VX_OK);
+	}
+	assert_int_equal(fs_create(&fs, P("one-more")), VX_E_FULL);
+	assert_int_equal(hp_fill("s/7", FS_FILE_MAX, 9), VX_OK);
+	hp_expect("s/7", FS_FILE_MAX, 9);
+	hp_expect("s/8", 100, 8);
+}
+
+/* Issue 7: the store full of 32 KiB files, every other one removed from
+ * the oldest (the newest kept), then 1 MiB files take the holes: every
+ * free page is usable, and the files that stayed keep their bytes. */
+static void test_store_fragmented(void **state)
+{
+	char p[32];
+	uint32_t n = 0, removed = 0, big = 0;
+
+	(void)state;
+	hp_reset();
+	for (; n < FS_ENTRIES_MAX; n++) { /* 512 x 32 KiB = 16 MiB */
+		snprintf(p, sizeof(p), "f%u", n);
+		assert_int_equal(fs_create(&fs, P(p)), VX_OK);
+		assert_int_equal(hp_fill(p, 32 * 1024, (uint8_t)n), VX_OK);
+	}
+	assert_int_equal(hp.used, HP_PAGES);
+	assert_int_equal(fs_append(&fs, P("f0"), "x", 1), VX_E_FULL);
+	for (uint32_t i = 0; i + 1 < n; i += 2, removed++) {
+		snprintf(p, sizeof(p), "f%u", i);
+		assert_int_equal(fs_remove(&fs, P(p)), VX_OK);
+	}
+	for (;; big++) {
+		snprintf(p, sizeof(p), "b%u", big);
+		assert_int_equal(fs_create(&fs, P(p)), VX_OK);
+		if (hp_fill(p, FS_FILE_MAX, (uint8_t)(100 + big)) != VX_OK)
+			break;
+	}
+	assert_int_equal(big, removed * 8 / 256); /* the holes, to the page: 8 */
+	assert_true(hp.compactions > 0);
+	assert_int_equal(hp.used, HP_PAGES);
+	for (uint32_t i = 1; i + 1 < n; i += 2) {
+		snprintf(p, sizeof(p), "f%u", i);
+		hp_expect(p, 32 * 1024, (uint8_t)i);
+	}
+	for (uint32_t i = 0; i < big; i++) {
+		snprintf(p, sizeof(p), "b%u", i);
+		hp_expect(p, FS_FILE_MAX, (uint8_t)(100 + i));
+	}
+}
+
+/* Issue 7: FS_ENTRIES_MAX entries of every size class at once, removed in
+ * an order that leaves holes everywhere; all of it comes back. */
+static void test_store_max_entries(void **state)
+{
+	char p[32];
+	uint64_t total = 0;
+
+	(void)state;
+	hp_reset();
+	for (uint32_t i = 0; i < FS_ENTRIES_MAX; i++) {
+		uint64_t size = (uint64_t)1 << (i % 13); /* 1 byte .. 4 KiB */
+		snprintf(p, sizeof(p), "e%u", i);
+		assert_int_equal(fs_create(&fs, P(p)), VX_OK);
+		assert_int_equal(hp_fill(p, size, (uint8_t)i), VX_OK);
+		total += size;
+	}
+	assert_int_equal(fs_create(&fs, P("e-too-many")), VX_E_FULL);
+	for (uint32_t i = 0; i < FS_ENTRIES_MAX; i += 3) {
+		snprintf(p, sizeof(p), "e%u", i);
+		assert_int_equal(fs_remove(&fs, P(p)), VX_OK);
+	}
+	for (uint32_t i = 1; i < FS_ENTRIES_MAX; i += 3) {
+		snprintf(p, sizeof(p), "e%u", i);
+		hp_expect(p, (uint64_t)1 << (i % 13), (uint8_t)i);
+		assert_int_equal(fs_remove(&fs, P(p)), VX_OK);
+	}
+	for (uint32_t i = 2; i < FS_ENTRIES_MAX; i += 3) {
+		snprintf(p, sizeof(p), "e%u", i);
+		assert_int_equal(fs_remove(&fs, P(p)), VX_OK);
+	}
+	assert_int_equal(hp.used, 0);
+	assert_int_equal(fs.bytes, 0);
+	assert_true(total > 0);
+	for (uint32_t i = 0; i < HP_PAGES * FS_PAGE; i += 4093)
+		assert_int_equal(hp_mem[i], 0);
+}
+
+/* The heap's own rules: first fit, compaction only when it must, zero
+ * pages out, moves reported, VX_E_FULL only when too few pages are free. */
+static void test_heap_rules(void **state)
+{
+	static uint8_t mem[8 * HEAP_PAGE];
+	struct heap h;
+	uint32_t a, b, c, d;
+
+	(void)state;
+	memset(mem, 0, sizeof(mem));
+	heap_init(&h, mem, 8, NULL, NULL);
+	assert_int_equal(heap_alloc(&h, 0, &a), VX_E_INVAL);
+	assert_int_equal(heap_alloc(&h, 9, &a), VX_E_FULL);
+	assert_int_equal(heap_alloc(&h, 2, &a), VX_OK);
+	assert_int_equal(heap_alloc(&h, 3, &b), VX_OK);
+	assert_int_equal(heap_alloc(&h, 2, &c), VX_OK);
+	memset(heap_ptr(&h, c), 0xcc, 2 * HEAP_PAGE);
+	heap_free(&h, a); /* a 2-page hole at 0, 1 free page at the end */
+	assert_int_equal(heap_alloc(&h, 3, &d), VX_OK); /* must compact */
+	assert_int_equal(h.compactions, 1);
+	assert_ptr_equal(heap_ptr(&h, b), mem);
+	assert_int_equal(heap_ptr(&h, c)[0], 0xcc);
+	for (size_t i = 0; i < 3 * HEAP_PAGE; i++)
+		assert_int_equal(heap_ptr(&h, d)[i], 0);
+	assert_int_equal(heap_alloc(&h, 1, &a), VX_E_FULL);
+	heap_free(&h, b);
+	assert_int_equal(heap_alloc(&h, 2, &a), VX_OK); /* the hole: first fit */
+	assert_ptr_equal(heap_ptr(&h, a), mem);
+	assert_int_equal(h.compactions, 1);
+}
+
 /* ------------------------------------------------------------ fs_serve */
 
 static void req(struct vx_msg *m, uint32_t op, const char *path, struct fs_args a,
@@ -782,6 +993,10 @@ int main(void)
 	    T(test_entries_full),
 	    T(test_storage_full),
 	    T(test_bad_paths),
+	    cmocka_unit_test_setup_teardown(test_store_many_small_files, setup, hp_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_fragmented, setup, hp_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_max_entries, setup, hp_teardown),
+	    T(test_heap_rules),
 	    T(test_serve_ops),
 	    T(test_serve_malformed),
 	};

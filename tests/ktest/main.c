@@ -359,15 +359,15 @@ static void t_ring_inspect_queue_count(void)
 	struct vx_ring_info ri;
 
 	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
-	EXPECT_EQ(info.narrow, 0);
+	EXPECT_EQ(info.ring_state, 0);
 	for (int i = 0; i < 5; i++)
 		EXPECT_EQ(vx_ring_send_cap(ring, mem, VX_R_READ), i);
 	EXPECT_EQ(vx_ring_bind(ring, VX_RING_CONSUMER, SCRATCH_VA, 5, &ri), VX_OK);
 	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
-	EXPECT_EQ(info.narrow, (5u << 8) | VX_RING_BOUND_CONSUMER);
+	EXPECT_EQ(info.ring_state, (5u << 8) | VX_RING_BOUND_CONSUMER);
 	EXPECT(vx_ring_recv_cap(ring) > 0);
 	EXPECT_EQ(vx_cap_inspect(ring, &info), VX_OK);
-	EXPECT_EQ(info.narrow >> 8, 4);
+	EXPECT_EQ(info.ring_state >> 8, 4);
 	EXPECT_EQ(vx_ring_unbind(ring), VX_OK);
 }
 

@@ -70,12 +70,12 @@ def run(t, tap):
     out2 = t.command("ls notes")
     tap.check("rm removes a file", "greeting" not in out2, out + out2)
 
-    # A file larger than 4 KiB: cat reads it through a MemCap view, zero copy.
+    # A file larger than 4 KiB: cat reads it through a MemCap view (FS_READ_MEM).
     line = "0123456789" * 19
     for i in range(25):
         t.command("echo %02d %s >> big" % (i, line))
     out = t.command("cat big", timeout=30)
-    tap.check("a 5 KB file reads back whole (zero-copy view)",
+    tap.check("a 5 KB file reads back whole (through a view)",
               out.count(line) == 25 and "24 " + line in out, out[-400:])
 
     # Errors: one clear line, then the prompt.

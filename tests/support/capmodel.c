@@ -2427,7 +2427,11 @@ static void op_cap_inspect(struct cm_world *w)
 	const struct vx_cap_info *i = (const void *)w->uwin;
 	const struct mcap *m = &w->cap[c];
 	const struct mobj *o = &w->obj[m->obj];
-	struct vx_cap_info want = {m->type, m->rights, m->narrow, 0, 0};
+	struct vx_cap_info want;
+	memset(&want, 0, sizeof(want));
+	want.type = m->type;
+	want.rights = m->rights;
+	want.narrow = m->narrow;
 	if (m->type == VX_OBJ_MEM || m->type == VX_OBJ_RETICLE) {
 		want.size = o->size;
 		want.paddr = m->type == VX_OBJ_MEM ? o->pa : 0;

@@ -23,6 +23,11 @@
  *               100 * its priority + 1 if the raise was refused
  *   handle N    exit with the handle its Bundle entry N carries (0: none)
  *   rights N    exit with the rights of the capability its entry N names
+ *   chaos S N   N lifecycle operations drawn from seed S on objects it shares
+ *               with its siblings ("ret", "ring") and those it makes:
+ *               retype, split, derive, delete, revoke, reset, transfer,
+ *               bundle, start, map, bind, mint.  Exits with the number of
+ *               results that were neither a value nor a documented error.
  *   watch       with "self", "out" (a Mem) and "boss" (ktest's Task): sleep
  *               1 ms at a time and record in out the latest any wake-up
  *               came, until out says done; then raise boss back to 15
@@ -129,6 +134,165 @@ static int fuzz(const struct vx_bundle_page *b, const char *args)
 		vx_syscall6(nr, arg(b), arg(b), arg(b), arg(b), arg(b), arg(b));
 	}
 	return 0;
+}
+
+/* chaos: the handles this child holds, with their types (some stale by
+ * now, which is the point: siblings revoke and reset what it took from
+ * them).  Operations mostly pick a handle of the type they need and rights
+ * it has, so that most of them succeed and reach the interesting states. */
+#define CHAOS_MAX  96
+#define CHAOS_VA   0x40000000ull
+#define CHAOS_WINS 16
+
+static struct {
+	vx_handle_t h;
+	uint32_t type;
+} chaos_h[CHAOS_MAX];
+static unsigned chaos_n;
+
+static void chaos_keep(int64_t h)
+{
+	struct vx_cap_info ci;
+	unsigned i;
+
+	if (h <= 0 || vx_cap_inspect((vx_handle_t)h, &ci) < 0)
+		return;
+	i = chaos_n < CHAOS_MAX ? chaos_n++ : (unsigned)(rnd() % CHAOS_MAX); /* forget one */
+	chaos_h[i].h = (vx_handle_t)h;
+	chaos_h[i].type = ci.type;
+}
+
+/* A handle of this type (0: any), usually. */
+static vx_handle_t chaos_pick(uint32_t type)
+{
+	if (!chaos_n)
+		return VX_NO_HANDLE;
+	for (int tries = 0; type && tries < 8; tries++) {
+		unsigned i = (unsigned)(rnd() % chaos_n);
+		if (chaos_h[i].type == type)
+			return chaos_h[i].h;
+	}
+	return chaos_h[rnd() % chaos_n].h;
+}
+
+/* Some of h's rights (GRANT kept half the time). */
+static uint32_t chaos_rights(vx_handle_t h)
+{
+	struct vx_cap_info ci;
+
+	if (vx_cap_inspect(h, &ci) < 0)
+		return (uint32_t)(rnd() & VX_R_ALL);
+	return ci.rights & (uint32_t)(rnd() | (rnd() % 2 ? VX_R_GRANT : 0));
+}
+
+static int chaos(const struct vx_bundle_page *b, const char *args)
+{
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t ring = vx_bundle_handle(b, "ring", VX_OBJ_RING);
+	int bad = 0;
+
+	if (self < 0 || ret < 0 || ring < 0)
+		return 250;
+	rng_state = (uint64_t)parse_int(args) * 0x9e3779b97f4a7c15ull + 7;
+	while (*args && *args != ' ')
+		args++;
+	uint64_t n = (uint64_t)parse_int(args + 1);
+	int64_t sig = vx_sig_mint((vx_handle_t)self, 1ull << 40);
+	chaos_keep(ret);
+	chaos_keep(ring);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t win = CHAOS_VA + (rnd() % CHAOS_WINS) * 0x200000ull;
+		char name[2] = {(char)('a' + rnd() % 26), 0};
+		vx_handle_t h;
+		int64_t r;
+
+		switch (rnd() % 18) {
+		case 0:
+		case 1: {
+			static const uint64_t kinds[][2] = {{VX_OBJ_MEM, 1},
+							    {VX_OBJ_MEM, 3},
+							    {VX_OBJ_RING, VX_RING_ARG(6, 1)},
+							    {VX_OBJ_BUNDLE, 0},
+							    {VX_OBJ_TASK, 0}};
+			unsigned k = (unsigned)(rnd() % 5);
+			r = vx_reticle_retype(chaos_pick(VX_OBJ_RETICLE), (uint32_t)kinds[k][0],
+					      kinds[k][1]);
+			chaos_keep(r);
+			break;
+		}
+		case 2:
+			r = vx_reticle_split(chaos_pick(VX_OBJ_RETICLE), (rnd() % 8 + 2) * 4096);
+			chaos_keep(r);
+			break;
+		case 3:
+			h = chaos_pick(0);
+			chaos_keep(r = vx_cap_derive(h, chaos_rights(h), 0));
+			break;
+		case 4:
+			r = vx_cap_delete(chaos_pick(0));
+			break;
+		case 5:
+			r = vx_cap_revoke(chaos_pick(0));
+			break;
+		case 6:
+			r = rnd() % 8 ? vx_reticle_info(chaos_pick(VX_OBJ_RETICLE),
+							&(struct vx_reticle_info){0})
+				      : vx_reticle_reset(chaos_pick(VX_OBJ_RETICLE));
+			break;
+		case 7:
+		case 8:
+			h = chaos_pick(0);
+			r = vx_ring_send_cap(rnd() % 2 ? (vx_handle_t)ring
+						       : chaos_pick(VX_OBJ_RING),
+					     h, chaos_rights(h));
+			break;
+		case 9:
+		case 10:
+			r = vx_ring_recv_cap(rnd() % 2 ? (vx_handle_t)ring
+						       : chaos_pick(VX_OBJ_RING));
+			chaos_keep(r);
+			break;
+		case 11:
+			h = chaos_pick(0);
+			r = vx_bundle_add(chaos_pick(VX_OBJ_BUNDLE), name, 1, h, chaos_rights(h));
+			break;
+		case 12:
+			/* A Task that faults at once (nothing is mapped), supervised. */
+			h = chaos_pick(VX_OBJ_TASK);
+			if (sig > 0)
+				vx_task_supervise(h, (vx_handle_t)sig);
+			vx_task_set_regs(h, 0x400000, 0x800000, 0);
+			r = vx_task_start(h, rnd() % 2 ? chaos_pick(VX_OBJ_BUNDLE) : VX_NO_HANDLE);
+			break;
+		case 13:
+			r = vx_task_map((vx_handle_t)self, chaos_pick(VX_OBJ_MEM), win,
+					rnd() % 2 ? VX_PROT_READ : VX_PROT_READ | VX_PROT_WRITE);
+			break;
+		case 14:
+			r = vx_task_unmap(chaos_pick(VX_OBJ_MEM));
+			break;
+		case 15:
+			r = vx_ring_bind(chaos_pick(VX_OBJ_RING),
+					 rnd() % 2 ? VX_RING_PRODUCER : VX_RING_CONSUMER, win,
+					 (uint32_t)(rnd() % 40 + 8), &(struct vx_ring_info){0});
+			break;
+		case 16:
+			r = rnd() % 2 ? vx_ring_unbind(chaos_pick(VX_OBJ_RING))
+				      : vx_sig_mint(chaos_pick(VX_OBJ_TASK), 1ull << (rnd() % 64));
+			chaos_keep(r);
+			break;
+		default:
+			r = vx_cap_inspect(chaos_pick(0), &(struct vx_cap_info){0});
+			vx_sig_wait(1ull << 40, VX_DEADLINE_NONE); /* drain child faults */
+			break;
+		}
+		if (r < VX_E_LAST)
+			bad++;
+		if (rnd() % 64 == 0)
+			vx_task_yield();
+	}
+	return bad > 200 ? 200 : bad;
 }
 
 /* Retypes a Task from "ret" and returns its priority. */
@@ -263,6 +427,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	}
 	if (starts_with(args, "watch"))
 		return watch(bundle);
+	if (starts_with(args, "chaos "))
+		return chaos(bundle, args + 6);
 	if (starts_with(args, "touch")) {
 		*(volatile int *)0x50000000 = 42;
 		return *(volatile int *)0x50000000 == 42 ? 0 : 1;

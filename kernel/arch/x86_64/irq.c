@@ -19,6 +19,7 @@ static void pic_write_masks(void)
 	outb(PIC2 + 1, pic_masks >> 8);
 }
 
+/* Remaps the 8259 pair to vectors 32..47 with every line masked. */
 void pic_init(void)
 {
 	outb(PIC1, 0x11);
@@ -33,6 +34,7 @@ void pic_init(void)
 	pic_write_masks();
 }
 
+/* Masks or unmasks one line (0..15); any other line is ignored. */
 void pic_mask(unsigned line, bool masked)
 {
 	if (line >= IRQ_LINES)
@@ -44,6 +46,7 @@ void pic_mask(unsigned line, bool masked)
 	pic_write_masks();
 }
 
+/* Acknowledges line's interrupt at the PIC(s). */
 void pic_eoi(unsigned line)
 {
 	if (line >= 8)
@@ -68,6 +71,8 @@ static uint64_t calibrate_tsc_per_ms(void)
 	return (t1 - t0) / 10 ? (t1 - t0) / 10 : 1;
 }
 
+/* Starts the PIT at TIMER_HZ on line 0 and calibrates the TSC against it
+ * (cpu0.tsc_per_ms). */
 void timer_init(void)
 {
 	uint16_t div = PIT_HZ / TIMER_HZ;

@@ -107,6 +107,8 @@ static void parse_mb2(uint32_t info_pa, struct boot_info *bi)
 	}
 }
 
+/* Fills bi from a Multiboot 1 or 2 information block (by magic): usable
+ * RAM, modules and the command line.  Panics on an unknown magic. */
 void multiboot_parse(uint32_t magic, uint32_t info_pa, struct boot_info *bi)
 {
 	memset(bi, 0, sizeof(*bi));

@@ -83,6 +83,7 @@ void paging_init(uint64_t max_phys)
 	write_cr3(kpa(kpml4));
 }
 
+/* The physical address of the kernel-only PML4 (used while idle). */
 uint64_t paging_kernel_root(void)
 {
 	return kpa(kpml4);

@@ -8,6 +8,7 @@
 
 #define COM1 0x3f8
 
+/* Sets COM1 to 115200 8N1 with FIFOs, polled (no interrupts). */
 void serial_init(void)
 {
 	outb(COM1 + 1, 0x00); /* no interrupts */

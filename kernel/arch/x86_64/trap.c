@@ -36,6 +36,10 @@ static uint32_t fault_kind(uint64_t vector)
 
 static void dump_and_panic(struct trapframe *tf);
 
+/* A trap from user mode (entry.S), on the kernel stack with interrupts off:
+ * tf is the current Task's frame.  An interrupt is handled, an exception
+ * faults the Task; then queued work runs under a fresh budget and the
+ * scheduler picks the frame to resume. */
 struct trapframe *trap_user(struct trapframe *tf);
 struct trapframe *trap_user(struct trapframe *tf)
 {
@@ -70,6 +74,9 @@ static void dump_and_panic(struct trapframe *tf)
 	      (unsigned long)tf->rsp);
 }
 
+/* A trap from kernel mode: an interrupt taken in the idle loop, or a page
+ * fault inside uaccess_copy (resumed at its fixup).  Anything else is a
+ * kernel bug and panics. */
 void trap_kernel(struct trapframe *tf);
 void trap_kernel(struct trapframe *tf)
 {

@@ -19,7 +19,7 @@
  *                  with no reader are kept in a 1 KiB buffer (older bytes
  *                  are dropped first when it overflows, and counted).
  *   CONSOLE_INFO   Reply data: struct console_info.
- * Any other op: VX_E_INVAL.
+ * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
 #ifndef PROTO_CONSOLE_H
 #define PROTO_CONSOLE_H

@@ -31,12 +31,15 @@
  *   FS_READ    path, offset, count (<= FS_INLINE_MAX) -> the bytes (len is
  *                                 short at the end of the file, 0 past it)
  *   FS_READ_MEM path           -> one read-only MemCap (ncaps = 1) holding
- *                                 the file from offset 0, and struct fs_stat;
- *                                 zero copy.  An empty file has no backing:
- *                                 ncaps = 0.  The view is a snapshot, valid
- *                                 until the file next changes or goes away;
- *                                 then vfsd revokes it (the cap goes stale,
- *                                 the mapping vanishes).
+ *                                 the file from offset 0, and struct fs_stat:
+ *                                 a view of a snapshot vfsd copied once and
+ *                                 shares until the file changes.  An empty
+ *                                 file has no backing: ncaps = 0.  The view
+ *                                 is valid until the file next changes or
+ *                                 goes away, or vfsd needs the room for
+ *                                 newer snapshots; then vfsd revokes it (the
+ *                                 cap goes stale, the mapping vanishes; one
+ *                                 still queued arrives as VX_E_REVOKED).
  *   FS_REMOVE  path            -> a file, or an empty directory
  *                                 (VX_E_STATE if not empty)
  *   FS_RENAME  path, then the new path after its NUL; the new path must
@@ -49,7 +52,8 @@
  * VX_E_TOOBIG (over FS_FILE_MAX, or a read count over FS_INLINE_MAX),
  * VX_E_FULL (FS_ENTRIES_MAX entries, or out of storage), VX_E_INVAL (a
  * bad path or a malformed message), VX_E_STATE (removing a directory that
- * is not empty), VX_E_NOSYS (an unknown op).
+ * is not empty), VX_E_NOSYS (an unknown op, 0xffffffff
+ * included: rt/svc.h).
  */
 #ifndef PROTO_FS_H
 #define PROTO_FS_H

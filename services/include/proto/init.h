@@ -18,6 +18,7 @@
  *                 service, VX_E_FULL when the connection pool is exhausted.
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
  *                 once both ends have unbound.
+ * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
 #ifndef PROTO_INIT_H
 #define PROTO_INIT_H

@@ -24,7 +24,8 @@
  * control bytes, no ':'; NS_LIST of a file), VX_E_TOOBIG (a component over
  * VX_PATH_NAME_MAX or a path over VX_PATH_MAX bytes), VX_E_NOTFOUND (no such
  * volume or object), VX_E_FULL (the reply Ring's capability queue is full:
- * the client is not taking the caps it was sent).
+ * the client is not taking the caps it was sent), VX_E_NOSYS (any other op,
+ * 0xffffffff included; rt/svc.h).
  */
 #ifndef PROTO_NS_H
 #define PROTO_NS_H

@@ -32,8 +32,8 @@
  *   VX_E_RIGHTS   a segment both writable and executable (W^X)
  * On any error *out is zeroed.
  */
-#ifndef VX_RT_ELF_H
-#define VX_RT_ELF_H
+#ifndef VX_BASE_ELF_H
+#define VX_BASE_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  * of the image goes through rd16/rd32/rd64 at an offset already proven to lie
  * inside the image.
  */
-#include "rt/elf.h"
+#include "vx_elf.h"
 #include "vx_string.h"
 
 #define PAGE_MASK ((uint64_t)VX_PAGE_SIZE - 1)

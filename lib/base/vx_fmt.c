@@ -2,7 +2,7 @@
 /* A small printf engine (see rt/fmt.h for what it supports). */
 #include <stdbool.h>
 #include <stdint.h>
-#include "rt/fmt.h"
+#include "vx_fmt.h"
 
 #define FMT_CAP 4096
 

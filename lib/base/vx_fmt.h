@@ -11,8 +11,8 @@
  * lone '%' at the end of fmt is printed.  Widths and precisions are capped
  * at 4096.
  */
-#ifndef VX_RT_FMT_H
-#define VX_RT_FMT_H
+#ifndef VX_BASE_FMT_H
+#define VX_BASE_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

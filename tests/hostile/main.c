@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hostile: a client that misuses the services on purpose, for the scenario
+ * tests (tests/qemu/hostile_test.py).  It holds only what it is granted: a
+ * console connection to report on, and the connections it attacks.  Every
+ * result is one line "hostile: WHAT: RESULT" for the test to match.
+ *
+ *   ops         op 0xffffffff and other unknown ops to every connection it
+ *               holds (fs, ns, console, init): each must be answered
+ *   spin        prints "hostile: spinning" and never stops (Ctrl-C test)
+ *   view-rewrite   issue 7 finding 1, route (a): ask vfsd for a view
+ *               (FS_READ_MEM), rewrite the file before receiving it (vfsd
+ *               revokes the view), then receive: VX_E_REVOKED
+ *   view-exit   route (b): the same, then exit with the view still queued
+ *   corrupt-exit   route (c): holding fs and fs2, scribble over the head
+ *               index of fs's request Ring, then exit
+ *   flood-exit  route (d): requests without reading replies, then views
+ *               without receiving them, then exit
+ *   fill-small  vfsd capacity: 512 one-page files, then one grows to 1 MiB
+ *   fill-frag   vfsd capacity: the store filled with 32 KiB files, every
+ *               other one removed (the newest kept), then 1 MiB files fill
+ *               the holes
+ *   fill-max    vfsd capacity: FS_ENTRIES_MAX entries, then one more
+ *
+ * Started by init from the test image's manifest (its argument is then its
+ * service name, "hostile"; it holds connections to init and the console)
+ * it runs "ops".
+ *
+ * Bundle: console.req/.rep, and any of fs, fs2, ns, init (.req/.rep).
+ */
+#include "rt/vx.h"
+#include "rt/svc.h"
+#include "rt/fs.h"
+#include "rt/conout.h"
+#include "rt/errstr.h"
+#include "proto/fs.h"
+#include "vx_string.h"
+
+#define VA_CONSOLE 0x10000000ull
+#define VA_FS	   0x10100000ull
+#define VA_FS2	   0x10200000ull
+#define VA_OTHER   0x10300000ull
+#define BIT_CONN   1u
+#define SECOND	   1000000000ull
+
+static struct vx_client con, fs, fs2;
+static bool have_fs, have_fs2;
+static int fs_open_rc;
+
+/* Lets the services act on what was done: vfsd closes a broken connection
+ * and init, seeing its server end unbound for longer than its resend delay
+ * (100 ms), sends the ends to vfsd's port again.  Exiting after that makes
+ * the shell's INIT_DISCONNECT revoke ends that may still sit in the port,
+ * the audit's way to an emptied slot in vfsd's accept. */
+static void linger(void)
+{
+	vx_sig_wait(0, (uint64_t)vx_clock() + 300000000ull);
+}
+
+static uint64_t deadline(void)
+{
+	return (uint64_t)vx_clock() + 5 * SECOND;
+}
+
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vx_con_vprintf(&con, deadline(), fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------ ops */
+
+static void ops_on(struct vx_client *c, const char *name)
+{
+	static const uint32_t ops[] = {0xffffffffu, 0, 0x7fffffffu, 0x80000000u, 0xfffffffeu};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct vx_msg m;
+		memset(&m, 0, sizeof(m));
+		m.op = ops[i];
+		int rc = vx_client_call(c, &m, deadline());
+		say("hostile: %s op 0x%x: %s\n", name, ops[i], vx_errname(rc));
+	}
+}
+
+static int do_ops(const struct vx_bundle_page *b)
+{
+	static const char *const names[] = {"ns", "init"};
+	struct vx_client other;
+
+	ops_on(&con, "console");
+	if (have_fs)
+		ops_on(&fs, "fs");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (vx_client_open(&other, b, names[i], VA_OTHER + i * 0x100000ull, BIT_CONN) !=
+		    VX_OK)
+			continue;
+		vx_client_wait_up(&other, deadline());
+		ops_on(&other, names[i]);
+		vx_ring_unbind(other.req_h);
+		vx_ring_unbind(other.rep_h);
+	}
+	say("hostile: ops done\n");
+	return 0;
+}
+
+/* ---------------------------------------------------- finding 1 routes */
+
+/* A file of more than a page, so that vfsd answers FS_READ_MEM with a view. */
+static int make_file(const char *path)
+{
+	static char block[FS_INLINE_MAX];
+	int rc = VX_OK;
+
+	memset(block, 'v', sizeof(block));
+	for (int i = 0; i < 24 && rc == VX_OK; i++)
+		rc = vx_fs_append(&fs, path, block, sizeof(block), deadline());
+	return rc;
+}
+
+/* Sends FS_READ_MEM for path and takes the reply, leaving the view queued. */
+static int ask_view(const char *path, bool wait_reply)
+{
+	struct fs_args a = {0};
+	struct vx_msg m;
+	size_t plen = strlen(path);
+
+	memset(&m, 0, sizeof(m));
+	m.op = FS_READ_MEM;
+	memcpy(m.data, &a, sizeof(a));
+	memcpy(m.data + sizeof(a), path, plen + 1);
+	m.len = (uint16_t)(sizeof(a) + plen + 1);
+	if (!wait_reply) {
+		m.seq = ++fs.seq;
+		return vx_ring_try_send(&fs.req, &m, sizeof(m));
+	}
+	int rc = vx_client_call(&fs, &m, deadline());
+	return rc < 0 ? rc : (int)m.ncaps;
+}
+
+static int view_then_rewrite(void)
+{
+	int rc = make_file("v");
+
+	if (rc == VX_OK)
+		rc = ask_view("v", true);
+	say("hostile: view asked: %s (%d caps)\n", rc < 0 ? vx_errname(rc) : "VX_OK", rc);
+	if (rc != 1)
+		return rc < 0 ? rc : VX_E_CORRUPT;
+	rc = vx_fs_write(&fs, "v", 0, "rewritten", 9, deadline());
+	say("hostile: rewritten: %s\n", vx_errname(rc));
+	return rc;
+}
+
+static int do_view_rewrite(void)
+{
+	if (view_then_rewrite() != VX_OK)
+		return 1;
+	int64_t h = vx_ring_recv_cap(fs.rep_h);
+	say("hostile: view received after rewrite: %s\n", h >= 0 ? "a handle" : vx_errname((int)h));
+	/* The queue stays in order: the next view is the file as it is now. */
+	vx_handle_t mem;
+	uint64_t size;
+	int rc = vx_fs_read_mem(&fs, "v", &mem, &size, deadline());
+	say("hostile: next view: %s, %lu bytes\n", vx_errname(rc), (unsigned long)size);
+	return h == VX_E_REVOKED && rc == VX_OK ? 0 : 1;
+}
+
+static int do_view_exit(void)
+{
+	int rc = view_then_rewrite();
+
+	say("hostile: exiting with the view queued\n");
+	return rc == VX_OK ? 0 : 1;
+}
+
+static int do_corrupt_exit(void)
+{
+	if (!have_fs2) {
+		say("hostile: corrupt-exit needs fs and fs2\n");
+		return 1;
+	}
+	int rc = vx_fs_create(&fs2, "c2", deadline());
+	say("hostile: second connection: %s\n", vx_errname(rc));
+	__atomic_store_n(&fs.req.ctl->head, 0xdeadbeefu, __ATOMIC_RELEASE);
+	vx_ring_kick(&fs.req);
+	linger();
+	say("hostile: request ring head corrupted, exiting\n");
+	return 0;
+}
+
+static int do_flood_exit(void)
+{
+	struct vx_msg m;
+	uint32_t sent = 0, views = 0;
+	int rc = make_file("f");
+
+	if (rc != VX_OK) {
+		say("hostile: flood: cannot make the file: %s\n", vx_errname(rc));
+		return 1;
+	}
+	/* Requests whose replies are never read: until the request Ring is full. */
+	for (uint32_t i = 0; i < 64; i++) {
+		memset(&m, 0, sizeof(m));
+		m.op = 0x7fffffffu;
+		m.seq = ++fs.seq;
+		if (vx_ring_try_send(&fs.req, &m, sizeof(m)) != VX_OK)
+			break;
+		vx_ring_kick(&fs.req);
+		sent++;
+		if (i % 8 == 7)
+			vx_task_yield();
+	}
+	/* Views never received: give vfsd time to drain, then ask. */
+	for (uint32_t i = 0; i < 64; i++) {
+		vx_task_yield();
+		if (ask_view("f", false) == VX_OK) {
+			vx_ring_kick(&fs.req);
+			views++;
+		}
+	}
+	linger();
+	say("hostile: flood: %u requests, %u view requests sent, exiting\n", sent, views);
+	return 0;
+}
+
+/* ------------------------------------------------------- vfsd capacity */
+
+/* dir/i, or i alone in the root when dir is "". */
+static void name(char *buf, size_t cap, const char *dir, uint32_t i)
+{
+	vx_snprintf(buf, cap, "%s%s%u", dir, dir[0] ? "/" : "", i);
+}
+
+/* Creates up to n files dir/0.. of size bytes; returns how many, and the
+ * error that stopped it in *why. */
+static uint32_t fill(const char *dir, uint32_t n, uint64_t size, int *why)
+{
+	char p[32];
+	uint32_t i;
+
+	*why = VX_OK;
+	for (i = 0; i < n; i++) {
+		name(p, sizeof(p), dir, i);
+		if ((*why = vx_fs_create(&fs, p, deadline())) != VX_OK ||
+		    (*why = vx_fs_truncate(&fs, p, size, deadline())) != VX_OK)
+			break;
+	}
+	return i;
+}
+
+/* Removes everything under dir ("" for the root), depth first: each capacity
+ * test starts from an empty file system.  Returns the first error. */
+static int wipe(const char *dir, int depth)
+{
+	struct fs_dirent ent;
+	char p[FS_PATH_MAX + 1];
+	int rc;
+
+	while ((rc = vx_fs_list(&fs, dir, 0, &ent, deadline())) == VX_OK) {
+		vx_snprintf(p, sizeof(p), "%s%s%s", dir, dir[0] ? "/" : "", ent.name);
+		if (ent.st.type == FS_DIR && depth < 8 && (rc = wipe(p, depth + 1)) != VX_OK)
+			return rc;
+		if ((rc = vx_fs_remove(&fs, p, deadline())) != VX_OK)
+			return rc;
+	}
+	return rc == VX_E_NOTFOUND ? VX_OK : rc;
+}
+
+static void report_info(const char *what)
+{
+	struct fs_info info;
+	int rc = vx_fs_info(&fs, &info, deadline());
+
+	if (rc == VX_OK)
+		say("hostile: %s: %lu entries, %lu KiB of %lu KiB\n", what,
+		    (unsigned long)info.entries, (unsigned long)(info.bytes >> 10),
+		    (unsigned long)(info.bytes_max >> 10));
+}
+
+static int do_fill_small(void)
+{
+	int why;
+	uint32_t n;
+
+	vx_fs_mkdir(&fs, "s", deadline());
+	n = fill("s", FS_ENTRIES_MAX - 1, 4096, &why);
+	say("hostile: small files: %u made (%s)\n", n, vx_errname(why));
+	int rc = vx_fs_truncate(&fs, "s/0", FS_FILE_MAX, deadline());
+	say("hostile: one small file grows to 1 MiB: %s\n", vx_errname(rc));
+	report_info("after small files");
+	return n == FS_ENTRIES_MAX - 1 && rc == VX_OK ? 0 : 1;
+}
+
+static int do_fill_frag(void)
+{
+	char p[32];
+	int why, rc = VX_OK;
+	uint32_t n, removed = 0, big;
+
+	vx_fs_mkdir(&fs, "f", deadline());
+	vx_fs_mkdir(&fs, "b", deadline());
+	n = fill("f", FS_ENTRIES_MAX - 2, 32 * 1024, &why);
+	say("hostile: 32 KiB files: %u made (%s)\n", n, vx_errname(why));
+	/* Every other one goes, from the oldest; the newest stays. */
+	for (uint32_t i = n % 2 == 0 ? 0 : 1; i + 1 < n && rc == VX_OK; i += 2) {
+		name(p, sizeof(p), "f", i);
+		if ((rc = vx_fs_remove(&fs, p, deadline())) == VX_OK)
+			removed++;
+	}
+	report_info("fragmented");
+	struct fs_info info;
+	if (vx_fs_info(&fs, &info, deadline()) != VX_OK)
+		return 1;
+	/* Every free byte is usable: as many 1 MiB files as MiB are free. */
+	uint32_t room = (uint32_t)((info.bytes_max - info.bytes) / FS_FILE_MAX);
+	big = fill("b", 32, FS_FILE_MAX, &why);
+	say("hostile: 1 MiB files in the holes: %u made of %u free (%s), %u removed\n", big, room,
+	    vx_errname(why), removed);
+	report_info("after 1 MiB files");
+	return n == FS_ENTRIES_MAX - 2 && big == room && room >= removed * 32 / 1024 ? 0 : 1;
+}
+
+static int do_fill_max(void)
+{
+	int why;
+	uint32_t n = fill("", FS_ENTRIES_MAX + 1, 1, &why);
+
+	say("hostile: entries: %u made, the next: %s\n", n, vx_errname(why));
+	report_info("at the entry limit");
+	return n == FS_ENTRIES_MAX && why == VX_E_FULL ? 0 : 1;
+}
+
+/* ----------------------------------------------------------------- main */
+
+static void spin(void)
+{
+	say("hostile: spinning\n");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+int main(const struct vx_bundle_page *b, const char *args)
+{
+	if (vx_client_open(&con, b, "console", VA_CONSOLE, BIT_CONN) != VX_OK)
+		return 3;
+	vx_client_wait_up(&con, deadline()); /* at boot uartd may start later */
+	fs_open_rc = vx_client_open(&fs, b, "fs", VA_FS, BIT_CONN);
+	have_fs = fs_open_rc == VX_OK;
+	have_fs2 = vx_client_open(&fs2, b, "fs2", VA_FS2, BIT_CONN) == VX_OK;
+	if (strcmp(args, "hostile") == 0 || strcmp(args, "ops") == 0)
+		return do_ops(b);
+	if (strcmp(args, "spin") == 0)
+		spin();
+	if (!have_fs) {
+		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
+		return 2;
+	}
+	if (strcmp(args, "view-rewrite") == 0)
+		return do_view_rewrite();
+	if (strcmp(args, "view-exit") == 0)
+		return do_view_exit();
+	if (strcmp(args, "corrupt-exit") == 0)
+		return do_corrupt_exit();
+	if (strcmp(args, "flood-exit") == 0)
+		return do_flood_exit();
+	if (strncmp(args, "fill-", 5) == 0 && wipe("", 0) != VX_OK) {
+		say("hostile: cannot empty the file system\n");
+		return 1;
+	}
+	if (strcmp(args, "fill-small") == 0)
+		return do_fill_small();
+	if (strcmp(args, "fill-frag") == 0)
+		return do_fill_frag();
+	if (strcmp(args, "fill-max") == 0)
+		return do_fill_max();
+	say("hostile: unknown test '%s'\n", args);
+	return 2;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The layers of the tree, as a check: every #include must point down.
+
+    include/        the ABI: includes only itself
+    lib/base        freestanding, side-effect free: include/, itself
+    lib/crypto      include/, lib/base, itself
+    lib/rt          the user-land runtime: include/, lib/base, lib/crypto, itself
+    kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
+    kernel/arch/A   include/, lib/base, kernel/core, its own directory
+    services/       include/, lib/*, services/
+
+So the kernel never reaches the runtime or the services, lib never reaches
+the services, core never reaches arch internals, and include/ reaches
+nothing.  System headers (<...>) are limited to the freestanding C set in
+every layer above, with the exceptions listed in SYSTEM_EXTRA.
+
+A quoted include is resolved the way the compiler would: the including
+file's directory first, then the include directories of mk/config.mk.
+
+usage: tools/check-layers.py [ROOT]     prints TAP, exits 1 on a violation
+"""
+import os
+import re
+import sys
+
+LAYERS = [  # (name, path prefix), most specific first
+    ("include", "include/"),
+    ("base", "lib/base/"),
+    ("crypto", "lib/crypto/"),
+    ("rt", "lib/rt/"),
+    ("core", "kernel/core/"),
+    ("arch", "kernel/arch/"),
+    ("services", "services/"),
+]
+
+ALLOWED = {
+    "include": {"include"},
+    "base": {"include", "base"},
+    "crypto": {"include", "base", "crypto"},
+    "rt": {"include", "base", "crypto", "rt"},
+    "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
+    "arch": {"include", "base", "core", "arch"},
+    "services": {"include", "base", "crypto", "rt", "services"},
+}
+
+# The include path of every build (mk/config.mk, services/services.mk).
+SEARCH = ["include", "lib", "lib/base", "kernel", "kernel/arch/x86_64", "services/include"]
+
+FREESTANDING = {"stdint.h", "stddef.h", "stdbool.h", "stdarg.h", "stdalign.h", "limits.h",
+                "stdnoreturn.h"}
+SYSTEM_EXTRA = {
+    # host builds of the memory routines use libc's
+    "lib/base/vx_string.h": {"string.h"},
+    # SIMD paths, chosen at run time
+    "lib/crypto/argon2.c": {"immintrin.h"},
+    "lib/crypto/chacha20.c": {"immintrin.h"},
+    # the host's entropy source, built only for host programs
+    "lib/crypto/rng_host.c": {"sys/random.h", "errno.h"},
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+
+
+def layer_of(path):
+    for name, prefix in LAYERS:
+        if path.startswith(prefix):
+            return name
+    return None
+
+
+def resolve(root, src, target):
+    here = os.path.dirname(src)
+    for d in [here] + SEARCH:
+        cand = os.path.normpath(os.path.join(d, target))
+        if os.path.isfile(os.path.join(root, cand)):
+            return cand
+    return None
+
+
+def sources(root):
+    for top in ("include", "lib", "kernel", "services"):
+        for dirpath, _, files in os.walk(os.path.join(root, top)):
+            for f in sorted(files):
+                if f.endswith((".c", ".h", ".S")):
+                    yield os.path.relpath(os.path.join(dirpath, f), root)
+
+
+def check(root):
+    problems = []
+    for src in sorted(sources(root)):
+        layer = layer_of(src)
+        with open(os.path.join(root, src), encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                m = INCLUDE.match(line)
+                if not m:
+                    continue
+                kind, target = m.groups()
+                where = f"{src}:{n}"
+                if kind == "<" and not target.startswith("vectra/"):
+                    if target not in FREESTANDING | SYSTEM_EXTRA.get(src, set()):
+                        problems.append(f"{where}: <{target}> is not a freestanding header")
+                    continue
+                dest = resolve(root, src, target)
+                if dest is None:
+                    problems.append(f'{where}: "{target}" resolves to no file')
+                    continue
+                to = layer_of(dest)
+                if to not in ALLOWED[layer]:
+                    problems.append(f"{where}: {layer} -> {to or dest} ({target})")
+                elif layer == "core" and to == "arch" and os.path.basename(dest) != "arch.h":
+                    problems.append(f"{where}: core -> arch internals ({target}); use arch.h")
+    return problems
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else "."
+    problems = check(root)
+    for p in problems:
+        print(f"#   {p}")
+    if problems:
+        print(f"not ok 1 - layers: {len(problems)} include(s) point the wrong way")
+        return 1
+    print("ok 1 - layers: every include points down (include <- lib <- kernel, services)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
