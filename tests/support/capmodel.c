@@ -903,6 +903,8 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 	if (karch.fpu_forget_dead && !(w->cfg.known_bugs & CM_BUG_DOUBLE_RELEASE))
 		fail(w, "a Task was destroyed after its record had been released "
 			"(double release)");
+	if (karch.bad_table)
+		fail(w, "a page-table walk reached a page outside physical memory");
 	return r;
 }
 
@@ -2922,6 +2924,8 @@ static void chaos_step(struct cm_world *w)
 	       work_pending() ? "some" : "no");
 	if (karch.fpu_forget_dead && !(w->cfg.known_bugs & CM_BUG_DOUBLE_RELEASE))
 		fail(w, "a Task was destroyed after its record had been released");
+	if (karch.bad_table)
+		fail(w, "a page-table walk reached a page outside physical memory");
 	if (!w->failed)
 		kcheck(w);
 }
@@ -2942,13 +2946,6 @@ static const struct op ops[] = {
 };
 
 /* ------------------------------------------------------------ the world */
-
-static int check_table_hook(uint64_t pa, void *ctx)
-{
-	(void)pa;
-	(void)ctx;
-	return 0;
-}
 
 static void free_model(struct cm_world *w)
 {
@@ -3047,8 +3044,6 @@ struct cm_world *cm_create(const struct cm_config *cfg)
 	karch.uwin_len = UWIN_BYTES;
 	karch.ram = w->ram;
 	karch.ram_len = w->cfg.ram_bytes;
-	karch.check_table = check_table_hook;
-	karch.check_ctx = w;
 	the_world = w;
 	w->trace_all = getenv("CM_TRACE") != NULL;
 	w->rng = 1;

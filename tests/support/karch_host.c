@@ -21,8 +21,6 @@ void karch_reset(void)
 	karch.uwin_len = keep.uwin_len;
 	karch.ram = keep.ram;
 	karch.ram_len = keep.ram_len;
-	karch.check_table = keep.check_table;
-	karch.check_ctx = keep.check_ctx;
 	karch.on_panic = keep.on_panic;
 }
 
@@ -73,8 +71,6 @@ static uint64_t *table_at(uint64_t pa)
 	uint64_t ram = (uint64_t)(uintptr_t)karch.ram;
 
 	if (karch.ram && (pa < ram || pa + PAGE_SIZE > ram + karch.ram_len || (pa & 4095)))
-		karch.bad_table++;
-	else if (karch.check_table && karch.check_table(pa, karch.check_ctx))
 		karch.bad_table++;
 	return phys_to_virt(pa);
 }

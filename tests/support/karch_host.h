@@ -35,13 +35,11 @@ struct karch_host {
 	/* arch_fpu_forget calls, and those for a Task whose record was
 	 * already released (a destroyed-after-release bug). */
 	unsigned fpu_forget, fpu_forget_dead;
-	/* Page-table pages walked that lie outside [ram, ram + ram_len), or
-	 * that check_table rejects. */
+	/* Page-table pages walked that lie outside [ram, ram + ram_len) or
+	 * are not page-aligned. */
 	uint8_t *ram;
 	size_t ram_len;
 	unsigned bad_table;
-	int (*check_table)(uint64_t pa, void *ctx);
-	void *check_ctx;
 	/* panic(): called with the message before abort(), if set. */
 	void (*on_panic)(const char *msg);
 	unsigned kprintf;
