@@ -6,6 +6,7 @@
 #   make              kernel, user programs and the boot images
 #   make run          boot VectraOS under QEMU (TCG) on the serial console
 #   make test         every test; closes with "N passed, N failed"
+#   make fuzz-caps    the capability model under libFuzzer (ten minutes)
 #   make bench        kernel/IPC benchmarks under -icount shift=0
 #   make bench-crypto crypto library against libsodium and OpenSSL
 #   make iso          GRUB (Multiboot 2) ISO for real hardware

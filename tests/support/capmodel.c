@@ -2043,6 +2043,24 @@ static void op_exit(struct cm_world *w)
 		deliver(w, w->cap[t->fault_sig].obj, w->cap[t->fault_sig].narrow, false);
 }
 
+/* The current Task faults (a page fault, as trap.c reports one): it stops
+ * with a fault record and its supervisor hears of it. */
+static void op_fault(struct cm_world *w)
+{
+	int me = w->cur;
+	struct mtask *t = T(w, me);
+
+	if (last_runnable(w, me))
+		return;
+	tracef(w, "#%llu T%d faults", (unsigned long long)w->st.steps, me);
+	task_fault(ktask(w, me), VX_FAULT_PAGE, VX_PF_USER | VX_PF_WRITE, 0x1234);
+	drain(w);
+	t->state = VX_TASK_FAULTED;
+	t->fault_kind = VX_FAULT_PAGE;
+	if (t->fault_sig >= 0)
+		deliver(w, w->cap[t->fault_sig].obj, w->cap[t->fault_sig].narrow, false);
+}
+
 static const char *const names[] = {
     "a", "b", "c", "lib", "x.y_z-1", "", "A", "a/b", "0123456789abcdef0123456789abcdef"};
 
@@ -2942,7 +2960,7 @@ static const struct op ops[] = {
     {op_task_inspect, 2}, {op_supervise, 3}, {op_set_prio, 2},	   {op_exit, 1},
     {op_bundle_add, 6},	  {op_bind, 4},	     {op_ring_end, 5},	   {op_send, 7},
     {op_recv, 6},	  {op_give, 6},	     {op_sig, 6},	   {op_cap_inspect, 3},
-    {op_spawn, 4},
+    {op_spawn, 4},	  {op_fault, 1},
 };
 
 /* ------------------------------------------------------------ the world */
