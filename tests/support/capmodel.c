@@ -162,6 +162,16 @@ struct cm_world {
 	unsigned epoch_step;
 	bool cascade; /* inside destruction: unbind wakes are "maybe" */
 	bool chaos;   /* this epoch interleaves queued work (chaos_step) */
+	/* Chaos: Tasks parked in SYS_KWAIT until the queue empties, and Tasks
+	 * whose call returned SYS_RESTART and has not been re-issued yet. */
+	struct task *kwait[64];
+	int nkwait;
+	struct restart {
+		struct task *t;
+		int64_t (*fn)(struct trapframe *);
+		struct trapframe tf;
+	} restart[16];
+	int nrestart;
 	/* failure and trace */
 	bool failed;
 	char err[1024];
@@ -2789,19 +2799,92 @@ static const char *chaos_name(int64_t (*fn)(struct trapframe *))
 	return "?";
 }
 
+/* Runs one call of t's in a chaos epoch: one budget of queued work after
+ * it; a restarted call is re-issued now or left for when t next runs; a
+ * call that left work parks t (SYS_KWAIT) until the queue is empty. */
+static void chaos_call(struct cm_world *w, struct task *t, int64_t (*fn)(struct trapframe *),
+		       struct trapframe *tf)
+{
+	cpu0.tsc_per_ms = 0; /* every budget is one unit */
+	karch.stack_max = 0;
+	karch_stack_mark();
+	int64_t r;
+	for (;;) {
+		r = fn(tf);
+		if (r == SYS_RESTART || rnd(w, 4))
+			reap();
+		preempt_done();
+		if (r != SYS_RESTART || cpu0.current != t)
+			break;
+		w->st.restarts++;
+		if (rnd(w, 2) && w->nrestart < 16) {
+			w->restart[w->nrestart++] = (struct restart){t, fn, *tf};
+			break;
+		}
+	}
+	if (r != SYS_RESTART && work_pending() && cpu0.current == t &&
+	    t->state == VX_TASK_RUNNABLE && w->nkwait < 64)
+		w->kwait[w->nkwait++] = t;
+	w->st.calls++;
+	if (r >= 0)
+		w->st.ok++;
+	else
+		w->st.errors++;
+	tracef(w, "#%llu chaos: %s(%#llx, %#llx, %#llx) -> %lld, %s work queued",
+	       (unsigned long long)w->st.steps, chaos_name(fn), (unsigned long long)tf->rdi,
+	       (unsigned long long)tf->rsi, (unsigned long long)tf->rdx, (long long)r,
+	       work_pending() ? "some" : "no");
+	if (karch.fpu_forget_dead && !(w->cfg.known_bugs & CM_BUG_DOUBLE_RELEASE))
+		fail(w, "a Task was destroyed after its record had been released");
+	if (karch.bad_table)
+		fail(w, "a page-table walk reached a page outside physical memory");
+	if (!w->failed)
+		kcheck(w);
+}
+
+static bool chaos_waiting(struct cm_world *w, const struct task *t)
+{
+	for (int i = 0; i < w->nkwait; i++)
+		if (w->kwait[i] == t)
+			return true;
+	return false;
+}
+
+/* Forgets parked Tasks that died or stopped, and KWAITs once the queue is
+ * empty (so a record reused for a new Task inherits nothing). */
+static void chaos_purge(struct cm_world *w)
+{
+	int n = 0;
+
+	for (int i = 0; i < w->nkwait; i++)
+		if (work_pending() && w->kwait[i]->obj->state == KOBJ_LIVE &&
+		    w->kwait[i]->state == VX_TASK_RUNNABLE)
+			w->kwait[n++] = w->kwait[i];
+	w->nkwait = n;
+	n = 0;
+	for (int i = 0; i < w->nrestart; i++)
+		if (w->restart[i].t->obj->state == KOBJ_LIVE &&
+		    w->restart[i].t->state == VX_TASK_RUNNABLE)
+			w->restart[n++] = w->restart[i];
+	w->nrestart = n;
+}
+
 static void chaos_step(struct cm_world *w)
 {
+	chaos_purge(w);
 	k_nactors = 0;
 	walk(w, &w->root_k, collect_actor, 0);
-	if (!k_nactors) {
-		cm_end_epoch(w);
-		return;
-	}
-	/* Mostly a Task that holds something to act with. */
+	/* Mostly a Task that holds something to act with; never one parked
+	 * in SYS_KWAIT. */
 	int busy = 0;
 	for (int i = 0; i < k_nactors; i++)
-		if (k_actors[i]->used_slots >= 2)
+		if (k_actors[i]->used_slots >= 2 && !chaos_waiting(w, k_actors[i]))
 			k_actors[busy++] = k_actors[i];
+	if (!busy && work_pending()) {
+		drain(w); /* nobody can run: the idle loop does the work */
+		w->nkwait = 0;
+		return;
+	}
 	if (!busy) {
 		cm_end_epoch(w);
 		return;
@@ -2817,6 +2900,15 @@ static void chaos_step(struct cm_world *w)
 	}
 	w->st.steps++;
 	w->epoch_step++;
+	for (int i = 0; i < w->nrestart; i++) {
+		if (w->restart[i].t == t) {
+			/* back at its syscall instruction: the same call again */
+			struct restart rs = w->restart[i];
+			w->restart[i] = w->restart[--w->nrestart];
+			chaos_call(w, t, rs.fn, &rs.tf);
+			return;
+		}
+	}
 	uint64_t a[5] = {0};
 	int64_t (*fn)(struct trapframe *);
 	uint64_t op = rnd(w, 16);
@@ -2915,37 +3007,7 @@ static void chaos_step(struct cm_world *w)
 	tf.rdx = a[2];
 	tf.r10 = a[3];
 	tf.r8 = a[4];
-	cpu0.tsc_per_ms = 0; /* every budget is one unit */
-	karch.stack_max = 0;
-	karch_stack_mark();
-	int64_t r;
-	unsigned restarts = 0;
-	while ((r = fn(&tf)) == SYS_RESTART && ++restarts < 1000000) {
-		w->st.restarts++;
-		reap();
-		preempt_done();
-		if (cpu0.current != t)
-			break;
-	}
-	/* One budget of the work, and leave the rest for later entries. */
-	if (rnd(w, 4))
-		reap();
-	preempt_done();
-	w->st.calls++;
-	if (r >= 0)
-		w->st.ok++;
-	else
-		w->st.errors++;
-	tracef(w, "#%llu chaos: %s(%#llx, %#llx, %#llx) -> %lld, %s work queued",
-	       (unsigned long long)w->st.steps, chaos_name(fn), (unsigned long long)a[0],
-	       (unsigned long long)a[1], (unsigned long long)a[2], (long long)r,
-	       work_pending() ? "some" : "no");
-	if (karch.fpu_forget_dead && !(w->cfg.known_bugs & CM_BUG_DOUBLE_RELEASE))
-		fail(w, "a Task was destroyed after its record had been released");
-	if (karch.bad_table)
-		fail(w, "a page-table walk reached a page outside physical memory");
-	if (!w->failed)
-		kcheck(w);
+	chaos_call(w, t, fn, &tf);
 }
 
 struct op {
@@ -2993,6 +3055,7 @@ static void build(struct cm_world *w)
 	w->cur = -1;
 	w->epoch_step = 0;
 	w->chaos = false;
+	w->nkwait = w->nrestart = 0;
 	reticle_init_root(&w->root_k, (uint64_t)(uintptr_t)w->ram, w->cfg.ram_bytes, false);
 	struct mobj *root = &w->obj[w->nobj++];
 	memset(root, 0, sizeof(*root));
