@@ -3218,7 +3218,9 @@ int cm_step(struct cm_world *w)
 		return CM_FAIL;
 	if (w->in && (w->exhausted || w->in_pos >= w->in_len))
 		return CM_DONE;
-	if (w->epoch_step == 0)
+	/* A chaos stretch starts in the middle of an epoch, from whatever the
+	 * model-checked steps have built, and lasts to the epoch's end. */
+	if (!w->chaos && w->cfg.chaos_pct && rnd(w, 200) == 0)
 		w->chaos = rnd(w, 100) < w->cfg.chaos_pct;
 	if (w->chaos) {
 		if (w->epoch_step >= w->cfg.epoch_steps)

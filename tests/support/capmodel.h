@@ -17,10 +17,11 @@
  * from the bytes of a fuzz input (tests/fuzz/fuzz_caps.c), so libFuzzer's
  * mutations become operation sequences.
  *
- * A chaos epoch (cfg.chaos_pct) instead leaves each call's queued work
- * pending while other Tasks act, as they can on the real kernel; results
- * then depend on how far the work has got, so only the kernel's own
- * invariants are checked, and that every byte comes back at the end.
+ * A chaos stretch (the rest of cfg.chaos_pct % of epochs) instead leaves
+ * each call's queued work pending while other Tasks act, as they can on
+ * the real kernel; results then depend on how far the work has got, so
+ * only the kernel's own invariants are checked, and that every byte comes
+ * back at the end.
  *
  * One world exists at a time: the kernel's globals are the world's.
  */
@@ -63,7 +64,7 @@ struct cm_config {
 	size_t stack_limit;	   /* deepest host stack one syscall may use (default 8 KiB) */
 	unsigned chain_max;	   /* longest Reticle chain a scenario builds (default 96) */
 	unsigned full_check_every; /* full page-table walk every N steps (default 32) */
-	unsigned chaos_pct;	   /* % of epochs that interleave queued work (default 0) */
+	unsigned chaos_pct;	   /* % of epochs that end interleaving queued work (default 0) */
 };
 
 struct cm_stats {
