@@ -1015,6 +1015,7 @@ static bool check_obj_caps(struct cm_world *w, int id)
 		return false;
 	CHK(n == o->ncaps, "object %d: forest has %u caps, model %u", id, n, o->ncaps);
 	CHK(!o->k->queued, "object %d: still on the work queue after the work was done", id);
+	CHK(kobj_zeroed(o->k), "object %d: body not all zeroed after the work was done", id);
 	if (o->type == VX_OBJ_RETICLE)
 		CHK(!o->k->u.ret.resetting, "Reticle %d: still marked resetting", id);
 	if (o->type == VX_OBJ_MEM) {
@@ -1547,7 +1548,11 @@ static uint64_t pick_retype(struct cm_world *w, uint64_t *arg)
 	case 7:
 	case 8:
 	case 9:
-		*arg = rnd(w, 20) ? 1 + rnd(w, 4) : rnd(w, 2) ? 0 : (1ull << 40);
+		/* mostly small; sometimes past the inline zeroing (queued work) */
+		*arg = rnd(w, 20)  ? 1 + rnd(w, 4)
+		       : rnd(w, 3) ? 16 + rnd(w, 30)
+		       : rnd(w, 2) ? 0
+				   : (1ull << 40);
 		return VX_OBJ_MEM;
 	case 10:
 	case 11:
@@ -2664,6 +2669,8 @@ static bool kcheck_obj(struct cm_world *w, struct kobj *o)
 	else
 		CHK(o->ncaps > 0 || (o->type == VX_OBJ_RETICLE && o->u.ret.resetting) || o->queued,
 		    "a live object (type %u) with no cap is not queued: leaked", o->type);
+	CHK(kobj_zeroed(o) || o->queued, "an object (type %u) not yet zeroed is not queued",
+	    o->type);
 	if (!kcheck_forest(w, o, o->caps, NULL, &n))
 		return false;
 	CHK(n == o->ncaps, "object type %u: forest has %u caps, ncaps %u", o->type, n, o->ncaps);
@@ -2746,9 +2753,10 @@ static bool kcheck(struct cm_world *w)
 
 	for (struct kobj *o = work_head; o; o = o->zombie_next) {
 		CHK(++n <= M_MAXOBJ, "the work queue does not end");
-		CHK(o->queued && (o->state == KOBJ_ZOMBIE ||
-				  (o->state == KOBJ_LIVE && o->type == VX_OBJ_RETICLE)),
-		    "the work queue holds an object in state %u", o->state);
+		CHK(o->queued &&
+			(o->state == KOBJ_ZOMBIE ||
+			 (o->state == KOBJ_LIVE && (o->type == VX_OBJ_RETICLE || !kobj_zeroed(o)))),
+		    "the work queue holds an object (type %u) in state %u", o->type, o->state);
 	}
 	return kcheck_reticle(w, &w->root_k) && walk(w, &w->root_k, kcheck_obj, 0);
 }
@@ -2933,7 +2941,7 @@ static void chaos_step(struct cm_world *w)
 		fn = sys_reticle_retype;
 		a[0] = k_pick(w, t, VX_OBJ_RETICLE);
 		a[1] = types[rnd(w, 4)];
-		a[2] = a[1] == VX_OBJ_MEM ? 1 + rnd(w, 3) : a[1] == VX_OBJ_RING ? 0x600 : 0;
+		a[2] = a[1] == VX_OBJ_MEM ? 1 + rnd(w, 40) : a[1] == VX_OBJ_RING ? 0x600 : 0;
 		break;
 	}
 	case 5:
