@@ -2058,6 +2058,29 @@ static void op_exit(struct cm_world *w)
 		deliver(w, w->cap[t->fault_sig].obj, w->cap[t->fault_sig].narrow, false);
 }
 
+/* The current Task fills its handle table with derivations of one cap, so
+ * that VX_E_FULL comes up everywhere a slot is needed.  Rare. */
+static void op_fill(struct cm_world *w)
+{
+	int me = w->cur, c;
+	uint64_t h = pick_handle(w, me, 0);
+
+	if (rnd(w, 10) || m_lookup(w, me, h, 0, 0, &c))
+		return;
+	for (unsigned i = 0; i < VX_HANDLE_SLOTS && !w->failed; i++) {
+		int slot = m_free_slot(w, me);
+		int64_t want = VX_E_FULL;
+		if (slot >= 0)
+			want = VX_HANDLE_MAKE(slot, T(w, me)->gen[slot] + 1);
+		int64_t got = sys(w, sys_cap_derive, h, w->cap[c].rights, 0, 0, 0);
+		if (!expect(w, "fill: DERIVE", got, want) || want < 0)
+			return;
+		m_to_table(w, me, slot,
+			   new_cap(w, w->cap[c].obj, w->cap[c].type, w->cap[c].rights,
+				   w->cap[c].narrow, c));
+	}
+}
+
 /* The current Task faults (a page fault, as trap.c reports one): it stops
  * with a fault record and its supervisor hears of it. */
 static void op_fault(struct cm_world *w)
@@ -3030,7 +3053,7 @@ static const struct op ops[] = {
     {op_task_inspect, 2}, {op_supervise, 3}, {op_set_prio, 2},	   {op_exit, 1},
     {op_bundle_add, 6},	  {op_bind, 4},	     {op_ring_end, 5},	   {op_send, 7},
     {op_recv, 6},	  {op_give, 6},	     {op_sig, 6},	   {op_cap_inspect, 3},
-    {op_spawn, 4},	  {op_fault, 1},
+    {op_spawn, 4},	  {op_fault, 1},     {op_fill, 1},
 };
 
 /* ------------------------------------------------------------ the world */
