@@ -6,7 +6,8 @@
  * documented error, and on VX_OK the text length lies inside the input and
  * ends in a newline.  A checkpoint that parses formats back to a prefix of
  * its text (extension lines follow).  As a verifier key, the input either
- * fails or formats back to exactly itself (keys have one spelling).
+ * fails or formats back to exactly itself (keys have one spelling).  As a
+ * policy file (text too), it parses or is VT_E_POLICY / VT_E_TOOBIG.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <vectra/abi.h>
 
 #include "trust/note.h"
+#include "trust/policy.h"
 #include "trust/terr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (!trust_err(vt_skey_parse(&k, seed, (const char *)data, size)))
+		abort();
+	static struct vt_policy pol;
+	size_t line;
+	rc = vt_policy_parse(&pol, (const char *)data, size, &line);
+	if (rc != VX_OK && rc != VT_E_POLICY && rc != VT_E_TOOBIG)
+		abort();
+	if (rc == VT_E_POLICY && line == 0)
 		abort();
 	return 0;
 }

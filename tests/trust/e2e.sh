@@ -90,6 +90,8 @@ status "unlock refuses a truncated file" 100 "$V" machine unlock --key t.key <<<
 
 # 3. A package, signed and attested by three rebuilders.
 echo "hello from a package" >payload.bin
+[ "$("$V" vcid payload.bin)" = "vcid1-$(sha256sum payload.bin | cut -d' ' -f1)" ] &&
+	ok "vcid FILE prints vcid1- and the file's SHA-256" || notok "vcid: $("$V" vcid payload.bin)"
 check "pkg build" "$V" pkg build --name hello --version 1.0 --payload payload.bin --cap console --cap fs.read --out hello.vpkg
 check "pkg sign by laptop" "$V" pkg sign hello.vpkg --key laptop.key --cert laptop.cert --time 1500 <<<"pass-laptop"
 status "pkg sign refuses another Machine's certificate" 120 "$V" pkg sign hello.vpkg --key server.key --cert laptop.cert <<<"pass-server"
