@@ -188,11 +188,16 @@ static void revoke_body(struct vt_wr *w, const struct vt_revoke *r)
 	vt_wr_bytes(w, r->person, 32);
 	vt_wr_bytes(w, r->machine, 32);
 	vt_wr_u64(w, r->effective);
+	vt_wr_u64(w, r->log_size);
+	vt_wr_u8(w, r->originlen);
+	vt_wr_bytes(w, r->origin, r->originlen);
 }
 
 int vt_revoke_sign(struct vt_revoke *r, const uint8_t person_seed[32], uint8_t *out, size_t cap)
 {
 	struct vt_wr w;
+	if (r->originlen > VT_ORIGIN_MAX)
+		return VT_E_FIELD;
 	vx_ed25519_public_key(r->person, person_seed);
 	vt_wr_init(&w, out, cap);
 	revoke_body(&w, r);
@@ -211,6 +216,14 @@ int vt_revoke_parse(struct vt_revoke *v, const uint8_t *p, size_t n)
 	vt_rd_copy(&r, v->person, 32);
 	vt_rd_copy(&r, v->machine, 32);
 	v->effective = vt_rd_u64(&r);
+	v->log_size = vt_rd_u64(&r);
+	v->originlen = vt_rd_u8(&r);
+	if (v->originlen > VT_ORIGIN_MAX) {
+		vt_rd_fail(&r, VT_E_FIELD);
+		v->originlen = 0;
+	}
+	vt_rd_copy(&r, v->origin, v->originlen);
+	v->origin[v->originlen] = 0;
 	size_t body = r.off;
 	vt_rd_copy(&r, v->sig, 64);
 	int rc = vt_rd_end(&r);

@@ -208,6 +208,13 @@ cp hello.vpkg hello2.vpkg
 	"$V" log witness --key w2.skey --state w2.state --log op.vkey --url "$URL" c4a >c4b 2>/dev/null
 check "the server Machine's package is proven against the grown tree" "$V" pkg prove hello2.vpkg --url "$URL" --checkpoint c4b
 check "and verifies" "$V" pkg verify hello2.vpkg --policy policy
+# Revocation bound to the log: from the size-3 checkpoint on, whatever the
+# claim's own time says.  The server's claim is entry 3, the laptop's entry 1.
+"$V" machine revoke --cert server.cert --out srv.rev --log-checkpoint cp0 <alice.words >srv.line 2>/dev/null
+"$V" machine revoke --cert laptop.cert --out lap.rev --log-checkpoint cp0 <alice.words >lap.line 2>/dev/null
+(cat policy srv.line lap.line) >p.logrev
+status "a claim logged after a log-bound revocation is refused" 122 "$V" pkg verify hello2.vpkg --policy p.logrev
+check "a claim logged before it still verifies" "$V" pkg verify hello.vpkg --policy p.logrev
 status "a witness refuses an older checkpoint" 132 "$V" log witness --key w1.skey --state w1.state --log op.vkey --url "$URL" cp0
 check "gossip: an old and a new checkpoint are consistent" "$V" log gossip --log op.vkey cp0 c4 --url "$URL"
 # A dishonest operator: a second tree under the same key, same size, other entries.
@@ -226,7 +233,7 @@ status "a checkpoint signed by another key is refused" 126 "$V" log witness --ke
 # TRUST_E2E_KEEP=DIR keeps the artefacts (they seed the fuzzers' corpora).
 if [ -n "${TRUST_E2E_KEEP:-}" ]; then
 	mkdir -p "$TRUST_E2E_KEEP" && cp hello.vpkg unlogged.vpkg laptop.cert late.rev cp2 c4b f4 op.vkey \
-		laptop.key "$TRUST_E2E_KEEP/"
+		laptop.key srv.rev "$TRUST_E2E_KEEP/"
 fi
 n_expected=$n
 echo "1..$n_expected"

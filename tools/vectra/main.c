@@ -281,7 +281,7 @@ static const char help[] =
     "  person new --out PUB | person recover --out PUB        (words on stdin)\n"
     "  machine new --out KEY [--kdf-kib M] [--kdf-t T]       (passphrase on stdin)\n"
     "  machine certify --key KEY --name NAME --out CERT      (words on stdin)\n"
-    "  machine revoke --cert CERT --out REV [--time T]       (words on stdin)\n"
+    "  machine revoke --cert CERT --out REV [--time T] [--log-checkpoint CP]\n"
     "  machine unlock --key KEY                              (passphrase on stdin)\n"
     "  vcid FILE\n"
     "  pkg build --name N --version V --payload F [--dep VCID] [--cap CAP] --out PKG\n"
