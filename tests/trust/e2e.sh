@@ -230,6 +230,37 @@ status "a witness refuses a fork that grew (no consistency proof)" 131 "$V" log 
 status "gossip with a proof from the forked log still catches it" 133 "$V" log gossip --log op.vkey c4 f5 --url "$FURL"
 status "a checkpoint signed by another key is refused" 126 "$V" log witness --key w3.skey --state w3.state --log other.vkey --url "$URL" c4
 
+# 8. The witness as a server (C2SP tlog-witness shape), across a restart.
+wserve() {
+	rm -f wport
+	"$V" log witness-serve --key w3.skey --state w3s.state --log op.vkey --port-file wport 2>>serve.log &
+	pids+=($!)
+	wpid=$!
+	for _ in $(seq 100); do [ -s wport ] && break; sleep 0.1; done
+	[ -s wport ]
+}
+wserve && WURL=http://127.0.0.1:$(cat wport) && ok "log witness-serve listens on 127.0.0.1" || notok "witness-serve"
+"$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c4 >c4w 2>err.txt
+[ "$(grep -c '^— witness-three ' c4w)" -eq 1 ] && ok "the witness server cosigns a checkpoint" || notok "cosign: $(cat err.txt)"
+sed -e "/^witness /d" -e "s/^witnesses 2/witnesses 1/" policy >p.w3 && echo "witness $(cat w3.vkey)" >>p.w3
+cp hello2.vpkg hello3.vpkg
+check "its cosignature counts at the gate" bash -c "'$V' pkg prove hello3.vpkg --url '$URL' --checkpoint c4w && '$V' pkg verify hello3.vpkg --policy p.w3"
+status "the witness server refuses a second root for one size" 133 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f4
+grep -q "evidence 2" out.txt && ok "and answers with the evidence" || notok "no evidence from the witness server"
+status "the witness server refuses a fork that grew" 131 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f5
+status "the witness server refuses an older checkpoint" 132 "$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey cp0
+kill "$wpid"
+wait "$wpid" 2>/dev/null
+wserve && ok "the witness server restarts from its state" || notok "witness-serve restart"
+WURL=http://127.0.0.1:$(cat wport)
+status "after a restart it still refuses the second root" 133 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f4
+check "and still cosigns the honest tree" "$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c4
+"$V" log add --url "$URL" other.bin >/dev/null && "$V" log checkpoint --url "$URL" >c5
+"$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c5 >c5w 2>err.txt &&
+	[ "$(sed -n 2p c5w)" = 5 ] && grep -q '^— witness-three ' c5w &&
+	ok "the honest tree grows: cosigned with a consistency proof from size 4 to 5" ||
+	notok "cosign of the grown tree: $(cat err.txt)"
+
 # TRUST_E2E_KEEP=DIR keeps the artefacts (they seed the fuzzers' corpora).
 if [ -n "${TRUST_E2E_KEEP:-}" ]; then
 	mkdir -p "$TRUST_E2E_KEEP" && cp hello.vpkg unlogged.vpkg laptop.cert late.rev cp2 c4b f4 op.vkey \

@@ -291,6 +291,8 @@ static const char help[] =
     "  log keygen NAME --out PREFIX | log serve --dir D --key SKEY [--port P]\n"
     "  log add --url URL PKG | log checkpoint --url URL\n"
     "  log witness --key SKEY --state F --log VKEY --url URL CP\n"
+    "  log witness-serve --key SKEY --state F --log VKEY [--port-file F]\n"
+    "  log cosign --witness WURL --url URL --log VKEY CP\n"
     "  log gossip --log VKEY CP1 CP2 [--url URL]\n";
 
 int main(int argc, char **argv)
