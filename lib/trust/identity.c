@@ -38,6 +38,7 @@ int vt_person_from_words(const char *words, size_t len, uint8_t seed[32], uint8_
 	return VX_OK;
 }
 
+/* True if the Argon2id parameters are inside the sealed format's bounds. */
 static int kdf_ok(const struct vt_kdf *k)
 {
 	return k->t >= 1 && k->t <= VT_SEAL_T_MAX && k->p >= 1 && k->p <= VT_SEAL_P_MAX &&
@@ -182,6 +183,7 @@ int vt_cert_parse(struct vt_cert *c, const uint8_t *p, size_t n)
 	return VX_OK;
 }
 
+/* Encode everything a revocation's signature covers. */
 static void revoke_body(struct vt_wr *w, const struct vt_revoke *r)
 {
 	vt_wr_magic(w, "VXREVK", 1);

@@ -12,6 +12,7 @@
 
 static const char dash[] = "\xe2\x80\x94 "; /* U+2014 EM DASH, then a space */
 
+/* A note name: 1..128 bytes, no space, control byte or '+'. */
 static int name_ok(const char *s, size_t n)
 {
 	if (n == 0 || n > VT_NOTE_NAME_MAX)
@@ -22,6 +23,7 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* The note key ID: SHA-256(name || "\n" || 0x01 || pk), first 4 bytes. */
 static uint32_t key_id(const char *name, size_t n, const uint8_t pk[32])
 {
 	struct vx_sha256 c;
@@ -92,6 +94,7 @@ int vt_skey_parse(struct vt_notekey *k, uint8_t seed[32], const char *s, size_t 
 	return VX_OK;
 }
 
+/* "name+hex8+base64(0x01 || key)", the shared tail of both key forms. */
 static size_t fmt_key(const struct vt_notekey *k, const uint8_t key[32], char *out)
 {
 	uint8_t id[4], raw[33];
