@@ -7,7 +7,9 @@
  * ends in a newline.  A checkpoint that parses formats back to a prefix of
  * its text (extension lines follow).  As a verifier key, the input either
  * fails or formats back to exactly itself (keys have one spelling).  As a
- * policy file (text too), it parses or is VT_E_POLICY / VT_E_TOOBIG.
+ * policy file (text too), it parses or is VT_E_POLICY / VT_E_TOOBIG.  As
+ * a witness's add-checkpoint body, it parses only if writing the parsed
+ * parts back gives exactly the input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +18,8 @@
 
 #include <vectra/abi.h>
 
+#include "trust/codec.h"
+#include "trust/merkle.h"
 #include "trust/note.h"
 #include "trust/policy.h"
 #include "trust/terr.h"
@@ -76,5 +80,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc == VT_E_POLICY && line == 0)
 		abort();
+	static uint8_t path[VT_PROOF_MAX][32], again[VT_NOTE_MAX + 64 * 46 + 32];
+	uint64_t old;
+	size_t np, at;
+	rc = vt_addcp_parse(data, size, &old, path, &np, &at);
+	if (rc != VX_OK && rc != VT_E_NOTE && rc != VT_E_TOOBIG)
+		abort();
+	if (rc == VX_OK) {
+		size_t n = 4;
+		memcpy(again, "old ", 4);
+		n += vt_fmt_u64((char *)again + n, old);
+		again[n++] = '\n';
+		for (size_t i = 0; i < np; i++) {
+			n += vt_b64((char *)again + n, path[i], 32);
+			again[n++] = '\n';
+		}
+		again[n++] = '\n';
+		if (at != n || size - at > VT_NOTE_MAX || memcmp(again, data, n) != 0)
+			abort();
+	}
 	return 0;
 }

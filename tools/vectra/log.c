@@ -283,34 +283,19 @@ struct wserve {
 	const char *state;
 };
 
-/* Parse the add-checkpoint body into old, path and the note in s. */
+/* Parse the add-checkpoint body: old, path, and a copy of the note in s. */
 static int add_body(const uint8_t *b, size_t n, uint64_t *old, uint8_t path[VT_PROOF_MAX][32],
 		    size_t *np, struct signed_cp *s)
 {
-	size_t at = 0, e;
-	*np = 0;
-	for (e = at; e < n && b[e] != '\n'; e++)
-		;
-	if (e == n || e < 5 || memcmp(b, "old ", 4) != 0 ||
-	    vt_parse_u64((const char *)b + 4, e - 4, old) != VX_OK)
-		return VT_E_NOTE;
-	for (at = e + 1;; at = e + 1) {
-		for (e = at; e < n && b[e] != '\n'; e++)
-			;
-		if (e == n)
-			return VT_E_NOTE;
-		if (e == at)
-			break;
-		if (*np == VT_PROOF_MAX ||
-		    vt_unb64(path[*np], 32, (const char *)b + at, e - at) != 32)
-			return VT_E_NOTE;
-		++*np;
-	}
-	s->n = n - e - 1;
+	size_t at;
+	int rc = vt_addcp_parse(b, n, old, path, np, &at);
+	if (rc != VX_OK)
+		return rc;
+	s->n = n - at;
 	s->note = malloc(s->n + 1);
-	if (!s->note || s->n > VT_NOTE_MAX)
-		return VT_E_TOOBIG;
-	memcpy(s->note, b + e + 1, s->n);
+	if (!s->note)
+		return VX_E_NOMEM;
+	memcpy(s->note, b + at, s->n);
 	return VX_OK;
 }
 
