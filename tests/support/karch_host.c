@@ -152,10 +152,35 @@ uint64_t paging_pte(uint64_t pa, uint32_t prot)
 	return e;
 }
 
-void paging_flush(uint64_t root_pa, uint64_t va)
+/* The range walks, a page at a time (the kernel's go a leaf table at a
+ * time; the outcome, tables allocated in the same order, is the same). */
+bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
-	(void)root_pa;
-	(void)va;
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_lookup(root_pa, va + off);
+		if (pte && (*pte & KARCH_PTE_P))
+			return false;
+	}
+	return true;
+}
+
+void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
+		      uint64_t (*alloc)(void *ctx), void *ctx)
+{
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_walk_alloc(root_pa, va + off, alloc, ctx);
+		KASSERT(pte && !(*pte & KARCH_PTE_P));
+		*pte = paging_pte(pa + off, prot);
+	}
+}
+
+void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uint64_t *pte = paging_lookup(root_pa, va + off);
+		if (pte)
+			*pte = 0;
+	}
 }
 
 /* ------------------------------------------------------- CPU and frames */
