@@ -19,6 +19,7 @@ include lib/base/base.mk
 include lib/crypto/crypto.mk
 include lib/trust/trust.mk
 include lib/rt/rt.mk
+include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
 include tools/tools.mk

@@ -2,10 +2,10 @@
 #
 # User programs and boot images.  Every services/NAME/ directory with a
 # main.c is one program; so are the test and benchmark Tasks listed below.
-# Each links against the runtime (lib/rt) and the crypto library into
-# $(B)/prog/NAME.elf.  Files named services/*/pure_*.c hold a service's pure
+# Each links against the protocol clients (lib/client), the runtime
+# (lib/rt) and the crypto library into $(B)/prog/NAME.elf.  Files named services/*/pure_*.c hold a service's pure
 # logic: they also build for the host, where tests/host and tests/fuzz use
-# them.  services/include/proto/ holds the service protocols.
+# them.  The service protocols are ABI: include/vectra/proto/.
 #
 #   services/init   the root Task of the normal boot: supervisor and broker
 #   tests/ktest     the root Task of the test image: the in-OS test suite
@@ -14,24 +14,22 @@
 #   bench/kbench    the root Task of the benchmark image
 #   bench/partner   the other side of the two-Task benchmarks
 USER_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack
-USER_CFLAGS  += -Iservices/include
 
 # Pure service logic, also built for host tests and fuzzers.
 SVC_PURE_SRCS := $(sort $(wildcard services/*/pure_*.c))
 SVC_HOST_OBJS := $(call objs,$(B)/host,$(SVC_PURE_SRCS))
 SVC_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(SVC_PURE_SRCS))
-HOST_CFLAGS   += -Iservices/include
-FUZZ_CFLAGS   += -Iservices/include
 CRYPTO_LIB   := $(B)/user/libvxcrypto.a
 USER_PROGS   :=
 
 # $(call user_prog,NAME,DIR)
 define user_prog
 $(1)_OBJS := $$(call objs,$(B)/user,$$(sort $$(wildcard $(2)/*.c)))
-$(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(RT_LIB) $(CRYPTO_LIB) $(RT_LDSCRIPT)
+$(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(CLIENT_LIB) $(RT_LIB) $(CRYPTO_LIB) \
+		$(RT_LDSCRIPT)
 	@mkdir -p $$(@D)
 	$(LD) $(USER_LDFLAGS) -T $(RT_LDSCRIPT) -o $$@ $(RT_START_OBJ) $$($(1)_OBJS) \
-		$(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
+		$(CLIENT_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
 USER_PROGS += $(B)/prog/$(1).elf
 endef
 

@@ -14,8 +14,8 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "pure_manifest.h"
-#include "proto/init.h"
-#include "proto/console.h"
+#include "vectra/proto/init.h"
+#include "vectra/proto/console.h"
 #include "rt/errstr.h"
 #include "rt/spawn.h"
 
@@ -70,7 +70,7 @@ struct init {
 	struct mf_manifest mf;
 	struct svc svc[MF_MAX_SERVICES];
 	struct conn conn[MAX_CONNS];
-	struct vx_server server; /* init serves proto/init.h */
+	struct vx_server server; /* init serves vectra/proto/init.h */
 	struct vx_client log;	 /* init's own console connection */
 	bool log_up;
 };

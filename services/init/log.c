@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include "init.h"
 #include "vx_string.h"
-#include "rt/conout.h"
+#include "client/console.h"
 
 void say(const char *fmt, ...)
 {

@@ -7,7 +7,7 @@
  * rejects it whole if any line is wrong, and otherwise starts each service
  * with exactly the capabilities its entry names, connects them as the
  * entries say, and supervises them for as long as the machine runs.  It is
- * also a service itself (proto/init.h), which the shell uses for ps, kill,
+ * also a service itself (vectra/proto/init.h), which the shell uses for ps, kill,
  * crash, mem and the connections of the programs it runs.
  */
 #include "init.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * init's own service (proto/init.h): what the shell asks of the supervisor.
+ * init's own service (vectra/proto/init.h): what the shell asks of the supervisor.
  */
 #include "init.h"
 #include "vx_string.h"

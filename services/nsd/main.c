@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nsd: the naming service.  Serves proto/ns.h over every connection init
+ * nsd: the naming service.  Serves vectra/proto/ns.h over every connection init
  * hands it; today its one volume is SYS:, the boot image.
  *
  * Bundle:
@@ -21,7 +21,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "rt/path.h"
-#include "proto/ns.h"
+#include "vectra/proto/ns.h"
 #include "pure_ns.h"
 #include "vx_string.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * uartd: the COM1 driver, serving the console protocol (proto/console.h) to
+ * uartd: the COM1 driver, serving the console protocol (vectra/proto/console.h) to
  * every connection init hands it.
  *
  * Bundle:
@@ -27,7 +27,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "vx_string.h"
-#include "proto/console.h"
+#include "vectra/proto/console.h"
 #include "pure_uart.h"
 
 _Static_assert(UART_READERS_MAX == VX_SVC_MAX_CONNS, "one waiting read per connection");

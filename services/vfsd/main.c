@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vfsd: the RAM file system.  It serves proto/fs.h to up to
+ * vfsd: the RAM file system.  It serves vectra/proto/fs.h to up to
  * VX_SVC_MAX_CONNS (16) connections in the standard service shape
  * (rt/svc.h).  The tree and every rule live in pure_fs.c, the heap of
  * file bytes in pure_heap.c; this file holds the Mem objects behind them

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * File commands, through vfsd (proto/fs.h, rt/fs.h): ls cat write echo rm
+ * File commands, through vfsd (vectra/proto/fs.h, client/fs.h): ls cat write echo rm
  * mv mkdir.  Paths are vfsd's (relative to its root, '/'-separated); a
  * leading '/' is accepted and ignored, so "/notes.txt" is "notes.txt".
  * commands.c runs these only when the shell holds an fs connection.
  */
 #include "shell.h"
-#include "rt/fs.h"
+#include "client/fs.h"
 #include "vx_string.h"
 
 #define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */

@@ -26,8 +26,8 @@
  */
 #include "shell.h"
 #include "rt/spawn.h"
-#include "proto/init.h"
-#include "proto/ns.h"
+#include "vectra/proto/init.h"
+#include "vectra/proto/ns.h"
 #include "vx_string.h"
 
 #define CHILD_RETICLE	  (1ull << 20)

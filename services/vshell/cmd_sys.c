@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * System commands: ps kill crash mem (init, proto/init.h), caps and
+ * System commands: ps kill crash mem (init, vectra/proto/init.h), caps and
  * uptime (the shell's own Bundle and the kernel clock).
  */
 #include "shell.h"
-#include "proto/init.h"
+#include "vectra/proto/init.h"
 #include "pure_show.h"
 #include "rt/errstr.h"
 #include "vx_string.h"

@@ -7,7 +7,7 @@
  *   conio.c      the console connection: buffered output, input reads
  *   conn.c       calls on the other connections (fs, ns, init)
  *   commands.c   the command table, argument checks, dispatch, help
- *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, rt/fs.h)
+ *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, client/fs.h)
  *   cmd_run.c    run: a program from SYS:bin in a child Reticle
  *   cmd_sys.c    ps caps mem kill uptime crash (init, the kernel)
  *   pure_line.c, pure_cmd.c, pure_show.c: the pure parts, host-tested
@@ -121,7 +121,7 @@ int conn_call(struct vsh_conn *k, struct vx_msg *m);
 bool conn_retry(struct vsh_conn *k, int rc, int *tries);
 
 /* Deletes every capability waiting on k's rep Ring: before a call is
- * sent, none of them is ours to keep (rt/fs.h callers use this). */
+ * sent, none of them is ours to keep (client/fs.h callers use this). */
 void conn_drop_caps(struct vsh_conn *k);
 
 /* Receives one capability that came with the last reply on k. */

@@ -176,7 +176,7 @@ static void no_put(void *ctx, const struct fs_backing *b)
 
 static struct fs fs;
 
-/* vfsd answers every op outside proto/fs.h VX_E_NOSYS, even with a
+/* vfsd answers every op outside vectra/proto/fs.h VX_E_NOSYS, even with a
  * malformed body (the op is judged first). */
 static void test_vfs_unknown_ops_nosys(void **state)
 {

@@ -30,10 +30,10 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
-#include "rt/fs.h"
-#include "rt/conout.h"
+#include "client/fs.h"
+#include "client/console.h"
 #include "rt/errstr.h"
-#include "proto/fs.h"
+#include "vectra/proto/fs.h"
 #include "vx_string.h"
 
 #define VA_CONSOLE 0x10000000ull

@@ -20,8 +20,8 @@
  *                 once both ends have unbound.
  * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
-#ifndef PROTO_INIT_H
-#define PROTO_INIT_H
+#ifndef VECTRA_PROTO_INIT_H
+#define VECTRA_PROTO_INIT_H
 
 #include <stdint.h>
 
