@@ -22,6 +22,7 @@ include lib/rt/rt.mk
 include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
+include mk/images.mk
 include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk

@@ -57,7 +57,7 @@ ALLOWED = {
     "services": {"include", "base", "crypto", "trust", "rt", "client", "services"},
 }
 
-# The include path of every build (mk/config.mk, services/services.mk).
+# The include path of every build (mk/config.mk).
 SEARCH = ["include", "lib", "lib/base", "kernel", "kernel/arch/x86_64"]
 
 FREESTANDING = {"stdint.h", "stddef.h", "stdbool.h", "stdarg.h", "stdalign.h", "limits.h",
