@@ -3,12 +3,10 @@
  * Supervision: starting a service with exactly the capabilities its
  * manifest entry grants, and deciding what happens when it stops.
  *
- * Every service lives in a Reticle of its own.  Stopping one resets that
- * Reticle, which gives back every byte its life used in one step; its
- * connections live in init's pool and survive, so clients see a pause, not
- * a loss.  Restarts back off (10 ms, doubling, at most 1 s); a service that
- * stops MAX_CRASHES times in a row, each within CRASH_WINDOW_NS of its
- * start, is given up on and reported.
+ * Every service lives in a Reticle of its own, and is supervised on a
+ * bit of its own.  What raises the bit, how a stale one is told apart,
+ * and the restart policy with its back-off are described once, at the top
+ * of include/vectra/proto/init.h; this file is that text in code.
  */
 #include "init.h"
 #include "vx_string.h"
@@ -169,10 +167,8 @@ void svc_stopped(int i)
 	struct vx_task_info ti;
 	uint64_t now = (uint64_t)vx_clock();
 
-	if (s->state != INIT_RUNNING || vx_task_inspect(s->task, &ti) < 0)
-		return;
-	if (ti.state != VX_TASK_FAULTED && ti.state != VX_TASK_EXITED)
-		return;
+	if (s->state != INIT_RUNNING || !vx_task_stopped(s->task, &ti))
+		return; /* a stale bit: this life has not stopped */
 	s->last_fault = ti.fault.kind;
 	bool clean = ti.state == VX_TASK_EXITED && ti.fault.exit_code == 0;
 	if (ti.state == VX_TASK_EXITED)

@@ -188,9 +188,10 @@ static int grant(const struct vsh_grant *g)
 static bool wait_child(void)
 {
 	uint64_t bit = 1ull << BIT_CHILD;
+	struct vx_task_info ti;
 
 	for (;;) {
-		if (con_wait(bit))
+		if ((con_wait(bit) & bit) && vx_task_stopped(run.sp.task, &ti))
 			return false;
 		if (con_take_interrupt()) {
 			vx_task_halt(run.sp.task);
@@ -295,7 +296,6 @@ void cmd_run(const struct vsh_cmd *c)
 			return;
 		}
 	}
-	vx_sig_wait(1ull << BIT_CHILD, VX_DEADLINE_NONE); /* clear a stale report */
 	if ((rc = (int)vx_task_supervise(run.sp.task, sh.child_sig)) < 0 ||
 	    (rc = vx_spawn_start(&run.sp)) < 0)
 		fail("cannot start", rc);
