@@ -64,7 +64,7 @@ plant "core -> arch by name" kernel/core/kernel.h '#include "arch/x86_64/arch.h"
 plant "include/ -> lib" include/vectra/abi.h '#include "rt/svc.h"' "include -> rt"
 plant "include/ -> lib/base" include/vectra/proto/fs.h '#include <vx_string.h>' "include -> base"
 plant "include/ -> kernel" include/vectra/ring.h '#include "core/kernel.h"' "include -> core"
-plant "lib/rt -> lib/client" lib/rt/svc.c '#include "client/fs.h"' "rt -> client"
+plant "lib/rt -> lib/client" lib/rt/svc_msg.c '#include "client/fs.h"' "rt -> client"
 plant "lib/base -> lib/rt" lib/base/vx_fmt.c '#include "rt/print.h"' "base -> rt"
 plant "a non-freestanding system header" lib/rt/path.c '#include <stdio.h>' "<stdio.h> is not a freestanding header"
 
