@@ -8,6 +8,7 @@
  * finds its connection where it left it.
  */
 #include "init.h"
+#include "pure_broker.h"
 #include "vx_string.h"
 
 /* The port of a server: a service's, or init's own. */
@@ -28,7 +29,7 @@ static uint64_t ring_state(vx_handle_t ring)
 
 	if (vx_cap_inspect(ring, &ci) < 0)
 		return 0;
-	return ci.narrow;
+	return ci.ring_state;
 }
 
 /* The server end of a connection to service name: a service's index, init
@@ -65,6 +66,7 @@ int conn_new(int client, int server, const char *as, bool dynamic)
 		c->used = true;
 		c->dynamic = dynamic;
 		c->closing = false;
+		c->waiting = false;
 		c->sent_ns = 0;
 		c->client = client;
 		c->server = server;
@@ -96,13 +98,20 @@ static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 			*next = c->sent_ns + RESEND_NS;
 		return;
 	}
-	if (((ring_state(port) >> 8) & 0xff) > VX_RING_XFER_MAX - 2) {
+	uint64_t port_state = ring_state(port);
+	if (!broker_pair_fits(port_state)) { /* see pure_broker.h */
+		if (!c->waiting)
+			say("init: %s's port holds %u capabilities; a connection to it waits\n",
+			    c->server == END_INIT ? "init" : init.svc[c->server].mf->name,
+			    broker_queued(port_state));
+		c->waiting = true;
 		*next = now + RESEND_NS < *next ? now + RESEND_NS : *next;
-		return; /* the pair would not fit yet */
+		return;
 	}
 	if (vx_ring_send_cap(port, c->req, VX_R_CONSUME) < 0)
 		return;
 	vx_ring_send_cap(port, c->rep, VX_R_PRODUCE | VX_R_GRANT);
+	c->waiting = false;
 	c->sent_ns = now;
 	if (now + RESEND_NS < *next)
 		*next = now + RESEND_NS;

@@ -55,6 +55,7 @@ struct broker_conn {
 	bool used;
 	bool dynamic;
 	bool closing;
+	bool waiting;	      /* its server's port was full; said once */
 	uint64_t sent_ns;     /* when the server ends last went to the server's port */
 	int client;	      /* service index, END_INIT or END_NONE */
 	int server;	      /* service index or END_INIT */
