@@ -86,6 +86,8 @@ static struct kobj *load_root_segments(struct task *t, struct kobj *ram, const u
 		    cap_find_slot(t, &idx))
 			panic("no room for the root task's segment %u", i);
 		struct kobj *m = reticle_carve(ram, VX_OBJ_MEM, bytes, 0);
+		while (!kobj_zero_step(m)) /* all of it now: the copy goes on top */
+			;
 		KASSERT(s->offset + s->filesz <= len);
 		memcpy((uint8_t *)phys_to_virt(m->pa) + (s->vaddr - va), img + s->offset,
 		       s->filesz);

@@ -394,16 +394,20 @@ static bool destroy(struct kobj *o)
 	return true;
 }
 
-/* One unit of queued work on o; false if o must go back on the queue. */
+/* One unit of queued work on o; false if o must go back on the queue.
+ * The work is one of: destroying a zombie, a step of a Reticle's reset,
+ * or zeroing a chunk of a new object's body. */
 static bool work_step(struct kobj *o)
 {
 	if (o->state == KOBJ_ZOMBIE)
 		return destroy(o);
-	/* A live Reticle being reset. */
-	if (!reticle_empty_step(o))
-		return false;
-	o->u.ret.resetting = 0;
-	return true;
+	if (o->type == VX_OBJ_RETICLE) {
+		if (!reticle_empty_step(o))
+			return false;
+		o->u.ret.resetting = 0;
+		return true;
+	}
+	return kobj_zero_step(o);
 }
 
 /* Works through the queue until it is empty (true) or the preemption

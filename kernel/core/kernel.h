@@ -60,6 +60,7 @@ struct kobj {
 	uint64_t size;		  /* body: bytes */
 	struct kobj *zombie_next; /* destruction queue (FIFO, see reap) */
 	struct kobj *pt_next;	  /* KOBJ_PAGETABLE: next page of the same Task */
+	uint64_t zero_next;	  /* body bytes below this are zeroed; the rest is queued work */
 	union {
 		struct {
 			struct kobj *rec;     /* record array (creation order) */
@@ -187,6 +188,8 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 uint64_t reticle_free_bytes(const struct kobj *r);
 bool reticle_empty_step(struct kobj *r);
 void kobj_release(struct kobj *o); /* mark dead, give memory back if it was the newest */
+bool kobj_zeroed(const struct kobj *o);
+bool kobj_zero_step(struct kobj *o);
 uint64_t object_bytes(uint32_t type, uint64_t arg);
 int64_t sys_reticle_retype(struct trapframe *tf);
 int64_t sys_reticle_split(struct trapframe *tf);
@@ -317,6 +320,10 @@ int64_t sys_console_write(struct trapframe *tf);
  * result (t->kwait_rax) waits for the work the call queued.  Outside the
  * ABI's numbers; from a Task that has nothing parked it is VX_E_NOSYS. */
 #define SYS_KWAIT 0x4b57u
+/* A RAM object's body up to this size is zeroed when it is carved; the rest
+ * is zeroed as queued work, under the preemption budget (see reap). */
+#define ZERO_INLINE_BYTES (64 * 1024)
+#define ZERO_CHUNK_BYTES  (64 * 1024)
 /* syscall.c / trap.c */
 struct trapframe *syscall_dispatch(struct trapframe *tf);
 int copy_in(void *dst, uint64_t usrc, size_t n);

@@ -134,6 +134,7 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 	o->state = KOBJ_LIVE;
 	o->origin = r;
 	o->size = bytes;
+	o->zero_next = bytes;
 	if (r->u.ret.device) {
 		o->pa = r->pa + dev_offset;
 		r->u.ret.used += bytes;
@@ -141,12 +142,41 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 		r->u.ret.body_bottom -= bytes;
 		o->pa = r->u.ret.body_bottom;
 		/* A child Reticle's bytes are zeroed when they are carved
-		 * again, not now; a Task zeroes what it uses (task_init). */
-		if (type != VX_OBJ_RETICLE && type != VX_OBJ_TASK)
-			memset(phys_to_virt(o->pa), 0, bytes);
+		 * again, not now; a Task zeroes what it uses (task_init).
+		 * Others: the first ZERO_INLINE_BYTES now (all a Bundle's, a
+		 * Ring's private and control pages), the rest as queued work,
+		 * which the caller waits for (a Mem of 512 MiB is not zeroed
+		 * with interrupts off in one go). */
+		if (type != VX_OBJ_RETICLE && type != VX_OBJ_TASK) {
+			uint64_t now = bytes < ZERO_INLINE_BYTES ? bytes : ZERO_INLINE_BYTES;
+			memset(phys_to_virt(o->pa), 0, now);
+			o->zero_next = now;
+			if (now < bytes)
+				work_enqueue(o);
+		}
 	}
 	r->u.ret.nlive++;
 	return o;
+}
+
+/* Is o's body all zeroed yet (see reticle_carve)?  Until it is, nothing
+ * may map it: its bytes may still be a previous owner's.  Boot-made
+ * objects (the boot image) hold what boot put there. */
+bool kobj_zeroed(const struct kobj *o)
+{
+	return o->fixed || o->zero_next >= o->size;
+}
+
+/* One unit of queued zeroing of o's body; true when it is all zero. */
+bool kobj_zero_step(struct kobj *o)
+{
+	uint64_t n = o->size - o->zero_next;
+
+	if (n > ZERO_CHUNK_BYTES)
+		n = ZERO_CHUNK_BYTES;
+	memset((uint8_t *)phys_to_virt(o->pa) + o->zero_next, 0, n);
+	o->zero_next += n;
+	return kobj_zeroed(o);
 }
 
 /* Marks o dead and gives back what can be given back now. */

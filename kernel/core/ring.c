@@ -136,6 +136,8 @@ static int decode_bind(const struct trapframe *tf, struct bind_args *a)
 	a->va = tf->rdx;
 	if ((err = task_check_map_range(a->va, r->bytes)))
 		return err;
+	if (!kobj_zeroed(a->c->obj))
+		return VX_E_AGAIN; /* its slots are still being zeroed */
 	if ((err = task_check_new_mapping(a->t, a->va, r->bytes)))
 		return err;
 	memset(&info, 0, sizeof(info));

@@ -224,6 +224,8 @@ static int decode_map(const struct trapframe *tf, struct map_args *a)
 	a->prot = (uint32_t)prot;
 	if ((err = task_check_map_range(a->va, a->m->obj->size)))
 		return err;
+	if (!kobj_zeroed(a->m->obj))
+		return VX_E_AGAIN; /* still being zeroed: may hold old bytes */
 	/* W^X per frame: no Mem is writable in one mapping and executable in
 	 * another, whichever Tasks and caps the mappings belong to. */
 	if (((prot & VX_PROT_WRITE) && a->m->obj->u.mem.nexec) ||

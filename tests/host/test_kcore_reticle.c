@@ -787,6 +787,42 @@ static void test_reset_preempted_at_every_step(void **state)
 	assert_int_equal(kstub.ring_destroy, 4);
 }
 
+/* A body larger than ZERO_INLINE_BYTES is zeroed as queued work: the
+ * first part at once, the rest chunk by chunk, done before the syscall
+ * that carved it is over (kt_syscall drains the queue as dispatch does),
+ * even when the budget is spent at every check. */
+static void test_large_body_zeroed_as_work(void **state)
+{
+	const uint64_t pages = 64; /* 256 KiB: four chunks beyond the first */
+
+	int64_t m = split(fx.rh, (pages + 2) * PAGE_SIZE);
+	struct kobj *q = obj_of(m);
+	struct kobj *o = reticle_carve(q, VX_OBJ_MEM, pages * PAGE_SIZE, 0);
+	const uint8_t *body = phys_to_virt(o->pa);
+
+	/* Carved directly: the first part is zero, the rest is still 0xa5. */
+	assert_int_equal(o->zero_next, ZERO_INLINE_BYTES);
+	assert_false(kobj_zeroed(o));
+	assert_int_equal(body[0], 0);
+	assert_int_equal(body[ZERO_INLINE_BYTES], 0xa5);
+	assert_true(o->queued);
+	kstub.preempt_always = 1;
+	unsigned steps = 0;
+	while (!reap())
+		steps++;
+	kstub.preempt_always = 0;
+	/* One chunk a call; the last call finds the queue empty. */
+	assert_int_equal(steps, (pages * PAGE_SIZE - ZERO_INLINE_BYTES) / ZERO_CHUNK_BYTES - 1);
+	assert_true(kobj_zeroed(o));
+	for (uint64_t i = 0; i < pages * PAGE_SIZE; i++)
+		if (body[i] != 0)
+			fail_msg("byte %lu not zeroed", (unsigned long)i);
+	/* Through the syscall the caller sees only the finished object. */
+	kobj_release(o);
+	int64_t h = retype((uint64_t)m, VX_OBJ_MEM, pages);
+	assert_true(kobj_zeroed(obj_of(h)));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -817,6 +853,7 @@ int main(void)
 	    T(test_release_boot_object),
 	    T(test_zombie_reticle_ahead_of_its_object),
 	    T(test_reset_preempted_at_every_step),
+	    T(test_large_body_zeroed_as_work),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -456,6 +456,48 @@ static void t_irq_reset_large_reticle_keeps_ticks(void)
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
+/* Retyping a 128 MiB Mem: its zeroing is queued work, so the timer keeps
+ * its ticks (it zeroed with interrupts off for over 100 ms before). */
+static void t_irq_retype_128mib_mem_keeps_ticks(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, (128ull << 20) + 2 * 4096));
+	vx_handle_t out;
+	vx_handle_t w = watch_start(&out);
+
+	vx_handle_t m = MUST(vx_reticle_retype(big, VX_OBJ_MEM, (128ull << 20) / 4096));
+	watch_finish(w, "retype of a 128 MiB Mem");
+	struct vx_cap_info ci;
+	EXPECT_EQ(vx_cap_inspect(m, &ci), VX_OK);
+	EXPECT_EQ(ci.size, 128ull << 20);
+	EXPECT_EQ(vx_cap_delete(m), VX_OK);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
+/* Memory given back and carved again reads as zero, all of it: the first
+ * 64 KiB zeroed at retype, the rest as queued work before the call
+ * returns. */
+static void t_retype_zeroes_reused_memory(void)
+{
+	const uint64_t bytes = 1 << 20;
+	vx_handle_t q = MUST(vx_reticle_split(R, bytes + 2 * 4096));
+	vx_handle_t m = MUST(vx_reticle_retype(q, VX_OBJ_MEM, bytes / 4096));
+	volatile uint8_t *p = (volatile uint8_t *)SCRATCH_VA;
+
+	EXPECT_EQ(vx_task_map(self, m, SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	for (uint64_t off = 0; off < bytes; off += 4096) {
+		p[off] = 0xa5;
+		p[off + 4095] = 0x5a;
+	}
+	EXPECT_EQ(vx_cap_delete(m), VX_OK); /* unmapped, and the bytes go back */
+	m = MUST(vx_reticle_retype(q, VX_OBJ_MEM, bytes / 4096));
+	EXPECT_EQ(vx_task_map(self, m, SCRATCH_VA, VX_PROT_READ), VX_OK);
+	unsigned dirty = 0;
+	for (uint64_t off = 0; off < bytes; off += 4096)
+		dirty += p[off] != 0 || p[off + 4095] != 0;
+	EXPECT_EQ(dirty, 0);
+	EXPECT_EQ(vx_task_unmap(m), VX_OK);
+}
+
 /* ------------------------------------------------- finding 5: SIG_MINT */
 
 static void t_sig_mint_never_widens(void)
@@ -608,6 +650,8 @@ void ktest_hardening(void)
 	run("prio_low_task_cannot_starve_above", t_prio_low_task_cannot_starve_above);
 	run("irq_revoke_100k_caps_keeps_timer_ticks", t_irq_revoke_100k_keeps_ticks);
 	run("irq_reset_large_reticle_keeps_timer_ticks", t_irq_reset_large_reticle_keeps_ticks);
+	run("irq_retype_128mib_mem_keeps_timer_ticks", t_irq_retype_128mib_mem_keeps_ticks);
+	run("retype_zeroes_reused_memory", t_retype_zeroes_reused_memory);
 	run("sig_mint_never_widens_rights", t_sig_mint_never_widens);
 	run("resume_noncanonical_rsp_refused", t_resume_noncanonical_rsp_refused);
 	run("resume_noncanonical_rip_never_returned_to", t_resume_noncanonical_rip);
