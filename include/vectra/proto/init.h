@@ -7,7 +7,8 @@
  *
  * VX_SYS_TASK_SUPERVISE(task, signal) names a Signal capability (the
  * kernel keeps a copy, a child of it); the Task's stops raise its bits in
- * the supervisor's signal mask.  A Task stops, and the bits go up once, when:
+ * the mask of the Task it names, the supervisor's own.  A Task stops, and
+ * the bits go up once, when:
  *
  *   it faults   any exception (VX_FAULT_PAGE, _GP, _UD, _DE, ...), or the
  *               kernel refusing to return to a non-canonical frame (_GP):
@@ -46,12 +47,13 @@
  *
  * WHEN A SUPERVISOR DIES
  *
- * The kernel's copy of the Signal capability names the supervisor's own
- * Task, so it dies with the supervisor: its Tasks become unsupervised (a
- * later fault is only reported on the kernel console).  In practice they
- * die too: a supervisor pays for its children from its own Reticle (vshell
- * runs programs in a Reticle split from its "ret"), and init's reset of the
- * supervisor's Reticle destroys everything carved from it.  init, the
+ * The kernel's copy of the Signal capability names the Task whose mask it
+ * raises, the supervisor itself in init and vshell, so it dies with the
+ * supervisor: its Tasks become unsupervised (a later fault is only
+ * reported on the kernel console).  In practice they die too: a supervisor
+ * pays for its children from its own Reticle (vshell runs programs in a
+ * Reticle split from its "ret"), and init's reset of the supervisor's
+ * Reticle destroys everything carved from it.  init, the
  * root, has no supervisor: if it stops, its services' bits are raised in a
  * mask nobody waits on, and a service that stops stays stopped.
  *
@@ -72,9 +74,9 @@
  * one, a later stop starts again at 1.  At n = 3 init gives up instead
  * (INIT_GAVE_UP, "giving up on it"), so today the back-offs are 10 ms then
  * 20 ms.  INIT_KILL resets the service's Reticle and leaves it
- * INIT_STOPPED for good.
- * INIT_CRASH halts the service, points it at address 0 and resumes it: it
- * faults as a bug would and the policy above takes its course.
+ * INIT_STOPPED for good.  INIT_CRASH halts the service, points it at
+ * address 0 and resumes it: it faults as a bug would and the policy above
+ * takes its course.
  *
  * THE PROTOCOL
  *
@@ -93,6 +95,9 @@
  *                 two caps (req, rep: the client ends, ncaps = 2) and the
  *                 connection id in data (u32).  VX_E_NOTFOUND for no such
  *                 service, VX_E_FULL when the connection pool is exhausted.
+ *                 The server's ends go to its port when both fit in its
+ *                 transfer queue; until then the pair waits in init
+ *                 (services/init/pure_broker.h).
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
  *                 once both ends have unbound.
  * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
