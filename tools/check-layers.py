@@ -14,6 +14,10 @@
     kernel/arch/A   include/, lib/base, kernel/core, its own directory
     services/       include/, lib/*, services/
 
+Code outside the layers (tests/, bench/, tools/) may include anything, but
+every quoted include it makes must name a file of the tree: a path that
+leaves the tree builds only where that path happens to exist.
+
 So the kernel never reaches the runtime or the services, lib never reaches
 the services, lib/rt never reaches the protocol clients, core never
 reaches arch internals, and include/ reaches nothing.  System headers
@@ -86,13 +90,17 @@ def resolve(root, src, target, quoted=True):
     here = [os.path.dirname(src)] if quoted else []
     for d in here + SEARCH:
         cand = os.path.normpath(os.path.join(d, target))
-        if os.path.isfile(os.path.join(root, cand)):
+        if not cand.startswith("..") and os.path.isfile(os.path.join(root, cand)):
             return cand
     return None
 
 
-def sources(root):
-    for top in ("include", "lib", "kernel", "services"):
+LAYERED = ("include", "lib", "kernel", "services")
+UNLAYERED = ("tests", "bench", "tools")
+
+
+def sources(root, tops=LAYERED):
+    for top in tops:
         for dirpath, _, files in os.walk(os.path.join(root, top)):
             for f in sorted(files):
                 if f.endswith((".c", ".h", ".S")):
@@ -123,6 +131,12 @@ def check(root):
                     problems.append(f"{where}: {layer} -> {to or dest} ({target})")
                 elif layer == "core" and to == "arch" and target != "arch.h":
                     problems.append(f"{where}: core -> arch internals ({target}); use arch.h")
+    for src in sorted(sources(root, UNLAYERED)):
+        with open(os.path.join(root, src), encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                m = INCLUDE.match(line)
+                if m and m.group(1) == '"' and resolve(root, src, m.group(2)) is None:
+                    problems.append(f'{src}:{n}: "{m.group(2)}" resolves to no file of the tree')
     return problems
 
 

@@ -3,7 +3,8 @@
 #
 # A test of tools/check-layers.py itself: a check that never fails proves
 # nothing.  It copies the tree's include/, lib/, kernel/ and services/ into
-# a temporary directory, shows the copy passes, then plants one wrong
+# a temporary directory (with tests/, bench/ and tools/, whose includes must
+# stay inside the tree), shows the copy passes, then plants one wrong
 # include per forbidden edge, each in a fresh copy of the file it edits, and
 # shows the check fails and names that edge.  Last, the table that
 # docs/ARCHITECTURE.md draws must be the checker's own (--table).
@@ -13,7 +14,7 @@ set -u
 check=tools/check-layers.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r include lib kernel services "$work/"
+cp -r include lib kernel services tests bench tools "$work/"
 n=0
 bad=0
 
@@ -67,6 +68,8 @@ plant "include/ -> kernel" include/vectra/ring.h '#include "core/kernel.h"' "inc
 plant "lib/rt -> lib/client" lib/rt/svc_msg.c '#include "client/fs.h"' "rt -> client"
 plant "lib/base -> lib/rt" lib/base/vx_fmt.c '#include "rt/print.h"' "base -> rt"
 plant "a non-freestanding system header" lib/rt/path.c '#include <stdio.h>' "<stdio.h> is not a freestanding header"
+plant "tests -> outside the tree" tests/host/test_ns.c '#include "../../work/main/services/nsd/pure_ns.h"' "resolves to no file of the tree"
+plant "bench -> a missing file" bench/kbench/main.c '#include "rt/nonesuch.h"' "resolves to no file of the tree"
 
 # The diagram in docs/ARCHITECTURE.md: the lines between the markers are
 # exactly what the checker enforces.
