@@ -68,7 +68,8 @@ suite_crypto() {
 }
 
 # The trust chain: unit tests, the end-to-end story with the vectra tool,
-# the log's kill -9 crash test and, when Go is installed, Go's oracle.
+# the log's kill -9 crash test, the boot image's demo material and, when Go
+# is installed, Go's oracle.
 suite_trust() {
 	for t in "$B"/host/tests/trust/test_*; do
 		[ -x "$t" ] || continue
@@ -76,6 +77,7 @@ suite_trust() {
 	done
 	B=$B run_suite "trust/e2e" bash tests/trust/e2e.sh
 	B=$B run_suite "trust/crash" /usr/bin/python3 tests/trust/crash.py
+	B=$B run_suite "trust/demo" bash tests/trust/demo.sh
 	if [ -f tests/trust/oracle/run.sh ]; then
 		B=$B run_suite "trust/go-oracle" bash tests/trust/oracle/run.sh
 	fi

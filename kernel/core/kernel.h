@@ -188,7 +188,13 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 uint64_t reticle_free_bytes(const struct kobj *r);
 bool reticle_empty_step(struct kobj *r);
 void kobj_release(struct kobj *o); /* mark dead, give memory back if it was the newest */
-bool kobj_zeroed(const struct kobj *o);
+/* Is o's body all zeroed yet (see reticle_carve)?  Until it is, nothing
+ * may map it: its bytes may still be a previous owner's.  Boot-made
+ * objects (the boot image) hold what boot put there. */
+static inline bool kobj_zeroed(const struct kobj *o)
+{
+	return o->fixed || o->zero_next >= o->size;
+}
 bool kobj_zero_step(struct kobj *o);
 uint64_t object_bytes(uint32_t type, uint64_t arg);
 int64_t sys_reticle_retype(struct trapframe *tf);

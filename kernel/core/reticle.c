@@ -159,14 +159,6 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 	return o;
 }
 
-/* Is o's body all zeroed yet (see reticle_carve)?  Until it is, nothing
- * may map it: its bytes may still be a previous owner's.  Boot-made
- * objects (the boot image) hold what boot put there. */
-bool kobj_zeroed(const struct kobj *o)
-{
-	return o->fixed || o->zero_next >= o->size;
-}
-
 /* One unit of queued zeroing of o's body; true when it is all zero. */
 bool kobj_zero_step(struct kobj *o)
 {

@@ -115,35 +115,14 @@ static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
  * task_check_new_mapping, so this cannot fail. */
 void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
 {
-	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
-		uint64_t *pte = paging_walk_alloc(t->root_pa, va + off, pt_alloc, t);
-		KASSERT(pte && !(*pte & 1));
-		*pte = paging_pte(pa + off, prot);
-	}
+	paging_map_range(t->root_pa, va, pa, bytes, prot, pt_alloc, t);
 }
 
 /* Clears the PTEs of [va, va + bytes) in t and flushes them; pages that
  * are not mapped are skipped.  Page tables stay (they die with t). */
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 {
-	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
-		uint64_t *pte = paging_lookup(t->root_pa, va + off);
-		if (pte && (*pte & 1)) {
-			*pte = 0;
-			paging_flush(t->root_pa, va + off);
-		}
-	}
-}
-
-/* Is no page of [va, va + bytes) mapped in t?  Reads only. */
-static bool range_unmapped(struct task *t, uint64_t va, uint64_t bytes)
-{
-	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
-		uint64_t *pte = paging_lookup(t->root_pa, va + off);
-		if (pte && (*pte & 1))
-			return false;
-	}
-	return true;
+	paging_unmap_range(t->root_pa, va, bytes);
 }
 
 /* Decode for any mapping's range (Mem maps, Ring binds): page-aligned
@@ -161,7 +140,7 @@ int task_check_map_range(uint64_t va, uint64_t bytes)
  * the Bundle page). */
 int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 {
-	if (!range_unmapped(t, va, bytes))
+	if (!paging_range_empty(t->root_pa, va, bytes))
 		return VX_E_EXISTS;
 	return tables_affordable(t, va, bytes);
 }

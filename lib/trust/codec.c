@@ -43,6 +43,7 @@ void vt_rd_copy(struct vt_rd *r, void *out, size_t n)
 		memset(out, 0, n);
 }
 
+/* Read an n-byte big-endian integer (0 once the reader has failed). */
 static uint64_t rd_be(struct vt_rd *r, size_t n)
 {
 	const uint8_t *p = vt_rd_take(r, n);
@@ -108,6 +109,7 @@ void vt_wr_bytes(struct vt_wr *w, const void *p, size_t n)
 	w->n += n;
 }
 
+/* Write the low n bytes of v, big-endian. */
 static void wr_be(struct vt_wr *w, uint64_t v, size_t n)
 {
 	uint8_t b[8];
@@ -183,6 +185,7 @@ void vt_hex(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = 0;
 }
 
+/* The value of a lowercase hex digit, or -1. */
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -224,6 +227,7 @@ size_t vt_b64(char *out, const uint8_t *p, size_t n)
 	return o;
 }
 
+/* The value of a base64 symbol, or -1 (padding included). */
 static int b64val(char c)
 {
 	if (c >= 'A' && c <= 'Z')

@@ -38,6 +38,7 @@ int vt_person_from_words(const char *words, size_t len, uint8_t seed[32], uint8_
 	return VX_OK;
 }
 
+/* True if the Argon2id parameters are inside the sealed format's bounds. */
 static int kdf_ok(const struct vt_kdf *k)
 {
 	return k->t >= 1 && k->t <= VT_SEAL_T_MAX && k->p >= 1 && k->p <= VT_SEAL_P_MAX &&
@@ -182,17 +183,23 @@ int vt_cert_parse(struct vt_cert *c, const uint8_t *p, size_t n)
 	return VX_OK;
 }
 
+/* Encode everything a revocation's signature covers. */
 static void revoke_body(struct vt_wr *w, const struct vt_revoke *r)
 {
 	vt_wr_magic(w, "VXREVK", 1);
 	vt_wr_bytes(w, r->person, 32);
 	vt_wr_bytes(w, r->machine, 32);
 	vt_wr_u64(w, r->effective);
+	vt_wr_u64(w, r->log_size);
+	vt_wr_u8(w, r->originlen);
+	vt_wr_bytes(w, r->origin, r->originlen);
 }
 
 int vt_revoke_sign(struct vt_revoke *r, const uint8_t person_seed[32], uint8_t *out, size_t cap)
 {
 	struct vt_wr w;
+	if (r->originlen > VT_ORIGIN_MAX)
+		return VT_E_FIELD;
 	vx_ed25519_public_key(r->person, person_seed);
 	vt_wr_init(&w, out, cap);
 	revoke_body(&w, r);
@@ -211,6 +218,14 @@ int vt_revoke_parse(struct vt_revoke *v, const uint8_t *p, size_t n)
 	vt_rd_copy(&r, v->person, 32);
 	vt_rd_copy(&r, v->machine, 32);
 	v->effective = vt_rd_u64(&r);
+	v->log_size = vt_rd_u64(&r);
+	v->originlen = vt_rd_u8(&r);
+	if (v->originlen > VT_ORIGIN_MAX) {
+		vt_rd_fail(&r, VT_E_FIELD);
+		v->originlen = 0;
+	}
+	vt_rd_copy(&r, v->origin, v->originlen);
+	v->origin[v->originlen] = 0;
 	size_t body = r.off;
 	vt_rd_copy(&r, v->sig, 64);
 	int rc = vt_rd_end(&r);

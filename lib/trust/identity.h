@@ -125,16 +125,25 @@ int vt_cert_parse(struct vt_cert *c, const uint8_t *p, size_t n);
 
 /* ---- Revocation v1 ------------------------------------------------------
  *   "VXREVK" 0001 | person pk (32) | machine pk (32) | effective (u64)
+ *   | log size (u64) | origin length (u8, 0..128) | origin
  *   | signature (64) by the Person
- * Anything the Machine signed at a time >= effective is refused.
+ * A claim by the Machine is refused when it says it was made at a time >=
+ * effective, or, when an origin is given, when it sits in that log at an
+ * index >= log size.  The second rule catches a stolen key back-dating its
+ * claims: the log's order cannot be back-dated.
  */
+#define VT_ORIGIN_MAX 128
 struct vt_revoke {
 	uint8_t person[32];
 	uint8_t machine[32];
 	uint64_t effective;
+	uint64_t log_size;
+	uint8_t originlen; /* 0: no log bound */
+	char origin[VT_ORIGIN_MAX + 1];
 	uint8_t sig[64];
 };
-#define VT_REVOKE_BYTES (8 + 32 + 32 + 8 + 64)
+#define VT_REVOKE_MIN (8 + 32 + 32 + 8 + 8 + 1 + 64)
+#define VT_REVOKE_MAX (VT_REVOKE_MIN + VT_ORIGIN_MAX)
 
 int vt_revoke_sign(struct vt_revoke *r, const uint8_t person_seed[32], uint8_t *out, size_t cap);
 int vt_revoke_parse(struct vt_revoke *r, const uint8_t *p, size_t n);

@@ -37,6 +37,7 @@ static uint64_t split(uint64_t n)
 	return k;
 }
 
+/* log2 of n, a power of two. */
 static unsigned log2_exact(uint64_t n)
 {
 	unsigned l = 0;

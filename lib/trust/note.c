@@ -8,10 +8,12 @@
 #include "crypto/ed25519.h"
 #include "crypto/sha2.h"
 #include "trust/codec.h"
+#include "trust/merkle.h"
 #include "trust/terr.h"
 
 static const char dash[] = "\xe2\x80\x94 "; /* U+2014 EM DASH, then a space */
 
+/* A note name: 1..128 bytes, no space, control byte or '+'. */
 static int name_ok(const char *s, size_t n)
 {
 	if (n == 0 || n > VT_NOTE_NAME_MAX)
@@ -22,6 +24,7 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* The note key ID: SHA-256(name || "\n" || 0x01 || pk), first 4 bytes. */
 static uint32_t key_id(const char *name, size_t n, const uint8_t pk[32])
 {
 	struct vx_sha256 c;
@@ -92,6 +95,7 @@ int vt_skey_parse(struct vt_notekey *k, uint8_t seed[32], const char *s, size_t 
 	return VX_OK;
 }
 
+/* "name+hex8+base64(0x01 || key)", the shared tail of both key forms. */
 static size_t fmt_key(const struct vt_notekey *k, const uint8_t key[32], char *out)
 {
 	uint8_t id[4], raw[33];
@@ -285,4 +289,28 @@ size_t vt_checkpoint_fmt(const struct vt_checkpoint *c, char *out)
 	out[n++] = '\n';
 	out[n] = 0;
 	return n;
+}
+
+int vt_addcp_parse(const uint8_t *b, size_t n, uint64_t *old, uint8_t path[][32], size_t *np,
+		   size_t *note_at)
+{
+	size_t at = 0, len;
+	const uint8_t *l = next_line(b, n, &at, &len);
+	*np = 0;
+	if (!l || len < 5 || memcmp(l, "old ", 4) != 0 ||
+	    vt_parse_u64((const char *)l + 4, len - 4, old) != VX_OK)
+		return VT_E_NOTE;
+	while ((l = next_line(b, n, &at, &len)) && len > 0) {
+		if (*np == VT_PROOF_MAX)
+			return VT_E_TOOBIG;
+		if (vt_unb64(path[*np], 32, (const char *)l, len) != 32)
+			return VT_E_NOTE;
+		++*np;
+	}
+	if (!l)
+		return VT_E_NOTE;
+	if (n - at > VT_NOTE_MAX)
+		return VT_E_TOOBIG;
+	*note_at = at;
+	return VX_OK;
 }

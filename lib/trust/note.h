@@ -72,6 +72,16 @@ struct vt_checkpoint {
 	uint8_t root[32];
 };
 
+/*
+ * The body of a witness's add-checkpoint request (C2SP tlog-witness shape):
+ *   "old " decimal size "\n"  base64 hash "\n" (0..64 of them)  "\n"  note
+ * Sets *old, path[0..*np) and *note_at (where the note starts; it runs to
+ * the end).  VX_OK, VT_E_NOTE (syntax), VT_E_TOOBIG (more than 64 hashes,
+ * or a note longer than VT_NOTE_MAX).  The note itself is not checked.
+ */
+int vt_addcp_parse(const uint8_t *b, size_t n, uint64_t *old, uint8_t path[][32], size_t *np,
+		   size_t *note_at);
+
 /* Parse a checkpoint's text (not the signatures).  VX_OK or VT_E_NOTE. */
 int vt_checkpoint_parse(struct vt_checkpoint *c, const uint8_t *text, size_t len);
 /* Format the text of a checkpoint; returns its length (cap >= 256 + 64). */

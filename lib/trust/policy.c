@@ -57,7 +57,7 @@ static int count(const struct tok *t, uint32_t *out)
 /* One directive; VX_OK or VT_E_POLICY. */
 static int directive(struct vt_policy *p, struct tok *t, int nt, int *quorum_set)
 {
-	uint8_t rev[VT_REVOKE_BYTES];
+	uint8_t rev[VT_REVOKE_MAX];
 	if (nt == 3 && (is(&t[0], "person") || is(&t[0], "rebuilder"))) {
 		uint8_t pk[32];
 		if (!vt_name_ok((const uint8_t *)t[1].s, t[1].n, VT_NAME_MAX) ||
@@ -104,8 +104,10 @@ static int directive(struct vt_policy *p, struct tok *t, int nt, int *quorum_set
 		return VX_OK;
 	}
 	if (nt == 2 && is(&t[0], "revoked")) {
-		if (p->nrevoked == VT_POL_REVOKED || vt_unhex(rev, sizeof(rev), t[1].s, t[1].n) ||
-		    vt_revoke_parse(&p->revoked[p->nrevoked], rev, sizeof(rev)))
+		size_t n = t[1].n / 2;
+		if (p->nrevoked == VT_POL_REVOKED || n > sizeof(rev) ||
+		    vt_unhex(rev, n, t[1].s, t[1].n) ||
+		    vt_revoke_parse(&p->revoked[p->nrevoked], rev, n))
 			return VT_E_POLICY;
 		p->nrevoked++;
 		return VX_OK;
@@ -218,8 +220,20 @@ static int check_log(const struct vt_policy *pol, const struct vt_pkg *k, struct
 	vt_leaf_hash(k->claim_raw.p, k->claim_raw.n, leaf);
 	v->log_index = p->index;
 	v->log_size = p->size;
-	return vt_verify_inclusion(p->index, p->size, leaf, (const uint8_t(*)[32])p->path, p->npath,
-				   cp.root);
+	rc = vt_verify_inclusion(p->index, p->size, leaf, (const uint8_t(*)[32])p->path, p->npath,
+				 cp.root);
+	if (rc != VX_OK)
+		return rc;
+	/* Revocations bound to this log: the claim's place in it is proven now. */
+	for (size_t i = 0; i < pol->nrevoked; i++) {
+		const struct vt_revoke *r = &pol->revoked[i];
+		if (r->originlen && r->originlen == cp.originlen &&
+		    memcmp(r->origin, cp.origin, cp.originlen) == 0 &&
+		    memcmp(r->person, k->cert.person, 32) == 0 &&
+		    memcmp(r->machine, k->cert.machine, 32) == 0 && p->index >= r->log_size)
+			return VT_E_REVOKED;
+	}
+	return VX_OK;
 }
 
 /* Step 7: every declared capability must be allowed. */

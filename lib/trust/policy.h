@@ -36,6 +36,7 @@
  *                                        VT_E_NOTE, VT_E_NOTE_SIG, VT_E_UNKNOWN_LOG
  *      cosigned by a witness quorum      VT_E_WITNESSES
  *      and the claim is in that tree     VT_E_INCLUSION
+ *      not at or after a revocation's log position   VT_E_REVOKED
  *   7. the footprint is allowed          VT_E_FOOTPRINT
  */
 #ifndef VX_TRUST_POLICY_H

@@ -6,7 +6,10 @@
  * documented error, and on VX_OK the text length lies inside the input and
  * ends in a newline.  A checkpoint that parses formats back to a prefix of
  * its text (extension lines follow).  As a verifier key, the input either
- * fails or formats back to exactly itself (keys have one spelling).
+ * fails or formats back to exactly itself (keys have one spelling).  As a
+ * policy file (text too), it parses or is VT_E_POLICY / VT_E_TOOBIG.  As
+ * a witness's add-checkpoint body, it parses only if writing the parsed
+ * parts back gives exactly the input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +18,10 @@
 
 #include <vectra/abi.h>
 
+#include "trust/codec.h"
+#include "trust/merkle.h"
 #include "trust/note.h"
+#include "trust/policy.h"
 #include "trust/terr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,5 +73,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!trust_err(vt_skey_parse(&k, seed, (const char *)data, size)))
 		abort();
+	static struct vt_policy pol;
+	size_t line;
+	rc = vt_policy_parse(&pol, (const char *)data, size, &line);
+	if (rc != VX_OK && rc != VT_E_POLICY && rc != VT_E_TOOBIG)
+		abort();
+	if (rc == VT_E_POLICY && line == 0)
+		abort();
+	static uint8_t path[VT_PROOF_MAX][32], again[VT_NOTE_MAX + 64 * 46 + 32];
+	uint64_t old;
+	size_t np, at;
+	rc = vt_addcp_parse(data, size, &old, path, &np, &at);
+	if (rc != VX_OK && rc != VT_E_NOTE && rc != VT_E_TOOBIG)
+		abort();
+	if (rc == VX_OK) {
+		size_t n = 4;
+		memcpy(again, "old ", 4);
+		n += vt_fmt_u64((char *)again + n, old);
+		again[n++] = '\n';
+		for (size_t i = 0; i < np; i++) {
+			n += vt_b64((char *)again + n, path[i], 32);
+			again[n++] = '\n';
+		}
+		again[n++] = '\n';
+		if (at != n || size - at > VT_NOTE_MAX || memcmp(again, data, n) != 0)
+			abort();
+	}
 	return 0;
 }

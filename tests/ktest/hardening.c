@@ -473,6 +473,27 @@ static void t_irq_retype_128mib_mem_keeps_ticks(void)
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
+/* Mapping and unmapping a 128 MiB Mem (32,768 pages) into a Task: a walk
+ * per leaf table, not per page, so the timer keeps its ticks. */
+static void t_irq_map_unmap_128mib_keeps_ticks(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, (129ull << 20)));
+	vx_handle_t m = MUST(vx_reticle_retype(big, VX_OBJ_MEM, (128ull << 20) / 4096));
+	vx_handle_t t = MUST(vx_reticle_retype(big, VX_OBJ_TASK, 0));
+	vx_handle_t out;
+	vx_handle_t w = watch_start(&out);
+
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(vx_task_map(t, m, 0x40000000, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+		EXPECT_EQ(vx_task_unmap(m), VX_OK);
+	}
+	EXPECT_EQ(vx_task_map(t, m, 0x40000000, VX_PROT_READ), VX_OK);
+	EXPECT_EQ(vx_cap_delete(m), VX_OK); /* unmapped through the cap's deletion */
+	watch_finish(w, "map and unmap of a 128 MiB Mem, five times");
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
 /* Memory given back and carved again reads as zero, all of it: the first
  * 64 KiB zeroed at retype, the rest as queued work before the call
  * returns. */
@@ -652,6 +673,7 @@ void ktest_hardening(void)
 	run("irq_reset_large_reticle_keeps_timer_ticks", t_irq_reset_large_reticle_keeps_ticks);
 	run("irq_retype_128mib_mem_keeps_timer_ticks", t_irq_retype_128mib_mem_keeps_ticks);
 	run("retype_zeroes_reused_memory", t_retype_zeroes_reused_memory);
+	run("irq_map_unmap_128mib_keeps_timer_ticks", t_irq_map_unmap_128mib_keeps_ticks);
 	run("sig_mint_never_widens_rights", t_sig_mint_never_widens);
 	run("resume_noncanonical_rsp_refused", t_resume_noncanonical_rsp_refused);
 	run("resume_noncanonical_rip_never_returned_to", t_resume_noncanonical_rip);

@@ -90,6 +90,8 @@ status "unlock refuses a truncated file" 100 "$V" machine unlock --key t.key <<<
 
 # 3. A package, signed and attested by three rebuilders.
 echo "hello from a package" >payload.bin
+[ "$("$V" vcid payload.bin)" = "vcid1-$(sha256sum payload.bin | cut -d' ' -f1)" ] &&
+	ok "vcid FILE prints vcid1- and the file's SHA-256" || notok "vcid: $("$V" vcid payload.bin)"
 check "pkg build" "$V" pkg build --name hello --version 1.0 --payload payload.bin --cap console --cap fs.read --out hello.vpkg
 check "pkg sign by laptop" "$V" pkg sign hello.vpkg --key laptop.key --cert laptop.cert --time 1500 <<<"pass-laptop"
 status "pkg sign refuses another Machine's certificate" 120 "$V" pkg sign hello.vpkg --key server.key --cert laptop.cert <<<"pass-server"
@@ -206,6 +208,13 @@ cp hello.vpkg hello2.vpkg
 	"$V" log witness --key w2.skey --state w2.state --log op.vkey --url "$URL" c4a >c4b 2>/dev/null
 check "the server Machine's package is proven against the grown tree" "$V" pkg prove hello2.vpkg --url "$URL" --checkpoint c4b
 check "and verifies" "$V" pkg verify hello2.vpkg --policy policy
+# Revocation bound to the log: from the size-3 checkpoint on, whatever the
+# claim's own time says.  The server's claim is entry 3, the laptop's entry 1.
+"$V" machine revoke --cert server.cert --out srv.rev --log-checkpoint cp0 <alice.words >srv.line 2>/dev/null
+"$V" machine revoke --cert laptop.cert --out lap.rev --log-checkpoint cp0 <alice.words >lap.line 2>/dev/null
+(cat policy srv.line lap.line) >p.logrev
+status "a claim logged after a log-bound revocation is refused" 122 "$V" pkg verify hello2.vpkg --policy p.logrev
+check "a claim logged before it still verifies" "$V" pkg verify hello.vpkg --policy p.logrev
 status "a witness refuses an older checkpoint" 132 "$V" log witness --key w1.skey --state w1.state --log op.vkey --url "$URL" cp0
 check "gossip: an old and a new checkpoint are consistent" "$V" log gossip --log op.vkey cp0 c4 --url "$URL"
 # A dishonest operator: a second tree under the same key, same size, other entries.
@@ -221,10 +230,41 @@ status "a witness refuses a fork that grew (no consistency proof)" 131 "$V" log 
 status "gossip with a proof from the forked log still catches it" 133 "$V" log gossip --log op.vkey c4 f5 --url "$FURL"
 status "a checkpoint signed by another key is refused" 126 "$V" log witness --key w3.skey --state w3.state --log other.vkey --url "$URL" c4
 
+# 8. The witness as a server (C2SP tlog-witness shape), across a restart.
+wserve() {
+	rm -f wport
+	"$V" log witness-serve --key w3.skey --state w3s.state --log op.vkey --port-file wport 2>>serve.log &
+	pids+=($!)
+	wpid=$!
+	for _ in $(seq 100); do [ -s wport ] && break; sleep 0.1; done
+	[ -s wport ]
+}
+wserve && WURL=http://127.0.0.1:$(cat wport) && ok "log witness-serve listens on 127.0.0.1" || notok "witness-serve"
+"$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c4 >c4w 2>err.txt
+[ "$(grep -c '^— witness-three ' c4w)" -eq 1 ] && ok "the witness server cosigns a checkpoint" || notok "cosign: $(cat err.txt)"
+sed -e "/^witness /d" -e "s/^witnesses 2/witnesses 1/" policy >p.w3 && echo "witness $(cat w3.vkey)" >>p.w3
+cp hello2.vpkg hello3.vpkg
+check "its cosignature counts at the gate" bash -c "'$V' pkg prove hello3.vpkg --url '$URL' --checkpoint c4w && '$V' pkg verify hello3.vpkg --policy p.w3"
+status "the witness server refuses a second root for one size" 133 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f4
+grep -q "evidence 2" out.txt && ok "and answers with the evidence" || notok "no evidence from the witness server"
+status "the witness server refuses a fork that grew" 131 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f5
+status "the witness server refuses an older checkpoint" 132 "$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey cp0
+kill "$wpid"
+wait "$wpid" 2>/dev/null
+wserve && ok "the witness server restarts from its state" || notok "witness-serve restart"
+WURL=http://127.0.0.1:$(cat wport)
+status "after a restart it still refuses the second root" 133 "$V" log cosign --witness "$WURL" --url "$FURL" --log op.vkey f4
+check "and still cosigns the honest tree" "$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c4
+"$V" log add --url "$URL" other.bin >/dev/null && "$V" log checkpoint --url "$URL" >c5
+"$V" log cosign --witness "$WURL" --url "$URL" --log op.vkey c5 >c5w 2>err.txt &&
+	[ "$(sed -n 2p c5w)" = 5 ] && grep -q '^— witness-three ' c5w &&
+	ok "the honest tree grows: cosigned with a consistency proof from size 4 to 5" ||
+	notok "cosign of the grown tree: $(cat err.txt)"
+
 # TRUST_E2E_KEEP=DIR keeps the artefacts (they seed the fuzzers' corpora).
 if [ -n "${TRUST_E2E_KEEP:-}" ]; then
 	mkdir -p "$TRUST_E2E_KEEP" && cp hello.vpkg unlogged.vpkg laptop.cert late.rev cp2 c4b f4 op.vkey \
-		laptop.key "$TRUST_E2E_KEEP/"
+		laptop.key srv.rev "$TRUST_E2E_KEEP/"
 fi
 n_expected=$n
 echo "1..$n_expected"

@@ -283,30 +283,58 @@ static void test_cert_tamper_every_field(void **state)
 static void test_revoke_tamper_every_field(void **state)
 {
 	(void)state;
+	/* Offsets with the origin "log.example" (11 bytes): effective 72..79,
+	 * log size 80..87, origin length 88, origin 89..99, signature 100..163. */
 	static const struct {
 		const char *field;
 		size_t off;
+		uint8_t x;
 		int want;
 	} t[] = {
-	    {"magic", 0, VT_E_MAGIC},		{"version", 7, VT_E_VERSION},
-	    {"person", 8, VT_E_REVOKE_SIG},	{"machine", 45, VT_E_REVOKE_SIG},
-	    {"effective", 79, VT_E_REVOKE_SIG}, {"signature", 130, VT_E_REVOKE_SIG},
+	    {"magic", 0, 1, VT_E_MAGIC},
+	    {"version", 7, 1, VT_E_VERSION},
+	    {"person", 8, 1, VT_E_REVOKE_SIG},
+	    {"machine", 45, 1, VT_E_REVOKE_SIG},
+	    {"effective", 79, 1, VT_E_REVOKE_SIG},
+	    {"log size", 87, 1, VT_E_REVOKE_SIG},
+	    {"origin length", 88, 1, VT_E_TRAILING},
+	    {"origin length, longer", 88, 4, VT_E_TRUNCATED},
+	    {"origin length beyond 128", 88, 0x80, VT_E_FIELD},
+	    {"origin", 92, 1, VT_E_REVOKE_SIG},
+	    {"signature", 130, 1, VT_E_REVOKE_SIG},
 	};
-	uint8_t raw[VT_REVOKE_BYTES], b[VT_REVOKE_BYTES], seed[32];
+	uint8_t raw[VT_REVOKE_MAX], b[VT_REVOKE_MAX], seed[32];
 	struct vt_revoke r;
+	int bad = 0;
 	memset(&r, 0, sizeof(r));
 	for (int i = 0; i < 32; i++)
 		seed[i] = (uint8_t)(3 * i);
 	r.effective = 77;
-	assert_int_equal(vt_revoke_sign(&r, seed, raw, sizeof(raw)), VT_REVOKE_BYTES);
-	assert_int_equal(vt_revoke_parse(&r, raw, sizeof(raw)), VX_OK);
+	assert_int_equal(vt_revoke_sign(&r, seed, raw, sizeof(raw)), VT_REVOKE_MIN);
+	r.log_size = 9;
+	r.originlen = 11;
+	memcpy(r.origin, "log.example", 11);
+	int n = vt_revoke_sign(&r, seed, raw, sizeof(raw));
+	assert_int_equal(n, VT_REVOKE_MIN + 11);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(vt_revoke_parse(&r, raw, (size_t)n), VX_OK);
 	assert_int_equal(r.effective, 77);
+	assert_int_equal(r.log_size, 9);
+	assert_string_equal(r.origin, "log.example");
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		memcpy(b, raw, sizeof(b));
-		b[t[i].off] ^= 1;
-		assert_int_equal(vt_revoke_parse(&r, b, sizeof(b)), t[i].want);
+		memcpy(b, raw, (size_t)n);
+		b[t[i].off] ^= t[i].x;
+		int got = vt_revoke_parse(&r, b, (size_t)n);
+		if (got != t[i].want) {
+			print_error("revocation %s: got %s\n", t[i].field, vt_errname(got));
+			bad++;
+		}
 	}
-	assert_int_equal(vt_revoke_parse(&r, raw, sizeof(raw) - 1), VT_E_TRUNCATED);
+	assert_int_equal(bad, 0);
+	for (int k = 0; k < n; k++)
+		assert_int_equal(vt_revoke_parse(&r, raw, (size_t)k), VT_E_TRUNCATED);
+	r.originlen = VT_ORIGIN_MAX + 1;
+	assert_int_equal(vt_revoke_sign(&r, seed, raw, sizeof(raw)), VT_E_FIELD);
 }
 
 static void test_codecs(void **state)

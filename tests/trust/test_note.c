@@ -15,6 +15,7 @@
 #include <vectra/abi.h>
 
 #include "trust/codec.h"
+#include "trust/merkle.h"
 #include "trust/note.h"
 #include "trust/terr.h"
 
@@ -189,6 +190,37 @@ static void test_checkpoints(void **state)
 				 c[i].want);
 }
 
+/* The witness's add-checkpoint body. */
+static void test_add_checkpoint_body(void **state)
+{
+	(void)state;
+	uint8_t path[VT_PROOF_MAX][32];
+	uint64_t old;
+	size_t np, at;
+	static const char good[] = "old 4\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\nnote\n";
+	assert_int_equal(vt_addcp_parse((const uint8_t *)good, strlen(good), &old, path, &np, &at),
+			 VX_OK);
+	assert_int_equal(old, 4);
+	assert_int_equal(np, 1);
+	assert_string_equal(good + at, "note\n");
+	static const char *bad[] = {
+	    "old 04\n\nnote\n",	     "old\n\nnote\n", "new 4\n\nnote\n",
+	    "old 4\nAAAA\n\nnote\n", "old 4\nnote\n", "old 4",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    vt_addcp_parse((const uint8_t *)bad[i], strlen(bad[i]), &old, path, &np, &at),
+		    VT_E_NOTE);
+	static char many[65 * 46 + 32];
+	size_t n = (size_t)snprintf(many, sizeof(many), "old 1\n");
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n,
+				      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+	many[n++] = '\n';
+	assert_int_equal(vt_addcp_parse((const uint8_t *)many, n, &old, path, &np, &at),
+			 VT_E_TOOBIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +229,7 @@ int main(void)
 	    cmocka_unit_test(test_signature_errors),
 	    cmocka_unit_test(test_too_many_signatures),
 	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_add_checkpoint_body),
 	    cmocka_unit_test(test_checkpoints),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

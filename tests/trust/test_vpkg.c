@@ -290,36 +290,58 @@ static void test_gate_each_check(void **state)
 	assert_int_equal(vt_pkg_encode(&k, buf, sizeof(buf)), VT_E_ORDER);
 }
 
-/* Revocation: effective after the claim's time passes, at or before refuses. */
+/* Revoke the fixture's Machine with r; the gate's answer under that policy. */
+static int gate_revoked(struct vt_revoke *r, const uint8_t person_seed[32])
+{
+	struct vt_policy p;
+	uint8_t raw[VT_REVOKE_MAX];
+	char line[2 * VT_REVOKE_MAX + 16];
+	memcpy(r->machine, F.machine_pk, 32);
+	int n = vt_revoke_sign(r, person_seed, raw, sizeof(raw));
+	assert_true(n > 0);
+	memcpy(line, "revoked ", 8);
+	vt_hex(line + 8, raw, (size_t)n);
+	strcat(line, "\n");
+	assert_int_equal(fx_policy(&F, line, &p), VX_OK);
+	return gate(F.pkg, F.pkg_len, &p);
+}
+
+/* Revocation by time: effective after the claim passes, at or before refuses. */
 static void test_revocation(void **state)
 {
 	(void)state;
-	struct vt_policy p;
 	struct vt_revoke r;
-	uint8_t raw[VT_REVOKE_BYTES];
-	char line[300];
-	memcpy(r.machine, F.machine_pk, 32);
-	r.effective = 1501;
-	vt_revoke_sign(&r, F.person_seed, raw, sizeof(raw));
-	memcpy(line, "revoked ", 8);
-	vt_hex(line + 8, raw, sizeof(raw));
-	strcat(line, "\n");
-	assert_int_equal(fx_policy(&F, line, &p), VX_OK);
-	assert_int_equal(gate(F.pkg, F.pkg_len, &p), VX_OK);
-	r.effective = 1500;
-	vt_revoke_sign(&r, F.person_seed, raw, sizeof(raw));
-	vt_hex(line + 8, raw, sizeof(raw));
-	strcat(line, "\n");
-	assert_int_equal(fx_policy(&F, line, &p), VX_OK);
-	assert_int_equal(gate(F.pkg, F.pkg_len, &p), VT_E_REVOKED);
-	/* A revocation by another Person does not apply. */
 	uint8_t seed[32];
+	memset(&r, 0, sizeof(r));
+	r.effective = 1501;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VX_OK);
+	r.effective = 1500;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VT_E_REVOKED);
+	/* A revocation by another Person does not apply. */
 	fx_seed(seed, 99);
-	vt_revoke_sign(&r, seed, raw, sizeof(raw));
-	vt_hex(line + 8, raw, sizeof(raw));
-	strcat(line, "\n");
-	assert_int_equal(fx_policy(&F, line, &p), VX_OK);
-	assert_int_equal(gate(F.pkg, F.pkg_len, &p), VX_OK);
+	assert_int_equal(gate_revoked(&r, seed), VX_OK);
+}
+
+/* Revocation by log position: the claim is entry 1 of FX_ORIGIN, and a
+ * back-dated claim cannot move it. */
+static void test_revocation_by_log(void **state)
+{
+	(void)state;
+	struct vt_revoke r;
+	memset(&r, 0, sizeof(r));
+	r.effective = UINT64_MAX;
+	r.originlen = (uint8_t)strlen(FX_ORIGIN);
+	memcpy(r.origin, FX_ORIGIN, r.originlen);
+	r.log_size = 2;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VX_OK);
+	r.log_size = 1;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VT_E_REVOKED);
+	r.log_size = 0;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VT_E_REVOKED);
+	/* Bound to another log, it says nothing about this one. */
+	memcpy(r.origin, "other.example/log", 17);
+	r.originlen = 17;
+	assert_int_equal(gate_revoked(&r, F.person_seed), VX_OK);
 }
 
 /* Policy lines: each bad one is refused and named by its line number. */
@@ -397,19 +419,13 @@ static void test_vcid_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_tamper_manifest),
-	    cmocka_unit_test(test_tamper_payload),
-	    cmocka_unit_test(test_tamper_claim),
-	    cmocka_unit_test(test_tamper_cert),
-	    cmocka_unit_test(test_tamper_attest),
-	    cmocka_unit_test(test_tamper_proof),
-	    cmocka_unit_test(test_tamper_container),
-	    cmocka_unit_test(test_truncations),
-	    cmocka_unit_test(test_gate_each_check),
-	    cmocka_unit_test(test_revocation),
-	    cmocka_unit_test(test_policy_lines),
-	    cmocka_unit_test(test_manifest_canonical),
+	    cmocka_unit_test(test_good),	   cmocka_unit_test(test_tamper_manifest),
+	    cmocka_unit_test(test_tamper_payload), cmocka_unit_test(test_tamper_claim),
+	    cmocka_unit_test(test_tamper_cert),	   cmocka_unit_test(test_tamper_attest),
+	    cmocka_unit_test(test_tamper_proof),   cmocka_unit_test(test_tamper_container),
+	    cmocka_unit_test(test_truncations),	   cmocka_unit_test(test_gate_each_check),
+	    cmocka_unit_test(test_revocation),	   cmocka_unit_test(test_revocation_by_log),
+	    cmocka_unit_test(test_policy_lines),   cmocka_unit_test(test_manifest_canonical),
 	    cmocka_unit_test(test_vcid_text),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -190,13 +190,16 @@ static int machine_certify(const struct args *a)
 static int machine_revoke(const struct args *a)
 {
 	const char *cert = opt(a, "--cert"), *out = opt(a, "--out");
-	uint8_t *file, seed[32], pk[32], buf[VT_REVOKE_BYTES];
-	char hex[2 * VT_REVOKE_BYTES + 1];
+	const char *cpf = opt(a, "--log-checkpoint");
+	uint8_t *file, seed[32], pk[32], buf[VT_REVOKE_MAX];
+	char hex[2 * VT_REVOKE_MAX + 1];
 	size_t len;
 	struct vt_cert c;
 	struct vt_revoke r;
 	if (!cert || !out)
-		return usage("machine revoke --cert CERT --out REV [--time T]");
+		return usage(
+		    "machine revoke --cert CERT --out REV [--time T] [--log-checkpoint CP]");
+	memset(&r, 0, sizeof(r));
 	int rc = load(cert, &file, &len, 4096);
 	if (rc)
 		return rc;
@@ -204,7 +207,28 @@ static int machine_revoke(const struct args *a)
 	free(file);
 	if (rc)
 		return fail(rc, cert);
-	if ((rc = when(a, &r.effective)) || (rc = person_seed(seed, pk)))
+	if ((rc = when(a, &r.effective)))
+		return rc;
+	if (cpf) {
+		/* Bound to a log: claims at or after this checkpoint's size are revoked. */
+		size_t n, textlen;
+		uint32_t signers;
+		struct vt_checkpoint cp;
+		if ((rc = load(cpf, &file, &n, VT_NOTE_MAX)))
+			return rc;
+		rc = vt_note_verify(file, n, NULL, 0, &textlen, &signers);
+		if (rc == VX_OK)
+			rc = vt_checkpoint_parse(&cp, file, textlen);
+		free(file);
+		if (rc || cp.originlen > VT_ORIGIN_MAX)
+			return fail(rc ? rc : VT_E_FIELD, cpf);
+		r.log_size = cp.size;
+		r.originlen = (uint8_t)cp.originlen;
+		memcpy(r.origin, cp.origin, cp.originlen);
+		if (!opt(a, "--time"))
+			r.effective = UINT64_MAX; /* the log position alone decides */
+	}
+	if ((rc = person_seed(seed, pk)))
 		return rc;
 	if (memcmp(pk, c.person, 32) != 0) {
 		vx_wipe(seed, sizeof(seed));

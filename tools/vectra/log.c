@@ -130,19 +130,25 @@ struct signed_cp {
 	struct vt_checkpoint cp;
 };
 
-static int read_cp(const char *path, const struct vt_notekey *log, struct signed_cp *s)
+/* Verify a note in s->note as the log's checkpoint.  VX_OK or a trust error. */
+static int check_cp(const struct vt_notekey *log, struct signed_cp *s)
 {
 	uint32_t signers;
-	int rc = load(path, &s->note, &s->n, VT_NOTE_MAX);
-	if (rc)
-		return rc;
-	rc = vt_note_verify(s->note, s->n, log, 1, &s->textlen, &signers);
+	int rc = vt_note_verify(s->note, s->n, log, 1, &s->textlen, &signers);
 	if (rc == VX_OK)
 		rc = vt_checkpoint_parse(&s->cp, s->note, s->textlen);
 	if (rc == VX_OK && (!(signers & 1) || s->cp.originlen != log->namelen ||
 			    memcmp(s->cp.origin, log->name, log->namelen) != 0))
 		rc = VT_E_UNKNOWN_LOG;
-	if (rc) {
+	return rc;
+}
+
+static int read_cp(const char *path, const struct vt_notekey *log, struct signed_cp *s)
+{
+	int rc = load(path, &s->note, &s->n, VT_NOTE_MAX);
+	if (rc)
+		return rc;
+	if ((rc = check_cp(log, s))) {
 		free(s->note);
 		s->note = NULL;
 		return fail(rc, path);
@@ -150,40 +156,77 @@ static int read_cp(const char *path, const struct vt_notekey *log, struct signed
 	return 0;
 }
 
+/* A consistency proof from the log at url; the hash count, or -1. */
+static int fetch_proof(const char *url, uint64_t old, uint64_t size, uint8_t path[VT_PROOF_MAX][32])
+{
+	uint8_t *b;
+	size_t n;
+	char q[128];
+	int np = 0;
+	if (old == 0 || old >= size)
+		return 0;
+	snprintf(q, sizeof(q), "/proof/consistency?old=%llu&size=%llu", (unsigned long long)old,
+		 (unsigned long long)size);
+	if (get(url, q, &b, &n))
+		return -1;
+	for (size_t at = 0; at < n; at += 65) {
+		if (np == VT_PROOF_MAX || n - at < 65 || b[at + 64] != '\n' ||
+		    vt_unhex(path[np++], 32, (char *)b + at, 64)) {
+			free(b);
+			return -1;
+		}
+	}
+	free(b);
+	return np;
+}
+
 /* Fetch and check a consistency proof between two checkpoints. */
 static int check_consistency(const char *url, const struct vt_checkpoint *old,
 			     const struct vt_checkpoint *new)
 {
-	uint8_t *b, path[VT_PROOF_MAX][32];
-	size_t n;
-	char q[128];
-	int np = 0;
-	if (old->size > 0 && old->size < new->size) {
-		snprintf(q, sizeof(q), "/proof/consistency?old=%llu&size=%llu",
-			 (unsigned long long)old->size, (unsigned long long)new->size);
-		if (get(url, q, &b, &n))
-			return VT_E_CONSISTENCY;
-		np = 0;
-		for (size_t at = 0; at < n; at += 65) {
-			if (np == VT_PROOF_MAX || n - at < 65 || b[at + 64] != '\n' ||
-			    vt_unhex(path[np++], 32, (char *)b + at, 64)) {
-				free(b);
-				return VT_E_CONSISTENCY;
-			}
-		}
-		free(b);
-	}
+	uint8_t path[VT_PROOF_MAX][32];
+	int np = fetch_proof(url, old->size, new->size, path);
+	if (np < 0)
+		return VT_E_CONSISTENCY;
 	return vt_verify_consistency(old->size, new->size, old->root, new->root,
 				     (const uint8_t(*)[32])path, (size_t)np);
 }
 
-static void evidence(const struct signed_cp *a, const struct signed_cp *b)
+static void evidence(FILE *f, const struct signed_cp *a, const struct signed_cp *b)
 {
-	printf("split view: two checkpoints of %s that cannot both be true\n", a->cp.origin);
-	printf("--- evidence 1\n");
-	fwrite(a->note, 1, a->n, stdout);
-	printf("--- evidence 2\n");
-	fwrite(b->note, 1, b->n, stdout);
+	fprintf(f, "split view: two checkpoints of %s that cannot both be true\n", a->cp.origin);
+	fprintf(f, "--- evidence 1\n");
+	fwrite(a->note, 1, a->n, f);
+	fprintf(f, "--- evidence 2\n");
+	fwrite(b->note, 1, b->n, f);
+}
+
+/*
+ * The witness's one rule: cosign now only if it extends last (the state),
+ * given a consistency proof from last's size.  last->note NULL: the first
+ * checkpoint this witness sees, taken on first use.
+ */
+static int witness_judge(const struct signed_cp *last, const struct signed_cp *now,
+			 const uint8_t (*path)[32], size_t np)
+{
+	if (!last->note)
+		return VX_OK;
+	if (now->cp.size < last->cp.size)
+		return VT_E_ROLLBACK;
+	if (now->cp.size == last->cp.size && memcmp(now->cp.root, last->cp.root, 32) != 0)
+		return VT_E_SPLIT_VIEW;
+	return vt_verify_consistency(last->cp.size, now->cp.size, last->cp.root, now->cp.root, path,
+				     np);
+}
+
+/* Remember before we speak: the state is durable before the cosignature. */
+static int witness_sign(const char *state, const struct vt_notekey *wk, const uint8_t seed[32],
+			const struct signed_cp *now, char line[VT_SIGLINE_MAX + 1], size_t *ln)
+{
+	int rc = save(state, now->note, now->n, 0644);
+	if (rc == 0)
+		*ln = vt_note_sign(line, wk, seed, now->note, now->textlen);
+	return rc;
 }
 
 static int log_witness(const struct args *a)
@@ -191,35 +234,30 @@ static int log_witness(const struct args *a)
 	const char *key = opt(a, "--key"), *state = opt(a, "--state");
 	const char *vkey = opt(a, "--log"), *url = opt(a, "--url"), *cpf = pos(a, 1);
 	struct vt_notekey wk, lk;
-	uint8_t seed[32];
+	uint8_t seed[32], path[VT_PROOF_MAX][32];
 	struct signed_cp now = {0}, last = {0};
 	char line[VT_SIGLINE_MAX + 1];
-	int rc;
+	size_t ln;
+	int rc, np = 0;
 	if (!key || !state || !vkey || !url || !cpf)
 		return usage("log witness --key SKEY --state FILE --log VKEY --url URL CP");
 	if ((rc = load_vkey(vkey, &lk)) || (rc = read_cp(cpf, &lk, &now)))
 		return rc;
 	if (access(state, F_OK) == 0 && (rc = read_cp(state, &lk, &last)))
 		goto out;
-	if (last.note) {
-		if (now.cp.size < last.cp.size)
-			rc = VT_E_ROLLBACK;
-		else if (now.cp.size == last.cp.size && memcmp(now.cp.root, last.cp.root, 32) != 0)
-			rc = VT_E_SPLIT_VIEW;
-		else
-			rc = check_consistency(url, &last.cp, &now.cp);
-		if (rc) {
-			if (rc == VT_E_SPLIT_VIEW || rc == VT_E_CONSISTENCY)
-				evidence(&last, &now);
-			rc = fail(rc, "witness refuses to cosign");
-			goto out;
-		}
+	if (last.note)
+		np = fetch_proof(url, last.cp.size, now.cp.size, path);
+	rc = np < 0 ? VT_E_CONSISTENCY
+		    : witness_judge(&last, &now, (const uint8_t(*)[32])path, (size_t)np);
+	if (rc) {
+		if (rc == VT_E_SPLIT_VIEW || rc == VT_E_CONSISTENCY)
+			evidence(stdout, &last, &now);
+		rc = fail(rc, "witness refuses to cosign");
+		goto out;
 	}
 	if ((rc = load_skey(key, &wk, seed)))
 		goto out;
-	/* Remember before we speak: the state is durable before the cosignature. */
-	if ((rc = save(state, now.note, now.n, 0644)) == 0) {
-		size_t ln = vt_note_sign(line, &wk, seed, now.note, now.textlen);
+	if ((rc = witness_sign(state, &wk, seed, &now, line, &ln)) == 0) {
 		fwrite(now.note, 1, now.n, stdout);
 		fwrite(line, 1, ln, stdout);
 	}
@@ -227,6 +265,175 @@ static int log_witness(const struct args *a)
 out:
 	free(now.note);
 	free(last.note);
+	return rc;
+}
+
+/*
+ * log witness-serve: the same witness over HTTP, in the shape of C2SP
+ * tlog-witness.  POST /add-checkpoint with the body
+ *     "old " SIZE "\n"  base64 hash lines (consistency proof)  "\n"  note
+ * answers 200 with the cosignature line; 409 with the size it holds when
+ * SIZE is not that size; 400 for a smaller tree (VT_E_ROLLBACK); 422 with
+ * the error and the evidence for a split view or a failed proof; 403 when
+ * the note is not the log's.
+ */
+struct wserve {
+	struct vt_notekey lk, wk;
+	uint8_t seed[32];
+	const char *state;
+};
+
+/* Parse the add-checkpoint body: old, path, and a copy of the note in s. */
+static int add_body(const uint8_t *b, size_t n, uint64_t *old, uint8_t path[VT_PROOF_MAX][32],
+		    size_t *np, struct signed_cp *s)
+{
+	size_t at;
+	int rc = vt_addcp_parse(b, n, old, path, np, &at);
+	if (rc != VX_OK)
+		return rc;
+	s->n = n - at;
+	s->note = malloc(s->n + 1);
+	if (!s->note)
+		return VX_E_NOMEM;
+	memcpy(s->note, b + at, s->n);
+	return VX_OK;
+}
+
+static void witness_handle(void *ctx, const char *method, const char *url, const uint8_t *body,
+			   size_t blen, struct resp *r)
+{
+	struct wserve *w = ctx;
+	struct signed_cp now = {0}, last = {0};
+	uint8_t path[VT_PROOF_MAX][32];
+	size_t np, ln;
+	uint64_t old;
+	char line[VT_SIGLINE_MAX + 1], num[24];
+	if (strcmp(method, "POST") != 0 || strcmp(url, "/add-checkpoint") != 0) {
+		r->status = 404;
+		return;
+	}
+	int rc = add_body(body, blen, &old, path, &np, &now);
+	if (rc == VX_OK && (rc = check_cp(&w->lk, &now)) != VX_OK)
+		r->status = 403;
+	else if (rc != VX_OK)
+		r->status = 400;
+	if (rc == VX_OK && access(w->state, F_OK) == 0) {
+		if (load(w->state, &last.note, &last.n, VT_NOTE_MAX) || check_cp(&w->lk, &last)) {
+			r->status = 500;
+			goto out;
+		}
+	}
+	if (rc == VX_OK && old != (last.note ? last.cp.size : 0)) {
+		r->status = 409;
+		vt_fmt_u64(num, last.note ? last.cp.size : 0);
+		resp_outs(r, num);
+		resp_outs(r, "\n");
+		goto out;
+	}
+	if (rc == VX_OK)
+		rc = witness_judge(&last, &now, (const uint8_t(*)[32])path, np);
+	if (rc == VT_E_ROLLBACK) {
+		r->status = 400;
+	} else if (rc == VT_E_SPLIT_VIEW || rc == VT_E_CONSISTENCY) {
+		r->status = 422;
+		resp_outs(r, vt_errname(rc));
+		resp_outs(r, "\n");
+		resp_outs(r,
+			  "split view: two checkpoints that cannot both be true\n--- evidence 1\n");
+		resp_out(r, last.note, last.n);
+		resp_outs(r, "--- evidence 2\n");
+		resp_out(r, now.note, now.n);
+	} else if (rc == VX_OK) {
+		if (witness_sign(w->state, &w->wk, w->seed, &now, line, &ln) == 0)
+			resp_out(r, line, ln);
+		else
+			r->status = 500;
+	}
+	if (rc != VX_OK && r->status == 200)
+		r->status = 400;
+out:
+	free(now.note);
+	free(last.note);
+}
+
+static int log_witness_serve(const struct args *a)
+{
+	static struct wserve w;
+	const char *key = opt(a, "--key"), *vkey = opt(a, "--log");
+	int rc;
+	w.state = opt(a, "--state");
+	if (!key || !w.state || !vkey)
+		return usage(
+		    "log witness-serve --key SKEY --state FILE --log VKEY [--addr 127.0.0.1] "
+		    "[--port P] [--port-file F]");
+	if ((rc = load_vkey(vkey, &w.lk)) || (rc = load_skey(key, &w.wk, w.seed)))
+		return rc;
+	char what[VT_NOTE_NAME_MAX + 16];
+	snprintf(what, sizeof(what), "witness %s", w.wk.name);
+	rc = http_serve(a, what, witness_handle, &w);
+	vx_wipe(w.seed, sizeof(w.seed));
+	return rc;
+}
+
+/* log cosign: ask a witness server to cosign CP, proving consistency from
+ * whatever size it holds with a proof from the log. */
+static int log_cosign(const struct args *a)
+{
+	const char *wurl = opt(a, "--witness"), *url = opt(a, "--url"), *vkey = opt(a, "--log");
+	const char *cpf = pos(a, 1);
+	struct vt_notekey lk;
+	struct signed_cp now = {0};
+	uint8_t path[VT_PROOF_MAX][32], *resp = NULL;
+	size_t rlen;
+	int rc, status = 0;
+	uint64_t old = 0;
+	if (!wurl || !url || !vkey || !cpf)
+		return usage("log cosign --witness WURL --url LOGURL --log VKEY CP");
+	if ((rc = load_vkey(vkey, &lk)) || (rc = read_cp(cpf, &lk, &now)))
+		return rc;
+	for (int tries = 0; tries < 2; tries++) {
+		int np = fetch_proof(url, old, now.cp.size, path);
+		size_t cap = 32 + (size_t)(np > 0 ? np : 0) * 46 + now.n, bn;
+		char *body = malloc(cap);
+		if (np < 0 || !body) {
+			free(body);
+			rc = fail(VT_E_CONSISTENCY, "no consistency proof from the log");
+			goto out;
+		}
+		bn = (size_t)snprintf(body, cap, "old %llu\n", (unsigned long long)old);
+		for (int i = 0; i < np; i++) {
+			bn += vt_b64(body + bn, path[i], 32);
+			body[bn++] = '\n';
+		}
+		body[bn++] = '\n';
+		memcpy(body + bn, now.note, now.n);
+		bn += now.n;
+		free(resp);
+		resp = NULL;
+		rc = http_call(wurl, "POST", "/add-checkpoint", body, bn, &status, &resp, &rlen);
+		free(body);
+		if (rc)
+			goto out;
+		if (status != 409 || rlen < 2 || vt_parse_u64((char *)resp, rlen - 1, &old))
+			break;
+	}
+	if (status == 200) {
+		fwrite(now.note, 1, now.n, stdout);
+		fwrite(resp, 1, rlen, stdout);
+	} else if (status == 422) {
+		fwrite(resp, 1, rlen, stdout);
+		rc = fail(rlen > 15 && memcmp(resp, "VT_E_SPLIT_VIEW", 15) == 0 ? VT_E_SPLIT_VIEW
+										: VT_E_CONSISTENCY,
+			  "witness refuses to cosign");
+	} else if (status == 400 || status == 409) {
+		rc = fail(VT_E_ROLLBACK, "witness refuses to cosign");
+	} else {
+		fprintf(stderr, "vectra: witness: HTTP %d\n", status);
+		rc = status == 403 ? fail(VT_E_UNKNOWN_LOG, "witness") : EXIT_IO;
+	}
+out:
+	free(resp);
+	free(now.note);
 	return rc;
 }
 
@@ -250,7 +457,7 @@ static int log_gossip(const struct args *a)
 	else if (check_consistency(url, &small->cp, &big->cp) != VX_OK)
 		rc = VT_E_SPLIT_VIEW;
 	if (rc == VT_E_SPLIT_VIEW)
-		evidence(&x, &y);
+		evidence(stdout, &x, &y);
 	if (rc == VX_OK)
 		printf("consistent: %s sizes %llu and %llu\n", x.cp.origin,
 		       (unsigned long long)small->cp.size, (unsigned long long)big->cp.size);
@@ -267,7 +474,8 @@ int cmd_log(const struct args *a)
 {
 	const char *sub = pos(a, 0);
 	if (!sub)
-		return usage("log keygen|serve|add|checkpoint|witness|gossip ...");
+		return usage(
+		    "log keygen|serve|add|checkpoint|witness|witness-serve|cosign|gossip ...");
 	if (strcmp(sub, "keygen") == 0)
 		return log_keygen(a);
 	if (strcmp(sub, "serve") == 0)
@@ -278,7 +486,11 @@ int cmd_log(const struct args *a)
 		return log_checkpoint(a);
 	if (strcmp(sub, "witness") == 0)
 		return log_witness(a);
+	if (strcmp(sub, "witness-serve") == 0)
+		return log_witness_serve(a);
+	if (strcmp(sub, "cosign") == 0)
+		return log_cosign(a);
 	if (strcmp(sub, "gossip") == 0)
 		return log_gossip(a);
-	return usage("log keygen|serve|add|checkpoint|witness|gossip ...");
+	return usage("log keygen|serve|add|checkpoint|witness|witness-serve|cosign|gossip ...");
 }

@@ -281,7 +281,7 @@ static const char help[] =
     "  person new --out PUB | person recover --out PUB        (words on stdin)\n"
     "  machine new --out KEY [--kdf-kib M] [--kdf-t T]       (passphrase on stdin)\n"
     "  machine certify --key KEY --name NAME --out CERT      (words on stdin)\n"
-    "  machine revoke --cert CERT --out REV [--time T]       (words on stdin)\n"
+    "  machine revoke --cert CERT --out REV [--time T] [--log-checkpoint CP]\n"
     "  machine unlock --key KEY                              (passphrase on stdin)\n"
     "  vcid FILE\n"
     "  pkg build --name N --version V --payload F [--dep VCID] [--cap CAP] --out PKG\n"
@@ -291,6 +291,8 @@ static const char help[] =
     "  log keygen NAME --out PREFIX | log serve --dir D --key SKEY [--port P]\n"
     "  log add --url URL PKG | log checkpoint --url URL\n"
     "  log witness --key SKEY --state F --log VKEY --url URL CP\n"
+    "  log witness-serve --key SKEY --state F --log VKEY [--port-file F]\n"
+    "  log cosign --witness WURL --url URL --log VKEY CP\n"
     "  log gossip --log VKEY CP1 CP2 [--url URL]\n";
 
 int main(int argc, char **argv)

@@ -19,7 +19,8 @@
  *   GET  /proof/inclusion?index=I&size=N      hex hashes, one a line
  *   GET  /proof/consistency?old=M&size=N      hex hashes, one a line
  *
- * One connection at a time; every read has a size bound and a timeout.
+ * One connection at a time (httpd.c); every read has a size bound and a
+ * timeout.
  */
 #define _DEFAULT_SOURCE /* fsync, O_DIRECTORY, sockets under -std=c11 */
 #include <arpa/inet.h>
@@ -43,8 +44,7 @@
 #include "trust/terr.h"
 #include "vectra.h"
 
-#define ENTRY_MAX 65536
-#define REQ_MAX	  (ENTRY_MAX + 8192)
+#define ENTRY_MAX HTTP_BODY_MAX
 
 struct log {
 	int fd;
@@ -180,35 +180,6 @@ static int64_t log_append(struct log *l, const uint8_t *e, uint32_t len)
 	return (int64_t)(l->n - 1);
 }
 
-struct resp {
-	int status;
-	char *body;
-	size_t n, cap;
-};
-
-static void out(struct resp *r, const void *p, size_t n)
-{
-	if (r->n + n + 1 > r->cap) {
-		size_t c = r->cap ? r->cap : 4096;
-		while (c < r->n + n + 1)
-			c *= 2;
-		char *q = realloc(r->body, c);
-		if (!q) {
-			r->status = 500;
-			return;
-		}
-		r->body = q;
-		r->cap = c;
-	}
-	memcpy(r->body + r->n, p, n);
-	r->n += n;
-}
-
-static void outs(struct resp *r, const char *s)
-{
-	out(r, s, strlen(s));
-}
-
 /* The value of query parameter name in path, as a u64. */
 static int qnum(const char *path, const char *name, uint64_t *v)
 {
@@ -236,7 +207,7 @@ static void proof_out(struct resp *r, int np, uint8_t path[VT_PROOF_MAX][32])
 	for (int i = 0; i < np; i++) {
 		vt_hex(hex, path[i], 32);
 		hex[64] = '\n';
-		out(r, hex, 65);
+		resp_out(r, hex, 65);
 	}
 }
 
@@ -255,8 +226,8 @@ static void handle(struct log *l, const char *method, const char *path, const ui
 			return;
 		}
 		vt_fmt_u64(num, (uint64_t)i);
-		outs(r, num);
-		outs(r, "\n");
+		resp_outs(r, num);
+		resp_outs(r, "\n");
 	} else if (strcmp(method, "GET") != 0) {
 		r->status = 405;
 	} else if (strcmp(path, "/checkpoint") == 0) {
@@ -267,9 +238,9 @@ static void handle(struct log *l, const char *method, const char *path, const ui
 		cp.size = l->n;
 		vt_tree_root(&src, l->n, cp.root);
 		size_t tn = vt_checkpoint_fmt(&cp, text);
-		out(r, text, tn);
-		outs(r, "\n");
-		out(r, sig, vt_note_sign(sig, &l->key, l->seed, text, tn));
+		resp_out(r, text, tn);
+		resp_outs(r, "\n");
+		resp_out(r, sig, vt_note_sign(sig, &l->key, l->seed, text, tn));
 	} else if (strncmp(path, "/lookup?leaf=", 13) == 0) {
 		uint8_t h[32];
 		r->status = 404;
@@ -279,8 +250,8 @@ static void handle(struct log *l, const char *method, const char *path, const ui
 			if (memcmp(l->level[0][i], h, 32) == 0) {
 				r->status = 200;
 				vt_fmt_u64(num, i);
-				outs(r, num);
-				outs(r, "\n");
+				resp_outs(r, num);
+				resp_outs(r, "\n");
 				return;
 			}
 	} else if (strncmp(path, "/entry?", 7) == 0) {
@@ -292,7 +263,7 @@ static void handle(struct log *l, const char *method, const char *path, const ui
 		if (!e || pread(l->fd, e, l->len[a], (off_t)l->off[a]) != (ssize_t)l->len[a])
 			r->status = 500;
 		else
-			out(r, e, l->len[a]);
+			resp_out(r, e, l->len[a]);
 		free(e);
 	} else if (strncmp(path, "/proof/inclusion?", 17) == 0) {
 		if (qnum(path, "index", &a) || qnum(path, "size", &b) || b > l->n)
@@ -309,71 +280,16 @@ static void handle(struct log *l, const char *method, const char *path, const ui
 	}
 }
 
-/* Read one request (bounded), answer it, close. */
-static void serve_one(struct log *l, int c)
+/* The HTTP handler: a struct log is the context. */
+static void log_handle(void *ctx, const char *method, const char *path, const uint8_t *body,
+		       size_t blen, struct resp *r)
 {
-	static uint8_t req[REQ_MAX + 1];
-	struct timeval tv = {.tv_sec = 5};
-	struct resp r = {0};
-	size_t n = 0, need = 0, hlen = 0;
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	for (;;) {
-		if (n == REQ_MAX)
-			goto done;
-		ssize_t got = recv(c, req + n, REQ_MAX - n, 0);
-		if (got <= 0)
-			goto done;
-		n += (size_t)got;
-		req[n] = 0;
-		if (!hlen) {
-			char *e = strstr((char *)req, "\r\n\r\n");
-			if (!e)
-				continue;
-			hlen = (size_t)(e + 4 - (char *)req);
-			char *cl = strstr((char *)req, "Content-Length:");
-			unsigned long v = 0;
-			if (cl && cl < e)
-				v = strtoul(cl + 15, NULL, 10);
-			if (v > ENTRY_MAX)
-				goto done;
-			need = hlen + v;
-		}
-		if (n >= need)
-			break;
-	}
-	char method[8], path[512];
-	if (sscanf((char *)req, "%7s %511s HTTP/1.", method, path) != 2)
-		goto done;
-	handle(l, method, path, req + hlen, need - hlen, &r);
-	char head[160];
-	int hn = snprintf(head, sizeof(head),
-			  "HTTP/1.0 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-			  "Connection: close\r\n\r\n",
-			  r.status, r.status == 200 ? "OK" : "Error", r.status == 200 ? r.n : 0);
-	send(c, head, (size_t)hn, MSG_NOSIGNAL);
-	if (r.status == 200 && r.n)
-		send(c, r.body, r.n, MSG_NOSIGNAL);
-done:
-	free(r.body);
-	close(c);
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
+	handle(ctx, method, path, body, blen, r);
 }
 
 int log_serve(const struct args *a)
 {
 	const char *dir = opt(a, "--dir"), *key = opt(a, "--key");
-	const char *addr = opt(a, "--addr") ? opt(a, "--addr") : "127.0.0.1";
-	const char *portf = opt(a, "--port-file");
-	unsigned port = opt(a, "--port") ? (unsigned)atoi(opt(a, "--port")) : 0;
-	struct sockaddr_in sa = {.sin_family = AF_INET};
 	static struct log l;
 	int rc;
 	if (!dir || !key)
@@ -381,31 +297,9 @@ int log_serve(const struct args *a)
 			     "[--port-file F]");
 	if ((rc = load_skey(key, &l.key, l.seed)) || (rc = log_open(&l, dir)))
 		return rc;
-	sa.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-		return usage("log serve ... --addr IPV4");
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	socklen_t sl = sizeof(sa);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(s, 64) != 0 ||
-	    getsockname(s, (struct sockaddr *)&sa, &sl) != 0) {
-		fprintf(stderr, "vectra: log serve: %s\n", strerror(errno));
-		return EXIT_IO;
-	}
-	char pbuf[16];
-	int pn = snprintf(pbuf, sizeof(pbuf), "%u\n", ntohs(sa.sin_port));
-	fprintf(stderr, "vectra: log %s serving on %s:%s", l.key.name, addr, pbuf);
-	if (portf && (rc = save(portf, pbuf, (size_t)pn, 0644)))
-		return rc;
-	struct sigaction act = {.sa_handler = on_term};
-	sigaction(SIGTERM, &act, NULL);
-	sigaction(SIGINT, &act, NULL);
-	while (!stop) {
-		int c = accept(s, NULL, NULL);
-		if (c >= 0)
-			serve_one(&l, c);
-	}
-	close(s);
+	char what[VT_NOTE_NAME_MAX + 8];
+	snprintf(what, sizeof(what), "log %s", l.key.name);
+	rc = http_serve(a, what, log_handle, &l);
 	close(l.fd);
-	return 0;
+	return rc;
 }

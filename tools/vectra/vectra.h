@@ -58,6 +58,20 @@ int http_call(const char *url, const char *method, const char *path, const void 
 /* n bytes of High-confidence randomness (bounded wait), VX_OK or an error. */
 int high_random(uint8_t *out, size_t n);
 
+/* A server's answer: status (200 unless the handler says otherwise) and body. */
+struct resp {
+	int status;
+	char *body;
+	size_t n, cap;
+};
+#define HTTP_BODY_MAX 65536
+typedef void http_handler(void *ctx, const char *method, const char *path, const uint8_t *body,
+			  size_t blen, struct resp *r);
+void resp_out(struct resp *r, const void *p, size_t n);
+void resp_outs(struct resp *r, const char *s);
+/* Serve on --addr (127.0.0.1) / --port / --port-file until SIGTERM. */
+int http_serve(const struct args *a, const char *what, http_handler *h, void *ctx);
+
 int cmd_person(const struct args *a);
 int cmd_machine(const struct args *a);
 int cmd_vcid(const struct args *a);

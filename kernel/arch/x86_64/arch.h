@@ -178,9 +178,13 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va);
  * address, or 0 when it cannot. Returns the leaf PTE pointer or NULL. */
 uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx);
 uint64_t paging_pte(uint64_t pa, uint32_t prot); /* prot: VX_PROT_* bits */
+/* Ranges, a walk per leaf table (paging.c). */
+bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes);
+void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
+		      uint64_t (*alloc)(void *ctx), void *ctx);
+void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes);
 /* Table pages that mapping [va, va + bytes) would add; reads only. */
 uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes);
-void paging_flush(uint64_t root_pa, uint64_t va);
 
 /* User copy (entry.S): 0, or 1 when it touched a bad page. */
 int uaccess_copy(void *dst, const void *src, size_t n);

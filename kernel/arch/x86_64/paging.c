@@ -98,13 +98,13 @@ void paging_init_user_root(uint64_t root_pa)
 	memcpy(root + 256, kpml4 + 256, 256 * sizeof(uint64_t));
 }
 
-static unsigned level_index(uint64_t va, int level)
+static inline unsigned level_index(uint64_t va, int level)
 {
 	return (va >> (12 + 9 * level)) & 511;
 }
 
 /* The leaf PTE for va, or NULL when an intermediate table is missing. */
-uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
+static inline uint64_t *lookup(uint64_t root_pa, uint64_t va)
 {
 	uint64_t *table = phys_to_virt(root_pa);
 
@@ -117,12 +117,21 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
 	return &table[level_index(va, 0)];
 }
 
+uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
+{
+	return lookup(root_pa, va);
+}
+
 /* How many table pages mapping [va, va + bytes) under root would add: at
  * each level above the leaf tables, every region of that level's span
  * that has no table yet needs one.  Reads only. */
 uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	uint64_t need = 0, end = va + bytes;
+
+	/* The common case, a range inside one leaf table that exists. */
+	if (((va ^ (end - 1)) & ~(512 * PAGE_SIZE - 1)) == 0 && lookup(root_pa, va))
+		return 0;
 
 	for (int lvl = 0; lvl < 3; lvl++) {
 		uint64_t span = 1ull << (39 - 9 * lvl);
@@ -173,9 +182,77 @@ uint64_t paging_pte(uint64_t pa, uint32_t prot)
 	return e;
 }
 
-/* Drops a stale translation if root is the active address space. */
-void paging_flush(uint64_t root_pa, uint64_t va)
+/*
+ * Ranges.  Mapping or unmapping a large Mem (2^17 pages in 512 MiB) page by
+ * page, each a walk from the root, would hold interrupts off for
+ * milliseconds; these walk to each leaf table once and then run along it,
+ * a few instructions a page.
+ */
+#define LEAF_SPAN	(512 * PAGE_SIZE)
+#define FLUSH_PAGES_MAX 32 /* more than this: reload CR3 instead of invlpg each */
+
+/* The end of the leaf table's span that va is in, or end if that is sooner. */
+static inline uint64_t leaf_end(uint64_t va, uint64_t end)
 {
-	if ((read_cr3() & PTE_ADDR) == root_pa)
-		invlpg(va);
+	uint64_t next = (va | (LEAF_SPAN - 1)) + 1;
+
+	return next < end ? next : end;
+}
+
+/* Is no page of [va, va + bytes) mapped under root?  Reads only. */
+bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	uint64_t end = va + bytes;
+
+	for (uint64_t a = va, stop; a < end; a = stop) {
+		const uint64_t *pte = lookup(root_pa, a);
+		stop = leaf_end(a, end);
+		for (uint64_t b = a; pte && b < stop; b += PAGE_SIZE, pte++)
+			if (*pte & PTE_P)
+				return false;
+	}
+	return true;
+}
+
+/* Maps [va, va + bytes) to [pa, pa + bytes) under root with VX_PROT_* prot,
+ * installing tables from alloc(ctx).  The caller has checked the range is
+ * empty and the tables affordable (paging_tables_needed), so this cannot
+ * fail. */
+void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
+		      uint64_t (*alloc)(void *ctx), void *ctx)
+{
+	uint64_t end = va + bytes, flags = paging_pte(0, prot);
+
+	for (uint64_t a = va, stop; a < end; a = stop) {
+		uint64_t *pte = paging_walk_alloc(root_pa, a, alloc, ctx);
+		KASSERT(pte);
+		stop = leaf_end(a, end);
+		for (uint64_t b = a; b < stop; b += PAGE_SIZE, pte++) {
+			KASSERT(!(*pte & PTE_P));
+			*pte = (pa + (b - va)) | flags;
+		}
+	}
+}
+
+/* Unmaps whatever is mapped in [va, va + bytes) under root and drops the
+ * stale translations if root is the active address space.  Tables stay. */
+void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	bool active = (read_cr3() & PTE_ADDR) == root_pa;
+	bool one_by_one = bytes / PAGE_SIZE <= FLUSH_PAGES_MAX;
+	uint64_t end = va + bytes;
+
+	for (uint64_t a = va, stop; a < end; a = stop) {
+		uint64_t *pte = lookup(root_pa, a);
+		stop = leaf_end(a, end);
+		for (uint64_t b = a; pte && b < stop; b += PAGE_SIZE, pte++) {
+			if (!(*pte & PTE_P))
+				continue;
+			*pte = 0;
+			if (active && one_by_one)
+				invlpg(b);
+		}
+	}
+	if (active && !one_by_one)
+		write_cr3(read_cr3());
 }
