@@ -40,7 +40,8 @@ $(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
 $(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
 
-.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model
+.PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model \
+        check-layers
 test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
 
 test: test-build
@@ -57,6 +58,8 @@ check-format:
 	@B=$(B) bash tests/run-tests.sh format
 check-model:
 	@B=$(B) bash tests/run-tests.sh model
+check-layers:
+	@B=$(B) bash tests/run-tests.sh layers
 
 # The kernel stack check (tools/check-kstack.py): every kernel C file built
 # again with the kernel's own flags plus gcc's call-graph and stack-usage

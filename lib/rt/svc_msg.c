@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Pure helpers for service messages (see rt/svc.h).  Everything here reads
- * only inside the message, whatever its len field claims.
+ * The pure half of the service shape (see rt/svc.h): one message's
+ * dispatch, the pairing of a port's ends, and strings in messages.
+ * Everything here reads only inside the message, whatever its len field
+ * claims, and builds for the host too.  The transport is
+ * sys_svc_transport.c.
  */
 #include "rt/svc.h"
 #include "vx_string.h"
 
-bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, vx_svc_fn fn,
+bool vx_svc_dispatch(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m, vx_svc_fn fn,
 		     void *ctx)
 {
 	uint32_t op = m->op, seq = m->seq;

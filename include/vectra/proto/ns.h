@@ -27,8 +27,8 @@
  * the client is not taking the caps it was sent), VX_E_NOSYS (any other op,
  * 0xffffffff included; rt/svc.h).
  */
-#ifndef PROTO_NS_H
-#define PROTO_NS_H
+#ifndef VECTRA_PROTO_NS_H
+#define VECTRA_PROTO_NS_H
 
 #include <stdint.h>
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Formatted output through a console connection (see rt/conout.h). */
-#include "rt/conout.h"
+/* Formatted output through a console connection (see client/console.h). */
+#include "client/console.h"
 #include "vx_fmt.h"
 #include "rt/syscall.h"
-#include "proto/console.h"
+#include "vectra/proto/console.h"
 
 void vx_con_format(struct vx_msg *m, const char *fmt, va_list ap)
 {

@@ -21,8 +21,8 @@
  *   CONSOLE_INFO   Reply data: struct console_info.
  * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
-#ifndef PROTO_CONSOLE_H
-#define PROTO_CONSOLE_H
+#ifndef VECTRA_PROTO_CONSOLE_H
+#define VECTRA_PROTO_CONSOLE_H
 
 #include <stdint.h>
 

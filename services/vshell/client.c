@@ -8,18 +8,18 @@
  */
 #include "shell.h"
 
-uint64_t conn_deadline(void)
+uint64_t client_deadline(void)
 {
 	return (uint64_t)vx_clock() + CALL_TIMEOUT;
 }
 
-void conn_open(struct vsh_conn *k, const char *name, uint64_t va, uint32_t bit)
+void client_open(struct vsh_client *k, const char *name, uint64_t va, uint32_t bit)
 {
 	k->name = name;
-	k->open = vx_client_open(&k->c, sh.bundle, name, va, bit) == VX_OK;
+	k->open = vx_client_open(&k->c, shell.bundle, name, va, bit) == VX_OK;
 }
 
-void conn_drop_caps(struct vsh_conn *k)
+void client_drop_caps(struct vsh_client *k)
 {
 	int64_t h;
 
@@ -29,27 +29,27 @@ void conn_drop_caps(struct vsh_conn *k)
 			vx_cap_delete((vx_handle_t)h);
 }
 
-int conn_call(struct vsh_conn *k, struct vx_msg *m)
+int client_call(struct vsh_client *k, struct vx_msg *m)
 {
 	if (!k->open)
 		return VX_E_NOTFOUND;
-	conn_drop_caps(k);
-	return vx_client_call(&k->c, m, conn_deadline());
+	client_drop_caps(k);
+	return vx_client_call(&k->c, m, client_deadline());
 }
 
-bool conn_retry(struct vsh_conn *k, int rc, int *tries)
+bool client_retry(struct vsh_client *k, int rc, int *tries)
 {
 	if (rc != VX_E_AGAIN || !k->open || (*tries)++ > 0)
 		return false;
-	return vx_client_wait_up(&k->c, conn_deadline()) == VX_OK;
+	return vx_client_wait_up(&k->c, client_deadline()) == VX_OK;
 }
 
-int64_t conn_take_cap(struct vsh_conn *k)
+int64_t client_take_cap(struct vsh_client *k)
 {
 	return vx_ring_recv_cap(k->c.rep_h);
 }
 
-bool conn_report(const char *cmd, const struct vsh_conn *k, int rc)
+bool client_report(const char *cmd, const struct vsh_client *k, int rc)
 {
 	const char *why;
 

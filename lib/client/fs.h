@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Client helpers for the file protocol (proto/fs.h), served by vfsd.
+ * Client helpers for the file protocol (vectra/proto/fs.h), served by vfsd.
  *
  * Every call takes an attached struct vx_client (see rt/svc.h; open it with
  * vx_client_open(c, bundle, "fs", va, bit)) and an absolute deadline, and
  * returns VX_OK (or a count) or a VX_E_* error: the server's (see the list
- * in proto/fs.h) or the transport's (VX_E_TIMEOUT, VX_E_AGAIN when vfsd is
+ * in vectra/proto/fs.h) or the transport's (VX_E_TIMEOUT, VX_E_AGAIN when vfsd is
  * not running: vx_client_wait_up and ask again).
  *
  * Bytes move FS_INLINE_MAX (or fewer, when the path is long) per message:
@@ -13,14 +13,14 @@
  * not atomic: another client may see or interleave with the first chunks,
  * and an error part-way leaves the chunks before it written.
  *
- * Built for VectraOS only (sys_fs.c).
+ * Built for VectraOS only (fs.c, in libvxclient.a).
  */
-#ifndef VX_RT_FS_H
-#define VX_RT_FS_H
+#ifndef VX_CLIENT_FS_H
+#define VX_CLIENT_FS_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "proto/fs.h"
+#include "vectra/proto/fs.h"
 #include "rt/svc.h"
 
 int vx_fs_stat(struct vx_client *c, const char *path, struct fs_stat *st, uint64_t deadline);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Formatted output through a console connection (proto/console.h): the way
+ * Formatted output through a console connection (vectra/proto/console.h): the way
  * a program that was granted "console" prints.  One call formats one
  * message of at most VX_MSG_DATA - 1 bytes (longer output is cut there)
  * and sends it as CONSOLE_WRITE.
  */
-#ifndef VX_RT_CONOUT_H
-#define VX_RT_CONOUT_H
+#ifndef VX_CLIENT_CONSOLE_H
+#define VX_CLIENT_CONSOLE_H
 
 #include <stdarg.h>
 #include <stdint.h>

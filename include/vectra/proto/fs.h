@@ -15,7 +15,7 @@
  * NUL, or for FS_RENAME the second NUL-terminated path.  Everything after
  * the args must fit in FS_REQ_ROOM bytes, so a write carries at most
  * min(FS_INLINE_MAX, FS_REQ_ROOM - strlen(path) - 1) bytes, and the two
- * names of a rename at most FS_RENAME_MAX bytes together (rt/fs.h loops and
+ * names of a rename at most FS_RENAME_MAX bytes together (client/fs.h loops and
  * checks).  A message whose fields do not fit is VX_E_INVAL.
  *
  *   FS_STAT    path            -> struct fs_stat
@@ -55,8 +55,8 @@
  * is not empty), VX_E_NOSYS (an unknown op, 0xffffffff
  * included: rt/svc.h).
  */
-#ifndef PROTO_FS_H
-#define PROTO_FS_H
+#ifndef VECTRA_PROTO_FS_H
+#define VECTRA_PROTO_FS_H
 
 #include <stdint.h>
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Clients and servers of the request/reply service shape (see rt/svc.h).
+ * The transport of the request/reply service shape (see rt/svc.h): clients
+ * and servers binding, calling, accepting and answering over their Rings.
+ * The pure message helpers are in svc_msg.c.
  */
 #include "rt/svc.h"
 #include "rt/bundle.h"
@@ -161,7 +163,7 @@ int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
-static void close_conn(struct vx_conn *c)
+static void close_conn(struct vx_server_conn *c)
 {
 	vx_cap_delete(c->req_h);
 	vx_cap_delete(c->rep_h);
@@ -173,7 +175,7 @@ static void close_conn(struct vx_conn *c)
  * ends) when every slot is taken or it cannot be bound. */
 static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
 {
-	struct vx_conn *c = NULL;
+	struct vx_server_conn *c = NULL;
 
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
 		if (!s->conn[i].open)
@@ -230,7 +232,7 @@ static void accept_all(struct vx_server *s)
 	}
 }
 
-int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg *m)
+int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m)
 {
 	int rc;
 
@@ -247,7 +249,7 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 {
 	accept_all(s);
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++) {
-		struct vx_conn *c = &s->conn[i];
+		struct vx_server_conn *c = &s->conn[i];
 		struct vx_msg m;
 		size_t len;
 

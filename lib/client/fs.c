@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Client helpers for the file protocol (see rt/fs.h and proto/fs.h).
+ * Client helpers for the file protocol (see client/fs.h and vectra/proto/fs.h).
  */
-#include "rt/fs.h"
+#include "client/fs.h"
 #include "rt/syscall.h"
 #include "vx_string.h"
 
