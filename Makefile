@@ -20,8 +20,10 @@ include lib/base/base.mk
 include lib/crypto/crypto.mk
 include lib/trust/trust.mk
 include lib/rt/rt.mk
+include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
+include mk/images.mk
 include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk

@@ -6,7 +6,7 @@
 # A suite that exits non-zero without reporting a failure counts as one
 # failure, so a crash can never pass silently.
 #
-# usage: tests/run-tests.sh [all|host|crypto|trust|fuzz|qemu|model|kstack|clang|format]
+# usage: tests/run-tests.sh [all|host|crypto|trust|fuzz|qemu|model|kstack|layers|clang|format]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -157,6 +157,13 @@ suite_kstack() {
 	run_suite "kstack/check-kstack" python3 tools/check-kstack.py "${args[@]}"
 }
 
+# Every include points down (tools/check-layers.py), and the check itself
+# catches a wrong include planted across each forbidden edge.
+suite_layers() {
+	run_suite "layers/check-layers" python3 tools/check-layers.py
+	run_suite "layers/test_check_layers" bash tests/layers/test_check_layers.sh
+}
+
 suite_format() {
 	run_suite "format/clang-format" format_check
 }
@@ -170,12 +177,13 @@ all)
 	suite_qemu
 	suite_model
 	suite_kstack
+	suite_layers
 	suite_clang
 	suite_format
 	;;
-host | crypto | trust | fuzz | qemu | model | kstack | clang | format) "suite_$what" ;;
+host | crypto | trust | fuzz | qemu | model | kstack | layers | clang | format) "suite_$what" ;;
 *)
-	echo "usage: $0 [all|host|crypto|trust|fuzz|qemu|model|kstack|clang|format]" >&2
+	echo "usage: $0 [all|host|crypto|trust|fuzz|qemu|model|kstack|layers|clang|format]" >&2
 	exit 2
 	;;
 esac

@@ -54,7 +54,7 @@ $(KMODEL_FUZZ): $(B)/fuzz/tests/fuzz/fuzz_caps.o $(KMODEL_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 .PHONY: test test-build check-host check-crypto check-fuzz check-qemu check-format check-model \
-        fuzz-caps
+        check-layers fuzz-caps
 test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS) $(FUZZ_BINS) $(TEST_IMAGES)
 
 test: test-build
@@ -71,6 +71,8 @@ check-format:
 	@B=$(B) bash tests/run-tests.sh format
 check-model:
 	@B=$(B) bash tests/run-tests.sh model
+check-layers:
+	@B=$(B) bash tests/run-tests.sh layers
 
 # The kernel stack check (tools/check-kstack.py): every kernel C file built
 # again with the kernel's own flags plus gcc's call-graph and stack-usage

@@ -18,6 +18,7 @@
 #ifndef VECTRA_BUNDLE_H
 #define VECTRA_BUNDLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -25,6 +26,14 @@
 #define VX_BUNDLE_VERSION  1u
 #define VX_BUNDLE_NAME_MAX 32u
 #define VX_BUNDLE_SLOTS	   63u
+
+/* The name alphabet, defined here once: every check of a Bundle name (the
+ * kernel's at VX_SYS_BUNDLE_ADD, lib/rt's of a Bundle page, init's of a
+ * manifest) asks this. */
+static inline bool vx_bundle_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
 
 struct vx_bundle_entry {
 	char name[VX_BUNDLE_NAME_MAX];

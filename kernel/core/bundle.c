@@ -45,12 +45,9 @@ bool bundle_name_valid(const char *name, size_t len)
 {
 	if (len == 0 || len >= VX_BUNDLE_NAME_MAX)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
+	for (size_t i = 0; i < len; i++)
+		if (!vx_bundle_name_char(name[i]))
 			return false;
-	}
 	return true;
 }
 

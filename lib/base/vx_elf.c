@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ELF64 validation (see rt/elf.h for the rules and error codes).  Every read
+ * ELF64 validation (see vx_elf.h for the rules and error codes).  Every read
  * of the image goes through rd16/rd32/rd64 at an offset already proven to lie
  * inside the image.
  */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A small printf engine (see rt/fmt.h for what it supports). */
+/* A small printf engine (see vx_fmt.h for what it supports). */
 #include <stdbool.h>
 #include <stdint.h>
 #include "vx_fmt.h"

@@ -3,12 +3,6 @@
 #include "rt/bundle.h"
 #include "vx_string.h"
 
-/* True for the bytes a Bundle name may contain: [a-z0-9_.-]. */
-static int name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
 int vx_bundle_name_check(const char *name)
 {
 	size_t n;
@@ -21,7 +15,7 @@ int vx_bundle_name_check(const char *name)
 	if (n == 0 || n >= VX_BUNDLE_NAME_MAX)
 		return VX_E_INVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (!name_char(name[i]))
+		if (!vx_bundle_name_char(name[i]))
 			return VX_E_INVAL;
 	}
 	return VX_OK;
@@ -33,7 +27,7 @@ static int entry_name_ok(const struct vx_bundle_entry *e)
 	size_t n = 0;
 
 	while (n < VX_BUNDLE_NAME_MAX && e->name[n] != '\0') {
-		if (!name_char(e->name[n]))
+		if (!vx_bundle_name_char(e->name[n]))
 			return 0;
 		n++;
 	}

@@ -21,7 +21,7 @@
 /* Routes output to the console IoPort capability. */
 void vx_print_init(vx_handle_t console_ioport);
 
-/* printf to the console (formats as rt/fmt.h); returns bytes produced. */
+/* printf to the console (formats as vx_fmt.h); returns bytes produced. */
 int vx_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vx_vprintf(const char *fmt, va_list ap);
 

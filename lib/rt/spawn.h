@@ -27,6 +27,7 @@
 #ifndef VX_RT_SPAWN_H
 #define VX_RT_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rt/syscall.h"
@@ -53,5 +54,15 @@ int vx_spawn_load(struct vx_spawn *sp, const void *elf, size_t len, uint32_t sta
 
 /* Starts the child with its Bundle. */
 int vx_spawn_start(struct vx_spawn *sp);
+
+/*
+ * The one way a supervisor reads its bit (supervision is described in
+ * include/vectra/proto/init.h): the bit only says "look", the Task's state
+ * says what happened.  Inspects task into *ti and returns true if it has
+ * stopped (FAULTED or EXITED; ti->fault is the record), false otherwise: a
+ * bit left over from an earlier life or child, a Task that runs, waits or
+ * was halted, or a handle that no longer names a Task.
+ */
+bool vx_task_stopped(vx_handle_t task, struct vx_task_info *ti);
 
 #endif

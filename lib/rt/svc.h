@@ -94,7 +94,7 @@ bool vx_client_server_up(const struct vx_client *c);
 
 /* ---------------------------------------------------------------- server */
 
-struct vx_conn {
+struct vx_server_conn {
 	struct vx_ring req, rep;
 	vx_handle_t req_h, rep_h;
 	bool open;
@@ -107,7 +107,7 @@ struct vx_server {
 	vx_handle_t port;
 	uint32_t bit;
 	uint64_t va;
-	struct vx_conn conn[VX_SVC_MAX_CONNS];
+	struct vx_server_conn conn[VX_SVC_MAX_CONNS];
 	uint32_t refused; /* connections refused because every slot was taken */
 	uint32_t revoked; /* pairs dropped: an end was revoked before it arrived */
 	int64_t first;	  /* a pair's first end (req), taken before its second came */
@@ -129,8 +129,8 @@ enum vx_svc_disp {
 
 /* The server's handler: m holds the request; it writes the reply into m
  * (status, len, data, ncaps after sending caps on c->rep_h). */
-typedef enum vx_svc_disp (*vx_svc_fn)(struct vx_server *s, struct vx_conn *c, struct vx_msg *m,
-				      void *ctx);
+typedef enum vx_svc_disp (*vx_svc_fn)(struct vx_server *s, struct vx_server_conn *c,
+				      struct vx_msg *m, void *ctx);
 
 /* Binds the Bundle's "port" Ring (consumer) at va; connections are bound
  * above it.  Everything wakes the server's one bit. */
@@ -148,7 +148,7 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx);
 uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
 
 /* Sends a (deferred) reply on c. */
-int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg *m);
+int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m);
 
 /* ------------------------------------------------------- message helpers */
 
@@ -157,7 +157,7 @@ int vx_server_reply(struct vx_server *s, struct vx_conn *c, const struct vx_msg 
  * without reaching fn; otherwise fn runs with status preset to VX_OK.
  * Returns true when m now holds a reply to send, with the request's seq
  * and op.  Pure: host-tested. */
-bool vx_svc_dispatch(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, vx_svc_fn fn,
+bool vx_svc_dispatch(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m, vx_svc_fn fn,
 		     void *ctx);
 
 /* One receive from a server's port, h (a handle, or VX_E_REVOKED for a

@@ -107,3 +107,10 @@ int vx_spawn_start(struct vx_spawn *sp)
 {
 	return (int)vx_task_start(sp->task, sp->bundle);
 }
+
+bool vx_task_stopped(vx_handle_t task, struct vx_task_info *ti)
+{
+	if (vx_task_inspect(task, ti) < 0)
+		return false;
+	return ti->state == VX_TASK_FAULTED || ti->state == VX_TASK_EXITED;
+}

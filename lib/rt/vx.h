@@ -7,10 +7,12 @@
  *   rt/bundle.h   the Bundle page: authority by name
  *   rt/ring.h     ring producer/consumer (+ blocking forms)
  *   rt/loop.h     the signal-mask event loop
- *   rt/print.h    console printing; rt/fmt.h the formatter behind it
+ *   rt/print.h    console printing; vx_fmt.h (lib/base) the formatter
  *   rt/alloc.h    explicit heap and bump arena over caller memory
- *   rt/elf.h      ELF64 validation for loaders
+ *   vx_elf.h      ELF64 validation for loaders (lib/base)
  *   rt/bootimg.h  boot image reader/writer
+ *
+ * The clients of the service protocols are one layer up, in lib/client.
  */
 #ifndef VX_RT_VX_H
 #define VX_RT_VX_H

@@ -10,9 +10,9 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
-#include "rt/conout.h"
+#include "client/console.h"
 #include "rt/errstr.h"
-#include "proto/console.h"
+#include "vectra/proto/console.h"
 
 #define CONSOLE_VA  0x10000000ull
 #define FS_VA	    0x10010000ull

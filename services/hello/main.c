@@ -9,8 +9,8 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
-#include "rt/conout.h"
-#include "proto/console.h"
+#include "client/console.h"
+#include "vectra/proto/console.h"
 
 #define CONSOLE_VA  0x10000000ull
 #define CONSOLE_BIT 1u

@@ -8,17 +8,18 @@
  * finds its connection where it left it.
  */
 #include "init.h"
+#include "pure_broker.h"
 #include "vx_string.h"
 
 /* The port of a server: a service's, or init's own. */
 vx_handle_t svc_port_of(int server)
 {
-	return server == END_INIT ? I.init_port : I.svc[server].port;
+	return server == END_INIT ? init.init_port : init.svc[server].port;
 }
 
 static bool server_running(int server)
 {
-	return server == END_INIT || I.svc[server].state == INIT_RUNNING;
+	return server == END_INIT || init.svc[server].state == INIT_RUNNING;
 }
 
 /* Which ends of ring are bound, and how many caps wait in its queue. */
@@ -28,7 +29,7 @@ static uint64_t ring_state(vx_handle_t ring)
 
 	if (vx_cap_inspect(ring, &ci) < 0)
 		return 0;
-	return ci.narrow;
+	return ci.ring_state;
 }
 
 /* The server end of a connection to service name: a service's index, init
@@ -39,7 +40,7 @@ int conn_server_of(const char *name)
 
 	if (strcmp(name, "init") == 0)
 		return END_INIT;
-	i = mf_server_of(&I.mf, name);
+	i = mf_server_of(&init.mf, name);
 	return i >= 0 ? i : VX_E_NOTFOUND;
 }
 
@@ -47,13 +48,13 @@ int conn_server_of(const char *name)
 int conn_new(int client, int server, const char *as, bool dynamic)
 {
 	for (int i = 0; i < MAX_CONNS; i++) {
-		struct conn *c = &I.conn[i];
+		struct broker_conn *c = &init.conn[i];
 		if (c->used)
 			continue;
 		if (!c->req) { /* never made: make its Rings now */
-			int64_t a = vx_reticle_retype(I.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
+			int64_t a = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
 			int64_t b =
-			    a < 0 ? a : vx_reticle_retype(I.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
+			    a < 0 ? a : vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
 			if (b < 0) {
 				if (a >= 0)
 					vx_cap_delete((vx_handle_t)a);
@@ -65,6 +66,7 @@ int conn_new(int client, int server, const char *as, bool dynamic)
 		c->used = true;
 		c->dynamic = dynamic;
 		c->closing = false;
+		c->waiting = false;
 		c->sent_ns = 0;
 		c->client = client;
 		c->server = server;
@@ -83,7 +85,7 @@ int conn_new(int client, int server, const char *as, bool dynamic)
  */
 #define RESEND_NS (100 * MS)
 
-static void deliver(struct conn *c, uint64_t now, uint64_t *next)
+static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 {
 	vx_handle_t port = svc_port_of(c->server);
 
@@ -96,13 +98,20 @@ static void deliver(struct conn *c, uint64_t now, uint64_t *next)
 			*next = c->sent_ns + RESEND_NS;
 		return;
 	}
-	if (((ring_state(port) >> 8) & 0xff) > VX_RING_XFER_MAX - 2) {
+	uint64_t port_state = ring_state(port);
+	if (!broker_pair_fits(port_state)) { /* see pure_broker.h */
+		if (!c->waiting)
+			say("init: %s's port holds %u capabilities; a connection to it waits\n",
+			    c->server == END_INIT ? "init" : init.svc[c->server].mf->name,
+			    broker_queued(port_state));
+		c->waiting = true;
 		*next = now + RESEND_NS < *next ? now + RESEND_NS : *next;
-		return; /* the pair would not fit yet */
+		return;
 	}
 	if (vx_ring_send_cap(port, c->req, VX_R_CONSUME) < 0)
 		return;
 	vx_ring_send_cap(port, c->rep, VX_R_PRODUCE | VX_R_GRANT);
+	c->waiting = false;
 	c->sent_ns = now;
 	if (now + RESEND_NS < *next)
 		*next = now + RESEND_NS;
@@ -111,8 +120,8 @@ static void deliver(struct conn *c, uint64_t now, uint64_t *next)
 void conn_deliver_all(uint64_t now, uint64_t *next)
 {
 	for (int i = 0; i < MAX_CONNS; i++)
-		if (I.conn[i].used && !I.conn[i].closing)
-			deliver(&I.conn[i], now, next);
+		if (init.conn[i].used && !init.conn[i].closing)
+			deliver(&init.conn[i], now, next);
 }
 
 /* Empties one Ring before it is handed to someone new: every message and
@@ -158,7 +167,7 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 	const uint32_t ends = VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER;
 
 	for (int i = 0; i < MAX_CONNS; i++) {
-		struct conn *c = &I.conn[i];
+		struct broker_conn *c = &init.conn[i];
 		if (!c->used || !c->closing)
 			continue;
 		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);

@@ -14,8 +14,8 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "pure_manifest.h"
-#include "proto/init.h"
-#include "proto/console.h"
+#include "vectra/proto/init.h"
+#include "vectra/proto/console.h"
 #include "rt/errstr.h"
 #include "rt/spawn.h"
 
@@ -51,10 +51,11 @@ struct svc {
 #define END_INIT -1 /* init itself is this end */
 #define END_NONE -2 /* a dynamic client: a program the shell runs */
 
-struct conn {
+struct broker_conn {
 	bool used;
 	bool dynamic;
 	bool closing;
+	bool waiting;	      /* its server's port was full; said once */
 	uint64_t sent_ns;     /* when the server ends last went to the server's port */
 	int client;	      /* service index, END_INIT or END_NONE */
 	int server;	      /* service index or END_INIT */
@@ -69,13 +70,13 @@ struct init {
 	size_t bootimg_len;
 	struct mf_manifest mf;
 	struct svc svc[MF_MAX_SERVICES];
-	struct conn conn[MAX_CONNS];
-	struct vx_server server; /* init serves proto/init.h */
+	struct broker_conn conn[MAX_CONNS];
+	struct vx_server server; /* init serves vectra/proto/init.h */
 	struct vx_client log;	 /* init's own console connection */
 	bool log_up;
 };
 
-extern struct init I;
+extern struct init init;
 
 /* log.c */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -96,6 +97,7 @@ int svc_kill(int i);
 int svc_crash(int i);
 
 /* serve.c */
-enum vx_svc_disp init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx);
+enum vx_svc_disp init_serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			    void *ctx);
 
 #endif

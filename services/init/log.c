@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include "init.h"
 #include "vx_string.h"
-#include "rt/conout.h"
+#include "client/console.h"
 
 void say(const char *fmt, ...)
 {
@@ -21,9 +21,9 @@ void say(const char *fmt, ...)
 	/* Through uartd when it is up; a write it took and then died on is
 	 * not repeated (it may have been printed).  Otherwise the kernel's
 	 * console, which exists for early boot and exactly this. */
-	if (I.log_up && vx_client_server_up(&I.log)) {
-		vx_client_call(&I.log, &m, (uint64_t)vx_clock() + 200 * MS);
+	if (init.log_up && vx_client_server_up(&init.log)) {
+		vx_client_call(&init.log, &m, (uint64_t)vx_clock() + 200 * MS);
 		return;
 	}
-	vx_console_write(I.io, m.data, m.len);
+	vx_console_write(init.io, m.data, m.len);
 }

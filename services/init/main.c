@@ -7,13 +7,13 @@
  * rejects it whole if any line is wrong, and otherwise starts each service
  * with exactly the capabilities its entry names, connects them as the
  * entries say, and supervises them for as long as the machine runs.  It is
- * also a service itself (proto/init.h), which the shell uses for ps, kill,
+ * also a service itself (vectra/proto/init.h), which the shell uses for ps, kill,
  * crash, mem and the connections of the programs it runs.
  */
 #include "init.h"
 #include "vx_string.h"
 
-struct init I;
+struct init init;
 
 static int load_manifest(void)
 {
@@ -22,12 +22,12 @@ static int load_manifest(void)
 	size_t len;
 	int rc;
 
-	if ((rc = vx_bootimg_find(I.bootimg, I.bootimg_len, "etc/manifest", &text, &len)) !=
+	if ((rc = vx_bootimg_find(init.bootimg, init.bootimg_len, "etc/manifest", &text, &len)) !=
 	    VX_OK) {
 		say("init: the boot image has no etc/manifest: %s\n", vx_strerror(rc));
 		return rc;
 	}
-	if ((rc = mf_parse(text, len, &I.mf, err, sizeof(err))) != VX_OK) {
+	if ((rc = mf_parse(text, len, &init.mf, err, sizeof(err))) != VX_OK) {
 		say("init: %s\n", err);
 		say("init: the boot manifest was rejected, so nothing was started.\n");
 		return rc;
@@ -39,45 +39,45 @@ static int boot_caps(const struct vx_bundle_page *b)
 {
 	const struct vx_bundle_entry *img;
 
-	I.boot = b;
-	I.io = (vx_handle_t)vx_bundle_handle(b, "ioports", VX_OBJ_IOPORT);
-	I.self = (vx_handle_t)vx_bundle_handle(b, "self", VX_OBJ_TASK);
-	I.ram0 = (vx_handle_t)vx_bundle_handle(b, "ram0", VX_OBJ_RETICLE);
+	init.boot = b;
+	init.io = (vx_handle_t)vx_bundle_handle(b, "ioports", VX_OBJ_IOPORT);
+	init.self = (vx_handle_t)vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	init.ram0 = (vx_handle_t)vx_bundle_handle(b, "ram0", VX_OBJ_RETICLE);
 	say("init: hello. The kernel gave me %u capabilities:", b->count);
 	for (uint32_t i = 0; i < b->count; i++)
 		say(" %s", b->entry[i].name);
 	say("\n");
 	if (vx_bundle_find(b, "bootimg", VX_OBJ_MEM, &img) != VX_OK ||
-	    vx_task_map(I.self, img->handle, BOOTIMG_VA, VX_PROT_READ) < 0 ||
+	    vx_task_map(init.self, img->handle, BOOTIMG_VA, VX_PROT_READ) < 0 ||
 	    vx_bootimg_check((const void *)BOOTIMG_VA, img->size) != VX_OK) {
 		say("init: no usable boot image; nothing to start\n");
 		return VX_E_CORRUPT;
 	}
-	I.bootimg_h = img->handle;
-	I.bootimg = (const void *)BOOTIMG_VA;
-	I.bootimg_len = img->size;
+	init.bootimg_h = img->handle;
+	init.bootimg = (const void *)BOOTIMG_VA;
+	init.bootimg_len = img->size;
 	return VX_OK;
 }
 
 /* The pool that pays for every connection and port, and init's own port. */
 static int make_pool(void)
 {
-	int64_t r = vx_reticle_split(I.ram0, 4ull << 20);
+	int64_t r = vx_reticle_split(init.ram0, 4ull << 20);
 
 	if (r < 0)
 		return (int)r;
-	I.pool = (vx_handle_t)r;
-	if ((r = vx_reticle_retype(I.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
+	init.pool = (vx_handle_t)r;
+	if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
 		return (int)r;
-	I.init_port = (vx_handle_t)r;
-	return vx_server_init_port(&I.server, I.init_port, INIT_SERVER_VA, INIT_SERVER_BIT);
+	init.init_port = (vx_handle_t)r;
+	return vx_server_init_port(&init.server, init.init_port, INIT_SERVER_VA, INIT_SERVER_BIT);
 }
 
 /* One connection per "connect" line, and one for init's own console. */
 static int make_connections(void)
 {
-	for (uint32_t i = 0; i < I.mf.n; i++) {
-		const struct mf_service *s = &I.mf.svc[i];
+	for (uint32_t i = 0; i < init.mf.n; i++) {
+		const struct mf_service *s = &init.mf.svc[i];
 		for (uint32_t c = 0; c < s->nconnect; c++) {
 			int server = conn_server_of(s->connect[c].service);
 			int rc = conn_new((int)i, server, s->connect[c].as, false);
@@ -85,12 +85,12 @@ static int make_connections(void)
 				return rc;
 		}
 	}
-	int console = mf_server_of(&I.mf, "console");
+	int console = mf_server_of(&init.mf, "console");
 	if (console >= 0) {
 		int id = conn_new(END_INIT, console, "console", false);
-		if (id >= 0 && vx_client_attach(&I.log, I.conn[id].req, I.conn[id].rep, INIT_LOG_VA,
-						INIT_LOG_BIT) == VX_OK)
-			I.log_up = true;
+		if (id >= 0 && vx_client_attach(&init.log, init.conn[id].req, init.conn[id].rep,
+						INIT_LOG_VA, INIT_LOG_BIT) == VX_OK)
+			init.log_up = true;
 	}
 	return VX_OK;
 }
@@ -111,24 +111,24 @@ static void describe(const struct mf_service *s)
 	say("\n");
 }
 
-/* Supervise: one signal wait per loop, on every service's bit and on
- * init's own service. */
-_Noreturn static void supervise(void)
+/* init's main loop: due restarts and connection work, then one signal
+ * wait, on every service's supervision bit and on init's own service. */
+_Noreturn static void main_loop(void)
 {
 	uint64_t mask = 0;
 
-	for (uint32_t i = 0; i < I.mf.n; i++)
-		mask |= I.svc[i].bit;
+	for (uint32_t i = 0; i < init.mf.n; i++)
+		mask |= init.svc[i].bit;
 	for (;;) {
 		uint64_t now = (uint64_t)vx_clock(), next = VX_DEADLINE_NEVER;
 		svc_restart_due(now, &next);
 		conn_deliver_all(now, &next);
 		conn_reclaim(now, &next);
-		uint64_t fired = vx_server_wait(&I.server, mask, next);
-		for (uint32_t i = 0; i < I.mf.n; i++)
-			if (fired & I.svc[i].bit)
+		uint64_t fired = vx_server_wait(&init.server, mask, next);
+		for (uint32_t i = 0; i < init.mf.n; i++)
+			if (fired & init.svc[i].bit)
 				svc_stopped((int)i);
-		vx_server_poll(&I.server, init_serve, NULL);
+		vx_server_poll(&init.server, init_serve, NULL);
 	}
 }
 
@@ -143,9 +143,9 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		say("init: cannot make the connection pool: %s\n", vx_strerror(rc));
 		goto idle;
 	}
-	for (uint32_t i = 0; i < I.mf.n; i++) {
+	for (uint32_t i = 0; i < init.mf.n; i++) {
 		if ((rc = svc_setup((int)i)) < 0) {
-			say("init: not enough memory for %s: %s\n", I.mf.svc[i].name,
+			say("init: not enough memory for %s: %s\n", init.mf.svc[i].name,
 			    vx_strerror(rc));
 			goto idle;
 		}
@@ -154,12 +154,12 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		say("init: cannot make the connections: %s\n", vx_strerror(rc));
 		goto idle;
 	}
-	say("init: the manifest names %u services\n", I.mf.n);
-	for (uint32_t i = 0; i < I.mf.n; i++) {
-		describe(&I.mf.svc[i]);
+	say("init: the manifest names %u services\n", init.mf.n);
+	for (uint32_t i = 0; i < init.mf.n; i++) {
+		describe(&init.mf.svc[i]);
 		svc_start((int)i);
 	}
-	supervise();
+	main_loop();
 idle:
 	say("init: idle.\n");
 	for (;;)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <vectra/abi.h>
+#include <vectra/bundle.h>
 #include "vx_string.h"
 #include "vx_fmt.h"
 #include "pure_manifest.h"
@@ -104,13 +105,9 @@ static bool name_ok(struct tok t)
 {
 	if (t.n == 0 || t.n >= MF_NAME_MAX)
 		return false;
-	for (size_t i = 0; i < t.n; i++) {
-		char c = t.p[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
+	for (size_t i = 0; i < t.n; i++)
+		if (!vx_bundle_name_char(t.p[i]))
 			return false;
-	}
 	return true;
 }
 

@@ -48,7 +48,7 @@
 #define MF_FILE_MAX	8192u
 #define MF_LINE_MAX	200u /* bytes, not counting "\n" or "\r\n" */
 
-/* Same values as struct init_task's policy field (proto/init.h). */
+/* Same values as struct init_task's policy field (vectra/proto/init.h). */
 enum mf_restart { MF_ALWAYS = 1, MF_ON_FAILURE = 2, MF_NEVER = 3 };
 
 enum mf_grant_kind { MF_IOPORT = 1, MF_IRQ, MF_RETICLE, MF_BOOTIMG, MF_SELF };

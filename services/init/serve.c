@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * init's own service (proto/init.h): what the shell asks of the supervisor.
+ * init's own service (vectra/proto/init.h): what the shell asks of the supervisor.
  */
 #include "init.h"
 #include "vx_string.h"
@@ -11,8 +11,8 @@ static int find(const struct vx_msg *m)
 
 	if (vx_msg_str(m, 0, name, sizeof(name)) < 0)
 		return VX_E_INVAL;
-	for (uint32_t i = 0; i < I.mf.n; i++)
-		if (strcmp(I.mf.svc[i].name, name) == 0)
+	for (uint32_t i = 0; i < init.mf.n; i++)
+		if (strcmp(init.mf.svc[i].name, name) == 0)
 			return (int)i;
 	return VX_E_NOTFOUND;
 }
@@ -32,12 +32,12 @@ static void ps(struct vx_msg *m)
 	if (m->len < 4)
 		goto bad;
 	memcpy(&idx, m->data, 4);
-	if (idx >= I.mf.n) {
+	if (idx >= init.mf.n) {
 		m->status = VX_E_NOTFOUND;
 		m->len = 0;
 		return;
 	}
-	const struct svc *s = &I.svc[idx];
+	const struct svc *s = &init.svc[idx];
 	memset(&t, 0, sizeof(t));
 	vx_snprintf(t.name, sizeof(t.name), "%s", s->mf->name);
 	t.state = s->state;
@@ -59,8 +59,8 @@ static void mem(struct vx_msg *m)
 	struct vx_reticle_info ri;
 
 	memset(&im, 0, sizeof(im));
-	for (uint32_t i = 0; i < I.boot->count; i++) {
-		const struct vx_bundle_entry *e = &I.boot->entry[i];
+	for (uint32_t i = 0; i < init.boot->count; i++) {
+		const struct vx_bundle_entry *e = &init.boot->entry[i];
 		if (e->type == VX_OBJ_RETICLE && strncmp(e->name, "ram", 3) == 0 &&
 		    vx_reticle_info(e->handle, &ri) == VX_OK) {
 			im.ram_total += ri.size;
@@ -68,7 +68,7 @@ static void mem(struct vx_msg *m)
 		}
 	}
 	for (int c = 0; c < MAX_CONNS; c++)
-		im.conn_pool_used += I.conn[c].used;
+		im.conn_pool_used += init.conn[c].used;
 	im.conn_pool_max = MAX_CONNS;
 	memcpy(m->data, &im, sizeof(im));
 	m->len = sizeof(im);
@@ -76,7 +76,7 @@ static void mem(struct vx_msg *m)
 
 /* A connection for a program the shell runs: the client ends go back to
  * the caller beside the reply. */
-static void connect(struct vx_conn *c, struct vx_msg *m)
+static void connect(struct vx_server_conn *c, struct vx_msg *m)
 {
 	char name[MF_NAME_MAX];
 	int server;
@@ -98,8 +98,8 @@ static void connect(struct vx_conn *c, struct vx_msg *m)
 	}
 	uint64_t next = UINT64_MAX;
 	conn_deliver_all((uint64_t)vx_clock(), &next);
-	vx_ring_send_cap(c->rep_h, I.conn[id].req, VX_R_PRODUCE | VX_R_GRANT);
-	vx_ring_send_cap(c->rep_h, I.conn[id].rep, VX_R_CONSUME | VX_R_GRANT);
+	vx_ring_send_cap(c->rep_h, init.conn[id].req, VX_R_PRODUCE | VX_R_GRANT);
+	vx_ring_send_cap(c->rep_h, init.conn[id].rep, VX_R_CONSUME | VX_R_GRANT);
 	uint32_t u = (uint32_t)id;
 	memcpy(m->data, &u, 4);
 	m->len = 4;
@@ -116,14 +116,15 @@ static void disconnect(struct vx_msg *m)
 	}
 	memcpy(&id, m->data, 4);
 	m->len = 0;
-	if (id >= MAX_CONNS || !I.conn[id].used || !I.conn[id].dynamic) {
+	if (id >= MAX_CONNS || !init.conn[id].used || !init.conn[id].dynamic) {
 		m->status = VX_E_NOTFOUND;
 		return;
 	}
-	I.conn[id].closing = true; /* reclaimed by the main loop */
+	init.conn[id].closing = true; /* reclaimed by the main loop */
 }
 
-enum vx_svc_disp init_serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+enum vx_svc_disp init_serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			    void *ctx)
 {
 	int i;
 

@@ -3,12 +3,10 @@
  * Supervision: starting a service with exactly the capabilities its
  * manifest entry grants, and deciding what happens when it stops.
  *
- * Every service lives in a Reticle of its own.  Stopping one resets that
- * Reticle, which gives back every byte its life used in one step; its
- * connections live in init's pool and survive, so clients see a pause, not
- * a loss.  Restarts back off (10 ms, doubling, at most 1 s); a service that
- * stops MAX_CRASHES times in a row, each within CRASH_WINDOW_NS of its
- * start, is given up on and reported.
+ * Every service lives in a Reticle of its own, and is supervised on a
+ * bit of its own.  What raises the bit, how a stale one is told apart,
+ * and the restart policy with its back-off are described once, at the top
+ * of include/vectra/proto/init.h; this file is that text in code.
  */
 #include "init.h"
 #include "vx_string.h"
@@ -27,19 +25,19 @@ static uint64_t reticle_bytes(const struct mf_service *mf)
  * supervision bit. */
 int svc_setup(int i)
 {
-	struct svc *s = &I.svc[i];
+	struct svc *s = &init.svc[i];
 	int64_t r;
 
-	s->mf = &I.mf.svc[i];
+	s->mf = &init.mf.svc[i];
 	s->bit = 1ull << (SERVICE_BIT0 + i);
-	if ((r = vx_reticle_split(I.ram0, reticle_bytes(s->mf))) < 0)
+	if ((r = vx_reticle_split(init.ram0, reticle_bytes(s->mf))) < 0)
 		return (int)r;
 	s->ret = (vx_handle_t)r;
-	if ((r = vx_sig_mint(I.self, s->bit)) < 0)
+	if ((r = vx_sig_mint(init.self, s->bit)) < 0)
 		return (int)r;
 	s->sig = (vx_handle_t)r;
 	if (s->mf->serve[0]) {
-		if ((r = vx_reticle_retype(I.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
+		if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
 			return (int)r;
 		s->port = (vx_handle_t)r;
 	}
@@ -77,9 +75,9 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 
 	switch (g->kind) {
 	case MF_IOPORT:
-		return add_derived(sp->bundle, g->slot, I.io, g->rights, g->a | (g->b << 32));
+		return add_derived(sp->bundle, g->slot, init.io, g->rights, g->a | (g->b << 32));
 	case MF_IRQ: {
-		int64_t irqs = vx_bundle_handle(I.boot, "irqs", VX_OBJ_IRQ);
+		int64_t irqs = vx_bundle_handle(init.boot, "irqs", VX_OBJ_IRQ);
 		int rc;
 		if (irqs < 0)
 			return (int)irqs;
@@ -99,7 +97,7 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 			return (int)h;
 		return add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
 	case MF_BOOTIMG:
-		return add(sp->bundle, g->slot, I.bootimg_h, VX_R_READ | VX_R_GRANT);
+		return add(sp->bundle, g->slot, init.bootimg_h, VX_R_READ | VX_R_GRANT);
 	case MF_SELF:
 		return add(sp->bundle, g->slot, sp->task, VX_R_CONTROL | VX_R_READ);
 	default:
@@ -109,7 +107,7 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 
 static int fill_bundle(int i, const struct vx_spawn *sp)
 {
-	struct svc *s = &I.svc[i];
+	struct svc *s = &init.svc[i];
 	char slot[VX_BUNDLE_NAME_MAX];
 	int rc;
 
@@ -119,7 +117,7 @@ static int fill_bundle(int i, const struct vx_spawn *sp)
 	if (s->port && (rc = add(sp->bundle, "port", s->port, VX_R_CONSUME)) < 0)
 		return rc;
 	for (int c = 0; c < MAX_CONNS; c++) {
-		struct conn *cn = &I.conn[c];
+		struct broker_conn *cn = &init.conn[c];
 		if (!cn->used || cn->client != i)
 			continue;
 		vx_snprintf(slot, sizeof(slot), "%s.req", cn->as);
@@ -135,15 +133,15 @@ static int fill_bundle(int i, const struct vx_spawn *sp)
 /* Starts service i's next life. */
 int svc_start(int i)
 {
-	struct svc *s = &I.svc[i];
-	struct vx_spawn sp = {.self = I.self, .reticle = s->ret};
+	struct svc *s = &init.svc[i];
+	struct vx_spawn sp = {.self = init.self, .reticle = s->ret};
 	char path[MF_NAME_MAX + 8];
 	const void *elf;
 	size_t len;
 	int rc;
 
 	vx_snprintf(path, sizeof(path), "bin/%s", s->mf->binary);
-	if ((rc = vx_bootimg_find(I.bootimg, I.bootimg_len, path, &elf, &len)) != VX_OK) {
+	if ((rc = vx_bootimg_find(init.bootimg, init.bootimg_len, path, &elf, &len)) != VX_OK) {
 		say("init: %s: no program SYS:%s in the boot image\n", s->mf->name, path);
 		s->state = INIT_STOPPED;
 		return rc;
@@ -165,14 +163,12 @@ int svc_start(int i)
 /* Service i's supervision bit fired: it exited or faulted. */
 void svc_stopped(int i)
 {
-	struct svc *s = &I.svc[i];
+	struct svc *s = &init.svc[i];
 	struct vx_task_info ti;
 	uint64_t now = (uint64_t)vx_clock();
 
-	if (s->state != INIT_RUNNING || vx_task_inspect(s->task, &ti) < 0)
-		return;
-	if (ti.state != VX_TASK_FAULTED && ti.state != VX_TASK_EXITED)
-		return;
+	if (s->state != INIT_RUNNING || !vx_task_stopped(s->task, &ti))
+		return; /* a stale bit: this life has not stopped */
 	s->last_fault = ti.fault.kind;
 	bool clean = ti.state == VX_TASK_EXITED && ti.fault.exit_code == 0;
 	if (ti.state == VX_TASK_EXITED)
@@ -211,8 +207,8 @@ void svc_stopped(int i)
  * next pending restart. */
 void svc_restart_due(uint64_t now, uint64_t *next)
 {
-	for (uint32_t i = 0; i < I.mf.n; i++) {
-		struct svc *s = &I.svc[i];
+	for (uint32_t i = 0; i < init.mf.n; i++) {
+		struct svc *s = &init.svc[i];
 		if (s->state != INIT_RESTARTING)
 			continue;
 		if (s->restart_at <= now)
@@ -225,7 +221,7 @@ void svc_restart_due(uint64_t now, uint64_t *next)
 /* Stops service i for good. */
 int svc_kill(int i)
 {
-	struct svc *s = &I.svc[i];
+	struct svc *s = &init.svc[i];
 
 	if (s->state != INIT_RUNNING && s->state != INIT_RESTARTING)
 		return VX_E_STATE;
@@ -240,7 +236,7 @@ int svc_kill(int i)
  * exactly as a bug would make it, and supervision takes its course. */
 int svc_crash(int i)
 {
-	struct svc *s = &I.svc[i];
+	struct svc *s = &init.svc[i];
 	int64_t rc;
 
 	if (s->state != INIT_RUNNING)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nsd: the naming service.  Serves proto/ns.h over every connection init
+ * nsd: the naming service.  Serves vectra/proto/ns.h over every connection init
  * hands it; today its one volume is SYS:, the boot image.
  *
  * Bundle:
@@ -21,7 +21,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "rt/path.h"
-#include "proto/ns.h"
+#include "vectra/proto/ns.h"
 #include "pure_ns.h"
 #include "vx_string.h"
 
@@ -48,7 +48,7 @@ static int parse_name(const char *name, const char **rest)
 }
 
 /* NS_RESOLVE: the object, and for a file the image's MemCap beside it. */
-static void do_resolve(struct vx_conn *c, struct vx_msg *m)
+static void do_resolve(struct vx_server_conn *c, struct vx_msg *m)
 {
 	char name[VX_MSG_DATA];
 	const char *rest;
@@ -97,7 +97,8 @@ static void do_list(struct vx_msg *m)
 	m->len = sizeof(ent);
 }
 
-static enum vx_svc_disp serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			      void *ctx)
 {
 	(void)s;
 	(void)ctx;

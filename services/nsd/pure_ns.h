@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "proto/ns.h"
+#include "vectra/proto/ns.h"
 
 /*
  * What path[0..plen) (a relative path that passed vx_path_check; one leading

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * uartd: the COM1 driver, serving the console protocol (proto/console.h) to
+ * uartd: the COM1 driver, serving the console protocol (vectra/proto/console.h) to
  * every connection init hands it.
  *
  * Bundle:
@@ -27,7 +27,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "vx_string.h"
-#include "proto/console.h"
+#include "vectra/proto/console.h"
 #include "pure_uart.h"
 
 _Static_assert(UART_READERS_MAX == VX_SVC_MAX_CONNS, "one waiting read per connection");
@@ -164,7 +164,7 @@ static void deliver(void)
 		const struct uart_read *r = uart_readers_first(&U.readers);
 		if (!r)
 			return;
-		struct vx_conn *c = &U.srv.conn[r->conn];
+		struct vx_server_conn *c = &U.srv.conn[r->conn];
 		struct vx_msg m = {.op = CONSOLE_READ, .seq = r->seq, .status = VX_OK};
 		bool live = c->open && c->req_h == r->tag;
 		size_t n = 0;
@@ -192,7 +192,7 @@ static void on_irq(void)
 
 /* Queues a read; a read this connection left waiting before (its call
  * timed out) is answered VX_E_AGAIN and replaced. */
-static enum vx_svc_disp serve_read(struct vx_server *s, struct vx_conn *c, struct vx_msg *m)
+static enum vx_svc_disp serve_read(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m)
 {
 	struct uart_read old;
 	int rc = uart_readers_add(&U.readers, c->id, c->req_h, m->seq, &old);
@@ -208,7 +208,8 @@ static enum vx_svc_disp serve_read(struct vx_server *s, struct vx_conn *c, struc
 	return VX_SVC_DEFER; /* deliver() answers it once input exists */
 }
 
-static enum vx_svc_disp serve(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			      void *ctx)
 {
 	(void)ctx;
 	m->ncaps = 0;

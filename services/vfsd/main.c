@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vfsd: the RAM file system.  It serves proto/fs.h to up to
+ * vfsd: the RAM file system.  It serves vectra/proto/fs.h to up to
  * VX_SVC_MAX_CONNS (16) connections in the standard service shape
  * (rt/svc.h).  The tree and every rule live in pure_fs.c, the heap of
  * file bytes in pure_heap.c; this file holds the Mem objects behind them
@@ -63,13 +63,14 @@ struct snap {
 	uint64_t used; /* when it was last handed out */
 };
 
+/* The memory behind the files: the heap and the snapshots handed out. */
 static struct {
 	vx_handle_t self, store, heap_mem;
 	struct heap heap;
 	struct snap snap[HEAP_IDS]; /* by heap block id */
 	uint32_t nsnaps;
 	uint64_t clock; /* counts snapshot events, for made and used */
-} st;
+} backing;
 
 static struct fs fs;
 static struct vx_server srv;
@@ -90,9 +91,9 @@ static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 	int rc;
 
 	(void)ctx;
-	if ((rc = heap_alloc(&st.heap, pages, &id)) != VX_OK)
+	if ((rc = heap_alloc(&backing.heap, pages, &id)) != VX_OK)
 		return rc;
-	*out = (struct fs_backing){.base = heap_ptr(&st.heap, id), .pages = pages, .id = id};
+	*out = (struct fs_backing){.base = heap_ptr(&backing.heap, id), .pages = pages, .id = id};
 	return VX_OK;
 }
 
@@ -100,7 +101,7 @@ static int store_get(void *ctx, uint32_t pages, struct fs_backing *out)
 static void store_put(void *ctx, const struct fs_backing *b)
 {
 	(void)ctx;
-	heap_free(&st.heap, b->id);
+	heap_free(&backing.heap, b->id);
 }
 
 /* ------------------------------------------------------------ snapshots */
@@ -108,14 +109,14 @@ static void store_put(void *ctx, const struct fs_backing *b)
 /* Ends every view of block id's snapshot and deletes it. */
 static void snap_drop(uint32_t id)
 {
-	struct snap *s = &st.snap[id];
+	struct snap *s = &backing.snap[id];
 
 	if (s->h == VX_NO_HANDLE)
 		return;
 	vx_cap_revoke(s->h);
 	vx_cap_delete(s->h);
 	s->h = VX_NO_HANDLE;
-	st.nsnaps--;
+	backing.nsnaps--;
 }
 
 /* The snapshot to drop: the newest made (newest) or the least recently
@@ -125,11 +126,11 @@ static uint32_t snap_victim(bool newest)
 	uint32_t best = HEAP_IDS;
 
 	for (uint32_t i = 0; i < HEAP_IDS; i++) {
-		const struct snap *s = &st.snap[i];
+		const struct snap *s = &backing.snap[i];
 		if (s->h == VX_NO_HANDLE)
 			continue;
-		if (best == HEAP_IDS ||
-		    (newest ? s->made > st.snap[best].made : s->used < st.snap[best].used))
+		if (best == HEAP_IDS || (newest ? s->made > backing.snap[best].made
+						: s->used < backing.snap[best].used))
 			best = i;
 	}
 	return best;
@@ -147,7 +148,7 @@ static void store_changed(void *ctx, const struct fs_backing *b)
 static int64_t snap_carve(uint32_t pages)
 {
 	for (;;) {
-		int64_t h = vx_reticle_retype(st.store, VX_OBJ_MEM, pages);
+		int64_t h = vx_reticle_retype(backing.store, VX_OBJ_MEM, pages);
 		uint32_t newest = snap_victim(true);
 		if (h >= 0 || h != VX_E_NOMEM || newest == HEAP_IDS)
 			return h;
@@ -158,40 +159,41 @@ static int64_t snap_carve(uint32_t pages)
 /* Makes sure block b (a file of size bytes) has a snapshot. */
 static int snap_make(const struct fs_backing *b, uint64_t size)
 {
-	struct snap *s = &st.snap[b->id];
+	struct snap *s = &backing.snap[b->id];
 	uint32_t pages = (uint32_t)((size + HEAP_PAGE - 1) / HEAP_PAGE);
 	int64_t h, rc;
 
 	if (s->h != VX_NO_HANDLE)
 		return VX_OK;
-	if (st.nsnaps == VFSD_SNAPS_MAX)
+	if (backing.nsnaps == VFSD_SNAPS_MAX)
 		snap_drop(snap_victim(false));
 	if ((h = snap_carve(pages ? pages : 1)) < 0)
 		return h == VX_E_NOMEM ? VX_E_FULL : (int)h;
-	rc = vx_task_map(st.self, (vx_handle_t)h, VFSD_SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE);
+	rc = vx_task_map(backing.self, (vx_handle_t)h, VFSD_SCRATCH_VA,
+			 VX_PROT_READ | VX_PROT_WRITE);
 	if (rc < 0) {
 		vx_cap_delete((vx_handle_t)h);
 		return (int)rc;
 	}
 	memcpy((void *)(uintptr_t)VFSD_SCRATCH_VA, b->base, (size_t)size);
 	vx_task_unmap((vx_handle_t)h);
-	*s = (struct snap){.h = (vx_handle_t)h, .made = ++st.clock};
-	st.nsnaps++;
+	*s = (struct snap){.h = (vx_handle_t)h, .made = ++backing.clock};
+	backing.nsnaps++;
 	return VX_OK;
 }
 
 /* Sends a read-only view of block b's snapshot on c's reply Ring.  The
  * derived handle is deleted once sent: the copy in flight is re-parented
  * to the snapshot's own capability, so revoking that still reaches it. */
-static int send_view(struct vx_conn *c, const struct fs_backing *b, uint64_t size)
+static int send_view(struct vx_server_conn *c, const struct fs_backing *b, uint64_t size)
 {
 	int rc = snap_make(b, size);
 	int64_t v, sent;
 
 	if (rc != VX_OK)
 		return rc;
-	st.snap[b->id].used = ++st.clock;
-	if ((v = vx_cap_derive(st.snap[b->id].h, VX_R_READ | VX_R_GRANT, 0)) < 0)
+	backing.snap[b->id].used = ++backing.clock;
+	if ((v = vx_cap_derive(backing.snap[b->id].h, VX_R_READ | VX_R_GRANT, 0)) < 0)
 		return (int)v;
 	sent = vx_ring_send_cap(c->rep_h, (vx_handle_t)v, VX_R_READ | VX_R_GRANT);
 	vx_cap_delete((vx_handle_t)v);
@@ -200,7 +202,8 @@ static int send_view(struct vx_conn *c, const struct fs_backing *b, uint64_t siz
 
 /* ------------------------------------------------------------ the loop */
 
-static enum vx_svc_disp handle(struct vx_server *s, struct vx_conn *c, struct vx_msg *m, void *ctx)
+static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			       void *ctx)
 {
 	struct fs_backing view;
 	struct fs_stat fst;
@@ -242,15 +245,15 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return fail("my bundle has no \"self\" Task", self);
 	if (store < 0)
 		return fail("my bundle has no \"store\" Reticle", store);
-	st.self = (vx_handle_t)self;
-	st.store = (vx_handle_t)store;
-	if ((heap = vx_reticle_retype(st.store, VX_OBJ_MEM, VFSD_HEAP_BYTES / HEAP_PAGE)) < 0)
+	backing.self = (vx_handle_t)self;
+	backing.store = (vx_handle_t)store;
+	if ((heap = vx_reticle_retype(backing.store, VX_OBJ_MEM, VFSD_HEAP_BYTES / HEAP_PAGE)) < 0)
 		return fail("\"store\" cannot hold the 16 MiB heap", heap);
-	st.heap_mem = (vx_handle_t)heap;
-	if ((rc = vx_task_map(st.self, st.heap_mem, VFSD_HEAP_VA, VX_PROT_READ | VX_PROT_WRITE)) <
-	    0)
+	backing.heap_mem = (vx_handle_t)heap;
+	if ((rc = vx_task_map(backing.self, backing.heap_mem, VFSD_HEAP_VA,
+			      VX_PROT_READ | VX_PROT_WRITE)) < 0)
 		return fail("cannot map the heap", rc);
-	heap_init(&st.heap, (uint8_t *)(uintptr_t)VFSD_HEAP_VA,
+	heap_init(&backing.heap, (uint8_t *)(uintptr_t)VFSD_HEAP_VA,
 		  (uint32_t)(VFSD_HEAP_BYTES / HEAP_PAGE), heap_moved, NULL);
 	struct fs_store ops = {
 	    .get = store_get,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The node table and the operations of proto/fs.h (see pure_fs.h).
+ * The node table and the operations of vectra/proto/fs.h (see pure_fs.h).
  */
 #include <stdbool.h>
 #include "pure_fs.h"

@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <vectra/abi.h>
-#include "proto/fs.h"
+#include "vectra/proto/fs.h"
 #include "rt/svc.h"
 
 #define FS_PAGE		   4096u
@@ -82,7 +82,7 @@ uint32_t fs_class_pages(uint64_t size);
 void fs_init(struct fs *fs, const struct fs_store *store);
 
 /*
- * The operations of proto/fs.h.  Each path is path[0..len) (it need not be
+ * The operations of vectra/proto/fs.h.  Each path is path[0..len) (it need not be
  * NUL-terminated; a NUL inside len is VX_E_INVAL).  A path that breaks a rule
  * of rt/path.h, overlong ones included, is VX_E_INVAL and nothing is touched.
  */
@@ -111,7 +111,7 @@ void fs_info(const struct fs *fs, struct fs_info *info);
 void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base);
 
 /*
- * Decodes the request in m (layout in proto/fs.h), carries it out, and
+ * Decodes the request in m (layout in vectra/proto/fs.h), carries it out, and
  * writes the reply into m (status, len, data; ncaps 0).  For a successful
  * FS_READ_MEM *view is the backing to hand out (pages 0: nothing to send);
  * otherwise view->pages is 0.

@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <vectra/abi.h>
-#include "proto/fs.h"
+#include "vectra/proto/fs.h"
 
 #define HEAP_PAGE 4096u
 /* Every file holds at most one block, and a file that grows or shrinks

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * File commands, through vfsd (proto/fs.h, rt/fs.h): ls cat write echo rm
+ * File commands, through vfsd (vectra/proto/fs.h, client/fs.h): ls cat write echo rm
  * mv mkdir.  Paths are vfsd's (relative to its root, '/'-separated); a
  * leading '/' is accepted and ignored, so "/notes.txt" is "notes.txt".
  * commands.c runs these only when the shell holds an fs connection.
  */
 #include "shell.h"
-#include "rt/fs.h"
+#include "client/fs.h"
 #include "vx_string.h"
 
 #define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */
@@ -47,7 +47,7 @@ static const char *fs_why(int rc)
 /* The one error line of a file command. */
 static void fs_fail(const char *cmd, int rc, const char *path)
 {
-	if (conn_report(cmd, &sh.fs, rc))
+	if (client_report(cmd, &shell.fs, rc))
 		return;
 	con_printf("%s: %s: %s\n", cmd, fs_why(rc), path);
 }
@@ -74,8 +74,8 @@ void cmd_ls(const struct vsh_cmd *c)
 	uint32_t i;
 
 	do
-		rc = vx_fs_stat(&sh.fs.c, path, &st, conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0) {
 		fs_fail("ls", rc, c->argc > 1 ? c->argv[1] : "/");
 		return;
@@ -88,7 +88,7 @@ void cmd_ls(const struct vsh_cmd *c)
 		return;
 	}
 	for (i = 0; i < FS_ENTRIES_MAX; i++) {
-		rc = vx_fs_list(&sh.fs.c, path, i, &e, conn_deadline());
+		rc = vx_fs_list(&shell.fs.c, path, i, &e, client_deadline());
 		if (rc < 0)
 			break;
 		e.name[FS_NAME_MAX] = '\0';
@@ -127,15 +127,15 @@ static int cat_mapped(const char *path, bool *ends_nl)
 	uint64_t size;
 	int rc;
 
-	conn_drop_caps(&sh.fs);
-	if ((rc = vx_fs_read_mem(&sh.fs.c, path, &mem, &size, conn_deadline())) < 0)
+	client_drop_caps(&shell.fs);
+	if ((rc = vx_fs_read_mem(&shell.fs.c, path, &mem, &size, client_deadline())) < 0)
 		return rc;
 	if (mem == VX_NO_HANDLE)
 		return VX_OK; /* empty */
 	if ((rc = (int)vx_cap_inspect(mem, &info)) == VX_OK && info.size < size)
 		rc = VX_E_CORRUPT;
 	if (rc == VX_OK)
-		rc = (int)vx_task_map(sh.self, mem, VA_FILE, VX_PROT_READ);
+		rc = (int)vx_task_map(shell.self, mem, VA_FILE, VX_PROT_READ);
 	if (rc == VX_OK) {
 		const char *p = (const char *)(uintptr_t)VA_FILE;
 		show_bytes(p, size);
@@ -149,7 +149,7 @@ static int cat_mapped(const char *path, bool *ends_nl)
 /* Small files: FS_READ, FS_INLINE_MAX bytes per message. */
 static int cat_inline(const char *path, uint64_t size, bool *ends_nl)
 {
-	int64_t n = vx_fs_read(&sh.fs.c, path, 0, chunk, size, conn_deadline());
+	int64_t n = vx_fs_read(&shell.fs.c, path, 0, chunk, size, client_deadline());
 
 	if (n < 0)
 		return (int)n;
@@ -166,8 +166,8 @@ void cmd_cat(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_stat(&sh.fs.c, path, &st, conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc == VX_E_NOTFOUND) {
 		con_printf("cat: no such file: %s\n", c->argv[1]);
 		return;
@@ -213,10 +213,10 @@ static int replace(const char *path, size_t n)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_write(&sh.fs.c, path, 0, text, n, conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_write(&shell.fs.c, path, 0, text, n, client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc == VX_OK)
-		rc = vx_fs_truncate(&sh.fs.c, path, n, conn_deadline());
+		rc = vx_fs_truncate(&shell.fs.c, path, n, client_deadline());
 	return rc;
 }
 
@@ -244,8 +244,8 @@ void cmd_echo(const struct vsh_cmd *c)
 		rc = replace(path, n);
 	} else {
 		do
-			rc = vx_fs_append(&sh.fs.c, path, text, n, conn_deadline());
-		while (conn_retry(&sh.fs, rc, &tries));
+			rc = vx_fs_append(&shell.fs.c, path, text, n, client_deadline());
+		while (client_retry(&shell.fs, rc, &tries));
 	}
 	if (rc < 0)
 		fs_fail("echo", rc, c->redir_path);
@@ -258,8 +258,8 @@ void cmd_rm(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_remove(&sh.fs.c, fs_path(c->argv[1]), conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_remove(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("rm", rc, c->argv[1]);
 }
@@ -269,9 +269,9 @@ void cmd_mv(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_rename(&sh.fs.c, fs_path(c->argv[1]), fs_path(c->argv[2]),
-				  conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_rename(&shell.fs.c, fs_path(c->argv[1]), fs_path(c->argv[2]),
+				  client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc == VX_E_EXISTS)
 		con_printf("mv: already exists: %s\n", c->argv[2]);
 	else if (rc < 0)
@@ -283,8 +283,8 @@ void cmd_mkdir(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_mkdir(&sh.fs.c, fs_path(c->argv[1]), conn_deadline());
-	while (conn_retry(&sh.fs, rc, &tries));
+		rc = vx_fs_mkdir(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("mkdir", rc, c->argv[1]);
 }

@@ -26,8 +26,8 @@
  */
 #include "shell.h"
 #include "rt/spawn.h"
-#include "proto/init.h"
-#include "proto/ns.h"
+#include "vectra/proto/init.h"
+#include "vectra/proto/ns.h"
 #include "vx_string.h"
 
 #define CHILD_RETICLE	  (1ull << 20)
@@ -63,21 +63,21 @@ static int resolve(const uint8_t **elf, size_t *len)
 	do {
 		m = (struct vx_msg){.op = NS_RESOLVE};
 		vx_msg_put_str(&m, name);
-		rc = conn_call(&sh.ns, &m);
-	} while (conn_retry(&sh.ns, rc, &tries));
+		rc = client_call(&shell.ns, &m);
+	} while (client_retry(&shell.ns, rc, &tries));
 	if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL || rc == VX_E_TOOBIG) {
 		con_printf("run: no such program: %s\n", run.r.program);
 		return rc;
 	}
-	if (conn_report("run", &sh.ns, rc))
+	if (client_report("run", &shell.ns, rc))
 		return rc;
 	if (rc < 0 || m.len < sizeof(obj) || m.ncaps != 1) {
-		conn_drop_caps(&sh.ns);
+		client_drop_caps(&shell.ns);
 		con_printf("run: no such program: %s\n", run.r.program);
 		return rc < 0 ? rc : VX_E_NOTFOUND;
 	}
 	memcpy(&obj, m.data, sizeof(obj));
-	if ((h = conn_take_cap(&sh.ns)) < 0) {
+	if ((h = client_take_cap(&shell.ns)) < 0) {
 		fail("cannot receive", (int)h);
 		return (int)h;
 	}
@@ -87,7 +87,7 @@ static int resolve(const uint8_t **elf, size_t *len)
 	     obj.size > info.size - obj.offset))
 		rc = VX_E_CORRUPT;
 	if (rc == VX_OK)
-		rc = (int)vx_task_map(sh.self, run.image, VA_PROGRAM, VX_PROT_READ);
+		rc = (int)vx_task_map(shell.self, run.image, VA_PROGRAM, VX_PROT_READ);
 	if (rc < 0) {
 		fail("cannot map", rc);
 		return rc;
@@ -113,12 +113,12 @@ static int load(const uint8_t *elf, size_t len)
 	int64_t child;
 	int rc;
 
-	if ((rc = (int)vx_reticle_info(sh.ret, &ri)) < 0) {
+	if ((rc = (int)vx_reticle_info(shell.ret, &ri)) < 0) {
 		fail("no usable Reticle for", rc);
 		return rc;
 	}
 	run.free_before = ri.free;
-	if ((child = vx_reticle_split(sh.ret, CHILD_RETICLE)) < 0) {
+	if ((child = vx_reticle_split(shell.ret, CHILD_RETICLE)) < 0) {
 		con_printf("run: not enough memory for %s: it needs %llu KiB, ret has %llu KiB "
 			   "free\n",
 			   run.r.program, (unsigned long long)(CHILD_RETICLE >> 10),
@@ -126,7 +126,7 @@ static int load(const uint8_t *elf, size_t len)
 		return (int)child;
 	}
 	run.child = (vx_handle_t)child;
-	run.sp = (struct vx_spawn){.self = sh.self, .reticle = run.child};
+	run.sp = (struct vx_spawn){.self = shell.self, .reticle = run.child};
 	rc = vx_spawn_load(&run.sp, elf, len, CHILD_STACK_PAGES, run.r.args);
 	release_image();
 	if (rc == VX_E_CORRUPT || rc == VX_E_INVAL)
@@ -153,23 +153,23 @@ static int grant(const struct vsh_grant *g)
 	int rc;
 
 	vx_msg_put_str(&m, g->cap);
-	rc = conn_call(&sh.init, &m);
-	if (rc == VX_E_NOTFOUND && sh.init.open) {
+	rc = client_call(&shell.init, &m);
+	if (rc == VX_E_NOTFOUND && shell.init.open) {
 		con_printf("run: cannot grant '%s': no such service is running\n", g->cap);
 		return rc;
 	}
-	if (conn_report("run", &sh.init, rc))
+	if (client_report("run", &shell.init, rc))
 		return rc;
 	if (rc == VX_OK && (m.ncaps != 2 || m.len < 4))
 		rc = VX_E_CORRUPT;
 	if (rc < 0) {
-		conn_drop_caps(&sh.init);
+		client_drop_caps(&shell.init);
 		con_printf("run: cannot grant '%s': %s\n", g->cap, vx_strerror(rc));
 		return rc;
 	}
 	memcpy(&run.ids[run.nids++], m.data, 4);
-	req = conn_take_cap(&sh.init);
-	rep = conn_take_cap(&sh.init);
+	req = client_take_cap(&shell.init);
+	rep = client_take_cap(&shell.init);
 	rc = req < 0 ? (int)req : rep < 0 ? (int)rep : VX_OK;
 	if (rc == VX_OK && (rc = add_end(g->slot, "req", (vx_handle_t)req, VX_R_PRODUCE)) == VX_OK)
 		rc = add_end(g->slot, "rep", (vx_handle_t)rep, VX_R_CONSUME);
@@ -188,9 +188,10 @@ static int grant(const struct vsh_grant *g)
 static bool wait_child(void)
 {
 	uint64_t bit = 1ull << BIT_CHILD;
+	struct vx_task_info ti;
 
 	for (;;) {
-		if (con_wait(bit))
+		if ((con_wait(bit) & bit) && vx_task_stopped(run.sp.task, &ti))
 			return false;
 		if (con_take_interrupt()) {
 			vx_task_halt(run.sp.task);
@@ -203,7 +204,7 @@ static bool wait_child(void)
 static void report(bool interrupted)
 {
 	struct vx_task_info ti;
-	struct vsh_last *l = &sh.last;
+	struct vsh_last *l = &shell.last;
 	const struct vx_fault *f = &ti.fault;
 
 	l->valid = true;
@@ -234,7 +235,7 @@ static void finish(void)
 	if (run.child != VX_NO_HANDLE) {
 		vx_reticle_reset(run.child);
 		vx_cap_delete(run.child);
-		if (vx_reticle_info(sh.ret, &ri) == VX_OK && ri.free != run.free_before)
+		if (vx_reticle_info(shell.ret, &ri) == VX_OK && ri.free != run.free_before)
 			con_printf("run: warning: ret has %llu bytes free after the run, %llu "
 				   "before\n",
 				   (unsigned long long)ri.free,
@@ -243,7 +244,7 @@ static void finish(void)
 	for (uint32_t i = 0; i < run.nids; i++) {
 		struct vx_msg m = {.op = INIT_DISCONNECT, .len = 4};
 		memcpy(m.data, &run.ids[i], 4);
-		conn_call(&sh.init, &m);
+		client_call(&shell.init, &m);
 	}
 }
 
@@ -267,12 +268,13 @@ static bool check(const struct vsh_cmd *c)
 			return false;
 		}
 	}
-	if (sh.ret == VX_NO_HANDLE || sh.self == VX_NO_HANDLE || sh.child_sig == VX_NO_HANDLE) {
+	if (shell.ret == VX_NO_HANDLE || shell.self == VX_NO_HANDLE ||
+	    shell.child_sig == VX_NO_HANDLE) {
 		con_printf("run: this shell was given no Reticle to run programs in\n");
 		return false;
 	}
-	if (run.r.ngrants > 0 && !sh.init.open) {
-		conn_report("run", &sh.init, VX_E_NOTFOUND);
+	if (run.r.ngrants > 0 && !shell.init.open) {
+		client_report("run", &shell.init, VX_E_NOTFOUND);
 		return false;
 	}
 	return true;
@@ -295,8 +297,7 @@ void cmd_run(const struct vsh_cmd *c)
 			return;
 		}
 	}
-	vx_sig_wait(1ull << BIT_CHILD, VX_DEADLINE_NONE); /* clear a stale report */
-	if ((rc = (int)vx_task_supervise(run.sp.task, sh.child_sig)) < 0 ||
+	if ((rc = (int)vx_task_supervise(run.sp.task, shell.child_sig)) < 0 ||
 	    (rc = vx_spawn_start(&run.sp)) < 0)
 		fail("cannot start", rc);
 	else

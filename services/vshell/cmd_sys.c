@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * System commands: ps kill crash mem (init, proto/init.h), caps and
+ * System commands: ps kill crash mem (init, vectra/proto/init.h), caps and
  * uptime (the shell's own Bundle and the kernel clock).
  */
 #include "shell.h"
-#include "proto/init.h"
+#include "vectra/proto/init.h"
 #include "pure_show.h"
 #include "rt/errstr.h"
 #include "vx_string.h"
@@ -21,10 +21,10 @@ static int by_name(const char *cmd, uint32_t op, const char *name)
 		con_printf("%s: no such service: %s\n", cmd, name);
 		return VX_E_NOTFOUND;
 	}
-	rc = conn_call(&sh.init, &m);
+	rc = client_call(&shell.init, &m);
 	if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL)
 		con_printf("%s: no such service: %s\n", cmd, name);
-	else if (rc < 0 && !conn_report(cmd, &sh.init, rc))
+	else if (rc < 0 && !client_report(cmd, &shell.init, rc))
 		con_printf("%s: %s: %s\n", cmd, name, vx_strerror(rc));
 	return rc;
 }
@@ -41,7 +41,7 @@ void cmd_ps(const struct vsh_cmd *c)
 	for (i = 0; i < PS_MAX; i++) {
 		struct vx_msg m = {.op = INIT_PS, .len = 4};
 		memcpy(m.data, &i, 4);
-		if ((rc = conn_call(&sh.init, &m)) < 0)
+		if ((rc = client_call(&shell.init, &m)) < 0)
 			break;
 		if (m.len < sizeof(t)) {
 			rc = VX_E_CORRUPT;
@@ -54,10 +54,10 @@ void cmd_ps(const struct vsh_cmd *c)
 			   vsh_show_bytes(used, sizeof(used), t.reticle_used),
 			   t.last_fault ? vx_fault_name(t.last_fault) : "-");
 	}
-	if (rc != VX_E_NOTFOUND && rc < 0 && !conn_report("ps", &sh.init, rc))
+	if (rc != VX_E_NOTFOUND && rc < 0 && !client_report("ps", &shell.init, rc))
 		con_printf("ps: %s\n", vx_strerror(rc));
-	if (sh.last.valid)
-		con_printf("last run: %s %s\n", sh.last.name, sh.last.outcome);
+	if (shell.last.valid)
+		con_printf("last run: %s %s\n", shell.last.name, shell.last.outcome);
 }
 
 void cmd_kill(const struct vsh_cmd *c)
@@ -82,19 +82,19 @@ void cmd_mem(const struct vsh_cmd *c)
 	char a[24], b[24];
 	int rc;
 
-	if (sh.ret == VX_NO_HANDLE)
+	if (shell.ret == VX_NO_HANDLE)
 		con_printf("ret:  none (this shell cannot run programs)\n");
-	else if ((rc = (int)vx_reticle_info(sh.ret, &ri)) < 0)
+	else if ((rc = (int)vx_reticle_info(shell.ret, &ri)) < 0)
 		con_printf("mem: ret: %s\n", vx_strerror(rc));
 	else
 		con_printf("ret:  %s, %s free, %u objects (pays for the programs run starts)\n",
 			   vsh_show_bytes(a, sizeof(a), ri.size),
 			   vsh_show_bytes(b, sizeof(b), ri.free), ri.objects);
-	rc = conn_call(&sh.init, &m);
+	rc = client_call(&shell.init, &m);
 	if (rc == VX_OK && m.len < sizeof(im))
 		rc = VX_E_CORRUPT;
 	if (rc < 0) {
-		if (!conn_report("mem", &sh.init, rc))
+		if (!client_report("mem", &shell.init, rc))
 			con_printf("mem: %s\n", vx_strerror(rc));
 		return;
 	}
@@ -108,7 +108,7 @@ void cmd_mem(const struct vsh_cmd *c)
 
 void cmd_caps(const struct vsh_cmd *c)
 {
-	const struct vx_bundle_page *b = sh.bundle;
+	const struct vx_bundle_page *b = shell.bundle;
 	char rights[8];
 
 	if (vx_bundle_check(b) != VX_OK) {

@@ -63,14 +63,14 @@ static const struct command *lookup(const char *name)
 }
 
 /* The connection a command needs, if the shell lacks it. */
-static const struct vsh_conn *missing(uint8_t needs)
+static const struct vsh_client *missing(uint8_t needs)
 {
-	if ((needs & NEED_FS) && !sh.fs.open)
-		return &sh.fs;
-	if ((needs & NEED_NS) && !sh.ns.open)
-		return &sh.ns;
-	if ((needs & NEED_INIT) && !sh.init.open)
-		return &sh.init;
+	if ((needs & NEED_FS) && !shell.fs.open)
+		return &shell.fs;
+	if ((needs & NEED_NS) && !shell.ns.open)
+		return &shell.ns;
+	if ((needs & NEED_INIT) && !shell.init.open)
+		return &shell.init;
 	return NULL;
 }
 
@@ -79,7 +79,7 @@ void vsh_execute(const char *line)
 	static struct vsh_words w;
 	struct vsh_cmd cmd;
 	const struct command *k;
-	const struct vsh_conn *lack;
+	const struct vsh_client *lack;
 	int rc;
 
 	if ((rc = vsh_split(line, &w)) < 0) {
@@ -104,7 +104,7 @@ void vsh_execute(const char *line)
 		return;
 	}
 	if ((lack = missing(k->needs))) {
-		conn_report(k->name, lack, VX_E_NOTFOUND);
+		client_report(k->name, lack, VX_E_NOTFOUND);
 		return;
 	}
 	k->fn(&cmd);

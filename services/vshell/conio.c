@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The shell's console connection (proto/console.h): buffered output and
+ * The shell's console connection (vectra/proto/console.h): buffered output and
  * input reads, surviving a restart of uartd.
  *
  * WHY NOT vx_client_call FOR READS
@@ -24,7 +24,7 @@
  * sends a fresh read, which replaces the old one if uartd still had it.
  */
 #include "shell.h"
-#include "proto/console.h"
+#include "vectra/proto/console.h"
 #include "vx_string.h"
 
 #define READS_MAX 4u

@@ -13,7 +13,7 @@
 
 #define PROMPT "vshell> "
 
-struct vsh sh;
+struct vsh shell;
 static struct vsh_line line;
 
 static void echo(void *ctx, const char *s, size_t n)
@@ -24,7 +24,7 @@ static void echo(void *ctx, const char *s, size_t n)
 
 static vx_handle_t handle_of(const char *name, uint32_t type)
 {
-	int64_t h = vx_bundle_handle(sh.bundle, name, type);
+	int64_t h = vx_bundle_handle(shell.bundle, name, type);
 
 	return h < 0 ? VX_NO_HANDLE : (vx_handle_t)h;
 }
@@ -45,18 +45,18 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	uint8_t in[VX_MSG_DATA];
 
 	(void)args;
-	sh.bundle = bundle;
+	shell.bundle = bundle;
 	if (con_open(bundle) < 0)
 		return 2; /* no console: nobody to talk to */
-	sh.self = handle_of("self", VX_OBJ_TASK);
-	sh.ret = handle_of("ret", VX_OBJ_RETICLE);
-	if (sh.self != VX_NO_HANDLE) {
-		int64_t sig = vx_sig_mint(sh.self, 1ull << BIT_CHILD);
-		sh.child_sig = sig < 0 ? VX_NO_HANDLE : (vx_handle_t)sig;
+	shell.self = handle_of("self", VX_OBJ_TASK);
+	shell.ret = handle_of("ret", VX_OBJ_RETICLE);
+	if (shell.self != VX_NO_HANDLE) {
+		int64_t sig = vx_sig_mint(shell.self, 1ull << BIT_CHILD);
+		shell.child_sig = sig < 0 ? VX_NO_HANDLE : (vx_handle_t)sig;
 	}
-	conn_open(&sh.fs, "fs", VA_FS, BIT_FS);
-	conn_open(&sh.ns, "ns", VA_NS, BIT_NS);
-	conn_open(&sh.init, "init", VA_INIT, BIT_INIT);
+	client_open(&shell.fs, "fs", VA_FS, BIT_FS);
+	client_open(&shell.ns, "ns", VA_NS, BIT_NS);
+	client_open(&shell.init, "init", VA_INIT, BIT_INIT);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);

@@ -3,7 +3,7 @@
 #include "pure_show.h"
 #include "vx_fmt.h"
 #include <vectra/abi.h>
-#include "proto/init.h"
+#include "vectra/proto/init.h"
 
 #define NAMED(table, i, other)                                                                     \
 	((i) < sizeof(table) / sizeof((table)[0]) && (table)[i] ? (table)[i] : (other))

@@ -5,9 +5,9 @@
  *
  *   main.c       startup (Bundle, connections) and the read-edit-run loop
  *   conio.c      the console connection: buffered output, input reads
- *   conn.c       calls on the other connections (fs, ns, init)
+ *   client.c     calls on the other connections (fs, ns, init)
  *   commands.c   the command table, argument checks, dispatch, help
- *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, rt/fs.h)
+ *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, client/fs.h)
  *   cmd_run.c    run: a program from SYS:bin in a child Reticle
  *   cmd_sys.c    ps caps mem kill uptime crash (init, the kernel)
  *   pure_line.c, pure_cmd.c, pure_show.c: the pure parts, host-tested
@@ -58,7 +58,7 @@
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
 /* A connection to a service other than the console. */
-struct vsh_conn {
+struct vsh_client {
 	const char *name; /* "fs", "ns", "init" */
 	bool open;	  /* found in the Bundle and attached */
 	struct vx_client c;
@@ -76,11 +76,11 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_conn fs, ns, init;
+	struct vsh_client fs, ns, init;
 	struct vsh_last last;
 };
 
-extern struct vsh sh;
+extern struct vsh shell;
 
 /* ------------------------------------------------------------ conio.c */
 
@@ -105,34 +105,34 @@ uint64_t con_wait(uint64_t extra);
  * there is one; returns whether there was. */
 bool con_take_interrupt(void);
 
-/* ------------------------------------------------------------- conn.c */
+/* ----------------------------------------------------------- client.c */
 
 /* Attaches the Bundle's NAME.req/.rep; k->open says whether it worked. */
-void conn_open(struct vsh_conn *k, const char *name, uint64_t va, uint32_t bit);
+void client_open(struct vsh_client *k, const char *name, uint64_t va, uint32_t bit);
 
 /* vx_client_call with CALL_TIMEOUT, after dropping capabilities a late
  * reply left behind.  VX_E_NOTFOUND if the shell holds no such connection. */
-int conn_call(struct vsh_conn *k, struct vx_msg *m);
+int client_call(struct vsh_client *k, struct vx_msg *m);
 
 /* For loops that retry once when the server was restarting:
  *     int tries = 0;
- *     do rc = ...; while (conn_retry(k, rc, &tries));
+ *     do rc = ...; while (client_retry(k, rc, &tries));
  * Waits (up to CALL_TIMEOUT) for the server to come back before saying yes. */
-bool conn_retry(struct vsh_conn *k, int rc, int *tries);
+bool client_retry(struct vsh_client *k, int rc, int *tries);
 
 /* Deletes every capability waiting on k's rep Ring: before a call is
- * sent, none of them is ours to keep (rt/fs.h callers use this). */
-void conn_drop_caps(struct vsh_conn *k);
+ * sent, none of them is ours to keep (client/fs.h callers use this). */
+void client_drop_caps(struct vsh_client *k);
 
 /* Receives one capability that came with the last reply on k. */
-int64_t conn_take_cap(struct vsh_conn *k);
+int64_t client_take_cap(struct vsh_client *k);
 
 /* Prints "CMD: cannot reach SERVICE: reason" for a transport error and
  * returns true, or returns false for any other rc. */
-bool conn_report(const char *cmd, const struct vsh_conn *k, int rc);
+bool client_report(const char *cmd, const struct vsh_client *k, int rc);
 
 /* An absolute deadline CALL_TIMEOUT from now. */
-uint64_t conn_deadline(void);
+uint64_t client_deadline(void);
 
 /* --------------------------------------------------------- commands.c */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for vx_elf_parse.  Besides "no out-of-bounds read"
- * (ASan), every accepted image must satisfy the guarantees rt/elf.h makes.
+ * (ASan), every accepted image must satisfy the guarantees vx_elf.h (lib/base) makes.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -11,7 +11,7 @@
 
 #include "../../services/vshell/pure_cmd.h"
 #include "../../services/vshell/pure_show.h"
-#include "proto/init.h"
+#include "vectra/proto/init.h"
 #include "rt/errstr.h"
 #include <vectra/abi.h>
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include "rt/bootimg.h"
-#include "../../work/main/services/nsd/pure_ns.h"
+#include "../../services/nsd/pure_ns.h"
 
 static uint8_t *img;
 static size_t len;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The reply decision of every service loop (vx_svc_dispatch, lib/rt/svc.c):
+ * The reply decision of every service loop (vx_svc_dispatch, lib/rt/svc_msg.c):
  * a request is answered unless its handler explicitly defers it, whatever
  * its op, 0xffffffff (once the runtime's "deferred" marker) included.  And
  * vfsd's decoder answers unknown ops VX_E_NOSYS whatever the message holds.
@@ -19,7 +19,7 @@
 static uint32_t calls;
 
 /* A handler that knows no op: answers VX_E_NOSYS, leaving op untouched. */
-static enum vx_svc_disp unknown_op(struct vx_server *s, struct vx_conn *c, struct vx_msg *m,
+static enum vx_svc_disp unknown_op(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 				   void *ctx)
 {
 	(void)s;
@@ -32,7 +32,7 @@ static enum vx_svc_disp unknown_op(struct vx_server *s, struct vx_conn *c, struc
 }
 
 /* A handler that scribbles over op and seq, then answers. */
-static enum vx_svc_disp scribbler(struct vx_server *s, struct vx_conn *c, struct vx_msg *m,
+static enum vx_svc_disp scribbler(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 				  void *ctx)
 {
 	(void)s;
@@ -45,7 +45,7 @@ static enum vx_svc_disp scribbler(struct vx_server *s, struct vx_conn *c, struct
 	return VX_SVC_REPLY;
 }
 
-static enum vx_svc_disp deferrer(struct vx_server *s, struct vx_conn *c, struct vx_msg *m,
+static enum vx_svc_disp deferrer(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 				 void *ctx)
 {
 	(void)s;
@@ -176,7 +176,7 @@ static void no_put(void *ctx, const struct fs_backing *b)
 
 static struct fs fs;
 
-/* vfsd answers every op outside proto/fs.h VX_E_NOSYS, even with a
+/* vfsd answers every op outside vectra/proto/fs.h VX_E_NOSYS, even with a
  * malformed body (the op is judged first). */
 static void test_vfs_unknown_ops_nosys(void **state)
 {

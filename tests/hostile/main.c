@@ -23,17 +23,27 @@
  *   fill-max    vfsd capacity: FS_ENTRIES_MAX entries, then one more
  *
  * Started by init from the test image's manifest (its argument is then its
- * service name, "hostile"; it holds connections to init and the console)
- * it runs "ops".
+ * service name), it runs as one of two services:
  *
- * Bundle: console.req/.rep, and any of fs, fs2, ns, init (.req/.rep).
+ *   hostile     "ops", then "back-pressure": asks init for PRESSURE_CONNS
+ *               connections to sink, more pairs than sink's port can
+ *               queue, and checks each is delivered and answered once sink
+ *               takes from its port (init's broker must hold back the
+ *               pairs that do not fit whole, and keep answering)
+ *   sink        serves "sink", but takes nothing from its port until
+ *               SINK_GO exists in vfsd; then reports how many capabilities
+ *               wait there and answers every request VX_OK
+ *
+ * Bundle: console.req/.rep, and any of fs, fs2, ns, init (.req/.rep); as
+ * sink also its port.
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
-#include "rt/fs.h"
-#include "rt/conout.h"
+#include "client/fs.h"
+#include "client/console.h"
 #include "rt/errstr.h"
-#include "proto/fs.h"
+#include "vectra/proto/fs.h"
+#include "vectra/proto/init.h"
 #include "vx_string.h"
 
 #define VA_CONSOLE 0x10000000ull
@@ -343,6 +353,119 @@ static void spin(void)
 		__asm__ volatile("pause");
 }
 
+/* -------------------------------------------------------- back-pressure */
+
+#define PRESSURE_CONNS 12	     /* 24 capabilities; a port queues 16 */
+#define VA_PRESSURE    0x20000000ull /* PRESSURE_CONNS * VX_SVC_CONN_SPAN */
+#define VA_INIT	       0x10400000ull
+#define VA_SINK	       0x30000000ull /* sink's server: VX_SVC_MAX_CONNS spans */
+#define BIT_SINK       2u
+#define SINK_GO	       "sink.go"
+
+/* One INIT_CONNECT to sink; the client ends are attached as *k at va. */
+static int connect_sink(struct vx_client *initc, struct vx_client *k, uint64_t va, uint32_t *id)
+{
+	struct vx_msg m = {.op = INIT_CONNECT};
+	int64_t req, rep;
+	int rc;
+
+	vx_msg_put_str(&m, "sink");
+	if ((rc = vx_client_call(initc, &m, deadline())) != VX_OK)
+		return rc;
+	if (m.ncaps != 2 || m.len != 4)
+		return VX_E_CORRUPT;
+	memcpy(id, m.data, 4);
+	if ((req = vx_ring_recv_cap(initc->rep_h)) < 0)
+		return (int)req;
+	if ((rep = vx_ring_recv_cap(initc->rep_h)) < 0)
+		return (int)rep;
+	return vx_client_attach(k, (vx_handle_t)req, (vx_handle_t)rep, va, BIT_CONN);
+}
+
+/* Gives connection id back to init's pool. */
+static void disconnect(struct vx_client *initc, struct vx_client *k, uint32_t id)
+{
+	struct vx_msg m = {.op = INIT_DISCONNECT, .len = 4};
+
+	vx_ring_unbind(k->req_h);
+	vx_ring_unbind(k->rep_h);
+	memcpy(m.data, &id, 4);
+	vx_client_call(initc, &m, deadline());
+}
+
+static int do_back_pressure(const struct vx_bundle_page *b)
+{
+	static struct vx_client conns[PRESSURE_CONNS];
+	uint32_t ids[PRESSURE_CONNS];
+	struct vx_client initc;
+	struct vx_msg m;
+	int made = 0, answered = 0, rc = VX_OK;
+
+	if (!have_fs || vx_client_open(&initc, b, "init", VA_INIT, BIT_CONN) != VX_OK) {
+		say("hostile: back-pressure needs init and fs connections\n");
+		return 2;
+	}
+	while (made < PRESSURE_CONNS &&
+	       (rc = connect_sink(&initc, &conns[made], VA_PRESSURE + made * VX_SVC_CONN_SPAN,
+				  &ids[made])) == VX_OK)
+		made++;
+	say("hostile: back-pressure: %d of %d connections to sink made (%s)\n", made,
+	    PRESSURE_CONNS, vx_errname(rc));
+	/* sink has taken nothing: its port is full and init holds pairs back */
+	memset(&m, 0, sizeof(m));
+	m.op = INIT_PS;
+	m.len = 4;
+	say("hostile: back-pressure: init answers INIT_PS meanwhile: %s\n",
+	    vx_errname(vx_client_call(&initc, &m, deadline())));
+	rc = vx_fs_create(&fs, SINK_GO, deadline());
+	if (rc != VX_OK)
+		say("hostile: back-pressure: cannot create " SINK_GO ": %s\n", vx_errname(rc));
+	for (int i = 0; i < made; i++) {
+		memset(&m, 0, sizeof(m));
+		m.op = 1;
+		vx_client_wait_up(&conns[i], deadline());
+		if ((rc = vx_client_call(&conns[i], &m, deadline())) == VX_OK)
+			answered++;
+		else
+			say("hostile: back-pressure: connection %d: %s\n", i, vx_errname(rc));
+	}
+	say("hostile: back-pressure: %d of %d connections answered by sink\n", answered, made);
+	for (int i = 0; i < made; i++)
+		disconnect(&initc, &conns[i], ids[i]);
+	vx_fs_remove(&fs, SINK_GO, deadline());
+	return 0;
+}
+
+static enum vx_svc_disp sink_serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+				   void *ctx)
+{
+	m->status = VX_OK;
+	m->len = 0;
+	return VX_SVC_REPLY;
+}
+
+_Noreturn static void do_sink(const struct vx_bundle_page *b)
+{
+	static struct vx_server srv;
+	struct vx_cap_info ci;
+	struct fs_stat st;
+	int rc;
+
+	if (!have_fs || (rc = vx_server_init(&srv, b, VA_SINK, BIT_SINK)) != VX_OK) {
+		say("hostile: sink needs fs and a port\n");
+		vx_task_exit(2);
+	}
+	while (vx_fs_stat(&fs, SINK_GO, &st, deadline()) != VX_OK)
+		vx_sig_wait(0, (uint64_t)vx_clock() + 10000000ull);
+	if (vx_cap_inspect(srv.port, &ci) == VX_OK)
+		say("hostile: sink: %u capabilities wait in the port before it takes any\n",
+		    (unsigned)((ci.ring_state >> 8) & 0xff));
+	for (;;) {
+		vx_server_wait(&srv, 0, VX_DEADLINE_NEVER);
+		vx_server_poll(&srv, sink_serve, NULL);
+	}
+}
+
 int main(const struct vx_bundle_page *b, const char *args)
 {
 	if (vx_client_open(&con, b, "console", VA_CONSOLE, BIT_CONN) != VX_OK)
@@ -351,7 +474,13 @@ int main(const struct vx_bundle_page *b, const char *args)
 	fs_open_rc = vx_client_open(&fs, b, "fs", VA_FS, BIT_CONN);
 	have_fs = fs_open_rc == VX_OK;
 	have_fs2 = vx_client_open(&fs2, b, "fs2", VA_FS2, BIT_CONN) == VX_OK;
-	if (strcmp(args, "hostile") == 0 || strcmp(args, "ops") == 0)
+	if (strcmp(args, "sink") == 0)
+		do_sink(b);
+	if (strcmp(args, "hostile") == 0) {
+		int rc = do_ops(b);
+		return rc ? rc : do_back_pressure(b);
+	}
+	if (strcmp(args, "ops") == 0)
 		return do_ops(b);
 	if (strcmp(args, "spin") == 0)
 		spin();

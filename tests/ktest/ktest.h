@@ -2,8 +2,9 @@
 /*
  * The ktest harness, shared by its files: main.c (the suite and the
  * original hostile-input tests), hardening.c (one regression test per
- * finding of the kernel audit) and rights.c (the rights table of
- * docs/ABI.md, row by row).
+ * finding of the kernel audit), rights.c (the rights table of
+ * docs/ABI.md, row by row) and supervision.c (the claims of
+ * include/vectra/proto/init.h about supervision).
  *
  * Every test runs inside its own child Reticle R split from ram0 and
  * deleted at the end; run() checks that ram0's free bytes afterwards equal
@@ -58,8 +59,9 @@ vx_handle_t must(int64_t r, int line);
  * extra Reticle, if given, is its "ret". */
 vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret);
 
-/* hardening.c, rights.c */
+/* hardening.c, rights.c, supervision.c */
 void ktest_hardening(void);
 void ktest_rights(void);
+void ktest_supervision(void);
 
 #endif

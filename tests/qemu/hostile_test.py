@@ -10,6 +10,8 @@ the kernel down or the shell stuck.
   - finding 1's four routes, each followed by proof that the system is up
   - vfsd's capacity: 511 one-page files then a 1 MiB one, a fragmented
     store, and the entry limit
+  - init's broker under back-pressure: a port's transfer queue full, the
+    pairs that do not fit held back whole and delivered later
 """
 import os
 import re
@@ -68,6 +70,25 @@ def run(t, tap):
               answered(boot, "init"), boot[-1500:])
     tap.check("uartd answers op 0xffffffff and other unknown ops VX_E_NOSYS (boot client)",
               answered(boot, "console"), boot[-1500:])
+
+    # Back-pressure: 12 connections to sink, whose port queues 16 capabilities
+    # and is not read until all are made.
+    t.expect(r"hostile: back-pressure: \d+ of \d+ connections answered", timeout=60)
+    boot = t.text()
+    tap.check("back-pressure: init makes 12 connections to a server that takes none",
+              has(boot, r"hostile: back-pressure: 12 of 12 connections to sink made"), boot[-2500:])
+    tap.check("back-pressure: init says a pair waits for room in sink's full port",
+              has(boot, r"^init: sink's port holds 16 capabilities; a connection to it waits"),
+              boot[-2500:])
+    tap.check("back-pressure: init answers INIT_PS while sink's port is full",
+              has(boot, r"hostile: back-pressure: init answers INIT_PS meanwhile: VX_OK"),
+              boot[-2500:])
+    tap.check("back-pressure: sink finds its port full (CAP_INSPECT's count is 16)",
+              has(boot, r"hostile: sink: 16 capabilities wait in the port before it takes any"),
+              boot[-2500:])
+    tap.check("back-pressure: every pair arrives whole, the held-back ones too",
+              has(boot, r"hostile: back-pressure: 12 of 12 connections answered by sink"),
+              boot[-2500:])
 
     out = t.command("run hostile ops with fs=fs ns=ns console=console", timeout=60)
     for conn in ("fs", "ns", "console"):

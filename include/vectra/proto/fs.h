@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The file protocol, served by vfsd over connections named "fs" (see
+ * rt/svc.h).  vfsd is a RAM file system: files live for the life of the
+ * boot; if vfsd itself is restarted they are lost (documented in
+ * docs/userland/vfsd.md).
+ *
+ * Paths are relative to the connection's root and follow rt/path.h: '/'
+ * separated components of 1..FS_NAME_MAX bytes, no "." or "..", no empty
+ * component, no NUL or control bytes; at most FS_PATH_MAX bytes.  A bad path
+ * is VX_E_INVAL.  "" names the root directory.
+ *
+ * Request layout (data): struct fs_args at offset 0, then the path as a
+ * NUL-terminated string, then for writes args.count bytes right after the
+ * NUL, or for FS_RENAME the second NUL-terminated path.  Everything after
+ * the args must fit in FS_REQ_ROOM bytes, so a write carries at most
+ * min(FS_INLINE_MAX, FS_REQ_ROOM - strlen(path) - 1) bytes, and the two
+ * names of a rename at most FS_RENAME_MAX bytes together (client/fs.h loops and
+ * checks).  A message whose fields do not fit is VX_E_INVAL.
+ *
+ *   FS_STAT    path            -> struct fs_stat
+ *   FS_LIST    path, index     -> struct fs_dirent of the index-th entry
+ *                                 (byte-wise name order), VX_E_NOTFOUND
+ *                                 past the end
+ *   FS_CREATE  path            -> creates an empty file; VX_E_EXISTS
+ *   FS_MKDIR   path            -> creates a directory; VX_E_EXISTS
+ *   FS_WRITE   path, offset, count, bytes -> writes at offset (a hole reads
+ *                                 as zeros), creating the file if absent
+ *   FS_APPEND  path, count, bytes -> appends, creating the file if absent
+ *   FS_TRUNCATE path, offset   -> sets the size to offset
+ *   FS_READ    path, offset, count (<= FS_INLINE_MAX) -> the bytes (len is
+ *                                 short at the end of the file, 0 past it)
+ *   FS_READ_MEM path           -> one read-only MemCap (ncaps = 1) holding
+ *                                 the file from offset 0, and struct fs_stat:
+ *                                 a view of a snapshot vfsd copied once and
+ *                                 shares until the file changes.  An empty
+ *                                 file has no backing: ncaps = 0.  The view
+ *                                 is valid until the file next changes or
+ *                                 goes away, or vfsd needs the room for
+ *                                 newer snapshots; then vfsd revokes it (the
+ *                                 cap goes stale, the mapping vanishes; one
+ *                                 still queued arrives as VX_E_REVOKED).
+ *   FS_REMOVE  path            -> a file, or an empty directory
+ *                                 (VX_E_STATE if not empty)
+ *   FS_RENAME  path, then the new path after its NUL; the new path must
+ *                                 not exist (VX_E_EXISTS); a directory
+ *                                 cannot move into itself (VX_E_INVAL)
+ *   FS_INFO    ""              -> struct fs_info
+ *
+ * Errors: VX_E_NOTFOUND (no such path or parent), VX_E_EXISTS,
+ * VX_E_TYPE (a file where a directory is needed, or the reverse),
+ * VX_E_TOOBIG (over FS_FILE_MAX, or a read count over FS_INLINE_MAX),
+ * VX_E_FULL (FS_ENTRIES_MAX entries, or out of storage), VX_E_INVAL (a
+ * bad path or a malformed message), VX_E_STATE (removing a directory that
+ * is not empty), VX_E_NOSYS (an unknown op, 0xffffffff
+ * included: rt/svc.h).
+ */
+#ifndef VECTRA_PROTO_FS_H
+#define VECTRA_PROTO_FS_H
+
+#include <stdint.h>
+
+#define FS_NAME_MAX    63u
+#define FS_PATH_MAX    200u
+#define FS_FILE_MAX    (1u << 20) /* 1 MiB per file */
+#define FS_ENTRIES_MAX 512u	  /* files and directories in all */
+#define FS_INLINE_MAX  192u	  /* bytes of data carried in one message */
+
+enum fs_op {
+	FS_STAT = 1,
+	FS_LIST = 2,
+	FS_CREATE = 3,
+	FS_MKDIR = 4,
+	FS_WRITE = 5,
+	FS_APPEND = 6,
+	FS_TRUNCATE = 7,
+	FS_READ = 8,
+	FS_READ_MEM = 9,
+	FS_REMOVE = 10,
+	FS_RENAME = 11,
+	FS_INFO = 12,
+};
+
+/* Bytes of a request after struct fs_args: VX_MSG_DATA (rt/svc.h) - 16. */
+#define FS_REQ_ROOM   224u
+#define FS_RENAME_MAX (FS_REQ_ROOM - 2u) /* strlen(from) + strlen(to) */
+
+struct fs_args {
+	uint64_t offset; /* FS_WRITE, FS_TRUNCATE, FS_READ */
+	uint32_t count;	 /* FS_WRITE, FS_APPEND, FS_READ: bytes */
+	uint32_t index;	 /* FS_LIST */
+};
+_Static_assert(sizeof(struct fs_args) == 16, "fs_args layout");
+
+enum fs_type { FS_FILE = 1, FS_DIR = 2 };
+
+struct fs_stat {
+	uint32_t type;	  /* enum fs_type */
+	uint32_t entries; /* directories: number of entries */
+	uint64_t size;	  /* files: bytes */
+};
+
+struct fs_dirent {
+	struct fs_stat st;
+	char name[FS_NAME_MAX + 1];
+};
+
+struct fs_info {
+	uint32_t entries, entries_max;
+	uint64_t bytes, bytes_max;
+};
+
+#endif

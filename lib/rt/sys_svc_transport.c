@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The transport of the request/reply service shape (see rt/svc.h): clients
+ * and servers binding, calling, accepting and answering over their Rings.
+ * The pure message helpers are in svc_msg.c.
+ */
+#include "rt/svc.h"
+#include "rt/bundle.h"
+#include "rt/syscall.h"
+#include "vx_fmt.h"
+#include "vx_string.h"
+
+/* Binds h in role at va and builds r. */
+static int bind_end(struct vx_ring *r, vx_handle_t h, uint32_t role, uint64_t va, uint32_t bit)
+{
+	struct vx_ring_info info;
+	int64_t rc = vx_ring_bind(h, role, va, bit, &info);
+
+	if (rc < 0)
+		return (int)rc;
+	return vx_ring_init(r, &info, h);
+}
+
+static bool end_bound(const struct vx_ring *r, uint32_t which)
+{
+	return (__atomic_load_n(&r->ctl->bound, __ATOMIC_ACQUIRE) & which) != 0;
+}
+
+/* ---------------------------------------------------------------- client */
+
+int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, uint64_t va,
+		     uint32_t bit)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->req_h = req_h;
+	c->rep_h = rep_h;
+	/* Start from a sequence no earlier life of this connection used. */
+	c->seq = (uint32_t)((uint64_t)vx_clock() >> 10);
+	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0)
+		return rc;
+	if ((rc = bind_end(&c->rep, rep_h, VX_RING_CONSUMER, va + VX_SVC_REP_OFF, bit)) < 0) {
+		vx_ring_unbind(req_h);
+		return rc;
+	}
+	return VX_OK;
+}
+
+int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const char *name,
+		   uint64_t va, uint32_t bit)
+{
+	char slot[VX_BUNDLE_NAME_MAX];
+	int64_t req, rep;
+
+	vx_snprintf(slot, sizeof(slot), "%s.req", name);
+	req = vx_bundle_handle(b, slot, VX_OBJ_RING);
+	vx_snprintf(slot, sizeof(slot), "%s.rep", name);
+	rep = vx_bundle_handle(b, slot, VX_OBJ_RING);
+	if (req < 0)
+		return (int)req;
+	if (rep < 0)
+		return (int)rep;
+	return vx_client_attach(c, (vx_handle_t)req, (vx_handle_t)rep, va, bit);
+}
+
+bool vx_client_server_up(const struct vx_client *c)
+{
+	return end_bound(&c->req, VX_RING_BOUND_CONSUMER);
+}
+
+/* Takes replies until the one for seq arrives.  VX_E_AGAIN as soon as the
+ * server end is seen unbound (its server died; ask again once it is back). */
+static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, uint64_t deadline)
+{
+	size_t len;
+
+	for (;;) {
+		int rc = vx_ring_try_recv(&c->rep, out, sizeof(*out), &len);
+		if (rc == VX_OK) {
+			vx_ring_kick(&c->rep);
+			if (out->seq == seq)
+				return VX_OK;
+			continue; /* a stale reply from before a restart */
+		}
+		if (rc != VX_E_EMPTY)
+			return rc;
+		if (!vx_client_server_up(c))
+			return VX_E_AGAIN;
+		vx_ring_set_waiting(&c->rep, true);
+		int n = vx_ring_poll(&c->rep);
+		int64_t fired = n == 0 && vx_client_server_up(c)
+				    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
+				    : 1;
+		vx_ring_set_waiting(&c->rep, false);
+		if (fired == 0)
+			return VX_E_TIMEOUT;
+		if (fired < 0)
+			return (int)fired;
+	}
+}
+
+int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
+{
+	struct vx_msg reply;
+	int rc;
+
+	if (m->len > VX_MSG_DATA)
+		return VX_E_INVAL;
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
+	m->seq = ++c->seq;
+	if ((rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline)) < 0)
+		return rc;
+	if ((rc = await_reply(c, m->seq, &reply, deadline)) < 0)
+		return rc;
+	if (reply.len > VX_MSG_DATA)
+		return VX_E_CORRUPT;
+	*m = reply;
+	return m->status;
+}
+
+int vx_client_wait_up(struct vx_client *c, uint64_t deadline)
+{
+	while (!vx_client_server_up(c)) {
+		uint64_t now = (uint64_t)vx_clock();
+		if (now >= deadline)
+			return VX_E_TIMEOUT;
+		/* The server's bind raises no bit of ours: poll every 5 ms. */
+		vx_sig_wait(0, now + 5000000ull < deadline ? now + 5000000ull : deadline);
+	}
+	return VX_OK;
+}
+
+/* ---------------------------------------------------------------- server */
+
+static uint64_t conn_va(const struct vx_server *s, uint32_t i)
+{
+	return s->va + (1 + i) * VX_SVC_CONN_SPAN;
+}
+
+int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t va, uint32_t bit)
+{
+	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
+
+	if (port < 0)
+		return (int)port;
+	return vx_server_init_port(s, (vx_handle_t)port, va, bit);
+}
+
+int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit)
+{
+	struct vx_ring_info info;
+
+	memset(s, 0, sizeof(*s));
+	s->port = port;
+	s->bit = bit;
+	s->va = va;
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		s->conn[i].id = i;
+	/* Bound only so that arrivals on the transfer queue wake us. */
+	int64_t rc = vx_ring_bind(s->port, VX_RING_CONSUMER, va, bit, &info);
+	return rc < 0 ? (int)rc : VX_OK;
+}
+
+static void close_conn(struct vx_server_conn *c)
+{
+	vx_cap_delete(c->req_h);
+	vx_cap_delete(c->rep_h);
+	c->open = false;
+	c->peer_seen = false;
+}
+
+/* Binds a received pair as a new connection; refuses it (deleting both
+ * ends) when every slot is taken or it cannot be bound. */
+static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
+{
+	struct vx_server_conn *c = NULL;
+
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
+		if (!s->conn[i].open)
+			c = &s->conn[i];
+	if (!c) {
+		vx_cap_delete(req);
+		vx_cap_delete(rep);
+		s->refused++;
+		return;
+	}
+	c->req_h = req;
+	c->rep_h = rep;
+	uint64_t va = conn_va(s, c->id);
+	if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
+	    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
+		close_conn(c);
+		s->refused++;
+		return;
+	}
+	c->open = true;
+	c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
+	c->binds = VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * Takes every (req, rep) pair waiting on the port.  The port's transfer
+ * queue holds ends in pairs, req first; every receive consumes one slot,
+ * so pairs stay aligned however each receive ends:
+ *
+ *   - a handle: one end;
+ *   - VX_E_REVOKED: the end was revoked before it arrived (init reclaimed
+ *     the connection first); its slot is gone all the same, so the pair
+ *     is dropped and its other end deleted;
+ *   - VX_E_EMPTY (or VX_E_FULL: no free handle slot, nothing consumed):
+ *     stop; a req that came without its rep yet waits in s->first.
+ */
+static void accept_all(struct vx_server *s)
+{
+	for (;;) {
+		int64_t h = vx_ring_recv_cap(s->port), req, rep;
+		if (h < 0 && h != VX_E_REVOKED)
+			return;
+		if (!vx_svc_pair(s, h, &req, &rep))
+			continue;
+		if (req < 0 || rep < 0) {
+			if (req >= 0)
+				vx_cap_delete((vx_handle_t)req);
+			if (rep >= 0)
+				vx_cap_delete((vx_handle_t)rep);
+			s->revoked++;
+			continue;
+		}
+		accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
+	}
+}
+
+int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m)
+{
+	int rc;
+
+	(void)s;
+	if (!c->open)
+		return VX_E_STATE;
+	rc = vx_ring_try_send(&c->rep, m, sizeof(*m));
+	if (rc == VX_OK)
+		vx_ring_kick(&c->rep);
+	return rc; /* VX_E_FULL: the client is not reading its replies */
+}
+
+void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
+{
+	accept_all(s);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++) {
+		struct vx_server_conn *c = &s->conn[i];
+		struct vx_msg m;
+		size_t len;
+
+		if (!c->open)
+			continue;
+		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK)
+			if (vx_svc_dispatch(s, c, &m, fn, ctx))
+				vx_server_reply(s, c, &m);
+		vx_ring_kick(&c->req); /* room for a producer that waited */
+		uint32_t st = __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE);
+		if (st & VX_RING_BOUND_PRODUCER)
+			c->peer_seen = true;
+		else if (c->peer_seen || VX_RING_PRODUCER_BINDS(st) != c->binds)
+			close_conn(c); /* the client hung up (perhaps between two looks) */
+		if (c->open && vx_ring_poll(&c->req) < 0)
+			close_conn(c); /* a corrupt ring: drop the connection */
+	}
+}
+
+uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
+{
+	uint64_t mask = (1ull << s->bit) | extra;
+	bool ready = false;
+	int64_t fired;
+
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		if (s->conn[i].open)
+			vx_ring_set_waiting(&s->conn[i].req, true);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !ready; i++)
+		if (s->conn[i].open && vx_ring_poll(&s->conn[i].req) != 0)
+			ready = true;
+	fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		if (s->conn[i].open)
+			vx_ring_set_waiting(&s->conn[i].req, false);
+	if (ready)
+		fired |= (int64_t)(1ull << s->bit);
+	return fired < 0 ? 0 : (uint64_t)fired;
+}
