@@ -27,35 +27,6 @@
  */
 #include "ktest.h"
 
-/* Spawns the victim with args into R, supervised through SIG_CHILD, with
- * extra Bundle entries names[i] = handles[i] (rights[i]), at priority prio
- * (0: leave it). */
-static vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
-			      const vx_handle_t handles[], const uint32_t rights[], uint32_t prio)
-{
-	const void *elf;
-	size_t len;
-	struct vx_spawn sp = {.self = self, .reticle = R};
-
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK) {
-		EXPECT(!"victim not in the boot image");
-		return 0;
-	}
-	if (vx_spawn_load(&sp, elf, len, 4, args) < 0) {
-		EXPECT(!"spawn failed");
-		return 0;
-	}
-	for (unsigned i = 0; i < n; i++)
-		EXPECT_EQ(
-		    vx_bundle_add(sp.bundle, names[i], strlen(names[i]), handles[i], rights[i]),
-		    VX_OK);
-	if (prio)
-		EXPECT_EQ(vx_task_set_prio(sp.task, prio), VX_OK);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
-	return sp.task;
-}
-
 /* Waits for the child t to exit and returns its exit code (-1: it did not). */
 static int64_t exit_code(vx_handle_t t)
 {
@@ -197,18 +168,13 @@ static void t_xfer_bundle_object_reset_before_start(void)
 #define CHAIN_LINK_SIZE (4 * 4096) /* a Bundle (3 pages) and its record */
 #define CHAIN_BYTES	(((CHAIN_LINKS + 4) * (CHAIN_LINK_SIZE + 128ull) + 4095) & ~4095ull)
 
-/* Each Reticle of the chain holds a Bundle that holds the only cap to
- * itself and the only cap to the next Reticle.  Deleting the first
- * collapses the chain: 1,000 levels of destruction, which recursed once
- * per link (and double-faulted at about 250). */
-static void t_chain_of_reticles_collapses(void)
+/* Builds the chain in big: each Reticle holds a Bundle that holds the only
+ * cap to itself and the only cap to the next Reticle.  Returns the handle
+ * of the head, the one cap to the whole chain that ktest keeps. */
+static int64_t build_chain(vx_handle_t big)
 {
-	vx_handle_t big = MUST(vx_reticle_split(ram0, CHAIN_BYTES));
-	struct vx_reticle_info info;
 	int64_t prev = 0;
 
-	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
-	uint64_t free0 = info.free;
 	for (int i = 0; i < CHAIN_LINKS && !failures_in_test; i++) {
 		vx_handle_t cur = MUST(vx_reticle_split(big, CHAIN_LINK_SIZE));
 		vx_handle_t b = MUST(vx_reticle_retype(cur, VX_OBJ_BUNDLE, 0));
@@ -220,41 +186,43 @@ static void t_chain_of_reticles_collapses(void)
 		EXPECT_EQ(vx_cap_delete(b), VX_OK); /* alive through "self" */
 		prev = cur;
 	}
+	return prev;
+}
+
+/* Deleting the head collapses the chain: 1,000 levels of destruction,
+ * which recursed once per link (and double-faulted at about 250). */
+static void t_chain_of_reticles_collapses(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, CHAIN_BYTES));
+	struct vx_reticle_info info;
+
+	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
+	uint64_t free0 = info.free;
+	int64_t head = build_chain(big);
 	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
 	EXPECT_EQ(info.objects, CHAIN_LINKS);
-	EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK);
+	EXPECT_EQ(vx_cap_delete((vx_handle_t)head), VX_OK);
 	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
 	EXPECT_EQ(info.objects, 0);
 	EXPECT_EQ(info.free, free0);
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
-/* The same chain, reset from above instead of deleted link by link. */
+/* The same chain, reset from above instead of deleted from its head. */
 static void t_chain_of_reticles_reset(void)
 {
 	vx_handle_t big = MUST(vx_reticle_split(ram0, CHAIN_BYTES));
 	struct vx_reticle_info info;
-	int64_t prev = 0;
 
 	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
 	uint64_t free0 = info.free;
-	for (int i = 0; i < CHAIN_LINKS && !failures_in_test; i++) {
-		vx_handle_t cur = MUST(vx_reticle_split(big, CHAIN_LINK_SIZE));
-		vx_handle_t b = MUST(vx_reticle_retype(cur, VX_OBJ_BUNDLE, 0));
-		EXPECT_EQ(vx_bundle_add(b, "self", 4, b, VX_R_READ), VX_OK);
-		if (prev) {
-			EXPECT_EQ(vx_bundle_add(b, "next", 4, (vx_handle_t)prev, VX_R_ALL), VX_OK);
-			EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK);
-		}
-		EXPECT_EQ(vx_cap_delete(b), VX_OK);
-		prev = cur;
-	}
+	int64_t head = build_chain(big);
 	EXPECT_EQ(vx_reticle_reset(big), VX_OK);
 	EXPECT_EQ(vx_reticle_info(big, &info), VX_OK);
 	EXPECT_EQ(info.objects, 0);
 	EXPECT_EQ(info.free, free0);
 	struct vx_cap_info ci;
-	EXPECT_EQ(vx_cap_inspect((vx_handle_t)prev, &ci), VX_E_STALE);
+	EXPECT_EQ(vx_cap_inspect((vx_handle_t)head, &ci), VX_E_STALE);
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 

@@ -58,6 +58,10 @@ vx_handle_t must(int64_t r, int line);
 /* Spawns the victim with args into R, supervised through SIG_CHILD; an
  * extra Reticle, if given, is its "ret". */
 vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret);
+/* The same with extra Bundle entries names[i] = handles[i] (rights[i]) and
+ * priority prio (0: leave it). */
+vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
+		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio);
 
 /* hardening.c, rights.c, supervision.c */
 void ktest_hardening(void);

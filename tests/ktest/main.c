@@ -447,23 +447,42 @@ static void t_bundle_rules(void)
 
 /* ------------------------------------------------------ tasks, faults */
 
-/* Spawns the victim with args into R, supervised through SIG_CHILD. */
-vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret)
+/* Spawns the victim with args into R, supervised through SIG_CHILD, with
+ * extra Bundle entries names[i] = handles[i] (rights[i]), at priority prio
+ * (0: leave it). */
+vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
+		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio)
 {
 	const void *elf;
 	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = R};
+
 	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK) {
 		EXPECT(!"victim not in the boot image");
 		return 0;
 	}
-	if (MUST(vx_spawn_load(&sp, elf, len, 4, args)) == 0 && failures_in_test)
+	if (vx_spawn_load(&sp, elf, len, 4, args) < 0) {
+		EXPECT(!"spawn failed");
 		return 0;
-	if (extra_ret)
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, extra_ret, VX_R_ALL), VX_OK);
+	}
+	for (unsigned i = 0; i < n; i++)
+		EXPECT_EQ(
+		    vx_bundle_add(sp.bundle, names[i], strlen(names[i]), handles[i], rights[i]),
+		    VX_OK);
+	if (prio)
+		EXPECT_EQ(vx_task_set_prio(sp.task, prio), VX_OK);
 	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
 	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
 	return sp.task;
+}
+
+/* The victim with args, and extra_ret (if any) as its "ret". */
+vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret)
+{
+	static const char *const ret_name[] = {"ret"};
+	static const uint32_t all[] = {VX_R_ALL};
+
+	return spawn_with(args, extra_ret ? 1 : 0, ret_name, &extra_ret, all, 0);
 }
 
 static void expect_fault(const char *args, uint32_t kind, uint32_t code_mask, uint32_t code)

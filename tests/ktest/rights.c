@@ -222,19 +222,11 @@ static void r18_task_yield(void)
  * code. */
 static int64_t victim_with(const char *args, const char *name, vx_handle_t h, uint32_t rights)
 {
-	const void *elf;
-	size_t len;
-	struct vx_spawn sp = {.self = self, .reticle = R};
 	struct vx_task_info ti;
+	vx_handle_t t = spawn_with(args, 1, &name, &h, &rights, 0);
 
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK ||
-	    vx_spawn_load(&sp, elf, len, 4, args) < 0)
-		return -1000;
-	EXPECT_EQ(vx_bundle_add(sp.bundle, name, strlen(name), h, rights), VX_OK);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
 	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
-	if (vx_task_inspect(sp.task, &ti) != VX_OK || ti.state != VX_TASK_EXITED)
+	if (!t || vx_task_inspect(t, &ti) != VX_OK || ti.state != VX_TASK_EXITED)
 		return -1001;
 	return ti.fault.exit_code;
 }
