@@ -166,6 +166,11 @@ enum vx_syscall {
 #define VX_PROT_EXEC  VX_R_EXEC
 
 /* Deadlines are absolute nanoseconds since boot (VX_SYS_CLOCK). */
+/* A Signal Mask has bits 0..62.  Bit 63 is reserved: a wait returns the
+ * fired bits as its result, and a result with bit 63 set would read as an
+ * error.  Minting, waiting on or binding a wake bit to it is VX_E_INVAL. */
+#define VX_SIG_BITS	  63u
+#define VX_SIG_ALL	  ((1ull << VX_SIG_BITS) - 1)
 #define VX_DEADLINE_NONE  0ull	     /* do not block: report what is pending now */
 #define VX_DEADLINE_NEVER UINT64_MAX /* block until a bit fires */
 

@@ -126,7 +126,7 @@ static int decode_bind(const struct trapframe *tf, struct bind_args *a)
 		return VX_E_INVAL;
 	if (!(a->c->rights & (role == VX_RING_PRODUCER ? VX_R_PRODUCE : VX_R_CONSUME)))
 		return VX_E_RIGHTS;
-	if (bit >= 64)
+	if (bit >= VX_SIG_BITS)
 		return VX_E_INVAL;
 	struct ring *r = ring_of(a->c->obj);
 	if (a->c->flags || (role == VX_RING_PRODUCER ? r->producer : r->consumer))
@@ -237,8 +237,8 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 
 	if ((err = doorbell_decode(tf->rdi, &c)))
 		return err;
-	if (tf->rsi == 0)
-		return VX_E_INVAL;
+	if (tf->rsi == 0 || (tf->rsi & ~VX_SIG_ALL))
+		return VX_E_INVAL; /* no bits, or the reserved bit 63 */
 	doorbell(c);
 	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
 	return r;

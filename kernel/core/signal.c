@@ -95,6 +95,8 @@ int64_t sys_sig_wait(struct trapframe *tf)
 
 	if (tf->rdi == 0 && (tf->rsi == VX_DEADLINE_NONE || tf->rsi == VX_DEADLINE_NEVER))
 		return VX_E_INVAL;
+	if (tf->rdi & ~VX_SIG_ALL)
+		return VX_E_INVAL; /* bit 63 is reserved (abi.h) */
 	signal_wait_common(current_task(), tf->rdi, tf->rsi, &r);
 	return r;
 }
@@ -125,8 +127,8 @@ int64_t sys_sig_mint(struct trapframe *tf)
 
 	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_TASK, VX_R_CONTROL, &tc)))
 		return err;
-	if (tf->rsi == 0)
-		return VX_E_INVAL;
+	if (tf->rsi == 0 || (tf->rsi & ~VX_SIG_ALL))
+		return VX_E_INVAL; /* no bits, or the reserved bit 63 */
 	if ((err = cap_find_slot(t, &idx)))
 		return err;
 	/* The Signal cap carries no right the Task cap lacks. */

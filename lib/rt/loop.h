@@ -38,7 +38,7 @@ struct vx_loop {
 /* An empty loop: no handlers, no timer. */
 void vx_loop_init(struct vx_loop *loop);
 
-/* Registers fn for signal bit (fn NULL unregisters).  VX_E_INVAL if bit >= 64. */
+/* Registers fn for signal bit (fn NULL unregisters).  VX_E_INVAL if bit >= VX_SIG_BITS (63). */
 int vx_loop_on(struct vx_loop *loop, unsigned bit, vx_loop_fn fn, void *arg);
 
 /*

@@ -28,7 +28,7 @@ static bool info_valid(const struct vx_ring_info *info)
 		return false;
 	if (info->role != VX_RING_PRODUCER && info->role != VX_RING_CONSUMER)
 		return false;
-	if (info->wake_bit >= 64)
+	if (info->wake_bit >= VX_SIG_BITS)
 		return false;
 	if (info->vaddr == 0 || (info->vaddr & (VX_PAGE_SIZE - 1)) != 0)
 		return false;

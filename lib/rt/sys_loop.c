@@ -12,7 +12,7 @@ void vx_loop_init(struct vx_loop *loop)
 
 int vx_loop_on(struct vx_loop *loop, unsigned bit, vx_loop_fn fn, void *arg)
 {
-	if (bit >= 64)
+	if (bit >= VX_SIG_BITS)
 		return VX_E_INVAL;
 	loop->on[bit].fn = fn;
 	loop->on[bit].arg = arg;

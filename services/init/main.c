@@ -163,5 +163,5 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 idle:
 	say("init: idle.\n");
 	for (;;)
-		vx_sig_wait(1ull << 63, VX_DEADLINE_NEVER);
+		vx_sig_wait(1ull << (VX_SIG_BITS - 1), VX_DEADLINE_NEVER); /* a bit nobody raises */
 }

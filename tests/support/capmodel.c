@@ -2184,7 +2184,7 @@ static int64_t do_bind(struct cm_world *w, uint64_t h, uint64_t role, uint64_t v
 		e = VX_E_INVAL;
 	else if (!(w->cap[rc].rights & (role == VX_RING_PRODUCER ? VX_R_PRODUCE : VX_R_CONSUME)))
 		e = VX_E_RIGHTS;
-	else if (bit >= 64)
+	else if (bit >= VX_SIG_BITS) /* bit 63 is reserved */
 		e = VX_E_INVAL;
 	else if ((r = w->obj[w->cap[rc].obj].r),
 		 w->cap[rc].flags || (role == VX_RING_PRODUCER ? r->prod : r->cons) >= 0)
@@ -2246,7 +2246,7 @@ static void op_ring_end(struct cm_world *w)
 
 	if (!e && !(w->cap[rc].flags & CAP_F_BOUND))
 		e = VX_E_STATE;
-	else if (!e && kind == 2 && mask == 0)
+	else if (!e && kind == 2 && (mask == 0 || (mask & ~VX_SIG_ALL)))
 		e = VX_E_INVAL;
 	static const char *const kn[] = {"RING_UNBIND", "RING_NOTIFY", "RING_NOTIFY_WAIT"};
 	snprintf(what, sizeof(what), "%s(%#llx, %#llx)", kn[kind], (unsigned long long)h,
@@ -2415,13 +2415,13 @@ static void op_sig(struct cm_world *w)
 		uint64_t lo = t->pending & mask, hi = (t->pending | t->maybe) & mask;
 		snprintf(what, sizeof(what), "SIG_WAIT(%#llx)", (unsigned long long)mask);
 		int64_t got = sys(w, sys_sig_wait, mask, VX_DEADLINE_NONE, 0, 0, 0);
-		if (mask == 0)
+		if (mask == 0 || (mask & ~VX_SIG_ALL))
 			e = VX_E_INVAL;
 		else if (got >= 0 && ((uint64_t)got & lo) == lo && !((uint64_t)got & ~hi))
 			e = got;
 		else
 			e = (int64_t)lo;
-		if (expect(w, what, got, e) && mask) {
+		if (expect(w, what, got, e) && e >= 0 && mask) {
 			t->pending &= ~mask;
 			t->maybe &= ~mask;
 		}
@@ -2453,8 +2453,8 @@ static void op_sig(struct cm_world *w)
 	int slot = -1;
 	if ((e = m_lookup(w, me, h, VX_OBJ_TASK, VX_R_CONTROL, &c)))
 		;
-	else if (bits == 0)
-		e = VX_E_INVAL;
+	else if (bits == 0 || (bits & ~VX_SIG_ALL))
+		e = VX_E_INVAL; /* no bits, or the reserved bit 63 */
 	else if ((slot = m_free_slot(w, me)) < 0)
 		e = VX_E_FULL;
 	else
