@@ -283,9 +283,9 @@ void cap_forget_mapping(struct cap *c)
 struct kobj *work_head;
 static struct kobj *work_tail;
 
-/* Puts o at the tail of the work queue unless it is on it already.  The
- * caller has set what the work is (o->state ZOMBIE, or a Reticle's
- * resetting flag); reap() does it before the caller's Task runs again. */
+/* Puts o at the tail of the work queue unless it is on it already; what
+ * the work is follows from o (see work_step).  reap() does it before the
+ * caller's Task runs again. */
 void work_enqueue(struct kobj *o)
 {
 	if (o->queued)
@@ -395,18 +395,14 @@ static bool destroy(struct kobj *o)
 }
 
 /* One unit of queued work on o; false if o must go back on the queue.
- * The work is one of: destroying a zombie, a step of a Reticle's reset,
- * or zeroing a chunk of a new object's body. */
+ * The work follows from o itself: a zombie is destroyed, a live Reticle on
+ * the queue is being reset, anything else is being zeroed. */
 static bool work_step(struct kobj *o)
 {
 	if (o->state == KOBJ_ZOMBIE)
 		return destroy(o);
-	if (o->type == VX_OBJ_RETICLE) {
-		if (!reticle_empty_step(o))
-			return false;
-		o->u.ret.resetting = 0;
-		return true;
-	}
+	if (o->type == VX_OBJ_RETICLE)
+		return reticle_empty_step(o);
 	return kobj_zero_step(o);
 }
 

@@ -70,8 +70,7 @@ struct kobj {
 			uint64_t used;	      /* device Reticles: bytes in live objects */
 			uint32_t depth;
 			uint32_t device;
-			uint32_t nlive;	    /* live records (objects and page tables) */
-			uint32_t resetting; /* a reset is queued or under way */
+			uint32_t nlive; /* live records (objects and page tables) */
 		} ret;
 		struct {
 			uint32_t nwrite; /* writable mappings of this frame, anywhere */

@@ -369,7 +369,6 @@ int64_t sys_reticle_reset(struct trapframe *tf)
 
 	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RETICLE, VX_R_CONTROL, &rc)))
 		return err;
-	rc->obj->u.ret.resetting = 1;
 	work_enqueue(rc->obj);
 	return VX_OK;
 }

@@ -1016,8 +1016,6 @@ static bool check_obj_caps(struct cm_world *w, int id)
 	CHK(n == o->ncaps, "object %d: forest has %u caps, model %u", id, n, o->ncaps);
 	CHK(!o->k->queued, "object %d: still on the work queue after the work was done", id);
 	CHK(kobj_zeroed(o->k), "object %d: body not all zeroed after the work was done", id);
-	if (o->type == VX_OBJ_RETICLE)
-		CHK(!o->k->u.ret.resetting, "Reticle %d: still marked resetting", id);
 	if (o->type == VX_OBJ_MEM) {
 		uint32_t nw = 0, nx = 0;
 		for (int c = o->cfirst; c >= 0; c = w->cap[c].onext) {
@@ -2690,7 +2688,7 @@ static bool kcheck_obj(struct cm_world *w, struct kobj *o)
 	if (o->state == KOBJ_ZOMBIE)
 		CHK(o->ncaps == 0 && o->queued, "a zombie has caps or is not queued");
 	else
-		CHK(o->ncaps > 0 || (o->type == VX_OBJ_RETICLE && o->u.ret.resetting) || o->queued,
+		CHK(o->ncaps > 0 || o->queued,
 		    "a live object (type %u) with no cap is not queued: leaked", o->type);
 	CHK(kobj_zeroed(o) || o->queued, "an object (type %u) not yet zeroed is not queued",
 	    o->type);
@@ -3208,7 +3206,6 @@ int cm_end_epoch(struct cm_world *w)
 	karch.stack_max = 0;
 	karch_stack_mark();
 	drain(w); /* a chaos epoch leaves work pending */
-	w->root_k.u.ret.resetting = 1;
 	work_enqueue(&w->root_k);
 	drain(w);
 	if (!w->chaos) {
