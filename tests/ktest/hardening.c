@@ -118,21 +118,14 @@ static void t_xfer_bundle_slot_revoked_before_start(void)
 	const char *names[] = {"gone", "kept"};
 	vx_handle_t hs[] = {view, mem};
 	uint32_t rights[] = {VX_R_READ, VX_R_READ};
-	const void *elf;
-	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = R};
 
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK ||
-	    vx_spawn_load(&sp, elf, len, 4, "handle gone") < 0) {
-		EXPECT(!"spawn failed");
+	if (!load_victim("handle gone", &sp))
 		return;
-	}
 	for (int i = 0; i < 2; i++)
 		EXPECT_EQ(vx_bundle_add(sp.bundle, names[i], 4, hs[i], rights[i]), VX_OK);
 	EXPECT_EQ(vx_cap_revoke(view), 1);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
-	EXPECT_EQ(exit_code(sp.task), VX_NO_HANDLE);
+	EXPECT_EQ(exit_code(start_victim(&sp)), VX_NO_HANDLE);
 	/* The other entry arrived: a child asked for it gets a real handle. */
 	vx_handle_t t = spawn_with("handle kept", 1, &names[1], &hs[1], &rights[1], 0);
 	EXPECT(exit_code(t) > 0);
@@ -143,23 +136,13 @@ static void t_xfer_bundle_object_reset_before_start(void)
 {
 	vx_handle_t q = MUST(vx_reticle_split(R, 64 * 1024));
 	vx_handle_t mem = MUST(vx_reticle_retype(q, VX_OBJ_MEM, 1));
-	const char *names[] = {"gone"};
-	vx_handle_t hs[] = {mem};
-	uint32_t rights[] = {VX_R_READ};
-	const void *elf;
-	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = R};
 
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK ||
-	    vx_spawn_load(&sp, elf, len, 4, "handle gone") < 0) {
-		EXPECT(!"spawn failed");
+	if (!load_victim("handle gone", &sp))
 		return;
-	}
-	EXPECT_EQ(vx_bundle_add(sp.bundle, names[0], 4, hs[0], rights[0]), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "gone", 4, mem, VX_R_READ), VX_OK);
 	EXPECT_EQ(vx_reticle_reset(q), VX_OK);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
-	EXPECT_EQ(exit_code(sp.task), VX_NO_HANDLE);
+	EXPECT_EQ(exit_code(start_victim(&sp)), VX_NO_HANDLE);
 }
 
 /* ---------------------------------------------- finding 2: no recursion */
@@ -337,30 +320,18 @@ static vx_handle_t watch_start(vx_handle_t *out)
 {
 	*out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
 	EXPECT_EQ(vx_task_map(self, *out, WATCH_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
-	vx_handle_t child_self = 0;
-	const char *names[] = {"out", "boss", "self"};
-	vx_handle_t hs[] = {*out, self, 0};
-	uint32_t rights[] = {VX_R_READ | VX_R_WRITE | VX_R_GRANT, VX_R_CONTROL | VX_R_GRANT,
-			     VX_R_CONTROL};
-	const void *elf;
-	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = R};
 
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK ||
-	    vx_spawn_load(&sp, elf, len, 4, "watch") < 0) {
-		EXPECT(!"spawn failed");
+	if (!load_victim("watch", &sp))
 		return 0;
-	}
-	child_self = sp.task;
-	hs[2] = child_self;
-	for (int i = 0; i < 3; i++)
-		EXPECT_EQ(vx_bundle_add(sp.bundle, names[i], strlen(names[i]), hs[i], rights[i]),
-			  VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, *out, VX_R_READ | VX_R_WRITE | VX_R_GRANT),
+		  VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "boss", 4, self, VX_R_CONTROL | VX_R_GRANT), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
 	EXPECT_EQ(vx_task_set_prio(sp.task, VX_PRIO_MAX), VX_OK);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
+	vx_handle_t w = start_victim(&sp);
 	EXPECT_EQ(vx_task_set_prio(self, VX_PRIO_MAX - 1), VX_OK);
-	return sp.task;
+	return w;
 }
 
 /* Tells the watcher to stop, waits for it to raise ktest back, and checks
@@ -617,23 +588,16 @@ static void t_chaos_shared_objects(void)
 	vx_handle_t shared = MUST(vx_reticle_split(R, 2 << 20));
 	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 2)));
 	vx_handle_t kids[3];
-	const void *elf;
-	size_t len;
 
-	EXPECT_EQ(vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len), VX_OK);
 	for (int k = 0; k < 3 && !failures_in_test; k++) {
 		struct vx_spawn sp = {.self = self, .reticle = R};
-		if (vx_spawn_load(&sp, elf, len, 4, seeds[k]) < 0) {
-			EXPECT(!"spawn failed");
+		if (!load_victim(seeds[k], &sp))
 			return;
-		}
 		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, shared, VX_R_ALL), VX_OK);
 		EXPECT_EQ(vx_bundle_add(sp.bundle, "ring", 4, ring, VX_R_ALL), VX_OK);
 		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_ALL & ~VX_R_GRANT),
 			  VX_OK);
-		EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-		EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
-		kids[k] = sp.task;
+		kids[k] = start_victim(&sp);
 	}
 	for (int k = 0; k < 3 && !failures_in_test; k++) {
 		int64_t code = exit_code(kids[k]);

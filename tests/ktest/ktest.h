@@ -58,6 +58,10 @@ vx_handle_t must(int64_t r, int line);
 /* Spawns the victim with args into R, supervised through SIG_CHILD; an
  * extra Reticle, if given, is its "ret". */
 vx_handle_t spawn_victim(const char *args, vx_handle_t extra_ret);
+/* The two halves of a spawn: build it (false and a failed test if it cannot),
+ * then start it supervised through SIG_CHILD (returns its Task). */
+bool load_victim(const char *args, struct vx_spawn *sp);
+vx_handle_t start_victim(struct vx_spawn *sp);
 /* The same with extra Bundle entries names[i] = handles[i] (rights[i]) and
  * priority prio (0: leave it). */
 vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],

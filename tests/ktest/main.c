@@ -447,33 +447,47 @@ static void t_bundle_rules(void)
 
 /* ------------------------------------------------------ tasks, faults */
 
+/* Builds the victim with args in sp->reticle, not yet started: its Task
+ * and Bundle are sp->task and sp->bundle.  false (and a failed test) if it
+ * cannot. */
+bool load_victim(const char *args, struct vx_spawn *sp)
+{
+	const void *elf;
+	size_t len;
+
+	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK ||
+	    vx_spawn_load(sp, elf, len, 4, args) < 0) {
+		EXPECT(!"cannot build the victim");
+		return false;
+	}
+	return true;
+}
+
+/* Starts a loaded victim, supervised through SIG_CHILD; returns its Task. */
+vx_handle_t start_victim(struct vx_spawn *sp)
+{
+	EXPECT_EQ(vx_task_supervise(sp->task, child_sig), VX_OK);
+	EXPECT_EQ(vx_spawn_start(sp), VX_OK);
+	return sp->task;
+}
+
 /* Spawns the victim with args into R, supervised through SIG_CHILD, with
  * extra Bundle entries names[i] = handles[i] (rights[i]), at priority prio
  * (0: leave it). */
 vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
 		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio)
 {
-	const void *elf;
-	size_t len;
 	struct vx_spawn sp = {.self = self, .reticle = R};
 
-	if (vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len) != VX_OK) {
-		EXPECT(!"victim not in the boot image");
+	if (!load_victim(args, &sp))
 		return 0;
-	}
-	if (vx_spawn_load(&sp, elf, len, 4, args) < 0) {
-		EXPECT(!"spawn failed");
-		return 0;
-	}
 	for (unsigned i = 0; i < n; i++)
 		EXPECT_EQ(
 		    vx_bundle_add(sp.bundle, names[i], strlen(names[i]), handles[i], rights[i]),
 		    VX_OK);
 	if (prio)
 		EXPECT_EQ(vx_task_set_prio(sp.task, prio), VX_OK);
-	EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-	EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
-	return sp.task;
+	return start_victim(&sp);
 }
 
 /* The victim with args, and extra_ret (if any) as its "ret". */
@@ -624,14 +638,9 @@ static void t_syscall_fuzz(void)
 			return;
 		}
 		vx_handle_t small = (vx_handle_t)r;
-		const void *elf;
-		size_t len;
 		struct vx_spawn sp = {.self = self, .reticle = small};
-		EXPECT_EQ(vx_bootimg_find(bootimg, bootimg_len, "victim", &elf, &len), VX_OK);
-		if (vx_spawn_load(&sp, elf, len, 4, seeds[k]) < 0) {
-			EXPECT(!"spawn failed");
+		if (!load_victim(seeds[k], &sp))
 			return;
-		}
 		vx_handle_t inner = MUST(vx_reticle_split(small, 64 * 1024));
 		vx_handle_t ring = MUST(vx_reticle_retype(small, VX_OBJ_RING, VX_RING_ARG(6, 2)));
 		vx_handle_t mem = MUST(vx_reticle_retype(small, VX_OBJ_MEM, 2));
@@ -641,8 +650,7 @@ static void t_syscall_fuzz(void)
 		vx_bundle_add(sp.bundle, "mem", 3, mem, VX_R_ALL);
 		vx_bundle_add(sp.bundle, "sig", 3, sig, VX_R_ALL);
 		vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_ALL & ~VX_R_GRANT);
-		EXPECT_EQ(vx_task_supervise(sp.task, child_sig), VX_OK);
-		EXPECT_EQ(vx_spawn_start(&sp), VX_OK);
+		start_victim(&sp);
 		/* It ends by itself, stops itself, or runs out of time. */
 		vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 1000 * MS);
 		struct vx_task_info ti;
