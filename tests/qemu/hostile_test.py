@@ -18,29 +18,14 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import Tap, Timeout, VTerm  # noqa: E402
+from vterm import has, mem_figures, run_session  # noqa: E402
 
 PROMPT = "vshell> "
 UNKNOWN_OPS = ("0xffffffff", "0x0", "0x7fffffff", "0x80000000", "0xfffffffe")
 
 
 def main():
-    build = os.environ.get("B", "build")
-    tap = Tap("hostile")
-    term = VTerm(build, image="hostile.img")
-    try:
-        run(term, tap)
-    except Timeout as e:
-        tap.check("the session ran to the end", False, str(e))
-    finally:
-        term.close()
-    with open(os.path.join(build, "test-logs", "hostile.serial"), "w") as f:
-        f.write(term.text())
-    return 1 if tap.failed else 0
-
-
-def has(out, pattern):
-    return re.search(pattern, out, re.M) is not None
+    return run_session("hostile", run, image="hostile.img")
 
 
 def answered(out, conn):
@@ -55,11 +40,6 @@ def still_up(t, tap, what):
     tap.check("after %s: no kernel panic, the shell and vfsd still work" % what,
               "kernel panic" not in t.text() and what.replace(" ", "-") in out
               and has(out, r"\d+:\d\d:\d\d"), t.text()[-1500:])
-
-
-def numbers(text):
-    lines = [l for l in text.splitlines() if "ret" in l.lower() or "reticle" in l.lower()]
-    return re.findall(r"\d+", " ".join(lines))
 
 
 def run(t, tap):
@@ -106,7 +86,7 @@ def run(t, tap):
     tap.check("Ctrl-C stops a program run with a console", has(out, r"interrupted"), out)
     mem_after = t.command("mem")
     tap.check("after Ctrl-C the shell's Reticle is whole",
-              "warning" not in out and numbers(mem_before) == numbers(mem_after),
+              "warning" not in out and mem_figures(mem_before) == mem_figures(mem_after),
               out + mem_before + mem_after)
     out = t.command("uptime")
     tap.check("the prompt works after Ctrl-C", has(out, r"\d+:\d\d:\d\d"), out)

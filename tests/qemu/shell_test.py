@@ -13,28 +13,13 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import Tap, Timeout, VTerm  # noqa: E402
+from vterm import Timeout, has, mem_figures, run_session  # noqa: E402
 
 PROMPT = "vshell> "
 
 
 def main():
-    build = os.environ.get("B", "build")
-    tap = Tap("shell")
-    term = VTerm(build)
-    try:
-        run(term, tap)
-    except Timeout as e:
-        tap.check("the session ran to the end", False, str(e))
-    finally:
-        term.close()
-    with open(os.path.join(build, "test-logs", "shell.serial"), "w") as f:
-        f.write(term.text())
-    return 1 if tap.failed else 0
-
-
-def has(out, pattern):
-    return re.search(pattern, out, re.M) is not None
+    return run_session("shell", run)
 
 
 def run(t, tap):
@@ -135,7 +120,7 @@ def run(t, tap):
     tap.check("every connection made for a run went back to the pool",
               conns(mem_after) == conns(mem_before) is not None, mem_before + mem_after)
     tap.check("no Reticle memory leaked across runs", "leak" not in (out + mem_after).lower()
-              and numbers(mem_before) == numbers(mem_after), mem_before + mem_after)
+              and mem_figures(mem_before) == mem_figures(mem_after), mem_before + mem_after)
 
     # Supervision: the console driver crashes while the shell is idle.
     out = t.command("crash uartd")
@@ -198,12 +183,6 @@ def wait_running(t, name):
 def conns(text):
     m = re.search(r"connections: (\d+) of", text)
     return int(m.group(1)) if m else None
-
-
-def numbers(text):
-    """The figures of a mem report, for comparing before and after."""
-    lines = [l for l in text.splitlines() if "ret" in l.lower() or "reticle" in l.lower()]
-    return re.findall(r"\d+", " ".join(lines))
 
 
 if __name__ == "__main__":

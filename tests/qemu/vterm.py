@@ -101,3 +101,32 @@ class Tap:
             print("not ok %d - %s: %s" % (self.n, self.prefix, name), flush=True)
             for line in str(detail).splitlines()[-15:]:
                 print("#   " + line, flush=True)
+
+
+def has(out, pattern):
+    """Does a line of out match pattern (a regular expression)?"""
+    return re.search(pattern, out, re.M) is not None
+
+
+def mem_figures(text):
+    """The figures of the shell's mem report, for comparing before and after."""
+    lines = [l for l in text.splitlines() if "ret" in l.lower() or "reticle" in l.lower()]
+    return re.findall(r"\d+", " ".join(lines))
+
+
+def run_session(name, run, image=None):
+    """Boots image (the default boot image if None) and runs run(term, tap)
+    against its serial console; keeps the console in test-logs/NAME.serial.
+    Returns the exit status: 1 if any check failed."""
+    build = os.environ.get("B", "build")
+    tap = Tap(name)
+    term = VTerm(build, image=image or "boot.img")
+    try:
+        run(term, tap)
+    except Timeout as e:
+        tap.check("the session ran to the end", False, str(e))
+    finally:
+        term.close()
+    with open(os.path.join(build, "test-logs", name + ".serial"), "w") as f:
+        f.write(term.text())
+    return 1 if tap.failed else 0
