@@ -148,6 +148,10 @@ static void ringpong(uint64_t n, void *ctx)
 	uint8_t msg[BENCH_MSG] = {1};
 	size_t len;
 
+	/* Start in lock step: a doorbell left over from setup would let every
+	 * other wait return at once, and the two sides would run out of
+	 * phase. */
+	vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NONE);
 	for (uint64_t i = 0; i < n; i++) {
 		vx_ring_try_send(&p->req, msg, sizeof(msg));
 		vx_ring_notify_wait(p->req.handle, 1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);

@@ -17,25 +17,6 @@ static uint32_t next_gen(uint32_t gen)
 	return gen + 1;
 }
 
-/* Finds the cap a handle names in t's table, checking type (0: any) and
- * rights.  Errors: VX_E_BADHANDLE, VX_E_STALE, VX_E_TYPE, VX_E_RIGHTS. */
-int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struct cap **out)
-{
-	if (h > UINT32_MAX || VX_HANDLE_INDEX(h) == 0 || VX_HANDLE_GEN(h) == 0)
-		return VX_E_BADHANDLE;
-	if (VX_HANDLE_INDEX(h) >= t->table_top)
-		return VX_E_STALE; /* never issued */
-	struct cap *c = &t->table[VX_HANDLE_INDEX(h)];
-	if (!c->obj || c->gen != VX_HANDLE_GEN(h))
-		return VX_E_STALE;
-	if (type && c->type != type)
-		return VX_E_TYPE;
-	if ((c->rights & rights) != rights)
-		return VX_E_RIGHTS;
-	*out = c;
-	return VX_OK;
-}
-
 /* cap_lookup of any type, needing no right. */
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out)
 {

@@ -203,7 +203,26 @@ int64_t sys_reticle_info(struct trapframe *tf);
 void object_init(struct kobj *o, uint64_t arg); /* type-specific setup after carve */
 
 /* cap.c */
-int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights, struct cap **out);
+/* Finds the cap a handle names in t's table, checking type (0: any) and
+ * rights.  Errors: VX_E_BADHANDLE, VX_E_STALE, VX_E_TYPE, VX_E_RIGHTS. */
+static inline int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t rights,
+			     struct cap **out)
+{
+	if (h > UINT32_MAX || VX_HANDLE_INDEX(h) == 0 || VX_HANDLE_GEN(h) == 0)
+		return VX_E_BADHANDLE;
+	if (VX_HANDLE_INDEX(h) >= t->table_top)
+		return VX_E_STALE; /* never issued */
+	struct cap *c = &t->table[VX_HANDLE_INDEX(h)];
+	if (!c->obj || c->gen != VX_HANDLE_GEN(h))
+		return VX_E_STALE;
+	if (type && c->type != type)
+		return VX_E_TYPE;
+	if ((c->rights & rights) != rights)
+		return VX_E_RIGHTS;
+	*out = c;
+	return VX_OK;
+}
+
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out);
 int cap_find_slot(const struct task *t, uint32_t *idx);
 struct cap *cap_claim_slot(struct task *t, uint32_t idx);
@@ -262,6 +281,7 @@ void sched_block(struct task *t, uint64_t mask, uint64_t deadline);
 void sched_tick(void);
 struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
+bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
 void signal_unsleep(struct task *t);
 extern bool need_resched;
 bool preempt_due(void);
@@ -277,6 +297,7 @@ static inline void preempt_done(void)
 void signal_deliver(struct task *t, uint64_t bits);
 void signal_raise_cap(struct cap *sig, uint64_t bits);
 void signal_timeouts(uint64_t now);
+void signal_sleep(struct task *t);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
@@ -290,6 +311,7 @@ int64_t sys_ring_bind(struct trapframe *tf);
 int64_t sys_ring_unbind(struct trapframe *tf);
 int64_t sys_ring_notify(struct trapframe *tf);
 int64_t sys_ring_notify_wait(struct trapframe *tf);
+struct trapframe *ring_fastpath(struct trapframe *tf);
 int64_t sys_ring_send_cap(struct trapframe *tf);
 int64_t sys_ring_recv_cap(struct trapframe *tf);
 

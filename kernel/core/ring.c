@@ -244,6 +244,45 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 	return r;
 }
 
+/*
+ * The call/reply fastpath of RING_NOTIFY_WAIT: when the peer end's Task is
+ * waiting for the bit this doorbell raises, and the scheduler would run it
+ * anyway once we block, deliver the bit, block, and switch straight to it:
+ * no run queue, no scheduler pass.  Anything unusual (a bit of
+ * ours already pending, a deadline already past, a peer that sleeps with a
+ * deadline, queued kernel work, a preemption due, a bad argument) returns NULL and takes the
+ * ordinary path, which gives the same result, only slower.  Returns the frame to resume.
+ */
+struct trapframe *ring_fastpath(struct trapframe *tf)
+{
+	struct task *cur = cpu0.current;
+	uint64_t h = tf->rdi, mask = tf->rsi, deadline = tf->rdx;
+	struct cap *c;
+
+	if (mask == 0 || (mask & ~VX_SIG_ALL) || (cur->pending & mask) || work_head)
+		return NULL;
+	if (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns())
+		return NULL; /* VX_DEADLINE_NONE too: it must not block */
+	if (cap_lookup(cur, h, VX_OBJ_RING, 0, &c) || !(c->flags & CAP_F_BOUND))
+		return NULL;
+	struct ring *r = ring_of(c->obj);
+	struct cap *end = r->producer == c ? r->consumer : r->producer;
+	if (!end)
+		return NULL;
+	struct task *p = end->map_task;
+	uint64_t bit = 1ull << (end == r->producer ? r->prod_bit : r->cons_bit);
+	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
+	    !arch_frame_user_ok(&p->regs))
+		return NULL;
+	/* As signal_deliver would: p takes every pending bit it waits for. */
+	uint64_t pend = p->pending | bit, got = pend & p->wait_mask;
+	if (!sched_direct(p, mask, deadline))
+		return NULL;
+	p->pending = pend & ~got;
+	p->regs.rax = got;
+	return &p->regs;
+}
+
 /* A decoded RING_SEND_CAP. */
 struct send_args {
 	struct ring *r;

@@ -136,10 +136,33 @@ static void switch_to(struct task *prev, struct task *next)
 	next->quantum = QUANTUM_TICKS;
 	if (prev != next) {
 		write_cr3(next->root_pa);
-		arch_set_kernel_entry(next);
+		arch_set_kernel_entry(&next->regs);
 		arch_fpu_switch(prev, next);
 	}
 	cpu0.current = next;
+}
+
+/*
+ * The direct switch of a call/reply (ring_fastpath): the running Task
+ * blocks waiting for mask until deadline (in the future) and hands the CPU straight to p, which it
+ * has just woken (p is waiting, on no queue).  Only when the scheduler would choose p anyway:
+ * nothing queued outranks it, it is not below the caller, and no preemption is due.  (Among equals,
+ * p goes ahead of Tasks queued at its priority, as seL4's fastpath does.)  False: nothing changed.
+ */
+bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
+{
+	struct task *cur = cpu0.current;
+
+	if (need_resched || p->prio < cur->prio || (rq_bits >> p->prio) > 1)
+		return false;
+	cur->state = VX_TASK_WAITING;
+	cur->wait_mask = mask;
+	cur->wait_deadline = deadline;
+	if (deadline != VX_DEADLINE_NEVER)
+		signal_sleep(cur);
+	p->state = VX_TASK_RUNNABLE;
+	switch_to(cur, p);
+	return true;
 }
 
 /* The frame to resume: the current Task's, unless it stopped running, a

@@ -51,6 +51,15 @@ void signal_raise_cap(struct cap *sig, uint64_t bits)
 	signal_deliver(task_of(sig->obj), bits);
 }
 
+/* Puts t, which has just blocked until t->wait_deadline, on the sleep
+ * list, so that the timer ends its wait. */
+void signal_sleep(struct task *t)
+{
+	t->sl_next = sleepers;
+	sleepers = t;
+	t->sleeping = 1;
+}
+
 /* Timer tick: wake every sleeper whose deadline has passed. */
 void signal_timeouts(uint64_t now)
 {
@@ -78,11 +87,8 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 		return 0;
 	}
 	sched_block(t, mask, deadline);
-	if (deadline != VX_DEADLINE_NEVER) {
-		t->sl_next = sleepers;
-		sleepers = t;
-		t->sleeping = 1;
-	}
+	if (deadline != VX_DEADLINE_NEVER)
+		signal_sleep(t);
 	*result = SYS_BLOCKED;
 	return 1;
 }

@@ -120,6 +120,11 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
 	struct task *t = cpu0.current;
 	uint64_t nr = tf->rax;
 
+	if (nr == VX_SYS_RING_NOTIFY_WAIT) {
+		struct trapframe *f = ring_fastpath(tf);
+		if (f)
+			return f;
+	}
 	if (nr >= VX_SYS_COUNT)
 		return dispatch_other(tf, t);
 	int64_t r = syscalls[nr](tf);

@@ -112,6 +112,9 @@ struct vx_server {
 	uint32_t revoked; /* pairs dropped: an end was revoked before it arrived */
 	int64_t first;	  /* a pair's first end (req), taken before its second came */
 	bool have_first;
+	/* A reply whose waiting client has not been woken yet: vx_server_wait
+	 * wakes it and waits in one call (the kernel's call/reply fastpath). */
+	struct vx_server_conn *kick;
 };
 
 /*

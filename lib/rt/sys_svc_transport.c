@@ -100,6 +100,30 @@ static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, ui
 	}
 }
 
+/*
+ * Sends m and, when the request went in at once, wakes the server and
+ * waits for the reply in one syscall (RING_NOTIFY_WAIT): when the server
+ * is waiting, the kernel switches straight to it.  Returns VX_OK when the
+ * request is in the ring (await_reply then takes the reply, waiting again
+ * if the wake was for something else), or an error.
+ */
+static int send_request(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
+{
+	int rc = vx_ring_try_send(&c->req, m, sizeof(*m));
+
+	if (rc == VX_E_FULL)
+		return vx_ring_send_wait(&c->req, m, sizeof(*m), deadline);
+	if (rc != VX_OK)
+		return rc;
+	vx_ring_set_waiting(&c->rep, true);
+	if (vx_ring_poll(&c->rep) == 0)
+		(void)vx_ring_notify_wait(c->req_h, 1ull << c->rep.wake_bit, deadline);
+	else
+		(void)vx_ring_kick(&c->req);
+	vx_ring_set_waiting(&c->rep, false);
+	return VX_OK;
+}
+
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 {
 	struct vx_msg reply;
@@ -110,7 +134,7 @@ int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 	if (!vx_client_server_up(c))
 		return VX_E_AGAIN;
 	m->seq = ++c->seq;
-	if ((rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline)) < 0)
+	if ((rc = send_request(c, m, deadline)) < 0)
 		return rc;
 	if ((rc = await_reply(c, m->seq, &reply, deadline)) < 0)
 		return rc;
@@ -236,13 +260,18 @@ int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct 
 {
 	int rc;
 
-	(void)s;
 	if (!c->open)
 		return VX_E_STATE;
 	rc = vx_ring_try_send(&c->rep, m, sizeof(*m));
-	if (rc == VX_OK)
+	if (rc != VX_OK || !vx_ring_peer_waiting(&c->rep))
+		return rc; /* VX_E_FULL: the client is not reading its replies */
+	/* The first waiting client is woken by vx_server_wait, in the same
+	 * call that puts the server to sleep; any other, now. */
+	if (!s->kick || s->kick == c)
+		s->kick = c;
+	else
 		vx_ring_kick(&c->rep);
-	return rc; /* VX_E_FULL: the client is not reading its replies */
+	return rc;
 }
 
 void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
@@ -281,7 +310,13 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !ready; i++)
 		if (s->conn[i].open && vx_ring_poll(&s->conn[i].req) != 0)
 			ready = true;
-	fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
+	/* Wake the client a reply is owed to and wait, in one call. */
+	struct vx_server_conn *k = s->kick;
+	s->kick = NULL;
+	if (k && k->open)
+		fired = vx_ring_notify_wait(k->rep_h, mask, ready ? VX_DEADLINE_NONE : deadline);
+	else
+		fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
 		if (s->conn[i].open)
 			vx_ring_set_waiting(&s->conn[i].req, false);

@@ -3,8 +3,9 @@
  * The ktest harness, shared by its files: main.c (the suite and the
  * original hostile-input tests), hardening.c (one regression test per
  * finding of the kernel audit), rights.c (the rights table of
- * docs/ABI.md, row by row) and supervision.c (the claims of
- * include/vectra/proto/init.h about supervision).
+ * docs/ABI.md, row by row), supervision.c (the claims of
+ * include/vectra/proto/init.h about supervision) and fastpath.c (the
+ * call/reply fastpath gives the ordinary path's answers).
  *
  * Every test runs inside its own child Reticle R split from ram0 and
  * deleted at the end; run() checks that ram0's free bytes afterwards equal
@@ -67,9 +68,10 @@ vx_handle_t start_victim(struct vx_spawn *sp);
 vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
 		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio);
 
-/* hardening.c, rights.c, supervision.c */
+/* hardening.c, rights.c, supervision.c, fastpath.c */
 void ktest_hardening(void);
 void ktest_rights(void);
 void ktest_supervision(void);
+void ktest_fastpath(void);
 
 #endif

@@ -801,6 +801,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_hardening();
 	ktest_rights();
 	ktest_supervision();
+	ktest_fastpath();
 	finish();
 	return 0;
 }

@@ -185,11 +185,6 @@ void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes)
 
 /* ------------------------------------------------------- CPU and frames */
 
-void arch_set_kernel_entry(struct task *t)
-{
-	(void)t;
-}
-
 void arch_fpu_switch(struct task *from, struct task *to)
 {
 	(void)from;

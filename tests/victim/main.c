@@ -31,6 +31,13 @@
  *   watch       with "self", "out" (a Mem) and "boss" (ktest's Task): sleep
  *               1 ms at a time and record in out the latest any wake-up
  *               came, until out says done; then raise boss back to 15
+ *   echo        with "req" (consume), "rep" (produce), "self" and "out" (a
+ *               Mem): answer each 64-byte request on rep with its first
+ *               word plus one, waiting with RING_NOTIFY_WAIT on rep (the
+ *               call/reply fastpath); record 'E' in out for each request.
+ *               A first word of 2^64 - 2 is taken but not answered;
+ *               2^64 - 1 ends it
+ *   mark C      with "self" and "out": record the character C in out, exit
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -362,8 +369,80 @@ static int watch(const struct vx_bundle_page *b)
 	return vx_task_set_prio((vx_handle_t)boss, VX_PRIO_MAX) == VX_OK ? 0 : 202;
 }
 
+/* The order log the fastpath tests read: n, then n characters. */
+#define ORDER_VA 0x38000000ull
+static volatile uint64_t *order_log(const struct vx_bundle_page *b)
+{
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t out = vx_bundle_handle(b, "out", VX_OBJ_MEM);
+
+	if (self < 0 || out < 0 ||
+	    vx_task_map((vx_handle_t)self, (vx_handle_t)out, ORDER_VA,
+			VX_PROT_READ | VX_PROT_WRITE) < 0)
+		return NULL;
+	return (volatile uint64_t *)ORDER_VA;
+}
+
+static void order_note(volatile uint64_t *log, char c)
+{
+	if (log && log[0] < 500)
+		log[1 + log[0]++] = (uint64_t)c;
+}
+
+static struct vx_ring echo_bind(const struct vx_bundle_page *b, const char *name, uint32_t role,
+				uint64_t va)
+{
+	struct vx_ring r = {.corrupt = true};
+	struct vx_ring_info info;
+	int64_t h = vx_bundle_handle(b, name, VX_OBJ_RING);
+
+	if (h >= 0 && vx_ring_bind((vx_handle_t)h, role, va, 5, &info) == 0)
+		vx_ring_init(&r, &info, (vx_handle_t)h);
+	return r;
+}
+
+static int echo(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	struct vx_ring req = echo_bind(b, "req", VX_RING_CONSUMER, 0x3a000000ull);
+	struct vx_ring rep = echo_bind(b, "rep", VX_RING_PRODUCER, 0x3b000000ull);
+	uint64_t msg[8];
+	size_t len;
+
+	if (!log || req.corrupt || rep.corrupt)
+		return 200;
+	vx_sig_wait(1ull << 5, VX_DEADLINE_NEVER);
+	for (;;) {
+		bool answered = false;
+		while (vx_ring_try_recv(&req, msg, sizeof(msg), &len) == VX_OK) {
+			order_note(log, 'E');
+			if (msg[0] == UINT64_MAX)
+				return 0;
+			if (msg[0] == UINT64_MAX - 1)
+				continue;
+			msg[0]++;
+			if (vx_ring_try_send(&rep, msg, sizeof(msg)) != VX_OK)
+				return 201;
+			answered = true;
+		}
+		/* Wake the client (if there is an answer) and wait, in one call. */
+		int64_t fired = answered
+				    ? vx_ring_notify_wait(rep.handle, 1ull << 5, VX_DEADLINE_NEVER)
+				    : vx_sig_wait(1ull << 5, VX_DEADLINE_NEVER);
+		if (fired < 0)
+			return 202;
+	}
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "echo"))
+		return echo(bundle);
+	if (starts_with(args, "mark ")) {
+		volatile uint64_t *log = order_log(bundle);
+		order_note(log, args[5]);
+		return log ? 0 : 200;
+	}
 	if (starts_with(args, "fuzz "))
 		return fuzz(bundle, args + 5);
 	if (starts_with(args, "exit "))

@@ -33,6 +33,17 @@ _Static_assert(sizeof(struct trapframe) == TF_BYTES, "trapframe layout is fixed 
 _Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "entry.h TF_VECTOR");
 _Static_assert(offsetof(struct trapframe, cs) == TF_CS, "entry.h TF_CS");
 
+/* The 64-bit task-state segment: the stacks interrupts switch to. */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
 /* Per-CPU block; the first fields are read by entry.S at fixed offsets. */
 struct task;
 struct cpu {
@@ -45,13 +56,25 @@ struct cpu {
 	uint8_t nx;
 	uint8_t pad[5];
 	uint64_t tsc_per_ms;
-	uint64_t preempt_at; /* TSC at which long kernel work yields; 0: never */
+	uint64_t preempt_at;	/* TSC at which long kernel work yields; 0: never */
+	struct task *fpu_owner; /* whose FPU state the registers hold */
+	struct tss tss __attribute__((aligned(16)));
 };
 extern struct cpu cpu0;
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "entry.h CPU_USER_RSP");
 _Static_assert(offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "entry.h CPU_FRAME_TOP");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "entry.h CPU_KSTACK_TOP");
 _Static_assert(offsetof(struct cpu, smap) == CPU_SMAP, "entry.h CPU_SMAP");
+
+/* Entries from user mode will save into tf, the next Task's frame: the CPU
+ * pushes an interrupt's frame at TSS.rsp0, syscall_entry at frame_top. */
+static inline void arch_set_kernel_entry(struct trapframe *tf)
+{
+	uint64_t top = (uint64_t)(uintptr_t)(tf + 1);
+
+	cpu0.frame_top = top;
+	cpu0.tss.rsp0 = top;
+}
 
 /* Physical <-> kernel virtual (direct map). */
 #ifdef VX_HOST
@@ -152,8 +175,7 @@ _Noreturn static inline void cpu_halt_forever(void)
 }
 
 /* Seams implemented in kernel/arch/x86_64/. */
-void arch_init_cpu(void);		    /* GDT, TSS, IDT, syscall MSRs, CR4 features */
-void arch_set_kernel_entry(struct task *t); /* TSS.rsp0 and cpu.frame_top for t */
+void arch_init_cpu(void); /* GDT, TSS, IDT, syscall MSRs, CR4 features */
 void arch_fpu_switch(struct task *from, struct task *to);
 void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
 void arch_fpu_forget(struct task *t); /* t is being destroyed */

@@ -12,17 +12,6 @@ struct cpu cpu0;
  * STAR[63:48] = 0x10: SS = 0x18|3, CS = 0x20|3. */
 static uint64_t gdt[7] __attribute__((aligned(16)));
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp0, rsp1, rsp2;
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-static struct tss tss __attribute__((aligned(16)));
-
 struct idt_gate {
 	uint16_t off_lo, sel;
 	uint8_t ist, attr;
@@ -64,8 +53,8 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 
 static void gdt_init(void)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)(uintptr_t)&cpu0.tss;
+	uint64_t limit = sizeof(cpu0.tss) - 1;
 	struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt};
 
 	gdt[0] = 0;
@@ -76,9 +65,9 @@ static void gdt_init(void)
 	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt[6] = base >> 32;
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port I/O is a syscall */
-	tss.ist[0] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
-	tss.rsp0 = (uint64_t)(uintptr_t)kernel_stack_top;
+	cpu0.tss.iomap_base = sizeof(cpu0.tss); /* no I/O bitmap: user port I/O is a syscall */
+	cpu0.tss.ist[0] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
+	cpu0.tss.rsp0 = (uint64_t)(uintptr_t)kernel_stack_top;
 
 	__asm__ volatile("lgdt %0\n"
 			 "pushq %1\n"
@@ -162,34 +151,23 @@ void arch_init_cpu(void)
 	features_init();
 }
 
-/* Entries from user mode will save into t's trapframe. */
-void arch_set_kernel_entry(struct task *t)
-{
-	uint64_t top = (uint64_t)(uintptr_t)(&t->regs + 1);
-
-	cpu0.frame_top = top;
-	tss.rsp0 = top;
-}
-
-static struct task *fpu_owner;
-
 /* Eager FPU switch: the state of 'from' is saved, that of 'to' loaded. */
 void arch_fpu_switch(struct task *from, struct task *to)
 {
 	(void)from;
-	if (fpu_owner == to)
+	if (cpu0.fpu_owner == to)
 		return;
-	if (fpu_owner)
-		__asm__ volatile("fxsave64 (%0)" ::"r"(fpu_owner->fpu) : "memory");
+	if (cpu0.fpu_owner)
+		__asm__ volatile("fxsave64 (%0)" ::"r"(cpu0.fpu_owner->fpu) : "memory");
 	__asm__ volatile("fxrstor64 (%0)" ::"r"(to->fpu) : "memory");
-	fpu_owner = to;
+	cpu0.fpu_owner = to;
 }
 
 /* Forget a Task that is being destroyed. */
 void arch_fpu_forget(struct task *t)
 {
-	if (fpu_owner == t)
-		fpu_owner = NULL;
+	if (cpu0.fpu_owner == t)
+		cpu0.fpu_owner = NULL;
 }
 
 /* A clean FXSAVE image: default control words, all registers zero. */
