@@ -68,6 +68,10 @@ static void make_reticles(void)
 	}
 	if (!nroot)
 		panic("no usable RAM above the kernel");
+	uint64_t total = 0;
+	for (unsigned i = 0; i < nroot; i++)
+		total += root_reticles[i].size;
+	kprintf("VectraOS: %u boot Reticles, %lu MiB\n", nroot, (unsigned long)(total >> 20));
 	reticle_init_root(&devmem_obj, 0xa0000, 0x60000, true);
 }
 
@@ -195,7 +199,10 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 	paging_init(bi.max_phys);
 	kprintf("VectraOS: NX %s, SMEP %s, SMAP %s; %lu MiB of RAM; %u boot modules\n",
 		cpu0.nx ? "on" : "off", cpu0.smep ? "on" : "off", cpu0.smap ? "on" : "off",
-		(unsigned long)(bi.max_phys >> 20), bi.nmod);
+		(unsigned long)(bi.ram_bytes >> 20), bi.nmod);
+	if (bi.max_phys > DMAP_LIMIT)
+		kprintf("VectraOS: RAM above %lu GiB is not used\n",
+			(unsigned long)(DMAP_LIMIT >> 30));
 	if (bi.nmod == 0)
 		panic("no boot modules: start QEMU with -initrd init.elf,boot.img");
 	pic_init();

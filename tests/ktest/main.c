@@ -21,6 +21,7 @@ size_t bootimg_len;
 vx_handle_t R;
 int failures_in_test;
 bool icount;
+static bool bigmem; /* booted with -m 6G: "bigmem" on the kernel command line */
 static int npass, nfail, ntest;
 
 static uint64_t ram0_free(void)
@@ -737,16 +738,66 @@ static void finish(void)
 	vx_task_exit(nfail ? 1 : 0);
 }
 
+/* Is word one of the space-separated words of args? */
+static bool has_word(const char *args, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = args; p && *p; p++)
+		if ((p == args || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+		    (p[n] == 0 || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Booted with -m 6G ("bigmem"): the boot Reticles hold all usable RAM,
+ * the part above 4 GiB too, and memory there works like any other. */
+static void t_boot_reticles_cover_ram_above_4gib(void)
+{
+	struct vx_reticle_info ri;
+	uint64_t total = 0;
+	vx_handle_t high = 0;
+
+	for (uint32_t i = 0; i < boot->count; i++) {
+		const struct vx_bundle_entry *e = &boot->entry[i];
+		if (e->type != VX_OBJ_RETICLE || strncmp(e->name, "ram", 3) != 0 ||
+		    vx_reticle_info(e->handle, &ri) != VX_OK)
+			continue;
+		total += ri.size;
+		if (ri.base >= (4ull << 30))
+			high = e->handle;
+	}
+	/* 6 GiB, less the kernel, the boot modules and the first MiB. */
+	EXPECT(total > (6ull << 30) - (64ull << 20) && total <= (6ull << 30));
+	EXPECT(high != 0);
+	if (!high)
+		return;
+	EXPECT_EQ(vx_reticle_info(high, &ri), VX_OK);
+	EXPECT(ri.free >= (1ull << 30));
+	/* 1 MiB from above 4 GiB (inside the page table ktest already has at
+	 * SCRATCH_VA): mapped, written, read back. */
+	uint64_t bytes = 1ull << 20;
+	vx_handle_t m = MUST(vx_reticle_retype(high, VX_OBJ_MEM, bytes / VX_PAGE_SIZE));
+	EXPECT_EQ(vx_task_map(self, m, SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	volatile uint64_t *p = (volatile uint64_t *)SCRATCH_VA;
+	for (uint64_t i = 0; i < bytes / 8; i += 64)
+		p[i] = i * 2654435761u;
+	uint64_t bad = 0;
+	for (uint64_t i = 0; i < bytes / 8; i += 64)
+		bad += p[i] != i * 2654435761u;
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(vx_task_unmap(m), VX_OK);
+	EXPECT_EQ(vx_cap_delete(m), VX_OK);
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	const struct vx_bundle_entry *img;
 	boot = bundle;
 	/* The kernel command line: "icount" when QEMU counts instructions
 	 * (deterministic guest time), so that timing bounds can be asserted. */
-	for (const char *p = args; p && *p; p++)
-		if (p[0] == 'i' && p[1] == 'c' && p[2] == 'o' && p[3] == 'u' && p[4] == 'n' &&
-		    p[5] == 't')
-			icount = true;
+	icount = has_word(args, "icount");
+	bigmem = has_word(args, "bigmem");
 	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
 	vx_print_init(io);
 	self = (vx_handle_t)vx_bundle_handle(bundle, "self", VX_OBJ_TASK);
@@ -802,6 +853,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_rights();
 	ktest_supervision();
 	ktest_fastpath();
+	if (bigmem)
+		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);
 	finish();
 	return 0;
 }

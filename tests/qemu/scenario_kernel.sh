@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Boots the test image (root Task: tests/ktest) and relays its TAP lines.
+# The -cpu max run also has 6 GiB of RAM ("bigmem"), so that the RAM above
+# 4 GiB is tested.
 # Passes only if ktest reported every test, exited QEMU through
 # isa-debug-exit with "all passed", and the kernel never panicked.  Run on
 # QEMU's default CPU, on -cpu max (SMEP and SMAP on), and under -icount
@@ -16,7 +18,7 @@ for cpu in default max icount; do
 	log=$B/test-logs/ktest-$cpu.serial
 	mkdir -p "$(dirname "$log")"
 	extra=()
-	[ "$cpu" = max ] && extra=(-cpu max)
+	[ "$cpu" = max ] && extra=(-cpu max -m 6G -append bigmem)
 	[ "$cpu" = icount ] && extra=(-icount shift=0,align=off,sleep=off -append icount)
 	bash "$dir/boot.sh" "$log" 120 "$B/prog/ktest.elf" "$B/test.img" "${extra[@]}"
 	rc=$?

@@ -15,7 +15,7 @@
 
 #define KERNEL_VMA	   0xffffffff80000000ull
 #define DMAP_BASE	   0xffff800000000000ull
-#define DMAP_LIMIT	   0x100000000ull /* the direct map covers physical 0..4 GiB */
+#define DMAP_LIMIT	   (64ull << 30) /* the direct map covers physical 0..64 GiB */
 #define PAGE_SIZE	   4096ull
 #define USER_CANONICAL_END 0x0000800000000000ull /* first non-canonical address */
 #define VEC_IRQ_BASE	   32
@@ -238,7 +238,8 @@ struct boot_info {
 	unsigned nram;
 	struct boot_module mod[BOOT_MAX_MODULES];
 	unsigned nmod;
-	uint64_t max_phys;
+	uint64_t max_phys;  /* end of the highest usable RAM */
+	uint64_t ram_bytes; /* usable RAM, all ranges (holes and reserved ranges not counted) */
 	char cmdline[128];
 };
 void multiboot_parse(uint32_t magic, uint32_t info_pa, struct boot_info *bi);

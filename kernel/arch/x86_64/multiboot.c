@@ -12,6 +12,7 @@
 
 static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len)
 {
+	bi->ram_bytes += len;
 	if (bi->nram < BOOT_MAX_REGIONS && len) {
 		bi->ram[bi->nram].base = base;
 		bi->ram[bi->nram].size = len;

@@ -3,7 +3,7 @@
  * Paging.  The kernel half (PML4 entries 256..511) is built once here and
  * shared by every address space: the image at -2 GiB with W^X page
  * permissions, and the direct map of physical memory at DMAP_BASE (2 MiB
- * pages, never executable).  The user half belongs to each Task; its
+ * pages, never executable), up to DMAP_LIMIT.  The user half belongs to each Task; its
  * intermediate tables are pages the Task's Reticle paid for (task.c).
  */
 #include "core/kernel.h"
@@ -16,7 +16,7 @@
 #define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 #define IMG_PTS	 4 /* the image may span 8 MiB of physical memory */
-#define DMAP_PDS 4
+#define DMAP_PDS (DMAP_LIMIT >> 30) /* one page directory (2 MiB pages) per GiB */
 
 static uint64_t kpml4[512] __attribute__((aligned(4096)));
 static uint64_t kpdpt_hi[512] __attribute__((aligned(4096)));
@@ -76,7 +76,7 @@ void paging_init(uint64_t max_phys)
 	memset(kpd_dmap, 0, sizeof(kpd_dmap));
 	for (uint64_t pa = 0; pa < max_phys; pa += 0x200000)
 		kpd_dmap[pa >> 30][(pa >> 21) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx();
-	for (int i = 0; i < DMAP_PDS; i++)
+	for (uint64_t i = 0; i < DMAP_PDS; i++)
 		kpdpt_dmap[i] = kpa(kpd_dmap[i]) | PTE_P | PTE_W;
 	kpml4[256] = kpa(kpdpt_dmap) | PTE_P | PTE_W;
 
