@@ -11,7 +11,8 @@
 #define PIT_HZ 1193182u
 
 static uint16_t pic_masks = 0xffff;
-static uint64_t tsc_boot;
+uint64_t tsc_boot;    /* TSC at timer_init: time zero */
+uint64_t tsc_ns_mult; /* ns per TSC tick, as a 32.32 fixed-point number */
 
 static void pic_write_masks(void)
 {
@@ -78,6 +79,7 @@ void timer_init(void)
 	uint16_t div = PIT_HZ / TIMER_HZ;
 
 	cpu0.tsc_per_ms = calibrate_tsc_per_ms();
+	tsc_ns_mult = (1000000ull << 32) / cpu0.tsc_per_ms;
 	tsc_boot = rdtsc();
 	outb(0x43, 0x34); /* channel 0, lo/hi, rate generator */
 	outb(0x40, div & 0xff);
@@ -85,16 +87,3 @@ void timer_init(void)
 	pic_mask(0, false);
 }
 
-/* TSC ticks to nanoseconds. */
-uint64_t tsc_to_ns(uint64_t d)
-{
-	uint64_t per = cpu0.tsc_per_ms;
-
-	return d / per * 1000000ull + (d % per) * 1000000ull / per;
-}
-
-/* Nanoseconds since timer_init. */
-uint64_t timer_now_ns(void)
-{
-	return tsc_to_ns(rdtsc() - tsc_boot);
-}
