@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """No recursion in the kernel, and a bounded kernel stack.  Prints TAP.
 
-The kernel runs every entry on one 16 KiB stack (kernel_stack in
-kernel/arch/x86_64/cpu.c) whose guard page turns an overflow into a double
-fault.  Nothing at run time bounds how deep C code goes, so this check
+Each CPU runs every kernel entry on its own 16 KiB stack (a row of
+kernel_stack in kernel/arch/x86_64/cpu.c) whose guard page turns an overflow
+into a double fault.  Nothing at run time bounds how deep C code goes, so this check
 bounds it at build time, from what gcc itself reports for an analysis build
 of every kernel C file (tests/tests.mk, objects under $(B)/kstack/):
 
@@ -37,6 +37,8 @@ import sys
 from collections import defaultdict
 
 MARGIN = 0.25  # of each stack, kept free for what the analysis cannot see
+# Stack symbols that are one row per CPU: a CPU gets size / rows.
+PER_CPU_ROWS = {"kernel_stack": 16, "ist_stack": 16}  # MAX_CPUS (arch.h)
 
 # Bytes the assembly pushes on a stack before it calls C.
 #   An exception or interrupt taken in kernel mode (entry.S trap_common ->
@@ -57,6 +59,9 @@ IST_TRAP_BYTES = 40 + TRAP_PUSHED
 ROOTS = [
     ("boot", "boot.S boot_entry64", "kmain", "kernel_stack", 0,
      "rsp = kernel_stack_top, then call kmain; kmain never returns"),
+    ("AP start", "trampoline.S tramp64", "ap_main", "kernel_stack", 0,
+     "each CPU but the first jumps to ap_main on its own kernel_stack row; "
+     "ap_main never returns"),
     ("syscall", "entry.S syscall_entry", "syscall_dispatch", "kernel_stack", 0,
      "user registers go to the Task's trapframe (cpu.frame_top), not to "
      "this stack; rsp = cpu.kstack_top, then call"),
@@ -97,7 +102,7 @@ HARDWARE_ENTRY = re.compile(r"^(syscall_entry|trap_stub_\d+)$")
 # call is written in (gcc may inline it elsewhere), spelled as in the
 # prototypes (typedef names are kept, so write size_t, not unsigned long).
 INDIRECT_SITES = {
-    "kernel/core/syscall.c:syscall_dispatch": "int64_t (struct trapframe *)",  # syscalls[]
+    "kernel/core/syscall.c:dispatch": "int64_t (struct trapframe *)",  # syscalls[]
     "kernel/arch/x86_64/paging.c:paging_walk_alloc": "uint64_t (void *)",  # alloc argument
     "lib/base/vx_fmt.c:emit": "void (void *, const char *, size_t)",  # vx_fmt_sink
 }
@@ -237,7 +242,7 @@ class Graph:
             if typ == "FUNC":
                 funcs[ndx].append((int(value, 16), name, bind))
             if typ == "OBJECT" and ndx != "UND":
-                self.stacks[name] = int(size, 0)
+                self.stacks[name] = int(size, 0) // PER_CPU_ROWS.get(name, 1)
         secnames = {}
         for line in run("readelf", "-SW", obj).splitlines():
             m = re.match(r"\s*\[\s*(\d+)\]\s+(\S+)", line)

@@ -148,7 +148,9 @@ enum vx_syscall {
 	VX_SYS_CLOCK = 33, /* () -> ns since boot */
 	/* Signal Mask, continued */
 	VX_SYS_SIG_MINT = 34, /* (task, bits) -> Signal capability for those bits of task */
-	VX_SYS_COUNT = 35,
+
+	VX_SYS_TASK_SET_AFFINITY = 35, /* (task, cpus): bit n lets it run on CPU n; 0: any */
+	VX_SYS_COUNT = 36,
 };
 
 /* ------------------------------------------------------------------------
@@ -284,9 +286,12 @@ struct vx_task_info {
 	uint32_t state; /* enum vx_task_state */
 	uint32_t prio;
 	struct vx_fault fault;
-	uint64_t cpu_ns;  /* time spent running */
-	uint64_t pending; /* signal bits raised but not yet taken */
+	uint64_t cpu_ns;   /* time spent running */
+	uint64_t pending;  /* signal bits raised but not yet taken */
+	uint64_t affinity; /* CPUs it may run on (bit n: CPU n); 0: any */
+	uint32_t cpu;	   /* the CPU it runs on, or last ran on */
+	uint32_t reserved;
 };
-_Static_assert(sizeof(struct vx_task_info) == 56, "vx_task_info layout");
+_Static_assert(sizeof(struct vx_task_info) == 72, "vx_task_info layout");
 
 #endif

@@ -193,12 +193,13 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 {
 	serial_init();
 	kprintf("\nVectraOS: kernel starting\n");
-	arch_init_cpu();
+	arch_init_cpu(&cpus[0]);
+	kernel_lock(); /* held from here to the first return to user mode */
 	paging_init(1ull << 30);
 	multiboot_parse(magic, info_pa, &bi);
 	paging_init(bi.max_phys);
 	kprintf("VectraOS: NX %s, SMEP %s, SMAP %s; %lu MiB of RAM; %u boot modules\n",
-		cpu0.nx ? "on" : "off", cpu0.smep ? "on" : "off", cpu0.smap ? "on" : "off",
+		cpuinfo.nx ? "on" : "off", cpuinfo.smep ? "on" : "off", cpuinfo.smap ? "on" : "off",
 		(unsigned long)(bi.ram_bytes >> 20), bi.nmod);
 	if (bi.max_phys > DMAP_LIMIT)
 		kprintf("VectraOS: RAM above %lu GiB is not used\n",
@@ -212,6 +213,10 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 	struct task *root = make_root_task();
 	kprintf("VectraOS: starting root task '%s' (%lu KiB free in ram0)\n", bi.mod[0].name,
 		(unsigned long)(reticle_free_bytes(&root_reticles[0]) >> 10));
+	smp_start();
+	kprintf("VectraOS: %u CPU%s\n", ncpus, ncpus == 1 ? "" : "s");
 	sched_make_runnable(root);
-	enter_frame(sched_next_frame());
+	struct trapframe *f = sched_next_frame();
+	kernel_unlock();
+	enter_frame(f);
 }

@@ -348,13 +348,19 @@ bool cap_remove_all(struct kobj *o)
 	return true;
 }
 
+/* Set when the queue cannot move until another CPU runs (see reap). */
+static bool work_blocked;
+
 /* Destroys a zombie.  false: not finished (a Reticle still emptying); it
  * goes back on the queue. */
 static bool destroy(struct kobj *o)
 {
 	switch (o->type) {
 	case VX_OBJ_TASK:
-		task_destroy(o);
+		if (!task_destroy(o)) {
+			work_blocked = true;
+			return false;
+		}
 		break;
 	case VX_OBJ_RING:
 		ring_destroy(o);
@@ -396,6 +402,12 @@ bool reap(void)
 		struct kobj *o = work_dequeue();
 		if (!work_step(o))
 			work_enqueue(o);
+		if (work_blocked) {
+			/* A Task still running on another CPU: that CPU needs the
+			 * kernel lock to let go of it. */
+			work_blocked = false;
+			break;
+		}
 		if (preempt_due())
 			break;
 	}

@@ -23,9 +23,16 @@
  * slot records the Task and address it is mapped at, a RingCap slot its
  * bind.  Deleting the cap unmaps; destroying the object deletes the caps.
  *
- * LOCKING.  One CPU, and the kernel runs with interrupts off except in the
- * idle loop, so no locks are needed.  Long work is cut into units and
- * yields to interrupts between them at a consistent point (SYS_RESTART,
+ * LOCKING.  One kernel lock (lock.c) covers every object, cap, queue and
+ * Task field: every entry from user mode takes it and every exit drops it,
+ * and the kernel runs with interrupts off except in the idle loop (where
+ * the lock is dropped).  So every function in kernel/core runs with the
+ * lock held unless its comment says otherwise.  What another CPU may be
+ * doing meanwhile is running user code: a Task's frame and tables are
+ * changed or freed only once it runs nowhere else (sched_evict), and a
+ * translation is removed from every CPU before unmapping returns
+ * (tlb_shootdown).  Long work is cut into units and yields to interrupts,
+ * and to the other CPUs, between them at a consistent point (SYS_RESTART,
  * the work queue): never in the middle of a unit.  Every syscall decodes (validates every
  * argument and handle) before it changes anything.
  */
@@ -138,6 +145,10 @@ struct task {
 	uint64_t kwait_rax;   /* ...and this is its result */
 	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
 	uint32_t sleeping;    /* on the sleep list */
+	int32_t running_on;   /* the CPU it is running on, or -1 */
+	uint32_t last_cpu;    /* the CPU it last ran on */
+	uint32_t rq_cpu;      /* the CPU whose queue it is on (if queued) */
+	uint64_t affinity;    /* CPUs it may run on (bit n: CPU n); 0: any */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -254,7 +265,7 @@ int64_t sys_cap_revoke(struct trapframe *tf);
 /* task.c */
 struct task *task_of(struct kobj *o);
 void task_init(struct kobj *o);
-void task_destroy(struct kobj *o);
+bool task_destroy(struct kobj *o);
 void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr);
 void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot);
 int task_check_map_range(uint64_t va, uint64_t bytes);
@@ -273,9 +284,14 @@ int64_t sys_task_supervise(struct trapframe *tf);
 int64_t sys_task_set_prio(struct trapframe *tf);
 int64_t sys_task_exit(struct trapframe *tf);
 int64_t sys_task_yield(struct trapframe *tf);
+int64_t sys_task_set_affinity(struct trapframe *tf);
 
 /* sched.c */
 void sched_make_runnable(struct task *t);
+bool sched_evict(struct task *t);
+void sched_resched_here(void);
+uint32_t sched_task_cpu(const struct task *t);
+bool sched_tick_idle_needs_lock(void);
 void sched_remove(struct task *t);
 void sched_block(struct task *t, uint64_t mask, uint64_t deadline);
 void sched_tick(void);
@@ -283,14 +299,13 @@ struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
 void signal_unsleep(struct task *t);
-extern bool need_resched;
 bool preempt_due(void);
 /* Ends a stretch of long work: the next check starts a fresh budget.  Every
  * path that calls preempt_due ends with this (a stale budget only makes
  * long work yield early). */
 static inline void preempt_done(void)
 {
-	cpu0.preempt_at = 0;
+	this_cpu()->preempt_at = 0;
 }
 
 /* signal.c */
@@ -298,6 +313,7 @@ void signal_deliver(struct task *t, uint64_t bits);
 void signal_raise_cap(struct cap *sig, uint64_t bits);
 void signal_timeouts(uint64_t now);
 void signal_sleep(struct task *t);
+bool signal_sleepers(void);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
@@ -364,7 +380,28 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa);
 
 static inline struct task *current_task(void)
 {
-	return cpu0.current;
+	return this_cpu()->current;
+}
+
+/* lock.c: the kernel lock, a ticket lock (see LOCKING above and
+ * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it. */
+struct klock {
+	uint32_t next;	/* the ticket the next CPU to ask gets */
+	uint32_t owner; /* the ticket being served */
+};
+extern struct klock klock;
+
+static inline void kernel_lock(void)
+{
+	uint32_t ticket = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_spin_wait();
+}
+
+static inline void kernel_unlock(void)
+{
+	__atomic_store_n(&klock.owner, klock.owner + 1, __ATOMIC_RELEASE);
 }
 
 #endif

@@ -255,7 +255,7 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
  */
 struct trapframe *ring_fastpath(struct trapframe *tf)
 {
-	struct task *cur = cpu0.current;
+	struct task *cur = current_task();
 	uint64_t h = tf->rdi, mask = tf->rsi, deadline = tf->rdx;
 	struct cap *c;
 

@@ -1,22 +1,62 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The scheduler: sixteen priority run queues, round-robin within a
- * priority, a timer-driven quantum.  The running Task is not on a queue;
+ * The scheduler: per CPU, sixteen priority run queues, round-robin within
+ * a priority and a timer-driven quantum.  The running Task is on no queue;
  * when it stops being the best choice it goes to the tail of its own.
  *
- * There is one kernel stack and the kernel keeps nothing on it across a
- * return to user mode, so "switching" is choosing which Task's trapframe
+ * Placement.  A Task that becomes ready goes on the queue of the CPU it
+ * last ran on, if its affinity allows and that CPU is idle or runs
+ * something less urgent; else on an idle CPU it may use; else back where
+ * it was (or its first allowed CPU).  A CPU that has nothing to run takes
+ * the most urgent Task it may run from another CPU's queue (stealing), so
+ * no CPU idles while another has a backlog it could take.  Another CPU is
+ * told to look at its queue with an IPI (arch_send_resched).
+ *
+ * Each CPU keeps nothing on its kernel stack across a return to user
+ * mode, so "switching" is choosing which Task's trapframe
  * sched_next_frame hands back to entry.S.  With nothing runnable, the CPU
- * idles inside sched_next_frame with interrupts open.
+ * idles inside sched_next_frame with interrupts open and the kernel lock
+ * dropped.
+ *
+ * Locking: everything here runs under the kernel lock (lock.c), which
+ * also covers every Task's scheduling fields and every CPU's queues.
+ * A Task is at any moment running on at most one CPU (t->running_on), or
+ * on at most one queue (t->queued, t->rq_cpu), or neither.
  */
 #include "core/kernel.h"
 
 #define QUANTUM_TICKS 10
 
-bool need_resched;
-static struct task *rq_head[VX_PRIO_MAX + 1];
-static uint32_t rq_bits; /* bit p set: rq_head[p] is not empty */
-static uint64_t ticks;
+struct runq {
+	struct task *head[VX_PRIO_MAX + 1];
+	uint32_t bits;		 /* bit p set: head[p] is not empty */
+	bool idle;		 /* waiting in the idle loop */
+} __attribute__((aligned(256))); /* rq[n] by a shift */
+static struct runq rq[MAX_CPUS];
+static uint64_t idle_mask; /* bit n: CPU n waits in the idle loop (its rq[n].idle) */
+
+static struct runq *here(void)
+{
+	return &rq[this_cpu()->index];
+}
+
+static uint64_t online_mask(void)
+{
+	return ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
+}
+
+/* The CPUs t may run on now: its affinity, among the online ones (all of
+ * them if that leaves none, so that no Task is stranded). */
+static uint64_t allowed(const struct task *t)
+{
+	uint64_t m = t->affinity & online_mask();
+	return m ? m : online_mask();
+}
+
+static int top_prio(const struct runq *q)
+{
+	return q->bits ? 31 - __builtin_clz(q->bits) : -1;
+}
 
 /*
  * The preemption budget of one kernel entry.  Long work (revoke,
@@ -27,26 +67,29 @@ static uint64_t ticks;
  */
 bool preempt_due(void)
 {
+	struct cpu *c = this_cpu();
 	uint64_t now = rdtsc();
 
-	if (!cpu0.preempt_at) {
-		cpu0.preempt_at = now + cpu0.tsc_per_ms * 1000 / (4 * TIMER_HZ) + 1;
+	if (!c->preempt_at) {
+		c->preempt_at = now + cpuinfo.tsc_per_ms * 1000 / (4 * TIMER_HZ) + 1;
 		return false;
 	}
-	return now >= cpu0.preempt_at;
+	return now >= c->preempt_at;
 }
 
-/* Puts t on the tail of its priority's queue. */
-void sched_make_runnable(struct task *t)
+void sched_resched_here(void)
 {
-	struct task *h;
+	this_cpu()->need_resched = 1;
+}
 
-	if (t->queued || t == cpu0.current)
-		return;
-	h = rq_head[t->prio];
+static void enqueue(unsigned cpu, struct task *t)
+{
+	struct runq *q = &rq[cpu];
+	struct task *h = q->head[t->prio];
+
 	if (!h) {
 		t->rq_next = t->rq_prev = t;
-		rq_head[t->prio] = t;
+		q->head[t->prio] = t;
 	} else {
 		t->rq_prev = h->rq_prev;
 		t->rq_next = h;
@@ -54,9 +97,8 @@ void sched_make_runnable(struct task *t)
 		h->rq_prev = t;
 	}
 	t->queued = 1;
-	rq_bits |= 1u << t->prio;
-	if (cpu0.current && t->prio > cpu0.current->prio)
-		need_resched = true;
+	t->rq_cpu = cpu;
+	q->bits |= 1u << t->prio;
 }
 
 /* Takes t off its run queue, if it is on one. */
@@ -64,96 +106,197 @@ static void dequeue(struct task *t)
 {
 	if (!t->queued)
 		return;
+	struct runq *q = &rq[t->rq_cpu];
 	if (t->rq_next == t) {
-		rq_head[t->prio] = NULL;
-		rq_bits &= ~(1u << t->prio);
+		q->head[t->prio] = NULL;
+		q->bits &= ~(1u << t->prio);
 	} else {
 		t->rq_prev->rq_next = t->rq_next;
 		t->rq_next->rq_prev = t->rq_prev;
-		if (rq_head[t->prio] == t)
-			rq_head[t->prio] = t->rq_next;
+		if (q->head[t->prio] == t)
+			q->head[t->prio] = t->rq_next;
 	}
 	t->queued = 0;
 }
 
-/* Takes t off every scheduler list (run queue, sleep list). */
+/* How urgent is what cpu runs now: -1 when idle. */
+static int running_prio(unsigned cpu)
+{
+	struct task *cur = cpus[cpu].current;
+	return (idle_mask >> cpu) & 1 || !cur ? -1 : (int)cur->prio;
+}
+
+/* The queue a Task that became ready goes on (see the top). */
+static unsigned place(const struct task *t)
+{
+	unsigned last = t->last_cpu;
+
+	if (!idle_mask && !t->affinity)
+		return last; /* no idle CPU to spread to, and no restriction */
+	uint64_t ok = allowed(t);
+	if ((ok >> last) & 1 && running_prio(last) < (int)t->prio)
+		return last;
+	if (idle_mask & ok)
+		return (unsigned)__builtin_ctzll(idle_mask & ok);
+	return (ok >> last) & 1 ? last : (unsigned)__builtin_ctzll(ok);
+}
+
+/* Puts t on the tail of a priority queue, and tells that queue's CPU if t
+ * should run there before what runs now. */
+void sched_make_runnable(struct task *t)
+{
+	if (t->queued || t->running_on >= 0)
+		return;
+	unsigned c = place(t);
+	enqueue(c, t);
+	if ((int)t->prio > running_prio(c)) {
+		cpus[c].need_resched = 1;
+		arch_send_resched(c);
+	}
+}
+
+/* Takes t off every scheduler list (run queue, sleep list); if it is
+ * running, its CPU looks for something else on its way out. */
 void sched_remove(struct task *t)
 {
 	dequeue(t);
 	signal_unsleep(t);
-	if (cpu0.current == t)
-		need_resched = true;
+	if (t->running_on >= 0) {
+		cpus[t->running_on].need_resched = 1;
+		arch_send_resched((unsigned)t->running_on);
+	}
 }
 
-/* Blocks t until a bit of mask fires or the deadline passes. */
+/* Is t off every CPU, so that its frame and tables may be changed or freed?
+ * If not, its CPU is told to switch away (t must no longer be runnable),
+ * and the caller tries again later (SYS_RESTART, or the work queue). */
+bool sched_evict(struct task *t)
+{
+	if (t->running_on < 0 || t->running_on == (int32_t)this_cpu()->index)
+		return true;
+	sched_remove(t);
+	return false;
+}
+
+/* Blocks t (the running Task) until a bit of mask fires or the deadline
+ * passes. */
 void sched_block(struct task *t, uint64_t mask, uint64_t deadline)
 {
 	dequeue(t);
 	t->state = VX_TASK_WAITING;
 	t->wait_mask = mask;
 	t->wait_deadline = deadline;
-	need_resched = true;
+	this_cpu()->need_resched = 1;
 }
 
 /* The running Task gives up the rest of its quantum. */
 void sched_yield_current(void)
 {
-	if (cpu0.current)
-		cpu0.current->quantum = 0;
-	need_resched = true;
+	struct task *cur = current_task();
+
+	if (cur)
+		cur->quantum = 0;
+	this_cpu()->need_resched = 1;
 }
 
-/* The timer interrupt: deadlines, then the running Task's quantum. */
+/* The timer interrupt, on every CPU: the running Task's quantum; the boot
+ * CPU also ends the waits whose deadline passed. */
 void sched_tick(void)
 {
-	ticks++;
-	signal_timeouts(timer_now_ns());
-	if (cpu0.current && (cpu0.current->quantum == 0 || --cpu0.current->quantum == 0))
-		need_resched = true;
+	struct task *cur = current_task();
+
+	if (this_cpu()->index == 0)
+		signal_timeouts(timer_now_ns());
+	if (cur && (cur->quantum == 0 || --cur->quantum == 0))
+		this_cpu()->need_resched = 1;
 }
 
-/* Dequeues the first Task of the highest non-empty priority, or NULL. */
+/* Dequeues the first Task of the highest non-empty priority here, or
+ * NULL. */
 static struct task *pick(void)
 {
-	if (!rq_bits)
+	struct runq *q = here();
+	int p = top_prio(q);
+
+	if (p < 0)
 		return NULL;
-	unsigned p = 31 - (unsigned)__builtin_clz(rq_bits);
-	struct task *t = rq_head[p];
+	struct task *t = q->head[p];
 	dequeue(t);
 	return t;
 }
 
-/* Makes next the running Task: charges prev (may be NULL) its CPU time,
- * gives next a fresh quantum and, if it is another Task, its address
- * space, kernel entry and FPU state.  next must be off the run queues. */
+/* Nothing to run here: the most urgent Task another CPU has queued that
+ * may run on this one, or NULL. */
+static struct task *steal(void)
+{
+	unsigned me = this_cpu()->index;
+	struct task *best = NULL;
+
+	for (unsigned c = 0; c < ncpus; c++) {
+		if (c == me)
+			continue;
+		for (int p = top_prio(&rq[c]); p >= 0 && (!best || p > (int)best->prio); p--) {
+			struct task *h = rq[c].head[p], *t = h;
+			if (!h)
+				continue;
+			do {
+				if ((allowed(t) >> me) & 1) {
+					best = t;
+					break;
+				}
+				t = t->rq_next;
+			} while (t != h);
+			if (best && (int)best->prio == p)
+				break;
+		}
+	}
+	if (best)
+		dequeue(best);
+	return best;
+}
+
+/* Makes next the running Task on this CPU: charges prev (may be NULL) its
+ * CPU time, gives next a fresh quantum and, if it is another Task, its
+ * address space, kernel entry and FPU state.  next must be off the run
+ * queues. */
 static void switch_to(struct task *prev, struct task *next)
 {
+	struct cpu *c = this_cpu();
 	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
 
-	if (prev)
+	if (prev) {
 		prev->cpu_tsc += now - prev->run_since;
+		prev->running_on = -1;
+	}
 	next->run_since = now;
 	next->quantum = QUANTUM_TICKS;
+	next->running_on = (int32_t)c->index;
+	next->last_cpu = c->index;
 	if (prev != next) {
-		write_cr3(next->root_pa);
-		arch_set_kernel_entry(&next->regs);
+		arch_load_root(c, next->root_pa);
+		arch_set_kernel_entry(c, &next->regs);
 		arch_fpu_switch(prev, next);
 	}
-	cpu0.current = next;
+	c->current = next;
 }
 
 /*
  * The direct switch of a call/reply (ring_fastpath): the running Task
- * blocks waiting for mask until deadline (in the future) and hands the CPU straight to p, which it
- * has just woken (p is waiting, on no queue).  Only when the scheduler would choose p anyway:
- * nothing queued outranks it, it is not below the caller, and no preemption is due.  (Among equals,
- * p goes ahead of Tasks queued at its priority, as seL4's fastpath does.)  False: nothing changed.
+ * blocks waiting for mask until deadline (in the future) and hands the CPU
+ * straight to p, which it has just woken (p is waiting, on no queue, on no
+ * CPU).  Only when the scheduler would choose p anyway: nothing queued here
+ * outranks it, it is not below the caller, it may run on this CPU, and no
+ * preemption is due.  (Among equals, p goes ahead of Tasks queued at its
+ * priority, as seL4's fastpath does.)  False: nothing changed.
  */
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 {
-	struct task *cur = cpu0.current;
+	struct cpu *c = this_cpu();
+	struct runq *q = &rq[c->index];
+	struct task *cur = c->current;
 
-	if (need_resched || p->prio < cur->prio || (rq_bits >> p->prio) > 1)
+	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1 ||
+	    !((allowed(p) >> c->index) & 1))
 		return false;
 	cur->state = VX_TASK_WAITING;
 	cur->wait_mask = mask;
@@ -165,55 +308,114 @@ bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 	return true;
 }
 
+/* Idle CPU me, woken by an interrupt: is there anything to take the kernel
+ * lock for?  Reads without the lock, so only a hint: whatever makes work
+ * for this CPU (an enqueue, queued work) also sends it an IPI or happens
+ * on a CPU that will do it, and a stale "no" ends at the next interrupt. */
+static bool idle_has_work(unsigned me)
+{
+	if (__atomic_load_n(&cpus[me].need_resched, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&work_head, __ATOMIC_RELAXED))
+		return true;
+	for (unsigned c = 0; c < ncpus; c++)
+		if (__atomic_load_n(&rq[c].bits, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/* A timer tick on an idle CPU (interrupts are open only there): does it
+ * need the kernel lock?  Only on the boot CPU, which ends the waits whose
+ * deadline passed, and only when some Task sleeps with a deadline. */
+bool sched_tick_idle_needs_lock(void)
+{
+	return this_cpu()->index == 0 && signal_sleepers();
+}
+
+/* This CPU stops running its current Task (it blocked, stopped or went
+ * elsewhere): its CPU time and FPU state are put away. */
+static void put_current(struct cpu *c)
+{
+	struct task *cur = c->current;
+
+	cur->cpu_tsc += rdtsc() - cur->run_since;
+	cur->running_on = -1;
+	arch_fpu_switch(cur, NULL);
+	c->current = NULL;
+}
+
 /* The frame to resume: the current Task's, unless it stopped running, a
  * higher priority is ready, or its quantum ran out (or it yielded) while
- * its own priority has others waiting. */
+ * its own priority has others waiting.  Idles, with the kernel lock
+ * dropped, until there is something to run. */
 struct trapframe *sched_next_frame(void)
 {
-	struct task *cur = cpu0.current;
+	struct cpu *c = this_cpu();
+	struct runq *q = &rq[c->index];
+	struct task *cur = c->current;
 
-	if (cur && cur->state == VX_TASK_RUNNABLE) {
-		if (!need_resched)
+	if (cur && cur->state == VX_TASK_RUNNABLE && ((allowed(cur) >> c->index) & 1)) {
+		if (!c->need_resched)
 			return &cur->regs;
-		need_resched = false;
-		int best = rq_bits ? 31 - __builtin_clz(rq_bits) : -1;
+		c->need_resched = 0;
+		int best = top_prio(q);
 		if (best < (int)cur->prio || (best == (int)cur->prio && cur->quantum)) {
 			if (!cur->quantum)
 				cur->quantum = QUANTUM_TICKS;
 			return &cur->regs;
 		}
-		cpu0.current = NULL; /* so that it can be queued */
+		put_current(c);
 		sched_make_runnable(cur);
-		cpu0.current = cur;
+		cur = NULL;
+	} else if (cur && cur->state == VX_TASK_RUNNABLE) {
+		/* Its affinity no longer includes this CPU. */
+		put_current(c);
+		sched_make_runnable(cur);
+		cur = NULL;
 	}
-	need_resched = false;
+	c->need_resched = 0;
 	for (;;) {
 		struct task *next = pick();
+		if (!next)
+			next = steal();
 		if (next && !arch_frame_user_ok(&next->regs)) {
 			/* Never return to a bad address: fault it instead. */
 			task_fault(next, VX_FAULT_GP, 0, next->regs.rip);
 			continue;
 		}
 		if (next) {
-			switch_to(cpu0.current, next);
+			switch_to(c->current, next);
 			return &next->regs;
 		}
 		/* Idle until an interrupt makes something runnable. */
-		if (cpu0.current) {
-			cpu0.current->cpu_tsc += rdtsc() - cpu0.current->run_since;
-			cpu0.current = NULL;
-		}
+		if (c->current)
+			put_current(c);
 		/* The last Task's tables may be about to die: idle on the
 		 * kernel's own. */
-		write_cr3(paging_kernel_root());
+		arch_load_root(c, paging_kernel_root());
 		if (work_pending()) {
 			/* Nobody waits for it, but memory comes back: carry on,
 			 * with an interrupt window between budgets. */
 			reap();
 			preempt_done();
+			kernel_unlock();
 			cpu_irq_window();
+			kernel_lock();
 		} else {
-			cpu_relax_halt();
+			q->idle = true;
+			idle_mask |= 1ull << c->index;
+			kernel_unlock();
+			do
+				cpu_relax_halt();
+			while (!idle_has_work(c->index));
+			kernel_lock();
+			q->idle = false;
+			idle_mask &= ~(1ull << c->index);
 		}
 	}
+}
+
+/* Which CPU t runs on, or last ran on. */
+uint32_t sched_task_cpu(const struct task *t)
+{
+	return t->running_on >= 0 ? (uint32_t)t->running_on : t->last_cpu;
 }

@@ -51,6 +51,13 @@ void signal_raise_cap(struct cap *sig, uint64_t bits)
 	signal_deliver(task_of(sig->obj), bits);
 }
 
+/* Does any Task sleep with a deadline?  Without the lock: a hint for the
+ * idle tick (sched_tick_idle_needs_lock). */
+bool signal_sleepers(void)
+{
+	return __atomic_load_n(&sleepers, __ATOMIC_RELAXED) != NULL;
+}
+
 /* Puts t, which has just blocked until t->wait_deadline, on the sleep
  * list, so that the timer ends its wait. */
 void signal_sleep(struct task *t)

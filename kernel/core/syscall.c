@@ -47,6 +47,7 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
     [VX_SYS_CONSOLE_WRITE] = sys_console_write,
     [VX_SYS_CLOCK] = sys_clock,
     [VX_SYS_SIG_MINT] = sys_sig_mint,
+    [VX_SYS_TASK_SET_AFFINITY] = sys_task_set_affinity,
 };
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
@@ -59,7 +60,10 @@ static void reissue(struct trapframe *tf)
 /* The frame to resume after a syscall. */
 static struct trapframe *next_frame(struct trapframe *tf)
 {
-	if (need_resched || !cpu0.current || cpu0.current->state != VX_TASK_RUNNABLE)
+	struct cpu *c = this_cpu();
+	struct task *cur = c->current;
+
+	if (c->need_resched || !cur || cur->state != VX_TASK_RUNNABLE)
 		return sched_next_frame();
 	return tf;
 }
@@ -80,7 +84,7 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 	preempt_done();
 	/* The caller may have been destroyed by the work: then its frame is
 	 * gone too, and is left alone. */
-	if (cpu0.current != t)
+	if (current_task() != t)
 		return next_frame(tf);
 	if (r == SYS_RESTART) {
 		reissue(tf);
@@ -109,15 +113,13 @@ static struct trapframe *dispatch_other(struct trapframe *tf, struct task *t)
 }
 
 /*
- * Entry from syscall_entry: runs the call, then picks the frame to resume.
- * Long kernel work is bounded by the preemption budget (preempt_due): a
- * handler that runs out returns SYS_RESTART and the same call is
- * re-issued; queued work keeps the caller waiting (dispatch_slow).  The
- * fast path pays one test for all of it.
+ * Runs the call, then picks the frame to resume.  Long kernel work is bounded by the preemption
+ * budget (preempt_due): a handler that runs out returns SYS_RESTART and the same call is re-issued;
+ * queued work keeps the caller waiting (dispatch_slow).  The fast path pays one test for all of it.
  */
-struct trapframe *syscall_dispatch(struct trapframe *tf)
+static struct trapframe *dispatch(struct trapframe *tf)
 {
-	struct task *t = cpu0.current;
+	struct task *t = current_task();
 	uint64_t nr = tf->rax;
 
 	if (nr == VX_SYS_RING_NOTIFY_WAIT) {
@@ -128,11 +130,26 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
 	if (nr >= VX_SYS_COUNT)
 		return dispatch_other(tf, t);
 	int64_t r = syscalls[nr](tf);
-	if (r == SYS_RESTART || work_head)
-		return dispatch_slow(tf, t, r);
-	if (r != SYS_BLOCKED)
-		tf->rax = (uint64_t)r;
+	/* One test for the rare cases: SYS_BLOCKED and SYS_RESTART are the
+	 * two lowest values, and queued work takes the slow end too. */
+	if ((uint64_t)r - (uint64_t)SYS_BLOCKED <= 1 || work_head) {
+		if (r == SYS_RESTART || work_head)
+			return dispatch_slow(tf, t, r);
+		return next_frame(tf);
+	}
+	tf->rax = (uint64_t)r;
 	return next_frame(tf);
+}
+
+/* Entry from syscall_entry: the call runs under the kernel lock, dropped
+ * just before entry.S restores the chosen frame (no other CPU touches a
+ * frame that is running or about to run here). */
+struct trapframe *syscall_dispatch(struct trapframe *tf)
+{
+	kernel_lock();
+	struct trapframe *next = dispatch(tf);
+	kernel_unlock();
+	return next;
 }
 
 /* Is [va, va + n) inside user space?  VX_E_RANGE if it wraps, VX_E_FAULT if

@@ -30,6 +30,7 @@ void task_init(struct kobj *o)
 	t->root_pa = o->pa + TASK_ROOT_OFF;
 	t->table_top = 1; /* slot 0 is never used */
 	t->state = VX_TASK_NEW;
+	t->running_on = -1;
 	/* Never above its creator: scheduling authority only narrows. */
 	struct task *creator = current_task();
 	t->prio = creator && creator->prio < VX_PRIO_DEFAULT ? creator->prio : VX_PRIO_DEFAULT;
@@ -39,15 +40,21 @@ void task_init(struct kobj *o)
 }
 
 /* Tears a Task down: it leaves the scheduler, every cap it holds is
- * deleted, every mapping into it is forgotten and its page tables die. */
-void task_destroy(struct kobj *o)
+ * deleted, every mapping into it is forgotten and its page tables die.
+ * false, with nothing done but stopping it, while it still runs on another
+ * CPU (that CPU is told to switch away; the work queue tries again). */
+bool task_destroy(struct kobj *o)
 {
 	struct task *t = task_of(o);
 
-	sched_remove(t);
 	t->state = VX_TASK_EXITED;
-	if (cpu0.current == t)
-		cpu0.current = NULL;
+	if (!sched_evict(t))
+		return false;
+	sched_remove(t);
+	if (t->running_on >= 0) { /* this CPU's: it never returns to it */
+		this_cpu()->current = NULL;
+		t->running_on = -1;
+	}
 	arch_fpu_forget(t);
 	/* Caps (t's own or anyone's) that map or bind into t: their pages go
 	 * with t's tables, so only the bookkeeping is left to undo.  First,
@@ -68,9 +75,23 @@ void task_destroy(struct kobj *o)
 		kobj_release(pt);
 	}
 	t->pt_list = NULL;
+	return true;
 }
 
-/* Stops t with a fault record and tells its supervisor. */
+/* Is t on its way out: its own object, or a Reticle it was carved from
+ * (at any depth), being destroyed or reset?  Then its memory may already
+ * be gone while it still runs on another CPU. */
+static bool task_dying(const struct task *t)
+{
+	for (const struct kobj *o = t->obj; o; o = o->origin)
+		if (o->state == KOBJ_ZOMBIE || (o->type == VX_OBJ_RETICLE && o->queued))
+			return true;
+	return false;
+}
+
+/* Stops t with a fault record and tells its supervisor.  A Task that is
+ * being destroyed is stopped quietly: on another CPU it can fault on memory
+ * its Reticle's reset has just taken, and that is not news to anyone. */
 void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 {
 	sched_remove(t);
@@ -79,6 +100,8 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 	t->fault.code = code;
 	t->fault.addr = addr;
 	t->fault.ip = t->regs.rip;
+	if (task_dying(t))
+		return;
 	if (t->fault_sig.obj)
 		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
 	else if (kind != VX_FAULT_EXIT)
@@ -295,6 +318,8 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 
 	if (err)
 		return err;
+	if (!sched_evict(a.t))
+		return SYS_RESTART; /* halted, but its CPU has not let go of it yet */
 	invoke_set_regs(&a);
 	return VX_OK;
 }
@@ -400,7 +425,9 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.state = t->state;
 	info.prio = t->prio;
 	info.fault = t->fault;
-	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t == cpu0.current ? rdtsc() - t->run_since : 0));
+	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t->running_on >= 0 ? rdtsc() - t->run_since : 0));
+	info.cpu = sched_task_cpu(t);
+	info.affinity = t->affinity;
 	info.pending = t->pending;
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
@@ -447,8 +474,33 @@ int64_t sys_task_set_prio(struct trapframe *tf)
 	t->prio = (uint32_t)tf->rsi;
 	if (queued)
 		sched_make_runnable(t);
-	if (t == cpu0.current)
-		need_resched = true; /* it may have dropped below a ready Task */
+	if (t->running_on >= 0)
+		sched_remove(t); /* its CPU looks again: it may have dropped below a ready Task */
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_SET_AFFINITY(task, cpus): bit n of cpus lets task run on CPU
+ * n; 0 lets it run anywhere.  Decode: the Task (CONTROL); VX_E_INVAL if
+ * cpus names no CPU that is online.  A Task running on a CPU it may no
+ * longer use moves at that CPU's next kernel entry (an IPI asks for one). */
+int64_t sys_task_set_affinity(struct trapframe *tf)
+{
+	struct task *t;
+	int err;
+	uint64_t online = ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (tf->rsi && !(tf->rsi & online))
+		return VX_E_INVAL;
+
+	t->affinity = tf->rsi;
+	if (t->queued) {
+		sched_remove(t);
+		sched_make_runnable(t);
+	} else if (t->running_on >= 0) {
+		sched_remove(t); /* its CPU looks again, and lets go if it must */
+	}
 	return VX_OK;
 }
 

@@ -232,6 +232,11 @@ static inline int64_t vx_sig_mint(vx_handle_t task, uint64_t bits)
 	return vx_syscall2(VX_SYS_SIG_MINT, task, bits);
 }
 
+static inline int64_t vx_task_set_affinity(vx_handle_t task, uint64_t cpus)
+{
+	return vx_syscall2(VX_SYS_TASK_SET_AFFINITY, task, cpus);
+}
+
 /* ---- Devices ---- */
 static inline int64_t vx_irq_bind(vx_handle_t irq, uint32_t line, vx_handle_t sig)
 {

@@ -23,7 +23,7 @@
 static struct {
 	uint8_t *ram;
 	struct kobj root; /* boot-like (fixed) RAM Reticle over ram */
-	struct task *t;	  /* cpu0.current */
+	struct task *t;	  /* cpus[0].current */
 	struct task *t2;  /* another Task (mappings, moves) */
 } fx;
 
@@ -37,7 +37,8 @@ static int setup(void **state)
 	reticle_init_root(&fx.root, (uint64_t)(uintptr_t)fx.ram, RAM_BYTES, false);
 	fx.t = kt_task_new();
 	fx.t2 = kt_task_new();
-	cpu0.current = fx.t;
+	cpus[0].current = fx.t;
+	fx.t->running_on = 0;
 	return 0;
 }
 

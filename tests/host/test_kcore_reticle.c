@@ -4,7 +4,7 @@
  * source: object sizes, the two-ended carve (records up, bodies down), LIFO
  * release, reset, exact fits, device Reticles and the split depth limit.
  * A page-aligned host buffer plays RAM (host pointers stand in for physical
- * addresses); syscalls run with a fake trapframe as cpu0.current.
+ * addresses); syscalls run with a fake trapframe as cpus[0].current.
  */
 #define _POSIX_C_SOURCE 200112L
 #include <setjmp.h>
@@ -44,7 +44,8 @@ static int setup(void **state)
 	reticle_init_root(&fx.root, fx.base, RAM_BYTES, false);
 	reticle_init_root(&fx.dev, DEV_BASE, DEV_BYTES, true);
 	fx.t = kt_task_new();
-	cpu0.current = fx.t;
+	cpus[0].current = fx.t;
+	fx.t->running_on = 0;
 	fx.rh = kt_install(fx.t, &fx.root, VX_OBJ_RETICLE, VX_R_ALL, 0, NULL);
 	fx.dh = kt_install(fx.t, &fx.dev, VX_OBJ_RETICLE, VX_R_ALL, 0, NULL);
 	return 0;

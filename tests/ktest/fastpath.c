@@ -29,9 +29,12 @@ static vx_handle_t new_ring(void)
 }
 
 /* Makes the rings and the order log, binds ktest's ends, and starts echo
- * at priority prio; returns once echo waits for its first request. */
+ * at priority prio; returns once echo waits for its first request.  ktest
+ * and echo are pinned to CPU 0, so that the order of events is the one
+ * CPU's scheduler's (the SMP tests cross CPUs on purpose). */
 static bool echo_start(struct echo_pair *e, uint32_t prio)
 {
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
 	struct vx_ring_info info;
 
 	e->req = new_ring();
@@ -54,6 +57,7 @@ static bool echo_start(struct echo_pair *e, uint32_t prio)
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, e->out, VX_R_READ | VX_R_WRITE), VX_OK);
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
 	EXPECT_EQ(vx_task_set_prio(sp.task, prio), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 1), VX_OK);
 	e->task = start_victim(&sp);
 	/* Let it run until it blocks for its first request. */
 	struct vx_task_info ti;
@@ -91,6 +95,7 @@ static void echo_stop(struct echo_pair *e)
 	}
 	EXPECT_EQ(ti.state, VX_TASK_EXITED);
 	EXPECT_EQ(ti.fault.exit_code, 0);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
 /* n round trips, each one RING_NOTIFY_WAIT per side; every reply is the
@@ -143,6 +148,7 @@ static void t_fastpath_yields_to_a_higher_ready_task(void)
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, e.out, VX_R_READ | VX_R_WRITE), VX_OK);
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
 	EXPECT_EQ(vx_task_set_prio(sp.task, VX_PRIO_MAX - 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 1), VX_OK);
 	start_victim(&sp); /* ready, below ktest: it waits its turn */
 	echo_send(&e, 41);
 	EXPECT_EQ(vx_ring_notify_wait(e.req, 1ull << REP_BIT, VX_DEADLINE_NEVER), 1ull << REP_BIT);

@@ -381,6 +381,18 @@ static void r34_sig_mint(void)
 	EXPECT_SUBSET(rights_of((vx_handle_t)s), VX_R_GRANT | VX_R_CONTROL);
 }
 
+static void r35_task_set_affinity(void)
+{
+	vx_handle_t t = new_task();
+	struct vx_task_info ti;
+	EXPECT_EQ(vx_task_set_affinity(without(t, VX_R_CONTROL), 1), VX_E_RIGHTS);
+	EXPECT_EQ(vx_task_set_affinity(with(t, VX_R_CONTROL), 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(with(t, VX_R_CONTROL), 1ull << 63),
+		  VX_E_INVAL); /* no such CPU */
+	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+	EXPECT_EQ(ti.affinity, 1);
+}
+
 void ktest_rights(void)
 {
 	static const struct {
@@ -422,6 +434,7 @@ void ktest_rights(void)
 	    {"rights_32_console_write", r32_console_write},
 	    {"rights_33_clock", r33_clock},
 	    {"rights_34_sig_mint", r34_sig_mint},
+	    {"rights_35_task_set_affinity", r35_task_set_affinity},
 	};
 	_Static_assert(sizeof(rows) / sizeof(rows[0]) == VX_SYS_COUNT, "a row for every syscall");
 

@@ -156,7 +156,7 @@ struct cm_world {
 	int ncap;
 	int *zq;
 	int nzq;
-	int cur; /* model Task id of cpu0.current, or -1 */
+	int cur; /* model Task id of cpus[0].current, or -1 */
 	struct stale stale[M_STALE];
 	unsigned nstale;
 	unsigned epoch_step;
@@ -830,16 +830,19 @@ static int actors(struct cm_world *w, int *out, int max)
 static void become(struct cm_world *w, int tid)
 {
 	struct task *t = ktask(w, tid);
-	struct task *prev = cpu0.current;
+	struct task *prev = cpus[0].current;
 
 	if (prev == t)
 		return;
-	cpu0.current = NULL;
-	if (prev && prev->state == VX_TASK_RUNNABLE)
-		sched_make_runnable(prev);
+	cpus[0].current = NULL;
+	if (prev) {
+		prev->running_on = -1;
+		if (prev->state == VX_TASK_RUNNABLE)
+			sched_make_runnable(prev);
+	}
 	sched_remove(t);
-	cpu0.current = t;
-	need_resched = false;
+	cpus[0].current = t;
+	t->running_on = 0;
 	w->cur = tid;
 }
 
@@ -869,7 +872,7 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 		   uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	struct trapframe tf;
-	struct task *caller = cpu0.current;
+	struct task *caller = cpus[0].current;
 	int64_t r;
 	unsigned restarts = 0;
 
@@ -879,7 +882,7 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 	tf.rdx = a2;
 	tf.r10 = a3;
 	tf.r8 = a4;
-	cpu0.tsc_per_ms = rnd(w, 2) ? 0 : 1ull << 40;
+	cpuinfo.tsc_per_ms = rnd(w, 2) ? 0 : 1ull << 40;
 	karch.stack_max = 0;
 	karch_stack_mark();
 	for (;;) {
@@ -888,7 +891,7 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 			break;
 		bool done = reap();
 		preempt_done();
-		if (cpu0.current != caller)
+		if (cpus[0].current != caller)
 			break; /* destroyed by its own call's work */
 		if (r == SYS_RESTART) {
 			w->st.restarts++;
@@ -903,7 +906,7 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 		break;
 	}
 	drain(w);
-	cpu0.tsc_per_ms = 0;
+	cpuinfo.tsc_per_ms = 0;
 	w->st.calls++;
 	if (karch.stack_max > w->st.stack_max)
 		w->st.stack_max = karch.stack_max;
@@ -1292,8 +1295,8 @@ static bool check_all(struct cm_world *w, bool full)
 		if (!ok)
 			return false;
 	}
-	CHK(cpu0.current == (w->cur >= 0 ? ktask(w, w->cur) : NULL),
-	    "cpu0.current differs from the model");
+	CHK(cpus[0].current == (w->cur >= 0 ? ktask(w, w->cur) : NULL),
+	    "cpus[0].current differs from the model");
 	/* Old handles stay stale. */
 	for (unsigned i = 0; i < M_STALE && i < w->nstale; i++) {
 		const struct stale *s = &w->stale[i];
@@ -2834,7 +2837,7 @@ static const char *chaos_name(int64_t (*fn)(struct trapframe *))
 static void chaos_call(struct cm_world *w, struct task *t, int64_t (*fn)(struct trapframe *),
 		       struct trapframe *tf)
 {
-	cpu0.tsc_per_ms = 0; /* every budget is one unit */
+	cpuinfo.tsc_per_ms = 0; /* every budget is one unit */
 	karch.stack_max = 0;
 	karch_stack_mark();
 	int64_t r;
@@ -2843,7 +2846,7 @@ static void chaos_call(struct cm_world *w, struct task *t, int64_t (*fn)(struct 
 		if (r == SYS_RESTART || rnd(w, 4))
 			reap();
 		preempt_done();
-		if (r != SYS_RESTART || cpu0.current != t)
+		if (r != SYS_RESTART || cpus[0].current != t)
 			break;
 		w->st.restarts++;
 		if (rnd(w, 2) && w->nrestart < 16) {
@@ -2851,7 +2854,7 @@ static void chaos_call(struct cm_world *w, struct task *t, int64_t (*fn)(struct 
 			break;
 		}
 	}
-	if (r != SYS_RESTART && work_pending() && cpu0.current == t &&
+	if (r != SYS_RESTART && work_pending() && cpus[0].current == t &&
 	    t->state == VX_TASK_RUNNABLE && w->nkwait < 64)
 		w->kwait[w->nkwait++] = t;
 	w->st.calls++;
@@ -2919,13 +2922,13 @@ static void chaos_step(struct cm_world *w)
 		return;
 	}
 	struct task *t = k_actors[rnd(w, (uint64_t)busy)];
-	struct task *prev = cpu0.current;
+	struct task *prev = cpus[0].current;
 	if (prev != t) {
-		cpu0.current = NULL;
+		cpus[0].current = NULL;
 		if (prev && prev->state == VX_TASK_RUNNABLE)
 			sched_make_runnable(prev);
 		sched_remove(t);
-		cpu0.current = t;
+		cpus[0].current = t;
 	}
 	w->st.steps++;
 	w->epoch_step++;
@@ -3079,8 +3082,7 @@ static void build(struct cm_world *w)
 {
 	free_model(w);
 	karch_reset();
-	memset(&cpu0, 0, sizeof(cpu0));
-	need_resched = false;
+	memset(&cpus[0], 0, sizeof(cpus[0]));
 	w->cur = -1;
 	w->epoch_step = 0;
 	w->chaos = false;
@@ -3201,7 +3203,7 @@ int cm_end_epoch(struct cm_world *w)
 	if (w->failed)
 		return CM_FAIL;
 	tracef(w, "#%llu end of epoch: the root Reticle is reset", (unsigned long long)w->st.steps);
-	cpu0.current = NULL;
+	cpus[0].current = NULL;
 	w->cur = -1;
 	karch.stack_max = 0;
 	karch_stack_mark();

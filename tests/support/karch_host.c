@@ -9,7 +9,9 @@
 
 #include "karch_host.h"
 
-struct cpu cpu0;
+struct cpu cpus[MAX_CPUS];
+unsigned ncpus = 1;
+struct cpu_info cpuinfo;
 struct karch_host karch;
 
 void karch_reset(void)
@@ -264,3 +266,25 @@ int copy_out(uint64_t udst, const void *src, size_t n)
 	memcpy(p, src, n);
 	return VX_OK;
 }
+
+/* ------------------------------------------------------------------ SMP */
+
+/* One CPU: there is never another to tell, and no other CPU holds a
+ * translation. */
+void arch_send_resched(unsigned cpu)
+{
+	(void)cpu;
+}
+
+void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	(void)root_pa;
+	(void)va;
+	(void)bytes;
+}
+
+void tlb_service(void)
+{
+}
+
+struct klock klock;

@@ -11,13 +11,15 @@
 
 #include "kcore_stubs.h"
 
-struct cpu cpu0;
+struct cpu cpus[MAX_CPUS];
+unsigned ncpus = 1;
+struct cpu_info cpuinfo;
 struct kstub_state kstub;
 
 void kstub_reset(void)
 {
 	memset(&kstub, 0, sizeof(kstub));
-	memset(&cpu0, 0, sizeof(cpu0));
+	memset(&cpus[0], 0, sizeof(cpus[0]));
 }
 
 static void log_destroyed(struct kobj *o)
@@ -60,10 +62,11 @@ void task_init(struct kobj *o)
 	kstub.task_init++;
 }
 
-void task_destroy(struct kobj *o)
+bool task_destroy(struct kobj *o)
 {
 	kstub.task_destroy++;
 	log_destroyed(o);
+	return true;
 }
 
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)

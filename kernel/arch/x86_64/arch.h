@@ -44,7 +44,14 @@ struct tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
-/* Per-CPU block; the first fields are read by entry.S at fixed offsets. */
+/*
+ * Per-CPU block, one per CPU in cpus[], found through %gs (this_cpu).  The
+ * first fields are read by entry.S at fixed offsets.  Each CPU writes only
+ * its own block, except tlb_req (see tlb_shootdown) and what boot fills in
+ * before the CPU starts.
+ */
+#define MAX_CPUS     16
+#define KSTACK_BYTES 16384
 struct task;
 struct cpu {
 	uint64_t user_rsp;    /* 0: scratch for syscall entry */
@@ -52,28 +59,62 @@ struct cpu {
 	uint64_t kstack_top;  /* 16 */
 	struct task *current; /* 24 */
 	uint8_t smap;	      /* 32: SMAP enabled: entry paths must clac/stac */
-	uint8_t smep;
-	uint8_t nx;
-	uint8_t pad[5];
-	uint64_t tsc_per_ms;
-	uint64_t preempt_at;	/* TSC at which long kernel work yields; 0: never */
-	struct task *fpu_owner; /* whose FPU state the registers hold */
+	uint8_t online;	      /* started and scheduling */
+	uint8_t need_resched; /* the scheduler looks again on the way out */
+	uint8_t pad;
+	uint32_t index;	  /* 36: 0 is the boot CPU */
+	struct cpu *self; /* 40: %gs:CPU_SELF */
+	uint32_t apic_id;
+	uint32_t pad2;
+	uint64_t preempt_at; /* TSC at which long kernel work yields; 0: never */
+	uint64_t root;	     /* the page-table root loaded now (TLB shootdown) */
+	uint64_t tlb_req;    /* shootdowns asked of this CPU (others increment) */
+	uint64_t tlb_done;   /* ...and answered (this CPU writes) */
+	uint8_t *ist_top;
+	uint64_t gdt[7];
 	struct tss tss __attribute__((aligned(16)));
 };
-extern struct cpu cpu0;
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned ncpus; /* CPUs online; cpus[0 .. ncpus) */
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "entry.h CPU_USER_RSP");
 _Static_assert(offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "entry.h CPU_FRAME_TOP");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "entry.h CPU_KSTACK_TOP");
 _Static_assert(offsetof(struct cpu, smap) == CPU_SMAP, "entry.h CPU_SMAP");
+_Static_assert(offsetof(struct cpu, self) == CPU_SELF, "entry.h CPU_SELF");
+
+/* What every CPU shares: features (the boot CPU's; the others must match)
+ * and the TSC rate. */
+struct cpu_info {
+	bool nx, smep, smap;
+	uint64_t tsc_per_ms;
+};
+extern struct cpu_info cpuinfo;
+
+/* This CPU's block.  Kernel code runs with the kernel's GS base (entry.S
+ * swaps it on every entry from and exit to user mode). */
+#ifdef VX_HOST
+static inline struct cpu *this_cpu(void)
+{
+	return &cpus[0];
+}
+#else
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
+	return c;
+}
+#endif
 
 /* Entries from user mode will save into tf, the next Task's frame: the CPU
  * pushes an interrupt's frame at TSS.rsp0, syscall_entry at frame_top. */
-static inline void arch_set_kernel_entry(struct trapframe *tf)
+static inline void arch_set_kernel_entry(struct cpu *c, struct trapframe *tf)
 {
 	uint64_t top = (uint64_t)(uintptr_t)(tf + 1);
 
-	cpu0.frame_top = top;
-	cpu0.tss.rsp0 = top;
+	c->frame_top = top;
+	c->tss.rsp0 = top;
 }
 
 /* Physical <-> kernel virtual (direct map). */
@@ -159,6 +200,10 @@ static inline void invlpg(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
+static inline void cpu_pause(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
 static inline void cpu_relax_halt(void)
 {
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -175,7 +220,13 @@ _Noreturn static inline void cpu_halt_forever(void)
 }
 
 /* Seams implemented in kernel/arch/x86_64/. */
-void arch_init_cpu(void); /* GDT, TSS, IDT, syscall MSRs, CR4 features */
+void arch_init_cpu(struct cpu *c); /* GDT, TSS, IDT, syscall MSRs, CR4 features, GS */
+/* Loads a page-table root on this CPU and records it (tlb_shootdown). */
+static inline void arch_load_root(struct cpu *c, uint64_t root_pa)
+{
+	c->root = root_pa;
+	write_cr3(root_pa);
+}
 void arch_fpu_switch(struct task *from, struct task *to);
 void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
 void arch_fpu_forget(struct task *t); /* t is being destroyed */
@@ -205,11 +256,41 @@ bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes);
 void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
 		      uint64_t (*alloc)(void *ctx), void *ctx);
 void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes);
+void paging_map_mmio(uint64_t pa);
+extern uint8_t kernel_stack[MAX_CPUS][KSTACK_BYTES];
 /* Table pages that mapping [va, va + bytes) would add; reads only. */
 uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes);
 
 /* User copy (entry.S): 0, or 1 when it touched a bad page. */
 int uaccess_copy(void *dst, const void *src, size_t n);
+
+/* SMP (smp.c, lapic.c, acpi.c).  Vectors above the legacy lines: */
+#define VEC_TIMER    48 /* the local APIC timer */
+#define VEC_RESCHED  49 /* IPI: look at your run queue */
+#define VEC_TLB	     50 /* IPI: flush your TLB (tlb_shootdown) */
+#define VEC_SPURIOUS 255
+void smp_start(void); /* boot CPU: find the others (MADT) and start them */
+void arch_send_resched(unsigned cpu);
+/* Makes every other CPU that has root_pa loaded drop its translations, and
+ * waits until each has; this CPU flushes [va, va + bytes) itself. */
+void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes);
+void tlb_service(void); /* answers a shootdown asked of this CPU, if any */
+/* Spin-wait hint inside a lock: answers shootdowns, so that a CPU waiting
+ * for the lock never holds up the CPU that has it. */
+static inline void arch_spin_wait(void)
+{
+	cpu_pause();
+	tlb_service();
+}
+void lapic_eoi(void);
+void lapic_timer_start(void); /* this CPU's periodic tick at TIMER_HZ */
+/* Used only inside kernel/arch/x86_64: */
+uint32_t lapic_id(void);
+void lapic_init(uint64_t pa, bool boot_cpu);
+void lapic_timer_calibrate(void);
+void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
+void lapic_start_ap(uint32_t apic_id, uint32_t page);
+unsigned acpi_cpus(uint32_t *apic_ids, unsigned max, uint64_t *lapic_pa);
 
 /* Interrupt controller and timer (irq.c). */
 void pic_init(void);

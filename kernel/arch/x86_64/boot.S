@@ -53,6 +53,7 @@ mb2_end:
 
 	.section .boot.data, "aw"
 	.balign 4096
+	.globl boot_pml4
 boot_pml4:	.fill 512, 8, 0
 boot_pdpt_lo:	.fill 512, 8, 0
 boot_pdpt_hi:	.fill 512, 8, 0

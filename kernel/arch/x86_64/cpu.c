@@ -5,12 +5,14 @@
  */
 #include "core/kernel.h"
 
-struct cpu cpu0;
+struct cpu cpus[MAX_CPUS];
+unsigned ncpus = 1;
+struct cpu_info cpuinfo;
 
-/* GDT: null, kernel code 0x08, kernel data 0x10, user data 0x18, user code
- * 0x20, TSS 0x28 (two slots).  sysret derives the user selectors from
- * STAR[63:48] = 0x10: SS = 0x18|3, CS = 0x20|3. */
-static uint64_t gdt[7] __attribute__((aligned(16)));
+/* GDT (one per CPU, in its struct cpu): null, kernel code 0x08, kernel data
+ * 0x10, user data 0x18, user code 0x20, TSS 0x28 (two slots).  sysret
+ * derives the user selectors from STAR[63:48] = 0x10: SS = 0x18|3,
+ * CS = 0x20|3. */
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -18,21 +20,26 @@ struct idt_gate {
 	uint16_t off_mid;
 	uint32_t off_hi, zero;
 };
-static struct idt_gate idt[48] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;
 	uint64_t base;
 };
 
-uint8_t kernel_stack[16384] __attribute__((aligned(4096)));
-uint8_t ist_stack[8192] __attribute__((aligned(4096)));
+/* Kernel and IST stacks, one of each per CPU.  kernel_stack_top is the
+ * boot CPU's, which boot.S starts on.  The lowest page of each kernel
+ * stack is left unmapped as a guard (paging.c). */
+uint8_t kernel_stack[MAX_CPUS][KSTACK_BYTES] __attribute__((aligned(4096)));
+static uint8_t ist_stack[MAX_CPUS][8192] __attribute__((aligned(4096)));
 extern uint8_t kernel_stack_top[];
 __asm__(".globl kernel_stack_top\n.set kernel_stack_top, kernel_stack + 16384");
+_Static_assert(KSTACK_BYTES == 16384, "kernel_stack_top above");
 
 extern void syscall_entry(void);
-/* The 48 entry stubs of entry.S, in vector order. */
-extern void (*const trap_stub_table[48])(void);
+/* The entry stubs of entry.S, in vector order, and the spurious one. */
+extern void (*const trap_stub_table[VEC_TLB + 1])(void);
+extern void trap_stub_255(void);
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
@@ -51,23 +58,23 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 			 : "a"(leaf), "c"(sub));
 }
 
-static void gdt_init(void)
+static void gdt_init(struct cpu *c)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&cpu0.tss;
-	uint64_t limit = sizeof(cpu0.tss) - 1;
-	struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt};
+	uint64_t base = (uint64_t)(uintptr_t)&c->tss;
+	uint64_t limit = sizeof(c->tss) - 1;
+	struct desc_ptr p = {sizeof(c->gdt) - 1, (uint64_t)(uintptr_t)c->gdt};
 
-	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffull; /* kernel code, L */
-	gdt[2] = 0x00cf92000000ffffull; /* kernel data */
-	gdt[3] = 0x00cff2000000ffffull; /* user data, DPL 3 */
-	gdt[4] = 0x00affa000000ffffull; /* user code, L, DPL 3 */
-	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[6] = base >> 32;
-	cpu0.tss.iomap_base = sizeof(cpu0.tss); /* no I/O bitmap: user port I/O is a syscall */
-	cpu0.tss.ist[0] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
-	cpu0.tss.rsp0 = (uint64_t)(uintptr_t)kernel_stack_top;
+	c->gdt[0] = 0;
+	c->gdt[1] = 0x00af9a000000ffffull; /* kernel code, L */
+	c->gdt[2] = 0x00cf92000000ffffull; /* kernel data */
+	c->gdt[3] = 0x00cff2000000ffffull; /* user data, DPL 3 */
+	c->gdt[4] = 0x00affa000000ffffull; /* user code, L, DPL 3 */
+	c->gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+		    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	c->gdt[6] = base >> 32;
+	c->tss.iomap_base = sizeof(c->tss); /* no I/O bitmap: user port I/O is a syscall */
+	c->tss.ist[0] = (uint64_t)(uintptr_t)c->ist_top;
+	c->tss.rsp0 = c->kstack_top;
 
 	__asm__ volatile("lgdt %0\n"
 			 "pushq %1\n"
@@ -85,20 +92,29 @@ static void gdt_init(void)
 			 : "rax", "memory");
 }
 
-static void idt_init(void)
+static void set_gate(unsigned v, void (*stub)(void))
+{
+	uint64_t off = (uint64_t)(uintptr_t)stub;
+
+	idt[v].off_lo = off & 0xffff;
+	idt[v].sel = KERNEL_CS;
+	/* Double fault, NMI and machine check run on their own stack. */
+	idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
+	idt[v].attr = 0x8e; /* present, DPL 0, interrupt gate */
+	idt[v].off_mid = (off >> 16) & 0xffff;
+	idt[v].off_hi = off >> 32;
+	idt[v].zero = 0;
+}
+
+/* The one IDT, built by the boot CPU and loaded by every CPU. */
+static void idt_load(struct cpu *c)
 {
 	struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 
-	for (int i = 0; i < 48; i++) {
-		uint64_t off = (uint64_t)(uintptr_t)trap_stub_table[i];
-		idt[i].off_lo = off & 0xffff;
-		idt[i].sel = KERNEL_CS;
-		/* Double fault, NMI and machine check run on their own stack. */
-		idt[i].ist = (i == 2 || i == 8 || i == 18) ? 1 : 0;
-		idt[i].attr = 0x8e; /* present, DPL 0, interrupt gate */
-		idt[i].off_mid = (off >> 16) & 0xffff;
-		idt[i].off_hi = off >> 32;
-		idt[i].zero = 0;
+	if (c->index == 0) {
+		for (unsigned v = 0; v <= VEC_TLB; v++)
+			set_gate(v, trap_stub_table[v]);
+		set_gate(VEC_SPURIOUS, trap_stub_255);
 	}
 	__asm__ volatile("lidt %0" ::"m"(p));
 }
@@ -113,61 +129,73 @@ static void syscall_init(void)
 	/* SFMASK clears TF, IF, DF, NT and AC on entry. */
 }
 
-static void features_init(void)
+/* The boot CPU reads the features; every CPU turns them on. */
+static void features_init(struct cpu *c)
 {
 	uint32_t r[4];
 	uint64_t cr0, cr4;
 
-	cpuid(0x80000001, 0, r);
-	cpu0.nx = (r[3] >> 20) & 1;
-	cpuid(0, 0, r);
-	if (r[0] >= 7) {
-		cpuid(7, 0, r);
-		cpu0.smep = (r[1] >> 7) & 1;
-		cpu0.smap = (r[1] >> 20) & 1;
+	if (c->index == 0) {
+		cpuid(0x80000001, 0, r);
+		cpuinfo.nx = (r[3] >> 20) & 1;
+		cpuid(0, 0, r);
+		if (r[0] >= 7) {
+			cpuid(7, 0, r);
+			cpuinfo.smep = (r[1] >> 7) & 1;
+			cpuinfo.smap = (r[1] >> 20) & 1;
+		}
 	}
+	c->smap = cpuinfo.smap;
+	if (cpuinfo.nx)
+		wrmsr(0xc0000080, rdmsr(0xc0000080) | (1u << 11)); /* EFER.NXE */
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 &= ~(1ull << 2);		   /* EM off: SSE available to user land */
-	cr0 |= (1ull << 1) | (1ull << 16); /* MP, WP */
-	cr0 &= ~(1ull << 3);		   /* TS off: FPU state is switched eagerly */
+	cr0 &= ~(1ull << 2);		       /* EM off: SSE available to user land */
+	cr0 |= (1ull << 1) | (1ull << 16);     /* MP, WP */
+	cr0 &= ~(1ull << 3);		       /* TS off: FPU state is switched eagerly */
+	cr0 &= ~((1ull << 29) | (1ull << 30)); /* caches on (NW, CD off) */
 	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= (1ull << 9) | (1ull << 10); /* OSFXSR, OSXMMEXCPT */
 	cr4 |= (1ull << 7);		   /* PGE */
-	if (cpu0.smep)
+	if (cpuinfo.smep)
 		cr4 |= (1ull << 20);
-	if (cpu0.smap)
+	if (cpuinfo.smap)
 		cr4 |= (1ull << 21);
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
 }
 
-/* Brings up this CPU's tables and features.  Called once, early in kmain. */
-void arch_init_cpu(void)
+/* Brings up c's tables and features on the CPU running this: the boot CPU
+ * early in kmain, each other CPU in ap_main.  GS points at c from here on
+ * (entry.S swaps it with user mode's, which is 0). */
+void arch_init_cpu(struct cpu *c)
 {
-	cpu0.kstack_top = (uint64_t)(uintptr_t)kernel_stack_top;
-	gdt_init();
-	idt_init();
+	c->self = c;
+	c->index = (uint32_t)(c - cpus);
+	c->kstack_top = (uint64_t)(uintptr_t)(kernel_stack[c->index] + KSTACK_BYTES);
+	c->ist_top = ist_stack[c->index] + sizeof(ist_stack[0]);
+	wrmsr(0xc0000101, (uint64_t)(uintptr_t)c); /* GS base */
+	wrmsr(0xc0000102, 0);			   /* kernel GS base: user mode's */
+	gdt_init(c);
+	idt_load(c);
 	syscall_init();
-	features_init();
+	features_init(c);
 }
 
-/* Eager FPU switch: the state of 'from' is saved, that of 'to' loaded. */
+/* Eager FPU switch: the state of 'from' (if any) is saved, that of 'to'
+ * (if any) loaded.  Always both: a Task may run next on another CPU, so
+ * its state must be in its struct whenever it is not running. */
 void arch_fpu_switch(struct task *from, struct task *to)
 {
-	(void)from;
-	if (cpu0.fpu_owner == to)
-		return;
-	if (cpu0.fpu_owner)
-		__asm__ volatile("fxsave64 (%0)" ::"r"(cpu0.fpu_owner->fpu) : "memory");
-	__asm__ volatile("fxrstor64 (%0)" ::"r"(to->fpu) : "memory");
-	cpu0.fpu_owner = to;
+	if (from)
+		__asm__ volatile("fxsave64 (%0)" ::"r"(from->fpu) : "memory");
+	if (to)
+		__asm__ volatile("fxrstor64 (%0)" ::"r"(to->fpu) : "memory");
 }
 
-/* Forget a Task that is being destroyed. */
+/* A Task is being destroyed: no CPU holds its state (nothing to forget). */
 void arch_fpu_forget(struct task *t)
 {
-	if (cpu0.fpu_owner == t)
-		cpu0.fpu_owner = NULL;
+	(void)t;
 }
 
 /* A clean FXSAVE image: default control words, all registers zero. */

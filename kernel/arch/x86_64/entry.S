@@ -5,7 +5,11 @@
  * Every entry from user mode saves the user registers into the current
  * Task's struct trapframe (arch.h) and then runs C on the per-CPU kernel
  * stack.  Interrupts find the trapframe because TSS.rsp0 points just past
- * it; syscall finds it through cpu.frame_top.  The kernel keeps no state on
+ * it; syscall finds it through cpu.frame_top.  The per-CPU block is at
+ * %gs: every entry from user mode swaps in the kernel's GS base (swapgs)
+ * and every exit swaps user mode's back.  A trap from kernel mode checks
+ * which one it found: an NMI can arrive in the few instructions of an
+ * entry or exit that run with user mode's.  The kernel keeps no state on
  * its stack across a return to user mode, so "switching Tasks" is only
  * choosing which trapframe return_to_frame restores.
  *
@@ -99,7 +103,7 @@ TRAP_NOERR 28
 TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
-.irp vec, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+.irp vec, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,255
 TRAP_NOERR \vec
 .endr
 
@@ -107,7 +111,7 @@ TRAP_NOERR \vec
 	.balign 8
 	.globl trap_stub_table
 trap_stub_table:
-.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50
 	.quad trap_stub_\vec
 .endr
 	.text
@@ -117,31 +121,45 @@ trap_common:
 	SAVE_GPRS
 	testb $3, TF_CS(%rsp)
 	jz trap_from_kernel
-	testb $1, cpu0+CPU_SMAP(%rip)
+	swapgs
+	testb $1, %gs:CPU_SMAP
 	jz 1f
 	clac
 1:	movq %rsp, %rdi
-	movq cpu0+CPU_KSTACK_TOP(%rip), %rsp
+	movq %gs:CPU_KSTACK_TOP, %rsp
 	call trap_user
 	jmp return_to_frame
 
-/* A trap taken in kernel mode (an interrupt while idle, or a fault inside
- * a user-copy routine): the frame is on the kernel stack; handle it there
- * and resume exactly where we were. */
+/* A trap taken in kernel mode (an interrupt while idle, an NMI, or a fault
+ * inside a user-copy routine): the frame is on the kernel stack; handle it
+ * there and resume exactly where we were.  A kernel GS base is negative
+ * (a high-half address); if user mode's is loaded, swap for the handler
+ * and back after it.  rbx (kept by C) remembers. */
 trap_from_kernel:
-	movq %rsp, %rdi
+	movl $0xc0000101, %ecx
+	rdmsr
+	xorl %ebx, %ebx
+	testl %edx, %edx
+	js 1f
+	swapgs
+	movl $1, %ebx
+1:	movq %rsp, %rdi
 	call trap_kernel
-	RESTORE_GPRS
+	testl %ebx, %ebx
+	jz 2f
+	swapgs
+2:	RESTORE_GPRS
 	addq $16, %rsp
 	iretq
 
 /* syscall: rip in rcx, rflags in r11, interrupts masked by SFMASK. */
 	.globl syscall_entry
 syscall_entry:
-	movq %rsp, cpu0+CPU_USER_RSP(%rip)
-	movq cpu0+CPU_FRAME_TOP(%rip), %rsp
+	swapgs
+	movq %rsp, %gs:CPU_USER_RSP
+	movq %gs:CPU_FRAME_TOP, %rsp
 	pushq $USER_DS
-	pushq cpu0+CPU_USER_RSP(%rip)
+	pushq %gs:CPU_USER_RSP
 	pushq %r11
 	pushq $USER_CS
 	pushq %rcx
@@ -149,11 +167,12 @@ syscall_entry:
 	pushq $VEC_SYSCALL
 	SAVE_GPRS
 	movq %rsp, %rdi
-	movq cpu0+CPU_KSTACK_TOP(%rip), %rsp
+	movq %gs:CPU_KSTACK_TOP, %rsp
 	call syscall_dispatch
 	/* fall through: rax is the frame to resume */
 
-/* return_to_frame(struct trapframe *tf): never returns. */
+/* return_to_frame(struct trapframe *tf): never returns.  tf is a user
+ * frame; GS goes back to user mode's last. */
 	.globl return_to_frame
 return_to_frame:
 	movq %rax, %rsp
@@ -177,9 +196,11 @@ return_to_frame:
 	movq 16(%rsp), %rcx	/* rip */
 	movq 32(%rsp), %r11	/* rflags */
 	movq 40(%rsp), %rsp	/* user rsp */
+	swapgs
 	sysretq
 2:	RESTORE_GPRS
 	addq $16, %rsp
+	swapgs
 	iretq
 
 /* enter_frame(tf): the C-callable way to resume a frame. */
@@ -198,7 +219,7 @@ enter_frame:
  */
 	.globl uaccess_copy, uaccess_begin, uaccess_end, uaccess_fault
 uaccess_copy:
-	testb $1, cpu0+CPU_SMAP(%rip)
+	testb $1, %gs:CPU_SMAP
 	jz 3f
 	stac
 3:	movq %rdx, %rcx
@@ -213,7 +234,7 @@ uaccess_end:
 	jmp 4f
 uaccess_fault:
 	movl $1, %eax
-4:	testb $1, cpu0+CPU_SMAP(%rip)
+4:	testb $1, %gs:CPU_SMAP
 	jz 5f
 	clac
 5:	ret

@@ -23,6 +23,7 @@
 #define CPU_FRAME_TOP  8
 #define CPU_KSTACK_TOP 16
 #define CPU_SMAP       32
+#define CPU_SELF       40
 
 /* struct trapframe (arch.h): the fields entry.S reads, and its size. */
 #define TF_VECTOR (15 * 8)

@@ -73,17 +73,16 @@ static uint64_t calibrate_tsc_per_ms(void)
 }
 
 /* Starts the PIT at TIMER_HZ on line 0 and calibrates the TSC against it
- * (cpu0.tsc_per_ms). */
+ * (cpuinfo.tsc_per_ms). */
 void timer_init(void)
 {
 	uint16_t div = PIT_HZ / TIMER_HZ;
 
-	cpu0.tsc_per_ms = calibrate_tsc_per_ms();
-	tsc_ns_mult = (1000000ull << 32) / cpu0.tsc_per_ms;
+	cpuinfo.tsc_per_ms = calibrate_tsc_per_ms();
+	tsc_ns_mult = (1000000ull << 32) / cpuinfo.tsc_per_ms;
 	tsc_boot = rdtsc();
 	outb(0x43, 0x34); /* channel 0, lo/hi, rate generator */
 	outb(0x40, div & 0xff);
 	outb(0x40, div >> 8);
 	pic_mask(0, false);
 }
-

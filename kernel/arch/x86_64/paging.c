@@ -11,11 +11,13 @@
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)
 #define PTE_U	 (1ull << 2)
+#define PTE_PWT	 (1ull << 3)
+#define PTE_PCD	 (1ull << 4)
 #define PTE_PS	 (1ull << 7)
 #define PTE_G	 (1ull << 8)
 #define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define IMG_PTS	 4 /* the image may span 8 MiB of physical memory */
+#define IMG_PTS	 4		    /* the image may span 8 MiB of physical memory */
 #define DMAP_PDS (DMAP_LIMIT >> 30) /* one page directory (2 MiB pages) per GiB */
 
 static uint64_t kpml4[512] __attribute__((aligned(4096)));
@@ -27,11 +29,11 @@ static uint64_t kpd_dmap[DMAP_PDS][512] __attribute__((aligned(4096)));
 
 extern uint8_t _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern uint8_t _data_start[], _data_end[];
-extern uint8_t kernel_stack[];
+extern uint8_t kernel_stack[MAX_CPUS][KSTACK_BYTES];
 
 static uint64_t nx(void)
 {
-	return cpu0.nx ? PTE_NX : 0;
+	return cpuinfo.nx ? PTE_NX : 0;
 }
 
 static uint64_t kpa(const void *p)
@@ -40,14 +42,15 @@ static uint64_t kpa(const void *p)
 }
 
 /* Permission for one page of the kernel image: text RX, rodata R, data RW.
- * The lowest page of the kernel stack is left unmapped as a guard. */
+ * The lowest page of each CPU's kernel stack is left unmapped as a guard. */
 static uint64_t image_perm(uint64_t va)
 {
 	if (va >= (uint64_t)(uintptr_t)_text_start && va < (uint64_t)(uintptr_t)_text_end)
 		return PTE_P | PTE_G;
 	if (va >= (uint64_t)(uintptr_t)_rodata_start && va < (uint64_t)(uintptr_t)_rodata_end)
 		return PTE_P | PTE_G | nx();
-	if (va == (uint64_t)(uintptr_t)kernel_stack)
+	uint64_t ks = (uint64_t)(uintptr_t)kernel_stack;
+	if (va >= ks && va < ks + sizeof(kernel_stack) && (va - ks) % KSTACK_BYTES == 0)
 		return 0;
 	return PTE_P | PTE_W | PTE_G | nx();
 }
@@ -188,8 +191,7 @@ uint64_t paging_pte(uint64_t pa, uint32_t prot)
  * milliseconds; these walk to each leaf table once and then run along it,
  * a few instructions a page.
  */
-#define LEAF_SPAN	(512 * PAGE_SIZE)
-#define FLUSH_PAGES_MAX 32 /* more than this: reload CR3 instead of invlpg each */
+#define LEAF_SPAN (512 * PAGE_SIZE)
 
 /* The end of the leaf table's span that va is in, or end if that is sooner. */
 static inline uint64_t leaf_end(uint64_t va, uint64_t end)
@@ -234,25 +236,34 @@ void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes
 	}
 }
 
-/* Unmaps whatever is mapped in [va, va + bytes) under root and drops the
- * stale translations if root is the active address space.  Tables stay. */
+/* Unmaps whatever is mapped in [va, va + bytes) under root, and drops the
+ * stale translations on every CPU that has root loaded (tlb_shootdown)
+ * before returning: nothing can reach the pages afterwards.  Tables stay. */
 void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
-	bool active = (read_cr3() & PTE_ADDR) == root_pa;
-	bool one_by_one = bytes / PAGE_SIZE <= FLUSH_PAGES_MAX;
 	uint64_t end = va + bytes;
+	bool any = false;
 
 	for (uint64_t a = va, stop; a < end; a = stop) {
 		uint64_t *pte = lookup(root_pa, a);
 		stop = leaf_end(a, end);
 		for (uint64_t b = a; pte && b < stop; b += PAGE_SIZE, pte++) {
-			if (!(*pte & PTE_P))
-				continue;
+			if (*pte & PTE_P)
+				any = true;
 			*pte = 0;
-			if (active && one_by_one)
-				invlpg(b);
 		}
 	}
-	if (active && !one_by_one)
-		write_cr3(read_cr3());
+	if (any)
+		tlb_shootdown(root_pa, va, bytes);
+}
+
+/* Makes the 2 MiB of physical memory around pa (device registers) reachable
+ * through the direct map, uncached. */
+void paging_map_mmio(uint64_t pa)
+{
+	pa &= ~0x1fffffull;
+	KASSERT(pa < DMAP_LIMIT);
+	kpd_dmap[pa >> 30][(pa >> 21) & 511] =
+	    pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_PWT | PTE_PCD | nx();
+	write_cr3(read_cr3());
 }

@@ -1,21 +1,44 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Trap dispatch.  A trap from user mode is either an exception, which halts
- * the Task and tells its supervisor (task_fault), or a device interrupt.  A
- * trap from kernel mode is an interrupt taken while idle, or a fault inside
- * uaccess_copy, which resumes at its fixup; anything else is a kernel bug.
+ * the Task and tells its supervisor (task_fault), or an interrupt: a device
+ * line, the local timer, or another CPU's IPI.  A trap from kernel mode is
+ * an interrupt taken while idle, an NMI, or a fault inside uaccess_copy,
+ * which resumes at its fixup; anything else is a kernel bug.
+ *
+ * Every handler but the TLB shootdown's runs under the kernel lock, which
+ * it takes here (interrupts are open only in user mode and in the idle
+ * loop, where the lock is not held).
  */
 #include "core/kernel.h"
 
 extern uint8_t uaccess_begin[], uaccess_end[], uaccess_fault[];
 
-static void handle_irq(unsigned line)
+/* A device line through the 8259, the local timer, or a reschedule IPI
+ * (which only makes this CPU look at its run queue on the way out). */
+static void handle_irq(uint64_t vector)
 {
-	pic_eoi(line);
-	if (line == 0)
+	if (vector == VEC_TIMER) {
+		lapic_eoi();
 		sched_tick();
-	else
-		device_irq(line);
+	} else if (vector == VEC_RESCHED) {
+		lapic_eoi();
+		sched_resched_here();
+	} else if (vector == VEC_SPURIOUS) {
+		/* no EOI for a spurious interrupt */
+	} else {
+		unsigned line = (unsigned)(vector - VEC_IRQ_BASE);
+		pic_eoi(line);
+		if (line == 0)
+			sched_tick();
+		else
+			device_irq(line);
+	}
+}
+
+static bool is_interrupt(uint64_t vector)
+{
+	return (vector >= VEC_IRQ_BASE && vector <= VEC_RESCHED) || vector == VEC_SPURIOUS;
 }
 
 static uint32_t fault_kind(uint64_t vector)
@@ -43,19 +66,24 @@ static void dump_and_panic(struct trapframe *tf);
 struct trapframe *trap_user(struct trapframe *tf);
 struct trapframe *trap_user(struct trapframe *tf)
 {
-	struct task *t = current_task();
-
-	/* NMI, double fault and machine check arrive on the IST stack even
-	 * from user mode, so tf is not t's frame: an NMI is resumed as it
-	 * came, the others are not the Task's doing. */
-	if (!t || tf != &t->regs) {
-		if (tf->vector == 2)
-			return tf;
-		dump_and_panic(tf);
+	if (tf->vector == VEC_TLB) {
+		/* No lock: the CPU asking holds it and waits for this. */
+		lapic_eoi();
+		tlb_service();
+		return tf;
 	}
+	/* NMI, double fault and machine check arrive on the IST stack even
+	 * from user mode, so tf is not the Task's frame: an NMI is resumed as
+	 * it came, the others are not the Task's doing. */
+	if (tf->vector == 2)
+		return tf;
+	kernel_lock();
+	struct task *t = current_task();
+	if (!t || tf != &t->regs)
+		dump_and_panic(tf);
 
-	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES) {
-		handle_irq((unsigned)(tf->vector - VEC_IRQ_BASE));
+	if (is_interrupt(tf->vector)) {
+		handle_irq(tf->vector);
 	} else {
 		uint32_t kind = fault_kind(tf->vector);
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;
@@ -64,7 +92,9 @@ struct trapframe *trap_user(struct trapframe *tf)
 	}
 	reap();
 	preempt_done();
-	return sched_next_frame();
+	struct trapframe *next = sched_next_frame();
+	kernel_unlock();
+	return next;
 }
 
 static void dump_and_panic(struct trapframe *tf)
@@ -80,8 +110,25 @@ static void dump_and_panic(struct trapframe *tf)
 void trap_kernel(struct trapframe *tf);
 void trap_kernel(struct trapframe *tf)
 {
-	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES) {
-		handle_irq((unsigned)(tf->vector - VEC_IRQ_BASE));
+	if (tf->vector == VEC_TLB) {
+		lapic_eoi();
+		tlb_service();
+		return;
+	}
+	if (tf->vector == 2)
+		return; /* NMI: nothing asks for one; resume */
+	if (is_interrupt(tf->vector)) {
+		/* Only the idle loop takes interrupts, without the lock.  Its
+		 * loop looks at the run queues itself once woken; a tick needs
+		 * the lock only to end timed waits. */
+		if (tf->vector == VEC_RESCHED ||
+		    (tf->vector == VEC_TIMER && !sched_tick_idle_needs_lock())) {
+			lapic_eoi();
+			return;
+		}
+		kernel_lock();
+		handle_irq(tf->vector);
+		kernel_unlock();
 		return;
 	}
 	if (tf->vector == 14 && tf->rip >= (uint64_t)(uintptr_t)uaccess_begin &&

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Starting the other CPUs, and the TLB shootdown between them.
+ *
+ * The boot CPU finds the CPUs in the MADT and starts them one at a time
+ * (INIT, start-up IPI; trampoline.S), each on its own kernel stack.  A new
+ * CPU sets up its tables (arch_init_cpu), its local APIC and timer, and
+ * joins the scheduler with nothing to run.  It holds no lock until it
+ * takes the kernel lock to look for work.
+ *
+ * Shootdown.  Unmapping clears page-table entries under the kernel lock;
+ * other CPUs may still hold the old translations in their TLBs, but only
+ * those that have the same root loaded (a root switch flushes the user
+ * half: user pages are never global).  tlb_shootdown asks each of them to
+ * flush (a generation number in its struct cpu and an IPI) and waits until
+ * every one has answered, so no stale translation survives the unmap, and
+ * the memory is never reused under one.  A CPU answers in the IPI's
+ * handler, which takes no lock, or, if it is spinning for the kernel lock
+ * with interrupts off, in the spin loop (arch_spin_wait): nobody it waits
+ * for is waiting for it.
+ */
+#include "core/kernel.h"
+
+#define TRAMP_BASE 0x8000
+
+extern uint8_t ap_tramp_start[], ap_tramp_end[];
+extern uint32_t ap_tramp_cr3, ap_tramp_efer;
+extern uint64_t ap_tramp_stack;
+extern uint64_t boot_pml4[512];
+
+static uint64_t lapic_pa = 0xfee00000;
+static volatile unsigned ap_starting; /* index of the CPU being started */
+/* The trampoline's root: the kernel's, plus the boot tables' identity map
+ * of the low 1 GiB (boot.S) under which the trampoline turns paging on. */
+static uint64_t ap_pml4[512] __attribute__((aligned(4096)));
+
+/* The C entry of a started CPU, on its own stack (from trampoline.S). */
+_Noreturn void ap_main(void);
+_Noreturn void ap_main(void)
+{
+	struct cpu *c = &cpus[ap_starting];
+
+	arch_init_cpu(c);
+	arch_load_root(c, paging_kernel_root());
+	lapic_init(lapic_pa, false);
+	lapic_timer_start();
+	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+	kernel_lock();
+	struct trapframe *f = sched_next_frame();
+	kernel_unlock();
+	enter_frame(f);
+}
+
+/* Boot CPU, holding the kernel lock, with timer and devices set up: its
+ * own local APIC and timer, then every other CPU the MADT lists (at most
+ * MAX_CPUS). */
+void smp_start(void)
+{
+	uint32_t ids[MAX_CPUS];
+	unsigned n = acpi_cpus(ids, MAX_CPUS, &lapic_pa);
+	struct cpu *me = this_cpu();
+
+	lapic_init(lapic_pa, true);
+	me->apic_id = lapic_id();
+	lapic_timer_calibrate();
+	lapic_timer_start();
+	pic_mask(0, true); /* the PIT's tick is replaced by the local timer */
+	me->online = 1;
+
+	memcpy(phys_to_virt(TRAMP_BASE), ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
+	memcpy(ap_pml4, phys_to_virt(paging_kernel_root()), sizeof(ap_pml4));
+	/* boot.S's tables sit at their physical address (linked there). */
+	ap_pml4[0] = ((const uint64_t *)phys_to_virt((uint64_t)(uintptr_t)boot_pml4))[0];
+	uint32_t *cr3 = phys_to_virt(TRAMP_BASE + ((uint8_t *)&ap_tramp_cr3 - ap_tramp_start));
+	uint32_t *efer = phys_to_virt(TRAMP_BASE + ((uint8_t *)&ap_tramp_efer - ap_tramp_start));
+	uint64_t *stack = phys_to_virt(TRAMP_BASE + ((uint8_t *)&ap_tramp_stack - ap_tramp_start));
+	*cr3 = (uint32_t)virt_to_phys(ap_pml4);
+	*efer = cpuinfo.nx ? (1u << 11) : 0;
+
+	for (unsigned i = 0; i < n && ncpus < MAX_CPUS; i++) {
+		if (ids[i] == me->apic_id)
+			continue;
+		struct cpu *c = &cpus[ncpus];
+		c->apic_id = ids[i];
+		ap_starting = ncpus;
+		*stack = (uint64_t)(uintptr_t)(kernel_stack[ncpus] + KSTACK_BYTES);
+		lapic_start_ap(ids[i], TRAMP_BASE >> 12);
+		/* Up to 100 ms for it to come up. */
+		uint64_t end = rdtsc() + cpuinfo.tsc_per_ms * 100;
+		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && rdtsc() < end)
+			cpu_pause();
+		if (!c->online) {
+			kprintf("VectraOS: CPU with APIC id %u did not start\n", ids[i]);
+			continue;
+		}
+		ncpus++;
+	}
+}
+
+void arch_send_resched(unsigned cpu)
+{
+	if (cpu != this_cpu()->index)
+		lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+}
+
+void tlb_service(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t req = __atomic_load_n(&c->tlb_req, __ATOMIC_ACQUIRE);
+
+	if (req != c->tlb_done) {
+		write_cr3(read_cr3());
+		__atomic_store_n(&c->tlb_done, req, __ATOMIC_RELEASE);
+	}
+}
+
+void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
+{
+	struct cpu *me = this_cpu();
+	uint64_t want[MAX_CPUS];
+
+	if (me->root == root_pa) {
+		if (bytes > 64 * PAGE_SIZE)
+			write_cr3(read_cr3());
+		else
+			for (uint64_t off = 0; off < bytes; off += PAGE_SIZE)
+				invlpg(va + off);
+	}
+	for (unsigned i = 0; i < ncpus; i++) {
+		want[i] = 0;
+		if (i == me->index || __atomic_load_n(&cpus[i].root, __ATOMIC_ACQUIRE) != root_pa)
+			continue;
+		want[i] = __atomic_add_fetch(&cpus[i].tlb_req, 1, __ATOMIC_ACQ_REL);
+		lapic_send_ipi(cpus[i].apic_id, VEC_TLB);
+	}
+	for (unsigned i = 0; i < ncpus; i++)
+		while (want[i] && __atomic_load_n(&cpus[i].tlb_done, __ATOMIC_ACQUIRE) < want[i])
+			cpu_pause();
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The kernel lock: one ticket lock around all kernel state (the first step
+ * of docs/ARCHITECTURE.md's locking discipline).  Every entry from user mode
+ * takes it before touching anything shared and drops it just before
+ * returning to user mode; the idle loop drops it while it waits.  A CPU
+ * spinning for it answers TLB shootdowns (arch_spin_wait), since the holder
+ * may be waiting for exactly that.  Tickets make it fair: no CPU waits
+ * behind more than the others that asked first.
+ */
+#include "core/kernel.h"
+
+struct klock klock;
