@@ -12,6 +12,8 @@
  *
  * Run from SYS:bin with `run pkgdemo with identity=identity.status` it
  * holds a connection that may not sign, and shows identityd refusing.
+ * With the argument "probe" it also sends identityd malformed and
+ * forbidden requests and prints each answer (tests/qemu/trust_test.py).
  *
  * Bundle: console.req/.rep (without them it exits 3), identity.req/.rep
  * (optional).
@@ -85,21 +87,59 @@ static void use_identity(void)
 		      k, a, rc == VX_OK ? "verifies" : "DOES NOT VERIFY");
 }
 
+/* One raw request: op, len bytes of 'x' (or the u32 arg when len is 4). */
+static int raw(uint32_t op, uint16_t len, uint32_t arg)
+{
+	struct vx_msg m = {.op = op, .len = len};
+
+	memset(m.data, 'x', sizeof(m.data));
+	if (len == 4)
+		memcpy(m.data, &arg, 4);
+	return vx_client_call(&id, &m, (uint64_t)vx_clock() + 5000 * MS);
+}
+
+/* Requests identityd must refuse, each with its documented error. */
+static void probe(void)
+{
+	static const struct {
+		const char *what;
+		uint32_t op;
+		uint16_t len;
+		uint32_t arg;
+	} p[] = {
+	    {"op 0xffffffff", 0xffffffffu, 0, 0},
+	    {"op 0", 0, 0, 0},
+	    {"SIGN of nothing", ID_SIGN, 0, 0},
+	    {"SIGN of 193 bytes", ID_SIGN, ID_SIGN_MAX + 1, 0},
+	    {"STATUS with data", ID_STATUS, 4, 0},
+	    {"LOGIN", ID_LOGIN, 6, 0},
+	    {"LOCK", ID_LOCK, 0, 0},
+	    {"MINT", ID_MINT, 4, ID_FACET_SIGN},
+	    {"UNMINT 0", ID_UNMINT, 4, 0},
+	    {"len 241", ID_STATUS, VX_MSG_DATA + 1, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		vx_con_printf(&con, "pkgdemo: probe %s: %s\n", p[i].what,
+			      errstr(raw(p[i].op, p[i].len, p[i].arg)));
+}
+
 int main(const struct vx_bundle_page *b, const char *args)
 {
 	struct vx_client fs;
 	int rc;
 
-	(void)args;
 	if (vx_client_open(&con, b, "console", CONSOLE_VA, CONSOLE_BIT) != VX_OK)
 		return 3;
 	vx_con_printf(&con, "pkgdemo: my Bundle holds %u capabilities:", b->count);
 	for (uint32_t i = 0; i < b->count; i++)
 		vx_con_printf(&con, " %s", b->entry[i].name);
 	vx_con_printf(&con, "\n");
-	if (vx_client_open(&id, b, "identity", ID_VA, ID_BIT) == VX_OK)
+	if (vx_client_open(&id, b, "identity", ID_VA, ID_BIT) == VX_OK) {
+		if (strcmp(args, "probe") == 0)
+			probe();
 		use_identity();
-	else
+	} else
 		vx_con_printf(&con, "pkgdemo: no identity connection\n");
 	rc = vx_client_open(&fs, b, "fs", FS_VA, FS_BIT);
 	vx_con_printf(&con, "pkgdemo: one more capability, \"fs\": %s\n",
