@@ -24,6 +24,21 @@
 #define LOGIN_TIMEOUT	(30000 * MS) /* Argon2id under TCG */
 #define INSTALL_TIMEOUT (60000 * MS) /* signatures, proofs, and the store */
 
+/* A call that, when the service is not bound yet (just booted, or
+ * restarting), waits for it and asks once more, like the file commands. */
+static int call(struct vsh_client *k, struct vx_msg *m, uint64_t timeout)
+{
+	struct vx_msg req = *m;
+	int rc, tries = 0;
+
+	do {
+		*m = req;
+		rc = client_call_for(k, m, timeout);
+	} while (client_retry(k, rc, &tries));
+	vx_wipe(&req, sizeof(req));
+	return rc;
+}
+
 const char *trust_strerror(int rc)
 {
 	const char *s = vx_id_strerror(rc);
@@ -41,9 +56,15 @@ void cmd_login(const struct vsh_cmd *c)
 	int rc;
 
 	(void)c;
-	rc = vx_id_status(&shell.id.c, &st, client_deadline());
+	struct vx_msg m = {.op = ID_STATUS};
+
+	rc = call(&shell.id, &m, CALL_TIMEOUT);
 	if (client_report("login", &shell.id, rc))
 		return;
+	if (rc == VX_OK && m.len != sizeof(st))
+		rc = VX_E_CORRUPT;
+	if (rc == VX_OK)
+		memcpy(&st, m.data, sizeof(st));
 	if (rc == VX_OK && st.state == ID_OPEN) {
 		con_printf("login: already logged in (the Machine key is open; 'lock' seals it)\n");
 		return;
@@ -67,7 +88,7 @@ void login_finish(const char *pass, size_t n)
 	}
 	memcpy(m.data, pass, n);
 	m.len = (uint16_t)n;
-	rc = client_call_for(&shell.id, &m, LOGIN_TIMEOUT);
+	rc = call(&shell.id, &m, LOGIN_TIMEOUT);
 	vx_wipe(&m, sizeof(m));
 	if (client_report("login", &shell.id, rc))
 		return;
@@ -86,7 +107,7 @@ void cmd_lock(const struct vsh_cmd *c)
 	int rc;
 
 	(void)c;
-	rc = client_call(&shell.id, &m);
+	rc = call(&shell.id, &m, CALL_TIMEOUT);
 	if (client_report("lock", &shell.id, rc))
 		return;
 	if (rc < 0)
@@ -132,7 +153,7 @@ void cmd_install(const struct vsh_cmd *c)
 		return;
 	}
 	con_flush();
-	rc = client_call_for(&shell.pkg, &m, INSTALL_TIMEOUT);
+	rc = call(&shell.pkg, &m, INSTALL_TIMEOUT);
 	if (client_report("install", &shell.pkg, rc))
 		return;
 	if (rc == VX_OK && m.len != sizeof(info))
@@ -164,7 +185,7 @@ void cmd_pkgs(const struct vsh_cmd *c)
 	for (;; i++) {
 		struct vx_msg m = {.op = PKG_LIST, .len = 4};
 		memcpy(m.data, &i, 4);
-		rc = client_call(&shell.pkg, &m);
+		rc = call(&shell.pkg, &m, CALL_TIMEOUT);
 		if (rc == VX_OK && m.len != sizeof(info))
 			rc = VX_E_CORRUPT;
 		if (rc < 0)
@@ -189,7 +210,7 @@ int pkg_info_of(const char *name, struct pkg_info *info)
 		return VX_E_NOTFOUND;
 	if (vx_msg_put_str(&m, name) < 0)
 		return VX_E_NOTFOUND;
-	rc = client_call(&shell.pkg, &m);
+	rc = call(&shell.pkg, &m, CALL_TIMEOUT);
 	if (rc == VX_OK && m.len != sizeof(*info))
 		rc = VX_E_CORRUPT;
 	if (rc == VX_OK)
@@ -205,7 +226,7 @@ int pkg_grant_at(const char *name, uint32_t index, struct pkg_grant *g)
 	memcpy(m.data, &index, 4);
 	if (vx_msg_put_str(&m, name) < 0)
 		return VX_E_INVAL;
-	rc = client_call(&shell.pkg, &m);
+	rc = call(&shell.pkg, &m, CALL_TIMEOUT);
 	if (rc == VX_OK && m.len != sizeof(*g))
 		rc = VX_E_CORRUPT;
 	if (rc == VX_OK) {
@@ -225,7 +246,7 @@ int id_mint(uint32_t rights, int64_t *req, int64_t *rep, uint32_t *id)
 
 	*req = *rep = VX_E_NOTFOUND;
 	memcpy(m.data, &rights, 4);
-	rc = client_call(&shell.id, &m);
+	rc = call(&shell.id, &m, CALL_TIMEOUT);
 	if (rc == VX_OK && (m.ncaps != 2 || m.len != sizeof(mi)))
 		rc = VX_E_CORRUPT;
 	if (rc < 0) {
@@ -244,5 +265,5 @@ void id_unmint(uint32_t id)
 	struct vx_msg m = {.op = ID_UNMINT, .len = 4};
 
 	memcpy(m.data, &id, 4);
-	client_call(&shell.id, &m);
+	call(&shell.id, &m, CALL_TIMEOUT);
 }
