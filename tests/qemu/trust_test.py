@@ -11,7 +11,8 @@ demo material tools/vectra/mkdemo.sh made during make, and drives the shell:
   - run with exactly its footprint: it signs, the signature verifies, and
     one more capability ("fs", also asked for on the command line) is denied;
   - a Task whose identity grant cannot sign, refused by identityd; malformed
-    and forbidden requests, each with its documented error;
+    and forbidden requests to identityd and vpkg, each with its documented
+    error;
   - a payload changed in the store refused before it runs;
   - identityd and vpkg never restarted, and no Reticle leak after run.
 """
@@ -138,7 +139,18 @@ def run(t, tap):
     out = t.command("run pkgdemo with console", timeout=60)
     tap.check("a Task with no identity grant cannot reach identityd",
               "no identity connection" in out, out)
-    out = t.command("run pkgdemo probe with console identity=identity.sign", timeout=60)
+    out = t.command("run pkgdemo probe with console identity=identity.sign pkg=pkg",
+                    timeout=120)
+    for what, err in (("op 0xffffffff", "VX_E_NOSYS"), ("LIST of 3 bytes", "VX_E_INVAL"),
+                      ("INFO without its NUL", "VX_E_INVAL"), ("INFO of a bad name", "VX_E_INVAL"),
+                      ("INFO of no package", "VX_E_NOTFOUND"),
+                      ("GRANT past the end", "VX_E_NOTFOUND"),
+                      ("INSTALL of an empty name", "VX_E_INVAL"),
+                      ("INSTALL of a directory", "VX_E_NOTFOUND"),
+                      ("INSTALL of a non-package", "VT_E_MAGIC"),
+                      ("INSTALL of 240 bytes without a NUL", "VX_E_INVAL")):
+        tap.check("vpkg answers %s with %s" % (what, err),
+                  "pkgdemo: probe pkg %s: %s" % (what, err) in out, out)
     for what, err in (("op 0xffffffff", "VX_E_NOSYS"), ("op 0", "VX_E_NOSYS"),
                       ("SIGN of nothing", "VX_E_INVAL"), ("SIGN of 193 bytes", "VX_E_INVAL"),
                       ("STATUS with data", "VX_E_INVAL"), ("LOGIN", "ID_E_DENIED"),

@@ -12,18 +12,21 @@
  *
  * Run from SYS:bin with `run pkgdemo with identity=identity.status` it
  * holds a connection that may not sign, and shows identityd refusing.
- * With the argument "probe" it also sends identityd malformed and
- * forbidden requests and prints each answer (tests/qemu/trust_test.py).
+ * With the argument "probe" it also sends identityd (and vpkg, given a
+ * "pkg" connection) malformed and forbidden requests and prints each
+ * answer (tests/qemu/trust_test.py).
  *
  * Bundle: console.req/.rep (without them it exits 3), identity.req/.rep
- * (optional).
+ * and pkg.req/.rep (optional).
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "rt/errstr.h"
 #include "client/console.h"
 #include "client/identity.h"
+#include "vectra/proto/pkg.h"
 #include "crypto/ed25519.h"
+#include "trust/terr.h"
 #include "vx_string.h"
 
 #define MS	    1000000ull
@@ -33,6 +36,8 @@
 #define CONSOLE_BIT 1u
 #define ID_BIT	    2u
 #define FS_BIT	    3u
+#define PKG_VA	    0x10030000ull
+#define PKG_BIT	    4u
 #define LINE	    "hello from pkgdemo"
 
 static struct vx_client con, id;
@@ -42,7 +47,9 @@ static const char *errstr(int rc)
 {
 	const char *s = vx_id_strerror(rc);
 
-	return s ? s : vx_strerror(rc);
+	if (s)
+		return s;
+	return rc <= VT_E_TRUNCATED && rc >= VT_E_LAST ? vt_strerror(rc) : vx_strerror(rc);
 }
 
 static void hex8(char out[17], const uint8_t *p)
@@ -98,6 +105,41 @@ static int raw(uint32_t op, uint16_t len, uint32_t arg)
 	return vx_client_call(&id, &m, (uint64_t)vx_clock() + 5000 * MS);
 }
 
+/* Requests vpkg must refuse, each with its documented error (a "pkg"
+ * connection, if the shell granted one). */
+static void probe_pkg(const struct vx_bundle_page *b)
+{
+	static const struct {
+		const char *what;
+		uint32_t op;
+		uint16_t len;
+		const char *data;
+	} p[] = {
+	    {"op 0xffffffff", 0xffffffffu, 0, ""},
+	    {"LIST of 3 bytes", PKG_LIST, 3, "abc"},
+	    {"INFO without its NUL", PKG_INFO, 4, "demo"},
+	    {"INFO of a bad name", PKG_INFO, 9, "Bad/Name"},
+	    {"INFO of no package", PKG_INFO, 6, "nopkg"},
+	    {"GRANT past the end", PKG_GRANT, 9, "\x63\0\0\0demo"},
+	    {"INSTALL of an empty name", PKG_INSTALL, 1, ""},
+	    {"INSTALL of a directory", PKG_INSTALL, 8, "SYS:pkg"},
+	    {"INSTALL of a non-package", PKG_INSTALL, 17, "SYS:etc/manifest"},
+	    {"INSTALL of 240 bytes without a NUL", PKG_INSTALL, VX_MSG_DATA, NULL},
+	};
+	struct vx_client pkg;
+
+	if (vx_client_open(&pkg, b, "pkg", PKG_VA, PKG_BIT) != VX_OK)
+		return;
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		struct vx_msg m = {.op = p[i].op, .len = p[i].len};
+		memset(m.data, 'x', sizeof(m.data));
+		if (p[i].data)
+			memcpy(m.data, p[i].data, p[i].len);
+		int rc = vx_client_call(&pkg, &m, (uint64_t)vx_clock() + 30000 * MS);
+		vx_con_printf(&con, "pkgdemo: probe pkg %s: %s\n", p[i].what, errstr(rc));
+	}
+}
+
 /* Requests identityd must refuse, each with its documented error. */
 static void probe(void)
 {
@@ -135,6 +177,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 	for (uint32_t i = 0; i < b->count; i++)
 		vx_con_printf(&con, " %s", b->entry[i].name);
 	vx_con_printf(&con, "\n");
+	if (strcmp(args, "probe") == 0)
+		probe_pkg(b);
 	if (vx_client_open(&id, b, "identity", ID_VA, ID_BIT) == VX_OK) {
 		if (strcmp(args, "probe") == 0)
 			probe();
