@@ -11,6 +11,7 @@
 #include "shell.h"
 #include "pure_line.h"
 #include "pure_secret.h"
+#include "crypto/ct.h"
 
 #define PROMPT "vshell> "
 
@@ -109,5 +110,6 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		size_t n = con_read(in, sizeof(in));
 		for (size_t i = 0; i < n; i++)
 			on_byte(in[i]);
+		vx_wipe(in, n); /* it may have held a passphrase */
 	}
 }
