@@ -120,8 +120,8 @@ static int resolve_package(const uint8_t **elf, size_t *len)
 {
 	char path[8 + 2 * 32];
 	uint8_t h[32];
-	uint64_t size;
-	int64_t mem;
+	uint64_t size = 0;
+	vx_handle_t mem = VX_NO_HANDLE;
 	int rc;
 
 	memcpy(path, "pkg/", 4);
@@ -132,7 +132,7 @@ static int resolve_package(const uint8_t **elf, size_t *len)
 		client_report("run", &shell.fs, VX_E_NOTFOUND);
 		return VX_E_NOTFOUND;
 	}
-	rc = vx_fs_read_mem(&shell.fs.c, path, (vx_handle_t *)&mem, &size, client_deadline());
+	rc = vx_fs_read_mem(&shell.fs.c, path, &mem, &size, client_deadline());
 	if (client_report("run", &shell.fs, rc))
 		return rc;
 	if (rc == VX_OK && mem == VX_NO_HANDLE)
@@ -142,7 +142,7 @@ static int resolve_package(const uint8_t **elf, size_t *len)
 			   trust_strerror(rc));
 		return rc;
 	}
-	run.image = (vx_handle_t)mem;
+	run.image = mem;
 	if ((rc = (int)vx_task_map(shell.self, run.image, VA_PROGRAM, VX_PROT_READ)) < 0) {
 		fail("cannot map", rc);
 		return rc;
