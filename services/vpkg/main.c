@@ -96,6 +96,8 @@ static int read_fs(const char *name, struct mapped *f, size_t max)
 		return VX_E_NOTFOUND;
 	if ((rc = vx_fs_stat(&P.fs, name, &st, deadline())) < 0)
 		return rc;
+	if (st.type != FS_FILE)
+		return VX_E_NOTFOUND; /* a directory: no such file */
 	if (st.size > max)
 		return VX_E_TOOBIG;
 	while (at < st.size) {

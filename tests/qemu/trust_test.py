@@ -89,6 +89,8 @@ def run(t, tap):
               "passed every check" in out and ("vcid1-" + vcid) in out, out)
     out = t.command("install SYS:pkg/demo.vpkg", timeout=90)
     tap.check("a second install of the same name is refused", "already installed" in out, out)
+    out = t.command("install pkg", timeout=60)
+    tap.check("install of a vfsd directory: no such file", "no such file: pkg" in out, out)
     out = t.command("pkgs")
     tap.check("pkgs lists its VCID (computed here from the package)", ("vcid1-" + vcid) in out, out)
     tap.check("pkgs lists its signers",
