@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vterm import has, mem_figures, run_session  # noqa: E402
@@ -110,6 +111,14 @@ def run(t, tap):
     out = t.command("run demo", timeout=60)
     tap.check("after a wrong passphrase the key stays sealed",
               "sign refused: ID_E_SEALED" in out, out)
+
+    # Three wrong in a row: identityd refuses every try for a while.
+    out = login(t, WRONG + "2") + login(t, WRONG + "3")
+    tap.check("more wrong passphrases are refused", out.count("VT_E_PASSPHRASE") == 2, out)
+    out = login(t, PASS)
+    tap.check("after three wrong ones, even the right one waits: ID_E_BACKOFF",
+              "login: refused: ID_E_BACKOFF" in out and "unsealed" not in out, out)
+    time.sleep(3)
 
     out = login(t, PASS)
     tap.check("login with the right passphrase unseals the key", "key is unsealed" in out, out)
