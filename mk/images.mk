@@ -4,7 +4,8 @@
 # second boot module, read by the root Task (include/vectra/bootimg.h);
 # tools/mkbootimg writes it from the programs services/services.mk links.
 #
-#   boot.img          the normal boot: every service but init, and etc/
+#   boot.img          the normal boot: every service but init, etc/, and the
+#                     trust demo: etc/policy, etc/machine.key, pkg/*.vpkg
 #   bad-manifest.img  the normal image with a broken manifest
 #   hostile.img       the normal image plus bin/hostile, started at boot
 #   test.img          the test image: the victim, for ktest
@@ -17,9 +18,38 @@ MKBOOTIMG := $(B)/host/tools/mkbootimg
 # the files of services/init/etc/ as etc/NAME.
 BOOT_PROGS := $(filter-out init,$(SERVICE_NAMES))
 BOOT_ETC   := $(sort $(wildcard services/init/etc/*))
-$(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOOTIMG)
+
+# The trust demo (docs/TRUST.md, "Inside VectraOS"): tools/vectra/mkdemo.sh
+# signs bin/pkgdemo into a package with a fresh Person, Machine, three
+# rebuilders, a log and two witnesses, and makes the policy and one package
+# for each refusal.  tampered.vpkg is demo.vpkg with one payload byte
+# changed.  The demo Machine key is sealed with Argon2id at 1 MiB and 3
+# passes, so that `login` takes well under a second under QEMU's TCG (the
+# default, 64 MiB, is for real machines); its passphrase is "vectra".
+DEMO_DIR  := $(B)/demo
+DEMO_CAPS := console identity.sign
+DEMO_PKGS := demo bad-sig unknown-person few-rebuilders no-proof footprint tampered
+# The payload is pkgdemo without its debug sections (a fifth of the size);
+# bin/pkgdemo is the same bytes.
+$(B)/prog/pkgdemo.stripped: $(B)/prog/pkgdemo.elf
+	strip -s -o $@ $<
+$(DEMO_DIR)/stamp: $(VECTRA) $(B)/prog/pkgdemo.stripped tools/vectra/mkdemo.sh
+	rm -rf $(DEMO_DIR)
+	DEMO_KDF_KIB=1024 DEMO_KDF_T=3 bash tools/vectra/mkdemo.sh $(VECTRA) \
+		$(B)/prog/pkgdemo.stripped $(DEMO_DIR) $(DEMO_CAPS) >/dev/null
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); \
+		p = 13 + int.from_bytes(b[9:13], "big"); n = int.from_bytes(b[p + 1:p + 5], "big"); \
+		b[p + 5 + n // 2] ^= 1; open(sys.argv[2], "wb").write(b)' \
+		$(DEMO_DIR)/demo.vpkg $(DEMO_DIR)/tampered.vpkg
+	touch $@
+BOOT_DEMO := etc/policy=$(DEMO_DIR)/policy etc/machine.key=$(DEMO_DIR)/machine.key \
+	$(foreach p,$(DEMO_PKGS),pkg/$(p).vpkg=$(DEMO_DIR)/$(p).vpkg)
+
+$(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOOTIMG) \
+		$(DEMO_DIR)/stamp
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
-		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f))
+		bin/pkgdemo=$(B)/prog/pkgdemo.stripped \
+		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f)) $(BOOT_DEMO)
 # The normal image with a broken manifest: init must refuse to start anything.
 $(B)/bad-manifest.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) tests/qemu/etc/bad-manifest $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \

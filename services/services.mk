@@ -10,6 +10,7 @@
 # the QEMU rules, are mk/images.mk.
 #
 #   services/init   the root Task of the normal boot: supervisor and broker
+#   services/vpkg/demo  pkgdemo, the payload of the boot image's demo package
 #   tests/ktest     the root Task of the test image: the in-OS test suite
 #   tests/victim    a child that misbehaves on request (faults, bombs, spins)
 #   tests/hostile   a client that misuses the services (hostile_test.py)
@@ -22,21 +23,24 @@ SVC_PURE_SRCS := $(sort $(wildcard services/*/pure_*.c))
 SVC_HOST_OBJS := $(call objs,$(B)/host,$(SVC_PURE_SRCS))
 SVC_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(SVC_PURE_SRCS))
 CRYPTO_LIB   := $(B)/user/libvxcrypto.a
+TRUST_LIB    := $(B)/user/libvxtrust.a
 USER_PROGS   :=
 
 # $(call user_prog,NAME,DIR)
 define user_prog
 $(1)_OBJS := $$(call objs,$(B)/user,$$(sort $$(wildcard $(2)/*.c)))
-$(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(CLIENT_LIB) $(RT_LIB) $(CRYPTO_LIB) \
-		$(RT_LDSCRIPT)
+$(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(CLIENT_LIB) $(RT_LIB) $(TRUST_LIB) \
+		$(CRYPTO_LIB) $(RT_LDSCRIPT)
 	@mkdir -p $$(@D)
 	$(LD) $(USER_LDFLAGS) -T $(RT_LDSCRIPT) -o $$@ $(RT_START_OBJ) $$($(1)_OBJS) \
-		$(CLIENT_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
+		$(CLIENT_LIB) $(TRUST_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
 USER_PROGS += $(B)/prog/$(1).elf
 endef
 
 SERVICE_NAMES := $(sort $(notdir $(patsubst %/main.c,%,$(wildcard services/*/main.c))))
 $(foreach s,$(SERVICE_NAMES),$(eval $(call user_prog,$(s),services/$(s))))
+# The demo package's payload (mkdemo.sh signs it; it is also SYS:bin/pkgdemo).
+$(eval $(call user_prog,pkgdemo,services/vpkg/demo))
 $(eval $(call user_prog,ktest,tests/ktest))
 $(eval $(call user_prog,victim,tests/victim))
 $(eval $(call user_prog,hostile,tests/hostile))

@@ -37,6 +37,14 @@ int client_call(struct vsh_client *k, struct vx_msg *m)
 	return vx_client_call(&k->c, m, client_deadline());
 }
 
+int client_call_for(struct vsh_client *k, struct vx_msg *m, uint64_t timeout_ns)
+{
+	if (!k->open)
+		return VX_E_NOTFOUND;
+	client_drop_caps(k);
+	return vx_client_call(&k->c, m, (uint64_t)vx_clock() + timeout_ns);
+}
+
 bool client_retry(struct vsh_client *k, int rc, int *tries)
 {
 	if (rc != VX_E_AGAIN || !k->open || (*tries)++ > 0)

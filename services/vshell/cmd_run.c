@@ -2,6 +2,13 @@
 /*
  * run PROGRAM [ARG...] [with SLOT=CAPABILITY...]
  *
+ * PROGRAM is an installed package if vpkg knows the name (PKG_INFO): its
+ * payload then comes from the store and is hashed against its VCID at
+ * step 2, and step 5 grants exactly the Bundle vpkg made of its footprint;
+ * the grants after `with` are ignored.  Otherwise it is SYS:bin/PROGRAM.
+ * A grant of identity.sign or identity.status is a connection identityd
+ * mints with that facet's rights; the others come from init.
+ *
  * The steps, in order; the first four only check and look things up, so a
  * mistake costs nothing:
  *
@@ -28,6 +35,10 @@
 #include "rt/spawn.h"
 #include "vectra/proto/init.h"
 #include "vectra/proto/ns.h"
+#include "client/fs.h"
+#include "crypto/sha2.h"
+#include "trust/codec.h"
+#include "trust/terr.h"
 #include "vx_string.h"
 
 #define CHILD_RETICLE	  (1ull << 20)
@@ -41,6 +52,10 @@ static struct {
 	struct vx_spawn sp;
 	uint32_t ids[VSH_GRANTS_MAX]; /* init's connection ids, to disconnect */
 	uint32_t nids;
+	uint32_t mints[VSH_GRANTS_MAX]; /* identityd's minted ids, to give back */
+	uint32_t nmints;
+	bool is_pkg; /* run.r.program names an installed package */
+	struct pkg_info info;
 	uint64_t free_before;
 } run;
 
@@ -97,6 +112,52 @@ static int resolve(const uint8_t **elf, size_t *len)
 	return VX_OK;
 }
 
+/* Step 2 for a package: its payload from the store (vfsd, pkg/<VCID>),
+ * mapped at VA_PROGRAM and hashed again: the store is a file anyone with
+ * "fs" can write, so its bytes are trusted only if they still are the
+ * VCID that passed the install gate. */
+static int resolve_package(const uint8_t **elf, size_t *len)
+{
+	char path[8 + 2 * 32];
+	uint8_t h[32];
+	uint64_t size = 0;
+	vx_handle_t mem = VX_NO_HANDLE;
+	int rc;
+
+	memcpy(path, "pkg/", 4);
+	vt_hex(path + 4, run.info.payload, 1);
+	path[6] = '/';
+	vt_hex(path + 7, run.info.payload + 1, 31);
+	if (!shell.fs.open) {
+		client_report("run", &shell.fs, VX_E_NOTFOUND);
+		return VX_E_NOTFOUND;
+	}
+	rc = vx_fs_read_mem(&shell.fs.c, path, &mem, &size, client_deadline());
+	if (client_report("run", &shell.fs, rc))
+		return rc;
+	if (rc == VX_OK && mem == VX_NO_HANDLE)
+		rc = VT_E_PAYLOAD;
+	if (rc < 0) {
+		con_printf("run: %s's payload is not in the store (%s): %s\n", run.r.program, path,
+			   trust_strerror(rc));
+		return rc;
+	}
+	run.image = mem;
+	if ((rc = (int)vx_task_map(shell.self, run.image, VA_PROGRAM, VX_PROT_READ)) < 0) {
+		fail("cannot map", rc);
+		return rc;
+	}
+	vx_sha256((const void *)(uintptr_t)VA_PROGRAM, (size_t)size, h);
+	if (size != run.info.payload_size || memcmp(h, run.info.payload, 32) != 0) {
+		con_printf("run: refused %s: the stored payload no longer matches its VCID: %s\n",
+			   run.r.program, trust_strerror(VT_E_PAYLOAD));
+		return VT_E_PAYLOAD;
+	}
+	*elf = (const uint8_t *)(uintptr_t)VA_PROGRAM;
+	*len = (size_t)size;
+	return VX_OK;
+}
+
 static void release_image(void)
 {
 	if (run.image == VX_NO_HANDLE)
@@ -145,17 +206,32 @@ static int add_end(const char *slot, const char *suffix, vx_handle_t h, uint32_t
 	return (int)vx_bundle_add(run.sp.bundle, name, (size_t)n, h, rights);
 }
 
-/* Step 5 for one grant. */
-static int grant(const struct vsh_grant *g)
+/* Puts a connection's client ends into the child's Bundle as SLOT.req and
+ * SLOT.rep, and drops the shell's copies (the Bundle holds its own). */
+static int add_pair(const char *slot, int64_t req, int64_t rep)
+{
+	int rc = req < 0 ? (int)req : rep < 0 ? (int)rep : VX_OK;
+
+	if (rc == VX_OK && (rc = add_end(slot, "req", (vx_handle_t)req, VX_R_PRODUCE)) == VX_OK)
+		rc = add_end(slot, "rep", (vx_handle_t)rep, VX_R_CONSUME);
+	if (req >= 0)
+		vx_cap_delete((vx_handle_t)req);
+	if (rep >= 0)
+		vx_cap_delete((vx_handle_t)rep);
+	return rc;
+}
+
+/* Step 5 for one connection to a service: INIT_CONNECT(service). */
+static int grant_connect(const char *slot, const char *service)
 {
 	struct vx_msg m = {.op = INIT_CONNECT};
 	int64_t req, rep;
 	int rc;
 
-	vx_msg_put_str(&m, g->cap);
+	vx_msg_put_str(&m, service);
 	rc = client_call(&shell.init, &m);
 	if (rc == VX_E_NOTFOUND && shell.init.open) {
-		con_printf("run: cannot grant '%s': no such service is running\n", g->cap);
+		con_printf("run: cannot grant '%s': no such service is running\n", service);
 		return rc;
 	}
 	if (client_report("run", &shell.init, rc))
@@ -164,23 +240,77 @@ static int grant(const struct vsh_grant *g)
 		rc = VX_E_CORRUPT;
 	if (rc < 0) {
 		client_drop_caps(&shell.init);
-		con_printf("run: cannot grant '%s': %s\n", g->cap, vx_strerror(rc));
+		con_printf("run: cannot grant '%s': %s\n", service, vx_strerror(rc));
 		return rc;
 	}
 	memcpy(&run.ids[run.nids++], m.data, 4);
 	req = client_take_cap(&shell.init);
 	rep = client_take_cap(&shell.init);
-	rc = req < 0 ? (int)req : rep < 0 ? (int)rep : VX_OK;
-	if (rc == VX_OK && (rc = add_end(g->slot, "req", (vx_handle_t)req, VX_R_PRODUCE)) == VX_OK)
-		rc = add_end(g->slot, "rep", (vx_handle_t)rep, VX_R_CONSUME);
-	/* The Bundle holds its own copies now. */
-	if (req >= 0)
-		vx_cap_delete((vx_handle_t)req);
-	if (rep >= 0)
-		vx_cap_delete((vx_handle_t)rep);
-	if (rc < 0)
-		con_printf("run: cannot grant '%s': %s\n", g->cap, vx_strerror(rc));
+	if ((rc = add_pair(slot, req, rep)) < 0)
+		con_printf("run: cannot grant '%s': %s\n", service, vx_strerror(rc));
 	return rc;
+}
+
+/* Step 5 for an identityd connection narrowed to a facet: minted by
+ * identityd for the shell, which holds every right (proto/identity.h). */
+static int grant_identity(const char *slot, uint32_t rights, const char *cap)
+{
+	int64_t req, rep;
+	uint32_t id;
+	int rc;
+
+	rc = id_mint(rights, &req, &rep, &id);
+	if (client_report("run", &shell.id, rc))
+		return rc;
+	if (rc == VX_OK)
+		run.mints[run.nmints++] = id;
+	if (rc == VX_OK)
+		rc = add_pair(slot, req, rep);
+	if (rc < 0)
+		con_printf("run: cannot grant '%s': %s\n", cap, trust_strerror(rc));
+	return rc;
+}
+
+/* Step 5 for a grant named after `with`. */
+static int grant(const struct vsh_grant *g)
+{
+	if (strcmp(g->cap, "identity.sign") == 0)
+		return grant_identity(g->slot, ID_FACET_SIGN, g->cap);
+	if (strcmp(g->cap, "identity.status") == 0)
+		return grant_identity(g->slot, ID_FACET_STATUS, g->cap);
+	return grant_connect(g->slot, g->cap);
+}
+
+/* Step 5 for a package: exactly the Bundle vpkg made from its footprint
+ * (proto/pkg.h), whatever the command line said. */
+static int grant_package(void)
+{
+	struct pkg_grant g;
+	int rc;
+
+	if (run.info.ngrants > VSH_GRANTS_MAX) {
+		con_printf("run: %s's footprint has %u entries; the shell grants at most %u\n",
+			   run.r.program, run.info.ngrants, VSH_GRANTS_MAX);
+		return VX_E_TOOBIG;
+	}
+	for (uint32_t i = 0; i < run.info.ngrants; i++) {
+		if ((rc = pkg_grant_at(run.r.program, i, &g)) < 0) {
+			con_printf("run: cannot read %s's footprint: %s\n", run.r.program,
+				   trust_strerror(rc));
+			return rc;
+		}
+		if (g.kind == PKG_GRANT_CONNECT)
+			rc = grant_connect(g.slot, g.target);
+		else if (g.kind == PKG_GRANT_IDENTITY)
+			rc = grant_identity(
+			    g.slot, g.rights & ID_RIGHT_SIGN ? ID_FACET_SIGN : ID_FACET_STATUS,
+			    g.cap);
+		else
+			rc = PKG_E_UNGRANTABLE;
+		if (rc < 0)
+			return rc;
+	}
+	return VX_OK;
 }
 
 /* Step 6: until the child exits or faults, or Ctrl-C.  Input typed
@@ -246,6 +376,8 @@ static void finish(void)
 		memcpy(m.data, &run.ids[i], 4);
 		client_call(&shell.init, &m);
 	}
+	for (uint32_t i = 0; i < run.nmints; i++)
+		id_unmint(run.mints[i]);
 }
 
 /* Step 1 and the checks that need no server. */
@@ -282,16 +414,32 @@ static bool check(const struct vsh_cmd *c)
 
 void cmd_run(const struct vsh_cmd *c)
 {
-	const uint8_t *elf;
-	size_t len;
+	const uint8_t *elf = NULL;
+	size_t len = 0;
 	int rc;
 
 	memset(&run, 0, sizeof(run));
-	if (!check(c) || resolve(&elf, &len) < 0 || load(elf, len) < 0) {
+	if (!check(c)) {
 		finish();
 		return;
 	}
-	for (uint32_t i = 0; i < run.r.ngrants; i++) {
+	run.is_pkg = pkg_info_of(run.r.program, &run.info) == VX_OK;
+	if (run.is_pkg && run.r.ngrants > 0)
+		con_printf("run: %s is an installed package: it gets its footprint, not the "
+			   "grants after 'with'\n",
+			   run.r.program);
+	if ((run.is_pkg ? resolve_package(&elf, &len) : resolve(&elf, &len)) < 0 ||
+	    load(elf, len) < 0) {
+		finish();
+		return;
+	}
+	if (run.is_pkg) {
+		if (grant_package() < 0) {
+			finish();
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < run.r.ngrants && !run.is_pkg; i++) {
 		if (grant(&run.r.grant[i]) < 0) {
 			finish();
 			return;

@@ -7,7 +7,7 @@
 #include "shell.h"
 #include "vx_string.h"
 
-enum need { NEED_NONE = 0, NEED_FS = 1, NEED_NS = 2, NEED_INIT = 4 };
+enum need { NEED_NONE = 0, NEED_FS = 1, NEED_NS = 2, NEED_INIT = 4, NEED_ID = 8, NEED_PKG = 16 };
 
 struct command {
 	const char *name;
@@ -32,8 +32,9 @@ static const struct command table[] = {
     {"mv", "mv FROM TO", "rename a file or directory", cmd_mv, 2, 2, NEED_FS},
     {"mkdir", "mkdir DIR", "make a directory", cmd_mkdir, 1, 1, NEED_FS},
     {"run", "run PROGRAM [ARG...] [with SLOT=CAP...]",
-     "run SYS:bin/PROGRAM, granting it only the named connections (console, fs, ns)", cmd_run, 1,
-     MANY, NEED_NS},
+     "run an installed package with exactly its footprint, or SYS:bin/PROGRAM with only the "
+     "named grants (console, fs, ns, pkg, identity.sign, identity.status)",
+     cmd_run, 1, MANY, NEED_NS},
     {"ps", "ps", "list the services init supervises, and the last program run", cmd_ps, 0, 0,
      NEED_INIT},
     {"caps", "caps", "list this shell's own capabilities", cmd_caps, 0, 0, NEED_NONE},
@@ -43,6 +44,13 @@ static const struct command table[] = {
     {"uptime", "uptime", "time since boot", cmd_uptime, 0, 0, NEED_NONE},
     {"crash", "crash SERVICE", "make a service fault, to watch init restart it", cmd_crash, 1, 1,
      NEED_INIT},
+    {"login", "login", "unseal the Machine key (asks for its passphrase, not echoed)", cmd_login, 0,
+     0, NEED_ID},
+    {"lock", "lock", "seal the Machine key again", cmd_lock, 0, 0, NEED_ID},
+    {"install", "install FILE", "check a .vpkg against SYS:etc/policy and install it", cmd_install,
+     1, 1, NEED_PKG},
+    {"pkgs", "pkgs", "list installed packages: VCIDs, signers, footprints", cmd_pkgs, 0, 0,
+     NEED_PKG},
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 
@@ -71,6 +79,10 @@ static const struct vsh_client *missing(uint8_t needs)
 		return &shell.ns;
 	if ((needs & NEED_INIT) && !shell.init.open)
 		return &shell.init;
+	if ((needs & NEED_ID) && !shell.id.open)
+		return &shell.id;
+	if ((needs & NEED_PKG) && !shell.pkg.open)
+		return &shell.pkg;
 	return NULL;
 }
 

@@ -245,6 +245,7 @@ size_t con_read(uint8_t *buf, size_t cap)
 	memcpy(buf, con.in, n);
 	memmove(con.in, con.in + n, con.in_len - n);
 	con.in_len -= (uint32_t)n;
+	memset(con.in + con.in_len, 0, n); /* no stale copy of what was typed */
 	return n;
 }
 

@@ -10,11 +10,15 @@
  */
 #include "shell.h"
 #include "pure_line.h"
+#include "pure_secret.h"
+#include "crypto/ct.h"
 
 #define PROMPT "vshell> "
 
 struct vsh shell;
 static struct vsh_line line;
+static struct vsh_secret secret;
+static bool swallow_lf; /* the '\n' of a "\r\n" that ended a secret */
 
 static void echo(void *ctx, const char *s, size_t n)
 {
@@ -37,7 +41,47 @@ static void on_line(enum vsh_line_event ev)
 		vsh_execute(vsh_line_text(&line));
 	else if (ev == VSH_LINE_TOOLONG)
 		con_printf("line too long (max %u bytes)\n", VSH_LINE_MAX);
+	if (!shell.secret) /* login asked for its passphrase instead */
+		con_write(PROMPT, sizeof(PROMPT) - 1);
+}
+
+/* One byte of login's passphrase: nothing is echoed. */
+static void on_secret(uint8_t byte)
+{
+	enum vsh_secret_event ev = vsh_secret_feed(&secret, byte);
+
+	if (ev == VSH_SECRET_MORE)
+		return;
+	shell.secret = false;
+	swallow_lf = byte == '\r';
+	con_write("\n", 1);
+	if (ev == VSH_SECRET_DONE)
+		login_finish(secret.buf, secret.n);
+	else if (ev == VSH_SECRET_CANCEL)
+		con_printf("login: cancelled\n");
+	else
+		con_printf("login: passphrase too long (at most %u bytes)\n", VSH_SECRET_MAX);
+	vsh_secret_wipe(&secret);
 	con_write(PROMPT, sizeof(PROMPT) - 1);
+}
+
+/* One byte typed: to login's passphrase, or to the line editor. */
+static void on_byte(uint8_t byte)
+{
+	enum vsh_line_event ev;
+
+	if (swallow_lf) {
+		swallow_lf = false;
+		if (byte == '\n')
+			return;
+	}
+	if (shell.secret) {
+		on_secret(byte);
+		return;
+	}
+	ev = vsh_line_feed(&line, byte);
+	if (ev != VSH_LINE_MORE)
+		on_line(ev);
 }
 
 int main(const struct vx_bundle_page *bundle, const char *args)
@@ -57,15 +101,15 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	client_open(&shell.fs, "fs", VA_FS, BIT_FS);
 	client_open(&shell.ns, "ns", VA_NS, BIT_NS);
 	client_open(&shell.init, "init", VA_INIT, BIT_INIT);
+	client_open(&shell.id, "identity", VA_ID, BIT_ID);
+	client_open(&shell.pkg, "pkg", VA_PKG, BIT_PKG);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);
 	for (;;) {
 		size_t n = con_read(in, sizeof(in));
-		for (size_t i = 0; i < n; i++) {
-			enum vsh_line_event ev = vsh_line_feed(&line, in[i]);
-			if (ev != VSH_LINE_MORE)
-				on_line(ev);
-		}
+		for (size_t i = 0; i < n; i++)
+			on_byte(in[i]);
+		vx_wipe(in, n); /* it may have held a passphrase */
 	}
 }

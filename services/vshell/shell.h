@@ -10,7 +10,10 @@
  *   cmd_files.c  ls cat write echo rm mv mkdir (vfsd, client/fs.h)
  *   cmd_run.c    run: a program from SYS:bin in a child Reticle
  *   cmd_sys.c    ps caps mem kill uptime crash (init, the kernel)
- *   pure_line.c, pure_cmd.c, pure_show.c: the pure parts, host-tested
+ *   cmd_trust.c  login lock install pkgs (identityd, vpkg), and the
+ *                identity and package calls run makes
+ *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
+ *                host-tested
  *
  * BUNDLE (what the boot manifest must grant)
  *
@@ -19,6 +22,9 @@
  *   fs.req/.rep       connection to vfsd  (file commands)
  *   ns.req/.rep       connection to nsd   (run)
  *   init.req/.rep     connection to init  (ps kill crash mem, run's grants)
+ *   identity.req/.rep connection to identityd, all rights (login, lock,
+ *                     and minting "identity.*" grants for run)
+ *   pkg.req/.rep      connection to vpkg  (install, pkgs, run of a package)
  *   ret               Reticle, CONTROL: pays for the programs run runs
  *   self              Task, CONTROL: to map rings, images and files, and
  *                     to mint the signal that reports a child's end
@@ -37,6 +43,8 @@
 #include "rt/errstr.h"
 #include "pure_cmd.h"
 #include "pure_show.h"
+#include "vectra/proto/identity.h"
+#include "vectra/proto/pkg.h"
 
 #define MS 1000000ull
 
@@ -45,6 +53,8 @@
 #define VA_FS	   0x10010000ull
 #define VA_NS	   0x10020000ull
 #define VA_INIT	   0x10030000ull
+#define VA_ID	   0x10040000ull
+#define VA_PKG	   0x10050000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 
@@ -53,13 +63,15 @@
 #define BIT_FS	    2u
 #define BIT_NS	    3u
 #define BIT_INIT    4u
+#define BIT_ID	    5u
+#define BIT_PKG	    6u
 #define BIT_CHILD   8u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
 /* A connection to a service other than the console. */
 struct vsh_client {
-	const char *name; /* "fs", "ns", "init" */
+	const char *name; /* "fs", "ns", "init", "identity", "pkg" */
 	bool open;	  /* found in the Bundle and attached */
 	struct vx_client c;
 };
@@ -76,8 +88,9 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init;
+	struct vsh_client fs, ns, init, id, pkg;
 	struct vsh_last last;
+	bool secret; /* the next line typed is login's passphrase */
 };
 
 extern struct vsh shell;
@@ -113,6 +126,10 @@ void client_open(struct vsh_client *k, const char *name, uint64_t va, uint32_t b
 /* vx_client_call with CALL_TIMEOUT, after dropping capabilities a late
  * reply left behind.  VX_E_NOTFOUND if the shell holds no such connection. */
 int client_call(struct vsh_client *k, struct vx_msg *m);
+
+/* The same with a timeout of its own, for calls that work for a while
+ * (install verifies a package, login runs Argon2id). */
+int client_call_for(struct vsh_client *k, struct vx_msg *m, uint64_t timeout_ns);
 
 /* For loops that retry once when the server was restarting:
  *     int tries = 0;
@@ -155,5 +172,29 @@ void cmd_mem(const struct vsh_cmd *c);
 void cmd_kill(const struct vsh_cmd *c);
 void cmd_uptime(const struct vsh_cmd *c);
 void cmd_crash(const struct vsh_cmd *c);
+void cmd_login(const struct vsh_cmd *c);
+void cmd_lock(const struct vsh_cmd *c);
+void cmd_install(const struct vsh_cmd *c);
+void cmd_pkgs(const struct vsh_cmd *c);
+
+/* ---------------------------------------------------------- cmd_trust.c */
+
+/* login's second half: the passphrase typed (never echoed); wiped after. */
+void login_finish(const char *pass, size_t n);
+
+/* The text for any error a trust service returns (VT_E_*, ID_E_*, PKG_E_*,
+ * VX_E_*). */
+const char *trust_strerror(int rc);
+
+/* PKG_INFO: VX_OK and *info if name is an installed package. */
+int pkg_info_of(const char *name, struct pkg_info *info);
+
+/* PKG_GRANT: the index-th Bundle entry of package name. */
+int pkg_grant_at(const char *name, uint32_t index, struct pkg_grant *g);
+
+/* ID_MINT: a new identityd connection with rights (a facet); its client
+ * ends and the id to give back with id_unmint. */
+int id_mint(uint32_t rights, int64_t *req, int64_t *rep, uint32_t *id);
+void id_unmint(uint32_t id);
 
 #endif

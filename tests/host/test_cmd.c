@@ -172,6 +172,11 @@ static void test_run_grammar(void **state)
 	assert_true(vsh_grantable("fs"));
 	assert_true(vsh_grantable("ns"));
 	assert_false(vsh_grantable("self"));
+	/* identityd only through a minted facet, never its full connection. */
+	assert_true(vsh_grantable("identity.sign"));
+	assert_true(vsh_grantable("identity.status"));
+	assert_false(vsh_grantable("identity"));
+	assert_true(vsh_grantable("pkg"));
 }
 
 static void test_run_errors(void **state)

@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 4);
+	assert_int_equal(m.n, 6);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -138,12 +138,14 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 4);
+	assert_int_equal(s->nconnect, 6);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
 	assert_string_equal(s->connect[2].service, "ns");
 	assert_string_equal(s->connect[3].service, "init");
+	assert_string_equal(s->connect[4].service, "identity");
+	assert_string_equal(s->connect[5].service, "pkg");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
@@ -154,6 +156,28 @@ static void test_default_manifest(void **state)
 	assert_int_equal(mf_server_of(&m, "fs"), svc("vfsd") - m.svc);
 	assert_int_equal(mf_server_of(&m, "ns"), svc("nsd") - m.svc);
 	assert_int_equal(mf_server_of(&m, "init"), -1);
+
+	/* The trust services: identityd reads the sealed key through nsd and
+	 * mints from its own Reticle; vpkg reads through nsd and stores in
+	 * vfsd.  Neither gets the boot image or a console. */
+	s = svc("identityd");
+	assert_string_equal(s->serve, "identity");
+	assert_int_equal(s->memory, 4u << 20);
+	assert_int_equal(s->nconnect, 1);
+	assert_string_equal(s->connect[0].service, "ns");
+	assert_int_equal(s->ngrant, 2);
+	assert_string_equal(s->grant[0].slot, "rings");
+	assert_int_equal(s->grant[0].kind, MF_RETICLE);
+	assert_int_equal(s->grant[1].kind, MF_SELF);
+	s = svc("vpkg");
+	assert_string_equal(s->serve, "pkg");
+	assert_int_equal(s->nconnect, 2);
+	assert_string_equal(s->connect[0].service, "ns");
+	assert_string_equal(s->connect[1].service, "fs");
+	assert_int_equal(s->ngrant, 1);
+	assert_int_equal(s->grant[0].kind, MF_SELF);
+	assert_int_equal(mf_server_of(&m, "identity"), svc("identityd") - m.svc);
+	assert_int_equal(mf_server_of(&m, "pkg"), svc("vpkg") - m.svc);
 }
 
 static const char example[] = "# an example\n"
