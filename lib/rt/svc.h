@@ -113,8 +113,11 @@ struct vx_server {
 	int64_t first;	  /* a pair's first end (req), taken before its second came */
 	bool have_first;
 	/* A reply whose waiting client has not been woken yet: vx_server_wait
-	 * wakes it and waits in one call (the kernel's call/reply fastpath). */
+	 * wakes it and waits in one call (the kernel's call/reply fastpath).
+	 * Only for a server that waits with vx_server_wait (waits): one with a
+	 * loop of its own gets every wake-up at once. */
 	struct vx_server_conn *kick;
+	bool waits;
 };
 
 /*

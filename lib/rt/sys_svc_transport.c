@@ -267,7 +267,7 @@ int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct 
 		return rc; /* VX_E_FULL: the client is not reading its replies */
 	/* The first waiting client is woken by vx_server_wait, in the same
 	 * call that puts the server to sleep; any other, now. */
-	if (!s->kick || s->kick == c)
+	if (s->waits && (!s->kick || s->kick == c))
 		s->kick = c;
 	else
 		vx_ring_kick(&c->rep);
@@ -312,6 +312,7 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 			ready = true;
 	/* Wake the client a reply is owed to and wait, in one call. */
 	struct vx_server_conn *k = s->kick;
+	s->waits = true;
 	s->kick = NULL;
 	if (k && k->open)
 		fired = vx_ring_notify_wait(k->rep_h, mask, ready ? VX_DEADLINE_NONE : deadline);
