@@ -87,18 +87,21 @@ static void pin(int cpu)
 		perror("lbench: sched_setaffinity");
 }
 
-/* Forks a partner that runs fn(arg) on CPU cpu (-1: anywhere) and exits. */
+/* Forks a partner that runs fn(arg) on CPU cpu (-1: anywhere) and exits.
+ * Without a partner no two-party benchmark can end, so lbench stops. */
 static pid_t partner(int cpu, void (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
 
+	if (pid < 0) {
+		perror("lbench: fork");
+		exit(1);
+	}
 	if (pid == 0) {
 		pin(cpu);
 		fn(arg);
 		_exit(0);
 	}
-	if (pid < 0)
-		perror("lbench: fork");
 	return pid;
 }
 
@@ -320,7 +323,8 @@ static void map_touch_unmap(uint64_t n, void *ctx)
 {
 	(void)ctx;
 	for (uint64_t i = 0; i < n; i++) {
-		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return;
 		*(volatile uint64_t *)p = i;
