@@ -63,12 +63,17 @@ if [ -n "$measured" ]; then
 else
 	echo "Linux guest: no figures (see the messages above)"
 fi
+names="null_syscall signal_pingpong_roundtrip ring_roundtrip ring_throughput_64b_per_msg"
+names+=" spawn_exit_notify fault_supervisor_resume map_touch_unmap_4k"
+names+=" ring_roundtrip_xcpu ring_throughput_xcpu_64b_per_msg"
 {
 	sed 's/^/vectraos /' "$B/bench.txt" "$B/bench-smp2.txt"
 	sed 's/^/linux /' "$B/bench-linux.txt" "$B/bench-linux-smp2.txt"
-} | LC_ALL=C awk -v dat="$B/bench-chart.dat" '
+} | LC_ALL=C awk -v dat="$B/bench-chart.dat" -v names="$names" '
 	# A cell of width w: "—" is three bytes and one column wide.
 	function cell(s, w) { return sprintf("%" (s == "" ? w + 2 : w) "s", s == "" ? "—" : s) }
+	# Every benchmark either system has, in this order, then any other.
+	BEGIN { n = split(names, order); for (i = 1; i <= n; i++) seen[order[i]] = 1 }
 	{ v = $4; sub(/^median_ns=/, "", v)
 	  if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 }
 	  fig[$1, $3] = v }
