@@ -18,8 +18,8 @@ flags="-m 512M -display none -no-reboot -monitor none -icount shift=0,align=off,
 flags+=" -rtc base=2020-01-01T00:00:00,clock=vm -device isa-debug-exit,iobase=0xf4,iosize=0x04"
 
 # vm SMP LOG ARGS...: boots one guest with $flags and -smp SMP, its serial
-# console to LOG, for at most VM_TIMEOUT seconds.  Under -icount QEMU runs the vCPUs round-robin on one host
-# thread, so -smp 2 stays deterministic (and gets no more host time).
+# console to LOG, for at most VM_TIMEOUT seconds.  Under -icount QEMU runs
+# the vCPUs round-robin on one host thread: -smp 2 gets no more host time.
 vm() {
 	local smp=$1 log=$2
 	shift 2
@@ -88,9 +88,10 @@ names+=" ring_roundtrip_xcpu ring_throughput_xcpu_64b_per_msg"
 	}'
 
 # The chart, docs/bench.svg: log-scale bars, VectraOS against Linux.
+subtitle="Linux guest: no figures"
+[ -n "$measured" ] && subtitle="Linux ${LINUX_PKG#linux-image-} ($LINUX_VER), measured ${measured%% *}"
 if command -v gnuplot >/dev/null; then
-	gnuplot -c bench/linux/chart.gp "$B/bench-chart.dat" docs/bench.svg \
-		"Linux ${LINUX_PKG#linux-image-} ($LINUX_VER), measured ${measured%% *}"
+	gnuplot -c bench/linux/chart.gp "$B/bench-chart.dat" docs/bench.svg "$subtitle"
 	echo "chart: docs/bench.svg"
 else
 	echo "chart: gnuplot not found (scripts/install-deps.sh installs gnuplot-nox)"

@@ -18,6 +18,7 @@
 # LINUX_MEASURED is set to the date the figures were measured.
 
 LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
+LINUX_PKG="" LINUX_VER="" BUSYBOX_VER="" LINUX_MEASURED=""
 # nokaslr norandmaps: QEMU hands the kernel a random seed from the host
 # (setup_data), so without them the kernel's and each process's layout,
 # and so the figures, change from boot to boot; with them two runs print
