@@ -9,9 +9,22 @@ CRYPTO_BENCH_BINS := $(patsubst bench/crypto/%.c,$(B)/bench/%,$(CRYPTO_BENCH_SRC
 $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_OBJS)
 	$(CC) -o $@ $^ -lsodium -lcrypto -lm
 
+# The Linux guest's side of `make bench` (bench/linux): the same benchmarks
+# as static Linux programs, built with Debian's gcc whatever CC is.
+LINUX_BENCH_CC   ?= gcc
+LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0
+
+$(B)/bench/linux/lbench: bench/linux/lbench.c
+	@mkdir -p $(@D)
+	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
+
+$(B)/bench/linux/exit0: bench/linux/exit0.c
+	@mkdir -p $(@D)
+	$(LINUX_BENCH_CC) $(WARN) -O2 -static -nostdlib -fno-stack-protector -o $@ $<
+
 .PHONY: bench-crypto bench
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
-bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img
+bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS)
 	@B=$(B) bash bench/run.sh

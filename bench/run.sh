@@ -3,38 +3,99 @@
 #
 # make bench: boots the benchmark image with exactly the QEMU flags of the
 # design brief (section 7) -- default machine and CPU model, 512 MiB, one
-# CPU, -icount shift=0 so that one guest ns is one guest instruction -- and
-# prints the "bench ..." lines together with the Linux guest's figure and
-# the ratio.
+# CPU, -icount shift=0 so that one guest ns is one guest instruction --
+# then again with -smp 2, boots a Linux guest running the same benchmarks
+# under the same flags (bench/linux), and prints both columns and the ratio
+# and draws them in docs/bench.svg.
 set -u
 B=${B:-build}
-log=$B/bench.serial
-timeout -k 5 600 qemu-system-x86_64 -m 512M -smp 1 -display none -no-reboot -monitor none \
-	-icount shift=0,align=off,sleep=off -rtc base=2020-01-01T00:00:00,clock=vm \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log" \
-	-kernel "$B/kernel.bin" -initrd "$B/prog/kbench.elf,$B/bench.img" </dev/null
+
+# The one QEMU flag list both guests get: the design brief's (section 7),
+# default machine and CPU model, 512 MiB, -icount shift=0 so that one guest
+# ns is one guest instruction.  Only -smp, the serial log and the payload
+# (kernel, initrd, command line) differ between the boots below.
+flags="-m 512M -display none -no-reboot -monitor none -icount shift=0,align=off,sleep=off"
+flags+=" -rtc base=2020-01-01T00:00:00,clock=vm -device isa-debug-exit,iobase=0xf4,iosize=0x04"
+
+# vm SMP LOG ARGS...: boots one guest with $flags and -smp SMP, its serial
+# console to LOG, for at most VM_TIMEOUT seconds.  Under -icount QEMU runs
+# the vCPUs round-robin on one host thread: -smp 2 gets no more host time.
+vm() {
+	local smp=$1 log=$2
+	shift 2
+	# shellcheck disable=SC2086 # $flags is a list of words
+	timeout -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
+}
+
+# VectraOS: the kbench image, once on one CPU (the 7 figures), then on two,
+# where kbench adds the _xcpu figures once the kernel runs more than one
+# CPU; until it does there are none, and the table shows "—" for them.
+vx=(-kernel "$B/kernel.bin" -initrd "$B/prog/kbench.elf,$B/bench.img")
+vm 1 "$B/bench.serial" "${vx[@]}"
 rc=$?
-tr -d '\r' <"$log" | grep '^bench ' >"$B/bench.txt"
+tr -d '\r' <"$B/bench.serial" | grep '^bench ' >"$B/bench.txt"
 cat "$B/bench.txt"
-# Linux 6.1 guest figures (same QEMU, same flags), from the design brief.
-echo
-printf '%-30s %12s %12s %8s\n' benchmark vectraos linux ratio
-while read -r _ name ns _; do
-	v=${ns#median_ns=}
-	case $name in
-	null_syscall) l=338 ;;
-	signal_pingpong_roundtrip) l=12528 ;;
-	ring_roundtrip) l=12982 ;;
-	ring_throughput_64b_per_msg) l=185 ;;
-	spawn_exit_notify) l=227307 ;;
-	map_touch_unmap_4k) l=18754 ;;
-	fault_supervisor_resume) l= ;;
-	*) l= ;;
-	esac
-	if [ -n "$l" ] && [ "$v" -gt 0 ]; then
-		printf '%-30s %12s %12s %7.1fx\n' "$name" "$v" "$l" "$(echo "$l / $v" | bc -l)"
+vm 2 "$B/bench-smp2.serial" "${vx[@]}"
+tr -d '\r' <"$B/bench-smp2.serial" | grep '^bench [a-z0-9_]*_xcpu' >"$B/bench-smp2.txt"
+cat "$B/bench-smp2.txt"
+
+# Linux: the same benchmarks in a Debian Linux guest under the same flags
+# (bench/linux/guest.sh), or its cached result while nothing has changed.
+. bench/linux/guest.sh
+: >"$B/bench-linux.txt"
+: >"$B/bench-linux-smp2.txt"
+measured="" measured2=""
+if linux_fetch && linux_initramfs; then
+	linux_bench 1 "$B/bench-linux.txt" && measured=$LINUX_MEASURED
+	if linux_bench 2 "$B/bench-linux-smp2.txt"; then
+		measured2=$LINUX_MEASURED
+	else
+		measured2="no figures, tried $LINUX_MEASURED"
 	fi
-done <"$B/bench.txt"
+	cat "$B/bench-linux.txt" "$B/bench-linux-smp2.txt" | sed 's/^bench /linux /'
+fi
+
+# The table: both columns and the ratio, "—" where a side has no figure.
+echo
+if [ -n "$measured" ]; then
+	echo "Linux guest: $LINUX_PKG $LINUX_VER, busybox-static $BUSYBOX_VER;" \
+		"measured $measured${measured2:+; -smp 2: $measured2}"
+else
+	echo "Linux guest: no figures (see the messages above)"
+fi
+names="null_syscall signal_pingpong_roundtrip ring_roundtrip ring_throughput_64b_per_msg"
+names+=" spawn_exit_notify fault_supervisor_resume map_touch_unmap_4k"
+names+=" ring_roundtrip_xcpu ring_throughput_xcpu_64b_per_msg"
+{
+	sed 's/^/vectraos /' "$B/bench.txt" "$B/bench-smp2.txt"
+	sed 's/^/linux /' "$B/bench-linux.txt" "$B/bench-linux-smp2.txt"
+} | LC_ALL=C awk -v dat="$B/bench-chart.dat" -v names="$names" '
+	# A cell of width w: "—" is three bytes and one column wide.
+	function cell(s, w) { return sprintf("%" (s == "" ? w + 2 : w) "s", s == "" ? "—" : s) }
+	# Every benchmark either system has, in this order, then any other.
+	BEGIN { n = split(names, order); for (i = 1; i <= n; i++) seen[order[i]] = 1 }
+	{ v = $4; sub(/^median_ns=/, "", v)
+	  if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 }
+	  fig[$1, $3] = v }
+	END {
+		printf "%-34s %12s %12s %14s\n", "benchmark", "vectraos", "linux", "linux/vectraos"
+		for (i = 1; i <= n; i++) {
+			b = order[i]; v = fig["vectraos", b]; l = fig["linux", b]
+			r = (v > 0 && l != "") ? sprintf("%.1fx", l / v) : ""
+			printf "%-34s %s %s %s\n", b, cell(v, 12), cell(l, 12), cell(r, 14)
+			printf("%s %s %s\n", b, v == "" ? "-" : v, l == "" ? "-" : l) >dat
+		}
+	}'
+
+# The chart, docs/bench.svg: log-scale bars, VectraOS against Linux.
+subtitle="Linux guest: no figures"
+[ -n "$measured" ] && subtitle="Linux ${LINUX_PKG#linux-image-} ($LINUX_VER), measured ${measured%% *}"
+if command -v gnuplot >/dev/null; then
+	gnuplot -c bench/linux/chart.gp "$B/bench-chart.dat" docs/bench.svg "$subtitle"
+	echo "chart: docs/bench.svg"
+else
+	echo "chart: gnuplot not found (scripts/install-deps.sh installs gnuplot-nox)"
+fi
 
 # Boot to init and to the shell's prompt, in wall time under plain TCG (no
 # icount): the median of five boots, from starting QEMU to init's first line

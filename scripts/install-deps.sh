@@ -17,6 +17,9 @@ packages=(
 	spin
 	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline
 	golang-go golang-golang-x-mod-dev
+	# make bench: the Linux guest's initramfs (cpio) and the chart (gnuplot);
+	# the guest's kernel and busybox are only downloaded, never installed
+	cpio gnuplot-nox
 )
 
 sudo=

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# shellcheck shell=bash disable=SC2154 # $flags and vm() come from bench/run.sh
+#
+# The Linux guest of `make bench`, sourced by bench/run.sh, which defines
+# vm() (QEMU with the one flag list both guests get) and $flags.
+#
+# linux_bench SMP OUT boots Debian's linux-image-amd64 with a busybox-static
+# initramfs whose /init runs bench/linux/lbench, and writes its "bench ..."
+# lines to OUT.  The packages are taken with `apt-get download` and unpacked
+# with dpkg-deb into $LINUX_CACHE, outside git; nothing is installed.
+#
+# A result is kept in $LINUX_CACHE/result-smpN.txt under a key: the kernel
+# and busybox package versions, the sha256 of the initramfs (lbench, exit0,
+# init, busybox), QEMU's version, and the QEMU flags with the kernel
+# command line.  It is reused only while the key is unchanged;
+# LINUX_FRESH=1 measures anyway.
+# LINUX_MEASURED is set to the date the figures were measured.
+
+LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
+LINUX_PKG="" LINUX_VER="" BUSYBOX_VER="" LINUX_MEASURED=""
+# nokaslr norandmaps: QEMU hands the kernel a random seed from the host
+# (setup_data), so without them the kernel's and each process's layout,
+# and so the figures, change from boot to boot; with them two runs print
+# the same digits.  VectraOS randomises no layout either.
+LINUX_APPEND="console=ttyS0 quiet panic=-1 nokaslr norandmaps"
+
+# Prints the candidate version of Debian package $1, or nothing.
+deb_version() {
+	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1
+}
+
+# Prints the path of the cached .deb of package $1 at version $2,
+# downloading it first if it is not in $LINUX_CACHE/debs.
+deb_fetch() {
+	local f
+	mkdir -p "$LINUX_CACHE/debs"
+	for f in "$LINUX_CACHE/debs/$1"_*.deb; do
+		[ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$2" ] && echo "$f" && return 0
+	done
+	(cd "$LINUX_CACHE/debs" && apt-get download -q "$1=$2" >&2) || return 1
+	for f in "$LINUX_CACHE/debs/$1"_*.deb; do
+		[ "$(dpkg-deb -f "$f" Version)" = "$2" ] && echo "$f" && return 0
+	done
+	return 1
+}
+
+# Resolves the versioned kernel package behind linux-image-amd64 and sets
+# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz) and
+# BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
+linux_fetch() {
+	local deb
+	LINUX_PKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+	LINUX_VER=$(deb_version "$LINUX_PKG")
+	BUSYBOX_VER=$(deb_version busybox-static)
+	if [ -z "$LINUX_PKG" ] || [ -z "$LINUX_VER" ] || [ -z "$BUSYBOX_VER" ]; then
+		echo "linux guest: apt cannot resolve linux-image-amd64 or busybox-static;" \
+			"run apt-get update (scripts/install-deps.sh does)" >&2
+		return 1
+	fi
+	deb=$(deb_fetch "$LINUX_PKG" "$LINUX_VER") || return 1
+	BUSYBOX_DEB=$(deb_fetch busybox-static "$BUSYBOX_VER") || return 1
+	LINUX_KERNEL=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.vmlinuz
+	[ -s "$LINUX_KERNEL" ] ||
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/vmlinuz-${LINUX_PKG#linux-image-}" \
+			>"$LINUX_KERNEL" || return 1
+}
+
+# Builds $B/linux/initramfs.cpio from the static lbench and exit0, the init
+# script and busybox.  Every file gets mtime 0, so that the archive (and
+# its sha256, part of the cache key) changes only when its contents do.
+linux_initramfs() {
+	local root=$B/linux/root
+	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys} || return 1
+	cp bench/linux/init "$root/init" &&
+		cp "$B/bench/linux/lbench" "$B/bench/linux/exit0" "$root/bench/" &&
+		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
+		chmod 755 "$root/init" "$root/bin/busybox" || return 1
+	find "$root" -exec touch -h -d @0 {} +
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs.cpio"
+}
+
+# linux_bench SMP OUT: see the top of this file.  A boot that does not
+# finish (the guest gets LINUX_TIMEOUT seconds) is kept as a result too,
+# with no figures, so that an unchanged setup does not wait for it again.
+linux_bench() {
+	local smp=$1 out=$2 res key log=$B/linux/serial-smp$1
+	res=$LINUX_CACHE/result-smp$smp.txt
+	key=$(printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s -smp %s -append "%s"\n' \
+		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" \
+		"$(sha256sum <"$B/linux/initramfs.cpio" | cut -d' ' -f1)" \
+		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$smp" "$LINUX_APPEND")
+	if [ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$res" ] &&
+		[ "$(grep -v '^# \(measured\|failed:\) ' "$res" | grep '^#')" = "$key" ]; then
+		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (cached: same kernel, image, QEMU and flags)"
+	else
+		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp" >&2
+		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" -kernel "$LINUX_KERNEL" \
+			-initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
+		tr -d '\r' <"$log" | grep '^lbench: linux ' >&2
+		{
+			echo "$key"
+			echo "# measured $(date -u +%Y-%m-%d)"
+			if tr -d '\r' <"$log" | grep -q '^lbench: done'; then
+				tr -d '\r' <"$log" | grep '^bench '
+			else
+				echo "# failed: lbench did not finish within ${LINUX_TIMEOUT:-300} s"
+			fi
+		} >"$res"
+		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (this run)"
+	fi
+	grep '^bench ' "$res" >"$out"
+	if grep -q '^# failed: ' "$res"; then
+		echo "linux guest -smp $smp: no figures: $(sed -n 's/^# failed: //p' "$res")" \
+			"on $LINUX_MEASURED; LINUX_FRESH=1 tries again" >&2
+		return 1
+	fi
+}
