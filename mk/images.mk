@@ -71,7 +71,9 @@ TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/host
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.
-QEMU_FLAGS := -machine q35 -m 512M -smp 1 -no-reboot -display none \
+# make run uses two CPUs (SMP=N for another count).
+SMP ?= 2
+QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: run debug iso

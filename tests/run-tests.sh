@@ -111,6 +111,11 @@ suite_qemu() {
 		[ -f "$t" ] || continue
 		B=$B run_suite "qemu/$(basename "$t" .sh)" bash "$t"
 	done
+	# Everything that passes on one CPU passes on four (scenario_kernel
+	# has its own -smp 4 run).
+	for s in boot shell hostile trust; do
+		SMP=4 B=$B run_suite "qemu/smp4_$s" bash "tests/qemu/scenario_$s.sh"
+	done
 }
 
 # The whole tree must also build with clang (-Werror), and the clang-built

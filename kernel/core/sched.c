@@ -372,8 +372,11 @@ struct trapframe *sched_next_frame(void)
 		sched_make_runnable(cur);
 		cur = NULL;
 	}
-	c->need_resched = 0;
 	for (;;) {
+		/* Looking now: a request to look (an IPI's) is answered,
+		 * whatever is found.  Left set, it would keep the idle loop
+		 * below from ever sleeping. */
+		c->need_resched = 0;
 		struct task *next = pick();
 		if (!next)
 			next = steal();
@@ -404,9 +407,13 @@ struct trapframe *sched_next_frame(void)
 			q->idle = true;
 			idle_mask |= 1ull << c->index;
 			kernel_unlock();
+			if (c->index != 0)
+				lapic_timer_idle(true); /* woken by IPIs alone */
 			do
 				cpu_relax_halt();
 			while (!idle_has_work(c->index));
+			if (c->index != 0)
+				lapic_timer_idle(false);
 			kernel_lock();
 			q->idle = false;
 			idle_mask &= ~(1ull << c->index);

@@ -45,6 +45,9 @@ static void ps(struct vx_msg *m)
 	t.policy = s->mf->restart;
 	t.last_fault = s->last_fault;
 	t.reticle_used = used_of(s->ret);
+	struct vx_task_info ti;
+	if (s->task && vx_task_inspect(s->task, &ti) == VX_OK)
+		t.cpu = ti.cpu;
 	memcpy(m->data, &t, sizeof(t));
 	m->len = sizeof(t);
 	return;

@@ -244,7 +244,10 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof(line) - 1)
 		n = (int)sizeof(line) - 1;
-	uart_write((const uint8_t *)line, (size_t)n);
+	/* One kernel console write: whole, even when init (on another CPU)
+	 * writes a line of its own at the same moment. */
+	if (vx_console_write(U.io, line, (size_t)n) < 0)
+		uart_write((const uint8_t *)line, (size_t)n);
 }
 
 /* Finds the capabilities.  VX_OK, or the error of the slot named *missing. */

@@ -36,8 +36,8 @@ void cmd_ps(const struct vsh_cmd *c)
 	uint32_t i;
 	int rc = VX_OK;
 
-	con_printf("%-16s %-11s %8s  %-10s %10s  %s\n", "NAME", "STATE", "RESTARTS", "POLICY",
-		   "MEMORY", "LAST STOP");
+	con_printf("%-16s %-11s %3s %8s  %-10s %10s  %s\n", "NAME", "STATE", "CPU", "RESTARTS",
+		   "POLICY", "MEMORY", "LAST STOP");
 	for (i = 0; i < PS_MAX; i++) {
 		struct vx_msg m = {.op = INIT_PS, .len = 4};
 		memcpy(m.data, &i, 4);
@@ -49,8 +49,8 @@ void cmd_ps(const struct vsh_cmd *c)
 		}
 		memcpy(&t, m.data, sizeof(t));
 		t.name[sizeof(t.name) - 1] = '\0';
-		con_printf("%-16s %-11s %8u  %-10s %10s  %s\n", t.name, vsh_state_name(t.state),
-			   t.restarts, vsh_policy_name(t.policy),
+		con_printf("%-16s %-11s %3u %8u  %-10s %10s  %s\n", t.name, vsh_state_name(t.state),
+			   t.cpu, t.restarts, vsh_policy_name(t.policy),
 			   vsh_show_bytes(used, sizeof(used), t.reticle_used),
 			   t.last_fault ? vx_fault_name(t.last_fault) : "-");
 	}

@@ -15,26 +15,16 @@
 #define REQ_VA	 (SCRATCH_VA + 0x40000)
 #define REP_VA	 (SCRATCH_VA + 0x60000)
 #define ORDER_VA (SCRATCH_VA + 0x80000)
-#define REP_BIT	 3
-
-struct echo_pair {
-	vx_handle_t req, rep, out, task;
-	struct vx_ring to, from;
-	volatile uint64_t *log; /* n, then the characters the victims noted */
-};
+#define REP_BIT	 ECHO_REP_BIT
 
 static vx_handle_t new_ring(void)
 {
 	return MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
 }
 
-/* Makes the rings and the order log, binds ktest's ends, and starts echo
- * at priority prio; returns once echo waits for its first request.  ktest
- * and echo are pinned to CPU 0, so that the order of events is the one
- * CPU's scheduler's (the SMP tests cross CPUs on purpose). */
-static bool echo_start(struct echo_pair *e, uint32_t prio)
+bool echo_start_on(struct echo_pair *e, uint32_t prio, uint64_t mine, uint64_t its)
 {
-	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, mine), VX_OK);
 	struct vx_ring_info info;
 
 	e->req = new_ring();
@@ -57,7 +47,7 @@ static bool echo_start(struct echo_pair *e, uint32_t prio)
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, e->out, VX_R_READ | VX_R_WRITE), VX_OK);
 	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
 	EXPECT_EQ(vx_task_set_prio(sp.task, prio), VX_OK);
-	EXPECT_EQ(vx_task_set_affinity(sp.task, 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, its), VX_OK);
 	e->task = start_victim(&sp);
 	/* Let it run until it blocks for its first request. */
 	struct vx_task_info ti;
@@ -74,7 +64,14 @@ static bool echo_start(struct echo_pair *e, uint32_t prio)
 	return failures_in_test == 0;
 }
 
-static void echo_send(struct echo_pair *e, uint64_t word)
+/* ktest and echo both on CPU 0, so that the order of events is the one
+ * CPU's scheduler's (smp.c crosses CPUs on purpose). */
+static bool echo_start(struct echo_pair *e, uint32_t prio)
+{
+	return echo_start_on(e, prio, 1, 1);
+}
+
+void echo_send(struct echo_pair *e, uint64_t word)
 {
 	uint64_t msg[8] = {word};
 
@@ -82,7 +79,7 @@ static void echo_send(struct echo_pair *e, uint64_t word)
 }
 
 /* Ends echo and waits for its exit code. */
-static void echo_stop(struct echo_pair *e)
+void echo_stop(struct echo_pair *e)
 {
 	struct vx_task_info ti;
 

@@ -28,7 +28,7 @@
 #include "ktest.h"
 
 /* Waits for the child t to exit and returns its exit code (-1: it did not). */
-static int64_t exit_code(vx_handle_t t)
+int64_t exit_code(vx_handle_t t)
 {
 	struct vx_task_info ti;
 

@@ -4,8 +4,9 @@
  * original hostile-input tests), hardening.c (one regression test per
  * finding of the kernel audit), rights.c (the rights table of
  * docs/ABI.md, row by row), supervision.c (the claims of
- * include/vectra/proto/init.h about supervision) and fastpath.c (the
- * call/reply fastpath gives the ordinary path's answers).
+ * include/vectra/proto/init.h about supervision), fastpath.c (the
+ * call/reply fastpath gives the ordinary path's answers) and smp.c (the
+ * same objects used from several CPUs at once).
  *
  * Every test runs inside its own child Reticle R split from ram0 and
  * deleted at the end; run() checks that ram0's free bytes afterwards equal
@@ -68,10 +69,27 @@ vx_handle_t start_victim(struct vx_spawn *sp);
 vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
 		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio);
 
-/* hardening.c, rights.c, supervision.c, fastpath.c */
+/* Waits for the child t to exit and returns its exit code (-1: it did not). */
+int64_t exit_code(vx_handle_t t);
+
+/* The victim "echo" and ktest's ends of its two Rings (fastpath.c). */
+struct echo_pair {
+	vx_handle_t req, rep, out, task;
+	struct vx_ring to, from;
+	volatile uint64_t *log; /* n, then the characters the victims noted */
+};
+#define ECHO_REP_BIT 3
+/* Starts echo at priority prio with affinity its (ktest's own becomes mine);
+ * returns once echo waits for its first request. */
+bool echo_start_on(struct echo_pair *e, uint32_t prio, uint64_t mine, uint64_t its);
+void echo_send(struct echo_pair *e, uint64_t word);
+void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any */
+
+/* hardening.c, rights.c, supervision.c, fastpath.c, smp.c */
 void ktest_hardening(void);
 void ktest_rights(void);
 void ktest_supervision(void);
 void ktest_fastpath(void);
+void ktest_smp(bool stress);
 
 #endif

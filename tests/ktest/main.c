@@ -22,6 +22,7 @@ vx_handle_t R;
 int failures_in_test;
 bool icount;
 static bool bigmem; /* booted with -m 6G: "bigmem" on the kernel command line */
+static bool stress; /* "stress": the SMP tests' long runs */
 static int npass, nfail, ntest;
 
 static uint64_t ram0_free(void)
@@ -798,6 +799,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	 * (deterministic guest time), so that timing bounds can be asserted. */
 	icount = has_word(args, "icount");
 	bigmem = has_word(args, "bigmem");
+	stress = has_word(args, "stress");
 	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
 	vx_print_init(io);
 	self = (vx_handle_t)vx_bundle_handle(bundle, "self", VX_OBJ_TASK);
@@ -853,6 +855,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_rights();
 	ktest_supervision();
 	ktest_fastpath();
+	ktest_smp(stress);
 	if (bigmem)
 		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);
 	finish();

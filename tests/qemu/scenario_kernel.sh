@@ -3,7 +3,8 @@
 #
 # Boots the test image (root Task: tests/ktest) and relays its TAP lines.
 # The -cpu max run also has 6 GiB of RAM ("bigmem"), so that the RAM above
-# 4 GiB is tested.
+# 4 GiB is tested; the smp4 run has four CPUs, so that ktest's SMP tests
+# run (tests/ktest/smp.c) and everything else passes there too.
 # Passes only if ktest reported every test, exited QEMU through
 # isa-debug-exit with "all passed", and the kernel never panicked.  Run on
 # QEMU's default CPU, on -cpu max (SMEP and SMAP on), and under -icount
@@ -14,12 +15,13 @@ set -u
 B=${B:-build}
 dir=$(dirname "$0")
 n=0
-for cpu in default max icount; do
+for cpu in default max icount smp4; do
 	log=$B/test-logs/ktest-$cpu.serial
 	mkdir -p "$(dirname "$log")"
 	extra=()
 	[ "$cpu" = max ] && extra=(-cpu max -m 6G -append bigmem)
 	[ "$cpu" = icount ] && extra=(-icount shift=0,align=off,sleep=off -append icount)
+	[ "$cpu" = smp4 ] && extra=(-smp 4)
 	bash "$dir/boot.sh" "$log" 120 "$B/prog/ktest.elf" "$B/test.img" "${extra[@]}"
 	rc=$?
 	tr -d '\r' <"$log" | grep -E '^(ok|not ok) ' | sed "s/^\(ok\|not ok\) [0-9]* - /\1 - [$cpu] /"

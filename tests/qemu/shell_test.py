@@ -90,6 +90,8 @@ def run(t, tap):
     out = t.command("ps")
     tap.check("ps lists the supervised Tasks",
               all(n in out for n in ("uartd", "vfsd", "nsd", "vshell")), out)
+    tap.check("ps shows the CPU each Task is on", has(out, r"NAME\s+STATE\s+CPU\s") and
+              has(out, r"^vshell\s+running\s+\d+\s"), out)
     out = t.command("caps")
     tap.check("caps lists the shell's Bundle", "console.req" in out and "ret" in out, out)
     out = t.command("mem")
@@ -129,7 +131,7 @@ def run(t, tap):
     tap.check("after uartd crashes, it is restarted and the shell still works",
               has(out, r"\d+:\d\d:\d\d"), out)
     out = t.command("ps")
-    tap.check("ps shows uartd's restart", has(out, r"uartd\s+\S+\s+[1-9]"), out)
+    tap.check("ps shows uartd's restart", has(out, r"uartd\s+\S+\s+\d+\s+[1-9]"), out)
 
     # A client of vfsd crashes: the shell itself.  No file is lost.
     t.send("crash vshell\r")

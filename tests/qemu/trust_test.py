@@ -184,7 +184,8 @@ def run(t, tap):
 
     out = t.command("ps")
     tap.check("identityd and vpkg never crashed",
-              has(out, r"^identityd\s+running\s+0\s") and has(out, r"^vpkg\s+running\s+0\s"),
+              has(out, r"^identityd\s+running\s+\d+\s+0\s") and
+              has(out, r"^vpkg\s+running\s+\d+\s+0\s"),
               out)
 
 

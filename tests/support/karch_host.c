@@ -288,3 +288,8 @@ void tlb_service(void)
 }
 
 struct klock klock;
+
+void lapic_timer_idle(bool idle)
+{
+	(void)idle;
+}

@@ -38,6 +38,8 @@
  *               A first word of 2^64 - 2 is taken but not answered;
  *               2^64 - 1 ends it
  *   mark C      with "self" and "out": record the character C in out, exit
+ *   reader      with "self" and "out": read 0x50000000 (mapped by ktest) in
+ *               a loop, counting the reads in out, until a fault stops it
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -438,6 +440,15 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	if (starts_with(args, "echo"))
 		return echo(bundle);
+	if (starts_with(args, "reader")) {
+		volatile uint64_t *log = order_log(bundle);
+		if (!log)
+			return 200;
+		for (;;) {
+			sink += *(volatile int *)0x50000000;
+			log[0]++;
+		}
+	}
 	if (starts_with(args, "mark ")) {
 		volatile uint64_t *log = order_log(bundle);
 		order_note(log, args[5]);

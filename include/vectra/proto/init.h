@@ -130,7 +130,10 @@ struct init_task {
 	uint32_t policy;       /* 1 always, 2 on-failure, 3 never */
 	uint32_t last_fault;   /* enum vx_fault_kind of the last stop */
 	uint64_t reticle_used; /* bytes its Reticle has handed out */
+	uint32_t cpu;	       /* the CPU it runs on, or last ran on */
+	uint32_t reserved;
 };
+_Static_assert(sizeof(struct init_task) == 64, "init_task layout");
 
 struct init_mem {
 	uint64_t ram_total, ram_free; /* over every boot RAM Reticle */

@@ -283,7 +283,8 @@ static inline void arch_spin_wait(void)
 	tlb_service();
 }
 void lapic_eoi(void);
-void lapic_timer_start(void); /* this CPU's periodic tick at TIMER_HZ */
+void lapic_timer_start(void);	  /* this CPU's periodic tick at TIMER_HZ */
+void lapic_timer_idle(bool idle); /* stop (true) or restart this CPU's tick */
 /* Used only inside kernel/arch/x86_64: */
 uint32_t lapic_id(void);
 void lapic_init(uint64_t pa, bool boot_cpu);

@@ -87,6 +87,18 @@ void lapic_timer_start(void)
 	wr(LAPIC_TIMER_INIT, ticks_per_period);
 }
 
+/* An idle CPU other than the boot CPU needs no tick: it sleeps until an
+ * IPI (the boot CPU keeps ticking, for timed waits).  Under TCG a tick
+ * costs a host thread wake-up, so idle CPUs stay quiet. */
+void lapic_timer_idle(bool idle)
+{
+	if (idle) {
+		wr(LAPIC_TIMER_INIT, 0);
+	} else {
+		wr(LAPIC_TIMER_INIT, ticks_per_period);
+	}
+}
+
 static void icr_send(uint32_t apic_id, uint32_t lo)
 {
 	wr(LAPIC_ICR_HI, apic_id << 24);
