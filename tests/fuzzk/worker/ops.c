@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The structure-aware mix: operations that mostly pick a held handle of
+ * the type they need, with rights it has, so that most calls succeed and
+ * reach the interesting states (bound Rings with queued capabilities,
+ * started children, mapped Mems, nested Reticles, full Bundles), and then
+ * mutate one argument in a few: off-by-one lengths, rights beyond the
+ * cap's, stale generations, boundary addresses, bad pointers.
+ *
+ * The worker never halts itself, exits, or deletes its base handles here
+ * (the random mix may; the supervisor restarts it).  Its own code, stack
+ * and status page were mapped through caps it does not hold, so nothing
+ * here unmaps them.
+ */
+#include "worker.h"
+
+#define WIN_BASE  0x40000000ull /* the worker's windows: Mems and Rings go here */
+#define WIN_SIZE  0x200000ull
+#define WINS	  16u
+#define CODE_WIN  (WIN_BASE + WINS * WIN_SIZE) /* where a child's code is written */
+#define CHILD_IP  0x400000ull
+#define CHILD_SIG (1ull << 50) /* raised when a child stops: polled, never waited for */
+
+static uint64_t self_window(void)
+{
+	return WIN_BASE + pick(WINS) * WIN_SIZE;
+}
+
+/* Mostly va; otherwise an address just off it or at a boundary. */
+static uint64_t mut_vaddr(uint64_t va)
+{
+	static const uint64_t edge[] = {
+	    0,
+	    VX_BUNDLE_VADDR,
+	    VX_USER_MIN - VX_PAGE_SIZE,
+	    VX_USER_MIN,
+	    FZ_WORKER_STATUS_VA,
+	    VX_MAP_END - VX_PAGE_SIZE,
+	    VX_MAP_END,
+	    VX_USER_END,
+	    0xffff800000000000ull,
+	    0xffffffff80000000ull,
+	};
+	switch (pick(16)) {
+	case 0:
+		return va + 1 + pick(VX_PAGE_SIZE - 1);
+	case 1:
+		return edge[pick(sizeof(edge) / sizeof(edge[0]))];
+	case 2:
+		return rnd();
+	default:
+		return va;
+	}
+}
+
+/* h's handle, mutated a little; VX_NO_HANDLE if c is NULL. */
+static vx_handle_t hnd(const struct held *c)
+{
+	return c ? mut_handle(c->h) : VX_NO_HANDLE;
+}
+
+/* A result of STALE for a held handle: it is gone, usually forget it. */
+static int64_t pruned(int64_t r, const struct held *c)
+{
+	if (r == VX_E_STALE && pick(8))
+		forget(c->h);
+	return r;
+}
+
+/* A Ring: the two shared with the neighbours half the time. */
+static const struct held *ring_end(void)
+{
+	return pick(2) ? &w.base[2 + pick(2)] : choose(VX_OBJ_RING);
+}
+
+/* ------------------------------------------------------------ reticles */
+
+/* After a reset much of the pool is stale: look at each entry, forget the
+ * stale ones (so later picks reach live objects). */
+static void sweep(void)
+{
+	struct vx_cap_info ci;
+
+	if (pick(4))
+		return; /* not always: it is a lot of inspects */
+	for (unsigned i = w.npool; i-- > 0;)
+		if (fz_call(VX_SYS_CAP_INSPECT, w.pool[i].h, (uint64_t)(uintptr_t)&ci, 0, 0, 0,
+			    0) == VX_E_STALE)
+			w.pool[i] = w.pool[--w.npool];
+}
+
+static void op_retype(void)
+{
+	static const struct {
+		uint32_t type;
+		uint64_t arg;
+	} kinds[] = {
+	    {VX_OBJ_MEM, 1},
+	    {VX_OBJ_MEM, 2},
+	    {VX_OBJ_MEM, 5},
+	    {VX_OBJ_MEM, 16},
+	    {VX_OBJ_RING, VX_RING_ARG(6, 0)},
+	    {VX_OBJ_RING, VX_RING_ARG(6, 2)},
+	    {VX_OBJ_RING, VX_RING_ARG(7, 4)},
+	    {VX_OBJ_RING, VX_RING_ARG(12, 1)},
+	    {VX_OBJ_BUNDLE, 0},
+	    {VX_OBJ_BUNDLE, 0},
+	    {VX_OBJ_TASK, 0},
+	};
+	static const uint64_t bad_arg[] = {
+	    0,
+	    VX_MEM_PAGES_MAX,
+	    VX_MEM_PAGES_MAX + 1,
+	    VX_RING_ARG(5, 1),
+	    VX_RING_ARG(13, 1),
+	    VX_RING_ARG(6, 13),
+	    1ull << 32 | 1,
+	    UINT64_MAX,
+	};
+	unsigned k = (unsigned)pick(sizeof(kinds) / sizeof(kinds[0]));
+	uint32_t type = kinds[k].type;
+	uint64_t arg = kinds[k].arg;
+	const struct held *ret = choose(VX_OBJ_RETICLE);
+
+	switch (pick(12)) {
+	case 0:
+		arg = bad_arg[pick(sizeof(bad_arg) / sizeof(bad_arg[0]))];
+		break;
+	case 1:
+		type = pick(2) ? (uint32_t)pick(VX_OBJ_COUNT + 2) : (uint32_t)rnd();
+		break;
+	}
+	int64_t r = pruned(fz_call(VX_SYS_RETICLE_RETYPE, hnd(ret), type, arg, 0, 0, 0), ret);
+	keep(r, type, ret->rights, 0);
+	if (r == VX_E_NOMEM && pick(4) == 0 && /* full: start that Reticle over */
+	    fz_call(VX_SYS_RETICLE_RESET, ret->h, 0, 0, 0, 0, 0) == VX_OK)
+		sweep();
+}
+
+static void op_split(void)
+{
+	const struct held *ret = choose(VX_OBJ_RETICLE);
+	uint64_t bytes = mut_len((2 + pick(48)) * VX_PAGE_SIZE);
+	int64_t r = pruned(fz_call(VX_SYS_RETICLE_SPLIT, hnd(ret), bytes, 0, 0, 0, 0), ret);
+
+	keep(r, VX_OBJ_RETICLE, ret->rights, 0);
+}
+
+static void op_reset_or_info(void)
+{
+	const struct held *ret = choose(VX_OBJ_RETICLE);
+	struct vx_reticle_info info;
+
+	if (pick(16) == 0) {
+		if (pruned(fz_call(VX_SYS_RETICLE_RESET, hnd(ret), 0, 0, 0, 0, 0), ret) == VX_OK)
+			sweep();
+	} else
+		pruned(fz_call(VX_SYS_RETICLE_INFO, hnd(ret), mut_ptr(&info, sizeof(info)), 0, 0, 0,
+			       0),
+		       ret);
+}
+
+/* ------------------------------------------------------------ caps */
+
+static void op_derive(void)
+{
+	const struct held *c = choose(0);
+	uint32_t rights = mut_rights(c ? c->rights : VX_R_ALL);
+	uint64_t narrow = 0;
+
+	if (c->type == VX_OBJ_SIGNAL && pick(2))
+		narrow = pick(4) ? c->bits & rnd() : rnd() >> pick(64);
+	else if (pick(16) == 0)
+		narrow = rnd() >> pick(64);
+	int64_t r = pruned(fz_call(VX_SYS_CAP_DERIVE, hnd(c), rights, narrow, 0, 0, 0), c);
+	keep(r, c->type, rights, narrow ? narrow : c->bits);
+}
+
+/* Deletes or revokes a held cap (the base caps are only ever revoked). */
+static void op_delete(void)
+{
+	const struct held *c = choose(0);
+
+	if ((c >= w.base && c < w.base + BASE_CAPS) || pick(3) == 0) {
+		pruned(fz_call(VX_SYS_CAP_REVOKE, hnd(c), 0, 0, 0, 0, 0), c);
+		return;
+	}
+	vx_handle_t h = c->h;
+	int64_t r = fz_call(VX_SYS_CAP_DELETE, mut_handle(h), 0, 0, 0, 0, 0);
+	if (r == VX_OK || r == VX_E_STALE)
+		forget(h);
+}
+
+static void op_inspect(void)
+{
+	const struct held *c = choose(0);
+	struct vx_cap_info ci;
+
+	pruned(fz_call(VX_SYS_CAP_INSPECT, hnd(c), mut_ptr(&ci, sizeof(ci)), 0, 0, 0, 0), c);
+}
+
+/* ------------------------------------------------------------ memory */
+
+static uint32_t some_prot(void)
+{
+	static const uint32_t prots[] = {
+	    VX_PROT_READ,
+	    VX_PROT_READ | VX_PROT_WRITE,
+	    VX_PROT_READ | VX_PROT_EXEC,
+	    VX_PROT_READ,
+	    VX_PROT_READ | VX_PROT_WRITE,
+	    VX_PROT_WRITE,
+	    VX_PROT_READ | VX_PROT_WRITE | VX_PROT_EXEC,
+	    0,
+	    VX_PROT_READ | 0x8,
+	};
+	return prots[pick(sizeof(prots) / sizeof(prots[0]))];
+}
+
+static void op_map(void)
+{
+	const struct held *mem = choose(VX_OBJ_MEM);
+	const struct held *task = pick(4) ? NULL : choose(VX_OBJ_TASK);
+	vx_handle_t t = task && task->type == VX_OBJ_TASK ? hnd(task) : w.self;
+	uint64_t va = t == w.self ? self_window() : CHILD_IP + pick(8) * WIN_SIZE;
+
+	if (!mem)
+		return;
+	if (pick(3) == 0) {
+		pruned(fz_call(VX_SYS_TASK_UNMAP, hnd(mem), 0, 0, 0, 0, 0), mem);
+		return;
+	}
+	pruned(fz_call(VX_SYS_TASK_MAP, t, hnd(mem), mut_vaddr(va), some_prot(), 0, 0), mem);
+}
+
+/* ------------------------------------------------------------ rings */
+
+static void op_ring(void)
+{
+	const struct held *ring = ring_end();
+	struct vx_ring_info ri;
+	const struct held *c;
+	int64_t r;
+
+	switch (pick(8)) {
+	case 0: {
+		uint64_t role = pick(8) ? 1 + pick(2) : rnd() % 5;
+		uint64_t bit = pick(8) ? 8 + pick(40) : 62 + pick(4);
+		pruned(fz_call(VX_SYS_RING_BIND, hnd(ring), role, mut_vaddr(self_window()), bit,
+			       mut_ptr(&ri, sizeof(ri)), 0),
+		       ring);
+		break;
+	}
+	case 1:
+		pruned(fz_call(VX_SYS_RING_UNBIND, hnd(ring), 0, 0, 0, 0, 0), ring);
+		break;
+	case 2:
+		if (pick(2))
+			pruned(fz_call(VX_SYS_RING_NOTIFY, hnd(ring), 0, 0, 0, 0, 0), ring);
+		else
+			pruned(fz_call(VX_SYS_RING_NOTIFY_WAIT, hnd(ring), rnd() >> pick(64),
+				       VX_DEADLINE_NONE, 0, 0, 0),
+			       ring);
+		break;
+	case 3:
+	case 4:
+	case 5:
+		c = choose(0);
+		pruned(fz_call(VX_SYS_RING_SEND_CAP, hnd(ring), hnd(c),
+			       mut_rights(c ? c->rights : VX_R_ALL), 0, 0, 0),
+		       ring);
+		break;
+	default:
+		r = pruned(fz_call(VX_SYS_RING_RECV_CAP, hnd(ring), 0, 0, 0, 0, 0), ring);
+		if (r > 0) {
+			struct vx_cap_info ci = {0};
+			fz_call(VX_SYS_CAP_INSPECT, (uint64_t)r, (uint64_t)(uintptr_t)&ci, 0, 0, 0,
+				0);
+			keep(r, ci.type, ci.rights, ci.narrow);
+		}
+		break;
+	}
+}
+
+/* ------------------------------------------------------------ bundles */
+
+static void op_bundle_add(void)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789_.-";
+	const struct held *b = choose(VX_OBJ_BUNDLE);
+	const struct held *c = choose(0);
+	char name[40];
+	uint64_t len = 1 + (pick(4) ? pick(2) : pick(31));
+
+	for (unsigned i = 0; i < sizeof(name); i++)
+		name[i] = alphabet[pick(sizeof(alphabet) - 1)];
+	switch (pick(10)) {
+	case 0:
+		name[pick(len)] = (char)(pick(2) ? 'A' + pick(26) : 0);
+		break;
+	case 1:
+		len = pick(2) ? 0 : 32 + pick(8);
+		break;
+	}
+	pruned(fz_call(VX_SYS_BUNDLE_ADD, hnd(b), mut_ptr(name, len), len, hnd(c),
+		       mut_rights(c ? c->rights : VX_R_ALL), 0),
+	       b);
+}
+
+/* ------------------------------------------------------------ children */
+
+/* A child's code: one of a few tiny programs. */
+static const struct {
+	uint8_t len;
+	uint8_t code[24];
+} programs[] = {
+    /* mov eax, TASK_YIELD; syscall; jmp back */
+    {9, {0xb8, 0x12, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7}},
+    /* mov eax, SIG_WAIT; mov edi, 1; mov rsi, -1; syscall; jmp back */
+    {21, {0xb8, 0x1a, 0,    0,	  0,	0xbf, 1,    0,	  0,	0,   0x48,
+	  0xc7, 0xc6, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05, 0xeb, 0xeb}},
+    /* mov eax, TASK_EXIT; xor edi, edi; syscall */
+    {9, {0xb8, 0x11, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05}},
+    /* ud2 */
+    {2, {0x0f, 0x0b}},
+    /* jmp . */
+    {2, {0xeb, 0xfe}},
+};
+
+/* Writes a program into a new Mem and maps it executable into t. */
+static void load_child(vx_handle_t t)
+{
+	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, w.ret, VX_OBJ_MEM, 1, 0, 0, 0);
+	unsigned k = (unsigned)pick(sizeof(programs) / sizeof(programs[0]) * 2 - 1);
+
+	if (k >= sizeof(programs) / sizeof(programs[0]))
+		k = 1 + k % 3; /* the spinner half as often as the rest */
+	if (mem < 0)
+		return;
+	keep(mem, VX_OBJ_MEM, VX_R_ALL, 0);
+	if (fz_call(VX_SYS_TASK_MAP, w.self, (uint64_t)mem, CODE_WIN, VX_PROT_READ | VX_PROT_WRITE,
+		    0, 0) != VX_OK)
+		return;
+	uint8_t *dst = (uint8_t *)(uintptr_t)CODE_WIN;
+	for (unsigned i = 0; i < programs[k].len; i++)
+		dst[i] = programs[k].code[i];
+	fz_call(VX_SYS_TASK_UNMAP, (uint64_t)mem, 0, 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0, 0);
+}
+
+/* Builds and starts a child: code, registers, a supervisor bit, a low
+ * priority (so that spinners rarely take time from the workers), and a
+ * Bundle half the time. */
+static void op_child_start(void)
+{
+	const struct held *task = choose(VX_OBJ_TASK);
+	const struct held *b = pick(2) ? choose(VX_OBJ_BUNDLE) : NULL;
+	static int64_t sig;
+
+	if (!task || task->type != VX_OBJ_TASK)
+		return;
+	vx_handle_t t = task->h;
+	if (sig <= 0)
+		sig = fz_call(VX_SYS_SIG_MINT, w.self, CHILD_SIG, 0, 0, 0, 0);
+	load_child(t);
+	fz_call(VX_SYS_TASK_SET_REGS, t, CHILD_IP, mut_vaddr(0x800000), 0, 0, 0);
+	fz_call(VX_SYS_TASK_SUPERVISE, t, (uint64_t)(sig > 0 ? sig : 0), 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_SET_PRIO, t, pick(4), 0, 0, 0, 0);
+	pruned(fz_call(VX_SYS_TASK_START, hnd(task),
+		       b && b->type == VX_OBJ_BUNDLE ? hnd(b) : VX_NO_HANDLE, 0, 0, 0, 0),
+	       task);
+	fz_call(VX_SYS_SIG_WAIT, CHILD_SIG, VX_DEADLINE_NONE, 0, 0, 0, 0);
+}
+
+static void op_child_control(void)
+{
+	const struct held *task = choose(VX_OBJ_TASK);
+	const struct held *sig = choose(VX_OBJ_SIGNAL);
+	struct vx_task_info ti;
+	vx_handle_t t = hnd(task);
+
+	if (!task || task->type != VX_OBJ_TASK)
+		return;
+	switch (pick(7)) {
+	case 0:
+		pruned(fz_call(VX_SYS_TASK_HALT, t, 0, 0, 0, 0, 0), task);
+		break;
+	case 1:
+		pruned(fz_call(VX_SYS_TASK_RESUME, t, 0, 0, 0, 0, 0), task);
+		break;
+	case 2:
+		pruned(fz_call(VX_SYS_TASK_INSPECT, t, mut_ptr(&ti, sizeof(ti)), 0, 0, 0, 0), task);
+		break;
+	case 3:
+		pruned(fz_call(VX_SYS_TASK_SET_REGS, t, mut_vaddr(CHILD_IP), mut_vaddr(0x800000),
+			       rnd(), 0, 0),
+		       task);
+		break;
+	case 4:
+		pruned(fz_call(VX_SYS_TASK_SET_PRIO, t, pick(8) ? pick(4) : pick(20), 0, 0, 0, 0),
+		       task);
+		break;
+	case 5:
+		pruned(fz_call(VX_SYS_TASK_SUPERVISE, t, pick(4) ? hnd(sig) : 0, 0, 0, 0, 0), task);
+		break;
+	default:
+		pruned(fz_call(VX_SYS_TASK_START, t, hnd(choose(VX_OBJ_BUNDLE)), 0, 0, 0, 0), task);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void op_signal(void)
+{
+	const struct held *c;
+	uint64_t bits =
+	    pick(8) ? (1ull << (8 + pick(40))) | (pick(2) << (8 + pick(40))) : rnd() >> pick(64);
+	int64_t r;
+
+	switch (pick(4)) {
+	case 0:
+		c = choose(VX_OBJ_TASK);
+		if (pick(2) || c->type != VX_OBJ_TASK) {
+			r = fz_call(VX_SYS_SIG_MINT, w.self, bits, 0, 0, 0, 0);
+			keep(r, VX_OBJ_SIGNAL, VX_R_CONTROL, bits);
+		} else {
+			r = pruned(fz_call(VX_SYS_SIG_MINT, hnd(c), bits, 0, 0, 0, 0), c);
+			keep(r, VX_OBJ_SIGNAL, c->rights & (VX_R_CONTROL | VX_R_GRANT), bits);
+		}
+		break;
+	case 1:
+	case 2: /* usually some of the Signal's own bits */
+		c = choose(VX_OBJ_SIGNAL);
+		if (c->type == VX_OBJ_SIGNAL && c->bits && pick(8)) {
+			bits = c->bits & rnd();
+			bits = bits ? bits : c->bits;
+		}
+		pruned(fz_call(VX_SYS_SIG_RAISE, hnd(c), bits, 0, 0, 0, 0), c);
+		break;
+	default:
+		fz_call(VX_SYS_SIG_WAIT, pick(8) ? bits | CHILD_SIG : 1ull << 63,
+			pick(16) ? VX_DEADLINE_NONE : (uint64_t)vx_clock() + 1000000, 0, 0, 0, 0);
+		break;
+	}
+}
+
+static void op_misc(void)
+{
+	struct vx_task_info ti;
+
+	switch (pick(4)) {
+	case 0:
+		fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
+		break;
+	case 1:
+		fz_call(VX_SYS_CLOCK, 0, 0, 0, 0, 0, 0);
+		break;
+	case 2:
+		fz_call(VX_SYS_TASK_INSPECT, w.self, mut_ptr(&ti, sizeof(ti)), 0, 0, 0, 0);
+		break;
+	default: /* no device caps are held: every one of these is refused */
+		fz_call(VX_SYS_PORT_OUT + pick(2), hnd(choose(0)), 0xf4, 1, 0, 0, 0);
+		break;
+	}
+}
+
+/* One operation, by weight (of 100). */
+void structured_op(void)
+{
+	static const struct {
+		uint8_t weight;
+		void (*op)(void);
+	} ops[] = {
+	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {8, op_derive},
+	    {8, op_delete},	{3, op_inspect},     {12, op_map},	    {22, op_ring},
+	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
+	    {3, op_misc},
+	};
+	unsigned x = (unsigned)pick(100);
+
+	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (x < ops[i].weight) {
+			ops[i].op();
+			return;
+		}
+		x -= ops[i].weight;
+	}
+	op_misc();
+}
