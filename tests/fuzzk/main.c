@@ -29,9 +29,9 @@
 #define FZ_MAX_WORKERS 8u
 #define SIG_CHILD      (1ull << 1)
 #define MS	       1000000ull
-#define STALL_NS       (5000 * MS)  /* no progress for this long: the life is over */
-#define W_BYTES	       (4ull << 20) /* a worker's Reticle: its program and "ret" */
-#define RET_BYTES      (2ull << 20)
+#define STALL_NS       (2000 * MS)   /* no progress for this long: the life is over */
+#define W_BYTES	       (20ull << 20) /* a worker's Reticle: its program and "ret" */
+#define RET_BYTES      (16ull << 20) /* room for Mems whose zeroing is queued work */
 #define COMMON_BYTES   (512ull << 10)
 #define S_BYTES	       (COMMON_BYTES + (FZ_MAX_WORKERS * 5 + 8) * VX_PAGE_SIZE)
 #define STATUS_VA      0x50000000ull /* the workers' status pages, one after another */
@@ -167,10 +167,11 @@ static bool start_life(unsigned k)
 	    {"common", common, VX_R_ALL},
 	    {"out", s->ring, VX_R_ALL},
 	    {"in", slots[(k + opt.workers - 1) % opt.workers].ring, VX_R_ALL},
+	    {"peer", slots[(k + 1) % opt.workers].task, VX_R_READ | VX_R_CONTROL},
 	};
 	for (unsigned i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
-		if (vx_bundle_add(sp.bundle, grants[i].name, strlen(grants[i].name), grants[i].h,
-				  grants[i].rights) != VX_OK)
+		if (grants[i].h && vx_bundle_add(sp.bundle, grants[i].name, strlen(grants[i].name),
+						 grants[i].h, grants[i].rights) != VX_OK)
 			return false;
 	vx_cap_delete((vx_handle_t)ret); /* the worker's "ret" is now the only cap */
 	/* The status page is mapped through a cap the worker does not hold,
@@ -268,12 +269,12 @@ static void watch(void)
 			end_life(k, NULL);
 		} else if (ti.state == VX_TASK_EXITED || ti.state == VX_TASK_FAULTED) {
 			end_life(k, ti.state == VX_TASK_EXITED ? "exited" : "faulted");
-		} else if (ti.state == VX_TASK_HALTED) {
-			end_life(k, "halted itself");
 		} else if (s->st->calls != s->seen) {
 			s->seen = s->st->calls;
 			s->seen_ns = now();
 		} else if (now() - s->seen_ns > STALL_NS) {
+			/* Halted (by itself, or by a peer that did not resume it),
+			 * or blocked: a life is over when it stops moving. */
 			end_life(k, "made no progress");
 		}
 		if (!s->task && assigned < opt.count && !start_life(k))

@@ -106,6 +106,7 @@ static void op_retype(void)
 	    {VX_OBJ_BUNDLE, 0},
 	    {VX_OBJ_BUNDLE, 0},
 	    {VX_OBJ_TASK, 0},
+	    {VX_OBJ_MEM, 300}, /* beyond 64 KiB: zeroed as queued work */
 	};
 	static const uint64_t bad_arg[] = {
 	    0,
@@ -128,6 +129,10 @@ static void op_retype(void)
 		break;
 	case 1:
 		type = pick(2) ? (uint32_t)pick(VX_OBJ_COUNT + 2) : (uint32_t)rnd();
+		break;
+	case 2: /* a large Mem: up to 12 MiB of queued zeroing */
+		if (pick(4) == 0)
+			type = VX_OBJ_MEM, arg = 1 + pick(3072);
 		break;
 	}
 	int64_t r = pruned(fz_call(VX_SYS_RETICLE_RETYPE, hnd(ret), type, arg, 0, 0, 0), ret);
@@ -445,6 +450,47 @@ static void op_signal(void)
 	}
 }
 
+/* Halts the next worker wherever it is (in user mode, or at the syscall
+ * instruction of a call with queued work), looks at it, maybe derives
+ * and revokes a little in between, and lets it go on. */
+static void op_peer(void)
+{
+	struct vx_task_info ti;
+
+	if (!w.peer)
+		return;
+	if (fz_call(VX_SYS_TASK_HALT, w.peer, 0, 0, 0, 0, 0) != VX_OK)
+		return;
+	fz_call(VX_SYS_TASK_INSPECT, w.peer, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0);
+	if (pick(2))
+		fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_SET_PRIO, w.peer, VX_PRIO_DEFAULT, 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_RESUME, w.peer, 0, 0, 0, 0, 0);
+}
+
+/* Many caps derived from one, then revoked at once: long enough, now and
+ * then, to run out of the budget and restart. */
+static void op_fanout(void)
+{
+	const struct held *c = choose(0);
+	unsigned n = pick(8) ? 8 + (unsigned)pick(24) : 32 + (unsigned)pick(200);
+	int64_t first = 0;
+
+	if (pick(4)) {
+		op_derive();
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int64_t r = fz_call(VX_SYS_CAP_DERIVE, i && pick(2) ? (uint64_t)first : c->h,
+				    c->rights, 0, 0, 0, 0);
+		if (r < 0)
+			break;
+		if (!first)
+			first = r;
+	}
+	fz_call(VX_SYS_CAP_REVOKE, c->h, 0, 0, 0, 0, 0);
+}
+
 static void op_misc(void)
 {
 	struct vx_task_info ti;
@@ -472,10 +518,10 @@ void structured_op(void)
 		uint8_t weight;
 		void (*op)(void);
 	} ops[] = {
-	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {8, op_derive},
+	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
 	    {8, op_delete},	{3, op_inspect},     {12, op_map},	    {22, op_ring},
 	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
-	    {3, op_misc},
+	    {2, op_misc},	{1, op_peer},	     {1, op_fanout},
 	};
 	unsigned x = (unsigned)pick(100);
 

@@ -37,6 +37,7 @@ struct worker {
 	vx_handle_t common; /* "common": one Reticle every worker shares */
 	vx_handle_t out;    /* "out": the Ring shared with the next worker */
 	vx_handle_t in;	    /* "in": the Ring shared with the previous worker */
+	vx_handle_t peer;   /* "peer": the next worker's Task (READ | CONTROL), or 0 */
 	uint64_t quota;
 	struct held base[BASE_CAPS];
 	struct held pool[POOL_MAX];
