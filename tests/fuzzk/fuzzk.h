@@ -10,7 +10,8 @@
  * the supervisor resets W and checks that every byte of W is free again
  * (RETICLE_INFO before and after), then starts a new life in W with the
  * next seed.  Workers share two Rings each (one with either neighbour) and
- * one Reticle, carved from a Reticle S the supervisor resets last.
+ * one Reticle, carved from a Reticle S the supervisor resets last, and
+ * each holds the next worker's Task, to halt and resume it.
  *
  * The one channel from a worker back is its status page: a Mem both map,
  * the worker writing, the supervisor reading once the worker has stopped
