@@ -332,14 +332,12 @@ static const struct {
     {2, {0xeb, 0xfe}},
 };
 
-/* Writes a program into a new Mem and maps it executable into t. */
-static void load_child(vx_handle_t t)
+/* Writes len bytes of code into a new Mem from ret and maps it executable
+ * into t at CHILD_IP. */
+static void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len)
 {
-	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, w.ret, VX_OBJ_MEM, 1, 0, 0, 0);
-	unsigned k = (unsigned)pick(sizeof(programs) / sizeof(programs[0]) * 2 - 1);
+	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, ret, VX_OBJ_MEM, 1, 0, 0, 0);
 
-	if (k >= sizeof(programs) / sizeof(programs[0]))
-		k = 1 + k % 3; /* the spinner half as often as the rest */
 	if (mem < 0)
 		return;
 	keep(mem, VX_OBJ_MEM, VX_R_ALL, 0);
@@ -347,10 +345,20 @@ static void load_child(vx_handle_t t)
 		    0, 0) != VX_OK)
 		return;
 	uint8_t *dst = (uint8_t *)(uintptr_t)CODE_WIN;
-	for (unsigned i = 0; i < programs[k].len; i++)
-		dst[i] = programs[k].code[i];
+	for (unsigned i = 0; i < len; i++)
+		dst[i] = code[i];
 	fz_call(VX_SYS_TASK_UNMAP, (uint64_t)mem, 0, 0, 0, 0, 0);
 	fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0, 0);
+}
+
+/* One of the tiny programs, the spinner half as often as the rest. */
+static void load_child(vx_handle_t t)
+{
+	unsigned k = (unsigned)pick(sizeof(programs) / sizeof(programs[0]) * 2 - 1);
+
+	if (k >= sizeof(programs) / sizeof(programs[0]))
+		k = 1 + k % 3;
+	load_code(w.ret, t, programs[k].code, programs[k].len);
 }
 
 /* Builds and starts a child: code, registers, a supervisor bit, a low
@@ -375,6 +383,88 @@ static void op_child_start(void)
 		       b && b->type == VX_OBJ_BUNDLE ? hnd(b) : VX_NO_HANDLE, 0, 0, 0, 0),
 	       task);
 	fz_call(VX_SYS_SIG_WAIT, CHILD_SIG, VX_DEADLINE_NONE, 0, 0, 0, 0);
+}
+
+/* Appends "mov r32, v" for register reg (0 eax, 7 edi, 6 esi, 2 edx, 10
+ * r10d, 8 r8d) to code at *n. */
+static void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v)
+{
+	if (reg >= 8)
+		code[(*n)++] = 0x41;
+	code[(*n)++] = (uint8_t)(0xb8 + (reg & 7));
+	for (int i = 0; i < 4; i++)
+		code[(*n)++] = (uint8_t)(v >> (8 * i));
+}
+
+/* An argument for a syscaller: mostly one of its own handles (its Bundle
+ * put them in slots 1..6 with generation 1), or a small number. */
+static uint32_t child_arg(void)
+{
+	switch (pick(6)) {
+	case 0:
+	case 1:
+	case 2:
+		return VX_HANDLE_MAKE(1 + pick(6), 1);
+	case 3:
+		return (uint32_t)pick(64);
+	case 4:
+		return 1u << pick(32);
+	default:
+		return (uint32_t)rnd();
+	}
+}
+
+/* A child that makes syscalls of its own: a Task carved from a Reticle
+ * of its own, which its Bundle also hands it (with CONTROL, so that it may
+ * reset the Reticle it lives in, in the middle of its own call), with its
+ * own Task cap, a Ring and a cap of the worker's.  Its code is a run of
+ * 4..24 calls with numbers and arguments chosen here, then an exit; it
+ * runs at the workers' priority, so it races them. */
+static void op_syscaller(void)
+{
+	static const char *const names[] = {"r", "t", "ring", "c", "sig"};
+	uint8_t code[VX_PAGE_SIZE];
+	unsigned n = 0, calls = 4 + (unsigned)pick(21);
+	int64_t sub =
+	    fz_call(VX_SYS_RETICLE_SPLIT, w.ret, (64 + pick(64)) * VX_PAGE_SIZE, 0, 0, 0, 0);
+
+	if (sub < 0)
+		return;
+	keep(sub, VX_OBJ_RETICLE, VX_R_ALL, 0);
+	int64_t t = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_TASK, 0, 0, 0, 0);
+	int64_t b = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_BUNDLE, 0, 0, 0, 0);
+	int64_t sig = fz_call(VX_SYS_SIG_MINT, w.self, CHILD_SIG, 0, 0, 0, 0);
+	if (t < 0 || b < 0)
+		return;
+	keep(t, VX_OBJ_TASK, VX_R_ALL, 0);
+	for (unsigned i = 0; i < calls; i++) {
+		uint64_t nr = pick(16) ? pick(VX_SYS_COUNT) : VX_SYS_COUNT + pick(4);
+		mov32(code, &n, 0, (uint32_t)nr);
+		mov32(code, &n, 7, child_arg());
+		mov32(code, &n, 6, child_arg());
+		mov32(code, &n, 2, child_arg());
+		mov32(code, &n, 10, child_arg());
+		mov32(code, &n, 8, child_arg());
+		code[n++] = 0x0f; /* syscall */
+		code[n++] = 0x05;
+	}
+	mov32(code, &n, 0, VX_SYS_TASK_EXIT);
+	code[n++] = 0x0f;
+	code[n++] = 0x05;
+	load_code((vx_handle_t)sub, (vx_handle_t)t, code, n);
+	const vx_handle_t hs[] = {(vx_handle_t)sub, (vx_handle_t)t, ring_end()->h, choose(0)->h,
+				  (vx_handle_t)(sig > 0 ? sig : 0)};
+	for (unsigned i = 0; i < sizeof(hs) / sizeof(hs[0]); i++)
+		if (pick(8))
+			fz_call(VX_SYS_BUNDLE_ADD, (uint64_t)b, (uint64_t)(uintptr_t)names[i],
+				strlen(names[i]), hs[i], VX_R_ALL & (uint32_t)rnd(), 0);
+	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0x800000, 0, 0, 0);
+	if (sig > 0)
+		fz_call(VX_SYS_TASK_SUPERVISE, (uint64_t)t, (uint64_t)sig, 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_START, (uint64_t)t, (uint64_t)b, 0, 0, 0, 0);
+	if (sig > 0)
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)sig, 0, 0, 0, 0, 0);
+	fz_call(VX_SYS_CAP_DELETE, (uint64_t)b, 0, 0, 0, 0, 0);
 }
 
 static void op_child_control(void)
@@ -519,9 +609,9 @@ void structured_op(void)
 		void (*op)(void);
 	} ops[] = {
 	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
-	    {8, op_delete},	{3, op_inspect},     {12, op_map},	    {22, op_ring},
+	    {8, op_delete},	{3, op_inspect},     {11, op_map},	    {21, op_ring},
 	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
-	    {2, op_misc},	{1, op_peer},	     {1, op_fanout},
+	    {2, op_misc},	{1, op_peer},	     {1, op_fanout},	    {2, op_syscaller},
 	};
 	unsigned x = (unsigned)pick(100);
 

@@ -13,6 +13,7 @@
 #define TESTS_FUZZK_WORKER_WORKER_H
 
 #include "rt/vx.h"
+#include "vx_string.h"
 #include "../fuzzk.h"
 
 /* The pool: handles this worker made or received, with what it believes
