@@ -59,7 +59,8 @@ static struct {
 } opt = {1, 1000000, 4, 20000, 0};
 
 static vx_handle_t self, ram0, io, child_sig, shared, common;
-static uint64_t shared_free; /* S's free bytes when empty */
+static vx_handle_t irq3, port80; /* lines 5..7; port 0x80: nothing a worker can break */
+static uint64_t shared_free;	 /* S's free bytes when empty */
 static const void *bootimg;
 static size_t bootimg_len;
 static struct slot slots[FZ_MAX_WORKERS];
@@ -168,11 +169,20 @@ static bool start_life(unsigned k)
 	    {"out", s->ring, VX_R_ALL},
 	    {"in", slots[(k + opt.workers - 1) % opt.workers].ring, VX_R_ALL},
 	    {"peer", slots[(k + 1) % opt.workers].task, VX_R_READ | VX_R_CONTROL},
+	    {"irq", irq3, VX_R_CONTROL | VX_R_GRANT},
+	    {"port", port80, VX_R_READ | VX_R_WRITE | VX_R_GRANT},
 	};
-	for (unsigned i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
-		if (grants[i].h && vx_bundle_add(sp.bundle, grants[i].name, strlen(grants[i].name),
-						 grants[i].h, grants[i].rights) != VX_OK)
+	for (unsigned i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+		int64_t e = grants[i].h
+				? vx_bundle_add(sp.bundle, grants[i].name, strlen(grants[i].name),
+						grants[i].h, grants[i].rights)
+				: VX_OK;
+		if (e != VX_OK) {
+			vx_printf("# worker %u: cannot grant %s (%ld)\n", k, grants[i].name,
+				  (long)e);
 			return false;
+		}
+	}
 	vx_cap_delete((vx_handle_t)ret); /* the worker's "ret" is now the only cap */
 	/* The status page is mapped through a cap the worker does not hold,
 	 * so nothing it does can take the page away. */
@@ -421,6 +431,10 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		bootimg_len = img->size;
 	}
 	child_sig = (vx_handle_t)vx_sig_mint(self, SIG_CHILD);
+	irq3 = (vx_handle_t)vx_cap_derive((vx_handle_t)vx_bundle_handle(bundle, "irqs", VX_OBJ_IRQ),
+					  VX_R_CONTROL | VX_R_GRANT, 5 | (3ull << 32));
+	port80 = (vx_handle_t)vx_cap_derive(io, VX_R_READ | VX_R_WRITE | VX_R_GRANT,
+					    0x80 | (1ull << 32));
 	parse(args);
 	vx_printf("fuzzk: seed=%lx count=%lu workers=%lu life=%lu%s\n", (unsigned long)opt.seed,
 		  (unsigned long)opt.count, (unsigned long)opt.workers, (unsigned long)opt.life,

@@ -106,7 +106,8 @@ static void op_retype(void)
 	    {VX_OBJ_BUNDLE, 0},
 	    {VX_OBJ_BUNDLE, 0},
 	    {VX_OBJ_TASK, 0},
-	    {VX_OBJ_MEM, 300}, /* beyond 64 KiB: zeroed as queued work */
+	    {VX_OBJ_MEM, 300},		       /* beyond 64 KiB: zeroed as queued work */
+	    {VX_OBJ_RING, VX_RING_ARG(12, 9)}, /* 2 MiB of slots, the same */
 	};
 	static const uint64_t bad_arg[] = {
 	    0,
@@ -581,6 +582,32 @@ static void op_fanout(void)
 	fz_call(VX_SYS_CAP_REVOKE, c->h, 0, 0, 0, 0, 0);
 }
 
+/* The shared IRQ lines and port: route a line to a Signal (and let the
+ * Signal's death unroute it), acknowledge, read and write port 0x80. */
+static void op_device(void)
+{
+	const struct held *irq = choose(VX_OBJ_IRQ), *sig = choose(VX_OBJ_SIGNAL);
+	const struct held *port = choose(VX_OBJ_IOPORT);
+	uint64_t line = pick(8) ? 5 + pick(3) : pick(20);
+
+	switch (pick(4)) {
+	case 0:
+		fz_call(VX_SYS_IRQ_BIND, hnd(irq), line, pick(4) ? hnd(sig) : 0, 0, 0, 0);
+		break;
+	case 1:
+		fz_call(VX_SYS_IRQ_ACK, hnd(irq), line, 0, 0, 0, 0);
+		break;
+	case 2:
+		fz_call(VX_SYS_PORT_IN, hnd(port), pick(8) ? 0x80 : pick(0x10000), 1u << pick(4), 0,
+			0, 0);
+		break;
+	default:
+		fz_call(VX_SYS_PORT_OUT, hnd(port), pick(8) ? 0x80 : 0x7f + pick(3), 1u << pick(4),
+			rnd(), 0, 0);
+		break;
+	}
+}
+
 static void op_misc(void)
 {
 	struct vx_task_info ti;
@@ -595,8 +622,8 @@ static void op_misc(void)
 	case 2:
 		fz_call(VX_SYS_TASK_INSPECT, w.self, mut_ptr(&ti, sizeof(ti)), 0, 0, 0, 0);
 		break;
-	default: /* no device caps are held: every one of these is refused */
-		fz_call(VX_SYS_PORT_OUT + pick(2), hnd(choose(0)), 0xf4, 1, 0, 0, 0);
+	default:
+		op_device();
 		break;
 	}
 }

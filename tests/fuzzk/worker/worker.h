@@ -19,10 +19,10 @@
 /* The pool: handles this worker made or received, with what it believes
  * of them.  Some are stale by now (that is the point); a call that finds
  * one stale may forget it, and a full pool forgets (and deletes) one at
- * random.  The base caps (ret, common, out, in) are apart: never deleted
+ * random.  The base caps (ret, common, out, in, irq, port) are apart: never deleted
  * on purpose, never forgotten. */
 #define POOL_MAX  96
-#define BASE_CAPS 4
+#define BASE_CAPS 6
 
 struct held {
 	vx_handle_t h;
