@@ -95,9 +95,10 @@ static int option(const char *args, const char *key, unsigned base, uint64_t *ou
 			continue;
 		uint64_t v = 0;
 		for (p += n + 1;; p++) {
-			unsigned d = *p >= '0' && *p <= '9'   ? (unsigned)(*p - '0')
-				     : *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10)
-							      : 99;
+			char c = *p >= 'A' && *p <= 'F' ? (char)(*p - 'A' + 'a') : *p;
+			unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+				     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+							    : 99;
 			if (d >= base)
 				break;
 			v = v * base + d;

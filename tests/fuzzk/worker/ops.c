@@ -59,10 +59,14 @@ static vx_handle_t hnd(const struct held *c)
 	return c ? mut_handle(c->h) : VX_NO_HANDLE;
 }
 
-/* A result of STALE for a held handle: it is gone, usually forget it. */
+/* A result of STALE for a held handle: if c itself is gone (and not only
+ * the mutated handle the call was given), usually forget it. */
 static int64_t pruned(int64_t r, const struct held *c)
 {
-	if (r == VX_E_STALE && pick(8))
+	struct vx_cap_info ci;
+
+	if (r == VX_E_STALE && pick(8) &&
+	    fz_call(VX_SYS_CAP_INSPECT, c->h, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0) == VX_E_STALE)
 		forget(c->h);
 	return r;
 }
@@ -136,10 +140,12 @@ static void op_retype(void)
 			type = VX_OBJ_MEM, arg = 1 + pick(3072);
 		break;
 	}
+	vx_handle_t h = ret->h; /* keep() may reuse ret's pool entry */
 	int64_t r = pruned(fz_call(VX_SYS_RETICLE_RETYPE, hnd(ret), type, arg, 0, 0, 0), ret);
+
 	keep(r, type, ret->rights, 0);
 	if (r == VX_E_NOMEM && pick(4) == 0 && /* full: start that Reticle over */
-	    fz_call(VX_SYS_RETICLE_RESET, ret->h, 0, 0, 0, 0, 0) == VX_OK)
+	    fz_call(VX_SYS_RETICLE_RESET, h, 0, 0, 0, 0, 0) == VX_OK)
 		sweep();
 }
 
@@ -191,9 +197,9 @@ static void op_delete(void)
 		pruned(fz_call(VX_SYS_CAP_REVOKE, hnd(c), 0, 0, 0, 0, 0), c);
 		return;
 	}
-	vx_handle_t h = c->h;
-	int64_t r = fz_call(VX_SYS_CAP_DELETE, mut_handle(h), 0, 0, 0, 0, 0);
-	if (r == VX_OK || r == VX_E_STALE)
+	vx_handle_t h = c->h, m = mut_handle(h);
+	int64_t r = fz_call(VX_SYS_CAP_DELETE, m, 0, 0, 0, 0, 0);
+	if (m == h && (r == VX_OK || r == VX_E_STALE))
 		forget(h);
 }
 
