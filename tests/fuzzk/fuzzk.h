@@ -38,12 +38,17 @@
 #define FZ_ERR_OTHER	    (1u - VX_E_LAST)	/* per_err slot of values below VX_E_LAST */
 #define FZ_ERR_SLOTS	    (FZ_ERR_OTHER + 1u) /* slot 0: success; slot k: error -k */
 
-/* One result outside the documented set. */
+/* One finding: a result outside the documented set, or a cap made by the
+ * call at index that breaks a promise of docs/ABI.md (its rights, type,
+ * narrow or size are not what was asked, or more than its source had). */
+enum fz_finding { FZ_UNDOCUMENTED = 0, FZ_BROKEN_PROMISE = 1 };
+
 struct fz_bad {
 	uint64_t index; /* the worker's syscall index in this life */
 	uint64_t nr;
 	uint64_t arg[6];
 	int64_t result;
+	uint64_t kind; /* enum fz_finding */
 };
 
 /* The status page (one 4 KiB Mem per worker). */
@@ -52,7 +57,7 @@ struct fz_status {
 	volatile uint64_t done;	 /* 1: the life made its quota */
 	uint64_t seed;
 	uint64_t random_calls; /* of calls, those with random numbers and arguments */
-	uint32_t nbad;	       /* results outside the documented set (bad[] keeps the first) */
+	uint32_t nbad;	       /* findings (bad[] keeps the first) */
 	uint32_t reserved;
 	struct fz_bad bad[FZ_BAD_MAX];
 	/* results[nr][e]: calls of nr (FZ_NR_OTHER: outside the table) with

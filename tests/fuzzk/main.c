@@ -203,15 +203,16 @@ static bool start_life(unsigned k)
 	return true;
 }
 
-/* Prints one result outside the documented set, with what replays it. */
+/* Prints one finding, with what replays it. */
 static void report_bad(unsigned k, const struct slot *s, const struct fz_bad *b)
 {
-	vx_printf("not ok - undocumented result: %s(%lx, %lx, %lx, %lx, %lx, %lx) nr %lu -> %ld "
-		  "(%s)\n",
+	vx_printf("not ok - %s: %s(%lx, %lx, %lx, %lx, %lx, %lx) nr %lu -> %ld (%s)\n",
+		  b->kind == FZ_BROKEN_PROMISE ? "broken promise (the cap made is not as asked)"
+					       : "undocumented result",
 		  fz_sys_name(b->nr), (unsigned long)b->arg[0], (unsigned long)b->arg[1],
 		  (unsigned long)b->arg[2], (unsigned long)b->arg[3], (unsigned long)b->arg[4],
 		  (unsigned long)b->arg[5], (unsigned long)b->nr, (long)b->result,
-		  vx_errname((int)b->result));
+		  b->result < 0 ? vx_errname((int)b->result) : "a value");
 	vx_printf("#   worker %u life %lu seed=%lx index %lu (replay: make fuzz-kernel "
 		  "REPLAY=%lx COUNT=%lu)\n",
 		  k, (unsigned long)(s->life - 1), (unsigned long)s->seed, (unsigned long)b->index,
@@ -485,7 +486,9 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	} while (0)
 	TAP(calls >= opt.count, "fuzzk: %lu syscalls from %lu workers, kernel alive",
 	    (unsigned long)calls, (unsigned long)opt.workers);
-	TAP(nbad == 0, "fuzzk: every result a value or a documented error (%lu not)",
+	TAP(nbad == 0,
+	    "fuzzk: every result a value or a documented error, every cap made as asked "
+	    "(%lu not)",
 	    (unsigned long)nbad);
 	TAP(leaks == 0, "fuzzk: every worker Reticle whole after each of %lu resets (%lu leaks)",
 	    (unsigned long)lives, (unsigned long)leaks);

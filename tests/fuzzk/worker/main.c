@@ -39,19 +39,26 @@ int64_t fz_call(uint64_t nr, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uin
 	st->results[nr < VX_SYS_COUNT ? nr : FZ_NR_OTHER][r >= 0	   ? 0
 							  : r >= VX_E_LAST ? (unsigned)-r
 									   : FZ_ERR_OTHER]++;
-	if (!fz_result_ok(nr, arg, r)) {
-		if (st->nbad < FZ_BAD_MAX) {
-			struct fz_bad *bad = &st->bad[st->nbad];
-			bad->index = index;
-			bad->nr = nr;
-			for (int i = 0; i < 6; i++)
-				bad->arg[i] = arg[i];
-			bad->result = r;
-		}
-		st->nbad++;
-	}
+	if (!fz_result_ok(nr, arg, r))
+		fz_finding(FZ_UNDOCUMENTED, index, nr, arg, r);
 	st->calls = index + 1;
 	return r;
+}
+
+void fz_finding(uint64_t kind, uint64_t index, uint64_t nr, const uint64_t arg[6], int64_t r)
+{
+	struct fz_status *st = w.st;
+
+	if (st->nbad < FZ_BAD_MAX) {
+		struct fz_bad *bad = &st->bad[st->nbad];
+		bad->index = index;
+		bad->nr = nr;
+		for (int i = 0; i < 6; i++)
+			bad->arg[i] = arg[i];
+		bad->result = r;
+		bad->kind = kind;
+	}
+	st->nbad++;
 }
 
 /* ------------------------------------------------------------ the pool */

@@ -77,6 +77,51 @@ static const struct held *ring_end(void)
 	return pick(2) ? &w.base[2 + pick(2)] : choose(VX_OBJ_RING);
 }
 
+/* ------------------------------------------------------------ promises */
+
+/* Is the range [base, base + n) of narrow inside that of outer? */
+static bool range_within(uint64_t narrow, uint64_t outer)
+{
+	uint64_t b = narrow & 0xffffffffu, n = narrow >> 32;
+	uint64_t ob = outer & 0xffffffffu, on = outer >> 32;
+
+	return b >= ob && n <= on && b - ob <= on - n;
+}
+
+/* made, just made by call nr(arg...) from the cap from: its type must be
+ * type (0: from's), its rights those asked (and ⊆ from's), its narrow
+ * (when it has one) asked or inherited, never wider.  A cap that cannot
+ * be inspected now (a sibling revoked it) proves nothing.  A finding
+ * carries in arg[3..5] what was seen: from's type << 32 | made's, from's
+ * rights << 32 | made's, and made's narrow. */
+static void check_made(uint64_t nr, const uint64_t arg[6], int64_t made, vx_handle_t from,
+		       uint32_t type, uint32_t rights, uint64_t narrow)
+{
+	uint64_t index = w.st->calls - 1;
+	struct vx_cap_info p, k;
+
+	if (fz_call(VX_SYS_CAP_INSPECT, from, (uint64_t)(uintptr_t)&p, 0, 0, 0, 0) != VX_OK ||
+	    fz_call(VX_SYS_CAP_INSPECT, (uint64_t)made, (uint64_t)(uintptr_t)&k, 0, 0, 0, 0) !=
+		VX_OK)
+		return;
+	bool ok =
+	    k.type == (type ? type : p.type) && k.rights == rights && (rights & ~p.rights) == 0;
+	if (k.type == VX_OBJ_SIGNAL && p.type == VX_OBJ_SIGNAL)
+		ok = ok && (k.narrow & ~p.narrow) == 0 && k.narrow == (narrow ? narrow : p.narrow);
+	if (k.type == VX_OBJ_IRQ || k.type == VX_OBJ_IOPORT)
+		ok = ok && range_within(k.narrow, p.narrow) &&
+		     k.narrow == (narrow ? narrow : p.narrow);
+	if (k.type == VX_OBJ_SIGNAL && p.type == VX_OBJ_TASK) /* minted */
+		ok = k.narrow == narrow && k.rights == (p.rights & (VX_R_GRANT | VX_R_CONTROL));
+	if (nr == VX_SYS_RETICLE_RETYPE && type == VX_OBJ_MEM)
+		ok = ok && k.size == narrow * VX_PAGE_SIZE;
+	if (!ok)
+		fz_finding(FZ_BROKEN_PROMISE, index, nr,
+			   (uint64_t[6]){arg[0], arg[1], arg[2], (uint64_t)p.type << 32 | k.type,
+					 (uint64_t)p.rights << 32 | k.rights, k.narrow},
+			   made);
+}
+
 /* ------------------------------------------------------------ reticles */
 
 /* After a reset much of the pool is stale: look at each entry, forget the
@@ -140,9 +185,14 @@ static void op_retype(void)
 			type = VX_OBJ_MEM, arg = 1 + pick(3072);
 		break;
 	}
-	vx_handle_t h = ret->h; /* keep() may reuse ret's pool entry */
-	int64_t r = pruned(fz_call(VX_SYS_RETICLE_RETYPE, hnd(ret), type, arg, 0, 0, 0), ret);
+	vx_handle_t h = ret->h, m = hnd(ret); /* keep() may reuse ret's pool entry */
+	int64_t r = pruned(fz_call(VX_SYS_RETICLE_RETYPE, m, type, arg, 0, 0, 0), ret);
+	struct vx_cap_info ri;
 
+	if (r > 0 && m == h &&
+	    fz_call(VX_SYS_CAP_INSPECT, h, (uint64_t)(uintptr_t)&ri, 0, 0, 0, 0) == VX_OK)
+		check_made(VX_SYS_RETICLE_RETYPE, (uint64_t[6]){m, type, arg}, r, h, type,
+			   ri.rights, arg);
 	keep(r, type, ret->rights, 0);
 	if (r == VX_E_NOMEM && pick(4) == 0 && /* full: start that Reticle over */
 	    fz_call(VX_SYS_RETICLE_RESET, h, 0, 0, 0, 0, 0) == VX_OK)
@@ -184,7 +234,12 @@ static void op_derive(void)
 		narrow = pick(4) ? c->bits & rnd() : rnd() >> pick(64);
 	else if (pick(16) == 0)
 		narrow = rnd() >> pick(64);
-	int64_t r = pruned(fz_call(VX_SYS_CAP_DERIVE, hnd(c), rights, narrow, 0, 0, 0), c);
+	vx_handle_t m = hnd(c);
+	int64_t r = pruned(fz_call(VX_SYS_CAP_DERIVE, m, rights, narrow, 0, 0, 0), c);
+
+	if (r > 0 && m == c->h)
+		check_made(VX_SYS_CAP_DERIVE, (uint64_t[6]){m, rights, narrow}, r, m, 0, rights,
+			   narrow);
 	keep(r, c->type, rights, narrow ? narrow : c->bits);
 }
 
@@ -285,10 +340,10 @@ static void op_ring(void)
 	default:
 		r = pruned(fz_call(VX_SYS_RING_RECV_CAP, hnd(ring), 0, 0, 0, 0, 0), ring);
 		if (r > 0) {
-			struct vx_cap_info ci = {0};
-			fz_call(VX_SYS_CAP_INSPECT, (uint64_t)r, (uint64_t)(uintptr_t)&ci, 0, 0, 0,
-				0);
-			keep(r, ci.type, ci.rights, ci.narrow);
+			struct vx_cap_info ci;
+			if (fz_call(VX_SYS_CAP_INSPECT, (uint64_t)r, (uint64_t)(uintptr_t)&ci, 0, 0,
+				    0, 0) == VX_OK)
+				keep(r, ci.type, ci.rights, ci.narrow);
 		}
 		break;
 	}
@@ -525,6 +580,9 @@ static void op_signal(void)
 		c = choose(VX_OBJ_TASK);
 		if (pick(2) || c->type != VX_OBJ_TASK) {
 			r = fz_call(VX_SYS_SIG_MINT, w.self, bits, 0, 0, 0, 0);
+			if (r > 0)
+				check_made(VX_SYS_SIG_MINT, (uint64_t[6]){w.self, bits}, r, w.self,
+					   VX_OBJ_SIGNAL, VX_R_CONTROL, bits);
 			keep(r, VX_OBJ_SIGNAL, VX_R_CONTROL, bits);
 		} else {
 			r = pruned(fz_call(VX_SYS_SIG_MINT, hnd(c), bits, 0, 0, 0, 0), c);

@@ -58,6 +58,10 @@ static inline uint64_t pick(uint64_t n)
 int64_t fz_call(uint64_t nr, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 		uint64_t f);
 
+/* Records a finding of this kind about call nr(arg...) -> r, made at
+ * index (fuzzk.h). */
+void fz_finding(uint64_t kind, uint64_t index, uint64_t nr, const uint64_t arg[6], int64_t r);
+
 /* Pool: remember h (a result: ignored unless a handle). */
 void keep(int64_t h, uint32_t type, uint32_t rights, uint64_t bits);
 /* A held cap, usually of type (0: any type); never NULL. */
