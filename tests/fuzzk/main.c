@@ -438,9 +438,13 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	port80 = (vx_handle_t)vx_cap_derive(io, VX_R_READ | VX_R_WRITE | VX_R_GRANT,
 					    0x80 | (1ull << 32));
 	parse(args);
-	vx_printf("fuzzk: seed=%lx count=%lu workers=%lu life=%lu%s\n", (unsigned long)opt.seed,
-		  (unsigned long)opt.count, (unsigned long)opt.workers, (unsigned long)opt.life,
-		  opt.replay ? " (replay)" : "");
+	if (opt.replay)
+		vx_printf("fuzzk: replay=%lx count=%lu (one worker, one life)\n",
+			  (unsigned long)opt.replay, (unsigned long)opt.count);
+	else
+		vx_printf("fuzzk: seed=%lx count=%lu workers=%lu life=%lu\n",
+			  (unsigned long)opt.seed, (unsigned long)opt.count,
+			  (unsigned long)opt.workers, (unsigned long)opt.life);
 	prefault_tables();
 	uint64_t ram0_before = free_of(ram0, NULL);
 	if (!setup()) {
