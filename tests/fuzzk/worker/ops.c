@@ -59,6 +59,17 @@ static vx_handle_t hnd(const struct held *c)
 	return c ? mut_handle(c->h) : VX_NO_HANDLE;
 }
 
+/* Handles this worker saw die (deleted, or found stale): a handle is
+ * never resurrected, so each stays stale for the rest of the life. */
+#define DEAD_MAX 32
+static vx_handle_t dead[DEAD_MAX];
+static unsigned ndead;
+
+static void bury(vx_handle_t h)
+{
+	dead[ndead++ % DEAD_MAX] = h;
+}
+
 /* A result of STALE for a held handle: if c itself is gone (and not only
  * the mutated handle the call was given), usually forget it. */
 static int64_t pruned(int64_t r, const struct held *c)
@@ -66,8 +77,10 @@ static int64_t pruned(int64_t r, const struct held *c)
 	struct vx_cap_info ci;
 
 	if (r == VX_E_STALE && pick(8) &&
-	    fz_call(VX_SYS_CAP_INSPECT, c->h, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0) == VX_E_STALE)
+	    fz_call(VX_SYS_CAP_INSPECT, c->h, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0) == VX_E_STALE) {
+		bury(c->h);
 		forget(c->h);
+	}
 	return r;
 }
 
@@ -134,8 +147,10 @@ static void sweep(void)
 		return; /* not always: it is a lot of inspects */
 	for (unsigned i = w.npool; i-- > 0;)
 		if (fz_call(VX_SYS_CAP_INSPECT, w.pool[i].h, (uint64_t)(uintptr_t)&ci, 0, 0, 0,
-			    0) == VX_E_STALE)
+			    0) == VX_E_STALE) {
+			bury(w.pool[i].h);
 			w.pool[i] = w.pool[--w.npool];
+		}
 }
 
 static void op_retype(void)
@@ -216,10 +231,15 @@ static void op_reset_or_info(void)
 	if (pick(16) == 0) {
 		if (pruned(fz_call(VX_SYS_RETICLE_RESET, hnd(ret), 0, 0, 0, 0, 0), ret) == VX_OK)
 			sweep();
-	} else
-		pruned(fz_call(VX_SYS_RETICLE_INFO, hnd(ret), mut_ptr(&info, sizeof(info)), 0, 0, 0,
-			       0),
-		       ret);
+		return;
+	}
+	uint64_t p = mut_ptr(&info, sizeof(info));
+	vx_handle_t h = hnd(ret);
+	int64_t r = pruned(fz_call(VX_SYS_RETICLE_INFO, h, p, 0, 0, 0, 0), ret);
+	if (r == VX_OK && p == (uint64_t)(uintptr_t)&info &&
+	    (info.free > info.size || info.depth > VX_RETICLE_DEPTH_MAX || info.device > 1))
+		fz_finding(FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_RETICLE_INFO,
+			   (uint64_t[6]){h, p, 0, info.size, info.free, info.depth}, r);
 }
 
 /* ------------------------------------------------------------ caps */
@@ -254,16 +274,34 @@ static void op_delete(void)
 	}
 	vx_handle_t h = c->h, m = mut_handle(h);
 	int64_t r = fz_call(VX_SYS_CAP_DELETE, m, 0, 0, 0, 0, 0);
-	if (m == h && (r == VX_OK || r == VX_E_STALE))
+	if (m == h && (r == VX_OK || r == VX_E_STALE)) {
 		forget(h);
+		bury(h);
+	}
 }
 
+/* Inspects a held cap, and checks what the kernel wrote; or a dead handle,
+ * which must be stale. */
 static void op_inspect(void)
 {
 	const struct held *c = choose(0);
 	struct vx_cap_info ci;
+	uint64_t p = mut_ptr(&ci, sizeof(ci));
+	vx_handle_t h = hnd(c);
 
-	pruned(fz_call(VX_SYS_CAP_INSPECT, hnd(c), mut_ptr(&ci, sizeof(ci)), 0, 0, 0, 0), c);
+	if (ndead && pick(4) == 0) {
+		h = dead[pick(ndead < DEAD_MAX ? ndead : DEAD_MAX)];
+		int64_t r = fz_call(VX_SYS_CAP_INSPECT, h, p, 0, 0, 0, 0);
+		if (r != VX_E_STALE && r != VX_E_FAULT && r != VX_E_RANGE)
+			fz_finding(FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_CAP_INSPECT,
+				   (uint64_t[6]){h, p}, r);
+		return;
+	}
+	int64_t r = pruned(fz_call(VX_SYS_CAP_INSPECT, h, p, 0, 0, 0, 0), c);
+	if (r == VX_OK && p == (uint64_t)(uintptr_t)&ci &&
+	    (ci.type == VX_OBJ_NONE || ci.type >= VX_OBJ_COUNT || (ci.rights & ~VX_R_ALL)))
+		fz_finding(FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_CAP_INSPECT,
+			   (uint64_t[6]){h, p, 0, ci.type, ci.rights, ci.narrow}, r);
 }
 
 /* ------------------------------------------------------------ memory */
@@ -545,9 +583,16 @@ static void op_child_control(void)
 	case 1:
 		pruned(fz_call(VX_SYS_TASK_RESUME, t, 0, 0, 0, 0, 0), task);
 		break;
-	case 2:
-		pruned(fz_call(VX_SYS_TASK_INSPECT, t, mut_ptr(&ti, sizeof(ti)), 0, 0, 0, 0), task);
+	case 2: {
+		uint64_t p = mut_ptr(&ti, sizeof(ti));
+		int64_t r = pruned(fz_call(VX_SYS_TASK_INSPECT, t, p, 0, 0, 0, 0), task);
+		if (r == VX_OK && p == (uint64_t)(uintptr_t)&ti &&
+		    (ti.state > VX_TASK_EXITED || ti.prio > VX_PRIO_MAX ||
+		     ti.fault.kind > VX_FAULT_KILLED || ti.pending >> 63))
+			fz_finding(FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_TASK_INSPECT,
+				   (uint64_t[6]){t, p, 0, ti.state, ti.prio, ti.fault.kind}, r);
 		break;
+	}
 	case 3:
 		pruned(fz_call(VX_SYS_TASK_SET_REGS, t, mut_vaddr(CHILD_IP), mut_vaddr(0x800000),
 			       rnd(), 0, 0),
