@@ -5,7 +5,13 @@
  * reach the interesting states (bound Rings with queued capabilities,
  * started children, mapped Mems, nested Reticles, full Bundles), and then
  * mutate one argument in a few: off-by-one lengths, rights beyond the
- * cap's, stale generations, boundary addresses, bad pointers.
+ * cap's, stale generations, boundary addresses, bad pointers.  Some
+ * operations aim at the kernel's long paths (large Mems and Rings whose
+ * zeroing is queued work, fan-outs of hundreds of caps revoked at once),
+ * some at its lifecycle (children that make calls of their own and may
+ * reset the Reticle they live in; the peer worker halted wherever it is
+ * and resumed).  What a call makes is checked against what was asked
+ * (check_made), and dead handles must stay dead (op_inspect).
  *
  * The worker never halts itself, exits, or deletes its base handles here
  * (the random mix may; the supervisor restarts it).  Its own code, stack
@@ -451,7 +457,8 @@ static void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsig
 	fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0, 0);
 }
 
-/* One of the tiny programs, the spinner half as often as the rest. */
+/* One of the tiny programs; the two that only burn time (yield, spin)
+ * less often than the rest. */
 static void load_child(vx_handle_t t)
 {
 	unsigned k = (unsigned)pick(sizeof(programs) / sizeof(programs[0]) * 2 - 1);
