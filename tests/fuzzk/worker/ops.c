@@ -574,6 +574,70 @@ static void op_syscaller(void)
 	fz_call(VX_SYS_CAP_DELETE, (uint64_t)b, 0, 0, 0, 0, 0);
 }
 
+/* A child that retypes and deletes a large Mem from its own Reticle in a
+ * loop: each retype's zeroing is queued work, during which the child sits
+ * at its syscall instruction re-issuing SYS_KWAIT.  The worker lets it
+ * run, then catches it there: halts it and moves its registers (the
+ * parked result is dropped), or resets the Reticle under it (the Mem
+ * being zeroed and the child itself go), or deletes it, or resumes it.
+ * Last the Reticle is reset, so the child never outlives the operation.
+ * Rare: each one costs a few quanta. */
+static void op_kwait(void)
+{
+	uint32_t pages = 256 + (uint32_t)pick(768);
+	uint8_t code[40];
+	unsigned n = 0;
+	int64_t sub, t, b;
+
+	if (pick(32))
+		return;
+	if ((sub = fz_call(VX_SYS_RETICLE_SPLIT, w.ret, (pages + 64) * VX_PAGE_SIZE, 0, 0, 0, 0)) <
+	    0)
+		return;
+	t = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_TASK, 0, 0, 0, 0);
+	b = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_BUNDLE, 0, 0, 0, 0);
+	if (t > 0 && b > 0) {
+		mov32(code, &n, 0, VX_SYS_RETICLE_RETYPE);
+		mov32(code, &n, 7, VX_HANDLE_MAKE(1, 1)); /* "r", its only Bundle entry */
+		mov32(code, &n, 6, VX_OBJ_MEM);
+		mov32(code, &n, 2, pages);
+		code[n++] = 0x0f, code[n++] = 0x05; /* syscall */
+		code[n++] = 0x89, code[n++] = 0xc7; /* mov edi, eax */
+		mov32(code, &n, 0, VX_SYS_CAP_DELETE);
+		code[n++] = 0x0f, code[n++] = 0x05;
+		code[n++] = 0xeb, code[n] = (uint8_t) - (int)(n + 1); /* jmp to the start */
+		n++;
+		load_code((vx_handle_t)sub, (vx_handle_t)t, code, n);
+		fz_call(VX_SYS_BUNDLE_ADD, (uint64_t)b, (uint64_t)(uintptr_t) "r", 1, (uint64_t)sub,
+			VX_R_ALL, 0);
+		fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0x800000, 0, 0, 0);
+		fz_call(VX_SYS_TASK_START, (uint64_t)t, (uint64_t)b, 0, 0, 0, 0);
+		for (unsigned i = 0, yields = 1 + (unsigned)pick(3); i < yields; i++)
+			fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
+		switch (pick(4)) {
+		case 0:
+			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+			fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0x800000, 0, 0, 0);
+			fz_call(VX_SYS_TASK_RESUME, (uint64_t)t, 0, 0, 0, 0, 0);
+			fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
+			break;
+		case 1:
+			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+			break;
+		case 2:
+			fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+			break;
+		default:
+			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+			fz_call(VX_SYS_TASK_RESUME, (uint64_t)t, 0, 0, 0, 0, 0);
+			fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
+			break;
+		}
+	}
+	fz_call(VX_SYS_RETICLE_RESET, (uint64_t)sub, 0, 0, 0, 0, 0);
+	fz_call(VX_SYS_CAP_DELETE, (uint64_t)sub, 0, 0, 0, 0, 0);
+}
+
 static void op_child_control(void)
 {
 	const struct held *task = choose(VX_OBJ_TASK);
@@ -754,7 +818,8 @@ void structured_op(void)
 	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
 	    {8, op_delete},	{3, op_inspect},     {11, op_map},	    {21, op_ring},
 	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
-	    {2, op_misc},	{1, op_peer},	     {1, op_fanout},	    {2, op_syscaller},
+	    {1, op_misc},	{1, op_kwait},	     {1, op_peer},	    {1, op_fanout},
+	    {2, op_syscaller},
 	};
 	unsigned x = (unsigned)pick(100);
 
