@@ -14,6 +14,9 @@
 #   REPLAY   a worker seed (hex) to run alone for COUNT calls
 #   SMP      CPUs for QEMU's -smp (default 1)
 #   TIMEOUT  seconds before QEMU is stopped (default: 60 + COUNT / 2000)
+#   ICOUNT   1: the guest clock counts instructions (-icount), so that a
+#            run with the same settings repeats exactly, call for call
+#   QEMU_EXTRA  more QEMU flags, split on spaces (e.g. "-cpu max")
 #   LOG      where the serial console goes
 set -u
 B=${B:-build}
@@ -27,12 +30,14 @@ log=${LOG:-$B/test-logs/fuzzk.serial}
 mkdir -p "$(dirname "$log")"
 append="seed=$SEED count=$COUNT workers=$WORKERS life=$LIFE"
 [ -n "${REPLAY:-}" ] && append="$append replay=$REPLAY"
+extra=(${QEMU_EXTRA:-})
+[ "${ICOUNT:-}" = 1 ] && extra+=(-icount shift=0,align=off,sleep=off)
 
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 -machine q35 -m 512M -smp "$SMP" \
 	-no-reboot -display none -monitor none -serial stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$B/kernel.bin" -initrd "$B/prog/fuzzk.elf,$B/fuzzk.img" \
-	-append "$append" </dev/null | tr -d '\r' | tee "$log"
+	-append "$append" "${extra[@]}" </dev/null | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 if grep -q 'kernel panic' "$log"; then
 	echo "not ok - fuzzk: kernel panicked (SEED=$SEED SMP=$SMP): $(grep -A1 'kernel panic' "$log" | tail -n 1)"
@@ -43,7 +48,7 @@ elif [ "$rc" -ne 1 ]; then
 elif ! grep -q '^fuzzk: [0-9]* passed, 0 failed' "$log"; then
 	echo "not ok - fuzzk: did not finish"
 else
-	echo "ok - fuzzk: finished, kernel alive, clean exit (SEED=$SEED COUNT=$COUNT SMP=$SMP)"
+	echo "ok - fuzzk: finished, kernel alive, clean exit (SEED=$SEED COUNT=$COUNT SMP=$SMP${ICOUNT:+ ICOUNT=$ICOUNT})"
 	exit 0
 fi
 exit 1
