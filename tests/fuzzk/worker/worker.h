@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The fuzzk worker, shared by its files: main.c (set-up, the one call
- * path every syscall takes, the random mix) and ops.c (the structure-aware
- * mix).
+ * path every syscall takes, the random mix), ops.c (the structure-aware
+ * mix) and children.c (its operations that run code in other Tasks).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -75,8 +75,28 @@ uint32_t mut_rights(uint32_t r);
 uint64_t mut_len(uint64_t n);
 uint64_t mut_ptr(void *valid, uint64_t len);
 
+/* The worker's windows, and where its children's code goes. */
+#define WIN_BASE  0x40000000ull /* Mems and Rings are mapped here */
+#define WIN_SIZE  0x200000ull
+#define WINS	  16u
+#define CODE_WIN  (WIN_BASE + WINS * WIN_SIZE) /* where a child's code is written */
+#define CHILD_IP  0x400000ull
+#define CHILD_SIG (1ull << 50) /* raised when a child stops: polled, never waited for */
+
+/* ops.c: helpers the operations share. */
+uint64_t mut_vaddr(uint64_t va);		 /* mostly va, else just off it or a boundary */
+vx_handle_t hnd(const struct held *c);		 /* c's handle, mutated a little */
+int64_t pruned(int64_t r, const struct held *c); /* r; forgets c if r says it is gone */
+const struct held *ring_end(void);		 /* a Ring, the shared ones half the time */
+
 /* One structure-aware operation (one or a few syscalls). */
 void structured_op(void);
+/* children.c: operations on the worker's children and its peer. */
+void op_child_start(void);
+void op_child_control(void);
+void op_syscaller(void);
+void op_kwait(void);
+void op_peer(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
