@@ -51,6 +51,7 @@ struct slot {
 	uint64_t life;	  /* lives started */
 	uint64_t seen;	  /* calls at the last look, and when it changed */
 	uint64_t seen_ns;
+	unsigned resumed; /* times this life was found halted and resumed */
 	struct fz_status *st;
 };
 
@@ -66,7 +67,7 @@ static size_t bootimg_len;
 static struct slot slots[FZ_MAX_WORKERS];
 
 /* What the run saw. */
-static uint64_t assigned, calls, random_calls, lives, restarts, nbad, leaks;
+static uint64_t assigned, calls, random_calls, lives, restarts, resumes, nbad, leaks;
 static uint64_t results[VX_SYS_COUNT + 1][FZ_ERR_SLOTS]; /* as in fz_status */
 
 static uint64_t mix(uint64_t seed, uint64_t k, uint64_t n)
@@ -197,6 +198,7 @@ static bool start_life(unsigned k)
 	s->task = sp.task;
 	s->seen = 0;
 	s->seen_ns = now();
+	s->resumed = 0;
 	s->life++;
 	lives++;
 	assigned += s->quota;
@@ -284,6 +286,14 @@ static void watch(void)
 		} else if (s->st->calls != s->seen) {
 			s->seen = s->st->calls;
 			s->seen_ns = now();
+		} else if (ti.state == VX_TASK_HALTED && now() - s->seen_ns > STALL_NS / 4 &&
+			   s->resumed < 3) {
+			/* Its peer halted it and lost the chance to resume it
+			 * (that life ended), or it halted itself: let it go on. */
+			vx_task_resume(s->task);
+			s->resumed++;
+			s->seen_ns = now();
+			resumes++;
 		} else if (now() - s->seen_ns > STALL_NS) {
 			/* Halted (by itself, or by a peer that did not resume it),
 			 * or blocked: a life is over when it stops moving. */
@@ -383,11 +393,11 @@ static void summary(uint64_t ns)
 	uint64_t ms = ns / MS ? ns / MS : 1, per_err[FZ_ERR_SLOTS] = {0};
 
 	vx_printf("fuzzk: %lu syscalls (%lu random, %lu structure-aware) in %lu ms, %lu/s; "
-		  "%lu lives, %lu restarts\n",
+		  "%lu lives, %lu restarts, %lu resumed\n",
 		  (unsigned long)calls, (unsigned long)random_calls,
 		  (unsigned long)(calls - random_calls), (unsigned long)ms,
-		  (unsigned long)(calls * 1000 / ms), (unsigned long)lives,
-		  (unsigned long)restarts);
+		  (unsigned long)(calls * 1000 / ms), (unsigned long)lives, (unsigned long)restarts,
+		  (unsigned long)resumes);
 	vx_printf("fuzzk: per syscall:");
 	for (unsigned i = 0; i <= VX_SYS_COUNT; i++) {
 		uint64_t n = 0;
