@@ -7,6 +7,8 @@
 #   make run          boot VectraOS under QEMU (TCG) on the serial console
 #   make test         every test; closes with "N passed, N failed"
 #   make fuzz-caps    the capability model under libFuzzer (ten minutes)
+#   make fuzz-kernel  10^6 syscalls from several Tasks in QEMU (SEED= COUNT=
+#                     WORKERS= SMP= REPLAY= ICOUNT=; see docs/TESTING.md)
 #   make bench        kernel/IPC benchmarks under -icount shift=0
 #   make bench-crypto crypto library against libsodium and OpenSSL
 #   make iso          GRUB (Multiboot 2) ISO for real hardware
@@ -33,5 +35,13 @@ all: $(KERNEL_BIN) $(USER_PROGS) $(BOOT_IMAGES)
 
 clean:
 	rm -rf $(B)
+
+# The kernel syscall fuzzer at scale (tests/fuzzk).  SEED (hex), COUNT,
+# WORKERS, LIFE and REPLAY go to its command line, SMP to QEMU's -smp;
+# ICOUNT=1 makes the run repeat exactly (docs/TESTING.md).
+.PHONY: fuzz-kernel
+fuzz-kernel: $(KERNEL_BIN) $(B)/prog/fuzzk.elf $(B)/fuzzk.img
+	@B=$(B) SEED=$(SEED) COUNT=$(COUNT) WORKERS=$(WORKERS) LIFE=$(LIFE) SMP=$(SMP) \
+		REPLAY=$(REPLAY) ICOUNT=$(ICOUNT) bash tests/fuzzk/run.sh
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

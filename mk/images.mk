@@ -10,6 +10,7 @@
 #   hostile.img       the normal image plus bin/hostile, started at boot
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
+#   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
 #
 #   make run / debug / iso   boot the normal image (QEMU, GDB stub, GRUB ISO)
 MKBOOTIMG := $(B)/host/tools/mkbootimg
@@ -65,9 +66,12 @@ $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ partner=$(B)/prog/partner.elf
+$(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ worker=$(B)/prog/fuzzk-worker.elf
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
+TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.

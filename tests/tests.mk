@@ -12,8 +12,14 @@
 #                          run under valgrind memcheck (no sanitizers)
 #   tests/fuzz/fuzz_*.c    libFuzzer targets (bounded smoke in make test)
 #   tests/qemu/            scenario tests that boot real images
+#   tests/fuzzk/           the kernel syscall fuzzer: its supervisor (the root
+#                          Task of fuzzk.img) and worker/; make fuzz-kernel
 #   tests/model/           the Ring protocol, model-checked with spin
 #   tests/kstack/          fixtures the kernel stack check must catch
+
+# The syscall fuzzer's two programs (mk/images.mk builds fuzzk.img).
+$(eval $(call user_prog,fuzzk,tests/fuzzk))
+$(eval $(call user_prog,fuzzk-worker,tests/fuzzk/worker))
 
 HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
 CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
