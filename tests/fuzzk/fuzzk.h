@@ -109,6 +109,7 @@ static inline uint32_t fz_documented(uint64_t nr)
 		return FZ_HANDLE | FZ_E(VX_E_STATE) | FZ_E(VX_E_FULL) | FZ_E(VX_E_EXISTS) |
 		       FZ_E(VX_E_NOMEM);
 	case VX_SYS_TASK_SET_PRIO:
+	case VX_SYS_TASK_SET_AFFINITY:
 		return FZ_HANDLE | FZ_E(VX_E_INVAL);
 	case VX_SYS_TASK_EXIT:
 	case VX_SYS_TASK_YIELD:
@@ -185,7 +186,7 @@ static inline const char *fz_sys_name(uint64_t nr)
 	    "RING_BIND",      "RING_UNBIND",   "RING_NOTIFY",	"RING_NOTIFY_WAIT",
 	    "RING_SEND_CAP",  "RING_RECV_CAP", "SIG_WAIT",	"SIG_RAISE",
 	    "IRQ_BIND",	      "IRQ_ACK",       "PORT_IN",	"PORT_OUT",
-	    "CONSOLE_WRITE",  "CLOCK",	       "SIG_MINT",
+	    "CONSOLE_WRITE",  "CLOCK",	       "SIG_MINT",	"TASK_SET_AFFINITY",
 	};
 	return nr < VX_SYS_COUNT ? names[nr] : "(none)";
 }
