@@ -82,6 +82,8 @@ struct pair {
 
 /* Starts the partner Task in its own Reticle with args, after add() has
  * filled its Bundle. */
+static uint64_t partner_cpus; /* the partner's affinity (0: any) */
+
 static int start_partner(struct pair *p, const char *args, void (*add)(struct pair *))
 {
 	const void *elf;
@@ -97,6 +99,8 @@ static int start_partner(struct pair *p, const char *args, void (*add)(struct pa
 	if (add)
 		add(p);
 	p->peer = (vx_handle_t)vx_sig_mint(p->sp.task, 1ull << BENCH_BIT_PARTNER);
+	if (partner_cpus)
+		vx_task_set_affinity(p->sp.task, partner_cpus);
 	return vx_spawn_start(&p->sp);
 }
 
@@ -192,6 +196,31 @@ static void throughput(uint64_t n, void *ctx)
 		vx_task_yield();
 }
 
+/* The producer of the cross-CPU run: the same batches, but it sleeps when
+ * the ring is full, and the consumer wakes it (no busy-waiting: under
+ * -icount QEMU runs the CPUs in turn, and a spinning CPU can starve the
+ * other). */
+static void throughput_wait(uint64_t n, void *ctx)
+{
+	struct pair *p = ctx;
+	static uint8_t batch[256 * BENCH_MSG];
+	uint64_t sent = 0;
+
+	while (sent < n) {
+		uint64_t want = n - sent < 256 ? n - sent : 256;
+		int k = vx_ring_send_batch(&p->ring, batch, BENCH_MSG, (uint32_t)want);
+		if (k > 0) {
+			sent += (uint64_t)k;
+			vx_ring_kick(&p->ring);
+			continue;
+		}
+		vx_ring_set_waiting(&p->ring, true);
+		if (vx_ring_poll(&p->ring) == 0)
+			vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+		vx_ring_set_waiting(&p->ring, false);
+	}
+}
+
 struct spawn_ctx {
 	vx_handle_t sig;
 	const void *elf;
@@ -259,6 +288,12 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	bootimg = (const void *)0x20000000;
 	bootimg_len = img->size;
 	vx_task_set_prio(self, VX_PRIO_DEFAULT);
+	/* With more CPUs, the one-CPU benchmarks stay on CPU 0, as with one. */
+	bool smp = vx_task_set_affinity(self, 2) == VX_OK;
+	if (smp) {
+		vx_task_set_affinity(self, 1);
+		partner_cpus = 1;
+	}
 	vx_printf("kbench: kernel benchmarks (guest instructions under -icount shift=0)\n");
 
 	measure("null_syscall", null_syscall, NULL, 2000);
@@ -299,6 +334,25 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	int64_t r = vx_reticle_split(ram0, 1ull << 20);
 	vx_handle_t mem = (vx_handle_t)vx_reticle_retype((vx_handle_t)r, VX_OBJ_MEM, 1);
 	measure("map_touch_unmap_4k", map_touch_unmap, &mem, 500);
+
+	/* With a second CPU: the same ring round trip and throughput with
+	 * kbench on CPU 0 and its partner on CPU 1 (every wake-up an IPI). */
+	if (smp) {
+		partner_cpus = 2;
+		memset(&p, 0, sizeof(p));
+		if (start_partner(&p, "ringpong", add_rings) == 0) {
+			vx_sig_raise(p.peer, 1ull << BENCH_BIT_PARTNER);
+			vx_sig_wait(0, (uint64_t)vx_clock() + 1000000);
+			measure("ring_roundtrip_xcpu", ringpong, &p, 500);
+		}
+		stop_partner(&p);
+		memset(&p, 0, sizeof(p));
+		vx_snprintf(dargs, sizeof(dargs), "drainw %lu",
+			    (unsigned long)(tp_iters * (BATCHES + 1) + tp_iters / 4 + 1));
+		if (start_partner(&p, dargs, add_tp_ring) == 0)
+			measure("ring_throughput_xcpu_64b_per_msg", throughput_wait, &p, tp_iters);
+		stop_partner(&p);
+	}
 
 	vx_printf("kbench: done\n");
 	vx_print_flush();

@@ -8,6 +8,7 @@
  *             the doorbell and waiting in one syscall
  *   drain N   consume N messages from "ring" without syscalls, yielding
  *             only when the ring is empty
+ *   drainw N  the same, sleeping when it is empty (cross-CPU run)
  *   exit      exit at once (spawn + exit benchmark)
  *   fault     execute ud2; every resume executes it again (fault round trip)
  */
@@ -59,7 +60,9 @@ _Noreturn static void ringpong(const struct vx_bundle_page *b)
 	}
 }
 
-static int drain(const struct vx_bundle_page *b, const char *count)
+/* drain N, or drainw N: the same, but sleeping when the ring is empty and
+ * waking the producer when it waits (for the cross-CPU run). */
+static int drain(const struct vx_bundle_page *b, const char *count, bool sleep)
 {
 	struct vx_ring r = bind(b, "ring", VX_RING_CONSUMER, BENCH_RING_VA, BENCH_BIT_PARTNER);
 	uint8_t buf[32 * BENCH_MSG];
@@ -69,12 +72,19 @@ static int drain(const struct vx_bundle_page *b, const char *count)
 		want = want * 10 + (uint64_t)(*count++ - '0');
 	while (got < want) {
 		int n = vx_ring_recv_batch(&r, buf, sizeof(buf), 32);
-		if (n <= 0) {
+		if (n > 0) {
+			sum += buf[0];
+			got += (uint64_t)n;
+			if (sleep)
+				vx_ring_kick(&r);
+		} else if (!sleep) {
 			vx_task_yield();
-			continue;
+		} else {
+			vx_ring_set_waiting(&r, true);
+			if (vx_ring_poll(&r) == 0)
+				vx_sig_wait(1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+			vx_ring_set_waiting(&r, false);
 		}
-		sum += buf[0];
-		got += (uint64_t)n;
 	}
 	return (int)(sum & 1);
 }
@@ -86,7 +96,9 @@ int main(const struct vx_bundle_page *b, const char *args)
 	if (is(args, "ringpong"))
 		ringpong(b);
 	if (is(args, "drain "))
-		return drain(b, args + 6);
+		return drain(b, args + 6, false);
+	if (is(args, "drainw "))
+		return drain(b, args + 7, true);
 	if (is(args, "fault"))
 		for (;;)
 			__asm__ volatile("ud2");
