@@ -384,15 +384,22 @@ static inline struct task *current_task(void)
 }
 
 /* lock.c: the kernel lock, a ticket lock (see LOCKING above and
- * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it. */
+ * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it.  On a
+ * machine with one CPU there is nobody to exclude: the lock is elided
+ * (klock.solo), decided at boot before any other CPU starts and never
+ * changed after. */
 struct klock {
 	uint32_t next;	/* the ticket the next CPU to ask gets */
 	uint32_t owner; /* the ticket being served */
+	uint32_t solo;	/* one CPU: lock and unlock do nothing */
 };
 extern struct klock klock;
+void kernel_lock_solo(bool solo);
 
 static inline void kernel_lock(void)
 {
+	if (klock.solo)
+		return;
 	uint32_t ticket = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != ticket)
@@ -401,6 +408,8 @@ static inline void kernel_lock(void)
 
 static inline void kernel_unlock(void)
 {
+	if (klock.solo)
+		return;
 	__atomic_store_n(&klock.owner, klock.owner + 1, __ATOMIC_RELEASE);
 }
 

@@ -11,3 +11,12 @@
 #include "core/kernel.h"
 
 struct klock klock;
+
+/* Boot, holding the lock for real, once it knows how many CPUs there are
+ * and before any other starts: with one, lock and unlock become no-ops
+ * from here on (the boot CPU's own hold included: nobody else will ever
+ * ask). */
+void kernel_lock_solo(bool solo)
+{
+	klock.solo = solo;
+}

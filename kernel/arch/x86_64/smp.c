@@ -60,6 +60,7 @@ void smp_start(void)
 	unsigned n = acpi_cpus(ids, MAX_CPUS, &lapic_pa);
 	struct cpu *me = this_cpu();
 
+	kernel_lock_solo(n <= 1); /* before any other CPU can ask for it */
 	lapic_init(lapic_pa, true);
 	me->apic_id = lapic_id();
 	lapic_timer_calibrate();
