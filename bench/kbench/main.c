@@ -175,34 +175,13 @@ static void add_tp_ring(struct pair *p)
 	bind_ring(tp_ring, VX_RING_PRODUCER, BENCH_RING_VA, BENCH_BIT_MAIN, &p->ring);
 }
 
-/* Producer side of the throughput run: fill what is free in batches of 256,
- * yield to the consumer when the ring is full. */
-static void throughput(uint64_t n, void *ctx)
+/* Producer side of the throughput runs: fill what is free in batches of
+ * 256.  When the ring is full, the one-CPU run yields to the consumer; the
+ * cross-CPU run (sleep) waits for the consumer's wake-up instead, since
+ * under -icount QEMU runs the CPUs in turn and a spinning CPU can starve
+ * the other. */
+static void produce(struct pair *p, uint64_t n, bool sleep)
 {
-	struct pair *p = ctx;
-	static uint8_t batch[256 * BENCH_MSG];
-	uint64_t sent = 0;
-
-	while (sent < n) {
-		uint64_t want = n - sent < 256 ? n - sent : 256;
-		int k = vx_ring_send_batch(&p->ring, batch, BENCH_MSG, (uint32_t)want);
-		if (k <= 0) {
-			vx_task_yield();
-			continue;
-		}
-		sent += (uint64_t)k;
-	}
-	while (vx_ring_poll(&p->ring) < (int)p->ring.slot_count) /* let it drain */
-		vx_task_yield();
-}
-
-/* The producer of the cross-CPU run: the same batches, but it sleeps when
- * the ring is full, and the consumer wakes it (no busy-waiting: under
- * -icount QEMU runs the CPUs in turn, and a spinning CPU can starve the
- * other). */
-static void throughput_wait(uint64_t n, void *ctx)
-{
-	struct pair *p = ctx;
 	static uint8_t batch[256 * BENCH_MSG];
 	uint64_t sent = 0;
 
@@ -211,14 +190,29 @@ static void throughput_wait(uint64_t n, void *ctx)
 		int k = vx_ring_send_batch(&p->ring, batch, BENCH_MSG, (uint32_t)want);
 		if (k > 0) {
 			sent += (uint64_t)k;
-			vx_ring_kick(&p->ring);
-			continue;
+			if (sleep)
+				vx_ring_kick(&p->ring);
+		} else if (!sleep) {
+			vx_task_yield();
+		} else {
+			vx_ring_set_waiting(&p->ring, true);
+			if (vx_ring_poll(&p->ring) == 0)
+				vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
+			vx_ring_set_waiting(&p->ring, false);
 		}
-		vx_ring_set_waiting(&p->ring, true);
-		if (vx_ring_poll(&p->ring) == 0)
-			vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
-		vx_ring_set_waiting(&p->ring, false);
 	}
+	while (!sleep && vx_ring_poll(&p->ring) < (int)p->ring.slot_count) /* let it drain */
+		vx_task_yield();
+}
+
+static void throughput(uint64_t n, void *ctx)
+{
+	produce(ctx, n, false);
+}
+
+static void throughput_wait(uint64_t n, void *ctx)
+{
+	produce(ctx, n, true);
 }
 
 struct spawn_ctx {
