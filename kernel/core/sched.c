@@ -147,8 +147,15 @@ void sched_make_runnable(struct task *t)
 {
 	if (t->queued || t->running_on >= 0)
 		return;
+	struct cpu *me = this_cpu();
 	unsigned c = place(t);
 	enqueue(c, t);
+	if (c == me->index) {
+		/* The common case: a wake-up on this CPU, which is not idle. */
+		if (!me->current || t->prio > me->current->prio)
+			me->need_resched = 1;
+		return;
+	}
 	if ((int)t->prio > running_prio(c)) {
 		cpus[c].need_resched = 1;
 		arch_send_resched(c);
