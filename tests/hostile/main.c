@@ -405,9 +405,6 @@ static int do_back_pressure(const struct vx_bundle_page *b)
 		say("hostile: back-pressure needs init and fs connections\n");
 		return 2;
 	}
-	/* At boot init may not have taken this connection yet: on several
-	 * CPUs this program can get here while init still starts others. */
-	vx_client_wait_up(&initc, deadline());
 	while (made < PRESSURE_CONNS &&
 	       (rc = connect_sink(&initc, &conns[made], VA_PRESSURE + made * VX_SVC_CONN_SPAN,
 				  &ids[made])) == VX_OK)
