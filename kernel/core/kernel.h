@@ -291,6 +291,7 @@ void sched_make_runnable(struct task *t);
 bool sched_evict(struct task *t);
 void sched_resched_here(void);
 uint32_t sched_task_cpu(const struct task *t);
+uint64_t sched_online_mask(void); /* bit n: CPU n is online */
 bool sched_tick_idle_needs_lock(void);
 void sched_remove(struct task *t);
 void sched_block(struct task *t, uint64_t mask, uint64_t deadline);

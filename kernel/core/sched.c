@@ -33,14 +33,14 @@ struct runq {
 	bool idle;		 /* waiting in the idle loop */
 } __attribute__((aligned(256))); /* rq[n] by a shift */
 static struct runq rq[MAX_CPUS];
-static uint64_t idle_mask; /* bit n: CPU n waits in the idle loop (its rq[n].idle) */
+static uint64_t idle_mask; /* bit n: CPU n waits in the idle loop */
 
 static struct runq *here(void)
 {
 	return &rq[this_cpu()->index];
 }
 
-static uint64_t online_mask(void)
+uint64_t sched_online_mask(void)
 {
 	return ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
 }
@@ -49,8 +49,8 @@ static uint64_t online_mask(void)
  * them if that leaves none, so that no Task is stranded). */
 static uint64_t allowed(const struct task *t)
 {
-	uint64_t m = t->affinity & online_mask();
-	return m ? m : online_mask();
+	uint64_t m = t->affinity & sched_online_mask();
+	return m ? m : sched_online_mask();
 }
 
 static int top_prio(const struct runq *q)
@@ -411,7 +411,6 @@ struct trapframe *sched_next_frame(void)
 			cpu_irq_window();
 			kernel_lock();
 		} else {
-			q->idle = true;
 			idle_mask |= 1ull << c->index;
 			kernel_unlock();
 			if (c->index != 0)
@@ -422,7 +421,6 @@ struct trapframe *sched_next_frame(void)
 			if (c->index != 0)
 				lapic_timer_idle(false);
 			kernel_lock();
-			q->idle = false;
 			idle_mask &= ~(1ull << c->index);
 		}
 	}

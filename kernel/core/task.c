@@ -487,11 +487,10 @@ int64_t sys_task_set_affinity(struct trapframe *tf)
 {
 	struct task *t;
 	int err;
-	uint64_t online = ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
 
 	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
 		return err;
-	if (tf->rsi && !(tf->rsi & online))
+	if (tf->rsi && !(tf->rsi & sched_online_mask()))
 		return VX_E_INVAL;
 
 	t->affinity = tf->rsi;
