@@ -29,7 +29,7 @@ $(KERNEL_BIN): $(KERNEL_ELF)
 # seam.
 KCORE_HOST_SRCS := kernel/core/cap.c kernel/core/reticle.c kernel/core/task.c \
                    kernel/core/ring.c kernel/core/bundle.c kernel/core/signal.c \
-                   kernel/core/sched.c
+                   kernel/core/sched.c kernel/core/iospace.c
 KCORE_HOST_OBJS := $(call objs,$(B)/host,$(KCORE_HOST_SRCS))
 KCORE_FUZZ_OBJS := $(call objs,$(B)/fuzz,$(KCORE_HOST_SRCS))
 KCORE_UNIT_OBJS := $(call objs,$(B)/host,kernel/core/cap.c kernel/core/reticle.c)

@@ -77,15 +77,17 @@ enum vx_error {
  * ------------------------------------------------------------------------ */
 enum vx_obj_type {
 	VX_OBJ_NONE = 0,
-	VX_OBJ_RETICLE = 1, /* untyped memory: retype, split, reset */
-	VX_OBJ_TASK = 2,    /* address space, handle table, signal mask, registers */
-	VX_OBJ_MEM = 3,	    /* physical frames that can be mapped (a MemCap) */
-	VX_OBJ_RING = 4,    /* SPSC shared-memory queue plus a capability transfer queue */
-	VX_OBJ_SIGNAL = 5,  /* right to raise some bits of one Task's signal mask */
-	VX_OBJ_BUNDLE = 6,  /* named, typed capability slots handed to a Task at start */
-	VX_OBJ_IRQ = 7,	    /* a range of interrupt lines that can be routed to signals */
-	VX_OBJ_IOPORT = 8,  /* a range of x86 I/O ports */
-	VX_OBJ_COUNT = 9,
+	VX_OBJ_RETICLE = 1,  /* untyped memory: retype, split, reset */
+	VX_OBJ_TASK = 2,     /* address space, handle table, signal mask, registers */
+	VX_OBJ_MEM = 3,	     /* physical frames that can be mapped (a MemCap) */
+	VX_OBJ_RING = 4,     /* SPSC shared-memory queue plus a capability transfer queue */
+	VX_OBJ_SIGNAL = 5,   /* right to raise some bits of one Task's signal mask */
+	VX_OBJ_BUNDLE = 6,   /* named, typed capability slots handed to a Task at start */
+	VX_OBJ_IRQ = 7,	     /* a range of interrupt lines that can be routed to signals */
+	VX_OBJ_IOPORT = 8,   /* a range of x86 I/O ports */
+	VX_OBJ_PCI = 9,	     /* authority over a range of PCI functions (bus/device/function) */
+	VX_OBJ_IOSPACE = 10, /* one PCI function's IO address space: what its DMA can reach */
+	VX_OBJ_COUNT = 11,
 };
 
 /* ------------------------------------------------------------------------
@@ -96,7 +98,7 @@ enum vx_obj_type {
 #define VX_R_EXEC    (1u << 2) /* Mem: map executable. */
 #define VX_R_PRODUCE (1u << 3) /* Ring: bind as producer; send capabilities. */
 #define VX_R_CONSUME (1u << 4) /* Ring: bind as consumer; receive capabilities. */
-#define VX_R_CONTROL (1u << 5) /* Task/Reticle/Bundle/Irq: change or control the object. */
+#define VX_R_CONTROL (1u << 5) /* Task/Reticle/Bundle/Irq/Pci/IoSpace: change or control it. */
 #define VX_R_GRANT   (1u << 6) /* may be derived into another Task (Bundle, ring transfer). */
 #define VX_R_ALL     0x7fu
 
@@ -150,7 +152,10 @@ enum vx_syscall {
 	VX_SYS_SIG_MINT = 34, /* (task, bits) -> Signal capability for those bits of task */
 
 	VX_SYS_TASK_SET_AFFINITY = 35, /* (task, cpus): bit n lets it run on CPU n; 0: any */
-	VX_SYS_COUNT = 36,
+	/* Devices, continued: DMA through the IOMMU */
+	VX_SYS_IOSPACE_CREATE = 36, /* (reticle, pci, bdf | flags, table pages) -> IoSpace handle */
+	VX_SYS_IOSPACE_MAP = 37,    /* (iospace, mem, ioaddr, prot) -> the IO address to use */
+	VX_SYS_COUNT = 38,
 };
 
 /* ------------------------------------------------------------------------
@@ -196,6 +201,55 @@ enum vx_syscall {
 #define VX_BUNDLE_OBJ_BYTES		   (3u * VX_PAGE_SIZE)
 #define VX_OBJ_META_BYTES		   128u
 #define VX_RETICLE_DEPTH_MAX		   8u
+
+/* ------------------------------------------------------------------------
+ * Interrupt lines, as an Irq capability's range names them.
+ *
+ *   0..23    the IOAPIC's inputs: 0..15 the legacy ISA lines (the kernel
+ *            applies the MADT's overrides), 16..23 PCI INTx.  Line 0 (the
+ *            PIT) and 2 (the cascade) are never handed out.
+ *   32..159  MSI lines: binding one returns the message the device must
+ *            send (VX_MSI_ADDR / VX_MSI_DATA of the result), which the
+ *            driver writes into its MSI or MSI-X table.
+ *
+ * VX_SYS_IRQ_ACK re-arms a line and returns how many interrupts it has
+ * taken since boot.  A line that fires while not yet acknowledged raises
+ * nothing more (a storm costs the CPU the interrupt, nothing else); one
+ * such firing is remembered and raised again at the acknowledgement, so
+ * none is lost.
+ * ------------------------------------------------------------------------ */
+#define VX_IRQ_IOAPIC_LINES 24u
+#define VX_IRQ_MSI_FIRST    32u
+#define VX_IRQ_MSI_COUNT    128u
+#define VX_IRQ_LINES	    (VX_IRQ_MSI_FIRST + VX_IRQ_MSI_COUNT)
+#define VX_MSI_ADDR(r)	    ((uint32_t)((uint64_t)(r)&0xffffffffu)) /* message address (low) */
+#define VX_MSI_DATA(r)	    ((uint32_t)((uint64_t)(r) >> 32))	    /* message data */
+
+/* ------------------------------------------------------------------------
+ * PCI and DMA.
+ *
+ * A Pci capability's range names PCI functions by their 16-bit requester
+ * ID, bdf = bus << 8 | device << 3 | function (segment 0), as first | count
+ * << 32.  It is the authority to create the IoSpace of a function in it.
+ *
+ * An IoSpace is one function's IO address space: the IOMMU lets that
+ * function's DMA reach exactly the MemCaps mapped into it, at the IO
+ * addresses [0, VX_IOSPACE_END) they were mapped at.  Its table pages (an
+ * argument of VX_SYS_IOSPACE_CREATE) bound how much it can map: each page
+ * beyond the first VX_IOSPACE_PAGES_MIN maps 2 MiB of IO addresses.
+ *
+ * Without an IOMMU a device's DMA reaches all of memory.  VX_SYS_IOSPACE_
+ * CREATE then refuses (VX_E_NOTFOUND) unless the caller asks for an
+ * unconfined IoSpace (VX_IOSPACE_UNCONFINED, which an IOMMU machine in turn
+ * refuses with VX_E_STATE): mapping into one returns the MemCap's physical
+ * address and confines nothing.  Whoever grants the Pci capability decides
+ * whether to ask (init does only if the manifest says "dma: unconfined").
+ * ------------------------------------------------------------------------ */
+#define VX_PCI_BDF(bus, dev, fn) (((uint32_t)(bus) << 8) | ((uint32_t)(dev) << 3) | (uint32_t)(fn))
+#define VX_IOSPACE_UNCONFINED	 (1u << 16) /* flag beside the bdf of IOSPACE_CREATE */
+#define VX_IOSPACE_END		 (1ull << 30)
+#define VX_IOSPACE_PAGES_MIN	 4u
+#define VX_IOSPACE_PAGES_MAX	 (VX_IOSPACE_PAGES_MIN + 512u)
 
 /* Ring roles for VX_SYS_RING_BIND. */
 #define VX_RING_PRODUCER 1u
@@ -265,7 +319,15 @@ enum vx_fault_kind {
 	VX_FAULT_DE = 5,     /* divide error */
 	VX_FAULT_OTHER = 6,  /* any other exception; code holds the vector */
 	VX_FAULT_KILLED = 7, /* reserved: never produced (a destroyed Task is gone, not faulted) */
+	VX_FAULT_DMA = 8,    /* its device's DMA was blocked by the IOMMU; see VX_DMA_FAULT_* */
 };
+
+/* A DMA fault (VX_FAULT_DMA) is reported to the Task that last mapped into
+ * the device's IoSpace: addr is the IO address the device used, code packs
+ * the requester (bus/device/function), the direction and the IOMMU's reason. */
+#define VX_DMA_FAULT_BDF(code)	  ((code)&0xffffu)
+#define VX_DMA_FAULT_WRITE(code)  (((code) >> 16) & 1u) /* 1: the device wrote */
+#define VX_DMA_FAULT_REASON(code) ((code) >> 24)	/* VT-d fault reason */
 
 /* Page-fault error-code bits (hardware), as reported in vx_fault.code. */
 #define VX_PF_PRESENT 0x1u

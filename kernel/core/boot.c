@@ -9,8 +9,14 @@
  *   self      Task       the root Task itself (map, supervise, mint signals)
  *   ram0..    Reticle    usable RAM; ram0 also holds the root Task's own objects
  *   devmem    Reticle    device memory (legacy VGA/BIOS window), Mem only
+ *   ecam      Reticle    PCI Express configuration space (MCFG), Mem only
+ *   mmio0..   Reticle    the physical addresses left for device registers
+ *                        (BARs): below 4 GiB up to the IOAPIC, and above
+ *                        all memory; Mem only
  *   ioports   IoPort     every I/O port
- *   irqs      Irq        interrupt lines 1..15 (2 is the cascade, refused at bind)
+ *   irqs      Irq        IOAPIC lines 1..23 (2, the old cascade, refused at bind)
+ *   msi       Irq        the MSI lines
+ *   pci       Pci        every PCI function of segment 0 (IoSpace authority)
  *   bootimg   Mem        the second boot module (the boot image), read-only
  *
  * It parses only what it needs of the root Task's ELF; everything later is
@@ -19,6 +25,7 @@
 #include "core/kernel.h"
 #include "vx_elf.h"
 #include "vx_fmt.h"
+#include "vx_acpi.h"
 
 #define ROOT_STACK_PAGES  16
 #define ROOT_STACK_TOP	  0x00007fffffff0000ull
@@ -28,7 +35,9 @@
 extern uint8_t _phys_start[], _phys_end[];
 static struct kobj root_reticles[MAX_ROOT_RETICLES];
 static unsigned nroot;
-static struct kobj devmem_obj, bootimg_obj;
+#define MAX_MMIO_RETICLES 3
+static struct kobj devmem_obj, bootimg_obj, ecam_obj, mmio_obj[MAX_MMIO_RETICLES];
+static unsigned nmmio;
 static struct boot_info bi;
 
 static uint64_t page_up(uint64_t a)
@@ -38,6 +47,46 @@ static uint64_t page_up(uint64_t a)
 static uint64_t page_down(uint64_t a)
 {
 	return a & ~(PAGE_SIZE - 1);
+}
+
+static void add_mmio(uint64_t base, uint64_t end)
+{
+	base = page_up(base);
+	end = page_down(end);
+	if (end > base && nmmio < MAX_MMIO_RETICLES)
+		reticle_init_root(&mmio_obj[nmmio++], base, end - base, true);
+}
+
+/* PCI Express configuration space (the MCFG's segment 0 entry), and the
+ * physical addresses no memory-map entry claims, where firmware puts BARs:
+ * from the top of low memory to the IOAPIC (less ECAM), and 256 GiB above
+ * the top of all memory. */
+static void make_device_reticles(void)
+{
+	uint64_t ecam = 0, ecam_end = 0;
+
+	for (uint32_t i = 0; i < acpi_mcfg.n; i++) {
+		if (acpi_mcfg.ecam[i].segment != 0 || ecam)
+			continue;
+		ecam = acpi_mcfg.ecam[i].base + ((uint64_t)acpi_mcfg.ecam[i].bus_first << 20);
+		ecam_end =
+		    acpi_mcfg.ecam[i].base + (((uint64_t)acpi_mcfg.ecam[i].bus_last + 1) << 20);
+		reticle_init_root(&ecam_obj, ecam, ecam_end - ecam, true);
+	}
+	uint64_t low = bi.low_top > 0x100000 ? bi.low_top : 0x100000;
+	if (ecam >= low && ecam_end <= BOOT_MMIO32_END) {
+		add_mmio(low, ecam);
+		add_mmio(ecam_end, BOOT_MMIO32_END);
+	} else {
+		add_mmio(low, BOOT_MMIO32_END);
+	}
+	uint64_t high = (bi.mem_top > (4ull << 30) ? bi.mem_top : (4ull << 30));
+	high = (high + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+	add_mmio(high, high + (256ull << 30));
+	kprintf("VectraOS: PCI configuration space %s", ecam ? "at " : "not found\n");
+	if (ecam)
+		kprintf("0x%lx, %lu buses\n", (unsigned long)ecam,
+			(unsigned long)((ecam_end - ecam) >> 20));
 }
 
 /* Usable RAM above 1 MiB, below the direct map's limit, less the kernel
@@ -73,6 +122,7 @@ static void make_reticles(void)
 		total += root_reticles[i].size;
 	kprintf("VectraOS: %u boot Reticles, %lu MiB\n", nroot, (unsigned long)(total >> 20));
 	reticle_init_root(&devmem_obj, 0xa0000, 0x60000, true);
+	make_device_reticles();
 }
 
 /* Carves and fills the root Task's memory from a loaded ELF; returns its
@@ -166,7 +216,18 @@ static struct task *make_root_task(void)
 	}
 	grant(b, "devmem", &devmem_obj, VX_OBJ_RETICLE, VX_R_ALL, 0);
 	grant(b, "ioports", &ioport_root_obj, VX_OBJ_IOPORT, VX_R_ALL, 0x10000ull << 32);
-	grant(b, "irqs", &irq_root_obj, VX_OBJ_IRQ, VX_R_ALL, (15ull << 32) | 1);
+	if (ecam_obj.type)
+		grant(b, "ecam", &ecam_obj, VX_OBJ_RETICLE, VX_R_ALL, 0);
+	for (unsigned i = 0; i < nmmio; i++) {
+		char name[8];
+		vx_snprintf(name, sizeof(name), "mmio%u", i);
+		grant(b, name, &mmio_obj[i], VX_OBJ_RETICLE, VX_R_ALL, 0);
+	}
+	grant(b, "irqs", &irq_root_obj, VX_OBJ_IRQ, VX_R_ALL,
+	      ((uint64_t)(VX_IRQ_IOAPIC_LINES - 1) << 32) | 1);
+	grant(b, "msi", &irq_root_obj, VX_OBJ_IRQ, VX_R_ALL,
+	      ((uint64_t)VX_IRQ_MSI_COUNT << 32) | VX_IRQ_MSI_FIRST);
+	grant(b, "pci", &pci_root_obj, VX_OBJ_PCI, VX_R_ALL, 0x10000ull << 32);
 	if (bi.nmod > 1) {
 		memset(&bootimg_obj, 0, sizeof(bootimg_obj));
 		bootimg_obj.type = VX_OBJ_MEM;
@@ -206,9 +267,11 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 			(unsigned long)(DMAP_LIMIT >> 30));
 	if (bi.nmod == 0)
 		panic("no boot modules: start QEMU with -initrd init.elf,boot.img");
-	pic_init();
+	acpi_init();
+	irq_init();
 	timer_init();
 	device_init();
+	iommu_init();
 	make_reticles();
 	struct task *root = make_root_task();
 	kprintf("VectraOS: starting root task '%s' (%lu KiB free in ram0)\n", bi.mod[0].name,

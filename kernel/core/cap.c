@@ -199,6 +199,8 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 	if (dst->flags) {
 		if (dst->mprev)
 			dst->mprev->mnext = dst;
+		else if (dst->flags & CAP_F_IOMAP)
+			*iospace_mapping_head(dst) = dst;
 		else
 			dst->map_task->mappings = dst;
 		if (dst->mnext)
@@ -322,6 +324,8 @@ void cap_remove(struct cap *c)
 	if (c->flags & CAP_F_MAPPED) {
 		task_unmap_pages(c->map_task, c->map_va, o->size);
 		cap_forget_mapping(c);
+	} else if (c->flags & CAP_F_IOMAP) {
+		iospace_unmap_cap(c);
 	} else if (c->flags & CAP_F_BOUND) {
 		ring_unbind_cap(c);
 	}
@@ -367,6 +371,9 @@ static bool destroy(struct kobj *o)
 		break;
 	case VX_OBJ_BUNDLE:
 		bundle_destroy(o);
+		break;
+	case VX_OBJ_IOSPACE:
+		iospace_destroy(o);
 		break;
 	case VX_OBJ_RETICLE:
 		if (!reticle_empty_step(o))
@@ -425,6 +432,7 @@ int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow)
 	case VX_OBJ_SIGNAL:
 		return (narrow & ~c->narrow) ? VX_E_RIGHTS : VX_OK;
 	case VX_OBJ_IOPORT:
+	case VX_OBJ_PCI:
 	case VX_OBJ_IRQ: {
 		uint64_t base = c->narrow & 0xffffffffu, count = c->narrow >> 32;
 		uint64_t nb = narrow & 0xffffffffu, nc = narrow >> 32;

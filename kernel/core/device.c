@@ -1,35 +1,60 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Devices reach user land as capabilities, never as kernel drivers:
- *  - an IRQ capability covers a range of interrupt lines; binding a line
- *    routes it to a Signal capability's bits.  The line stays masked from
- *    the moment it fires until the driver acknowledges it.
+ *  - an IRQ capability covers a range of interrupt lines (VX_IRQ_*: the
+ *    IOAPIC's inputs, then the MSI lines); binding a line routes it to a
+ *    Signal capability's bits.  A line is disarmed from the moment it fires
+ *    until the driver acknowledges it: an IOAPIC line is masked at the
+ *    IOAPIC, an MSI line (which has no mask the kernel owns) is gated here,
+ *    a firing while gated remembered and raised at the acknowledgement.
  *  - an I/O-port capability covers a range of ports; the kernel performs
  *    each access after checking the range (no I/O bitmap is shared).
- * Line 0 (the kernel's timer) and line 2 (the PIC cascade) are never
- * handed out.
+ * Line 0 (the PIT) and line 2 (the old cascade) are never handed out.
  */
 #include "core/kernel.h"
 
-struct kobj irq_root_obj, ioport_root_obj;
-static struct cap route[IRQ_LINES]; /* kernel-held Signal caps */
+struct kobj irq_root_obj, ioport_root_obj, pci_root_obj;
+static struct cap route[VX_IRQ_LINES]; /* kernel-held Signal caps */
+static uint64_t fired[VX_IRQ_LINES];   /* interrupts taken since boot */
+static uint8_t armed[VX_IRQ_LINES];    /* a firing raises the route */
+static uint8_t held[VX_IRQ_LINES];     /* fired while disarmed (MSI lines) */
+
+static void root_init(struct kobj *o, uint32_t type)
+{
+	o->type = (uint8_t)type;
+	o->state = KOBJ_LIVE;
+	o->fixed = 1;
+}
 
 void device_init(void)
 {
-	irq_root_obj.type = VX_OBJ_IRQ;
-	irq_root_obj.state = KOBJ_LIVE;
-	irq_root_obj.fixed = 1;
-	ioport_root_obj.type = VX_OBJ_IOPORT;
-	ioport_root_obj.state = KOBJ_LIVE;
-	ioport_root_obj.fixed = 1;
+	root_init(&irq_root_obj, VX_OBJ_IRQ);
+	root_init(&ioport_root_obj, VX_OBJ_IOPORT);
+	root_init(&pci_root_obj, VX_OBJ_PCI);
 }
 
-/* An interrupt on a routed line: mask it and raise the route's bits. */
+static bool is_msi(unsigned line)
+{
+	return line >= VX_IRQ_MSI_FIRST;
+}
+
+/* An interrupt on a line (boot CPU, lock held): count it; if armed, disarm
+ * and raise the route's bits. */
 void device_irq(unsigned line)
 {
-	pic_mask(line, true);
-	if (route[line].obj)
-		signal_raise_cap(&route[line], route[line].narrow);
+	if (line >= VX_IRQ_LINES)
+		return;
+	fired[line]++;
+	if (!is_msi(line))
+		irq_mask(line, true);
+	if (!route[line].obj)
+		return;
+	if (!armed[line]) {
+		held[line] = 1;
+		return;
+	}
+	armed[line] = 0;
+	signal_raise_cap(&route[line], route[line].narrow);
 }
 
 static bool in_range(const struct cap *c, uint64_t first, uint64_t count)
@@ -39,47 +64,65 @@ static bool in_range(const struct cap *c, uint64_t first, uint64_t count)
 	return first >= base && count <= n && first - base <= n - count;
 }
 
-/* VX_SYS_IRQ_BIND(irq, line, signal): signal VX_NO_HANDLE unroutes. */
+/* Decode for IRQ_BIND and IRQ_ACK: the Irq cap with CONTROL, and a line in
+ * its range that this machine has. */
+static int line_decode(uint64_t h, uint64_t line)
+{
+	struct cap *ic;
+	int err;
+
+	if ((err = cap_lookup(current_task(), h, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
+		return err;
+	if (line >= VX_IRQ_LINES || !in_range(ic, line, 1))
+		return VX_E_RANGE;
+	if (!irq_line_exists((unsigned)line))
+		return VX_E_NOTFOUND;
+	return VX_OK;
+}
+
+/* VX_SYS_IRQ_BIND(irq, line, signal) -> for an MSI line the message to
+ * program (VX_MSI_ADDR/VX_MSI_DATA), else 0.  signal VX_NO_HANDLE unroutes. */
 int64_t sys_irq_bind(struct trapframe *tf)
 {
 	struct task *t = current_task();
-	struct cap *ic, *s = NULL;
+	struct cap *s = NULL;
 	uint64_t line = tf->rsi;
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
+	if ((err = line_decode(tf->rdi, line)))
 		return err;
-	if (line >= IRQ_LINES || !in_range(ic, line, 1))
-		return VX_E_RANGE;
 	if (line == 0 || line == 2)
 		return VX_E_INVAL;
 	if (tf->rdx != VX_NO_HANDLE && (err = cap_lookup(t, tf->rdx, VX_OBJ_SIGNAL, 0, &s)))
 		return err;
 	cap_remove(&route[line]);
-	if (s) {
+	held[line] = 0;
+	armed[line] = s != NULL;
+	if (s)
 		cap_copy_into(&route[line], NULL, s, s->rights, s->narrow, s);
-		pic_mask((unsigned)line, false);
-	} else {
-		pic_mask((unsigned)line, true);
-	}
-	return VX_OK;
+	irq_mask((unsigned)line, !s);
+	return is_msi((unsigned)line) && s ? (int64_t)irq_msi_message((unsigned)line) : VX_OK;
 }
 
-/* VX_SYS_IRQ_ACK(irq, line): the driver has serviced the device. */
+/* VX_SYS_IRQ_ACK(irq, line) -> interrupts the line has taken since boot:
+ * the driver has serviced the device; re-arm the line. */
 int64_t sys_irq_ack(struct trapframe *tf)
 {
-	struct cap *ic;
 	uint64_t line = tf->rsi;
 	int err;
 
-	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
+	if ((err = line_decode(tf->rdi, line)))
 		return err;
-	if (line >= IRQ_LINES || !in_range(ic, line, 1))
-		return VX_E_RANGE;
 	if (!route[line].obj)
 		return VX_E_STATE;
-	pic_mask((unsigned)line, false);
-	return VX_OK;
+	armed[line] = 1;
+	if (held[line]) {
+		held[line] = 0;
+		armed[line] = 0;
+		signal_raise_cap(&route[line], route[line].narrow);
+	}
+	irq_mask((unsigned)line, false);
+	return (int64_t)(fired[line] & INT64_MAX);
 }
 
 static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right)

@@ -54,6 +54,7 @@ enum kobj_state { KOBJ_DEAD = 0, KOBJ_LIVE = 1, KOBJ_ZOMBIE = 2 };
 
 struct task;
 struct cap;
+struct iospace;
 
 struct kobj {
 	uint8_t type;	/* enum vx_obj_type or KOBJ_PAGETABLE */
@@ -87,10 +88,11 @@ struct kobj {
 };
 _Static_assert(sizeof(struct kobj) <= VX_OBJ_META_BYTES, "record fits its slot");
 
-#define CAP_F_MAPPED 0x1 /* Mem: map_task/map_va hold a mapping */
-#define CAP_F_BOUND  0x2 /* Ring: bound; map_va is the control page */
-#define CAP_F_WRITE  0x4 /* Mem: the mapping is writable (counted in u.mem.nwrite) */
-#define CAP_F_EXEC   0x8 /* Mem: the mapping is executable (counted in u.mem.nexec) */
+#define CAP_F_MAPPED 0x1  /* Mem: map_task/map_va hold a mapping */
+#define CAP_F_BOUND  0x2  /* Ring: bound; map_va is the control page */
+#define CAP_F_WRITE  0x4  /* Mem: the mapping is writable (counted in u.mem.nwrite) */
+#define CAP_F_EXEC   0x8  /* Mem: the mapping is executable (counted in u.mem.nexec) */
+#define CAP_F_IOMAP  0x10 /* Mem: map_io/map_va hold a mapping in an IoSpace */
 
 /*
  * The caps naming one object form a derivation forest: o->caps lists the
@@ -106,8 +108,11 @@ struct cap {
 	struct cap *child;	 /* first cap derived from this one */
 	struct task *owner;	 /* handle table holding it; NULL if kernel-held */
 	uint64_t narrow;	 /* Signal: bits; IoPort/Irq: base | count << 32 */
-	uint64_t map_va;
-	struct task *map_task;	   /* mapped or bound into this Task */
+	uint64_t map_va;	 /* the address (virtual, or IO for CAP_F_IOMAP) it is mapped at */
+	union {
+		struct task *map_task;	/* mapped or bound into this Task */
+		struct iospace *map_io; /* CAP_F_IOMAP: mapped into this IoSpace */
+	};
 	struct cap *mnext, *mprev; /* map_task's list of caps mapped into it */
 	uint32_t gen;		   /* handle-table slots: current generation */
 	uint8_t type;		   /* enum vx_obj_type as seen by the holder */
@@ -343,7 +348,7 @@ int64_t sys_bundle_add(struct trapframe *tf);
 bool bundle_name_valid(const char *name, size_t len);
 
 /* device.c */
-extern struct kobj irq_root_obj, ioport_root_obj;
+extern struct kobj irq_root_obj, ioport_root_obj, pci_root_obj;
 void device_init(void);
 void device_irq(unsigned line);
 int64_t sys_irq_bind(struct trapframe *tf);
@@ -351,6 +356,14 @@ int64_t sys_irq_ack(struct trapframe *tf);
 int64_t sys_port_in(struct trapframe *tf);
 int64_t sys_port_out(struct trapframe *tf);
 int64_t sys_console_write(struct trapframe *tf);
+
+/* iospace.c */
+int64_t sys_iospace_create(struct trapframe *tf);
+int64_t sys_iospace_map(struct trapframe *tf);
+void iospace_unmap_cap(struct cap *c);
+void iospace_destroy(struct kobj *o);
+struct cap **iospace_mapping_head(struct cap *c);
+void iospace_dma_fault(uint16_t bdf, uint64_t addr, bool write, uint8_t reason);
 
 /* SYS_BLOCKED: the handler put the caller to sleep; its result is written
  * into its frame when it wakes. */

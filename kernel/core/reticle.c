@@ -20,8 +20,10 @@
  */
 #include "core/kernel.h"
 
-#define DEVICE_RECORDS 64
-static struct kobj device_records[DEVICE_RECORDS];
+#define DEVICE_RETICLES 8
+#define DEVICE_RECORDS	128
+static struct kobj device_records[DEVICE_RETICLES][DEVICE_RECORDS];
+static unsigned ndevice;
 
 static uint64_t round_page(uint64_t n)
 {
@@ -40,9 +42,12 @@ void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device
 	r->u.ret.device = device;
 	r->u.ret.body_bottom = base + size;
 	if (device) {
-		/* Boot makes exactly one device Reticle, and it owns this
-		 * record array; a second would need an array of its own. */
-		r->u.ret.rec = device_records;
+		/* Each device Reticle boot makes owns one record array. */
+#ifdef VX_HOST
+		ndevice %= DEVICE_RETICLES; /* host tests make them again and again */
+#endif
+		KASSERT(ndevice < DEVICE_RETICLES);
+		r->u.ret.rec = device_records[ndevice++];
 		r->u.ret.nrec_max = DEVICE_RECORDS;
 	} else {
 		r->u.ret.rec = phys_to_virt(base);
@@ -142,12 +147,13 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 		r->u.ret.body_bottom -= bytes;
 		o->pa = r->u.ret.body_bottom;
 		/* A child Reticle's bytes are zeroed when they are carved
-		 * again, not now; a Task zeroes what it uses (task_init).
+		 * again, not now; a Task zeroes what it uses (task_init), an
+		 * IoSpace its tables as it takes them (iospace.c).
 		 * Others: the first ZERO_INLINE_BYTES now (all a Bundle's, a
 		 * Ring's private and control pages), the rest as queued work,
 		 * which the caller waits for (a Mem of 512 MiB is not zeroed
 		 * with interrupts off in one go). */
-		if (type != VX_OBJ_RETICLE && type != VX_OBJ_TASK) {
+		if (type != VX_OBJ_RETICLE && type != VX_OBJ_TASK && type != VX_OBJ_IOSPACE) {
 			uint64_t now = bytes < ZERO_INLINE_BYTES ? bytes : ZERO_INLINE_BYTES;
 			memset(phys_to_virt(o->pa), 0, now);
 			o->zero_next = now;

@@ -48,6 +48,8 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
     [VX_SYS_CLOCK] = sys_clock,
     [VX_SYS_SIG_MINT] = sys_sig_mint,
     [VX_SYS_TASK_SET_AFFINITY] = sys_task_set_affinity,
+    [VX_SYS_IOSPACE_CREATE] = sys_iospace_create,
+    [VX_SYS_IOSPACE_MAP] = sys_iospace_map,
 };
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,

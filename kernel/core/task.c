@@ -244,7 +244,11 @@ int64_t sys_task_map(struct trapframe *tf)
 
 	if (err)
 		return err;
-	task_map_cap(a.m, a.t, a.va, a.m->obj->pa, a.m->obj->size, a.prot, CAP_F_MAPPED);
+	/* Device memory (carved from a device Reticle) is mapped uncached. */
+	const struct kobj *from = a.m->obj->origin;
+	uint32_t uc =
+	    from && from->type == VX_OBJ_RETICLE && from->u.ret.device ? PROT_UNCACHED : 0;
+	task_map_cap(a.m, a.t, a.va, a.m->obj->pa, a.m->obj->size, a.prot | uc, CAP_F_MAPPED);
 	return VX_OK;
 }
 
@@ -257,6 +261,10 @@ int64_t sys_task_unmap(struct trapframe *tf)
 
 	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_MEM, 0, &m)))
 		return err;
+	if (m->flags & CAP_F_IOMAP) {
+		iospace_unmap_cap(m);
+		return VX_OK;
+	}
 	if (!(m->flags & CAP_F_MAPPED))
 		return VX_E_STATE;
 	task_unmap_pages(m->map_task, m->map_va, m->obj->size);

@@ -242,9 +242,25 @@ static inline int64_t vx_irq_bind(vx_handle_t irq, uint32_t line, vx_handle_t si
 {
 	return vx_syscall3(VX_SYS_IRQ_BIND, irq, line, sig);
 }
+/* Re-arms line; returns the interrupts it has taken since boot. */
 static inline int64_t vx_irq_ack(vx_handle_t irq, uint32_t line)
 {
 	return vx_syscall2(VX_SYS_IRQ_ACK, irq, line);
+}
+/* The IoSpace of PCI function bdf (| VX_IOSPACE_UNCONFINED), with 'pages'
+ * table pages, carved from ret. */
+static inline int64_t vx_iospace_create(vx_handle_t ret, vx_handle_t pci, uint32_t bdf,
+					uint32_t pages)
+{
+	return vx_syscall4(VX_SYS_IOSPACE_CREATE, ret, pci, bdf, pages);
+}
+/* Maps mem into the IoSpace at ioaddr for the device's access prot
+ * (VX_PROT_READ/WRITE); returns the IO address the device must use.
+ * vx_task_unmap(mem) removes it. */
+static inline int64_t vx_iospace_map(vx_handle_t io, vx_handle_t mem, uint64_t ioaddr,
+				     uint32_t prot)
+{
+	return vx_syscall4(VX_SYS_IOSPACE_MAP, io, mem, ioaddr, prot);
 }
 static inline int64_t vx_port_in(vx_handle_t io, uint32_t port, uint32_t width)
 {

@@ -34,6 +34,7 @@
 
 #define FZ_WORKER_STATUS_VA 0x30000000ull /* the status page, in a worker */
 #define FZ_BAD_MAX	    4u
+#define FZ_STATUS_PAGES	    2u			/* pages of the status area */
 #define FZ_NR_OTHER	    VX_SYS_COUNT	/* per_sys slot of numbers outside the table */
 #define FZ_ERR_OTHER	    (1u - VX_E_LAST)	/* per_err slot of values below VX_E_LAST */
 #define FZ_ERR_SLOTS	    (FZ_ERR_OTHER + 1u) /* slot 0: success; slot k: error -k */
@@ -64,7 +65,8 @@ struct fz_status {
 	 * result e (0: success; k: error -k; FZ_ERR_OTHER: below VX_E_LAST) */
 	uint32_t results[VX_SYS_COUNT + 1][FZ_ERR_SLOTS];
 };
-_Static_assert(sizeof(struct fz_status) <= VX_PAGE_SIZE, "fz_status fits its page");
+_Static_assert(sizeof(struct fz_status) <= FZ_STATUS_PAGES * VX_PAGE_SIZE,
+	       "fz_status fits its pages");
 
 #define FZ_E(e) (1u << (unsigned)-(e))
 /* Errors any handle argument can earn (docs/ABI.md section 2). */
@@ -132,9 +134,15 @@ static inline uint32_t fz_documented(uint64_t nr)
 	case VX_SYS_SIG_RAISE:
 		return FZ_HANDLE | FZ_E(VX_E_INVAL);
 	case VX_SYS_IRQ_BIND:
-		return FZ_HANDLE | FZ_E(VX_E_RANGE) | FZ_E(VX_E_INVAL);
+		return FZ_HANDLE | FZ_E(VX_E_RANGE) | FZ_E(VX_E_INVAL) | FZ_E(VX_E_NOTFOUND);
 	case VX_SYS_IRQ_ACK:
-		return FZ_HANDLE | FZ_E(VX_E_RANGE) | FZ_E(VX_E_STATE);
+		return FZ_HANDLE | FZ_E(VX_E_RANGE) | FZ_E(VX_E_STATE) | FZ_E(VX_E_NOTFOUND);
+	case VX_SYS_IOSPACE_CREATE:
+		return FZ_HANDLE | FZ_E(VX_E_INVAL) | FZ_E(VX_E_RANGE) | FZ_E(VX_E_NOTFOUND) |
+		       FZ_E(VX_E_STATE) | FZ_E(VX_E_EXISTS) | FZ_E(VX_E_FULL) | FZ_E(VX_E_NOMEM);
+	case VX_SYS_IOSPACE_MAP:
+		return FZ_HANDLE | FZ_E(VX_E_INVAL) | FZ_E(VX_E_EXISTS) | FZ_E(VX_E_ALIGN) |
+		       FZ_E(VX_E_RANGE) | FZ_E(VX_E_AGAIN) | FZ_E(VX_E_BUSY) | FZ_E(VX_E_NOMEM);
 	case VX_SYS_PORT_IN:
 	case VX_SYS_PORT_OUT:
 		return FZ_HANDLE | FZ_E(VX_E_INVAL) | FZ_E(VX_E_RANGE);
@@ -158,13 +166,18 @@ static inline int fz_result_ok(uint64_t nr, const uint64_t arg[6], int64_t r)
 	case VX_SYS_RETICLE_SPLIT:
 	case VX_SYS_RING_RECV_CAP:
 	case VX_SYS_SIG_MINT: /* a handle: slot 1..255, generation not 0 */
+	case VX_SYS_IOSPACE_CREATE:
 		return r <= 0xffffffffll && VX_HANDLE_INDEX(r) != 0 && VX_HANDLE_GEN(r) != 0;
 	case VX_SYS_CAP_REVOKE:
 	case VX_SYS_RING_SEND_CAP:
 	case VX_SYS_PORT_IN:
 	case VX_SYS_CLOCK:
 	case VX_SYS_CONSOLE_WRITE:
-		return 1;     /* a count, a sequence number, a value, a time, a length */
+	case VX_SYS_IRQ_ACK:
+	case VX_SYS_IOSPACE_MAP:
+		return 1; /* a count, a sequence number, a value, a time, a length, an address */
+	case VX_SYS_IRQ_BIND: /* 0, or an MSI line's message */
+		return r == 0 || (arg[1] >= VX_IRQ_MSI_FIRST && VX_MSI_DATA(r) != 0);
 	case VX_SYS_SIG_WAIT: /* the fired bits: some of the mask */
 		return ((uint64_t)r & ~(arg[0] & VX_SIG_ALL)) == 0;
 	case VX_SYS_RING_NOTIFY_WAIT:
@@ -187,6 +200,7 @@ static inline const char *fz_sys_name(uint64_t nr)
 	    "RING_SEND_CAP",  "RING_RECV_CAP", "SIG_WAIT",	"SIG_RAISE",
 	    "IRQ_BIND",	      "IRQ_ACK",       "PORT_IN",	"PORT_OUT",
 	    "CONSOLE_WRITE",  "CLOCK",	       "SIG_MINT",	"TASK_SET_AFFINITY",
+	    "IOSPACE_CREATE", "IOSPACE_MAP",
 	};
 	return nr < VX_SYS_COUNT ? names[nr] : "(none)";
 }

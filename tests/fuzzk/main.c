@@ -337,7 +337,7 @@ static bool setup(void)
 	for (unsigned k = 0; k < opt.workers; k++) {
 		struct slot *s = &slots[k];
 		int64_t ring = vx_reticle_retype(shared, VX_OBJ_RING, VX_RING_ARG(6, 2));
-		int64_t mem = vx_reticle_retype(shared, VX_OBJ_MEM, 1);
+		int64_t mem = vx_reticle_retype(shared, VX_OBJ_MEM, FZ_STATUS_PAGES);
 		int64_t w = vx_reticle_split(ram0, W_BYTES);
 		if (ring < 0 || mem < 0 || w < 0)
 			return false;
@@ -345,7 +345,7 @@ static bool setup(void)
 		s->mem = (vx_handle_t)mem;
 		s->w = (vx_handle_t)w;
 		s->w_free = free_of(s->w, NULL);
-		s->st = (struct fz_status *)(STATUS_VA + k * VX_PAGE_SIZE);
+		s->st = (struct fz_status *)(STATUS_VA + k * FZ_STATUS_PAGES * VX_PAGE_SIZE);
 		if (vx_task_map(self, s->mem, (uint64_t)(uintptr_t)s->st,
 				VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
 			return false;

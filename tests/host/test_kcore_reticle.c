@@ -19,7 +19,7 @@
 
 #define RAM_BYTES	     (1u << 20)
 #define DEV_BASE	     0xa0000ull /* never dereferenced: device bodies are not touched */
-#define DEV_BYTES	     0x60000ull
+#define DEV_BYTES	     0x100000ull
 #define DEV_PAGES	     (DEV_BYTES / PAGE_SIZE)
 #define DEV_ARG(page, pages) (((uint64_t)(page) << 32) | (uint64_t)(pages))
 
@@ -149,9 +149,9 @@ static void test_object_bytes_ring(void **state)
 
 static void test_object_bytes_other_types(void **state)
 {
-	static const uint32_t types[] = {VX_OBJ_NONE,	 VX_OBJ_RETICLE, VX_OBJ_SIGNAL,
-					 VX_OBJ_IRQ,	 VX_OBJ_IOPORT,	 VX_OBJ_COUNT,
-					 KOBJ_PAGETABLE, 0xffffffffu};
+	static const uint32_t types[] = {
+	    VX_OBJ_NONE, VX_OBJ_RETICLE, VX_OBJ_SIGNAL, VX_OBJ_IRQ,	VX_OBJ_IOPORT,
+	    VX_OBJ_PCI,	 VX_OBJ_IOSPACE, VX_OBJ_COUNT,	KOBJ_PAGETABLE, 0xffffffffu};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		assert_int_equal(object_bytes(types[i], 0), 0);
@@ -635,9 +635,9 @@ static void test_device_range(void **state)
 static void test_device_record_capacity(void **state)
 {
 	uint32_t cap_max = fx.dev.u.ret.nrec_max;
-	int64_t h[64];
+	int64_t h[128];
 
-	assert_int_equal(cap_max, 64);
+	assert_int_equal(cap_max, 128);
 	for (uint32_t i = 0; i < cap_max; i++) {
 		h[i] = retype(fx.dh, VX_OBJ_MEM, DEV_ARG(i, 1));
 		assert_true(h[i] > 0);

@@ -27,7 +27,8 @@
 #define MS	       1000000ull
 
 extern const struct vx_bundle_page *boot;
-extern vx_handle_t self, ram0, io, irqs, devmem;
+extern vx_handle_t self, ram0, io, irqs, devmem, msi, pci;
+extern bool has_iommu;	      /* booted with an IOMMU (devices.c finds out) */
 extern vx_handle_t child_sig; /* raises SIG_CHILD in ktest */
 extern const void *bootimg;
 extern size_t bootimg_len;
@@ -88,6 +89,8 @@ void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any *
 /* hardening.c, rights.c, supervision.c, fastpath.c, smp.c */
 void ktest_hardening(void);
 void ktest_rights(void);
+void ktest_devices_probe(void);
+void ktest_devices(void);
 void ktest_supervision(void);
 void ktest_fastpath(void);
 void ktest_smp(bool stress);

@@ -15,7 +15,7 @@
 #include "ktest.h"
 
 const struct vx_bundle_page *boot;
-vx_handle_t self, ram0, io, irqs, devmem, child_sig;
+vx_handle_t self, ram0, io, irqs, devmem, child_sig, msi, pci;
 const void *bootimg;
 size_t bootimg_len;
 vx_handle_t R;
@@ -695,7 +695,7 @@ static void t_devices(void)
 	EXPECT_EQ(vx_irq_bind(one, 5, sig), VX_E_RANGE);
 	EXPECT_EQ(vx_irq_bind(irqs, 0, sig), VX_E_RANGE); /* the timer is never handed out */
 	EXPECT_EQ(vx_irq_bind(irqs, 2, sig), VX_E_INVAL);
-	EXPECT_EQ(vx_irq_bind(irqs, 16, sig), VX_E_RANGE);
+	EXPECT_EQ(vx_irq_bind(irqs, VX_IRQ_IOAPIC_LINES, sig), VX_E_RANGE);
 	EXPECT_EQ(vx_irq_ack(one, 4), VX_E_STATE);
 	EXPECT_EQ(vx_irq_bind(one, 4, sig), VX_OK);
 	EXPECT_EQ(vx_irq_ack(one, 4), VX_OK);
@@ -806,6 +806,9 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ram0 = (vx_handle_t)vx_bundle_handle(bundle, "ram0", VX_OBJ_RETICLE);
 	irqs = (vx_handle_t)vx_bundle_handle(bundle, "irqs", VX_OBJ_IRQ);
 	devmem = (vx_handle_t)vx_bundle_handle(bundle, "devmem", VX_OBJ_RETICLE);
+	msi = (vx_handle_t)vx_bundle_handle(bundle, "msi", VX_OBJ_IRQ);
+	pci = (vx_handle_t)vx_bundle_handle(bundle, "pci", VX_OBJ_PCI);
+	ktest_devices_probe();
 	if (vx_bundle_find(bundle, "bootimg", VX_OBJ_MEM, &img) == VX_OK &&
 	    vx_task_map(self, img->handle, 0x20000000, VX_PROT_READ) == VX_OK) {
 		bootimg = (const void *)0x20000000;
@@ -853,6 +856,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
 	ktest_hardening();
 	ktest_rights();
+	ktest_devices();
 	ktest_supervision();
 	ktest_fastpath();
 	ktest_smp(stress);

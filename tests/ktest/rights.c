@@ -393,6 +393,36 @@ static void r35_task_set_affinity(void)
 	EXPECT_EQ(ti.affinity, 1);
 }
 
+/* A function no device answers at (bus 0, device 31 is q35's LPC and SMBus;
+ * function 7 of device 30 is empty). */
+#define NO_DEVICE VX_PCI_BDF(0, 30, 7)
+
+static vx_handle_t new_iospace(void)
+{
+	return MUST(vx_iospace_create(R, pci, NO_DEVICE | (has_iommu ? 0 : VX_IOSPACE_UNCONFINED),
+				      has_iommu ? VX_IOSPACE_PAGES_MIN : 0));
+}
+
+static void r36_iospace_create(void)
+{
+	uint32_t bdf = NO_DEVICE | (has_iommu ? 0 : VX_IOSPACE_UNCONFINED);
+	uint32_t pages = has_iommu ? VX_IOSPACE_PAGES_MIN : 0;
+	EXPECT_EQ(vx_iospace_create(without(R, VX_R_CONTROL), pci, bdf, pages), VX_E_RIGHTS);
+	EXPECT_EQ(vx_iospace_create(R, without(pci, VX_R_CONTROL), bdf, pages), VX_E_RIGHTS);
+	int64_t s = vx_iospace_create(with(R, VX_R_CONTROL), with(pci, VX_R_CONTROL), bdf, pages);
+	EXPECT(s > 0);
+	EXPECT_SUBSET(rights_of((vx_handle_t)s), VX_R_CONTROL);
+}
+
+static void r37_iospace_map(void)
+{
+	vx_handle_t s = new_iospace(), m = new_mem();
+	EXPECT_EQ(vx_iospace_map(without(s, VX_R_CONTROL), m, 0x1000, VX_PROT_READ), VX_E_RIGHTS);
+	EXPECT_EQ(vx_iospace_map(s, without(m, VX_R_WRITE), 0x1000, VX_PROT_WRITE), VX_E_RIGHTS);
+	EXPECT(vx_iospace_map(with(s, VX_R_CONTROL), with(m, VX_R_READ), 0x1000, VX_PROT_READ) >=
+	       0);
+}
+
 void ktest_rights(void)
 {
 	static const struct {
@@ -435,6 +465,8 @@ void ktest_rights(void)
 	    {"rights_33_clock", r33_clock},
 	    {"rights_34_sig_mint", r34_sig_mint},
 	    {"rights_35_task_set_affinity", r35_task_set_affinity},
+	    {"rights_36_iospace_create", r36_iospace_create},
+	    {"rights_37_iospace_map", r37_iospace_map},
 	};
 	_Static_assert(sizeof(rows) / sizeof(rows[0]) == VX_SYS_COUNT, "a row for every syscall");
 

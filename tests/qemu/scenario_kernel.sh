@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Boots the test image (root Task: tests/ktest) and relays its TAP lines.
+# The default run has QEMU's VT-d IOMMU (intel-iommu), the others none, so
+# that both sides of the IoSpace calls run (tests/ktest/devices.c).
 # The -cpu max run also has 6 GiB of RAM ("bigmem"), so that the RAM above
 # 4 GiB is tested; the smp4 run has four CPUs, so that ktest's SMP tests
 # run (tests/ktest/smp.c) and everything else passes there too.
@@ -19,6 +21,7 @@ for cpu in default max icount smp4; do
 	log=$B/test-logs/ktest-$cpu.serial
 	mkdir -p "$(dirname "$log")"
 	extra=()
+	[ "$cpu" = default ] && extra=(-device intel-iommu)
 	[ "$cpu" = max ] && extra=(-cpu max -m 6G -append bigmem)
 	[ "$cpu" = icount ] && extra=(-icount shift=0,align=off,sleep=off -append icount)
 	[ "$cpu" = smp4 ] && extra=(-smp 4)

@@ -293,3 +293,26 @@ void lapic_timer_idle(bool idle)
 {
 	(void)idle;
 }
+
+/* The IOMMU: the host model has none, so IoSpaces there are unconfined
+ * (no table is ever written and nothing is ever flushed). */
+bool iommu_present(void)
+{
+	return false;
+}
+unsigned iommu_levels(void)
+{
+	return 3;
+}
+void iommu_attach(uint16_t bdf, uint16_t domain, uint64_t root_pa)
+{
+	(void)bdf, (void)domain, (void)root_pa;
+}
+void iommu_flush(uint16_t domain)
+{
+	(void)domain;
+}
+void iommu_sync(const void *p, size_t n)
+{
+	(void)p, (void)n;
+}

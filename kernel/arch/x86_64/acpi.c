@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The little ACPI the kernel reads itself: the MADT, for the local APICs
- * of the CPUs to start (and the local APIC's address).  Found through the
- * RSDP in the BIOS area, then the RSDT or XSDT.  Firmware tables are
- * trusted but bounded: every length is checked against its table, and a
- * table with a bad checksum is ignored.
+ * The little ACPI the kernel reads itself: the MADT (the CPUs to start,
+ * the local APIC and the IOAPICs), the MCFG (PCI Express configuration
+ * space, which boot hands to user land as a device Reticle) and the DMAR
+ * (the IOMMU).  Found through the RSDP in the BIOS area, then the RSDT or
+ * XSDT; decoded by lib/base/vx_acpi.c, which checks every length against
+ * its table.  A table with a bad checksum is ignored.
  */
 #include "core/kernel.h"
+#include "vx_acpi.h"
 
 static bool sum_ok(const uint8_t *p, uint32_t n)
 {
@@ -36,14 +38,15 @@ static const uint8_t *find_rsdp(void)
 	return NULL;
 }
 
-/* A table's header, if its length is sane and its checksum right. */
-static const uint8_t *table_at(uint64_t pa)
+/* A table's bytes, if its header is sane: its signature, a length within
+ * reason and a right checksum (vx_acpi_table_ok). */
+static const uint8_t *table_at(uint64_t pa, const char *sig)
 {
-	if (pa == 0 || pa >= DMAP_LIMIT)
+	if (pa == 0 || pa >= DMAP_LIMIT - (1u << 20))
 		return NULL;
 	const uint8_t *t = phys_to_virt(pa);
 	uint32_t len = *(const uint32_t *)(t + 4);
-	if (len < 36 || len > (1u << 20) || !sum_ok(t, len))
+	if (len > (1u << 20) || !vx_acpi_table_ok(t, len, sig))
 		return NULL;
 	return t;
 }
@@ -56,17 +59,38 @@ static const uint8_t *find_table(const char sig[4])
 		return NULL;
 	bool x = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
 	const uint8_t *root =
-	    table_at(x ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
+	    table_at(x ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16),
+		     x ? "XSDT" : "RSDT");
 	if (!root)
 		return NULL;
 	uint32_t len = *(const uint32_t *)(root + 4), step = x ? 8 : 4;
 	for (uint32_t off = 36; off + step <= len; off += step) {
 		uint64_t pa = x ? *(const uint64_t *)(root + off) : *(const uint32_t *)(root + off);
-		const uint8_t *t = table_at(pa);
-		if (t && memcmp(t, sig, 4) == 0)
+		const uint8_t *t = table_at(pa, sig);
+		if (t)
 			return t;
 	}
 	return NULL;
+}
+
+struct vx_madt acpi_madt;
+struct vx_mcfg acpi_mcfg;
+struct vx_dmar acpi_dmar;
+
+/* Decodes the MADT, MCFG and DMAR once, at boot (a missing table leaves
+ * its struct empty). */
+void acpi_init(void)
+{
+	const uint8_t *t;
+
+	if ((t = find_table("APIC")))
+		vx_acpi_madt(t, *(const uint32_t *)(t + 4), &acpi_madt);
+	if ((t = find_table("MCFG")))
+		vx_acpi_mcfg(t, *(const uint32_t *)(t + 4), &acpi_mcfg);
+	if ((t = find_table("DMAR")))
+		vx_acpi_dmar(t, *(const uint32_t *)(t + 4), &acpi_dmar);
+	if (!acpi_madt.lapic_pa)
+		acpi_madt.lapic_pa = 0xfee00000;
 }
 
 /* Fills apic_ids with the local APIC IDs of the enabled CPUs, the boot
@@ -74,22 +98,10 @@ static const uint8_t *find_table(const char sig[4])
  * local APIC's address.  0 if there is no MADT. */
 unsigned acpi_cpus(uint32_t *apic_ids, unsigned max, uint64_t *lapic_pa)
 {
-	const uint8_t *madt = find_table("APIC");
-	unsigned n = 0;
+	unsigned n = acpi_madt.ncpus < max ? acpi_madt.ncpus : max;
 
-	if (!madt)
-		return 0;
-	uint32_t len = *(const uint32_t *)(madt + 4);
-	*lapic_pa = *(const uint32_t *)(madt + 36);
-	for (uint32_t off = 44; off + 2 <= len;) {
-		uint8_t type = madt[off], elen = madt[off + 1];
-		if (elen < 2 || off + elen > len)
-			break;
-		if (type == 0 && elen >= 8 && (*(const uint32_t *)(madt + off + 4) & 1) && n < max)
-			apic_ids[n++] = madt[off + 3]; /* processor local APIC, enabled */
-		else if (type == 5 && elen >= 12)
-			*lapic_pa = *(const uint64_t *)(madt + off + 4); /* address override */
-		off += elen;
-	}
+	for (unsigned i = 0; i < n; i++)
+		apic_ids[i] = acpi_madt.apic_id[i];
+	*lapic_pa = acpi_madt.lapic_pa;
 	return n;
 }

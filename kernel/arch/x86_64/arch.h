@@ -18,9 +18,19 @@
 #define DMAP_LIMIT	   (64ull << 30) /* the direct map covers physical 0..64 GiB */
 #define PAGE_SIZE	   4096ull
 #define USER_CANONICAL_END 0x0000800000000000ull /* first non-canonical address */
-#define VEC_IRQ_BASE	   32
-#define IRQ_LINES	   16
 #define TIMER_HZ	   1000
+/* Interrupt vectors.  Lines are VX_IRQ_* (abi.h): IOAPIC line n arrives on
+ * VEC_IRQ_BASE + n, MSI line VX_IRQ_MSI_FIRST + n on VEC_MSI_BASE + n. */
+#define VEC_IRQ_BASE 32	 /* 32..55: the IOAPIC's 24 inputs */
+#define VEC_MSI_BASE 64	 /* 64..191: MSI lines */
+#define VEC_IOMMU    200 /* the IOMMU's fault event */
+#define VEC_PIC_BASE 224 /* 224..239: the disabled 8259s' spurious lines */
+#define VEC_TIMER    240 /* the local APIC timer */
+#define VEC_RESCHED  241 /* IPI: look at your run queue */
+#define VEC_TLB	     242 /* IPI: flush your TLB (tlb_shootdown) */
+#define VEC_SPURIOUS 255
+/* An internal mapping flag beside VX_PROT_*: device memory, uncached. */
+#define PROT_UNCACHED 0x100u
 
 /* Saved user registers.  Layout is fixed by entry.S. */
 struct trapframe {
@@ -264,11 +274,7 @@ uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes);
 /* User copy (entry.S): 0, or 1 when it touched a bad page. */
 int uaccess_copy(void *dst, const void *src, size_t n);
 
-/* SMP (smp.c, lapic.c, acpi.c).  Vectors above the legacy lines: */
-#define VEC_TIMER    48 /* the local APIC timer */
-#define VEC_RESCHED  49 /* IPI: look at your run queue */
-#define VEC_TLB	     50 /* IPI: flush your TLB (tlb_shootdown) */
-#define VEC_SPURIOUS 255
+/* SMP (smp.c, lapic.c, acpi.c). */
 void smp_start(void); /* boot CPU: find the others (MADT) and start them */
 void arch_send_resched(unsigned cpu);
 /* Makes every other CPU that has root_pa loaded drop its translations, and
@@ -292,12 +298,37 @@ void lapic_timer_calibrate(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
 void lapic_start_ap(uint32_t apic_id, uint32_t page);
 unsigned acpi_cpus(uint32_t *apic_ids, unsigned max, uint64_t *lapic_pa);
+void acpi_init(void);
+extern struct vx_madt acpi_madt;
+extern struct vx_mcfg acpi_mcfg;
+extern struct vx_dmar acpi_dmar;
 
-/* Interrupt controller and timer (irq.c). */
-void pic_init(void);
-void pic_mask(unsigned line, bool masked);
-void pic_eoi(unsigned line);
+/* Interrupt controllers (ioapic.c) and the timer (irq.c).  Lines are
+ * VX_IRQ_* numbers; irq_mask touches only IOAPIC lines (an MSI line has no
+ * mask the kernel owns: device.c gates it). */
+void irq_init(void);
+void irq_mask(unsigned line, bool masked);
+bool irq_line_exists(unsigned line);
+uint64_t irq_msi_message(unsigned line); /* VX_MSI_ADDR | VX_MSI_DATA << 32 */
 void timer_init(void);
+
+/* The IOMMU (vtd.c): see core/iospace.c for the IoSpace it serves. */
+#define IOMMU_BUSES 32 /* buses that can have IoSpaces */
+void iommu_init(void);
+bool iommu_present(void);
+unsigned iommu_levels(void); /* of the second-level tables: 3 or 4 */
+void iommu_attach(uint16_t bdf, uint16_t domain, uint64_t root_pa);
+void iommu_flush(uint16_t domain);
+void iommu_sync(const void *p, size_t n);
+void iommu_fault_event(void);
+uint64_t iommu_fault_count(void);
+/* A second-level entry: leaf or table, VX_PROT_READ/WRITE as the device's
+ * access. */
+static inline uint64_t iommu_pte(uint64_t pa, uint32_t prot)
+{
+	return pa | ((prot & VX_PROT_READ) ? 1u : 0) | ((prot & VX_PROT_WRITE) ? 2u : 0);
+}
+#define IOMMU_PTE_ADDR 0x000ffffffffff000ull
 extern uint64_t tsc_boot, tsc_ns_mult;
 #ifdef VX_HOST
 /* Host unit tests drive the clock themselves (tests/support/karch_host.c). */
@@ -333,12 +364,17 @@ struct boot_module {
 	uint64_t base, size;
 	char name[32];
 };
+/* The 32-bit device window ends where the IOAPIC, HPET, IOMMU and local
+ * APIC registers begin; the kernel keeps those. */
+#define BOOT_MMIO32_END 0xfec00000ull
 struct boot_info {
 	struct boot_region ram[BOOT_MAX_REGIONS];
 	unsigned nram;
 	struct boot_module mod[BOOT_MAX_MODULES];
 	unsigned nmod;
 	uint64_t max_phys;  /* end of the highest usable RAM */
+	uint64_t low_top;   /* highest end of any memory-map entry below BOOT_MMIO32_END */
+	uint64_t mem_top;   /* highest end of any memory-map entry */
 	uint64_t ram_bytes; /* usable RAM, all ranges (holes and reserved ranges not counted) */
 	char cmdline[128];
 };

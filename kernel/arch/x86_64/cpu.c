@@ -37,9 +37,8 @@ __asm__(".globl kernel_stack_top\n.set kernel_stack_top, kernel_stack + 16384");
 _Static_assert(KSTACK_BYTES == 16384, "kernel_stack_top above");
 
 extern void syscall_entry(void);
-/* The entry stubs of entry.S, in vector order, and the spurious one. */
-extern void (*const trap_stub_table[VEC_TLB + 1])(void);
-extern void trap_stub_255(void);
+/* The entry stubs of entry.S, one per vector, in vector order. */
+extern void (*const trap_stub_table[256])(void);
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
@@ -112,9 +111,8 @@ static void idt_load(struct cpu *c)
 	struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 
 	if (c->index == 0) {
-		for (unsigned v = 0; v <= VEC_TLB; v++)
+		for (unsigned v = 0; v < 256; v++)
 			set_gate(v, trap_stub_table[v]);
-		set_gate(VEC_SPURIOUS, trap_stub_255);
 	}
 	__asm__ volatile("lidt %0" ::"m"(p));
 }
@@ -136,6 +134,8 @@ static void features_init(struct cpu *c)
 	uint64_t cr0, cr4;
 
 	if (c->index == 0) {
+		cpuid(1, 0, r);
+		c->apic_id = r[1] >> 24; /* the initial APIC ID, before the APIC is mapped */
 		cpuid(0x80000001, 0, r);
 		cpuinfo.nx = (r[3] >> 20) & 1;
 		cpuid(0, 0, r);

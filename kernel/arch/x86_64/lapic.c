@@ -4,8 +4,8 @@
  * end of interrupt, and the interprocessor interrupts (INIT, start-up,
  * fixed vectors).  Its registers sit in one uncached page of the direct
  * map.  The timer is calibrated once, on the boot CPU, against the TSC;
- * every CPU then runs its own at TIMER_HZ.  Legacy lines still arrive
- * through the 8259 (irq.c), on the boot CPU only.
+ * every CPU then runs its own at TIMER_HZ.  Device lines arrive through
+ * the IOAPIC and as MSI messages (ioapic.c), on the boot CPU only.
  */
 #include "core/kernel.h"
 
@@ -38,17 +38,17 @@ uint32_t lapic_id(void)
 	return rd(LAPIC_ID) >> 24;
 }
 
-/* Enables this CPU's local APIC (spurious vector 255).  Only the boot CPU
- * keeps LINT0 as the 8259's virtual wire; the others mask it. */
+/* Enables this CPU's local APIC (spurious vector 255), with LINT0 (the
+ * 8259's virtual wire, unused: devices come through the IOAPIC) masked. */
 void lapic_init(uint64_t pa, bool boot_cpu)
 {
 	if (!lapic) {
 		paging_map_mmio(pa);
 		lapic = phys_to_virt(pa);
 	}
+	(void)boot_cpu;
 	wr(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
-	if (!boot_cpu)
-		wr(LAPIC_LVT_LINT0, 1u << 16);
+	wr(LAPIC_LVT_LINT0, 1u << 16);
 }
 
 void lapic_eoi(void)

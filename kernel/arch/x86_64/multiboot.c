@@ -22,6 +22,20 @@ static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len)
 		bi->max_phys = base + len;
 }
 
+/* Any memory-map entry, usable or not: the highest ends, which bound the
+ * physical addresses left for devices (boot.c's MMIO Reticles). */
+static void add_region(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
+{
+	uint64_t end = base + len < base ? UINT64_MAX : base + len;
+
+	if (type == 1)
+		add_ram(bi, base, len);
+	if (end <= BOOT_MMIO32_END && end > bi->low_top)
+		bi->low_top = end;
+	if (end > bi->mem_top)
+		bi->mem_top = end;
+}
+
 static void add_module(struct boot_info *bi, uint64_t start, uint64_t end, const char *name)
 {
 	struct boot_module *m;
@@ -72,8 +86,7 @@ static void parse_mb1(uint32_t info_pa, struct boot_info *bi)
 			uint64_t base = *(const uint64_t *)(p + 4);
 			uint64_t l = *(const uint64_t *)(p + 12);
 			uint32_t type = *(const uint32_t *)(p + 20);
-			if (type == 1)
-				add_ram(bi, base, l);
+			add_region(bi, base, l, type);
 			p += size + 4;
 		}
 	}
@@ -99,9 +112,8 @@ static void parse_mb2(uint32_t info_pa, struct boot_info *bi)
 		} else if (type == 6) {
 			uint32_t esize = *(const uint32_t *)(p + 8);
 			for (const uint8_t *e = p + 16; esize && e + 24 <= p + size; e += esize) {
-				if (*(const uint32_t *)(e + 16) == 1)
-					add_ram(bi, *(const uint64_t *)e,
-						*(const uint64_t *)(e + 8));
+				add_region(bi, *(const uint64_t *)e, *(const uint64_t *)(e + 8),
+					   *(const uint32_t *)(e + 16));
 			}
 		}
 		p += (size + 7) & ~7u;

@@ -173,10 +173,13 @@ uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(voi
 	return &table[level_index(va, 0)];
 }
 
-/* A user leaf entry for pa with VX_PROT_* bits. */
+/* A user leaf entry for pa with VX_PROT_* bits (and PROT_UNCACHED). */
 uint64_t paging_pte(uint64_t pa, uint32_t prot)
 {
 	uint64_t e = pa | PTE_P | PTE_U;
+
+	if (prot & PROT_UNCACHED)
+		e |= PTE_PCD | PTE_PWT;
 
 	if (prot & VX_PROT_WRITE)
 		e |= PTE_W;

@@ -65,7 +65,6 @@ void smp_start(void)
 	me->apic_id = lapic_id();
 	lapic_timer_calibrate();
 	lapic_timer_start();
-	pic_mask(0, true); /* the PIT's tick is replaced by the local timer */
 	me->online = 1;
 
 	memcpy(phys_to_virt(TRAMP_BASE), ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));

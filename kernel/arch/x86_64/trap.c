@@ -14,31 +14,29 @@
 
 extern uint8_t uaccess_begin[], uaccess_end[], uaccess_fault[];
 
-/* A device line through the 8259, the local timer, or a reschedule IPI
- * (which only makes this CPU look at its run queue on the way out). */
+/* A device line (IOAPIC or MSI), the IOMMU's fault event, the local
+ * timer, or a reschedule IPI (which only makes this CPU look at its run
+ * queue on the way out). */
 static void handle_irq(uint64_t vector)
 {
-	if (vector == VEC_TIMER) {
-		lapic_eoi();
+	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16))
+		return; /* no EOI for a spurious interrupt */
+	lapic_eoi();
+	if (vector == VEC_TIMER)
 		sched_tick();
-	} else if (vector == VEC_RESCHED) {
-		lapic_eoi();
+	else if (vector == VEC_RESCHED)
 		sched_resched_here();
-	} else if (vector == VEC_SPURIOUS) {
-		/* no EOI for a spurious interrupt */
-	} else {
-		unsigned line = (unsigned)(vector - VEC_IRQ_BASE);
-		pic_eoi(line);
-		if (line == 0)
-			sched_tick();
-		else
-			device_irq(line);
-	}
+	else if (vector == VEC_IOMMU)
+		iommu_fault_event();
+	else if (vector >= VEC_MSI_BASE && vector < VEC_MSI_BASE + VX_IRQ_MSI_COUNT)
+		device_irq((unsigned)(vector - VEC_MSI_BASE) + VX_IRQ_MSI_FIRST);
+	else if (vector >= VEC_IRQ_BASE && vector < VEC_IRQ_BASE + VX_IRQ_IOAPIC_LINES)
+		device_irq((unsigned)(vector - VEC_IRQ_BASE));
 }
 
 static bool is_interrupt(uint64_t vector)
 {
-	return (vector >= VEC_IRQ_BASE && vector <= VEC_RESCHED) || vector == VEC_SPURIOUS;
+	return vector >= VEC_IRQ_BASE && vector != VEC_TLB;
 }
 
 static uint32_t fault_kind(uint64_t vector)

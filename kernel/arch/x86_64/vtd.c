@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IOMMU: Intel VT-d DMA remapping, found through the ACPI DMAR table.
+ *
+ * The kernel owns the remapping hardware; user land sees it only as
+ * IoSpace capabilities (core/iospace.c).  Here: one remapping unit (the
+ * first DRHD of segment 0), legacy-mode root and context tables held in
+ * kernel memory, register-based invalidation, and the fault recording
+ * registers.  Translation is turned on at boot with every context entry
+ * absent, so from then on a PCI function's DMA reaches nothing until an
+ * IoSpace is attached to it, and then only what is mapped there.
+ *
+ *   root table       256 entries, one per bus; bus b points at ctx[b]
+ *   context table    256 entries, one per device/function: the IoSpace's
+ *                    top table, its address width and its domain id
+ *   second level     the IoSpace's tables (core/iospace.c), 3 or 4 levels
+ *
+ * Invalidation is synchronous: after a change, the context cache and the
+ * domain's IOTLB are invalidated and the registers polled until the unit
+ * reports completion, so no stale translation outlives the call.  Only
+ * buses below IOMMU_BUSES have context tables.
+ */
+#include "core/kernel.h"
+#include "vx_acpi.h"
+
+#define R_CAP	  0x08
+#define R_ECAP	  0x10
+#define R_GCMD	  0x18
+#define R_GSTS	  0x1c
+#define R_RTADDR  0x20
+#define R_CCMD	  0x28
+#define R_FSTS	  0x34
+#define R_FECTL	  0x38
+#define R_FEDATA  0x3c
+#define R_FEADDR  0x40
+#define R_FEUADDR 0x44
+
+#define GCMD_TE	     (1u << 31)
+#define GCMD_SRTP    (1u << 30)
+#define CCMD_ICC     (1ull << 63)
+#define CCMD_GLOBAL  (1ull << 61)
+#define IOTLB_IVT    (1ull << 63)
+#define IOTLB_GLOBAL (1ull << 60)
+#define IOTLB_DOMAIN (2ull << 60)
+#define IOTLB_DR     (1ull << 49)
+#define IOTLB_DW     (1ull << 48)
+#define SPIN_MAX     10000000u
+
+struct vtd_entry {
+	uint64_t lo, hi;
+};
+static struct vtd_entry root_table[256] __attribute__((aligned(4096)));
+static struct vtd_entry ctx[IOMMU_BUSES][256] __attribute__((aligned(4096)));
+
+static volatile uint8_t *regs;
+static uint64_t cap, ecap;
+static uint32_t gcmd; /* the persistent command bits set so far */
+static unsigned levels;
+static uint64_t faults;
+
+static uint32_t rd32(uint32_t r)
+{
+	return *(volatile uint32_t *)(regs + r);
+}
+static void wr32(uint32_t r, uint32_t v)
+{
+	*(volatile uint32_t *)(regs + r) = v;
+}
+static uint64_t rd64(uint32_t r)
+{
+	return *(volatile uint64_t *)(regs + r);
+}
+static void wr64(uint32_t r, uint64_t v)
+{
+	*(volatile uint64_t *)(regs + r) = v;
+}
+
+bool iommu_present(void)
+{
+	return regs != NULL;
+}
+
+unsigned iommu_levels(void)
+{
+	return levels;
+}
+
+uint64_t iommu_fault_count(void)
+{
+	return faults;
+}
+
+/* Writes back the cache lines of [p, p + n) when the unit does not snoop
+ * them (ECAP.C clear), so that it reads what the CPU wrote. */
+void iommu_sync(const void *p, size_t n)
+{
+	if (!regs || (ecap & 1))
+		return;
+	const uint8_t *a = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)63);
+	for (; a < (const uint8_t *)p + n; a += 64)
+		__asm__ volatile("clflush (%0)" ::"r"(a) : "memory");
+	__asm__ volatile("mfence" ::: "memory");
+}
+
+static void wait_status(uint32_t bit, bool set)
+{
+	for (uint32_t i = 0; i < SPIN_MAX; i++)
+		if (!!(rd32(R_GSTS) & bit) == set)
+			return;
+	panic("IOMMU: status bit 0x%x never became %d", bit, set);
+}
+
+static void command(uint32_t bit)
+{
+	wr32(R_GCMD, gcmd | bit);
+	wait_status(bit, true);
+}
+
+static void invalidate_context(void)
+{
+	wr64(R_CCMD, CCMD_ICC | CCMD_GLOBAL);
+	for (uint32_t i = 0; i < SPIN_MAX; i++)
+		if (!(rd64(R_CCMD) & CCMD_ICC))
+			return;
+	panic("IOMMU: context invalidation never completed");
+}
+
+/* Invalidates the IOTLB of one domain (0: all), draining the unit's reads
+ * and writes, and waits for completion. */
+void iommu_flush(uint16_t domain)
+{
+	if (!regs)
+		return;
+	uint32_t iotlb = (uint32_t)((ecap >> 8) & 0x3ff) * 16 + 8;
+	uint64_t cmd = IOTLB_IVT | IOTLB_DR | IOTLB_DW |
+		       (domain ? IOTLB_DOMAIN | (uint64_t)domain << 32 : IOTLB_GLOBAL);
+	wr64(iotlb, cmd);
+	for (uint32_t i = 0; i < SPIN_MAX; i++)
+		if (!(rd64(iotlb) & IOTLB_IVT))
+			return;
+	panic("IOMMU: IOTLB invalidation never completed");
+}
+
+/* Points bdf's context entry at an IoSpace's top table (root_pa) in domain
+ * domain, or, with root_pa 0, removes it; then invalidates the context
+ * cache and the domain's IOTLB.  The caller checked bdf's bus. */
+void iommu_attach(uint16_t bdf, uint16_t domain, uint64_t root_pa)
+{
+	struct vtd_entry *e = &ctx[bdf >> 8][bdf & 0xff];
+
+	if (root_pa) {
+		e->hi = (levels == 4 ? 2u : 1u) | (uint64_t)domain << 8;
+		e->lo = root_pa | 1;
+	} else {
+		e->lo = 0;
+		e->hi = 0;
+	}
+	iommu_sync(e, sizeof(*e));
+	invalidate_context();
+	iommu_flush(domain);
+}
+
+/* Boot CPU, after irq_init: finds the first remapping unit of segment 0,
+ * installs empty context tables for every bus, routes fault events to
+ * VEC_IOMMU and turns translation on.  Without a DMAR there is no IOMMU
+ * (iommu_present false), and IoSpaces are refused unless unconfined. */
+void iommu_init(void)
+{
+	uint64_t pa = 0;
+
+	for (uint32_t i = 0; i < acpi_dmar.n; i++)
+		if (acpi_dmar.drhd[i].segment == 0 && !pa)
+			pa = acpi_dmar.drhd[i].reg_pa;
+	if (!pa || pa >= DMAP_LIMIT) {
+		kprintf("VectraOS: no IOMMU\n");
+		return;
+	}
+	paging_map_mmio(pa);
+	volatile uint8_t *r = (volatile uint8_t *)phys_to_virt(pa & ~0x1fffffull) + (pa & 0x1fffff);
+	uint64_t c = *(volatile uint64_t *)(r + R_CAP);
+	unsigned sagaw = (unsigned)(c >> 8) & 0x1f;
+	if (!(sagaw & 6)) {
+		kprintf("VectraOS: IOMMU at 0x%lx has no 3- or 4-level tables; not used\n",
+			(unsigned long)pa);
+		return;
+	}
+	regs = r;
+	cap = c;
+	ecap = rd64(R_ECAP);
+	levels = (sagaw & 4) ? 4 : 3;
+	for (unsigned b = 0; b < IOMMU_BUSES; b++)
+		root_table[b].lo = virt_to_phys(ctx[b]) | 1;
+	iommu_sync(root_table, sizeof(root_table));
+	iommu_sync(ctx, sizeof(ctx));
+	wr64(R_RTADDR, virt_to_phys(root_table));
+	command(GCMD_SRTP);
+	invalidate_context();
+	iommu_flush(0);
+	wr32(R_FEDATA, VEC_IOMMU);
+	wr32(R_FEADDR, 0xfee00000u | (cpus[0].apic_id << 12));
+	wr32(R_FEUADDR, 0);
+	wr32(R_FECTL, 0); /* fault events unmasked */
+	command(GCMD_TE);
+	gcmd |= GCMD_TE;
+	kprintf("VectraOS: IOMMU at 0x%lx, %u-level tables, DMA confined\n", (unsigned long)pa,
+		levels);
+}
+
+/* The fault event (boot CPU, lock held): reads and clears every recorded
+ * fault, handing each to iospace_dma_fault. */
+void iommu_fault_event(void)
+{
+	if (!regs)
+		return;
+	uint32_t fro = (uint32_t)((cap >> 24) & 0x3ff) * 16;
+	uint32_t nfr = (uint32_t)((cap >> 40) & 0xff) + 1;
+
+	for (uint32_t i = 0; i < nfr; i++) {
+		uint32_t at = fro + i * 16;
+		uint64_t hi = rd64(at + 8);
+		if (!(hi & (1ull << 63)))
+			continue;
+		uint64_t addr = rd64(at) & ~0xfffull;
+		faults++;
+		wr64(at + 8, 1ull << 63); /* clear F */
+		iospace_dma_fault((uint16_t)hi, addr, !(hi & (1ull << 62)), (uint8_t)(hi >> 32));
+	}
+	wr32(R_FSTS, rd32(R_FSTS) & 0x7f); /* clear the overflow and error bits */
+}
