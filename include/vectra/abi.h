@@ -242,8 +242,9 @@ enum vx_syscall {
  * CREATE then refuses (VX_E_NOTFOUND) unless the caller asks for an
  * unconfined IoSpace (VX_IOSPACE_UNCONFINED, which an IOMMU machine in turn
  * refuses with VX_E_STATE): mapping into one returns the MemCap's physical
- * address and confines nothing.  Whoever grants the Pci capability decides
- * whether to ask (init does only if the manifest says "dma: unconfined").
+ * address and confines nothing.  Asking needs VX_R_WRITE on the Pci
+ * capability, which init grants only where the manifest says "dma
+ * unconfined".
  * ------------------------------------------------------------------------ */
 #define VX_PCI_BDF(bus, dev, fn) (((uint32_t)(bus) << 8) | ((uint32_t)(dev) << 3) | (uint32_t)(fn))
 #define VX_IOSPACE_UNCONFINED	 (1u << 16) /* flag beside the bdf of IOSPACE_CREATE */
@@ -282,7 +283,7 @@ struct vx_cap_info {
 		 * capabilities waiting in its transfer queue << 8. */
 		uint64_t ring_state;
 	};
-	uint64_t size;	/* Mem/Ring/Reticle: bytes. Others 0. */
+	uint64_t size;	/* Mem/Ring/Reticle: bytes. Irq: interrupts its lines took. Others 0. */
 	uint64_t paddr; /* Mem: physical base (device drivers need it). Others 0. */
 };
 _Static_assert(sizeof(struct vx_cap_info) == 32, "vx_cap_info layout");

@@ -464,6 +464,8 @@ int64_t sys_cap_inspect(struct trapframe *tf)
 	} else if (c->type == VX_OBJ_RING) {
 		info.size = c->obj->size - PAGE_SIZE;
 		info.ring_state = ring_inspect_state(c->obj);
+	} else if (c->type == VX_OBJ_IRQ) {
+		info.size = device_irq_count(c->narrow);
 	}
 	return copy_out(tf->rsi, &info, sizeof(info));
 }

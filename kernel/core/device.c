@@ -57,6 +57,17 @@ void device_irq(unsigned line)
 	signal_raise_cap(&route[line], route[line].narrow);
 }
 
+/* Interrupts taken since boot by the lines of range (first | count << 32),
+ * for CAP_INSPECT of an Irq capability. */
+uint64_t device_irq_count(uint64_t range)
+{
+	uint64_t first = range & 0xffffffffu, n = range >> 32, sum = 0;
+
+	for (uint64_t l = first; l < VX_IRQ_LINES && l - first < n; l++)
+		sum += fired[l];
+	return sum;
+}
+
 static bool in_range(const struct cap *c, uint64_t first, uint64_t count)
 {
 	uint64_t base = c->narrow & 0xffffffffu, n = c->narrow >> 32;

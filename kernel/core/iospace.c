@@ -99,7 +99,8 @@ struct create_args {
 /* Decode: reads only.  Errors: handle errors; VX_E_INVAL (flags, pages);
  * VX_E_RANGE (bdf outside the Pci cap, or on a bus the IOMMU has no table
  * for); VX_E_NOTFOUND (no IOMMU, and not unconfined); VX_E_STATE
- * (unconfined asked of a machine with an IOMMU); VX_E_EXISTS (bdf already
+ * (unconfined asked of a machine with an IOMMU); VX_E_RIGHTS (unconfined
+ * asked through a Pci cap without VX_R_WRITE); VX_E_EXISTS (bdf already
  * has one); VX_E_FULL (IOSPACE_MAX live, or no free slot); VX_E_TYPE (a
  * device Reticle); VX_E_NOMEM. */
 static int decode_create(const struct trapframe *tf, struct create_args *a)
@@ -122,6 +123,8 @@ static int decode_create(const struct trapframe *tf, struct create_args *a)
 			return VX_E_INVAL;
 		if (iommu_present())
 			return VX_E_STATE;
+		if (!(pc->rights & VX_R_WRITE))
+			return VX_E_RIGHTS;
 		a->pages = 0;
 	} else {
 		if (tf->r10 < VX_IOSPACE_PAGES_MIN || tf->r10 > VX_IOSPACE_PAGES_MAX)

@@ -351,6 +351,7 @@ bool bundle_name_valid(const char *name, size_t len);
 extern struct kobj irq_root_obj, ioport_root_obj, pci_root_obj;
 void device_init(void);
 void device_irq(unsigned line);
+uint64_t device_irq_count(uint64_t range);
 int64_t sys_irq_bind(struct trapframe *tf);
 int64_t sys_irq_ack(struct trapframe *tf);
 int64_t sys_port_in(struct trapframe *tf);

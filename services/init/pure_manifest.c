@@ -291,6 +291,22 @@ static int do_restart(struct parser *p, const struct tok *t, size_t nt)
 	return fail(p, "bad restart policy '%s' (always, on-failure or never)", shown(t[1], b));
 }
 
+/* dma unconfined */
+static int do_dma(struct parser *p, const struct tok *t, size_t nt)
+{
+	char b[SHOW_MAX + 4];
+	int rc;
+
+	if ((rc = nargs(p, t, nt, 2, 2, "dma unconfined")) != VX_OK)
+		return rc;
+	if (!tok_is(t[1], "unconfined"))
+		return fail(p, "bad dma mode '%s' (only 'unconfined' can be said)", shown(t[1], b));
+	if (p->cur->dma_unconfined)
+		return fail(p, "second 'dma' in service '%s'", p->cur->name);
+	p->cur->dma_unconfined = 1;
+	return VX_OK;
+}
+
 /* memory SIZE */
 static int do_memory(struct parser *p, const struct tok *t, size_t nt)
 {
@@ -404,9 +420,19 @@ static int grant_args(struct parser *p, uint32_t kind, const struct tok *t, size
 	case MF_IOPORT:
 		return grant_ioport(p, t, nt, g);
 	case MF_IRQ:
-		if (!parse_number(t[0], &g->a) || g->a < 1 || g->a > 15 || g->a == 2)
-			return fail(p, "bad irq line '%s' (1..15, not 2)", shown(t[0], b));
+		if (!parse_number(t[0], &g->a) || g->a < 1 || g->a > 23 || g->a == 2)
+			return fail(p, "bad irq line '%s' (1..23, not 2)", shown(t[0], b));
 		return VX_OK;
+	case MF_BOOT: {
+		static const char *const caps[] = {"ecam", "mmio", "pci", "msi", "devmem"};
+		for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+			if (tok_is(t[0], caps[i])) {
+				copy_name(g->boot, t[0]);
+				return VX_OK;
+			}
+		}
+		return fail(p, "unknown boot capability '%s' (%s)", shown(t[0], b), MF_BOOT_CAPS);
+	}
 	case MF_RETICLE:
 		if (!parse_size(t[0], &g->a))
 			return fail(p, "bad reticle size '%s' (%s)", shown(t[0], b), SIZE_RULE);
@@ -433,8 +459,9 @@ static int do_grant(struct parser *p, const struct tok *t, size_t nt)
 	    {"reticle", MF_RETICLE, 1, 1, "grant SLOT = reticle SIZE"},
 	    {"bootimg", MF_BOOTIMG, 0, 0, "grant SLOT = bootimg"},
 	    {"self", MF_SELF, 0, 0, "grant SLOT = self"},
+	    {"boot", MF_BOOT, 1, 1, "grant SLOT = boot " MF_BOOT_CAPS},
 	};
-	static const char usage[] = "grant SLOT = ioport|irq|reticle|bootimg|self ...";
+	static const char usage[] = "grant SLOT = ioport|irq|reticle|bootimg|self|boot ...";
 	struct mf_service *s = p->cur;
 	struct mf_grant g = {0};
 	char b[SHOW_MAX + 4];
@@ -453,7 +480,8 @@ static int do_grant(struct parser *p, const struct tok *t, size_t nt)
 		if (tok_is(t[3], kinds[k].word))
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0]))
-		return fail(p, "unknown grant kind '%s' (ioport, irq, reticle, bootimg or self)",
+		return fail(p,
+			    "unknown grant kind '%s' (ioport, irq, reticle, bootimg, self or boot)",
 			    shown(t[3], b));
 	if ((rc = nargs(p, t, nt, 4 + kinds[k].min, 4 + kinds[k].max, kinds[k].usage)) != VX_OK)
 		return rc;
@@ -505,7 +533,7 @@ static const struct {
 } directives[] = {
     {"service", do_service}, {"binary", do_binary}, {"restart", do_restart},
     {"memory", do_memory},   {"serve", do_serve},   {"connect", do_connect},
-    {"grant", do_grant},
+    {"grant", do_grant},     {"dma", do_dma},
 };
 
 /* One line, without its line ending. */

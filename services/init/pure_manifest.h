@@ -13,8 +13,9 @@
  *         memory SIZE                its own Reticle, 64K..64M (default 2M)
  *         serve NAME                 serves connections named NAME
  *         connect NAME [as SLOT]     Bundle slots SLOT.req/SLOT.rep
+ *         dma unconfined             may ask for DMA without an IOMMU
  *         grant SLOT = ioport BASE COUNT [r|w|rw] | irq LINE |
- *                      reticle SIZE | bootimg | self
+ *                      reticle SIZE | bootimg | self | boot DEVCAP
  *
  * WHAT A VALID RESULT PROMISES (init relies on each of these)
  *
@@ -30,7 +31,9 @@
  *     mf_server_of finds it.  Connections may be mutual (no cycle check).
  *   - memory and reticle sizes are whole 4 KiB pages in 64K..64M (what
  *     VX_SYS_RETICLE_SPLIT accepts); ioport ranges lie inside 0..0xffff
- *     with count >= 1; irq lines are 1..15 and not 2 (the cascade).
+ *     with count >= 1; irq lines are 1..23 and not 2 (the cascade);
+ *     boot names one of the device capabilities boot hands init
+ *     (MF_BOOT_CAPS), by which a device manager reaches the hardware.
  *
  * The parser is pure: it allocates nothing, never reads outside
  * text[0..len) and does not need text to be NUL-terminated.
@@ -42,7 +45,7 @@
 #include <stdint.h>
 
 #define MF_MAX_SERVICES 16
-#define MF_MAX_GRANTS	8
+#define MF_MAX_GRANTS	12
 #define MF_MAX_CONNECTS 8
 #define MF_NAME_MAX	24 /* incl. NUL */
 #define MF_FILE_MAX	8192u
@@ -51,7 +54,12 @@
 /* Same values as struct init_task's policy field (vectra/proto/init.h). */
 enum mf_restart { MF_ALWAYS = 1, MF_ON_FAILURE = 2, MF_NEVER = 3 };
 
-enum mf_grant_kind { MF_IOPORT = 1, MF_IRQ, MF_RETICLE, MF_BOOTIMG, MF_SELF };
+enum mf_grant_kind { MF_IOPORT = 1, MF_IRQ, MF_RETICLE, MF_BOOTIMG, MF_SELF, MF_BOOT };
+
+/* What "grant SLOT = boot NAME" may name: init's boot capabilities of the
+ * device kind (docs/MANIFEST.md).  "mmio" grants every mmioN boot made, as
+ * SLOT0, SLOT1, ...; the others are one slot. */
+#define MF_BOOT_CAPS "ecam, mmio, pci, msi or devmem"
 
 struct mf_grant {
 	char slot[MF_NAME_MAX]; /* the Bundle slot name */
@@ -59,6 +67,7 @@ struct mf_grant {
 	uint32_t rights;	/* ioport: VX_R_READ and/or VX_R_WRITE; bootimg: VX_R_READ;
 				   others 0 (init chooses) */
 	uint64_t a, b;		/* ioport: base, count; irq: line in a; reticle: bytes in a */
+	char boot[MF_NAME_MAX]; /* boot: the boot capability's name */
 	uint32_t line;		/* where it was written, for init's messages */
 };
 
@@ -73,6 +82,7 @@ struct mf_service {
 	char binary[MF_NAME_MAX]; /* program bin/<binary>; = name by default */
 	uint32_t restart;	  /* enum mf_restart */
 	uint64_t memory;	  /* bytes of its own Reticle */
+	uint32_t dma_unconfined;  /* "dma unconfined": its pci grant may make unconfined IoSpaces */
 	char serve[MF_NAME_MAX];  /* "" if none */
 	uint32_t nconnect;
 	struct mf_connect connect[MF_MAX_CONNECTS];

@@ -69,6 +69,43 @@ static int add_derived(vx_handle_t bundle, const char *slot, vx_handle_t from, u
 	return rc;
 }
 
+/* "grant SLOT = boot NAME": one of boot's device capabilities, as init
+ * holds it (every right a driver manager needs; the Pci capability's
+ * VX_R_WRITE, which lets it ask for unconfined DMA, only with "dma
+ * unconfined").  "mmio" is every mmioN boot made, as SLOT0, SLOT1, ... */
+static int add_boot(const struct vx_spawn *sp, const struct mf_grant *g, bool unconfined)
+{
+	char name[VX_BUNDLE_NAME_MAX], slot[VX_BUNDLE_NAME_MAX];
+	int64_t h;
+	int rc = VX_OK;
+
+	if (strcmp(g->boot, "mmio") == 0) {
+		for (unsigned i = 0; i < 8 && rc == VX_OK; i++) {
+			vx_snprintf(name, sizeof(name), "mmio%u", i);
+			vx_snprintf(slot, sizeof(slot), "%s%u", g->slot, i);
+			if ((h = vx_bundle_handle(init.boot, name, VX_OBJ_RETICLE)) >= 0)
+				rc = add(sp->bundle, slot, (vx_handle_t)h, VX_R_ALL);
+		}
+		return rc;
+	}
+	if (strcmp(g->boot, "pci") == 0) {
+		if ((h = vx_bundle_handle(init.boot, "pci", VX_OBJ_PCI)) < 0)
+			return (int)h;
+		return add(sp->bundle, g->slot, (vx_handle_t)h,
+			   VX_R_CONTROL | VX_R_GRANT | (unconfined ? VX_R_WRITE : 0));
+	}
+	if (strcmp(g->boot, "msi") == 0) {
+		if ((h = vx_bundle_handle(init.boot, "msi", VX_OBJ_IRQ)) < 0)
+			return (int)h;
+		return add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_CONTROL | VX_R_GRANT);
+	}
+	if ((h = vx_bundle_handle(init.boot, g->boot, VX_OBJ_RETICLE)) < 0) {
+		say("init: no boot capability '%s' on this machine\n", g->boot);
+		return (int)h;
+	}
+	return add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
+}
+
 static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_grant *g)
 {
 	int64_t h;
@@ -100,6 +137,8 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 		return add(sp->bundle, g->slot, init.bootimg_h, VX_R_READ | VX_R_GRANT);
 	case MF_SELF:
 		return add(sp->bundle, g->slot, sp->task, VX_R_CONTROL | VX_R_READ);
+	case MF_BOOT:
+		return add_boot(sp, g, s->mf->dma_unconfined);
 	default:
 		return VX_E_INVAL;
 	}

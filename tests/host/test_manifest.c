@@ -438,7 +438,7 @@ static void test_bad_number(void **state)
 	bad("service a\ngrant p = ioport 1 1 x\n", 2, "bad port access 'x'");
 	bad("service a\ngrant i = irq 0\n", 2, "bad irq line '0'");
 	bad("service a\ngrant i = irq 2\n", 2, "bad irq line '2'");
-	bad("service a\ngrant i = irq 16\n", 2, "bad irq line '16'");
+	bad("service a\ngrant i = irq 24\n", 2, "bad irq line '24' (1..23, not 2)");
 	bad("service a\ngrant i = irq 4x\n", 2, "bad irq line");
 	bad("service a\ngrant i = irq 18446744073709551620\n", 2, "bad irq line");
 	bad("service a\nmemory 99999999999999999999M\n", 2, "bad memory size");
@@ -576,7 +576,7 @@ static void test_too_many_grants(void **state)
 	good(big);
 	assert_int_equal(m.svc[0].ngrant, MF_MAX_GRANTS);
 	snprintf(big + n, sizeof(big) - n, "grant g%d = self\n", MF_MAX_GRANTS);
-	bad(big, MF_MAX_GRANTS + 2, "too many grants in service 'a' (at most 8)");
+	bad(big, MF_MAX_GRANTS + 2, "too many grants in service 'a' (at most 12)");
 }
 
 static void test_too_many_connects(void **state)
@@ -652,11 +652,37 @@ static void test_too_big(void **state)
 	assert_int_equal(m.n, 0);
 }
 
+static void test_device_grants(void **state)
+{
+	(void)state;
+	good("service devd\ngrant e = boot ecam\ngrant m = boot mmio\ngrant p = boot pci\n"
+	     "grant q = boot msi\ngrant i = irq 23\ndma unconfined\n");
+	assert_int_equal(m.svc[0].ngrant, 5);
+	assert_int_equal(m.svc[0].grant[0].kind, MF_BOOT);
+	assert_string_equal(m.svc[0].grant[0].boot, "ecam");
+	assert_string_equal(m.svc[0].grant[1].boot, "mmio");
+	assert_int_equal(m.svc[0].grant[4].a, 23);
+	assert_int_equal(m.svc[0].dma_unconfined, 1);
+	good("service devd\ngrant p = boot pci\n");
+	assert_int_equal(m.svc[0].dma_unconfined, 0);
+}
+
 static void test_bad_grant(void **state)
 {
 	(void)state;
 	bad("service a\ngrant x = memory 4M\n", 2,
-	    "unknown grant kind 'memory' (ioport, irq, reticle, bootimg or self)");
+	    "unknown grant kind 'memory' (ioport, irq, reticle, bootimg, self or boot)");
+	/* The device manager's grants: boot's device capabilities, by name. */
+	bad("service a\ngrant x = boot ram0\n", 2,
+	    "unknown boot capability 'ram0' (ecam, mmio, pci, msi or devmem)");
+	bad("service a\ngrant x = boot self\n", 2, "unknown boot capability 'self'");
+	bad("service a\ngrant x = boot\n", 2, "missing argument");
+	bad("service a\ngrant x = boot pci msi\n", 2, "extra argument 'msi'");
+	bad("service a\ndma confined\n", 2,
+	    "bad dma mode 'confined' (only 'unconfined' can be said)");
+	bad("service a\ndma\n", 2, "missing argument");
+	bad("service a\ndma unconfined\ndma unconfined\n", 3, "second 'dma' in service 'a'");
+	bad("dma unconfined\n", 1, "'dma' outside a service block");
 	bad("service a\ngrant x : self\n", 2, "expected '=', found ':'");
 	bad("service a\ngrant = = self\n", 2, "bad slot name '='");
 	bad("service a\nrestart sometimes\n", 2,
@@ -743,6 +769,7 @@ int main(void)
 	    cmocka_unit_test(test_no_service),
 	    cmocka_unit_test(test_too_many_services),
 	    cmocka_unit_test(test_too_many_grants),
+	    cmocka_unit_test(test_device_grants),
 	    cmocka_unit_test(test_too_many_connects),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_control_bytes),

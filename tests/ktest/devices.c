@@ -54,11 +54,13 @@ static void t_msi_lines_out_of_range(void)
 
 static void t_pci_range_narrows(void)
 {
-	vx_handle_t one = MUST(vx_cap_derive(pci, VX_R_CONTROL, (1ull << 32) | NO_DEVICE));
+	vx_handle_t one =
+	    MUST(vx_cap_derive(pci, VX_R_CONTROL | VX_R_WRITE, (1ull << 32) | NO_DEVICE));
 	uint32_t fl = has_iommu ? 0 : VX_IOSPACE_UNCONFINED;
 	uint32_t pages = has_iommu ? VX_IOSPACE_PAGES_MIN : 0;
 	EXPECT_EQ(vx_iospace_create(R, one, (NO_DEVICE + 1) | fl, pages), VX_E_RANGE);
-	EXPECT_EQ(vx_cap_derive(one, VX_R_CONTROL, (2ull << 32) | NO_DEVICE), VX_E_RIGHTS);
+	EXPECT_EQ(vx_cap_derive(one, VX_R_CONTROL | VX_R_WRITE, (2ull << 32) | NO_DEVICE),
+		  VX_E_RIGHTS);
 	EXPECT(vx_iospace_create(R, one, NO_DEVICE | fl, pages) > 0);
 }
 

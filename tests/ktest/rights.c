@@ -409,7 +409,11 @@ static void r36_iospace_create(void)
 	uint32_t pages = has_iommu ? VX_IOSPACE_PAGES_MIN : 0;
 	EXPECT_EQ(vx_iospace_create(without(R, VX_R_CONTROL), pci, bdf, pages), VX_E_RIGHTS);
 	EXPECT_EQ(vx_iospace_create(R, without(pci, VX_R_CONTROL), bdf, pages), VX_E_RIGHTS);
-	int64_t s = vx_iospace_create(with(R, VX_R_CONTROL), with(pci, VX_R_CONTROL), bdf, pages);
+	/* Unconfined DMA (no IOMMU) needs VX_R_WRITE on the Pci cap too. */
+	uint32_t need = VX_R_CONTROL | (has_iommu ? 0 : VX_R_WRITE);
+	if (!has_iommu)
+		EXPECT_EQ(vx_iospace_create(R, without(pci, VX_R_WRITE), bdf, pages), VX_E_RIGHTS);
+	int64_t s = vx_iospace_create(with(R, VX_R_CONTROL), with(pci, need), bdf, pages);
 	EXPECT(s > 0);
 	EXPECT_SUBSET(rights_of((vx_handle_t)s), VX_R_CONTROL);
 }
