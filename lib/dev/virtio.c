@@ -315,11 +315,12 @@ static int cfg_check(const struct vx_virtio *d, uint32_t off, unsigned width)
 /* Reads one device configuration field; see virtio.h. */
 int vx_virtio_cfg_read(const struct vx_virtio *d, uint32_t off, unsigned width, uint64_t *val)
 {
-	volatile uint8_t *p = d->device + off;
+	volatile uint8_t *p;
 	int rc = cfg_check(d, off, width);
 
 	if (rc < 0)
 		return rc;
+	p = d->device + off;
 	if (width == 1u)
 		*val = *p;
 	else if (width == 2u)
@@ -345,11 +346,12 @@ int vx_virtio_cfg_read(const struct vx_virtio *d, uint32_t off, unsigned width, 
 /* Writes one device configuration field (8 bytes as two halves, low first). */
 int vx_virtio_cfg_write(const struct vx_virtio *d, uint32_t off, unsigned width, uint64_t val)
 {
-	volatile uint8_t *p = d->device + off;
+	volatile uint8_t *p;
 	int rc = cfg_check(d, off, width);
 
 	if (rc < 0)
 		return rc;
+	p = d->device + off;
 	if (width == 1u)
 		*p = (uint8_t)val;
 	else if (width == 2u)

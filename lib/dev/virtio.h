@@ -83,8 +83,9 @@
  *   4. kick: full fence (the idx store must be visible before the driver
  *      reads what the device asked for), then notify iff
  *        EVENT_IDX:  (u16)(avail_idx - avail_event - 1) < (u16)(avail_idx - kicked)
- *        otherwise:  !(used flags & VIRTQ_USED_F_NO_NOTIFY)
- *      by writing the queue index to the queue's notify address;
+ *        otherwise:  avail_idx != kicked && !(used flags & VIRTQ_USED_F_NO_NOTIFY)
+ *      by writing the queue index (16 bits) to the queue's notify address,
+ *      and set kicked = avail_idx;
  *   5. device processes the chain and writes {id = head, len = bytes it
  *      wrote} into used ring[used idx mod n], then stores used idx + 1;
  *   6. driver loads used idx (acquire: the entry and the written buffers
@@ -98,7 +99,10 @@
  * VIRTQ_AVAIL_F_NO_INTERRUPT; then a full fence and a re-read of used idx:
  * if something completed meanwhile it returns 1, and the caller polls again
  * instead of sleeping, so a completion is never lost between the check and
- * the wait.  vx_virtq_irq_disable sets NO_INTERRUPT, or under EVENT_IDX
+ * the wait.  Under EVENT_IDX the request is good for one interrupt, so the
+ * driver's loop is always: vx_virtq_get until VX_E_EMPTY, then
+ * vx_virtq_irq_enable, and round again if it returned 1; the same loop is
+ * right without EVENT_IDX.  vx_virtq_irq_disable sets NO_INTERRUPT, or under EVENT_IDX
  * puts used_event just behind last_used, where the device will not cross
  * it for another 65535 completions.  Both are hints: a device may
  * interrupt anyway, and the driver copes with a spurious interrupt by

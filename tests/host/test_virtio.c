@@ -841,6 +841,21 @@ static void test_probe_missing_structure(void **state)
 	assert_int_equal(vx_virtio_probe(&d, (volatile uint8_t *)cfgpage, map), VX_E_NOTFOUND);
 }
 
+/* A device without a device-configuration structure: every access to it
+ * is out of range, and nothing is computed from the missing pointer. */
+static void test_cfg_without_device_structure(void **state)
+{
+	struct vx_virtio d;
+	uint64_t v = 0;
+
+	build_device();
+	((uint8_t *)cfgpage)[0x73] = 0x0a; /* the device cap becomes an unknown type */
+	probe(&d);
+	assert_null(d.device);
+	assert_int_equal(vx_virtio_cfg_read(&d, 0, 4, &v), VX_E_RANGE);
+	assert_int_equal(vx_virtio_cfg_write(&d, 0, 1, 1), VX_E_RANGE);
+}
+
 /* The whole sequence, then requests through the queue the device was told
  * about (its addresses, found by IO address). */
 static void test_init_sequence(void **state)
@@ -1011,6 +1026,7 @@ int main(void)
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test(test_probe_structure_outside_bar),
 	    cmocka_unit_test(test_probe_missing_structure),
+	    cmocka_unit_test(test_cfg_without_device_structure),
 	    cmocka_unit_test(test_init_sequence),
 	    cmocka_unit_test(test_no_version_1),
 	    cmocka_unit_test(test_features_ok_refused),
