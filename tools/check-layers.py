@@ -10,6 +10,7 @@
     lib/rt          the user-land runtime: include/, lib/base, lib/crypto, itself
     lib/client      one client per service protocol: include/, lib/base,
                     lib/crypto, lib/rt, itself
+    lib/dev         PCI and virtio for drivers: include/, lib/base, itself
     kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
     kernel/arch/A   include/, lib/base, kernel/core, its own directory
     services/       include/, lib/*, services/
@@ -44,6 +45,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("trust", "lib/trust/"),
     ("rt", "lib/rt/"),
     ("client", "lib/client/"),
+    ("dev", "lib/dev/"),
     ("core", "kernel/core/"),
     ("arch", "kernel/arch/"),
     ("services", "services/"),
@@ -56,9 +58,10 @@ ALLOWED = {
     "trust": {"include", "base", "crypto", "trust"},
     "rt": {"include", "base", "crypto", "rt"},
     "client": {"include", "base", "crypto", "rt", "client"},
+    "dev": {"include", "base", "dev"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
-    "services": {"include", "base", "crypto", "trust", "rt", "client", "services"},
+    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "services"},
 }
 
 # The include path of every build (mk/config.mk).
