@@ -5,6 +5,8 @@
  *
  *   random N         N bytes (1..RNG_GET_MAX) at Standard, in hex
  *   random high N    the same at High, or "not enough entropy yet (High)"
+ *   random feed TEXT mixes TEXT in (one word; quote spaces): credited
+ *                    nothing, since the shell is not a device source
  *   random status    every source's bytes and credit, and whether High
  *                    would answer now
  */
@@ -12,6 +14,8 @@
 #include "client/rng.h"
 #include "crypto/ct.h"
 #include "vx_string.h"
+
+#define RANDOM_USAGE "random [high] N | random feed TEXT | random status"
 
 /* A count of bytes: decimal digits only.  0 if it is not one, or too big
  * to matter (anything above RNG_GET_MAX is refused the same way). */
@@ -75,6 +79,34 @@ static void random_status(void)
 		   st.served_standard, st.served_high, st.refused_high, st.refused_bad, st.reseeds);
 }
 
+static void random_feed(const char *text)
+{
+	struct rng_fed fed;
+	size_t n = strlen(text);
+	int rc, tries = 0;
+
+	if (n > RNG_FEED_MAX) {
+		con_printf("random: feed: %u bytes is too many (at most %u at a time)\n",
+			   (unsigned)n, RNG_FEED_MAX);
+		return;
+	}
+	if (n == 0) {
+		con_printf("random: feed: nothing to feed\n");
+		return;
+	}
+	do
+		rc = vx_rng_client_feed(&shell.rng.c, text, n, &fed, client_deadline());
+	while (client_retry(&shell.rng, rc, &tries));
+	if (client_report("random", &shell.rng, rc))
+		return;
+	if (rc < 0) {
+		con_printf("random: feed: %s\n", vx_strerror(rc));
+		return;
+	}
+	con_printf("random: fed %u bytes, credited %u bits%s\n", (unsigned)n, fed.credited_bits,
+		   fed.credited_bits ? "" : " (only device sources are credited)");
+}
+
 void cmd_random(const struct vsh_cmd *c)
 {
 	uint8_t buf[RNG_GET_MAX];
@@ -88,9 +120,13 @@ void cmd_random(const struct vsh_cmd *c)
 		random_status();
 		return;
 	}
+	if (c->argc == 3 && strcmp(arg, "feed") == 0) {
+		random_feed(c->argv[2]);
+		return;
+	}
 	if (c->argc == 3 || strcmp(arg, "high") == 0) {
 		if (c->argc != 3 || strcmp(arg, "high") != 0) {
-			con_printf("random: usage: random [high] N | random status\n");
+			con_printf("random: usage: %s\n", RANDOM_USAGE);
 			return;
 		}
 		level = RNG_LEVEL_HIGH;

@@ -59,9 +59,9 @@ static const struct command table[] = {
      1, 1, NEED_PKG},
     {"pkgs", "pkgs", "list installed packages: VCIDs, signers, footprints", cmd_pkgs, 0, 0,
      NEED_PKG},
-    {"random", "random [high] N | random status",
-     "N random bytes in hex (Standard, or High), or where rngd's entropy came from", cmd_random, 1,
-     2, NEED_RNG},
+    {"random", "random [high] N | random feed TEXT | random status",
+     "N random bytes in hex (Standard, or High); stir TEXT in; where rngd's entropy came from",
+     cmd_random, 1, 2, NEED_RNG},
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 

@@ -116,18 +116,24 @@ def run(t, tap):
     tap.check("random high 16: bytes, or says High lacks entropy (never weaker bytes)",
               has(out, r"^[0-9a-f]{32}\r?$") or
               has(out, r"^random: not enough entropy yet \(High\)"), out)
+    out = t.command('random feed "stirred in by hand"')
+    tap.check("random feed: the shell's bytes are mixed in, credited nothing",
+              has(out, r"^random: fed 18 bytes, credited 0 bits \(only device sources"), out)
     out = t.command("random status")
     tap.check("random status: Standard seeded, per-source accounting",
               has(out, r"^Standard seeded; High ") and has(out, r"^\s+jitter\s+2\s+[1-9]\d*\s") and
-              has(out, r"^\s+cpu\s+1\s") and has(out, r"^served [1-9]\d* standard"), out)
+              has(out, r"^\s+cpu\s+1\s") and has(out, r"^\s+fed\s+0\s+18\s+0\s+0\s*$") and
+              has(out, r"^served [1-9]\d* standard"), out)
     for bad, want in (("random -1", r"^random: bad count '-1'"),
                       ("random 0", r"^random: bad count '0'"),
                       ("random 100000", r"^random: 100000 bytes is too many"),
                       ("random 129", r"^random: 129 bytes is too many"),
                       ("random high", r"^random: usage: "),
-                      ("random low 4", r"^random: usage: ")):
+                      ("random low 4", r"^random: usage: "),
+                      ("random feed " + "e" * 129, r"^random: feed: 129 bytes is too many"),
+                      ('random feed ""', r"^random: feed: nothing to feed")):
         out = t.command(bad)
-        tap.check("hostile argument refused: %s" % bad, has(out, want), out)
+        tap.check("hostile argument refused: %s" % bad[:30], has(out, want), out)
 
     # Programs and grants.
     mem_before = t.command("mem")
