@@ -10,7 +10,9 @@
  *
  * A driver that feeds rngd calls vx_rng_client_source once with one of its
  * device capabilities (an IoPort or Irq), then vx_rng_client_feed with
- * what it reads from the device, RNG_FEED_MAX bytes at a time.
+ * what it reads from the device, RNG_FEED_MAX bytes at a time.  When a
+ * FEED comes back with fed.id == RNG_ID_FEED (rngd was restarted and
+ * forgot the source), it calls vx_rng_client_source again.
  */
 #ifndef VX_CLIENT_RNG_H
 #define VX_CLIENT_RNG_H

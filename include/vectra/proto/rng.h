@@ -34,7 +34,10 @@
  *               (0 is enough: rngd only inspects it, then deletes it).
  *               -> struct rng_fed {0, id}: from now on this connection is
  *               device source `id` (RNG_ID_DEVICE0 + slot), and its FEEDs
- *               are credited.  It stays one until the connection closes.
+ *               are credited.  It stays one until the connection closes
+ *               or rngd restarts (rngd keeps no state across a restart:
+ *               a FEED answered with id RNG_ID_FEED tells a driver to
+ *               send RNG_SOURCE again).
  *
  * WHO MAY BE CREDITED
  *
