@@ -7,7 +7,15 @@
 #include "shell.h"
 #include "vx_string.h"
 
-enum need { NEED_NONE = 0, NEED_FS = 1, NEED_NS = 2, NEED_INIT = 4, NEED_ID = 8, NEED_PKG = 16 };
+enum need {
+	NEED_NONE = 0,
+	NEED_FS = 1,
+	NEED_NS = 2,
+	NEED_INIT = 4,
+	NEED_ID = 8,
+	NEED_PKG = 16,
+	NEED_RNG = 32
+};
 
 struct command {
 	const char *name;
@@ -51,6 +59,9 @@ static const struct command table[] = {
      1, 1, NEED_PKG},
     {"pkgs", "pkgs", "list installed packages: VCIDs, signers, footprints", cmd_pkgs, 0, 0,
      NEED_PKG},
+    {"random", "random [high] N | random feed TEXT | random status",
+     "N random bytes in hex (Standard, or High); stir TEXT in; where rngd's entropy came from",
+     cmd_random, 1, 2, NEED_RNG},
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 
@@ -83,6 +94,8 @@ static const struct vsh_client *missing(uint8_t needs)
 		return &shell.id;
 	if ((needs & NEED_PKG) && !shell.pkg.open)
 		return &shell.pkg;
+	if ((needs & NEED_RNG) && !shell.rng.open)
+		return &shell.rng;
 	return NULL;
 }
 

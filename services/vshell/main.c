@@ -103,6 +103,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	client_open(&shell.init, "init", VA_INIT, BIT_INIT);
 	client_open(&shell.id, "identity", VA_ID, BIT_ID);
 	client_open(&shell.pkg, "pkg", VA_PKG, BIT_PKG);
+	client_open(&shell.rng, "rng", VA_RNG, BIT_RNG);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);

@@ -12,6 +12,7 @@
  *   cmd_sys.c    ps caps mem kill uptime crash (init, the kernel)
  *   cmd_trust.c  login lock install pkgs (identityd, vpkg), and the
  *                identity and package calls run makes
+ *   cmd_rng.c    random (rngd)
  *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
  *                host-tested
  *
@@ -25,6 +26,7 @@
  *   identity.req/.rep connection to identityd, all rights (login, lock,
  *                     and minting "identity.*" grants for run)
  *   pkg.req/.rep      connection to vpkg  (install, pkgs, run of a package)
+ *   rng.req/.rep      connection to rngd  (random)
  *   ret               Reticle, CONTROL: pays for the programs run runs
  *   self              Task, CONTROL: to map rings, images and files, and
  *                     to mint the signal that reports a child's end
@@ -55,6 +57,7 @@
 #define VA_INIT	   0x10030000ull
 #define VA_ID	   0x10040000ull
 #define VA_PKG	   0x10050000ull
+#define VA_RNG	   0x10060000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 
@@ -65,13 +68,14 @@
 #define BIT_INIT    4u
 #define BIT_ID	    5u
 #define BIT_PKG	    6u
+#define BIT_RNG	    7u
 #define BIT_CHILD   8u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
 /* A connection to a service other than the console. */
 struct vsh_client {
-	const char *name; /* "fs", "ns", "init", "identity", "pkg" */
+	const char *name; /* "fs", "ns", "init", "identity", "pkg", "rng" */
 	bool open;	  /* found in the Bundle and attached */
 	struct vx_client c;
 };
@@ -88,7 +92,7 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init, id, pkg;
+	struct vsh_client fs, ns, init, id, pkg, rng;
 	struct vsh_last last;
 	bool secret; /* the next line typed is login's passphrase */
 };
@@ -176,6 +180,7 @@ void cmd_login(const struct vsh_cmd *c);
 void cmd_lock(const struct vsh_cmd *c);
 void cmd_install(const struct vsh_cmd *c);
 void cmd_pkgs(const struct vsh_cmd *c);
+void cmd_random(const struct vsh_cmd *c);
 
 /* ---------------------------------------------------------- cmd_trust.c */
 

@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 6);
+	assert_int_equal(m.n, 7);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -135,10 +135,16 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->grant[1].kind, MF_SELF);
 	assert_string_equal(s->grant[0].slot, "boot");
 
+	s = svc("rngd");
+	assert_int_equal(s->restart, MF_ON_FAILURE);
+	assert_string_equal(s->serve, "rng");
+	assert_int_equal(s->nconnect, 0);
+	assert_int_equal(s->ngrant, 0);
+
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 6);
+	assert_int_equal(s->nconnect, 7);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -146,6 +152,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[3].service, "init");
 	assert_string_equal(s->connect[4].service, "identity");
 	assert_string_equal(s->connect[5].service, "pkg");
+	assert_string_equal(s->connect[6].service, "rng");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);

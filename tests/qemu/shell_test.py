@@ -29,7 +29,7 @@ def run(t, tap):
     out = t.command("help")
     tap.check("help lists every command",
               all(w in out for w in ("ls", "cat", "write", "echo", "rm", "mv", "mkdir", "run",
-                                     "ps", "caps", "mem", "kill", "uptime", "crash")), out)
+                                     "ps", "caps", "mem", "kill", "uptime", "crash", "random")), out)
 
     # Files.
     out = t.command("mkdir notes")
@@ -102,6 +102,38 @@ def run(t, tap):
     tap.check("up-arrow recalls the last line from history", has(out, r"up \d+:\d\d:\d\d"), out)
     out = t.command("abc\x7f\x7fx\x08\x08uptime")
     tap.check("backspace edits the line", has(out, r"up \d+:\d\d:\d\d"), out)
+
+    # Randomness from rngd.
+    out = t.command("random 16")
+    tap.check("random 16 prints 16 bytes in hex", has(out, r"^[0-9a-f]{32}\r?$"), out)
+    out2 = t.command("random 16")
+    tap.check("two random 16 differ", re.findall(r"^[0-9a-f]{32}", out, re.M) !=
+              re.findall(r"^[0-9a-f]{32}", out2, re.M), out + out2)
+    out = t.command("random 128")
+    tap.check("random 128 prints four lines of 32 bytes",
+              len(re.findall(r"^[0-9a-f]{64}\r?$", out, re.M)) == 4, out)
+    out = t.command("random high 16")
+    tap.check("random high 16: bytes, or says High lacks entropy (never weaker bytes)",
+              has(out, r"^[0-9a-f]{32}\r?$") or
+              has(out, r"^random: not enough entropy yet \(High\)"), out)
+    out = t.command('random feed "stirred in by hand"')
+    tap.check("random feed: the shell's bytes are mixed in, credited nothing",
+              has(out, r"^random: fed 18 bytes, credited 0 bits \(only device sources"), out)
+    out = t.command("random status")
+    tap.check("random status: Standard seeded, per-source accounting",
+              has(out, r"^Standard seeded; High ") and has(out, r"^\s+jitter\s+2\s+[1-9]\d*\s") and
+              has(out, r"^\s+cpu\s+1\s") and has(out, r"^\s+fed\s+0\s+18\s+0\s+0\s*$") and
+              has(out, r"^served [1-9]\d* standard"), out)
+    for bad, want in (("random -1", r"^random: bad count '-1'"),
+                      ("random 0", r"^random: bad count '0'"),
+                      ("random 100000", r"^random: 100000 bytes is too many"),
+                      ("random 129", r"^random: 129 bytes is too many"),
+                      ("random high", r"^random: usage: "),
+                      ("random low 4", r"^random: usage: "),
+                      ("random feed " + "e" * 129, r"^random: feed: 129 bytes is too many"),
+                      ('random feed ""', r"^random: feed: nothing to feed")):
+        out = t.command(bad)
+        tap.check("hostile argument refused: %s" % bad[:30], has(out, want), out)
 
     # Programs and grants.
     mem_before = t.command("mem")
