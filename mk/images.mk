@@ -79,10 +79,17 @@ BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 SMP ?= 2
 QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The devices make run adds (docs/DEVICES.md): the VT-d IOMMU, two PCIe
+# root ports (the second empty, for hot-plug from the QEMU monitor) and a
+# virtio-rng behind the first.
+DEVICE_FLAGS := -device intel-iommu \
+                -device pcie-root-port,id=rp1,chassis=1,slot=1 \
+                -device pcie-root-port,id=rp2,chassis=2,slot=2 \
+                -device virtio-rng-pci,bus=rp1,id=rng0
 
 .PHONY: run debug iso
 run: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/boot.img
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_BIN) \
+	$(QEMU) $(QEMU_FLAGS) $(DEVICE_FLAGS) -serial mon:stdio -kernel $(KERNEL_BIN) \
 		-initrd $(B)/prog/init.elf,$(B)/boot.img
 
 debug: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/boot.img

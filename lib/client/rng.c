@@ -49,8 +49,10 @@ int vx_rng_client_feed(struct vx_client *c, const void *buf, size_t n, struct rn
 	memcpy(m.data, buf, n);
 	m.len = (uint16_t)n;
 	rc = vx_client_call(c, &m, deadline);
+	if (rc >= 0)
+		rc = fed_reply(&m, fed); /* the reply replaced the bytes sent */
 	vx_wipe(m.data, sizeof(m.data));
-	return rc < 0 ? rc : fed_reply(&m, fed);
+	return rc;
 }
 
 int vx_rng_client_source(struct vx_client *c, vx_handle_t device, uint32_t *id, uint64_t deadline)

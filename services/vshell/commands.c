@@ -14,7 +14,8 @@ enum need {
 	NEED_INIT = 4,
 	NEED_ID = 8,
 	NEED_PKG = 16,
-	NEED_RNG = 32
+	NEED_RNG = 32,
+	NEED_DEV = 64
 };
 
 struct command {
@@ -62,6 +63,9 @@ static const struct command table[] = {
     {"random", "random [high] N | random feed TEXT | random status",
      "N random bytes in hex (Standard, or High); stir TEXT in; where rngd's entropy came from",
      cmd_random, 1, 2, NEED_RNG},
+    {"devices", "devices [crash BB:DD.F]",
+     "PCI functions, their drivers and interrupts; or make a driver fault", cmd_devices, 0, 2,
+     NEED_DEV},
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 
@@ -96,6 +100,8 @@ static const struct vsh_client *missing(uint8_t needs)
 		return &shell.pkg;
 	if ((needs & NEED_RNG) && !shell.rng.open)
 		return &shell.rng;
+	if ((needs & NEED_DEV) && !shell.dev.open)
+		return &shell.dev;
 	return NULL;
 }
 

@@ -13,6 +13,7 @@
  *   cmd_trust.c  login lock install pkgs (identityd, vpkg), and the
  *                identity and package calls run makes
  *   cmd_rng.c    random (rngd)
+ *   cmd_dev.c    devices (devd)
  *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
  *                host-tested
  *
@@ -27,6 +28,7 @@
  *                     and minting "identity.*" grants for run)
  *   pkg.req/.rep      connection to vpkg  (install, pkgs, run of a package)
  *   rng.req/.rep      connection to rngd  (random)
+ *   devices.req/.rep  connection to devd  (devices)
  *   ret               Reticle, CONTROL: pays for the programs run runs
  *   self              Task, CONTROL: to map rings, images and files, and
  *                     to mint the signal that reports a child's end
@@ -58,6 +60,7 @@
 #define VA_ID	   0x10040000ull
 #define VA_PKG	   0x10050000ull
 #define VA_RNG	   0x10060000ull
+#define VA_DEV	   0x10070000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 
@@ -70,6 +73,7 @@
 #define BIT_PKG	    6u
 #define BIT_RNG	    7u
 #define BIT_CHILD   8u
+#define BIT_DEV	    9u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
@@ -92,7 +96,7 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init, id, pkg, rng;
+	struct vsh_client fs, ns, init, id, pkg, rng, dev;
 	struct vsh_last last;
 	bool secret; /* the next line typed is login's passphrase */
 };
@@ -181,6 +185,7 @@ void cmd_lock(const struct vsh_cmd *c);
 void cmd_install(const struct vsh_cmd *c);
 void cmd_pkgs(const struct vsh_cmd *c);
 void cmd_random(const struct vsh_cmd *c);
+void cmd_devices(const struct vsh_cmd *c);
 
 /* ---------------------------------------------------------- cmd_trust.c */
 

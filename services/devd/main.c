@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * devd: the device manager.  Drivers are Tasks, and devd is how each gets
+ * exactly one function's worth of hardware (docs/DEVICES.md).
+ *
+ * At start it walks PCI Express configuration space (the "ecam" device
+ * Reticle init granted it) from bus 0 through every bridge, one bus at a
+ * time: a bus's 1 MiB is retyped as one Mem, mapped, read and given back.
+ * For each function that etc/drivers names a driver for, it then keeps:
+ *
+ *   cfg      the function's own 4 KiB configuration page (a Mem of ecam)
+ *   barN     each memory BAR, as a Mem of the mmio Reticle that holds it
+ *            (mapped uncached by whoever maps it: it is device memory)
+ *   msi      an Irq capability for the function's MSI lines, a range cut
+ *            from devd's own
+ *   iospace  the function's IoSpace: its DMA reaches what the driver maps
+ *            there and nothing else
+ *
+ * and starts the driver in a Reticle of its own with those, a Signal
+ * capability for its interrupt bit ("irqsig"), a Reticle for its buffers
+ * ("ret"), its own Task ("self") and the connections etc/drivers names
+ * (made through init, INIT_CONNECT).  Another function's page, BARs or
+ * lines are not in its Bundle, so it has no handle that could reach them.
+ *
+ * devd supervises its drivers like init its services: a driver that stops
+ * (a fault, a blocked DMA, an exit) has its device stopped (bus mastering
+ * and MSI-X off), its Reticle reset (every mapping, and with it every
+ * IoSpace mapping, gone and flushed), and is restarted after a back-off;
+ * three quick stops in a row and devd gives up on it.
+ *
+ * Without an IOMMU devd starts a driver only if its Pci capability allows
+ * unconfined DMA (the manifest's "dma unconfined"); otherwise the function
+ * is listed as refused.
+ */
+#include <stdint.h>
+#include "rt/vx.h"
+#include "rt/svc.h"
+#include "rt/spawn.h"
+#include "rt/errstr.h"
+#include "dev/pci.h"
+#include "vectra/proto/devices.h"
+#include "vectra/proto/init.h"
+#include "pure_devtab.h"
+#include "vx_string.h"
+
+#define SERVER_VA     0x10000000ull
+#define BOOT_VA	      0x20000000ull
+#define SCAN_VA	      0x30000000ull /* one bus's configuration space while scanning */
+#define CFG_VA	      0x40000000ull /* the kept configuration pages, one per function */
+#define INIT_VA	      0x50000000ull
+#define SVC_BIT	      0u
+#define INIT_BIT      1u
+#define DRV_BIT0      8u /* driver i is supervised on bit DRV_BIT0 + i */
+#define DRV_IRQ_BIT   1u /* the bit a driver's interrupts raise in its own mask */
+#define MAX_FN	      48
+#define MAX_DRV	      16
+#define MAX_MMIO      4
+#define MSI_PER_FN    4u
+#define IOSPACE_PAGES 40u /* 36 leaves: 72 MiB of IO addresses in distinct 2 MiB regions */
+#define CRASH_WINDOW  (10000ull * MS)
+#define MAX_CRASHES   3u
+#define MS	      1000000ull
+
+struct fn {
+	uint16_t bdf;
+	struct vx_pci_id id;
+	uint8_t state; /* enum dev_state */
+	const struct dt_entry *drv;
+	int slot; /* index in D.drv, or -1 */
+	uint32_t restarts;
+	uint64_t dma_faults;
+	char note[72];
+};
+
+/* A function with a driver: what devd holds for it. */
+struct drv {
+	struct fn *f;
+	vx_handle_t cfg, bar[VX_PCI_NBARS], msi, iospace, ret, task;
+	volatile uint8_t *cfgp;
+	uint32_t crashes;
+	uint64_t started, restart_at;
+};
+
+static struct {
+	const struct vx_bundle_page *b;
+	vx_handle_t self, ecam, pci, msi, ret, console, mmio[MAX_MMIO];
+	struct vx_reticle_info mmio_info[MAX_MMIO];
+	unsigned nmmio;
+	const void *img;
+	size_t img_len;
+	struct dt_table table;
+	struct fn fn[MAX_FN];
+	unsigned nfn;
+	struct drv drv[MAX_DRV];
+	unsigned ndrv;
+	uint32_t msi_next, msi_end; /* devd's MSI lines not yet handed out */
+	bool iommu, unconfined_ok;
+	struct vx_server srv;
+	struct vx_client init;
+	bool have_init;
+} D;
+
+/* f's note: fmt with one number (%lu or %ld), or with none. */
+static void note(struct fn *f, const char *fmt, uint64_t a)
+{
+	vx_snprintf(f->note, sizeof(f->note), fmt, (unsigned long)a);
+}
+static void note_str(struct fn *f, const char *s)
+{
+	vx_snprintf(f->note, sizeof(f->note), "%s", s);
+}
+
+static void bdf_str(uint16_t bdf, char out[12])
+{
+	vx_snprintf(out, 12, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
+}
+
+/* ------------------------------------------------------------- discovery */
+
+static void add_fn(uint16_t bdf, const volatile uint8_t *cfg)
+{
+	if (D.nfn == MAX_FN) {
+		vx_printf("devd: more than %u functions; the rest are not managed\n", MAX_FN);
+		return;
+	}
+	struct fn *f = &D.fn[D.nfn++];
+	memset(f, 0, sizeof(*f));
+	f->bdf = bdf;
+	f->slot = -1;
+	vx_pci_ident(cfg, &f->id);
+	f->drv = dt_match(&D.table, f->id.vendor, f->id.device);
+}
+
+/* Reads one bus; appends the secondary buses of its bridges to queue. */
+static void scan_bus(uint32_t bus, uint8_t *queue, unsigned *nq)
+{
+	struct vx_reticle_info ri;
+	int64_t m;
+
+	if (vx_reticle_info(D.ecam, &ri) != VX_OK || ((uint64_t)bus + 1) << 20 > ri.size)
+		return;
+	m = vx_reticle_retype(D.ecam, VX_OBJ_MEM, ((uint64_t)bus << 8 << 32) | 256);
+	if (m < 0 || vx_task_map(D.self, (vx_handle_t)m, SCAN_VA, VX_PROT_READ) != VX_OK) {
+		vx_printf("devd: cannot read bus %u: %s\n", bus, vx_strerror((int)m));
+		if (m >= 0)
+			vx_cap_delete((vx_handle_t)m);
+		return;
+	}
+	for (uint32_t dev = 0; dev < 32; dev++) {
+		for (uint32_t fnr = 0; fnr < 8; fnr++) {
+			const volatile uint8_t *cfg =
+			    (const volatile uint8_t *)(SCAN_VA + ((dev * 8 + fnr) << 12));
+			if (!vx_pci_present(cfg)) {
+				if (fnr == 0)
+					break;
+				continue;
+			}
+			add_fn((uint16_t)VX_PCI_BDF(bus, dev, fnr), cfg);
+			uint8_t ht = vx_pci_read8(cfg, VX_PCI_HEADER_TYPE);
+			if ((ht & 0x7f) == 1 && *nq < 255) {
+				uint8_t sec = vx_pci_read8(cfg, 0x19);
+				if (sec > bus)
+					queue[(*nq)++] = sec;
+			}
+			if (fnr == 0 && !(ht & 0x80))
+				break; /* single-function device */
+		}
+	}
+	vx_cap_delete((vx_handle_t)m); /* unmaps it */
+}
+
+static void scan(void)
+{
+	uint8_t queue[256];
+	unsigned nq = 1, done = 0;
+
+	queue[0] = 0;
+	while (done < nq)
+		scan_bus(queue[done++], queue, &nq);
+	vx_printf("devd: %u PCI functions on %u buses\n", D.nfn, nq);
+}
+
+/* ------------------------------------------------------- a driver's caps */
+
+/* The mmio Reticle holding [base, base + size), as a Mem cap. */
+static int64_t bar_mem(uint64_t base, uint64_t size)
+{
+	uint64_t pages = (size + VX_PAGE_SIZE - 1) / VX_PAGE_SIZE;
+
+	if (base & (VX_PAGE_SIZE - 1))
+		return VX_E_ALIGN;
+	for (unsigned i = 0; i < D.nmmio; i++) {
+		const struct vx_reticle_info *ri = &D.mmio_info[i];
+		if (base >= ri->base && base - ri->base < ri->size &&
+		    pages * VX_PAGE_SIZE <= ri->size - (base - ri->base))
+			return vx_reticle_retype(D.mmio[i], VX_OBJ_MEM,
+						 ((base - ri->base) / VX_PAGE_SIZE) << 32 | pages);
+	}
+	return VX_E_RANGE;
+}
+
+/* Stops the function doing anything on its own: no DMA, no MSI-X. */
+static void quiesce(struct drv *d)
+{
+	struct vx_pci_msix mx;
+
+	vx_pci_command(d->cfgp, 0, VX_PCI_CMD_MASTER);
+	if (vx_pci_msix_decode(d->cfgp, &mx) == VX_OK)
+		vx_pci_msix_control(d->cfgp, &mx, 0, 1);
+}
+
+/* Everything a driver gets that outlives its lives: cfg, BARs, MSI lines,
+ * IoSpace, its Reticle.  On failure f is REFUSED and its note says why. */
+static int claim(struct fn *f)
+{
+	struct drv *d = &D.drv[D.ndrv];
+	struct vx_pci_bar bar[VX_PCI_NBARS];
+	struct vx_pci_msix mx;
+	uint32_t bus = f->bdf >> 8, devfn = f->bdf & 0xff;
+	int64_t h;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->f = f;
+	f->state = DEV_REFUSED;
+	if (D.ndrv == MAX_DRV) {
+		note(f, "devd manages at most %lu drivers", MAX_DRV);
+		return VX_E_FULL;
+	}
+	if (!D.iommu && !D.unconfined_ok) {
+		note_str(f, "no IOMMU, and DMA may not go unconfined");
+		return VX_E_NOTFOUND;
+	}
+	/* Its configuration page. */
+	h = vx_reticle_retype(D.ecam, VX_OBJ_MEM, ((uint64_t)(bus << 8 | devfn) << 32) | 1);
+	if (h < 0 || (rc = (int)vx_task_map(D.self, (vx_handle_t)h, CFG_VA + D.ndrv * VX_PAGE_SIZE,
+					    VX_PROT_READ | VX_PROT_WRITE)) != VX_OK) {
+		note(f, "cannot take its configuration page (error %ld)", (uint64_t)-h);
+		return h < 0 ? (int)h : VX_E_FAULT;
+	}
+	d->cfg = (vx_handle_t)h;
+	d->cfgp = (volatile uint8_t *)(CFG_VA + D.ndrv * VX_PAGE_SIZE);
+	/* Its BARs: sized with decoding off, each taken from an mmio Reticle. */
+	quiesce(d);
+	uint16_t cmd = vx_pci_command(d->cfgp, 0, VX_PCI_CMD_MEM | VX_PCI_CMD_IO);
+	rc = vx_pci_bars(d->cfgp, bar);
+	for (unsigned i = 0; rc == VX_OK && i < VX_PCI_NBARS; i++)
+		if (bar[i].kind == VX_PCI_BAR_MEM32 || bar[i].kind == VX_PCI_BAR_MEM64)
+			rc = vx_pci_bar_size(d->cfgp, i, &bar[i]);
+	vx_pci_command(d->cfgp, cmd & (VX_PCI_CMD_MEM | VX_PCI_CMD_IO), 0);
+	if (rc != VX_OK) {
+		note(f, "its BARs do not decode (error %ld)", (uint64_t)-rc);
+		return rc;
+	}
+	for (unsigned i = 0; i < VX_PCI_NBARS; i++) {
+		if (bar[i].kind != VX_PCI_BAR_MEM32 && bar[i].kind != VX_PCI_BAR_MEM64)
+			continue;
+		if ((h = bar_mem(bar[i].base, bar[i].size)) < 0) {
+			note(f, "BAR%lu is not in device memory devd may hand out", i);
+			return (int)h;
+		}
+		d->bar[i] = (vx_handle_t)h;
+	}
+	/* Its MSI lines. */
+	uint32_t want = vx_pci_msix_decode(d->cfgp, &mx) == VX_OK ? mx.table_size : 1;
+	if (want > MSI_PER_FN)
+		want = MSI_PER_FN;
+	if (D.msi_end - D.msi_next < want) {
+		note_str(f, "no MSI lines left for it");
+		return VX_E_FULL;
+	}
+	h = vx_cap_derive(D.msi, VX_R_CONTROL | VX_R_GRANT, (uint64_t)want << 32 | D.msi_next);
+	if (h < 0) {
+		note(f, "cannot cut its MSI lines (error %ld)", (uint64_t)-h);
+		return (int)h;
+	}
+	D.msi_next += want;
+	d->msi = (vx_handle_t)h;
+	/* Its IoSpace, and the Reticle its lives run in. */
+	h = D.iommu ? vx_iospace_create(D.ret, D.pci, f->bdf, IOSPACE_PAGES)
+		    : vx_iospace_create(D.ret, D.pci, f->bdf | VX_IOSPACE_UNCONFINED, 0);
+	if (h < 0) {
+		note(f, "cannot make its IoSpace (error %ld)", (uint64_t)-h);
+		return (int)h;
+	}
+	d->iospace = (vx_handle_t)h;
+	if ((h = vx_reticle_split(D.ret, f->drv->memory)) < 0) {
+		note(f, "no memory for its driver (error %ld)", (uint64_t)-h);
+		return (int)h;
+	}
+	d->ret = (vx_handle_t)h;
+	f->slot = (int)D.ndrv++;
+	return VX_OK;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int add(vx_handle_t bundle, const char *slot, vx_handle_t h, uint32_t rights)
+{
+	int64_t rc = vx_bundle_add(bundle, slot, strlen(slot), h, rights);
+
+	return rc < 0 ? (int)rc : VX_OK;
+}
+
+/* A connection to service for the driver, through init. */
+static int add_connection(vx_handle_t bundle, const char *service)
+{
+	struct vx_msg m = {.op = INIT_CONNECT};
+	char slot[DT_NAME_MAX + 8];
+	int rc;
+
+	if (!D.have_init)
+		return VX_E_NOTFOUND;
+	vx_msg_put_str(&m, service);
+	rc = vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 2000 * MS);
+	if (rc == VX_OK && m.ncaps != 2)
+		rc = VX_E_CORRUPT;
+	if (rc != VX_OK)
+		return rc;
+	int64_t req = vx_ring_recv_cap(D.init.rep_h), rep = vx_ring_recv_cap(D.init.rep_h);
+	if (req < 0 || rep < 0)
+		return req < 0 ? (int)req : (int)rep;
+	vx_snprintf(slot, sizeof(slot), "%s.req", service);
+	if ((rc = add(bundle, slot, (vx_handle_t)req, VX_R_PRODUCE)) == VX_OK) {
+		vx_snprintf(slot, sizeof(slot), "%s.rep", service);
+		rc = add(bundle, slot, (vx_handle_t)rep, VX_R_CONSUME);
+	}
+	vx_cap_delete((vx_handle_t)req);
+	vx_cap_delete((vx_handle_t)rep);
+	return rc;
+}
+
+static int fill(struct drv *d, const struct vx_spawn *sp)
+{
+	char slot[8];
+	int64_t h;
+	int rc;
+
+	if ((rc = add(sp->bundle, "cfg", d->cfg, VX_R_READ | VX_R_WRITE)) != VX_OK)
+		return rc;
+	for (unsigned i = 0; i < VX_PCI_NBARS; i++) {
+		if (!d->bar[i])
+			continue;
+		vx_snprintf(slot, sizeof(slot), "bar%u", i);
+		if ((rc = add(sp->bundle, slot, d->bar[i], VX_R_READ | VX_R_WRITE)) != VX_OK)
+			return rc;
+	}
+	/* GRANT on the lines lets the driver prove to rngd that it is a
+	 * device (proto/rng.h, RNG_SOURCE) by sending a child without rights. */
+	if ((rc = add(sp->bundle, "msi", d->msi, VX_R_CONTROL | VX_R_GRANT)) != VX_OK ||
+	    (rc = add(sp->bundle, "iospace", d->iospace, VX_R_CONTROL)) != VX_OK ||
+	    (rc = add(sp->bundle, "self", sp->task, VX_R_CONTROL | VX_R_READ)) != VX_OK)
+		return rc;
+	/* The console, if init let devd pass it on (the manifest's ioport
+	 * grants come without VX_R_GRANT, so today drivers stay silent unless
+	 * they have a console of their own). */
+	if (D.console)
+		(void)add(sp->bundle, "console", D.console, VX_R_WRITE);
+	if ((h = vx_sig_mint(sp->task, 1ull << DRV_IRQ_BIT)) < 0)
+		return (int)h;
+	rc = add(sp->bundle, "irqsig", (vx_handle_t)h, VX_R_GRANT);
+	vx_cap_delete((vx_handle_t)h);
+	if (rc != VX_OK)
+		return rc;
+	/* Its buffers come from a Reticle of its own, inside its life's. */
+	if ((h = vx_reticle_split(d->ret, d->f->drv->memory / 2)) < 0)
+		return (int)h;
+	if ((rc = add(sp->bundle, "ret", (vx_handle_t)h, VX_R_ALL)) != VX_OK)
+		return rc;
+	for (uint32_t i = 0; i < d->f->drv->nconnect; i++)
+		if ((rc = add_connection(sp->bundle, d->f->drv->connect[i])) != VX_OK)
+			return rc;
+	return VX_OK;
+}
+
+static void start(struct drv *d)
+{
+	struct fn *f = d->f;
+	struct vx_spawn sp = {.self = D.self, .reticle = d->ret};
+	char path[DT_NAME_MAX + 8], where[12];
+	const void *elf;
+	size_t len;
+	int rc;
+
+	bdf_str(f->bdf, where);
+	vx_snprintf(path, sizeof(path), "bin/%s", f->drv->driver);
+	if ((rc = vx_bootimg_find(D.img, D.img_len, path, &elf, &len)) != VX_OK) {
+		f->state = DEV_REFUSED;
+		note_str(f, "no driver program in the boot image");
+		vx_printf("devd: %s: no program SYS:%s\n", where, path);
+		return;
+	}
+	rc = vx_spawn_load(&sp, elf, len, 8, f->drv->args);
+	if (rc >= 0)
+		rc = fill(d, &sp);
+	if (rc >= 0) {
+		int64_t sig = vx_sig_mint(D.self, 1ull << (DRV_BIT0 + (unsigned)f->slot));
+		rc = sig < 0 ? (int)sig : (int)vx_task_supervise(sp.task, (vx_handle_t)sig);
+		if (sig >= 0)
+			vx_cap_delete((vx_handle_t)sig);
+	}
+	if (rc >= 0)
+		rc = vx_spawn_start(&sp);
+	if (rc < 0) {
+		vx_printf("devd: cannot start %s for %s: %s\n", f->drv->driver, where,
+			  vx_strerror(rc));
+		vx_reticle_reset(d->ret);
+		f->state = DEV_REFUSED;
+		note(f, "its driver would not start (error %ld)", (uint64_t)-rc);
+		return;
+	}
+	d->task = sp.task;
+	d->started = (uint64_t)vx_clock();
+	f->state = DEV_RUNNING;
+	vx_printf("devd: %s %04x:%04x: started %s\n", where, f->id.vendor, f->id.device,
+		  f->drv->driver);
+}
+
+/* Driver i's supervision bit fired. */
+static void stopped(struct drv *d)
+{
+	struct fn *f = d->f;
+	struct vx_task_info ti;
+	char where[12];
+	uint64_t now = (uint64_t)vx_clock();
+
+	if (f->state != DEV_RUNNING || !vx_task_stopped(d->task, &ti))
+		return; /* a stale bit */
+	bdf_str(f->bdf, where);
+	if (ti.fault.kind == VX_FAULT_DMA) {
+		uint32_t c = ti.fault.code;
+		f->dma_faults++;
+		vx_snprintf(f->note, sizeof(f->note), "DMA %s at io 0x%lx blocked (reason 0x%x)",
+			    VX_DMA_FAULT_WRITE(c) ? "write" : "read", (unsigned long)ti.fault.addr,
+			    (unsigned)VX_DMA_FAULT_REASON(c));
+		vx_printf("devd: %s %s: the IOMMU blocked its device's DMA %s at IO address "
+			  "0x%lx (reason 0x%x)\n",
+			  where, f->drv->driver, VX_DMA_FAULT_WRITE(c) ? "write" : "read",
+			  (unsigned long)ti.fault.addr, (unsigned)VX_DMA_FAULT_REASON(c));
+	} else if (ti.state == VX_TASK_EXITED) {
+		note(f, "exited with code %ld", (uint64_t)ti.fault.exit_code);
+		vx_printf("devd: %s %s exited with code %ld\n", where, f->drv->driver,
+			  (long)ti.fault.exit_code);
+	} else {
+		vx_snprintf(f->note, sizeof(f->note), "%s at 0x%lx", vx_fault_name(ti.fault.kind),
+			    (unsigned long)ti.fault.addr);
+		vx_printf("devd: %s %s stopped by a %s at address 0x%lx\n", where, f->drv->driver,
+			  vx_fault_name(ti.fault.kind), (unsigned long)ti.fault.addr);
+	}
+	/* The device first, so that it stops using what is about to go. */
+	quiesce(d);
+	vx_reticle_reset(d->ret);
+	d->task = 0;
+	d->crashes = now - d->started < CRASH_WINDOW ? d->crashes + 1 : 1;
+	if (d->crashes >= MAX_CRASHES) {
+		f->state = DEV_GAVE_UP;
+		vx_printf("devd: %s %s stopped %u times in a row; giving up on it\n", where,
+			  f->drv->driver, d->crashes);
+		return;
+	}
+	uint64_t backoff = (10 * MS) << (d->crashes - 1);
+	f->state = DEV_RESTARTING;
+	d->restart_at = now + backoff;
+	f->restarts++;
+	vx_printf("devd: restarting %s for %s in %lu ms\n", f->drv->driver, where,
+		  (unsigned long)(backoff / MS));
+}
+
+static uint64_t restart_due(uint64_t now)
+{
+	uint64_t next = VX_DEADLINE_NEVER;
+
+	for (unsigned i = 0; i < D.ndrv; i++) {
+		struct drv *d = &D.drv[i];
+		if (d->f->state != DEV_RESTARTING)
+			continue;
+		if (d->restart_at <= now)
+			start(d);
+		else if (d->restart_at < next)
+			next = d->restart_at;
+	}
+	return next;
+}
+
+/* ------------------------------------------------------------- protocol */
+
+static struct fn *find(uint16_t bdf)
+{
+	for (unsigned i = 0; i < D.nfn; i++)
+		if (D.fn[i].bdf == bdf)
+			return &D.fn[i];
+	return NULL;
+}
+
+static void do_list(struct vx_msg *m)
+{
+	struct dev_info di;
+	uint32_t idx;
+
+	if (m->len != sizeof(idx)) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	memcpy(&idx, m->data, sizeof(idx));
+	if (idx >= D.nfn) {
+		m->status = VX_E_NOTFOUND;
+		return;
+	}
+	const struct fn *f = &D.fn[idx];
+	memset(&di, 0, sizeof(di));
+	di.bdf = f->bdf;
+	di.vendor = f->id.vendor;
+	di.device = f->id.device;
+	di.class_code = f->id.class_code;
+	di.subclass = f->id.subclass;
+	di.prog_if = f->id.prog_if;
+	di.state = f->state;
+	di.restarts = f->restarts;
+	di.dma_faults = f->dma_faults;
+	if (f->drv)
+		memcpy(di.driver, f->drv->driver, sizeof(di.driver));
+	memcpy(di.note, f->note, sizeof(di.note));
+	struct vx_cap_info ci;
+	if (f->slot >= 0 && vx_cap_inspect(D.drv[f->slot].msi, &ci) == VX_OK)
+		di.irqs = ci.size;
+	memcpy(m->data, &di, sizeof(di));
+	m->len = sizeof(di);
+}
+
+static void do_crash(struct vx_msg *m)
+{
+	uint16_t bdf;
+	int64_t rc;
+
+	if (m->len != sizeof(bdf)) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	memcpy(&bdf, m->data, sizeof(bdf));
+	m->len = 0;
+	struct fn *f = find(bdf);
+	if (!f) {
+		m->status = VX_E_NOTFOUND;
+		return;
+	}
+	if (f->state != DEV_RUNNING || f->slot < 0) {
+		m->status = VX_E_STATE;
+		return;
+	}
+	vx_handle_t t = D.drv[f->slot].task;
+	if ((rc = vx_task_halt(t)) < 0 || (rc = vx_task_set_regs(t, 0, 0, 0)) < 0 ||
+	    (rc = vx_task_resume(t)) < 0) {
+		m->status = (int)rc;
+		return;
+	}
+	vx_printf("devd: crashing %s on request (it will fault at address 0)\n", f->drv->driver);
+}
+
+static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
+			      void *ctx)
+{
+	(void)s, (void)c, (void)ctx;
+	m->ncaps = 0;
+	if (m->op == DEV_LIST)
+		do_list(m);
+	else if (m->op == DEV_CRASH)
+		do_crash(m);
+	else
+		m->status = VX_E_NOSYS;
+	if (m->status != VX_OK)
+		m->len = 0;
+	return VX_SVC_REPLY;
+}
+
+/* ----------------------------------------------------------------- start */
+
+static int boot_caps(const struct vx_bundle_page *b)
+{
+	const struct vx_bundle_entry *img;
+	struct vx_cap_info ci;
+	char name[8];
+	int64_t h;
+
+	D.b = b;
+	if ((h = vx_bundle_handle(b, "console", VX_OBJ_IOPORT)) >= 0) {
+		D.console = (vx_handle_t)h;
+		vx_print_init(D.console); /* whole lines to the kernel console */
+	}
+	if ((h = vx_bundle_handle(b, "self", VX_OBJ_TASK)) < 0)
+		return 2;
+	D.self = (vx_handle_t)h;
+	if ((h = vx_bundle_handle(b, "ecam", VX_OBJ_RETICLE)) < 0) {
+		vx_printf("devd: no PCI configuration space was granted; nothing to manage\n");
+		return 3;
+	}
+	D.ecam = (vx_handle_t)h;
+	if ((h = vx_bundle_handle(b, "pci", VX_OBJ_PCI)) < 0 ||
+	    vx_cap_inspect((vx_handle_t)h, &ci) != VX_OK)
+		return 4;
+	D.pci = (vx_handle_t)h;
+	D.unconfined_ok = (ci.rights & VX_R_WRITE) != 0;
+	if ((h = vx_bundle_handle(b, "msi", VX_OBJ_IRQ)) < 0 ||
+	    vx_cap_inspect((vx_handle_t)h, &ci) != VX_OK)
+		return 5;
+	D.msi = (vx_handle_t)h;
+	D.msi_next = (uint32_t)ci.range;
+	D.msi_end = D.msi_next + (uint32_t)(ci.range >> 32);
+	if ((h = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE)) < 0)
+		return 6;
+	D.ret = (vx_handle_t)h;
+	for (unsigned i = 0; i < MAX_MMIO; i++) {
+		vx_snprintf(name, sizeof(name), "mmio%u", i);
+		if ((h = vx_bundle_handle(b, name, VX_OBJ_RETICLE)) < 0 ||
+		    vx_reticle_info((vx_handle_t)h, &D.mmio_info[D.nmmio]) != VX_OK)
+			continue;
+		D.mmio[D.nmmio++] = (vx_handle_t)h;
+	}
+	if (vx_bundle_find(b, "boot", VX_OBJ_MEM, &img) != VX_OK ||
+	    vx_task_map(D.self, img->handle, BOOT_VA, VX_PROT_READ) != VX_OK ||
+	    vx_bootimg_check((const void *)BOOT_VA, img->size) != VX_OK)
+		return 7;
+	D.img = (const void *)BOOT_VA;
+	D.img_len = img->size;
+	return 0;
+}
+
+static void load_table(void)
+{
+	static char err[120];
+	const void *text;
+	size_t len;
+
+	if (vx_bootimg_find(D.img, D.img_len, "etc/drivers", &text, &len) != VX_OK) {
+		vx_printf("devd: no etc/drivers; no driver will be started\n");
+		return;
+	}
+	if (dt_parse(text, len, &D.table, err, sizeof(err)) != VX_OK)
+		vx_printf("devd: %s; no driver will be started\n", err);
+}
+
+/* Does the machine have an IOMMU?  Asking for an unconfined IoSpace is
+ * refused with VX_E_STATE exactly when it does (before anything else is
+ * checked but the capabilities). */
+static bool probe_iommu(void)
+{
+	int64_t r = vx_iospace_create(D.ecam, D.pci, VX_IOSPACE_UNCONFINED, 0);
+
+	if (r >= 0)
+		vx_cap_delete((vx_handle_t)r);
+	return r == VX_E_STATE;
+}
+
+int main(const struct vx_bundle_page *b, const char *args)
+{
+	int rc;
+
+	(void)args;
+	if ((rc = boot_caps(b)) != 0)
+		return rc;
+	D.iommu = probe_iommu();
+	load_table();
+	D.have_init = vx_client_open(&D.init, b, "init", INIT_VA, INIT_BIT) == VX_OK;
+	if (vx_server_init(&D.srv, b, SERVER_VA, SVC_BIT) != VX_OK)
+		return 8;
+	vx_printf("devd: DMA is %s\n", D.iommu ? "confined by the IOMMU"
+				       : D.unconfined_ok
+					   ? "unconfined (no IOMMU; the manifest allows it)"
+					   : "refused (no IOMMU)");
+	scan();
+	for (unsigned i = 0; i < D.nfn; i++)
+		if (D.fn[i].drv && claim(&D.fn[i]) == VX_OK)
+			start(&D.drv[D.fn[i].slot]);
+	uint64_t drv_bits = 0;
+	for (unsigned i = 0; i < D.ndrv; i++)
+		drv_bits |= 1ull << (DRV_BIT0 + i);
+	uint64_t next = VX_DEADLINE_NEVER;
+	for (;;) {
+		uint64_t fired = vx_server_wait(&D.srv, drv_bits, next);
+		for (unsigned i = 0; i < D.ndrv; i++)
+			if (fired & (1ull << (DRV_BIT0 + i)))
+				stopped(&D.drv[i]);
+		vx_server_poll(&D.srv, serve, NULL);
+		next = restart_due((uint64_t)vx_clock());
+	}
+}
