@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 7);
+	assert_int_equal(m.n, 8);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -141,10 +141,25 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->nconnect, 0);
 	assert_int_equal(s->ngrant, 0);
 
+	/* devd: boot's device capabilities, and no unconfined DMA. */
+	s = svc("devd");
+	assert_string_equal(s->serve, "devices");
+	assert_int_equal(s->nconnect, 1);
+	assert_string_equal(s->connect[0].service, "init");
+	assert_int_equal(s->dma_unconfined, 0);
+	assert_int_equal(s->ngrant, 8);
+	assert_int_equal(s->grant[3].kind, MF_BOOT);
+	assert_string_equal(s->grant[3].boot, "ecam");
+	assert_string_equal(s->grant[4].boot, "mmio");
+	assert_string_equal(s->grant[5].boot, "pci");
+	assert_string_equal(s->grant[6].boot, "msi");
+	assert_int_equal(s->grant[7].kind, MF_IOPORT);
+	assert_int_equal(s->grant[7].rights, VX_R_WRITE);
+
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 7);
+	assert_int_equal(s->nconnect, 8);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -153,6 +168,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[4].service, "identity");
 	assert_string_equal(s->connect[5].service, "pkg");
 	assert_string_equal(s->connect[6].service, "rng");
+	assert_string_equal(s->connect[7].service, "devices");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
