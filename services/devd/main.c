@@ -128,7 +128,7 @@ static void add_fn(uint16_t bdf, const volatile uint8_t *cfg)
 	f->bdf = bdf;
 	f->slot = -1;
 	vx_pci_ident(cfg, &f->id);
-	f->drv = dt_match(&D.table, f->id.vendor, f->id.device);
+	f->drv = dt_match(&D.table, f->id.vendor, f->id.device, bdf);
 }
 
 /* Reads one bus; appends the secondary buses of its bridges to queue. */

@@ -125,6 +125,7 @@ static int parse_line(const char *s, size_t n, uint32_t line, struct dt_entry *e
 		return fail(err, errlen, line, "bad driver name", w[1]);
 	copy(e->driver, w[1]);
 	e->memory = 1u << 20;
+	e->at = -1;
 	for (size_t k = 2; k < nw; k += 2) {
 		if (k + 1 == nw)
 			return fail(err, errlen, line, "missing value after", w[k]);
@@ -138,6 +139,20 @@ static int parse_line(const char *s, size_t n, uint32_t line, struct dt_entry *e
 			if (size_of(w[k + 1], &e->memory) != VX_OK)
 				return fail(err, errlen, line, "bad memory size (64K..16M)",
 					    w[k + 1]);
+		} else if (is_word(w[k], "at")) {
+			uint16_t hi, lo;
+			const char *a = w[k + 1].p;
+			char b4[4] = {'0', '0', 0, 0};
+			if (w[k + 1].n != 7 || a[2] != ':' || a[5] != '.' || a[6] < '0' ||
+			    a[6] > '7')
+				return fail(err, errlen, line, "bad address (BB:DD.F)", w[k + 1]);
+			memcpy(b4 + 2, a, 2);
+			if (hex4((struct word){b4, 4}, &hi) != VX_OK)
+				return fail(err, errlen, line, "bad address (BB:DD.F)", w[k + 1]);
+			memcpy(b4 + 2, a + 3, 2);
+			if (hex4((struct word){b4, 4}, &lo) != VX_OK || lo > 31)
+				return fail(err, errlen, line, "bad address (BB:DD.F)", w[k + 1]);
+			e->at = (int32_t)VX_PCI_BDF(hi, lo, a[6] - '0');
 		} else if (is_word(w[k], "args")) {
 			if (!valid_name(w[k + 1]))
 				return fail(err, errlen, line, "bad args word", w[k + 1]);
@@ -188,10 +203,12 @@ int dt_parse(const char *text, size_t len, struct dt_table *out, char *err, size
 	return VX_OK;
 }
 
-const struct dt_entry *dt_match(const struct dt_table *t, uint16_t vendor, uint16_t device)
+const struct dt_entry *dt_match(const struct dt_table *t, uint16_t vendor, uint16_t device,
+				uint16_t bdf)
 {
 	for (uint32_t i = 0; i < t->n; i++)
-		if (t->e[i].vendor == vendor && t->e[i].device == device)
+		if (t->e[i].vendor == vendor && t->e[i].device == device &&
+		    (t->e[i].at < 0 || t->e[i].at == bdf))
 			return &t->e[i];
 	return NULL;
 }

@@ -4,6 +4,7 @@
  *
  *     # comment
  *     VENDOR:DEVICE  DRIVER  [connect SERVICE]... [memory SIZE] [args WORD]
+ *                            [at BB:DD.F]
  *     1af4:1044      virtio-rng  connect rng
  *
  * VENDOR and DEVICE are four hex digits; DRIVER is a program in the boot
@@ -11,7 +12,8 @@
  * names a service the driver gets a connection to (slots SERVICE.req and
  * .rep), at most DT_MAX_CONNECTS; memory is the driver's Reticle (64K..16M,
  * K or M suffix, default 1M); args is one word of arguments passed to it.
- * The first line that matches a function wins.  The parser is pure and
+ * at limits the line to the function at that address (bus, device and
+ * function in hex).  The first line that matches a function wins.  The parser is pure and
  * rejects the whole file at the first bad line, naming it.
  */
 #ifndef DEVD_PURE_DEVTAB_H
@@ -32,6 +34,7 @@ struct dt_entry {
 	uint32_t nconnect;
 	uint64_t memory;
 	char args[DT_NAME_MAX];
+	int32_t at; /* the one bdf it is for, or -1: any */
 };
 
 struct dt_table {
@@ -43,7 +46,8 @@ struct dt_table {
  * VX_OK, or VX_E_INVAL / VX_E_TOOBIG with err "drivers line N: ...". */
 int dt_parse(const char *text, size_t len, struct dt_table *out, char *err, size_t errlen);
 
-/* The first entry for vendor:device, or NULL. */
-const struct dt_entry *dt_match(const struct dt_table *t, uint16_t vendor, uint16_t device);
+/* The first entry for vendor:device at bdf, or NULL. */
+const struct dt_entry *dt_match(const struct dt_table *t, uint16_t vendor, uint16_t device,
+				uint16_t bdf);
 
 #endif
