@@ -8,6 +8,8 @@
 #                     trust demo: etc/policy, etc/machine.key, pkg/*.vpkg
 #   bad-manifest.img  the normal image with a broken manifest
 #   hostile.img       the normal image plus bin/hostile, started at boot
+#   devices-hostile.img  the normal services, each virtio-rng driver told to
+#                     misbehave (etc/drivers from tests/qemu/etc)
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
 #   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
@@ -62,6 +64,12 @@ $(B)/hostile-manifest: $(BOOT_ETC) tests/qemu/etc/hostile
 $(B)/hostile.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/hostile-manifest $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=$(B)/hostile-manifest
+# The normal services with etc/drivers telling each virtio-rng driver how to
+# misbehave (tests/qemu/etc/drivers-hostile, scenario_devices.sh).
+$(B)/devices-hostile.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/init/etc/manifest \
+		tests/qemu/etc/drivers-hostile $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-hostile
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
@@ -71,6 +79,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
+TEST_IMAGES += $(B)/devices-hostile.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 

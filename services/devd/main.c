@@ -79,6 +79,8 @@ struct drv {
 	volatile uint8_t *cfgp;
 	uint32_t crashes;
 	uint64_t started, restart_at;
+	uint32_t conn[DT_MAX_CONNECTS]; /* init's ids of this life's connections */
+	uint32_t nconn;
 };
 
 static struct {
@@ -302,8 +304,9 @@ static int add(vx_handle_t bundle, const char *slot, vx_handle_t h, uint32_t rig
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
-/* A connection to service for the driver, through init. */
-static int add_connection(vx_handle_t bundle, const char *service)
+/* A connection to service for the driver, through init; its id is kept so
+ * that it goes back to init's pool when this life ends. */
+static int add_connection(struct drv *d, vx_handle_t bundle, const char *service)
 {
 	struct vx_msg m = {.op = INIT_CONNECT};
 	char slot[DT_NAME_MAX + 8];
@@ -313,10 +316,11 @@ static int add_connection(vx_handle_t bundle, const char *service)
 		return VX_E_NOTFOUND;
 	vx_msg_put_str(&m, service);
 	rc = vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 2000 * MS);
-	if (rc == VX_OK && m.ncaps != 2)
+	if (rc == VX_OK && (m.ncaps != 2 || m.len < 4))
 		rc = VX_E_CORRUPT;
 	if (rc != VX_OK)
 		return rc;
+	memcpy(&d->conn[d->nconn++], m.data, 4);
 	int64_t req = vx_ring_recv_cap(D.init.rep_h), rep = vx_ring_recv_cap(D.init.rep_h);
 	if (req < 0 || rep < 0)
 		return req < 0 ? (int)req : (int)rep;
@@ -368,9 +372,20 @@ static int fill(struct drv *d, const struct vx_spawn *sp)
 	if ((rc = add(sp->bundle, "ret", (vx_handle_t)h, VX_R_ALL)) != VX_OK)
 		return rc;
 	for (uint32_t i = 0; i < d->f->drv->nconnect; i++)
-		if ((rc = add_connection(sp->bundle, d->f->drv->connect[i])) != VX_OK)
+		if ((rc = add_connection(d, sp->bundle, d->f->drv->connect[i])) != VX_OK)
 			return rc;
 	return VX_OK;
+}
+
+/* Gives this life's connections back to init's pool. */
+static void disconnect_all(struct drv *d)
+{
+	for (uint32_t i = 0; i < d->nconn && D.have_init; i++) {
+		struct vx_msg m = {.op = INIT_DISCONNECT, .len = 4};
+		memcpy(m.data, &d->conn[i], 4);
+		vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 1000 * MS);
+	}
+	d->nconn = 0;
 }
 
 static void start(struct drv *d)
@@ -405,6 +420,7 @@ static void start(struct drv *d)
 		vx_printf("devd: cannot start %s for %s: %s\n", f->drv->driver, where,
 			  vx_strerror(rc));
 		vx_reticle_reset(d->ret);
+		disconnect_all(d);
 		f->state = DEV_REFUSED;
 		note(f, "its driver would not start (error %ld)", (uint64_t)-rc);
 		return;
@@ -450,6 +466,7 @@ static void stopped(struct drv *d)
 	/* The device first, so that it stops using what is about to go. */
 	quiesce(d);
 	vx_reticle_reset(d->ret);
+	disconnect_all(d);
 	d->task = 0;
 	d->crashes = now - d->started < CRASH_WINDOW ? d->crashes + 1 : 1;
 	if (d->crashes >= MAX_CRASHES) {
@@ -667,9 +684,19 @@ int main(const struct vx_bundle_page *b, const char *args)
 					   ? "unconfined (no IOMMU; the manifest allows it)"
 					   : "refused (no IOMMU)");
 	scan();
-	for (unsigned i = 0; i < D.nfn; i++)
-		if (D.fn[i].drv && claim(&D.fn[i]) == VX_OK)
-			start(&D.drv[D.fn[i].slot]);
+	for (unsigned i = 0; i < D.nfn; i++) {
+		struct fn *f = &D.fn[i];
+		char where[12];
+		if (!f->drv)
+			continue;
+		if (claim(f) == VX_OK) {
+			start(&D.drv[f->slot]);
+			continue;
+		}
+		bdf_str(f->bdf, where);
+		vx_printf("devd: %s %04x:%04x: %s not started: %s\n", where, f->id.vendor,
+			  f->id.device, f->drv->driver, f->note);
+	}
 	uint64_t drv_bits = 0;
 	for (unsigned i = 0; i < D.ndrv; i++)
 		drv_bits |= 1ull << (DRV_BIT0 + i);

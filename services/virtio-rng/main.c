@@ -325,7 +325,6 @@ int main(const struct vx_bundle_page *b, const char *args)
 		say("virtio-rng: rngd would not count me as a source: %s\n", vx_strerror(rc));
 	if (strcmp(R.mode, "msi-storm") == 0)
 		storm();
-	bool told = false;
 	for (uint32_t k = 0;; k++) {
 		int64_t n = request(k, (uint64_t)vx_clock() + 2000 * MS);
 		if (n < 0) {
@@ -333,11 +332,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 			return 100 - (int)n; /* 100 + the error, for devd to report */
 		}
 		feed(R.buf + (k % (VX_PAGE_SIZE / CHUNK)) * CHUNK, (uint32_t)n);
-		if (!told && R.credited >= FAST_BITS) {
+		if (k + 1 == 16) {
 			say("virtio-rng: %u requests answered; rngd credited %u bits to source "
 			    "%u\n",
 			    k + 1, R.credited, id);
-			told = true;
 		}
 		if (R.credited >= FAST_BITS)
 			vx_sig_wait(0, (uint64_t)vx_clock() + SLOW_PERIOD);

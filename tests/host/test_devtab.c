@@ -44,7 +44,7 @@ static void test_shipped_file(void **state)
 	assert_string_equal(e->driver, "virtio-rng");
 	assert_int_equal(e->nconnect, 2);
 	assert_string_equal(e->connect[0], "rng");
-	assert_int_equal(e->memory, 1u << 20);
+	assert_int_equal(e->memory, 512u << 10);
 	assert_null(dt_match(&t, 0x8086, 0x10d3, 0x10));
 }
 

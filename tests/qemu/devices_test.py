@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Drivers as Tasks, seen from outside (docs/DEVICES.md).
+
+Three boots, each checked over the serial console and QEMU's own monitor:
+
+  devices   make run's devices (IOMMU, two PCIe root ports, a virtio-rng):
+            devd's list matches QEMU's `info pci` (an oracle nobody here
+            wrote), the driver feeds rngd so High answers, and a crashed
+            driver is restarted and works again.
+  hostile   devices-hostile.img: five virtio-rng drivers that each misuse
+            their device (DMA to the kernel, to an unmapped IO address, to
+            a frame never mapped for the device, into a buffer freed while
+            the device held it, an MSI storm) beside an honest one.  Every
+            DMA is blocked and reported, the kernel's text is unchanged
+            byte for byte (read through the monitor), the honest driver and
+            the shell keep working.
+  confined  a virtio-rng and no IOMMU: devd refuses to start its driver,
+            and rngd's High level stays unavailable without it.
+"""
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+
+B = os.environ.get("B", "build")
+ROOT_PORT = "pcie-root-port,id=rp%d,chassis=%d,slot=%d"
+RNG = "virtio-rng-pci,bus=rp%d,id=rng%d,iommu_platform=on"
+
+
+def device_flags(n, iommu=True):
+    flags = ["-device", "intel-iommu"] if iommu else []
+    for i in range(1, n + 1):
+        flags += ["-device", ROOT_PORT % (i, i, i), "-device", RNG % (i, i)]
+    return flags
+
+
+class Monitor:
+    """QEMU's human monitor on a Unix socket: one command, its answer."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+
+    def connect(self, timeout=20.0):
+        end = time.time() + timeout
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.path)
+                self.sock = s
+                self.sock.settimeout(10)
+                self._until_prompt()
+                return
+            except OSError:
+                if time.time() > end:
+                    raise Timeout("no QEMU monitor at %s" % self.path)
+                time.sleep(0.1)
+
+    def _until_prompt(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        return buf.decode("utf-8", "replace")
+
+    def cmd(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+        out = self._until_prompt()
+        # Drop the echoed command line and the terminal's escape sequences.
+        out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out).replace("\r", "")
+        return "\n".join(out.splitlines()[1:-1])
+
+
+def kernel_ro_range():
+    """Physical [start, end) of the kernel's text and read-only data."""
+    syms = {}
+    out = subprocess.run(["nm", os.path.join(B, "kernel.elf")], capture_output=True, text=True)
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    vma = 0xffffffff80000000
+    return syms["_phys_start"], syms["_rodata_end"] - vma
+
+
+def kernel_digest(mon, tag):
+    start, end = kernel_ro_range()
+    path = os.path.abspath(os.path.join(B, "test-logs", "kernel-%s.bin" % tag))
+    if os.path.exists(path):
+        os.unlink(path)
+    mon.cmd('pmemsave 0x%x 0x%x "%s"' % (start, end - start, path))
+    for _ in range(100):
+        if os.path.exists(path) and os.path.getsize(path) == end - start:
+            break
+        time.sleep(0.05)
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def qemu_functions(info):
+    """{(bus, dev, fn): (vendor, device)} from `info pci`."""
+    found, where = {}, None
+    for line in info.splitlines():
+        m = re.match(r"\s*Bus\s+(\d+), device\s+(\d+), function (\d+):", line)
+        if m:
+            where = tuple(int(x) for x in m.groups())
+            continue
+        m = re.search(r"PCI device ([0-9a-f]{4}):([0-9a-f]{4})", line)
+        if m and where is not None:
+            found[where] = m.groups()
+            where = None
+    return found
+
+
+def devd_functions(out):
+    """{(bus, dev, fn): (vendor, device)} from the shell's `devices`."""
+    found = {}
+    for m in re.finditer(r"^([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])\s+([0-9a-f]{4}):([0-9a-f]{4})",
+                         out, re.M):
+        found[(int(m.group(1), 16), int(m.group(2), 16), int(m.group(3)))] = (m.group(4), m.group(5))
+    return found
+
+
+def seen(term, pattern, timeout, count=1):
+    """Waits until pattern appears count times anywhere in the console so
+    far: lines of different Tasks come in no fixed order."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if len(re.findall(pattern, term.text(), re.M)) >= count:
+            return True
+        time.sleep(0.1)
+    raise Timeout("no '%s' within %d s; last output:\n%s" % (pattern, timeout, term.text()[-1500:]))
+
+
+def boot(name, image, flags):
+    sock = os.path.abspath(os.path.join(B, "test-logs", name + ".monitor"))
+    if os.path.exists(sock):
+        os.unlink(sock)
+    term = VTerm(B, image=image, extra=flags + ["-monitor", "unix:%s,server=on,wait=off" % sock])
+    mon = Monitor(sock)
+    mon.connect()
+    return term, mon
+
+
+def session_devices(t, tap):
+    term, mon = boot("devices", "boot.img", device_flags(1))
+    try:
+        term.expect(r"vshell> ", 60)
+        tap.check("devd finds the IOMMU", has(term.text(), r"^devd: DMA is confined by the IOMMU"),
+                  term.text())
+        seen(term, r"devd: 01:00\.0 1af4:1044: started virtio-rng", 30)
+        tap.check("devd starts the virtio-rng driver for the function", True)
+        seen(term, r"virtio-rng: 16 requests answered; rngd credited 512 bits to source 16", 30)
+        tap.check("the driver reads entropy and rngd credits it as a device source", True)
+        out = term.command("devices")
+        ours, qemus = devd_functions(out), qemu_functions(mon.cmd("info pci"))
+        tap.check("devd's list of functions is QEMU's own (info pci)", ours == qemus and len(ours) > 5,
+                  "devd: %s\nqemu: %s" % (sorted(ours.items()), sorted(qemus.items())))
+        m = re.search(r"^01:00\.0\s+1af4:1044\s+\S+\s+virtio-rng\s+running\s+(\d+)", out, re.M)
+        tap.check("devices shows the driver running and its interrupts", m and int(m.group(1)) > 0, out)
+        out = term.command("random status")
+        tap.check("rngd lists the device among its sources", has(out, r"^\s+device\s+16\s+[1-9]"), out)
+        out = term.command("random high 16")
+        tap.check("High answers once the device has fed it", has(out, r"^[0-9a-f]{32}$"), out)
+        before = kernel_digest(mon, "devices-before")
+        out = term.command("devices crash 01:00.0")
+        tap.check("devices crash is accepted", has(out, r"made 01:00\.0's driver fault"), out)
+        seen(term, r"devd: 01:00\.0 virtio-rng stopped by a page fault at address 0x0", 20)
+        seen(term, r"devd: restarting virtio-rng for 01:00\.0", 20)
+        seen(term, r"devd: 01:00\.0 1af4:1044: started virtio-rng", 20, count=2)
+        seen(term, r"virtio-rng: 16 requests answered", 30, count=2)
+        tap.check("the crashed driver is restarted and the reset device works again", True)
+        out = term.command("devices")
+        tap.check("devices notes the crash", has(out, r"^01:00\.0 .*running .*page fault at 0x0"), out)
+        for bad, why in (("devices crash 01:00", "is not a PCI address"),
+                         ("devices crash 01:20.0", "is not a PCI address"),
+                         ("devices crash 07:00.0", "no PCI function at 07:00.0"),
+                         ("devices crash 00:1f.0", "00:1f.0 has no running driver"),
+                         ("devices frob", "usage: devices")):
+            out = term.command(bad)
+            tap.check("'%s' is refused: %s" % (bad, why), why in out, out)
+        tap.check("the kernel's text is unchanged", kernel_digest(mon, "devices-after") == before)
+        tap.check("no kernel panic", not has(term.text(), r"kernel panic"), term.text())
+    finally:
+        t["devices"] = term.text()
+        term.close()
+
+
+def session_hostile(t, tap):
+    term, mon = boot("devices-hostile", "devices-hostile.img", device_flags(6))
+    try:
+        term.expect(r"vshell> ", 60)
+        before = kernel_digest(mon, "hostile-before")
+        cases = (
+            ("01:00.0", "DMA into the kernel", r"0x100000 "),
+            ("02:00.0", "DMA to an unmapped IO address", r"0x3ff00000 "),
+            ("03:00.0", "DMA to a frame never mapped for the device", r"0x[0-9a-f]+ "),
+            ("04:00.0", "DMA into a buffer unmapped while the device held it", r"0x200000 "),
+        )
+        for where, what, addr in cases:
+            pat = (r"devd: %s virtio-rng: the IOMMU blocked its device's DMA write at IO address %s"
+                   % (re.escape(where), addr))
+            try:
+                seen(term, pat, 60)
+                ok = True
+            except Timeout:
+                ok = False
+            tap.check("%s is blocked and reported (%s)" % (what, where), ok, term.text()[-1500:])
+        for where, _, _ in cases:
+            seen(term, r"devd: %s virtio-rng stopped 3 times in a row; giving up on it" % re.escape(where),
+                 60)
+        tap.check("devd gives up on drivers that keep faulting", True)
+        seen(term, r"virtio-rng: storming", 30)
+        seen(term, r"virtio-rng: 16 requests answered", 60)
+        tap.check("the honest driver works beside them", True)
+        out = term.command("uptime", timeout=30)
+        tap.check("the shell answers during the MSI storm", has(out, r"up "), out)
+        out = term.command("devices", timeout=30)
+        m = re.search(r"^05:00\.0 .*virtio-rng\s+running\s+(\d+)", out, re.M)
+        tap.check("the storming device's interrupts are counted, not acknowledged",
+                  m is not None and int(m.group(1)) > 100, out)
+        tap.check("devices notes each blocked DMA",
+                  len(re.findall(r"gave up .*DMA write at io 0x", out)) == 4, out)
+        tap.check("the honest driver is still running",
+                  has(out, r"^06:00\.0 .*virtio-rng\s+running"), out)
+        tap.check("the kernel's text is unchanged after every blocked DMA",
+                  kernel_digest(mon, "hostile-after") == before)
+        tap.check("no kernel panic", not has(term.text(), r"kernel panic"), term.text())
+    finally:
+        t["hostile"] = term.text()
+        term.close()
+
+
+def session_confined(t, tap):
+    term, mon = boot("devices-confined", "boot.img", device_flags(1, iommu=False))
+    try:
+        term.expect(r"vshell> ", 60)
+        tap.check("without an IOMMU devd confines by refusing",
+                  has(term.text(), r"^devd: DMA is refused \(no IOMMU\)"), term.text())
+        out = term.command("devices")
+        tap.check("the virtio-rng is listed as refused, with the reason",
+                  has(out, r"^01:00\.0 .*virtio-rng\s+refused .*no IOMMU, and DMA may not go unconfined"),
+                  out)
+        time.sleep(2)
+        out = term.command("random high 16")
+        tap.check("without the device, High is not available (jitter alone)",
+                  "not enough entropy yet (High)" in out, out)
+    finally:
+        t["confined"] = term.text()
+        term.close()
+
+
+def main():
+    tap = Tap("devices")
+    logs = {}
+    for session in (session_devices, session_hostile, session_confined):
+        try:
+            session(logs, tap)
+        except Timeout as e:
+            tap.check("%s ran to the end" % session.__name__, False, str(e))
+    for name, text in logs.items():
+        with open(os.path.join(B, "test-logs", "devices-%s.serial" % name), "w") as f:
+            f.write(text)
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
