@@ -133,6 +133,9 @@ struct vx_server {
 	 * loop of its own gets every wake-up at once. */
 	struct vx_server_conn *kick;
 	bool waits;
+	/* Set by vx_server_init_port: the port may hold ends that were sent
+	 * before it was bound, and those woke nobody. */
+	bool port_unseen;
 };
 
 /*

@@ -197,8 +197,11 @@ int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint
 	s->va = va;
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
 		s->conn[i].id = i;
-	/* Bound only so that arrivals on the transfer queue wake us. */
+	/* Bound only so that arrivals on the transfer queue wake us; what
+	 * arrived before this bind did not, so the first wait does not sleep
+	 * (port_unseen) and the poll after it takes those. */
 	int64_t rc = vx_ring_bind(s->port, VX_RING_CONSUMER, va, bit, &info);
+	s->port_unseen = true;
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
@@ -316,7 +319,7 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 {
 	uint64_t mask = (1ull << s->bit) | extra;
-	bool ready = false;
+	bool ready = s->port_unseen;
 	int64_t fired;
 
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
@@ -338,5 +341,6 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 			vx_ring_set_waiting(&s->conn[i].req, false);
 	if (ready)
 		fired |= (int64_t)(1ull << s->bit);
+	s->port_unseen = false;
 	return fired < 0 ? 0 : (uint64_t)fired;
 }
