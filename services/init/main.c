@@ -188,8 +188,15 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	take_own_connections();
 	say("init: the manifest names %u services\n", init.mf.n);
 	for (uint32_t i = 0; i < init.mf.n; i++) {
+		uint64_t next = VX_DEADLINE_NEVER;
 		describe(&init.mf.svc[i]);
 		svc_start((int)i);
+		/* Its connections go to its port now (once it has bound the
+		 * port: the broker looks again until then), before the services
+		 * after it, its clients, start; not once every service has
+		 * started, which can take seconds on a busy machine, while the
+		 * clients already running found their servers' ends unbound. */
+		conn_deliver_all((uint64_t)vx_clock(), &next);
 	}
 	main_loop();
 idle:
