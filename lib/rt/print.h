@@ -5,7 +5,10 @@
  * Output goes through VX_SYS_CONSOLE_WRITE with the IoPort capability given
  * to vx_print_init (normally looked up in the Bundle).  It is buffered per
  * line: a line is written when it ends with '\n', when it reaches
- * VX_PRINT_LINE_MAX bytes, or on vx_print_flush.  Before vx_print_init, or
+ * VX_PRINT_LINE_MAX bytes, or on vx_print_flush.  Each write is one kernel
+ * console write, which is never interleaved with another Task's, so a line
+ * of up to VX_PRINT_LINE_MAX bytes reaches the port whole; a longer one is
+ * written in pieces that may not be.  Before vx_print_init, or
  * with VX_NO_HANDLE, output is dropped.  One buffer per program; VectraOS
  * has no threads.
  */

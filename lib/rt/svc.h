@@ -63,10 +63,15 @@ _Static_assert(sizeof(struct vx_msg) == VX_MSG_BYTES, "one message per ring slot
 
 /* ---------------------------------------------------------------- client */
 
+/* How long a freshly attached connection's calls wait for the server to
+ * take it (see vx_client_call). */
+#define VX_SVC_TAKE_NS 2000000000ull
+
 struct vx_client {
 	struct vx_ring req, rep;
 	vx_handle_t req_h, rep_h;
 	uint32_t seq;
+	uint64_t fresh_until; /* until then (ns), or 0 once the server was seen */
 };
 
 /* Binds the client ends req_h (producer) and rep_h (consumer) at va. */
@@ -83,10 +88,20 @@ int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const ch
  * VX_E_CORRUPT, VX_E_INVAL for a message whose len exceeds VX_MSG_DATA, or
  * VX_E_AGAIN when the server end is not bound (its server died or has not
  * started; vx_client_wait_up, then ask again: the request may or may not
- * have been carried out). */
+ * have been carried out).
+ *
+ * A connection nobody has taken yet is not an error: until its server is
+ * first seen bound, and for at most VX_SVC_TAKE_NS after the attach, a
+ * call waits (polling, never past its deadline) for the server to take it
+ * before it sends.  A client started at boot, or one that re-attaches a
+ * connection it hung up on (its server closes it, init hands it over
+ * again), may call at once.  Past that, or on a connection whose server
+ * was seen and went away, VX_E_AGAIN comes at once and nothing was sent. */
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
 
-/* Waits until the server end is bound again (polling), or the deadline. */
+/* Waits until the server end is bound again (polling every 5 ms):
+ * VX_OK, or VX_E_TIMEOUT at the deadline (never returns with
+ * VX_DEADLINE_NEVER while the server stays away). */
 int vx_client_wait_up(struct vx_client *c, uint64_t deadline);
 
 /* Is the server end bound right now? */
@@ -118,6 +133,9 @@ struct vx_server {
 	 * loop of its own gets every wake-up at once. */
 	struct vx_server_conn *kick;
 	bool waits;
+	/* Set by vx_server_init_port: the port may hold ends that were sent
+	 * before it was bound, and those woke nobody. */
+	bool port_unseen;
 };
 
 /*

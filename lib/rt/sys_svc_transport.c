@@ -38,6 +38,7 @@ int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, 
 	c->rep_h = rep_h;
 	/* Start from a sequence no earlier life of this connection used. */
 	c->seq = (uint32_t)((uint64_t)vx_clock() >> 10);
+	c->fresh_until = (uint64_t)vx_clock() + VX_SVC_TAKE_NS;
 	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0)
 		return rc;
 	if ((rc = bind_end(&c->rep, rep_h, VX_RING_CONSUMER, va + VX_SVC_REP_OFF, bit)) < 0) {
@@ -124,6 +125,19 @@ static int send_request(struct vx_client *c, struct vx_msg *m, uint64_t deadline
 	return VX_OK;
 }
 
+/* The server end is not bound.  On a fresh connection (attached less than
+ * VX_SVC_TAKE_NS ago, its server never seen) that means nobody has taken it
+ * yet: wait for that, until the deadline or the end of the grace, whichever
+ * comes first.  VX_OK once bound, else VX_E_AGAIN. */
+static int await_taken(struct vx_client *c, uint64_t deadline)
+{
+	uint64_t until = c->fresh_until < deadline ? c->fresh_until : deadline;
+
+	if (c->fresh_until == 0)
+		return VX_E_AGAIN; /* seen before: the server went away */
+	return vx_client_wait_up(c, until) == VX_OK ? VX_OK : VX_E_AGAIN;
+}
+
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 {
 	struct vx_msg reply;
@@ -131,8 +145,9 @@ int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 
 	if (m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
-	if (!vx_client_server_up(c))
+	if (!vx_client_server_up(c) && await_taken(c, deadline) != VX_OK)
 		return VX_E_AGAIN;
+	c->fresh_until = 0;
 	m->seq = ++c->seq;
 	if ((rc = send_request(c, m, deadline)) < 0)
 		return rc;
@@ -182,8 +197,11 @@ int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint
 	s->va = va;
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
 		s->conn[i].id = i;
-	/* Bound only so that arrivals on the transfer queue wake us. */
+	/* Bound only so that arrivals on the transfer queue wake us; what
+	 * arrived before this bind did not, so the first wait does not sleep
+	 * (port_unseen) and the poll after it takes those. */
 	int64_t rc = vx_ring_bind(s->port, VX_RING_CONSUMER, va, bit, &info);
+	s->port_unseen = true;
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
@@ -301,7 +319,7 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 {
 	uint64_t mask = (1ull << s->bit) | extra;
-	bool ready = false;
+	bool ready = s->port_unseen;
 	int64_t fired;
 
 	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
@@ -323,5 +341,6 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 			vx_ring_set_waiting(&s->conn[i].req, false);
 	if (ready)
 		fired |= (int64_t)(1ull << s->bit);
+	s->port_unseen = false;
 	return fired < 0 ? 0 : (uint64_t)fired;
 }

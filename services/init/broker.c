@@ -77,11 +77,38 @@ int conn_new(int client, int server, const char *as, bool dynamic)
 }
 
 /*
+ * Capabilities init has sent to each server's port (index: the service, or
+ * MF_MAX_SERVICES for init's own), and for each connection, that count
+ * just after its pair last went.  Only init sends to a port and its server
+ * takes from it in order, so a pair is still in the port while the port
+ * holds more capabilities than were sent after it.
+ */
+static uint64_t port_sent[MF_MAX_SERVICES + 1];
+static uint64_t pair_mark[MAX_CONNS];
+
+static uint64_t *sent_to(int server)
+{
+	return &port_sent[server == END_INIT ? MF_MAX_SERVICES : server];
+}
+
+/* Is c's last pair still waiting in its server's port? */
+static bool still_queued(const struct broker_conn *c, uint64_t port_state)
+{
+	uint64_t after = *sent_to(c->server) - pair_mark[c - init.conn];
+
+	return c->sent_ns && broker_queued(port_state) > after;
+}
+
+/*
  * Keeps every connection delivered: whenever the server end of a
  * connection is not bound (the server is new, or closed it because the
  * client hung up), its two ends go to the server's port again.  A pair
  * that was just sent is given RESEND_NS to be taken before it is sent
- * again.  *next is lowered to when this should run again.
+ * again, and is not sent again while it still waits in the port: a server
+ * slow to start used to get a copy of each of its pairs every RESEND_NS,
+ * copies it could only refuse, until its port was full and held back the
+ * connections not yet sent at all.  *next is lowered to when this should
+ * run again.
  */
 #define RESEND_NS (100 * MS)
 
@@ -99,6 +126,13 @@ static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 		return;
 	}
 	uint64_t port_state = ring_state(port);
+	if (!(port_state & VX_RING_BOUND_CONSUMER) || still_queued(c, port_state)) {
+		/* Not bound yet (the server has just been started): a send would
+		 * wake nobody.  Or the pair may still be in the port. */
+		if (now + RESEND_NS < *next)
+			*next = now + RESEND_NS;
+		return;
+	}
 	if (!broker_pair_fits(port_state)) { /* see pure_broker.h */
 		if (!c->waiting)
 			say("init: %s's port holds %u capabilities; a connection to it waits\n",
@@ -110,7 +144,9 @@ static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 	}
 	if (vx_ring_send_cap(port, c->req, VX_R_CONSUME) < 0)
 		return;
-	vx_ring_send_cap(port, c->rep, VX_R_PRODUCE | VX_R_GRANT);
+	*sent_to(c->server) +=
+	    vx_ring_send_cap(port, c->rep, VX_R_PRODUCE | VX_R_GRANT) < 0 ? 1 : 2;
+	pair_mark[c - init.conn] = *sent_to(c->server);
 	c->waiting = false;
 	c->sent_ns = now;
 	if (now + RESEND_NS < *next)

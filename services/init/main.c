@@ -95,6 +95,37 @@ static int make_connections(void)
 	return VX_OK;
 }
 
+/* Is every connection to init itself bound at init's end? */
+static bool own_taken(void)
+{
+	struct vx_cap_info ci;
+
+	for (int i = 0; i < MAX_CONNS; i++) {
+		const struct broker_conn *c = &init.conn[i];
+		if (c->used && c->server == END_INIT &&
+		    (vx_cap_inspect(c->req, &ci) < 0 || !(ci.ring_state & VX_RING_BOUND_CONSUMER)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Takes init's own end of every connection to init before any service
+ * starts, so that a service started with "connect init" finds init there
+ * as soon as it runs (otherwise the pairs went out only in the main loop,
+ * after every service had started, and such a client could call first).
+ * Each round sends what fits in init's port and takes it; a few rounds
+ * cover every connection (MAX_CONNS pairs, the port queues 8).
+ */
+static void take_own_connections(void)
+{
+	for (int round = 0; round <= MAX_CONNS / 8 && !own_taken(); round++) {
+		uint64_t next = VX_DEADLINE_NEVER;
+		conn_deliver_all((uint64_t)vx_clock(), &next);
+		vx_server_poll(&init.server, init_serve, NULL);
+	}
+}
+
 static void describe(const struct mf_service *s)
 {
 	static const char *const policy[] = {"", "always", "on-failure", "never"};
@@ -154,10 +185,18 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		say("init: cannot make the connections: %s\n", vx_strerror(rc));
 		goto idle;
 	}
+	take_own_connections();
 	say("init: the manifest names %u services\n", init.mf.n);
 	for (uint32_t i = 0; i < init.mf.n; i++) {
+		uint64_t next = VX_DEADLINE_NEVER;
 		describe(&init.mf.svc[i]);
 		svc_start((int)i);
+		/* Its connections go to its port now (once it has bound the
+		 * port: the broker looks again until then), before the services
+		 * after it, its clients, start; not once every service has
+		 * started, which can take seconds on a busy machine, while the
+		 * clients already running found their servers' ends unbound. */
+		conn_deliver_all((uint64_t)vx_clock(), &next);
 	}
 	main_loop();
 idle:

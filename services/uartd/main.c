@@ -16,8 +16,10 @@
  * irqsig for bit 1).  Server area at 0x10000000 (port, then one
  * VX_SVC_CONN_SPAN per connection).
  *
- * Output is polled: the transmitter is fed while LSR says its FIFO is
- * empty, with a bounded spin, and whatever arrives meanwhile is pulled into
+ * Output: each client's message is one kernel console write, so that it
+ * reaches the port whole (console_out); if the kernel refused, it would be
+ * polled out here instead: the transmitter fed while LSR says its FIFO is
+ * empty, with a bounded spin, and whatever arrives meanwhile pulled into
  * the input buffer.  Input is interrupt-driven: the UART raises IRQ 4 when
  * it holds received data; uartd drains it into a 1 KiB buffer
  * (pure_uart.h), acknowledges the line and answers the oldest waiting
@@ -134,6 +136,24 @@ static int uart_write(const uint8_t *s, size_t n)
 	return VX_OK;
 }
 
+/*
+ * Writes one client's message in one piece.  The kernel's console write
+ * takes the whole buffer under the kernel lock, so nothing else written to
+ * COM1 (init's early lines and uartd's own, which go through the kernel's
+ * console, or the kernel's diagnostics) can land inside it, as it could
+ * between the port writes of uart_write on another CPU.  uart_write is the
+ * fallback if the kernel refuses (it never should: com1 covers 0x3f8 with
+ * WRITE).  VX_OK, or uart_write's error.
+ */
+static int console_out(const uint8_t *s, size_t n)
+{
+	if (vx_console_write(U.io, s, n) >= 0) {
+		U.info.bytes_out += n;
+		return VX_OK;
+	}
+	return uart_write(s, n);
+}
+
 /* Programs 115200 8N1 with FIFOs, interrupts off; see uart_enable_rx. */
 static void uart_program(void)
 {
@@ -215,7 +235,7 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 	m->ncaps = 0;
 	switch (m->op) {
 	case CONSOLE_WRITE:
-		m->status = uart_write(m->data, m->len);
+		m->status = console_out(m->data, m->len);
 		m->len = 0;
 		return VX_SVC_REPLY;
 	case CONSOLE_READ:

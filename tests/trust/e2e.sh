@@ -12,6 +12,7 @@
 set -u
 B=${B:-build}
 V=$(realpath "${VECTRA:-$B/host/tools/vectra/vectra}")
+WORDLIST=$(realpath "$(dirname "$0")/../../lib/crypto/bip39_english.c")
 T=$(mktemp -d)
 pids=()
 cleanup() {
@@ -62,10 +63,31 @@ ALICE=$(awk '{print $3}' alice.pub)
 [ "$("$V" person recover <alice.words)" = "$ALICE" ] && ok "person recover re-derives the same key" ||
 	notok "person recover gave another key"
 words=$(cat alice.words)
-last=$(echo "$words" | awk '{print $24}')
-swap=abandon
-[ "$last" = abandon ] && swap=ability
-status "recover refuses a bad checksum" 109 "$V" person recover <<<"${words% *} $swap"
+# A bad checksum, always: 24 words are 256 bits of entropy and an 8-bit
+# checksum (the first byte of their SHA-256); the last word holds the
+# entropy's last 3 bits and the checksum.  Flipping the word index's lowest
+# bit keeps the entropy and changes the checksum, so no phrase made this way
+# can be valid (a random last word would be, one time in 256).  The script
+# checks that against the BIP-39 list itself, independently of the tool.
+swap=$(/usr/bin/python3 - "$WORDLIST" "$words" <<'EOP'
+import hashlib, re, sys
+src = open(sys.argv[1]).read()
+wl = re.findall(r'"([a-z]+)"', src[src.index("{"):])
+assert len(wl) == 2048, "the BIP-39 list must have 2048 words"
+idx = [wl.index(w) for w in sys.argv[2].split()]
+assert len(idx) == 24
+def valid(ix):
+    bits = "".join(format(i, "011b") for i in ix)
+    ent = int(bits[:256], 2).to_bytes(32, "big")
+    return int(bits[256:], 2) == hashlib.sha256(ent).digest()[0]
+assert valid(idx), "person new gave a phrase with a bad checksum"
+bad = idx[:23] + [idx[23] ^ 1]
+assert not valid(bad)
+print(wl[bad[23]])
+EOP
+)
+[ -n "$swap" ] && status "recover refuses a bad checksum" 109 "$V" person recover <<<"${words% *} $swap" ||
+	notok "recover refuses a bad checksum: no bad last word for: $words"
 status "recover refuses an unknown word" 108 "$V" person recover <<<"${words% *} vectraos"
 status "recover refuses a wrong count" 107 "$V" person recover <<<"${words% * *}"
 "$V" person new --out bob.pub >bob.words 2>/dev/null
