@@ -275,8 +275,10 @@ static _Noreturn void storm(void)
 
 	say("virtio-rng: storming (requests without end, interrupts never acknowledged)\n");
 	for (;;) {
-		while (vx_virtq_add(&R.q, &seg, 1, n) >= 0)
-			n++;
+		/* One request at a time, each asking for its interrupt. */
+		if (vx_virtq_add(&R.q, &seg, 1, n++) < 0)
+			vx_task_yield();
+		vx_virtq_irq_enable(&R.q);
 		vx_virtq_kick(&R.q);
 		while (vx_virtq_get(&R.q, &token, &len) == VX_E_EMPTY)
 			vx_task_yield();
