@@ -14,11 +14,13 @@
 #include "rt/spawn.h"
 #include "vx_string.h"
 #include "../common.h"
+#include "kbench.h"
 
 #define BATCHES 15
 #define MAP_VA	0x40000000ull
 
-static vx_handle_t self, ram0, io;
+vx_handle_t self, ram0;
+static vx_handle_t io;
 static const void *bootimg;
 static size_t bootimg_len;
 
@@ -39,9 +41,7 @@ static void sort(uint64_t *v, int n)
 		}
 }
 
-typedef void (*bench_fn)(uint64_t iters, void *ctx);
-
-static void measure(const char *name, bench_fn fn, void *ctx, uint64_t iters)
+uint64_t measure(const char *name, bench_fn fn, void *ctx, uint64_t iters)
 {
 	uint64_t ns[BATCHES], tsc[BATCHES];
 
@@ -60,6 +60,7 @@ static void measure(const char *name, bench_fn fn, void *ctx, uint64_t iters)
 	vx_printf("bench %s median_ns=%lu median_tsc=%lu iters=%lu\n", name,
 		  (unsigned long)ns[BATCHES / 2], (unsigned long)tsc[BATCHES / 2],
 		  (unsigned long)(iters * BATCHES));
+	return ns[BATCHES / 2];
 }
 
 /* --------------------------------------------------------------------- */
@@ -264,11 +265,28 @@ static void map_touch_unmap(uint64_t n, void *ctx)
 	}
 }
 
+/* Is word one of the space-separated words of the kernel command line? */
+static bool has_word(const char *args, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = args; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && memcmp(p, word, n) == 0)
+			return true;
+		p = e;
+	}
+	return false;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	const struct vx_bundle_entry *img;
 	struct pair p;
-	(void)args;
 
 	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
 	vx_print_init(io);
@@ -287,6 +305,10 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	if (smp) {
 		vx_task_set_affinity(self, 1);
 		partner_cpus = 1;
+	}
+	if (has_word(args, "devices")) {
+		bench_devices(bundle);
+		goto done;
 	}
 	vx_printf("kbench: kernel benchmarks (guest instructions under -icount shift=0)\n");
 
@@ -348,6 +370,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		stop_partner(&p);
 	}
 
+done:
 	vx_printf("kbench: done\n");
 	vx_print_flush();
 	vx_port_out(io, 0xf4, 1, 0);
