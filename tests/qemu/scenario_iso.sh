@@ -25,6 +25,6 @@ check() {
 }
 check "GRUB hands over through Multiboot 2" "VectraOS: kernel starting"
 check "the kernel finds both modules" "2 boot modules"
-check "init runs with its capabilities" "init: hello. The kernel gave me 6 capabilities"
+check "init runs with its capabilities" "capabilities: self ram0 devmem ioports"
 check "the shell prompts" "vshell> "
 if grep -aq 'kernel panic' <<<"$out"; then echo "not ok - iso: kernel panicked"; fi
