@@ -89,12 +89,14 @@ SMP ?= 2
 QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The devices make run adds (docs/DEVICES.md): the VT-d IOMMU, two PCIe
-# root ports (the second empty, for hot-plug from the QEMU monitor) and a
-# virtio-rng behind the first.
-DEVICE_FLAGS := -device intel-iommu \
+# root ports (the second empty, for hot-plug from the QEMU monitor:
+# device_add virtio-rng-pci,bus=rp2,id=hot,iommu_platform=on) and a
+# virtio-rng behind the first.  QEMU's q35 hot-plugs through ACPI by
+# default; VectraOS uses the ports' own (native PCIe) hot-plug.
+DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -device intel-iommu \
                 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
                 -device pcie-root-port,id=rp2,chassis=2,slot=2 \
-                -device virtio-rng-pci,bus=rp1,id=rng0
+                -device virtio-rng-pci,bus=rp1,id=rng0,iommu_platform=on
 
 .PHONY: run debug iso
 run: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/boot.img

@@ -53,6 +53,10 @@
 #define DRV_BIT0      8u /* driver i is supervised on bit DRV_BIT0 + i */
 #define DRV_IRQ_BIT   1u /* the bit a driver's interrupts raise in its own mask */
 #define MAX_FN	      48
+#define MAX_PORTS     8	 /* hot-plug capable PCIe ports */
+#define HP_BIT	      2u /* devd's own bit for the ports' hot-plug MSIs */
+#define PORT_CFG_VA   0x48000000ull
+#define PORT_TAB_VA   0x49000000ull /* each port's MSI-X table page */
 #define MAX_DRV	      16
 #define MAX_MMIO      4
 #define MSI_PER_FN    4u
@@ -83,6 +87,27 @@ struct drv {
 	uint32_t nconn;
 };
 
+/* A PCIe port with a hot-plug slot (PCI Express capability, slot
+ * registers), and the MSI line its events arrive on. */
+struct port {
+	uint16_t bdf;
+	uint8_t secondary; /* the bus behind it */
+	uint8_t pcie;	   /* offset of its PCI Express capability */
+	vx_handle_t cfg;
+	volatile uint8_t *cfgp;
+	uint32_t line;
+	uint64_t next_mem, next_pref; /* where assign_bars puts the next BAR */
+};
+
+#define SLOT_CTL	  0x18u /* from the PCI Express capability; status at +2 */
+#define SLOT_ABP	  0x0001u
+#define SLOT_PDC	  0x0008u
+#define SLOT_PDS	  0x0040u
+#define SLOT_DLLSC	  0x0100u
+#define SLOT_CTL_EVENTS	  0x1029u /* attention button, presence, DLL state, hot-plug irq */
+#define SLOT_CTL_POWEROFF 0x0400u
+#define SLOT_CTL_PWRIND	  0x0300u /* power indicator: 01 on, 11 off */
+
 static struct {
 	const struct vx_bundle_page *b;
 	vx_handle_t self, ecam, pci, msi, ret, console, mmio[MAX_MMIO];
@@ -97,6 +122,8 @@ static struct {
 	unsigned ndrv;
 	uint32_t msi_next, msi_end; /* devd's MSI lines not yet handed out */
 	bool iommu, unconfined_ok;
+	struct port port[MAX_PORTS];
+	unsigned nport;
 	struct vx_server srv;
 	struct vx_client init;
 	bool have_init;
@@ -133,6 +160,24 @@ static void add_fn(uint16_t bdf, const volatile uint8_t *cfg)
 	f->drv = dt_match(&D.table, f->id.vendor, f->id.device, bdf);
 }
 
+/* A bridge whose PCI Express capability says it has a hot-plug slot. */
+static void note_port(uint16_t bdf, const volatile uint8_t *cfg, uint8_t secondary)
+{
+	int cap = vx_pci_find_cap(cfg, 0x10);
+
+	if (cap < 0 || D.nport == MAX_PORTS)
+		return;
+	uint16_t flags = vx_pci_read16(cfg, (uint32_t)cap + 2);
+	uint32_t slotcap = vx_pci_read32(cfg, (uint32_t)cap + 0x14);
+	if (!(flags & 0x0100) || !(slotcap & 0x40)) /* slot implemented, hot-plug capable */
+		return;
+	struct port *p = &D.port[D.nport++];
+	memset(p, 0, sizeof(*p));
+	p->bdf = bdf;
+	p->secondary = secondary;
+	p->pcie = (uint8_t)cap;
+}
+
 /* Reads one bus; appends the secondary buses of its bridges to queue. */
 static void scan_bus(uint32_t bus, uint8_t *queue, unsigned *nq)
 {
@@ -163,6 +208,7 @@ static void scan_bus(uint32_t bus, uint8_t *queue, unsigned *nq)
 				uint8_t sec = vx_pci_read8(cfg, 0x19);
 				if (sec > bus)
 					queue[(*nq)++] = sec;
+				note_port((uint16_t)VX_PCI_BDF(bus, dev, fnr), cfg, sec);
 			}
 			if (fnr == 0 && !(ht & 0x80))
 				break; /* single-function device */
@@ -199,6 +245,51 @@ static int64_t bar_mem(uint64_t base, uint64_t size)
 						 ((base - ri->base) / VX_PAGE_SIZE) << 32 | pages);
 	}
 	return VX_E_RANGE;
+}
+
+/* Firmware gives BARs addresses at boot; a hot-added function's are 0.
+ * devd places them in the memory window of the port above it (its
+ * prefetchable window first for prefetchable BARs), each aligned to its
+ * size, after whatever it placed there before. */
+static int assign_bars(struct fn *f, struct drv *d, struct vx_pci_bar *bar)
+{
+	struct port *p = NULL;
+
+	for (unsigned i = 0; i < D.nport; i++)
+		if (D.port[i].secondary == f->bdf >> 8 && D.port[i].cfgp)
+			p = &D.port[i];
+	for (unsigned i = 0; i < VX_PCI_NBARS; i++) {
+		if ((bar[i].kind != VX_PCI_BAR_MEM32 && bar[i].kind != VX_PCI_BAR_MEM64) ||
+		    bar[i].base != 0)
+			continue;
+		if (!p)
+			return VX_E_NOTFOUND;
+		/* Window registers: memory 0x20/0x22 (bits 31:20), prefetchable
+		 * 0x24/0x26 with upper halves at 0x28/0x2c. */
+		uint64_t mbase = (uint64_t)(vx_pci_read16(p->cfgp, 0x20) & 0xfff0) << 16;
+		uint64_t mlim = ((uint64_t)(vx_pci_read16(p->cfgp, 0x22) & 0xfff0) << 16) | 0xfffff;
+		uint64_t pbase = ((uint64_t)(vx_pci_read16(p->cfgp, 0x24) & 0xfff0) << 16) |
+				 (uint64_t)vx_pci_read32(p->cfgp, 0x28) << 32;
+		uint64_t plim =
+		    ((uint64_t)(vx_pci_read16(p->cfgp, 0x26) & 0xfff0) << 16 | 0xfffff) |
+		    (uint64_t)vx_pci_read32(p->cfgp, 0x2c) << 32;
+		bool pref = bar[i].prefetchable && pbase < plim &&
+			    (bar[i].kind == VX_PCI_BAR_MEM64 || plim < (1ull << 32));
+		uint64_t *next = pref ? &p->next_pref : &p->next_mem;
+		uint64_t lo = pref ? pbase : mbase, hi = pref ? plim : mlim;
+		uint64_t size = bar[i].size < VX_PAGE_SIZE ? VX_PAGE_SIZE : bar[i].size;
+		uint64_t at = *next > lo ? *next : lo;
+		at = (at + size - 1) & ~(size - 1);
+		if (lo > hi || at + size - 1 > hi)
+			return VX_E_NOMEM;
+		*next = at + size;
+		vx_pci_write32(d->cfgp, VX_PCI_BAR0 + 4 * i,
+			       (uint32_t)at | (vx_pci_read32(d->cfgp, VX_PCI_BAR0 + 4 * i) & 0xf));
+		if (bar[i].kind == VX_PCI_BAR_MEM64)
+			vx_pci_write32(d->cfgp, VX_PCI_BAR0 + 4 * i + 4, (uint32_t)(at >> 32));
+		bar[i].base = at;
+	}
+	return VX_OK;
 }
 
 /* Stops the function doing anything on its own: no DMA, no MSI-X. */
@@ -249,7 +340,9 @@ static int claim(struct fn *f)
 	for (unsigned i = 0; rc == VX_OK && i < VX_PCI_NBARS; i++)
 		if (bar[i].kind == VX_PCI_BAR_MEM32 || bar[i].kind == VX_PCI_BAR_MEM64)
 			rc = vx_pci_bar_size(d->cfgp, i, &bar[i]);
-	vx_pci_command(d->cfgp, cmd & (VX_PCI_CMD_MEM | VX_PCI_CMD_IO), 0);
+	if (rc == VX_OK)
+		rc = assign_bars(f, d, bar);
+	vx_pci_command(d->cfgp, (cmd & (VX_PCI_CMD_MEM | VX_PCI_CMD_IO)) | VX_PCI_CMD_MEM, 0);
 	if (rc != VX_OK) {
 		note(f, "its BARs do not decode (error %ld)", (uint64_t)-rc);
 		return rc;
@@ -440,8 +533,8 @@ static void stopped(struct drv *d)
 	char where[12];
 	uint64_t now = (uint64_t)vx_clock();
 
-	if (f->state != DEV_RUNNING || !vx_task_stopped(d->task, &ti))
-		return; /* a stale bit */
+	if (!f || f->state != DEV_RUNNING || !vx_task_stopped(d->task, &ti))
+		return; /* a stale bit, or a slot emptied by a hot-removal */
 	bdf_str(f->bdf, where);
 	if (ti.fault.kind == VX_FAULT_DMA) {
 		uint32_t c = ti.fault.code;
@@ -489,7 +582,7 @@ static uint64_t restart_due(uint64_t now)
 
 	for (unsigned i = 0; i < D.ndrv; i++) {
 		struct drv *d = &D.drv[i];
-		if (d->f->state != DEV_RESTARTING)
+		if (!d->f || d->f->state != DEV_RESTARTING)
 			continue;
 		if (d->restart_at <= now)
 			start(d);
@@ -497,6 +590,199 @@ static uint64_t restart_due(uint64_t now)
 			next = d->restart_at;
 	}
 	return next;
+}
+
+/* ------------------------------------------------------------- hot-plug */
+
+static uint16_t slot_status(struct port *p)
+{
+	return vx_pci_read16(p->cfgp, p->pcie + SLOT_CTL + 2);
+}
+
+/* Writes slot control; status bits in clear (RW1C) are cleared with it. */
+static void slot_control(struct port *p, uint16_t ctl, uint16_t clear)
+{
+	vx_pci_write32(p->cfgp, p->pcie + SLOT_CTL, ctl | (uint32_t)clear << 16);
+}
+
+/* A port's MSI-X entry 0 (QEMU's root ports have MSI-X in their BAR0,
+ * not MSI): the table's page is taken from the mmio Reticle that holds it
+ * and mapped, the entry programmed, MSI-X enabled. */
+static int port_msix(struct port *p, unsigned i, int64_t msg)
+{
+	struct vx_pci_msix mx;
+	struct vx_pci_map map[VX_PCI_NBARS];
+	int rc;
+
+	if ((rc = vx_pci_msix_decode(p->cfgp, &mx)) != VX_OK)
+		return rc;
+	uint32_t lo = vx_pci_read32(p->cfgp, VX_PCI_BAR0 + 4u * mx.table_bar);
+	uint64_t base = lo & ~0xfull;
+	if ((lo & 1) || mx.table_bar > 1)
+		return VX_E_CORRUPT;
+	if ((lo & 6) == 4)
+		base |= (uint64_t)vx_pci_read32(p->cfgp, VX_PCI_BAR0 + 4u * mx.table_bar + 4) << 32;
+	uint64_t at = (base + mx.table_off) & ~(uint64_t)(VX_PAGE_SIZE - 1);
+	if (mx.table_off % VX_PAGE_SIZE + (uint32_t)mx.table_size * VX_PCI_MSIX_ENTRY_SIZE >
+	    VX_PAGE_SIZE)
+		return VX_E_TOOBIG;
+	int64_t m = bar_mem(at, VX_PAGE_SIZE);
+	if (m < 0)
+		return (int)m;
+	if ((rc = (int)vx_task_map(D.self, (vx_handle_t)m, PORT_TAB_VA + i * VX_PAGE_SIZE,
+				   VX_PROT_READ | VX_PROT_WRITE)) != VX_OK)
+		return rc;
+	/* Present the one mapped page as the BAR, starting at the table. */
+	memset(map, 0, sizeof(map));
+	map[mx.table_bar].va = (volatile uint8_t *)(PORT_TAB_VA + i * VX_PAGE_SIZE) -
+			       (mx.table_off & ~(uint32_t)(VX_PAGE_SIZE - 1));
+	map[mx.table_bar].size = (mx.table_off & ~(uint32_t)(VX_PAGE_SIZE - 1)) + VX_PAGE_SIZE;
+	mx.pba_bar = mx.table_bar;
+	mx.pba_off = mx.table_off; /* the PBA is not used; keep locate's check inside the page */
+	if ((rc = vx_pci_msix_locate(&mx, map)) != VX_OK ||
+	    (rc = vx_pci_msix_set(&mx, 0, VX_MSI_ADDR(msg), VX_MSI_DATA(msg))) != VX_OK)
+		return rc;
+	vx_pci_msix_control(p->cfgp, &mx, 1, 0);
+	return VX_OK;
+}
+
+/* Each port's configuration page, and its hot-plug events on one of
+ * devd's MSI lines (the port's MSI capability, bit HP_BIT). */
+static void ports_init(void)
+{
+	int64_t sig = vx_sig_mint(D.self, 1ull << HP_BIT);
+
+	for (unsigned i = 0; i < D.nport; i++) {
+		struct port *p = &D.port[i];
+		struct vx_pci_msi msi;
+		int64_t h = vx_reticle_retype(D.ecam, VX_OBJ_MEM, ((uint64_t)p->bdf << 32) | 1);
+		if (h < 0 || vx_task_map(D.self, (vx_handle_t)h, PORT_CFG_VA + i * VX_PAGE_SIZE,
+					 VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
+			continue;
+		p->cfg = (vx_handle_t)h;
+		p->cfgp = (volatile uint8_t *)(PORT_CFG_VA + i * VX_PAGE_SIZE);
+		if (sig < 0 || D.msi_next == D.msi_end)
+			continue;
+		p->line = D.msi_next++;
+		int64_t msg = vx_irq_bind(D.msi, p->line, (vx_handle_t)sig);
+		if (msg < 0 || (port_msix(p, i, msg) != VX_OK &&
+				(vx_pci_msi_decode(p->cfgp, &msi) != VX_OK ||
+				 vx_pci_msi_program(p->cfgp, &msi, VX_MSI_ADDR(msg),
+						    (uint16_t)VX_MSI_DATA(msg)) != VX_OK))) {
+			vx_printf("devd: the port at %02x:%02x.%x has no usable MSI; its slot is "
+				  "not watched\n",
+				  p->bdf >> 8, (p->bdf >> 3) & 31, p->bdf & 7);
+			p->line = 0;
+			continue;
+		}
+		vx_pci_command(p->cfgp, VX_PCI_CMD_MASTER | VX_PCI_CMD_INTX_OFF, 0);
+		uint16_t ctl = vx_pci_read16(p->cfgp, p->pcie + SLOT_CTL);
+		slot_control(p, (uint16_t)(ctl | SLOT_CTL_EVENTS),
+			     SLOT_ABP | SLOT_PDC | SLOT_DLLSC);
+	}
+	if (sig >= 0)
+		vx_cap_delete((vx_handle_t)sig);
+	vx_printf("devd: %u hot-plug slots\n", D.nport);
+}
+
+/* Everything devd made for f goes: its driver stops, its lines are
+ * unrouted, and every capability derived for it (configuration page, BARs,
+ * lines, IoSpace) is deleted, so whatever a driver kept of them is stale. */
+static void remove_fn(struct fn *f)
+{
+	char where[12];
+
+	bdf_str(f->bdf, where);
+	if (f->slot >= 0) {
+		struct drv *d = &D.drv[f->slot];
+		struct vx_cap_info ci;
+		if (d->task)
+			vx_task_halt(d->task);
+		quiesce(d);
+		vx_reticle_reset(d->ret);
+		disconnect_all(d);
+		d->task = 0;
+		if (vx_cap_inspect(d->msi, &ci) == VX_OK)
+			for (uint32_t l = 0; l < (uint32_t)(ci.range >> 32); l++)
+				vx_irq_bind(D.msi, (uint32_t)ci.range + l, VX_NO_HANDLE);
+		vx_cap_revoke(d->msi);
+		vx_cap_delete(d->msi);
+		vx_cap_delete(d->iospace);
+		vx_cap_delete(d->cfg);
+		for (unsigned i = 0; i < VX_PCI_NBARS; i++)
+			if (d->bar[i])
+				vx_cap_delete(d->bar[i]);
+		vx_cap_delete(d->ret);
+		memset(d, 0, sizeof(*d));
+	}
+	f->state = DEV_REMOVED;
+	f->slot = -1;
+	note_str(f, "hot-removed");
+	vx_printf("devd: %s removed; its driver stopped and its capabilities revoked\n", where);
+}
+
+/* The functions now behind port p: new ones are added and started. */
+static void port_added(struct port *p)
+{
+	uint8_t queue[256];
+	unsigned nq = 0, before = D.nfn;
+
+	/* Forget earlier records of the bus, so its new functions are new. */
+	for (unsigned i = 0; i < D.nfn; i++)
+		if ((D.fn[i].bdf >> 8) == p->secondary && D.fn[i].state == DEV_REMOVED)
+			D.fn[i].bdf = 0xffff;
+	scan_bus(p->secondary, queue, &nq);
+	for (unsigned i = before; i < D.nfn; i++) {
+		struct fn *f = &D.fn[i];
+		char where[12];
+		bdf_str(f->bdf, where);
+		vx_printf("devd: %s %04x:%04x hot-added\n", where, f->id.vendor, f->id.device);
+		if (f->drv && claim(f) == VX_OK)
+			start(&D.drv[f->slot]);
+	}
+}
+
+static void port_event(struct port *p)
+{
+	uint16_t st = slot_status(p);
+	uint16_t ctl = vx_pci_read16(p->cfgp, p->pcie + SLOT_CTL);
+
+	if (!(st & (SLOT_ABP | SLOT_PDC | SLOT_DLLSC)))
+		return;
+	slot_control(p, ctl, st & (SLOT_ABP | SLOT_PDC | SLOT_DLLSC));
+	bool present = st & SLOT_PDS, powered = !(ctl & SLOT_CTL_POWEROFF), known = false;
+	for (unsigned i = 0; i < D.nfn; i++)
+		if ((D.fn[i].bdf >> 8) == p->secondary && D.fn[i].bdf != 0xffff &&
+		    D.fn[i].state != DEV_REMOVED)
+			known = true;
+	/* The attention button asks for the other state: a powered slot to
+	 * be let go, an unpowered one with a card in it to be brought up. */
+	bool remove = known && (!present || ((st & SLOT_ABP) && powered));
+	bool add = present && !known && (!powered || !(st & SLOT_ABP) || (st & SLOT_PDC));
+	if (remove) {
+		/* A removal asked for (the attention button) or done: stop and
+		 * revoke, then power the slot off, which lets it go. */
+		for (unsigned i = 0; i < D.nfn; i++)
+			if ((D.fn[i].bdf >> 8) == p->secondary && D.fn[i].bdf != 0xffff &&
+			    D.fn[i].state != DEV_REMOVED)
+				remove_fn(&D.fn[i]);
+		slot_control(p, (uint16_t)((ctl & ~SLOT_CTL_PWRIND) | 0x0300 | SLOT_CTL_POWEROFF),
+			     0);
+	} else if (add) {
+		slot_control(p, (uint16_t)((ctl & ~(SLOT_CTL_PWRIND | SLOT_CTL_POWEROFF)) | 0x0100),
+			     0);
+		port_added(p);
+	}
+}
+
+static void hotplug_event(void)
+{
+	for (unsigned i = 0; i < D.nport; i++) {
+		if (!D.port[i].line)
+			continue;
+		port_event(&D.port[i]);
+		vx_irq_ack(D.msi, D.port[i].line);
+	}
 }
 
 /* ------------------------------------------------------------- protocol */
@@ -519,11 +805,16 @@ static void do_list(struct vx_msg *m)
 		return;
 	}
 	memcpy(&idx, m->data, sizeof(idx));
-	if (idx >= D.nfn) {
+	/* The idx-th function devd knows (records of a bus that was plugged
+	 * again are forgotten: bdf 0xffff). */
+	const struct fn *f = NULL;
+	for (unsigned i = 0, seen = 0; i < D.nfn && !f; i++)
+		if (D.fn[i].bdf != 0xffff && seen++ == idx)
+			f = &D.fn[i];
+	if (!f) {
 		m->status = VX_E_NOTFOUND;
 		return;
 	}
-	const struct fn *f = &D.fn[idx];
 	memset(&di, 0, sizeof(di));
 	di.bdf = f->bdf;
 	di.vendor = f->id.vendor;
@@ -697,12 +988,20 @@ int main(const struct vx_bundle_page *b, const char *args)
 		vx_printf("devd: %s %04x:%04x: %s not started: %s\n", where, f->id.vendor,
 			  f->id.device, f->drv->driver, f->note);
 	}
-	uint64_t drv_bits = 0;
-	for (unsigned i = 0; i < D.ndrv; i++)
-		drv_bits |= 1ull << (DRV_BIT0 + i);
+	ports_init();
 	uint64_t next = VX_DEADLINE_NEVER;
 	for (;;) {
-		uint64_t fired = vx_server_wait(&D.srv, drv_bits, next);
+		uint64_t drv_bits = 1ull << HP_BIT;
+		for (unsigned i = 0; i < D.ndrv; i++)
+			drv_bits |= 1ull << (DRV_BIT0 + i);
+		/* The slots are also looked at once a second: an event whose
+		 * status bit stayed set (a port signals only when its first bit
+		 * goes up) is found anyway. */
+		uint64_t poll_at = (uint64_t)vx_clock() + 1000 * MS;
+		uint64_t fired =
+		    vx_server_wait(&D.srv, drv_bits, D.nport && poll_at < next ? poll_at : next);
+		if ((fired & (1ull << HP_BIT)) || (D.nport && (uint64_t)vx_clock() >= poll_at))
+			hotplug_event();
 		for (unsigned i = 0; i < D.ndrv; i++)
 			if (fired & (1ull << (DRV_BIT0 + i)))
 				stopped(&D.drv[i]);

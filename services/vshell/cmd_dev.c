@@ -14,7 +14,8 @@
 
 static const char *state_name(uint8_t s)
 {
-	static const char *const names[] = {"-", "running", "restarting", "gave up", "refused"};
+	static const char *const names[] = {"-",       "running", "restarting",
+					    "gave up", "refused", "removed"};
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

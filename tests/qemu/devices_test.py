@@ -33,10 +33,14 @@ ROOT_PORT = "pcie-root-port,id=rp%d,chassis=%d,slot=%d"
 RNG = "virtio-rng-pci,bus=rp%d,id=rng%d,iommu_platform=on"
 
 
-def device_flags(n, iommu=True):
-    flags = ["-device", "intel-iommu"] if iommu else []
+def device_flags(n, iommu=True, spare=0):
+    """n root ports with a virtio-rng each, then spare empty ones."""
+    flags = ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"]
+    flags += ["-device", "intel-iommu"] if iommu else []
     for i in range(1, n + 1):
         flags += ["-device", ROOT_PORT % (i, i, i), "-device", RNG % (i, i)]
+    for i in range(n + 1, n + 1 + spare):
+        flags += ["-device", ROOT_PORT % (i, i, i)]
     return flags
 
 
@@ -120,6 +124,10 @@ def qemu_functions(info):
     return found
 
 
+def ours_count(out):
+    return len(devd_functions(out))
+
+
 def devd_functions(out):
     """{(bus, dev, fn): (vendor, device)} from the shell's `devices`."""
     found = {}
@@ -151,7 +159,7 @@ def boot(name, image, flags):
 
 
 def session_devices(t, tap):
-    term, mon = boot("devices", "boot.img", device_flags(1))
+    term, mon = boot("devices", "boot.img", device_flags(1, spare=1))
     try:
         term.expect(r"vshell> ", 60)
         tap.check("devd finds the IOMMU", has(term.text(), r"^devd: DMA is confined by the IOMMU"),
@@ -187,6 +195,31 @@ def session_devices(t, tap):
                          ("devices frob", "usage: devices")):
             out = term.command(bad)
             tap.check("'%s' is refused: %s" % (bad, why), why in out, out)
+        # Hot-plug: a virtio-rng added to the empty port from the monitor.
+        seen(term, r"devd: 2 hot-plug slots", 20)
+        mon.cmd("device_add virtio-rng-pci,bus=rp2,id=hot1,iommu_platform=on")
+        seen(term, r"devd: 02:00\.0 1af4:1044 hot-added", 30)
+        seen(term, r"devd: 02:00\.0 1af4:1044: started virtio-rng", 30)
+        seen(term, r"virtio-rng: 16 requests answered; rngd credited 512 bits to source 17", 30)
+        tap.check("a hot-added device gets its driver, which works", True)
+        mon.cmd("device_del hot1")
+        seen(term, r"devd: 02:00\.0 removed; its driver stopped and its capabilities revoked", 30)
+        out = term.command("devices")
+        tap.check("the hot-removed function is listed as removed",
+                  has(out, r"^02:00\.0 .*virtio-rng\s+removed .*hot-removed"), out)
+        gone = False
+        for _ in range(50):
+            if "hot1" not in mon.cmd("info pci"):
+                gone = True
+                break
+            time.sleep(0.2)
+        tap.check("QEMU lets the device go once devd powers the slot off", gone)
+        mon.cmd("device_add virtio-rng-pci,bus=rp2,id=hot2,iommu_platform=on")
+        seen(term, r"devd: 02:00\.0 1af4:1044: started virtio-rng", 30, count=2)
+        out = term.command("devices")
+        tap.check("added again, it runs again",
+                  has(out, r"^02:00\.0 .*virtio-rng\s+running") and ours_count(out) == len(
+                      qemu_functions(mon.cmd("info pci"))), out)
         tap.check("the kernel's text is unchanged", kernel_digest(mon, "devices-after") == before)
         tap.check("no kernel panic", not has(term.text(), r"kernel panic"), term.text())
     finally:

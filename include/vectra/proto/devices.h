@@ -29,6 +29,7 @@ enum dev_state {
 	DEV_RESTARTING = 2, /* its driver stopped; devd waits out the back-off */
 	DEV_GAVE_UP = 3,    /* its driver stopped too often */
 	DEV_REFUSED = 4,    /* devd would not start its driver: note says why */
+	DEV_REMOVED = 5,    /* hot-removed: its driver stopped, its capabilities revoked */
 };
 
 struct dev_info {
