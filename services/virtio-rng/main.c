@@ -27,6 +27,9 @@
  *                  the buffer to the device and before kicking it
  *   msi-storm      it keeps the device busy with tiny requests and never
  *                  acknowledges an interrupt
+ *   reach-other    it looks for another function's configuration space:
+ *                  the ecam Reticle (not in its Bundle), and the page after
+ *                  its own configuration page (not mapped: it faults)
  * Each of the DMA modes must end with the IOMMU blocking the write and the
  * driver faulted as VX_FAULT_DMA, reported to devd.
  */
@@ -327,6 +330,12 @@ int main(const struct vx_bundle_page *b, const char *args)
 		say("virtio-rng: rngd would not count me as a source: %s\n", vx_strerror(rc));
 	if (strcmp(R.mode, "msi-storm") == 0)
 		storm();
+	if (strcmp(R.mode, "reach-other") == 0) {
+		say("virtio-rng: reach-other: ecam in my Bundle: %s\n",
+		    vx_strerror((int)vx_bundle_handle(b, "ecam", VX_OBJ_RETICLE)));
+		say("virtio-rng: reach-other: reading the page after my configuration page\n");
+		return (int)*(volatile uint32_t *)(CFG_VA + VX_PAGE_SIZE);
+	}
 	for (uint32_t k = 0;; k++) {
 		int64_t n = request(k, (uint64_t)vx_clock() + 2000 * MS);
 		if (n < 0) {

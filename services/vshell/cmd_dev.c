@@ -91,6 +91,30 @@ static void list(void)
 	con_printf("%u PCI functions\n", n);
 }
 
+/* For ps: one line per driver Task devd runs (or ran), under init's
+ * services.  Quiet when devd is not there. */
+void dev_ps_lines(void)
+{
+	struct dev_info di;
+
+	if (!shell.dev.open)
+		return;
+	for (uint32_t i = 0;; i++) {
+		struct vx_msg m = {.op = DEV_LIST, .len = sizeof(i)};
+		memcpy(m.data, &i, sizeof(i));
+		if (client_call(&shell.dev, &m) != VX_OK || m.len < sizeof(di))
+			return;
+		memcpy(&di, m.data, sizeof(di));
+		if (!di.driver[0] || di.state == DEV_UNCLAIMED)
+			continue;
+		di.driver[sizeof(di.driver) - 1] = 0;
+		di.note[sizeof(di.note) - 1] = 0;
+		con_printf("%-16s %-11s %3s %8u  %-10s %10s  %s (driver of %02x:%02x.%x, devd)\n",
+			   di.driver, state_name(di.state), "-", di.restarts, "devd", "-",
+			   di.note[0] ? di.note : "-", di.bdf >> 8, (di.bdf >> 3) & 31, di.bdf & 7);
+	}
+}
+
 void cmd_devices(const struct vsh_cmd *c)
 {
 	struct vx_msg m = {.op = DEV_CRASH};

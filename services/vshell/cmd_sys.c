@@ -56,6 +56,7 @@ void cmd_ps(const struct vsh_cmd *c)
 	}
 	if (rc != VX_E_NOTFOUND && rc < 0 && !client_report("ps", &shell.init, rc))
 		con_printf("ps: %s\n", vx_strerror(rc));
+	dev_ps_lines();
 	if (shell.last.valid)
 		con_printf("last run: %s %s\n", shell.last.name, shell.last.outcome);
 }

@@ -228,7 +228,7 @@ def session_devices(t, tap):
 
 
 def session_hostile(t, tap):
-    term, mon = boot("devices-hostile", "devices-hostile.img", device_flags(6))
+    term, mon = boot("devices-hostile", "devices-hostile.img", device_flags(7))
     try:
         term.expect(r"vshell> ", 60)
         before = kernel_digest(mon, "hostile-before")
@@ -264,6 +264,13 @@ def session_hostile(t, tap):
                   len(re.findall(r"gave up .*DMA write at io 0x", out)) == 4, out)
         tap.check("the honest driver is still running",
                   has(out, r"^06:00\.0 .*virtio-rng\s+running"), out)
+        seen(term, r"virtio-rng: reach-other: ecam in my Bundle: VX_E_NOTFOUND", 30)
+        seen(term, r"devd: 07:00\.0 virtio-rng stopped by a page fault at address 0x10001000", 30)
+        tap.check("a driver cannot reach another function's configuration space "
+                  "(no ecam; the next page is not mapped: page fault)", True)
+        out = term.command("ps", timeout=30)
+        tap.check("ps lists the driver Tasks beside the services",
+                  has(out, r"^virtio-rng\s+running .*driver of 06:00\.0, devd"), out)
         tap.check("the kernel's text is unchanged after every blocked DMA",
                   kernel_digest(mon, "hostile-after") == before)
         tap.check("no kernel panic", not has(term.text(), r"kernel panic"), term.text())
