@@ -64,8 +64,11 @@ static void t_pingpong_across_cpus(void)
 		return;
 	for (uint64_t i = 0; i < n && !failures_in_test; i++) {
 		echo_send(&e, i);
+		/* The deadline only bounds a hang: a lost wake-up never ends
+		 * without it.  10 s, because a loaded host can hold a vCPU
+		 * thread back for seconds under TCG. */
 		int64_t fired = vx_ring_notify_wait(e.req, 1ull << ECHO_REP_BIT,
-						    (uint64_t)vx_clock() + 2000 * MS);
+						    (uint64_t)vx_clock() + 10000 * MS);
 		EXPECT_EQ(fired, 1ull << ECHO_REP_BIT);
 		EXPECT_EQ(vx_ring_try_recv(&e.from, msg, sizeof(msg), &len), VX_OK);
 		EXPECT_EQ(msg[0], i + 1);
