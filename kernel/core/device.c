@@ -4,9 +4,11 @@
  *  - an IRQ capability covers a range of interrupt lines (VX_IRQ_*: the
  *    IOAPIC's inputs, then the MSI lines); binding a line routes it to a
  *    Signal capability's bits.  A line is disarmed from the moment it fires
- *    until the driver acknowledges it: an IOAPIC line is masked at the
- *    IOAPIC, an MSI line (which has no mask the kernel owns) is gated here,
- *    a firing while gated remembered and raised at the acknowledgement.
+ *    until the driver acknowledges it: a level-triggered IOAPIC line is
+ *    masked at the IOAPIC (it would fire again at once); an edge-triggered
+ *    one and an MSI line are gated here instead, and a firing while gated
+ *    is remembered and raised at the acknowledgement.  (A masked IOAPIC
+ *    input drops edges: the UART's next interrupt would be lost for good.)
  *  - an I/O-port capability covers a range of ports; the kernel performs
  *    each access after checking the range (no I/O bitmap is shared).
  * Line 0 (the PIT) and line 2 (the old cascade) are never handed out.
@@ -45,7 +47,7 @@ void device_irq(unsigned line)
 	if (line >= VX_IRQ_LINES)
 		return;
 	fired[line]++;
-	if (!is_msi(line))
+	if (irq_line_level(line))
 		irq_mask(line, true);
 	if (!route[line].obj)
 		return;
@@ -132,7 +134,8 @@ int64_t sys_irq_ack(struct trapframe *tf)
 		armed[line] = 0;
 		signal_raise_cap(&route[line], route[line].narrow);
 	}
-	irq_mask((unsigned)line, false);
+	if (irq_line_level((unsigned)line))
+		irq_mask((unsigned)line, false);
 	return (int64_t)(fired[line] & INT64_MAX);
 }
 

@@ -309,6 +309,7 @@ extern struct vx_dmar acpi_dmar;
 void irq_init(void);
 void irq_mask(unsigned line, bool masked);
 bool irq_line_exists(unsigned line);
+bool irq_line_level(unsigned line);
 uint64_t irq_msi_message(unsigned line); /* VX_MSI_ADDR | VX_MSI_DATA << 32 */
 void timer_init(void);
 

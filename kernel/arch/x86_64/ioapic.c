@@ -102,6 +102,15 @@ void irq_mask(unsigned line, bool masked)
 	io_wr(REDIR(gsi_of[line]), rte_lo[line] | (masked ? RTE_MASKED : 0));
 }
 
+/* Is line a level-triggered IOAPIC line (PCI INTx, or an ISA line the
+ * MADT says is level)?  Only those must be masked while their driver
+ * works: an edge that arrives at a masked IOAPIC input is dropped, not
+ * held as the 8259 held it. */
+bool irq_line_level(unsigned line)
+{
+	return line < VX_IRQ_IOAPIC_LINES && (rte_lo[line] & RTE_LEVEL);
+}
+
 /* The MSI message for an MSI line: fixed delivery to the boot CPU,
  * physical destination, edge, at the line's vector. */
 uint64_t irq_msi_message(unsigned line)
