@@ -61,6 +61,7 @@ static struct {
 
 static vx_handle_t self, ram0, io, child_sig, shared, common;
 static vx_handle_t irq3, port80; /* lines 5..7; port 0x80: nothing a worker can break */
+static vx_handle_t pci4, msi4;	 /* four empty functions (00:1e.4..7); four MSI lines */
 static uint64_t shared_free;	 /* S's free bytes when empty */
 static const void *bootimg;
 static size_t bootimg_len;
@@ -173,6 +174,8 @@ static bool start_life(unsigned k)
 	    {"peer", slots[(k + 1) % opt.workers].task, VX_R_READ | VX_R_CONTROL},
 	    {"irq", irq3, VX_R_CONTROL | VX_R_GRANT},
 	    {"port", port80, VX_R_READ | VX_R_WRITE | VX_R_GRANT},
+	    {"pci", pci4, VX_R_CONTROL | VX_R_WRITE | VX_R_GRANT},
+	    {"msi", msi4, VX_R_CONTROL | VX_R_GRANT},
 	};
 	for (unsigned i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
 		int64_t e = grants[i].h
@@ -447,6 +450,11 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 					  VX_R_CONTROL | VX_R_GRANT, 5 | (3ull << 32));
 	port80 = (vx_handle_t)vx_cap_derive(io, VX_R_READ | VX_R_WRITE | VX_R_GRANT,
 					    0x80 | (1ull << 32));
+	pci4 = (vx_handle_t)vx_cap_derive((vx_handle_t)vx_bundle_handle(bundle, "pci", VX_OBJ_PCI),
+					  VX_R_CONTROL | VX_R_WRITE | VX_R_GRANT,
+					  VX_PCI_BDF(0, 30, 4) | (4ull << 32));
+	msi4 = (vx_handle_t)vx_cap_derive((vx_handle_t)vx_bundle_handle(bundle, "msi", VX_OBJ_IRQ),
+					  VX_R_CONTROL | VX_R_GRANT, 150 | (4ull << 32));
 	parse(args);
 	if (opt.replay)
 		vx_printf("fuzzk: replay=%lx count=%lu (one worker, one life)\n",

@@ -35,7 +35,7 @@ extra=(${QEMU_EXTRA:-})
 
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 -machine q35 -m 512M -smp "$SMP" \
 	-no-reboot -display none -monitor none -serial stdio \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -device intel-iommu \
 	-kernel "$B/kernel.bin" -initrd "$B/prog/fuzzk.elf,$B/fuzzk.img" \
 	-append "$append" "${extra[@]}" </dev/null | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}

@@ -6,7 +6,8 @@
  * "ret" (its own Reticle), "common" (a Reticle all workers share), "out"
  * and "in" (Rings shared with the next and the previous worker) and, if
  * that worker was running when this one started, "peer" (its Task), and
- * "irq" (lines 5..7) and "port" (port 0x80), shared by all.  Its
+ * "irq" (lines 5..7) and "port" (port 0x80), shared by all; "pci" (four
+ * functions no device answers at) and "msi" (four MSI lines) too.  Its
  * status page (fuzzk.h) is mapped at FZ_WORKER_STATUS_VA before it starts,
  * through a cap it does not hold.  It makes QUOTA syscalls, one in
  * eight with random number and arguments, the rest structure-aware
@@ -339,6 +340,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	w.peer = from_bundle(bundle, "peer", VX_OBJ_TASK, -1);
 	from_bundle(bundle, "irq", VX_OBJ_IRQ, 4);
 	from_bundle(bundle, "port", VX_OBJ_IOPORT, 5);
+	from_bundle(bundle, "pci", VX_OBJ_PCI, 6);
+	from_bundle(bundle, "msi", VX_OBJ_IRQ, 7);
 	if (!w.self || !w.ret || !w.common || !w.out || !w.in)
 		return 201;
 	while (w.st->calls < w.quota) {

@@ -481,7 +481,7 @@ static void op_device(void)
 {
 	const struct held *irq = choose(VX_OBJ_IRQ), *sig = choose(VX_OBJ_SIGNAL);
 	const struct held *port = choose(VX_OBJ_IOPORT);
-	uint64_t line = pick(8) ? 5 + pick(3) : pick(20);
+	uint64_t line = pick(8) ? 5 + pick(3) : pick(2) ? 150 + pick(4) : pick(200);
 
 	switch (pick(4)) {
 	case 0:
@@ -497,6 +497,48 @@ static void op_device(void)
 	default:
 		fz_call(VX_SYS_PORT_OUT, hnd(port), pick(8) ? 0x80 : 0x7f + pick(3), 1u << pick(4),
 			rnd(), 0, 0);
+		break;
+	}
+}
+
+/* IoSpaces: made for one of the empty functions of "pci" (or a bdf beside
+ * them), mapped into with MemCaps the worker holds, at IO addresses around
+ * the edges; TASK_UNMAP and delete take the mappings away. */
+static void op_iospace(void)
+{
+	const struct held *pci = choose(VX_OBJ_PCI), *ret = choose(VX_OBJ_RETICLE);
+	const struct held *io = choose(VX_OBJ_IOSPACE), *mem = choose(VX_OBJ_MEM);
+	static const uint64_t edge[] = {0,
+					VX_PAGE_SIZE,
+					VX_IOSPACE_END - VX_PAGE_SIZE,
+					VX_IOSPACE_END,
+					1ull << 21,
+					(1ull << 21) - VX_PAGE_SIZE};
+	uint64_t bdf = VX_PCI_BDF(0, 30, 4 + pick(4)) + (pick(8) ? 0 : pick(3));
+	static vx_handle_t last; /* the newest IoSpace made: most maps go there */
+
+	switch (pick(4)) {
+	case 0: {
+		uint64_t flags = pick(4) ? 0 : VX_IOSPACE_UNCONFINED;
+		uint64_t pages = pick(4) ? VX_IOSPACE_PAGES_MIN + pick(8) : pick(600);
+		int64_t r =
+		    fz_call(VX_SYS_IOSPACE_CREATE, hnd(ret), hnd(pci), bdf | flags, pages, 0, 0);
+		keep(r, VX_OBJ_IOSPACE, ret->rights, 0);
+		if (r > 0)
+			last = (vx_handle_t)r;
+		break;
+	}
+	case 1:
+	case 2: {
+		uint64_t at = pick(2) ? edge[pick(6)] : (uint64_t)pick(512) << 12;
+		if (!pick(8))
+			at |= 1 + pick(VX_PAGE_SIZE - 1);
+		fz_call(VX_SYS_IOSPACE_MAP, last && pick(4) ? last : hnd(io), hnd(mem), at,
+			1 + pick(pick(8) ? 3 : 16), 0, 0);
+		break;
+	}
+	default:
+		fz_call(VX_SYS_TASK_UNMAP, hnd(mem), 0, 0, 0, 0, 0);
 		break;
 	}
 }
@@ -529,10 +571,10 @@ void structured_op(void)
 		void (*op)(void);
 	} ops[] = {
 	    {14, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
-	    {8, op_delete},	{3, op_inspect},     {11, op_map},	    {21, op_ring},
+	    {8, op_delete},	{3, op_inspect},     {11, op_map},	    {18, op_ring},
 	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
 	    {1, op_misc},	{1, op_kwait},	     {1, op_peer},	    {1, op_fanout},
-	    {2, op_syscaller},
+	    {2, op_syscaller},	{3, op_iospace},
 	};
 	unsigned x = (unsigned)pick(100);
 

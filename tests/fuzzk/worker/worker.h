@@ -22,7 +22,7 @@
  * random.  The base caps (ret, common, out, in, irq, port) are apart: never deleted
  * on purpose, never forgotten. */
 #define POOL_MAX  96
-#define BASE_CAPS 6
+#define BASE_CAPS 8
 
 struct held {
 	vx_handle_t h;
