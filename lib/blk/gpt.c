@@ -63,7 +63,7 @@ static int check_mbr(struct vx_gpt *g)
 {
 	const uint8_t *io = g->io;
 	uint64_t want = g->nblocks - 1;
-	int found = -1;
+	int found = -1, others = 0;
 
 	if (io[MBR_BOOT_SIG] != 0x55 || io[MBR_BOOT_SIG + 1] != 0xaa) {
 		g->why = VX_GPT_MBR_SIGNATURE;
@@ -74,15 +74,16 @@ static int check_mbr(struct vx_gpt *g)
 
 		if (type == MBR_PROTECTIVE && found < 0)
 			found = i;
-		else if (type != 0) {
-			g->why = VX_GPT_MBR_HYBRID;
-			return VX_E_TYPE;
-		}
+		else if (type != 0)
+			others++;
 	}
-	if (found < 0) {
+	if (found < 0) { /* an MBR disk (or an empty one), not a GPT disk */
 		g->why = VX_GPT_MBR_NOT_PROTECTIVE;
-		/* other entries, no 0xEE: an MBR disk, not ours */
 		return VX_E_NOTFOUND;
+	}
+	if (others > 0) {
+		g->why = VX_GPT_MBR_HYBRID;
+		return VX_E_TYPE;
 	}
 	const uint8_t *e = io + MBR_PARTS + 16 * found;
 	uint32_t start = le32(e + 8), size = le32(e + 12);
