@@ -410,12 +410,30 @@ static void test_4096_byte_blocks(void **state)
 
 /* ------------------------------------------------------ the hostile cases */
 
-static struct disk d;
+static struct disk d, master; /* master: sfdisk's image, made once */
 
+static int group_setup(void **state)
+{
+	(void)state;
+	sfdisk_image(&master);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	free(master.data);
+	return 0;
+}
+
+/* Each hostile case starts from a fresh copy of the sfdisk image. */
 static int setup(void **state)
 {
 	(void)state;
-	sfdisk_image(&d);
+	d = master;
+	d.data = malloc(DISK);
+	assert_non_null(d.data);
+	memcpy(d.data, master.data, DISK);
 	return 0;
 }
 
@@ -834,5 +852,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_utf16_names, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
