@@ -52,8 +52,6 @@ static int read_block(vx_blk_read_fn read, void *ctx, struct vx_gpt *g, uint64_t
 {
 	int rc = read(ctx, lba, 1, g->io);
 
-	if (rc < 0)
-		g->why = VX_GPT_READ;
 	return rc < 0 ? rc : VX_OK;
 }
 
@@ -215,23 +213,25 @@ static int read_array(vx_blk_read_fn read, void *ctx, struct vx_gpt *g, const st
 }
 
 /* Reads and checks one copy: the header at lba and its array (decoded into
- * g if decode).  Returns VX_OK with *why the copy's fault or VX_GPT_OK,
- * or the callback's error. */
-static int check_copy(vx_blk_read_fn read, void *ctx, struct vx_gpt *g, uint64_t lba, int decode,
-		      struct gpt_hdr *h, uint32_t *used, uint32_t *why)
+ * g if decode).  Returns the copy's fault or VX_GPT_OK; VX_GPT_READ when
+ * the callback failed, with its error in *err (else *err is VX_OK). */
+static uint32_t check_copy(vx_blk_read_fn read, void *ctx, struct vx_gpt *g, uint64_t lba,
+			   int decode, struct gpt_hdr *h, uint32_t *used, int *err)
 {
-	int rc = read_block(read, ctx, g, lba);
+	uint32_t why;
 
-	if (rc < 0)
-		return rc;
-	*why = check_header(g, lba, h);
-	if (*why != VX_GPT_OK)
-		return VX_OK;
+	if ((*err = read_block(read, ctx, g, lba)) < 0)
+		return VX_GPT_READ;
+	why = check_header(g, lba, h);
+	if (why != VX_GPT_OK)
+		return why;
 	if (decode) {
 		g->nparts = 0;
 		*used = 0;
 	}
-	return read_array(read, ctx, g, h, decode, used, why);
+	if ((*err = read_array(read, ctx, g, h, decode, used, &why)) < 0)
+		return VX_GPT_READ;
+	return why;
 }
 
 /* Sets the failure of a partition check. */
@@ -266,14 +266,15 @@ static int check_parts(struct vx_gpt *g, const struct gpt_hdr *h, uint32_t used)
 	return VX_OK;
 }
 
-/* See gpt.h.  The primary is tried first, the backup only if it fails;
- * with a good primary the backup is checked and only reported on. */
+/* See gpt.h.  The primary is tried first, the backup only if it fails
+ * (an unreadable primary included); with a good primary the backup is
+ * checked and only reported on. */
 int vx_gpt_parse(vx_blk_read_fn read, void *ctx, uint32_t block_size, uint64_t nblocks,
 		 struct vx_gpt *g)
 {
 	struct gpt_hdr h, bh;
-	uint32_t used = 0, bused, why, bwhy;
-	int rc;
+	uint32_t used = 0, bused;
+	int rc, perr, berr;
 
 	if (g == NULL)
 		return VX_E_INVAL;
@@ -285,23 +286,21 @@ int vx_gpt_parse(vx_blk_read_fn read, void *ctx, uint32_t block_size, uint64_t n
 		g->why = VX_GPT_ARGS;
 		return VX_E_INVAL;
 	}
-	if ((rc = read_block(read, ctx, g, 0)) < 0 || (rc = check_mbr(g)) < 0)
+	if ((rc = read_block(read, ctx, g, 0)) < 0) {
+		g->why = VX_GPT_READ;
 		return rc;
-	if ((rc = check_copy(read, ctx, g, 1, 1, &h, &used, &why)) < 0)
+	}
+	if ((rc = check_mbr(g)) < 0)
 		return rc;
-	g->why = why;
-	if (why == VX_GPT_OK) {
+	g->why = check_copy(read, ctx, g, 1, 1, &h, &used, &perr);
+	if (g->why == VX_GPT_OK) {
 		g->source = VX_GPT_PRIMARY;
-		rc = check_copy(read, ctx, g, nblocks - 1, 0, &bh, &bused, &bwhy);
-		g->backup_why = rc < 0 ? VX_GPT_READ : bwhy;
+		g->backup_why = check_copy(read, ctx, g, nblocks - 1, 0, &bh, &bused, &berr);
 	} else {
-		if ((rc = check_copy(read, ctx, g, nblocks - 1, 1, &h, &used, &bwhy)) < 0)
-			return rc;
-		g->backup_why = bwhy;
-		if (bwhy != VX_GPT_OK) {
+		g->backup_why = check_copy(read, ctx, g, nblocks - 1, 1, &h, &used, &berr);
+		if (g->backup_why != VX_GPT_OK) {
 			g->nparts = 0;
-			g->why = why;
-			return VX_E_CORRUPT;
+			return perr < 0 ? perr : berr < 0 ? berr : VX_E_CORRUPT;
 		}
 		g->source = VX_GPT_BACKUP;
 	}

@@ -36,11 +36,14 @@
  *   VX_E_RANGE     a partition ends before it starts, or lies outside
  *                  FirstUsableLBA..LastUsableLBA
  *   VX_E_TOOBIG    more than VX_GPT_MAX_PARTS entries are in use
- *   any error the callback returns (< 0), passed through
+ *   any error the callback returns (< 0), passed through, when it failed
+ *                  reading LBA 0, or a copy it could not read was needed
+ *                  (the primary's error first); why is then VX_GPT_READ
  *
- * Which header is used: the primary (LBA 1) if it is valid; otherwise the
- * backup (the last LBA), and then `source` says so and `why` keeps the
- * primary's fault, so the caller can warn that the disk wants repair.
+ * Which header is used: the primary (LBA 1) if it is valid; otherwise
+ * (an unreadable block of it included) the backup (the last LBA), and
+ * then `source` says so and `why` keeps the primary's fault, so the
+ * caller can warn that the disk wants repair.
  * When the primary is used the backup is checked too, and backup_why
  * reports it (VX_GPT_OK or its fault); the parse does not fail for it.
  * Partitions are checked only in the copy used: a table whose CRCs are

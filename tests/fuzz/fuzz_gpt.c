@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for lib/blk/gpt.h.  The input describes a disk:
  *
- *   byte 0      bit 0: 4096-byte blocks, else 512
+ *   byte 0      bit 0: 4096-byte blocks, else 512; bits 1-7, f: if not
+ *               0, reading block f - 1 fails (VX_E_FAULT)
  *   byte 1      the disk is 6 + byte 1 blocks
  *   bytes 2-3   head length h (little endian)
  *   then        h bytes laid from block 0 on, and the rest laid so that
@@ -13,7 +14,8 @@
  * outside it, so ASan and the callback catch any access the parser lets
  * through.  Then vx_utf16le_to_utf8 on the input with a small buffer.
  *
- * Invariants: the result is VX_OK or an error gpt.h lists, with a why in
+ * Invariants: the result is VX_OK or an error gpt.h lists (VX_E_FAULT
+ * only when the failing block was read), with a why in
  * range; on VX_OK the partitions (at most VX_GPT_MAX_PARTS) each lie in
  * FirstUsableLBA..LastUsableLBA, start <= end, overlap no other, and have
  * NUL-terminated names; the reads are bounded by the two arrays' limit.
@@ -37,7 +39,8 @@ struct disk {
 	uint8_t *bytes;
 	uint32_t bs;
 	uint64_t n;
-	uint32_t reads;
+	uint64_t fail; /* this block's read fails; UINT64_MAX: none */
+	uint32_t reads, failed;
 };
 
 static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
@@ -46,6 +49,10 @@ static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 
 	CHECK(count == 1 && lba < d->n);
 	d->reads++;
+	if (lba == d->fail) {
+		d->failed++;
+		return VX_E_FAULT;
+	}
 	memcpy(buf, d->bytes + lba * d->bs, d->bs);
 	return VX_OK;
 }
@@ -81,7 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	d.bs = (data[0] & 1) ? 4096 : 512;
 	d.n = 6u + data[1];
-	d.reads = 0;
+	d.fail = (data[0] >> 1) ? (uint64_t)(data[0] >> 1) - 1 : UINT64_MAX;
+	d.reads = d.failed = 0;
 	bytes = (size_t)d.n * d.bs;
 	head = (size_t)(data[2] | data[3] << 8);
 	data += 4;
@@ -98,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = vx_gpt_parse(disk_read, &d, d.bs, d.n, &g);
 	CHECK(rc == VX_OK || rc == VX_E_NOTFOUND || rc == VX_E_TYPE || rc == VX_E_CORRUPT ||
-	      rc == VX_E_RANGE || rc == VX_E_TOOBIG);
+	      rc == VX_E_RANGE || rc == VX_E_TOOBIG || (rc == VX_E_FAULT && d.failed > 0));
 	CHECK(g.why < VX_GPT_WHY_COUNT && g.backup_why < VX_GPT_WHY_COUNT);
 	CHECK(d.reads <= 3 + 2 * (VX_GPT_ARRAY_MAX / 512));
 	if (rc == VX_OK)

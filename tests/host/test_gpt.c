@@ -760,15 +760,35 @@ static void test_read_errors(void **state)
 	d.fail_lba = 0;
 	assert_int_equal(parse(&d), VX_E_FAULT);
 	assert_int_equal(g.why, VX_GPT_READ);
+	/* a bad sector in the primary is what the backup is for */
 	d.fail_lba = 1;
-	assert_int_equal(parse(&d), VX_E_FAULT);
+	assert_int_equal(parse(&d), VX_OK);
+	assert_int_equal(g.source, VX_GPT_BACKUP);
+	assert_int_equal(g.why, VX_GPT_READ);
+	expect_parts(sfdisk_want, 4, 1);
 	d.fail_lba = 5; /* in the primary array */
-	assert_int_equal(parse(&d), VX_E_FAULT);
+	assert_int_equal(parse(&d), VX_OK);
+	assert_int_equal(g.source, VX_GPT_BACKUP);
+	assert_int_equal(g.why, VX_GPT_READ);
 	/* the backup unreadable beside a good primary: reported only */
 	d.fail_lba = d.n - 1;
 	assert_int_equal(parse(&d), VX_OK);
+	assert_int_equal(g.source, VX_GPT_PRIMARY);
+	assert_int_equal(g.why, VX_GPT_OK);
 	assert_int_equal(g.backup_why, VX_GPT_READ);
 	expect_parts(sfdisk_want, 4, 1);
+	/* unreadable primary, bad backup: the primary's error */
+	d.fail_lba = 1;
+	hdr(&d, d.n - 1)[0] = 'X';
+	assert_int_equal(parse(&d), VX_E_FAULT);
+	assert_int_equal(g.why, VX_GPT_READ);
+	assert_int_equal(g.backup_why, VX_GPT_HDR_SIGNATURE);
+	/* bad primary, unreadable backup: the backup's error */
+	d.fail_lba = d.n - 1;
+	hdr(&d, 1)[0] = 'X';
+	assert_int_equal(parse(&d), VX_E_FAULT);
+	assert_int_equal(g.why, VX_GPT_HDR_SIGNATURE);
+	assert_int_equal(g.backup_why, VX_GPT_READ);
 }
 
 static void test_bad_arguments(void **state)
