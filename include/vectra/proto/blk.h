@@ -77,7 +77,8 @@
  *                 a reserved field or an unknown flag set; BLK_F_FUA on
  *                 anything but WRITE, or without BLK_FEAT_FUA; count 0 on
  *                 READ, WRITE or DISCARD; lba, count or mem_offset set on
- *                 FLUSH; mem_offset not a multiple of BLK_MEM_ALIGN
+ *                 FLUSH, mem_offset on DISCARD; mem_offset not a multiple
+ *                 of BLK_MEM_ALIGN
  *   VX_E_TYPE     the capability sent is not a MemCap
  *   VX_E_RIGHTS   WRITE or DISCARD on a read-only grant; a MemCap without
  *                 the right the data's direction needs (above)
