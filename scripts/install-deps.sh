@@ -13,6 +13,8 @@ packages=(
 	# tests: cmocka, the crypto reference implementations, valgrind
 	libcmocka-dev libsodium-dev libssl-dev b3sum python3 python3-mnemonic
 	python3-cryptography-vectors valgrind bc
+	# GPT test images: sfdisk (util-linux's fdisk package) and sgdisk
+	fdisk gdisk
 	# model checking of the ring protocol
 	spin
 	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline

@@ -67,6 +67,8 @@ plant "include/ -> lib/base" include/vectra/proto/fs.h '#include <vx_string.h>' 
 plant "include/ -> kernel" include/vectra/ring.h '#include "core/kernel.h"' "include -> core"
 plant "lib/rt -> lib/client" lib/rt/svc_msg.c '#include "client/fs.h"' "rt -> client"
 plant "lib/base -> lib/rt" lib/base/vx_fmt.c '#include "rt/print.h"' "base -> rt"
+plant "lib/blk -> lib/rt" lib/blk/gpt.c '#include "rt/svc.h"' "blk -> rt"
+plant "lib/blk -> lib/dev" lib/blk/blkproto.c '#include "dev/virtio.h"' "blk -> dev"
 plant "a non-freestanding system header" lib/rt/path.c '#include <stdio.h>' "<stdio.h> is not a freestanding header"
 plant "tests -> outside the tree" tests/host/test_ns.c '#include "../../work/main/services/nsd/pure_ns.h"' "resolves to no file of the tree"
 plant "bench -> a missing file" bench/kbench/main.c '#include "rt/nonesuch.h"' "resolves to no file of the tree"
