@@ -11,6 +11,8 @@
     lib/client      one client per service protocol: include/, lib/base,
                     lib/crypto, lib/rt, itself
     lib/dev         PCI and virtio for drivers: include/, lib/base, itself
+    lib/fs          file systems on a caller's block device: include/,
+                    lib/base, itself
     kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
     kernel/arch/A   include/, lib/base, kernel/core, its own directory
     services/       include/, lib/*, services/
@@ -46,6 +48,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("rt", "lib/rt/"),
     ("client", "lib/client/"),
     ("dev", "lib/dev/"),
+    ("fs", "lib/fs/"),
     ("core", "kernel/core/"),
     ("arch", "kernel/arch/"),
     ("services", "services/"),
@@ -59,9 +62,10 @@ ALLOWED = {
     "rt": {"include", "base", "crypto", "rt"},
     "client": {"include", "base", "crypto", "rt", "client"},
     "dev": {"include", "base", "dev"},
+    "fs": {"include", "base", "fs"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
-    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "services"},
+    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "fs", "services"},
 }
 
 # The include path of every build (mk/config.mk).
