@@ -271,7 +271,7 @@ static int alloc_one(struct vx_fat *v, uint32_t *out)
 			if (rc)
 				return rc;
 			v->free_count--;
-			v->next_free = c + 1;
+			v->next_free = c + 1 > v->nclusters + 1 ? 2 : c + 1;
 			v->fsinfo_dirty = true;
 			*out = c;
 			return 0;
@@ -331,11 +331,10 @@ static int chain_extend(struct vx_fat *v, uint32_t last, uint32_t n, uint32_t *f
 
 	for (uint32_t i = 0; i < n; i++) {
 		rc = alloc_one(v, &c);
-		if (rc == 0 && prev)
-			rc = fat_set(v, prev, c);
-		if (rc) {
-			if (rc != VX_E_NOMEM || i == 0)
-				c = 0;
+		if (rc)
+			break;
+		if (prev && (rc = fat_set(v, prev, c)) != 0) {
+			free_chain(v, c);
 			break;
 		}
 		if (!head)
@@ -465,8 +464,11 @@ static bool lfn_to_utf8(const struct vx_fat *v, uint32_t n, char *out)
 
 	for (i = 0; i < n && v->lfn[i]; i++) {
 		uint32_t c = v->lfn[i];
+		if (i >= VX_FAT_NAME_MAX)
+			return false;
 		if (c >= 0xD800 && c <= 0xDBFF) {
-			if (i + 1 >= n || v->lfn[i + 1] < 0xDC00 || v->lfn[i + 1] > 0xDFFF)
+			if (i + 1 >= n || i + 1 >= VX_FAT_NAME_MAX || v->lfn[i + 1] < 0xDC00 ||
+			    v->lfn[i + 1] > 0xDFFF)
 				return false;
 			c = 0x10000 + ((c - 0xD800) << 10) + (v->lfn[++i] - 0xDC00);
 		} else if (c >= 0xDC00 && c <= 0xDFFF) {
@@ -476,7 +478,7 @@ static bool lfn_to_utf8(const struct vx_fat *v, uint32_t n, char *out)
 			return false;
 		utf8_put(out, &len, c);
 	}
-	if (i == 0 || i > VX_FAT_NAME_MAX)
+	if (i == 0)
 		return false;
 	out[len] = 0;
 	return true;

@@ -822,6 +822,31 @@ static void test_lfn_orphans(void **state)
 	assert_string_equal(e.name, "THIRDL~1.TXT");
 }
 
+/* 20 LFN entries hold 260 units: with no terminator that is too long a
+ * name, and the 8.3 name stands in (no write past the 255-unit buffer). */
+static void test_lfn_overlong(void **state)
+{
+	struct vx_fat_node n, root;
+	struct vx_fat_dircur cur = {0};
+	struct vx_fat_dirent e;
+	char name[256];
+	const int at[5] = {22, 24, 28, 30, 20}; /* units 255..259 of the order-20 entry */
+
+	(void)state;
+	memset(name, 'q', 255);
+	name[255] = 0;
+	make_file(name, 10, &n);
+	assert_int_equal(n.index - n.lfn_index, 20);
+	size_t first = ent_at(vol.root, n.lfn_index);
+	assert_int_equal(img[first], 0x40 | 20);
+	for (int i = 0; i < 5; i++)
+		put16(first + (size_t)at[i], 'z');
+	assert_int_equal(mount_img(), 0);
+	vx_fat_root(&vol, &root);
+	assert_int_equal(vx_fat_readdir(&vol, &root, &cur, &e), 1);
+	assert_string_equal(e.name, "QQQQQQ~1");
+}
+
 static void test_dirent_garbage(void **state)
 {
 	struct vx_fat_node n, root;
@@ -1096,6 +1121,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_cross_link, reset),
 	    cmocka_unit_test_setup(test_lfn_wrong_checksum, reset),
 	    cmocka_unit_test_setup(test_lfn_orphans, reset),
+	    cmocka_unit_test_setup(test_lfn_overlong, reset),
 	    cmocka_unit_test_setup(test_dirent_garbage, reset),
 	    cmocka_unit_test_setup(test_directory_loop, reset),
 	    cmocka_unit_test_setup(test_directory_full, reset),
