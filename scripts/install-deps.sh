@@ -13,6 +13,9 @@ packages=(
 	# tests: cmocka, the crypto reference implementations, valgrind
 	libcmocka-dev libsodium-dev libssl-dev b3sum python3 python3-mnemonic
 	python3-cryptography-vectors valgrind bc
+	# the FAT32 library's differential test: mkfs.fat and fsck.fat (mtools,
+	# which fills and reads the volumes, is above)
+	dosfstools
 	# model checking of the ring protocol
 	spin
 	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline
