@@ -403,6 +403,9 @@ static void test_writes_pass_fsck_and_mcopy(void **state)
 	assert_int_equal(mount_img(), 0);
 	assert_int_equal(vx_fat_free(&vol, &fc0, &fb), 0);
 
+	/* stamped 2026-12-01 12:30:00 */
+	vol.date = (uint16_t)((2026 - 1980) << 9 | 12 << 5 | 1);
+	vol.time = (uint16_t)(12 << 11 | 30 << 5);
 	/* new files of every awkward size, a directory tree */
 	assert_int_equal(vx_fat_mkdir(&vol, "New Dir"), 0);
 	assert_int_equal(vx_fat_mkdir(&vol, "New Dir/Nested"), 0);
@@ -416,6 +419,9 @@ static void test_writes_pass_fsck_and_mcopy(void **state)
 		snprintf(p, sizeof(p), "crowd/a rather long name %02d.txt", i);
 		put_file(p, (size_t)i * 37, 100 + (uint32_t)i);
 	}
+	/* a name outside the BMP: surrogate pairs (mtools cannot read it back,
+	 * so the library and fsck.fat check it) */
+	put_file("smile \xF0\x9F\x98\x80.txt", 3000, 30);
 	/* overwrite the middle of one file and extend another */
 	assert_int_equal(vx_fat_lookup(&vol, "ONE.BIN", &n), 0);
 	b = malloc(5000);
@@ -449,6 +455,7 @@ static void test_writes_pass_fsck_and_mcopy(void **state)
 	expect_file("Größe 70000.dat", 70000, 25);
 	expect_file("renamed multi.bin", 100000, 4);
 	expect_file("Sub Renamed/deeper/x.bin", 5000, 10);
+	expect_file("smile \xF0\x9F\x98\x80.txt", 3000, 30);
 	uint32_t fc2;
 	assert_int_equal(vx_fat_free(&vol, &fc2, &fb), 0);
 	assert_int_equal(fc2, fc1);
