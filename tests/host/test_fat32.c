@@ -51,9 +51,13 @@ static int mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 	return 0;
 }
 
+static int fail_writes; /* a write callback that fails after this many */
+
 static int mem_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 {
 	(void)ctx;
+	if (fail_writes && --fail_writes == 0)
+		return VX_E_FAULT;
 	if ((lba + n) * 512 > img_len)
 		return VX_E_RANGE;
 	memcpy(img + lba * 512, buf, (size_t)n * 512);
@@ -904,6 +908,40 @@ static void test_directory_loop(void **state)
 	assert_int_equal(rc, VX_E_CORRUPT);
 }
 
+/* With mirroring off (ExtFlags bit 7) only the active FAT is used. */
+static void test_fat_mirroring_off(void **state)
+{
+	struct vx_fat_node n;
+	size_t fat0, fat1;
+
+	(void)state;
+	put16(40, 0x81); /* FAT 1 active, not mirrored */
+	assert_int_equal(mount_img(), 0);
+	fat0 = (size_t)vol.fat_lba * 512;
+	fat1 = (size_t)(vol.fat_lba + vol.fat_size) * 512;
+	put_file("m.bin", 2000, 50);
+	assert_int_equal(vx_fat_sync(&vol), 0);
+	assert_int_equal(get32(fat0 + 3 * 4), 0);     /* FAT 0 untouched */
+	assert_int_not_equal(get32(fat1 + 3 * 4), 0); /* FAT 1 holds the chain */
+	assert_int_equal(mount_img(), 0);
+	assert_int_equal(vx_fat_lookup(&vol, "m.bin", &n), 0);
+	expect_file("m.bin", 2000, 50);
+}
+
+/* A device error comes back unchanged. */
+static void test_device_error_passes_through(void **state)
+{
+	struct vx_fat_node n;
+
+	(void)state;
+	assert_int_equal(mount_img(), 0);
+	assert_int_equal(vx_fat_create(&vol, "f", &n), 0);
+	fail_writes = 1;
+	assert_int_equal(vx_fat_write(&vol, &n, 0, "abc", 3), VX_E_FAULT);
+	fail_writes = 0;
+	assert_int_equal(vx_fat_write(&vol, &n, 0, "abc", 3), 3);
+}
+
 /* --- limits ------------------------------------------------------------- */
 
 /* 65536 entries fill a directory: the next name is VX_E_FULL. */
@@ -1131,6 +1169,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_lfn_overlong, reset),
 	    cmocka_unit_test_setup(test_dirent_garbage, reset),
 	    cmocka_unit_test_setup(test_directory_loop, reset),
+	    cmocka_unit_test_setup(test_fat_mirroring_off, reset),
+	    cmocka_unit_test_setup(test_device_error_passes_through, reset),
 	    cmocka_unit_test_setup(test_directory_full, reset),
 	    cmocka_unit_test_setup(test_disk_full, reset),
 	    cmocka_unit_test_setup(test_name_too_long, reset),
