@@ -23,6 +23,7 @@ include lib/crypto/crypto.mk
 include lib/trust/trust.mk
 include lib/dev/dev.mk
 include lib/blk/blk.mk
+include lib/fs/fs.mk
 include lib/rt/rt.mk
 include lib/client/client.mk
 include kernel/kernel.mk

@@ -15,6 +15,9 @@ packages=(
 	python3-cryptography-vectors valgrind bc
 	# GPT test images: sfdisk (util-linux's fdisk package) and sgdisk
 	fdisk gdisk
+	# the FAT32 library's differential test: mkfs.fat and fsck.fat (mtools,
+	# which fills and reads the volumes, is above)
+	dosfstools
 	# model checking of the ring protocol
 	spin
 	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline

@@ -2,8 +2,9 @@
 #
 # User programs.  Every services/NAME/ directory with a main.c is one
 # program; so are the test and benchmark Tasks listed below.  Each links
-# against the protocol clients (lib/client), the runtime (lib/rt) and the
-# crypto library into $(B)/prog/NAME.elf.  Files named services/*/pure_*.c
+# against the protocol clients (lib/client), the runtime (lib/rt), the
+# drivers' and file systems' libraries (lib/dev, lib/fs) and the crypto
+# library into $(B)/prog/NAME.elf.  Files named services/*/pure_*.c
 # hold a service's pure logic: they also build for the host, where
 # tests/host and tests/fuzz use them.  The service protocols are ABI:
 # include/vectra/proto/.  The boot images made from these programs, and
@@ -30,10 +31,10 @@ USER_PROGS   :=
 define user_prog
 $(1)_OBJS := $$(call objs,$(B)/user,$$(sort $$(wildcard $(2)/*.c)))
 $(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(CLIENT_LIB) $(RT_LIB) $(TRUST_LIB) \
-		$(DEV_LIB) $(BLK_LIB) $(CRYPTO_LIB) $(RT_LDSCRIPT)
+		$(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(CRYPTO_LIB) $(RT_LDSCRIPT)
 	@mkdir -p $$(@D)
 	$(LD) $(USER_LDFLAGS) -T $(RT_LDSCRIPT) -o $$@ $(RT_START_OBJ) $$($(1)_OBJS) \
-		$(CLIENT_LIB) $(TRUST_LIB) $(DEV_LIB) $(BLK_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
+		$(CLIENT_LIB) $(TRUST_LIB) $(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
 USER_PROGS += $(B)/prog/$(1).elf
 endef
 

@@ -13,6 +13,8 @@
     lib/dev         PCI and virtio for drivers: include/, lib/base, itself
     lib/blk         GPT, CRC-32, the block protocol's decoder: include/,
                     lib/base, itself
+    lib/fs          file systems on a caller's block device: include/,
+                    lib/base, itself
     kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
     kernel/arch/A   include/, lib/base, kernel/core, its own directory
     services/       include/, lib/*, services/
@@ -49,6 +51,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("client", "lib/client/"),
     ("dev", "lib/dev/"),
     ("blk", "lib/blk/"),
+    ("fs", "lib/fs/"),
     ("core", "kernel/core/"),
     ("arch", "kernel/arch/"),
     ("services", "services/"),
@@ -62,10 +65,11 @@ ALLOWED = {
     "rt": {"include", "base", "crypto", "rt"},
     "client": {"include", "base", "crypto", "rt", "client"},
     "dev": {"include", "base", "dev"},
+    "fs": {"include", "base", "fs"},
     "blk": {"include", "base", "blk"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
-    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "blk", "services"},
+    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "blk", "fs", "services"},
 }
 
 # The include path of every build (mk/config.mk).

@@ -66,6 +66,7 @@ plant "include/ -> lib" include/vectra/abi.h '#include "rt/svc.h"' "include -> r
 plant "include/ -> lib/base" include/vectra/proto/fs.h '#include <vx_string.h>' "include -> base"
 plant "include/ -> kernel" include/vectra/ring.h '#include "core/kernel.h"' "include -> core"
 plant "lib/rt -> lib/client" lib/rt/svc_msg.c '#include "client/fs.h"' "rt -> client"
+plant "lib/fs -> lib/rt" lib/fs/fat32.c '#include "rt/ring.h"' "fs -> rt"
 plant "lib/base -> lib/rt" lib/base/vx_fmt.c '#include "rt/print.h"' "base -> rt"
 plant "lib/blk -> lib/rt" lib/blk/gpt.c '#include "rt/svc.h"' "blk -> rt"
 plant "lib/blk -> lib/dev" lib/blk/blkproto.c '#include "dev/virtio.h"' "blk -> dev"
