@@ -37,6 +37,9 @@ static struct kobj root_reticles[MAX_ROOT_RETICLES];
 static unsigned nroot;
 #define MAX_MMIO_RETICLES 3
 static struct kobj devmem_obj, bootimg_obj, ecam_obj, mmio_obj[MAX_MMIO_RETICLES];
+/* The device Reticles' records (a RAM Reticle keeps its own at its base). */
+static struct kobj devmem_rec[RETICLE_DEVICE_RECORDS], ecam_rec[RETICLE_DEVICE_RECORDS];
+static struct kobj mmio_rec[MAX_MMIO_RETICLES][RETICLE_DEVICE_RECORDS];
 static unsigned nmmio;
 static struct boot_info bi;
 
@@ -53,8 +56,10 @@ static void add_mmio(uint64_t base, uint64_t end)
 {
 	base = page_up(base);
 	end = page_down(end);
-	if (end > base && nmmio < MAX_MMIO_RETICLES)
-		reticle_init_root(&mmio_obj[nmmio++], base, end - base, true);
+	if (end > base && nmmio < MAX_MMIO_RETICLES) {
+		reticle_init_root(&mmio_obj[nmmio], base, end - base, mmio_rec[nmmio]);
+		nmmio++;
+	}
 }
 
 /* PCI Express configuration space (the MCFG's segment 0 entry), and the
@@ -71,7 +76,7 @@ static void make_device_reticles(void)
 		ecam = acpi_mcfg.ecam[i].base + ((uint64_t)acpi_mcfg.ecam[i].bus_first << 20);
 		ecam_end =
 		    acpi_mcfg.ecam[i].base + (((uint64_t)acpi_mcfg.ecam[i].bus_last + 1) << 20);
-		reticle_init_root(&ecam_obj, ecam, ecam_end - ecam, true);
+		reticle_init_root(&ecam_obj, ecam, ecam_end - ecam, ecam_rec);
 	}
 	uint64_t low = bi.low_top > 0x100000 ? bi.low_top : 0x100000;
 	if (ecam >= low && ecam_end <= BOOT_MMIO32_END) {
@@ -113,7 +118,7 @@ static void make_reticles(void)
 			base = mend > base ? mend : base;
 		if (end <= base || end - base < 64 * PAGE_SIZE)
 			continue;
-		reticle_init_root(&root_reticles[nroot++], base, end - base, false);
+		reticle_init_root(&root_reticles[nroot++], base, end - base, NULL);
 	}
 	if (!nroot)
 		panic("no usable RAM above the kernel");
@@ -121,7 +126,7 @@ static void make_reticles(void)
 	for (unsigned i = 0; i < nroot; i++)
 		total += root_reticles[i].size;
 	kprintf("VectraOS: %u boot Reticles, %lu MiB\n", nroot, (unsigned long)(total >> 20));
-	reticle_init_root(&devmem_obj, 0xa0000, 0x60000, true);
+	reticle_init_root(&devmem_obj, 0xa0000, 0x60000, devmem_rec);
 	make_device_reticles();
 }
 

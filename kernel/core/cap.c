@@ -433,13 +433,11 @@ int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow)
 		return (narrow & ~c->narrow) ? VX_E_RIGHTS : VX_OK;
 	case VX_OBJ_IOPORT:
 	case VX_OBJ_PCI:
-	case VX_OBJ_IRQ: {
-		uint64_t base = c->narrow & 0xffffffffu, count = c->narrow >> 32;
-		uint64_t nb = narrow & 0xffffffffu, nc = narrow >> 32;
-		if (nc == 0)
+	case VX_OBJ_IRQ:
+		if ((narrow >> 32) == 0)
 			return VX_E_INVAL;
-		return (nb >= base && nb + nc <= base + count) ? VX_OK : VX_E_RIGHTS;
-	}
+		return cap_range_covers(c, narrow & 0xffffffffu, narrow >> 32) ? VX_OK
+									       : VX_E_RIGHTS;
 	default:
 		return VX_E_INVAL;
 	}

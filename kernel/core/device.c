@@ -70,13 +70,6 @@ uint64_t device_irq_count(uint64_t range)
 	return sum;
 }
 
-static bool in_range(const struct cap *c, uint64_t first, uint64_t count)
-{
-	uint64_t base = c->narrow & 0xffffffffu, n = c->narrow >> 32;
-
-	return first >= base && count <= n && first - base <= n - count;
-}
-
 /* Decode for IRQ_BIND and IRQ_ACK: the Irq cap with CONTROL, and a line in
  * its range that this machine has. */
 static int line_decode(uint64_t h, uint64_t line)
@@ -86,7 +79,7 @@ static int line_decode(uint64_t h, uint64_t line)
 
 	if ((err = cap_lookup(current_task(), h, VX_OBJ_IRQ, VX_R_CONTROL, &ic)))
 		return err;
-	if (line >= VX_IRQ_LINES || !in_range(ic, line, 1))
+	if (line >= VX_IRQ_LINES || !cap_range_covers(ic, line, 1))
 		return VX_E_RANGE;
 	if (!irq_line_exists((unsigned)line))
 		return VX_E_NOTFOUND;
@@ -148,7 +141,7 @@ static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right
 		return err;
 	if (width != 1 && width != 2 && width != 4)
 		return VX_E_INVAL;
-	if (port > 0xffff || !in_range(c, port, width))
+	if (port > 0xffff || !cap_range_covers(c, port, width))
 		return VX_E_RANGE;
 	return VX_OK;
 }

@@ -41,7 +41,6 @@ struct iospace {
 	uint32_t pool_free;   /* pool pages not holding a leaf */
 	uint32_t npages;      /* 4 KiB pages mapped */
 	struct cap *mappings; /* MemCaps mapped into it */
-	uint64_t faults;      /* DMA faults reported */
 	uint64_t pool_used[(VX_IOSPACE_PAGES_MAX + 63) / 64];
 	uint16_t leaf_used[LEAVES]; /* valid entries in the leaf of each 2 MiB */
 };
@@ -78,13 +77,6 @@ static struct iospace *find_bdf(uint16_t bdf)
 	return NULL;
 }
 
-static bool in_range(const struct cap *c, uint64_t v)
-{
-	uint64_t base = c->narrow & 0xffffffffu, n = c->narrow >> 32;
-
-	return v >= base && v - base < n;
-}
-
 /* A decoded IOSPACE_CREATE. */
 struct create_args {
 	struct task *t;
@@ -116,7 +108,7 @@ static int decode_create(const struct trapframe *tf, struct create_args *a)
 		return VX_E_INVAL;
 	a->bdf = (uint16_t)tf->rdx;
 	a->unconfined = tf->rdx & VX_IOSPACE_UNCONFINED;
-	if (!in_range(pc, a->bdf))
+	if (!cap_range_covers(pc, a->bdf, 1))
 		return VX_E_RANGE;
 	if (a->unconfined) {
 		if (tf->r10 != 0)
@@ -381,7 +373,6 @@ void iospace_dma_fault(uint16_t bdf, uint64_t addr, bool write, uint8_t reason)
 	uint32_t code = bdf | (write ? 1u << 16 : 0) | (uint32_t)reason << 24;
 
 	if (s) {
-		s->faults++;
 		if (s->mappings)
 			t = s->mappings->owner;
 		for (struct cap *c = s->obj->caps; !t && c; c = c->next)

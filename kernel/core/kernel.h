@@ -197,7 +197,8 @@ _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 	} while (0)
 
 /* reticle.c */
-void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device);
+#define RETICLE_DEVICE_RECORDS 128 /* objects a device Reticle holds at once */
+void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, struct kobj *dev_rec);
 int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes);
 struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset);
 uint64_t reticle_free_bytes(const struct kobj *r);
@@ -237,6 +238,15 @@ static inline int cap_lookup(struct task *t, uint64_t h, uint32_t type, uint32_t
 		return VX_E_RIGHTS;
 	*out = c;
 	return VX_OK;
+}
+
+/* Does a range cap (IoPort, Irq, Pci: narrow = first | count << 32) cover
+ * [first, first + count)?  Overflow-safe. */
+static inline bool cap_range_covers(const struct cap *c, uint64_t first, uint64_t count)
+{
+	uint64_t base = c->narrow & 0xffffffffu, n = c->narrow >> 32;
+
+	return first >= base && count <= n && first - base <= n - count;
 }
 
 int cap_lookup_any(struct task *t, uint64_t h, struct cap **out);

@@ -20,18 +20,15 @@
  */
 #include "core/kernel.h"
 
-#define DEVICE_RETICLES 8
-#define DEVICE_RECORDS	128
-static struct kobj device_records[DEVICE_RETICLES][DEVICE_RECORDS];
-static unsigned ndevice;
-
 static uint64_t round_page(uint64_t n)
 {
 	return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
-/* Sets up a boot-time Reticle record r covering [base, base + size). */
-void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device)
+/* Sets up a boot-time Reticle record r covering [base, base + size): RAM
+ * when dev_rec is NULL (its records live at its base), else device memory
+ * whose records are the caller's array of RETICLE_DEVICE_RECORDS. */
+void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, struct kobj *dev_rec)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = VX_OBJ_RETICLE;
@@ -39,16 +36,11 @@ void reticle_init_root(struct kobj *r, uint64_t base, uint64_t size, bool device
 	r->fixed = 1;
 	r->pa = base;
 	r->size = size;
-	r->u.ret.device = device;
+	r->u.ret.device = dev_rec != NULL;
 	r->u.ret.body_bottom = base + size;
-	if (device) {
-		/* Each device Reticle boot makes owns one record array. */
-#ifdef VX_HOST
-		ndevice %= DEVICE_RETICLES; /* host tests make them again and again */
-#endif
-		KASSERT(ndevice < DEVICE_RETICLES);
-		r->u.ret.rec = device_records[ndevice++];
-		r->u.ret.nrec_max = DEVICE_RECORDS;
+	if (dev_rec) {
+		r->u.ret.rec = dev_rec;
+		r->u.ret.nrec_max = RETICLE_DEVICE_RECORDS;
 	} else {
 		r->u.ret.rec = phys_to_virt(base);
 		r->u.ret.nrec_max = UINT32_MAX;

@@ -109,7 +109,6 @@ struct port {
 #define SLOT_CTL_PWRIND	  0x0300u /* power indicator: 01 on, 11 off */
 
 static struct {
-	const struct vx_bundle_page *b;
 	vx_handle_t self, ecam, pci, msi, ret, console, mmio[MAX_MMIO];
 	struct vx_reticle_info mmio_info[MAX_MMIO];
 	unsigned nmmio;
@@ -889,7 +888,6 @@ static int boot_caps(const struct vx_bundle_page *b)
 	char name[8];
 	int64_t h;
 
-	D.b = b;
 	if ((h = vx_bundle_handle(b, "console", VX_OBJ_IOPORT)) >= 0) {
 		D.console = (vx_handle_t)h;
 		vx_print_init(D.console); /* whole lines to the kernel console */

@@ -63,7 +63,7 @@
 
 static struct {
 	const struct vx_bundle_page *b;
-	vx_handle_t self, cfg, msi, irqsig, iospace, ret;
+	vx_handle_t self, msi, irqsig, iospace, ret;
 	volatile uint8_t *cfgp;
 	struct vx_pci_map map[VX_PCI_NBARS];
 	struct vx_virtio dev;
@@ -304,7 +304,6 @@ int main(const struct vx_bundle_page *b, const char *args)
 	if ((h = need("cfg", VX_OBJ_MEM)) < 0 ||
 	    vx_task_map(R.self, (vx_handle_t)h, CFG_VA, VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
 		return 3;
-	R.cfg = (vx_handle_t)h;
 	R.cfgp = (volatile uint8_t *)CFG_VA;
 	if ((h = need("msi", VX_OBJ_IRQ)) < 0)
 		return 4;

@@ -34,7 +34,7 @@ static int setup(void **state)
 	fx.ram = aligned_alloc(PAGE_SIZE, RAM_BYTES);
 	assert_non_null(fx.ram);
 	memset(fx.ram, 0xa5, RAM_BYTES);
-	reticle_init_root(&fx.root, (uint64_t)(uintptr_t)fx.ram, RAM_BYTES, false);
+	reticle_init_root(&fx.root, (uint64_t)(uintptr_t)fx.ram, RAM_BYTES, NULL);
 	fx.t = kt_task_new();
 	fx.t2 = kt_task_new();
 	cpus[0].current = fx.t;

@@ -28,6 +28,7 @@ static struct {
 	uint64_t base; /* ram as a "physical" address */
 	struct kobj root;
 	struct kobj dev;
+	struct kobj dev_rec[RETICLE_DEVICE_RECORDS]; /* dev's records */
 	struct task *t;
 	uint64_t rh; /* t's handle to root */
 	uint64_t dh; /* t's handle to dev */
@@ -41,8 +42,8 @@ static int setup(void **state)
 	assert_non_null(fx.ram);
 	memset(fx.ram, 0xa5, RAM_BYTES);
 	fx.base = (uint64_t)(uintptr_t)fx.ram;
-	reticle_init_root(&fx.root, fx.base, RAM_BYTES, false);
-	reticle_init_root(&fx.dev, DEV_BASE, DEV_BYTES, true);
+	reticle_init_root(&fx.root, fx.base, RAM_BYTES, NULL);
+	reticle_init_root(&fx.dev, DEV_BASE, DEV_BYTES, fx.dev_rec);
 	fx.t = kt_task_new();
 	cpus[0].current = fx.t;
 	fx.t->running_on = 0;
@@ -405,7 +406,7 @@ static void test_exact_fit(void **state)
 	uint64_t size = 4 * PAGE_SIZE + VX_OBJ_META_BYTES;
 	uint64_t bytes = 0;
 
-	reticle_init_root(&r, base, size, false);
+	reticle_init_root(&r, base, size, NULL);
 	assert_int_equal(reticle_free_bytes(&r), size);
 	assert_int_equal(reticle_check_retype(&r, VX_OBJ_MEM, 5, &bytes), VX_E_NOMEM);
 	assert_int_equal(reticle_check_retype(&r, VX_OBJ_MEM, 4, &bytes), VX_OK);
@@ -637,7 +638,7 @@ static void test_device_record_capacity(void **state)
 	uint32_t cap_max = fx.dev.u.ret.nrec_max;
 	int64_t h[128];
 
-	assert_int_equal(cap_max, 128);
+	assert_int_equal(cap_max, RETICLE_DEVICE_RECORDS);
 	for (uint32_t i = 0; i < cap_max; i++) {
 		h[i] = retype(fx.dh, VX_OBJ_MEM, DEV_ARG(i, 1));
 		assert_true(h[i] > 0);

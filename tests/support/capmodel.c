@@ -3087,7 +3087,7 @@ static void build(struct cm_world *w)
 	w->epoch_step = 0;
 	w->chaos = false;
 	w->nkwait = w->nrestart = 0;
-	reticle_init_root(&w->root_k, (uint64_t)(uintptr_t)w->ram, w->cfg.ram_bytes, false);
+	reticle_init_root(&w->root_k, (uint64_t)(uintptr_t)w->ram, w->cfg.ram_bytes, NULL);
 	struct mobj *root = &w->obj[w->nobj++];
 	memset(root, 0, sizeof(*root));
 	root->live = root->fixed = true;

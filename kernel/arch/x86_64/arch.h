@@ -293,7 +293,7 @@ void lapic_timer_start(void);	  /* this CPU's periodic tick at TIMER_HZ */
 void lapic_timer_idle(bool idle); /* stop (true) or restart this CPU's tick */
 /* Used only inside kernel/arch/x86_64: */
 uint32_t lapic_id(void);
-void lapic_init(uint64_t pa, bool boot_cpu);
+void lapic_init(uint64_t pa);
 void lapic_timer_calibrate(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
 void lapic_start_ap(uint32_t apic_id, uint32_t page);
@@ -322,7 +322,6 @@ void iommu_attach(uint16_t bdf, uint16_t domain, uint64_t root_pa);
 void iommu_flush(uint16_t domain);
 void iommu_sync(const void *p, size_t n);
 void iommu_fault_event(void);
-uint64_t iommu_fault_count(void);
 /* A second-level entry: leaf or table, VX_PROT_READ/WRITE as the device's
  * access. */
 static inline uint64_t iommu_pte(uint64_t pa, uint32_t prot)

@@ -40,13 +40,12 @@ uint32_t lapic_id(void)
 
 /* Enables this CPU's local APIC (spurious vector 255), with LINT0 (the
  * 8259's virtual wire, unused: devices come through the IOAPIC) masked. */
-void lapic_init(uint64_t pa, bool boot_cpu)
+void lapic_init(uint64_t pa)
 {
 	if (!lapic) {
 		paging_map_mmio(pa);
 		lapic = phys_to_virt(pa);
 	}
-	(void)boot_cpu;
 	wr(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	wr(LAPIC_LVT_LINT0, 1u << 16);
 }

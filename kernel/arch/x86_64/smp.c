@@ -42,7 +42,7 @@ _Noreturn void ap_main(void)
 
 	arch_init_cpu(c);
 	arch_load_root(c, paging_kernel_root());
-	lapic_init(lapic_pa, false);
+	lapic_init(lapic_pa);
 	lapic_timer_start();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	kernel_lock();
@@ -61,7 +61,7 @@ void smp_start(void)
 	struct cpu *me = this_cpu();
 
 	kernel_lock_solo(n <= 1); /* before any other CPU can ask for it */
-	lapic_init(lapic_pa, true);
+	lapic_init(lapic_pa);
 	me->apic_id = lapic_id();
 	lapic_timer_calibrate();
 	lapic_timer_start();

@@ -56,7 +56,6 @@ static volatile uint8_t *regs;
 static uint64_t cap, ecap;
 static uint32_t gcmd; /* the persistent command bits set so far */
 static unsigned levels;
-static uint64_t faults;
 
 static uint32_t rd32(uint32_t r)
 {
@@ -83,11 +82,6 @@ bool iommu_present(void)
 unsigned iommu_levels(void)
 {
 	return levels;
-}
-
-uint64_t iommu_fault_count(void)
-{
-	return faults;
 }
 
 /* Writes back the cache lines of [p, p + n) when the unit does not snoop
@@ -221,7 +215,6 @@ void iommu_fault_event(void)
 		if (!(hi & (1ull << 63)))
 			continue;
 		uint64_t addr = rd64(at) & ~0xfffull;
-		faults++;
 		wr64(at + 8, 1ull << 63); /* clear F */
 		iospace_dma_fault((uint16_t)hi, addr, !(hi & (1ull << 62)), (uint8_t)(hi >> 32));
 	}
