@@ -40,7 +40,8 @@ static int decode_io(uint32_t op, const struct blk_req *r, const struct vx_cap_i
 	/* the device writes the client's memory on READ, reads it on WRITE */
 	if (data && !(cap->rights & (op == BLK_READ ? VX_R_WRITE : VX_R_READ)))
 		return VX_E_RIGHTS;
-	if (data ? r->count > BLK_XFER_MAX / g->block_size : r->count > BLK_DISCARD_MAX)
+	if (data ? r->count > BLK_XFER_MAX / g->block_size || cap->size > BLK_MEM_MAX
+		 : r->count > BLK_DISCARD_MAX)
 		return VX_E_TOOBIG;
 	if ((rc = vx_blk_confine(g, r->lba, r->count, &cmd->lba)) < 0)
 		return rc;
@@ -65,12 +66,23 @@ int vx_blk_decode(uint32_t op, const void *data, size_t len, uint32_t ncaps,
 	memset(cmd, 0, sizeof(*cmd));
 	if (g == NULL || (g->block_size != 512 && g->block_size != 4096))
 		return VX_E_INVAL;
-	if (op < BLK_INFO || op > BLK_DISCARD ||
+	if (op < BLK_INFO || op > BLK_PART ||
 	    (op == BLK_DISCARD && !(g->features & BLK_FEAT_DISCARD)))
 		return VX_E_NOSYS;
 	if (op == BLK_INFO) {
 		if (len != 0 || ncaps != 0)
 			return VX_E_INVAL;
+		*cmd = c;
+		return VX_OK;
+	}
+	if (op == BLK_PART) {
+		uint32_t index;
+		if (len != sizeof(index) || data == NULL || ncaps != 0)
+			return VX_E_INVAL;
+		if (!g->whole)
+			return VX_E_RIGHTS;
+		memcpy(&index, data, sizeof(index));
+		c.lba = index;
 		*cmd = c;
 		return VX_OK;
 	}

@@ -31,6 +31,7 @@ struct vx_blk_grant {
 	uint32_t block_size; /* the device's logical block: 512 or 4096 */
 	uint32_t read_only;  /* 1: WRITE and DISCARD are VX_E_RIGHTS */
 	uint32_t features;   /* BLK_FEAT_* the device offers */
+	uint32_t whole;	     /* 1: the whole disk (BLK_PART is served) */
 };
 
 /* A request that passed, in device terms. */
@@ -39,7 +40,8 @@ struct vx_blk_cmd {
 	uint32_t id;	     /* blk_req.id, for the reply (0 for INFO) */
 	uint32_t flags;	     /* BLK_F_* */
 	uint32_t count;	     /* blocks (0 for INFO and FLUSH) */
-	uint64_t lba;	     /* the device's block: grant.first + blk_req.lba */
+	uint64_t lba;	     /* the device's block: grant.first + blk_req.lba;
+			      * BLK_PART: the index asked for */
 	uint64_t mem_offset; /* READ/WRITE: the first byte in the MemCap */
 	uint64_t bytes;	     /* READ/WRITE: count * block_size; else 0 */
 };

@@ -16,6 +16,19 @@
  * interleave.  A client finds its ends in its Bundle as "NAME.req" and
  * "NAME.rep".
  *
+ * ATTACHED PORTS
+ *
+ * A server whose connections are not all alike (a block driver: each is
+ * bound to its own partition) learns what each one may do from whoever
+ * made it, never from its client.  Its port then carries, besides the two
+ * ends, one struct vx_msg per pair in the port's slots: the *attach
+ * record*, written by the maker before it sends the pair's req end.  The
+ * server takes the record when the pair completes and hands it to its
+ * attach function with the new connection (vx_server_init_attach); a pair
+ * that comes without its record, or whose record the function refuses, is
+ * closed at once.  Only the maker holds the port's producer end, so a
+ * client cannot forge a record.
+ *
  * HANG-UPS
  *
  * The kernel publishes which ends of a Ring are bound and wakes the other
@@ -118,8 +131,17 @@ struct vx_server_conn {
 	uint32_t id;	/* slot number, for the service's own bookkeeping */
 };
 
+struct vx_server;
+/* An attached port's record for connection c: VX_OK keeps the connection,
+ * an error closes it (see ATTACHED PORTS). */
+typedef int (*vx_svc_attach_fn)(struct vx_server *s, struct vx_server_conn *c,
+				const struct vx_msg *rec, void *ctx);
+
 struct vx_server {
 	vx_handle_t port;
+	struct vx_ring port_ring; /* attached ports: the records */
+	vx_svc_attach_fn attach;  /* NULL: a plain port */
+	void *attach_ctx;
 	uint32_t bit;
 	uint64_t va;
 	struct vx_server_conn conn[VX_SVC_MAX_CONNS];
@@ -162,6 +184,11 @@ int vx_server_init(struct vx_server *s, const struct vx_bundle_page *b, uint64_t
 
 /* The same with a port Ring the caller holds (init serves itself this way). */
 int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit);
+
+/* The same for an attached port (see ATTACHED PORTS): every pair's record
+ * goes to fn(s, conn, record, ctx) as the pair is accepted. */
+int vx_server_init_attach(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit,
+			  vx_svc_attach_fn fn, void *ctx);
 
 /* Accepts new connections, closes hung-up ones and answers every pending
  * request through fn.  Call after each wake. */

@@ -205,6 +205,21 @@ int vx_server_init_port(struct vx_server *s, vx_handle_t port, uint64_t va, uint
 	return rc < 0 ? (int)rc : VX_OK;
 }
 
+int vx_server_init_attach(struct vx_server *s, vx_handle_t port, uint64_t va, uint32_t bit,
+			  vx_svc_attach_fn fn, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->port = port;
+	s->bit = bit;
+	s->va = va;
+	s->attach = fn;
+	s->attach_ctx = ctx;
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		s->conn[i].id = i;
+	s->port_unseen = true;
+	return bind_end(&s->port_ring, port, VX_RING_CONSUMER, va, bit);
+}
+
 static void close_conn(struct vx_server_conn *c)
 {
 	vx_cap_delete(c->req_h);
@@ -214,8 +229,9 @@ static void close_conn(struct vx_server_conn *c)
 }
 
 /* Binds a received pair as a new connection; refuses it (deleting both
- * ends) when every slot is taken or it cannot be bound. */
-static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
+ * ends) when every slot is taken or it cannot be bound.  Returns the
+ * connection, or NULL. */
+static struct vx_server_conn *accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
 {
 	struct vx_server_conn *c = NULL;
 
@@ -226,7 +242,7 @@ static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
 		vx_cap_delete(req);
 		vx_cap_delete(rep);
 		s->refused++;
-		return;
+		return NULL;
 	}
 	c->req_h = req;
 	c->rep_h = rep;
@@ -235,11 +251,25 @@ static void accept_pair(struct vx_server *s, vx_handle_t req, vx_handle_t rep)
 	    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
 		close_conn(c);
 		s->refused++;
-		return;
+		return NULL;
 	}
 	c->open = true;
 	c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
 	c->binds = VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
+	return c;
+}
+
+/* An attached port's record for the pair just completed: VX_OK with *rec
+ * filled, or VX_E_EMPTY when the maker sent none (or not a whole one). */
+static int take_record(struct vx_server *s, struct vx_msg *rec)
+{
+	size_t len;
+	int rc = vx_ring_try_recv(&s->port_ring, rec, sizeof(*rec), &len);
+
+	vx_ring_kick(&s->port_ring);
+	if (rc == VX_OK && len != sizeof(*rec))
+		rc = VX_E_EMPTY;
+	return rc;
 }
 
 /*
@@ -262,15 +292,22 @@ static void accept_all(struct vx_server *s)
 			return;
 		if (!vx_svc_pair(s, h, &req, &rep))
 			continue;
-		if (req < 0 || rep < 0) {
+		struct vx_msg rec;
+		bool unrecorded = s->attach && take_record(s, &rec) != VX_OK;
+		if (req < 0 || rep < 0 || unrecorded) {
 			if (req >= 0)
 				vx_cap_delete((vx_handle_t)req);
 			if (rep >= 0)
 				vx_cap_delete((vx_handle_t)rep);
-			s->revoked++;
+			if (req < 0 || rep < 0)
+				s->revoked++;
+			else
+				s->refused++;
 			continue;
 		}
-		accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
+		struct vx_server_conn *c = accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
+		if (c && s->attach && s->attach(s, c, &rec, s->attach_ctx) != VX_OK)
+			close_conn(c);
 	}
 }
 

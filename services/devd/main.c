@@ -38,6 +38,7 @@
 #include "rt/spawn.h"
 #include "rt/errstr.h"
 #include "dev/pci.h"
+#include "vectra/proto/blk.h"
 #include "vectra/proto/devices.h"
 #include "vectra/proto/init.h"
 #include "pure_devtab.h"
@@ -48,6 +49,9 @@
 #define SCAN_VA	      0x30000000ull /* one bus's configuration space while scanning */
 #define CFG_VA	      0x40000000ull /* the kept configuration pages, one per function */
 #define INIT_VA	      0x50000000ull
+#define DPORT_VA      0x60000000ull   /* driver i's attached port, producer end */
+#define DPORT_BIT     3u	      /* its wakes: devd never waits for room */
+#define STALE_NS      (10000ull * MS) /* an unbound connection older than this is reclaimed */
 #define SVC_BIT	      0u
 #define INIT_BIT      1u
 #define DRV_BIT0      8u /* driver i is supervised on bit DRV_BIT0 + i */
@@ -85,6 +89,14 @@ struct drv {
 	uint64_t started, restart_at;
 	uint32_t conn[DT_MAX_CONNECTS]; /* init's ids of this life's connections */
 	uint32_t nconn;
+	/* A driver that serves a protocol: its attached port (rt/svc.h), and
+	 * the connections DEV_OPEN made to it in this life, carved from ret. */
+	vx_handle_t port;
+	struct vx_ring port_ring;
+	struct {
+		vx_handle_t req, rep; /* 0: the slot is free */
+		uint64_t made;
+	} bc[DEV_CONN_MAX];
 };
 
 /* A PCIe port with a hot-plug slot (PCI Express capability, slot
@@ -426,6 +438,26 @@ static int add_connection(struct drv *d, vx_handle_t bundle, const char *service
 	return rc;
 }
 
+/* The attached port of a driver that serves a protocol: carved from its
+ * life's Reticle, so it goes with that life; devd binds the producer end
+ * (it alone writes attach records and sends pairs) and the driver finds
+ * the consumer end as "port". */
+static int make_port(struct drv *d, vx_handle_t bundle)
+{
+	struct vx_ring_info info;
+	int64_t h = vx_reticle_retype(d->ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	int rc;
+
+	if (h < 0)
+		return (int)h;
+	d->port = (vx_handle_t)h;
+	uint64_t va = DPORT_VA + (uint64_t)d->f->slot * VX_SVC_CONN_SPAN;
+	if ((rc = (int)vx_ring_bind(d->port, VX_RING_PRODUCER, va, DPORT_BIT, &info)) != VX_OK ||
+	    (rc = vx_ring_init(&d->port_ring, &info, d->port)) != VX_OK)
+		return rc;
+	return add(bundle, "port", d->port, VX_R_CONSUME);
+}
+
 static int fill(struct drv *d, const struct vx_spawn *sp)
 {
 	char slot[8];
@@ -466,7 +498,7 @@ static int fill(struct drv *d, const struct vx_spawn *sp)
 	for (uint32_t i = 0; i < d->f->drv->nconnect; i++)
 		if ((rc = add_connection(d, sp->bundle, d->f->drv->connect[i])) != VX_OK)
 			return rc;
-	return VX_OK;
+	return d->f->drv->serve[0] ? make_port(d, sp->bundle) : VX_OK;
 }
 
 /* Gives this life's connections back to init's pool. */
@@ -478,6 +510,10 @@ static void disconnect_all(struct drv *d)
 		vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 1000 * MS);
 	}
 	d->nconn = 0;
+	/* The port and DEV_OPEN's connections were carved from the life's
+	 * Reticle: its reset destroyed them (and unmapped the port). */
+	d->port = 0;
+	memset(d->bc, 0, sizeof(d->bc));
 }
 
 static void start(struct drv *d)
@@ -834,6 +870,16 @@ static void do_list(struct vx_msg *m)
 	m->len = sizeof(di);
 }
 
+/* Makes d's driver fault at address 0, so that supervision takes over. */
+static int64_t crash(struct drv *d)
+{
+	int64_t rc;
+
+	if ((rc = vx_task_halt(d->task)) < 0 || (rc = vx_task_set_regs(d->task, 0, 0, 0)) < 0)
+		return rc;
+	return vx_task_resume(d->task);
+}
+
 static void do_crash(struct vx_msg *m)
 {
 	uint16_t bdf;
@@ -854,24 +900,129 @@ static void do_crash(struct vx_msg *m)
 		m->status = VX_E_STATE;
 		return;
 	}
-	vx_handle_t t = D.drv[f->slot].task;
-	if ((rc = vx_task_halt(t)) < 0 || (rc = vx_task_set_regs(t, 0, 0, 0)) < 0 ||
-	    (rc = vx_task_resume(t)) < 0) {
+	if ((rc = crash(&D.drv[f->slot])) < 0) {
 		m->status = (int)rc;
 		return;
 	}
 	vx_printf("devd: crashing %s on request (it will fault at address 0)\n", f->drv->driver);
 }
 
+/* Which ends of ring are bound now (VX_RING_BOUND_*). */
+static uint64_t ring_bound(vx_handle_t ring)
+{
+	struct vx_cap_info ci;
+
+	return vx_cap_inspect(ring, &ci) == VX_OK ? ci.ring_state & 0xff : 0;
+}
+
+/* A free connection slot of d: an empty one, or one whose Rings nobody has
+ * bound for STALE_NS since it was made (its client hung up and its driver
+ * closed it, or the client never came); -1 if none. */
+static int conn_slot(struct drv *d, uint64_t now)
+{
+	for (int i = 0; i < DEV_CONN_MAX; i++)
+		if (!d->bc[i].req)
+			return i;
+	for (int i = 0; i < DEV_CONN_MAX; i++) {
+		if (now - d->bc[i].made < STALE_NS ||
+		    (ring_bound(d->bc[i].req) | ring_bound(d->bc[i].rep)) != 0)
+			continue;
+		/* Deleting the roots destroys both Rings, and every end
+		 * derived from them with them. */
+		vx_cap_revoke(d->bc[i].req);
+		vx_cap_revoke(d->bc[i].rep);
+		vx_cap_delete(d->bc[i].req);
+		vx_cap_delete(d->bc[i].rep);
+		d->bc[i].req = d->bc[i].rep = 0;
+		return i;
+	}
+	return -1;
+}
+
+/* DEV_OPEN: a new connection to a driver that serves a protocol; the
+ * record goes to its port first, then the server ends, and the client ends
+ * come back with the reply. */
+static void do_open(struct vx_server_conn *c, struct vx_msg *m)
+{
+	struct dev_open o;
+	struct fn *f = NULL;
+	uint32_t unit = 0;
+
+	if (m->len != sizeof(o)) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	memcpy(&o, m->data, sizeof(o));
+	if (o.reserved != 0 || strnlen(o.service, sizeof(o.service)) == sizeof(o.service)) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	for (unsigned i = 0; i < D.nfn && !f; i++)
+		if (D.fn[i].drv && strcmp(D.fn[i].drv->serve, o.service) == 0 &&
+		    D.fn[i].state != DEV_REMOVED && unit++ == o.unit)
+			f = &D.fn[i];
+	if (!f) {
+		m->status = VX_E_NOTFOUND;
+		return;
+	}
+	struct drv *d = f->slot >= 0 ? &D.drv[f->slot] : NULL;
+	if (!d || f->state != DEV_RUNNING || !d->port) {
+		m->status = VX_E_STATE;
+		return;
+	}
+	int k = conn_slot(d, (uint64_t)vx_clock());
+	if (k < 0) {
+		m->status = VX_E_FULL;
+		return;
+	}
+	int64_t req = vx_reticle_retype(d->ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	int64_t rep = req < 0 ? req : vx_reticle_retype(d->ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	struct vx_msg rec = {.op = BLK_ATTACH, .len = 8};
+	memcpy(rec.data, &o.part, 4);
+	memcpy(rec.data + 4, &o.flags, 4);
+	int rc = rep < 0 ? (int)rep : vx_ring_try_send(&d->port_ring, &rec, sizeof(rec));
+	if (rc == VX_OK) {
+		vx_ring_kick(&d->port_ring);
+		if ((rc = (int)vx_ring_send_cap(d->port, (vx_handle_t)req, VX_R_CONSUME)) >= 0)
+			rc = (int)vx_ring_send_cap(d->port, (vx_handle_t)rep, VX_R_PRODUCE);
+	}
+	if (rc < 0) {
+		/* A record without its pair would be paired with the next one's
+		 * ends: the port is out of step, so this life ends here. */
+		if (req >= 0)
+			vx_cap_delete((vx_handle_t)req);
+		if (rep >= 0)
+			vx_cap_delete((vx_handle_t)rep);
+		if (rc != VX_E_NOMEM && rc != VX_E_FULL) {
+			vx_printf("devd: %s's port is out of step; restarting it\n",
+				  f->drv->driver);
+			crash(d);
+		}
+		m->status = rc == VX_E_NOMEM ? VX_E_FULL : rc;
+		return;
+	}
+	d->bc[k].req = (vx_handle_t)req;
+	d->bc[k].rep = (vx_handle_t)rep;
+	d->bc[k].made = (uint64_t)vx_clock();
+	vx_ring_send_cap(c->rep_h, (vx_handle_t)req, VX_R_PRODUCE | VX_R_GRANT);
+	vx_ring_send_cap(c->rep_h, (vx_handle_t)rep, VX_R_CONSUME | VX_R_GRANT);
+	struct dev_opened out = {.bdf = f->bdf, .life = f->restarts + 1};
+	memcpy(m->data, &out, sizeof(out));
+	m->len = sizeof(out);
+	m->ncaps = 2;
+}
+
 static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 			      void *ctx)
 {
-	(void)s, (void)c, (void)ctx;
+	(void)s, (void)ctx;
 	m->ncaps = 0;
 	if (m->op == DEV_LIST)
 		do_list(m);
 	else if (m->op == DEV_CRASH)
 		do_crash(m);
+	else if (m->op == DEV_OPEN)
+		do_open(c, m);
 	else
 		m->status = VX_E_NOSYS;
 	if (m->status != VX_OK)

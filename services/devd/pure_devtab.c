@@ -135,6 +135,13 @@ static int parse_line(const char *s, size_t n, uint32_t line, struct dt_entry *e
 			if (!valid_name(w[k + 1]))
 				return fail(err, errlen, line, "bad service name", w[k + 1]);
 			copy(e->connect[e->nconnect++], w[k + 1]);
+		} else if (is_word(w[k], "serve")) {
+			if (e->serve[0])
+				return fail(err, errlen, line, "a second serve at", w[k + 1]);
+			if (!is_word(w[k + 1], "blk"))
+				return fail(err, errlen, line,
+					    "unknown protocol to serve (only blk)", w[k + 1]);
+			copy(e->serve, w[k + 1]);
 		} else if (is_word(w[k], "memory")) {
 			if (size_of(w[k + 1], &e->memory) != VX_OK)
 				return fail(err, errlen, line, "bad memory size (64K..16M)",

@@ -3,15 +3,17 @@
  * etc/drivers: which driver devd starts for which PCI function.
  *
  *     # comment
- *     VENDOR:DEVICE  DRIVER  [connect SERVICE]... [memory SIZE] [args WORD]
- *                            [at BB:DD.F]
+ *     VENDOR:DEVICE  DRIVER  [connect SERVICE]... [serve PROTOCOL]
+ *                            [memory SIZE] [args WORD] [at BB:DD.F]
  *     1af4:1044      virtio-rng  connect rng
  *
  * VENDOR and DEVICE are four hex digits; DRIVER is a program in the boot
  * image (bin/DRIVER) and a valid name ([a-z0-9_.-], 1..23 bytes); connect
  * names a service the driver gets a connection to (slots SERVICE.req and
  * .rep), at most DT_MAX_CONNECTS; memory is the driver's Reticle (64K..16M,
- * K or M suffix, default 1M); args is one word of arguments passed to it.
+ * K or M suffix, default 1M); serve names the protocol the driver serves
+ * to clients devd connects through DEV_OPEN (proto/devices.h; today only
+ * "blk"), which gives it an attached port; args is one word of arguments passed to it.
  * at limits the line to the function at that address (bus, device and
  * function in hex).  The first line that matches a function wins.  The parser is pure and
  * rejects the whole file at the first bad line, naming it.
@@ -32,6 +34,7 @@ struct dt_entry {
 	char driver[DT_NAME_MAX];
 	char connect[DT_MAX_CONNECTS][DT_NAME_MAX];
 	uint32_t nconnect;
+	char serve[DT_NAME_MAX]; /* "" or the protocol it serves ("blk") */
 	uint64_t memory;
 	char args[DT_NAME_MAX];
 	int32_t at; /* the one bdf it is for, or -1: any */

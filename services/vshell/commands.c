@@ -66,6 +66,9 @@ static const struct command table[] = {
     {"devices", "devices [crash BB:DD.F]",
      "PCI functions, their drivers and interrupts; or make a driver fault", cmd_devices, 0, 2,
      NEED_DEV},
+    {"disk", "disk | disk read|write DISK BLOCK [TEXT]",
+     "disks and their partitions; read a block, or write TEXT to one (DISK: disk0, disk0p2)",
+     cmd_disk, 0, 4, NEED_DEV},
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 

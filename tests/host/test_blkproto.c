@@ -100,7 +100,9 @@ static void test_nosys(void **state)
 
 	(void)state;
 	assert_int_equal(dec(0, &r, 1, &mem, &part), VX_E_NOSYS);
-	assert_int_equal(dec(6, &r, 1, &mem, &part), VX_E_NOSYS);
+	assert_int_equal(dec(7, &r, 1, &mem, &part), VX_E_NOSYS);
+	assert_int_equal(dec(BLK_ATTACH, &r, 0, NULL, &part),
+			 VX_E_NOSYS); /* a record, never a request */
 	assert_int_equal(dec(0xffffffffu, &r, 1, &mem, &part), VX_E_NOSYS);
 	g.features = BLK_FEAT_FUA;
 	assert_int_equal(dec(BLK_DISCARD, &r, 0, NULL, &g), VX_E_NOSYS);
@@ -184,7 +186,7 @@ static void test_toobig(void **state)
 	struct vx_blk_grant g = part;
 
 	(void)state;
-	big.size = 4u * BLK_XFER_MAX;
+	big.size = BLK_MEM_MAX;
 	g.nblocks = 1ull << 40;
 	assert_int_equal(dec(BLK_READ, &r, 1, &big, &g), VX_E_TOOBIG);
 	r.count--;
@@ -200,6 +202,32 @@ static void test_toobig(void **state)
 	assert_int_equal(dec(BLK_DISCARD, &r, 0, NULL, &g), VX_E_TOOBIG);
 	r.count--;
 	assert_int_equal(dec(BLK_DISCARD, &r, 0, NULL, &g), VX_OK);
+	/* a MemCap larger than the driver maps for one request, however
+	 * little of it the request uses */
+	r = req(0, 1, 0);
+	big.size = BLK_MEM_MAX + VX_PAGE_SIZE;
+	assert_int_equal(dec(BLK_READ, &r, 1, &big, &g), VX_E_TOOBIG);
+	assert_int_equal(dec(BLK_WRITE, &r, 1, &big, &g), VX_E_TOOBIG);
+}
+
+/* BLK_PART: an index, no capability, and only on a whole disk's grant. */
+static void test_part(void **state)
+{
+	struct vx_blk_grant whole = part;
+	uint32_t index = 3;
+
+	(void)state;
+	whole.whole = 1;
+	assert_int_equal(vx_blk_decode(BLK_PART, &index, sizeof(index), 0, NULL, &whole, &cmd),
+			 VX_OK);
+	assert_int_equal(cmd.op, BLK_PART);
+	assert_int_equal(cmd.lba, 3);
+	assert_int_equal(vx_blk_decode(BLK_PART, &index, sizeof(index), 0, NULL, &part, &cmd),
+			 VX_E_RIGHTS);
+	assert_int_equal(vx_blk_decode(BLK_PART, &index, 2, 0, NULL, &whole, &cmd), VX_E_INVAL);
+	assert_int_equal(vx_blk_decode(BLK_PART, NULL, 0, 0, NULL, &whole, &cmd), VX_E_INVAL);
+	assert_int_equal(vx_blk_decode(BLK_PART, &index, sizeof(index), 1, &mem, &whole, &cmd),
+			 VX_E_INVAL);
 }
 
 static void test_range(void **state)
@@ -301,7 +329,8 @@ int main(void)
 	    cmocka_unit_test(test_nosys),	    cmocka_unit_test(test_inval),
 	    cmocka_unit_test(test_type_and_rights), cmocka_unit_test(test_toobig),
 	    cmocka_unit_test(test_range),	    cmocka_unit_test(test_error_order),
-	    cmocka_unit_test(test_confine),	    cmocka_unit_test(test_read_only_info),
+	    cmocka_unit_test(test_confine),	    cmocka_unit_test(test_part),
+	    cmocka_unit_test(test_read_only_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,6 +46,11 @@ static void test_shipped_file(void **state)
 	assert_string_equal(e->connect[0], "rng");
 	assert_int_equal(e->memory, 512u << 10);
 	assert_null(dt_match(&t, 0x8086, 0x10d3, 0x10));
+	assert_string_equal(e->serve, "");
+	e = dt_match(&t, 0x1af4, 0x1042, 0x200);
+	assert_non_null(e);
+	assert_string_equal(e->driver, "virtio-blk");
+	assert_string_equal(e->serve, "blk");
 }
 
 static void test_options(void **state)
@@ -63,6 +68,8 @@ static void test_options(void **state)
 	assert_ptr_equal(dt_match(&t, 0x1af4, 0x1044, 0x100), &t.e[0]);
 	assert_ptr_equal(dt_match(&t, 0x1af4, 0x1044, 0x200), &t.e[1]);
 	assert_int_equal(t.e[1].at, -1);
+	assert_int_equal(parse("1af4:1042 virtio-blk serve blk memory 4M\n"), VX_OK);
+	assert_string_equal(t.e[0].serve, "blk");
 }
 
 static void test_bad_lines(void **state)
@@ -84,6 +91,8 @@ static void test_bad_lines(void **state)
 	bad("1af4:1044 x at 01:20.0\n", "bad address");
 	bad("1af4:1044 x at 01:00.8\n", "bad address");
 	bad("1af4:1044 x speed 9\n", "unknown option 'speed'");
+	bad("1af4:1044 x serve net\n", "unknown protocol to serve (only blk) 'net'");
+	bad("1af4:1044 x serve blk serve blk\n", "a second serve at 'blk'");
 	bad("1af4:1044 x a b c d e f g h i j k\n", "too many words");
 	bad("ok:1044 x\n", "bad VENDOR:DEVICE");
 	bad("1af4:1044 x\n1af4:1044 \x01\n", "drivers line 2");

@@ -34,6 +34,24 @@
  * Send the MemCap narrowed to exactly that right: the driver (and so the
  * device) can then do nothing else with the client's memory.
  *
+ * The MemCap may be at most BLK_MEM_MAX bytes (the driver maps the whole
+ * of it into the device's IO address space for the request's life): keep
+ * one Mem per buffer, not one for all of them.
+ *
+ * HOW A CONNECTION IS MADE
+ *
+ * devd makes every connection to a block driver (proto/devices.h,
+ * DEV_OPEN): two Rings carved from the driver's own Reticle, so they die
+ * with that life of the driver.  The driver's Bundle holds "port", an
+ * attached port (rt/svc.h, ATTACHED PORTS): before each pair devd writes
+ * its attach record, a struct vx_msg whose op is BLK_ATTACH and whose data
+ * is struct blk_attach, the grant.  A partition that does not exist (or a
+ * disk whose table did not parse, for part > 0) still gets its
+ * connection, but every request on it is answered VX_E_NOTFOUND, so that
+ * the client's first BLK_INFO says so.  When the driver stops, its
+ * connections go with it: a client's calls fail (VX_E_AGAIN or
+ * VX_E_REVOKED) and it asks devd for a new one (lib/client/blk.h does).
+ *
  * REQUESTS IN FLIGHT
  *
  * A client may have as many requests in flight as the req Ring has slots
@@ -59,6 +77,12 @@
  *   BLK_DISCARD  struct blk_req, ncaps 0, mem_offset 0 -> struct blk_done:
  *                the device may forget the blocks (they read back as
  *                anything).  Only when BLK_FEAT_DISCARD is offered.
+ *   BLK_PART     u32 index, ncaps 0 -> struct blk_part: the index-th
+ *                partition of the disk (from 0), VX_E_NOTFOUND past the
+ *                last, VX_E_CORRUPT when the table did not parse (the
+ *                reply's status; the data names the rule that failed in
+ *                blk_part.name).  Only on a whole-disk grant (part 0):
+ *                VX_E_RIGHTS on a partition's.
  *
  * A reply's data is struct blk_done (struct blk_info for BLK_INFO), and
  * its status (in vx_msg and in blk_done) is VX_OK or one error.  bytes is
@@ -106,11 +130,14 @@ enum blk_op {
 	BLK_WRITE = 3,
 	BLK_FLUSH = 4,
 	BLK_DISCARD = 5,
+	BLK_PART = 6,
+	BLK_ATTACH = 0x100, /* an attach record's op; never a request */
 };
 
 #define BLK_XFER_MAX	(1u << 20) /* bytes per READ or WRITE: 1 MiB */
 #define BLK_DISCARD_MAX (1u << 22) /* blocks per DISCARD */
 #define BLK_MEM_ALIGN	512u	   /* mem_offset is a multiple of this */
+#define BLK_MEM_MAX	(2u << 20) /* bytes of the MemCap a request sends */
 
 /* blk_req.flags */
 #define BLK_F_FUA   (1u << 0) /* WRITE: on stable storage before the reply */
@@ -154,5 +181,25 @@ struct blk_info {
 };
 _Static_assert(sizeof(struct blk_info) == 32, "blk_info layout");
 _Static_assert(offsetof(struct blk_info, nblocks) == 16, "blk_info layout");
+
+/* The attach record's data (see HOW A CONNECTION IS MADE). */
+#define BLK_ATTACH_RO (1u << 0) /* the grant may not be written */
+struct blk_attach {
+	uint32_t part;	/* 0: the whole disk; n: the n-th partition in use, from 1 */
+	uint32_t flags; /* BLK_ATTACH_RO */
+};
+_Static_assert(sizeof(struct blk_attach) == 8, "blk_attach layout");
+
+/* BLK_PART's reply. */
+struct blk_part {
+	uint32_t part;	   /* what DEV_OPEN's part names it by: index + 1 */
+	uint32_t reserved; /* 0 */
+	uint64_t first;	   /* its first block on the disk */
+	uint64_t nblocks;  /* its size in blocks */
+	uint8_t type[16];  /* the partition type GUID, as on disk */
+	uint8_t uuid[16];  /* the partition's own GUID, as on disk */
+	char name[72];	   /* its name, UTF-8, NUL-terminated (cut to fit) */
+};
+_Static_assert(sizeof(struct blk_part) == 128, "blk_part layout");
 
 #endif

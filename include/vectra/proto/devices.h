@@ -14,14 +14,33 @@
  *              driver restarted.  VX_E_NOTFOUND for a function devd does
  *              not know, VX_E_STATE for one whose driver is not running.
  *
+ *   DEV_OPEN   data: struct dev_open -> ncaps 2 (the client ends of a new
+ *              connection to a driver, req then rep, to bind with
+ *              vx_client_attach) and struct dev_opened.  The driver is the
+ *              unit-th running one (from 0, in bus/device/function order)
+ *              among those whose etc/drivers line says "serve SERVICE";
+ *              part and flags go to it unread, in the connection's attach
+ *              record (for "blk": struct blk_attach, proto/blk.h).  The
+ *              connection lives as long as that life of the driver.
+ *              VX_E_NOTFOUND: no such unit; VX_E_STATE: its driver is not
+ *              running (it is restarting: ask again); VX_E_FULL: it has
+ *              DEV_CONN_MAX connections in use; VX_E_INVAL: a reserved
+ *              field set, or a service name without its NUL.
+ *
  * Errors: VX_E_INVAL (data of the wrong length), VX_E_NOSYS (any other op).
+ *
+ * Holding a connection to devd is holding every device: DEV_OPEN reaches
+ * every disk, DEV_CRASH every driver.  The manifest gives it to vfsd and
+ * to the shell only.
  */
 #ifndef VECTRA_PROTO_DEVICES_H
 #define VECTRA_PROTO_DEVICES_H
 
 #include <stdint.h>
 
-enum dev_op { DEV_LIST = 1, DEV_CRASH = 2 };
+enum dev_op { DEV_LIST = 1, DEV_CRASH = 2, DEV_OPEN = 3 };
+
+#define DEV_CONN_MAX 16 /* connections devd keeps open to one driver */
 
 enum dev_state {
 	DEV_UNCLAIMED = 0,  /* no driver is named for it */
@@ -45,5 +64,21 @@ struct dev_info {
 	char note[72];	 /* the last stop or refusal, for people */
 };
 _Static_assert(sizeof(struct dev_info) == 128, "dev_info layout");
+
+struct dev_open {
+	char service[16];  /* "blk", NUL-terminated */
+	uint32_t unit;	   /* which of the drivers serving it */
+	uint32_t part;	   /* for the driver (blk: 0 the whole disk, n the n-th partition) */
+	uint32_t flags;	   /* for the driver (blk: BLK_ATTACH_RO) */
+	uint32_t reserved; /* 0 */
+};
+_Static_assert(sizeof(struct dev_open) == 32, "dev_open layout");
+
+struct dev_opened {
+	uint16_t bdf; /* the function whose driver serves the connection */
+	uint16_t reserved;
+	uint32_t life; /* which life of the driver: restarts + 1 */
+};
+_Static_assert(sizeof(struct dev_opened) == 8, "dev_opened layout");
 
 #endif
