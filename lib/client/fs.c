@@ -230,3 +230,47 @@ int vx_fs_info(struct vx_client *c, struct fs_info *info, uint64_t deadline)
 
 	return rc == VX_OK ? take(&m, info, sizeof(*info)) : rc;
 }
+
+int vx_fs_sync(struct vx_client *c, const char *root, uint64_t deadline)
+{
+	struct fs_args a = {0};
+	struct vx_msg m;
+
+	return call(c, &m, FS_SYNC, root, &a, deadline);
+}
+
+int vx_fs_mounts(struct vx_client *c, uint32_t index, struct fs_mount_info *out, uint64_t deadline)
+{
+	struct fs_args a = {.index = index};
+	struct vx_msg m;
+	int rc = call(c, &m, FS_MOUNTS, "", &a, deadline);
+
+	if (rc == VX_OK && (rc = take(&m, out, sizeof(*out))) == VX_OK) {
+		out->name[sizeof(out->name) - 1] = '\0';
+		out->where[sizeof(out->where) - 1] = '\0';
+		out->why[sizeof(out->why) - 1] = '\0';
+	}
+	return rc;
+}
+
+int vx_fs_snap(struct vx_client *c, const char *path, uint32_t op, uint64_t deadline)
+{
+	struct fs_args a = {.count = op};
+	struct vx_msg m;
+
+	if (op != FS_SNAP_CREATE && op != FS_SNAP_DELETE)
+		return VX_E_INVAL;
+	return call(c, &m, FS_SNAP, path, &a, deadline);
+}
+
+int vx_fs_snap_list(struct vx_client *c, const char *root, uint32_t index, struct fs_snap_info *out,
+		    uint64_t deadline)
+{
+	struct fs_args a = {.count = FS_SNAP_LIST, .index = index};
+	struct vx_msg m;
+	int rc = call(c, &m, FS_SNAP, root, &a, deadline);
+
+	if (rc == VX_OK && (rc = take(&m, out, sizeof(*out))) == VX_OK)
+		out->name[sizeof(out->name) - 1] = '\0';
+	return rc;
+}

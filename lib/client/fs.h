@@ -80,4 +80,16 @@ int vx_fs_rename(struct vx_client *c, const char *from, const char *to, uint64_t
 /* Entries and bytes in use, and their limits. */
 int vx_fs_info(struct vx_client *c, struct fs_info *info, uint64_t deadline);
 
+/* FS_SYNC: commits root ("HOME:"), or every mounted root (""). */
+int vx_fs_sync(struct vx_client *c, const char *root, uint64_t deadline);
+
+/* FS_MOUNTS: the index-th root vfsd knows; VX_E_NOTFOUND past the last. */
+int vx_fs_mounts(struct vx_client *c, uint32_t index, struct fs_mount_info *out, uint64_t deadline);
+
+/* FS_SNAP: makes (FS_SNAP_CREATE) or deletes (FS_SNAP_DELETE) snapshot
+ * "ROOT:NAME"; vx_fs_snap_list reads the index-th of root "ROOT:". */
+int vx_fs_snap(struct vx_client *c, const char *path, uint32_t op, uint64_t deadline);
+int vx_fs_snap_list(struct vx_client *c, const char *root, uint32_t index, struct fs_snap_info *out,
+		    uint64_t deadline);
+
 #endif

@@ -46,8 +46,10 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "client/blk.h"
 #include "pure_fs.h"
 #include "pure_heap.h"
+#include "pure_mount.h"
 #include "vx_string.h"
 
 #define VFSD_BIT	0u
@@ -74,6 +76,244 @@ static struct {
 
 static struct fs fs;
 static struct vx_server srv;
+
+/* ------------------------------------------------------------ the disks */
+
+/*
+ * The roots on disks (pure_mount.h).  Each mounted root holds its own
+ * connection to a block driver (client/blk.h, through devd) and a bounce
+ * buffer, a Mem of DISK_BOUNCE bytes from the "disk" Reticle that the
+ * driver's device reads and writes; the file system's sectors are copied
+ * through it.  vfsd looks for volumes at start, then every PROBE_NS while
+ * a root is unmounted (for PROBE_FOR_NS after start), and again, at most
+ * every PROBE_NS, when a request names an unmounted root: disks appear
+ * when devd has started their drivers, after vfsd.
+ */
+#define DEVD_VA	      0x38000000ull
+#define DEVD_BIT      1u
+#define DISK_VA	      0x38100000ull /* mount i's connection: + i * VX_SVC_CONN_SPAN */
+#define DISK_BIT0     2u
+#define PROBE_VA      0x38800000ull
+#define PROBE_BIT     7u
+#define BOUNCE_VA     0x200000000ull /* mount i's bounce buffer: + i * DISK_BOUNCE */
+#define DISK_BOUNCE   (128u << 10)
+#define DISK_UNITS    8u
+#define PROBE_NS      (1000ull * 1000000ull)
+#define PROBE_FOR_NS  (60000ull * 1000000ull)
+#define DISK_CALL_NS  (5000ull * 1000000ull)
+#define PROBE_CALL_NS (500ull * 1000000ull) /* a driver still starting is seen next time */
+
+struct vdisk {
+	struct vx_blk b;
+	bool open;
+	uint32_t unit, part;
+	vx_handle_t bounce_mem;
+	uint8_t *bounce;
+};
+
+static struct {
+	struct vx_client devd;
+	bool have_devd;
+	vx_handle_t ret; /* "disk": the bounce buffers */
+	struct fs_mounts t;
+	struct vdisk d[FS_MOUNTS_MAX];
+	uint64_t started, probed;
+} disks;
+
+static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	struct vdisk *d = ctx;
+	uint8_t *out = buf;
+
+	while (count > 0) {
+		uint32_t n = count < DISK_BOUNCE / 512 ? count : DISK_BOUNCE / 512;
+		int rc = vx_blk_read(&d->b, lba, n, d->bounce_mem, 0,
+				     (uint64_t)vx_clock() + DISK_CALL_NS);
+		if (rc != VX_OK)
+			return rc;
+		memcpy(out, d->bounce, (size_t)n * 512);
+		out += (size_t)n * 512;
+		lba += n;
+		count -= n;
+	}
+	return VX_OK;
+}
+
+static int disk_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+	struct vdisk *d = ctx;
+	const uint8_t *in = buf;
+
+	while (count > 0) {
+		uint32_t n = count < DISK_BOUNCE / 512 ? count : DISK_BOUNCE / 512;
+		memcpy(d->bounce, in, (size_t)n * 512);
+		int rc = vx_blk_write(&d->b, lba, n, d->bounce_mem, 0, 0,
+				      (uint64_t)vx_clock() + DISK_CALL_NS);
+		if (rc != VX_OK)
+			return rc;
+		in += (size_t)n * 512;
+		lba += n;
+		count -= n;
+	}
+	return VX_OK;
+}
+
+static int disk_flush(void *ctx)
+{
+	struct vdisk *d = ctx;
+
+	return vx_blk_flush(&d->b, (uint64_t)vx_clock() + DISK_CALL_NS);
+}
+
+/* Does some mounted root already hold (unit, part)? */
+static bool taken(uint32_t unit, uint32_t part)
+{
+	for (uint32_t i = 0; i < disks.t.n; i++)
+		if (disks.t.m[i].kind != FS_KIND_NONE && disks.d[i].unit == unit &&
+		    disks.d[i].part == part)
+			return true;
+	return false;
+}
+
+/* Tries every unmounted root on volume (unit, part). */
+static void try_volume(uint32_t unit, uint32_t part)
+{
+	char where[24];
+
+	if (part)
+		vx_snprintf(where, sizeof(where), "disk%up%u", unit, part);
+	else
+		vx_snprintf(where, sizeof(where), "disk%u", unit);
+	for (uint32_t i = 0; i < disks.t.n && !taken(unit, part); i++) {
+		struct fs_mount *m = &disks.t.m[i];
+		struct vdisk *d = &disks.d[i];
+		if (m->kind != FS_KIND_NONE)
+			continue;
+		if (d->open)
+			vx_blk_close(&d->b);
+		d->open = false;
+		int rc =
+		    vx_blk_open(&d->b, &disks.devd, unit, part, 0, DISK_VA + i * VX_SVC_CONN_SPAN,
+				DISK_BIT0 + i, (uint64_t)vx_clock() + DISK_CALL_NS);
+		if (rc != VX_OK)
+			continue;
+		d->open = true;
+		d->unit = unit;
+		d->part = part;
+		if (d->b.info.block_size != 512) {
+			vx_snprintf(m->why, sizeof(m->why), "%s: blocks of %u bytes, not 512",
+				    where, d->b.info.block_size);
+			continue;
+		}
+		struct vx_fat_dev dev = {.ctx = d,
+					 .read = disk_read,
+					 .write = disk_write,
+					 .flush = disk_flush,
+					 .sectors = d->b.info.nblocks};
+		if (fs_mount_try(m, &dev, where) == VX_OK)
+			vx_printf("vfsd: %s: mounted %s\n", m->name, where);
+	}
+}
+
+/* Looks at every disk for the roots not mounted yet. */
+static void probe(uint64_t now)
+{
+	static struct vx_blk whole;
+	bool want = false;
+
+	disks.probed = now;
+	for (uint32_t i = 0; i < disks.t.n; i++)
+		want |= disks.t.m[i].kind == FS_KIND_NONE;
+	if (!want || !disks.have_devd || !vx_client_server_up(&disks.devd))
+		return; /* devd has not taken its connection yet: next time */
+	for (uint32_t unit = 0; unit < DISK_UNITS; unit++) {
+		int rc = vx_blk_open(&whole, &disks.devd, unit, 0, BLK_ATTACH_RO, PROBE_VA,
+				     PROBE_BIT, (uint64_t)vx_clock() + PROBE_CALL_NS);
+		if (rc == VX_E_NOTFOUND)
+			break;
+		if (rc != VX_OK)
+			continue;
+		uint32_t nparts = 0;
+		struct blk_part p;
+		while (nparts < 128 && vx_blk_part(&whole, nparts, &p,
+						   (uint64_t)vx_clock() + DISK_CALL_NS) == VX_OK)
+			nparts++;
+		vx_blk_close(&whole);
+		if (nparts == 0)
+			try_volume(unit, 0);
+		for (uint32_t k = 1; k <= nparts; k++)
+			try_volume(unit, k);
+	}
+}
+
+/* The disks' part of startup: nothing here is fatal, a root just stays
+ * unmounted and FS_MOUNTS says why. */
+static void disks_init(const struct vx_bundle_page *b)
+{
+	int64_t ret = vx_bundle_handle(b, "disk", VX_OBJ_RETICLE);
+
+	fs_mount_add(&disks.t, "HOME", FS_KIND_KEEP);
+	fs_mount_add(&disks.t, "EXT", FS_KIND_FAT32);
+	fs.mounts = &disks.t;
+	disks.started = (uint64_t)vx_clock();
+	disks.have_devd = vx_client_open(&disks.devd, b, "devices", DEVD_VA, DEVD_BIT) == VX_OK;
+	if (!disks.have_devd || ret < 0) {
+		vx_printf("vfsd: no %s: the roots on disks stay unmounted\n",
+			  disks.have_devd ? "\"disk\" Reticle" : "connection to devd");
+		disks.have_devd = false;
+		return;
+	}
+	disks.ret = (vx_handle_t)ret;
+	for (uint32_t i = 0; i < disks.t.n; i++) {
+		struct vdisk *d = &disks.d[i];
+		int64_t m = vx_reticle_retype(disks.ret, VX_OBJ_MEM, DISK_BOUNCE / VX_PAGE_SIZE);
+		uint64_t va = BOUNCE_VA + (uint64_t)i * DISK_BOUNCE;
+		if (m < 0 || vx_task_map(backing.self, (vx_handle_t)m, va,
+					 VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+			vx_printf("vfsd: no bounce buffer for %s\n", disks.t.m[i].name);
+			disks.have_devd = false;
+			return;
+		}
+		d->bounce_mem = (vx_handle_t)m;
+		d->bounce = (uint8_t *)(uintptr_t)va;
+	}
+	/* The first look comes from the loop: devd may not be serving yet. */
+	disks.probed = disks.started - PROBE_NS + PROBE_NS / 5;
+}
+
+/* When the loop should next wake for the disks: a commit due, or a probe. */
+static uint64_t disks_tick(uint64_t now)
+{
+	uint64_t next = fs_mount_tick(&disks.t, now);
+	bool want = false;
+
+	for (uint32_t i = 0; i < disks.t.n; i++)
+		want |= disks.t.m[i].kind == FS_KIND_NONE;
+	if (want && disks.have_devd && now - disks.started < PROBE_FOR_NS) {
+		if (now - disks.probed >= PROBE_NS)
+			probe(now);
+		if (disks.probed + PROBE_NS < next)
+			next = disks.probed + PROBE_NS;
+	}
+	return next;
+}
+
+/* A request that names an unmounted root: look again first, now and then. */
+static void probe_for(const struct vx_msg *m)
+{
+	struct fs_mount *mt;
+	const char *rest;
+	uint64_t now = (uint64_t)vx_clock();
+
+	if (m->len <= sizeof(struct fs_args) || now - disks.probed < PROBE_NS)
+		return;
+	char path[VX_MSG_DATA];
+	size_t n = m->len - sizeof(struct fs_args);
+	memcpy(path, m->data + sizeof(struct fs_args), n);
+	path[n < sizeof(path) ? n : sizeof(path) - 1] = 0;
+	if (fs_mount_route(&disks.t, path, &mt, &rest) == VX_OK && mt && mt->kind == FS_KIND_NONE)
+		probe(now);
+}
 
 /* ------------------------------------------------------------ the heap */
 
@@ -210,6 +450,8 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	int rc;
 
 	(void)s;
+	probe_for(m);
+	fs.now = (uint64_t)vx_clock();
 	fs_serve(ctx, m, &view);
 	if (m->op != FS_READ_MEM || m->status != VX_OK || view.pages == 0 || m->len < sizeof(fst))
 		return VX_SVC_REPLY;
@@ -266,8 +508,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return fail("cannot bind my \"port\"", rc);
 	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
 		  (unsigned long)(VFSD_HEAP_BYTES >> 10));
+	disks_init(b);
 	for (;;) {
 		vx_server_poll(&srv, handle, &fs);
-		vx_server_wait(&srv, 0, VX_DEADLINE_NEVER);
+		uint64_t next = disks_tick((uint64_t)vx_clock());
+		vx_server_wait(&srv, 0, next == UINT64_MAX ? VX_DEADLINE_NEVER : next);
 	}
 }

@@ -68,11 +68,15 @@ struct fs_node {
 	char name[FS_NAME_MAX + 1];
 };
 
+struct fs_mounts;
+
 struct fs {
 	struct fs_node node[FS_ENTRIES_MAX + 1];
 	uint32_t entries; /* nodes in use, the root not counted */
 	uint64_t bytes;	  /* bytes of the backings files hold */
 	struct fs_store store;
+	struct fs_mounts *mounts; /* the roots on disks (pure_mount.h), or NULL */
+	uint64_t now;		  /* ns, set by vfsd before each fs_serve */
 };
 
 /* Pages of the smallest class that holds size bytes (0 for 0 bytes). */
@@ -112,7 +116,9 @@ void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base);
 
 /*
  * Decodes the request in m (layout in vectra/proto/fs.h), carries it out, and
- * writes the reply into m (status, len, data; ncaps 0).  For a successful
+ * writes the reply into m (status, len, data; ncaps 0).  A path that names
+ * a mounted root goes to pure_mount.h; "RAM:" and no root name stay here.
+ * For a successful
  * FS_READ_MEM *view is the backing to hand out (pages 0: nothing to send);
  * otherwise view->pages is 0.
  */

@@ -5,6 +5,7 @@
  * message before a byte is used.
  */
 #include "pure_fs.h"
+#include "pure_mount.h"
 #include "vx_string.h"
 
 _Static_assert(sizeof(struct fs_args) + FS_REQ_ROOM == VX_MSG_DATA, "fs.h request room");
@@ -80,20 +81,71 @@ static int serve_write(struct fs *fs, uint32_t op, const struct req *r)
 	return fs_append(fs, r->path, r->plen, r->rest, r->rlen);
 }
 
+/* FS_SYNC of "" (every mounted root) or of one root. */
+static int sync_roots(struct fs_mounts *t, struct fs_mount *only)
+{
+	int rc = VX_OK;
+
+	if (only)
+		return only->kind == FS_KIND_NONE ? VX_E_NOTFOUND : fs_mount_sync(only);
+	for (uint32_t i = 0; t && i < t->n; i++) {
+		int r = t->m[i].kind == FS_KIND_NONE ? VX_OK : fs_mount_sync(&t->m[i]);
+		if (rc == VX_OK)
+			rc = r;
+	}
+	return rc;
+}
+
+/* A request for a mounted root mt, whose path inside it is rest.  A
+ * rename's second path must name the same root. */
+static int serve_mounted(struct fs *fs, struct fs_mount *mt, uint32_t op, struct req *r,
+			 const char *rest, void *out, size_t *len)
+{
+	const uint8_t *more = r->rest;
+	size_t mlen = r->rlen;
+	char to_buf[FS_REQ_ROOM];
+
+	if (mt->kind == FS_KIND_NONE)
+		return VX_E_NOTFOUND;
+	if (op == FS_RENAME) {
+		struct fs_mount *m2;
+		const char *rest2;
+		size_t tlen = r->rlen ? str_len((const char *)r->rest, r->rlen) : 0;
+		if (r->rlen == 0 || tlen + 1 != r->rlen)
+			return VX_E_INVAL;
+		memcpy(to_buf, r->rest, r->rlen);
+		int rc = fs_mount_route(fs->mounts, to_buf, &m2, &rest2);
+		if (rc != VX_OK)
+			return rc;
+		if (m2 != mt)
+			return VX_E_INVAL; /* across roots */
+		more = (const uint8_t *)rest2;
+		mlen = strlen(rest2) + 1;
+	}
+	if ((op == FS_WRITE || op == FS_APPEND) && r->a.count > FS_INLINE_MAX)
+		return VX_E_TOOBIG;
+	if ((op == FS_WRITE || op == FS_APPEND) && r->a.count != r->rlen)
+		return VX_E_INVAL;
+	return fs_mount_serve(mt, op, &r->a, rest, more, mlen, out, len, fs->now);
+}
+
 void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 {
 	union {
-		uint8_t bytes[FS_INLINE_MAX];
+		uint8_t bytes[VX_MSG_DATA];
 		struct fs_stat st;
 		struct fs_dirent ent;
 		struct fs_info info;
+		struct fs_mount_info mi;
 	} out;
 	size_t len = 0;
 	struct req r;
+	struct fs_mount *mt = NULL;
+	const char *rest;
 	int rc;
 
 	memset(view, 0, sizeof(*view));
-	if (m->op < FS_STAT || m->op > FS_INFO) {
+	if (m->op < FS_STAT || m->op > FS_SNAP) {
 		reply(m, VX_E_NOSYS, NULL, 0); /* whatever the message holds */
 		return;
 	}
@@ -105,7 +157,39 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 		reply(m, VX_E_INVAL, NULL, 0);
 		return;
 	}
+	if (m->op == FS_MOUNTS) {
+		rc = r.plen	  ? VX_E_INVAL
+		     : fs->mounts ? fs_mount_info(fs->mounts, r.a.index, &out.mi)
+				  : VX_E_NOTFOUND;
+		reply(m, rc, &out, sizeof(out.mi));
+		return;
+	}
+	/* The root the path names: a mounted one, or this RAM file system. */
+	if (fs->mounts && (rc = fs_mount_route(fs->mounts, r.path, &mt, &rest)) != VX_OK) {
+		reply(m, rc, NULL, 0);
+		return;
+	}
+	if (mt) {
+		rc = m->op == FS_SYNC ? sync_roots(fs->mounts, mt)
+				      : serve_mounted(fs, mt, m->op, &r, rest, &out, &len);
+		reply(m, rc, &out, len);
+		return;
+	}
+	if (fs->mounts && rest != r.path) { /* "RAM:path" */
+		r.plen -= (size_t)(rest - r.path);
+		r.path = rest;
+	}
+	if (m->op == FS_RENAME && r.rlen > 4 && memcmp(r.rest, "RAM:", 4) == 0) {
+		r.rest += 4;
+		r.rlen -= 4;
+	}
 	switch (m->op) {
+	case FS_SYNC:
+		rc = r.plen ? VX_E_INVAL : sync_roots(fs->mounts, NULL);
+		break;
+	case FS_SNAP:
+		rc = VX_E_NOSYS; /* the RAM file system keeps no snapshots */
+		break;
 	case FS_STAT:
 		rc = fs_stat(fs, r.path, r.plen, &out.st);
 		len = sizeof(out.st);

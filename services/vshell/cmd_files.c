@@ -38,7 +38,7 @@ static const char *fs_why(int rc)
 	case VX_E_FULL:
 		return "the file system is full";
 	case VX_E_TOOBIG:
-		return "too large (a file holds at most 1 MiB; paths at most 200 bytes)";
+		return "too large (a RAM file holds at most 1 MiB; paths at most 200 bytes)";
 	default:
 		return vx_strerror(rc);
 	}
@@ -158,6 +158,25 @@ static int cat_inline(const char *path, uint64_t size, bool *ends_nl)
 	return VX_OK;
 }
 
+/* Large files without a view: FS_READ in chunks, Ctrl-C stops it. */
+static int cat_streamed(const char *path, uint64_t size, bool *ends_nl)
+{
+	for (uint64_t off = 0; off < size;) {
+		uint64_t want = size - off < CAT_INLINE_MAX ? size - off : CAT_INLINE_MAX;
+		int64_t n = vx_fs_read(&shell.fs.c, path, off, chunk, want, client_deadline());
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			break; /* it shrank meanwhile */
+		show_bytes(chunk, (size_t)n);
+		*ends_nl = chunk[n - 1] == '\n';
+		off += (uint64_t)n;
+		if (con_take_interrupt())
+			return VX_OK;
+	}
+	return VX_OK;
+}
+
 void cmd_cat(const struct vsh_cmd *c)
 {
 	const char *path = fs_path(c->argv[1]);
@@ -180,6 +199,8 @@ void cmd_cat(const struct vsh_cmd *c)
 		rc = cat_inline(path, st.size, &ends_nl);
 	else if (rc == VX_OK && (rc = cat_mapped(path, &ends_nl)) == VX_E_REVOKED)
 		rc = cat_mapped(path, &ends_nl); /* it changed while the view was in flight */
+	else if (rc == VX_E_NOSYS)		 /* a root on a disk hands out no views */
+		rc = cat_streamed(path, st.size, &ends_nl);
 	if (!ends_nl)
 		con_write("\n", 1); /* the prompt starts on a line of its own */
 	if (rc < 0)

@@ -45,7 +45,31 @@
  *   FS_RENAME  path, then the new path after its NUL; the new path must
  *                                 not exist (VX_E_EXISTS); a directory
  *                                 cannot move into itself (VX_E_INVAL)
- *   FS_INFO    ""              -> struct fs_info
+ *   FS_INFO    ""              -> struct fs_info (the RAM file system;
+ *                                 "NAME:" for a mounted root's)
+ *   FS_SYNC    "" or "NAME:"   -> commits every mounted root, or that one:
+ *                                 when it returns VX_OK, everything written
+ *                                 before survives a power cut (fsync)
+ *   FS_MOUNTS  "", index       -> struct fs_mount_info of the index-th
+ *                                 root vfsd knows, VX_E_NOTFOUND past the
+ *                                 last (mounted or not: state says)
+ *   FS_SNAP    "HOME:NAME", args.count = FS_SNAP_CREATE | FS_SNAP_DELETE
+ *                                 -> makes or deletes snapshot NAME of the
+ *                              root; "HOME:", FS_SNAP_LIST and index ->
+ *                                 struct fs_snap_info of the index-th,
+ *                                 VX_E_NOTFOUND past the last; VX_E_NOSYS
+ *                                 on a root without snapshots
+ *
+ * ROOTS.  A path may start with a root name, "NAME:rest" (rt/path.h):
+ * "HOME:" is the person's files on the native file system, "EXT:" an
+ * exchange volume in FAT32, both on disks (docs/STORAGE.md); "RAM:" and a
+ * path without a root name are the RAM file system, whose files live as
+ * long as vfsd.  On a mounted root the ops mean what this comment says,
+ * with the file system's own limits, except: FS_LIST in the directory's
+ * order; FS_READ_MEM is VX_E_NOSYS; FS_RENAME stays inside one root
+ * (VX_E_INVAL across roots).  A root that is not mounted is
+ * VX_E_NOTFOUND; FS_MOUNTS says why.  A damaged volume answers
+ * VX_E_CORRUPT, never wrong bytes.
  *
  * Errors: VX_E_NOTFOUND (no such path or parent), VX_E_EXISTS,
  * VX_E_TYPE (a file where a directory is needed, or the reverse),
@@ -79,7 +103,13 @@ enum fs_op {
 	FS_REMOVE = 10,
 	FS_RENAME = 11,
 	FS_INFO = 12,
+	FS_SYNC = 13,
+	FS_MOUNTS = 14,
+	FS_SNAP = 15,
 };
+
+/* FS_SNAP's args.count */
+enum fs_snap_op { FS_SNAP_CREATE = 1, FS_SNAP_DELETE = 2, FS_SNAP_LIST = 3 };
 
 /* Bytes of a request after struct fs_args: VX_MSG_DATA (rt/svc.h) - 16. */
 #define FS_REQ_ROOM   224u
@@ -109,5 +139,26 @@ struct fs_info {
 	uint32_t entries, entries_max;
 	uint64_t bytes, bytes_max;
 };
+
+/* FS_MOUNTS' reply. */
+struct fs_mount_info {
+	char name[8];	    /* "HOME" */
+	uint32_t kind;	    /* 0 nothing mounted, 1 FAT32, 2 Keep */
+	int32_t state;	    /* VX_OK: mounted; else why the last attempt failed */
+	uint64_t bytes;	    /* in use */
+	uint64_t bytes_max; /* the volume's size */
+	uint64_t commits;   /* since it was mounted */
+	char where[24];	    /* the device: "disk0p1" */
+	char why[72];	    /* the last mount attempt, in words */
+};
+_Static_assert(sizeof(struct fs_mount_info) == 136, "fs_mount_info layout");
+
+/* FS_SNAP FS_SNAP_LIST's reply. */
+struct fs_snap_info {
+	char name[64];
+	uint64_t txg;	/* the commit it was taken at */
+	uint64_t bytes; /* what only it holds, if known; else 0 */
+};
+_Static_assert(sizeof(struct fs_snap_info) == 80, "fs_snap_info layout");
 
 #endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vfsd's mounted volumes: the naming roots that live on disks, beside the
+ * RAM file system.  Pure logic over a block device the caller brings as
+ * callbacks (struct vx_fat_dev's shape), so the host tests run it over a
+ * file (tests/host/test_mount.c).
+ *
+ * ROOTS
+ *
+ * A path whose first component is "NAME:..." (rt/path.h,
+ * vx_path_split_volume) names a root: "HOME:notes/today", "EXT:photo.jpg".
+ * HOME is the person's files on the native file system (Keep, docs/FS.md),
+ * EXT an exchange volume in FAT32 (docs/STORAGE.md).  "RAM:" and a path
+ * with no root name the RAM file system, which stays for scratch.  A root
+ * that is not mounted answers VX_E_NOTFOUND, and fs_mount_info says why.
+ *
+ * WHAT EACH OP MEANS ON A VOLUME
+ *
+ * The same as fs.h says for the RAM file system, with the volume's own
+ * limits (a FAT32 file holds 4 GiB - 1 bytes, a name 255 UTF-16 units) and
+ * these differences:
+ *   FS_LIST     entries in the directory's own order, not by name;
+ *   FS_READ_MEM VX_E_NOSYS: read a volume's files with FS_READ;
+ *   FS_RENAME   within one root (VX_E_INVAL across roots); FAT32 renames
+ *               only within one directory (VX_E_INVAL otherwise);
+ *   FS_INFO     "NAME:" gives that volume's bytes used and its size;
+ *   FS_SYNC     commits the volume: when it returns VX_OK everything
+ *               written to it before survives a power cut.
+ * Errors of the file systems map onto fs.h's: a full disk is VX_E_FULL,
+ * a directory that is not empty VX_E_STATE, a damaged volume VX_E_CORRUPT
+ * (never wrong bytes), a device that failed the device's own error.
+ *
+ * DURABILITY
+ *
+ * Changes are written as they come, but committed (FAT: the FAT cache and
+ * FSInfo, then a flush) only by FS_SYNC or by fs_mount_tick once the
+ * volume has been dirty for FS_MOUNT_COMMIT_NS.  So a power cut loses at
+ * most the last few seconds, and FS_SYNC is the fsync.
+ */
+#ifndef VFSD_PURE_MOUNT_H
+#define VFSD_PURE_MOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "fs/fat32.h"
+#include "rt/svc.h"
+#include "vectra/proto/fs.h"
+
+#define FS_MOUNTS_MAX	   4u
+#define FS_MOUNT_COMMIT_NS 2000000000ull /* a dirty volume is committed within 2 s */
+
+enum fs_mount_kind { FS_KIND_NONE = 0, FS_KIND_FAT32 = 1, FS_KIND_KEEP = 2 };
+
+struct fs_mount {
+	char name[8];	   /* "HOME", "EXT" */
+	uint32_t want;	   /* the enum fs_mount_kind this root takes */
+	uint32_t kind;	   /* what is mounted; FS_KIND_NONE if nothing */
+	int last_rc;	   /* the last mount attempt's error, VX_OK if mounted */
+	char why[72];	   /* the last attempt, in words */
+	char where[24];	   /* "disk0p2" */
+	bool dirty;	   /* changed since the last commit */
+	uint64_t dirty_at; /* when it became dirty (ns) */
+	uint64_t commits;
+	struct vx_fat_dev dev;
+	union {
+		struct vx_fat fat;
+	} u;
+};
+
+struct fs_mounts {
+	uint32_t n;
+	struct fs_mount m[FS_MOUNTS_MAX];
+};
+
+/* A root name (NUL-terminated) and the kind it takes; VX_E_FULL past
+ * FS_MOUNTS_MAX. */
+int fs_mount_add(struct fs_mounts *t, const char *name, uint32_t want);
+
+/* Tries to mount dev as root m (its kind: want): VX_OK, or the file
+ * system's refusal with m->why saying it in words.  where names the
+ * device for people. */
+int fs_mount_try(struct fs_mount *m, const struct vx_fat_dev *dev, const char *where);
+
+/* Forgets what is mounted at m (after its device went away). */
+void fs_mount_drop(struct fs_mount *m);
+
+/* The root a request's path names: *m the mount (NULL: the RAM file
+ * system) and *rest the path inside it.  VX_E_NOTFOUND for a root name
+ * that is not one of t's, VX_E_INVAL for a malformed one. */
+int fs_mount_route(struct fs_mounts *t, const char *path, struct fs_mount **m, const char **rest);
+
+/* Serves one request (op, args, the path inside the root, and what came
+ * after the path's NUL) on a mounted root; out receives the reply's data
+ * (at most VX_MSG_DATA bytes) and *len its length.  now is for the commit
+ * timer. */
+int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, const char *path,
+		   const uint8_t *rest, size_t rlen, void *out, size_t *len, uint64_t now);
+
+/* Commits m if dirty: VX_OK or the device's error. */
+int fs_mount_sync(struct fs_mount *m);
+
+/* Commits every volume dirty for FS_MOUNT_COMMIT_NS; returns the next
+ * time it wants to run (UINT64_MAX: none dirty). */
+uint64_t fs_mount_tick(struct fs_mounts *t, uint64_t now);
+
+/* FS_MOUNTS' reply for root index i. */
+int fs_mount_info(struct fs_mounts *t, uint32_t i, struct fs_mount_info *out);
+
+#endif
