@@ -121,11 +121,15 @@ static void test_default_manifest(void **state)
 	s = svc("vfsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);
 	assert_string_equal(s->serve, "fs");
-	assert_int_equal(s->ngrant, 2);
+	assert_int_equal(s->ngrant, 3);
 	assert_string_equal(s->grant[0].slot, "store");
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, (24u << 20) + (128u << 10)); /* heap, snapshots, records */
-	assert_int_equal(s->grant[1].kind, MF_SELF);
+	assert_string_equal(s->grant[1].slot, "disk"); /* the disks' bounce buffers */
+	assert_int_equal(s->grant[1].kind, MF_RETICLE);
+	assert_int_equal(s->grant[2].kind, MF_SELF);
+	assert_int_equal(s->nconnect, 1);
+	assert_string_equal(s->connect[0].service, "devices");
 
 	s = svc("nsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vfsd's mounted roots (services/vfsd/pure_mount.h), through the same
+ * fs_serve that answers clients: routing of "NAME:" paths, the FAT32 root
+ * over an image mkfs.fat made (checked afterwards by fsck.fat -n and
+ * mtype, so that what vfsd wrote is what a Linux tool reads), the commit
+ * rule, and the refusals: an unmounted root, a rename across roots, a
+ * volume that is not FAT32.
+ */
+#define _DEFAULT_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vectra/abi.h"
+#include "../../services/vfsd/pure_fs.h"
+#include "../../services/vfsd/pure_mount.h"
+
+#define ENV	"PATH=\"$PATH:/usr/sbin:/sbin\" LC_ALL=C.UTF-8 "
+#define IMG_KIB 40960
+
+static char dir[64];
+static char path[128];
+static uint8_t *img;
+static size_t img_len;
+static int flushes;
+
+static struct fs fs;
+static struct fs_mounts mounts;
+
+static int mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
+{
+	(void)ctx;
+	if ((lba + n) * 512 > img_len)
+		return VX_E_RANGE;
+	memcpy(buf, img + lba * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int mem_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
+{
+	(void)ctx;
+	if ((lba + n) * 512 > img_len)
+		return VX_E_RANGE;
+	memcpy(img + lba * 512, buf, (size_t)n * 512);
+	return 0;
+}
+
+static int mem_flush(void *ctx)
+{
+	(void)ctx;
+	flushes++;
+	return 0;
+}
+
+static const struct vx_fat_dev dev = {NULL, mem_read, mem_write, mem_flush, 0};
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static void load(void)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	img_len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	free(img);
+	img = malloc(img_len);
+	assert_non_null(img);
+	assert_int_equal(fread(img, 1, img_len, f), img_len);
+	fclose(f);
+}
+
+static void save(void)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, img_len, f), img_len);
+	fclose(f);
+}
+
+static void no_put(void *ctx, const struct fs_backing *b)
+{
+	(void)ctx, (void)b;
+}
+
+static int no_get(void *ctx, uint32_t pages, struct fs_backing *out)
+{
+	(void)ctx, (void)pages, (void)out;
+	return VX_E_FULL;
+}
+
+/* A fresh mkfs.fat volume mounted as EXT:, and an empty HOME: root. */
+static int setup(void **state)
+{
+	struct fs_store st = {.get = no_get, .put = no_put, .changed = no_put};
+	struct vx_fat_dev d = dev;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/vx-mount-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/ext.img", dir);
+	if (sh(ENV "mkfs.fat -F 32 -C %s %d >/dev/null", path, IMG_KIB) != 0) {
+		fprintf(stderr, "# mkfs.fat is missing or failed: run scripts/install-deps.sh\n");
+		return -1;
+	}
+	load();
+	fs_init(&fs, &st);
+	memset(&mounts, 0, sizeof(mounts));
+	fs.mounts = &mounts;
+	assert_int_equal(fs_mount_add(&mounts, "HOME", FS_KIND_KEEP), VX_OK);
+	assert_int_equal(fs_mount_add(&mounts, "EXT", FS_KIND_FAT32), VX_OK);
+	d.sectors = img_len / 512;
+	assert_int_equal(fs_mount_try(&mounts.m[1], &d, "disk0p2"), VX_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh("rm -rf %s", dir);
+	free(img);
+	img = NULL;
+	return 0;
+}
+
+/* One request through fs_serve: op, args, a path and what follows it. */
+static struct vx_msg req(uint32_t op, struct fs_args a, const char *p, const void *more, size_t n)
+{
+	struct vx_msg m;
+	struct fs_backing v;
+	size_t plen = strlen(p);
+
+	memset(&m, 0, sizeof(m));
+	m.op = op;
+	memcpy(m.data, &a, sizeof(a));
+	memcpy(m.data + sizeof(a), p, plen + 1);
+	if (n)
+		memcpy(m.data + sizeof(a) + plen + 1, more, n);
+	m.len = (uint16_t)(sizeof(a) + plen + 1 + n);
+	fs.now += 1000;
+	fs_serve(&fs, &m, &v);
+	assert_int_equal(v.pages, 0);
+	return m;
+}
+
+static int put(const char *p, const char *text)
+{
+	struct fs_args a = {.count = (uint32_t)strlen(text)};
+	return req(FS_WRITE, a, p, text, strlen(text)).status;
+}
+
+static void test_route(void **state)
+{
+	struct fs_mount *m;
+	const char *rest;
+
+	(void)state;
+	assert_int_equal(fs_mount_route(&mounts, "EXT:a/b", &m, &rest), VX_OK);
+	assert_ptr_equal(m, &mounts.m[1]);
+	assert_string_equal(rest, "a/b");
+	assert_int_equal(fs_mount_route(&mounts, "HOME:", &m, &rest), VX_OK);
+	assert_ptr_equal(m, &mounts.m[0]);
+	assert_string_equal(rest, "");
+	assert_int_equal(fs_mount_route(&mounts, "RAM:x", &m, &rest), VX_OK);
+	assert_null(m);
+	assert_string_equal(rest, "x");
+	assert_int_equal(fs_mount_route(&mounts, "x/y", &m, &rest), VX_OK);
+	assert_null(m);
+	assert_string_equal(rest, "x/y");
+	/* a ':' after the first '/' is part of a name, not a root */
+	assert_int_equal(fs_mount_route(&mounts, "x/y:z", &m, &rest), VX_OK);
+	assert_null(m);
+	assert_int_equal(fs_mount_route(&mounts, "NOPE:x", &m, &rest), VX_E_NOTFOUND);
+	assert_int_equal(fs_mount_route(&mounts, ":x", &m, &rest), VX_E_INVAL);
+	assert_int_equal(fs_mount_route(&mounts, "EXT:a//b", &m, &rest), VX_E_INVAL);
+	assert_int_equal(fs_mount_route(&mounts, "EXT:../x", &m, &rest), VX_E_INVAL);
+}
+
+/* Writes through vfsd's protocol land in the image where a Linux tool
+ * finds them, once committed. */
+static void test_fat_round_trip(void **state)
+{
+	struct fs_args a = {0};
+	struct vx_msg m;
+	struct fs_stat st;
+	struct fs_dirent e;
+
+	(void)state;
+	assert_int_equal(req(FS_MKDIR, a, "EXT:notes", NULL, 0).status, VX_OK);
+	assert_int_equal(put("EXT:notes/today.txt", "hello from vfsd\n"), VX_OK);
+	a.count = 6;
+	assert_int_equal(req(FS_APPEND, a, "EXT:notes/today.txt", "again\n", 6).status, VX_OK);
+	a = (struct fs_args){0};
+	m = req(FS_STAT, a, "EXT:notes/today.txt", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&st, m.data, sizeof(st));
+	assert_int_equal(st.type, FS_FILE);
+	assert_int_equal(st.size, 22);
+	a.count = 100;
+	m = req(FS_READ, a, "EXT:notes/today.txt", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(m.len, 22);
+	assert_memory_equal(m.data, "hello from vfsd\nagain\n", 22);
+	a = (struct fs_args){.index = 0};
+	m = req(FS_LIST, a, "EXT:notes", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&e, m.data, sizeof(e));
+	assert_string_equal(e.name, "today.txt");
+	a.index = 1;
+	assert_int_equal(req(FS_LIST, a, "EXT:notes", NULL, 0).status, VX_E_NOTFOUND);
+	/* rename in place, truncate, remove */
+	a = (struct fs_args){0};
+	assert_int_equal(req(FS_RENAME, a, "EXT:notes/today.txt", "EXT:notes/kept.txt", 19).status,
+			 VX_OK);
+	assert_int_equal(put("EXT:gone.txt", "x"), VX_OK);
+	assert_int_equal(req(FS_REMOVE, a, "EXT:gone.txt", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_REMOVE, a, "EXT:notes", NULL, 0).status, VX_E_STATE);
+	assert_true(mounts.m[1].dirty);
+	flushes = 0;
+	assert_int_equal(req(FS_SYNC, a, "EXT:", NULL, 0).status, VX_OK);
+	assert_int_equal(flushes, 1);
+	assert_false(mounts.m[1].dirty);
+	save();
+	assert_int_equal(sh(ENV "fsck.fat -n %s >/dev/null", path), 0);
+	char out[160], got[64] = {0};
+	snprintf(out, sizeof(out), "%s/kept.txt", dir);
+	assert_int_equal(sh(ENV "mcopy -n -i %s ::/notes/kept.txt %s", path, out), 0);
+	FILE *f = fopen(out, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof(got), f), 22);
+	fclose(f);
+	assert_memory_equal(got, "hello from vfsd\nagain\n", 22);
+}
+
+/* Within FS_MOUNT_COMMIT_NS of the first change nothing is committed;
+ * after it the tick commits. */
+static void test_commit_timer(void **state)
+{
+	(void)state;
+	fs.now = 5000;
+	assert_int_equal(put("EXT:t.txt", "tick"), VX_OK);
+	assert_true(mounts.m[1].dirty);
+	uint64_t at = mounts.m[1].dirty_at;
+	flushes = 0;
+	assert_int_equal(fs_mount_tick(&mounts, at + FS_MOUNT_COMMIT_NS - 1),
+			 at + FS_MOUNT_COMMIT_NS);
+	assert_int_equal(flushes, 0);
+	assert_int_equal(fs_mount_tick(&mounts, at + FS_MOUNT_COMMIT_NS), UINT64_MAX);
+	assert_int_equal(flushes, 1);
+	assert_false(mounts.m[1].dirty);
+	assert_int_equal(mounts.m[1].commits, 1);
+}
+
+static void test_refusals(void **state)
+{
+	struct fs_args a = {0};
+	struct fs_mount_info mi;
+	struct vx_msg m;
+
+	(void)state;
+	/* HOME: is known but not mounted */
+	assert_int_equal(req(FS_STAT, a, "HOME:x", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_SYNC, a, "HOME:", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_STAT, a, "NOPE:x", NULL, 0).status, VX_E_NOTFOUND);
+	/* across roots */
+	assert_int_equal(put("EXT:a.txt", "a"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "RAM:a.txt", 10).status, VX_E_INVAL);
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "HOME:a.txt", 11).status, VX_E_INVAL);
+	/* FAT32 renames within a directory only, and never over a name */
+	assert_int_equal(req(FS_MKDIR, a, "EXT:d", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:d/a.txt", 12).status, VX_E_INVAL);
+	assert_int_equal(put("EXT:b.txt", "b"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:b.txt", 10).status, VX_E_EXISTS);
+	/* no views of a volume's files, no snapshots of FAT32 */
+	assert_int_equal(req(FS_READ_MEM, a, "EXT:a.txt", NULL, 0).status, VX_E_NOSYS);
+	a.count = FS_SNAP_CREATE;
+	assert_int_equal(req(FS_SNAP, a, "EXT:s1", NULL, 0).status, VX_E_NOSYS);
+	assert_int_equal(req(FS_SNAP, a, "s1", NULL, 0).status, VX_E_NOSYS);
+	/* a read count over the inline limit */
+	a = (struct fs_args){.count = FS_INLINE_MAX + 1};
+	assert_int_equal(req(FS_READ, a, "EXT:a.txt", NULL, 0).status, VX_E_TOOBIG);
+	/* FS_MOUNTS says what each root is */
+	a = (struct fs_args){.index = 0};
+	m = req(FS_MOUNTS, a, "", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&mi, m.data, sizeof(mi));
+	assert_string_equal(mi.name, "HOME");
+	assert_int_equal(mi.kind, FS_KIND_NONE);
+	assert_int_equal(mi.state, VX_E_NOTFOUND);
+	a.index = 1;
+	m = req(FS_MOUNTS, a, "", NULL, 0);
+	memcpy(&mi, m.data, sizeof(mi));
+	assert_int_equal(mi.kind, FS_KIND_FAT32);
+	assert_string_equal(mi.where, "disk0p2");
+	assert_true(mi.bytes_max > 30u << 20);
+	a.index = 2;
+	assert_int_equal(req(FS_MOUNTS, a, "", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_MOUNTS, a, "x", NULL, 0).status, VX_E_INVAL);
+	/* the RAM file system is untouched by all this */
+	a = (struct fs_args){0};
+	assert_int_equal(req(FS_STAT, a, "a.txt", NULL, 0).status, VX_E_NOTFOUND);
+}
+
+/* A volume that is not FAT32 is refused with the rule it broke, and the
+ * root stays unmounted. */
+static void test_hostile_volume(void **state)
+{
+	struct vx_fat_dev d = dev;
+	struct fs_mount *m = &mounts.m[1];
+
+	(void)state;
+	memset(img, 0, 4096); /* no boot sector */
+	d.sectors = img_len / 512;
+	fs_mount_drop(m);
+	assert_int_equal(fs_mount_try(m, &d, "disk1"), VX_E_CORRUPT);
+	assert_int_equal(m->kind, FS_KIND_NONE);
+	assert_non_null(strstr(m->why, "disk1: "));
+	struct fs_args a = {0};
+	assert_int_equal(req(FS_STAT, a, "EXT:", NULL, 0).status, VX_E_NOTFOUND);
+	/* HOME: takes a file system vfsd does not have yet: a named refusal */
+	assert_int_equal(fs_mount_try(&mounts.m[0], &d, "disk1"), VX_E_NOSYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_route, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fat_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_commit_timer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_volume, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
