@@ -10,6 +10,8 @@
 #   hostile.img       the normal image plus bin/hostile, started at boot
 #   devices-hostile.img  the normal services, each virtio-rng driver told to
 #                     misbehave (etc/drivers from tests/qemu/etc)
+#   storage-crash.img the normal services, the virtio-blk driver told to
+#                     crash mid-I/O (etc/drivers from tests/qemu/etc)
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
 #   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
@@ -70,6 +72,12 @@ $(B)/devices-hostile.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services
 		tests/qemu/etc/drivers-hostile $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-hostile
+# The normal services with the virtio-blk driver told to crash mid-I/O
+# (tests/qemu/etc/drivers-storage, storage_test.py).
+$(B)/storage-crash.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/init/etc/manifest \
+		tests/qemu/etc/drivers-storage $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-storage
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
@@ -79,7 +87,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
-TEST_IMAGES += $(B)/devices-hostile.img
+TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
 

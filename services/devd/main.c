@@ -52,6 +52,8 @@
 #define DPORT_VA      0x60000000ull   /* driver i's attached port, producer end */
 #define DPORT_BIT     3u	      /* its wakes: devd never waits for room */
 #define STALE_NS      (10000ull * MS) /* an unbound connection older than this is reclaimed */
+#define HANGUP_VA     0x61000000ull   /* a Ring bound for a moment by hang_up */
+#define HANGUP_BIT    4u
 #define SVC_BIT	      0u
 #define INIT_BIT      1u
 #define DRV_BIT0      8u /* driver i is supervised on bit DRV_BIT0 + i */
@@ -89,14 +91,25 @@ struct drv {
 	uint64_t started, restart_at;
 	uint32_t conn[DT_MAX_CONNECTS]; /* init's ids of this life's connections */
 	uint32_t nconn;
-	/* A driver that serves a protocol: its attached port (rt/svc.h), and
-	 * the connections DEV_OPEN made to it in this life, carved from ret. */
+	/* A driver that serves a protocol: its attached port (rt/svc.h),
+	 * carved from ret, so it goes with each life. */
 	vx_handle_t port;
 	struct vx_ring port_ring;
-	struct {
-		vx_handle_t req, rep; /* 0: the slot is free */
-		uint64_t made;
-	} bc[DEV_CONN_MAX];
+};
+
+/*
+ * A connection DEV_OPEN made.  Its Rings are carved from devd's own
+ * Reticle, not the driver's: a client maps them, and an object destroyed
+ * under a mapping takes the mapping with it, so they must outlive the
+ * driver's life (which ends when it crashes) and be destroyed only once
+ * nobody has them bound (conn_sweep).  The client notices a dead driver
+ * as a server end that is no longer bound and asks for a new connection.
+ */
+#define MAX_BC (MAX_DRV * 4)
+struct bconn {
+	vx_handle_t req, rep; /* 0: the slot is free */
+	int drv;	      /* the driver's slot; -1 once its function is gone */
+	uint64_t made;
 };
 
 /* A PCIe port with a hot-plug slot (PCI Express capability, slot
@@ -138,6 +151,7 @@ static struct {
 	struct vx_server srv;
 	struct vx_client init;
 	bool have_init;
+	struct bconn bc[MAX_BC];
 } D;
 
 /* f's note: fmt with one number (%lu or %ld), or with none. */
@@ -510,10 +524,9 @@ static void disconnect_all(struct drv *d)
 		vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 1000 * MS);
 	}
 	d->nconn = 0;
-	/* The port and DEV_OPEN's connections were carved from the life's
-	 * Reticle: its reset destroyed them (and unmapped the port). */
+	/* The port was carved from the life's Reticle: its reset destroyed it
+	 * (and unmapped it).  DEV_OPEN's connections stay until swept. */
 	d->port = 0;
-	memset(d->bc, 0, sizeof(d->bc));
 }
 
 static void start(struct drv *d)
@@ -533,7 +546,11 @@ static void start(struct drv *d)
 		vx_printf("devd: %s: no program SYS:%s\n", where, path);
 		return;
 	}
-	rc = vx_spawn_load(&sp, elf, len, 8, f->drv->args);
+	/* Its arguments: the etc/drivers word, then which life this is. */
+	char args[DT_NAME_MAX + 16];
+	vx_snprintf(args, sizeof(args), "%s%slife=%u", f->drv->args, f->drv->args[0] ? " " : "",
+		    f->restarts + 1);
+	rc = vx_spawn_load(&sp, elf, len, 8, args);
 	if (rc >= 0)
 		rc = fill(d, &sp);
 	if (rc >= 0) {
@@ -749,6 +766,9 @@ static void remove_fn(struct fn *f)
 				vx_cap_delete(d->bar[i]);
 		vx_cap_delete(d->ret);
 		memset(d, 0, sizeof(*d));
+		for (unsigned i = 0; i < MAX_BC; i++)
+			if (D.bc[i].req && D.bc[i].drv == f->slot)
+				D.bc[i].drv = -1; /* swept once its client lets go */
 	}
 	f->state = DEV_REMOVED;
 	f->slot = -1;
@@ -915,28 +935,52 @@ static uint64_t ring_bound(vx_handle_t ring)
 	return vx_cap_inspect(ring, &ci) == VX_OK ? ci.ring_state & 0xff : 0;
 }
 
-/* A free connection slot of d: an empty one, or one whose Rings nobody has
- * bound for STALE_NS since it was made (its client hung up and its driver
- * closed it, or the client never came); -1 if none. */
-static int conn_slot(struct drv *d, uint64_t now)
+/* Hangs up on behalf of a client that is gone: devd binds and unbinds
+ * the client's end of req, which the server sees as a client that came
+ * and went, so it closes its side. */
+static void hang_up(vx_handle_t req)
 {
-	for (int i = 0; i < DEV_CONN_MAX; i++)
-		if (!d->bc[i].req)
-			return i;
-	for (int i = 0; i < DEV_CONN_MAX; i++) {
-		if (now - d->bc[i].made < STALE_NS ||
-		    (ring_bound(d->bc[i].req) | ring_bound(d->bc[i].rep)) != 0)
+	struct vx_ring_info info;
+
+	if (vx_ring_bind(req, VX_RING_PRODUCER, HANGUP_VA, HANGUP_BIT, &info) == VX_OK)
+		vx_ring_unbind(req);
+}
+
+/*
+ * Reclaims the connections whose client has let go: once a connection is
+ * older than STALE_NS and its client end is unbound, the server is told
+ * (hang_up) and, once nobody at all is bound, both Rings are destroyed
+ * (revoking their roots takes every end derived from them).  Returns how
+ * many connections driver slot drv still has.
+ */
+static uint32_t conn_sweep(int drv, uint64_t now)
+{
+	const uint64_t client = VX_RING_BOUND_PRODUCER, server = VX_RING_BOUND_CONSUMER;
+	uint32_t live = 0;
+
+	for (unsigned i = 0; i < MAX_BC; i++) {
+		struct bconn *b = &D.bc[i];
+		if (!b->req)
 			continue;
-		/* Deleting the roots destroys both Rings, and every end
-		 * derived from them with them. */
-		vx_cap_revoke(d->bc[i].req);
-		vx_cap_revoke(d->bc[i].rep);
-		vx_cap_delete(d->bc[i].req);
-		vx_cap_delete(d->bc[i].rep);
-		d->bc[i].req = d->bc[i].rep = 0;
-		return i;
+		uint64_t req = ring_bound(b->req), rep = ring_bound(b->rep);
+		bool client_bound = (req & client) || (rep & server);
+		bool server_bound = (req & server) || (rep & client);
+		if (client_bound || now - b->made < STALE_NS) {
+			live += b->drv == drv;
+			continue;
+		}
+		if (server_bound) {
+			hang_up(b->req);
+			live += b->drv == drv;
+			continue;
+		}
+		vx_cap_revoke(b->req);
+		vx_cap_revoke(b->rep);
+		vx_cap_delete(b->req);
+		vx_cap_delete(b->rep);
+		memset(b, 0, sizeof(*b));
 	}
-	return -1;
+	return live;
 }
 
 /* DEV_OPEN: a new connection to a driver that serves a protocol; the
@@ -970,13 +1014,16 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = VX_E_STATE;
 		return;
 	}
-	int k = conn_slot(d, (uint64_t)vx_clock());
-	if (k < 0) {
+	int k = -1;
+	for (int i = 0; i < (int)MAX_BC && k < 0; i++)
+		if (!D.bc[i].req)
+			k = i;
+	if (conn_sweep(f->slot, (uint64_t)vx_clock()) >= DEV_CONN_MAX || k < 0) {
 		m->status = VX_E_FULL;
 		return;
 	}
-	int64_t req = vx_reticle_retype(d->ret, VX_OBJ_RING, VX_SVC_RING_ARG);
-	int64_t rep = req < 0 ? req : vx_reticle_retype(d->ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	int64_t req = vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	int64_t rep = req < 0 ? req : vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
 	struct vx_msg rec = {.op = BLK_ATTACH, .len = 8};
 	memcpy(rec.data, &o.part, 4);
 	memcpy(rec.data + 4, &o.flags, 4);
@@ -1001,9 +1048,10 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = rc == VX_E_NOMEM ? VX_E_FULL : rc;
 		return;
 	}
-	d->bc[k].req = (vx_handle_t)req;
-	d->bc[k].rep = (vx_handle_t)rep;
-	d->bc[k].made = (uint64_t)vx_clock();
+	D.bc[k] = (struct bconn){.req = (vx_handle_t)req,
+				 .rep = (vx_handle_t)rep,
+				 .drv = f->slot,
+				 .made = (uint64_t)vx_clock()};
 	vx_ring_send_cap(c->rep_h, (vx_handle_t)req, VX_R_PRODUCE | VX_R_GRANT);
 	vx_ring_send_cap(c->rep_h, (vx_handle_t)rep, VX_R_CONSUME | VX_R_GRANT);
 	struct dev_opened out = {.bdf = f->bdf, .life = f->restarts + 1};

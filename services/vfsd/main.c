@@ -47,6 +47,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "client/blk.h"
+#include "client/console.h"
 #include "pure_fs.h"
 #include "pure_heap.h"
 #include "pure_mount.h"
@@ -76,6 +77,27 @@ static struct {
 
 static struct fs fs;
 static struct vx_server srv;
+
+/* Lines for people: through uartd when the manifest connects us to it,
+ * else to the kernel console (if granted).  Never waits long: a console
+ * that is slow costs a line, not the file system. */
+#define CON_VA	0x38900000ull
+#define CON_BIT 8u
+static struct vx_client console;
+static bool have_con;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (have_con)
+		vx_con_vprintf(&console, (uint64_t)vx_clock() + 200000000ull, fmt, ap);
+	else
+		vx_vprintf(fmt, ap);
+	va_end(ap);
+}
 
 /* ------------------------------------------------------------ the disks */
 
@@ -211,7 +233,8 @@ static void try_volume(uint32_t unit, uint32_t part)
 					 .flush = disk_flush,
 					 .sectors = d->b.info.nblocks};
 		if (fs_mount_try(m, &dev, where) == VX_OK)
-			vx_printf("vfsd: %s: mounted %s\n", m->name, where);
+			say("vfsd: %s: mounted %s (%s)\n", m->name, where,
+			    m->kind == FS_KIND_FAT32 ? "FAT32" : "Keep");
 	}
 }
 
@@ -258,8 +281,8 @@ static void disks_init(const struct vx_bundle_page *b)
 	disks.started = (uint64_t)vx_clock();
 	disks.have_devd = vx_client_open(&disks.devd, b, "devices", DEVD_VA, DEVD_BIT) == VX_OK;
 	if (!disks.have_devd || ret < 0) {
-		vx_printf("vfsd: no %s: the roots on disks stay unmounted\n",
-			  disks.have_devd ? "\"disk\" Reticle" : "connection to devd");
+		say("vfsd: no %s: the roots on disks stay unmounted\n",
+		    disks.have_devd ? "\"disk\" Reticle" : "connection to devd");
 		disks.have_devd = false;
 		return;
 	}
@@ -270,7 +293,7 @@ static void disks_init(const struct vx_bundle_page *b)
 		uint64_t va = BOUNCE_VA + (uint64_t)i * DISK_BOUNCE;
 		if (m < 0 || vx_task_map(backing.self, (vx_handle_t)m, va,
 					 VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
-			vx_printf("vfsd: no bounce buffer for %s\n", disks.t.m[i].name);
+			say("vfsd: no bounce buffer for %s\n", disks.t.m[i].name);
 			disks.have_devd = false;
 			return;
 		}
@@ -508,6 +531,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return fail("cannot bind my \"port\"", rc);
 	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
 		  (unsigned long)(VFSD_HEAP_BYTES >> 10));
+	have_con = vx_client_open(&console, b, "console", CON_VA, CON_BIT) == VX_OK;
 	disks_init(b);
 	for (;;) {
 		vx_server_poll(&srv, handle, &fs);

@@ -25,6 +25,11 @@
  *
  * At start it reads the partition table (lib/blk/gpt.h) through a bounce
  * page of its own, before it serves anyone.
+ *
+ * Fault injection for the storage scenario (tests/qemu/storage_test.py):
+ * devd passes "[WORD ]life=N"; with the word crash-at-K the first life
+ * faults just after putting its K-th request on the device, with others
+ * in flight: the crash mid-I/O that clients must ride out.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -134,7 +139,8 @@ static struct {
 	bool busy[NSLOT];
 	struct job pending[PENDING_MAX];
 	uint32_t p_head, p_count;
-	uint64_t done, failed;
+	uint64_t done, failed, submitted;
+	uint64_t crash_at; /* fault injection: 0, or the request to fault at */
 } S;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -327,6 +333,12 @@ static int submit(uint32_t k, uint32_t type, uint64_t sector, uint64_t ioaddr, u
 	if (rc < 0)
 		return rc;
 	vx_virtq_kick(&S.q);
+	if (++S.submitted == S.crash_at) {
+		say("virtio-blk: crash-at-%lu: faulting with requests in flight\n",
+		    (unsigned long)S.crash_at);
+		volatile uintptr_t nowhere = 8;
+		*(volatile uint32_t *)nowhere = 0; /* a page fault, for devd to see */
+	}
 	return VX_OK;
 }
 
@@ -686,13 +698,27 @@ static void describe(void)
 	}
 }
 
+/* "[crash-at-K ]life=N": crash only in the first life. */
+static void parse_args(const char *args)
+{
+	const char *p = args ? args : "";
+	uint64_t k = 0;
+
+	if (strncmp(p, "crash-at-", 9) != 0)
+		return;
+	for (p += 9; *p >= '0' && *p <= '9' && k < (1ull << 40); p++)
+		k = k * 10 + (uint64_t)(*p - '0');
+	if (*p == ' ' && strcmp(p + 1, "life=1") == 0)
+		S.crash_at = k;
+}
+
 int main(const struct vx_bundle_page *b, const char *args)
 {
 	int64_t h;
 	int rc;
 
-	(void)args;
 	S.b = b;
+	parse_args(args);
 	S.have_con = vx_client_open(&S.con, b, "console", CON_VA, CON_BIT) == VX_OK;
 	if ((h = need("self", VX_OBJ_TASK)) < 0)
 		return 2;

@@ -294,7 +294,14 @@ int main(const struct vx_bundle_page *b, const char *args)
 	int rc;
 
 	R.b = b;
-	R.mode = args ? args : "";
+	/* "[MODE ]life=N" from devd: the mode is the first word, if any. */
+	static char mode[24];
+	size_t w = 0;
+	while (args && args[w] && args[w] != ' ' && w + 1 < sizeof(mode))
+		w++;
+	if (args && args[w] == ' ')
+		memcpy(mode, args, w);
+	R.mode = mode;
 	R.have_con = vx_client_open(&R.con, b, "console", CON_VA, CON_BIT) == VX_OK;
 	if ((h = vx_bundle_handle(b, "console", VX_OBJ_IOPORT)) >= 0)
 		vx_print_init((vx_handle_t)h);

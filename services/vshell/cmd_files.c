@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * File commands, through vfsd (vectra/proto/fs.h, client/fs.h): ls cat write echo rm
- * mv mkdir.  Paths are vfsd's (relative to its root, '/'-separated); a
+ * mv mkdir cp sum.  Paths are vfsd's (relative to its root, '/'-separated); a
  * leading '/' is accepted and ignored, so "/notes.txt" is "notes.txt".
  * commands.c runs these only when the shell holds an fs connection.
  */
 #include "shell.h"
 #include "client/fs.h"
+#include "crypto/sha2.h"
 #include "vx_string.h"
 
 #define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */
@@ -308,4 +309,97 @@ void cmd_mkdir(const struct vsh_cmd *c)
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("mkdir", rc, c->argv[1]);
+}
+
+/* ------------------------------------------------------------- cp, sum */
+
+/* Reads path from offset 0 in chunks, handing each to fn; Ctrl-C stops it
+ * (VX_E_TIMEOUT then).  Returns VX_OK or the first error. */
+static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, size_t, void *),
+		      void *arg)
+{
+	for (uint64_t off = 0; off < size;) {
+		uint64_t want = size - off < CAT_INLINE_MAX ? size - off : CAT_INLINE_MAX;
+		int64_t n = vx_fs_read(&shell.fs.c, path, off, chunk, want, client_deadline());
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			break;
+		int rc = fn(chunk, (size_t)n, arg);
+		if (rc != VX_OK)
+			return rc;
+		off += (uint64_t)n;
+		if (con_take_interrupt())
+			return VX_E_TIMEOUT;
+	}
+	return VX_OK;
+}
+
+struct copy {
+	const char *to;
+	uint64_t off;
+};
+
+static int copy_chunk(const char *p, size_t n, void *arg)
+{
+	struct copy *c = arg;
+	int rc = vx_fs_write(&shell.fs.c, c->to, c->off, p, n, client_deadline());
+
+	c->off += n;
+	return rc;
+}
+
+/* cp FROM TO: any root to any root, through vfsd. */
+void cmd_cp(const struct vsh_cmd *c)
+{
+	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
+	struct copy cp = {.to = to};
+	struct fs_stat st;
+	int rc = vx_fs_stat(&shell.fs.c, from, &st, client_deadline());
+
+	if (rc == VX_OK && st.type == FS_DIR)
+		rc = VX_E_TYPE;
+	if (rc != VX_OK) {
+		fs_fail("cp", rc, c->argv[1]);
+		return;
+	}
+	if ((rc = vx_fs_truncate(&shell.fs.c, to, 0, client_deadline())) == VX_E_NOTFOUND)
+		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
+	if (rc == VX_OK)
+		rc = each_chunk(from, st.size, copy_chunk, &cp);
+	if (rc != VX_OK) {
+		fs_fail("cp", rc, c->argv[2]);
+		return;
+	}
+	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);
+}
+
+static int hash_chunk(const char *p, size_t n, void *arg)
+{
+	vx_sha256_update(arg, p, n);
+	return VX_OK;
+}
+
+/* sum FILE: its SHA-256 and size, as sha256sum prints it. */
+void cmd_sum(const struct vsh_cmd *c)
+{
+	const char *path = fs_path(c->argv[1]);
+	struct vx_sha256 h;
+	struct fs_stat st;
+	uint8_t d[32];
+	int rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+
+	if (rc == VX_OK && st.type == FS_DIR)
+		rc = VX_E_TYPE;
+	vx_sha256_init(&h);
+	if (rc == VX_OK)
+		rc = each_chunk(path, st.size, hash_chunk, &h);
+	if (rc != VX_OK) {
+		fs_fail("sum", rc, c->argv[1]);
+		return;
+	}
+	vx_sha256_final(&h, d);
+	for (int i = 0; i < 32; i++)
+		con_printf("%02x", d[i]);
+	con_printf("  %s (%lu bytes)\n", c->argv[1], (unsigned long)st.size);
 }

@@ -40,6 +40,9 @@ static const struct command table[] = {
     {"rm", "rm PATH", "remove a file or an empty directory", cmd_rm, 1, 1, NEED_FS},
     {"mv", "mv FROM TO", "rename a file or directory", cmd_mv, 2, 2, NEED_FS},
     {"mkdir", "mkdir DIR", "make a directory", cmd_mkdir, 1, 1, NEED_FS},
+    {"cp", "cp FROM TO", "copy a file, between roots too (RAM:, HOME:, EXT:)", cmd_cp, 2, 2,
+     NEED_FS},
+    {"sum", "sum FILE", "a file's SHA-256, as sha256sum prints it", cmd_sum, 1, 1, NEED_FS},
     {"run", "run PROGRAM [ARG...] [with SLOT=CAP...]",
      "run an installed package with exactly its footprint, or SYS:bin/PROGRAM with only the "
      "named grants (console, fs, ns, pkg, identity.sign, identity.status)",

@@ -188,6 +188,8 @@ void cmd_random(const struct vsh_cmd *c);
 void cmd_devices(const struct vsh_cmd *c);
 void cmd_disk(const struct vsh_cmd *c);
 void cmd_df(const struct vsh_cmd *c);
+void cmd_cp(const struct vsh_cmd *c);
+void cmd_sum(const struct vsh_cmd *c);
 void cmd_sync(const struct vsh_cmd *c);
 void cmd_snap(const struct vsh_cmd *c);
 void dev_ps_lines(void); /* cmd_dev.c: ps's lines for driver Tasks */

@@ -128,8 +128,9 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->grant[1].slot, "disk"); /* the disks' bounce buffers */
 	assert_int_equal(s->grant[1].kind, MF_RETICLE);
 	assert_int_equal(s->grant[2].kind, MF_SELF);
-	assert_int_equal(s->nconnect, 1);
-	assert_string_equal(s->connect[0].service, "devices");
+	assert_int_equal(s->nconnect, 2);
+	assert_string_equal(s->connect[0].service, "console");
+	assert_string_equal(s->connect[1].service, "devices");
 
 	s = svc("nsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);

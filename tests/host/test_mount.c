@@ -248,6 +248,73 @@ static void test_fat_round_trip(void **state)
 	assert_memory_equal(got, "hello from vfsd\nagain\n", 22);
 }
 
+/* A file written, then its neighbour in the same directory sector
+ * removed: the removal must not write back a stale copy of the sector. */
+static void test_neighbour_remove(void **state)
+{
+	struct fs_args a = {0};
+	char out[160], got[32] = {0};
+
+	(void)state;
+	assert_int_equal(put("EXT:overflow.bin", "0123456789"), VX_OK);
+	assert_int_equal(req(FS_CREATE, a, "EXT:small.txt", NULL, 0).status, VX_OK);
+	assert_int_equal(put("EXT:small.txt", "still here\n"), VX_OK);
+	assert_int_equal(req(FS_REMOVE, a, "EXT:overflow.bin", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_SYNC, a, "", NULL, 0).status, VX_OK);
+	save();
+	snprintf(out, sizeof(out), "%s/small.txt", dir);
+	assert_int_equal(sh(ENV "mcopy -n -i %s ::/small.txt %s", path, out), 0);
+	FILE *f = fopen(out, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof(got), f), 11);
+	fclose(f);
+	assert_memory_equal(got, "still here\n", 11);
+}
+
+/* A copy that runs into a full volume, then a small file, then the
+ * failed copy removed: the small file is on the disk, whole. */
+static void test_full_then_neighbour(void **state)
+{
+	struct fs_args a = {0};
+	struct vx_fat_dev d = dev;
+	char out[160], got[32] = {0};
+	uint8_t chunk[FS_INLINE_MAX];
+	int rc = VX_OK;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/filler", dir);
+	assert_int_equal(sh(ENV "head -c %d /dev/zero >%s && mcopy -i %s %s ::/filler",
+			    (IMG_KIB - 2048) << 10, out, path, out),
+			 0);
+	load();
+	d.sectors = img_len / 512;
+	fs_mount_drop(&mounts.m[1]);
+	assert_int_equal(fs_mount_try(&mounts.m[1], &d, "disk0p2"), VX_OK);
+	memset(chunk, 'x', sizeof(chunk));
+	a.count = sizeof(chunk);
+	for (uint64_t off = 0; rc == VX_OK; off += sizeof(chunk)) {
+		a.offset = off;
+		rc = req(FS_WRITE, a, "EXT:overflow.bin", chunk, sizeof(chunk)).status;
+	}
+	assert_int_equal(rc, VX_E_FULL);
+	/* full: even a small file finds no cluster, by name */
+	assert_int_equal(put("EXT:small.txt", "still here\n"), VX_E_FULL);
+	a = (struct fs_args){0};
+	assert_int_equal(req(FS_REMOVE, a, "EXT:overflow.bin", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_TRUNCATE, a, "EXT:small.txt", NULL, 0).status, VX_OK);
+	assert_int_equal(put("EXT:small.txt", "still here\n"), VX_OK);
+	assert_int_equal(req(FS_SYNC, a, "", NULL, 0).status, VX_OK);
+	save();
+	assert_int_equal(sh(ENV "fsck.fat -n %s >/dev/null", path), 0);
+	snprintf(out, sizeof(out), "%s/small.txt", dir);
+	assert_int_equal(sh(ENV "mcopy -n -i %s ::/small.txt %s", path, out), 0);
+	FILE *f = fopen(out, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof(got), f), 11);
+	fclose(f);
+	assert_memory_equal(got, "still here\n", 11);
+}
+
 /* Within FS_MOUNT_COMMIT_NS of the first change nothing is committed;
  * after it the tick commits. */
 static void test_commit_timer(void **state)
@@ -342,6 +409,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_route, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fat_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_neighbour_remove, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_full_then_neighbour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_timer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_volume, setup, teardown),

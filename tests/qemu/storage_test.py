@@ -1,0 +1,312 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Storage, seen from outside (docs/STORAGE.md): the virtio-blk driver,
+partitions as grants, and vfsd's EXT: root, checked against tools no one
+here wrote (sgdisk, mkfs.fat, mcopy, fsck.fat, sha256).
+
+Every boot gets a disk image made here, in build/test-logs/, afresh:
+
+  disk      a GPT disk: partition 1 "home" (raw, a marker at its first
+            sector), partition 2 "ext" a FAT32 volume mcopy filled.  The
+            shell's disk listing is sgdisk's; a grant reaches its partition
+            and nothing past it; EXT: reads what Linux wrote and writes what
+            Linux reads (fsck.fat -n clean, mcopy bit for bit); a full
+            volume is a named error and loses nothing.
+  persist   the same disk booted again: everything written is still there.
+  crash     the driver faults with requests in flight (crash-at-300): the
+            copy and the checksum running across the crash are right, and
+            the volume is clean.
+  hostile   a disk whose GPT is broken in both copies, and one whose FAT
+            boot sector is garbage: named refusals, the shell keeps
+            working, no fault anywhere.
+"""
+import hashlib
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from devices_test import seen  # noqa: E402
+
+B = os.environ.get("B", "build")
+WORK = os.path.abspath(os.path.join(B, "test-logs", "storage"))
+SECTOR = 512
+P1_START, P1_SECTORS = 2048, 48 * 2048  # 48 MiB "home"
+P2_START = P1_START + P1_SECTORS  # "ext": FAT32 to the end
+DISK_MIB = 96
+ENV = dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin", LC_ALL="C.UTF-8",
+           MTOOLS_SKIP_CHECK="1")
+
+
+def sh(*cmd):
+    return subprocess.run(list(cmd), env=ENV, capture_output=True, text=True, check=True).stdout
+
+
+def disk_flags(*images):
+    """make run's IOMMU and one root port with a virtio-blk per image."""
+    flags = ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off", "-device", "intel-iommu"]
+    for i, img in enumerate(images, 1):
+        flags += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d" % (i, i, i),
+                  "-drive", "file=%s,if=none,id=d%d,format=raw,cache=writeback" % (img, i),
+                  "-device", "virtio-blk-pci,bus=rp%d,drive=d%d,iommu_platform=on" % (i, i)]
+    return flags
+
+
+def ext(img):
+    return "%s@@%d" % (img, P2_START * SECTOR)
+
+
+def make_disk(path, fill_kib=0):
+    """The GPT disk; returns {name: bytes} of what EXT: holds."""
+    if os.path.exists(path):
+        os.unlink(path)
+    with open(path, "wb") as f:
+        f.truncate(DISK_MIB << 20)
+    sh("sgdisk", "-n", "1:%d:%d" % (P1_START, P2_START - 1), "-c", "1:home", "-t", "1:8300",
+       "-n", "2:%d:0" % P2_START, "-c", "2:ext", "-t", "2:0700", path)
+    end = int(re.search(r"Last sector: (\d+)", sh("sgdisk", "-i", "2", path)).group(1))
+    sh("mkfs.fat", "-F", "32", "-s", "1", "-n", "EXT", "--offset", str(P2_START), path,
+       str((end - P2_START + 1) // 2))
+    with open(path, "r+b") as f:
+        f.seek(P1_START * SECTOR)
+        f.write(b"home-partition-marker")
+    files = {"hello.txt": b"hello from linux\n",
+             "big.bin": hashlib.shake_256(b"vectra storage").digest(192 * 1024)}
+    for name, data in files.items():
+        host = os.path.join(WORK, name)
+        with open(host, "wb") as f:
+            f.write(data)
+        sh("mcopy", "-i", ext(path), host, "::/" + name)
+    if fill_kib:
+        host = os.path.join(WORK, "filler.bin")
+        with open(host, "wb") as f:
+            f.truncate(fill_kib << 10)
+        sh("mcopy", "-i", ext(path), host, "::/filler.bin")
+    return files
+
+
+def mread(img, name):
+    return subprocess.run(["mtype", "-i", ext(img), "::/" + name], env=ENV, capture_output=True,
+                          check=True).stdout
+
+
+def fat_clean(img):
+    """fsck.fat -n on the FAT32 partition, copied out: (clean, report)."""
+    part = img + ".p2"
+    with open(img, "rb") as src, open(part, "wb") as dst:
+        src.seek(P2_START * SECTOR)
+        dst.write(src.read())
+    r = subprocess.run(["fsck.fat", "-n", part], env=ENV, capture_output=True, text=True)
+    return r.returncode == 0 and "differences" not in r.stdout, r.stdout + r.stderr
+
+
+def boot(image, disks):
+    return VTerm(B, image=image, extra=disk_flags(*disks))
+
+
+def mounted(term, root, timeout=30):
+    """Waits until vfsd has mounted root (it looks for disks every second)."""
+    seen(term, r"vfsd: %s: mounted" % root, timeout)
+    out = term.command("df")
+    if not has(out, r"^%s:\s+(FAT32|Keep)\s" % root):
+        raise Timeout("vfsd said it mounted %s:, df does not show it:\n%s" % (root, out))
+
+
+def session_disk(logs, tap, img):
+    files = make_disk(img, fill_kib=0)
+    term = boot("boot.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "EXT")
+        out = term.command("disk")
+        want = [(int(a), int(b), n) for _, a, b, n in
+                re.findall(r"^\s+(\d)\s+(\d+)\s+(\d+)\s+\S+ \S+\s+\S+\s+(\S+)$", sh("sgdisk", "-p", img), re.M)]
+        got = [(int(a), int(b), n) for n, a, b in
+               re.findall(r"^\s+disk0p\d\s+(\S+)\s+.*blocks (\d+)\.\.(\d+),", out, re.M)]
+        got = [(a, b, n) for a, b, n in got]
+        tap.check("disk lists the partitions sgdisk made", got == want and len(got) == 2,
+                  "shell: %s\nsgdisk: %s" % (got, want))
+        out = term.command("disk read disk0p1 0")
+        tap.check("a partition's block 0 is its first sector on the disk",
+                  has(out, r"disk0p1 block 0: home-partition-marker"), out)
+        out = term.command("disk read disk0p1 %d" % P1_SECTORS)
+        tap.check("a grant ends where its partition ends (VX_E_RANGE)", "VX_E_RANGE" in out, out)
+        out = term.command("disk read disk0p3 0")
+        tap.check("a partition that does not exist is VX_E_NOTFOUND", "VX_E_NOTFOUND" in out, out)
+        out = term.command("disk write disk0p1 1 vectra-was-here")
+        tap.check("disk write is accepted", "wrote block 1 of disk0p1" in out, out)
+        out = term.command("df")
+        tap.check("df shows EXT: as FAT32 on disk0p2", has(out, r"^EXT:\s+FAT32\s+disk0p2"), out)
+        out = term.command("cat EXT:hello.txt")
+        tap.check("EXT: reads what Linux wrote", has(out, r"^hello from linux$"), out)
+        big = hashlib.sha256(files["big.bin"]).hexdigest()
+        out = term.command("sum EXT:big.bin", timeout=120)
+        tap.check("a 192 KiB file reads back bit for bit (SHA-256)", big in out, out)
+        for line in ("mkdir EXT:notes", "echo written by vectra > EXT:notes/today.txt",
+                     "echo second line >> EXT:notes/today.txt"):
+            term.command(line)
+        out = term.command("cp EXT:big.bin EXT:notes/copy.bin", timeout=300)
+        tap.check("cp copies within EXT:", "cp: %d bytes" % len(files["big.bin"]) in out, out)
+        term.command("cp EXT:hello.txt RAM:hello.txt")
+        out = term.command("cat hello.txt")
+        tap.check("cp copies across roots (EXT: to RAM:)", has(out, r"^hello from linux$"), out)
+        out = term.command("mv EXT:hello.txt RAM:moved.txt")
+        tap.check("mv across roots is refused", "not a valid path" in out, out)
+        out = term.command("sync")
+        tap.check("sync commits", "committed" in out, out)
+        tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
+    finally:
+        logs["disk"] = term.text()
+        term.close()
+    clean, report = fat_clean(img)
+    tap.check("fsck.fat -n finds the volume VectraOS wrote clean", clean, report)
+    tap.check("mcopy reads back what VectraOS wrote",
+              mread(img, "notes/today.txt") == b"written by vectra\nsecond line\n")
+    tap.check("mcopy reads the copy bit for bit", mread(img, "notes/copy.bin") == files["big.bin"])
+    with open(img, "rb") as f:
+        f.seek((P1_START + 1) * SECTOR)
+        tap.check("disk write landed at the partition's block 1", f.read(15) == b"vectra-was-here")
+    return files
+
+
+def session_persist(logs, tap, img, files):
+    term = boot("boot.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "EXT")
+        out = term.command("cat EXT:notes/today.txt")
+        tap.check("after a reboot the files are there", has(out, r"^written by vectra\nsecond line$"),
+                  out)
+        out = term.command("sum EXT:notes/copy.bin", timeout=120)
+        tap.check("after a reboot the copy is bit for bit",
+                  hashlib.sha256(files["big.bin"]).hexdigest() in out, out)
+        out = term.command("disk read disk0p1 1")
+        tap.check("after a reboot the raw block is there", "vectra-was-here" in out, out)
+    finally:
+        logs["persist"] = term.text()
+        term.close()
+
+
+def session_full(logs, tap, img):
+    """A volume with ~100 KiB free: a copy of 192 KiB fails by name."""
+    make_disk(img)
+    free = int(re.search(r"(\d[\d ]*) bytes free", subprocess.run(
+        ["mdir", "-i", ext(img), "::/"], env=ENV, capture_output=True, text=True).stdout)
+        .group(1).replace(" ", ""))
+    host = os.path.join(WORK, "filler.bin")
+    with open(host, "wb") as f:
+        f.truncate(free - (100 << 10))
+    sh("mcopy", "-i", ext(img), host, "::/filler.bin")
+    term = boot("boot.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "EXT")
+        out = term.command("cp EXT:big.bin EXT:overflow.bin", timeout=300)
+        tap.check("a full volume is a named error", "the file system is full" in out, out)
+        out = term.command("echo still here > EXT:small.txt")
+        tap.check("even a small file is refused by name while full", "the file system is full" in out,
+                  out)
+        term.command("rm EXT:overflow.bin")
+        term.command("echo still here > EXT:small.txt")
+        out = term.command("cat EXT:small.txt")
+        tap.check("once room is made the volume works", has(out, r"^still here$"), out)
+        out = term.command("sync")
+        tap.check("sync after a full volume", "committed" in out, out)
+    finally:
+        logs["full"] = term.text()
+        term.close()
+    clean, report = fat_clean(img)
+    tap.check("the full volume is clean (fsck.fat -n)", clean, report)
+    tap.check("nothing written before was lost", mread(img, "hello.txt") == b"hello from linux\n"
+              and mread(img, "small.txt") == b"still here\n")
+
+
+def session_crash(logs, tap, img):
+    files = make_disk(img)
+    term = boot("storage-crash.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "EXT")
+        out = term.command("cp EXT:big.bin EXT:copy.bin", timeout=300)
+        seen(term, r"virtio-blk: crash-at-300: faulting with requests in flight", 5)
+        seen(term, r"devd: 01:00\.0 virtio-blk stopped by a page fault", 5)
+        seen(term, r"devd: 01:00\.0 1af4:1042: started virtio-blk", 5, count=2)
+        tap.check("the driver crashed mid-I/O and devd restarted it", True)
+        tap.check("the copy across the crash finished", "cp: %d bytes" % len(files["big.bin"]) in out,
+                  out)
+        out = term.command("sum EXT:copy.bin", timeout=120)
+        tap.check("the copy made across the crash is right",
+                  hashlib.sha256(files["big.bin"]).hexdigest() in out, out)
+        out = term.command("sync")
+        tap.check("sync after the crash", "committed" in out, out)
+        out = term.command("devices")
+        tap.check("devices notes the restart", has(out, r"^01:00\.0 .*virtio-blk\s+running .*page fault"),
+                  out)
+    finally:
+        logs["crash"] = term.text()
+        term.close()
+    clean, report = fat_clean(img)
+    tap.check("the volume is clean after the crash (fsck.fat -n)", clean, report)
+    tap.check("mcopy reads the copy bit for bit", mread(img, "copy.bin") == files["big.bin"])
+
+
+def session_hostile(logs, tap, img):
+    bad_gpt, bad_fat = img + ".badgpt", img + ".badfat"
+    make_disk(bad_gpt)
+    with open(bad_gpt, "r+b") as f:  # both headers' CRCs wrong
+        for lba in (1, (DISK_MIB << 11) - 1):
+            f.seek(lba * SECTOR + 16)
+            f.write(b"\xde\xad\xbe\xef")
+    make_disk(bad_fat)
+    with open(bad_fat, "r+b") as f:  # the BPB: bytes per sector 1000, clusters of 3
+        f.seek(P2_START * SECTOR + 11)
+        f.write(b"\xe8\x03\x03")
+    term = boot("boot.img", [bad_gpt, bad_fat])
+    try:
+        term.expect(r"vshell> ", 60)
+        seen(term, r"virtio-blk: the partition table is bad \(VX_E_CORRUPT .*, hdr-crc\)", 30)
+        tap.check("the driver names the broken partition table", True)
+        out = term.command("disk")
+        tap.check("disk says the table is bad and lists the other disk's partitions",
+                  has(out, r"the partition table is bad: hdr-crc") and has(out, r"disk1p2\s+ext"), out)
+        out = term.command("disk read disk0p1 0")
+        tap.check("no partitions from a broken table", "VX_E_NOTFOUND" in out, out)
+        term.command("ls EXT:")  # asks vfsd to look again
+        out = term.command("df")
+        tap.check("df says why EXT: is not mounted",
+                  has(out, r"^EXT:.*not mounted: disk1p2: .*\(VX_E_CORRUPT"), out)
+        out = term.command("ls EXT:")
+        tap.check("the unmounted root is VX_E_NOTFOUND", "no such file or directory" in out, out)
+        term.command("echo fine > x.txt")
+        out = term.command("cat x.txt")
+        tap.check("the shell and the RAM file system keep working", has(out, r"^fine$"), out)
+        tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
+    finally:
+        logs["hostile"] = term.text()
+        term.close()
+
+
+def main():
+    tap = Tap("storage")
+    logs = {}
+    os.makedirs(WORK, exist_ok=True)
+    img = os.path.join(WORK, "disk.img")
+    try:
+        files = session_disk(logs, tap, img)
+        session_persist(logs, tap, img, files)
+    except (Timeout, subprocess.CalledProcessError) as e:
+        tap.check("the disk sessions ran to the end", False, str(e))
+    for session in (session_full, session_crash, session_hostile):
+        try:
+            session(logs, tap, os.path.join(WORK, session.__name__ + ".img"))
+        except (Timeout, subprocess.CalledProcessError) as e:
+            tap.check("%s ran to the end" % session.__name__, False, str(e))
+    for name, text in logs.items():
+        with open(os.path.join(B, "test-logs", "storage-%s.serial" % name), "w") as f:
+            f.write(text)
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
