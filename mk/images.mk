@@ -104,10 +104,23 @@ QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
 DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -device intel-iommu \
                 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
                 -device pcie-root-port,id=rp2,chassis=2,slot=2 \
-                -device virtio-rng-pci,bus=rp1,id=rng0,iommu_platform=on
+                -device virtio-rng-pci,bus=rp1,id=rng0,iommu_platform=on \
+                -device pcie-root-port,id=rp3,chassis=3,slot=3 \
+                -drive file=$(DISK),if=none,id=disk0,format=raw \
+                -device virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on
+# The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
+# files live from boot to boot; `make disk` makes it anew (empty).
+DISK ?= $(B)/disk.img
+$(DISK):
+	@mkdir -p $(@D)
+	KEEP=$(KEEP_TOOL) bash tools/mkdisk.sh $@
+.PHONY: disk
+disk:
+	rm -f $(DISK)
+	$(MAKE) $(DISK)
 
 .PHONY: run debug iso
-run: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/boot.img
+run: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/boot.img | $(DISK)
 	$(QEMU) $(QEMU_FLAGS) $(DEVICE_FLAGS) -serial mon:stdio -kernel $(KERNEL_BIN) \
 		-initrd $(B)/prog/init.elf,$(B)/boot.img
 
