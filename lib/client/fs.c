@@ -274,3 +274,41 @@ int vx_fs_snap_list(struct vx_client *c, const char *root, uint32_t index, struc
 		out->name[sizeof(out->name) - 1] = '\0';
 	return rc;
 }
+
+/* A request with one MemCap beside it. */
+static int call_mem(struct vx_client *c, struct vx_msg *m, uint32_t op, const char *path,
+		    const struct fs_args *a, vx_handle_t mem, uint32_t rights, uint64_t deadline)
+{
+	int rc = build(m, op, path, a, NULL, 0);
+	int64_t sent;
+
+	if (rc != VX_OK)
+		return rc;
+	/* A capability queued for a request that is never sent would ride
+	 * with the next one: send it only to a server that is there. */
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
+	if ((sent = vx_ring_send_cap(c->req_h, mem, rights)) < 0)
+		return (int)sent;
+	m->ncaps = 1;
+	return vx_client_call(c, m, deadline);
+}
+
+int vx_fs_write_mem(struct vx_client *c, const char *path, uint64_t offset, vx_handle_t mem,
+		    uint32_t n, uint64_t deadline)
+{
+	struct fs_args a = {.offset = offset, .count = n};
+	struct vx_msg m;
+
+	return call_mem(c, &m, FS_WRITE_MEM, path, &a, mem, VX_R_READ, deadline);
+}
+
+int vx_fs_read_into(struct vx_client *c, const char *path, uint64_t offset, vx_handle_t mem,
+		    uint32_t n, uint64_t *got, uint64_t deadline)
+{
+	struct fs_args a = {.offset = offset, .count = n};
+	struct vx_msg m;
+	int rc = call_mem(c, &m, FS_READ_INTO, path, &a, mem, VX_R_READ | VX_R_WRITE, deadline);
+
+	return rc == VX_OK ? take(&m, got, sizeof(*got)) : rc;
+}

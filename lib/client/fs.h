@@ -80,6 +80,15 @@ int vx_fs_rename(struct vx_client *c, const char *from, const char *to, uint64_t
 /* Entries and bytes in use, and their limits. */
 int vx_fs_info(struct vx_client *c, struct fs_info *info, uint64_t deadline);
 
+/* Bulk transfers through a MemCap of the caller's (at most 2 MiB; the
+ * caller keeps its handle and mapping): n (<= FS_XFER_MAX) bytes from the
+ * MemCap's start are written at offset, or read from offset into it
+ * (*got: how many; the MemCap needs VX_R_READ and VX_R_WRITE). */
+int vx_fs_write_mem(struct vx_client *c, const char *path, uint64_t offset, vx_handle_t mem,
+		    uint32_t n, uint64_t deadline);
+int vx_fs_read_into(struct vx_client *c, const char *path, uint64_t offset, vx_handle_t mem,
+		    uint32_t n, uint64_t *got, uint64_t deadline);
+
 /* FS_SYNC: commits root ("HOME:"), or every mounted root (""). */
 int vx_fs_sync(struct vx_client *c, const char *root, uint64_t deadline);
 

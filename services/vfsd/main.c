@@ -57,6 +57,8 @@
 #define VFSD_SERVER_VA	0x30000000ull
 #define VFSD_HEAP_VA	0x100000000ull
 #define VFSD_SCRATCH_VA 0x180000000ull /* a snapshot while it is filled */
+#define VFSD_XFER_VA	0x1c0000000ull /* a client's MemCap, for one request */
+#define VFSD_XFER_BYTES (2ull << 20)   /* the largest MemCap it maps */
 #define VFSD_HEAP_BYTES (16ull << 20)
 #define VFSD_SNAPS_MAX	192u /* of the 256 handle slots */
 
@@ -465,6 +467,55 @@ static int send_view(struct vx_server_conn *c, const struct fs_backing *b, uint6
 
 /* ------------------------------------------------------------ the loop */
 
+/* The capabilities that came with a request (ncaps of them): a single
+ * MemCap is mapped for FS_WRITE_MEM / FS_READ_INTO (fs.xfer); anything
+ * else is noted in fs.xfer_rc and deleted.  Returns the MemCap, or 0. */
+static vx_handle_t take_xfer(struct vx_server_conn *c, const struct vx_msg *m)
+{
+	struct vx_cap_info ci;
+	vx_handle_t mem = 0;
+
+	fs.xfer = NULL;
+	fs.xfer_size = 0;
+	fs.xfer_rights = 0;
+	fs.xfer_rc = VX_OK;
+	for (uint32_t i = 0; i < m->ncaps && i < 16; i++) {
+		int64_t h = vx_ring_recv_cap(c->req_h);
+		if (h < 0) {
+			fs.xfer_rc = VX_E_INVAL; /* announced, never came */
+			break;
+		}
+		if (i > 0 || mem) {
+			vx_cap_delete((vx_handle_t)h);
+			fs.xfer_rc = VX_E_INVAL;
+			continue;
+		}
+		mem = (vx_handle_t)h;
+	}
+	if (!mem)
+		return 0;
+	if (fs.xfer_rc == VX_OK && (vx_cap_inspect(mem, &ci) != VX_OK || ci.type != VX_OBJ_MEM))
+		fs.xfer_rc = VX_E_TYPE;
+	else if (fs.xfer_rc == VX_OK && ci.size > VFSD_XFER_BYTES)
+		fs.xfer_rc = VX_E_TOOBIG;
+	else if (fs.xfer_rc == VX_OK) {
+		uint32_t prot = VX_PROT_READ | ((ci.rights & VX_R_WRITE) ? VX_PROT_WRITE : 0);
+		/* x86 has no write-only pages: reading a file into the MemCap
+		 * needs VX_R_READ beside VX_R_WRITE. */
+		int64_t rc = (ci.rights & VX_R_READ)
+				 ? vx_task_map(backing.self, mem, VFSD_XFER_VA, prot)
+				 : VX_E_RIGHTS;
+		if (rc < 0) {
+			fs.xfer_rc = (int)rc;
+		} else {
+			fs.xfer = (uint8_t *)(uintptr_t)VFSD_XFER_VA;
+			fs.xfer_size = ci.size;
+			fs.xfer_rights = ci.rights;
+		}
+	}
+	return mem;
+}
+
 static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 			       void *ctx)
 {
@@ -475,7 +526,15 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	(void)s;
 	probe_for(m);
 	fs.now = (uint64_t)vx_clock();
+	vx_handle_t mem = take_xfer(c, m);
 	fs_serve(ctx, m, &view);
+	if (mem) { /* the client's memory leaves vfsd before it hears back */
+		if (fs.xfer)
+			vx_task_unmap(mem);
+		vx_cap_delete(mem);
+		fs.xfer = NULL;
+	}
+	fs.xfer_rc = VX_OK;
 	if (m->op != FS_READ_MEM || m->status != VX_OK || view.pages == 0 || m->len < sizeof(fst))
 		return VX_SVC_REPLY;
 	memcpy(&fst, m->data, sizeof(fst));

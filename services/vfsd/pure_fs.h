@@ -77,6 +77,14 @@ struct fs {
 	struct fs_store store;
 	struct fs_mounts *mounts; /* the roots on disks (pure_mount.h), or NULL */
 	uint64_t now;		  /* ns, set by vfsd before each fs_serve */
+	/* FS_WRITE_MEM / FS_READ_INTO: the client's MemCap as vfsd mapped it
+	 * for this request (NULL: none came), its size, and whether it may be
+	 * read (VX_R_READ) and written (VX_R_WRITE); or xfer_rc, why it could
+	 * not be (VX_E_INVAL, VX_E_TYPE...). */
+	uint8_t *xfer;
+	uint64_t xfer_size;
+	uint32_t xfer_rights;
+	int xfer_rc;
 };
 
 /* Pages of the smallest class that holds size bytes (0 for 0 bytes). */

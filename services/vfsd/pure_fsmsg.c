@@ -6,6 +6,7 @@
  */
 #include "pure_fs.h"
 #include "pure_mount.h"
+#include <stdbool.h>
 #include "vx_string.h"
 
 _Static_assert(sizeof(struct fs_args) + FS_REQ_ROOM == VX_MSG_DATA, "fs.h request room");
@@ -129,6 +130,56 @@ static int serve_mounted(struct fs *fs, struct fs_mount *mt, uint32_t op, struct
 	return fs_mount_serve(mt, op, &r->a, rest, more, mlen, out, len, fs->now);
 }
 
+/* FS_WRITE_MEM and FS_READ_INTO: the client's MemCap, checked, on a
+ * mounted root (mt) or the RAM file system (FS_INLINE_MAX at a time). */
+static int serve_xfer(struct fs *fs, struct fs_mount *mt, uint32_t op, const struct req *r,
+		      const char *path, uint64_t *got)
+{
+	uint32_t need = op == FS_WRITE_MEM ? VX_R_READ : VX_R_WRITE;
+	uint64_t n = r->a.count;
+
+	*got = 0;
+	if (fs->xfer_rc != VX_OK)
+		return fs->xfer_rc;
+	if (!fs->xfer)
+		return VX_E_INVAL;
+	if (!(fs->xfer_rights & need))
+		return VX_E_RIGHTS;
+	if (n > FS_XFER_MAX)
+		return VX_E_TOOBIG;
+	if (n > fs->xfer_size)
+		return VX_E_RANGE;
+	if (mt) {
+		if (op == FS_WRITE_MEM)
+			return fs_mount_write(mt, path, r->a.offset, fs->xfer, n, fs->now);
+		return fs_mount_read(mt, path, r->a.offset, fs->xfer, n, got);
+	}
+	size_t plen = strlen(path);
+	if (op == FS_WRITE_MEM) {
+		if (n == 0)
+			return fs_write(fs, path, plen, r->a.offset, fs->xfer, 0);
+		for (uint64_t done = 0; done < n;) {
+			uint64_t k = n - done < FS_INLINE_MAX ? n - done : FS_INLINE_MAX;
+			int rc = fs_write(fs, path, plen, r->a.offset + done, fs->xfer + done, k);
+			if (rc != VX_OK)
+				return rc;
+			done += k;
+		}
+		return VX_OK;
+	}
+	while (*got < n) {
+		uint64_t k = n - *got < FS_INLINE_MAX ? n - *got : FS_INLINE_MAX;
+		size_t part;
+		int rc = fs_read(fs, path, plen, r->a.offset + *got, fs->xfer + *got, k, &part);
+		if (rc != VX_OK)
+			return rc;
+		*got += part;
+		if (part < k)
+			break;
+	}
+	return VX_OK;
+}
+
 void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 {
 	union {
@@ -145,7 +196,7 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 	int rc;
 
 	memset(view, 0, sizeof(*view));
-	if (m->op < FS_STAT || m->op > FS_SNAP) {
+	if (m->op < FS_STAT || m->op > FS_READ_INTO) {
 		reply(m, VX_E_NOSYS, NULL, 0); /* whatever the message holds */
 		return;
 	}
@@ -157,6 +208,11 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 		reply(m, VX_E_INVAL, NULL, 0);
 		return;
 	}
+	bool xfer = m->op == FS_WRITE_MEM || m->op == FS_READ_INTO;
+	if (!xfer && (fs->xfer || fs->xfer_rc != VX_OK)) {
+		reply(m, VX_E_INVAL, NULL, 0); /* capabilities with an op that takes none */
+		return;
+	}
 	if (m->op == FS_MOUNTS) {
 		rc = r.plen	  ? VX_E_INVAL
 		     : fs->mounts ? fs_mount_info(fs->mounts, r.a.index, &out.mi)
@@ -165,8 +221,18 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 		return;
 	}
 	/* The root the path names: a mounted one, or this RAM file system. */
+	rest = r.path;
 	if (fs->mounts && (rc = fs_mount_route(fs->mounts, r.path, &mt, &rest)) != VX_OK) {
 		reply(m, rc, NULL, 0);
+		return;
+	}
+	if (xfer) {
+		uint64_t got;
+		if (mt && mt->kind == FS_KIND_NONE)
+			rc = VX_E_NOTFOUND;
+		else
+			rc = serve_xfer(fs, mt, m->op, &r, rest, &got);
+		reply(m, rc, &got, m->op == FS_READ_INTO ? sizeof(got) : 0);
 		return;
 	}
 	if (mt) {

@@ -277,6 +277,48 @@ int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, con
 	return rc;
 }
 
+int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const void *buf, uint64_t n,
+		   uint64_t now)
+{
+	struct vx_fat_node node;
+	int rc;
+
+	if (m->kind == FS_KIND_NONE)
+		return VX_E_NOTFOUND;
+	if (!m->dirty) {
+		m->dirty = true;
+		m->dirty_at = now;
+	}
+	if ((rc = fat_open_create(&m->u.fat, path, &node)) != VX_OK)
+		return fat_err(rc);
+	if (off > VX_FAT_FILE_MAX || n > VX_FAT_FILE_MAX - off)
+		return VX_E_TOOBIG;
+	long w = n ? vx_fat_write(&m->u.fat, &node, (uint32_t)off, buf, (uint32_t)n) : 0;
+	return w < 0 ? fat_err((int)w) : VX_OK;
+}
+
+int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf, uint64_t n,
+		  uint64_t *got)
+{
+	struct vx_fat_node node;
+	int rc;
+
+	*got = 0;
+	if (m->kind == FS_KIND_NONE)
+		return VX_E_NOTFOUND;
+	if ((rc = fat_find(&m->u.fat, path, &node)) != VX_OK)
+		return rc;
+	if (node.root || (node.attr & VX_FAT_DIR))
+		return VX_E_TYPE;
+	if (off >= node.size)
+		return VX_OK;
+	long r = vx_fat_read(&m->u.fat, &node, (uint32_t)off, buf, (uint32_t)n);
+	if (r < 0)
+		return (int)r;
+	*got = (uint64_t)r;
+	return VX_OK;
+}
+
 int fs_mount_sync(struct fs_mount *m)
 {
 	if (m->kind == FS_KIND_NONE)

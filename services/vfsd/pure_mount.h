@@ -97,6 +97,13 @@ int fs_mount_route(struct fs_mounts *t, const char *path, struct fs_mount **m, c
 int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, const char *path,
 		   const uint8_t *rest, size_t rlen, void *out, size_t *len, uint64_t now);
 
+/* Bulk transfers (FS_WRITE_MEM, FS_READ_INTO): n bytes at off of file path
+ * on root m; a read says in *got how many it read. */
+int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const void *buf, uint64_t n,
+		   uint64_t now);
+int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf, uint64_t n,
+		  uint64_t *got);
+
 /* Commits m if dirty: VX_OK or the device's error. */
 int fs_mount_sync(struct fs_mount *m);
 

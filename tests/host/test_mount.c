@@ -315,6 +315,59 @@ static void test_full_then_neighbour(void **state)
 	assert_memory_equal(got, "still here\n", 11);
 }
 
+/* FS_WRITE_MEM and FS_READ_INTO, on a root on a disk and on RAM:, with
+ * the client's MemCap as vfsd would have mapped it. */
+static void test_bulk(void **state)
+{
+	static uint8_t mem[256 << 10], back[256 << 10];
+	struct fs_args a = {.offset = 0, .count = sizeof(mem)};
+	struct vx_msg m;
+	uint64_t got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(mem); i++)
+		mem[i] = (uint8_t)(i * 7 + (i >> 9));
+	fs.xfer = mem;
+	fs.xfer_size = sizeof(mem);
+	fs.xfer_rights = VX_R_READ;
+	assert_int_equal(req(FS_WRITE_MEM, a, "EXT:bulk.bin", NULL, 0).status, VX_OK);
+	a.count = 1000;
+	/* RAM: is reached (this test's RAM store has no room: its refusal) */
+	assert_int_equal(req(FS_WRITE_MEM, a, "RAM:bulk.bin", NULL, 0).status, VX_E_FULL);
+	/* reading needs the write right */
+	fs.xfer = back;
+	a.count = sizeof(back);
+	assert_int_equal(req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0).status, VX_E_RIGHTS);
+	fs.xfer_rights = VX_R_READ | VX_R_WRITE;
+	m = req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&got, m.data, sizeof(got));
+	assert_int_equal(got, sizeof(mem));
+	assert_memory_equal(back, mem, sizeof(mem));
+	a.offset = sizeof(mem) - 10; /* short at the end */
+	m = req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0);
+	memcpy(&got, m.data, sizeof(got));
+	assert_int_equal(got, 10);
+	a.offset = 0;
+	assert_int_equal(req(FS_READ_INTO, a, "bulk.bin", NULL, 0).status, VX_E_NOTFOUND);
+	/* the refusals */
+	a.count = sizeof(back) + 1;
+	assert_int_equal(req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0).status, VX_E_RANGE);
+	fs.xfer_size = 4u << 20;
+	a.count = FS_XFER_MAX + 1;
+	assert_int_equal(req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0).status, VX_E_TOOBIG);
+	a.count = 1;
+	assert_int_equal(req(FS_STAT, a, "EXT:bulk.bin", NULL, 0).status, VX_E_INVAL);
+	fs.xfer = NULL;
+	fs.xfer_rc = VX_E_TYPE; /* what came was not a MemCap */
+	assert_int_equal(req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0).status, VX_E_TYPE);
+	assert_int_equal(req(FS_STAT, a, "EXT:bulk.bin", NULL, 0).status, VX_E_INVAL);
+	fs.xfer_rc = VX_OK;
+	assert_int_equal(req(FS_READ_INTO, a, "EXT:bulk.bin", NULL, 0).status, VX_E_INVAL);
+	assert_int_equal(req(FS_READ_INTO, a, "HOME:bulk.bin", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_STAT, a, "EXT:bulk.bin", NULL, 0).status, VX_OK);
+}
+
 /* Within FS_MOUNT_COMMIT_NS of the first change nothing is committed;
  * after it the tick commits. */
 static void test_commit_timer(void **state)
@@ -411,6 +464,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fat_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_neighbour_remove, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_full_then_neighbour, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_timer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_volume, setup, teardown),

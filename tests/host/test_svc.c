@@ -180,7 +180,7 @@ static struct fs fs;
  * malformed body (the op is judged first). */
 static void test_vfs_unknown_ops_nosys(void **state)
 {
-	const uint32_t ops[] = {0xffffffffu, 0, FS_SNAP + 1, 0x80000000u};
+	const uint32_t ops[] = {0xffffffffu, 0, FS_READ_INTO + 1, 0x80000000u};
 	struct fs_store st = {.get = no_get, .put = no_put, .changed = no_put};
 	struct fs_backing v;
 

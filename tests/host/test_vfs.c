@@ -908,6 +908,42 @@ static void test_serve_ops(void **state)
 	assert_int_equal(info.bytes, 0);
 }
 
+/* FS_WRITE_MEM and FS_READ_INTO on the RAM file system: bulk bytes
+ * through the client's MemCap, FS_INLINE_MAX at a time underneath. */
+static void test_serve_bulk(void **state)
+{
+	static uint8_t mem[5000], back[5000];
+	struct fs_args a = {.offset = 10, .count = sizeof(mem)};
+	struct vx_msg m;
+	uint64_t got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(mem); i++)
+		mem[i] = (uint8_t)(i * 13);
+	fs.xfer = mem;
+	fs.xfer_size = sizeof(mem);
+	fs.xfer_rights = VX_R_READ;
+	req(&m, FS_WRITE_MEM, "bulk", a, NULL, 0);
+	assert_int_equal(serve(&m), VX_OK);
+	assert_int_equal(size_of("bulk"), 10 + sizeof(mem));
+	fs.xfer = back;
+	fs.xfer_rights = VX_R_READ | VX_R_WRITE;
+	req(&m, FS_READ_INTO, "bulk", a, NULL, 0);
+	assert_int_equal(serve(&m), VX_OK);
+	assert_int_equal(m.len, sizeof(got));
+	memcpy(&got, m.data, sizeof(got));
+	assert_int_equal(got, sizeof(mem));
+	assert_memory_equal(back, mem, sizeof(mem));
+	a.offset = sizeof(mem); /* 10 bytes before the end */
+	req(&m, FS_READ_INTO, "bulk", a, NULL, 0);
+	assert_int_equal(serve(&m), VX_OK);
+	memcpy(&got, m.data, sizeof(got));
+	assert_int_equal(got, 10);
+	fs.xfer = NULL;
+	req(&m, FS_READ_INTO, "bulk", a, NULL, 0);
+	assert_int_equal(serve(&m), VX_E_INVAL); /* no MemCap came */
+}
+
 static void test_serve_malformed(void **state)
 {
 	struct fs_args a = {0};
@@ -998,6 +1034,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_max_entries, setup, hp_teardown),
 	    T(test_heap_rules),
 	    T(test_serve_ops),
+	    T(test_serve_bulk),
 	    T(test_serve_malformed),
 	};
 

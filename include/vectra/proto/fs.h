@@ -60,6 +60,25 @@
  *                                 VX_E_NOTFOUND past the last; VX_E_NOSYS
  *                                 on a root without snapshots
  *
+ *   FS_WRITE_MEM path, offset, count (<= FS_XFER_MAX), ncaps 1: a MemCap
+ *                                 with VX_R_READ holding the bytes from its
+ *                                 start -> writes them at offset, creating
+ *                                 the file if absent (bulk FS_WRITE)
+ *   FS_READ_INTO path, offset, count (<= FS_XFER_MAX), ncaps 1: a MemCap
+ *                                 with VX_R_READ | VX_R_WRITE (no CPU maps
+ *                                 memory write-only) -> the bytes land at its
+ *                                 start; the reply is the u64 count read
+ *                                 (short at the end, 0 past it)
+ *                                 For both: VX_E_INVAL without exactly one
+ *                                 capability (or one that did not arrive),
+ *                                 VX_E_TYPE for one that is not a MemCap,
+ *                                 VX_E_RIGHTS without the rights, VX_E_RANGE
+ *                                 for count past its size, VX_E_TOOBIG past
+ *                                 FS_XFER_MAX or for a MemCap over 2 MiB.  vfsd maps the MemCap for
+ *                                 the request alone and deletes its copy
+ *                                 before it replies.  Any other op sent
+ *                                 with capabilities is VX_E_INVAL.
+ *
  * ROOTS.  A path may start with a root name, "NAME:rest" (rt/path.h):
  * "HOME:" is the person's files on the native file system, "EXT:" an
  * exchange volume in FAT32, both on disks (docs/STORAGE.md); "RAM:" and a
@@ -106,7 +125,11 @@ enum fs_op {
 	FS_SYNC = 13,
 	FS_MOUNTS = 14,
 	FS_SNAP = 15,
+	FS_WRITE_MEM = 16,
+	FS_READ_INTO = 17,
 };
+
+#define FS_XFER_MAX (1u << 20) /* bytes per FS_WRITE_MEM or FS_READ_INTO */
 
 /* FS_SNAP's args.count */
 enum fs_snap_op { FS_SNAP_CREATE = 1, FS_SNAP_DELETE = 2, FS_SNAP_LIST = 3 };
