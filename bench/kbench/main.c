@@ -71,7 +71,7 @@ static void null_syscall(uint64_t n, void *ctx)
 {
 	(void)ctx;
 	for (uint64_t i = 0; i < n; i++)
-		vx_syscall0(VX_SYS_CLOCK);
+		vx_syscall1(VX_SYS_CLOCK, 0);
 }
 
 struct pair {

@@ -147,7 +147,7 @@ enum vx_syscall {
 	VX_SYS_PORT_OUT = 31,	   /* (ioport, port, width, value) */
 	VX_SYS_CONSOLE_WRITE = 32, /* (ioport covering COM1, buf, len) */
 	/* Time */
-	VX_SYS_CLOCK = 33, /* () -> ns since boot */
+	VX_SYS_CLOCK = 33, /* (which) -> 0: ns since boot; 1 + n: ns CPU n idled */
 	/* Signal Mask, continued */
 	VX_SYS_SIG_MINT = 34, /* (task, bits) -> Signal capability for those bits of task */
 

@@ -415,9 +415,12 @@ struct trapframe *sched_next_frame(void)
 			kernel_unlock();
 			if (c->index != 0)
 				lapic_timer_idle(true); /* woken by IPIs alone */
+			uint64_t halted = timer_now_ns();
 			do
 				cpu_relax_halt();
 			while (!idle_has_work(c->index));
+			__atomic_store_n(&c->idle_ns, c->idle_ns + (timer_now_ns() - halted),
+					 __ATOMIC_RELAXED);
 			if (c->index != 0)
 				lapic_timer_idle(false);
 			kernel_lock();

@@ -278,7 +278,13 @@ static inline int64_t vx_console_write(vx_handle_t io, const void *buf, size_t l
 /* ---- Time ---- */
 static inline int64_t vx_clock(void)
 {
-	return vx_syscall0(VX_SYS_CLOCK);
+	return vx_syscall1(VX_SYS_CLOCK, 0);
+}
+
+/* How long CPU n has spent halted, idle (ns); VX_E_RANGE past the last. */
+static inline int64_t vx_clock_idle(uint32_t cpu)
+{
+	return vx_syscall1(VX_SYS_CLOCK, (uint64_t)cpu + 1);
 }
 
 #undef VX_P

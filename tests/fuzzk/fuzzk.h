@@ -115,8 +115,9 @@ static inline uint32_t fz_documented(uint64_t nr)
 		return FZ_HANDLE | FZ_E(VX_E_INVAL);
 	case VX_SYS_TASK_EXIT:
 	case VX_SYS_TASK_YIELD:
-	case VX_SYS_CLOCK:
 		return 0;
+	case VX_SYS_CLOCK:
+		return FZ_E(VX_E_RANGE); /* an idle clock of a CPU not online */
 	case VX_SYS_BUNDLE_ADD:
 		return FZ_HANDLE | FZ_PTR | FZ_E(VX_E_STATE) | FZ_E(VX_E_INVAL) |
 		       FZ_E(VX_E_EXISTS) | FZ_E(VX_E_FULL);

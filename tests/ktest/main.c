@@ -425,6 +425,27 @@ static void t_signal_deadline(void)
 	EXPECT(vx_clock() - t0 >= (int64_t)(2 * MS));
 }
 
+/* CLOCK(1 + n): CPU n's idle time grows while nothing runs, and a CPU
+ * that is not online is VX_E_RANGE. */
+static void t_clock_idle(void)
+{
+	int64_t before = 0, after = 0, n;
+	uint32_t cpus = 0;
+
+	while ((n = vx_clock_idle(cpus)) >= 0) {
+		before += n;
+		cpus++;
+	}
+	EXPECT_EQ(n, VX_E_RANGE);
+	EXPECT(cpus >= 1);
+	EXPECT_EQ(vx_clock_idle(1000), VX_E_RANGE);
+	EXPECT_EQ(vx_clock_idle(UINT32_MAX), VX_E_RANGE);
+	vx_sig_wait(0, (uint64_t)vx_clock() + 5 * MS);
+	for (uint32_t i = 0; i < cpus; i++)
+		after += vx_clock_idle(i);
+	EXPECT(after > before);
+}
+
 /* -------------------------------------------------------------- bundle */
 
 static void t_bundle_rules(void)
@@ -839,6 +860,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("ring_inspect_reports_transfer_queue_count", t_ring_inspect_queue_count);
 	run("signal_raise_without_capability", t_signal_without_cap);
 	run("signal_wait_deadline", t_signal_deadline);
+	run("clock_idle_per_cpu", t_clock_idle);
 	run("bundle_lookup_and_add_rules", t_bundle_rules);
 	run("task_controls", t_task_controls);
 	run("task_exit_code_reaches_supervisor", t_exit_code);
