@@ -82,31 +82,31 @@ linux_initramfs() {
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs.cpio"
 }
 
-# linux_bench SMP OUT: see the top of this file.  A boot that does not
-# finish (the guest gets LINUX_TIMEOUT seconds) is kept as a result too,
-# with no figures, so that an unchanged setup does not wait for it again.
-linux_bench() {
-	local smp=$1 out=$2 res key log=$B/linux/serial-smp$1
-	res=$LINUX_CACHE/result-smp$smp.txt
-	key=$(printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s -smp %s -append "%s"\n' \
-		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" \
-		"$(sha256sum <"$B/linux/initramfs.cpio" | cut -d' ' -f1)" \
-		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$smp" "$LINUX_APPEND")
+# linux_result PROG RES KEY OUT SMP QEMU-ARGS...: PROG's (lbench's or
+# fsbench's) "bench" lines into OUT, from RES when RES was made under KEY,
+# else from booting the guest (vm SMP with QEMU-ARGS) and keeping them in
+# RES with KEY.  A boot that does not finish (the guest gets LINUX_TIMEOUT
+# seconds) is kept as a result too, with no figures, so that an unchanged
+# setup does not wait for it again.  Sets LINUX_MEASURED.
+linux_result() {
+	local prog=$1 res=$2 key=$3 out=$4 smp=$5 log
+	shift 5
+	log=$B/linux/serial-${res##*/result-}
+	log=${log%.txt}
 	if [ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$res" ] &&
 		[ "$(grep -v '^# \(measured\|failed:\) ' "$res" | grep '^#')" = "$key" ]; then
 		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (cached: same kernel, image, QEMU and flags)"
 	else
-		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp" >&2
-		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" -kernel "$LINUX_KERNEL" \
-			-initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
-		tr -d '\r' <"$log" | grep '^lbench: linux ' >&2
+		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp for $prog" >&2
+		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" "$@"
+		tr -d '\r' <"$log" | grep "^$prog: \(linux \|/dev\)" >&2
 		{
 			echo "$key"
 			echo "# measured $(date -u +%Y-%m-%d)"
-			if tr -d '\r' <"$log" | grep -q '^lbench: done'; then
+			if tr -d '\r' <"$log" | grep -q "^$prog: done"; then
 				tr -d '\r' <"$log" | grep '^bench '
 			else
-				echo "# failed: lbench did not finish within ${LINUX_TIMEOUT:-300} s"
+				echo "# failed: $prog did not finish within ${LINUX_TIMEOUT:-300} s"
 			fi
 		} >"$res"
 		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (this run)"
@@ -118,3 +118,22 @@ linux_bench() {
 		return 1
 	fi
 }
+
+# The cache key of a result: the kernel and busybox package versions, the
+# sha256 of initramfs $1, QEMU's version, and the QEMU flags (the rest of
+# the arguments) with the kernel command line.
+linux_key() {
+	local cpio=$1
+	shift
+	printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s %s -append "%s"\n' \
+		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" "$(sha256sum <"$cpio" | cut -d' ' -f1)" \
+		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$*" "$LINUX_APPEND"
+}
+
+# linux_bench SMP OUT: see the top of this file.
+linux_bench() {
+	linux_result lbench "$LINUX_CACHE/result-smp$1.txt" \
+		"$(linux_key "$B/linux/initramfs.cpio" -smp "$1")" "$2" "$1" \
+		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
+}
+
