@@ -12,9 +12,13 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 # The Linux guest's side of `make bench` (bench/linux): the same benchmarks
 # as static Linux programs, built with Debian's gcc whatever CC is.
 LINUX_BENCH_CC   ?= gcc
-LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0
+LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0 $(B)/bench/linux/fsbench
 
 $(B)/bench/linux/lbench: bench/linux/lbench.c
+	@mkdir -p $(@D)
+	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
+
+$(B)/bench/linux/fsbench: bench/linux/fsbench.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
 
@@ -28,3 +32,4 @@ bench-crypto: $(CRYPTO_BENCH_BINS)
 
 bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS)
 	@B=$(B) bash bench/run.sh
+

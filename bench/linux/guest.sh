@@ -46,8 +46,8 @@ deb_fetch() {
 }
 
 # Resolves the versioned kernel package behind linux-image-amd64 and sets
-# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz) and
-# BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
+# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz), LINUX_DEB
+# and BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
 linux_fetch() {
 	local deb
 	LINUX_PKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
@@ -60,6 +60,7 @@ linux_fetch() {
 		return 1
 	fi
 	deb=$(deb_fetch "$LINUX_PKG" "$LINUX_VER") || return 1
+	LINUX_DEB=$deb
 	BUSYBOX_DEB=$(deb_fetch busybox-static "$BUSYBOX_VER") || return 1
 	LINUX_KERNEL=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.vmlinuz
 	[ -s "$LINUX_KERNEL" ] ||
@@ -137,3 +138,51 @@ linux_bench() {
 		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
 }
 
+# The storage benchmarks (docs/BENCHMARKS.md, section 1.3): a boot of its
+# own, with its own initramfs and two disks.
+. bench/linux/fsimg.sh
+
+# Debian builds virtio-blk and ext4 as modules: these, from the kernel
+# package, in an order that loads each after what it depends on (their
+# .modinfo "depends=", and the crc32c that jbd2 and ext4 ask the crypto
+# API for; the generic one, as the default CPU model has no SSE4.2).
+LINUX_FS_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
+	drivers/virtio/virtio_pci drivers/block/virtio_blk lib/crc16 fs/mbcache
+	crypto/crc32c_generic fs/jbd2/jbd2 fs/ext4/ext4"
+
+# Builds $B/linux/initramfs-fs.cpio: /init (bench/linux/fsinit), busybox,
+# /bench/fsbench and the modules above in /lib/modules, with
+# /lib/modules/order naming them in load order.
+linux_fsinitramfs() {
+	local root=$B/linux/root-fs m kdir=./lib/modules/${LINUX_PKG#linux-image-}/kernel
+	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys,lib/modules} || return 1
+	cp bench/linux/fsinit "$root/init" &&
+		cp "$B/bench/linux/fsbench" "$root/bench/" &&
+		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
+		chmod 755 "$root/init" "$root/bin/busybox" || return 1
+	for m in $LINUX_FS_MODULES; do
+		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -xO "$kdir/$m.ko" \
+			>"$root/lib/modules/${m##*/}.ko" && echo "${m##*/}" >>"$root/lib/modules/order" || return 1
+	done
+	find "$root" -exec touch -h -d @0 {} +
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs-fs.cpio"
+}
+
+# linux_fsbench OUT: the storage figures into OUT, from a boot with fresh
+# copies of the two images as /dev/vda and /dev/vdb (fsdisks, from
+# bench/run.sh, prints the drive flags both systems get), or from the
+# cached result while the kernel, images, QEMU and flags are unchanged.
+linux_fsbench() {
+	local out=$1 vda=$B/linux/fs-vda.img vdb=$B/linux/fs-vdb.img key
+	# shellcheck disable=SC2046 # fsdisks prints a list of words
+	key=$(linux_key "$B/linux/initramfs-fs.cpio" -smp 1 $(fsdisks VDA VDB))
+	key+=$'\n'"# images $FS_IMG_KEY"
+	cp --sparse=always "$FS_WORK" "$vda" && cp --sparse=always "$FS_FULL" "$vdb" || return 1
+	# shellcheck disable=SC2046 # fsdisks prints a list of words
+	linux_result fsbench "$LINUX_CACHE/result-fs.txt" "$key" "$out" 1 \
+		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs-fs.cpio" -append "$LINUX_APPEND" \
+		$(fsdisks "$vda" "$vdb")
+	rm -f "$vda" "$vdb"
+}
