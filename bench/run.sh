@@ -79,8 +79,8 @@ storage() {
 		sed 's/^bench /linux /' "$B/bench-linux-fs.txt"
 	fi
 	echo
-	echo "storage (guest ns: per MiB for _per_mib, else per operation; Linux:" \
-		"${measured:-no figures, see the messages above})"
+	echo "storage (guest instructions, idle time taken out: per MiB for _per_mib, else" \
+		"per operation; Linux: ${measured:-no figures, see the messages above})"
 	names="fs_seq_write_64m_per_mib fs_seq_read_cold_64m_per_mib fs_rand_write_4k_fsync"
 	names+=" fs_create_write_fsync_unlink fs_mount_1g_full"
 	{
