@@ -21,13 +21,14 @@ flags="-m 512M -display none -no-reboot -monitor none -icount shift=0,align=off,
 flags+=" -rtc base=2020-01-01T00:00:00,clock=vm -device isa-debug-exit,iobase=0xf4,iosize=0x04"
 
 # vm SMP LOG ARGS...: boots one guest with $flags and -smp SMP, its serial
-# console to LOG, for at most VM_TIMEOUT seconds.  Under -icount QEMU runs
-# the vCPUs round-robin on one host thread: -smp 2 gets no more host time.
+# console to LOG, for at most VM_TIMEOUT seconds, on host CPU VM_PIN alone
+# when that is set.  Under -icount QEMU runs the vCPUs round-robin on one
+# host thread: -smp 2 gets no more host time.
 vm() {
 	local smp=$1 log=$2
 	shift 2
 	# shellcheck disable=SC2086 # $flags is a list of words
-	timeout -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
+	timeout -k 5 "${VM_TIMEOUT:-600}" ${VM_PIN:+taskset -c "$VM_PIN"} qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
 }
 
 # fsdisks VDA VDB: the storage benchmarks' two disks, the same drive flags
@@ -39,6 +40,15 @@ vm() {
 # was tried: host disk latency then stretches each idle wait, the guest's
 # periodic timers fire inside the timed operations, and the figures vary
 # several-fold between runs.
+#
+# The storage boots run QEMU on one host CPU, $fspin (taskset; the first
+# this script may use).  QEMU does the I/O in other threads while the
+# guest runs on, and whether a request completes before the guest goes
+# idle to wait for it changed the instructions per fsync by up to a third
+# with the host's load.  On one CPU, the thread that completes a request
+# preempts the guest's as soon as it wakes, and the figures repeat within
+# a few per cent under any load.
+fspin=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
 fsdisks() {
 	local d=",if=none,format=raw,cache=unsafe"
 	echo "-drive file=$1,id=vda$d -device virtio-blk-pci,drive=vda" \

@@ -172,16 +172,17 @@ linux_fsinitramfs() {
 
 # linux_fsbench OUT: the storage figures into OUT, from a boot with fresh
 # copies of the two images as /dev/vda and /dev/vdb (fsdisks, from
-# bench/run.sh, prints the drive flags both systems get), or from the
-# cached result while the kernel, images, QEMU and flags are unchanged.
+# bench/run.sh, prints the drive flags both systems get; QEMU on host CPU
+# $fspin alone), or from the cached result while the kernel, images, QEMU
+# and flags are unchanged.
 linux_fsbench() {
 	local out=$1 vda=$B/linux/fs-vda.img vdb=$B/linux/fs-vdb.img key
 	# shellcheck disable=SC2046 # fsdisks prints a list of words
 	key=$(linux_key "$B/linux/initramfs-fs.cpio" -smp 1 $(fsdisks VDA VDB))
-	key+=$'\n'"# images $FS_IMG_KEY"
+	key+=$'\n'"# images $FS_IMG_KEY"$'\n'"# QEMU on one host CPU (taskset)"
 	cp --sparse=always "$FS_WORK" "$vda" && cp --sparse=always "$FS_FULL" "$vdb" || return 1
 	# shellcheck disable=SC2046 # fsdisks prints a list of words
-	linux_result fsbench "$LINUX_CACHE/result-fs.txt" "$key" "$out" 1 \
+	VM_PIN=$fspin linux_result fsbench "$LINUX_CACHE/result-fs.txt" "$key" "$out" 1 \
 		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs-fs.cpio" -append "$LINUX_APPEND" \
 		$(fsdisks "$vda" "$vdb")
 	rm -f "$vda" "$vdb"
