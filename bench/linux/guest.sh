@@ -161,10 +161,10 @@ linux_fsinitramfs() {
 		cp "$B/bench/linux/fsbench" "$root/bench/" &&
 		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
 		chmod 755 "$root/init" "$root/bin/busybox" || return 1
-	for m in $LINUX_FS_MODULES; do
-		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -xO "$kdir/$m.ko" \
-			>"$root/lib/modules/${m##*/}.ko" && echo "${m##*/}" >>"$root/lib/modules/order" || return 1
-	done
+	# shellcheck disable=SC2046 # one archive member per module
+	dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$root/lib/modules" --transform 's|.*/||' \
+		$(for m in $LINUX_FS_MODULES; do echo "$kdir/$m.ko"; done) || return 1
+	for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done >"$root/lib/modules/order"
 	find "$root" -exec touch -h -d @0 {} +
 	(cd "$root" && find . | LC_ALL=C sort |
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs-fs.cpio"
