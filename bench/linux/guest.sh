@@ -83,6 +83,13 @@ linux_initramfs() {
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs.cpio"
 }
 
+# True when result RES was made under KEY and may be reused (not
+# LINUX_FRESH=1).
+linux_cached() {
+	[ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$1" ] &&
+		[ "$(grep -v '^# \(measured\|failed:\) ' "$1" | grep '^#')" = "$2" ]
+}
+
 # linux_result PROG RES KEY OUT SMP QEMU-ARGS...: PROG's (lbench's or
 # fsbench's) "bench" lines into OUT, from RES when RES was made under KEY,
 # else from booting the guest (vm SMP with QEMU-ARGS) and keeping them in
@@ -94,8 +101,7 @@ linux_result() {
 	shift 5
 	log=$B/linux/serial-${res##*/result-}
 	log=${log%.txt}
-	if [ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$res" ] &&
-		[ "$(grep -v '^# \(measured\|failed:\) ' "$res" | grep '^#')" = "$key" ]; then
+	if linux_cached "$res" "$key"; then
 		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (cached: same kernel, image, QEMU and flags)"
 	else
 		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp for $prog" >&2
@@ -156,15 +162,21 @@ LINUX_FS_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
 # /lib/modules/order naming them in load order.
 linux_fsinitramfs() {
 	local root=$B/linux/root-fs m kdir=./lib/modules/${LINUX_PKG#linux-image-}/kernel
+	local mods=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.modules
 	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys,lib/modules} || return 1
 	cp bench/linux/fsinit "$root/init" &&
 		cp "$B/bench/linux/fsbench" "$root/bench/" &&
 		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
 		chmod 755 "$root/init" "$root/bin/busybox" || return 1
-	# shellcheck disable=SC2046 # one archive member per module
-	dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$root/lib/modules" --transform 's|.*/||' \
-		$(for m in $LINUX_FS_MODULES; do echo "$kdir/$m.ko"; done) || return 1
-	for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done >"$root/lib/modules/order"
+	# Unpacked once into $LINUX_CACHE, as the kernel is.
+	if [ ! -s "$mods/order" ]; then
+		rm -rf "$mods" && mkdir -p "$mods" || return 1
+		# shellcheck disable=SC2046 # one archive member per module
+		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$mods" --transform 's|.*/||' \
+			$(for m in $LINUX_FS_MODULES; do echo "$kdir/$m.ko"; done) || return 1
+		for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done >"$mods/order"
+	fi
+	cp "$mods"/* "$root/lib/modules/" || return 1
 	find "$root" -exec touch -h -d @0 {} +
 	(cd "$root" && find . | LC_ALL=C sort |
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs-fs.cpio"
@@ -180,7 +192,9 @@ linux_fsbench() {
 	# shellcheck disable=SC2046 # fsdisks prints a list of words
 	key=$(linux_key "$B/linux/initramfs-fs.cpio" -smp 1 $(fsdisks VDA VDB))
 	key+=$'\n'"# images $FS_IMG_KEY"$'\n'"# QEMU on one host CPU (taskset)"
-	cp --sparse=always "$FS_WORK" "$vda" && cp --sparse=always "$FS_FULL" "$vdb" || return 1
+	if ! linux_cached "$LINUX_CACHE/result-fs.txt" "$key"; then
+		cp --sparse=always "$FS_WORK" "$vda" && cp --sparse=always "$FS_FULL" "$vdb" || return 1
+	fi
 	# shellcheck disable=SC2046 # fsdisks prints a list of words
 	VM_PIN=$fspin linux_result fsbench "$LINUX_CACHE/result-fs.txt" "$key" "$out" 1 \
 		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs-fs.cpio" -append "$LINUX_APPEND" \
