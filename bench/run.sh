@@ -47,7 +47,7 @@ vm() {
 # idle to wait for it changed the instructions per fsync by up to a third
 # with the host's load.  On one CPU, the thread that completes a request
 # preempts the guest's as soon as it wakes, and the figures repeat within
-# a few per cent under any load.
+# 5% (docs/BENCHMARKS.md 1.3), even under a load average of 5.
 fspin=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
 fsdisks() {
 	local d=",if=none,format=raw,cache=unsafe"
