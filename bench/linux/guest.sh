@@ -16,6 +16,11 @@
 # command line.  It is reused only while the key is unchanged;
 # LINUX_FRESH=1 measures anyway.
 # LINUX_MEASURED is set to the date the figures were measured.
+#
+# linux_fsbench OUT (below) is the storage benchmarks' boot, with its own
+# initramfs (bench/linux/fsinit, fsbench, the virtio-blk and ext4 modules)
+# and two disks (bench/linux/fsimg.sh); its result is kept the same way,
+# in $LINUX_CACHE/result-fs.txt.
 
 LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
 LINUX_PKG="" LINUX_VER="" BUSYBOX_VER="" LINUX_MEASURED=""
@@ -168,8 +173,9 @@ linux_fsinitramfs() {
 		cp "$B/bench/linux/fsbench" "$root/bench/" &&
 		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
 		chmod 755 "$root/init" "$root/bin/busybox" || return 1
-	# Unpacked once into $LINUX_CACHE, as the kernel is.
-	if [ ! -s "$mods/order" ]; then
+	# Unpacked once into $LINUX_CACHE, as the kernel is, and again when
+	# the list changes.
+	if [ "$(cat "$mods/order" 2>/dev/null)" != "$(for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done)" ]; then
 		rm -rf "$mods" && mkdir -p "$mods" || return 1
 		# shellcheck disable=SC2046 # one archive member per module
 		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$mods" --transform 's|.*/||' \
