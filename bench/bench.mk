@@ -12,9 +12,13 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 # The Linux guest's side of `make bench` (bench/linux): the same benchmarks
 # as static Linux programs, built with Debian's gcc whatever CC is.
 LINUX_BENCH_CC   ?= gcc
-LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0
+LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0 $(B)/bench/linux/fsbench
 
 $(B)/bench/linux/lbench: bench/linux/lbench.c
+	@mkdir -p $(@D)
+	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
+
+$(B)/bench/linux/fsbench: bench/linux/fsbench.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
 
@@ -22,9 +26,14 @@ $(B)/bench/linux/exit0: bench/linux/exit0.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -nostdlib -fno-stack-protector -o $@ $<
 
-.PHONY: bench-crypto bench
+.PHONY: bench-crypto bench bench-fs
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
 bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS)
 	@B=$(B) bash bench/run.sh
+
+# Only the storage section of `make bench` (the Linux guest's storage
+# figures beside $(B)/bench-fs.txt's), without the kernel benchmarks.
+bench-fs: $(B)/bench/linux/fsbench
+	@B=$(B) BENCH_ONLY=fs bash bench/run.sh

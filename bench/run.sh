@@ -6,7 +6,10 @@
 # CPU, -icount shift=0 so that one guest ns is one guest instruction --
 # then again with -smp 2, boots a Linux guest running the same benchmarks
 # under the same flags (bench/linux), and prints both columns and the ratio
-# and draws them in docs/bench.svg.
+# and draws them in docs/bench.svg.  Then the storage figures: the Linux
+# guest's (bench/linux/fsbench.c, a boot of its own with two virtio-blk
+# disks) beside VectraOS's from $B/bench-fs.txt when it exists, in a
+# table of their own.  BENCH_ONLY=fs runs only that part.
 set -u
 B=${B:-build}
 
@@ -18,14 +21,89 @@ flags="-m 512M -display none -no-reboot -monitor none -icount shift=0,align=off,
 flags+=" -rtc base=2020-01-01T00:00:00,clock=vm -device isa-debug-exit,iobase=0xf4,iosize=0x04"
 
 # vm SMP LOG ARGS...: boots one guest with $flags and -smp SMP, its serial
-# console to LOG, for at most VM_TIMEOUT seconds.  Under -icount QEMU runs
-# the vCPUs round-robin on one host thread: -smp 2 gets no more host time.
+# console to LOG, for at most VM_TIMEOUT seconds, on host CPU VM_PIN alone
+# when that is set.  Under -icount QEMU runs the vCPUs round-robin on one
+# host thread: -smp 2 gets no more host time.
 vm() {
 	local smp=$1 log=$2
 	shift 2
 	# shellcheck disable=SC2086 # $flags is a list of words
-	timeout -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
+	timeout -k 5 "${VM_TIMEOUT:-600}" ${VM_PIN:+taskset -c "$VM_PIN"} qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
 }
+
+# fsdisks VDA VDB: the storage benchmarks' two disks, the same drive flags
+# for both systems: raw images on virtio-blk-pci (transitional, on the
+# default machine's PCI bus), cache=unsafe: QEMU answers from the host's
+# page cache and acknowledges the guest's flushes without flushing the
+# host, so a request costs the guest its own path and little host latency
+# (the guest still issues every flush it would).  cache=none (O_DIRECT)
+# was tried: host disk latency then stretches each idle wait, the guest's
+# periodic timers fire inside the timed operations, and the figures vary
+# several-fold between runs.
+#
+# The storage boots run QEMU on one host CPU, $fspin (taskset; the first
+# this script may use).  QEMU does the I/O in other threads while the
+# guest runs on, and whether a request completes before the guest goes
+# idle to wait for it changed the instructions per fsync by up to a third
+# with the host's load.  On one CPU, the thread that completes a request
+# preempts the guest's as soon as it wakes, and the figures repeat within
+# 5% (docs/BENCHMARKS.md 1.3), even under a load average of 5.
+fspin=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
+fsdisks() {
+	local d=",if=none,format=raw,cache=unsafe"
+	echo "-drive file=$1,id=vda$d -device virtio-blk-pci,drive=vda" \
+		"-drive file=$2,id=vdb$d -device virtio-blk-pci,drive=vdb"
+}
+
+# table NAMES [DAT] <LINES: "SYSTEM bench NAME median_ns=V ..." lines as a
+# table: vectraos, linux and the ratio linux/vectraos, one row per
+# benchmark in NAMES and then any other, "—" where a system has no figure;
+# and the rows to DAT for the chart.
+table() {
+	LC_ALL=C awk -v dat="${2:-/dev/null}" -v names="$1" '
+	# A cell of width w: "—" is three bytes and one column wide.
+	function cell(s, w) { return sprintf("%" (s == "" ? w + 2 : w) "s", s == "" ? "—" : s) }
+	# Every benchmark either system has, in this order, then any other.
+	BEGIN { n = split(names, order); for (i = 1; i <= n; i++) seen[order[i]] = 1 }
+	{ v = $4; sub(/^median_ns=/, "", v)
+	  if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 }
+	  fig[$1, $3] = v }
+	END {
+		printf "%-34s %12s %12s %14s\n", "benchmark", "vectraos", "linux", "linux/vectraos"
+		for (i = 1; i <= n; i++) {
+			b = order[i]; v = fig["vectraos", b]; l = fig["linux", b]
+			r = (v > 0 && l != "") ? sprintf("%.1fx", l / v) : ""
+			printf "%-34s %s %s %s\n", b, cell(v, 12), cell(l, 12), cell(r, 14)
+			printf("%s %s %s\n", b, v == "" ? "-" : v, l == "" ? "-" : l) >dat
+		}
+	}'
+}
+
+# The storage section: the Linux guest's figures (or their cached result)
+# and VectraOS's from $B/bench-fs.txt, as a table; "—" where absent.
+storage() {
+	local measured="" names
+	: >"$B/bench-linux-fs.txt"
+	if linux_fetch && fs_images && linux_fsinitramfs; then
+		linux_fsbench "$B/bench-linux-fs.txt" && measured=$LINUX_MEASURED
+		sed 's/^bench /linux /' "$B/bench-linux-fs.txt"
+	fi
+	echo
+	echo "storage (guest instructions, idle time taken out: per MiB for _per_mib, else" \
+		"per operation; Linux: ${measured:-no figures, see the messages above})"
+	names="fs_seq_write_64m_per_mib fs_seq_read_cold_64m_per_mib fs_rand_write_4k_fsync"
+	names+=" fs_create_write_fsync_unlink fs_mount_1g_full"
+	{
+		[ -f "$B/bench-fs.txt" ] && grep '^bench ' "$B/bench-fs.txt" | sed 's/^/vectraos /'
+		sed 's/^/linux /' "$B/bench-linux-fs.txt"
+	} | table "$names"
+}
+
+if [ "${BENCH_ONLY:-}" = fs ]; then
+	. bench/linux/guest.sh
+	storage
+	exit
+fi
 
 # VectraOS: the kbench image, once on one CPU (the 7 figures), then on two,
 # where kbench adds the _xcpu figures once the kernel runs more than one
@@ -77,23 +155,7 @@ names+=" ring_roundtrip_xcpu ring_throughput_xcpu_64b_per_msg"
 {
 	sed 's/^/vectraos /' "$B/bench.txt" "$B/bench-smp2.txt"
 	sed 's/^/linux /' "$B/bench-linux.txt" "$B/bench-linux-smp2.txt"
-} | LC_ALL=C awk -v dat="$B/bench-chart.dat" -v names="$names" '
-	# A cell of width w: "—" is three bytes and one column wide.
-	function cell(s, w) { return sprintf("%" (s == "" ? w + 2 : w) "s", s == "" ? "—" : s) }
-	# Every benchmark either system has, in this order, then any other.
-	BEGIN { n = split(names, order); for (i = 1; i <= n; i++) seen[order[i]] = 1 }
-	{ v = $4; sub(/^median_ns=/, "", v)
-	  if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 }
-	  fig[$1, $3] = v }
-	END {
-		printf "%-34s %12s %12s %14s\n", "benchmark", "vectraos", "linux", "linux/vectraos"
-		for (i = 1; i <= n; i++) {
-			b = order[i]; v = fig["vectraos", b]; l = fig["linux", b]
-			r = (v > 0 && l != "") ? sprintf("%.1fx", l / v) : ""
-			printf "%-34s %s %s %s\n", b, cell(v, 12), cell(l, 12), cell(r, 14)
-			printf("%s %s %s\n", b, v == "" ? "-" : v, l == "" ? "-" : l) >dat
-		}
-	}'
+} | table "$names" "$B/bench-chart.dat"
 
 # The chart, docs/bench.svg: log-scale bars, VectraOS against Linux.
 subtitle="Linux guest: no figures"
@@ -104,6 +166,9 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "chart: gnuplot not found (scripts/install-deps.sh installs gnuplot-nox)"
 fi
+
+echo
+storage
 
 # Boot to init and to the shell's prompt, in wall time under plain TCG (no
 # icount): the median of five boots, from starting QEMU to init's first line

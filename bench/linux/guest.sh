@@ -16,6 +16,11 @@
 # command line.  It is reused only while the key is unchanged;
 # LINUX_FRESH=1 measures anyway.
 # LINUX_MEASURED is set to the date the figures were measured.
+#
+# linux_fsbench OUT (below) is the storage benchmarks' boot, with its own
+# initramfs (bench/linux/fsinit, fsbench, the virtio-blk and ext4 modules)
+# and two disks (bench/linux/fsimg.sh); its result is kept the same way,
+# in $LINUX_CACHE/result-fs.txt.
 
 LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
 LINUX_PKG="" LINUX_VER="" BUSYBOX_VER="" LINUX_MEASURED=""
@@ -46,8 +51,8 @@ deb_fetch() {
 }
 
 # Resolves the versioned kernel package behind linux-image-amd64 and sets
-# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz) and
-# BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
+# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz), LINUX_DEB
+# and BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
 linux_fetch() {
 	local deb
 	LINUX_PKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
@@ -60,6 +65,7 @@ linux_fetch() {
 		return 1
 	fi
 	deb=$(deb_fetch "$LINUX_PKG" "$LINUX_VER") || return 1
+	LINUX_DEB=$deb
 	BUSYBOX_DEB=$(deb_fetch busybox-static "$BUSYBOX_VER") || return 1
 	LINUX_KERNEL=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.vmlinuz
 	[ -s "$LINUX_KERNEL" ] ||
@@ -82,31 +88,37 @@ linux_initramfs() {
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs.cpio"
 }
 
-# linux_bench SMP OUT: see the top of this file.  A boot that does not
-# finish (the guest gets LINUX_TIMEOUT seconds) is kept as a result too,
-# with no figures, so that an unchanged setup does not wait for it again.
-linux_bench() {
-	local smp=$1 out=$2 res key log=$B/linux/serial-smp$1
-	res=$LINUX_CACHE/result-smp$smp.txt
-	key=$(printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s -smp %s -append "%s"\n' \
-		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" \
-		"$(sha256sum <"$B/linux/initramfs.cpio" | cut -d' ' -f1)" \
-		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$smp" "$LINUX_APPEND")
-	if [ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$res" ] &&
-		[ "$(grep -v '^# \(measured\|failed:\) ' "$res" | grep '^#')" = "$key" ]; then
+# True when result RES was made under KEY and may be reused (not
+# LINUX_FRESH=1).
+linux_cached() {
+	[ "${LINUX_FRESH:-0}" != 1 ] && [ -f "$1" ] &&
+		[ "$(grep -v '^# \(measured\|failed:\) ' "$1" | grep '^#')" = "$2" ]
+}
+
+# linux_result PROG RES KEY OUT SMP QEMU-ARGS...: PROG's (lbench's or
+# fsbench's) "bench" lines into OUT, from RES when RES was made under KEY,
+# else from booting the guest (vm SMP with QEMU-ARGS) and keeping them in
+# RES with KEY.  A boot that does not finish (the guest gets LINUX_TIMEOUT
+# seconds) is kept as a result too, with no figures, so that an unchanged
+# setup does not wait for it again.  Sets LINUX_MEASURED.
+linux_result() {
+	local prog=$1 res=$2 key=$3 out=$4 smp=$5 log
+	shift 5
+	log=$B/linux/serial-${res##*/result-}
+	log=${log%.txt}
+	if linux_cached "$res" "$key"; then
 		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (cached: same kernel, image, QEMU and flags)"
 	else
-		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp" >&2
-		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" -kernel "$LINUX_KERNEL" \
-			-initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
-		tr -d '\r' <"$log" | grep '^lbench: linux ' >&2
+		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp for $prog" >&2
+		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" "$@"
+		tr -d '\r' <"$log" | grep "^$prog: \(linux \|/dev\)" >&2
 		{
 			echo "$key"
 			echo "# measured $(date -u +%Y-%m-%d)"
-			if tr -d '\r' <"$log" | grep -q '^lbench: done'; then
+			if tr -d '\r' <"$log" | grep -q "^$prog: done"; then
 				tr -d '\r' <"$log" | grep '^bench '
 			else
-				echo "# failed: lbench did not finish within ${LINUX_TIMEOUT:-300} s"
+				echo "# failed: $prog did not finish within ${LINUX_TIMEOUT:-300} s"
 			fi
 		} >"$res"
 		LINUX_MEASURED="$(sed -n 's/^# measured //p' "$res") (this run)"
@@ -117,4 +129,81 @@ linux_bench() {
 			"on $LINUX_MEASURED; LINUX_FRESH=1 tries again" >&2
 		return 1
 	fi
+}
+
+# The cache key of a result: the kernel and busybox package versions, the
+# sha256 of initramfs $1, QEMU's version, and the QEMU flags (the rest of
+# the arguments) with the kernel command line.
+linux_key() {
+	local cpio=$1
+	shift
+	printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s %s -append "%s"\n' \
+		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" "$(sha256sum <"$cpio" | cut -d' ' -f1)" \
+		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$*" "$LINUX_APPEND"
+}
+
+# linux_bench SMP OUT: see the top of this file.
+linux_bench() {
+	linux_result lbench "$LINUX_CACHE/result-smp$1.txt" \
+		"$(linux_key "$B/linux/initramfs.cpio" -smp "$1")" "$2" "$1" \
+		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
+}
+
+# The storage benchmarks (docs/BENCHMARKS.md, section 1.3): a boot of its
+# own, with its own initramfs and two disks.
+. bench/linux/fsimg.sh
+
+# Debian builds virtio-blk and ext4 as modules: these, from the kernel
+# package, in an order that loads each after what it depends on (their
+# .modinfo "depends=", and the crc32c that jbd2 and ext4 ask the crypto
+# API for; the generic one, as the default CPU model has no SSE4.2).
+LINUX_FS_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
+	drivers/virtio/virtio_pci drivers/block/virtio_blk lib/crc16 fs/mbcache
+	crypto/crc32c_generic fs/jbd2/jbd2 fs/ext4/ext4"
+
+# Builds $B/linux/initramfs-fs.cpio: /init (bench/linux/fsinit), busybox,
+# /bench/fsbench and the modules above in /lib/modules, with
+# /lib/modules/order naming them in load order.
+linux_fsinitramfs() {
+	local root=$B/linux/root-fs m kdir=./lib/modules/${LINUX_PKG#linux-image-}/kernel
+	local mods=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.modules
+	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys,lib/modules} || return 1
+	cp bench/linux/fsinit "$root/init" &&
+		cp "$B/bench/linux/fsbench" "$root/bench/" &&
+		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
+		chmod 755 "$root/init" "$root/bin/busybox" || return 1
+	# Unpacked once into $LINUX_CACHE, as the kernel is, and again when
+	# the list changes.
+	if [ "$(cat "$mods/order" 2>/dev/null)" != "$(for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done)" ]; then
+		rm -rf "$mods" && mkdir -p "$mods" || return 1
+		# shellcheck disable=SC2046 # one archive member per module
+		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$mods" --transform 's|.*/||' \
+			$(for m in $LINUX_FS_MODULES; do echo "$kdir/$m.ko"; done) || return 1
+		for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done >"$mods/order"
+	fi
+	cp "$mods"/* "$root/lib/modules/" || return 1
+	find "$root" -exec touch -h -d @0 {} +
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs-fs.cpio"
+}
+
+# linux_fsbench OUT: the storage figures into OUT, from a boot with fresh
+# copies of the two images as /dev/vda and /dev/vdb (fsdisks, from
+# bench/run.sh, prints the drive flags both systems get; QEMU on host CPU
+# $fspin alone), or from the cached result while the kernel, images, QEMU
+# and flags are unchanged.
+linux_fsbench() {
+	local out=$1 vda=$B/linux/fs-vda.img vdb=$B/linux/fs-vdb.img key
+	# shellcheck disable=SC2046 # fsdisks prints a list of words
+	key=$(linux_key "$B/linux/initramfs-fs.cpio" -smp 1 $(fsdisks VDA VDB))
+	key+=$'\n'"# images $FS_IMG_KEY"$'\n'"# QEMU on one host CPU (taskset)"
+	if ! linux_cached "$LINUX_CACHE/result-fs.txt" "$key"; then
+		cp --sparse=always "$FS_WORK" "$vda" && cp --sparse=always "$FS_FULL" "$vdb" || return 1
+	fi
+	# shellcheck disable=SC2046 # fsdisks prints a list of words
+	VM_PIN=$fspin linux_result fsbench "$LINUX_CACHE/result-fs.txt" "$key" "$out" 1 \
+		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs-fs.cpio" -append "$LINUX_APPEND" \
+		$(fsdisks "$vda" "$vdb")
+	rm -f "$vda" "$vdb"
 }
