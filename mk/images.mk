@@ -78,6 +78,14 @@ $(B)/storage-crash.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/i
 		tests/qemu/etc/drivers-storage $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-storage
+# The normal services plus fsbench, started once (bench/etc/fsbench): the
+# storage benchmarks (bench/run.sh, docs/BENCHMARKS.md).
+$(B)/bench-fs-manifest: services/init/etc/manifest bench/etc/fsbench
+	cat $^ >$@
+$(B)/bench-fs.img: $(foreach p,$(BOOT_PROGS) fsbench,$(B)/prog/$(p).elf) $(B)/bench-fs-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) fsbench,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/bench-fs-manifest etc/drivers=services/init/etc/drivers
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
@@ -89,7 +97,7 @@ BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
 TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
-BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf
+BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.
 # make run uses two CPUs (SMP=N for another count).

@@ -17,6 +17,7 @@
 #   tests/hostile   a client that misuses the services (hostile_test.py)
 #   bench/kbench    the root Task of the benchmark image
 #   bench/partner   the other side of the two-Task benchmarks
+#   bench/fsbench   the storage benchmarks, a service of the storage bench image
 USER_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack
 
 # Pure service logic, also built for host tests and fuzzers.
@@ -47,3 +48,4 @@ $(eval $(call user_prog,victim,tests/victim))
 $(eval $(call user_prog,hostile,tests/hostile))
 $(eval $(call user_prog,kbench,bench/kbench))
 $(eval $(call user_prog,partner,bench/partner))
+$(eval $(call user_prog,fsbench,bench/fsbench))

@@ -361,6 +361,8 @@ int fs_mount_info(struct fs_mounts *t, uint32_t i, struct fs_mount_info *out)
 	out->kind = m->kind;
 	out->state = m->last_rc;
 	out->commits = m->commits;
+	out->mount_ns = m->mount_ns;
+	out->mount_busy_ns = m->mount_busy_ns;
 	vx_snprintf(out->where, sizeof(out->where), "%s", m->kind ? m->where : "-");
 	vx_snprintf(out->why, sizeof(out->why), "%s", m->why);
 	if (m->kind != FS_KIND_NONE &&

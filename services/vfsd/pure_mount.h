@@ -62,6 +62,7 @@ struct fs_mount {
 	bool dirty;	   /* changed since the last commit */
 	uint64_t dirty_at; /* when it became dirty (ns) */
 	uint64_t commits;
+	uint64_t mount_ns, mount_busy_ns; /* the mount's cost, as vfsd measured it */
 	struct vx_fat_dev dev;
 	union {
 		struct vx_fat fat;

@@ -173,8 +173,10 @@ struct fs_mount_info {
 	uint64_t commits;   /* since it was mounted */
 	char where[24];	    /* the device: "disk0p1" */
 	char why[72];	    /* the last mount attempt, in words */
+	uint64_t mount_ns;	/* how long the mount took (guest ns) */
+	uint64_t mount_busy_ns; /* ... less the time every CPU idled */
 };
-_Static_assert(sizeof(struct fs_mount_info) == 136, "fs_mount_info layout");
+_Static_assert(sizeof(struct fs_mount_info) == 152, "fs_mount_info layout");
 
 /* FS_SNAP FS_SNAP_LIST's reply. */
 struct fs_snap_info {
