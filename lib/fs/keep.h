@@ -97,8 +97,9 @@
  *
  * vx_keep_snap_create commits and records the committed tree under a name;
  * it costs one table entry.  A snapshot is read through vx_keep_snap_open
- * and the *_at lookups; it cannot be written.  Deleting one commits, then
- * runs vx_keep_reclaim: a mark and sweep that walks, in passes over ranges
+ * and the *_at lookups; it cannot be written.  Deleting one removes it
+ * from the table and runs vx_keep_reclaim in the same txg (one commit for
+ * both, so a power cut never leaves a leak): a mark and sweep that walks, in passes over ranges
  * of the disk, the live tree and every snapshot (skipping subtrees born
  * before the previous snapshot, which that one already covered) and frees
  * every allocated block none of them reaches.  Its cost is one read of

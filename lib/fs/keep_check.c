@@ -464,9 +464,10 @@ long vx_keep_reclaim(struct vx_keep *v)
 		return VX_E_STATE;
 	if (v->flags & VX_KEEP_RDONLY)
 		return VX_E_RIGHTS;
-	int rc = vx_keep_sync(v);
-	if (rc < 0)
-		return rc;
+	/* No commit first: the walk reads the open txg through the cache, so
+	 * what the caller changed (a snapshot deleted) and what this frees
+	 * commit together. */
+	int rc = 0;
 	struct walk w = {.v = v, .mode = RECLAIM, .first = true};
 	long freed = 0;
 	for (w.lo = 0; w.lo < v->blocks && rc == 0; w.lo += v->mark_bits) {

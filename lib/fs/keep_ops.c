@@ -1240,9 +1240,7 @@ int vx_keep_snap_delete(struct vx_keep *v, const char *name)
 		if (v->views[i].txg == gone)
 			v->views[i].txg = 0;
 	kp_drop_obj(v, gone, KP_OBJ_ANY);
-	rc = vx_keep_sync(v);
-	if (rc < 0)
-		return rc;
+	/* The table change and the frees it allows commit together. */
 	long freed = vx_keep_reclaim(v);
 	return freed < 0 ? (int)freed : 0;
 }
