@@ -65,7 +65,7 @@ test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO
 
 test: test-build
 	@B=$(B) bash tests/run-tests.sh all
-check-host: $(HOST_TEST_BINS)
+check-host: $(HOST_TEST_BINS) $(KEEP_TOOL)
 	@B=$(B) bash tests/run-tests.sh host
 check-crypto: $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS)
 	@B=$(B) bash tests/run-tests.sh crypto
