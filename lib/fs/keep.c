@@ -78,6 +78,15 @@ int kp_fail(struct vx_keep *v, int rc, enum vx_keep_why why)
 	return rc;
 }
 
+/* Breaks the volume whatever the error: a change was half made in memory
+ * (a block marked dirty without its new address, a commit cut short), so
+ * nothing more may be written until a remount finds the last commit. */
+int kp_break(struct vx_keep *v, int rc)
+{
+	v->broken = true;
+	return rc;
+}
+
 /* --- the device ---------------------------------------------------------- */
 
 int kp_dev_read(struct vx_keep *v, uint64_t blk, void *buf)
@@ -642,7 +651,9 @@ static int log_seal(struct vx_keep *v)
 			rc = kp_dev_write(v, a[1], v->seal);
 	}
 	v->sealing = false;
-	return rc < 0 ? kp_fail(v, rc, VX_KEEP_NOSPACE) : 0;
+	if (rc < 0)
+		v->why = VX_KEEP_NOSPACE;
+	return rc < 0 ? kp_break(v, rc) : 0;
 }
 
 /* Records blk as freed in the open txg: reusable after VX_KEEP_DEFER
@@ -716,7 +727,7 @@ int kp_dirty(struct vx_keep *v, int s)
 		if (rc == 0)
 			rc = kp_free_bp(v, old, false);
 		if (rc < 0)
-			return kp_fail(v, rc, v->why);
+			return kp_break(v, rc);
 		kp_bp_set(v->root_bp, a[0], a[1], v->txg, KP_T_ROOT, 0);
 		return 0;
 	}
@@ -731,7 +742,7 @@ int kp_dirty(struct vx_keep *v, int s)
 	if (rc < 0) {
 		sl->dirty = 0;
 		kp_put(v, ps);
-		return kp_fail(v, rc, v->why);
+		return kp_break(v, rc);
 	}
 	sl->pobj = pk.obj;
 	sl->plevel = pk.level;
@@ -756,7 +767,7 @@ int kp_dirty(struct vx_keep *v, int s)
 			rc = kp_free_bp(v, old, sl->obj <= KP_OBJ_INO);
 		if (rc < 0) {
 			kp_put(v, ps);
-			return kp_fail(v, rc, v->why);
+			return kp_break(v, rc);
 		}
 		kp_bp_set(bp, a[0], a[1], v->txg, type, sl->level);
 	}
@@ -917,7 +928,7 @@ int vx_keep_sync(struct vx_keep *v)
 		}
 	}
 	if (rc < 0)
-		return kp_fail(v, rc, v->why);
+		return kp_break(v, rc);
 	memcpy(r + KP_R_MAGIC, KP_ROOT_MAGIC, 8);
 	kp_st64(r + KP_R_TXG, v->txg);
 	kp_st64(r + KP_R_BLOCKS, v->blocks);
@@ -940,7 +951,7 @@ int vx_keep_sync(struct vx_keep *v)
 		}
 	}
 	if (rc == 0 && v->slots[root].ndirty)
-		rc = kp_fail(v, VX_E_STATE, VX_KEEP_CACHE);
+		rc = kp_break(v, VX_E_STATE), v->why = VX_KEEP_CACHE;
 	if (rc == 0)
 		rc = kp_writeout(v, root);
 	if (rc == 0)
@@ -957,7 +968,7 @@ int vx_keep_sync(struct vx_keep *v)
 	if (rc == 0)
 		rc = v->dev.flush(v->dev.ctx);
 	if (rc < 0)
-		return kp_fail(v, rc, VX_KEEP_IO);
+		return kp_break(v, rc);
 	v->txg++;
 	v->log_blocks = 0;
 	memset(v->log, 0, KP_BLOCK);

@@ -163,6 +163,7 @@ void kp_st64(uint8_t *p, uint64_t x);
 void kp_st32(uint8_t *p, uint32_t x);
 void kp_hash(const void *p, size_t n, uint8_t out[32]);
 int kp_fail(struct vx_keep *v, int rc, enum vx_keep_why why);
+int kp_break(struct vx_keep *v, int rc);
 int kp_dev_read(struct vx_keep *v, uint64_t blk, void *buf);
 int kp_dev_write(struct vx_keep *v, uint64_t blk, const void *buf);
 bool kp_meta(unsigned type);
