@@ -755,6 +755,70 @@ static void test_check_finds_bad_entry_count(void **state)
 	assert_int_equal(last_violation, VX_KEEP_V_ENTRIES);
 }
 
+static void test_snapshot_limit(void **state)
+{
+	(void)state;
+	char name[16];
+	for (int i = 0; i < VX_KEEP_SNAP_MAX; i++) {
+		snprintf(name, sizeof(name), "s%d", i);
+		assert_int_equal(vx_keep_snap_create(v, name), 0);
+	}
+	assert_int_equal(vx_keep_snap_create(v, "one-more"), VX_E_FULL);
+	struct vx_keep_snapinfo info;
+	assert_int_equal(vx_keep_snap_list(v, VX_KEEP_SNAP_MAX - 1, &info), 1);
+	assert_string_equal(info.name, "s255");
+	assert_int_equal(vx_keep_snap_delete(v, "s100"), 0);
+	assert_int_equal(vx_keep_snap_list(v, 100, &info), 1);
+	assert_string_equal(info.name, "s101");
+	assert_int_equal(vx_keep_snap_create(v, "again"), 0);
+	remount();
+	assert_int_equal(check(), 0);
+}
+
+/* Rewrites the newest uberblock's root block with one field changed and
+ * every checksum recomputed: a tree that passes its checksums but not its
+ * checks.  Mount must fall back to the commit before. */
+static void test_hostile_root_fields_fall_back(void **state)
+{
+	(void)state;
+	put("a", "first", 5);
+	assert_int_equal(vx_keep_sync(v), 0);
+	put("b", "second", 6);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg - 1;
+	uint8_t bp[64];
+	memcpy(bp, v->root_bp, 64);
+	uint64_t r0 = kp_ld64(bp), r1 = kp_ld64(bp + 8);
+	uint8_t *root = md.img + r0 * 4096;
+	kp_st64(root + KP_R_INO_NEXT, 0); /* no inodes at all */
+	memcpy(md.img + r1 * 4096, root, 4096);
+	kp_hash(root, 4096, bp + KP_BP_SUM);
+	for (int ring = 0; ring < 2; ring++) {
+		uint64_t sec = ring ? (md.sectors / 8 - 16) * 8 + txg % 128 : 8 + txg % 128;
+		uint8_t *u = md.img + sec * 512;
+		memcpy(u + KP_U_ROOT, bp, 64);
+		kp_hash(u, KP_U_SUM, u + KP_U_SUM);
+	}
+	remount();
+	assert_int_equal(v->txg, txg);
+	expect("a", "first", 5);
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "b", &n), VX_E_NOTFOUND);
+	assert_int_equal(check(), 0);
+}
+
+static void test_path_of_too_long(void **state)
+{
+	(void)state;
+	assert_int_equal(vx_keep_mkdir(v, "directory"), 0);
+	put("directory/file", "x", 1);
+	struct vx_keep_node n;
+	char small[8];
+	assert_int_equal(vx_keep_lookup(v, "directory/file", &n), 0);
+	assert_int_equal(vx_keep_path_of(v, n.ino, small, sizeof(small)), VX_E_TOOBIG);
+	assert_int_equal(vx_keep_path_of(v, 999, small, sizeof(small)), VX_E_NOTFOUND);
+}
+
 static void test_small_work_area_big_file(void **state)
 {
 	(void)state;
@@ -811,6 +875,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_readonly, reset),
 	    cmocka_unit_test_setup(test_check_finds_leak, reset),
 	    cmocka_unit_test_setup(test_check_finds_bad_entry_count, reset),
+	    cmocka_unit_test_setup(test_snapshot_limit, reset),
+	    cmocka_unit_test_setup(test_hostile_root_fields_fall_back, reset),
+	    cmocka_unit_test_setup(test_path_of_too_long, reset),
 	    cmocka_unit_test_setup(test_small_work_area_big_file, reset),
 	};
 	if (getenv("KEEP_TEST"))
