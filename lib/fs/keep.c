@@ -455,6 +455,7 @@ int kp_get(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint6
 	   unsigned flags, int *slot)
 {
 	int s = kp_find(v, view, obj, level, blkid);
+	*slot = -1; /* a caller may kp_put it whatever happens */
 	if (s >= 0) {
 		v->slots[s].pin++;
 		v->slots[s].lru = ++v->tick;
