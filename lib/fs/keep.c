@@ -864,7 +864,6 @@ static int release(struct vx_keep *v, uint8_t *root)
 	uint8_t *d = root + KP_R_DEFER + (v->txg % VX_KEEP_DEFER) * KP_DEFER_SIZE;
 	uint8_t bp[KP_BP_SIZE];
 	memcpy(bp, d, KP_BP_SIZE);
-	uint64_t count = kp_ld64(d + KP_BP_SIZE);
 	memset(d, 0, KP_DEFER_SIZE);
 	for (uint64_t guard = 0; kp_ld64(bp + KP_BP_ADDR0); guard++) {
 		int rc = kp_bp_check(v, bp, KP_T_LOG, 0);
@@ -881,8 +880,6 @@ static int release(struct vx_keep *v, uint8_t *root)
 			uint64_t x = kp_ld64(v->scratch2 + KP_L_ENTRIES + i * 8);
 			uint64_t a = x >> 16, len = (x & 0xffff) + 1;
 			for (uint64_t k = 0; k < len; k++) {
-				/* kp_bit_clear may reuse scratch2?  It does not:
-				 * only the release walk uses it. */
 				rc = kp_bit_clear(v, a + k);
 				if (rc < 0)
 					return kp_fail(v, rc, VX_KEEP_BAD_LOG);
@@ -897,7 +894,6 @@ static int release(struct vx_keep *v, uint8_t *root)
 			return rc;
 		memcpy(bp, prev, KP_BP_SIZE);
 	}
-	(void)count;
 	return 0;
 }
 

@@ -494,6 +494,30 @@ long vx_keep_reclaim(struct vx_keep *v)
 	return rc < 0 ? rc : freed;
 }
 
+/* Directories up to this many slots are searched for a name given twice
+ * (the search is quadratic; larger ones are not). */
+#define DUP_SCAN_MAX 1024
+
+/* 1 if a live entry of directory dir before slot `before` has e's name. */
+static int dup_before(struct vx_keep *v, uint64_t dir, uint64_t before, const uint8_t *e)
+{
+	for (uint64_t i = 0; i < before; i++) {
+		int s;
+		int rc = kp_get(v, 0, dir, 0, i / KP_DE_PER, 0, &s);
+		if (rc < 0)
+			return rc == VX_E_CORRUPT ? 0 : rc;
+		const uint8_t *x = kp_data(v, s) + (i % KP_DE_PER) * KP_DE_SIZE;
+		bool same = kp_ld64(x + KP_DE_INO) && x[KP_DE_LEN] == e[KP_DE_LEN] &&
+			    x[KP_DE_LEN + 1] == e[KP_DE_LEN + 1] &&
+			    memcmp(x + KP_DE_NAME, e + KP_DE_NAME,
+				   (size_t)(e[KP_DE_LEN] | e[KP_DE_LEN + 1] << 8)) == 0;
+		kp_put(v, s);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
 /* The name space of the live tree, depth first from the root: entries
  * well formed, each naming an inode of its type whose parent is the
  * directory, counts right, and every inode in use reached once. */
@@ -542,6 +566,13 @@ static int check_names(struct walk *w)
 			continue;
 		}
 		live[depth]++;
+		if (size / KP_BLOCK * KP_DE_PER <= DUP_SCAN_MAX) {
+			rc = dup_before(v, dir[depth], i, e);
+			if (rc < 0)
+				return rc;
+			if (rc)
+				report(w, VX_KEEP_V_DUPNAME, dir[depth], 0, NULL);
+		}
 		rc = kp_inode(v, 0, ino, &s, &p);
 		if (rc < 0)
 			return rc;

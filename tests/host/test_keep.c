@@ -819,6 +819,28 @@ static void test_path_of_too_long(void **state)
 	assert_int_equal(vx_keep_path_of(v, 999, small, sizeof(small)), VX_E_NOTFOUND);
 }
 
+static void test_check_finds_duplicate_name(void **state)
+{
+	(void)state;
+	put("same", "1", 1);
+	put("other", "2", 1);
+	assert_int_equal(vx_keep_sync(v), 0);
+	/* Rename the second entry's bytes to the first's name, in place. */
+	struct vx_keep_node root;
+	int s;
+	assert_int_equal(vx_keep_root(v, &root), 0);
+	assert_int_equal(kp_get(v, 0, root.ino, 0, 0, 0, &s), 0);
+	assert_int_equal(kp_dirty(v, s), 0);
+	uint8_t *e = kp_data(v, s) + KP_DE_SIZE;
+	assert_memory_equal(e + KP_DE_NAME, "other", 5);
+	memset(e + KP_DE_NAME, 0, 256);
+	memcpy(e + KP_DE_NAME, "same", 4);
+	e[KP_DE_LEN] = 4;
+	kp_put(v, s);
+	assert_int_equal(check(), 1);
+	assert_int_equal(last_violation, VX_KEEP_V_DUPNAME);
+}
+
 static void test_small_work_area_big_file(void **state)
 {
 	(void)state;
@@ -878,6 +900,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_snapshot_limit, reset),
 	    cmocka_unit_test_setup(test_hostile_root_fields_fall_back, reset),
 	    cmocka_unit_test_setup(test_path_of_too_long, reset),
+	    cmocka_unit_test_setup(test_check_finds_duplicate_name, reset),
 	    cmocka_unit_test_setup(test_small_work_area_big_file, reset),
 	};
 	if (getenv("KEEP_TEST"))
