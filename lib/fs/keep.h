@@ -16,8 +16,8 @@
  * blocks of the disk, 1 GiB of disk per pass with 256 KiB).  A larger
  * buffer is a larger cache and fewer passes; nothing else grows with the
  * disk or with a file.  The library is not reentrant: one struct vx_keep
- * is used by one thread at a time.  No function puts more than about a
- * kilobyte on the stack per level of a bounded recursion (at most 16
+ * is used by one thread at a time.  No function puts more than about
+ * two kilobytes on the stack per level of a bounded recursion (at most 16
  * levels: the tree heights).
  *
  * FILES

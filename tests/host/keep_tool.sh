@@ -6,6 +6,7 @@
 # make and remove directories, snapshots, df, gc, and fsck clean; then
 # corrupt one byte of the file's data and fsck must name the file and
 # fail, and get must refuse with VX_E_CORRUPT rather than return it.
+# Last, a 64 GiB sparse volume, formatted and checked in bounded memory.
 #
 # usage: B=build tests/host/keep_tool.sh     prints TAP
 set -u
@@ -55,4 +56,7 @@ check "use and check the partition" \
 head -c 1048576 "$part" >"$work/before"
 head -c 1048576 /dev/zero >"$work/zero"
 check "the bytes before the partition stay zero" "cmp $work/before $work/zero"
+big=$work/big.img
+check "a 64 GiB sparse volume: mkfs, put, fsck (memory does not grow with the disk)" \
+	"$keep mkfs $big 64G && $keep put $big $work/file f && $keep fsck $big && [ \$(du -k $big | cut -f1) -lt 65536 ]"
 echo "1..$n"
