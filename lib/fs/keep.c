@@ -538,7 +538,8 @@ int kp_bit_clear(struct vx_keep *v, uint64_t blk)
 	}
 	if (rc == 0) {
 		*b &= (uint8_t)~m;
-		v->used--;
+		if (v->used) /* a hostile count stays in range */
+			v->used--;
 	}
 	kp_put(v, s);
 	return rc;
