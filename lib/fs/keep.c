@@ -614,7 +614,7 @@ int kp_alloc(struct vx_keep *v, bool meta, uint64_t a[2])
 	a[0] = a[1] = 0;
 	if (v->used + (meta ? 2 : 1) > v->blocks)
 		return kp_fail(v, VX_E_NOMEM, VX_KEEP_NOSPACE);
-	if (++v->depth > KP_DEPTH_GUARD * 4) {
+	if (++v->depth > KP_ALLOC_GUARD) {
 		v->depth--;
 		return kp_fail(v, VX_E_NOMEM, VX_KEEP_NOSPACE);
 	}

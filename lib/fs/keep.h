@@ -16,9 +16,10 @@
  * blocks of the disk, 1 GiB of disk per pass with 256 KiB).  A larger
  * buffer is a larger cache and fewer passes; nothing else grows with the
  * disk or with a file.  The library is not reentrant: one struct vx_keep
- * is used by one thread at a time.  No function puts more than about
- * two kilobytes on the stack per level of a bounded recursion (at most 16
- * levels: the tree heights).
+ * is used by one thread at a time.  The stack it needs is bounded: a few
+ * KiB normally, about 40 KiB at worst (the allocator's copy-on-write
+ * cascade, each level about 0.5 KiB, is cut off at 64 levels; a tree walk
+ * nests at most 14 cache misses).
  *
  * FILES
  *

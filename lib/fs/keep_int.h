@@ -16,7 +16,8 @@
 #define KP_VERSION     1
 #define KP_FANOUT      64 /* pointers per indirect block */
 #define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
-#define KP_DEPTH_GUARD 40
+#define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
+#define KP_ALLOC_GUARD 64 /* nesting of the allocator's copy-on-write cascade */
 
 /* The layout: block 0 unused, ring A in blocks 1..16, the data area,
  * ring B in the last 16 blocks.  Slot i of a ring is its sector i. */
