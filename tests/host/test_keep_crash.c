@@ -16,7 +16,9 @@
  * The workloads: create then fsync; rename over an existing file then
  * fsync; write and append then fsync; delete then fsync; mkdir and a file
  * in it then fsync; many small files; a snapshot made and deleted; a
- * content-addressed file; a large file truncated.  The total of crash
+ * content-addressed file; a large file truncated; files larger than the
+ * smallest work area's cache, so dirty blocks are written before the
+ * commit.  The total of crash
  * states checked is printed ("crash states checked: N").
  */
 #include <setjmp.h>
@@ -422,6 +424,23 @@ static void test_dedup_file(void **state)
 	finish();
 }
 
+/* A file larger than the cache of the smallest work area: dirty blocks
+ * are written out early, before the commit, and must not be seen. */
+static void test_evicting_writes(void **state)
+{
+	(void)state;
+	start();
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0),
+			 0);
+	put("old", 9, 200000);
+	put("log", 10, 200000);
+	put("grown", 11, 200000);
+	commit();
+	assert_int_equal(vx_keep_unlink(v, "grown"), 0);
+	commit();
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
@@ -437,15 +456,11 @@ int main(void)
 	if (!base || !crash || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_fsync),
-	    cmocka_unit_test(test_rename_over_fsync),
-	    cmocka_unit_test(test_write_append_fsync),
-	    cmocka_unit_test(test_delete_fsync),
-	    cmocka_unit_test(test_mkdir_fsync),
-	    cmocka_unit_test(test_many_small_files),
-	    cmocka_unit_test(test_snapshot_and_truncate),
-	    cmocka_unit_test(test_dedup_file),
-	    cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_create_fsync),	  cmocka_unit_test(test_rename_over_fsync),
+	    cmocka_unit_test(test_write_append_fsync),	  cmocka_unit_test(test_delete_fsync),
+	    cmocka_unit_test(test_mkdir_fsync),		  cmocka_unit_test(test_many_small_files),
+	    cmocka_unit_test(test_snapshot_and_truncate), cmocka_unit_test(test_dedup_file),
+	    cmocka_unit_test(test_evicting_writes),	  cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));
