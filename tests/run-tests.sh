@@ -50,6 +50,7 @@ suite_host() {
 		[ -x "$t" ] || continue
 		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$t")" "$t"
 	done
+	B=$B run_suite "host/keep_tool" bash tests/host/keep_tool.sh
 }
 
 suite_crypto() {

@@ -46,7 +46,7 @@ FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 CTGRIND_BINS     := $(patsubst tests/crypto/%.c,$(B)/bench/%,$(CTGRIND_SRCS))
 
 # Kernel-core logic compiled for the host (see kernel/kernel.mk).
-$(filter-out $(KMODEL_TEST),$(HOST_TEST_BINS)): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(DEV_HOST_OBJS) $(BLK_HOST_OBJS) $(FS_HOST_OBJS) $(KCORE_UNIT_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+$(filter-out $(KMODEL_TEST),$(HOST_TEST_BINS)): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(DEV_HOST_OBJS) $(BLK_HOST_OBJS) $(FS_HOST_OBJS) $(CRYPTO_HOST_OBJS) $(KCORE_UNIT_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(KMODEL_TEST): $(B)/host/tests/host/test_kcore_model.o $(KMODEL_HOST_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
@@ -65,7 +65,7 @@ test-build: all $(B)/vectraos.iso $(HOST_TEST_BINS) $(CRYPTO_TEST_BINS) $(CRYPTO
 
 test: test-build
 	@B=$(B) bash tests/run-tests.sh all
-check-host: $(HOST_TEST_BINS)
+check-host: $(HOST_TEST_BINS) $(KEEP_TOOL)
 	@B=$(B) bash tests/run-tests.sh host
 check-crypto: $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS) $(CTGRIND_BINS)
 	@B=$(B) bash tests/run-tests.sh crypto

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Keep's insides, shared by keep.c (blocks, cache, commit), keep_ops.c
+ * (the name space) and keep_check.c (reclaim and check).  The offsets are
+ * the on-disk format of docs/FS.md; every multi-byte field is little
+ * endian.
+ */
+#ifndef VX_FS_KEEP_INT_H
+#define VX_FS_KEEP_INT_H
+
+#include "fs/keep.h"
+
+#define KP_BLOCK       4096
+#define KP_SECTOR      512
+#define KP_SPB	       8 /* sectors per block */
+#define KP_VERSION     1
+#define KP_FANOUT      64 /* pointers per indirect block */
+#define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
+#define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
+#define KP_ALLOC_GUARD 64 /* nesting of the allocator's copy-on-write cascade */
+
+/* The layout: block 0 unused, ring A in blocks 1..16, the data area,
+ * ring B in the last 16 blocks.  Slot i of a ring is its sector i. */
+#define KP_RING_A      1
+#define KP_RING_BLOCKS 16
+#define KP_RING_SLOTS  128
+#define KP_DATA_START  (KP_RING_A + KP_RING_BLOCKS)
+
+/* Block pointer, 64 bytes.  addr0 == 0 is a hole. */
+#define KP_BP_SIZE   64
+#define KP_BP_ADDR0  0
+#define KP_BP_ADDR1  8 /* the second copy (metadata), else 0 */
+#define KP_BP_BIRTH  16
+#define KP_BP_TYPE   24
+#define KP_BP_LEVEL  25
+#define KP_BP_FLAGS  26
+#define KP_BP_SUM    32 /* BLAKE3 of the 4096-byte block */
+#define KP_BPF_DEDUP 0x01
+
+/* Block types. */
+#define KP_T_DATA   1
+#define KP_T_DIR    2
+#define KP_T_IND    3
+#define KP_T_INODES 4
+#define KP_T_BITMAP 5
+#define KP_T_SNAPS  6
+#define KP_T_DDT    7
+#define KP_T_ROOT   8
+#define KP_T_LOG    9
+
+/* Uberblock, one sector. */
+#define KP_UBER_MAGIC "KEEPUBER"
+#define KP_U_MAGIC    0
+#define KP_U_VERSION  8
+#define KP_U_SHIFT    12
+#define KP_U_TXG      16
+#define KP_U_BLOCKS   24
+#define KP_U_GUID     32
+#define KP_U_LABEL    48
+#define KP_U_ROOT     112
+#define KP_U_SUM      480 /* BLAKE3 of bytes 0..479 */
+
+/* Root block. */
+#define KP_ROOT_MAGIC  "KEEPROOT"
+#define KP_R_MAGIC     0
+#define KP_R_TXG       8
+#define KP_R_BLOCKS    16
+#define KP_R_USED      24
+#define KP_R_INO_NEXT  32
+#define KP_R_GEN_NEXT  40
+#define KP_R_INO_HINT  48
+#define KP_R_LAST_SNAP 56
+#define KP_R_NSNAPS    64
+#define KP_R_DDT_SHIFT 68
+#define KP_R_FILES     72
+#define KP_R_PENDING   80
+#define KP_R_TREES     128 /* inode file, free map, snapshots, dedup table */
+#define KP_TREE_SIZE   128
+#define KP_TREE_HEIGHT 64
+#define KP_R_DEFER     640
+#define KP_DEFER_SIZE  96 /* pointer, then the blocks it frees (u64) */
+
+/* Inode, 128 bytes, 32 per block of the inode file. */
+#define KP_INO_SIZE  128
+#define KP_INO_PER   32
+#define KP_I_TYPE    0
+#define KP_I_FLAGS   1
+#define KP_I_HEIGHT  2
+#define KP_I_GEN     8
+#define KP_I_SIZE    16
+#define KP_I_PARENT  24
+#define KP_I_ENTRIES 32
+#define KP_I_MTXG    40
+#define KP_I_BP	     64
+
+/* Directory entry, 272 bytes, 15 per block. */
+#define KP_DE_SIZE 272
+#define KP_DE_PER  15
+#define KP_DE_INO  0
+#define KP_DE_LEN  8
+#define KP_DE_TYPE 10
+#define KP_DE_NAME 16
+
+/* Free map: bit i of leaf L is block L * 32768 + i. */
+#define KP_BITS_PER (KP_BLOCK * 8)
+
+/* Snapshot entry, 144 bytes, 28 per block. */
+#define KP_SNAP_SIZE 144
+#define KP_SNAP_PER  28
+#define KP_S_NAME    0
+#define KP_S_TXG     56
+#define KP_S_INOS    64
+#define KP_S_HEIGHT  72
+#define KP_S_BP	     80
+
+/* Dedup bucket: a count, then entries of hash, address, birth. */
+#define KP_DDT_COUNT   0
+#define KP_DDT_ENTRIES 16
+#define KP_DDT_SIZE    48
+#define KP_DDT_CAP     85
+
+/* Deferred-free log block. */
+#define KP_LOG_MAGIC 0x474f4c4bu /* "KLOG" */
+#define KP_L_MAGIC   0
+#define KP_L_COUNT   4
+#define KP_L_TXG     8
+#define KP_L_PREV    64 /* the txg's previous log block */
+#define KP_L_ENTRIES 128
+#define KP_LOG_CAP   496 /* entries: address << 16 | (run length - 1) */
+#define KP_LOG_SEAL  400 /* seal here: the rest is headroom */
+
+/* Objects of the cache: files by inode number, then the meta trees. */
+#define KP_OBJ_INO    (1ull << 40)
+#define KP_OBJ_BITMAP (KP_OBJ_INO + 1)
+#define KP_OBJ_SNAP   (KP_OBJ_INO + 2)
+#define KP_OBJ_DDT    (KP_OBJ_INO + 3)
+#define KP_OBJ_ROOT   (KP_OBJ_INO + 4)
+#define KP_OBJ_ANY    UINT64_MAX
+
+#define KP_GET_NOREAD 0x01
+
+struct vx_keep_slot {
+	uint64_t view, obj, blkid;
+	uint64_t pobj, pblkid; /* a dirty block's parent */
+	uint32_t lru;
+	uint16_t pin;
+	uint16_t ndirty; /* dirty children */
+	uint16_t poff;	 /* where its pointer sits in the parent */
+	uint8_t level, plevel;
+	uint8_t valid, dirty;
+};
+
+struct kp_key {
+	uint64_t obj, blkid;
+	uint8_t level;
+	uint16_t off;
+};
+
+size_t kp_strnlen(const char *s, size_t max);
+bool kp_has(const uint8_t *p, size_t n, uint8_t c);
+uint64_t kp_ld64(const uint8_t *p);
+uint32_t kp_ld32(const uint8_t *p);
+void kp_st64(uint8_t *p, uint64_t x);
+void kp_st32(uint8_t *p, uint32_t x);
+void kp_hash(const void *p, size_t n, uint8_t out[32]);
+int kp_fail(struct vx_keep *v, int rc, enum vx_keep_why why);
+int kp_break(struct vx_keep *v, int rc);
+int kp_dev_read(struct vx_keep *v, uint64_t blk, void *buf);
+int kp_dev_write(struct vx_keep *v, uint64_t blk, const void *buf);
+bool kp_meta(unsigned type);
+bool kp_addr_ok(const struct vx_keep *v, uint64_t a);
+int kp_bp_check(struct vx_keep *v, const uint8_t *bp, unsigned type, unsigned level);
+void kp_bp_set(uint8_t *bp, uint64_t a0, uint64_t a1, uint64_t birth, unsigned type,
+	       unsigned level);
+int kp_read_bp(struct vx_keep *v, const uint8_t *bp, void *buf, uint64_t ino);
+uint8_t *kp_data(struct vx_keep *v, int s);
+int kp_find(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid);
+int kp_get(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid,
+	   unsigned flags, int *slot);
+void kp_put(struct vx_keep *v, int s);
+int kp_writeout(struct vx_keep *v, int s);
+void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid);
+void kp_drop_obj(struct vx_keep *v, uint64_t view, uint64_t obj);
+unsigned kp_type_of(uint64_t obj, unsigned level, unsigned ftype);
+int kp_inode(struct vx_keep *v, uint64_t view, uint64_t ino, int *slot, uint8_t **p);
+int kp_view(struct vx_keep *v, uint64_t view, uint8_t **bp, unsigned *height, uint64_t *inos);
+int kp_height(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned *h);
+int kp_parent(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid,
+	      uint8_t **bp, int *ps, struct kp_key *pkey);
+int kp_bit_clear(struct vx_keep *v, uint64_t blk);
+int kp_bit_set(struct vx_keep *v, uint64_t blk, bool count);
+int kp_alloc(struct vx_keep *v, bool meta, uint64_t a[2]);
+int kp_defer(struct vx_keep *v, uint64_t blk);
+int kp_free_bp(struct vx_keep *v, const uint8_t *bp, bool snap);
+int kp_dirty(struct vx_keep *v, int s);
+int kp_grow(struct vx_keep *v, uint64_t obj, unsigned h);
+unsigned kp_need_height(uint64_t blkid);
+
+#endif

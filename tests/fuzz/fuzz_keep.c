@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target for Keep (lib/fs/keep.h): hostile images.
+ *
+ * At start a real volume is built in memory (4 MiB: directories, plain,
+ * sparse and content-addressed files, a snapshot, some history).  An
+ * input is a byte of flags, then patches: {u16 block, u16 offset, u8 len,
+ * len bytes} written over that image, so mutations land on live
+ * structures rather than on empty space.  Flag bit 0 mounts with
+ * VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the
+ * patched bytes then reach the parsers of every structure behind the
+ * checksum gate (uberblock, root block, block pointers, inodes, entries,
+ * free map, logs, snapshot and dedup tables).  Without it, the gate
+ * itself is fuzzed.
+ *
+ * After a mount: every directory is walked (depth 8, 4096 entries) and
+ * every file read, live and in each snapshot; then vx_keep_check; then a
+ * file is created, written, renamed over another, truncated and removed,
+ * a directory made and removed, a snapshot made and deleted, reclaim run
+ * and the volume synced, so the writing paths meet the hostile metadata
+ * too.  Hashing every block read dominates a run, so the flag byte also
+ * picks the phases: bit 1 the check, bit 2 the writes, bit 3 the
+ * snapshot and reclaim (the walks always run).  Invariants: no access outside the device or the
+ * work area (ASan), every call returns, every error is a VX_E_*, no read returns more than asked.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vectra/abi.h"
+#include "fs/keep.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(x)                                                                                   \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			__builtin_trap();                                                          \
+	} while (0)
+
+#define BLOCKS 1024
+#define DISK   (BLOCKS * 4096u)
+#define WORK   (256u * 1024)
+
+static uint8_t *base, *disk, *work;
+static struct vx_keep vol;
+static uint8_t buf[65536];
+static int budget;
+
+static int dev_read(void *ctx, uint64_t lba, uint32_t n, void *out)
+{
+	(void)ctx;
+	CHECK(lba < DISK / 512 && n <= DISK / 512 - lba);
+	memcpy(out, disk + lba * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int dev_write(void *ctx, uint64_t lba, uint32_t n, const void *in)
+{
+	(void)ctx;
+	CHECK(lba < DISK / 512 && n <= DISK / 512 - lba);
+	memcpy(disk + lba * 512, in, (size_t)n * 512);
+	return 0;
+}
+
+static int dev_flush(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static const struct vx_blkdev dev = {NULL, dev_read, dev_write, dev_flush, DISK / 512};
+
+static void check_err(long rc)
+{
+	CHECK(rc >= VX_E_LAST);
+}
+
+static void put(const char *path, uint32_t flags, uint64_t off, uint32_t len, uint8_t fill)
+{
+	struct vx_keep_node n;
+	memset(buf, fill, sizeof(buf));
+	if (vx_keep_create(&vol, path, flags, &n) == 0)
+		vx_keep_write(&vol, &n, off, buf, len);
+}
+
+/* The starting volume. */
+static void build(void)
+{
+	base = calloc(1, DISK);
+	disk = calloc(1, DISK);
+	work = aligned_alloc(64, WORK);
+	CHECK(base && disk && work);
+	CHECK(vx_keep_format(&dev, "fuzz", work, WORK) == 0);
+	CHECK(vx_keep_mount(&vol, &dev, work, WORK, 0) == 0);
+	vx_keep_mkdir(&vol, "etc");
+	vx_keep_mkdir(&vol, "etc/deep");
+	put("etc/conf", 0, 0, 3000, 'c');
+	put("etc/deep/data", 0, 0, 40000, 'd');
+	put("sparse", 0, 300000, 100, 's');
+	put("pkg-1", VX_KEEP_F_DEDUP, 0, 20000, 'p');
+	put("pkg-2", VX_KEEP_F_DEDUP, 0, 20000, 'p');
+	vx_keep_snap_create(&vol, "snap");
+	vx_keep_unlink(&vol, "pkg-1");
+	vx_keep_rename(&vol, "etc/conf", "conf");
+	put("late", 0, 0, 5000, 'l');
+	CHECK(vx_keep_sync(&vol) == 0);
+	memcpy(base, disk, DISK);
+}
+
+static void read_all(const struct vx_keep_node *n)
+{
+	for (uint64_t off = 0; off < n->size && budget > 0; off += sizeof(buf), budget -= 16) {
+		long got = vx_keep_read(&vol, n, off, buf, sizeof(buf));
+		check_err(got);
+		if (got <= 0)
+			return;
+		CHECK(got <= (long)sizeof(buf));
+	}
+}
+
+static void walk(const struct vx_keep_node *d, int depth)
+{
+	struct vx_keep_dircur cur = {0};
+	struct vx_keep_dirent e;
+	int rc;
+	while (budget-- > 0 && (rc = vx_keep_readdir(&vol, d, &cur, &e)) == 1) {
+		CHECK(memchr(e.name, 0, sizeof(e.name)) != NULL);
+		if (e.node.type == VX_KEEP_DIR) {
+			if (depth < 8)
+				walk(&e.node, depth + 1);
+		} else {
+			read_all(&e.node);
+		}
+	}
+}
+
+static void report(void *ctx, enum vx_keep_violation what, uint64_t ino, uint64_t block,
+		   const char *detail)
+{
+	(void)ctx, (void)ino, (void)block;
+	CHECK(what > 0 && what < VX_KEEP_V_COUNT_MAX && detail);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!base)
+		build();
+	memcpy(disk, base, DISK);
+	uint32_t flags = size && (data[0] & 1) ? VX_KEEP_NOVERIFY : 0;
+	for (size_t at = 1; at + 5 <= size;) {
+		uint32_t blk = (data[at] | (uint32_t)data[at + 1] << 8) % BLOCKS;
+		uint32_t off = (data[at + 2] | (uint32_t)data[at + 3] << 8) % 4096;
+		size_t len = data[at + 4];
+		at += 5;
+		if (len > size - at)
+			len = size - at;
+		if (len > 4096 - off)
+			len = 4096 - off;
+		memcpy(disk + (size_t)blk * 4096 + off, data + at, len);
+		at += len;
+	}
+	budget = 4096;
+	int rc = vx_keep_mount(&vol, &dev, work, WORK, flags);
+	if (rc != 0) {
+		check_err(rc);
+		CHECK(vol.why < VX_KEEP_WHY_COUNT);
+		return 0;
+	}
+	struct vx_keep_node root, n;
+	if (vx_keep_root(&vol, &root) == 0)
+		walk(&root, 0);
+	struct vx_keep_snapinfo info;
+	for (uint32_t i = 0; i < 4 && vx_keep_snap_list(&vol, i, &info) == 1; i++) {
+		uint64_t view;
+		if (vx_keep_snap_open(&vol, info.name, &view) == 0 &&
+		    vx_keep_lookup_at(&vol, view, "", &root) == 0)
+			walk(&root, 0);
+	}
+	uint8_t phases = size ? data[0] : 0;
+	if (phases & 2)
+		check_err(vx_keep_check(&vol, report, NULL));
+	struct vx_keep_statfs st;
+	check_err(vx_keep_statfs(&vol, &st));
+	if ((phases & 4) && vx_keep_create(&vol, "fuzzed", 0, &n) == 0) {
+		check_err(vx_keep_write(&vol, &n, 5000, data, size < 9000 ? (uint32_t)size : 9000));
+		check_err(vx_keep_rename(&vol, "fuzzed", "late"));
+		check_err(vx_keep_truncate(&vol, &n, 10));
+		check_err(vx_keep_unlink(&vol, "late"));
+	}
+	if (phases & 4) {
+		check_err(vx_keep_mkdir(&vol, "etc/new"));
+		check_err(vx_keep_unlink(&vol, "etc/new"));
+	}
+	if (phases & 8) {
+		check_err(vx_keep_snap_create(&vol, "fz"));
+		check_err(vx_keep_snap_delete(&vol, "fz"));
+		check_err(vx_keep_reclaim(&vol));
+	}
+	check_err(vx_keep_sync(&vol));
+	return 0;
+}

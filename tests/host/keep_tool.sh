@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The keep tool (tools/keep.c) end to end: format an image and a byte
+# range of one (a partition), put a file, get it back identical, list,
+# make and remove directories, snapshots, df, gc, and fsck clean; then
+# corrupt one byte of the file's data and fsck must name the file and
+# fail, and get must refuse with VX_E_CORRUPT rather than return it.
+# Last, a 64 GiB sparse volume, formatted and checked in bounded memory.
+#
+# usage: B=build tests/host/keep_tool.sh     prints TAP
+set -u
+keep=${B:-build}/host/tools/keep
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0
+check() {
+	n=$((n + 1))
+	if eval "$2" >"$work/out" 2>&1; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"
+		sed 's/^/# /' "$work/out"
+	fi
+}
+img=$work/disk.img
+head -c 300000 /dev/urandom >"$work/file"
+check "mkfs a 16 MiB image" "$keep mkfs $img 16M tool-test"
+check "put a file" "$keep put $img $work/file file"
+check "mkdir" "$keep mkdir $img docs && $keep put $img $work/file docs/copy"
+check "get it back identical" "$keep get $img docs/copy $work/back && cmp $work/file $work/back"
+check "ls lists it" "$keep ls $img docs | grep -q copy"
+check "snapshot create and list" "$keep snap $img create before && $keep snap $img list | grep -q before"
+check "rm after the snapshot; the snapshot still has it" \
+	"$keep rm $img docs/copy && ! $keep get $img docs/copy $work/x && $keep ls $img docs --snap before | grep -q copy"
+check "df" "$keep df $img | grep -q '^total 16777216'"
+check "snapshot delete and gc" "$keep snap $img delete before && $keep gc $img"
+check "fsck is clean" "$keep fsck $img | grep -q '0 violations'"
+# Corrupt one byte of file's data: find a block holding it.
+off=$(python3 - "$img" "$work/file" <<'PY'
+import sys
+img = open(sys.argv[1], 'rb').read()
+data = open(sys.argv[2], 'rb').read()
+print(img.find(data[8192:8192 + 4096]))
+PY
+)
+check "the file's data is on the image" "[ $off -gt 0 ]"
+printf 'X' | dd of="$img" bs=1 seek=$((off + 100)) conv=notrunc status=none
+check "fsck names the damaged file and fails" \
+	"! $keep fsck $img >$work/fsck; grep -q 'checksum mismatch.*file' $work/fsck"
+check "get refuses the damaged file" \
+	"! $keep get $img file $work/bad 2>$work/err; grep -q VX_E_CORRUPT $work/err"
+part=$work/gpt.img
+check "format a byte range (a partition)" \
+	"truncate -s 20M $part && $keep mkfs $part --offset 1048576 --size 8388608 part"
+check "use and check the partition" \
+	"$keep put $part $work/file f --offset 1048576 --size 8388608 && $keep fsck $part --offset 1048576 --size 8388608"
+head -c 1048576 "$part" >"$work/before"
+head -c 1048576 /dev/zero >"$work/zero"
+check "the bytes before the partition stay zero" "cmp $work/before $work/zero"
+big=$work/big.img
+check "a 64 GiB sparse volume: mkfs, put, fsck (memory does not grow with the disk)" \
+	"$keep mkfs $big 64G && $keep put $big $work/file f && $keep fsck $big && [ \$(du -k $big | cut -f1) -lt 65536 ]"
+echo "1..$n"
