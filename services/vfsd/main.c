@@ -121,6 +121,8 @@ static void say(const char *fmt, ...)
 #define PROBE_BIT     7u
 #define BOUNCE_VA     0x200000000ull /* mount i's bounce buffer: + i * DISK_BOUNCE */
 #define DISK_BOUNCE   (128u << 10)
+#define WORK_VA	      0x210000000ull /* Keep's work area (HOME:): its block cache */
+#define KEEP_WORK     (1u << 20)
 #define DISK_UNITS    8u
 #define PROBE_NS      (1000ull * 1000000ull)
 #define PROBE_FOR_NS  (60000ull * 1000000ull)
@@ -240,11 +242,11 @@ static void try_volume(uint32_t unit, uint32_t part)
 				    where, d->b.info.block_size);
 			continue;
 		}
-		struct vx_fat_dev dev = {.ctx = d,
-					 .read = disk_read,
-					 .write = disk_write,
-					 .flush = disk_flush,
-					 .sectors = d->b.info.nblocks};
+		struct vx_blkdev dev = {.ctx = d,
+					.read = disk_read,
+					.write = disk_write,
+					.flush = disk_flush,
+					.sectors = d->b.info.nblocks};
 		uint64_t t0 = (uint64_t)vx_clock(), idle0 = idle_all();
 		rc = fs_mount_try(m, &dev, where);
 		uint64_t t = (uint64_t)vx_clock() - t0, idle = idle_all() - idle0;
@@ -317,6 +319,16 @@ static void disks_init(const struct vx_bundle_page *b)
 		}
 		d->bounce_mem = (vx_handle_t)m;
 		d->bounce = (uint8_t *)(uintptr_t)va;
+		if (disks.t.m[i].want != FS_KIND_KEEP)
+			continue;
+		int64_t w = vx_reticle_retype(disks.ret, VX_OBJ_MEM, KEEP_WORK / VX_PAGE_SIZE);
+		if (w < 0 || vx_task_map(backing.self, (vx_handle_t)w, WORK_VA,
+					 VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+			say("vfsd: no work area for %s\n", disks.t.m[i].name);
+			continue;
+		}
+		disks.t.m[i].work = (void *)(uintptr_t)WORK_VA;
+		disks.t.m[i].work_len = KEEP_WORK;
 	}
 	/* The first look comes from the loop: devd may not be serving yet. */
 	disks.probed = disks.started - PROBE_NS + PROBE_NS / 5;
@@ -337,6 +349,29 @@ static uint64_t disks_tick(uint64_t now)
 			next = disks.probed + PROBE_NS;
 	}
 	return next;
+}
+
+/* What the last requests found wrong on the roots on disks, for people:
+ * every damaged block, named by file; repairs; remounts after a failure. */
+static void disks_report(void)
+{
+	static uint64_t corrupt[FS_MOUNTS_MAX], repairs[FS_MOUNTS_MAX], remounts[FS_MOUNTS_MAX];
+
+	for (uint32_t i = 0; i < disks.t.n; i++) {
+		struct fs_mount *m = &disks.t.m[i];
+		uint64_t r = fs_mount_repairs(m);
+		if (m->ncorrupt != corrupt[i])
+			say("vfsd: %s failed its checksum: refused, not returned\n", m->corrupt);
+		if (r > repairs[i])
+			say("vfsd: %s: %lu metadata block%s repaired from its copy\n", m->name,
+			    (unsigned long)(r - repairs[i]), r - repairs[i] == 1 ? "" : "s");
+		if (m->remounts != remounts[i])
+			say("vfsd: %s: a change failed; mounted again at the last commit\n",
+			    m->name);
+		corrupt[i] = m->ncorrupt;
+		repairs[i] = r;
+		remounts[i] = m->remounts;
+	}
 }
 
 /* A request that names an unmounted root: look again first, now and then. */
@@ -544,6 +579,7 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	fs.now = (uint64_t)vx_clock();
 	vx_handle_t mem = take_xfer(c, m);
 	fs_serve(ctx, m, &view);
+	disks_report();
 	if (mem) { /* the client's memory leaves vfsd before it hears back */
 		if (fs.xfer)
 			vx_task_unmap(mem);

@@ -26,17 +26,22 @@ void fs_mount_drop(struct fs_mount *m)
 	vx_snprintf(m->why, sizeof(m->why), "its disk went away");
 }
 
-int fs_mount_try(struct fs_mount *m, const struct vx_fat_dev *dev, const char *where)
+int fs_mount_try(struct fs_mount *m, const struct vx_blkdev *dev, const char *where)
 {
 	int rc = VX_E_NOSYS;
 
 	m->dev = *dev;
 	if (m->want == FS_KIND_FAT32) {
-		rc = vx_fat_mount(&m->u.fat, &m->dev);
+		struct vx_fat_dev fd = {dev->ctx, dev->read, dev->write, dev->flush, dev->sectors};
+		rc = vx_fat_mount(&m->u.fat, &fd);
 		vx_snprintf(m->why, sizeof(m->why), "%s: %s", where,
 			    rc == VX_OK ? "mounted" : vx_fat_why_str(m->u.fat.why));
+	} else if (m->want == FS_KIND_KEEP && m->work && m->work_len >= VX_KEEP_WORK_MIN) {
+		rc = vx_keep_mount(&m->u.keep, &m->dev, m->work, m->work_len, 0);
+		vx_snprintf(m->why, sizeof(m->why), "%s: %s", where,
+			    rc == VX_OK ? "mounted" : vx_keep_why_str(m->u.keep.why));
 	} else {
-		vx_snprintf(m->why, sizeof(m->why), "%s: this root's file system is not built in",
+		vx_snprintf(m->why, sizeof(m->why), "%s: no work area for this root's file system",
 			    where);
 	}
 	m->last_rc = rc;
@@ -45,6 +50,7 @@ int fs_mount_try(struct fs_mount *m, const struct vx_fat_dev *dev, const char *w
 	m->kind = m->want;
 	m->dirty = false;
 	m->commits = 0;
+	m->remounts = 0;
 	vx_snprintf(m->where, sizeof(m->where), "%s", where);
 	return VX_OK;
 }
@@ -249,6 +255,202 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 	}
 }
 
+/* ------------------------------------------------------------------- Keep */
+
+/* Keep's errors in fs.h's words. */
+static int keep_err(int rc)
+{
+	if (rc == VX_E_NOMEM)
+		return VX_E_FULL; /* the disk is full: nothing changed */
+	if (rc == VX_E_BUSY)
+		return VX_E_STATE; /* a directory that is not empty */
+	return rc;
+}
+
+/* A VX_E_CORRUPT names the file it was met in, for the log and FS_MOUNTS. */
+static void keep_corrupt(struct fs_mount *m, const char *path)
+{
+	struct vx_keep *v = &m->u.keep;
+	char name[96];
+
+	if (!v->bad_ino || vx_keep_path_of(v, v->bad_ino, name, sizeof(name)) != VX_OK)
+		vx_snprintf(name, sizeof(name), "%s", path[0] ? path : "/");
+	vx_snprintf(m->corrupt, sizeof(m->corrupt), "%s:%s: %s (block %lu)", m->name, name,
+		    vx_keep_why_str(v->why), (unsigned long)v->bad_block);
+	m->ncorrupt++;
+}
+
+static void keep_stat(const struct vx_keep_node *n, struct fs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->type = n->type == VX_KEEP_DIR ? FS_DIR : FS_FILE;
+	if (n->type == VX_KEEP_DIR)
+		st->entries = n->entries > UINT32_MAX ? UINT32_MAX : (uint32_t)n->entries;
+	else
+		st->size = n->size;
+}
+
+static int keep_find(struct vx_keep *v, const char *path, struct vx_keep_node *n)
+{
+	return path[0] ? vx_keep_lookup(v, path, n) : vx_keep_root(v, n);
+}
+
+static int keep_open_create(struct vx_keep *v, const char *path, struct vx_keep_node *n)
+{
+	int rc = keep_find(v, path, n);
+
+	if (rc == VX_E_NOTFOUND)
+		rc = vx_keep_create(v, path, 0, n);
+	if (rc == VX_OK && n->type != VX_KEEP_FILE)
+		rc = VX_E_TYPE;
+	return rc;
+}
+
+static int keep_snap(struct fs_mount *m, const struct fs_args *a, const char *name, void *out,
+		     size_t *len)
+{
+	struct vx_keep *v = &m->u.keep;
+
+	if (a->count == FS_SNAP_LIST) {
+		struct vx_keep_snapinfo si;
+		struct fs_snap_info *o = out;
+		if (name[0])
+			return VX_E_INVAL;
+		int rc = vx_keep_snap_list(v, a->index, &si);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return VX_E_NOTFOUND;
+		memset(o, 0, sizeof(*o));
+		vx_snprintf(o->name, sizeof(o->name), "%s", si.name);
+		o->txg = si.txg;
+		*len = sizeof(*o);
+		return VX_OK;
+	}
+	if (!name[0])
+		return VX_E_INVAL;
+	if (a->count == FS_SNAP_CREATE)
+		return vx_keep_snap_create(v, name);
+	if (a->count == FS_SNAP_DELETE)
+		return vx_keep_snap_delete(v, name);
+	return VX_E_INVAL;
+}
+
+static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, const char *path,
+		      const uint8_t *rest, size_t rlen, void *out, size_t *len)
+{
+	struct vx_keep *v = &m->u.keep;
+	struct vx_keep_node n;
+	long got;
+	int rc;
+
+	switch (op) {
+	case FS_STAT:
+		if ((rc = keep_find(v, path, &n)) == VX_OK) {
+			keep_stat(&n, out);
+			*len = sizeof(struct fs_stat);
+		}
+		return rc;
+	case FS_LIST: {
+		struct vx_keep_dircur cur = {.index = a->index};
+		struct vx_keep_dirent ent, *e = &ent;
+		struct fs_dirent *o = out;
+		if ((rc = keep_find(v, path, &n)) != VX_OK)
+			return rc;
+		if (n.type != VX_KEEP_DIR)
+			return VX_E_TYPE;
+		if ((rc = vx_keep_readdir(v, &n, &cur, e)) <= 0)
+			return rc == 0 ? VX_E_NOTFOUND : rc;
+		memset(o, 0, sizeof(*o));
+		keep_stat(&e->node, &o->st);
+		vx_snprintf(o->name, sizeof(o->name), "%s", e->name); /* cut to FS_NAME_MAX */
+		*len = sizeof(*o);
+		return VX_OK;
+	}
+	case FS_CREATE:
+		return vx_keep_create(v, path, 0, &n);
+	case FS_MKDIR:
+		return vx_keep_mkdir(v, path);
+	case FS_WRITE:
+	case FS_APPEND:
+		if ((rc = keep_open_create(v, path, &n)) != VX_OK)
+			return rc;
+		got = vx_keep_write(v, &n, op == FS_APPEND ? n.size : a->offset, rest,
+				    (uint32_t)rlen);
+		return got < 0 ? (int)got : VX_OK;
+	case FS_TRUNCATE:
+		if ((rc = keep_find(v, path, &n)) != VX_OK)
+			return rc;
+		if (n.type != VX_KEEP_FILE)
+			return VX_E_TYPE;
+		return vx_keep_truncate(v, &n, a->offset);
+	case FS_READ:
+		if (a->count > FS_INLINE_MAX)
+			return VX_E_TOOBIG;
+		if ((rc = keep_find(v, path, &n)) != VX_OK)
+			return rc;
+		if (n.type != VX_KEEP_FILE)
+			return VX_E_TYPE;
+		got = vx_keep_read(v, &n, a->offset, out, a->count);
+		if (got < 0)
+			return (int)got;
+		*len = (size_t)got;
+		return VX_OK;
+	case FS_REMOVE:
+		return vx_keep_unlink(v, path);
+	case FS_RENAME:
+		/* Keep replaces an existing file atomically (the crash-safe way
+		 * to change a file: write a new one, rename it over). */
+		(void)rlen;
+		return vx_keep_rename(v, path, (const char *)rest);
+	case FS_INFO: {
+		struct vx_keep_statfs sf;
+		struct fs_info *info = out;
+		if (path[0])
+			return VX_E_INVAL;
+		if ((rc = vx_keep_statfs(v, &sf)) != VX_OK)
+			return rc;
+		memset(info, 0, sizeof(*info));
+		info->entries = sf.files > UINT32_MAX ? UINT32_MAX : (uint32_t)sf.files;
+		info->entries_max = UINT32_MAX;
+		info->bytes = sf.used;
+		info->bytes_max = sf.total;
+		*len = sizeof(*info);
+		return VX_OK;
+	}
+	case FS_SNAP:
+		return keep_snap(m, a, path, out, len);
+	default:
+		return VX_E_NOSYS; /* FS_READ_MEM */
+	}
+}
+
+/* After a Keep call: a corrupt block is named; a volume a failure left
+ * broken is mounted again (the last commit) so the next request finds it
+ * whole.  Returns rc in fs.h's words. */
+static int keep_done(struct fs_mount *m, int rc, const char *path)
+{
+	if (rc == VX_E_CORRUPT)
+		keep_corrupt(m, path);
+	if (m->u.keep.broken) {
+		struct vx_blkdev dev = m->dev;
+		m->remounts++;
+		if (vx_keep_mount(&m->u.keep, &dev, m->work, m->work_len, 0) != VX_OK) {
+			m->kind = FS_KIND_NONE;
+			m->last_rc = VX_E_CORRUPT;
+			vx_snprintf(m->why, sizeof(m->why), "%s: remount after a failure: %s",
+				    m->where, vx_keep_why_str(m->u.keep.why));
+		}
+		m->dirty = false;
+	}
+	return keep_err(rc);
+}
+
+uint64_t fs_mount_repairs(const struct fs_mount *m)
+{
+	return m->kind == FS_KIND_KEEP ? m->u.keep.repairs : 0;
+}
+
 /* ------------------------------------------------------------- dispatch */
 
 static bool changes(uint32_t op)
@@ -265,7 +467,10 @@ int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, con
 	*len = 0;
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
-	rc = fat_err(fat_serve(m, op, a, path, rest, rlen, out, len));
+	if (m->kind == FS_KIND_FAT32)
+		rc = fat_err(fat_serve(m, op, a, path, rest, rlen, out, len));
+	else
+		rc = keep_done(m, keep_serve(m, op, a, path, rest, rlen, out, len), path);
 	if (rc != VX_OK)
 		*len = 0;
 	/* Even a failed change may have written something (FAT: a directory
@@ -289,6 +494,13 @@ int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const voi
 		m->dirty = true;
 		m->dirty_at = now;
 	}
+	if (m->kind == FS_KIND_KEEP) {
+		struct vx_keep_node kn;
+		rc = keep_open_create(&m->u.keep, path, &kn);
+		long w =
+		    rc == VX_OK && n ? vx_keep_write(&m->u.keep, &kn, off, buf, (uint32_t)n) : rc;
+		return keep_done(m, w < 0 ? (int)w : VX_OK, path);
+	}
 	if ((rc = fat_open_create(&m->u.fat, path, &node)) != VX_OK)
 		return fat_err(rc);
 	if (off > VX_FAT_FILE_MAX || n > VX_FAT_FILE_MAX - off)
@@ -306,6 +518,16 @@ int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf,
 	*got = 0;
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
+	if (m->kind == FS_KIND_KEEP) {
+		struct vx_keep_node kn;
+		rc = keep_find(&m->u.keep, path, &kn);
+		if (rc == VX_OK && kn.type != VX_KEEP_FILE)
+			rc = VX_E_TYPE;
+		long r = rc == VX_OK ? vx_keep_read(&m->u.keep, &kn, off, buf, (uint32_t)n) : rc;
+		if (r >= 0)
+			*got = (uint64_t)r;
+		return keep_done(m, r < 0 ? (int)r : VX_OK, path);
+	}
 	if ((rc = fat_find(&m->u.fat, path, &node)) != VX_OK)
 		return rc;
 	if (node.root || (node.attr & VX_FAT_DIR))
@@ -323,7 +545,8 @@ int fs_mount_sync(struct fs_mount *m)
 {
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
-	int rc = vx_fat_sync(&m->u.fat);
+	int rc = m->kind == FS_KIND_FAT32 ? vx_fat_sync(&m->u.fat)
+					  : keep_done(m, vx_keep_sync(&m->u.keep), "");
 	if (rc == VX_OK) {
 		m->dirty = false;
 		m->commits++;

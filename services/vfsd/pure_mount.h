@@ -14,6 +14,12 @@
  * with no root name the RAM file system, which stays for scratch.  A root
  * that is not mounted answers VX_E_NOTFOUND, and fs_mount_info says why.
  *
+ * A damaged block is VX_E_CORRUPT and never its bytes; m->corrupt names
+ * the file and the rule (vfsd logs it).  Keep repairs a bad metadata copy
+ * from its twin and counts it (fs_mount_repairs).  A failure in the middle
+ * of a change (a device error, the disk full inside a commit) leaves a Keep
+ * volume broken: it is mounted again at once, which finds the last commit.
+ *
  * WHAT EACH OP MEANS ON A VOLUME
  *
  * The same as fs.h says for the RAM file system, with the volume's own
@@ -22,10 +28,12 @@
  *   FS_LIST     entries in the directory's own order, not by name;
  *   FS_READ_MEM VX_E_NOSYS: read a volume's files with FS_READ;
  *   FS_RENAME   within one root (VX_E_INVAL across roots); FAT32 renames
- *               only within one directory (VX_E_INVAL otherwise);
+ *               only within one directory (VX_E_INVAL otherwise); Keep
+ *               replaces an existing file at the new name atomically;
  *   FS_INFO     "NAME:" gives that volume's bytes used and its size;
  *   FS_SYNC     commits the volume: when it returns VX_OK everything
- *               written to it before survives a power cut.
+ *               written to it before survives a power cut;
+ *   FS_SNAP     Keep's snapshots (VX_E_NOSYS on FAT32).
  * Errors of the file systems map onto fs.h's: a full disk is VX_E_FULL,
  * a directory that is not empty VX_E_STATE, a damaged volume VX_E_CORRUPT
  * (never wrong bytes), a device that failed the device's own error.
@@ -43,7 +51,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "fs/blkdev.h"
 #include "fs/fat32.h"
+#include "fs/keep.h"
 #include "rt/svc.h"
 #include "vectra/proto/fs.h"
 
@@ -63,9 +73,19 @@ struct fs_mount {
 	uint64_t dirty_at; /* when it became dirty (ns) */
 	uint64_t commits;
 	uint64_t mount_ns, mount_busy_ns; /* the mount's cost, as vfsd measured it */
-	struct vx_fat_dev dev;
+	struct vx_blkdev dev;
+	/* Keep's work area (cache and scratch), the caller's: at least
+	 * VX_KEEP_WORK_MIN bytes, set before fs_mount_try. */
+	void *work;
+	size_t work_len;
+	/* The last VX_E_CORRUPT, naming the file ("HOME:notes/a: ..."), and
+	 * how many there were; Keep's metadata repairs so far. */
+	char corrupt[160];
+	uint64_t ncorrupt;
+	uint64_t remounts; /* after a failure left the volume broken */
 	union {
 		struct vx_fat fat;
+		struct vx_keep keep;
 	} u;
 };
 
@@ -81,7 +101,10 @@ int fs_mount_add(struct fs_mounts *t, const char *name, uint32_t want);
 /* Tries to mount dev as root m (its kind: want): VX_OK, or the file
  * system's refusal with m->why saying it in words.  where names the
  * device for people. */
-int fs_mount_try(struct fs_mount *m, const struct vx_fat_dev *dev, const char *where);
+int fs_mount_try(struct fs_mount *m, const struct vx_blkdev *dev, const char *where);
+
+/* Metadata copies Keep repaired from their twin since mount (0 for FAT32). */
+uint64_t fs_mount_repairs(const struct fs_mount *m);
 
 /* Forgets what is mounted at m (after its device went away). */
 void fs_mount_drop(struct fs_mount *m);

@@ -7,7 +7,7 @@
  * rule, and the refusals: an unmounted root, a rename across roots, a
  * volume that is not FAT32.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,7 +58,7 @@ static int mem_flush(void *ctx)
 	return 0;
 }
 
-static const struct vx_fat_dev dev = {NULL, mem_read, mem_write, mem_flush, 0};
+static const struct vx_blkdev dev = {NULL, mem_read, mem_write, mem_flush, 0};
 
 static int sh(const char *fmt, ...)
 {
@@ -108,7 +108,7 @@ static int no_get(void *ctx, uint32_t pages, struct fs_backing *out)
 static int setup(void **state)
 {
 	struct fs_store st = {.get = no_get, .put = no_put, .changed = no_put};
-	struct vx_fat_dev d = dev;
+	struct vx_blkdev d = dev;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/vx-mount-XXXXXX");
@@ -276,7 +276,7 @@ static void test_neighbour_remove(void **state)
 static void test_full_then_neighbour(void **state)
 {
 	struct fs_args a = {0};
-	struct vx_fat_dev d = dev;
+	struct vx_blkdev d = dev;
 	char out[160], got[32] = {0};
 	uint8_t chunk[FS_INLINE_MAX];
 	int rc = VX_OK;
@@ -441,7 +441,7 @@ static void test_refusals(void **state)
  * root stays unmounted. */
 static void test_hostile_volume(void **state)
 {
-	struct vx_fat_dev d = dev;
+	struct vx_blkdev d = dev;
 	struct fs_mount *m = &mounts.m[1];
 
 	(void)state;
@@ -453,8 +453,190 @@ static void test_hostile_volume(void **state)
 	assert_non_null(strstr(m->why, "disk1: "));
 	struct fs_args a = {0};
 	assert_int_equal(req(FS_STAT, a, "EXT:", NULL, 0).status, VX_E_NOTFOUND);
-	/* HOME: takes a file system vfsd does not have yet: a named refusal */
+	/* HOME: without a work area for Keep: a named refusal */
 	assert_int_equal(fs_mount_try(&mounts.m[0], &d, "disk1"), VX_E_NOSYS);
+	assert_non_null(strstr(mounts.m[0].why, "no work area"));
+	/* with one, a volume that is not Keep is refused by Keep's rule */
+	static uint64_t work[(VX_KEEP_WORK_MIN) / 8];
+	mounts.m[0].work = work;
+	mounts.m[0].work_len = sizeof(work);
+	assert_int_equal(fs_mount_try(&mounts.m[0], &d, "disk1"), VX_E_CORRUPT);
+	assert_non_null(strstr(mounts.m[0].why, "disk1: "));
+	assert_int_equal(mounts.m[0].kind, FS_KIND_NONE);
+}
+
+/* ---- HOME: on Keep, in memory -------------------------------------------- */
+
+static uint8_t *kimg;
+static const size_t kimg_len = 16u << 20;
+static uint64_t kwork[(1u << 20) / 8];
+
+static int k_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
+{
+	(void)ctx;
+	if ((lba + n) * 512 > kimg_len)
+		return VX_E_RANGE;
+	memcpy(buf, kimg + lba * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int k_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
+{
+	(void)ctx;
+	if ((lba + n) * 512 > kimg_len)
+		return VX_E_RANGE;
+	memcpy(kimg + lba * 512, buf, (size_t)n * 512);
+	return 0;
+}
+
+static const struct vx_blkdev kdev = {NULL, k_read, k_write, mem_flush, (16u << 20) / 512};
+
+/* A fresh Keep volume mounted as HOME: */
+static int setup_keep(void **state)
+{
+	int rc = setup(state);
+
+	if (rc)
+		return rc;
+	kimg = calloc(1, kimg_len);
+	if (!kimg || vx_keep_format(&kdev, "home", kwork, sizeof(kwork)) != VX_OK)
+		return -1;
+	mounts.m[0].work = kwork;
+	mounts.m[0].work_len = sizeof(kwork);
+	return fs_mount_try(&mounts.m[0], &kdev, "disk0p1") == VX_OK ? 0 : -1;
+}
+
+static int teardown_keep(void **state)
+{
+	free(kimg);
+	kimg = NULL;
+	return teardown(state);
+}
+
+static void no_report(void *ctx, enum vx_keep_violation what, uint64_t ino, uint64_t block,
+		      const char *detail)
+{
+	(void)ctx, (void)ino, (void)block;
+	fprintf(stderr, "# violation %s: %s\n", vx_keep_violation_str(what), detail);
+}
+
+/* The file operations on HOME:, each committed volume clean by Keep's own
+ * check, and what a remount finds. */
+static void test_keep_round_trip(void **state)
+{
+	struct fs_args a = {0};
+	struct fs_stat st;
+	struct fs_dirent e;
+	struct vx_msg m;
+
+	(void)state;
+	assert_int_equal(req(FS_MKDIR, a, "HOME:notes", NULL, 0).status, VX_OK);
+	assert_int_equal(put("HOME:notes/today", "hi\n"), VX_OK);
+	a.count = 4;
+	assert_int_equal(req(FS_APPEND, a, "HOME:notes/today", "more", 4).status, VX_OK);
+	a = (struct fs_args){.count = 64};
+	m = req(FS_READ, a, "HOME:notes/today", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(m.len, 7);
+	assert_memory_equal(m.data, "hi\nmore", 7);
+	a = (struct fs_args){0};
+	m = req(FS_STAT, a, "HOME:notes", NULL, 0);
+	memcpy(&st, m.data, sizeof(st));
+	assert_int_equal(st.type, FS_DIR);
+	assert_int_equal(st.entries, 1);
+	m = req(FS_LIST, a, "HOME:notes", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&e, m.data, sizeof(e));
+	assert_string_equal(e.name, "today");
+	/* rename over an existing file replaces it, across directories */
+	assert_int_equal(put("HOME:new", "fresh"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "HOME:new", "HOME:notes/today", 17).status, VX_OK);
+	assert_int_equal(req(FS_STAT, a, "HOME:new", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_REMOVE, a, "HOME:notes", NULL, 0).status, VX_E_STATE);
+	assert_int_equal(req(FS_SYNC, a, "HOME:", NULL, 0).status, VX_OK);
+	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
+	/* what a fresh mount of the committed volume holds */
+	fs_mount_drop(&mounts.m[0]);
+	assert_int_equal(fs_mount_try(&mounts.m[0], &kdev, "disk0p1"), VX_OK);
+	a = (struct fs_args){.count = 64};
+	m = req(FS_READ, a, "HOME:notes/today", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(m.len, 5);
+	assert_memory_equal(m.data, "fresh", 5);
+	/* df's figures */
+	a = (struct fs_args){0};
+	m = req(FS_INFO, a, "HOME:", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	struct fs_info info;
+	memcpy(&info, m.data, sizeof(info));
+	assert_int_equal(info.bytes_max, 16u << 20);
+	assert_true(info.bytes > 0 && info.bytes < info.bytes_max);
+}
+
+/* Snapshots through FS_SNAP: made, listed, deleted; a name twice is
+ * VX_E_EXISTS, an unknown one VX_E_NOTFOUND. */
+static void test_keep_snapshots(void **state)
+{
+	struct fs_args a = {.count = FS_SNAP_CREATE};
+	struct fs_snap_info si;
+	struct vx_msg m;
+
+	(void)state;
+	assert_int_equal(put("HOME:f", "one"), VX_OK);
+	assert_int_equal(req(FS_SNAP, a, "HOME:before", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_SNAP, a, "HOME:before", NULL, 0).status, VX_E_EXISTS);
+	assert_int_equal(req(FS_SNAP, a, "HOME:", NULL, 0).status, VX_E_INVAL);
+	a.count = FS_SNAP_LIST;
+	a.index = 0;
+	m = req(FS_SNAP, a, "HOME:", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	memcpy(&si, m.data, sizeof(si));
+	assert_string_equal(si.name, "before");
+	assert_true(si.txg > 0);
+	a.index = 1;
+	assert_int_equal(req(FS_SNAP, a, "HOME:", NULL, 0).status, VX_E_NOTFOUND);
+	a.count = FS_SNAP_DELETE;
+	assert_int_equal(req(FS_SNAP, a, "HOME:nope", NULL, 0).status, VX_E_NOTFOUND);
+	assert_int_equal(req(FS_SNAP, a, "HOME:before", NULL, 0).status, VX_OK);
+	a.count = 9;
+	assert_int_equal(req(FS_SNAP, a, "HOME:x", NULL, 0).status, VX_E_INVAL);
+	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
+}
+
+/* A data block flipped on the disk: the read is VX_E_CORRUPT, no byte of
+ * it comes back, and the mount names the file. */
+static void test_keep_corrupt_named(void **state)
+{
+	static uint8_t mem[64 << 10], back[64 << 10];
+	struct fs_args a = {.count = sizeof(mem)};
+	uint8_t *before;
+
+	(void)state;
+	memset(mem, 0x5a, sizeof(mem));
+	fs.xfer = mem;
+	fs.xfer_size = sizeof(mem);
+	fs.xfer_rights = VX_R_READ | VX_R_WRITE;
+	assert_int_equal(req(FS_WRITE_MEM, a, "HOME:docs.bin", NULL, 0).status, VX_OK);
+	fs.xfer = NULL;
+	struct fs_args z = {0};
+	assert_int_equal(req(FS_SYNC, z, "HOME:", NULL, 0).status, VX_OK);
+	/* find a block of the file's bytes on the disk and flip one bit */
+	before = memmem(kimg, kimg_len, mem, 4096);
+	assert_non_null(before);
+	before[100] ^= 0x10;
+	fs_mount_drop(&mounts.m[0]);
+	assert_int_equal(fs_mount_try(&mounts.m[0], &kdev, "disk0p1"), VX_OK);
+	memset(back, 0, sizeof(back));
+	fs.xfer = back;
+	fs.xfer_size = sizeof(back);
+	struct vx_msg m = req(FS_READ_INTO, a, "HOME:docs.bin", NULL, 0);
+	fs.xfer = NULL;
+	assert_int_equal(m.status, VX_E_CORRUPT);
+	assert_int_equal(mounts.m[0].ncorrupt, 1);
+	assert_non_null(strstr(mounts.m[0].corrupt, "HOME:docs.bin"));
+	for (size_t i = 0; i < sizeof(back); i++)
+		if (back[i] != 0 && back[i] != 0x5a)
+			fail_msg("a wrong byte at %zu", i);
 }
 
 int main(void)
@@ -468,6 +650,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_commit_timer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_volume, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keep_round_trip, setup_keep, teardown_keep),
+	    cmocka_unit_test_setup_teardown(test_keep_snapshots, setup_keep, teardown_keep),
+	    cmocka_unit_test_setup_teardown(test_keep_corrupt_named, setup_keep, teardown_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
