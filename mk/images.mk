@@ -119,7 +119,7 @@ DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -devic
 # The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
 # files live from boot to boot; `make disk` makes it anew (empty).
 DISK ?= $(B)/disk.img
-$(DISK):
+$(DISK): | $(KEEP_TOOL)
 	@mkdir -p $(@D)
 	KEEP=$(KEEP_TOOL) bash tools/mkdisk.sh $@
 .PHONY: disk

@@ -290,8 +290,26 @@ static void keep_stat(const struct vx_keep_node *n, struct fs_stat *st)
 		st->size = n->size;
 }
 
+/* A path, live, or in a snapshot when it starts "@NAME" ("@first/notes"):
+ * snapshots are read through the same ops, and refuse every change. */
 static int keep_find(struct vx_keep *v, const char *path, struct vx_keep_node *n)
 {
+	if (path[0] == '@') {
+		char name[VX_KEEP_SNAP_NAME + 1];
+		size_t k = 0;
+		uint64_t view;
+		while (path[1 + k] && path[1 + k] != '/' && k < VX_KEEP_SNAP_NAME) {
+			name[k] = path[1 + k];
+			k++;
+		}
+		name[k] = 0;
+		if (path[1 + k] && path[1 + k] != '/')
+			return VX_E_TOOBIG;
+		int rc = vx_keep_snap_open(v, name, &view);
+		if (rc != VX_OK)
+			return rc;
+		return vx_keep_lookup_at(v, view, path[1 + k] ? path + 2 + k : "", n);
+	}
 	return path[0] ? vx_keep_lookup(v, path, n) : vx_keep_root(v, n);
 }
 
@@ -344,6 +362,12 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 	long got;
 	int rc;
 
+	/* "@NAME..." is a snapshot: read-only (and no live name starts so) */
+	bool changes_path = op == FS_CREATE || op == FS_MKDIR || op == FS_WRITE ||
+			    op == FS_APPEND || op == FS_TRUNCATE || op == FS_REMOVE ||
+			    op == FS_RENAME;
+	if (changes_path && (path[0] == '@' || (op == FS_RENAME && rest[0] == '@')))
+		return VX_E_RIGHTS;
 	switch (op) {
 	case FS_STAT:
 		if ((rc = keep_find(v, path, &n)) == VX_OK) {
@@ -496,6 +520,8 @@ int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const voi
 	}
 	if (m->kind == FS_KIND_KEEP) {
 		struct vx_keep_node kn;
+		if (path[0] == '@')
+			return VX_E_RIGHTS; /* a snapshot */
 		rc = keep_open_create(&m->u.keep, path, &kn);
 		long w =
 		    rc == VX_OK && n ? vx_keep_write(&m->u.keep, &kn, off, buf, (uint32_t)n) : rc;

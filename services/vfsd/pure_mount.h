@@ -33,7 +33,9 @@
  *   FS_INFO     "NAME:" gives that volume's bytes used and its size;
  *   FS_SYNC     commits the volume: when it returns VX_OK everything
  *               written to it before survives a power cut;
- *   FS_SNAP     Keep's snapshots (VX_E_NOSYS on FAT32).
+ *   FS_SNAP     Keep's snapshots (VX_E_NOSYS on FAT32); snapshot NAME
+ *               reads as "HOME:@NAME/...", and refuses every change
+ *               (VX_E_RIGHTS).
  * Errors of the file systems map onto fs.h's: a full disk is VX_E_FULL,
  * a directory that is not empty VX_E_STATE, a damaged volume VX_E_CORRUPT
  * (never wrong bytes), a device that failed the device's own error.

@@ -595,6 +595,23 @@ static void test_keep_snapshots(void **state)
 	assert_true(si.txg > 0);
 	a.index = 1;
 	assert_int_equal(req(FS_SNAP, a, "HOME:", NULL, 0).status, VX_E_NOTFOUND);
+	/* the snapshot reads as it was, through "@NAME", and takes no change */
+	assert_int_equal(put("HOME:f", "two"), VX_OK);
+	struct fs_args r = {.count = 16};
+	m = req(FS_READ, r, "HOME:@before/f", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(m.len, 3);
+	assert_memory_equal(m.data, "one", 3);
+	m = req(FS_READ, r, "HOME:f", NULL, 0);
+	assert_memory_equal(m.data, "two", 3);
+	r = (struct fs_args){0};
+	m = req(FS_LIST, r, "HOME:@before", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(put("HOME:@before/f", "x"), VX_E_RIGHTS);
+	assert_int_equal(req(FS_REMOVE, r, "HOME:@before/f", NULL, 0).status, VX_E_RIGHTS);
+	assert_int_equal(req(FS_MKDIR, r, "HOME:@new", NULL, 0).status, VX_E_RIGHTS);
+	assert_int_equal(req(FS_RENAME, r, "HOME:f", "HOME:@before/g", 15).status, VX_E_RIGHTS);
+	assert_int_equal(req(FS_STAT, r, "HOME:@nosuch/f", NULL, 0).status, VX_E_NOTFOUND);
 	a.count = FS_SNAP_DELETE;
 	assert_int_equal(req(FS_SNAP, a, "HOME:nope", NULL, 0).status, VX_E_NOTFOUND);
 	assert_int_equal(req(FS_SNAP, a, "HOME:before", NULL, 0).status, VX_OK);

@@ -54,6 +54,9 @@
  *                                 root vfsd knows, VX_E_NOTFOUND past the
  *                                 last (mounted or not: state says)
  *   FS_SNAP    "HOME:NAME", args.count = FS_SNAP_CREATE | FS_SNAP_DELETE
+ *                                 (a snapshot reads as "HOME:@NAME/path",
+ *                                 through every read op; a change there is
+ *                                 VX_E_RIGHTS)
  *                                 -> makes or deletes snapshot NAME of the
  *                              root; "HOME:", FS_SNAP_LIST and index ->
  *                                 struct fs_snap_info of the index-th,
