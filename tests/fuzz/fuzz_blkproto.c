@@ -51,6 +51,10 @@ static void check_cmd(const struct vx_blk_cmd *c, const struct vx_blk_grant *g,
 		CHECK(c->count == 0 && c->lba == 0 && c->bytes == 0);
 		return;
 	}
+	if (c->op == BLK_PART) { /* an index into the table, only on a whole disk */
+		CHECK(g->whole && c->count == 0 && c->bytes == 0 && c->lba <= UINT32_MAX);
+		return;
+	}
 	CHECK(c->count > 0 && c->lba >= g->first);
 	CHECK(c->lba - g->first < g->nblocks && c->count <= g->nblocks - (c->lba - g->first));
 	CHECK(c->op == BLK_READ || !g->read_only);
@@ -90,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.block_size = (data[37] & 1) ? 4096 : 512;
 	g.read_only = (data[37] >> 1) & 1;
 	g.features = (data[37] >> 2) & 3;
+	g.whole = (data[37] >> 4) & 1;
 	len = data[38] % sizeof(msg);
 	memcpy(msg, data + PREFIX, size - PREFIX < len ? size - PREFIX : len);
 

@@ -72,7 +72,8 @@ static void check_grant(const struct mf_grant *g)
 		CHECK(g->rights != 0 && (g->rights & ~(uint32_t)(VX_R_READ | VX_R_WRITE)) == 0);
 		break;
 	case MF_IRQ:
-		CHECK(g->a >= 1 && g->a <= 15 && g->a != 2 && g->b == 0 && g->rights == 0);
+		/* the IOAPIC's lines since issue 10: 1..23, not 2 */
+		CHECK(g->a >= 1 && g->a <= 23 && g->a != 2 && g->b == 0 && g->rights == 0);
 		break;
 	case MF_RETICLE:
 		CHECK(size_ok(g->a) && g->b == 0 && g->rights == 0);
@@ -82,6 +83,12 @@ static void check_grant(const struct mf_grant *g)
 		break;
 	case MF_SELF:
 		CHECK(g->a == 0 && g->b == 0 && g->rights == 0);
+		break;
+	case MF_BOOT:
+		CHECK(g->a == 0 && g->b == 0 && g->rights == 0);
+		CHECK(strcmp(g->boot, "ecam") == 0 || strcmp(g->boot, "mmio") == 0 ||
+		      strcmp(g->boot, "pci") == 0 || strcmp(g->boot, "msi") == 0 ||
+		      strcmp(g->boot, "devmem") == 0);
 		break;
 	default:
 		CHECK(0);

@@ -125,7 +125,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->grant[0].slot, "store");
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, (24u << 20) + (128u << 10)); /* heap, snapshots, records */
-	assert_string_equal(s->grant[1].slot, "disk"); /* the disks' bounce buffers */
+	assert_string_equal(s->grant[1].slot, "disk");		     /* the disks' bounce buffers */
 	assert_int_equal(s->grant[1].kind, MF_RETICLE);
 	assert_int_equal(s->grant[2].kind, MF_SELF);
 	assert_int_equal(s->nconnect, 2);

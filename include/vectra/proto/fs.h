@@ -168,14 +168,14 @@ struct fs_info {
 
 /* FS_MOUNTS' reply. */
 struct fs_mount_info {
-	char name[8];	    /* "HOME" */
-	uint32_t kind;	    /* 0 nothing mounted, 1 FAT32, 2 Keep */
-	int32_t state;	    /* VX_OK: mounted; else why the last attempt failed */
-	uint64_t bytes;	    /* in use */
-	uint64_t bytes_max; /* the volume's size */
-	uint64_t commits;   /* since it was mounted */
-	char where[24];	    /* the device: "disk0p1" */
-	char why[72];	    /* the last mount attempt, in words */
+	char name[8];		/* "HOME" */
+	uint32_t kind;		/* 0 nothing mounted, 1 FAT32, 2 Keep */
+	int32_t state;		/* VX_OK: mounted; else why the last attempt failed */
+	uint64_t bytes;		/* in use */
+	uint64_t bytes_max;	/* the volume's size */
+	uint64_t commits;	/* since it was mounted */
+	char where[24];		/* the device: "disk0p1" */
+	char why[72];		/* the last mount attempt, in words */
 	uint64_t mount_ns;	/* how long the mount took (guest ns) */
 	uint64_t mount_busy_ns; /* ... less the time every CPU idled */
 };
