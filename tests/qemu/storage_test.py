@@ -5,13 +5,21 @@ here wrote (sgdisk, mkfs.fat, mcopy, fsck.fat, sha256).
 
 Every boot gets a disk image made here, in build/test-logs/, afresh:
 
-  disk      a GPT disk: partition 1 "home" (raw, a marker at its first
-            sector), partition 2 "ext" a FAT32 volume mcopy filled.  The
+  disk      a GPT disk: partition 1 "home" a Keep volume `keep` made and
+            filled (a marker in its first sector, which Keep leaves
+            unused), partition 2 "ext" a FAT32 volume mcopy filled.  The
             shell's disk listing is sgdisk's; a grant reaches its partition
             and nothing past it; EXT: reads what Linux wrote and writes what
-            Linux reads (fsck.fat -n clean, mcopy bit for bit); a full
-            volume is a named error and loses nothing.
+            Linux reads (fsck.fat -n clean, mcopy bit for bit); HOME: reads
+            what `keep put` wrote, takes files, snapshots and renames, and
+            `keep fsck` finds the result clean; a full volume is a named
+            error and loses nothing.
   persist   the same disk booted again: everything written is still there.
+  kill9     QEMU killed (SIGKILL) in the middle of a copy to HOME: after
+            a run of appends each followed by sync: the next boot mounts
+            HOME:, every acknowledged line is there, keep fsck is clean.
+  bitrot    one bit of a file's data flipped on the disk: reading that
+            file is a named error, never its bytes; the other files read.
   crash     the driver faults with requests in flight (crash-at-300): the
             copy and the checksum running across the crash are right, and
             the volume is clean.
@@ -24,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from vterm import Tap, Timeout, VTerm, has  # noqa: E402
@@ -35,6 +44,7 @@ SECTOR = 512
 P1_START, P1_SECTORS = 2048, 48 * 2048  # 48 MiB "home"
 P2_START = P1_START + P1_SECTORS  # "ext": FAT32 to the end
 DISK_MIB = 96
+KEEP = os.path.join(B, "host", "tools", "keep")
 ENV = dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin", LC_ALL="C.UTF-8",
            MTOOLS_SKIP_CHECK="1")
 
@@ -68,7 +78,15 @@ def make_disk(path, fill_kib=0):
     end = int(re.search(r"Last sector: (\d+)", sh("sgdisk", "-i", "2", path)).group(1))
     sh("mkfs.fat", "-F", "32", "-s", "1", "-n", "EXT", "--offset", str(P2_START), path,
        str((end - P2_START + 1) // 2))
-    with open(path, "r+b") as f:
+    keep("mkfs", path, "home")
+    home = {"hello.txt": b"hello from the host's keep tool\n",
+            "data.bin": hashlib.shake_256(b"vectra home").digest(1 << 20)}
+    for name, data in home.items():
+        host = os.path.join(WORK, "home-" + name)
+        with open(host, "wb") as f:
+            f.write(data)
+        keep("put", path, host, name)
+    with open(path, "r+b") as f:  # Keep leaves its first block unused
         f.seek(P1_START * SECTOR)
         f.write(b"home-partition-marker")
     files = {"hello.txt": b"hello from linux\n",
@@ -84,6 +102,27 @@ def make_disk(path, fill_kib=0):
             f.truncate(fill_kib << 10)
         sh("mcopy", "-i", ext(path), host, "::/filler.bin")
     return files
+
+
+def keep(cmd, img, *args):
+    """The host's keep tool on partition 1 of img; its output."""
+    part = ["--offset", str(P1_START * SECTOR), "--size", str(P1_SECTORS * SECTOR)]
+    return subprocess.run([KEEP, cmd, img] + list(args) + part, env=ENV, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def keep_get(img, name):
+    out = os.path.join(WORK, "got-" + name.replace("/", "_"))
+    keep("get", img, name, out)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def keep_clean(img):
+    """keep fsck on HOME:'s partition: (clean, report)."""
+    part = ["--offset", str(P1_START * SECTOR), "--size", str(P1_SECTORS * SECTOR)]
+    r = subprocess.run([KEEP, "fsck", img] + part, env=ENV, capture_output=True, text=True)
+    return r.returncode == 0 and "0 violations" in r.stdout + r.stderr, r.stdout + r.stderr
 
 
 def mread(img, name):
@@ -153,8 +192,33 @@ def session_disk(logs, tap, img):
         tap.check("cp copies across roots (EXT: to RAM:)", has(out, r"^hello from linux$"), out)
         out = term.command("mv EXT:hello.txt RAM:moved.txt")
         tap.check("mv across roots is refused", "not a valid path" in out, out)
+        # HOME:, the native file system
+        mounted(term, "HOME")
+        out = term.command("cat HOME:hello.txt")
+        tap.check("HOME: reads what the host's keep tool put there",
+                  has(out, r"^hello from the host's keep tool$"), out)
+        out = term.command("sum HOME:data.bin", timeout=120)
+        tap.check("a 1 MiB file on HOME: reads back bit for bit",
+                  hashlib.sha256(hashlib.shake_256(b"vectra home").digest(1 << 20)).hexdigest() in out,
+                  out)
+        for line in ("mkdir HOME:notes", "echo hello home > HOME:notes/today",
+                     "cp EXT:notes/copy.bin HOME:copy.bin", "snap create before",
+                     "echo changed > HOME:notes/today", "echo fresh > HOME:new.txt",
+                     "mv HOME:new.txt HOME:notes/today"):
+            term.command(line, timeout=120)
+        out = term.command("cat HOME:notes/today")
+        tap.check("rename over a file on HOME: replaces it", has(out, r"^fresh$"), out)
+        out = term.command("cat HOME:@before/notes/today")
+        tap.check("the snapshot reads as it was (HOME:@before)", has(out, r"^hello home$"), out)
+        out = term.command("echo x > HOME:@before/notes/today")
+        tap.check("a snapshot takes no change", "VX_E_RIGHTS" in out or "rights" in out.lower(), out)
+        out = term.command("snap")
+        tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+"), out)
         out = term.command("sync")
         tap.check("sync commits", "committed" in out, out)
+        out = term.command("df")
+        tap.check("df shows HOME: as Keep on disk0p1 with its commits",
+                  has(out, r"^HOME:\s+Keep\s+disk0p1\s+.*[1-9]\d* commits"), out)
         tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
     finally:
         logs["disk"] = term.text()
@@ -167,6 +231,12 @@ def session_disk(logs, tap, img):
     with open(img, "rb") as f:
         f.seek((P1_START + 1) * SECTOR)
         tap.check("disk write landed at the partition's block 1", f.read(15) == b"vectra-was-here")
+    clean, report = keep_clean(img)
+    tap.check("keep fsck finds HOME: clean: every checksum and invariant", clean, report)
+    tap.check("the host's keep tool reads what VectraOS wrote",
+              keep_get(img, "notes/today") == b"fresh\n" and
+              keep_get(img, "copy.bin") == files["big.bin"])
+    tap.check("the host sees the snapshot", "before" in keep("snap", img, "list"))
     return files
 
 
@@ -183,6 +253,11 @@ def session_persist(logs, tap, img, files):
                   hashlib.sha256(files["big.bin"]).hexdigest() in out, out)
         out = term.command("disk read disk0p1 1")
         tap.check("after a reboot the raw block is there", "vectra-was-here" in out, out)
+        mounted(term, "HOME")
+        out = term.command("cat HOME:notes/today")
+        out += term.command("cat HOME:@before/notes/today")
+        tap.check("after a reboot HOME: and its snapshot are there",
+                  has(out, r"^fresh$") and has(out, r"^hello home$"), out)
     finally:
         logs["persist"] = term.text()
         term.close()
@@ -250,6 +325,86 @@ def session_crash(logs, tap, img):
     tap.check("mcopy reads the copy bit for bit", mread(img, "copy.bin") == files["big.bin"])
 
 
+def session_kill9(logs, tap, img):
+    """Appends acknowledged by sync, then QEMU killed during a copy."""
+    make_disk(img)
+    host = os.path.join(WORK, "big20.bin")
+    with open(host, "wb") as f:
+        f.write(hashlib.shake_256(b"twenty").digest(20 << 20))
+    keep("put", img, host, "big20.bin")
+    term = boot("boot.img", [img])
+    n = 12
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "HOME")
+        for i in range(1, n + 1):
+            term.command("echo line %d >> HOME:log" % i)
+            out = term.command("sync")
+            if "committed" not in out:
+                raise Timeout("sync %d: %s" % (i, out))
+        term.send("cp HOME:big20.bin HOME:copy.bin\r")
+        seen(term, r"cp HOME:big20\.bin", 10)
+        time.sleep(0.7)
+        tap.check("the kill comes while the copy runs", not has(term.text(), r"^cp: \d+ bytes"),
+                  term.text()[-300:])
+    finally:
+        term.proc.kill()  # SIGKILL: no flush, no goodbye
+        term.proc.wait()
+        logs["kill9"] = term.text()
+    clean, report = keep_clean(img)
+    tap.check("after SIGKILL mid-copy, keep fsck finds HOME: clean (no repair)", clean, report)
+    term = boot("boot.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "HOME")
+        out = term.command("cat HOME:log")
+        want = "\n".join("line %d" % i for i in range(1, n + 1))
+        tap.check("every synced append survived the kill", want in out.replace("\r", ""), out)
+        out = term.command("ls HOME:")
+        tap.check("the volume works after the kill", has(out, r"log$"), out)
+        term.command("rm HOME:copy.bin")
+        out = term.command("sum HOME:big20.bin", timeout=120)
+        tap.check("the copy's source is whole",
+                  hashlib.sha256(hashlib.shake_256(b"twenty").digest(20 << 20)).hexdigest() in out, out)
+        out = term.command("echo after > HOME:after.txt")
+        out += term.command("sync")
+        tap.check("and takes writes again", "committed" in out, out)
+    finally:
+        logs["kill9-after"] = term.text()
+        term.close()
+    clean, report = keep_clean(img)
+    tap.check("keep fsck after the next boot", clean, report)
+
+
+def session_bitrot(logs, tap, img):
+    """One bit of a file's data flipped: a named error, never the bytes."""
+    make_disk(img)
+    data = hashlib.shake_256(b"vectra home").digest(1 << 20)
+    with open(img, "r+b") as f:
+        f.seek(P1_START * SECTOR)
+        part = bytearray(f.read(P1_SECTORS * SECTOR))
+        at = part.find(data[8192:8192 + 4096])
+        if at < 0:
+            raise Timeout("data.bin's third block is not on the disk")
+        f.seek(P1_START * SECTOR + at + 77)
+        f.write(bytes([part[at + 77] ^ 0x04]))
+    term = boot("boot.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "HOME")
+        out = term.command("sum HOME:data.bin", timeout=60)
+        tap.check("reading the damaged file is a named error",
+                  "VX_E_CORRUPT" in out or "corrupt" in out.lower(), out)
+        seen(term, r"vfsd: HOME:data\.bin: .*failed its checksum: refused, not returned", 10)
+        tap.check("vfsd names the damaged file in its log", True)
+        out = term.command("cat HOME:hello.txt")
+        tap.check("the other files still read", has(out, r"^hello from the host's keep tool$"), out)
+        tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
+    finally:
+        logs["bitrot"] = term.text()
+        term.close()
+
+
 def session_hostile(logs, tap, img):
     bad_gpt, bad_fat = img + ".badgpt", img + ".badfat"
     make_disk(bad_gpt)
@@ -261,6 +416,12 @@ def session_hostile(logs, tap, img):
     with open(bad_fat, "r+b") as f:  # the BPB: bytes per sector 1000, clusters of 3
         f.seek(P2_START * SECTOR + 11)
         f.write(b"\xe8\x03\x03")
+        # and HOME:'s uberblock rings, both, overwritten with noise
+        noise = hashlib.shake_256(b"noise").digest(17 * 4096)
+        f.seek(P1_START * SECTOR)
+        f.write(noise)
+        f.seek((P1_START + P1_SECTORS) * SECTOR - len(noise))
+        f.write(noise)
     term = boot("boot.img", [bad_gpt, bad_fat])
     try:
         term.expect(r"vshell> ", 60)
@@ -277,6 +438,9 @@ def session_hostile(logs, tap, img):
                   has(out, r"^EXT:.*not mounted: disk1p2: .*\(VX_E_CORRUPT"), out)
         out = term.command("ls EXT:")
         tap.check("the unmounted root is VX_E_NOTFOUND", "no such file or directory" in out, out)
+        out = term.command("df")
+        tap.check("df says why HOME: is not mounted (Keep's rule)",
+                  has(out, r"^HOME:.*not mounted: disk\d(p\d)?: .*\(VX_E_CORRUPT"), out)
         term.command("echo fine > x.txt")
         out = term.command("cat x.txt")
         tap.check("the shell and the RAM file system keep working", has(out, r"^fine$"), out)
@@ -296,7 +460,7 @@ def main():
         session_persist(logs, tap, img, files)
     except (Timeout, subprocess.CalledProcessError) as e:
         tap.check("the disk sessions ran to the end", False, str(e))
-    for session in (session_full, session_crash, session_hostile):
+    for session in (session_full, session_crash, session_kill9, session_bitrot, session_hostile):
         try:
             session(logs, tap, os.path.join(WORK, session.__name__ + ".img"))
         except (Timeout, subprocess.CalledProcessError) as e:
