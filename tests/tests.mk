@@ -124,3 +124,11 @@ fuzz-caps: $(KMODEL_FUZZ)
 
 # The trust chain (lib/trust, tools/vectra).
 include tests/trust/trust.mk
+
+# The crash log replayer (tests/crashlog/replay.c): every power-cut state of
+# a real guest's disk from QEMU's blklogwrites log, for scenario_crashlog.
+CRASHLOG_REPLAY := $(B)/host/tests/crashlog/replay
+$(CRASHLOG_REPLAY): $(B)/host/tests/crashlog/replay.o $(B)/host/tests/support/logwrites.o \
+		$(FS_HOST_OBJS) $(CRYPTO_HOST_OBJS) $(B)/host/lib/rt/errstr.o
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+test-build check-qemu: $(CRASHLOG_REPLAY)
