@@ -73,7 +73,12 @@ int vx_fs_list(struct vx_client *c, const char *path, uint32_t index, struct fs_
 
 int vx_fs_create(struct vx_client *c, const char *path, uint64_t deadline)
 {
-	struct fs_args a = {0};
+	return vx_fs_create_flags(c, path, 0, deadline);
+}
+
+int vx_fs_create_flags(struct vx_client *c, const char *path, uint32_t flags, uint64_t deadline)
+{
+	struct fs_args a = {.count = flags};
 	struct vx_msg m;
 
 	return call(c, &m, FS_CREATE, path, &a, deadline);

@@ -32,6 +32,9 @@ int vx_fs_list(struct vx_client *c, const char *path, uint32_t index, struct fs_
 
 /* An empty file; VX_E_EXISTS if path exists. */
 int vx_fs_create(struct vx_client *c, const char *path, uint64_t deadline);
+/* The same with FS_CREATE's flags: FS_CREATE_DEDUP stores the file's
+ * blocks by content (HOME:), VX_E_NOSYS where the root cannot. */
+int vx_fs_create_flags(struct vx_client *c, const char *path, uint32_t flags, uint64_t deadline);
 
 /* An empty directory; VX_E_EXISTS if path exists.  The parent must exist. */
 int vx_fs_mkdir(struct vx_client *c, const char *path, uint64_t deadline);

@@ -265,7 +265,9 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 		len = sizeof(out.ent);
 		break;
 	case FS_CREATE:
-		rc = fs_create(fs, r.path, r.plen);
+		rc = r.a.count & ~FS_CREATE_DEDUP ? VX_E_INVAL
+		     : r.a.count ? VX_E_NOSYS /* the RAM file system keeps no blocks */
+				 : fs_create(fs, r.path, r.plen);
 		break;
 	case FS_MKDIR:
 		rc = fs_mkdir(fs, r.path, r.plen);

@@ -187,6 +187,10 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 		*len = sizeof(struct fs_dirent);
 		return rc;
 	case FS_CREATE:
+		if (a->count & ~FS_CREATE_DEDUP)
+			return VX_E_INVAL;
+		if (a->count)
+			return VX_E_NOSYS; /* FAT32 stores no block by content */
 		return vx_fat_create(v, path, &n);
 	case FS_MKDIR:
 		return vx_fat_mkdir(v, path);
@@ -392,7 +396,10 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 		return VX_OK;
 	}
 	case FS_CREATE:
-		return vx_keep_create(v, path, 0, &n);
+		if (a->count & ~FS_CREATE_DEDUP)
+			return VX_E_INVAL;
+		return vx_keep_create(v, path, (a->count & FS_CREATE_DEDUP) ? VX_KEEP_F_DEDUP : 0,
+				      &n);
 	case FS_MKDIR:
 		return vx_keep_mkdir(v, path);
 	case FS_WRITE:

@@ -620,6 +620,45 @@ static void test_keep_snapshots(void **state)
 	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
 }
 
+/* FS_CREATE_DEDUP on HOME:: a second file of the same blocks takes no
+ * room for its data; on EXT: and RAM: it is VX_E_NOSYS. */
+static void test_keep_dedup(void **state)
+{
+	static uint8_t mem[256 << 10];
+	struct fs_args a = {.count = FS_CREATE_DEDUP};
+	struct fs_info before, after;
+	struct vx_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(mem); i++)
+		mem[i] = (uint8_t)(i * 31 + (i >> 12));
+	assert_int_equal(req(FS_CREATE, a, "HOME:pkg1", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_CREATE, a, "HOME:pkg2", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_CREATE, a, "EXT:pkg", NULL, 0).status, VX_E_NOSYS);
+	assert_int_equal(req(FS_CREATE, a, "RAM:pkg", NULL, 0).status, VX_E_NOSYS);
+	a.count = 2;
+	assert_int_equal(req(FS_CREATE, a, "HOME:bad", NULL, 0).status, VX_E_INVAL);
+	fs.xfer = mem;
+	fs.xfer_size = sizeof(mem);
+	fs.xfer_rights = VX_R_READ;
+	a = (struct fs_args){.count = sizeof(mem)};
+	assert_int_equal(req(FS_WRITE_MEM, a, "HOME:pkg1", NULL, 0).status, VX_OK);
+	fs.xfer = NULL;
+	struct fs_args z = {0};
+	assert_int_equal(req(FS_SYNC, z, "HOME:", NULL, 0).status, VX_OK);
+	m = req(FS_INFO, z, "HOME:", NULL, 0);
+	memcpy(&before, m.data, sizeof(before));
+	fs.xfer = mem;
+	assert_int_equal(req(FS_WRITE_MEM, a, "HOME:pkg2", NULL, 0).status, VX_OK);
+	fs.xfer = NULL;
+	assert_int_equal(req(FS_SYNC, z, "HOME:", NULL, 0).status, VX_OK);
+	m = req(FS_INFO, z, "HOME:", NULL, 0);
+	memcpy(&after, m.data, sizeof(after));
+	/* 64 blocks of data stored once: the second file costs its metadata */
+	assert_true(after.bytes - before.bytes < sizeof(mem) / 2);
+	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
+}
+
 /* A data block flipped on the disk: the read is VX_E_CORRUPT, no byte of
  * it comes back, and the mount names the file. */
 static void test_keep_corrupt_named(void **state)
@@ -670,6 +709,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_keep_round_trip, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_keep_snapshots, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_keep_corrupt_named, setup_keep, teardown_keep),
+	    cmocka_unit_test_setup_teardown(test_keep_dedup, setup_keep, teardown_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

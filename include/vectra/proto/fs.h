@@ -22,7 +22,12 @@
  *   FS_LIST    path, index     -> struct fs_dirent of the index-th entry
  *                                 (byte-wise name order), VX_E_NOTFOUND
  *                                 past the end
- *   FS_CREATE  path            -> creates an empty file; VX_E_EXISTS
+ *   FS_CREATE  path, count = flags -> creates an empty file; VX_E_EXISTS.
+ *                                 FS_CREATE_DEDUP: its contents are stored
+ *                                 by content (HOME:: a block identical to
+ *                                 one stored before is stored once; the
+ *                                 package store's files); VX_E_NOSYS on a
+ *                                 root that cannot; other bits VX_E_INVAL
  *   FS_MKDIR   path            -> creates a directory; VX_E_EXISTS
  *   FS_WRITE   path, offset, count, bytes -> writes at offset (a hole reads
  *                                 as zeros), creating the file if absent
@@ -133,6 +138,9 @@ enum fs_op {
 };
 
 #define FS_XFER_MAX (1u << 20) /* bytes per FS_WRITE_MEM or FS_READ_INTO */
+
+/* FS_CREATE's args.count */
+#define FS_CREATE_DEDUP (1u << 0)
 
 /* FS_SNAP's args.count */
 enum fs_snap_op { FS_SNAP_CREATE = 1, FS_SNAP_DELETE = 2, FS_SNAP_LIST = 3 };
