@@ -361,7 +361,7 @@ static void disks_report(void)
 		struct fs_mount *m = &disks.t.m[i];
 		uint64_t r = fs_mount_repairs(m);
 		if (m->ncorrupt != corrupt[i])
-			say("vfsd: %s failed its checksum: refused, not returned\n", m->corrupt);
+			say("vfsd: %s: refused, not returned\n", m->corrupt);
 		if (r > repairs[i])
 			say("vfsd: %s: %lu metadata block%s repaired from its copy\n", m->name,
 			    (unsigned long)(r - repairs[i]), r - repairs[i] == 1 ? "" : "s");

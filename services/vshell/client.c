@@ -67,8 +67,8 @@ bool client_report(const char *cmd, const struct vsh_client *k, int rc)
 		why = "it is not running (restarting?)";
 	else if (rc == VX_E_TIMEOUT)
 		why = "it did not answer in time";
-	else if (rc == VX_E_CORRUPT)
-		why = "the connection is corrupt";
+	else if (rc == VX_E_CORRUPT && k != &shell.fs)
+		why = "the connection is corrupt"; /* vfsd's VX_E_CORRUPT is a damaged file */
 	else
 		return false;
 	con_printf("%s: cannot reach %s: %s\n", cmd, k->name, why);

@@ -38,6 +38,11 @@ static const char *fs_why(int rc)
 		return "directory not empty";
 	case VX_E_FULL:
 		return "the file system is full";
+	case VX_E_CORRUPT:
+		return "damaged on the disk: a block failed its checksum, and nothing of it is "
+		       "returned (vfsd's log names it)";
+	case VX_E_RIGHTS:
+		return "read-only (a snapshot)";
 	case VX_E_TOOBIG:
 		return "too large (a RAM file holds at most 1 MiB; paths at most 200 bytes)";
 	default:
