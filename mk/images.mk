@@ -63,9 +63,10 @@ $(B)/bad-manifest.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) tests/qemu/
 # boot with connections to init and the console (tests/qemu/etc/hostile).
 $(B)/hostile-manifest: $(BOOT_ETC) tests/qemu/etc/hostile
 	cat services/init/etc/manifest tests/qemu/etc/hostile >$@
-$(B)/hostile.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/hostile-manifest $(MKBOOTIMG)
+$(B)/hostile.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/hostile-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
-		etc/manifest=$(B)/hostile-manifest
+		etc/manifest=$(B)/hostile-manifest etc/drivers=services/init/etc/drivers
 # The normal services with etc/drivers telling each virtio-rng driver how to
 # misbehave (tests/qemu/etc/drivers-hostile, scenario_devices.sh).
 $(B)/devices-hostile.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/init/etc/manifest \

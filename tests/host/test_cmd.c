@@ -177,6 +177,7 @@ static void test_run_grammar(void **state)
 	assert_true(vsh_grantable("identity.status"));
 	assert_false(vsh_grantable("identity"));
 	assert_true(vsh_grantable("pkg"));
+	assert_true(vsh_grantable("devices")); /* every disk and driver: the person's choice */
 }
 
 static void test_run_errors(void **state)

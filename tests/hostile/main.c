@@ -21,6 +21,12 @@
  *               other one removed (the newest kept), then 1 MiB files fill
  *               the holes
  *   fill-max    vfsd capacity: FS_ENTRIES_MAX entries, then one more
+ *   blk         the block driver (proto/blk.h) and devd's DEV_OPEN, misused
+ *               through a devices connection: forged attach records,
+ *               capabilities that are missing, of the wrong type or
+ *               without the right, blocks past the grant, malformed
+ *               messages, a request left in flight as it exits.  Each
+ *               answer is one line; the driver must keep serving
  *
  * Started by init from the test image's manifest (its argument is then its
  * service name), it runs as one of two services:
@@ -39,6 +45,7 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "client/blk.h"
 #include "client/fs.h"
 #include "client/console.h"
 #include "rt/errstr.h"
@@ -79,6 +86,126 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vx_con_vprintf(&con, deadline(), fmt, ap);
 	va_end(ap);
+}
+
+/* ------------------------------------------------------------------ blk */
+
+static int make_file(const char *path);
+
+#define VA_DEVD 0x10400000ull
+#define VA_BLK	0x10500000ull
+#define VA_BLK2 0x10600000ull
+
+/* One raw request on the blk connection: op, data, and the capability
+ * (0: none) sent under rights with ncaps claimed; the reply's status. */
+static int blk_raw(struct vx_blk *b, uint32_t op, const void *data, uint16_t len, vx_handle_t cap,
+		   uint32_t rights, uint16_t ncaps)
+{
+	struct vx_msg m = {.op = op, .len = len, .ncaps = ncaps};
+
+	if (len)
+		memcpy(m.data, data, len);
+	int64_t sent = cap ? vx_ring_send_cap(b->c.req_h, cap, rights) : 0;
+	if (sent < 0) {
+		say("hostile: blk (could not even send the capability: %s)\n",
+		    vx_errname((int)sent));
+		return (int)sent;
+	}
+	return vx_client_call(&b->c, &m, deadline());
+}
+
+static void blk_case(struct vx_blk *b, const char *what, uint32_t op, uint64_t lba, uint32_t count,
+		     vx_handle_t cap, uint32_t rights, uint16_t ncaps)
+{
+	struct blk_req r = {.id = 7, .lba = lba, .count = count};
+
+	say("hostile: blk %s: %s\n", what,
+	    vx_errname(blk_raw(b, op, &r, sizeof(r), cap, rights, ncaps)));
+}
+
+static int do_blk(const struct vx_bundle_page *b)
+{
+	static struct vx_blk ro, rw;
+	static struct vx_client devd;
+	struct dev_open o = {.service = "blk", .part = 1, .flags = BLK_ATTACH_RO};
+	vx_handle_t view = 0;
+	uint64_t size;
+	int rc;
+
+	if ((rc = vx_client_open(&devd, b, "devices", VA_DEVD, BIT_CONN)) != VX_OK) {
+		say("hostile: blk needs a devices connection (%s)\n", vx_errname(rc));
+		return 2;
+	}
+	vx_client_wait_up(&devd, deadline());
+	/* devd's DEV_OPEN, malformed */
+	struct vx_msg m = {.op = DEV_OPEN, .len = sizeof(o)};
+	o.reserved = 1;
+	memcpy(m.data, &o, sizeof(o));
+	say("hostile: blk open reserved: %s\n", vx_errname(vx_client_call(&devd, &m, deadline())));
+	o.reserved = 0;
+	memset(o.service, 'b', sizeof(o.service)); /* no NUL */
+	m = (struct vx_msg){.op = DEV_OPEN, .len = sizeof(o)};
+	memcpy(m.data, &o, sizeof(o));
+	say("hostile: blk open unterminated: %s\n",
+	    vx_errname(vx_client_call(&devd, &m, deadline())));
+	m = (struct vx_msg){.op = DEV_OPEN, .len = 3};
+	say("hostile: blk open short: %s\n", vx_errname(vx_client_call(&devd, &m, deadline())));
+	say("hostile: blk open unit 99: %s\n",
+	    vx_errname(vx_blk_open(&ro, &devd, 99, 0, 0, VA_BLK, BIT_CONN, deadline())));
+	say("hostile: blk open partition 9: %s\n",
+	    vx_errname(vx_blk_open(&ro, &devd, 0, 9, 0, VA_BLK, BIT_CONN, deadline())));
+	vx_blk_close(&ro);
+	if ((rc = vx_blk_open(&ro, &devd, 0, 1, BLK_ATTACH_RO, VA_BLK, BIT_CONN, deadline())) !=
+		VX_OK ||
+	    (rc = vx_blk_open(&rw, &devd, 0, 1, 0, VA_BLK2, BIT_CONN, deadline())) != VX_OK) {
+		say("hostile: blk cannot open disk0p1: %s\n", vx_errname(rc));
+		return 1;
+	}
+	/* a MemCap it may only read: a view of a file from vfsd */
+	if (have_fs && make_file("blkview") == VX_OK)
+		vx_fs_read_mem(&fs, "blkview", &view, &size, deadline());
+	/* requests the decoder must refuse, each by name */
+	struct blk_attach forged = {.part = 0};
+	say("hostile: blk forged attach record: %s\n",
+	    vx_errname(blk_raw(&ro, BLK_ATTACH, &forged, sizeof(forged), 0, 0, 0)));
+	say("hostile: blk op 0xffffffff: %s\n",
+	    vx_errname(blk_raw(&ro, 0xffffffffu, NULL, 0, 0, 0, 0)));
+	blk_case(&ro, "read without the capability it claims", BLK_READ, 0, 1, 0, 0, 1);
+	blk_case(&ro, "read with a Ring for memory", BLK_READ, 0, 1, rw.c.rep_h, VX_R_CONSUME, 1);
+	blk_case(&ro, "read into memory it may not write", BLK_READ, 0, 1, view, VX_R_READ, 1);
+	blk_case(&ro, "write to a read-only grant", BLK_WRITE, 0, 1, view, VX_R_READ, 1);
+	blk_case(&rw, "write past the partition", BLK_WRITE, ro.info.nblocks, 1, view, VX_R_READ,
+		 1);
+	blk_case(&rw, "write whose end wraps", BLK_WRITE, UINT64_MAX, 2, view, VX_R_READ, 1);
+	blk_case(&rw, "write of zero blocks", BLK_WRITE, 0, 0, view, VX_R_READ, 1);
+	blk_case(&rw, "write of 3 MiB", BLK_WRITE, 0, 6144, view, VX_R_READ, 1);
+	struct vx_cap_info vi = {0};
+	vx_cap_inspect(view, &vi);
+	blk_case(&rw, "write from a view's page past its end", BLK_WRITE, 0,
+		 (uint32_t)(vi.size / 512 + 8), view, VX_R_READ, 1);
+	uint32_t index = 0;
+	say("hostile: blk partition table from a partition's grant: %s\n",
+	    vx_errname(blk_raw(&rw, BLK_PART, &index, sizeof(index), 0, 0, 0)));
+	say("hostile: blk message of 3 bytes: %s\n",
+	    vx_errname(blk_raw(&rw, BLK_READ, "abc", 3, 0, 0, 0)));
+	/* still serving: INFO on both grants */
+	m = (struct vx_msg){.op = BLK_INFO};
+	rc = vx_client_call(&ro.c, &m, deadline());
+	struct blk_info info;
+	memcpy(&info, m.data, sizeof(info));
+	say("hostile: blk info after all that: %s, read-only %u, %lu blocks\n", vx_errname(rc),
+	    info.flags & BLK_INFO_READONLY, (unsigned long)info.nblocks);
+	/* a request left in flight: sent, never waited for, and the client gone */
+	if (view) {
+		struct blk_req r = {.id = 9, .lba = 0, .count = 1};
+		struct vx_msg w = {.op = BLK_WRITE, .len = sizeof(r), .ncaps = 1};
+		memcpy(w.data, &r, sizeof(r));
+		vx_ring_send_cap(rw.c.req_h, view, VX_R_READ);
+		vx_ring_try_send(&rw.c.req, &w, sizeof(w));
+		vx_ring_kick(&rw.c.req);
+	}
+	say("hostile: blk done\n");
+	return 0;
 }
 
 /* ------------------------------------------------------------------ ops */
@@ -484,6 +611,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return do_ops(b);
 	if (strcmp(args, "spin") == 0)
 		spin();
+	if (strcmp(args, "blk") == 0)
+		return do_blk(b);
 	if (!have_fs) {
 		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
 		return 2;

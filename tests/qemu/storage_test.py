@@ -20,6 +20,10 @@ Every boot gets a disk image made here, in build/test-logs/, afresh:
             HOME:, every acknowledged line is there, keep fsck is clean.
   bitrot    one bit of a file's data flipped on the disk: reading that
             file is a named error, never its bytes; the other files read.
+  blk-hostile  a program granted devices misuses DEV_OPEN and the block
+            protocol (forged records, wrong or missing capabilities, blocks
+            past the grant, a write left in flight as it exits): each gets
+            its named error and the driver keeps serving.
   crash     the driver faults with requests in flight (crash-at-300): the
             copy and the checksum running across the crash are right, and
             the volume is clean.
@@ -416,6 +420,45 @@ def session_bitrot(logs, tap, img):
         term.close()
 
 
+BLK_CASES = (
+    ("open reserved", "VX_E_INVAL"), ("open unterminated", "VX_E_INVAL"),
+    ("open short", "VX_E_INVAL"), ("open unit 99", "VX_E_NOTFOUND"),
+    ("open partition 9", "VX_E_NOTFOUND"), ("forged attach record", "VX_E_NOSYS"),
+    ("op 0xffffffff", "VX_E_NOSYS"), ("read without the capability it claims", "VX_E_INVAL"),
+    ("read with a Ring for memory", "VX_E_TYPE"), ("read into memory it may not write", "VX_E_RIGHTS"),
+    ("write to a read-only grant", "VX_E_RIGHTS"), ("write past the partition", "VX_E_RANGE"),
+    ("write whose end wraps", "VX_E_RANGE"), ("write of zero blocks", "VX_E_INVAL"),
+    ("write of 3 MiB", "VX_E_TOOBIG"), ("write from a view's page past its end", "VX_E_RANGE"),
+    ("partition table from a partition's grant", "VX_E_RIGHTS"),
+    ("message of 3 bytes", "VX_E_INVAL"))
+
+
+def session_blk_hostile(logs, tap, img):
+    """A program granted devices misuses devd's DEV_OPEN and the driver
+    (tests/hostile, "blk"): every misuse gets its named error, and the
+    driver keeps serving, even after a client exits with a write in flight."""
+    make_disk(img)
+    term = boot("hostile.img", [img])
+    try:
+        term.expect(r"vshell> ", 60)
+        mounted(term, "HOME")
+        out = term.command("run hostile blk with console devices fs", timeout=60)
+        for what, err in BLK_CASES:
+            tap.check("blk misuse, %s: %s" % (what, err), has(out, r"^hostile: blk %s: %s$"
+                                                            % (re.escape(what), err)), out[-1500:])
+        tap.check("the driver still serves after the misuse",
+                  has(out, r"^hostile: blk info after all that: VX_OK, read-only 1, \d+ blocks$"), out)
+        out = term.command("disk read disk0p2 0")
+        out += term.command("cat HOME:hello.txt")
+        tap.check("a client gone with its write in flight harms nobody: the disk and HOME: serve",
+                  has(out, r"disk0p2 block 0: ") and has(out, r"^hello from the host's keep tool$"),
+                  out)
+        tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
+    finally:
+        logs["blk-hostile"] = term.text()
+        term.close()
+
+
 def session_hostile(logs, tap, img):
     bad_gpt, bad_fat = img + ".badgpt", img + ".badfat"
     make_disk(bad_gpt)
@@ -470,7 +513,8 @@ def main():
         session_persist(logs, tap, img, files)
     except (Timeout, subprocess.CalledProcessError) as e:
         tap.check("the disk sessions ran to the end", False, str(e))
-    for session in (session_full, session_crash, session_kill9, session_bitrot, session_hostile):
+    for session in (session_full, session_crash, session_kill9, session_bitrot, session_blk_hostile,
+                    session_hostile):
         try:
             session(logs, tap, os.path.join(WORK, session.__name__ + ".img"))
         except (Timeout, subprocess.CalledProcessError) as e:
