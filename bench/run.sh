@@ -31,15 +31,18 @@ vm() {
 	timeout -k 5 "${VM_TIMEOUT:-600}" ${VM_PIN:+taskset -c "$VM_PIN"} qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
 }
 
-# fsdisks VDA VDB: the storage benchmarks' two disks, the same drive flags
-# for both systems: raw images on virtio-blk-pci (transitional, on the
-# default machine's PCI bus), cache=unsafe: QEMU answers from the host's
-# page cache and acknowledges the guest's flushes without flushing the
-# host, so a request costs the guest its own path and little host latency
-# (the guest still issues every flush it would).  cache=none (O_DIRECT)
-# was tried: host disk latency then stretches each idle wait, the guest's
-# periodic timers fire inside the timed operations, and the figures vary
-# several-fold between runs.
+# fsdisks IMAGE...: the storage benchmarks' machine and disks, the same
+# flags for both systems: q35 with the VT-d IOMMU (VectraOS needs q35's
+# ECAM and an IOMMU: devd grants no DMA without one), and per image a raw
+# drive on a modern-only virtio-blk-pci on the root bus that goes through
+# the IOMMU (vda, vdb, ... in order; the Linux boot gets the work and the
+# full volume at once, each VectraOS boot one of its own), cache=unsafe:
+# QEMU answers from the host's page cache and acknowledges the guest's
+# flushes without flushing the host, so a request costs the guest its own
+# path and little host latency (the guest still issues every flush it
+# would).  cache=none (O_DIRECT) was tried: host disk latency then
+# stretches each idle wait, the guest's periodic timers fire inside the
+# timed operations, and the figures vary several-fold between runs.
 #
 # The storage boots run QEMU on one host CPU, $fspin (taskset; the first
 # this script may use).  QEMU does the I/O in other threads while the
@@ -50,9 +53,15 @@ vm() {
 # 5% (docs/BENCHMARKS.md 1.3), even under a load average of 5.
 fspin=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
 fsdisks() {
-	local d=",if=none,format=raw,cache=unsafe"
-	echo "-drive file=$1,id=vda$d -device virtio-blk-pci,drive=vda" \
-		"-drive file=$2,id=vdb$d -device virtio-blk-pci,drive=vdb"
+	local d=",if=none,format=raw,cache=unsafe" v n=0 ids=abcdefgh
+	printf '%s' "-machine q35 -device intel-iommu"
+	for img; do
+		v=vd${ids:n:1}
+		printf ' %s' "-drive file=$img,id=$v$d" \
+			"-device virtio-blk-pci,drive=$v,iommu_platform=on,disable-legacy=on"
+		n=$((n + 1))
+	done
+	echo
 }
 
 # table NAMES [DAT] <LINES: "SYSTEM bench NAME median_ns=V ..." lines as a
