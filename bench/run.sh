@@ -8,8 +8,9 @@
 # under the same flags (bench/linux), and prints both columns and the ratio
 # and draws them in docs/bench.svg.  Then the storage figures: the Linux
 # guest's (bench/linux/fsbench.c, a boot of its own with two virtio-blk
-# disks) beside VectraOS's from $B/bench-fs.txt when it exists, in a
-# table of their own.  BENCH_ONLY=fs runs only that part.
+# disks) beside VectraOS's (bench/fsbench: two boots of $B/bench-fs.img,
+# one Keep disk each, into $B/bench-fs.txt), in a table of their own.
+# BENCH_ONLY=fs runs only that part.
 set -u
 B=${B:-build}
 
@@ -88,8 +89,39 @@ table() {
 	}'
 }
 
+# vectra_fsbench OUT: VectraOS's storage figures into OUT (empty when none):
+# two boots of $B/bench-fs.img (bench/etc/fsbench: init starts fsbench,
+# which ends the run through the debug-exit port, QEMU's exit code 1 when
+# every figure was measured), each with a fresh copy of one Keep image
+# (bench/fsimg-keep.sh) as its only disk, the flags of the Linux boot
+# (fsdisks, -smp 1, QEMU on host CPU $fspin): the work volume for the four
+# I/O figures, the full one for fs_mount_1g_full.
+vectra_fsbench() {
+	local out=$1 disk=$B/fs-disk.img which img log t0 rc
+	: >"$out"
+	fs_keep_images || return 1
+	for which in work full; do
+		img=$FS_KEEP_WORK
+		[ "$which" = full ] && img=$FS_KEEP_FULL
+		log=$B/bench-fs-$which.serial
+		cp --sparse=always "$img" "$disk" || return 1
+		echo "vectraos: booting $B/bench-fs.img with the Keep $which volume" >&2
+		t0=$(date +%s)
+		# shellcheck disable=SC2046 # fsdisks prints a list of words
+		VM_PIN=$fspin VM_TIMEOUT=${VECTRA_FS_TIMEOUT:-1800} vm 1 "$log" \
+			-kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/bench-fs.img" $(fsdisks "$disk")
+		rc=$?
+		echo "vectraos: the $which boot took $(($(date +%s) - t0)) s, QEMU's exit code $rc" \
+			"(1: every figure measured)" >&2
+		tr -d '\r' <"$log" | grep '^fsbench: ' >&2
+		tr -d '\r' <"$log" | grep '^bench ' >>"$out"
+	done
+	rm -f "$disk"
+}
+
 # The storage section: the Linux guest's figures (or their cached result)
-# and VectraOS's from $B/bench-fs.txt, as a table; "—" where absent.
+# and VectraOS's (vectra_fsbench, into $B/bench-fs.txt), as a table; "—"
+# where absent.
 storage() {
 	local measured="" names
 	: >"$B/bench-linux-fs.txt"
@@ -97,19 +129,23 @@ storage() {
 		linux_fsbench "$B/bench-linux-fs.txt" && measured=$LINUX_MEASURED
 		sed 's/^bench /linux /' "$B/bench-linux-fs.txt"
 	fi
+	vectra_fsbench "$B/bench-fs.txt"
+	sed 's/^bench /vectraos /' "$B/bench-fs.txt"
 	echo
 	echo "storage (guest instructions, idle time taken out: per MiB for _per_mib, else" \
-		"per operation; Linux: ${measured:-no figures, see the messages above})"
+		"per operation; Linux: ${measured:-no figures, see the messages above};" \
+		"VectraOS: measured $(date -u +%Y-%m-%d), this run)"
 	names="fs_seq_write_64m_per_mib fs_seq_read_cold_64m_per_mib fs_rand_write_4k_fsync"
 	names+=" fs_create_write_fsync_unlink fs_mount_1g_full"
 	{
-		[ -f "$B/bench-fs.txt" ] && grep '^bench ' "$B/bench-fs.txt" | sed 's/^/vectraos /'
+		grep '^bench ' "$B/bench-fs.txt" | sed 's/^/vectraos /'
 		sed 's/^/linux /' "$B/bench-linux-fs.txt"
 	} | table "$names"
 }
 
 if [ "${BENCH_ONLY:-}" = fs ]; then
 	. bench/linux/guest.sh
+	. bench/fsimg-keep.sh
 	storage
 	exit
 fi
@@ -137,6 +173,7 @@ cat "$B/bench-devices.txt"
 # Linux: the same benchmarks in a Debian Linux guest under the same flags
 # (bench/linux/guest.sh), or its cached result while nothing has changed.
 . bench/linux/guest.sh
+. bench/fsimg-keep.sh
 : >"$B/bench-linux.txt"
 : >"$B/bench-linux-smp2.txt"
 measured="" measured2=""
