@@ -82,7 +82,8 @@ table() {
 		printf "%-34s %12s %12s %14s\n", "benchmark", "vectraos", "linux", "linux/vectraos"
 		for (i = 1; i <= n; i++) {
 			b = order[i]; v = fig["vectraos", b]; l = fig["linux", b]
-			r = (v > 0 && l != "") ? sprintf("%.1fx", l / v) : ""
+			# Below 1, three decimals: 0.0x would say nothing.
+			r = (v > 0 && l != "") ? sprintf(l / v < 1 ? "%.3fx" : "%.1fx", l / v) : ""
 			printf "%-34s %s %s %s\n", b, cell(v, 12), cell(l, 12), cell(r, 14)
 			printf("%s %s %s\n", b, v == "" ? "-" : v, l == "" ? "-" : l) >dat
 		}
