@@ -98,7 +98,7 @@ table() {
 # (fsdisks, -smp 1, QEMU on host CPU $fspin): the work volume for the four
 # I/O figures, the full one for fs_mount_1g_full.
 vectra_fsbench() {
-	local out=$1 disk=$B/fs-disk.img which img log t0 rc
+	local out=$1 disk=$B/fs-disk.img which img log t0 rc why
 	: >"$out"
 	fs_keep_images || return 1
 	for which in work full; do
@@ -112,8 +112,12 @@ vectra_fsbench() {
 		VM_PIN=$fspin VM_TIMEOUT=${VECTRA_FS_TIMEOUT:-1800} vm 1 "$log" \
 			-kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/bench-fs.img" $(fsdisks "$disk")
 		rc=$?
-		echo "vectraos: the $which boot took $(($(date +%s) - t0)) s, QEMU's exit code $rc" \
-			"(1: every figure measured)" >&2
+		case $rc in
+		1) why="every figure measured" ;;
+		124 | 137) why="timed out after ${VECTRA_FS_TIMEOUT:-1800} s" ;;
+		*) why="figures missing, see $log" ;;
+		esac
+		echo "vectraos: the $which boot took $(($(date +%s) - t0)) s, QEMU's exit code $rc: $why" >&2
 		tr -d '\r' <"$log" | grep '^fsbench: ' >&2
 		tr -d '\r' <"$log" | grep '^bench ' >>"$out"
 	done
@@ -124,7 +128,7 @@ vectra_fsbench() {
 # and VectraOS's (vectra_fsbench, into $B/bench-fs.txt), as a table; "—"
 # where absent.
 storage() {
-	local measured="" names
+	local measured="" vmeasured names
 	: >"$B/bench-linux-fs.txt"
 	if linux_fetch && fs_images && linux_fsinitramfs; then
 		linux_fsbench "$B/bench-linux-fs.txt" && measured=$LINUX_MEASURED
@@ -132,10 +136,12 @@ storage() {
 	fi
 	vectra_fsbench "$B/bench-fs.txt"
 	sed 's/^bench /vectraos /' "$B/bench-fs.txt"
+	vmeasured="no figures, see the messages above"
+	[ -s "$B/bench-fs.txt" ] && vmeasured="$(date -u +%Y-%m-%d) (this run)"
 	echo
 	echo "storage (guest instructions, idle time taken out: per MiB for _per_mib, else" \
 		"per operation; Linux: ${measured:-no figures, see the messages above};" \
-		"VectraOS: measured $(date -u +%Y-%m-%d), this run)"
+		"VectraOS: $vmeasured)"
 	names="fs_seq_write_64m_per_mib fs_seq_read_cold_64m_per_mib fs_rand_write_4k_fsync"
 	names+=" fs_create_write_fsync_unlink fs_mount_1g_full"
 	{
