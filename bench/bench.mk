@@ -30,10 +30,11 @@ $(B)/bench/linux/exit0: bench/linux/exit0.c
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
-bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS)
+bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS) $(KEEP_TOOL)
 	@B=$(B) bash bench/run.sh
 
 # Only the storage section of `make bench` (the Linux guest's storage
-# figures beside $(B)/bench-fs.txt's), without the kernel benchmarks.
-bench-fs: $(B)/bench/linux/fsbench
+# figures beside VectraOS's, bench/run.sh's storage()), without the kernel
+# benchmarks.
+bench-fs: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/bench-fs.img $(KEEP_TOOL) $(B)/bench/linux/fsbench
 	@B=$(B) BENCH_ONLY=fs bash bench/run.sh

@@ -8,8 +8,9 @@
 # under the same flags (bench/linux), and prints both columns and the ratio
 # and draws them in docs/bench.svg.  Then the storage figures: the Linux
 # guest's (bench/linux/fsbench.c, a boot of its own with two virtio-blk
-# disks) beside VectraOS's from $B/bench-fs.txt when it exists, in a
-# table of their own.  BENCH_ONLY=fs runs only that part.
+# disks) beside VectraOS's (bench/fsbench: two boots of $B/bench-fs.img,
+# one Keep disk each, into $B/bench-fs.txt), in a table of their own.
+# BENCH_ONLY=fs runs only that part.
 set -u
 B=${B:-build}
 
@@ -31,15 +32,18 @@ vm() {
 	timeout -k 5 "${VM_TIMEOUT:-600}" ${VM_PIN:+taskset -c "$VM_PIN"} qemu-system-x86_64 $flags -smp "$smp" -serial "file:$log" "$@" </dev/null
 }
 
-# fsdisks VDA VDB: the storage benchmarks' two disks, the same drive flags
-# for both systems: raw images on virtio-blk-pci (transitional, on the
-# default machine's PCI bus), cache=unsafe: QEMU answers from the host's
-# page cache and acknowledges the guest's flushes without flushing the
-# host, so a request costs the guest its own path and little host latency
-# (the guest still issues every flush it would).  cache=none (O_DIRECT)
-# was tried: host disk latency then stretches each idle wait, the guest's
-# periodic timers fire inside the timed operations, and the figures vary
-# several-fold between runs.
+# fsdisks IMAGE...: the storage benchmarks' machine and disks, the same
+# flags for both systems: q35 with the VT-d IOMMU (VectraOS needs q35's
+# ECAM and an IOMMU: devd grants no DMA without one), and per image a raw
+# drive on a modern-only virtio-blk-pci on the root bus that goes through
+# the IOMMU (vda, vdb, ... in order; the Linux boot gets the work and the
+# full volume at once, each VectraOS boot one of its own), cache=unsafe:
+# QEMU answers from the host's page cache and acknowledges the guest's
+# flushes without flushing the host, so a request costs the guest its own
+# path and little host latency (the guest still issues every flush it
+# would).  cache=none (O_DIRECT) was tried: host disk latency then
+# stretches each idle wait, the guest's periodic timers fire inside the
+# timed operations, and the figures vary several-fold between runs.
 #
 # The storage boots run QEMU on one host CPU, $fspin (taskset; the first
 # this script may use).  QEMU does the I/O in other threads while the
@@ -50,9 +54,15 @@ vm() {
 # 5% (docs/BENCHMARKS.md 1.3), even under a load average of 5.
 fspin=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
 fsdisks() {
-	local d=",if=none,format=raw,cache=unsafe"
-	echo "-drive file=$1,id=vda$d -device virtio-blk-pci,drive=vda" \
-		"-drive file=$2,id=vdb$d -device virtio-blk-pci,drive=vdb"
+	local d=",if=none,format=raw,cache=unsafe" v n=0 ids=abcdefgh
+	printf '%s' "-machine q35 -device intel-iommu"
+	for img; do
+		v=vd${ids:n:1}
+		printf ' %s' "-drive file=$img,id=$v$d" \
+			"-device virtio-blk-pci,drive=$v,iommu_platform=on,disable-legacy=on"
+		n=$((n + 1))
+	done
+	echo
 }
 
 # table NAMES [DAT] <LINES: "SYSTEM bench NAME median_ns=V ..." lines as a
@@ -72,35 +82,77 @@ table() {
 		printf "%-34s %12s %12s %14s\n", "benchmark", "vectraos", "linux", "linux/vectraos"
 		for (i = 1; i <= n; i++) {
 			b = order[i]; v = fig["vectraos", b]; l = fig["linux", b]
-			r = (v > 0 && l != "") ? sprintf("%.1fx", l / v) : ""
+			# Below 1, three decimals: 0.0x would say nothing.
+			r = (v > 0 && l != "") ? sprintf(l / v < 1 ? "%.3fx" : "%.1fx", l / v) : ""
 			printf "%-34s %s %s %s\n", b, cell(v, 12), cell(l, 12), cell(r, 14)
 			printf("%s %s %s\n", b, v == "" ? "-" : v, l == "" ? "-" : l) >dat
 		}
 	}'
 }
 
+# vectra_fsbench OUT: VectraOS's storage figures into OUT (empty when none):
+# two boots of $B/bench-fs.img (bench/etc/fsbench: init starts fsbench,
+# which ends the run through the debug-exit port, QEMU's exit code 1 when
+# every figure was measured), each with a fresh copy of one Keep image
+# (bench/fsimg-keep.sh) as its only disk, the flags of the Linux boot
+# (fsdisks, -smp 1, QEMU on host CPU $fspin): the work volume for the four
+# I/O figures, the full one for fs_mount_1g_full.
+vectra_fsbench() {
+	local out=$1 disk=$B/fs-disk.img which img log t0 rc why
+	: >"$out"
+	fs_keep_images || return 1
+	for which in work full; do
+		img=$FS_KEEP_WORK
+		[ "$which" = full ] && img=$FS_KEEP_FULL
+		log=$B/bench-fs-$which.serial
+		cp --sparse=always "$img" "$disk" || return 1
+		echo "vectraos: booting $B/bench-fs.img with the Keep $which volume" >&2
+		t0=$(date +%s)
+		# shellcheck disable=SC2046 # fsdisks prints a list of words
+		VM_PIN=$fspin VM_TIMEOUT=${VECTRA_FS_TIMEOUT:-1800} vm 1 "$log" \
+			-kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/bench-fs.img" $(fsdisks "$disk")
+		rc=$?
+		case $rc in
+		1) why="every figure measured" ;;
+		124 | 137) why="timed out after ${VECTRA_FS_TIMEOUT:-1800} s" ;;
+		*) why="figures missing, see $log" ;;
+		esac
+		echo "vectraos: the $which boot took $(($(date +%s) - t0)) s, QEMU's exit code $rc: $why" >&2
+		tr -d '\r' <"$log" | grep '^fsbench: ' >&2
+		tr -d '\r' <"$log" | grep '^bench ' >>"$out"
+	done
+	rm -f "$disk"
+}
+
 # The storage section: the Linux guest's figures (or their cached result)
-# and VectraOS's from $B/bench-fs.txt, as a table; "—" where absent.
+# and VectraOS's (vectra_fsbench, into $B/bench-fs.txt), as a table; "—"
+# where absent.
 storage() {
-	local measured="" names
+	local measured="" vmeasured names
 	: >"$B/bench-linux-fs.txt"
 	if linux_fetch && fs_images && linux_fsinitramfs; then
 		linux_fsbench "$B/bench-linux-fs.txt" && measured=$LINUX_MEASURED
 		sed 's/^bench /linux /' "$B/bench-linux-fs.txt"
 	fi
+	vectra_fsbench "$B/bench-fs.txt"
+	sed 's/^bench /vectraos /' "$B/bench-fs.txt"
+	vmeasured="no figures, see the messages above"
+	[ -s "$B/bench-fs.txt" ] && vmeasured="$(date -u +%Y-%m-%d) (this run)"
 	echo
 	echo "storage (guest instructions, idle time taken out: per MiB for _per_mib, else" \
-		"per operation; Linux: ${measured:-no figures, see the messages above})"
+		"per operation; Linux: ${measured:-no figures, see the messages above};" \
+		"VectraOS: $vmeasured)"
 	names="fs_seq_write_64m_per_mib fs_seq_read_cold_64m_per_mib fs_rand_write_4k_fsync"
 	names+=" fs_create_write_fsync_unlink fs_mount_1g_full"
 	{
-		[ -f "$B/bench-fs.txt" ] && grep '^bench ' "$B/bench-fs.txt" | sed 's/^/vectraos /'
+		grep '^bench ' "$B/bench-fs.txt" | sed 's/^/vectraos /'
 		sed 's/^/linux /' "$B/bench-linux-fs.txt"
 	} | table "$names"
 }
 
 if [ "${BENCH_ONLY:-}" = fs ]; then
 	. bench/linux/guest.sh
+	. bench/fsimg-keep.sh
 	storage
 	exit
 fi
@@ -128,6 +180,7 @@ cat "$B/bench-devices.txt"
 # Linux: the same benchmarks in a Debian Linux guest under the same flags
 # (bench/linux/guest.sh), or its cached result while nothing has changed.
 . bench/linux/guest.sh
+. bench/fsimg-keep.sh
 : >"$B/bench-linux.txt"
 : >"$B/bench-linux-smp2.txt"
 measured="" measured2=""

@@ -7,6 +7,10 @@
  *   keep mkfs IMAGE [SIZE] [LABEL]     format (SIZE: bytes, or with K/M/G;
  *                                      creates or grows the file)
  *   keep put IMAGE HOSTFILE PATH [--dedup]
+ *   keep put-tree IMAGE HOSTDIR PATH [--dedup]
+ *                                      HOSTDIR's files and directories
+ *                                      under PATH ("" or / for the root),
+ *                                      in name order, in one commit
  *   keep get IMAGE PATH HOSTFILE
  *   keep ls IMAGE [PATH] [--snap NAME]
  *   keep mkdir IMAGE PATH
@@ -22,6 +26,7 @@
  * does not mount.
  */
 #define _DEFAULT_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,8 +73,9 @@ static int f_flush(void *ctx)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: keep mkfs|put|get|ls|mkdir|rm|mv|snap|df|gc|fsck IMAGE ... "
-			"[--offset BYTES --size BYTES] (see tools/keep.c)\n");
+	fprintf(stderr,
+		"usage: keep mkfs|put|put-tree|get|ls|mkdir|rm|mv|snap|df|gc|fsck IMAGE ... "
+		"[--offset BYTES --size BYTES] (see tools/keep.c)\n");
 	return 2;
 }
 
@@ -138,7 +144,8 @@ static int do_ls(uint64_t view, const char *path)
 	return rc < 0 ? fail(rc, path) : 0;
 }
 
-static int do_put(const char *host, const char *path, uint32_t flags)
+/* HOSTFILE's bytes as PATH, created or truncated; not yet committed. */
+static int put_file(const char *host, const char *path, uint32_t flags)
 {
 	FILE *f = fopen(host, "rb");
 	if (!f) {
@@ -161,9 +168,62 @@ static int do_put(const char *host, const char *path, uint32_t flags)
 		off += got;
 	}
 	fclose(f);
-	if (rc == 0)
-		rc = vx_keep_sync(&vol);
 	return rc < 0 ? fail(rc, path) : 0;
+}
+
+static int do_put(const char *host, const char *path, uint32_t flags)
+{
+	int rc = put_file(host, path, flags);
+	if (rc == 0 && (rc = vx_keep_sync(&vol)) < 0)
+		return fail(rc, path);
+	return rc;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* HOSTDIR's tree under PATH (made if missing), entries in bytewise name
+ * order so that the same tree gives the same volume; not yet committed. */
+static int put_tree(const char *host, const char *path, uint32_t flags)
+{
+	struct vx_keep_node n;
+	int rc = vx_keep_lookup(&vol, path, &n);
+	if (rc == VX_E_NOTFOUND)
+		rc = vx_keep_mkdir(&vol, path);
+	if (rc < 0)
+		return fail(rc, *path ? path : "/");
+	struct dirent **ents;
+	int nents = scandir(host, &ents, NULL, by_name);
+	if (nents < 0) {
+		fprintf(stderr, "keep: %s: %s\n", host, strerror(errno));
+		return 1;
+	}
+	rc = 0;
+	for (int i = 0; i < nents; i++) {
+		const char *name = ents[i]->d_name;
+		char hsub[4200], sub[4200];
+		struct stat st;
+		if (rc || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			goto next;
+		snprintf(hsub, sizeof(hsub), "%s/%s", host, name);
+		snprintf(sub, sizeof(sub), "%s/%s", path, name);
+		if (lstat(hsub, &st) != 0) {
+			fprintf(stderr, "keep: %s: %s\n", hsub, strerror(errno));
+			rc = 1;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = put_tree(hsub, sub, flags);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = put_file(hsub, sub, flags);
+		} else {
+			fprintf(stderr, "keep: %s: not a file or directory, skipped\n", hsub);
+		}
+	next:
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
 }
 
 static int do_get(const char *path, const char *host)
@@ -291,6 +351,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "put") == 0 && npos == 4)
 		return do_put(pos[2], pos[3], flags);
+	if (strcmp(cmd, "put-tree") == 0 && npos == 4) {
+		if ((rc = put_tree(pos[2], pos[3], flags)) != 0)
+			return rc;
+		return (rc = vx_keep_sync(&vol)) < 0 ? fail(rc, pos[3]) : 0;
+	}
 	if (strcmp(cmd, "get") == 0 && npos == 4)
 		return do_get(pos[2], pos[3]);
 	if (strcmp(cmd, "snap") == 0)

@@ -303,7 +303,7 @@ static _Noreturn void finish(void)
 {
 	say("fsbench: done%s\n", F.failed ? " (some figures are missing)" : "");
 	if (F.exit_port)
-		vx_port_out(F.exit_port, 0xf4, 4, F.failed ? 2 : 0); /* QEMU exits (2v + 1) */
+		vx_port_out(F.exit_port, 0xf4, 1, F.failed ? 2 : 0); /* QEMU exits (2v + 1) */
 	vx_task_exit(F.failed);
 }
 

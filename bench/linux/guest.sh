@@ -111,7 +111,7 @@ linux_result() {
 	else
 		echo "linux guest: booting $LINUX_PKG $LINUX_VER with -smp $smp for $prog" >&2
 		VM_TIMEOUT=${LINUX_TIMEOUT:-300} vm "$smp" "$log" "$@"
-		tr -d '\r' <"$log" | grep "^$prog: \(linux \|/dev\)" >&2
+		tr -d '\r' <"$log" | grep "^$prog: \(linux \|/dev\|iommu\)" >&2
 		{
 			echo "$key"
 			echo "# measured $(date -u +%Y-%m-%d)"

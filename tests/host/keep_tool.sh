@@ -3,9 +3,10 @@
 #
 # The keep tool (tools/keep.c) end to end: format an image and a byte
 # range of one (a partition), put a file, get it back identical, list,
-# make and remove directories, snapshots, df, gc, and fsck clean; then
-# corrupt one byte of the file's data and fsck must name the file and
-# fail, and get must refuse with VX_E_CORRUPT rather than return it.
+# make and remove directories, put a tree, snapshots, df, gc, and fsck
+# clean; then corrupt one byte of the file's data and fsck must name the
+# file and fail, and get must refuse with VX_E_CORRUPT rather than return
+# it.
 # Last, a 64 GiB sparse volume, formatted and checked in bounded memory.
 #
 # usage: B=build tests/host/keep_tool.sh     prints TAP
@@ -31,6 +32,9 @@ check "ls lists it" "$keep ls $img docs | grep -q copy"
 check "snapshot create and list" "$keep snap $img create before && $keep snap $img list | grep -q before"
 check "rm after the snapshot; the snapshot still has it" \
 	"$keep rm $img docs/copy && ! $keep get $img docs/copy $work/x && $keep ls $img docs --snap before | grep -q copy"
+mkdir -p "$work/tree/sub" && cp "$work/file" "$work/tree/a" && cp "$work/file" "$work/tree/sub/b"
+check "put-tree a directory in one commit, identical" \
+	"$keep put-tree $img $work/tree t && $keep get $img t/sub/b $work/back2 && cmp $work/file $work/back2 && $keep ls $img t | grep -q 'sub/'"
 check "df" "$keep df $img | grep -q '^total 16777216'"
 check "snapshot delete and gc" "$keep snap $img delete before && $keep gc $img"
 check "fsck is clean" "$keep fsck $img | grep -q '0 violations'"
