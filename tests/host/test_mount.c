@@ -33,21 +33,33 @@ static int flushes;
 static struct fs fs;
 static struct fs_mounts mounts;
 
+/* The two images the devices are: EXT:'s FAT32 (img) and HOME:'s Keep
+ * (kimg), each reached through a struct image_ref as the device's ctx. */
+static uint8_t *kimg;
+static const size_t kimg_len = 16u << 20;
+struct image_ref {
+	uint8_t **buf;
+	const size_t *len;
+};
+static struct image_ref fat_ref = {&img, &img_len}, keep_ref = {&kimg, &kimg_len};
+
 static int mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 {
-	(void)ctx;
-	if ((lba + n) * 512 > img_len)
+	const struct image_ref *r = ctx;
+
+	if ((lba + n) * 512 > *r->len)
 		return VX_E_RANGE;
-	memcpy(buf, img + lba * 512, (size_t)n * 512);
+	memcpy(buf, *r->buf + lba * 512, (size_t)n * 512);
 	return 0;
 }
 
 static int mem_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 {
-	(void)ctx;
-	if ((lba + n) * 512 > img_len)
+	const struct image_ref *r = ctx;
+
+	if ((lba + n) * 512 > *r->len)
 		return VX_E_RANGE;
-	memcpy(img + lba * 512, buf, (size_t)n * 512);
+	memcpy(*r->buf + lba * 512, buf, (size_t)n * 512);
 	return 0;
 }
 
@@ -58,7 +70,7 @@ static int mem_flush(void *ctx)
 	return 0;
 }
 
-static const struct vx_blkdev dev = {NULL, mem_read, mem_write, mem_flush, 0};
+static const struct vx_blkdev dev = {&fat_ref, mem_read, mem_write, mem_flush, 0};
 
 static int sh(const char *fmt, ...)
 {
@@ -467,29 +479,8 @@ static void test_hostile_volume(void **state)
 
 /* ---- HOME: on Keep, in memory -------------------------------------------- */
 
-static uint8_t *kimg;
-static const size_t kimg_len = 16u << 20;
 static uint64_t kwork[(1u << 20) / 8];
-
-static int k_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
-{
-	(void)ctx;
-	if ((lba + n) * 512 > kimg_len)
-		return VX_E_RANGE;
-	memcpy(buf, kimg + lba * 512, (size_t)n * 512);
-	return 0;
-}
-
-static int k_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
-{
-	(void)ctx;
-	if ((lba + n) * 512 > kimg_len)
-		return VX_E_RANGE;
-	memcpy(kimg + lba * 512, buf, (size_t)n * 512);
-	return 0;
-}
-
-static const struct vx_blkdev kdev = {NULL, k_read, k_write, mem_flush, (16u << 20) / 512};
+static const struct vx_blkdev kdev = {&keep_ref, mem_read, mem_write, mem_flush, (16u << 20) / 512};
 
 /* A fresh Keep volume mounted as HOME: */
 static int setup_keep(void **state)
