@@ -120,9 +120,9 @@ DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -devic
 # The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
 # files live from boot to boot; `make disk` makes it anew (empty).
 DISK ?= $(B)/disk.img
-$(DISK): | $(KEEP_TOOL)
+$(DISK): | $(B)/host/tools/keep
 	@mkdir -p $(@D)
-	KEEP=$(KEEP_TOOL) bash tools/mkdisk.sh $@
+	KEEP=$(B)/host/tools/keep bash tools/mkdisk.sh $@
 .PHONY: disk
 disk:
 	rm -f $(DISK)
