@@ -52,6 +52,11 @@
  * - mtools refuses a rename that changes only the case of a name (it
  *   sees a clash) where the library allows it; the namespace's names
  *   differ by more than case, so the generator never asks for one.
+ * - mtools seems to grow a directory by one cluster for a new name: with
+ *   512-byte clusters it cannot add a name of more than 195 units (16
+ *   long-name entries and the 8.3 one, 17 slots where a cluster holds 16)
+ *   to a directory whose last cluster is full ("No directory slots"); the
+ *   library can.  The namespace's longest name is 195 units.
  * - Overwriting with mcopy -o takes the case of the name given; the model
  *   always uses the name the file was made with, as the library does.
  * - The library renames within one directory only (fat32.h); so does the
@@ -78,6 +83,7 @@
 #define FILE_MAX    (300 * 1024) /* largest random content */
 #define DEPTH_MAX   3		 /* directories nest this deep */
 #define ENTS_MAX    256
+#define PATH_LEN    1024 /* room for DEPTH_MAX of the longest name */
 
 static char dir[64];	/* the scratch directory */
 static char a_img[128]; /* image A as last written out */
@@ -85,7 +91,7 @@ static char b_img[128]; /* image B, which mtools works on */
 static uint8_t *img;	/* image A in memory, the library's device */
 static size_t img_len;
 static struct vx_fat vol; /* the work area */
-static char what[1024];	  /* the operation under way, for failures */
+static char what[4096];	  /* the operation under way, for failures */
 
 /* --- the device: image A in memory -------------------------------------- */
 
@@ -128,7 +134,7 @@ static void mount_a(void)
 /* Runs a shell command (printf-style); its exit status. */
 static int sh(const char *fmt, ...)
 {
-	char cmd[4096];
+	char cmd[8192];
 	va_list ap;
 	int rc;
 
@@ -241,8 +247,34 @@ static const char *names[] = {
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
+/* Names that share a prefix, so the 8.3 aliases run past ~4 into the
+ * hashed ones, and one of 195 units: 15 long-name entries and the 8.3
+ * one fill a 512-byte cluster (see KNOWN DIFFERENCES). */
+#define NCROWD 12
+static char crowd[NCROWD][40];
+static char long_name[196];
+
+static void make_names(void)
+{
+	for (int i = 0; i < NCROWD; i++)
+		snprintf(crowd[i], sizeof(crowd[i]), "Same Prefix Name %d.text", i);
+	for (int i = 0; i < 195; i++)
+		long_name[i] = "Long name, "[i % 11];
+	long_name[195] = 0;
+}
+
+/* A name from the namespace: mostly the list above. */
+static const char *rnd_name(void)
+{
+	uint32_t r = rnd(NNAMES + 4);
+
+	if (r < NNAMES)
+		return names[r];
+	return r == NNAMES ? long_name : crowd[rnd(NCROWD)];
+}
+
 struct ent {
-	char path[512]; /* '/'-separated, no leading '/' */
+	char path[PATH_LEN]; /* '/'-separated, no leading '/' */
 	bool is_dir;
 	uint8_t *data; /* a file's content */
 	size_t len;
@@ -434,9 +466,9 @@ static int lib_write(struct vx_fat_node *n, uint32_t off, const uint8_t *p, uint
 /* Makes a directory (refused if the name is taken). */
 static void op_mkdir(void)
 {
-	char path[512], as[512];
+	char path[PATH_LEN], as[PATH_LEN];
 
-	join(path, sizeof(path), rnd_parent(), names[rnd(NNAMES)]);
+	join(path, sizeof(path), rnd_parent(), rnd_name());
 	typed(path, false, as, sizeof(as));
 	note("mkdir '%s'", as);
 	bool want = find(path) < 0;
@@ -451,10 +483,10 @@ static void op_mkdir(void)
  * false if the name is a directory's. */
 static bool op_write(void)
 {
-	char path[512], as[512];
+	char path[PATH_LEN], as[PATH_LEN];
 	struct vx_fat_node n;
 
-	join(path, sizeof(path), rnd_parent(), names[rnd(NNAMES)]);
+	join(path, sizeof(path), rnd_parent(), rnd_name());
 	int i = find(path);
 	if (i >= 0 && model[i].is_dir)
 		return false;
@@ -501,7 +533,7 @@ static bool op_resize(bool append)
 		memset(model[i].data + old, 0, len - old);
 	model[i].len = len;
 
-	char as[512];
+	char as[PATH_LEN];
 	lib_lookup(typed(model[i].path, true, as, sizeof(as)), &n);
 	int lr = append ? lib_write(&n, (uint32_t)old, model[i].data + old, (uint32_t)(len - old))
 			: vx_fat_truncate(&vol, &n, (uint32_t)len);
@@ -516,7 +548,7 @@ static bool op_remove(bool is_dir)
 
 	if (i < 0)
 		return false;
-	char as[512];
+	char as[PATH_LEN];
 	typed(model[i].path, true, as, sizeof(as));
 	note("%s '%s'", is_dir ? "rmdir" : "delete", as);
 	bool want = !is_dir || !has_children(model[i].path);
@@ -534,7 +566,7 @@ static bool op_remove(bool is_dir)
  * would not do it faithfully (see KNOWN DIFFERENCES). */
 static bool op_rename(void)
 {
-	char from[512], to[512], parent[512];
+	char from[PATH_LEN], to[PATH_LEN], parent[PATH_LEN];
 	int i = nmodel ? (int)rnd((uint32_t)nmodel) : -1;
 
 	if (i < 0)
@@ -547,13 +579,13 @@ static bool op_rename(void)
 		*slash = 0;
 	else
 		parent[0] = 0;
-	const char *name = names[rnd(NNAMES)];
+	const char *name = rnd_name();
 	if (strcmp(name, base) == 0)
 		return false;
 	join(to, sizeof(to), parent, name);
 	bool want = find(to) < 0;
 	bool copy = want && plain_83(name);
-	char as[512], as_to[1024];
+	char as[PATH_LEN], as_to[2 * PATH_LEN];
 	typed(from, true, as, sizeof(as));
 	/* the new name's directory typed as the old name's was */
 	snprintf(as_to, sizeof(as_to), "%.*s%s", (int)(strlen(as) - strlen(base)), as, name);
@@ -584,7 +616,7 @@ static bool op_rename(void)
 	for (int k = 0; k < nmodel; k++) {
 		if (strncmp(model[k].path, from, n) == 0 &&
 		    (model[k].path[n] == 0 || model[k].path[n] == '/')) {
-			char moved[1100];
+			char moved[2 * PATH_LEN];
 			snprintf(moved, sizeof(moved), "%s%s", to, model[k].path + n);
 			assert_true(strlen(moved) < sizeof(model[k].path));
 			strcpy(model[k].path, moved);
@@ -658,7 +690,7 @@ static void same_tree(const char *host, const char *side)
  * model's, byte for byte. */
 static void same_files(const char *side)
 {
-	char p[700];
+	char p[PATH_LEN + 200];
 	size_t n;
 
 	for (int i = 0; i < nmodel; i++) {
@@ -836,6 +868,7 @@ static int group_setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/vx_fat32_diff.XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
+	make_names();
 	snprintf(a_img, sizeof(a_img), "%s/a.img", dir);
 	snprintf(b_img, sizeof(b_img), "%s/b.img", dir);
 	return 0;
