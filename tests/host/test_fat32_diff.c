@@ -198,6 +198,7 @@ static uint8_t *map(const char *path, bool shared, size_t *len)
 	return p;
 }
 
+/* Lets go of the image mapped at img. */
 static void unmap(void)
 {
 	if (img)
@@ -228,6 +229,7 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((rng >> 32) % n);
 }
 
+/* n random bytes into p. */
 static void rnd_bytes(uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -309,6 +311,7 @@ struct ent {
 static struct ent model[ENTS_MAX];
 static int nmodel;
 
+/* The model entry at path (exactly as the model spells it), or -1. */
 static int find(const char *path)
 {
 	for (int i = 0; i < nmodel; i++) {
@@ -318,6 +321,7 @@ static int find(const char *path)
 	return -1;
 }
 
+/* How many components path has. */
 static int depth(const char *path)
 {
 	int d = 1;
@@ -327,6 +331,7 @@ static int depth(const char *path)
 	return d;
 }
 
+/* Does anything in the model live under directory path? */
 static bool has_children(const char *path)
 {
 	size_t n = strlen(path);
@@ -338,6 +343,7 @@ static bool has_children(const char *path)
 	return false;
 }
 
+/* A new model entry, empty; its index. */
 static int add(const char *path, bool is_dir)
 {
 	assert_true(nmodel < ENTS_MAX);
@@ -347,6 +353,7 @@ static int add(const char *path, bool is_dir)
 	return nmodel++;
 }
 
+/* Forgets entry i (the last one takes its place). */
 static void drop(int i)
 {
 	free(model[i].data);
@@ -384,6 +391,7 @@ static int rnd_ent(bool is_dir)
 	return n ? cand[rnd((uint32_t)n)] : -1;
 }
 
+/* parent/name into out; just name in the root (""). */
 static void join(char *out, size_t cap, const char *parent, const char *name)
 {
 	snprintf(out, cap, "%s%s%s", parent, *parent ? "/" : "", name);
