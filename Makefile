@@ -22,6 +22,7 @@ include lib/base/base.mk
 include lib/crypto/crypto.mk
 include lib/trust/trust.mk
 include lib/dev/dev.mk
+include lib/drv/drv.mk
 include lib/blk/blk.mk
 include lib/fs/fs.mk
 include lib/rt/rt.mk

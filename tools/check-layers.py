@@ -11,6 +11,8 @@
     lib/client      one client per service protocol: include/, lib/base,
                     lib/crypto, lib/rt, itself
     lib/dev         PCI and virtio for drivers: include/, lib/base, itself
+    lib/drv         a driver Task's bring-up (syscalls): include/, lib/base,
+                    lib/rt, lib/dev, itself
     lib/blk         GPT, CRC-32, the block protocol's decoder: include/,
                     lib/base, itself
     lib/fs          file systems on a caller's block device: include/,
@@ -50,6 +52,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("rt", "lib/rt/"),
     ("client", "lib/client/"),
     ("dev", "lib/dev/"),
+    ("drv", "lib/drv/"),
     ("blk", "lib/blk/"),
     ("fs", "lib/fs/"),
     ("core", "kernel/core/"),
@@ -65,11 +68,13 @@ ALLOWED = {
     "rt": {"include", "base", "crypto", "rt"},
     "client": {"include", "base", "crypto", "rt", "client"},
     "dev": {"include", "base", "dev"},
+    "drv": {"include", "base", "rt", "dev", "drv"},
     "fs": {"include", "base", "crypto", "fs"},
     "blk": {"include", "base", "blk"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
-    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "blk", "fs", "services"},
+    "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "drv", "blk", "fs",
+                 "services"},
 }
 
 # The include path of every build (mk/config.mk).

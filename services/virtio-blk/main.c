@@ -4,8 +4,9 @@
  * (vectra/proto/blk.h) to the clients devd connects to it, each bound to a
  * grant: the whole disk or one GPT partition, read-only or not.
  *
- * devd starts it with one function's capabilities (services/devd): cfg,
- * bar0..5, msi, irqsig, iospace, ret, self, port (an attached port: each
+ * devd starts it with one function's capabilities (services/devd), which
+ * lib/drv takes and maps: cfg, bar0..5, msi, irqsig, iospace, ret, self;
+ * and port (an attached port: each
  * connection arrives with a record saying its grant) and a connection to
  * the console.  Its queue and its request headers are Mems carved from
  * ret and mapped for the device at fixed IO addresses; the data never
@@ -40,6 +41,7 @@
 #include "blk/blkproto.h"
 #include "blk/gpt.h"
 #include "dev/pci.h"
+#include "drv/drv.h"
 #include "dev/virtio.h"
 #include "vectra/proto/blk.h"
 #include "vx_string.h"
@@ -108,17 +110,13 @@ struct job {
 };
 
 static struct {
-	const struct vx_bundle_page *b;
-	vx_handle_t self, msi, irqsig, iospace, ret;
-	volatile uint8_t *cfgp;
-	struct vx_pci_map map[VX_PCI_NBARS];
+	struct vx_drv d; /* the function's share, mapped (lib/drv) */
 	struct vx_virtio dev;
 	struct vx_virtq q;
 	struct vx_virtq_slot vslot[QMAX];
 	volatile struct hdr *hdr;
 	uint64_t io_hdr, io_bounce;
 	uint8_t *bounce;
-	uint32_t line;
 	struct vx_client con;
 	bool have_con;
 	/* the disk */
@@ -157,63 +155,6 @@ static void say(const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------- the device */
-
-static int map_bars(void)
-{
-	char name[8];
-
-	for (unsigned i = 0; i < VX_PCI_NBARS; i++) {
-		const struct vx_bundle_entry *e;
-		vx_snprintf(name, sizeof(name), "bar%u", i);
-		if (vx_bundle_find(S.b, name, VX_OBJ_MEM, &e) != VX_OK)
-			continue;
-		if (e->size > BAR_SPAN)
-			return VX_E_TOOBIG;
-		int rc = (int)vx_task_map(S.self, e->handle, BAR_VA + i * BAR_SPAN,
-					  VX_PROT_READ | VX_PROT_WRITE);
-		if (rc != VX_OK)
-			return rc;
-		S.map[i].va = (volatile uint8_t *)(BAR_VA + i * BAR_SPAN);
-		S.map[i].size = e->size;
-	}
-	return VX_OK;
-}
-
-/* Pages from ret, seen by the CPU at va and by the device at ioaddr. */
-static int64_t dma_region(uint64_t pages, uint64_t va, uint64_t ioaddr, uint32_t prot)
-{
-	int64_t m = vx_reticle_retype(S.ret, VX_OBJ_MEM, pages), view;
-
-	if (m < 0)
-		return m;
-	if ((view = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0)) < 0)
-		return view;
-	int64_t rc = vx_task_map(S.self, (vx_handle_t)view, va, VX_PROT_READ | VX_PROT_WRITE);
-	if (rc < 0)
-		return rc;
-	return vx_iospace_map(S.iospace, (vx_handle_t)m, ioaddr, prot);
-}
-
-static int setup_msix(void)
-{
-	struct vx_pci_msix mx;
-	struct vx_cap_info ci;
-	int rc;
-
-	if ((rc = vx_pci_msix_decode(S.cfgp, &mx)) != VX_OK ||
-	    (rc = vx_pci_msix_locate(&mx, S.map)) != VX_OK)
-		return rc;
-	if ((rc = (int)vx_cap_inspect(S.msi, &ci)) != VX_OK)
-		return rc;
-	S.line = (uint32_t)ci.range;
-	int64_t msg = vx_irq_bind(S.msi, S.line, S.irqsig);
-	if (msg < 0)
-		return (int)msg;
-	if ((rc = vx_pci_msix_set(&mx, 0, VX_MSI_ADDR(msg), VX_MSI_DATA(msg))) != VX_OK)
-		return rc;
-	vx_pci_msix_control(S.cfgp, &mx, 1, 0);
-	return VX_OK;
-}
 
 static uint64_t cfg(uint32_t off, unsigned width)
 {
@@ -269,14 +210,14 @@ static int setup_device(void)
 {
 	int rc;
 
-	if ((rc = vx_virtio_probe(&S.dev, S.cfgp, S.map)) != VX_OK)
+	if ((rc = vx_virtio_probe(&S.dev, S.d.cfg, S.d.map)) != VX_OK)
 		return rc;
-	vx_pci_command(S.cfgp, VX_PCI_CMD_MEM | VX_PCI_CMD_MASTER | VX_PCI_CMD_INTX_OFF, 0);
+	vx_pci_command(S.d.cfg, VX_PCI_CMD_MEM | VX_PCI_CMD_MASTER | VX_PCI_CMD_INTX_OFF, 0);
 	uint64_t want = 1ull << F_SIZE_MAX | 1ull << F_SEG_MAX | 1ull << F_RO | 1ull << F_BLK_SIZE |
 			1ull << F_FLUSH | 1ull << F_DISCARD;
 	if ((rc = vx_virtio_begin(&S.dev)) != VX_OK ||
 	    (rc = vx_virtio_negotiate(&S.dev, want)) != VX_OK || (rc = read_geometry()) != VX_OK ||
-	    (rc = setup_msix()) != VX_OK)
+	    (rc = vx_drv_msix(&S.d)) != VX_OK)
 		return rc;
 	uint16_t max = vx_virtio_queue_max(&S.dev, 0);
 	uint32_t n = max < QMAX ? max : QMAX;
@@ -285,17 +226,18 @@ static int setup_device(void)
 	if (S.seg_max > n - 2)
 		S.seg_max = n - 2;
 	uint64_t pages = (vx_virtq_bytes(n) + VX_PAGE_SIZE - 1) / VX_PAGE_SIZE;
-	int64_t qio = dma_region(pages, QUEUE_VA, IO_QUEUE, VX_PROT_READ | VX_PROT_WRITE);
+	int64_t qio =
+	    vx_drv_dma(&S.d, pages, QUEUE_VA, IO_QUEUE, VX_PROT_READ | VX_PROT_WRITE, NULL);
 	if (qio < 0)
 		return (int)qio;
 	if ((rc = vx_virtq_init(&S.q, n, (void *)QUEUE_VA, (uint64_t)qio, S.vslot,
 				vx_virtio_has(&S.dev, VX_VIRTIO_F_EVENT_IDX))) != VX_OK ||
 	    (rc = vx_virtio_queue_setup(&S.dev, 0, &S.q, 0)) != VX_OK)
 		return rc;
-	int64_t hio = dma_region(1, HDR_VA, IO_HDR, VX_PROT_READ | VX_PROT_WRITE);
+	int64_t hio = vx_drv_dma(&S.d, 1, HDR_VA, IO_HDR, VX_PROT_READ | VX_PROT_WRITE, NULL);
 	int64_t bio = hio < 0 ? hio
-			      : dma_region(BOUNCE / VX_PAGE_SIZE, BOUNCE_VA, IO_BOUNCE,
-					   VX_PROT_READ | VX_PROT_WRITE);
+			      : vx_drv_dma(&S.d, BOUNCE / VX_PAGE_SIZE, BOUNCE_VA, IO_BOUNCE,
+					   VX_PROT_READ | VX_PROT_WRITE, NULL);
 	if (bio < 0)
 		return (int)bio;
 	S.hdr = (volatile struct hdr *)HDR_VA;
@@ -371,7 +313,7 @@ static int sync_io(uint32_t type, uint64_t sector, uint64_t bytes)
 		int64_t fired = vx_sig_wait(1ull << IRQ_BIT, deadline);
 		if (fired <= 0)
 			return fired < 0 ? (int)fired : VX_E_TIMEOUT;
-		vx_irq_ack(S.msi, S.line);
+		vx_irq_ack(S.d.msi, S.d.line);
 	}
 }
 
@@ -473,7 +415,7 @@ static int start(uint32_t k, struct job *j)
 		return VX_OK;
 	}
 	if (cmd->op == BLK_READ || cmd->op == BLK_WRITE) {
-		int64_t io = vx_iospace_map(S.iospace, j->mem, window,
+		int64_t io = vx_iospace_map(S.d.iospace, j->mem, window,
 					    cmd->op == BLK_READ ? VX_PROT_WRITE : VX_PROT_READ);
 		if (io < 0) {
 			finish(k, io == VX_E_BUSY ? VX_E_RIGHTS : (int)io);
@@ -654,15 +596,6 @@ static _Noreturn void give_up(int why)
 	vx_task_exit(20);
 }
 
-static int64_t need(const char *name, uint32_t type)
-{
-	int64_t h = vx_bundle_handle(S.b, name, type);
-
-	if (h < 0)
-		say("virtio-blk: no '%s' in my Bundle\n", name);
-	return h;
-}
-
 /* bytes in MiB, or KiB below one MiB. */
 static void fmt_size(char *out, size_t cap, uint64_t bytes)
 {
@@ -714,35 +647,23 @@ static void parse_args(const char *args)
 
 int main(const struct vx_bundle_page *b, const char *args)
 {
+	const char *missing;
 	int64_t h;
 	int rc;
 
-	S.b = b;
 	parse_args(args);
 	S.have_con = vx_client_open(&S.con, b, "console", CON_VA, CON_BIT) == VX_OK;
-	if ((h = need("self", VX_OBJ_TASK)) < 0)
+	if ((rc = vx_drv_open(&S.d, b, CFG_VA, BAR_VA, BAR_SPAN, &missing)) != VX_OK) {
+		say("virtio-blk: cannot take my share (%s%s%s)\n", vx_strerror(rc),
+		    missing[0] ? ": no " : "", missing);
 		return 2;
-	S.self = (vx_handle_t)h;
-	if ((h = need("cfg", VX_OBJ_MEM)) < 0 ||
-	    vx_task_map(S.self, (vx_handle_t)h, CFG_VA, VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
-		return 3;
-	S.cfgp = (volatile uint8_t *)CFG_VA;
-	if ((h = need("msi", VX_OBJ_IRQ)) < 0)
-		return 4;
-	S.msi = (vx_handle_t)h;
-	if ((h = need("irqsig", VX_OBJ_SIGNAL)) < 0)
-		return 5;
-	S.irqsig = (vx_handle_t)h;
-	if ((h = need("iospace", VX_OBJ_IOSPACE)) < 0)
-		return 6;
-	S.iospace = (vx_handle_t)h;
-	if ((h = need("ret", VX_OBJ_RETICLE)) < 0)
-		return 7;
-	S.ret = (vx_handle_t)h;
-	if ((h = need("port", VX_OBJ_RING)) < 0)
+	}
+	if ((h = vx_bundle_handle(b, "port", VX_OBJ_RING)) < 0) {
+		say("virtio-blk: no 'port' in my Bundle\n");
 		return 8;
+	}
 	vx_handle_t port = (vx_handle_t)h;
-	if ((rc = map_bars()) != VX_OK || (rc = setup_device()) != VX_OK) {
+	if ((rc = setup_device()) != VX_OK) {
 		say("virtio-blk: the device would not start: %s\n", vx_strerror(rc));
 		vx_virtio_fail(&S.dev);
 		return 10;
@@ -759,6 +680,6 @@ int main(const struct vx_bundle_page *b, const char *args)
 		run_pending();
 		uint64_t fired = vx_server_wait(&S.srv, 1ull << IRQ_BIT, VX_DEADLINE_NEVER);
 		if (fired & (1ull << IRQ_BIT))
-			vx_irq_ack(S.msi, S.line);
+			vx_irq_ack(S.d.msi, S.d.line);
 	}
 }

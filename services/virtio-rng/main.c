@@ -41,6 +41,7 @@
 #include "client/console.h"
 #include "dev/pci.h"
 #include "dev/virtio.h"
+#include "drv/drv.h"
 #include "vx_string.h"
 
 #define CFG_VA	    0x10000000ull
@@ -62,17 +63,13 @@
 #define SLOW_PERIOD (500 * MS)
 
 static struct {
-	const struct vx_bundle_page *b;
-	vx_handle_t self, msi, irqsig, iospace, ret;
-	volatile uint8_t *cfgp;
-	struct vx_pci_map map[VX_PCI_NBARS];
+	struct vx_drv d; /* the function's share, mapped (lib/drv) */
 	struct vx_virtio dev;
 	struct vx_virtq q;
 	struct vx_virtq_slot slot[QSIZE];
 	uint8_t *buf;
 	uint64_t io_buf;
 	vx_handle_t buf_mem;
-	uint32_t line;
 	struct vx_client rng, con;
 	bool have_rng, have_con;
 	uint32_t credited;
@@ -93,106 +90,33 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-static int64_t need(const char *name, uint32_t type)
-{
-	int64_t h = vx_bundle_handle(R.b, name, type);
-
-	if (h < 0)
-		say("virtio-rng: no '%s' in my Bundle\n", name);
-	return h;
-}
-
-/* Maps every BAR devd granted, uncached (device memory). */
-static int map_bars(void)
-{
-	char name[8];
-
-	for (unsigned i = 0; i < VX_PCI_NBARS; i++) {
-		const struct vx_bundle_entry *e;
-		vx_snprintf(name, sizeof(name), "bar%u", i);
-		if (vx_bundle_find(R.b, name, VX_OBJ_MEM, &e) != VX_OK)
-			continue;
-		if (e->size > BAR_SPAN)
-			return VX_E_TOOBIG;
-		int rc = (int)vx_task_map(R.self, e->handle, BAR_VA + i * BAR_SPAN,
-					  VX_PROT_READ | VX_PROT_WRITE);
-		if (rc != VX_OK)
-			return rc;
-		R.map[i].va = (volatile uint8_t *)(BAR_VA + i * BAR_SPAN);
-		R.map[i].size = e->size;
-	}
-	return VX_OK;
-}
-
-/* A Mem of pages from ret, seen by the CPU at va and by the device at
- * ioaddr (device access prot).  Returns the IO address, or an error; *mem
- * is the cap whose deletion takes it from the device. */
-static int64_t dma_region(uint64_t pages, uint64_t va, uint64_t ioaddr, uint32_t prot,
-			  vx_handle_t *mem)
-{
-	int64_t m = vx_reticle_retype(R.ret, VX_OBJ_MEM, pages), view, io;
-
-	if (m < 0)
-		return m;
-	if ((view = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0)) < 0)
-		return view;
-	int64_t rc = vx_task_map(R.self, (vx_handle_t)view, va, VX_PROT_READ | VX_PROT_WRITE);
-	if (rc < 0)
-		return rc;
-	if ((io = vx_iospace_map(R.iospace, (vx_handle_t)m, ioaddr, prot)) < 0)
-		return io;
-	*mem = (vx_handle_t)m;
-	return io;
-}
-
-/* The one MSI-X vector: bound to our line, the device's table entry 0. */
-static int setup_msix(void)
-{
-	struct vx_pci_msix mx;
-	struct vx_cap_info ci;
-	int rc;
-
-	if ((rc = vx_pci_msix_decode(R.cfgp, &mx)) != VX_OK ||
-	    (rc = vx_pci_msix_locate(&mx, R.map)) != VX_OK)
-		return rc;
-	if ((rc = (int)vx_cap_inspect(R.msi, &ci)) != VX_OK)
-		return rc;
-	R.line = (uint32_t)ci.range;
-	int64_t msg = vx_irq_bind(R.msi, R.line, R.irqsig);
-	if (msg < 0)
-		return (int)msg;
-	if ((rc = vx_pci_msix_set(&mx, 0, VX_MSI_ADDR(msg), VX_MSI_DATA(msg))) != VX_OK)
-		return rc;
-	vx_pci_msix_control(R.cfgp, &mx, 1, 0);
-	return VX_OK;
-}
-
 static int setup_device(void)
 {
 	vx_handle_t qmem;
 	int rc;
 
-	if ((rc = vx_virtio_probe(&R.dev, R.cfgp, R.map)) != VX_OK)
+	if ((rc = vx_virtio_probe(&R.dev, R.d.cfg, R.d.map)) != VX_OK)
 		return rc;
-	vx_pci_command(R.cfgp, VX_PCI_CMD_MEM | VX_PCI_CMD_MASTER | VX_PCI_CMD_INTX_OFF, 0);
+	vx_pci_command(R.d.cfg, VX_PCI_CMD_MEM | VX_PCI_CMD_MASTER | VX_PCI_CMD_INTX_OFF, 0);
 	if ((rc = vx_virtio_begin(&R.dev)) != VX_OK ||
 	    (rc = vx_virtio_negotiate(&R.dev, 0)) != VX_OK)
 		return rc;
-	if ((rc = setup_msix()) != VX_OK)
+	if ((rc = vx_drv_msix(&R.d)) != VX_OK)
 		return rc;
 	uint16_t max = vx_virtio_queue_max(&R.dev, 0);
 	uint32_t n = max < QSIZE ? max : QSIZE;
 	if (n == 0 || (n & (n - 1)))
 		return VX_E_CORRUPT;
 	uint64_t pages = (vx_virtq_bytes(n) + VX_PAGE_SIZE - 1) / VX_PAGE_SIZE;
-	int64_t qio = dma_region(pages, QUEUE_VA, IO_QUEUE, VX_PROT_READ | VX_PROT_WRITE, &qmem);
+	int64_t qio =
+	    vx_drv_dma(&R.d, pages, QUEUE_VA, IO_QUEUE, VX_PROT_READ | VX_PROT_WRITE, &qmem);
 	if (qio < 0)
 		return (int)qio;
 	if ((rc = vx_virtq_init(&R.q, n, (void *)QUEUE_VA, (uint64_t)qio, R.slot,
 				vx_virtio_has(&R.dev, VX_VIRTIO_F_EVENT_IDX))) != VX_OK ||
 	    (rc = vx_virtio_queue_setup(&R.dev, 0, &R.q, 0)) != VX_OK)
 		return rc;
-	int64_t bio = dma_region(1, BUF_VA, IO_BUF, VX_PROT_WRITE, &R.buf_mem);
+	int64_t bio = vx_drv_dma(&R.d, 1, BUF_VA, IO_BUF, VX_PROT_WRITE, &R.buf_mem);
 	if (bio < 0)
 		return (int)bio;
 	R.buf = (uint8_t *)BUF_VA;
@@ -211,7 +135,7 @@ static uint64_t buffer_io(uint32_t k)
 		return 0x100000ull; /* where the kernel is loaded */
 	if (strcmp(R.mode, "dma-frame") == 0) {
 		struct vx_cap_info ci;
-		int64_t m = vx_reticle_retype(R.ret, VX_OBJ_MEM, 1);
+		int64_t m = vx_reticle_retype(R.d.ret, VX_OBJ_MEM, 1);
 		if (m >= 0 && vx_cap_inspect((vx_handle_t)m, &ci) == VX_OK)
 			return ci.paddr;
 	}
@@ -249,7 +173,7 @@ static int64_t request(uint32_t k, uint64_t deadline)
 			return fired;
 		if (fired == 0)
 			return VX_E_TIMEOUT;
-		vx_irq_ack(R.msi, R.line);
+		vx_irq_ack(R.d.msi, R.d.line);
 	}
 }
 
@@ -264,7 +188,7 @@ static void feed(const uint8_t *p, uint32_t n)
 	if (rc != VX_OK)
 		return;
 	if (fed.id == RNG_ID_FEED) /* rngd restarted and forgot us: prove it again */
-		vx_rng_client_source(&R.rng, R.msi, &id, (uint64_t)vx_clock() + 1000 * MS);
+		vx_rng_client_source(&R.rng, R.d.msi, &id, (uint64_t)vx_clock() + 1000 * MS);
 	R.credited += fed.credited_bits;
 }
 
@@ -293,7 +217,6 @@ int main(const struct vx_bundle_page *b, const char *args)
 	int64_t h;
 	int rc;
 
-	R.b = b;
 	/* "[MODE ]life=N" from devd: the mode is the first word, if any. */
 	static char mode[24];
 	size_t w = 0;
@@ -305,33 +228,20 @@ int main(const struct vx_bundle_page *b, const char *args)
 	R.have_con = vx_client_open(&R.con, b, "console", CON_VA, CON_BIT) == VX_OK;
 	if ((h = vx_bundle_handle(b, "console", VX_OBJ_IOPORT)) >= 0)
 		vx_print_init((vx_handle_t)h);
-	if ((h = need("self", VX_OBJ_TASK)) < 0)
+	const char *missing;
+	if ((rc = vx_drv_open(&R.d, b, CFG_VA, BAR_VA, BAR_SPAN, &missing)) != VX_OK) {
+		say("virtio-rng: cannot take my share (%s%s%s)\n", vx_strerror(rc),
+		    missing[0] ? ": no " : "", missing);
 		return 2;
-	R.self = (vx_handle_t)h;
-	if ((h = need("cfg", VX_OBJ_MEM)) < 0 ||
-	    vx_task_map(R.self, (vx_handle_t)h, CFG_VA, VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
-		return 3;
-	R.cfgp = (volatile uint8_t *)CFG_VA;
-	if ((h = need("msi", VX_OBJ_IRQ)) < 0)
-		return 4;
-	R.msi = (vx_handle_t)h;
-	if ((h = need("irqsig", VX_OBJ_SIGNAL)) < 0)
-		return 5;
-	R.irqsig = (vx_handle_t)h;
-	if ((h = need("iospace", VX_OBJ_IOSPACE)) < 0)
-		return 6;
-	R.iospace = (vx_handle_t)h;
-	if ((h = need("ret", VX_OBJ_RETICLE)) < 0)
-		return 7;
-	R.ret = (vx_handle_t)h;
-	if ((rc = map_bars()) != VX_OK || (rc = setup_device()) != VX_OK) {
+	}
+	if ((rc = setup_device()) != VX_OK) {
 		say("virtio-rng: the device would not start: %s\n", vx_strerror(rc));
 		vx_virtio_fail(&R.dev);
 		return 10;
 	}
 	R.have_rng = vx_client_open(&R.rng, b, "rng", RNG_VA, RNG_BIT) == VX_OK;
 	uint32_t id = 0;
-	if (R.have_rng && (rc = vx_rng_client_source(&R.rng, R.msi, &id,
+	if (R.have_rng && (rc = vx_rng_client_source(&R.rng, R.d.msi, &id,
 						     (uint64_t)vx_clock() + 2000 * MS)) != VX_OK)
 		say("virtio-rng: rngd would not count me as a source: %s\n", vx_strerror(rc));
 	if (strcmp(R.mode, "msi-storm") == 0)
