@@ -81,18 +81,9 @@ struct span {
 	uint64_t t, idle;
 };
 
-static uint64_t idle_all(void)
-{
-	uint64_t sum = 0;
-
-	for (uint32_t i = 0; i < F.ncpus; i++)
-		sum += (uint64_t)vx_clock_idle(i);
-	return sum;
-}
-
 static struct span span_start(void)
 {
-	struct span s = {.idle = idle_all()};
+	struct span s = {.idle = vx_clock_idle_all()};
 
 	s.t = (uint64_t)vx_clock();
 	return s;
@@ -100,7 +91,7 @@ static struct span span_start(void)
 
 static void span_end(struct span s, uint64_t div, uint64_t *elapsed, uint64_t *busy)
 {
-	uint64_t t = (uint64_t)vx_clock(), idle = idle_all() - s.idle;
+	uint64_t t = (uint64_t)vx_clock(), idle = vx_clock_idle_all() - s.idle;
 
 	*elapsed = (t - s.t) / div;
 	*busy = (t - s.t > idle ? t - s.t - idle : 0) / div;

@@ -287,5 +287,17 @@ static inline int64_t vx_clock_idle(uint32_t cpu)
 	return vx_syscall1(VX_SYS_CLOCK, (uint64_t)cpu + 1);
 }
 
+/* How long every CPU online has spent halted, summed (ns): a span's busy
+ * time is its guest time less the growth of this. */
+static inline uint64_t vx_clock_idle_all(void)
+{
+	uint64_t sum = 0;
+	int64_t n;
+
+	for (uint32_t i = 0; (n = vx_clock_idle(i)) >= 0; i++)
+		sum += (uint64_t)n;
+	return sum;
+}
+
 #undef VX_P
 #endif

@@ -191,17 +191,6 @@ static int disk_flush(void *ctx)
 	return vx_blk_flush(&d->b, (uint64_t)vx_clock() + DISK_CALL_NS);
 }
 
-/* The time every CPU has spent halted (ns), for the mount's busy time. */
-static uint64_t idle_all(void)
-{
-	uint64_t sum = 0;
-	int64_t n;
-
-	for (uint32_t i = 0; (n = vx_clock_idle(i)) >= 0; i++)
-		sum += (uint64_t)n;
-	return sum;
-}
-
 /* Does some mounted root already hold (unit, part)? */
 static bool taken(uint32_t unit, uint32_t part)
 {
@@ -247,9 +236,9 @@ static void try_volume(uint32_t unit, uint32_t part)
 					.write = disk_write,
 					.flush = disk_flush,
 					.sectors = d->b.info.nblocks};
-		uint64_t t0 = (uint64_t)vx_clock(), idle0 = idle_all();
+		uint64_t t0 = (uint64_t)vx_clock(), idle0 = vx_clock_idle_all();
 		rc = fs_mount_try(m, &dev, where);
-		uint64_t t = (uint64_t)vx_clock() - t0, idle = idle_all() - idle0;
+		uint64_t t = (uint64_t)vx_clock() - t0, idle = vx_clock_idle_all() - idle0;
 		m->mount_ns = t;
 		m->mount_busy_ns = t > idle ? t - idle : 0;
 		if (rc == VX_OK)

@@ -131,6 +131,49 @@ static int fat_open_create(struct vx_fat *v, const char *path, struct vx_fat_nod
 	return rc;
 }
 
+/* n bytes at off (append: at the end) of file path, created if absent; a
+ * write of nothing past the end extends the file. */
+static int fat_write_at(struct vx_fat *v, const char *path, bool append, uint64_t off,
+			const void *buf, uint64_t n)
+{
+	struct vx_fat_node node;
+	int rc = fat_open_create(v, path, &node);
+
+	if (rc != VX_OK)
+		return rc;
+	if (append)
+		off = node.size;
+	if (off > VX_FAT_FILE_MAX || n > VX_FAT_FILE_MAX - off)
+		return VX_E_TOOBIG;
+	long w = n ? vx_fat_write(v, &node, (uint32_t)off, buf, (uint32_t)n) : 0;
+	if (w < 0)
+		return (int)w;
+	if (n == 0 && off > node.size)
+		return vx_fat_truncate(v, &node, (uint32_t)off);
+	return VX_OK;
+}
+
+/* Up to n bytes at off of file path into buf; *got says how many. */
+static int fat_read_at(struct vx_fat *v, const char *path, uint64_t off, void *buf, uint64_t n,
+		       uint64_t *got)
+{
+	struct vx_fat_node node;
+	int rc = fat_find(v, path, &node);
+
+	*got = 0;
+	if (rc != VX_OK)
+		return rc;
+	if (node.root || (node.attr & VX_FAT_DIR))
+		return VX_E_TYPE;
+	if (off >= node.size)
+		return VX_OK;
+	long r = vx_fat_read(v, &node, (uint32_t)off, buf, (uint32_t)n);
+	if (r < 0)
+		return (int)r;
+	*got = (uint64_t)r;
+	return VX_OK;
+}
+
 static int fat_list(struct vx_fat *v, const char *path, uint32_t index, struct fs_dirent *out)
 {
 	struct vx_fat_node dir;
@@ -172,7 +215,7 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 {
 	struct vx_fat *v = &m->u.fat;
 	struct vx_fat_node n;
-	long got;
+	uint64_t got;
 	int rc;
 
 	switch (op) {
@@ -196,17 +239,7 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 		return vx_fat_mkdir(v, path);
 	case FS_WRITE:
 	case FS_APPEND:
-		if ((rc = fat_open_create(v, path, &n)) != VX_OK)
-			return rc;
-		uint64_t off = op == FS_APPEND ? n.size : a->offset;
-		if (off + rlen > VX_FAT_FILE_MAX)
-			return VX_E_TOOBIG;
-		got = rlen ? vx_fat_write(v, &n, (uint32_t)off, rest, (uint32_t)rlen) : 0;
-		if (got < 0)
-			return (int)got;
-		if (rlen == 0 && off > n.size) /* a write of nothing past the end extends */
-			return vx_fat_truncate(v, &n, (uint32_t)off);
-		return VX_OK;
+		return fat_write_at(v, path, op == FS_APPEND, a->offset, rest, rlen);
 	case FS_TRUNCATE:
 		if ((rc = fat_find(v, path, &n)) != VX_OK)
 			return rc;
@@ -218,19 +251,9 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 	case FS_READ:
 		if (a->count > FS_INLINE_MAX)
 			return VX_E_TOOBIG;
-		if ((rc = fat_find(v, path, &n)) != VX_OK)
-			return rc;
-		if (n.root || (n.attr & VX_FAT_DIR))
-			return VX_E_TYPE;
-		if (a->offset >= n.size) {
-			*len = 0;
-			return VX_OK;
-		}
-		got = vx_fat_read(v, &n, (uint32_t)a->offset, out, a->count);
-		if (got < 0)
-			return (int)got;
+		rc = fat_read_at(v, path, a->offset, out, a->count, &got);
 		*len = (size_t)got;
-		return VX_OK;
+		return rc;
 	case FS_REMOVE:
 		return vx_fat_unlink(v, path);
 	case FS_RENAME:
@@ -328,6 +351,41 @@ static int keep_open_create(struct vx_keep *v, const char *path, struct vx_keep_
 	return rc;
 }
 
+/* n bytes at off (append: at the end) of file path, created if absent;
+ * a snapshot ("@...") takes no change. */
+static int keep_write_at(struct vx_keep *v, const char *path, bool append, uint64_t off,
+			 const void *buf, uint64_t n)
+{
+	struct vx_keep_node node;
+	int rc;
+
+	if (path[0] == '@')
+		return VX_E_RIGHTS;
+	if ((rc = keep_open_create(v, path, &node)) != VX_OK)
+		return rc;
+	long w = vx_keep_write(v, &node, append ? node.size : off, buf, (uint32_t)n);
+	return w < 0 ? (int)w : VX_OK;
+}
+
+/* Up to n bytes at off of file path (live or "@snapshot/...") into buf. */
+static int keep_read_at(struct vx_keep *v, const char *path, uint64_t off, void *buf, uint64_t n,
+			uint64_t *got)
+{
+	struct vx_keep_node node;
+	int rc = keep_find(v, path, &node);
+
+	*got = 0;
+	if (rc != VX_OK)
+		return rc;
+	if (node.type != VX_KEEP_FILE)
+		return VX_E_TYPE;
+	long r = vx_keep_read(v, &node, off, buf, (uint32_t)n);
+	if (r < 0)
+		return (int)r;
+	*got = (uint64_t)r;
+	return VX_OK;
+}
+
 static int keep_snap(struct fs_mount *m, const struct fs_args *a, const char *name, void *out,
 		     size_t *len)
 {
@@ -363,7 +421,7 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 {
 	struct vx_keep *v = &m->u.keep;
 	struct vx_keep_node n;
-	long got;
+	uint64_t got;
 	int rc;
 
 	/* "@NAME..." is a snapshot: read-only (and no live name starts so) */
@@ -404,11 +462,7 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 		return vx_keep_mkdir(v, path);
 	case FS_WRITE:
 	case FS_APPEND:
-		if ((rc = keep_open_create(v, path, &n)) != VX_OK)
-			return rc;
-		got = vx_keep_write(v, &n, op == FS_APPEND ? n.size : a->offset, rest,
-				    (uint32_t)rlen);
-		return got < 0 ? (int)got : VX_OK;
+		return keep_write_at(v, path, op == FS_APPEND, a->offset, rest, rlen);
 	case FS_TRUNCATE:
 		if ((rc = keep_find(v, path, &n)) != VX_OK)
 			return rc;
@@ -418,15 +472,9 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 	case FS_READ:
 		if (a->count > FS_INLINE_MAX)
 			return VX_E_TOOBIG;
-		if ((rc = keep_find(v, path, &n)) != VX_OK)
-			return rc;
-		if (n.type != VX_KEEP_FILE)
-			return VX_E_TYPE;
-		got = vx_keep_read(v, &n, a->offset, out, a->count);
-		if (got < 0)
-			return (int)got;
+		rc = keep_read_at(v, path, a->offset, out, a->count, &got);
 		*len = (size_t)got;
-		return VX_OK;
+		return rc;
 	case FS_REMOVE:
 		return vx_keep_unlink(v, path);
 	case FS_RENAME:
@@ -490,6 +538,16 @@ static bool changes(uint32_t op)
 	       op == FS_TRUNCATE || op == FS_REMOVE || op == FS_RENAME || op == FS_SNAP;
 }
 
+/* Even a failed change may have written something (FAT: a directory
+ * cluster it allocated): the next commit makes it all consistent. */
+static void mark_dirty(struct fs_mount *m, uint64_t now)
+{
+	if (!m->dirty) {
+		m->dirty = true;
+		m->dirty_at = now;
+	}
+}
+
 int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, const char *path,
 		   const uint8_t *rest, size_t rlen, void *out, size_t *len, uint64_t now)
 {
@@ -504,74 +562,31 @@ int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, con
 		rc = keep_done(m, keep_serve(m, op, a, path, rest, rlen, out, len), path);
 	if (rc != VX_OK)
 		*len = 0;
-	/* Even a failed change may have written something (FAT: a directory
-	 * cluster it allocated): the next commit makes it all consistent. */
-	if (changes(op) && !m->dirty) {
-		m->dirty = true;
-		m->dirty_at = now;
-	}
+	if (changes(op))
+		mark_dirty(m, now);
 	return rc;
 }
 
 int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const void *buf, uint64_t n,
 		   uint64_t now)
 {
-	struct vx_fat_node node;
-	int rc;
-
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
-	if (!m->dirty) {
-		m->dirty = true;
-		m->dirty_at = now;
-	}
-	if (m->kind == FS_KIND_KEEP) {
-		struct vx_keep_node kn;
-		if (path[0] == '@')
-			return VX_E_RIGHTS; /* a snapshot */
-		rc = keep_open_create(&m->u.keep, path, &kn);
-		long w =
-		    rc == VX_OK && n ? vx_keep_write(&m->u.keep, &kn, off, buf, (uint32_t)n) : rc;
-		return keep_done(m, w < 0 ? (int)w : VX_OK, path);
-	}
-	if ((rc = fat_open_create(&m->u.fat, path, &node)) != VX_OK)
-		return fat_err(rc);
-	if (off > VX_FAT_FILE_MAX || n > VX_FAT_FILE_MAX - off)
-		return VX_E_TOOBIG;
-	long w = n ? vx_fat_write(&m->u.fat, &node, (uint32_t)off, buf, (uint32_t)n) : 0;
-	return w < 0 ? fat_err((int)w) : VX_OK;
+	mark_dirty(m, now);
+	if (m->kind == FS_KIND_FAT32)
+		return fat_err(fat_write_at(&m->u.fat, path, false, off, buf, n));
+	return keep_done(m, keep_write_at(&m->u.keep, path, false, off, buf, n), path);
 }
 
 int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf, uint64_t n,
 		  uint64_t *got)
 {
-	struct vx_fat_node node;
-	int rc;
-
 	*got = 0;
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
-	if (m->kind == FS_KIND_KEEP) {
-		struct vx_keep_node kn;
-		rc = keep_find(&m->u.keep, path, &kn);
-		if (rc == VX_OK && kn.type != VX_KEEP_FILE)
-			rc = VX_E_TYPE;
-		long r = rc == VX_OK ? vx_keep_read(&m->u.keep, &kn, off, buf, (uint32_t)n) : rc;
-		if (r >= 0)
-			*got = (uint64_t)r;
-		return keep_done(m, r < 0 ? (int)r : VX_OK, path);
-	}
-	if ((rc = fat_find(&m->u.fat, path, &node)) != VX_OK)
-		return rc;
-	if (node.root || (node.attr & VX_FAT_DIR))
-		return VX_E_TYPE;
-	if (off >= node.size)
-		return VX_OK;
-	long r = vx_fat_read(&m->u.fat, &node, (uint32_t)off, buf, (uint32_t)n);
-	if (r < 0)
-		return (int)r;
-	*got = (uint64_t)r;
-	return VX_OK;
+	if (m->kind == FS_KIND_FAT32)
+		return fat_err(fat_read_at(&m->u.fat, path, off, buf, n, got));
+	return keep_done(m, keep_read_at(&m->u.keep, path, off, buf, n, got), path);
 }
 
 int fs_mount_sync(struct fs_mount *m)

@@ -19,29 +19,7 @@
 #include "vx_string.h"
 
 #define VA_DISK	 0x62000000ull /* the connection to the disk */
-#define VA_BUF	 0x62100000ull /* the one-block buffer */
 #define BIT_DISK 10u
-
-static vx_handle_t buf_mem; /* one page, mapped at VA_BUF */
-
-static int buffer(void)
-{
-	int64_t m;
-
-	if (buf_mem)
-		return VX_OK;
-	if (shell.ret == VX_NO_HANDLE || shell.self == VX_NO_HANDLE)
-		return VX_E_RIGHTS;
-	if ((m = vx_reticle_retype(shell.ret, VX_OBJ_MEM, 1)) < 0)
-		return (int)m;
-	int64_t rc = vx_task_map(shell.self, (vx_handle_t)m, VA_BUF, VX_PROT_READ | VX_PROT_WRITE);
-	if (rc < 0) {
-		vx_cap_delete((vx_handle_t)m);
-		return (int)rc;
-	}
-	buf_mem = (vx_handle_t)m;
-	return VX_OK;
-}
 
 /* "123" -> 123; false for anything else or past 2^63. */
 static bool number(const char *s, uint64_t *out)
@@ -145,7 +123,8 @@ static void rw(const struct vsh_cmd *c, bool write)
 	static struct vx_blk b;
 	uint32_t unit, part;
 	uint64_t block;
-	uint8_t *p = (uint8_t *)VA_BUF;
+	uint8_t *p = (uint8_t *)(uintptr_t)VA_BULK;
+	vx_handle_t buf_mem;
 	int rc;
 
 	if (!disk_name(c->argv[2], &unit, &part)) {
@@ -156,7 +135,7 @@ static void rw(const struct vsh_cmd *c, bool write)
 		con_printf("disk: '%s' is not a block number\n", c->argv[3]);
 		return;
 	}
-	if ((rc = buffer()) != VX_OK) {
+	if ((rc = vsh_bulk(&buf_mem)) != VX_OK) {
 		con_printf("disk: no buffer: %s\n", vx_strerror(rc));
 		return;
 	}
@@ -166,7 +145,7 @@ static void rw(const struct vsh_cmd *c, bool write)
 		con_printf("disk: %s: %s\n", c->argv[2], vx_strerror(rc));
 		return;
 	}
-	if (b.info.block_size > VX_PAGE_SIZE) {
+	if (b.info.block_size > BULK) {
 		con_printf("disk: %s: blocks of %u bytes are larger than my buffer\n", c->argv[2],
 			   b.info.block_size);
 		vx_blk_close(&b);

@@ -318,17 +318,14 @@ void cmd_mkdir(const struct vsh_cmd *c)
 
 /* ------------------------------------------------------------- cp, sum */
 
-/* The bulk buffer of cp and sum: a Mem of BULK bytes mapped at VA_BULK,
- * which vfsd reads files into (FS_READ_INTO) and writes them from
- * (FS_WRITE_MEM), a request per BULK bytes instead of per 192. */
-#define VA_BULK 0x62200000ull
-#define BULK	(64u << 10)
+/* The shell's bulk buffer (shell.h): made on first use, kept. */
 static vx_handle_t bulk_mem;
 
-static int bulk(void)
+int vsh_bulk(vx_handle_t *mem)
 {
 	int64_t m;
 
+	*mem = bulk_mem;
 	if (bulk_mem)
 		return VX_OK;
 	if (shell.ret == VX_NO_HANDLE || shell.self == VX_NO_HANDLE)
@@ -340,7 +337,7 @@ static int bulk(void)
 		vx_cap_delete((vx_handle_t)m);
 		return (int)rc;
 	}
-	bulk_mem = (vx_handle_t)m;
+	bulk_mem = *mem = (vx_handle_t)m;
 	return VX_OK;
 }
 
@@ -349,13 +346,14 @@ static int bulk(void)
 static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, size_t, void *),
 		      void *arg)
 {
-	int rc = bulk();
+	vx_handle_t mem;
+	int rc = vsh_bulk(&mem);
 
 	if (rc != VX_OK)
 		return rc;
 	for (uint64_t off = 0; off < size;) {
 		uint64_t want = size - off < BULK ? size - off : BULK, n;
-		rc = vx_fs_read_into(&shell.fs.c, path, off, bulk_mem, (uint32_t)want, &n,
+		rc = vx_fs_read_into(&shell.fs.c, path, off, mem, (uint32_t)want, &n,
 				     client_deadline());
 		if (rc != VX_OK)
 			return rc;

@@ -63,6 +63,8 @@
 #define VA_DEV	   0x10070000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
+#define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
+#define BULK	   (64u << 10)
 
 /* Signal bits: one per connection, one for the child of run. */
 #define BIT_CONSOLE 1u
@@ -188,6 +190,11 @@ void cmd_random(const struct vsh_cmd *c);
 void cmd_devices(const struct vsh_cmd *c);
 void cmd_disk(const struct vsh_cmd *c);
 void cmd_df(const struct vsh_cmd *c);
+
+/* The shell's bulk buffer: a Mem of BULK bytes from its ret, mapped at
+ * VA_BULK, that vfsd reads files into and writes them from (cp, sum) and
+ * disks are read into (disk); *mem is its handle.  Made on first use. */
+int vsh_bulk(vx_handle_t *mem);
 void cmd_cp(const struct vsh_cmd *c);
 void cmd_sum(const struct vsh_cmd *c);
 void cmd_sync(const struct vsh_cmd *c);
