@@ -15,6 +15,9 @@
                     lib/rt, lib/dev, itself
     lib/blk         GPT, CRC-32, the block protocol's decoder: include/,
                     lib/base, itself
+    lib/net         the network protocols as pure state machines: include/,
+                    lib/base, lib/crypto (keyed TCP initial sequence numbers),
+                    itself
     lib/fs          file systems on a caller's block device: include/,
                     lib/base, lib/crypto (Keep's BLAKE3 checksums), itself
     kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
@@ -55,6 +58,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("drv", "lib/drv/"),
     ("blk", "lib/blk/"),
     ("fs", "lib/fs/"),
+    ("net", "lib/net/"),
     ("core", "kernel/core/"),
     ("arch", "kernel/arch/"),
     ("services", "services/"),
@@ -71,10 +75,11 @@ ALLOWED = {
     "drv": {"include", "base", "rt", "dev", "drv"},
     "fs": {"include", "base", "crypto", "fs"},
     "blk": {"include", "base", "blk"},
+    "net": {"include", "base", "crypto", "net"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
     "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "drv", "blk", "fs",
-                 "services"},
+                 "net", "services"},
 }
 
 # The include path of every build (mk/config.mk).
