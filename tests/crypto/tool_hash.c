@@ -4,7 +4,10 @@
  * lib/crypto so one process serves thousands of differential inputs.
  *
  * Each stdin line is a job:   MODE PARAM OUTLEN OFFSET SPLIT FILE
- *   MODE    blake3 | blake3-keyed | blake3-derive | sha256 | sha512
+ *   MODE    blake3 | blake3-keyed | blake3-derive | sha256 | sha512; a
+ *           BLAKE3 mode ending in "-oneshot" hashes with the one-call
+ *           functions (vx_blake3, vx_blake3_keyed, vx_blake3_derive_key),
+ *           which take a path of their own; OFFSET must then be 0
  *   PARAM   64 hex digits of key (keyed), the context (derive), else "-"
  *   OUTLEN  output bytes; OFFSET  XOF start (final_seek); both BLAKE3 only
  *   SPLIT   0: one update; n > 0: updates of pseudo-random sizes seeded by n
@@ -43,6 +46,14 @@ static uint8_t *read_file(const char *path, size_t *n)
 }
 
 /* Feed p to the hasher in pieces of 0..2*1024+64 bytes chosen from seed. */
+static int parse_key(const char *hex, uint8_t key[32])
+{
+	for (int i = 0; i < 32; i++)
+		if (sscanf(hex + 2 * i, "%2hhx", &key[i]) != 1)
+			return -1;
+	return 0;
+}
+
 static void update_split(struct vx_blake3 *h, const uint8_t *p, size_t n, uint64_t seed)
 {
 	while (n > 0) {
@@ -77,13 +88,20 @@ static int job(char *line)
 		vx_sha256(in, n, out);
 	} else if (strcmp(mode, "sha512") == 0) {
 		vx_sha512(in, n, out);
+	} else if (strcmp(mode, "blake3-oneshot") == 0 && offset == 0) {
+		vx_blake3(in, n, out, outlen);
+	} else if (strcmp(mode, "blake3-keyed-oneshot") == 0 && offset == 0) {
+		if (parse_key(param, key) != 0)
+			return -1;
+		vx_blake3_keyed(key, in, n, out, outlen);
+	} else if (strcmp(mode, "blake3-derive-oneshot") == 0 && offset == 0) {
+		vx_blake3_derive_key(param, in, n, out, outlen);
 	} else {
 		if (strcmp(mode, "blake3") == 0) {
 			vx_blake3_init(&h);
 		} else if (strcmp(mode, "blake3-keyed") == 0) {
-			for (int i = 0; i < 32; i++)
-				if (sscanf(param + 2 * i, "%2hhx", &key[i]) != 1)
-					return -1;
+			if (parse_key(param, key) != 0)
+				return -1;
 			vx_blake3_init_keyed(&h, key);
 		} else if (strcmp(mode, "blake3-derive") == 0) {
 			vx_blake3_init_derive_key(&h, param);
