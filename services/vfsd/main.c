@@ -48,6 +48,7 @@
 #include "rt/svc.h"
 #include "client/blk.h"
 #include "client/console.h"
+#include "fs/blkbuf.h"
 #include "pure_fs.h"
 #include "pure_heap.h"
 #include "pure_mount.h"
@@ -108,26 +109,29 @@ static void say(const char *fmt, ...)
  * connection to a block driver (client/blk.h, through devd) and a bounce
  * buffer, a Mem of DISK_BOUNCE bytes from the "disk" Reticle that the
  * driver's device reads and writes; the file system's sectors are copied
- * through it.  vfsd looks for volumes at start, then every PROBE_NS while
- * a root is unmounted (for PROBE_FOR_NS after start), and again, at most
+ * through it by a vx_blkbuf (lib/fs/blkbuf.h), which joins consecutive
+ * writes into one request and reads ahead of a sequential reader.  vfsd looks for volumes at start,
+ * then every PROBE_NS while a root is unmounted (for PROBE_FOR_NS after start), and again, at most
  * every PROBE_NS, when a request names an unmounted root: disks appear
  * when devd has started their drivers, after vfsd.
  */
-#define DEVD_VA	      0x38000000ull
-#define DEVD_BIT      1u
-#define DISK_VA	      0x38100000ull /* mount i's connection: + i * VX_SVC_CONN_SPAN */
-#define DISK_BIT0     2u
-#define PROBE_VA      0x38800000ull
-#define PROBE_BIT     7u
-#define BOUNCE_VA     0x200000000ull /* mount i's bounce buffer: + i * DISK_BOUNCE */
-#define DISK_BOUNCE   (128u << 10)
-#define WORK_VA	      0x210000000ull /* Keep's work area (HOME:): its block cache */
-#define KEEP_WORK     (1u << 20)
-#define DISK_UNITS    8u
-#define PROBE_NS      (1000ull * 1000000ull)
-#define PROBE_FOR_NS  (60000ull * 1000000ull)
-#define DISK_CALL_NS  (5000ull * 1000000ull)
-#define PROBE_CALL_NS (500ull * 1000000ull) /* a driver still starting is seen next time */
+#define DEVD_VA		0x38000000ull
+#define DEVD_BIT	1u
+#define DISK_VA		0x38100000ull /* mount i's connection: + i * VX_SVC_CONN_SPAN */
+#define DISK_BIT0	2u
+#define PROBE_VA	0x38800000ull
+#define PROBE_BIT	7u
+#define BOUNCE_VA	0x200000000ull /* mount i's bounce buffer: + i * DISK_BOUNCE */
+#define DISK_WRITE_AREA (256u << 10)   /* the bounce buffer: write run, then read-ahead */
+#define DISK_READ_AREA	(256u << 10)
+#define DISK_BOUNCE	(DISK_WRITE_AREA + DISK_READ_AREA)
+#define WORK_VA		0x210000000ull /* Keep's work area (HOME:): its block cache */
+#define KEEP_WORK	(1u << 20)
+#define DISK_UNITS	8u
+#define PROBE_NS	(1000ull * 1000000ull)
+#define PROBE_FOR_NS	(60000ull * 1000000ull)
+#define DISK_CALL_NS	(5000ull * 1000000ull)
+#define PROBE_CALL_NS	(500ull * 1000000ull) /* a driver still starting is seen next time */
 
 struct vdisk {
 	struct vx_blk b;
@@ -135,6 +139,7 @@ struct vdisk {
 	uint32_t unit, part;
 	vx_handle_t bounce_mem;
 	uint8_t *bounce;
+	struct vx_blkbuf buf; /* write combining and read-ahead through bounce */
 };
 
 static struct {
@@ -146,42 +151,22 @@ static struct {
 	uint64_t started, probed;
 } disks;
 
-static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+/* The device below the mount's vx_blkbuf: I/O between sectors and the
+ * bounce buffer, which is the blkbuf's region. */
+static int disk_read(void *ctx, uint64_t lba, uint32_t count, size_t off)
 {
 	struct vdisk *d = ctx;
-	uint8_t *out = buf;
 
-	while (count > 0) {
-		uint32_t n = count < DISK_BOUNCE / 512 ? count : DISK_BOUNCE / 512;
-		int rc = vx_blk_read(&d->b, lba, n, d->bounce_mem, 0,
-				     (uint64_t)vx_clock() + DISK_CALL_NS);
-		if (rc != VX_OK)
-			return rc;
-		memcpy(out, d->bounce, (size_t)n * 512);
-		out += (size_t)n * 512;
-		lba += n;
-		count -= n;
-	}
-	return VX_OK;
+	return vx_blk_read(&d->b, lba, count, d->bounce_mem, off,
+			   (uint64_t)vx_clock() + DISK_CALL_NS);
 }
 
-static int disk_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+static int disk_write(void *ctx, uint64_t lba, uint32_t count, size_t off)
 {
 	struct vdisk *d = ctx;
-	const uint8_t *in = buf;
 
-	while (count > 0) {
-		uint32_t n = count < DISK_BOUNCE / 512 ? count : DISK_BOUNCE / 512;
-		memcpy(d->bounce, in, (size_t)n * 512);
-		int rc = vx_blk_write(&d->b, lba, n, d->bounce_mem, 0, 0,
-				      (uint64_t)vx_clock() + DISK_CALL_NS);
-		if (rc != VX_OK)
-			return rc;
-		in += (size_t)n * 512;
-		lba += n;
-		count -= n;
-	}
-	return VX_OK;
+	return vx_blk_write(&d->b, lba, count, d->bounce_mem, off, 0,
+			    (uint64_t)vx_clock() + DISK_CALL_NS);
 }
 
 static int disk_flush(void *ctx)
@@ -231,11 +216,15 @@ static void try_volume(uint32_t unit, uint32_t part)
 				    where, d->b.info.block_size);
 			continue;
 		}
-		struct vx_blkdev dev = {.ctx = d,
-					.read = disk_read,
-					.write = disk_write,
-					.flush = disk_flush,
-					.sectors = d->b.info.nblocks};
+		struct vx_blkbuf_dev below = {.ctx = d,
+					      .read = disk_read,
+					      .write = disk_write,
+					      .flush = disk_flush,
+					      .sectors = d->b.info.nblocks};
+		if (vx_blkbuf_init(&d->buf, &below, d->bounce, DISK_WRITE_AREA, DISK_READ_AREA) !=
+		    VX_OK)
+			continue;
+		struct vx_blkdev dev = vx_blkbuf_blkdev(&d->buf);
 		uint64_t t0 = (uint64_t)vx_clock(), idle0 = vx_clock_idle_all();
 		rc = fs_mount_try(m, &dev, where);
 		uint64_t t = (uint64_t)vx_clock() - t0, idle = vx_clock_idle_all() - idle0;

@@ -28,9 +28,11 @@
  * page of its own, before it serves anyone.
  *
  * Fault injection for the storage scenario (tests/qemu/storage_test.py):
- * devd passes "[WORD ]life=N"; with the word crash-at-K the first life
- * faults just after putting its K-th request on the device, with others
- * in flight: the crash mid-I/O that clients must ride out.
+ * devd passes "[WORD ]life=N"; with the word crash-at-write-K the first
+ * life faults just after putting its K-th write request on the device:
+ * the crash mid-I/O that clients must ride out.  Writes are counted, not
+ * all requests, so that the reads of start-up and mount, which clients
+ * join and read ahead as they see fit, do not move the point.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -137,8 +139,8 @@ static struct {
 	bool busy[NSLOT];
 	struct job pending[PENDING_MAX];
 	uint32_t p_head, p_count;
-	uint64_t done, failed, submitted;
-	uint64_t crash_at; /* fault injection: 0, or the request to fault at */
+	uint64_t done, failed, writes;
+	uint64_t crash_at; /* fault injection: 0, or the write to fault at */
 } S;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -275,8 +277,8 @@ static int submit(uint32_t k, uint32_t type, uint64_t sector, uint64_t ioaddr, u
 	if (rc < 0)
 		return rc;
 	vx_virtq_kick(&S.q);
-	if (++S.submitted == S.crash_at) {
-		say("virtio-blk: crash-at-%lu: faulting with requests in flight\n",
+	if (type == T_OUT && ++S.writes == S.crash_at) {
+		say("virtio-blk: crash-at-write-%lu: faulting with requests in flight\n",
 		    (unsigned long)S.crash_at);
 		volatile uintptr_t nowhere = 8;
 		*(volatile uint32_t *)nowhere = 0; /* a page fault, for devd to see */
@@ -631,15 +633,15 @@ static void describe(void)
 	}
 }
 
-/* "[crash-at-K ]life=N": crash only in the first life. */
+/* "[crash-at-write-K ]life=N": crash only in the first life. */
 static void parse_args(const char *args)
 {
 	const char *p = args ? args : "";
 	uint64_t k = 0;
 
-	if (strncmp(p, "crash-at-", 9) != 0)
+	if (strncmp(p, "crash-at-write-", 15) != 0)
 		return;
-	for (p += 9; *p >= '0' && *p <= '9' && k < (1ull << 40); p++)
+	for (p += 15; *p >= '0' && *p <= '9' && k < (1ull << 40); p++)
 		k = k * 10 + (uint64_t)(*p - '0');
 	if (*p == ' ' && strcmp(p + 1, "life=1") == 0)
 		S.crash_at = k;

@@ -24,9 +24,10 @@ Every boot gets a disk image made here, in build/test-logs/, afresh:
             protocol (forged records, wrong or missing capabilities, blocks
             past the grant, a write left in flight as it exits): each gets
             its named error and the driver keeps serving.
-  crash     the driver faults with requests in flight (crash-at-300): the
-            copy and the checksum running across the crash are right, and
-            the volume is clean.
+  crash     the driver faults at its fourth write request (crash-at-write-4),
+            in the middle of a 1 MiB copy from HOME: to EXT:: the copy and
+            the checksum running across the crash are right, and the
+            volume is clean.
   hostile   a disk whose GPT is broken in both copies, and one whose FAT
             boot sector is garbage: named refusals, the shell keeps
             working, no fault anywhere.
@@ -71,6 +72,12 @@ def ext(img):
     return "%s@@%d" % (img, P2_START * SECTOR)
 
 
+def home_files():
+    """{name: bytes} of what make_disk puts on HOME:."""
+    return {"hello.txt": b"hello from the host's keep tool\n",
+            "data.bin": hashlib.shake_256(b"vectra home").digest(1 << 20)}
+
+
 def make_disk(path, fill_kib=0):
     """The GPT disk; returns {name: bytes} of what EXT: holds."""
     if os.path.exists(path):
@@ -83,9 +90,7 @@ def make_disk(path, fill_kib=0):
     sh("mkfs.fat", "-F", "32", "-s", "1", "-n", "EXT", "--offset", str(P2_START), path,
        str((end - P2_START + 1) // 2))
     keep("mkfs", path, "home")
-    home = {"hello.txt": b"hello from the host's keep tool\n",
-            "data.bin": hashlib.shake_256(b"vectra home").digest(1 << 20)}
-    for name, data in home.items():
+    for name, data in home_files().items():
         host = os.path.join(WORK, "home-" + name)
         with open(host, "wb") as f:
             f.write(data)
@@ -312,21 +317,23 @@ def session_full(logs, tap, img):
 
 
 def session_crash(logs, tap, img):
-    files = make_disk(img)
+    make_disk(img)
+    home = home_files()
     term = boot("storage-crash.img", [img])
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "EXT")
-        out = term.command("cp EXT:big.bin EXT:copy.bin", timeout=300)
-        seen(term, r"virtio-blk: crash-at-300: faulting with requests in flight", 5)
+        mounted(term, "HOME")
+        out = term.command("cp HOME:data.bin EXT:copy.bin", timeout=300)
+        seen(term, r"virtio-blk: crash-at-write-4: faulting with requests in flight", 5)
         seen(term, r"devd: 01:00\.0 virtio-blk stopped by a page fault", 5)
         seen(term, r"devd: 01:00\.0 1af4:1042: started virtio-blk", 5, count=2)
         tap.check("the driver crashed mid-I/O and devd restarted it", True)
-        tap.check("the copy across the crash finished", "cp: %d bytes" % len(files["big.bin"]) in out,
+        tap.check("the copy across the crash finished", "cp: %d bytes" % len(home["data.bin"]) in out,
                   out)
         out = term.command("sum EXT:copy.bin", timeout=120)
         tap.check("the copy made across the crash is right",
-                  hashlib.sha256(files["big.bin"]).hexdigest() in out, out)
+                  hashlib.sha256(home["data.bin"]).hexdigest() in out, out)
         out = term.command("sync")
         tap.check("sync after the crash", "committed" in out, out)
         out = term.command("devices")
@@ -337,7 +344,7 @@ def session_crash(logs, tap, img):
         term.close()
     clean, report = fat_clean(img)
     tap.check("the volume is clean after the crash (fsck.fat -n)", clean, report)
-    tap.check("mcopy reads the copy bit for bit", mread(img, "copy.bin") == files["big.bin"])
+    tap.check("mcopy reads the copy bit for bit", mread(img, "copy.bin") == home["data.bin"])
 
 
 def session_kill9(logs, tap, img):
