@@ -201,12 +201,67 @@ uint8_t *kp_data(struct vx_keep *v, int s)
 	return v->data + (size_t)s * KP_BLOCK;
 }
 
+/*
+ * The cache's index: a hash table of nbuckets chains (a power of two, at
+ * least nslots) through the slots' hnext, holding exactly the valid
+ * slots, each in the chain of its key.  A slot's key never changes while
+ * it is valid; kp_slot_fill and kp_slot_empty are the only ways in and
+ * out.
+ */
+static uint32_t bucket_of(const struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level,
+			  uint64_t blkid)
+{
+	uint64_t h =
+	    obj * 0x9e3779b97f4a7c15ull ^ blkid * 0xc2b2ae3d27d4eb4full ^ view << 17 ^ level;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h >> 40) & (v->nbuckets - 1);
+}
+
+static void index_clear(struct vx_keep *v)
+{
+	memset(v->slots, 0, v->nslots * sizeof(struct vx_keep_slot));
+	memset(v->bucket, 0xff, v->nbuckets * sizeof(int32_t)); /* every chain empty: -1 */
+}
+
+/* Makes slot s (not valid) hold (view, obj, level, blkid), unpinned,
+ * clean, every other field zero. */
+void kp_slot_fill(struct vx_keep *v, int s, uint64_t view, uint64_t obj, unsigned level,
+		  uint64_t blkid)
+{
+	struct vx_keep_slot *sl = &v->slots[s];
+	uint32_t b = bucket_of(v, view, obj, level, blkid);
+
+	memset(sl, 0, sizeof(*sl));
+	sl->view = view;
+	sl->obj = obj;
+	sl->level = (uint8_t)level;
+	sl->blkid = blkid;
+	sl->valid = 1;
+	sl->hnext = v->bucket[b];
+	v->bucket[b] = s;
+}
+
+/* Slot s no longer holds anything. */
+static void kp_slot_empty(struct vx_keep *v, int s)
+{
+	struct vx_keep_slot *sl = &v->slots[s];
+	if (!sl->valid)
+		return;
+	int32_t *p = &v->bucket[bucket_of(v, sl->view, sl->obj, sl->level, sl->blkid)];
+	while (*p >= 0 && *p != s)
+		p = &v->slots[*p].hnext;
+	if (*p == s)
+		*p = sl->hnext;
+	sl->valid = 0;
+}
+
 int kp_find(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid)
 {
-	for (uint32_t i = 0; i < v->nslots; i++) {
+	for (int32_t i = v->bucket[bucket_of(v, view, obj, level, blkid)]; i >= 0;
+	     i = v->slots[i].hnext) {
 		struct vx_keep_slot *s = &v->slots[i];
-		if (s->valid && s->obj == obj && s->blkid == blkid && s->level == level &&
-		    s->view == view)
+		if (s->obj == obj && s->blkid == blkid && s->level == level && s->view == view)
 			return (int)i;
 	}
 	return -1;
@@ -246,18 +301,28 @@ int kp_writeout(struct vx_keep *v, int s)
 	return 0;
 }
 
-/* A slot to fill: an empty one, else the least recently used that is
- * neither pinned nor a parent of dirty blocks (written out if dirty). */
+/*
+ * A slot to fill, chosen by the clock (second chance, an approximation of
+ * least recently used that costs no scan of the whole cache): the hand
+ * passes over pinned slots and parents of dirty blocks, takes an empty
+ * slot, clears the mark of a slot used since the hand last passed it, and
+ * takes the first unmarked one (written out if dirty).  Two turns find
+ * every slot unmarked, so a cache with nothing to give fails after them.
+ */
 static int slot_take(struct vx_keep *v)
 {
 	int best = -1;
-	for (uint32_t i = 0; i < v->nslots; i++) {
+	for (uint32_t n = 0; n <= 2 * v->nslots && best < 0; n++) {
+		uint32_t i = v->hand;
+		v->hand = i + 1 == v->nslots ? 0 : i + 1;
 		struct vx_keep_slot *s = &v->slots[i];
 		if (!s->valid)
 			return (int)i;
 		if (s->pin || s->ndirty)
 			continue;
-		if (best < 0 || (int32_t)(s->lru - v->slots[best].lru) < 0)
+		if (s->used)
+			s->used = 0;
+		else
 			best = (int)i;
 	}
 	if (best < 0)
@@ -267,7 +332,7 @@ static int slot_take(struct vx_keep *v)
 		if (rc < 0)
 			return rc;
 	}
-	v->slots[best].valid = 0;
+	kp_slot_empty(v, best);
 	return best;
 }
 
@@ -276,7 +341,7 @@ void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uin
 {
 	int s = kp_find(v, view, obj, level, blkid);
 	if (s >= 0 && !v->slots[s].pin && !v->slots[s].dirty && !v->slots[s].ndirty)
-		v->slots[s].valid = 0;
+		kp_slot_empty(v, s);
 }
 
 /* Drops every clean cached block of an object (or of a view if obj is
@@ -287,7 +352,7 @@ void kp_drop_obj(struct vx_keep *v, uint64_t view, uint64_t obj)
 		struct vx_keep_slot *s = &v->slots[i];
 		if (s->valid && s->view == view && (obj == KP_OBJ_ANY || s->obj == obj) &&
 		    !s->pin && !s->dirty && !s->ndirty && s->obj != KP_OBJ_ROOT)
-			s->valid = 0;
+			kp_slot_empty(v, (int)i);
 	}
 }
 
@@ -458,7 +523,7 @@ int kp_get(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint6
 	*slot = -1; /* a caller may kp_put it whatever happens */
 	if (s >= 0) {
 		v->slots[s].pin++;
-		v->slots[s].lru = ++v->tick;
+		v->slots[s].used = 1;
 		*slot = s;
 		return 0;
 	}
@@ -494,15 +559,10 @@ int kp_get(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint6
 		goto out;
 	}
 	kp_put(v, ps);
+	kp_slot_fill(v, s, view, obj, level, blkid);
 	struct vx_keep_slot *sl = &v->slots[s];
-	memset(sl, 0, sizeof(*sl));
-	sl->view = view;
-	sl->obj = obj;
-	sl->level = (uint8_t)level;
-	sl->blkid = blkid;
-	sl->valid = 1;
 	sl->pin = 1;
-	sl->lru = ++v->tick;
+	sl->used = 1;
 	*slot = s;
 out:
 	v->depth--;
@@ -802,13 +862,10 @@ int kp_grow(struct vx_keep *v, uint64_t obj, unsigned h)
 			kp_put(v, ps);
 			break;
 		}
+		kp_slot_fill(v, ns, 0, obj, cur + 1, 0);
 		struct vx_keep_slot *nsl = &v->slots[ns];
-		memset(nsl, 0, sizeof(*nsl));
-		nsl->obj = obj;
-		nsl->level = (uint8_t)(cur + 1);
-		nsl->valid = 1;
 		nsl->pin = 1;
-		nsl->lru = ++v->tick;
+		nsl->used = 1;
 		memset(kp_data(v, ns), 0, KP_BLOCK);
 		memcpy(kp_data(v, ns), bp, KP_BP_SIZE);
 		memset(bp, 0, KP_BP_SIZE);
@@ -1002,12 +1059,18 @@ static int setup(struct vx_keep *v, const struct vx_blkdev *dev, void *work, siz
 	v->scratch = w, w += KP_BLOCK;
 	v->scratch2 = w, w += KP_BLOCK;
 	size_t left = len - (size_t)(w - (uint8_t *)work);
+	v->nbuckets = 1;
+	while (v->nbuckets < left / KP_BLOCK)
+		v->nbuckets *= 2;
+	v->bucket = (int32_t *)w;
+	w += v->nbuckets * sizeof(int32_t);
+	left -= v->nbuckets * sizeof(int32_t);
 	v->nslots = (uint32_t)(left / (KP_BLOCK + sizeof(struct vx_keep_slot)));
 	v->slots = (struct vx_keep_slot *)w;
 	v->data = w + ((v->nslots * sizeof(struct vx_keep_slot) + 63) & ~(size_t)63);
 	while (v->data + (size_t)v->nslots * KP_BLOCK > (uint8_t *)work + len)
 		v->nslots--;
-	memset(v->slots, 0, v->nslots * sizeof(struct vx_keep_slot));
+	index_clear(v);
 	memset(v->log, 0, KP_BLOCK);
 	kp_st32(v->log + KP_L_MAGIC, KP_LOG_MAGIC);
 	return 0;
@@ -1019,10 +1082,8 @@ static int root_slot(struct vx_keep *v, bool fresh)
 	int s = slot_take(v);
 	if (s < 0)
 		return s;
+	kp_slot_fill(v, s, 0, KP_OBJ_ROOT, 0, 0);
 	struct vx_keep_slot *sl = &v->slots[s];
-	memset(sl, 0, sizeof(*sl));
-	sl->obj = KP_OBJ_ROOT;
-	sl->valid = 1;
 	sl->pin = 1;
 	v->root = (uint32_t)s;
 	if (fresh) {
@@ -1220,7 +1281,7 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 		}
 		uint64_t txg = kp_ld64(u + KP_U_TXG);
 		below = txg;
-		memset(v->slots, 0, v->nslots * sizeof(struct vx_keep_slot));
+		index_clear(v);
 		v->blocks = kp_ld64(u + KP_U_BLOCKS);
 		v->txg = txg + 1;
 		memcpy(v->guid, u + KP_U_GUID, 16);

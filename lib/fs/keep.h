@@ -274,8 +274,10 @@ struct vx_keep {
 	struct vx_keep_slot *slots;
 	uint8_t *data; /* nslots blocks */
 	uint32_t nslots;
+	int32_t *bucket; /* the slots' index: nbuckets chains (keep.c) */
+	uint32_t nbuckets;
 	uint32_t root;	  /* the slot of the root block (always pinned) */
-	uint32_t tick;	  /* LRU clock */
+	uint32_t hand;	  /* the cache's clock hand: the slot slot_take looks at next */
 	uint8_t *log;	  /* this txg's open deferred-free log block */
 	uint8_t *seal;	  /* a log block being sealed */
 	uint8_t *scratch; /* one block for reads, dedup and names */

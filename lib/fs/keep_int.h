@@ -142,12 +142,13 @@
 struct vx_keep_slot {
 	uint64_t view, obj, blkid;
 	uint64_t pobj, pblkid; /* a dirty block's parent */
-	uint32_t lru;
 	uint16_t pin;
 	uint16_t ndirty; /* dirty children */
 	uint16_t poff;	 /* where its pointer sits in the parent */
 	uint8_t level, plevel;
 	uint8_t valid, dirty;
+	uint8_t used;  /* used since the clock hand last passed */
+	int32_t hnext; /* the next slot in its index chain, or -1 */
 };
 
 struct kp_key {
@@ -156,6 +157,8 @@ struct kp_key {
 	uint16_t off;
 };
 
+void kp_slot_fill(struct vx_keep *v, int s, uint64_t view, uint64_t obj, unsigned level,
+		  uint64_t blkid);
 size_t kp_strnlen(const char *s, size_t max);
 bool kp_has(const uint8_t *p, size_t n, uint8_t c);
 uint64_t kp_ld64(const uint8_t *p);
