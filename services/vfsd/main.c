@@ -122,7 +122,7 @@ static void say(const char *fmt, ...)
 #define PROBE_VA	0x38800000ull
 #define PROBE_BIT	7u
 #define BOUNCE_VA	0x200000000ull /* mount i's bounce buffer: + i * DISK_BOUNCE */
-#define DISK_WRITE_AREA (256u << 10)   /* the bounce buffer: write run, then read-ahead */
+#define DISK_WRITE_AREA (512u << 10)   /* the bounce buffer: write windows, then read-ahead */
 #define DISK_READ_AREA	(256u << 10)
 #define DISK_BOUNCE	(DISK_WRITE_AREA + DISK_READ_AREA)
 #define WORK_VA		0x210000000ull /* Keep's work area (HOME:): its block cache */

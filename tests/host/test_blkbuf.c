@@ -28,8 +28,8 @@
 #include "vectra/abi.h"
 #include "fs/blkbuf.h"
 
-#define SECTORS 4096u /* a 2 MiB disk */
-#define WB	(64u * 512)
+#define SECTORS 4096u	     /* a 2 MiB disk */
+#define WB	(512u * 512) /* four windows of 128 sectors */
 #define RB	(32u * 512)
 
 static struct dev {
@@ -54,7 +54,7 @@ static int dev_write(void *ctx, uint64_t lba, uint32_t count, size_t off)
 {
 	(void)ctx;
 	assert_true(count > 0 && lba + count <= SECTORS);
-	assert_true(off == 0 && (size_t)count * 512 <= WB); /* the write area */
+	assert_true(off % 512 == 0 && off + (size_t)count * 512 <= WB); /* the write area */
 	if (d.fail_write) {
 		d.fail_write = 0;
 		return VX_E_CORRUPT;
@@ -116,13 +116,14 @@ static void test_blkbuf_random_against_model(void **state)
 		uint64_t seq = rnd(SECTORS), wseq = rnd(SECTORS);
 		for (int op = 0; op < 3000; op++) {
 			uint32_t kind = rnd(100);
-			uint32_t count = rnd(8) == 0 ? 1 + rnd(200) : 1 + rnd(16);
+			uint32_t count = rnd(8) == 0 ? 1 + rnd(300) : 1 + rnd(16);
 			uint64_t lba;
 			if (kind < 45) {
-				/* writes: mostly continuing a run, sometimes anywhere */
-				lba = rnd(3) ? wseq : rnd(SECTORS);
-				if (rnd(10) == 0 && b.wn) /* inside or just before the run */
-					lba = b.wlba + rnd(b.wn + 1) - (rnd(2) ? rnd(4) : 0);
+				/* writes: continuing a run, near the last one, anywhere */
+				uint32_t where = rnd(4);
+				lba = where == 0 ? rnd(SECTORS) : wseq;
+				if (where == 1) /* around the last write, either side */
+					lba = wseq + rnd(160) - rnd(160);
 				if (lba >= SECTORS)
 					lba = SECTORS - 1;
 				if (lba + count > SECTORS)
@@ -150,8 +151,8 @@ static void test_blkbuf_random_against_model(void **state)
 	}
 }
 
-/* What it is for: 1 MiB written as 4 KiB blocks in order is 16 requests of
- * 64 KiB, and read back in order one request per read area's worth. */
+/* What it is for: 1 MiB written as 4 KiB blocks in order is one request
+ * per window's span, and read back in order one per read area's worth. */
 static void test_blkbuf_sequential_counts(void **state)
 {
 	(void)state;
@@ -166,14 +167,41 @@ static void test_blkbuf_sequential_counts(void **state)
 		memcpy(model + (64 + i * 8) * 512, blk, sizeof(blk));
 	}
 	assert_int_equal(fs.flush(fs.ctx), VX_OK);
-	assert_int_equal(b.st.dev_writes, 2048 / 64);
-	assert_int_equal(b.st.joined, 256 - 2048 / 64);
+	assert_int_equal(b.span, 128);
+	assert_int_equal(b.st.dev_writes, 2048 / 128);
+	assert_int_equal(b.st.joined, 256 - 2048 / 128);
 	assert_memory_equal(d.disk, model, sizeof(model));
 	for (uint64_t i = 0; i < 256; i++)
 		check_read(&fs, 64 + i * 8, 8);
 	/* the first read fetches its own 8 sectors; the rest come by 32 */
 	assert_int_equal(b.st.dev_reads, 1 + (2048 - 8 + 31) / 32);
 	assert_int_equal(b.st.read_hits, 256 - b.st.dev_reads);
+}
+
+/* One Keep commit as recorded on the host: the blocks of a 64 MiB file's
+ * tree, each written twice, the copies far apart and neither in order.
+ * Two windows take them, and the flush sends each as one request. */
+static void test_blkbuf_scattered_commit(void **state)
+{
+	(void)state;
+	static const uint64_t order[] = {1504, 3632, 1448, 3584, 1440, 3568, 1496,
+					 1432, 3576, 1488, 3624, 1480, 3616, 1472,
+					 3608, 1464, 3600, 1456, 3592, 1512, 3640};
+	static struct vx_blkbuf b;
+	struct vx_blkdev fs;
+	uint8_t blk[4096];
+
+	setup(&b, &fs);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		memset(blk, (int)i + 1, sizeof(blk));
+		assert_int_equal(fs.write(fs.ctx, order[i], 8, blk), VX_OK);
+		memcpy(model + order[i] * 512, blk, sizeof(blk));
+	}
+	assert_int_equal(b.st.dev_writes, 0);
+	assert_int_equal(fs.flush(fs.ctx), VX_OK);
+	assert_int_equal(b.st.dev_writes, 2);
+	assert_int_equal(b.st.dev_write_sectors, 21 * 8);
+	assert_memory_equal(d.disk, model, sizeof(model));
 }
 
 static void test_blkbuf_range_errors(void **state)
@@ -195,6 +223,7 @@ static void test_blkbuf_range_errors(void **state)
 				   .flush = dev_flush,
 				   .sectors = SECTORS};
 	assert_int_equal(vx_blkbuf_init(&b, &dv, region, 100, RB), VX_E_INVAL);
+	assert_int_equal(vx_blkbuf_init(&b, &dv, region, 3 * 512, RB), VX_E_INVAL);
 	assert_int_equal(vx_blkbuf_init(&b, &dv, region, WB, 0), VX_E_INVAL);
 }
 
@@ -216,13 +245,16 @@ static void test_blkbuf_write_error_surfaces(void **state)
 	assert_memory_equal(got, blk, sizeof(blk)); /* the overlay */
 	d.fail_write = 1;
 	assert_int_equal(fs.flush(fs.ctx), VX_E_CORRUPT);
-	assert_int_equal(b.wn, 0);
+	for (int i = 0; i < VX_BLKBUF_WINDOWS; i++)
+		assert_true(b.win[i].lo == b.win[i].hi);
 	assert_int_equal(b.rn, 0);
 	/* the device never took it: a read now sees the disk's bytes */
 	check_read(&fs, 108, 8);
+	/* four windows in use; the fifth far write sends the oldest, which fails */
 	d.fail_write = 1;
-	assert_int_equal(fs.write(fs.ctx, 200, 1, blk), VX_OK);
-	assert_int_equal(fs.write(fs.ctx, 300, 1, blk), VX_E_CORRUPT);
+	for (uint64_t i = 0; i < VX_BLKBUF_WINDOWS; i++)
+		assert_int_equal(fs.write(fs.ctx, 200 + i * 1000, 1, blk), VX_OK);
+	assert_int_equal(fs.write(fs.ctx, 4000, 1, blk), VX_E_CORRUPT);
 	assert_int_equal(fs.flush(fs.ctx), VX_OK);
 }
 
@@ -231,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_blkbuf_random_against_model),
 	    cmocka_unit_test(test_blkbuf_sequential_counts),
+	    cmocka_unit_test(test_blkbuf_scattered_commit),
 	    cmocka_unit_test(test_blkbuf_range_errors),
 	    cmocka_unit_test(test_blkbuf_write_error_surfaces),
 	};
