@@ -162,18 +162,40 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 /*
  * Many chunks at once: lane l of every vector belongs to chunk l, so one
  * pass of the rounds compresses the same block of LANES whole chunks.
- * Written with the compiler's generic vectors (SSE2 on x86_64, which every
- * x86_64 CPU has) and instantiated again for AVX2, chosen through CPUID.
- * Macros, not functions, so nothing passes a vector across a call.
+ * Written with the compiler's generic vectors and instantiated twice on
+ * x86_64: 4 lanes with SSE2 (which every x86_64 CPU has) and 8 with AVX2,
+ * chosen through CPUID.  Macros, not functions, so nothing passes a vector
+ * across a call.
+ *
+ * Instruction count matters more than anything here (the file system
+ * checksums every 4 KiB block this way), so:
+ *  - the 7 rounds are unrolled with the message word order of each round
+ *    as literal indexes (ROUNDV), so no index is computed at run time and
+ *    each message word is an operand straight from memory;
+ *  - a rotation by 16 is B3_ROT16, which the SSE2 instance does with two
+ *    word shuffles (pshuflw, pshufhw) instead of two shifts, a copy and
+ *    an or;
+ *  - B3_LOAD_MSG fills m[j] with word j of the block of every lane.  The
+ *    SSE2 instance loads 16 bytes (4 words) of each of the 4 chunks and
+ *    transposes that 4x4 square of words with unpacks.
  */
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VX_KERNEL)
 #define VX_B3_VECTORS 1
+
+#if defined(__x86_64__)
+#if !__STDC_HOSTED__
+/* GCC's xmmintrin.h pulls in mm_malloc.h, which needs <stdlib.h>; the
+ * freestanding build has none and needs no _mm_malloc, so skip that header. */
+#define _MM_MALLOC_H_INCLUDED
+#endif
+#include <emmintrin.h>
+#endif
 
 #define ROTV(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define GV(a, b, c, d, x, y)                                                                       \
 	do {                                                                                       \
 		v[a] += v[b] + (x);                                                                \
-		v[d] = ROTV(v[d] ^ v[a], 16);                                                      \
+		v[d] = B3_ROT16(v[d] ^ v[a]);                                                      \
 		v[c] += v[d];                                                                      \
 		v[b] = ROTV(v[b] ^ v[c], 12);                                                      \
 		v[a] += v[b] + (y);                                                                \
@@ -182,9 +204,32 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		v[b] = ROTV(v[b] ^ v[c], 7);                                                       \
 	} while (0)
 
+/* One round; s0..s15 is its row of SCHED. */
+#define ROUNDV(s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)               \
+	do {                                                                                       \
+		GV(0, 4, 8, 12, m[s0], m[s1]);                                                     \
+		GV(1, 5, 9, 13, m[s2], m[s3]);                                                     \
+		GV(2, 6, 10, 14, m[s4], m[s5]);                                                    \
+		GV(3, 7, 11, 15, m[s6], m[s7]);                                                    \
+		GV(0, 5, 10, 15, m[s8], m[s9]);                                                    \
+		GV(1, 6, 11, 12, m[s10], m[s11]);                                                  \
+		GV(2, 7, 8, 13, m[s12], m[s13]);                                                   \
+		GV(3, 4, 9, 14, m[s14], m[s15]);                                                   \
+	} while (0)
+
+/* Word j of block b of every chunk, by scalar loads: the portable way. */
+#define LOAD_MSG_SCALAR(VT, LANES, m, in, b)                                                       \
+	do {                                                                                       \
+		uint32_t t[16][LANES];                                                             \
+		for (int j = 0; j < 16; j++)                                                       \
+			for (int l = 0; l < LANES; l++)                                            \
+				t[j][l] = load32_le(in + l * VX_BLAKE3_CHUNK + b * 64 + 4 * j);    \
+		memcpy(m, t, sizeof(t));                                                           \
+	} while (0)
+
 #define HASH_CHUNKS_BODY(VT, LANES)                                                                \
 	VT h[8], v[16], m[16], lo, hi;                                                             \
-	uint32_t t[16][LANES], clo[LANES], chi[LANES];                                             \
+	uint32_t clo[LANES], chi[LANES];                                                           \
 	for (int l = 0; l < LANES; l++) {                                                          \
 		clo[l] = (uint32_t)(counter + (uint64_t)l);                                        \
 		chi[l] = (uint32_t)((counter + (uint64_t)l) >> 32);                                \
@@ -195,10 +240,7 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		h[i] = (VT){0} + key[i];                                                           \
 	for (int b = 0; b < 16; b++) {                                                             \
 		uint32_t fl = flags | (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);      \
-		for (int j = 0; j < 16; j++)                                                       \
-			for (int l = 0; l < LANES; l++)                                            \
-				t[j][l] = load32_le(in + l * VX_BLAKE3_CHUNK + b * 64 + 4 * j);    \
-		memcpy(m, t, sizeof(m));                                                           \
+		B3_LOAD_MSG(m, in, b);                                                             \
 		for (int i = 0; i < 8; i++)                                                        \
 			v[i] = h[i];                                                               \
 		for (int i = 0; i < 4; i++)                                                        \
@@ -207,17 +249,13 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		v[13] = hi;                                                                        \
 		v[14] = (VT){0} + 64u;                                                             \
 		v[15] = (VT){0} + fl;                                                              \
-		for (int r = 0; r < 7; r++) {                                                      \
-			const uint8_t *s = SCHED[r];                                               \
-			GV(0, 4, 8, 12, m[s[0]], m[s[1]]);                                         \
-			GV(1, 5, 9, 13, m[s[2]], m[s[3]]);                                         \
-			GV(2, 6, 10, 14, m[s[4]], m[s[5]]);                                        \
-			GV(3, 7, 11, 15, m[s[6]], m[s[7]]);                                        \
-			GV(0, 5, 10, 15, m[s[8]], m[s[9]]);                                        \
-			GV(1, 6, 11, 12, m[s[10]], m[s[11]]);                                      \
-			GV(2, 7, 8, 13, m[s[12]], m[s[13]]);                                       \
-			GV(3, 4, 9, 14, m[s[14]], m[s[15]]);                                       \
-		}                                                                                  \
+		ROUNDV(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                      \
+		ROUNDV(2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8);                      \
+		ROUNDV(3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1);                      \
+		ROUNDV(10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6);                      \
+		ROUNDV(12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4);                      \
+		ROUNDV(9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7);                      \
+		ROUNDV(11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13);                      \
 		for (int i = 0; i < 8; i++)                                                        \
 			h[i] = v[i] ^ v[i + 8];                                                    \
 	}                                                                                          \
@@ -227,15 +265,51 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
+#if defined(__x86_64__)
+/* Rotate each 32-bit lane by 16: swap its two 16-bit halves. */
+#define B3_ROT16(x) ((v4u)_mm_shufflehi_epi16(_mm_shufflelo_epi16((__m128i)(x), 0xb1), 0xb1))
+
+/* m[j] = word j of block b of the 4 chunks at in (x86_64 is little-endian). */
+static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
+{
+	const uint8_t *p = in + 64 * b;
+
+	for (int q = 0; q < 4; q++) {
+		/* r_l = words 4q..4q+3 of chunk l */
+		__m128i r0 = _mm_loadu_si128((const __m128i *)(p + 0 * VX_BLAKE3_CHUNK + 16 * q));
+		__m128i r1 = _mm_loadu_si128((const __m128i *)(p + 1 * VX_BLAKE3_CHUNK + 16 * q));
+		__m128i r2 = _mm_loadu_si128((const __m128i *)(p + 2 * VX_BLAKE3_CHUNK + 16 * q));
+		__m128i r3 = _mm_loadu_si128((const __m128i *)(p + 3 * VX_BLAKE3_CHUNK + 16 * q));
+		__m128i t0 = _mm_unpacklo_epi32(r0, r1); /* r0[0] r1[0] r0[1] r1[1] */
+		__m128i t1 = _mm_unpackhi_epi32(r0, r1); /* r0[2] r1[2] r0[3] r1[3] */
+		__m128i t2 = _mm_unpacklo_epi32(r2, r3); /* r2[0] r3[0] r2[1] r3[1] */
+		__m128i t3 = _mm_unpackhi_epi32(r2, r3); /* r2[2] r3[2] r2[3] r3[3] */
+		m[4 * q + 0] = (v4u)_mm_unpacklo_epi64(t0, t2);
+		m[4 * q + 1] = (v4u)_mm_unpackhi_epi64(t0, t2);
+		m[4 * q + 2] = (v4u)_mm_unpacklo_epi64(t1, t3);
+		m[4 * q + 3] = (v4u)_mm_unpackhi_epi64(t1, t3);
+	}
+}
+#define B3_LOAD_MSG(m, in, b) load_msg4(m, in, b)
+#else
+#define B3_ROT16(x)	      ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v4u, 4, m, in, b)
+#endif
+
 /* Chaining values of the 4 whole chunks at in, numbered counter.. */
 static void hash_chunks4(const uint8_t *in, const uint32_t key[8], uint64_t counter, uint32_t flags,
 			 uint32_t cvs[][8])
 {
 	HASH_CHUNKS_BODY(v4u, 4)
 }
+#undef B3_ROT16
+#undef B3_LOAD_MSG
 
 #if defined(__x86_64__)
 typedef uint32_t v8u __attribute__((vector_size(32)));
+
+#define B3_ROT16(x)	      ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v8u, 8, m, in, b)
 
 /* The same for 8 chunks with AVX2; call only if VX_CPU_AVX2. */
 __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, const uint32_t key[8],
@@ -244,6 +318,8 @@ __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, cons
 {
 	HASH_CHUNKS_BODY(v8u, 8)
 }
+#undef B3_ROT16
+#undef B3_LOAD_MSG
 #endif
 
 /* Hash as many whole chunks as one vector pass takes (up to n); returns it. */
