@@ -45,16 +45,34 @@ static const uint32_t IV[8] = {
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 };
 
-/* Message word order of each round: the permutation applied r times. */
-static const uint8_t SCHED[7][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
-    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
-    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
-    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
-    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
-    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
-};
+/*
+ * The 7 rounds as R(G, s0, ..., s15), s being the round's message word
+ * order: the message permutation applied r times in round r.  Spelled out
+ * so that every index is a constant and each word an operand from memory.
+ */
+#define ROUNDS(R, G)                                                                               \
+	do {                                                                                       \
+		R(G, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                        \
+		R(G, 2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8);                        \
+		R(G, 3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1);                        \
+		R(G, 10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6);                        \
+		R(G, 12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4);                        \
+		R(G, 9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7);                        \
+		R(G, 11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13);                        \
+	} while (0)
+
+/* One round of G on the state v and message m: columns, then diagonals. */
+#define ROUND(G, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)             \
+	do {                                                                                       \
+		G(0, 4, 8, 12, m[s0], m[s1]);                                                      \
+		G(1, 5, 9, 13, m[s2], m[s3]);                                                      \
+		G(2, 6, 10, 14, m[s4], m[s5]);                                                     \
+		G(3, 7, 11, 15, m[s6], m[s7]);                                                     \
+		G(0, 5, 10, 15, m[s8], m[s9]);                                                     \
+		G(1, 6, 11, 12, m[s10], m[s11]);                                                   \
+		G(2, 7, 8, 13, m[s12], m[s13]);                                                    \
+		G(3, 4, 9, 14, m[s14], m[s15]);                                                    \
+	} while (0)
 
 /* The input of one compression, kept so it can be redone as root/XOF. */
 struct node {
@@ -113,17 +131,7 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
 	v[13] = (uint32_t)(counter >> 32);
 	v[14] = len;
 	v[15] = flags;
-	for (int r = 0; r < 7; r++) {
-		const uint8_t *s = SCHED[r];
-		G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-		G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-		G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-		G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-		G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-		G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-		G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-		G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-	}
+	ROUNDS(ROUND, G);
 	for (int i = 0; i < 8; i++) {
 		out[i] = v[i] ^ v[i + 8];
 		out[i + 8] = v[i + 8] ^ cv[i];
@@ -170,7 +178,7 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
  * Instruction count matters more than anything here (the file system
  * checksums every 4 KiB block this way), so:
  *  - the 7 rounds are unrolled with the message word order of each round
- *    as literal indexes (ROUNDV), so no index is computed at run time and
+ *    as literal indexes (ROUNDS), so no index is computed at run time and
  *    each message word is an operand straight from memory;
  *  - a rotation by 16 is B3_ROT16, which the SSE2 instance does with two
  *    word shuffles (pshuflw, pshufhw) instead of two shifts, a copy and
@@ -202,19 +210,6 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		v[d] = ROTV(v[d] ^ v[a], 8);                                                       \
 		v[c] += v[d];                                                                      \
 		v[b] = ROTV(v[b] ^ v[c], 7);                                                       \
-	} while (0)
-
-/* One round; s0..s15 is its row of SCHED. */
-#define ROUNDV(s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)               \
-	do {                                                                                       \
-		GV(0, 4, 8, 12, m[s0], m[s1]);                                                     \
-		GV(1, 5, 9, 13, m[s2], m[s3]);                                                     \
-		GV(2, 6, 10, 14, m[s4], m[s5]);                                                    \
-		GV(3, 7, 11, 15, m[s6], m[s7]);                                                    \
-		GV(0, 5, 10, 15, m[s8], m[s9]);                                                    \
-		GV(1, 6, 11, 12, m[s10], m[s11]);                                                  \
-		GV(2, 7, 8, 13, m[s12], m[s13]);                                                   \
-		GV(3, 4, 9, 14, m[s14], m[s15]);                                                   \
 	} while (0)
 
 /* Word j of block b of every chunk, by scalar loads: the portable way. */
@@ -249,13 +244,7 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		v[13] = hi;                                                                        \
 		v[14] = (VT){0} + 64u;                                                             \
 		v[15] = (VT){0} + fl;                                                              \
-		ROUNDV(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                      \
-		ROUNDV(2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8);                      \
-		ROUNDV(3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1);                      \
-		ROUNDV(10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6);                      \
-		ROUNDV(12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4);                      \
-		ROUNDV(9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7);                      \
-		ROUNDV(11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13);                      \
+		ROUNDS(ROUND, GV);                                                                 \
 		for (int i = 0; i < 8; i++)                                                        \
 			h[i] = v[i] ^ v[i + 8];                                                    \
 	}                                                                                          \
