@@ -31,6 +31,17 @@
 #include "crypto/cpufeat.h"
 #include "crypto/ct.h"
 
+/* SSE2, which every x86_64 CPU has; not in the kernel, which runs without it. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(VX_KERNEL)
+#define VX_B3_SSE2 1
+#if !__STDC_HOSTED__
+/* GCC's xmmintrin.h pulls in mm_malloc.h, which needs <stdlib.h>; the
+ * freestanding build has none and needs no _mm_malloc, so skip that header. */
+#define _MM_MALLOC_H_INCLUDED
+#endif
+#include <emmintrin.h>
+#endif
+
 enum {
 	CHUNK_START = 1 << 0,
 	CHUNK_END = 1 << 1,
@@ -96,15 +107,16 @@ static void store32_le(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static uint32_t ror32(uint32_t x, int n)
-{
-	return x >> n | x << (32 - n);
-}
-
 static void load_block(uint32_t m[16], const uint8_t *p)
 {
 	for (int i = 0; i < 16; i++)
 		m[i] = load32_le(p + 4 * i);
+}
+
+#ifndef VX_B3_SSE2
+static uint32_t ror32(uint32_t x, int n)
+{
+	return x >> n | x << (32 - n);
 }
 
 #define G(a, b, c, d, x, y)                                                                        \
@@ -137,6 +149,62 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
 		out[i + 8] = v[i + 8] ^ cv[i];
 	}
 }
+#else
+/*
+ * The same with SSE2, one row of the state per register: a = v[0..3],
+ * b = v[4..7], c = v[8..11], d = v[12..15].  The four G of the column step
+ * are then lane-wise operations on the rows.  Turning rows b, c and d left
+ * by 1, 2 and 3 lanes lines up the diagonals (v[0], v[5], v[10], v[15] in
+ * lane 0, and so on) for the diagonal step; turning them back restores the
+ * columns.  Each step's message words are gathered into one register per
+ * operand, lane i holding the word of the i-th G.
+ */
+#define ROTX(x, n) _mm_or_si128(_mm_srli_epi32(x, n), _mm_slli_epi32(x, 32 - (n)))
+/* A rotation by 16 swaps the 16-bit halves of each lane: two word shuffles. */
+#define ROTX16(x)  _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xb1), 0xb1)
+#define GX(x, y)                                                                                   \
+	do {                                                                                       \
+		ra = _mm_add_epi32(_mm_add_epi32(ra, rb), x);                                      \
+		rd = ROTX16(_mm_xor_si128(rd, ra));                                                \
+		rc = _mm_add_epi32(rc, rd);                                                        \
+		rb = ROTX(_mm_xor_si128(rb, rc), 12);                                              \
+		ra = _mm_add_epi32(_mm_add_epi32(ra, rb), y);                                      \
+		rd = ROTX(_mm_xor_si128(rd, ra), 8);                                               \
+		rc = _mm_add_epi32(rc, rd);                                                        \
+		rb = ROTX(_mm_xor_si128(rb, rc), 7);                                               \
+	} while (0)
+/* m[i] in lane 0 .. m[l] in lane 3 */
+#define WORDS(i, j, k, l) _mm_set_epi32((int)m[l], (int)m[k], (int)m[j], (int)m[i])
+/* What ROUND is for the rows; _mm_shuffle_epi32(x, 0x39) turns x left by one lane. */
+#define ROUND_ROWS(G, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)        \
+	do {                                                                                       \
+		G(WORDS(s0, s2, s4, s6), WORDS(s1, s3, s5, s7));                                   \
+		rb = _mm_shuffle_epi32(rb, 0x39);                                                  \
+		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
+		rd = _mm_shuffle_epi32(rd, 0x93);                                                  \
+		G(WORDS(s8, s10, s12, s14), WORDS(s9, s11, s13, s15));                             \
+		rb = _mm_shuffle_epi32(rb, 0x93);                                                  \
+		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
+		rd = _mm_shuffle_epi32(rd, 0x39);                                                  \
+	} while (0)
+
+static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counter, uint32_t len,
+		     uint32_t flags, uint32_t out[16])
+{
+	__m128i c0 = _mm_loadu_si128((const __m128i *)cv);
+	__m128i c1 = _mm_loadu_si128((const __m128i *)(cv + 4));
+	__m128i ra = c0, rb = c1;
+	__m128i rc = _mm_loadu_si128((const __m128i *)IV);
+	__m128i rd = _mm_set_epi32((int)flags, (int)len, (int)(uint32_t)(counter >> 32),
+				   (int)(uint32_t)counter);
+
+	ROUNDS(ROUND_ROWS, GX);
+	_mm_storeu_si128((__m128i *)out, _mm_xor_si128(ra, rc));
+	_mm_storeu_si128((__m128i *)(out + 4), _mm_xor_si128(rb, rd));
+	_mm_storeu_si128((__m128i *)(out + 8), _mm_xor_si128(rc, c0));
+	_mm_storeu_si128((__m128i *)(out + 12), _mm_xor_si128(rd, c1));
+}
+#endif
 
 /* Compress one 64-byte block into cv in place (a non-final chunk block). */
 static void compress_cv(uint32_t cv[8], const uint8_t *block, uint64_t counter, uint32_t flags)
@@ -189,15 +257,6 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
  */
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VX_KERNEL)
 #define VX_B3_VECTORS 1
-
-#if defined(__x86_64__)
-#if !__STDC_HOSTED__
-/* GCC's xmmintrin.h pulls in mm_malloc.h, which needs <stdlib.h>; the
- * freestanding build has none and needs no _mm_malloc, so skip that header. */
-#define _MM_MALLOC_H_INCLUDED
-#endif
-#include <emmintrin.h>
-#endif
 
 #define ROTV(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define GV(a, b, c, d, x, y)                                                                       \
@@ -254,9 +313,8 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
-#if defined(__x86_64__)
-/* Rotate each 32-bit lane by 16: swap its two 16-bit halves. */
-#define B3_ROT16(x) ((v4u)_mm_shufflehi_epi16(_mm_shufflelo_epi16((__m128i)(x), 0xb1), 0xb1))
+#ifdef VX_B3_SSE2
+#define B3_ROT16(x) ((v4u)ROTX16((__m128i)(x)))
 
 /* m[j] = word j of block b of the 4 chunks at in (x86_64 is little-endian). */
 static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
