@@ -281,8 +281,13 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		memcpy(m, t, sizeof(t));                                                           \
 	} while (0)
 
+/*
+ * The 16 blocks of LANES chunks.  v[0..7] carries the chaining values from
+ * block to block; the per-block steps are statements, not loops, because
+ * gcc -O2 leaves 8-step loops rolled and the state then goes through memory.
+ */
 #define HASH_CHUNKS_BODY(VT, LANES)                                                                \
-	VT h[8], v[16], m[16], lo, hi;                                                             \
+	VT v[16], m[16], lo, hi;                                                                   \
 	uint32_t clo[LANES], chi[LANES];                                                           \
 	for (int l = 0; l < LANES; l++) {                                                          \
 		clo[l] = (uint32_t)(counter + (uint64_t)l);                                        \
@@ -291,25 +296,31 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 	memcpy(&lo, clo, sizeof(lo));                                                              \
 	memcpy(&hi, chi, sizeof(hi));                                                              \
 	for (int i = 0; i < 8; i++)                                                                \
-		h[i] = (VT){0} + key[i];                                                           \
+		v[i] = (VT){0} + key[i];                                                           \
 	for (int b = 0; b < 16; b++) {                                                             \
 		uint32_t fl = flags | (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);      \
 		B3_LOAD_MSG(m, in, b);                                                             \
-		for (int i = 0; i < 8; i++)                                                        \
-			v[i] = h[i];                                                               \
-		for (int i = 0; i < 4; i++)                                                        \
-			v[8 + i] = (VT){0} + IV[i];                                                \
+		v[8] = (VT){0} + IV[0];                                                            \
+		v[9] = (VT){0} + IV[1];                                                            \
+		v[10] = (VT){0} + IV[2];                                                           \
+		v[11] = (VT){0} + IV[3];                                                           \
 		v[12] = lo;                                                                        \
 		v[13] = hi;                                                                        \
 		v[14] = (VT){0} + 64u;                                                             \
 		v[15] = (VT){0} + fl;                                                              \
 		ROUNDS(ROUND, GV);                                                                 \
-		for (int i = 0; i < 8; i++)                                                        \
-			h[i] = v[i] ^ v[i + 8];                                                    \
+		v[0] ^= v[8];                                                                      \
+		v[1] ^= v[9];                                                                      \
+		v[2] ^= v[10];                                                                     \
+		v[3] ^= v[11];                                                                     \
+		v[4] ^= v[12];                                                                     \
+		v[5] ^= v[13];                                                                     \
+		v[6] ^= v[14];                                                                     \
+		v[7] ^= v[15];                                                                     \
 	}                                                                                          \
 	for (int i = 0; i < 8; i++)                                                                \
 		for (int l = 0; l < LANES; l++)                                                    \
-			cvs[l][i] = h[i][l];
+			cvs[l][i] = v[i][l];
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
