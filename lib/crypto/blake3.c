@@ -261,14 +261,14 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 #define ROTV(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define GV(a, b, c, d, x, y)                                                                       \
 	do {                                                                                       \
-		v[a] += v[b] + (x);                                                                \
-		v[d] = B3_ROT16(v[d] ^ v[a]);                                                      \
-		v[c] += v[d];                                                                      \
-		v[b] = ROTV(v[b] ^ v[c], 12);                                                      \
-		v[a] += v[b] + (y);                                                                \
-		v[d] = ROTV(v[d] ^ v[a], 8);                                                       \
-		v[c] += v[d];                                                                      \
-		v[b] = ROTV(v[b] ^ v[c], 7);                                                       \
+		v##a += v##b + (x);                                                                \
+		v##d = B3_ROT16(v##d ^ v##a);                                                      \
+		v##c += v##d;                                                                      \
+		v##b = ROTV(v##b ^ v##c, 12);                                                      \
+		v##a += v##b + (y);                                                                \
+		v##d = ROTV(v##d ^ v##a, 8);                                                       \
+		v##c += v##d;                                                                      \
+		v##b = ROTV(v##b ^ v##c, 7);                                                       \
 	} while (0)
 
 /* Word j of block b of every chunk, by scalar loads: the portable way. */
@@ -287,7 +287,8 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
  * gcc -O2 leaves 8-step loops rolled and the state then goes through memory.
  */
 #define HASH_CHUNKS_BODY(VT, LANES)                                                                \
-	VT v[16], m[16], lo, hi;                                                                   \
+	VT v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15;                   \
+	VT m[16], lo, hi;                                                                          \
 	uint32_t clo[LANES], chi[LANES];                                                           \
 	for (int l = 0; l < LANES; l++) {                                                          \
 		clo[l] = (uint32_t)(counter + (uint64_t)l);                                        \
@@ -295,32 +296,39 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 	}                                                                                          \
 	memcpy(&lo, clo, sizeof(lo));                                                              \
 	memcpy(&hi, chi, sizeof(hi));                                                              \
-	for (int i = 0; i < 8; i++)                                                                \
-		v[i] = (VT){0} + key[i];                                                           \
+	v0 = (VT){0} + key[0];                                                                     \
+	v1 = (VT){0} + key[1];                                                                     \
+	v2 = (VT){0} + key[2];                                                                     \
+	v3 = (VT){0} + key[3];                                                                     \
+	v4 = (VT){0} + key[4];                                                                     \
+	v5 = (VT){0} + key[5];                                                                     \
+	v6 = (VT){0} + key[6];                                                                     \
+	v7 = (VT){0} + key[7];                                                                     \
 	for (int b = 0; b < 16; b++) {                                                             \
 		uint32_t fl = flags | (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);      \
 		B3_LOAD_MSG(m, in, b);                                                             \
-		v[8] = (VT){0} + IV[0];                                                            \
-		v[9] = (VT){0} + IV[1];                                                            \
-		v[10] = (VT){0} + IV[2];                                                           \
-		v[11] = (VT){0} + IV[3];                                                           \
-		v[12] = lo;                                                                        \
-		v[13] = hi;                                                                        \
-		v[14] = (VT){0} + 64u;                                                             \
-		v[15] = (VT){0} + fl;                                                              \
+		v8 = (VT){0} + IV[0];                                                              \
+		v9 = (VT){0} + IV[1];                                                              \
+		v10 = (VT){0} + IV[2];                                                             \
+		v11 = (VT){0} + IV[3];                                                             \
+		v12 = lo;                                                                          \
+		v13 = hi;                                                                          \
+		v14 = (VT){0} + 64u;                                                               \
+		v15 = (VT){0} + fl;                                                                \
 		ROUNDS(ROUND, GV);                                                                 \
-		v[0] ^= v[8];                                                                      \
-		v[1] ^= v[9];                                                                      \
-		v[2] ^= v[10];                                                                     \
-		v[3] ^= v[11];                                                                     \
-		v[4] ^= v[12];                                                                     \
-		v[5] ^= v[13];                                                                     \
-		v[6] ^= v[14];                                                                     \
-		v[7] ^= v[15];                                                                     \
+		v0 ^= v8;                                                                          \
+		v1 ^= v9;                                                                          \
+		v2 ^= v10;                                                                         \
+		v3 ^= v11;                                                                         \
+		v4 ^= v12;                                                                         \
+		v5 ^= v13;                                                                         \
+		v6 ^= v14;                                                                         \
+		v7 ^= v15;                                                                         \
 	}                                                                                          \
+	VT h[8] = {v0, v1, v2, v3, v4, v5, v6, v7};                                                \
 	for (int i = 0; i < 8; i++)                                                                \
 		for (int l = 0; l < LANES; l++)                                                    \
-			cvs[l][i] = v[i][l];
+			cvs[l][i] = h[i][l];
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
