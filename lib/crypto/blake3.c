@@ -256,7 +256,8 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
  *    transposes that 4x4 square of words with unpacks;
  *  - the state is 16 named variables v0..v15 (GV pastes the index), which
  *    the compiler keeps in the 16 xmm registers as far as it can.  An
- *    array would do as well at -O2 but costs a sanitizer check per access.
+ *    array compiles the same at -O2, but clang -fsanitize=undefined checks
+ *    every access to it, and the fuzz build then takes minutes.
  *
  * What remains is about 24 instructions per G: 6 adds, 4 xors, 2 word
  * shuffles and 3 rotations of 4 (copy, two shifts, or), SSE2 having no
@@ -289,7 +290,7 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 	} while (0)
 
 /*
- * The 16 blocks of LANES chunks.  v[0..7] carries the chaining values from
+ * The 16 blocks of LANES chunks.  v0..v7 carry the chaining values from
  * block to block; the per-block steps are statements, not loops, because
  * gcc -O2 leaves 8-step loops rolled and the state then goes through memory.
  */
@@ -342,26 +343,36 @@ typedef uint32_t v4u __attribute__((vector_size(16)));
 #ifdef VX_B3_SSE2
 #define B3_ROT16(x) ((v4u)ROTX16((__m128i)(x)))
 
-/* m[j] = word j of block b of the 4 chunks at in (x86_64 is little-endian). */
+/*
+ * m[0..3] = words 0..3 at p of the 4 chunks (x86_64 is little-endian):
+ * r_l holds the 4 words of chunk l, and m[j] gets word j of each r_l.
+ */
+static inline void transpose4(v4u m[4], const uint8_t *p)
+{
+	__m128i r0 = _mm_loadu_si128((const __m128i *)(p + 0 * VX_BLAKE3_CHUNK));
+	__m128i r1 = _mm_loadu_si128((const __m128i *)(p + 1 * VX_BLAKE3_CHUNK));
+	__m128i r2 = _mm_loadu_si128((const __m128i *)(p + 2 * VX_BLAKE3_CHUNK));
+	__m128i r3 = _mm_loadu_si128((const __m128i *)(p + 3 * VX_BLAKE3_CHUNK));
+	__m128i t0 = _mm_unpacklo_epi32(r0, r1); /* r0[0] r1[0] r0[1] r1[1] */
+	__m128i t1 = _mm_unpackhi_epi32(r0, r1); /* r0[2] r1[2] r0[3] r1[3] */
+	__m128i t2 = _mm_unpacklo_epi32(r2, r3); /* r2[0] r3[0] r2[1] r3[1] */
+	__m128i t3 = _mm_unpackhi_epi32(r2, r3); /* r2[2] r3[2] r2[3] r3[3] */
+
+	m[0] = (v4u)_mm_unpacklo_epi64(t0, t2);
+	m[1] = (v4u)_mm_unpackhi_epi64(t0, t2);
+	m[2] = (v4u)_mm_unpacklo_epi64(t1, t3);
+	m[3] = (v4u)_mm_unpackhi_epi64(t1, t3);
+}
+
+/* m[j] = word j of block b of the 4 chunks at in; gcc -O2 would not unroll a loop. */
 static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
 {
 	const uint8_t *p = in + 64 * b;
 
-	for (int q = 0; q < 4; q++) {
-		/* r_l = words 4q..4q+3 of chunk l */
-		__m128i r0 = _mm_loadu_si128((const __m128i *)(p + 0 * VX_BLAKE3_CHUNK + 16 * q));
-		__m128i r1 = _mm_loadu_si128((const __m128i *)(p + 1 * VX_BLAKE3_CHUNK + 16 * q));
-		__m128i r2 = _mm_loadu_si128((const __m128i *)(p + 2 * VX_BLAKE3_CHUNK + 16 * q));
-		__m128i r3 = _mm_loadu_si128((const __m128i *)(p + 3 * VX_BLAKE3_CHUNK + 16 * q));
-		__m128i t0 = _mm_unpacklo_epi32(r0, r1); /* r0[0] r1[0] r0[1] r1[1] */
-		__m128i t1 = _mm_unpackhi_epi32(r0, r1); /* r0[2] r1[2] r0[3] r1[3] */
-		__m128i t2 = _mm_unpacklo_epi32(r2, r3); /* r2[0] r3[0] r2[1] r3[1] */
-		__m128i t3 = _mm_unpackhi_epi32(r2, r3); /* r2[2] r3[2] r2[3] r3[3] */
-		m[4 * q + 0] = (v4u)_mm_unpacklo_epi64(t0, t2);
-		m[4 * q + 1] = (v4u)_mm_unpackhi_epi64(t0, t2);
-		m[4 * q + 2] = (v4u)_mm_unpacklo_epi64(t1, t3);
-		m[4 * q + 3] = (v4u)_mm_unpackhi_epi64(t1, t3);
-	}
+	transpose4(m, p);
+	transpose4(m + 4, p + 16);
+	transpose4(m + 8, p + 32);
+	transpose4(m + 12, p + 48);
 }
 #define B3_LOAD_MSG(m, in, b) load_msg4(m, in, b)
 #else
