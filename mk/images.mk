@@ -12,6 +12,8 @@
 #                     misbehave (etc/drivers from tests/qemu/etc)
 #   storage-crash.img the normal services, the virtio-blk driver told to
 #                     crash mid-I/O (etc/drivers from tests/qemu/etc)
+#   net.img           the normal image plus bin/hostile, started at boot as
+#                     nettest: the network driver used and misused
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
 #   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
@@ -79,6 +81,15 @@ $(B)/storage-crash.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/i
 		tests/qemu/etc/drivers-storage $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-storage
+# The normal image plus bin/hostile, which the manifest starts once at boot
+# as nettest, with devices, its own Task and a Reticle for its frame pools
+# (tests/qemu/etc/net, tests/qemu/net_test.py).
+$(B)/net-manifest: services/init/etc/manifest tests/qemu/etc/net
+	cat $^ >$@
+$(B)/net.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/net-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/net-manifest etc/drivers=services/init/etc/drivers
 # The normal services plus fsbench, started once (bench/etc/fsbench): the
 # storage benchmarks (bench/run.sh, docs/BENCHMARKS.md).
 $(B)/bench-fs-manifest: services/init/etc/manifest bench/etc/fsbench
@@ -96,7 +107,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
-TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img
+TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img
 

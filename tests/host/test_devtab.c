@@ -51,6 +51,10 @@ static void test_shipped_file(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->driver, "virtio-blk");
 	assert_string_equal(e->serve, "blk");
+	e = dt_match(&t, 0x1af4, 0x1041, 0x100);
+	assert_non_null(e);
+	assert_string_equal(e->driver, "virtio-net");
+	assert_string_equal(e->serve, "netif");
 }
 
 static void test_options(void **state)
