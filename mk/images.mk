@@ -118,8 +118,10 @@ QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The devices make run adds (docs/DEVICES.md): the VT-d IOMMU, two PCIe
 # root ports (the second empty, for hot-plug from the QEMU monitor:
-# device_add virtio-rng-pci,bus=rp2,id=hot,iommu_platform=on) and a
-# virtio-rng behind the first.  QEMU's q35 hot-plugs through ACPI by
+# device_add virtio-rng-pci,bus=rp2,id=hot,iommu_platform=on), a
+# virtio-rng behind the first, a disk, and a network card on QEMU's
+# user-mode network, restricted: the guest reaches only QEMU's own virtual
+# hosts (10.0.2.2, 10.0.2.3), nothing beyond the host.  QEMU's q35 hot-plugs through ACPI by
 # default; VectraOS uses the ports' own (native PCIe) hot-plug.
 DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -device intel-iommu \
                 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
@@ -127,7 +129,10 @@ DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -devic
                 -device virtio-rng-pci,bus=rp1,id=rng0,iommu_platform=on \
                 -device pcie-root-port,id=rp3,chassis=3,slot=3 \
                 -drive file=$(DISK),if=none,id=disk0,format=raw \
-                -device virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on
+                -device virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on \
+                -device pcie-root-port,id=rp4,chassis=4,slot=4 \
+                -netdev user,id=n0,restrict=on \
+                -device virtio-net-pci,bus=rp4,netdev=n0,iommu_platform=on,disable-legacy=on
 # The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
 # files live from boot to boot; `make disk` makes it anew (empty).
 DISK ?= $(B)/disk.img
