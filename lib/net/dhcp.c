@@ -169,6 +169,16 @@ static bool msg_parse(struct vx_net *net, struct dhcp_msg *m, const uint8_t *p, 
 	return true;
 }
 
+/* strnlen without POSIX: the host's C11 library need not have it. */
+static size_t name_len(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
 static void add_opt(uint8_t *p, size_t *n, uint8_t c, const void *v, uint8_t len)
 {
 	p[(*n)++] = c;
@@ -206,7 +216,7 @@ static void dhcp_send(struct vx_net *net, uint8_t type, uint64_t now)
 	}
 	if (d->hostname[0])
 		add_opt(m, &n, 12, d->hostname,
-			(uint8_t)strnlen(d->hostname, VX_DHCP_HOSTNAME_MAX));
+			(uint8_t)name_len(d->hostname, VX_DHCP_HOSTNAME_MAX));
 	add_opt(m, &n, 55, params, sizeof(params));
 	m[n++] = 255;
 	if (n < MIN_MSG)
@@ -409,11 +419,11 @@ int vx_net_dhcp_start(struct vx_net *net, const char *hostname, uint64_t now)
 {
 	if (!net)
 		return VX_E_INVAL;
-	if (hostname && strnlen(hostname, VX_DHCP_HOSTNAME_MAX + 1) > VX_DHCP_HOSTNAME_MAX)
+	if (hostname && name_len(hostname, VX_DHCP_HOSTNAME_MAX + 1) > VX_DHCP_HOSTNAME_MAX)
 		return VX_E_TOOBIG;
 	memset(net->dhcp.hostname, 0, sizeof(net->dhcp.hostname));
 	if (hostname)
-		memcpy(net->dhcp.hostname, hostname, strnlen(hostname, VX_DHCP_HOSTNAME_MAX));
+		memcpy(net->dhcp.hostname, hostname, name_len(hostname, VX_DHCP_HOSTNAME_MAX));
 	net->now = now;
 	dhcp_init(net, now);
 	return VX_OK;
