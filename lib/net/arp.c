@@ -192,7 +192,7 @@ void arp_input(struct vx_net *net, const uint8_t *p, size_t len, uint64_t now)
 	uint16_t op = get16(p + 6);
 	uint32_t s = get32(spa);
 
-	if ((sha[0] & 1) || (s >> 28) >= 14 || (s >> 24) == 127 ||
+	if ((sha[0] & 1) || (s && !ip_host_ok(s)) ||
 	    (net_configured(net) && net_is_bcast(net, spa))) {
 		NETC(net, ARP_BAD_SENDER);
 		return;

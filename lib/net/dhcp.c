@@ -322,7 +322,7 @@ void dhcp_input(struct vx_net *net, const uint8_t *p, size_t len, uint64_t now)
 		return;
 	uint32_t y = get32(m.yiaddr);
 	bool from_server = !(m.seen & OPT_SEEN(54)) || ip_eq(m.l.server, d->lease.server);
-	bool y_ok = y && (y >> 28) < 14 && (y >> 24) != 127;
+	bool y_ok = ip_host_ok(y);
 
 	if (d->state == VX_DHCP_SELECTING && m.type == DHCPOFFER && y_ok &&
 	    (m.seen & OPT_SEEN(54))) {

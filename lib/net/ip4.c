@@ -29,13 +29,13 @@
 
 static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-/* A source address that can name one host: not 0, broadcast, multicast,
- * reserved or loopback, and not ours. */
+/* A source address that can name one host (ip_host_ok), not our subnet's
+ * broadcast, and not ours. */
 static bool src_ok(const struct vx_net *net, const uint8_t ip[4])
 {
 	uint32_t a = get32(ip);
 
-	if (a == 0 || (a >> 28) >= 14 || (a >> 24) == 127)
+	if (!ip_host_ok(a))
 		return false;
 	return !net_is_bcast(net, ip) && !ip_eq(ip, net->ip);
 }
@@ -166,7 +166,7 @@ int ip4_output_src(struct vx_net *net, const uint8_t src[4], const uint8_t dst[4
 
 	if (len > VX_IP_MAX_PAYLOAD)
 		return VX_E_TOOBIG;
-	if (d == 0 || (d >> 24) == 127 || ((d >> 28) >= 14 && !bcast))
+	if (!bcast && !ip_host_ok(d))
 		return VX_E_INVAL;
 	if (!net_configured(net) && !bcast)
 		return VX_E_STATE;

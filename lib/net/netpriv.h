@@ -64,6 +64,13 @@ static inline bool ip_eq(const uint8_t a[4], const uint8_t b[4])
 	return get32(a) == get32(b);
 }
 
+/* An address that can name one host: not in 0/8 ("this network"),
+ * 127/8 (loopback), 224/4 (multicast) or 240/4 (reserved, broadcast). */
+static inline bool ip_host_ok(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14;
+}
+
 static inline bool ip_zero(const uint8_t a[4])
 {
 	return get32(a) == 0;

@@ -128,6 +128,9 @@ static void test_init_rejects(void **state)
 	assert_int_equal(vx_net_set_ipv4(&n2, net_addr, mask, NULL), VX_E_INVAL);
 	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask, off_gw), VX_E_INVAL);
 	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask, our_ip), VX_E_INVAL);
+	const uint8_t this_net[4] = {0, 0, 2, 15};
+
+	assert_int_equal(vx_net_set_ipv4(&n2, this_net, mask, NULL), VX_E_INVAL);
 	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask, NULL), VX_OK);
 }
 

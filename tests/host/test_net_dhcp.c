@@ -491,12 +491,13 @@ static void test_bad_headers_and_strangers(void **state)
 
 	in(reply(xid + 1, offer_ip, o, ol, NULL), 0);
 	in(reply(xid, offer_ip, o, ol, other_mac), 0);
-	in(reply(xid, zero_ip, o, ol, NULL), 0);		/* offers no address */
+	in(reply(xid, zero_ip, o, ol, NULL), 0);			 /* offers no address */
+	in(reply(xid, (const uint8_t[4]){0, 0, 2, 15}, o, ol, NULL), 0); /* in 0/8 */
 	in(reply(xid, offer_ip, o, slirp_opts(o, 5), NULL), 0); /* an ACK while selecting */
 	const uint8_t no_server[] = {53, 1, 2, 255};
 
 	in(reply(xid, offer_ip, no_server, sizeof(no_server), NULL), 0);
-	assert_int_equal(C(DHCP_NOT_OURS), 5);
+	assert_int_equal(C(DHCP_NOT_OURS), 6);
 	assert_int_equal(net.dhcp.state, VX_DHCP_SELECTING);
 	assert_int_equal(w.n, 1);
 }

@@ -132,7 +132,7 @@ static void test_ip_hostile_headers(void **state)
 
 	static const uint8_t bad_src[][4] = {
 	    {0, 0, 0, 0},    {255, 255, 255, 255}, {224, 0, 0, 1}, {127, 0, 0, 1},
-	    {10, 0, 2, 255}, {10, 0, 2, 15},	   {240, 1, 2, 3},
+	    {10, 0, 2, 255}, {10, 0, 2, 15},	   {240, 1, 2, 3}, {0, 1, 2, 3},
 	};
 	for (size_t i = 0; i < sizeof(bad_src) / 4; i++) {
 		n = frame_udp(f, our_mac, peer_mac, bad_src[i], our_ip, 1, 7777, "x", 1);
