@@ -35,6 +35,8 @@ enum { ARP_FREE, ARP_INCOMPLETE, ARP_COMPLETE };
 #define ARP_REQUEST 1
 #define ARP_REPLY   2
 
+#define HOLD_FAILING (-2) /* a hold slot being reported, neither free nor owned */
+
 static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /* Build an ARP packet in txbuf and send it. */
@@ -126,10 +128,15 @@ static void hold_add(struct vx_net *net, int e, const uint8_t *dgram, size_t len
 		NETC(net, ARP_HOLD_DROPPED);
 	} else {
 		for (int i = 0; i < VX_ARP_HOLD_SLOTS && slot < 0; i++)
-			if (net->hold[i].entry < 0)
+			if (net->hold[i].entry == -1)
 				slot = i;
-		if (slot < 0) {
+		if (slot < 0)
 			slot = hold_oldest(net, -1);
+		if (slot < 0) { /* every slot is being reported by arp_fail */
+			NETC(net, ARP_HOLD_DROPPED);
+			return;
+		}
+		if (net->hold[slot].entry >= 0) {
 			hold_free(net, slot);
 			NETC(net, ARP_HOLD_DROPPED);
 		}
@@ -264,19 +271,27 @@ int arp_output(struct vx_net *net, const uint8_t nexthop[4], const uint8_t *dgra
 	return VX_OK;
 }
 
-/* Entry e got no reply after VX_ARP_TRIES requests. */
+/* Entry e got no reply after VX_ARP_TRIES requests.  The entry is freed
+ * and its datagrams set aside (entry HOLD_FAILING) before any is reported,
+ * because the report reaches callbacks that may send again, even to the
+ * same host: that makes a new entry and new holds, never these. */
 static void arp_fail(struct vx_net *net, int e, uint64_t now)
 {
-	int slot;
+	int order[VX_ARP_HOLD_PER_ENTRY], n = 0, slot;
 
 	while ((slot = hold_oldest(net, e)) >= 0) {
-		struct vx_arp_hold *h = &net->hold[slot];
-
-		NETC(net, ARP_UNRESOLVED);
 		hold_free(net, slot);
-		icmp_local_error(net, h->dgram, h->len, 3, 1, now);
+		net->hold[slot].entry = HOLD_FAILING;
+		order[n++] = slot;
 	}
 	net->arp[e].state = ARP_FREE;
+	for (int i = 0; i < n; i++) {
+		struct vx_arp_hold *h = &net->hold[order[i]];
+
+		NETC(net, ARP_UNRESOLVED);
+		icmp_local_error(net, h->dgram, h->len, 3, 1, now);
+		h->entry = -1;
+	}
 }
 
 uint64_t arp_tick(struct vx_net *net, uint64_t now)
@@ -311,7 +326,7 @@ uint64_t arp_tick(struct vx_net *net, uint64_t now)
 void arp_flush(struct vx_net *net)
 {
 	for (int i = 0; i < VX_ARP_HOLD_SLOTS; i++) {
-		if (net->hold[i].entry >= 0) {
+		if (net->hold[i].entry != -1) {
 			NETC(net, ARP_HOLD_DROPPED);
 			net->hold[i].entry = -1;
 		}

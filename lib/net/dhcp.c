@@ -304,12 +304,15 @@ static bool dhcp_bind(struct vx_net *net, struct dhcp_msg *m, uint64_t now)
 	return true;
 }
 
-static void dhcp_nak(struct vx_net *net, uint64_t now)
+/* Lose the lease (NAK or expiry): back to INIT, then tell the caller,
+ * who may stop the client or set a static address from the callback. */
+static void dhcp_lose(struct vx_net *net, enum vx_dhcp_event ev, uint64_t now)
 {
-	NETC(net, DHCP_NAK);
-	if (net->ops.dhcp)
-		net->ops.dhcp(net->ctx, VX_DHCP_EV_NAK, &net->dhcp.lease);
+	struct vx_dhcp_lease old = net->dhcp.lease;
+
 	dhcp_init(net, now);
+	if (net->ops.dhcp)
+		net->ops.dhcp(net->ctx, ev, &old);
 }
 
 void dhcp_input(struct vx_net *net, const uint8_t *p, size_t len, uint64_t now)
@@ -338,7 +341,8 @@ void dhcp_input(struct vx_net *net, const uint8_t *p, size_t len, uint64_t now)
 		       d->state == VX_DHCP_REBINDING;
 
 	if (waiting && m.type == DHCPNAK && (from_server || d->state == VX_DHCP_REBINDING)) {
-		dhcp_nak(net, now);
+		NETC(net, DHCP_NAK);
+		dhcp_lose(net, VX_DHCP_EV_NAK, now);
 		return;
 	}
 	if (waiting && m.type == DHCPACK && y_ok && (m.seen & OPT_SEEN(51)) &&
@@ -401,9 +405,7 @@ uint64_t dhcp_tick(struct vx_net *net, uint64_t now)
 	case VX_DHCP_REBINDING:
 		if (now >= end) {
 			NETC(net, DHCP_EXPIRED);
-			if (net->ops.dhcp)
-				net->ops.dhcp(net->ctx, VX_DHCP_EV_EXPIRED, &d->lease);
-			dhcp_init(net, now);
+			dhcp_lose(net, VX_DHCP_EV_EXPIRED, now);
 			break;
 		}
 		dhcp_send(net, DHCPREQUEST, now);

@@ -53,9 +53,11 @@ static int icmp_send(struct vx_net *net, const uint8_t dst[4], size_t len)
 static void ping_end(struct vx_net *net, struct vx_ping *pg, int status, uint64_t rtt,
 		     const struct vx_net_icmp_err *err)
 {
+	struct vx_ping done = *pg; /* the callback may reuse the slot */
+
 	pg->used = false;
 	if (net->ops.ping)
-		net->ops.ping(net->ctx, pg->dst, pg->id, pg->seq, status, rtt, err);
+		net->ops.ping(net->ctx, done.dst, done.id, done.seq, status, rtt, err);
 }
 
 static struct vx_ping *ping_find(struct vx_net *net, const uint8_t dst[4], uint16_t id,
@@ -257,9 +259,12 @@ int vx_net_ping(struct vx_net *net, const uint8_t dst[4], uint16_t id, uint16_t 
 	put16(m + 6, seq);
 	for (size_t i = 0; i < len; i++)
 		m[8 + i] = (uint8_t)i;
-	*pg = (struct vx_ping){.used = true, .id = id, .seq = seq, .sent = now};
-	memcpy(pg->dst, dst, 4);
-	rc = icmp_send(net, dst, 8 + len);
+	*pg = (struct vx_ping){.used = true,
+			       .id = id,
+			       .seq = seq,
+			       .sent = now,
+			       .dst = {dst[0], dst[1], dst[2], dst[3]}};
+	rc = icmp_send(net, pg->dst, 8 + len);
 	if (rc < 0) {
 		pg->used = false;
 		return rc;

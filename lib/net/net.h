@@ -22,9 +22,14 @@
  *
  * Output leaves through the callback tx, one whole Ethernet frame (without
  * FCS) per call, during any of the calls above.  Events leave through the
- * other callbacks in struct vx_net_ops; a NULL callback is skipped.  A
- * callback must not call back into the same struct vx_net (the stack is
- * not reentrant; a transmit buffer is shared).
+ * other callbacks in struct vx_net_ops; a NULL callback is skipped.
+ *
+ * Reentry: tx must not call into the stack at all (the frame it is given
+ * lives in the stack's transmit buffer).  The other callbacks may call the
+ * sending and socket functions (vx_net_ip_output, vx_net_ping,
+ * vx_net_udp_*, vx_net_set_ipv4, vx_net_dhcp_stop): TCP answers a segment
+ * from inside tcp_input.  None may call vx_net_input, vx_net_tick or
+ * vx_net_init.
  *
  * TRUST
  *

@@ -36,11 +36,18 @@ static int ping_status, ping_calls;
 
 #define C(name) net.count[VX_NETC_##name]
 
+static int reping; /* pings to send again from the callback */
+
 static void on_ping(void *ctx, const uint8_t from[4], uint16_t id, uint16_t seq, int status,
 		    uint64_t rtt, const struct vx_net_icmp_err *err)
 {
-	(void)ctx, (void)from, (void)id, (void)seq, (void)rtt;
+	(void)ctx, (void)id, (void)rtt;
 	ping_calls++;
+	if (reping > 0) {
+		reping--;
+		assert_int_equal(vx_net_ping(&net, from, 9, (uint16_t)(seq + 1), 8, net.now),
+				 VX_OK);
+	}
 	ping_status = status;
 	if (err)
 		last_ping_err = *err;
@@ -53,6 +60,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&w, 0, sizeof(w));
 	ping_calls = 0;
+	reping = 0;
 	assert_int_equal(vx_net_init(&net, our_mac, 1500, 1, &ops, &w), VX_OK);
 	assert_int_equal(vx_net_set_ipv4(&net, our_ip, mask, gw), VX_OK);
 	return 0;
@@ -311,6 +319,24 @@ static void test_arp_retries_then_fail(void **state)
 	assert_int_equal(last_ping_err.code, 1);
 }
 
+/* A ping callback that pings the unreachable host again, from inside the
+ * failure report: a new entry, new requests, and the old report finishes. */
+static void test_arp_fail_callback_sends_again(void **state)
+{
+	(void)state;
+	reping = 2;
+	for (uint16_t s = 0; s < VX_ARP_HOLD_PER_ENTRY; s++)
+		assert_int_equal(vx_net_ping(&net, other_ip, 1, (uint16_t)(10 * s), 8, 0), VX_OK);
+	for (uint64_t t = 1; t <= 12; t++)
+		vx_net_tick(&net, t * SEC);
+	assert_int_equal(ping_calls, VX_ARP_HOLD_PER_ENTRY + 2);
+	assert_int_equal(ping_status, VX_E_NOTFOUND);
+	assert_int_equal(C(ARP_UNRESOLVED), VX_ARP_HOLD_PER_ENTRY + 2);
+	assert_int_equal(arp_entries(), 0);
+	for (int i = 0; i < VX_ARP_HOLD_SLOTS; i++)
+		assert_int_equal(net.hold[i].entry, -1);
+}
+
 static void test_arp_expiry_and_gratuitous(void **state)
 {
 	(void)state;
@@ -370,6 +396,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_arp_resolve_hold_release, setup),
 	    cmocka_unit_test_setup(test_arp_hold_pool_shared, setup),
 	    cmocka_unit_test_setup(test_arp_retries_then_fail, setup),
+	    cmocka_unit_test_setup(test_arp_fail_callback_sends_again, setup),
 	    cmocka_unit_test_setup(test_arp_expiry_and_gratuitous, setup),
 	    cmocka_unit_test_setup(test_arp_probe_not_cached, setup),
 	    cmocka_unit_test_setup(test_counter_names, setup),
