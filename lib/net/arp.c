@@ -322,11 +322,12 @@ uint64_t arp_tick(struct vx_net *net, uint64_t now)
 	return next;
 }
 
-/* Forget every entry and waiting datagram (the address changed). */
+/* Forget every entry and waiting datagram (the address changed).  Slots
+ * that arp_fail is reporting stay its own to free. */
 void arp_flush(struct vx_net *net)
 {
 	for (int i = 0; i < VX_ARP_HOLD_SLOTS; i++) {
-		if (net->hold[i].entry != -1) {
+		if (net->hold[i].entry >= 0) {
 			NETC(net, ARP_HOLD_DROPPED);
 			net->hold[i].entry = -1;
 		}
