@@ -19,6 +19,9 @@
  *      timeouts, DHCP, pings); it returns the next deadline, so the
  *      caller knows how long it may sleep.  Calling it early or late is
  *      harmless: each timer acts when it finds its deadline passed.
+ *      Input and sends can make earlier deadlines (an ARP request's
+ *      retry), so the caller ticks after each batch of them and sleeps
+ *      until what that tick returns.
  *
  * Output leaves through the callback tx, one whole Ethernet frame (without
  * FCS) per call, during any of the calls above.  Events leave through the
