@@ -489,8 +489,17 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 {
 	uint32_t wnd = vx_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	bool syn = s->flags & VX_TCP_SYN, fin = s->flags & VX_TCP_FIN;
-	uint32_t seglen = s->len + syn + fin;
+	uint32_t seglen;
 
+	if (syn && s->seq == c->irs) {
+		/* The peer's SYN again: its SYN-ACK in a simultaneous open, or
+		 * a retransmission because our answer was lost.  The rest of
+		 * the segment counts; the SYN earns an answer. */
+		syn = false;
+		s->seq++;
+		c->flags |= F_ACKNOW;
+	}
+	seglen = s->len + syn + fin;
 	if (!vx_tcp_acceptable(c->rcv_nxt, wnd, s->seq, seglen)) {
 		if (s->flags & VX_TCP_RST) {
 			t->stats.rst_ignored++;
@@ -539,6 +548,7 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 	}
 	if (!(s->flags & VX_TCP_ACK)) {
 		t->stats.bad_flags++;
+		tcp_output(t, c); /* the answer to a repeated SYN */
 		return;
 	}
 	if (c->state == VX_TCP_SYN_RCVD) {

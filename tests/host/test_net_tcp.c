@@ -176,7 +176,7 @@ struct net {
 	uint64_t delay, jitter;
 	filter_fn filter;
 	uint32_t data_segs[2]; /* data segments output by each side */
-	uint32_t lost, dups, qfull;
+	uint32_t lost, dups, qfull, nowhere;
 	unsigned n;
 	struct pkt q[QMAX];
 };
@@ -212,6 +212,11 @@ static void enqueue(struct net *n, const uint8_t src[4], const uint8_t dst[4], c
 	memcpy(p->data, seg, len);
 }
 
+static int dest_of(struct net *n, const uint8_t dst[4])
+{
+	return memcmp(dst, n->addr[0], 4) == 0 ? 0 : memcmp(dst, n->addr[1], 4) == 0 ? 1 : -1;
+}
+
 static int link_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
 		       size_t len)
 {
@@ -224,6 +229,10 @@ static int link_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], co
 	    vx_cksum_fold(vx_cksum_add(vx_cksum_pseudo4(src, dst, 6, (uint16_t)len), seg, len)), 0);
 	if (len > (size_t)((seg[12] >> 4) * 4))
 		n->data_segs[s->id]++;
+	if (dest_of(n, dst) < 0) { /* nobody there: a flood's replies */
+		n->nowhere++;
+		return 0;
+	}
 	if (n->filter && n->filter(n, s->id, seg, len)) {
 		n->lost++;
 		return 0;
@@ -264,11 +273,6 @@ static void net_init(struct net *n, uint64_t seed, uint64_t msl)
 		cfg.msl_ns = msl;
 		assert_int_equal(vx_tcp_init(n->st[i], &cfg, 0), VX_OK);
 	}
-}
-
-static int dest_of(struct net *n, const uint8_t dst[4])
-{
-	return memcmp(dst, n->addr[0], 4) == 0 ? 0 : memcmp(dst, n->addr[1], 4) == 0 ? 1 : -1;
 }
 
 /* Deliver everything due at n->now, earliest first. */
@@ -415,7 +419,8 @@ static void connect_pair(struct net *n, struct app *ca, struct app *cb, int *lh)
 {
 	uint64_t limit = n->now + 30 * SEC;
 
-	*lh = vx_tcp_listen(n->st[1], n->addr[1], 80, 8);
+	if (*lh < 0)
+		*lh = vx_tcp_listen(n->st[1], n->addr[1], 80, 8);
 	assert_true(*lh >= VX_TCP_LISTENER_BASE);
 	memset(ca, 0, sizeof(*ca));
 	memset(cb, 0, sizeof(*cb));
@@ -471,7 +476,7 @@ static void transfer(uint64_t seed, uint32_t loss, uint32_t dup, uint32_t reorde
 		     uint64_t limit)
 {
 	struct app ca, cb;
-	int lh;
+	int lh = -1;
 	uint64_t took;
 
 	net_init(&net, seed, 1 * SEC);
@@ -532,6 +537,693 @@ static void test_transfer_everything(void **state)
 		transfer(seed, 20, 10, 50, 1 * MIB, 1200 * SEC);
 }
 
+/* --- scenarios --------------------------------------------------------- */
+
+/* A stack whose output is recorded, not sent. */
+struct sink {
+	unsigned n;
+	size_t len;
+	uint8_t dst[4];
+	uint8_t seg[SEGB];
+};
+static struct sink sink;
+
+static int sink_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
+		       size_t len)
+{
+	struct sink *s = ctx;
+
+	s->n++;
+	s->len = len < SEGB ? len : SEGB;
+	memcpy(s->dst, dst, 4);
+	memcpy(s->seg, seg, s->len);
+	return 0;
+}
+
+static void sink_stack(struct vx_tcp *t)
+{
+	struct vx_tcp_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&sink, 0, offsetof(struct sink, seg));
+	cfg.output = sink_output;
+	cfg.ctx = &sink;
+	cfg.isn_key[0] = 1;
+	assert_int_equal(vx_tcp_init(t, &cfg, 0), VX_OK);
+}
+
+/* Build a segment with a correct checksum into out; returns its length. */
+static size_t craft(uint8_t *out, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+		    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+		    const uint8_t *opt, size_t optlen, const uint8_t *data, size_t len)
+{
+	size_t hl = 20 + optlen;
+
+	assert_true(optlen % 4 == 0 && hl <= 60);
+	memset(out, 0, 20);
+	tcp_put16(out, sport);
+	tcp_put16(out + 2, dport);
+	tcp_put32(out + 4, seq);
+	tcp_put32(out + 8, ack);
+	out[12] = (uint8_t)(hl / 4) << 4;
+	out[13] = flags;
+	tcp_put16(out + 14, wnd);
+	if (optlen)
+		memcpy(out + 20, opt, optlen);
+	if (len)
+		memcpy(out + hl, data, len);
+	tcp_put16(out + 16,
+		  vx_cksum_fold(vx_cksum_add(vx_cksum_pseudo4(src, dst, 6, (uint16_t)(hl + len)),
+					     out, hl + len)));
+	return hl + len;
+}
+
+static const uint8_t ip_a[4] = {10, 0, 0, 1}, ip_b[4] = {10, 0, 0, 2}, ip_x[4] = {10, 0, 0, 9};
+
+static void test_rst_to_closed_port(void **state)
+{
+	uint8_t seg[80];
+	const uint8_t data[10] = {0};
+	size_t n;
+
+	sink_stack(&stack_c);
+	n = craft(seg, ip_x, ip_a, 1234, 80, 1000, 0, VX_TCP_SYN, 1000, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 1);
+	assert_int_equal(sink.n, 1);
+	assert_int_equal(sink.seg[13], VX_TCP_RST | VX_TCP_ACK);
+	assert_int_equal(tcp_get32(sink.seg + 4), 0);
+	assert_int_equal(tcp_get32(sink.seg + 8), 1001);
+	assert_int_equal(tcp_get16(sink.seg), 80);
+	assert_int_equal(tcp_get16(sink.seg + 2), 1234);
+	assert_memory_equal(sink.dst, ip_x, 4);
+	/* An ACK: RST from its ACK field, no ACK of ours. */
+	n = craft(seg, ip_x, ip_a, 1234, 80, 1000, 5555, VX_TCP_ACK, 1000, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 2);
+	assert_int_equal(sink.n, 2);
+	assert_int_equal(sink.seg[13], VX_TCP_RST);
+	assert_int_equal(tcp_get32(sink.seg + 4), 5555);
+	/* Data and FIN count in the ACK. */
+	n = craft(seg, ip_x, ip_a, 1234, 80, 7, 0, VX_TCP_FIN, 1000, NULL, 0, data, 10);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 3);
+	assert_int_equal(sink.n, 3);
+	assert_int_equal(tcp_get32(sink.seg + 8), 18);
+	/* Never a RST for a RST. */
+	n = craft(seg, ip_x, ip_a, 1234, 80, 7, 0, VX_TCP_RST, 0, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 4);
+	assert_int_equal(sink.n, 3);
+	assert_int_equal(stack_c.stats.no_port, 4);
+	/* Broken segments: counted, no answer. */
+	seg[16] ^= 1;
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 5);
+	assert_int_equal(stack_c.stats.bad_cksum, 1);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, 19, 5);
+	assert_int_equal(stack_c.stats.bad_len, 1);
+	n = craft(seg, ip_x, ip_a, 1234, 80, 7, 0, VX_TCP_SYN, 0, (const uint8_t[]){2, 0, 0, 0}, 4,
+		  NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 5);
+	assert_int_equal(stack_c.stats.bad_opts, 1);
+	n = craft(seg, ip_x, (const uint8_t[]){255, 255, 255, 255}, 1234, 80, 7, 0, VX_TCP_SYN, 0,
+		  NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, (const uint8_t[]){255, 255, 255, 255}, seg, n, 5);
+	assert_int_equal(stack_c.stats.bad_addr, 1);
+	assert_int_equal(sink.n, 3);
+}
+
+static void test_listener_syn_options(void **state)
+{
+	uint8_t seg[80];
+	size_t n;
+	int lh;
+
+	sink_stack(&stack_c);
+	lh = vx_tcp_listen(&stack_c, ip_a, 80, 4);
+	assert_true(lh >= VX_TCP_LISTENER_BASE);
+	/* No window scale offered: none in the SYN-ACK, MSS 1460. */
+	n = craft(seg, ip_x, ip_a, 1234, 80, 1000, 0, VX_TCP_SYN, 1000,
+		  (const uint8_t[]){2, 4, 0x02, 0x00}, 4, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 1);
+	assert_int_equal(sink.n, 1);
+	assert_int_equal(sink.seg[13], VX_TCP_SYN | VX_TCP_ACK);
+	assert_int_equal(sink.seg[12] >> 4, 6);
+	assert_int_equal(tcp_get16(sink.seg + 22), 1460);
+	assert_int_equal(tcp_get32(sink.seg + 8), 1001);
+	assert_int_equal(stack_c.conn[0].mss, 512);
+	assert_int_equal(stack_c.conn[0].snd_ws, 0);
+	assert_int_equal(stack_c.conn[0].rcv_ws, 0);
+	/* Window scale offered: ours in the SYN-ACK. */
+	n = craft(seg, ip_x, ip_a, 1235, 80, 1000, 0, VX_TCP_SYN, 1000,
+		  (const uint8_t[]){1, 3, 3, 20}, 4, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 1);
+	assert_int_equal(sink.seg[12] >> 4, 7);
+	assert_int_equal(sink.seg[27], VX_TCP_RCV_WSCALE);
+	assert_int_equal(stack_c.conn[1].snd_ws, 14); /* 20 clamped (RFC 7323 2.3) */
+	assert_int_equal(stack_c.conn[1].mss, VX_TCP_MSS_DEFAULT);
+	/* An ACK for a half-open connection that is not ours: RST. */
+	n = craft(seg, ip_x, ip_a, 1235, 80, 1001, 42, VX_TCP_ACK, 1000, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_c, ip_x, ip_a, seg, n, 1);
+	assert_int_equal(sink.seg[13], VX_TCP_RST);
+	assert_int_equal(tcp_get32(sink.seg + 4), 42);
+	assert_int_equal(vx_tcp_accept(&stack_c, lh), VX_E_EMPTY);
+}
+
+static void test_rst_in_and_out_of_window(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint8_t seg[80];
+	size_t n;
+	struct vx_tcp_conn *c;
+	uint64_t ch;
+
+	net_init(&net, 5, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	c = &stack_a.conn[ca.h];
+	/* In the window but not exact: a challenge ACK, nothing else. */
+	ch = stack_a.stats.challenge_acks;
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 1000, 0, VX_TCP_RST, 0, NULL, 0,
+		  NULL, 0);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.challenge_acks, ch + 1);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	/* Outside the window: ignored. */
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 10 * MIB, 0, VX_TCP_RST, 0,
+		  NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.rst_ignored, 1);
+	assert_int_equal(stack_a.stats.challenge_acks, ch + 1);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	/* A SYN in the window: challenge ACK (RFC 5961 4). */
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 5, 0, VX_TCP_SYN, 0, NULL, 0,
+		  NULL, 0);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.challenge_acks, ch + 2);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	/* An ACK of data never sent: dropped with an ACK. */
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, c->snd_max + 5000, VX_TCP_ACK,
+		  1000, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.bad_ack, 1);
+	assert_int_equal(c->snd_una, c->snd_max);
+	/* The connection still works. */
+	ca.total = cb.total = 100000;
+	ca.seed_out = cb.seed_in = 1;
+	cb.seed_out = ca.seed_in = 2;
+	ca.reading = cb.reading = false;
+	ca.shut = cb.shut = true; /* keep it ESTABLISHED */
+	for (int i = 0; i < 200; i++) {
+		app_pump(&ca, net.now);
+		app_pump(&cb, net.now);
+		net_step(&net, net.now + 10 * SEC);
+	}
+	assert_int_equal(cb.sent, 100000);
+	/* Exactly rcv_nxt: reset. */
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, 0, VX_TCP_RST, 0, NULL, 0, NULL,
+		  0);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_true(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_ERROR);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "x", 1, net.now), VX_E_REVOKED);
+	/* Unread data is still there to read, then the error. */
+	assert_true(vx_tcp_readable(&stack_a, ca.h) > 0);
+	while (vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now) > 0)
+		;
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_E_BADHANDLE);
+}
+
+static void test_syn_flood(void **state)
+{
+	struct app ca, cb;
+	int lh;
+	uint8_t seg[80];
+	uint64_t seed = 99;
+
+	net_init(&net, 6, 1 * SEC);
+	lh = vx_tcp_listen(&stack_b, ip_b, 80, VX_TCP_BACKLOG_MAX);
+	assert_true(lh >= 0);
+	for (uint32_t i = 0; i < 100000; i++) {
+		uint8_t src[4];
+		uint32_t r;
+		size_t n;
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		r = (uint32_t)(seed >> 32);
+		src[0] = (uint8_t)(1 + r % 200);
+		src[1] = (uint8_t)(r >> 8);
+		src[2] = (uint8_t)(r >> 16);
+		src[3] = (uint8_t)(1 + (r >> 24) % 250);
+		n = craft(seg, src, ip_b, (uint16_t)(1024 + r % 60000), 80, r * 7, 0, VX_TCP_SYN,
+			  8192, NULL, 0, NULL, 0);
+		net.now += 10000;
+		vx_tcp_input(&stack_b, src, ip_b, seg, n, net.now);
+		if (i % 1000 == 0)
+			vx_tcp_tick(&stack_b, net.now);
+		assert_true(live_conns(&stack_b) <= VX_TCP_BACKLOG_MAX);
+	}
+	assert_int_equal(stack_b.stats.syn_rcvd, 100000);
+	assert_true(stack_b.stats.syn_evicted >= 100000 - VX_TCP_BACKLOG_MAX - 100);
+	assert_int_equal(vx_tcp_accept(&stack_b, lh), VX_E_EMPTY);
+	/* A real client still gets in, at once. */
+	uint64_t t0 = net.now;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_true(net.now - t0 < 1 * SEC);
+	assert_true(live_conns(&stack_b) <= VX_TCP_BACKLOG_MAX + 1);
+	/* The flood's half-open connections time out; the real one stays. */
+	for (int i = 0; i < 1000 && net_step(&net, t0 + 120 * SEC); i++)
+		;
+	assert_int_equal(live_conns(&stack_b), 1);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_ESTABLISHED);
+}
+
+static int state_seen[2];
+
+static void step_watch(struct net *n, int h0, int h1)
+{
+	net_step(n, n->now + 100 * SEC);
+	if (h0 >= 0)
+		state_seen[0] |= 1 << n->st[0]->conn[h0].state;
+	if (h1 >= 0)
+		state_seen[1] |= 1 << n->st[1]->conn[h1].state;
+}
+
+static void test_simultaneous_open(void **state)
+{
+	struct app ca, cb;
+	int ha, hb;
+
+	net_init(&net, 7, 1 * SEC);
+	stack_a.port_next = 100;
+	stack_b.port_next = 200;
+	ha = vx_tcp_connect(&stack_a, ip_a, ip_b, VX_TCP_EPHEMERAL_LO + 200, 0);
+	hb = vx_tcp_connect(&stack_b, ip_b, ip_a, VX_TCP_EPHEMERAL_LO + 100, 0);
+	assert_true(ha >= 0 && hb >= 0);
+	assert_int_equal(stack_a.conn[ha].lport, VX_TCP_EPHEMERAL_LO + 100);
+	assert_int_equal(stack_b.conn[hb].lport, VX_TCP_EPHEMERAL_LO + 200);
+	state_seen[0] = state_seen[1] = 0;
+	for (int i = 0; i < 100 && (vx_tcp_state(&stack_a, ha) != VX_TCP_ESTABLISHED ||
+				    vx_tcp_state(&stack_b, hb) != VX_TCP_ESTABLISHED);
+	     i++)
+		step_watch(&net, ha, hb);
+	assert_int_equal(vx_tcp_state(&stack_a, ha), VX_TCP_ESTABLISHED);
+	assert_int_equal(vx_tcp_state(&stack_b, hb), VX_TCP_ESTABLISHED);
+	assert_true(state_seen[0] & (1 << VX_TCP_SYN_RCVD));
+	assert_true(state_seen[1] & (1 << VX_TCP_SYN_RCVD));
+	assert_true(net.now < 1 * SEC); /* no retransmission needed */
+	memset(&ca, 0, sizeof(ca));
+	memset(&cb, 0, sizeof(cb));
+	ca.t = &stack_a;
+	ca.h = ha;
+	cb.t = &stack_b;
+	cb.h = hb;
+	ca.total = cb.total = 300000;
+	ca.seed_out = cb.seed_in = 5;
+	cb.seed_out = ca.seed_in = 6;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 60 * SEC);
+	assert_int_equal(ca.rcvd, 300000);
+	assert_int_equal(cb.rcvd, 300000);
+}
+
+static void test_simultaneous_close(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 8, 2 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	assert_int_equal(vx_tcp_shutdown(&stack_b, cb.h, net.now), VX_OK);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_FIN_WAIT_1);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_FIN_WAIT_1);
+	state_seen[0] = state_seen[1] = 0;
+	for (int i = 0; i < 20 && (stack_a.conn[ca.h].state != VX_TCP_TIME_WAIT ||
+				   stack_b.conn[cb.h].state != VX_TCP_TIME_WAIT);
+	     i++)
+		step_watch(&net, ca.h, cb.h);
+	assert_true(state_seen[0] & (1 << VX_TCP_CLOSING));
+	assert_true(state_seen[1] & (1 << VX_TCP_CLOSING));
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_TIME_WAIT);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_TIME_WAIT);
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, 10, net.now), 0);
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	while (net_step(&net, net.now + 100 * SEC))
+		;
+	assert_int_equal(live_conns(&stack_a), 0);
+	assert_int_equal(live_conns(&stack_b), 0);
+	assert_int_equal(stack_a.stats.time_wait_done, 1);
+	assert_int_equal(stack_b.stats.time_wait_done, 1);
+}
+
+static void test_time_wait_expiry(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint64_t tw_at = 0;
+
+	net_init(&net, 9, 5 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	ca.reading = cb.reading = true;
+	for (int i = 0; i < 100 && !tw_at; i++) {
+		app_pump(&ca, net.now); /* total 0: shuts down at once */
+		if (vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED)
+			app_pump(&cb, net.now); /* the server closes second */
+		net_step(&net, net.now + 100 * SEC);
+		if (stack_a.conn[ca.h].state == VX_TCP_TIME_WAIT)
+			tw_at = net.now;
+	}
+	assert_true(tw_at != 0);
+	assert_true(ca.closed || (app_pump(&ca, net.now), ca.closed));
+	/* The server closed second: LAST_ACK then CLOSED, freed. */
+	for (int i = 0; i < 10; i++) {
+		app_pump(&cb, net.now);
+		net_step(&net, tw_at + 10 * SEC - 1);
+	}
+	assert_int_equal(live_conns(&stack_b), 0);
+	assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_TIME_WAIT);
+	assert_int_equal(vx_tcp_next_deadline(&stack_a), tw_at + 10 * SEC);
+	vx_tcp_tick(&stack_a, tw_at + 10 * SEC - 1);
+	assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_TIME_WAIT);
+	vx_tcp_tick(&stack_a, tw_at + 10 * SEC);
+	assert_int_equal(live_conns(&stack_a), 0);
+	assert_int_equal(stack_a.stats.time_wait_done, 1);
+	assert_int_equal(vx_tcp_next_deadline(&stack_a), VX_TCP_NEVER);
+}
+
+static void test_retransmit_limit(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint64_t t0;
+
+	net_init(&net, 10, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	net.loss_pm = 1000;
+	t0 = net.now;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 10000, net.now), 10000);
+	while (vx_tcp_state(&stack_a, ca.h) != VX_TCP_CLOSED)
+		assert_true(net_step(&net, t0 + 1000 * SEC));
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_TIMEOUT);
+	assert_int_equal(stack_a.stats.timeouts, 1);
+	assert_int_equal(stack_a.stats.rexmit_timeouts, VX_TCP_MAX_RETRIES + 1);
+	/* 1 + 2 + 4 + ... + 32 + 60 + 60 + 60 seconds. */
+	assert_true(net.now - t0 >= 240 * SEC && net.now - t0 <= 250 * SEC);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 1, net.now), VX_E_TIMEOUT);
+	assert_true(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_ERROR);
+	assert_true(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_CLOSED);
+}
+
+static void test_connect_refused_and_timeout(void **state)
+{
+	int h;
+	uint64_t t0;
+
+	net_init(&net, 11, 1 * SEC);
+	h = vx_tcp_connect(&stack_a, ip_a, ip_b, 81, 0);
+	while (vx_tcp_state(&stack_a, h) == VX_TCP_SYN_SENT)
+		assert_true(net_step(&net, 10 * SEC));
+	assert_int_equal(vx_tcp_state(&stack_a, h), VX_TCP_CLOSED);
+	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_NOTFOUND);
+	assert_int_equal(stack_b.stats.no_port, 1);
+	assert_int_equal(vx_tcp_close(&stack_a, h, net.now), VX_OK);
+	net.loss_pm = 1000;
+	t0 = net.now;
+	h = vx_tcp_connect(&stack_a, ip_a, ip_b, 81, net.now);
+	while (vx_tcp_state(&stack_a, h) == VX_TCP_SYN_SENT)
+		assert_true(net_step(&net, t0 + 1000 * SEC));
+	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_TIMEOUT);
+	assert_int_equal(net.now - t0, 63 * SEC); /* 1 + 2 + 4 + 8 + 16 + 32 */
+}
+
+static void test_zero_window_then_opens(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	struct vx_tcp_conn *c;
+
+	net_init(&net, 12, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	ca.total = 1 * MIB;
+	ca.seed_out = cb.seed_in = 3;
+	ca.reading = true;
+	cb.reading = false; /* the receiver does not read */
+	while (net.now < 120 * SEC) {
+		app_pump(&ca, net.now);
+		net_step(&net, 120 * SEC);
+	}
+	c = &stack_a.conn[ca.h];
+	/* Blocked, not dropped: both rings full, the sender told so. */
+	assert_int_equal(vx_tcp_readable(&stack_b, cb.h), VX_TCP_RCVBUF);
+	assert_int_equal(c->sb_len, VX_TCP_SNDBUF);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 100, net.now), 0);
+	assert_false(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_WRITABLE);
+	assert_int_equal(ca.sent, VX_TCP_RCVBUF + VX_TCP_SNDBUF);
+	assert_int_equal(c->snd_wnd, 0);
+	assert_true(stack_a.stats.persist_probes >= 3);
+	assert_int_equal(stack_a.stats.timeouts, 0);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	/* The reader wakes: the window opens and everything arrives. */
+	cb.reading = true;
+	run_transfer(&net, &ca, &cb, 600 * SEC);
+	assert_int_equal(cb.rcvd, 1 * MIB);
+	assert_int_equal(cb.sum, expected_sum(3, 1 * MIB));
+	assert_true(stack_b.stats.window_updates > 0);
+}
+
+static uint32_t max_flight, max_wnd;
+
+static bool watch_flight(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
+		const struct vx_tcp_conn *c = &stack_a.conn[i];
+		if (c->state != VX_TCP_CLOSED && c->snd_max - c->snd_una > max_flight)
+			max_flight = c->snd_max - c->snd_una;
+		if (c->state != VX_TCP_CLOSED && c->snd_wnd > max_wnd)
+			max_wnd = c->snd_wnd;
+	}
+	return false;
+}
+
+static void test_window_scaling(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 13, 1 * SEC);
+	net.delay = 50 * MS;
+	net.filter = watch_flight;
+	max_flight = max_wnd = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(stack_a.conn[ca.h].snd_ws, VX_TCP_RCV_WSCALE);
+	assert_int_equal(stack_b.conn[cb.h].snd_ws, VX_TCP_RCV_WSCALE);
+	ca.total = 8 * MIB;
+	ca.seed_out = cb.seed_in = 4;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 60 * SEC);
+	assert_int_equal(cb.rcvd, 8 * MIB);
+	print_message("# largest flight %u bytes, largest window %u\n", max_flight, max_wnd);
+	/* The peer's window went past what 16 bits can say; the flight
+	 * filled the send ring, which is what limits it. */
+	assert_true(max_wnd > 65535);
+	assert_true(max_wnd <= VX_TCP_RCVBUF);
+	assert_int_equal(max_flight, VX_TCP_SNDBUF);
+}
+
+static uint32_t drop_nth;
+
+static bool drop_one(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	return from == 0 && len > 20 && n->data_segs[0] == drop_nth;
+}
+
+static void test_newreno_single_drop(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 14, 1 * SEC);
+	drop_nth = 40;
+	net.filter = drop_one;
+	connect_pair(&net, &ca, &cb, &lh);
+	ca.total = 2 * MIB;
+	ca.seed_out = cb.seed_in = 7;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 60 * SEC);
+	assert_int_equal(cb.rcvd, 2 * MIB);
+	assert_int_equal(net.lost, 1);
+	assert_int_equal(stack_a.stats.fast_rexmits, 1);
+	assert_int_equal(stack_a.stats.rexmit_timeouts, 0);
+	assert_int_equal(stack_a.stats.rexmit_segs, 1);
+	assert_true(stack_b.stats.ooo_segs > 0);
+}
+
+static uint32_t drop_lo, drop_hi;
+
+static bool drop_range(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	return from == 0 && len > 20 && n->data_segs[0] >= drop_lo && n->data_segs[0] <= drop_hi &&
+	       n->data_segs[0] % 2 == 0;
+}
+
+static void test_newreno_partial_acks(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 15, 1 * SEC);
+	drop_lo = 60;
+	drop_hi = 66; /* four drops in one flight */
+	net.filter = drop_range;
+	connect_pair(&net, &ca, &cb, &lh);
+	ca.total = 2 * MIB;
+	ca.seed_out = cb.seed_in = 8;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 60 * SEC);
+	assert_int_equal(cb.rcvd, 2 * MIB);
+	assert_int_equal(net.lost, 4);
+	assert_int_equal(stack_a.stats.fast_rexmits, 1);
+	assert_int_equal(stack_a.stats.partial_acks, 3);
+	assert_int_equal(stack_a.stats.rexmit_timeouts, 0);
+}
+
+static void test_seq_wraparound_transfer(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint16_t port;
+	uint32_t h, target = 0u - 1 * MIB;
+
+	net_init(&net, 16, 1 * SEC);
+	port = (uint16_t)(VX_TCP_EPHEMERAL_LO + stack_a.port_next);
+	stack_a.now = 0;
+	h = tcp_isn(&stack_a, ip_a, port, ip_b, 80);
+	net.now = (uint64_t)(uint32_t)(target - h) * 4000;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(stack_a.conn[ca.h].iss, target);
+	ca.total = cb.total = 3 * MIB;
+	ca.seed_out = cb.seed_in = 9;
+	cb.seed_out = ca.seed_in = 10;
+	ca.reading = cb.reading = true;
+	net.loss_pm = 10;
+	run_transfer(&net, &ca, &cb, 300 * SEC);
+	assert_int_equal(cb.rcvd, 3 * MIB);
+	assert_int_equal(cb.sum, expected_sum(9, 3 * MIB));
+}
+
+static void test_icmp_errors(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, h;
+	uint8_t q[8];
+	struct vx_tcp_conn *c;
+
+	net_init(&net, 17, 1 * SEC);
+	net.loss_pm = 1000;
+	h = vx_tcp_connect(&stack_a, ip_a, ip_b, 80, 0);
+	c = &stack_a.conn[h];
+	tcp_put16(q, c->lport);
+	tcp_put16(q + 2, 80);
+	tcp_put32(q + 4, c->iss + 1); /* not a sequence number in flight */
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, 1);
+	assert_int_equal(stack_a.stats.icmp_ignored, 1);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 7, 1);
+	assert_int_equal(stack_a.stats.icmp_ignored, 2);
+	tcp_put32(q + 4, c->iss);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, 1);
+	assert_int_equal(vx_tcp_state(&stack_a, h), VX_TCP_CLOSED);
+	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_NOTFOUND);
+	assert_int_equal(vx_tcp_close(&stack_a, h, 1), VX_OK);
+	net.loss_pm = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	c = &stack_a.conn[ca.h];
+	assert_int_equal(c->mss, 1460);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 5000, net.now), 5000);
+	tcp_put16(q, c->lport);
+	tcp_put32(q + 4, c->snd_una);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, net.now);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	assert_int_equal(stack_a.stats.icmp_soft, 1);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 4, 1000, q, 8, net.now);
+	assert_int_equal(c->mss, 960);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 4, 100, q, 8, net.now);
+	assert_int_equal(c->mss, VX_TCP_MTU_MIN - 40);
+	for (int i = 0; i < 50; i++)
+		net_step(&net, net.now + 10 * SEC);
+	assert_int_equal(vx_tcp_readable(&stack_b, cb.h), 5000);
+}
+
+static int ev_handle;
+static uint32_t ev_seen;
+
+static void record_event(void *ctx, int h, uint32_t ev)
+{
+	if (h == ev_handle)
+		ev_seen |= ev;
+}
+
+static void test_api_errors_and_events(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, hs[VX_TCP_MAX_CONNS];
+
+	net_init(&net, 18, 1 * SEC);
+	assert_int_equal(vx_tcp_listen(&stack_b, ip_b, 0, 1), VX_E_INVAL);
+	lh = vx_tcp_listen(&stack_b, ip_b, 80, 0);
+	assert_true(lh >= 0);
+	assert_int_equal(vx_tcp_listen(&stack_b, (const uint8_t[]){0, 0, 0, 0}, 80, 1),
+			 VX_E_EXISTS);
+	for (int i = 1; i < VX_TCP_MAX_LISTENERS; i++)
+		assert_true(vx_tcp_listen(&stack_b, ip_b, (uint16_t)(100 + i), 1) >= 0);
+	assert_int_equal(vx_tcp_listen(&stack_b, ip_b, 99, 1), VX_E_FULL);
+	assert_int_equal(vx_tcp_accept(&stack_b, lh), VX_E_EMPTY);
+	assert_int_equal(vx_tcp_accept(&stack_b, 3), VX_E_BADHANDLE);
+	assert_int_equal(vx_tcp_send(&stack_a, 0, buf, 1, 0), VX_E_BADHANDLE);
+	assert_int_equal(vx_tcp_recv(&stack_a, -1, buf, 1, 0), VX_E_BADHANDLE);
+	assert_int_equal(vx_tcp_close(&stack_a, 1000, 0), VX_E_BADHANDLE);
+	assert_int_equal(vx_tcp_connect(&stack_a, ip_a, (const uint8_t[]){0, 0, 0, 0}, 80, 0),
+			 VX_E_INVAL);
+	assert_int_equal(vx_tcp_connect(&stack_a, ip_a, ip_b, 0, 0), VX_E_INVAL);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		assert_true((hs[i] = vx_tcp_connect(&stack_a, ip_a, ip_x, 80, 0)) >= 0);
+	assert_int_equal(vx_tcp_connect(&stack_a, ip_a, ip_x, 80, 0), VX_E_FULL);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		assert_int_equal(vx_tcp_abort(&stack_a, hs[i], 0), VX_OK);
+	assert_int_equal(live_conns(&stack_a), 0);
+	/* Events through the callback. */
+	stack_a.cfg.event = record_event;
+	ev_seen = 0;
+	ev_handle = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(ca.h, 0);
+	assert_true(ev_seen & VX_TCP_EV_CONNECTED);
+	assert_true(ev_seen & VX_TCP_EV_WRITABLE);
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, 1, net.now), VX_E_AGAIN);
+	assert_int_equal(vx_tcp_send(&stack_b, cb.h, "hello", 5, net.now), 5);
+	assert_int_equal(vx_tcp_shutdown(&stack_b, cb.h, net.now), VX_OK);
+	assert_int_equal(vx_tcp_shutdown(&stack_b, cb.h, net.now), VX_E_STATE);
+	assert_int_equal(vx_tcp_send(&stack_b, cb.h, "x", 1, net.now), VX_E_STATE);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + SEC);
+	assert_true(ev_seen & VX_TCP_EV_READABLE);
+	assert_true(ev_seen & VX_TCP_EV_PEER_CLOSED);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSE_WAIT);
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, 100, net.now), 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, 100, net.now), 0);
+	/* Close with unread data resets (RFC 2525). */
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "abc", 3, net.now), 3);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + SEC);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + SEC);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_true(ev_seen & VX_TCP_EV_ERROR);
+	assert_int_equal(live_conns(&stack_b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,7 +1236,22 @@ int main(void)
 	    cmocka_unit_test(test_transfer_loss_5pct),
 	    cmocka_unit_test(test_transfer_reorder_dup),
 	    cmocka_unit_test(test_transfer_everything),
+	    cmocka_unit_test(test_rst_to_closed_port),
+	    cmocka_unit_test(test_listener_syn_options),
+	    cmocka_unit_test(test_rst_in_and_out_of_window),
+	    cmocka_unit_test(test_syn_flood),
+	    cmocka_unit_test(test_simultaneous_open),
+	    cmocka_unit_test(test_simultaneous_close),
+	    cmocka_unit_test(test_time_wait_expiry),
+	    cmocka_unit_test(test_retransmit_limit),
+	    cmocka_unit_test(test_connect_refused_and_timeout),
+	    cmocka_unit_test(test_zero_window_then_opens),
+	    cmocka_unit_test(test_window_scaling),
+	    cmocka_unit_test(test_newreno_single_drop),
+	    cmocka_unit_test(test_newreno_partial_acks),
+	    cmocka_unit_test(test_seq_wraparound_transfer),
+	    cmocka_unit_test(test_icmp_errors),
+	    cmocka_unit_test(test_api_errors_and_events),
 	};
-	(void)stack_c;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
