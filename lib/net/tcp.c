@@ -401,13 +401,14 @@ int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
 		return VX_E_STATE;
 	room = VX_TCP_SNDBUF - c->sb_len;
 	take = n < room ? (uint32_t)n : room;
+	if (take == 0)
+		return 0;
 	at = (c->sb_off + c->sb_len) % VX_TCP_SNDBUF;
 	first = tcp_min(take, VX_TCP_SNDBUF - at);
 	memcpy(c->sb + at, p, first);
 	memcpy(c->sb, (const uint8_t *)p + first, take - first);
 	c->sb_len += take;
-	if (take)
-		tcp_output(t, c);
+	tcp_output(t, c);
 	tcp_notify_all(t);
 	return (int)take;
 }
@@ -430,6 +431,8 @@ int vx_tcp_recv(struct vx_tcp *t, int h, void *p, size_t n, uint64_t now)
 		return VX_E_AGAIN;
 	}
 	take = n < c->rb_len ? (uint32_t)n : c->rb_len;
+	if (take == 0)
+		return 0;
 	first = tcp_min(take, VX_TCP_RCVBUF - c->rb_off);
 	memcpy(p, c->rb + c->rb_off, first);
 	memcpy((uint8_t *)p + first, c->rb, take - first);
