@@ -168,8 +168,6 @@ int vx_tcp_init(struct vx_tcp *t, const struct vx_tcp_config *cfg, uint64_t now)
 		t->cfg.msl_ns = VX_TCP_MSL_DEFAULT;
 	t->now = now;
 	t->accept_clock = 0;
-	t->challenge_sec = 0;
-	t->challenge_n = 0;
 	/* The ephemeral port search starts at a secret place (RFC 6056). */
 	vx_blake3_keyed(t->cfg.isn_key, "port", 4, h, sizeof(h));
 	t->port_next = tcp_get32(h) % VX_TCP_EPHEMERAL_N;

@@ -41,6 +41,8 @@
  *                   destination was reported unreachable during connect
  *   VX_E_REVOKED    the peer reset the connection
  *   VX_E_TIMEOUT    retransmissions exhausted (VX_TCP_MAX_RETRIES ...)
+ *   VX_E_CORRUPT    timed out after an ICMP parameter problem (its soft
+ *                   error; unreachable and time exceeded give the two above)
  *   VX_E_BUSY       aborted locally (vx_tcp_abort; listener closed)
  *
  * docs/TCP.md describes the state machine, every limit and every counter.
@@ -81,7 +83,7 @@
 #define VX_TCP_MAX_RETRIES    8			/* data retransmissions, then VX_E_TIMEOUT */
 #define VX_TCP_SYN_RETRIES    5			/* SYN retransmissions in connect */
 #define VX_TCP_SYNACK_RETRIES 4			/* SYN-ACK retransmissions for a half-open */
-#define VX_TCP_CHALLENGE_MAX  10		/* challenge ACKs per second, per stack */
+#define VX_TCP_CHALLENGE_MAX  10		/* challenge ACKs per second, per connection */
 #define VX_TCP_EPHEMERAL_LO   49152
 #define VX_TCP_EPHEMERAL_N    16384
 #define VX_TCP_NEVER	      UINT64_MAX
@@ -175,6 +177,7 @@ struct vx_tcp_stats {
 	uint64_t out_of_window; /* failed the acceptability test */
 	uint64_t bad_ack;	/* ACK for data not sent, or too old */
 	uint64_t dup_data;	/* bytes already received */
+	uint64_t late_data;	/* segments with data in a state that takes none */
 	uint64_t ooo_segs, ooo_dropped;
 	uint64_t syn_rcvd, syn_dropped, syn_evicted;
 	uint64_t conn_opened, conn_accepted, conn_established, conn_dropped;
@@ -216,6 +219,8 @@ struct vx_tcp_conn {
 	uint32_t acks_pending;		 /* full segments received, not yet ACKed */
 	uint32_t rtt_seq;
 	uint64_t rtt_start, born;
+	uint64_t chal_sec; /* the second chal_n counts challenge ACKs in */
+	uint32_t chal_n;
 	uint64_t t_rexmit, t_persist, t_delack, t_close;
 	struct vx_tcp_rtt rtt;
 	struct vx_tcp_range ooo[VX_TCP_OOO_MAX];
@@ -246,8 +251,6 @@ struct vx_tcp {
 	struct vx_tcp_config cfg;
 	uint64_t now;
 	uint64_t accept_clock; /* orders the accept queue */
-	uint64_t challenge_sec;
-	uint32_t challenge_n;
 	uint32_t port_next;
 	struct vx_tcp_stats stats;
 	struct vx_tcp_listener lis[VX_TCP_MAX_LISTENERS];

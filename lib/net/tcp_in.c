@@ -38,19 +38,22 @@ static uint32_t initial_window(uint32_t mss)
 	return w < 4 * mss ? w : 4 * mss;
 }
 
+/* RFC 5961 7 limits challenge ACKs.  The limit is per connection: a
+ * limit shared by all of them lets an off-path attacker count another
+ * connection's challenge ACKs by exhausting it (CVE-2016-5696). */
 void tcp_challenge_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	uint64_t sec = t->now / VX_TCP_SEC;
 
-	if (sec != t->challenge_sec) {
-		t->challenge_sec = sec;
-		t->challenge_n = 0;
+	if (sec != c->chal_sec) {
+		c->chal_sec = sec;
+		c->chal_n = 0;
 	}
-	if (t->challenge_n >= VX_TCP_CHALLENGE_MAX) {
+	if (c->chal_n >= VX_TCP_CHALLENGE_MAX) {
 		t->stats.challenge_limited++;
 		return;
 	}
-	t->challenge_n++;
+	c->chal_n++;
 	t->stats.challenge_acks++;
 	tcp_send_ack(t, c);
 }
@@ -607,6 +610,8 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 			return;
 		}
 		data_input(t, c, s->seq, s->data, s->len, fin);
+	} else if (s->len) {
+		t->stats.late_data++;
 	}
 	tcp_output(t, c);
 }

@@ -25,6 +25,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/cksum.h"
@@ -34,10 +35,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A broken invariant names itself, then traps. */
 #define CHECK(x)                                                                                   \
 	do {                                                                                       \
-		if (!(x))                                                                          \
+		if (!(x)) {                                                                        \
+			fprintf(stderr, "fuzz_net_tcp.c:%d: %s\n", __LINE__, #x);                  \
 			__builtin_trap();                                                          \
+		}                                                                                  \
 	} while (0)
 
 static struct vx_tcp t;
@@ -124,8 +128,10 @@ static size_t craft(uint8_t *s, const uint8_t src[4], uint16_t sport, uint16_t d
 	s[12] = (uint8_t)(hl / 4) << 4;
 	s[13] = flags;
 	tcp_put16(s + 14, wnd);
-	memcpy(s + 20, opt, optlen);
-	memcpy(s + hl, d, n);
+	if (optlen)
+		memcpy(s + 20, opt, optlen);
+	if (n)
+		memcpy(s + hl, d, n);
 	tcp_put16(s + 16, vx_cksum_fold(vx_cksum_add(
 			      vx_cksum_pseudo4(src, me, 6, (uint16_t)(hl + n)), s, hl + n)));
 	return hl + n;
@@ -245,7 +251,10 @@ static void op(struct rd *r)
 		rc = vx_tcp_send(&t, conn_h, io, n, now);
 		CHECK(rc <= (int)n &&
 		      (rc >= 0 || rc == VX_E_STATE || rc == VX_E_BADHANDLE || rc == VX_E_REVOKED ||
-		       rc == VX_E_TIMEOUT || rc == VX_E_NOTFOUND || rc == VX_E_BUSY));
+		       rc == VX_E_TIMEOUT || rc == VX_E_NOTFOUND || rc == VX_E_BUSY ||
+		       rc == VX_E_CORRUPT));
+		if (rc < 0 && rc != VX_E_STATE && rc != VX_E_BADHANDLE)
+			CHECK(rc == vx_tcp_error(&t, conn_h));
 		break;
 	case 4:
 		n = take(r, 2);

@@ -736,6 +736,17 @@ static void test_rst_in_and_out_of_window(void **state)
 		net_step(&net, net.now + 10 * SEC);
 	}
 	assert_int_equal(cb.sent, 100000);
+	/* Challenge ACKs are limited per connection and second. */
+	ch = stack_a.stats.challenge_acks;
+	net.now = (net.now / SEC + 1) * SEC;
+	for (int i = 0; i < VX_TCP_CHALLENGE_MAX + 5; i++) {
+		n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 1 + (uint32_t)i, 0,
+			  VX_TCP_RST, 0, NULL, 0, NULL, 0);
+		vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	}
+	assert_int_equal(stack_a.stats.challenge_acks, ch + VX_TCP_CHALLENGE_MAX);
+	assert_int_equal(stack_a.stats.challenge_limited, 5);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
 	/* Exactly rcv_nxt: reset. */
 	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, 0, VX_TCP_RST, 0, NULL, 0, NULL,
 		  0);
