@@ -87,6 +87,14 @@ static void established(struct vx_tcp *t, struct vx_tcp_conn *c)
 	c->cwnd = initial_window(c->mss);
 	c->ssthresh = 1u << 30;
 	c->retries = 0;
+	c->backoff = 0;
+	if (c->rexmits) {
+		/* Our SYN or SYN-ACK was lost: start with one segment (RFC
+		 * 5681 3.1) and, without a sample, a 3 s RTO (RFC 6298 5.7). */
+		c->cwnd = c->mss;
+		if (!c->rtt.have)
+			c->rtt.rto = 3 * VX_TCP_SEC;
+	}
 	t->stats.conn_established++;
 }
 

@@ -177,6 +177,7 @@ struct net {
 	filter_fn filter;
 	uint32_t data_segs[2]; /* data segments output by each side */
 	uint32_t lost, dups, qfull, nowhere;
+	int filter_state; /* 0 at net_init: a filter's cue to reset */
 	unsigned n;
 	struct pkt q[QMAX];
 };
@@ -1235,6 +1236,40 @@ static void test_api_errors_and_events(void **state)
 	assert_int_equal(live_conns(&stack_b), 0);
 }
 
+static bool drop_first_syn(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	static unsigned syns;
+
+	if (!n->filter_state)
+		syns = 0;
+	n->filter_state = 1;
+	return from == 0 && (seg[13] & VX_TCP_SYN) && syns++ == 0;
+}
+
+static void test_lost_syn(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	struct vx_tcp_conn *c;
+
+	net_init(&net, 19, 1 * SEC);
+	net.filter = drop_first_syn;
+	connect_pair(&net, &ca, &cb, &lh);
+	c = &stack_a.conn[ca.h];
+	assert_int_equal(net.lost, 1);
+	assert_true(net.now >= 1 * SEC); /* one RTO_INIT */
+	assert_int_equal(c->rexmits, 1);
+	/* RFC 5681 3.1: one segment; RFC 6298 5.7: RTO 3 s. */
+	assert_int_equal(c->cwnd, c->mss);
+	assert_int_equal(c->rtt.rto, 3 * SEC);
+	assert_false(c->rtt.have);
+	ca.total = 500000;
+	ca.seed_out = cb.seed_in = 12;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 60 * SEC);
+	assert_int_equal(cb.rcvd, 500000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1263,6 +1298,7 @@ int main(void)
 	    cmocka_unit_test(test_seq_wraparound_transfer),
 	    cmocka_unit_test(test_icmp_errors),
 	    cmocka_unit_test(test_api_errors_and_events),
+	    cmocka_unit_test(test_lost_syn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
