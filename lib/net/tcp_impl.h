@@ -34,8 +34,9 @@
 struct tcp_seg {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags;
-	uint32_t wnd; /* raw 16-bit field */
+	uint8_t flags; /* as received */
+	bool syn, fin; /* still to be processed, after trimming */
+	uint32_t wnd;  /* raw 16-bit field */
 	const uint8_t *data;
 	uint32_t len; /* data bytes */
 	struct vx_tcp_opts opts;

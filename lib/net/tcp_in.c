@@ -75,7 +75,7 @@ static void syn_options(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tc
 	}
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
-	c->rcv_adv = c->rcv_nxt + tcp_min(tcp_rcv_wnd(c), 0xffffu << c->rcv_ws);
+	c->rcv_adv = c->rcv_nxt + tcp_rcv_wnd(c);
 	c->snd_wnd = s->wnd; /* a SYN's window is never scaled (RFC 7323 2.2) */
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
@@ -494,53 +494,49 @@ static void rst_input(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_
 	}
 }
 
-/* The synchronized states and SYN_RCVD. */
-static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
-		       const uint8_t dst[4], struct tcp_seg *s)
+/* RFC 9293 3.10.7.4, first to fourth, for the synchronized states and
+ * SYN_RCVD: the peer's repeated SYN, the window test, RST, trimming to
+ * the window, SYN.  False when the segment has been dealt with. */
+static bool check_seq(struct vx_tcp *t, struct vx_tcp_conn *c, struct tcp_seg *s)
 {
 	uint32_t wnd = vx_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	bool syn = s->flags & VX_TCP_SYN, fin = s->flags & VX_TCP_FIN;
-	uint32_t seglen;
 
-	if (syn && s->seq == c->irs) {
+	if (s->syn && s->seq == c->irs) {
 		/* The peer's SYN again: its SYN-ACK in a simultaneous open, or
 		 * a retransmission because our answer was lost.  The rest of
 		 * the segment counts; the SYN earns an answer. */
-		syn = false;
+		s->syn = false;
 		s->seq++;
 		c->flags |= F_ACKNOW;
 	}
-	seglen = s->len + syn + fin;
-	if (!vx_tcp_acceptable(c->rcv_nxt, wnd, s->seq, seglen)) {
+	if (!vx_tcp_acceptable(c->rcv_nxt, wnd, s->seq, s->len + s->syn + s->fin)) {
 		if (s->flags & VX_TCP_RST) {
 			t->stats.rst_ignored++;
-			return;
+			return false;
 		}
+		t->stats.out_of_window++;
+		c->flags |= F_ACKNOW;
 		if (!(wnd == 0 && s->seq == c->rcv_nxt && (s->flags & VX_TCP_ACK))) {
-			t->stats.out_of_window++;
-			c->flags |= F_ACKNOW;
 			tcp_output(t, c);
-			return;
+			return false;
 		}
 		/* A zero window still takes the ACK (RFC 9293 3.10.7.4). */
-		t->stats.out_of_window++;
 		s->len = 0;
-		syn = fin = false;
-		c->flags |= F_ACKNOW;
+		s->syn = s->fin = false;
 	}
 	if (s->flags & VX_TCP_RST) {
 		rst_input(t, c, s);
-		return;
+		return false;
 	}
 	if (vx_seq_lt(s->seq, c->rcv_nxt)) {
 		uint32_t d = c->rcv_nxt - s->seq;
-		if (syn) {
-			syn = false;
+		if (s->syn) {
+			s->syn = false;
 			s->seq++;
 			d--;
 		}
 		if (d > s->len) { /* only the FIN was old */
-			fin = false;
+			s->fin = false;
 			d = s->len;
 		}
 		t->stats.dup_data += d;
@@ -549,37 +545,41 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 		s->seq += d;
 		c->flags |= F_ACKNOW;
 	}
-	if (syn) {
+	if (s->syn) {
 		tcp_challenge_ack(t, c);
-		return;
+		return false;
 	}
 	if (vx_seq_gt(s->seq + s->len, c->rcv_nxt + wnd)) {
 		s->len = c->rcv_nxt + wnd - s->seq;
-		fin = false;
+		s->fin = false;
 	}
-	if (!(s->flags & VX_TCP_ACK)) {
-		t->stats.bad_flags++;
-		tcp_output(t, c); /* the answer to a repeated SYN */
-		return;
+	return true;
+}
+
+/* SYN_RCVD: an ACK of our SYN completes the handshake; any other ACK is
+ * answered with RST.  False when the segment has been dealt with. */
+static bool syn_rcvd_ack(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
+			 const uint8_t dst[4], const struct tcp_seg *s)
+{
+	if (vx_seq_leq(s->ack, c->snd_una) || vx_seq_gt(s->ack, c->snd_max)) {
+		t->stats.bad_ack++;
+		tcp_reply_rst(t, src, dst, s);
+		return false;
 	}
-	if (c->state == VX_TCP_SYN_RCVD) {
-		if (vx_seq_leq(s->ack, c->snd_una) || vx_seq_gt(s->ack, c->snd_max)) {
-			t->stats.bad_ack++;
-			tcp_reply_rst(t, src, dst, s);
-			return;
-		}
-		c->snd_wnd = s->wnd << c->snd_ws;
-		c->snd_wl1 = s->seq;
-		c->snd_wl2 = s->ack;
-		if (c->snd_wnd > c->max_sndwnd)
-			c->max_sndwnd = c->snd_wnd;
-		c->t_rexmit = VX_TCP_NEVER;
-		established(t, c);
-	}
-	if (!ack_input(t, c, s)) {
-		tcp_output(t, c);
-		return;
-	}
+	c->snd_wnd = s->wnd << c->snd_ws;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	if (c->snd_wnd > c->max_sndwnd)
+		c->max_sndwnd = c->snd_wnd;
+	c->t_rexmit = VX_TCP_NEVER;
+	established(t, c);
+	return true;
+}
+
+/* What an ACK of our FIN does in each closing state (RFC 9293 3.10.7.4,
+ * fifth).  False when the connection is gone or the segment is done. */
+static bool closing_ack(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_seg *s)
+{
 	switch (c->state) {
 	case VX_TCP_FIN_WAIT_1:
 		if (fin_acked(c)) {
@@ -587,28 +587,49 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 			if (!(c->flags & F_USER))
 				c->t_close = t->now + VX_TCP_FIN_WAIT2_MAX;
 		}
-		break;
+		return true;
 	case VX_TCP_CLOSING:
 		if (fin_acked(c))
 			tcp_time_wait(t, c);
-		break;
+		return true;
 	case VX_TCP_LAST_ACK:
-		if (fin_acked(c)) {
-			tcp_closed(t, c);
-			return;
-		}
-		break;
+		if (!fin_acked(c))
+			return true;
+		tcp_closed(t, c);
+		return false;
 	case VX_TCP_TIME_WAIT:
-		if (fin || (c->flags & F_ACKNOW)) {
+		/* Only a retransmitted FIN can come: ACK it, wait anew. */
+		if (s->fin || (c->flags & F_ACKNOW)) {
 			c->flags |= F_ACKNOW;
 			c->t_close = t->now + 2 * t->cfg.msl_ns;
 		}
 		tcp_output(t, c);
-		return;
+		return false;
 	default:
-		break;
+		return true;
 	}
-	if ((s->len || fin) && !(c->flags & F_FIN_RCVD) &&
+}
+
+/* The synchronized states and SYN_RCVD. */
+static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
+		       const uint8_t dst[4], struct tcp_seg *s)
+{
+	if (!check_seq(t, c, s))
+		return;
+	if (!(s->flags & VX_TCP_ACK)) {
+		t->stats.bad_flags++;
+		tcp_output(t, c); /* the answer to a repeated SYN */
+		return;
+	}
+	if (c->state == VX_TCP_SYN_RCVD && !syn_rcvd_ack(t, c, src, dst, s))
+		return;
+	if (!ack_input(t, c, s)) {
+		tcp_output(t, c);
+		return;
+	}
+	if (!closing_ack(t, c, s))
+		return;
+	if ((s->len || s->fin) && !(c->flags & F_FIN_RCVD) &&
 	    (c->state == VX_TCP_ESTABLISHED || c->state == VX_TCP_FIN_WAIT_1 ||
 	     c->state == VX_TCP_FIN_WAIT_2)) {
 		if (s->len && (c->flags & F_RDSHUT)) {
@@ -617,7 +638,7 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 			tcp_drop(t, c, 0);
 			return;
 		}
-		data_input(t, c, s->seq, s->data, s->len, fin);
+		data_input(t, c, s->seq, s->data, s->len, s->fin);
 	} else if (s->len) {
 		t->stats.late_data++;
 	}
@@ -685,6 +706,8 @@ static int parse(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], c
 	s->wnd = tcp_get16(p + 14);
 	s->data = p + hl;
 	s->len = (uint32_t)(len - hl);
+	s->syn = s->flags & VX_TCP_SYN;
+	s->fin = s->flags & VX_TCP_FIN;
 	if (s->sport == 0 || s->dport == 0 || bad_addr(src) || bad_addr(dst)) {
 		t->stats.bad_addr++;
 		return VX_E_INVAL;

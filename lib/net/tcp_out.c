@@ -40,10 +40,11 @@ uint32_t tcp_flight(const struct vx_tcp_conn *c)
 	return c->snd_max - c->snd_una;
 }
 
-/* The free space of the receive ring: how far the right edge could be. */
+/* How far beyond rcv_nxt the right edge could be: the free space of the
+ * receive ring, or what the window field can say if that is less. */
 uint32_t tcp_rcv_wnd(const struct vx_tcp_conn *c)
 {
-	return VX_TCP_RCVBUF - c->rb_len;
+	return tcp_min(VX_TCP_RCVBUF - c->rb_len, 0xffffu << c->rcv_ws);
 }
 
 /* The window field of a non-SYN segment.  The right edge rcv_adv moves

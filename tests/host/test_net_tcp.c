@@ -175,7 +175,8 @@ struct net {
 	uint32_t loss_pm, dup_pm, reorder_pm; /* per mille */
 	uint64_t delay, jitter;
 	filter_fn filter;
-	uint32_t data_segs[2]; /* data segments output by each side */
+	void (*mangle)(uint8_t *seg, size_t len); /* rewrites SYNs */
+	uint32_t data_segs[2];			  /* data segments output by each side */
 	uint32_t lost, dups, qfull, nowhere;
 	int filter_state; /* 0 at net_init: a filter's cue to reset */
 	unsigned n;
@@ -233,6 +234,15 @@ static int link_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], co
 	if (dest_of(n, dst) < 0) { /* nobody there: a flood's replies */
 		n->nowhere++;
 		return 0;
+	}
+	if (n->mangle && (seg[13] & VX_TCP_SYN)) {
+		static uint8_t copy[SEGB];
+		memcpy(copy, seg, len);
+		n->mangle(copy, len);
+		tcp_put16(copy + 16, 0);
+		tcp_put16(copy + 16, vx_cksum_fold(vx_cksum_add(
+					 vx_cksum_pseudo4(src, dst, 6, (uint16_t)len), copy, len)));
+		seg = copy;
 	}
 	if (n->filter && n->filter(n, s->id, seg, len)) {
 		n->lost++;
@@ -1270,6 +1280,53 @@ static void test_lost_syn(void **state)
 	assert_int_equal(cb.rcvd, 500000);
 }
 
+/* Turn a window-scale option into no-operations: a peer without RFC 7323. */
+static void strip_wscale(uint8_t *seg, size_t len)
+{
+	size_t hl = (size_t)(seg[12] >> 4) * 4;
+
+	for (size_t i = 20; i + 2 < hl;) {
+		if (seg[i] == 0)
+			break;
+		if (seg[i] == 1) {
+			i++;
+			continue;
+		}
+		if (seg[i] == 3) {
+			memset(seg + i, 1, 3);
+			i += 3;
+			continue;
+		}
+		assert_true(seg[i + 1] >= 2);
+		i += seg[i + 1];
+	}
+}
+
+static void test_no_window_scaling(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 20, 1 * SEC);
+	net.mangle = strip_wscale;
+	net.filter = watch_flight;
+	net.loss_pm = 10;
+	max_flight = max_wnd = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(stack_a.conn[ca.h].snd_ws, 0);
+	assert_int_equal(stack_a.conn[ca.h].rcv_ws, 0);
+	assert_int_equal(stack_b.conn[cb.h].snd_ws, 0);
+	assert_int_equal(stack_b.conn[cb.h].rcv_ws, 0);
+	ca.total = cb.total = 2 * MIB;
+	ca.seed_out = cb.seed_in = 13;
+	cb.seed_out = ca.seed_in = 14;
+	ca.reading = cb.reading = true;
+	run_transfer(&net, &ca, &cb, 300 * SEC);
+	assert_int_equal(cb.rcvd, 2 * MIB);
+	assert_int_equal(ca.rcvd, 2 * MIB);
+	assert_true(max_wnd <= 65535 && max_wnd > 60000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1299,6 +1356,7 @@ int main(void)
 	    cmocka_unit_test(test_icmp_errors),
 	    cmocka_unit_test(test_api_errors_and_events),
 	    cmocka_unit_test(test_lost_syn),
+	    cmocka_unit_test(test_no_window_scaling),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
