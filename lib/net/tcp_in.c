@@ -41,7 +41,7 @@ static uint32_t initial_window(uint32_t mss)
 /* RFC 5961 7 limits challenge ACKs.  The limit is per connection: a
  * limit shared by all of them lets an off-path attacker count another
  * connection's challenge ACKs by exhausting it (CVE-2016-5696). */
-void tcp_challenge_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
+static bool ack_budget(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	uint64_t sec = t->now / VX_TCP_SEC;
 
@@ -51,9 +51,16 @@ void tcp_challenge_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 	}
 	if (c->chal_n >= VX_TCP_CHALLENGE_MAX) {
 		t->stats.challenge_limited++;
-		return;
+		return false;
 	}
 	c->chal_n++;
+	return true;
+}
+
+void tcp_challenge_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
+{
+	if (!ack_budget(t, c))
+		return;
 	t->stats.challenge_acks++;
 	tcp_send_ack(t, c);
 }
@@ -515,11 +522,17 @@ static bool check_seq(struct vx_tcp *t, struct vx_tcp_conn *c, struct tcp_seg *s
 			return false;
 		}
 		t->stats.out_of_window++;
-		c->flags |= F_ACKNOW;
 		if (!(wnd == 0 && s->seq == c->rcv_nxt && (s->flags & VX_TCP_ACK))) {
-			tcp_output(t, c);
+			/* An ACK answers it; but an empty segment draws from the
+			 * challenge budget, so that two ends that disagree cannot
+			 * trade ACKs forever (an ACK storm). */
+			if (s->len || s->syn || s->fin || ack_budget(t, c)) {
+				c->flags |= F_ACKNOW;
+				tcp_output(t, c);
+			}
 			return false;
 		}
+		c->flags |= F_ACKNOW;
 		/* A zero window still takes the ACK (RFC 9293 3.10.7.4). */
 		s->len = 0;
 		s->syn = s->fin = false;
@@ -708,7 +721,8 @@ static int parse(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], c
 	s->len = (uint32_t)(len - hl);
 	s->syn = s->flags & VX_TCP_SYN;
 	s->fin = s->flags & VX_TCP_FIN;
-	if (s->sport == 0 || s->dport == 0 || bad_addr(src) || bad_addr(dst)) {
+	if (s->sport == 0 || s->dport == 0 || bad_addr(src) || bad_addr(dst) ||
+	    (s->sport == s->dport && !memcmp(src, dst, 4))) { /* to itself: LAND */
 		t->stats.bad_addr++;
 		return VX_E_INVAL;
 	}

@@ -1327,6 +1327,45 @@ static void test_no_window_scaling(void **state)
 	assert_true(max_wnd <= 65535 && max_wnd > 60000);
 }
 
+static void test_ack_storm_limited(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint8_t seg[80];
+	size_t n;
+	struct vx_tcp_conn *c;
+	uint64_t out;
+
+	net_init(&net, 21, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	c = &stack_a.conn[ca.h];
+	net.now = (net.now / SEC + 1) * SEC;
+	out = stack_a.stats.out_segs;
+	/* Empty segments outside the window: at most the budget answered. */
+	for (int i = 0; i < 50; i++) {
+		n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 10 * MIB, c->snd_una,
+			  VX_TCP_ACK, 1000, NULL, 0, NULL, 0);
+		vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	}
+	assert_int_equal(stack_a.stats.out_segs - out, VX_TCP_CHALLENGE_MAX);
+	assert_int_equal(stack_a.stats.out_of_window, 50);
+	/* Segments with data are always answered (the sender needs it). */
+	out = stack_a.stats.out_segs;
+	for (int i = 0; i < 5; i++) {
+		n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt - 100, c->snd_una,
+			  VX_TCP_ACK, 1000, NULL, 0, (const uint8_t *)"0123456789", 10);
+		vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	}
+	assert_int_equal(stack_a.stats.out_segs - out, 5);
+	/* From itself to itself: dropped, never answered. */
+	out = stack_a.stats.out_segs;
+	n = craft(seg, ip_a, ip_a, 80, 80, 1, 0, VX_TCP_SYN, 1000, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_a, ip_a, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.bad_addr, 1);
+	assert_int_equal(stack_a.stats.out_segs, out);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1357,6 +1396,7 @@ int main(void)
 	    cmocka_unit_test(test_api_errors_and_events),
 	    cmocka_unit_test(test_lost_syn),
 	    cmocka_unit_test(test_no_window_scaling),
+	    cmocka_unit_test(test_ack_storm_limited),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
