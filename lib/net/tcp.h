@@ -258,8 +258,9 @@ struct vx_tcp {
 	struct vx_tcp_conn conn[VX_TCP_MAX_CONNS];
 };
 
-/* Set up t.  VX_E_INVAL without an output callback.  Only the connection
- * headers are cleared, not the rings, so it is cheap to call again. */
+/* Set up t.  VX_E_INVAL without an output callback.  It marks every slot
+ * free and clears the listeners and counters; a slot's header is cleared
+ * when the slot is taken and its rings never are, so init is cheap. */
 int vx_tcp_init(struct vx_tcp *t, const struct vx_tcp_config *cfg, uint64_t now_ns);
 
 void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,

@@ -1366,6 +1366,56 @@ static void test_ack_storm_limited(void **state)
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
 }
 
+static void test_orphans_and_listener_close(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, h2;
+	uint64_t t0;
+
+	net_init(&net, 22, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	/* a closes; b never does: a waits in FIN_WAIT_2 at most 60 s. */
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+	t0 = net.now;
+	for (int i = 0; i < 10; i++)
+		net_step(&net, t0 + 1 * SEC);
+	assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_FIN_WAIT_2);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_CLOSE_WAIT);
+	while (live_conns(&stack_a))
+		assert_true(net_step(&net, t0 + 100 * SEC));
+	assert_true(net.now - t0 >= VX_TCP_FIN_WAIT2_MAX);
+	assert_int_equal(stack_a.stats.timeouts, 1);
+	/* b writes to the vanished connection: RST, VX_E_REVOKED. */
+	assert_int_equal(vx_tcp_send(&stack_b, cb.h, "late", 4, net.now), 4);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + 1 * SEC);
+	assert_int_equal(vx_tcp_error(&stack_b, cb.h), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	/* A connection waiting to be accepted dies with its listener. */
+	h2 = vx_tcp_connect(&stack_a, ip_a, ip_b, 80, net.now);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + 1 * SEC);
+	assert_int_equal(vx_tcp_state(&stack_a, h2), VX_TCP_ESTABLISHED);
+	assert_true(vx_tcp_events(&stack_b, lh) & VX_TCP_EV_ACCEPT);
+	assert_int_equal(vx_tcp_close(&stack_b, lh, net.now), VX_OK);
+	assert_int_equal(live_conns(&stack_b), 0);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, net.now + 1 * SEC);
+	assert_int_equal(vx_tcp_error(&stack_a, h2), VX_E_REVOKED);
+	/* Data after the peer closed its socket: RST (RFC 2525). */
+	lh = -1;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	for (int i = 0; i < 5; i++)
+		net_step(&net, net.now + 100 * MS);
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSE_WAIT);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "more", 4, net.now), 4);
+	for (int i = 0; i < 5; i++)
+		net_step(&net, net.now + 100 * MS);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_int_equal(live_conns(&stack_b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1397,6 +1447,7 @@ int main(void)
 	    cmocka_unit_test(test_lost_syn),
 	    cmocka_unit_test(test_no_window_scaling),
 	    cmocka_unit_test(test_ack_storm_limited),
+	    cmocka_unit_test(test_orphans_and_listener_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
