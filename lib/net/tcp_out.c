@@ -7,7 +7,12 @@
  * where the next new or retransmitted segment starts; snd_max is the
  * highest sequence number sent so far.  A retransmission timeout goes
  * back (snd_nxt = snd_una) and sends again from there as cwnd allows, so
- * both the timer and the normal path use this one loop.
+ * both the timer and the normal path use this one loop.  A segment
+ * without data, SYN or FIN (a bare ACK, a RST) carries snd_max, not
+ * snd_nxt: after going back, snd_nxt may lie below what the peer has
+ * already received, and the peer would drop the ACK as old.  When both
+ * ends go back at once and each drops the other's ACKs, neither ever
+ * learns that its data arrived.
  *
  * What may be sent is the least of: the unsent data, the peer's window
  * less what is in flight, cwnd less what is in flight, and one MSS per
@@ -136,13 +141,13 @@ void tcp_send_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 	if (c->state == VX_TCP_SYN_RCVD)
 		tcp_send_syn(t, c);
 	else if (c->state != VX_TCP_SYN_SENT && c->state != VX_TCP_CLOSED)
-		emit(t, c, c->snd_nxt, VX_TCP_ACK, 0, 0);
+		emit(t, c, c->snd_max, VX_TCP_ACK, 0, 0);
 }
 
 void tcp_send_rst(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	t->stats.rst_sent++;
-	emit(t, c, c->snd_nxt, VX_TCP_RST | VX_TCP_ACK, 0, 0);
+	emit(t, c, c->snd_max, VX_TCP_RST | VX_TCP_ACK, 0, 0);
 }
 
 /* RST for a segment that has no connection (RFC 9293 3.10.7.1): never
@@ -255,7 +260,7 @@ void tcp_output(struct vx_tcp *t, struct vx_tcp_conn *c)
 	if (can_send_data(c))
 		output(t, c, false);
 	if (c->flags & F_ACKNOW)
-		emit(t, c, c->snd_nxt, VX_TCP_ACK, 0, 0);
+		emit(t, c, c->snd_max, VX_TCP_ACK, 0, 0);
 	off = c->snd_nxt - c->sb_seq;
 	if (can_send_data(c) && c->snd_nxt == c->snd_una && c->t_rexmit == VX_TCP_NEVER &&
 	    c->t_persist == VX_TCP_NEVER && ((off < c->sb_len) || fin_unsent(c)))
