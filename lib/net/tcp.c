@@ -139,11 +139,13 @@ uint32_t tcp_isn(const struct vx_tcp *t, const uint8_t laddr[4], uint16_t lport,
 	return tcp_get32(out) + (uint32_t)(t->now / 4000);
 }
 
+/* The MSS we announce: what fits our MTU after 40 bytes of headers. */
 uint32_t tcp_local_mss(const struct vx_tcp *t)
 {
 	return t->cfg.mtu - 40;
 }
 
+/* The handle of slot c: its index. */
 int tcp_handle(const struct vx_tcp *t, const struct vx_tcp_conn *c)
 {
 	return (int)(c - t->conn);
@@ -195,6 +197,7 @@ struct vx_tcp_conn *tcp_conn_new(struct vx_tcp *t)
 	return NULL;
 }
 
+/* Give the slot back: CLOSED, no handle, no timers. */
 void tcp_conn_free(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->state = VX_TCP_CLOSED;
@@ -202,6 +205,8 @@ void tcp_conn_free(struct vx_tcp *t, struct vx_tcp_conn *c)
 	c->t_rexmit = c->t_persist = c->t_delack = c->t_close = VX_TCP_NEVER;
 }
 
+/* Enter state; mark the connection (and, while it is unaccepted, its
+ * listener) for the event callback. */
 void tcp_set_state(struct vx_tcp *t, struct vx_tcp_conn *c, int state)
 {
 	c->state = (uint8_t)state;
@@ -233,6 +238,7 @@ void tcp_drop(struct vx_tcp *t, struct vx_tcp_conn *c, int err)
 	tcp_closed(t, c);
 }
 
+/* Enter TIME_WAIT for 2 MSL; every other timer stops. */
 void tcp_time_wait(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	tcp_set_state(t, c, VX_TCP_TIME_WAIT);
@@ -249,6 +255,7 @@ static struct vx_tcp_conn *conn_of(struct vx_tcp *t, int h)
 	return &t->conn[h];
 }
 
+/* conn_of for the queries. */
 static const struct vx_tcp_conn *conn_of_c(const struct vx_tcp *t, int h)
 {
 	if (h < 0 || h >= VX_TCP_MAX_CONNS || !(t->conn[h].flags & F_USER))
@@ -256,6 +263,7 @@ static const struct vx_tcp_conn *conn_of_c(const struct vx_tcp *t, int h)
 	return &t->conn[h];
 }
 
+/* The listener index of handle h, or -1. */
 static int listener_of(const struct vx_tcp *t, int h)
 {
 	int i = h - VX_TCP_LISTENER_BASE;
@@ -265,6 +273,7 @@ static int listener_of(const struct vx_tcp *t, int h)
 	return i;
 }
 
+/* Every entry point: the clock only moves forward. */
 static void enter(struct vx_tcp *t, uint64_t now)
 {
 	if (now > t->now)
@@ -325,6 +334,7 @@ int vx_tcp_accept(struct vx_tcp *t, int lh)
 	return tcp_handle(t, best);
 }
 
+/* Is local:port already in use towards remote:rport, or listened on? */
 static bool port_in_use(const struct vx_tcp *t, const uint8_t local[4], uint16_t port,
 			const uint8_t remote[4], uint16_t rport)
 {
@@ -483,6 +493,8 @@ int vx_tcp_shutdown(struct vx_tcp *t, int h, uint64_t now)
 	return VX_OK;
 }
 
+/* Reset the listener's half-open and unaccepted connections, let its
+ * accepted ones go, and free it. */
 static void close_listener(struct vx_tcp *t, int li)
 {
 	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
@@ -574,6 +586,7 @@ int vx_tcp_error(const struct vx_tcp *t, int h)
 	return c->err;
 }
 
+/* A listener is ready when an established connection waits. */
 static uint32_t listener_events(const struct vx_tcp *t, int li)
 {
 	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
@@ -585,6 +598,7 @@ static uint32_t listener_events(const struct vx_tcp *t, int li)
 	return 0;
 }
 
+/* The event levels of a connection (tcp.h lists them). */
 static uint32_t conn_events(const struct vx_tcp_conn *c)
 {
 	uint32_t ev = 0;
@@ -663,6 +677,8 @@ static void timer_close(struct vx_tcp *t, struct vx_tcp_conn *c)
 	tcp_closed(t, c);
 }
 
+/* Run the timers of c that are due at t->now, in the order close,
+ * retransmit, persist, delayed ACK; a timer may end the connection. */
 static void conn_tick(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	if (c->t_close <= t->now)

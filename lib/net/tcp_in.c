@@ -41,6 +41,7 @@ static uint32_t initial_window(uint32_t mss)
 /* RFC 5961 7 limits challenge ACKs.  The limit is per connection: a
  * limit shared by all of them lets an off-path attacker count another
  * connection's challenge ACKs by exhausting it (CVE-2016-5696). */
+/* May c send one more challenge ACK this second? */
 static bool ack_budget(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	uint64_t sec = t->now / VX_TCP_SEC;
@@ -88,6 +89,7 @@ static void syn_options(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tc
 	c->snd_wl1 = s->seq;
 }
 
+/* The handshake is done: start congestion control (RFC 5681 3.1). */
 static void established(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	tcp_set_state(t, c, (c->flags & F_FIN_Q) ? VX_TCP_FIN_WAIT_1 : VX_TCP_ESTABLISHED);
@@ -122,6 +124,7 @@ static struct vx_tcp_conn *oldest_half_open(struct vx_tcp *t, int li)
 	return best;
 }
 
+/* Half-open and unaccepted connections of listener li. */
 static unsigned listener_load(const struct vx_tcp *t, int li)
 {
 	unsigned n = 0;
@@ -134,6 +137,7 @@ static unsigned listener_load(const struct vx_tcp *t, int li)
 	return n;
 }
 
+/* A segment for a listener (RFC 9293 3.10.7.2). */
 static void listen_input(struct vx_tcp *t, int li, const uint8_t src[4], const uint8_t dst[4],
 			 const struct tcp_seg *s)
 {
@@ -190,6 +194,7 @@ static void listen_input(struct vx_tcp *t, int li, const uint8_t src[4], const u
 	tcp_send_syn(t, c);
 }
 
+/* A segment for a connection in SYN_SENT (RFC 9293 3.10.7.3). */
 static void syn_sent_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
 			   const uint8_t dst[4], struct tcp_seg *s)
 {
@@ -295,6 +300,8 @@ static void ooo_absorb(struct vx_tcp_conn *c)
 	}
 }
 
+/* Copy len bytes of sequence number seq into the receive ring, at their
+ * place relative to rcv_nxt.  The caller has trimmed them to the window. */
 static void put_rb(struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p, uint32_t len)
 {
 	uint32_t at = (c->rb_off + c->rb_len + (seq - c->rcv_nxt)) % VX_TCP_RCVBUF;
@@ -304,6 +311,8 @@ static void put_rb(struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p, uint32
 	memcpy(c->rb, p + first, len - first);
 }
 
+/* The peer's FIN is in sequence: the stream ends (RFC 9293 3.10.7.4,
+ * eighth). */
 static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->rcv_nxt++;
@@ -470,6 +479,7 @@ static bool ack_input(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_
 	return true;
 }
 
+/* Has the peer acknowledged our FIN? */
 static bool fin_acked(const struct vx_tcp_conn *c)
 {
 	return (c->flags & F_FIN_Q) && vx_seq_gt(c->snd_una, c->fin_seq);
@@ -658,11 +668,13 @@ static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t sr
 	tcp_output(t, c);
 }
 
+/* 0.0.0.0, multicast, broadcast: never a TCP endpoint (RFC 1122 4.2.3.10). */
 static bool bad_addr(const uint8_t a[4])
 {
 	return a[0] >= 224 || (a[0] | a[1] | a[2] | a[3]) == 0;
 }
 
+/* The live connection with this 4-tuple, or NULL. */
 static struct vx_tcp_conn *lookup(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 				  const struct tcp_seg *s)
 {
@@ -675,6 +687,7 @@ static struct vx_tcp_conn *lookup(struct vx_tcp *t, const uint8_t src[4], const 
 	return NULL;
 }
 
+/* The listener for dst:port (its own address or any), or -1. */
 static int lookup_listener(const struct vx_tcp *t, const uint8_t dst[4], uint16_t port)
 {
 	static const uint8_t any[4];
@@ -755,6 +768,7 @@ void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], 
 	tcp_notify_all(t);
 }
 
+/* The connection an ICMP error's quoted header names, or NULL. */
 static struct vx_tcp_conn *lookup_quote(struct vx_tcp *t, const uint8_t local[4],
 					const uint8_t remote[4], const uint8_t *q)
 {

@@ -31,6 +31,8 @@
 #include "vectra/abi.h"
 #include "vx_string.h"
 
+/* The retransmission timeout with backoff: doubled per expiry, at most
+ * VX_TCP_RTO_MAX (RFC 6298 5.5). */
 uint64_t tcp_rto(const struct vx_tcp_conn *c)
 {
 	uint64_t r = c->rtt.rto;
@@ -40,6 +42,7 @@ uint64_t tcp_rto(const struct vx_tcp_conn *c)
 	return r < VX_TCP_RTO_MAX ? r : VX_TCP_RTO_MAX;
 }
 
+/* Bytes (and SYN/FIN) sent and not yet acknowledged. */
 uint32_t tcp_flight(const struct vx_tcp_conn *c)
 {
 	return c->snd_max - c->snd_una;
@@ -66,6 +69,7 @@ static uint32_t wnd_field(struct vx_tcp_conn *c)
 	return win > 0xffff ? 0xffff : win;
 }
 
+/* Checksum the segment in t->seg and hand it to the IP layer. */
 static void send_raw(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], size_t len)
 {
 	uint32_t sum = vx_cksum_pseudo4(src, dst, 6, (uint16_t)len);
@@ -136,6 +140,7 @@ void tcp_send_syn(struct vx_tcp *t, struct vx_tcp_conn *c)
 		c->t_rexmit = t->now + tcp_rto(c);
 }
 
+/* An ACK now (a SYN-ACK in SYN_RCVD), with sequence number snd_max. */
 void tcp_send_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	if (c->state == VX_TCP_SYN_RCVD)
@@ -144,6 +149,8 @@ void tcp_send_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 		emit(t, c, c->snd_max, VX_TCP_ACK, 0, 0);
 }
 
+/* A RST for c, at snd_max, the sequence number the peer most likely
+ * expects. */
 void tcp_send_rst(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	t->stats.rst_sent++;
@@ -178,11 +185,13 @@ void tcp_reply_rst(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 	send_raw(t, dst, src, 20);
 }
 
+/* Is a FIN queued but not yet sent (or sent and gone back over)? */
 static bool fin_unsent(const struct vx_tcp_conn *c)
 {
 	return (c->flags & F_FIN_Q) && vx_seq_leq(c->snd_nxt, c->fin_seq);
 }
 
+/* The states in which data and FIN may be (re)sent. */
 static bool can_send_data(const struct vx_tcp_conn *c)
 {
 	switch (c->state) {
