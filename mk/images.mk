@@ -12,6 +12,8 @@
 #                     misbehave (etc/drivers from tests/qemu/etc)
 #   storage-crash.img the normal services, the virtio-blk driver told to
 #                     crash mid-I/O (etc/drivers from tests/qemu/etc)
+#   net.img           the normal image plus bin/hostile, started at boot as
+#                     nettest: the network driver used and misused
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
 #   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
@@ -79,6 +81,15 @@ $(B)/storage-crash.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/i
 		tests/qemu/etc/drivers-storage $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=services/init/etc/manifest etc/drivers=tests/qemu/etc/drivers-storage
+# The normal image plus bin/hostile, which the manifest starts once at boot
+# as nettest, with devices, its own Task and a Reticle for its frame pools
+# (tests/qemu/etc/net, tests/qemu/net_test.py).
+$(B)/net-manifest: services/init/etc/manifest tests/qemu/etc/net
+	cat $^ >$@
+$(B)/net.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/net-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/net-manifest etc/drivers=services/init/etc/drivers
 # The normal services plus fsbench, started once (bench/etc/fsbench): the
 # storage benchmarks (bench/run.sh, docs/BENCHMARKS.md).
 $(B)/bench-fs-manifest: services/init/etc/manifest bench/etc/fsbench
@@ -96,7 +107,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
-TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img
+TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img
 
@@ -107,8 +118,10 @@ QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The devices make run adds (docs/DEVICES.md): the VT-d IOMMU, two PCIe
 # root ports (the second empty, for hot-plug from the QEMU monitor:
-# device_add virtio-rng-pci,bus=rp2,id=hot,iommu_platform=on) and a
-# virtio-rng behind the first.  QEMU's q35 hot-plugs through ACPI by
+# device_add virtio-rng-pci,bus=rp2,id=hot,iommu_platform=on), a
+# virtio-rng behind the first, a disk, and a network card on QEMU's
+# user-mode network, restricted: the guest reaches only QEMU's own virtual
+# hosts (10.0.2.2, 10.0.2.3), nothing beyond the host.  QEMU's q35 hot-plugs through ACPI by
 # default; VectraOS uses the ports' own (native PCIe) hot-plug.
 DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -device intel-iommu \
                 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
@@ -116,7 +129,10 @@ DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -devic
                 -device virtio-rng-pci,bus=rp1,id=rng0,iommu_platform=on \
                 -device pcie-root-port,id=rp3,chassis=3,slot=3 \
                 -drive file=$(DISK),if=none,id=disk0,format=raw \
-                -device virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on
+                -device virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on \
+                -device pcie-root-port,id=rp4,chassis=4,slot=4 \
+                -netdev user,id=n0,restrict=on \
+                -device virtio-net-pci,bus=rp4,netdev=n0,iommu_platform=on,disable-legacy=on
 # The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
 # files live from boot to boot; `make disk` makes it anew (empty).
 DISK ?= $(B)/disk.img

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Client of the block protocol: see blk.h. */
 #include "client/blk.h"
+#include "client/devices.h"
 #include "rt/vx.h"
 #include "vx_string.h"
-
-#define MS	 1000000ull
-#define RETRY_NS (20 * MS) /* between DEV_OPENs while the driver restarts */
 
 static void unbind(struct vx_blk *b)
 {
 	if (!b->bound)
 		return;
-	vx_ring_unbind(b->c.req_h);
-	vx_ring_unbind(b->c.rep_h);
-	vx_cap_delete(b->c.req_h);
-	vx_cap_delete(b->c.rep_h);
+	vx_dev_close(&b->c);
 	b->bound = false;
 }
 
@@ -23,52 +18,13 @@ void vx_blk_close(struct vx_blk *b)
 	unbind(b);
 }
 
-/* One DEV_OPEN, bound; VX_E_STATE while the driver is restarting. */
-static int connect(struct vx_blk *b, uint64_t deadline)
-{
-	struct vx_msg m = {.op = DEV_OPEN, .len = sizeof(b->open)};
-	int64_t req, rep;
-	int rc;
-
-	memcpy(m.data, &b->open, sizeof(b->open));
-	rc = vx_client_call(b->devd, &m, deadline);
-	if (rc == VX_OK && (m.ncaps != 2 || m.len != sizeof(b->opened)))
-		rc = VX_E_CORRUPT;
-	if (rc != VX_OK)
-		return rc;
-	memcpy(&b->opened, m.data, sizeof(b->opened));
-	req = vx_ring_recv_cap(b->devd->rep_h);
-	rep = vx_ring_recv_cap(b->devd->rep_h);
-	if (req < 0 || rep < 0) {
-		if (req >= 0)
-			vx_cap_delete((vx_handle_t)req);
-		if (rep >= 0)
-			vx_cap_delete((vx_handle_t)rep);
-		return VX_E_CORRUPT;
-	}
-	rc = vx_client_attach(&b->c, (vx_handle_t)req, (vx_handle_t)rep, b->va, b->bit);
-	if (rc != VX_OK) {
-		vx_cap_delete((vx_handle_t)req);
-		vx_cap_delete((vx_handle_t)rep);
-		return rc;
-	}
-	b->bound = true;
-	return VX_OK;
-}
-
 /* A new connection, asking again while the driver restarts. */
 static int reconnect(struct vx_blk *b, uint64_t deadline)
 {
 	unbind(b);
-	for (;;) {
-		int rc = connect(b, deadline);
-		if (rc != VX_E_STATE)
-			return rc;
-		uint64_t now = (uint64_t)vx_clock();
-		if (now >= deadline)
-			return VX_E_TIMEOUT;
-		vx_sig_wait(0, now + RETRY_NS < deadline ? now + RETRY_NS : deadline);
-	}
+	int rc = vx_dev_open_wait(b->devd, &b->open, &b->opened, &b->c, b->va, b->bit, deadline);
+	b->bound = rc == VX_OK;
+	return rc;
 }
 
 /* A status no reply carries: still there after a call, no reply came. */

@@ -38,7 +38,6 @@
 #include "rt/spawn.h"
 #include "rt/errstr.h"
 #include "dev/pci.h"
-#include "vectra/proto/blk.h"
 #include "vectra/proto/devices.h"
 #include "vectra/proto/init.h"
 #include "pure_devtab.h"
@@ -1024,7 +1023,7 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 	}
 	int64_t req = vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
 	int64_t rep = req < 0 ? req : vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
-	struct vx_msg rec = {.op = BLK_ATTACH, .len = 8};
+	struct vx_msg rec = {.op = DEV_ATTACH, .len = 8};
 	memcpy(rec.data, &o.part, 4);
 	memcpy(rec.data + 4, &o.flags, 4);
 	int rc = rep < 0 ? (int)rep : vx_ring_try_send(&d->port_ring, &rec, sizeof(rec));

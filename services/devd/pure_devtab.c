@@ -138,9 +138,9 @@ static int parse_line(const char *s, size_t n, uint32_t line, struct dt_entry *e
 		} else if (is_word(w[k], "serve")) {
 			if (e->serve[0])
 				return fail(err, errlen, line, "a second serve at", w[k + 1]);
-			if (!is_word(w[k + 1], "blk"))
+			if (!is_word(w[k + 1], "blk") && !is_word(w[k + 1], "netif"))
 				return fail(err, errlen, line,
-					    "unknown protocol to serve (only blk)", w[k + 1]);
+					    "unknown protocol to serve (blk or netif)", w[k + 1]);
 			copy(e->serve, w[k + 1]);
 		} else if (is_word(w[k], "memory")) {
 			if (size_of(w[k + 1], &e->memory) != VX_OK)

@@ -12,8 +12,8 @@
  * names a service the driver gets a connection to (slots SERVICE.req and
  * .rep), at most DT_MAX_CONNECTS; memory is the driver's Reticle (64K..16M,
  * K or M suffix, default 1M); serve names the protocol the driver serves
- * to clients devd connects through DEV_OPEN (proto/devices.h; today only
- * "blk"), which gives it an attached port; args is one word of arguments passed to it.
+ * to clients devd connects through DEV_OPEN (proto/devices.h; "blk" or
+ * "netif"), which gives it an attached port; args is one word of arguments passed to it.
  * at limits the line to the function at that address (bus, device and
  * function in hex).  The first line that matches a function wins.  The parser is pure and
  * rejects the whole file at the first bad line, naming it.
@@ -34,7 +34,7 @@ struct dt_entry {
 	char driver[DT_NAME_MAX];
 	char connect[DT_MAX_CONNECTS][DT_NAME_MAX];
 	uint32_t nconnect;
-	char serve[DT_NAME_MAX]; /* "" or the protocol it serves ("blk") */
+	char serve[DT_NAME_MAX]; /* "" or the protocol it serves ("blk", "netif") */
 	uint64_t memory;
 	char args[DT_NAME_MAX];
 	int32_t at; /* the one bdf it is for, or -1: any */

@@ -51,6 +51,10 @@ static void test_shipped_file(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->driver, "virtio-blk");
 	assert_string_equal(e->serve, "blk");
+	e = dt_match(&t, 0x1af4, 0x1041, 0x100);
+	assert_non_null(e);
+	assert_string_equal(e->driver, "virtio-net");
+	assert_string_equal(e->serve, "netif");
 }
 
 static void test_options(void **state)
@@ -91,7 +95,7 @@ static void test_bad_lines(void **state)
 	bad("1af4:1044 x at 01:20.0\n", "bad address");
 	bad("1af4:1044 x at 01:00.8\n", "bad address");
 	bad("1af4:1044 x speed 9\n", "unknown option 'speed'");
-	bad("1af4:1044 x serve net\n", "unknown protocol to serve (only blk) 'net'");
+	bad("1af4:1044 x serve net\n", "unknown protocol to serve (blk or netif) 'net'");
 	bad("1af4:1044 x serve blk serve blk\n", "a second serve at 'blk'");
 	bad("1af4:1044 x a b c d e f g h i j k\n", "too many words");
 	bad("ok:1044 x\n", "bad VENDOR:DEVICE");

@@ -21,6 +21,9 @@
  *               other one removed (the newest kept), then 1 MiB files fill
  *               the holes
  *   fill-max    vfsd capacity: FS_ENTRIES_MAX entries, then one more
+ *   nettest     the network driver (proto/netif.h), used and then misused
+ *               (net.c; tests/qemu/net_test.py): ARP and DHCP with slirp,
+ *               every hostile case by name, the driver's crash and restart
  *   blk         the block driver (proto/blk.h) and devd's DEV_OPEN, misused
  *               through a devices connection: forged attach records,
  *               capabilities that are missing, of the wrong type or
@@ -45,6 +48,7 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "hostile.h"
 #include "client/blk.h"
 #include "client/fs.h"
 #include "client/console.h"
@@ -79,7 +83,7 @@ static uint64_t deadline(void)
 	return (uint64_t)vx_clock() + 5 * SECOND;
 }
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -613,6 +617,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		spin();
 	if (strcmp(args, "blk") == 0)
 		return do_blk(b);
+	if (strcmp(args, "nettest") == 0)
+		return do_net(b);
 	if (!have_fs) {
 		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
 		return 2;

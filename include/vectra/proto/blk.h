@@ -131,7 +131,7 @@ enum blk_op {
 	BLK_FLUSH = 4,
 	BLK_DISCARD = 5,
 	BLK_PART = 6,
-	BLK_ATTACH = 0x100, /* an attach record's op; never a request */
+	BLK_ATTACH = 0x100, /* an attach record's op (DEV_ATTACH); never a request */
 };
 
 #define BLK_XFER_MAX	(1u << 20) /* bytes per READ or WRITE: 1 MiB */

@@ -18,9 +18,11 @@
  *              connection to a driver, req then rep, to bind with
  *              vx_client_attach) and struct dev_opened.  The driver is the
  *              unit-th running one (from 0, in bus/device/function order)
- *              among those whose etc/drivers line says "serve SERVICE";
- *              part and flags go to it unread, in the connection's attach
- *              record (for "blk": struct blk_attach, proto/blk.h).  The
+ *              among those whose etc/drivers line says "serve SERVICE"
+ *              ("blk": disks, proto/blk.h; "netif": network cards,
+ *              proto/netif.h); part and flags go to it unread, in the
+ *              connection's attach record (op DEV_ATTACH; for "blk":
+ *              struct blk_attach).  The
  *              connection lives as long as that life of the driver.
  *              VX_E_NOTFOUND: no such unit; VX_E_STATE: its driver is not
  *              running (it is restarting: ask again); VX_E_FULL: it has
@@ -30,7 +32,7 @@
  * Errors: VX_E_INVAL (data of the wrong length), VX_E_NOSYS (any other op).
  *
  * Holding a connection to devd is holding every device: DEV_OPEN reaches
- * every disk, DEV_CRASH every driver.  The manifest gives it to vfsd and
+ * every disk and network card, DEV_CRASH every driver.  The manifest gives it to vfsd and
  * to the shell only.
  */
 #ifndef VECTRA_PROTO_DEVICES_H
@@ -39,6 +41,12 @@
 #include <stdint.h>
 
 enum dev_op { DEV_LIST = 1, DEV_CRASH = 2, DEV_OPEN = 3 };
+
+/* The op of the attach record devd writes to a driver's port before each
+ * pair DEV_OPEN makes (rt/svc.h, ATTACHED PORTS); its data is part then
+ * flags, two u32s, whatever the protocol.  For "blk" it is BLK_ATTACH,
+ * the same value, with struct blk_attach; "netif" wants both 0. */
+#define DEV_ATTACH 0x100u
 
 #define DEV_CONN_MAX 16 /* connections devd keeps open to one driver */
 
@@ -66,7 +74,7 @@ struct dev_info {
 _Static_assert(sizeof(struct dev_info) == 128, "dev_info layout");
 
 struct dev_open {
-	char service[16];  /* "blk", NUL-terminated */
+	char service[16];  /* "blk" or "netif", NUL-terminated */
 	uint32_t unit;	   /* which of the drivers serving it */
 	uint32_t part;	   /* for the driver (blk: 0 the whole disk, n the n-th partition) */
 	uint32_t flags;	   /* for the driver (blk: BLK_ATTACH_RO) */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Client of the frame protocol: see netif.h. */
+#include "client/netif.h"
+#include "client/devices.h"
+#include "rt/vx.h"
+#include "vx_string.h"
+
+/* A status no reply carries: still there after a call, no reply came. */
+#define NO_REPLY INT32_MIN
+
+static void unbind(struct vx_netif *n)
+{
+	if (!n->bound)
+		return;
+	vx_dev_close(&n->c);
+	n->bound = false;
+}
+
+void vx_netif_close(struct vx_netif *n)
+{
+	unbind(n);
+}
+
+/* NETIF_INFO on the connection as it is. */
+static int info(struct vx_netif *n, uint64_t deadline)
+{
+	struct vx_msg m = {.op = NETIF_INFO};
+	int rc = vx_client_call(&n->c, &m, deadline);
+
+	if (rc == VX_OK && m.len != sizeof(n->info))
+		rc = VX_E_CORRUPT;
+	if (rc == VX_OK)
+		memcpy(&n->info, m.data, sizeof(n->info));
+	return rc;
+}
+
+/* A new connection, made the holder with the pools and the RX buffers the
+ * caller still holds. */
+static int reconnect(struct vx_netif *n, uint64_t deadline)
+{
+	struct netif_pools p = {.rx_count = n->rx_count, .tx_count = n->tx_count};
+	struct vx_msg m = {.op = NETIF_POOLS, .len = sizeof(p), .ncaps = 2};
+	int rc;
+
+	unbind(n);
+	if ((rc = vx_dev_open_wait(n->devd, &n->open, &n->opened, &n->c, n->va, n->bit,
+				   deadline)) != VX_OK)
+		return rc;
+	n->bound = true;
+	for (uint32_t i = 0; i < n->rx_count; i++)
+		if (n->held[i])
+			p.held[i / 8] |= (uint8_t)(1u << (i % 8));
+	memcpy(m.data, &p, sizeof(p));
+	int64_t s = vx_ring_send_cap(n->c.req_h, n->rx_mem, VX_R_WRITE);
+	if (s >= 0)
+		s = vx_ring_send_cap(n->c.req_h, n->tx_mem, VX_R_READ);
+	if (s < 0)
+		return (int)s;
+	if ((rc = vx_client_call(&n->c, &m, deadline)) != VX_OK)
+		return rc;
+	return info(n, deadline);
+}
+
+/* One request; when no reply comes because the connection died with its
+ * driver's life (or was never made), once more on a new connection.  The
+ * reply replaces *m. */
+static int call(struct vx_netif *n, struct vx_msg *m, uint64_t deadline)
+{
+	struct vx_msg req = *m;
+	int rc = VX_E_STATE;
+
+	req.status = NO_REPLY;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		if (attempt > 0 || !n->bound) {
+			rc = reconnect(n, deadline);
+			if (rc == VX_E_TIMEOUT || rc == VX_E_NOTFOUND || rc == VX_E_BUSY ||
+			    rc == VX_E_RIGHTS || rc == VX_E_TYPE || rc == VX_E_RANGE ||
+			    rc == VX_E_TOOBIG || rc == VX_E_INVAL)
+				return rc; /* for good: no new connection will change it */
+			if (rc != VX_OK)
+				continue;
+			if (attempt > 0)
+				n->reopens++;
+		}
+		*m = req;
+		rc = vx_client_call(&n->c, m, deadline);
+		if (m->status != NO_REPLY || rc == VX_E_TIMEOUT)
+			return rc;
+	}
+	return rc;
+}
+
+int vx_netif_open(struct vx_netif *n, struct vx_client *devd, uint32_t unit, vx_handle_t rx_mem,
+		  uint32_t rx_count, vx_handle_t tx_mem, uint32_t tx_count, uint64_t va,
+		  uint32_t bit, uint64_t deadline)
+{
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	n->devd = devd;
+	vx_snprintf(n->open.service, sizeof(n->open.service), "netif");
+	n->open.unit = unit;
+	n->rx_mem = rx_mem;
+	n->tx_mem = tx_mem;
+	n->rx_count = rx_count;
+	n->tx_count = tx_count;
+	n->va = va;
+	n->bit = bit;
+	if ((rc = reconnect(n, deadline)) != VX_OK)
+		unbind(n);
+	return rc;
+}
+
+int vx_netif_info(struct vx_netif *n, uint64_t deadline)
+{
+	struct vx_msg m = {.op = NETIF_INFO};
+	int rc = call(n, &m, deadline);
+
+	if (rc == VX_OK && m.len != sizeof(n->info))
+		rc = VX_E_CORRUPT;
+	if (rc == VX_OK)
+		memcpy(&n->info, m.data, sizeof(n->info));
+	return rc;
+}
+
+int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms, uint64_t deadline)
+{
+	struct netif_recv r = {.wait_ms = wait_ms};
+	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
+	int rc;
+
+	memcpy(m.data, &r, sizeof(r));
+	if ((rc = call(n, &m, deadline)) != VX_OK)
+		return rc;
+	if (m.len != sizeof(*out))
+		return VX_E_CORRUPT;
+	memcpy(out, m.data, sizeof(*out));
+	if (out->count > NETIF_RX_BATCH)
+		return VX_E_CORRUPT;
+	for (uint32_t i = 0; i < out->count; i++) {
+		if (out->rx[i].buf >= n->rx_count || n->held[out->rx[i].buf])
+			return VX_E_CORRUPT;
+		n->held[out->rx[i].buf] = true;
+	}
+	return VX_OK;
+}
+
+int vx_netif_return(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline)
+{
+	struct netif_return r = {.count = (uint16_t)count};
+	struct vx_msg m = {.op = NETIF_RETURN};
+	int rc;
+
+	if (count == 0 || count > NETIF_RETURN_MAX)
+		return VX_E_INVAL;
+	memcpy(r.buf, buf, count * sizeof(buf[0]));
+	m.len = (uint16_t)(4 + 2 * count);
+	memcpy(m.data, &r, m.len);
+	if ((rc = call(n, &m, deadline)) != VX_OK)
+		return rc;
+	for (uint32_t i = 0; i < count; i++)
+		n->held[buf[i]] = false;
+	return VX_OK;
+}
+
+int vx_netif_tx(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline)
+{
+	struct vx_msg m = {.op = NETIF_TX, .len = sizeof(*t)};
+	struct netif_txdone d;
+	int rc;
+
+	memcpy(m.data, t, sizeof(*t));
+	rc = call(n, &m, deadline);
+	if (m.len != sizeof(d))
+		return rc != VX_OK ? rc : VX_E_CORRUPT;
+	memcpy(&d, m.data, sizeof(d));
+	if (rc == VX_OK && (d.buf != t->buf || d.status != VX_OK))
+		return VX_E_CORRUPT;
+	return rc;
+}

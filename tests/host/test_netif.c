@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The frame protocol's decoder (services/virtio-net/pure_netif.c): a good
+ * request of each kind, then every refusal netif.h names, each alone, and
+ * the order of two faults at once.  Nothing a refusal sees may change.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <vectra/abi.h>
+#include "../../services/virtio-net/pure_netif.h"
+
+static struct vx_cap_info mem(uint32_t rights, uint64_t size)
+{
+	struct vx_cap_info ci = {.type = VX_OBJ_MEM, .rights = rights, .size = size};
+	return ci;
+}
+
+static int pools(struct netif_pools p, uint32_t ncaps, const struct vx_cap_info *rx,
+		 const struct vx_cap_info *tx)
+{
+	struct netif_pools out;
+	return nf_decode_pools(&p, sizeof(p), ncaps, rx, tx, &out);
+}
+
+static void test_pools(void **state)
+{
+	struct netif_pools p = {.rx_count = 32, .tx_count = 16};
+	struct vx_cap_info rx = mem(VX_R_WRITE, 64 << 10), tx = mem(VX_R_READ, 32 << 10);
+	struct vx_cap_info ring = {.type = VX_OBJ_RING, .rights = VX_R_WRITE, .size = 1 << 20};
+	struct vx_cap_info ro = mem(VX_R_READ, 64 << 10), small = mem(VX_R_WRITE, 4096);
+	struct vx_cap_info huge = mem(VX_R_WRITE, 4 << 20);
+	struct netif_pools out;
+	(void)state;
+	assert_int_equal(pools(p, 2, &rx, &tx), VX_OK);
+	assert_int_equal(nf_decode_pools(&p, sizeof(p) - 1, 2, &rx, &tx, &out), VX_E_INVAL);
+	assert_int_equal(pools(p, 1, &rx, &tx), VX_E_INVAL);
+	assert_int_equal(pools(p, 2, NULL, &tx), VX_E_TYPE);
+	assert_int_equal(pools(p, 2, &ring, &tx), VX_E_TYPE);
+	assert_int_equal(pools(p, 2, &ro, &tx), VX_E_RIGHTS);
+	struct vx_cap_info small_tx = mem(VX_R_READ, 4096);
+	assert_int_equal(pools(p, 2, &rx, &small_tx), VX_E_RANGE);
+	assert_int_equal(pools(p, 2, &small, &tx), VX_E_RANGE);
+	assert_int_equal(pools(p, 2, &huge, &tx), VX_E_TOOBIG);
+	struct netif_pools q = p;
+	q.rx_count = 0;
+	assert_int_equal(pools(q, 2, &rx, &tx), VX_E_INVAL);
+	q.rx_count = NETIF_RX_MAX + 1;
+	assert_int_equal(pools(q, 2, &rx, &tx), VX_E_TOOBIG);
+	q = p;
+	q.held[5] = 1; /* buffer 40: past the 32 */
+	assert_int_equal(pools(q, 2, &rx, &tx), VX_E_INVAL);
+	q = p;
+	q.held[0] = 0x81; /* buffers 0 and 7: the client still reads them */
+	assert_int_equal(pools(q, 2, &rx, &tx), VX_OK);
+	/* two faults: the malformed message is named first */
+	assert_int_equal(pools(p, 1, &ro, &tx), VX_E_INVAL);
+}
+
+static void test_recv(void **state)
+{
+	struct netif_recv r = {.wait_ms = 500};
+	uint32_t w = 0;
+	(void)state;
+	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_OK);
+	assert_int_equal(w, 500);
+	assert_int_equal(nf_decode_recv(&r, 4, 0, &w), VX_E_INVAL);
+	assert_int_equal(nf_decode_recv(&r, sizeof(r), 1, &w), VX_E_INVAL);
+	r.wait_ms = NETIF_WAIT_MAX_MS + 1;
+	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_E_TOOBIG);
+	r.wait_ms = 0;
+	r.reserved = 1;
+	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_E_INVAL);
+}
+
+static void test_return(void **state)
+{
+	static struct nf_pools p;
+	struct netif_return r = {.count = 2, .buf = {3, 4}}, out;
+	(void)state;
+	assert_int_equal(nf_decode_return(&p, &r, 8, 0, &out), VX_E_STATE); /* no pools */
+	p.rx_count = 8;
+	p.client_has[3] = p.client_has[4] = true;
+	assert_int_equal(nf_decode_return(&p, &r, 8, 0, &out), VX_OK);
+	assert_int_equal(out.count, 2);
+	assert_int_equal(nf_decode_return(&p, &r, 6, 0, &out), VX_E_INVAL); /* truncated */
+	assert_int_equal(nf_decode_return(&p, &r, 2, 0, &out), VX_E_INVAL);
+	assert_int_equal(nf_decode_return(&p, &r, 8, 1, &out), VX_E_INVAL);
+	r.buf[1] = 8;
+	assert_int_equal(nf_decode_return(&p, &r, 8, 0, &out), VX_E_RANGE);
+	r.buf[1] = 5; /* the driver's */
+	assert_int_equal(nf_decode_return(&p, &r, 8, 0, &out), VX_E_STATE);
+	r.buf[1] = 3; /* listed twice */
+	assert_int_equal(nf_decode_return(&p, &r, 8, 0, &out), VX_E_STATE);
+	r.buf[1] = 4;
+	r.count = 0;
+	assert_int_equal(nf_decode_return(&p, &r, 4, 0, &out), VX_E_INVAL);
+	r.count = NETIF_RETURN_MAX + 1;
+	assert_int_equal(nf_decode_return(&p, &r, sizeof(r), 0, &out), VX_E_INVAL);
+	/* nothing a refusal looked at changed */
+	assert_true(p.client_has[3] && p.client_has[4] && !p.client_has[5]);
+}
+
+static void test_tx(void **state)
+{
+	static struct nf_pools p;
+	struct netif_tx t = {.buf = 1, .len = 60}, out;
+	(void)state;
+	assert_int_equal(nf_decode_tx(&p, &t, sizeof(t), 0, &out), VX_E_STATE); /* no pools */
+	p.tx_count = 4;
+	assert_int_equal(nf_decode_tx(&p, &t, sizeof(t), 0, &out), VX_OK);
+	assert_int_equal(nf_decode_tx(&p, &t, 5, 0, &out), VX_E_INVAL);
+	assert_int_equal(nf_decode_tx(&p, &t, sizeof(t), 1, &out), VX_E_INVAL);
+	struct netif_tx u = t;
+	u.buf = 4;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_RANGE);
+	u = t, u.len = NETIF_FRAME_MAX + 1;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_TOOBIG);
+	u = t, u.len = NETIF_FRAME_MIN - 1;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
+	u = t, u.flags = 2;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
+	u = t, u.csum_start = 14; /* checksum fields without the flag */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
+	u = t, u.flags = NETIF_TX_CSUM, u.csum_start = 34, u.csum_offset = 6;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_NOSYS);
+	p.features = NETIF_FEAT_TX_CSUM;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_OK);
+	u.csum_offset = 25; /* 34 + 25 + 2 > 60 */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_RANGE);
+	u.csum_start = 0xffff, u.csum_offset = 0xffff; /* no wrap */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_RANGE);
+	p.tx_inflight[1] = true;
+	assert_int_equal(nf_decode_tx(&p, &t, sizeof(t), 0, &out), VX_E_BUSY);
+	u = t, u.buf = 9; /* two faults: the index is named before the buffer's state */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_RANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pools),
+	    cmocka_unit_test(test_recv),
+	    cmocka_unit_test(test_return),
+	    cmocka_unit_test(test_tx),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
