@@ -47,6 +47,11 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 				   deadline)) != VX_OK)
 		return rc;
 	n->bound = true;
+	/* The pools go on the transfer queue before the message: a call that
+	 * found the driver not yet serving (VX_E_AGAIN, nothing sent) would
+	 * leave them there, out of step, so wait for it first. */
+	if ((rc = vx_client_wait_up(&n->c, deadline)) != VX_OK)
+		return rc;
 	for (uint32_t i = 0; i < n->rx_count; i++)
 		if (n->held[i])
 			p.held[i / 8] |= (uint8_t)(1u << (i % 8));

@@ -83,8 +83,10 @@ void ip4_input(struct vx_net *net, const uint8_t *p, size_t len, bool link_bcast
 	}
 	bool bcast = net_is_bcast(net, p + 16);
 
-	if (!bcast && !ip_eq(p + 16, net->ip) &&
-	    (net_configured(net) || p[9] != IP_PROTO_UDP || (p[16] >> 4) >= 14)) {
+	bool ours = net_configured(net) ? ip_eq(p + 16, net->ip)
+					: p[9] == IP_PROTO_UDP && (p[16] >> 4) < 14;
+
+	if (!bcast && !ours) {
 		NETC(net, IP_NOT_US);
 		return;
 	}

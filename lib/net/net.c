@@ -87,7 +87,7 @@ int net_set_addr(struct vx_net *net, const uint8_t addr[4], const uint8_t mask[4
 		return VX_E_INVAL;
 	uint32_t a = get32(addr), m = get32(mask), g = gw ? get32(gw) : 0;
 
-	if (!mask_ok(m) || m == 0xffffffffu || !ip_host_ok(a))
+	if (!mask_ok(m) || m == 0 || m == 0xffffffffu || !ip_host_ok(a))
 		return VX_E_INVAL;
 	if ((a & ~m) == 0 || (a & ~m) == ~m)
 		return VX_E_INVAL; /* the subnet's own or broadcast address */

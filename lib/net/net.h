@@ -19,6 +19,9 @@
  *      timeouts, DHCP, pings); it returns the next deadline, so the
  *      caller knows how long it may sleep.  Calling it early or late is
  *      harmless: each timer acts when it finds its deadline passed.
+ *      Input and sends can make earlier deadlines (an ARP request's
+ *      retry), so the caller ticks after each batch of them and sleeps
+ *      until what that tick returns.
  *
  * Output leaves through the callback tx, one whole Ethernet frame (without
  * FCS) per call, during any of the calls above.  Events leave through the
@@ -40,16 +43,18 @@
  *
  * ERRORS (the VX_E_* codes of include/vectra/abi.h, as used here)
  *
- *   VX_E_INVAL     an argument's value: a NULL pointer, a multicast or
- *                  zero destination, an MTU outside VX_NET_MTU_MIN..MAX,
- *                  a bad socket number
+ *   VX_E_INVAL     an argument's value: a NULL pointer; a destination
+ *                  in 0/8, 127/8 or 224/4 (multicast), or our own address
+ *                  (there is no loopback); an MTU outside
+ *                  VX_NET_MTU_MIN..MAX; a bad socket number
  *   VX_E_STATE     no IPv4 address yet (only broadcast may be sent), or
  *                  the DHCP client is not in a state that allows the call
  *   VX_E_NOTFOUND  no route: the destination is off-link and there is no
  *                  gateway
  *   VX_E_TOOBIG    a datagram longer than VX_IP_MAX_PAYLOAD, or a receive
  *                  buffer shorter than the waiting datagram
- *   VX_E_FULL      no free UDP socket, or no free ephemeral port
+ *   VX_E_FULL      no free UDP socket, or no free ephemeral port; every
+ *                  ARP entry is waiting for a reply, so none can be made
  *   VX_E_EXISTS    the UDP port is already bound
  *   VX_E_EMPTY     no datagram is waiting
  *   any error the tx callback returns, passed through

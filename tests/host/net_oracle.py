@@ -11,6 +11,10 @@
 #                                and payloads, and correct checksums
 #   net_oracle.py check HEX      check one IPv4 datagram (UDP or ICMP) the
 #                                stack sent: print "ok" or what is wrong
+#   net_oracle.py frags HEX...   check the fragments of one datagram (each
+#                                header's checksum, one ID, offsets that
+#                                tile the payload, MF on all but the last),
+#                                then the reassembled datagram as "check"
 import random
 import socket
 import struct
@@ -73,8 +77,30 @@ def check(hexstr):
     return "ok"
 
 
+def frags(hexes):
+    parts = [bytes.fromhex(h) for h in hexes]
+    ident = struct.unpack("!H", parts[0][4:6])[0]
+    payload = b""
+    for i, d in enumerate(parts):
+        if d[0] != 0x45 or csum(d[:20]) != 0:
+            return "fragment %d header" % i
+        if struct.unpack("!H", d[4:6])[0] != ident:
+            return "fragment %d id" % i
+        flags = struct.unpack("!H", d[6:8])[0]
+        if (flags & 0x1FFF) * 8 != len(payload):
+            return "fragment %d offset" % i
+        if bool(flags & 0x2000) != (i < len(parts) - 1):
+            return "fragment %d MF" % i
+        payload += d[20:struct.unpack("!H", d[2:4])[0]]
+    whole = ip_header(socket.inet_ntoa(parts[0][12:16]), socket.inet_ntoa(parts[0][16:20]),
+                      parts[0][9], ident, len(payload)) + payload
+    return check(whole.hex())
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "build":
         build(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "frags":
+        print(frags(sys.argv[2:]))
     else:
         print(check(sys.argv[2]))

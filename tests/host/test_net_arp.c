@@ -138,7 +138,11 @@ static void test_init_rejects(void **state)
 	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask, our_ip), VX_E_INVAL);
 	const uint8_t this_net[4] = {0, 0, 2, 15};
 
+	const uint8_t mask0[4] = {0}, mask32[4] = {255, 255, 255, 255};
+
 	assert_int_equal(vx_net_set_ipv4(&n2, this_net, mask, NULL), VX_E_INVAL);
+	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask0, NULL), VX_E_INVAL);
+	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask32, NULL), VX_E_INVAL);
 	assert_int_equal(vx_net_set_ipv4(&n2, our_ip, mask, NULL), VX_OK);
 }
 

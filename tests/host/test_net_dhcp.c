@@ -551,6 +551,32 @@ static void test_overload_ignored(void **state)
 	assert_int_equal(C(DHCP_NAK), 0);
 }
 
+/* Values the stack cannot use: a /0 mask makes the ACK bad; a router
+ * that is our own address is dropped and the lease kept. */
+static void test_ack_unusable_values(void **state)
+{
+	(void)state;
+	int type;
+
+	assert_int_equal(vx_net_dhcp_start(&net, NULL, 0), VX_OK);
+	uint32_t xid = rd32(last_msg(&type) + 4);
+	uint8_t o[64];
+	const uint8_t mask0[] = {53, 1, 5, 54, 4, 10, 0, 2, 2, 51, 4,
+				 0,  0, 1, 0,  1, 4,  0, 0, 0, 0,  255};
+	const uint8_t self_router[] = {53, 1, 5, 54, 4, 10, 0,	2, 2, 51, 4,
+				       0,  0, 1, 0,  3, 4,  10, 0, 2, 15, 255};
+
+	in(reply(xid, offer_ip, o, slirp_opts(o, 2), NULL), 0);
+	in(reply(xid, offer_ip, mask0, sizeof(mask0), NULL), 0);
+	assert_int_equal(C(DHCP_BAD), 1);
+	assert_int_equal(net.dhcp.state, VX_DHCP_REQUESTING);
+	in(reply(xid, offer_ip, self_router, sizeof(self_router), NULL), 0);
+	assert_int_equal(net.dhcp.state, VX_DHCP_BOUND);
+	assert_memory_equal(net.ip, offer_ip, 4);
+	assert_memory_equal(net.gw, zero_ip, 4);
+	assert_memory_equal(dh.l.router, zero_ip, 4);
+}
+
 /* T1/T2 absent or inconsistent: the defaults of 1/2 and 7/8. */
 static void test_t1_t2_defaults(void **state)
 {
@@ -588,6 +614,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_bad_headers_and_strangers, setup),
 	    cmocka_unit_test_setup(test_ack_checks, setup),
 	    cmocka_unit_test_setup(test_overload_ignored, setup),
+	    cmocka_unit_test_setup(test_ack_unusable_values, setup),
 	    cmocka_unit_test_setup(test_t1_t2_defaults, setup),
 	};
 

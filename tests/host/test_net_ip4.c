@@ -530,16 +530,22 @@ static void test_oracle_accepts_python_datagrams(void **state)
 	assert_int_equal(C(IP_BAD_CKSUM), 0);
 }
 
-/* Hand one datagram (the IP part of a captured frame) to the oracle. */
-static void oracle_check(const uint8_t *ip, size_t len)
+/* Hand the datagrams (IP parts) of captured frames first..first+n-1 to
+ * the oracle: one whole datagram ("check"), or fragments of one ("frags"). */
+static void oracle_frames(int first, int n)
 {
-	static char cmd[2 * 70000 + 128];
+	static char cmd[2 * 70000 + 256];
 	char out[64] = "";
-	int k = snprintf(cmd, sizeof(cmd), "python3 " ORACLE " check ");
+	int k = snprintf(cmd, sizeof(cmd), "python3 " ORACLE " %s", n > 1 ? "frags" : "check");
 	FILE *p;
 
-	for (size_t i = 0; i < len; i++)
-		k += snprintf(cmd + k, sizeof(cmd) - (size_t)k, "%02x", ip[i]);
+	for (int f_ = first; f_ < first + n; f_++) {
+		const uint8_t *ip = w.f[f_] + 14;
+
+		k += snprintf(cmd + k, sizeof(cmd) - (size_t)k, " ");
+		for (size_t i = 0; i < rd16(ip + 2); i++)
+			k += snprintf(cmd + k, sizeof(cmd) - (size_t)k, "%02x", ip[i]);
+	}
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(out, sizeof(out), p));
@@ -564,7 +570,7 @@ static void test_oracle_checks_our_datagrams(void **state)
 		assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 9, big, lens[i]),
 				 (int)lens[i]);
 		assert_int_equal(w.n, 1);
-		oracle_check(w.f[0] + 14, rd16(w.f[0] + 16));
+		oracle_frames(0, 1);
 	}
 	/* an echo reply */
 	memset(ping_req, 0x33, sizeof(ping_req));
@@ -573,7 +579,14 @@ static void test_oracle_checks_our_datagrams(void **state)
 	w.n = 0;
 	vx_net_input(&net, f, frame_icmp(f, our_mac, peer_mac, peer_ip, our_ip, ping_req, 37), 0);
 	assert_int_equal(w.n, 1);
-	oracle_check(w.f[0] + 14, rd16(w.f[0] + 16));
+	oracle_frames(0, 1);
+	/* a datagram fragmented at MTU 1500: 4008 bytes in three */
+	for (size_t j = 0; j < 4000; j++)
+		big[j] = (uint8_t)(j * 7 + 1);
+	w.n = 0;
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 9, big, 4000), 4000);
+	assert_int_equal(w.n, 3);
+	oracle_frames(0, 3);
 }
 
 int main(void)

@@ -209,14 +209,16 @@ static bool wait_for(enum seen want, char *what, size_t cap, bool keep, uint64_t
 	return found;
 }
 
-/* ARP for the gateway through TX buffer buf; the answer's line. */
+/* ARP for the gateway through TX buffer buf; the answer's line.  The
+ * send may wait for a driver devd is restarting: under TCG on a loaded
+ * host that takes seconds. */
 static void arp(const char *when, uint32_t buf, bool keep)
 {
 	struct netif_tx t = {.buf = (uint16_t)buf};
 	char what[64] = "";
 
 	t.len = build_arp(buf);
-	int rc = vx_netif_tx(&T.n, &t, later(5 * SECOND));
+	int rc = vx_netif_tx(&T.n, &t, later(30 * SECOND));
 	if (rc == VX_OK && wait_for(ARP_REPLY, what, sizeof(what), keep, later(5 * SECOND)))
 		say("hostile: net %s: ARP reply: %s\n", when, what);
 	else
@@ -420,10 +422,11 @@ int do_net(const struct vx_bundle_page *b)
 	}
 	T.rx = (uint8_t *)VA_RX;
 	T.tx = (uint8_t *)VA_TX;
-	/* At boot devd may not have found the card yet. */
+	/* At boot devd may not be serving, or not have found the card, yet. */
 	uint64_t until = later(20 * SECOND);
-	while ((rc = vx_netif_open(&T.n, &T.devd, 0, T.rx_mem, NRX, T.tx_mem, NTX, VA_NET, BIT_NET,
-				   until)) == VX_E_NOTFOUND &&
+	while (((rc = vx_netif_open(&T.n, &T.devd, 0, T.rx_mem, NRX, T.tx_mem, NTX, VA_NET, BIT_NET,
+				    until)) == VX_E_NOTFOUND ||
+		rc == VX_E_AGAIN) &&
 	       (uint64_t)vx_clock() < until)
 		vx_sig_wait(0, later(SECOND / 10));
 	if (rc != VX_OK) {

@@ -71,7 +71,7 @@ def boot(name, props):
 def session(tap, name, props, offloads):
     term, mon = boot(name, props)
     try:
-        seen(term, r"^hostile: net card ", 60)
+        seen(term, r"^hostile: net card ", 120)
         text = term.text()
         m = re.search(r"^hostile: net card ([0-9a-f:]{17}), link (\w+), offloads:(.*)$", text, re.M)
         tap.check("%s: nettest opens the card through devd: MAC 52:54:00:12:34:56, link up"
@@ -104,7 +104,8 @@ def session(tap, name, props, offloads):
                       has(out, r"^hostile: net %s: %s$" % (re.escape(what), err)), out[-2000:])
         tap.check("%s: the driver still serves after the misuse" % name,
                   has(out, r"^hostile: net after the misuse: ARP reply: 10\.0\.2\.2 is at "), out[-1500:])
-        seen(term, r"^hostile: net after the crash: ", 30)
+        seen(term, r"^hostile: net reconnections: ", 60)
+        seen(term, r"devd: 01:00\.0 1af4:1041: started virtio-net", 20, count=2)
         out = term.text()
         tap.check("%s: devd restarts the crashed driver" % name,
                   has(out, r"^devd: 01:00\.0 virtio-net stopped by a page fault") and

@@ -76,7 +76,9 @@
  *
  * Requests are answered in any order (a TX's reply comes when the device
  * has it); replies echo the message's seq.  A client may have as many
- * requests in flight as its req Ring has slots (16).
+ * requests in flight as its rep Ring has slots (16): a reply that finds
+ * the rep Ring full is dropped, not waited for (the driver never blocks on
+ * a client), and its buffer is released all the same.
  *
  * ERRORS (every request is decoded whole before anything changes; the
  * answer is the first error the decoder finds, and the driver goes on
