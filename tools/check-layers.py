@@ -92,6 +92,7 @@ SYSTEM_EXTRA = {
     "lib/base/vx_string.h": {"string.h"},
     # SIMD paths, chosen at run time
     "lib/crypto/argon2.c": {"immintrin.h"},
+    "lib/crypto/blake3.c": {"emmintrin.h"},
     "lib/crypto/chacha20.c": {"immintrin.h"},
     # the host's entropy source, built only for host programs
     "lib/crypto/rng_host.c": {"sys/random.h", "errno.h"},

@@ -31,6 +31,17 @@
 #include "crypto/cpufeat.h"
 #include "crypto/ct.h"
 
+/* SSE2, which every x86_64 CPU has; not in the kernel, which runs without it. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(VX_KERNEL)
+#define VX_B3_SSE2 1
+#if !__STDC_HOSTED__
+/* GCC's xmmintrin.h pulls in mm_malloc.h, which needs <stdlib.h>; the
+ * freestanding build has none and needs no _mm_malloc, so skip that header. */
+#define _MM_MALLOC_H_INCLUDED
+#endif
+#include <emmintrin.h>
+#endif
+
 enum {
 	CHUNK_START = 1 << 0,
 	CHUNK_END = 1 << 1,
@@ -45,16 +56,34 @@ static const uint32_t IV[8] = {
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 };
 
-/* Message word order of each round: the permutation applied r times. */
-static const uint8_t SCHED[7][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
-    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
-    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
-    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
-    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
-    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
-};
+/*
+ * The 7 rounds as R(G, s0, ..., s15), s being the round's message word
+ * order: the message permutation applied r times in round r.  Spelled out
+ * so that every index is a constant and each word an operand from memory.
+ */
+#define ROUNDS(R, G)                                                                               \
+	do {                                                                                       \
+		R(G, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                        \
+		R(G, 2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8);                        \
+		R(G, 3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1);                        \
+		R(G, 10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6);                        \
+		R(G, 12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4);                        \
+		R(G, 9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7);                        \
+		R(G, 11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13);                        \
+	} while (0)
+
+/* One round of G on the state v and message m: columns, then diagonals. */
+#define ROUND(G, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)             \
+	do {                                                                                       \
+		G(0, 4, 8, 12, m[s0], m[s1]);                                                      \
+		G(1, 5, 9, 13, m[s2], m[s3]);                                                      \
+		G(2, 6, 10, 14, m[s4], m[s5]);                                                     \
+		G(3, 7, 11, 15, m[s6], m[s7]);                                                     \
+		G(0, 5, 10, 15, m[s8], m[s9]);                                                     \
+		G(1, 6, 11, 12, m[s10], m[s11]);                                                   \
+		G(2, 7, 8, 13, m[s12], m[s13]);                                                    \
+		G(3, 4, 9, 14, m[s14], m[s15]);                                                    \
+	} while (0)
 
 /* The input of one compression, kept so it can be redone as root/XOF. */
 struct node {
@@ -78,15 +107,16 @@ static void store32_le(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static uint32_t ror32(uint32_t x, int n)
-{
-	return x >> n | x << (32 - n);
-}
-
 static void load_block(uint32_t m[16], const uint8_t *p)
 {
 	for (int i = 0; i < 16; i++)
 		m[i] = load32_le(p + 4 * i);
+}
+
+#ifndef VX_B3_SSE2
+static uint32_t ror32(uint32_t x, int n)
+{
+	return x >> n | x << (32 - n);
 }
 
 #define G(a, b, c, d, x, y)                                                                        \
@@ -113,22 +143,68 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
 	v[13] = (uint32_t)(counter >> 32);
 	v[14] = len;
 	v[15] = flags;
-	for (int r = 0; r < 7; r++) {
-		const uint8_t *s = SCHED[r];
-		G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-		G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-		G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-		G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-		G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-		G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-		G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-		G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-	}
+	ROUNDS(ROUND, G);
 	for (int i = 0; i < 8; i++) {
 		out[i] = v[i] ^ v[i + 8];
 		out[i + 8] = v[i + 8] ^ cv[i];
 	}
 }
+#else
+/*
+ * The same with SSE2, one row of the state per register: a = v[0..3],
+ * b = v[4..7], c = v[8..11], d = v[12..15].  The four G of the column step
+ * are then lane-wise operations on the rows.  Turning rows b, c and d left
+ * by 1, 2 and 3 lanes lines up the diagonals (v[0], v[5], v[10], v[15] in
+ * lane 0, and so on) for the diagonal step; turning them back restores the
+ * columns.  Each step's message words are gathered into one register per
+ * operand, lane i holding the word of the i-th G.
+ */
+#define ROTX(x, n) _mm_or_si128(_mm_srli_epi32(x, n), _mm_slli_epi32(x, 32 - (n)))
+/* A rotation by 16 swaps the 16-bit halves of each lane: two word shuffles. */
+#define ROTX16(x)  _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xb1), 0xb1)
+#define GX(x, y)                                                                                   \
+	do {                                                                                       \
+		ra = _mm_add_epi32(_mm_add_epi32(ra, rb), x);                                      \
+		rd = ROTX16(_mm_xor_si128(rd, ra));                                                \
+		rc = _mm_add_epi32(rc, rd);                                                        \
+		rb = ROTX(_mm_xor_si128(rb, rc), 12);                                              \
+		ra = _mm_add_epi32(_mm_add_epi32(ra, rb), y);                                      \
+		rd = ROTX(_mm_xor_si128(rd, ra), 8);                                               \
+		rc = _mm_add_epi32(rc, rd);                                                        \
+		rb = ROTX(_mm_xor_si128(rb, rc), 7);                                               \
+	} while (0)
+/* m[i] in lane 0 .. m[l] in lane 3 */
+#define WORDS(i, j, k, l) _mm_set_epi32((int)m[l], (int)m[k], (int)m[j], (int)m[i])
+/* What ROUND is for the rows; _mm_shuffle_epi32(x, 0x39) turns x left by one lane. */
+#define ROUND_ROWS(G, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)        \
+	do {                                                                                       \
+		G(WORDS(s0, s2, s4, s6), WORDS(s1, s3, s5, s7));                                   \
+		rb = _mm_shuffle_epi32(rb, 0x39);                                                  \
+		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
+		rd = _mm_shuffle_epi32(rd, 0x93);                                                  \
+		G(WORDS(s8, s10, s12, s14), WORDS(s9, s11, s13, s15));                             \
+		rb = _mm_shuffle_epi32(rb, 0x93);                                                  \
+		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
+		rd = _mm_shuffle_epi32(rd, 0x39);                                                  \
+	} while (0)
+
+static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counter, uint32_t len,
+		     uint32_t flags, uint32_t out[16])
+{
+	__m128i c0 = _mm_loadu_si128((const __m128i *)cv);
+	__m128i c1 = _mm_loadu_si128((const __m128i *)(cv + 4));
+	__m128i ra = c0, rb = c1;
+	__m128i rc = _mm_loadu_si128((const __m128i *)IV);
+	__m128i rd = _mm_set_epi32((int)flags, (int)len, (int)(uint32_t)(counter >> 32),
+				   (int)(uint32_t)counter);
+
+	ROUNDS(ROUND_ROWS, GX);
+	_mm_storeu_si128((__m128i *)out, _mm_xor_si128(ra, rc));
+	_mm_storeu_si128((__m128i *)(out + 4), _mm_xor_si128(rb, rd));
+	_mm_storeu_si128((__m128i *)(out + 8), _mm_xor_si128(rc, c0));
+	_mm_storeu_si128((__m128i *)(out + 12), _mm_xor_si128(rd, c1));
+}
+#endif
 
 /* Compress one 64-byte block into cv in place (a non-final chunk block). */
 static void compress_cv(uint32_t cv[8], const uint8_t *block, uint64_t counter, uint32_t flags)
@@ -162,9 +238,30 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 /*
  * Many chunks at once: lane l of every vector belongs to chunk l, so one
  * pass of the rounds compresses the same block of LANES whole chunks.
- * Written with the compiler's generic vectors (SSE2 on x86_64, which every
- * x86_64 CPU has) and instantiated again for AVX2, chosen through CPUID.
- * Macros, not functions, so nothing passes a vector across a call.
+ * Written with the compiler's generic vectors and instantiated twice on
+ * x86_64: 4 lanes with SSE2 (which every x86_64 CPU has) and 8 with AVX2,
+ * chosen through CPUID.  Macros, not functions, so nothing passes a vector
+ * across a call.
+ *
+ * Instruction count matters more than anything here (the file system
+ * checksums every 4 KiB block this way), so:
+ *  - the 7 rounds are unrolled with the message word order of each round
+ *    as literal indexes (ROUNDS), so no index is computed at run time and
+ *    each message word is an operand straight from memory;
+ *  - a rotation by 16 is B3_ROT16, which the SSE2 instance does with two
+ *    word shuffles (pshuflw, pshufhw) instead of two shifts, a copy and
+ *    an or;
+ *  - B3_LOAD_MSG fills m[j] with word j of the block of every lane.  The
+ *    SSE2 instance loads 16 bytes (4 words) of each of the 4 chunks and
+ *    transposes that 4x4 square of words with unpacks;
+ *  - the state is 16 named variables v0..v15 (GV pastes the index), which
+ *    the compiler keeps in the 16 xmm registers as far as it can.  An
+ *    array compiles the same at -O2, but clang -fsanitize=undefined checks
+ *    every access to it, and the fuzz build then takes minutes.
+ *
+ * What remains is about 24 instructions per G: 6 adds, 4 xors, 2 word
+ * shuffles and 3 rotations of 4 (copy, two shifts, or), SSE2 having no
+ * rotate and no byte shuffle, plus a few spills.
  */
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VX_KERNEL)
 #define VX_B3_VECTORS 1
@@ -172,60 +269,116 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 #define ROTV(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define GV(a, b, c, d, x, y)                                                                       \
 	do {                                                                                       \
-		v[a] += v[b] + (x);                                                                \
-		v[d] = ROTV(v[d] ^ v[a], 16);                                                      \
-		v[c] += v[d];                                                                      \
-		v[b] = ROTV(v[b] ^ v[c], 12);                                                      \
-		v[a] += v[b] + (y);                                                                \
-		v[d] = ROTV(v[d] ^ v[a], 8);                                                       \
-		v[c] += v[d];                                                                      \
-		v[b] = ROTV(v[b] ^ v[c], 7);                                                       \
+		v##a += v##b + (x);                                                                \
+		v##d = B3_ROT16(v##d ^ v##a);                                                      \
+		v##c += v##d;                                                                      \
+		v##b = ROTV(v##b ^ v##c, 12);                                                      \
+		v##a += v##b + (y);                                                                \
+		v##d = ROTV(v##d ^ v##a, 8);                                                       \
+		v##c += v##d;                                                                      \
+		v##b = ROTV(v##b ^ v##c, 7);                                                       \
 	} while (0)
 
+/* Word j of block b of every chunk, by scalar loads: the portable way. */
+#define LOAD_MSG_SCALAR(VT, LANES, m, in, b)                                                       \
+	do {                                                                                       \
+		uint32_t t[16][LANES];                                                             \
+		for (int j = 0; j < 16; j++)                                                       \
+			for (int l = 0; l < LANES; l++)                                            \
+				t[j][l] = load32_le(in + l * VX_BLAKE3_CHUNK + b * 64 + 4 * j);    \
+		memcpy(m, t, sizeof(t));                                                           \
+	} while (0)
+
+/*
+ * The 16 blocks of LANES chunks.  v0..v7 carry the chaining values from
+ * block to block; the per-block steps are statements, not loops, because
+ * gcc -O2 leaves 8-step loops rolled and the state then goes through memory.
+ */
 #define HASH_CHUNKS_BODY(VT, LANES)                                                                \
-	VT h[8], v[16], m[16], lo, hi;                                                             \
-	uint32_t t[16][LANES], clo[LANES], chi[LANES];                                             \
+	VT v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15;                   \
+	VT m[16], lo, hi;                                                                          \
+	uint32_t clo[LANES], chi[LANES];                                                           \
 	for (int l = 0; l < LANES; l++) {                                                          \
 		clo[l] = (uint32_t)(counter + (uint64_t)l);                                        \
 		chi[l] = (uint32_t)((counter + (uint64_t)l) >> 32);                                \
 	}                                                                                          \
 	memcpy(&lo, clo, sizeof(lo));                                                              \
 	memcpy(&hi, chi, sizeof(hi));                                                              \
-	for (int i = 0; i < 8; i++)                                                                \
-		h[i] = (VT){0} + key[i];                                                           \
+	v0 = (VT){0} + key[0];                                                                     \
+	v1 = (VT){0} + key[1];                                                                     \
+	v2 = (VT){0} + key[2];                                                                     \
+	v3 = (VT){0} + key[3];                                                                     \
+	v4 = (VT){0} + key[4];                                                                     \
+	v5 = (VT){0} + key[5];                                                                     \
+	v6 = (VT){0} + key[6];                                                                     \
+	v7 = (VT){0} + key[7];                                                                     \
 	for (int b = 0; b < 16; b++) {                                                             \
 		uint32_t fl = flags | (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);      \
-		for (int j = 0; j < 16; j++)                                                       \
-			for (int l = 0; l < LANES; l++)                                            \
-				t[j][l] = load32_le(in + l * VX_BLAKE3_CHUNK + b * 64 + 4 * j);    \
-		memcpy(m, t, sizeof(m));                                                           \
-		for (int i = 0; i < 8; i++)                                                        \
-			v[i] = h[i];                                                               \
-		for (int i = 0; i < 4; i++)                                                        \
-			v[8 + i] = (VT){0} + IV[i];                                                \
-		v[12] = lo;                                                                        \
-		v[13] = hi;                                                                        \
-		v[14] = (VT){0} + 64u;                                                             \
-		v[15] = (VT){0} + fl;                                                              \
-		for (int r = 0; r < 7; r++) {                                                      \
-			const uint8_t *s = SCHED[r];                                               \
-			GV(0, 4, 8, 12, m[s[0]], m[s[1]]);                                         \
-			GV(1, 5, 9, 13, m[s[2]], m[s[3]]);                                         \
-			GV(2, 6, 10, 14, m[s[4]], m[s[5]]);                                        \
-			GV(3, 7, 11, 15, m[s[6]], m[s[7]]);                                        \
-			GV(0, 5, 10, 15, m[s[8]], m[s[9]]);                                        \
-			GV(1, 6, 11, 12, m[s[10]], m[s[11]]);                                      \
-			GV(2, 7, 8, 13, m[s[12]], m[s[13]]);                                       \
-			GV(3, 4, 9, 14, m[s[14]], m[s[15]]);                                       \
-		}                                                                                  \
-		for (int i = 0; i < 8; i++)                                                        \
-			h[i] = v[i] ^ v[i + 8];                                                    \
+		B3_LOAD_MSG(m, in, b);                                                             \
+		v8 = (VT){0} + IV[0];                                                              \
+		v9 = (VT){0} + IV[1];                                                              \
+		v10 = (VT){0} + IV[2];                                                             \
+		v11 = (VT){0} + IV[3];                                                             \
+		v12 = lo;                                                                          \
+		v13 = hi;                                                                          \
+		v14 = (VT){0} + 64u;                                                               \
+		v15 = (VT){0} + fl;                                                                \
+		ROUNDS(ROUND, GV);                                                                 \
+		v0 ^= v8;                                                                          \
+		v1 ^= v9;                                                                          \
+		v2 ^= v10;                                                                         \
+		v3 ^= v11;                                                                         \
+		v4 ^= v12;                                                                         \
+		v5 ^= v13;                                                                         \
+		v6 ^= v14;                                                                         \
+		v7 ^= v15;                                                                         \
 	}                                                                                          \
+	VT h[8] = {v0, v1, v2, v3, v4, v5, v6, v7};                                                \
 	for (int i = 0; i < 8; i++)                                                                \
 		for (int l = 0; l < LANES; l++)                                                    \
 			cvs[l][i] = h[i][l];
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
+
+#ifdef VX_B3_SSE2
+#define B3_ROT16(x) ((v4u)ROTX16((__m128i)(x)))
+
+/*
+ * m[0..3] = words 0..3 at p of the 4 chunks (x86_64 is little-endian):
+ * r_l holds the 4 words of chunk l, and m[j] gets word j of each r_l.
+ */
+static inline void transpose4(v4u m[4], const uint8_t *p)
+{
+	__m128i r0 = _mm_loadu_si128((const __m128i *)(p + 0 * VX_BLAKE3_CHUNK));
+	__m128i r1 = _mm_loadu_si128((const __m128i *)(p + 1 * VX_BLAKE3_CHUNK));
+	__m128i r2 = _mm_loadu_si128((const __m128i *)(p + 2 * VX_BLAKE3_CHUNK));
+	__m128i r3 = _mm_loadu_si128((const __m128i *)(p + 3 * VX_BLAKE3_CHUNK));
+	__m128i t0 = _mm_unpacklo_epi32(r0, r1); /* r0[0] r1[0] r0[1] r1[1] */
+	__m128i t1 = _mm_unpackhi_epi32(r0, r1); /* r0[2] r1[2] r0[3] r1[3] */
+	__m128i t2 = _mm_unpacklo_epi32(r2, r3); /* r2[0] r3[0] r2[1] r3[1] */
+	__m128i t3 = _mm_unpackhi_epi32(r2, r3); /* r2[2] r3[2] r2[3] r3[3] */
+
+	m[0] = (v4u)_mm_unpacklo_epi64(t0, t2);
+	m[1] = (v4u)_mm_unpackhi_epi64(t0, t2);
+	m[2] = (v4u)_mm_unpacklo_epi64(t1, t3);
+	m[3] = (v4u)_mm_unpackhi_epi64(t1, t3);
+}
+
+/* m[j] = word j of block b of the 4 chunks at in; gcc -O2 would not unroll a loop. */
+static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
+{
+	const uint8_t *p = in + 64 * b;
+
+	transpose4(m, p);
+	transpose4(m + 4, p + 16);
+	transpose4(m + 8, p + 32);
+	transpose4(m + 12, p + 48);
+}
+#define B3_LOAD_MSG(m, in, b) load_msg4(m, in, b)
+#else
+#define B3_ROT16(x)	      ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v4u, 4, m, in, b)
+#endif
 
 /* Chaining values of the 4 whole chunks at in, numbered counter.. */
 static void hash_chunks4(const uint8_t *in, const uint32_t key[8], uint64_t counter, uint32_t flags,
@@ -233,9 +386,14 @@ static void hash_chunks4(const uint8_t *in, const uint32_t key[8], uint64_t coun
 {
 	HASH_CHUNKS_BODY(v4u, 4)
 }
+#undef B3_ROT16
+#undef B3_LOAD_MSG
 
 #if defined(__x86_64__)
 typedef uint32_t v8u __attribute__((vector_size(32)));
+
+#define B3_ROT16(x)	      ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v8u, 8, m, in, b)
 
 /* The same for 8 chunks with AVX2; call only if VX_CPU_AVX2. */
 __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, const uint32_t key[8],
@@ -244,6 +402,8 @@ __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, cons
 {
 	HASH_CHUNKS_BODY(v8u, 8)
 }
+#undef B3_ROT16
+#undef B3_LOAD_MSG
 #endif
 
 /* Hash as many whole chunks as one vector pass takes (up to n); returns it. */
