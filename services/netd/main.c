@@ -27,7 +27,8 @@
  * into a TX buffer and waits until the device has read it.
  *
  * Without a card (none yet, or devd not there) netd looks again every
- * PROBE_NS, and answers NET_INFO with card 0.
+ * PROBE_NS for its first PROBE_FAST_NS, then every PROBE_SLOW_NS, and
+ * answers NET_INFO with card 0.
  */
 #include <stdarg.h>
 
@@ -60,13 +61,15 @@
 #define RX_VA	 0x200000000ull
 #define TX_VA	 0x201000000ull
 
-#define NRX	 64u
-#define NTX	 16u
-#define MS	 1000000ull
-#define SECOND	 1000000000ull
-#define TURN_MS	 20u
-#define PROBE_NS (1 * SECOND)
-#define CALL_NS	 (2 * SECOND)
+#define NRX	      64u
+#define NTX	      16u
+#define MS	      1000000ull
+#define SECOND	      1000000000ull
+#define TURN_MS	      20u
+#define PROBE_NS      (1 * SECOND)  /* a look for a card, at first */
+#define PROBE_FAST_NS (60 * SECOND) /* for so long; then */
+#define PROBE_SLOW_NS (10 * SECOND)
+#define CALL_NS	      (2 * SECOND)
 
 static struct {
 	struct vx_server srv;
@@ -78,7 +81,7 @@ static struct {
 	struct vx_netif nic;
 	bool card;
 	uint32_t tx_next;
-	uint64_t opened_at, next_probe;
+	uint64_t started, opened_at, next_probe;
 	uint64_t rx_frames, tx_frames;
 	struct net_config cfg;
 	struct vx_net net;
@@ -224,7 +227,7 @@ static void seed(void *out, size_t n)
 /* Opens the card if there is one, and starts the stack on it. */
 static void card_open(void)
 {
-	N.next_probe = now() + PROBE_NS;
+	N.next_probe = now() + (now() - N.started < PROBE_FAST_NS ? PROBE_NS : PROBE_SLOW_NS);
 	if (!N.have_devd)
 		return;
 	int rc = vx_netif_open(&N.nic, &N.devd, 0, N.rx_mem, NRX, N.tx_mem, NTX, NIC_VA, NIC_BIT,
@@ -535,7 +538,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 	}
 	if (vx_server_init(&N.srv, b, SRV_VA, SRV_BIT) != VX_OK)
 		return 5; /* no port: nobody can reach us */
-	N.next_probe = now();
+	N.started = N.next_probe = now();
 	for (;;) {
 		vx_server_poll(&N.srv, serve, NULL);
 		uint64_t t = now();
