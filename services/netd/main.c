@@ -14,14 +14,13 @@
  *
  * THE LOOP
  *
- * One thread.  Each turn answers what clients asked (vx_server_poll), then
- * waits for frames from the card for up to TURN_MS, or less when a timer
- * of the stack, TCP or a ping is due sooner, feeds what came to the
- * stack, gives the buffers back, and runs the timers.  A client's request
- * therefore waits at most TURN_MS for its turn; the card's frames are
- * handled as they come.  (The card's client library answers one request
- * at a time, so netd cannot wait on the card and its clients at once;
- * docs/NET.md, "Not yet".)
+ * One thread.  A NETIF_RECV is always posted to the card
+ * (vx_netif_recv_post): the driver answers it when frames come.  Each
+ * turn answers what clients asked (vx_server_poll), takes the card's
+ * answer if it came (the frames into the stack, their buffers back, a new
+ * NETIF_RECV posted), runs the timers of the stack, TCP and the waiting
+ * pings, and sleeps until a client asks, the card answers or the next
+ * timer is due, whichever comes first.
  *
  * Frames go out one at a time: the stack's tx callback copies the frame
  * into a TX buffer and waits until the device has read it.
@@ -65,7 +64,7 @@
 #define NTX	      16u
 #define MS	      1000000ull
 #define SECOND	      1000000000ull
-#define TURN_MS	      20u
+#define RETRY_NS      (100 * MS)    /* before posting to a card whose driver restarts */
 #define PROBE_NS      (1 * SECOND)  /* a look for a card, at first */
 #define PROBE_FAST_NS (60 * SECOND) /* for so long; then */
 #define PROBE_SLOW_NS (10 * SECOND)
@@ -81,7 +80,7 @@ static struct {
 	struct vx_netif nic;
 	bool card;
 	uint32_t tx_next;
-	uint64_t started, opened_at, next_probe;
+	uint64_t started, opened_at, next_probe, card_retry;
 	uint64_t rx_frames, tx_frames;
 	struct net_config cfg;
 	struct vx_net net;
@@ -268,25 +267,18 @@ static void card_open(void)
 	}
 }
 
-/* Frames that came (waiting up to wait_ms for the first), into the stack. */
-static void card_poll(uint32_t wait_ms)
+/* Frames from the card into the stack, their buffers back to it. */
+static void card_frames(const struct netif_frames *f)
 {
-	struct netif_frames f;
 	uint16_t back[NETIF_RX_BATCH];
 
-	int rc = vx_netif_recv(&N.nic, &f, wait_ms, now() + wait_ms * MS + CALL_NS);
-	if (rc != VX_OK) {
-		if (rc != VX_E_TIMEOUT)
-			vx_sig_wait(0, now() + wait_ms * MS); /* the card is away: do not spin */
-		return;
-	}
-	if (f.events & NETIF_EV_LINK)
-		say("netd: link %s\n", f.link ? "up" : "down");
-	uint32_t n = f.count < NETIF_RX_BATCH ? f.count : NETIF_RX_BATCH;
+	if (f->events & NETIF_EV_LINK)
+		say("netd: link %s\n", f->link ? "up" : "down");
+	uint32_t n = f->count < NETIF_RX_BATCH ? f->count : NETIF_RX_BATCH;
 	for (uint32_t i = 0; i < n; i++) {
-		const struct netif_rx *x = &f.rx[i];
+		const struct netif_rx *x = &f->rx[i];
 		back[i] = x->buf;
-		if (x->buf >= NRX || x->len > NETIF_BUF_SIZE - NETIF_FRAME_OFF)
+		if (x->len > NETIF_BUF_SIZE - NETIF_FRAME_OFF)
 			continue; /* the driver's word is checked too */
 		N.rx_frames++;
 		vx_net_input(&N.net, N.rx + (size_t)x->buf * NETIF_BUF_SIZE + NETIF_FRAME_OFF,
@@ -294,6 +286,27 @@ static void card_poll(uint32_t wait_ms)
 	}
 	if (n)
 		vx_netif_return(&N.nic, back, n, now() + CALL_NS);
+}
+
+/* Keeps a NETIF_RECV posted to the card and takes what it answered. */
+static void card_poll(void)
+{
+	struct netif_frames f;
+
+	for (int turn = 0; turn < 8; turn++) {
+		if (!N.nic.posted) {
+			int rc = vx_netif_recv_post(&N.nic, NETIF_WAIT_MAX_MS, now() + CALL_NS);
+			if (rc != VX_OK) {
+				N.card_retry = now() + RETRY_NS; /* the driver is restarting */
+				return;
+			}
+		}
+		int rc = vx_netif_recv_take(&N.nic, &f);
+		if (rc == VX_E_EMPTY)
+			return;
+		if (rc == VX_OK)
+			card_frames(&f);
+	}
 }
 
 /* ------------------------------------------------------------ requests */
@@ -550,16 +563,19 @@ int main(const struct vx_bundle_page *b, const char *args)
 				continue;
 			}
 		}
+		if (t >= N.card_retry)
+			card_poll();
 		uint64_t next = vx_net_tick(&N.net, t);
 		vx_tcp_tick(&N.tcp, t);
 		uint64_t d = vx_tcp_next_deadline(&N.tcp);
 		next = d < next ? d : next;
 		d = ping_tick(t);
 		next = d < next ? d : next;
-		uint64_t wait = next > t ? next - t : 0;
-		if (wait > TURN_MS * MS)
-			wait = TURN_MS * MS;
-		vx_server_kick(&N.srv); /* a reply's client, before sleeping on the card */
-		card_poll((uint32_t)(wait / MS));
+		d = N.card_retry > t ? N.card_retry : t + SECOND; /* a look at the card anyway */
+		next = d < next ? d : next;
+		/* Sleep until a client asks, the card answers or a timer is due. */
+		if (!vx_netif_recv_arm(&N.nic, true))
+			vx_server_wait(&N.srv, 1ull << NIC_BIT, next);
+		vx_netif_recv_arm(&N.nic, false);
 	}
 }
