@@ -66,7 +66,7 @@
 #define SECOND	      1000000000ull
 #define RETRY_NS      (100 * MS)    /* before posting to a card whose driver restarts */
 #define PROBE_NS      (1 * SECOND)  /* a look for a card, at first */
-#define PROBE_FAST_NS (60 * SECOND) /* for so long; then */
+#define PROBE_FAST_NS (20 * SECOND) /* for so long; then */
 #define PROBE_SLOW_NS (10 * SECOND)
 #define CALL_NS	      (2 * SECOND)
 
