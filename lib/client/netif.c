@@ -43,6 +43,7 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 	int rc;
 
 	unbind(n);
+	n->posted = false; /* a NETIF_RECV left waiting died with the connection */
 	if ((rc = vx_dev_open_wait(n->devd, &n->open, &n->opened, &n->c, n->va, n->bit,
 				   deadline)) != VX_OK)
 		return rc;
@@ -128,18 +129,12 @@ int vx_netif_info(struct vx_netif *n, uint64_t deadline)
 	return rc;
 }
 
-int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms, uint64_t deadline)
+/* A NETIF_RECV reply into *out; the buffers it names become the caller's. */
+static int frames_of(struct vx_netif *n, const struct vx_msg *m, struct netif_frames *out)
 {
-	struct netif_recv r = {.wait_ms = wait_ms};
-	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
-	int rc;
-
-	memcpy(m.data, &r, sizeof(r));
-	if ((rc = call(n, &m, deadline)) != VX_OK)
-		return rc;
-	if (m.len != sizeof(*out))
+	if (m->len != sizeof(*out))
 		return VX_E_CORRUPT;
-	memcpy(out, m.data, sizeof(*out));
+	memcpy(out, m->data, sizeof(*out));
 	if (out->count > NETIF_RX_BATCH)
 		return VX_E_CORRUPT;
 	for (uint32_t i = 0; i < out->count; i++) {
@@ -148,6 +143,66 @@ int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms
 		n->held[out->rx[i].buf] = true;
 	}
 	return VX_OK;
+}
+
+int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms, uint64_t deadline)
+{
+	struct netif_recv r = {.wait_ms = wait_ms};
+	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
+	int rc;
+
+	if (n->posted)
+		return VX_E_BUSY;
+	memcpy(m.data, &r, sizeof(r));
+	if ((rc = call(n, &m, deadline)) != VX_OK)
+		return rc;
+	return frames_of(n, &m, out);
+}
+
+int vx_netif_recv_post(struct vx_netif *n, uint32_t wait_ms, uint64_t deadline)
+{
+	struct netif_recv r = {.wait_ms = wait_ms};
+	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
+	int rc;
+
+	if (n->posted)
+		return VX_E_BUSY;
+	if (!n->bound || !vx_client_server_up(&n->c)) {
+		bool again = n->bound;
+		if ((rc = reconnect(n, deadline)) != VX_OK)
+			return rc;
+		if (again)
+			n->reopens++;
+	}
+	memcpy(m.data, &r, sizeof(r));
+	if ((rc = vx_client_send(&n->c, &m, deadline)) == VX_OK)
+		n->posted = true;
+	return rc;
+}
+
+bool vx_netif_recv_arm(struct vx_netif *n, bool on)
+{
+	if (!n->bound)
+		return false;
+	vx_ring_set_waiting(&n->c.rep, on);
+	return on && (n->c.kept || vx_ring_poll(&n->c.rep) != 0 || !vx_client_server_up(&n->c));
+}
+
+int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out)
+{
+	struct vx_msg m;
+
+	if (!n->posted)
+		return VX_E_STATE;
+	int rc = vx_client_take(&n->c, &m);
+	if (rc == VX_E_EMPTY)
+		return rc;
+	n->posted = false;
+	if (rc != VX_OK)
+		return rc;
+	if (m.status != VX_OK)
+		return m.status;
+	return frames_of(n, &m, out);
 }
 
 int vx_netif_return(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline)

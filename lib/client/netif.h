@@ -17,7 +17,7 @@
  * call opens a new one through devd, hands the pools over again naming
  * those buffers, and sends its request again.  Frames the old life had
  * received but not yet told are lost, as on a wire.  One request is in
- * flight at a time.
+ * flight at a time, besides one NETIF_RECV posted to be answered later.
  *
  * Every call takes an absolute deadline (vx_clock() ns) and returns VX_OK
  * or an error of netif.h's list, devd's (DEV_OPEN), or the transport's.
@@ -44,6 +44,7 @@ struct vx_netif {
 	uint32_t bit;
 	uint32_t reopens; /* connections made after the first */
 	bool bound;
+	bool posted; /* a NETIF_RECV sent by vx_netif_recv_post awaits its answer */
 };
 
 /* Opens the unit-th network card and makes this connection its holder
@@ -58,6 +59,21 @@ int vx_netif_open(struct vx_netif *n, struct vx_client *devd, uint32_t unit, vx_
  * vx_netif_return) and the link, waiting up to wait_ms for the first. */
 int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms,
 		  uint64_t deadline);
+
+/*
+ * The same without waiting, for a caller with other work (netd): post a
+ * NETIF_RECV (reconnecting first if the driver's life ended), sleep on
+ * the connection's bit (and whatever else) with vx_netif_recv_arm(n,
+ * true) before and vx_netif_recv_arm(n, false) after, and take the answer
+ * with vx_netif_recv_take: VX_OK with the frames, VX_E_EMPTY not yet,
+ * VX_E_AGAIN the connection died (post again).  Calls made meanwhile
+ * (TX, RETURN) keep the answer aside if it comes during them.  arm(true)
+ * returns true when there may be an answer already: do not sleep then.
+ * One posted NETIF_RECV at a time (VX_E_BUSY).
+ */
+int vx_netif_recv_post(struct vx_netif *n, uint32_t wait_ms, uint64_t deadline);
+bool vx_netif_recv_arm(struct vx_netif *n, bool on);
+int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out);
 
 /* NETIF_RETURN of count (1..NETIF_RETURN_MAX) RX buffers. */
 int vx_netif_return(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline);

@@ -85,6 +85,11 @@ struct vx_client {
 	vx_handle_t req_h, rep_h;
 	uint32_t seq;
 	uint64_t fresh_until; /* until then (ns), or 0 once the server was seen */
+	/* The one request vx_client_send left waiting (0: none), and its
+	 * reply when a call met it first and set it aside. */
+	uint32_t keep_seq;
+	bool kept;
+	struct vx_msg keep;
 };
 
 /* Binds the client ends req_h (producer) and rep_h (consumer) at va. */
@@ -111,6 +116,21 @@ int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const ch
  * again), may call at once.  Past that, or on a connection whose server
  * was seen and went away, VX_E_AGAIN comes at once and nothing was sent. */
 int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
+
+/* Sends *m with a fresh seq (left in m->seq) and returns without waiting
+ * for the reply, which vx_client_take collects later; vx_client_calls
+ * made meanwhile set it aside if it comes first.  One such request at a
+ * time (VX_E_BUSY).  VX_OK, VX_E_AGAIN (the server end is not bound:
+ * nothing was sent) or the transport's error. */
+int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
+
+/* The reply to vx_client_send's request, never waiting: VX_OK with *out
+ * (its status is the server's), VX_E_EMPTY when it has not come yet,
+ * VX_E_AGAIN when the server end went away (it will not come: send again
+ * once the server is back), VX_E_STATE when nothing was sent.  To sleep
+ * until it may have come, mark the rep Ring waiting (vx_ring_set_waiting)
+ * and wait on the connection's bit, as vx_client_call does. */
+int vx_client_take(struct vx_client *c, struct vx_msg *out);
 
 /* Waits until the server end is bound again (polling every 5 ms):
  * VX_OK, or VX_E_TIMEOUT at the deadline (never returns with
@@ -200,6 +220,11 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
 
 /* Sends a (deferred) reply on c. */
 int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m);
+
+/* Wakes the client vx_server_wait would have woken as it went to sleep:
+ * for a server that sometimes waits elsewhere (netd waits on its network
+ * card between vx_server_polls), call it before each such wait. */
+void vx_server_kick(struct vx_server *s);
 
 /* ------------------------------------------------------- message helpers */
 

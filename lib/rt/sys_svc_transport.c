@@ -82,7 +82,11 @@ static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, ui
 			vx_ring_kick(&c->rep);
 			if (out->seq == seq)
 				return VX_OK;
-			continue; /* a stale reply from before a restart */
+			if (c->keep_seq != 0 && out->seq == c->keep_seq) {
+				c->keep = *out; /* vx_client_send's: for vx_client_take */
+				c->kept = true;
+			}
+			continue; /* else a stale reply from before a restart */
 		}
 		if (rc != VX_E_EMPTY)
 			return rc;
@@ -157,6 +161,61 @@ int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 		return VX_E_CORRUPT;
 	*m = reply;
 	return m->status;
+}
+
+int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
+{
+	int rc;
+
+	if (m->len > VX_MSG_DATA)
+		return VX_E_INVAL;
+	if (c->keep_seq != 0)
+		return VX_E_BUSY;
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
+	c->fresh_until = 0;
+	m->seq = ++c->seq;
+	if ((rc = vx_ring_try_send(&c->req, m, sizeof(*m))) == VX_E_FULL)
+		rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline);
+	else if (rc == VX_OK)
+		(void)vx_ring_kick(&c->req);
+	if (rc != VX_OK)
+		return rc;
+	c->keep_seq = m->seq;
+	c->kept = false;
+	return VX_OK;
+}
+
+int vx_client_take(struct vx_client *c, struct vx_msg *out)
+{
+	size_t len;
+
+	if (c->keep_seq == 0)
+		return VX_E_STATE;
+	if (c->kept) {
+		*out = c->keep;
+		c->kept = false;
+		c->keep_seq = 0;
+		return out->len > VX_MSG_DATA ? VX_E_CORRUPT : VX_OK;
+	}
+	for (;;) {
+		int rc = vx_ring_try_recv(&c->rep, out, sizeof(*out), &len);
+		if (rc == VX_E_EMPTY)
+			break;
+		if (rc != VX_OK)
+			return rc;
+		vx_ring_kick(&c->rep);
+		if (out->seq == c->keep_seq) {
+			c->keep_seq = 0;
+			return out->len > VX_MSG_DATA ? VX_E_CORRUPT : VX_OK;
+		}
+		/* a stale reply: no call is waiting while the caller takes */
+	}
+	if (!vx_client_server_up(c)) {
+		c->keep_seq = 0;
+		return VX_E_AGAIN;
+	}
+	return VX_E_EMPTY;
 }
 
 int vx_client_wait_up(struct vx_client *c, uint64_t deadline)
@@ -327,6 +386,15 @@ int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct 
 	else
 		vx_ring_kick(&c->rep);
 	return rc;
+}
+
+void vx_server_kick(struct vx_server *s)
+{
+	struct vx_server_conn *k = s->kick;
+
+	s->kick = NULL;
+	if (k && k->open)
+		vx_ring_kick(&k->rep);
 }
 
 void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)

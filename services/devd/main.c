@@ -1186,18 +1186,22 @@ int main(const struct vx_bundle_page *b, const char *args)
 	}
 	ports_init();
 	uint64_t next = VX_DEADLINE_NEVER;
+	/* The slots are also looked at once a second: an event whose status
+	 * bit stayed set (a port signals only when its first bit goes up) is
+	 * found anyway.  The second is counted from the last look, not from
+	 * each wake: a client that asks every second must not put it off. */
+	uint64_t poll_at = (uint64_t)vx_clock() + 1000 * MS;
 	for (;;) {
 		uint64_t drv_bits = 1ull << HP_BIT;
 		for (unsigned i = 0; i < D.ndrv; i++)
 			drv_bits |= 1ull << (DRV_BIT0 + i);
-		/* The slots are also looked at once a second: an event whose
-		 * status bit stayed set (a port signals only when its first bit
-		 * goes up) is found anyway. */
-		uint64_t poll_at = (uint64_t)vx_clock() + 1000 * MS;
 		uint64_t fired =
 		    vx_server_wait(&D.srv, drv_bits, D.nport && poll_at < next ? poll_at : next);
-		if ((fired & (1ull << HP_BIT)) || (D.nport && (uint64_t)vx_clock() >= poll_at))
+		uint64_t now = (uint64_t)vx_clock();
+		if ((fired & (1ull << HP_BIT)) || (D.nport && now >= poll_at)) {
 			hotplug_event();
+			poll_at = now + 1000 * MS;
+		}
 		for (unsigned i = 0; i < D.ndrv; i++)
 			if (fired & (1ull << (DRV_BIT0 + i)))
 				stopped(&D.drv[i]);

@@ -40,7 +40,7 @@ struct tok {
 struct parser {
 	struct mf_manifest *m;
 	struct mf_service *cur; /* the open service block, or NULL before the first */
-	bool had_binary, had_restart, had_memory;
+	bool had_binary, had_restart, had_memory, had_args;
 	uint32_t line;
 	char *err;
 	size_t errlen;
@@ -250,7 +250,7 @@ static int do_service(struct parser *p, const struct tok *t, size_t nt)
 	s->memory = DEFAULT_MEMORY;
 	s->line = p->line;
 	p->cur = s;
-	p->had_binary = p->had_restart = p->had_memory = false;
+	p->had_binary = p->had_restart = p->had_memory = p->had_args = false;
 	return VX_OK;
 }
 
@@ -266,6 +266,32 @@ static int do_binary(struct parser *p, const struct tok *t, size_t nt)
 		return fail(p, "second 'binary' in service '%s'", p->cur->name);
 	p->had_binary = true;
 	copy_name(p->cur->binary, t[1]);
+	return VX_OK;
+}
+
+/* args WORD... : the service's args, instead of its name */
+static int do_args(struct parser *p, const struct tok *t, size_t nt)
+{
+	struct mf_service *s = p->cur;
+	char b[SHOW_MAX + 4];
+	size_t n = 0;
+	int rc;
+
+	if ((rc = nargs(p, t, nt, 2, MAX_TOKENS - 1, "args WORD...")) != VX_OK)
+		return rc;
+	if (p->had_args)
+		return fail(p, "second 'args' in service '%s'", s->name);
+	for (size_t i = 1; i < nt; i++) {
+		if (n + (i > 1) + t[i].n >= MF_ARGS_MAX)
+			return fail(p, "args too long at '%s' (at most %u bytes)", shown(t[i], b),
+				    (unsigned)(MF_ARGS_MAX - 1));
+		if (i > 1)
+			s->args[n++] = ' ';
+		memcpy(s->args + n, t[i].p, t[i].n);
+		n += t[i].n;
+	}
+	s->args[n] = 0;
+	p->had_args = true;
 	return VX_OK;
 }
 
@@ -533,7 +559,7 @@ static const struct {
 } directives[] = {
     {"service", do_service}, {"binary", do_binary}, {"restart", do_restart},
     {"memory", do_memory},   {"serve", do_serve},   {"connect", do_connect},
-    {"grant", do_grant},     {"dma", do_dma},
+    {"grant", do_grant},     {"dma", do_dma},	    {"args", do_args},
 };
 
 /* One line, without its line ending. */

@@ -46,8 +46,9 @@
 
 #define MF_MAX_SERVICES 16
 #define MF_MAX_GRANTS	12
-#define MF_MAX_CONNECTS 8
+#define MF_MAX_CONNECTS 12
 #define MF_NAME_MAX	24 /* incl. NUL */
+#define MF_ARGS_MAX	96 /* incl. NUL */
 #define MF_FILE_MAX	8192u
 #define MF_LINE_MAX	200u /* bytes, not counting "\n" or "\r\n" */
 
@@ -83,6 +84,7 @@ struct mf_service {
 	uint32_t restart;	  /* enum mf_restart */
 	uint64_t memory;	  /* bytes of its own Reticle */
 	uint32_t dma_unconfined;  /* "dma unconfined": its pci grant may make unconfined IoSpaces */
+	char args[MF_ARGS_MAX];	  /* "args": what main gets as args; "" = its name */
 	char serve[MF_NAME_MAX];  /* "" if none */
 	uint32_t nconnect;
 	struct mf_connect connect[MF_MAX_CONNECTS];

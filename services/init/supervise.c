@@ -185,7 +185,8 @@ int svc_start(int i)
 		s->state = INIT_STOPPED;
 		return rc;
 	}
-	if ((rc = vx_spawn_load(&sp, elf, len, 16, s->mf->name)) < 0 ||
+	if ((rc = vx_spawn_load(&sp, elf, len, 16, s->mf->args[0] ? s->mf->args : s->mf->name)) <
+		0 ||
 	    (rc = fill_bundle(i, &sp)) < 0 || (rc = (int)vx_task_supervise(sp.task, s->sig)) < 0 ||
 	    (rc = vx_spawn_start(&sp)) < 0) {
 		say("init: cannot start %s: %s\n", s->mf->name, vx_strerror(rc));

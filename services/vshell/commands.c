@@ -15,7 +15,8 @@ enum need {
 	NEED_ID = 8,
 	NEED_PKG = 16,
 	NEED_RNG = 32,
-	NEED_DEV = 64
+	NEED_DEV = 64,
+	NEED_NET = 128
 };
 
 struct command {
@@ -69,6 +70,10 @@ static const struct command table[] = {
     {"devices", "devices [crash BB:DD.F]",
      "PCI functions, their drivers and interrupts; or make a driver fault", cmd_devices, 0, 2,
      NEED_DEV},
+    {"net", "net", "the network: card, address, ARP cache, TCP connections, counters", cmd_net, 0,
+     0, NEED_NET},
+    {"ping", "ping ADDR [COUNT]", "send COUNT (4) ICMP echo requests to ADDR, one a second",
+     cmd_ping, 1, 2, NEED_NET},
     {"df", "df", "the file system roots: where each lives, its size and use", cmd_df, 0, 0,
      NEED_FS},
     {"sync", "sync [ROOT:]", "commit the roots on disks: what was written survives a power cut",
@@ -114,6 +119,8 @@ static const struct vsh_client *missing(uint8_t needs)
 		return &shell.rng;
 	if ((needs & NEED_DEV) && !shell.dev.open)
 		return &shell.dev;
+	if ((needs & NEED_NET) && !shell.net.open)
+		return &shell.net;
 	return NULL;
 }
 

@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 8);
+	assert_int_equal(m.n, 9);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -164,7 +164,7 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 8);
+	assert_int_equal(s->nconnect, 9);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -174,6 +174,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[5].service, "pkg");
 	assert_string_equal(s->connect[6].service, "rng");
 	assert_string_equal(s->connect[7].service, "devices");
+	assert_string_equal(s->connect[8].service, "net");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
@@ -184,6 +185,18 @@ static void test_default_manifest(void **state)
 	assert_int_equal(mf_server_of(&m, "fs"), svc("vfsd") - m.svc);
 	assert_int_equal(mf_server_of(&m, "ns"), svc("nsd") - m.svc);
 	assert_int_equal(mf_server_of(&m, "init"), -1);
+
+	/* netd: the network card through devd, frame pools of its own, and no
+	 * args (so DHCP). */
+	s = svc("netd");
+	assert_string_equal(s->serve, "net");
+	assert_int_equal(s->memory, 16u << 20);
+	assert_string_equal(s->args, "");
+	assert_int_equal(s->nconnect, 3);
+	assert_string_equal(s->connect[1].service, "devices");
+	assert_int_equal(s->ngrant, 2);
+	assert_string_equal(s->grant[1].slot, "pools");
+	assert_int_equal(mf_server_of(&m, "net"), svc("netd") - m.svc);
 
 	/* The trust services: identityd reads the sealed key through nsd and
 	 * mints from its own Reticle; vpkg reads through nsd and stores in
@@ -277,6 +290,25 @@ static void test_defaults(void **state)
 	assert_int_equal(m.svc[0].grant[0].rights, VX_R_WRITE);
 	good("service a\ngrant p = ioport 0x60 1 rw\n");
 	assert_int_equal(m.svc[0].grant[0].rights, VX_R_READ | VX_R_WRITE);
+}
+
+/* args: the words main gets instead of the service's name, once. */
+static void test_args(void **state)
+{
+	(void)state;
+	good("service a\nargs static 10.0.0.2/24 10.0.0.1\n");
+	assert_string_equal(m.svc[0].args, "static 10.0.0.2/24 10.0.0.1");
+	good("service a\nargs   one\t two  # a comment\n");
+	assert_string_equal(m.svc[0].args, "one two");
+	good("service a\n");
+	assert_string_equal(m.svc[0].args, "");
+	bad("service a\nargs\n", 2, "missing argument (usage: args WORD...)");
+	bad("service a\nargs x\nargs y\n", 3, "second 'args' in service 'a'");
+	bad("service a\nargs 1 2 3 4 5 6 7\n", 2, "extra argument '7'");
+	bad("service a\nargs aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb "
+	    "cccccccccccccccccccc\n",
+	    2, "args too long at 'cccccccccccccccccccc' (at most 95 bytes)");
 }
 
 static void test_spacing_and_comments(void **state)
@@ -618,7 +650,7 @@ static void test_too_many_connects(void **state)
 	good(big);
 	assert_int_equal(m.svc[1].nconnect, MF_MAX_CONNECTS);
 	snprintf(big + n, sizeof(big) - n, "connect x as c%d\n", MF_MAX_CONNECTS);
-	bad(big, MF_MAX_CONNECTS + 4, "too many connects in service 'a' (at most 8)");
+	bad(big, MF_MAX_CONNECTS + 4, "too many connects in service 'a' (at most 12)");
 }
 
 static void test_long_line(void **state)
@@ -772,6 +804,7 @@ int main(void)
 	    cmocka_unit_test(test_default_manifest),
 	    cmocka_unit_test(test_every_directive),
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_args),
 	    cmocka_unit_test(test_spacing_and_comments),
 	    cmocka_unit_test(test_crlf),
 	    cmocka_unit_test(test_no_final_newline),

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP (RFC 9293) for netd, as a pure state machine over byte buffers.
+ *
+ * The caller owns one struct vx_tcp: a fixed table of VX_TCP_MAX_CONNS
+ * connections, each with its own send and receive ring, and a table of
+ * VX_TCP_MAX_LISTENERS listeners.  Nothing is allocated; nothing here
+ * reads a clock or touches a device.  Four kinds of call drive it:
+ *
+ *   vx_tcp_input       one TCP segment from the IP layer (the IP payload,
+ *                      already validated and reassembled)
+ *   vx_tcp_icmp_error  an ICMP error that quotes a segment we sent
+ *   vx_tcp_tick        the clock moved; run the timers that are due
+ *   the socket calls   listen/accept, connect, send, recv, shutdown,
+ *                      close, abort, and the state/error/event queries
+ *
+ * Segments leave through config.output, one complete segment with its
+ * checksum filled in; the IP layer adds the IP header.  The callback must
+ * copy what it needs and return: it must not call back into vx_tcp.  An
+ * output error is counted and treated as a lost segment (the timers
+ * recover it).  config.event, if set, is told the current event mask of
+ * each connection or listener whose events may have changed, at the end
+ * of each input, tick or socket call; netd may instead poll
+ * vx_tcp_events.  The same rule holds: it must not call back in.
+ *
+ * Handles.  connect and accept return a connection handle
+ * 0..VX_TCP_MAX_CONNS-1; listen returns VX_TCP_LISTENER_BASE + i.  A
+ * handle stays valid until the owner calls vx_tcp_close; after that the
+ * slot may finish the close on its own (FIN_WAIT_*, TIME_WAIT, LAST_ACK)
+ * and is then reused.
+ *
+ * Errors (include/vectra/abi.h), as each call below lists:
+ *   VX_E_BADHANDLE  the handle is out of range or not open
+ *   VX_E_INVAL      an argument is not accepted (port 0, address 0 ...)
+ *   VX_E_FULL       no free connection/listener slot or ephemeral port
+ *   VX_E_EXISTS     the local address and port are already listened on
+ *   VX_E_EMPTY      accept: nothing to accept
+ *   VX_E_AGAIN      recv: no data yet
+ *   VX_E_STATE      the connection's state does not permit the call
+ *   VX_E_NOTFOUND   connection refused (RST to our SYN) or the
+ *                   destination was reported unreachable during connect
+ *   VX_E_REVOKED    the peer reset the connection
+ *   VX_E_TIMEOUT    retransmissions exhausted (VX_TCP_MAX_RETRIES ...)
+ *   VX_E_CORRUPT    timed out after an ICMP parameter problem (its soft
+ *                   error; unreachable and time exceeded give the two above)
+ *   VX_E_BUSY       aborted locally (vx_tcp_abort; listener closed)
+ *
+ * docs/TCP.md describes the state machine, every limit and every counter.
+ */
+#ifndef VX_NET_TCP_H
+#define VX_NET_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The fixed limits. */
+#define VX_TCP_MAX_CONNS     64	    /* connection slots, incl. half-open */
+#define VX_TCP_MAX_LISTENERS 8	    /* listening sockets */
+#define VX_TCP_BACKLOG_MAX   16	    /* half-open + unaccepted per listener */
+#define VX_TCP_SNDBUF	     65536  /* send ring per connection, bytes */
+#define VX_TCP_RCVBUF	     131072 /* receive ring per connection, bytes */
+#define VX_TCP_RCV_WSCALE    2	    /* our window shift: RCVBUF >> 2 < 65536 */
+#define VX_TCP_OOO_MAX	     8	    /* out-of-order ranges kept per connection */
+#define VX_TCP_MTU_DEFAULT   1500
+#define VX_TCP_MTU_MIN	     576  /* floor for the MTU, also after ICMP frag-needed */
+#define VX_TCP_MTU_MAX	     9000 /* jumbo frames */
+#define VX_TCP_HDR_MAX	     60	  /* TCP header with the longest options */
+#define VX_TCP_SEG_MAX	     (VX_TCP_MTU_MAX - 20)
+#define VX_TCP_MSS_DEFAULT   536 /* send MSS when the peer sends no MSS option */
+#define VX_TCP_LISTENER_BASE VX_TCP_MAX_CONNS
+
+/* Timers, in nanoseconds. */
+#define VX_TCP_MS	      1000000ull
+#define VX_TCP_SEC	      1000000000ull
+#define VX_TCP_RTO_INIT	      (1 * VX_TCP_SEC)	/* RFC 6298 2.1 */
+#define VX_TCP_RTO_MIN	      (1 * VX_TCP_SEC)	/* RFC 6298 2.4 */
+#define VX_TCP_RTO_MAX	      (60 * VX_TCP_SEC) /* RFC 6298 2.5 */
+#define VX_TCP_CLOCK_G	      (1 * VX_TCP_MS)	/* clock granularity G */
+#define VX_TCP_DELACK	      (40 * VX_TCP_MS)	/* delayed ACK, below 200 ms */
+#define VX_TCP_MSL_DEFAULT    (30 * VX_TCP_SEC) /* TIME_WAIT lasts 2 * MSL */
+#define VX_TCP_FIN_WAIT2_MAX  (60 * VX_TCP_SEC) /* closed socket in FIN_WAIT_2 */
+#define VX_TCP_MAX_RETRIES    8			/* data retransmissions, then VX_E_TIMEOUT */
+#define VX_TCP_SYN_RETRIES    5			/* SYN retransmissions in connect */
+#define VX_TCP_SYNACK_RETRIES 4			/* SYN-ACK retransmissions for a half-open */
+#define VX_TCP_CHALLENGE_MAX  10		/* challenge ACKs per second, per connection */
+#define VX_TCP_EPHEMERAL_LO   49152
+#define VX_TCP_EPHEMERAL_N    16384
+#define VX_TCP_NEVER	      UINT64_MAX
+
+/* Header flags. */
+#define VX_TCP_FIN 0x01
+#define VX_TCP_SYN 0x02
+#define VX_TCP_RST 0x04
+#define VX_TCP_PSH 0x08
+#define VX_TCP_ACK 0x10
+#define VX_TCP_URG 0x20
+
+/* Events (level): what vx_tcp_events reports and config.event is told. */
+#define VX_TCP_EV_READABLE    0x01 /* recv will not return VX_E_AGAIN */
+#define VX_TCP_EV_WRITABLE    0x02 /* send would take at least one byte */
+#define VX_TCP_EV_CONNECTED   0x04 /* the handshake completed */
+#define VX_TCP_EV_PEER_CLOSED 0x08 /* the peer's FIN arrived (recv ends) */
+#define VX_TCP_EV_ERROR	      0x10 /* reset, refused, timed out: see vx_tcp_error */
+#define VX_TCP_EV_CLOSED      0x20 /* the connection reached CLOSED */
+#define VX_TCP_EV_ACCEPT      0x40 /* listener: accept will return a connection */
+
+enum vx_tcp_state {
+	VX_TCP_CLOSED,
+	VX_TCP_LISTEN,
+	VX_TCP_SYN_SENT,
+	VX_TCP_SYN_RCVD,
+	VX_TCP_ESTABLISHED,
+	VX_TCP_FIN_WAIT_1,
+	VX_TCP_FIN_WAIT_2,
+	VX_TCP_CLOSE_WAIT,
+	VX_TCP_CLOSING,
+	VX_TCP_LAST_ACK,
+	VX_TCP_TIME_WAIT,
+	VX_TCP_NSTATES
+};
+
+/* Sequence numbers compare modulo 2^32 (RFC 9293 3.4): a < b when b lies
+ * less than 2^31 ahead of a. */
+static inline bool vx_seq_lt(uint32_t a, uint32_t b)
+{
+	return ((a - b) & 0x80000000u) != 0;
+}
+static inline bool vx_seq_leq(uint32_t a, uint32_t b)
+{
+	return a == b || vx_seq_lt(a, b);
+}
+static inline bool vx_seq_gt(uint32_t a, uint32_t b)
+{
+	return vx_seq_lt(b, a);
+}
+static inline bool vx_seq_geq(uint32_t a, uint32_t b)
+{
+	return vx_seq_leq(b, a);
+}
+
+/* The segment acceptability test of RFC 9293 3.10.7.4: may a segment of
+ * seg_len sequence numbers (data plus SYN plus FIN) starting at seq be
+ * taken in by a receiver expecting rcv_nxt with window rcv_wnd? */
+bool vx_tcp_acceptable(uint32_t rcv_nxt, uint32_t rcv_wnd, uint32_t seq, uint32_t seg_len);
+
+/* The options of one header that TCP uses. */
+struct vx_tcp_opts {
+	bool has_mss, has_ws, sack_ok, has_ts;
+	uint16_t mss;
+	uint8_t ws; /* as sent; the caller clamps to 14 (RFC 7323 2.3) */
+	uint32_t ts_val, ts_ecr;
+};
+
+/* Parse n bytes of options.  VX_OK, or VX_E_CORRUPT when an option's
+ * length is 0 or 1, runs past the end, or a known option (MSS 2, window
+ * scale 3, SACK-permitted 4, timestamps 8) has the wrong length.
+ * Unknown options are skipped by their length. */
+int vx_tcp_parse_options(const uint8_t *p, size_t n, struct vx_tcp_opts *o);
+
+/* RFC 6298 round-trip estimator.  rto is the base timeout before backoff. */
+struct vx_tcp_rtt {
+	uint64_t srtt, rttvar, rto;
+	bool have; /* at least one sample taken */
+};
+void vx_tcp_rtt_init(struct vx_tcp_rtt *r);
+void vx_tcp_rtt_sample(struct vx_tcp_rtt *r, uint64_t rtt_ns);
+
+/* Counters for the whole stack.  Every hostile or odd segment lands in
+ * one of them. */
+struct vx_tcp_stats {
+	uint64_t in_segs, out_segs, out_errors;
+	uint64_t bad_len, bad_cksum, bad_opts, bad_addr, bad_flags;
+	uint64_t no_port; /* segments to no connection or listener */
+	uint64_t rst_sent, rst_rcvd, rst_ignored;
+	uint64_t challenge_acks, challenge_limited;
+	uint64_t out_of_window; /* failed the acceptability test */
+	uint64_t bad_ack;	/* ACK for data not sent, or too old */
+	uint64_t dup_data;	/* bytes already received */
+	uint64_t late_data;	/* segments with data in a state that takes none */
+	uint64_t ooo_segs, ooo_dropped;
+	uint64_t syn_rcvd, syn_dropped, syn_evicted;
+	uint64_t conn_opened, conn_accepted, conn_established, conn_dropped;
+	uint64_t rexmit_timeouts, rexmit_segs, fast_rexmits, partial_acks;
+	uint64_t persist_probes, delayed_acks, window_updates;
+	uint64_t icmp_ignored, icmp_soft, icmp_aborts, icmp_mtu;
+	uint64_t timeouts; /* connections that gave up retransmitting */
+	uint64_t time_wait_done;
+	uint64_t rtt_samples;
+};
+
+struct vx_tcp_range {
+	uint32_t lo, hi; /* sequence numbers [lo, hi) */
+};
+
+/* One connection.  Private to tcp*.c; here so that the caller can size
+ * struct vx_tcp.  The invariants the code keeps:
+ *   snd_una <= snd_nxt <= snd_max; sb holds the bytes from sb_seq, which
+ *   is snd_una once the SYN is acknowledged (iss + 1 before);
+ *   rb holds rb_len in-order bytes ending at rcv_nxt, and out-of-order
+ *   ranges beyond rcv_nxt, all within rcv_adv <= (rcv_nxt - rb_len) +
+ *   VX_TCP_RCVBUF, so nothing ever overwrites unread data. */
+struct vx_tcp_conn {
+	uint8_t state;
+	uint16_t flags;
+	int8_t listener; /* the listener that made it, -1 for connect */
+	uint8_t n_ooo, dupacks, retries, backoff;
+	uint8_t snd_ws, rcv_ws; /* window shifts, 0 when not negotiated */
+	uint16_t lport, rport;
+	uint8_t laddr[4], raddr[4];
+	int err, soft_err;
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_sndwnd;
+	uint32_t rcv_nxt, rcv_adv, fin_seq, ooo_fin_seq;
+	uint32_t mss; /* send MSS: min(ours, the peer's, path MTU) */
+	uint32_t cwnd, ssthresh, recover;
+	uint32_t sb_seq, sb_off, sb_len; /* send ring */
+	uint32_t rb_off, rb_len;	 /* receive ring: unread in-order bytes */
+	uint32_t acks_pending;		 /* full segments received, not yet ACKed */
+	uint32_t rtt_seq;
+	uint64_t rtt_start, born;
+	uint64_t chal_sec; /* the second chal_n counts challenge ACKs in */
+	uint32_t chal_n;
+	uint64_t t_rexmit, t_persist, t_delack, t_close;
+	struct vx_tcp_rtt rtt;
+	struct vx_tcp_range ooo[VX_TCP_OOO_MAX];
+	uint64_t rexmits, fast_rexmits; /* this connection's share of the stats */
+	uint8_t sb[VX_TCP_SNDBUF];
+	uint8_t rb[VX_TCP_RCVBUF];
+};
+
+struct vx_tcp_listener {
+	bool used;
+	uint8_t addr[4]; /* 0.0.0.0: any local address */
+	uint16_t port;
+	uint8_t backlog;
+	bool notify;
+};
+
+struct vx_tcp_config {
+	int (*output)(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
+		      size_t len);
+	void (*event)(void *ctx, int handle, uint32_t events); /* may be NULL */
+	void *ctx;
+	uint8_t isn_key[32]; /* secret for RFC 6528 sequence numbers and ports */
+	uint32_t mtu;	     /* 0: VX_TCP_MTU_DEFAULT; clamped to MIN..MAX */
+	uint64_t msl_ns;     /* 0: VX_TCP_MSL_DEFAULT */
+};
+
+struct vx_tcp {
+	struct vx_tcp_config cfg;
+	uint64_t now;
+	uint64_t accept_clock; /* orders the accept queue */
+	uint32_t port_next;
+	struct vx_tcp_stats stats;
+	struct vx_tcp_listener lis[VX_TCP_MAX_LISTENERS];
+	uint8_t seg[VX_TCP_SEG_MAX]; /* the segment being built for output */
+	struct vx_tcp_conn conn[VX_TCP_MAX_CONNS];
+};
+
+/* Set up t.  VX_E_INVAL without an output callback.  It marks every slot
+ * free and clears the listeners and counters; a slot's header is cleared
+ * when the slot is taken and its rings never are, so init is cheap. */
+int vx_tcp_init(struct vx_tcp *t, const struct vx_tcp_config *cfg, uint64_t now_ns);
+
+void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
+		  size_t len, uint64_t now_ns);
+
+/* An ICMP error (type, code; next_mtu for frag-needed) quoting a segment
+ * we sent from local to remote; quote is the start of its TCP header (at
+ * least 8 bytes: ports and sequence number).  Destination unreachable
+ * aborts a connection in SYN_SENT (VX_E_NOTFOUND) and is a soft error
+ * otherwise; frag-needed lowers the MSS; quotes whose sequence number we
+ * have not sent and unacknowledged are ignored (RFC 5927). */
+void vx_tcp_icmp_error(struct vx_tcp *t, const uint8_t local[4], const uint8_t remote[4],
+		       uint8_t type, uint8_t code, uint16_t next_mtu, const uint8_t *quote,
+		       size_t len, uint64_t now_ns);
+
+void vx_tcp_tick(struct vx_tcp *t, uint64_t now_ns);
+/* The earliest time a timer is due, VX_TCP_NEVER if none. */
+uint64_t vx_tcp_next_deadline(const struct vx_tcp *t);
+
+/* Listen on addr:port (addr 0.0.0.0 for any).  backlog is clamped to
+ * 1..VX_TCP_BACKLOG_MAX.  Returns a listener handle, VX_E_INVAL for port
+ * 0, VX_E_EXISTS, VX_E_FULL. */
+int vx_tcp_listen(struct vx_tcp *t, const uint8_t addr[4], uint16_t port, unsigned backlog);
+/* The oldest established connection of listener lh, VX_E_EMPTY if none,
+ * VX_E_BADHANDLE. */
+int vx_tcp_accept(struct vx_tcp *t, int lh);
+/* Start a connection from local (an ephemeral port) to remote:rport.
+ * Returns the handle (state SYN_SENT), VX_E_INVAL, VX_E_FULL. */
+int vx_tcp_connect(struct vx_tcp *t, const uint8_t local[4], const uint8_t remote[4],
+		   uint16_t rport, uint64_t now_ns);
+/* Copy up to n bytes into the send ring; returns how many it took (0 when
+ * the ring is full: wait for VX_TCP_EV_WRITABLE).  Allowed in SYN_SENT,
+ * SYN_RCVD, ESTABLISHED, CLOSE_WAIT; VX_E_STATE after shutdown, the
+ * connection's error after a reset or timeout. */
+int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now_ns);
+/* Copy up to n bytes from the receive ring.  Returns the count, 0 at the
+ * end of the stream (peer's FIN), VX_E_AGAIN when nothing has arrived, the
+ * connection's error after a reset or timeout. */
+int vx_tcp_recv(struct vx_tcp *t, int h, void *p, size_t n, uint64_t now_ns);
+/* Send FIN after the queued data.  VX_E_STATE if not connected or
+ * already shut down. */
+int vx_tcp_shutdown(struct vx_tcp *t, int h, uint64_t now_ns);
+/* Give the handle back.  A connection still open is shut down gracefully
+ * (or reset, when unread data remains, as RFC 2525 asks) and finishes on
+ * its own.  A listener is closed and its unaccepted connections reset. */
+int vx_tcp_close(struct vx_tcp *t, int h, uint64_t now_ns);
+/* Reset the connection (RST) and give the handle back. */
+int vx_tcp_abort(struct vx_tcp *t, int h, uint64_t now_ns);
+
+int vx_tcp_state(const struct vx_tcp *t, int h); /* enum vx_tcp_state or error */
+int vx_tcp_error(const struct vx_tcp *t, int h); /* VX_OK or the error */
+uint32_t vx_tcp_events(const struct vx_tcp *t, int h);
+/* Bytes queued to send but not yet acknowledged, and bytes readable. */
+uint32_t vx_tcp_unacked(const struct vx_tcp *t, int h);
+uint32_t vx_tcp_readable(const struct vx_tcp *t, int h);
+const char *vx_tcp_state_name(int state);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* netd's request decoder; see pure_netmsg.h. */
+#include <stdbool.h>
+
+#include "vectra/abi.h"
+#include "vx_string.h"
+#include "net/addr.h"
+#include "pure_netmsg.h"
+
+static int first_of(const struct vx_msg *m, uint32_t *first)
+{
+	uint32_t v[2];
+
+	if (m->len != sizeof(v))
+		return VX_E_INVAL;
+	memcpy(v, m->data, sizeof(v));
+	if (v[1] != 0)
+		return VX_E_INVAL;
+	*first = v[0];
+	return VX_OK;
+}
+
+int net_decode(const struct vx_msg *m, struct net_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->op = m->op;
+	if (m->op < NET_INFO || m->op > NET_TCP)
+		return VX_E_NOSYS;
+	if (m->ncaps != 0 || m->len > VX_MSG_DATA)
+		return VX_E_INVAL;
+	switch (m->op) {
+	case NET_INFO:
+		return m->len == 0 ? VX_OK : VX_E_INVAL;
+	case NET_COUNTERS:
+	case NET_ARP:
+	case NET_TCP:
+		return first_of(m, &r->first);
+	case NET_PING:
+		if (m->len != sizeof(r->ping))
+			return VX_E_INVAL;
+		memcpy(&r->ping, m->data, sizeof(r->ping));
+		if (r->ping.reserved != 0 || !vx_ip_unicast(r->ping.addr) ||
+		    r->ping.len > NET_PING_DATA_MAX || r->ping.timeout_ms == 0 ||
+		    r->ping.timeout_ms > NET_PING_TIMEOUT_MAX_MS)
+			return VX_E_INVAL;
+		return VX_OK;
+	}
+	return VX_E_NOSYS;
+}
+
+bool net_parse_config(const char *args, struct net_config *cfg)
+{
+	char w[24];
+	const char *p = args ? args : "";
+	size_t n = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->how = NET_HOW_DHCP;
+	while (*p == ' ')
+		p++;
+	if (*p == 0 || strcmp(p, "dhcp") == 0 || strcmp(p, "netd") == 0)
+		return true;
+	if (strncmp(p, "static ", 7) != 0)
+		return false;
+	for (p += 7; *p == ' '; p++)
+		;
+	while (*p && *p != ' ' && n + 1 < sizeof(w))
+		w[n++] = *p++;
+	w[n] = 0;
+	while (*p == ' ')
+		p++;
+	struct net_config c = {.how = NET_HOW_STATIC};
+	if (!vx_cidr_parse(w, c.addr, c.mask) || !vx_ip_unicast(c.addr))
+		return false;
+	if (*p) {
+		if (!vx_ip_parse(p, c.gw) || !vx_ip_unicast(c.gw))
+			return false;
+		c.has_gw = true;
+	}
+	*cfg = c;
+	return true;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * netd's request decoder and configuration (services/netd/pure_netmsg.h)
+ * and the address parsers of lib/net/addr.h: every refusal of
+ * vectra/proto/net.h's ERRORS list by name, and the parsers against what
+ * Python's ipaddress module accepts for a table of strings (the table's
+ * verdicts were taken from it: ipaddress.IPv4Address(s) and
+ * IPv4Network(s, strict=False)).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vectra/abi.h"
+#include "net/addr.h"
+#include "../../services/netd/pure_netmsg.h"
+
+static struct vx_msg msg(uint32_t op, const void *data, uint16_t len)
+{
+	struct vx_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.op = op;
+	m.len = len;
+	if (data)
+		memcpy(m.data, data, len);
+	return m;
+}
+
+static int decode(uint32_t op, const void *data, uint16_t len)
+{
+	struct net_req r;
+	struct vx_msg m = msg(op, data, len);
+	return net_decode(&m, &r);
+}
+
+static void test_netmsg_ops(void **state)
+{
+	(void)state;
+	uint32_t first[2] = {5, 0};
+	struct net_req r;
+	struct vx_msg m = msg(NET_ARP, first, sizeof(first));
+
+	assert_int_equal(decode(NET_INFO, NULL, 0), VX_OK);
+	assert_int_equal(net_decode(&m, &r), VX_OK);
+	assert_int_equal(r.op, NET_ARP);
+	assert_int_equal(r.first, 5);
+	assert_int_equal(decode(NET_COUNTERS, first, sizeof(first)), VX_OK);
+	assert_int_equal(decode(NET_TCP, first, sizeof(first)), VX_OK);
+	struct net_ping_req p = {.addr = {10, 0, 2, 2}, .seq = 1, .len = 56, .timeout_ms = 2000};
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_OK);
+}
+
+static void test_netmsg_unknown_op(void **state)
+{
+	(void)state;
+	assert_int_equal(decode(0, NULL, 0), VX_E_NOSYS);
+	assert_int_equal(decode(NET_TCP + 1, NULL, 0), VX_E_NOSYS);
+	assert_int_equal(decode(UINT32_MAX, NULL, 0), VX_E_NOSYS);
+}
+
+static void test_netmsg_bad_lengths(void **state)
+{
+	(void)state;
+	uint32_t first[3] = {0, 0, 0};
+	assert_int_equal(decode(NET_INFO, first, 1), VX_E_INVAL);
+	assert_int_equal(decode(NET_ARP, first, 4), VX_E_INVAL);
+	assert_int_equal(decode(NET_ARP, first, 12), VX_E_INVAL);
+	assert_int_equal(decode(NET_COUNTERS, first, 0), VX_E_INVAL);
+	struct net_ping_req p = {.addr = {10, 0, 2, 2}, .timeout_ms = 1};
+	assert_int_equal(decode(NET_PING, &p, sizeof(p) - 1), VX_E_INVAL);
+	struct vx_msg m = msg(NET_INFO, NULL, 0);
+	struct net_req r;
+	m.len = VX_MSG_DATA + 1;
+	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
+}
+
+static void test_netmsg_reserved_and_caps(void **state)
+{
+	(void)state;
+	uint32_t first[2] = {0, 1};
+	assert_int_equal(decode(NET_TCP, first, sizeof(first)), VX_E_INVAL);
+	struct net_ping_req p = {.addr = {10, 0, 2, 2}, .timeout_ms = 1, .reserved = 1};
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_E_INVAL);
+	struct vx_msg m = msg(NET_INFO, NULL, 0);
+	struct net_req r;
+	m.ncaps = 1;
+	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
+}
+
+static void test_netmsg_ping_fields(void **state)
+{
+	(void)state;
+	static const uint8_t bad[][4] = {
+	    {0, 0, 0, 0},   {0, 1, 2, 3},   {224, 0, 0, 1},
+	    {239, 1, 1, 1}, {240, 0, 0, 1}, {255, 255, 255, 255},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct net_ping_req p = {.timeout_ms = 1};
+		memcpy(p.addr, bad[i], 4);
+		assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_E_INVAL);
+	}
+	struct net_ping_req p = {.addr = {10, 0, 2, 2}, .timeout_ms = 0};
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_E_INVAL);
+	p.timeout_ms = NET_PING_TIMEOUT_MAX_MS + 1;
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_E_INVAL);
+	p.timeout_ms = NET_PING_TIMEOUT_MAX_MS;
+	p.len = NET_PING_DATA_MAX + 1;
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_E_INVAL);
+	p.len = NET_PING_DATA_MAX;
+	assert_int_equal(decode(NET_PING, &p, sizeof(p)), VX_OK);
+}
+
+/* Verdicts from Python's ipaddress.IPv4Address (which refuses leading zeros). */
+static void test_addr_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+		uint8_t a[4];
+	} t[] = {
+	    {"10.0.2.15", true, {10, 0, 2, 15}},
+	    {"0.0.0.0", true, {0, 0, 0, 0}},
+	    {"255.255.255.255", true, {255, 255, 255, 255}},
+	    {"256.1.1.1", false, {0}},
+	    {"1.2.3", false, {0}},
+	    {"1.2.3.4.5", false, {0}},
+	    {"1..2.3", false, {0}},
+	    {"1.2.3.4 ", false, {0}},
+	    {" 1.2.3.4", false, {0}},
+	    {"1.2.3.-4", false, {0}},
+	    {"1.2.3.1000", false, {0}},
+	    {"a.b.c.d", false, {0}},
+	    {"", false, {0}},
+	    {"1.2.3.4/24", false, {0}},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t a[4] = {9, 9, 9, 9};
+		if (vx_ip_parse(t[i].s, a) != t[i].ok)
+			fail_msg("vx_ip_parse(\"%s\") should be %s", t[i].s,
+				 t[i].ok ? "true" : "false");
+		if (t[i].ok)
+			assert_memory_equal(a, t[i].a, 4);
+	}
+	uint8_t a[4], m[4];
+	assert_true(vx_cidr_parse("10.0.2.15/24", a, m));
+	assert_memory_equal(m, ((uint8_t[]){255, 255, 255, 0}), 4);
+	assert_true(vx_cidr_parse("10.0.2.15/0", a, m));
+	assert_memory_equal(m, ((uint8_t[]){0, 0, 0, 0}), 4);
+	assert_true(vx_cidr_parse("10.0.2.15/32", a, m));
+	assert_memory_equal(m, ((uint8_t[]){255, 255, 255, 255}), 4);
+	assert_true(vx_cidr_parse("192.168.1.9/20", a, m));
+	assert_memory_equal(m, ((uint8_t[]){255, 255, 240, 0}), 4);
+	assert_false(vx_cidr_parse("10.0.2.15/33", a, m));
+	assert_false(vx_cidr_parse("10.0.2.15/", a, m));
+	assert_false(vx_cidr_parse("10.0.2.15", a, m));
+	assert_false(vx_cidr_parse("10.0.2.15/2x", a, m));
+}
+
+static void test_config(void **state)
+{
+	(void)state;
+	struct net_config c;
+
+	assert_true(net_parse_config(NULL, &c));
+	assert_int_equal(c.how, NET_HOW_DHCP);
+	assert_true(net_parse_config("netd", &c));
+	assert_int_equal(c.how, NET_HOW_DHCP);
+	assert_true(net_parse_config("dhcp", &c));
+	assert_true(net_parse_config("static 10.0.2.15/24 10.0.2.2", &c));
+	assert_int_equal(c.how, NET_HOW_STATIC);
+	assert_memory_equal(c.addr, ((uint8_t[]){10, 0, 2, 15}), 4);
+	assert_memory_equal(c.mask, ((uint8_t[]){255, 255, 255, 0}), 4);
+	assert_true(c.has_gw);
+	assert_memory_equal(c.gw, ((uint8_t[]){10, 0, 2, 2}), 4);
+	assert_true(net_parse_config("static 192.168.7.2/30", &c));
+	assert_false(c.has_gw);
+	static const char *const bad[] = {
+	    "static",
+	    "static 10.0.2.15",
+	    "static 10.0.2.15/24 10.0.2",
+	    "static 0.0.0.1/8",
+	    "static 224.0.0.1/4",
+	    "static 10.0.2.15/24 255.255.255.255",
+	    "dhcpx",
+	    "stat 1.2.3.4/8",
+	    "static 10.0.2.15/24 10.0.2.2 x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (net_parse_config(bad[i], &c))
+			fail_msg("'%s' should be refused", bad[i]);
+		assert_int_equal(c.how, NET_HOW_DHCP);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_netmsg_ops),
+	    cmocka_unit_test(test_netmsg_unknown_op),
+	    cmocka_unit_test(test_netmsg_bad_lengths),
+	    cmocka_unit_test(test_netmsg_reserved_and_caps),
+	    cmocka_unit_test(test_netmsg_ping_fields),
+	    cmocka_unit_test(test_addr_parse),
+	    cmocka_unit_test(test_config),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
