@@ -394,7 +394,6 @@ static void dup_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 {
 	uint32_t acked = ack - c->snd_una, nd = 0;
-	bool partial = false;
 
 	if (vx_seq_lt(c->snd_una, c->sb_seq))
 		c->snd_una = c->sb_seq; /* the SYN */
@@ -419,7 +418,6 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 			c->flags &= (uint16_t)~F_RECOVERY;
 			c->dupacks = 0;
 		} else {
-			partial = true;
 			t->stats.partial_acks++;
 			tcp_send_one(t, c, c->snd_una, c->mss);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
@@ -437,9 +435,11 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 		if (c->cwnd > (1u << 30))
 			c->cwnd = 1u << 30;
 	}
-	if (c->snd_una == c->snd_max)
+	/* The timer covers what is in flight up to snd_nxt; a zero-window
+	 * probe beyond it (snd_max) belongs to the persist timer. */
+	if (c->snd_una == c->snd_nxt)
 		c->t_rexmit = VX_TCP_NEVER;
-	else if (partial || c->t_rexmit != VX_TCP_NEVER || vx_seq_lt(c->snd_una, c->snd_nxt))
+	else
 		c->t_rexmit = t->now + tcp_rto(c);
 	c->flags |= F_NOTIFY;
 }

@@ -306,6 +306,8 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 	int err = c->soft_err ? c->soft_err : VX_E_TIMEOUT;
 
 	c->t_rexmit = VX_TCP_NEVER;
+	if (c->state >= VX_TCP_ESTABLISHED && c->snd_una == c->snd_nxt)
+		return; /* nothing in flight; a probe is the persist timer's */
 	t->stats.rexmit_timeouts++;
 	c->retries++;
 	c->flags &= (uint16_t)~F_TIMING;
@@ -324,7 +326,7 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 		tcp_send_syn(t, c);
 		return;
 	}
-	if (!can_send_data(c) || c->snd_una == c->snd_max)
+	if (!can_send_data(c))
 		return;
 	if (c->retries > VX_TCP_MAX_RETRIES) {
 		t->stats.timeouts++;
@@ -339,9 +341,8 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 	c->recover = c->snd_max;
 	c->flags &= (uint16_t)~F_RECOVERY;
 	c->snd_nxt = c->snd_una;
-	output(t, c, true);
-	if (c->t_rexmit == VX_TCP_NEVER && c->snd_una != c->snd_max)
-		c->t_rexmit = t->now + tcp_rto(c);
+	if (output(t, c, true) == 0 && c->t_persist == VX_TCP_NEVER)
+		c->t_persist = t->now + tcp_rto(c); /* the window closed meanwhile */
 }
 
 /* The persist timer fired: send what the window allows despite the

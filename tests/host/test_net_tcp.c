@@ -485,7 +485,11 @@ static uint64_t run_transfer(struct net *n, struct app *ca, struct app *cb, uint
 			    (unsigned long long)ca->rcvd,
 			    vx_tcp_state_name(n->st[0]->conn[ca->h].state),
 			    vx_tcp_state_name(n->st[1]->conn[cb->h].state));
-		if (!net_step(n, t0 + limit) &&
+		/* A slow reader reads at least every 10 ms, as an application
+		 * would, not only when a segment or timer wakes it. */
+		if (!net_step(n, (ca->read_max || cb->read_max) && n->now + 10 * MS < t0 + limit
+				     ? n->now + 10 * MS
+				     : t0 + limit) &&
 		    !(ca->h >= 0 && !ca->closed && !ca->eof &&
 		      (vx_tcp_events(ca->t, ca->h) & VX_TCP_EV_READABLE)) &&
 		    !(cb->h >= 0 && !cb->closed && !cb->eof &&
@@ -1479,8 +1483,8 @@ static void test_transfer_sweep(void **state)
 		ca.chunk_seed = (uint32_t)r;
 		cb.chunk_seed = (uint32_t)(r >> 32);
 		if (seed % 3 == 0) { /* slow readers: windows close and open */
-			ca.read_max = 1 + (uint32_t)(r >> 12) % 3000;
-			cb.read_max = 1 + (uint32_t)(r >> 36) % 3000;
+			ca.read_max = 200 + (uint32_t)(r >> 12) % 3000;
+			cb.read_max = 200 + (uint32_t)(r >> 36) % 3000;
 		}
 		print_message("# sweep seed %llu mtu %u/%u loss %u dup %u reorder %u delay %llu "
 			      "jitter %llu\n",
