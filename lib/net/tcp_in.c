@@ -462,7 +462,7 @@ static bool ack_input(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_
 	if (vx_seq_gt(s->ack, c->snd_una))
 		new_ack(t, c, s->ack);
 	else if (s->ack == c->snd_una && s->len == 0 && !(s->flags & (VX_TCP_SYN | VX_TCP_FIN)) &&
-		 wnd == c->snd_wnd && c->snd_una != c->snd_max)
+		 wnd == c->snd_wnd && c->snd_una != c->snd_nxt)
 		dup_ack(t, c);
 	if (vx_seq_lt(c->snd_wl1, s->seq) ||
 	    (c->snd_wl1 == s->seq && vx_seq_leq(c->snd_wl2, s->ack))) {

@@ -1044,6 +1044,10 @@ static void test_zero_window_then_opens(void **state)
 	assert_int_equal(c->snd_wnd, 0);
 	assert_true(stack_a.stats.persist_probes >= 3);
 	assert_int_equal(stack_a.stats.timeouts, 0);
+	/* Probes are not losses: no retransmission timeout, no fast
+	 * retransmit from their duplicate ACKs. */
+	assert_int_equal(stack_a.stats.rexmit_timeouts, 0);
+	assert_int_equal(stack_a.stats.fast_rexmits, 0);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
 	/* The reader wakes: the window opens and everything arrives. */
 	cb.reading = true;
