@@ -195,8 +195,10 @@ struct vx_tcp_range {
 
 /* One connection.  Private to tcp*.c; here so that the caller can size
  * struct vx_tcp.  The invariants the code keeps:
- *   snd_una <= snd_nxt <= snd_max; sb holds the bytes from sb_seq, which
- *   is snd_una once the SYN is acknowledged (iss + 1 before);
+ *   snd_una <= snd_nxt <= snd_max (snd_max may exceed snd_nxt by a
+ *   zero-window probe, or after going back on a timeout); sb holds the
+ *   bytes from sb_seq, which is iss + 1 until the SYN is acknowledged,
+ *   then snd_una (snd_una - 1 once our FIN is acknowledged);
  *   rb holds rb_len in-order bytes ending at rcv_nxt, and out-of-order
  *   ranges beyond rcv_nxt, all within rcv_adv <= (rcv_nxt - rb_len) +
  *   VX_TCP_RCVBUF, so nothing ever overwrites unread data. */
