@@ -5,7 +5,8 @@
  * 10.0.0.2:5000, brought to ESTABLISHED by a crafted SYN-ACK, then runs
  * the input as a program of operations, one byte of opcode each:
  *
- *   0  a segment from the peer, near the connection's numbers:
+ *   0  a segment from a peer, near its connection's numbers (the first
+ *      connection, or if the opcode's top bit is set, the slot (1)):
  *      seq delta (2, signed, from rcv_nxt), ack delta (2, signed, from
  *      snd_una), flags (1), window (2), option words k (1, 0..10), 4k
  *      option bytes, data length (1) and data; the checksum is made right
@@ -170,9 +171,8 @@ static const uint8_t *take_bytes(struct rd *r, size_t *n)
 static int conn_h;
 static uint64_t now;
 
-static void peer_segment(struct rd *r)
+static void peer_segment(struct rd *r, const struct vx_tcp_conn *c)
 {
-	const struct vx_tcp_conn *c = &t.conn[conn_h];
 	uint8_t seg[20 + 40 + 255];
 	int16_t ds = (int16_t)take(r, 2), da = (int16_t)take(r, 2);
 	uint8_t flags = (uint8_t)take(r, 1);
@@ -184,9 +184,9 @@ static void peer_segment(struct rd *r)
 	optlen &= ~(size_t)3;
 	n = take(r, 1);
 	d = take_bytes(r, &n);
-	n = craft(seg, peer, 5000, c->lport, c->rcv_nxt + (uint32_t)(int32_t)ds,
+	n = craft(seg, c->raddr, c->rport, c->lport, c->rcv_nxt + (uint32_t)(int32_t)ds,
 		  c->snd_una + (uint32_t)(int32_t)da, flags, wnd, opt, optlen, d, n);
-	vx_tcp_input(&t, peer, me, seg, n, now);
+	vx_tcp_input(&t, c->raddr, me, seg, n, now);
 }
 
 static void raw_segment(struct rd *r)
@@ -236,8 +236,9 @@ static void op(struct rd *r)
 
 	switch (code % 9) {
 	case 0:
-		if (t.conn[conn_h].state != VX_TCP_CLOSED)
-			peer_segment(r);
+		h = (code & 0x80) ? (int)(take(r, 1) % VX_TCP_MAX_CONNS) : conn_h;
+		if (t.conn[h].state != VX_TCP_CLOSED)
+			peer_segment(r, &t.conn[h]);
 		break;
 	case 1:
 		raw_segment(r);
