@@ -88,8 +88,11 @@ static void check(void)
 		CHECK(c->rb_len <= VX_TCP_RCVBUF && c->rb_off < VX_TCP_RCVBUF);
 		CHECK(c->n_ooo <= VX_TCP_OOO_MAX);
 		CHECK(c->mss >= 64 && c->mss <= t.cfg.mtu - 40);
+		/* Nothing beyond the ring's bytes and a FIN was ever sent. */
+		CHECK(vx_seq_leq(c->snd_max, c->sb_seq + c->sb_len + 1));
 		if (c->state == VX_TCP_SYN_SENT || c->state == VX_TCP_CLOSED)
 			continue;
+		CHECK(c->state == VX_TCP_SYN_RCVD || c->cwnd >= c->mss);
 		CHECK(c->rcv_adv - read_seq <= VX_TCP_RCVBUF);
 		for (unsigned k = 0; k < c->n_ooo; k++) {
 			CHECK(vx_seq_gt(c->ooo[k].lo, c->rcv_nxt));
