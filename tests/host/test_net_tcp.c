@@ -1217,6 +1217,15 @@ static void test_icmp_errors(void **state)
 	for (int i = 0; i < 50; i++)
 		net_step(&net, net.now + 10 * SEC);
 	assert_int_equal(vx_tcp_readable(&stack_b, cb.h), 5000);
+	/* The soft error names the reason when the connection times out. */
+	net.loss_pm = 1000;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 100, net.now), 100);
+	tcp_put32(q + 4, c->snd_una);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, net.now);
+	assert_int_equal(stack_a.stats.icmp_soft, 2);
+	while (vx_tcp_state(&stack_a, ca.h) != VX_TCP_CLOSED)
+		assert_true(net_step(&net, net.now + 1000 * SEC));
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_NOTFOUND);
 }
 
 static int ev_handle;
