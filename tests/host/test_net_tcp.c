@@ -562,30 +562,30 @@ static void transfer(uint64_t seed, uint32_t loss, uint32_t dup, uint32_t reorde
 
 static void test_transfer_clean(void **state)
 {
-	transfer(1, 0, 0, 0, 4 * MIB, 30 * SEC);
+	transfer(1, 0, 0, 0, 4 * MIB, 5 * SEC);
 	assert_int_equal(stack_a.stats.rexmit_timeouts + stack_b.stats.rexmit_timeouts, 0);
 	assert_int_equal(stack_a.stats.rexmit_segs + stack_b.stats.rexmit_segs, 0);
 }
 
 static void test_transfer_loss_1pct(void **state)
 {
-	transfer(2, 10, 0, 0, 4 * MIB, 300 * SEC);
+	transfer(2, 10, 0, 0, 4 * MIB, 30 * SEC);
 }
 
 static void test_transfer_loss_5pct(void **state)
 {
-	transfer(3, 50, 0, 0, 2 * MIB, 1200 * SEC);
+	transfer(3, 50, 0, 0, 2 * MIB, 150 * SEC);
 }
 
 static void test_transfer_reorder_dup(void **state)
 {
-	transfer(4, 0, 20, 100, 4 * MIB, 300 * SEC);
+	transfer(4, 0, 20, 100, 4 * MIB, 60 * SEC);
 }
 
 static void test_transfer_everything(void **state)
 {
 	for (uint64_t seed = 10; seed < 14; seed++)
-		transfer(seed, 20, 10, 50, 1 * MIB, 1200 * SEC);
+		transfer(seed, 20, 10, 50, 1 * MIB, 60 * SEC);
 }
 
 /* --- scenarios --------------------------------------------------------- */
