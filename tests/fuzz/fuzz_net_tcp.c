@@ -17,7 +17,9 @@
  *   4  the application reads up to (2) bytes
  *   5  shutdown, close or abort (1) a handle (1)
  *   6  an ICMP error: type (1), code (1), next MTU (2), quote (8)
- *   7  a SYN to the listener from a source (1), with the options of 0
+ *   7  a SYN to the listener from a source (1), sequence number (4); an
+ *      odd source offers timestamps, and segments (0) to the connection
+ *      it makes then carry one near the last seen, offset (1)
  *   8  accept, or connect again
  *
  * After every operation the invariants of every slot are checked (see
@@ -183,8 +185,15 @@ static void peer_segment(struct rd *r, const struct vx_tcp_conn *c)
 	size_t optlen = (take(r, 1) % 11) * 4, n;
 	const uint8_t *opt = take_bytes(r, &optlen);
 	const uint8_t *d;
+	uint8_t ts[12] = {1, 1, 8, 10};
 
 	optlen &= ~(size_t)3;
+	if (optlen == 0 && (c->flags & F_TS)) {
+		/* A timestamp near the one last seen, as that peer must send. */
+		tcp_put32(ts + 4, c->ts_recent + (uint32_t)(int32_t)(int8_t)take(r, 1));
+		opt = ts;
+		optlen = sizeof(ts);
+	}
 	n = take(r, 1);
 	d = take_bytes(r, &n);
 	n = craft(seg, c->raddr, c->rport, c->lport, c->rcv_nxt + (uint32_t)(int32_t)ds,
@@ -289,10 +298,13 @@ static void op(struct rd *r)
 		break;
 	}
 	case 7: {
-		uint8_t seg[64], src[4] = {10, 1, 0, 0};
+		uint8_t seg[64], src[4] = {10, 1, 0, 0}, ts[12] = {1, 1, 8, 10, 0, 0, 0, 9};
+		uint32_t seq;
 		src[3] = (uint8_t)take(r, 1);
-		n = craft(seg, src, (uint16_t)(1024 + src[3]), 80, take(r, 4), 0, VX_TCP_SYN, 8192,
-			  NULL, 0, NULL, 0);
+		seq = take(r, 4);
+		/* An odd source offers timestamps. */
+		n = craft(seg, src, (uint16_t)(1024 + src[3]), 80, seq, 0, VX_TCP_SYN, 8192, ts,
+			  (src[3] & 1) ? sizeof(ts) : 0, NULL, 0);
 		vx_tcp_input(&t, src, me, seg, n, now);
 		break;
 	}
