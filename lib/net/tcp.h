@@ -178,6 +178,8 @@ struct vx_tcp_stats {
 	uint64_t bad_ack;	/* ACK for data not sent, or too old */
 	uint64_t dup_data;	/* bytes already received */
 	uint64_t late_data;	/* segments with data in a state that takes none */
+	uint64_t paws_dropped;	/* older timestamp than one seen (RFC 7323 5) */
+	uint64_t ts_missing;	/* no timestamp where both agreed to send them */
 	uint64_t ooo_segs, ooo_dropped;
 	uint64_t syn_rcvd, syn_dropped, syn_evicted;
 	uint64_t conn_opened, conn_accepted, conn_established, conn_dropped;
@@ -195,8 +197,10 @@ struct vx_tcp_range {
 
 /* One connection.  Private to tcp*.c; here so that the caller can size
  * struct vx_tcp.  The invariants the code keeps:
- *   snd_una <= snd_nxt <= snd_max; sb holds the bytes from sb_seq, which
- *   is snd_una once the SYN is acknowledged (iss + 1 before);
+ *   snd_una <= snd_nxt <= snd_max (snd_max may exceed snd_nxt by a
+ *   zero-window probe, or after going back on a timeout); sb holds the
+ *   bytes from sb_seq, which is iss + 1 until the SYN is acknowledged,
+ *   then snd_una (snd_una - 1 once our FIN is acknowledged);
  *   rb holds rb_len in-order bytes ending at rcv_nxt, and out-of-order
  *   ranges beyond rcv_nxt, all within rcv_adv <= (rcv_nxt - rb_len) +
  *   VX_TCP_RCVBUF, so nothing ever overwrites unread data. */
@@ -218,6 +222,8 @@ struct vx_tcp_conn {
 	uint32_t rb_off, rb_len;	 /* receive ring: unread in-order bytes */
 	uint32_t acks_pending;		 /* full segments received, not yet ACKed */
 	uint32_t rtt_seq;
+	uint32_t ts_recent;	/* the peer's latest timestamp worth echoing */
+	uint32_t last_ack_sent; /* rcv_nxt as of our latest ACK */
 	uint64_t rtt_start, born;
 	uint64_t chal_sec; /* the second chal_n counts challenge ACKs in */
 	uint32_t chal_n;

@@ -29,6 +29,7 @@
 #define F_NOTIFY   0x0080 /* events may have changed: tell config.event */
 #define F_ACTIVE   0x0100 /* opened by connect */
 #define F_RDSHUT   0x0200 /* closed by its user: new data is answered by RST */
+#define F_TS	   0x0400 /* both sides send timestamps (RFC 7323 3) */
 
 /* Segment as parsed by tcp_in.c. */
 struct tcp_seg {

@@ -81,6 +81,13 @@ static void syn_options(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tc
 		c->snd_ws = 0;
 		c->rcv_ws = 0;
 	}
+	/* Timestamps: we offer them in every SYN we start with, so the
+	 * peer's SYN or SYN-ACK decides; each costs 12 bytes of a segment. */
+	if (s->opts.has_ts) {
+		c->flags |= F_TS;
+		c->ts_recent = s->opts.ts_val;
+		c->mss = c->mss - 12 < MSS_FLOOR ? MSS_FLOOR : c->mss - 12;
+	}
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_adv = c->rcv_nxt + tcp_rcv_wnd(c);
@@ -394,7 +401,6 @@ static void dup_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 {
 	uint32_t acked = ack - c->snd_una, nd = 0;
-	bool partial = false;
 
 	if (vx_seq_lt(c->snd_una, c->sb_seq))
 		c->snd_una = c->sb_seq; /* the SYN */
@@ -419,7 +425,6 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 			c->flags &= (uint16_t)~F_RECOVERY;
 			c->dupacks = 0;
 		} else {
-			partial = true;
 			t->stats.partial_acks++;
 			tcp_send_one(t, c, c->snd_una, c->mss);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
@@ -437,9 +442,11 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 		if (c->cwnd > (1u << 30))
 			c->cwnd = 1u << 30;
 	}
-	if (c->snd_una == c->snd_max)
+	/* The timer covers what is in flight up to snd_nxt; a zero-window
+	 * probe beyond it (snd_max) belongs to the persist timer. */
+	if (c->snd_una == c->snd_nxt)
 		c->t_rexmit = VX_TCP_NEVER;
-	else if (partial || c->t_rexmit != VX_TCP_NEVER || vx_seq_lt(c->snd_una, c->snd_nxt))
+	else
 		c->t_rexmit = t->now + tcp_rto(c);
 	c->flags |= F_NOTIFY;
 }
@@ -462,7 +469,7 @@ static bool ack_input(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_
 	if (vx_seq_gt(s->ack, c->snd_una))
 		new_ack(t, c, s->ack);
 	else if (s->ack == c->snd_una && s->len == 0 && !(s->flags & (VX_TCP_SYN | VX_TCP_FIN)) &&
-		 wnd == c->snd_wnd && c->snd_una != c->snd_max)
+		 wnd == c->snd_wnd && c->snd_una != c->snd_nxt)
 		dup_ack(t, c);
 	if (vx_seq_lt(c->snd_wl1, s->seq) ||
 	    (c->snd_wl1 == s->seq && vx_seq_leq(c->snd_wl2, s->ack))) {
@@ -579,6 +586,37 @@ static bool check_seq(struct vx_tcp *t, struct vx_tcp_conn *c, struct tcp_seg *s
 	return true;
 }
 
+/* RFC 7323 5.3 R1.  Once timestamps are agreed, a segment other than a
+ * RST must carry one (3.2), and one older than ts_recent marks an old
+ * duplicate from an earlier lap of the sequence space: it is dropped and,
+ * within the ACK budget, answered.  False: dropped. */
+static bool paws_ok(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_seg *s)
+{
+	if (!(c->flags & F_TS) || (s->flags & VX_TCP_RST))
+		return true;
+	if (!s->opts.has_ts) {
+		t->stats.ts_missing++;
+		return false;
+	}
+	if (!vx_seq_lt(s->opts.ts_val, c->ts_recent))
+		return true;
+	t->stats.paws_dropped++;
+	if (ack_budget(t, c)) {
+		c->flags |= F_ACKNOW;
+		tcp_output(t, c);
+	}
+	return false;
+}
+
+/* RFC 7323 4.3: remember the timestamp of a segment that reaches the
+ * point our last ACK acknowledged, to echo it. */
+static void ts_update(struct vx_tcp_conn *c, const struct tcp_seg *s, uint32_t seq0)
+{
+	if ((c->flags & F_TS) && s->opts.has_ts && vx_seq_geq(s->opts.ts_val, c->ts_recent) &&
+	    vx_seq_leq(seq0, c->last_ack_sent))
+		c->ts_recent = s->opts.ts_val;
+}
+
 /* SYN_RCVD: an ACK of our SYN completes the handshake; any other ACK is
  * answered with RST.  False when the segment has been dealt with. */
 static bool syn_rcvd_ack(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
@@ -637,8 +675,11 @@ static bool closing_ack(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tc
 static void conn_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_t src[4],
 		       const uint8_t dst[4], struct tcp_seg *s)
 {
-	if (!check_seq(t, c, s))
+	uint32_t seq0 = s->seq;
+
+	if (!paws_ok(t, c, s) || !check_seq(t, c, s))
 		return;
+	ts_update(c, s, seq0);
 	if (!(s->flags & VX_TCP_ACK)) {
 		t->stats.bad_flags++;
 		tcp_output(t, c); /* the answer to a repeated SYN */
@@ -805,9 +846,9 @@ void vx_tcp_icmp_error(struct vx_tcp *t, const uint8_t local[4], const uint8_t r
 	if (type == 3 && code == 4) {
 		uint32_t mtu = next_mtu < VX_TCP_MTU_MIN ? VX_TCP_MTU_MIN : next_mtu;
 		t->stats.icmp_mtu++;
-		if (next_mtu == 0 || mtu - 40 >= c->mss)
+		if (next_mtu == 0 || mtu - 40 - ((c->flags & F_TS) ? 12 : 0) >= c->mss)
 			return;
-		c->mss = mtu - 40;
+		c->mss = mtu - 40 - ((c->flags & F_TS) ? 12 : 0);
 		if (c->state >= VX_TCP_ESTABLISHED && c->snd_una != c->snd_nxt) {
 			/* Not congestion: send again in the smaller size now. */
 			c->snd_nxt = c->snd_una;

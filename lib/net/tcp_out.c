@@ -82,7 +82,8 @@ static void send_raw(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4
 }
 
 /* Build and send one segment of c: seq, flags, and len bytes of the send
- * ring from offset off.  SYNs carry MSS and window-scale options. */
+ * ring from offset off.  SYNs carry MSS, window-scale and timestamp options;
+ * once timestamps are agreed every segment carries one. */
 static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off,
 		 uint32_t len)
 {
@@ -105,6 +106,16 @@ static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t 
 	} else {
 		win = wnd_field(c);
 	}
+	/* Timestamps: offered in our SYN, then in every segment if agreed. */
+	if ((c->flags & F_TS) || (flags & (VX_TCP_SYN | VX_TCP_ACK)) == VX_TCP_SYN) {
+		s[hl++] = 1;
+		s[hl++] = 1;
+		s[hl++] = 8;
+		s[hl++] = 10;
+		tcp_put32(s + hl, (uint32_t)(t->now / VX_TCP_MS));
+		tcp_put32(s + hl + 4, (c->flags & F_TS) ? c->ts_recent : 0);
+		hl += 8;
+	}
 	tcp_put16(s, c->lport);
 	tcp_put16(s + 2, c->rport);
 	tcp_put32(s + 4, seq);
@@ -121,6 +132,7 @@ static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t 
 		c->flags &= (uint16_t)~F_ACKNOW;
 		c->acks_pending = 0;
 		c->t_delack = VX_TCP_NEVER;
+		c->last_ack_sent = c->rcv_nxt;
 	}
 	send_raw(t, c->laddr, c->raddr, hl + len);
 }
@@ -306,6 +318,8 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 	int err = c->soft_err ? c->soft_err : VX_E_TIMEOUT;
 
 	c->t_rexmit = VX_TCP_NEVER;
+	if (c->state >= VX_TCP_ESTABLISHED && c->snd_una == c->snd_nxt)
+		return; /* nothing in flight; a probe is the persist timer's */
 	t->stats.rexmit_timeouts++;
 	c->retries++;
 	c->flags &= (uint16_t)~F_TIMING;
@@ -324,7 +338,7 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 		tcp_send_syn(t, c);
 		return;
 	}
-	if (!can_send_data(c) || c->snd_una == c->snd_max)
+	if (!can_send_data(c))
 		return;
 	if (c->retries > VX_TCP_MAX_RETRIES) {
 		t->stats.timeouts++;
@@ -339,9 +353,8 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 	c->recover = c->snd_max;
 	c->flags &= (uint16_t)~F_RECOVERY;
 	c->snd_nxt = c->snd_una;
-	output(t, c, true);
-	if (c->t_rexmit == VX_TCP_NEVER && c->snd_una != c->snd_max)
-		c->t_rexmit = t->now + tcp_rto(c);
+	if (output(t, c, true) == 0 && c->t_persist == VX_TCP_NEVER)
+		c->t_persist = t->now + tcp_rto(c); /* the window closed meanwhile */
 }
 
 /* The persist timer fired: send what the window allows despite the

@@ -5,7 +5,8 @@
  * 10.0.0.2:5000, brought to ESTABLISHED by a crafted SYN-ACK, then runs
  * the input as a program of operations, one byte of opcode each:
  *
- *   0  a segment from the peer, near the connection's numbers:
+ *   0  a segment from a peer, near its connection's numbers (the first
+ *      connection, or if the opcode's top bit is set, the slot (1)):
  *      seq delta (2, signed, from rcv_nxt), ack delta (2, signed, from
  *      snd_una), flags (1), window (2), option words k (1, 0..10), 4k
  *      option bytes, data length (1) and data; the checksum is made right
@@ -16,7 +17,9 @@
  *   4  the application reads up to (2) bytes
  *   5  shutdown, close or abort (1) a handle (1)
  *   6  an ICMP error: type (1), code (1), next MTU (2), quote (8)
- *   7  a SYN to the listener from a source (1), with the options of 0
+ *   7  a SYN to the listener from a source (1), sequence number (4); an
+ *      odd source offers timestamps, and segments (0) to the connection
+ *      it makes then carry one near the last seen, offset (1)
  *   8  accept, or connect again
  *
  * After every operation the invariants of every slot are checked (see
@@ -87,8 +90,11 @@ static void check(void)
 		CHECK(c->rb_len <= VX_TCP_RCVBUF && c->rb_off < VX_TCP_RCVBUF);
 		CHECK(c->n_ooo <= VX_TCP_OOO_MAX);
 		CHECK(c->mss >= 64 && c->mss <= t.cfg.mtu - 40);
+		/* Nothing beyond the ring's bytes and a FIN was ever sent. */
+		CHECK(vx_seq_leq(c->snd_max, c->sb_seq + c->sb_len + 1));
 		if (c->state == VX_TCP_SYN_SENT || c->state == VX_TCP_CLOSED)
 			continue;
+		CHECK(c->state == VX_TCP_SYN_RCVD || c->cwnd >= c->mss);
 		CHECK(c->rcv_adv - read_seq <= VX_TCP_RCVBUF);
 		for (unsigned k = 0; k < c->n_ooo; k++) {
 			CHECK(vx_seq_gt(c->ooo[k].lo, c->rcv_nxt));
@@ -170,9 +176,8 @@ static const uint8_t *take_bytes(struct rd *r, size_t *n)
 static int conn_h;
 static uint64_t now;
 
-static void peer_segment(struct rd *r)
+static void peer_segment(struct rd *r, const struct vx_tcp_conn *c)
 {
-	const struct vx_tcp_conn *c = &t.conn[conn_h];
 	uint8_t seg[20 + 40 + 255];
 	int16_t ds = (int16_t)take(r, 2), da = (int16_t)take(r, 2);
 	uint8_t flags = (uint8_t)take(r, 1);
@@ -180,13 +185,20 @@ static void peer_segment(struct rd *r)
 	size_t optlen = (take(r, 1) % 11) * 4, n;
 	const uint8_t *opt = take_bytes(r, &optlen);
 	const uint8_t *d;
+	uint8_t ts[12] = {1, 1, 8, 10};
 
 	optlen &= ~(size_t)3;
+	if (optlen == 0 && (c->flags & F_TS)) {
+		/* A timestamp near the one last seen, as that peer must send. */
+		tcp_put32(ts + 4, c->ts_recent + (uint32_t)(int32_t)(int8_t)take(r, 1));
+		opt = ts;
+		optlen = sizeof(ts);
+	}
 	n = take(r, 1);
 	d = take_bytes(r, &n);
-	n = craft(seg, peer, 5000, c->lport, c->rcv_nxt + (uint32_t)(int32_t)ds,
+	n = craft(seg, c->raddr, c->rport, c->lport, c->rcv_nxt + (uint32_t)(int32_t)ds,
 		  c->snd_una + (uint32_t)(int32_t)da, flags, wnd, opt, optlen, d, n);
-	vx_tcp_input(&t, peer, me, seg, n, now);
+	vx_tcp_input(&t, c->raddr, me, seg, n, now);
 }
 
 static void raw_segment(struct rd *r)
@@ -236,8 +248,9 @@ static void op(struct rd *r)
 
 	switch (code % 9) {
 	case 0:
-		if (t.conn[conn_h].state != VX_TCP_CLOSED)
-			peer_segment(r);
+		h = (code & 0x80) ? (int)(take(r, 1) % VX_TCP_MAX_CONNS) : conn_h;
+		if (t.conn[h].state != VX_TCP_CLOSED)
+			peer_segment(r, &t.conn[h]);
 		break;
 	case 1:
 		raw_segment(r);
@@ -285,10 +298,13 @@ static void op(struct rd *r)
 		break;
 	}
 	case 7: {
-		uint8_t seg[64], src[4] = {10, 1, 0, 0};
+		uint8_t seg[64], src[4] = {10, 1, 0, 0}, ts[12] = {1, 1, 8, 10, 0, 0, 0, 9};
+		uint32_t seq;
 		src[3] = (uint8_t)take(r, 1);
-		n = craft(seg, src, (uint16_t)(1024 + src[3]), 80, take(r, 4), 0, VX_TCP_SYN, 8192,
-			  NULL, 0, NULL, 0);
+		seq = take(r, 4);
+		/* An odd source offers timestamps. */
+		n = craft(seg, src, (uint16_t)(1024 + src[3]), 80, seq, 0, VX_TCP_SYN, 8192, ts,
+			  (src[3] & 1) ? sizeof(ts) : 0, NULL, 0);
 		vx_tcp_input(&t, src, me, seg, n, now);
 		break;
 	}

@@ -485,7 +485,11 @@ static uint64_t run_transfer(struct net *n, struct app *ca, struct app *cb, uint
 			    (unsigned long long)ca->rcvd,
 			    vx_tcp_state_name(n->st[0]->conn[ca->h].state),
 			    vx_tcp_state_name(n->st[1]->conn[cb->h].state));
-		if (!net_step(n, t0 + limit) &&
+		/* A slow reader reads at least every 10 ms, as an application
+		 * would, not only when a segment or timer wakes it. */
+		if (!net_step(n, (ca->read_max || cb->read_max) && n->now + 10 * MS < t0 + limit
+				     ? n->now + 10 * MS
+				     : t0 + limit) &&
 		    !(ca->h >= 0 && !ca->closed && !ca->eof &&
 		      (vx_tcp_events(ca->t, ca->h) & VX_TCP_EV_READABLE)) &&
 		    !(cb->h >= 0 && !cb->closed && !cb->eof &&
@@ -558,30 +562,30 @@ static void transfer(uint64_t seed, uint32_t loss, uint32_t dup, uint32_t reorde
 
 static void test_transfer_clean(void **state)
 {
-	transfer(1, 0, 0, 0, 4 * MIB, 30 * SEC);
+	transfer(1, 0, 0, 0, 4 * MIB, 5 * SEC);
 	assert_int_equal(stack_a.stats.rexmit_timeouts + stack_b.stats.rexmit_timeouts, 0);
 	assert_int_equal(stack_a.stats.rexmit_segs + stack_b.stats.rexmit_segs, 0);
 }
 
 static void test_transfer_loss_1pct(void **state)
 {
-	transfer(2, 10, 0, 0, 4 * MIB, 300 * SEC);
+	transfer(2, 10, 0, 0, 4 * MIB, 30 * SEC);
 }
 
 static void test_transfer_loss_5pct(void **state)
 {
-	transfer(3, 50, 0, 0, 2 * MIB, 1200 * SEC);
+	transfer(3, 50, 0, 0, 2 * MIB, 150 * SEC);
 }
 
 static void test_transfer_reorder_dup(void **state)
 {
-	transfer(4, 0, 20, 100, 4 * MIB, 300 * SEC);
+	transfer(4, 0, 20, 100, 4 * MIB, 60 * SEC);
 }
 
 static void test_transfer_everything(void **state)
 {
 	for (uint64_t seed = 10; seed < 14; seed++)
-		transfer(seed, 20, 10, 50, 1 * MIB, 1200 * SEC);
+		transfer(seed, 20, 10, 50, 1 * MIB, 60 * SEC);
 }
 
 /* --- scenarios --------------------------------------------------------- */
@@ -619,13 +623,24 @@ static void sink_stack(struct vx_tcp *t)
 	assert_int_equal(vx_tcp_init(t, &cfg, 0), VX_OK);
 }
 
+/* When set, crafted segments without options carry a timestamp option
+ * with this value, as a peer that agreed to timestamps must. */
+static uint32_t craft_ts;
+
 /* Build a segment with a correct checksum into out; returns its length. */
 static size_t craft(uint8_t *out, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
 		    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		    const uint8_t *opt, size_t optlen, const uint8_t *data, size_t len)
 {
-	size_t hl = 20 + optlen;
+	uint8_t ts[12] = {1, 1, 8, 10};
+	size_t hl;
 
+	if (optlen == 0 && craft_ts) {
+		tcp_put32(ts + 4, craft_ts);
+		opt = ts;
+		optlen = sizeof(ts);
+	}
+	hl = 20 + optlen;
 	assert_true(optlen % 4 == 0 && hl <= 60);
 	memset(out, 0, 20);
 	tcp_put16(out, sport);
@@ -745,6 +760,8 @@ static void test_rst_in_and_out_of_window(void **state)
 	net_init(&net, 5, 1 * SEC);
 	connect_pair(&net, &ca, &cb, &lh);
 	c = &stack_a.conn[ca.h];
+	assert_true(c->flags & F_TS);
+	craft_ts = c->ts_recent; /* a future one would poison ts_recent */
 	/* In the window but not exact: a challenge ACK, nothing else. */
 	ch = stack_a.stats.challenge_acks;
 	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt + 1000, 0, VX_TCP_RST, 0, NULL, 0,
@@ -809,6 +826,7 @@ static void test_rst_in_and_out_of_window(void **state)
 	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now), VX_E_REVOKED);
 	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_E_BADHANDLE);
+	craft_ts = 0;
 }
 
 static void test_syn_flood(void **state)
@@ -1040,6 +1058,10 @@ static void test_zero_window_then_opens(void **state)
 	assert_int_equal(c->snd_wnd, 0);
 	assert_true(stack_a.stats.persist_probes >= 3);
 	assert_int_equal(stack_a.stats.timeouts, 0);
+	/* Probes are not losses: no retransmission timeout, no fast
+	 * retransmit from their duplicate ACKs. */
+	assert_int_equal(stack_a.stats.rexmit_timeouts, 0);
+	assert_int_equal(stack_a.stats.fast_rexmits, 0);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
 	/* The reader wakes: the window opens and everything arrives. */
 	cb.reading = true;
@@ -1075,6 +1097,8 @@ static void test_window_scaling(void **state)
 	connect_pair(&net, &ca, &cb, &lh);
 	assert_int_equal(stack_a.conn[ca.h].snd_ws, VX_TCP_RCV_WSCALE);
 	assert_int_equal(stack_b.conn[cb.h].snd_ws, VX_TCP_RCV_WSCALE);
+	assert_true(stack_a.conn[ca.h].flags & F_TS);
+	assert_true(stack_b.conn[cb.h].flags & F_TS);
 	ca.total = 8 * MIB;
 	ca.seed_out = cb.seed_in = 4;
 	ca.reading = cb.reading = true;
@@ -1195,7 +1219,7 @@ static void test_icmp_errors(void **state)
 	net.loss_pm = 0;
 	connect_pair(&net, &ca, &cb, &lh);
 	c = &stack_a.conn[ca.h];
-	assert_int_equal(c->mss, 1460);
+	assert_int_equal(c->mss, 1460 - 12); /* timestamps take 12 bytes */
 	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 5000, net.now), 5000);
 	tcp_put16(q, c->lport);
 	tcp_put32(q + 4, c->snd_una);
@@ -1203,12 +1227,21 @@ static void test_icmp_errors(void **state)
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
 	assert_int_equal(stack_a.stats.icmp_soft, 1);
 	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 4, 1000, q, 8, net.now);
-	assert_int_equal(c->mss, 960);
+	assert_int_equal(c->mss, 1000 - 40 - 12);
 	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 4, 100, q, 8, net.now);
-	assert_int_equal(c->mss, VX_TCP_MTU_MIN - 40);
+	assert_int_equal(c->mss, VX_TCP_MTU_MIN - 40 - 12);
 	for (int i = 0; i < 50; i++)
 		net_step(&net, net.now + 10 * SEC);
 	assert_int_equal(vx_tcp_readable(&stack_b, cb.h), 5000);
+	/* The soft error names the reason when the connection times out. */
+	net.loss_pm = 1000;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 100, net.now), 100);
+	tcp_put32(q + 4, c->snd_una);
+	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, net.now);
+	assert_int_equal(stack_a.stats.icmp_soft, 2);
+	while (vx_tcp_state(&stack_a, ca.h) != VX_TCP_CLOSED)
+		assert_true(net_step(&net, net.now + 1000 * SEC));
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_NOTFOUND);
 }
 
 static int ev_handle;
@@ -1316,7 +1349,8 @@ static void test_lost_syn(void **state)
 	assert_int_equal(cb.rcvd, 500000);
 }
 
-/* Turn a window-scale option into no-operations: a peer without RFC 7323. */
+/* Turn window-scale and timestamp options into no-operations: a peer
+ * without RFC 7323. */
 static void strip_wscale(uint8_t *seg, size_t len)
 {
 	size_t hl = (size_t)(seg[12] >> 4) * 4;
@@ -1328,9 +1362,10 @@ static void strip_wscale(uint8_t *seg, size_t len)
 			i++;
 			continue;
 		}
-		if (seg[i] == 3) {
-			memset(seg + i, 1, 3);
-			i += 3;
+		if (seg[i] == 3 || seg[i] == 8) {
+			size_t n = seg[i] == 3 ? 3 : 10;
+			memset(seg + i, 1, n);
+			i += n;
 			continue;
 		}
 		assert_true(seg[i + 1] >= 2);
@@ -1353,6 +1388,9 @@ static void test_no_window_scaling(void **state)
 	assert_int_equal(stack_a.conn[ca.h].rcv_ws, 0);
 	assert_int_equal(stack_b.conn[cb.h].snd_ws, 0);
 	assert_int_equal(stack_b.conn[cb.h].rcv_ws, 0);
+	assert_false(stack_a.conn[ca.h].flags & F_TS);
+	assert_false(stack_b.conn[cb.h].flags & F_TS);
+	assert_int_equal(stack_a.conn[ca.h].mss, 1460);
 	ca.total = cb.total = 2 * MIB;
 	ca.seed_out = cb.seed_in = 13;
 	cb.seed_out = ca.seed_in = 14;
@@ -1375,6 +1413,7 @@ static void test_ack_storm_limited(void **state)
 	net_init(&net, 21, 1 * SEC);
 	connect_pair(&net, &ca, &cb, &lh);
 	c = &stack_a.conn[ca.h];
+	craft_ts = c->ts_recent; /* a future one would poison ts_recent */
 	net.now = (net.now / SEC + 1) * SEC;
 	out = stack_a.stats.out_segs;
 	/* Empty segments outside the window: at most the budget answered. */
@@ -1400,6 +1439,7 @@ static void test_ack_storm_limited(void **state)
 	assert_int_equal(stack_a.stats.bad_addr, 1);
 	assert_int_equal(stack_a.stats.out_segs, out);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_ESTABLISHED);
+	craft_ts = 0;
 }
 
 static void test_orphans_and_listener_close(void **state)
@@ -1479,8 +1519,8 @@ static void test_transfer_sweep(void **state)
 		ca.chunk_seed = (uint32_t)r;
 		cb.chunk_seed = (uint32_t)(r >> 32);
 		if (seed % 3 == 0) { /* slow readers: windows close and open */
-			ca.read_max = 1 + (uint32_t)(r >> 12) % 3000;
-			cb.read_max = 1 + (uint32_t)(r >> 36) % 3000;
+			ca.read_max = 200 + (uint32_t)(r >> 12) % 3000;
+			cb.read_max = 200 + (uint32_t)(r >> 36) % 3000;
 		}
 		print_message("# sweep seed %llu mtu %u/%u loss %u dup %u reorder %u delay %llu "
 			      "jitter %llu\n",
@@ -1496,6 +1536,50 @@ static void test_transfer_sweep(void **state)
 		assert_int_equal(stack_a.stats.timeouts + stack_b.stats.timeouts, 0);
 	}
 	net_mtu[0] = net_mtu[1] = 0;
+}
+
+/* RFC 7323 5: an old timestamp marks an old duplicate, even in the
+ * window; a segment without one, once both agreed, is dropped too. */
+static void test_paws(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint8_t seg[80];
+	size_t n;
+	struct vx_tcp_conn *c;
+	uint32_t rcv;
+
+	net_init(&net, 23, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	/* Let time pass, then traffic, so that ts_recent moves on. */
+	net.now += 10 * SEC;
+	assert_int_equal(vx_tcp_send(&stack_b, cb.h, "0123456789", 10, net.now), 10);
+	for (int i = 0; i < 20; i++)
+		net_step(&net, net.now + 5 * SEC);
+	c = &stack_a.conn[ca.h];
+	assert_int_equal(vx_tcp_readable(&stack_a, ca.h), 10);
+	assert_true(c->ts_recent > 100);
+	rcv = c->rcv_nxt;
+	craft_ts = c->ts_recent - 100;
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, c->snd_una, VX_TCP_ACK, 1000,
+		  NULL, 0, (const uint8_t *)"stale", 5);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.paws_dropped, 1);
+	assert_int_equal(c->rcv_nxt, rcv);
+	craft_ts = 0;
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, c->snd_una, VX_TCP_ACK, 1000,
+		  NULL, 0, (const uint8_t *)"nots", 4);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	assert_int_equal(stack_a.stats.ts_missing, 1);
+	assert_int_equal(c->rcv_nxt, rcv);
+	/* The current timestamp is taken. */
+	craft_ts = c->ts_recent;
+	n = craft(seg, ip_b, ip_a, c->rport, c->lport, c->rcv_nxt, c->snd_una, VX_TCP_ACK, 1000,
+		  NULL, 0, (const uint8_t *)"fresh", 5);
+	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
+	craft_ts = 0;
+	assert_int_equal(c->rcv_nxt, rcv + 5);
+	assert_int_equal(vx_tcp_readable(&stack_a, ca.h), 15);
 }
 
 int main(void)
@@ -1531,6 +1615,7 @@ int main(void)
 	    cmocka_unit_test(test_ack_storm_limited),
 	    cmocka_unit_test(test_orphans_and_listener_close),
 	    cmocka_unit_test(test_transfer_sweep),
+	    cmocka_unit_test(test_paws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
