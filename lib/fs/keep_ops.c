@@ -524,6 +524,8 @@ long vx_keep_write(struct vx_keep *v, struct vx_keep_node *n, uint64_t off, cons
 		return 0;
 	if (room(v, len / KP_BLOCK + 2) < 0)
 		return VX_E_NOMEM;
+	if (f.flags & VX_KEEP_F_DEDUP)
+		kp_il_off(v); /* the dedup table changes too */
 	rc = kp_grow(v, f.ino, kp_need_height((off + len - 1) / KP_BLOCK));
 	uint32_t done = 0;
 	while (rc == 0 && done < len) {
@@ -531,6 +533,8 @@ long vx_keep_write(struct vx_keep *v, struct vx_keep_node *n, uint64_t off, cons
 		uint32_t in = (uint32_t)(at % KP_BLOCK);
 		uint32_t chunk = KP_BLOCK - in < len - done ? KP_BLOCK - in : len - done;
 		rc = write_piece(v, &f, at, (const uint8_t *)buf + done, chunk);
+		if (rc == 0)
+			kp_il_note(v, f.ino, at / KP_BLOCK);
 		done += chunk;
 	}
 	int s;
@@ -688,6 +692,7 @@ int vx_keep_truncate(struct vx_keep *v, struct vx_keep_node *n, uint64_t size)
 		return VX_E_TOOBIG;
 	if (room(v, 4) < 0 && size > f.size)
 		return VX_E_NOMEM;
+	kp_il_off(v);
 	rc = set_size(v, f.ino, size);
 	if (rc < 0)
 		return kp_fail(v, rc, v->why);
@@ -847,6 +852,7 @@ static int make(struct vx_keep *v, const char *path, unsigned type, uint32_t fla
 		return VX_E_FULL;
 	if (room(v, 8) < 0)
 		return VX_E_NOMEM;
+	kp_il_off(v);
 	uint64_t ino = 0;
 	rc = ino_alloc(v, &ino);
 	if (rc == VX_E_FULL)
@@ -915,6 +921,7 @@ int vx_keep_unlink(struct vx_keep *v, const char *path)
 		return rc == VX_E_STALE ? VX_E_CORRUPT : rc;
 	if (n.type == VX_KEEP_DIR && n.entries)
 		return VX_E_BUSY;
+	kp_il_off(v);
 	rc = dir_del(v, dir.ino, h.index);
 	if (rc == 0)
 		rc = ino_free(v, h.ino);
@@ -970,6 +977,7 @@ int vx_keep_rename(struct vx_keep *v, const char *from, const char *to)
 	}
 	if (room(v, 8) < 0)
 		return VX_E_NOMEM;
+	kp_il_off(v);
 	if (exists)
 		rc = ent_set(v, td.ino, th.index, fh.ino, fnode.type, NULL, 0);
 	else
@@ -1128,6 +1136,7 @@ int vx_keep_snap_create(struct vx_keep *v, const char *name)
 	unsigned h = r[KP_R_TREES + KP_TREE_HEIGHT];
 	int s;
 	uint8_t *e;
+	kp_il_off(v);
 	rc = snap_entry(v, n, true, &s, &e);
 	if (rc < 0)
 		return kp_fail(v, rc, v->why);
@@ -1200,6 +1209,7 @@ int vx_keep_snap_delete(struct vx_keep *v, const char *name)
 		return VX_E_NOTFOUND;
 	uint32_t n = nsnaps(v);
 	uint64_t gone = 0;
+	kp_il_off(v);
 	/* Close the gap: every later entry moves down by one. */
 	for (uint32_t i = idx; i < n && rc >= 0; i++) {
 		int s, t;
