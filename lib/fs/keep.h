@@ -355,6 +355,7 @@ struct vx_keep {
 	uint32_t il_navoid;
 	enum vx_keep_ilstop il_stop; /* why the last replay stopped */
 	uint64_t il_replayed;	     /* records it applied */
+	uint64_t il_replayable;	     /* vx_keep_check: records a replay would apply */
 	uint64_t il_fsyncs;	     /* fsyncs done by the log (statistics) */
 };
 

@@ -623,6 +623,7 @@ long kp_il_check(struct vx_keep *v, vx_keep_report_fn report, void *ctx)
 	int rc = scan(v, &sc);
 	if (rc < 0)
 		return rc;
+	v->il_replayable = sc.records;
 	if (sc.stop <= VX_KEEP_IL_PARTIAL)
 		return 0;
 	if (report)
