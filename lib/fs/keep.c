@@ -605,6 +605,8 @@ int kp_bit_clear(struct vx_keep *v, uint64_t blk)
 		*b &= (uint8_t)~m;
 		if (v->used) /* a hostile count stays in range */
 			v->used--;
+		uint64_t lo = KP_DATA_START, hi = v->blocks - KP_RING_BLOCKS;
+		v->full &= blk < lo + (hi - lo) / 2 ? (uint8_t)~1u : (uint8_t)~2u;
 	}
 	kp_put(v, s);
 	return rc;
@@ -707,11 +709,18 @@ int kp_alloc(struct vx_keep *v, bool meta, uint64_t a[2])
 		v->depth--;
 		return kp_fail(v, VX_E_NOMEM, VX_KEEP_NOSPACE);
 	}
-	int rc = alloc_in(v, lo, mid, &v->cursor[0], 0, &a[0]);
+	/* A half found full is not scanned again until a block in it is
+	 * freed (kp_bit_clear): a full lower half cost a whole scan per
+	 * block allocated. */
+	int rc = (v->full & 1) ? VX_E_NOMEM : alloc_in(v, lo, mid, &v->cursor[0], 0, &a[0]);
+	if (rc == VX_E_NOMEM && !v->il_navoid)
+		v->full |= 1;
 	if (rc == VX_E_NOMEM)
 		rc = alloc_in(v, lo, hi, &v->cursor[1], 0, &a[0]);
 	if (rc == 0 && meta) {
-		rc = alloc_in(v, mid, hi, &v->cursor[1], a[0], &a[1]);
+		rc = (v->full & 2) ? VX_E_NOMEM : alloc_in(v, mid, hi, &v->cursor[1], a[0], &a[1]);
+		if (rc == VX_E_NOMEM && !v->il_navoid && a[0] < mid)
+			v->full |= 2;
 		if (rc == VX_E_NOMEM)
 			rc = alloc_in(v, lo, hi, &v->cursor[0], a[0], &a[1]);
 	}

@@ -306,6 +306,7 @@ struct vx_keep {
 	char label[VX_KEEP_LABEL_MAX + 1];
 	uint8_t root_bp[64]; /* the committed root block (the uberblock's) */
 	uint64_t cursor[2];  /* allocation cursors: lower and upper half */
+	uint8_t full;	     /* bit i: half i had no free block at the last look */
 	uint64_t pending;    /* blocks in deferred-free logs, this txg included */
 	uint64_t log_blocks; /* ... of which this txg's log */
 	uint64_t used;	     /* blocks marked used in the free map */
