@@ -21,7 +21,6 @@
 
 #include "vectra/abi.h"
 #include "vx_string.h"
-#include "crypto/blake3.h"
 #include "fs/keep_int.h"
 
 static uint64_t *chain(struct vx_keep *v)
@@ -90,14 +89,11 @@ bool kp_il_avoid(const struct vx_keep *v, uint64_t blk)
 
 /* --- the chain across commits ---------------------------------------------- */
 
-static void chain_id(struct vx_keep *v, uint64_t txg, uint64_t head, uint8_t out[16])
+/* The chain id of the txg after the one committing: the committed root's
+ * checksum, which no other commit shares and no file's owner can read. */
+static void chain_id(struct vx_keep *v, uint8_t out[16])
 {
-	uint8_t in[16 + 8 + 8 + 32];
-	memcpy(in, v->guid, 16);
-	kp_st64(in + 16, txg);
-	kp_st64(in + 24, head);
-	memcpy(in + 32, v->il_salt, 32);
-	vx_blake3(in, sizeof(in), out, 16);
+	memcpy(out, v->il_salt, 16);
 }
 
 /* Two adjacent free blocks, marked used: the reserved data block and the
@@ -160,7 +156,7 @@ int kp_il_commit(struct vx_keep *v, uint8_t *r)
 	v->il_nchain = 0;
 	kp_st64(r + KP_R_IL_HEAD, v->il_next);
 	kp_st64(r + KP_R_IL_SPARE, v->il_spare);
-	chain_id(v, v->txg + 1, v->il_next, r + KP_R_IL_ID);
+	chain_id(v, r + KP_R_IL_ID);
 	return 0;
 }
 
@@ -248,12 +244,38 @@ static int make_record(struct vx_keep *v, uint64_t ino, uint64_t blkid, uint8_t 
 	return rc;
 }
 
+/* Drops pending blocks at or past their file's end (a write that failed
+ * after writing some blocks, before the size): nothing can read them, and
+ * a record for one would be a lie that stops replay. */
+static int pend_trim(struct vx_keep *v)
+{
+	uint32_t keep = 0;
+	for (uint32_t i = 0; i < v->il_npend; i++) {
+		uint8_t *p = pend(v, i);
+		uint64_t ino = kp_ld64(p), blkid = kp_ld64(p + 8);
+		int s;
+		uint8_t *ip;
+		int rc = kp_inode(v, 0, ino, &s, &ip);
+		if (rc < 0)
+			return rc;
+		bool live = blkid < kp_ld64(ip + KP_I_SIZE) / KP_BLOCK +
+					(kp_ld64(ip + KP_I_SIZE) % KP_BLOCK != 0);
+		kp_put(v, s);
+		if (live)
+			memmove(pend(v, keep++), p, 16);
+	}
+	v->il_npend = keep;
+	return 0;
+}
+
 /* Logs every block written since the last log block, in blocks of up to
  * KP_IL_RPER records, the last flagged; then one flush. */
 static int il_write(struct vx_keep *v)
 {
 	uint8_t *b = v->il_buf;
-	int rc = 0;
+	int rc = pend_trim(v);
+	if (rc < 0 || v->il_npend == 0)
+		return rc;
 	for (uint32_t done = 0; done < v->il_npend && rc == 0;) {
 		uint32_t k = v->il_npend - done < KP_IL_RPER ? v->il_npend - done : KP_IL_RPER;
 		bool last = done + k == v->il_npend;
