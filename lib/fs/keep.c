@@ -1104,6 +1104,7 @@ static int setup(struct vx_keep *v, const struct vx_blkdev *dev, void *work, siz
 	v->scratch2 = w, w += KP_BLOCK;
 	v->il_buf = w, w += KP_BLOCK;
 	v->il_list = w, w += KP_BLOCK;
+	v->il_ns = w, w += KP_BLOCK;
 	size_t left = len - (size_t)(w - (uint8_t *)work);
 	v->nbuckets = 1;
 	while (v->nbuckets < left / KP_BLOCK)
@@ -1318,7 +1319,9 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 	uint8_t u[KP_SECTOR];
 	uint64_t below = UINT64_MAX;
 	enum vx_keep_why first = VX_KEEP_OK;
-	for (int tries = 0; tries < 2 * KP_RING_SLOTS; tries++) {
+	v->il_limit = UINT32_MAX;
+	v->il_why = VX_KEEP_IL_NONE;
+	for (int tries = 0; tries < 2 * KP_RING_SLOTS + KP_IL_CHAIN_MAX; tries++) {
 		v->why = VX_KEEP_OK;
 		rc = uber_best(v, dev_blocks, below, u);
 		if (rc < 0) {
@@ -1331,6 +1334,10 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 		uint64_t txg = kp_ld64(u + KP_U_TXG);
 		below = txg;
 		index_clear(v);
+		v->full = 0;
+		v->log_blocks = 0;
+		memset(v->log, 0, KP_BLOCK);
+		kp_st32(v->log + KP_L_MAGIC, KP_LOG_MAGIC);
 		v->blocks = kp_ld64(u + KP_U_BLOCKS);
 		v->txg = txg + 1;
 		memcpy(v->guid, u + KP_U_GUID, 16);
@@ -1358,6 +1365,13 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 			/* Fsyncs since this commit: apply them and commit. */
 			if (!(flags & VX_KEEP_RDONLY))
 				rc = kp_il_replay(v);
+			if (rc == KP_IL_RETRY) {
+				/* An fsync's records did not apply: forget
+				 * what replay did and take fewer. */
+				below = txg + 1;
+				continue;
+			}
+			v->il_limit = UINT32_MAX;
 			if (rc == 0 && v->il_replayed)
 				rc = vx_keep_sync(v);
 			if (rc == 0)
@@ -1365,6 +1379,7 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 		}
 		if (rc != VX_E_CORRUPT)
 			return rc;
+		v->il_limit = UINT32_MAX; /* an older root: its own log */
 		if (!first)
 			first = v->why == VX_KEEP_OK ? VX_KEEP_BAD_ROOT : v->why;
 	}

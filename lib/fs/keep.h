@@ -65,9 +65,10 @@
  * writes the uberblock of the new transaction group (txg) into slot
  * txg % 128 of both uberblock rings, and flushes again.  When it returns 0
  * everything written before it survives a power cut.  vx_keep_fsync(node)
- * is cheaper when every change since the last commit is a write to an
- * existing file: it writes the changed data blocks and one small record
- * of them to the intent log, and flushes once; the next commit makes the
+ * is cheaper when every change since the last commit is a write to a
+ * plain file, a create, a mkdir or an unlink: it writes the changed data
+ * blocks and one small record of the changes to the intent log, and
+ * flushes once; the next commit makes the
  * log obsolete, and a mount after a power cut replays it and commits (see
  * INTENT LOG).  Otherwise it commits.  Either way, when it returns 0 every
  * change made before it is durable (not just that file's).  A power cut at any
@@ -84,8 +85,9 @@
  * data block reserved beside it, so an fsync of one block is one device
  * request).  Each log block carries the txg, its place in the chain and a
  * chain id the root holds, the next block's address and its own BLAKE3;
- * each record names a file (inode and generation), a block of it, its new
- * size and the data block's address and BLAKE3.  Mount (read-write)
+ * a record names a file (inode and generation), a block of it, its new
+ * size and the data block's address and BLAKE3, or a create or unlink
+ * (directory, name, inode and generation).  Mount (read-write)
  * follows the chain while every block and every data block verifies,
  * applies the records of each whole fsync, and commits; v->il_replayed
  * counts the records applied, v->il_stop says why the chain ended
@@ -217,6 +219,7 @@ enum vx_keep_ilstop {
 	VX_KEEP_IL_BAD_OFFSET, /* a record's offset or size is out of range */
 	VX_KEEP_IL_BAD_RECORD, /* an unknown record type or count */
 	VX_KEEP_IL_TOO_LONG,   /* more blocks or records than a txg may log */
+	VX_KEEP_IL_BAD_NAME,   /* a create or unlink that does not apply */
 	VX_KEEP_IL_COUNT
 };
 
@@ -339,20 +342,24 @@ struct vx_keep {
 	} views[4];
 	uint32_t view_next;
 	/* The intent log (keep_ilog.c). */
-	uint64_t il_head;	  /* the committed root's first log block */
-	uint64_t il_cspare;	  /* ... and its reserved data block */
-	uint64_t il_next;	  /* where the next log block goes */
-	uint64_t il_spare;	  /* a data block reserved just before il_next (0: none) */
-	uint64_t il_seq;	  /* the next block's place in the chain */
-	uint8_t il_id[16];	  /* the open txg's chain id */
-	uint8_t il_salt[32];	  /* the committed root's checksum (for the next id) */
-	uint32_t il_nchain;	  /* log blocks written in the open txg */
-	uint32_t il_npend;	  /* blocks written since the last log block */
-	uint32_t il_addrs;	  /* log blocks plus records in the open txg */
-	bool il_unlogged;	  /* the open txg holds a change the log cannot say */
-	uint8_t *il_buf;	  /* a log block being built or read */
-	uint8_t *il_list;	  /* the chain's blocks, then the pending blocks */
-	const uint64_t *il_avoid; /* replay: blocks the allocator must not hand out */
+	uint64_t il_head;	    /* the committed root's first log block */
+	uint64_t il_cspare;	    /* ... and its reserved data block */
+	uint64_t il_next;	    /* where the next log block goes */
+	uint64_t il_spare;	    /* a data block reserved just before il_next (0: none) */
+	uint64_t il_seq;	    /* the next block's place in the chain */
+	uint8_t il_id[16];	    /* the open txg's chain id */
+	uint8_t il_salt[32];	    /* the committed root's checksum (for the next id) */
+	uint32_t il_nchain;	    /* log blocks written in the open txg */
+	uint32_t il_npend;	    /* blocks written since the last log block */
+	uint32_t il_addrs;	    /* log blocks plus records in the open txg */
+	bool il_unlogged;	    /* the open txg holds a change the log cannot say */
+	uint8_t *il_buf;	    /* a log block being built or read */
+	uint8_t *il_list;	    /* the chain's blocks, then the pending blocks */
+	uint8_t *il_ns;		    /* name records since the last log block */
+	uint32_t il_nsused;	    /* ... slots of them */
+	uint32_t il_limit;	    /* replay: whole fsyncs to apply at most */
+	enum vx_keep_ilstop il_why; /* replay: why an fsync did not apply */
+	const uint64_t *il_avoid;   /* replay: blocks the allocator must not hand out */
 	uint32_t il_navoid;
 	enum vx_keep_ilstop il_stop; /* why the last replay stopped */
 	uint64_t il_replayed;	     /* records it applied */
@@ -415,8 +422,9 @@ int vx_keep_rename(struct vx_keep *v, const char *from, const char *to);
 /* Commits the open txg (see DURABILITY); 0 or a device error. */
 int vx_keep_sync(struct vx_keep *v);
 /* Makes every change so far durable: through the intent log when each
- * change since the last commit is a write to an existing plain file, else
- * by vx_keep_sync (see DURABILITY).  n may be NULL.  0 or a device error. */
+ * change since the last commit is a write to a plain file, a create, a
+ * mkdir or an unlink, else by vx_keep_sync (see DURABILITY).  n may be
+ * NULL.  0 or a device error. */
 int vx_keep_fsync(struct vx_keep *v, const struct vx_keep_node *n);
 int vx_keep_statfs(struct vx_keep *v, struct vx_keep_statfs *st);
 

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Keep's intent log (lib/fs/keep.h, docs/FS.md "The intent log"): fsync
- * without a commit.  While every change of the open txg is a write to an
- * existing plain file, vx_keep_fsync writes the data blocks those writes
- * changed to the places the cache already gave them, then one log block
- * naming each (file, generation, block, size, address, BLAKE3), and
- * flushes once.  The committed root names where the txg's chain starts;
- * each log block names where the next one will go.  The next commit
- * frees the chain (deferred, like any block a committed root can reach)
- * and names a new start.  Mount follows the chain from the root, applies
- * every whole fsync whose blocks all verify, and commits.
+ * without a commit.  While every change of the open txg is a write to a
+ * plain file, a create, a mkdir or an unlink, vx_keep_fsync writes the
+ * data blocks those writes changed to the places the cache already gave
+ * them, then one log block naming the creates and unlinks in order
+ * (directory, name, inode, generation) and each block (file, generation,
+ * block, size, address, BLAKE3), and flushes once.  The committed root names where the txg's chain
+ * starts; each log block names where the next one will go.  The next commit frees the chain
+ * (deferred, like any block a committed root can reach) and names a new start.  Mount follows the
+ * chain from the root, applies every whole fsync whose blocks all verify, and commits.
  *
- * Working memory: v->il_buf (one block being built or read) and v->il_list
- * (the chain's addresses, then the blocks written since the last fsync).
+ * Working memory: v->il_buf (one block being built or read), v->il_list
+ * (the chain's addresses, then the blocks written since the last fsync)
+ * and v->il_ns (the name records since the last fsync).
  * Replay borrows the mark bitmap of check and reclaim for the set of
  * blocks the chain claims.
  */
@@ -70,6 +71,46 @@ void kp_il_note(struct vx_keep *v, uint64_t ino, uint64_t blkid)
 	uint8_t *p = pend(v, v->il_npend++);
 	kp_st64(p, ino);
 	kp_st64(p + 8, blkid);
+}
+
+/* Slots a record takes: a name record's name runs past its first slot. */
+static uint32_t rec_slots(const uint8_t *rec)
+{
+	uint32_t op = kp_ld32(rec + KP_ILR_OP);
+	if (op != KP_ILOP_CREATE && op != KP_ILOP_UNLINK)
+		return 1;
+	uint32_t len = ld16(rec + KP_ILR_NTYPE + 2);
+	return len <= KP_IL_RSIZE - KP_ILR_NAME
+		   ? 1
+		   : 1 + (len - (KP_IL_RSIZE - KP_ILR_NAME) + KP_IL_RSIZE - 1) / KP_IL_RSIZE;
+}
+
+/* A create or an unlink in directory dir: the next fsync logs it, before
+ * the blocks written (its records apply in order, then the blocks'). */
+void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
+		unsigned type, unsigned flags, const char *name, size_t len)
+{
+	if (v->il_unlogged)
+		return;
+	uint8_t rec[KP_IL_RSIZE];
+	memset(rec, 0, sizeof(rec));
+	kp_st32(rec + KP_ILR_OP, op);
+	rec[KP_ILR_NTYPE] = (uint8_t)type;
+	rec[KP_ILR_NTYPE + 1] = (uint8_t)flags;
+	st16(rec + KP_ILR_NTYPE + 2, (uint16_t)len);
+	uint32_t n = rec_slots(rec);
+	if (v->il_nsused + n > KP_IL_NS_MAX) {
+		v->il_unlogged = true;
+		return;
+	}
+	kp_st64(rec + KP_ILR_INO, ino);
+	kp_st64(rec + KP_ILR_GEN, gen);
+	kp_st64(rec + KP_ILR_DIR, dir);
+	uint8_t *at = v->il_ns + (size_t)v->il_nsused * KP_IL_RSIZE;
+	memset(at, 0, (size_t)n * KP_IL_RSIZE);
+	memcpy(at, rec, KP_ILR_NAME);
+	memcpy(at + KP_ILR_NAME, name, len);
+	v->il_nsused += n;
 }
 
 /* The open txg holds a change the log cannot express: fsync commits. */
@@ -169,7 +210,7 @@ void kp_il_committed(struct vx_keep *v)
 	memcpy(v->il_id, r + KP_R_IL_ID, 16);
 	memcpy(v->il_salt, v->root_bp + KP_BP_SUM, 32);
 	v->il_seq = 0;
-	v->il_nchain = v->il_npend = v->il_addrs = 0;
+	v->il_nchain = v->il_npend = v->il_addrs = v->il_nsused = 0;
 	v->il_unlogged = false;
 }
 
@@ -188,7 +229,7 @@ void kp_il_load(struct vx_keep *v, const uint8_t *r)
 	memcpy(v->il_id, r + KP_R_IL_ID, 16);
 	memcpy(v->il_salt, v->root_bp + KP_BP_SUM, 32);
 	v->il_seq = 0;
-	v->il_nchain = v->il_npend = v->il_addrs = 0;
+	v->il_nchain = v->il_npend = v->il_addrs = v->il_nsused = 0;
 	v->il_unlogged = false;
 	v->il_avoid = NULL;
 	v->il_navoid = 0;
@@ -244,9 +285,10 @@ static int make_record(struct vx_keep *v, uint64_t ino, uint64_t blkid, uint8_t 
 	return rc;
 }
 
-/* Drops pending blocks at or past their file's end (a write that failed
- * after writing some blocks, before the size): nothing can read them, and
- * a record for one would be a lie that stops replay. */
+/* Drops pending blocks no file holds now: past their file's end (a write
+ * that failed before the size changed), of a file since unlinked, or
+ * holes (the inode made again for another file).  Nothing can read them,
+ * and a record for one would be a lie that stops replay. */
 static int pend_trim(struct vx_keep *v)
 {
 	uint32_t keep = 0;
@@ -258,9 +300,19 @@ static int pend_trim(struct vx_keep *v)
 		int rc = kp_inode(v, 0, ino, &s, &ip);
 		if (rc < 0)
 			return rc;
-		bool live = blkid < kp_ld64(ip + KP_I_SIZE) / KP_BLOCK +
+		bool live = ip[KP_I_TYPE] == VX_KEEP_FILE &&
+			    blkid < kp_ld64(ip + KP_I_SIZE) / KP_BLOCK +
 					(kp_ld64(ip + KP_I_SIZE) % KP_BLOCK != 0);
 		kp_put(v, s);
+		/* A file unlinked and its inode made again: a block the new
+		 * file never wrote is a hole. */
+		uint8_t *bp;
+		int ps;
+		struct kp_key pk;
+		if (live && (rc = kp_parent(v, 0, ino, 0, blkid, &bp, &ps, &pk)) < 0)
+			return rc;
+		if (live)
+			live = bp && kp_ld64(bp + KP_BP_ADDR0) != 0, kp_put(v, ps);
 		if (live)
 			memmove(pend(v, keep++), p, 16);
 	}
@@ -268,64 +320,91 @@ static int pend_trim(struct vx_keep *v)
 	return 0;
 }
 
-/* Logs every block written since the last log block, in blocks of up to
- * KP_IL_RPER records, the last flagged; then one flush. */
+/* Writes v->il_buf, holding k record slots, as the chain's next block
+ * (the last of this fsync if last). */
+static int put_block(struct vx_keep *v, uint32_t k, bool last)
+{
+	uint8_t *b = v->il_buf;
+	uint64_t at = v->il_next, next = 0, spare = 0;
+	int rc;
+	if (last) {
+		/* The last block reserves the next data block beside the next
+		 * log block; the reserve left unused is released. */
+		rc = drop(v, v->il_spare, v->il_cspare);
+		v->il_spare = 0;
+		if (rc == 0)
+			rc = alloc_pair(v, &spare, &next);
+	} else {
+		uint64_t a[2];
+		rc = kp_alloc(v, false, a);
+		next = a[0];
+	}
+	if (rc < 0)
+		return rc;
+	memcpy(b, KP_IL_MAGIC, 8);
+	kp_st64(b + KP_IL_TXG, v->txg);
+	kp_st64(b + KP_IL_SEQ, v->il_seq);
+	kp_st64(b + KP_IL_NEXT, next);
+	memcpy(b + KP_IL_ID, v->il_id, 16);
+	st16(b + KP_IL_NREC, (uint16_t)k);
+	st16(b + KP_IL_FLAGS, last ? KP_ILF_LAST : 0);
+	memset(b + 52, 0, KP_IL_REC - 52);
+	kp_hash(b, il_bytes(k) - 32, b + il_bytes(k) - 32);
+	uint32_t sectors = (uint32_t)((il_bytes(k) + KP_SECTOR - 1) / KP_SECTOR);
+	rc = v->dev.write(v->dev.ctx, at * KP_SPB, sectors, b);
+	if (rc < 0) {
+		v->why = VX_KEEP_IO;
+		return rc;
+	}
+	chain(v)[v->il_nchain++] = at;
+	v->il_addrs++;
+	v->il_seq++;
+	v->il_next = next;
+	if (last)
+		v->il_spare = spare;
+	return 0;
+}
+
+/* Logs the name records and then every block written since the last log
+ * block, in blocks of up to KP_IL_RPER record slots (a record never
+ * split), the last flagged; then one flush. */
 static int il_write(struct vx_keep *v)
 {
 	uint8_t *b = v->il_buf;
 	int rc = pend_trim(v);
-	if (rc < 0 || v->il_npend == 0)
+	if (rc < 0 || (v->il_npend == 0 && v->il_nsused == 0))
 		return rc;
-	for (uint32_t done = 0; done < v->il_npend && rc == 0;) {
-		uint32_t k = v->il_npend - done < KP_IL_RPER ? v->il_npend - done : KP_IL_RPER;
-		bool last = done + k == v->il_npend;
-		memset(b, 0, il_bytes(k));
-		for (uint32_t i = 0; i < k && rc == 0; i++) {
-			const uint8_t *p = pend(v, done + i);
-			rc = make_record(v, kp_ld64(p), kp_ld64(p + 8),
-					 b + KP_IL_REC + i * KP_IL_RSIZE);
+	uint32_t k = 0;
+	for (uint32_t at = 0; at < v->il_nsused && rc == 0;) {
+		uint32_t n = rec_slots(v->il_ns + (size_t)at * KP_IL_RSIZE);
+		if (k + n > KP_IL_RPER) {
+			rc = put_block(v, k, false);
+			k = 0;
 		}
-		uint64_t at = v->il_next, next = 0, spare = 0;
-		if (rc == 0 && last) {
-			/* The last block reserves the next data block beside the
-			 * next log block; the reserve left unused is released. */
-			rc = drop(v, v->il_spare, v->il_cspare);
-			v->il_spare = 0;
-			if (rc == 0)
-				rc = alloc_pair(v, &spare, &next);
-		} else if (rc == 0) {
-			uint64_t a[2];
-			rc = kp_alloc(v, false, a);
-			next = a[0];
-		}
-		if (rc < 0)
-			return rc;
-		memcpy(b, KP_IL_MAGIC, 8);
-		kp_st64(b + KP_IL_TXG, v->txg);
-		kp_st64(b + KP_IL_SEQ, v->il_seq);
-		kp_st64(b + KP_IL_NEXT, next);
-		memcpy(b + KP_IL_ID, v->il_id, 16);
-		st16(b + KP_IL_NREC, (uint16_t)k);
-		st16(b + KP_IL_FLAGS, last ? KP_ILF_LAST : 0);
-		kp_hash(b, il_bytes(k) - 32, b + il_bytes(k) - 32);
-		uint32_t sectors = (uint32_t)((il_bytes(k) + KP_SECTOR - 1) / KP_SECTOR);
-		rc = v->dev.write(v->dev.ctx, at * KP_SPB, sectors, b);
-		if (rc < 0) {
-			v->why = VX_KEEP_IO;
-			return rc;
-		}
-		chain(v)[v->il_nchain++] = at;
-		v->il_addrs += k + 1;
-		v->il_seq++;
-		v->il_next = next;
-		if (last)
-			v->il_spare = spare;
-		done += k;
+		memcpy(b + KP_IL_REC + (size_t)k * KP_IL_RSIZE, v->il_ns + (size_t)at * KP_IL_RSIZE,
+		       (size_t)n * KP_IL_RSIZE);
+		k += n;
+		at += n;
 	}
+	for (uint32_t i = 0; i < v->il_npend && rc == 0; i++) {
+		if (k == KP_IL_RPER) {
+			rc = put_block(v, k, false);
+			k = 0;
+		}
+		const uint8_t *p = pend(v, i);
+		if (rc == 0)
+			rc = make_record(v, kp_ld64(p), kp_ld64(p + 8),
+					 b + KP_IL_REC + (size_t)k * KP_IL_RSIZE);
+		k++;
+	}
+	if (rc == 0)
+		rc = put_block(v, k, true);
 	if (rc == 0)
 		rc = v->dev.flush(v->dev.ctx);
 	if (rc == 0) {
+		v->il_addrs += v->il_npend;
 		v->il_npend = 0;
+		v->il_nsused = 0;
 		v->il_fsyncs++;
 	}
 	return rc;
@@ -338,12 +417,12 @@ int vx_keep_fsync(struct vx_keep *v, const struct vx_keep_node *n)
 		return VX_E_STATE;
 	if (v->flags & VX_KEEP_RDONLY)
 		return 0;
-	uint32_t blocks = (v->il_npend + KP_IL_RPER - 1) / KP_IL_RPER;
+	uint32_t blocks = (v->il_npend + v->il_nsused + KP_IL_RPER - 1) / KP_IL_RPER + 1;
 	if ((v->flags & VX_KEEP_NOILOG) || v->il_unlogged || !v->il_next ||
 	    v->il_nchain + blocks > KP_IL_CHAIN_MAX ||
 	    v->il_addrs + v->il_npend + blocks > KP_IL_ADDR_MAX)
 		return vx_keep_sync(v);
-	if (v->il_npend == 0)
+	if (v->il_npend == 0 && v->il_nsused == 0)
 		return 0; /* every change is in the log already */
 	int rc = il_write(v);
 	return rc < 0 ? kp_break(v, rc) : 0;
@@ -355,11 +434,13 @@ int vx_keep_fsync(struct vx_keep *v, const struct vx_keep_node *n)
 struct scan {
 	uint64_t *set; /* blocks the chain claims, in order */
 	uint32_t nset, cap;
-	uint32_t blocks;   /* log blocks read and accepted */
-	uint32_t good;	   /* ... of which the whole fsyncs */
-	uint32_t good_set; /* set entries of the whole fsyncs */
-	uint64_t records;  /* records of the whole fsyncs */
-	uint64_t bad;	   /* the block a stop names */
+	uint32_t blocks;	/* log blocks read and accepted */
+	uint32_t good;		/* ... of which the whole fsyncs */
+	uint32_t good_set;	/* set entries of the whole fsyncs */
+	uint64_t records;	/* records of the whole fsyncs */
+	uint64_t block_records; /* records of every block accepted */
+	uint32_t groups;	/* whole fsyncs */
+	uint64_t bad;		/* the block a stop names */
 	enum vx_keep_ilstop stop;
 };
 
@@ -395,19 +476,12 @@ static int check_record(struct vx_keep *v, struct scan *sc, const uint8_t *rec)
 {
 	uint64_t ino = kp_ld64(rec + KP_ILR_INO), blkid = kp_ld64(rec + KP_ILR_BLKID);
 	uint64_t size = kp_ld64(rec + KP_ILR_SIZE), a = kp_ld64(rec + KP_ILR_ADDR);
+	int rc;
 	if (kp_ld32(rec + KP_ILR_OP) != KP_ILOP_WRITE || kp_ld32(rec + 4) != 0)
 		return VX_KEEP_IL_BAD_RECORD;
-	if (ino < 2 || ino >= v->ino_next)
-		return VX_KEEP_IL_BAD_INODE;
-	int s;
-	uint8_t *ip;
-	int rc = kp_inode(v, 0, ino, &s, &ip);
-	if (rc < 0)
-		return rc;
-	bool live = ip[KP_I_TYPE] == VX_KEEP_FILE && !(ip[KP_I_FLAGS] & VX_KEEP_F_DEDUP) &&
-		    kp_ld64(ip + KP_I_GEN) == kp_ld64(rec + KP_ILR_GEN);
-	kp_put(v, s);
-	if (!live)
+	/* Whether the inode is a live file of that generation depends on the
+	 * names the records before it make: apply() checks it. */
+	if (ino < 2 || ino > VX_KEEP_INO_MAX)
 		return VX_KEEP_IL_BAD_INODE;
 	if (size > VX_KEEP_FILE_MAX || blkid >= VX_KEEP_FILE_MAX / KP_BLOCK ||
 	    blkid * KP_BLOCK >= size)
@@ -424,6 +498,19 @@ static int check_record(struct vx_keep *v, struct scan *sc, const uint8_t *rec)
 		return rc;
 	if (!sum_ok(v, v->scratch2, KP_BLOCK, rec + KP_ILR_SUM))
 		return VX_KEEP_IL_NO_DATA;
+	return 0;
+}
+
+/* Checks a create or unlink record of n slots (the name is checked when
+ * it applies); 0 or a stop reason. */
+static int check_name(const uint8_t *rec, uint32_t room)
+{
+	uint32_t len = ld16(rec + KP_ILR_NTYPE + 2);
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
+	if (len == 0 || len > VX_KEEP_NAME_MAX || rec_slots(rec) > room ||
+	    kp_ld64(rec + KP_ILR_SIZE) != 0 || ino < 2 || ino > VX_KEEP_INO_MAX ||
+	    kp_ld64(rec + KP_ILR_DIR) == 0 || kp_ld64(rec + KP_ILR_DIR) > VX_KEEP_INO_MAX)
+		return VX_KEEP_IL_BAD_RECORD;
 	return 0;
 }
 
@@ -475,6 +562,10 @@ static int scan(struct vx_keep *v, struct scan *sc)
 	uint64_t at = v->il_head;
 	if (!at)
 		return 0;
+	if (v->il_limit == 0) {
+		sc->stop = v->il_why;
+		return 0;
+	}
 	for (;;) {
 		int rc = check_block(v, sc, at, sc->blocks);
 		if (rc < 0)
@@ -490,13 +581,22 @@ static int scan(struct vx_keep *v, struct scan *sc)
 		bool last = ld16(v->il_buf + KP_IL_FLAGS) & KP_ILF_LAST;
 		uint32_t mark = sc->nset;
 		sc->set[sc->nset++] = at;
-		for (uint32_t i = 0; i < n && rc == 0; i++) {
+		for (uint32_t i = 0; i < n && rc == 0;) {
 			const uint8_t *rec = v->il_buf + KP_IL_REC + i * KP_IL_RSIZE;
-			rc = check_record(v, sc, rec);
+			uint32_t op = kp_ld32(rec + KP_ILR_OP);
+			if (op == KP_ILOP_CREATE || op == KP_ILOP_UNLINK) {
+				rc = check_name(rec, n - i);
+				i += rc == 0 ? rec_slots(rec) : 1;
+			} else {
+				rc = check_record(v, sc, rec);
+				if (rc == 0)
+					sc->set[sc->nset++] = kp_ld64(rec + KP_ILR_ADDR);
+				i++;
+			}
 			if (rc == 0)
-				sc->set[sc->nset++] = kp_ld64(rec + KP_ILR_ADDR);
+				sc->block_records++;
 			else if (rc > 0)
-				sc->bad = kp_ld64(rec + KP_ILR_ADDR);
+				sc->bad = at;
 		}
 		if (rc < 0)
 			return rc;
@@ -509,21 +609,67 @@ static int scan(struct vx_keep *v, struct scan *sc)
 		if (last) {
 			sc->good = sc->blocks;
 			sc->good_set = sc->nset;
+			sc->records = sc->block_records;
+			if (++sc->groups >= v->il_limit) {
+				sc->stop = v->il_why; /* a retry: this far */
+				return 0;
+			}
 		}
 		at = next;
 	}
-	/* Records of the whole fsyncs: the set less one entry per block. */
-	sc->records = sc->good_set - sc->good;
 	if (sc->blocks > sc->good && sc->stop <= VX_KEEP_IL_NO_DATA)
 		sc->stop = VX_KEEP_IL_PARTIAL;
 	return 0;
 }
 
-/* Makes block blkid of file ino the logged block rec names (replay). */
+/* Applies a create or unlink record: 0, or a stop reason if it does not
+ * apply as it did when it was logged. */
+static int apply_name(struct vx_keep *v, const uint8_t *rec)
+{
+	uint32_t op = kp_ld32(rec + KP_ILR_OP), len = ld16(rec + KP_ILR_NTYPE + 2);
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO), gen = kp_ld64(rec + KP_ILR_GEN);
+	uint64_t dir = kp_ld64(rec + KP_ILR_DIR), made = 0;
+	const char *name = (const char *)rec + KP_ILR_NAME;
+	int rc;
+	if (op == KP_ILOP_CREATE) {
+		rc = kp_ns_create(v, dir, name, len, rec[KP_ILR_NTYPE], rec[KP_ILR_NTYPE + 1],
+				  &made);
+		int s;
+		uint8_t *ip;
+		if (rc == 0 && made != ino)
+			rc = VX_E_STALE;
+		if (rc == 0 && (rc = kp_inode(v, 0, ino, &s, &ip)) == 0) {
+			if (kp_ld64(ip + KP_I_GEN) != gen)
+				rc = VX_E_STALE;
+			kp_put(v, s);
+		}
+	} else {
+		rc = kp_ns_unlink(v, dir, name, len, ino, gen);
+	}
+	if (rc == VX_E_CORRUPT || rc == VX_E_STATE || (rc < 0 && v->why == VX_KEEP_IO))
+		return rc;
+	return rc < 0 ? VX_KEEP_IL_BAD_NAME : 0;
+}
+
+/* Makes block blkid of file ino the logged block rec names (replay): 0, a
+ * negative error, or a stop reason if no live plain file of that
+ * generation has that inode now. */
 static int apply(struct vx_keep *v, const uint8_t *rec)
 {
 	uint64_t ino = kp_ld64(rec + KP_ILR_INO), blkid = kp_ld64(rec + KP_ILR_BLKID);
-	int rc = kp_grow(v, ino, kp_need_height(blkid));
+	if (ino >= v->ino_next)
+		return VX_KEEP_IL_BAD_INODE;
+	int is;
+	uint8_t *ip;
+	int rc = kp_inode(v, 0, ino, &is, &ip);
+	if (rc < 0)
+		return rc;
+	bool live = ip[KP_I_TYPE] == VX_KEEP_FILE && !(ip[KP_I_FLAGS] & VX_KEEP_F_DEDUP) &&
+		    kp_ld64(ip + KP_I_GEN) == kp_ld64(rec + KP_ILR_GEN);
+	kp_put(v, is);
+	if (!live)
+		return VX_KEEP_IL_BAD_INODE;
+	rc = kp_grow(v, ino, kp_need_height(blkid));
 	uint8_t *bp;
 	int ps = -1;
 	struct kp_key pk;
@@ -544,8 +690,6 @@ static int apply(struct vx_keep *v, const uint8_t *rec)
 		rc = kp_free_bp(v, old, true);
 	}
 	kp_put(v, ps);
-	int is;
-	uint8_t *ip;
 	if (rc == 0)
 		rc = kp_inode(v, 0, ino, &is, &ip);
 	if (rc == 0) {
@@ -590,14 +734,33 @@ int kp_il_replay(struct vx_keep *v)
 	v->il_navoid = 0;
 	/* Apply the records in order, noting the chain for the commit. */
 	uint64_t at = v->il_head;
+	uint32_t groups = 0;
 	for (uint32_t blk = 0; blk < sc.good && rc == 0; blk++) {
 		rc = kp_dev_read(v, at, v->il_buf);
 		if (rc < 0)
 			break;
 		chain(v)[v->il_nchain++] = at;
 		uint32_t n = ld16(v->il_buf + KP_IL_NREC);
-		for (uint32_t i = 0; i < n && rc == 0; i++)
-			rc = apply(v, v->il_buf + KP_IL_REC + i * KP_IL_RSIZE);
+		for (uint32_t i = 0; i < n && rc == 0;) {
+			const uint8_t *rec = v->il_buf + KP_IL_REC + i * KP_IL_RSIZE;
+			uint32_t op = kp_ld32(rec + KP_ILR_OP);
+			if (op == KP_ILOP_CREATE || op == KP_ILOP_UNLINK) {
+				rc = apply_name(v, rec); /* il_buf stays as it is */
+				i += rec_slots(rec);
+			} else {
+				rc = apply(v, rec);
+				i++;
+			}
+		}
+		if (rc > 0) {
+			/* This fsync does not apply: mount again, taking
+			 * the whole fsyncs before it only. */
+			v->il_limit = groups;
+			v->il_why = (enum vx_keep_ilstop)rc;
+			return KP_IL_RETRY;
+		}
+		if (ld16(v->il_buf + KP_IL_FLAGS) & KP_ILF_LAST)
+			groups++;
 		at = kp_ld64(v->il_buf + KP_IL_NEXT);
 	}
 	if (rc < 0)
@@ -628,6 +791,7 @@ static const char *const stop_str[VX_KEEP_IL_COUNT] = {
     [VX_KEEP_IL_BAD_OFFSET] = "a record's offset or size is past the file size limit",
     [VX_KEEP_IL_BAD_RECORD] = "a record of an unknown type",
     [VX_KEEP_IL_TOO_LONG] = "the chain is longer than a txg may log",
+    [VX_KEEP_IL_BAD_NAME] = "a create or unlink record does not apply",
 };
 
 const char *vx_keep_ilstop_str(enum vx_keep_ilstop why)

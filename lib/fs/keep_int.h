@@ -154,6 +154,12 @@
 #define KP_ILR_ADDR	40
 #define KP_ILR_SUM	48
 #define KP_ILOP_WRITE	1
+#define KP_ILOP_CREATE	2 /* then the name: 40 bytes here, 80 per slot after */
+#define KP_ILOP_UNLINK	3
+#define KP_ILR_NTYPE	4  /* a name record: node type (1), file flags (1), name length (2) */
+#define KP_ILR_DIR	24 /* ... the directory */
+#define KP_ILR_NAME	40
+#define KP_IL_NS_MAX	48		      /* slots of name records one fsync holds */
 #define KP_IL_CHAIN_MAX 128		      /* log blocks per txg */
 #define KP_IL_PEND_MAX	192		      /* blocks one fsync logs */
 #define KP_IL_ADDR_MAX	2048		      /* log blocks plus records per txg */
@@ -234,12 +240,19 @@ unsigned kp_need_height(uint64_t blkid);
 extern uint64_t kp_hash_calls, kp_hash_bytes;
 void kp_il_note(struct vx_keep *v, uint64_t ino, uint64_t blkid);
 void kp_il_off(struct vx_keep *v);
+void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
+		unsigned type, unsigned flags, const char *name, size_t len);
+int kp_ns_create(struct vx_keep *v, uint64_t dir, const char *name, size_t len, unsigned type,
+		 uint32_t flags, uint64_t *ino);
+int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, uint64_t ino,
+		 uint64_t gen);
 bool kp_il_avoid(const struct vx_keep *v, uint64_t blk);
 int kp_il_commit(struct vx_keep *v, uint8_t *root);
 void kp_il_committed(struct vx_keep *v);
 void kp_il_load(struct vx_keep *v, const uint8_t *root);
 bool kp_il_root_ok(const struct vx_keep *v, const uint8_t *root);
 int kp_il_replay(struct vx_keep *v);
+#define KP_IL_RETRY 1 /* kp_il_replay: mount again, applying v->il_limit fsyncs */
 long kp_il_check(struct vx_keep *v, vx_keep_report_fn report, void *ctx);
 
 #endif

@@ -33,8 +33,8 @@
  *   FS_INFO     "NAME:" gives that volume's bytes used and its size;
  *   FS_SYNC     when it returns VX_OK everything written to the volume
  *               before survives a power cut (Keep: through its intent
- *               log when only existing files' bytes changed, else a
- *               commit);
+ *               log when only files' bytes, creates and removes
+ *               changed, else a commit);
  *   FS_SNAP     Keep's snapshots (VX_E_NOSYS on FAT32); snapshot NAME
  *               reads as "HOME:@NAME/...", and refuses every change
  *               (VX_E_RIGHTS).

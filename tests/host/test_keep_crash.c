@@ -564,6 +564,30 @@ static void test_log_evicting(void **state)
 	finish();
 }
 
+/* The benchmark's create, write, fsync, unlink, and a mkdir: name
+ * records in the log, the inode made again, a commit in the middle. */
+static void test_log_create_unlink(void **state)
+{
+	(void)state;
+	start();
+	char name[32];
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "etc/f%d", i);
+		put(name, 20 + (unsigned)i, 4096);
+		fsync_all(true);
+		if (i == 3) {
+			assert_int_equal(vx_keep_mkdir(v, "etc/sub"), 0);
+			put("etc/sub/x", 30, 100);
+			fsync_all(true);
+			commit();
+		}
+		assert_int_equal(vx_keep_unlink(v, name), 0);
+	}
+	assert_int_equal(vx_keep_unlink(v, "log"), 0);
+	fsync_all(true);
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
@@ -581,13 +605,21 @@ int main(void)
 	if (!base || !crash || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_fsync),	  cmocka_unit_test(test_rename_over_fsync),
-	    cmocka_unit_test(test_write_append_fsync),	  cmocka_unit_test(test_delete_fsync),
-	    cmocka_unit_test(test_mkdir_fsync),		  cmocka_unit_test(test_many_small_files),
-	    cmocka_unit_test(test_snapshot_and_truncate), cmocka_unit_test(test_dedup_file),
-	    cmocka_unit_test(test_evicting_writes),	  cmocka_unit_test(test_log_overwrites),
-	    cmocka_unit_test(test_log_appends),		  cmocka_unit_test(test_log_big_fsync),
-	    cmocka_unit_test(test_log_evicting),	  cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_create_fsync),
+	    cmocka_unit_test(test_rename_over_fsync),
+	    cmocka_unit_test(test_write_append_fsync),
+	    cmocka_unit_test(test_delete_fsync),
+	    cmocka_unit_test(test_mkdir_fsync),
+	    cmocka_unit_test(test_many_small_files),
+	    cmocka_unit_test(test_snapshot_and_truncate),
+	    cmocka_unit_test(test_dedup_file),
+	    cmocka_unit_test(test_evicting_writes),
+	    cmocka_unit_test(test_log_overwrites),
+	    cmocka_unit_test(test_log_appends),
+	    cmocka_unit_test(test_log_big_fsync),
+	    cmocka_unit_test(test_log_evicting),
+	    cmocka_unit_test(test_log_create_unlink),
+	    cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

@@ -200,23 +200,35 @@ static void rand_write_fsync(void)
 	CHECK(vx_keep_sync(v) == 0);
 }
 
-static void create_write_fsync_unlink(void)
+__attribute__((noinline)) static void measure_cwfu(const char *name)
 {
 	static uint8_t buf[4096];
+	struct vx_keep_node n;
+	CHECK(vx_keep_create(v, name, 0, &n) == 0);
+	CHECK(vx_keep_write(v, &n, 0, buf, sizeof(buf)) == (long)sizeof(buf));
+	CHECK(vx_keep_fsync(v, &n) == 0);
+	CHECK(vx_keep_unlink(v, name) == 0);
+}
+
+static void create_write_fsync_unlink(void)
+{
 	struct count c = {0};
 	for (unsigned i = 0; i < OPS; i++) {
 		char name[32];
-		struct vx_keep_node n;
-		snprintf(name, sizeof(name), "f%u", i);
+		snprintf(name, sizeof(name), "fsbench-f%u", i);
 		struct count a = now();
-		CHECK(vx_keep_create(v, name, 0, &n) == 0);
-		CHECK(vx_keep_write(v, &n, 0, buf, sizeof(buf)) == (long)sizeof(buf));
-		CHECK(vx_keep_fsync(v, &n) == 0);
-		CHECK(vx_keep_unlink(v, name) == 0);
+		measure_cwfu(name);
 		add(&c, a, now());
+		if (i % FSYNC_COMMIT_EVERY == FSYNC_COMMIT_EVERY - 1)
+			CHECK(measure_commit() == 0);
 	}
-	printf("# create, write 4 KiB, fsync, unlink, %u ops:\n", OPS);
+	printf("# create, write 4 KiB, fsync, unlink, %u ops, a commit every %u:\n", OPS,
+	       FSYNC_COMMIT_EVERY);
 	show("create/write/fsync/unlink", &c, OPS);
+#ifndef FSYNC_STANDALONE
+	CHECK(c.flushes == OPS);
+	CHECK(c.reqs <= OPS + OPS / 10);
+#endif
 }
 
 #ifdef FSYNC_STANDALONE
