@@ -5,15 +5,13 @@
  * At start a real volume is built in memory (4 MiB: directories, plain,
  * sparse and content-addressed files, a snapshot, some history), and a
  * copy of it after two fsyncs through the intent log that no commit
- * followed (flag bit 5 starts from that one: its mount replays a log).  An
- * input is a byte of flags, then patches: {u16 block, u16 offset, u8 len,
- * len bytes} written over that image, so mutations land on live
- * structures rather than on empty space.  Flag bit 0 mounts with
- * VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the
- * patched bytes then reach the parsers of every structure behind the
- * checksum gate (uberblock, root block, block pointers, inodes, entries,
- * free map, logs, snapshot and dedup tables).  Without it, the gate
- * itself is fuzzed.
+ * followed (writes, a create, an unlink, a mkdir) (flag bit 5 starts from that one: its mount
+ * replays a log).  An input is a byte of flags, then patches: {u16 block, u16 offset, u8 len, len
+ * bytes} written over that image, so mutations land on live structures rather than on empty space.
+ * Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the patched
+ * bytes then reach the parsers of every structure behind the checksum gate (uberblock, root block,
+ * block pointers, inodes, entries, free map, logs, snapshot and dedup tables).  Without it, the
+ * gate itself is fuzzed.
  *
  * After a mount: every directory is walked (depth 8, 4096 entries) and
  * every file read, live and in each snapshot; then vx_keep_check; then a
@@ -118,9 +116,12 @@ static void build(void)
 	memset(buf, 'L', sizeof(buf));
 	CHECK(vx_keep_lookup(&vol, "late", &n) == 0);
 	CHECK(vx_keep_write(&vol, &n, 1000, buf, 9000) == 9000);
+	put("etc/logged", 0, 0, 6000, 'n');
 	CHECK(vx_keep_fsync(&vol, &n) == 0);
 	CHECK(vx_keep_lookup(&vol, "sparse", &n) == 0);
 	CHECK(vx_keep_write(&vol, &n, 8192, buf, 100) == 100);
+	CHECK(vx_keep_unlink(&vol, "conf") == 0);
+	CHECK(vx_keep_mkdir(&vol, "etc/deep/logged-directory-with-a-name-of-two-slots") == 0);
 	CHECK(vx_keep_fsync(&vol, &n) == 0);
 	CHECK(vol.il_fsyncs == 2);
 	memcpy(base_log, disk, DISK);
@@ -220,6 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((phases & 16) && vx_keep_lookup(&vol, "late", &n) == 0) {
 		check_err(vx_keep_write(&vol, &n, 3000, data, size < 5000 ? (uint32_t)size : 5000));
+		check_err(vx_keep_unlink(&vol, "etc/conf"));
+		if (vx_keep_create(&vol, "etc/made", 0, &n) == 0)
+			check_err(
+			    vx_keep_write(&vol, &n, 0, data, size < 300 ? (uint32_t)size : 300));
 		check_err(vx_keep_fsync(&vol, &n));
 		rc = vx_keep_mount(&vol, &dev, work, WORK, flags);
 		if (rc != 0) {
