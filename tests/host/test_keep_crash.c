@@ -18,14 +18,14 @@
  * in it then fsync; many small files; a snapshot made and deleted; a
  * content-addressed file; a large file truncated; files larger than the
  * smallest work area's cache, so dirty blocks are written before the
- * commit; and four that fsync through the intent log (random whole and
+ * commit; and five that fsync through the intent log (random whole and
  * partial overwrites, appends to two files, an fsync of several log
  * blocks followed by one that must commit, log fsyncs with the smallest
- * cache).  A durable state is one a commit or an fsync returned with; a
- * crash image must mount (replaying the log), check clean and show the
- * last durable state before its flush or the next.  The total of crash
- * states checked is printed ("crash states checked: N"), with how many
- * replayed a log.
+ * cache, create/write/fsync/unlink with a mkdir).  A durable state is
+ * one a commit or an fsync returned with; a crash image must mount
+ * (replaying the log), check clean and show the last durable state
+ * before its flush or the next.  The total of crash states checked is
+ * printed ("crash states checked: N"), with how many replayed a log.
  */
 #include <setjmp.h>
 #include <stdarg.h>
