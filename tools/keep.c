@@ -19,8 +19,17 @@
  *   keep snap IMAGE create|list|delete [NAME]
  *   keep df IMAGE
  *   keep gc IMAGE                      reclaim unreferenced blocks
- *   keep fsck IMAGE                    every checksum and invariant
+ *   keep fsck IMAGE                    every checksum and invariant, and
+ *                                      the intent log a mount would replay
+ *   keep fsync-write IMAGE PATH OFFSET HOSTFILE
+ *                                      writes HOSTFILE's bytes at OFFSET of
+ *                                      the existing file PATH and fsyncs
+ *                                      without a commit: the image a power
+ *                                      cut after an fsync leaves (the next
+ *                                      writable mount replays the log)
  *
+ * A writable mount replays the intent log a power cut left (docs/FS.md)
+ * and says so on stderr.
  * Exit status: 0 success; 1 the operation failed, or fsck found
  * violations (each printed with its name); 2 bad usage or an image that
  * does not mount.
@@ -73,9 +82,11 @@ static int f_flush(void *ctx)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: keep mkfs|put|put-tree|get|ls|mkdir|rm|mv|snap|df|gc|fsck IMAGE ... "
-		"[--offset BYTES --size BYTES] (see tools/keep.c)\n");
+	fprintf(
+	    stderr,
+	    "usage: keep mkfs|put|put-tree|get|ls|mkdir|rm|mv|snap|df|gc|fsck|fsync-write IMAGE "
+	    "... "
+	    "[--offset BYTES --size BYTES] (see tools/keep.c)\n");
 	return 2;
 }
 
@@ -177,6 +188,38 @@ static int do_put(const char *host, const char *path, uint32_t flags)
 	if (rc == 0 && (rc = vx_keep_sync(&vol)) < 0)
 		return fail(rc, path);
 	return rc;
+}
+
+/* Writes HOST's bytes at off of file PATH and fsyncs (no commit). */
+static int fsync_write(const char *path, const char *off_s, const char *host)
+{
+	struct vx_keep_node n;
+	int rc = vx_keep_lookup(&vol, path, &n);
+	if (rc < 0)
+		return fail(rc, path);
+	FILE *f = fopen(host, "rb");
+	if (!f) {
+		fprintf(stderr, "keep: %s: %s\n", host, strerror(errno));
+		return 1;
+	}
+	static uint8_t buf[1 << 20];
+	uint64_t off = strtoull(off_s, NULL, 0);
+	size_t got;
+	while (rc == 0 && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		long w = vx_keep_write(&vol, &n, off, buf, (uint32_t)got);
+		if (w < 0)
+			rc = (int)w;
+		off += got;
+	}
+	fclose(f);
+	uint64_t logged = vol.il_fsyncs;
+	if (rc == 0)
+		rc = vx_keep_fsync(&vol, &n);
+	if (rc < 0)
+		return fail(rc, path);
+	printf("keep: fsynced %s\n",
+	       vol.il_fsyncs > logged ? "through the intent log" : "by a commit");
+	return 0;
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -333,10 +376,17 @@ int main(int argc, char **argv)
 		fail(rc, "mount");
 		return 2;
 	}
+	if (vol.il_replayed)
+		fprintf(stderr, "keep: replayed %llu intent log records (%s)\n",
+			(unsigned long long)vol.il_replayed, vx_keep_ilstop_str(vol.il_stop));
 	if (fsck) {
 		long n = vx_keep_check(&vol, report, NULL);
 		if (n < 0)
 			return fail((int)n, "fsck");
+		if (vol.il_replayable)
+			printf(
+			    "keep: an intent log of %llu records (a writable mount replays it)\n",
+			    (unsigned long long)vol.il_replayable);
 		if (vol.repairs)
 			printf("keep: %llu damaged copies found (a writable mount repairs them)\n",
 			       (unsigned long long)vol.repairs);
@@ -356,6 +406,8 @@ int main(int argc, char **argv)
 			return rc;
 		return (rc = vx_keep_sync(&vol)) < 0 ? fail(rc, pos[3]) : 0;
 	}
+	if (strcmp(cmd, "fsync-write") == 0 && npos == 5)
+		return fsync_write(pos[2], pos[3], pos[4]);
 	if (strcmp(cmd, "get") == 0 && npos == 4)
 		return do_get(pos[2], pos[3]);
 	if (strcmp(cmd, "snap") == 0)

@@ -64,8 +64,13 @@ void kp_st32(uint8_t *p, uint32_t x)
 		p[i] = (uint8_t)(x >> (8 * i));
 }
 
+/* Statistics for the host harnesses: every hash Keep computes. */
+uint64_t kp_hash_calls, kp_hash_bytes;
+
 void kp_hash(const void *p, size_t n, uint8_t out[32])
 {
+	kp_hash_calls++;
+	kp_hash_bytes += n;
 	vx_blake3(p, n, out, 32);
 }
 
@@ -128,9 +133,9 @@ int kp_bp_check(struct vx_keep *v, const uint8_t *bp, unsigned type, unsigned le
 		return 0; /* a hole */
 	bool ok = kp_addr_ok(v, a0) && bp[KP_BP_TYPE] == type && bp[KP_BP_LEVEL] == level &&
 		  kp_ld64(bp + KP_BP_BIRTH) < v->txg + 1 && kp_ld64(bp + KP_BP_BIRTH) != 0 &&
-		  (bp[KP_BP_FLAGS] & ~KP_BPF_DEDUP) == 0;
+		  (bp[KP_BP_FLAGS] & ~(KP_BPF_DEDUP | KP_BPF_LOGGED)) == 0;
 	if (kp_meta(type))
-		ok = ok && kp_addr_ok(v, a1) && a1 != a0;
+		ok = ok && kp_addr_ok(v, a1) && a1 != a0 && !(bp[KP_BP_FLAGS] & KP_BPF_LOGGED);
 	else
 		ok = ok && a1 == 0;
 	if (!ok) {
@@ -600,6 +605,31 @@ int kp_bit_clear(struct vx_keep *v, uint64_t blk)
 		*b &= (uint8_t)~m;
 		if (v->used) /* a hostile count stays in range */
 			v->used--;
+		uint64_t lo = KP_DATA_START, hi = v->blocks - KP_RING_BLOCKS;
+		v->full &= blk < lo + (hi - lo) / 2 ? (uint8_t)~1u : (uint8_t)~2u;
+	}
+	kp_put(v, s);
+	return rc;
+}
+
+/* Marks blk used if it is free: 1, or 0 if it was in use (or is not in
+ * the data area). */
+int kp_claim(struct vx_keep *v, uint64_t blk)
+{
+	int s;
+	uint8_t *b, m;
+	if (!kp_addr_ok(v, blk))
+		return 0;
+	int rc = bit_get(v, blk, &s, &b, &m);
+	if (rc == 0 && !(*b & m))
+		rc = kp_dirty(v, s); /* may allocate from this leaf too */
+	if (rc == 0) {
+		b = kp_data(v, s) + (blk % KP_BITS_PER) / 8;
+		rc = (*b & m) ? 0 : 1;
+		if (rc) {
+			*b |= m;
+			v->used++;
+		}
 	}
 	kp_put(v, s);
 	return rc;
@@ -642,7 +672,8 @@ static int alloc_in(struct vx_keep *v, uint64_t lo, uint64_t hi, uint64_t *curso
 				at += 7, seen += 7;
 				continue;
 			}
-			if ((d[i / 8] & (1u << (i % 8))) || at == avoid)
+			if ((d[i / 8] & (1u << (i % 8))) || at == avoid ||
+			    (v->il_navoid && kp_il_avoid(v, at)))
 				continue;
 			rc = kp_dirty(v, s); /* may allocate from this leaf too */
 			if (rc < 0) {
@@ -678,11 +709,18 @@ int kp_alloc(struct vx_keep *v, bool meta, uint64_t a[2])
 		v->depth--;
 		return kp_fail(v, VX_E_NOMEM, VX_KEEP_NOSPACE);
 	}
-	int rc = alloc_in(v, lo, mid, &v->cursor[0], 0, &a[0]);
+	/* A half found full is not scanned again until a block in it is
+	 * freed (kp_bit_clear): a full lower half cost a whole scan per
+	 * block allocated. */
+	int rc = (v->full & 1) ? VX_E_NOMEM : alloc_in(v, lo, mid, &v->cursor[0], 0, &a[0]);
+	if (rc == VX_E_NOMEM && !v->il_navoid)
+		v->full |= 1;
 	if (rc == VX_E_NOMEM)
 		rc = alloc_in(v, lo, hi, &v->cursor[1], 0, &a[0]);
 	if (rc == 0 && meta) {
-		rc = alloc_in(v, mid, hi, &v->cursor[1], a[0], &a[1]);
+		rc = (v->full & 2) ? VX_E_NOMEM : alloc_in(v, mid, hi, &v->cursor[1], a[0], &a[1]);
+		if (rc == VX_E_NOMEM && !v->il_navoid && a[0] < mid)
+			v->full |= 2;
 		if (rc == VX_E_NOMEM)
 			rc = alloc_in(v, lo, hi, &v->cursor[0], a[0], &a[1]);
 	}
@@ -742,9 +780,10 @@ int kp_defer(struct vx_keep *v, uint64_t blk)
 	return 0;
 }
 
-/* Frees the block(s) bp points at: now if born in the open txg, not at all
- * if a snapshot still holds it (snap: the pointer is in the snapshotted
- * tree) or it is deduplicated (reclaim frees those), else deferred. */
+/* Frees the block(s) bp points at: now if born in the open txg (and no
+ * intent log record names it), not at all if a snapshot still holds it
+ * (snap: the pointer is in the snapshotted tree) or it is deduplicated
+ * (reclaim frees those), else deferred. */
 int kp_free_bp(struct vx_keep *v, const uint8_t *bp, bool snap)
 {
 	uint64_t birth = kp_ld64(bp + KP_BP_BIRTH);
@@ -756,7 +795,8 @@ int kp_free_bp(struct vx_keep *v, const uint8_t *bp, bool snap)
 		uint64_t a = kp_ld64(bp + (i ? KP_BP_ADDR1 : KP_BP_ADDR0));
 		if (!a)
 			continue;
-		int rc = birth == v->txg ? kp_bit_clear(v, a) : kp_defer(v, a);
+		bool now = birth == v->txg && !(bp[KP_BP_FLAGS] & KP_BPF_LOGGED);
+		int rc = now ? kp_bit_clear(v, a) : kp_defer(v, a);
 		if (rc < 0)
 			return rc;
 	}
@@ -811,7 +851,9 @@ int kp_dirty(struct vx_keep *v, int s)
 	sl->pblkid = pk.blkid;
 	sl->poff = pk.off;
 	v->slots[ps].ndirty++;
-	if (kp_ld64(bp + KP_BP_BIRTH) != v->txg || kp_ld64(bp + KP_BP_ADDR0) == 0) {
+	/* A block a log record names is as good as committed: moved too. */
+	if (kp_ld64(bp + KP_BP_BIRTH) != v->txg || kp_ld64(bp + KP_BP_ADDR0) == 0 ||
+	    (bp[KP_BP_FLAGS] & KP_BPF_LOGGED)) {
 		uint8_t old[KP_BP_SIZE];
 		unsigned ftype = 0;
 		memcpy(old, bp, KP_BP_SIZE);
@@ -823,8 +865,13 @@ int kp_dirty(struct vx_keep *v, int s)
 				ftype = ip[KP_I_TYPE], kp_put(v, is);
 		}
 		unsigned type = kp_type_of(sl->obj, sl->level, ftype);
-		if (rc == 0)
+		if (rc == 0 && !kp_meta(type) && v->il_spare) {
+			/* The block reserved beside the log's next block. */
+			a[0] = v->il_spare, a[1] = 0;
+			v->il_spare = 0;
+		} else if (rc == 0) {
 			rc = kp_alloc(v, kp_meta(type), a);
+		}
 		if (rc == 0)
 			rc = kp_free_bp(v, old, sl->obj <= KP_OBJ_INO);
 		if (rc < 0) {
@@ -967,6 +1014,8 @@ int vx_keep_sync(struct vx_keep *v)
 	uint8_t *r = kp_data(v, root);
 	if (rc == 0)
 		rc = release(v, r);
+	if (rc == 0)
+		rc = kp_il_commit(v, r);
 	/* The open log becomes this txg's: give it its address first, so
 	 * that the frees that allocation causes land in it. */
 	uint8_t *d = r + KP_R_DEFER + (v->txg % VX_KEEP_DEFER) * KP_DEFER_SIZE;
@@ -1025,17 +1074,12 @@ int vx_keep_sync(struct vx_keep *v)
 	if (rc < 0)
 		return kp_break(v, rc);
 	v->txg++;
+	kp_il_committed(v);
 	v->log_blocks = 0;
 	memset(v->log, 0, KP_BLOCK);
 	kp_st32(v->log + KP_L_MAGIC, KP_LOG_MAGIC);
 	kp_st64(v->log + KP_L_TXG, v->txg);
 	return 0;
-}
-
-int vx_keep_fsync(struct vx_keep *v, const struct vx_keep_node *n)
-{
-	(void)n;
-	return vx_keep_sync(v);
 }
 
 /* --- the work area ------------------------------------------------------- */
@@ -1058,6 +1102,9 @@ static int setup(struct vx_keep *v, const struct vx_blkdev *dev, void *work, siz
 	v->seal = w, w += KP_BLOCK;
 	v->scratch = w, w += KP_BLOCK;
 	v->scratch2 = w, w += KP_BLOCK;
+	v->il_buf = w, w += KP_BLOCK;
+	v->il_list = w, w += KP_BLOCK;
+	v->il_ns = w, w += KP_BLOCK;
 	size_t left = len - (size_t)(w - (uint8_t *)work);
 	v->nbuckets = 1;
 	while (v->nbuckets < left / KP_BLOCK)
@@ -1189,8 +1236,9 @@ static uint64_t uber_ok(struct vx_keep *v, const uint8_t *u, uint64_t dev_blocks
 	if (memcmp(sum, u + KP_U_SUM, 32) != 0 && !(v->flags & VX_KEEP_NOVERIFY))
 		return 0;
 	uint64_t blocks = kp_ld64(u + KP_U_BLOCKS);
-	if (kp_ld32(u + KP_U_VERSION) != KP_VERSION || kp_ld32(u + KP_U_SHIFT) != 12 ||
-	    blocks < VX_KEEP_DISK_MIN || blocks > VX_KEEP_DISK_MAX || u[KP_U_LABEL + 63] != 0) {
+	if (kp_ld32(u + KP_U_VERSION) < 1 || kp_ld32(u + KP_U_VERSION) > KP_VERSION ||
+	    kp_ld32(u + KP_U_SHIFT) != 12 || blocks < VX_KEEP_DISK_MIN ||
+	    blocks > VX_KEEP_DISK_MAX || u[KP_U_LABEL + 63] != 0) {
 		v->why = VX_KEEP_BAD_UBER;
 		return 0;
 	}
@@ -1247,7 +1295,9 @@ static int root_load(struct vx_keep *v)
 	     r[tree_off(KP_OBJ_DDT) + KP_TREE_HEIGHT] ==
 		 tree_height_for(1ull << kp_ld32(r + KP_R_DDT_SHIFT)) &&
 	     r[tree_off(KP_OBJ_SNAP) + KP_TREE_HEIGHT] == 1 &&
-	     r[tree_off(KP_OBJ_INO) + KP_TREE_HEIGHT] <= KP_HMAX;
+	     r[tree_off(KP_OBJ_INO) + KP_TREE_HEIGHT] <= KP_HMAX && kp_il_root_ok(v, r);
+	if (ok)
+		kp_il_load(v, r);
 	if (ok && v->ino_hint >= v->ino_next)
 		v->ino_hint = v->ino_next - 1;
 	if (!ok)
@@ -1269,7 +1319,9 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 	uint8_t u[KP_SECTOR];
 	uint64_t below = UINT64_MAX;
 	enum vx_keep_why first = VX_KEEP_OK;
-	for (int tries = 0; tries < 2 * KP_RING_SLOTS; tries++) {
+	v->il_limit = UINT32_MAX;
+	v->il_why = VX_KEEP_IL_NONE;
+	for (int tries = 0; tries < 2 * KP_RING_SLOTS + KP_IL_CHAIN_MAX; tries++) {
 		v->why = VX_KEEP_OK;
 		rc = uber_best(v, dev_blocks, below, u);
 		if (rc < 0) {
@@ -1282,6 +1334,10 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 		uint64_t txg = kp_ld64(u + KP_U_TXG);
 		below = txg;
 		index_clear(v);
+		v->full = 0;
+		v->log_blocks = 0;
+		memset(v->log, 0, KP_BLOCK);
+		kp_st32(v->log + KP_L_MAGIC, KP_LOG_MAGIC);
 		v->blocks = kp_ld64(u + KP_U_BLOCKS);
 		v->txg = txg + 1;
 		memcpy(v->guid, u + KP_U_GUID, 16);
@@ -1306,10 +1362,24 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 			v->cursor[1] = lo + (hi - lo) / 2;
 			v->why = VX_KEEP_OK;
 			v->bad_ino = 0;
-			return 0;
+			/* Fsyncs since this commit: apply them and commit. */
+			if (!(flags & VX_KEEP_RDONLY))
+				rc = kp_il_replay(v);
+			if (rc == KP_IL_RETRY) {
+				/* An fsync's records did not apply: forget
+				 * what replay did and take fewer. */
+				below = txg + 1;
+				continue;
+			}
+			v->il_limit = UINT32_MAX;
+			if (rc == 0 && v->il_replayed)
+				rc = vx_keep_sync(v);
+			if (rc == 0)
+				return 0;
 		}
 		if (rc != VX_E_CORRUPT)
 			return rc;
+		v->il_limit = UINT32_MAX; /* an older root: its own log */
 		if (!first)
 			first = v->why == VX_KEEP_OK ? VX_KEEP_BAD_ROOT : v->why;
 	}

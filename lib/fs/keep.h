@@ -64,14 +64,37 @@
  * parent recording its child's BLAKE3, birth txg and type), flushes,
  * writes the uberblock of the new transaction group (txg) into slot
  * txg % 128 of both uberblock rings, and flushes again.  When it returns 0
- * everything written before it survives a power cut; vx_keep_fsync(node)
- * is the same commit (the whole txg, not one file).  A power cut at any
+ * everything written before it survives a power cut.  vx_keep_fsync(node)
+ * is cheaper when every change since the last commit is a write to a
+ * plain file, a create, a mkdir or an unlink: it writes the changed data
+ * blocks and one small record of the changes to the intent log, and
+ * flushes once; the next commit makes the
+ * log obsolete, and a mount after a power cut replays it and commits (see
+ * INTENT LOG).  Otherwise it commits.  Either way, when it returns 0 every
+ * change made before it is durable (not just that file's).  A power cut at any
  * moment leaves the last committed txg or the one being committed, never a
  * mixture.  A block freed in txg N is reused no earlier than txg N + 4, so
  * the trees of the last four txgs stay whole: if the newest uberblock is
  * torn or its tree does not verify, mount falls back to an older one.
  * The cache may write a changed block before the commit (to its new
  * place); that changes nothing a committed tree can see.
+ *
+ * INTENT LOG
+ *
+ * The committed root names the block the next txg's log starts in (and a
+ * data block reserved beside it, so an fsync of one block is one device
+ * request).  Each log block carries the txg, its place in the chain and a
+ * chain id the root holds, the next block's address and its own BLAKE3;
+ * a record names a file (inode and generation), a block of it, its new
+ * size and the data block's address and BLAKE3, or a create or unlink
+ * (directory, name, inode and generation).  Mount (read-write)
+ * follows the chain while every block and every data block verifies,
+ * applies the records of each whole fsync, and commits; v->il_replayed
+ * counts the records applied, v->il_stop says why the chain ended
+ * (vx_keep_ilstop_str).  A read-only mount does not replay: it shows the
+ * last commit, and vx_keep_check validates the chain instead.  A block a
+ * log record names is not reused before the commit after it.  Mount flag
+ * VX_KEEP_NOILOG makes every fsync a commit.
  *
  * CHECKSUMS AND REPAIR
  *
@@ -154,6 +177,7 @@
 /* Mount flags. */
 #define VX_KEEP_RDONLY	 0x01 /* never write (repairs are counted, not written) */
 #define VX_KEEP_NOVERIFY 0x02 /* fuzzing only: a checksum mismatch is ignored */
+#define VX_KEEP_NOILOG	 0x04 /* fsync always commits (the log is still replayed) */
 
 /* What failed (v->why), beside the VX_E_* returned. */
 enum vx_keep_why {
@@ -174,6 +198,29 @@ enum vx_keep_why {
 	VX_KEEP_CACHE,	     /* the work area is too small for this tree */
 	VX_KEEP_NOSPACE,     /* the commit ran out of blocks */
 	VX_KEEP_WHY_COUNT
+};
+
+/* Why replay of the intent log stopped where it did (v->il_stop).  The
+ * first three are the normal end of a chain; the rest mean a block that
+ * belongs to the chain (its checksum and binding hold) says something
+ * impossible, and replay stops before it. */
+enum vx_keep_ilstop {
+	VX_KEEP_IL_NONE = 0,   /* no log (or read-only: not looked at) */
+	VX_KEEP_IL_END,	       /* the next block is not a log block */
+	VX_KEEP_IL_STALE,      /* ... is one of another txg or chain */
+	VX_KEEP_IL_BAD_SUM,    /* ... fails its checksum (torn or damaged) */
+	VX_KEEP_IL_NO_DATA,    /* a record's data block fails its checksum */
+	VX_KEEP_IL_PARTIAL,    /* an fsync's blocks end before its last */
+	VX_KEEP_IL_BAD_NEXT,   /* a block's next is outside the data area */
+	VX_KEEP_IL_LOOP,       /* the chain comes back to one of its blocks */
+	VX_KEEP_IL_BAD_ADDR,   /* a record's block is outside the data area */
+	VX_KEEP_IL_IN_USE,     /* a record's or log block is in use already */
+	VX_KEEP_IL_BAD_INODE,  /* a record names no live plain file */
+	VX_KEEP_IL_BAD_OFFSET, /* a record's offset or size is out of range */
+	VX_KEEP_IL_BAD_RECORD, /* an unknown record type or count */
+	VX_KEEP_IL_TOO_LONG,   /* more blocks or records than a txg may log */
+	VX_KEEP_IL_BAD_NAME,   /* a create or unlink that does not apply */
+	VX_KEEP_IL_COUNT
 };
 
 /* A file or directory, live (view 0) or in a snapshot (view = its txg). */
@@ -235,6 +282,7 @@ enum vx_keep_violation {
 	VX_KEEP_V_LOG,		/* a deferred-free log is malformed */
 	VX_KEEP_V_SNAPTAB,	/* the snapshot table is malformed */
 	VX_KEEP_V_DDT,		/* a dedup table entry is malformed */
+	VX_KEEP_V_ILOG,		/* the intent log says something impossible */
 	VX_KEEP_V_COUNT_MAX
 };
 
@@ -261,6 +309,7 @@ struct vx_keep {
 	char label[VX_KEEP_LABEL_MAX + 1];
 	uint8_t root_bp[64]; /* the committed root block (the uberblock's) */
 	uint64_t cursor[2];  /* allocation cursors: lower and upper half */
+	uint8_t full;	     /* bit i: half i had no free block at the last look */
 	uint64_t pending;    /* blocks in deferred-free logs, this txg included */
 	uint64_t log_blocks; /* ... of which this txg's log */
 	uint64_t used;	     /* blocks marked used in the free map */
@@ -292,6 +341,30 @@ struct vx_keep {
 		uint8_t bp[64];
 	} views[4];
 	uint32_t view_next;
+	/* The intent log (keep_ilog.c). */
+	uint64_t il_head;	    /* the committed root's first log block */
+	uint64_t il_cspare;	    /* ... and its reserved data block */
+	uint64_t il_next;	    /* where the next log block goes */
+	uint64_t il_spare;	    /* a data block reserved just before il_next (0: none) */
+	uint64_t il_seq;	    /* the next block's place in the chain */
+	uint8_t il_id[16];	    /* the open txg's chain id */
+	uint8_t il_salt[32];	    /* the committed root's checksum (for the next id) */
+	uint32_t il_nchain;	    /* log blocks written in the open txg */
+	uint32_t il_npend;	    /* blocks written since the last log block */
+	uint32_t il_addrs;	    /* log blocks plus records in the open txg */
+	bool il_unlogged;	    /* the open txg holds a change the log cannot say */
+	uint8_t *il_buf;	    /* a log block being built or read */
+	uint8_t *il_list;	    /* the chain's blocks, then the pending blocks */
+	uint8_t *il_ns;		    /* name records since the last log block */
+	uint32_t il_nsused;	    /* ... slots of them */
+	uint32_t il_limit;	    /* replay: whole fsyncs to apply at most */
+	enum vx_keep_ilstop il_why; /* replay: why an fsync did not apply */
+	const uint64_t *il_avoid;   /* replay: blocks the allocator must not hand out */
+	uint32_t il_navoid;
+	enum vx_keep_ilstop il_stop; /* why the last replay stopped */
+	uint64_t il_replayed;	     /* records it applied */
+	uint64_t il_replayable;	     /* vx_keep_check: records a replay would apply */
+	uint64_t il_fsyncs;	     /* fsyncs done by the log (statistics) */
 };
 
 /* Formats dev as an empty Keep volume labelled label (at most 63 bytes;
@@ -304,6 +377,7 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 		  uint32_t flags);
 const char *vx_keep_why_str(enum vx_keep_why why);
 const char *vx_keep_violation_str(enum vx_keep_violation what);
+const char *vx_keep_ilstop_str(enum vx_keep_ilstop why);
 
 /* Fills *n for the root directory. */
 int vx_keep_root(struct vx_keep *v, struct vx_keep_node *n);
@@ -347,7 +421,10 @@ int vx_keep_unlink(struct vx_keep *v, const char *path);
 int vx_keep_rename(struct vx_keep *v, const char *from, const char *to);
 /* Commits the open txg (see DURABILITY); 0 or a device error. */
 int vx_keep_sync(struct vx_keep *v);
-/* vx_keep_sync: the commit covers every file. */
+/* Makes every change so far durable: through the intent log when each
+ * change since the last commit is a write to a plain file, a create, a
+ * mkdir or an unlink, else by vx_keep_sync (see DURABILITY).  n may be
+ * NULL.  0 or a device error. */
 int vx_keep_fsync(struct vx_keep *v, const struct vx_keep_node *n);
 int vx_keep_statfs(struct vx_keep *v, struct vx_keep_statfs *st);
 

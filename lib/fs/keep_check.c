@@ -51,6 +51,7 @@ static const char *const vstr[VX_KEEP_V_COUNT_MAX] = {
     [VX_KEEP_V_LOG] = "malformed deferred-free log",
     [VX_KEEP_V_SNAPTAB] = "malformed snapshot table",
     [VX_KEEP_V_DDT] = "malformed dedup entry",
+    [VX_KEEP_V_ILOG] = "malformed intent log",
 };
 
 const char *vx_keep_violation_str(enum vx_keep_violation what)
@@ -350,6 +351,14 @@ static int mark_pass(struct walk *w)
 	for (uint64_t b = v->blocks - KP_RING_BLOCKS; b < v->blocks; b++)
 		mark(w, b, true, 0);
 	w->dup = true;
+	/* The intent log: where its next block goes, the data block reserved
+	 * beside it, and the blocks it has written this txg. */
+	if (v->il_next)
+		mark(w, v->il_next, false, 0);
+	if (v->il_spare)
+		mark(w, v->il_spare, false, 0);
+	for (uint32_t i = 0; i < v->il_nchain; i++)
+		mark(w, ((const uint64_t *)(const void *)v->il_list)[i], false, 0);
 	mark(w, kp_ld64(v->root_bp + KP_BP_ADDR0), false, 0);
 	mark(w, kp_ld64(v->root_bp + KP_BP_ADDR1), false, 0);
 	int rc = 0;
@@ -464,6 +473,7 @@ long vx_keep_reclaim(struct vx_keep *v)
 		return VX_E_STATE;
 	if (v->flags & VX_KEEP_RDONLY)
 		return VX_E_RIGHTS;
+	kp_il_off(v);
 	/* No commit first: the walk reads the open txg through the cache, so
 	 * what the caller changed (a snapshot deleted) and what this frees
 	 * commit together. */
@@ -622,6 +632,12 @@ long vx_keep_check(struct vx_keep *v, vx_keep_report_fn fn, void *ctx)
 		return rc;
 	struct walk w = {.v = v, .mode = CHECK, .first = true, .report = fn, .ctx = ctx};
 	uint64_t used = 0;
+	/* The log a mount would replay (after a read-write mount and the
+	 * commit above, an empty one). */
+	long il = kp_il_check(v, fn, ctx);
+	if (il < 0)
+		return il;
+	w.count += il;
 	for (w.lo = 0; w.lo < v->blocks && rc == 0; w.lo += v->mark_bits) {
 		w.n = v->mark_bits;
 		rc = mark_pass(&w);

@@ -12,8 +12,8 @@
 
 #define KP_BLOCK       4096
 #define KP_SECTOR      512
-#define KP_SPB	       8 /* sectors per block */
-#define KP_VERSION     1
+#define KP_SPB	       8  /* sectors per block */
+#define KP_VERSION     2  /* 2: the intent log (1 still mounts) */
 #define KP_FANOUT      64 /* pointers per indirect block */
 #define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
 #define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
@@ -27,15 +27,16 @@
 #define KP_DATA_START  (KP_RING_A + KP_RING_BLOCKS)
 
 /* Block pointer, 64 bytes.  addr0 == 0 is a hole. */
-#define KP_BP_SIZE   64
-#define KP_BP_ADDR0  0
-#define KP_BP_ADDR1  8 /* the second copy (metadata), else 0 */
-#define KP_BP_BIRTH  16
-#define KP_BP_TYPE   24
-#define KP_BP_LEVEL  25
-#define KP_BP_FLAGS  26
-#define KP_BP_SUM    32 /* BLAKE3 of the 4096-byte block */
-#define KP_BPF_DEDUP 0x01
+#define KP_BP_SIZE    64
+#define KP_BP_ADDR0   0
+#define KP_BP_ADDR1   8 /* the second copy (metadata), else 0 */
+#define KP_BP_BIRTH   16
+#define KP_BP_TYPE    24
+#define KP_BP_LEVEL   25
+#define KP_BP_FLAGS   26
+#define KP_BP_SUM     32 /* BLAKE3 of the 4096-byte block */
+#define KP_BPF_DEDUP  0x01
+#define KP_BPF_LOGGED 0x02 /* data written by the intent log in its birth txg */
 
 /* Block types. */
 #define KP_T_DATA   1
@@ -78,7 +79,10 @@
 #define KP_TREE_SIZE   128
 #define KP_TREE_HEIGHT 64
 #define KP_R_DEFER     640
-#define KP_DEFER_SIZE  96 /* pointer, then the blocks it frees (u64) */
+#define KP_DEFER_SIZE  96   /* pointer, then the blocks it frees (u64) */
+#define KP_R_IL_HEAD   1024 /* the next txg's intent log: its first block */
+#define KP_R_IL_SPARE  1032 /* ... a data block reserved beside it (0: none) */
+#define KP_R_IL_ID     1040 /* ... and its chain id (16 bytes) */
 
 /* Inode, 128 bytes, 32 per block of the inode file. */
 #define KP_INO_SIZE  128
@@ -128,6 +132,38 @@
 #define KP_L_ENTRIES 128
 #define KP_LOG_CAP   496 /* entries: address << 16 | (run length - 1) */
 #define KP_LOG_SEAL  400 /* seal here: the rest is headroom */
+
+/* Intent log block (docs/FS.md, "The intent log"): a header, records,
+ * then the BLAKE3 of everything before it; only that much is written. */
+#define KP_IL_MAGIC	"KEEPILOG"
+#define KP_IL_TXG	8
+#define KP_IL_SEQ	16
+#define KP_IL_NEXT	24
+#define KP_IL_ID	32
+#define KP_IL_NREC	48 /* u16 */
+#define KP_IL_FLAGS	50 /* u16 */
+#define KP_IL_REC	64
+#define KP_IL_RSIZE	80
+#define KP_IL_RPER	50     /* records a block holds */
+#define KP_ILF_LAST	0x0001 /* the last block an fsync wrote */
+#define KP_ILR_OP	0      /* u32: KP_ILOP_WRITE */
+#define KP_ILR_INO	8
+#define KP_ILR_GEN	16
+#define KP_ILR_BLKID	24
+#define KP_ILR_SIZE	32
+#define KP_ILR_ADDR	40
+#define KP_ILR_SUM	48
+#define KP_ILOP_WRITE	1
+#define KP_ILOP_CREATE	2 /* then the name: 40 bytes here, 80 per slot after */
+#define KP_ILOP_UNLINK	3
+#define KP_ILR_NTYPE	4  /* a name record: node type (1), file flags (1), name length (2) */
+#define KP_ILR_DIR	24 /* ... the directory */
+#define KP_ILR_NAME	40
+#define KP_IL_NS_MAX	48		      /* slots of name records one fsync holds */
+#define KP_IL_CHAIN_MAX 128		      /* log blocks per txg */
+#define KP_IL_PEND_MAX	192		      /* blocks one fsync logs */
+#define KP_IL_ADDR_MAX	2048		      /* log blocks plus records per txg */
+#define KP_IL_PEND_OFF	(KP_IL_CHAIN_MAX * 8) /* in v->il_list: chain, then pending */
 
 /* Objects of the cache: files by inode number, then the meta trees. */
 #define KP_OBJ_INO    (1ull << 40)
@@ -190,6 +226,7 @@ int kp_view(struct vx_keep *v, uint64_t view, uint8_t **bp, unsigned *height, ui
 int kp_height(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned *h);
 int kp_parent(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid,
 	      uint8_t **bp, int *ps, struct kp_key *pkey);
+int kp_claim(struct vx_keep *v, uint64_t blk);
 int kp_bit_clear(struct vx_keep *v, uint64_t blk);
 int kp_bit_set(struct vx_keep *v, uint64_t blk, bool count);
 int kp_alloc(struct vx_keep *v, bool meta, uint64_t a[2]);
@@ -198,5 +235,24 @@ int kp_free_bp(struct vx_keep *v, const uint8_t *bp, bool snap);
 int kp_dirty(struct vx_keep *v, int s);
 int kp_grow(struct vx_keep *v, uint64_t obj, unsigned h);
 unsigned kp_need_height(uint64_t blkid);
+
+/* The intent log (keep_ilog.c). */
+extern uint64_t kp_hash_calls, kp_hash_bytes;
+void kp_il_note(struct vx_keep *v, uint64_t ino, uint64_t blkid);
+void kp_il_off(struct vx_keep *v);
+void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
+		unsigned type, unsigned flags, const char *name, size_t len);
+int kp_ns_create(struct vx_keep *v, uint64_t dir, const char *name, size_t len, unsigned type,
+		 uint32_t flags, uint64_t *ino);
+int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, uint64_t ino,
+		 uint64_t gen);
+bool kp_il_avoid(const struct vx_keep *v, uint64_t blk);
+int kp_il_commit(struct vx_keep *v, uint8_t *root);
+void kp_il_committed(struct vx_keep *v);
+void kp_il_load(struct vx_keep *v, const uint8_t *root);
+bool kp_il_root_ok(const struct vx_keep *v, const uint8_t *root);
+int kp_il_replay(struct vx_keep *v);
+#define KP_IL_RETRY 1 /* kp_il_replay: mount again, applying v->il_limit fsyncs */
+long kp_il_check(struct vx_keep *v, vx_keep_report_fn report, void *ctx);
 
 #endif

@@ -524,6 +524,8 @@ long vx_keep_write(struct vx_keep *v, struct vx_keep_node *n, uint64_t off, cons
 		return 0;
 	if (room(v, len / KP_BLOCK + 2) < 0)
 		return VX_E_NOMEM;
+	if (f.flags & VX_KEEP_F_DEDUP)
+		kp_il_off(v); /* the dedup table changes too */
 	rc = kp_grow(v, f.ino, kp_need_height((off + len - 1) / KP_BLOCK));
 	uint32_t done = 0;
 	while (rc == 0 && done < len) {
@@ -531,6 +533,8 @@ long vx_keep_write(struct vx_keep *v, struct vx_keep_node *n, uint64_t off, cons
 		uint32_t in = (uint32_t)(at % KP_BLOCK);
 		uint32_t chunk = KP_BLOCK - in < len - done ? KP_BLOCK - in : len - done;
 		rc = write_piece(v, &f, at, (const uint8_t *)buf + done, chunk);
+		if (rc == 0)
+			kp_il_note(v, f.ino, at / KP_BLOCK);
 		done += chunk;
 	}
 	int s;
@@ -688,6 +692,7 @@ int vx_keep_truncate(struct vx_keep *v, struct vx_keep_node *n, uint64_t size)
 		return VX_E_TOOBIG;
 	if (room(v, 4) < 0 && size > f.size)
 		return VX_E_NOMEM;
+	kp_il_off(v);
 	rc = set_size(v, f.ino, size);
 	if (rc < 0)
 		return kp_fail(v, rc, v->why);
@@ -820,32 +825,26 @@ static int change_ok(struct vx_keep *v)
 	return 0;
 }
 
-static int make(struct vx_keep *v, const char *path, unsigned type, uint32_t flags,
-		struct vx_keep_node *n)
+/* Creates name in directory dir (loaded, live): *ino the new inode.  An
+ * error after the first change is returned as it is (callers kp_fail).
+ * Replay does not check for room: the log's blocks, all claimed before
+ * it starts, could make it refuse what the create it repeats did. */
+static int make_in(struct vx_keep *v, const struct vx_keep_node *dir, const char *name, size_t len,
+		   unsigned type, uint32_t flags, bool replay, uint64_t *ino_out)
 {
-	struct vx_keep_node dir;
-	const char *name;
-	size_t len;
-	int rc = change_ok(v);
-	if (rc == 0)
-		rc = walk_parent(v, 0, path, &dir, &name, &len);
-	if (rc < 0)
-		return rc;
-	if (len == 0)
-		return VX_E_EXISTS; /* the root */
-	if (dir.type != VX_KEEP_DIR)
+	if (dir->type != VX_KEEP_DIR)
 		return VX_E_TYPE;
 	if (flags & ~(uint32_t)VX_KEEP_F_DEDUP)
 		return VX_E_INVAL;
 	struct hit h;
-	rc = dir_find(v, &dir, name, len, &h);
+	int rc = dir_find(v, dir, name, len, &h);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)
 		return VX_E_EXISTS;
-	if (dir.entries >= VX_KEEP_DIR_MAX)
+	if (dir->entries >= VX_KEEP_DIR_MAX)
 		return VX_E_FULL;
-	if (room(v, 8) < 0)
+	if (!replay && room(v, 8) < 0)
 		return VX_E_NOMEM;
 	uint64_t ino = 0;
 	rc = ino_alloc(v, &ino);
@@ -861,14 +860,46 @@ static int make(struct vx_keep *v, const char *path, unsigned type, uint32_t fla
 		p[KP_I_TYPE] = (uint8_t)type;
 		p[KP_I_FLAGS] = (uint8_t)flags;
 		kp_st64(p + KP_I_GEN, v->gen_next++);
-		kp_st64(p + KP_I_PARENT, dir.ino);
+		kp_st64(p + KP_I_PARENT, dir->ino);
 		kp_st64(p + KP_I_MTXG, v->txg);
 		kp_put(v, s);
 		v->files++;
-		rc = dir_add(v, dir.ino, &h, ino, type, name, len);
+		rc = dir_add(v, dir->ino, &h, ino, type, name, len);
 	}
+	*ino_out = ino;
+	return rc;
+}
+
+static int make(struct vx_keep *v, const char *path, unsigned type, uint32_t flags,
+		struct vx_keep_node *n)
+{
+	struct vx_keep_node dir, made;
+	const char *name;
+	size_t len;
+	uint64_t ino = 0;
+	int rc = change_ok(v);
+	if (rc == 0)
+		rc = walk_parent(v, 0, path, &dir, &name, &len);
+	if (rc < 0)
+		return rc;
+	if (len == 0)
+		return VX_E_EXISTS; /* the root */
+	uint64_t gen = v->gen_next, files = v->files;
+	rc = make_in(v, &dir, name, len, type, flags, false, &ino);
+	if (rc < 0 && v->gen_next == gen && v->files == files && !v->broken) {
+		kp_il_off(v); /* refused before the inode: ino_alloc may have grown the file */
+		return rc;
+	}
+	if (rc == 0)
+		rc = node_load(v, 0, ino, 0, &made);
 	if (rc == 0 && n)
-		rc = node_load(v, 0, ino, 0, n);
+		*n = made;
+	if (rc == 0 && (flags & VX_KEEP_F_DEDUP))
+		kp_il_off(v);
+	else if (rc == 0)
+		kp_il_name(v, KP_ILOP_CREATE, dir.ino, ino, made.gen, type, flags, name, len);
+	else
+		kp_il_off(v);
 	return rc < 0 ? kp_fail(v, rc, v->why) : 0;
 }
 
@@ -918,7 +949,60 @@ int vx_keep_unlink(struct vx_keep *v, const char *path)
 	rc = dir_del(v, dir.ino, h.index);
 	if (rc == 0)
 		rc = ino_free(v, h.ino);
+	if (rc == 0)
+		kp_il_name(v, KP_ILOP_UNLINK, dir.ino, n.ino, n.gen, n.type, n.flags, name, len);
+	else
+		kp_il_off(v);
 	return rc < 0 ? kp_fail(v, rc, v->why) : 0;
+}
+
+/* Replay of the intent log: name changes by directory inode. */
+static int name_ok(const char *name, size_t len)
+{
+	if (len == 0 || len > VX_KEEP_NAME_MAX || kp_has((const uint8_t *)name, len, '/') ||
+	    kp_has((const uint8_t *)name, len, 0) || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return VX_E_INVAL;
+	return 0;
+}
+
+int kp_ns_create(struct vx_keep *v, uint64_t dir, const char *name, size_t len, unsigned type,
+		 uint32_t flags, uint64_t *ino)
+{
+	struct vx_keep_node d;
+	int rc = name_ok(name, len);
+	if (rc == 0)
+		rc = node_load(v, 0, dir, 0, &d);
+	if (rc == 0 && type != VX_KEEP_FILE && type != VX_KEEP_DIR)
+		rc = VX_E_INVAL;
+	if (rc == 0)
+		rc = make_in(v, &d, name, len, type, flags, true, ino);
+	return rc;
+}
+
+int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, uint64_t ino,
+		 uint64_t gen)
+{
+	struct vx_keep_node d, n;
+	struct hit h;
+	int rc = name_ok(name, len);
+	if (rc == 0)
+		rc = node_load(v, 0, dir, 0, &d);
+	if (rc == 0 && d.type != VX_KEEP_DIR)
+		rc = VX_E_TYPE;
+	if (rc == 0)
+		rc = dir_find(v, &d, name, len, &h);
+	if (rc == 0)
+		rc = VX_E_NOTFOUND;
+	if (rc == 1)
+		rc = h.ino == ino ? node_load(v, 0, ino, gen, &n) : VX_E_STALE;
+	if (rc == 0 && n.type == VX_KEEP_DIR && n.entries)
+		rc = VX_E_BUSY;
+	if (rc == 0)
+		rc = dir_del(v, d.ino, h.index);
+	if (rc == 0)
+		rc = ino_free(v, ino);
+	return rc;
 }
 
 int vx_keep_rename(struct vx_keep *v, const char *from, const char *to)
@@ -970,6 +1054,7 @@ int vx_keep_rename(struct vx_keep *v, const char *from, const char *to)
 	}
 	if (room(v, 8) < 0)
 		return VX_E_NOMEM;
+	kp_il_off(v);
 	if (exists)
 		rc = ent_set(v, td.ino, th.index, fh.ino, fnode.type, NULL, 0);
 	else
@@ -1128,6 +1213,7 @@ int vx_keep_snap_create(struct vx_keep *v, const char *name)
 	unsigned h = r[KP_R_TREES + KP_TREE_HEIGHT];
 	int s;
 	uint8_t *e;
+	kp_il_off(v);
 	rc = snap_entry(v, n, true, &s, &e);
 	if (rc < 0)
 		return kp_fail(v, rc, v->why);
@@ -1200,6 +1286,7 @@ int vx_keep_snap_delete(struct vx_keep *v, const char *name)
 		return VX_E_NOTFOUND;
 	uint32_t n = nsnaps(v);
 	uint64_t gone = 0;
+	kp_il_off(v);
 	/* Close the gap: every later entry moves down by one. */
 	for (uint32_t i = idx; i < n && rc >= 0; i++) {
 		int s, t;

@@ -88,9 +88,9 @@ static int sync_roots(struct fs_mounts *t, struct fs_mount *only)
 	int rc = VX_OK;
 
 	if (only)
-		return only->kind == FS_KIND_NONE ? VX_E_NOTFOUND : fs_mount_sync(only);
+		return only->kind == FS_KIND_NONE ? VX_E_NOTFOUND : fs_mount_fsync(only);
 	for (uint32_t i = 0; t && i < t->n; i++) {
-		int r = t->m[i].kind == FS_KIND_NONE ? VX_OK : fs_mount_sync(&t->m[i]);
+		int r = t->m[i].kind == FS_KIND_NONE ? VX_OK : fs_mount_fsync(&t->m[i]);
 		if (rc == VX_OK)
 			rc = r;
 	}

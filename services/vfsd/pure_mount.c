@@ -602,6 +602,19 @@ int fs_mount_sync(struct fs_mount *m)
 	return rc;
 }
 
+int fs_mount_fsync(struct fs_mount *m)
+{
+	if (m->kind != FS_KIND_KEEP)
+		return fs_mount_sync(m);
+	uint64_t txg = m->u.keep.txg;
+	int rc = keep_done(m, vx_keep_fsync(&m->u.keep, NULL), "");
+	if (rc == VX_OK && m->u.keep.txg != txg) {
+		m->dirty = false;
+		m->commits++;
+	}
+	return rc;
+}
+
 uint64_t fs_mount_tick(struct fs_mounts *t, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;

@@ -31,8 +31,10 @@
  *               only within one directory (VX_E_INVAL otherwise); Keep
  *               replaces an existing file at the new name atomically;
  *   FS_INFO     "NAME:" gives that volume's bytes used and its size;
- *   FS_SYNC     commits the volume: when it returns VX_OK everything
- *               written to it before survives a power cut;
+ *   FS_SYNC     when it returns VX_OK everything written to the volume
+ *               before survives a power cut (Keep: through its intent
+ *               log when only files' bytes, creates and removes
+ *               changed, else a commit);
  *   FS_SNAP     Keep's snapshots (VX_E_NOSYS on FAT32); snapshot NAME
  *               reads as "HOME:@NAME/...", and refuses every change
  *               (VX_E_RIGHTS).
@@ -132,6 +134,10 @@ int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf,
 
 /* Commits m if dirty: VX_OK or the device's error. */
 int fs_mount_sync(struct fs_mount *m);
+/* FS_SYNC: makes everything written to m durable, through Keep's intent
+ * log when it can (one log block and one flush; m stays dirty, so the
+ * tick still commits), else by fs_mount_sync. */
+int fs_mount_fsync(struct fs_mount *m);
 
 /* Commits every volume dirty for FS_MOUNT_COMMIT_NS; returns the next
  * time it wants to run (UINT64_MAX: none dirty). */

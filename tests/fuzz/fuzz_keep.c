@@ -3,15 +3,15 @@
  * libFuzzer target for Keep (lib/fs/keep.h): hostile images.
  *
  * At start a real volume is built in memory (4 MiB: directories, plain,
- * sparse and content-addressed files, a snapshot, some history).  An
- * input is a byte of flags, then patches: {u16 block, u16 offset, u8 len,
- * len bytes} written over that image, so mutations land on live
- * structures rather than on empty space.  Flag bit 0 mounts with
- * VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the
- * patched bytes then reach the parsers of every structure behind the
- * checksum gate (uberblock, root block, block pointers, inodes, entries,
- * free map, logs, snapshot and dedup tables).  Without it, the gate
- * itself is fuzzed.
+ * sparse and content-addressed files, a snapshot, some history), and a
+ * copy of it after two fsyncs through the intent log that no commit
+ * followed (writes, a create, an unlink, a mkdir) (flag bit 5 starts from that one: its mount
+ * replays a log).  An input is a byte of flags, then patches: {u16 block, u16 offset, u8 len, len
+ * bytes} written over that image, so mutations land on live structures rather than on empty space.
+ * Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the patched
+ * bytes then reach the parsers of every structure behind the checksum gate (uberblock, root block,
+ * block pointers, inodes, entries, free map, logs, snapshot and dedup tables).  Without it, the
+ * gate itself is fuzzed.
  *
  * After a mount: every directory is walked (depth 8, 4096 entries) and
  * every file read, live and in each snapshot; then vx_keep_check; then a
@@ -20,11 +20,14 @@
  * and the volume synced, so the writing paths meet the hostile metadata
  * too.  Hashing every block read dominates a run, so the flag byte also
  * picks the phases: bit 1 the check, bit 2 the writes, bit 3 the
- * snapshot and reclaim (the walks always run).  Invariants: no access outside the device or the
- * work area (ASan), every call returns, every error is a VX_E_*, no read returns more than asked.
+ * snapshot and reclaim, bit 4 writes fsynced through the log and a
+ * remount that replays them (the walks always run).  Invariants: no access outside the device or
+ * the work area (ASan), every call returns, every error is a VX_E_*, no read returns more than
+ * asked.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define DISK   (BLOCKS * 4096u)
 #define WORK   (256u * 1024)
 
-static uint8_t *base, *disk, *work;
+static uint8_t *base, *base_log, *disk, *work;
 static struct vx_keep vol;
 static uint8_t buf[65536];
 static int budget;
@@ -89,9 +92,10 @@ static void put(const char *path, uint32_t flags, uint64_t off, uint32_t len, ui
 static void build(void)
 {
 	base = calloc(1, DISK);
+	base_log = calloc(1, DISK);
 	disk = calloc(1, DISK);
 	work = aligned_alloc(64, WORK);
-	CHECK(base && disk && work);
+	CHECK(base && base_log && disk && work);
 	CHECK(vx_keep_format(&dev, "fuzz", work, WORK) == 0);
 	CHECK(vx_keep_mount(&vol, &dev, work, WORK, 0) == 0);
 	vx_keep_mkdir(&vol, "etc");
@@ -107,6 +111,28 @@ static void build(void)
 	put("late", 0, 0, 5000, 'l');
 	CHECK(vx_keep_sync(&vol) == 0);
 	memcpy(base, disk, DISK);
+	/* Two fsyncs through the intent log, then the "power cut". */
+	struct vx_keep_node n;
+	memset(buf, 'L', sizeof(buf));
+	CHECK(vx_keep_lookup(&vol, "late", &n) == 0);
+	CHECK(vx_keep_write(&vol, &n, 1000, buf, 9000) == 9000);
+	put("etc/logged", 0, 0, 6000, 'n');
+	CHECK(vx_keep_fsync(&vol, &n) == 0);
+	CHECK(vx_keep_lookup(&vol, "sparse", &n) == 0);
+	CHECK(vx_keep_write(&vol, &n, 8192, buf, 100) == 100);
+	CHECK(vx_keep_unlink(&vol, "conf") == 0);
+	CHECK(vx_keep_mkdir(&vol, "etc/deep/logged-directory-with-a-name-of-two-slots") == 0);
+	CHECK(vx_keep_fsync(&vol, &n) == 0);
+	CHECK(vol.il_fsyncs == 2);
+	memcpy(base_log, disk, DISK);
+	/* FUZZ_KEEP_IMAGE=file saves the starting image (to aim seeds at the
+	 * log blocks: tests/fuzz/corpus/fuzz_keep/log-*). */
+	const char *save = getenv("FUZZ_KEEP_IMAGE");
+	FILE *f = save ? fopen(save, "wb") : NULL;
+	if (f) {
+		CHECK(fwrite(base_log, 1, DISK, f) == DISK);
+		fclose(f);
+	}
 }
 
 static void read_all(const struct vx_keep_node *n)
@@ -147,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!base)
 		build();
-	memcpy(disk, base, DISK);
+	memcpy(disk, size && (data[0] & 32) ? base_log : base, DISK);
 	uint32_t flags = size && (data[0] & 1) ? VX_KEEP_NOVERIFY : 0;
 	for (size_t at = 1; at + 5 <= size;) {
 		uint32_t blk = (data[at] | (uint32_t)data[at + 1] << 8) % BLOCKS;
@@ -192,6 +218,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (phases & 4) {
 		check_err(vx_keep_mkdir(&vol, "etc/new"));
 		check_err(vx_keep_unlink(&vol, "etc/new"));
+	}
+	if ((phases & 16) && vx_keep_lookup(&vol, "late", &n) == 0) {
+		check_err(vx_keep_write(&vol, &n, 3000, data, size < 5000 ? (uint32_t)size : 5000));
+		check_err(vx_keep_unlink(&vol, "etc/conf"));
+		if (vx_keep_create(&vol, "etc/made", 0, &n) == 0)
+			check_err(
+			    vx_keep_write(&vol, &n, 0, data, size < 300 ? (uint32_t)size : 300));
+		check_err(vx_keep_fsync(&vol, &n));
+		rc = vx_keep_mount(&vol, &dev, work, WORK, flags);
+		if (rc != 0) {
+			check_err(rc);
+			return 0;
+		}
+		CHECK(vol.il_stop < VX_KEEP_IL_COUNT);
+		if (vx_keep_root(&vol, &root) == 0)
+			walk(&root, 0);
 	}
 	if (phases & 8) {
 		check_err(vx_keep_snap_create(&vol, "fz"));

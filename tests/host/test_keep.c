@@ -868,6 +868,367 @@ static void test_small_work_area_big_file(void **state)
 	assert_int_equal(vx_keep_check(v, on_violation, NULL), 0);
 }
 
+/* --- the intent log ------------------------------------------------------ */
+
+/* A committed file of three blocks of 'A', then block 1 rewritten with 'B'
+ * and fsynced through the log: the image a power cut right then leaves.
+ * *head is the log block's address. */
+static uint64_t log_setup(void)
+{
+	static uint8_t a[3 * 4096], b[4096];
+	memset(a, 'A', sizeof(a));
+	memset(b, 'B', sizeof(b));
+	put("f", a, sizeof(a));
+	assert_int_equal(vx_keep_sync(v), 0);
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "f", &n), 0);
+	assert_int_equal(vx_keep_write(v, &n, 4096, b, sizeof(b)), 4096);
+	uint64_t head = v->il_head, fsyncs = v->il_fsyncs;
+	assert_int_equal(vx_keep_fsync(v, &n), 0);
+	assert_int_equal(v->il_fsyncs, fsyncs + 1);
+	assert_int_equal(v->il_nchain, 1);
+	return head;
+}
+
+static uint8_t *log_block(uint64_t at)
+{
+	return md.img + at * 4096;
+}
+
+static uint8_t *log_rec(uint64_t at, unsigned i)
+{
+	return log_block(at) + KP_IL_REC + i * KP_IL_RSIZE;
+}
+
+/* Recomputes a log block's checksum after a planted change. */
+static void reseal(uint64_t at)
+{
+	uint8_t *b = log_block(at);
+	size_t n = (size_t)(b[KP_IL_NREC] | b[KP_IL_NREC + 1] << 8);
+	vx_blake3(b, KP_IL_REC + n * KP_IL_RSIZE, b + KP_IL_REC + n * KP_IL_RSIZE, 32);
+}
+
+/* File f holds block 1 of 'B' (replayed) or 'A' (not). */
+static void expect_f(bool replayed)
+{
+	static uint8_t want[3 * 4096];
+	memset(want, 'A', sizeof(want));
+	if (replayed)
+		memset(want + 4096, 'B', 4096);
+	expect("f", want, sizeof(want));
+}
+
+/* Mounts the crashed image read-only (the committed state; a check
+ * validates the log, reporting `violations`), then read-write: replay
+ * stops with `why`, f is as `replayed` says, a check finds nothing. */
+static void crash_mount(enum vx_keep_ilstop why, bool replayed, long ro_violations)
+{
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	expect_f(false);
+	assert_int_equal(check(), ro_violations);
+	if (ro_violations)
+		assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	remount();
+	fprintf(stderr, "# replay: %llu records, stopped: %s\n", (unsigned long long)v->il_replayed,
+		vx_keep_ilstop_str(v->il_stop));
+	assert_int_equal(v->il_stop, why);
+	assert_int_equal(v->il_replayed, replayed ? 1 : 0);
+	expect_f(replayed);
+	assert_int_equal(check(), 0);
+	remount();
+	expect_f(replayed);
+}
+
+static void test_log_replay(void **state)
+{
+	(void)state;
+	log_setup();
+	crash_mount(VX_KEEP_IL_END, true, 0);
+}
+
+static void test_log_bad_checksum(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	log_rec(h, 0)[KP_ILR_BLKID] ^= 2; /* block 3 instead of 1, not resealed */
+	crash_mount(VX_KEEP_IL_BAD_SUM, false, 0);
+}
+
+static void test_log_next_outside_volume(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	kp_st64(log_block(h) + KP_IL_NEXT, v->blocks + 100);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_NEXT, false, 1);
+}
+
+static void test_log_record_outside_data_area(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, 3); /* uberblock ring A */
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_ADDR, false, 1);
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, md.sectors / 8 + 5); /* past the end */
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_ADDR, false, 1);
+	free(img);
+}
+
+static void test_log_record_names_metadata(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	/* The committed root block (read back from the uberblock). */
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	uint64_t root = kp_ld64(v->root_bp + KP_BP_ADDR0);
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, root);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_IN_USE, false, 1);
+	/* The log block itself. */
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, h);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_IN_USE, false, 1);
+	free(img);
+}
+
+static void test_log_record_offset_past_limit(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_BLKID, VX_KEEP_FILE_MAX / 4096);
+	kp_st64(log_rec(h, 0) + KP_ILR_SIZE, VX_KEEP_FILE_MAX);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_OFFSET, false, 1);
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_SIZE, VX_KEEP_FILE_MAX + 1);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_OFFSET, false, 1);
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_SIZE, 4096); /* block 1 past the size */
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_OFFSET, false, 1);
+	free(img);
+}
+
+static void test_log_record_bad_inode(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_INO, 1); /* the root directory */
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_INODE, false, 1);
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st64(log_rec(h, 0) + KP_ILR_GEN, kp_ld64(log_rec(h, 0) + KP_ILR_GEN) + 1);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_INODE, false, 0); /* known only as it applies */
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st32(log_rec(h, 0) + KP_ILR_OP, 77);
+	reseal(h);
+	crash_mount(VX_KEEP_IL_BAD_RECORD, false, 1);
+	free(img);
+}
+
+static void test_log_loop(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	kp_st64(log_block(h) + KP_IL_NEXT, h); /* the block names itself next */
+	reseal(h);
+	/* Its own fsync is whole and applies; the chain stops at the loop. */
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(check(), 1);
+	assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_LOOP);
+	assert_int_equal(v->il_replayed, 1);
+	expect_f(true);
+	assert_int_equal(check(), 0);
+}
+
+static void test_log_missing_data(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	memset(md.img + kp_ld64(log_rec(h, 0) + KP_ILR_ADDR) * 4096, 0, 4096);
+	crash_mount(VX_KEEP_IL_NO_DATA, false, 0);
+}
+
+/* A whole log block of an older txg at the head: the binding (txg and
+ * chain id) says it is not this chain's, even resealed with this txg. */
+static void test_log_from_older_txg(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	static uint8_t old[4096];
+	memcpy(old, log_block(h), 4096);
+	assert_int_equal(vx_keep_sync(v), 0); /* 'B' committed; a new head */
+	uint64_t h2 = v->il_head;
+	assert_true(h2 != h);
+	memcpy(log_block(h2), old, 4096);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
+	assert_int_equal(v->il_replayed, 0);
+	expect_f(true);
+	assert_int_equal(check(), 0);
+	/* The same block claiming the current txg: its chain id is wrong. */
+	memcpy(log_block(v->il_head), old, 4096);
+	kp_st64(log_block(v->il_head) + KP_IL_TXG, v->txg);
+	reseal(v->il_head);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
+	assert_int_equal(v->il_replayed, 0);
+	expect_f(true);
+	assert_int_equal(check(), 0);
+}
+
+/* A block written again after its fsync moves: the logged copy stays
+ * whole until the commit, and replay applies both fsyncs in order. */
+static void test_log_block_not_reused(void **state)
+{
+	(void)state;
+	uint64_t h = log_setup();
+	uint64_t first = kp_ld64(log_rec(h, 0) + KP_ILR_ADDR);
+	static uint8_t c[4096], b[4096];
+	memset(c, 'C', sizeof(c));
+	memset(b, 'B', sizeof(b));
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "f", &n), 0);
+	assert_int_equal(vx_keep_write(v, &n, 4096, c, sizeof(c)), 4096);
+	assert_int_equal(vx_keep_fsync(v, &n), 0);
+	assert_int_equal(v->il_nchain, 2);
+	uint64_t second = kp_ld64(log_rec(((uint64_t *)(void *)v->il_list)[1], 0) + KP_ILR_ADDR);
+	assert_true(second != first);
+	assert_memory_equal(md.img + first * 4096, b, 4096);
+	remount();
+	assert_int_equal(v->il_replayed, 2);
+	static uint8_t want[3 * 4096];
+	memset(want, 'A', sizeof(want));
+	memset(want + 4096, 'C', 4096);
+	expect("f", want, sizeof(want));
+	assert_int_equal(check(), 0);
+}
+
+/* A change the log cannot say (a rename) makes fsync commit. */
+static void test_log_falls_back_to_commit(void **state)
+{
+	(void)state;
+	log_setup();
+	put("g", "x", 1);
+	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
+	assert_int_equal(vx_keep_rename(v, "g", "h"), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg + 1);
+	assert_int_equal(v->il_fsyncs, fsyncs);
+	remount();
+	assert_int_equal(v->il_replayed, 0);
+	expect("h", "x", 1);
+	expect_f(true);
+	assert_int_equal(check(), 0);
+}
+
+/* Creates, mkdirs and unlinks go through the log with the writes after
+ * them: create, write, fsync, unlink, create (the inode again), write,
+ * fsync, then a power cut. */
+static void test_log_create_unlink(void **state)
+{
+	(void)state;
+	static uint8_t a[5000], b[4096];
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	assert_int_equal(vx_keep_mkdir(v, "d"), 0);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg;
+	put("d/one", a, sizeof(a));
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_unlink(v, "d/one"), 0);
+	put("d/two", b, sizeof(b));
+	assert_int_equal(vx_keep_mkdir(v, "d/sub"), 0);
+	put("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg); /* no commit */
+	assert_int_equal(v->il_fsyncs, 2);
+	struct vx_keep_node two;
+	assert_int_equal(vx_keep_lookup(v, "d/two", &two), 0);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_END);
+	assert_int_equal(v->il_replayed, 9); /* 4 names and 2 blocks, 1 name, ... */
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "d/one", &n), VX_E_NOTFOUND);
+	assert_int_equal(vx_keep_lookup(v, "d/two", &n), 0);
+	assert_int_equal(n.ino, two.ino);
+	assert_int_equal(n.gen, two.gen);
+	expect("d/two", b, sizeof(b));
+	expect("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	assert_int_equal(check(), 0);
+}
+
+/* A name record that does not apply (an unlink of a name that is not
+ * there, a create whose inode differs): replay keeps the fsyncs before
+ * it, stops with its reason, and the state is whole. */
+static void test_log_name_record_lies(void **state)
+{
+	(void)state;
+	static uint8_t a[4096];
+	memset(a, 'a', sizeof(a));
+	put("keep", a, 10);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t head = v->il_head;
+	put("x", a, sizeof(a)); /* fsync 1: create x, its block */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint64_t second = v->il_next;
+	put("y", a, 100); /* fsync 2: create y, its block */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	/* fsync 2's create names another inode */
+	kp_st64(log_rec(second, 0) + KP_ILR_INO, kp_ld64(log_rec(second, 0) + KP_ILR_INO) + 7);
+	reseal(second);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
+	assert_int_equal(v->il_replayed, 2);
+	expect("x", a, sizeof(a));
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "y", &n), VX_E_NOTFOUND);
+	assert_int_equal(check(), 0);
+	/* fsync 1's create turned into an unlink of a name not there */
+	memcpy(md.img, img, md.sectors * 512);
+	kp_st32(log_rec(head, 0) + KP_ILR_OP, KP_ILOP_UNLINK);
+	reseal(head);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
+	assert_int_equal(v->il_replayed, 0);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
+	expect("keep", a, 10);
+	assert_int_equal(check(), 0);
+	/* ... a create of a name with a slash */
+	memcpy(md.img, img, md.sectors * 512);
+	log_rec(head, 0)[KP_ILR_NAME] = '/';
+	reseal(head);
+	remount();
+	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
+	assert_int_equal(check(), 0);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +1263,20 @@ int main(void)
 	    cmocka_unit_test_setup(test_path_of_too_long, reset),
 	    cmocka_unit_test_setup(test_check_finds_duplicate_name, reset),
 	    cmocka_unit_test_setup(test_small_work_area_big_file, reset),
+	    cmocka_unit_test_setup(test_log_replay, reset),
+	    cmocka_unit_test_setup(test_log_bad_checksum, reset),
+	    cmocka_unit_test_setup(test_log_next_outside_volume, reset),
+	    cmocka_unit_test_setup(test_log_record_outside_data_area, reset),
+	    cmocka_unit_test_setup(test_log_record_names_metadata, reset),
+	    cmocka_unit_test_setup(test_log_record_offset_past_limit, reset),
+	    cmocka_unit_test_setup(test_log_record_bad_inode, reset),
+	    cmocka_unit_test_setup(test_log_loop, reset),
+	    cmocka_unit_test_setup(test_log_missing_data, reset),
+	    cmocka_unit_test_setup(test_log_from_older_txg, reset),
+	    cmocka_unit_test_setup(test_log_block_not_reused, reset),
+	    cmocka_unit_test_setup(test_log_falls_back_to_commit, reset),
+	    cmocka_unit_test_setup(test_log_create_unlink, reset),
+	    cmocka_unit_test_setup(test_log_name_record_lies, reset),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

@@ -18,8 +18,14 @@
  * in it then fsync; many small files; a snapshot made and deleted; a
  * content-addressed file; a large file truncated; files larger than the
  * smallest work area's cache, so dirty blocks are written before the
- * commit.  The total of crash
- * states checked is printed ("crash states checked: N").
+ * commit; and five that fsync through the intent log (random whole and
+ * partial overwrites, appends to two files, an fsync of several log
+ * blocks followed by one that must commit, log fsyncs with the smallest
+ * cache, create/write/fsync/unlink with a mkdir).  A durable state is
+ * one a commit or an fsync returned with; a crash image must mount
+ * (replaying the log), check clean and show the last durable state
+ * before its flush or the next.  The total of crash states checked is
+ * printed ("crash states checked: N"), with how many replayed a log.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -154,6 +160,22 @@ static void commit(void)
 	state_flushes[nstates++] = flushes_logged;
 }
 
+/* Fsyncs (through the intent log when log is set) and records the state
+ * it made durable. */
+static unsigned long log_fsyncs;
+
+static void fsync_all(bool log)
+{
+	uint64_t before = v->il_fsyncs;
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	if (log)
+		assert_int_equal(v->il_fsyncs, before + 1);
+	log_fsyncs += v->il_fsyncs - before;
+	assert_true(nstates < MAX_STATES);
+	signature(states[nstates]);
+	state_flushes[nstates++] = flushes_logged;
+}
+
 /* --- replay -------------------------------------------------------------- */
 
 static void on_violation(void *ctx, enum vx_keep_violation what, uint64_t ino, uint64_t block,
@@ -165,6 +187,7 @@ static void on_violation(void *ctx, enum vx_keep_violation what, uint64_t ino, u
 }
 
 static uint8_t *crash;
+static unsigned long replayed_states;
 
 /* Mounts the crash image, checks it, and compares its state with the
  * states allowed after `flushes` flushes. */
@@ -176,6 +199,7 @@ static void verify_crash(uint64_t flushes)
 	if (rc != 0)
 		fprintf(stderr, "# mount: %d (%s)\n", rc, vx_keep_why_str(v->why));
 	assert_int_equal(rc, 0);
+	replayed_states += v->il_replayed > 0;
 	uint8_t sig[32];
 	signature(sig);
 	/* The last commit that had returned, or the one after it. */
@@ -441,10 +465,135 @@ static void test_evicting_writes(void **state)
 	finish();
 }
 
+/* Random whole and partial overwrites of a larger file, each fsynced
+ * through the log; a commit; more. */
+static void test_log_overwrites(void **state)
+{
+	(void)state;
+	start();
+	put("big", 12, 200000);
+	commit();
+	static uint8_t blk[4096];
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "big", &n), 0);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 6; i++) {
+			uint64_t off = (rnd() % 48) * 4096;
+			uint32_t len = 4096;
+			if (i % 3 == 2) { /* a partial block */
+				off += rnd() % 2000;
+				len = 1 + (uint32_t)(rnd() % 3000);
+			}
+			memset(blk, 'a' + i + round * 8, len);
+			assert_int_equal(vx_keep_write(v, &n, off, blk, len), (long)len);
+			fsync_all(true);
+		}
+		commit();
+	}
+	finish();
+}
+
+/* Appends (the size changes) to two files, fsynced alone and together. */
+static void test_log_appends(void **state)
+{
+	(void)state;
+	start();
+	struct vx_keep_node a, b;
+	assert_int_equal(vx_keep_lookup(v, "log", &a), 0);
+	assert_int_equal(vx_keep_lookup(v, "old", &b), 0);
+	char line[64];
+	for (int i = 0; i < 10; i++) {
+		int len = snprintf(line, sizeof(line), "line %d of the log\n", i);
+		assert_int_equal(vx_keep_write(v, &a, a.size, line, (uint32_t)len), len);
+		if (i % 3 == 1)
+			assert_int_equal(vx_keep_write(v, &b, b.size + 5000, line, (uint32_t)len),
+					 len); /* past the end: a hole, then the line */
+		fsync_all(true);
+		if (i == 5)
+			commit();
+	}
+	finish();
+}
+
+/* One fsync of more blocks than a log block holds (several log blocks,
+ * the last flagged), then an fsync after a name change (a commit). */
+static void test_log_big_fsync(void **state)
+{
+	(void)state;
+	start();
+	put("big", 13, 190000);
+	commit();
+	static uint8_t buf[300000];
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "big", &n), 0);
+	memset(buf, 'z', sizeof(buf));
+	assert_int_equal(vx_keep_write(v, &n, 4096 * 3, buf, sizeof(buf)), (long)sizeof(buf));
+	fsync_all(true);
+	assert_int_equal(vx_keep_write(v, &n, 100, "tail", 4), 4);
+	fsync_all(true);
+	assert_int_equal(vx_keep_rename(v, "old", "older"), 0);
+	assert_int_equal(vx_keep_write(v, &n, 200, "after", 5), 5);
+	fsync_all(false);
+	assert_int_equal(vx_keep_write(v, &n, 300, "again", 5), 5);
+	fsync_all(true);
+	finish();
+}
+
+/* Log writes with the smallest work area: the cache writes dirty blocks
+ * before the fsync, and logged blocks are evicted and read back. */
+static void test_log_evicting(void **state)
+{
+	(void)state;
+	start();
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0),
+			 0);
+	put("big", 14, 190000);
+	put("big2", 15, 190000);
+	commit();
+	static uint8_t buf[120000];
+	struct vx_keep_node n, m;
+	assert_int_equal(vx_keep_lookup(v, "big", &n), 0);
+	assert_int_equal(vx_keep_lookup(v, "big2", &m), 0);
+	for (int i = 0; i < 4; i++) {
+		memset(buf, 'k' + i, sizeof(buf));
+		assert_int_equal(vx_keep_write(v, &n, (uint64_t)i * 20000, buf, sizeof(buf)),
+				 (long)sizeof(buf));
+		assert_int_equal(vx_keep_write(v, &m, (uint64_t)i * 7000, buf, 50000), 50000);
+		fsync_all(true);
+	}
+	finish();
+}
+
+/* The benchmark's create, write, fsync, unlink, and a mkdir: name
+ * records in the log, the inode made again, a commit in the middle. */
+static void test_log_create_unlink(void **state)
+{
+	(void)state;
+	start();
+	char name[32];
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "etc/f%d", i);
+		put(name, 20 + (unsigned)i, 4096);
+		fsync_all(true);
+		if (i == 3) {
+			assert_int_equal(vx_keep_mkdir(v, "etc/sub"), 0);
+			put("etc/sub/x", 30, 100);
+			fsync_all(true);
+			commit();
+		}
+		assert_int_equal(vx_keep_unlink(v, name), 0);
+	}
+	assert_int_equal(vx_keep_unlink(v, "log"), 0);
+	fsync_all(true);
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
-	printf("# crash states checked: %lu\n", crash_states);
+	printf("# crash states checked: %lu (%lu replayed a log; %lu log fsyncs)\n", crash_states,
+	       replayed_states, log_fsyncs);
+	assert_true(replayed_states > 100);
 	assert_true(crash_states > 1000);
 }
 
@@ -456,11 +605,21 @@ int main(void)
 	if (!base || !crash || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_fsync),	  cmocka_unit_test(test_rename_over_fsync),
-	    cmocka_unit_test(test_write_append_fsync),	  cmocka_unit_test(test_delete_fsync),
-	    cmocka_unit_test(test_mkdir_fsync),		  cmocka_unit_test(test_many_small_files),
-	    cmocka_unit_test(test_snapshot_and_truncate), cmocka_unit_test(test_dedup_file),
-	    cmocka_unit_test(test_evicting_writes),	  cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_create_fsync),
+	    cmocka_unit_test(test_rename_over_fsync),
+	    cmocka_unit_test(test_write_append_fsync),
+	    cmocka_unit_test(test_delete_fsync),
+	    cmocka_unit_test(test_mkdir_fsync),
+	    cmocka_unit_test(test_many_small_files),
+	    cmocka_unit_test(test_snapshot_and_truncate),
+	    cmocka_unit_test(test_dedup_file),
+	    cmocka_unit_test(test_evicting_writes),
+	    cmocka_unit_test(test_log_overwrites),
+	    cmocka_unit_test(test_log_appends),
+	    cmocka_unit_test(test_log_big_fsync),
+	    cmocka_unit_test(test_log_evicting),
+	    cmocka_unit_test(test_log_create_unlink),
+	    cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

@@ -8,8 +8,10 @@
  * in-memory device and to a plain in-memory model of paths and bytes,
  * from fixed seeds.  After every step every file's bytes and every
  * directory's listing must agree; a remount returns the model to its last
- * synced state; each snapshot must still read as the model did when it
- * was taken; after every sync vx_keep_check must find nothing.
+ * synced (or fsynced) state, fsyncs go through the intent log when they
+ * can and a power cut right after one must replay it (six more seeds turn
+ * syncs into fsyncs, for long logs of writes, creates and unlinks); each snapshot must still read
+ * as the model did when it was taken; after every sync vx_keep_check must find nothing.
  *
  * The bit-rot test fills a volume (plain, content-addressed and
  * snapshotted files, directories), then flips single bits in used blocks,
@@ -203,12 +205,41 @@ static int random_node(bool dir)
 	return n ? c[rnd() % (uint64_t)n] : -1;
 }
 
+/* A write at a random offset, or an append, to a random file. */
+static void write_op(bool append)
+{
+	struct vx_keep_node n;
+	static uint8_t buf[32768];
+	int i = random_node(false);
+	if (i < 0)
+		return;
+	struct mnode *x = &live.node[i];
+	uint64_t off = !append ? rnd() % (x->size + 5000) : x->size;
+	uint32_t len = (uint32_t)(rnd() % 12000) + 1;
+	if (off + len > MAXSIZE)
+		return;
+	for (uint32_t k = 0; k < len; k++)
+		buf[k] = (uint8_t)(rnd() % 4 ? rnd() : 0x11);
+	assert_int_equal(vx_keep_lookup(v, x->path, &n), 0);
+	assert_int_equal(vx_keep_write(v, &n, off, buf, len), (long)len);
+	if (off + len > x->size) {
+		x->data = realloc(x->data, off + len);
+		memset(x->data + x->size, 0, off + len - x->size);
+		x->size = off + len;
+	}
+	memcpy(x->data + off, buf, len);
+}
+
+static unsigned long log_fsyncs, log_replays;
+static bool log_heavy; /* syncs and snapshots become fsyncs: long logs */
+
 static void step(void)
 {
 	char path[64];
 	struct vx_keep_node n;
-	static uint8_t buf[32768];
 	unsigned op = (unsigned)(rnd() % 100);
+	if (log_heavy && op >= 78 && op < 89)
+		op = 72;
 	if (op < 14) { /* create */
 		random_name(path, sizeof(path));
 		int rc = vx_keep_create(v, path, (rnd() % 4 == 0) ? VX_KEEP_F_DEDUP : 0, &n);
@@ -240,24 +271,7 @@ static void step(void)
 			assert_int_equal(vx_keep_unlink(v, path), 0);
 		}
 	} else if (op < 45) { /* write at a random offset, or append */
-		int i = random_node(false);
-		if (i < 0)
-			return;
-		struct mnode *x = &live.node[i];
-		uint64_t off = (op < 35) ? rnd() % (x->size + 5000) : x->size;
-		uint32_t len = (uint32_t)(rnd() % 12000) + 1;
-		if (off + len > MAXSIZE)
-			return;
-		for (uint32_t k = 0; k < len; k++)
-			buf[k] = (uint8_t)(rnd() % 4 ? rnd() : 0x11);
-		assert_int_equal(vx_keep_lookup(v, x->path, &n), 0);
-		assert_int_equal(vx_keep_write(v, &n, off, buf, len), (long)len);
-		if (off + len > x->size) {
-			x->data = realloc(x->data, off + len);
-			memset(x->data + x->size, 0, off + len - x->size);
-			x->size = off + len;
-		}
-		memcpy(x->data + off, buf, len);
+		write_op(op >= 35);
 	} else if (op < 52) { /* truncate */
 		int i = random_node(false);
 		if (i < 0)
@@ -324,6 +338,19 @@ static void step(void)
 			assert_int_equal(rc, 0);
 			model_del(&live, i);
 		}
+	} else if (op < 78) { /* writes, fsync (the log, when the txg allows) */
+		for (unsigned k = (unsigned)(rnd() % 4); k > 0; k--)
+			write_op(rnd() % 2);
+		uint64_t before = v->il_fsyncs;
+		assert_int_equal(vx_keep_fsync(v, NULL), 0);
+		log_fsyncs += v->il_fsyncs - before;
+		model_copy(&synced, &live);
+		if (rnd() % 3 == 0) { /* a power cut right after it */
+			assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, 0), 0);
+			log_replays += v->il_replayed > 0;
+			if (rnd() % 2 == 0)
+				assert_int_equal(vx_keep_check(v, on_violation, NULL), 0);
+		}
 	} else if (op < 84) { /* sync, and a check */
 		assert_int_equal(vx_keep_sync(v), 0);
 		model_copy(&synced, &live);
@@ -383,6 +410,13 @@ static void test_model(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 12; seed++)
 		run_seed(seed, 400);
+	log_heavy = true;
+	for (uint64_t seed = 101; seed <= 106; seed++)
+		run_seed(seed, 300);
+	log_heavy = false;
+	printf("# %lu fsyncs went through the log, %lu remounts replayed one\n", log_fsyncs,
+	       log_replays);
+	assert_true(log_fsyncs > 20 && log_replays > 5);
 }
 
 /* --- bit rot ------------------------------------------------------------- */
