@@ -35,7 +35,7 @@ HOST_LIBS     := -lcmocka -lsodium -lcrypto
 # Benchmarks and fuzzers: same sources, different flags.
 BENCH_CFLAGS  := $(WARN) $(INC) -Ilib/base -O2 -gdwarf-4 -DVX_HOST
 FUZZ_CC       := clang
-FUZZ_CFLAGS   := $(WARN) $(INC) -Ilib/base -O1 -g -fsanitize=fuzzer,address,undefined -DVX_HOST -DVX_FUZZ
+FUZZ_CFLAGS   := $(WARN) $(INC) -Ilib/base -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DVX_HOST -DVX_FUZZ
 
 # gcc turns copy loops into calls to memcpy even when freestanding; the
 # routines in lib/base must not call themselves.
