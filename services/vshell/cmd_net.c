@@ -39,11 +39,14 @@ static bool call_first(uint32_t op, uint32_t first, struct vx_msg *m, uint32_t w
 {
 	uint32_t req[2] = {first, 0};
 
-	memset(m, 0, sizeof(*m));
-	m->op = op;
-	memcpy(m->data, req, sizeof(req));
-	m->len = sizeof(req);
-	int rc = client_call(&shell.net, m);
+	int rc, tries = 0;
+	do {
+		memset(m, 0, sizeof(*m));
+		m->op = op;
+		memcpy(m->data, req, sizeof(req));
+		m->len = sizeof(req);
+		rc = client_call(&shell.net, m);
+	} while (client_retry(&shell.net, rc, &tries));
 	if (client_report("net", &shell.net, rc))
 		return false;
 	if (rc != VX_OK) {
@@ -150,11 +153,15 @@ static void show_counters(void)
 
 void cmd_net(const struct vsh_cmd *c)
 {
-	struct vx_msg m = {.op = NET_INFO};
+	struct vx_msg m;
 	struct net_info in;
+	int rc, tries = 0;
 
 	(void)c;
-	int rc = client_call(&shell.net, &m);
+	do {
+		m = (struct vx_msg){.op = NET_INFO};
+		rc = client_call(&shell.net, &m);
+	} while (client_retry(&shell.net, rc, &tries));
 	if (client_report("net", &shell.net, rc))
 		return;
 	if (m.len < sizeof(in)) {
@@ -217,10 +224,14 @@ void cmd_ping(const struct vsh_cmd *c)
 	}
 	for (uint32_t i = 1; i <= count; i++) {
 		uint64_t start = (uint64_t)vx_clock();
-		struct vx_msg m = {.op = NET_PING, .len = sizeof(p)};
+		struct vx_msg m;
+		int rc, tries = 0;
 		p.seq = (uint16_t)i;
-		memcpy(m.data, &p, sizeof(p));
-		int rc = client_call_for(&shell.net, &m, (PING_WAIT_MS + 1000) * MS);
+		do {
+			m = (struct vx_msg){.op = NET_PING, .len = sizeof(p)};
+			memcpy(m.data, &p, sizeof(p));
+			rc = client_call_for(&shell.net, &m, (PING_WAIT_MS + 1000) * MS);
+		} while (client_retry(&shell.net, rc, &tries));
 		if (client_report("ping", &shell.net, rc))
 			return;
 		struct net_ping r;
