@@ -231,8 +231,8 @@ static void index_clear(struct vx_keep *v)
 
 /* Makes slot s (not valid) hold (view, obj, level, blkid), unpinned,
  * clean, every other field zero. */
-void kp_slot_fill(struct vx_keep *v, int s, uint64_t view, uint64_t obj, unsigned level,
-		  uint64_t blkid)
+static void kp_slot_fill(struct vx_keep *v, int s, uint64_t view, uint64_t obj, unsigned level,
+			 uint64_t blkid)
 {
 	struct vx_keep_slot *sl = &v->slots[s];
 	uint32_t b = bucket_of(v, view, obj, level, blkid);

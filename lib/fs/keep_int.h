@@ -193,8 +193,6 @@ struct kp_key {
 	uint16_t off;
 };
 
-void kp_slot_fill(struct vx_keep *v, int s, uint64_t view, uint64_t obj, unsigned level,
-		  uint64_t blkid);
 size_t kp_strnlen(const char *s, size_t max);
 bool kp_has(const uint8_t *p, size_t n, uint8_t c);
 uint64_t kp_ld64(const uint8_t *p);

@@ -221,11 +221,6 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
 /* Sends a (deferred) reply on c. */
 int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m);
 
-/* Wakes the client vx_server_wait would have woken as it went to sleep:
- * for a server that sometimes waits elsewhere (netd waits on its network
- * card between vx_server_polls), call it before each such wait. */
-void vx_server_kick(struct vx_server *s);
-
 /* ------------------------------------------------------- message helpers */
 
 /* One request through fn, the part of vx_server_poll that decides the

@@ -388,15 +388,6 @@ int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct 
 	return rc;
 }
 
-void vx_server_kick(struct vx_server *s)
-{
-	struct vx_server_conn *k = s->kick;
-
-	s->kick = NULL;
-	if (k && k->open)
-		vx_ring_kick(&k->rep);
-}
-
 void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 {
 	accept_all(s);

@@ -159,6 +159,21 @@ static int tcp_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], con
 	return vx_net_ip_output(&N.net, dst, 6, seg, len);
 }
 
+/* Answers waiting ping i with r (its client may have gone) and frees it. */
+static void ping_answer(uint32_t i, const struct net_ping *r)
+{
+	struct vx_msg *m = &N.ping[i].m;
+
+	m->status = VX_OK;
+	m->ncaps = 0;
+	memset(m->data, 0, sizeof(m->data));
+	memcpy(m->data, r, sizeof(*r));
+	m->len = sizeof(*r);
+	if (N.ping[i].c->open)
+		vx_server_reply(&N.srv, N.ping[i].c, m);
+	N.ping[i].used = false;
+}
+
 static void ping_done(void *ctx, const uint8_t from[4], uint16_t id, uint16_t seq, int status,
 		      uint64_t rtt_ns, const struct vx_net_icmp_err *err)
 {
@@ -166,7 +181,6 @@ static void ping_done(void *ctx, const uint8_t from[4], uint16_t id, uint16_t se
 	for (uint32_t i = 0; i < NET_PING_MAX; i++) {
 		if (!N.ping[i].used || N.ping[i].id != id || N.ping[i].seq != seq)
 			continue;
-		struct vx_msg *m = &N.ping[i].m;
 		struct net_ping r = {
 		    .result = status, .seq = seq, .rtt_ns = status == VX_OK ? rtt_ns : 0};
 		memcpy(r.from, from, 4);
@@ -174,14 +188,7 @@ static void ping_done(void *ctx, const uint8_t from[4], uint16_t id, uint16_t se
 			r.type = err->type;
 			r.code = err->code;
 		}
-		m->status = VX_OK;
-		m->ncaps = 0;
-		memset(m->data, 0, sizeof(m->data));
-		memcpy(m->data, &r, sizeof(r));
-		m->len = sizeof(r);
-		if (N.ping[i].c->open)
-			vx_server_reply(&N.srv, N.ping[i].c, m);
-		N.ping[i].used = false;
+		ping_answer(i, &r);
 	}
 }
 
@@ -449,16 +456,8 @@ static uint64_t ping_tick(uint64_t t)
 		if (!N.ping[i].used)
 			continue;
 		if (N.ping[i].deadline <= t || !N.ping[i].c->open) {
-			struct vx_msg *m = &N.ping[i].m;
 			struct net_ping r = {.result = VX_E_TIMEOUT, .seq = N.ping[i].seq};
-			m->status = VX_OK;
-			memset(m->data, 0, sizeof(m->data));
-			memcpy(m->data, &r, sizeof(r));
-			m->len = sizeof(r);
-			m->ncaps = 0;
-			if (N.ping[i].c->open)
-				vx_server_reply(&N.srv, N.ping[i].c, m);
-			N.ping[i].used = false;
+			ping_answer(i, &r);
 		} else if (N.ping[i].deadline < next) {
 			next = N.ping[i].deadline;
 		}
