@@ -18,14 +18,6 @@
 
 #include "net_pkt.h"
 
-static const uint8_t our_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-static const uint8_t peer_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
-static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint8_t zero_mac[6];
-static const uint8_t our_ip[4] = {10, 0, 2, 15};
-static const uint8_t mask[4] = {255, 255, 255, 0};
-static const uint8_t gw[4] = {10, 0, 2, 2};
-static const uint8_t peer_ip[4] = {10, 0, 2, 2};
 static const uint8_t other_ip[4] = {10, 0, 2, 77};
 
 static struct vx_net net;

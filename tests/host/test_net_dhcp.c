@@ -22,10 +22,7 @@
 
 #include "net_pkt.h"
 
-static const uint8_t our_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t slirp_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
-static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint8_t zero_mac[6];
 static const uint8_t slirp_ip[4] = {10, 0, 2, 2};
 static const uint8_t offer_ip[4] = {10, 0, 2, 15};
 static const uint8_t dns_ip[4] = {10, 0, 2, 3};

@@ -36,7 +36,6 @@ struct side {
 static struct side a, b;
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x0a}, mac_b[6] = {0x02, 0, 0, 0, 0, 0x0b};
 static const uint8_t ip_a[4] = {10, 0, 0, 1}, ip_b[4] = {10, 0, 0, 2};
-static const uint8_t mask[4] = {255, 255, 255, 0};
 static uint64_t now;
 static uint8_t buf[70000], out[70000];
 
