@@ -69,7 +69,12 @@ enum vx_error {
 	VX_E_TOOBIG = -21,   /* an input or output exceeds a documented size limit */
 	VX_E_REVOKED = -22,  /* the capability was revoked or destroyed before it was received */
 	VX_E_BUSY = -23,     /* the object is in use in a way that conflicts (e.g. W^X per frame) */
-	VX_E_LAST = -23,
+	/* The network's, returned by netd and lib/net, never by the kernel. */
+	VX_E_REFUSED = -24, /* the peer refused the connection (a TCP RST answered our SYN) */
+	VX_E_RESET = -25,   /* the peer reset an established connection */
+	VX_E_UNREACH = -26, /* the host cannot be reached: no ARP answer, or ICMP unreachable */
+	VX_E_HANGUP = -27,  /* the other end of a Ring pair went away (its Task stopped or closed) */
+	VX_E_LAST = -27,
 };
 
 /* ------------------------------------------------------------------------

@@ -34,6 +34,10 @@ static const struct errtext texts[] = {
     [-VX_E_TOOBIG] = {"VX_E_TOOBIG", "VX_E_TOOBIG (exceeds a size limit)"},
     [-VX_E_REVOKED] = {"VX_E_REVOKED", "VX_E_REVOKED (capability revoked before it was received)"},
     [-VX_E_BUSY] = {"VX_E_BUSY", "VX_E_BUSY (object in use in a conflicting way)"},
+    [-VX_E_REFUSED] = {"VX_E_REFUSED", "VX_E_REFUSED (connection refused)"},
+    [-VX_E_RESET] = {"VX_E_RESET", "VX_E_RESET (connection reset by the peer)"},
+    [-VX_E_UNREACH] = {"VX_E_UNREACH", "VX_E_UNREACH (host unreachable)"},
+    [-VX_E_HANGUP] = {"VX_E_HANGUP", "VX_E_HANGUP (the other end went away)"},
 };
 _Static_assert(sizeof(texts) / sizeof(texts[0]) == 1 - VX_E_LAST,
 	       "one text per error code, VX_OK..VX_E_LAST");

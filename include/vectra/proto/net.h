@@ -33,6 +33,74 @@
  *                 NET_TCP_BATCH TCP connections and listeners from slot
  *                 first, count 0 past the last.
  *
+ * SOCKETS
+ *
+ *   NET_SOCKET    struct net_socket_req -> struct net_sock, and for a TCP
+ *                 connection or a UDP socket two capabilities (ncaps 2):
+ *                 the socket's "tx" Ring (VX_R_PRODUCE: the client writes)
+ *                 and its "rx" Ring (VX_R_CONSUME: netd writes), both of
+ *                 2^NET_SEG_COUNT_LOG2 slots of NET_SEG_SLOT bytes, one
+ *                 struct net_seg a slot.
+ *                   NET_SOCK_TCP     connect to addr:port; answered when the
+ *                                    handshake completes or fails
+ *                                    (VX_E_REFUSED, VX_E_UNREACH,
+ *                                    VX_E_TIMEOUT after timeout_ms)
+ *                   NET_SOCK_LISTEN  listen on port (any local address),
+ *                                    backlog 1..NET_BACKLOG_MAX; no caps:
+ *                                    NET_ACCEPT takes its connections
+ *                   NET_SOCK_UDP     a UDP socket on port (0: a free
+ *                                    ephemeral one); addr:port, when not
+ *                                    0, is the default peer, and then only
+ *                                    datagrams from it are received
+ *   NET_ACCEPT    struct net_accept_req {id, timeout_ms} -> struct net_sock
+ *                 and the two Rings of the oldest established connection
+ *                 of listener id; answered when one comes, or VX_E_TIMEOUT.
+ *                 One NET_ACCEPT may wait per listener (VX_E_BUSY).
+ *   NET_CLOSE     struct net_close_req {id, how} -> closes socket id:
+ *                 NET_CLOSE_GRACEFUL sends what the tx Ring still holds,
+ *                 then FIN (TCP); NET_CLOSE_ABORT resets at once.  The
+ *                 client's Ring capabilities stop working (netd revokes
+ *                 them).  A socket whose client unbinds both Rings, or whose
+ *                 connection hangs up, is closed gracefully the same way.
+ *
+ * A connection (one "net" connection) holds at most NET_SOCK_PER_CONN
+ * sockets and listeners; netd at most NET_SOCK_MAX in all (VX_E_FULL).
+ * Socket ids are netd's and name sockets of this connection only: another
+ * connection's id is VX_E_BADHANDLE.
+ *
+ * THE DATA RINGS
+ *
+ * Each slot is one struct net_seg: a 16-byte header and up to
+ * NET_SEG_DATA_MAX bytes.  On a TCP socket the slots are a byte stream cut
+ * anywhere (slot boundaries mean nothing); on a UDP socket each slot is
+ * one datagram, with the peer's address (rx: who sent it; tx: where to,
+ * 0.0.0.0 for the default peer).
+ *
+ *   NET_SEG_DATA   len bytes of data
+ *   NET_SEG_EOF    tx: the client will send no more (TCP: FIN after the
+ *                  data before it; shutdown(SHUT_WR)).  rx: the peer sent
+ *                  FIN; nothing follows.
+ *   NET_SEG_ERROR  rx only: the connection failed with error (VX_E_RESET,
+ *                  VX_E_TIMEOUT, VX_E_UNREACH); nothing follows.
+ *
+ * Back-pressure: netd takes a tx slot only when TCP's send buffer has room
+ * for it, and fills rx slots only while the rx Ring has room, leaving the
+ * rest in TCP's receive buffer, whose window then closes: the peer waits
+ * and no byte is dropped.  A UDP datagram that arrives while the rx Ring
+ * is full is dropped and counted (UDP_RX_FULL), as UDP allows.
+ *
+ * Both sides wait with the Ring protocol of vectra/ring.h (the waiting
+ * flags and doorbells).  netd checks every slot it takes: a kind it does
+ * not know, a len over NET_SEG_DATA_MAX, an rx-only kind in tx, a UDP
+ * datagram to 0.0.0.0 without a default peer, or data after EOF aborts the
+ * socket (NET_SEG_ERROR VX_E_CORRUPT in rx, counted as SOCK_BAD_SEG); a
+ * scribbled index is VX_E_CORRUPT too.  The client library
+ * (lib/client/sock.h) checks what netd writes the same way.
+ *
+ * The Rings are made by init (INIT_PAIR) and outlive both ends: when netd
+ * stops, the client finds netd's ends unbound and gets VX_E_HANGUP, never a
+ * fault; when the client stops, netd closes the socket.
+ *
  * ERRORS
  *
  *   VX_E_NOSYS    an unknown op
@@ -44,7 +112,13 @@
  *   VX_E_STATE    NET_PING before netd has an address
  *   VX_E_NOTFOUND NET_INFO and the rest when netd has no network card
  *                 (net_info is still filled: card 0)
- *   VX_E_FULL     NET_PING_MAX pings already wait
+ *   VX_E_FULL     NET_PING_MAX pings already wait; every socket slot of
+ *                 the connection or of netd is taken; no ephemeral port
+ *   VX_E_EXISTS   NET_SOCK_LISTEN or NET_SOCK_UDP on a port in use
+ *   VX_E_BADHANDLE NET_ACCEPT or NET_CLOSE of an id that is not one of
+ *                 this connection's sockets (or NET_ACCEPT of a non-listener)
+ *   VX_E_BUSY     a second NET_ACCEPT on one listener
+ *   VX_E_REFUSED, VX_E_UNREACH, VX_E_TIMEOUT  a NET_SOCK_TCP that failed
  */
 #ifndef VECTRA_PROTO_NET_H
 #define VECTRA_PROTO_NET_H
@@ -57,6 +131,9 @@ enum net_op {
 	NET_ARP = 3,
 	NET_PING = 4,
 	NET_TCP = 5,
+	NET_SOCKET = 6,
+	NET_ACCEPT = 7,
+	NET_CLOSE = 8,
 };
 
 #define NET_COUNTERS_BATCH	28u
@@ -174,5 +251,76 @@ struct net_tcp {
 	uint8_t pad[8];
 };
 _Static_assert(sizeof(struct net_tcp) == 240, "net_tcp layout");
+
+/* ------------------------------------------------------------ sockets */
+
+#define NET_SOCK_TCP	1u
+#define NET_SOCK_LISTEN 2u
+#define NET_SOCK_UDP	3u
+
+#define NET_SOCK_MAX		   48u /* sockets and listeners, all connections */
+#define NET_SOCK_PER_CONN	   16u
+#define NET_BACKLOG_MAX		   16u
+#define NET_CONNECT_TIMEOUT_MAX_MS 120000u
+#define NET_ACCEPT_TIMEOUT_MAX_MS  60000u
+
+struct net_socket_req {
+	uint8_t kind; /* NET_SOCK_* */
+	uint8_t reserved0;
+	uint16_t port;	     /* TCP: the peer's; LISTEN: ours; UDP: ours, 0 for any */
+	uint8_t addr[4];     /* TCP: the peer; UDP: the default peer or 0; LISTEN: 0 */
+	uint32_t timeout_ms; /* TCP: 1..NET_CONNECT_TIMEOUT_MAX_MS; else 0 */
+	uint16_t backlog;    /* LISTEN: 1..NET_BACKLOG_MAX; else 0 */
+	uint16_t reserved1;
+};
+_Static_assert(sizeof(struct net_socket_req) == 16, "net_socket_req layout");
+
+struct net_accept_req {
+	uint32_t id;
+	uint32_t timeout_ms; /* 1..NET_ACCEPT_TIMEOUT_MAX_MS */
+};
+_Static_assert(sizeof(struct net_accept_req) == 8, "net_accept_req layout");
+
+#define NET_CLOSE_GRACEFUL 0u
+#define NET_CLOSE_ABORT	   1u
+
+struct net_close_req {
+	uint32_t id;
+	uint32_t how; /* NET_CLOSE_* */
+};
+_Static_assert(sizeof(struct net_close_req) == 8, "net_close_req layout");
+
+/* The reply of NET_SOCKET and NET_ACCEPT. */
+struct net_sock {
+	uint32_t id; /* names it in NET_ACCEPT and NET_CLOSE */
+	uint8_t kind;
+	uint8_t reserved[3];
+	uint8_t laddr[4], raddr[4]; /* raddr 0 for a listener or unconnected UDP */
+	uint16_t lport, rport;
+	uint32_t reserved2;
+};
+_Static_assert(sizeof(struct net_sock) == 24, "net_sock layout");
+
+/* The data Rings: 16 slots of 2 KiB. */
+#define NET_SEG_SLOT_LOG2  11u
+#define NET_SEG_COUNT_LOG2 4u
+#define NET_SEG_SLOT	   (1u << NET_SEG_SLOT_LOG2)
+#define NET_SEG_HDR	   16u
+#define NET_SEG_DATA_MAX   (NET_SEG_SLOT - NET_SEG_HDR)
+
+#define NET_SEG_DATA  1u
+#define NET_SEG_EOF   2u
+#define NET_SEG_ERROR 3u
+
+struct net_seg {
+	uint16_t kind; /* NET_SEG_* */
+	uint16_t len;  /* data bytes, 0..NET_SEG_DATA_MAX */
+	int32_t error; /* NET_SEG_ERROR: the VX_E_* error; else 0 */
+	uint8_t addr[4];
+	uint16_t port; /* UDP: the peer (rx: the sender; tx: 0.0.0.0:0 for the default) */
+	uint16_t reserved;
+	uint8_t data[NET_SEG_DATA_MAX];
+};
+_Static_assert(sizeof(struct net_seg) == NET_SEG_SLOT, "one net_seg a slot");
 
 #endif
