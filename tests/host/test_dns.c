@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "vectra/abi.h"
@@ -809,6 +811,89 @@ static void test_dns_why_names(void **state)
 	assert_null(vx_dns_why_name((enum vx_dns_why) - 1));
 }
 
+/* ----------------------------------------------------------- dnspython */
+
+#define ORACLE "tests/host/dns_oracle.py"
+
+static const char *verdict_of(int rc)
+{
+	switch (rc) {
+	case VX_OK:
+		return "ok";
+	case VX_E_TOOBIG:
+		return "truncated";
+	case VX_E_AGAIN:
+		return "servfail";
+	case VX_E_REFUSED:
+		return "refused";
+	case VX_E_NOSYS:
+		return "rcode";
+	case VX_E_CORRUPT:
+		return "corrupt";
+	case VX_E_NOTFOUND:
+		return ans.why == VX_DNS_NXDOMAIN ? "nxdomain" : "nodata";
+	default:
+		return "?";
+	}
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 4);
+}
+
+/* Responses dnspython wrote, and its reading of them: ours must agree on
+ * the verdict, the TTL and the addresses.  Skipped without dnspython
+ * (python3-dnspython, scripts/install-deps.sh). */
+static void test_dns_agrees_with_dnspython(void **state)
+{
+	(void)state;
+	static char line[4096], hex[2048], qname[300], verdict[32], addrs[512];
+	static uint8_t msg[1024];
+	unsigned id, ttl;
+	int count = 0, ok = 0;
+
+	if (access(ORACLE, R_OK) != 0 ||
+	    system("/usr/bin/python3 -c 'import dns.message' 2>/dev/null") != 0)
+		skip();
+	FILE *p = popen("/usr/bin/python3 " ORACLE " build 7 3000", "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		assert_int_equal(sscanf(line, "%2047s %u %299s %31s %u %511s", hex, &id, qname,
+					verdict, &ttl, addrs),
+				 6);
+		size_t n = strlen(hex) / 2;
+		assert_true(n <= VX_DNS_MSG_MAX);
+		for (size_t i = 0; i < n; i++)
+			sscanf(hex + 2 * i, "%2hhx", &msg[i]);
+		int rc = vx_dns_parse(msg, n, (uint16_t)id, qname, &ans);
+		if (strcmp(verdict_of(rc), verdict) != 0)
+			fail_msg("line %d: %s: we say %s (%s), dnspython %s", count + 1, qname,
+				 verdict_of(rc), vx_dns_why_name(ans.why), verdict);
+		if (rc == VX_OK || rc == VX_E_NOTFOUND)
+			assert_int_equal(ans.ttl, ttl);
+		char mine[512] = "-";
+		if (ans.naddr) {
+			uint8_t sorted[VX_DNS_ADDRS_MAX][4];
+			memcpy(sorted, ans.addr, sizeof(sorted));
+			qsort(sorted, ans.naddr, 4, addr_cmp);
+			size_t o = 0;
+			for (uint32_t i = 0; i < ans.naddr; i++)
+				o += (size_t)snprintf(mine + o, sizeof(mine) - o, "%s%u.%u.%u.%u",
+						      i ? "," : "", sorted[i][0], sorted[i][1],
+						      sorted[i][2], sorted[i][3]);
+		}
+		assert_string_equal(mine, addrs);
+		/* The same message under another id is not ours. */
+		assert_int_equal(vx_dns_parse(msg, n, (uint16_t)(id + 1), qname, &ans), VX_E_AUTH);
+		ok += rc == VX_OK;
+		count++;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_int_equal(count, 3000);
+	assert_true(ok > 500); /* the mix really has answers */
+}
+
 /* ------------------------------------------------------------------ cache */
 
 static struct vx_dns_cache cache;
@@ -1088,6 +1173,7 @@ int main(void)
 	    cmocka_unit_test(test_dns_bad_cname),
 	    cmocka_unit_test(test_dns_invalid_query_name),
 	    cmocka_unit_test(test_dns_why_names),
+	    cmocka_unit_test(test_dns_agrees_with_dnspython),
 	    cmocka_unit_test(test_dns_cache_basic),
 	    cmocka_unit_test(test_dns_cache_negative_and_zero),
 	    cmocka_unit_test(test_dns_cache_ttl_cap),
