@@ -96,10 +96,10 @@ struct dns_resolve_req {
 _Static_assert(sizeof(struct dns_resolve_req) == 240, "dns_resolve_req layout");
 
 /* dns_answer.source */
-#define DNS_SRC_NONE	0u /* no answer (a failure before any) */
+#define DNS_SRC_NONE	0u /* the server could not be asked (none, or the socket failed) */
 #define DNS_SRC_HOSTS	1u /* SYS:etc/hosts */
 #define DNS_SRC_CACHE	2u /* an earlier answer of the server */
-#define DNS_SRC_SERVER	3u /* the server, just now */
+#define DNS_SRC_SERVER	3u /* the server, just now (or its silence, or its bad replies) */
 #define DNS_SRC_LITERAL 4u /* the name was an address */
 
 struct dns_answer {
@@ -121,10 +121,10 @@ _Static_assert(sizeof(struct dns_answer) == 48, "dns_answer layout");
 
 struct dns_info {
 	uint8_t server[4];
-	uint8_t how;	  /* DNS_SERVER_* */
-	uint8_t sock;	  /* 1 while dnsd holds a UDP socket */
-	uint16_t port;	  /* its local port */
-	uint32_t hosts;	  /* names from the hosts file */
+	uint8_t how;	    /* DNS_SERVER_* */
+	uint8_t sock;	    /* 1 while dnsd holds a UDP socket */
+	uint16_t port;	    /* its local port */
+	uint32_t hosts;	    /* names from the hosts file */
 	uint32_t hosts_bad; /* its lines skipped */
 	uint32_t cache_used, cache_size;
 	uint32_t waiting; /* requests waiting for the server */
@@ -140,28 +140,28 @@ _Static_assert(sizeof(struct dns_counters_req) == 8, "dns_counters_req layout");
 
 /* dnsd's counters, by index (names: lib/client/dns.h). */
 enum dns_counter {
-	DNSC_REQUESTS,	       /* DNS_RESOLVE requests decoded */
-	DNSC_LITERALS,	       /* answered as addresses */
-	DNSC_HOSTS_HITS,       /* answered from the hosts file */
-	DNSC_CACHE_HITS,       /* answered from the cache, positive */
-	DNSC_CACHE_NEG_HITS,   /* answered from the cache, negative */
-	DNSC_JOINED,	       /* joined a query already being asked */
-	DNSC_QUERIES,	       /* queries sent (first tries) */
-	DNSC_RETRIES,	       /* queries sent again */
-	DNSC_ANSWERS,	       /* replies with addresses */
-	DNSC_NEGATIVE,	       /* NXDOMAIN or no A record */
-	DNSC_SERVER_ERRORS,    /* SERVFAIL, REFUSED, other RCODEs */
-	DNSC_TRUNCATED,	       /* TC set */
-	DNSC_TIMEOUTS,	       /* queries that ran out of tries */
-	DNSC_SPOOFED_SOURCE,   /* replies from another address or port */
-	DNSC_SPOOFED_ID,       /* replies that were not answers to a query of ours */
-	DNSC_BAD_REPLIES,      /* malformed replies (VX_E_CORRUPT) */
-	DNSC_FULL,	       /* requests refused: too many waiting */
-	DNSC_NO_SERVER,	       /* requests with no server to ask */
-	DNSC_SOCK_OPENS,       /* UDP sockets opened through netd */
-	DNSC_SOCK_ERRORS,      /* socket calls that failed */
-	DNSC_FLUSHES,	       /* DNS_FLUSH requests */
-	DNSC_RNG_FALLBACKS,    /* query ids from the clock: rngd did not answer */
+	DNSC_REQUESTS,	     /* DNS_RESOLVE requests decoded */
+	DNSC_LITERALS,	     /* answered as addresses */
+	DNSC_HOSTS_HITS,     /* answered from the hosts file */
+	DNSC_CACHE_HITS,     /* answered from the cache, positive */
+	DNSC_CACHE_NEG_HITS, /* answered from the cache, negative */
+	DNSC_JOINED,	     /* joined a query already being asked */
+	DNSC_QUERIES,	     /* queries sent (first tries) */
+	DNSC_RETRIES,	     /* queries sent again */
+	DNSC_ANSWERS,	     /* replies with addresses */
+	DNSC_NEGATIVE,	     /* NXDOMAIN or no A record */
+	DNSC_SERVER_ERRORS,  /* SERVFAIL, REFUSED, other RCODEs */
+	DNSC_TRUNCATED,	     /* TC set */
+	DNSC_TIMEOUTS,	     /* queries that ran out of tries */
+	DNSC_SPOOFED_SOURCE, /* replies from another address or port */
+	DNSC_SPOOFED_ID,     /* replies that were not answers to a query of ours */
+	DNSC_BAD_REPLIES,    /* malformed replies (VX_E_CORRUPT) */
+	DNSC_FULL,	     /* requests refused: too many waiting */
+	DNSC_NO_SERVER,	     /* requests with no server to ask */
+	DNSC_SOCK_OPENS,     /* UDP sockets opened through netd */
+	DNSC_SOCK_ERRORS,    /* socket calls that failed */
+	DNSC_FLUSHES,	     /* DNS_FLUSH requests */
+	DNSC_RNG_FALLBACKS,  /* query ids from the clock: rngd did not answer */
 	DNSC_COUNT
 };
 
