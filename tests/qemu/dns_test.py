@@ -9,7 +9,8 @@ with a fixed zone.  Nothing else is on the link, and nothing leaves the
 host (no slirp: its DNS would forward to the real resolver).
 
   hosts     names in the hosts file are answered without a query; its bad
-            line is reported with its number
+            line is reported with its number; an address answers itself
+  refused   names lib/net/dns.h refuses, with their errors
   server    a CNAME chain's addresses and TTL come from the server, then
             from the cache (no second query); a flush sends the next ask
             to the server again
@@ -70,6 +71,16 @@ def main():
                   has(out, r"^Pinned\.test: 10\.9\.0\.77  \(from hosts\)"), out)
         tap.check("hosts: no query was sent for it", peer.count("pinned.test") == 0,
                   str(peer.queries))
+
+        out = term.command("host 10.9.0.5")
+        tap.check("hosts: an address is its own answer",
+                  has(out, r"^10\.9\.0\.5: 10\.9\.0\.5  \(from literal\)"), out)
+        out = term.command("host a..b")
+        tap.check("refused: an empty label (VX_E_INVAL)", has(out, r"^host: 'a\.\.b': VX_E_INVAL"),
+                  out)
+        out = term.command("host " + "x" * 64 + ".test")
+        tap.check("refused: a label of 64 bytes (VX_E_TOOBIG)", has(out, r"^host: 'x+\.test': VX_E_TOOBIG"),
+                  out)
 
         out = term.command("host www.test", timeout=30)
         tap.check("server: www.test's two addresses through the CNAME, TTL 120",
