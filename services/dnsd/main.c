@@ -29,6 +29,9 @@
  * again at the next send when netd hangs up (a netd restart loses nothing
  * but the replies in flight).
  *
+ * What it decides is services/dnsd/pure_resolver.c's (host-tested); this
+ * file is the wiring: the clients, the socket, the clock, rngd and nsd.
+ *
  * Bundle: "port" (serve dns), "net" (required for servers: netd),
  * "console", "rng", "ns" and "self" (for SYS:etc/hosts).
  */
@@ -43,6 +46,7 @@
 #include "client/sock.h"
 #include "net/dns.h"
 #include "pure_dnsmsg.h"
+#include "pure_resolver.h"
 #include "vectra/proto/dns.h"
 #include "vectra/proto/net.h"
 #include "vx_string.h"
@@ -68,19 +72,8 @@
 #define HOSTS_MAX  8192u /* bytes of the hosts file read */
 #define PORT_LOW   49152u
 
-struct query {
-	bool used;
-	uint16_t id;
-	uint32_t tries; /* sends so far */
-	uint64_t next;	/* the next send, or the end after the last */
-	int bad;	/* VX_E_CORRUPT once a malformed reply came */
-	uint8_t why;	/* its reason */
-	char name[VX_DNS_NAME_MAX + 1];
-};
-
+/* A request waiting for its answer: the core's waiter w is D.w[w]. */
 struct waiter {
-	bool used;
-	uint32_t q; /* the query it waits on */
 	struct vx_server_conn *c;
 	struct vx_msg m; /* the request: op and seq for the reply */
 };
@@ -95,18 +88,15 @@ static struct {
 	uint8_t how;
 	struct vx_sock sock;
 	bool sock_open;
-	struct vx_dns_cache cache;
-	struct vx_hosts hosts;
+	struct dns_core core;
 	char hosts_text[HOSTS_MAX];
-	uint64_t count[DNSC_COUNT];
 	uint8_t pool[64];
 	uint32_t pool_left;
-	struct query q[DNS_QUERIES_MAX];
 	struct waiter w[DNS_WAIT_MAX];
 	uint8_t buf[VX_DNS_MSG_MAX + 64];
 } D;
 
-#define COUNT(c) (D.count[DNSC_##c]++)
+#define COUNT(c) (D.core.count[DNSC_##c]++)
 
 static uint64_t now(void)
 {
@@ -127,8 +117,9 @@ static void say(const char *fmt, ...)
 /* ----------------------------------------------------------- randomness */
 
 /* n random bytes: from rngd, 64 at a time, or from the clock. */
-static void random_bytes(uint8_t *out, uint32_t n)
+static void random_bytes(void *ctx, uint8_t *out, uint32_t n)
 {
+	(void)ctx;
 	for (uint32_t i = 0; i < n; i++) {
 		if (D.pool_left == 0) {
 			if (D.have_rng &&
@@ -151,10 +142,13 @@ static void random_bytes(uint8_t *out, uint32_t n)
 /* ------------------------------------------------------------ the server */
 
 /* The server to ask: from the args, or netd's lease.  false when none. */
-static bool have_server(void)
+static bool have_server(void *ctx, uint8_t out[4])
 {
-	if (D.how != DNS_SERVER_NONE)
+	(void)ctx;
+	if (D.how != DNS_SERVER_NONE) {
+		memcpy(out, D.server, 4);
 		return true;
+	}
 	if (!D.have_net)
 		return false;
 	struct vx_msg m = {.op = NET_INFO};
@@ -168,6 +162,7 @@ static bool have_server(void)
 	D.how = DNS_SERVER_DHCP;
 	say("dnsd: server %u.%u.%u.%u (DHCP)\n", D.server[0], D.server[1], D.server[2],
 	    D.server[3]);
+	memcpy(out, D.server, 4);
 	return true;
 }
 
@@ -189,7 +184,7 @@ static int sock_open(void)
 		return VX_E_NOTFOUND;
 	for (int i = 0; i < 5; i++) {
 		uint8_t r[2];
-		random_bytes(r, 2);
+		random_bytes(NULL, r, 2);
 		uint16_t port = i < 4 ? (uint16_t)(PORT_LOW + ((r[0] << 8 | r[1]) % 16384u)) : 0;
 		rc =
 		    vx_sock_udp(&D.sock, &D.net, port, NULL, 0, SOCK_VA, SOCK_BIT, now() + CALL_NS);
@@ -203,121 +198,37 @@ static int sock_open(void)
 	return VX_OK;
 }
 
-/* Sends query k (again). */
-static int send_query(uint32_t k)
+/* The core's way out: one query to the server, on a socket opened first
+ * if need be. */
+static int send_query(void *ctx, const uint8_t *msg, size_t len)
 {
-	struct query *q = &D.q[k];
-	size_t len = 0;
-	int rc = vx_dns_query(D.buf, sizeof(D.buf), q->id, q->name, &len, NULL);
+	(void)ctx;
+	int rc = sock_open();
 
 	if (rc == VX_OK)
-		rc = sock_open();
-	if (rc == VX_OK)
-		rc = vx_sock_sendto(&D.sock, D.buf, len, D.server, VX_DNS_PORT, now() + CALL_NS);
+		rc = vx_sock_sendto(&D.sock, msg, len, D.server, VX_DNS_PORT, now() + CALL_NS);
 	if (rc == VX_E_HANGUP || rc == VX_E_CORRUPT || rc == VX_E_STATE)
 		sock_close(); /* netd went away: a new socket next time */
-	if (rc != VX_OK) {
-		COUNT(SOCK_ERRORS);
-		return rc;
-	}
-	if (q->tries++ == 0)
-		COUNT(QUERIES);
-	else
-		COUNT(RETRIES);
-	q->next = now() + ((uint64_t)DNS_RETRY_MS << (q->tries - 1)) * MS;
-	return VX_OK;
+	return rc;
 }
 
-/* ------------------------------------------------------------ answering */
-
-static void reply(struct vx_server_conn *c, struct vx_msg *m, const struct dns_answer *a)
+/* The core's answer for waiter w (its client may have gone). */
+static void answer(void *ctx, uint32_t w, const struct dns_answer *a)
 {
+	struct vx_msg *m = &D.w[w].m;
+
+	(void)ctx;
 	m->status = VX_OK;
 	m->ncaps = 0;
 	memset(m->data, 0, sizeof(m->data));
 	memcpy(m->data, a, sizeof(*a));
 	m->len = sizeof(*a);
-	if (c && c->open)
-		vx_server_reply(&D.srv, c, m);
+	if (D.w[w].c && D.w[w].c->open)
+		vx_server_reply(&D.srv, D.w[w].c, m);
+	D.w[w].c = NULL;
 }
 
-/* Ends query k with a for everyone waiting on it. */
-static void finish(uint32_t k, const struct dns_answer *a)
-{
-	for (uint32_t i = 0; i < DNS_WAIT_MAX; i++) {
-		if (!D.w[i].used || D.w[i].q != k)
-			continue;
-		reply(D.w[i].c, &D.w[i].m, a);
-		D.w[i].used = false;
-	}
-	D.q[k].used = false;
-}
-
-/* Ends query k without an answer: the server's silence or malformed
- * replies (source DNS_SRC_SERVER), or the socket's error (DNS_SRC_NONE). */
-static void fail_query(uint32_t k, int result, uint8_t source, uint8_t why)
-{
-	struct dns_answer a = {.result = result, .source = source, .why = why};
-
-	finish(k, &a);
-}
-
-/* One datagram from the socket. */
-static void take_reply(const uint8_t *msg, size_t len, const uint8_t from[4], uint16_t port)
-{
-	struct vx_dns_answer an;
-
-	if (memcmp(from, D.server, 4) != 0 || port != VX_DNS_PORT) {
-		COUNT(SPOOFED_SOURCE);
-		return;
-	}
-	if (len < 2) {
-		COUNT(BAD_REPLIES);
-		return;
-	}
-	uint16_t id = (uint16_t)(msg[0] << 8 | msg[1]);
-	uint32_t k = 0;
-	while (k < DNS_QUERIES_MAX && !(D.q[k].used && D.q[k].id == id))
-		k++;
-	if (k == DNS_QUERIES_MAX) {
-		COUNT(SPOOFED_ID);
-		return;
-	}
-	struct query *q = &D.q[k];
-	int rc = vx_dns_parse(msg, len, id, q->name, &an);
-	struct dns_answer a = {.result = rc, .source = DNS_SRC_SERVER, .why = (uint8_t)an.why};
-	switch (rc) {
-	case VX_E_AUTH:
-		COUNT(SPOOFED_ID);
-		return;
-	case VX_E_CORRUPT:
-		COUNT(BAD_REPLIES);
-		q->bad = VX_E_CORRUPT;
-		q->why = (uint8_t)an.why;
-		return;
-	case VX_OK:
-		COUNT(ANSWERS);
-		vx_dns_cache_insert(&D.cache, q->name, an.addr, an.naddr, an.ttl, now());
-		a.naddr = an.naddr;
-		a.ttl_s = an.ttl;
-		memcpy(a.addr, an.addr, (size_t)an.naddr * 4);
-		break;
-	case VX_E_NOTFOUND:
-		COUNT(NEGATIVE);
-		vx_dns_cache_insert(&D.cache, q->name, NULL, 0, an.ttl, now());
-		a.ttl_s = an.ttl;
-		break;
-	case VX_E_TOOBIG:
-		COUNT(TRUNCATED);
-		break;
-	default:
-		COUNT(SERVER_ERRORS);
-		break;
-	}
-	finish(k, &a);
-}
-
-/* Everything the socket holds. */
+/* Everything the socket holds, into the core. */
 static void sock_drain(void)
 {
 	uint8_t from[4];
@@ -334,133 +245,20 @@ static void sock_drain(void)
 			sock_close();
 			break;
 		}
-		take_reply(D.buf, (size_t)n < sizeof(D.buf) ? (size_t)n : sizeof(D.buf), from,
-			   port);
+		dns_core_reply(&D.core, D.buf,
+			       (size_t)n < sizeof(D.buf) ? (size_t)n : sizeof(D.buf), from, port,
+			       now());
 	}
 }
 
-/* Resends or ends the queries whose time came; the next deadline. */
-static uint64_t tick(uint64_t t)
+/* Forgets the waiters whose clients hung up. */
+static void drop_gone(void)
 {
-	uint64_t next = UINT64_MAX;
-
 	for (uint32_t i = 0; i < DNS_WAIT_MAX; i++)
-		if (D.w[i].used && !D.w[i].c->open)
-			D.w[i].used = false; /* its client hung up */
-	for (uint32_t k = 0; k < DNS_QUERIES_MAX; k++) {
-		struct query *q = &D.q[k];
-		if (!q->used)
-			continue;
-		if (q->next <= t) {
-			if (q->tries >= DNS_TRIES) {
-				if (q->bad == VX_OK)
-					COUNT(TIMEOUTS);
-				fail_query(k, q->bad ? q->bad : VX_E_TIMEOUT, DNS_SRC_SERVER,
-					   q->why);
-				continue;
-			}
-			int rc = send_query(k);
-			if (rc != VX_OK) {
-				fail_query(k, rc, DNS_SRC_NONE, 0);
-				continue;
-			}
+		if (D.core.w[i].used && (!D.w[i].c || !D.w[i].c->open)) {
+			dns_core_drop(&D.core, i);
+			D.w[i].c = NULL;
 		}
-		if (q->next < next)
-			next = q->next;
-	}
-	return next;
-}
-
-/* ------------------------------------------------------------- requests */
-
-static uint32_t free_waiter(void)
-{
-	uint32_t i = 0;
-
-	while (i < DNS_WAIT_MAX && D.w[i].used)
-		i++;
-	return i;
-}
-
-#define DEFERRED 1
-
-/* DNS_RESOLVE: VX_OK to answer *a now, DEFERRED when a waiter keeps the
- * request, or an error for the reply's status (VX_E_FULL). */
-static int do_resolve(struct vx_server_conn *c, struct vx_msg *m, const struct dns_req *r,
-		      struct dns_answer *a)
-{
-	struct vx_dns_entry e;
-	uint64_t t = now();
-
-	COUNT(REQUESTS);
-	if (r->literal) {
-		COUNT(LITERALS);
-		*a = (struct dns_answer){.result = VX_OK, .source = DNS_SRC_LITERAL, .naddr = 1};
-		memcpy(a->addr[0], r->addr, 4);
-		return VX_OK;
-	}
-	uint32_t n = vx_hosts_lookup(&D.hosts, r->name, a->addr, DNS_ADDRS_MAX);
-	if (n) {
-		COUNT(HOSTS_HITS);
-		a->result = VX_OK;
-		a->source = DNS_SRC_HOSTS;
-		a->naddr = (uint8_t)n;
-		return VX_OK;
-	}
-	int rc = vx_dns_cache_lookup(&D.cache, r->name, t, &e);
-	if (rc != VX_E_EMPTY) {
-		a->result = rc;
-		a->source = DNS_SRC_CACHE;
-		a->naddr = e.naddr;
-		memcpy(a->addr, e.addr, sizeof(a->addr));
-		a->ttl_s = (uint32_t)((e.expires - t + SECOND - 1) / SECOND);
-		if (rc == VX_OK)
-			COUNT(CACHE_HITS);
-		else
-			COUNT(CACHE_NEG_HITS);
-		return VX_OK;
-	}
-	if (!have_server()) {
-		COUNT(NO_SERVER);
-		a->result = VX_E_STATE;
-		return VX_OK;
-	}
-	/* Room first: a waiter, and the query unless one asks the name. */
-	uint32_t w = free_waiter(), k = 0;
-	while (k < DNS_QUERIES_MAX && !(D.q[k].used && strcmp(D.q[k].name, r->name) == 0))
-		k++;
-	bool join = k < DNS_QUERIES_MAX;
-	if (!join)
-		for (k = 0; k < DNS_QUERIES_MAX && D.q[k].used; k++)
-			;
-	if (w == DNS_WAIT_MAX || k == DNS_QUERIES_MAX) {
-		COUNT(FULL);
-		return VX_E_FULL;
-	}
-	if (join) {
-		COUNT(JOINED);
-	} else {
-		struct query *q = &D.q[k];
-		memset(q, 0, sizeof(*q));
-		memcpy(q->name, r->name, sizeof(q->name));
-		bool unique;
-		do { /* an id no other query uses */
-			uint8_t b[2];
-			random_bytes(b, 2);
-			q->id = (uint16_t)(b[0] << 8 | b[1]);
-			unique = true;
-			for (uint32_t i = 0; i < DNS_QUERIES_MAX; i++)
-				unique &= !(D.q[i].used && D.q[i].id == q->id);
-		} while (!unique);
-		q->used = true;
-		if ((rc = send_query(k)) != VX_OK) {
-			q->used = false;
-			a->result = rc;
-			return VX_OK;
-		}
-	}
-	D.w[w] = (struct waiter){.used = true, .q = k, .c = c, .m = *m};
-	return DEFERRED;
 }
 
 static void do_info(struct vx_msg *m)
@@ -468,14 +266,13 @@ static void do_info(struct vx_msg *m)
 	struct dns_info in = {.how = D.how,
 			      .sock = D.sock_open,
 			      .port = D.sock_open ? D.sock.info.lport : 0,
-			      .hosts = D.hosts.n,
-			      .hosts_bad = D.hosts.bad,
-			      .cache_used = vx_dns_cache_used(&D.cache),
-			      .cache_size = VX_DNS_CACHE_ENTRIES};
+			      .hosts = D.core.hosts.n,
+			      .hosts_bad = D.core.hosts.bad,
+			      .cache_used = vx_dns_cache_used(&D.core.cache),
+			      .cache_size = VX_DNS_CACHE_ENTRIES,
+			      .waiting = dns_core_waiting(&D.core)};
 
 	memcpy(in.server, D.server, 4);
-	for (uint32_t i = 0; i < DNS_WAIT_MAX; i++)
-		in.waiting += D.w[i].used;
 	memcpy(m->data, &in, sizeof(in));
 	m->len = sizeof(in);
 }
@@ -488,7 +285,7 @@ static void do_counters(struct vx_msg *m, uint32_t first)
 	c.first = first;
 	c.total = DNSC_COUNT;
 	for (uint32_t i = first; i < DNSC_COUNT && c.count < DNS_COUNTERS_BATCH; i++)
-		c.v[c.count++] = D.count[i];
+		c.v[c.count++] = D.core.count[i];
 	memcpy(m->data, &c, sizeof(c));
 	m->len = sizeof(c);
 }
@@ -498,7 +295,7 @@ static int do_cache(struct vx_msg *m, uint32_t first)
 	struct vx_dns_entry e;
 	struct dns_cache_entry o;
 	uint64_t t = now();
-	int s = vx_dns_cache_next(&D.cache, first, t, &e);
+	int s = vx_dns_cache_next(&D.core.cache, first, t, &e);
 
 	if (s < 0)
 		return s;
@@ -538,9 +335,12 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 	if (rc == VX_OK) {
 		switch (r.op) {
 		case DNS_RESOLVE: {
-			memset(&a, 0, sizeof(a));
-			if ((rc = do_resolve(c, m, &r, &a)) == DEFERRED)
+			uint32_t w;
+			if ((rc = dns_core_resolve(&D.core, &r, now(), &a, &w)) == DNS_CORE_WAIT) {
+				D.w[w].c = c;
+				D.w[w].m = *m;
 				return VX_SVC_DEFER;
+			}
 			if (rc == VX_OK) {
 				memcpy(m->data, &a, sizeof(a));
 				m->len = sizeof(a);
@@ -557,7 +357,7 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 			rc = do_cache(m, r.first);
 			break;
 		case DNS_FLUSH: {
-			struct dns_flushed f = {.dropped = vx_dns_cache_flush(&D.cache)};
+			struct dns_flushed f = {.dropped = vx_dns_cache_flush(&D.core.cache)};
 			COUNT(FLUSHES);
 			memcpy(m->data, &f, sizeof(f));
 			m->len = sizeof(f);
@@ -607,7 +407,7 @@ static void load_hosts(void)
 	}
 	if (obj.size > HOSTS_MAX)
 		say("dnsd: " HOSTS_NAME ": only its first %u bytes are read\n", HOSTS_MAX);
-	vx_hosts_parse(&D.hosts, D.hosts_text, n, hosts_bad, NULL);
+	vx_hosts_parse(&D.core.hosts, D.hosts_text, n, hosts_bad, NULL);
 }
 
 int main(const struct vx_bundle_page *b, const char *args)
@@ -622,18 +422,21 @@ int main(const struct vx_bundle_page *b, const char *args)
 		say("dnsd: args '%s': want server A.B.C.D, or nothing for DHCP's\n", args);
 	D.how = D.cfg.how;
 	memcpy(D.server, D.cfg.server, 4);
-	vx_dns_cache_init(&D.cache);
+	struct dns_ops ops = {
+	    .server = have_server, .send = send_query, .answer = answer, .random = random_bytes};
+	dns_core_init(&D.core, &ops, NULL);
 	load_hosts();
 	if (!D.have_net)
 		say("dnsd: no net connection: only the hosts file answers\n");
 	if (vx_server_init(&D.srv, b, SRV_VA, SRV_BIT) != VX_OK)
 		return 5; /* no port: nobody can reach us */
-	say("dnsd: %u names from " HOSTS_NAME ", server %s\n", D.hosts.n,
+	say("dnsd: %u names from " HOSTS_NAME ", server %s\n", D.core.hosts.n,
 	    D.how == DNS_SERVER_ARGS ? "from the args" : "from DHCP, when asked");
 	for (;;) {
 		vx_server_poll(&D.srv, serve, NULL);
 		sock_drain();
-		uint64_t next = tick(now());
+		drop_gone();
+		uint64_t next = dns_core_tick(&D.core, now());
 		/* Sleep until a client asks, a datagram comes or a query is due. */
 		if (D.sock_open) {
 			vx_ring_set_waiting(&D.sock.rx, true);
