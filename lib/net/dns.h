@@ -51,7 +51,8 @@
  *                 (NODATA).  ttl is the negative TTL (RFC 2308): the
  *                 smaller of the TTL and the MINIMUM field of an SOA
  *                 record in the authority section, capped at
- *                 VX_DNS_NEG_TTL_MAX; 0 (do not cache) without an SOA.
+ *                 VX_DNS_NEG_TTL_MAX, and no longer than the CNAMEs
+ *                 followed; 0 (do not cache) without an SOA.
  *   VX_E_AGAIN    RCODE 2, SERVFAIL (SERVFAIL)
  *   VX_E_REFUSED  RCODE 5, REFUSED (REFUSED)
  *   VX_E_NOSYS    any other RCODE: 1 FORMERR, 4 NOTIMP, 6..15 (RCODE)

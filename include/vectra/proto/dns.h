@@ -59,9 +59,9 @@
  *                 data; a name lib/net/dns.h refuses (empty, an empty
  *                 label, a character other than letters, digits, '-',
  *                 '_')
- *   VX_E_TOOBIG   a label over 63 bytes, or a name over
- *                 DNS_REQ_NAME_MAX bytes (the message's limit, under
- *                 DNS's 253)
+ *   VX_E_TOOBIG   a label over 63 bytes (a name over DNS_REQ_NAME_MAX
+ *                 bytes, under DNS's 253, does not fit a message: the
+ *                 client library refuses it with VX_E_TOOBIG unsent)
  *   VX_E_FULL     DNS_WAIT_MAX requests wait already, or DNS_QUERIES_MAX
  *                 different names are being asked
  */
