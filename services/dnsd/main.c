@@ -199,16 +199,27 @@ static int sock_open(void)
 }
 
 /* The core's way out: one query to the server, on a socket opened first
- * if need be. */
+ * if need be.  A socket netd no longer holds (it restarted) is closed and
+ * a new one opened, once. */
 static int send_query(void *ctx, const uint8_t *msg, size_t len)
 {
-	(void)ctx;
-	int rc = sock_open();
+	int rc = VX_E_HANGUP;
 
-	if (rc == VX_OK)
-		rc = vx_sock_sendto(&D.sock, msg, len, D.server, VX_DNS_PORT, now() + CALL_NS);
+	(void)ctx;
+	for (int turn = 0; turn < 2 && (rc == VX_E_HANGUP || rc == VX_E_CORRUPT ||
+					rc == VX_E_STATE || rc == VX_E_AGAIN);
+	     turn++) {
+		if (turn > 0) {
+			sock_close();
+			vx_client_wait_up(&D.net, now() + CALL_NS); /* netd may be starting */
+		}
+		rc = sock_open();
+		if (rc == VX_OK)
+			rc = vx_sock_sendto(&D.sock, msg, len, D.server, VX_DNS_PORT,
+					    now() + CALL_NS);
+	}
 	if (rc == VX_E_HANGUP || rc == VX_E_CORRUPT || rc == VX_E_STATE)
-		sock_close(); /* netd went away: a new socket next time */
+		sock_close(); /* a new socket next time */
 	return rc;
 }
 
