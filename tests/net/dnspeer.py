@@ -109,8 +109,14 @@ class Peer:
         self.thread.start()
 
     def count(self, name):
+        """Datagrams that asked for name (retransmits included)."""
         with self.lock:
             return sum(1 for q in self.queries if q[0] == name)
+
+    def asked(self, name):
+        """Queries for name: distinct ids (a retransmit keeps its id)."""
+        with self.lock:
+            return len(set(q[1] for q in self.queries if q[0] == name))
 
     def close(self):
         self.stop = True

@@ -62,10 +62,11 @@ def main():
         boot = term.text()
         tap.check("boot: netd has 10.9.0.2", has(boot, r"^netd: static address 10\.9\.0\.2: VX_OK"),
                   boot)
+        # dnsd's lines may come after the first prompt, on its line.
         tap.check("hosts: dnsd read the hosts file",
-                  has(boot, r"^dnsd: 4 names from SYS:etc/hosts, server from the args"), boot)
+                  has(boot, r"dnsd: 4 names from SYS:etc/hosts, server from the args"), boot)
         tap.check("hosts: the bad line is reported with its number",
-                  has(boot, r"^dnsd: SYS:etc/hosts line 5 skipped: bad-addr"), boot)
+                  has(boot, r"dnsd: SYS:etc/hosts line 5 skipped: bad-addr"), boot)
 
         out = term.command("host Pinned.test")
         tap.check("hosts: pinned.test from the hosts file",
@@ -91,7 +92,7 @@ def main():
         tap.check("server: asked again (another case), from the cache",
                   has(out, r"^WWW\.Test\.: 10\.9\.0\.80 10\.9\.0\.81  \(ttl \d+ s, from cache\)"),
                   out)
-        tap.check("server: one query for www.test", peer.count("www.test") == 1,
+        tap.check("server: one query for www.test", peer.asked("www.test") == 1,
                   str(peer.queries))
 
         out = term.command("host nope.test", timeout=30)
@@ -101,7 +102,7 @@ def main():
         out = term.command("host nope.test", timeout=30)
         tap.check("negative: the second ask is a cached negative",
                   has(out, r"^host: nope\.test: not found \[VX_E_NOTFOUND\] \(ttl \d+ s, from cache\)")
-                  and peer.count("nope.test") == 1, out)
+                  and peer.asked("nope.test") == 1, out)
         out = term.command("host empty.test", timeout=30)
         tap.check("negative: NODATA, TTL the SOA record's own",
                   has(out, r"^host: empty\.test: not found \[VX_E_NOTFOUND nodata\] "
@@ -114,7 +115,7 @@ def main():
         out = term.command("host short.test", timeout=30)
         tap.check("expiry: after 3 s it is asked again",
                   has(out, r"^short\.test: 10\.9\.0\.22  \(ttl 2 s, from server\)")
-                  and peer.count("short.test") == 2, out + str(peer.queries))
+                  and peer.asked("short.test") == 2, out + str(peer.queries))
 
         for name, want in [("big.test", r"the answer was truncated \[VX_E_TOOBIG truncated\]"),
                            ("fail.test", r"the server failed \(SERVFAIL\) \[VX_E_AGAIN servfail\]"),
@@ -131,12 +132,14 @@ def main():
         tap.check("errors: a compression loop, every try: malformed",
                   has(out, r"^host: loop\.test: only malformed replies came "
                       r"\[VX_E_CORRUPT ptr-forward\]"), out)
-        tap.check("errors: loop.test was sent three times", peer.count("loop.test") == 3,
+        tap.check("errors: loop.test was sent three times, one id",
+                  peer.count("loop.test") == 3 and peer.asked("loop.test") == 1,
                   str(peer.queries))
         out = term.command("host silent.test", timeout=30)
         tap.check("errors: a silent server: timeout after three tries",
                   has(out, r"^host: silent\.test: the server did not answer \[VX_E_TIMEOUT\]")
-                  and peer.count("silent.test") == 3, out + str(peer.queries))
+                  and peer.count("silent.test") == 3 and peer.asked("silent.test") == 1,
+                  out + str(peer.queries))
 
         out = term.command("ping gw.test 1", timeout=40)
         tap.check("ping: by name",
@@ -156,7 +159,7 @@ def main():
                   has(out, r"^  www\.test +\d+ s  10\.9\.0\.80 10\.9\.0\.81"), out)
         tap.check("counters: the cache lists nope.test as negative",
                   has(out, r"^  nope\.test +\d+ s  \(does not exist\)"), out)
-        for name, test in [("spoofed_id", lambda v: v >= 1), ("spoofed_source", lambda v: v == 1),
+        for name, test in [("spoofed_id", lambda v: v >= 1), ("spoofed_source", lambda v: v >= 1),
                            ("bad_replies", lambda v: v == 3), ("timeouts", lambda v: v == 1),
                            ("truncated", lambda v: v == 1), ("server_errors", lambda v: v == 2),
                            ("hosts_hits", lambda v: v == 1), ("cache_hits", lambda v: v == 1),
@@ -167,7 +170,7 @@ def main():
         tap.check("flush: entries dropped", has(out, r"^dns: flushed \d+ entries"), out)
         out = term.command("host www.test", timeout=30)
         tap.check("flush: www.test comes from the server again",
-                  has(out, r"\(ttl 120 s, from server\)") and peer.count("www.test") == 2, out)
+                  has(out, r"\(ttl 120 s, from server\)") and peer.asked("www.test") == 2, out)
 
         # netd restarts under dnsd: its socket is gone; the next query
         # opens a new one.
@@ -183,12 +186,12 @@ def main():
 
         with peer.lock:
             qs = list(peer.queries)
-        # A retransmit carries its query's id; different queries differ.
-        queries = [q[:2] for i, q in enumerate(qs) if i == 0 or q[:2] != qs[i - 1][:2]]
-        ids = [q[1] for q in queries]
+        # Fourteen queries (retransmits keep their id, as the loop and
+        # silent checks saw): random 16-bit ids, so at least 12 distinct
+        # ones (a third collision by chance: about 1 in 10^9).
+        ids = set(q[1] for q in qs)
         ports = set(q[2] for q in qs)
-        tap.check("queries: each query its own id, kept by its retransmits",
-                  len(set(ids)) == len(ids) and len(queries) == len(qs) - 4, str(qs))
+        tap.check("queries: random ids", len(ids) >= 12, str(qs))
         tap.check("queries: from a random port above 49152, one for each socket",
                   len(ports) == 2 and min(ports) >= 49152, str(ports))
         faults = [line for line in term.text().splitlines() if re.search(r"fault|panic", line)
