@@ -55,8 +55,9 @@ def main():
     try:
         term.expect(r"vshell> ", 120)
         boot = term.text()
-        for _ in range(60):
-            if re.search(r"^netd: static address 10\.9\.0\.2: VX_OK", term.text(), re.M):
+        for _ in range(60):  # netd's address and dnsd's start, in either order
+            if re.search(r"^netd: static address 10\.9\.0\.2: VX_OK", term.text(), re.M) and \
+                    re.search(r"dnsd: \d+ names from", term.text()):
                 break
             time.sleep(0.5)
         boot = term.text()
