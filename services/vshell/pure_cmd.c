@@ -14,8 +14,8 @@ static size_t bounded_len(const char *s, size_t max)
 	return n;
 }
 
-const char *const vsh_grantables[] = {"console",	 "fs",	    "ns", "pkg", "identity.sign",
-				      "identity.status", "devices", NULL};
+const char *const vsh_grantables[] = {"console",	 "fs",	    "ns",  "pkg", "identity.sign",
+				      "identity.status", "devices", "net", NULL};
 
 bool vsh_grantable(const char *name)
 {
