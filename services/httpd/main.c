@@ -38,6 +38,7 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "rt/errstr.h"
 #include "client/console.h"
 #include "client/fs.h"
 #include "client/sock.h"
@@ -82,6 +83,7 @@ struct conn {
 	uint32_t index;		    /* B_LIST: the next entry */
 	bool list_end;		    /* B_LIST: the closing lines are staged */
 	int status;
+	int err;       /* the request parser's error, if it refused the request */
 	uint64_t sent; /* body bytes */
 };
 
@@ -97,13 +99,21 @@ static uint64_t now(void)
 	return (uint64_t)vx_clock();
 }
 
+/* "httpd: ADDR:PORT METHOD /PATH STATUS BODY-BYTES [(note)]"; a refused
+ * request shows "-" for its path and the parser's error as the note. */
 static void logf_line(struct conn *c, const char *note)
 {
 	const uint8_t *a = c->s.info.raddr;
+	const char *e = c->err ? vx_http_strerror(c->err) : NULL;
 
-	vx_con_printf(&con, "httpd: %u.%u.%u.%u:%u %s /%s %d %lu%s%s\n", a[0], a[1], a[2], a[3],
-		      c->s.info.rport, c->q.method_name[0] ? c->q.method_name : "-", c->q.path,
-		      c->status, (unsigned long)c->sent, note ? " " : "", note ? note : "");
+	vx_con_printf(&con, "httpd: %u.%u.%u.%u:%u %s %s%s %d %lu%s%s%s\n", a[0], a[1], a[2], a[3],
+		      c->s.info.rport, c->q.method_name[0] ? c->q.method_name : "-",
+		      c->err ? "-" : "/", c->err ? "" : c->q.path, c->status,
+		      (unsigned long)c->sent, note || e ? " (" : "",
+		      note ? note
+		      : e  ? e
+			   : "",
+		      note || e ? ")" : "");
 }
 
 /* Appends to the staging buffer; false if it does not fit. */
@@ -295,16 +305,17 @@ static void step_read(struct conn *c)
 		if (n == VX_E_TIMEOUT)
 			break;
 		if (n == 0) {
-			drop(c, false, "(closed before a whole request)");
+			drop(c, false, "closed before a whole request");
 			return;
 		}
 		if (n < 0) {
-			drop(c, true, "(connection failed)");
+			drop(c, true, "connection failed");
 			return;
 		}
 		long k = vx_http_req_feed(&c->q, rxbuf, (size_t)n);
 		if (k < 0) {
 			c->head_done = true;
+			c->err = (int)k;
 			answer(c, vx_http_error_status((int)k),
 			       k == VX_HTTP_E_METHOD_NOT_ALLOWED ? "Allow: GET, HEAD" : NULL);
 			return;
@@ -330,7 +341,7 @@ static bool step_send(struct conn *c)
 	for (;;) {
 		if (c->out_off == c->out_len && !refill(c, &fail)) {
 			if (fail)
-				drop(c, true, "(body cut short: the file changed or vfsd failed)");
+				drop(c, true, "body cut short: the file changed or vfsd failed");
 			else
 				drop(c, false, NULL);
 			return true;
@@ -339,7 +350,7 @@ static bool step_send(struct conn *c)
 		if (n == VX_E_TIMEOUT)
 			return moved;
 		if (n < 0) {
-			drop(c, true, "(connection failed)");
+			drop(c, true, "connection failed");
 			return true;
 		}
 		c->out_off += (uint32_t)n;
@@ -400,7 +411,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 	rc = vx_sock_listen(&listener, &net, port, BACKLOG, now() + 5000 * MS);
 	if (rc < 0) {
 		vx_con_printf(&con, "httpd: cannot listen on port %u: %s\n", port,
-			      rc == VX_E_EXISTS ? "the port is in use" : "netd refused");
+			      rc == VX_E_EXISTS ? "the port is in use" : vx_strerror(rc));
 		return 5;
 	}
 	vx_con_printf(&con, "httpd: serving /%s on port %u\n", dir, port);
@@ -430,7 +441,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 			slot->since = now();
 			vx_http_req_init(&slot->q);
 		} else if (rc != VX_E_TIMEOUT) {
-			vx_con_printf(&con, "httpd: accept: error %d\n", rc);
+			vx_con_printf(&con, "httpd: accept: %s\n", vx_strerror(rc));
 			vx_sig_wait(0, now() + 1000 * MS); /* netd restarting: do not spin */
 		}
 	}
