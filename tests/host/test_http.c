@@ -4,13 +4,22 @@
  * `get` and the request parser of httpd.  Every hostile input http.h
  * names has a test here by name, and every split point of a valid
  * response and request must give the same result as feeding it whole.
+ *
+ * The oracle (tests/host/http_oracle.py) shares no code with lib/net:
+ * Python's http.server answers real requests for random files and the
+ * parser must find each file's bytes; http.client must read what
+ * vx_http_response_head builds, and http.server's request parser what
+ * vx_http_request builds.  The oracle tests skip without python3.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "net/http.h"
@@ -784,6 +793,151 @@ static void test_req_every_split(void **st)
 	assert_int_equal(vx_http_req_feed(&q, (const uint8_t *)two + 19, 5), 0);
 }
 
+/* -------------------------------------------------------------- oracle */
+
+#define ORACLE "tests/host/http_oracle.py"
+
+static bool have_oracle(void)
+{
+	return access(ORACLE, R_OK) == 0 &&
+	       system("python3 -c 'import http.server' 2>/dev/null") == 0;
+}
+
+static size_t unhex(const char *s, size_t n, uint8_t *out)
+{
+	for (size_t i = 0; i < n / 2; i++)
+		sscanf(s + 2 * i, "%2hhx", &out[i]);
+	return n / 2;
+}
+
+static void test_oracle_python_server_responses(void **st)
+{
+	static char line[2 * 2 * 80000 + 64];
+	static uint8_t raw[80000], body[80000], got[80000];
+	int count = 0;
+	FILE *p;
+
+	(void)st;
+	if (!have_oracle())
+		skip();
+	p = popen("python3 " ORACLE " responses 7 40", "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		size_t sp = strcspn(line, " "), end = strcspn(line, "\n");
+		assert_true(sp < end);
+		size_t rn = unhex(line, sp, raw), bn = unhex(line + sp + 1, end - sp - 1, body);
+		for (size_t step = 1; step <= 4096; step *= 8) {
+			struct vx_http_resp r;
+			size_t pos = 0, gn = 0;
+			vx_http_resp_init(&r, false);
+			while (pos < rn && !vx_http_resp_done(&r)) {
+				size_t piece = rn - pos < step ? rn - pos : step;
+				const uint8_t *in = raw + pos;
+				while (piece > 0 && !vx_http_resp_done(&r)) {
+					const uint8_t *b;
+					size_t bl;
+					long k = vx_http_resp_feed(&r, in, piece, &b, &bl);
+					assert_true(k > 0);
+					if (bl)
+						memcpy(got + gn, b, bl);
+					gn += bl;
+					in += k;
+					piece -= (size_t)k;
+					pos += (size_t)k;
+				}
+			}
+			assert_int_equal(vx_http_resp_eof(&r), VX_OK);
+			assert_int_equal(r.status, 200);
+			assert_true(r.has_length);
+			assert_int_equal(gn, bn);
+			assert_memory_equal(got, body, bn);
+		}
+		count++;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_int_equal(count, 40);
+}
+
+/* Runs the oracle in mode with in[0..n) as its stdin; its output in out. */
+static int oracle_pipe(const char *mode, const char *in, size_t n, char *out, size_t cap)
+{
+	char path[] = "/tmp/vectra-http-oracle-XXXXXX", cmd[256];
+	int fd = mkstemp(path);
+	FILE *p;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, in, n), (ssize_t)n);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "python3 " ORACLE " %s < %s 2>/dev/null", mode, path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	if (!fgets(out, (int)cap, p))
+		out[0] = '\0';
+	int rc = pclose(p);
+	unlink(path);
+	out[strcspn(out, "\n")] = '\0';
+	return rc;
+}
+
+static void test_oracle_http_client_reads_our_responses(void **st)
+{
+	static const struct {
+		int status;
+		const char *type, *body;
+	} cases[] = {
+	    {200, "text/html; charset=utf-8", "<p>hi</p>"},
+	    {404, "text/plain; charset=utf-8", "404 Not Found\n"},
+	    {405, NULL, ""},
+	    {200, "application/octet-stream", "\x01\x02\x03"},
+	};
+	char buf[1024], out[512], want[512];
+
+	(void)st;
+	if (!have_oracle())
+		skip();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t bl = strlen(cases[i].body);
+		long n = vx_http_response_head(buf, sizeof(buf), cases[i].status, cases[i].type,
+					       (int64_t)bl, i == 2 ? "Allow: GET, HEAD" : NULL);
+		assert_true(n > 0);
+		memcpy(buf + n, cases[i].body, bl);
+		assert_int_equal(
+		    oracle_pipe("parse-response", buf, (size_t)n + bl, out, sizeof(out)), 0);
+		int k = snprintf(want, sizeof(want), "%d %zu ", cases[i].status, bl);
+		for (size_t j = 0; j < bl; j++)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, "%02x",
+				      (unsigned char)cases[i].body[j]);
+		assert_string_equal(out, want);
+	}
+}
+
+static void test_oracle_http_server_reads_our_requests(void **st)
+{
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+	    {"http://10.0.2.100/a/b.txt?x=1", "GET /a/b.txt?x=1 10.0.2.100"},
+	    {"http://h:8080", "GET / h:8080"},
+	    {"http://Example.org/%7Euser/", "GET /%7Euser/ Example.org"},
+	};
+	char buf[2048], out[512];
+	struct vx_url u;
+
+	(void)st;
+	if (!have_oracle())
+		skip();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(vx_url_parse(cases[i].url, &u), VX_OK);
+		long n = vx_http_request(buf, sizeof(buf), VX_HTTP_GET, &u);
+		assert_true(n > 0);
+		assert_int_equal(oracle_pipe("parse-request", buf, (size_t)n, out, sizeof(out)), 0);
+		assert_string_equal(out, cases[i].want);
+	}
+	/* and the oracle can say no: a broken request line fails it */
+	assert_true(oracle_pipe("parse-request", "GET\r\n\r\n", 7, out, sizeof(out)) != 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -818,6 +972,9 @@ int main(void)
 	    cmocka_unit_test(test_req_path_traversal),
 	    cmocka_unit_test(test_req_path_bytes),
 	    cmocka_unit_test(test_req_every_split),
+	    cmocka_unit_test(test_oracle_python_server_responses),
+	    cmocka_unit_test(test_oracle_http_client_reads_our_responses),
+	    cmocka_unit_test(test_oracle_http_server_reads_our_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
