@@ -157,12 +157,16 @@ static int exchange(struct sink *k, bool *fs_err)
 	if (sent != n)
 		return VX_E_TIMEOUT;
 	vx_http_resp_init(&resp, false);
+	uint64_t looked = last; /* when the console was last looked at */
 	while (!vx_http_resp_done(&resp)) {
 		uint64_t now = (uint64_t)vx_clock();
-		long got = vx_sock_recv(&sock, buf, sizeof(buf), now + STEP_NS);
-		if (got == VX_E_TIMEOUT) {
+		if (now - looked >= STEP_NS) {
+			looked = now;
 			if (con_interrupted())
 				return 1;
+		}
+		long got = vx_sock_recv(&sock, buf, sizeof(buf), now + STEP_NS);
+		if (got == VX_E_TIMEOUT) {
 			if ((uint64_t)vx_clock() - last > IDLE_NS)
 				return VX_E_TIMEOUT;
 			continue;
