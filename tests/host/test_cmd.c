@@ -178,6 +178,7 @@ static void test_run_grammar(void **state)
 	assert_false(vsh_grantable("identity"));
 	assert_true(vsh_grantable("pkg"));
 	assert_true(vsh_grantable("devices")); /* every disk and driver: the person's choice */
+	assert_true(vsh_grantable("net"));     /* netd: serve grants it to httpd */
 }
 
 static void test_run_errors(void **state)
