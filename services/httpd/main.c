@@ -105,15 +105,13 @@ static void logf_line(struct conn *c, const char *note)
 {
 	const uint8_t *a = c->s.info.raddr;
 	const char *e = c->err ? vx_http_strerror(c->err) : NULL;
+	const char *why = note ? note : e;
+	bool dir_slash = !c->err && c->q.slash && c->q.path[0];
 
-	vx_con_printf(&con, "httpd: %u.%u.%u.%u:%u %s %s%s %d %lu%s%s%s\n", a[0], a[1], a[2], a[3],
-		      c->s.info.rport, c->q.method_name[0] ? c->q.method_name : "-",
-		      c->err ? "-" : "/", c->err ? "" : c->q.path, c->status,
-		      (unsigned long)c->sent, note || e ? " (" : "",
-		      note ? note
-		      : e  ? e
-			   : "",
-		      note || e ? ")" : "");
+	vx_con_printf(&con, "httpd: %u.%u.%u.%u:%u %s %s%s%s %d %lu%s%s%s\n", a[0], a[1], a[2],
+		      a[3], c->s.info.rport, c->q.method_name[0] ? c->q.method_name : "-",
+		      c->err ? "-" : "/", c->err ? "" : c->q.path, dir_slash ? "/" : "", c->status,
+		      (unsigned long)c->sent, why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 /* Appends to the staging buffer; false if it does not fit. */
