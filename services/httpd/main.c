@@ -19,22 +19,23 @@
  *
  * THE LOOP
  *
- * One thread, up to CONNS connections at once, each a struct conn with a
- * socket (client/sock.h) at its own VA and all on one wake bit.  Each
- * round steps every connection without blocking on it: reads what has
- * come (vx_sock_readable, receive with a deadline already passed),
- * parses, and sends what its socket's tx Ring takes (a send with a
- * passed deadline queues what fits and returns the count).  Between
- * rounds it waits for a new connection (vx_sock_accept): ACCEPT_MIN_NS
- * when the round moved bytes, ACCEPT_BUSY_NS when connections are open
- * but stalled (their Rings full), ACCEPT_IDLE_NS when none is open; with
- * every slot taken it sleeps on the wake bit instead.  A client that has
- * not sent its whole request head within HEAD_NS gets 408 and is closed.
- * Nothing stops httpd but the shell (Ctrl-C halts it; netd then closes
- * its sockets) or netd going away for good.
+ * One thread, up to CONNS connections at once.  The listener and every
+ * connection have their Rings at their own addresses and all raise one
+ * wake bit.  Each round steps every connection without blocking on it:
+ * reads what has come (vx_sock_readable, then a receive whose deadline has
+ * passed), parses, and sends what its socket's tx Ring takes (a send with
+ * a passed deadline queues what fits and returns the count); then, while
+ * a slot is free and the listener's rx Ring says a connection waits
+ * (netd's NET_SEG_ACCEPT), accepts it.  When a round moved nothing it
+ * arms the waiting flag of every Ring it is blocked on (each reading
+ * connection's rx, each sending connection's tx, the listener's rx) and
+ * sleeps on the bit, at most WAIT_NS and never past a request head's
+ * deadline.  A client that has not sent its whole request head within
+ * HEAD_NS gets 408 and is closed.  Nothing stops httpd but the shell
+ * (Ctrl-C halts it; netd then closes its sockets) or netd going away.
  *
  * Exit codes: 2 no console, 3 no fs or net connection, 4 bad args,
- * 5 cannot listen.
+ * 5 cannot listen, 6 netd went away.
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
@@ -57,15 +58,14 @@
 #define BIT_NET	    3u
 #define BIT_SOCK    4u
 
-#define CONNS	       8u
-#define BACKLOG	       8u
-#define HEAD_NS	       (10000 * MS) /* to send the request head */
-#define ACCEPT_MIN_NS  (2 * MS)
-#define ACCEPT_BUSY_NS (20 * MS)
-#define ACCEPT_IDLE_NS (500 * MS)
-#define OUT_MAX	       2048u /* bytes staged for one send */
-#define FILE_CHUNK     1536u /* bytes read from vfsd per refill (8 messages) */
-#define CALL_NS	       (2000 * MS)
+#define CONNS	   8u
+#define BACKLOG	   8u
+#define HEAD_NS	   (10000 * MS) /* to send the request head */
+#define WAIT_NS	   (1000 * MS)	/* the longest sleep: doorbells end it sooner */
+#define ACCEPT_NS  (2000 * MS)	/* an accept netd announced is answered at once */
+#define OUT_MAX	   2048u	/* bytes staged for one send */
+#define FILE_CHUNK 1536u	/* bytes read from vfsd per refill (8 messages) */
+#define CALL_NS	   (2000 * MS)
 
 enum body { B_NONE, B_FILE, B_LIST };
 
@@ -368,6 +368,36 @@ static bool step(struct conn *c)
 	return step_send(c);
 }
 
+/* Arms the waiting flag of every Ring a connection is blocked on (and the
+ * listener's, when a slot is free), sleeps on the bit unless one of them
+ * already moved, and disarms them. */
+static void sleep_on_rings(bool accepting)
+{
+	struct vx_ring *armed[CONNS + 1];
+	uint32_t n = 0;
+	bool ready = false;
+	uint64_t until = now() + WAIT_NS;
+
+	if (accepting)
+		armed[n++] = &listener.rx;
+	for (uint32_t i = 0; i < CONNS; i++) {
+		struct conn *c = &conns[i];
+		if (!c->used)
+			continue;
+		armed[n++] = c->head_done ? &c->s.tx : &c->s.rx;
+		if (!c->head_done && c->since + HEAD_NS < until)
+			until = c->since + HEAD_NS; /* its 408 must not wait */
+	}
+	for (uint32_t i = 0; i < n; i++)
+		vx_ring_set_waiting(armed[i], true);
+	for (uint32_t i = 0; i < n && !ready; i++)
+		ready = vx_ring_poll(armed[i]) != 0;
+	if (!ready)
+		vx_sig_wait(1ull << BIT_SOCK, until);
+	for (uint32_t i = 0; i < n; i++)
+		vx_ring_set_waiting(armed[i], false);
+}
+
 static int parse_args(const char *args, uint16_t *port)
 {
 	const char *sp = args;
@@ -406,7 +436,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 		vx_con_printf(&con, "httpd: usage: httpd DIR PORT\n");
 		return 4;
 	}
-	rc = vx_sock_listen(&listener, &net, port, BACKLOG, now() + 5000 * MS);
+	rc = vx_sock_listen(&listener, &net, port, BACKLOG, VA_SOCKS, BIT_SOCK, now() + 5000 * MS);
 	if (rc < 0) {
 		vx_con_printf(&con, "httpd: cannot listen on port %u: %s\n", port,
 			      rc == VX_E_EXISTS ? "the port is in use" : vx_strerror(rc));
@@ -414,33 +444,35 @@ int main(const struct vx_bundle_page *b, const char *args)
 	}
 	vx_con_printf(&con, "httpd: serving /%s on port %u\n", dir, port);
 	for (;;) {
-		bool busy = false, any = false;
+		bool busy = false;
 		struct conn *slot = NULL;
 		for (uint32_t i = 0; i < CONNS; i++) {
-			if (conns[i].used) {
+			if (conns[i].used)
 				busy |= step(&conns[i]);
-				any |= conns[i].used;
-			}
 			if (!conns[i].used && !slot)
 				slot = &conns[i];
 		}
-		uint64_t wait = busy ? ACCEPT_MIN_NS : any ? ACCEPT_BUSY_NS : ACCEPT_IDLE_NS;
-		if (!slot) {
-			if (!busy)
-				vx_sig_wait(1ull << BIT_SOCK, now() + wait);
-			continue;
+		if (slot && vx_sock_readable(&listener)) {
+			uint32_t i = (uint32_t)(slot - conns);
+			memset(slot, 0, sizeof(*slot));
+			rc = vx_sock_accept(&listener, &slot->s, VA_SOCKS + (i + 1) * VX_SOCK_SPAN,
+					    BIT_SOCK, now() + ACCEPT_NS);
+			if (rc == VX_OK) {
+				slot->used = true;
+				slot->since = now();
+				vx_http_req_init(&slot->q);
+				continue;
+			}
+			if (rc == VX_E_HANGUP) {
+				vx_con_printf(&con, "httpd: netd went away\n");
+				return 6;
+			}
+			if (rc != VX_E_TIMEOUT && rc != VX_E_EMPTY) {
+				vx_con_printf(&con, "httpd: accept: %s\n", vx_strerror(rc));
+				vx_sig_wait(0, now() + 1000 * MS); /* do not spin */
+			}
 		}
-		uint32_t i = (uint32_t)(slot - conns);
-		memset(slot, 0, sizeof(*slot));
-		rc = vx_sock_accept(&listener, &slot->s, VA_SOCKS + i * VX_SOCK_SPAN, BIT_SOCK,
-				    now() + wait);
-		if (rc == VX_OK) {
-			slot->used = true;
-			slot->since = now();
-			vx_http_req_init(&slot->q);
-		} else if (rc != VX_E_TIMEOUT) {
-			vx_con_printf(&con, "httpd: accept: %s\n", vx_strerror(rc));
-			vx_sig_wait(0, now() + 1000 * MS); /* netd restarting: do not spin */
-		}
+		if (!busy)
+			sleep_on_rings(slot != NULL);
 	}
 }

@@ -127,7 +127,8 @@ static void relay(void)
 
 static void nc_listen(uint16_t port)
 {
-	int rc = vx_sock_listen(&lsock, &shell.net.c, port, 1, client_deadline());
+	int rc =
+	    vx_sock_listen(&lsock, &shell.net.c, port, 1, VA_LSOCK, BIT_SOCK, client_deadline());
 
 	if (rc < 0) {
 		con_printf("nc: cannot listen on port %u: %s\n", port,

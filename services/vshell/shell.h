@@ -66,6 +66,7 @@
 #define VA_DEV	   0x10070000ull
 #define VA_NET	   0x10080000ull
 #define VA_SOCK	   0x10100000ull /* get's and nc's socket (VX_SOCK_SPAN) */
+#define VA_LSOCK   0x10120000ull /* nc -l's listener (VX_SOCK_SPAN) */
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 #define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
