@@ -60,12 +60,13 @@
 
 #define CONNS	   8u
 #define BACKLOG	   8u
-#define HEAD_NS	   (10000 * MS) /* to send the request head */
+#define HEAD_NS	   (30000 * MS) /* to send the request head */
 #define WAIT_NS	   (1000 * MS)	/* the longest sleep: doorbells end it sooner */
 #define ACCEPT_NS  (2000 * MS)	/* an accept netd announced is answered at once */
 #define OUT_MAX	   2048u	/* bytes staged for one send */
 #define FILE_CHUNK 1536u	/* bytes read from vfsd per refill (8 messages) */
 #define CALL_NS	   (2000 * MS)
+#define FS_TRIES   3u /* a call that timed out is asked again: a loaded host stalls the guest */
 
 enum body { B_NONE, B_FILE, B_LIST };
 
@@ -84,6 +85,7 @@ struct conn {
 	bool list_end;		    /* B_LIST: the closing lines are staged */
 	int status;
 	int err;       /* the request parser's error, if it refused the request */
+	int fs_err;    /* why a body was cut short */
 	uint64_t sent; /* body bytes */
 };
 
@@ -147,6 +149,35 @@ static void answer(struct conn *c, int status, const char *extra)
 	}
 }
 
+/* vfsd's calls, asked again when one times out (they only read, so a
+ * second answer is the same answer). */
+static int stat_path(const char *path, struct fs_stat *st)
+{
+	int rc = VX_E_TIMEOUT;
+
+	for (uint32_t i = 0; i < FS_TRIES && rc == VX_E_TIMEOUT; i++)
+		rc = vx_fs_stat(&fs, path, st, now() + CALL_NS);
+	return rc;
+}
+
+static int64_t read_at(struct conn *c, uint64_t want)
+{
+	int64_t n = VX_E_TIMEOUT;
+
+	for (uint32_t i = 0; i < FS_TRIES && n == VX_E_TIMEOUT; i++)
+		n = vx_fs_read(&fs, c->path, c->off, c->out, want, now() + CALL_NS);
+	return n;
+}
+
+static int list_at(struct conn *c, struct fs_dirent *e)
+{
+	int rc = VX_E_TIMEOUT;
+
+	for (uint32_t i = 0; i < FS_TRIES && rc == VX_E_TIMEOUT; i++)
+		rc = vx_fs_list(&fs, c->path, c->index, e, now() + CALL_NS);
+	return rc;
+}
+
 /* DIR joined with a relative path into out; false if too long. */
 static bool join(char *out, const char *rel)
 {
@@ -192,7 +223,7 @@ static void respond(struct conn *c)
 		answer(c, 414, NULL);
 		return;
 	}
-	rc = vx_fs_stat(&fs, c->path, &st, now() + CALL_NS);
+	rc = stat_path(c->path, &st);
 	if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL || rc == VX_E_TOOBIG ||
 	    (rc == VX_OK && st.type == FS_FILE && c->q.slash)) {
 		answer(c, 404, NULL);
@@ -222,8 +253,7 @@ static void respond(struct conn *c)
 			size_t k = strlen(index);
 			bool sep = k > 0 && index[k - 1] != ':';
 			memcpy(index + k, sep ? "/index.html" : "index.html", sep ? 12 : 11);
-			if (vx_fs_stat(&fs, index, &st, now() + CALL_NS) == VX_OK &&
-			    st.type == FS_FILE) {
+			if (stat_path(index, &st) == VX_OK && st.type == FS_FILE) {
 				memcpy(c->path, index, strlen(index) + 1);
 				goto file;
 			}
@@ -246,9 +276,10 @@ static bool refill(struct conn *c, bool *fail)
 		if (c->off == c->size)
 			return false;
 		uint64_t want = c->size - c->off < FILE_CHUNK ? c->size - c->off : FILE_CHUNK;
-		int64_t n = vx_fs_read(&fs, c->path, c->off, c->out, want, now() + CALL_NS);
+		int64_t n = read_at(c, want);
 		if (n <= 0) {
 			*fail = true; /* shrunk, or an error: the client must see it was cut */
+			c->fs_err = n < 0 ? (int)n : VX_E_RANGE;
 			return false;
 		}
 		c->out_len = (uint32_t)n;
@@ -263,7 +294,8 @@ static bool refill(struct conn *c, bool *fail)
 		c->out_len = c->out_off = 0;
 		if (c->list_end)
 			return false;
-		int rc = vx_fs_list(&fs, c->path, c->index++, &e, now() + CALL_NS);
+		int rc = list_at(c, &e);
+		c->index++;
 		if (rc < 0) {
 			static const char end[] = "</ul>\n</body></html>\n";
 			c->list_end = true;
@@ -339,7 +371,9 @@ static bool step_send(struct conn *c)
 	for (;;) {
 		if (c->out_off == c->out_len && !refill(c, &fail)) {
 			if (fail)
-				drop(c, true, "body cut short: the file changed or vfsd failed");
+				drop(c, true,
+				     c->fs_err == VX_E_RANGE ? "body cut short: the file shrank"
+							     : vx_strerror(c->fs_err));
 			else
 				drop(c, false, NULL);
 			return true;

@@ -80,7 +80,10 @@ static int sink_flush(struct sink *k)
 
 	if (k->fill == 0)
 		return VX_OK;
-	rc = vx_fs_write_mem(&shell.fs.c, k->path, k->off, k->mem, k->fill, client_deadline());
+	rc = VX_E_TIMEOUT; /* asked again on a timeout: the same bytes at the same place */
+	for (int i = 0; i < 3 && rc == VX_E_TIMEOUT; i++)
+		rc = vx_fs_write_mem(&shell.fs.c, k->path, k->off, k->mem, k->fill,
+				     client_deadline());
 	if (rc == VX_OK) {
 		k->off += k->fill;
 		k->fill = 0;

@@ -220,8 +220,8 @@ def run_serve(term, tap, hport):
         a = socket.create_connection(("127.0.0.1", hport), timeout=30)
         a.sendall(b"GET /sub/b.txt HTTP/1.1\r\n")
         time.sleep(0.5)
-        with opener.open(base + "/big.bin", timeout=60) as r:
-            second = r.read() == BIG
+        with opener.open(base + "/a.txt", timeout=60) as r:
+            second = r.read() == b"hello\n"
         a.sendall(b"Host: x\r\n\r\n")
         data = b""
         while True:
