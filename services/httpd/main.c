@@ -8,6 +8,7 @@
  *   fs.req/.rep       vfsd: the files it serves, read-only by its own rule
  *                     (vfsd's connection is not narrowed to DIR yet)
  *   net.req/.rep      netd: its listener and the connections to it
+ *                     (serve grants net.listen.PORT: nothing else)
  *
  * Requests are parsed by lib/net/http.h (GET and HEAD; one request per
  * connection, Connection: close).  A target decodes to a relative path

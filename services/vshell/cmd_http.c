@@ -14,9 +14,11 @@
  *                   removed: a file get leaves is the whole body.
  *                   Ctrl-C stops it (the partial file is removed too).
  *   serve DIR PORT  runs SYS:bin/httpd ("DIR PORT") with exactly the
- *                   grants console, fs and net, the way run runs a program
- *                   (vsh_run_program); the shell waits until Ctrl-C halts
- *                   it.  docs/userland/httpd.md.
+ *                   grants console, fs and net=net.listen.PORT (netd lets
+ *                   that connection listen on PORT and accept, nothing
+ *                   else), the way run runs a program (vsh_run_program);
+ *                   the shell waits until Ctrl-C halts it.
+ *                   docs/userland/httpd.md.
  */
 #include "shell.h"
 #include "client/fs.h"
@@ -256,7 +258,9 @@ void cmd_get(const struct vsh_cmd *c)
 void cmd_serve(const struct vsh_cmd *c)
 {
 	static struct vsh_run r;
-	static const char *const caps[] = {"console", "fs", "net"};
+	static const char *const slots[] = {"console", "fs", "net"};
+	static char listen_cap[24];
+	const char *caps[3] = {"console", "fs", listen_cap};
 	const char *dir = strip(c->argv[1]), *p = c->argv[2];
 	uint32_t port = 0;
 	struct fs_stat st;
@@ -286,8 +290,10 @@ void cmd_serve(const struct vsh_cmd *c)
 	memset(&r, 0, sizeof(r));
 	r.program = "httpd";
 	vx_snprintf(r.args, sizeof(r.args), "%s %u", *dir ? dir : "/", port);
+	/* netd lets this connection listen on PORT and nothing else (NET.md, "Grants") */
+	vx_snprintf(listen_cap, sizeof(listen_cap), "net.listen.%u", port);
 	for (uint32_t i = 0; i < 3; i++) {
-		r.grant[i].slot = caps[i];
+		r.grant[i].slot = slots[i];
 		r.grant[i].cap = caps[i];
 	}
 	r.ngrants = 3;

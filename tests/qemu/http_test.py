@@ -19,7 +19,8 @@ urllib and http.client are the oracles: code nobody here wrote.
           404, 400 for traversal attempts, 301 for a directory without
           '/', listings, 405 for POST, HEAD's length, and a second
           connection served while a first one is still sending its head;
-          httpd logs each request; Ctrl-C stops it
+          httpd logs each request; Ctrl-C stops it; its narrowed net
+          grant (net.listen.PORT) refuses another port
   nc      `nc 10.0.2.100 7` talks to a host server both ways until it
           closes; `nc -l 7777` takes a connection from the host through
           hostfwd, both ways, until the host closes
@@ -168,6 +169,10 @@ def run_serve(term, tap, hport):
     term.command("echo hello > www/a.txt")
     term.command("mkdir www/sub")
     term.command("echo inside > www/sub/b.txt")
+    out = term.command("run httpd www 81 with console fs net=net.listen.80", timeout=30)
+    tap.check("serve: httpd's net grant listens on its own port only",
+              has(out, r"^httpd: cannot listen on port 81: VX_E_RIGHTS")
+              and has(out, r"^httpd exited with code 5"), out)
     term.send("serve www 80\r")
     seen(term, r"^httpd: serving /www on port 80", 30)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
