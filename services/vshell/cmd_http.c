@@ -6,8 +6,8 @@
  *                   (client/sock.h), the body streamed into FILE through
  *                   the bulk buffer (default: the URL's last name, else
  *                   index.html; paths as the file commands take them).
- *                   The host must be an address (A.B.C.D): names are not
- *                   resolved yet.  The file is written only for a 2xx
+ *                   The host is an address (A.B.C.D) or a name dnsd
+ *                   resolves (SYS:etc/hosts, then its server).  The file is written only for a 2xx
  *                   answer; any other status writes nothing and says so.
  *                   A body that ends early, a malformed response, a reset
  *                   or a timeout is an error, and the partial file is
@@ -21,6 +21,7 @@
  *                   docs/userland/httpd.md.
  */
 #include "shell.h"
+#include "vectra/proto/dns.h"
 #include "client/fs.h"
 #include "client/sock.h"
 #include "net/addr.h"
@@ -200,12 +201,9 @@ void cmd_get(const struct vsh_cmd *c)
 		con_printf("get: %s\n", why(rc));
 		return;
 	}
-	if (!vx_ip_parse(url.host, addr)) {
-		con_printf("get: '%s' is not an address (A.B.C.D): host names are not resolved "
-			   "yet\n",
-			   url.host);
+	struct dns_answer ans;
+	if (!vsh_resolve_addr("get", url.host, addr, &ans))
 		return;
-	}
 	if (c->argc > 2) {
 		k.path = strip(c->argv[2]);
 	} else {

@@ -3,8 +3,8 @@
  * nc: one TCP connection between the console and a peer, through netd
  * (client/sock.h).
  *
- *   nc ADDR PORT   connects to ADDR:PORT (an address: names are not
- *                  resolved yet)
+ *   nc HOST PORT   connects to HOST:PORT (an address, or a name dnsd
+ *                  resolves)
  *   nc -l PORT     listens on PORT and takes the first connection to come
  *                  (the listener is closed once it has)
  *
@@ -17,6 +17,7 @@
  * that it cannot drive the terminal.
  */
 #include "shell.h"
+#include "vectra/proto/dns.h"
 #include "client/sock.h"
 #include "net/addr.h"
 #include "vx_string.h"
@@ -172,15 +173,12 @@ void cmd_nc(const struct vsh_cmd *c)
 		return;
 	}
 	if (c->argc != 3) {
-		con_printf("nc: usage: nc ADDR PORT | nc -l PORT\n");
+		con_printf("nc: usage: nc HOST PORT | nc -l PORT\n");
 		return;
 	}
-	if (!vx_ip_parse(c->argv[1], addr)) {
-		con_printf(
-		    "nc: '%s' is not an address (A.B.C.D): host names are not resolved yet\n",
-		    c->argv[1]);
+	struct dns_answer ans;
+	if (!vsh_resolve_addr("nc", c->argv[1], addr, &ans))
 		return;
-	}
 	if (!parse_port(c->argv[2], &port)) {
 		con_printf("nc: port '%s': want 1..65535\n", c->argv[2]);
 		return;

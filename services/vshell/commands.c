@@ -86,7 +86,7 @@ static const struct command table[] = {
      NEED_NET | NEED_FS},
     {"serve", "serve DIR PORT", "run httpd: DIR's files over HTTP on PORT, read-only, until Ctrl-C",
      cmd_serve, 2, 2, NEED_NS | NEED_FS},
-    {"nc", "nc ADDR PORT | nc -l PORT",
+    {"nc", "nc HOST PORT | nc -l PORT",
      "a TCP connection between the console and ADDR:PORT, or the first to come to PORT", cmd_nc, 1,
      2, NEED_NET},
     {"df", "df", "the file system roots: where each lives, its size and use", cmd_df, 0, 0,

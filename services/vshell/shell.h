@@ -210,6 +210,10 @@ void cmd_random(const struct vsh_cmd *c);
 void cmd_devices(const struct vsh_cmd *c);
 void cmd_disk(const struct vsh_cmd *c);
 void cmd_net(const struct vsh_cmd *c);
+/* name (a dotted quad, or a name dnsd resolves) into addr, the first
+ * address of the answer *a; false after saying why, as cmd. */
+struct dns_answer;
+bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a);
 void cmd_ping(const struct vsh_cmd *c);
 void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);

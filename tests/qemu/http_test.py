@@ -160,7 +160,9 @@ def run_get(term, tap, big_sum):
                        ("get ftp://10.0.2.100/", r"^get: VX_HTTP_E_SCHEME"),
                        ("get http://user@10.0.2.100/", r"^get: VX_HTTP_E_USERINFO"),
                        ("get http://10.0.2.100:0/", r"^get: VX_HTTP_E_PORT"),
-                       ("get http://example.org/", r"^get: 'example\.org' is not an address")]:
+                       # dnsd has no server here (restricted slirp names none):
+                       # the name fails to resolve, and nothing is sent
+                       ("get http://example.org/", r"^get: example\.org: .*\(VX_E_")]:
         out = term.command(line)
         tap.check("get: refused: %s" % line, has(out, want), out)
 
