@@ -29,8 +29,9 @@ PROTO_UDP = 17
 
 # TCP flags (RFC 9293 3.1; ECE and CWR from RFC 3168).
 FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = 1, 2, 4, 8, 16, 32, 64, 128
-FLAG_NAMES = [(CWR, "C"), (ECE, "E"), (URG, "U"), (ACK, "A"), (PSH, "P"), (RST, "R"), (SYN, "S"),
-              (FIN, "F")]
+# Letters in the order people write them: SYN+ACK is "SA", RST+ACK "RA".
+FLAG_NAMES = [(SYN, "S"), (FIN, "F"), (RST, "R"), (PSH, "P"), (ACK, "A"), (URG, "U"), (ECE, "E"),
+              (CWR, "C")]
 
 BROADCAST = b"\xff" * 6
 FRAME_MAX = 1514        # header + MTU 1500, no FCS
