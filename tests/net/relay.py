@@ -399,9 +399,11 @@ class Relay:
             del self.clients[c]
             c.close()
             return
-        buf = self.clients[c] + data
+        buf = self.clients[c] + data.replace(b"\r", b"\n")  # a raw terminal sends CR
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
+            if not line.strip():
+                continue  # an empty line gets no answer
             try:
                 answer = self.command(line.decode("ascii", "replace").strip())
             except (ValueError, KeyError) as e:

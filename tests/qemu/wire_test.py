@@ -1,0 +1,374 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Two VectraOS machines on one hostile wire (issue 12, "How it is proven").
+
+tests/net/relay.py listens on 127.0.0.1 (nothing else is ever addressed);
+two guests boot wire-1.img (netd: static 10.7.0.1/24) and wire-2.img
+(10.7.0.2/24), each with one virtio-net card whose netdev is a QEMU
+`-netdev stream` connection to the relay.  The relay forwards frames
+between them, impaired from a fixed seed, plays a third host (10.7.0.66)
+and injects hostile packets by name.  Each check below is named:
+
+  clean     ping each way over a clean link
+  lossy     5% loss, 5% reordering, 1% duplication: ping 20 gets most
+            answers; every frame the relay delivered is counted by netd
+            (ETH_IN), and the ping counters agree with the shell
+  corrupt   20% of frames with a byte flipped: netd's checksum drop
+            counters, over both guests, equal what the relay corrupted;
+            none is answered
+  hostile   each packet of relay.py's HOSTILE table, injected into guest
+            1: the counter it names moved (or stayed, for what the driver
+            drops first), the guest answered the fake host as expected,
+            and a ping to guest 2 still works
+  arp       after the ARP flood the cache still holds at most 16 entries
+  pcap      every frame of the run passes tests/net/pcapcheck.py, except
+            exactly the frames the relay made bad on purpose; the TCP flag
+            sequence of the closed-port probe is SYN then RST+ACK
+  tcp       (needs sockets in netd and `nc` in the shell) a transfer at 5%
+            loss and reordering with identical bytes, RST and SYN inside
+            the connection (RFC 5961), out-of-window segments and a SYN
+            flood on a listener; reported as SKIP while the shell has no nc
+
+Nothing measures time: timeouts only bound waits.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "net"))
+from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+import pcapcheck  # noqa: E402
+import qwire as q  # noqa: E402
+
+B = os.environ.get("B", "build")
+SEED = int(os.environ.get("WIRE_SEED", "12"))
+LOCAL = "127.0.0.1"  # the only address any socket here uses
+DRAIN_TRIES = 20  # `net` polls, half a second apart, for a burst to be taken
+
+
+def guest_flags(n, port):
+    """QEMU flags for guest n: netd_test.py's card, its netdev a stream to
+    the relay on 127.0.0.1, its MAC 52:54:00:0a:07:0n."""
+    return ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off", "-device", "intel-iommu",
+            "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
+            "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=%s,addr.port=%d"
+            % (LOCAL, port),
+            "-device", "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on,"
+            "mac=52:54:00:0a:07:%02x" % n]
+
+
+class Control:
+    """The relay's control channel: one line out, one line back."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection((LOCAL, port), timeout=30)
+        self.f = self.sock.makefile("rw")
+
+    def __call__(self, line):
+        self.f.write(line + "\n")
+        self.f.flush()
+        answer = self.f.readline().strip()
+        if not answer.startswith("ok "):
+            raise RuntimeError("relay: %s -> %s" % (line, answer))
+        return json.loads(answer[3:]) if answer[3:4] in "[{\"" else answer[3:]
+
+    def close(self):
+        self.sock.close()
+
+
+def counters(out):
+    """{name: value} of the counters `net` printed (those not zero)."""
+    c = {}
+    text = out.split("counters (those not zero)", 1)[-1]
+    for name, value in re.findall(r"\b([A-Z][A-Z0-9_]+) +(\d+)\b", text):
+        c[name] = int(value)
+    return c
+
+
+def arp_entries(out):
+    """The number of lines in `net`'s ARP table."""
+    m = re.search(r"^ARP\n((?:  .*\n)*)", out, re.M)
+    return len(m.group(1).splitlines()) if m else -1
+
+
+def received(out):
+    m = re.search(r"^(\d+) sent, (\d+) received", out, re.M)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def delta(after, before, name):
+    return after.get(name, 0) - before.get(name, 0)
+
+
+def start_relay(pcap):
+    """The relay on three free 127.0.0.1 ports; returns (process, ports)."""
+    relay = subprocess.Popen([sys.executable, os.path.join(HERE, "..", "net", "relay.py"),
+                              "--port1", "0", "--port2", "0", "--control", "0", "--pcap", pcap,
+                              "--seed", str(SEED), "--max-seconds", "400"],
+                             stdout=subprocess.PIPE, text=True)
+    line = relay.stdout.readline()
+    m = re.search(r"ports (\d+), (\d+); control (\d+)", line)
+    if not m:
+        relay.kill()
+        raise RuntimeError("relay did not start: %r" % line)
+    return relay, [int(x) for x in m.groups()]
+
+
+def replies(log, kind):
+    """Did guest 1's frames to the fake host (10.7.0.66, or a flood's
+    made-up MACs) since the mark include kind?  (count, description)"""
+    mine = [s for s in log if s["side"] == "1"
+            and (s.get("dst") == "10.7.0.66" or s["dst_mac"].startswith("02:00:"))]
+    if kind == "rst":
+        n = sum(1 for s in mine if "R" in s.get("flags", ""))
+    elif kind == "echo":
+        n = sum(1 for s in mine if s.get("icmp") == 0)
+    elif kind == "arp":
+        n = sum(1 for s in mine if s.get("arp") == 2)
+    elif kind == "synack":
+        n = sum(1 for s in mine if s.get("flags") == "SA")
+    else:  # none: no IPv4 at all to the fake host
+        n = sum(1 for s in mine if "src" in s)
+    return n, json.dumps(mine[-5:])
+
+
+def drain(g, ctl, side, base_in, base_delivered, driver_drops):
+    """Polls `net` on guest g (a bounded number of times) until netd has
+    taken every frame the relay delivered to it since base_delivered, less
+    the frames its driver drops first, with no frame delivered meanwhile
+    (answers to the frames, such as ARP replies from the fake host, keep
+    coming for a while).  Returns (taken, owed, the last `net` output)."""
+    def owed():
+        return ctl("stats")["stats"]["delivered_" + side] - base_delivered - driver_drops
+    taken, o1, out = -1, 0, ""
+    for _ in range(DRAIN_TRIES):
+        o0 = owed()
+        out = g.command("net")
+        o1 = owed()
+        taken = counters(out).get("ETH_IN", 0) - base_in
+        if taken == o0 == o1:
+            break
+        time.sleep(0.5)
+    return taken, o1, out
+
+
+def hostile_cases(g1, ctl, tap, names, before):
+    """Injects each named packet into guest 1 and checks what it did:
+    netd took every frame the relay delivered (ETH_IN), the counters the
+    case names moved, the fake host got the answer expected, and a ping
+    to guest 2 still works."""
+    for name in names:
+        d0 = ctl("stats")["stats"]["delivered_1"]
+        mark = int(ctl("mark"))
+        info = ctl("inject %s 1" % name)
+        exp = info["expect"]
+        taken, owed, out = drain(g1, ctl, "1", before.get("ETH_IN", 0), d0,
+                                 exp.get("driver_drops", 0))
+        tap.check("hostile %s: netd took the %d frames (of %d) its driver passed on"
+                  % (name, owed, info["frames"]), taken == owed, out)
+        after = counters(out)
+        moved = {k: delta(after, before, k) for k in exp["expect"]}
+        tap.check("hostile %s: counted (%s)" % (name, ", ".join("%s +%d" % kv for kv in moved.items())),
+                  all(moved[k] >= v for k, v in exp["expect"].items()), out)
+        pout = g1.command("ping 10.7.0.2 1", timeout=30)
+        tap.check("hostile %s: a ping still works" % name, received(pout)[1] == 1,
+                  pout + json.dumps(ctl("stats")["guests"]))
+        log = ctl("since %d" % mark)
+        n, seen = replies(log, exp["reply"])
+        want = n == 0 if exp["reply"] == "none" else n >= 1
+        tap.check("hostile %s: answer to the fake host: %s (%d seen)" % (name, exp["reply"], n),
+                  want, seen)
+        before = counters(g1.command("net"))
+    return before
+
+
+def skip(tap, name, why):
+    """A TAP check that did not run, with its reason as a SKIP directive."""
+    tap.n += 1
+    print("ok %d - %s: %s # SKIP %s" % (tap.n, tap.prefix, name, why), flush=True)
+
+
+def tcp_cases(g1, g2, ctl, tap):
+    """TCP across the hostile wire.  Needs sockets in netd and the shell's
+    nc (`nc -l PORT`, `nc HOST PORT`); skipped with the reason until
+    both are there."""
+    names = ["tcp: a transfer at 5% loss and reordering arrives with identical bytes",
+             "tcp: RST inside the window earns a challenge ACK; the connection lives (RFC 5961 3)",
+             "tcp: SYN inside the connection earns a challenge ACK (RFC 5961 4)",
+             "tcp: a segment outside the window is answered with an ACK and dropped",
+             "tcp: a RST outside the window is ignored",
+             "tcp: a SYN flood on a listener: netd keeps working, the listener answers"]
+    helptext = g1.command("help")
+    if os.environ.get("WIRE_TCP") == "0" or not has(helptext, r"^\s*nc\b"):
+        for n in names:
+            skip(tap, n, "netd has no sockets and the shell no nc yet")
+        return
+    # The shell's nc is not in this tree yet: this is written against its
+    # announced usage (nc -l PORT > FILE on the listener, nc HOST PORT <
+    # FILE on the sender) and sum FILE for the SHA-256.
+    src = "SYS:bin/netd"
+    want = re.search(r"\b([0-9a-f]{64})\b", g2.command("sum %s" % src))
+    g1.send("nc -l 7 > RAM:got\r")
+    ctl("impair loss=5 reorder=5")
+    g2.command("nc 10.7.0.1 7 < %s" % src, timeout=300)
+    g1.expect(r"vshell> ", 120)
+    ctl("impair loss=0 reorder=0")
+    got = re.search(r"\b([0-9a-f]{64})\b", g1.command("sum RAM:got"))
+    tap.check(names[0], want and got and want.group(1) == got.group(1),
+              "%s vs %s" % (want and want.group(1), got and got.group(1)))
+    # A live connection for the in-window cases: guest 2 talks to guest
+    # 1's listener and keeps the connection open while the relay injects.
+    g1.send("nc -l 8\r")
+    g2.send("nc 10.7.0.1 8\r")
+    g2.send("hello\r")
+    g1.expect(r"hello", 30)
+    for name, label in [("tcp_rst_in_window", names[1]), ("tcp_syn_in_window", names[2]),
+                        ("tcp_out_of_window", names[3]), ("tcp_rst_out_of_window", names[4])]:
+        mark = int(ctl("mark"))
+        ctl("inject %s 1" % name)
+        g2.send("still %s\r" % name)
+        alive = True
+        try:
+            g1.expect(r"still %s" % name, 30)
+        except Timeout:
+            alive = False
+        acks = [s for s in ctl("since %d" % mark) if s["side"] == "1" and s.get("flags") == "A"]
+        tap.check(label, alive and (name == "tcp_rst_out_of_window" or acks), json.dumps(acks[-3:]))
+    g1.send("\x03")
+    g2.send("\x03")
+    g1.send("nc -l 7\r")
+    ctl("inject syn_flood 1")
+    out = g2.command("ping 10.7.0.1 2", timeout=30)
+    tap.check(names[5], received(out)[1] >= 1, out)
+    g1.send("\x03")
+
+
+def main():
+    tap = Tap("wire")
+    logdir = os.path.join(B, "test-logs")
+    os.makedirs(logdir, exist_ok=True)
+    pcap = os.path.join(logdir, "wire.pcap")
+    relay, (p1, p2, pc) = start_relay(pcap)
+    g1 = g2 = ctl = None
+    t0 = time.monotonic()
+    try:
+        ctl = Control(pc)
+        g1 = VTerm(B, image="wire-1.img", extra=guest_flags(1, p1))
+        g2 = VTerm(B, image="wire-2.img", extra=guest_flags(2, p2))
+        for g, n in ((g1, 1), (g2, 2)):
+            g.expect(r"vshell> ", 120)
+            g.expect(r"netd: static address 10\.7\.0\.%d: VX_OK" % n, 60)
+        tap.check("boot: both guests up with their static addresses", True)
+
+        # -- clean link
+        out = g1.command("ping 10.7.0.2 3", timeout=30)
+        tap.check("clean: 10.7.0.1 pings 10.7.0.2", received(out) == (3, 3), out)
+        out = g2.command("ping 10.7.0.1 3", timeout=30)
+        tap.check("clean: 10.7.0.2 pings 10.7.0.1", received(out) == (3, 3), out)
+        st = ctl("stats")
+        tap.check("clean: the relay learned both guests",
+                  st["guests"]["1"]["ip"] == "10.7.0.1" and st["guests"]["2"]["ip"] == "10.7.0.2"
+                  and st["guests"]["1"]["mac"] == "52:54:00:0a:07:01", json.dumps(st["guests"]))
+
+        # -- loss, reordering and duplication
+        c0 = counters(g1.command("net"))
+        ctl("impair loss=5 reorder=5 dup=1")
+        out = g1.command("ping 10.7.0.2 20", timeout=120)
+        ctl("impair loss=0 reorder=0 dup=0")
+        sent, got = received(out)
+        tap.check("lossy: ping 20 at 5%% loss and reordering: %d answered" % got,
+                  sent == 20 and got >= 14, out)
+        g1.command("ping 10.7.0.2 1", timeout=30)  # the link quiet and in order again
+        d0 = ctl("stats")["stats"]["delivered_1"]
+        out = g1.command("net")
+        d1 = ctl("stats")["stats"]["delivered_1"]
+        c1 = counters(out)
+        tap.check("lossy: netd counted every frame the relay delivered (%d <= %d <= %d)"
+                  % (d0, c1.get("ETH_IN", 0), d1), d0 <= c1.get("ETH_IN", 0) <= d1, out)
+        tap.check("lossy: the ping counters agree with the shell",
+                  delta(c1, c0, "ICMP_ECHO_OUT") == 21
+                  and delta(c1, c0, "ICMP_ECHO_REPLY_IN") == got + 1
+                  and not any(k.endswith("_BAD_CKSUM") for k in c1), out)
+
+        # -- corruption
+        b1, b2 = counters(g1.command("net")), counters(g2.command("net"))
+        k0 = ctl("stats")["stats"]["corrupted"]
+        ctl("impair corrupt=20")
+        out = g1.command("ping 10.7.0.2 10", timeout=60)
+        ctl("impair corrupt=0")
+        g1.command("ping 10.7.0.2 1", timeout=30)
+        k = ctl("stats")["stats"]["corrupted"] - k0
+        a1, a2 = counters(g1.command("net")), counters(g2.command("net"))
+        names = ("IP_BAD_CKSUM", "ICMP_BAD_CKSUM", "UDP_BAD_CKSUM")
+        dropped = sum(delta(a, b, n) for a, b in ((a1, b1), (a2, b2)) for n in names)
+        tap.check("corrupt: netd counted and dropped each of the %d corrupted frames (%d)"
+                  % (k, dropped), k > 0 and dropped == k, json.dumps([a1, a2]))
+        answered = delta(a2, b2, "ICMP_ECHO_IN") + delta(a1, b1, "ICMP_ECHO_IN")
+        sent, got = received(out)
+        tap.check("corrupt: no corrupted echo was answered",
+                  delta(a1, b1, "ICMP_ECHO_REPLY_IN") == got + 1 and answered >= got, out)
+
+        # -- hostile packets, one name at a time
+        catalogue = ctl("list")
+        # The floods last: each is more frames than the card has buffers.
+        floods = ["arp_flood", "syn_flood_closed", "frag_endless", "burst"]
+        names = [n for n, e in catalogue.items()
+                 if not e.get("tcp") and n != "syn_flood" and n not in floods] + floods
+        before = hostile_cases(g1, ctl, tap, names, a1)
+        out = g1.command("net")
+        tap.check("arp: the ARP cache holds at most 16 entries after the flood",
+                  0 < arp_entries(out) <= 16, out)
+        tap.check("arp: the flood evicted, it did not grow", counters(out).get("ARP_EVICTED", 0) > 0,
+                  out)
+        out = g2.command("ping 10.7.0.1 2", timeout=30)
+        tap.check("hostile: guest 2 still reaches guest 1", received(out)[1] >= 1, out)
+
+        # -- TCP (skipped until netd has sockets and the shell nc)
+        tcp_cases(g1, g2, ctl, tap)
+
+        # -- the capture
+        ctl("save")
+        frames = q.read_pcap(pcap)
+        with open(pcap + ".json") as f:
+            planted = {b["index"]: b["why"] for b in json.load(f)["bad"]}
+        unexpected, missed = pcapcheck.compare(pcapcheck.malformed(frames), planted)
+        tap.check("pcap: %d frames; the malformed ones are exactly the %d the relay planted"
+                  % (len(frames), len(planted)), planted and not unexpected and not missed,
+                  "\n".join("unexpected %d: %s" % u for u in unexpected[:8])
+                  + "\n".join("missed %d: %s" % m for m in missed[:8]))
+        flows = pcapcheck.tcp_flows(frames)
+        probe = flows.get(("10.7.0.66", 40002, "10.7.0.1", 7), [])
+        tap.check("pcap: the closed-port probe is SYN, then RST+ACK",
+                  pcapcheck.flag_string(probe) == ">S <RA", pcapcheck.flag_string(probe))
+        tap.check("the scenario took %.0f s" % (time.monotonic() - t0), True)
+    except (Timeout, RuntimeError, OSError, ValueError) as e:
+        tap.check("the session ran to the end", False, str(e))
+    finally:
+        if ctl:
+            try:
+                ctl("quit")
+            except (RuntimeError, OSError, ValueError):
+                pass
+            ctl.close()
+        try:
+            relay.wait(10)
+        except subprocess.TimeoutExpired:
+            relay.kill()
+            relay.wait()
+        for g, n in ((g1, 1), (g2, 2)):
+            if g:
+                with open(os.path.join(logdir, "wire-%d.serial" % n), "w") as f:
+                    f.write(g.text())
+                g.close()
+    faults = [line for g in (g1, g2) if g for line in g.text().splitlines()
+              if re.search(r"^init: (restarting|.* exited)|\[kernel\]|panic", line)]
+    tap.check("no Task faulted and init restarted nothing", not faults, "\n".join(faults))
+    return 1 if tap.failed else 0
+
+
+sys.exit(main())
