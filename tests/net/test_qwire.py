@@ -337,6 +337,28 @@ def test_relay():
         check("relay: inject ip_bad_ihl delivers a frame with IHL 4",
               ans.startswith("ok ") and why and "IHL 4" in why, (ans, why))
         check("relay: an unknown name is refused", cmd("inject no_such 1").startswith("err "))
+        check("relay: a TCP case with no connection seen is refused",
+              cmd("inject tcp_rst_in_window 1").startswith("err "))
+        # A connection 2 -> 1 (port 5000 -> 7) carrying 100 bytes: the
+        # in-window RST the relay then injects into guest 1 must claim to
+        # come from guest 2 and sit one past guest 2's next sequence number.
+        isn, ack = 0x10000000, 0x20000000
+        for frm, to, seg in ((g2, g1, q.tcp(B_, A, 5000, 7, isn, 0, q.SYN)),
+                             (g1, g2, q.tcp(A, B_, 7, 5000, ack, isn + 1, q.SYN | q.ACK)),
+                             (g2, g1, q.tcp(B_, A, 5000, 7, isn + 1, ack + 1, q.ACK, bytes(100)))):
+            s_ip, d_ip = (B_, A) if frm is g2 else (A, B_)
+            s_mac, d_mac = (MB, MA) if frm is g2 else (MA, MB)
+            frm.sendall(q.frame_encode(q.eth(d_mac, s_mac, q.ETH_IPV4, q.ipv4(s_ip, d_ip, 6, seg))))
+            recv_frames(to, 1)
+        ans = cmd("inject tcp_rst_in_window 1")
+        got = recv_frames(g1, 1)
+        p = q.parse_frame(got[0]) if got else {}
+        t = p.get("tcp", {})
+        check("relay: an in-window RST follows the live connection's sequence numbers",
+              ans.startswith("ok ") and p.get("eth", {}).get("src") == MB
+              and p.get("ip", {}).get("src") == B_ and t.get("flags") == q.RST
+              and t.get("seq") == isn + 1 + 100 + 1 and (t.get("sport"), t.get("dport")) == (5000, 7),
+              (ans, t))
         check("relay: quit answers", cmd("quit") == "ok bye")
         proc.wait(10)
         frames = q.read_pcap(pcap)
