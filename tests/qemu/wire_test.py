@@ -389,8 +389,8 @@ def main():
         unexpected, missed = pcapcheck.compare(pcapcheck.malformed(frames), planted)
         tap.check("pcap: %d frames; the malformed ones are exactly the %d the relay planted"
                   % (len(frames), len(planted)), planted and not unexpected and not missed,
-                  "\n".join("unexpected %d: %s" % u for u in unexpected[:8])
-                  + "\n".join("missed %d: %s" % m for m in missed[:8]))
+                  "\n".join(["unexpected %d: %s" % u for u in unexpected[:8]]
+                            + ["missed %d: %s" % m for m in missed[:8]]))
         flows = pcapcheck.tcp_flows(frames)
         probe = flows.get(("10.7.0.66", 40002, "10.7.0.1", 7), [])
         tap.check("pcap: the closed-port probe is SYN, then RST+ACK",
