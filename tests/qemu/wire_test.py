@@ -15,10 +15,13 @@ and injects hostile packets by name.  Each check below is named:
   corrupt   20% of frames with a byte flipped: netd's checksum drop
             counters, over both guests, equal what the relay corrupted;
             none is answered
-  hostile   each packet of relay.py's HOSTILE table, injected into guest
-            1: the counter it names moved (or stayed, for what the driver
-            drops first), the guest answered the fake host as expected,
-            and a ping to guest 2 still works
+  hostile   each packet (or burst) of relay.py's HOSTILE table, injected
+            into guest 1: netd took every frame the relay delivered but
+            those its driver drops first (ETH_IN), the counter the case
+            names moved, the guest answered the fake host as expected, and
+            a ping to guest 2 still works.  The floods (ARP, SYN, endless
+            fragments, 128 full frames) come last: each is more frames
+            than the card has receive buffers.
   arp       after the ARP flood the cache still holds at most 16 entries
   pcap      every frame of the run passes tests/net/pcapcheck.py, except
             exactly the frames the relay made bad on purpose; the TCP flag
