@@ -459,7 +459,8 @@ class Target:
 # least it must move by; "driver_drops" is how many of the frames the
 # card's driver drops before netd (so ETH_IN does not count them);
 # "reply" says what the target sends back to the fake host: "none", "rst",
-# "echo", "arp" (replies to the flood), "synack", or "ack" (a challenge or
+# "echo", "unreach" (ICMP destination unreachable), "arp" (replies to the
+# flood), "synack", or "ack" (a challenge or
 # duplicate ACK, inside a connection).
 #
 # TCP segments to a closed port are answered with RST whatever their
@@ -517,6 +518,12 @@ def _tcp_bad_cksum(t):
     s = q.tcp(FAKE_IP, t.ip, 40001, 7, 1000, 0, q.SYN, options=q.tcp_options(mss=1460))
     s = s[:16] + struct.pack("!H", struct.unpack("!H", s[16:18])[0] ^ 0x1000) + s[18:]
     return [(t.ip4(q.PROTO_TCP, s), "TCP checksum")]
+
+
+def _udp_closed_port(t):
+    # The control for the silent UDP cases: a sound datagram to a port
+    # with no socket is answered with ICMP port unreachable.
+    return [(t.ip4(q.PROTO_UDP, q.udp(FAKE_IP, t.ip, 40000, 9, b"anyone?")), None)]
 
 
 def _tcp_closed_port(t):
@@ -677,6 +684,8 @@ HOSTILE = {
     "icmp_bad_cksum": (_icmp_bad_cksum, {"expect": {"ICMP_BAD_CKSUM": 1}, "reply": "none"}),
     "udp_bad_cksum": (_udp_bad_cksum, {"expect": {"UDP_BAD_CKSUM": 1}, "reply": "none"}),
     "tcp_bad_cksum": (_tcp_bad_cksum, {"expect": {"IP_DELIVERED": 1}, "reply": "none"}),
+    "udp_closed_port": (_udp_closed_port, {"expect": {"UDP_NO_PORT": 1, "ICMP_ERR_OUT": 1},
+                                           "reply": "unreach"}),
     "tcp_closed_port": (_tcp_closed_port, {"expect": {"IP_DELIVERED": 1}, "reply": "rst"}),
     "ip_bad_ihl": (_ip_bad_ihl, {"expect": {"IP_BAD_IHL": 1}, "reply": "none"}),
     "ip_bad_version": (_ip_bad_version, {"expect": {"IP_BAD_VERSION": 1}, "reply": "none"}),

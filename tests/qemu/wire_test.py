@@ -132,6 +132,8 @@ def replies(log, kind):
         n = sum(1 for s in mine if "R" in s.get("flags", ""))
     elif kind == "echo":
         n = sum(1 for s in mine if s.get("icmp") == 0)
+    elif kind == "unreach":
+        n = sum(1 for s in mine if s.get("icmp") == 3)
     elif kind == "arp":
         n = sum(1 for s in mine if s.get("arp") == 2)
     elif kind == "synack":
