@@ -26,10 +26,11 @@ and injects hostile packets by name.  Each check below is named:
   pcap      every frame of the run passes tests/net/pcapcheck.py, except
             exactly the frames the relay made bad on purpose; the TCP flag
             sequence of the closed-port probe is SYN then RST+ACK
-  tcp       (needs sockets in netd and `nc` in the shell) a transfer at 5%
-            loss and reordering with identical bytes, RST and SYN inside
-            the connection (RFC 5961), out-of-window segments and a SYN
-            flood on a listener; reported as SKIP while the shell has no nc
+  tcp       (needs sockets in netd and the shell's get, serve and nc) a
+            transfer at 5% loss and reordering with identical bytes and
+            its flag sequence, RST and SYN inside the connection (RFC
+            5961), out-of-window segments, impossible flags to a listener
+            and a SYN flood on it; reported as SKIP until the shell has them
 
 Nothing measures time: timeouts only bound waits.
 """
@@ -200,8 +201,9 @@ def skip(tap, name, why):
 
 
 TCP_CHECKS = [
-    "tcp: a transfer at 5% loss and reordering arrives with identical bytes (SHA-256)",
-    "tcp: the transfer's capture opens with >S <SA >A",
+    "tcp: get of a 222 KiB file served by the other machine at 5% loss and reordering "
+    "arrives with identical bytes (SHA-256)",
+    "tcp: the transfer's flags: SYN, SYN+ACK, ACK first, and a FIN each way",
     "tcp: RST inside the window earns a challenge ACK; the connection lives (RFC 5961 3)",
     "tcp: SYN inside the connection earns a challenge ACK; the connection lives (RFC 5961 4)",
     "tcp: a segment outside the window is answered with an ACK and dropped",
@@ -217,62 +219,79 @@ def tcp_acks(ctl, mark):
             if s["side"] == "1" and s.get("dst") == "10.7.0.2" and s.get("flags") == "A"]
 
 
-def tcp_cases(g1, g2, ctl, tap):
-    """TCP across the hostile wire.  Needs sockets in netd and the shell's
-    nc: `nc -l PORT` (listen; print what comes), `nc HOST PORT` (connect;
-    send the lines typed), Ctrl-C to end either, and `> FILE` / `< FILE`
-    on them.  Until the shell has nc, each check is a SKIP with the
-    reason.  This part is written against that announced usage; it has
-    not yet run against the real nc."""
-    helptext = g1.command("help")
-    if os.environ.get("WIRE_TCP") == "0" or not has(helptext, r"^\s*nc\b"):
-        for name in TCP_CHECKS:
-            skip(tap, name, "netd has no sockets and the shell no nc yet")
-        return
-    # 1. A transfer of a boot-image file, 5% loss and reordering.
-    src = "SYS:bin/netd"
-    want = re.search(r"\b([0-9a-f]{64})\b", g2.command("sum %s" % src))
-    mark = int(ctl("mark"))
-    g1.send("nc -l 7 > RAM:got\r")
-    ctl("impair loss=5 reorder=5")
-    g2.command("nc 10.7.0.1 7 < %s" % src, timeout=300)
-    g1.expect(r"vshell> ", 120)
-    ctl("impair loss=0 reorder=0")
-    got = re.search(r"\b([0-9a-f]{64})\b", g1.command("sum RAM:got"))
-    tap.check(TCP_CHECKS[0], bool(want and got and want.group(1) == got.group(1)),
-              "%s vs %s" % (want and want.group(1), got and got.group(1)))
-    ctl("save")
-    frames = q.read_pcap(ctl.pcap)[mark:]
-    flows = [f for k, f in pcapcheck.tcp_flows(frames).items() if k[2] == "10.7.0.1" and k[3] == 7]
-    seq = pcapcheck.flag_string(flows[0]) if flows else ""
-    tap.check(TCP_CHECKS[1], seq.startswith(">S <SA >A"), seq[:200])
+def nc_line(sender, receiver, text, timeout=30):
+    """Types a line into one nc and waits for it on the other."""
+    sender.send(text + "\r")
+    try:
+        receiver.expect(re.escape(text), timeout)
+        return True
+    except Timeout:
+        return False
 
-    # 2. A live connection 2 -> 1 for the in-window cases.
+
+def tcp_cases(g1, g2, ctl, tap):
+    """TCP across the hostile wire, with the shell's get, serve and nc
+    (docs/userland/vshell.md): `serve DIR PORT` until Ctrl-C; `get URL
+    FILE`; `nc -l PORT` and `nc ADDR PORT`, which send what is typed and
+    print what comes, until Ctrl-C.  Until the shell has them each check
+    is a SKIP with the reason.  Written against that documented usage; it
+    has not yet run against the real commands."""
+    helptext = g1.command("help")
+    if os.environ.get("WIRE_TCP") == "0" or not all(
+            has(helptext, r"^\s*%s\b" % c) for c in ("nc", "get", "serve")):
+        for name in TCP_CHECKS:
+            skip(tap, name, "netd has no sockets and the shell no nc, get or serve yet")
+        return
+    # 1. A transfer: guest 2 serves a copy of a boot-image file, guest 1
+    #    fetches it at 5% loss and reordering.
+    g2.command("mkdir www")
+    g2.command("cp SYS:bin/rngd www/rngd")
+    want = re.search(r"\b([0-9a-f]{64})\b", g2.command("sum www/rngd"))
+    g2.send("serve www 80\r")
+    g2.expect(r"serve: www on port 80", 30)
+    mark = len(q.read_pcap(ctl.pcap))  # the transfer's frames come after these
+    ctl("impair loss=5 reorder=5")
+    out = g1.command("get http://10.7.0.2/rngd got", timeout=300)
+    ctl("impair loss=0 reorder=0")
+    got = re.search(r"\b([0-9a-f]{64})\b", g1.command("sum got"))
+    tap.check(TCP_CHECKS[0], bool(want and got and want.group(1) == got.group(1)),
+              "%s\n%s vs %s" % (out, want and want.group(1), got and got.group(1)))
+    g2.send("\x03")
+    g2.expect(r"vshell> ", 30)
+    ctl("save")
+    flows = [f for k, f in pcapcheck.tcp_flows(q.read_pcap(ctl.pcap)[mark:]).items()
+             if k[2] == "10.7.0.2" and k[3] == 80]
+    seq = pcapcheck.flag_string(flows[0]) if flows else ""
+    tap.check(TCP_CHECKS[1], bool(re.match(r"(>S )+(<SA )+>P?A", seq))
+              and ">F" in seq and "<F" in seq, seq[:300])
+
+    # 2. A live connection 2 -> 1 for the in-window cases.  The ACKs
+    #    counted are those guest 1 sends before the next line is typed.
     g1.send("nc -l 8\r")
+    g1.expect(r"nc: listening on port 8", 30)
     g2.send("nc 10.7.0.1 8\r")
-    g2.send("hello\r")
-    g1.expect(r"hello", 30)
+    g2.expect(r"nc: connected to 10\.7\.0\.1:8", 30)
+    nc_line(g2, g1, "hello over the wire")
+    time.sleep(1)  # any delayed ACK of the line goes before the mark
     for name, label, want_ack in (("tcp_rst_in_window", TCP_CHECKS[2], True),
                                   ("tcp_syn_in_window", TCP_CHECKS[3], True),
                                   ("tcp_out_of_window", TCP_CHECKS[4], True),
                                   ("tcp_rst_out_of_window", TCP_CHECKS[5], False)):
         mark = int(ctl("mark"))
         ctl("inject %s 1" % name)
-        g2.send("still %s\r" % name)
-        try:
-            g1.expect(r"still %s" % name, 30)
-            alive = True
-        except Timeout:
-            alive = False
+        time.sleep(1.5)
         acks = tcp_acks(ctl, mark)
-        tap.check(label, alive and (bool(acks) or not want_ack), json.dumps(acks[-3:]))
-    g1.send("\x03")
-    g2.send("\x03")
-    g1.expect(r"vshell> ", 30)
-    g2.expect(r"vshell> ", 30)
+        alive = nc_line(g2, g1, "still there after %s" % name)
+        time.sleep(1)
+        tap.check(label, alive and (bool(acks) if want_ack else not acks), json.dumps(acks[-3:]))
+    for g in (g1, g2):
+        g.send("\x03")
+        g.expect(r"vshell> ", 30)
 
-    # 3. A listener on port 7: impossible flags, then a SYN flood.
+    # 3. A listener on port 7: impossible flags, then a SYN flood, then a
+    #    real connection.
     g1.send("nc -l 7\r")
+    g1.expect(r"nc: listening on port 7", 30)
     mark = int(ctl("mark"))
     for name in ("tcp_syn_fin", "tcp_syn_rst", "tcp_null"):
         ctl("inject %s 1" % name)
@@ -284,15 +303,11 @@ def tcp_cases(g1, g2, ctl, tap):
     time.sleep(3)
     synacks, _ = replies(ctl("since %d" % mark), "synack")
     g2.send("nc 10.7.0.1 7\r")
-    g2.send("after the flood\r")
-    try:
-        g1.expect(r"after the flood", 60)
-        opened = True
-    except Timeout:
-        opened = False
+    opened = nc_line(g2, g1, "after the flood", 60)
     tap.check(TCP_CHECKS[7], synacks > 0 and opened, "SYN+ACKs %d, opened %s" % (synacks, opened))
-    g1.send("\x03")
-    g2.send("\x03")
+    for g in (g1, g2):
+        g.send("\x03")
+        g.expect(r"vshell> ", 30)
 
 
 def main():
