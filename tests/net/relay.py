@@ -225,6 +225,9 @@ class Relay:
             if (end - c["nxt"]) & 0x80000000 == 0:  # end >= nxt in sequence space
                 c["nxt"] = end
             c["ack"], c["win"] = t["ack"], t["win"]
+            for kind, body in t["options"]:
+                if kind == 8:  # timestamps (RFC 7323): a segment without them is dropped
+                    c["ts"] = struct.unpack("!II", body)
             if t["flags"] & q.SYN:
                 c["nxt"] = end
             summary.update(sport=t["sport"], dport=t["dport"], flags=q.flags_str(t["flags"]),
@@ -437,6 +440,16 @@ class Target:
     def tcp(self, sport, dport, seq, ack, flags, payload=b"", src_ip=FAKE_IP, **kw):
         seg = q.tcp(src_ip, self.ip, sport, dport, seq, ack, flags, payload, **kw)
         return q.ipv4(src_ip, self.ip, q.PROTO_TCP, seg)
+
+    @staticmethod
+    def ts_of(c):
+        """The timestamp option a segment of connection c must carry when
+        the two ends agreed on timestamps (RFC 7323 3.2: a non-RST segment
+        without one is dropped): the peer's last TSval plus one (not older,
+        PAWS), and the echo it last sent."""
+        if "ts" not in c:
+            return b""
+        return q.tcp_options(ts=((c["ts"][0] + 1) & 0xFFFFFFFF, c["ts"][1]))
 
     def live_conn(self):
         """The latest TCP connection from the peer to the target: the
@@ -654,14 +667,14 @@ def _tcp_rst_in_window(t):
 
 def _tcp_syn_in_window(t):
     sport, dport, c = t.live_conn()
-    s = t.tcp(sport, dport, c["nxt"] + 10, 0, q.SYN, src_ip=t.peer_ip)
+    s = t.tcp(sport, dport, c["nxt"] + 10, 0, q.SYN, src_ip=t.peer_ip, options=t.ts_of(c))
     return [(t.spoof(s), None)]
 
 
 def _tcp_out_of_window(t):
     sport, dport, c = t.live_conn()
     s = t.tcp(sport, dport, c["nxt"] + (1 << 30), c["ack"], q.ACK | q.PSH, b"far away",
-              src_ip=t.peer_ip)
+              src_ip=t.peer_ip, options=t.ts_of(c))
     return [(t.spoof(s), None)]
 
 

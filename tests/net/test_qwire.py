@@ -345,7 +345,8 @@ def test_relay():
         isn, ack = 0x10000000, 0x20000000
         for frm, to, seg in ((g2, g1, q.tcp(B_, A, 5000, 7, isn, 0, q.SYN)),
                              (g1, g2, q.tcp(A, B_, 7, 5000, ack, isn + 1, q.SYN | q.ACK)),
-                             (g2, g1, q.tcp(B_, A, 5000, 7, isn + 1, ack + 1, q.ACK, bytes(100)))):
+                             (g2, g1, q.tcp(B_, A, 5000, 7, isn + 1, ack + 1, q.ACK, bytes(100),
+                                            options=q.tcp_options(ts=(777, 555))))):
             s_ip, d_ip = (B_, A) if frm is g2 else (A, B_)
             s_mac, d_mac = (MB, MA) if frm is g2 else (MA, MB)
             frm.sendall(q.frame_encode(q.eth(d_mac, s_mac, q.ETH_IPV4, q.ipv4(s_ip, d_ip, 6, seg))))
@@ -358,6 +359,14 @@ def test_relay():
               ans.startswith("ok ") and p.get("eth", {}).get("src") == MB
               and p.get("ip", {}).get("src") == B_ and t.get("flags") == q.RST
               and t.get("seq") == isn + 1 + 100 + 1 and (t.get("sport"), t.get("dport")) == (5000, 7),
+              (ans, t))
+        # Timestamps were in use: an injected SYN must carry the peer's
+        # TSval plus one and its echo, or RFC 7323 would have it dropped.
+        ans = cmd("inject tcp_syn_in_window 1")
+        got = recv_frames(g1, 1)
+        t = q.parse_frame(got[0]).get("tcp", {}) if got else {}
+        check("relay: an injected SYN carries the connection's timestamps (TSval + 1, TSecr)",
+              t.get("flags") == q.SYN and (8, struct.pack("!II", 778, 555)) in t.get("options", []),
               (ans, t))
         check("relay: quit answers", cmd("quit") == "ok bye")
         proc.wait(10)

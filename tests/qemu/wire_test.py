@@ -34,8 +34,10 @@ and injects hostile packets by name.  Each check below is named:
 
 Nothing measures time: timeouts only bound waits.
 """
+import hashlib
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -52,7 +54,35 @@ import qwire as q  # noqa: E402
 B = os.environ.get("B", "build")
 SEED = int(os.environ.get("WIRE_SEED", "12"))
 LOCAL = "127.0.0.1"  # the only address any socket here uses
+# The file the TCP transfer carries: 200 KiB from a fixed seed, so its
+# SHA-256 is known here before either guest computes one.
+DATA = random.Random(SEED).getrandbits(8 * 200 * 1024).to_bytes(200 * 1024, "little")
 DRAIN_TRIES = 20  # `net` polls, half a second apart, for a burst to be taken
+
+
+def make_disk(path, data):
+    """A disk for guest 2 (tools/mkdisk.sh) whose EXT: holds DATA.BIN, the
+    file the TCP transfer serves.  None (and why) when a tool is missing."""
+    try:
+        out = subprocess.run(["bash", os.path.join(HERE, "..", "..", "tools", "mkdisk.sh"), path,
+                              "256"], capture_output=True, text=True, timeout=60, check=True).stdout
+        off = re.search(r"EXT: at byte (\d+)", out).group(1)
+        src = path + ".data"
+        with open(src, "wb") as f:
+            f.write(data)
+        subprocess.run(["mcopy", "-i", "%s@@%s" % (path, off), src, "::/DATA.BIN"], timeout=60,
+                       check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"),
+                       capture_output=True)
+        return None
+    except (OSError, subprocess.SubprocessError, AttributeError) as e:
+        return "no disk for the transfer: %s" % e
+
+
+def disk_flags(path):
+    """A virtio-blk disk behind a second root port, as make run attaches one."""
+    return ["-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
+            "-drive", "file=%s,if=none,id=disk0,format=raw" % path,
+            "-device", "virtio-blk-pci,bus=rp3,drive=disk0,iommu_platform=on"]
 
 
 def guest_flags(n, port):
@@ -201,7 +231,7 @@ def skip(tap, name, why):
 
 
 TCP_CHECKS = [
-    "tcp: get of a 222 KiB file served by the other machine at 5% loss and reordering "
+    "tcp: get of a 200 KiB file served by the other machine at 5% loss and reordering "
     "arrives with identical bytes (SHA-256)",
     "tcp: the transfer's flags: SYN, SYN+ACK, ACK first, and a FIN each way",
     "tcp: RST inside the window earns a challenge ACK; the connection lives (RFC 5961 3)",
@@ -229,7 +259,7 @@ def nc_line(sender, receiver, text, timeout=30):
         return False
 
 
-def tcp_cases(g1, g2, ctl, tap):
+def tcp_cases(g1, g2, ctl, tap, no_disk):
     """TCP across the hostile wire, with the shell's get, serve and nc
     (docs/userland/vshell.md): `serve DIR PORT` until Ctrl-C; `get URL
     FILE`; `nc -l PORT` and `nc ADDR PORT`, which send what is typed and
@@ -237,25 +267,33 @@ def tcp_cases(g1, g2, ctl, tap):
     is a SKIP with the reason.  Written against that documented usage; it
     has not yet run against the real commands."""
     helptext = g1.command("help")
-    if os.environ.get("WIRE_TCP") == "0" or not all(
-            has(helptext, r"^\s*%s\b" % c) for c in ("nc", "get", "serve")):
+    why = None
+    if os.environ.get("WIRE_TCP") == "0":
+        why = "WIRE_TCP=0"
+    elif not all(has(helptext, r"^\s*%s\b" % c) for c in ("nc", "get", "serve")):
+        why = "netd has no sockets and the shell no nc, get or serve yet"
+    elif no_disk:
+        why = no_disk
+    if why:
         for name in TCP_CHECKS:
-            skip(tap, name, "netd has no sockets and the shell no nc, get or serve yet")
+            skip(tap, name, why)
         return
-    # 1. A transfer: guest 2 serves a copy of a boot-image file, guest 1
-    #    fetches it at 5% loss and reordering.
+    # 1. A transfer: guest 2 serves the file its disk's EXT: holds, guest
+    #    1 fetches it at 5% loss and reordering.  Its SHA-256 is known here.
+    want = hashlib.sha256(DATA).hexdigest()
     g2.command("mkdir www")
-    g2.command("cp SYS:bin/rngd www/rngd")
-    want = re.search(r"\b([0-9a-f]{64})\b", g2.command("sum www/rngd"))
+    g2.command("cp EXT:DATA.BIN www/data.bin", timeout=60)
+    served = re.search(r"\b([0-9a-f]{64})\b", g2.command("sum www/data.bin", timeout=60))
     g2.send("serve www 80\r")
     g2.expect(r"serve: www on port 80", 30)
     mark = len(q.read_pcap(ctl.pcap))  # the transfer's frames come after these
     ctl("impair loss=5 reorder=5")
-    out = g1.command("get http://10.7.0.2/rngd got", timeout=300)
+    out = g1.command("get http://10.7.0.2/data.bin got", timeout=300)
     ctl("impair loss=0 reorder=0")
-    got = re.search(r"\b([0-9a-f]{64})\b", g1.command("sum got"))
-    tap.check(TCP_CHECKS[0], bool(want and got and want.group(1) == got.group(1)),
-              "%s\n%s vs %s" % (out, want and want.group(1), got and got.group(1)))
+    got = re.search(r"\b([0-9a-f]{64})\b", g1.command("sum got", timeout=60))
+    tap.check(TCP_CHECKS[0], bool(served and got and served.group(1) == want == got.group(1)),
+              "%s\nwant %s, served %s, got %s" % (out, want, served and served.group(1),
+                                                  got and got.group(1)))
     g2.send("\x03")
     g2.expect(r"vshell> ", 30)
     ctl("save")
@@ -321,8 +359,11 @@ def main():
     try:
         ctl = Control(pc)
         ctl.pcap = pcap
+        disk = os.path.join(logdir, "wire-2.disk")
+        no_disk = make_disk(disk, DATA)
         g1 = VTerm(B, image="wire-1.img", extra=guest_flags(1, p1))
-        g2 = VTerm(B, image="wire-2.img", extra=guest_flags(2, p2))
+        g2 = VTerm(B, image="wire-2.img",
+                   extra=guest_flags(2, p2) + ([] if no_disk else disk_flags(disk)))
         for g, n in ((g1, 1), (g2, 2)):
             g.expect(r"vshell> ", 120)
             g.expect(r"netd: static address 10\.7\.0\.%d: VX_OK" % n, 60)
@@ -399,7 +440,7 @@ def main():
         tap.check("hostile: guest 2 still reaches guest 1", received(out)[1] >= 1, out)
 
         # -- TCP (skipped until netd has sockets and the shell nc)
-        tcp_cases(g1, g2, ctl, tap)
+        tcp_cases(g1, g2, ctl, tap, no_disk)
 
         # -- the capture
         ctl("save")
