@@ -21,9 +21,11 @@ bound to the host's loopback:
   misuse    every bad request and every slot netd must refuse gets its
             named error (a line ending "(WRONG)" fails); netd counts them
   limits    16 sockets on one connection, then VX_E_FULL, then room again
+  grants    narrowed connections (net.connect, net.listen.7300, net.udp)
+            may do what their grant names and get VX_E_RIGHTS otherwise
   crash     netd is crashed under a held connection: socktest's receive
-            and send say VX_E_HANGUP (socktest does not fault), and a new
-            connection echoes once netd is back
+            and send say VX_E_HANGUP (socktest does not fault), a new
+            connection echoes once netd is back, and the grants hold
 """
 import os
 import re
@@ -157,6 +159,11 @@ def main():
         tap.check("limits: closed sockets make room again",
                   has(term.text(), r"^socktest: limits: after closing them: VX_OK"), "")
 
+        seen(term, r"^socktest: grants: first: netu connect: \S+", 120)
+        lines = re.findall(r"^socktest: grants: first: (.*)$", term.text(), re.M)
+        tap.check("grants: each narrowed connection may do what its grant names, and no more",
+                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  "\n".join(lines))
         seen(term, r"^socktest: crash: holding a connection", 60)
         term.pos = len(term.buf)  # (seen matched nothing: skip the old prompts)
         out = term.command("net", timeout=30)
@@ -177,6 +184,11 @@ def main():
         seen(term, r"^socktest: crash: after the restart: \S+", 120)
         tap.check("crash: a new connection echoes once netd is back",
                   has(term.text(), r"^socktest: crash: after the restart: VX_OK"), term.text()[-800:])
+        seen(term, r"^socktest: grants: after the restart: netu connect: \S+", 120)
+        lines = re.findall(r"^socktest: grants: after the restart: (.*)$", term.text(), re.M)
+        tap.check("grants: still narrowed after netd's restart (init sends each grant again)",
+                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  "\n".join(lines))
         seen(term, r"^socktest: done", 30)
         faults = [line for line in term.text().splitlines()
                   if re.search(r"fault|panic", line) and "netd" not in line]

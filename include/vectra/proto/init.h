@@ -97,7 +97,12 @@
  *                 service, VX_E_FULL when the connection pool is exhausted.
  *                 The server's ends go to its port when both fit in its
  *                 transfer queue; until then the pair waits in init
- *                 (services/init/pure_broker.h).
+ *                 (services/init/pure_broker.h).  "SERVE.GRANT" names a
+ *                 narrowed connection to a service whose manifest says
+ *                 "serve SERVE attached": init writes GRANT as the pair's
+ *                 attach record (rt/svc.h), and the service decides what
+ *                 it may do (netd: docs/NET.md, "Grants"); VX_E_NOTFOUND
+ *                 if SERVE's service is not attached.
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
  *                 once both ends have unbound.
  *   INIT_PAIR     struct init_pair_req {slot_log2, count_log2} -> two
