@@ -51,18 +51,10 @@ int conn_new(int client, int server, const char *as, const char *narrow, bool dy
 		struct broker_conn *c = &init.conn[i];
 		if (c->used)
 			continue;
-		if (!c->req) { /* never made: make its Rings now */
-			int64_t a = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
-			int64_t b =
-			    a < 0 ? a : vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
-			if (b < 0) {
-				if (a >= 0)
-					vx_cap_delete((vx_handle_t)a);
-				return VX_E_FULL;
-			}
-			c->req = (vx_handle_t)a;
-			c->rep = (vx_handle_t)b;
-		}
+		/* Never made: make its Rings now. */
+		if (!c->req &&
+		    vx_ring_pair_make(init.pool, VX_SVC_RING_ARG, &c->req, &c->rep) != VX_OK)
+			return VX_E_FULL;
 		c->used = true;
 		c->dynamic = dynamic;
 		c->closing = false;
@@ -301,16 +293,9 @@ int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned co
 		return VX_E_FULL;
 	struct broker_pair *p = &init.pair[fresh];
 	if (!p->a) {
-		uint64_t arg = VX_RING_ARG(slot_log2, count_log2);
-		int64_t a = vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
-		int64_t b = a < 0 ? a : vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
-		if (b < 0) {
-			if (a >= 0)
-				vx_cap_delete((vx_handle_t)a);
+		if (vx_ring_pair_make(init.pair_pool, VX_RING_ARG(slot_log2, count_log2), &p->a,
+				      &p->b) != VX_OK)
 			return VX_E_NOMEM;
-		}
-		p->a = (vx_handle_t)a;
-		p->b = (vx_handle_t)b;
 		p->slot_log2 = (uint8_t)slot_log2;
 		p->count_log2 = (uint8_t)count_log2;
 	}

@@ -73,6 +73,9 @@ static void mem(struct vx_msg *m)
 	for (int c = 0; c < MAX_CONNS; c++)
 		im.conn_pool_used += init.conn[c].used;
 	im.conn_pool_max = MAX_CONNS;
+	for (int i = 0; i < MAX_PAIRS; i++)
+		im.pairs_used += init.pair[i].used;
+	im.pairs_max = MAX_PAIRS;
 	memcpy(m->data, &im, sizeof(im));
 	m->len = sizeof(im);
 }

@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 9);
+	assert_int_equal(m.n, 10);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -164,7 +164,7 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 9);
+	assert_int_equal(s->nconnect, 10);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -175,6 +175,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[6].service, "rng");
 	assert_string_equal(s->connect[7].service, "devices");
 	assert_string_equal(s->connect[8].service, "net");
+	assert_string_equal(s->connect[9].service, "dns");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
@@ -198,6 +199,19 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->ngrant, 2);
 	assert_string_equal(s->grant[1].slot, "pools");
 	assert_int_equal(mf_server_of(&m, "net"), svc("netd") - m.svc);
+
+	/* dnsd: a small Reticle, netd for its socket, nsd for SYS:etc/hosts,
+	 * and no args (so netd's DHCP lease names the server). */
+	s = svc("dnsd");
+	assert_string_equal(s->serve, "dns");
+	assert_int_equal(s->memory, 1u << 20);
+	assert_string_equal(s->args, "");
+	assert_int_equal(s->nconnect, 4);
+	assert_string_equal(s->connect[1].service, "net");
+	assert_string_equal(s->connect[3].service, "ns");
+	assert_int_equal(s->ngrant, 1);
+	assert_int_equal(s->grant[0].kind, MF_SELF);
+	assert_int_equal(mf_server_of(&m, "dns"), svc("dnsd") - m.svc);
 
 	/* The trust services: identityd reads the sealed key through nsd and
 	 * mints from its own Reticle; vpkg reads through nsd and stores in

@@ -53,6 +53,12 @@ def pattern(n, start=0):
     return bytes(((i * 13 + (i >> 9)) & 0xff) for i in range(start, start + n))
 
 
+def pairs_in_use(out):
+    """init's count of socket Ring pairs handed out, from the shell's mem."""
+    m = re.search(r"^socket Ring pairs: (\d+) of \d+ in use", out, re.M)
+    return int(m.group(1)) if m else None
+
+
 def udp_answers(path, port):
     """The payloads of the UDP datagrams the guest sent from port, in the
     order of the capture (QEMU's filter-dump: a classic pcap of Ethernet
@@ -162,7 +168,7 @@ def main():
         seen(term, r"^socktest: grants: first: netu connect: \S+", 120)
         lines = re.findall(r"^socktest: grants: first: (.*)$", term.text(), re.M)
         tap.check("grants: each narrowed connection may do what its grant names, and no more",
-                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
         seen(term, r"^socktest: crash: holding a connection", 60)
         term.pos = len(term.buf)  # (seen matched nothing: skip the old prompts)
@@ -173,6 +179,7 @@ def main():
         tap.check("misuse: netd closed the socket whose client let go (SOCK_HANGUP)",
                   has(out, r"SOCK_HANGUP +[1-9]"), out)
         tap.check("net: TCP's counters are shown", has(out, r"TCP_CONN_ESTABLISHED +[1-9]"), out)
+        pairs_before = pairs_in_use(term.command("mem", timeout=30))
         term.command("crash netd")
         seen(term, r"^socktest: crash: receive: \S+", 60)
         text = term.text()
@@ -187,9 +194,17 @@ def main():
         seen(term, r"^socktest: grants: after the restart: netu connect: \S+", 120)
         lines = re.findall(r"^socktest: grants: after the restart: (.*)$", term.text(), re.M)
         tap.check("grants: still narrowed after netd's restart (init sends each grant again)",
-                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
         seen(term, r"^socktest: done", 30)
+        # The dead netd's pairs come back to init once socktest let go of
+        # them; the new netd made what it needed since.
+        term.pos = len(term.buf)
+        out = term.command("mem", timeout=30)
+        after = pairs_in_use(out)
+        tap.check("leak: init took back the pairs of netd's last life (%s before the crash, %s "
+                  "after)" % (pairs_before, after),
+                  pairs_before is not None and after is not None and after <= pairs_before, out)
         faults = [line for line in term.text().splitlines()
                   if re.search(r"fault|panic", line) and "netd" not in line]
         tap.check("no fault in any Task but netd, crashed on purpose", not faults, "\n".join(faults))

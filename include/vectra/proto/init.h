@@ -178,6 +178,8 @@ _Static_assert(sizeof(struct init_task) == 64, "init_task layout");
 struct init_mem {
 	uint64_t ram_total, ram_free; /* over every boot RAM Reticle */
 	uint64_t conn_pool_used, conn_pool_max;
+	uint64_t pairs_used, pairs_max; /* INIT_PAIR's: handed out (until reclaimed), all */
 };
+_Static_assert(sizeof(struct init_mem) == 48, "init_mem layout");
 
 #endif
