@@ -30,7 +30,7 @@ and injects hostile packets by name.  Each check below is named:
             transfer at 5% loss and reordering with identical bytes and
             its flag sequence, RST and SYN inside the connection (RFC
             5961), out-of-window segments, impossible flags to a listener
-            and a SYN flood on it; reported as SKIP until the shell has them
+            and a SYN flood on it; reported as SKIP if the shell lacks them
 
 Nothing measures time: timeouts only bound waits.
 """
@@ -263,9 +263,8 @@ def tcp_cases(g1, g2, ctl, tap, no_disk):
     """TCP across the hostile wire, with the shell's get, serve and nc
     (docs/userland/vshell.md): `serve DIR PORT` until Ctrl-C; `get URL
     FILE`; `nc -l PORT` and `nc ADDR PORT`, which send what is typed and
-    print what comes, until Ctrl-C.  Until the shell has them each check
-    is a SKIP with the reason.  Written against that documented usage; it
-    has not yet run against the real commands."""
+    print what comes, until Ctrl-C.  Without them (or without the disk
+    the transfer's file comes from) each check is a SKIP with the reason."""
     helptext = g1.command("help")
     why = None
     if os.environ.get("WIRE_TCP") == "0":
