@@ -40,6 +40,25 @@ static bool src_ok(const struct vx_net *net, const uint8_t ip[4])
 	return !net_is_bcast(net, ip) && !ip_eq(ip, net->ip);
 }
 
+/* Are the n bytes of options well formed?  End of list (0) ends them; a
+ * no-op (1) is one byte; every other option has a length byte of at least
+ * 2 that stays inside the header.  Their meaning is not obeyed. */
+static bool options_ok(const uint8_t *o, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && o[i] != 0) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (n - i < 2 || o[i + 1] < 2 || o[i + 1] > n - i)
+			return false;
+		i += o[i + 1];
+	}
+	return true;
+}
+
 void ip4_input(struct vx_net *net, const uint8_t *p, size_t len, bool link_bcast, uint64_t now)
 {
 	NETC(net, IP_IN);
@@ -71,6 +90,10 @@ void ip4_input(struct vx_net *net, const uint8_t *p, size_t len, bool link_bcast
 	}
 	if (p[6] & 0x80) {
 		NETC(net, IP_BAD_FLAGS);
+		return;
+	}
+	if (!options_ok(p + VX_IP_HDR, hlen - VX_IP_HDR)) {
+		NETC(net, IP_BAD_OPTIONS);
 		return;
 	}
 	if (p[8] == 0) {

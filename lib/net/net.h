@@ -154,6 +154,7 @@
 	X(IP_BAD_LENGTH)	/* drop: total length < IHL or > the frame */                      \
 	X(IP_BAD_CKSUM)		/* drop: header checksum */                                        \
 	X(IP_BAD_FLAGS)		/* drop: the reserved flag bit is set */                           \
+	X(IP_BAD_OPTIONS)	/* drop: an option runs past the header, or its length is < 2 */   \
 	X(IP_TTL_ZERO)		/* drop: arrived with TTL 0 */                                     \
 	X(IP_BAD_SRC)		/* drop: source 0, broadcast, multicast, loopback or ours */       \
 	X(IP_NOT_US)		/* drop: destination is not ours or a broadcast */                 \

@@ -66,6 +66,52 @@ static size_t good_udp(void)
 
 /* ----------------------------------------------------- header validation */
 
+/* Inserts olen (a multiple of 4) bytes of options after the IPv4 header of
+ * the n-byte frame in f; returns the new length. */
+static size_t with_options(size_t n, const uint8_t *opts, size_t olen)
+{
+	uint8_t *ip = f + 14;
+
+	memmove(ip + 20 + olen, ip + 20, n - 14 - 20);
+	memcpy(ip + 20, opts, olen);
+	ip[0] = (uint8_t)(0x40 | (20 + olen) / 4);
+	wr16(ip + 2, (uint16_t)(rd16(ip + 2) + olen));
+	pkt_ip_resum(ip);
+	return n + olen;
+}
+
+/* Options are checked for form, then skipped: well-formed ones pass,
+ * any that runs past the header or has a length under 2 is dropped. */
+static void test_ip_options(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t o[8];
+		size_t n;
+		bool ok;
+	} cases[] = {
+	    {{1, 1, 1, 0}, 4, true},			/* NOP NOP NOP EOL */
+	    {{0, 0x28, 0x99, 0x99}, 4, true},		/* EOL: the rest is ignored */
+	    {{7, 7, 4, 0, 0, 0, 0, 1}, 8, true},	/* record route, 7 bytes, NOP */
+	    {{7, 0x28, 4, 0}, 4, false},		/* length 40 past the 4 bytes */
+	    {{7, 0, 4, 0}, 4, false},			/* length 0 */
+	    {{7, 1, 4, 0}, 4, false},			/* length 1 */
+	    {{1, 1, 1, 7}, 4, false},			/* a type with no length byte */
+	    {{1, 1, 7, 3}, 4, false},			/* length 3, 2 bytes left */
+	    {{0x44, 4, 1, 1, 0x44, 5, 0, 0}, 8, false}, /* second runs past */
+	};
+	int s = vx_net_udp_open(&net, 7777);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t q = C(UDP_QUEUED), bad = C(IP_BAD_OPTIONS);
+		size_t n = with_options(good_udp(), cases[i].o, cases[i].n);
+		vx_net_input(&net, f, n, 0);
+		assert_int_equal(C(UDP_QUEUED), q + cases[i].ok);
+		assert_int_equal(C(IP_BAD_OPTIONS), bad + !cases[i].ok);
+	}
+	vx_net_udp_close(&net, s);
+}
+
 static void test_ip_hostile_headers(void **state)
 {
 	(void)state;
@@ -585,6 +631,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_ip_hostile_headers, setup),
+	    cmocka_unit_test_setup(test_ip_options, setup),
 	    cmocka_unit_test_setup(test_ip_options_skipped, setup),
 	    cmocka_unit_test_setup(test_ip_unknown_proto, setup),
 	    cmocka_unit_test_setup(test_ip_routing, setup),

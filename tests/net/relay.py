@@ -696,7 +696,8 @@ HOSTILE = {
     "ip_bad_cksum": (_ip_bad_cksum, {"expect": {"IP_BAD_CKSUM": 1}, "reply": "none"}),
     "icmp_bad_cksum": (_icmp_bad_cksum, {"expect": {"ICMP_BAD_CKSUM": 1}, "reply": "none"}),
     "udp_bad_cksum": (_udp_bad_cksum, {"expect": {"UDP_BAD_CKSUM": 1}, "reply": "none"}),
-    "tcp_bad_cksum": (_tcp_bad_cksum, {"expect": {"IP_DELIVERED": 1}, "reply": "none"}),
+    "tcp_bad_cksum": (_tcp_bad_cksum, {"expect": {"IP_DELIVERED": 1, "TCP_BAD_CKSUM": 1},
+                                       "reply": "none"}),
     "udp_closed_port": (_udp_closed_port, {"expect": {"UDP_NO_PORT": 1, "ICMP_ERR_OUT": 1},
                                            "reply": "unreach"}),
     "tcp_closed_port": (_tcp_closed_port, {"expect": {"IP_DELIVERED": 1}, "reply": "rst"}),
@@ -704,9 +705,8 @@ HOSTILE = {
     "ip_bad_version": (_ip_bad_version, {"expect": {"IP_BAD_VERSION": 1}, "reply": "none"}),
     "ip_len_long": (_ip_len_long, {"expect": {"IP_BAD_LENGTH": 1}, "reply": "none"}),
     "ip_len_short": (_ip_len_short, {"expect": {"IP_BAD_LENGTH": 1}, "reply": "none"}),
-    # docs/NET.md: options are skipped, not parsed, so a malformed one is
-    # not noticed: the echo is answered.
-    "ip_options_bad": (_ip_options_bad, {"expect": {"ICMP_ECHO_IN": 1}, "reply": "echo"}),
+    # docs/NET.md: options are checked for form, then skipped.
+    "ip_options_bad": (_ip_options_bad, {"expect": {"IP_BAD_OPTIONS": 1}, "reply": "none"}),
     "ip_options_ok": (_ip_options_ok, {"expect": {"ICMP_ECHO_IN": 1}, "reply": "echo"}),
     "ip_reserved_flag": (_ip_reserved_flag, {"expect": {"IP_BAD_FLAGS": 1}, "reply": "none"}),
     "ip_ttl_zero": (_ip_ttl_zero, {"expect": {"IP_TTL_ZERO": 1}, "reply": "none"}),
