@@ -31,6 +31,7 @@ include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
 include mk/images.mk
+include mk/linuxpeer.mk
 include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# VectraOS linked to a Linux guest (docs/NET.md, "A Linux peer").
+#
+#   linuxpeer.img        the normal services, netd with a fixed address
+#                        (args static $(LINUXPEER_VX_ADDR)) instead of DHCP
+#   make run-linuxpeer   boot the Linux peer (bench/linux/peer.sh) on this
+#                        terminal, listening for the link on
+#                        127.0.0.1:$(LINUXPEER_PORT)
+#   make run-linuxpeer-vectra  then, on a second terminal, VectraOS with
+#                        linuxpeer.img, its card on that link
+#
+# tests/qemu/linuxpeer_test.py boots the same two machines with the same
+# device flags (keep the two in step) on a link of its own.
+LINUXPEER_VX_ADDR := 10.8.0.2/24
+LINUXPEER_PORT    ?= 5612
+
+# The normal manifest with netd's args set: any args line of netd's block
+# is dropped and ours put right after "service netd".  The grep makes a
+# manifest without a netd block fail here, not at boot.
+$(B)/linuxpeer-manifest: services/init/etc/manifest mk/linuxpeer.mk
+	awk -v args='    args static $(LINUXPEER_VX_ADDR)' \
+		'/^service /{netd = $$2 == "netd"} netd && /^ *args /{next} {print} \
+		/^service netd$$/{print args}' $< >$@.tmp
+	grep -qx '    args static $(LINUXPEER_VX_ADDR)' $@.tmp
+	mv $@.tmp $@
+$(B)/linuxpeer.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(B)/linuxpeer-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/linuxpeer-manifest etc/drivers=services/init/etc/drivers
+
+TEST_IMAGES += $(B)/linuxpeer.img
+
+# Both machines: q35 with the VT-d IOMMU, the card on a PCIe root port,
+# modern-only and behind the IOMMU (iommu_platform=on,disable-legacy=on),
+# as make run gives VectraOS; Debian's kernel takes the same flags.  The
+# Linux card has a MAC of its own: QEMU gives every card 52:54:00:12:34:56
+# unless told.  The link is a TCP stream on 127.0.0.1 only: the Linux
+# peer's QEMU listens, VectraOS's connects, and nothing else is on it.
+LINUXPEER_DEVICES := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off \
+	-device intel-iommu -device pcie-root-port,id=rp1,chassis=1,slot=1
+LINUXPEER_CARD := virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on
+LINUXPEER_LINK := stream,id=n0,addr.type=inet,addr.host=127.0.0.1,addr.port=$(LINUXPEER_PORT)
+
+.PHONY: run-linuxpeer run-linuxpeer-vectra
+run-linuxpeer:
+	@B=$(B) bash bench/linux/peer.sh
+	$(QEMU) -machine q35 -m 256M -smp 1 -no-reboot -display none $(LINUXPEER_DEVICES) \
+		-netdev $(LINUXPEER_LINK),server=on \
+		-device $(LINUXPEER_CARD),mac=52:54:00:00:08:01 -serial mon:stdio \
+		-kernel "$$(sed -n 's/^kernel //p' $(B)/linux/peer.env)" -initrd $(B)/linux/peer.cpio \
+		-append "console=ttyS0 quiet panic=-1"
+
+run-linuxpeer-vectra: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img
+	$(QEMU) $(QEMU_FLAGS) $(LINUXPEER_DEVICES) -netdev $(LINUXPEER_LINK),server=off \
+		-device $(LINUXPEER_CARD) -serial mon:stdio -kernel $(KERNEL_BIN) \
+		-initrd $(B)/prog/init.elf,$(B)/linuxpeer.img
