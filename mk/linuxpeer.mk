@@ -47,7 +47,8 @@ run-linuxpeer:
 	@B=$(B) bash bench/linux/peer.sh
 	$(QEMU) -machine q35 -m 256M -smp 1 -no-reboot -display none $(LINUXPEER_DEVICES) \
 		-netdev $(LINUXPEER_LINK),server=on \
-		-device $(LINUXPEER_CARD),mac=52:54:00:00:08:01 -serial mon:stdio \
+		-device $(LINUXPEER_CARD),mac=52:54:00:00:08:01 \
+		-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
 		-kernel "$$(sed -n 's/^kernel //p' $(B)/linux/peer.env)" -initrd $(B)/linux/peer.cpio \
 		-append "console=ttyS0 quiet panic=-1"
 

@@ -151,6 +151,9 @@ def main():
         lx.expect(r"linuxpeer: eth0 %s 10\.8\.0\.1/24 up" % LINUX_MAC, 180)
         tap.check("boot: Linux loaded virtio-net and configured eth0 10.8.0.1/24", True)
         lx.expect(re.escape(PROMPT), 60)
+        tap.check("boot: Linux's card does DMA through the VT-d IOMMU, as VectraOS's does",
+                  has(lx.text(), r"^linuxpeer: iommu: eth0 \(\S+\) in group \d+, domain DMA"),
+                  lx.text())
         vx.expect(r"vshell> ", 180)
         seen(vx, r"^netd: static address 10\.8\.0\.2: ", 60)
         tap.check("boot: netd took its fixed address 10.8.0.2",
