@@ -45,7 +45,7 @@ LINUXPEER_LINK := stream,id=n0,addr.type=inet,addr.host=127.0.0.1,addr.port=$(LI
 .PHONY: run-linuxpeer run-linuxpeer-vectra
 run-linuxpeer:
 	@B=$(B) bash bench/linux/peer.sh
-	$(QEMU) -machine q35 -m 256M -smp 1 -no-reboot -display none $(LINUXPEER_DEVICES) \
+	$(QEMU) -machine q35 -m 512M -smp 1 -no-reboot -display none $(LINUXPEER_DEVICES) \
 		-netdev $(LINUXPEER_LINK),server=on \
 		-device $(LINUXPEER_CARD),mac=52:54:00:00:08:01 \
 		-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
@@ -56,3 +56,12 @@ run-linuxpeer-vectra: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img
 	$(QEMU) $(QEMU_FLAGS) $(LINUXPEER_DEVICES) -netdev $(LINUXPEER_LINK),server=off \
 		-device $(LINUXPEER_CARD) -serial mon:stdio -kernel $(KERNEL_BIN) \
 		-initrd $(B)/prog/init.elf,$(B)/linuxpeer.img
+
+# The cases that need netd's sockets and the shell's nc, get and serve
+# (off in make test until they are in the tree), with the large transfer
+# at the issue's full 100 MiB each way: under TCG that is minutes, too
+# long for make test, and more than VectraOS keeps in RAM:, so its copy
+# goes to HOME: on a disk of its own.
+.PHONY: test-linuxpeer-100m
+test-linuxpeer-100m: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img $(B)/host/tools/keep
+	@LINUXPEER_SOCKETS=1 LINUXPEER_MIB=100 B=$(B) bash tests/qemu/scenario_linuxpeer.sh
