@@ -17,6 +17,10 @@ it.  Nothing else is on the link, and no network leaves the host.
             Linux pings VectraOS after forgetting its ARP entry (ARP from
             Linux); both ARP caches hold the other's MAC, and netd's
             counters show each exchange
+  probes    Linux sends what VectraOS's shell cannot: 1500-byte,
+            fragmented and 65535-byte echoes, a burst of 100, a SYN to a
+            closed port (refused), a UDP probe to one (traceroute: port
+            unreachable), a duplicate address probe (answered)
   tcp       busybox `nc -l` on Linux takes a line from VectraOS's `nc`,
             and VectraOS's `nc -l` one from Linux's `nc`
   http      busybox `httpd` on Linux answers VectraOS's `get` (a page, a
@@ -149,6 +153,49 @@ def ping_both_ways(tap, vx, lx):
               d.get("ARP_REQUESTS_IN", 0) >= 1 and d.get("ICMP_ECHO_IN", 0) == 3, after)
 
 
+def linux_probes(tap, vx, lx):
+    """What Linux's tools send that VectraOS's own shell does not:
+    full-size and fragmented datagrams, a burst, and the answers a host
+    owes to a closed port and to a duplicate address probe."""
+    before = counters(vx.command("net"))
+    out = lx.sh("ping -c 2 -s 1472 %s" % VX_IP, timeout=40)
+    tap.check("probes: 1500-byte datagrams (one full frame) both ways",
+              has(out, r"^2 packets transmitted, 2 packets received"), out)
+    out = lx.sh("ping -c 2 -s 4000 %s" % VX_IP, timeout=40)
+    tap.check("probes: 4008-byte echoes, fragmented by Linux and by netd",
+              has(out, r"^4008 bytes from 10\.8\.0\.2")
+              and has(out, r"^2 packets transmitted, 2 packets received"), out)
+    out = lx.sh("ping -c 1 -s 65507 %s" % VX_IP, timeout=40)
+    tap.check("probes: the largest datagram (65535 bytes, 45 fragments) both ways",
+              has(out, r"^65515 bytes from 10\.8\.0\.2")
+              and has(out, r"^1 packets transmitted, 1 packets received"), out)
+    out = lx.sh("ping -A -q -c 100 -s 1400 %s" % VX_IP, timeout=120)
+    tap.check("probes: 100 echoes back to back (ping -A), none lost",
+              has(out, r"^100 packets transmitted, 100 packets received, 0% packet loss"), out)
+    after = vx.command("net")
+    d = {k: v - before.get(k, 0) for k, v in counters(after).items()}
+    # 4008 bytes of ICMP are 3 fragments, 65515 are 45: 2 * 3 + 45 each way.
+    tap.check("probes: netd reassembled 3 datagrams and sent 51 fragments, 105 echoes answered",
+              d.get("FRAG_REASSEMBLED") == 3 and d.get("FRAG_IN") == 51
+              and d.get("IP_FRAGS_OUT") == 51 and d.get("ICMP_ECHO_IN") == 105, after)
+
+    out = lx.sh("nc -w 5 %s 80 </dev/null; echo rc=$?" % VX_IP, timeout=30)
+    tap.check("probes: a SYN to a closed TCP port is refused (netd's TCP resets it)",
+              has(out, r"Connection refused") and has(out, r"^rc=1$"), out)
+    # traceroute's UDP probe reaches VectraOS at the first hop, whose port
+    # unreachable ends the trace there.
+    before = counters(after)
+    out = lx.sh("traceroute -n -q 1 -w 2 -m 3 %s" % VX_IP, timeout=30)
+    after = vx.command("net")
+    d = {k: v - before.get(k, 0) for k, v in counters(after).items()}
+    tap.check("probes: UDP to a closed port gets port unreachable (traceroute stops at hop 1)",
+              has(out, r"^ 1  10\.8\.0\.2  ") and not has(out, r"^ 2 ")
+              and d.get("UDP_NO_PORT", 0) >= 1 and d.get("ICMP_ERR_OUT", 0) >= 1, out + after)
+    out = lx.sh("arping -D -c 2 -I eth0 %s; echo rc=$?" % VX_IP, timeout=30)
+    tap.check("probes: Linux's duplicate address probe (from 0.0.0.0) finds 10.8.0.2 taken",
+              has(out, r"reply from 10\.8\.0\.2 \[%s\]" % VX_MAC) and has(out, r"^rc=1$"), out)
+
+
 def skip_sockets(tap, why):
     for case in ("tcp: Linux nc -l <- VectraOS nc", "tcp: VectraOS nc -l <- Linux nc",
                  "http: Linux httpd <- VectraOS get", "http: VectraOS serve <- Linux wget",
@@ -269,6 +316,7 @@ def main():
         tap.check("boot: netd took its fixed address 10.8.0.2",
                   has(vx.text(), r"^netd: static address 10\.8\.0\.2: (VX_)?OK"), vx.text()[-1500:])
         ping_both_ways(tap, vx, lx)
+        linux_probes(tap, vx, lx)
         if not SOCKETS:
             skip_sockets(tap, "not run by default: written before netd's sockets and the shell's "
                          "nc, get and serve landed; LINUXPEER_SOCKETS=1 runs them")
