@@ -107,7 +107,8 @@ def build_peer(tap):
     """bench/linux/peer.sh: Debian's kernel and busybox and the initramfs.
     Returns the kernel's path, or None after a failed check that says why."""
     try:
-        r = subprocess.run(["bash", "bench/linux/peer.sh"], cwd=ROOT, env=dict(os.environ, B=B),
+        r = subprocess.run(["bash", "bench/linux/peer.sh"], cwd=ROOT,
+                           env=dict(os.environ, B=os.path.abspath(B)),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
         out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
     except subprocess.TimeoutExpired:
