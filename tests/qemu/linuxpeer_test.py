@@ -20,7 +20,8 @@ it.  Nothing else is on the link, and no network leaves the host.
   probes    Linux sends what VectraOS's shell cannot: 1500-byte,
             fragmented and 65535-byte echoes, a burst of 100, a SYN to a
             closed port (refused), a UDP probe to one (traceroute: port
-            unreachable), a duplicate address probe (answered)
+            unreachable), a duplicate address probe (answered), a new
+            MAC announced by unsolicited ARP (followed)
   tcp       busybox `nc -l` on Linux takes a line from VectraOS's `nc`,
             and VectraOS's `nc -l` one from Linux's `nc`
   http      busybox `httpd` on Linux answers VectraOS's `get` (a page, a
@@ -195,6 +196,18 @@ def linux_probes(tap, vx, lx):
     out = lx.sh("arping -D -c 2 -I eth0 %s; echo rc=$?" % VX_IP, timeout=30)
     tap.check("probes: Linux's duplicate address probe (from 0.0.0.0) finds 10.8.0.2 taken",
               has(out, r"reply from 10\.8\.0\.2 \[%s\]" % VX_MAC) and has(out, r"^rc=1$"), out)
+    # Linux moves to another MAC and says so (unsolicited ARP): netd's
+    # cache follows, and its pings reach the new MAC.  Then back.
+    moved = "52:54:00:00:08:99"
+    out = lx.sh("ip link set eth0 address %s && arping -U -c 1 -I eth0 %s; echo rc=$?"
+                % (moved, LINUX_IP), timeout=30)
+    net = vx.command("net")
+    ping = vx.command("ping %s 2" % LINUX_IP, timeout=40)
+    tap.check("probes: Linux takes a new MAC and announces it; netd's ARP cache follows",
+              has(out, r"^rc=0$") and has(net, r"^  10\.8\.0\.1  %s  " % moved)
+              and has(net, r"ARP_GRATUITOUS +1\b") and has(ping, r"^2 sent, 2 received"),
+              out + net + ping)
+    lx.sh("ip link set eth0 address %s && arping -U -c 1 -I eth0 %s" % (LINUX_MAC, LINUX_IP))
 
 
 def skip_sockets(tap, why):
