@@ -299,6 +299,17 @@ def main():
     kernel = build_peer(tap)
     if kernel is None:
         return 1
+    disk = []
+    if SOCKETS and MIB > RAM_MIB:
+        r = subprocess.run(["bash", "tools/mkdisk.sh", os.path.abspath(DISK), "256"], cwd=ROOT,
+                           env=dict(os.environ,
+                                    KEEP=os.path.abspath(os.path.join(B, "host/tools/keep"))),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        tap.check("http: a disk for the %d MiB file" % MIB, r.returncode == 0,
+                  r.stdout.decode("utf-8", "replace"))
+        if r.returncode != 0:
+            return 1
+        disk = DISK_FLAGS
     # The link: a listening socket on 127.0.0.1, handed to the Linux
     # peer's QEMU; VectraOS's QEMU connects to its port.  Nothing else can
     # take the port between the two, as the socket is bound all along.
@@ -309,12 +320,6 @@ def main():
     os.set_inheritable(listener.fileno(), True)
     lx = LinuxTerm(kernel, os.path.join(B, "linux", "peer.cpio"), listener.fileno())
     listener.close()
-    disk = []
-    if SOCKETS and MIB > RAM_MIB:
-        subprocess.run(["bash", "tools/mkdisk.sh", os.path.abspath(DISK), "256"], cwd=ROOT,
-                       env=dict(os.environ, KEEP=os.path.abspath(os.path.join(B, "host/tools/keep"))),
-                       stdout=subprocess.DEVNULL, check=True, timeout=120)
-        disk = DISK_FLAGS
     vx = VTerm(B, image="linuxpeer.img", extra=DEVICES + [
         "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=%d" % port,
         "-device", CARD] + disk)
