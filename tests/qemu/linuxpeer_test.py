@@ -358,6 +358,8 @@ def main():
         for name, term in (("linuxpeer-vectra.log", vx), ("linuxpeer-linux.log", lx)):
             with open(os.path.join(logs, name), "w") as f:
                 f.write(term.text())
+        if disk:
+            os.remove(DISK)
     return 1 if tap.failed else 0
 
 
