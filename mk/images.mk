@@ -93,6 +93,14 @@ $(B)/net.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/net-man
 		services/init/etc/drivers $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=$(B)/net-manifest etc/drivers=services/init/etc/drivers
+# The normal image plus bin/hostile, started once at boot as socktest with
+# a connection to netd (tests/qemu/etc/sock, tests/qemu/sock_test.py).
+$(B)/sock-manifest: services/init/etc/manifest tests/qemu/etc/sock
+	cat $^ >$@
+$(B)/sock.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/sock-manifest \
+		services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/sock-manifest etc/drivers=services/init/etc/drivers
 # The normal services plus fsbench, started once (bench/etc/fsbench): the
 # storage benchmarks (bench/run.sh, docs/BENCHMARKS.md).
 $(B)/bench-fs-manifest: services/init/etc/manifest bench/etc/fsbench
@@ -110,7 +118,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
-TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img
+TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img $(B)/sock.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img
 

@@ -73,7 +73,7 @@ enum vx_error {
 	VX_E_REFUSED = -24, /* the peer refused the connection (a TCP RST answered our SYN) */
 	VX_E_RESET = -25,   /* the peer reset an established connection */
 	VX_E_UNREACH = -26, /* the host cannot be reached: no ARP answer, or ICMP unreachable */
-	VX_E_HANGUP = -27,  /* the other end of a Ring pair went away (its Task stopped or closed) */
+	VX_E_HANGUP = -27, /* the other end of a Ring pair went away (its Task stopped or closed) */
 	VX_E_LAST = -27,
 };
 

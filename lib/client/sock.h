@@ -65,12 +65,16 @@ int vx_sock_connect(struct vx_sock *s, struct vx_client *net, const uint8_t addr
 		    uint32_t timeout_ms, uint64_t va, uint32_t bit, uint64_t deadline);
 
 /* Listens on port (any local address) with backlog 1..NET_BACKLOG_MAX.  A
- * listener has no data half: it needs no address space or bit. */
+ * listener's rx Ring carries netd's notice that a connection waits, so it
+ * takes address space and a bit like a socket: a loop serving a listener
+ * and its connections waits on one bit for all of them, and calls
+ * vx_sock_accept with a deadline of VX_DEADLINE_NONE when
+ * vx_sock_readable(l) says a connection may wait. */
 int vx_sock_listen(struct vx_sock *l, struct vx_client *net, uint16_t port, unsigned backlog,
-		   uint64_t deadline);
+		   uint64_t va, uint32_t bit, uint64_t deadline);
 
-/* The next connection of listener l into *s, waiting up to the deadline
- * (VX_E_TIMEOUT; asks netd again every NET_ACCEPT_TIMEOUT_MAX_MS). */
+/* The next connection of listener l into *s (bound at va, waking bit),
+ * waiting for one up to the deadline (VX_E_TIMEOUT). */
 int vx_sock_accept(struct vx_sock *l, struct vx_sock *s, uint64_t va, uint32_t bit,
 		   uint64_t deadline);
 
@@ -104,7 +108,8 @@ long vx_sock_recvfrom(struct vx_sock *s, void *p, size_t n, uint8_t from[4], uin
 /* Stream: the caller sends no more (TCP FIN once the queued data is out). */
 int vx_sock_shutdown(struct vx_sock *s, uint64_t deadline);
 
-/* Would vx_sock_recv or recvfrom return at once (data, EOF or an error)? */
+/* Would vx_sock_recv or recvfrom return at once (data, EOF or an error),
+ * or, on a listener, may a connection wait? */
 bool vx_sock_readable(struct vx_sock *s);
 
 /* Unbinds the data half and asks netd to close the socket: gracefully

@@ -22,7 +22,11 @@
  *     recycles COMPLETE entries (the least recently refreshed goes).
  *     INCOMPLETE entries are never evicted: their datagrams stay theirs.
  *   - A COMPLETE entry expires VX_ARP_TTL_NS after it was last confirmed;
- *     the next output to it asks again.
+ *     the next output to it asks again.  An entry in use is asked again
+ *     before that: output to it in its last VX_ARP_REFRESH_NS sends a
+ *     request to its own MAC (RFC 1122 2.3.2.1), up to VX_ARP_TRIES a
+ *     VX_ARP_RETRY_NS apart, so a busy connection never stalls on a fresh
+ *     broadcast round trip, nor loses what would queue meanwhile.
  *   - We answer requests for our own address only, and never cache a
  *     claim to our own address (counted as a conflict).
  */
@@ -170,6 +174,7 @@ static void arp_complete(struct vx_net *net, int e, const uint8_t mac[6], uint64
 
 	memcpy(a->mac, mac, 6);
 	a->state = ARP_COMPLETE;
+	a->tries = 0; /* (a COMPLETE entry's: refresh requests sent) */
 	a->deadline = now + VX_ARP_TTL_NS;
 	a->used = now;
 	hold_release(net, e);
@@ -235,6 +240,18 @@ void arp_input(struct vx_net *net, const uint8_t *p, size_t len, uint64_t now)
 	}
 }
 
+/* A COMPLETE entry just used, near its end: ask its owner again. */
+static void arp_refresh(struct vx_net *net, int e, uint64_t now)
+{
+	struct vx_arp_entry *a = &net->arp[e];
+
+	if (a->tries >= VX_ARP_TRIES ||
+	    now + VX_ARP_REFRESH_NS < a->deadline + (uint64_t)a->tries * VX_ARP_RETRY_NS)
+		return;
+	a->tries++;
+	arp_send(net, ARP_REQUEST, a->mac, a->ip, a->mac);
+}
+
 int arp_output(struct vx_net *net, const uint8_t nexthop[4], const uint8_t *dgram, size_t len,
 	       uint64_t now)
 {
@@ -243,7 +260,9 @@ int arp_output(struct vx_net *net, const uint8_t nexthop[4], const uint8_t *dgra
 	if (e >= 0 && net->arp[e].state == ARP_COMPLETE && now < net->arp[e].deadline) {
 		if (dgram != net->txbuf + VX_ETH_HDR)
 			memcpy(net->txbuf + VX_ETH_HDR, dgram, len);
-		return net_tx(net, net->arp[e].mac, ETH_TYPE_IP4, len);
+		int rc = net_tx(net, net->arp[e].mac, ETH_TYPE_IP4, len);
+		arp_refresh(net, e, now); /* (after: the request reuses txbuf) */
+		return rc;
 	}
 	if (e < 0) {
 		e = arp_alloc(net);

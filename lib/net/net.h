@@ -89,6 +89,7 @@
 #define VX_ARP_TTL_NS	      (60 * VX_NS_PER_SEC) /* a complete entry's life */
 #define VX_ARP_TRIES	      3			   /* requests before giving up */
 #define VX_ARP_RETRY_NS	      (1 * VX_NS_PER_SEC)  /* between requests */
+#define VX_ARP_REFRESH_NS     (10 * VX_NS_PER_SEC) /* an entry in use is asked again this early */
 #define VX_ARP_HOLD_PER_ENTRY 4			   /* datagrams waiting on one incomplete entry */
 #define VX_ARP_HOLD_SLOTS     8			   /* datagrams waiting, all entries together */
 
@@ -101,7 +102,7 @@
 #define VX_PING_PENDING	     8		       /* echo requests awaiting reply */
 #define VX_PING_TIMEOUT_NS   (10 * VX_NS_PER_SEC)
 
-#define VX_UDP_SOCKETS	    8
+#define VX_UDP_SOCKETS	    32
 #define VX_UDP_RXQ_DGRAMS   16	  /* datagrams queued per socket */
 #define VX_UDP_RXQ_BYTES    16384 /* payload bytes queued per socket */
 #define VX_UDP_EPHEMERAL_LO 49152
@@ -202,7 +203,15 @@
 	X(DHCP_OUT)		/* DISCOVERs and REQUESTs sent */                                  \
 	X(DHCP_NAK)		/* NAKs that sent us back to INIT */                               \
 	X(DHCP_BOUND)		/* leases taken or renewed */                                      \
-	X(DHCP_EXPIRED)		/* leases that ran out */
+	X(DHCP_EXPIRED)		/* leases that ran out */                                          \
+	X(SOCK_OPENED)		/* netd: sockets and listeners opened */                           \
+	X(SOCK_CLOSED)		/* netd: sockets and listeners closed */                           \
+	X(SOCK_HANGUP)		/* netd: closed because the client went away */                    \
+	X(SOCK_BAD_SEG)		/* netd: aborted for a tx slot it refused (proto/net.h) */         \
+	X(SOCK_TX_BYTES)	/* netd: stream and datagram bytes taken from tx Rings */          \
+	X(SOCK_RX_BYTES)	/* netd: bytes put into rx Rings */                                \
+	X(SOCK_UDP_FOREIGN)	/* netd: datagrams dropped: not from the default peer */           \
+	X(SOCK_UDP_TOOBIG)	/* netd: datagrams dropped: longer than a slot holds */
 
 enum vx_netc {
 #define VX_NETC_ENUM(name) VX_NETC_##name,

@@ -16,6 +16,7 @@
  * and FIN_WAIT_2 of a closed socket).  vx_tcp_tick runs those that are
  * due; vx_tcp_next_deadline is their minimum.
  */
+#include "net/net.h"
 #include "net/tcp.h"
 #include "net/tcp_impl.h"
 #include "crypto/blake3.h"
@@ -26,6 +27,33 @@ static const char *const state_names[VX_TCP_NSTATES] = {
     "CLOSED",	  "LISTEN",	"SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
     "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK", "TIME_WAIT",
 };
+
+static const char *const stat_names[VX_TCP_NSTATS] = {
+#define VX_TCP_STAT_NAME(field, name) name,
+    VX_TCP_STATS(VX_TCP_STAT_NAME)
+#undef VX_TCP_STAT_NAME
+};
+
+const char *vx_tcp_stat_name(unsigned i)
+{
+	return i < VX_TCP_NSTATS ? stat_names[i] : NULL;
+}
+
+uint64_t vx_tcp_stat(const struct vx_tcp_stats *s, unsigned i)
+{
+	uint64_t v[VX_TCP_NSTATS];
+
+	_Static_assert(sizeof(*s) == sizeof(v), "every TCP counter is one uint64_t");
+	if (i >= VX_TCP_NSTATS)
+		return 0;
+	memcpy(v, s, sizeof(v));
+	return v[i];
+}
+
+const char *vx_net_all_counter_name(unsigned i)
+{
+	return i < VX_NETC_COUNT ? vx_net_counter_name(i) : vx_tcp_stat_name(i - VX_NETC_COUNT);
+}
 
 const char *vx_tcp_state_name(int state)
 {

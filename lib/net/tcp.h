@@ -37,9 +37,10 @@
  *   VX_E_EMPTY      accept: nothing to accept
  *   VX_E_AGAIN      recv: no data yet
  *   VX_E_STATE      the connection's state does not permit the call
- *   VX_E_NOTFOUND   connection refused (RST to our SYN) or the
- *                   destination was reported unreachable during connect
- *   VX_E_REVOKED    the peer reset the connection
+ *   VX_E_REFUSED    connection refused (RST to our SYN)
+ *   VX_E_UNREACH    the destination was reported unreachable during
+ *                   connect (or, as the soft error, later)
+ *   VX_E_RESET      the peer reset the connection
  *   VX_E_TIMEOUT    retransmissions exhausted (VX_TCP_MAX_RETRIES ...)
  *   VX_E_CORRUPT    timed out after an ICMP parameter problem (its soft
  *                   error; unreachable and time exceeded give the two above)
@@ -56,7 +57,7 @@
 
 /* The fixed limits. */
 #define VX_TCP_MAX_CONNS     64	    /* connection slots, incl. half-open */
-#define VX_TCP_MAX_LISTENERS 8	    /* listening sockets */
+#define VX_TCP_MAX_LISTENERS 16	    /* listening sockets */
 #define VX_TCP_BACKLOG_MAX   16	    /* half-open + unaccepted per listener */
 #define VX_TCP_SNDBUF	     65536  /* send ring per connection, bytes */
 #define VX_TCP_RCVBUF	     131072 /* receive ring per connection, bytes */
@@ -167,29 +168,74 @@ void vx_tcp_rtt_init(struct vx_tcp_rtt *r);
 void vx_tcp_rtt_sample(struct vx_tcp_rtt *r, uint64_t rtt_ns);
 
 /* Counters for the whole stack.  Every hostile or odd segment lands in
- * one of them. */
+ * one of them.  One list gives the struct's fields and the names netd
+ * shows (vx_tcp_stat_name), so the two cannot drift. */
+#define VX_TCP_STATS(X)                                                                            \
+	X(in_segs, "TCP_IN_SEGS")		      /* segments given to vx_tcp_input */         \
+	X(out_segs, "TCP_OUT_SEGS")		      /* segments sent */                          \
+	X(out_errors, "TCP_OUT_ERRORS")		      /* outputs the callback refused */           \
+	X(bad_len, "TCP_BAD_LEN")		      /* drop: shorter than the header says */     \
+	X(bad_cksum, "TCP_BAD_CKSUM")		      /* drop: checksum */                         \
+	X(bad_opts, "TCP_BAD_OPTS")		      /* drop: malformed options */                \
+	X(bad_addr, "TCP_BAD_ADDR")		      /* drop: port 0, bad address, LAND */        \
+	X(bad_flags, "TCP_BAD_FLAGS")		      /* drop: flags the state does not take */    \
+	X(no_port, "TCP_NO_PORT")		      /* segments to no connection or listener */  \
+	X(rst_sent, "TCP_RST_SENT")		      /* resets sent */                            \
+	X(rst_rcvd, "TCP_RST_RCVD")		      /* resets that ended a connection */         \
+	X(rst_ignored, "TCP_RST_IGNORED")	      /* resets out of window or ignored */        \
+	X(challenge_acks, "TCP_CHALLENGE_ACKS")	      /* challenge ACKs sent (RFC 5961) */         \
+	X(challenge_limited, "TCP_CHALLENGE_LIMITED") /* challenge ACKs over the limit */          \
+	X(out_of_window, "TCP_OUT_OF_WINDOW")	      /* failed the acceptability test */          \
+	X(bad_ack, "TCP_BAD_ACK")		      /* ACK for data not sent, or too old */      \
+	X(dup_data, "TCP_DUP_DATA")		      /* bytes already received */                 \
+	X(late_data, "TCP_LATE_DATA")		      /* data in a state that takes none */        \
+	X(paws_dropped, "TCP_PAWS_DROPPED")   /* older timestamp than one seen (RFC 7323 5) */     \
+	X(ts_missing, "TCP_TS_MISSING")	      /* no timestamp where both agreed to send them */    \
+	X(ooo_segs, "TCP_OOO_SEGS")	      /* out-of-order segments kept */                     \
+	X(ooo_dropped, "TCP_OOO_DROPPED")     /* out-of-order segments dropped: no range free */   \
+	X(syn_rcvd, "TCP_SYN_RCVD")	      /* SYNs to a listener */                             \
+	X(syn_dropped, "TCP_SYN_DROPPED")     /* SYNs dropped: no half-open to evict */            \
+	X(syn_evicted, "TCP_SYN_EVICTED")     /* half-open connections evicted for a new SYN */    \
+	X(conn_opened, "TCP_CONN_OPENED")     /* connects started */                               \
+	X(conn_accepted, "TCP_CONN_ACCEPTED") /* connections handed out by accept */               \
+	X(conn_established, "TCP_CONN_ESTABLISHED") /* handshakes completed */                     \
+	X(conn_dropped, "TCP_CONN_DROPPED")	    /* ended without the FIN exchange */           \
+	X(rexmit_timeouts, "TCP_REXMIT_TIMEOUTS")   /* retransmission timer expiries */            \
+	X(rexmit_segs, "TCP_REXMIT_SEGS")	    /* segments sent again */                      \
+	X(fast_rexmits, "TCP_FAST_REXMITS")	    /* fast retransmits (three duplicate ACKs) */  \
+	X(partial_acks, "TCP_PARTIAL_ACKS")	    /* partial ACKs in fast recovery */            \
+	X(persist_probes, "TCP_PERSIST_PROBES")	    /* persist timer expiries */                   \
+	X(delayed_acks, "TCP_DELAYED_ACKS")	    /* ACKs sent by the delayed-ACK timer */       \
+	X(window_updates, "TCP_WINDOW_UPDATES")	    /* window updates after recv */                \
+	X(icmp_ignored, "TCP_ICMP_IGNORED")	    /* ICMP errors ignored (RFC 5927) */           \
+	X(icmp_soft, "TCP_ICMP_SOFT")		    /* ICMP errors kept as soft errors */          \
+	X(icmp_aborts, "TCP_ICMP_ABORTS")	    /* connects ended by unreachable */            \
+	X(icmp_mtu, "TCP_ICMP_MTU")		    /* MSS lowered by frag-needed */               \
+	X(timeouts, "TCP_TIMEOUTS")		    /* connections that gave up retransmitting */  \
+	X(time_wait_done, "TCP_TIME_WAIT_DONE")	    /* TIME_WAITs that ran out */                  \
+	X(rtt_samples, "TCP_RTT_SAMPLES")	    /* round-trip samples taken */
+
 struct vx_tcp_stats {
-	uint64_t in_segs, out_segs, out_errors;
-	uint64_t bad_len, bad_cksum, bad_opts, bad_addr, bad_flags;
-	uint64_t no_port; /* segments to no connection or listener */
-	uint64_t rst_sent, rst_rcvd, rst_ignored;
-	uint64_t challenge_acks, challenge_limited;
-	uint64_t out_of_window; /* failed the acceptability test */
-	uint64_t bad_ack;	/* ACK for data not sent, or too old */
-	uint64_t dup_data;	/* bytes already received */
-	uint64_t late_data;	/* segments with data in a state that takes none */
-	uint64_t paws_dropped;	/* older timestamp than one seen (RFC 7323 5) */
-	uint64_t ts_missing;	/* no timestamp where both agreed to send them */
-	uint64_t ooo_segs, ooo_dropped;
-	uint64_t syn_rcvd, syn_dropped, syn_evicted;
-	uint64_t conn_opened, conn_accepted, conn_established, conn_dropped;
-	uint64_t rexmit_timeouts, rexmit_segs, fast_rexmits, partial_acks;
-	uint64_t persist_probes, delayed_acks, window_updates;
-	uint64_t icmp_ignored, icmp_soft, icmp_aborts, icmp_mtu;
-	uint64_t timeouts; /* connections that gave up retransmitting */
-	uint64_t time_wait_done;
-	uint64_t rtt_samples;
+#define VX_TCP_STAT_FIELD(field, name) uint64_t field;
+	VX_TCP_STATS(VX_TCP_STAT_FIELD)
+#undef VX_TCP_STAT_FIELD
 };
+
+enum {
+#define VX_TCP_STAT_ONE(field, name) +1
+	VX_TCP_NSTATS = 0 VX_TCP_STATS(VX_TCP_STAT_ONE)
+#undef VX_TCP_STAT_ONE
+};
+
+/* The i-th counter's name ("TCP_IN_SEGS") and value, in the list's order;
+ * NULL and 0 when i is out of range. */
+const char *vx_tcp_stat_name(unsigned i);
+uint64_t vx_tcp_stat(const struct vx_tcp_stats *s, unsigned i);
+
+/* netd's NET_COUNTERS index space: lib/net's counters (enum vx_netc),
+ * then TCP's.  The name of the i-th, NULL past the last. */
+#define VX_NET_ALL_COUNTERS (VX_NETC_COUNT + VX_TCP_NSTATS)
+const char *vx_net_all_counter_name(unsigned i);
 
 struct vx_tcp_range {
 	uint32_t lo, hi; /* sequence numbers [lo, hi) */
@@ -275,7 +321,7 @@ void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], 
 /* An ICMP error (type, code; next_mtu for frag-needed) quoting a segment
  * we sent from local to remote; quote is the start of its TCP header (at
  * least 8 bytes: ports and sequence number).  Destination unreachable
- * aborts a connection in SYN_SENT (VX_E_NOTFOUND) and is a soft error
+ * aborts a connection in SYN_SENT (VX_E_UNREACH) and is a soft error
  * otherwise; frag-needed lowers the MSS; quotes whose sequence number we
  * have not sent and unacknowledged are ignored (RFC 5927). */
 void vx_tcp_icmp_error(struct vx_tcp *t, const uint8_t local[4], const uint8_t remote[4],

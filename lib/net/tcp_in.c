@@ -218,7 +218,7 @@ static void syn_sent_input(struct vx_tcp *t, struct vx_tcp_conn *c, const uint8_
 			return;
 		}
 		t->stats.rst_rcvd++;
-		tcp_drop(t, c, VX_E_NOTFOUND);
+		tcp_drop(t, c, VX_E_REFUSED);
 		return;
 	}
 	if (!(s->flags & VX_TCP_SYN)) {
@@ -504,13 +504,13 @@ static void rst_input(struct vx_tcp *t, struct vx_tcp_conn *c, const struct tcp_
 	t->stats.rst_rcvd++;
 	switch (c->state) {
 	case VX_TCP_SYN_RCVD:
-		tcp_drop(t, c, (c->flags & F_ACTIVE) ? VX_E_NOTFOUND : 0);
+		tcp_drop(t, c, (c->flags & F_ACTIVE) ? VX_E_REFUSED : 0);
 		break;
 	case VX_TCP_ESTABLISHED:
 	case VX_TCP_FIN_WAIT_1:
 	case VX_TCP_FIN_WAIT_2:
 	case VX_TCP_CLOSE_WAIT:
-		tcp_drop(t, c, VX_E_REVOKED);
+		tcp_drop(t, c, VX_E_RESET);
 		break;
 	default:
 		tcp_closed(t, c);
@@ -857,10 +857,10 @@ void vx_tcp_icmp_error(struct vx_tcp *t, const uint8_t local[4], const uint8_t r
 		}
 	} else if (type == 3 && c->state == VX_TCP_SYN_SENT) {
 		t->stats.icmp_aborts++;
-		tcp_drop(t, c, VX_E_NOTFOUND);
+		tcp_drop(t, c, VX_E_UNREACH);
 	} else if (type == 3 || type == 11 || type == 12) {
 		t->stats.icmp_soft++;
-		c->soft_err = type == 3 ? VX_E_NOTFOUND : type == 11 ? VX_E_TIMEOUT : VX_E_CORRUPT;
+		c->soft_err = type == 3 ? VX_E_UNREACH : type == 11 ? VX_E_TIMEOUT : VX_E_CORRUPT;
 	} else {
 		t->stats.icmp_ignored++;
 	}

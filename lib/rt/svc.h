@@ -43,7 +43,12 @@
  * One struct vx_msg per slot.  The client picks seq; the server echoes it
  * in the reply, so a client drops stale replies (from before a restart) by
  * seq.  Capabilities travel beside a message through the same Ring's
- * transfer queue; ncaps says how many to take.
+ * transfer queue; ncaps says how many to take.  The client takes (and
+ * deletes) the capabilities of a stale reply it drops, so that a call
+ * which gave up waiting cannot hand its capabilities to the next one.
+ * The capabilities of a reply vx_client_send left waiting stay queued
+ * until vx_client_take returns it: while one may come, make only calls
+ * whose replies carry none.
  */
 #ifndef VX_RT_SVC_H
 #define VX_RT_SVC_H

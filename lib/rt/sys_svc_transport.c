@@ -70,6 +70,20 @@ bool vx_client_server_up(const struct vx_client *c)
 	return end_bound(&c->req, VX_RING_BOUND_CONSUMER);
 }
 
+/* A reply nobody waits for any more may have sent capabilities ahead of
+ * it: take them out of the transfer queue, or the next reply's caller
+ * would take them as its own. */
+static void drop_caps(struct vx_client *c, const struct vx_msg *m)
+{
+	for (uint32_t i = 0; i < m->ncaps && i < VX_RING_XFER_MAX; i++) {
+		int64_t h = vx_ring_recv_cap(c->rep_h);
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
+		else if (h != VX_E_REVOKED)
+			break;
+	}
+}
+
 /* Takes replies until the one for seq arrives.  VX_E_AGAIN as soon as the
  * server end is seen unbound (its server died; ask again once it is back). */
 static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, uint64_t deadline)
@@ -85,8 +99,11 @@ static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, ui
 			if (c->keep_seq != 0 && out->seq == c->keep_seq) {
 				c->keep = *out; /* vx_client_send's: for vx_client_take */
 				c->kept = true;
+			} else {
+				drop_caps(c, out); /* a stale reply (from before a restart, or
+						    * one whose call gave up waiting) */
 			}
-			continue; /* else a stale reply from before a restart */
+			continue;
 		}
 		if (rc != VX_E_EMPTY)
 			return rc;
@@ -209,7 +226,7 @@ int vx_client_take(struct vx_client *c, struct vx_msg *out)
 			c->keep_seq = 0;
 			return out->len > VX_MSG_DATA ? VX_E_CORRUPT : VX_OK;
 		}
-		/* a stale reply: no call is waiting while the caller takes */
+		drop_caps(c, out); /* a stale reply: no call waits while the caller takes */
 	}
 	if (!vx_client_server_up(c)) {
 		c->keep_seq = 0;

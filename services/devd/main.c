@@ -43,32 +43,34 @@
 #include "pure_devtab.h"
 #include "vx_string.h"
 
-#define SERVER_VA     0x10000000ull
-#define BOOT_VA	      0x20000000ull
-#define SCAN_VA	      0x30000000ull /* one bus's configuration space while scanning */
-#define CFG_VA	      0x40000000ull /* the kept configuration pages, one per function */
-#define INIT_VA	      0x50000000ull
-#define DPORT_VA      0x60000000ull   /* driver i's attached port, producer end */
-#define DPORT_BIT     3u	      /* its wakes: devd never waits for room */
-#define STALE_NS      (10000ull * MS) /* an unbound connection older than this is reclaimed */
-#define HANGUP_VA     0x61000000ull   /* a Ring bound for a moment by hang_up */
-#define HANGUP_BIT    4u
-#define SVC_BIT	      0u
-#define INIT_BIT      1u
-#define DRV_BIT0      8u /* driver i is supervised on bit DRV_BIT0 + i */
-#define DRV_IRQ_BIT   1u /* the bit a driver's interrupts raise in its own mask */
-#define MAX_FN	      48
-#define MAX_PORTS     8	 /* hot-plug capable PCIe ports */
-#define HP_BIT	      2u /* devd's own bit for the ports' hot-plug MSIs */
-#define PORT_CFG_VA   0x48000000ull
-#define PORT_TAB_VA   0x49000000ull /* each port's MSI-X table page */
-#define MAX_DRV	      16
-#define MAX_MMIO      4
-#define MSI_PER_FN    4u
-#define IOSPACE_PAGES 40u /* 36 leaves: 72 MiB of IO addresses in distinct 2 MiB regions */
-#define CRASH_WINDOW  (10000ull * MS)
-#define MAX_CRASHES   3u
-#define MS	      1000000ull
+#define SERVER_VA      0x10000000ull
+#define BOOT_VA	       0x20000000ull
+#define SCAN_VA	       0x30000000ull /* one bus's configuration space while scanning */
+#define CFG_VA	       0x40000000ull /* the kept configuration pages, one per function */
+#define INIT_VA	       0x50000000ull
+#define DPORT_VA       0x60000000ull   /* driver i's attached port, producer end */
+#define DPORT_BIT      3u	       /* its wakes: devd never waits for room */
+#define STALE_NS       (10000ull * MS) /* an unbound connection older than this is reclaimed */
+#define HANGUP_VA      0x61000000ull   /* a Ring bound for a moment by hang_up */
+#define HANGUP_BIT     4u
+#define SVC_BIT	       0u
+#define INIT_BIT       1u
+#define DRV_BIT0       8u /* driver i is supervised on bit DRV_BIT0 + i */
+#define DRV_IRQ_BIT    1u /* the bit a driver's interrupts raise in its own mask */
+#define MAX_FN	       48
+#define MAX_PORTS      8  /* hot-plug capable PCIe ports */
+#define HP_BIT	       2u /* devd's own bit for the ports' hot-plug MSIs */
+#define PORT_CFG_VA    0x48000000ull
+#define PORT_TAB_VA    0x49000000ull /* each port's MSI-X table page */
+#define MAX_DRV	       16
+#define MAX_MMIO       4
+#define MSI_PER_FN     4u
+#define IOSPACE_PAGES  40u /* 36 leaves: 72 MiB of IO addresses in distinct 2 MiB regions */
+#define CRASH_WINDOW   (10000ull * MS)
+#define MAX_CRASHES    3u
+#define START_TRIES    5u	     /* starts that failed for a passing reason, then refused */
+#define START_RETRY_NS (200ull * MS) /* the first wait before another; doubled each time */
+#define MS	       1000000ull
 
 struct fn {
 	uint16_t bdf;
@@ -87,6 +89,7 @@ struct drv {
 	vx_handle_t cfg, bar[VX_PCI_NBARS], msi, iospace, ret, task;
 	volatile uint8_t *cfgp;
 	uint32_t crashes;
+	uint32_t start_tries; /* starts in a row that failed for a passing reason */
 	uint64_t started, restart_at;
 	uint32_t conn[DT_MAX_CONNECTS]; /* init's ids of this life's connections */
 	uint32_t nconn;
@@ -561,14 +564,27 @@ static void start(struct drv *d)
 	if (rc >= 0)
 		rc = vx_spawn_start(&sp);
 	if (rc < 0) {
-		vx_printf("devd: cannot start %s for %s: %s\n", f->drv->driver, where,
-			  vx_strerror(rc));
 		vx_reticle_reset(d->ret);
 		disconnect_all(d);
+		/* init (or the memory it hands out) busy on a loaded machine is
+		 * not the driver's fault: look again a few times, later. */
+		bool transient = rc == VX_E_TIMEOUT || rc == VX_E_AGAIN || rc == VX_E_FULL;
+		if (transient && d->start_tries < START_TRIES) {
+			uint64_t wait = START_RETRY_NS << d->start_tries++;
+			vx_printf("devd: cannot start %s for %s yet: %s; again in %lu ms\n",
+				  f->drv->driver, where, vx_strerror(rc),
+				  (unsigned long)(wait / MS));
+			f->state = DEV_RESTARTING;
+			d->restart_at = (uint64_t)vx_clock() + wait;
+			return;
+		}
+		vx_printf("devd: cannot start %s for %s: %s\n", f->drv->driver, where,
+			  vx_strerror(rc));
 		f->state = DEV_REFUSED;
 		note(f, "its driver would not start (error %ld)", (uint64_t)-rc);
 		return;
 	}
+	d->start_tries = 0;
 	d->task = sp.task;
 	d->started = (uint64_t)vx_clock();
 	f->state = DEV_RUNNING;

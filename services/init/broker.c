@@ -221,3 +221,83 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 		c->used = false;
 	}
 }
+
+/* --------------------------------------------------------------- pairs */
+
+/* Is the init connection that asked for pair p still the same life? */
+static bool owner_alive(const struct broker_pair *p)
+{
+	const struct vx_server_conn *c = &init.server.conn[p->owner];
+
+	return c->open && c->req_h == p->owner_req && c->binds == p->owner_binds;
+}
+
+/* A pair of Rings of the given geometry (checked by the caller) for the
+ * init connection owner: a free one already made with that geometry, or a
+ * new one from the pair pool.  Returns its index, VX_E_FULL (every pair
+ * taken, PAIRS_PER_OWNER reached) or VX_E_NOMEM (the pool is spent). */
+int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned count_log2)
+{
+	int fresh = -1, mine = 0;
+
+	for (int i = 0; i < MAX_PAIRS; i++) {
+		struct broker_pair *p = &init.pair[i];
+		if (p->used && p->owner == owner->id && owner_alive(p))
+			mine++;
+		if (p->used)
+			continue;
+		if (p->a && p->slot_log2 == slot_log2 && p->count_log2 == count_log2) {
+			if (fresh < 0 || !init.pair[fresh].a)
+				fresh = i;
+		} else if (!p->a && fresh < 0) {
+			fresh = i;
+		}
+	}
+	if (fresh < 0 || mine >= PAIRS_PER_OWNER)
+		return VX_E_FULL;
+	struct broker_pair *p = &init.pair[fresh];
+	if (!p->a) {
+		uint64_t arg = VX_RING_ARG(slot_log2, count_log2);
+		int64_t a = vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
+		int64_t b = a < 0 ? a : vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
+		if (b < 0) {
+			if (a >= 0)
+				vx_cap_delete((vx_handle_t)a);
+			return VX_E_NOMEM;
+		}
+		p->a = (vx_handle_t)a;
+		p->b = (vx_handle_t)b;
+		p->slot_log2 = (uint8_t)slot_log2;
+		p->count_log2 = (uint8_t)count_log2;
+	}
+	p->used = true;
+	p->owner = owner->id;
+	p->owner_req = owner->req_h;
+	p->owner_binds = owner->binds;
+	return fresh;
+}
+
+/* A pair whose owner has gone is made free once nobody is bound to either
+ * Ring: every capability derived from init's is revoked and both Rings
+ * are emptied, as conn_reclaim does for a connection.  *next is lowered
+ * while some still wait for their other end to let go. */
+void pair_reclaim(uint64_t now, uint64_t *next)
+{
+	const uint32_t ends = VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER;
+
+	for (int i = 0; i < MAX_PAIRS; i++) {
+		struct broker_pair *p = &init.pair[i];
+		if (!p->used || owner_alive(p))
+			continue;
+		if ((ring_state(p->a) | ring_state(p->b)) & ends) {
+			if (now + 100 * MS < *next)
+				*next = now + 100 * MS;
+			continue;
+		}
+		vx_cap_revoke(p->a);
+		vx_cap_revoke(p->b);
+		drain(p->a);
+		drain(p->b);
+		p->used = false;
+	}
+}

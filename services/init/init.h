@@ -48,6 +48,24 @@ struct svc {
 	uint64_t restart_at;
 };
 
+/* A Ring pair init made for a service to share with a Task of its own
+ * choosing (INIT_PAIR: netd's sockets).  It belongs to the init connection
+ * that asked (owner: the server slot, with its handle and bind count as
+ * seen then, so that a new life on the same slot is a new owner) and is
+ * reclaimed once that owner has gone and neither Ring has an end bound. */
+#define MAX_PAIRS	((int)INIT_PAIR_MAX)
+#define PAIRS_PER_OWNER ((int)INIT_PAIR_PER_CONN)
+#define PAIR_POOL_BYTES (5ull << 20)
+
+struct broker_pair {
+	bool used;
+	uint8_t slot_log2, count_log2; /* the Rings' geometry, once made */
+	uint32_t owner;
+	vx_handle_t owner_req;
+	uint32_t owner_binds;
+	vx_handle_t a, b; /* init's own capabilities, 0 until made */
+};
+
 #define END_INIT -1 /* init itself is this end */
 #define END_NONE -2 /* a dynamic client: a program the shell runs */
 
@@ -71,6 +89,8 @@ struct init {
 	struct mf_manifest mf;
 	struct svc svc[MF_MAX_SERVICES];
 	struct broker_conn conn[MAX_CONNS];
+	vx_handle_t pair_pool;
+	struct broker_pair pair[MAX_PAIRS];
 	struct vx_server server; /* init serves vectra/proto/init.h */
 	struct vx_client log;	 /* init's own console connection */
 	bool log_up;
@@ -86,6 +106,8 @@ int conn_server_of(const char *name);
 int conn_new(int client, int server, const char *as, bool dynamic);
 void conn_deliver_all(uint64_t now, uint64_t *next);
 void conn_reclaim(uint64_t now, uint64_t *next);
+int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned count_log2);
+void pair_reclaim(uint64_t now, uint64_t *next);
 vx_handle_t svc_port_of(int server);
 
 /* supervise.c */

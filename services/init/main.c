@@ -67,6 +67,9 @@ static int make_pool(void)
 	if (r < 0)
 		return (int)r;
 	init.pool = (vx_handle_t)r;
+	if ((r = vx_reticle_split(init.ram0, PAIR_POOL_BYTES)) < 0)
+		return (int)r;
+	init.pair_pool = (vx_handle_t)r;
 	if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
 		return (int)r;
 	init.init_port = (vx_handle_t)r;
@@ -155,6 +158,7 @@ _Noreturn static void main_loop(void)
 		svc_restart_due(now, &next);
 		conn_deliver_all(now, &next);
 		conn_reclaim(now, &next);
+		pair_reclaim(now, &next);
 		uint64_t fired = vx_server_wait(&init.server, mask, next);
 		for (uint32_t i = 0; i < init.mf.n; i++)
 			if (fired & init.svc[i].bit)

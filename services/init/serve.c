@@ -109,6 +109,42 @@ static void connect(struct vx_server_conn *c, struct vx_msg *m)
 	m->ncaps = 2;
 }
 
+/* INIT_PAIR: two Rings of the asked geometry, for the asker to share. */
+static void pair(struct vx_server_conn *c, struct vx_msg *m)
+{
+	struct init_pair_req r;
+	int id;
+
+	if (m->len != sizeof(r) || m->ncaps) {
+		m->status = VX_E_INVAL;
+		m->len = 0;
+		return;
+	}
+	memcpy(&r, m->data, sizeof(r));
+	m->len = 0;
+	if (r.reserved || r.reserved2 || r.slot_log2 < INIT_PAIR_SLOT_LOG2_MIN ||
+	    r.slot_log2 > INIT_PAIR_SLOT_LOG2_MAX || r.count_log2 > INIT_PAIR_COUNT_LOG2_MAX ||
+	    (1u << (r.slot_log2 + r.count_log2)) > INIT_PAIR_BYTES_MAX) {
+		m->status = VX_E_INVAL;
+		return;
+	}
+	if ((id = pair_new(c, r.slot_log2, r.count_log2)) < 0) {
+		m->status = id;
+		return;
+	}
+	const uint32_t all = VX_R_PRODUCE | VX_R_CONSUME | VX_R_GRANT;
+	if (vx_ring_send_cap(c->rep_h, init.pair[id].a, all) < 0 ||
+	    vx_ring_send_cap(c->rep_h, init.pair[id].b, all) < 0) {
+		/* The asker's queue is full: it loses the pair when it goes. */
+		m->status = VX_E_FULL;
+		return;
+	}
+	uint32_t u = (uint32_t)id;
+	memcpy(m->data, &u, 4);
+	m->len = 4;
+	m->ncaps = 2;
+}
+
 static void disconnect(struct vx_msg *m)
 {
 	uint32_t id;
@@ -146,6 +182,9 @@ enum vx_svc_disp init_serve(struct vx_server *s, struct vx_server_conn *c, struc
 		return VX_SVC_REPLY;
 	case INIT_DISCONNECT:
 		disconnect(m);
+		return VX_SVC_REPLY;
+	case INIT_PAIR:
+		pair(c, m);
 		return VX_SVC_REPLY;
 	case INIT_KILL:
 	case INIT_CRASH:

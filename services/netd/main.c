@@ -31,73 +31,25 @@
  */
 #include <stdarg.h>
 
-#include "rt/vx.h"
-#include "rt/svc.h"
+#include "netd.h"
 #include "rt/errstr.h"
 #include "client/console.h"
-#include "client/netif.h"
 #include "client/rng.h"
 #include "crypto/ct.h"
 #include "crypto/rng.h"
-#include "net/net.h"
-#include "net/tcp.h"
 #include "net/addr.h"
-#include "pure_netmsg.h"
-#include "vectra/proto/net.h"
+#include "vectra/proto/init.h"
 #include "vectra/proto/netif.h"
 #include "vx_string.h"
 
-#define SRV_VA	 0x30000000ull
-#define SRV_BIT	 0u
-#define DEVD_VA	 0x31000000ull
-#define DEVD_BIT 1u
-#define NIC_VA	 0x31100000ull
-#define NIC_BIT	 2u
-#define CON_VA	 0x31200000ull
-#define CON_BIT	 3u
-#define RNG_VA	 0x31300000ull
-#define RNG_BIT	 4u
-#define RX_VA	 0x200000000ull
-#define TX_VA	 0x201000000ull
-
-#define NRX	      64u
-#define NTX	      16u
-#define MS	      1000000ull
-#define SECOND	      1000000000ull
 #define RETRY_NS      (100 * MS)    /* before posting to a card whose driver restarts */
 #define PROBE_NS      (1 * SECOND)  /* a look for a card, at first */
 #define PROBE_FAST_NS (20 * SECOND) /* for so long; then */
 #define PROBE_SLOW_NS (10 * SECOND)
-#define CALL_NS	      (2 * SECOND)
 
-static struct {
-	struct vx_server srv;
-	struct vx_client devd, con, rng;
-	bool have_devd, have_con, have_rng;
-	vx_handle_t self, pools;
-	vx_handle_t rx_mem, tx_mem;
-	uint8_t *rx, *tx;
-	struct vx_netif nic;
-	bool card;
-	uint32_t tx_next;
-	uint64_t started, opened_at, next_probe, card_retry;
-	uint64_t rx_frames, tx_frames;
-	struct net_config cfg;
-	struct vx_net net;
-	struct vx_tcp tcp;
-	/* Pings waiting for their answer, each a deferred request. */
-	struct {
-		bool used;
-		struct vx_server_conn *c;
-		struct vx_msg m; /* the request: op and seq for the reply */
-		uint16_t id, seq;
-		uint64_t deadline;
-	} ping[NET_PING_MAX];
-	uint16_t ping_id;
-} N;
+struct netd N;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,12 +59,12 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t now(void)
+uint64_t now(void)
 {
 	return (uint64_t)vx_clock();
 }
 
-static void ip_str(char *buf, size_t cap, const uint8_t a[4])
+void ip_str(char *buf, size_t cap, const uint8_t a[4])
 {
 	vx_snprintf(buf, cap, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 }
@@ -357,9 +309,10 @@ static void do_counters(struct vx_msg *m, uint32_t first)
 
 	memset(&c, 0, sizeof(c));
 	c.first = first;
-	c.total = VX_NETC_COUNT;
-	for (uint32_t i = first; i < VX_NETC_COUNT && c.count < NET_COUNTERS_BATCH; i++)
-		c.v[c.count++] = N.net.count[i];
+	c.total = VX_NET_ALL_COUNTERS;
+	for (uint32_t i = first; i < VX_NET_ALL_COUNTERS && c.count < NET_COUNTERS_BATCH; i++)
+		c.v[c.count++] = i < VX_NETC_COUNT ? N.net.count[i]
+						   : vx_tcp_stat(&N.tcp.stats, i - VX_NETC_COUNT);
 	memcpy(m->data, &c, sizeof(c));
 	m->len = sizeof(c);
 }
@@ -503,6 +456,10 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 			if ((rc = do_ping(c, m, &r.ping)) == VX_OK)
 				return VX_SVC_DEFER;
 			break;
+		case NET_SOCKET:
+		case NET_ACCEPT:
+		case NET_CLOSE:
+			return sock_request(c, m, &r);
 		}
 	}
 	m->status = rc;
@@ -525,6 +482,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 {
 	N.have_con = vx_client_open(&N.con, b, "console", CON_VA, CON_BIT) == VX_OK;
 	N.have_rng = vx_client_open(&N.rng, b, "rng", RNG_VA, RNG_BIT) == VX_OK;
+	N.have_init = vx_client_open(&N.init, b, "init", INIT_VA, INIT_BIT) == VX_OK;
 	if (!net_parse_config(args, &N.cfg))
 		say("netd: args '%s': want dhcp, or static A.B.C.D/N [GATEWAY]; using dhcp\n",
 		    args);
@@ -570,11 +528,13 @@ int main(const struct vx_bundle_page *b, const char *args)
 		next = d < next ? d : next;
 		d = ping_tick(t);
 		next = d < next ? d : next;
+		d = sock_pump(t);
+		next = d < next ? d : next;
 		d = N.card_retry > t ? N.card_retry : t + SECOND; /* a look at the card anyway */
 		next = d < next ? d : next;
 		/* Sleep until a client asks, the card answers or a timer is due. */
 		if (!vx_netif_recv_arm(&N.nic, true))
-			vx_server_wait(&N.srv, 1ull << NIC_BIT, next);
+			vx_server_wait(&N.srv, 1ull << NIC_BIT | 1ull << SOCK_BIT, next);
 		vx_netif_recv_arm(&N.nic, false);
 	}
 }

@@ -20,11 +20,42 @@ static int first_of(const struct vx_msg *m, uint32_t *first)
 	return VX_OK;
 }
 
+static bool zero4(const uint8_t a[4])
+{
+	return (a[0] | a[1] | a[2] | a[3]) == 0;
+}
+
+/* NET_SOCKET's fields, each kind's own. */
+static int socket_check(const struct net_socket_req *q)
+{
+	if (q->reserved0 || (q->kind != NET_SOCK_UDP && q->peer_port))
+		return VX_E_INVAL;
+	switch (q->kind) {
+	case NET_SOCK_TCP:
+		if (!vx_ip_unicast(q->addr) || q->port == 0 || q->backlog || q->timeout_ms == 0 ||
+		    q->timeout_ms > NET_CONNECT_TIMEOUT_MAX_MS)
+			return VX_E_INVAL;
+		return VX_OK;
+	case NET_SOCK_LISTEN:
+		if (!zero4(q->addr) || q->port == 0 || q->timeout_ms || q->backlog == 0 ||
+		    q->backlog > NET_BACKLOG_MAX)
+			return VX_E_INVAL;
+		return VX_OK;
+	case NET_SOCK_UDP:
+		if (q->timeout_ms || q->backlog)
+			return VX_E_INVAL;
+		if (zero4(q->addr))
+			return q->peer_port == 0 ? VX_OK : VX_E_INVAL; /* a port without a peer */
+		return vx_ip_unicast(q->addr) && q->peer_port ? VX_OK : VX_E_INVAL;
+	}
+	return VX_E_INVAL;
+}
+
 int net_decode(const struct vx_msg *m, struct net_req *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->op = m->op;
-	if (m->op < NET_INFO || m->op > NET_TCP)
+	if (m->op < NET_INFO || m->op > NET_CLOSE)
 		return VX_E_NOSYS;
 	if (m->ncaps != 0 || m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
@@ -44,6 +75,21 @@ int net_decode(const struct vx_msg *m, struct net_req *r)
 		    r->ping.timeout_ms > NET_PING_TIMEOUT_MAX_MS)
 			return VX_E_INVAL;
 		return VX_OK;
+	case NET_SOCKET:
+		if (m->len != sizeof(r->sock))
+			return VX_E_INVAL;
+		memcpy(&r->sock, m->data, sizeof(r->sock));
+		return socket_check(&r->sock);
+	case NET_ACCEPT:
+		if (m->len != sizeof(r->accept))
+			return VX_E_INVAL;
+		memcpy(&r->accept, m->data, sizeof(r->accept));
+		return r->accept.timeout_ms <= NET_ACCEPT_TIMEOUT_MAX_MS ? VX_OK : VX_E_INVAL;
+	case NET_CLOSE:
+		if (m->len != sizeof(r->close))
+			return VX_E_INVAL;
+		memcpy(&r->close, m->data, sizeof(r->close));
+		return r->close.how <= NET_CLOSE_ABORT ? VX_OK : VX_E_INVAL;
 	}
 	return VX_E_NOSYS;
 }

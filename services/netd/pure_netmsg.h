@@ -17,6 +17,9 @@ struct net_req {
 	uint32_t op;	/* enum net_op */
 	uint32_t first; /* NET_COUNTERS, NET_ARP, NET_TCP */
 	struct net_ping_req ping;
+	struct net_socket_req sock;
+	struct net_accept_req accept;
+	struct net_close_req close;
 };
 
 /* netd's configuration, from its args. */

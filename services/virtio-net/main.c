@@ -113,6 +113,7 @@ static struct {
 	vx_handle_t rx_mem, tx_mem;
 	struct nf_pools p;
 	bool posted[NETIF_RX_MAX];	     /* on the device's receive queue */
+	bool unread[NETIF_RX_MAX];	     /* in ready: received, not yet told */
 	struct netif_rx ready[NETIF_RX_MAX]; /* received, not yet told */
 	uint32_t r_head, r_count;
 	bool link_event; /* the link changed since the holder last heard */
@@ -255,11 +256,13 @@ static int post(uint32_t b)
 }
 
 /* Every RX buffer that is the driver's and not on the device goes there,
- * while the queue has room. */
+ * while the queue has room.  One that holds a frame not yet told to the
+ * holder is not the driver's to post: the device would write over the
+ * frame and hand the buffer back a second time. */
 static void post_all(void)
 {
 	for (uint32_t b = 0; b < S.p.rx_count; b++)
-		if (!S.p.client_has[b] && !S.posted[b] && post(b) != VX_OK)
+		if (!S.p.client_has[b] && !S.posted[b] && !S.unread[b] && post(b) != VX_OK)
 			break;
 	vx_virtq_kick(&S.rxq);
 }
@@ -295,6 +298,7 @@ static void release(void)
 	S.owner = -1;
 	memset(&S.p, 0, sizeof(S.p));
 	memset(S.posted, 0, sizeof(S.posted));
+	memset(S.unread, 0, sizeof(S.unread));
 	S.r_head = S.r_count = 0;
 	S.recv_waiting = S.link_event = false;
 	if ((rc = bring_up()) != VX_OK)
@@ -312,6 +316,7 @@ static void frames_reply(struct vx_msg *m)
 	while (f.count < NETIF_RX_BATCH && S.r_count > 0) {
 		struct netif_rx *rx = &S.ready[S.r_head];
 		S.p.client_has[rx->buf] = true;
+		S.unread[rx->buf] = false;
 		f.rx[f.count++] = *rx;
 		S.r_head = (S.r_head + 1) % NETIF_RX_MAX;
 		S.r_count--;
@@ -374,6 +379,7 @@ static int rx_complete(void)
 			}
 		}
 		S.ready[(S.r_head + S.r_count++) % NETIF_RX_MAX] = rx;
+		S.unread[b] = true;
 		S.rx_frames++;
 	}
 }

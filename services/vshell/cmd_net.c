@@ -134,7 +134,7 @@ static void show_counters(void)
 			return;
 		memcpy(&c, m.data, sizeof(c));
 		for (uint32_t i = 0; i < c.count && i < NET_COUNTERS_BATCH; i++) {
-			const char *name = vx_net_counter_name(c.first + i);
+			const char *name = vx_net_all_counter_name(c.first + i);
 			if (c.v[i] == 0 || !name)
 				continue;
 			con_printf("%s%-20s %8lu", col ? "   " : "  ", name, (unsigned long)c.v[i]);

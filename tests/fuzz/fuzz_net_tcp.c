@@ -263,9 +263,9 @@ static void op(struct rd *r)
 		n = take(r, 2);
 		rc = vx_tcp_send(&t, conn_h, io, n, now);
 		CHECK(rc <= (int)n &&
-		      (rc >= 0 || rc == VX_E_STATE || rc == VX_E_BADHANDLE || rc == VX_E_REVOKED ||
-		       rc == VX_E_TIMEOUT || rc == VX_E_NOTFOUND || rc == VX_E_BUSY ||
-		       rc == VX_E_CORRUPT));
+		      (rc >= 0 || rc == VX_E_STATE || rc == VX_E_BADHANDLE || rc == VX_E_RESET ||
+		       rc == VX_E_REFUSED || rc == VX_E_UNREACH || rc == VX_E_TIMEOUT ||
+		       rc == VX_E_NOTFOUND || rc == VX_E_BUSY || rc == VX_E_CORRUPT));
 		if (rc < 0 && rc != VX_E_STATE && rc != VX_E_BADHANDLE)
 			CHECK(rc == vx_tcp_error(&t, conn_h));
 		break;

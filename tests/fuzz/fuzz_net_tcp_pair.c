@@ -149,7 +149,7 @@ static void pump(int k)
 		CHECK(p->rcvd == e[!k].total);
 		p->eof = true;
 	} else if (r != VX_E_AGAIN && r != VX_E_STATE) {
-		CHECK(r == VX_E_TIMEOUT || r == VX_E_REVOKED);
+		CHECK(r == VX_E_TIMEOUT || r == VX_E_RESET);
 		p->failed = true;
 	}
 	if ((p->eof && p->shut) || p->failed) {

@@ -7,7 +7,8 @@
  * Invariants: the decoder answers VX_OK, VX_E_NOSYS or VX_E_INVAL only;
  * VX_OK only for a known op, no capabilities and the op's exact length;
  * an accepted ping has a unicast address, a length and a timeout in
- * range; the parsers accept only strings that print back the same, and
+ * range; an accepted socket request has its kind's fields and no other's;
+ * the parsers accept only strings that print back the same, and
  * an accepted configuration is DHCP or a unicast static address.
  */
 #include <stddef.h>
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	if (n < 8)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	m.op = in[0] % 8;
+	m.op = in[0] % 11;
 	m.ncaps = in[1] % 3 == 0 ? 1 : 0;
 	m.len = (uint16_t)(in[2] | in[3] << 8) % (VX_MSG_DATA + 8);
 	size_t take = n - 4 < sizeof(m.data) ? n - 4 : sizeof(m.data);
@@ -46,13 +47,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	int rc = net_decode(&m, &r);
 	CHECK(rc == VX_OK || rc == VX_E_NOSYS || rc == VX_E_INVAL);
 	if (rc == VX_OK) {
-		CHECK(m.ncaps == 0 && m.op >= NET_INFO && m.op <= NET_TCP);
+		CHECK(m.ncaps == 0 && m.op >= NET_INFO && m.op <= NET_CLOSE);
 		if (r.op == NET_PING) {
 			CHECK(m.len == sizeof(struct net_ping_req));
 			CHECK(vx_ip_unicast(r.ping.addr) && r.ping.len <= NET_PING_DATA_MAX);
 			CHECK(r.ping.timeout_ms >= 1 &&
 			      r.ping.timeout_ms <= NET_PING_TIMEOUT_MAX_MS);
 		}
+		if (r.op == NET_SOCKET) {
+			const struct net_socket_req *q = &r.sock;
+			CHECK(m.len == sizeof(*q) && q->reserved0 == 0);
+			if (q->kind == NET_SOCK_TCP)
+				CHECK(vx_ip_unicast(q->addr) && q->port && q->timeout_ms &&
+				      q->timeout_ms <= NET_CONNECT_TIMEOUT_MAX_MS && !q->backlog &&
+				      !q->peer_port);
+			else if (q->kind == NET_SOCK_LISTEN)
+				CHECK(q->port && q->backlog >= 1 && q->backlog <= NET_BACKLOG_MAX &&
+				      !q->timeout_ms && !q->peer_port &&
+				      (q->addr[0] | q->addr[1] | q->addr[2] | q->addr[3]) == 0);
+			else
+				CHECK(q->kind == NET_SOCK_UDP && !q->timeout_ms && !q->backlog &&
+				      (q->peer_port == 0) == ((q->addr[0] | q->addr[1] |
+							       q->addr[2] | q->addr[3]) == 0));
+		}
+		if (r.op == NET_ACCEPT)
+			CHECK(r.accept.timeout_ms <= NET_ACCEPT_TIMEOUT_MAX_MS);
+		if (r.op == NET_CLOSE)
+			CHECK(r.close.how <= NET_CLOSE_ABORT);
 	}
 
 	size_t sl = n - 4 < sizeof(s) - 1 ? n - 4 : sizeof(s) - 1;

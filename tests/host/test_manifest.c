@@ -186,14 +186,15 @@ static void test_default_manifest(void **state)
 	assert_int_equal(mf_server_of(&m, "ns"), svc("nsd") - m.svc);
 	assert_int_equal(mf_server_of(&m, "init"), -1);
 
-	/* netd: the network card through devd, frame pools of its own, and no
-	 * args (so DHCP). */
+	/* netd: the network card through devd, frame pools of its own, init
+	 * for its sockets' Ring pairs, and no args (so DHCP). */
 	s = svc("netd");
 	assert_string_equal(s->serve, "net");
 	assert_int_equal(s->memory, 16u << 20);
 	assert_string_equal(s->args, "");
-	assert_int_equal(s->nconnect, 3);
+	assert_int_equal(s->nconnect, 4);
 	assert_string_equal(s->connect[1].service, "devices");
+	assert_string_equal(s->connect[3].service, "init");
 	assert_int_equal(s->ngrant, 2);
 	assert_string_equal(s->grant[1].slot, "pools");
 	assert_int_equal(mf_server_of(&m, "net"), svc("netd") - m.svc);

@@ -361,6 +361,54 @@ static void test_arp_expiry_and_gratuitous(void **state)
 	assert_int_equal(rd16(w.f[0] + 12), 0x0806);
 }
 
+/* An entry in use is asked again before it expires, by unicast, at most
+ * VX_ARP_TRIES times a VX_ARP_RETRY_NS apart; a reply keeps it, so output
+ * never waits on a broadcast round trip while it flows. */
+static void test_arp_refresh_in_use(void **state)
+{
+	(void)state;
+	int s = vx_net_udp_open(&net, 5000);
+	size_t n = frame_arp(f, bcast_mac, 1, peer_mac, peer_ip, zero_mac, our_ip);
+
+	vx_net_input(&net, f, n, 0); /* the peer asks for us: cached, expires at TTL */
+	/* Early in its life: output goes out and asks nothing. */
+	vx_net_tick(&net, VX_ARP_TTL_NS - VX_ARP_REFRESH_NS - 1);
+	w.n = 0;
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, "a", 1), 1);
+	assert_int_equal(w.n, 1);
+	/* In its last VX_ARP_REFRESH_NS: the datagram, then a request to the
+	 * peer's own MAC; sent again at once, no second request. */
+	vx_net_tick(&net, VX_ARP_TTL_NS - VX_ARP_REFRESH_NS);
+	w.n = 0;
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, "b", 1), 1);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(rd16(w.f[0] + 12), 0x0800);
+	assert_int_equal(rd16(w.f[1] + 12), 0x0806);
+	assert_memory_equal(w.f[1], peer_mac, 6);	   /* unicast */
+	assert_int_equal(rd16(w.f[1] + 14 + 6), 1);	   /* a request */
+	assert_memory_equal(w.f[1] + 14 + 24, peer_ip, 4); /* for the peer */
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, "c", 1), 1);
+	assert_int_equal(w.n, 3);
+	/* No answer: again a VX_ARP_RETRY_NS later, VX_ARP_TRIES in all. */
+	for (int i = 1; i < VX_ARP_TRIES + 2; i++) {
+		vx_net_tick(&net,
+			    VX_ARP_TTL_NS - VX_ARP_REFRESH_NS + (uint64_t)i * VX_ARP_RETRY_NS);
+		w.n = 0;
+		assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, "d", 1), 1);
+		assert_int_equal(w.n, i < VX_ARP_TRIES ? 2 : 1);
+	}
+	/* The reply: the entry lives a whole VX_ARP_TTL_NS more. */
+	uint64_t t = VX_ARP_TTL_NS - 2 * VX_NS_PER_SEC;
+	n = frame_arp(f, our_mac, 2, peer_mac, peer_ip, our_mac, our_ip);
+	vx_net_input(&net, f, n, t);
+	vx_net_tick(&net, VX_ARP_TTL_NS + 1);
+	w.n = 0;
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, "e", 1), 1);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(rd16(w.f[0] + 12), 0x0800); /* straight out, no hold */
+	assert_int_equal(C(ARP_HOLD_DROPPED), 0);
+}
+
 static void test_arp_probe_not_cached(void **state)
 {
 	(void)state;
@@ -376,7 +424,7 @@ static void test_counter_names(void **state)
 {
 	(void)state;
 	assert_string_equal(vx_net_counter_name(VX_NETC_ETH_IN), "ETH_IN");
-	assert_string_equal(vx_net_counter_name(VX_NETC_COUNT - 1), "DHCP_EXPIRED");
+	assert_string_equal(vx_net_counter_name(VX_NETC_COUNT - 1), "SOCK_UDP_TOOBIG");
 	assert_null(vx_net_counter_name(VX_NETC_COUNT));
 }
 
@@ -394,6 +442,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_arp_retries_then_fail, setup),
 	    cmocka_unit_test_setup(test_arp_fail_callback_sends_again, setup),
 	    cmocka_unit_test_setup(test_arp_expiry_and_gratuitous, setup),
+	    cmocka_unit_test_setup(test_arp_refresh_in_use, setup),
 	    cmocka_unit_test_setup(test_arp_probe_not_cached, setup),
 	    cmocka_unit_test_setup(test_counter_names, setup),
 	};

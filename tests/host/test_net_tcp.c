@@ -816,14 +816,14 @@ static void test_rst_in_and_out_of_window(void **state)
 		  0);
 	vx_tcp_input(&stack_a, ip_b, ip_a, seg, n, net.now);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
-	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_RESET);
 	assert_true(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_ERROR);
-	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "x", 1, net.now), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "x", 1, net.now), VX_E_RESET);
 	/* Unread data is still there to read, then the error. */
 	assert_true(vx_tcp_readable(&stack_a, ca.h) > 0);
 	while (vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now) > 0)
 		;
-	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_recv(&stack_a, ca.h, buf, sizeof(buf), net.now), VX_E_RESET);
 	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_E_BADHANDLE);
 	craft_ts = 0;
@@ -1020,7 +1020,7 @@ static void test_connect_refused_and_timeout(void **state)
 	while (vx_tcp_state(&stack_a, h) == VX_TCP_SYN_SENT)
 		assert_true(net_step(&net, 10 * SEC));
 	assert_int_equal(vx_tcp_state(&stack_a, h), VX_TCP_CLOSED);
-	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_NOTFOUND);
+	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_REFUSED);
 	assert_int_equal(stack_b.stats.no_port, 1);
 	assert_int_equal(vx_tcp_close(&stack_a, h, net.now), VX_OK);
 	net.loss_pm = 1000;
@@ -1214,7 +1214,7 @@ static void test_icmp_errors(void **state)
 	tcp_put32(q + 4, c->iss);
 	vx_tcp_icmp_error(&stack_a, ip_a, ip_b, 3, 1, 0, q, 8, 1);
 	assert_int_equal(vx_tcp_state(&stack_a, h), VX_TCP_CLOSED);
-	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_NOTFOUND);
+	assert_int_equal(vx_tcp_error(&stack_a, h), VX_E_UNREACH);
 	assert_int_equal(vx_tcp_close(&stack_a, h, 1), VX_OK);
 	net.loss_pm = 0;
 	connect_pair(&net, &ca, &cb, &lh);
@@ -1241,7 +1241,7 @@ static void test_icmp_errors(void **state)
 	assert_int_equal(stack_a.stats.icmp_soft, 2);
 	while (vx_tcp_state(&stack_a, ca.h) != VX_TCP_CLOSED)
 		assert_true(net_step(&net, net.now + 1000 * SEC));
-	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_NOTFOUND);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_UNREACH);
 }
 
 static int ev_handle;
@@ -1310,7 +1310,7 @@ static void test_api_errors_and_events(void **state)
 	for (int i = 0; i < 10; i++)
 		net_step(&net, net.now + SEC);
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
-	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_RESET);
 	assert_true(ev_seen & VX_TCP_EV_ERROR);
 	assert_int_equal(live_conns(&stack_b), 0);
 }
@@ -1461,11 +1461,11 @@ static void test_orphans_and_listener_close(void **state)
 		assert_true(net_step(&net, t0 + 100 * SEC));
 	assert_true(net.now - t0 >= VX_TCP_FIN_WAIT2_MAX);
 	assert_int_equal(stack_a.stats.timeouts, 1);
-	/* b writes to the vanished connection: RST, VX_E_REVOKED. */
+	/* b writes to the vanished connection: RST, VX_E_RESET. */
 	assert_int_equal(vx_tcp_send(&stack_b, cb.h, "late", 4, net.now), 4);
 	for (int i = 0; i < 10; i++)
 		net_step(&net, net.now + 1 * SEC);
-	assert_int_equal(vx_tcp_error(&stack_b, cb.h), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_error(&stack_b, cb.h), VX_E_RESET);
 	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
 	/* A connection waiting to be accepted dies with its listener. */
 	h2 = vx_tcp_connect(&stack_a, ip_a, ip_b, 80, net.now);
@@ -1477,7 +1477,7 @@ static void test_orphans_and_listener_close(void **state)
 	assert_int_equal(live_conns(&stack_b), 0);
 	for (int i = 0; i < 10; i++)
 		net_step(&net, net.now + 1 * SEC);
-	assert_int_equal(vx_tcp_error(&stack_a, h2), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_error(&stack_a, h2), VX_E_RESET);
 	/* Data after the peer closed its socket: RST (RFC 2525). */
 	lh = -1;
 	connect_pair(&net, &ca, &cb, &lh);
@@ -1488,7 +1488,7 @@ static void test_orphans_and_listener_close(void **state)
 	assert_int_equal(vx_tcp_send(&stack_a, ca.h, "more", 4, net.now), 4);
 	for (int i = 0; i < 5; i++)
 		net_step(&net, net.now + 100 * MS);
-	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_REVOKED);
+	assert_int_equal(vx_tcp_error(&stack_a, ca.h), VX_E_RESET);
 	assert_int_equal(live_conns(&stack_b), 0);
 }
 

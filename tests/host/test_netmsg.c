@@ -59,7 +59,7 @@ static void test_netmsg_unknown_op(void **state)
 {
 	(void)state;
 	assert_int_equal(decode(0, NULL, 0), VX_E_NOSYS);
-	assert_int_equal(decode(NET_TCP + 1, NULL, 0), VX_E_NOSYS);
+	assert_int_equal(decode(NET_CLOSE + 1, NULL, 0), VX_E_NOSYS);
 	assert_int_equal(decode(UINT32_MAX, NULL, 0), VX_E_NOSYS);
 }
 
@@ -116,6 +116,114 @@ static void test_netmsg_ping_fields(void **state)
 }
 
 /* Verdicts from Python's ipaddress.IPv4Address (which refuses leading zeros). */
+/* NET_SOCKET: each kind's fields, and every refusal by name. */
+static void test_netmsg_socket(void **state)
+{
+	(void)state;
+	struct net_socket_req ok_tcp = {
+	    .kind = NET_SOCK_TCP, .port = 80, .addr = {10, 0, 2, 2}, .timeout_ms = 5000};
+	struct net_socket_req ok_lis = {.kind = NET_SOCK_LISTEN, .port = 80, .backlog = 4};
+	struct net_socket_req ok_udp = {.kind = NET_SOCK_UDP};
+	struct net_socket_req ok_udp_peer = {
+	    .kind = NET_SOCK_UDP, .port = 5000, .addr = {10, 0, 2, 3}, .peer_port = 53};
+	struct net_socket_req q;
+	struct net_req r;
+	struct vx_msg m;
+
+	m = msg(NET_SOCKET, &ok_tcp, sizeof(ok_tcp));
+	assert_int_equal(net_decode(&m, &r), VX_OK);
+	assert_int_equal(r.sock.port, 80);
+	assert_int_equal(decode(NET_SOCKET, &ok_lis, sizeof(ok_lis)), VX_OK);
+	assert_int_equal(decode(NET_SOCKET, &ok_udp, sizeof(ok_udp)), VX_OK);
+	assert_int_equal(decode(NET_SOCKET, &ok_udp_peer, sizeof(ok_udp_peer)), VX_OK);
+	assert_int_equal(decode(NET_SOCKET, &ok_tcp, sizeof(ok_tcp) - 1), VX_E_INVAL);
+	uint8_t big[sizeof(ok_tcp) + 4] = {0};
+	memcpy(big, &ok_tcp, sizeof(ok_tcp));
+	assert_int_equal(decode(NET_SOCKET, big, sizeof(ok_tcp) + 1), VX_E_INVAL);
+
+	q = ok_tcp, q.kind = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* no such kind */
+	q = ok_tcp, q.kind = 4;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_tcp, q.reserved0 = 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_tcp, q.port = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* connect to port 0 */
+	q = ok_tcp, memset(q.addr, 0, 4);
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* to 0.0.0.0 */
+	q = ok_tcp, memset(q.addr, 255, 4);
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* to broadcast */
+	q = ok_tcp, q.addr[0] = 224;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* to multicast */
+	q = ok_tcp, q.timeout_ms = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_tcp, q.timeout_ms = NET_CONNECT_TIMEOUT_MAX_MS + 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_tcp, q.timeout_ms = NET_CONNECT_TIMEOUT_MAX_MS;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_OK);
+	q = ok_tcp, q.backlog = 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* backlog on connect */
+	q = ok_tcp, q.peer_port = 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+
+	q = ok_lis, q.port = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* listen on port 0 */
+	q = ok_lis, q.backlog = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_lis, q.backlog = NET_BACKLOG_MAX + 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_lis, q.backlog = NET_BACKLOG_MAX;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_OK);
+	q = ok_lis, q.addr[3] = 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* an address */
+	q = ok_lis, q.timeout_ms = 1;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+
+	q = ok_udp, q.peer_port = 53;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* a port, no peer */
+	q = ok_udp_peer, q.peer_port = 0;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* a peer, no port */
+	q = ok_udp_peer, memset(q.addr, 255, 4);
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL); /* broadcast peer */
+	q = ok_udp, q.backlog = 2;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+	q = ok_udp, q.timeout_ms = 2;
+	assert_int_equal(decode(NET_SOCKET, &q, sizeof(q)), VX_E_INVAL);
+}
+
+/* NET_ACCEPT and NET_CLOSE: lengths and fields; the ids themselves are
+ * netd's to check against its table. */
+static void test_netmsg_accept_close(void **state)
+{
+	(void)state;
+	struct net_accept_req a = {.id = 7, .timeout_ms = 0};
+	struct net_close_req c = {.id = 7, .how = NET_CLOSE_ABORT};
+	struct net_req r;
+	struct vx_msg m;
+
+	m = msg(NET_ACCEPT, &a, sizeof(a));
+	assert_int_equal(net_decode(&m, &r), VX_OK);
+	assert_int_equal(r.accept.id, 7);
+	a.timeout_ms = NET_ACCEPT_TIMEOUT_MAX_MS;
+	assert_int_equal(decode(NET_ACCEPT, &a, sizeof(a)), VX_OK);
+	a.timeout_ms = NET_ACCEPT_TIMEOUT_MAX_MS + 1;
+	assert_int_equal(decode(NET_ACCEPT, &a, sizeof(a)), VX_E_INVAL);
+	assert_int_equal(decode(NET_ACCEPT, &a, 4), VX_E_INVAL);
+	m = msg(NET_CLOSE, &c, sizeof(c));
+	assert_int_equal(net_decode(&m, &r), VX_OK);
+	assert_int_equal(r.close.how, NET_CLOSE_ABORT);
+	c.how = NET_CLOSE_ABORT + 1;
+	assert_int_equal(decode(NET_CLOSE, &c, sizeof(c)), VX_E_INVAL);
+	uint8_t big[sizeof(c) + 4] = {0};
+	memcpy(big, &c, sizeof(c));
+	assert_int_equal(decode(NET_CLOSE, big, sizeof(c) + 4), VX_E_INVAL);
+	/* No socket op takes capabilities. */
+	c.how = NET_CLOSE_GRACEFUL;
+	m = msg(NET_CLOSE, &c, sizeof(c));
+	m.ncaps = 1;
+	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
+}
+
 static void test_addr_parse(void **state)
 {
 	(void)state;
@@ -206,6 +314,8 @@ int main(void)
 	    cmocka_unit_test(test_netmsg_bad_lengths),
 	    cmocka_unit_test(test_netmsg_reserved_and_caps),
 	    cmocka_unit_test(test_netmsg_ping_fields),
+	    cmocka_unit_test(test_netmsg_socket),
+	    cmocka_unit_test(test_netmsg_accept_close),
 	    cmocka_unit_test(test_addr_parse),
 	    cmocka_unit_test(test_config),
 	};

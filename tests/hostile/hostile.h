@@ -11,4 +11,7 @@ __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...);
 /* "nettest": the network driver and its frame protocol (net.c). */
 int do_net(const struct vx_bundle_page *b);
 
+/* "socktest": netd's sockets, used and misused (sock.c). */
+int do_sock(const struct vx_bundle_page *b);
+
 #endif

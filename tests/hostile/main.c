@@ -21,6 +21,8 @@
  *               other one removed (the newest kept), then 1 MiB files fill
  *               the holes
  *   fill-max    vfsd capacity: FS_ENTRIES_MAX entries, then one more
+ *   socktest    netd's sockets (proto/net.h), used and then misused
+ *               (sock.c; tests/qemu/sock_test.py)
  *   nettest     the network driver (proto/netif.h), used and then misused
  *               (net.c; tests/qemu/net_test.py): ARP and DHCP with slirp,
  *               every hostile case by name, the driver's crash and restart
@@ -619,6 +621,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return do_blk(b);
 	if (strcmp(args, "nettest") == 0)
 		return do_net(b);
+	if (strcmp(args, "socktest") == 0)
+		return do_sock(b);
 	if (!have_fs) {
 		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
 		return 2;

@@ -100,6 +100,26 @@
  *                 (services/init/pure_broker.h).
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
  *                 once both ends have unbound.
+ *   INIT_PAIR     struct init_pair_req {slot_log2, count_log2} -> two
+ *                 Rings of that geometry (ncaps = 2, each with
+ *                 VX_R_PRODUCE | VX_R_CONSUME | VX_R_GRANT) and the pair's
+ *                 id in data (u32), for the asker to share with a Task of
+ *                 its choosing, deriving narrowed ends for it (netd's
+ *                 sockets).  init owns them, so neither side's death pulls
+ *                 the memory from under the other: the other side finds
+ *                 the dead one's end unbound.  A pair belongs to the
+ *                 connection that asked, for that life of its client; once
+ *                 that life has ended and neither Ring has an end bound,
+ *                 init revokes every capability to them, empties them and
+ *                 reuses them.  Until then the asker may reuse a pair as it
+ *                 likes (revoking what it derived).  VX_E_INVAL: a reserved
+ *                 field not 0, slot_log2 outside INIT_PAIR_SLOT_LOG2_MIN..
+ *                 INIT_PAIR_SLOT_LOG2_MAX, count_log2 over
+ *                 INIT_PAIR_COUNT_LOG2_MAX, or more than INIT_PAIR_BYTES_MAX
+ *                 bytes of slots; VX_E_FULL: all INIT_PAIR_MAX pairs are
+ *                 taken, or this connection holds INIT_PAIR_PER_CONN;
+ *                 VX_E_NOMEM: the pairs' pool is spent (a pair slot keeps
+ *                 the geometry it was first made with).
  * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
 #ifndef VECTRA_PROTO_INIT_H
@@ -114,7 +134,22 @@ enum init_op {
 	INIT_MEM = 4,
 	INIT_CONNECT = 5,
 	INIT_DISCONNECT = 6,
+	INIT_PAIR = 7,
 };
+
+#define INIT_PAIR_MAX		 64u
+#define INIT_PAIR_PER_CONN	 48u
+#define INIT_PAIR_SLOT_LOG2_MIN	 6u
+#define INIT_PAIR_SLOT_LOG2_MAX	 12u
+#define INIT_PAIR_COUNT_LOG2_MAX 6u
+#define INIT_PAIR_BYTES_MAX	 (64u * 1024u) /* slot bytes of one Ring */
+
+struct init_pair_req {
+	uint8_t slot_log2, count_log2;
+	uint16_t reserved;
+	uint32_t reserved2;
+};
+_Static_assert(sizeof(struct init_pair_req) == 8, "init_pair_req layout");
 
 enum init_state {
 	INIT_RUNNING = 1,

@@ -36,7 +36,7 @@
  * SOCKETS
  *
  *   NET_SOCKET    struct net_socket_req -> struct net_sock, and for a TCP
- *                 connection or a UDP socket two capabilities (ncaps 2):
+ *                 connection, a listener or a UDP socket two capabilities (ncaps 2):
  *                 the socket's "tx" Ring (VX_R_PRODUCE: the client writes)
  *                 and its "rx" Ring (VX_R_CONSUME: netd writes), both of
  *                 2^NET_SEG_COUNT_LOG2 slots of NET_SEG_SLOT bytes, one
@@ -46,16 +46,20 @@
  *                                    (VX_E_REFUSED, VX_E_UNREACH,
  *                                    VX_E_TIMEOUT after timeout_ms)
  *                   NET_SOCK_LISTEN  listen on port (any local address),
- *                                    backlog 1..NET_BACKLOG_MAX; no caps:
- *                                    NET_ACCEPT takes its connections
+ *                                    backlog 1..NET_BACKLOG_MAX; its rx
+ *                                    Ring carries NET_SEG_ACCEPT when a
+ *                                    connection waits (its tx takes
+ *                                    nothing); NET_ACCEPT takes them
  *                   NET_SOCK_UDP     a UDP socket on port (0: a free
- *                                    ephemeral one); addr:port, when not
- *                                    0, is the default peer, and then only
- *                                    datagrams from it are received
+ *                                    ephemeral one); addr:peer_port, when
+ *                                    not 0, is the default peer, and then
+ *                                    only datagrams from it are received
  *   NET_ACCEPT    struct net_accept_req {id, timeout_ms} -> struct net_sock
  *                 and the two Rings of the oldest established connection
- *                 of listener id; answered when one comes, or VX_E_TIMEOUT.
- *                 One NET_ACCEPT may wait per listener (VX_E_BUSY).
+ *                 of listener id; answered when one comes, or VX_E_TIMEOUT
+ *                 after timeout_ms (0: at once, VX_E_EMPTY when none
+ *                 waits).  One NET_ACCEPT may wait per listener
+ *                 (VX_E_BUSY).
  *   NET_CLOSE     struct net_close_req {id, how} -> closes socket id:
  *                 NET_CLOSE_GRACEFUL sends what the tx Ring still holds,
  *                 then FIN (TCP); NET_CLOSE_ABORT resets at once.  The
@@ -82,12 +86,16 @@
  *                  FIN; nothing follows.
  *   NET_SEG_ERROR  rx only: the connection failed with error (VX_E_RESET,
  *                  VX_E_TIMEOUT, VX_E_UNREACH); nothing follows.
+ *   NET_SEG_ACCEPT rx of a listener only: a connection waits for
+ *                  NET_ACCEPT.  One at a time: the next comes once the
+ *                  client has taken this one from the Ring.
  *
  * Back-pressure: netd takes a tx slot only when TCP's send buffer has room
  * for it, and fills rx slots only while the rx Ring has room, leaving the
  * rest in TCP's receive buffer, whose window then closes: the peer waits
- * and no byte is dropped.  A UDP datagram that arrives while the rx Ring
- * is full is dropped and counted (UDP_RX_FULL), as UDP allows.
+ * and no byte is dropped.  UDP datagrams wait in the stack's queue of the
+ * socket while the rx Ring is full; when that fills too, they are dropped
+ * and counted (UDP_RXQ_FULL), as UDP allows.
  *
  * Both sides wait with the Ring protocol of vectra/ring.h (the waiting
  * flags and doorbells).  netd checks every slot it takes: a kind it does
@@ -271,13 +279,13 @@ struct net_socket_req {
 	uint8_t addr[4];     /* TCP: the peer; UDP: the default peer or 0; LISTEN: 0 */
 	uint32_t timeout_ms; /* TCP: 1..NET_CONNECT_TIMEOUT_MAX_MS; else 0 */
 	uint16_t backlog;    /* LISTEN: 1..NET_BACKLOG_MAX; else 0 */
-	uint16_t reserved1;
+	uint16_t peer_port;  /* UDP: the default peer's port (with addr); else 0 */
 };
 _Static_assert(sizeof(struct net_socket_req) == 16, "net_socket_req layout");
 
 struct net_accept_req {
 	uint32_t id;
-	uint32_t timeout_ms; /* 1..NET_ACCEPT_TIMEOUT_MAX_MS */
+	uint32_t timeout_ms; /* 0..NET_ACCEPT_TIMEOUT_MAX_MS */
 };
 _Static_assert(sizeof(struct net_accept_req) == 8, "net_accept_req layout");
 
@@ -308,9 +316,10 @@ _Static_assert(sizeof(struct net_sock) == 24, "net_sock layout");
 #define NET_SEG_HDR	   16u
 #define NET_SEG_DATA_MAX   (NET_SEG_SLOT - NET_SEG_HDR)
 
-#define NET_SEG_DATA  1u
-#define NET_SEG_EOF   2u
-#define NET_SEG_ERROR 3u
+#define NET_SEG_DATA   1u
+#define NET_SEG_EOF    2u
+#define NET_SEG_ERROR  3u
+#define NET_SEG_ACCEPT 4u
 
 struct net_seg {
 	uint16_t kind; /* NET_SEG_* */
