@@ -4,6 +4,7 @@
 #
 #   linuxpeer.img        the normal services, netd with a fixed address
 #                        (args static $(LINUXPEER_VX_ADDR)) instead of DHCP
+#   linuxpeer-sock.img   the same with socktest, netd on 10.0.2.15/24
 #   make run-linuxpeer   boot the Linux peer (bench/linux/peer.sh) on this
 #                        terminal, listening for the link on
 #                        127.0.0.1:$(LINUXPEER_PORT)
@@ -15,21 +16,34 @@
 LINUXPEER_VX_ADDR := 10.8.0.2/24
 LINUXPEER_PORT    ?= 5612
 
-# The normal manifest with netd's args set: any args line of netd's block
-# is dropped and ours put right after "service netd".  The grep makes a
-# manifest without a netd block fail here, not at boot.
+# $(call linuxpeer_netd,ADDR/N) prints the normal manifest with netd's
+# args set to "static ADDR/N": any args line of netd's block is dropped
+# and ours put right after "service netd".  The grep makes a manifest
+# without a netd block fail at build time, not at boot.
+linuxpeer_netd = awk -v args='    args static $(1)' \
+	'/^service /{netd = $$2 == "netd"} netd && /^ *args /{next} {print} \
+	/^service netd$$/{print args}' services/init/etc/manifest >$@.tmp && \
+	grep -qx '    args static $(1)' $@.tmp
 $(B)/linuxpeer-manifest: services/init/etc/manifest mk/linuxpeer.mk
-	awk -v args='    args static $(LINUXPEER_VX_ADDR)' \
-		'/^service /{netd = $$2 == "netd"} netd && /^ *args /{next} {print} \
-		/^service netd$$/{print args}' $< >$@.tmp
-	grep -qx '    args static $(LINUXPEER_VX_ADDR)' $@.tmp
+	$(call linuxpeer_netd,$(LINUXPEER_VX_ADDR))
 	mv $@.tmp $@
 $(B)/linuxpeer.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(B)/linuxpeer-manifest \
 		services/init/etc/drivers $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=$(B)/linuxpeer-manifest etc/drivers=services/init/etc/drivers
+# The same with socktest (tests/hostile/sock.c, started at boot as sock.img
+# starts it: tests/qemu/etc/sock), netd on 10.0.2.15/24: socktest's echo
+# server is 10.0.2.100:7, which the Linux peer takes as a second address.
+$(B)/linuxpeer-sock-manifest: services/init/etc/manifest tests/qemu/etc/sock mk/linuxpeer.mk
+	$(call linuxpeer_netd,10.0.2.15/24)
+	cat tests/qemu/etc/sock >>$@.tmp
+	mv $@.tmp $@
+$(B)/linuxpeer-sock.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) \
+		$(B)/linuxpeer-sock-manifest services/init/etc/drivers $(MKBOOTIMG)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) hostile,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/linuxpeer-sock-manifest etc/drivers=services/init/etc/drivers
 
-TEST_IMAGES += $(B)/linuxpeer.img
+TEST_IMAGES += $(B)/linuxpeer.img $(B)/linuxpeer-sock.img
 
 # Both machines: q35 with the VT-d IOMMU, the card on a PCIe root port,
 # modern-only and behind the IOMMU (iommu_platform=on,disable-legacy=on),
@@ -63,5 +77,6 @@ run-linuxpeer-vectra: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img
 # long for make test, and more than VectraOS keeps in RAM:, so its copy
 # goes to HOME: on a disk of its own.
 .PHONY: test-linuxpeer-100m
-test-linuxpeer-100m: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img $(B)/host/tools/keep
+test-linuxpeer-100m: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img $(B)/linuxpeer-sock.img \
+		$(B)/host/tools/keep
 	@LINUXPEER_SOCKETS=1 LINUXPEER_MIB=100 B=$(B) bash tests/qemu/scenario_linuxpeer.sh

@@ -22,6 +22,11 @@ it.  Nothing else is on the link, and no network leaves the host.
             closed port (refused), a UDP probe to one (traceroute: port
             unreachable), a duplicate address probe (answered), a new
             MAC announced by unsolicited ARP (followed)
+  socktest  TCP both ways through netd's sockets, with tests/hostile/
+            sock.c (socktest) as VectraOS's end, in a second VectraOS boot
+            (linuxpeer-sock.img) on the same link: 256 KiB to busybox's
+            echo server and back, and 128 KiB from busybox's nc to
+            socktest's listener and back, each compared
   tcp       busybox `nc -l` on Linux takes a line from VectraOS's `nc`,
             and VectraOS's `nc -l` one from Linux's `nc`
   http      busybox `httpd` on Linux answers VectraOS's `get` (a page, a
@@ -210,6 +215,40 @@ def linux_probes(tap, vx, lx):
     lx.sh("ip link set eth0 address %s && arping -U -c 1 -I eth0 %s" % (LINUX_MAC, LINUX_IP))
 
 
+def tcp_socktest(tap, lx, port):
+    """TCP both ways through netd's sockets, with socktest (tests/hostile/
+    sock.c, as sock_test.py runs it) as VectraOS's end: a second VectraOS
+    boot, linuxpeer-sock.img, on the same link (the Linux peer's QEMU
+    takes the new connection).  socktest's echo server is 10.0.2.100:7:
+    the peer takes that address too and runs busybox's echo there
+    (nc -ll -e cat); then the peer connects to socktest's listener on
+    10.0.2.15:7000 with 128 KiB, which must come back byte for byte."""
+    lx.sh("ip addr add 10.0.2.100/24 dev eth0; nc -ll -p 7 -e /bin/cat &")
+    lx.sh("dd if=/dev/urandom of=/tmp/back bs=1k count=128 2>/dev/null")
+    vx = VTerm(B, image="linuxpeer-sock.img", extra=DEVICES + [
+        "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=%d" % port,
+        "-device", CARD])
+    try:
+        seen(vx, r"^socktest: echo: (\d+ bytes|connect): ", 180)
+        tap.check("tcp: VectraOS -> Linux: 256 KiB through busybox's echo and back, hashed by "
+                  "socktest, then the end of stream both ways",
+                  has(vx.text(), r"^socktest: echo: 262144 bytes: VX_OK"), vx.text()[-1500:])
+        seen(vx, r"^socktest: listen: 7000: ", 30)
+        out = lx.sh("nc 10.0.2.15 7000 </tmp/back | sha256sum; sha256sum </tmp/back", timeout=120)
+        seen(vx, r"^socktest: listen: echoed ", 60)
+        sums = re.findall(r"^([0-9a-f]{64})  -$", out, re.M)
+        tap.check("tcp: Linux -> VectraOS: 128 KiB to socktest's listener and back, SHA-256 "
+                  "compared by Linux",
+                  len(sums) == 2 and sums[0] == sums[1]
+                  and has(vx.text(), r"^socktest: listen: accepted 10\.0\.2\.100$")
+                  and has(vx.text(), r"^socktest: listen: echoed 131072 bytes, then end of stream"),
+                  out + vx.text()[-1500:])
+    finally:
+        vx.close()
+        with open(os.path.join(B, "test-logs", "linuxpeer-socktest.log"), "w") as f:
+            f.write(vx.text())
+
+
 def skip_sockets(tap, why):
     for case in ("tcp: Linux nc -l <- VectraOS nc", "tcp: VectraOS nc -l <- Linux nc",
                  "http: Linux httpd <- VectraOS get", "http: VectraOS serve <- Linux wget",
@@ -348,6 +387,8 @@ def main():
             else:
                 tcp_both_ways(tap, vx, lx)
                 http_both_ways(tap, vx, lx)
+        vx.close()
+        tcp_socktest(tap, lx, port)
     except Timeout as e:
         tap.check("the session ran to the end", False, str(e))
     finally:
