@@ -224,7 +224,7 @@ def tcp_socktest(tap, lx, port):
     (nc -ll -e cat); then the peer connects to socktest's listener on
     10.0.2.15:7000 with 128 KiB, which must come back byte for byte."""
     lx.sh("ip addr add 10.0.2.100/24 dev eth0; nc -ll -p 7 -e /bin/cat &")
-    lx.sh("dd if=/dev/urandom of=/tmp/back bs=1k count=128 2>/dev/null")
+    lx.sh("dd if=/dev/urandom of=/tmp/back bs=1M count=%d 2>/dev/null" % MIB, timeout=60 + 2 * MIB)
     vx = VTerm(B, image="linuxpeer-sock.img", extra=DEVICES + [
         "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=%d" % port,
         "-device", CARD])
@@ -234,15 +234,16 @@ def tcp_socktest(tap, lx, port):
                   "socktest, then the end of stream both ways",
                   has(vx.text(), r"^socktest: echo: 262144 bytes: VX_OK"), vx.text()[-1500:])
         seen(vx, r"^socktest: listen: 7000: ", 30)
-        out = lx.sh("nc 10.0.2.15 7000 </tmp/back | sha256sum; sha256sum </tmp/back", timeout=120)
+        out = lx.sh("time nc 10.0.2.15 7000 </tmp/back | sha256sum; sha256sum </tmp/back",
+                    timeout=60 + 10 * MIB)
         seen(vx, r"^socktest: listen: echoed ", 60)
         sums = re.findall(r"^([0-9a-f]{64})  -$", out, re.M)
-        tap.check("tcp: Linux -> VectraOS: 128 KiB to socktest's listener and back, SHA-256 "
-                  "compared by Linux",
+        tap.check("tcp: Linux -> VectraOS: %d MiB to socktest's listener and back, SHA-256 "
+                  "compared by Linux" % MIB,
                   len(sums) == 2 and sums[0] == sums[1]
                   and has(vx.text(), r"^socktest: listen: accepted 10\.0\.2\.100$")
-                  and has(vx.text(), r"^socktest: listen: echoed 131072 bytes, then end of stream"),
-                  out + vx.text()[-1500:])
+                  and has(vx.text(), r"^socktest: listen: echoed %d bytes, then end of stream"
+                          % (MIB << 20)), out + vx.text()[-1500:])
     finally:
         vx.close()
         with open(os.path.join(B, "test-logs", "linuxpeer-socktest.log"), "w") as f:
