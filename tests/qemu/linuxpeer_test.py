@@ -25,8 +25,9 @@ it.  Nothing else is on the link, and no network leaves the host.
   socktest  TCP both ways through netd's sockets, with tests/hostile/
             sock.c (socktest) as VectraOS's end, in a second VectraOS boot
             (linuxpeer-sock.img) on the same link: 256 KiB to busybox's
-            echo server and back, and 128 KiB from busybox's nc to
-            socktest's listener and back, each compared
+            echo server and back, and LINUXPEER_MIB MiB of random bytes
+            from busybox's nc to socktest's listener and back, each
+            compared
   tcp       busybox `nc -l` on Linux takes a line from VectraOS's `nc`,
             and VectraOS's `nc -l` one from Linux's `nc`
   http      busybox `httpd` on Linux answers VectraOS's `get` (a page, a
@@ -35,12 +36,13 @@ it.  Nothing else is on the link, and no network leaves the host.
             Linux's `wget` (a page, a 404, and the same bytes back, whose
             SHA-256 busybox must match): the large transfer both ways
 
-tcp and http need netd's sockets and the shell's nc, get and serve.  They
-were written before those landed, against the commands' drafts, and are
-not run unless LINUXPEER_SOCKETS=1 (each reports a TAP SKIP that says
-so).  LINUXPEER_MIB (default 4) sizes the large transfer; above 8 MiB
-(more than VectraOS keeps in RAM:) it gets a disk and keeps the file on HOME:
-(make test-linuxpeer-100m runs 100 MiB).
+LINUXPEER_MIB (default 4) sizes socktest's echo and the http file.  tcp
+and http need the shell's nc, get and serve: they were written before
+those landed, against the commands' drafts, and run only with
+LINUXPEER_SOCKETS=1 (else each reports a TAP SKIP that says so).  Above 8
+MiB (more than VectraOS keeps in RAM:) VectraOS gets a disk and keeps the
+file on HOME: (make test-linuxpeer-100m runs 100 MiB).  socktest runs
+last, in its own boot, after the first VectraOS has stopped.
 
 Every wait is bounded; nothing here measures time.
 """
@@ -222,7 +224,7 @@ def tcp_socktest(tap, lx, port):
     takes the new connection).  socktest's echo server is 10.0.2.100:7:
     the peer takes that address too and runs busybox's echo there
     (nc -ll -e cat); then the peer connects to socktest's listener on
-    10.0.2.15:7000 with 128 KiB, which must come back byte for byte."""
+    10.0.2.15:7000 with MIB MiB, which must come back byte for byte."""
     lx.sh("ip addr add 10.0.2.100/24 dev eth0; nc -ll -p 7 -e /bin/cat &")
     lx.sh("dd if=/dev/urandom of=/tmp/back bs=1M count=%d 2>/dev/null" % MIB, timeout=60 + 2 * MIB)
     vx = VTerm(B, image="linuxpeer-sock.img", extra=DEVICES + [
@@ -377,8 +379,8 @@ def main():
         ping_both_ways(tap, vx, lx)
         linux_probes(tap, vx, lx)
         if not SOCKETS:
-            skip_sockets(tap, "not run by default: written before netd's sockets and the shell's "
-                         "nc, get and serve landed; LINUXPEER_SOCKETS=1 runs them")
+            skip_sockets(tap, "not run by default: written before the shell's nc, get and serve "
+                         "landed, against their drafts; LINUXPEER_SOCKETS=1 runs them")
         else:
             cmds = vx.command("help")
             missing = [c for c in ("nc", "get", "serve") if not has(cmds, r"^ *%s\b" % c)]
