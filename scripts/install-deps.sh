@@ -13,6 +13,8 @@ packages=(
 	# tests: cmocka, the crypto reference implementations, valgrind
 	libcmocka-dev libsodium-dev libssl-dev b3sum python3 python3-mnemonic
 	python3-cryptography-vectors valgrind bc
+	# the DNS parser's differential test (tests/host/dns_oracle.py)
+	python3-dnspython
 	# GPT test images: sfdisk (util-linux's fdisk package) and sgdisk
 	fdisk gdisk
 	# the FAT32 library's differential test: mkfs.fat and fsck.fat (mtools,

@@ -149,4 +149,9 @@ int vx_ring_recv_wait(struct vx_ring *r, void *buf, size_t buflen, size_t *len_o
 /* Rings the peer's doorbell if it is waiting; returns the kernel's result or VX_OK. */
 int vx_ring_kick(struct vx_ring *r);
 
+/* Retypes two Rings of geometry arg (VX_RING_ARG) from Reticle ret into *a
+ * and *b: VX_OK, or the retype's error with neither made.  A connection,
+ * a socket: whoever pays for a pair makes both or none. */
+int vx_ring_pair_make(vx_handle_t ret, uint32_t arg, vx_handle_t *a, vx_handle_t *b);
+
 #endif

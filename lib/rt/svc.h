@@ -27,7 +27,9 @@
  * attach function with the new connection (vx_server_init_attach); a pair
  * that comes without its record, or whose record the function refuses, is
  * closed at once.  Only the maker holds the port's producer end, so a
- * client cannot forge a record.
+ * client cannot forge a record.  devd makes its drivers' connections this
+ * way, and init those of a service whose manifest says "serve NAME
+ * attached" (netd: the record is the connection's grant).
  *
  * HANG-UPS
  *

@@ -74,3 +74,18 @@ int vx_ring_recv_wait(struct vx_ring *r, void *buf, size_t buflen, size_t *len_o
 			return rc;
 	}
 }
+
+int vx_ring_pair_make(vx_handle_t ret, uint32_t arg, vx_handle_t *a, vx_handle_t *b)
+{
+	int64_t x = vx_reticle_retype(ret, VX_OBJ_RING, arg);
+	int64_t y = x < 0 ? x : vx_reticle_retype(ret, VX_OBJ_RING, arg);
+
+	if (y < 0) {
+		if (x >= 0)
+			vx_cap_delete((vx_handle_t)x);
+		return (int)y;
+	}
+	*a = (vx_handle_t)x;
+	*b = (vx_handle_t)y;
+	return VX_OK;
+}

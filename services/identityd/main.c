@@ -215,17 +215,8 @@ static int do_mint(struct vx_server_conn *c, uint32_t rights, struct vx_msg *m)
 	if (!p)
 		return VX_E_FULL;
 	id--;
-	if (!p->req) {
-		int64_t a = vx_reticle_retype(I.rings, VX_OBJ_RING, VX_SVC_RING_ARG);
-		int64_t b = a < 0 ? a : vx_reticle_retype(I.rings, VX_OBJ_RING, VX_SVC_RING_ARG);
-		if (b < 0) {
-			if (a >= 0)
-				vx_cap_delete((vx_handle_t)a);
-			return VX_E_FULL;
-		}
-		p->req = (vx_handle_t)a;
-		p->rep = (vx_handle_t)b;
-	}
+	if (!p->req && vx_ring_pair_make(I.rings, VX_SVC_RING_ARG, &p->req, &p->rep) != VX_OK)
+		return VX_E_FULL;
 	/* Server ends to the facet's port (req first), client ends back. */
 	int64_t rc = vx_ring_send_cap(I.facet_port[f], p->req, VX_R_CONSUME);
 	if (rc >= 0)

@@ -45,24 +45,16 @@ int conn_server_of(const char *name)
 }
 
 /* Makes a connection from client to server; returns its index. */
-int conn_new(int client, int server, const char *as, bool dynamic)
+int conn_new(int client, int server, const char *as, const char *narrow, bool dynamic)
 {
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct broker_conn *c = &init.conn[i];
 		if (c->used)
 			continue;
-		if (!c->req) { /* never made: make its Rings now */
-			int64_t a = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
-			int64_t b =
-			    a < 0 ? a : vx_reticle_retype(init.pool, VX_OBJ_RING, VX_SVC_RING_ARG);
-			if (b < 0) {
-				if (a >= 0)
-					vx_cap_delete((vx_handle_t)a);
-				return VX_E_FULL;
-			}
-			c->req = (vx_handle_t)a;
-			c->rep = (vx_handle_t)b;
-		}
+		/* Never made: make its Rings now. */
+		if (!c->req &&
+		    vx_ring_pair_make(init.pool, VX_SVC_RING_ARG, &c->req, &c->rep) != VX_OK)
+			return VX_E_FULL;
 		c->used = true;
 		c->dynamic = dynamic;
 		c->closing = false;
@@ -71,6 +63,7 @@ int conn_new(int client, int server, const char *as, bool dynamic)
 		c->client = client;
 		c->server = server;
 		vx_snprintf(c->as, sizeof(c->as), "%s", as);
+		vx_snprintf(c->narrow, sizeof(c->narrow), "%s", narrow);
 		return i;
 	}
 	return VX_E_FULL;
@@ -112,6 +105,44 @@ static bool still_queued(const struct broker_conn *c, uint64_t port_state)
  */
 #define RESEND_NS (100 * MS)
 
+/* An attached server's record for c's pair, written before the pair
+ * goes: its grant (rt/svc.h, ATTACHED PORTS).  false when the port's
+ * slots are full. */
+static bool put_record(const struct broker_conn *c)
+{
+	struct vx_msg rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.len = (uint16_t)strlen(c->narrow);
+	memcpy(rec.data, c->narrow, rec.len);
+	if (vx_ring_try_send(&init.svc[c->server].rec, &rec, sizeof(rec)) != VX_OK)
+		return false;
+	vx_ring_kick(&init.svc[c->server].rec);
+	return true;
+}
+
+/* Before a life of an attached server starts: whatever its last life left
+ * in its port (ends and records, perhaps one without the other when it
+ * died between the two) goes, and every connection to it is sent anew,
+ * each with its record, so the two stay in step. */
+void port_flush(int server)
+{
+	struct svc *s = &init.svc[server];
+	int64_t h;
+
+	while ((h = vx_ring_recv_cap(s->port)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
+	vx_ring_reset(&s->rec_info);
+	vx_ring_init(&s->rec, &s->rec_info, s->port);
+	*sent_to(server) = 0;
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (init.conn[i].used && init.conn[i].server == server) {
+			init.conn[i].sent_ns = 0;
+			pair_mark[i] = 0;
+		}
+}
+
 static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 {
 	vx_handle_t port = svc_port_of(c->server);
@@ -139,6 +170,11 @@ static void deliver(struct broker_conn *c, uint64_t now, uint64_t *next)
 			    c->server == END_INIT ? "init" : init.svc[c->server].mf->name,
 			    broker_queued(port_state));
 		c->waiting = true;
+		*next = now + RESEND_NS < *next ? now + RESEND_NS : *next;
+		return;
+	}
+	if (c->server != END_INIT && init.svc[c->server].mf->attached && !put_record(c)) {
+		/* Its records wait unread: as with a full queue, later. */
 		*next = now + RESEND_NS < *next ? now + RESEND_NS : *next;
 		return;
 	}
@@ -257,16 +293,9 @@ int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned co
 		return VX_E_FULL;
 	struct broker_pair *p = &init.pair[fresh];
 	if (!p->a) {
-		uint64_t arg = VX_RING_ARG(slot_log2, count_log2);
-		int64_t a = vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
-		int64_t b = a < 0 ? a : vx_reticle_retype(init.pair_pool, VX_OBJ_RING, arg);
-		if (b < 0) {
-			if (a >= 0)
-				vx_cap_delete((vx_handle_t)a);
+		if (vx_ring_pair_make(init.pair_pool, VX_RING_ARG(slot_log2, count_log2), &p->a,
+				      &p->b) != VX_OK)
 			return VX_E_NOMEM;
-		}
-		p->a = (vx_handle_t)a;
-		p->b = (vx_handle_t)b;
 		p->slot_log2 = (uint8_t)slot_log2;
 		p->count_log2 = (uint8_t)count_log2;
 	}

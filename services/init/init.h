@@ -29,14 +29,18 @@
 #define INIT_LOG_VA	0x38000000ull
 #define INIT_DRAIN_VA	0x3c000000ull /* where a reclaimed Ring is bound to be emptied */
 #define INIT_DRAIN_BIT	42
+#define INIT_REC_VA	0x3d000000ull /* service i's attached port at + i * VX_SVC_CONN_SPAN */
+#define INIT_REC_BIT	43
 #define BOOTIMG_VA	0x20000000ull
 #define CRASH_WINDOW_NS (10000ull * MS) /* a stop this soon after a start is a crash in a row */
 #define MAX_CRASHES	3		/* in a row, then init gives up */
 
 struct svc {
 	const struct mf_service *mf;
-	vx_handle_t ret;  /* pays for the service; reset at every restart */
-	vx_handle_t port; /* init-owned port Ring, if it serves */
+	vx_handle_t ret;    /* pays for the service; reset at every restart */
+	vx_handle_t port;   /* init-owned port Ring, if it serves */
+	struct vx_ring rec; /* an attached port, bound as its producer: the records */
+	struct vx_ring_info rec_info;
 	vx_handle_t task; /* current life */
 	vx_handle_t sig;  /* supervision Signal cap for bit */
 	uint64_t bit;
@@ -79,6 +83,7 @@ struct broker_conn {
 	int server;	      /* service index or END_INIT */
 	vx_handle_t req, rep; /* init's own capabilities to the two Rings */
 	char as[MF_NAME_MAX];
+	char narrow[MF_NAME_MAX]; /* its grant, for an attached server's record; "" all */
 };
 
 struct init {
@@ -103,7 +108,8 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* broker.c */
 int conn_server_of(const char *name);
-int conn_new(int client, int server, const char *as, bool dynamic);
+int conn_new(int client, int server, const char *as, const char *narrow, bool dynamic);
+void port_flush(int server);
 void conn_deliver_all(uint64_t now, uint64_t *next);
 void conn_reclaim(uint64_t now, uint64_t *next);
 int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned count_log2);

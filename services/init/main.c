@@ -83,14 +83,15 @@ static int make_connections(void)
 		const struct mf_service *s = &init.mf.svc[i];
 		for (uint32_t c = 0; c < s->nconnect; c++) {
 			int server = conn_server_of(s->connect[c].service);
-			int rc = conn_new((int)i, server, s->connect[c].as, false);
+			int rc =
+			    conn_new((int)i, server, s->connect[c].as, s->connect[c].narrow, false);
 			if (rc < 0)
 				return rc;
 		}
 	}
 	int console = mf_server_of(&init.mf, "console");
 	if (console >= 0) {
-		int id = conn_new(END_INIT, console, "console", false);
+		int id = conn_new(END_INIT, console, "console", "", false);
 		if (id >= 0 && vx_client_attach(&init.log, init.conn[id].req, init.conn[id].rep,
 						INIT_LOG_VA, INIT_LOG_BIT) == VX_OK)
 			init.log_up = true;

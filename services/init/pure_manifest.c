@@ -356,9 +356,14 @@ static int do_serve(struct parser *p, const struct tok *t, size_t nt)
 	uint32_t at;
 	int rc;
 
-	if ((rc = nargs(p, t, nt, 2, 2, "serve NAME")) != VX_OK ||
+	if ((rc = nargs(p, t, nt, 2, 3, "serve NAME [attached]")) != VX_OK ||
 	    (rc = want_name(p, t[1], "serve name")) != VX_OK)
 		return rc;
+	if (nt == 3 && !tok_is(t[2], "attached")) {
+		char b[SHOW_MAX + 4];
+		return fail(p, "expected 'attached', found '%s' (usage: serve NAME [attached])",
+			    shown(t[2], b));
+	}
 	if (s->serve[0] != '\0')
 		return fail(p, "second 'serve' in service '%s' (it already serves '%s')", s->name,
 			    s->serve);
@@ -374,6 +379,7 @@ static int do_serve(struct parser *p, const struct tok *t, size_t nt)
 			    "already uses it",
 			    PORT_SLOT, (unsigned)at);
 	copy_name(s->serve, t[1]);
+	s->attached = nt == 3;
 	return VX_OK;
 }
 
@@ -599,6 +605,34 @@ static int parse_line(struct parser *p, const char *s, size_t n)
 	return fail(p, "unknown keyword '%s'", shown(t[0], b));
 }
 
+/* Connect j of service i names no served name: as SERVE.GRANT it may
+ * narrow a connection to SERVE, if SERVE's service takes records.  Splits
+ * it and returns SERVE's service, or fails. */
+static int narrowed(struct parser *p, uint32_t i, uint32_t j)
+{
+	struct mf_connect *c = &p->m->svc[i].connect[j];
+	const char *dot = c->service;
+	char serve[MF_NAME_MAX];
+
+	while (*dot && *dot != '.')
+		dot++;
+	if (*dot == '\0' || dot == c->service || dot[1] == '\0')
+		return fail(p, "no service serves '%s'", c->service);
+	memcpy(serve, c->service, (size_t)(dot - c->service));
+	serve[dot - c->service] = '\0';
+	int k = mf_server_of(p->m, serve);
+	if (k < 0 || strcmp(serve, RESERVED_SERVE) == 0)
+		return fail(p, "no service serves '%s' (nor '%s')", c->service, serve);
+	if (!p->m->svc[k].attached)
+		return fail(p,
+			    "'%s' narrows '%s', but service '%s' does not take grants (it "
+			    "needs 'serve %s attached')",
+			    c->service, serve, p->m->svc[k].name, serve);
+	memmove(c->narrow, dot + 1, strlen(dot + 1) + 1);
+	memcpy(c->service, serve, strlen(serve) + 1);
+	return k;
+}
+
 /* The whole-file check: every connect reaches "init" or another service. */
 static int check_links(struct parser *p)
 {
@@ -614,8 +648,8 @@ static int check_links(struct parser *p)
 			p->line = c->line;
 			if (strcmp(c->service, RESERVED_SERVE) == 0)
 				continue;
-			if (k < 0)
-				return fail(p, "no service serves '%s'", c->service);
+			if (k < 0 && (k = narrowed(p, i, j)) < 0)
+				return k;
 			if ((uint32_t)k == i)
 				return fail(p, "service '%s' connects to itself ('%s')", s->name,
 					    c->service);

@@ -11,8 +11,11 @@
  *         binary NAME                program bin/NAME (default: the service name)
  *         restart always|on-failure|never          (default on-failure)
  *         memory SIZE                its own Reticle, 64K..64M (default 2M)
- *         serve NAME                 serves connections named NAME
- *         connect NAME [as SLOT]     Bundle slots SLOT.req/SLOT.rep
+ *         serve NAME [attached]      serves connections named NAME; attached:
+ *                                    each comes with init's record of its grant
+ *         connect NAME[.GRANT] [as SLOT]   Bundle slots SLOT.req/SLOT.rep;
+ *                                    .GRANT narrows a connection to an
+ *                                    attached service (its record says GRANT)
  *         dma unconfined             may ask for DMA without an IOMMU
  *         grant SLOT = ioport BASE COUNT [r|w|rw] | irq LINE |
  *                      reticle SIZE | bootimg | self | boot DEVCAP
@@ -29,6 +32,10 @@
  *     has no grant named "port": init puts its port Ring there (rt/svc.h).
  *   - Every connect names "init" or a name another service serves;
  *     mf_server_of finds it.  Connections may be mutual (no cycle check).
+ *     A connect whose name is not served but is SERVE.GRANT, SERVE served
+ *     by a service marked attached, connects to SERVE with narrow = GRANT
+ *     (1..MF_NAME_MAX-2 bytes); the service decides what GRANT means and
+ *     refuses the connection if it means nothing to it.
  *   - memory and reticle sizes are whole 4 KiB pages in 64K..64M (what
  *     VX_SYS_RETICLE_SPLIT accepts); ioport ranges lie inside 0..0xffff
  *     with count >= 1; irq lines are 1..23 and not 2 (the cascade);
@@ -74,6 +81,7 @@ struct mf_grant {
 
 struct mf_connect {
 	char service[MF_NAME_MAX]; /* the serve name connected to ("init" included) */
+	char narrow[MF_NAME_MAX];  /* the grant of a narrowed connection, "" for all */
 	char as[MF_NAME_MAX];	   /* slot prefix: as.req / as.rep; = service if no "as" */
 	uint32_t line;
 };
@@ -86,6 +94,7 @@ struct mf_service {
 	uint32_t dma_unconfined;  /* "dma unconfined": its pci grant may make unconfined IoSpaces */
 	char args[MF_ARGS_MAX];	  /* "args": what main gets as args; "" = its name */
 	char serve[MF_NAME_MAX];  /* "" if none */
+	uint32_t attached;	  /* "serve NAME attached": its connections carry records */
 	uint32_t nconnect;
 	struct mf_connect connect[MF_MAX_CONNECTS];
 	uint32_t ngrant;

@@ -73,6 +73,9 @@ static void mem(struct vx_msg *m)
 	for (int c = 0; c < MAX_CONNS; c++)
 		im.conn_pool_used += init.conn[c].used;
 	im.conn_pool_max = MAX_CONNS;
+	for (int i = 0; i < MAX_PAIRS; i++)
+		im.pairs_used += init.pair[i].used;
+	im.pairs_max = MAX_PAIRS;
 	memcpy(m->data, &im, sizeof(im));
 	m->len = sizeof(im);
 }
@@ -89,12 +92,26 @@ static void connect(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = VX_E_INVAL;
 		return;
 	}
+	const char *narrow = "";
 	if ((server = conn_server_of(name)) == VX_E_NOTFOUND) {
+		/* SERVE.GRANT: a narrowed connection to an attached server. */
+		char *dot = name;
+		while (*dot && *dot != '.')
+			dot++;
+		if (*dot && dot != name && dot[1]) {
+			*dot = '\0';
+			server = conn_server_of(name);
+			narrow = dot + 1;
+			if (server >= 0 && !init.svc[server].mf->attached)
+				server = VX_E_NOTFOUND;
+		}
+	}
+	if (server == VX_E_NOTFOUND || (server == END_INIT && narrow[0])) {
 		m->status = VX_E_NOTFOUND;
 		m->len = 0;
 		return;
 	}
-	if ((id = conn_new(END_NONE, server, name, true)) < 0) {
+	if ((id = conn_new(END_NONE, server, name, narrow, true)) < 0) {
 		m->status = id;
 		m->len = 0;
 		return;

@@ -37,9 +37,19 @@ int svc_setup(int i)
 		return (int)r;
 	s->sig = (vx_handle_t)r;
 	if (s->mf->serve[0]) {
-		if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)
+		/* An attached port carries one record per pair in its slots
+		 * (rt/svc.h, ATTACHED PORTS); a plain one's slots are unused. */
+		uint64_t arg = s->mf->attached ? VX_SVC_RING_ARG : VX_RING_ARG(6, 0);
+		if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, arg)) < 0)
 			return (int)r;
 		s->port = (vx_handle_t)r;
+	}
+	if (s->mf->attached) {
+		uint64_t va = INIT_REC_VA + (uint64_t)i * VX_SVC_CONN_SPAN;
+		if ((r = vx_ring_bind(s->port, VX_RING_PRODUCER, va, INIT_REC_BIT, &s->rec_info)) <
+			0 ||
+		    (r = vx_ring_init(&s->rec, &s->rec_info, s->port)) < 0)
+			return (int)r;
 	}
 	return VX_OK;
 }
@@ -179,6 +189,8 @@ int svc_start(int i)
 	size_t len;
 	int rc;
 
+	if (s->mf->attached)
+		port_flush(i); /* records and pairs start in step with each life */
 	vx_snprintf(path, sizeof(path), "bin/%s", s->mf->binary);
 	if ((rc = vx_bootimg_find(init.bootimg, init.bootimg_len, path, &elf, &len)) != VX_OK) {
 		say("init: %s: no program SYS:%s in the boot image\n", s->mf->name, path);

@@ -434,6 +434,8 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 	}
 	m->ncaps = 0;
 	m->len = 0;
+	if (rc == VX_OK)
+		rc = net_grant_check(&N.grant[c->id], &r);
 	if (rc == VX_OK && !N.card && r.op != NET_INFO)
 		rc = VX_E_NOTFOUND;
 	if (rc == VX_OK) {
@@ -464,6 +466,22 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 	}
 	m->status = rc;
 	return VX_SVC_REPLY;
+}
+
+/* init's record of a new connection: its grant (pure_netmsg.h). */
+static int attach(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *rec,
+		  void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	int rc = rec->len <= VX_MSG_DATA
+		     ? net_parse_grant((const char *)rec->data, rec->len, &N.grant[c->id])
+		     : VX_E_INVAL;
+	if (rc != VX_OK) {
+		N.refused_grants++;
+		say("netd: refused a connection whose grant means nothing to me\n");
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- start */
@@ -506,7 +524,9 @@ int main(const struct vx_bundle_page *b, const char *args)
 		N.rx = (uint8_t *)(uintptr_t)RX_VA;
 		N.tx = (uint8_t *)(uintptr_t)TX_VA;
 	}
-	if (vx_server_init(&N.srv, b, SRV_VA, SRV_BIT) != VX_OK)
+	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
+	if (port < 0 || vx_server_init_attach(&N.srv, (vx_handle_t)port, SRV_VA, SRV_BIT, attach,
+					      NULL) != VX_OK)
 		return 5; /* no port: nobody can reach us */
 	N.started = N.next_probe = now();
 	for (;;) {

@@ -105,6 +105,8 @@ struct netd {
 		uint64_t deadline;
 	} ping[NET_PING_MAX];
 	uint16_t ping_id;
+	struct net_grant grant[VX_SVC_MAX_CONNS]; /* each connection's, by its id */
+	uint32_t refused_grants;		  /* connections whose record meant nothing */
 	struct npair pair[NET_SOCK_MAX];
 	struct nsock sock[NET_SOCK_MAX];
 };

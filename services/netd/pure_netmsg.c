@@ -126,3 +126,69 @@ bool net_parse_config(const char *args, struct net_config *cfg)
 	*cfg = c;
 	return true;
 }
+
+int net_parse_grant(const char *text, size_t len, struct net_grant *g)
+{
+	static const char listen_dot[] = "listen.";
+	const size_t ld = sizeof(listen_dot) - 1;
+
+	memset(g, 0, sizeof(*g));
+	if (len == 0) {
+		g->may = NET_GRANT_ALL;
+		return VX_OK;
+	}
+	if (len == 7 && memcmp(text, "connect", 7) == 0) {
+		g->may = NET_GRANT_CONNECT;
+		return VX_OK;
+	}
+	if (len == 3 && memcmp(text, "udp", 3) == 0) {
+		g->may = NET_GRANT_UDP;
+		return VX_OK;
+	}
+	if (len == 6 && memcmp(text, "listen", 6) == 0) {
+		g->may = NET_GRANT_LISTEN;
+		return VX_OK;
+	}
+	if (len <= ld || len > ld + 5 || memcmp(text, listen_dot, ld) != 0 || text[ld] == '0')
+		return VX_E_INVAL;
+	uint32_t port = 0;
+	for (size_t i = ld; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return VX_E_INVAL;
+		port = port * 10 + (uint32_t)(text[i] - '0');
+	}
+	if (port == 0 || port > 65535)
+		return VX_E_INVAL;
+	g->may = NET_GRANT_LISTEN;
+	g->listen_port = (uint16_t)port;
+	return VX_OK;
+}
+
+int net_grant_check(const struct net_grant *g, const struct net_req *r)
+{
+	if (g->may == NET_GRANT_ALL)
+		return VX_OK;
+	switch (r->op) {
+	case NET_INFO:
+	case NET_CLOSE:
+		return VX_OK;
+	case NET_PING:
+		return (g->may & NET_GRANT_CONNECT) ? VX_OK : VX_E_RIGHTS;
+	case NET_ACCEPT:
+		return (g->may & NET_GRANT_LISTEN) ? VX_OK : VX_E_RIGHTS;
+	case NET_SOCKET:
+		switch (r->sock.kind) {
+		case NET_SOCK_TCP:
+			return (g->may & NET_GRANT_CONNECT) ? VX_OK : VX_E_RIGHTS;
+		case NET_SOCK_UDP:
+			return (g->may & NET_GRANT_UDP) && r->sock.port == 0 ? VX_OK : VX_E_RIGHTS;
+		case NET_SOCK_LISTEN:
+			if (!(g->may & NET_GRANT_LISTEN))
+				return VX_E_RIGHTS;
+			return g->listen_port == 0 || g->listen_port == r->sock.port ? VX_OK
+										     : VX_E_RIGHTS;
+		}
+		return VX_E_RIGHTS;
+	}
+	return VX_E_RIGHTS; /* the tables */
+}

@@ -9,6 +9,7 @@
 #define NETD_PURE_NETMSG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "rt/svc.h"
 #include "vectra/proto/net.h"
@@ -34,6 +35,38 @@ struct net_config {
  * with a unicast address and gateway.  false, with cfg set to DHCP, for
  * anything else. */
 bool net_parse_config(const char *args, struct net_config *cfg);
+
+/*
+ * What one connection may do: its grant, from the attach record init wrote
+ * for it (the manifest's "connect net.GRANT", INIT_CONNECT "net.GRANT"):
+ *
+ *   ""            everything (a plain "connect net")
+ *   connect       NET_PING and TCP connections (NET_SOCKET NET_SOCK_TCP)
+ *   udp           UDP sockets on an ephemeral port (port 0)
+ *   listen        listeners on any port, and NET_ACCEPT
+ *   listen.PORT   a listener on PORT (1..65535, decimal) only
+ *
+ * Every grant may ask NET_INFO and close its own sockets; the tables
+ * (NET_COUNTERS, NET_ARP, NET_TCP) show other Tasks' traffic and need
+ * everything.  Anything else is refused: the connection is closed.
+ */
+#define NET_GRANT_ALL	  0xffu
+#define NET_GRANT_CONNECT 0x01u
+#define NET_GRANT_UDP	  0x02u
+#define NET_GRANT_LISTEN  0x04u
+
+struct net_grant {
+	uint8_t may;	      /* NET_GRANT_* */
+	uint16_t listen_port; /* NET_GRANT_LISTEN: 0 for any port, else that one */
+};
+
+/* Parses a record's text (len bytes, not NUL-terminated): VX_OK, or
+ * VX_E_INVAL for a grant netd does not know. */
+int net_parse_grant(const char *text, size_t len, struct net_grant *g);
+
+/* May a connection holding g make request r (decoded)?  VX_OK or
+ * VX_E_RIGHTS. */
+int net_grant_check(const struct net_grant *g, const struct net_req *r);
 
 /* Decodes m into r: VX_OK or the error net.h lists for it (VX_E_NOSYS,
  * VX_E_INVAL).  Nothing of the stack's state is consulted. */

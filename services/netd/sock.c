@@ -211,6 +211,20 @@ static void sock_drop(struct nsock *s)
 	N.net.count[VX_NETC_SOCK_OPENED]--;
 }
 
+/* A new socket of connection c with a Ring pair: NULL when a slot or a
+ * pair is wanting (VX_E_FULL either way). */
+static struct nsock *sock_new_paired(struct vx_server_conn *c, uint8_t kind)
+{
+	struct nsock *s = sock_new(c, kind);
+
+	if (s && (s->pair = pair_take()) < 0) {
+		s->pair = -1;
+		sock_drop(s);
+		return NULL;
+	}
+	return s;
+}
+
 static void sock_free(struct nsock *s)
 {
 	if (s->pair >= 0)
@@ -269,15 +283,9 @@ static int accept_now(struct nsock *l, struct vx_msg *m)
 {
 	if (!(vx_tcp_events(&N.tcp, l->h) & VX_TCP_EV_ACCEPT))
 		return VX_E_EMPTY;
-	struct nsock *s = sock_new(l->c, NET_SOCK_TCP);
+	struct nsock *s = sock_new_paired(l->c, NET_SOCK_TCP);
 	if (!s)
 		return VX_E_FULL;
-	int p = pair_take();
-	if (p < 0) {
-		sock_drop(s);
-		return VX_E_FULL;
-	}
-	s->pair = p;
 	s->h = vx_tcp_accept(&N.tcp, l->h);
 	if (s->h < 0) {
 		int rc = s->h;
@@ -335,16 +343,11 @@ static void sock_close(struct nsock *s, bool abort)
 static int open_listener(struct vx_server_conn *c, struct vx_msg *m, const struct net_socket_req *q)
 {
 	static const uint8_t any[4];
-	struct nsock *s = sock_new(c, NET_SOCK_LISTEN);
+	struct nsock *s = sock_new_paired(c, NET_SOCK_LISTEN);
 	int rc;
 
 	if (!s)
 		return VX_E_FULL;
-	if ((s->pair = pair_take()) < 0) {
-		s->pair = -1;
-		sock_drop(s);
-		return VX_E_FULL;
-	}
 	s->h = vx_tcp_listen(&N.tcp, any, q->port, q->backlog);
 	if (s->h < 0) {
 		rc = s->h;
@@ -367,16 +370,11 @@ static int open_listener(struct vx_server_conn *c, struct vx_msg *m, const struc
 
 static int open_udp(struct vx_server_conn *c, struct vx_msg *m, const struct net_socket_req *q)
 {
-	struct nsock *s = sock_new(c, NET_SOCK_UDP);
+	struct nsock *s = sock_new_paired(c, NET_SOCK_UDP);
 	int rc;
 
 	if (!s)
 		return VX_E_FULL;
-	if ((s->pair = pair_take()) < 0) {
-		s->pair = -1;
-		sock_drop(s);
-		return VX_E_FULL;
-	}
 	if ((s->h = vx_net_udp_open(&N.net, q->port)) < 0) {
 		rc = s->h;
 		sock_drop(s);
@@ -403,14 +401,9 @@ static int open_tcp(struct vx_server_conn *c, struct vx_msg *m, const struct net
 {
 	if (!N.net.ip[0])
 		return VX_E_STATE;
-	struct nsock *s = sock_new(c, NET_SOCK_TCP);
+	struct nsock *s = sock_new_paired(c, NET_SOCK_TCP);
 	if (!s)
 		return VX_E_FULL;
-	if ((s->pair = pair_take()) < 0) {
-		s->pair = -1;
-		sock_drop(s);
-		return VX_E_FULL;
-	}
 	s->h = vx_tcp_connect(&N.tcp, N.net.ip, q->addr, q->port, now());
 	if (s->h < 0) {
 		int rc = s->h;

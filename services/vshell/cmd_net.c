@@ -5,15 +5,25 @@
  *   net              the card, the address and how it came, the ARP
  *                    cache, TCP's connections, and every counter that is
  *                    not zero
- *   ping ADDR [N]    N echo requests (default 4, at most 100), one a
+ *   ping HOST [N]    N echo requests (default 4, at most 100), one a
  *                    second, each waiting up to 2 s for its answer; then
- *                    how many came back and the round trips
+ *                    how many came back and the round trips.  HOST is an
+ *                    address or a name, which dnsd resolves (the first
+ *                    address it gives is pinged)
+ *   host NAME        NAME's addresses through dnsd, their TTL and where
+ *                    they came from (hosts file, cache, server); or why
+ *                    there are none
+ *   dns [flush]      dnsd's server, counters and cache; flush empties the
+ *                    cache
  */
 #include "shell.h"
 #include "net/net.h"
 #include "net/tcp.h"
 #include "net/addr.h"
+#include "net/dns.h"
+#include "client/dns.h"
 #include "vectra/proto/net.h"
+#include "vectra/proto/dns.h"
 #include "vx_string.h"
 
 #define PING_WAIT_MS 2000u
@@ -201,13 +211,248 @@ void cmd_net(const struct vsh_cmd *c)
 	show_counters();
 }
 
+/* ------------------------------------------------------------- names */
+
+/* Only digits and dots: meant as an address, never a name. */
+static bool numeric(const char *s)
+{
+	for (; *s; s++)
+		if (*s != '.' && (*s < '0' || *s > '9'))
+			return false;
+	return true;
+}
+
+/* DNS_RESOLVE of name through dnsd into *a; false (and a message) when no
+ * answer came at all.  A dotted quad needs no dnsd. */
+static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
+{
+	uint8_t lit[4];
+	int rc, tries = 0;
+
+	if (!vx_dns_literal(name, lit) && !shell.dns.open) {
+		client_report(cmd, &shell.dns, VX_E_NOTFOUND);
+		return false;
+	}
+	do {
+		if (shell.dns.open)
+			client_drop_caps(&shell.dns);
+		rc = vx_dns_resolve(shell.dns.open ? &shell.dns.c : NULL, name, a,
+				    (uint64_t)vx_clock() + (DNS_RESOLVE_MAX_MS + 3000) * MS);
+	} while (client_retry(&shell.dns, rc, &tries));
+	if (client_report(cmd, &shell.dns, rc))
+		return false;
+	if (rc != VX_OK) {
+		con_printf("%s: '%s': %s\n", cmd, name, vx_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+static const char *outcome(const struct dns_answer *a)
+{
+	if (a->source == DNS_SRC_NONE && a->result != VX_E_STATE)
+		return "dnsd could not ask the server (netd's socket failed)";
+	switch (a->result) {
+	case VX_E_NOTFOUND:
+		return "not found";
+	case VX_E_TIMEOUT:
+		return "the server did not answer";
+	case VX_E_AGAIN:
+		return "the server failed (SERVFAIL)";
+	case VX_E_REFUSED:
+		return "the server refused";
+	case VX_E_NOSYS:
+		return "the server answered with an error";
+	case VX_E_TOOBIG:
+		return "the answer was truncated";
+	case VX_E_CORRUPT:
+		return "only malformed replies came";
+	case VX_E_STATE:
+		return "no DNS server is known";
+	default:
+		return vx_strerror(a->result);
+	}
+}
+
+/* " (ttl N s, from SOURCE)" and the end of the line */
+static void whence(const struct dns_answer *a)
+{
+	if (a->source == DNS_SRC_NONE)
+		con_printf("\n");
+	else if ((a->source == DNS_SRC_SERVER || a->source == DNS_SRC_CACHE) &&
+		 (a->result == VX_OK || a->result == VX_E_NOTFOUND))
+		con_printf(" (ttl %u s, from %s)\n", a->ttl_s, vx_dns_source_name(a->source));
+	else
+		con_printf(" (from %s)\n", vx_dns_source_name(a->source));
+}
+
+void cmd_host(const struct vsh_cmd *c)
+{
+	struct dns_answer a;
+
+	if (!resolve("host", c->argv[1], &a))
+		return;
+	if (a.result == VX_OK) {
+		con_printf("%s:", c->argv[1]);
+		for (uint32_t i = 0; i < a.naddr && i < DNS_ADDRS_MAX; i++)
+			ip_line(" ", a.addr[i]);
+		con_printf(" ");
+		whence(&a);
+		return;
+	}
+	const char *why = a.why ? vx_dns_why_name((enum vx_dns_why)a.why) : NULL;
+	con_printf("host: %s: %s [%s%s%s]", c->argv[1], outcome(&a), vx_errname(a.result),
+		   why ? " " : "", why ? why : "");
+	whence(&a);
+}
+
+/* One request with a start index to dnsd. */
+static int dns_first(uint32_t op, uint32_t first, struct vx_msg *m)
+{
+	uint32_t req[2] = {first, 0};
+	int rc, tries = 0;
+
+	do {
+		memset(m, 0, sizeof(*m));
+		m->op = op;
+		memcpy(m->data, req, sizeof(req));
+		m->len = sizeof(req);
+		rc = client_call(&shell.dns, m);
+	} while (client_retry(&shell.dns, rc, &tries));
+	return rc;
+}
+
+static void dns_counters(void)
+{
+	struct vx_msg m;
+	struct dns_counters k;
+	uint32_t col = 0;
+
+	con_printf("counters (those not zero)\n");
+	for (uint32_t first = 0; first < 256;) {
+		int rc = dns_first(DNS_COUNTERS, first, &m);
+		if (client_report("dns", &shell.dns, rc))
+			return;
+		if (rc != VX_OK || m.len < sizeof(k)) {
+			con_printf("dns: %s\n", rc ? vx_strerror(rc) : "dnsd sent a short answer");
+			return;
+		}
+		memcpy(&k, m.data, sizeof(k));
+		for (uint32_t i = 0; i < k.count && i < DNS_COUNTERS_BATCH; i++) {
+			const char *name = vx_dns_counter_name(k.first + i);
+			if (k.v[i] == 0 || !name)
+				continue;
+			con_printf("%s%-16s %8lu", col ? "   " : "  ", name, (unsigned long)k.v[i]);
+			if (++col == 3) {
+				con_printf("\n");
+				col = 0;
+			}
+		}
+		if (k.count == 0 || k.first + k.count >= k.total)
+			break;
+		first = k.first + k.count;
+	}
+	if (col)
+		con_printf("\n");
+}
+
+static void dns_cache(void)
+{
+	struct vx_msg m;
+	struct dns_cache_entry e;
+	uint32_t n = 0;
+
+	con_printf("cache\n");
+	for (uint32_t first = 0; first < 1024;) {
+		int rc = dns_first(DNS_CACHE, first, &m);
+		if (rc == VX_E_NOTFOUND && shell.dns.open)
+			break;
+		if (client_report("dns", &shell.dns, rc))
+			return;
+		if (rc != VX_OK || m.len < sizeof(e)) {
+			con_printf("dns: %s\n", rc ? vx_strerror(rc) : "dnsd sent a short answer");
+			return;
+		}
+		memcpy(&e, m.data, sizeof(e));
+		e.name[sizeof(e.name) - 1] = 0;
+		con_printf("  %-30s %6u s ", e.name, e.ttl_s);
+		if (e.negative)
+			con_printf(" (does not exist)");
+		for (uint32_t i = 0; i < e.naddr && i < DNS_ADDRS_MAX; i++)
+			ip_line(" ", e.addr[i]);
+		con_printf("\n");
+		n++;
+		if (e.slot < first)
+			break;
+		first = e.slot + 1;
+	}
+	if (n == 0)
+		con_printf("  (empty)\n");
+}
+
+void cmd_dns(const struct vsh_cmd *c)
+{
+	struct vx_msg m;
+	int rc, tries = 0;
+
+	if (!shell.dns.open) {
+		client_report("dns", &shell.dns, VX_E_NOTFOUND);
+		return;
+	}
+	if (c->argc > 1) {
+		if (strcmp(c->argv[1], "flush") != 0) {
+			con_printf("dns: usage: dns [flush]\n");
+			return;
+		}
+		do {
+			m = (struct vx_msg){.op = DNS_FLUSH};
+			rc = client_call(&shell.dns, &m);
+		} while (client_retry(&shell.dns, rc, &tries));
+		if (client_report("dns", &shell.dns, rc))
+			return;
+		struct dns_flushed f = {0};
+		memcpy(&f, m.data, m.len < sizeof(f) ? m.len : sizeof(f));
+		if (rc == VX_OK)
+			con_printf("dns: flushed %u entries\n", f.dropped);
+		else
+			con_printf("dns: %s\n", vx_strerror(rc));
+		return;
+	}
+	do {
+		m = (struct vx_msg){.op = DNS_INFO};
+		rc = client_call(&shell.dns, &m);
+	} while (client_retry(&shell.dns, rc, &tries));
+	if (client_report("dns", &shell.dns, rc))
+		return;
+	struct dns_info in;
+	if (rc != VX_OK || m.len < sizeof(in)) {
+		con_printf("dns: %s\n", rc ? vx_strerror(rc) : "dnsd sent a short answer");
+		return;
+	}
+	memcpy(&in, m.data, sizeof(in));
+	if (in.how == DNS_SERVER_NONE)
+		con_printf("server   none yet (from DHCP when a name is asked)\n");
+	else
+		ip_line("server   ", in.server);
+	if (in.how != DNS_SERVER_NONE)
+		con_printf(" (%s)\n", in.how == DNS_SERVER_ARGS ? "args" : "DHCP");
+	if (in.sock)
+		con_printf("socket   UDP port %u\n", in.port);
+	con_printf("hosts    %u names, %u lines skipped\n", in.hosts, in.hosts_bad);
+	con_printf("cache    %u of %u entries, %u requests waiting\n", in.cache_used, in.cache_size,
+		   in.waiting);
+	dns_counters();
+	dns_cache();
+}
+
 void cmd_ping(const struct vsh_cmd *c)
 {
 	struct net_ping_req p = {.len = 56, .timeout_ms = PING_WAIT_MS};
 	uint32_t count = 4, got = 0;
 	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+	struct dns_answer a;
 
-	if (!vx_ip_parse(c->argv[1], p.addr)) {
+	if (numeric(c->argv[1]) && !vx_ip_parse(c->argv[1], p.addr)) {
 		con_printf("ping: '%s' is not an address (A.B.C.D)\n", c->argv[1]);
 		return;
 	}
@@ -222,6 +467,16 @@ void cmd_ping(const struct vsh_cmd *c)
 		}
 		count = (uint32_t)n;
 	}
+	if (!resolve("ping", c->argv[1], &a))
+		return;
+	if (a.result != VX_OK) {
+		con_printf("ping: %s: %s (%s)\n", c->argv[1], outcome(&a), vx_errname(a.result));
+		return;
+	}
+	memcpy(p.addr, a.addr[0], 4);
+	if (a.source != DNS_SRC_LITERAL)
+		con_printf("PING %s (%u.%u.%u.%u)\n", c->argv[1], p.addr[0], p.addr[1], p.addr[2],
+			   p.addr[3]);
 	for (uint32_t i = 1; i <= count; i++) {
 		uint64_t start = (uint64_t)vx_clock();
 		struct vx_msg m;

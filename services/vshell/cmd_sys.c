@@ -105,6 +105,8 @@ void cmd_mem(const struct vsh_cmd *c)
 		   vsh_show_bytes(b, sizeof(b), im.ram_free));
 	con_printf("connections: %llu of %llu in use\n", (unsigned long long)im.conn_pool_used,
 		   (unsigned long long)im.conn_pool_max);
+	con_printf("socket Ring pairs: %llu of %llu in use\n", (unsigned long long)im.pairs_used,
+		   (unsigned long long)im.pairs_max);
 }
 
 void cmd_caps(const struct vsh_cmd *c)

@@ -106,6 +106,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	client_open(&shell.rng, "rng", VA_RNG, BIT_RNG);
 	client_open(&shell.dev, "devices", VA_DEV, BIT_DEV);
 	client_open(&shell.net, "net", VA_NET, BIT_NET);
+	client_open(&shell.dns, "dns", VA_DNS, BIT_DNS);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);

@@ -14,7 +14,7 @@
  *                identity and package calls run makes
  *   cmd_rng.c    random (rngd)
  *   cmd_dev.c    devices (devd)
- *   cmd_net.c    net, ping (netd)
+ *   cmd_net.c    net, ping (netd), host, dns (dnsd)
  *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
  *                host-tested
  *
@@ -30,6 +30,8 @@
  *   pkg.req/.rep      connection to vpkg  (install, pkgs, run of a package)
  *   rng.req/.rep      connection to rngd  (random)
  *   devices.req/.rep  connection to devd  (devices)
+ *   net.req/.rep      connection to netd  (net, ping)
+ *   dns.req/.rep      connection to dnsd  (host, dns, ping NAME)
  *   ret               Reticle, CONTROL: pays for the programs run runs
  *   self              Task, CONTROL: to map rings, images and files, and
  *                     to mint the signal that reports a child's end
@@ -63,6 +65,7 @@
 #define VA_RNG	   0x10060000ull
 #define VA_DEV	   0x10070000ull
 #define VA_NET	   0x10080000ull
+#define VA_DNS	   0x10090000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 #define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
@@ -79,6 +82,7 @@
 #define BIT_CHILD   8u
 #define BIT_DEV	    9u
 #define BIT_NET	    10u
+#define BIT_DNS	    11u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
@@ -101,7 +105,7 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init, id, pkg, rng, dev, net;
+	struct vsh_client fs, ns, init, id, pkg, rng, dev, net, dns;
 	struct vsh_last last;
 	bool secret; /* the next line typed is login's passphrase */
 };
@@ -194,6 +198,8 @@ void cmd_devices(const struct vsh_cmd *c);
 void cmd_disk(const struct vsh_cmd *c);
 void cmd_net(const struct vsh_cmd *c);
 void cmd_ping(const struct vsh_cmd *c);
+void cmd_host(const struct vsh_cmd *c);
+void cmd_dns(const struct vsh_cmd *c);
 void cmd_df(const struct vsh_cmd *c);
 
 /* The shell's bulk buffer: a Mem of BULK bytes from its ret, mapped at

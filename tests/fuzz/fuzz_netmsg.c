@@ -8,7 +8,8 @@
  * VX_OK only for a known op, no capabilities and the op's exact length;
  * an accepted ping has a unicast address, a length and a timeout in
  * range; an accepted socket request has its kind's fields and no other's;
- * the parsers accept only strings that print back the same, and
+ * a grant is one netd knows or nothing at all; the parsers accept only
+ * strings that print back the same, and
  * an accepted configuration is DHCP or a unicast static address.
  */
 #include <stddef.h>
@@ -90,6 +91,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 		uint32_t mm = (uint32_t)mask[0] << 24 | mask[1] << 16 | mask[2] << 8 | mask[3];
 		CHECK((mm & (~mm >> 1)) == 0 || mm == 0xffffffffu || (~mm & (~mm + 1)) == 0);
 	}
+	struct net_grant g;
+	if (net_parse_grant(s, sl, &g) == VX_OK)
+		CHECK(g.may == NET_GRANT_ALL || g.may == NET_GRANT_CONNECT ||
+		      g.may == NET_GRANT_UDP || (g.may == NET_GRANT_LISTEN));
+	else
+		CHECK(g.may == 0 && g.listen_port == 0);
+	CHECK(g.may == NET_GRANT_LISTEN || g.listen_port == 0);
 	struct net_config c;
 	if (net_parse_config(s, &c)) {
 		CHECK(c.how == NET_HOW_DHCP || (c.how == NET_HOW_STATIC && vx_ip_unicast(c.addr)));

@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 9);
+	assert_int_equal(m.n, 10);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -164,7 +164,7 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 9);
+	assert_int_equal(s->nconnect, 10);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -175,6 +175,7 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[6].service, "rng");
 	assert_string_equal(s->connect[7].service, "devices");
 	assert_string_equal(s->connect[8].service, "net");
+	assert_string_equal(s->connect[9].service, "dns");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
@@ -198,6 +199,19 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->ngrant, 2);
 	assert_string_equal(s->grant[1].slot, "pools");
 	assert_int_equal(mf_server_of(&m, "net"), svc("netd") - m.svc);
+
+	/* dnsd: a small Reticle, netd for its socket, nsd for SYS:etc/hosts,
+	 * and no args (so netd's DHCP lease names the server). */
+	s = svc("dnsd");
+	assert_string_equal(s->serve, "dns");
+	assert_int_equal(s->memory, 1u << 20);
+	assert_string_equal(s->args, "");
+	assert_int_equal(s->nconnect, 4);
+	assert_string_equal(s->connect[1].service, "net");
+	assert_string_equal(s->connect[3].service, "ns");
+	assert_int_equal(s->ngrant, 1);
+	assert_int_equal(s->grant[0].kind, MF_SELF);
+	assert_int_equal(mf_server_of(&m, "dns"), svc("dnsd") - m.svc);
 
 	/* The trust services: identityd reads the sealed key through nsd and
 	 * mints from its own Reticle; vpkg reads through nsd and stores in
@@ -451,7 +465,8 @@ static void test_extra_argument(void **state)
 	bad("service a\nbinary a b\n", 2, "extra argument 'b'");
 	bad("service a\nrestart always now\n", 2, "extra argument 'now'");
 	bad("service a\nmemory 2M 4M\n", 2, "extra argument '4M'");
-	bad("service a\nserve x y\n", 2, "extra argument 'y'");
+	bad("service a\nserve x y\n", 2, "expected 'attached', found 'y'");
+	bad("service a\nserve x attached y\n", 2, "extra argument 'y'");
 	bad("service a\nconnect x y\nservice b\nserve x\n", 2, "expected 'as', found 'y'");
 	bad("service a\nconnect x as y z\nservice b\nserve x\n", 2, "extra argument 'z'");
 	bad("service a\ngrant p = ioport 1 1 rw r\n", 2, "extra argument 'r'");
@@ -592,6 +607,41 @@ static void test_connect_unserved(void **state)
 	bad("service a\nserve x\nservice b\n\nconnect x\nconnect y\n", 6, "no service serves 'y'");
 	/* A service name is not a serve name. */
 	bad("service a\nservice b\nconnect a\n", 3, "no service serves 'a'");
+}
+
+/* A connect to SERVE.GRANT narrows a connection to a service that serves
+ * SERVE attached; anything else is refused by name. */
+static void test_connect_narrowed(void **state)
+{
+	(void)state;
+	good("service n\nserve net attached\nservice c\nconnect net.connect as "
+	     "net\nconnect net.listen.80\nconnect net as net2\n");
+	const struct mf_service *n = &m.svc[0], *c = &m.svc[1];
+	assert_int_equal(n->attached, 1);
+	assert_string_equal(n->serve, "net");
+	assert_string_equal(c->connect[0].service, "net");
+	assert_string_equal(c->connect[0].narrow, "connect");
+	assert_string_equal(c->connect[0].as, "net");
+	assert_string_equal(c->connect[1].service, "net");
+	assert_string_equal(c->connect[1].narrow, "listen.80");
+	assert_string_equal(c->connect[1].as, "net.listen.80");
+	assert_string_equal(c->connect[2].narrow, "");
+	assert_int_equal(mf_server_of(&m, "net"), 0);
+	/* A service that does not take records cannot be narrowed. */
+	bad("service n\nserve net\nservice c\nconnect net.connect\n", 4,
+	    "does not take grants (it needs 'serve net attached')");
+	/* Nothing before or after the dot, or no such service. */
+	bad("service n\nserve net attached\nservice c\nconnect net.\n", 4,
+	    "no service serves 'net.'");
+	bad("service n\nserve net attached\nservice c\nconnect .connect\n", 4,
+	    "no service serves '.connect'");
+	bad("service n\nserve net attached\nservice c\nconnect nut.connect\n", 4,
+	    "no service serves 'nut.connect' (nor 'nut')");
+	bad("service c\nconnect init.x\n", 2, "no service serves 'init.x' (nor 'init')");
+	/* A dotted serve name is still found whole first. */
+	good("service n\nserve a.b\nservice c\nconnect a.b\n");
+	assert_string_equal(m.svc[1].connect[0].service, "a.b");
+	assert_string_equal(m.svc[1].connect[0].narrow, "");
 }
 
 static void test_connect_self(void **state)
@@ -827,6 +877,7 @@ int main(void)
 	    cmocka_unit_test(test_serve_twice),
 	    cmocka_unit_test(test_serve_init),
 	    cmocka_unit_test(test_connect_unserved),
+	    cmocka_unit_test(test_connect_narrowed),
 	    cmocka_unit_test(test_connect_self),
 	    cmocka_unit_test(test_no_service),
 	    cmocka_unit_test(test_too_many_services),

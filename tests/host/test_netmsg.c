@@ -224,6 +224,100 @@ static void test_netmsg_accept_close(void **state)
 	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
 }
 
+static int parse_grant(const char *text, struct net_grant *g)
+{
+	return net_parse_grant(text, strlen(text), g);
+}
+
+/* The grants an attach record may name, and every other text refused. */
+static void test_grant_parse(void **state)
+{
+	(void)state;
+	struct net_grant g;
+
+	assert_int_equal(parse_grant("", &g), VX_OK);
+	assert_int_equal(g.may, NET_GRANT_ALL);
+	assert_int_equal(parse_grant("connect", &g), VX_OK);
+	assert_int_equal(g.may, NET_GRANT_CONNECT);
+	assert_int_equal(parse_grant("udp", &g), VX_OK);
+	assert_int_equal(g.may, NET_GRANT_UDP);
+	assert_int_equal(parse_grant("listen", &g), VX_OK);
+	assert_int_equal(g.may, NET_GRANT_LISTEN);
+	assert_int_equal(g.listen_port, 0);
+	assert_int_equal(parse_grant("listen.8080", &g), VX_OK);
+	assert_int_equal(g.listen_port, 8080);
+	assert_int_equal(parse_grant("listen.65535", &g), VX_OK);
+	assert_int_equal(parse_grant("listen.1", &g), VX_OK);
+	const char *bad[] = {"all",	      "Connect",      "connect.",  "connectx",
+			     "udp.53",	      "listen.",      "listen.0",  "listen.080",
+			     "listen.65536",  "listen.99999", "listen.1a", "listen.-1",
+			     "listen.123456", "listen 80",    " ",	   "connect,udp"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		g.may = 0x5a;
+		assert_int_equal(parse_grant(bad[i], &g), VX_E_INVAL);
+		assert_int_equal(g.may, 0); /* a refusal grants nothing */
+	}
+	/* Not NUL-terminated: only len bytes count. */
+	assert_int_equal(net_parse_grant("udpX", 3, &g), VX_OK);
+	assert_int_equal(g.may, NET_GRANT_UDP);
+}
+
+/* What each grant lets through, op by op. */
+static void test_grant_check(void **state)
+{
+	(void)state;
+	struct net_grant all = {.may = NET_GRANT_ALL}, con = {.may = NET_GRANT_CONNECT};
+	struct net_grant udp = {.may = NET_GRANT_UDP}, lis = {.may = NET_GRANT_LISTEN};
+	struct net_grant l80 = {.may = NET_GRANT_LISTEN, .listen_port = 80};
+	struct net_req r;
+
+	memset(&r, 0, sizeof(r));
+	for (uint32_t op = NET_INFO; op <= NET_CLOSE; op++) {
+		r.op = op;
+		r.sock.kind = NET_SOCK_TCP;
+		assert_int_equal(net_grant_check(&all, &r), VX_OK);
+	}
+	r.op = NET_INFO;
+	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
+	r.op = NET_CLOSE;
+	assert_int_equal(net_grant_check(&lis, &r), VX_OK);
+	for (uint32_t op = NET_COUNTERS; op <= NET_TCP; op++) {
+		if (op == NET_PING)
+			continue;
+		r.op = op; /* the tables show others' traffic */
+		assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
+		assert_int_equal(net_grant_check(&l80, &r), VX_E_RIGHTS);
+	}
+	r.op = NET_PING;
+	assert_int_equal(net_grant_check(&con, &r), VX_OK);
+	assert_int_equal(net_grant_check(&udp, &r), VX_E_RIGHTS);
+	r.op = NET_SOCKET;
+	r.sock.kind = NET_SOCK_TCP;
+	assert_int_equal(net_grant_check(&con, &r), VX_OK);
+	assert_int_equal(net_grant_check(&udp, &r), VX_E_RIGHTS);
+	assert_int_equal(net_grant_check(&lis, &r), VX_E_RIGHTS);
+	r.sock.kind = NET_SOCK_UDP;
+	r.sock.port = 0;
+	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
+	assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
+	r.sock.port = 53; /* a fixed local port is not an ephemeral one */
+	assert_int_equal(net_grant_check(&udp, &r), VX_E_RIGHTS);
+	r.sock.kind = NET_SOCK_LISTEN;
+	r.sock.port = 80;
+	assert_int_equal(net_grant_check(&lis, &r), VX_OK);
+	assert_int_equal(net_grant_check(&l80, &r), VX_OK);
+	assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
+	r.sock.port = 81;
+	assert_int_equal(net_grant_check(&l80, &r), VX_E_RIGHTS);
+	assert_int_equal(net_grant_check(&lis, &r), VX_OK);
+	r.op = NET_ACCEPT;
+	assert_int_equal(net_grant_check(&l80, &r), VX_OK);
+	assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
+	r.op = NET_SOCKET;
+	r.sock.kind = 9;
+	assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
+}
+
 static void test_addr_parse(void **state)
 {
 	(void)state;
@@ -316,6 +410,8 @@ int main(void)
 	    cmocka_unit_test(test_netmsg_ping_fields),
 	    cmocka_unit_test(test_netmsg_socket),
 	    cmocka_unit_test(test_netmsg_accept_close),
+	    cmocka_unit_test(test_grant_parse),
+	    cmocka_unit_test(test_grant_check),
 	    cmocka_unit_test(test_addr_parse),
 	    cmocka_unit_test(test_config),
 	};

@@ -26,9 +26,14 @@
  *              NET_SEG_ERROR VX_E_CORRUPT; a client that lets go of its
  *              Rings without NET_CLOSE is closed for it
  *   limits     NET_SOCK_PER_CONN sockets, then one more: VX_E_FULL
+ *   grants     the narrowed connections netc (net.connect), netl
+ *              (net.listen.7300) and netu (net.udp) may do what their
+ *              grant names and get VX_E_RIGHTS for everything else
  *   crash      a connection to the echo server is held while the test
  *              crashes netd: the next receive says VX_E_HANGUP (not a
- *              fault); once netd is back, a new connection echoes again
+ *              fault); once netd is back, a new connection echoes again,
+ *              and the narrowed connections are still narrowed (init
+ *              hands the new netd each grant again)
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
@@ -38,17 +43,18 @@
 #include "vectra/proto/net.h"
 #include "vx_string.h"
 
-#define VA_NETC	 0x10500000ull
-#define VA_SOCK	 0x40000000ull /* socket i at VA_SOCK + i * VX_SOCK_SPAN */
-#define BIT_NETC 2u
-#define BIT_SOCK 3u
-#define SECOND	 1000000000ull
-#define ECHO_LEN (256u * 1024u)
-#define BACK_LEN (128u * 1024u)
+#define VA_NETC	  0x10500000ull
+#define VA_NARROW 0x10600000ull /* netc, netl, netu: VX_SVC_CONN_SPAN each */
+#define VA_SOCK	  0x40000000ull /* socket i at VA_SOCK + i * VX_SOCK_SPAN */
+#define BIT_NETC  2u
+#define BIT_SOCK  3u
+#define SECOND	  1000000000ull
+#define ECHO_LEN  (256u * 1024u)
+#define BACK_LEN  (128u * 1024u)
 
 static const uint8_t echo_ip[4] = {10, 0, 2, 100};
 
-static struct vx_client net;
+static struct vx_client net, netc, netl, netu;
 static struct vx_sock S[NET_SOCK_PER_CONN + 1];
 static uint8_t buf[8192];
 
@@ -367,6 +373,63 @@ static void do_limits(void)
 		vx_sock_close(&S[0], false, later(5 * SECOND));
 }
 
+/* ------------------------------------------------------------- grants */
+
+/* A NET_SOCKET of kind on connection n: the call's result, the socket
+ * closed again if it opened. */
+static int try_socket(struct vx_client *n, uint8_t kind, uint16_t port)
+{
+	struct vx_sock s;
+	int rc;
+
+	if (kind == NET_SOCK_TCP)
+		rc = vx_sock_connect(&s, n, echo_ip, 7, 10000, va(7), BIT_SOCK, later(15 * SECOND));
+	else if (kind == NET_SOCK_LISTEN)
+		rc = vx_sock_listen(&s, n, port, 2, va(7), BIT_SOCK, later(5 * SECOND));
+	else
+		rc = vx_sock_udp(&s, n, port, NULL, 0, va(7), BIT_SOCK, later(5 * SECOND));
+	if (rc == VX_OK)
+		vx_sock_close(&s, false, later(5 * SECOND));
+	return rc;
+}
+
+static void grant(const char *what, int got, int want)
+{
+	say("socktest: grants: %s: %s%s\n", what, vx_errname(got), got == want ? "" : " (WRONG)");
+}
+
+static void do_grants(const char *when)
+{
+	uint32_t first[2] = {0, 0};
+	char w[64];
+
+	vx_snprintf(w, sizeof(w), "%s: netc connect", when);
+	grant(w, try_socket(&netc, NET_SOCK_TCP, 0), VX_OK);
+	vx_snprintf(w, sizeof(w), "%s: netc listen", when);
+	grant(w, try_socket(&netc, NET_SOCK_LISTEN, 7301), VX_E_RIGHTS);
+	vx_snprintf(w, sizeof(w), "%s: netc udp", when);
+	grant(w, try_socket(&netc, NET_SOCK_UDP, 0), VX_E_RIGHTS);
+	struct vx_msg m = {.op = NET_COUNTERS, .len = sizeof(first)};
+	memcpy(m.data, first, sizeof(first));
+	vx_snprintf(w, sizeof(w), "%s: netc counters", when);
+	grant(w, vx_client_call(&netc, &m, later(5 * SECOND)), VX_E_RIGHTS);
+	m = (struct vx_msg){.op = NET_INFO};
+	vx_snprintf(w, sizeof(w), "%s: netc info", when);
+	grant(w, vx_client_call(&netc, &m, later(5 * SECOND)), VX_OK);
+	vx_snprintf(w, sizeof(w), "%s: netl listen 7300", when);
+	grant(w, try_socket(&netl, NET_SOCK_LISTEN, 7300), VX_OK);
+	vx_snprintf(w, sizeof(w), "%s: netl listen 7301", when);
+	grant(w, try_socket(&netl, NET_SOCK_LISTEN, 7301), VX_E_RIGHTS);
+	vx_snprintf(w, sizeof(w), "%s: netl connect", when);
+	grant(w, try_socket(&netl, NET_SOCK_TCP, 0), VX_E_RIGHTS);
+	vx_snprintf(w, sizeof(w), "%s: netu udp", when);
+	grant(w, try_socket(&netu, NET_SOCK_UDP, 0), VX_OK);
+	vx_snprintf(w, sizeof(w), "%s: netu udp 7400", when);
+	grant(w, try_socket(&netu, NET_SOCK_UDP, 7400), VX_E_RIGHTS);
+	vx_snprintf(w, sizeof(w), "%s: netu connect", when);
+	grant(w, try_socket(&netu, NET_SOCK_TCP, 0), VX_E_RIGHTS);
+}
+
 /* -------------------------------------------------------------- crash */
 
 static void do_crash(void)
@@ -394,12 +457,19 @@ static void do_crash(void)
 	say("socktest: crash: after the restart: %s\n", vx_errname(rc));
 	if (S[0].open)
 		vx_sock_close(&S[0], false, later(5 * SECOND));
+	do_grants("after the restart");
 }
 
 int do_sock(const struct vx_bundle_page *b)
 {
 	int rc = vx_client_open(&net, b, "net", VA_NETC, BIT_NETC);
 
+	if (rc == VX_OK)
+		rc = vx_client_open(&netc, b, "netc", VA_NARROW, BIT_NETC);
+	if (rc == VX_OK)
+		rc = vx_client_open(&netl, b, "netl", VA_NARROW + VX_SVC_CONN_SPAN, BIT_NETC);
+	if (rc == VX_OK)
+		rc = vx_client_open(&netu, b, "netu", VA_NARROW + 2 * VX_SVC_CONN_SPAN, BIT_NETC);
 	if (rc != VX_OK) {
 		say("socktest: no net connection: %s\n", vx_errname(rc));
 		return 2;
@@ -416,6 +486,7 @@ int do_sock(const struct vx_bundle_page *b)
 	do_udp();
 	do_misuse();
 	do_limits();
+	do_grants("first");
 	do_crash();
 	say("socktest: done\n");
 	return 0;

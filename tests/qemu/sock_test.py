@@ -21,9 +21,11 @@ bound to the host's loopback:
   misuse    every bad request and every slot netd must refuse gets its
             named error (a line ending "(WRONG)" fails); netd counts them
   limits    16 sockets on one connection, then VX_E_FULL, then room again
+  grants    narrowed connections (net.connect, net.listen.7300, net.udp)
+            may do what their grant names and get VX_E_RIGHTS otherwise
   crash     netd is crashed under a held connection: socktest's receive
-            and send say VX_E_HANGUP (socktest does not fault), and a new
-            connection echoes once netd is back
+            and send say VX_E_HANGUP (socktest does not fault), a new
+            connection echoes once netd is back, and the grants hold
 """
 import os
 import re
@@ -49,6 +51,12 @@ def free_port(kind=socket.SOCK_STREAM):
 
 def pattern(n, start=0):
     return bytes(((i * 13 + (i >> 9)) & 0xff) for i in range(start, start + n))
+
+
+def pairs_in_use(out):
+    """init's count of socket Ring pairs handed out, from the shell's mem."""
+    m = re.search(r"^socket Ring pairs: (\d+) of \d+ in use", out, re.M)
+    return int(m.group(1)) if m else None
 
 
 def udp_answers(path, port):
@@ -157,6 +165,11 @@ def main():
         tap.check("limits: closed sockets make room again",
                   has(term.text(), r"^socktest: limits: after closing them: VX_OK"), "")
 
+        seen(term, r"^socktest: grants: first: netu connect: \S+", 120)
+        lines = re.findall(r"^socktest: grants: first: (.*)$", term.text(), re.M)
+        tap.check("grants: each narrowed connection may do what its grant names, and no more",
+                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  "\n".join(lines))
         seen(term, r"^socktest: crash: holding a connection", 60)
         term.pos = len(term.buf)  # (seen matched nothing: skip the old prompts)
         out = term.command("net", timeout=30)
@@ -166,6 +179,7 @@ def main():
         tap.check("misuse: netd closed the socket whose client let go (SOCK_HANGUP)",
                   has(out, r"SOCK_HANGUP +[1-9]"), out)
         tap.check("net: TCP's counters are shown", has(out, r"TCP_CONN_ESTABLISHED +[1-9]"), out)
+        pairs_before = pairs_in_use(term.command("mem", timeout=30))
         term.command("crash netd")
         seen(term, r"^socktest: crash: receive: \S+", 60)
         text = term.text()
@@ -177,7 +191,20 @@ def main():
         seen(term, r"^socktest: crash: after the restart: \S+", 120)
         tap.check("crash: a new connection echoes once netd is back",
                   has(term.text(), r"^socktest: crash: after the restart: VX_OK"), term.text()[-800:])
+        seen(term, r"^socktest: grants: after the restart: netu connect: \S+", 120)
+        lines = re.findall(r"^socktest: grants: after the restart: (.*)$", term.text(), re.M)
+        tap.check("grants: still narrowed after netd's restart (init sends each grant again)",
+                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  "\n".join(lines))
         seen(term, r"^socktest: done", 30)
+        # The dead netd's pairs come back to init once socktest let go of
+        # them; the new netd made what it needed since.
+        term.pos = len(term.buf)
+        out = term.command("mem", timeout=30)
+        after = pairs_in_use(out)
+        tap.check("leak: init took back the pairs of netd's last life (%s before the crash, %s "
+                  "after)" % (pairs_before, after),
+                  pairs_before is not None and after is not None and after <= pairs_before, out)
         faults = [line for line in term.text().splitlines()
                   if re.search(r"fault|panic", line) and "netd" not in line]
         tap.check("no fault in any Task but netd, crashed on purpose", not faults, "\n".join(faults))

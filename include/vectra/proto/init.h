@@ -97,7 +97,12 @@
  *                 service, VX_E_FULL when the connection pool is exhausted.
  *                 The server's ends go to its port when both fit in its
  *                 transfer queue; until then the pair waits in init
- *                 (services/init/pure_broker.h).
+ *                 (services/init/pure_broker.h).  "SERVE.GRANT" names a
+ *                 narrowed connection to a service whose manifest says
+ *                 "serve SERVE attached": init writes GRANT as the pair's
+ *                 attach record (rt/svc.h), and the service decides what
+ *                 it may do (netd: docs/NET.md, "Grants"); VX_E_NOTFOUND
+ *                 if SERVE's service is not attached.
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
  *                 once both ends have unbound.
  *   INIT_PAIR     struct init_pair_req {slot_log2, count_log2} -> two
@@ -173,6 +178,8 @@ _Static_assert(sizeof(struct init_task) == 64, "init_task layout");
 struct init_mem {
 	uint64_t ram_total, ram_free; /* over every boot RAM Reticle */
 	uint64_t conn_pool_used, conn_pool_max;
+	uint64_t pairs_used, pairs_max; /* INIT_PAIR's: handed out (until reclaimed), all */
 };
+_Static_assert(sizeof(struct init_mem) == 48, "init_mem layout");
 
 #endif
