@@ -32,6 +32,7 @@ include kernel/kernel.mk
 include services/services.mk
 include mk/images.mk
 include mk/linuxpeer.mk
+include mk/wire.mk
 include mk/dns.mk
 include tools/tools.mk
 include tests/tests.mk

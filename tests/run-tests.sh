@@ -51,6 +51,8 @@ suite_host() {
 		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$t")" "$t"
 	done
 	B=$B run_suite "host/keep_tool" bash tests/host/keep_tool.sh
+	# The hostile wire's Python side: framing, parsers, pcap, the relay.
+	B=$B run_suite "host/test_qwire" /usr/bin/python3 tests/net/test_qwire.py
 }
 
 suite_crypto() {

@@ -358,6 +358,7 @@ int vx_tcp_accept(struct vx_tcp *t, int lh)
 	if (!best)
 		return VX_E_EMPTY;
 	best->flags |= F_USER | F_NOTIFY;
+	best->listener = -1; /* the handle's now: once closed it must not be accepted again */
 	t->stats.conn_accepted++;
 	return tcp_handle(t, best);
 }

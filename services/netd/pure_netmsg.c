@@ -181,7 +181,10 @@ int net_grant_check(const struct net_grant *g, const struct net_req *r)
 		case NET_SOCK_TCP:
 			return (g->may & NET_GRANT_CONNECT) ? VX_OK : VX_E_RIGHTS;
 		case NET_SOCK_UDP:
-			return (g->may & NET_GRANT_UDP) && r->sock.port == 0 ? VX_OK : VX_E_RIGHTS;
+			return (g->may & NET_GRANT_UDP) &&
+				       (r->sock.port == 0 || r->sock.port >= NET_GRANT_UDP_PORT_MIN)
+				   ? VX_OK
+				   : VX_E_RIGHTS;
 		case NET_SOCK_LISTEN:
 			if (!(g->may & NET_GRANT_LISTEN))
 				return VX_E_RIGHTS;

@@ -42,7 +42,8 @@ bool net_parse_config(const char *args, struct net_config *cfg);
  *
  *   ""            everything (a plain "connect net")
  *   connect       NET_PING and TCP connections (NET_SOCKET NET_SOCK_TCP)
- *   udp           UDP sockets on an ephemeral port (port 0)
+ *   udp           UDP sockets on any port from NET_GRANT_UDP_PORT_MIN (a
+ *                 resolver picks its own at random), or 0 for any free one
  *   listen        listeners on any port, and NET_ACCEPT
  *   listen.PORT   a listener on PORT (1..65535, decimal) only
  *
@@ -50,10 +51,11 @@ bool net_parse_config(const char *args, struct net_config *cfg);
  * (NET_COUNTERS, NET_ARP, NET_TCP) show other Tasks' traffic and need
  * everything.  Anything else is refused: the connection is closed.
  */
-#define NET_GRANT_ALL	  0xffu
-#define NET_GRANT_CONNECT 0x01u
-#define NET_GRANT_UDP	  0x02u
-#define NET_GRANT_LISTEN  0x04u
+#define NET_GRANT_ALL	       0xffu
+#define NET_GRANT_CONNECT      0x01u
+#define NET_GRANT_UDP	       0x02u
+#define NET_GRANT_LISTEN       0x04u
+#define NET_GRANT_UDP_PORT_MIN 1024u /* the well-known ports need everything */
 
 struct net_grant {
 	uint8_t may;	      /* NET_GRANT_* */

@@ -139,6 +139,10 @@ static int pair_give(int i, struct vx_server_conn *c, uint32_t *binds0)
 {
 	*binds0 =
 	    VX_RING_PRODUCER_BINDS(__atomic_load_n(&N.pair[i].tx.ctl->bound, __ATOMIC_ACQUIRE));
+	/* The client's first slot must wake netd: until the pump first finds
+	 * tx empty nobody would have said netd waits, and the slot would sit
+	 * until netd's next timer (a second). */
+	vx_ring_set_waiting(&N.pair[i].tx, true);
 	int64_t rc = vx_ring_send_cap(c->rep_h, N.pair[i].tx_h, VX_R_PRODUCE);
 
 	if (rc >= 0)

@@ -274,6 +274,18 @@ static const char *outcome(const struct dns_answer *a)
 	}
 }
 
+bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a)
+{
+	if (!resolve(cmd, name, a))
+		return false;
+	if (a->result != VX_OK) {
+		con_printf("%s: %s: %s (%s)\n", cmd, name, outcome(a), vx_errname(a->result));
+		return false;
+	}
+	memcpy(addr, a->addr[0], 4);
+	return true;
+}
+
 /* " (ttl N s, from SOURCE)" and the end of the line */
 static void whence(const struct dns_answer *a)
 {
@@ -467,13 +479,8 @@ void cmd_ping(const struct vsh_cmd *c)
 		}
 		count = (uint32_t)n;
 	}
-	if (!resolve("ping", c->argv[1], &a))
+	if (!vsh_resolve_addr("ping", c->argv[1], p.addr, &a))
 		return;
-	if (a.result != VX_OK) {
-		con_printf("ping: %s: %s (%s)\n", c->argv[1], outcome(&a), vx_errname(a.result));
-		return;
-	}
-	memcpy(p.addr, a.addr[0], 4);
 	if (a.source != DNS_SRC_LITERAL)
 		con_printf("PING %s (%u.%u.%u.%u)\n", c->argv[1], p.addr[0], p.addr[1], p.addr[2],
 			   p.addr[3]);

@@ -30,6 +30,9 @@
  *      and check that "ret" has exactly the bytes free it had at step 3
  *
  * Step 7 runs after a failure at any later step too.
+ *
+ * vsh_run_program is steps 2 to 7 for a command that builds the run
+ * itself (serve: SYS:bin/httpd with console, fs and net).
  */
 #include "shell.h"
 #include "rt/spawn.h"
@@ -380,6 +383,8 @@ static void finish(void)
 		id_unmint(run.mints[i]);
 }
 
+static bool can_run(void);
+
 /* Step 1 and the checks that need no server. */
 static bool check(const struct vsh_cmd *c)
 {
@@ -400,6 +405,12 @@ static bool check(const struct vsh_cmd *c)
 			return false;
 		}
 	}
+	return can_run();
+}
+
+/* The checks of step 1 that do not depend on the line. */
+static bool can_run(void)
+{
 	if (shell.ret == VX_NO_HANDLE || shell.self == VX_NO_HANDLE ||
 	    shell.child_sig == VX_NO_HANDLE) {
 		con_printf("run: this shell was given no Reticle to run programs in\n");
@@ -412,17 +423,13 @@ static bool check(const struct vsh_cmd *c)
 	return true;
 }
 
-void cmd_run(const struct vsh_cmd *c)
+/* Steps 2 to 7, once run.r holds what to run. */
+static void launch(void)
 {
 	const uint8_t *elf = NULL;
 	size_t len = 0;
 	int rc;
 
-	memset(&run, 0, sizeof(run));
-	if (!check(c)) {
-		finish();
-		return;
-	}
 	run.is_pkg = pkg_info_of(run.r.program, &run.info) == VX_OK;
 	if (run.is_pkg && run.r.ngrants > 0)
 		con_printf("run: %s is an installed package: it gets its footprint, not the "
@@ -451,4 +458,25 @@ void cmd_run(const struct vsh_cmd *c)
 	else
 		report(wait_child());
 	finish();
+}
+
+void cmd_run(const struct vsh_cmd *c)
+{
+	memset(&run, 0, sizeof(run));
+	if (!check(c)) {
+		finish();
+		return;
+	}
+	launch();
+}
+
+void vsh_run_program(const struct vsh_run *r)
+{
+	memset(&run, 0, sizeof(run));
+	run.r = *r; /* its pointers still name r's strings: r outlives the run */
+	if (!can_run()) {
+		finish();
+		return;
+	}
+	launch();
 }

@@ -249,6 +249,32 @@ size_t con_read(uint8_t *buf, size_t cap)
 	return n;
 }
 
+size_t con_poll(uint8_t *buf, size_t cap)
+{
+	uint64_t fired = 0, now = (uint64_t)vx_clock();
+	size_t n;
+
+	con_flush();
+	if (ensure_read(now + 1000 * MS))
+		pump(0, NULL, 0, &fired, now); /* a deadline already passed: no waiting */
+	n = con.in_len < cap ? con.in_len : cap;
+	memcpy(buf, con.in, n);
+	memmove(con.in, con.in + n, con.in_len - n);
+	con.in_len -= (uint32_t)n;
+	memset(con.in + con.in_len, 0, n);
+	return n;
+}
+
+bool con_interrupted(void)
+{
+	uint64_t fired = 0, now = (uint64_t)vx_clock();
+
+	con_flush();
+	if (ensure_read(now + 1000 * MS))
+		pump(0, NULL, 0, &fired, now);
+	return con_take_interrupt();
+}
+
 bool con_take_interrupt(void)
 {
 	for (uint32_t i = 0; i < con.in_len; i++) {

@@ -14,15 +14,38 @@ static size_t bounded_len(const char *s, size_t max)
 	return n;
 }
 
-const char *const vsh_grantables[] = {"console",	 "fs",	    "ns", "pkg", "identity.sign",
-				      "identity.status", "devices", NULL};
+const char *const vsh_grantables[] = {"console",	 "fs",	    "ns",  "pkg", "identity.sign",
+				      "identity.status", "devices", "net", NULL};
+
+/* "net.connect", "net.udp", "net.listen" or "net.listen.PORT" (PORT
+ * 1..65535 without leading zeros): a "net" connection netd narrows
+ * (docs/NET.md, "Grants"). */
+static bool net_grant_ok(const char *name)
+{
+	uint32_t port = 0;
+	const char *p;
+
+	if (strncmp(name, "net.", 4) != 0)
+		return false;
+	name += 4;
+	if (strcmp(name, "connect") == 0 || strcmp(name, "udp") == 0 || strcmp(name, "listen") == 0)
+		return true;
+	if (strncmp(name, "listen.", 7) != 0)
+		return false;
+	p = name + 7;
+	if (*p < '1' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9' && port <= 65535; p++)
+		port = port * 10 + (uint32_t)(*p - '0');
+	return *p == '\0' && port <= 65535;
+}
 
 bool vsh_grantable(const char *name)
 {
 	for (const char *const *g = vsh_grantables; *g; g++)
 		if (strcmp(*g, name) == 0)
 			return true;
-	return false;
+	return net_grant_ok(name);
 }
 
 /* Splitting state: the output cursor and the word being built. */

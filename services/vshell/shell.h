@@ -15,6 +15,8 @@
  *   cmd_rng.c    random (rngd)
  *   cmd_dev.c    devices (devd)
  *   cmd_net.c    net, ping (netd), host, dns (dnsd)
+ *   cmd_http.c   get, serve (HTTP: lib/net/http.h; serve runs httpd)
+ *   cmd_nc.c     nc (a TCP connection between the console and a peer)
  *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
  *                host-tested
  *
@@ -66,6 +68,8 @@
 #define VA_DEV	   0x10070000ull
 #define VA_NET	   0x10080000ull
 #define VA_DNS	   0x10090000ull
+#define VA_SOCK	   0x10100000ull /* get's and nc's socket (VX_SOCK_SPAN) */
+#define VA_LSOCK   0x10120000ull /* nc -l's listener (VX_SOCK_SPAN) */
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 #define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
@@ -83,6 +87,7 @@
 #define BIT_DEV	    9u
 #define BIT_NET	    10u
 #define BIT_DNS	    11u
+#define BIT_SOCK    12u /* get's and nc's socket */
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
@@ -134,6 +139,14 @@ uint64_t con_wait(uint64_t extra);
 /* Consumes the pending input up to and including the first Ctrl-C, if
  * there is one; returns whether there was. */
 bool con_take_interrupt(void);
+
+/* Without waiting: takes the input that has come (for nc), up to cap
+ * bytes; returns how many (0: none). */
+size_t con_poll(uint8_t *buf, size_t cap);
+
+/* Without waiting: takes the input that has come and consumes it up to a
+ * Ctrl-C (con_take_interrupt); for loops that wait on something else. */
+bool con_interrupted(void);
 
 /* ----------------------------------------------------------- client.c */
 
@@ -197,6 +210,10 @@ void cmd_random(const struct vsh_cmd *c);
 void cmd_devices(const struct vsh_cmd *c);
 void cmd_disk(const struct vsh_cmd *c);
 void cmd_net(const struct vsh_cmd *c);
+/* name (a dotted quad, or a name dnsd resolves) into addr, the first
+ * address of the answer *a; false after saying why, as cmd. */
+struct dns_answer;
+bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a);
 void cmd_ping(const struct vsh_cmd *c);
 void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);
@@ -211,6 +228,15 @@ void cmd_sum(const struct vsh_cmd *c);
 void cmd_sync(const struct vsh_cmd *c);
 void cmd_snap(const struct vsh_cmd *c);
 void dev_ps_lines(void); /* cmd_dev.c: ps's lines for driver Tasks */
+void cmd_get(const struct vsh_cmd *c);
+void cmd_serve(const struct vsh_cmd *c);
+void cmd_nc(const struct vsh_cmd *c);
+
+/* cmd_run.c: runs SYS:bin/r->program (or the installed package of that
+ * name) with r->args and r->grants exactly as run does, until it ends or
+ * Ctrl-C; r must live until it returns.  For commands that start a
+ * program of their own (serve). */
+void vsh_run_program(const struct vsh_run *r);
 
 /* ---------------------------------------------------------- cmd_trust.c */
 

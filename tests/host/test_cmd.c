@@ -178,6 +178,22 @@ static void test_run_grammar(void **state)
 	assert_false(vsh_grantable("identity"));
 	assert_true(vsh_grantable("pkg"));
 	assert_true(vsh_grantable("devices")); /* every disk and driver: the person's choice */
+	assert_true(vsh_grantable("net"));     /* all of netd */
+	/* netd's narrowed connections (NET.md, "Grants"): serve gives httpd one */
+	assert_true(vsh_grantable("net.connect"));
+	assert_true(vsh_grantable("net.udp"));
+	assert_true(vsh_grantable("net.listen"));
+	assert_true(vsh_grantable("net.listen.80"));
+	assert_true(vsh_grantable("net.listen.65535"));
+	assert_false(vsh_grantable("net.listen.0"));
+	assert_false(vsh_grantable("net.listen.080"));
+	assert_false(vsh_grantable("net.listen.65536"));
+	assert_false(vsh_grantable("net.listen.99999999999"));
+	assert_false(vsh_grantable("net.listen."));
+	assert_false(vsh_grantable("net.listen.8x"));
+	assert_false(vsh_grantable("net."));
+	assert_false(vsh_grantable("net.all"));
+	assert_false(vsh_grantable("netx"));
 }
 
 static void test_run_errors(void **state)

@@ -952,6 +952,27 @@ static void test_simultaneous_close(void **state)
 	assert_int_equal(stack_b.stats.time_wait_done, 1);
 }
 
+/* An accepted connection is its handle's, not its listener's: once the
+ * handle is closed (the connection lingers in FIN_WAIT, LAST_ACK or
+ * TIME_WAIT) accept must not hand it out again.  httpd saw one peer
+ * accepted over and over, each time already at its end of stream. */
+static void test_accept_after_close(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 10, 2 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	assert_false(vx_tcp_events(&stack_b, lh) & VX_TCP_EV_ACCEPT);
+	assert_int_equal(vx_tcp_accept(&stack_b, lh), VX_E_EMPTY);
+	for (int i = 0; i < 5; i++) {
+		net_step(&net, net.now + SEC);
+		assert_false(vx_tcp_events(&stack_b, lh) & VX_TCP_EV_ACCEPT);
+		assert_int_equal(vx_tcp_accept(&stack_b, lh), VX_E_EMPTY);
+	}
+}
+
 static void test_time_wait_expiry(void **state)
 {
 	struct app ca, cb;
@@ -1600,6 +1621,7 @@ int main(void)
 	    cmocka_unit_test(test_syn_flood),
 	    cmocka_unit_test(test_simultaneous_open),
 	    cmocka_unit_test(test_simultaneous_close),
+	    cmocka_unit_test(test_accept_after_close),
 	    cmocka_unit_test(test_time_wait_expiry),
 	    cmocka_unit_test(test_retransmit_limit),
 	    cmocka_unit_test(test_connect_refused_and_timeout),

@@ -300,8 +300,12 @@ static void test_grant_check(void **state)
 	r.sock.port = 0;
 	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
 	assert_int_equal(net_grant_check(&con, &r), VX_E_RIGHTS);
-	r.sock.port = 53; /* a fixed local port is not an ephemeral one */
+	r.sock.port = 53; /* a well-known port needs everything */
 	assert_int_equal(net_grant_check(&udp, &r), VX_E_RIGHTS);
+	r.sock.port = NET_GRANT_UDP_PORT_MIN - 1;
+	assert_int_equal(net_grant_check(&udp, &r), VX_E_RIGHTS);
+	r.sock.port = NET_GRANT_UDP_PORT_MIN; /* a resolver's random port */
+	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
 	r.sock.kind = NET_SOCK_LISTEN;
 	r.sock.port = 80;
 	assert_int_equal(net_grant_check(&lis, &r), VX_OK);

@@ -425,7 +425,9 @@ static void do_grants(const char *when)
 	vx_snprintf(w, sizeof(w), "%s: netu udp", when);
 	grant(w, try_socket(&netu, NET_SOCK_UDP, 0), VX_OK);
 	vx_snprintf(w, sizeof(w), "%s: netu udp 7400", when);
-	grant(w, try_socket(&netu, NET_SOCK_UDP, 7400), VX_E_RIGHTS);
+	grant(w, try_socket(&netu, NET_SOCK_UDP, 7400), VX_OK);
+	vx_snprintf(w, sizeof(w), "%s: netu udp 53", when);
+	grant(w, try_socket(&netu, NET_SOCK_UDP, 53), VX_E_RIGHTS);
 	vx_snprintf(w, sizeof(w), "%s: netu connect", when);
 	grant(w, try_socket(&netu, NET_SOCK_TCP, 0), VX_E_RIGHTS);
 }

@@ -168,7 +168,7 @@ def main():
         seen(term, r"^socktest: grants: first: netu connect: \S+", 120)
         lines = re.findall(r"^socktest: grants: first: (.*)$", term.text(), re.M)
         tap.check("grants: each narrowed connection may do what its grant names, and no more",
-                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
         seen(term, r"^socktest: crash: holding a connection", 60)
         term.pos = len(term.buf)  # (seen matched nothing: skip the old prompts)
@@ -194,7 +194,7 @@ def main():
         seen(term, r"^socktest: grants: after the restart: netu connect: \S+", 120)
         lines = re.findall(r"^socktest: grants: after the restart: (.*)$", term.text(), re.M)
         tap.check("grants: still narrowed after netd's restart (init sends each grant again)",
-                  len(lines) == 11 and not [line for line in lines if "(WRONG)" in line],
+                  len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
         seen(term, r"^socktest: done", 30)
         # The dead netd's pairs come back to init once socktest let go of

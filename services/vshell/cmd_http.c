@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * HTTP from the shell (lib/net/http.h, docs/userland/vshell.md).
+ *
+ *   get URL [FILE]  one GET of an http:// URL over a TCP socket of netd's
+ *                   (client/sock.h), the body streamed into FILE through
+ *                   the bulk buffer (default: the URL's last name, else
+ *                   index.html; paths as the file commands take them).
+ *                   The host is an address (A.B.C.D) or a name dnsd
+ *                   resolves (SYS:etc/hosts, then its server).  The file is written only for a 2xx
+ *                   answer; any other status writes nothing and says so.
+ *                   A body that ends early, a malformed response, a reset
+ *                   or a timeout is an error, and the partial file is
+ *                   removed: a file get leaves is the whole body.
+ *                   Ctrl-C stops it (the partial file is removed too).
+ *   serve DIR PORT  runs SYS:bin/httpd ("DIR PORT") with exactly the
+ *                   grants console, fs and net=net.listen.PORT (netd lets
+ *                   that connection listen on PORT and accept, nothing
+ *                   else), the way run runs a program (vsh_run_program);
+ *                   the shell waits until Ctrl-C halts it.
+ *                   docs/userland/httpd.md.
+ */
+#include "shell.h"
+#include "vectra/proto/dns.h"
+#include "client/fs.h"
+#include "client/sock.h"
+#include "net/addr.h"
+#include "net/http.h"
+#include "vx_string.h"
+
+#define CONNECT_MS 10000u	/* the handshake */
+#define IDLE_NS	   (15000 * MS) /* no byte from the server for this long: timed out */
+#define STEP_NS	   (200 * MS)	/* a receive's wait between looks at the console */
+
+static struct vx_sock sock;
+static struct vx_url url;
+static struct vx_http_resp resp;
+static uint8_t buf[NET_SEG_DATA_MAX];
+static char req[VX_URL_MAX + 256];
+
+static const char *strip(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return p;
+}
+
+/* What a transport or HTTP error means, in words. */
+static const char *why(int rc)
+{
+	const char *h = vx_http_strerror(rc);
+
+	if (h)
+		return h;
+	switch (rc) {
+	case VX_E_REFUSED:
+		return "connection refused";
+	case VX_E_UNREACH:
+		return "host unreachable";
+	case VX_E_TIMEOUT:
+		return "timed out";
+	case VX_E_RESET:
+		return "connection reset by the server";
+	case VX_E_HANGUP:
+		return "netd went away";
+	default:
+		return vx_strerror(rc);
+	}
+}
+
+/* The body's way into the file: BULK bytes at a time. */
+struct sink {
+	const char *path;
+	vx_handle_t mem;
+	uint32_t fill;
+	uint64_t off;
+	bool open; /* the file was created (or emptied) */
+};
+
+static int sink_flush(struct sink *k)
+{
+	int rc;
+
+	if (k->fill == 0)
+		return VX_OK;
+	rc = VX_E_TIMEOUT; /* asked again on a timeout: the same bytes at the same place */
+	for (int i = 0; i < 3 && rc == VX_E_TIMEOUT; i++)
+		rc = vx_fs_write_mem(&shell.fs.c, k->path, k->off, k->mem, k->fill,
+				     client_deadline());
+	if (rc == VX_OK) {
+		k->off += k->fill;
+		k->fill = 0;
+	}
+	return rc;
+}
+
+static int sink_put(struct sink *k, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		size_t t = BULK - k->fill < n ? BULK - k->fill : n;
+		memcpy((uint8_t *)(uintptr_t)VA_BULK + k->fill, p, t);
+		k->fill += (uint32_t)t;
+		p += t;
+		n -= t;
+		if (k->fill == BULK) {
+			int rc = sink_flush(k);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return VX_OK;
+}
+
+static int sink_open(struct sink *k)
+{
+	int rc = vx_fs_truncate(&shell.fs.c, k->path, 0, client_deadline());
+
+	if (rc == VX_E_NOTFOUND)
+		rc = vx_fs_create(&shell.fs.c, k->path, client_deadline());
+	k->open = rc == VX_OK;
+	return rc;
+}
+
+/* Feeds n received bytes to the parser and the body to the file.
+ * *fs_err is set when the file, not the server, failed. */
+static int take(struct sink *k, const uint8_t *p, size_t n, bool *fs_err)
+{
+	while (n > 0 && !vx_http_resp_done(&resp)) {
+		const uint8_t *body;
+		size_t blen;
+		long used = vx_http_resp_feed(&resp, p, n, &body, &blen);
+		int rc;
+		if (used < 0)
+			return (int)used;
+		if (vx_http_resp_head_done(&resp) && resp.status / 100 == 2 && !k->open) {
+			if ((rc = sink_open(k)) < 0) {
+				*fs_err = true;
+				return rc;
+			}
+		}
+		if (blen && k->open && (rc = sink_put(k, body, blen)) < 0) {
+			*fs_err = true;
+			return rc;
+		}
+		p += used;
+		n -= (size_t)used;
+	}
+	return VX_OK;
+}
+
+/* Sends the request and reads the answer into k; VX_OK once the message
+ * is complete.  1 for Ctrl-C. */
+static int exchange(struct sink *k, bool *fs_err)
+{
+	long n = vx_http_request(req, sizeof(req), VX_HTTP_GET, &url);
+	uint64_t last = (uint64_t)vx_clock();
+
+	if (n < 0)
+		return (int)n;
+	long sent = vx_sock_send(&sock, req, (size_t)n, last + IDLE_NS);
+	if (sent < 0)
+		return (int)sent;
+	if (sent != n)
+		return VX_E_TIMEOUT;
+	vx_http_resp_init(&resp, false);
+	uint64_t looked = last; /* when the console was last looked at */
+	while (!vx_http_resp_done(&resp)) {
+		uint64_t now = (uint64_t)vx_clock();
+		if (now - looked >= STEP_NS) {
+			looked = now;
+			if (con_interrupted())
+				return 1;
+		}
+		long got = vx_sock_recv(&sock, buf, sizeof(buf), now + STEP_NS);
+		if (got == VX_E_TIMEOUT) {
+			if ((uint64_t)vx_clock() - last > IDLE_NS)
+				return VX_E_TIMEOUT;
+			continue;
+		}
+		if (got < 0)
+			return (int)got;
+		if (got == 0)
+			return vx_http_resp_eof(&resp);
+		last = (uint64_t)vx_clock();
+		int rc = take(k, buf, (size_t)got, fs_err);
+		if (rc < 0)
+			return rc;
+	}
+	return VX_OK;
+}
+
+void cmd_get(const struct vsh_cmd *c)
+{
+	char name[VX_HTTP_NAME_MAX + 1], size[24];
+	struct sink k = {0};
+	uint8_t addr[4];
+	bool fs_err = false;
+	int rc;
+
+	if ((rc = vx_url_parse(c->argv[1], &url)) < 0) {
+		con_printf("get: %s\n", why(rc));
+		return;
+	}
+	struct dns_answer ans;
+	if (!vsh_resolve_addr("get", url.host, addr, &ans))
+		return;
+	if (c->argc > 2) {
+		k.path = strip(c->argv[2]);
+	} else {
+		vx_url_filename(&url, name);
+		k.path = name;
+	}
+	if ((rc = vsh_bulk(&k.mem)) < 0) {
+		con_printf("get: no buffer for the transfer: %s\n", vx_strerror(rc));
+		return;
+	}
+	uint64_t start = (uint64_t)vx_clock();
+	rc = vx_sock_connect(&sock, &shell.net.c, addr, url.port, CONNECT_MS, VA_SOCK, BIT_SOCK,
+			     start + (CONNECT_MS + 2000) * MS);
+	if (rc < 0) {
+		con_printf("get: cannot connect to %s:%u: %s\n", url.host, url.port, why(rc));
+		return;
+	}
+	rc = exchange(&k, &fs_err);
+	vx_sock_close(&sock, rc != VX_OK, client_deadline());
+	if (rc == VX_OK && k.open && (rc = sink_flush(&k)) < 0)
+		fs_err = true;
+	uint64_t us = ((uint64_t)vx_clock() - start) / 1000;
+	if (rc != VX_OK) {
+		if (rc == 1)
+			con_printf("get: interrupted (Ctrl-C)");
+		else if (fs_err)
+			con_printf("get: cannot write %s: %s", k.path, vx_strerror(rc));
+		else
+			con_printf("get: %s", why(rc));
+		if (resp.status)
+			con_printf(" (status %d, %lu body bytes in)", resp.status,
+				   (unsigned long)resp.body);
+		if (k.open) {
+			vx_fs_remove(&shell.fs.c, k.path, client_deadline());
+			con_printf("; the partial file %s was removed", k.path);
+		}
+		con_printf("\n");
+		return;
+	}
+	if (resp.status / 100 != 2) {
+		con_printf("get: %d %s from %s: no file written (%lu body bytes)\n", resp.status,
+			   resp.reason, url.host, (unsigned long)resp.body);
+		return;
+	}
+	con_printf("get: %d %s: %s -> %s (%lu bytes) in %lu.%03lu s\n", resp.status, resp.reason,
+		   vsh_show_bytes(size, sizeof(size), k.off), k.path, (unsigned long)k.off,
+		   (unsigned long)(us / 1000000), (unsigned long)(us / 1000 % 1000));
+}
+
+void cmd_serve(const struct vsh_cmd *c)
+{
+	static struct vsh_run r;
+	static const char *const slots[] = {"console", "fs", "net"};
+	static char listen_cap[24];
+	const char *caps[3] = {"console", "fs", listen_cap};
+	const char *dir = strip(c->argv[1]), *p = c->argv[2];
+	uint32_t port = 0;
+	struct fs_stat st;
+	int rc;
+
+	while (*p >= '0' && *p <= '9' && port <= 65535)
+		port = port * 10 + (uint32_t)(*p++ - '0');
+	if (*p || port == 0 || port > 65535) {
+		con_printf("serve: port '%s': want 1..65535\n", c->argv[2]);
+		return;
+	}
+	for (p = dir; *p; p++) {
+		if (*p == ' ') {
+			con_printf("serve: DIR may not hold a space\n");
+			return;
+		}
+	}
+	rc = vx_fs_stat(&shell.fs.c, dir, &st, client_deadline());
+	if (client_report("serve", &shell.fs, rc))
+		return;
+	if (rc == VX_OK && st.type != FS_DIR)
+		rc = VX_E_TYPE;
+	if (rc < 0) {
+		con_printf("serve: %s is not a directory: %s\n", c->argv[1], vx_strerror(rc));
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.program = "httpd";
+	vx_snprintf(r.args, sizeof(r.args), "%s %u", *dir ? dir : "/", port);
+	/* netd lets this connection listen on PORT and nothing else (NET.md, "Grants") */
+	vx_snprintf(listen_cap, sizeof(listen_cap), "net.listen.%u", port);
+	for (uint32_t i = 0; i < 3; i++) {
+		r.grant[i].slot = slots[i];
+		r.grant[i].cap = caps[i];
+	}
+	r.ngrants = 3;
+	con_printf("serve: %s on port %u (Ctrl-C stops it)\n", *dir ? dir : "/", port);
+	vsh_run_program(&r);
+}
