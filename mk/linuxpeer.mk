@@ -72,10 +72,9 @@ run-linuxpeer-vectra: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img
 		-initrd $(B)/prog/init.elf,$(B)/linuxpeer.img
 
 # The scenario with the large transfer at the issue's full 100 MiB each
-# way (socktest's echo; with LINUXPEER_SOCKETS=1 the shell's get and
-# serve too, whose copy goes to HOME: on a disk of its own, as 100 MiB is
-# more than VectraOS keeps in RAM:).  Under TCG that is minutes (about
-# two, docs/NET.md), too long for make test.
+# way (socktest's echo, and the shell's get and serve, whose copy goes to
+# HOME: on a disk of its own).  Under TCG that is minutes (docs/NET.md),
+# too long for make test.
 .PHONY: test-linuxpeer-100m
 test-linuxpeer-100m: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/linuxpeer.img $(B)/linuxpeer-sock.img \
 		$(B)/host/tools/keep

@@ -36,12 +36,10 @@ it.  Nothing else is on the link, and no network leaves the host.
             Linux's `wget` (a page, a 404, and the same bytes back, whose
             SHA-256 busybox must match): the large transfer both ways
 
-LINUXPEER_MIB (default 4) sizes socktest's echo and the http file.  tcp
-and http need the shell's nc, get and serve: they were written before
-those landed, against the commands' drafts, and run only with
-LINUXPEER_SOCKETS=1 (else each reports a TAP SKIP that says so); then
-VectraOS gets a disk and keeps the file on HOME: (a RAM: file stops at 1
-MiB).  make test-linuxpeer-100m runs 100 MiB.  socktest runs last, in its
+LINUXPEER_MIB (default 4) sizes socktest's echo and the http file.  For
+tcp and http VectraOS gets a disk and keeps the file on HOME: (a RAM:
+file stops at 1 MiB); LINUXPEER_SOCKETS=0 leaves them out (each then
+reports a TAP SKIP that says so).  make test-linuxpeer-100m runs 100 MiB.  socktest runs last, in its
 own boot, after the first VectraOS has stopped.
 
 Every wait is bounded; nothing here measures time.
@@ -69,7 +67,7 @@ PROMPT = "linuxpeer# "
 DEVICES = ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off", "-device", "intel-iommu",
            "-device", "pcie-root-port,id=rp1,chassis=1,slot=1"]
 CARD = "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on"
-SOCKETS = os.environ.get("LINUXPEER_SOCKETS") == "1"
+SOCKETS = os.environ.get("LINUXPEER_SOCKETS", "1") != "0"
 MIB = int(os.environ.get("LINUXPEER_MIB", "4"))
 # The shell's cases keep the large file on HOME:, on a disk of their own
 # (tools/mkdisk.sh): a RAM: file stops at 1 MiB (FS_FILE_MAX).
@@ -387,8 +385,7 @@ def main():
         ping_both_ways(tap, vx, lx)
         linux_probes(tap, vx, lx)
         if not SOCKETS:
-            skip_sockets(tap, "not run by default: written before the shell's nc, get and serve "
-                         "landed, against their drafts; LINUXPEER_SOCKETS=1 runs them")
+            skip_sockets(tap, "LINUXPEER_SOCKETS=0 leaves out the shell's nc, get and serve")
         else:
             cmds = vx.command("help")
             missing = [c for c in ("nc", "get", "serve") if not has(cmds, r"^ *%s\b" % c)]
