@@ -31,6 +31,7 @@ include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
 include mk/images.mk
+include mk/linuxpeer.mk
 include mk/wire.mk
 include mk/dns.mk
 include tools/tools.mk

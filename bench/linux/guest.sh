@@ -8,7 +8,8 @@
 # linux_bench SMP OUT boots Debian's linux-image-amd64 with a busybox-static
 # initramfs whose /init runs bench/linux/lbench, and writes its "bench ..."
 # lines to OUT.  The packages are taken with `apt-get download` and unpacked
-# with dpkg-deb into $LINUX_CACHE, outside git; nothing is installed.
+# with dpkg-deb into $LINUX_CACHE, outside git; nothing is installed
+# (bench/linux/debs.sh, which the network peer of the tests shares).
 #
 # A result is kept in $LINUX_CACHE/result-smpN.txt under a key: the kernel
 # and busybox package versions, the sha256 of the initramfs (lbench, exit0,
@@ -22,70 +23,21 @@
 # and two disks (bench/linux/fsimg.sh); its result is kept the same way,
 # in $LINUX_CACHE/result-fs.txt.
 
-LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
-LINUX_PKG="" LINUX_VER="" BUSYBOX_VER="" LINUX_MEASURED=""
+. bench/linux/debs.sh
+LINUX_MEASURED=""
 # nokaslr norandmaps: QEMU hands the kernel a random seed from the host
 # (setup_data), so without them the kernel's and each process's layout,
 # and so the figures, change from boot to boot; with them two runs print
 # the same digits.  VectraOS randomises no layout either.
 LINUX_APPEND="console=ttyS0 quiet panic=-1 nokaslr norandmaps"
 
-# Prints the candidate version of Debian package $1, or nothing.
-deb_version() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1
-}
-
-# Prints the path of the cached .deb of package $1 at version $2,
-# downloading it first if it is not in $LINUX_CACHE/debs.
-deb_fetch() {
-	local f
-	mkdir -p "$LINUX_CACHE/debs"
-	for f in "$LINUX_CACHE/debs/$1"_*.deb; do
-		[ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$2" ] && echo "$f" && return 0
-	done
-	(cd "$LINUX_CACHE/debs" && apt-get download -q "$1=$2" >&2) || return 1
-	for f in "$LINUX_CACHE/debs/$1"_*.deb; do
-		[ "$(dpkg-deb -f "$f" Version)" = "$2" ] && echo "$f" && return 0
-	done
-	return 1
-}
-
-# Resolves the versioned kernel package behind linux-image-amd64 and sets
-# LINUX_PKG, LINUX_VER, BUSYBOX_VER, LINUX_KERNEL (vmlinuz), LINUX_DEB
-# and BUSYBOX_DEB.  Needs apt's package lists (apt-get update).
-linux_fetch() {
-	local deb
-	LINUX_PKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
-	LINUX_VER=$(deb_version "$LINUX_PKG")
-	BUSYBOX_VER=$(deb_version busybox-static)
-	if [ -z "$LINUX_PKG" ] || [ -z "$LINUX_VER" ] || [ -z "$BUSYBOX_VER" ]; then
-		echo "linux guest: apt cannot resolve linux-image-amd64 or busybox-static;" \
-			"run apt-get update (scripts/install-deps.sh does)" >&2
-		return 1
-	fi
-	deb=$(deb_fetch "$LINUX_PKG" "$LINUX_VER") || return 1
-	LINUX_DEB=$deb
-	BUSYBOX_DEB=$(deb_fetch busybox-static "$BUSYBOX_VER") || return 1
-	LINUX_KERNEL=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.vmlinuz
-	[ -s "$LINUX_KERNEL" ] ||
-		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/vmlinuz-${LINUX_PKG#linux-image-}" \
-			>"$LINUX_KERNEL" || return 1
-}
-
 # Builds $B/linux/initramfs.cpio from the static lbench and exit0, the init
-# script and busybox.  Every file gets mtime 0, so that the archive (and
-# its sha256, part of the cache key) changes only when its contents do.
+# script and busybox (reproducibly: linux_pack).
 linux_initramfs() {
 	local root=$B/linux/root
-	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys} || return 1
-	cp bench/linux/init "$root/init" &&
-		cp "$B/bench/linux/lbench" "$B/bench/linux/exit0" "$root/bench/" &&
-		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
-		chmod 755 "$root/init" "$root/bin/busybox" || return 1
-	find "$root" -exec touch -h -d @0 {} +
-	(cd "$root" && find . | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs.cpio"
+	linux_root "$root" bench/linux/init && mkdir "$root/bench" &&
+		cp "$B/bench/linux/lbench" "$B/bench/linux/exit0" "$root/bench/" || return 1
+	linux_pack "$root" "$B/linux/initramfs.cpio"
 }
 
 # True when result RES was made under KEY and may be reused (not
@@ -166,26 +118,14 @@ LINUX_FS_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
 # /bench/fsbench and the modules above in /lib/modules, with
 # /lib/modules/order naming them in load order.
 linux_fsinitramfs() {
-	local root=$B/linux/root-fs m kdir=./lib/modules/${LINUX_PKG#linux-image-}/kernel
-	local mods=$LINUX_CACHE/$LINUX_PKG-$LINUX_VER.modules
-	rm -rf "$root" && mkdir -p "$root"/{bin,bench,dev,proc,sys,lib/modules} || return 1
-	cp bench/linux/fsinit "$root/init" &&
+	local root=$B/linux/root-fs mods
+	# Unpacked once into $LINUX_CACHE, as the kernel is.
+	# shellcheck disable=SC2086 # a list of modules
+	mods=$(linux_modules modules $LINUX_FS_MODULES) || return 1
+	linux_root "$root" bench/linux/fsinit && mkdir -p "$root"/{bench,lib/modules} &&
 		cp "$B/bench/linux/fsbench" "$root/bench/" &&
-		dpkg-deb --fsys-tarfile "$BUSYBOX_DEB" | tar -xO ./bin/busybox >"$root/bin/busybox" &&
-		chmod 755 "$root/init" "$root/bin/busybox" || return 1
-	# Unpacked once into $LINUX_CACHE, as the kernel is, and again when
-	# the list changes.
-	if [ "$(cat "$mods/order" 2>/dev/null)" != "$(for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done)" ]; then
-		rm -rf "$mods" && mkdir -p "$mods" || return 1
-		# shellcheck disable=SC2046 # one archive member per module
-		dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$mods" --transform 's|.*/||' \
-			$(for m in $LINUX_FS_MODULES; do echo "$kdir/$m.ko"; done) || return 1
-		for m in $LINUX_FS_MODULES; do echo "${m##*/}"; done >"$mods/order"
-	fi
-	cp "$mods"/* "$root/lib/modules/" || return 1
-	find "$root" -exec touch -h -d @0 {} +
-	(cd "$root" && find . | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$B/linux/initramfs-fs.cpio"
+		cp "$mods"/* "$root/lib/modules/" || return 1
+	linux_pack "$root" "$B/linux/initramfs-fs.cpio"
 }
 
 # linux_fsbench OUT: the storage figures into OUT, from a boot with fresh
