@@ -56,6 +56,17 @@ static void show(const uint8_t *p, size_t n)
 
 /* Takes the console's input and sends it.  Returns 1 on Ctrl-C, an error,
  * or VX_OK. */
+/* Sends the k bytes typed so far. */
+static int flush_typed(const uint8_t *out, size_t k)
+{
+	if (k == 0)
+		return VX_OK;
+	long sent = vx_sock_send(&sock, out, k, client_deadline());
+	if (sent < 0)
+		return (int)sent;
+	return (size_t)sent == k ? VX_OK : VX_E_TIMEOUT;
+}
+
 static int pump_console(bool *shut)
 {
 	uint8_t in[64], out[64];
@@ -67,9 +78,14 @@ static int pump_console(bool *shut)
 			return 1;
 		if (b == 0x04) {
 			if (!*shut) {
+				/* What came before Ctrl-D in the same read goes first. */
+				int rc = flush_typed(out, k);
+				k = 0;
+				if (rc < 0)
+					return rc;
 				*shut = true;
 				con_printf("\n[nc: end of input sent]\n");
-				int rc = vx_sock_shutdown(&sock, client_deadline());
+				rc = vx_sock_shutdown(&sock, client_deadline());
 				if (rc < 0)
 					return rc;
 			}
@@ -85,14 +101,7 @@ static int pump_console(bool *shut)
 		else if (b >= 0x20 && b < 0x7f)
 			con_write((const char *)&b, 1);
 	}
-	if (k > 0) {
-		long sent = vx_sock_send(&sock, out, k, client_deadline());
-		if (sent < 0)
-			return (int)sent;
-		if ((size_t)sent != k)
-			return VX_E_TIMEOUT;
-	}
-	return VX_OK;
+	return flush_typed(out, k);
 }
 
 /* Between the console and the connection until one side ends. */
