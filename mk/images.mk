@@ -85,9 +85,10 @@ $(B)/storage-crash.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) services/i
 # as nettest, with devices, its own Task and a Reticle for its frame pools
 # (tests/qemu/etc/net, tests/qemu/net_test.py).
 # netd would hold the card nettest tests, so the net image leaves netd
-# (and the shell's connection to it) out.
+# out, and dnsd, which needs it (and every connection to either).
 $(B)/net-manifest: services/init/etc/manifest tests/qemu/etc/net
-	awk '/^service /{skip = $$2 == "netd"} !skip && !/^ *connect net$$/' $< >$@
+	awk '/^service /{skip = $$2 == "netd" || $$2 == "dnsd"} \
+	     !skip && !/^ *connect (net|dns)([.][^ ]*)?( as [^ ]*)?$$/' $< >$@
 	cat tests/qemu/etc/net >>$@
 $(B)/net.img: $(foreach p,$(BOOT_PROGS) hostile,$(B)/prog/$(p).elf) $(B)/net-manifest \
 		services/init/etc/drivers $(MKBOOTIMG)
