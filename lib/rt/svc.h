@@ -249,6 +249,11 @@ bool vx_svc_pair(struct vx_server *s, int64_t h, int64_t *req, int64_t *rep);
  * its length or VX_E_INVAL.  Pure: used by servers to parse requests. */
 int vx_msg_str(const struct vx_msg *m, uint32_t off, char *buf, uint32_t cap);
 
+/* The "{u32 first, u32 0}" request of a paged listing (NET_COUNTERS,
+ * DNS_CACHE, ...): VX_OK with *first, or VX_E_INVAL for another length or
+ * a nonzero second word.  Pure. */
+int vx_msg_first(const struct vx_msg *m, uint32_t *first);
+
 /* Appends a string (with its NUL) to m->data; VX_E_TOOBIG if it does not fit. */
 int vx_msg_put_str(struct vx_msg *m, const char *s);
 

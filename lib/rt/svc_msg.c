@@ -70,3 +70,16 @@ int vx_msg_put_str(struct vx_msg *m, const char *s)
 	m->len = (uint16_t)(m->len + n);
 	return VX_OK;
 }
+
+int vx_msg_first(const struct vx_msg *m, uint32_t *first)
+{
+	uint32_t v[2];
+
+	if (m->len != sizeof(v))
+		return VX_E_INVAL;
+	memcpy(v, m->data, sizeof(v));
+	if (v[1] != 0)
+		return VX_E_INVAL;
+	*first = v[0];
+	return VX_OK;
+}

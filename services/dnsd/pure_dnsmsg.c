@@ -5,19 +5,6 @@
 #include "net/addr.h"
 #include "pure_dnsmsg.h"
 
-static int first_of(const struct vx_msg *m, uint32_t *first)
-{
-	uint32_t v[2];
-
-	if (m->len != sizeof(v))
-		return VX_E_INVAL;
-	memcpy(v, m->data, sizeof(v));
-	if (v[1] != 0)
-		return VX_E_INVAL;
-	*first = v[0];
-	return VX_OK;
-}
-
 static int resolve_of(const struct vx_msg *m, struct dns_req *r)
 {
 	uint32_t head[2];
@@ -56,7 +43,7 @@ int dns_decode(const struct vx_msg *m, struct dns_req *r)
 		return m->len == 0 ? VX_OK : VX_E_INVAL;
 	case DNS_COUNTERS:
 	case DNS_CACHE:
-		return first_of(m, &r->first);
+		return vx_msg_first(m, &r->first);
 	}
 	return VX_E_NOSYS;
 }

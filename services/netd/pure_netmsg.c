@@ -7,19 +7,6 @@
 #include "net/addr.h"
 #include "pure_netmsg.h"
 
-static int first_of(const struct vx_msg *m, uint32_t *first)
-{
-	uint32_t v[2];
-
-	if (m->len != sizeof(v))
-		return VX_E_INVAL;
-	memcpy(v, m->data, sizeof(v));
-	if (v[1] != 0)
-		return VX_E_INVAL;
-	*first = v[0];
-	return VX_OK;
-}
-
 static bool zero4(const uint8_t a[4])
 {
 	return (a[0] | a[1] | a[2] | a[3]) == 0;
@@ -65,7 +52,7 @@ int net_decode(const struct vx_msg *m, struct net_req *r)
 	case NET_COUNTERS:
 	case NET_ARP:
 	case NET_TCP:
-		return first_of(m, &r->first);
+		return vx_msg_first(m, &r->first);
 	case NET_PING:
 		if (m->len != sizeof(r->ping))
 			return VX_E_INVAL;
