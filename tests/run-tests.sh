@@ -39,7 +39,10 @@ run_suite() {
 	printf '%-40s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - t0))
 	if [ "$f" -ne 0 ]; then
 		failed_names+=("$name")
-		grep -E '^not ok ' "$log" | head -n 20 | sed 's/^/    /'
+		# Each failed check with the diagnostic lines under it, so a
+		# run seen only through its summary (CI) still says why.
+		awk '/^not ok /{n++; show = n <= 10} /^ok /{show = 0}
+		     show {print "    " $0}' "$log" | head -n 200
 		echo "    (full log: $log)"
 		tail -n 15 "$log" | sed 's/^/    | /'
 	fi
