@@ -160,7 +160,9 @@ enum vx_syscall {
 	/* Devices, continued: DMA through the IOMMU */
 	VX_SYS_IOSPACE_CREATE = 36, /* (reticle, pci, bdf | flags, table pages) -> IoSpace handle */
 	VX_SYS_IOSPACE_MAP = 37,    /* (iospace, mem, ioaddr, prot) -> the IO address to use */
-	VX_SYS_COUNT = 38,
+	/* Task, continued: the whole register state (foreign-ABI Tasks) */
+	VX_SYS_TASK_REGS = 38, /* (task, op, struct vx_regs *): VX_REGS_READ or _WRITE */
+	VX_SYS_COUNT = 39,
 };
 
 /* ------------------------------------------------------------------------
@@ -318,14 +320,15 @@ enum vx_task_state {
 /* Fault kinds, in the fault record. */
 enum vx_fault_kind {
 	VX_FAULT_NONE = 0,
-	VX_FAULT_EXIT = 1,   /* not a fault: the Task exited; code in exit_code */
-	VX_FAULT_PAGE = 2,   /* page fault; addr is CR2, code the hardware error code */
-	VX_FAULT_GP = 3,     /* general protection (e.g. a privileged instruction) */
-	VX_FAULT_UD = 4,     /* invalid opcode */
-	VX_FAULT_DE = 5,     /* divide error */
-	VX_FAULT_OTHER = 6,  /* any other exception; code holds the vector */
-	VX_FAULT_KILLED = 7, /* reserved: never produced (a destroyed Task is gone, not faulted) */
-	VX_FAULT_DMA = 8,    /* its device's DMA was blocked by the IOMMU; see VX_DMA_FAULT_* */
+	VX_FAULT_EXIT = 1,    /* not a fault: the Task exited; code in exit_code */
+	VX_FAULT_PAGE = 2,    /* page fault; addr is CR2, code the hardware error code */
+	VX_FAULT_GP = 3,      /* general protection (e.g. a privileged instruction) */
+	VX_FAULT_UD = 4,      /* invalid opcode */
+	VX_FAULT_DE = 5,      /* divide error */
+	VX_FAULT_OTHER = 6,   /* any other exception; code holds the vector */
+	VX_FAULT_KILLED = 7,  /* reserved: never produced (a destroyed Task is gone, not faulted) */
+	VX_FAULT_DMA = 8,     /* its device's DMA was blocked by the IOMMU; see VX_DMA_FAULT_* */
+	VX_FAULT_SYSCALL = 9, /* a foreign-ABI Task ran syscall: addr is rax, ip the next insn */
 };
 
 /* A DMA fault (VX_FAULT_DMA) is reported to the Task that last mapped into
@@ -349,6 +352,50 @@ struct vx_fault {
 	int64_t exit_code; /* VX_FAULT_EXIT only */
 };
 _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
+
+/*
+ * A Task's whole user register state, for VX_SYS_TASK_REGS: what a
+ * personality (docs/POSIX.md) needs to serve a foreign ABI's system calls,
+ * deliver signals and fork.
+ *
+ * A foreign-ABI Task (flags & VX_REGS_FOREIGN) does not reach the syscall
+ * table: its syscall instruction stops it with a VX_FAULT_SYSCALL record,
+ * the registers as the instruction left them (rcx the next instruction,
+ * r11 rflags).  Its supervisor reads them, serves the call, writes rax and
+ * resumes it.  Only a write makes a Task foreign or native again; a
+ * foreign Task cannot: it has no syscalls.
+ *
+ * Reading and writing need VX_R_CONTROL, and a Task that is stopped: new,
+ * halted or faulted (else VX_E_STATE).  A write is checked whole before
+ * anything changes:
+ *   - rip below VX_MAP_END, rsp and fs_base below VX_USER_END (VX_E_RANGE);
+ *   - flags: only VX_REGS_FOREIGN (VX_E_INVAL); reserved must be 0;
+ *   - fpu: an FXSAVE image whose MXCSR sets no bit the CPU reserves
+ *     (VX_E_INVAL).  FCW, the tags and the registers are taken as given.
+ * rflags bits outside VX_RFLAGS_USER are ignored (IF is always on, TF,
+ * NT, IOPL and the rest are the kernel's).  After a write the Task leaves
+ * the kernel with every register restored as written (iretq), rcx and
+ * r11 included.
+ */
+#define VX_REGS_READ	0u
+#define VX_REGS_WRITE	1u
+#define VX_REGS_FOREIGN (1u << 0)
+/* CF PF AF ZF SF DF OF AC ID: what user code may set with popf itself. */
+#define VX_RFLAGS_USER 0x240cd5ull
+
+struct vx_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+	uint64_t fs_base; /* the FS segment base: a foreign ABI's thread pointer */
+	uint32_t flags;	  /* VX_REGS_FOREIGN */
+	uint32_t reserved;
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE64 image: x87, MXCSR, XMM0-15 */
+};
+_Static_assert(sizeof(struct vx_regs) == 672, "vx_regs layout");
+_Static_assert(offsetof(struct vx_regs, rip) == 128, "vx_regs layout");
+_Static_assert(offsetof(struct vx_regs, fs_base) == 144, "vx_regs layout");
+_Static_assert(offsetof(struct vx_regs, fpu) == 160, "vx_regs layout");
 
 struct vx_task_info {
 	uint32_t state; /* enum vx_task_state */

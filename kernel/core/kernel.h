@@ -154,6 +154,8 @@ struct task {
 	uint32_t last_cpu;    /* the CPU it last ran on */
 	uint32_t rq_cpu;      /* the CPU whose queue it is on (if queued) */
 	uint64_t affinity;    /* CPUs it may run on (bit n: CPU n); 0: any */
+	uint64_t fs_base;     /* user FS base (a foreign ABI's thread pointer); 0 for natives */
+	uint32_t foreign;     /* its syscall stops it: VX_FAULT_SYSCALL (VX_REGS_FOREIGN) */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -300,6 +302,7 @@ int64_t sys_task_set_prio(struct trapframe *tf);
 int64_t sys_task_exit(struct trapframe *tf);
 int64_t sys_task_yield(struct trapframe *tf);
 int64_t sys_task_set_affinity(struct trapframe *tf);
+int64_t sys_task_regs(struct trapframe *tf);
 
 /* sched.c */
 void sched_make_runnable(struct task *t);

@@ -283,6 +283,7 @@ static void switch_to(struct task *prev, struct task *next)
 		arch_load_root(c, next->root_pa);
 		arch_set_kernel_entry(c, &next->regs);
 		arch_fpu_switch(prev, next);
+		arch_fs_switch(c, next);
 	}
 	c->current = next;
 }

@@ -50,6 +50,7 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
     [VX_SYS_TASK_SET_AFFINITY] = sys_task_set_affinity,
     [VX_SYS_IOSPACE_CREATE] = sys_iospace_create,
     [VX_SYS_IOSPACE_MAP] = sys_iospace_map,
+    [VX_SYS_TASK_REGS] = sys_task_regs,
 };
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
@@ -124,6 +125,10 @@ static struct trapframe *dispatch(struct trapframe *tf)
 	struct task *t = current_task();
 	uint64_t nr = tf->rax;
 
+	if (t->foreign) { /* not ours to serve: its supervisor's (VX_SYS_TASK_REGS) */
+		task_fault(t, VX_FAULT_SYSCALL, 0, nr);
+		return next_frame(tf);
+	}
 	if (nr == VX_SYS_RING_NOTIFY_WAIT) {
 		struct trapframe *f = ring_fastpath(tf);
 		if (f)

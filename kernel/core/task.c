@@ -332,6 +332,44 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 	return VX_OK;
 }
 
+/*
+ * VX_SYS_TASK_REGS(task, op, struct vx_regs *regs): the whole register
+ * state of a stopped Task, read or written (abi.h says what a write may
+ * hold).  Decode: the Task with VX_R_CONTROL, new, halted or faulted (else
+ * VX_E_STATE); op VX_REGS_READ or VX_REGS_WRITE (else VX_E_INVAL); the
+ * buffer readable or writable (VX_E_FAULT, VX_E_RANGE); a write's contents
+ * (arch_regs_check).  Nothing changes before all of that passed.
+ */
+int64_t sys_task_regs(struct trapframe *tf)
+{
+	struct vx_regs r;
+	struct task *t;
+	int err;
+
+	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
+		return err;
+	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
+		return VX_E_STATE;
+	if (tf->rsi != VX_REGS_READ && tf->rsi != VX_REGS_WRITE)
+		return VX_E_INVAL;
+	if (tf->rsi == VX_REGS_WRITE) {
+		if ((err = copy_in(&r, tf->rdx, sizeof(r))))
+			return err;
+		if ((err = arch_regs_check(&r)))
+			return err;
+	}
+	if (!sched_evict(t))
+		return SYS_RESTART; /* stopped, but its CPU has not let go of it yet */
+	if (tf->rsi == VX_REGS_READ) {
+		arch_regs_get(t, &r);
+		return copy_out(tf->rdx, &r, sizeof(r));
+	}
+	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
+	t->restart_acc = 0;
+	arch_regs_set(t, &r);
+	return VX_OK;
+}
+
 /* A decoded TASK_START. */
 struct start_args {
 	struct task *t;

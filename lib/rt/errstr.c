@@ -70,7 +70,7 @@ const char *vx_fault_name(unsigned kind)
 	    [VX_FAULT_PAGE] = "page fault",   [VX_FAULT_GP] = "general protection fault",
 	    [VX_FAULT_UD] = "invalid opcode", [VX_FAULT_DE] = "divide error",
 	    [VX_FAULT_OTHER] = "exception",   [VX_FAULT_KILLED] = "killed",
-	    [VX_FAULT_DMA] = "blocked DMA",
+	    [VX_FAULT_DMA] = "blocked DMA",   [VX_FAULT_SYSCALL] = "foreign syscall",
 	};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "fault";
 }

@@ -145,6 +145,11 @@ static inline int64_t vx_task_set_regs(vx_handle_t task, uint64_t ip, uint64_t s
 {
 	return vx_syscall4(VX_SYS_TASK_SET_REGS, task, ip, sp, arg);
 }
+/* op VX_REGS_READ or VX_REGS_WRITE: the whole register state (abi.h). */
+static inline int64_t vx_task_regs(vx_handle_t task, uint32_t op, struct vx_regs *regs)
+{
+	return vx_syscall3(VX_SYS_TASK_REGS, task, op, VX_P(regs));
+}
 static inline int64_t vx_task_start(vx_handle_t task, vx_handle_t bundle)
 {
 	return vx_syscall2(VX_SYS_TASK_START, task, bundle);

@@ -107,6 +107,8 @@ static inline uint32_t fz_documented(uint64_t nr)
 	case VX_SYS_TASK_SET_REGS:
 	case VX_SYS_TASK_RESUME:
 		return FZ_HANDLE | FZ_E(VX_E_STATE) | FZ_E(VX_E_RANGE);
+	case VX_SYS_TASK_REGS:
+		return FZ_HANDLE | FZ_PTR | FZ_E(VX_E_STATE) | FZ_E(VX_E_RANGE) | FZ_E(VX_E_INVAL);
 	case VX_SYS_TASK_START:
 		return FZ_HANDLE | FZ_E(VX_E_STATE) | FZ_E(VX_E_FULL) | FZ_E(VX_E_EXISTS) |
 		       FZ_E(VX_E_NOMEM);
@@ -201,7 +203,7 @@ static inline const char *fz_sys_name(uint64_t nr)
 	    "RING_SEND_CAP",  "RING_RECV_CAP", "SIG_WAIT",	"SIG_RAISE",
 	    "IRQ_BIND",	      "IRQ_ACK",       "PORT_IN",	"PORT_OUT",
 	    "CONSOLE_WRITE",  "CLOCK",	       "SIG_MINT",	"TASK_SET_AFFINITY",
-	    "IOSPACE_CREATE", "IOSPACE_MAP",
+	    "IOSPACE_CREATE", "IOSPACE_MAP",   "TASK_REGS",
 	};
 	return nr < VX_SYS_COUNT ? names[nr] : "(none)";
 }

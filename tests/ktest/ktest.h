@@ -93,6 +93,7 @@ void ktest_devices_probe(void);
 void ktest_devices(void);
 void ktest_supervision(void);
 void ktest_fastpath(void);
+void ktest_foreign(void);
 void ktest_smp(bool stress);
 
 #endif

@@ -881,6 +881,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_devices();
 	ktest_supervision();
 	ktest_fastpath();
+	ktest_foreign();
 	ktest_smp(stress);
 	if (bigmem)
 		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);

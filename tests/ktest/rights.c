@@ -427,6 +427,17 @@ static void r37_iospace_map(void)
 	       0);
 }
 
+static void r38_task_regs(void)
+{
+	static struct vx_regs r;
+	vx_handle_t t = new_task();
+	EXPECT_EQ(vx_task_regs(without(t, VX_R_CONTROL), VX_REGS_READ, &r), VX_E_RIGHTS);
+	EXPECT_EQ(vx_task_regs(with(t, VX_R_CONTROL), VX_REGS_READ, &r), VX_OK);
+	EXPECT_EQ(vx_task_regs(without(t, VX_R_CONTROL), VX_REGS_WRITE, &r), VX_E_RIGHTS);
+	r.rip = 0x400000;
+	EXPECT_EQ(vx_task_regs(with(t, VX_R_CONTROL), VX_REGS_WRITE, &r), VX_OK);
+}
+
 void ktest_rights(void)
 {
 	static const struct {
@@ -471,6 +482,7 @@ void ktest_rights(void)
 	    {"rights_35_task_set_affinity", r35_task_set_affinity},
 	    {"rights_36_iospace_create", r36_iospace_create},
 	    {"rights_37_iospace_map", r37_iospace_map},
+	    {"rights_38_task_regs", r38_task_regs},
 	};
 	_Static_assert(sizeof(rows) / sizeof(rows[0]) == VX_SYS_COUNT, "a row for every syscall");
 

@@ -81,6 +81,7 @@ struct cpu {
 	uint64_t tlb_req;    /* shootdowns asked of this CPU (others increment) */
 	uint64_t tlb_done;   /* ...and answered (this CPU writes) */
 	uint64_t idle_ns;    /* time spent halted in the idle loop (this CPU writes) */
+	uint64_t fs_base;    /* user FS base last loaded here (arch_fs_switch) */
 	uint8_t *ist_top;
 	uint64_t gdt[7];
 	struct tss tss __attribute__((aligned(16)));
@@ -97,6 +98,7 @@ _Static_assert(offsetof(struct cpu, self) == CPU_SELF, "entry.h CPU_SELF");
  * and the TSC rate. */
 struct cpu_info {
 	bool nx, smep, smap;
+	uint32_t mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE's own report) */
 	uint64_t tsc_per_ms;
 };
 extern struct cpu_info cpuinfo;
@@ -241,6 +243,16 @@ static inline void arch_load_root(struct cpu *c, uint64_t root_pa)
 void arch_fpu_switch(struct task *from, struct task *to);
 void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
 void arch_fpu_forget(struct task *t); /* t is being destroyed */
+/* The whole register state (VX_SYS_TASK_REGS): t is stopped, its FPU
+ * state in t->fpu.  arch_regs_check says whether a vx_regs may be
+ * written (VX_OK, VX_E_RANGE or VX_E_INVAL); arch_regs_set writes one
+ * that passed, to leave the kernel through iretq. */
+struct vx_regs;
+void arch_regs_get(const struct task *t, struct vx_regs *r);
+int arch_regs_check(const struct vx_regs *r);
+void arch_regs_set(struct task *t, const struct vx_regs *r);
+/* Loads next's FS base if it differs from what this CPU holds. */
+void arch_fs_switch(struct cpu *c, const struct task *next);
 _Noreturn void enter_frame(struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg);
 /* May tf be handed back to user mode?  Its instruction and stack pointers

@@ -162,6 +162,13 @@ static void features_init(struct cpu *c)
 	if (cpuinfo.smap)
 		cr4 |= (1ull << 21);
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+	if (c->index == 0) { /* FXSAVE reports the MXCSR bits this CPU takes */
+		static uint8_t area[512] __attribute__((aligned(16)));
+		uint32_t mask;
+		__asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+		memcpy(&mask, area + 28, 4);
+		cpuinfo.mxcsr_mask = mask ? mask : 0xffbf; /* 0: the architectural default */
+	}
 }
 
 /* Brings up c's tables and features on the CPU running this: the boot CPU
@@ -208,6 +215,70 @@ void arch_fpu_init_state(void *area)
 	a[1] = 0x03;
 	a[24] = 0x80; /* MXCSR = 0x1f80 */
 	a[25] = 0x1f;
+}
+
+/* FXSAVE image offsets. */
+#define FX_MXCSR 24
+
+void arch_regs_get(const struct task *t, struct vx_regs *r)
+{
+	const struct trapframe *f = &t->regs;
+
+	memset(r, 0, sizeof(*r));
+	r->rax = f->rax, r->rbx = f->rbx, r->rcx = f->rcx, r->rdx = f->rdx;
+	r->rsi = f->rsi, r->rdi = f->rdi, r->rbp = f->rbp, r->rsp = f->rsp;
+	r->r8 = f->r8, r->r9 = f->r9, r->r10 = f->r10, r->r11 = f->r11;
+	r->r12 = f->r12, r->r13 = f->r13, r->r14 = f->r14, r->r15 = f->r15;
+	r->rip = f->rip;
+	r->rflags = f->rflags;
+	r->fs_base = t->fs_base;
+	r->flags = t->foreign ? VX_REGS_FOREIGN : 0;
+	memcpy(r->fpu, t->fpu, sizeof(r->fpu));
+}
+
+/* Everything iretq, wrmsr and fxrstor64 would fault on in kernel mode. */
+int arch_regs_check(const struct vx_regs *r)
+{
+	uint32_t mxcsr;
+
+	if (r->rip >= VX_MAP_END || r->rsp >= VX_USER_END || r->fs_base >= VX_USER_END)
+		return VX_E_RANGE;
+	if ((r->flags & ~VX_REGS_FOREIGN) || r->reserved)
+		return VX_E_INVAL;
+	memcpy(&mxcsr, r->fpu + FX_MXCSR, 4);
+	if (mxcsr & ~cpuinfo.mxcsr_mask)
+		return VX_E_INVAL;
+	return VX_OK;
+}
+
+void arch_regs_set(struct task *t, const struct vx_regs *r)
+{
+	struct trapframe *f = &t->regs;
+
+	f->rax = r->rax, f->rbx = r->rbx, f->rcx = r->rcx, f->rdx = r->rdx;
+	f->rsi = r->rsi, f->rdi = r->rdi, f->rbp = r->rbp, f->rsp = r->rsp;
+	f->r8 = r->r8, f->r9 = r->r9, f->r10 = r->r10, f->r11 = r->r11;
+	f->r12 = r->r12, f->r13 = r->r13, f->r14 = r->r14, f->r15 = r->r15;
+	f->rip = r->rip;
+	f->rflags = (r->rflags & VX_RFLAGS_USER) | 0x202; /* IF, and bit 1 */
+	f->cs = USER_CS;
+	f->ss = USER_DS;
+	f->vector = 0; /* leave through iretq: rcx and r11 as written */
+	t->fs_base = r->fs_base;
+	t->foreign = (r->flags & VX_REGS_FOREIGN) != 0;
+	memcpy(t->fpu, r->fpu, sizeof(t->fpu));
+}
+
+/* Natives all run with FS base 0, so a CPU that runs only natives never
+ * writes the MSR.  A Task that loads FS itself can only set base 0 (every
+ * descriptor's base is 0), so "loaded here" is rewritten for any Task with
+ * a base of its own, and skipped only when both are 0. */
+void arch_fs_switch(struct cpu *c, const struct task *next)
+{
+	if (next->fs_base == 0 && c->fs_base == 0)
+		return;
+	wrmsr(0xc0000100, next->fs_base);
+	c->fs_base = next->fs_base;
 }
 
 /* A fresh user frame: entered through iretq with interrupts on. */

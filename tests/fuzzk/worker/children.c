@@ -227,6 +227,46 @@ void op_kwait(void)
 	fz_call(VX_SYS_CAP_DELETE, (uint64_t)sub, 0, 0, 0, 0, 0);
 }
 
+/* TASK_REGS on a child: read its registers, change a field or two
+ * (mostly near what is valid: an instruction pointer or FS base off its
+ * edge, a stray flag, MXCSR with reserved bits, rflags the kernel owns),
+ * and write them back.  Half the time the child becomes foreign, so its
+ * next syscall stops it with VX_FAULT_SYSCALL instead of being served. */
+static void regs_mutate(const struct held *task)
+{
+	static struct vx_regs r;
+	uint64_t t = hnd(task);
+	uint32_t mxcsr = pick(4) ? 0x1f80u : (uint32_t)rnd();
+
+	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? VX_REGS_READ : rnd(), mut_ptr(&r, sizeof(r)),
+		       0, 0, 0),
+	       task);
+	switch (pick(6)) {
+	case 0:
+		r.rip = mut_vaddr(CHILD_IP);
+		break;
+	case 1:
+		r.fs_base = pick(2) ? mut_vaddr(0x800000) : rnd();
+		break;
+	case 2:
+		r.rflags = rnd();
+		break;
+	case 3:
+		memcpy(r.fpu + 24, &mxcsr, 4);
+		break;
+	case 4:
+		r.rsp = mut_vaddr(0x800000);
+		break;
+	default:
+		r.reserved = pick(4) ? 0 : (uint32_t)rnd();
+		break;
+	}
+	r.flags = pick(8) ? (uint32_t)pick(2) * VX_REGS_FOREIGN : (uint32_t)rnd();
+	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? VX_REGS_WRITE : rnd(), mut_ptr(&r, sizeof(r)),
+		       0, 0, 0),
+	       task);
+}
+
 void op_child_control(void)
 {
 	const struct held *task = choose(VX_OBJ_TASK);
@@ -236,6 +276,10 @@ void op_child_control(void)
 
 	if (!task || task->type != VX_OBJ_TASK)
 		return;
+	if (pick(8) == 0) {
+		regs_mutate(task);
+		return;
+	}
 	switch (pick(7)) {
 	case 0:
 		pruned(fz_call(VX_SYS_TASK_HALT, t, 0, 0, 0, 0, 0), task);
@@ -248,7 +292,7 @@ void op_child_control(void)
 		int64_t r = pruned(fz_call(VX_SYS_TASK_INSPECT, t, p, 0, 0, 0, 0), task);
 		if (r == VX_OK && p == (uint64_t)(uintptr_t)&ti &&
 		    (ti.state > VX_TASK_EXITED || ti.prio > VX_PRIO_MAX ||
-		     ti.fault.kind > VX_FAULT_KILLED || ti.pending >> 63))
+		     ti.fault.kind > VX_FAULT_SYSCALL || ti.pending >> 63))
 			fz_finding(FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_TASK_INSPECT,
 				   (uint64_t[6]){t, p, 0, ti.state, ti.prio, ti.fault.kind}, r);
 		break;
