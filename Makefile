@@ -26,6 +26,7 @@ include lib/drv/drv.mk
 include lib/blk/blk.mk
 include lib/fs/fs.mk
 include lib/net/net.mk
+include lib/posix/posix.mk
 include lib/rt/rt.mk
 include lib/client/client.mk
 include kernel/kernel.mk

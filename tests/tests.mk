@@ -46,7 +46,7 @@ FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 CTGRIND_BINS     := $(patsubst tests/crypto/%.c,$(B)/bench/%,$(CTGRIND_SRCS))
 
 # Kernel-core logic compiled for the host (see kernel/kernel.mk).
-$(filter-out $(KMODEL_TEST),$(HOST_TEST_BINS)): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(DEV_HOST_OBJS) $(BLK_HOST_OBJS) $(FS_HOST_OBJS) $(NET_HOST_OBJS) $(CRYPTO_HOST_OBJS) $(KCORE_UNIT_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
+$(filter-out $(KMODEL_TEST),$(HOST_TEST_BINS)): $(B)/host/tests/host/%: $(B)/host/tests/host/%.o $(RT_HOST_OBJS) $(DEV_HOST_OBJS) $(BLK_HOST_OBJS) $(FS_HOST_OBJS) $(NET_HOST_OBJS) $(POSIX_HOST_OBJS) $(CRYPTO_HOST_OBJS) $(KCORE_UNIT_OBJS) $(SVC_HOST_OBJS) $(TEST_SUPPORT_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(KMODEL_TEST): $(B)/host/tests/host/test_kcore_model.o $(KMODEL_HOST_OBJS)
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
@@ -54,7 +54,7 @@ $(CRYPTO_TEST_BINS) $(CRYPTO_TOOL_BINS): $(B)/host/tests/crypto/%: $(B)/host/tes
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 $(CTGRIND_BINS): $(B)/bench/%: $(B)/bench/tests/crypto/%.o $(CRYPTO_BENCH_OBJS)
 	$(CC) -o $@ $^
-$(filter-out $(KMODEL_FUZZ),$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(DEV_FUZZ_OBJS) $(BLK_FUZZ_OBJS) $(FS_FUZZ_OBJS) $(NET_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
+$(filter-out $(KMODEL_FUZZ),$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(CRYPTO_FUZZ_OBJS) $(RT_FUZZ_OBJS) $(DEV_FUZZ_OBJS) $(BLK_FUZZ_OBJS) $(FS_FUZZ_OBJS) $(NET_FUZZ_OBJS) $(POSIX_FUZZ_OBJS) $(SVC_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ -lsodium -lcrypto
 $(KMODEL_FUZZ): $(B)/fuzz/tests/fuzz/fuzz_caps.o $(KMODEL_FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^

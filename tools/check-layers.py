@@ -20,6 +20,8 @@
                     itself
     lib/fs          file systems on a caller's block device: include/,
                     lib/base, lib/crypto (Keep's BLAKE3 checksums), itself
+    lib/posix       the Linux ABI for linuxd, pure logic: include/,
+                    lib/base, itself
     kernel/core     include/, lib/base, itself, and the arch seam only as "arch.h"
     kernel/arch/A   include/, lib/base, kernel/core, its own directory
     services/       include/, lib/*, services/
@@ -59,6 +61,7 @@ LAYERS = [  # (name, path prefix), most specific first
     ("blk", "lib/blk/"),
     ("fs", "lib/fs/"),
     ("net", "lib/net/"),
+    ("posix", "lib/posix/"),
     ("core", "kernel/core/"),
     ("arch", "kernel/arch/"),
     ("services", "services/"),
@@ -76,10 +79,11 @@ ALLOWED = {
     "fs": {"include", "base", "crypto", "fs"},
     "blk": {"include", "base", "blk"},
     "net": {"include", "base", "crypto", "net"},
+    "posix": {"include", "base", "posix"},
     "core": {"include", "base", "core", "arch"},  # arch: "arch.h" only, below
     "arch": {"include", "base", "core", "arch"},
     "services": {"include", "base", "crypto", "trust", "rt", "client", "dev", "drv", "blk", "fs",
-                 "net", "services"},
+                 "net", "posix", "services"},
 }
 
 # The include path of every build (mk/config.mk).
