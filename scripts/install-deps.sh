@@ -27,6 +27,9 @@ packages=(
 	# make bench: the Linux guest's initramfs (cpio) and the chart (gnuplot);
 	# the guest's kernel and busybox are only downloaded, never installed
 	cpio gnuplot-nox
+	# the POSIX bridge (docs/POSIX.md): Debian's own Linux programs that run
+	# under linuxd, and whose ELF files lib/posix's tests parse
+	busybox-static tcc
 	# make bench's storage figures: the guest's ext4 images, made on the
 	# host with mke2fs -d and debugfs, filled with openssl's AES-CTR stream
 	e2fsprogs openssl
