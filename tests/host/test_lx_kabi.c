@@ -5,7 +5,8 @@
  * struct termios (glibc's is larger), struct sigaction (glibc's puts the
  * mask first), stack_t, siginfo_t, struct stat as <asm/stat.h> has it,
  * clone3's struct clone_args, and the constants glibc redefines
- * (O_LARGEFILE is 0 there, SIGRTMIN 34).  No libc header besides what
+ * (O_LARGEFILE is 0 there, SIGRTMIN 34), and the signal frame's parts
+ * (struct sigcontext, struct ucontext, the FXSAVE image).  No libc header besides what
  * cmocka needs, so the two sets of names never meet.
  */
 #include <asm/fcntl.h>
@@ -14,6 +15,8 @@
 #include <asm/stat.h>
 #include <asm/termbits.h>
 #include <asm/ioctls.h>
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
 #include <linux/sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +25,7 @@
 #include <cmocka.h>
 
 #include "posix/linux.h"
+#include "posix/sigframe.h"
 
 #define EQ(ours, theirs)	assert_int_equal((long long)(ours), (long long)(theirs))
 #define SZ(ours, theirs)	EQ(sizeof(struct ours), sizeof(theirs))
@@ -141,12 +145,52 @@ static void test_kernel_flags(void **state)
 	OFF(lx_clone_args, cgroup, struct clone_args, cgroup);
 }
 
+/* The signal frame's parts (posix/sigframe.h). */
+static void test_sigframe_parts(void **state)
+{
+	(void)state;
+	SZ(lx_sigcontext, struct sigcontext);
+	OFF(lx_sigcontext, r8, struct sigcontext, r8);
+	OFF(lx_sigcontext, r15, struct sigcontext, r15);
+	OFF(lx_sigcontext, rdi, struct sigcontext, rdi);
+	OFF(lx_sigcontext, rsi, struct sigcontext, rsi);
+	OFF(lx_sigcontext, rbp, struct sigcontext, rbp);
+	OFF(lx_sigcontext, rbx, struct sigcontext, rbx);
+	OFF(lx_sigcontext, rdx, struct sigcontext, rdx);
+	OFF(lx_sigcontext, rax, struct sigcontext, rax);
+	OFF(lx_sigcontext, rcx, struct sigcontext, rcx);
+	OFF(lx_sigcontext, rsp, struct sigcontext, rsp);
+	OFF(lx_sigcontext, rip, struct sigcontext, rip);
+	OFF(lx_sigcontext, eflags, struct sigcontext, eflags);
+	OFF(lx_sigcontext, cs, struct sigcontext, cs);
+	OFF(lx_sigcontext, gs, struct sigcontext, gs);
+	OFF(lx_sigcontext, fs, struct sigcontext, fs);
+	OFF(lx_sigcontext, err, struct sigcontext, err);
+	OFF(lx_sigcontext, trapno, struct sigcontext, trapno);
+	OFF(lx_sigcontext, oldmask, struct sigcontext, oldmask);
+	OFF(lx_sigcontext, cr2, struct sigcontext, cr2);
+	OFF(lx_sigcontext, fpstate, struct sigcontext, fpstate);
+	OFF(lx_sigcontext, reserved1, struct sigcontext, reserved1);
+	OFF(lx_sigcontext, ss, struct sigcontext_64, ss);
+	SZ(lx_ucontext, struct ucontext);
+	OFF(lx_ucontext, uc_flags, struct ucontext, uc_flags);
+	OFF(lx_ucontext, uc_link, struct ucontext, uc_link);
+	OFF(lx_ucontext, uc_stack, struct ucontext, uc_stack);
+	OFF(lx_ucontext, uc_mcontext, struct ucontext, uc_mcontext);
+	OFF(lx_ucontext, uc_sigmask, struct ucontext, uc_sigmask);
+	EQ(LX_FPSTATE_SIZE, sizeof(struct _fpstate_64));
+	EQ(LX_FX_MXCSR, offsetof(struct _fpstate_64, mxcsr));
+	EQ(LX_UC_FP_XSTATE, UC_FP_XSTATE);
+	EQ(LX_UC_SIGCONTEXT_SS, UC_SIGCONTEXT_SS);
+	EQ(LX_UC_STRICT_RESTORE_SS, UC_STRICT_RESTORE_SS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_termios),	 cmocka_unit_test(test_sigaction),
 	    cmocka_unit_test(test_siginfo),	 cmocka_unit_test(test_stat),
-	    cmocka_unit_test(test_kernel_flags),
+	    cmocka_unit_test(test_kernel_flags), cmocka_unit_test(test_sigframe_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
