@@ -31,6 +31,7 @@ include lib/rt/rt.mk
 include lib/client/client.mk
 include kernel/kernel.mk
 include services/services.mk
+include mk/linux.mk
 include mk/images.mk
 include mk/linuxpeer.mk
 include mk/wire.mk

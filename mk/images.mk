@@ -53,10 +53,11 @@ BOOT_DEMO := etc/policy=$(DEMO_DIR)/policy etc/machine.key=$(DEMO_DIR)/machine.k
 	$(foreach p,$(DEMO_PKGS),pkg/$(p).vpkg=$(DEMO_DIR)/$(p).vpkg)
 
 $(B)/boot.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(BOOT_ETC) $(MKBOOTIMG) \
-		$(DEMO_DIR)/stamp
+		$(DEMO_DIR)/stamp $(LINUX_ROOT_TAR)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
 		bin/pkgdemo=$(B)/prog/pkgdemo.stripped \
-		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f)) $(BOOT_DEMO)
+		$(foreach f,$(BOOT_ETC),etc/$(notdir $(f))=$(f)) $(BOOT_DEMO) \
+		linux/root.tar=$(LINUX_ROOT_TAR)
 # The normal image with a broken manifest: init must refuse to start anything.
 $(B)/bad-manifest.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) tests/qemu/etc/bad-manifest $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \

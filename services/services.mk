@@ -32,10 +32,10 @@ USER_PROGS   :=
 define user_prog
 $(1)_OBJS := $$(call objs,$(B)/user,$$(sort $$(wildcard $(2)/*.c)))
 $(B)/prog/$(1).elf: $$($(1)_OBJS) $(RT_START_OBJ) $(CLIENT_LIB) $(RT_LIB) $(TRUST_LIB) \
-		$(DRV_LIB) $(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(NET_LIB) $(CRYPTO_LIB) $(RT_LDSCRIPT)
+		$(DRV_LIB) $(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(NET_LIB) $(POSIX_LIB) $(CRYPTO_LIB) $(RT_LDSCRIPT)
 	@mkdir -p $$(@D)
 	$(LD) $(USER_LDFLAGS) -T $(RT_LDSCRIPT) -o $$@ $(RT_START_OBJ) $$($(1)_OBJS) \
-		$(CLIENT_LIB) $(TRUST_LIB) $(DRV_LIB) $(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(NET_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
+		$(CLIENT_LIB) $(TRUST_LIB) $(DRV_LIB) $(DEV_LIB) $(BLK_LIB) $(FS_LIB) $(NET_LIB) $(POSIX_LIB) $(RT_LIB) $(CRYPTO_LIB) $(RT_LIB)
 USER_PROGS += $(B)/prog/$(1).elf
 endef
 

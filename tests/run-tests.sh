@@ -173,6 +173,8 @@ suite_kstack() {
 suite_layers() {
 	run_suite "layers/check-layers" python3 tools/check-layers.py
 	run_suite "layers/test_check_layers" bash tests/layers/test_check_layers.sh
+	# docs/POSIX.md's coverage table says what services/linuxd/sys.c does.
+	run_suite "layers/posix-coverage" python3 tools/linux/coverage.py --check docs/POSIX.md
 }
 
 suite_format() {

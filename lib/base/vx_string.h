@@ -21,6 +21,8 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
 #define memcpy(d, s, n)	 __builtin_memcpy((d), (s), (n))
 #define memmove(d, s, n) __builtin_memmove((d), (s), (n))
 #define memset(d, c, n)	 __builtin_memset((d), (c), (n))

@@ -20,7 +20,7 @@
 #define KIB	       1024ull
 #define MIB	       (1024ull * 1024ull)
 #define RETICLE_MIN    (64ull * KIB)
-#define RETICLE_MAX    (64ull * MIB)
+#define RETICLE_MAX    (256ull * MIB)
 #define DEFAULT_MEMORY (2ull * MIB)
 #define PORT_END       0x10000ull
 #define MAX_TOKENS     8		 /* the longest directive, grant ... ioport, has 7 */
@@ -28,7 +28,7 @@
 #define SLOT_MAX       (MF_NAME_MAX + 4) /* "as" plus ".req", with the NUL */
 #define PORT_SLOT      "port"
 #define RESERVED_SERVE "init"
-#define SIZE_RULE      "64K..64M in whole 4K pages; decimal with optional K or M"
+#define SIZE_RULE      "64K..256M in whole 4K pages; decimal with optional K or M"
 #define NAME_RULE      "1..23 bytes of a-z 0-9 _ . -"
 
 /* A word of a line: not NUL-terminated; it points into the caller's text. */
@@ -166,7 +166,7 @@ static bool parse_number(struct tok t, uint64_t *v)
 	return digits(t.p, t.n, 10, v);
 }
 
-/* A Reticle size: decimal with an optional K or M suffix, 64K..64M, whole
+/* A Reticle size: decimal with an optional K or M suffix, 64K..256M, whole
  * pages (a split of anything else fails with VX_E_ALIGN). */
 static bool parse_size(struct tok t, uint64_t *v)
 {

@@ -10,7 +10,7 @@
  *     service NAME                   opens a block; the rest belong to it
  *         binary NAME                program bin/NAME (default: the service name)
  *         restart always|on-failure|never          (default on-failure)
- *         memory SIZE                its own Reticle, 64K..64M (default 2M)
+ *         memory SIZE                its own Reticle, 64K..256M (default 2M)
  *         serve NAME [attached]      serves connections named NAME; attached:
  *                                    each comes with init's record of its grant
  *         connect NAME[.GRANT] [as SLOT]   Bundle slots SLOT.req/SLOT.rep;
@@ -36,7 +36,7 @@
  *     by a service marked attached, connects to SERVE with narrow = GRANT
  *     (1..MF_NAME_MAX-2 bytes); the service decides what GRANT means and
  *     refuses the connection if it means nothing to it.
- *   - memory and reticle sizes are whole 4 KiB pages in 64K..64M (what
+ *   - memory and reticle sizes are whole 4 KiB pages in 64K..256M (what
  *     VX_SYS_RETICLE_SPLIT accepts); ioport ranges lie inside 0..0xffff
  *     with count >= 1; irq lines are 1..23 and not 2 (the cascade);
  *     boot names one of the device capabilities boot hands init

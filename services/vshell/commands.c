@@ -89,6 +89,10 @@ static const struct command table[] = {
     {"nc", "nc HOST PORT | nc -l PORT",
      "a TCP connection between the console and ADDR:PORT, or the first to come to PORT", cmd_nc, 1,
      2, NEED_NET},
+    {"linux", "linux PROGRAM [ARG...] | linux --stats",
+     "run a Linux program (busybox: sh, ls, vi...) with the console as its terminal; Ctrl-] kills "
+     "it",
+     cmd_linux, 1, MANY, NEED_NONE},
     {"df", "df", "the file system roots: where each lives, its size and use", cmd_df, 0, 0,
      NEED_FS},
     {"sync", "sync [ROOT:]", "commit the roots on disks: what was written survives a power cut",

@@ -107,6 +107,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	client_open(&shell.dev, "devices", VA_DEV, BIT_DEV);
 	client_open(&shell.net, "net", VA_NET, BIT_NET);
 	client_open(&shell.dns, "dns", VA_DNS, BIT_DNS);
+	client_open(&shell.lx, "linux", VA_LINUX, BIT_LINUX);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);

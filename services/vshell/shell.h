@@ -17,6 +17,7 @@
  *   cmd_net.c    net, ping (netd), host, dns (dnsd)
  *   cmd_http.c   get, serve (HTTP: lib/net/http.h; serve runs httpd)
  *   cmd_nc.c     nc (a TCP connection between the console and a peer)
+ *   cmd_linux.c  linux (a Linux program under linuxd, the POSIX bridge)
  *   pure_line.c, pure_cmd.c, pure_show.c, pure_secret.c: the pure parts,
  *                host-tested
  *
@@ -70,6 +71,7 @@
 #define VA_DNS	   0x10090000ull
 #define VA_SOCK	   0x10100000ull /* get's and nc's socket (VX_SOCK_SPAN) */
 #define VA_LSOCK   0x10120000ull /* nc -l's listener (VX_SOCK_SPAN) */
+#define VA_LINUX   0x100a0000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 #define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
@@ -88,6 +90,7 @@
 #define BIT_NET	    10u
 #define BIT_DNS	    11u
 #define BIT_SOCK    12u /* get's and nc's socket */
+#define BIT_LINUX   13u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
@@ -110,7 +113,7 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init, id, pkg, rng, dev, net, dns;
+	struct vsh_client fs, ns, init, id, pkg, rng, dev, net, dns, lx;
 	struct vsh_last last;
 	bool secret; /* the next line typed is login's passphrase */
 };
@@ -231,6 +234,7 @@ void dev_ps_lines(void); /* cmd_dev.c: ps's lines for driver Tasks */
 void cmd_get(const struct vsh_cmd *c);
 void cmd_serve(const struct vsh_cmd *c);
 void cmd_nc(const struct vsh_cmd *c);
+void cmd_linux(const struct vsh_cmd *c);
 
 /* cmd_run.c: runs SYS:bin/r->program (or the installed package of that
  * name) with r->args and r->grants exactly as run does, until it ends or

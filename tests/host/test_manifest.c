@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 10);
+	assert_int_equal(m.n, 11);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -164,7 +164,7 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 10);
+	assert_int_equal(s->nconnect, 11);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -412,8 +412,8 @@ static void test_numbers(void **state)
 	good("service a\ngrant i = irq 1\n");
 	good("service a\nmemory 65536\n");
 	assert_int_equal(m.svc[0].memory, 65536);
-	good("service a\nmemory 64M\n");
-	assert_int_equal(m.svc[0].memory, 64u << 20);
+	good("service a\nmemory 256M\n");
+	assert_int_equal(m.svc[0].memory, 256u << 20);
 	good("service a\nmemory 1024K\n");
 	assert_int_equal(m.svc[0].memory, 1u << 20);
 	good("service a\ngrant r = reticle 67108864\n");
@@ -521,7 +521,7 @@ static void test_bad_number(void **state)
 	bad("service a\nmemory 18446744073709551615\n", 2, "bad memory size");
 	bad("service a\nmemory 17592186044416M\n", 2, "bad memory size"); /* 2^64 bytes */
 	bad("service a\nmemory 63K\n", 2, "bad memory size '63K'");
-	bad("service a\nmemory 65M\n", 2, "bad memory size '65M'");
+	bad("service a\nmemory 257M\n", 2, "bad memory size '257M'");
 	bad("service a\nmemory 65537\n", 2, "bad memory size");
 	bad("service a\nmemory 66K\n", 2, "whole 4K pages");
 	bad("service a\nmemory 2m\n", 2, "bad memory size '2m'");
@@ -532,7 +532,7 @@ static void test_bad_number(void **state)
 	bad("service a\nmemory 2MK\n", 2, "bad memory size");
 	bad("service a\ngrant r = reticle 99999999999999999999M\n", 2, "bad reticle size");
 	bad("service a\ngrant r = reticle 0\n", 2, "bad reticle size '0'");
-	bad("service a\ngrant r = reticle 128M\n", 2, "bad reticle size");
+	bad("service a\ngrant r = reticle 257M\n", 2, "bad reticle size");
 }
 
 static void test_duplicate_service(void **state)

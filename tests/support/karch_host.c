@@ -198,6 +198,40 @@ void arch_fpu_init_state(void *area)
 	memset(area, 0, 512);
 }
 
+/* TASK_REGS on the host: the frame's instruction and stack pointers and
+ * rax stand for the whole; the checks are the real ones' address rules. */
+void arch_regs_get(const struct task *t, struct vx_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->rip = t->regs.rip;
+	r->rsp = t->regs.rsp;
+	r->rax = t->regs.rax;
+	r->fs_base = t->fs_base;
+	r->flags = t->foreign ? VX_REGS_FOREIGN : 0;
+}
+
+int arch_regs_check(const struct vx_regs *r)
+{
+	if (r->rip >= VX_MAP_END || r->rsp >= VX_USER_END || r->fs_base >= VX_USER_END)
+		return VX_E_RANGE;
+	return (r->flags & ~VX_REGS_FOREIGN) || r->reserved ? VX_E_INVAL : VX_OK;
+}
+
+void arch_regs_set(struct task *t, const struct vx_regs *r)
+{
+	t->regs.rip = r->rip;
+	t->regs.rsp = r->rsp;
+	t->regs.rax = r->rax;
+	t->fs_base = r->fs_base;
+	t->foreign = (r->flags & VX_REGS_FOREIGN) != 0;
+}
+
+void arch_fs_switch(struct cpu *c, const struct task *next)
+{
+	(void)c;
+	(void)next;
+}
+
 /* Called from task_destroy: the Task's record must still be queued for
  * destruction (a zombie), never already released. */
 void arch_fpu_forget(struct task *t)

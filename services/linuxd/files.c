@@ -1,0 +1,1613 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Paths and open files of Linux processes.
+ *
+ * The tree a process sees (docs/POSIX.md, "Files"):
+ *   /           the root archive (SYS:linux/root.tar, read-only): /bin,
+ *               /lib, /usr with busybox and Debian's programs
+ *   /work       vfsd's RAM file system, the files the VectraOS shell sees
+ *   /tmp        vfsd's directory tmp
+ *   /dev        null, zero, tty, urandom (made up here)
+ * Nothing else exists: there is no /proc, and ".." never leaves "/"
+ * (lx_path_join works on the text; links in the archive are followed
+ * inside it, at most LINK_HOPS of them).
+ *
+ * An open file is a struct file (the Linux "open file description"),
+ * shared by the descriptors dup and fork make; lx_fdtab counts them.
+ */
+#include "linuxd.h"
+#include "posix/errno.h"
+#include "posix/path.h"
+#include "client/fs.h"
+#include "vectra/proto/console.h"
+#include "vectra/proto/linux.h"
+#include "vx_string.h"
+
+#define LINK_HOPS 40
+#define VA_FS	  0x10020000ull
+#define BIT_FS	  3u
+#define DL	  2000000000ull /* a deadline for vfsd's answers: 2 s */
+
+enum file_kind {
+	F_TTY = 1,
+	F_NULL,
+	F_ZERO,
+	F_RANDOM,
+	F_TAR,
+	F_VFS,
+	F_PIPE_R,
+	F_PIPE_W,
+	F_DIR_TAR,
+	F_DIR_VFS,
+	F_DIR_DEV,
+};
+
+struct file {
+	int refs;
+	enum file_kind kind;
+	uint32_t oflags;
+	uint64_t pos;
+	uint32_t ent;	      /* F_TAR, F_DIR_TAR */
+	int pipe;	      /* F_PIPE_* */
+	char abs[PATH_LEN];   /* its Linux path (for fchdir, /dev/fd) */
+	char vpath[PATH_LEN]; /* F_VFS, F_DIR_VFS: vfsd's path */
+};
+
+struct pipe {
+	bool used;
+	int readers, writers;
+	uint32_t head, len;
+	uint8_t buf[PIPE_BYTES];
+};
+
+static struct file files[FILE_MAX];
+static struct pipe pipes[PIPE_MAX];
+static struct vx_client fs;
+static bool have_fs;
+
+/* The terminal. */
+static struct lx_termios tty;
+static uint8_t tty_in[LINUX_TTY_MAX];
+static uint32_t tty_len;  /* bytes in tty_in */
+static uint32_t tty_done; /* of them, those a canonical read may take (whole lines) */
+static bool tty_eof;	  /* ^D at the start of a line: the next read returns 0 */
+
+/* -------------------------------------------------------------- files */
+
+static void file_ref(void *f)
+{
+	((struct file *)f)->refs++;
+}
+
+static void file_unref(void *v)
+{
+	struct file *f = v;
+
+	if (--f->refs > 0)
+		return;
+	if (f->kind == F_PIPE_R || f->kind == F_PIPE_W) {
+		struct pipe *pp = &pipes[f->pipe];
+		if (f->kind == F_PIPE_R)
+			pp->readers--;
+		else
+			pp->writers--;
+		if (pp->readers == 0 && pp->writers == 0)
+			pp->used = false;
+		wake_all();
+	}
+	f->kind = 0;
+}
+
+const struct lx_fdops file_ops = {.ref = file_ref, .unref = file_unref};
+
+static struct file *file_new(enum file_kind kind, uint32_t oflags, const char *abs)
+{
+	for (uint32_t i = 0; i < FILE_MAX; i++)
+		if (files[i].refs == 0 && files[i].kind == 0) {
+			struct file *f = &files[i];
+			memset(f, 0, sizeof(*f));
+			f->kind = kind;
+			f->oflags = oflags;
+			f->refs = 1; /* born with the reference lx_fd_alloc takes over */
+			if (abs) {
+				size_t n = strlen(abs);
+				memcpy(f->abs, abs, n < PATH_LEN ? n + 1 : PATH_LEN);
+				f->abs[PATH_LEN - 1] = 0;
+			}
+			return f;
+		}
+	return NULL;
+}
+
+/* A new descriptor for f (which has no reference yet). */
+static int fd_install(struct proc *p, struct file *f, bool cloexec)
+{
+	int fd = lx_fd_alloc(&p->fds, 0, f, cloexec);
+
+	if (fd < 0) { /* the reference is still ours: the file goes back */
+		f->refs = 0;
+		f->kind = 0;
+	}
+	return fd;
+}
+
+static struct file *fd_file(struct proc *p, uint64_t fd)
+{
+	return fd < LX_FD_MAX ? lx_fd_get(&p->fds, (int)fd) : NULL;
+}
+
+void files_std(struct proc *p)
+{
+	struct file *f = file_new(F_TTY, LX_O_RDWR, "/dev/tty");
+
+	if (!f || lx_fd_alloc(&p->fds, 0, f, false) != 0) {
+		if (f)
+			f->refs = 0, f->kind = 0;
+		return;
+	}
+	lx_fd_dup(&p->fds, &file_ops, 0, 1, false);
+	lx_fd_dup(&p->fds, &file_ops, 0, 2, false);
+}
+
+int files_init(const struct vx_bundle_page *b)
+{
+	memset(&tty, 0, sizeof(tty));
+	tty.c_iflag = LX_ICRNL;
+	tty.c_oflag = LX_OPOST | LX_ONLCR;
+	tty.c_cflag = LX_CS8 | LX_CREAD;
+	tty.c_lflag = LX_ISIG | LX_ICANON | LX_ECHO | LX_ECHOE | LX_ECHOK;
+	tty.c_cc[LX_VINTR] = 3;
+	tty.c_cc[LX_VQUIT] = 0x1c;
+	tty.c_cc[LX_VERASE] = 0x7f;
+	tty.c_cc[LX_VKILL] = 0x15;
+	tty.c_cc[LX_VEOF] = 4;
+	tty.c_cc[LX_VMIN] = 1;
+	have_fs = vx_client_open(&fs, b, "fs", VA_FS, BIT_FS) == VX_OK;
+	if (have_fs) {
+		vx_client_wait_up(&fs, (uint64_t)vx_clock() + DL);
+		vx_fs_mkdir(&fs, "tmp", (uint64_t)vx_clock() + DL);
+	}
+	return VX_OK;
+}
+
+/* --------------------------------------------------------------- paths */
+
+enum where { W_NONE = 0, W_TAR, W_VFS, W_DEV };
+
+struct resolved {
+	enum where where;
+	uint32_t ent;	      /* W_TAR */
+	int dev;	      /* W_DEV: an enum file_kind, or F_DIR_DEV */
+	bool exists;	      /* W_VFS: stat found it */
+	struct fs_stat st;    /* W_VFS */
+	char abs[PATH_LEN];   /* the path, links followed */
+	char vpath[PATH_LEN]; /* W_VFS */
+};
+
+static bool has_prefix(const char *abs, const char *mnt, const char **rest)
+{
+	size_t n = strlen(mnt);
+
+	if (strncmp(abs, mnt, n) != 0 || (abs[n] != 0 && abs[n] != '/'))
+		return false;
+	*rest = abs[n] ? abs + n + 1 : abs + n;
+	return true;
+}
+
+/* vfsd's path for rest under directory dir ("" for vfsd's root). */
+static int vfs_path(const char *dir, const char *rest, char *out)
+{
+	size_t dl = strlen(dir), rl = strlen(rest);
+
+	if (dl + rl + 2 > PATH_LEN)
+		return -LX_ENAMETOOLONG;
+	memcpy(out, dir, dl);
+	if (dl && rl)
+		out[dl++] = '/';
+	memcpy(out + dl, rest, rl + 1);
+	return out[0] ? lx_path_vx_check(out) : 0;
+}
+
+/* Resolves a path given by the process (dirfd as openat takes it).
+ * follow: whether a link as the last component is followed.  -LX_ENOENT
+ * only when a directory on the way is missing: a missing last component
+ * resolves with where set and exists false (W_VFS) or ent TAR_NONE. */
+static int resolve_abs(struct proc *p, int dirfd, const char *path, bool follow, struct resolved *r)
+{
+	char base[PATH_LEN], cur[PATH_LEN];
+	int err, hops = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (path[0] == 0)
+		return -LX_ENOENT;
+	if (path[0] == '/' || dirfd == LX_AT_FDCWD) {
+		memcpy(base, p->cwd, PATH_LEN);
+	} else {
+		struct file *d = fd_file(p, (uint64_t)dirfd);
+		if (!d)
+			return -LX_EBADF;
+		if (d->kind != F_DIR_TAR && d->kind != F_DIR_VFS && d->kind != F_DIR_DEV)
+			return -LX_ENOTDIR;
+		memcpy(base, d->abs, PATH_LEN);
+	}
+	if ((err = lx_path_join(base, path, cur, sizeof(cur))) < 0)
+		return err;
+restart:
+	if (++hops > LINK_HOPS)
+		return -LX_ELOOP;
+	const char *rest;
+	memcpy(r->abs, cur, PATH_LEN);
+	if (has_prefix(cur, "/work", &rest) || has_prefix(cur, "/tmp", &rest)) {
+		if (!have_fs)
+			return -LX_ENOENT;
+		r->where = W_VFS;
+		if ((err = vfs_path(cur[1] == 't' ? "tmp" : "", rest, r->vpath)) != 0)
+			return err;
+		int rc = r->vpath[0] ? vx_fs_stat(&fs, r->vpath, &r->st, (uint64_t)vx_clock() + DL)
+				     : VX_OK;
+		if (!r->vpath[0])
+			r->st.type = FS_DIR;
+		r->exists = rc == VX_OK;
+		if (rc != VX_OK && rc != VX_E_NOTFOUND)
+			return lx_errno_of(rc);
+		return 0;
+	}
+	if (has_prefix(cur, "/dev", &rest)) {
+		r->where = W_DEV;
+		r->dev = !rest[0]			? F_DIR_DEV
+			 : strcmp(rest, "null") == 0	? F_NULL
+			 : strcmp(rest, "zero") == 0	? F_ZERO
+			 : strcmp(rest, "tty") == 0	? F_TTY
+			 : strcmp(rest, "console") == 0 ? F_TTY
+			 : strcmp(rest, "urandom") == 0 ? F_RANDOM
+			 : strcmp(rest, "random") == 0	? F_RANDOM
+			 : strcmp(rest, "stdin") == 0	? F_TTY
+			 : strcmp(rest, "stdout") == 0	? F_TTY
+			 : strcmp(rest, "stderr") == 0	? F_TTY
+							: 0;
+		return r->dev ? 0 : -LX_ENOENT;
+	}
+	/* The archive, one component at a time, following links. */
+	r->where = W_TAR;
+	size_t at = 1, n = strlen(cur);
+	uint32_t e = 0;
+	while (at < n) {
+		size_t end = at;
+		while (end < n && cur[end] != '/')
+			end++;
+		char prefix[PATH_LEN];
+		memcpy(prefix, cur, end);
+		prefix[end] = 0;
+		bool last = end == n;
+		e = tar_find(&root_ix, prefix);
+		if (e == TAR_NONE) {
+			r->ent = TAR_NONE;
+			return last ? 0 : -LX_ENOENT;
+		}
+		const struct tar_ent *te = &root_ix.ent[e];
+		if (te->kind == TAR_SYMLINK && (!last || follow)) {
+			char dir[PATH_LEN], joined[PATH_LEN];
+			const char *slash = strrchr(prefix, '/');
+			size_t dl = slash == prefix ? 1 : (size_t)(slash - prefix);
+			memcpy(dir, prefix, dl);
+			dir[dl] = 0;
+			if ((err = lx_path_join(dir, tar_link(&root_ix, e), joined,
+						sizeof(joined))) < 0)
+				return err;
+			if (!last) {
+				size_t jl = strlen(joined);
+				if (jl + (n - end) + 1 > PATH_LEN)
+					return -LX_ENAMETOOLONG;
+				memcpy(joined + jl, cur + end, n - end + 1);
+			}
+			if ((err = lx_path_join("/", joined, cur, sizeof(cur))) < 0)
+				return err;
+			goto restart;
+		}
+		if (!last && te->kind != TAR_DIR)
+			return -LX_ENOTDIR;
+		at = end + 1;
+	}
+	r->ent = e;
+	return 0;
+}
+
+static int resolve(struct proc *p, int dirfd, uint64_t upath, bool follow, struct resolved *r)
+{
+	char path[PATH_LEN];
+	int64_t n = copy_str(p, path, upath, sizeof(path));
+
+	if (n < 0)
+		return (int)n;
+	return resolve_abs(p, dirfd, path, follow, r);
+}
+
+static bool found(const struct resolved *r)
+{
+	return (r->where == W_TAR && r->ent != TAR_NONE) || (r->where == W_VFS && r->exists) ||
+	       r->where == W_DEV;
+}
+
+static bool is_dir(const struct resolved *r)
+{
+	return (r->where == W_TAR && r->ent != TAR_NONE && root_ix.ent[r->ent].kind == TAR_DIR) ||
+	       (r->where == W_VFS && r->exists && r->st.type == FS_DIR) ||
+	       (r->where == W_DEV && r->dev == F_DIR_DEV);
+}
+
+int file_resolve_exec(struct proc *p, const char *path, uint32_t *ent, char *abs, size_t cap)
+{
+	struct resolved r;
+	int err = resolve_abs(p, LX_AT_FDCWD, path, true, &r);
+
+	if (err)
+		return err;
+	if (r.where != W_TAR || r.ent == TAR_NONE)
+		return r.where == W_TAR || (r.where == W_VFS && !r.exists) ? -LX_ENOENT
+									   : -LX_EACCES;
+	if (root_ix.ent[r.ent].kind != TAR_FILE)
+		return -LX_EACCES;
+	size_t n = strlen(r.abs);
+	if (n >= cap)
+		return -LX_ENAMETOOLONG;
+	memcpy(abs, r.abs, n + 1);
+	*ent = r.ent;
+	return 0;
+}
+
+/* --------------------------------------------------------------- stat */
+
+static uint64_t hash_path(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+	return h >> 1;
+}
+
+static void stat_of(const struct resolved *r, struct lx_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_blksize = 4096;
+	st->st_nlink = 1;
+	if (r->where == W_TAR) {
+		const struct tar_ent *e = &root_ix.ent[r->ent];
+		st->st_dev = 1;
+		st->st_ino = r->ent + 1;
+		st->st_mode = e->mode | (e->kind == TAR_DIR	  ? LX_S_IFDIR
+					 : e->kind == TAR_SYMLINK ? LX_S_IFLNK
+								  : LX_S_IFREG);
+		st->st_size = (int64_t)e->size;
+		st->st_mtime_sec = st->st_atime_sec = st->st_ctime_sec = e->mtime;
+		if (e->kind == TAR_DIR)
+			st->st_nlink = 2;
+	} else if (r->where == W_VFS) {
+		bool dir = r->st.type == FS_DIR;
+		st->st_dev = 2;
+		st->st_ino = hash_path(r->abs);
+		st->st_mode = dir ? (LX_S_IFDIR | 0755) : (LX_S_IFREG | 0644);
+		st->st_size = dir ? 4096 : (int64_t)r->st.size;
+		st->st_nlink = dir ? 2 : 1;
+	} else {
+		st->st_dev = 3;
+		st->st_ino = (uint64_t)r->dev + 1;
+		st->st_mode = r->dev == F_DIR_DEV ? (LX_S_IFDIR | 0755) : (LX_S_IFCHR | 0666);
+		st->st_rdev = r->dev == F_TTY ? (5u << 8) : (1u << 8) | (uint32_t)r->dev;
+	}
+	st->st_blocks = (st->st_size + 511) / 512;
+}
+
+/* What an open file's stat says. */
+static int fstat_of(struct file *f, struct lx_stat *st)
+{
+	struct resolved r;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.abs, f->abs, PATH_LEN);
+	switch (f->kind) {
+	case F_TAR:
+	case F_DIR_TAR:
+		r.where = W_TAR;
+		r.ent = f->ent;
+		break;
+	case F_VFS:
+	case F_DIR_VFS:
+		r.where = W_VFS;
+		memcpy(r.vpath, f->vpath, PATH_LEN);
+		if (!r.vpath[0]) {
+			r.st.type = FS_DIR;
+		} else {
+			int rc = vx_fs_stat(&fs, r.vpath, &r.st, (uint64_t)vx_clock() + DL);
+			if (rc != VX_OK)
+				return lx_errno_of(rc);
+		}
+		break;
+	case F_PIPE_R:
+	case F_PIPE_W:
+		memset(st, 0, sizeof(*st));
+		st->st_mode = LX_S_IFIFO | 0600;
+		st->st_ino = 0x1000 + (uint64_t)f->pipe;
+		st->st_blksize = PIPE_BYTES;
+		return 0;
+	default:
+		r.where = W_DEV;
+		r.dev = (int)f->kind;
+		break;
+	}
+	stat_of(&r, st);
+	return 0;
+}
+
+static int64_t stat_path(struct proc *p, int dirfd, uint64_t path, uint64_t out, bool follow,
+			 uint32_t flags)
+{
+	struct resolved r;
+	struct lx_stat st;
+	int err;
+
+	if (flags & LX_AT_EMPTY_PATH) {
+		char c;
+		if (copy_in(p, &c, path, 1) == 0 && c == 0) {
+			struct file *f = dirfd == LX_AT_FDCWD ? NULL : fd_file(p, (uint64_t)dirfd);
+			if (!f)
+				return -LX_EBADF;
+			if ((err = fstat_of(f, &st)) != 0)
+				return err;
+			return copy_out(p, out, &st, sizeof(st));
+		}
+	}
+	if ((err = resolve(p, dirfd, path, follow, &r)) != 0)
+		return err;
+	if (!found(&r))
+		return -LX_ENOENT;
+	stat_of(&r, &st);
+	return copy_out(p, out, &st, sizeof(st));
+}
+
+int64_t sys_stat(struct proc *p, const uint64_t *a)
+{
+	return stat_path(p, LX_AT_FDCWD, a[0], a[1], true, 0);
+}
+
+int64_t sys_lstat(struct proc *p, const uint64_t *a)
+{
+	return stat_path(p, LX_AT_FDCWD, a[0], a[1], false, 0);
+}
+
+int64_t sys_newfstatat(struct proc *p, const uint64_t *a)
+{
+	uint32_t flags = (uint32_t)a[3];
+
+	if (flags & ~(uint32_t)(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | LX_AT_NO_AUTOMOUNT))
+		return -LX_EINVAL;
+	return stat_path(p, (int)a[0], a[1], a[2], !(flags & LX_AT_SYMLINK_NOFOLLOW), flags);
+}
+
+int64_t sys_fstat(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+	struct lx_stat st;
+	int err;
+
+	if (!f)
+		return -LX_EBADF;
+	if ((err = fstat_of(f, &st)) != 0)
+		return err;
+	return copy_out(p, a[1], &st, sizeof(st));
+}
+
+int64_t sys_statx(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return -LX_ENOSYS; /* glibc falls back to newfstatat */
+}
+
+/* ------------------------------------------------------------ terminal */
+
+void con_out_tty(const uint8_t *buf, size_t n);
+void con_out_tty(const uint8_t *buf, size_t n)
+{
+	if (!(tty.c_oflag & LX_OPOST) || !(tty.c_oflag & LX_ONLCR)) {
+		con_out(buf, n);
+		return;
+	}
+	size_t s = 0;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n') {
+			con_out(buf + s, i - s);
+			con_out("\r\n", 2);
+			s = i + 1;
+		}
+	con_out(buf + s, n - s);
+}
+
+static void echo(uint8_t c)
+{
+	if (!(tty.c_lflag & LX_ECHO))
+		return;
+	if (c < 0x20 && c != '\n' && c != '\t') {
+		uint8_t e[2] = {'^', (uint8_t)(c + '@')};
+		con_out(e, 2);
+		return;
+	}
+	con_out_tty(&c, 1);
+}
+
+int tty_input(const uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = buf[i];
+		if (c == '\r' && (tty.c_iflag & LX_ICRNL))
+			c = '\n';
+		if ((tty.c_lflag & LX_ISIG) && c && c == tty.c_cc[LX_VINTR]) {
+			tty_len = tty_done;
+			echo(c);
+			if (tty_pgrp)
+				proc_signal_group(tty_pgrp, LX_SIGINT);
+			continue;
+		}
+		if (tty.c_lflag & LX_ICANON) {
+			if (c == tty.c_cc[LX_VERASE] || c == 8) {
+				if (tty_len > tty_done) {
+					tty_len--;
+					if (tty.c_lflag & LX_ECHO)
+						con_out("\b \b", 3);
+				}
+				continue;
+			}
+			if (c == tty.c_cc[LX_VKILL]) {
+				while (tty_len > tty_done) {
+					tty_len--;
+					if (tty.c_lflag & LX_ECHO)
+						con_out("\b \b", 3);
+				}
+				continue;
+			}
+			if (c == tty.c_cc[LX_VEOF]) {
+				if (tty_len == tty_done)
+					tty_eof = true;
+				tty_done = tty_len;
+				continue;
+			}
+		}
+		if (tty_len == LINUX_TTY_MAX)
+			return VX_E_FULL;
+		tty_in[tty_len++] = c;
+		echo(c);
+		if (!(tty.c_lflag & LX_ICANON) || c == '\n')
+			tty_done = tty_len;
+	}
+	wake_all();
+	return VX_OK;
+}
+
+static bool tty_readable(void)
+{
+	return tty_done > 0 || tty_eof;
+}
+
+static int64_t tty_read(struct proc *p, uint64_t va, size_t n)
+{
+	if (tty_eof && tty_done == 0) {
+		tty_eof = false;
+		return 0;
+	}
+	if (tty_done == 0)
+		return SYS_BLOCK;
+	size_t k = n < tty_done ? n : tty_done;
+	if (tty.c_lflag & LX_ICANON) { /* one line at most */
+		for (size_t i = 0; i < k; i++)
+			if (tty_in[i] == '\n') {
+				k = i + 1;
+				break;
+			}
+	}
+	if (copy_out(p, va, tty_in, k) != 0)
+		return -LX_EFAULT;
+	memmove(tty_in, tty_in + k, tty_len - k);
+	tty_len -= (uint32_t)k;
+	tty_done -= (uint32_t)k;
+	return (int64_t)k;
+}
+
+/* ----------------------------------------------------------- read/write */
+
+static int64_t pipe_read(struct proc *p, struct file *f, uint64_t va, size_t n)
+{
+	struct pipe *pp = &pipes[f->pipe];
+	size_t done = 0;
+
+	if (pp->len == 0)
+		return pp->writers ? (f->oflags & LX_O_NONBLOCK ? -LX_EAGAIN : SYS_BLOCK) : 0;
+	while (done < n && pp->len) {
+		size_t k = n - done, run = PIPE_BYTES - pp->head;
+		if (k > pp->len)
+			k = pp->len;
+		if (k > run)
+			k = run;
+		if (copy_out(p, va + done, pp->buf + pp->head, k) != 0)
+			return done ? (int64_t)done : -LX_EFAULT;
+		pp->head = (pp->head + (uint32_t)k) % PIPE_BYTES;
+		pp->len -= (uint32_t)k;
+		done += k;
+	}
+	wake_all();
+	return (int64_t)done;
+}
+
+static int64_t pipe_write(struct proc *p, struct file *f, uint64_t va, size_t n)
+{
+	struct pipe *pp = &pipes[f->pipe];
+	size_t done = 0;
+
+	if (pp->readers == 0) {
+		proc_signal(p, LX_SIGPIPE);
+		return -LX_EPIPE;
+	}
+	if (pp->len == PIPE_BYTES)
+		return f->oflags & LX_O_NONBLOCK ? -LX_EAGAIN : SYS_BLOCK;
+	while (done < n && pp->len < PIPE_BYTES) {
+		uint32_t tail = (pp->head + pp->len) % PIPE_BYTES;
+		size_t k = n - done, room = PIPE_BYTES - pp->len, run = PIPE_BYTES - tail;
+		if (k > room)
+			k = room;
+		if (k > run)
+			k = run;
+		if (copy_in(p, pp->buf + tail, va + done, k) != 0)
+			return done ? (int64_t)done : -LX_EFAULT;
+		pp->len += (uint32_t)k;
+		done += k;
+	}
+	wake_all();
+	return (int64_t)done;
+}
+
+/* Reads into the process through linuxd's view of its memory: no copy. */
+static int64_t file_read_at(struct proc *p, struct file *f, uint64_t va, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	if (f->kind == F_TAR) {
+		const struct tar_ent *e = &root_ix.ent[f->ent];
+		if (off >= e->size)
+			return 0;
+		if (n > e->size - off)
+			n = (size_t)(e->size - off);
+		return copy_out(p, va, root_tar + e->off + off, n) ? -LX_EFAULT : (int64_t)n;
+	}
+	while (done < n) {
+		size_t k = n - done;
+		uint8_t *d = user_span(p, va + done, &k, true);
+		if (!d)
+			return done ? (int64_t)done : -LX_EFAULT;
+		int64_t got =
+		    vx_fs_read(&fs, f->vpath, off + done, d, k, (uint64_t)vx_clock() + DL);
+		if (got < 0)
+			return done ? (int64_t)done : lx_errno_of((int)got);
+		done += (size_t)got;
+		if ((size_t)got < k)
+			break;
+	}
+	return (int64_t)done;
+}
+
+static int64_t file_write_at(struct proc *p, struct file *f, uint64_t va, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = n - done;
+		uint8_t *s = user_span(p, va + done, &k, false);
+		if (!s)
+			return done ? (int64_t)done : -LX_EFAULT;
+		int rc = vx_fs_write(&fs, f->vpath, off + done, s, k, (uint64_t)vx_clock() + DL);
+		if (rc != VX_OK)
+			return done ? (int64_t)done : lx_errno_of(rc);
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+static int64_t do_read(struct proc *p, struct file *f, uint64_t va, size_t n)
+{
+	int64_t r;
+
+	if ((f->oflags & LX_O_ACCMODE) == LX_O_WRONLY)
+		return -LX_EBADF;
+	switch (f->kind) {
+	case F_TTY:
+		return tty_read(p, va, n);
+	case F_NULL:
+		return 0;
+	case F_ZERO:
+	case F_RANDOM:
+		for (size_t i = 0; i < n; i++) {
+			uint8_t b = f->kind == F_ZERO
+					? 0
+					: (uint8_t)((uint64_t)vx_clock() * 0x9e3779b9u >> 13);
+			if (copy_out(p, va + i, &b, 1) != 0)
+				return -LX_EFAULT;
+		}
+		return (int64_t)n;
+	case F_PIPE_R:
+		return pipe_read(p, f, va, n);
+	case F_TAR:
+	case F_VFS:
+		if ((r = file_read_at(p, f, va, n, f->pos)) > 0)
+			f->pos += (uint64_t)r;
+		return r;
+	case F_DIR_TAR:
+	case F_DIR_VFS:
+	case F_DIR_DEV:
+		return -LX_EISDIR;
+	default:
+		return -LX_EBADF;
+	}
+}
+
+static int64_t do_write(struct proc *p, struct file *f, uint64_t va, size_t n)
+{
+	int64_t r;
+
+	if ((f->oflags & LX_O_ACCMODE) == LX_O_RDONLY && f->kind != F_TTY)
+		return -LX_EBADF;
+	switch (f->kind) {
+	case F_TTY:
+		for (size_t done = 0; done < n;) {
+			size_t k = n - done;
+			uint8_t *s = user_span(p, va + done, &k, false);
+			if (!s)
+				return done ? (int64_t)done : -LX_EFAULT;
+			con_out_tty(s, k);
+			done += k;
+		}
+		return (int64_t)n;
+	case F_NULL:
+	case F_ZERO:
+	case F_RANDOM:
+		return (int64_t)n;
+	case F_PIPE_W:
+		return pipe_write(p, f, va, n);
+	case F_VFS:
+		if (f->oflags & LX_O_APPEND) {
+			struct fs_stat st;
+			int rc = vx_fs_stat(&fs, f->vpath, &st, (uint64_t)vx_clock() + DL);
+			if (rc != VX_OK)
+				return lx_errno_of(rc);
+			f->pos = st.size;
+		}
+		if ((r = file_write_at(p, f, va, n, f->pos)) > 0)
+			f->pos += (uint64_t)r;
+		return r;
+	case F_TAR:
+		return -LX_EBADF;
+	default:
+		return -LX_EISDIR;
+	}
+}
+
+int64_t sys_read(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	return do_read(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2]);
+}
+
+int64_t sys_write(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	return do_write(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2]);
+}
+
+int64_t sys_pread64(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	if ((int64_t)a[3] < 0)
+		return -LX_EINVAL;
+	if (f->kind != F_TAR && f->kind != F_VFS)
+		return f->kind == F_PIPE_R ? -LX_ESPIPE : -LX_EINVAL;
+	return file_read_at(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2], a[3]);
+}
+
+static int64_t do_iov(struct proc *p, const uint64_t *a, bool write)
+{
+	struct file *f = fd_file(p, a[0]);
+	int64_t total = 0;
+
+	if (!f)
+		return -LX_EBADF;
+	if (a[2] > 1024)
+		return -LX_EINVAL;
+	for (uint64_t i = 0; i < a[2]; i++) {
+		struct lx_iovec v;
+		if (copy_in(p, &v, a[1] + i * sizeof(v), sizeof(v)) != 0)
+			return total ? total : -LX_EFAULT;
+		if (v.iov_len == 0)
+			continue;
+		int64_t r = write ? do_write(p, f, v.iov_base, (size_t)v.iov_len)
+				  : do_read(p, f, v.iov_base, (size_t)v.iov_len);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((uint64_t)r < v.iov_len)
+			break;
+	}
+	return total;
+}
+
+int64_t sys_readv(struct proc *p, const uint64_t *a)
+{
+	return do_iov(p, a, false);
+}
+
+int64_t sys_writev(struct proc *p, const uint64_t *a)
+{
+	return do_iov(p, a, true);
+}
+
+/* For mmap (mem.c): checks fd maps and copies len bytes from off into
+ * dst (when not NULL); *tar_ent tells an archive file (shareable). */
+int file_mmap_bytes(struct proc *p, int fd, uint64_t off, uint8_t *dst, uint64_t len,
+		    uint32_t *tar_ent);
+int file_mmap_bytes(struct proc *p, int fd, uint64_t off, uint8_t *dst, uint64_t len,
+		    uint32_t *tar_ent)
+{
+	struct file *f = fd < 0 ? NULL : fd_file(p, (uint64_t)fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != F_TAR && f->kind != F_VFS && f->kind != F_ZERO)
+		return -LX_ENODEV;
+	if (tar_ent && f->kind == F_TAR)
+		*tar_ent = f->ent;
+	if (!dst)
+		return 0;
+	if (f->kind == F_TAR) {
+		const struct tar_ent *e = &root_ix.ent[f->ent];
+		uint64_t n = off < e->size ? e->size - off : 0;
+		memcpy(dst, root_tar + e->off + off, n < len ? n : len);
+	} else if (f->kind == F_VFS) {
+		int64_t got = vx_fs_read(&fs, f->vpath, off, dst, len, (uint64_t)vx_clock() + DL);
+		if (got < 0)
+			return lx_errno_of((int)got);
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- open, close */
+
+static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags)
+{
+	struct resolved r;
+	int err;
+	uint32_t acc = flags & LX_O_ACCMODE;
+	bool writes = acc != LX_O_RDONLY || (flags & LX_O_TRUNC);
+
+	if (acc == 3)
+		return -LX_EINVAL;
+	if ((err = resolve(p, dirfd, upath, !(flags & LX_O_NOFOLLOW), &r)) != 0)
+		return err;
+	if (found(&r) && (flags & LX_O_CREAT) && (flags & LX_O_EXCL))
+		return -LX_EEXIST;
+	if ((flags & LX_O_DIRECTORY) && found(&r) && !is_dir(&r))
+		return -LX_ENOTDIR;
+	struct file *f = NULL;
+	switch (r.where) {
+	case W_DEV:
+		f = file_new(r.dev, flags, r.abs);
+		break;
+	case W_TAR:
+		if (r.ent == TAR_NONE)
+			return flags & LX_O_CREAT ? -LX_EROFS : -LX_ENOENT;
+		if (root_ix.ent[r.ent].kind == TAR_SYMLINK)
+			return -LX_ELOOP; /* O_NOFOLLOW on a link */
+		if (writes)
+			return is_dir(&r) ? -LX_EISDIR : -LX_EROFS;
+		f = file_new(is_dir(&r) ? F_DIR_TAR : F_TAR, flags, r.abs);
+		if (f)
+			f->ent = r.ent;
+		break;
+	case W_VFS:
+		if (!r.exists) {
+			if (!(flags & LX_O_CREAT))
+				return -LX_ENOENT;
+			int rc = vx_fs_create(&fs, r.vpath, (uint64_t)vx_clock() + DL);
+			if (rc != VX_OK && rc != VX_E_EXISTS)
+				return lx_errno_of(rc);
+			r.st.type = FS_FILE;
+			r.st.size = 0;
+		}
+		if (r.st.type == FS_DIR && writes)
+			return -LX_EISDIR;
+		if ((flags & LX_O_TRUNC) && r.st.type != FS_DIR && acc != LX_O_RDONLY) {
+			int rc = vx_fs_truncate(&fs, r.vpath, 0, (uint64_t)vx_clock() + DL);
+			if (rc != VX_OK)
+				return lx_errno_of(rc);
+		}
+		f = file_new(r.st.type == FS_DIR ? F_DIR_VFS : F_VFS, flags, r.abs);
+		if (f)
+			memcpy(f->vpath, r.vpath, PATH_LEN);
+		break;
+	default:
+		return -LX_ENOENT;
+	}
+	if (!f)
+		return -LX_ENFILE;
+	return fd_install(p, f, (flags & LX_O_CLOEXEC) != 0);
+}
+
+int64_t sys_openat(struct proc *p, const uint64_t *a)
+{
+	return do_open(p, (int)a[0], a[1], (uint32_t)a[2]);
+}
+
+int64_t sys_open(struct proc *p, const uint64_t *a)
+{
+	return do_open(p, LX_AT_FDCWD, a[0], (uint32_t)a[1]);
+}
+
+int64_t sys_close(struct proc *p, const uint64_t *a)
+{
+	return a[0] >= LX_FD_MAX ? -LX_EBADF : lx_fd_close(&p->fds, &file_ops, (int)a[0]);
+}
+
+int64_t sys_lseek(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+	int64_t off = (int64_t)a[1], base;
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind == F_PIPE_R || f->kind == F_PIPE_W || f->kind == F_TTY)
+		return -LX_ESPIPE;
+	switch (a[2]) {
+	case LX_SEEK_SET:
+		base = 0;
+		break;
+	case LX_SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case LX_SEEK_END: {
+		struct lx_stat st;
+		int err = fstat_of(f, &st);
+		if (err)
+			return err;
+		base = st.st_size;
+		break;
+	}
+	default:
+		return -LX_EINVAL;
+	}
+	if ((off < 0 && base + off < 0) || (off > 0 && base > INT64_MAX - off))
+		return -LX_EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return (int64_t)f->pos;
+}
+
+/* ----------------------------------------------------------- directories */
+
+static int emit(uint8_t *buf, size_t cap, size_t *at, uint64_t ino, int64_t next, uint8_t type,
+		const char *name)
+{
+	size_t nl = strlen(name), rl = LX_DIRENT64_RECLEN(nl);
+
+	if (*at + rl > cap)
+		return -1;
+	struct lx_dirent64 *d = (struct lx_dirent64 *)(buf + *at);
+	memset(d, 0, rl);
+	d->d_ino = ino;
+	d->d_off = next;
+	d->d_reclen = (uint16_t)rl;
+	d->d_type = type;
+	memcpy(d->d_name, name, nl);
+	*at += rl;
+	return 0;
+}
+
+int64_t sys_getdents64(struct proc *p, const uint64_t *a)
+{
+	static uint8_t buf[8192];
+	struct file *f = fd_file(p, a[0]);
+	size_t cap = a[2] < sizeof(buf) ? (size_t)a[2] : sizeof(buf), at = 0;
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != F_DIR_TAR && f->kind != F_DIR_VFS && f->kind != F_DIR_DEV)
+		return -LX_ENOTDIR;
+	for (;;) {
+		uint64_t pos = f->pos;
+		if (pos < 2) {
+			if (emit(buf, cap, &at, 1, (int64_t)pos + 1, LX_DT_DIR, pos ? ".." : ".") <
+			    0)
+				break;
+			f->pos++;
+			continue;
+		}
+		if (f->kind == F_DIR_TAR) {
+			uint32_t cursor = (uint32_t)(pos - 2);
+			uint32_t e = tar_next_child(&root_ix, f->ent, &cursor);
+			if (e == TAR_NONE)
+				break;
+			uint32_t k = root_ix.ent[e].kind;
+			if (emit(buf, cap, &at, e + 1, (int64_t)cursor + 2,
+				 k == TAR_DIR	    ? LX_DT_DIR
+				 : k == TAR_SYMLINK ? LX_DT_LNK
+						    : LX_DT_REG,
+				 tar_base(&root_ix, e)) < 0)
+				break;
+			f->pos = cursor + 2;
+		} else if (f->kind == F_DIR_VFS) {
+			struct fs_dirent de;
+			int rc = vx_fs_list(&fs, f->vpath, (uint32_t)(pos - 2), &de,
+					    (uint64_t)vx_clock() + DL);
+			if (rc == VX_E_NOTFOUND)
+				break;
+			if (rc != VX_OK)
+				return at ? (int64_t)0 : lx_errno_of(rc);
+			if (emit(buf, cap, &at, hash_path(de.name) ^ pos, (int64_t)pos + 1,
+				 de.st.type == FS_DIR ? LX_DT_DIR : LX_DT_REG, de.name) < 0)
+				break;
+			f->pos++;
+		} else {
+			static const char *const devs[] = {"null", "zero", "tty", "urandom",
+							   "random"};
+			if (pos - 2 >= sizeof(devs) / sizeof(devs[0]))
+				break;
+			if (emit(buf, cap, &at, pos, (int64_t)pos + 1, LX_DT_CHR, devs[pos - 2]) <
+			    0)
+				break;
+			f->pos++;
+		}
+	}
+	if (at == 0 && a[2] < LX_DIRENT64_RECLEN(1))
+		return -LX_EINVAL; /* not even room for one record */
+	if (at && copy_out(p, a[1], buf, at) != 0)
+		return -LX_EFAULT;
+	return (int64_t)at;
+}
+
+/* ---------------------------------------------------------------- ioctl */
+
+int64_t sys_ioctl(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+	uint32_t req = (uint32_t)a[1];
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != F_TTY)
+		return req == LX_FIONREAD && f->kind == F_PIPE_R
+			   ? copy_out(p, a[2], &(int32_t){(int32_t)pipes[f->pipe].len}, 4)
+			   : -LX_ENOTTY;
+	switch (req) {
+	case LX_TCGETS:
+		return copy_out(p, a[2], &tty, sizeof(tty));
+	case LX_TCSETS:
+	case LX_TCSETSW:
+	case LX_TCSETSF: {
+		struct lx_termios t;
+		if (copy_in(p, &t, a[2], sizeof(t)) != 0)
+			return -LX_EFAULT;
+		bool was_canon = tty.c_lflag & LX_ICANON;
+		tty = t;
+		if (req == LX_TCSETSF)
+			tty_len = tty_done = 0;
+		if (was_canon && !(tty.c_lflag & LX_ICANON))
+			tty_done = tty_len; /* whatever was typed is readable now */
+		return 0;
+	}
+	case LX_TIOCGWINSZ: {
+		struct lx_winsize w = {.ws_row = 24, .ws_col = 80};
+		return copy_out(p, a[2], &w, sizeof(w));
+	}
+	case LX_TIOCSWINSZ:
+		return 0;
+	case LX_TIOCGPGRP:
+		return copy_out(p, a[2], &(int32_t){tty_pgrp}, 4);
+	case LX_TIOCSPGRP: {
+		int32_t g;
+		if (copy_in(p, &g, a[2], 4) != 0)
+			return -LX_EFAULT;
+		if (g <= 0)
+			return -LX_EINVAL;
+		tty_pgrp = g;
+		return 0;
+	}
+	case LX_TIOCSCTTY:
+	case LX_TIOCNOTTY:
+		return 0;
+	case LX_FIONREAD:
+		return copy_out(p, a[2], &(int32_t){(int32_t)tty_done}, 4);
+	default:
+		return -LX_ENOTTY;
+	}
+}
+
+/* ----------------------------------------------------- descriptors, pipes */
+
+int64_t sys_fcntl(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	switch (a[1]) {
+	case LX_F_DUPFD:
+	case LX_F_DUPFD_CLOEXEC:
+		if (a[2] >= LX_FD_MAX)
+			return -LX_EINVAL;
+		return lx_fd_dup(&p->fds, &file_ops, (int)a[0], (int)a[2],
+				 a[1] == LX_F_DUPFD_CLOEXEC);
+	case LX_F_GETFD:
+		return lx_fd_get_cloexec(&p->fds, (int)a[0]);
+	case LX_F_SETFD:
+		return lx_fd_set_cloexec(&p->fds, (int)a[0], (a[2] & LX_FD_CLOEXEC) != 0);
+	case LX_F_GETFL:
+		return f->oflags & (LX_O_ACCMODE | LX_O_APPEND | LX_O_NONBLOCK);
+	case LX_F_SETFL:
+		f->oflags = (f->oflags & ~(uint32_t)(LX_O_APPEND | LX_O_NONBLOCK)) |
+			    ((uint32_t)a[2] & (LX_O_APPEND | LX_O_NONBLOCK));
+		return 0;
+	case LX_F_GETLK:
+	case LX_F_SETLK:
+	case LX_F_SETLKW:
+		return 0; /* one machine, one personality: no one to lock against */
+	default:
+		return -LX_EINVAL;
+	}
+}
+
+int64_t sys_dup(struct proc *p, const uint64_t *a)
+{
+	return a[0] >= LX_FD_MAX ? -LX_EBADF : lx_fd_dup(&p->fds, &file_ops, (int)a[0], 0, false);
+}
+
+int64_t sys_dup2(struct proc *p, const uint64_t *a)
+{
+	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
+		return -LX_EBADF;
+	return lx_fd_dup2(&p->fds, &file_ops, (int)a[0], (int)a[1]);
+}
+
+int64_t sys_dup3(struct proc *p, const uint64_t *a)
+{
+	if (a[2] & ~(uint64_t)LX_O_CLOEXEC)
+		return -LX_EINVAL;
+	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
+		return a[0] == a[1] ? -LX_EINVAL : -LX_EBADF;
+	return lx_fd_dup3(&p->fds, &file_ops, (int)a[0], (int)a[1], (a[2] & LX_O_CLOEXEC) != 0);
+}
+
+int64_t sys_pipe2(struct proc *p, const uint64_t *a)
+{
+	uint32_t flags = (uint32_t)a[1];
+	struct pipe *pp = NULL;
+	int k = -1;
+
+	if (flags & ~(uint32_t)(LX_O_CLOEXEC | LX_O_NONBLOCK))
+		return -LX_EINVAL;
+	for (uint32_t i = 0; i < PIPE_MAX && !pp; i++)
+		if (!pipes[i].used)
+			pp = &pipes[i], k = (int)i;
+	if (!pp)
+		return -LX_ENFILE;
+	struct file *r = file_new(F_PIPE_R, LX_O_RDONLY | (flags & LX_O_NONBLOCK), "pipe:");
+	if (!r)
+		return -LX_ENFILE;
+	r->pipe = k;
+	int fr = fd_install(p, r, flags & LX_O_CLOEXEC);
+	if (fr < 0)
+		return fr;
+	struct file *w = file_new(F_PIPE_W, LX_O_WRONLY | (flags & LX_O_NONBLOCK), "pipe:");
+	int fw = w ? (w->pipe = k, fd_install(p, w, flags & LX_O_CLOEXEC)) : -LX_ENFILE;
+	if (fw < 0) {
+		lx_fd_close(&p->fds, &file_ops, fr);
+		return fw;
+	}
+	*pp = (struct pipe){.used = true, .readers = 1, .writers = 1};
+	int32_t fds[2] = {fr, fw};
+	if (copy_out(p, a[0], fds, sizeof(fds)) != 0) {
+		lx_fd_close(&p->fds, &file_ops, fr);
+		lx_fd_close(&p->fds, &file_ops, fw);
+		return -LX_EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_pipe(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[2] = {a[0], 0};
+
+	return sys_pipe2(p, b);
+}
+
+/* -------------------------------------------------------------- polling */
+
+static bool readable(struct file *f)
+{
+	if (f->kind == F_TTY)
+		return tty_readable();
+	if (f->kind == F_PIPE_R)
+		return pipes[f->pipe].len > 0 || pipes[f->pipe].writers == 0;
+	return true;
+}
+
+static bool writable(struct file *f)
+{
+	if (f->kind == F_PIPE_W)
+		return pipes[f->pipe].len < PIPE_BYTES || pipes[f->pipe].readers == 0;
+	return f->kind != F_PIPE_R;
+}
+
+/* Sets p's deadline from a relative timeout (NULL: none); true if it has
+ * passed (or is zero). */
+static bool deadline_from(struct proc *p, int64_t timeout_ns)
+{
+	if (timeout_ns < 0)
+		return false;
+	if (p->wake_at == 0)
+		p->wake_at = now_ns + (uint64_t)timeout_ns + 1;
+	return now_ns >= p->wake_at;
+}
+
+static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
+{
+	struct lx_pollfd pf;
+	int ready = 0;
+
+	if (nfds > LX_FD_MAX)
+		return -LX_EINVAL;
+	for (uint64_t i = 0; i < nfds; i++) {
+		if (copy_in(p, &pf, ufds + i * sizeof(pf), sizeof(pf)) != 0)
+			return -LX_EFAULT;
+		pf.revents = 0;
+		if (pf.fd >= 0) {
+			struct file *f = fd_file(p, (uint64_t)pf.fd);
+			if (!f) {
+				pf.revents = LX_POLLNVAL;
+			} else {
+				if ((pf.events & LX_POLLIN) && readable(f))
+					pf.revents |= LX_POLLIN;
+				if ((pf.events & LX_POLLOUT) && writable(f))
+					pf.revents |= LX_POLLOUT;
+				if (f->kind == F_PIPE_R && pipes[f->pipe].writers == 0)
+					pf.revents |= LX_POLLHUP;
+				if (f->kind == F_PIPE_W && pipes[f->pipe].readers == 0)
+					pf.revents |= LX_POLLERR;
+			}
+		}
+		if (pf.revents)
+			ready++;
+		if (copy_out(p, ufds + i * sizeof(pf) + 6, &pf.revents, 2) != 0)
+			return -LX_EFAULT;
+	}
+	if (ready || deadline_from(p, timeout_ns))
+		return ready;
+	return SYS_BLOCK;
+}
+
+int64_t sys_poll(struct proc *p, const uint64_t *a)
+{
+	int32_t ms = (int32_t)a[2];
+
+	return do_poll(p, a[0], a[1], ms < 0 ? -1 : (int64_t)ms * 1000000);
+}
+
+int64_t sys_ppoll(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+	int64_t t = -1;
+
+	if (a[2]) {
+		if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -LX_EINVAL;
+		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	return do_poll(p, a[0], a[1], t);
+}
+
+static int64_t do_select(struct proc *p, uint64_t n, const uint64_t *sets, int64_t timeout_ns)
+{
+	uint64_t in[3][LX_FD_MAX / 64], out[3][LX_FD_MAX / 64];
+	int ready = 0;
+
+	if ((int64_t)n < 0 || n > LX_FD_MAX)
+		return -LX_EINVAL;
+	size_t bytes = (n + 63) / 64 * 8;
+	memset(in, 0, sizeof(in));
+	memset(out, 0, sizeof(out));
+	for (int k = 0; k < 3; k++)
+		if (sets[k] && copy_in(p, in[k], sets[k], bytes) != 0)
+			return -LX_EFAULT;
+	for (uint64_t fd = 0; fd < n; fd++) {
+		uint64_t bit = 1ull << (fd % 64);
+		bool any = (in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit;
+		if (!any)
+			continue;
+		struct file *f = fd_file(p, fd);
+		if (!f)
+			return -LX_EBADF;
+		if ((in[0][fd / 64] & bit) && readable(f))
+			out[0][fd / 64] |= bit, ready++;
+		if ((in[1][fd / 64] & bit) && writable(f))
+			out[1][fd / 64] |= bit, ready++;
+	}
+	if (!ready && !deadline_from(p, timeout_ns))
+		return SYS_BLOCK;
+	for (int k = 0; k < 3; k++)
+		if (sets[k] && copy_out(p, sets[k], out[k], bytes) != 0)
+			return -LX_EFAULT;
+	return ready;
+}
+
+int64_t sys_pselect6(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+	int64_t t = -1;
+
+	if (a[4]) {
+		if (copy_in(p, &ts, a[4], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -LX_EINVAL;
+		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	return do_select(p, a[0], a + 1, t);
+}
+
+int64_t sys_select(struct proc *p, const uint64_t *a)
+{
+	struct lx_timeval tv;
+	int64_t t = -1;
+
+	if (a[4]) {
+		if (copy_in(p, &tv, a[4], sizeof(tv)) != 0)
+			return -LX_EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -LX_EINVAL;
+		t = tv.tv_sec > 1000000000 ? INT64_MAX / 2
+					   : tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
+	}
+	return do_select(p, a[0], a + 1, t);
+}
+
+/* ------------------------------------------------------ the tree itself */
+
+int64_t sys_faccessat(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, (int)a[0], a[1], true, &r);
+
+	if (err)
+		return err;
+	if (!found(&r))
+		return -LX_ENOENT;
+	if ((a[2] & 2) && r.where == W_TAR)
+		return -LX_EROFS;
+	if ((a[2] & 1) && r.where == W_TAR && !(root_ix.ent[r.ent].mode & 0111))
+		return -LX_EACCES;
+	return 0;
+}
+
+int64_t sys_access(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[3] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], a[1]};
+
+	return sys_faccessat(p, b);
+}
+
+int64_t sys_readlinkat(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, (int)a[0], a[1], false, &r);
+
+	if (err)
+		return err;
+	if (!found(&r))
+		return -LX_ENOENT;
+	if (r.where != W_TAR || root_ix.ent[r.ent].kind != TAR_SYMLINK)
+		return -LX_EINVAL;
+	const char *t = tar_link(&root_ix, r.ent);
+	size_t n = strlen(t);
+	if ((int64_t)a[3] <= 0)
+		return -LX_EINVAL;
+	if (n > a[3])
+		n = (size_t)a[3];
+	return copy_out(p, a[2], t, n) ? -LX_EFAULT : (int64_t)n;
+}
+
+int64_t sys_readlink(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[4] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], a[1], a[2]};
+
+	return sys_readlinkat(p, b);
+}
+
+int64_t sys_getcwd(struct proc *p, const uint64_t *a)
+{
+	size_t n = strlen(p->cwd) + 1;
+
+	if (a[1] < n)
+		return -LX_ERANGE;
+	return copy_out(p, a[0], p->cwd, n) ? -LX_EFAULT : (int64_t)n;
+}
+
+static int64_t set_cwd(struct proc *p, const struct resolved *r)
+{
+	if (!found(r))
+		return -LX_ENOENT;
+	if (!is_dir(r))
+		return -LX_ENOTDIR;
+	memcpy(p->cwd, r->abs, PATH_LEN);
+	return 0;
+}
+
+int64_t sys_chdir(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, LX_AT_FDCWD, a[0], true, &r);
+
+	return err ? err : set_cwd(p, &r);
+}
+
+int64_t sys_fchdir(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+	struct resolved r;
+
+	if (!f)
+		return -LX_EBADF;
+	int err = resolve_abs(p, LX_AT_FDCWD, f->abs, true, &r);
+	return err ? err : set_cwd(p, &r);
+}
+
+/* The vfsd path of a name to make or remove: -LX_EROFS outside /work and
+ * /tmp. */
+static int writable_path(struct proc *p, int dirfd, uint64_t upath, bool follow, struct resolved *r)
+{
+	int err = resolve(p, dirfd, upath, follow, r);
+
+	if (err)
+		return err;
+	if (r->where != W_VFS)
+		return found(r) || r->where == W_TAR ? -LX_EROFS : -LX_ENOENT;
+	if (!r->vpath[0])
+		return -LX_EBUSY; /* the mount point itself */
+	return 0;
+}
+
+int64_t sys_mkdirat(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = writable_path(p, (int)a[0], a[1], false, &r);
+
+	if (err)
+		return err == -LX_EBUSY ? -LX_EEXIST : err;
+	if (r.exists)
+		return -LX_EEXIST;
+	int rc = vx_fs_mkdir(&fs, r.vpath, (uint64_t)vx_clock() + DL);
+	return rc == VX_OK ? 0 : lx_errno_of(rc);
+}
+
+int64_t sys_mkdir(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[3] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], a[1]};
+
+	return sys_mkdirat(p, b);
+}
+
+int64_t sys_unlinkat(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	bool dir = (a[2] & LX_AT_REMOVEDIR) != 0;
+	int err;
+
+	if (a[2] & ~(uint64_t)LX_AT_REMOVEDIR)
+		return -LX_EINVAL;
+	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0)
+		return err;
+	if (!r.exists)
+		return -LX_ENOENT;
+	if (dir && r.st.type != FS_DIR)
+		return -LX_ENOTDIR;
+	if (!dir && r.st.type == FS_DIR)
+		return -LX_EISDIR;
+	int rc = vx_fs_remove(&fs, r.vpath, (uint64_t)vx_clock() + DL);
+	return rc == VX_OK ? 0 : rc == VX_E_STATE ? -LX_ENOTEMPTY : lx_errno_of(rc);
+}
+
+int64_t sys_unlink(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[3] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], 0};
+
+	return sys_unlinkat(p, b);
+}
+
+int64_t sys_rmdir(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[3] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], LX_AT_REMOVEDIR};
+
+	return sys_unlinkat(p, b);
+}
+
+int64_t sys_renameat(struct proc *p, const uint64_t *a)
+{
+	struct resolved from, to;
+	int err;
+
+	if ((err = writable_path(p, (int)a[0], a[1], false, &from)) != 0 ||
+	    (err = writable_path(p, (int)a[2], a[3], false, &to)) != 0)
+		return err;
+	if (!from.exists)
+		return -LX_ENOENT;
+	if (to.exists) {
+		if (to.st.type == FS_DIR)
+			return -LX_EISDIR;
+		int rc = vx_fs_remove(&fs, to.vpath, (uint64_t)vx_clock() + DL);
+		if (rc != VX_OK)
+			return lx_errno_of(rc);
+	}
+	int rc = vx_fs_rename(&fs, from.vpath, to.vpath, (uint64_t)vx_clock() + DL);
+	return rc == VX_OK ? 0 : lx_errno_of(rc);
+}
+
+int64_t sys_rename(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[4] = {(uint64_t)(int64_t)LX_AT_FDCWD, a[0], (uint64_t)(int64_t)LX_AT_FDCWD,
+			 a[1]};
+
+	return sys_renameat(p, b);
+}
+
+int64_t sys_ftruncate(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	if ((int64_t)a[1] < 0)
+		return -LX_EINVAL;
+	if (f->kind != F_VFS)
+		return f->kind == F_TAR ? -LX_EROFS : -LX_EINVAL;
+	int rc = vx_fs_truncate(&fs, f->vpath, a[1], (uint64_t)vx_clock() + DL);
+	return rc == VX_OK ? 0 : lx_errno_of(rc);
+}
+
+int64_t sys_fsync(struct proc *p, const uint64_t *a)
+{
+	return fd_file(p, a[0]) ? 0 : -LX_EBADF;
+}
+
+int64_t sys_chmod(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, LX_AT_FDCWD, a[0], true, &r);
+
+	if (err)
+		return err;
+	return found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
+}
+
+int64_t sys_utimensat(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+
+	if (a[1] == 0)
+		return fd_file(p, a[0]) ? 0 : -LX_EBADF;
+	int err = resolve(p, (int)a[0], a[1], true, &r);
+	if (err)
+		return err;
+	return found(&r) ? 0 : -LX_ENOENT;
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * linuxd, the Linux personality (docs/POSIX.md): the state it keeps for
+ * the Linux processes it runs, and how its files divide the work.
+ *
+ *   main.c   the service: the "linux" protocol, the loop that takes each
+ *            stopped process's syscall and dispatches it, waking blocked ones
+ *   mem.c    address spaces: slabs of memory, areas, brk, mmap, fork's copy
+ *   proc.c   processes: exec (ELF, the initial stack), fork, exit, wait,
+ *            signals
+ *   files.c  paths and open files: the root archive, vfsd, the terminal,
+ *            pipes
+ *   sys.c    the syscall table and the calls that fit nowhere else
+ *
+ * Memory.  A Reticle frees out of order only at reset (kernel/core/
+ * reticle.c), so linuxd splits its "ret" into SLAB_MAX slabs of
+ * SLAB_BYTES at start.  A process takes slabs as it needs them and gives
+ * them back whole when it dies or execs; what it unmaps comes back then.
+ * The read-only segments of the programs (their code) are loaded once
+ * into slabs of their own and shared by every process that runs them.
+ *
+ * Every area of a process is one MemCap mapped into it and a second cap
+ * on the same Mem mapped into linuxd (AREA_*), so reading and writing a
+ * process's memory is a memcpy.  An executable area is mapped read-only
+ * into linuxd (W^X holds per frame).  That costs two of linuxd's 256
+ * handles per area, which bounds the processes (PROC_MAX) and their
+ * areas (AREA_MAX).
+ *
+ * Blocking.  A process whose call must wait (a read with no input, wait4
+ * with no child gone, nanosleep) is simply not resumed: it stays stopped
+ * in FAULTED, and the call is run again from the start whenever something
+ * it may wait for happens (SYS_BLOCK); a deadline wakes it too.
+ */
+#ifndef LINUXD_LINUXD_H
+#define LINUXD_LINUXD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "rt/vx.h"
+#include "rt/svc.h"
+#include "posix/linux.h"
+#include "posix/fdtab.h"
+#include "pure_tar.h"
+#include "vectra/proto/linux.h"
+
+#define PROC_MAX    12u
+#define AREA_MAX    24u
+#define SLAB_BYTES  (4ull << 20)
+#define SLAB_PAGES  (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
+#define SLAB_MAX    40u
+#define PROC_SLABS  16u
+#define TEXT_MAX    24u
+#define FILE_MAX    96u
+#define PIPE_MAX    16u
+#define PIPE_BYTES  16384u
+#define PATH_LEN    512u
+#define STACK_TOP   0x7ffffff00000ull
+#define STACK_BYTES (1ull << 20)
+#define MMAP_TOP    0x7f0000000000ull /* mmap(NULL) places areas below this */
+#define LOCAL_BASE  0x100000000000ull /* linuxd's windows on process memory */
+#define LOCAL_END   0x600000000000ull
+#define INTERP_BIAS 0x7e0000000000ull /* where the ELF interpreter is loaded */
+#define PIE_BIAS    0x555555554000ull /* where an ET_DYN program is loaded */
+#define SIGNALS	    64u
+#define SYS_BLOCK   (-4096 - 1) /* the call waits: run it again later */
+#define SYS_GONE    (-4096 - 2) /* the process is gone or has new registers */
+#define SYS_NR_MAX  512u
+
+enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_ZOMBIE };
+
+enum area_flags {
+	AREA_SHARED = 1u << 0, /* not copied by fork: text, MAP_SHARED */
+	AREA_STACK = 1u << 1,
+	AREA_HEAP = 1u << 2,
+};
+
+struct text; /* a shared read-only segment (mem.c) */
+
+struct area {
+	uint64_t va, len;  /* in the process: page-aligned */
+	uint32_t prot;	   /* LX_PROT_* as the process sees it */
+	uint32_t flags;	   /* enum area_flags */
+	vx_handle_t mem;   /* mapped into the process */
+	vx_handle_t local; /* mapped into linuxd (0 for text: the text's) */
+	uint8_t *ptr;	   /* linuxd's view of va */
+	bool ptr_write;	   /* linuxd may write through ptr */
+	struct text *text; /* shared text, or NULL */
+	int8_t slab;	   /* the slab it was carved from, -1 for text */
+};
+
+struct proc {
+	enum proc_state state;
+	int pid, ppid, pgid, sid;
+	vx_handle_t task;
+	struct vx_regs regs; /* as it stopped; written back when it resumes */
+	uint64_t nr;	     /* the call it is in */
+	struct area area[AREA_MAX];
+	uint32_t nareas;
+	int8_t slab[PROC_SLABS];
+	uint32_t nslabs;
+	uint64_t brk_start, brk;
+	uint64_t mmap_next;
+	struct lx_fdtab fds;
+	char cwd[PATH_LEN];
+	char comm[16];
+	struct lx_sigaction act[SIGNALS + 1];
+	uint64_t mask, pending;
+	int wait_status; /* a zombie's, as wait4 reports it */
+	uint64_t clear_tid;
+	uint64_t wake_at; /* a blocked call's deadline (ns), 0: none */
+	uint64_t cpu_ns;
+	bool vforked; /* its parent waits for its exec or exit */
+};
+
+/* ----------------------------------------------------------------- main.c */
+extern vx_handle_t self_task;
+extern struct proc procs[PROC_MAX];
+extern struct tar_index root_ix;
+extern const uint8_t *root_tar;
+extern uint64_t now_ns;
+void log_once(uint64_t nr);
+void con_out(const void *buf, size_t n);
+void wake_all(void); /* something happened: blocked calls run again */
+uint64_t child_signal(void);
+
+/* ------------------------------------------------------------------ mem.c */
+int mem_init(vx_handle_t ret);
+uint32_t slabs_free(void);
+uint32_t slabs_of_procs(void); /* held by living processes (0 between sessions) */
+/* Maps a new zeroed area [va, va+len) with prot; 0 or -LX_ENOMEM. */
+int area_new(struct proc *p, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags);
+/* Maps a shared read-only copy of file bytes (a text). */
+int area_text(struct proc *p, uint32_t tar_ent, uint32_t seg, uint64_t va, uint64_t len,
+	      uint64_t src_off, uint64_t src_len, uint32_t prot);
+struct area *area_find(struct proc *p, uint64_t va);
+/* Removes every mapping in [va, va+len), keeping the parts of areas
+ * outside it (copied into new areas). 0 or -LX_ENOMEM. */
+int area_unmap(struct proc *p, uint64_t va, uint64_t len);
+void mem_release(struct proc *p); /* everything: areas, slabs */
+int mem_fork(struct proc *child, const struct proc *parent);
+/* The process's bytes: copies across areas, checking its own access. */
+int copy_in(struct proc *p, void *dst, uint64_t va, size_t n);
+int copy_out(struct proc *p, uint64_t va, const void *src, size_t n);
+/* A NUL-terminated string of at most cap - 1 bytes: its length, or
+ * -LX_EFAULT, or -LX_ENAMETOOLONG. */
+int64_t copy_str(struct proc *p, char *dst, uint64_t va, size_t cap);
+/* A contiguous window on [va, va + *n): shortened to one area.  NULL if
+ * va is not mapped with the access asked. */
+uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write);
+int64_t sys_brk(struct proc *p, const uint64_t *a);
+int64_t sys_mmap(struct proc *p, const uint64_t *a);
+int64_t sys_munmap(struct proc *p, const uint64_t *a);
+int64_t sys_mprotect(struct proc *p, const uint64_t *a);
+int64_t sys_mremap(struct proc *p, const uint64_t *a);
+int64_t sys_madvise(struct proc *p, const uint64_t *a);
+
+/* ----------------------------------------------------------------- proc.c */
+struct proc *proc_find(int pid);
+/* A new process running path with argv and envp (session leader when
+ * ppid is 0).  Its pid, or a negative Linux errno. */
+int proc_spawn(const char *path, const char *const argv[], const char *const envp[]);
+void proc_exit(struct proc *p, int wait_status);
+void proc_reap(struct proc *p); /* a zombie nobody will wait for */
+void proc_signal(struct proc *p, int sig);
+void proc_signal_group(int pgid, int sig);
+bool proc_deliver(struct proc *p); /* pending signals; false if it died */
+int64_t sys_execve(struct proc *p, const uint64_t *a);
+int64_t sys_fork(struct proc *p, const uint64_t *a);
+int64_t sys_vfork(struct proc *p, const uint64_t *a);
+int64_t sys_clone(struct proc *p, const uint64_t *a);
+int64_t sys_wait4(struct proc *p, const uint64_t *a);
+int64_t sys_exit(struct proc *p, const uint64_t *a);
+int64_t sys_kill(struct proc *p, const uint64_t *a);
+int64_t sys_tgkill(struct proc *p, const uint64_t *a);
+int64_t sys_tkill(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a);
+int64_t sys_setpgid(struct proc *p, const uint64_t *a);
+int64_t sys_getpgid(struct proc *p, const uint64_t *a);
+int64_t sys_setsid(struct proc *p, const uint64_t *a);
+extern int session_sid;	   /* the running session (its leader's pid), 0: none */
+extern int session_status; /* the leader's wait status once it ended, -1 before */
+extern int tty_pgrp;	   /* the terminal's foreground process group */
+
+/* ---------------------------------------------------------------- files.c */
+int files_init(const struct vx_bundle_page *b);
+/* Opens path for the exec loader: the root archive entry, following links. */
+int file_resolve_exec(struct proc *p, const char *path, uint32_t *ent, char *abs, size_t cap);
+void files_std(struct proc *p); /* fds 0, 1, 2: the terminal */
+extern const struct lx_fdops file_ops;
+int tty_input(const uint8_t *buf, size_t n); /* from LINUX_INPUT */
+int64_t sys_read(struct proc *p, const uint64_t *a);
+int64_t sys_write(struct proc *p, const uint64_t *a);
+int64_t sys_readv(struct proc *p, const uint64_t *a);
+int64_t sys_writev(struct proc *p, const uint64_t *a);
+int64_t sys_pread64(struct proc *p, const uint64_t *a);
+int64_t sys_openat(struct proc *p, const uint64_t *a);
+int64_t sys_open(struct proc *p, const uint64_t *a);
+int64_t sys_close(struct proc *p, const uint64_t *a);
+int64_t sys_lseek(struct proc *p, const uint64_t *a);
+int64_t sys_fstat(struct proc *p, const uint64_t *a);
+int64_t sys_newfstatat(struct proc *p, const uint64_t *a);
+int64_t sys_stat(struct proc *p, const uint64_t *a);
+int64_t sys_lstat(struct proc *p, const uint64_t *a);
+int64_t sys_statx(struct proc *p, const uint64_t *a);
+int64_t sys_getdents64(struct proc *p, const uint64_t *a);
+int64_t sys_ioctl(struct proc *p, const uint64_t *a);
+int64_t sys_fcntl(struct proc *p, const uint64_t *a);
+int64_t sys_dup(struct proc *p, const uint64_t *a);
+int64_t sys_dup2(struct proc *p, const uint64_t *a);
+int64_t sys_dup3(struct proc *p, const uint64_t *a);
+int64_t sys_pipe2(struct proc *p, const uint64_t *a);
+int64_t sys_pipe(struct proc *p, const uint64_t *a);
+int64_t sys_access(struct proc *p, const uint64_t *a);
+int64_t sys_faccessat(struct proc *p, const uint64_t *a);
+int64_t sys_readlink(struct proc *p, const uint64_t *a);
+int64_t sys_readlinkat(struct proc *p, const uint64_t *a);
+int64_t sys_getcwd(struct proc *p, const uint64_t *a);
+int64_t sys_chdir(struct proc *p, const uint64_t *a);
+int64_t sys_fchdir(struct proc *p, const uint64_t *a);
+int64_t sys_mkdir(struct proc *p, const uint64_t *a);
+int64_t sys_mkdirat(struct proc *p, const uint64_t *a);
+int64_t sys_unlink(struct proc *p, const uint64_t *a);
+int64_t sys_unlinkat(struct proc *p, const uint64_t *a);
+int64_t sys_rmdir(struct proc *p, const uint64_t *a);
+int64_t sys_rename(struct proc *p, const uint64_t *a);
+int64_t sys_renameat(struct proc *p, const uint64_t *a);
+int64_t sys_ftruncate(struct proc *p, const uint64_t *a);
+int64_t sys_poll(struct proc *p, const uint64_t *a);
+int64_t sys_ppoll(struct proc *p, const uint64_t *a);
+int64_t sys_pselect6(struct proc *p, const uint64_t *a);
+int64_t sys_select(struct proc *p, const uint64_t *a);
+int64_t sys_fsync(struct proc *p, const uint64_t *a);
+int64_t sys_chmod(struct proc *p, const uint64_t *a);
+int64_t sys_utimensat(struct proc *p, const uint64_t *a);
+
+/* ------------------------------------------------------------------ sys.c */
+/* Runs p's pending call; resumes it unless it blocks or is gone. */
+void sys_dispatch(struct proc *p);
+void sys_count(uint64_t nr, bool served);
+int sys_stats(uint32_t index, struct linux_stat_row *row);
+
+#endif

@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Address spaces of Linux processes (linuxd.h, "Memory").  An area is one
+ * Mem, mapped into the process at its address and into linuxd at a window
+ * of its own; everything a process maps is areas.  Splitting an area (a
+ * munmap or mprotect of part of it, a MAP_FIXED over part of it) copies
+ * the parts that stay into new areas: a Mem cannot be cut.
+ */
+#include "linuxd.h"
+#include "vx_string.h"
+
+struct slab {
+	vx_handle_t h;
+	int owner; /* 0: free; a pid; TEXT_OWNER */
+};
+#define TEXT_OWNER (-1)
+
+struct text {
+	bool used;
+	uint32_t ent;	 /* the root archive's entry */
+	uint64_t off;	 /* the file offset it starts at (page-aligned) */
+	uint64_t len;	 /* bytes (page-aligned) */
+	vx_handle_t mem; /* full rights; mapped read-only into linuxd */
+	uint8_t *ptr;
+};
+
+static struct slab slabs[SLAB_MAX];
+static uint32_t nslabs;
+static struct text texts[TEXT_MAX];
+
+/* ----------------------------------------------------- linuxd's windows */
+
+/* Windows come in power-of-two classes from 64 KiB to SLAB_BYTES and are
+ * reused, so linuxd's page tables do not grow with every area it ever
+ * had. */
+#define WIN_MIN_LOG2 16u
+#define WIN_CLASSES  7u
+#define WIN_FREE_MAX 64u
+static struct {
+	uint64_t free[WIN_FREE_MAX];
+	uint32_t n;
+} win[WIN_CLASSES];
+static uint64_t win_next = LOCAL_BASE;
+
+static unsigned win_class(uint64_t len)
+{
+	unsigned c = 0;
+
+	while (c + 1 < WIN_CLASSES && (1ull << (WIN_MIN_LOG2 + c)) < len)
+		c++;
+	return c;
+}
+
+static uint64_t win_get(uint64_t len)
+{
+	unsigned c = win_class(len);
+	uint64_t size = 1ull << (WIN_MIN_LOG2 + c);
+
+	if (len > size)
+		return 0;
+	if (win[c].n)
+		return win[c].free[--win[c].n];
+	if (win_next + size > LOCAL_END)
+		return 0;
+	uint64_t va = win_next;
+	win_next += size;
+	return va;
+}
+
+static void win_put(uint64_t va, uint64_t len)
+{
+	unsigned c = win_class(len);
+
+	if (win[c].n < WIN_FREE_MAX)
+		win[c].free[win[c].n++] = va; /* else the window is simply never reused */
+}
+
+/* ----------------------------------------------------------------- slabs */
+
+int mem_init(vx_handle_t ret)
+{
+	while (nslabs < SLAB_MAX) {
+		int64_t h = vx_reticle_split(ret, SLAB_BYTES);
+		if (h < 0)
+			break;
+		slabs[nslabs++] = (struct slab){.h = (vx_handle_t)h, .owner = 0};
+	}
+	return nslabs >= 4 ? VX_OK : VX_E_NOMEM;
+}
+
+uint32_t slabs_of_procs(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < nslabs; i++)
+		n += slabs[i].owner > 0;
+	return n;
+}
+
+uint32_t slabs_free(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < nslabs; i++)
+		n += slabs[i].owner == 0;
+	return n;
+}
+
+static int claim(int owner)
+{
+	for (uint32_t i = 0; i < nslabs; i++)
+		if (slabs[i].owner == 0) {
+			slabs[i].owner = owner;
+			return (int)i;
+		}
+	return -1;
+}
+
+/* A zeroed Mem of pages from one of p's slabs (or the text slabs when p is
+ * NULL), claiming another slab when they are full. */
+static int64_t mem_alloc(struct proc *p, uint64_t pages, int8_t *slab)
+{
+	int owner = p ? p->pid : TEXT_OWNER;
+
+	if (pages == 0 || pages > SLAB_PAGES)
+		return -LX_ENOMEM;
+	for (uint32_t i = 0; i < nslabs; i++) {
+		if (slabs[i].owner != owner)
+			continue;
+		int64_t m = vx_reticle_retype(slabs[i].h, VX_OBJ_MEM, pages);
+		if (m >= 0) {
+			*slab = (int8_t)i;
+			return m;
+		}
+	}
+	if (p && p->nslabs == PROC_SLABS)
+		return -LX_ENOMEM;
+	int s = claim(owner);
+	if (s < 0)
+		return -LX_ENOMEM;
+	if (p)
+		p->slab[p->nslabs++] = (int8_t)s;
+	int64_t m = vx_reticle_retype(slabs[s].h, VX_OBJ_MEM, pages);
+	if (m < 0)
+		return -LX_ENOMEM;
+	*slab = (int8_t)s;
+	return m;
+}
+
+/* ----------------------------------------------------------------- areas */
+
+static uint32_t vx_prot(uint32_t prot)
+{
+	return VX_PROT_READ | (prot & LX_PROT_WRITE ? VX_PROT_WRITE : 0) |
+	       (prot & LX_PROT_EXEC ? VX_PROT_EXEC : 0);
+}
+
+struct area *area_find(struct proc *p, uint64_t va)
+{
+	for (uint32_t i = 0; i < p->nareas; i++)
+		if (va >= p->area[i].va && va - p->area[i].va < p->area[i].len)
+			return &p->area[i];
+	return NULL;
+}
+
+/* Is [va, va + len) free of areas? */
+static bool range_free(const struct proc *p, uint64_t va, uint64_t len)
+{
+	for (uint32_t i = 0; i < p->nareas; i++) {
+		const struct area *a = &p->area[i];
+		if (va < a->va + a->len && a->va < va + len)
+			return false;
+	}
+	return true;
+}
+
+/* Drops area a: its caps (which unmaps it from the process and from
+ * linuxd) and its window.  The Mem itself comes back with its slab. */
+static void area_drop(struct proc *p, struct area *a)
+{
+	vx_cap_delete(a->mem);
+	if (a->local) {
+		vx_cap_delete(a->local);
+		win_put((uint64_t)(uintptr_t)a->ptr, a->len);
+	}
+	*a = p->area[--p->nareas];
+}
+
+/*
+ * Makes an area [va, va + len) with a zeroed Mem, mapped writable into
+ * linuxd but not yet into the process (area_protect does that).  Returns
+ * it, or NULL with *err set.
+ */
+static struct area *area_make(struct proc *p, uint64_t va, uint64_t len, uint32_t flags, int *err)
+{
+	int8_t slab;
+	uint64_t lva;
+
+	if (p->nareas == AREA_MAX) {
+		*err = -LX_ENOMEM;
+		return NULL;
+	}
+	int64_t m = mem_alloc(p, len / VX_PAGE_SIZE, &slab);
+	if (m < 0) {
+		*err = (int)m;
+		return NULL;
+	}
+	int64_t l = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0);
+	if (l < 0 || (lva = win_get(len)) == 0) {
+		vx_cap_delete((vx_handle_t)m);
+		if (l >= 0)
+			vx_cap_delete((vx_handle_t)l);
+		*err = -LX_ENOMEM;
+		return NULL;
+	}
+	if (vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+		vx_cap_delete((vx_handle_t)l);
+		vx_cap_delete((vx_handle_t)m);
+		win_put(lva, len);
+		*err = -LX_ENOMEM;
+		return NULL;
+	}
+	struct area *a = &p->area[p->nareas++];
+	*a = (struct area){.va = va,
+			   .len = len,
+			   .prot = LX_PROT_NONE,
+			   .flags = flags,
+			   .mem = (vx_handle_t)m,
+			   .local = (vx_handle_t)l,
+			   .ptr = (uint8_t *)(uintptr_t)lva,
+			   .ptr_write = true,
+			   .slab = slab};
+	return a;
+}
+
+/*
+ * Gives a its protection: mapped into the process with prot (not at all
+ * for PROT_NONE), and into linuxd read-only when executable (W^X holds
+ * per frame) or read-write otherwise.  -LX_EACCES for W+X.
+ */
+static int area_protect(struct proc *p, struct area *a, uint32_t prot)
+{
+	if ((prot & LX_PROT_WRITE) && (prot & LX_PROT_EXEC))
+		return -LX_EACCES;
+	if (a->prot != LX_PROT_NONE || a->text)
+		vx_task_unmap(a->mem);
+	if (a->local) {
+		bool want_write = !(prot & LX_PROT_EXEC);
+		if (want_write != a->ptr_write) {
+			vx_task_unmap(a->local);
+			if (vx_task_map(self_task, a->local, (uint64_t)(uintptr_t)a->ptr,
+					VX_PROT_READ | (want_write ? VX_PROT_WRITE : 0)) != VX_OK)
+				return -LX_ENOMEM;
+			a->ptr_write = want_write;
+		}
+	}
+	a->prot = prot;
+	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, a->va, vx_prot(prot)) != VX_OK) {
+		a->prot = LX_PROT_NONE;
+		return -LX_ENOMEM;
+	}
+	return 0;
+}
+
+int area_new(struct proc *p, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags)
+{
+	int err;
+	struct area *a;
+
+	if ((va | len) & (VX_PAGE_SIZE - 1) || len == 0 || va < VX_USER_MIN ||
+	    va + len > VX_MAP_END || va + len < va)
+		return -LX_ENOMEM;
+	if ((a = area_make(p, va, len, flags, &err)) == NULL)
+		return err;
+	if ((err = area_protect(p, a, prot)) != 0) {
+		area_drop(p, a);
+		return err;
+	}
+	return 0;
+}
+
+/* The shared copy of file bytes [off, off + len) of root archive entry
+ * ent (zero past the file's end), loading it at first use. */
+static struct text *text_get(uint32_t ent, uint64_t off, uint64_t len)
+{
+	struct text *t = NULL;
+	int8_t slab;
+	uint64_t lva;
+
+	for (uint32_t i = 0; i < TEXT_MAX; i++)
+		if (texts[i].used && texts[i].ent == ent && texts[i].off == off &&
+		    texts[i].len == len)
+			return &texts[i];
+	for (uint32_t i = 0; i < TEXT_MAX && !t; i++)
+		if (!texts[i].used)
+			t = &texts[i];
+	if (!t)
+		return NULL;
+	int64_t m = mem_alloc(NULL, len / VX_PAGE_SIZE, &slab);
+	if (m < 0 || (lva = win_get(len)) == 0)
+		return NULL;
+	if (vx_task_map(self_task, (vx_handle_t)m, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+		vx_cap_delete((vx_handle_t)m);
+		return NULL;
+	}
+	const struct tar_ent *e = &root_ix.ent[ent];
+	uint64_t n = off < e->size ? e->size - off : 0;
+	memcpy((void *)(uintptr_t)lva, root_tar + e->off + off, n < len ? n : len);
+	/* Read-only from here on: it will be executable in processes. */
+	vx_task_unmap((vx_handle_t)m);
+	if (vx_task_map(self_task, (vx_handle_t)m, lva, VX_PROT_READ) != VX_OK) {
+		vx_cap_delete((vx_handle_t)m);
+		return NULL;
+	}
+	*t = (struct text){.used = true,
+			   .ent = ent,
+			   .off = off,
+			   .len = len,
+			   .mem = (vx_handle_t)m,
+			   .ptr = (uint8_t *)(uintptr_t)lva};
+	return t;
+}
+
+/* Maps t at va with prot into p (as an area of its own). */
+static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t prot)
+{
+	if (p->nareas == AREA_MAX)
+		return -LX_ENOMEM;
+	if (prot & LX_PROT_WRITE)
+		return -LX_EACCES;
+	int64_t c = vx_cap_derive(t->mem, VX_R_READ | VX_R_EXEC, 0);
+	if (c < 0)
+		return -LX_ENOMEM;
+	struct area *a = &p->area[p->nareas++];
+	*a = (struct area){.va = va,
+			   .len = t->len,
+			   .prot = LX_PROT_NONE,
+			   .flags = AREA_SHARED,
+			   .mem = (vx_handle_t)c,
+			   .ptr = t->ptr,
+			   .text = t,
+			   .slab = -1};
+	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, va, vx_prot(prot)) != VX_OK) {
+		area_drop(p, a);
+		return -LX_ENOMEM;
+	}
+	a->prot = prot;
+	return 0;
+}
+
+int area_text(struct proc *p, uint32_t ent, uint32_t seg, uint64_t va, uint64_t len,
+	      uint64_t src_off, uint64_t src_len, uint32_t prot)
+{
+	(void)seg;
+	(void)src_len;
+	struct text *t = text_get(ent, src_off, len);
+
+	return t ? area_of_text(p, t, va, prot) : -LX_ENOMEM;
+}
+
+/* Replaces area a by private copies of its parts outside [va, va + len)
+ * (none, one or two), keeping their protection. */
+static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
+{
+	uint64_t lo[2], hi[2];
+	unsigned n = 0;
+	struct area *piece[2] = {NULL, NULL};
+	int err = 0;
+	struct area old = *a;
+
+	if (old.va < va)
+		lo[n] = old.va, hi[n++] = va;
+	if (va + len < old.va + old.len)
+		lo[n] = va + len, hi[n++] = old.va + old.len;
+	if (p->nareas + n > AREA_MAX)
+		return -LX_ENOMEM;
+	uint32_t idx = (uint32_t)(a - p->area);
+	for (unsigned i = 0; i < n; i++) {
+		if ((piece[i] = area_make(p, lo[i], hi[i] - lo[i], old.flags & ~AREA_SHARED,
+					  &err)) == NULL) {
+			for (unsigned k = 0; k < i; k++)
+				area_drop(p, &p->area[p->nareas - 1]);
+			return err;
+		}
+		memcpy(piece[i]->ptr, old.ptr + (lo[i] - old.va), hi[i] - lo[i]);
+	}
+	/* The old area goes first, so that the pieces can take its place. */
+	area_drop(p, &p->area[idx]);
+	for (unsigned i = 0; i < n; i++) {
+		struct area *pa = area_find(p, lo[i]);
+		if (pa && (err = area_protect(p, pa, old.prot)) != 0)
+			return err;
+	}
+	return 0;
+}
+
+int area_unmap(struct proc *p, uint64_t va, uint64_t len)
+{
+	for (uint32_t i = 0; i < p->nareas;) {
+		struct area *a = &p->area[i];
+		if (!(va < a->va + a->len && a->va < va + len)) {
+			i++;
+			continue;
+		}
+		if (va <= a->va && a->va + a->len <= va + len) {
+			area_drop(p, a); /* the last area moved into slot i */
+			continue;
+		}
+		int err = area_cut(p, a, va, len);
+		if (err)
+			return err;
+		i = 0; /* the table changed under us: look again */
+	}
+	return 0;
+}
+
+void mem_release(struct proc *p)
+{
+	while (p->nareas)
+		area_drop(p, &p->area[p->nareas - 1]);
+	for (uint32_t i = 0; i < p->nslabs; i++) {
+		struct slab *s = &slabs[(uint32_t)p->slab[i]];
+		vx_reticle_reset(s->h);
+		s->owner = 0;
+	}
+	p->nslabs = 0;
+}
+
+int mem_fork(struct proc *child, const struct proc *parent)
+{
+	int err;
+
+	for (uint32_t i = 0; i < parent->nareas; i++) {
+		const struct area *a = &parent->area[i];
+		if (a->text) {
+			if ((err = area_of_text(child, a->text, a->va, a->prot)) != 0)
+				return err;
+			continue;
+		}
+		struct area *c = area_make(child, a->va, a->len, a->flags, &err);
+		if (!c)
+			return err;
+		memcpy(c->ptr, a->ptr, a->len);
+		if ((err = area_protect(child, c, a->prot)) != 0)
+			return err;
+	}
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->mmap_next = parent->mmap_next;
+	return 0;
+}
+
+/* ------------------------------------------------------ process memory */
+
+uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write)
+{
+	struct area *a = area_find(p, va);
+
+	if (!a || !(a->prot & LX_PROT_READ) || (write && !(a->prot & LX_PROT_WRITE)) ||
+	    (write && !a->ptr_write))
+		return NULL;
+	uint64_t room = a->va + a->len - va;
+	if (*n > room)
+		*n = (size_t)room;
+	return a->ptr + (va - a->va);
+}
+
+int copy_in(struct proc *p, void *dst, uint64_t va, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n) {
+		size_t k = n;
+		uint8_t *s = user_span(p, va, &k, false);
+		if (!s)
+			return -LX_EFAULT;
+		memcpy(d, s, k);
+		d += k, va += k, n -= k;
+	}
+	return 0;
+}
+
+int copy_out(struct proc *p, uint64_t va, const void *src, size_t n)
+{
+	const uint8_t *s = src;
+
+	while (n) {
+		size_t k = n;
+		uint8_t *d = user_span(p, va, &k, true);
+		if (!d)
+			return -LX_EFAULT;
+		memcpy(d, s, k);
+		s += k, va += k, n -= k;
+	}
+	return 0;
+}
+
+int64_t copy_str(struct proc *p, char *dst, uint64_t va, size_t cap)
+{
+	size_t got = 0;
+
+	while (got < cap) {
+		size_t k = cap - got;
+		const uint8_t *s = user_span(p, va + got, &k, false);
+		if (!s)
+			return -LX_EFAULT;
+		for (size_t i = 0; i < k; i++) {
+			dst[got + i] = (char)s[i];
+			if (s[i] == 0)
+				return (int64_t)(got + i);
+		}
+		got += k;
+	}
+	return -LX_ENAMETOOLONG;
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+static uint64_t page_up(uint64_t x)
+{
+	return (x + VX_PAGE_SIZE - 1) & ~(uint64_t)(VX_PAGE_SIZE - 1);
+}
+
+/* The end of the heap's mapped areas. */
+static uint64_t heap_end(const struct proc *p)
+{
+	uint64_t end = page_up(p->brk_start);
+
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (uint32_t i = 0; i < p->nareas; i++)
+			if ((p->area[i].flags & AREA_HEAP) && p->area[i].va == end) {
+				end += p->area[i].len;
+				grew = true;
+			}
+	}
+	return end;
+}
+
+#define HEAP_CHUNK (256u * 1024u)
+
+int64_t sys_brk(struct proc *p, const uint64_t *a)
+{
+	uint64_t want = a[0], end = heap_end(p);
+
+	if (want < p->brk_start || want > p->brk_start + (1ull << 30))
+		return (int64_t)p->brk;
+	while (want > end) {
+		uint64_t need = page_up(want) - end, chunk = need < HEAP_CHUNK ? HEAP_CHUNK : need;
+		if (chunk > SLAB_PAGES * VX_PAGE_SIZE)
+			chunk = SLAB_PAGES * VX_PAGE_SIZE & ~(uint64_t)(HEAP_CHUNK - 1);
+		if (!range_free(p, end, chunk) ||
+		    area_new(p, end, chunk, LX_PROT_READ | LX_PROT_WRITE, AREA_HEAP) != 0)
+			return (int64_t)p->brk;
+		end += chunk;
+	}
+	/* Memory given back and taken again reads as zeros, as on Linux. */
+	if (want < p->brk) {
+		uint64_t va = want;
+		while (va < p->brk) {
+			size_t k = (size_t)(p->brk - va);
+			uint8_t *d = user_span(p, va, &k, true);
+			if (!d)
+				break;
+			memset(d, 0, k);
+			va += k;
+		}
+	}
+	p->brk = want;
+	return (int64_t)want;
+}
+
+/* A free range of len bytes for mmap(NULL): below the last one placed. */
+static uint64_t place(struct proc *p, uint64_t len)
+{
+	uint64_t top = p->mmap_next;
+
+	for (int tries = 0; tries < 64 && top > len + (1ull << 32); tries++) {
+		uint64_t va = top - len;
+		bool clash = false;
+		for (uint32_t i = 0; i < p->nareas; i++) {
+			struct area *ar = &p->area[i];
+			if (va < ar->va + ar->len && ar->va < va + len) {
+				top = ar->va;
+				clash = true;
+				break;
+			}
+		}
+		if (!clash) {
+			p->mmap_next = va;
+			return va;
+		}
+	}
+	return 0;
+}
+
+int file_mmap_bytes(struct proc *p, int fd, uint64_t off, uint8_t *dst, uint64_t len,
+		    uint32_t *tar_ent);
+
+int64_t sys_mmap(struct proc *p, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = page_up(a[1]), off = a[5];
+	uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
+	int fd = (int)a[4], err;
+	uint32_t type = flags & LX_MAP_TYPE;
+
+	if (a[1] == 0 || len < a[1] || (off & (VX_PAGE_SIZE - 1)) ||
+	    (type != LX_MAP_PRIVATE && type != LX_MAP_SHARED && type != LX_MAP_SHARED_VALIDATE))
+		return -LX_EINVAL;
+	if (prot & ~(uint32_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return -LX_EINVAL;
+	if (len > 64ull * SLAB_PAGES * VX_PAGE_SIZE)
+		return -LX_ENOMEM;
+	bool fixed = (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
+	if (fixed) {
+		if ((addr & (VX_PAGE_SIZE - 1)) || addr < VX_USER_MIN || addr + len > VX_MAP_END ||
+		    addr + len < addr)
+			return -LX_EINVAL;
+		if ((flags & LX_MAP_FIXED_NOREPLACE) && !range_free(p, addr, len))
+			return -LX_EEXIST;
+		if ((err = area_unmap(p, addr, len)) != 0)
+			return err;
+	} else if (addr && !(addr & (VX_PAGE_SIZE - 1)) && addr >= VX_USER_MIN &&
+		   addr + len <= VX_MAP_END && addr + len > addr && range_free(p, addr, len)) {
+		/* the hint is free: take it */
+	} else if ((addr = place(p, len)) == 0) {
+		return -LX_ENOMEM;
+	}
+	/* A file's read-only private pages are shared (the text cache). */
+	if (!(flags & LX_MAP_ANONYMOUS)) {
+		uint32_t ent = TAR_NONE;
+		if ((err = file_mmap_bytes(p, fd, off, NULL, len, &ent)) != 0)
+			return err;
+		if (ent != TAR_NONE && !(prot & LX_PROT_WRITE) && type == LX_MAP_PRIVATE &&
+		    len <= SLAB_PAGES * VX_PAGE_SIZE) {
+			if ((err = area_text(p, ent, 0, addr, len, off, len, prot)) != 0)
+				return err;
+			return (int64_t)addr;
+		}
+		if (type != LX_MAP_PRIVATE && (prot & LX_PROT_WRITE))
+			return -LX_ENODEV; /* no shared writable file mappings */
+	}
+	/* Anonymous (MAP_SHARED anonymous memory is private here: a fork
+	 * copies it) or a private copy of the file, in areas of at most a
+	 * slab each. */
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done, max = SLAB_PAGES * VX_PAGE_SIZE;
+		if (n > max)
+			n = max & ~(uint64_t)0xffff;
+		struct area *ar = area_make(p, addr + done, n, 0, &err);
+		if (!ar) {
+			area_unmap(p, addr, done);
+			return err;
+		}
+		if (!(flags & LX_MAP_ANONYMOUS) &&
+		    (err = file_mmap_bytes(p, fd, off + done, ar->ptr, n, NULL)) != 0) {
+			area_unmap(p, addr, done + n);
+			return err;
+		}
+		if ((err = area_protect(p, ar, prot)) != 0) {
+			area_unmap(p, addr, done + n);
+			return err;
+		}
+		done += n;
+	}
+	return (int64_t)addr;
+}
+
+int64_t sys_munmap(struct proc *p, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = page_up(a[1]);
+
+	if ((addr & (VX_PAGE_SIZE - 1)) || a[1] == 0 || addr + len < addr ||
+	    addr + len > VX_USER_END)
+		return -LX_EINVAL;
+	return area_unmap(p, addr, len);
+}
+
+int64_t sys_mprotect(struct proc *p, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = page_up(a[1]);
+	uint32_t prot = (uint32_t)a[2];
+	int err;
+
+	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr)
+		return -LX_EINVAL;
+	if (prot & ~(uint32_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return -LX_EINVAL;
+	if (len == 0)
+		return 0;
+	/* Every page of the range must be mapped. */
+	for (uint64_t va = addr; va < addr + len;) {
+		struct area *ar = area_find(p, va);
+		if (!ar)
+			return -LX_ENOMEM;
+		va = ar->va + ar->len;
+	}
+	for (uint64_t va = addr; va < addr + len;) {
+		struct area *ar = area_find(p, va);
+		uint64_t end = ar->va + ar->len < addr + len ? ar->va + ar->len : addr + len;
+		if (ar->prot != prot) {
+			if (ar->va < va || end < ar->va + ar->len || ar->text) {
+				/* Part of an area (or shared text): the range becomes an
+				 * area of its own, copied before the rest is cut away. */
+				struct area *mid =
+				    area_make(p, va, end - va, ar->flags & ~AREA_SHARED, &err);
+				if (!mid)
+					return err;
+				ar = area_find(p, va); /* the old one: found first, mid is newer */
+				memcpy(mid->ptr, ar->ptr + (va - ar->va), end - va);
+				if ((err = area_cut(p, ar, va, end - va)) != 0)
+					return err;
+				if ((mid = area_find(p, va)) == NULL ||
+				    (err = area_protect(p, mid, prot)) != 0)
+					return err ? err : -LX_ENOMEM;
+			} else if ((err = area_protect(p, ar, prot)) != 0) {
+				return err;
+			}
+		}
+		va = end;
+	}
+	return 0;
+}
+
+int64_t sys_mremap(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return -LX_ENOMEM; /* callers (glibc realloc) fall back to copying */
+}
+
+int64_t sys_madvise(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return 0; /* advice only */
+}

@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Linux processes: exec (the ELF program, its interpreter, the initial
+ * stack), fork, exit and wait, process groups and signals.
+ *
+ * A process's Task and page tables live in a core Reticle of its own
+ * (CORE_BYTES, split from "ret" at start), so exec can throw away every
+ * slab of the old image and keep the Task.  fork copies every private
+ * area at once (copy-on-write is not done yet: docs/POSIX.md).
+ */
+#include "linuxd.h"
+#include "posix/elf.h"
+#include "posix/stack.h"
+#include "posix/sigframe.h"
+#include "vx_string.h"
+
+#define CORE_BYTES (256u * 1024u)
+#define ARGS_MAX   64u	  /* argv + envp entries an exec copies */
+#define ARGS_BYTES 32768u /* their bytes */
+
+int session_sid;
+int session_status = -1;
+int tty_pgrp;
+
+static vx_handle_t core[PROC_MAX];
+static int next_pid = 100;
+
+int proc_init(vx_handle_t ret);
+int proc_init(vx_handle_t ret)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		int64_t h = vx_reticle_split(ret, CORE_BYTES);
+		if (h < 0)
+			return (int)h;
+		core[i] = (vx_handle_t)h;
+	}
+	return VX_OK;
+}
+
+struct proc *proc_find(int pid)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		if (procs[i].state != P_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+/* A free slot with a fresh Task, supervised on linuxd's child bit. */
+static struct proc *proc_alloc(void)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_FREE)
+			continue;
+		int64_t t = vx_reticle_retype(core[i], VX_OBJ_TASK, 0);
+		if (t < 0)
+			return NULL;
+		memset(p, 0, sizeof(*p));
+		p->task = (vx_handle_t)t;
+		if (vx_task_supervise(p->task, child_signal()) != VX_OK) {
+			vx_cap_delete(p->task);
+			vx_reticle_reset(core[i]);
+			return NULL;
+		}
+		p->pid = next_pid++;
+		p->state = P_RUN;
+		p->mmap_next = MMAP_TOP;
+		memcpy(p->cwd, "/", sizeof("/"));
+		return p;
+	}
+	return NULL;
+}
+
+/* Frees a slot whose process has released everything else. */
+static void proc_free(struct proc *p)
+{
+	uint32_t i = (uint32_t)(p - procs);
+
+	vx_cap_delete(p->task);
+	vx_reticle_reset(core[i]);
+	p->state = P_FREE;
+}
+
+/* ------------------------------------------------------------------ exec */
+
+static uint64_t page_down(uint64_t x)
+{
+	return x & ~(uint64_t)(VX_PAGE_SIZE - 1);
+}
+static uint64_t page_up(uint64_t x)
+{
+	return page_down(x + VX_PAGE_SIZE - 1);
+}
+
+/* Maps the PT_LOAD segments of e (root archive entry ent) at bias. */
+static int load_segments(struct proc *p, const struct lx_elf *e, uint32_t ent, uint64_t bias,
+			 uint64_t *end)
+{
+	const uint8_t *file = root_tar + root_ix.ent[ent].off;
+	int err;
+
+	*end = 0;
+	for (unsigned i = 0; i < e->nsegs; i++) {
+		const struct lx_seg *s = &e->seg[i];
+		uint64_t va = page_down(s->vaddr), top = page_up(s->vaddr + s->memsz);
+		uint32_t prot = (s->prot & VX_PROT_READ ? LX_PROT_READ : 0) |
+				(s->prot & VX_PROT_WRITE ? LX_PROT_WRITE : 0) |
+				(s->prot & VX_PROT_EXEC ? LX_PROT_EXEC : 0);
+		if (!(prot & LX_PROT_WRITE)) {
+			err = area_text(p, ent, i, bias + va, top - va, page_down(s->offset),
+					s->filesz, prot);
+		} else {
+			err = area_new(p, bias + va, top - va, LX_PROT_READ | LX_PROT_WRITE, 0);
+			if (!err)
+				err = copy_out(p, bias + s->vaddr, file + s->offset, s->filesz);
+			if (!err && prot != (LX_PROT_READ | LX_PROT_WRITE)) {
+				uint64_t args[3] = {bias + va, top - va, prot};
+				err = (int)sys_mprotect(p, args);
+			}
+		}
+		if (err)
+			return err;
+		if (bias + top > *end)
+			*end = bias + top;
+	}
+	return 0;
+}
+
+/* The checks exec makes before anything of the old image goes. */
+struct exec_plan {
+	uint32_t ent, interp_ent;
+	struct lx_elf elf, interp;
+	char path[PATH_LEN];
+};
+
+static int exec_plan(struct proc *p, const char *path, struct exec_plan *x)
+{
+	int err;
+	char ip[PATH_LEN];
+
+	if ((err = file_resolve_exec(p, path, &x->ent, x->path, sizeof(x->path))) != 0)
+		return err;
+	const struct tar_ent *e = &root_ix.ent[x->ent];
+	if ((err = lx_elf_parse(root_tar + e->off, e->size, &x->elf)) != 0)
+		return err;
+	x->interp_ent = TAR_NONE;
+	if (x->elf.interp[0]) {
+		if ((err = file_resolve_exec(p, x->elf.interp, &x->interp_ent, ip, sizeof(ip))) !=
+		    0)
+			return err == -LX_ENOENT ? -LX_ENOENT : -LX_ENOEXEC;
+		const struct tar_ent *ie = &root_ix.ent[x->interp_ent];
+		if ((err = lx_elf_parse(root_tar + ie->off, ie->size, &x->interp)) != 0 ||
+		    x->interp.interp[0] || x->interp.type != LX_ET_DYN)
+			return -LX_ENOEXEC;
+	}
+	return 0;
+}
+
+/* Random bytes for AT_RANDOM: not secret here (no rng connection is
+ * needed to start a program); getrandom asks rngd. */
+static void weak_random(uint8_t out[16])
+{
+	static uint64_t ctr;
+	uint64_t x = (uint64_t)vx_clock() ^ (++ctr * 0x9e3779b97f4a7c15ull);
+
+	for (int i = 0; i < 16; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		out[i] = (uint8_t)x;
+	}
+}
+
+/* Builds the new image of p from plan x: areas, stack and registers.  p's
+ * old areas must be gone.  On failure p is left without an image. */
+static int exec_build(struct proc *p, struct exec_plan *x, const char *const argv[],
+		      const char *const envp[])
+{
+	uint64_t bias = x->elf.type == LX_ET_DYN ? PIE_BIAS : 0, end, iend, ibias = 0;
+	struct lx_auxv aux;
+	int err;
+
+	if ((err = load_segments(p, &x->elf, x->ent, bias, &end)) != 0)
+		return err;
+	p->brk_start = p->brk = end;
+	p->mmap_next = MMAP_TOP;
+	if (x->interp_ent != TAR_NONE) {
+		ibias = INTERP_BIAS;
+		if ((err = load_segments(p, &x->interp, x->interp_ent, ibias, &iend)) != 0)
+			return err;
+	}
+	if ((err = area_new(p, STACK_TOP - STACK_BYTES, STACK_BYTES, LX_PROT_READ | LX_PROT_WRITE,
+			    AREA_STACK)) != 0)
+		return err;
+	struct area *st = area_find(p, STACK_TOP - 1);
+	memset(&aux, 0, sizeof(aux));
+	aux.phdr = x->elf.phdr_vaddr + bias;
+	aux.phent = x->elf.phentsize;
+	aux.phnum = x->elf.phnum;
+	aux.pagesz = VX_PAGE_SIZE;
+	aux.base = ibias;
+	aux.entry = x->elf.entry + bias;
+	aux.clktck = 100;
+	aux.minsigstksz = 2048;
+	aux.execfn = x->path;
+	weak_random(aux.random);
+	uint64_t sp;
+	if ((err = lx_stack_build(st->ptr, st->len, STACK_TOP, argv, envp, &aux, &sp)) != 0)
+		return err;
+	memset(&p->regs, 0, sizeof(p->regs));
+	p->regs.rip = x->interp_ent != TAR_NONE ? x->interp.entry + ibias : x->elf.entry + bias;
+	p->regs.rsp = sp;
+	p->regs.rflags = 0x202;
+	p->regs.flags = VX_REGS_FOREIGN;
+	p->regs.fpu[0] = 0x7f, p->regs.fpu[1] = 0x03;	/* FCW 0x037f */
+	p->regs.fpu[24] = 0x80, p->regs.fpu[25] = 0x1f; /* MXCSR 0x1f80 */
+	const char *base = strrchr(x->path, '/');
+	base = base ? base + 1 : x->path;
+	size_t n = strlen(base);
+	if (n >= sizeof(p->comm))
+		n = sizeof(p->comm) - 1;
+	memcpy(p->comm, base, n);
+	p->comm[n] = 0;
+	/* Handled signals go back to their defaults; ignored ones stay so. */
+	for (unsigned s = 1; s <= SIGNALS; s++)
+		if (p->act[s].handler != LX_SIG_IGN)
+			memset(&p->act[s], 0, sizeof(p->act[s]));
+	return 0;
+}
+
+int proc_spawn(const char *path, const char *const argv[], const char *const envp[])
+{
+	static struct exec_plan x;
+	struct proc *p;
+	int err;
+
+	if ((p = proc_alloc()) == NULL)
+		return -LX_EAGAIN;
+	if ((err = exec_plan(p, path, &x)) != 0 || (err = exec_build(p, &x, argv, envp)) != 0) {
+		mem_release(p);
+		proc_free(p);
+		return err;
+	}
+	p->ppid = 0;
+	p->pgid = p->sid = p->pid;
+	files_std(p);
+	if (vx_task_regs(p->task, VX_REGS_WRITE, &p->regs) != VX_OK ||
+	    vx_task_start(p->task, VX_NO_HANDLE) != VX_OK) {
+		lx_fd_close_all(&p->fds, &file_ops);
+		mem_release(p);
+		proc_free(p);
+		return -LX_ENOMEM;
+	}
+	return p->pid;
+}
+
+/* Copies a NULL-terminated array of strings out of p into buf. */
+static int copy_strv(struct proc *p, uint64_t va, const char **out, unsigned max, char **buf,
+		     size_t *room)
+{
+	unsigned n = 0;
+
+	if (va == 0) {
+		out[0] = NULL;
+		return 0;
+	}
+	for (;; n++) {
+		uint64_t ptr;
+		if (n == max)
+			return -LX_E2BIG;
+		if (copy_in(p, &ptr, va + 8ull * n, 8) != 0)
+			return -LX_EFAULT;
+		if (ptr == 0)
+			break;
+		int64_t len = copy_str(p, *buf, ptr, *room);
+		if (len < 0)
+			return len == -LX_ENAMETOOLONG ? -LX_E2BIG : (int)len;
+		out[n] = *buf;
+		*buf += len + 1;
+		*room -= (size_t)len + 1;
+	}
+	out[n] = NULL;
+	return 0;
+}
+
+int64_t sys_execve(struct proc *p, const uint64_t *a)
+{
+	static struct exec_plan x;
+	static char strings[ARGS_BYTES];
+	static const char *argv[ARGS_MAX + 1], *envp[ARGS_MAX + 1];
+	char path[PATH_LEN], *buf = strings;
+	size_t room = sizeof(strings);
+	int64_t n;
+	int err;
+
+	if ((n = copy_str(p, path, a[0], sizeof(path))) < 0)
+		return n;
+	if ((err = copy_strv(p, a[1], argv, ARGS_MAX, &buf, &room)) != 0 ||
+	    (err = copy_strv(p, a[2], envp, ARGS_MAX, &buf, &room)) != 0)
+		return err;
+	if ((err = exec_plan(p, path, &x)) != 0)
+		return err;
+	/* The point of no return: the old image goes. */
+	mem_release(p);
+	if ((err = exec_build(p, &x, argv, envp)) != 0) {
+		proc_exit(p, LX_SIGSEGV);
+		return SYS_GONE;
+	}
+	lx_fd_exec(&p->fds, &file_ops);
+	if (p->vforked) {
+		p->vforked = false;
+		wake_all();
+	}
+	return SYS_GONE; /* the registers are the new image's */
+}
+
+/* ------------------------------------------------------------------ fork */
+
+static int64_t do_fork(struct proc *p, uint64_t new_sp, bool vfork)
+{
+	struct proc *c = proc_alloc();
+	int err;
+
+	if (!c)
+		return -LX_EAGAIN;
+	c->ppid = p->pid;
+	c->pgid = p->pgid;
+	c->sid = p->sid;
+	memcpy(c->cwd, p->cwd, sizeof(c->cwd));
+	memcpy(c->comm, p->comm, sizeof(c->comm));
+	memcpy(c->act, p->act, sizeof(c->act));
+	c->mask = p->mask;
+	if ((err = mem_fork(c, p)) != 0) {
+		mem_release(c);
+		proc_free(c);
+		return err;
+	}
+	lx_fd_fork(&c->fds, &p->fds, &file_ops);
+	c->regs = p->regs;
+	c->regs.rax = 0;
+	if (new_sp)
+		c->regs.rsp = new_sp;
+	if (vx_task_regs(c->task, VX_REGS_WRITE, &c->regs) != VX_OK ||
+	    vx_task_start(c->task, VX_NO_HANDLE) != VX_OK) {
+		lx_fd_close_all(&c->fds, &file_ops);
+		mem_release(c);
+		proc_free(c);
+		return -LX_ENOMEM;
+	}
+	c->vforked = vfork;
+	return c->pid;
+}
+
+int64_t sys_fork(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	return do_fork(p, 0, false);
+}
+
+int64_t sys_vfork(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	return do_fork(p, 0, true);
+}
+
+/* clone for processes: fork, vfork, and posix_spawn's CLONE_VM|CLONE_VFORK
+ * with a stack of its own (the child's memory is a copy, so what it writes
+ * does not reach the parent: docs/POSIX.md).  Threads: ENOSYS. */
+int64_t sys_clone(struct proc *p, const uint64_t *a)
+{
+	uint64_t flags = a[0], sp = a[1];
+	uint64_t known = 0xff | LX_CLONE_VM | LX_CLONE_VFORK | LX_CLONE_CHILD_SETTID |
+			 LX_CLONE_CHILD_CLEARTID | LX_CLONE_PARENT_SETTID;
+
+	if (flags & ~known)
+		return -LX_ENOSYS;
+	if ((flags & 0xff) != LX_SIGCHLD && (flags & 0xff) != 0)
+		return -LX_EINVAL;
+	return do_fork(p, sp, (flags & LX_CLONE_VFORK) != 0);
+}
+
+/* ------------------------------------------------------------ exit, wait */
+
+void proc_exit(struct proc *p, int wait_status)
+{
+	if (p->state == P_ZOMBIE || p->state == P_FREE)
+		return;
+	lx_fd_close_all(&p->fds, &file_ops);
+	mem_release(p);
+	vx_task_halt(p->task);
+	p->wait_status = wait_status;
+	p->state = P_ZOMBIE;
+	if (p->pid == session_sid)
+		session_status = wait_status;
+	/* Orphans are nobody's: reaped as soon as they end. */
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		struct proc *c = &procs[i];
+		if (c->state != P_FREE && c->ppid == p->pid) {
+			c->ppid = 0;
+			if (c->state == P_ZOMBIE)
+				proc_free(c);
+		}
+	}
+	struct proc *parent = p->ppid ? proc_find(p->ppid) : NULL;
+	if (!parent)
+		proc_free(p);
+	else
+		proc_signal(parent, LX_SIGCHLD);
+	wake_all();
+}
+
+void proc_reap(struct proc *p)
+{
+	if (p->state == P_ZOMBIE)
+		proc_free(p);
+}
+
+int64_t sys_exit(struct proc *p, const uint64_t *a)
+{
+	proc_exit(p, (int)((a[0] & 0xff) << 8));
+	return SYS_GONE;
+}
+
+static bool wait_match(const struct proc *p, const struct proc *c, int pid)
+{
+	if (c->state == P_FREE || c->ppid != p->pid)
+		return false;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == p->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return true;
+}
+
+int64_t sys_wait4(struct proc *p, const uint64_t *a)
+{
+	int pid = (int)a[0];
+	uint32_t options = (uint32_t)a[2];
+	bool any = false;
+
+	if (options & ~(uint32_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WALL | LX_WCLONE))
+		return -LX_EINVAL;
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		struct proc *c = &procs[i];
+		if (!wait_match(p, c, pid))
+			continue;
+		any = true;
+		if (c->state != P_ZOMBIE)
+			continue;
+		int status = c->wait_status, cpid = c->pid;
+		if (a[1] && copy_out(p, a[1], &status, 4) != 0)
+			return -LX_EFAULT;
+		if (a[3]) {
+			struct lx_rusage ru;
+			memset(&ru, 0, sizeof(ru));
+			if (copy_out(p, a[3], &ru, sizeof(ru)) != 0)
+				return -LX_EFAULT;
+		}
+		proc_free(c);
+		return cpid;
+	}
+	if (!any)
+		return -LX_ECHILD;
+	return options & LX_WNOHANG ? 0 : SYS_BLOCK;
+}
+
+/* --------------------------------------------------------------- signals */
+
+static bool default_ignored(int sig)
+{
+	return sig == LX_SIGCHLD || sig == LX_SIGWINCH || sig == LX_SIGURG || sig == LX_SIGCONT;
+}
+
+void proc_signal(struct proc *p, int sig)
+{
+	if (sig < 1 || sig > (int)SIGNALS || p->state == P_ZOMBIE || p->state == P_FREE)
+		return;
+	if (sig == LX_SIGKILL) {
+		proc_exit(p, LX_SIGKILL);
+		return;
+	}
+	uint64_t h = p->act[sig].handler;
+	if (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig)))
+		return;
+	if (sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU)
+		if (h == LX_SIG_DFL)
+			return; /* no stopped processes yet: docs/POSIX.md */
+	p->pending |= 1ull << (sig - 1);
+	/* One that runs may never make a syscall (a loop in user code): it is
+	 * halted, and takes the signal where it stands (main.c). */
+	if (p->state == P_RUN && !(p->mask & (1ull << (sig - 1))))
+		vx_task_halt(p->task);
+	wake_all();
+}
+
+void proc_signal_group(int pgid, int sig)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE && procs[i].pgid == pgid)
+			proc_signal(&procs[i], sig);
+}
+
+/* Delivers one pending, unblocked signal: the default action, or a frame
+ * for its handler.  false when p died of it. */
+bool proc_deliver(struct proc *p)
+{
+	uint64_t ready = p->pending & ~p->mask;
+
+	if (!ready)
+		return true;
+	int sig = __builtin_ctzll(ready) + 1;
+	p->pending &= ~(1ull << (sig - 1));
+	struct lx_sigaction *act = &p->act[sig];
+	if (act->handler == LX_SIG_DFL) {
+		if (!default_ignored(sig)) {
+			proc_exit(p, sig);
+			return false;
+		}
+		return true;
+	}
+	if (act->handler == LX_SIG_IGN)
+		return true;
+	struct area *st = area_find(p, p->regs.rsp - 256);
+	struct lx_siginfo si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	if (!st || lx_sigframe_push(&p->regs, st->ptr, st->va, st->va + st->len, sig, &si, p->mask,
+				    act) != 0) {
+		proc_exit(p, LX_SIGSEGV);
+		return false;
+	}
+	p->mask |= act->mask | (act->flags & LX_SA_NODEFER ? 0 : 1ull << (sig - 1));
+	p->mask &= ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
+	if (act->flags & LX_SA_RESETHAND)
+		act->handler = LX_SIG_DFL;
+	return true;
+}
+
+int64_t sys_kill(struct proc *p, const uint64_t *a)
+{
+	int pid = (int)a[0], sig = (int)a[1], n = 0;
+
+	if (sig < 0 || sig > (int)SIGNALS)
+		return -LX_EINVAL;
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		struct proc *t = &procs[i];
+		if (t->state == P_FREE || t->state == P_ZOMBIE)
+			continue;
+		bool hit = pid > 0     ? t->pid == pid
+			   : pid == 0  ? t->pgid == p->pgid
+			   : pid == -1 ? t != p
+				       : t->pgid == -pid;
+		if (!hit)
+			continue;
+		n++;
+		if (sig)
+			proc_signal(t, sig);
+	}
+	return n ? 0 : -LX_ESRCH;
+}
+
+/* One thread per process: a thread id is its process id. */
+int64_t sys_tgkill(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[2] = {a[1], a[2]};
+
+	if ((int64_t)a[0] <= 0 || (int64_t)a[1] <= 0 || a[0] != a[1])
+		return (int64_t)a[0] <= 0 || (int64_t)a[1] <= 0 ? -LX_EINVAL : -LX_ESRCH;
+	return sys_kill(p, b);
+}
+
+int64_t sys_tkill(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[2] = {a[0], a[1]};
+
+	if ((int64_t)a[0] <= 0)
+		return -LX_EINVAL;
+	return sys_kill(p, b);
+}
+
+int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a)
+{
+	int sig = (int)a[0];
+	struct lx_sigaction act;
+
+	if (sig < 1 || sig > (int)SIGNALS || a[3] != 8)
+		return -LX_EINVAL;
+	if (a[1] && (sig == LX_SIGKILL || sig == LX_SIGSTOP))
+		return -LX_EINVAL;
+	if (a[1] && copy_in(p, &act, a[1], sizeof(act)) != 0)
+		return -LX_EFAULT;
+	if (a[2] && copy_out(p, a[2], &p->act[sig], sizeof(act)) != 0)
+		return -LX_EFAULT;
+	if (a[1]) {
+		if (act.handler > LX_SIG_IGN && !(act.flags & LX_SA_RESTORER))
+			return -LX_EINVAL; /* x86_64 returns through sa_restorer */
+		p->act[sig] = act;
+		if (act.handler == LX_SIG_IGN ||
+		    (act.handler == LX_SIG_DFL && default_ignored(sig)))
+			p->pending &= ~(1ull << (sig - 1));
+	}
+	return 0;
+}
+
+int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a)
+{
+	uint64_t set, old = p->mask;
+
+	if (a[3] != 8)
+		return -LX_EINVAL;
+	if (a[1]) {
+		if (copy_in(p, &set, a[1], 8) != 0)
+			return -LX_EFAULT;
+		if (a[0] == LX_SIG_BLOCK)
+			p->mask |= set;
+		else if (a[0] == LX_SIG_UNBLOCK)
+			p->mask &= ~set;
+		else if (a[0] == LX_SIG_SETMASK)
+			p->mask = set;
+		else
+			return -LX_EINVAL;
+		p->mask &= ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
+	}
+	if (a[2] && copy_out(p, a[2], &old, 8) != 0) {
+		p->mask = old;
+		return -LX_EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	struct area *st = area_find(p, p->regs.rsp);
+
+	if (!st || lx_sigframe_pop(&p->regs, st->ptr, st->va, st->va + st->len, &p->mask) != 0) {
+		proc_exit(p, LX_SIGSEGV);
+		return SYS_GONE;
+	}
+	p->mask &= ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
+	return SYS_GONE; /* every register is the frame's */
+}
+
+/* ------------------------------------------------- groups and sessions */
+
+int64_t sys_setpgid(struct proc *p, const uint64_t *a)
+{
+	int pid = (int)a[0] ? (int)a[0] : p->pid, pgid = (int)a[1];
+	struct proc *t = proc_find(pid);
+
+	if (pgid < 0)
+		return -LX_EINVAL;
+	if (!t || (t != p && t->ppid != p->pid))
+		return -LX_ESRCH;
+	t->pgid = pgid ? pgid : t->pid;
+	return 0;
+}
+
+int64_t sys_getpgid(struct proc *p, const uint64_t *a)
+{
+	struct proc *t = a[0] ? proc_find((int)a[0]) : p;
+
+	return t ? t->pgid : -LX_ESRCH;
+}
+
+int64_t sys_setsid(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	if (p->pgid == p->pid)
+		return -LX_EPERM;
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}

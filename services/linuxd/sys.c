@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The Linux syscall table, its dispatch and the calls that belong to no
+ * subsystem of their own (identity, time, limits, randomness).  A number
+ * with no entry answers ENOSYS and is logged once, by name and number;
+ * every call is counted, served or refused (LINUX_STATS).
+ */
+#include "linuxd.h"
+#include "posix/errno.h"
+#include "client/rng.h"
+#include "vectra/proto/linux.h"
+#include "vectra/proto/rng.h"
+#include "vx_string.h"
+
+typedef int64_t (*sys_fn)(struct proc *p, const uint64_t *a);
+
+static uint64_t served[SYS_NR_MAX], refused[SYS_NR_MAX];
+
+void sys_count(uint64_t nr, bool ok)
+{
+	uint64_t i = nr < SYS_NR_MAX ? nr : SYS_NR_MAX - 1;
+
+	if (ok)
+		served[i]++;
+	else
+		refused[i]++;
+}
+
+int sys_stats(uint32_t index, struct linux_stat_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	if (index == LINUX_STATS_TOTAL) {
+		for (uint32_t i = 0; i < SYS_NR_MAX; i++)
+			row->served += served[i], row->refused += refused[i];
+		for (uint32_t i = 0; i < PROC_MAX; i++)
+			row->nr += procs[i].state != P_FREE;
+		row->slabs = slabs_of_procs();
+		return VX_OK;
+	}
+	for (uint32_t i = 0; i < SYS_NR_MAX; i++) {
+		if (!served[i] && !refused[i])
+			continue;
+		if (index-- == 0) {
+			row->nr = i;
+			row->served = served[i];
+			row->refused = refused[i];
+			return VX_OK;
+		}
+	}
+	return VX_E_NOTFOUND;
+}
+
+/* ------------------------------------------------------------- identity */
+
+static int64_t sys_getpid(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	return p->pid;
+}
+
+static int64_t sys_getppid(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	return p->ppid;
+}
+
+static int64_t sys_zero(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return 0;
+}
+
+static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
+{
+	(void)a;
+	return p->pgid;
+}
+
+static int64_t sys_getsid(struct proc *p, const uint64_t *a)
+{
+	struct proc *t = a[0] ? proc_find((int)a[0]) : p;
+
+	return t ? t->sid : -LX_ESRCH;
+}
+
+static int64_t sys_set_tid_address(struct proc *p, const uint64_t *a)
+{
+	p->clear_tid = a[0];
+	return p->pid;
+}
+
+static int64_t sys_arch_prctl(struct proc *p, const uint64_t *a)
+{
+	switch (a[0]) {
+	case LX_ARCH_SET_FS:
+		if (a[1] >= VX_USER_END)
+			return -LX_EPERM;
+		p->regs.fs_base = a[1];
+		return 0;
+	case LX_ARCH_GET_FS:
+		return copy_out(p, a[1], &p->regs.fs_base, 8);
+	default:
+		return -LX_EINVAL; /* GS and CET: not kept */
+	}
+}
+
+static int64_t sys_uname(struct proc *p, const uint64_t *a)
+{
+	struct lx_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	memcpy(u.sysname, "Linux", sizeof("Linux"));
+	memcpy(u.nodename, "vectra", sizeof("vectra"));
+	memcpy(u.release, "6.1.0-vectraos", sizeof("6.1.0-vectraos"));
+	memcpy(u.version, "#1 VectraOS linuxd", sizeof("#1 VectraOS linuxd"));
+	memcpy(u.machine, "x86_64", sizeof("x86_64"));
+	memcpy(u.domainname, "(none)", sizeof("(none)"));
+	return copy_out(p, a[0], &u, sizeof(u));
+}
+
+static int64_t sys_umask(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return 022;
+}
+
+/* ---------------------------------------------------------------- limits */
+
+static void rlimit_of(uint32_t res, struct lx_rlimit *r)
+{
+	r->rlim_cur = r->rlim_max = LX_RLIM_INFINITY;
+	if (res == LX_RLIMIT_NOFILE)
+		r->rlim_cur = r->rlim_max = LX_FD_MAX;
+	else if (res == LX_RLIMIT_STACK)
+		r->rlim_cur = r->rlim_max = STACK_BYTES;
+	else if (res == LX_RLIMIT_NPROC)
+		r->rlim_cur = r->rlim_max = PROC_MAX;
+}
+
+static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
+{
+	struct lx_rlimit r;
+
+	if (a[0] && a[0] != (uint64_t)p->pid)
+		return -LX_ESRCH;
+	if (a[1] >= LX_RLIM_NLIMITS)
+		return -LX_EINVAL;
+	rlimit_of((uint32_t)a[1], &r);
+	if (a[3] && copy_out(p, a[3], &r, sizeof(r)) != 0)
+		return -LX_EFAULT;
+	return 0; /* a new limit is accepted and not enforced beyond ours */
+}
+
+static int64_t sys_getrlimit(struct proc *p, const uint64_t *a)
+{
+	uint64_t b[4] = {0, a[0], 0, a[1]};
+
+	return sys_prlimit64(p, b);
+}
+
+static int64_t sys_getrusage(struct proc *p, const uint64_t *a)
+{
+	struct lx_rusage r;
+
+	memset(&r, 0, sizeof(r));
+	return copy_out(p, a[1], &r, sizeof(r));
+}
+
+static int64_t sys_sysinfo(struct proc *p, const uint64_t *a)
+{
+	struct lx_sysinfo s;
+
+	memset(&s, 0, sizeof(s));
+	s.uptime = (int64_t)(now_ns / 1000000000ull);
+	s.totalram = (uint64_t)SLAB_MAX * SLAB_BYTES;
+	s.freeram = (uint64_t)slabs_free() * SLAB_BYTES;
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		s.procs += procs[i].state != P_FREE;
+	s.mem_unit = 1;
+	return copy_out(p, a[0], &s, sizeof(s));
+}
+
+/* ------------------------------------------------------------------ time */
+
+/* No wall clock yet: the epoch is the start of 2026, plus the uptime. */
+#define EPOCH_2026 1767225600ull
+
+static void clock_of(uint32_t id, struct lx_timespec *ts)
+{
+	uint64_t ns = (uint64_t)vx_clock();
+
+	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE)
+		ns += EPOCH_2026 * 1000000000ull;
+	ts->tv_sec = (int64_t)(ns / 1000000000ull);
+	ts->tv_nsec = (int64_t)(ns % 1000000000ull);
+}
+
+static int64_t sys_clock_gettime(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+
+	if (a[0] > LX_CLOCK_BOOTTIME)
+		return -LX_EINVAL;
+	clock_of((uint32_t)a[0], &ts);
+	return copy_out(p, a[1], &ts, sizeof(ts));
+}
+
+static int64_t sys_clock_getres(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts = {.tv_sec = 0, .tv_nsec = 1};
+
+	if (a[0] > LX_CLOCK_BOOTTIME)
+		return -LX_EINVAL;
+	return a[1] ? copy_out(p, a[1], &ts, sizeof(ts)) : 0;
+}
+
+static int64_t sys_gettimeofday(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+	struct lx_timeval tv;
+
+	clock_of(LX_CLOCK_REALTIME, &ts);
+	tv.tv_sec = ts.tv_sec;
+	tv.tv_usec = ts.tv_nsec / 1000;
+	return a[0] ? copy_out(p, a[0], &tv, sizeof(tv)) : 0;
+}
+
+static int64_t sys_time(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+
+	clock_of(LX_CLOCK_REALTIME, &ts);
+	if (a[0] && copy_out(p, a[0], &ts.tv_sec, 8) != 0)
+		return -LX_EFAULT;
+	return ts.tv_sec;
+}
+
+/* Sleeps by not resuming: p->wake_at is set at the first try. */
+static int64_t sleep_for(struct proc *p, const struct lx_timespec *ts)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+		return -LX_EINVAL;
+	if (p->wake_at == 0) {
+		uint64_t s = ts->tv_sec > 1000000000 ? 1000000000 : (uint64_t)ts->tv_sec;
+		p->wake_at = now_ns + s * 1000000000ull + (uint64_t)ts->tv_nsec + 1;
+	}
+	return now_ns >= p->wake_at ? 0 : SYS_BLOCK;
+}
+
+static int64_t sys_nanosleep(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+
+	if (copy_in(p, &ts, a[0], sizeof(ts)) != 0)
+		return -LX_EFAULT;
+	return sleep_for(p, &ts);
+}
+
+static int64_t sys_clock_nanosleep(struct proc *p, const uint64_t *a)
+{
+	struct lx_timespec ts;
+
+	if (a[0] > LX_CLOCK_BOOTTIME)
+		return -LX_EINVAL;
+	if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
+		return -LX_EFAULT;
+	if (a[1] & LX_TIMER_ABSTIME) {
+		struct lx_timespec now;
+		clock_of((uint32_t)a[0], &now);
+		int64_t d = (ts.tv_sec - now.tv_sec) * 1000000000 + (ts.tv_nsec - now.tv_nsec);
+		if (d < 0)
+			d = 0;
+		ts.tv_sec = d / 1000000000;
+		ts.tv_nsec = d % 1000000000;
+	}
+	return sleep_for(p, &ts);
+}
+
+/* ------------------------------------------------------------- the rest */
+
+static struct vx_client *rng;
+void sys_set_rng(struct vx_client *c);
+void sys_set_rng(struct vx_client *c)
+{
+	rng = c;
+}
+
+static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
+{
+	uint8_t buf[128];
+	size_t n = a[1] < sizeof(buf) ? (size_t)a[1] : sizeof(buf);
+
+	if (a[2] & ~(uint64_t)(LX_GRND_NONBLOCK | LX_GRND_RANDOM | LX_GRND_INSECURE))
+		return -LX_EINVAL;
+	if (!rng)
+		return -LX_ENOSYS;
+	int rc = vx_rng_client_get(rng, RNG_LEVEL_STANDARD, buf, n,
+				   (uint64_t)vx_clock() + 2000000000ull);
+	if (rc != VX_OK)
+		return a[2] & LX_GRND_NONBLOCK ? -LX_EAGAIN : -LX_EIO;
+	return copy_out(p, a[0], buf, n) ? -LX_EFAULT : (int64_t)n;
+}
+
+static int64_t sys_futex(struct proc *p, const uint64_t *a)
+{
+	uint32_t op = (uint32_t)a[1] & ~(uint32_t)(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
+	uint32_t v;
+
+	if (op == LX_FUTEX_WAKE)
+		return 0; /* one thread per process: nobody waits */
+	if (op == LX_FUTEX_WAIT) {
+		if (copy_in(p, &v, a[0], 4) != 0)
+			return -LX_EFAULT;
+		return v != (uint32_t)a[2] ? -LX_EAGAIN : -LX_EDEADLK;
+	}
+	return -LX_ENOSYS;
+}
+
+static int64_t sys_sigaltstack(struct proc *p, const uint64_t *a)
+{
+	struct lx_stack st;
+
+	memset(&st, 0, sizeof(st));
+	st.ss_flags = LX_SS_DISABLE;
+	if (a[1] && copy_out(p, a[1], &st, sizeof(st)) != 0)
+		return -LX_EFAULT;
+	return 0; /* an alternate stack is accepted and not used */
+}
+
+static int64_t sys_prctl(struct proc *p, const uint64_t *a)
+{
+	char name[16];
+
+	switch (a[0]) {
+	case LX_PR_SET_NAME:
+		if (copy_str(p, name, a[1], sizeof(name)) < 0 && copy_in(p, name, a[1], 15) != 0)
+			return -LX_EFAULT;
+		name[15] = 0;
+		memcpy(p->comm, name, sizeof(name));
+		return 0;
+	case LX_PR_GET_NAME:
+		return copy_out(p, a[1], p->comm, sizeof(p->comm));
+	default:
+		return -LX_EINVAL;
+	}
+}
+
+static int64_t sys_sched_yield(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	(void)a;
+	return 0;
+}
+
+static const sys_fn table[SYS_NR_MAX] = {
+    [LX_SYS_read] = sys_read,
+    [LX_SYS_write] = sys_write,
+    [LX_SYS_open] = sys_open,
+    [LX_SYS_close] = sys_close,
+    [LX_SYS_stat] = sys_stat,
+    [LX_SYS_fstat] = sys_fstat,
+    [LX_SYS_lstat] = sys_lstat,
+    [LX_SYS_poll] = sys_poll,
+    [LX_SYS_lseek] = sys_lseek,
+    [LX_SYS_mmap] = sys_mmap,
+    [LX_SYS_mprotect] = sys_mprotect,
+    [LX_SYS_munmap] = sys_munmap,
+    [LX_SYS_brk] = sys_brk,
+    [LX_SYS_rt_sigaction] = sys_rt_sigaction,
+    [LX_SYS_rt_sigprocmask] = sys_rt_sigprocmask,
+    [LX_SYS_rt_sigreturn] = sys_rt_sigreturn,
+    [LX_SYS_ioctl] = sys_ioctl,
+    [LX_SYS_pread64] = sys_pread64,
+    [LX_SYS_readv] = sys_readv,
+    [LX_SYS_writev] = sys_writev,
+    [LX_SYS_access] = sys_access,
+    [LX_SYS_pipe] = sys_pipe,
+    [LX_SYS_select] = sys_select,
+    [LX_SYS_sched_yield] = sys_sched_yield,
+    [LX_SYS_mremap] = sys_mremap,
+    [LX_SYS_madvise] = sys_madvise,
+    [LX_SYS_dup] = sys_dup,
+    [LX_SYS_dup2] = sys_dup2,
+    [LX_SYS_nanosleep] = sys_nanosleep,
+    [LX_SYS_getpid] = sys_getpid,
+    [LX_SYS_clone] = sys_clone,
+    [LX_SYS_fork] = sys_fork,
+    [LX_SYS_vfork] = sys_vfork,
+    [LX_SYS_execve] = sys_execve,
+    [LX_SYS_exit] = sys_exit,
+    [LX_SYS_wait4] = sys_wait4,
+    [LX_SYS_kill] = sys_kill,
+    [LX_SYS_tkill] = sys_tkill,
+    [LX_SYS_tgkill] = sys_tgkill,
+    [LX_SYS_uname] = sys_uname,
+    [LX_SYS_fcntl] = sys_fcntl,
+    [LX_SYS_fsync] = sys_fsync,
+    [LX_SYS_fdatasync] = sys_fsync,
+    [LX_SYS_ftruncate] = sys_ftruncate,
+    [LX_SYS_getcwd] = sys_getcwd,
+    [LX_SYS_chdir] = sys_chdir,
+    [LX_SYS_fchdir] = sys_fchdir,
+    [LX_SYS_rename] = sys_rename,
+    [LX_SYS_mkdir] = sys_mkdir,
+    [LX_SYS_rmdir] = sys_rmdir,
+    [LX_SYS_unlink] = sys_unlink,
+    [LX_SYS_readlink] = sys_readlink,
+    [LX_SYS_chmod] = sys_chmod,
+    [LX_SYS_fchmod] = sys_zero,
+    [LX_SYS_chown] = sys_zero,
+    [LX_SYS_fchown] = sys_zero,
+    [LX_SYS_lchown] = sys_zero,
+    [LX_SYS_umask] = sys_umask,
+    [LX_SYS_gettimeofday] = sys_gettimeofday,
+    [LX_SYS_getrlimit] = sys_getrlimit,
+    [LX_SYS_getrusage] = sys_getrusage,
+    [LX_SYS_sysinfo] = sys_sysinfo,
+    [LX_SYS_getuid] = sys_zero,
+    [LX_SYS_getgid] = sys_zero,
+    [LX_SYS_geteuid] = sys_zero,
+    [LX_SYS_getegid] = sys_zero,
+    [LX_SYS_setuid] = sys_zero,
+    [LX_SYS_setgid] = sys_zero,
+    [LX_SYS_setpgid] = sys_setpgid,
+    [LX_SYS_getppid] = sys_getppid,
+    [LX_SYS_getpgrp] = sys_getpgrp,
+    [LX_SYS_setsid] = sys_setsid,
+    [LX_SYS_getpgid] = sys_getpgid,
+    [LX_SYS_getsid] = sys_getsid,
+    [LX_SYS_sigaltstack] = sys_sigaltstack,
+    [LX_SYS_arch_prctl] = sys_arch_prctl,
+    [LX_SYS_prctl] = sys_prctl,
+    [LX_SYS_sync] = sys_zero,
+    [LX_SYS_gettid] = sys_getpid,
+    [LX_SYS_time] = sys_time,
+    [LX_SYS_futex] = sys_futex,
+    [LX_SYS_getdents64] = sys_getdents64,
+    [LX_SYS_set_tid_address] = sys_set_tid_address,
+    [LX_SYS_fadvise64] = sys_zero,
+    [LX_SYS_clock_gettime] = sys_clock_gettime,
+    [LX_SYS_clock_getres] = sys_clock_getres,
+    [LX_SYS_clock_nanosleep] = sys_clock_nanosleep,
+    [LX_SYS_exit_group] = sys_exit,
+    [LX_SYS_openat] = sys_openat,
+    [LX_SYS_mkdirat] = sys_mkdirat,
+    [LX_SYS_newfstatat] = sys_newfstatat,
+    [LX_SYS_unlinkat] = sys_unlinkat,
+    [LX_SYS_renameat] = sys_renameat,
+    [LX_SYS_readlinkat] = sys_readlinkat,
+    [LX_SYS_faccessat] = sys_faccessat,
+    [LX_SYS_faccessat2] = sys_faccessat,
+    [LX_SYS_pselect6] = sys_pselect6,
+    [LX_SYS_ppoll] = sys_ppoll,
+    [LX_SYS_set_robust_list] = sys_zero,
+    [LX_SYS_utimensat] = sys_utimensat,
+    [LX_SYS_dup3] = sys_dup3,
+    [LX_SYS_pipe2] = sys_pipe2,
+    [LX_SYS_prlimit64] = sys_prlimit64,
+    [LX_SYS_getrandom] = sys_getrandom,
+    [LX_SYS_statx] = sys_statx,
+};
+
+/* Writes p's registers back and lets it run. */
+static void resume(struct proc *p)
+{
+	p->state = P_RUN;
+	p->wake_at = 0;
+	if (vx_task_regs(p->task, VX_REGS_WRITE, &p->regs) != VX_OK ||
+	    vx_task_resume(p->task) != VX_OK)
+		proc_exit(p, LX_SIGSEGV); /* its registers cannot be had: it cannot go on */
+}
+
+void sys_dispatch(struct proc *p)
+{
+	uint64_t nr = p->nr;
+	const uint64_t a[6] = {p->regs.rdi, p->regs.rsi, p->regs.rdx,
+			       p->regs.r10, p->regs.r8,	 p->regs.r9};
+	int64_t r;
+
+	/* A blocked call that a signal is waiting for gives up: EINTR. */
+	if (p->state == P_BLOCKED && (p->pending & ~p->mask)) {
+		r = -LX_EINTR;
+	} else if (nr < SYS_NR_MAX && table[nr]) {
+		r = table[nr](p, a);
+		if (r == SYS_BLOCK) {
+			p->state = P_BLOCKED;
+			return;
+		}
+		sys_count(nr, r != -LX_ENOSYS);
+	} else {
+		log_once(nr);
+		sys_count(nr, false);
+		r = -LX_ENOSYS;
+	}
+	if (p->state == P_ZOMBIE || p->state == P_FREE)
+		return;
+	if (r != SYS_GONE)
+		p->regs.rax = (uint64_t)r;
+	if (!proc_deliver(p))
+		return;
+	resume(p);
+}
+
+/* A process halted where it ran, for a signal: it takes it there. */
+void sys_resume_after_signal(struct proc *p);
+void sys_resume_after_signal(struct proc *p)
+{
+	if (proc_deliver(p))
+		resume(p);
+}
+
+/* A process stopped on a fault that is not a syscall: the signal Linux
+ * would send. */
+void sys_fault(struct proc *p, const struct vx_fault *f);
+void sys_fault(struct proc *p, const struct vx_fault *f)
+{
+	int sig = f->kind == VX_FAULT_UD   ? LX_SIGILL
+		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
+					   : LX_SIGSEGV;
+
+	if (p->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
+		proc_exit(p, sig); /* default, ignored or blocked: it dies of it */
+		return;
+	}
+	p->pending |= 1ull << (sig - 1);
+	if (proc_deliver(p))
+		resume(p);
+}

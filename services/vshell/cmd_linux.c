@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * linux PROGRAM [ARG...]: runs a Linux program under linuxd, the POSIX
+ * bridge (docs/POSIX.md), with the console as its terminal; and linux
+ * --stats, the Linux syscalls linuxd has served and refused.
+ *
+ * While the program runs the shell is only the console's reader: what is
+ * typed goes to linuxd's terminal (LINUX_INPUT), where the line
+ * discipline, echo and Ctrl-C (SIGINT to the foreground process group)
+ * are linuxd's business, as termios says.  A program that turned Ctrl-C
+ * off is stopped by typing Ctrl-] (SIGKILL through LINUX_SIGNAL).
+ */
+#include "shell.h"
+#include "posix/errno.h"
+#include "vectra/proto/linux.h"
+#include "vx_string.h"
+
+#define STEP_NS	      (20 * MS)
+#define CTRL_RBRACKET 0x1d
+
+static int call(struct vx_msg *m)
+{
+	return vx_client_call(&shell.lx.c, m, (uint64_t)vx_clock() + CALL_TIMEOUT);
+}
+
+static void stats(void)
+{
+	struct vx_msg m;
+	struct linux_stat_row row;
+	uint32_t idx = LINUX_STATS_TOTAL;
+
+	memset(&m, 0, sizeof(m));
+	m.op = LINUX_STATS;
+	m.len = 4;
+	memcpy(m.data, &idx, 4);
+	int rc = call(&m);
+	if (rc != VX_OK || m.len != sizeof(row)) {
+		con_printf("linux: linuxd does not answer: %s\n", vx_strerror(rc));
+		return;
+	}
+	memcpy(&row, m.data, sizeof(row));
+	con_printf("linuxd: %u processes holding %u MiB; %lu calls served, %lu refused (ENOSYS)\n",
+		   row.nr, row.slabs * 4, (unsigned long)row.served, (unsigned long)row.refused);
+	con_printf("  %-20s %5s %10s %8s\n", "syscall", "nr", "served", "refused");
+	for (idx = 0; idx < 1024; idx++) {
+		memset(&m, 0, sizeof(m));
+		m.op = LINUX_STATS;
+		m.len = 4;
+		memcpy(m.data, &idx, 4);
+		if (call(&m) != VX_OK || m.len != sizeof(row))
+			break;
+		memcpy(&row, m.data, sizeof(row));
+		const char *name = lx_sys_name(row.nr);
+		con_printf("  %-20s %5u %10lu %8lu\n", name ? name : "?", row.nr,
+			   (unsigned long)row.served, (unsigned long)row.refused);
+	}
+}
+
+/* Sends what was typed to the program's terminal.  false when nothing
+ * more can reach it. */
+static bool forward(void)
+{
+	uint8_t in[VX_MSG_DATA];
+	size_t n = con_poll(in, sizeof(in));
+	struct vx_msg m;
+
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] == CTRL_RBRACKET) {
+			int32_t sig = LX_SIGKILL;
+			memset(&m, 0, sizeof(m));
+			m.op = LINUX_SIGNAL;
+			m.len = 4;
+			memcpy(m.data, &sig, 4);
+			call(&m);
+			return true;
+		}
+	memset(&m, 0, sizeof(m));
+	m.op = LINUX_INPUT;
+	m.len = (uint16_t)n;
+	memcpy(m.data, in, n);
+	for (int tries = 0; tries < 100; tries++) {
+		int rc = call(&m);
+		if (rc != VX_E_FULL)
+			return rc == VX_OK;
+		vx_sig_wait(0, (uint64_t)vx_clock() + STEP_NS);
+	}
+	return true;
+}
+
+void cmd_linux(const struct vsh_cmd *c)
+{
+	struct vx_msg m;
+	uint32_t len = 0;
+	int rc;
+
+	if (!shell.lx.open) {
+		con_printf("linux: no connection to linuxd was granted\n");
+		return;
+	}
+	if (c->argc == 2 && strcmp(c->argv[1], "--stats") == 0) {
+		stats();
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.op = LINUX_RUN;
+	for (uint32_t i = 1; i < c->argc; i++) {
+		size_t n = strlen(c->argv[i]) + 1;
+		if (len + n > LINUX_ARGV_MAX) {
+			con_printf("linux: the arguments are longer than %u bytes\n",
+				   LINUX_ARGV_MAX);
+			return;
+		}
+		memcpy(m.data + len, c->argv[i], n);
+		len += (uint32_t)n;
+	}
+	m.len = (uint16_t)len;
+	con_flush();
+	if ((rc = call(&m)) != VX_OK) {
+		con_printf("linux: cannot run %s: %s\n", c->argv[1],
+			   rc == VX_E_NOTFOUND ? "no such program" : vx_strerror(rc));
+		return;
+	}
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		m.op = LINUX_WAIT;
+		rc = call(&m);
+		if (rc == VX_OK && m.len == sizeof(struct linux_wait)) {
+			struct linux_wait w;
+			memcpy(&w, m.data, sizeof(w));
+			if (w.status & 0x7f)
+				con_printf("[linux: %s killed by signal %d]\n", c->argv[1],
+					   w.status & 0x7f);
+			else if (w.status >> 8)
+				con_printf("[linux: %s exited with status %d]\n", c->argv[1],
+					   (w.status >> 8) & 0xff);
+			return;
+		}
+		if (rc != VX_E_AGAIN) {
+			con_printf("[linux: linuxd went away: %s]\n", vx_strerror(rc));
+			return;
+		}
+		vx_sig_wait(0, (uint64_t)vx_clock() + STEP_NS);
+		if (!forward())
+			return;
+	}
+}

@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The POSIX bridge (issue 14, docs/POSIX.md): Debian's busybox-static runs
+unmodified under linuxd, typed into the VectraOS shell over the serial
+line like a person would.
+
+  - programs found by name and by path, their output and exit status
+  - fork, exec, wait and pipes through busybox sh
+  - the files: /work is the shell's own RAM file system both ways, the
+    root archive is read-only, ".." never leaves "/"
+  - the terminal: an interactive busybox sh, Ctrl-C as SIGINT
+  - hostile programs: a fault, a fork bomb, a runaway loop; and every
+    byte of linuxd's memory back after each session
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vterm import has, mem_figures, run_session  # noqa: E402
+
+PROMPT = "vshell> "
+
+
+def main():
+    return run_session("linux", run)
+
+
+def run(t, tap):
+    t.expect(re.escape(PROMPT), timeout=60)
+    t.expect(r"linuxd: \d+ files in the root archive", timeout=60)  # it may come after the prompt
+    boot = t.text()
+    tap.check("linuxd indexes the root archive at boot",
+              has(boot, r"^linuxd: \d+ files in the root archive, \d+ MiB for processes$"),
+              boot[-1500:])
+    mem_before = t.command("mem")
+
+    out = t.command("linux busybox echo hello from linux", timeout=60)
+    tap.check("busybox echo by path of the multi-call binary", has(out, r"^hello from linux$"), out)
+    out = t.command("linux echo found on PATH", timeout=60)
+    tap.check("a program found by name in /bin (a link to busybox)",
+              has(out, r"^found on PATH$"), out)
+    out = t.command("linux /bin/busybox uname -sm", timeout=60)
+    tap.check("uname says Linux x86_64", has(out, r"^Linux x86_64$"), out)
+
+    out = t.command('linux sh -c "echo one; echo two | cat; echo three"', timeout=60)
+    tap.check("sh runs a pipeline: fork, pipe2, dup2, execve, wait4",
+              has(out, r"^one$") and has(out, r"^two$") and has(out, r"^three$"), out)
+    out = t.command('linux sh -c "exit 3"', timeout=60)
+    tap.check("an exit status comes back to the shell",
+              has(out, r"\[linux: sh exited with status 3\]"), out)
+    out = t.command('linux sh -c "x=$(echo sub); echo got $x"', timeout=60)
+    tap.check("command substitution", has(out, r"^got sub$"), out)
+    out = t.command("linux nosuchprogram", timeout=60)
+    tap.check("a missing program is named as such", has(out, r"no such program"), out)
+
+    out = t.command("linux ls /bin", timeout=60)
+    tap.check("ls lists the root archive's /bin", has(out, r"busybox"), out)
+    t.command("write shared.txt written by vshell")
+    out = t.command("linux cat /work/shared.txt", timeout=60)
+    tap.check("/work is the shell's RAM file system (a file the shell wrote)",
+              has(out, r"^written by vshell$"), out)
+    t.command('linux sh -c "echo written by busybox > /work/back.txt"', timeout=60)
+    out = t.command("cat back.txt")
+    tap.check("...and the other way (a file busybox wrote)", has(out, r"written by busybox"), out)
+    out = t.command('linux sh -c "cd /../../..; pwd; ls /.. | head -n 3"', timeout=60)
+    tap.check("'..' never leaves the root", has(out, r"^/$") and has(out, r"^bin$"), out)
+    out = t.command('linux sh -c "echo x > /bin/new"', timeout=60)
+    tap.check("the root archive is read-only (EROFS)", has(out, r"[Rr]ead-only file system"), out)
+
+    # An interactive shell: the console is its terminal.
+    t.send("linux sh\r")
+    t.expect(r"# |\$ ", timeout=60)
+    t.send("echo inter$((6*7))active\r")
+    t.expect(r"inter42active", timeout=30)
+    t.send("exit\r")
+    t.expect(re.escape(PROMPT), timeout=30)
+    tap.check("an interactive busybox sh reads the console and exits", True)
+
+    # Ctrl-C is SIGINT to the foreground process group.
+    t.send('linux sh -c "while true; do :; done"\r')
+    t.expect(r"while true", timeout=10)
+    t.send("\x03")
+    t.expect(re.escape(PROMPT), timeout=60)
+    out = t.text(t.pos - 400)
+    tap.check("Ctrl-C stops a runaway loop (SIGINT)", has(out, r"killed by signal 2"), out)
+
+    out = t.command("linux --stats", timeout=30)
+    tap.check("linux --stats shows the calls served, by name",
+              has(out, r"calls served") and has(out, r"^\s+execve\s+59\s+\d+"), out)
+    tap.check("no process and no process memory left after the sessions",
+              has(out, r"^linuxd: 0 processes holding 0 MiB"), out)
+
+    mem_after = t.command("mem")
+    tap.check("every byte of memory comes back after the sessions",
+              mem_figures(mem_before) == mem_figures(mem_after),
+              "before:\n%s\nafter:\n%s" % (mem_before, mem_after))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
