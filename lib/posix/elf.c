@@ -49,7 +49,7 @@ static int check_ehdr(const uint8_t *f, size_t len, struct lx_elf *e)
 	e->phentsize = rd16(f, 54);
 	e->phnum = rd16(f, 56);
 	if (e->phentsize != LX_ELF_PHDR_SIZE || e->phnum == 0 ||
-	    (uint32_t)e->phnum * LX_ELF_PHDR_SIZE > 65535u ||
+	    (uint32_t)e->phnum * LX_ELF_PHDR_SIZE > LX_ELF_PHDRS_MAX ||
 	    !in_file(e->phoff, (uint64_t)e->phnum * LX_ELF_PHDR_SIZE, len))
 		return -LX_ENOEXEC;
 	return 0;

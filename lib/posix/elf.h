@@ -46,8 +46,9 @@
  * header in order):
  *   -LX_ENOEXEC  not an ELF64 little-endian x86_64 ET_EXEC or ET_DYN, or
  *                malformed: bad magic, class, data or version; e_phentsize
- *                not 56; no program headers, or more than 65535 bytes of
- *                them, or any outside the file; a PT_LOAD's file bytes
+ *                not 56; no program headers, or more than
+ *                LX_ELF_PHDRS_MAX bytes of them (as Linux refuses), or any
+ *                outside the file; a PT_LOAD's file bytes
  *                outside the file, filesz > memsz, vaddr not congruent
  *                with offset, an address that wraps, segments out of order
  *                or sharing a page, a segment both writable and executable,
@@ -71,6 +72,7 @@
 #define LX_ELF_SEGS_MAX	    16u
 #define LX_INTERP_MAX	    256u /* the interpreter's path with its NUL */
 #define LX_ELF_DYN_SPAN_MAX (1ull << 40)
+#define LX_ELF_PHDRS_MAX    4096u /* bytes of program headers: Linux's limit, 73 of them */
 
 /* ELF facts (the gABI and the x86_64 psABI). */
 #define LX_ELF_EHDR_SIZE 64u

@@ -15,8 +15,8 @@ static int measure(const char *const v[], size_t *count, size_t *bytes)
 	for (size_t i = 0; v && v[i]; i++) {
 		size_t n = lx_strnlen(v[i], LX_STACK_STRINGS_MAX + 1) + 1;
 
-		if (++*count > LX_STACK_ARGS_MAX || n > LX_STACK_STRINGS_MAX - *bytes + 1 ||
-		    (*bytes += n) > LX_STACK_STRINGS_MAX)
+		*bytes += n; /* no wrap: both stay below 2 * LX_STACK_STRINGS_MAX + 2 */
+		if (++*count > LX_STACK_ARGS_MAX || *bytes > LX_STACK_STRINGS_MAX)
 			return -LX_E2BIG;
 	}
 	return 0;

@@ -67,14 +67,16 @@ struct lx_auxv {
  * Builds the stack above into buf, which is the memory the process will
  * see at [top_va - len, top_va), and sets *sp to the rsp the program must
  * start with.  argv and envp are NULL-terminated arrays of NUL-terminated
- * strings (either may be NULL: empty); they and a are only read, and each
- * string is read at most LX_STACK_STRINGS_MAX + 1 bytes far.  Only the
+ * strings (either may be NULL: empty); they and a are only read, each of
+ * their strings at most LX_STACK_STRINGS_MAX + 1 bytes far, a->execfn at
+ * most LX_PATH_MAX.  Only the
  * bytes from *sp up to top_va are written (gaps zeroed); the rest of buf
  * is left as it was.
  *
  * Returns 0; -LX_E2BIG if the argv and envp strings take more than
  * LX_STACK_STRINGS_MAX bytes, there are more than LX_STACK_ARGS_MAX of
- * them, or the whole does not fit in len bytes (execve's own answer);
+ * them, a->execfn is LX_PATH_MAX bytes or longer, or the whole does not
+ * fit in len bytes (execve's own answer);
  * -LX_EINVAL if top_va is not a multiple of 16 or is below len.  On an
  * error nothing is written and *sp is unchanged.
  */

@@ -372,6 +372,7 @@ static struct img valid_exec(void)
 	m.ph[1] = (struct phdr){LX_PT_LOAD, LX_PF_R | LX_PF_X, 0x1000, 0x401000, 0x800, 0x800};
 	m.ph[2] = (struct phdr){LX_PT_LOAD, LX_PF_R | LX_PF_W, 0x2000, 0x403000, 0x100, 0x2000};
 	m.ph[3] = (struct phdr){LX_PT_GNU_STACK, LX_PF_R | LX_PF_W, 0, 0, 0, 0};
+	memset(&m.ph[4], 0, sizeof(m.ph) - 4 * sizeof(m.ph[0]));
 	m.interp = NULL;
 	return m;
 }
@@ -562,7 +563,20 @@ static void test_program_headers_outside_file(void **state)
 	m.phoff = UINT64_MAX - 100; /* phoff + size wraps */
 	assert_int_equal(rc_of(&m), -LX_ENOEXEC);
 	m = valid();
-	m.phnum = 0xffff; /* 3.5 MiB of headers in a 8 KiB file, and over 64 KiB */
+	m.phnum = 0xffff; /* 3.5 MiB of headers in a 8 KiB file */
+	assert_int_equal(rc_of(&m), -LX_ENOEXEC);
+}
+
+/* Linux reads at most a page of program headers: 73 fit, 74 do not. */
+static void test_too_many_program_headers(void **state)
+{
+	struct img m = valid_exec();
+
+	(void)state;
+	m.phnum = LX_ELF_PHDRS_MAX / 56; /* ph[4..] are PT_NULL */
+	assert_int_equal(m.phnum, 73);
+	assert_int_equal(rc_of(&m), 0);
+	m.phnum++;
 	assert_int_equal(rc_of(&m), -LX_ENOEXEC);
 }
 
@@ -856,6 +870,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_phentsize),
 	    cmocka_unit_test(test_no_program_headers),
 	    cmocka_unit_test(test_program_headers_outside_file),
+	    cmocka_unit_test(test_too_many_program_headers),
 	    cmocka_unit_test(test_load_outside_file),
 	    cmocka_unit_test(test_filesz_over_memsz),
 	    cmocka_unit_test(test_vaddr_not_congruent),
