@@ -36,6 +36,7 @@ include mk/images.mk
 include mk/linuxpeer.mk
 include mk/wire.mk
 include mk/dns.mk
+include mk/netbench.mk
 include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk

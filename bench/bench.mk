@@ -13,6 +13,7 @@ $(CRYPTO_BENCH_BINS): $(B)/bench/%: $(B)/bench/bench/crypto/%.o $(CRYPTO_BENCH_O
 # as static Linux programs, built with Debian's gcc whatever CC is.
 LINUX_BENCH_CC   ?= gcc
 LINUX_BENCH_BINS := $(B)/bench/linux/lbench $(B)/bench/linux/exit0 $(B)/bench/linux/fsbench
+LINUX_BENCH_BINS += $(B)/bench/linux/lnetbench
 
 $(B)/bench/linux/lbench: bench/linux/lbench.c
 	@mkdir -p $(@D)
@@ -22,15 +23,19 @@ $(B)/bench/linux/fsbench: bench/linux/fsbench.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
 
+$(B)/bench/linux/lnetbench: bench/linux/lnetbench.c
+	@mkdir -p $(@D)
+	$(LINUX_BENCH_CC) $(WARN) -O2 -static -o $@ $<
+
 $(B)/bench/linux/exit0: bench/linux/exit0.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -nostdlib -fno-stack-protector -o $@ $<
 
-.PHONY: bench-crypto bench bench-fs
+.PHONY: bench-crypto bench bench-fs bench-net
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
-bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS) $(KEEP_TOOL)
+bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(NETBENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BENCH_BINS) $(KEEP_TOOL)
 	@B=$(B) bash bench/run.sh
 
 # Only the storage section of `make bench` (the Linux guest's storage
@@ -38,3 +43,8 @@ bench: $(KERNEL_BIN) $(BENCH_IMAGES) $(B)/prog/init.elf $(B)/boot.img $(LINUX_BE
 # benchmarks.
 bench-fs: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/bench-fs.img $(KEEP_TOOL) $(B)/bench/linux/fsbench
 	@B=$(B) BENCH_ONLY=fs bash bench/run.sh
+
+# Only the network section of make bench (bench/net/net.sh: two VectraOS
+# machines on one link, then two Linux guests), without the rest.
+bench-net: $(KERNEL_BIN) $(B)/prog/init.elf $(NETBENCH_IMAGES) $(B)/bench/linux/lnetbench
+	@B=$(B) BENCH_ONLY=net bash bench/run.sh

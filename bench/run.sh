@@ -10,7 +10,9 @@
 # guest's (bench/linux/fsbench.c, a boot of its own with two virtio-blk
 # disks) beside VectraOS's (bench/fsbench: two boots of $B/bench-fs.img,
 # one Keep disk each, into $B/bench-fs.txt), in a table of their own.
-# BENCH_ONLY=fs runs only that part.
+# BENCH_ONLY=fs runs only that part.  Last the network figures
+# (bench/net/net.sh): two VectraOS machines on one link against two Linux
+# guests on one link; BENCH_ONLY=net runs only those.
 set -u
 B=${B:-build}
 
@@ -150,6 +152,13 @@ storage() {
 	} | table "$names"
 }
 
+if [ "${BENCH_ONLY:-}" = net ]; then
+	. bench/linux/guest.sh
+	. bench/net/net.sh
+	network
+	exit
+fi
+
 if [ "${BENCH_ONLY:-}" = fs ]; then
 	. bench/linux/guest.sh
 	. bench/fsimg-keep.sh
@@ -222,6 +231,10 @@ fi
 
 echo
 storage
+
+echo
+. bench/net/net.sh
+network
 
 # Boot to init and to the shell's prompt, in wall time under plain TCG (no
 # icount): the median of five boots, from starting QEMU to init's first line

@@ -25,6 +25,17 @@
 LINUX_CACHE=${LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectra-bench/linux}
 LINUX_PKG="" LINUX_VER="" BUSYBOX_VER=""
 
+# Debian builds virtio-net as a module: these, in an order that loads each
+# after what it depends on (their .modinfo "depends=": virtio_net needs
+# virtio_ring, virtio and net_failover, which needs failover; virtio_pci
+# needs the two virtio_pci_*_dev).  IPv4, packet sockets and the rest are
+# built in.  The network peer (bench/linux/peer.sh) and the network
+# benchmarks' guests (bench/net/net.sh) load them.
+LINUX_NET_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
+	drivers/virtio/virtio_pci net/core/failover drivers/net/net_failover
+	drivers/net/virtio_net"
+
 # Prints the candidate version of Debian package $1, or nothing.
 deb_version() {
 	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1

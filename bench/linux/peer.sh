@@ -18,16 +18,6 @@ set -u
 B=${B:-build}
 . bench/linux/debs.sh
 
-# Debian builds virtio-net as a module: these, in an order that loads each
-# after what it depends on (their .modinfo "depends=": virtio_net needs
-# virtio_ring, virtio and net_failover, which needs failover; virtio_pci
-# needs the two virtio_pci_*_dev).  IPv4, packet sockets and the rest are
-# built in.
-LINUX_NET_MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio
-	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
-	drivers/virtio/virtio_pci net/core/failover drivers/net/net_failover
-	drivers/net/virtio_net"
-
 peer_initramfs() {
 	local root=$B/linux/root-peer mods
 	# shellcheck disable=SC2086 # a list of modules
