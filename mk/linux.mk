@@ -3,8 +3,19 @@
 # The POSIX bridge's root archive (docs/POSIX.md): Debian's busybox-static,
 # laid out as on Debian, as SYS:linux/root.tar in the normal boot image.
 # tools/linux/mkroot.sh records each file's package, version and SHA-256.
-LINUX_ROOT_TAR := $(B)/linux/root.tar
+#
+# The tests' overlay: tests/linux/root/ as it is, and every
+# tests/linux/*.c built as a static Linux program (Debian's gcc) into
+# /tests/bin, so the same binary runs under linuxd and on the host.
+LINUX_ROOT_TAR  := $(B)/linux/root.tar
+LINUX_TEST_SRCS := $(sort $(wildcard tests/linux/*.c))
+LINUX_TEST_BINS := $(patsubst tests/linux/%.c,$(B)/linux/overlay/tests/bin/%,$(LINUX_TEST_SRCS))
+LINUX_OVERLAY   := $(sort $(shell find tests/linux/root -type f 2>/dev/null))
 
-$(LINUX_ROOT_TAR): tools/linux/mkroot.sh
+$(B)/linux/overlay/tests/bin/%: tests/linux/%.c
 	@mkdir -p $(@D)
-	bash tools/linux/mkroot.sh $@
+	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
+
+$(LINUX_ROOT_TAR): tools/linux/mkroot.sh $(LINUX_TEST_BINS) $(LINUX_OVERLAY)
+	@mkdir -p $(@D) $(B)/linux/overlay
+	bash tools/linux/mkroot.sh $@ $(B)/linux/overlay $(wildcard tests/linux/root)

@@ -7,11 +7,15 @@
 # SYS:linux/root.tar.  Every file's package, version and SHA-256 goes into
 # /etc/vectra-packages inside the archive, and beside it as OUT.manifest.
 #
-#   mkroot.sh OUT.tar
+#   mkroot.sh OUT.tar [OVERLAY_DIR...]
+#
+# Each OVERLAY_DIR's tree is copied over the root after Debian's files
+# (the tests' scripts and programs: mk/linux.mk).
 #
 # The archive is reproducible: names sorted, owner 0, times fixed.
 set -euo pipefail
 out=$1
+shift
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 manifest=$stage/etc/vectra-packages
@@ -49,6 +53,10 @@ done
 printf 'root:x:0:0:root:/work:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\n' >"$stage/etc/group"
 printf 'vectra\n' >"$stage/etc/hostname"
+
+for overlay in "$@"; do
+	cp -r "$overlay/." "$stage/"
+done
 
 sort -o "$manifest" "$manifest"
 cp "$manifest" "$out.manifest"
