@@ -335,24 +335,59 @@ static bool is_dir(const struct resolved *r)
 	       (r->where == W_DEV && r->dev == F_DIR_DEV);
 }
 
-int file_resolve_exec(struct proc *p, const char *path, uint32_t *ent, char *abs, size_t cap)
+int file_resolve_exec(struct proc *p, const char *path, struct exec_source *src, char *abs,
+		      size_t cap, uint64_t view_va)
 {
 	struct resolved r;
 	int err = resolve_abs(p, LX_AT_FDCWD, path, true, &r);
 
+	memset(src, 0, sizeof(*src));
+	src->ent = TAR_NONE;
 	if (err)
 		return err;
-	if (r.where != W_TAR || r.ent == TAR_NONE)
-		return r.where == W_TAR || (r.where == W_VFS && !r.exists) ? -LX_ENOENT
-									   : -LX_EACCES;
-	if (root_ix.ent[r.ent].kind != TAR_FILE)
-		return -LX_EACCES;
+	if (!found(&r))
+		return -LX_ENOENT;
 	size_t n = strlen(r.abs);
 	if (n >= cap)
 		return -LX_ENAMETOOLONG;
+	if (r.where == W_TAR) {
+		const struct tar_ent *e = &root_ix.ent[r.ent];
+		if (e->kind != TAR_FILE || !(e->mode & 0111))
+			return -LX_EACCES;
+		src->bytes = root_tar + e->off;
+		src->size = e->size;
+		src->ent = r.ent;
+	} else if (r.where == W_VFS && r.st.type == FS_FILE) {
+		/* A program made in /work (tcc's output): vfsd's read-only view. */
+		struct vx_cap_info ci;
+		vx_handle_t mem;
+		uint64_t size;
+		int rc = vx_fs_read_mem(&fs, r.vpath, &mem, &size, (uint64_t)vx_clock() + DL);
+		if (rc != VX_OK)
+			return lx_errno_of(rc);
+		if (mem == VX_NO_HANDLE)
+			return -LX_ENOEXEC; /* empty */
+		if (vx_cap_inspect(mem, &ci) != VX_OK || ci.size > EXEC_VIEW_MAX ||
+		    vx_task_map(self_task, mem, view_va, VX_PROT_READ) != VX_OK) {
+			vx_cap_delete(mem);
+			return -LX_ENOMEM;
+		}
+		src->bytes = (const uint8_t *)(uintptr_t)view_va;
+		src->size = size;
+		src->view = mem;
+	} else {
+		return -LX_EACCES;
+	}
 	memcpy(abs, r.abs, n + 1);
-	*ent = r.ent;
 	return 0;
+}
+
+void exec_source_done(struct exec_source *src)
+{
+	if (src->view)
+		vx_cap_delete(src->view); /* and its mapping */
+	src->view = 0;
+	src->bytes = NULL;
 }
 
 /* --------------------------------------------------------------- stat */

@@ -43,28 +43,30 @@
 #include "pure_tar.h"
 #include "vectra/proto/linux.h"
 
-#define PROC_MAX    12u
-#define AREA_MAX    24u
-#define SLAB_BYTES  (4ull << 20)
-#define SLAB_PAGES  (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
-#define SLAB_MAX    40u
-#define PROC_SLABS  16u
-#define TEXT_MAX    24u
-#define FILE_MAX    96u
-#define PIPE_MAX    16u
-#define PIPE_BYTES  16384u
-#define PATH_LEN    512u
-#define STACK_TOP   0x7ffffff00000ull
-#define STACK_BYTES (1ull << 20)
-#define MMAP_TOP    0x7f0000000000ull /* mmap(NULL) places areas below this */
-#define LOCAL_BASE  0x100000000000ull /* linuxd's windows on process memory */
-#define LOCAL_END   0x600000000000ull
-#define INTERP_BIAS 0x7e0000000000ull /* where the ELF interpreter is loaded */
-#define PIE_BIAS    0x555555554000ull /* where an ET_DYN program is loaded */
-#define SIGNALS	    64u
-#define SYS_BLOCK   (-4096 - 1) /* the call waits: run it again later */
-#define SYS_GONE    (-4096 - 2) /* the process is gone or has new registers */
-#define SYS_NR_MAX  512u
+#define PROC_MAX      12u
+#define AREA_MAX      48u
+#define SLAB_BYTES    (4ull << 20)
+#define SLAB_PAGES    (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
+#define SLAB_MAX      40u
+#define PROC_SLABS    16u
+#define TEXT_MAX      24u
+#define FILE_MAX      96u
+#define PIPE_MAX      16u
+#define PIPE_BYTES    16384u
+#define PATH_LEN      512u
+#define STACK_TOP     0x7ffffff00000ull
+#define STACK_BYTES   (1ull << 20)
+#define MMAP_TOP      0x7f0000000000ull /* mmap(NULL) places areas below this */
+#define LOCAL_BASE    0x100000000000ull /* linuxd's windows on process memory */
+#define LOCAL_END     0x600000000000ull
+#define INTERP_BIAS   0x7e0000000000ull /* where the ELF interpreter is loaded */
+#define PIE_BIAS      0x555555554000ull /* where an ET_DYN program is loaded */
+#define SIGNALS	      64u
+#define EXEC_VIEW_VA  0x30000000ull /* a program on vfsd, while exec reads it */
+#define EXEC_VIEW_MAX (64ull << 20)
+#define SYS_BLOCK     (-4096 - 1) /* the call waits: run it again later */
+#define SYS_GONE      (-4096 - 2) /* the process is gone or has new registers */
+#define SYS_NR_MAX    512u
 
 enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_ZOMBIE };
 
@@ -158,7 +160,8 @@ int64_t sys_madvise(struct proc *p, const uint64_t *a);
 struct proc *proc_find(int pid);
 /* A new process running path with argv and envp (session leader when
  * ppid is 0).  Its pid, or a negative Linux errno. */
-int proc_spawn(const char *path, const char *const argv[], const char *const envp[]);
+int proc_spawn(const char *path, const char *const argv[], const char *const envp[],
+	       const char *cwd);
 void proc_exit(struct proc *p, int wait_status);
 void proc_reap(struct proc *p); /* a zombie nobody will wait for */
 void proc_signal(struct proc *p, int sig);
@@ -185,8 +188,18 @@ extern int tty_pgrp;	   /* the terminal's foreground process group */
 
 /* ---------------------------------------------------------------- files.c */
 int files_init(const struct vx_bundle_page *b);
-/* Opens path for the exec loader: the root archive entry, following links. */
-int file_resolve_exec(struct proc *p, const char *path, uint32_t *ent, char *abs, size_t cap);
+/* A program's bytes for the exec loader: an entry of the root archive
+ * (ent), or a file on vfsd (ent TAR_NONE), seen through a read-only view
+ * that exec_source_done lets go of. */
+struct exec_source {
+	const uint8_t *bytes;
+	uint64_t size;
+	uint32_t ent;
+	vx_handle_t view;
+};
+int file_resolve_exec(struct proc *p, const char *path, struct exec_source *src, char *abs,
+		      size_t cap, uint64_t view_va);
+void exec_source_done(struct exec_source *src);
 void files_std(struct proc *p); /* fds 0, 1, 2: the terminal */
 extern const struct lx_fdops file_ops;
 int tty_input(const uint8_t *buf, size_t n); /* from LINUX_INPUT */

@@ -168,14 +168,14 @@ static int run(struct vx_msg *m)
 		return VX_E_INVAL;
 	int pid = -LX_ENOENT;
 	if (strchr(argv[0], '/')) {
-		pid = proc_spawn(argv[0], argv, default_env);
+		pid = proc_spawn(argv[0], argv, default_env, "/work");
 	} else {
 		static const char *const dirs[] = {"/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"};
 		for (unsigned i = 0; i < 4 && pid == -LX_ENOENT; i++) {
 			if (strlen(dirs[i]) + strlen(argv[0]) >= sizeof(path))
 				return VX_E_TOOBIG;
 			vx_snprintf(path, sizeof(path), "%s%s", dirs[i], argv[0]);
-			pid = proc_spawn(path, argv, default_env);
+			pid = proc_spawn(path, argv, default_env, "/work");
 		}
 	}
 	if (pid < 0)
@@ -183,8 +183,6 @@ static int run(struct vx_msg *m)
 		       : pid == -LX_ENOMEM || pid == -LX_EAGAIN ? VX_E_NOMEM
 		       : pid == -LX_EACCES			? VX_E_RIGHTS
 								: VX_E_INVAL;
-	struct proc *p = proc_find(pid);
-	memcpy(p->cwd, "/work", sizeof("/work"));
 	session_sid = tty_pgrp = pid;
 	session_status = -1;
 	memcpy(m->data, &pid, 4);

@@ -92,11 +92,12 @@ static uint64_t page_up(uint64_t x)
 	return page_down(x + VX_PAGE_SIZE - 1);
 }
 
-/* Maps the PT_LOAD segments of e (root archive entry ent) at bias. */
-static int load_segments(struct proc *p, const struct lx_elf *e, uint32_t ent, uint64_t bias,
-			 uint64_t *end)
+/* Maps the PT_LOAD segments of e (from src) at bias.  A read-only
+ * segment of the root archive is shared text; the rest are copies. */
+static int load_segments(struct proc *p, const struct lx_elf *e, const struct exec_source *src,
+			 uint64_t bias, uint64_t *end)
 {
-	const uint8_t *file = root_tar + root_ix.ent[ent].off;
+	const uint8_t *file = src->bytes;
 	int err;
 
 	*end = 0;
@@ -106,14 +107,14 @@ static int load_segments(struct proc *p, const struct lx_elf *e, uint32_t ent, u
 		uint32_t prot = (s->prot & VX_PROT_READ ? LX_PROT_READ : 0) |
 				(s->prot & VX_PROT_WRITE ? LX_PROT_WRITE : 0) |
 				(s->prot & VX_PROT_EXEC ? LX_PROT_EXEC : 0);
-		if (!(prot & LX_PROT_WRITE)) {
-			err = area_text(p, ent, i, bias + va, top - va, page_down(s->offset),
+		if (!(prot & LX_PROT_WRITE) && src->ent != TAR_NONE) {
+			err = area_text(p, src->ent, i, bias + va, top - va, page_down(s->offset),
 					s->filesz, prot);
 		} else {
 			err = area_new(p, bias + va, top - va, LX_PROT_READ | LX_PROT_WRITE, 0);
 			if (!err)
 				err = copy_out(p, bias + s->vaddr, file + s->offset, s->filesz);
-			if (!err && prot != (LX_PROT_READ | LX_PROT_WRITE)) {
+			if (!err && prot != (LX_PROT_READ | LX_PROT_WRITE)) { /* not W+X: elf.h */
 				uint64_t args[3] = {bias + va, top - va, prot};
 				err = (int)sys_mprotect(p, args);
 			}
@@ -126,34 +127,48 @@ static int load_segments(struct proc *p, const struct lx_elf *e, uint32_t ent, u
 	return 0;
 }
 
-/* The checks exec makes before anything of the old image goes. */
+/* The checks exec makes before anything of the old image goes.  The
+ * interpreter must come from the root archive. */
 struct exec_plan {
-	uint32_t ent, interp_ent;
+	struct exec_source prog, interp_src;
+	bool has_interp;
 	struct lx_elf elf, interp;
 	char path[PATH_LEN];
 };
+
+static void plan_done(struct exec_plan *x)
+{
+	exec_source_done(&x->prog);
+	exec_source_done(&x->interp_src);
+}
 
 static int exec_plan(struct proc *p, const char *path, struct exec_plan *x)
 {
 	int err;
 	char ip[PATH_LEN];
 
-	if ((err = file_resolve_exec(p, path, &x->ent, x->path, sizeof(x->path))) != 0)
+	memset(x, 0, sizeof(*x));
+	if ((err = file_resolve_exec(p, path, &x->prog, x->path, sizeof(x->path), EXEC_VIEW_VA)) !=
+	    0)
 		return err;
-	const struct tar_ent *e = &root_ix.ent[x->ent];
-	if ((err = lx_elf_parse(root_tar + e->off, e->size, &x->elf)) != 0)
-		return err;
-	x->interp_ent = TAR_NONE;
-	if (x->elf.interp[0]) {
-		if ((err = file_resolve_exec(p, x->elf.interp, &x->interp_ent, ip, sizeof(ip))) !=
-		    0)
-			return err == -LX_ENOENT ? -LX_ENOENT : -LX_ENOEXEC;
-		const struct tar_ent *ie = &root_ix.ent[x->interp_ent];
-		if ((err = lx_elf_parse(root_tar + ie->off, ie->size, &x->interp)) != 0 ||
-		    x->interp.interp[0] || x->interp.type != LX_ET_DYN)
-			return -LX_ENOEXEC;
+	if ((err = lx_elf_parse(x->prog.bytes, x->prog.size, &x->elf)) != 0)
+		goto fail;
+	if ((x->has_interp = x->elf.interp[0] != 0)) {
+		err = file_resolve_exec(p, x->elf.interp, &x->interp_src, ip, sizeof(ip), 0);
+		if (err || x->interp_src.ent == TAR_NONE) {
+			err = err == -LX_ENOENT ? -LX_ENOENT : -LX_ENOEXEC;
+			goto fail;
+		}
+		if (lx_elf_parse(x->interp_src.bytes, x->interp_src.size, &x->interp) != 0 ||
+		    x->interp.interp[0] || x->interp.type != LX_ET_DYN) {
+			err = -LX_ENOEXEC;
+			goto fail;
+		}
 	}
 	return 0;
+fail:
+	plan_done(x);
+	return err;
 }
 
 /* Random bytes for AT_RANDOM: not secret here (no rng connection is
@@ -178,13 +193,13 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	struct lx_auxv aux;
 	int err;
 
-	if ((err = load_segments(p, &x->elf, x->ent, bias, &end)) != 0)
+	if ((err = load_segments(p, &x->elf, &x->prog, bias, &end)) != 0)
 		return err;
 	p->brk_start = p->brk = end;
 	p->mmap_next = MMAP_TOP;
-	if (x->interp_ent != TAR_NONE) {
+	if (x->has_interp) {
 		ibias = INTERP_BIAS;
-		if ((err = load_segments(p, &x->interp, x->interp_ent, ibias, &iend)) != 0)
+		if ((err = load_segments(p, &x->interp, &x->interp_src, ibias, &iend)) != 0)
 			return err;
 	}
 	if ((err = area_new(p, STACK_TOP - STACK_BYTES, STACK_BYTES, LX_PROT_READ | LX_PROT_WRITE,
@@ -206,7 +221,7 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	if ((err = lx_stack_build(st->ptr, st->len, STACK_TOP, argv, envp, &aux, &sp)) != 0)
 		return err;
 	memset(&p->regs, 0, sizeof(p->regs));
-	p->regs.rip = x->interp_ent != TAR_NONE ? x->interp.entry + ibias : x->elf.entry + bias;
+	p->regs.rip = x->has_interp ? x->interp.entry + ibias : x->elf.entry + bias;
 	p->regs.rsp = sp;
 	p->regs.rflags = 0x202;
 	p->regs.flags = VX_REGS_FOREIGN;
@@ -226,7 +241,8 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	return 0;
 }
 
-int proc_spawn(const char *path, const char *const argv[], const char *const envp[])
+int proc_spawn(const char *path, const char *const argv[], const char *const envp[],
+	       const char *cwd)
 {
 	static struct exec_plan x;
 	struct proc *p;
@@ -234,7 +250,13 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 
 	if ((p = proc_alloc()) == NULL)
 		return -LX_EAGAIN;
-	if ((err = exec_plan(p, path, &x)) != 0 || (err = exec_build(p, &x, argv, envp)) != 0) {
+	if (strlen(cwd) < sizeof(p->cwd))
+		memcpy(p->cwd, cwd, strlen(cwd) + 1);
+	if ((err = exec_plan(p, path, &x)) == 0) {
+		err = exec_build(p, &x, argv, envp);
+		plan_done(&x);
+	}
+	if (err) {
 		mem_release(p);
 		proc_free(p);
 		return err;
@@ -300,7 +322,9 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 		return err;
 	/* The point of no return: the old image goes. */
 	mem_release(p);
-	if ((err = exec_build(p, &x, argv, envp)) != 0) {
+	err = exec_build(p, &x, argv, envp);
+	plan_done(&x);
+	if (err) {
 		proc_exit(p, LX_SIGSEGV);
 		return SYS_GONE;
 	}

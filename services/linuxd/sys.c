@@ -71,6 +71,23 @@ static int64_t sys_zero(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
+/* Everyone is root: the real, effective and saved ids are all 0. */
+static int64_t sys_getresid(struct proc *p, const uint64_t *a)
+{
+	uint32_t zero = 0;
+
+	for (int i = 0; i < 3; i++)
+		if (copy_out(p, a[i], &zero, 4) != 0)
+			return -LX_EFAULT;
+	return 0;
+}
+
+static int64_t sys_getgroups(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	return (int64_t)a[0] < 0 ? -LX_EINVAL : 0; /* no supplementary groups */
+}
+
 static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
 {
 	(void)a;
@@ -423,6 +440,14 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_getegid] = sys_zero,
     [LX_SYS_setuid] = sys_zero,
     [LX_SYS_setgid] = sys_zero,
+    [LX_SYS_setreuid] = sys_zero,
+    [LX_SYS_setregid] = sys_zero,
+    [LX_SYS_setresuid] = sys_zero,
+    [LX_SYS_setresgid] = sys_zero,
+    [LX_SYS_getresuid] = sys_getresid,
+    [LX_SYS_getresgid] = sys_getresid,
+    [LX_SYS_getgroups] = sys_getgroups,
+    [LX_SYS_setgroups] = sys_zero,
     [LX_SYS_setpgid] = sys_setpgid,
     [LX_SYS_getppid] = sys_getppid,
     [LX_SYS_getpgrp] = sys_getpgrp,

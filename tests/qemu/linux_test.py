@@ -25,12 +25,27 @@ def main():
     return run_session("linux", run)
 
 
+def vi(t, name, lines):
+    """Types lines into a new file with busybox vi and saves it."""
+    t.send("linux vi %s\r" % name)
+    t.expect(re.escape(name), timeout=60)  # vi's status line
+    t.send("i")
+    for line in lines:
+        t.send(line + "\r")
+        t.expect(re.escape(line.split("\t")[-1][-8:]), timeout=30)
+    t.send("\x1b")  # back to command mode: vi says so on its status line
+    t.expect(r"- %s \[Modified\]" % re.escape(name), timeout=30)
+    t.send(":wq\r")
+    t.expect(r"'%s' \d+L" % re.escape(name), timeout=30)
+    t.expect(re.escape(PROMPT), timeout=30)
+
+
 def run(t, tap):
     t.expect(re.escape(PROMPT), timeout=60)
     t.expect(r"linuxd: \d+ files in the root archive", timeout=60)  # it may come after the prompt
     boot = t.text()
     tap.check("linuxd indexes the root archive at boot",
-              has(boot, r"^linuxd: \d+ files in the root archive, \d+ MiB for processes$"),
+              has(boot, r"linuxd: \d+ files in the root archive, \d+ MiB for processes$"),
               boot[-1500:])
     mem_before = t.command("mem")
 
@@ -66,6 +81,25 @@ def run(t, tap):
     tap.check("'..' never leaves the root", has(out, r"^/$") and has(out, r"^bin$"), out)
     out = t.command('linux sh -c "echo x > /bin/new"', timeout=60)
     tap.check("the root archive is read-only (EROFS)", has(out, r"[Rr]ead-only file system"), out)
+
+    # The seeds' sentence: edit, compile, build, run.  busybox vi (raw mode
+    # over the serial line) writes hello.c and a Makefile; Debian's make
+    # runs Debian's tcc (both dynamically linked: ld.so, libc.so.6); the
+    # result runs as a Linux program.
+    vi(t, "hello.c", ["#include <stdio.h>", "int main(void)", "{",
+                      '\tprintf("built inside VectraOS\\n");', "\treturn 0;", "}"])
+    out = t.command("cat hello.c")
+    tap.check("busybox vi, driven over the console, wrote hello.c",
+              has(out, r'^\tprintf\("built inside VectraOS\\n"\);$'), out)
+    vi(t, "Makefile", ["hello: hello.c", "\ttcc -o hello hello.c"])
+    out = t.command("linux make", timeout=180)
+    tap.check("Debian's make runs Debian's tcc (PT_INTERP: ld.so and libc.so.6)",
+              has(out, r"^tcc -o hello hello.c$") and "exited with status" not in out, out)
+    out = t.command("linux ./hello", timeout=60)
+    tap.check("the program tcc built runs as a Linux program",
+              has(out, r"^built inside VectraOS$"), out)
+    out = t.command("linux make", timeout=120)
+    tap.check("make again: hello is up to date", has(out, r"'hello' is up to date"), out)
 
     # An interactive shell: the console is its terminal.
     t.send("linux sh\r")

@@ -19,24 +19,31 @@ shift
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 manifest=$stage/etc/vectra-packages
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,tmp,work,dev}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,etc,tmp,work,dev}
 chmod 755 "$stage"
+# Debian's merged /usr: /lib and /lib64 are links into /usr.
+ln -s usr/lib "$stage/lib"
+ln -s usr/lib64 "$stage/lib64"
 
 # add HOSTPATH: copies a file from the host into the same place, and
 # records which Debian package owns it.
+# add HOSTPATH [DEST [PACKAGE]]: PACKAGE, when the caller knows it, spares
+# a dpkg -S per file.
 add() {
-	local src=$1 dst=${2:-$1}
-	local real pkg ver
+	local src=$1 dst=${2:-$1} pkg=${3:-}
+	local real ver
 	real=$(readlink -f "$src")
 	mkdir -p "$stage/$(dirname "$dst")"
 	cp "$real" "$stage/$dst"
-	pkg=$(dpkg -S "$src" 2>/dev/null | head -n1 | cut -d: -f1 || true)
+	[ -n "$pkg" ] || pkg=$(dpkg -S "$src" 2>/dev/null | head -n1 | cut -d: -f1 || true)
 	[ -n "$pkg" ] || pkg=$(dpkg -S "$real" 2>/dev/null | head -n1 | cut -d: -f1 || true)
 	[ -n "$pkg" ] || { echo "mkroot: no Debian package owns $src" >&2; exit 1; }
-	ver=$(dpkg-query -W -f='${Version}' "$pkg")
-	printf '%s %s %s %s\n' "$dst" "$pkg" "$ver" "$(sha256sum "$stage/$dst" | cut -d' ' -f1)" \
+	ver=${versions[$pkg]:-}
+	[ -n "$ver" ] || { ver=$(dpkg-query -W -f='${Version}' "$pkg"); versions[$pkg]=$ver; }
+	printf '/%s %s %s %s\n' "${dst#/}" "$pkg" "$ver" "$(sha256sum "$stage/$dst" | cut -d' ' -f1)" \
 		>>"$manifest"
 }
+declare -A versions
 
 [ -x /bin/busybox ] || { echo "mkroot: /bin/busybox missing: install busybox-static" >&2; exit 1; }
 ! readelf -lW /bin/busybox | grep -q 'Requesting program interpreter' ||
@@ -50,6 +57,24 @@ add /bin/busybox
 	rel=$(realpath --relative-to="$stage/$(dirname "$applet")" "$stage/bin/busybox")
 	ln -sf "$rel" "$stage/$applet"
 done
+# make and tcc, dynamically linked as Debian ships them: ld.so loads them
+# with the shared libraries ldd names.  tcc compiles against glibc's
+# headers (libc6-dev; not the kernel's, linux-libc-dev), and links with
+# crt1.o, libc.so's script and libtcc1.a as on Debian.
+ML=x86_64-linux-gnu
+add /usr/bin/make
+add /usr/bin/tcc
+for lib in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 ld-linux-x86-64.so.2; do
+	add /lib/$ML/$lib usr/lib/$ML/$lib
+done
+ln -s ../lib/$ML/ld-linux-x86-64.so.2 "$stage/usr/lib64/ld-linux-x86-64.so.2"
+for f in crt1.o crti.o crtn.o libc.so libc_nonshared.a; do
+	add /usr/lib/$ML/$f
+done
+while read -r f; do add "$f" "$f" tcc; done < <(find /usr/lib/$ML/tcc -type f | sort)
+while read -r f; do
+	[ -f "$f" ] && add "$f" "$f" libc6-dev
+done < <(dpkg -L libc6-dev | grep '^/usr/include/')
 printf 'root:x:0:0:root:/work:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\n' >"$stage/etc/group"
 printf 'vectra\n' >"$stage/etc/hostname"
