@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * linux PROGRAM [ARG...]: runs a Linux program under linuxd, the POSIX
- * bridge (docs/POSIX.md), with the console as its terminal; and linux
- * --stats, the Linux syscalls linuxd has served and refused.
+ * bridge (docs/POSIX.md), with the console as its terminal; linux
+ * --detach PROGRAM [ARG...] starts it and gives the prompt back (its
+ * output still comes; nothing typed reaches it) until linux --attach;
+ * linux --stats: the Linux syscalls linuxd has served and refused.
  *
  * While the program runs the shell is only the console's reader: what is
  * typed goes to linuxd's terminal (LINUX_INPUT), where the line
@@ -18,9 +20,16 @@
 #define STEP_NS	      (20 * MS)
 #define CTRL_RBRACKET 0x1d
 
+/* One request to linuxd; once more after waiting for it if it was
+ * restarting (VX_E_AGAIN). */
 static int call(struct vx_msg *m)
 {
-	return vx_client_call(&shell.lx.c, m, (uint64_t)vx_clock() + CALL_TIMEOUT);
+	struct vx_msg keep = *m;
+	int rc, tries = 0;
+
+	while ((rc = client_call(&shell.lx, m)) != VX_OK && client_retry(&shell.lx, rc, &tries))
+		*m = keep;
+	return rc;
 }
 
 static void stats(void)
@@ -89,10 +98,46 @@ static bool forward(void)
 	return true;
 }
 
+/* Stands in for the session's terminal until its leader ends. */
+static void attend(const char *name)
+{
+	struct vx_msg m;
+	int rc;
+
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		m.op = LINUX_WAIT;
+		rc = call(&m);
+		if (rc == VX_OK && m.len == sizeof(struct linux_wait)) {
+			struct linux_wait w;
+			memcpy(&w, m.data, sizeof(w));
+			if (w.status & 0x7f)
+				con_printf("[linux: %s killed by signal %d]\n", name,
+					   w.status & 0x7f);
+			else if (w.status >> 8)
+				con_printf("[linux: %s exited with status %d]\n", name,
+					   (w.status >> 8) & 0xff);
+			return;
+		}
+		if (rc == VX_E_STATE) {
+			con_printf("[linux: no session runs]\n");
+			return;
+		}
+		if (rc != VX_E_AGAIN) {
+			con_printf("[linux: linuxd went away: %s]\n", vx_strerror(rc));
+			return;
+		}
+		vx_sig_wait(0, (uint64_t)vx_clock() + STEP_NS);
+		if (!forward())
+			return;
+	}
+}
+
 void cmd_linux(const struct vsh_cmd *c)
 {
 	struct vx_msg m;
-	uint32_t len = 0;
+	uint32_t len = 0, first = 1;
+	bool detach = false;
 	int rc;
 
 	if (!shell.lx.open) {
@@ -103,9 +148,21 @@ void cmd_linux(const struct vsh_cmd *c)
 		stats();
 		return;
 	}
+	if (c->argc == 2 && strcmp(c->argv[1], "--attach") == 0) {
+		attend("the session");
+		return;
+	}
+	if (strcmp(c->argv[1], "--detach") == 0) {
+		if (c->argc < 3) {
+			con_printf("linux: --detach needs a program\n");
+			return;
+		}
+		detach = true;
+		first = 2;
+	}
 	memset(&m, 0, sizeof(m));
 	m.op = LINUX_RUN;
-	for (uint32_t i = 1; i < c->argc; i++) {
+	for (uint32_t i = first; i < c->argc; i++) {
 		size_t n = strlen(c->argv[i]) + 1;
 		if (len + n > LINUX_ARGV_MAX) {
 			con_printf("linux: the arguments are longer than %u bytes\n",
@@ -118,31 +175,17 @@ void cmd_linux(const struct vsh_cmd *c)
 	m.len = (uint16_t)len;
 	con_flush();
 	if ((rc = call(&m)) != VX_OK) {
-		con_printf("linux: cannot run %s: %s\n", c->argv[1],
+		con_printf("linux: cannot run %s: %s\n", c->argv[first],
 			   rc == VX_E_NOTFOUND ? "no such program" : vx_strerror(rc));
 		return;
 	}
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		m.op = LINUX_WAIT;
-		rc = call(&m);
-		if (rc == VX_OK && m.len == sizeof(struct linux_wait)) {
-			struct linux_wait w;
-			memcpy(&w, m.data, sizeof(w));
-			if (w.status & 0x7f)
-				con_printf("[linux: %s killed by signal %d]\n", c->argv[1],
-					   w.status & 0x7f);
-			else if (w.status >> 8)
-				con_printf("[linux: %s exited with status %d]\n", c->argv[1],
-					   (w.status >> 8) & 0xff);
-			return;
-		}
-		if (rc != VX_E_AGAIN) {
-			con_printf("[linux: linuxd went away: %s]\n", vx_strerror(rc));
-			return;
-		}
-		vx_sig_wait(0, (uint64_t)vx_clock() + STEP_NS);
-		if (!forward())
-			return;
+	if (detach) {
+		int32_t pid;
+		memcpy(&pid, m.data, 4);
+		con_printf(
+		    "[linux: %s runs detached as process %d; linux --attach takes it back]\n",
+		    c->argv[first], pid);
+		return;
 	}
+	attend(c->argv[first]);
 }

@@ -25,14 +25,20 @@ def main():
     return run_session("linux", run)
 
 
+def ram_free(mem):
+    m = re.search(r"^RAM:\s+(.*?) free", mem, re.M)
+    return m.group(1) if m else None
+
+
 def vi(t, name, lines):
     """Types lines into a new file with busybox vi and saves it."""
     t.send("linux vi %s\r" % name)
     t.expect(re.escape(name), timeout=60)  # vi's status line
     t.send("i")
-    for line in lines:
+    for k, line in enumerate(lines):
         t.send(line + "\r")
-        t.expect(re.escape(line.split("\t")[-1][-8:]), timeout=30)
+        # vi's status line counts the lines: the next one has begun.
+        t.expect(r"\[Modified\] %d/%d" % (k + 2, k + 2), timeout=30)
     t.send("\x1b")  # back to command mode: vi says so on its status line
     t.expect(r"- %s \[Modified\]" % re.escape(name), timeout=30)
     t.send(":wq\r")
@@ -123,6 +129,29 @@ def run(t, tap):
               has(out, r"calls served") and has(out, r"^\s+execve\s+59\s+\d+"), out)
     tap.check("no process and no process memory left after the sessions",
               has(out, r"^linuxd: 0 processes holding 0 MiB"), out)
+
+    # kill -9 of the personality: every Linux process goes with it, and
+    # every byte of their memory comes back (init resets linuxd's Reticle).
+    ram_before = ram_free(t.command("mem"))
+    out = t.command('linux --detach sh -c "while true; do :; done"', timeout=60)
+    tap.check("linux --detach starts a session and gives the prompt back",
+              has(out, r"runs detached as process \d+"), out)
+    out = t.command("linux --stats", timeout=30)
+    tap.check("...its process holds memory",
+              has(out, r"^linuxd: 1 processes holding [1-9]\d* MiB"), out)
+    out = t.command("linux echo second", timeout=30)
+    tap.check("a second session waits its turn (VX_E_BUSY)", has(out, r"cannot run echo: VX_E_BUSY"), out)
+    t.command("crash linuxd", timeout=30)
+    t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
+    out = t.command("linux --stats", timeout=30)
+    tap.check("after linuxd's crash and restart: no process, no memory held",
+              has(out, r"^linuxd: 0 processes holding 0 MiB"), out)
+    out = t.command("linux echo back again", timeout=60)
+    tap.check("the restarted linuxd runs programs", has(out, r"^back again$"), out)
+    ram_after = ram_free(t.command("mem"))
+    tap.check("all RAM's free bytes are what they were before (no Reticle leaked)",
+              ram_before is not None and ram_before == ram_after,
+              "before %s, after %s" % (ram_before, ram_after))
 
     mem_after = t.command("mem")
     tap.check("every byte of memory comes back after the sessions",
