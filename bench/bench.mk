@@ -31,7 +31,7 @@ $(B)/bench/linux/exit0: bench/linux/exit0.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -nostdlib -fno-stack-protector -o $@ $<
 
-.PHONY: bench-crypto bench bench-fs bench-net
+.PHONY: bench-crypto bench bench-fs bench-net bench-posix
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
 
@@ -48,3 +48,8 @@ bench-fs: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/bench-fs.img $(KEEP_TOOL) $(B)/b
 # machines on one link, then two Linux guests), without the rest.
 bench-net: $(KERNEL_BIN) $(B)/prog/init.elf $(NETBENCH_IMAGES) $(B)/bench/linux/lnetbench
 	@B=$(B) BENCH_ONLY=net bash bench/run.sh
+
+# Only the POSIX bridge's section of make bench (bench/run.sh's posix():
+# bench/linux/pxbench under linuxd, then on the Linux guest).
+bench-posix: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/bench-posix.img
+	@B=$(B) BENCH_ONLY=posix bash bench/run.sh

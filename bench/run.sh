@@ -152,6 +152,36 @@ storage() {
 	} | table "$names"
 }
 
+# The POSIX bridge (docs/BENCHMARKS.md, section 1.5): one static Linux
+# program, bench/linux/pxbench.c, run unmodified under linuxd in VectraOS
+# (the bench-posix image: init starts pxrun, which has linuxd run it and
+# ends the run through the debug exit) and on Linux, both on q35.
+posix() {
+	local measured="" vmeasured="no figures, see $B/bench-posix.serial" rc
+	: >"$B/bench-linux-px.txt"
+	if linux_fetch && linux_pxinitramfs; then
+		linux_pxbench "$B/bench-linux-px.txt" && measured=$LINUX_MEASURED
+	fi
+	vm 1 "$B/bench-posix.serial" -machine q35 -kernel "$B/kernel.bin" \
+		-initrd "$B/prog/init.elf,$B/bench-posix.img"
+	rc=$?
+	tr -d '\r' <"$B/bench-posix.serial" | grep '^bench px_' >"$B/bench-posix.txt"
+	[ "$rc" -eq 1 ] && [ -s "$B/bench-posix.txt" ] && vmeasured="$(date -u +%Y-%m-%d) (this run)"
+	echo
+	echo "POSIX bridge (guest instructions per operation, the same static binary; Linux:" \
+		"${measured:-no figures, see the messages above}; VectraOS: $vmeasured)"
+	{
+		sed 's/^/vectraos /' "$B/bench-posix.txt"
+		sed 's/^/linux /' "$B/bench-linux-px.txt"
+	} | table "px_getppid px_fork_exit_wait px_exec_true px_pipe_rtt px_sh_loop_1000"
+}
+
+if [ "${BENCH_ONLY:-}" = posix ]; then
+	. bench/linux/guest.sh
+	posix
+	exit
+fi
+
 if [ "${BENCH_ONLY:-}" = net ]; then
 	. bench/linux/guest.sh
 	. bench/net/net.sh
@@ -235,6 +265,9 @@ storage
 echo
 . bench/net/net.sh
 network
+
+echo
+posix
 
 # Boot to init and to the shell's prompt, in wall time under plain TCG (no
 # icount): the median of five boots, from starting QEMU to init's first line

@@ -111,6 +111,15 @@ $(B)/bench-fs.img: $(foreach p,$(BOOT_PROGS) fsbench,$(B)/prog/$(p).elf) $(B)/be
 		services/init/etc/drivers $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) fsbench,bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=$(B)/bench-fs-manifest etc/drivers=services/init/etc/drivers
+# The normal services plus pxrun, started once (bench/etc/pxrun), and the
+# root archive with /bench/pxbench: the POSIX bridge's benchmarks.
+$(B)/bench-posix-manifest: services/init/etc/manifest bench/etc/pxrun
+	cat $^ >$@
+$(B)/bench-posix.img: $(foreach p,$(BOOT_PROGS) pxrun,$(B)/prog/$(p).elf) $(B)/bench-posix-manifest \
+		services/init/etc/drivers $(MKBOOTIMG) $(LINUX_ROOT_TAR)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) pxrun,bin/$(p)=$(B)/prog/$(p).elf) \
+		etc/manifest=$(B)/bench-posix-manifest etc/drivers=services/init/etc/drivers \
+		linux/root.tar=$(LINUX_ROOT_TAR)
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
@@ -122,7 +131,7 @@ BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
 TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img $(B)/sock.img
 TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
-BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img
+BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img $(B)/bench-posix.img
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.
 # make run uses two CPUs (SMP=N for another count).

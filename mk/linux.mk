@@ -16,6 +16,13 @@ $(B)/linux/overlay/tests/bin/%: tests/linux/%.c
 	@mkdir -p $(@D)
 	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
 
-$(LINUX_ROOT_TAR): tools/linux/mkroot.sh $(LINUX_TEST_BINS) $(LINUX_OVERLAY)
+# The POSIX bridge's benchmark (bench/linux/pxbench.c): the same static
+# binary the Linux guest of make bench runs.
+$(B)/linux/overlay/bench/pxbench: bench/linux/pxbench.c
+	@mkdir -p $(@D)
+	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
+
+$(LINUX_ROOT_TAR): tools/linux/mkroot.sh $(LINUX_TEST_BINS) $(LINUX_OVERLAY) \
+		$(B)/linux/overlay/bench/pxbench
 	@mkdir -p $(@D) $(B)/linux/overlay
 	bash tools/linux/mkroot.sh $@ $(B)/linux/overlay $(wildcard tests/linux/root)

@@ -18,6 +18,7 @@
 #   bench/kbench    the root Task of the benchmark image
 #   bench/partner   the other side of the two-Task benchmarks
 #   bench/fsbench   the storage benchmarks, a service of the storage bench image
+#   bench/pxrun     has linuxd run the POSIX bridge's benchmark (bench-posix image)
 USER_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack
 
 # Pure service logic, also built for host tests and fuzzers.
@@ -49,3 +50,4 @@ $(eval $(call user_prog,hostile,tests/hostile))
 $(eval $(call user_prog,kbench,bench/kbench))
 $(eval $(call user_prog,partner,bench/partner))
 $(eval $(call user_prog,fsbench,bench/fsbench))
+$(eval $(call user_prog,pxrun,bench/pxrun))

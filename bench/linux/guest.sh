@@ -147,3 +147,22 @@ linux_fsbench() {
 		$(fsdisks "$vda" "$vdb")
 	rm -f "$vda" "$vdb"
 }
+
+# The POSIX bridge's benchmarks (docs/BENCHMARKS.md, section 1.5): /init
+# (bench/linux/pxinit) runs /bench/pxbench, the static binary VectraOS
+# runs under linuxd, with busybox beside it (pxbench execs /bin/busybox).
+linux_pxinitramfs() {
+	local root=$B/linux/root-px
+	linux_root "$root" bench/linux/pxinit && mkdir -p "$root/bench" &&
+		cp "$B/linux/overlay/bench/pxbench" "$root/bench/" || return 1
+	linux_pack "$root" "$B/linux/initramfs-px.cpio"
+}
+
+# linux_pxbench OUT: the figures into OUT, on q35 as VectraOS's boot (the
+# rest of the flags are everyone's), or from the cached result.
+linux_pxbench() {
+	linux_result pxbench "$LINUX_CACHE/result-px.txt" \
+		"$(linux_key "$B/linux/initramfs-px.cpio" -smp 1 -machine q35)" "$1" 1 \
+		-machine q35 -kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs-px.cpio" \
+		-append "$LINUX_APPEND"
+}
