@@ -18,6 +18,7 @@
 #include "vx_string.h"
 
 #define STEP_NS	      (20 * MS)
+#define LINUX_CALL_NS (10000 * MS)
 #define CTRL_RBRACKET 0x1d
 
 /* One request to linuxd; once more after waiting for it if it was
@@ -27,7 +28,10 @@ static int call(struct vx_msg *m)
 	struct vx_msg keep = *m;
 	int rc, tries = 0;
 
-	while ((rc = client_call(&shell.lx, m)) != VX_OK && client_retry(&shell.lx, rc, &tries))
+	/* A loaded machine (four vCPUs on two host cores) can keep linuxd
+	 * busy for seconds: a slow answer is not a lost one. */
+	while ((rc = client_call_for(&shell.lx, m, LINUX_CALL_NS)) != VX_OK &&
+	       (client_retry(&shell.lx, rc, &tries) || (rc == VX_E_TIMEOUT && tries++ < 5)))
 		*m = keep;
 	return rc;
 }

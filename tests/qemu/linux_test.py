@@ -117,8 +117,8 @@ def run(t, tap):
     tap.check("an interactive busybox sh reads the console and exits", True)
 
     # Ctrl-C is SIGINT to the foreground process group.
-    t.send('linux sh -c "while true; do :; done"\r')
-    t.expect(r"while true", timeout=10)
+    t.send('linux sh -c "echo looping; while true; do :; done"\r')
+    t.expect(r"\nlooping", timeout=60)  # it runs: Ctrl-C now goes to it, not to the shell's line
     t.send("\x03")
     t.expect(re.escape(PROMPT), timeout=60)
     out = t.text(t.pos - 400)
