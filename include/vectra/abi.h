@@ -161,7 +161,7 @@ enum vx_syscall {
 	VX_SYS_IOSPACE_CREATE = 36, /* (reticle, pci, bdf | flags, table pages) -> IoSpace handle */
 	VX_SYS_IOSPACE_MAP = 37,    /* (iospace, mem, ioaddr, prot) -> the IO address to use */
 	/* Task, continued: the whole register state (foreign-ABI Tasks) */
-	VX_SYS_TASK_REGS = 38, /* (task, op, struct vx_regs *): VX_REGS_READ or _WRITE */
+	VX_SYS_TASK_REGS = 38, /* (task, op, struct vx_regs *): VX_REGS_READ, _WRITE, _RESUME */
 	VX_SYS_COUNT = 39,
 };
 
@@ -379,6 +379,7 @@ _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
  */
 #define VX_REGS_READ	0u
 #define VX_REGS_WRITE	1u
+#define VX_REGS_RESUME	2u /* write, then resume as TASK_RESUME: one call per answer */
 #define VX_REGS_FOREIGN (1u << 0)
 /* CF PF AF ZF SF DF OF AC ID: what user code may set with popf itself. */
 #define VX_RFLAGS_USER 0x240cd5ull

@@ -335,8 +335,10 @@ int64_t sys_task_set_regs(struct trapframe *tf)
 /*
  * VX_SYS_TASK_REGS(task, op, struct vx_regs *regs): the whole register
  * state of a stopped Task, read or written (abi.h says what a write may
- * hold).  Decode: the Task with VX_R_CONTROL, new, halted or faulted (else
- * VX_E_STATE); op VX_REGS_READ or VX_REGS_WRITE (else VX_E_INVAL); the
+ * hold), or written and the Task resumed in the same call (a personality's
+ * answer to a foreign syscall).  Decode: the Task with VX_R_CONTROL, new,
+ * halted or faulted (else VX_E_STATE; VX_REGS_RESUME: not new); op
+ * VX_REGS_READ, VX_REGS_WRITE or VX_REGS_RESUME (else VX_E_INVAL); the
  * buffer readable or writable (VX_E_FAULT, VX_E_RANGE); a write's contents
  * (arch_regs_check).  Nothing changes before all of that passed.
  */
@@ -350,9 +352,11 @@ int64_t sys_task_regs(struct trapframe *tf)
 		return err;
 	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
-	if (tf->rsi != VX_REGS_READ && tf->rsi != VX_REGS_WRITE)
+	if (tf->rsi != VX_REGS_READ && tf->rsi != VX_REGS_WRITE && tf->rsi != VX_REGS_RESUME)
 		return VX_E_INVAL;
-	if (tf->rsi == VX_REGS_WRITE) {
+	if (tf->rsi == VX_REGS_RESUME && t->state == VX_TASK_NEW)
+		return VX_E_STATE; /* a new Task is started, not resumed */
+	if (tf->rsi != VX_REGS_READ) {
 		if ((err = copy_in(&r, tf->rdx, sizeof(r))))
 			return err;
 		if ((err = arch_regs_check(&r)))
@@ -367,6 +371,11 @@ int64_t sys_task_regs(struct trapframe *tf)
 	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
 	t->restart_acc = 0;
 	arch_regs_set(t, &r);
+	if (tf->rsi == VX_REGS_RESUME) { /* as TASK_RESUME: the frame was checked whole */
+		memset(&t->fault, 0, sizeof(t->fault));
+		t->state = VX_TASK_RUNNABLE;
+		sched_make_runnable(t);
+	}
 	return VX_OK;
 }
 

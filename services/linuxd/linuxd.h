@@ -112,6 +112,7 @@ struct proc {
 	uint64_t wake_at; /* a blocked call's deadline (ns), 0: none */
 	uint64_t cpu_ns;
 	bool vforked; /* its parent waits for its exec or exit */
+	bool halting; /* linuxd halted it for a signal: look at it next round */
 };
 
 /* ----------------------------------------------------------------- main.c */
@@ -122,8 +123,8 @@ extern const uint8_t *root_tar;
 extern uint64_t now_ns;
 void log_once(uint64_t nr);
 void con_out(const void *buf, size_t n);
-void wake_all(void); /* something happened: blocked calls run again */
-uint64_t child_signal(void);
+void wake_all(void);		      /* something happened: blocked calls run again */
+uint64_t child_signal(unsigned slot); /* the Signal its Task's stops raise */
 
 /* ------------------------------------------------------------------ mem.c */
 int mem_init(vx_handle_t ret);

@@ -14,7 +14,7 @@
  *   rng      rngd: getrandom
  *   port     where "linux" connections arrive
  *
- * Signal bits: 0 the server, 1 a process stopped, 2..5 the clients.
+ * Signal bits: 0 the server, 2..5 the clients, 8 + i process slot i stopped.
  */
 #include "linuxd.h"
 #include "client/ns.h"
@@ -31,7 +31,7 @@
 #define VA_SERVER  0x11000000ull
 #define VA_ROOT	   0x40000000ull
 #define BIT_SERVER 0u
-#define BIT_CHILD  1u
+#define BIT_CHILD0 8u /* process slot i stops on bit BIT_CHILD0 + i */
 #define BIT_CON	   2u
 #define BIT_NS	   4u
 #define BIT_RNG	   5u
@@ -47,7 +47,8 @@ uint64_t now_ns;
 
 static struct vx_client con, ns, rngc;
 static struct vx_server srv;
-static vx_handle_t child_sig;
+static vx_handle_t child_sig[PROC_MAX];
+static uint64_t child_bits; /* every slot's */
 static bool rescan;
 static struct tar_ent ents[ENTS_MAX];
 static char arena[ARENA];
@@ -61,9 +62,9 @@ void sys_set_rng(struct vx_client *c);
 void sys_fault(struct proc *p, const struct vx_fault *f);
 void sys_resume_after_signal(struct proc *p);
 
-uint64_t child_signal(void)
+uint64_t child_signal(unsigned slot)
 {
-	return child_sig;
+	return child_sig[slot];
 }
 
 void wake_all(void)
@@ -257,14 +258,18 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 
 /* --------------------------------------------------------- the processes */
 
-/* Takes every process that has stopped since the last look. */
-static void take_stops(void)
+/* Takes every process that has stopped since the last look: those whose
+ * bits fired, and those linuxd halted itself for a signal. */
+static void take_stops(uint64_t fired)
 {
 	struct vx_task_info ti;
 
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
 		struct proc *p = &procs[i];
-		if (p->state != P_RUN || vx_task_inspect(p->task, &ti) != VX_OK ||
+		if (p->state != P_RUN || (!(fired & (1ull << (BIT_CHILD0 + i))) && !p->halting))
+			continue;
+		p->halting = false;
+		if (vx_task_inspect(p->task, &ti) != VX_OK ||
 		    (ti.state != VX_TASK_FAULTED && ti.state != VX_TASK_HALTED))
 			continue;
 		if (vx_task_regs(p->task, VX_REGS_READ, &p->regs) != VX_OK) {
@@ -342,14 +347,22 @@ int main(const struct vx_bundle_page *b, const char *args)
 	self_task = (vx_handle_t)self;
 	if (vx_client_open(&rngc, b, "rng", VA_RNG, BIT_RNG) == VX_OK)
 		sys_set_rng(&rngc);
-	int64_t sig = vx_sig_mint(self_task, 1ull << BIT_CHILD);
-	if (sig < 0 || (rc = proc_init((vx_handle_t)ret)) != VX_OK ||
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		int64_t sig = vx_sig_mint(self_task, 1ull << (BIT_CHILD0 + i));
+		if (sig < 0) {
+			say("linuxd: cannot mint its Signals\n");
+			con_flush();
+			return 2;
+		}
+		child_sig[i] = (vx_handle_t)sig;
+		child_bits |= 1ull << (BIT_CHILD0 + i);
+	}
+	if ((rc = proc_init((vx_handle_t)ret)) != VX_OK ||
 	    (rc = mem_init((vx_handle_t)ret)) != VX_OK) {
 		say("linuxd: cannot lay out its memory\n");
 		con_flush();
 		return 2;
 	}
-	child_sig = (vx_handle_t)sig;
 	vx_client_wait_up(&ns, (uint64_t)vx_clock() + 5000000000ull);
 	if ((rc = load_root()) != VX_OK) {
 		vx_snprintf(line, sizeof(line), "linuxd: no root archive %s: %s\n", ROOT_NAME,
@@ -370,10 +383,14 @@ int main(const struct vx_bundle_page *b, const char *args)
 	say(line);
 	for (;;) {
 		con_flush();
-		vx_server_wait(&srv, 1ull << BIT_CHILD, next_deadline());
+		uint64_t fired = vx_server_wait(&srv, child_bits, next_deadline());
 		now_ns = (uint64_t)vx_clock();
-		vx_server_poll(&srv, serve, NULL);
-		take_stops();
+		/* Only processes' bits fired: the server's rings hold nothing new
+		 * (vx_server_poll costs a syscall even then).  Anything else, a
+		 * deadline or the first round included: look. */
+		if (!(fired & child_bits) || (fired & ~child_bits))
+			vx_server_poll(&srv, serve, NULL);
+		take_stops(fired);
 		for (uint32_t i = 0; i < PROC_MAX; i++)
 			if (procs[i].state == P_BLOCKED && procs[i].wake_at &&
 			    procs[i].wake_at <= now_ns)

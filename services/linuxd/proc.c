@@ -57,7 +57,7 @@ static struct proc *proc_alloc(void)
 			return NULL;
 		memset(p, 0, sizeof(*p));
 		p->task = (vx_handle_t)t;
-		if (vx_task_supervise(p->task, child_signal()) != VX_OK) {
+		if (vx_task_supervise(p->task, child_signal(i)) != VX_OK) {
 			vx_cap_delete(p->task);
 			vx_reticle_reset(core[i]);
 			return NULL;
@@ -512,8 +512,8 @@ void proc_signal(struct proc *p, int sig)
 	p->pending |= 1ull << (sig - 1);
 	/* One that runs may never make a syscall (a loop in user code): it is
 	 * halted, and takes the signal where it stands (main.c). */
-	if (p->state == P_RUN && !(p->mask & (1ull << (sig - 1))))
-		vx_task_halt(p->task);
+	if (p->state == P_RUN && !(p->mask & (1ull << (sig - 1))) && vx_task_halt(p->task) == VX_OK)
+		p->halting = true;
 	wake_all();
 }
 

@@ -492,8 +492,7 @@ static void resume(struct proc *p)
 {
 	p->state = P_RUN;
 	p->wake_at = 0;
-	if (vx_task_regs(p->task, VX_REGS_WRITE, &p->regs) != VX_OK ||
-	    vx_task_resume(p->task) != VX_OK)
+	if (vx_task_regs(p->task, VX_REGS_RESUME, &p->regs) != VX_OK)
 		proc_exit(p, LX_SIGSEGV); /* its registers cannot be had: it cannot go on */
 }
 

@@ -82,6 +82,8 @@ static vx_handle_t start_child(void)
 	MUST(vx_task_supervise(t, child_sig));
 
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK); /* a new Task's: clean */
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_RESUME, &regs),
+		  VX_E_STATE); /* new: started, not resumed */
 	EXPECT_EQ(regs.flags, 0);
 	EXPECT_EQ(regs.fs_base, 0);
 	regs.rip = CODE_VA;
@@ -103,9 +105,8 @@ static void t_foreign_syscalls_stop_and_resume(void)
 		return;
 	EXPECT_EQ(regs.rcx, CODE_VA + SYSCALL_AT + 2); /* as syscall left them */
 	EXPECT_EQ(regs.rsp, STACK_VA + VX_PAGE_SIZE);
-	regs.rax = 1234; /* the call's result */
-	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &regs), VX_OK);
-	EXPECT_EQ(vx_task_resume(t), VX_OK);
+	regs.rax = 1234; /* the call's result, answered and resumed in one call */
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_RESUME, &regs), VX_OK);
 	/* Stop 2: it saw 1234.  It gets an FS base. */
 	if (!stopped_at(t, 1235, 0x0c))
 		return;
@@ -190,7 +191,7 @@ static void t_foreign_hostile_regs(void)
 	memcpy(bad.fpu + 24, &mxcsr, 4);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
 	/* Bad ops and buffers. */
-	EXPECT_EQ(vx_task_regs(t, 2, &regs), VX_E_INVAL);
+	EXPECT_EQ(vx_task_regs(t, 3, &regs), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, ~0u, &regs), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, (struct vx_regs *)0x7ff000000000ull), VX_E_FAULT);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, (struct vx_regs *)0x7ff000000000ull), VX_E_FAULT);
