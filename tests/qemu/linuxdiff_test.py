@@ -240,10 +240,12 @@ def badptr_lines(text):
     m = re.search(r"^badptr: begin\n(.*?)^badptr: done$", text, re.S | re.M)
     body = m.group(1) if m else text.split("badptr: begin\n", 1)[-1]
     for line in body.splitlines():
-        parts = line.rsplit(" ", 1)
-        if len(parts) != 2 or line.startswith(("badptr", "linuxd:")):
+        # CALL [WORD] ARG=CASE RESULT..., or CALL CASE RESULT
+        words = line.split(" ")
+        if len(words) < 3 or line.startswith(("badptr", "linuxd:")):
             continue
-        key, result = parts
+        at = next((i for i, w in enumerate(words) if "=" in w), len(words) - 2)
+        key, result = " ".join(words[:at + 1]), " ".join(words[at + 1:])
         lines[key] = result
         call = key.split(" ")[0]
         if call not in calls:
