@@ -354,6 +354,8 @@ ESCAPES = [
     ("dotdot-hostname", r"vectra"),
     ("work-dotdot", r"/"),
     ("tmp-dotdot", r"vectra"),
+    ("tmp-relative", r"vectra"),
+    ("work-relative", r"\.\./\.\./\.\./\.\./bin"),
     ("many-dotdot", r"vectra"),
     ("link-up", r"\.\./\.\./\.\./\.\./\.\./\.\./\.\."),
     ("link-up-hostname", r"vectra"),

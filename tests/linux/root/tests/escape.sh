@@ -8,6 +8,8 @@ r dotdot-pwd pwd
 r dotdot-hostname cat /../../../../etc/hostname
 r work-dotdot sh -c 'cd /work/../../..; pwd'
 r tmp-dotdot cat /tmp/../../../etc/hostname
+r tmp-relative sh -c 'cd /tmp && cat ../../../../etc/hostname'
+r work-relative sh -c 'cd /work && ls -d ../../../../bin'
 r many-dotdot cat "$(printf '../%.0s' $(seq 1 100))etc/hostname"
 r link-up readlink /tests/links/up
 r link-up-hostname cat /tests/links/up/etc/hostname
