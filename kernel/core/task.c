@@ -405,9 +405,13 @@ static int decode_start(const struct trapframe *tf, struct start_args *a)
 
 static void invoke_start(const struct start_args *a)
 {
-	if (a->bundle)
+	/* rdi is the Bundle page's address when there is one; without one it
+	 * stays as the registers were written (a personality's fork child
+	 * starts with its parent's). */
+	if (a->bundle) {
 		bundle_attach(a->bundle, a->t);
-	a->t->regs.rdi = a->bundle ? VX_BUNDLE_VADDR : 0;
+		a->t->regs.rdi = VX_BUNDLE_VADDR;
+	}
 	a->t->state = VX_TASK_RUNNABLE;
 	sched_make_runnable(a->t);
 }

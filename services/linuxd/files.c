@@ -72,6 +72,51 @@ static uint32_t tty_len;  /* bytes in tty_in */
 static uint32_t tty_done; /* of them, those a canonical read may take (whole lines) */
 static bool tty_eof;	  /* ^D at the start of a line: the next read returns 0 */
 
+/* ------------------------------------------------------------- modes */
+
+/*
+ * vfsd keeps no permission bits, so linuxd keeps those of the files its
+ * processes made or chmod'ed under /work and /tmp, for its own life (a
+ * restart forgets them): a file created with open's mode, less the umask,
+ * or chmod'ed, is as executable as Linux would say.  Other files read as
+ * 0644, directories as 0755.  MODES_MAX names at most (then chmod is
+ * accepted and not kept).
+ */
+#define MODES_MAX 128u
+static struct {
+	char vpath[PATH_LEN];
+	uint32_t mode;
+} modes[MODES_MAX];
+static uint32_t nmodes;
+
+static uint32_t mode_of(const char *vpath, uint32_t dflt)
+{
+	for (uint32_t i = 0; i < nmodes; i++)
+		if (strcmp(modes[i].vpath, vpath) == 0)
+			return modes[i].mode;
+	return dflt;
+}
+
+static void mode_drop(const char *vpath)
+{
+	for (uint32_t i = 0; i < nmodes; i++)
+		if (strcmp(modes[i].vpath, vpath) == 0) {
+			modes[i] = modes[--nmodes];
+			return;
+		}
+}
+
+static void mode_set(const char *vpath, uint32_t mode)
+{
+	size_t n = strlen(vpath);
+
+	mode_drop(vpath);
+	if (nmodes == MODES_MAX || n >= PATH_LEN)
+		return;
+	memcpy(modes[nmodes].vpath, vpath, n + 1);
+	modes[nmodes++].mode = mode & 07777;
+}
+
 /* -------------------------------------------------------------- files */
 
 static void file_ref(void *f)
@@ -312,6 +357,11 @@ restart:
 	return 0;
 }
 
+static bool found(const struct resolved *r);
+static bool is_dir(const struct resolved *r);
+
+/* A path with a trailing '/' names a directory: its link is followed,
+ * and anything else there is ENOTDIR. */
 static int resolve(struct proc *p, int dirfd, uint64_t upath, bool follow, struct resolved *r)
 {
 	char path[PATH_LEN];
@@ -319,7 +369,11 @@ static int resolve(struct proc *p, int dirfd, uint64_t upath, bool follow, struc
 
 	if (n < 0)
 		return (int)n;
-	return resolve_abs(p, dirfd, path, follow, r);
+	bool slash = n > 1 && path[n - 1] == '/';
+	int err = resolve_abs(p, dirfd, path, follow || slash, r);
+	if (!err && slash && found(r) && !is_dir(r))
+		return -LX_ENOTDIR;
+	return err;
 }
 
 static bool found(const struct resolved *r)
@@ -359,6 +413,8 @@ int file_resolve_exec(struct proc *p, const char *path, struct exec_source *src,
 		src->ent = r.ent;
 	} else if (r.where == W_VFS && r.st.type == FS_FILE) {
 		/* A program made in /work (tcc's output): vfsd's read-only view. */
+		if (!(mode_of(r.vpath, 0644) & 0111))
+			return -LX_EACCES;
 		struct vx_cap_info ci;
 		vx_handle_t mem;
 		uint64_t size;
@@ -421,7 +477,8 @@ static void stat_of(const struct resolved *r, struct lx_stat *st)
 		bool dir = r->st.type == FS_DIR;
 		st->st_dev = 2;
 		st->st_ino = hash_path(r->abs);
-		st->st_mode = dir ? (LX_S_IFDIR | 0755) : (LX_S_IFREG | 0644);
+		st->st_mode = dir ? (LX_S_IFDIR | mode_of(r->vpath, 0755))
+				  : (LX_S_IFREG | mode_of(r->vpath, 0644));
 		st->st_size = dir ? 4096 : (int64_t)r->st.size;
 		st->st_nlink = dir ? 2 : 1;
 	} else {
@@ -921,7 +978,7 @@ int file_mmap_bytes(struct proc *p, int fd, uint64_t off, uint8_t *dst, uint64_t
 
 /* ----------------------------------------------------------- open, close */
 
-static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags)
+static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 {
 	struct resolved r;
 	int err;
@@ -959,6 +1016,7 @@ static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags
 			int rc = vx_fs_create(&fs, r.vpath, (uint64_t)vx_clock() + DL);
 			if (rc != VX_OK && rc != VX_E_EXISTS)
 				return lx_errno_of(rc);
+			mode_set(r.vpath, mode & ~022u); /* the umask, always 022 */
 			r.st.type = FS_FILE;
 			r.st.size = 0;
 		}
@@ -983,12 +1041,12 @@ static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags
 
 int64_t sys_openat(struct proc *p, const uint64_t *a)
 {
-	return do_open(p, (int)a[0], a[1], (uint32_t)a[2]);
+	return do_open(p, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
 }
 
 int64_t sys_open(struct proc *p, const uint64_t *a)
 {
-	return do_open(p, LX_AT_FDCWD, a[0], (uint32_t)a[1]);
+	return do_open(p, LX_AT_FDCWD, a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 int64_t sys_close(struct proc *p, const uint64_t *a)
@@ -1195,8 +1253,18 @@ int64_t sys_fcntl(struct proc *p, const uint64_t *a)
 		return 0;
 	case LX_F_GETLK:
 	case LX_F_SETLK:
-	case LX_F_SETLKW:
-		return 0; /* one machine, one personality: no one to lock against */
+	case LX_F_SETLKW: {
+		/* One personality, no one to lock against: every lock is granted,
+		 * and F_GETLK says nothing stands in the way (l_type F_UNLCK). */
+		uint8_t fl[32];
+		if (copy_in(p, fl, a[2], sizeof(fl)) != 0)
+			return -LX_EFAULT;
+		if (a[1] == LX_F_GETLK) {
+			uint16_t unlck = LX_F_UNLCK;
+			return copy_out(p, a[2], &unlck, 2);
+		}
+		return 0;
+	}
 	default:
 		return -LX_EINVAL;
 	}
@@ -1350,6 +1418,8 @@ int64_t sys_ppoll(struct proc *p, const uint64_t *a)
 			return -LX_EINVAL;
 		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
 	}
+	if (a[3] && copy_in(p, &(uint64_t){0}, a[3], 8) != 0)
+		return -LX_EFAULT; /* the mask is read, not applied: docs/POSIX.md */
 	return do_poll(p, a[0], a[1], t);
 }
 
@@ -1399,6 +1469,12 @@ int64_t sys_pselect6(struct proc *p, const uint64_t *a)
 			return -LX_EINVAL;
 		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
 	}
+	if (a[5]) { /* {const sigset_t *, size_t}: read, not applied */
+		uint64_t sm[2];
+		if (copy_in(p, sm, a[5], sizeof(sm)) != 0 ||
+		    (sm[0] && copy_in(p, &sm[1], sm[0], 8) != 0))
+			return -LX_EFAULT;
+	}
 	return do_select(p, a[0], a + 1, t);
 }
 
@@ -1432,6 +1508,9 @@ int64_t sys_faccessat(struct proc *p, const uint64_t *a)
 	if ((a[2] & 2) && r.where == W_TAR)
 		return -LX_EROFS;
 	if ((a[2] & 1) && r.where == W_TAR && !(root_ix.ent[r.ent].mode & 0111))
+		return -LX_EACCES;
+	if ((a[2] & 1) && r.where == W_VFS && r.st.type == FS_FILE &&
+	    !(mode_of(r.vpath, 0644) & 0111))
 		return -LX_EACCES;
 	return 0;
 }
@@ -1526,12 +1605,12 @@ static int writable_path(struct proc *p, int dirfd, uint64_t upath, bool follow,
 int64_t sys_mkdirat(struct proc *p, const uint64_t *a)
 {
 	struct resolved r;
-	int err = writable_path(p, (int)a[0], a[1], false, &r);
+	int err = resolve(p, (int)a[0], a[1], false, &r);
 
-	if (err)
+	if (!err && found(&r))
+		return -LX_EEXIST; /* before read-only: as Linux */
+	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0)
 		return err == -LX_EBUSY ? -LX_EEXIST : err;
-	if (r.exists)
-		return -LX_EEXIST;
 	int rc = vx_fs_mkdir(&fs, r.vpath, (uint64_t)vx_clock() + DL);
 	return rc == VX_OK ? 0 : lx_errno_of(rc);
 }
@@ -1560,6 +1639,8 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t *a)
 	if (!dir && r.st.type == FS_DIR)
 		return -LX_EISDIR;
 	int rc = vx_fs_remove(&fs, r.vpath, (uint64_t)vx_clock() + DL);
+	if (rc == VX_OK)
+		mode_drop(r.vpath);
 	return rc == VX_OK ? 0 : rc == VX_E_STATE ? -LX_ENOTEMPTY : lx_errno_of(rc);
 }
 
@@ -1595,6 +1676,13 @@ int64_t sys_renameat(struct proc *p, const uint64_t *a)
 			return lx_errno_of(rc);
 	}
 	int rc = vx_fs_rename(&fs, from.vpath, to.vpath, (uint64_t)vx_clock() + DL);
+	if (rc == VX_OK) {
+		uint32_t m = mode_of(from.vpath, 0xffffffffu);
+		mode_drop(from.vpath);
+		mode_drop(to.vpath);
+		if (m != 0xffffffffu)
+			mode_set(to.vpath, m);
+	}
 	return rc == VX_OK ? 0 : lx_errno_of(rc);
 }
 
@@ -1632,15 +1720,59 @@ int64_t sys_chmod(struct proc *p, const uint64_t *a)
 
 	if (err)
 		return err;
-	return found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
+	if (!found(&r))
+		return -LX_ENOENT;
+	if (r.where == W_TAR)
+		return -LX_EROFS;
+	if (r.where == W_VFS && r.vpath[0])
+		mode_set(r.vpath, (uint32_t)a[1]);
+	return 0;
+}
+
+int64_t sys_fchmod(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind == F_TAR || f->kind == F_DIR_TAR)
+		return -LX_EROFS;
+	if ((f->kind == F_VFS || f->kind == F_DIR_VFS) && f->vpath[0])
+		mode_set(f->vpath, (uint32_t)a[1]);
+	return 0;
+}
+
+/* Owners are not kept (everyone is root): chown checks its path, no more. */
+int64_t sys_chown(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, LX_AT_FDCWD, a[0], true, &r);
+
+	return err ? err : found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
+}
+
+int64_t sys_lchown(struct proc *p, const uint64_t *a)
+{
+	struct resolved r;
+	int err = resolve(p, LX_AT_FDCWD, a[0], false, &r);
+
+	return err ? err : found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
+}
+
+int64_t sys_fchown(struct proc *p, const uint64_t *a)
+{
+	return fd_file(p, a[0]) ? 0 : -LX_EBADF;
 }
 
 int64_t sys_utimensat(struct proc *p, const uint64_t *a)
 {
 	struct resolved r;
+	uint8_t times[32];
 
+	if (a[2] && copy_in(p, times, a[2], sizeof(times)) != 0)
+		return -LX_EFAULT;
 	if (a[1] == 0)
-		return fd_file(p, a[0]) ? 0 : -LX_EBADF;
+		return (int)a[0] == LX_AT_FDCWD ? -LX_EFAULT : fd_file(p, a[0]) ? 0 : -LX_EBADF;
 	int err = resolve(p, (int)a[0], a[1], true, &r);
 	if (err)
 		return err;

@@ -111,8 +111,10 @@ struct proc {
 	uint64_t clear_tid;
 	uint64_t wake_at; /* a blocked call's deadline (ns), 0: none */
 	uint64_t cpu_ns;
-	bool vforked; /* its parent waits for its exec or exit */
-	bool halting; /* linuxd halted it for a signal: look at it next round */
+	bool vforked;	     /* its parent waits for its exec or exit */
+	bool halting;	     /* linuxd halted it for a signal: look at it next round */
+	bool suspended;	     /* in rt_sigsuspend: saved_mask is its own mask */
+	uint64_t saved_mask; /* ...which the handler's frame restores */
 };
 
 /* ----------------------------------------------------------------- main.c */
@@ -180,6 +182,7 @@ int64_t sys_tkill(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a);
 int64_t sys_setpgid(struct proc *p, const uint64_t *a);
 int64_t sys_getpgid(struct proc *p, const uint64_t *a);
 int64_t sys_setsid(struct proc *p, const uint64_t *a);
@@ -248,6 +251,10 @@ int64_t sys_select(struct proc *p, const uint64_t *a);
 int64_t sys_fsync(struct proc *p, const uint64_t *a);
 int64_t sys_chmod(struct proc *p, const uint64_t *a);
 int64_t sys_utimensat(struct proc *p, const uint64_t *a);
+int64_t sys_chown(struct proc *p, const uint64_t *a);
+int64_t sys_fchmod(struct proc *p, const uint64_t *a);
+int64_t sys_lchown(struct proc *p, const uint64_t *a);
+int64_t sys_fchown(struct proc *p, const uint64_t *a);
 
 /* ------------------------------------------------------------------ sys.c */
 /* Runs p's pending call; resumes it unless it blocks or is gone. */

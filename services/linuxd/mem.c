@@ -613,9 +613,10 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 		return -LX_ENOMEM;
 	bool fixed = (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
 	if (fixed) {
-		if ((addr & (VX_PAGE_SIZE - 1)) || addr < VX_USER_MIN || addr + len > VX_MAP_END ||
-		    addr + len < addr)
+		if (addr & (VX_PAGE_SIZE - 1))
 			return -LX_EINVAL;
+		if (addr < VX_USER_MIN || addr + len > VX_MAP_END || addr + len < addr)
+			return -LX_ENOMEM; /* outside the address space: as Linux */
 		if ((flags & LX_MAP_FIXED_NOREPLACE) && !range_free(p, addr, len))
 			return -LX_EEXIST;
 		if ((err = area_unmap(p, addr, len)) != 0)
@@ -729,9 +730,18 @@ int64_t sys_mremap(struct proc *p, const uint64_t *a)
 	return -LX_ENOMEM; /* callers (glibc realloc) fall back to copying */
 }
 
+/* Advice is taken and not acted on; the range must still be mapped. */
 int64_t sys_madvise(struct proc *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
-	return 0; /* advice only */
+	uint64_t addr = a[0], len = page_up(a[1]);
+
+	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr)
+		return -LX_EINVAL;
+	for (uint64_t va = addr; va < addr + len;) {
+		struct area *ar = area_find(p, va);
+		if (!ar)
+			return -LX_ENOMEM;
+		va = ar->va + ar->len;
+	}
+	return 0;
 }

@@ -171,6 +171,74 @@ fail:
 	return err;
 }
 
+/*
+ * A script ("#!INTERPRETER [ARG]" on its first line), as Linux's execve
+ * runs one: the interpreter with argv {INTERPRETER, [ARG,] PATH, argv[1],
+ * ...}.  *path and *argv are replaced (their strings go into buf) when
+ * path names a script; one level only (the interpreter must be a program:
+ * ENOEXEC otherwise, as Linux says after its few levels).  0 or an errno.
+ */
+#define SHEBANG_MAX 256u
+struct shebang {
+	char line[SHEBANG_MAX];
+	char path[PATH_LEN];
+	const char *argv[ARGS_MAX + 3];
+};
+
+static int shebang(struct proc *p, const char **path, const char *const **argv, struct shebang *sb)
+{
+	struct exec_source src;
+	char abs[PATH_LEN];
+	int err = file_resolve_exec(p, *path, &src, abs, sizeof(abs), EXEC_VIEW_VA);
+
+	if (err)
+		return err == -LX_EACCES ? err : 0; /* exec_plan reports it the same way */
+	bool script = src.size >= 2 && src.bytes[0] == '#' && src.bytes[1] == '!';
+	size_t n = 0;
+	if (script)
+		while (n + 2 < src.size && n < SHEBANG_MAX - 1 && src.bytes[n + 2] != '\n')
+			sb->line[n] = (char)src.bytes[n + 2], n++;
+	exec_source_done(&src);
+	if (!script)
+		return 0;
+	if (n == SHEBANG_MAX - 1)
+		return -LX_ENOEXEC; /* a first line too long to be one */
+	sb->line[n] = 0;
+	char *s = sb->line, *interp, *arg = NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	interp = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (*s) {
+		*s++ = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t e = strlen(s);
+		while (e && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r'))
+			s[--e] = 0;
+		if (*s)
+			arg = s;
+	}
+	if (!*interp)
+		return -LX_ENOEXEC;
+	size_t pl = strlen(*path);
+	if (pl >= sizeof(sb->path))
+		return -LX_ENAMETOOLONG;
+	memcpy(sb->path, *path, pl + 1);
+	unsigned k = 0;
+	sb->argv[k++] = interp;
+	if (arg)
+		sb->argv[k++] = arg;
+	sb->argv[k++] = sb->path;
+	for (unsigned i = 1; (*argv)[0] && (*argv)[i] && k < ARGS_MAX + 2; i++)
+		sb->argv[k++] = (*argv)[i];
+	sb->argv[k] = NULL;
+	*path = interp;
+	*argv = sb->argv;
+	return 0;
+}
+
 /* Random bytes for AT_RANDOM: not secret here (no rng connection is
  * needed to start a program); getrandom asks rngd. */
 static void weak_random(uint8_t out[16])
@@ -245,6 +313,7 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 	       const char *cwd)
 {
 	static struct exec_plan x;
+	static struct shebang sb;
 	struct proc *p;
 	int err;
 
@@ -252,7 +321,7 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 		return -LX_EAGAIN;
 	if (strlen(cwd) < sizeof(p->cwd))
 		memcpy(p->cwd, cwd, strlen(cwd) + 1);
-	if ((err = exec_plan(p, path, &x)) == 0) {
+	if ((err = shebang(p, &path, &argv, &sb)) == 0 && (err = exec_plan(p, path, &x)) == 0) {
 		err = exec_build(p, &x, argv, envp);
 		plan_done(&x);
 	}
@@ -318,11 +387,14 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 	if ((err = copy_strv(p, a[1], argv, ARGS_MAX, &buf, &room)) != 0 ||
 	    (err = copy_strv(p, a[2], envp, ARGS_MAX, &buf, &room)) != 0)
 		return err;
-	if ((err = exec_plan(p, path, &x)) != 0)
+	static struct shebang sb;
+	const char *prog = path;
+	const char *const *args = argv;
+	if ((err = shebang(p, &prog, &args, &sb)) != 0 || (err = exec_plan(p, prog, &x)) != 0)
 		return err;
 	/* The point of no return: the old image goes. */
 	mem_release(p);
-	err = exec_build(p, &x, argv, envp);
+	err = exec_build(p, &x, args, envp);
 	plan_done(&x);
 	if (err) {
 		proc_exit(p, LX_SIGSEGV);
@@ -471,16 +543,15 @@ int64_t sys_wait4(struct proc *p, const uint64_t *a)
 		any = true;
 		if (c->state != P_ZOMBIE)
 			continue;
+		/* Reaped first, as Linux: a bad pointer loses the status, not
+		 * the child's slot. */
 		int status = c->wait_status, cpid = c->pid;
-		if (a[1] && copy_out(p, a[1], &status, 4) != 0)
-			return -LX_EFAULT;
-		if (a[3]) {
-			struct lx_rusage ru;
-			memset(&ru, 0, sizeof(ru));
-			if (copy_out(p, a[3], &ru, sizeof(ru)) != 0)
-				return -LX_EFAULT;
-		}
+		struct lx_rusage ru;
 		proc_free(c);
+		memset(&ru, 0, sizeof(ru));
+		if ((a[1] && copy_out(p, a[1], &status, 4) != 0) ||
+		    (a[3] && copy_out(p, a[3], &ru, sizeof(ru)) != 0))
+			return -LX_EFAULT;
 		return cpid;
 	}
 	if (!any)
@@ -532,6 +603,13 @@ bool proc_deliver(struct proc *p)
 
 	if (!ready)
 		return true;
+	/* Out of rt_sigsuspend: its own mask comes back, now or when the
+	 * handler returns (the frame keeps it). */
+	uint64_t frame_mask = p->suspended ? p->saved_mask : p->mask;
+	if (p->suspended) {
+		p->suspended = false;
+		p->mask = p->saved_mask;
+	}
 	int sig = __builtin_ctzll(ready) + 1;
 	p->pending &= ~(1ull << (sig - 1));
 	struct lx_sigaction *act = &p->act[sig];
@@ -548,8 +626,8 @@ bool proc_deliver(struct proc *p)
 	struct lx_siginfo si;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;
-	if (!st || lx_sigframe_push(&p->regs, st->ptr, st->va, st->va + st->len, sig, &si, p->mask,
-				    act) != 0) {
+	if (!st || lx_sigframe_push(&p->regs, st->ptr, st->va, st->va + st->len, sig, &si,
+				    frame_mask, act) != 0) {
 		proc_exit(p, LX_SIGSEGV);
 		return false;
 	}
@@ -650,6 +728,24 @@ int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a)
 		return -LX_EFAULT;
 	}
 	return 0;
+}
+
+/* rt_sigsuspend: waits with the given mask until a signal is taken, and
+ * always answers EINTR (the handler's frame restores the old mask). */
+int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a)
+{
+	uint64_t set;
+
+	if (a[1] != 8)
+		return -LX_EINVAL;
+	if (!p->suspended) {
+		if (copy_in(p, &set, a[0], 8) != 0)
+			return -LX_EFAULT;
+		p->saved_mask = p->mask;
+		p->suspended = true;
+		p->mask = set & ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
+	}
+	return p->pending & ~p->mask ? -LX_EINTR : SYS_BLOCK;
 }
 
 int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a)

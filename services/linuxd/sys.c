@@ -164,6 +164,8 @@ static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
 		return -LX_ESRCH;
 	if (a[1] >= LX_RLIM_NLIMITS)
 		return -LX_EINVAL;
+	if (a[2] && copy_in(p, &r, a[2], sizeof(r)) != 0)
+		return -LX_EFAULT;
 	rlimit_of((uint32_t)a[1], &r);
 	if (a[3] && copy_out(p, a[3], &r, sizeof(r)) != 0)
 		return -LX_EFAULT;
@@ -174,6 +176,8 @@ static int64_t sys_getrlimit(struct proc *p, const uint64_t *a)
 {
 	uint64_t b[4] = {0, a[0], 0, a[1]};
 
+	if (a[1] == 0)
+		return -LX_EFAULT; /* getrlimit's pointer is not optional */
 	return sys_prlimit64(p, b);
 }
 
@@ -241,6 +245,8 @@ static int64_t sys_gettimeofday(struct proc *p, const uint64_t *a)
 	clock_of(LX_CLOCK_REALTIME, &ts);
 	tv.tv_sec = ts.tv_sec;
 	tv.tv_usec = ts.tv_nsec / 1000;
+	if (a[1] && copy_out(p, a[1], &(uint64_t){0}, 8) != 0) /* tz: UTC, no DST */
+		return -LX_EFAULT;
 	return a[0] ? copy_out(p, a[0], &tv, sizeof(tv)) : 0;
 }
 
@@ -317,7 +323,17 @@ static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
 				   (uint64_t)vx_clock() + 2000000000ull);
 	if (rc != VX_OK)
 		return a[2] & LX_GRND_NONBLOCK ? -LX_EAGAIN : -LX_EIO;
-	return copy_out(p, a[0], buf, n) ? -LX_EFAULT : (int64_t)n;
+	/* As Linux: what fits before a fault is given, and counted. */
+	size_t done = 0;
+	while (done < n) {
+		size_t k = n - done;
+		uint8_t *d = user_span(p, a[0] + done, &k, true);
+		if (!d)
+			return done ? (int64_t)done : -LX_EFAULT;
+		memcpy(d, buf + done, k);
+		done += k;
+	}
+	return (int64_t)n;
 }
 
 static int64_t sys_futex(struct proc *p, const uint64_t *a)
@@ -328,7 +344,12 @@ static int64_t sys_futex(struct proc *p, const uint64_t *a)
 	if (op == LX_FUTEX_WAKE)
 		return 0; /* one thread per process: nobody waits */
 	if (op == LX_FUTEX_WAIT) {
+		struct lx_timespec ts;
+		if (a[0] & 3)
+			return -LX_EINVAL;
 		if (copy_in(p, &v, a[0], 4) != 0)
+			return -LX_EFAULT;
+		if (a[3] && copy_in(p, &ts, a[3], sizeof(ts)) != 0)
 			return -LX_EFAULT;
 		return v != (uint32_t)a[2] ? -LX_EAGAIN : -LX_EDEADLK;
 	}
@@ -339,6 +360,8 @@ static int64_t sys_sigaltstack(struct proc *p, const uint64_t *a)
 {
 	struct lx_stack st;
 
+	if (a[0] && copy_in(p, &st, a[0], sizeof(st)) != 0)
+		return -LX_EFAULT;
 	memset(&st, 0, sizeof(st));
 	st.ss_flags = LX_SS_DISABLE;
 	if (a[1] && copy_out(p, a[1], &st, sizeof(st)) != 0)
@@ -362,6 +385,14 @@ static int64_t sys_prctl(struct proc *p, const uint64_t *a)
 	default:
 		return -LX_EINVAL;
 	}
+}
+
+/* The robust-futex list: one thread per process, so never walked; its
+ * length must still be the kernel's struct (24 bytes). */
+static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
+{
+	(void)p;
+	return a[1] == 24 ? 0 : -LX_EINVAL;
 }
 
 static int64_t sys_sched_yield(struct proc *p, const uint64_t *a)
@@ -388,6 +419,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_rt_sigaction] = sys_rt_sigaction,
     [LX_SYS_rt_sigprocmask] = sys_rt_sigprocmask,
     [LX_SYS_rt_sigreturn] = sys_rt_sigreturn,
+    [LX_SYS_rt_sigsuspend] = sys_rt_sigsuspend,
     [LX_SYS_ioctl] = sys_ioctl,
     [LX_SYS_pread64] = sys_pread64,
     [LX_SYS_readv] = sys_readv,
@@ -425,10 +457,10 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_unlink] = sys_unlink,
     [LX_SYS_readlink] = sys_readlink,
     [LX_SYS_chmod] = sys_chmod,
-    [LX_SYS_fchmod] = sys_zero,
-    [LX_SYS_chown] = sys_zero,
-    [LX_SYS_fchown] = sys_zero,
-    [LX_SYS_lchown] = sys_zero,
+    [LX_SYS_fchmod] = sys_fchmod,
+    [LX_SYS_chown] = sys_chown,
+    [LX_SYS_fchown] = sys_fchown,
+    [LX_SYS_lchown] = sys_lchown,
     [LX_SYS_umask] = sys_umask,
     [LX_SYS_gettimeofday] = sys_gettimeofday,
     [LX_SYS_getrlimit] = sys_getrlimit,
@@ -478,7 +510,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_faccessat2] = sys_faccessat,
     [LX_SYS_pselect6] = sys_pselect6,
     [LX_SYS_ppoll] = sys_ppoll,
-    [LX_SYS_set_robust_list] = sys_zero,
+    [LX_SYS_set_robust_list] = sys_set_robust_list,
     [LX_SYS_utimensat] = sys_utimensat,
     [LX_SYS_dup3] = sys_dup3,
     [LX_SYS_pipe2] = sys_pipe2,
