@@ -55,6 +55,7 @@
 #define PIPE_BYTES    16384u
 #define PATH_LEN      512u
 #define STACK_TOP     0x7ffffff00000ull
+#define STACK_HOT     (64ull << 10)
 #define STACK_BYTES   (1ull << 20)
 #define MMAP_TOP      0x7f0000000000ull /* mmap(NULL) places areas below this */
 #define LOCAL_BASE    0x100000000000ull /* linuxd's windows on process memory */
@@ -88,6 +89,7 @@ struct area {
 	bool ptr_write;	   /* linuxd may write through ptr */
 	struct text *text; /* shared text, or NULL */
 	int8_t slab;	   /* the slab it was carved from, -1 for text */
+	int16_t cow;	   /* shared copy-on-write: its group (mem.c), else -1 */
 };
 
 struct proc {
@@ -141,8 +143,9 @@ struct area *area_find(struct proc *p, uint64_t va);
 /* Removes every mapping in [va, va+len), keeping the parts of areas
  * outside it (copied into new areas). 0 or -LX_ENOMEM. */
 int area_unmap(struct proc *p, uint64_t va, uint64_t len);
-void mem_release(struct proc *p); /* everything: areas, slabs */
-int mem_fork(struct proc *child, const struct proc *parent);
+void mem_release(struct proc *p);		       /* everything: areas, slabs */
+int mem_fork(struct proc *child, struct proc *parent); /* shares, copy-on-write */
+int area_unshare(struct proc *p, struct area *a);      /* before a write: 0 or -LX_ENOMEM */
 /* The process's bytes: copies across areas, checking its own access. */
 int copy_in(struct proc *p, void *dst, uint64_t va, size_t n);
 int copy_out(struct proc *p, uint64_t va, const void *src, size_t n);

@@ -11,9 +11,16 @@
 
 struct slab {
 	vx_handle_t h;
-	int owner; /* 0: free; a pid; TEXT_OWNER */
+	int owner;     /* 0: free; a pid; TEXT_OWNER; DETACHED */
+	uint32_t refs; /* areas, of any process, whose Mem lives here */
 };
 #define TEXT_OWNER (-1)
+#define DETACHED   (-2) /* its process let go; areas that fork shared still live here */
+
+/* A Mem fork shares copy-on-write: how many areas map it (cow.c's rule:
+ * the last one writes in place, the others copy first). */
+#define COW_MAX 256u
+static uint32_t cow_refs[COW_MAX];
 
 struct text {
 	bool used;
@@ -93,8 +100,32 @@ uint32_t slabs_of_procs(void)
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < nslabs; i++)
-		n += slabs[i].owner > 0;
+		n += slabs[i].owner > 0 || slabs[i].owner == DETACHED;
 	return n;
+}
+
+/* One area more, or fewer, lives in slab s; a detached slab nobody's
+ * areas live in any more is reset and free again. */
+static void slab_ref(int s)
+{
+	if (s >= 0)
+		slabs[s].refs++;
+}
+
+static void slab_unref(int s)
+{
+	if (s < 0 || --slabs[s].refs > 0 || slabs[s].owner != DETACHED)
+		return;
+	vx_reticle_reset(slabs[s].h);
+	slabs[s].owner = 0;
+}
+
+static int cow_new(void)
+{
+	for (uint32_t i = 0; i < COW_MAX; i++)
+		if (cow_refs[i] == 0)
+			return (int)i;
+	return -1;
 }
 
 uint32_t slabs_free(void)
@@ -178,12 +209,17 @@ static bool range_free(const struct proc *p, uint64_t va, uint64_t len)
  * linuxd) and its window.  The Mem itself comes back with its slab. */
 static void area_drop(struct proc *p, struct area *a)
 {
+	int slab = a->slab;
+
 	vx_cap_delete(a->mem);
 	if (a->local) {
 		vx_cap_delete(a->local);
 		win_put((uint64_t)(uintptr_t)a->ptr, a->len);
 	}
+	if (a->cow >= 0)
+		cow_refs[a->cow]--;
 	*a = p->area[--p->nareas];
+	slab_unref(slab);
 }
 
 /*
@@ -229,7 +265,9 @@ static struct area *area_make(struct proc *p, uint64_t va, uint64_t len, uint32_
 			   .local = (vx_handle_t)l,
 			   .ptr = (uint8_t *)(uintptr_t)lva,
 			   .ptr_write = true,
-			   .slab = slab};
+			   .slab = slab,
+			   .cow = -1};
+	slab_ref(slab);
 	return a;
 }
 
@@ -245,7 +283,8 @@ static int area_protect(struct proc *p, struct area *a, uint32_t prot)
 	if (a->prot != LX_PROT_NONE || a->text)
 		vx_task_unmap(a->mem);
 	if (a->local) {
-		bool want_write = !(prot & LX_PROT_EXEC);
+		/* Shared copy-on-write, nobody writes it, linuxd neither. */
+		bool want_write = !(prot & LX_PROT_EXEC) && a->cow < 0;
 		if (want_write != a->ptr_write) {
 			vx_task_unmap(a->local);
 			if (vx_task_map(self_task, a->local, (uint64_t)(uintptr_t)a->ptr,
@@ -255,11 +294,63 @@ static int area_protect(struct proc *p, struct area *a, uint32_t prot)
 		}
 	}
 	a->prot = prot;
-	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, a->va, vx_prot(prot)) != VX_OK) {
+	uint32_t mapped = a->cow >= 0 ? prot & ~(uint32_t)LX_PROT_WRITE : prot;
+	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, a->va, vx_prot(mapped)) != VX_OK) {
 		a->prot = LX_PROT_NONE;
 		return -LX_ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Copy-on-write, broken for area a of p, which is about to be written (a
+ * write fault of the process, or linuxd writing into it).  The last area
+ * to map the Mem takes it over and writes in place; any other gets a copy
+ * of its own.  0, or -LX_ENOMEM (nothing changed).
+ */
+int area_unshare(struct proc *p, struct area *a)
+{
+	if (a->cow < 0)
+		return 0;
+	if (cow_refs[a->cow] == 1) {
+		cow_refs[a->cow] = 0;
+		a->cow = -1;
+		return area_protect(p, a, a->prot);
+	}
+	int8_t slab;
+	uint64_t lva;
+	int64_t m = mem_alloc(p, a->len / VX_PAGE_SIZE, &slab);
+	if (m < 0)
+		return -LX_ENOMEM;
+	int64_t l = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0);
+	if (l < 0 || (lva = win_get(a->len)) == 0 ||
+	    vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+		if (l >= 0) {
+			vx_cap_delete((vx_handle_t)l);
+			if (lva)
+				win_put(lva, a->len);
+		}
+		vx_cap_delete((vx_handle_t)m);
+		return -LX_ENOMEM;
+	}
+	memcpy((void *)(uintptr_t)lva, a->ptr, a->len);
+	/* The shared Mem goes from this area: its mappings with its caps. */
+	vx_cap_delete(a->mem);
+	vx_cap_delete(a->local);
+	win_put((uint64_t)(uintptr_t)a->ptr, a->len);
+	cow_refs[a->cow]--;
+	int old = a->slab;
+	a->mem = (vx_handle_t)m;
+	a->local = (vx_handle_t)l;
+	a->ptr = (uint8_t *)(uintptr_t)lva;
+	a->ptr_write = true;
+	a->slab = slab;
+	a->cow = -1;
+	slab_ref(slab);
+	slab_unref(old);
+	uint32_t prot = a->prot;
+	a->prot = LX_PROT_NONE; /* nothing mapped in the process now */
+	return area_protect(p, a, prot);
 }
 
 int area_new(struct proc *p, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags)
@@ -339,7 +430,8 @@ static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t pr
 			   .mem = (vx_handle_t)c,
 			   .ptr = t->ptr,
 			   .text = t,
-			   .slab = -1};
+			   .slab = -1,
+			   .cow = -1};
 	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, va, vx_prot(prot)) != VX_OK) {
 		area_drop(p, a);
 		return -LX_ENOMEM;
@@ -418,30 +510,76 @@ void mem_release(struct proc *p)
 {
 	while (p->nareas)
 		area_drop(p, &p->area[p->nareas - 1]);
+	/* Its slabs go back, but for those still holding Mems that fork
+	 * shared with others: they go when the last such area does. */
 	for (uint32_t i = 0; i < p->nslabs; i++) {
 		struct slab *s = &slabs[(uint32_t)p->slab[i]];
-		vx_reticle_reset(s->h);
-		s->owner = 0;
+		if (s->refs) {
+			s->owner = DETACHED;
+		} else {
+			vx_reticle_reset(s->h);
+			s->owner = 0;
+		}
 	}
 	p->nslabs = 0;
 }
 
-int mem_fork(struct proc *child, const struct proc *parent)
+/* The child maps a's Mem too, both read-only until one writes
+ * (area_unshare, on its write fault). */
+static int area_share(struct proc *child, struct proc *parent, struct area *a)
+{
+	uint64_t lva;
+	int err;
+
+	if (child->nareas == AREA_MAX)
+		return -LX_ENOMEM;
+	if (a->cow < 0) {
+		int g = cow_new();
+		if (g < 0)
+			return -LX_ENOMEM;
+		a->cow = (int16_t)g;
+		cow_refs[g] = 1;
+		if ((err = area_protect(parent, a, a->prot)) != 0) /* now read-only */
+			return err;
+	}
+	int64_t m = vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC, 0);
+	int64_t l = m < 0 ? m : vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE, 0);
+	if (l < 0 || (lva = win_get(a->len)) == 0 ||
+	    vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ) != VX_OK) {
+		if (m >= 0)
+			vx_cap_delete((vx_handle_t)m);
+		if (l >= 0)
+			vx_cap_delete((vx_handle_t)l);
+		return -LX_ENOMEM;
+	}
+	struct area *c = &child->area[child->nareas++];
+	*c = (struct area){.va = a->va,
+			   .len = a->len,
+			   .prot = LX_PROT_NONE,
+			   .flags = a->flags,
+			   .mem = (vx_handle_t)m,
+			   .local = (vx_handle_t)l,
+			   .ptr = (uint8_t *)(uintptr_t)lva,
+			   .ptr_write = false,
+			   .slab = a->slab,
+			   .cow = a->cow};
+	cow_refs[a->cow]++;
+	slab_ref(a->slab);
+	return area_protect(child, c, a->prot);
+}
+
+int mem_fork(struct proc *child, struct proc *parent)
 {
 	int err;
 
 	for (uint32_t i = 0; i < parent->nareas; i++) {
-		const struct area *a = &parent->area[i];
+		struct area *a = &parent->area[i];
 		if (a->text) {
 			if ((err = area_of_text(child, a->text, a->va, a->prot)) != 0)
 				return err;
 			continue;
 		}
-		struct area *c = area_make(child, a->va, a->len, a->flags, &err);
-		if (!c)
-			return err;
-		memcpy(c->ptr, a->ptr, a->len);
-		if ((err = area_protect(child, c, a->prot)) != 0)
+		if ((err = area_share(child, parent, a)) != 0)
 			return err;
 	}
 	child->brk_start = parent->brk_start;
@@ -456,8 +594,11 @@ uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write)
 {
 	struct area *a = area_find(p, va);
 
-	if (!a || !(a->prot & LX_PROT_READ) || (write && !(a->prot & LX_PROT_WRITE)) ||
-	    (write && !a->ptr_write))
+	if (!a || !(a->prot & LX_PROT_READ) || (write && !(a->prot & LX_PROT_WRITE)))
+		return NULL;
+	if (write && a->cow >= 0 && area_unshare(p, a) != 0)
+		return NULL; /* no memory for its copy: as a fault */
+	if (write && !a->ptr_write)
 		return NULL;
 	uint64_t room = a->va + a->len - va;
 	if (*n > room)

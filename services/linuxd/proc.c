@@ -270,8 +270,13 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 		if ((err = load_segments(p, &x->interp, &x->interp_src, ibias, &iend)) != 0)
 			return err;
 	}
-	if ((err = area_new(p, STACK_TOP - STACK_BYTES, STACK_BYTES, LX_PROT_READ | LX_PROT_WRITE,
-			    AREA_STACK)) != 0)
+	/* The stack is two areas: the top STACK_HOT bytes, which nearly every
+	 * program stays within, and the rest below, so that a fork's
+	 * copy-on-write copies only the part a process writes. */
+	if ((err = area_new(p, STACK_TOP - STACK_HOT, STACK_HOT, LX_PROT_READ | LX_PROT_WRITE,
+			    AREA_STACK)) != 0 ||
+	    (err = area_new(p, STACK_TOP - STACK_BYTES, STACK_BYTES - STACK_HOT,
+			    LX_PROT_READ | LX_PROT_WRITE, AREA_STACK)) != 0)
 		return err;
 	struct area *st = area_find(p, STACK_TOP - 1);
 	memset(&aux, 0, sizeof(aux));
@@ -623,6 +628,8 @@ bool proc_deliver(struct proc *p)
 	if (act->handler == LX_SIG_IGN)
 		return true;
 	struct area *st = area_find(p, p->regs.rsp - 256);
+	if (st && area_unshare(p, st) != 0) /* the frame is written through linuxd's view */
+		st = NULL;
 	struct lx_siginfo si;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;

@@ -572,6 +572,19 @@ void sys_resume_after_signal(struct proc *p)
 void sys_fault(struct proc *p, const struct vx_fault *f);
 void sys_fault(struct proc *p, const struct vx_fault *f)
 {
+	/* A write to memory fork shares: the copy is made now, and the
+	 * instruction runs again. */
+	if (f->kind == VX_FAULT_PAGE && (f->code & VX_PF_WRITE)) {
+		struct area *a = area_find(p, f->addr);
+		if (a && a->cow >= 0 && (a->prot & LX_PROT_WRITE)) {
+			if (area_unshare(p, a) == 0) {
+				resume(p);
+				return;
+			}
+			proc_exit(p, LX_SIGKILL); /* no memory for the copy */
+			return;
+		}
+	}
 	int sig = f->kind == VX_FAULT_UD   ? LX_SIGILL
 		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
 					   : LX_SIGSEGV;
