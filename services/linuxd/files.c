@@ -601,18 +601,9 @@ int64_t sys_statx(struct proc *p, const uint64_t *a)
 void con_out_tty(const uint8_t *buf, size_t n);
 void con_out_tty(const uint8_t *buf, size_t n)
 {
-	if (!(tty.c_oflag & LX_OPOST) || !(tty.c_oflag & LX_ONLCR)) {
-		con_out(buf, n);
-		return;
-	}
-	size_t s = 0;
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\n') {
-			con_out(buf + s, i - s);
-			con_out("\r\n", 2);
-			s = i + 1;
-		}
-	con_out(buf + s, n - s);
+	/* OPOST and ONLCR are the console driver's doing: uartd writes every
+	 * '\n' as "\r\n" (a raw-mode program still gets that). */
+	con_out(buf, n);
 }
 
 static void echo(uint8_t c)
