@@ -35,11 +35,12 @@ expect() {
 }
 expect "kernel reaches the root task" "VectraOS: starting root task 'init.elf'"
 expect "init lists the capabilities it was given" "init: hello. The kernel gave me 11 capabilities: self ram0 devmem ioports ecam mmio0 mmio1 irqs msi pci bootimg"
-expect "init reads the boot manifest" "init: the manifest names 10 services"
+expect "init reads the boot manifest" "init: the manifest names 11 services"
 expect "the console driver gets only COM1, its IRQ and its port" "init: starting uartd (restart: always); it gets: com1 irq port (it serves 'console')"
 expect "the shell gets its connections and nothing else" "init: starting vshell (restart: always); it gets: ret self console (a connection to 'console') fs (a connection to 'fs') ns (a connection to 'ns') init (a connection to 'init') identity (a connection to 'identity') pkg (a connection to 'pkg')"
 expect "identityd gets nsd, its own Reticle for minted Rings, and no boot image" "init: starting identityd (restart: on-failure); it gets: rings self port (it serves 'identity') ns (a connection to 'ns')"
 expect "vpkg gets nsd and vfsd, and no boot image" "init: starting vpkg (restart: on-failure); it gets: self port (it serves 'pkg') ns (a connection to 'ns') fs (a connection to 'fs')"
+expect "linuxd gets its Reticle, itself, console, vfsd, nsd and rngd, and no boot image" "init: starting linuxd (restart: on-failure); it gets: ret self port (it serves 'linux') console (a connection to 'console') fs (a connection to 'fs') ns (a connection to 'ns') rng (a connection to 'rng')"
 expect "the console driver takes over COM1, interrupt-driven" "uartd: COM1 at 115200 8N1, IRQ 4, serving the console"
 expect "the shell prompts" "vshell> "
 n=$((n + 1))
