@@ -119,7 +119,7 @@ suite_qemu() {
 	done
 	# Everything that passes on one CPU passes on four (scenario_kernel
 	# has its own -smp 4 run).
-	for s in boot shell hostile trust sock linux; do
+	for s in boot shell hostile trust sock; do
 		SMP=4 B=$B run_suite "qemu/smp4_$s" bash "tests/qemu/scenario_$s.sh"
 	done
 }

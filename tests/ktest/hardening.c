@@ -27,12 +27,14 @@
  */
 #include "ktest.h"
 
-/* Waits for the child t to exit and returns its exit code (-1: it did not). */
+/* Waits for the child t to exit and returns its exit code (-1: it did not
+ * within a minute: a bound on a hang, not a timing; four vCPUs on a loaded
+ * two-core host have taken more than ten seconds for a chaos child). */
 int64_t exit_code(vx_handle_t t)
 {
 	struct vx_task_info ti;
 
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 600; i++) {
 		if (vx_task_inspect(t, &ti) == VX_OK && ti.state != VX_TASK_RUNNABLE &&
 		    ti.state != VX_TASK_WAITING)
 			break;
