@@ -28,8 +28,10 @@ packages=(
 	# the guest's kernel and busybox are only downloaded, never installed
 	cpio gnuplot-nox
 	# the POSIX bridge (docs/POSIX.md): Debian's own Linux programs that run
-	# under linuxd, and whose ELF files lib/posix's tests parse
-	busybox-static tcc
+	# under linuxd, and whose ELF files lib/posix's tests parse; glibc's
+	# headers, crt files and static libc (what tcc compiles against inside
+	# VectraOS, and the tests' static Linux programs)
+	busybox-static tcc libc6-dev
 	# make bench's storage figures: the guest's ext4 images, made on the
 	# host with mke2fs -d and debugfs, filled with openssl's AES-CTR stream
 	e2fsprogs openssl
