@@ -135,6 +135,7 @@ class Peer:
             self.conn, _ = self.lsock.accept()
         except OSError:
             return
+        self.conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle waits
         self.conn.settimeout(1.0)
         buf = b""
         while not self.stop:

@@ -355,6 +355,9 @@ class Relay:
         for s in self.sides.values():
             if sock is s.listener:
                 s.conn, _ = s.listener.accept()
+                # Small frames back to back must not wait for the guest's
+                # delayed ACK (Nagle): about 40 ms each otherwise.
+                s.conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 s.conn.setblocking(False)
                 s.deframer = q.Deframer()
                 return

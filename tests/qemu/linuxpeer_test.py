@@ -362,6 +362,9 @@ def main():
     # peer's QEMU; VectraOS's QEMU connects to its port.  Nothing else can
     # take the port between the two, as the socket is bound all along.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # QEMU 7.2 sets TCP_NODELAY on a stream link it connects, not on one it
+    # accepts: the accepted socket inherits it from here (bench/net/listen.py).
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     port = listener.getsockname()[1]
