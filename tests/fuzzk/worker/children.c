@@ -231,7 +231,8 @@ void op_kwait(void)
  * (mostly near what is valid: an instruction pointer or FS base off its
  * edge, a stray flag, MXCSR with reserved bits, rflags the kernel owns),
  * and write them back.  Half the time the child becomes foreign, so its
- * next syscall stops it with VX_FAULT_SYSCALL instead of being served. */
+ * next syscall stops it with VX_FAULT_SYSCALL instead of being served; a
+ * write resumes it as well half the time (VX_REGS_RESUME). */
 static void regs_mutate(const struct held *task)
 {
 	static struct vx_regs r;
@@ -262,8 +263,8 @@ static void regs_mutate(const struct held *task)
 		break;
 	}
 	r.flags = pick(8) ? (uint32_t)pick(2) * VX_REGS_FOREIGN : (uint32_t)rnd();
-	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? VX_REGS_WRITE : rnd(), mut_ptr(&r, sizeof(r)),
-		       0, 0, 0),
+	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? VX_REGS_WRITE + pick(2) : rnd(),
+		       mut_ptr(&r, sizeof(r)), 0, 0, 0),
 	       task);
 }
 
