@@ -206,6 +206,7 @@ int files_init(const struct vx_bundle_page *b)
 	tty.c_cc[LX_VERASE] = 0x7f;
 	tty.c_cc[LX_VKILL] = 0x15;
 	tty.c_cc[LX_VEOF] = 4;
+	tty.c_cc[LX_VSUSP] = 0x1a; /* Ctrl-Z */
 	tty.c_cc[LX_VMIN] = 1;
 	have_fs = vx_client_open(&fs, b, "fs", VA_FS, BIT_FS) == VX_OK;
 	if (have_fs) {
@@ -624,11 +625,15 @@ int tty_input(const uint8_t *buf, size_t n)
 		uint8_t c = buf[i];
 		if (c == '\r' && (tty.c_iflag & LX_ICRNL))
 			c = '\n';
-		if ((tty.c_lflag & LX_ISIG) && c && c == tty.c_cc[LX_VINTR]) {
+		if ((tty.c_lflag & LX_ISIG) && c &&
+		    (c == tty.c_cc[LX_VINTR] || c == tty.c_cc[LX_VQUIT] ||
+		     c == tty.c_cc[LX_VSUSP])) {
 			tty_len = tty_done;
 			echo(c);
 			if (tty_pgrp)
-				proc_signal_group(tty_pgrp, LX_SIGINT);
+				proc_signal_group(tty_pgrp, c == tty.c_cc[LX_VINTR]   ? LX_SIGINT
+							    : c == tty.c_cc[LX_VQUIT] ? LX_SIGQUIT
+										      : LX_SIGTSTP);
 			continue;
 		}
 		if (tty.c_lflag & LX_ICANON) {

@@ -69,7 +69,7 @@
 #define SYS_GONE      (-4096 - 2) /* the process is gone or has new registers */
 #define SYS_NR_MAX    512u
 
-enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_ZOMBIE };
+enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE };
 
 enum area_flags {
 	AREA_SHARED = 1u << 0, /* not copied by fork: text, MAP_SHARED */
@@ -116,6 +116,8 @@ struct proc {
 	bool vforked;	     /* its parent waits for its exec or exit */
 	bool halting;	     /* linuxd halted it for a signal: look at it next round */
 	bool suspended;	     /* in rt_sigsuspend: saved_mask is its own mask */
+	int stop_report;     /* stopped by this signal, not yet told to wait4 (0: none) */
+	bool was_blocked;    /* stopped in a call that waits: P_BLOCKED again on SIGCONT */
 	uint64_t saved_mask; /* ...which the handler's frame restores */
 };
 

@@ -546,6 +546,13 @@ int64_t sys_wait4(struct proc *p, const uint64_t *a)
 		if (!wait_match(p, c, pid))
 			continue;
 		any = true;
+		if (c->state == P_STOPPED && c->stop_report && (options & LX_WUNTRACED)) {
+			int status = (c->stop_report << 8) | 0x7f, cpid = c->pid;
+			if (a[1] && copy_out(p, a[1], &status, 4) != 0)
+				return -LX_EFAULT;
+			c->stop_report = 0;
+			return cpid;
+		}
 		if (c->state != P_ZOMBIE)
 			continue;
 		/* Reaped first, as Linux: a bad pointer loses the status, not
@@ -571,6 +578,35 @@ static bool default_ignored(int sig)
 	return sig == LX_SIGCHLD || sig == LX_SIGWINCH || sig == LX_SIGURG || sig == LX_SIGCONT;
 }
 
+static bool stop_signal(int sig)
+{
+	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU;
+}
+
+/* SIGCONT: a stopped process runs again (it stopped where it stood, its
+ * registers kept), and every stop still pending goes. */
+static void proc_continue(struct proc *p)
+{
+	p->pending &= ~((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) |
+			(1ull << (LX_SIGTTIN - 1)) | (1ull << (LX_SIGTTOU - 1)));
+	if (p->state != P_STOPPED)
+		return;
+	p->stop_report = 0;
+	if (p->was_blocked) { /* back to its call, which runs again */
+		p->state = P_BLOCKED;
+		wake_all();
+		return;
+	}
+	p->state = P_RUN;
+	if (vx_task_regs(p->task, VX_REGS_RESUME, &p->regs) != VX_OK) {
+		proc_exit(p, LX_SIGKILL);
+		return;
+	}
+	/* Signals that came while it was stopped: taken where it stands. */
+	if ((p->pending & ~p->mask) && vx_task_halt(p->task) == VX_OK)
+		p->halting = true;
+}
+
 void proc_signal(struct proc *p, int sig)
 {
 	if (sig < 1 || sig > (int)SIGNALS || p->state == P_ZOMBIE || p->state == P_FREE)
@@ -579,13 +615,16 @@ void proc_signal(struct proc *p, int sig)
 		proc_exit(p, LX_SIGKILL);
 		return;
 	}
+	if (sig == LX_SIGCONT)
+		proc_continue(p); /* whatever its handler: then the handler, if any */
+	else if (stop_signal(sig))
+		p->pending &= ~(1ull << (LX_SIGCONT - 1));
 	uint64_t h = p->act[sig].handler;
-	if (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig)))
+	if (sig != LX_SIGSTOP && (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig))))
 		return;
-	if (sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU)
-		if (h == LX_SIG_DFL)
-			return; /* no stopped processes yet: docs/POSIX.md */
 	p->pending |= 1ull << (sig - 1);
+	if (p->state == P_STOPPED)
+		return; /* it takes them when it runs again */
 	/* One that runs may never make a syscall (a loop in user code): it is
 	 * halted, and takes the signal where it stands (main.c). */
 	if (p->state == P_RUN && !(p->mask & (1ull << (sig - 1))) && vx_task_halt(p->task) == VX_OK)
@@ -601,7 +640,8 @@ void proc_signal_group(int pgid, int sig)
 }
 
 /* Delivers one pending, unblocked signal: the default action, or a frame
- * for its handler.  false when p died of it. */
+ * for its handler.  false when p died of it or stopped (it must not be
+ * resumed then). */
 bool proc_deliver(struct proc *p)
 {
 	uint64_t ready = p->pending & ~p->mask;
@@ -618,6 +658,18 @@ bool proc_deliver(struct proc *p)
 	int sig = __builtin_ctzll(ready) + 1;
 	p->pending &= ~(1ull << (sig - 1));
 	struct lx_sigaction *act = &p->act[sig];
+	if (sig == LX_SIGSTOP || (act->handler == LX_SIG_DFL && stop_signal(sig))) {
+		/* Stopped where it stands: not resumed until SIGCONT.  The
+		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD). */
+		p->was_blocked = p->state == P_BLOCKED;
+		p->state = P_STOPPED;
+		p->stop_report = sig;
+		struct proc *parent = p->ppid ? proc_find(p->ppid) : NULL;
+		if (parent && !(parent->act[LX_SIGCHLD].flags & LX_SA_NOCLDSTOP))
+			proc_signal(parent, LX_SIGCHLD);
+		wake_all();
+		return false;
+	}
 	if (act->handler == LX_SIG_DFL) {
 		if (!default_ignored(sig)) {
 			proc_exit(p, sig);

@@ -112,6 +112,23 @@ def run(t, tap):
     t.expect(r"# |\$ ", timeout=60)
     t.send("echo inter$((6*7))active\r")
     t.expect(r"inter42active", timeout=30)
+    # Job control: Ctrl-Z stops the foreground job (SIGTSTP), jobs lists
+    # it, fg continues it (SIGCONT) and Ctrl-C ends it.
+    t.send('sh -c "echo started; exec sleep 300"\r')
+    t.expect(r"\nstarted", timeout=30)
+    t.send("\x1a")
+    t.expect(r"Stopped", timeout=30)
+    t.send("jobs\r")
+    t.expect(r"\[1\]\+\s+Stopped\s+sh -c", timeout=30)
+    t.send("fg\r")
+    t.expect(r"sh -c", timeout=30)
+    t.send("\x03")
+    t.expect(r"# ", timeout=30)
+    start = len(t.buf)
+    t.send("jobs; echo jobs-listed\r")
+    t.expect(r"\njobs-listed", timeout=30)
+    tap.check("job control: Ctrl-Z stops a job, jobs lists it, fg continues it, Ctrl-C ends it",
+              "Stopped" not in t.text(start), t.text(start))
     t.send("exit\r")
     t.expect(re.escape(PROMPT), timeout=30)
     tap.check("an interactive busybox sh reads the console and exits", True)

@@ -28,7 +28,7 @@ PARTIAL = {
     "fork": "copy-on-write per area, not per page",
     "futex": "one thread per process: WAKE wakes nobody, WAIT on the expected value is EDEADLK",
     "sigaltstack": "accepted, not used: handlers run on the normal stack",
-    "kill": "no stopped state: SIGSTOP and SIGTSTP are ignored",
+    "wait4": "rusage is all zero; WCONTINUED is not reported",
     "rt_sigaction": "SA_ONSTACK ignored; SA_RESTART not honoured (blocked calls return EINTR)",
     "prlimit64": "limits are reported; new ones are accepted, not enforced",
     "getrlimit": "limits are reported",
