@@ -284,8 +284,16 @@ restart:
 	const char *rest;
 	memcpy(r->abs, cur, PATH_LEN);
 	if (has_prefix(cur, "/work", &rest) || has_prefix(cur, "/tmp", &rest)) {
-		if (!have_fs)
-			return -LX_ENOENT;
+		uint32_t need = cur[1] == 't' ? LINUX_GRANT_TMP : LINUX_GRANT_WORK;
+		if (!have_fs || !(session_grants & need)) {
+			/* Not granted: as absent as a name never made (the archive's
+			 * empty mount point stays, as on a machine without it). */
+			if (rest[0])
+				return -LX_ENOENT;
+			r->where = W_TAR;
+			r->ent = tar_find(&root_ix, cur);
+			return 0;
+		}
 		r->where = W_VFS;
 		if ((err = vfs_path(cur[1] == 't' ? "tmp" : "", rest, r->vpath)) != 0)
 			return err;

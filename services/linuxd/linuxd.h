@@ -191,9 +191,10 @@ int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a);
 int64_t sys_setpgid(struct proc *p, const uint64_t *a);
 int64_t sys_getpgid(struct proc *p, const uint64_t *a);
 int64_t sys_setsid(struct proc *p, const uint64_t *a);
-extern int session_sid;	   /* the running session (its leader's pid), 0: none */
-extern int session_status; /* the leader's wait status once it ended, -1 before */
-extern int tty_pgrp;	   /* the terminal's foreground process group */
+extern int session_sid;		/* the running session (its leader's pid), 0: none */
+extern int session_status;	/* the leader's wait status once it ended, -1 before */
+extern int tty_pgrp;		/* the terminal's foreground process group */
+extern uint32_t session_grants; /* LINUX_GRANT_*: what of vfsd it may reach */
 
 /* ---------------------------------------------------------------- files.c */
 int files_init(const struct vx_bundle_page *b);

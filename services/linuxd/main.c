@@ -157,26 +157,33 @@ static int run(struct vx_msg *m)
 	char path[PATH_LEN];
 	unsigned argc = 0;
 
+	uint32_t grants, len = m->len >= 4 ? m->len - 4u : 0;
+
 	if (session_sid)
 		return VX_E_BUSY;
-	if (m->len == 0 || m->len > LINUX_ARGV_MAX || m->data[m->len - 1] != 0)
+	if (m->len <= 4 || len > LINUX_ARGV_MAX || m->data[m->len - 1] != 0)
 		return VX_E_INVAL;
-	memcpy(argbuf, m->data, m->len);
-	for (uint32_t i = 0; i < m->len; i += (uint32_t)strlen(argbuf + i) + 1)
+	memcpy(&grants, m->data, 4);
+	if (grants & ~LINUX_GRANT_ALL)
+		return VX_E_INVAL;
+	memcpy(argbuf, m->data + 4, len);
+	for (uint32_t i = 0; i < len; i += (uint32_t)strlen(argbuf + i) + 1)
 		argv[argc++] = argbuf + i;
+	session_grants = grants;
 	argv[argc] = NULL;
 	if (argv[0][0] == 0)
 		return VX_E_INVAL;
 	int pid = -LX_ENOENT;
+	const char *cwd = grants & LINUX_GRANT_WORK ? "/work" : "/";
 	if (strchr(argv[0], '/')) {
-		pid = proc_spawn(argv[0], argv, default_env, "/work");
+		pid = proc_spawn(argv[0], argv, default_env, cwd);
 	} else {
 		static const char *const dirs[] = {"/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"};
 		for (unsigned i = 0; i < 4 && pid == -LX_ENOENT; i++) {
 			if (strlen(dirs[i]) + strlen(argv[0]) >= sizeof(path))
 				return VX_E_TOOBIG;
 			vx_snprintf(path, sizeof(path), "%s%s", dirs[i], argv[0]);
-			pid = proc_spawn(path, argv, default_env, "/work");
+			pid = proc_spawn(path, argv, default_env, cwd);
 		}
 	}
 	if (pid < 0)

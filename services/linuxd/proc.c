@@ -21,6 +21,7 @@
 int session_sid;
 int session_status = -1;
 int tty_pgrp;
+uint32_t session_grants = LINUX_GRANT_ALL;
 
 static vx_handle_t core[PROC_MAX];
 static int next_pid = 100;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * linux PROGRAM [ARG...]: runs a Linux program under linuxd, the POSIX
- * bridge (docs/POSIX.md), with the console as its terminal; linux
+ * linux PROGRAM [ARG...] [with work|tmp|none...]: runs a Linux program
+ * under linuxd, the POSIX bridge (docs/POSIX.md), with the console as its
+ * terminal and only the parts of the tree named after "with" (by
+ * default /work and /tmp; the read-only root archive always); linux
  * --detach PROGRAM [ARG...] starts it and gives the prompt back (its
  * output still comes; nothing typed reaches it) until linux --attach;
  * linux --stats: the Linux syscalls linuxd has served and refused.
@@ -164,19 +166,41 @@ void cmd_linux(const struct vsh_cmd *c)
 		detach = true;
 		first = 2;
 	}
+	/* "with NAME..." (an unquoted with) names what beyond the root
+	 * archive the program may reach: work, tmp, or none; all without. */
+	uint32_t last = c->argc, grants = LINUX_GRANT_ALL;
+	for (uint32_t i = first + 1; i < c->argc; i++)
+		if (c->kind[i] == VSH_W_PLAIN && strcmp(c->argv[i], "with") == 0) {
+			last = i;
+			grants = 0;
+			for (uint32_t k = i + 1; k < c->argc; k++) {
+				if (strcmp(c->argv[k], "work") == 0)
+					grants |= LINUX_GRANT_WORK;
+				else if (strcmp(c->argv[k], "tmp") == 0)
+					grants |= LINUX_GRANT_TMP;
+				else if (strcmp(c->argv[k], "none") != 0) {
+					con_printf(
+					    "linux: '%s' is not a grant (work, tmp or none)\n",
+					    c->argv[k]);
+					return;
+				}
+			}
+			break;
+		}
 	memset(&m, 0, sizeof(m));
 	m.op = LINUX_RUN;
-	for (uint32_t i = first; i < c->argc; i++) {
+	memcpy(m.data, &grants, 4);
+	for (uint32_t i = first; i < last; i++) {
 		size_t n = strlen(c->argv[i]) + 1;
 		if (len + n > LINUX_ARGV_MAX) {
 			con_printf("linux: the arguments are longer than %u bytes\n",
 				   LINUX_ARGV_MAX);
 			return;
 		}
-		memcpy(m.data + len, c->argv[i], n);
+		memcpy(m.data + 4 + len, c->argv[i], n);
 		len += (uint32_t)n;
 	}
-	m.len = (uint16_t)len;
+	m.len = (uint16_t)(4 + len);
 	con_flush();
 	if ((rc = call(&m)) != VX_OK) {
 		con_printf("linux: cannot run %s: %s\n", c->argv[first],

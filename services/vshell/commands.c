@@ -89,7 +89,7 @@ static const struct command table[] = {
     {"nc", "nc HOST PORT | nc -l PORT",
      "a TCP connection between the console and ADDR:PORT, or the first to come to PORT", cmd_nc, 1,
      2, NEED_NET},
-    {"linux", "linux [--detach] PROGRAM [ARG...] | linux --attach | linux --stats",
+    {"linux", "linux [--detach] PROGRAM [ARG...] [with work|tmp|none] | linux --attach | --stats",
      "run a Linux program (busybox: sh, ls, vi...) with the console as its terminal; Ctrl-] kills "
      "it",
      cmd_linux, 1, MANY, NEED_NONE},

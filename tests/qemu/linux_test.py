@@ -83,6 +83,18 @@ def run(t, tap):
     t.command('linux sh -c "echo written by busybox > /work/back.txt"', timeout=60)
     out = t.command("cat back.txt")
     tap.check("...and the other way (a file busybox wrote)", has(out, r"written by busybox"), out)
+    # Grants: a run reaches only the parts of the tree named after "with".
+    out = t.command("linux cat /work/shared.txt with tmp", timeout=60)
+    tap.check("with tmp: /work is not there for the program (ENOENT)",
+              has(out, r"No such file or directory") and "written by vshell" not in out, out)
+    out = t.command('linux sh -c "echo into-tmp > /tmp/granted; cat /tmp/granted" with tmp',
+                    timeout=60)
+    tap.check("with tmp: /tmp is", has(out, r"^into-tmp$"), out)
+    out = t.command('linux sh -c "ls /work | wc -l; echo x > /tmp/y" with none', timeout=60)
+    tap.check("with none: only the root archive (an empty /work, no /tmp to write)",
+              has(out, r"^0$") and has(out, r"can't create /tmp/y"), out)
+    out = t.command("linux ls /work with fs", timeout=30)
+    tap.check("an unknown grant is refused by name", has(out, r"'fs' is not a grant"), out)
     out = t.command('linux sh -c "cd /../../..; pwd; ls /.. | head -n 3"', timeout=60)
     tap.check("'..' never leaves the root", has(out, r"^/$") and has(out, r"^bin$"), out)
     out = t.command('linux sh -c "echo x > /bin/new"', timeout=60)

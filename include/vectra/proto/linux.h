@@ -7,9 +7,12 @@
  * terminal.  One session runs at a time: a program and whatever it
  * starts, with linuxd's console as their terminal.
  *
- *   LINUX_RUN     data: argv, NUL-separated strings (argc of them, at
- *                 most LINUX_ARGV_MAX bytes in all, argv[0] a path or a
- *                 name looked up in /bin, /usr/bin, /sbin, /usr/sbin)
+ *   LINUX_RUN     data: u32 grants (LINUX_GRANT_*: the parts of the tree
+ *                 beyond the root archive the session may reach; what is
+ *                 not granted does not exist for it, ENOENT), then argv,
+ *                 NUL-separated strings (argc of them, at most
+ *                 LINUX_ARGV_MAX bytes in all, argv[0] a path or a name
+ *                 looked up in /bin, /usr/bin, /sbin, /usr/sbin)
  *                 -> u32 pid of the session leader.  VX_E_BUSY while a
  *                 session runs, VX_E_NOTFOUND (no such program),
  *                 VX_E_INVAL (not an executable linuxd can load, or
@@ -49,7 +52,10 @@ enum linux_op {
 	LINUX_STATS = 5,
 };
 
-#define LINUX_ARGV_MAX	  240u
+#define LINUX_ARGV_MAX	  236u	    /* VX_MSG_DATA less the grants word */
+#define LINUX_GRANT_WORK  (1u << 0) /* /work: vfsd's RAM file system */
+#define LINUX_GRANT_TMP	  (1u << 1) /* /tmp: vfsd's tmp */
+#define LINUX_GRANT_ALL	  (LINUX_GRANT_WORK | LINUX_GRANT_TMP)
 #define LINUX_TTY_MAX	  4096u
 #define LINUX_STATS_TOTAL 0xffffffffu
 
