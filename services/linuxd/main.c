@@ -159,6 +159,8 @@ static int run(struct vx_msg *m)
 
 	uint32_t grants, len = m->len >= 4 ? m->len - 4u : 0;
 
+	if (session_sid && session_status >= 0)
+		session_end(); /* its leader ended and nobody asked: it is over */
 	if (session_sid)
 		return VX_E_BUSY;
 	if (m->len <= 4 || len > LINUX_ARGV_MAX || m->data[m->len - 1] != 0)

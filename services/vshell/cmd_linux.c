@@ -24,8 +24,15 @@
 #define CTRL_RBRACKET 0x1d
 
 /* One request to linuxd; once more after waiting for it if it was
- * restarting (VX_E_AGAIN). */
+ * restarting (VX_E_AGAIN); again on a timeout unless once_only (a
+ * LINUX_RUN asked twice would find its own session running). */
+static int call_once(struct vx_msg *m, bool once_only);
 static int call(struct vx_msg *m)
+{
+	return call_once(m, false);
+}
+
+static int call_once(struct vx_msg *m, bool once_only)
 {
 	struct vx_msg keep = *m;
 	int rc, tries = 0;
@@ -33,7 +40,8 @@ static int call(struct vx_msg *m)
 	/* A loaded machine (four vCPUs on two host cores) can keep linuxd
 	 * busy for seconds: a slow answer is not a lost one. */
 	while ((rc = client_call_for(&shell.lx, m, LINUX_CALL_NS)) != VX_OK &&
-	       (client_retry(&shell.lx, rc, &tries) || (rc == VX_E_TIMEOUT && tries++ < 5)))
+	       (client_retry(&shell.lx, rc, &tries) ||
+		(rc == VX_E_TIMEOUT && !once_only && tries++ < 5)))
 		*m = keep;
 	return rc;
 }
@@ -202,7 +210,12 @@ void cmd_linux(const struct vsh_cmd *c)
 	}
 	m.len = (uint16_t)(4 + len);
 	con_flush();
-	if ((rc = call(&m)) != VX_OK) {
+	rc = call_once(&m, true);
+	if (rc == VX_E_TIMEOUT && !detach) { /* it may have started: wait for it all the same */
+		attend(c->argv[first]);
+		return;
+	}
+	if (rc != VX_OK) {
 		con_printf("linux: cannot run %s: %s\n", c->argv[first],
 			   rc == VX_E_NOTFOUND ? "no such program" : vx_strerror(rc));
 		return;
