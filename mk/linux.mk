@@ -22,7 +22,12 @@ $(B)/linux/overlay/bench/pxbench: bench/linux/pxbench.c
 	@mkdir -p $(@D)
 	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
 
+# The overlay is laid out afresh from the lists above each time, so that a
+# test program deleted from tests/linux leaves nothing behind.
 $(LINUX_ROOT_TAR): tools/linux/mkroot.sh $(LINUX_TEST_BINS) $(LINUX_OVERLAY) \
 		$(B)/linux/overlay/bench/pxbench
-	@mkdir -p $(@D) $(B)/linux/overlay
-	bash tools/linux/mkroot.sh $@ $(B)/linux/overlay $(wildcard tests/linux/root)
+	@rm -rf $(B)/linux/overlay-now
+	@mkdir -p $(@D) $(B)/linux/overlay-now/tests/bin $(B)/linux/overlay-now/bench
+	$(if $(LINUX_TEST_BINS),cp $(LINUX_TEST_BINS) $(B)/linux/overlay-now/tests/bin/)
+	cp $(B)/linux/overlay/bench/pxbench $(B)/linux/overlay-now/bench/
+	bash tools/linux/mkroot.sh $@ $(B)/linux/overlay-now $(wildcard tests/linux/root)
