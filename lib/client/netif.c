@@ -34,6 +34,12 @@ static int info(struct vx_netif *n, uint64_t deadline)
 	return rc;
 }
 
+/* Room for one more frame in flight: within the window and the buffers. */
+static bool tx_room(const struct vx_netif *n)
+{
+	return n->tx_inflight < n->tx_count && n->tx_inflight < VX_NETIF_TX_WINDOW;
+}
+
 /* The driver's answer to a NETIF_TX that vx_netif_tx_post has in flight
  * (the connection's other(): a call or a take may meet it first). */
 static bool tx_answer(void *ctx, const struct vx_msg *m)
@@ -70,6 +76,7 @@ static int tx_send(struct vx_netif *n, uint32_t b, uint64_t deadline)
 		return rc;
 	n->tx_seq[b] = m.seq;
 	n->tx_unsent[b] = false;
+	n->unflushed = true;
 	return VX_OK;
 }
 
@@ -80,6 +87,7 @@ static int tx_send_unsent(struct vx_netif *n, uint64_t deadline)
 	for (uint32_t b = 0; b < n->tx_count; b++) {
 		if (!n->tx_busy[b] || !n->tx_unsent[b])
 			continue;
+		n->tx_req[b].flags &= (uint16_t)~NETIF_TX_LAZY; /* rare: answer it promptly */
 		int rc = tx_send(n, b, deadline);
 		if (rc != VX_OK) {
 			n->tx_resend = true;
@@ -307,12 +315,6 @@ int vx_netif_tx(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline)
 	return rc;
 }
 
-/* The number of frames that may be in flight at once. */
-static uint32_t tx_window(const struct vx_netif *n)
-{
-	return n->tx_count < VX_NETIF_TX_WINDOW ? n->tx_count : VX_NETIF_TX_WINDOW;
-}
-
 int vx_netif_tx_reap(struct vx_netif *n, uint64_t deadline)
 {
 	if (!n->bound)
@@ -330,7 +332,7 @@ int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline)
 	if (n->tx_count == 0)
 		return VX_E_STATE;
 	for (;;) {
-		if (n->tx_inflight < tx_window(n)) {
+		if (tx_room(n)) {
 			for (uint32_t i = 0; i < n->tx_count; i++) {
 				uint32_t b = (n->tx_next + i) % n->tx_count;
 				if (!n->tx_busy[b]) {
@@ -361,12 +363,16 @@ int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t dead
 		return VX_E_RANGE;
 	if (n->tx_busy[b])
 		return VX_E_BUSY;
-	if (n->tx_inflight >= tx_window(n))
+	if (!tx_room(n))
 		return VX_E_FULL;
 	n->tx_req[b] = *t;
+	/* Every frame but the one that fills the window may be answered
+	 * lazily: the one vx_netif_tx_buf may have to wait for is not. */
+	n->tx_inflight++;
+	if (tx_room(n))
+		n->tx_req[b].flags |= NETIF_TX_LAZY;
 	n->tx_busy[b] = true;
 	n->tx_unsent[b] = true;
-	n->tx_inflight++;
 	/* In flight from now on, sent now or, failing that, again later: on
 	 * the next reap, or on the next connection. */
 	if (n->bound && vx_client_server_up(&n->c)) {
@@ -381,6 +387,8 @@ int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t dead
 
 void vx_netif_flush(struct vx_netif *n)
 {
-	if (n->bound)
+	/* Only for news: a driver woken for nothing costs two switches. */
+	if (n->bound && n->unflushed)
 		vx_client_flush(&n->c);
+	n->unflushed = false;
 }

@@ -23,7 +23,10 @@
  * Up to VX_NETIF_TX_WINDOW frames go out without waiting, each its own
  * NETIF_TX (vx_netif_tx_buf, vx_netif_tx_post), the driver woken once for
  * the batch (vx_netif_flush); their answers are taken as they come
- * (vx_netif_tx_reap, and any other call that meets them).  Besides them,
+ * (vx_netif_tx_reap, and any other call that meets them).  Each goes with
+ * NETIF_TX_LAZY but the one that fills the window: the driver answers the
+ * others whenever it wakes anyway, and only the frame the caller may have
+ * to wait for costs an interrupt.  Besides them,
  * one NETIF_RECV posted to be answered later and one call at a time: no
  * more than the 16 replies the rep Ring holds, so that the driver never
  * has to drop one.  A frame stays in flight until the driver answers it:
@@ -70,6 +73,7 @@ struct vx_netif {
 	struct netif_tx tx_req[NETIF_TX_MAX];
 	uint32_t tx_seq[NETIF_TX_MAX];
 	uint32_t tx_inflight, tx_next;
+	bool unflushed;	    /* posted since the driver was last woken */
 	uint64_t tx_errors; /* frames the driver refused: lost, as on a wire */
 };
 

@@ -19,14 +19,17 @@
  * Features (virtio 1.2, section 5.1): MAC, STATUS (link state), CSUM (the
  * device fills in checksums: NETIF_TX_CSUM) and GUEST_CSUM (received
  * frames say whether their checksum was checked) where offered; no GSO,
- * no merged buffers, one queue pair.  Each pass of the loop puts every
- * NETIF_TX its clients have sent on the transmit queue and then notifies
- * the device once, so a batch of frames costs one notification (and, as
- * the device answers the batch together, about one interrupt); each frame
- * still gets its own reply.  Everything works without any of
+ * no merged buffers, one queue pair.  Everything works without any of
  * them: then the MAC is a locally administered one made from the
  * function's address, the link is always up, and the client sums.  One
  * MSI-X vector (0) serves both queues and configuration changes.
+ *
+ * Each pass of the loop puts every NETIF_TX its clients have sent on the
+ * transmit queue and then notifies the device once, so a batch of frames
+ * costs one notification; each frame still gets its own reply.  The device
+ * is asked to interrupt for a read frame only while a frame without
+ * NETIF_TX_LAZY is in flight: lazy ones are answered whenever the driver
+ * wakes anyway (a received frame's interrupt, a request).
  *
  * When the holder hangs up, the device is reset before its pools are let
  * go, so the device can reach nothing of them afterwards.  A device that
@@ -125,7 +128,9 @@ static struct {
 	uint32_t recv_seq;
 	uint64_t recv_deadline;
 	uint32_t tx_seq[NETIF_TX_MAX];
-	bool tx_kick; /* frames queued since the device was last notified */
+	bool tx_kick;		    /* frames queued since the device was last notified */
+	bool tx_lazy[NETIF_TX_MAX]; /* in flight with NETIF_TX_LAZY */
+	uint32_t tx_eager;	    /* in flight without it: they want the interrupt */
 	uint64_t rx_frames, rx_dropped, tx_frames;
 } S = {.owner = -1};
 
@@ -304,6 +309,9 @@ static void release(void)
 	memset(&S.p, 0, sizeof(S.p));
 	memset(S.posted, 0, sizeof(S.posted));
 	memset(S.unread, 0, sizeof(S.unread));
+	memset(S.tx_lazy, 0, sizeof(S.tx_lazy));
+	S.tx_eager = 0;
+	S.tx_kick = false;
 	S.r_head = S.r_count = 0;
 	S.recv_waiting = S.link_event = false;
 	if ((rc = bring_up()) != VX_OK)
@@ -389,7 +397,9 @@ static int rx_complete(void)
 	}
 }
 
-/* Answers each frame the device has read. */
+/* Answers each frame the device has read.  The device is asked for an
+ * interrupt only while a frame without NETIF_TX_LAZY is in flight; the
+ * lazy ones are answered here whenever the driver wakes. */
 static int tx_complete(void)
 {
 	struct vx_server_conn *c = holder();
@@ -399,6 +409,10 @@ static int tx_complete(void)
 	for (;;) {
 		int rc = vx_virtq_get(&S.txq, &b, &len);
 		if (rc == VX_E_EMPTY) {
+			if (S.tx_eager == 0) {
+				vx_virtq_irq_disable(&S.txq);
+				return VX_OK;
+			}
 			if ((rc = vx_virtq_irq_enable(&S.txq)) == 1)
 				continue;
 			return rc < 0 ? rc : VX_OK;
@@ -408,6 +422,8 @@ static int tx_complete(void)
 		if (b >= S.p.tx_count || !S.p.tx_inflight[b])
 			return VX_E_CORRUPT;
 		S.p.tx_inflight[b] = false;
+		if (!S.tx_lazy[b])
+			S.tx_eager--;
 		S.tx_frames++;
 		struct netif_txdone d = {.buf = (uint16_t)b, .status = VX_OK};
 		struct vx_msg m = {.op = NETIF_TX, .seq = S.tx_seq[b], .len = sizeof(d)};
@@ -602,6 +618,9 @@ static enum vx_svc_disp do_tx(struct vx_server_conn *c, struct vx_msg *m)
 		return tx_refuse(m, rc == VX_E_FULL ? VX_E_AGAIN : VX_E_STATE);
 	S.tx_kick = true; /* the device hears once the whole batch is queued */
 	S.p.tx_inflight[t.buf] = true;
+	S.tx_lazy[t.buf] = (t.flags & NETIF_TX_LAZY) != 0;
+	if (!S.tx_lazy[t.buf])
+		S.tx_eager++;
 	S.tx_seq[t.buf] = m->seq;
 	return VX_SVC_DEFER;
 }

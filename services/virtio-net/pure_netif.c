@@ -85,7 +85,7 @@ int nf_decode_tx(const struct nf_pools *p, const void *data, uint32_t len, uint3
 	if (len != sizeof(*out) || ncaps != 0)
 		return VX_E_INVAL;
 	memcpy(out, data, sizeof(*out));
-	if (out->reserved != 0 || (out->flags & ~NETIF_TX_CSUM) ||
+	if (out->reserved != 0 || (out->flags & ~(NETIF_TX_CSUM | NETIF_TX_LAZY)) ||
 	    (!(out->flags & NETIF_TX_CSUM) && (out->csum_start || out->csum_offset)))
 		return VX_E_INVAL;
 	if ((out->flags & NETIF_TX_CSUM) && !(p->features & NETIF_FEAT_TX_CSUM))

@@ -123,7 +123,12 @@ static void test_tx(void **state)
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_TOOBIG);
 	u = t, u.len = NETIF_FRAME_MIN - 1;
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
-	u = t, u.flags = 2;
+	u = t, u.flags = 4;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
+	u = t, u.flags = NETIF_TX_LAZY; /* needs no feature */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_OK);
+	assert_int_equal(out.flags, NETIF_TX_LAZY);
+	u.csum_start = 14; /* checksum fields without NETIF_TX_CSUM */
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
 	u = t, u.csum_start = 14; /* checksum fields without the flag */
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);

@@ -73,6 +73,14 @@
  *                 complement sum of the bytes from csum_start to the end,
  *                 added to what the field holds (put the pseudo-header's
  *                 sum there).  Only when NETIF_FEAT_TX_CSUM is offered.
+ *                 NETIF_TX_LAZY lets the answer wait: the driver asks the
+ *                 device for no interrupt for it, and answers it when it
+ *                 next wakes for anything else (a frame received, a
+ *                 request, a NETIF_RECV's wait_ms running out, a TX
+ *                 without the flag being read).  A client that keeps
+ *                 several frames in flight marks all but the one it may
+ *                 have to wait for: a batch then costs the driver one
+ *                 interrupt, or none when received frames wake it anyway.
  *
  * Requests are answered in any order (a TX's reply comes when the device
  * has it); replies echo the message's seq.  A client may have as many
@@ -208,11 +216,12 @@ _Static_assert(sizeof(struct netif_return) == 236, "netif_return layout");
 
 /* netif_tx.flags */
 #define NETIF_TX_CSUM 1u
+#define NETIF_TX_LAZY 2u /* the answer may wait for the driver's next wake */
 
 struct netif_tx {
 	uint16_t buf;			  /* TX buffer index */
 	uint16_t len;			  /* NETIF_FRAME_MIN..NETIF_FRAME_MAX */
-	uint16_t flags;			  /* NETIF_TX_CSUM */
+	uint16_t flags;			  /* NETIF_TX_CSUM, NETIF_TX_LAZY */
 	uint16_t csum_start, csum_offset; /* with NETIF_TX_CSUM; else 0 */
 	uint16_t reserved;
 };
