@@ -107,6 +107,7 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 
 	unbind(n);
 	n->posted = false; /* a NETIF_RECV left waiting died with the connection */
+	n->nback_sent = 0; /* and the buffers it gave back: not held, say the pools */
 	if ((rc = vx_dev_open_wait(n->devd, &n->open, &n->opened, &n->c, n->va, n->bit,
 				   deadline)) != VX_OK)
 		return rc;
@@ -240,20 +241,50 @@ int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms
 	return frames_of(n, &m, out);
 }
 
+int vx_netif_give_back(struct vx_netif *n, const uint16_t *buf, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		uint16_t b = buf[i];
+		if (b >= n->rx_count || !n->held[b] || n->queued[b]) {
+			while (i-- > 0) /* all or nothing */
+				n->queued[buf[i]] = false;
+			return VX_E_STATE;
+		}
+		n->queued[b] = true;
+	}
+	for (uint32_t i = 0; i < count; i++)
+		n->back[n->nback++] = buf[i];
+	return VX_OK;
+}
+
 int vx_netif_recv_post(struct vx_netif *n, uint32_t wait_ms, uint64_t deadline)
 {
 	struct netif_recv r = {.wait_ms = wait_ms};
-	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
+	struct vx_msg m = {.op = NETIF_RECV};
 	int rc;
 
 	if (n->posted)
 		return VX_E_BUSY;
 	if ((!n->bound || !vx_client_server_up(&n->c)) && (rc = renew(n, deadline)) != VX_OK)
 		return rc;
+	/* The buffers given back ride along, as many as the message holds. */
+	r.count = (uint16_t)(n->nback < NETIF_RETURN_MAX ? n->nback : NETIF_RETURN_MAX);
 	memcpy(m.data, &r, sizeof(r));
-	if ((rc = vx_client_send(&n->c, &m, deadline)) == VX_OK)
-		n->posted = true;
-	return rc;
+	memcpy(m.data + sizeof(r), n->back, r.count * sizeof(n->back[0]));
+	m.len = (uint16_t)(sizeof(r) + r.count * sizeof(n->back[0]));
+	if ((rc = vx_client_send(&n->c, &m, deadline)) != VX_OK)
+		return rc;
+	n->posted = true;
+	/* The driver's from here: were its life to end before it answers,
+	 * the next connection's NETIF_POOLS names them as not held. */
+	for (uint32_t i = 0; i < r.count; i++) {
+		n->held[n->back[i]] = n->queued[n->back[i]] = false;
+		n->back_sent[i] = n->back[i];
+	}
+	n->nback_sent = r.count;
+	n->nback -= r.count;
+	memmove(n->back, n->back + r.count, n->nback * sizeof(n->back[0]));
+	return VX_OK;
 }
 
 bool vx_netif_recv_arm(struct vx_netif *n, bool on)
@@ -274,10 +305,17 @@ int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out)
 	if (rc == VX_E_EMPTY)
 		return rc;
 	n->posted = false;
+	uint32_t sent = n->nback_sent;
+	n->nback_sent = 0;
 	if (rc != VX_OK)
-		return rc;
-	if (m.status != VX_OK)
+		return rc; /* the connection died: the next one's NETIF_POOLS settles them */
+	if (m.status != VX_OK) {
+		/* Refused whole: the buffers it gave back are still ours. */
+		for (uint32_t i = 0; i < sent; i++)
+			n->held[n->back_sent[i]] = true;
+		(void)vx_netif_give_back(n, n->back_sent, sent);
 		return m.status;
+	}
 	return frames_of(n, &m, out);
 }
 

@@ -12,11 +12,11 @@
  * a frame to send is written at the same place of the TX pool.
  *
  * A struct vx_netif remembers which RX buffers the caller holds (handed
- * over by vx_netif_recv, not yet given back with vx_netif_return), so that
- * when the driver stops and the connection dies with its life, the next
- * call opens a new one through devd, hands the pools over again naming
- * those buffers, and sends its request again.  Frames the old life had
- * received but not yet told are lost, as on a wire.
+ * over by vx_netif_recv, not yet given back with vx_netif_return or in a
+ * NETIF_RECV, vx_netif_give_back), so that when the driver stops and the
+ * connection dies with its life, the next call opens a new one through devd, hands the pools over
+ * again naming those buffers, and sends its request again.  Frames the old life had received but
+ * not yet told are lost, as on a wire.
  *
  * IN FLIGHT
  *
@@ -73,7 +73,14 @@ struct vx_netif {
 	struct netif_tx tx_req[NETIF_TX_MAX];
 	uint32_t tx_seq[NETIF_TX_MAX];
 	uint32_t tx_inflight, tx_next;
-	bool unflushed;	    /* posted since the driver was last woken */
+	bool unflushed; /* posted since the driver was last woken */
+	/* RX buffers given back with vx_netif_give_back: queued (still held)
+	 * for the next NETIF_RECV, then given back in the one posted. */
+	uint16_t back[NETIF_RX_MAX];
+	bool queued[NETIF_RX_MAX];
+	uint32_t nback;
+	uint16_t back_sent[NETIF_RETURN_MAX];
+	uint32_t nback_sent;
 	uint64_t tx_errors; /* frames the driver refused: lost, as on a wire */
 };
 
@@ -107,6 +114,12 @@ int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out);
 
 /* NETIF_RETURN of count (1..NETIF_RETURN_MAX) RX buffers. */
 int vx_netif_return(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline);
+
+/* The same without a message of its own: the buffers go back with the next
+ * vx_netif_recv_post, in its NETIF_RECV (until then they are still the
+ * caller's to the driver, and to a new connection).  VX_E_STATE, and
+ * nothing queued, when one is not held or already queued. */
+int vx_netif_give_back(struct vx_netif *n, const uint16_t *buf, uint32_t count);
 
 /* NETIF_TX of the frame the caller wrote in TX buffer t->buf; returns once
  * the device has read it (the buffer is the caller's again).  Not for a

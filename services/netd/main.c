@@ -249,8 +249,8 @@ static void card_frames(const struct netif_frames *f)
 		vx_net_input(&N.net, N.rx + (size_t)x->buf * NETIF_BUF_SIZE + NETIF_FRAME_OFF,
 			     x->len, now());
 	}
-	if (n)
-		vx_netif_return(&N.nic, back, n, now() + CALL_NS);
+	if (n) /* with the next NETIF_RECV, which card_poll posts at once */
+		vx_netif_give_back(&N.nic, back, n);
 }
 
 /* Takes the card's answers: the frames it has sent (their buffers free
@@ -260,7 +260,7 @@ static void card_poll(void)
 	struct netif_frames f;
 
 	(void)vx_netif_tx_reap(&N.nic, now() + CALL_NS);
-	for (int turn = 0; turn < 8; turn++) {
+	for (int turn = 0;; turn++) {
 		if (!N.nic.posted) {
 			int rc = vx_netif_recv_post(&N.nic, NETIF_WAIT_MAX_MS, now() + CALL_NS);
 			if (rc != VX_OK) {
@@ -268,6 +268,8 @@ static void card_poll(void)
 				return;
 			}
 		}
+		if (turn == 8)
+			return; /* enough for one turn of the loop; one stays posted */
 		int rc = vx_netif_recv_take(&N.nic, &f);
 		if (rc == VX_E_EMPTY)
 			return;

@@ -548,7 +548,8 @@ static const struct nf_pools *pools_of(struct vx_server_conn *c)
 static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 {
 	uint32_t wait_ms;
-	int rc = nf_decode_recv(m->data, m->len, m->ncaps, &wait_ms);
+	struct netif_return back;
+	int rc = nf_decode_recv(pools_of(c), m->data, m->len, m->ncaps, &wait_ms, &back);
 
 	if (rc == VX_OK && pools_of(c)->rx_count == 0)
 		rc = VX_E_STATE;
@@ -557,6 +558,11 @@ static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 	if (rc != VX_OK) {
 		m->status = rc;
 		return VX_SVC_REPLY;
+	}
+	if (back.count > 0) { /* the buffers it gives back, as NETIF_RETURN */
+		for (uint32_t i = 0; i < back.count; i++)
+			S.p.client_has[back.buf[i]] = false;
+		post_all();
 	}
 	if (S.r_count > 0 || S.link_event || wait_ms == 0) {
 		frames_reply(m);

@@ -58,12 +58,17 @@
  *
  *   NETIF_INFO    none, 0 -> struct netif_info.
  *   NETIF_POOLS   struct netif_pools, 2 (RX pool, then TX pool) -> none.
- *   NETIF_RECV    struct netif_recv, 0 -> struct netif_frames: frames
+ *   NETIF_RECV    struct netif_recv and its count u16 RX buffer indices
+ *                 (len 8 + 2 * count), 0 -> struct netif_frames: frames
  *                 received since the last NETIF_RECV (at most
  *                 NETIF_RX_BATCH; more remain for the next), and the link
  *                 state.  With wait_ms > 0 the reply waits until there is
  *                 a frame, or the link changes, or wait_ms passes (then
  *                 count is 0).  One NETIF_RECV in flight per connection.
+ *                 The buffers listed are given back first, as by
+ *                 NETIF_RETURN, so that a client that reads its frames
+ *                 and asks for more pays one message, not two; a refused
+ *                 NETIF_RECV gives back none of them.
  *   NETIF_RETURN  struct netif_return, 0 -> none: RX buffers given back.
  *                 All or nothing: one bad index refuses the whole list.
  *   NETIF_TX      struct netif_tx, 0 -> struct netif_txdone, once the
@@ -175,7 +180,8 @@ _Static_assert(sizeof(struct netif_pools) == 24, "netif_pools layout");
 
 struct netif_recv {
 	uint32_t wait_ms; /* 0: answer at once; else up to NETIF_WAIT_MAX_MS */
-	uint32_t reserved;
+	uint16_t count;	  /* RX buffers given back: 0..NETIF_RETURN_MAX u16 follow */
+	uint16_t reserved;
 };
 _Static_assert(sizeof(struct netif_recv) == 8, "netif_recv layout");
 
