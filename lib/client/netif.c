@@ -34,8 +34,71 @@ static int info(struct vx_netif *n, uint64_t deadline)
 	return rc;
 }
 
+/* Room for one more frame in flight: within the window and the buffers. */
+static bool tx_room(const struct vx_netif *n)
+{
+	return n->tx_inflight < n->tx_count && n->tx_inflight < VX_NETIF_TX_WINDOW;
+}
+
+/* The driver's answer to a NETIF_TX that vx_netif_tx_post has in flight
+ * (the connection's other(): a call or a take may meet it first). */
+static bool tx_answer(void *ctx, const struct vx_msg *m)
+{
+	struct vx_netif *n = ctx;
+	struct netif_txdone d;
+
+	if (m->op != NETIF_TX || m->len != sizeof(d))
+		return false;
+	memcpy(&d, m->data, sizeof(d));
+	uint32_t b = d.buf;
+	if (b >= n->tx_count || !n->tx_busy[b] || n->tx_unsent[b] || n->tx_seq[b] != m->seq)
+		return false; /* not one in flight on this connection: stale */
+	if (m->status == VX_E_AGAIN) {
+		n->tx_unsent[b] = true; /* the device's queue was full: again later */
+		n->tx_resend = true;
+		return true;
+	}
+	if (m->status != VX_OK)
+		n->tx_errors++;
+	n->tx_busy[b] = false;
+	n->tx_inflight--;
+	return true;
+}
+
+/* Posts buffer b's NETIF_TX on this connection. */
+static int tx_send(struct vx_netif *n, uint32_t b, uint64_t deadline)
+{
+	struct vx_msg m = {.op = NETIF_TX, .len = sizeof(n->tx_req[b])};
+
+	memcpy(m.data, &n->tx_req[b], sizeof(n->tx_req[b]));
+	int rc = vx_client_post(&n->c, &m, deadline);
+	if (rc != VX_OK)
+		return rc;
+	n->tx_seq[b] = m.seq;
+	n->tx_unsent[b] = false;
+	n->unflushed = true;
+	return VX_OK;
+}
+
+/* Posts every frame in flight that this connection has not taken. */
+static int tx_send_unsent(struct vx_netif *n, uint64_t deadline)
+{
+	n->tx_resend = false;
+	for (uint32_t b = 0; b < n->tx_count; b++) {
+		if (!n->tx_busy[b] || !n->tx_unsent[b])
+			continue;
+		n->tx_req[b].flags &= (uint16_t)~NETIF_TX_LAZY; /* rare: answer it promptly */
+		int rc = tx_send(n, b, deadline);
+		if (rc != VX_OK) {
+			n->tx_resend = true;
+			return rc;
+		}
+	}
+	return VX_OK;
+}
+
 /* A new connection, made the holder with the pools and the RX buffers the
- * caller still holds. */
+ * caller still holds; then the frames in flight on the old one go again. */
 static int reconnect(struct vx_netif *n, uint64_t deadline)
 {
 	struct netif_pools p = {.rx_count = n->rx_count, .tx_count = n->tx_count};
@@ -44,10 +107,13 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 
 	unbind(n);
 	n->posted = false; /* a NETIF_RECV left waiting died with the connection */
+	n->nback_sent = 0; /* and the buffers it gave back: not held, say the pools */
 	if ((rc = vx_dev_open_wait(n->devd, &n->open, &n->opened, &n->c, n->va, n->bit,
 				   deadline)) != VX_OK)
 		return rc;
 	n->bound = true;
+	n->c.other = tx_answer;
+	n->c.other_ctx = n;
 	/* The pools go on the transfer queue before the message: a call that
 	 * found the driver not yet serving (VX_E_AGAIN, nothing sent) would
 	 * leave them there, out of step, so wait for it first. */
@@ -64,7 +130,23 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 		return (int)s;
 	if ((rc = vx_client_call(&n->c, &m, deadline)) != VX_OK)
 		return rc;
-	return info(n, deadline);
+	if ((rc = info(n, deadline)) != VX_OK)
+		return rc;
+	for (uint32_t b = 0; b < n->tx_count; b++)
+		n->tx_unsent[b] = n->tx_busy[b];
+	(void)tx_send_unsent(n, deadline); /* what fails goes at the next reap */
+	return VX_OK;
+}
+
+/* A new connection when the driver's life ended (or none was made). */
+static int renew(struct vx_netif *n, uint64_t deadline)
+{
+	bool again = n->bound;
+	int rc = reconnect(n, deadline);
+
+	if (rc == VX_OK && again)
+		n->reopens++;
+	return rc;
 }
 
 /* One request; when no reply comes because the connection died with its
@@ -159,25 +241,50 @@ int vx_netif_recv(struct vx_netif *n, struct netif_frames *out, uint32_t wait_ms
 	return frames_of(n, &m, out);
 }
 
+int vx_netif_give_back(struct vx_netif *n, const uint16_t *buf, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		uint16_t b = buf[i];
+		if (b >= n->rx_count || !n->held[b] || n->queued[b]) {
+			while (i-- > 0) /* all or nothing */
+				n->queued[buf[i]] = false;
+			return VX_E_STATE;
+		}
+		n->queued[b] = true;
+	}
+	for (uint32_t i = 0; i < count; i++)
+		n->back[n->nback++] = buf[i];
+	return VX_OK;
+}
+
 int vx_netif_recv_post(struct vx_netif *n, uint32_t wait_ms, uint64_t deadline)
 {
 	struct netif_recv r = {.wait_ms = wait_ms};
-	struct vx_msg m = {.op = NETIF_RECV, .len = sizeof(r)};
+	struct vx_msg m = {.op = NETIF_RECV};
 	int rc;
 
 	if (n->posted)
 		return VX_E_BUSY;
-	if (!n->bound || !vx_client_server_up(&n->c)) {
-		bool again = n->bound;
-		if ((rc = reconnect(n, deadline)) != VX_OK)
-			return rc;
-		if (again)
-			n->reopens++;
-	}
+	if ((!n->bound || !vx_client_server_up(&n->c)) && (rc = renew(n, deadline)) != VX_OK)
+		return rc;
+	/* The buffers given back ride along, as many as the message holds. */
+	r.count = (uint16_t)(n->nback < NETIF_RETURN_MAX ? n->nback : NETIF_RETURN_MAX);
 	memcpy(m.data, &r, sizeof(r));
-	if ((rc = vx_client_send(&n->c, &m, deadline)) == VX_OK)
-		n->posted = true;
-	return rc;
+	memcpy(m.data + sizeof(r), n->back, r.count * sizeof(n->back[0]));
+	m.len = (uint16_t)(sizeof(r) + r.count * sizeof(n->back[0]));
+	if ((rc = vx_client_send(&n->c, &m, deadline)) != VX_OK)
+		return rc;
+	n->posted = true;
+	/* The driver's from here: were its life to end before it answers,
+	 * the next connection's NETIF_POOLS names them as not held. */
+	for (uint32_t i = 0; i < r.count; i++) {
+		n->held[n->back[i]] = n->queued[n->back[i]] = false;
+		n->back_sent[i] = n->back[i];
+	}
+	n->nback_sent = r.count;
+	n->nback -= r.count;
+	memmove(n->back, n->back + r.count, n->nback * sizeof(n->back[0]));
+	return VX_OK;
 }
 
 bool vx_netif_recv_arm(struct vx_netif *n, bool on)
@@ -198,10 +305,17 @@ int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out)
 	if (rc == VX_E_EMPTY)
 		return rc;
 	n->posted = false;
+	uint32_t sent = n->nback_sent;
+	n->nback_sent = 0;
 	if (rc != VX_OK)
-		return rc;
-	if (m.status != VX_OK)
+		return rc; /* the connection died: the next one's NETIF_POOLS settles them */
+	if (m.status != VX_OK) {
+		/* Refused whole: the buffers it gave back are still ours. */
+		for (uint32_t i = 0; i < sent; i++)
+			n->held[n->back_sent[i]] = true;
+		(void)vx_netif_give_back(n, n->back_sent, sent);
 		return m.status;
+	}
 	return frames_of(n, &m, out);
 }
 
@@ -237,4 +351,82 @@ int vx_netif_tx(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline)
 	if (rc == VX_OK && (d.buf != t->buf || d.status != VX_OK))
 		return VX_E_CORRUPT;
 	return rc;
+}
+
+int vx_netif_tx_reap(struct vx_netif *n, uint64_t deadline)
+{
+	if (!n->bound)
+		return VX_E_STATE;
+	int rc = vx_client_pump(&n->c);
+	if (rc < 0)
+		return rc;
+	if (n->tx_resend)
+		(void)tx_send_unsent(n, deadline);
+	return (int)n->tx_inflight;
+}
+
+int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline)
+{
+	if (n->tx_count == 0)
+		return VX_E_STATE;
+	for (;;) {
+		if (tx_room(n)) {
+			for (uint32_t i = 0; i < n->tx_count; i++) {
+				uint32_t b = (n->tx_next + i) % n->tx_count;
+				if (!n->tx_busy[b]) {
+					n->tx_next = (b + 1) % n->tx_count;
+					return (int)b;
+				}
+			}
+		}
+		/* Every one in flight: wait for an answer, on a new connection
+		 * if the driver's life ended (which sends them all again). */
+		int rc;
+		if (!n->bound || !vx_client_server_up(&n->c))
+			rc = renew(n, deadline);
+		else if ((rc = vx_client_wait_reply(&n->c, deadline)) == VX_OK)
+			rc = vx_netif_tx_reap(n, deadline);
+		if (rc == VX_E_TIMEOUT || (uint64_t)vx_clock() >= deadline)
+			return VX_E_TIMEOUT;
+		if (rc < 0 && rc != VX_E_AGAIN && rc != VX_E_STATE)
+			return rc;
+	}
+}
+
+int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline)
+{
+	uint32_t b = t->buf;
+
+	if (b >= n->tx_count)
+		return VX_E_RANGE;
+	if (n->tx_busy[b])
+		return VX_E_BUSY;
+	if (!tx_room(n))
+		return VX_E_FULL;
+	n->tx_req[b] = *t;
+	/* Every frame but the one that fills the window may be answered
+	 * lazily: the one vx_netif_tx_buf may have to wait for is not. */
+	n->tx_inflight++;
+	if (tx_room(n))
+		n->tx_req[b].flags |= NETIF_TX_LAZY;
+	n->tx_busy[b] = true;
+	n->tx_unsent[b] = true;
+	/* In flight from now on, sent now or, failing that, again later: on
+	 * the next reap, or on the next connection. */
+	if (n->bound && vx_client_server_up(&n->c)) {
+		if (tx_send(n, b, deadline) != VX_OK)
+			n->tx_resend = true;
+	} else {
+		n->tx_resend = true;
+		(void)renew(n, deadline);
+	}
+	return VX_OK;
+}
+
+void vx_netif_flush(struct vx_netif *n)
+{
+	/* Only for news: a driver woken for nothing costs two switches. */
+	if (n->bound && n->unflushed)
+		vx_client_flush(&n->c);
+	n->unflushed = false;
 }

@@ -12,12 +12,28 @@
  * a frame to send is written at the same place of the TX pool.
  *
  * A struct vx_netif remembers which RX buffers the caller holds (handed
- * over by vx_netif_recv, not yet given back with vx_netif_return), so that
- * when the driver stops and the connection dies with its life, the next
- * call opens a new one through devd, hands the pools over again naming
- * those buffers, and sends its request again.  Frames the old life had
- * received but not yet told are lost, as on a wire.  One request is in
- * flight at a time, besides one NETIF_RECV posted to be answered later.
+ * over by vx_netif_recv, not yet given back with vx_netif_return or in a
+ * NETIF_RECV, vx_netif_give_back), so that when the driver stops and the
+ * connection dies with its life, the next call opens a new one through devd, hands the pools over
+ * again naming those buffers, and sends its request again.  Frames the old life had received but
+ * not yet told are lost, as on a wire.
+ *
+ * IN FLIGHT
+ *
+ * Up to VX_NETIF_TX_WINDOW frames go out without waiting, each its own
+ * NETIF_TX (vx_netif_tx_buf, vx_netif_tx_post), the driver woken once for
+ * the batch (vx_netif_flush); their answers are taken as they come
+ * (vx_netif_tx_reap, and any other call that meets them).  Each goes with
+ * NETIF_TX_LAZY but the one that fills the window: the driver answers the
+ * others whenever it wakes anyway, and only the frame the caller may have
+ * to wait for costs an interrupt.  Besides them,
+ * one NETIF_RECV posted to be answered later and one call at a time: no
+ * more than the 16 replies the rep Ring holds, so that the driver never
+ * has to drop one.  A frame stays in flight until the driver answers it:
+ * when the driver's queue is full (VX_E_AGAIN) it is sent again once
+ * another has gone, and when the driver's life ends, every frame in
+ * flight is sent again on the next connection (one the old life had
+ * already given the device goes out twice, as a wire may duplicate).
  *
  * Every call takes an absolute deadline (vx_clock() ns) and returns VX_OK
  * or an error of netif.h's list, devd's (DEV_OPEN), or the transport's.
@@ -30,6 +46,10 @@
 #include "rt/svc.h"
 #include "vectra/proto/devices.h"
 #include "vectra/proto/netif.h"
+
+/* Frames in flight at once: the rep Ring's 16 replies, less one for the
+ * posted NETIF_RECV and one for a call (NETIF_RETURN, NETIF_INFO). */
+#define VX_NETIF_TX_WINDOW 14u
 
 struct vx_netif {
 	struct vx_client c;
@@ -45,6 +65,23 @@ struct vx_netif {
 	uint32_t reopens; /* connections made after the first */
 	bool bound;
 	bool posted; /* a NETIF_RECV sent by vx_netif_recv_post awaits its answer */
+	/* TX buffers in flight (posted, not yet answered): each one's request,
+	 * to send again, and its seq on this connection. */
+	bool tx_busy[NETIF_TX_MAX];
+	bool tx_unsent[NETIF_TX_MAX]; /* this connection has not taken it yet */
+	bool tx_resend;		      /* some tx_unsent is set */
+	struct netif_tx tx_req[NETIF_TX_MAX];
+	uint32_t tx_seq[NETIF_TX_MAX];
+	uint32_t tx_inflight, tx_next;
+	bool unflushed; /* posted since the driver was last woken */
+	/* RX buffers given back with vx_netif_give_back: queued (still held)
+	 * for the next NETIF_RECV, then given back in the one posted. */
+	uint16_t back[NETIF_RX_MAX];
+	bool queued[NETIF_RX_MAX];
+	uint32_t nback;
+	uint16_t back_sent[NETIF_RETURN_MAX];
+	uint32_t nback_sent;
+	uint64_t tx_errors; /* frames the driver refused: lost, as on a wire */
 };
 
 /* Opens the unit-th network card and makes this connection its holder
@@ -78,9 +115,34 @@ int vx_netif_recv_take(struct vx_netif *n, struct netif_frames *out);
 /* NETIF_RETURN of count (1..NETIF_RETURN_MAX) RX buffers. */
 int vx_netif_return(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline);
 
+/* The same without a message of its own: the buffers go back with the next
+ * vx_netif_recv_post, in its NETIF_RECV (until then they are still the
+ * caller's to the driver, and to a new connection).  VX_E_STATE, and
+ * nothing queued, when one is not held or already queued. */
+int vx_netif_give_back(struct vx_netif *n, const uint16_t *buf, uint32_t count);
+
 /* NETIF_TX of the frame the caller wrote in TX buffer t->buf; returns once
- * the device has read it (the buffer is the caller's again). */
+ * the device has read it (the buffer is the caller's again).  Not for a
+ * buffer vx_netif_tx_post has in flight. */
 int vx_netif_tx(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline);
+
+/*
+ * Frames without waiting for each (IN FLIGHT above).  vx_netif_tx_buf
+ * returns a TX buffer free to write (its index), first waiting, up to the
+ * deadline, for an answer when VX_NETIF_TX_WINDOW frames are in flight;
+ * the caller writes its frame there and posts it with vx_netif_tx_post,
+ * which returns VX_OK once the frame is in flight (the buffer is the
+ * driver's until it is answered; VX_E_BUSY if it already was, VX_E_FULL
+ * past the window).  vx_netif_flush wakes the driver for what was posted:
+ * call it before sleeping.  vx_netif_tx_reap takes the answers that came,
+ * never waiting, and sends again what must go again; it returns the
+ * frames still in flight, or VX_E_AGAIN when the driver's life ended
+ * (the next post, or vx_netif_recv_post, connects again).
+ */
+int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline);
+int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline);
+void vx_netif_flush(struct vx_netif *n);
+int vx_netif_tx_reap(struct vx_netif *n, uint64_t deadline);
 
 /* NETIF_INFO again (the link, say), into n->info. */
 int vx_netif_info(struct vx_netif *n, uint64_t deadline);

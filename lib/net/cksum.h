@@ -7,7 +7,9 @@
  *
  * Sums are carried as uint32_t partial sums so that pieces can be added
  * up (header, pseudo-header, payload) and folded once at the end.  A piece
- * of odd length may only be the last one.
+ * of odd length may only be the last one.  A partial sum is the sum
+ * modulo 2^16 - 1 carried in 32 bits, so only its fold is a checksum: do
+ * not compare partial sums with each other.
  */
 #ifndef VX_NET_CKSUM_H
 #define VX_NET_CKSUM_H

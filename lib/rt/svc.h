@@ -97,6 +97,12 @@ struct vx_client {
 	uint32_t keep_seq;
 	bool kept;
 	struct vx_msg keep;
+	/* Replies to requests sent with vx_client_post: a reply that answers
+	 * neither the call being made nor vx_client_send's request is offered
+	 * to other(), which returns true if it was one of its own; the rest
+	 * are stale and dropped.  Set after attaching (attach clears it). */
+	bool (*other)(void *ctx, const struct vx_msg *m);
+	void *other_ctx;
 };
 
 /* Binds the client ends req_h (producer) and rep_h (consumer) at va. */
@@ -138,6 +144,33 @@ int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
  * until it may have come, mark the rep Ring waiting (vx_ring_set_waiting)
  * and wait on the connection's bit, as vx_client_call does. */
 int vx_client_take(struct vx_client *c, struct vx_msg *out);
+
+/*
+ * Requests in flight by the dozen (netd's frames to its card).
+ *
+ * vx_client_post sends *m with a fresh seq (left in m->seq) and neither
+ * waits for the reply nor wakes the server: the caller posts a batch, then
+ * wakes the server once with vx_client_flush.  Each reply goes to
+ * c->other whenever a call, vx_client_take or vx_client_pump meets it, so
+ * the replies of posted requests must carry no capabilities, and the
+ * caller must keep no more requests in flight, posted, sent and called
+ * together, than the rep Ring has slots (16): a server drops a reply that
+ * finds the Ring full.  VX_OK, VX_E_AGAIN (the server end is not bound:
+ * nothing was sent) or the transport's error.  A full req Ring wakes the
+ * server and waits for room, up to the deadline.
+ */
+int vx_client_post(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
+/* Wakes the server if it sleeps, so that it finds what was posted. */
+void vx_client_flush(struct vx_client *c);
+/* Takes every reply waiting, never waiting: vx_client_send's is set aside
+ * for vx_client_take, posted requests' go to c->other, the rest are
+ * dropped.  The number taken, or VX_E_AGAIN when none was there and the
+ * server end went away. */
+int vx_client_pump(struct vx_client *c);
+/* Wakes the server (vx_client_flush) and sleeps until a reply is in the
+ * rep Ring (one already set aside does not count): VX_OK, VX_E_AGAIN when
+ * the server end goes away (or is gone), VX_E_TIMEOUT at the deadline. */
+int vx_client_wait_reply(struct vx_client *c, uint64_t deadline);
 
 /* Waits until the server end is bound again (polling every 5 ms):
  * VX_OK, or VX_E_TIMEOUT at the deadline (never returns with

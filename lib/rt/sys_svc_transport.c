@@ -84,6 +84,19 @@ static void drop_caps(struct vx_client *c, const struct vx_msg *m)
 	}
 }
 
+/* A reply no call waits for: vx_client_send's is set aside for
+ * vx_client_take, a posted request's goes to c->other, the rest are stale
+ * (from before a restart, or a call that gave up waiting). */
+static void set_aside(struct vx_client *c, const struct vx_msg *m)
+{
+	if (c->keep_seq != 0 && m->seq == c->keep_seq) {
+		c->keep = *m;
+		c->kept = true;
+	} else if (!c->other || !c->other(c->other_ctx, m)) {
+		drop_caps(c, m);
+	}
+}
+
 /* Takes replies until the one for seq arrives.  VX_E_AGAIN as soon as the
  * server end is seen unbound (its server died; ask again once it is back). */
 static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, uint64_t deadline)
@@ -96,13 +109,7 @@ static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, ui
 			vx_ring_kick(&c->rep);
 			if (out->seq == seq)
 				return VX_OK;
-			if (c->keep_seq != 0 && out->seq == c->keep_seq) {
-				c->keep = *out; /* vx_client_send's: for vx_client_take */
-				c->kept = true;
-			} else {
-				drop_caps(c, out); /* a stale reply (from before a restart, or
-						    * one whose call gave up waiting) */
-			}
+			set_aside(c, out);
 			continue;
 		}
 		if (rc != VX_E_EMPTY)
@@ -226,13 +233,74 @@ int vx_client_take(struct vx_client *c, struct vx_msg *out)
 			c->keep_seq = 0;
 			return out->len > VX_MSG_DATA ? VX_E_CORRUPT : VX_OK;
 		}
-		drop_caps(c, out); /* a stale reply: no call waits while the caller takes */
+		set_aside(c, out); /* a posted request's, or stale */
 	}
 	if (!vx_client_server_up(c)) {
 		c->keep_seq = 0;
 		return VX_E_AGAIN;
 	}
 	return VX_E_EMPTY;
+}
+
+int vx_client_post(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
+{
+	int rc;
+
+	if (m->len > VX_MSG_DATA)
+		return VX_E_INVAL;
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
+	c->fresh_until = 0;
+	m->seq = ++c->seq;
+	if ((rc = vx_ring_try_send(&c->req, m, sizeof(*m))) == VX_E_FULL) {
+		vx_client_flush(c); /* the server makes room only once it hears */
+		rc = vx_ring_send_wait(&c->req, m, sizeof(*m), deadline);
+	}
+	return rc;
+}
+
+void vx_client_flush(struct vx_client *c)
+{
+	(void)vx_ring_kick(&c->req);
+}
+
+int vx_client_pump(struct vx_client *c)
+{
+	struct vx_msg m;
+	size_t len;
+	int n = 0, rc;
+
+	while ((rc = vx_ring_try_recv(&c->rep, &m, sizeof(m), &len)) == VX_OK) {
+		set_aside(c, &m);
+		n++;
+	}
+	if (n > 0)
+		(void)vx_ring_kick(&c->rep); /* room for a server that waited */
+	if (rc != VX_E_EMPTY && n == 0)
+		return rc;
+	if (n == 0 && !vx_client_server_up(c))
+		return VX_E_AGAIN;
+	return n;
+}
+
+int vx_client_wait_reply(struct vx_client *c, uint64_t deadline)
+{
+	vx_client_flush(c);
+	for (;;) {
+		if (vx_ring_poll(&c->rep) != 0)
+			return VX_OK;
+		if (!vx_client_server_up(c))
+			return VX_E_AGAIN;
+		vx_ring_set_waiting(&c->rep, true);
+		int64_t fired = vx_ring_poll(&c->rep) == 0 && vx_client_server_up(c)
+				    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
+				    : 1;
+		vx_ring_set_waiting(&c->rep, false);
+		if (fired == 0)
+			return VX_E_TIMEOUT;
+		if (fired < 0)
+			return (int)fired;
+	}
 }
 
 int vx_client_wait_up(struct vx_client *c, uint64_t deadline)

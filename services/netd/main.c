@@ -22,8 +22,11 @@
  * pings, and sleeps until a client asks, the card answers or the next
  * timer is due, whichever comes first.
  *
- * Frames go out one at a time: the stack's tx callback copies the frame
- * into a TX buffer and waits until the device has read it.
+ * Frames go out in batches: the stack's tx callback copies each frame into
+ * a free TX buffer and posts it to the card without waiting
+ * (vx_netif_tx_post, up to VX_NETIF_TX_WINDOW in flight); the card is
+ * woken once, before netd sleeps, and its answers, which free the
+ * buffers, are taken each turn.
  *
  * Without a card (none yet, or devd not there) netd looks again every
  * PROBE_NS for its first PROBE_FAST_NS, then every PROBE_SLOW_NS, and
@@ -71,7 +74,9 @@ void ip_str(char *buf, size_t cap, const uint8_t a[4])
 
 /* ------------------------------------------------------------- the card */
 
-/* The stack's way out: one frame into a TX buffer, sent, waited for. */
+/* The stack's way out: one frame into a free TX buffer, posted to the
+ * card without waiting.  When VX_NETIF_TX_WINDOW frames are in flight it
+ * waits for the card to answer one: back-pressure, nothing dropped. */
 static int card_tx(void *ctx, const uint8_t *frame, size_t len)
 {
 	(void)ctx;
@@ -79,11 +84,12 @@ static int card_tx(void *ctx, const uint8_t *frame, size_t len)
 		return VX_E_STATE;
 	if (len < NETIF_FRAME_MIN || len > NETIF_FRAME_MAX)
 		return VX_E_TOOBIG;
-	uint32_t b = N.tx_next;
-	N.tx_next = (N.tx_next + 1) % NTX;
+	int b = vx_netif_tx_buf(&N.nic, now() + CALL_NS);
+	if (b < 0)
+		return b;
 	memcpy(N.tx + (size_t)b * NETIF_BUF_SIZE + NETIF_FRAME_OFF, frame, len);
 	struct netif_tx t = {.buf = (uint16_t)b, .len = (uint16_t)len};
-	int rc = vx_netif_tx(&N.nic, &t, now() + CALL_NS);
+	int rc = vx_netif_tx_post(&N.nic, &t, now() + CALL_NS);
 	if (rc == VX_OK)
 		N.tx_frames++;
 	return rc;
@@ -243,16 +249,18 @@ static void card_frames(const struct netif_frames *f)
 		vx_net_input(&N.net, N.rx + (size_t)x->buf * NETIF_BUF_SIZE + NETIF_FRAME_OFF,
 			     x->len, now());
 	}
-	if (n)
-		vx_netif_return(&N.nic, back, n, now() + CALL_NS);
+	if (n) /* with the next NETIF_RECV, which card_poll posts at once */
+		vx_netif_give_back(&N.nic, back, n);
 }
 
-/* Keeps a NETIF_RECV posted to the card and takes what it answered. */
+/* Takes the card's answers: the frames it has sent (their buffers free
+ * again), and, keeping a NETIF_RECV posted, the frames it received. */
 static void card_poll(void)
 {
 	struct netif_frames f;
 
-	for (int turn = 0; turn < 8; turn++) {
+	(void)vx_netif_tx_reap(&N.nic, now() + CALL_NS);
+	for (int turn = 0;; turn++) {
 		if (!N.nic.posted) {
 			int rc = vx_netif_recv_post(&N.nic, NETIF_WAIT_MAX_MS, now() + CALL_NS);
 			if (rc != VX_OK) {
@@ -260,6 +268,8 @@ static void card_poll(void)
 				return;
 			}
 		}
+		if (turn == 8)
+			return; /* enough for one turn of the loop; one stays posted */
 		int rc = vx_netif_recv_take(&N.nic, &f);
 		if (rc == VX_E_EMPTY)
 			return;
@@ -552,7 +562,9 @@ int main(const struct vx_bundle_page *b, const char *args)
 		next = d < next ? d : next;
 		d = N.card_retry > t ? N.card_retry : t + SECOND; /* a look at the card anyway */
 		next = d < next ? d : next;
-		/* Sleep until a client asks, the card answers or a timer is due. */
+		/* Wake the card for the frames posted this turn, then sleep until
+		 * a client asks, the card answers or a timer is due. */
+		vx_netif_flush(&N.nic);
 		if (!vx_netif_recv_arm(&N.nic, true))
 			vx_server_wait(&N.srv, 1ull << NIC_BIT | 1ull << SOCK_BIT, next);
 		vx_netif_recv_arm(&N.nic, false);

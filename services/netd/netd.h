@@ -90,7 +90,6 @@ struct netd {
 	uint8_t *rx, *tx;
 	struct vx_netif nic;
 	bool card;
-	uint32_t tx_next;
 	uint64_t started, opened_at, next_probe, card_retry;
 	uint64_t rx_frames, tx_frames;
 	struct net_config cfg;

@@ -24,6 +24,13 @@
  * function's address, the link is always up, and the client sums.  One
  * MSI-X vector (0) serves both queues and configuration changes.
  *
+ * Each pass of the loop puts every NETIF_TX its clients have sent on the
+ * transmit queue and then notifies the device once, so a batch of frames
+ * costs one notification; each frame still gets its own reply.  The device
+ * is asked to interrupt for a read frame only while a frame without
+ * NETIF_TX_LAZY is in flight: lazy ones are answered whenever the driver
+ * wakes anyway (a received frame's interrupt, a request).
+ *
  * When the holder hangs up, the device is reset before its pools are let
  * go, so the device can reach nothing of them afterwards.  A device that
  * answers in a way the queues cannot trust (lib/dev/virtio.h, HOSTILE
@@ -121,6 +128,9 @@ static struct {
 	uint32_t recv_seq;
 	uint64_t recv_deadline;
 	uint32_t tx_seq[NETIF_TX_MAX];
+	bool tx_kick;		    /* frames queued since the device was last notified */
+	bool tx_lazy[NETIF_TX_MAX]; /* in flight with NETIF_TX_LAZY */
+	uint32_t tx_eager;	    /* in flight without it: they want the interrupt */
 	uint64_t rx_frames, rx_dropped, tx_frames;
 } S = {.owner = -1};
 
@@ -299,6 +309,9 @@ static void release(void)
 	memset(&S.p, 0, sizeof(S.p));
 	memset(S.posted, 0, sizeof(S.posted));
 	memset(S.unread, 0, sizeof(S.unread));
+	memset(S.tx_lazy, 0, sizeof(S.tx_lazy));
+	S.tx_eager = 0;
+	S.tx_kick = false;
 	S.r_head = S.r_count = 0;
 	S.recv_waiting = S.link_event = false;
 	if ((rc = bring_up()) != VX_OK)
@@ -384,7 +397,9 @@ static int rx_complete(void)
 	}
 }
 
-/* Answers each frame the device has read. */
+/* Answers each frame the device has read.  The device is asked for an
+ * interrupt only while a frame without NETIF_TX_LAZY is in flight; the
+ * lazy ones are answered here whenever the driver wakes. */
 static int tx_complete(void)
 {
 	struct vx_server_conn *c = holder();
@@ -394,6 +409,10 @@ static int tx_complete(void)
 	for (;;) {
 		int rc = vx_virtq_get(&S.txq, &b, &len);
 		if (rc == VX_E_EMPTY) {
+			if (S.tx_eager == 0) {
+				vx_virtq_irq_disable(&S.txq);
+				return VX_OK;
+			}
 			if ((rc = vx_virtq_irq_enable(&S.txq)) == 1)
 				continue;
 			return rc < 0 ? rc : VX_OK;
@@ -403,6 +422,8 @@ static int tx_complete(void)
 		if (b >= S.p.tx_count || !S.p.tx_inflight[b])
 			return VX_E_CORRUPT;
 		S.p.tx_inflight[b] = false;
+		if (!S.tx_lazy[b])
+			S.tx_eager--;
 		S.tx_frames++;
 		struct netif_txdone d = {.buf = (uint16_t)b, .status = VX_OK};
 		struct vx_msg m = {.op = NETIF_TX, .seq = S.tx_seq[b], .len = sizeof(d)};
@@ -527,7 +548,8 @@ static const struct nf_pools *pools_of(struct vx_server_conn *c)
 static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 {
 	uint32_t wait_ms;
-	int rc = nf_decode_recv(m->data, m->len, m->ncaps, &wait_ms);
+	struct netif_return back;
+	int rc = nf_decode_recv(pools_of(c), m->data, m->len, m->ncaps, &wait_ms, &back);
 
 	if (rc == VX_OK && pools_of(c)->rx_count == 0)
 		rc = VX_E_STATE;
@@ -536,6 +558,11 @@ static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 	if (rc != VX_OK) {
 		m->status = rc;
 		return VX_SVC_REPLY;
+	}
+	if (back.count > 0) { /* the buffers it gives back, as NETIF_RETURN */
+		for (uint32_t i = 0; i < back.count; i++)
+			S.p.client_has[back.buf[i]] = false;
+		post_all();
 	}
 	if (S.r_count > 0 || S.link_event || wait_ms == 0) {
 		frames_reply(m);
@@ -595,8 +622,11 @@ static enum vx_svc_disp do_tx(struct vx_server_conn *c, struct vx_msg *m)
 	};
 	if ((rc = vx_virtq_add(&S.txq, seg, 2, t.buf)) < 0)
 		return tx_refuse(m, rc == VX_E_FULL ? VX_E_AGAIN : VX_E_STATE);
-	vx_virtq_kick(&S.txq);
+	S.tx_kick = true; /* the device hears once the whole batch is queued */
 	S.p.tx_inflight[t.buf] = true;
+	S.tx_lazy[t.buf] = (t.flags & NETIF_TX_LAZY) != 0;
+	if (!S.tx_lazy[t.buf])
+		S.tx_eager++;
 	S.tx_seq[t.buf] = m->seq;
 	return VX_SVC_DEFER;
 }
@@ -674,6 +704,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return 11;
 	for (;;) {
 		vx_server_poll(&S.srv, serve, NULL);
+		if (S.tx_kick) {
+			vx_virtq_kick(&S.txq); /* one notification for every NETIF_TX taken */
+			S.tx_kick = false;
+		}
 		if (S.owner >= 0 && !holder())
 			release();
 		if (S.owner >= 0) {

@@ -38,17 +38,43 @@ int nf_decode_pools(const void *data, uint32_t len, uint32_t ncaps, const struct
 	return check_pool(tx, VX_R_READ, out->tx_count);
 }
 
-int nf_decode_recv(const void *data, uint32_t len, uint32_t ncaps, uint32_t *wait_ms)
+/* A list of RX buffers given back: each in the pool, the client's, once. */
+static int check_back(const struct nf_pools *p, const struct netif_return *r)
+{
+	bool seen[NETIF_RX_MAX] = {false};
+
+	if (p->rx_count == 0)
+		return VX_E_STATE;
+	for (uint32_t i = 0; i < r->count; i++)
+		if (r->buf[i] >= p->rx_count)
+			return VX_E_RANGE;
+	for (uint32_t i = 0; i < r->count; i++) {
+		uint16_t b = r->buf[i];
+		if (!p->client_has[b] || seen[b])
+			return VX_E_STATE; /* not the client's, or listed twice */
+		seen[b] = true;
+	}
+	return VX_OK;
+}
+
+int nf_decode_recv(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
+		   uint32_t *wait_ms, struct netif_return *back)
 {
 	struct netif_recv r;
+	int rc;
 
-	if (len != sizeof(r) || ncaps != 0)
+	if (len < sizeof(r) || ncaps != 0)
 		return VX_E_INVAL;
 	memcpy(&r, data, sizeof(r));
-	if (r.reserved != 0)
+	if (r.reserved != 0 || r.count > NETIF_RETURN_MAX || len != sizeof(r) + 2u * r.count)
 		return VX_E_INVAL;
 	if (r.wait_ms > NETIF_WAIT_MAX_MS)
 		return VX_E_TOOBIG;
+	memset(back, 0, sizeof(*back));
+	back->count = r.count;
+	memcpy(back->buf, (const uint8_t *)data + sizeof(r), 2u * r.count);
+	if (r.count > 0 && (rc = check_back(p, back)) != VX_OK)
+		return rc;
 	*wait_ms = r.wait_ms;
 	return VX_OK;
 }
@@ -56,8 +82,6 @@ int nf_decode_recv(const void *data, uint32_t len, uint32_t ncaps, uint32_t *wai
 int nf_decode_return(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
 		     struct netif_return *out)
 {
-	bool seen[NETIF_RX_MAX] = {false};
-
 	if (len < 4 || len > sizeof(*out) || ncaps != 0)
 		return VX_E_INVAL;
 	memset(out, 0, sizeof(*out));
@@ -65,18 +89,7 @@ int nf_decode_return(const struct nf_pools *p, const void *data, uint32_t len, u
 	if (out->count == 0 || out->count > NETIF_RETURN_MAX || len != 4u + 2u * out->count ||
 	    out->reserved != 0)
 		return VX_E_INVAL;
-	if (p->rx_count == 0)
-		return VX_E_STATE;
-	for (uint32_t i = 0; i < out->count; i++)
-		if (out->buf[i] >= p->rx_count)
-			return VX_E_RANGE;
-	for (uint32_t i = 0; i < out->count; i++) {
-		uint16_t b = out->buf[i];
-		if (!p->client_has[b] || seen[b])
-			return VX_E_STATE; /* not the client's, or listed twice */
-		seen[b] = true;
-	}
-	return VX_OK;
+	return check_back(p, out);
 }
 
 int nf_decode_tx(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
@@ -85,7 +98,7 @@ int nf_decode_tx(const struct nf_pools *p, const void *data, uint32_t len, uint3
 	if (len != sizeof(*out) || ncaps != 0)
 		return VX_E_INVAL;
 	memcpy(out, data, sizeof(*out));
-	if (out->reserved != 0 || (out->flags & ~NETIF_TX_CSUM) ||
+	if (out->reserved != 0 || (out->flags & ~(NETIF_TX_CSUM | NETIF_TX_LAZY)) ||
 	    (!(out->flags & NETIF_TX_CSUM) && (out->csum_start || out->csum_offset)))
 		return VX_E_INVAL;
 	if ((out->flags & NETIF_TX_CSUM) && !(p->features & NETIF_FEAT_TX_CSUM))

@@ -28,8 +28,10 @@ struct nf_pools {
 int nf_decode_pools(const void *data, uint32_t len, uint32_t ncaps, const struct vx_cap_info *rx,
 		    const struct vx_cap_info *tx, struct netif_pools *out);
 
-/* NETIF_RECV: the wait in ms on VX_OK. */
-int nf_decode_recv(const void *data, uint32_t len, uint32_t ncaps, uint32_t *wait_ms);
+/* NETIF_RECV against p: on VX_OK the wait in ms, and in *back the buffers
+ * it gives back, all the client's, each once (count 0: none). */
+int nf_decode_recv(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
+		   uint32_t *wait_ms, struct netif_return *back);
 
 /* NETIF_RETURN against p: on VX_OK *out lists buffers that are all the
  * client's, each once. */

@@ -59,7 +59,7 @@ static bool name_ok(const char *s)
 
 static bool size_ok(uint64_t v)
 {
-	return v >= (64u << 10) && v <= (64u << 20) && v % VX_PAGE_SIZE == 0;
+	return v >= (64u << 10) && v <= (256u << 20) && v % VX_PAGE_SIZE == 0; /* pure_manifest.h */
 }
 
 static void check_grant(const struct mf_grant *g)

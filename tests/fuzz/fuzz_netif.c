@@ -14,11 +14,11 @@
  *   the rest  its data (len bytes, zero-padded)
  *
  * Invariants: every answer is VX_OK or an error netif.h lists for the op;
- * what passes is inside the pools: a RETURN lists only buffers the client
- * holds, each once; a TX names a buffer of the pool not in flight, a frame
- * of NETIF_FRAME_MIN..NETIF_FRAME_MAX bytes and, with NETIF_TX_CSUM, a
- * checksum field inside it, offered by the device; POOLS passes only with
- * two MemCaps of the right rights and sizes.
+ * what passes is inside the pools: a RETURN, and a RECV that gives
+ * buffers back, list only buffers the client holds, each once; a TX names a buffer of the pool not
+ * in flight, a frame of NETIF_FRAME_MIN..NETIF_FRAME_MAX bytes and, with NETIF_TX_CSUM, a checksum
+ * field inside it, offered by the device; POOLS passes only with two MemCaps of the right rights
+ * and sizes.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,6 +84,28 @@ static void pools(struct nf_pools *p, uint32_t ncaps, const struct vx_cap_info c
 		p->client_has[i] = (out.held[i / 8] >> (i % 8)) & 1;
 }
 
+static void recv(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t len)
+{
+	static const int ok[] = {VX_OK, VX_E_INVAL, VX_E_TOOBIG, VX_E_RANGE, VX_E_STATE};
+	struct netif_return back;
+	bool seen[NETIF_RX_MAX] = {false};
+	uint32_t w;
+	int rc = nf_decode_recv(p, msg, len, ncaps, &w, &back);
+
+	CHECK(one_of(rc, ok, sizeof(ok) / sizeof(ok[0])));
+	if (rc != VX_OK)
+		return;
+	CHECK(w <= NETIF_WAIT_MAX_MS);
+	CHECK(back.count <= NETIF_RETURN_MAX && len == sizeof(struct netif_recv) + 2u * back.count);
+	for (uint32_t i = 0; i < back.count; i++) {
+		CHECK(back.buf[i] < p->rx_count && p->client_has[back.buf[i]] &&
+		      !seen[back.buf[i]]);
+		seen[back.buf[i]] = true;
+	}
+	for (uint32_t i = 0; i < back.count; i++)
+		p->client_has[back.buf[i]] = false;
+}
+
 static void ret(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t len)
 {
 	static const int ok[] = {VX_OK, VX_E_INVAL, VX_E_RANGE, VX_E_STATE};
@@ -120,7 +142,7 @@ static void tx(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t 
 		CHECK((p->features & NETIF_FEAT_TX_CSUM) &&
 		      (uint32_t)t.csum_start + t.csum_offset + 2 <= t.len);
 	else
-		CHECK(t.flags == 0 && t.csum_start == 0 && t.csum_offset == 0);
+		CHECK((t.flags & ~NETIF_TX_LAZY) == 0 && t.csum_start == 0 && t.csum_offset == 0);
 	p->tx_inflight[t.buf] = true;
 }
 
@@ -156,12 +178,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += have;
 		if (what == 0)
 			pools(&p, ncaps, ci, msg, len);
-		else if (what == 1) {
-			uint32_t w;
-			int rc = nf_decode_recv(msg, len, ncaps, &w);
-			CHECK(rc == VX_OK || rc == VX_E_INVAL || rc == VX_E_TOOBIG);
-			CHECK(rc != VX_OK || w <= NETIF_WAIT_MAX_MS);
-		} else if (what == 2)
+		else if (what == 1)
+			recv(&p, ncaps, msg, len);
+		else if (what == 2)
 			ret(&p, ncaps, msg, len);
 		else if (what == 3)
 			tx(&p, ncaps, msg, len);

@@ -64,18 +64,65 @@ static void test_pools(void **state)
 
 static void test_recv(void **state)
 {
+	static struct nf_pools p;
 	struct netif_recv r = {.wait_ms = 500};
+	struct netif_return back;
 	uint32_t w = 0;
 	(void)state;
-	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_OK);
+	assert_int_equal(nf_decode_recv(&p, &r, sizeof(r), 0, &w, &back), VX_OK);
 	assert_int_equal(w, 500);
-	assert_int_equal(nf_decode_recv(&r, 4, 0, &w), VX_E_INVAL);
-	assert_int_equal(nf_decode_recv(&r, sizeof(r), 1, &w), VX_E_INVAL);
+	assert_int_equal(back.count, 0);
+	assert_int_equal(nf_decode_recv(&p, &r, 4, 0, &w, &back), VX_E_INVAL);
+	assert_int_equal(nf_decode_recv(&p, &r, sizeof(r), 1, &w, &back), VX_E_INVAL);
 	r.wait_ms = NETIF_WAIT_MAX_MS + 1;
-	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_E_TOOBIG);
+	assert_int_equal(nf_decode_recv(&p, &r, sizeof(r), 0, &w, &back), VX_E_TOOBIG);
 	r.wait_ms = 0;
 	r.reserved = 1;
-	assert_int_equal(nf_decode_recv(&r, sizeof(r), 0, &w), VX_E_INVAL);
+	assert_int_equal(nf_decode_recv(&p, &r, sizeof(r), 0, &w, &back), VX_E_INVAL);
+}
+
+/* NETIF_RECV giving buffers back: the list after the struct, checked as
+ * NETIF_RETURN's is. */
+static void test_recv_back(void **state)
+{
+	static struct nf_pools p;
+	uint8_t msg[240] = {0}; /* a vx_msg's data (rt/svc.h) */
+	struct netif_recv r = {.wait_ms = 20, .count = 2};
+	struct netif_return back;
+	uint16_t bufs[2] = {3, 4};
+	uint32_t w = 0, len = sizeof(r) + sizeof(bufs);
+	(void)state;
+	memcpy(msg, &r, sizeof(r));
+	memcpy(msg + sizeof(r), bufs, sizeof(bufs));
+	assert_int_equal(nf_decode_recv(&p, msg, len, 0, &w, &back), VX_E_STATE); /* no pools */
+	p.rx_count = 8;
+	p.client_has[3] = p.client_has[4] = true;
+	assert_int_equal(nf_decode_recv(&p, msg, len, 0, &w, &back), VX_OK);
+	assert_int_equal(w, 20);
+	assert_int_equal(back.count, 2);
+	assert_int_equal(back.buf[0], 3);
+	assert_int_equal(back.buf[1], 4);
+	assert_int_equal(nf_decode_recv(&p, msg, len - 2, 0, &w, &back), VX_E_INVAL); /* short */
+	assert_int_equal(nf_decode_recv(&p, msg, len + 2, 0, &w, &back), VX_E_INVAL); /* long */
+	bufs[1] = 8;
+	memcpy(msg + sizeof(r), bufs, sizeof(bufs));
+	assert_int_equal(nf_decode_recv(&p, msg, len, 0, &w, &back), VX_E_RANGE);
+	bufs[1] = 5; /* the driver's */
+	memcpy(msg + sizeof(r), bufs, sizeof(bufs));
+	assert_int_equal(nf_decode_recv(&p, msg, len, 0, &w, &back), VX_E_STATE);
+	bufs[1] = 3; /* listed twice */
+	memcpy(msg + sizeof(r), bufs, sizeof(bufs));
+	assert_int_equal(nf_decode_recv(&p, msg, len, 0, &w, &back), VX_E_STATE);
+	r.count = NETIF_RETURN_MAX + 1;
+	memcpy(msg, &r, sizeof(r));
+	assert_int_equal(nf_decode_recv(&p, msg, sizeof(msg), 0, &w, &back), VX_E_INVAL);
+	r.count = NETIF_RETURN_MAX; /* the most a message holds */
+	r.wait_ms = NETIF_WAIT_MAX_MS + 1;
+	memcpy(msg, &r, sizeof(r));
+	assert_int_equal(sizeof(r) + 2u * NETIF_RETURN_MAX, sizeof(msg));
+	assert_int_equal(nf_decode_recv(&p, msg, sizeof(msg), 0, &w, &back), VX_E_TOOBIG);
+	/* nothing a refusal looked at changed */
+	assert_true(p.client_has[3] && p.client_has[4] && !p.client_has[5]);
 }
 
 static void test_return(void **state)
@@ -123,7 +170,12 @@ static void test_tx(void **state)
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_TOOBIG);
 	u = t, u.len = NETIF_FRAME_MIN - 1;
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
-	u = t, u.flags = 2;
+	u = t, u.flags = 4;
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
+	u = t, u.flags = NETIF_TX_LAZY; /* needs no feature */
+	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_OK);
+	assert_int_equal(out.flags, NETIF_TX_LAZY);
+	u.csum_start = 14; /* checksum fields without NETIF_TX_CSUM */
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
 	u = t, u.csum_start = 14; /* checksum fields without the flag */
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_INVAL);
@@ -144,9 +196,8 @@ static void test_tx(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pools),
-	    cmocka_unit_test(test_recv),
-	    cmocka_unit_test(test_return),
+	    cmocka_unit_test(test_pools),     cmocka_unit_test(test_recv),
+	    cmocka_unit_test(test_recv_back), cmocka_unit_test(test_return),
 	    cmocka_unit_test(test_tx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,12 +58,17 @@
  *
  *   NETIF_INFO    none, 0 -> struct netif_info.
  *   NETIF_POOLS   struct netif_pools, 2 (RX pool, then TX pool) -> none.
- *   NETIF_RECV    struct netif_recv, 0 -> struct netif_frames: frames
+ *   NETIF_RECV    struct netif_recv and its count u16 RX buffer indices
+ *                 (len 8 + 2 * count), 0 -> struct netif_frames: frames
  *                 received since the last NETIF_RECV (at most
  *                 NETIF_RX_BATCH; more remain for the next), and the link
  *                 state.  With wait_ms > 0 the reply waits until there is
  *                 a frame, or the link changes, or wait_ms passes (then
  *                 count is 0).  One NETIF_RECV in flight per connection.
+ *                 The buffers listed are given back first, as by
+ *                 NETIF_RETURN, so that a client that reads its frames
+ *                 and asks for more pays one message, not two; a refused
+ *                 NETIF_RECV gives back none of them.
  *   NETIF_RETURN  struct netif_return, 0 -> none: RX buffers given back.
  *                 All or nothing: one bad index refuses the whole list.
  *   NETIF_TX      struct netif_tx, 0 -> struct netif_txdone, once the
@@ -73,6 +78,14 @@
  *                 complement sum of the bytes from csum_start to the end,
  *                 added to what the field holds (put the pseudo-header's
  *                 sum there).  Only when NETIF_FEAT_TX_CSUM is offered.
+ *                 NETIF_TX_LAZY lets the answer wait: the driver asks the
+ *                 device for no interrupt for it, and answers it when it
+ *                 next wakes for anything else (a frame received, a
+ *                 request, a NETIF_RECV's wait_ms running out, a TX
+ *                 without the flag being read).  A client that keeps
+ *                 several frames in flight marks all but the one it may
+ *                 have to wait for: a batch then costs the driver one
+ *                 interrupt, or none when received frames wake it anyway.
  *
  * Requests are answered in any order (a TX's reply comes when the device
  * has it); replies echo the message's seq.  A client may have as many
@@ -167,7 +180,8 @@ _Static_assert(sizeof(struct netif_pools) == 24, "netif_pools layout");
 
 struct netif_recv {
 	uint32_t wait_ms; /* 0: answer at once; else up to NETIF_WAIT_MAX_MS */
-	uint32_t reserved;
+	uint16_t count;	  /* RX buffers given back: 0..NETIF_RETURN_MAX u16 follow */
+	uint16_t reserved;
 };
 _Static_assert(sizeof(struct netif_recv) == 8, "netif_recv layout");
 
@@ -208,11 +222,12 @@ _Static_assert(sizeof(struct netif_return) == 236, "netif_return layout");
 
 /* netif_tx.flags */
 #define NETIF_TX_CSUM 1u
+#define NETIF_TX_LAZY 2u /* the answer may wait for the driver's next wake */
 
 struct netif_tx {
 	uint16_t buf;			  /* TX buffer index */
 	uint16_t len;			  /* NETIF_FRAME_MIN..NETIF_FRAME_MAX */
-	uint16_t flags;			  /* NETIF_TX_CSUM */
+	uint16_t flags;			  /* NETIF_TX_CSUM, NETIF_TX_LAZY */
 	uint16_t csum_start, csum_offset; /* with NETIF_TX_CSUM; else 0 */
 	uint16_t reserved;
 };
