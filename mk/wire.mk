@@ -26,10 +26,9 @@ $(B)/wire-%-manifest: services/init/etc/manifest
 	grep -q '^    args static 10.7.0.$*/24$$' $@
 
 $(B)/wire-%.img: $(foreach p,$(BOOT_PROGS),$(B)/prog/$(p).elf) $(B)/wire-%-manifest \
-		services/init/etc/drivers $(MKBOOTIMG) $(LINUX_ROOT_TAR)
+		services/init/etc/drivers $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS),bin/$(p)=$(B)/prog/$(p).elf) \
-		etc/manifest=$(B)/wire-$*-manifest etc/drivers=services/init/etc/drivers \
-		linux/root.tar=$(LINUX_ROOT_TAR)
+		etc/manifest=$(B)/wire-$*-manifest etc/drivers=services/init/etc/drivers
 
 WIRE_IMAGES := $(foreach n,$(WIRE_HOSTS),$(B)/wire-$(n).img)
 TEST_IMAGES += $(WIRE_IMAGES)
