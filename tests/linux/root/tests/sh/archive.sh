@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tar and gzip, checked through md5sum and sha256sum.
 mkdir -p src/sub
 seq 1 1000 >src/numbers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Data bigger than a pipe's buffer, through pipes, files and the applets.
 seq 1 50000 >nums
 wc -l <nums

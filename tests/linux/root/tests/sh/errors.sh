@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # What failing commands say on stderr, and their statuses.
 nosuchcommand 2>&1 | sed 's/^[^:]*: //'
 echo "not found: $?"

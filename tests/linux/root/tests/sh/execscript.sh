@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Scripts the user writes and runs: chmod +x, ./script, sh script, #!
 # lines, exit statuses through them, and exec.
 cat >hello.sh <<'END'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Expansions and quoting: parameters, IFS splitting, globs (sorted by the
 # shell itself), arithmetic, here-strings of special characters.
 a="one  two   three"

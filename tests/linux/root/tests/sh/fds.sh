@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Descriptors: <> and exec redirections, duplicating and closing, errors
 # on closed ones, stderr traces (set -x), set -u and syntax errors.
 printf 'abc\n' >rw

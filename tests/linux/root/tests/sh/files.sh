@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Files: ls cat cp mv rm mkdir rmdir touch test.
 mkdir -p a/b/c
 echo hello >a/file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # find and xargs: the names sorted, since directory order is not Linux's.
 mkdir -p t/a/b t/c
 echo 1 >t/one.txt

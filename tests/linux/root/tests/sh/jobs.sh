@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Background jobs and wait: their statuses, and their output all in.
 # Every job writes a file of its own, so no output depends on who runs
 # first.

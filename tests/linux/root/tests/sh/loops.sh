@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Loops, case, functions, local variables, recursion.
 for i in 1 2 3; do printf '%s,' "$i"; done
 echo

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # date of a fixed time, env, test, printf, expr, seq, yes | head.
 date -u -d @0 +%Y-%m-%d
 date -u -d @1234567890 '+%Y-%m-%d %H:%M:%S %a %b %j'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # printf and date edge cases, time zones from POSIX TZ strings (no
 # zoneinfo files on either side), kill -l, and exit statuses of signals.
 printf '%5.3s|%-8d|%+d|% d|%e|%g|%G\n' abcdef 42 7 7 12345.678 0.0001 1e20

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # More applets: dd, od, cut, tr, fold, nl, rev, diff, cmp, tee, and more
 # of sort, uniq, sed and awk.
 printf 'line one\nline two\nline three\n' >t

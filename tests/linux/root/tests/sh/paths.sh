@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Paths as Linux resolves them: a trailing slash after a file, mkdir of
 # directories that exist (in the read-only root too), the few absolute
 # paths that are the same on every Linux (/, /tmp, /dev/null, /dev/zero).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Pipes: chains of processes, a pipeline's exit status, pipefail, and a
 # writer that outlives its reader (SIGPIPE).
 echo one two three | tr ' ' '\n' | sort -r | tr '\n' ' '

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # read, IFS, while-read loops and getopts.
 printf 'a b c\nd e\n\nlast' >in
 while read -r x y; do echo "x=[$x] y=[$y]"; done <in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Redirections: >, >>, <, 2>&1, 2>, >&2, here-documents, descriptors kept
 # open with exec.
 echo first >f

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Subshells and command substitution: what a subshell changes stays in it.
 v=outer
 (v=inner; echo "in: $v")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Text: grep sed awk sort uniq wc head tail cut tr.
 cat >in <<'END'
 banana 3

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # trap: a handler for a signal the script sends itself, EXIT, reset and
 # ignore.
 trap 'echo "got USR1"' USR1
