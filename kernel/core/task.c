@@ -302,12 +302,27 @@ static int decode_set_regs(const struct trapframe *tf, struct regs_args *a)
 	return VX_OK;
 }
 
+/* t's frame is about to be rewritten: a syscall it was re-issuing no
+ * longer stands where it was. */
+static void forget_reissue(struct task *t)
+{
+	t->kwait = 0;
+	t->restart_acc = 0;
+}
+
+/* A halted or faulted t, its frame known good, runs again. */
+static void resume_now(struct task *t)
+{
+	memset(&t->fault, 0, sizeof(t->fault));
+	t->state = VX_TASK_RUNNABLE;
+	sched_make_runnable(t);
+}
+
 static void invoke_set_regs(const struct regs_args *a)
 {
 	struct task *t = a->t;
 
-	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
-	t->restart_acc = 0;
+	forget_reissue(t);
 	if (t->state == VX_TASK_NEW) {
 		arch_frame_init_user(&t->regs, a->ip, a->sp, a->arg);
 	} else {
@@ -368,14 +383,10 @@ int64_t sys_task_regs(struct trapframe *tf)
 		arch_regs_get(t, &r);
 		return copy_out(tf->rdx, &r, sizeof(r));
 	}
-	t->kwait = 0; /* a re-issued syscall no longer stands where it was */
-	t->restart_acc = 0;
+	forget_reissue(t);
 	arch_regs_set(t, &r);
-	if (tf->rsi == VX_REGS_RESUME) { /* as TASK_RESUME: the frame was checked whole */
-		memset(&t->fault, 0, sizeof(t->fault));
-		t->state = VX_TASK_RUNNABLE;
-		sched_make_runnable(t);
-	}
+	if (tf->rsi == VX_REGS_RESUME)
+		resume_now(t); /* as TASK_RESUME: the frame was checked whole */
 	return VX_OK;
 }
 
@@ -465,9 +476,7 @@ int64_t sys_task_resume(struct trapframe *tf)
 	if (!arch_frame_user_ok(&t->regs))
 		return VX_E_RANGE;
 
-	memset(&t->fault, 0, sizeof(t->fault));
-	t->state = VX_TASK_RUNNABLE;
-	sched_make_runnable(t);
+	resume_now(t);
 	return VX_OK;
 }
 
