@@ -1410,18 +1410,32 @@ int64_t sys_poll(struct proc *p, const uint64_t *a)
 	return do_poll(p, a[0], a[1], ms < 0 ? -1 : (int64_t)ms * 1000000);
 }
 
+/* A timeout the process gives (a timespec, or a timeval for select) as
+ * ns in *ns; -1 for none (va 0).  0, -LX_EFAULT or -LX_EINVAL. */
+static int timeout_of(struct proc *p, uint64_t va, bool timeval, int64_t *ns)
+{
+	struct lx_timespec ts; /* a timeval has the same two words */
+	int64_t unit = timeval ? 1000 : 1;
+
+	*ns = -1;
+	if (!va)
+		return 0;
+	if (copy_in(p, &ts, va, sizeof(ts)) != 0)
+		return -LX_EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000 / unit)
+		return -LX_EINVAL;
+	*ns = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec * unit;
+	return 0;
+}
+_Static_assert(sizeof(struct lx_timeval) == sizeof(struct lx_timespec), "timeout_of");
+
 int64_t sys_ppoll(struct proc *p, const uint64_t *a)
 {
-	struct lx_timespec ts;
-	int64_t t = -1;
+	int64_t t;
+	int err = timeout_of(p, a[2], false, &t);
 
-	if (a[2]) {
-		if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
-			return -LX_EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -LX_EINVAL;
-		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
+	if (err)
+		return err;
 	if (a[3] && copy_in(p, &(uint64_t){0}, a[3], 8) != 0)
 		return -LX_EFAULT; /* the mask is read, not applied: docs/POSIX.md */
 	return do_poll(p, a[0], a[1], t);
@@ -1463,16 +1477,11 @@ static int64_t do_select(struct proc *p, uint64_t n, const uint64_t *sets, int64
 
 int64_t sys_pselect6(struct proc *p, const uint64_t *a)
 {
-	struct lx_timespec ts;
-	int64_t t = -1;
+	int64_t t;
+	int err = timeout_of(p, a[4], false, &t);
 
-	if (a[4]) {
-		if (copy_in(p, &ts, a[4], sizeof(ts)) != 0)
-			return -LX_EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -LX_EINVAL;
-		t = ts.tv_sec > 1000000000 ? INT64_MAX / 2 : ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
+	if (err)
+		return err;
 	if (a[5]) { /* {const sigset_t *, size_t}: read, not applied */
 		uint64_t sm[2];
 		if (copy_in(p, sm, a[5], sizeof(sm)) != 0 ||
@@ -1484,18 +1493,10 @@ int64_t sys_pselect6(struct proc *p, const uint64_t *a)
 
 int64_t sys_select(struct proc *p, const uint64_t *a)
 {
-	struct lx_timeval tv;
-	int64_t t = -1;
+	int64_t t;
+	int err = timeout_of(p, a[4], true, &t);
 
-	if (a[4]) {
-		if (copy_in(p, &tv, a[4], sizeof(tv)) != 0)
-			return -LX_EFAULT;
-		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return -LX_EINVAL;
-		t = tv.tv_sec > 1000000000 ? INT64_MAX / 2
-					   : tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
-	}
-	return do_select(p, a[0], a + 1, t);
+	return err ? err : do_select(p, a[0], a + 1, t);
 }
 
 /* ------------------------------------------------------ the tree itself */
@@ -1747,20 +1748,22 @@ int64_t sys_fchmod(struct proc *p, const uint64_t *a)
 }
 
 /* Owners are not kept (everyone is root): chown checks its path, no more. */
-int64_t sys_chown(struct proc *p, const uint64_t *a)
+static int64_t chown_path(struct proc *p, uint64_t path, bool follow)
 {
 	struct resolved r;
-	int err = resolve(p, LX_AT_FDCWD, a[0], true, &r);
+	int err = resolve(p, LX_AT_FDCWD, path, follow, &r);
 
 	return err ? err : found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
 }
 
+int64_t sys_chown(struct proc *p, const uint64_t *a)
+{
+	return chown_path(p, a[0], true);
+}
+
 int64_t sys_lchown(struct proc *p, const uint64_t *a)
 {
-	struct resolved r;
-	int err = resolve(p, LX_AT_FDCWD, a[0], false, &r);
-
-	return err ? err : found(&r) ? (r.where == W_TAR ? -LX_EROFS : 0) : -LX_ENOENT;
+	return chown_path(p, a[0], false);
 }
 
 int64_t sys_fchown(struct proc *p, const uint64_t *a)

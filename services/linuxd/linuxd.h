@@ -15,14 +15,16 @@
  * Memory.  A Reticle frees out of order only at reset (kernel/core/
  * reticle.c), so linuxd splits its "ret" into SLAB_MAX slabs of
  * SLAB_BYTES at start.  A process takes slabs as it needs them and gives
- * them back whole when it dies or execs; what it unmaps comes back then.
+ * them back whole when it dies or execs; what it unmaps comes back then
+ * (a slab that fork shared into another process stays until that goes).
  * The read-only segments of the programs (their code) are loaded once
  * into slabs of their own and shared by every process that runs them.
  *
  * Every area of a process is one MemCap mapped into it and a second cap
- * on the same Mem mapped into linuxd (AREA_*), so reading and writing a
- * process's memory is a memcpy.  An executable area is mapped read-only
- * into linuxd (W^X holds per frame).  That costs two of linuxd's 256
+ * on the same Mem mapped into linuxd (struct area), so reading and
+ * writing a process's memory is a memcpy.  An executable area, or one
+ * fork shares copy-on-write, is mapped read-only into linuxd (W^X holds
+ * per frame; a write copies the shared one first).  That costs two of linuxd's 256
  * handles per area, which bounds the processes (PROC_MAX) and their
  * areas (AREA_MAX).
  *
@@ -72,9 +74,7 @@
 enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE };
 
 enum area_flags {
-	AREA_SHARED = 1u << 0, /* not copied by fork: text, MAP_SHARED */
-	AREA_STACK = 1u << 1,
-	AREA_HEAP = 1u << 2,
+	AREA_HEAP = 1u << 0, /* a chunk of the brk heap */
 };
 
 struct text; /* a shared read-only segment (mem.c) */
@@ -109,11 +109,8 @@ struct proc {
 	char comm[16];
 	struct lx_sigaction act[SIGNALS + 1];
 	uint64_t mask, pending;
-	int wait_status; /* a zombie's, as wait4 reports it */
-	uint64_t clear_tid;
-	uint64_t wake_at; /* a blocked call's deadline (ns), 0: none */
-	uint64_t cpu_ns;
-	bool vforked;	     /* its parent waits for its exec or exit */
+	int wait_status;     /* a zombie's, as wait4 reports it */
+	uint64_t wake_at;    /* a blocked call's deadline (ns), 0: none */
 	bool halting;	     /* linuxd halted it for a signal: look at it next round */
 	bool suspended;	     /* in rt_sigsuspend: saved_mask is its own mask */
 	int stop_report;     /* stopped by this signal, not yet told to wait4 (0: none) */
@@ -138,9 +135,9 @@ uint32_t slabs_free(void);
 uint32_t slabs_of_procs(void); /* held by living processes (0 between sessions) */
 /* Maps a new zeroed area [va, va+len) with prot; 0 or -LX_ENOMEM. */
 int area_new(struct proc *p, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags);
-/* Maps a shared read-only copy of file bytes (a text). */
-int area_text(struct proc *p, uint32_t tar_ent, uint32_t seg, uint64_t va, uint64_t len,
-	      uint64_t src_off, uint64_t src_len, uint32_t prot);
+/* Maps bytes [off, off + len) of root archive entry ent at va with prot,
+ * shared read-only with every process that maps the same (a text). */
+int area_text(struct proc *p, uint32_t ent, uint64_t va, uint64_t len, uint64_t off, uint32_t prot);
 struct area *area_find(struct proc *p, uint64_t va);
 /* Removes every mapping in [va, va+len), keeping the parts of areas
  * outside it (copied into new areas). 0 or -LX_ENOMEM. */

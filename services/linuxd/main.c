@@ -52,6 +52,7 @@ static uint64_t child_bits; /* every slot's */
 static bool rescan;
 static struct tar_ent ents[ENTS_MAX];
 static char arena[ARENA];
+static uint32_t buckets[ENTS_MAX]; /* tar_find's hash table: a bucket an entry */
 static struct {
 	char buf[VX_MSG_DATA];
 	uint32_t n;
@@ -333,7 +334,6 @@ static int load_root(void)
 	    (rc = (int)vx_task_map(self_task, mem, VA_ROOT, VX_PROT_READ)) != VX_OK)
 		return rc;
 	root_tar = (const uint8_t *)(uintptr_t)(VA_ROOT + obj.offset);
-	root_ix = (struct tar_index){.ent = ents, .max = ENTS_MAX, .arena = arena, .cap = ARENA};
 	return tar_index_build(&root_ix, root_tar, obj.size);
 }
 
@@ -373,6 +373,12 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return 2;
 	}
 	vx_client_wait_up(&ns, (uint64_t)vx_clock() + 5000000000ull);
+	root_ix = (struct tar_index){.ent = ents,
+				     .max = ENTS_MAX,
+				     .arena = arena,
+				     .cap = ARENA,
+				     .hash = buckets,
+				     .nhash = ENTS_MAX};
 	if ((rc = load_root()) != VX_OK) {
 		/* An image without Linux programs (most test images): serve on,
 		 * with an empty root, so that every run is VX_E_NOTFOUND rather
@@ -381,8 +387,6 @@ int main(const struct vx_bundle_page *b, const char *args)
 			    "linuxd: no root archive %s (%s): no Linux programs\n", ROOT_NAME,
 			    vx_errname(rc));
 		say(line);
-		root_ix =
-		    (struct tar_index){.ent = ents, .max = ENTS_MAX, .arena = arena, .cap = ARENA};
 		tar_index_build(&root_ix, (const uint8_t *)"", 0);
 	}
 	files_init(b);

@@ -82,6 +82,36 @@ static void win_put(uint64_t va, uint64_t len)
 		win[c].free[win[c].n++] = va; /* else the window is simply never reused */
 }
 
+/* A cap on mem with rights, mapped into linuxd at a window of its own with
+ * prot: the cap's handle (*ptr the window), or -LX_ENOMEM with nothing
+ * held. */
+static int64_t local_map(vx_handle_t mem, uint64_t len, uint32_t rights, uint32_t prot,
+			 uint8_t **ptr)
+{
+	int64_t l = vx_cap_derive(mem, rights, 0);
+	uint64_t lva;
+
+	if (l < 0)
+		return -LX_ENOMEM;
+	if ((lva = win_get(len)) == 0) {
+		vx_cap_delete((vx_handle_t)l);
+		return -LX_ENOMEM;
+	}
+	if (vx_task_map(self_task, (vx_handle_t)l, lva, prot) != VX_OK) {
+		vx_cap_delete((vx_handle_t)l);
+		win_put(lva, len);
+		return -LX_ENOMEM;
+	}
+	*ptr = (uint8_t *)(uintptr_t)lva;
+	return l;
+}
+
+static void local_unmap(vx_handle_t local, uint8_t *ptr, uint64_t len)
+{
+	vx_cap_delete(local); /* and its mapping */
+	win_put((uint64_t)(uintptr_t)ptr, len);
+}
+
 /* ----------------------------------------------------------------- slabs */
 
 int mem_init(vx_handle_t ret)
@@ -212,10 +242,8 @@ static void area_drop(struct proc *p, struct area *a)
 	int slab = a->slab;
 
 	vx_cap_delete(a->mem);
-	if (a->local) {
-		vx_cap_delete(a->local);
-		win_put((uint64_t)(uintptr_t)a->ptr, a->len);
-	}
+	if (a->local)
+		local_unmap(a->local, a->ptr, a->len);
 	if (a->cow >= 0)
 		cow_refs[a->cow]--;
 	*a = p->area[--p->nareas];
@@ -227,33 +255,39 @@ static void area_drop(struct proc *p, struct area *a)
  * linuxd but not yet into the process (area_protect does that).  Returns
  * it, or NULL with *err set.
  */
+/* A zeroed Mem of len bytes from p's slabs, mapped writable into linuxd:
+ * the Mem's handle (*local, *ptr, *slab the rest), or a negative errno
+ * with nothing held. */
+static int64_t fresh_mem(struct proc *p, uint64_t len, vx_handle_t *local, uint8_t **ptr,
+			 int8_t *slab)
+{
+	int64_t m = mem_alloc(p, len / VX_PAGE_SIZE, slab);
+
+	if (m < 0)
+		return m;
+	int64_t l = local_map((vx_handle_t)m, len, VX_R_READ | VX_R_WRITE,
+			      VX_PROT_READ | VX_PROT_WRITE, ptr);
+	if (l < 0) {
+		vx_cap_delete((vx_handle_t)m);
+		return l;
+	}
+	*local = (vx_handle_t)l;
+	return m;
+}
+
 static struct area *area_make(struct proc *p, uint64_t va, uint64_t len, uint32_t flags, int *err)
 {
+	vx_handle_t local;
+	uint8_t *ptr;
 	int8_t slab;
-	uint64_t lva;
 
 	if (p->nareas == AREA_MAX) {
 		*err = -LX_ENOMEM;
 		return NULL;
 	}
-	int64_t m = mem_alloc(p, len / VX_PAGE_SIZE, &slab);
+	int64_t m = fresh_mem(p, len, &local, &ptr, &slab);
 	if (m < 0) {
 		*err = (int)m;
-		return NULL;
-	}
-	int64_t l = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0);
-	if (l < 0 || (lva = win_get(len)) == 0) {
-		vx_cap_delete((vx_handle_t)m);
-		if (l >= 0)
-			vx_cap_delete((vx_handle_t)l);
-		*err = -LX_ENOMEM;
-		return NULL;
-	}
-	if (vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
-		vx_cap_delete((vx_handle_t)l);
-		vx_cap_delete((vx_handle_t)m);
-		win_put(lva, len);
-		*err = -LX_ENOMEM;
 		return NULL;
 	}
 	struct area *a = &p->area[p->nareas++];
@@ -262,8 +296,8 @@ static struct area *area_make(struct proc *p, uint64_t va, uint64_t len, uint32_
 			   .prot = LX_PROT_NONE,
 			   .flags = flags,
 			   .mem = (vx_handle_t)m,
-			   .local = (vx_handle_t)l,
-			   .ptr = (uint8_t *)(uintptr_t)lva,
+			   .local = local,
+			   .ptr = ptr,
 			   .ptr_write = true,
 			   .slab = slab,
 			   .cow = -1};
@@ -317,32 +351,21 @@ int area_unshare(struct proc *p, struct area *a)
 		a->cow = -1;
 		return area_protect(p, a, a->prot);
 	}
+	vx_handle_t local;
+	uint8_t *ptr;
 	int8_t slab;
-	uint64_t lva;
-	int64_t m = mem_alloc(p, a->len / VX_PAGE_SIZE, &slab);
+	int64_t m = fresh_mem(p, a->len, &local, &ptr, &slab);
 	if (m < 0)
 		return -LX_ENOMEM;
-	int64_t l = vx_cap_derive((vx_handle_t)m, VX_R_READ | VX_R_WRITE, 0);
-	if (l < 0 || (lva = win_get(a->len)) == 0 ||
-	    vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
-		if (l >= 0) {
-			vx_cap_delete((vx_handle_t)l);
-			if (lva)
-				win_put(lva, a->len);
-		}
-		vx_cap_delete((vx_handle_t)m);
-		return -LX_ENOMEM;
-	}
-	memcpy((void *)(uintptr_t)lva, a->ptr, a->len);
+	memcpy(ptr, a->ptr, a->len);
 	/* The shared Mem goes from this area: its mappings with its caps. */
 	vx_cap_delete(a->mem);
-	vx_cap_delete(a->local);
-	win_put((uint64_t)(uintptr_t)a->ptr, a->len);
+	local_unmap(a->local, a->ptr, a->len);
 	cow_refs[a->cow]--;
 	int old = a->slab;
 	a->mem = (vx_handle_t)m;
-	a->local = (vx_handle_t)l;
-	a->ptr = (uint8_t *)(uintptr_t)lva;
+	a->local = local;
+	a->ptr = ptr;
 	a->ptr_write = true;
 	a->slab = slab;
 	a->cow = -1;
@@ -388,9 +411,12 @@ static struct text *text_get(uint32_t ent, uint64_t off, uint64_t len)
 	if (!t)
 		return NULL;
 	int64_t m = mem_alloc(NULL, len / VX_PAGE_SIZE, &slab);
-	if (m < 0 || (lva = win_get(len)) == 0)
+	if (m < 0)
 		return NULL;
-	if (vx_task_map(self_task, (vx_handle_t)m, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+	if ((lva = win_get(len)) == 0 ||
+	    vx_task_map(self_task, (vx_handle_t)m, lva, VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+		if (lva)
+			win_put(lva, len);
 		vx_cap_delete((vx_handle_t)m);
 		return NULL;
 	}
@@ -401,6 +427,7 @@ static struct text *text_get(uint32_t ent, uint64_t off, uint64_t len)
 	vx_task_unmap((vx_handle_t)m);
 	if (vx_task_map(self_task, (vx_handle_t)m, lva, VX_PROT_READ) != VX_OK) {
 		vx_cap_delete((vx_handle_t)m);
+		win_put(lva, len);
 		return NULL;
 	}
 	*t = (struct text){.used = true,
@@ -426,7 +453,7 @@ static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t pr
 	*a = (struct area){.va = va,
 			   .len = t->len,
 			   .prot = LX_PROT_NONE,
-			   .flags = AREA_SHARED,
+			   .flags = 0,
 			   .mem = (vx_handle_t)c,
 			   .ptr = t->ptr,
 			   .text = t,
@@ -440,12 +467,9 @@ static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t pr
 	return 0;
 }
 
-int area_text(struct proc *p, uint32_t ent, uint32_t seg, uint64_t va, uint64_t len,
-	      uint64_t src_off, uint64_t src_len, uint32_t prot)
+int area_text(struct proc *p, uint32_t ent, uint64_t va, uint64_t len, uint64_t off, uint32_t prot)
 {
-	(void)seg;
-	(void)src_len;
-	struct text *t = text_get(ent, src_off, len);
+	struct text *t = text_get(ent, off, len);
 
 	return t ? area_of_text(p, t, va, prot) : -LX_ENOMEM;
 }
@@ -468,8 +492,7 @@ static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
 		return -LX_ENOMEM;
 	uint32_t idx = (uint32_t)(a - p->area);
 	for (unsigned i = 0; i < n; i++) {
-		if ((piece[i] = area_make(p, lo[i], hi[i] - lo[i], old.flags & ~AREA_SHARED,
-					  &err)) == NULL) {
+		if ((piece[i] = area_make(p, lo[i], hi[i] - lo[i], old.flags, &err)) == NULL) {
 			for (unsigned k = 0; k < i; k++)
 				area_drop(p, &p->area[p->nareas - 1]);
 			return err;
@@ -528,7 +551,6 @@ void mem_release(struct proc *p)
  * (area_unshare, on its write fault). */
 static int area_share(struct proc *child, struct proc *parent, struct area *a)
 {
-	uint64_t lva;
 	int err;
 
 	if (child->nareas == AREA_MAX)
@@ -542,15 +564,15 @@ static int area_share(struct proc *child, struct proc *parent, struct area *a)
 		if ((err = area_protect(parent, a, a->prot)) != 0) /* now read-only */
 			return err;
 	}
+	uint8_t *ptr;
 	int64_t m = vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC, 0);
-	int64_t l = m < 0 ? m : vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE, 0);
-	if (l < 0 || (lva = win_get(a->len)) == 0 ||
-	    vx_task_map(self_task, (vx_handle_t)l, lva, VX_PROT_READ) != VX_OK) {
-		if (m >= 0)
-			vx_cap_delete((vx_handle_t)m);
-		if (l >= 0)
-			vx_cap_delete((vx_handle_t)l);
+	if (m < 0)
 		return -LX_ENOMEM;
+	/* Write rights kept, mapped read-only: the last holder writes in place. */
+	int64_t l = local_map(a->mem, a->len, VX_R_READ | VX_R_WRITE, VX_PROT_READ, &ptr);
+	if (l < 0) {
+		vx_cap_delete((vx_handle_t)m);
+		return (int)l;
 	}
 	struct area *c = &child->area[child->nareas++];
 	*c = (struct area){.va = a->va,
@@ -559,7 +581,7 @@ static int area_share(struct proc *child, struct proc *parent, struct area *a)
 			   .flags = a->flags,
 			   .mem = (vx_handle_t)m,
 			   .local = (vx_handle_t)l,
-			   .ptr = (uint8_t *)(uintptr_t)lva,
+			   .ptr = ptr,
 			   .ptr_write = false,
 			   .slab = a->slab,
 			   .cow = a->cow};
@@ -775,7 +797,7 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 			return err;
 		if (ent != TAR_NONE && !(prot & LX_PROT_WRITE) && type == LX_MAP_PRIVATE &&
 		    len <= SLAB_PAGES * VX_PAGE_SIZE) {
-			if ((err = area_text(p, ent, 0, addr, len, off, len, prot)) != 0)
+			if ((err = area_text(p, ent, addr, len, off, prot)) != 0)
 				return err;
 			return (int64_t)addr;
 		}
@@ -844,8 +866,7 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 			if (ar->va < va || end < ar->va + ar->len || ar->text) {
 				/* Part of an area (or shared text): the range becomes an
 				 * area of its own, copied before the rest is cut away. */
-				struct area *mid =
-				    area_make(p, va, end - va, ar->flags & ~AREA_SHARED, &err);
+				struct area *mid = area_make(p, va, end - va, ar->flags, &err);
 				if (!mid)
 					return err;
 				ar = area_find(p, va); /* the old one: found first, mid is newer */

@@ -109,8 +109,8 @@ static int load_segments(struct proc *p, const struct lx_elf *e, const struct ex
 				(s->prot & VX_PROT_WRITE ? LX_PROT_WRITE : 0) |
 				(s->prot & VX_PROT_EXEC ? LX_PROT_EXEC : 0);
 		if (!(prot & LX_PROT_WRITE) && src->ent != TAR_NONE) {
-			err = area_text(p, src->ent, i, bias + va, top - va, page_down(s->offset),
-					s->filesz, prot);
+			err =
+			    area_text(p, src->ent, bias + va, top - va, page_down(s->offset), prot);
 		} else {
 			err = area_new(p, bias + va, top - va, LX_PROT_READ | LX_PROT_WRITE, 0);
 			if (!err)
@@ -275,9 +275,9 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	 * program stays within, and the rest below, so that a fork's
 	 * copy-on-write copies only the part a process writes. */
 	if ((err = area_new(p, STACK_TOP - STACK_HOT, STACK_HOT, LX_PROT_READ | LX_PROT_WRITE,
-			    AREA_STACK)) != 0 ||
+			    0)) != 0 ||
 	    (err = area_new(p, STACK_TOP - STACK_BYTES, STACK_BYTES - STACK_HOT,
-			    LX_PROT_READ | LX_PROT_WRITE, AREA_STACK)) != 0)
+			    LX_PROT_READ | LX_PROT_WRITE, 0)) != 0)
 		return err;
 	struct area *st = area_find(p, STACK_TOP - 1);
 	memset(&aux, 0, sizeof(aux));
@@ -407,16 +407,12 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 		return SYS_GONE;
 	}
 	lx_fd_exec(&p->fds, &file_ops);
-	if (p->vforked) {
-		p->vforked = false;
-		wake_all();
-	}
 	return SYS_GONE; /* the registers are the new image's */
 }
 
 /* ------------------------------------------------------------------ fork */
 
-static int64_t do_fork(struct proc *p, uint64_t new_sp, bool vfork)
+static int64_t do_fork(struct proc *p, uint64_t new_sp)
 {
 	struct proc *c = proc_alloc();
 	int err;
@@ -447,20 +443,19 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp, bool vfork)
 		proc_free(c);
 		return -LX_ENOMEM;
 	}
-	c->vforked = vfork;
 	return c->pid;
 }
 
 int64_t sys_fork(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return do_fork(p, 0, false);
+	return do_fork(p, 0);
 }
 
 int64_t sys_vfork(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return do_fork(p, 0, true);
+	return do_fork(p, 0); /* the parent need not wait: the child's memory is its own */
 }
 
 /* clone for processes: fork, vfork, and posix_spawn's CLONE_VM|CLONE_VFORK
@@ -476,7 +471,7 @@ int64_t sys_clone(struct proc *p, const uint64_t *a)
 		return -LX_ENOSYS;
 	if ((flags & 0xff) != LX_SIGCHLD && (flags & 0xff) != 0)
 		return -LX_EINVAL;
-	return do_fork(p, sp, (flags & LX_CLONE_VFORK) != 0);
+	return do_fork(p, sp);
 }
 
 /* ------------------------------------------------------------ exit, wait */

@@ -133,9 +133,36 @@ const char *tar_base(const struct tar_index *ix, uint32_t e)
 	return s ? s + 1 : p;
 }
 
+/* FNV-1a of a path: its bucket. */
+static uint32_t bucket(const struct tar_index *ix, const char *path)
+{
+	uint32_t h = 2166136261u;
+
+	while (*path)
+		h = (h ^ (uint8_t)*path++) * 16777619u;
+	return h & (ix->nhash - 1);
+}
+
+/* Entry e joins its bucket (when there is a table). */
+static void hash_in(struct tar_index *ix, uint32_t e)
+{
+	ix->ent[e].hnext = TAR_NONE;
+	if (!ix->hash)
+		return;
+	uint32_t b = bucket(ix, tar_path(ix, e));
+	ix->ent[e].hnext = ix->hash[b];
+	ix->hash[b] = e;
+}
+
 uint32_t tar_find(const struct tar_index *ix, const char *path)
 {
-	for (uint32_t i = 0; i < ix->n; i++)
+	if (!ix->hash) {
+		for (uint32_t i = 0; i < ix->n; i++)
+			if (strcmp(tar_path(ix, i), path) == 0)
+				return i;
+		return TAR_NONE;
+	}
+	for (uint32_t i = ix->hash[bucket(ix, path)]; i != TAR_NONE; i = ix->ent[i].hnext)
 		if (strcmp(tar_path(ix, i), path) == 0)
 			return i;
 	return TAR_NONE;
@@ -174,7 +201,8 @@ static uint32_t ensure(struct tar_index *ix, const char *path, uint32_t kind, bo
 	ix->ent[e].parent = p;
 	ix->ent[e].kind = kind;
 	ix->ent[e].mode = kind == TAR_DIR ? 0755 : 0644;
-	ix->ent[e].reserved = 1; /* made up; the caller clears it for a named one */
+	ix->ent[e].made_up = 1; /* made up; the caller clears it for a named one */
+	hash_in(ix, e);
 	return e;
 }
 
@@ -188,11 +216,16 @@ int tar_index_build(struct tar_index *ix, const uint8_t *tar, size_t len)
 	ix->used = 0;
 	if (ix->max == 0 || ix->cap < 4)
 		return VX_E_FULL;
+	if (ix->hash && (ix->nhash == 0 || (ix->nhash & (ix->nhash - 1))))
+		return VX_E_INVAL; /* the table must be a power of two */
+	for (uint32_t b = 0; ix->hash && b < ix->nhash; b++)
+		ix->hash[b] = TAR_NONE;
 	/* Entry 0: the root. */
 	ix->ent[0] = (struct tar_ent){
 	    .path = intern(ix, "/", 1), .parent = TAR_NONE, .kind = TAR_DIR, .mode = 0755};
 	ix->ent[0].link = intern(ix, "", 0);
 	ix->n = 1;
+	hash_in(ix, 0);
 	while (at + BLOCK <= len) {
 		const uint8_t *h = tar + at;
 		uint64_t size, mode, mtime;
@@ -236,14 +269,14 @@ int tar_index_build(struct tar_index *ix, const uint8_t *tar, size_t len)
 				/* A name twice is refused, but for a directory made up
 				 * for an earlier file's sake, now named itself. */
 				uint32_t e = tar_find(ix, path);
-				if (e != TAR_NONE && !(ix->ent[e].reserved && kind == TAR_DIR))
+				if (e != TAR_NONE && !(ix->ent[e].made_up && kind == TAR_DIR))
 					return VX_E_CORRUPT;
 				if (e == TAR_NONE)
 					e = ensure(ix, path, kind, &full);
 				if (e == TAR_NONE)
 					return full ? VX_E_FULL : VX_E_CORRUPT;
 				struct tar_ent *t = &ix->ent[e];
-				t->reserved = 0;
+				t->made_up = 0;
 				t->mode = (uint32_t)(mode & 07777);
 				t->mtime = mtime;
 				t->off = data;

@@ -25,30 +25,38 @@ enum tar_kind { TAR_FILE = 1, TAR_DIR = 2, TAR_SYMLINK = 3 };
 #define TAR_NONE UINT32_MAX
 
 struct tar_ent {
-	uint32_t path;	   /* arena offset of the absolute path */
-	uint32_t link;	   /* arena offset of a symlink's target ("" otherwise) */
-	uint32_t parent;   /* the directory's entry (TAR_NONE for "/") */
-	uint32_t kind;	   /* enum tar_kind */
-	uint32_t mode;	   /* permission bits, 0..07777 */
-	uint32_t reserved; /* 1: a directory made up, not (yet) named by the archive */
-	uint64_t off;	   /* where a file's bytes start in the archive */
-	uint64_t size;	   /* a file's size; a symlink's target length */
+	uint32_t path;	  /* arena offset of the absolute path */
+	uint32_t link;	  /* arena offset of a symlink's target ("" otherwise) */
+	uint32_t parent;  /* the directory's entry (TAR_NONE for "/") */
+	uint32_t kind;	  /* enum tar_kind */
+	uint32_t mode;	  /* permission bits, 0..07777 */
+	uint32_t made_up; /* 1: a directory made up, not (yet) named by the archive */
+	uint64_t off;	  /* where a file's bytes start in the archive */
+	uint64_t size;	  /* a file's size; a symlink's target length */
 	uint64_t mtime;
+	uint32_t hnext; /* the next entry in its hash bucket, or TAR_NONE */
+	uint32_t pad;
 };
 
+/* The caller's tables; hash (nhash buckets, a power of two) may be NULL:
+ * tar_find then searches every entry, as it would a chain. */
 struct tar_index {
 	struct tar_ent *ent; /* caller's table of max entries */
 	uint32_t n, max;
 	char *arena; /* caller's string space of cap bytes */
 	uint32_t used, cap;
+	uint32_t *hash; /* nhash buckets: the first entry whose path hashes there */
+	uint32_t nhash;
 };
 
-/* Indexes the archive tar[0..len).  VX_OK, VX_E_CORRUPT, or VX_E_FULL
- * (more entries or name bytes than the caller gave room for). */
+/* Indexes the archive tar[0..len).  VX_OK, VX_E_CORRUPT, VX_E_FULL
+ * (more entries or name bytes than the caller gave room for), or
+ * VX_E_INVAL (a hash table whose size is not a power of two). */
 int tar_index_build(struct tar_index *ix, const uint8_t *tar, size_t len);
 
 /* The entry named by an absolute, normalised path, or TAR_NONE.  No link
- * is followed. */
+ * is followed.  With a hash table, one bucket's chain is searched (every
+ * path lookup of linuxd's goes through here, a component at a time). */
 uint32_t tar_find(const struct tar_index *ix, const char *path);
 
 /* The next child of directory dir after *cursor (start with 0): its index,

@@ -7,7 +7,8 @@
  * VX_OK every entry's path is absolute and normalised (no "." or ".."
  * component, no "//", no trailing "/"), its parent is a directory whose
  * path is its own minus the last component, a file's bytes lie inside the
- * archive, and tar_find finds every entry by its path.
+ * archive, and tar_find finds every entry by its path, through the hash
+ * table and without it alike.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,11 +29,17 @@
 
 static struct tar_ent ents[64];
 static char arena[4096];
+static uint32_t buckets[16];
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 {
-	struct tar_index ix = {.ent = ents, .max = 64, .arena = arena, .cap = sizeof(arena)};
+	struct tar_index ix = {.ent = ents,
+			       .max = 64,
+			       .arena = arena,
+			       .cap = sizeof(arena),
+			       .hash = buckets,
+			       .nhash = 16};
 	int rc = tar_index_build(&ix, in, n);
 
 	CHECK(rc == VX_OK || rc == VX_E_CORRUPT || rc == VX_E_FULL);
@@ -49,6 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 		CHECK(len < 2 || strcmp(p + len - 2, "/.") != 0);
 		CHECK(len < 3 || strcmp(p + len - 3, "/..") != 0);
 		CHECK(tar_find(&ix, p) == i);
+		struct tar_index linear = ix;
+		linear.hash = NULL;
+		CHECK(tar_find(&linear, p) == i);
 		if (i == 0)
 			continue;
 		uint32_t par = ix.ent[i].parent;

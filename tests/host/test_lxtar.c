@@ -19,12 +19,19 @@
 
 static struct tar_ent ents[256];
 static char arena[16384];
+static uint32_t buckets[64];
 static struct tar_index ix;
 static uint8_t buf[1 << 20];
 
+/* Hashed, as linuxd builds it. */
 static int build(const uint8_t *tar, size_t len)
 {
-	ix = (struct tar_index){.ent = ents, .max = 256, .arena = arena, .cap = sizeof(arena)};
+	ix = (struct tar_index){.ent = ents,
+				.max = 256,
+				.arena = arena,
+				.cap = sizeof(arena),
+				.hash = buckets,
+				.nhash = 64};
 	return tar_index_build(&ix, tar, len);
 }
 
@@ -85,6 +92,14 @@ static void gnu_tar_archive_read_whole(void **state)
 	assert_int_equal(kids, 2); /* bin, usr */
 	assert_int_equal(tar_find(&ix, "/"), 0);
 	assert_int_equal(tar_find(&ix, "/nope"), TAR_NONE);
+	/* The hash table finds what a search of every entry finds. */
+	struct tar_index linear = ix;
+	linear.hash = NULL;
+	for (uint32_t i = 0; i < ix.n; i++) {
+		assert_int_equal(tar_find(&ix, tar_path(&ix, i)), i);
+		assert_int_equal(tar_find(&linear, tar_path(&ix, i)), i);
+	}
+	assert_int_equal(tar_find(&ix, "/bin/prog/"), TAR_NONE);
 }
 
 /* A hand-made header: name, type, size, with its checksum right. */
@@ -114,6 +129,19 @@ static size_t one(const char *name, char type, unsigned size, const char *link)
 	memset(buf, 0, 4096);
 	header(buf, name, type, size, link);
 	return 512 + (size + 511) / 512 * 512 + 1024;
+}
+
+static void refused_hash_table_not_a_power_of_two(void **state)
+{
+	(void)state;
+	size_t n = one("a", '0', 0, NULL);
+	ix = (struct tar_index){.ent = ents,
+				.max = 256,
+				.arena = arena,
+				.cap = sizeof(arena),
+				.hash = buckets,
+				.nhash = 48};
+	assert_int_equal(tar_index_build(&ix, buf, n), VX_E_INVAL);
 }
 
 static void refused_bad_checksum(void **state)
@@ -199,7 +227,7 @@ static void made_up_directory_named_later(void **state)
 	assert_int_equal(build(buf, 3072), VX_OK);
 	uint32_t d = tar_find(&ix, "/d");
 	assert_int_equal(ix.ent[d].kind, TAR_DIR);
-	assert_int_equal(ix.ent[d].reserved, 0);
+	assert_int_equal(ix.ent[d].made_up, 0);
 }
 
 int main(void)
@@ -216,6 +244,7 @@ int main(void)
 	    cmocka_unit_test(refused_file_under_a_file),
 	    cmocka_unit_test(full_when_the_table_is_small),
 	    cmocka_unit_test(made_up_directory_named_later),
+	    cmocka_unit_test(refused_hash_table_not_a_power_of_two),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
