@@ -31,6 +31,13 @@ $(B)/bench/linux/exit0: bench/linux/exit0.c
 	@mkdir -p $(@D)
 	$(LINUX_BENCH_CC) $(WARN) -O2 -static -nostdlib -fno-stack-protector -o $@ $<
 
+# Where one kbench benchmark's instructions go, function by function
+# (bench/profile.sh, tools/stepprof.py): make profile BENCH=ringpong
+# MARK=0x401060, MARK being an address its loop passes once per iteration.
+.PHONY: profile
+profile: $(KERNEL_BIN) $(B)/bench.img $(B)/prog/kbench.elf
+	@B=$(B) bash bench/profile.sh $(BENCH) $(MARK) $(STEPS)
+
 .PHONY: bench-crypto bench bench-fs bench-net bench-posix
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)
