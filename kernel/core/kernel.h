@@ -387,6 +387,8 @@ void iospace_dma_fault(uint16_t bdf, uint64_t addr, bool write, uint8_t reason);
  * arguments once pending interrupts have been taken.  A handler returns it
  * only when everything is consistent and the re-issued call carries on. */
 #define SYS_RESTART (INT64_MIN + 1)
+_Static_assert(SYS_BLOCKED == INT64_MIN && SYS_RESTART == INT64_MIN + 1,
+	       "dispatch tests both with one overflow check");
 /* SYS_KWAIT: the syscall number a caller is re-issued with while its call's
  * result (t->kwait_rax) waits for the work the call queued.  Outside the
  * ABI's numbers; from a Task that has nothing parked it is VX_E_NOSYS. */
@@ -408,7 +410,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa);
 
 static inline struct task *current_task(void)
 {
-	return this_cpu()->current;
+	return this_cpu_current();
 }
 
 /* lock.c: the kernel lock, a ticket lock (see LOCKING above and

@@ -101,8 +101,9 @@ static void enqueue(unsigned cpu, struct task *t)
 	q->bits |= 1u << t->prio;
 }
 
-/* Takes t off its run queue, if it is on one. */
-static void dequeue(struct task *t)
+/* Takes t off its run queue, if it is on one.  (Inline: pick runs it on
+ * every switch.) */
+static inline __attribute__((always_inline)) void dequeue(struct task *t)
 {
 	if (!t->queued)
 		return;
@@ -266,7 +267,7 @@ static struct task *steal(void)
  * CPU time, gives next a fresh quantum and, if it is another Task, its
  * address space, kernel entry and FPU state.  next must be off the run
  * queues. */
-static void switch_to(struct task *prev, struct task *next)
+static inline __attribute__((always_inline)) void switch_to(struct task *prev, struct task *next)
 {
 	struct cpu *c = this_cpu();
 	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
@@ -282,8 +283,8 @@ static void switch_to(struct task *prev, struct task *next)
 	if (prev != next) {
 		arch_load_root(c, next->root_pa);
 		arch_set_kernel_entry(c, &next->regs);
-		arch_fpu_switch(prev, next);
-		arch_fs_switch(c, next);
+		arch_fpu_switch(prev ? prev->fpu : NULL, next->fpu);
+		arch_fs_switch(c, next->fs_base);
 	}
 	c->current = next;
 }
@@ -304,7 +305,7 @@ bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 	struct task *cur = c->current;
 
 	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1 ||
-	    !((allowed(p) >> c->index) & 1))
+	    (p->affinity && !((allowed(p) >> c->index) & 1)))
 		return false;
 	cur->state = VX_TASK_WAITING;
 	cur->wait_mask = mask;
@@ -347,7 +348,7 @@ static void put_current(struct cpu *c)
 
 	cur->cpu_tsc += rdtsc() - cur->run_since;
 	cur->running_on = -1;
-	arch_fpu_switch(cur, NULL);
+	arch_fpu_switch(cur->fpu, NULL);
 	c->current = NULL;
 }
 

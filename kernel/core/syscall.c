@@ -60,13 +60,13 @@ static void reissue(struct trapframe *tf)
 	tf->rip -= 2;
 }
 
-/* The frame to resume after a syscall. */
+/* The frame to resume after a syscall.  One test: whatever stops the
+ * running Task (sched_block, sched_remove through a fault, halt, exit or
+ * destruction, an affinity that leaves this CPU) or outranks it (a wake-up
+ * here, an IPI from another CPU) sets this CPU's need_resched. */
 static struct trapframe *next_frame(struct trapframe *tf)
 {
-	struct cpu *c = this_cpu();
-	struct task *cur = c->current;
-
-	if (c->need_resched || !cur || cur->state != VX_TASK_RUNNABLE)
+	if (this_cpu_need_resched())
 		return sched_next_frame();
 	return tf;
 }
@@ -116,33 +116,35 @@ static struct trapframe *dispatch_other(struct trapframe *tf, struct task *t)
 }
 
 /*
- * Runs the call, then picks the frame to resume.  Long kernel work is bounded by the preemption
- * budget (preempt_due): a handler that runs out returns SYS_RESTART and the same call is re-issued;
- * queued work keeps the caller waiting (dispatch_slow).  The fast path pays one test for all of it.
+ * Runs the call, then picks the frame to resume.  Long kernel work is
+ * bounded by the preemption budget (preempt_due): a handler that runs out
+ * returns SYS_RESTART and the same call is re-issued; queued work keeps the
+ * caller waiting (dispatch_slow).  The fast path pays one test for all of
+ * it: SYS_BLOCKED and SYS_RESTART are the two lowest values, far below
+ * every error and result.
  */
-static struct trapframe *dispatch(struct trapframe *tf)
+static inline __attribute__((always_inline)) struct trapframe *dispatch(struct trapframe *tf)
 {
 	struct task *t = current_task();
 	uint64_t nr = tf->rax;
 
-	if (t->foreign) { /* not ours to serve: its supervisor's (VX_SYS_TASK_REGS) */
-		task_fault(t, VX_FAULT_SYSCALL, 0, nr);
-		return next_frame(tf);
+	if (nr >= VX_SYS_COUNT || t->foreign) {
+		if (t->foreign) { /* not ours to serve: its supervisor's (VX_SYS_TASK_REGS) */
+			task_fault(t, VX_FAULT_SYSCALL, 0, nr);
+			return next_frame(tf);
+		}
+		return dispatch_other(tf, t);
 	}
 	if (nr == VX_SYS_RING_NOTIFY_WAIT) {
 		struct trapframe *f = ring_fastpath(tf);
 		if (f)
 			return f;
 	}
-	if (nr >= VX_SYS_COUNT)
-		return dispatch_other(tf, t);
-	int64_t r = syscalls[nr](tf);
-	/* One test for the rare cases: SYS_BLOCKED and SYS_RESTART are the
-	 * two lowest values, and queued work takes the slow end too. */
-	if ((uint64_t)r - (uint64_t)SYS_BLOCKED <= 1 || work_head) {
+	int64_t r = syscalls[nr](tf), below;
+	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
 		if (r == SYS_RESTART || work_head)
 			return dispatch_slow(tf, t, r);
-		return next_frame(tf);
+		return next_frame(tf); /* SYS_BLOCKED */
 	}
 	tf->rax = (uint64_t)r;
 	return next_frame(tf);
@@ -150,9 +152,12 @@ static struct trapframe *dispatch(struct trapframe *tf)
 
 /* Entry from syscall_entry: the call runs under the kernel lock, dropped
  * just before entry.S restores the chosen frame (no other CPU touches a
- * frame that is running or about to run here). */
+ * frame that is running or about to run here).  With one CPU the lock is
+ * elided, and tested once here rather than at both ends. */
 struct trapframe *syscall_dispatch(struct trapframe *tf)
 {
+	if (klock.solo)
+		return dispatch(tf);
 	kernel_lock();
 	struct trapframe *next = dispatch(tf);
 	kernel_unlock();

@@ -80,9 +80,13 @@ bool task_destroy(struct kobj *o)
 
 /* Is t on its way out: its own object, or a Reticle it was carved from
  * (at any depth), being destroyed or reset?  Then its memory may already
- * be gone while it still runs on another CPU. */
+ * be gone while it still runs on another CPU.  Such objects wait on the
+ * work queue (reap, which faults no Task, requeues one it has not
+ * finished), so with the queue empty nothing is dying. */
 static bool task_dying(const struct task *t)
 {
+	if (!work_pending())
+		return false;
 	for (const struct kobj *o = t->obj; o; o = o->origin)
 		if (o->state == KOBJ_ZOMBIE || (o->type == VX_OBJ_RETICLE && o->queued))
 			return true;
@@ -121,19 +125,6 @@ static uint64_t pt_alloc(void *ctx)
 	return pt->pa;
 }
 
-/* Can t's Reticle pay for the tables that mapping [va, +bytes) needs? */
-static int tables_affordable(struct task *t, uint64_t va, uint64_t bytes)
-{
-	struct kobj *r = t->obj->origin;
-	uint64_t need = paging_tables_needed(t->root_pa, va, bytes);
-
-	if (!need)
-		return VX_OK;
-	if (!r)
-		return VX_E_NOMEM;
-	return reticle_free_bytes(r) >= need * (PAGE_SIZE + VX_OBJ_META_BYTES) ? VX_OK : VX_E_NOMEM;
-}
-
 /* Maps [va, va + bytes) to physical pa in t.  The caller has checked with
  * task_check_new_mapping, so this cannot fail. */
 void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
@@ -163,9 +154,17 @@ int task_check_map_range(uint64_t va, uint64_t bytes)
  * the Bundle page). */
 int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 {
-	if (!paging_range_empty(t->root_pa, va, bytes))
+	struct kobj *r = t->obj->origin;
+	uint64_t need;
+
+	if (!paging_range_free(t->root_pa, va, bytes, &need))
 		return VX_E_EXISTS;
-	return tables_affordable(t, va, bytes);
+	if (!need)
+		return VX_OK;
+	/* t's Reticle pays for the tables. */
+	if (!r)
+		return VX_E_NOMEM;
+	return reticle_free_bytes(r) >= need * (PAGE_SIZE + VX_OBJ_META_BYTES) ? VX_OK : VX_E_NOMEM;
 }
 
 /* Maps through cap c and records the mapping in it; a Mem mapping

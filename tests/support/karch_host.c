@@ -121,7 +121,7 @@ uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(voi
 
 /* Table pages that mapping [va, va + bytes) would add: a walk per page,
  * counting each missing table once (reads only). */
-uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
+static uint64_t tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	uint64_t need = 0, seen[3] = {~0ull, ~0ull, ~0ull};
 
@@ -156,8 +156,9 @@ uint64_t paging_pte(uint64_t pa, uint32_t prot)
 
 /* The range walks, a page at a time (the kernel's go a leaf table at a
  * time; the outcome, tables allocated in the same order, is the same). */
-bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
+bool paging_range_free(uint64_t root_pa, uint64_t va, uint64_t bytes, uint64_t *tables)
 {
+	*tables = tables_needed(root_pa, va, bytes);
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
 		uint64_t *pte = paging_lookup(root_pa, va + off);
 		if (pte && (*pte & KARCH_PTE_P))
@@ -187,10 +188,10 @@ void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes)
 
 /* ------------------------------------------------------- CPU and frames */
 
-void arch_fpu_switch(struct task *from, struct task *to)
+void arch_fpu_switch(uint8_t *save, const uint8_t *load)
 {
-	(void)from;
-	(void)to;
+	(void)save;
+	(void)load;
 }
 
 void arch_fpu_init_state(void *area)
@@ -226,10 +227,10 @@ void arch_regs_set(struct task *t, const struct vx_regs *r)
 	t->foreign = (r->flags & VX_REGS_FOREIGN) != 0;
 }
 
-void arch_fs_switch(struct cpu *c, const struct task *next)
+void arch_fs_switch(struct cpu *c, uint64_t fs_base)
 {
 	(void)c;
-	(void)next;
+	(void)fs_base;
 }
 
 /* Called from task_destroy: the Task's record must still be queued for

@@ -110,6 +110,14 @@ static inline struct cpu *this_cpu(void)
 {
 	return &cpus[0];
 }
+static inline struct task *this_cpu_current(void)
+{
+	return cpus[0].current;
+}
+static inline bool this_cpu_need_resched(void)
+{
+	return cpus[0].need_resched;
+}
 #else
 static inline struct cpu *this_cpu(void)
 {
@@ -117,6 +125,23 @@ static inline struct cpu *this_cpu(void)
 
 	__asm__("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
 	return c;
+}
+/* Two fields read straight through %gs, one instruction each, on the
+ * syscall path.  volatile: they change under the caller (a switch), and
+ * each read must happen where it is written. */
+static inline struct task *this_cpu_current(void)
+{
+	struct task *t;
+
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct cpu, current)));
+	return t;
+}
+static inline bool this_cpu_need_resched(void)
+{
+	uint8_t v;
+
+	__asm__ volatile("movb %%gs:%c1, %0" : "=q"(v) : "i"(offsetof(struct cpu, need_resched)));
+	return v;
 }
 #endif
 
@@ -240,7 +265,21 @@ static inline void arch_load_root(struct cpu *c, uint64_t root_pa)
 	c->root = root_pa;
 	write_cr3(root_pa);
 }
-void arch_fpu_switch(struct task *from, struct task *to);
+/* Eager FPU switch: the FXSAVE image of the Task leaving (if save) is
+ * saved, that of the Task arriving (if load) loaded.  Always both: a Task
+ * may run next on another CPU, so its state must be in its struct
+ * whenever it is not running.  (Inline: it is on every switch.) */
+#ifdef VX_HOST
+void arch_fpu_switch(uint8_t *save, const uint8_t *load);
+#else
+static inline void arch_fpu_switch(uint8_t *save, const uint8_t *load)
+{
+	if (save)
+		__asm__ volatile("fxsave64 (%0)" ::"r"(save) : "memory");
+	if (load)
+		__asm__ volatile("fxrstor64 (%0)" ::"r"(load) : "memory");
+}
+#endif
 void arch_fpu_init_state(void *area); /* a clean 512-byte FXSAVE image */
 void arch_fpu_forget(struct task *t); /* t is being destroyed */
 /* The whole register state (VX_SYS_TASK_REGS): t is stopped, its FPU
@@ -251,8 +290,23 @@ struct vx_regs;
 void arch_regs_get(const struct task *t, struct vx_regs *r);
 int arch_regs_check(const struct vx_regs *r);
 void arch_regs_set(struct task *t, const struct vx_regs *r);
-/* Loads next's FS base if it differs from what this CPU holds. */
-void arch_fs_switch(struct cpu *c, const struct task *next);
+/* Loads a Task's FS base if it differs from what this CPU holds.
+ * Natives all run with FS base 0, so a CPU that runs only natives never
+ * writes the MSR.  A Task that loads FS itself can only set base 0 (every
+ * descriptor's base is 0), so "loaded here" is rewritten for any Task with
+ * a base of its own, and skipped only when both are 0. */
+#ifdef VX_HOST
+void arch_fs_switch(struct cpu *c, uint64_t fs_base);
+#else
+static inline void arch_fs_switch(struct cpu *c, uint64_t fs_base)
+{
+	if ((fs_base | c->fs_base) == 0)
+		return;
+	__asm__ volatile("wrmsr" ::"c"(0xc0000100u), "a"((uint32_t)fs_base),
+			 "d"((uint32_t)(fs_base >> 32)));
+	c->fs_base = fs_base;
+}
+#endif
 _Noreturn void enter_frame(struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t ip, uint64_t sp, uint64_t arg);
 /* May tf be handed back to user mode?  Its instruction and stack pointers
@@ -275,14 +329,12 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va);
 uint64_t *paging_walk_alloc(uint64_t root_pa, uint64_t va, uint64_t (*alloc)(void *ctx), void *ctx);
 uint64_t paging_pte(uint64_t pa, uint32_t prot); /* prot: VX_PROT_* bits */
 /* Ranges, a walk per leaf table (paging.c). */
-bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes);
+bool paging_range_free(uint64_t root_pa, uint64_t va, uint64_t bytes, uint64_t *tables);
 void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
 		      uint64_t (*alloc)(void *ctx), void *ctx);
 void paging_unmap_range(uint64_t root_pa, uint64_t va, uint64_t bytes);
 void paging_map_mmio(uint64_t pa);
 extern uint8_t kernel_stack[MAX_CPUS][KSTACK_BYTES];
-/* Table pages that mapping [va, va + bytes) would add; reads only. */
-uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes);
 
 /* User copy (entry.S): 0, or 1 when it touched a bad page. */
 int uaccess_copy(void *dst, const void *src, size_t n);

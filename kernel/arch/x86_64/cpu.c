@@ -188,17 +188,6 @@ void arch_init_cpu(struct cpu *c)
 	features_init(c);
 }
 
-/* Eager FPU switch: the state of 'from' (if any) is saved, that of 'to'
- * (if any) loaded.  Always both: a Task may run next on another CPU, so
- * its state must be in its struct whenever it is not running. */
-void arch_fpu_switch(struct task *from, struct task *to)
-{
-	if (from)
-		__asm__ volatile("fxsave64 (%0)" ::"r"(from->fpu) : "memory");
-	if (to)
-		__asm__ volatile("fxrstor64 (%0)" ::"r"(to->fpu) : "memory");
-}
-
 /* A Task is being destroyed: no CPU holds its state (nothing to forget). */
 void arch_fpu_forget(struct task *t)
 {
@@ -267,18 +256,6 @@ void arch_regs_set(struct task *t, const struct vx_regs *r)
 	t->fs_base = r->fs_base;
 	t->foreign = (r->flags & VX_REGS_FOREIGN) != 0;
 	memcpy(t->fpu, r->fpu, sizeof(t->fpu));
-}
-
-/* Natives all run with FS base 0, so a CPU that runs only natives never
- * writes the MSR.  A Task that loads FS itself can only set base 0 (every
- * descriptor's base is 0), so "loaded here" is rewritten for any Task with
- * a base of its own, and skipped only when both are 0. */
-void arch_fs_switch(struct cpu *c, const struct task *next)
-{
-	if (next->fs_base == 0 && c->fs_base == 0)
-		return;
-	wrmsr(0xc0000100, next->fs_base);
-	c->fs_base = next->fs_base;
 }
 
 /* A fresh user frame: entered through iretq with interrupts on. */

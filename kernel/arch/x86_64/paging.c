@@ -128,7 +128,7 @@ uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
 /* How many table pages mapping [va, va + bytes) under root would add: at
  * each level above the leaf tables, every region of that level's span
  * that has no table yet needs one.  Reads only. */
-uint64_t paging_tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
+static uint64_t tables_needed(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	uint64_t need = 0, end = va + bytes;
 
@@ -205,7 +205,7 @@ static inline uint64_t leaf_end(uint64_t va, uint64_t end)
 }
 
 /* Is no page of [va, va + bytes) mapped under root?  Reads only. */
-bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
+static bool range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	uint64_t end = va + bytes;
 
@@ -219,9 +219,30 @@ bool paging_range_empty(uint64_t root_pa, uint64_t va, uint64_t bytes)
 	return true;
 }
 
+/* Is no page of [va, va + bytes) mapped under root?  And how many table
+ * pages would mapping it add (*tables)?  Reads only.  The common case, a
+ * range inside one leaf table that exists, is one walk. */
+bool paging_range_free(uint64_t root_pa, uint64_t va, uint64_t bytes, uint64_t *tables)
+{
+	uint64_t end = va + bytes;
+
+	if (bytes && ((va ^ (end - 1)) & ~(LEAF_SPAN - 1)) == 0) {
+		const uint64_t *pte = lookup(root_pa, va);
+		if (pte) {
+			*tables = 0;
+			for (; va < end; va += PAGE_SIZE, pte++)
+				if (*pte & PTE_P)
+					return false;
+			return true;
+		}
+	}
+	*tables = tables_needed(root_pa, va, bytes);
+	return range_empty(root_pa, va, bytes);
+}
+
 /* Maps [va, va + bytes) to [pa, pa + bytes) under root with VX_PROT_* prot,
  * installing tables from alloc(ctx).  The caller has checked the range is
- * empty and the tables affordable (paging_tables_needed), so this cannot
+ * empty and the tables affordable (paging_range_free), so this cannot
  * fail. */
 void paging_map_range(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot,
 		      uint64_t (*alloc)(void *ctx), void *ctx)

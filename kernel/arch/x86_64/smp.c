@@ -117,7 +117,7 @@ void tlb_service(void)
 void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	struct cpu *me = this_cpu();
-	uint64_t want[MAX_CPUS];
+	uint64_t want[MAX_CPUS], asked = 0;
 
 	if (me->root == root_pa) {
 		if (bytes > 64 * PAGE_SIZE)
@@ -126,14 +126,18 @@ void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 			for (uint64_t off = 0; off < bytes; off += PAGE_SIZE)
 				invlpg(va + off);
 	}
+	if (ncpus == 1)
+		return;
 	for (unsigned i = 0; i < ncpus; i++) {
-		want[i] = 0;
 		if (i == me->index || __atomic_load_n(&cpus[i].root, __ATOMIC_ACQUIRE) != root_pa)
 			continue;
 		want[i] = __atomic_add_fetch(&cpus[i].tlb_req, 1, __ATOMIC_ACQ_REL);
+		asked |= 1ull << i;
 		lapic_send_ipi(cpus[i].apic_id, VEC_TLB);
 	}
-	for (unsigned i = 0; i < ncpus; i++)
-		while (want[i] && __atomic_load_n(&cpus[i].tlb_done, __ATOMIC_ACQUIRE) < want[i])
+	for (; asked; asked &= asked - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(asked);
+		while (__atomic_load_n(&cpus[i].tlb_done, __ATOMIC_ACQUIRE) < want[i])
 			cpu_pause();
+	}
 }

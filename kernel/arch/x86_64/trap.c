@@ -88,7 +88,8 @@ struct trapframe *trap_user(struct trapframe *tf)
 		uint32_t code = kind == VX_FAULT_OTHER ? (uint32_t)tf->vector : (uint32_t)tf->error;
 		task_fault(t, kind, code, addr);
 	}
-	reap();
+	if (work_pending())
+		reap();
 	preempt_done();
 	struct trapframe *next = sched_next_frame();
 	kernel_unlock();
