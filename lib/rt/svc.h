@@ -205,9 +205,10 @@ struct vx_server {
 	uint32_t bit;
 	uint64_t va;
 	struct vx_server_conn conn[VX_SVC_MAX_CONNS];
-	uint32_t refused; /* connections refused because every slot was taken */
-	uint32_t revoked; /* pairs dropped: an end was revoked before it arrived */
-	int64_t first;	  /* a pair's first end (req), taken before its second came */
+	uint32_t open_mask; /* bit i: conn[i].open (the loops visit only those) */
+	uint32_t refused;   /* connections refused because every slot was taken */
+	uint32_t revoked;   /* pairs dropped: an end was revoked before it arrived */
+	int64_t first;	    /* a pair's first end (req), taken before its second came */
 	bool have_first;
 	/* A reply whose waiting client has not been woken yet: vx_server_wait
 	 * wakes it and waits in one call (the kernel's call/reply fastpath).

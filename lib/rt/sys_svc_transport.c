@@ -364,12 +364,28 @@ int vx_server_init_attach(struct vx_server *s, vx_handle_t port, uint64_t va, ui
 	return bind_end(&s->port_ring, port, VX_RING_CONSUMER, va, bit);
 }
 
-static void close_conn(struct vx_server_conn *c)
+_Static_assert(VX_SVC_MAX_CONNS <= 32, "open_mask has a bit per connection");
+
+static void close_conn(struct vx_server *s, struct vx_server_conn *c)
 {
 	vx_cap_delete(c->req_h);
 	vx_cap_delete(c->rep_h);
 	c->open = false;
 	c->peer_seen = false;
+	s->open_mask &= ~(1u << c->id);
+}
+
+/* The open connections, lowest slot first: for (c = first_open(s, &m); c;
+ * c = next_open(s, &m)).  A connection closed on the way is skipped when
+ * its turn comes. */
+static struct vx_server_conn *next_open(struct vx_server *s, uint32_t *m)
+{
+	*m &= s->open_mask;
+	if (!*m)
+		return NULL;
+	uint32_t i = (uint32_t)__builtin_ctz(*m);
+	*m &= *m - 1;
+	return &s->conn[i];
 }
 
 /* Binds a received pair as a new connection; refuses it (deleting both
@@ -379,9 +395,9 @@ static struct vx_server_conn *accept_pair(struct vx_server *s, vx_handle_t req, 
 {
 	struct vx_server_conn *c = NULL;
 
-	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !c; i++)
-		if (!s->conn[i].open)
-			c = &s->conn[i];
+	uint32_t free = ~s->open_mask & ((1u << (VX_SVC_MAX_CONNS - 1) << 1) - 1);
+	if (free)
+		c = &s->conn[__builtin_ctz(free)];
 	if (!c) {
 		vx_cap_delete(req);
 		vx_cap_delete(rep);
@@ -393,11 +409,12 @@ static struct vx_server_conn *accept_pair(struct vx_server *s, vx_handle_t req, 
 	uint64_t va = conn_va(s, c->id);
 	if (bind_end(&c->req, c->req_h, VX_RING_CONSUMER, va, s->bit) < 0 ||
 	    bind_end(&c->rep, c->rep_h, VX_RING_PRODUCER, va + VX_SVC_REP_OFF, s->bit) < 0) {
-		close_conn(c);
+		close_conn(s, c);
 		s->refused++;
 		return NULL;
 	}
 	c->open = true;
+	s->open_mask |= 1u << c->id;
 	c->peer_seen = end_bound(&c->req, VX_RING_BOUND_PRODUCER);
 	c->binds = VX_RING_PRODUCER_BINDS(__atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
 	return c;
@@ -451,7 +468,7 @@ static void accept_all(struct vx_server *s)
 		}
 		struct vx_server_conn *c = accept_pair(s, (vx_handle_t)req, (vx_handle_t)rep);
 		if (c && s->attach && s->attach(s, c, &rec, s->attach_ctx) != VX_OK)
-			close_conn(c);
+			close_conn(s, c);
 	}
 }
 
@@ -476,13 +493,11 @@ int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct 
 void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 {
 	accept_all(s);
-	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++) {
-		struct vx_server_conn *c = &s->conn[i];
+	struct vx_server_conn *c;
+	for (uint32_t open = ~0u; (c = next_open(s, &open));) {
 		struct vx_msg m;
 		size_t len;
 
-		if (!c->open)
-			continue;
 		while (vx_ring_try_recv(&c->req, &m, sizeof(m), &len) == VX_OK)
 			if (vx_svc_dispatch(s, c, &m, fn, ctx))
 				vx_server_reply(s, c, &m);
@@ -491,9 +506,9 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 		if (st & VX_RING_BOUND_PRODUCER)
 			c->peer_seen = true;
 		else if (c->peer_seen || VX_RING_PRODUCER_BINDS(st) != c->binds)
-			close_conn(c); /* the client hung up (perhaps between two looks) */
+			close_conn(s, c); /* the client hung up (perhaps between two looks) */
 		if (c->open && vx_ring_poll(&c->req) < 0)
-			close_conn(c); /* a corrupt ring: drop the connection */
+			close_conn(s, c); /* a corrupt ring: drop the connection */
 	}
 }
 
@@ -503,11 +518,11 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 	bool ready = s->port_unseen;
 	int64_t fired;
 
-	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
-		if (s->conn[i].open)
-			vx_ring_set_waiting(&s->conn[i].req, true);
-	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS && !ready; i++)
-		if (s->conn[i].open && vx_ring_poll(&s->conn[i].req) != 0)
+	struct vx_server_conn *c;
+	for (uint32_t open = ~0u; (c = next_open(s, &open));)
+		vx_ring_set_waiting(&c->req, true);
+	for (uint32_t open = ~0u; !ready && (c = next_open(s, &open));)
+		if (vx_ring_poll(&c->req) != 0)
 			ready = true;
 	/* Wake the client a reply is owed to and wait, in one call. */
 	struct vx_server_conn *k = s->kick;
@@ -517,9 +532,8 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 		fired = vx_ring_notify_wait(k->rep_h, mask, ready ? VX_DEADLINE_NONE : deadline);
 	else
 		fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
-	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
-		if (s->conn[i].open)
-			vx_ring_set_waiting(&s->conn[i].req, false);
+	for (uint32_t open = ~0u; (c = next_open(s, &open));)
+		vx_ring_set_waiting(&c->req, false);
 	if (ready)
 		fired |= (int64_t)(1ull << s->bit);
 	s->port_unseen = false;
