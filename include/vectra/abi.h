@@ -366,12 +366,20 @@ _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
  * foreign Task cannot: it has no syscalls.
  *
  * Reading and writing need VX_R_CONTROL, and a Task that is stopped: new,
- * halted or faulted (else VX_E_STATE).  A write is checked whole before
- * anything changes:
+ * halted or faulted (else VX_E_STATE).  A read also says why it stopped
+ * (stop): the VX_FAULT_* kind of a faulted Task (VX_FAULT_SYSCALL: serve
+ * the call numbered rax), VX_FAULT_NONE for a halted or new one; so a
+ * personality needs TASK_INSPECT only for a fault's address and code.  A
+ * write ignores stop, and is checked whole before anything changes:
  *   - rip below VX_MAP_END, rsp and fs_base below VX_USER_END (VX_E_RANGE);
- *   - flags: only VX_REGS_FOREIGN (VX_E_INVAL); reserved must be 0;
+ *   - flags: only VX_REGS_FOREIGN (VX_E_INVAL);
  *   - fpu: an FXSAVE image whose MXCSR sets no bit the CPU reserves
  *     (VX_E_INVAL).  FCW, the tags and the registers are taken as given.
+ * op | VX_REGS_NOFPU moves only the integer part (the first
+ * VX_REGS_INT_BYTES: up to and including stop): a read fills only that much
+ * of the buffer, a write takes only that much, and the Task's FPU image
+ * stays as it is.  A syscall served without touching the FPU state moves a
+ * quarter of the bytes.
  * rflags bits outside VX_RFLAGS_USER are ignored (IF is always on, TF,
  * NT, IOPL and the rest are the kernel's).  After a write the Task leaves
  * the kernel with every register restored as written (iretq), rcx and
@@ -379,7 +387,8 @@ _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
  */
 #define VX_REGS_READ	0u
 #define VX_REGS_WRITE	1u
-#define VX_REGS_RESUME	2u /* write, then resume as TASK_RESUME: one call per answer */
+#define VX_REGS_RESUME	2u	  /* write, then resume as TASK_RESUME: one call per answer */
+#define VX_REGS_NOFPU	(1u << 8) /* or-ed into op: the integer part only */
 #define VX_REGS_FOREIGN (1u << 0)
 /* CF PF AF ZF SF DF OF AC ID: what user code may set with popf itself. */
 #define VX_RFLAGS_USER 0x240cd5ull
@@ -390,13 +399,15 @@ struct vx_regs {
 	uint64_t rip, rflags;
 	uint64_t fs_base; /* the FS segment base: a foreign ABI's thread pointer */
 	uint32_t flags;	  /* VX_REGS_FOREIGN */
-	uint32_t reserved;
+	uint32_t stop;	  /* read: why it stopped (enum vx_fault_kind); ignored by a write */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE64 image: x87, MXCSR, XMM0-15 */
 };
+#define VX_REGS_INT_BYTES 160u /* the integer part: every field before fpu */
 _Static_assert(sizeof(struct vx_regs) == 672, "vx_regs layout");
 _Static_assert(offsetof(struct vx_regs, rip) == 128, "vx_regs layout");
 _Static_assert(offsetof(struct vx_regs, fs_base) == 144, "vx_regs layout");
 _Static_assert(offsetof(struct vx_regs, fpu) == 160, "vx_regs layout");
+_Static_assert(offsetof(struct vx_regs, fpu) == VX_REGS_INT_BYTES, "vx_regs layout");
 
 struct vx_task_info {
 	uint32_t state; /* enum vx_task_state */

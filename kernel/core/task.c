@@ -352,39 +352,45 @@ int64_t sys_task_set_regs(struct trapframe *tf)
  * hold), or written and the Task resumed in the same call (a personality's
  * answer to a foreign syscall).  Decode: the Task with VX_R_CONTROL, new,
  * halted or faulted (else VX_E_STATE; VX_REGS_RESUME: not new); op
- * VX_REGS_READ, VX_REGS_WRITE or VX_REGS_RESUME (else VX_E_INVAL); the
- * buffer readable or writable (VX_E_FAULT, VX_E_RANGE); a write's contents
- * (arch_regs_check).  Nothing changes before all of that passed.
+ * VX_REGS_READ, VX_REGS_WRITE or VX_REGS_RESUME, perhaps with
+ * VX_REGS_NOFPU (else VX_E_INVAL); the buffer, whole or its integer part,
+ * readable or writable (VX_E_FAULT, VX_E_RANGE); a write's contents
+ * (arch_regs_check).  Nothing changes before all of that passed.  A read
+ * reports the stop's kind in r.stop.
  */
 int64_t sys_task_regs(struct trapframe *tf)
 {
 	struct vx_regs r;
 	struct task *t;
 	int err;
+	uint64_t op = tf->rsi & ~(uint64_t)VX_REGS_NOFPU;
+	bool fpu = !(tf->rsi & VX_REGS_NOFPU);
+	size_t n = fpu ? sizeof(r) : VX_REGS_INT_BYTES;
 
 	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
 		return err;
 	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
-	if (tf->rsi != VX_REGS_READ && tf->rsi != VX_REGS_WRITE && tf->rsi != VX_REGS_RESUME)
+	if (op != VX_REGS_READ && op != VX_REGS_WRITE && op != VX_REGS_RESUME)
 		return VX_E_INVAL;
-	if (tf->rsi == VX_REGS_RESUME && t->state == VX_TASK_NEW)
+	if (op == VX_REGS_RESUME && t->state == VX_TASK_NEW)
 		return VX_E_STATE; /* a new Task is started, not resumed */
-	if (tf->rsi != VX_REGS_READ) {
-		if ((err = copy_in(&r, tf->rdx, sizeof(r))))
+	if (op != VX_REGS_READ) {
+		if ((err = copy_in(&r, tf->rdx, n)))
 			return err;
-		if ((err = arch_regs_check(&r)))
+		if ((err = arch_regs_check(&r, fpu)))
 			return err;
 	}
 	if (!sched_evict(t))
 		return SYS_RESTART; /* stopped, but its CPU has not let go of it yet */
-	if (tf->rsi == VX_REGS_READ) {
-		arch_regs_get(t, &r);
-		return copy_out(tf->rdx, &r, sizeof(r));
+	if (op == VX_REGS_READ) {
+		arch_regs_get(t, &r, fpu);
+		r.stop = t->state == VX_TASK_FAULTED ? t->fault.kind : VX_FAULT_NONE;
+		return copy_out(tf->rdx, &r, n);
 	}
 	forget_reissue(t);
-	arch_regs_set(t, &r);
-	if (tf->rsi == VX_REGS_RESUME)
+	arch_regs_set(t, &r, fpu);
+	if (op == VX_REGS_RESUME)
 		resume_now(t); /* as TASK_RESUME: the frame was checked whole */
 	return VX_OK;
 }

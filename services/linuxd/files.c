@@ -1363,8 +1363,8 @@ static bool deadline_from(struct proc *p, int64_t timeout_ns)
 	if (timeout_ns < 0)
 		return false;
 	if (p->wake_at == 0)
-		p->wake_at = now_ns + (uint64_t)timeout_ns + 1;
-	return now_ns >= p->wake_at;
+		p->wake_at = linux_now() + (uint64_t)timeout_ns + 1;
+	return linux_now() >= p->wake_at;
 }
 
 static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)

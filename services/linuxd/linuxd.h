@@ -97,7 +97,12 @@ struct proc {
 	int pid, ppid, pgid, sid;
 	vx_handle_t task;
 	struct vx_regs regs; /* as it stopped; written back when it resumes */
-	uint64_t nr;	     /* the call it is in */
+	/* regs.fpu is not the Task's: its stop was read without the FPU image
+	 * (VX_REGS_NOFPU), which a syscall seldom needs; proc_fpu fetches it
+	 * when one does, and a write moves the FPU image only when linuxd has
+	 * it (proc_regs_op). */
+	bool fpu_stale;
+	uint64_t nr; /* the call it is in */
 	struct area area[AREA_MAX];
 	uint32_t nareas;
 	int8_t slab[PROC_SLABS];
@@ -123,7 +128,12 @@ extern vx_handle_t self_task;
 extern struct proc procs[PROC_MAX];
 extern struct tar_index root_ix;
 extern const uint8_t *root_tar;
-extern uint64_t now_ns;
+/* Nanoseconds since boot, read once per round of the main loop, at its
+ * first use (most rounds need none: a clock read is a syscall). */
+uint64_t linux_now(void);
+/* Some process was halted for a signal (p->halting): the next round looks
+ * at every process, not only those whose bits fired. */
+extern bool halts_pending;
 void log_once(uint64_t nr);
 void con_out(const void *buf, size_t n);
 void wake_all(void);		      /* something happened: blocked calls run again */
@@ -168,7 +178,9 @@ struct proc *proc_find(int pid);
 int proc_spawn(const char *path, const char *const argv[], const char *const envp[],
 	       const char *cwd);
 void proc_exit(struct proc *p, int wait_status);
-void proc_reap(struct proc *p); /* a zombie nobody will wait for */
+int proc_fpu(struct proc *p); /* regs.fpu made the Task's own (0, or -errno) */
+uint32_t proc_regs_op(const struct proc *p, uint32_t op); /* op, NOFPU while fpu_stale */
+void proc_reap(struct proc *p);				  /* a zombie nobody will wait for */
 void proc_signal(struct proc *p, int sig);
 void proc_signal_group(int pgid, int sig);
 bool proc_deliver(struct proc *p); /* pending signals; false if it died */

@@ -43,7 +43,15 @@ vx_handle_t self_task;
 struct proc procs[PROC_MAX];
 struct tar_index root_ix;
 const uint8_t *root_tar;
-uint64_t now_ns;
+static uint64_t now_ns; /* 0: not read this round */
+bool halts_pending;
+
+uint64_t linux_now(void)
+{
+	if (!now_ns)
+		now_ns = (uint64_t)vx_clock();
+	return now_ns;
+}
 
 static struct vx_client con, ns, rngc;
 static struct vx_server srv;
@@ -273,27 +281,35 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 static void take_stops(uint64_t fired)
 {
 	struct vx_task_info ti;
+	uint64_t look = (halts_pending ? child_bits : fired & child_bits) >> BIT_CHILD0;
 
-	for (uint32_t i = 0; i < PROC_MAX; i++) {
+	halts_pending = false;
+	for (; look; look &= look - 1) {
+		uint32_t i = (uint32_t)__builtin_ctzll(look);
 		struct proc *p = &procs[i];
 		if (p->state != P_RUN || (!(fired & (1ull << (BIT_CHILD0 + i))) && !p->halting))
 			continue;
 		p->halting = false;
-		if (vx_task_inspect(p->task, &ti) != VX_OK ||
-		    (ti.state != VX_TASK_FAULTED && ti.state != VX_TASK_HALTED))
-			continue;
-		if (vx_task_regs(p->task, VX_REGS_READ, &p->regs) != VX_OK) {
+		/* The stop, with the integer registers: one call for a syscall
+		 * (the FPU image is fetched only if the call needs it). */
+		int64_t rc = vx_task_regs(p->task, VX_REGS_READ | VX_REGS_NOFPU, &p->regs);
+		if (rc == VX_E_STATE)
+			continue; /* still running: not stopped after all */
+		if (rc != VX_OK) {
 			proc_exit(p, LX_SIGKILL);
 			continue;
 		}
-		if (ti.state == VX_TASK_HALTED) { /* halted for a signal (proc_signal) */
-			sys_resume_after_signal(p);
-		} else if (ti.fault.kind == VX_FAULT_SYSCALL) {
-			p->nr = ti.fault.addr;
+		p->fpu_stale = true;
+		if (p->regs.stop == VX_FAULT_SYSCALL) {
+			p->nr = p->regs.rax;
 			p->wake_at = 0;
 			sys_dispatch(p);
-		} else {
+		} else if (p->regs.stop == VX_FAULT_NONE) { /* halted for a signal (proc_signal) */
+			sys_resume_after_signal(p);
+		} else if (vx_task_inspect(p->task, &ti) == VX_OK) { /* a fault: where */
 			sys_fault(p, &ti.fault);
+		} else {
+			proc_exit(p, LX_SIGKILL);
 		}
 	}
 }
@@ -310,13 +326,19 @@ static void retry_blocked(void)
 	}
 }
 
-static uint64_t next_deadline(void)
+/* The earliest deadline of a blocked call, or never; now if the blocked
+ * calls must run again at once.  blocked: whether any call is blocked. */
+static uint64_t next_deadline(bool *blocked)
 {
 	uint64_t d = VX_DEADLINE_NEVER;
 
+	*blocked = false;
 	for (uint32_t i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == P_BLOCKED && procs[i].wake_at && procs[i].wake_at < d)
-			d = procs[i].wake_at;
+		if (procs[i].state == P_BLOCKED) {
+			*blocked = true;
+			if (procs[i].wake_at && procs[i].wake_at < d)
+				d = procs[i].wake_at;
+		}
 	return rescan ? (uint64_t)vx_clock() : d;
 }
 
@@ -401,17 +423,20 @@ int main(const struct vx_bundle_page *b, const char *args)
 	say(line);
 	for (;;) {
 		con_flush();
-		uint64_t fired = vx_server_wait(&srv, child_bits, next_deadline());
-		now_ns = (uint64_t)vx_clock();
+		bool blocked;
+		uint64_t fired = vx_server_wait(&srv, child_bits, next_deadline(&blocked));
+		now_ns = 0;
 		/* Only processes' bits fired: the server's rings hold nothing new
 		 * (vx_server_poll costs a syscall even then).  Anything else, a
 		 * deadline or the first round included: look. */
 		if (!(fired & child_bits) || (fired & ~child_bits))
 			vx_server_poll(&srv, serve, NULL);
 		take_stops(fired);
-		for (uint32_t i = 0; i < PROC_MAX; i++)
+		/* A call blocked before the wait whose deadline has passed runs
+		 * again (calls blocked just now are new: rescan covers them). */
+		for (uint32_t i = 0; blocked && i < PROC_MAX; i++)
 			if (procs[i].state == P_BLOCKED && procs[i].wake_at &&
-			    procs[i].wake_at <= now_ns)
+			    procs[i].wake_at <= linux_now())
 				rescan = true;
 		retry_blocked();
 	}

@@ -301,6 +301,7 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	p->regs.flags = VX_REGS_FOREIGN;
 	p->regs.fpu[0] = 0x7f, p->regs.fpu[1] = 0x03;	/* FCW 0x037f */
 	p->regs.fpu[24] = 0x80, p->regs.fpu[25] = 0x1f; /* MXCSR 0x1f80 */
+	p->fpu_stale = false;
 	const char *base = strrchr(x->path, '/');
 	base = base ? base + 1 : x->path;
 	size_t n = strlen(base);
@@ -432,7 +433,14 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp)
 		return err;
 	}
 	lx_fd_fork(&c->fds, &p->fds, &file_ops);
+	if ((err = proc_fpu(p)) != 0) { /* the child starts with the parent's */
+		lx_fd_close_all(&c->fds, &file_ops);
+		mem_release(c);
+		proc_free(c);
+		return err;
+	}
 	c->regs = p->regs;
+	c->fpu_stale = false;
 	c->regs.rax = 0;
 	if (new_sp)
 		c->regs.rsp = new_sp;
@@ -472,6 +480,26 @@ int64_t sys_clone(struct proc *p, const uint64_t *a)
 	if ((flags & 0xff) != LX_SIGCHLD && (flags & 0xff) != 0)
 		return -LX_EINVAL;
 	return do_fork(p, sp);
+}
+
+/* ------------------------------------------------------- the FPU image */
+
+int proc_fpu(struct proc *p)
+{
+	static struct vx_regs whole; /* 672 bytes: not on the stack */
+
+	if (!p->fpu_stale)
+		return 0;
+	if (vx_task_regs(p->task, VX_REGS_READ, &whole) != VX_OK)
+		return -LX_EFAULT;
+	memcpy(p->regs.fpu, whole.fpu, sizeof(p->regs.fpu));
+	p->fpu_stale = false;
+	return 0;
+}
+
+uint32_t proc_regs_op(const struct proc *p, uint32_t op)
+{
+	return p->fpu_stale ? op | VX_REGS_NOFPU : op;
 }
 
 /* ------------------------------------------------------------ exit, wait */
@@ -594,13 +622,13 @@ static void proc_continue(struct proc *p)
 		return;
 	}
 	p->state = P_RUN;
-	if (vx_task_regs(p->task, VX_REGS_RESUME, &p->regs) != VX_OK) {
+	if (vx_task_regs(p->task, proc_regs_op(p, VX_REGS_RESUME), &p->regs) != VX_OK) {
 		proc_exit(p, LX_SIGKILL);
 		return;
 	}
 	/* Signals that came while it was stopped: taken where it stands. */
 	if ((p->pending & ~p->mask) && vx_task_halt(p->task) == VX_OK)
-		p->halting = true;
+		p->halting = halts_pending = true;
 }
 
 void proc_signal(struct proc *p, int sig)
@@ -624,7 +652,7 @@ void proc_signal(struct proc *p, int sig)
 	/* One that runs may never make a syscall (a loop in user code): it is
 	 * halted, and takes the signal where it stands (main.c). */
 	if (p->state == P_RUN && !(p->mask & (1ull << (sig - 1))) && vx_task_halt(p->task) == VX_OK)
-		p->halting = true;
+		p->halting = halts_pending = true;
 	wake_all();
 }
 
@@ -681,6 +709,8 @@ bool proc_deliver(struct proc *p)
 	struct lx_siginfo si;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;
+	if (st && proc_fpu(p) != 0) /* the frame saves it */
+		st = NULL;
 	if (!st || lx_sigframe_push(&p->regs, st->ptr, st->va, st->va + st->len, sig, &si,
 				    frame_mask, act) != 0) {
 		proc_exit(p, LX_SIGSEGV);
@@ -812,6 +842,7 @@ int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a)
 		proc_exit(p, LX_SIGSEGV);
 		return SYS_GONE;
 	}
+	p->fpu_stale = false; /* the frame's FPU image is the one to run with */
 	p->mask &= ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
 	return SYS_GONE; /* every register is the frame's */
 }

@@ -195,7 +195,7 @@ static int64_t sys_sysinfo(struct proc *p, const uint64_t *a)
 	struct lx_sysinfo s;
 
 	memset(&s, 0, sizeof(s));
-	s.uptime = (int64_t)(now_ns / 1000000000ull);
+	s.uptime = (int64_t)(linux_now() / 1000000000ull);
 	s.totalram = (uint64_t)SLAB_MAX * SLAB_BYTES;
 	s.freeram = (uint64_t)slabs_free() * SLAB_BYTES;
 	for (uint32_t i = 0; i < PROC_MAX; i++)
@@ -268,9 +268,9 @@ static int64_t sleep_for(struct proc *p, const struct lx_timespec *ts)
 		return -LX_EINVAL;
 	if (p->wake_at == 0) {
 		uint64_t s = ts->tv_sec > 1000000000 ? 1000000000 : (uint64_t)ts->tv_sec;
-		p->wake_at = now_ns + s * 1000000000ull + (uint64_t)ts->tv_nsec + 1;
+		p->wake_at = linux_now() + s * 1000000000ull + (uint64_t)ts->tv_nsec + 1;
 	}
-	return now_ns >= p->wake_at ? 0 : SYS_BLOCK;
+	return linux_now() >= p->wake_at ? 0 : SYS_BLOCK;
 }
 
 static int64_t sys_nanosleep(struct proc *p, const uint64_t *a)
@@ -525,7 +525,7 @@ static void resume(struct proc *p)
 {
 	p->state = P_RUN;
 	p->wake_at = 0;
-	if (vx_task_regs(p->task, VX_REGS_RESUME, &p->regs) != VX_OK)
+	if (vx_task_regs(p->task, proc_regs_op(p, VX_REGS_RESUME), &p->regs) != VX_OK)
 		proc_exit(p, LX_SIGSEGV); /* its registers cannot be had: it cannot go on */
 }
 

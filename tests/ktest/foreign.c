@@ -53,6 +53,7 @@ static bool stopped_at(vx_handle_t t, uint64_t nr, uint32_t next)
 	EXPECT_EQ(regs.rax, nr);
 	EXPECT_EQ(regs.rip, CODE_VA + next);
 	EXPECT_EQ(regs.flags, VX_REGS_FOREIGN);
+	EXPECT_EQ(regs.stop, VX_FAULT_SYSCALL); /* the read says why, too */
 	return ti.state == VX_TASK_FAULTED && ti.fault.addr == nr;
 }
 
@@ -82,6 +83,7 @@ static vx_handle_t start_child(void)
 	MUST(vx_task_supervise(t, child_sig));
 
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK); /* a new Task's: clean */
+	EXPECT_EQ(regs.stop, VX_FAULT_NONE);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_RESUME, &regs),
 		  VX_E_STATE); /* new: started, not resumed */
 	EXPECT_EQ(regs.flags, 0);
@@ -142,6 +144,7 @@ static void t_foreign_syscalls_stop_and_resume(void)
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_E_STATE);
 	EXPECT_EQ(vx_task_halt(t), VX_OK);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK);
+	EXPECT_EQ(regs.stop, VX_FAULT_NONE); /* halted, not faulted */
 	/* Native again, at the syscall with TASK_EXIT(42): the kernel serves it. */
 	regs.flags = 0;
 	regs.rip = CODE_VA + SYSCALL_AT;
@@ -181,8 +184,8 @@ static void t_foreign_hostile_regs(void)
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
 	bad = good, bad.flags = ~0u;
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
-	bad = good, bad.reserved = 1;
-	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
+	bad = good, bad.stop = 0xdead; /* what a read reports; a write ignores it */
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_OK);
 	/* MXCSR's reserved bits: fxrstor would #GP in the kernel. */
 	bad = good, mxcsr = 0x1f80u | 0x80000000u;
 	memcpy(bad.fpu + 24, &mxcsr, 4);
@@ -192,7 +195,14 @@ static void t_foreign_hostile_regs(void)
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
 	/* Bad ops and buffers. */
 	EXPECT_EQ(vx_task_regs(t, 3, &regs), VX_E_INVAL);
+	EXPECT_EQ(vx_task_regs(t, 3 | VX_REGS_NOFPU, &regs), VX_E_INVAL);
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ | 1u << 9, &regs), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, ~0u, &regs), VX_E_INVAL);
+	/* Without the FPU image the integer part is checked all the same. */
+	bad = good, bad.rip = VX_MAP_END;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE | VX_REGS_NOFPU, &bad), VX_E_RANGE);
+	bad = good, bad.flags = 2;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_RESUME | VX_REGS_NOFPU, &bad), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, (struct vx_regs *)0x7ff000000000ull), VX_E_FAULT);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, (struct vx_regs *)0x7ff000000000ull), VX_E_FAULT);
 	EXPECT(vx_task_regs(t, VX_REGS_READ, (struct vx_regs *)0xffffffff80000000ull) < 0);
@@ -214,8 +224,51 @@ static void t_foreign_hostile_regs(void)
 	EXPECT_EQ(vx_cap_delete(t), VX_OK);
 }
 
+/* VX_REGS_NOFPU moves the integer part only: a read leaves the rest of
+ * the buffer alone, a write leaves the Task's FPU image as it was (an
+ * MXCSR that a whole write refuses is not even looked at), and the Task
+ * runs on with it. */
+static void t_foreign_regs_nofpu(void)
+{
+	static struct vx_regs part, whole;
+	vx_handle_t t = start_child();
+
+	if (!stopped_at(t, VX_SYS_TASK_EXIT, SYSCALL_AT + 2))
+		return;
+	whole = regs;
+	memset(&part, 0xa5, sizeof(part));
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ | VX_REGS_NOFPU, &part), VX_OK);
+	EXPECT(memcmp(&part, &whole, VX_REGS_INT_BYTES) == 0);
+	EXPECT_EQ(part.stop, VX_FAULT_SYSCALL);
+	EXPECT_EQ(part.fpu[0], 0xa5);
+	EXPECT_EQ(part.fpu[sizeof(part.fpu) - 1], 0xa5);
+	/* A buffer whose integer part ends at the last user byte: enough. */
+	struct vx_regs *edge = (struct vx_regs *)(SCRATCH_VA + VX_PAGE_SIZE - VX_REGS_INT_BYTES);
+	vx_handle_t pg = page(0);
+	MUST(vx_task_map(self, pg, SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE));
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ | VX_REGS_NOFPU, edge), VX_OK);
+	EXPECT_EQ(edge->rip, whole.rip);
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, edge), VX_E_FAULT); /* the whole: not */
+	MUST(vx_task_unmap(pg));
+	MUST(vx_cap_delete(pg));
+	/* XMM0 set in the buffer, and an MXCSR a whole write refuses: a
+	 * write without the FPU takes neither.  rax is the answer. */
+	uint64_t m2 = MAGIC2;
+	uint32_t mxcsr = 0xffff0000u;
+	memcpy(part.fpu + 160, &m2, 8);
+	memcpy(part.fpu + 24, &mxcsr, 4);
+	part.rax = 1234;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_RESUME | VX_REGS_NOFPU, &part), VX_OK);
+	/* Stop 2: it saw 1234; its FPU image is the one it had. */
+	if (!stopped_at(t, 1235, 0x0c))
+		return;
+	EXPECT(memcmp(regs.fpu, whole.fpu, sizeof(regs.fpu)) == 0);
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
+}
+
 void ktest_foreign(void)
 {
 	run("foreign_syscalls_stop_and_resume", t_foreign_syscalls_stop_and_resume);
 	run("foreign_hostile_register_writes", t_foreign_hostile_regs);
+	run("foreign_regs_without_the_fpu", t_foreign_regs_nofpu);
 }

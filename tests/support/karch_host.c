@@ -201,9 +201,9 @@ void arch_fpu_init_state(void *area)
 
 /* TASK_REGS on the host: the frame's instruction and stack pointers and
  * rax stand for the whole; the checks are the real ones' address rules. */
-void arch_regs_get(const struct task *t, struct vx_regs *r)
+void arch_regs_get(const struct task *t, struct vx_regs *r, bool fpu)
 {
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, fpu ? sizeof(*r) : VX_REGS_INT_BYTES);
 	r->rip = t->regs.rip;
 	r->rsp = t->regs.rsp;
 	r->rax = t->regs.rax;
@@ -211,15 +211,17 @@ void arch_regs_get(const struct task *t, struct vx_regs *r)
 	r->flags = t->foreign ? VX_REGS_FOREIGN : 0;
 }
 
-int arch_regs_check(const struct vx_regs *r)
+int arch_regs_check(const struct vx_regs *r, bool fpu)
 {
+	(void)fpu;
 	if (r->rip >= VX_MAP_END || r->rsp >= VX_USER_END || r->fs_base >= VX_USER_END)
 		return VX_E_RANGE;
-	return (r->flags & ~VX_REGS_FOREIGN) || r->reserved ? VX_E_INVAL : VX_OK;
+	return (r->flags & ~VX_REGS_FOREIGN) ? VX_E_INVAL : VX_OK;
 }
 
-void arch_regs_set(struct task *t, const struct vx_regs *r)
+void arch_regs_set(struct task *t, const struct vx_regs *r, bool fpu)
 {
+	(void)fpu;
 	t->regs.rip = r->rip;
 	t->regs.rsp = r->rsp;
 	t->regs.rax = r->rax;

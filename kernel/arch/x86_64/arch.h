@@ -287,9 +287,9 @@ void arch_fpu_forget(struct task *t); /* t is being destroyed */
  * written (VX_OK, VX_E_RANGE or VX_E_INVAL); arch_regs_set writes one
  * that passed, to leave the kernel through iretq. */
 struct vx_regs;
-void arch_regs_get(const struct task *t, struct vx_regs *r);
-int arch_regs_check(const struct vx_regs *r);
-void arch_regs_set(struct task *t, const struct vx_regs *r);
+void arch_regs_get(const struct task *t, struct vx_regs *r, bool fpu);
+int arch_regs_check(const struct vx_regs *r, bool fpu);
+void arch_regs_set(struct task *t, const struct vx_regs *r, bool fpu);
 /* Loads a Task's FS base if it differs from what this CPU holds.
  * Natives all run with FS base 0, so a CPU that runs only natives never
  * writes the MSR.  A Task that loads FS itself can only set base 0 (every

@@ -209,11 +209,13 @@ void arch_fpu_init_state(void *area)
 /* FXSAVE image offsets. */
 #define FX_MXCSR 24
 
-void arch_regs_get(const struct task *t, struct vx_regs *r)
+/* Every field of the integer part is written (a read copies it out whole;
+ * nothing of the kernel's stack may go with it); the FPU image only with
+ * fpu.  The stop is filled by the caller. */
+void arch_regs_get(const struct task *t, struct vx_regs *r, bool fpu)
 {
 	const struct trapframe *f = &t->regs;
 
-	memset(r, 0, sizeof(*r));
 	r->rax = f->rax, r->rbx = f->rbx, r->rcx = f->rcx, r->rdx = f->rdx;
 	r->rsi = f->rsi, r->rdi = f->rdi, r->rbp = f->rbp, r->rsp = f->rsp;
 	r->r8 = f->r8, r->r9 = f->r9, r->r10 = f->r10, r->r11 = f->r11;
@@ -222,25 +224,29 @@ void arch_regs_get(const struct task *t, struct vx_regs *r)
 	r->rflags = f->rflags;
 	r->fs_base = t->fs_base;
 	r->flags = t->foreign ? VX_REGS_FOREIGN : 0;
-	memcpy(r->fpu, t->fpu, sizeof(r->fpu));
+	r->stop = 0;
+	if (fpu)
+		memcpy(r->fpu, t->fpu, sizeof(r->fpu));
 }
 
 /* Everything iretq, wrmsr and fxrstor64 would fault on in kernel mode. */
-int arch_regs_check(const struct vx_regs *r)
+int arch_regs_check(const struct vx_regs *r, bool fpu)
 {
 	uint32_t mxcsr;
 
 	if (r->rip >= VX_MAP_END || r->rsp >= VX_USER_END || r->fs_base >= VX_USER_END)
 		return VX_E_RANGE;
-	if ((r->flags & ~VX_REGS_FOREIGN) || r->reserved)
+	if (r->flags & ~VX_REGS_FOREIGN)
 		return VX_E_INVAL;
+	if (!fpu)
+		return VX_OK;
 	memcpy(&mxcsr, r->fpu + FX_MXCSR, 4);
 	if (mxcsr & ~cpuinfo.mxcsr_mask)
 		return VX_E_INVAL;
 	return VX_OK;
 }
 
-void arch_regs_set(struct task *t, const struct vx_regs *r)
+void arch_regs_set(struct task *t, const struct vx_regs *r, bool fpu)
 {
 	struct trapframe *f = &t->regs;
 
@@ -255,7 +261,8 @@ void arch_regs_set(struct task *t, const struct vx_regs *r)
 	f->vector = 0; /* leave through iretq: rcx and r11 as written */
 	t->fs_base = r->fs_base;
 	t->foreign = (r->flags & VX_REGS_FOREIGN) != 0;
-	memcpy(t->fpu, r->fpu, sizeof(t->fpu));
+	if (fpu)
+		memcpy(t->fpu, r->fpu, sizeof(t->fpu));
 }
 
 /* A fresh user frame: entered through iretq with interrupts on. */

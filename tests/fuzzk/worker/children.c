@@ -232,7 +232,8 @@ void op_kwait(void)
  * edge, a stray flag, MXCSR with reserved bits, rflags the kernel owns),
  * and write them back.  Half the time the child becomes foreign, so its
  * next syscall stops it with VX_FAULT_SYSCALL instead of being served; a
- * write resumes it as well half the time (VX_REGS_RESUME). */
+ * write resumes it as well half the time (VX_REGS_RESUME), and half the
+ * writes move the integer part only (VX_REGS_NOFPU). */
 static void regs_mutate(const struct held *task)
 {
 	static struct vx_regs r;
@@ -259,12 +260,14 @@ static void regs_mutate(const struct held *task)
 		r.rsp = mut_vaddr(0x800000);
 		break;
 	default:
-		r.reserved = pick(4) ? 0 : (uint32_t)rnd();
+		r.stop = pick(4) ? 0 : (uint32_t)rnd();
 		break;
 	}
 	r.flags = pick(8) ? (uint32_t)pick(2) * VX_REGS_FOREIGN : (uint32_t)rnd();
-	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? VX_REGS_WRITE + pick(2) : rnd(),
-		       mut_ptr(&r, sizeof(r)), 0, 0, 0),
+	/* Half the writes without the FPU image (VX_REGS_NOFPU). */
+	uint32_t nofpu = pick(2) ? VX_REGS_NOFPU : 0;
+	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? (VX_REGS_WRITE + pick(2)) | nofpu : rnd(),
+		       mut_ptr(&r, nofpu ? VX_REGS_INT_BYTES : sizeof(r)), 0, 0, 0),
 	       task);
 }
 
