@@ -47,11 +47,28 @@ def symbols(elf):
     return syms
 
 
-def entry(elf):
-    """The ELF's entry point."""
+def elf_bytes(elf, va, n):
+    """n bytes of the ELF's loaded image at address va (from its file)."""
     with open(elf, "rb") as f:
-        head = f.read(32)
-    return int.from_bytes(head[24:32], "little")
+        data = f.read()
+    phoff = int.from_bytes(data[32:40], "little")
+    phentsize = int.from_bytes(data[54:56], "little")
+    phnum = int.from_bytes(data[56:58], "little")
+    for i in range(phnum):
+        ph = data[phoff + i * phentsize:phoff + (i + 1) * phentsize]
+        kind = int.from_bytes(ph[0:4], "little")
+        off = int.from_bytes(ph[8:16], "little")
+        vaddr = int.from_bytes(ph[16:24], "little")
+        filesz = int.from_bytes(ph[32:40], "little")
+        if kind == 1 and vaddr <= va and va + n <= vaddr + filesz:
+            return data[off + va - vaddr:off + va - vaddr + n]
+    raise SystemExit("stepprof: %#x is not in %s's file image" % (va, elf))
+
+
+def running(code, va):
+    """Is code what the guest's current address space holds at va?"""
+    mem = gdb.selected_inferior().read_memory(va, len(code))
+    return bytes(mem) == code
 
 
 class Table:
@@ -87,18 +104,19 @@ def main():
     steps = int(os.environ.get("STEPPROF_STEPS", "20000"))
 
     gdb.execute("target remote :%s" % os.environ.get("STEPPROF_PORT", "1234"))
-    # The first ELF's address space: the one running at its entry point,
-    # before any other program exists (the others may use the same
-    # addresses, so a breakpoint alone does not say whose code it hit).
-    gdb.execute("hbreak *%#x" % entry(elfs[0]), to_string=True)
-    gdb.execute("continue", to_string=True)
-    main_cr3 = reg("cr3") & ~0xFFF
-    gdb.execute("delete", to_string=True)
+    # The first ELF's address space: the one in which START holds the
+    # first ELF's own code (the other programs may use the same addresses,
+    # so a breakpoint alone does not say whose code it hit).
+    code = elf_bytes(elfs[0], start, 16)
     gdb.execute("hbreak *%#x" % start, to_string=True)
+    main_cr3 = None
     hits = 0
     while hits < skip:
         gdb.execute("continue", to_string=True)
-        if reg("cr3") & ~0xFFF == main_cr3:
+        cr3 = reg("cr3") & ~0xFFF
+        if main_cr3 is None and running(code, start):
+            main_cr3 = cr3
+        if cr3 == main_cr3:
             hits += 1
     gdb.execute("delete", to_string=True)
 
