@@ -319,16 +319,25 @@ static void put_rb(struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p, uint32
 }
 
 /* The peer's FIN is in sequence: the stream ends (RFC 9293 3.10.7.4,
- * eighth). */
+ * eighth).  Entering CLOSE_WAIT, the ACK is delayed like a data
+ * segment's (at most VX_TCP_DELACK, RFC 1122 4.2.3.2): an application
+ * that closes in answer sends its FIN within that time, and the FIN
+ * carries the ACK, one segment instead of two.  Anything else that owes
+ * an ACK (a second segment, a filled hole) still sends it at once, and
+ * in the other states our FIN has gone already: the ACK goes now. */
 static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->rcv_nxt++;
-	c->flags |= F_FIN_RCVD | F_ACKNOW | F_NOTIFY;
+	c->flags |= F_FIN_RCVD | F_NOTIFY;
 	c->flags &= (uint16_t)~F_OOO_FIN;
 	c->n_ooo = 0;
 	switch (c->state) {
-	case VX_TCP_SYN_RCVD:
 	case VX_TCP_ESTABLISHED:
+		tcp_set_state(t, c, VX_TCP_CLOSE_WAIT);
+		if (c->t_delack == VX_TCP_NEVER)
+			c->t_delack = t->now + VX_TCP_DELACK;
+		return;
+	case VX_TCP_SYN_RCVD:
 		tcp_set_state(t, c, VX_TCP_CLOSE_WAIT);
 		break;
 	case VX_TCP_FIN_WAIT_1:
@@ -340,6 +349,7 @@ static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 	default:
 		break;
 	}
+	c->flags |= F_ACKNOW;
 }
 
 /* Data (already trimmed to the window) and FIN of an acceptable segment. */

@@ -1513,6 +1513,118 @@ static void test_orphans_and_listener_close(void **state)
 	assert_int_equal(live_conns(&stack_b), 0);
 }
 
+/* Every segment on the link from a mark on: who sent it, its flags,
+ * sequence and acknowledgment numbers, and when. */
+struct wire_log {
+	unsigned n;
+	struct {
+		int from;
+		uint8_t flags;
+		uint32_t seq, ack;
+		uint64_t at;
+	} e[64];
+};
+static struct wire_log wire;
+
+static bool log_segments(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	(void)len;
+	if (wire.n < 64) {
+		wire.e[wire.n].from = from;
+		wire.e[wire.n].flags = seg[13];
+		wire.e[wire.n].seq = tcp_get32(seg + 4);
+		wire.e[wire.n].ack = tcp_get32(seg + 8);
+		wire.e[wire.n].at = n->now;
+	}
+	wire.n++;
+	return false; /* nothing is dropped */
+}
+
+/* A passive close as Linux does it: a's FIN, then b's application reads
+ * the end of the stream and closes in the same pass, and b's FIN carries
+ * the ACK of a's.  Three segments on the wire, not four. */
+static void test_passive_close_fin_ack(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint32_t a_fin;
+
+	net_init(&net, 31, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	for (int i = 0; i < 5; i++) /* let the handshake's last ACK settle */
+		net_step(&net, net.now + 100 * MS);
+	memset(&wire, 0, sizeof(wire));
+	net.filter = log_segments;
+	a_fin = stack_a.conn[ca.h].snd_max;
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+	while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(&net, net.now + 1 * SEC));
+	/* b's application, woken by the FIN, reads 0 and closes at once. */
+	assert_int_equal(vx_tcp_recv(&stack_b, cb.h, buf, 10, net.now), 0);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	while (net_step(&net, net.now + 10 * SEC))
+		;
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(wire.e[0].from, 0);
+	assert_int_equal(wire.e[0].flags, VX_TCP_FIN | VX_TCP_ACK);
+	assert_int_equal(wire.e[0].seq, a_fin);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].flags, VX_TCP_FIN | VX_TCP_ACK);
+	assert_int_equal(wire.e[1].ack, a_fin + 1); /* it acknowledges a's FIN */
+	assert_int_equal(wire.e[2].from, 0);
+	assert_int_equal(wire.e[2].flags, VX_TCP_ACK);
+	assert_int_equal(wire.e[2].ack, wire.e[1].seq + 1);
+	assert_int_equal(stack_a.stats.rexmit_segs + stack_b.stats.rexmit_segs, 0);
+	assert_int_equal(live_conns(&stack_a) + live_conns(&stack_b), 0);
+}
+
+/* The ACK of a FIN is delayed, never lost: when b's application does not
+ * close, the bare ACK leaves VX_TCP_DELACK after the FIN arrived, well
+ * before a's retransmission timer, and b's later FIN goes alone. */
+static void test_fin_ack_delayed_not_lost(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint64_t fin_at;
+
+	net_init(&net, 32, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	for (int i = 0; i < 5; i++)
+		net_step(&net, net.now + 100 * MS);
+	memset(&wire, 0, sizeof(wire));
+	net.filter = log_segments;
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(&net, net.now + 1 * SEC));
+	fin_at = net.now;
+	assert_int_equal(wire.n, 1);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, fin_at + 1 * SEC);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].flags, VX_TCP_ACK);
+	assert_int_equal(wire.e[1].ack, wire.e[0].seq + 1);
+	assert_true(wire.e[1].at == fin_at + VX_TCP_DELACK);
+	assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_FIN_WAIT_2);
+	assert_int_equal(stack_b.stats.delayed_acks, 1);
+	assert_int_equal(stack_a.stats.rexmit_segs, 0);
+	/* A FIN sent again (its ACK lost) is answered at once. */
+	wire.n = 0;
+	tcp_send_one(&stack_a, &stack_a.conn[ca.h], stack_a.conn[ca.h].snd_una - 1, 0);
+	net_step(&net, net.now + 1 * SEC);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].at, wire.e[0].at + net.delay);
+	/* b's FIN, much later, goes alone; a answers it. */
+	wire.n = 0;
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	assert_int_equal(wire.n, 1);
+	assert_int_equal(wire.e[0].flags, VX_TCP_FIN | VX_TCP_ACK);
+	while (net_step(&net, net.now + 10 * SEC))
+		;
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
+}
+
 /* Many small transfers over links drawn at random: loss up to 10 %,
  * duplication, reordering beyond the RTT, different MTUs at each end. */
 static void test_transfer_sweep(void **state)
@@ -1636,6 +1748,8 @@ int main(void)
 	    cmocka_unit_test(test_no_window_scaling),
 	    cmocka_unit_test(test_ack_storm_limited),
 	    cmocka_unit_test(test_orphans_and_listener_close),
+	    cmocka_unit_test(test_passive_close_fin_ack),
+	    cmocka_unit_test(test_fin_ack_delayed_not_lost),
 	    cmocka_unit_test(test_transfer_sweep),
 	    cmocka_unit_test(test_paws),
 	};
