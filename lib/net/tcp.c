@@ -658,6 +658,22 @@ uint32_t vx_tcp_events(const struct vx_tcp *t, int h)
 	return c ? conn_events(c) : 0;
 }
 
+bool vx_tcp_fin_sent(const struct vx_tcp *t, int h)
+{
+	const struct vx_tcp_conn *c = conn_of_c(t, h);
+
+	if (!c)
+		return true;
+	switch (c->state) {
+	case VX_TCP_CLOSED:
+	case VX_TCP_FIN_WAIT_2:
+	case VX_TCP_TIME_WAIT:
+		return true;
+	default:
+		return (c->flags & F_FIN_Q) && vx_seq_gt(c->snd_max, c->fin_seq);
+	}
+}
+
 uint32_t vx_tcp_unacked(const struct vx_tcp *t, int h)
 {
 	const struct vx_tcp_conn *c = conn_of_c(t, h);

@@ -365,6 +365,12 @@ int vx_tcp_abort(struct vx_tcp *t, int h, uint64_t now_ns);
 int vx_tcp_state(const struct vx_tcp *t, int h); /* enum vx_tcp_state or error */
 int vx_tcp_error(const struct vx_tcp *t, int h); /* VX_OK or the error */
 uint32_t vx_tcp_events(const struct vx_tcp *t, int h);
+/* Has connection h sent its FIN at least once (or is it CLOSED, sending
+ * nothing more)?  False before shutdown, and while data or the FIN waits
+ * for the window; true for a handle that is not open.  netd asks it as
+ * it gives the handle back, to know whether the close's last segment is
+ * still to come (docs/NET.md, "Closing"). */
+bool vx_tcp_fin_sent(const struct vx_tcp *t, int h);
 /* Bytes queued to send but not yet acknowledged, and bytes readable. */
 uint32_t vx_tcp_unacked(const struct vx_tcp *t, int h);
 uint32_t vx_tcp_readable(const struct vx_tcp *t, int h);

@@ -1625,6 +1625,54 @@ static void test_fin_ack_delayed_not_lost(void **state)
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
 }
 
+/* A connection closed by its owner right after its last write finishes
+ * on its own, as an orphan, over a lossy link: every byte and the FIN
+ * arrive, retransmitted by the timers, and the slot empties.
+ * vx_tcp_fin_sent, which netd asks as it gives a handle back, is false
+ * while the data holds the FIN back and true once the FIN has gone. */
+static void test_orphan_close_finishes(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, h;
+	uint64_t limit;
+
+	net_init(&net, 33, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	net.loss_pm = 50;
+	assert_false(vx_tcp_fin_sent(&stack_a, ca.h)); /* not shut down */
+	ca.seed_out = cb.seed_in = 77;
+	ca.total = 60000;
+	app_pump(&ca, net.now); /* writes it all, then shuts down */
+	assert_int_equal(ca.sent, 60000);
+	assert_true(ca.shut);
+	assert_false(vx_tcp_fin_sent(&stack_a, ca.h)); /* cwnd holds the data back */
+	h = ca.h;
+	assert_int_equal(vx_tcp_close(&stack_a, h, net.now), VX_OK);
+	assert_true(vx_tcp_fin_sent(&stack_a, h)); /* a handle given back */
+	assert_true(stack_a.conn[h].state == VX_TCP_FIN_WAIT_1);
+	cb.reading = true;
+	limit = net.now + 120 * SEC;
+	while (!cb.eof) {
+		app_pump(&cb, net.now);
+		assert_true(net_step(&net, limit));
+		assert_true(net.now < limit);
+	}
+	assert_int_equal(cb.rcvd, 60000);
+	assert_int_equal(cb.sum, expected_sum(77, 60000));
+	assert_true(net.lost > 0);
+	assert_true(cb.closed); /* b's application closed at the end of the stream */
+	while (live_conns(&stack_a) + live_conns(&stack_b))
+		assert_true(net_step(&net, limit));
+	assert_int_equal(stack_a.stats.conn_dropped, 0);
+	assert_int_equal(stack_b.stats.conn_dropped, 0);
+	/* The query itself: true once the FIN has left. */
+	net.loss_pm = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	assert_true(vx_tcp_fin_sent(&stack_a, ca.h));
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_FIN_WAIT_1);
+}
+
 /* Many small transfers over links drawn at random: loss up to 10 %,
  * duplication, reordering beyond the RTT, different MTUs at each end. */
 static void test_transfer_sweep(void **state)
@@ -1750,6 +1798,7 @@ int main(void)
 	    cmocka_unit_test(test_orphans_and_listener_close),
 	    cmocka_unit_test(test_passive_close_fin_ack),
 	    cmocka_unit_test(test_fin_ack_delayed_not_lost),
+	    cmocka_unit_test(test_orphan_close_finishes),
 	    cmocka_unit_test(test_transfer_sweep),
 	    cmocka_unit_test(test_paws),
 	};
