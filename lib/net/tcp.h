@@ -213,7 +213,9 @@ void vx_tcp_rtt_sample(struct vx_tcp_rtt *r, uint64_t rtt_ns);
 	X(icmp_mtu, "TCP_ICMP_MTU")		    /* MSS lowered by frag-needed */               \
 	X(timeouts, "TCP_TIMEOUTS")		    /* connections that gave up retransmitting */  \
 	X(time_wait_done, "TCP_TIME_WAIT_DONE")	    /* TIME_WAITs that ran out */                  \
-	X(rtt_samples, "TCP_RTT_SAMPLES")	    /* round-trip samples taken */
+	X(rtt_samples, "TCP_RTT_SAMPLES")	    /* round-trip samples taken */                 \
+	X(time_wait_reused, "TCP_TIME_WAIT_REUSED") /* TIME_WAITs ended by a newer SYN (6191) */   \
+	X(time_wait_recycled, "TCP_TIME_WAIT_RECYCLED") /* oldest TIME_WAIT taken: table full */
 
 struct vx_tcp_stats {
 #define VX_TCP_STAT_FIELD(field, name) uint64_t field;

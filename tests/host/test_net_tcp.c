@@ -1673,6 +1673,186 @@ static void test_orphan_close_finishes(void **state)
 	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_FIN_WAIT_1);
 }
 
+/* --- TIME_WAIT: reuse by a newer SYN (RFC 6191), recycling when full -- */
+
+/* A connection from a to b's port 80 that b closes first, so that b's end
+ * waits in TIME_WAIT (no handle) and a's is gone.  Returns b's slot; *port
+ * is a's port, the 4-tuple's. */
+static int server_time_wait(struct net *n, int *lh, uint16_t *port)
+{
+	struct app ca, cb;
+	uint64_t limit;
+
+	connect_pair(n, &ca, &cb, lh);
+	*port = stack_a.conn[ca.h].lport;
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, n->now), VX_OK);
+	limit = n->now + 10 * SEC;
+	while (!(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(n, limit));
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, n->now), VX_OK);
+	while (live_conns(&stack_a))
+		assert_true(net_step(n, limit));
+	assert_int_equal(stack_b.conn[cb.h].state, VX_TCP_TIME_WAIT);
+	assert_false(stack_b.conn[cb.h].flags & F_USER);
+	return cb.h;
+}
+
+/* a connects again from the same port: b's TIME_WAIT gives way at once
+ * to the new incarnation, with no challenge ACK and no RST, and the new
+ * connection is up within one round trip. */
+static void reconnect_reuses(struct net *n, int *lh, int tw, uint16_t port)
+{
+	struct app ca, cb;
+	uint64_t t0;
+
+	for (int i = 0; i < 10; i++) /* 100 ms on: newer timestamps and ISN */
+		net_step(n, n->now + 100 * MS);
+	assert_int_equal(stack_b.conn[tw].state, VX_TCP_TIME_WAIT);
+	stack_a.port_next = (uint32_t)(port - VX_TCP_EPHEMERAL_LO);
+	t0 = n->now;
+	connect_pair(n, &ca, &cb, lh);
+	assert_int_equal(stack_a.conn[ca.h].lport, port);
+	assert_true(n->now - t0 <= 3 * n->delay);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.challenge_acks, 0);
+	assert_int_equal(stack_a.stats.rst_sent, 0);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_ESTABLISHED);
+}
+
+static void test_time_wait_reuse_timestamps(void **state)
+{
+	int lh = -1, tw;
+	uint16_t port;
+
+	net_init(&net, 40, 30 * SEC);
+	tw = server_time_wait(&net, &lh, &port);
+	assert_true(stack_b.conn[tw].flags & F_TS);
+	reconnect_reuses(&net, &lh, tw, port);
+}
+
+static void test_time_wait_reuse_sequence(void **state)
+{
+	int lh = -1, tw;
+	uint16_t port;
+
+	net_init(&net, 41, 30 * SEC);
+	net.mangle = strip_wscale; /* no timestamps: the sequence number decides */
+	tw = server_time_wait(&net, &lh, &port);
+	assert_false(stack_b.conn[tw].flags & F_TS);
+	reconnect_reuses(&net, &lh, tw, port);
+}
+
+/* SYNs that could be old duplicates leave the TIME_WAIT alone and open
+ * nothing: the old connection's own SYN again (old TSval, old sequence
+ * number); a new sequence number with an old TSval (the timestamp
+ * decides when both have them); and, on a connection without
+ * timestamps, a sequence number not beyond RCV.NXT. */
+static void test_time_wait_old_syn_refused(void **state)
+{
+	uint8_t seg[80];
+	int lh = -1, tw;
+	uint16_t port;
+	size_t len;
+	struct vx_tcp_conn *k;
+	uint64_t syns;
+
+	net_init(&net, 42, 30 * SEC);
+	tw = server_time_wait(&net, &lh, &port);
+	k = &stack_b.conn[tw];
+	syns = stack_b.stats.syn_rcvd;
+	craft_ts = k->ts_recent - 5; /* the old SYN's */
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN, 65535, NULL, 0,
+		    NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	craft_ts = k->ts_recent; /* not newer */
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN, 65535, NULL, 0,
+		    NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	/* A SYN+ACK or SYN+FIN with a newer TSval is no new connection. */
+	craft_ts = k->ts_recent + 1000;
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN | VX_TCP_ACK,
+		    65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns);
+	assert_int_equal(stack_b.stats.time_wait_reused, 0);
+	/* The same SYN with a newer TSval is a new incarnation. */
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns + 1);
+	assert_int_equal(k->state, VX_TCP_SYN_RCVD); /* the slot, taken again */
+	craft_ts = 0;
+
+	/* Without timestamps: at or below RCV.NXT is refused. */
+	net_init(&net, 43, 30 * SEC);
+	net.mangle = strip_wscale;
+	lh = -1;
+	tw = server_time_wait(&net, &lh, &port);
+	k = &stack_b.conn[tw];
+	assert_false(k->flags & F_TS);
+	syns = stack_b.stats.syn_rcvd;
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns);
+	assert_int_equal(stack_b.stats.time_wait_reused, 0);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 1, 0, VX_TCP_SYN, 65535, NULL, 0, NULL,
+		    0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns + 1);
+}
+
+/* A table full of TIME_WAITs (a client that closed 64 connections first)
+ * still opens a 65th: the oldest TIME_WAIT gives its slot up.  A
+ * TIME_WAIT that a handle still holds is never taken. */
+static void test_time_wait_recycle_when_full(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, first = -1, held;
+	uint64_t limit;
+
+	net_init(&net, 44, 30 * SEC);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
+		connect_pair(&net, &ca, &cb, &lh);
+		if (first < 0)
+			first = ca.h;
+		assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+		limit = net.now + 10 * SEC;
+		while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+			assert_true(net_step(&net, limit));
+		assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+		while (live_conns(&stack_b))
+			assert_true(net_step(&net, limit));
+		assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_TIME_WAIT);
+	}
+	assert_int_equal(live_conns(&stack_a), VX_TCP_MAX_CONNS);
+	assert_int_equal(stack_a.stats.time_wait_recycled, 0);
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(ca.h, first); /* the oldest gave way */
+	assert_int_equal(stack_a.stats.time_wait_recycled, 1);
+	assert_int_equal(stack_a.stats.time_wait_done, 0);
+	/* Every slot a TIME_WAIT held by its handle, or the connection just
+	 * made: nothing to take, VX_E_FULL. */
+	held = ca.h;
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		if (i != held)
+			stack_a.conn[i].flags |= F_USER;
+	assert_int_equal(vx_tcp_connect(&stack_a, ip_a, ip_b, 80, net.now), VX_E_FULL);
+	assert_int_equal(stack_a.stats.time_wait_recycled, 1);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		if (i != held)
+			stack_a.conn[i].flags &= (uint16_t)~F_USER;
+}
+
 /* Many small transfers over links drawn at random: loss up to 10 %,
  * duplication, reordering beyond the RTT, different MTUs at each end. */
 static void test_transfer_sweep(void **state)
@@ -1799,6 +1979,10 @@ int main(void)
 	    cmocka_unit_test(test_passive_close_fin_ack),
 	    cmocka_unit_test(test_fin_ack_delayed_not_lost),
 	    cmocka_unit_test(test_orphan_close_finishes),
+	    cmocka_unit_test(test_time_wait_reuse_timestamps),
+	    cmocka_unit_test(test_time_wait_reuse_sequence),
+	    cmocka_unit_test(test_time_wait_old_syn_refused),
+	    cmocka_unit_test(test_time_wait_recycle_when_full),
 	    cmocka_unit_test(test_transfer_sweep),
 	    cmocka_unit_test(test_paws),
 	};
