@@ -492,12 +492,10 @@ static void client(void)
 static _Noreturn void finish(void)
 {
 	say("netbench: done%s\n", N.failed ? " (some figures are missing)" : "");
-	/* The debug exit stops the machine at once.  netd hands frames to
-	 * its card without waiting for each, so the last ones (the server's
-	 * FIN of the last connection, which the client still waits for) may
-	 * not have left yet: give the card a moment first.  Outside every
-	 * measured span. */
-	vx_sig_wait(0, later(200 * MS));
+	/* The debug exit stops the machine at once.  The last connection's
+	 * FIN, which the other machine still waits for, has left: netd
+	 * answers a graceful NET_CLOSE only once its card has read the FIN
+	 * (docs/NET.md, "Closing"). */
 	if (N.exit_port)
 		vx_port_out(N.exit_port, 0xf4, 1, N.failed ? 2 : 0); /* QEMU exits (2v + 1) */
 	vx_task_exit(N.failed);

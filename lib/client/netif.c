@@ -407,9 +407,10 @@ int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t dead
 	/* Every frame but the one that fills the window may be answered
 	 * lazily: the one vx_netif_tx_buf may have to wait for is not. */
 	n->tx_inflight++;
-	if (tx_room(n))
+	if (tx_room(n) && !n->tx_prompt)
 		n->tx_req[b].flags |= NETIF_TX_LAZY;
 	n->tx_busy[b] = true;
+	n->tx_no[b] = ++n->tx_posted;
 	n->tx_unsent[b] = true;
 	/* In flight from now on, sent now or, failing that, again later: on
 	 * the next reap, or on the next connection. */
@@ -421,6 +422,19 @@ int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t dead
 		(void)renew(n, deadline);
 	}
 	return VX_OK;
+}
+
+bool vx_netif_tx_gone(const struct vx_netif *n, uint64_t upto)
+{
+	for (uint32_t b = 0; b < n->tx_count; b++)
+		if (n->tx_busy[b] && n->tx_no[b] <= upto)
+			return false;
+	return true;
+}
+
+void vx_netif_poke(struct vx_netif *n)
+{
+	n->unflushed = true;
 }
 
 void vx_netif_flush(struct vx_netif *n)

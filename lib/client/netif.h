@@ -73,7 +73,10 @@ struct vx_netif {
 	struct netif_tx tx_req[NETIF_TX_MAX];
 	uint32_t tx_seq[NETIF_TX_MAX];
 	uint32_t tx_inflight, tx_next;
-	bool unflushed; /* posted since the driver was last woken */
+	uint64_t tx_posted;	      /* frames posted so far: the last one's number */
+	uint64_t tx_no[NETIF_TX_MAX]; /* the number of the frame in each buffer */
+	bool tx_prompt;		      /* post without NETIF_TX_LAZY (vx_netif_tx_gone) */
+	bool unflushed;		      /* posted since the driver was last woken */
 	/* RX buffers given back with vx_netif_give_back: queued (still held)
 	 * for the next NETIF_RECV, then given back in the one posted. */
 	uint16_t back[NETIF_RX_MAX];
@@ -143,6 +146,19 @@ int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline);
 int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline);
 void vx_netif_flush(struct vx_netif *n);
 int vx_netif_tx_reap(struct vx_netif *n, uint64_t deadline);
+
+/*
+ * Has the device read every frame up to number `upto`?  Frames are
+ * numbered from 1 as vx_netif_tx_post takes them (n->tx_posted is the
+ * last one's); a frame is gone once the driver has answered it, that is
+ * once the device has read it.  A caller that will wait for a frame sets
+ * n->tx_prompt while it posts it, so that the driver is asked for an
+ * interrupt when it goes, not an answer whenever it next wakes.
+ */
+bool vx_netif_tx_gone(const struct vx_netif *n, uint64_t upto);
+/* Wake the driver at the next vx_netif_flush even if nothing was posted:
+ * it then answers the lazy frames the device has read. */
+void vx_netif_poke(struct vx_netif *n);
 
 /* NETIF_INFO again (the link, say), into n->info. */
 int vx_netif_info(struct vx_netif *n, uint64_t deadline);

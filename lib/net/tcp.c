@@ -208,21 +208,44 @@ int vx_tcp_init(struct vx_tcp *t, const struct vx_tcp_config *cfg, uint64_t now)
 	return VX_OK;
 }
 
-/* A free slot with its header reset and timers off, or NULL. */
-struct vx_tcp_conn *tcp_conn_new(struct vx_tcp *t)
+/* The TIME_WAIT without a handle that ends soonest (the oldest), or NULL. */
+static struct vx_tcp_conn *oldest_time_wait(struct vx_tcp *t)
 {
+	struct vx_tcp_conn *best = NULL;
+
 	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
 		struct vx_tcp_conn *c = &t->conn[i];
-		if (c->state != VX_TCP_CLOSED || (c->flags & F_USER))
-			continue;
+		if (c->state == VX_TCP_TIME_WAIT && !(c->flags & F_USER) &&
+		    (!best || c->t_close < best->t_close))
+			best = c;
+	}
+	return best;
+}
+
+/* A free slot with its header reset and timers off, or NULL.  When none
+ * is free, the oldest TIME_WAIT that no handle holds gives its slot up:
+ * a full table of them would otherwise refuse every new connection for
+ * 2 MSL.  Its peer has had most of the 2 MSL to see our last ACK, and
+ * the ISN clock (RFC 6528) keeps a new incarnation's numbers ahead. */
+struct vx_tcp_conn *tcp_conn_new(struct vx_tcp *t)
+{
+	struct vx_tcp_conn *c = NULL;
+
+	for (int i = 0; i < VX_TCP_MAX_CONNS && !c; i++)
+		if (t->conn[i].state == VX_TCP_CLOSED && !(t->conn[i].flags & F_USER))
+			c = &t->conn[i];
+	if (!c && (c = oldest_time_wait(t)) != NULL) {
+		t->stats.time_wait_recycled++;
+		tcp_conn_free(t, c);
+	}
+	if (c) {
 		memset(c, 0, offsetof(struct vx_tcp_conn, sb));
 		c->listener = -1;
 		c->t_rexmit = c->t_persist = c->t_delack = c->t_close = VX_TCP_NEVER;
 		vx_tcp_rtt_init(&c->rtt);
 		c->born = ++t->accept_clock;
-		return c;
 	}
-	return NULL;
+	return c;
 }
 
 /* Give the slot back: CLOSED, no handle, no timers. */
@@ -656,6 +679,22 @@ uint32_t vx_tcp_events(const struct vx_tcp *t, int h)
 	if (li >= 0)
 		return listener_events(t, li);
 	return c ? conn_events(c) : 0;
+}
+
+bool vx_tcp_fin_sent(const struct vx_tcp *t, int h)
+{
+	const struct vx_tcp_conn *c = conn_of_c(t, h);
+
+	if (!c)
+		return true;
+	switch (c->state) {
+	case VX_TCP_CLOSED:
+	case VX_TCP_FIN_WAIT_2:
+	case VX_TCP_TIME_WAIT:
+		return true;
+	default:
+		return (c->flags & F_FIN_Q) && vx_seq_gt(c->snd_max, c->fin_seq);
+	}
 }
 
 uint32_t vx_tcp_unacked(const struct vx_tcp *t, int h)

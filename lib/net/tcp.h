@@ -213,7 +213,9 @@ void vx_tcp_rtt_sample(struct vx_tcp_rtt *r, uint64_t rtt_ns);
 	X(icmp_mtu, "TCP_ICMP_MTU")		    /* MSS lowered by frag-needed */               \
 	X(timeouts, "TCP_TIMEOUTS")		    /* connections that gave up retransmitting */  \
 	X(time_wait_done, "TCP_TIME_WAIT_DONE")	    /* TIME_WAITs that ran out */                  \
-	X(rtt_samples, "TCP_RTT_SAMPLES")	    /* round-trip samples taken */
+	X(rtt_samples, "TCP_RTT_SAMPLES")	    /* round-trip samples taken */                 \
+	X(time_wait_reused, "TCP_TIME_WAIT_REUSED") /* TIME_WAITs ended by a newer SYN (6191) */   \
+	X(time_wait_recycled, "TCP_TIME_WAIT_RECYCLED") /* oldest TIME_WAIT taken: table full */
 
 struct vx_tcp_stats {
 #define VX_TCP_STAT_FIELD(field, name) uint64_t field;
@@ -365,6 +367,12 @@ int vx_tcp_abort(struct vx_tcp *t, int h, uint64_t now_ns);
 int vx_tcp_state(const struct vx_tcp *t, int h); /* enum vx_tcp_state or error */
 int vx_tcp_error(const struct vx_tcp *t, int h); /* VX_OK or the error */
 uint32_t vx_tcp_events(const struct vx_tcp *t, int h);
+/* Has connection h sent its FIN at least once (or is it CLOSED, sending
+ * nothing more)?  False before shutdown, and while data or the FIN waits
+ * for the window; true for a handle that is not open.  netd asks it as
+ * it gives the handle back, to know whether the close's last segment is
+ * still to come (docs/NET.md, "Closing"). */
+bool vx_tcp_fin_sent(const struct vx_tcp *t, int h);
 /* Bytes queued to send but not yet acknowledged, and bytes readable. */
 uint32_t vx_tcp_unacked(const struct vx_tcp *t, int h);
 uint32_t vx_tcp_readable(const struct vx_tcp *t, int h);

@@ -319,16 +319,25 @@ static void put_rb(struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p, uint32
 }
 
 /* The peer's FIN is in sequence: the stream ends (RFC 9293 3.10.7.4,
- * eighth). */
+ * eighth).  Entering CLOSE_WAIT, the ACK is delayed like a data
+ * segment's (at most VX_TCP_DELACK, RFC 1122 4.2.3.2): an application
+ * that closes in answer sends its FIN within that time, and the FIN
+ * carries the ACK, one segment instead of two.  Anything else that owes
+ * an ACK (a second segment, a filled hole) still sends it at once, and
+ * in the other states our FIN has gone already: the ACK goes now. */
 static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->rcv_nxt++;
-	c->flags |= F_FIN_RCVD | F_ACKNOW | F_NOTIFY;
+	c->flags |= F_FIN_RCVD | F_NOTIFY;
 	c->flags &= (uint16_t)~F_OOO_FIN;
 	c->n_ooo = 0;
 	switch (c->state) {
-	case VX_TCP_SYN_RCVD:
 	case VX_TCP_ESTABLISHED:
+		tcp_set_state(t, c, VX_TCP_CLOSE_WAIT);
+		if (c->t_delack == VX_TCP_NEVER)
+			c->t_delack = t->now + VX_TCP_DELACK;
+		return;
+	case VX_TCP_SYN_RCVD:
 		tcp_set_state(t, c, VX_TCP_CLOSE_WAIT);
 		break;
 	case VX_TCP_FIN_WAIT_1:
@@ -340,6 +349,7 @@ static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 	default:
 		break;
 	}
+	c->flags |= F_ACKNOW;
 }
 
 /* Data (already trimmed to the window) and FIN of an acceptable segment. */
@@ -783,6 +793,22 @@ static int parse(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], c
 	return VX_OK;
 }
 
+/* RFC 6191: may a SYN for a 4-tuple in TIME_WAIT open a new incarnation?
+ * Only a plain SYN, and only one that cannot be an old duplicate of the
+ * connection that ended: with timestamps on both (the old connection's
+ * and the SYN's), a TSval newer than the last one seen; otherwise a
+ * sequence number beyond the old RCV.NXT.  Anything else leaves the
+ * TIME_WAIT as it is, and the segment goes through conn_input as before
+ * (the SYN earns a challenge ACK). */
+static bool time_wait_reusable(const struct vx_tcp_conn *c, const struct tcp_seg *s)
+{
+	if ((s->flags & (VX_TCP_SYN | VX_TCP_ACK | VX_TCP_RST | VX_TCP_FIN)) != VX_TCP_SYN)
+		return false;
+	if ((c->flags & F_TS) && s->opts.has_ts)
+		return vx_seq_gt(s->opts.ts_val, c->ts_recent);
+	return vx_seq_gt(s->seq, c->rcv_nxt);
+}
+
 void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], const uint8_t *p,
 		  size_t len, uint64_t now)
 {
@@ -796,6 +822,13 @@ void vx_tcp_input(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], 
 	if (parse(t, src, dst, p, len, &s) < 0)
 		return;
 	c = lookup(t, src, dst, &s);
+	if (c && c->state == VX_TCP_TIME_WAIT && time_wait_reusable(c, &s) &&
+	    lookup_listener(t, dst, s.dport) >= 0) {
+		/* The old incarnation is over; the listener takes the SYN. */
+		t->stats.time_wait_reused++;
+		tcp_closed(t, c);
+		c = NULL;
+	}
 	if (c && c->state == VX_TCP_SYN_SENT)
 		syn_sent_input(t, c, src, dst, &s);
 	else if (c)

@@ -109,12 +109,23 @@ static void tcp_error(void *ctx, const struct vx_net_icmp_err *err, const uint8_
 			  now());
 }
 
+/* TCP's way out.  The FIN or RST a NET_CLOSE waits for is posted to be
+ * answered promptly, and the frame number of every FIN and RST is noted
+ * (sock.c, close_pump); a segment ARP still holds is noted when it is
+ * sent again. */
 static int tcp_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
 		      size_t len)
 {
 	(void)ctx;
 	(void)src;
-	return vx_net_ip_output(&N.net, dst, 6, seg, len);
+	uint64_t before = N.nic.tx_posted;
+
+	N.nic.tx_prompt = close_watch(dst, seg, len) != NULL;
+	int rc = vx_net_ip_output(&N.net, dst, 6, seg, len);
+	N.nic.tx_prompt = false;
+	if (N.nic.tx_posted > before)
+		close_posted(dst, seg, len, N.nic.tx_posted);
+	return rc;
 }
 
 /* Answers waiting ping i with r (its client may have gone) and frees it. */
@@ -559,6 +570,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		d = ping_tick(t);
 		next = d < next ? d : next;
 		d = sock_pump(t);
+		next = d < next ? d : next;
+		d = close_pump(t);
 		next = d < next ? d : next;
 		d = N.card_retry > t ? N.card_retry : t + SECOND; /* a look at the card anyway */
 		next = d < next ? d : next;

@@ -41,6 +41,9 @@
 #define MS	1000000ull
 #define SECOND	1000000000ull
 #define CALL_NS (2 * SECOND)
+/* The longest a graceful NET_CLOSE's reply waits for the card to have
+ * read the connection's FIN; lib/client/sock.c's CLOSE_NS is twice it. */
+#define CLOSE_WAIT_NS (500 * MS)
 
 /* A Ring pair from init (INIT_PAIR), kept and reused: netd binds tx as
  * its consumer and rx as its producer, and hands a socket's client the
@@ -78,7 +81,25 @@ struct nsock {
 	uint64_t deadline;
 	/* The tx slot being fed to TCP: bytes [off, len) of stage.data. */
 	uint32_t off, len;
+	uint64_t fin_no; /* the card's number of the frame of its latest FIN or RST */
 	struct net_seg stage;
+};
+
+/* A NET_CLOSE of a TCP socket whose reply waits until the close's last
+ * segment (its FIN, or a RST) has left: until the card has read the
+ * frame numbered mark (vx_netif_tx_gone), or CLOSE_WAIT_NS.  It names
+ * the connection by its addresses and ports, as the TCP handle is given
+ * back at the close and the connection finishes on its own. */
+struct nclose {
+	bool used;
+	struct vx_server_conn *c;
+	vx_handle_t c_req; /* the connection's identity, as in struct nsock */
+	uint32_t c_binds;
+	struct vx_msg m;
+	uint8_t laddr[4], raddr[4];
+	uint16_t lport, rport;
+	uint64_t mark; /* the FIN's (or RST's) frame number; 0: not posted yet */
+	uint64_t deadline;
 };
 
 struct netd {
@@ -108,6 +129,7 @@ struct netd {
 	uint32_t refused_grants;		  /* connections whose record meant nothing */
 	struct npair pair[NET_SOCK_MAX];
 	struct nsock sock[NET_SOCK_MAX];
+	struct nclose closing[NET_SOCK_MAX];
 };
 
 extern struct netd N;
@@ -123,5 +145,14 @@ enum vx_svc_disp sock_request(struct vx_server_conn *c, struct vx_msg *m, const 
  * accepts, closes what its client left; returns when it wants to run
  * again (UINT64_MAX: when woken). */
 uint64_t sock_pump(uint64_t t);
+/* The NET_CLOSE waiting for segment seg (to dst) to leave, if it is the
+ * FIN or RST that close waits for; NULL otherwise. */
+struct nclose *close_watch(const uint8_t dst[4], const uint8_t *seg, size_t len);
+/* Segment seg (to dst) went to the card as frame number no: a FIN or RST
+ * is noted by its socket, or by the NET_CLOSE waiting for it. */
+void close_posted(const uint8_t dst[4], const uint8_t *seg, size_t len, uint64_t no);
+/* Answers the NET_CLOSEs whose last segment has left (or whose time ran
+ * out); returns when it wants to run again. */
+uint64_t close_pump(uint64_t t);
 
 #endif

@@ -342,6 +342,108 @@ static void sock_close(struct nsock *s, bool abort)
 	s->closing = true;
 }
 
+/* --------------------------------------------------------------- closing */
+
+/* A graceful NET_CLOSE's reply waits for the close's last segment to
+ * leave (docs/NET.md, "Closing"): a client that closes and exits at once
+ * (netbench, whose exit stops the machine) must not take its FIN with it.
+ * Called before the close, while s's handle is open.  NULL when every
+ * slot waits already: then the reply goes at once, as it did before. */
+static struct nclose *close_wait(struct nsock *s, const struct vx_msg *m)
+{
+	const struct vx_tcp_conn *k = &N.tcp.conn[s->h];
+
+	for (uint32_t i = 0; i < NET_SOCK_MAX; i++) {
+		struct nclose *w = &N.closing[i];
+		if (w->used)
+			continue;
+		w->used = true;
+		w->c = s->c;
+		w->c_req = s->c_req;
+		w->c_binds = s->c_binds;
+		w->m = *m;
+		memcpy(w->laddr, k->laddr, 4);
+		memcpy(w->raddr, k->raddr, 4);
+		w->lport = k->lport;
+		w->rport = k->rport;
+		/* Its FIN went already: wait for that frame, or for all in
+		 * flight if it went before the card could number it. */
+		w->mark = !vx_tcp_fin_sent(&N.tcp, s->h) ? 0
+			  : s->fin_no			 ? s->fin_no
+							 : N.nic.tx_posted;
+		w->deadline = now() + CLOSE_WAIT_NS;
+		return w;
+	}
+	return NULL;
+}
+
+struct nclose *close_watch(const uint8_t dst[4], const uint8_t *seg, size_t len)
+{
+	if (len < 20 || !(seg[13] & (VX_TCP_FIN | VX_TCP_RST)))
+		return NULL;
+	uint16_t lport = (uint16_t)(seg[0] << 8 | seg[1]), rport = (uint16_t)(seg[2] << 8 | seg[3]);
+	for (uint32_t i = 0; i < NET_SOCK_MAX; i++) {
+		struct nclose *w = &N.closing[i];
+		if (w->used && w->mark == 0 && w->lport == lport && w->rport == rport &&
+		    memcmp(w->raddr, dst, 4) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+/* Does segment seg (to dst) belong to TCP connection h? */
+static bool seg_of(int h, const uint8_t dst[4], const uint8_t *seg)
+{
+	const struct vx_tcp_conn *k = &N.tcp.conn[h];
+
+	return k->lport == (uint16_t)(seg[0] << 8 | seg[1]) &&
+	       k->rport == (uint16_t)(seg[2] << 8 | seg[3]) && memcmp(k->raddr, dst, 4) == 0;
+}
+
+void close_posted(const uint8_t dst[4], const uint8_t *seg, size_t len, uint64_t no)
+{
+	struct nclose *w = close_watch(dst, seg, len);
+
+	if (len < 20 || !(seg[13] & (VX_TCP_FIN | VX_TCP_RST)))
+		return;
+	if (w)
+		w->mark = no;
+	for (uint32_t i = 0; i < NET_SOCK_MAX; i++) {
+		struct nsock *s = &N.sock[i];
+		if (s->used && s->kind == NET_SOCK_TCP && s->h >= 0 && seg_of(s->h, dst, seg))
+			s->fin_no = no;
+	}
+}
+
+uint64_t close_pump(uint64_t t)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (uint32_t i = 0; i < NET_SOCK_MAX; i++) {
+		struct nclose *w = &N.closing[i];
+		if (!w->used)
+			continue;
+		bool alive = w->c->open && w->c->req_h == w->c_req && w->c->binds == w->c_binds;
+		bool gone = w->mark != 0 && vx_netif_tx_gone(&N.nic, w->mark);
+		if (alive && !gone && t < w->deadline && N.card) {
+			if (w->deadline < next)
+				next = w->deadline;
+			/* Frames posted lazily are answered when the driver
+			 * wakes: wake it at this turn's flush. */
+			vx_netif_poke(&N.nic);
+			continue;
+		}
+		if (alive) {
+			w->m.status = VX_OK;
+			w->m.len = 0;
+			w->m.ncaps = 0;
+			vx_server_reply(&N.srv, w->c, &w->m);
+		}
+		w->used = false;
+	}
+	return next;
+}
+
 /* -------------------------------------------------------------- requests */
 
 static int open_listener(struct vx_server_conn *c, struct vx_msg *m, const struct net_socket_req *q)
@@ -458,7 +560,16 @@ enum vx_svc_disp sock_request(struct vx_server_conn *c, struct vx_msg *m, const 
 			rc = VX_E_BADHANDLE;
 			break;
 		}
-		sock_close(s, r->close.how == NET_CLOSE_ABORT);
+		if (s->kind == NET_SOCK_TCP && s->connected && !s->dead) {
+			struct nclose *w = close_wait(s, m);
+			sock_close(s, r->close.how == NET_CLOSE_ABORT);
+			if (w && w->mark == 0 && r->close.how == NET_CLOSE_ABORT)
+				w->mark = N.nic.tx_posted; /* no RST went: nothing to wait for */
+			if (w)
+				return VX_SVC_DEFER;
+		} else {
+			sock_close(s, r->close.how == NET_CLOSE_ABORT);
+		}
 		rc = VX_OK;
 		break;
 	default:

@@ -1513,6 +1513,346 @@ static void test_orphans_and_listener_close(void **state)
 	assert_int_equal(live_conns(&stack_b), 0);
 }
 
+/* Every segment on the link from a mark on: who sent it, its flags,
+ * sequence and acknowledgment numbers, and when. */
+struct wire_log {
+	unsigned n;
+	struct {
+		int from;
+		uint8_t flags;
+		uint32_t seq, ack;
+		uint64_t at;
+	} e[64];
+};
+static struct wire_log wire;
+
+static bool log_segments(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	(void)len;
+	if (wire.n < 64) {
+		wire.e[wire.n].from = from;
+		wire.e[wire.n].flags = seg[13];
+		wire.e[wire.n].seq = tcp_get32(seg + 4);
+		wire.e[wire.n].ack = tcp_get32(seg + 8);
+		wire.e[wire.n].at = n->now;
+	}
+	wire.n++;
+	return false; /* nothing is dropped */
+}
+
+/* A passive close as Linux does it: a's FIN, then b's application reads
+ * the end of the stream and closes in the same pass, and b's FIN carries
+ * the ACK of a's.  Three segments on the wire, not four. */
+static void test_passive_close_fin_ack(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint32_t a_fin;
+
+	net_init(&net, 31, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	for (int i = 0; i < 5; i++) /* let the handshake's last ACK settle */
+		net_step(&net, net.now + 100 * MS);
+	memset(&wire, 0, sizeof(wire));
+	net.filter = log_segments;
+	a_fin = stack_a.conn[ca.h].snd_max;
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+	while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(&net, net.now + 1 * SEC));
+	/* b's application, woken by the FIN, reads 0 and closes at once. */
+	assert_int_equal(vx_tcp_recv(&stack_b, cb.h, buf, 10, net.now), 0);
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	while (net_step(&net, net.now + 10 * SEC))
+		;
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(wire.e[0].from, 0);
+	assert_int_equal(wire.e[0].flags, VX_TCP_FIN | VX_TCP_ACK);
+	assert_int_equal(wire.e[0].seq, a_fin);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].flags, VX_TCP_FIN | VX_TCP_ACK);
+	assert_int_equal(wire.e[1].ack, a_fin + 1); /* it acknowledges a's FIN */
+	assert_int_equal(wire.e[2].from, 0);
+	assert_int_equal(wire.e[2].flags, VX_TCP_ACK);
+	assert_int_equal(wire.e[2].ack, wire.e[1].seq + 1);
+	assert_int_equal(stack_a.stats.rexmit_segs + stack_b.stats.rexmit_segs, 0);
+	assert_int_equal(live_conns(&stack_a) + live_conns(&stack_b), 0);
+}
+
+/* The ACK of a FIN is delayed, never lost: when b's application does not
+ * close, the bare ACK leaves VX_TCP_DELACK after the FIN arrived, well
+ * before a's retransmission timer, and b's later FIN goes alone. */
+static void test_fin_ack_delayed_not_lost(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+	uint64_t fin_at;
+
+	net_init(&net, 32, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	for (int i = 0; i < 5; i++)
+		net_step(&net, net.now + 100 * MS);
+	memset(&wire, 0, sizeof(wire));
+	net.filter = log_segments;
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(&net, net.now + 1 * SEC));
+	fin_at = net.now;
+	assert_int_equal(wire.n, 1);
+	for (int i = 0; i < 10; i++)
+		net_step(&net, fin_at + 1 * SEC);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].flags, VX_TCP_ACK);
+	assert_int_equal(wire.e[1].ack, wire.e[0].seq + 1);
+	assert_true(wire.e[1].at == fin_at + VX_TCP_DELACK);
+	assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_FIN_WAIT_2);
+	assert_int_equal(stack_b.stats.delayed_acks, 1);
+	assert_int_equal(stack_a.stats.rexmit_segs, 0);
+	/* A FIN sent again (its ACK lost) is answered at once. */
+	wire.n = 0;
+	tcp_send_one(&stack_a, &stack_a.conn[ca.h], stack_a.conn[ca.h].snd_una - 1, 0);
+	net_step(&net, net.now + 1 * SEC);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].at, wire.e[0].at + net.delay);
+	/* b's FIN, much later, goes alone; a answers it. */
+	wire.n = 0;
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+	assert_int_equal(wire.n, 1);
+	assert_int_equal(wire.e[0].flags, VX_TCP_FIN | VX_TCP_ACK);
+	while (net_step(&net, net.now + 10 * SEC))
+		;
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_CLOSED);
+}
+
+/* A connection closed by its owner right after its last write finishes
+ * on its own, as an orphan, over a lossy link: every byte and the FIN
+ * arrive, retransmitted by the timers, and the slot empties.
+ * vx_tcp_fin_sent, which netd asks as it gives a handle back, is false
+ * while the data holds the FIN back and true once the FIN has gone. */
+static void test_orphan_close_finishes(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, h;
+	uint64_t limit;
+
+	net_init(&net, 33, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	net.loss_pm = 50;
+	assert_false(vx_tcp_fin_sent(&stack_a, ca.h)); /* not shut down */
+	ca.seed_out = cb.seed_in = 77;
+	ca.total = 60000;
+	app_pump(&ca, net.now); /* writes it all, then shuts down */
+	assert_int_equal(ca.sent, 60000);
+	assert_true(ca.shut);
+	assert_false(vx_tcp_fin_sent(&stack_a, ca.h)); /* cwnd holds the data back */
+	h = ca.h;
+	assert_int_equal(vx_tcp_close(&stack_a, h, net.now), VX_OK);
+	assert_true(vx_tcp_fin_sent(&stack_a, h)); /* a handle given back */
+	assert_true(stack_a.conn[h].state == VX_TCP_FIN_WAIT_1);
+	cb.reading = true;
+	limit = net.now + 120 * SEC;
+	while (!cb.eof) {
+		app_pump(&cb, net.now);
+		assert_true(net_step(&net, limit));
+		assert_true(net.now < limit);
+	}
+	assert_int_equal(cb.rcvd, 60000);
+	assert_int_equal(cb.sum, expected_sum(77, 60000));
+	assert_true(net.lost > 0);
+	assert_true(cb.closed); /* b's application closed at the end of the stream */
+	while (live_conns(&stack_a) + live_conns(&stack_b))
+		assert_true(net_step(&net, limit));
+	assert_int_equal(stack_a.stats.conn_dropped, 0);
+	assert_int_equal(stack_b.stats.conn_dropped, 0);
+	/* The query itself: true once the FIN has left. */
+	net.loss_pm = 0;
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	assert_true(vx_tcp_fin_sent(&stack_a, ca.h));
+	assert_int_equal(vx_tcp_state(&stack_a, ca.h), VX_TCP_FIN_WAIT_1);
+}
+
+/* --- TIME_WAIT: reuse by a newer SYN (RFC 6191), recycling when full -- */
+
+/* A connection from a to b's port 80 that b closes first, so that b's end
+ * waits in TIME_WAIT (no handle) and a's is gone.  Returns b's slot; *port
+ * is a's port, the 4-tuple's. */
+static int server_time_wait(struct net *n, int *lh, uint16_t *port)
+{
+	struct app ca, cb;
+	uint64_t limit;
+
+	connect_pair(n, &ca, &cb, lh);
+	*port = stack_a.conn[ca.h].lport;
+	assert_int_equal(vx_tcp_close(&stack_b, cb.h, n->now), VX_OK);
+	limit = n->now + 10 * SEC;
+	while (!(vx_tcp_events(&stack_a, ca.h) & VX_TCP_EV_PEER_CLOSED))
+		assert_true(net_step(n, limit));
+	assert_int_equal(vx_tcp_close(&stack_a, ca.h, n->now), VX_OK);
+	while (live_conns(&stack_a))
+		assert_true(net_step(n, limit));
+	assert_int_equal(stack_b.conn[cb.h].state, VX_TCP_TIME_WAIT);
+	assert_false(stack_b.conn[cb.h].flags & F_USER);
+	return cb.h;
+}
+
+/* a connects again from the same port: b's TIME_WAIT gives way at once
+ * to the new incarnation, with no challenge ACK and no RST, and the new
+ * connection is up within one round trip. */
+static void reconnect_reuses(struct net *n, int *lh, int tw, uint16_t port)
+{
+	struct app ca, cb;
+	uint64_t t0;
+
+	for (int i = 0; i < 10; i++) /* 100 ms on: newer timestamps and ISN */
+		net_step(n, n->now + 100 * MS);
+	assert_int_equal(stack_b.conn[tw].state, VX_TCP_TIME_WAIT);
+	stack_a.port_next = (uint32_t)(port - VX_TCP_EPHEMERAL_LO);
+	t0 = n->now;
+	connect_pair(n, &ca, &cb, lh);
+	assert_int_equal(stack_a.conn[ca.h].lport, port);
+	assert_true(n->now - t0 <= 3 * n->delay);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.challenge_acks, 0);
+	assert_int_equal(stack_a.stats.rst_sent, 0);
+	assert_int_equal(vx_tcp_state(&stack_b, cb.h), VX_TCP_ESTABLISHED);
+}
+
+static void test_time_wait_reuse_timestamps(void **state)
+{
+	int lh = -1, tw;
+	uint16_t port;
+
+	net_init(&net, 40, 30 * SEC);
+	tw = server_time_wait(&net, &lh, &port);
+	assert_true(stack_b.conn[tw].flags & F_TS);
+	reconnect_reuses(&net, &lh, tw, port);
+}
+
+static void test_time_wait_reuse_sequence(void **state)
+{
+	int lh = -1, tw;
+	uint16_t port;
+
+	net_init(&net, 41, 30 * SEC);
+	net.mangle = strip_wscale; /* no timestamps: the sequence number decides */
+	tw = server_time_wait(&net, &lh, &port);
+	assert_false(stack_b.conn[tw].flags & F_TS);
+	reconnect_reuses(&net, &lh, tw, port);
+}
+
+/* SYNs that could be old duplicates leave the TIME_WAIT alone and open
+ * nothing: the old connection's own SYN again (old TSval, old sequence
+ * number); a new sequence number with an old TSval (the timestamp
+ * decides when both have them); and, on a connection without
+ * timestamps, a sequence number not beyond RCV.NXT. */
+static void test_time_wait_old_syn_refused(void **state)
+{
+	uint8_t seg[80];
+	int lh = -1, tw;
+	uint16_t port;
+	size_t len;
+	struct vx_tcp_conn *k;
+	uint64_t syns;
+
+	net_init(&net, 42, 30 * SEC);
+	tw = server_time_wait(&net, &lh, &port);
+	k = &stack_b.conn[tw];
+	syns = stack_b.stats.syn_rcvd;
+	craft_ts = k->ts_recent - 5; /* the old SYN's */
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN, 65535, NULL, 0,
+		    NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	craft_ts = k->ts_recent; /* not newer */
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN, 65535, NULL, 0,
+		    NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	/* A SYN+ACK or SYN+FIN with a newer TSval is no new connection. */
+	craft_ts = k->ts_recent + 1000;
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 100000, 0, VX_TCP_SYN | VX_TCP_ACK,
+		    65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns);
+	assert_int_equal(stack_b.stats.time_wait_reused, 0);
+	/* The same SYN with a newer TSval is a new incarnation. */
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns + 1);
+	assert_int_equal(k->state, VX_TCP_SYN_RCVD); /* the slot, taken again */
+	craft_ts = 0;
+
+	/* Without timestamps: at or below RCV.NXT is refused. */
+	net_init(&net, 43, 30 * SEC);
+	net.mangle = strip_wscale;
+	lh = -1;
+	tw = server_time_wait(&net, &lh, &port);
+	k = &stack_b.conn[tw];
+	assert_false(k->flags & F_TS);
+	syns = stack_b.stats.syn_rcvd;
+	len = craft(seg, ip_a, ip_b, port, 80, k->irs, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt, 0, VX_TCP_SYN, 65535, NULL, 0, NULL, 0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(k->state, VX_TCP_TIME_WAIT);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns);
+	assert_int_equal(stack_b.stats.time_wait_reused, 0);
+	len = craft(seg, ip_a, ip_b, port, 80, k->rcv_nxt + 1, 0, VX_TCP_SYN, 65535, NULL, 0, NULL,
+		    0);
+	vx_tcp_input(&stack_b, ip_a, ip_b, seg, len, net.now);
+	assert_int_equal(stack_b.stats.time_wait_reused, 1);
+	assert_int_equal(stack_b.stats.syn_rcvd, syns + 1);
+}
+
+/* A table full of TIME_WAITs (a client that closed 64 connections first)
+ * still opens a 65th: the oldest TIME_WAIT gives its slot up.  A
+ * TIME_WAIT that a handle still holds is never taken. */
+static void test_time_wait_recycle_when_full(void **state)
+{
+	struct app ca, cb;
+	int lh = -1, first = -1, held;
+	uint64_t limit;
+
+	net_init(&net, 44, 30 * SEC);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
+		connect_pair(&net, &ca, &cb, &lh);
+		if (first < 0)
+			first = ca.h;
+		assert_int_equal(vx_tcp_close(&stack_a, ca.h, net.now), VX_OK);
+		limit = net.now + 10 * SEC;
+		while (!(vx_tcp_events(&stack_b, cb.h) & VX_TCP_EV_PEER_CLOSED))
+			assert_true(net_step(&net, limit));
+		assert_int_equal(vx_tcp_close(&stack_b, cb.h, net.now), VX_OK);
+		while (live_conns(&stack_b))
+			assert_true(net_step(&net, limit));
+		assert_int_equal(stack_a.conn[ca.h].state, VX_TCP_TIME_WAIT);
+	}
+	assert_int_equal(live_conns(&stack_a), VX_TCP_MAX_CONNS);
+	assert_int_equal(stack_a.stats.time_wait_recycled, 0);
+	connect_pair(&net, &ca, &cb, &lh);
+	assert_int_equal(ca.h, first); /* the oldest gave way */
+	assert_int_equal(stack_a.stats.time_wait_recycled, 1);
+	assert_int_equal(stack_a.stats.time_wait_done, 0);
+	/* Every slot a TIME_WAIT held by its handle, or the connection just
+	 * made: nothing to take, VX_E_FULL. */
+	held = ca.h;
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		if (i != held)
+			stack_a.conn[i].flags |= F_USER;
+	assert_int_equal(vx_tcp_connect(&stack_a, ip_a, ip_b, 80, net.now), VX_E_FULL);
+	assert_int_equal(stack_a.stats.time_wait_recycled, 1);
+	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+		if (i != held)
+			stack_a.conn[i].flags &= (uint16_t)~F_USER;
+}
+
 /* Many small transfers over links drawn at random: loss up to 10 %,
  * duplication, reordering beyond the RTT, different MTUs at each end. */
 static void test_transfer_sweep(void **state)
@@ -1636,6 +1976,13 @@ int main(void)
 	    cmocka_unit_test(test_no_window_scaling),
 	    cmocka_unit_test(test_ack_storm_limited),
 	    cmocka_unit_test(test_orphans_and_listener_close),
+	    cmocka_unit_test(test_passive_close_fin_ack),
+	    cmocka_unit_test(test_fin_ack_delayed_not_lost),
+	    cmocka_unit_test(test_orphan_close_finishes),
+	    cmocka_unit_test(test_time_wait_reuse_timestamps),
+	    cmocka_unit_test(test_time_wait_reuse_sequence),
+	    cmocka_unit_test(test_time_wait_old_syn_refused),
+	    cmocka_unit_test(test_time_wait_recycle_when_full),
 	    cmocka_unit_test(test_transfer_sweep),
 	    cmocka_unit_test(test_paws),
 	};

@@ -66,6 +66,10 @@
  *                 client's Ring capabilities stop working (netd revokes
  *                 them).  A socket whose client unbinds both Rings, or whose
  *                 connection hangs up, is closed gracefully the same way.
+ *                 For a connected TCP socket the reply comes once the
+ *                 card has read the FIN (or RST), or after 500 ms if it
+ *                 cannot go yet; the connection finishes on its own
+ *                 (docs/NET.md, "Closing").
  *
  * A connection (one "net" connection) holds at most NET_SOCK_PER_CONN
  * sockets and listeners; netd at most NET_SOCK_MAX in all (VX_E_FULL).
