@@ -385,11 +385,16 @@ _Static_assert(sizeof(struct vx_fault) == 32, "vx_fault layout");
  * the kernel with every register restored as written (iretq), rcx and
  * r11 included.
  */
-#define VX_REGS_READ	0u
-#define VX_REGS_WRITE	1u
-#define VX_REGS_RESUME	2u	  /* write, then resume as TASK_RESUME: one call per answer */
-#define VX_REGS_NOFPU	(1u << 8) /* or-ed into op: the integer part only */
-#define VX_REGS_FOREIGN (1u << 0)
+#define VX_REGS_READ   0u
+#define VX_REGS_WRITE  1u
+#define VX_REGS_RESUME 2u /* write, then resume as TASK_RESUME: one call per answer */
+/* write, resume, then wait as SIG_WAIT(r10 = mask, r8 = deadline) and
+ * return its fired bits: a personality's answer and its wait for the next
+ * stop in one call; the CPU goes straight to the resumed Task when the
+ * scheduler would run it next anyway */
+#define VX_REGS_RESUME_WAIT 3u
+#define VX_REGS_NOFPU	    (1u << 8) /* or-ed into op: the integer part only */
+#define VX_REGS_FOREIGN	    (1u << 0)
 /* CF PF AF ZF SF DF OF AC ID: what user code may set with popf itself. */
 #define VX_RFLAGS_USER 0x240cd5ull
 

@@ -335,6 +335,7 @@ void signal_sleep(struct task *t);
 bool signal_sleepers(void);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
+int signal_wait_check(uint64_t mask, uint64_t deadline);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
 
 /* ring.c */

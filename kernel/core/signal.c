@@ -100,16 +100,26 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 	return 1;
 }
 
-/* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed).
- * An empty mask is a plain sleep, so it needs a finite deadline. */
+/* Decode of a wait's mask and deadline: VX_E_INVAL for bit 63 (reserved,
+ * abi.h) or an empty mask without a finite deadline (a plain sleep needs
+ * one). */
+int signal_wait_check(uint64_t mask, uint64_t deadline)
+{
+	if (mask == 0 && (deadline == VX_DEADLINE_NONE || deadline == VX_DEADLINE_NEVER))
+		return VX_E_INVAL;
+	if (mask & ~VX_SIG_ALL)
+		return VX_E_INVAL;
+	return VX_OK;
+}
+
+/* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed). */
 int64_t sys_sig_wait(struct trapframe *tf)
 {
 	int64_t r;
+	int err;
 
-	if (tf->rdi == 0 && (tf->rsi == VX_DEADLINE_NONE || tf->rsi == VX_DEADLINE_NEVER))
-		return VX_E_INVAL;
-	if (tf->rdi & ~VX_SIG_ALL)
-		return VX_E_INVAL; /* bit 63 is reserved (abi.h) */
+	if ((err = signal_wait_check(tf->rdi, tf->rsi)))
+		return err;
 	signal_wait_common(current_task(), tf->rdi, tf->rsi, &r);
 	return r;
 }

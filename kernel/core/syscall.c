@@ -71,6 +71,16 @@ static struct trapframe *next_frame(struct trapframe *tf)
 	return tf;
 }
 
+/* next_frame when the running Task may have changed during the call: the
+ * caller blocked or was destroyed (then need_resched is set), or a handler
+ * switched straight to another Task (sched_direct), which is current. */
+static struct trapframe *current_frame(void)
+{
+	if (this_cpu_need_resched())
+		return sched_next_frame();
+	return &current_task()->regs;
+}
+
 /*
  * The slow end of a syscall: the handler returned SYS_RESTART or left work
  * queued (see reap), or the caller came back (SYS_KWAIT) to wait for such
@@ -88,7 +98,7 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 	/* The caller may have been destroyed by the work: then its frame is
 	 * gone too, and is left alone. */
 	if (current_task() != t)
-		return next_frame(tf);
+		return current_frame();
 	if (r == SYS_RESTART) {
 		reissue(tf);
 	} else if (r != SYS_BLOCKED) {
@@ -103,7 +113,7 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 		}
 	}
 	/* SYS_BLOCKED: blocked or exited, its result comes later. */
-	return next_frame(tf);
+	return current_frame();
 }
 
 /* Syscall numbers outside the table: the kernel's own SYS_KWAIT, or none. */
@@ -144,7 +154,7 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
 		if (r == SYS_RESTART || work_head)
 			return dispatch_slow(tf, t, r);
-		return next_frame(tf); /* SYS_BLOCKED */
+		return current_frame(); /* SYS_BLOCKED */
 	}
 	tf->rax = (uint64_t)r;
 	return next_frame(tf);

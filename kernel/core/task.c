@@ -317,6 +317,27 @@ static void resume_now(struct task *t)
 	sched_make_runnable(t);
 }
 
+/* VX_REGS_RESUME_WAIT's invoke: t resumes, and the caller waits for mask
+ * until deadline as SIG_WAIT does.  When the caller blocks and t is what
+ * the scheduler would run next, the CPU goes straight to t, with no queue
+ * and no scheduler pass (sched_direct: the personality's call/reply
+ * fastpath). */
+static int64_t resume_and_wait(struct task *t, uint64_t mask, uint64_t deadline)
+{
+	struct task *cur = current_task();
+	int64_t r;
+
+	if (!(cur->pending & mask) && !work_pending() && deadline != VX_DEADLINE_NONE &&
+	    (deadline == VX_DEADLINE_NEVER || deadline > timer_now_ns())) {
+		memset(&t->fault, 0, sizeof(t->fault));
+		if (sched_direct(t, mask, deadline))
+			return SYS_BLOCKED; /* t is current: dispatch resumes it */
+	}
+	resume_now(t);
+	signal_wait_common(cur, mask, deadline, &r);
+	return r;
+}
+
 static void invoke_set_regs(const struct regs_args *a)
 {
 	struct task *t = a->t;
@@ -371,10 +392,12 @@ int64_t sys_task_regs(struct trapframe *tf)
 		return err;
 	if (t->state != VX_TASK_NEW && t->state != VX_TASK_HALTED && t->state != VX_TASK_FAULTED)
 		return VX_E_STATE;
-	if (op != VX_REGS_READ && op != VX_REGS_WRITE && op != VX_REGS_RESUME)
+	if (op > VX_REGS_RESUME_WAIT)
 		return VX_E_INVAL;
-	if (op == VX_REGS_RESUME && t->state == VX_TASK_NEW)
+	if (op >= VX_REGS_RESUME && t->state == VX_TASK_NEW)
 		return VX_E_STATE; /* a new Task is started, not resumed */
+	if (op == VX_REGS_RESUME_WAIT && (err = signal_wait_check(tf->r10, tf->r8)))
+		return err;
 	if (op != VX_REGS_READ) {
 		if ((err = copy_in(&r, tf->rdx, n)))
 			return err;
@@ -390,6 +413,8 @@ int64_t sys_task_regs(struct trapframe *tf)
 	}
 	forget_reissue(t);
 	arch_regs_set(t, &r, fpu);
+	if (op == VX_REGS_RESUME_WAIT)
+		return resume_and_wait(t, tf->r10, tf->r8);
 	if (op == VX_REGS_RESUME)
 		resume_now(t); /* as TASK_RESUME: the frame was checked whole */
 	return VX_OK;

@@ -258,6 +258,15 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx);
 /* Waits until a request, a connection or a hang-up may be pending, or one
  * of extra's bits fires, or the deadline passes.  Returns the fired bits. */
 uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline);
+/* vx_server_wait, with the wait itself left to fn(ctx, kick, mask,
+ * deadline), which must wait as vx_sig_wait(mask, deadline) does and
+ * return the same, and, when kick is not VX_NO_HANDLE, ring that Ring's
+ * doorbell first (the owed wake-up: vx_ring_notify_wait does both).  For a
+ * server with a call of its own to fold into its wait (linuxd's answer to
+ * a stopped process, VX_REGS_RESUME_WAIT). */
+typedef int64_t (*vx_server_wait_fn)(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t deadline);
+uint64_t vx_server_wait_with(struct vx_server *s, uint64_t extra, uint64_t deadline,
+			     vx_server_wait_fn fn, void *ctx);
 
 /* Sends a (deferred) reply on c. */
 int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m);

@@ -512,7 +512,22 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 	}
 }
 
+/* vx_server_wait's own wait: the owed wake-up and the wait in one call. */
+static int64_t plain_wait(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t deadline)
+{
+	(void)ctx;
+	if (kick != VX_NO_HANDLE)
+		return vx_ring_notify_wait(kick, mask, deadline);
+	return vx_sig_wait(mask, deadline);
+}
+
 uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
+{
+	return vx_server_wait_with(s, extra, deadline, plain_wait, NULL);
+}
+
+uint64_t vx_server_wait_with(struct vx_server *s, uint64_t extra, uint64_t deadline,
+			     vx_server_wait_fn fn, void *ctx)
 {
 	uint64_t mask = (1ull << s->bit) | extra;
 	bool ready = s->port_unseen;
@@ -528,10 +543,8 @@ uint64_t vx_server_wait(struct vx_server *s, uint64_t extra, uint64_t deadline)
 	struct vx_server_conn *k = s->kick;
 	s->waits = true;
 	s->kick = NULL;
-	if (k && k->open)
-		fired = vx_ring_notify_wait(k->rep_h, mask, ready ? VX_DEADLINE_NONE : deadline);
-	else
-		fired = vx_sig_wait(mask, ready ? VX_DEADLINE_NONE : deadline);
+	fired = fn(ctx, k && k->open ? k->rep_h : VX_NO_HANDLE, mask,
+		   ready ? VX_DEADLINE_NONE : deadline);
 	for (uint32_t open = ~0u; (c = next_open(s, &open));)
 		vx_ring_set_waiting(&c->req, false);
 	if (ready)

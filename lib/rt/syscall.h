@@ -145,10 +145,18 @@ static inline int64_t vx_task_set_regs(vx_handle_t task, uint64_t ip, uint64_t s
 {
 	return vx_syscall4(VX_SYS_TASK_SET_REGS, task, ip, sp, arg);
 }
-/* op VX_REGS_READ or VX_REGS_WRITE: the whole register state (abi.h). */
+/* op VX_REGS_READ, _WRITE or _RESUME (| VX_REGS_NOFPU): a stopped Task's
+ * register state (abi.h). */
 static inline int64_t vx_task_regs(vx_handle_t task, uint32_t op, struct vx_regs *regs)
 {
 	return vx_syscall3(VX_SYS_TASK_REGS, task, op, VX_P(regs));
+}
+/* op VX_REGS_RESUME_WAIT (| VX_REGS_NOFPU): write, resume, and wait as
+ * vx_sig_wait(mask, deadline), whose fired bits it returns. */
+static inline int64_t vx_task_regs_wait(vx_handle_t task, uint32_t op, struct vx_regs *regs,
+					uint64_t mask, uint64_t deadline)
+{
+	return vx_syscall5(VX_SYS_TASK_REGS, task, op, VX_P(regs), mask, deadline);
 }
 static inline int64_t vx_task_start(vx_handle_t task, vx_handle_t bundle)
 {

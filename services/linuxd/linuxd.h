@@ -134,6 +134,9 @@ uint64_t linux_now(void);
 /* Some process was halted for a signal (p->halting): the next round looks
  * at every process, not only those whose bits fired. */
 extern bool halts_pending;
+/* Set whenever a call blocks (P_BLOCKED); the main loop clears it when a
+ * look finds none, and looks at the blocked calls only while it is set. */
+extern bool some_blocked;
 void log_once(uint64_t nr);
 void con_out(const void *buf, size_t n);
 void wake_all(void);		      /* something happened: blocked calls run again */
@@ -274,6 +277,14 @@ int64_t sys_fchown(struct proc *p, const uint64_t *a);
 /* ------------------------------------------------------------------ sys.c */
 /* Runs p's pending call; resumes it unless it blocks or is gone. */
 void sys_dispatch(struct proc *p);
+/* The answer owed: a process whose call is served and whose registers are
+ * ready, but which is not yet resumed.  The main loop sends the last one
+ * with its wait, in one kernel call (VX_REGS_RESUME_WAIT); any other
+ * kernel operation on that process sends it first (sys_answer_now). */
+extern struct proc *answer_owed;
+void sys_answer_now(struct proc *p); /* resumes p now if its answer is owed */
+int64_t sys_answer_and_wait(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t deadline);
+extern struct proc *answer_failed; /* its answer could not be given: it dies */
 void sys_count(uint64_t nr, bool served);
 int sys_stats(uint32_t index, struct linux_stat_row *row);
 

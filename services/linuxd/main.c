@@ -44,7 +44,7 @@ struct proc procs[PROC_MAX];
 struct tar_index root_ix;
 const uint8_t *root_tar;
 static uint64_t now_ns; /* 0: not read this round */
-bool halts_pending;
+bool halts_pending, some_blocked;
 
 uint64_t linux_now(void)
 {
@@ -333,12 +333,13 @@ static uint64_t next_deadline(bool *blocked)
 	uint64_t d = VX_DEADLINE_NEVER;
 
 	*blocked = false;
-	for (uint32_t i = 0; i < PROC_MAX; i++)
+	for (uint32_t i = 0; some_blocked && i < PROC_MAX; i++)
 		if (procs[i].state == P_BLOCKED) {
 			*blocked = true;
 			if (procs[i].wake_at && procs[i].wake_at < d)
 				d = procs[i].wake_at;
 		}
+	some_blocked = *blocked;
 	return rescan ? (uint64_t)vx_clock() : d;
 }
 
@@ -424,8 +425,13 @@ int main(const struct vx_bundle_page *b, const char *args)
 	for (;;) {
 		con_flush();
 		bool blocked;
-		uint64_t fired = vx_server_wait(&srv, child_bits, next_deadline(&blocked));
+		uint64_t fired = vx_server_wait_with(&srv, child_bits, next_deadline(&blocked),
+						     sys_answer_and_wait, NULL);
 		now_ns = 0;
+		if (answer_failed) {
+			proc_exit(answer_failed, LX_SIGSEGV);
+			answer_failed = NULL;
+		}
 		/* Only processes' bits fired: the server's rings hold nothing new
 		 * (vx_server_poll costs a syscall even then).  Anything else, a
 		 * deadline or the first round included: look. */

@@ -508,6 +508,8 @@ void proc_exit(struct proc *p, int wait_status)
 {
 	if (p->state == P_ZOMBIE || p->state == P_FREE)
 		return;
+	if (answer_owed == p)
+		answer_owed = NULL; /* it does not run again */
 	lx_fd_close_all(&p->fds, &file_ops);
 	mem_release(p);
 	vx_task_halt(p->task);
@@ -618,6 +620,7 @@ static void proc_continue(struct proc *p)
 	p->stop_report = 0;
 	if (p->was_blocked) { /* back to its call, which runs again */
 		p->state = P_BLOCKED;
+		some_blocked = true;
 		wake_all();
 		return;
 	}
@@ -635,6 +638,7 @@ void proc_signal(struct proc *p, int sig)
 {
 	if (sig < 1 || sig > (int)SIGNALS || p->state == P_ZOMBIE || p->state == P_FREE)
 		return;
+	sys_answer_now(p); /* running, so that a halt can stop it where it is */
 	if (sig == LX_SIGKILL) {
 		proc_exit(p, LX_SIGKILL);
 		return;

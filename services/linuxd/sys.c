@@ -520,13 +520,59 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_statx] = sys_statx,
 };
 
+struct proc *answer_owed, *answer_failed;
+
 /* Writes p's registers back and lets it run. */
+static void send_answer(struct proc *p)
+{
+	if (vx_task_regs(p->task, proc_regs_op(p, VX_REGS_RESUME), &p->regs) != VX_OK)
+		proc_exit(p, LX_SIGSEGV); /* its registers cannot be had: it cannot go on */
+}
+
+/* p runs again: its answer is owed, and goes with the main loop's wait
+ * unless another answer or an operation on p comes first. */
 static void resume(struct proc *p)
 {
 	p->state = P_RUN;
 	p->wake_at = 0;
-	if (vx_task_regs(p->task, proc_regs_op(p, VX_REGS_RESUME), &p->regs) != VX_OK)
-		proc_exit(p, LX_SIGSEGV); /* its registers cannot be had: it cannot go on */
+	if (answer_owed && answer_owed != p)
+		send_answer(answer_owed);
+	answer_owed = p;
+}
+
+void sys_answer_now(struct proc *p)
+{
+	if (answer_owed != p)
+		return;
+	answer_owed = NULL;
+	send_answer(p);
+}
+
+/* The main loop's wait (vx_server_wait_with): the owed answer and the
+ * wait in one call.  A wake-up owed to a client (kick) needs a call of
+ * its own, so then the answer goes first.  A process whose answer fails
+ * is left to the main loop (answer_failed), outside the server's wait. */
+int64_t sys_answer_and_wait(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t deadline)
+{
+	struct proc *p = answer_owed;
+	int64_t r;
+
+	(void)ctx;
+	answer_owed = NULL;
+	if (p && kick != VX_NO_HANDLE &&
+	    vx_task_regs(p->task, proc_regs_op(p, VX_REGS_RESUME), &p->regs) != VX_OK)
+		answer_failed = p;
+	if (kick != VX_NO_HANDLE)
+		return vx_ring_notify_wait(kick, mask, deadline);
+	if (!p)
+		return vx_sig_wait(mask, deadline);
+	r = vx_task_regs_wait(p->task, proc_regs_op(p, VX_REGS_RESUME_WAIT), &p->regs, mask,
+			      deadline);
+	if (r < 0) {
+		answer_failed = p; /* refused whole: it was not resumed, and nothing waited */
+		r = 0;
+	}
+	return r;
 }
 
 void sys_dispatch(struct proc *p)
@@ -543,6 +589,7 @@ void sys_dispatch(struct proc *p)
 		r = table[nr](p, a);
 		if (r == SYS_BLOCK) {
 			p->state = P_BLOCKED;
+			some_blocked = true;
 			return;
 		}
 		sys_count(nr, r != -LX_ENOSYS);

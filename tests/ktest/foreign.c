@@ -194,8 +194,8 @@ static void t_foreign_hostile_regs(void)
 	memcpy(bad.fpu + 24, &mxcsr, 4);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &bad), VX_E_INVAL);
 	/* Bad ops and buffers. */
-	EXPECT_EQ(vx_task_regs(t, 3, &regs), VX_E_INVAL);
-	EXPECT_EQ(vx_task_regs(t, 3 | VX_REGS_NOFPU, &regs), VX_E_INVAL);
+	EXPECT_EQ(vx_task_regs(t, 4, &regs), VX_E_INVAL);
+	EXPECT_EQ(vx_task_regs(t, 4 | VX_REGS_NOFPU, &regs), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ | 1u << 9, &regs), VX_E_INVAL);
 	EXPECT_EQ(vx_task_regs(t, ~0u, &regs), VX_E_INVAL);
 	/* Without the FPU image the integer part is checked all the same. */
@@ -266,9 +266,49 @@ static void t_foreign_regs_nofpu(void)
 	EXPECT_EQ(vx_cap_delete(t), VX_OK);
 }
 
+/* VX_REGS_RESUME_WAIT answers a stop and waits for the next in one call:
+ * its result is the bits that fired (the child's next stop), and a bad
+ * wait is refused before the answer is written or the child resumed. */
+static void t_foreign_resume_wait(void)
+{
+	static struct vx_regs before;
+	vx_handle_t t = start_child();
+
+	if (!stopped_at(t, VX_SYS_TASK_EXIT, SYSCALL_AT + 2))
+		return;
+	before = regs;
+	regs.rax = 1234;
+	EXPECT_EQ(vx_task_regs_wait(t, VX_REGS_RESUME_WAIT, &regs, 1ull << 63, VX_DEADLINE_NEVER),
+		  VX_E_INVAL); /* bit 63: reserved */
+	EXPECT_EQ(vx_task_regs_wait(t, VX_REGS_RESUME_WAIT, &regs, 0, VX_DEADLINE_NEVER),
+		  VX_E_INVAL); /* nothing to wait for, and no end */
+	EXPECT_EQ(vx_task_regs_wait(t, 4, &regs, SIG_CHILD, VX_DEADLINE_NEVER), VX_E_INVAL);
+	static struct vx_regs now;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &now), VX_OK); /* none of it landed */
+	EXPECT(memcmp(&now, &before, sizeof(now)) == 0);
+	/* Answered and waited for: the child's next stop is what wakes us. */
+	EXPECT_EQ(vx_task_regs_wait(t, VX_REGS_RESUME_WAIT | VX_REGS_NOFPU, &regs, SIG_CHILD,
+				    (uint64_t)vx_clock() + 2000 * MS),
+		  (int64_t)SIG_CHILD);
+	struct vx_task_info ti;
+	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+	EXPECT_EQ(ti.fault.addr, 1235); /* it saw 1234 */
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK);
+	EXPECT_EQ(regs.stop, VX_FAULT_SYSCALL);
+	/* With VX_DEADLINE_NONE the wait does not block: the answer goes and
+	 * the call returns what has fired by then (the child has not run). */
+	regs.fs_base = TLS_VA;
+	EXPECT_EQ(vx_task_regs_wait(t, VX_REGS_RESUME_WAIT, &regs, SIG_CHILD, VX_DEADLINE_NONE), 0);
+	if (!stopped_at(t, MAGIC1, 0x17)) /* ...and it ran on: it read fs:[0] */
+		return;
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
+}
+
 void ktest_foreign(void)
 {
 	run("foreign_syscalls_stop_and_resume", t_foreign_syscalls_stop_and_resume);
 	run("foreign_hostile_register_writes", t_foreign_hostile_regs);
 	run("foreign_regs_without_the_fpu", t_foreign_regs_nofpu);
+	run("foreign_resume_and_wait_in_one_call", t_foreign_resume_wait);
 }

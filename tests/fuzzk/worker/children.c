@@ -264,10 +264,17 @@ static void regs_mutate(const struct held *task)
 		break;
 	}
 	r.flags = pick(8) ? (uint32_t)pick(2) * VX_REGS_FOREIGN : (uint32_t)rnd();
-	/* Half the writes without the FPU image (VX_REGS_NOFPU). */
+	/* Half the writes without the FPU image (VX_REGS_NOFPU).  A third
+	 * answer and wait (VX_REGS_RESUME_WAIT), for a random mask, with no
+	 * deadline or one a millisecond away, so a worker never sleeps long;
+	 * now and then a sleep without an end, which is refused. */
 	uint32_t nofpu = pick(2) ? VX_REGS_NOFPU : 0;
-	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? (VX_REGS_WRITE + pick(2)) | nofpu : rnd(),
-		       mut_ptr(&r, nofpu ? VX_REGS_INT_BYTES : sizeof(r)), 0, 0, 0),
+	uint64_t mask = pick(4) ? 1ull << pick(63) : rnd();
+	uint64_t deadline = pick(2) ? VX_DEADLINE_NONE : (uint64_t)vx_clock() + 1000000;
+	if (!pick(16))
+		mask = 0, deadline = VX_DEADLINE_NEVER;
+	pruned(fz_call(VX_SYS_TASK_REGS, t, pick(8) ? (VX_REGS_WRITE + pick(3)) | nofpu : rnd(),
+		       mut_ptr(&r, nofpu ? VX_REGS_INT_BYTES : sizeof(r)), mask, deadline, 0),
 	       task);
 }
 
