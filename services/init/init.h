@@ -14,6 +14,7 @@
 #include "rt/vx.h"
 #include "rt/svc.h"
 #include "pure_manifest.h"
+#include "pure_ram.h"
 #include "vectra/proto/init.h"
 #include "vectra/proto/console.h"
 #include "rt/errstr.h"
@@ -88,7 +89,9 @@ struct broker_conn {
 
 struct init {
 	const struct vx_bundle_page *boot;
-	vx_handle_t self, ram0, io, bootimg_h, pool, init_port;
+	vx_handle_t self, io, bootimg_h, pool, init_port;
+	vx_handle_t ram[RAM_MAX]; /* the boot RAM Reticles, ram0 first (ram.c) */
+	unsigned nram;
 	const void *bootimg;
 	size_t bootimg_len;
 	struct mf_manifest mf;
@@ -115,6 +118,10 @@ void conn_reclaim(uint64_t now, uint64_t *next);
 int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned count_log2);
 void pair_reclaim(uint64_t now, uint64_t *next);
 vx_handle_t svc_port_of(int server);
+
+/* ram.c */
+int ram_collect(const struct vx_bundle_page *b);
+int64_t ram_split(uint64_t bytes, const char *what);
 
 /* supervise.c */
 int svc_setup(int i);

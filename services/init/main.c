@@ -42,11 +42,12 @@ static int boot_caps(const struct vx_bundle_page *b)
 	init.boot = b;
 	init.io = (vx_handle_t)vx_bundle_handle(b, "ioports", VX_OBJ_IOPORT);
 	init.self = (vx_handle_t)vx_bundle_handle(b, "self", VX_OBJ_TASK);
-	init.ram0 = (vx_handle_t)vx_bundle_handle(b, "ram0", VX_OBJ_RETICLE);
 	say("init: hello. The kernel gave me %u capabilities:", b->count);
 	for (uint32_t i = 0; i < b->count; i++)
 		say(" %s", b->entry[i].name);
 	say("\n");
+	if (ram_collect(b) < 0)
+		return VX_E_NOTFOUND;
 	if (vx_bundle_find(b, "bootimg", VX_OBJ_MEM, &img) != VX_OK ||
 	    vx_task_map(init.self, img->handle, BOOTIMG_VA, VX_PROT_READ) < 0 ||
 	    vx_bootimg_check((const void *)BOOTIMG_VA, img->size) != VX_OK) {
@@ -62,12 +63,12 @@ static int boot_caps(const struct vx_bundle_page *b)
 /* The pool that pays for every connection and port, and init's own port. */
 static int make_pool(void)
 {
-	int64_t r = vx_reticle_split(init.ram0, 4ull << 20);
+	int64_t r = ram_split(4ull << 20, "the connection pool");
 
 	if (r < 0)
 		return (int)r;
 	init.pool = (vx_handle_t)r;
-	if ((r = vx_reticle_split(init.ram0, PAIR_POOL_BYTES)) < 0)
+	if ((r = ram_split(PAIR_POOL_BYTES, "the pairs' pool")) < 0)
 		return (int)r;
 	init.pair_pool = (vx_handle_t)r;
 	if ((r = vx_reticle_retype(init.pool, VX_OBJ_RING, VX_RING_ARG(6, 0))) < 0)

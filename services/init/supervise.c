@@ -26,11 +26,13 @@ static uint64_t reticle_bytes(const struct mf_service *mf)
 int svc_setup(int i)
 {
 	struct svc *s = &init.svc[i];
+	char what[MF_NAME_MAX + 16];
 	int64_t r;
 
 	s->mf = &init.mf.svc[i];
 	s->bit = 1ull << (SERVICE_BIT0 + i);
-	if ((r = vx_reticle_split(init.ram0, reticle_bytes(s->mf))) < 0)
+	vx_snprintf(what, sizeof(what), "%s's Reticle", s->mf->name);
+	if ((r = ram_split(reticle_bytes(s->mf), what)) < 0)
 		return (int)r;
 	s->ret = (vx_handle_t)r;
 	if ((r = vx_sig_mint(init.self, s->bit)) < 0)

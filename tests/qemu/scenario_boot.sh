@@ -35,6 +35,7 @@ expect() {
 }
 expect "kernel reaches the root task" "VectraOS: starting root task 'init.elf'"
 expect "init lists the capabilities it was given" "init: hello. The kernel gave me 11 capabilities: self ram0 devmem ioports ecam mmio0 mmio1 irqs msi pci bootimg"
+expect "init says what RAM it has, in every boot RAM Reticle" "init: RAM: ram0 "
 expect "init reads the boot manifest" "init: the manifest names 11 services"
 expect "the console driver gets only COM1, its IRQ and its port" "init: starting uartd (restart: always); it gets: com1 irq port (it serves 'console')"
 expect "the shell gets its connections and nothing else" "init: starting vshell (restart: always); it gets: ret self console (a connection to 'console') fs (a connection to 'fs') ns (a connection to 'ns') init (a connection to 'init') identity (a connection to 'identity') pkg (a connection to 'pkg')"
