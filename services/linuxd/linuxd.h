@@ -74,7 +74,8 @@
 enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE };
 
 enum area_flags {
-	AREA_HEAP = 1u << 0, /* a chunk of the brk heap */
+	AREA_HEAP = 1u << 0,   /* a chunk of the brk heap */
+	AREA_SHARED = 1u << 1, /* MAP_SHARED anonymous: fork shares it, writable, never copies */
 };
 
 struct text; /* a shared read-only segment (mem.c) */

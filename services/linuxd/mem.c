@@ -590,6 +590,38 @@ static int area_share(struct proc *child, struct proc *parent, struct area *a)
 	return area_protect(child, c, a->prot);
 }
 
+/* A MAP_SHARED area in a fork: the child maps the same Mem, writable as
+ * the parent has it, and every write either makes is the other's too. */
+static int area_share_shared(struct proc *child, const struct area *a)
+{
+	uint8_t *ptr;
+
+	if (child->nareas == AREA_MAX)
+		return -LX_ENOMEM;
+	int64_t m = vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC, 0);
+	if (m < 0)
+		return -LX_ENOMEM;
+	int64_t l =
+	    local_map(a->mem, a->len, VX_R_READ | VX_R_WRITE, VX_PROT_READ | VX_PROT_WRITE, &ptr);
+	if (l < 0) {
+		vx_cap_delete((vx_handle_t)m);
+		return (int)l;
+	}
+	struct area *c = &child->area[child->nareas++];
+	*c = (struct area){.va = a->va,
+			   .len = a->len,
+			   .prot = LX_PROT_NONE,
+			   .flags = a->flags,
+			   .mem = (vx_handle_t)m,
+			   .local = (vx_handle_t)l,
+			   .ptr = ptr,
+			   .ptr_write = true,
+			   .slab = a->slab,
+			   .cow = -1};
+	slab_ref(a->slab);
+	return area_protect(child, c, a->prot);
+}
+
 int mem_fork(struct proc *child, struct proc *parent)
 {
 	int err;
@@ -601,7 +633,11 @@ int mem_fork(struct proc *child, struct proc *parent)
 				return err;
 			continue;
 		}
-		if ((err = area_share(child, parent, a)) != 0)
+		if (a->flags & AREA_SHARED)
+			err = area_share_shared(child, a);
+		else
+			err = area_share(child, parent, a);
+		if (err)
 			return err;
 	}
 	child->brk_start = parent->brk_start;
@@ -804,14 +840,15 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 		if (type != LX_MAP_PRIVATE && (prot & LX_PROT_WRITE))
 			return -LX_ENODEV; /* no shared writable file mappings */
 	}
-	/* Anonymous (MAP_SHARED anonymous memory is private here: a fork
-	 * copies it) or a private copy of the file, in areas of at most a
-	 * slab each. */
+	/* Anonymous (MAP_SHARED: every process that fork makes from this one
+	 * maps the same Mem, AREA_SHARED) or a private copy of the file, in
+	 * areas of at most a slab each. */
+	uint32_t aflags = (flags & LX_MAP_ANONYMOUS) && type != LX_MAP_PRIVATE ? AREA_SHARED : 0;
 	for (uint64_t done = 0; done < len;) {
 		uint64_t n = len - done, max = SLAB_PAGES * VX_PAGE_SIZE;
 		if (n > max)
 			n = max & ~(uint64_t)0xffff;
-		struct area *ar = area_make(p, addr + done, n, 0, &err);
+		struct area *ar = area_make(p, addr + done, n, aflags, &err);
 		if (!ar) {
 			area_unmap(p, addr, done);
 			return err;

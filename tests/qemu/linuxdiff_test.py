@@ -190,6 +190,7 @@ def differential_scripts(t, tap, host):
 # Overlay programs whose whole output and exit status must be Linux's.
 PROGRAMS = [
     ("forkregs", ()),  # the registers fork, vfork and clone keep
+    ("shmem", ()),  # MAP_SHARED and MAP_PRIVATE anonymous memory across fork
 ]
 
 

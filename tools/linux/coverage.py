@@ -20,7 +20,7 @@ import sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 PARTIAL = {
-    "mmap": "MAP_SHARED anonymous memory is private; no shared writable file mappings (ENODEV)",
+    "mmap": "no shared writable file mappings (ENODEV); a shared anonymous area cut by a partial munmap or mprotect is private from then on",
     "mprotect": "a part of an area is copied into an area of its own",
     "mremap": "always ENOMEM: callers fall back to copying",
     "clone": "processes only (fork, vfork; CLONE_VM with CLONE_VFORK gets copy-on-write memory); threads ENOSYS",
