@@ -317,6 +317,7 @@ void sched_tick(void);
 struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
+bool sched_handoff(struct task *p);
 void signal_unsleep(struct task *t);
 bool preempt_due(void);
 /* Ends a stretch of long work: the next check starts a fresh budget.  Every
@@ -336,6 +337,7 @@ bool signal_sleepers(void);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int signal_wait_check(uint64_t mask, uint64_t deadline);
+void signal_deliver_handoff(struct task *t, uint64_t bits);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
 
 /* ring.c */

@@ -317,6 +317,29 @@ bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 	return true;
 }
 
+/*
+ * The running Task has just stopped (task_fault: it is off every queue and
+ * asked this CPU to reschedule) and p, woken by that and on no queue and
+ * no CPU, takes the CPU straight away when the scheduler would choose it:
+ * nothing is queued here at its priority or above, and it may run here.
+ * (Unlike sched_direct, p does not go ahead of its equals: a process that
+ * stops for its personality would otherwise keep its peers waiting behind
+ * every one of its calls.)  The request to reschedule is answered by this
+ * switch.  False: nothing changed.
+ */
+bool sched_handoff(struct task *p)
+{
+	struct cpu *c = this_cpu();
+	struct runq *q = &rq[c->index];
+
+	if ((q->bits >> p->prio) != 0 || (p->affinity && !((allowed(p) >> c->index) & 1)) ||
+	    !arch_frame_user_ok(&p->regs))
+		return false;
+	c->need_resched = 0;
+	switch_to(c->current, p);
+	return true;
+}
+
 /* Idle CPU me, woken by an interrupt: is there anything to take the kernel
  * lock for?  Reads without the lock, so only a hint: whatever makes work
  * for this CPU (an enqueue, queued work) also sends it an IPI or happens

@@ -45,6 +45,26 @@ void signal_deliver(struct task *t, uint64_t bits)
 	}
 }
 
+/* signal_deliver from the running Task, which has just stopped (a fault,
+ * a foreign syscall, an exit): if t wakes and the scheduler would choose
+ * it, it takes this CPU straight away (sched_handoff), with no queue and
+ * no scheduler pass: the fault's half of a supervisor's round trip. */
+void signal_deliver_handoff(struct task *t, uint64_t bits)
+{
+	uint64_t got = (t->pending | bits) & t->wait_mask;
+
+	if (t->state != VX_TASK_WAITING || !got || t->running_on >= 0) {
+		signal_deliver(t, bits);
+		return;
+	}
+	t->pending = (t->pending | bits) & ~got;
+	signal_unsleep(t);
+	t->regs.rax = got;
+	t->state = VX_TASK_RUNNABLE;
+	if (!sched_handoff(t))
+		sched_make_runnable(t);
+}
+
 /* Raises bits through a Signal cap (the caller checked bits <= narrow). */
 void signal_raise_cap(struct cap *sig, uint64_t bits)
 {

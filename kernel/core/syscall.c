@@ -141,7 +141,7 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 	if (nr >= VX_SYS_COUNT || t->foreign) {
 		if (t->foreign) { /* not ours to serve: its supervisor's (VX_SYS_TASK_REGS) */
 			task_fault(t, VX_FAULT_SYSCALL, 0, nr);
-			return next_frame(tf);
+			return current_frame(); /* perhaps its supervisor's now */
 		}
 		return dispatch_other(tf, t);
 	}

@@ -95,9 +95,15 @@ static bool task_dying(const struct task *t)
 
 /* Stops t with a fault record and tells its supervisor.  A Task that is
  * being destroyed is stopped quietly: on another CPU it can fault on memory
- * its Reticle's reset has just taken, and that is not news to anyone. */
+ * its Reticle's reset has just taken, and that is not news to anyone.
+ * When t is the running Task and nothing else asked this CPU to
+ * reschedule, a supervisor that waits for the news takes the CPU at once
+ * (signal_deliver_handoff): the caller must then resume the current Task's
+ * frame, not t's (every caller does: dispatch, trap_user, TASK_EXIT). */
 void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 {
+	bool handoff = t == current_task() && !this_cpu_need_resched();
+
 	sched_remove(t);
 	t->state = kind == VX_FAULT_EXIT ? VX_TASK_EXITED : VX_TASK_FAULTED;
 	t->fault.kind = kind;
@@ -106,7 +112,9 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 	t->fault.ip = t->regs.rip;
 	if (task_dying(t))
 		return;
-	if (t->fault_sig.obj)
+	if (t->fault_sig.obj && handoff)
+		signal_deliver_handoff(task_of(t->fault_sig.obj), t->fault_sig.narrow);
+	else if (t->fault_sig.obj)
 		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
 	else if (kind != VX_FAULT_EXIT)
 		kprintf(

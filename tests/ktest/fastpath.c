@@ -196,6 +196,45 @@ static void t_fastpath_pending_bit_answers_at_once(void)
 	echo_stop(&e);
 }
 
+/* A fault hands the CPU straight to a supervisor that waits for it, but
+ * only when nothing of the supervisor's priority or above is queued: here
+ * mark (15), queued behind the faulting child, runs before ktest (15)
+ * wakes, as the scheduler orders them.  A handoff that went ahead of its
+ * equals would wake ktest to an empty log. */
+static void t_fault_handoff_waits_for_equals(void)
+{
+	struct vx_spawn f = {.self = self, .reticle = R}, m = {.self = self, .reticle = R};
+	vx_handle_t out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	struct vx_task_info ti;
+
+	EXPECT_EQ(vx_task_map(self, out, ORDER_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	volatile uint64_t *log = (volatile uint64_t *)ORDER_VA;
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	if (!load_victim("ud", &f) || !load_victim("mark M", &m))
+		return;
+	EXPECT_EQ(vx_bundle_add(m.bundle, "out", 3, out, VX_R_READ | VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_bundle_add(m.bundle, "self", 4, m.task, VX_R_CONTROL), VX_OK);
+	EXPECT_EQ(vx_task_set_prio(f.task, VX_PRIO_MAX), VX_OK);
+	EXPECT_EQ(vx_task_set_prio(m.task, VX_PRIO_MAX), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(f.task, 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(m.task, 1), VX_OK);
+	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE); /* a bit left by an earlier child */
+	EXPECT_EQ(vx_task_supervise(f.task, child_sig), VX_OK);
+	EXPECT_EQ(vx_spawn_start(&f), VX_OK); /* queued first: it faults */
+	EXPECT_EQ(vx_spawn_start(&m), VX_OK); /* queued behind it, unsupervised */
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(log[0], 1);
+	EXPECT_EQ(log[1], 'M');
+	EXPECT_EQ(vx_task_inspect(f.task, &ti), VX_OK);
+	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+	EXPECT_EQ(ti.fault.kind, VX_FAULT_UD);
+	EXPECT_EQ(vx_cap_delete(f.task), VX_OK);
+	EXPECT_EQ(vx_cap_delete(m.task), VX_OK);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_cap_delete(out), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_fastpath(void)
 {
 	run("fastpath_10000_round_trips_in_order", t_fastpath_10000_round_trips_in_order);
@@ -203,4 +242,5 @@ void ktest_fastpath(void)
 	run("fastpath_yields_to_a_higher_ready_task", t_fastpath_yields_to_a_higher_ready_task);
 	run("fastpath_deadline_ends_the_wait", t_fastpath_deadline_ends_the_wait);
 	run("fastpath_pending_bit_answers_at_once", t_fastpath_pending_bit_answers_at_once);
+	run("fault_handoff_waits_for_its_equals", t_fault_handoff_waits_for_equals);
 }
