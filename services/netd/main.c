@@ -24,8 +24,9 @@
  *
  * Frames go out in batches: the stack's tx callback copies each frame into
  * a free TX buffer and posts it to the card without waiting
- * (vx_netif_tx_post, up to VX_NETIF_TX_WINDOW in flight); the card is
- * woken once, before netd sleeps, and its answers, which free the
+ * (vx_netif_tx_post, up to VX_NETIF_TX_WINDOW in flight); before netd
+ * sleeps, the frames of the turn go in one NETIF_TXV (vx_netif_flush) and
+ * the card is woken once, and its answers, one a message, which free the
  * buffers, are taken each turn.
  *
  * Without a card (none yet, or devd not there) netd looks again every
