@@ -7,6 +7,9 @@
 
 /* A status no reply carries: still there after a call, no reply came. */
 #define NO_REPLY INT32_MIN
+/* How long vx_netif_flush may wait for room in the req Ring: it has room
+ * by the window's arithmetic (netif.h), so this is a bound, not a wait. */
+#define FLUSH_NS 100000000ull
 
 static void unbind(struct vx_netif *n)
 {
@@ -40,55 +43,79 @@ static bool tx_room(const struct vx_netif *n)
 	return n->tx_inflight < n->tx_count && n->tx_inflight < VX_NETIF_TX_WINDOW;
 }
 
-/* The driver's answer to a NETIF_TX that vx_netif_tx_post has in flight
- * (the connection's other(): a call or a take may meet it first). */
+/* The driver's answer to a NETIF_TXV that tx_send posted (the
+ * connection's other(): a call or a take may meet it first): every buffer
+ * the message carried is answered at once. */
 static bool tx_answer(void *ctx, const struct vx_msg *m)
 {
 	struct vx_netif *n = ctx;
 	struct netif_txdone d;
 
-	if (m->op != NETIF_TX || m->len != sizeof(d))
+	if (m->op != NETIF_TXV || m->len != sizeof(d))
 		return false;
 	memcpy(&d, m->data, sizeof(d));
-	uint32_t b = d.buf;
-	if (b >= n->tx_count || !n->tx_busy[b] || n->tx_unsent[b] || n->tx_seq[b] != m->seq)
+	uint32_t f = d.buf;
+	if (f >= n->tx_count || !n->tx_busy[f] || n->tx_unsent[f] || n->tx_seq[f] != m->seq)
 		return false; /* not one in flight on this connection: stale */
-	if (m->status == VX_E_AGAIN) {
-		n->tx_unsent[b] = true; /* the device's queue was full: again later */
-		n->tx_resend = true;
-		return true;
+	for (uint32_t b = 0; b < n->tx_count; b++) {
+		if (!n->tx_busy[b] || n->tx_unsent[b] || n->tx_seq[b] != m->seq)
+			continue;
+		if (m->status == VX_E_AGAIN) {
+			/* the device's queue was full: again later, answered
+			 * promptly (rare) */
+			n->tx_unsent[b] = true;
+			n->tx_req[b].flags &= (uint16_t)~NETIF_TX_LAZY;
+			n->tx_resend = true;
+			continue;
+		}
+		if (m->status != VX_OK)
+			n->tx_errors++;
+		n->tx_busy[b] = false;
+		n->tx_inflight--;
 	}
-	if (m->status != VX_OK)
-		n->tx_errors++;
-	n->tx_busy[b] = false;
-	n->tx_inflight--;
 	return true;
 }
 
-/* Posts buffer b's NETIF_TX on this connection. */
-static int tx_send(struct vx_netif *n, uint32_t b, uint64_t deadline)
+/* Posts one NETIF_TXV of the count (1..NETIF_TX_BATCH) buffers in buf[]
+ * on this connection. */
+static int tx_send(struct vx_netif *n, const uint16_t *buf, uint32_t count, uint64_t deadline)
 {
-	struct vx_msg m = {.op = NETIF_TX, .len = sizeof(n->tx_req[b])};
+	struct netif_txv v = {.count = (uint16_t)count};
+	struct vx_msg m = {.op = NETIF_TXV, .len = (uint16_t)(4 + sizeof(v.tx[0]) * count)};
 
-	memcpy(m.data, &n->tx_req[b], sizeof(n->tx_req[b]));
+	for (uint32_t i = 0; i < count; i++)
+		v.tx[i] = n->tx_req[buf[i]];
+	memcpy(m.data, &v, m.len);
 	int rc = vx_client_post(&n->c, &m, deadline);
 	if (rc != VX_OK)
 		return rc;
-	n->tx_seq[b] = m.seq;
-	n->tx_unsent[b] = false;
+	for (uint32_t i = 0; i < count; i++) {
+		n->tx_seq[buf[i]] = m.seq;
+		n->tx_unsent[buf[i]] = false;
+	}
 	n->unflushed = true;
 	return VX_OK;
 }
 
-/* Posts every frame in flight that this connection has not taken. */
+/* Posts every frame in flight that this connection has not taken, in the
+ * order they were posted, NETIF_TX_BATCH to a message. */
 static int tx_send_unsent(struct vx_netif *n, uint64_t deadline)
 {
+	uint16_t order[NETIF_TX_MAX];
+	uint32_t k = 0;
+
 	n->tx_resend = false;
 	for (uint32_t b = 0; b < n->tx_count; b++) {
 		if (!n->tx_busy[b] || !n->tx_unsent[b])
 			continue;
-		n->tx_req[b].flags &= (uint16_t)~NETIF_TX_LAZY; /* rare: answer it promptly */
-		int rc = tx_send(n, b, deadline);
+		uint32_t i = k++; /* insertion by frame number: a handful */
+		for (; i > 0 && n->tx_no[order[i - 1]] > n->tx_no[b]; i--)
+			order[i] = order[i - 1];
+		order[i] = (uint16_t)b;
+	}
+	for (uint32_t at = 0; at < k; at += NETIF_TX_BATCH) {
+		uint32_t count = k - at < NETIF_TX_BATCH ? k - at : NETIF_TX_BATCH;
+		int rc = tx_send(n, order + at, count, deadline);
 		if (rc != VX_OK) {
 			n->tx_resend = true;
 			return rc;
@@ -132,8 +159,10 @@ static int reconnect(struct vx_netif *n, uint64_t deadline)
 		return rc;
 	if ((rc = info(n, deadline)) != VX_OK)
 		return rc;
-	for (uint32_t b = 0; b < n->tx_count; b++)
+	for (uint32_t b = 0; b < n->tx_count; b++) {
 		n->tx_unsent[b] = n->tx_busy[b];
+		n->tx_req[b].flags &= (uint16_t)~NETIF_TX_LAZY; /* rare: answer promptly */
+	}
 	(void)tx_send_unsent(n, deadline); /* what fails goes at the next reap */
 	return VX_OK;
 }
@@ -381,10 +410,13 @@ int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline)
 		}
 		/* Every one in flight: wait for an answer, on a new connection
 		 * if the driver's life ended (which sends them all again). */
-		int rc;
+		int rc = VX_OK;
 		if (!n->bound || !vx_client_server_up(&n->c))
 			rc = renew(n, deadline);
-		else if ((rc = vx_client_wait_reply(&n->c, deadline)) == VX_OK)
+		else if (n->tx_resend) /* what the caller posted goes first */
+			rc = tx_send_unsent(n, deadline);
+		if (rc == VX_OK && n->bound &&
+		    (rc = vx_client_wait_reply(&n->c, deadline)) == VX_OK)
 			rc = vx_netif_tx_reap(n, deadline);
 		if (rc == VX_E_TIMEOUT || (uint64_t)vx_clock() >= deadline)
 			return VX_E_TIMEOUT;
@@ -412,15 +444,12 @@ int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t dead
 	n->tx_busy[b] = true;
 	n->tx_no[b] = ++n->tx_posted;
 	n->tx_unsent[b] = true;
-	/* In flight from now on, sent now or, failing that, again later: on
-	 * the next reap, or on the next connection. */
-	if (n->bound && vx_client_server_up(&n->c)) {
-		if (tx_send(n, b, deadline) != VX_OK)
-			n->tx_resend = true;
-	} else {
-		n->tx_resend = true;
+	/* In flight from now on: it goes with the others posted before the
+	 * next flush, one NETIF_TXV for them all (or on the next connection,
+	 * or at the next reap if sending fails). */
+	n->tx_resend = true;
+	if (!n->bound || !vx_client_server_up(&n->c))
 		(void)renew(n, deadline);
-	}
 	return VX_OK;
 }
 
@@ -439,6 +468,8 @@ void vx_netif_poke(struct vx_netif *n)
 
 void vx_netif_flush(struct vx_netif *n)
 {
+	if (n->tx_resend && n->bound && vx_client_server_up(&n->c))
+		(void)tx_send_unsent(n, (uint64_t)vx_clock() + FLUSH_NS);
 	/* Only for news: a driver woken for nothing costs two switches. */
 	if (n->bound && n->unflushed)
 		vx_client_flush(&n->c);

@@ -20,20 +20,22 @@
  *
  * IN FLIGHT
  *
- * Up to VX_NETIF_TX_WINDOW frames go out without waiting, each its own
- * NETIF_TX (vx_netif_tx_buf, vx_netif_tx_post), the driver woken once for
- * the batch (vx_netif_flush); their answers are taken as they come
- * (vx_netif_tx_reap, and any other call that meets them).  Each goes with
- * NETIF_TX_LAZY but the one that fills the window: the driver answers the
- * others whenever it wakes anyway, and only the frame the caller may have
- * to wait for costs an interrupt.  Besides them,
- * one NETIF_RECV posted to be answered later and one call at a time: no
- * more than the 16 replies the rep Ring holds, so that the driver never
- * has to drop one.  A frame stays in flight until the driver answers it:
- * when the driver's queue is full (VX_E_AGAIN) it is sent again once
- * another has gone, and when the driver's life ends, every frame in
- * flight is sent again on the next connection (one the old life had
- * already given the device goes out twice, as a wire may duplicate).
+ * Up to VX_NETIF_TX_WINDOW frames go out without waiting
+ * (vx_netif_tx_buf, vx_netif_tx_post): the frames posted between two
+ * flushes go together, NETIF_TX_BATCH to a NETIF_TXV message, when the
+ * driver is woken for them (vx_netif_flush), or sooner when
+ * vx_netif_tx_buf must wait for room; each message's one answer is taken
+ * as it comes (vx_netif_tx_reap, and any other call that meets it).  Each
+ * frame goes with NETIF_TX_LAZY but the one that fills the window: the
+ * driver answers the others whenever it wakes anyway, and only the
+ * message the caller may have to wait for costs an interrupt.  Every
+ * message holds at least one frame, so with them one NETIF_RECV posted to
+ * be answered later and one call at a time make no more than the 16
+ * replies the rep Ring holds, and the driver never has to drop one.  A frame stays in flight until
+ * the driver answers it: when the driver's queue is full (VX_E_AGAIN) it is sent again once another
+ * has gone, and when the driver's life ends, every frame in flight is sent again on the next
+ * connection (one the old life had already given the device goes out twice, as a wire may
+ * duplicate).
  *
  * Every call takes an absolute deadline (vx_clock() ns) and returns VX_OK
  * or an error of netif.h's list, devd's (DEV_OPEN), or the transport's.
@@ -136,11 +138,11 @@ int vx_netif_tx(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline)
  * the caller writes its frame there and posts it with vx_netif_tx_post,
  * which returns VX_OK once the frame is in flight (the buffer is the
  * driver's until it is answered; VX_E_BUSY if it already was, VX_E_FULL
- * past the window).  vx_netif_flush wakes the driver for what was posted:
- * call it before sleeping.  vx_netif_tx_reap takes the answers that came,
- * never waiting, and sends again what must go again; it returns the
- * frames still in flight, or VX_E_AGAIN when the driver's life ended
- * (the next post, or vx_netif_recv_post, connects again).
+ * past the window).  vx_netif_flush sends what was posted and wakes the
+ * driver for it: call it before sleeping, as nothing posted goes before.  vx_netif_tx_reap takes
+ * the answers that came, never waiting, and sends again what must go again; it returns the frames
+ * still in flight, or VX_E_AGAIN when the driver's life ended (the next post, or
+ * vx_netif_recv_post, connects again).
  */
 int vx_netif_tx_buf(struct vx_netif *n, uint64_t deadline);
 int vx_netif_tx_post(struct vx_netif *n, const struct netif_tx *t, uint64_t deadline);

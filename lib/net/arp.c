@@ -47,7 +47,7 @@ static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static void arp_send(struct vx_net *net, uint16_t op, const uint8_t tha[6], const uint8_t tpa[4],
 		     const uint8_t dst_mac[6])
 {
-	uint8_t *p = net->txbuf + VX_ETH_HDR;
+	uint8_t *p = net_frame(net) + VX_ETH_HDR;
 
 	put16(p, 1);
 	put16(p + 2, ETH_TYPE_IP4);
@@ -162,7 +162,7 @@ static void hold_release(struct vx_net *net, int e)
 	while ((slot = hold_oldest(net, e)) >= 0) {
 		struct vx_arp_hold *h = &net->hold[slot];
 
-		memcpy(net->txbuf + VX_ETH_HDR, h->dgram, h->len);
+		memcpy(net_frame(net) + VX_ETH_HDR, h->dgram, h->len);
 		hold_free(net, slot);
 		net_tx(net, net->arp[e].mac, ETH_TYPE_IP4, h->len);
 	}
@@ -258,8 +258,8 @@ int arp_output(struct vx_net *net, const uint8_t nexthop[4], const uint8_t *dgra
 	int e = arp_find(net, nexthop);
 
 	if (e >= 0 && net->arp[e].state == ARP_COMPLETE && now < net->arp[e].deadline) {
-		if (dgram != net->txbuf + VX_ETH_HDR)
-			memcpy(net->txbuf + VX_ETH_HDR, dgram, len);
+		if (dgram != net->txbuf + VX_ETH_HDR) /* a frame of its own, begun */
+			memcpy(net_frame(net) + VX_ETH_HDR, dgram, len);
 		int rc = net_tx(net, net->arp[e].mac, ETH_TYPE_IP4, len);
 		arp_refresh(net, e, now); /* (after: the request reuses txbuf) */
 		return rc;

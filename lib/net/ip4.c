@@ -161,7 +161,7 @@ static int ip4_emit(struct vx_net *net, const uint8_t src[4], const uint8_t dst[
 		    const uint8_t nexthop[4], uint8_t proto, uint16_t id, uint16_t frag,
 		    const uint8_t *data, size_t len)
 {
-	uint8_t *h = net->txbuf + VX_ETH_HDR;
+	uint8_t *h = net_frame(net) + VX_ETH_HDR;
 	size_t tlen = VX_IP_HDR + len;
 
 	h[0] = 0x45;

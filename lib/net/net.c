@@ -8,7 +8,9 @@
  * multicast frames are dropped, as are VLAN-tagged ones (this stack has
  * one untagged interface).  Output builds the header in front of the
  * payload already laid in net->txbuf and hands the frame to ops.tx; a
- * frame shorter than 60 bytes is padded with zeros, as 802.3 asks.
+ * frame shorter than 60 bytes is padded with zeros, as 802.3 asks.  Each
+ * frame is begun with net_frame, which lays it where the link offers
+ * (ops.frame: netd's TX buffer), so that the link need not copy it.
  */
 #include "net/netpriv.h"
 #include "vx_string.h"
@@ -51,6 +53,7 @@ int vx_net_init(struct vx_net *net, const uint8_t mac[6], uint16_t mtu, uint32_t
 		return VX_E_INVAL;
 	memset(net, 0, sizeof(*net));
 	net->ops = *ops;
+	net->txbuf = net->own_tx;
 	net->ctx = ctx;
 	memcpy(net->mac, mac, 6);
 	net->mtu = mtu;
@@ -123,6 +126,14 @@ bool net_is_bcast(const struct vx_net *net, const uint8_t ip[4])
 	if (a == 0xffffffffu)
 		return true;
 	return net_configured(net) && (a & m) == (get32(net->ip) & m) && (a & ~m) == ~m;
+}
+
+uint8_t *net_frame(struct vx_net *net)
+{
+	uint8_t *f = net->ops.frame ? net->ops.frame(net->ctx) : NULL;
+
+	net->txbuf = f ? f : net->own_tx;
+	return net->txbuf;
 }
 
 /* Send the payload_len bytes at net->txbuf + VX_ETH_HDR as one frame. */

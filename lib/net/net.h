@@ -253,6 +253,13 @@ enum vx_dhcp_event {
 struct vx_net_ops {
 	/* Send one Ethernet frame.  Returns VX_OK or a VX_E_* code (counted). */
 	int (*tx)(void *ctx, const uint8_t *frame, size_t len);
+	/* Optional: where to build the next frame, VX_ETH_FRAME_MAX bytes the
+	 * link can send from as they are (a card's TX buffer), so that tx is
+	 * handed that memory and need not copy it; NULL (or a NULL ops.frame)
+	 * for the stack's own.  Asked once per frame begun, and a frame begun
+	 * may never be sent (ARP holds it, or a newer one is begun first): the
+	 * memory stays the link's. */
+	uint8_t *(*frame)(void *ctx);
 	/* A TCP segment for us, checksum not yet verified. */
 	void (*tcp_input)(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
 			  size_t len, uint64_t now);
@@ -392,7 +399,8 @@ struct vx_net {
 	struct vx_udp_sock udp[VX_UDP_SOCKETS];
 	struct vx_dhcp dhcp;
 
-	uint8_t txbuf[VX_ETH_FRAME_MAX];
+	uint8_t *txbuf; /* the frame being built: own_tx, or ops.frame's */
+	uint8_t own_tx[VX_ETH_FRAME_MAX];
 	uint8_t dgram[VX_IP_MAX]; /* a datagram being built before fragmenting */
 };
 

@@ -82,6 +82,9 @@ bool net_is_bcast(const struct vx_net *net, const uint8_t ip[4]);
 int net_set_addr(struct vx_net *net, const uint8_t addr[4], const uint8_t mask[4],
 		 const uint8_t gw[4]);
 int net_tx(struct vx_net *net, const uint8_t dst_mac[6], uint16_t type, size_t payload_len);
+/* Begins a frame: points net->txbuf where it is to be built (ops.frame's
+ * memory, or the stack's own) and returns it. */
+uint8_t *net_frame(struct vx_net *net);
 uint32_t net_random(struct vx_net *net);
 
 /* arp.c */

@@ -24,8 +24,9 @@
  *
  * Frames go out in batches: the stack's tx callback copies each frame into
  * a free TX buffer and posts it to the card without waiting
- * (vx_netif_tx_post, up to VX_NETIF_TX_WINDOW in flight); the card is
- * woken once, before netd sleeps, and its answers, which free the
+ * (vx_netif_tx_post, up to VX_NETIF_TX_WINDOW in flight); before netd
+ * sleeps, the frames of the turn go in one NETIF_TXV (vx_netif_flush) and
+ * the card is woken once, and its answers, one a message, which free the
  * buffers, are taken each turn.
  *
  * Without a card (none yet, or devd not there) netd looks again every
@@ -74,9 +75,35 @@ void ip_str(char *buf, size_t cap, const uint8_t a[4])
 
 /* ------------------------------------------------------------- the card */
 
-/* The stack's way out: one frame into a free TX buffer, posted to the
- * card without waiting.  When VX_NETIF_TX_WINDOW frames are in flight it
- * waits for the card to answer one: back-pressure, nothing dropped. */
+/* Where the stack builds its next frame: a TX buffer free to write, so
+ * that card_tx posts it where it lies (NULL, the stack's own memory, when
+ * there is no card or no buffer by the deadline).  When
+ * VX_NETIF_TX_WINDOW frames are in flight it waits for the card to
+ * answer one: back-pressure, nothing dropped. */
+static uint8_t *card_frame(void *ctx)
+{
+	(void)ctx;
+	if (!N.card)
+		return NULL;
+	int b = vx_netif_tx_buf(&N.nic, now() + CALL_NS);
+	return b < 0 ? NULL : N.tx + (size_t)b * NETIF_BUF_SIZE + NETIF_FRAME_OFF;
+}
+
+/* The TX buffer a frame the stack built in card_frame's memory lies in,
+ * or -1 when it lies elsewhere. */
+static int frame_buf(const uint8_t *frame)
+{
+	uintptr_t at = (uintptr_t)frame, base = (uintptr_t)N.tx;
+
+	if (at < base || at >= base + (uintptr_t)NTX * NETIF_BUF_SIZE ||
+	    (at - base) % NETIF_BUF_SIZE != NETIF_FRAME_OFF)
+		return -1;
+	return (int)((at - base) / NETIF_BUF_SIZE);
+}
+
+/* The stack's way out: one frame posted to the card without waiting.  A
+ * frame built in a TX buffer (card_frame) goes from there; any other is
+ * copied into a free one first. */
 static int card_tx(void *ctx, const uint8_t *frame, size_t len)
 {
 	(void)ctx;
@@ -84,10 +111,12 @@ static int card_tx(void *ctx, const uint8_t *frame, size_t len)
 		return VX_E_STATE;
 	if (len < NETIF_FRAME_MIN || len > NETIF_FRAME_MAX)
 		return VX_E_TOOBIG;
-	int b = vx_netif_tx_buf(&N.nic, now() + CALL_NS);
-	if (b < 0)
-		return b;
-	memcpy(N.tx + (size_t)b * NETIF_BUF_SIZE + NETIF_FRAME_OFF, frame, len);
+	int b = frame_buf(frame);
+	if (b < 0) {
+		if ((b = vx_netif_tx_buf(&N.nic, now() + CALL_NS)) < 0)
+			return b;
+		memcpy(N.tx + (size_t)b * NETIF_BUF_SIZE + NETIF_FRAME_OFF, frame, len);
+	}
 	struct netif_tx t = {.buf = (uint16_t)b, .len = (uint16_t)len};
 	int rc = vx_netif_tx_post(&N.nic, &t, now() + CALL_NS);
 	if (rc == VX_OK)
@@ -216,6 +245,7 @@ static void card_open(void)
 	    a[5], N.nic.info.link ? "up" : "down");
 
 	struct vx_net_ops ops = {.tx = card_tx,
+				 .frame = card_frame,
 				 .tcp_input = tcp_input,
 				 .tcp_error = tcp_error,
 				 .ping = ping_done,

@@ -24,12 +24,14 @@
  * function's address, the link is always up, and the client sums.  One
  * MSI-X vector (0) serves both queues and configuration changes.
  *
- * Each pass of the loop puts every NETIF_TX its clients have sent on the
- * transmit queue and then notifies the device once, so a batch of frames
- * costs one notification; each frame still gets its own reply.  The device
- * is asked to interrupt for a read frame only while a frame without
- * NETIF_TX_LAZY is in flight: lazy ones are answered whenever the driver
- * wakes anyway (a received frame's interrupt, a request).
+ * Each pass of the loop puts every frame its clients have sent (NETIF_TX,
+ * one; NETIF_TXV, up to NETIF_TX_BATCH) on the transmit queue and then
+ * notifies the device once, so a batch of frames costs one notification,
+ * and a NETIF_TXV one reply once the device has read all its frames.  The
+ * device is asked to interrupt for a read frame only while a message with
+ * a frame without NETIF_TX_LAZY is in flight: lazy ones are answered
+ * whenever the driver wakes anyway (a received frame's interrupt, a
+ * request).
  *
  * When the holder hangs up, the device is reset before its pools are let
  * go, so the device can reach nothing of them afterwards.  A device that
@@ -127,10 +129,17 @@ static struct {
 	bool recv_waiting;
 	uint32_t recv_seq;
 	uint64_t recv_deadline;
+	/* TX messages in flight, each known by its first frame's buffer f:
+	 * tx_first[b] is the f of buffer b's message; tx_seq[f], tx_op[f],
+	 * tx_n[f] (frames), tx_left[f] (not yet read) and tx_lazy[f]
+	 * (every frame lazy) are the message's. */
+	uint16_t tx_first[NETIF_TX_MAX];
 	uint32_t tx_seq[NETIF_TX_MAX];
-	bool tx_kick;		    /* frames queued since the device was last notified */
-	bool tx_lazy[NETIF_TX_MAX]; /* in flight with NETIF_TX_LAZY */
-	uint32_t tx_eager;	    /* in flight without it: they want the interrupt */
+	uint8_t tx_op[NETIF_TX_MAX];
+	uint8_t tx_n[NETIF_TX_MAX], tx_left[NETIF_TX_MAX];
+	bool tx_lazy[NETIF_TX_MAX];
+	bool tx_kick;	   /* frames queued since the device was last notified */
+	uint32_t tx_eager; /* messages in flight that want the interrupt */
 	uint64_t rx_frames, rx_dropped, tx_frames;
 } S = {.owner = -1};
 
@@ -397,8 +406,9 @@ static int rx_complete(void)
 	}
 }
 
-/* Answers each frame the device has read.  The device is asked for an
- * interrupt only while a frame without NETIF_TX_LAZY is in flight; the
+/* Takes each frame the device has read, and answers each message whose
+ * frames it has all read.  The device is asked for an interrupt only
+ * while a message with a frame without NETIF_TX_LAZY is in flight; the
  * lazy ones are answered here whenever the driver wakes. */
 static int tx_complete(void)
 {
@@ -422,11 +432,14 @@ static int tx_complete(void)
 		if (b >= S.p.tx_count || !S.p.tx_inflight[b])
 			return VX_E_CORRUPT;
 		S.p.tx_inflight[b] = false;
-		if (!S.tx_lazy[b])
-			S.tx_eager--;
 		S.tx_frames++;
-		struct netif_txdone d = {.buf = (uint16_t)b, .status = VX_OK};
-		struct vx_msg m = {.op = NETIF_TX, .seq = S.tx_seq[b], .len = sizeof(d)};
+		uint16_t f = S.tx_first[b];
+		if (--S.tx_left[f] > 0)
+			continue;
+		if (!S.tx_lazy[f])
+			S.tx_eager--;
+		struct netif_txdone d = {.buf = f, .count = S.tx_n[f], .status = VX_OK};
+		struct vx_msg m = {.op = S.tx_op[f], .seq = S.tx_seq[f], .len = sizeof(d)};
 		memcpy(m.data, &d, sizeof(d));
 		if (c)
 			vx_server_reply(&S.srv, c, &m);
@@ -588,18 +601,70 @@ static void do_return(struct vx_server_conn *c, struct vx_msg *m)
 	post_all();
 }
 
-/* A NETIF_TX refused: struct netif_txdone with the buffer it named (when
- * the message was long enough to name one). */
+/* A NETIF_TX or NETIF_TXV refused: struct netif_txdone with the buffer it
+ * named first (when the message was long enough to name one). */
 static enum vx_svc_disp tx_refuse(struct vx_msg *m, int rc)
 {
 	struct netif_txdone d = {.status = rc};
+	uint32_t at = m->op == NETIF_TXV ? 4 : 0;
 
-	if (m->len >= sizeof(d.buf))
-		memcpy(&d.buf, m->data, sizeof(d.buf));
+	if (m->len >= at + sizeof(d.buf))
+		memcpy(&d.buf, m->data + at, sizeof(d.buf));
 	m->status = rc;
 	memcpy(m->data, &d, sizeof(d));
 	m->len = sizeof(d);
 	return VX_SVC_REPLY;
+}
+
+/* Puts one decoded frame on the transmit queue, as part of the message
+ * whose first frame is in buffer f; the caller made sure the queue has
+ * room, so only a broken queue fails here. */
+static int tx_queue(const struct netif_tx *t, uint16_t f)
+{
+	volatile struct net_hdr *h =
+	    (volatile struct net_hdr *)(S.hdr + TX_HDR_OFF + t->buf * HDR_SLOT);
+	h->flags = (t->flags & NETIF_TX_CSUM) ? H_NEEDS_CSUM : 0;
+	h->gso_type = 0;
+	h->hdr_len = h->gso_size = h->num_buffers = 0;
+	h->csum_start = t->csum_start;
+	h->csum_offset = t->csum_offset;
+	struct vx_virtq_seg seg[2] = {
+	    {S.io_hdr + TX_HDR_OFF + t->buf * HDR_SLOT, sizeof(struct net_hdr), 0},
+	    {IO_TXPOOL + (uint64_t)t->buf * NETIF_BUF_SIZE + NETIF_FRAME_OFF, t->len, 0},
+	};
+	int rc = vx_virtq_add(&S.txq, seg, 2, t->buf);
+	if (rc < 0)
+		return rc;
+	S.p.tx_inflight[t->buf] = true;
+	S.tx_first[t->buf] = f;
+	return VX_OK;
+}
+
+/* Both ops, one path: n decoded frames (a NETIF_TX is a batch of one),
+ * all on the queue or, when it has no room for all, none (VX_E_AGAIN). */
+static enum vx_svc_disp tx_take(struct vx_msg *m, const struct netif_tx *t, uint32_t n)
+{
+	uint16_t f = t[0].buf;
+	bool lazy = true;
+	int rc;
+
+	if (S.txq.broken)
+		return tx_refuse(m, VX_E_STATE);
+	if (S.txq.num_free < 2 * n)
+		return tx_refuse(m, VX_E_AGAIN);
+	for (uint32_t i = 0; i < n; i++) {
+		if ((rc = tx_queue(&t[i], f)) != VX_OK)
+			give_up(rc); /* room was there: the queue broke under us */
+		lazy = lazy && (t[i].flags & NETIF_TX_LAZY);
+	}
+	S.tx_kick = true; /* the device hears once the whole pass is queued */
+	S.tx_seq[f] = m->seq;
+	S.tx_op[f] = (uint8_t)m->op;
+	S.tx_n[f] = S.tx_left[f] = (uint8_t)n;
+	S.tx_lazy[f] = lazy;
+	if (!lazy)
+		S.tx_eager++;
+	return VX_SVC_DEFER;
 }
 
 static enum vx_svc_disp do_tx(struct vx_server_conn *c, struct vx_msg *m)
@@ -607,28 +672,15 @@ static enum vx_svc_disp do_tx(struct vx_server_conn *c, struct vx_msg *m)
 	struct netif_tx t;
 	int rc = nf_decode_tx(pools_of(c), m->data, m->len, m->ncaps, &t);
 
-	if (rc != VX_OK)
-		return tx_refuse(m, rc);
-	volatile struct net_hdr *h =
-	    (volatile struct net_hdr *)(S.hdr + TX_HDR_OFF + t.buf * HDR_SLOT);
-	h->flags = (t.flags & NETIF_TX_CSUM) ? H_NEEDS_CSUM : 0;
-	h->gso_type = 0;
-	h->hdr_len = h->gso_size = h->num_buffers = 0;
-	h->csum_start = t.csum_start;
-	h->csum_offset = t.csum_offset;
-	struct vx_virtq_seg seg[2] = {
-	    {S.io_hdr + TX_HDR_OFF + t.buf * HDR_SLOT, sizeof(struct net_hdr), 0},
-	    {IO_TXPOOL + (uint64_t)t.buf * NETIF_BUF_SIZE + NETIF_FRAME_OFF, t.len, 0},
-	};
-	if ((rc = vx_virtq_add(&S.txq, seg, 2, t.buf)) < 0)
-		return tx_refuse(m, rc == VX_E_FULL ? VX_E_AGAIN : VX_E_STATE);
-	S.tx_kick = true; /* the device hears once the whole batch is queued */
-	S.p.tx_inflight[t.buf] = true;
-	S.tx_lazy[t.buf] = (t.flags & NETIF_TX_LAZY) != 0;
-	if (!S.tx_lazy[t.buf])
-		S.tx_eager++;
-	S.tx_seq[t.buf] = m->seq;
-	return VX_SVC_DEFER;
+	return rc != VX_OK ? tx_refuse(m, rc) : tx_take(m, &t, 1);
+}
+
+static enum vx_svc_disp do_txv(struct vx_server_conn *c, struct vx_msg *m)
+{
+	struct netif_txv v;
+	int rc = nf_decode_txv(pools_of(c), m->data, m->len, m->ncaps, &v);
+
+	return rc != VX_OK ? tx_refuse(m, rc) : tx_take(m, v.tx, v.count);
 }
 
 static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
@@ -641,7 +693,9 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 
 	(void)s, (void)ctx;
 	take_caps(c, m->ncaps, h, ci, got);
-	if (S.conn_rc[c->id] != VX_OK && m->op == NETIF_TX)
+	bool tx = m->op == NETIF_TX || m->op == NETIF_TXV;
+
+	if (S.conn_rc[c->id] != VX_OK && tx)
 		disp = tx_refuse(m, S.conn_rc[c->id]);
 	else if (S.conn_rc[c->id] != VX_OK)
 		m->status = S.conn_rc[c->id];
@@ -655,12 +709,14 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 		do_return(c, m);
 	else if (m->op == NETIF_TX)
 		disp = do_tx(c, m);
+	else if (m->op == NETIF_TXV)
+		disp = do_txv(c, m);
 	else
 		m->status = VX_E_NOSYS;
 	for (uint32_t i = 0; i < 2; i++)
 		if (h[i])
 			vx_cap_delete(h[i]);
-	if (disp == VX_SVC_REPLY && m->status != VX_OK && m->op != NETIF_TX)
+	if (disp == VX_SVC_REPLY && m->status != VX_OK && !tx)
 		m->len = 0;
 	m->ncaps = 0;
 	return disp;

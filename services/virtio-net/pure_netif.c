@@ -92,29 +92,61 @@ int nf_decode_return(const struct nf_pools *p, const void *data, uint32_t len, u
 	return check_back(p, out);
 }
 
+/* One frame to send, as NETIF_TX names it or as one entry of a NETIF_TXV. */
+static int check_tx(const struct nf_pools *p, const struct netif_tx *t)
+{
+	if (t->reserved != 0 || (t->flags & ~(NETIF_TX_CSUM | NETIF_TX_LAZY)) ||
+	    (!(t->flags & NETIF_TX_CSUM) && (t->csum_start || t->csum_offset)))
+		return VX_E_INVAL;
+	if ((t->flags & NETIF_TX_CSUM) && !(p->features & NETIF_FEAT_TX_CSUM))
+		return VX_E_NOSYS;
+	if (t->len < NETIF_FRAME_MIN)
+		return VX_E_INVAL;
+	if (t->len > NETIF_FRAME_MAX)
+		return VX_E_TOOBIG;
+	if (p->tx_count == 0)
+		return VX_E_STATE;
+	if (t->buf >= p->tx_count)
+		return VX_E_RANGE;
+	if ((t->flags & NETIF_TX_CSUM) && (uint32_t)t->csum_start + t->csum_offset + 2u > t->len)
+		return VX_E_RANGE;
+	if (p->tx_inflight[t->buf])
+		return VX_E_BUSY;
+	return VX_OK;
+}
+
 int nf_decode_tx(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
 		 struct netif_tx *out)
 {
 	if (len != sizeof(*out) || ncaps != 0)
 		return VX_E_INVAL;
 	memcpy(out, data, sizeof(*out));
-	if (out->reserved != 0 || (out->flags & ~(NETIF_TX_CSUM | NETIF_TX_LAZY)) ||
-	    (!(out->flags & NETIF_TX_CSUM) && (out->csum_start || out->csum_offset)))
+	return check_tx(p, out);
+}
+
+int nf_decode_txv(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
+		  struct netif_txv *out)
+{
+	bool seen[NETIF_TX_MAX] = {false};
+	int rc;
+
+	if (len < 4 || len > sizeof(*out) || ncaps != 0)
 		return VX_E_INVAL;
-	if ((out->flags & NETIF_TX_CSUM) && !(p->features & NETIF_FEAT_TX_CSUM))
-		return VX_E_NOSYS;
-	if (out->len < NETIF_FRAME_MIN)
+	memset(out, 0, sizeof(*out));
+	memcpy(out, data, len);
+	if (out->count == 0 || out->reserved != 0)
 		return VX_E_INVAL;
-	if (out->len > NETIF_FRAME_MAX)
+	if (out->count > NETIF_TX_BATCH)
 		return VX_E_TOOBIG;
-	if (p->tx_count == 0)
-		return VX_E_STATE;
-	if (out->buf >= p->tx_count)
-		return VX_E_RANGE;
-	if ((out->flags & NETIF_TX_CSUM) &&
-	    (uint32_t)out->csum_start + out->csum_offset + 2u > out->len)
-		return VX_E_RANGE;
-	if (p->tx_inflight[out->buf])
-		return VX_E_BUSY;
+	if (len != 4u + sizeof(out->tx[0]) * out->count)
+		return VX_E_INVAL;
+	for (uint32_t i = 0; i < out->count; i++) {
+		const struct netif_tx *t = &out->tx[i];
+		if ((rc = check_tx(p, t)) != VX_OK)
+			return rc;
+		if (seen[t->buf])
+			return VX_E_BUSY; /* in flight by the time this entry would go */
+		seen[t->buf] = true;
+	}
 	return VX_OK;
 }

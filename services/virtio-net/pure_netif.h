@@ -42,4 +42,10 @@ int nf_decode_return(const struct nf_pools *p, const void *data, uint32_t len, u
 int nf_decode_tx(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
 		 struct netif_tx *out);
 
+/* NETIF_TXV against p: on VX_OK *out holds 1..NETIF_TX_BATCH entries, each
+ * one that NETIF_TX would take, no buffer twice.  Any fault refuses the
+ * whole message, with the first error in entry order. */
+int nf_decode_txv(const struct nf_pools *p, const void *data, uint32_t len, uint32_t ncaps,
+		  struct netif_txv *out);
+
 #endif

@@ -7,7 +7,7 @@
  * steps, each:
  *
  *   1 byte    what: 0 POOLS, 1 RECV, 2 RETURN, 3 TX, 4 the device hands
- *             the client an RX buffer, 5 the device finishes a TX
+ *             the client an RX buffer, 5 the device finishes a TX, 6 TXV
  *   1 byte    ncaps (POOLS: bit 7 set, both caps arrive)
  *   2x(4+4+8) POOLS only: each capability's type, rights, size
  *   1 byte    the message's len
@@ -17,8 +17,9 @@
  * what passes is inside the pools: a RETURN, and a RECV that gives
  * buffers back, list only buffers the client holds, each once; a TX names a buffer of the pool not
  * in flight, a frame of NETIF_FRAME_MIN..NETIF_FRAME_MAX bytes and, with NETIF_TX_CSUM, a checksum
- * field inside it, offered by the device; POOLS passes only with two MemCaps of the right rights
- * and sizes.
+ * field inside it, offered by the device; a TXV passes only when every entry would pass as a TX,
+ * with 1..NETIF_TX_BATCH entries, no buffer twice, and its len exactly theirs; POOLS passes only
+ * with two MemCaps of the right rights and sizes.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -125,25 +126,65 @@ static void ret(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t
 		p->client_has[out.buf[i]] = false;
 }
 
+/* One frame the decoder let through, against the pools as they were. */
+static void tx_ok(const struct nf_pools *p, const struct netif_tx *t)
+{
+	CHECK(t->buf < p->tx_count && !p->tx_inflight[t->buf]);
+	CHECK(t->len >= NETIF_FRAME_MIN && t->len <= NETIF_FRAME_MAX);
+	CHECK(NETIF_FRAME_OFF + t->len <= NETIF_BUF_SIZE);
+	CHECK(t->reserved == 0);
+	if (t->flags & NETIF_TX_CSUM)
+		CHECK((p->features & NETIF_FEAT_TX_CSUM) &&
+		      (uint32_t)t->csum_start + t->csum_offset + 2 <= t->len);
+	else
+		CHECK((t->flags & ~NETIF_TX_LAZY) == 0 && t->csum_start == 0 &&
+		      t->csum_offset == 0);
+}
+
+static const int tx_errors[] = {VX_OK,	    VX_E_INVAL, VX_E_NOSYS, VX_E_TOOBIG,
+				VX_E_RANGE, VX_E_STATE, VX_E_BUSY};
+
 static void tx(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t len)
 {
-	static const int ok[] = {VX_OK,	     VX_E_INVAL, VX_E_NOSYS, VX_E_TOOBIG,
-				 VX_E_RANGE, VX_E_STATE, VX_E_BUSY};
 	struct netif_tx t;
 	int rc = nf_decode_tx(p, msg, len, ncaps, &t);
 
-	CHECK(one_of(rc, ok, sizeof(ok) / sizeof(ok[0])));
+	CHECK(one_of(rc, tx_errors, sizeof(tx_errors) / sizeof(tx_errors[0])));
 	if (rc != VX_OK)
 		return;
-	CHECK(t.buf < p->tx_count && !p->tx_inflight[t.buf]);
-	CHECK(t.len >= NETIF_FRAME_MIN && t.len <= NETIF_FRAME_MAX);
-	CHECK(NETIF_FRAME_OFF + t.len <= NETIF_BUF_SIZE);
-	if (t.flags & NETIF_TX_CSUM)
-		CHECK((p->features & NETIF_FEAT_TX_CSUM) &&
-		      (uint32_t)t.csum_start + t.csum_offset + 2 <= t.len);
-	else
-		CHECK((t.flags & ~NETIF_TX_LAZY) == 0 && t.csum_start == 0 && t.csum_offset == 0);
+	tx_ok(p, &t);
 	p->tx_inflight[t.buf] = true;
+}
+
+/* A batch: it passes only if each entry, taken in turn, would have passed
+ * as a NETIF_TX (so a buffer named twice fails the second time), and is
+ * refused whole otherwise: the pools change only when it passes. */
+static void txv(struct nf_pools *p, uint32_t ncaps, const uint8_t *msg, uint32_t len)
+{
+	struct netif_txv v;
+	int rc = nf_decode_txv(p, msg, len, ncaps, &v);
+
+	CHECK(one_of(rc, tx_errors, sizeof(tx_errors) / sizeof(tx_errors[0])));
+	if (rc != VX_OK) {
+		/* one entry's worth and no caps: an entry alone would fail too,
+		 * or the message's count disagrees with its len */
+		if (ncaps == 0 && len == 16) {
+			struct netif_tx t;
+			uint16_t count;
+			memcpy(&count, msg, 2);
+			if (count == 1 && msg[2] == 0 && msg[3] == 0)
+				CHECK(nf_decode_tx(p, msg + 4, 12, 0, &t) == rc);
+		}
+		return;
+	}
+	CHECK(v.count >= 1 && v.count <= NETIF_TX_BATCH);
+	CHECK(len == 4u + 12u * v.count && ncaps == 0);
+	struct nf_pools after = *p;
+	for (uint32_t i = 0; i < v.count; i++) {
+		tx_ok(&after, &v.tx[i]);
+		after.tx_inflight[v.tx[i].buf] = true;
+	}
+	*p = after;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -155,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0)
 		p.features = data[at++] & 7u;
 	while (at + 3 <= size) {
-		uint8_t what = data[at] % 6, ncaps = data[at + 1];
+		uint8_t what = data[at] % 7, ncaps = data[at + 1];
 		struct vx_cap_info ci[2];
 		uint8_t msg[MSG_DATA];
 		at += 2;
@@ -188,6 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p.client_has[ncaps % p.rx_count] = true;
 		else if (what == 5 && p.tx_count)
 			p.tx_inflight[ncaps % p.tx_count] = false;
+		else if (what == 6)
+			txv(&p, ncaps, msg, len);
 	}
 	return 0;
 }

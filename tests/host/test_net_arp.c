@@ -428,6 +428,78 @@ static void test_counter_names(void **state)
 	assert_null(vx_net_counter_name(VX_NETC_COUNT));
 }
 
+/* A link that offers its own memory for frames (ops.frame): three
+ * buffers in turn, each poisoned when handed out. */
+static uint8_t link_mem[3][VX_ETH_FRAME_MAX];
+static uint8_t *link_last;
+static int link_begun, link_sent;
+
+static uint8_t *link_frame(void *ctx)
+{
+	(void)ctx;
+	link_last = link_mem[link_begun++ % 3];
+	memset(link_last, 0xee, VX_ETH_FRAME_MAX);
+	return link_last;
+}
+
+/* Every frame must come from the buffer handed out last. */
+static int link_tx(void *ctx, const uint8_t *frame, size_t len)
+{
+	assert_ptr_equal(frame, link_last);
+	link_sent++;
+	return wire_tx(ctx, frame, len);
+}
+
+static int setup_link(void **state)
+{
+	struct vx_net_ops ops = {.tx = link_tx, .frame = link_frame};
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	link_begun = link_sent = 0;
+	assert_int_equal(vx_net_init(&net, our_mac, 1500, 1, &ops, &w), VX_OK);
+	assert_int_equal(vx_net_set_ipv4(&net, our_ip, mask, gw), VX_OK);
+	return 0;
+}
+
+/* Held datagrams, the ARP request, their release and a fragmented
+ * datagram, all built in the link's memory: the same frames as in the
+ * stack's own, padding included. */
+static void test_frames_in_link_memory(void **state)
+{
+	static uint8_t big[3000];
+	(void)state;
+	int s = vx_net_udp_open(&net, 5000);
+	uint8_t msg[4] = {1, 2, 3, 4};
+
+	for (int i = 0; i < 2; i++) {
+		msg[0] = (uint8_t)i;
+		assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, msg, 4), 4);
+	}
+	assert_int_equal(w.n, 1); /* the request, begun after the datagram was held */
+	assert_int_equal(rd16(w.f[0] + 12), 0x0806);
+	assert_memory_equal(w.f[0] + 14 + 24, peer_ip, 4);
+	size_t n = frame_arp(f, our_mac, 2, peer_mac, peer_ip, our_mac, our_ip);
+	vx_net_input(&net, f, n, 5);
+	assert_int_equal(w.n, 3);
+	for (int i = 0; i < 2; i++) {
+		assert_memory_equal(w.f[1 + i], peer_mac, 6);
+		assert_int_equal(rd16(w.f[1 + i] + 12), 0x0800);
+		assert_int_equal(w.f[1 + i][14 + 28], i);
+		assert_int_equal(w.len[1 + i], 60);
+		for (size_t b = 14 + 28 + 4; b < 60; b++) /* padded in the link's memory */
+			assert_int_equal(w.f[1 + i][b], 0);
+	}
+	/* cached now: three fragments, each begun on its own */
+	assert_int_equal(vx_net_udp_sendto(&net, s, peer_ip, 7, big, sizeof(big)),
+			 (int)sizeof(big));
+	assert_int_equal(w.n, 6);
+	for (int i = 3; i < 6; i++)
+		assert_int_equal(rd16(w.f[i] + 12), 0x0800);
+	assert_int_equal(link_sent, 6);
+	assert_true(link_begun >= link_sent);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +517,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_arp_refresh_in_use, setup),
 	    cmocka_unit_test_setup(test_arp_probe_not_cached, setup),
 	    cmocka_unit_test_setup(test_counter_names, setup),
+	    cmocka_unit_test_setup(test_frames_in_link_memory, setup_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

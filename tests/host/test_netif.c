@@ -193,12 +193,102 @@ static void test_tx(void **state)
 	assert_int_equal(nf_decode_tx(&p, &u, sizeof(u), 0, &out), VX_E_RANGE);
 }
 
+/* A NETIF_TXV of n entries, frames of 60 bytes in buffers first.. */
+static uint32_t txv(struct netif_txv *v, uint32_t n, uint16_t first)
+{
+	memset(v, 0, sizeof(*v));
+	v->count = (uint16_t)n;
+	for (uint32_t i = 0; i < n && i < NETIF_TX_BATCH; i++) {
+		v->tx[i].buf = (uint16_t)(first + i);
+		v->tx[i].len = 60;
+		v->tx[i].flags = NETIF_TX_LAZY;
+	}
+	return 4u + 12u * (n < NETIF_TX_BATCH ? n : NETIF_TX_BATCH);
+}
+
+static void test_txv(void **state)
+{
+	static struct nf_pools p;
+	struct netif_txv v, out;
+	uint32_t len = txv(&v, 3, 1);
+	(void)state;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_STATE); /* no pools */
+	p.tx_count = 32;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_OK);
+	assert_int_equal(out.count, 3);
+	assert_int_equal(out.tx[2].buf, 3);
+	assert_int_equal(out.tx[2].len, 60);
+	/* the most a message holds, all in one */
+	len = txv(&v, NETIF_TX_BATCH, 0);
+	assert_int_equal(len, sizeof(v));
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_OK);
+	assert_int_equal(out.count, NETIF_TX_BATCH);
+	/* the message itself */
+	len = txv(&v, 0, 0);
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL); /* count 0 */
+	len = txv(&v, NETIF_TX_BATCH, 0);
+	v.count = NETIF_TX_BATCH + 1; /* more than fit */
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_TOOBIG);
+	v.count = 0xffff;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_TOOBIG);
+	len = txv(&v, 3, 1);
+	assert_int_equal(nf_decode_txv(&p, &v, len - 12, 0, &out), VX_E_INVAL); /* len short */
+	assert_int_equal(nf_decode_txv(&p, &v, len + 12, 0, &out), VX_E_INVAL); /* len long */
+	assert_int_equal(nf_decode_txv(&p, &v, len - 1, 0, &out), VX_E_INVAL);
+	assert_int_equal(nf_decode_txv(&p, &v, 3, 0, &out), VX_E_INVAL); /* no header */
+	assert_int_equal(nf_decode_txv(&p, &v, sizeof(v) + 1, 0, &out), VX_E_INVAL);
+	assert_int_equal(nf_decode_txv(&p, &v, len, 1, &out), VX_E_INVAL); /* a capability */
+	v.reserved = 1;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL);
+	/* a bad entry in the middle refuses the whole message, as NETIF_TX would */
+	len = txv(&v, 5, 1);
+	v.tx[2].buf = 32;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_RANGE);
+	len = txv(&v, 5, 1);
+	v.tx[2].len = NETIF_FRAME_MAX + 1;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_TOOBIG);
+	len = txv(&v, 5, 1);
+	v.tx[2].len = NETIF_FRAME_MIN - 1;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL);
+	len = txv(&v, 5, 1);
+	v.tx[2].reserved = 1;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL);
+	len = txv(&v, 5, 1);
+	v.tx[2].flags = 4;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL);
+	len = txv(&v, 5, 1);
+	v.tx[2].csum_offset = 6; /* checksum fields without the flag */
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_INVAL);
+	len = txv(&v, 5, 1);
+	v.tx[2].flags = NETIF_TX_CSUM, v.tx[2].csum_start = 34, v.tx[2].csum_offset = 6;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_NOSYS);
+	p.features = NETIF_FEAT_TX_CSUM;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_OK);
+	v.tx[2].csum_offset = 25; /* 34 + 25 + 2 > 60 */
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_RANGE);
+	/* one buffer twice in a message: the second is in flight by then */
+	len = txv(&v, 5, 1);
+	v.tx[3].buf = v.tx[1].buf;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_BUSY);
+	v.tx[3].buf = v.tx[4].buf; /* also last with last-but-one */
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_BUSY);
+	/* a buffer whose TX is in flight, in the middle */
+	len = txv(&v, 5, 1);
+	p.tx_inflight[3] = true;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_BUSY);
+	/* two faults: the first in entry order is named */
+	v.tx[4].buf = 99;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_BUSY);
+	v.tx[0].len = NETIF_FRAME_MAX + 1;
+	assert_int_equal(nf_decode_txv(&p, &v, len, 0, &out), VX_E_TOOBIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pools),     cmocka_unit_test(test_recv),
 	    cmocka_unit_test(test_recv_back), cmocka_unit_test(test_return),
-	    cmocka_unit_test(test_tx),
+	    cmocka_unit_test(test_tx),	      cmocka_unit_test(test_txv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

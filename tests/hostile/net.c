@@ -260,6 +260,57 @@ static void tx_case(const char *what, struct netif_tx t)
 	say("hostile: net %s: %s\n", what, vx_errname(raw(&T.n.c, NETIF_TX, &t, sizeof(t), 0)));
 }
 
+/* One NETIF_TXV of the first n entries of *v: the reply's status, and
+ * its struct netif_txdone in *d. */
+static int txv_raw(struct netif_txv *v, uint32_t n, struct netif_txdone *d)
+{
+	struct vx_msg m = {.op = NETIF_TXV, .len = (uint16_t)(4 + 12 * n)};
+
+	memcpy(m.data, v, m.len);
+	int rc = vx_client_call(&T.n.c, &m, later(5 * SECOND));
+	if (d && m.len == sizeof(*d))
+		memcpy(d, m.data, sizeof(*d));
+	return rc;
+}
+
+/* A batch of n (at most 3) ARP requests, in TX buffers 4, 5 and 6. */
+static struct netif_txv txv_of(uint32_t n)
+{
+	struct netif_txv v = {.count = (uint16_t)n};
+
+	for (uint32_t i = 0; i < n && i < 3; i++)
+		v.tx[i] = (struct netif_tx){.buf = (uint16_t)(4 + i), .len = build_arp(4 + i)};
+	return v;
+}
+
+/* Batches: a good one answered once for all its frames, then each hostile
+ * shape refused whole. */
+static void txv_cases(void)
+{
+	struct netif_txdone d = {0};
+	struct netif_txv v = txv_of(3);
+	int rc = txv_raw(&v, 3, &d);
+
+	say("hostile: net TXV of three frames: %s (one answer, count %u, buffer %u)\n",
+	    vx_errname(rc), d.count, d.buf);
+	v = txv_of(0);
+	say("hostile: net TXV of no frames: %s\n", vx_errname(txv_raw(&v, 0, NULL)));
+	v = txv_of(0); /* the count is refused before any entry is read */
+	v.count = NETIF_TX_BATCH + 1;
+	say("hostile: net TXV of one frame too many: %s\n",
+	    vx_errname(txv_raw(&v, NETIF_TX_BATCH, NULL)));
+	v = txv_of(3);
+	v.tx[1].buf = 999;
+	say("hostile: net TXV with a bad index in the middle: %s\n",
+	    vx_errname(txv_raw(&v, 3, NULL)));
+	v = txv_of(3);
+	v.tx[2].buf = v.tx[0].buf;
+	say("hostile: net TXV naming a buffer twice: %s\n", vx_errname(txv_raw(&v, 3, NULL)));
+	v = txv_of(3);
+	say("hostile: net TXV one entry short of its count: %s\n",
+	    vx_errname(txv_raw(&v, 2, NULL)));
+}
+
 /* Two TXs on one buffer, both sent before either is answered: the second
  * finds the first in flight. */
 static void tx_twice(void)
@@ -345,6 +396,7 @@ static void misuse(void)
 	    (struct netif_tx){
 		.buf = 0, .len = 60, .flags = NETIF_TX_CSUM, .csum_start = 50, .csum_offset = 16});
 	tx_twice();
+	txv_cases();
 	ret[0] = 1, ret[1] = 0, ret[2] = 999; /* count, reserved, the index */
 	say("hostile: net RETURN of a bad buffer index: %s\n",
 	    vx_errname(raw(&T.n.c, NETIF_RETURN, ret, 6, 0)));

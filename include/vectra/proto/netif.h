@@ -86,6 +86,21 @@
  *                 several frames in flight marks all but the one it may
  *                 have to wait for: a batch then costs the driver one
  *                 interrupt, or none when received frames wake it anyway.
+ *   NETIF_TXV     struct netif_txv: a count (1..NETIF_TX_BATCH) and that
+ *                 many struct netif_tx (len 4 + 12 * count), 0 -> one
+ *                 struct netif_txdone for them all (buf: the first
+ *                 entry's, count: how many), once the device has read
+ *                 every one.  Each entry is checked exactly as a
+ *                 NETIF_TX is, and no buffer may appear twice; every
+ *                 entry is decoded before any is acted on, and the first
+ *                 fault refuses the whole message: no frame of it goes.
+ *                 The device's queue must have room for all of them, or
+ *                 none goes (VX_E_AGAIN).  The answer may wait (as with
+ *                 NETIF_TX_LAZY) only when every entry has
+ *                 NETIF_TX_LAZY.  Frames go on the device's queue in the
+ *                 message's order.  One message and one answer for up to
+ *                 NETIF_TX_BATCH frames is what the op is for: a client
+ *                 sending a burst pays two Ring slots, not two a frame.
  *
  * Requests are answered in any order (a TX's reply comes when the device
  * has it); replies echo the message's seq.  A client may have as many
@@ -101,13 +116,15 @@
  *   VX_E_INVAL   a len that does not fit the op (a truncated message);
  *                capabilities with an op that takes none, or the wrong
  *                number; a reserved field or unknown flag set; a count
- *                of 0; a frame shorter than NETIF_FRAME_MIN; the attach
+ *                of 0 (NETIF_RETURN, NETIF_TXV); a frame shorter than
+ *                NETIF_FRAME_MIN; the attach
  *                record was not for this protocol (part and flags are 0)
  *   VX_E_TYPE    a pool that is not a MemCap
  *   VX_E_RIGHTS  a pool without the right its direction needs
  *   VX_E_TOOBIG  more than NETIF_RX_MAX / NETIF_TX_MAX buffers, a pool
  *                larger than NETIF_POOL_MAX, a frame longer than
- *                NETIF_FRAME_MAX, wait_ms over NETIF_WAIT_MAX_MS
+ *                NETIF_FRAME_MAX, wait_ms over NETIF_WAIT_MAX_MS, a
+ *                NETIF_TXV count over NETIF_TX_BATCH
  *   VX_E_RANGE   a buffer index past the pool; a pool smaller than its
  *                buffers; a checksum field outside the frame
  *   VX_E_STATE   RECV, RETURN or TX before this connection's NETIF_POOLS;
@@ -115,8 +132,9 @@
  *                double return, or one listed twice)
  *   VX_E_EXISTS  a second NETIF_POOLS on the same connection
  *   VX_E_BUSY    NETIF_POOLS while another connection holds the NIC; a
- *                NETIF_TX on a buffer whose previous TX is in flight; a
- *                second NETIF_RECV while one waits
+ *                NETIF_TX on a buffer whose previous TX is in flight (or,
+ *                in a NETIF_TXV, named by an earlier entry of the same
+ *                message); a second NETIF_RECV while one waits
  *   VX_E_AGAIN   (from the driver) the device's queue is full: send later
  *   VX_E_STATE   (from the driver) the device failed or is being reset
  *
@@ -141,6 +159,7 @@ enum netif_op {
 	NETIF_RECV = 3,
 	NETIF_RETURN = 4,
 	NETIF_TX = 5,
+	NETIF_TXV = 6,
 };
 
 /* Limits, and why. */
@@ -153,6 +172,7 @@ enum netif_op {
 #define NETIF_POOL_MAX	  (2u << 20) /* one IoSpace window */
 #define NETIF_RX_BATCH	  19u	     /* frames one NETIF_RECV reply carries */
 #define NETIF_RETURN_MAX  116u	     /* buffers one NETIF_RETURN gives back */
+#define NETIF_TX_BATCH	  19u	     /* frames one NETIF_TXV carries: all that fit */
 #define NETIF_WAIT_MAX_MS 10000u
 
 /* struct netif_info.features */
@@ -233,10 +253,18 @@ struct netif_tx {
 };
 _Static_assert(sizeof(struct netif_tx) == 12, "netif_tx layout");
 
-struct netif_txdone {
-	uint16_t buf;
+struct netif_txv {
+	uint16_t count; /* 1..NETIF_TX_BATCH; len is 4 + 12 * count */
 	uint16_t reserved;
-	int32_t status; /* VX_OK: the device has the frame */
+	struct netif_tx tx[NETIF_TX_BATCH];
+};
+_Static_assert(sizeof(struct netif_txv) == 232, "netif_txv layout");
+
+/* The answer to NETIF_TX and NETIF_TXV, and to their refusal. */
+struct netif_txdone {
+	uint16_t buf;	/* the (first) entry's buffer */
+	uint16_t count; /* frames this answer gives back: 0 in a refusal */
+	int32_t status; /* VX_OK: the device has the frames */
 };
 _Static_assert(sizeof(struct netif_txdone) == 8, "netif_txdone layout");
 
