@@ -185,6 +185,10 @@ static inline int fz_result_ok(uint64_t nr, const uint64_t arg[6], int64_t r)
 		return ((uint64_t)r & ~(arg[0] & VX_SIG_ALL)) == 0;
 	case VX_SYS_RING_NOTIFY_WAIT:
 		return ((uint64_t)r & ~(arg[1] & VX_SIG_ALL)) == 0;
+	case VX_SYS_TASK_REGS: /* 0, or RESUME_WAIT's fired bits: some of its mask */
+		if ((arg[1] & ~(uint64_t)VX_REGS_NOFPU) == VX_REGS_RESUME_WAIT)
+			return ((uint64_t)r & ~(arg[3] & VX_SIG_ALL)) == 0;
+		return r == 0;
 	default:
 		return r == 0;
 	}
