@@ -29,9 +29,13 @@ struct text {
 	uint64_t len;	 /* bytes (page-aligned) */
 	vx_handle_t mem; /* full rights; mapped read-only into linuxd */
 	uint8_t *ptr;
+	int8_t slab; /* the text slab its Mem was carved from */
 };
 
 static struct slab slabs[SLAB_MAX];
+/* The text being given its first area (area_text): no area maps it yet,
+ * and texts_evict must leave it be. */
+static struct text *text_pinned;
 static uint32_t nslabs;
 static struct text texts[TEXT_MAX];
 
@@ -39,10 +43,15 @@ static struct text texts[TEXT_MAX];
 
 /* Windows come in power-of-two classes from 64 KiB to SLAB_BYTES and are
  * reused, so linuxd's page tables do not grow with every area it ever
- * had. */
+ * had.  A new window is made only when its class has none free, so a
+ * class never has more windows than were ever live at once: every area of
+ * every process, every text, and the few a copy or a cut holds for a
+ * moment.  A free list that size never drops one.  (It was 64, and a
+ * session of many short processes with dozens of areas each ran linuxd's
+ * window space, or the page tables behind it, out.) */
 #define WIN_MIN_LOG2 16u
 #define WIN_CLASSES  7u
-#define WIN_FREE_MAX 64u
+#define WIN_FREE_MAX (PROC_MAX * AREA_MAX + TEXT_MAX + 4u)
 static struct {
 	uint64_t free[WIN_FREE_MAX];
 	uint32_t n;
@@ -78,8 +87,21 @@ static void win_put(uint64_t va, uint64_t len)
 {
 	unsigned c = win_class(len);
 
-	if (win[c].n < WIN_FREE_MAX)
-		win[c].free[win[c].n++] = va; /* else the window is simply never reused */
+	if (win[c].n < WIN_FREE_MAX) /* always: see WIN_FREE_MAX */
+		win[c].free[win[c].n++] = va;
+}
+
+static unsigned texts_evict(void);
+
+/* A cap on mem with rights; with linuxd's handle table full, the text cache
+ * gives back what no process maps (texts_evict) and it tries again. */
+static int64_t derive(vx_handle_t mem, uint32_t rights)
+{
+	int64_t h = vx_cap_derive(mem, rights, 0);
+
+	if (h == VX_E_FULL && texts_evict())
+		h = vx_cap_derive(mem, rights, 0);
+	return h;
 }
 
 /* A cap on mem with rights, mapped into linuxd at a window of its own with
@@ -88,7 +110,7 @@ static void win_put(uint64_t va, uint64_t len)
 static int64_t local_map(vx_handle_t mem, uint64_t len, uint32_t rights, uint32_t prot,
 			 uint8_t **ptr)
 {
-	int64_t l = vx_cap_derive(mem, rights, 0);
+	int64_t l = derive(mem, rights);
 	uint64_t lva;
 
 	if (l < 0)
@@ -167,7 +189,7 @@ uint32_t slabs_free(void)
 	return n;
 }
 
-static int claim(int owner)
+static int claim_free(int owner)
 {
 	for (uint32_t i = 0; i < nslabs; i++)
 		if (slabs[i].owner == 0) {
@@ -175,6 +197,17 @@ static int claim(int owner)
 			return (int)i;
 		}
 	return -1;
+}
+
+/* A free slab for owner; with none free, the text cache gives back what no
+ * process maps (texts_evict), and one more look. */
+static int claim(int owner)
+{
+	int s = claim_free(owner);
+
+	if (s < 0 && texts_evict())
+		s = claim_free(owner);
+	return s;
 }
 
 /* A zeroed Mem of pages from one of p's slabs (or the text slabs when p is
@@ -405,11 +438,13 @@ static struct text *text_get(uint32_t ent, uint64_t off, uint64_t len)
 		if (texts[i].used && texts[i].ent == ent && texts[i].off == off &&
 		    texts[i].len == len)
 			return &texts[i];
-	for (uint32_t i = 0; i < TEXT_MAX && !t; i++)
-		if (!texts[i].used)
-			t = &texts[i];
-	if (!t)
-		return NULL;
+	for (int round = 0; round < 2 && !t; round++) {
+		for (uint32_t i = 0; i < TEXT_MAX && !t; i++)
+			if (!texts[i].used)
+				t = &texts[i];
+		if (!t && !texts_evict()) /* a full cache: what no process maps goes */
+			return NULL;
+	}
 	int64_t m = mem_alloc(NULL, len / VX_PAGE_SIZE, &slab);
 	if (m < 0)
 		return NULL;
@@ -435,8 +470,47 @@ static struct text *text_get(uint32_t ent, uint64_t off, uint64_t len)
 			   .off = off,
 			   .len = len,
 			   .mem = (vx_handle_t)m,
-			   .ptr = (uint8_t *)(uintptr_t)lva};
+			   .ptr = (uint8_t *)(uintptr_t)lva,
+			   .slab = slab};
 	return t;
+}
+
+/*
+ * The text cache gives back what no process maps: each such text's Mem and
+ * window go, and a text slab no cached text lives in any more is reset and
+ * free for anyone.  (A Reticle frees only whole, so a slab comes back only
+ * with every text in it.)  Called when memory or the cache runs short;
+ * returns how many texts and slabs went.
+ */
+static unsigned texts_evict(void)
+{
+	bool mapped[TEXT_MAX] = {false}, live[SLAB_MAX] = {false};
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		for (uint32_t k = 0; k < procs[i].nareas; k++)
+			if (procs[i].area[k].text)
+				mapped[procs[i].area[k].text - texts] = true;
+	for (uint32_t i = 0; i < TEXT_MAX; i++) {
+		struct text *t = &texts[i];
+		if (!t->used)
+			continue;
+		if (mapped[i] || t == text_pinned) {
+			live[t->slab] = true;
+			continue;
+		}
+		vx_cap_delete(t->mem); /* and its mapping into linuxd */
+		win_put((uint64_t)(uintptr_t)t->ptr, t->len);
+		t->used = false;
+		n++;
+	}
+	for (uint32_t i = 0; i < nslabs; i++)
+		if (slabs[i].owner == TEXT_OWNER && !live[i]) {
+			vx_reticle_reset(slabs[i].h);
+			slabs[i].owner = 0;
+			n++;
+		}
+	return n;
 }
 
 /* Maps t at va with prot into p (as an area of its own). */
@@ -446,7 +520,7 @@ static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t pr
 		return -LX_ENOMEM;
 	if (prot & LX_PROT_WRITE)
 		return -LX_EACCES;
-	int64_t c = vx_cap_derive(t->mem, VX_R_READ | VX_R_EXEC, 0);
+	int64_t c = derive(t->mem, VX_R_READ | VX_R_EXEC);
 	if (c < 0)
 		return -LX_ENOMEM;
 	struct area *a = &p->area[p->nareas++];
@@ -471,7 +545,12 @@ int area_text(struct proc *p, uint32_t ent, uint64_t va, uint64_t len, uint64_t 
 {
 	struct text *t = text_get(ent, off, len);
 
-	return t ? area_of_text(p, t, va, prot) : -LX_ENOMEM;
+	if (!t)
+		return -LX_ENOMEM;
+	text_pinned = t;
+	int err = area_of_text(p, t, va, prot);
+	text_pinned = NULL;
+	return err;
 }
 
 /* Replaces area a by private copies of its parts outside [va, va + len)
@@ -565,7 +644,7 @@ static int area_share(struct proc *child, struct proc *parent, struct area *a)
 			return err;
 	}
 	uint8_t *ptr;
-	int64_t m = vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC, 0);
+	int64_t m = derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC);
 	if (m < 0)
 		return -LX_ENOMEM;
 	/* Write rights kept, mapped read-only: the last holder writes in place. */
@@ -598,7 +677,7 @@ static int area_share_shared(struct proc *child, const struct area *a)
 
 	if (child->nareas == AREA_MAX)
 		return -LX_ENOMEM;
-	int64_t m = vx_cap_derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC, 0);
+	int64_t m = derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC);
 	if (m < 0)
 		return -LX_ENOMEM;
 	int64_t l =
