@@ -1429,16 +1429,52 @@ static int timeout_of(struct proc *p, uint64_t va, bool timeval, int64_t *ns)
 }
 _Static_assert(sizeof(struct lx_timeval) == sizeof(struct lx_timespec), "timeout_of");
 
+/*
+ * ppoll's and pselect6's signal mask: in force while the call runs and
+ * waits, as rt_sigsuspend's is (p->suspended: a handler that interrupts
+ * the call runs on a frame that restores the caller's own mask), and the
+ * caller's own again when the call returns anything but EINTR.  Read on
+ * the call's first run only: a blocked call runs again with it in force.
+ */
+static int call_mask(struct proc *p, uint64_t set_va, uint64_t size)
+{
+	uint64_t set;
+
+	if (!set_va || p->suspended)
+		return 0;
+	if (size != 8)
+		return -LX_EINVAL;
+	if (copy_in(p, &set, set_va, 8) != 0)
+		return -LX_EFAULT;
+	p->saved_mask = p->mask;
+	p->suspended = true;
+	p->mask = set & ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
+	return 0;
+}
+
+/* The call's result r with its mask: one the mask lets through makes a
+ * call that would wait EINTR; any other end gives the caller its mask. */
+static int64_t call_mask_end(struct proc *p, int64_t r)
+{
+	if (!p->suspended)
+		return r;
+	if (r == SYS_BLOCK)
+		return p->pending & ~p->mask ? -LX_EINTR : SYS_BLOCK;
+	if (r != -LX_EINTR) {
+		p->mask = p->saved_mask;
+		p->suspended = false;
+	}
+	return r;
+}
+
 int64_t sys_ppoll(struct proc *p, const uint64_t *a)
 {
 	int64_t t;
 	int err = timeout_of(p, a[2], false, &t);
 
-	if (err)
+	if (err || (err = call_mask(p, a[3], a[4])) != 0)
 		return err;
-	if (a[3] && copy_in(p, &(uint64_t){0}, a[3], 8) != 0)
-		return -LX_EFAULT; /* the mask is read, not applied: docs/POSIX.md */
-	return do_poll(p, a[0], a[1], t);
+	return call_mask_end(p, do_poll(p, a[0], a[1], t));
 }
 
 static int64_t do_select(struct proc *p, uint64_t n, const uint64_t *sets, int64_t timeout_ns)
@@ -1482,13 +1518,14 @@ int64_t sys_pselect6(struct proc *p, const uint64_t *a)
 
 	if (err)
 		return err;
-	if (a[5]) { /* {const sigset_t *, size_t}: read, not applied */
+	if (a[5]) { /* {const sigset_t *, size_t} */
 		uint64_t sm[2];
-		if (copy_in(p, sm, a[5], sizeof(sm)) != 0 ||
-		    (sm[0] && copy_in(p, &sm[1], sm[0], 8) != 0))
+		if (copy_in(p, sm, a[5], sizeof(sm)) != 0)
 			return -LX_EFAULT;
+		if ((err = call_mask(p, sm[0], sm[1])) != 0)
+			return err;
 	}
-	return do_select(p, a[0], a + 1, t);
+	return call_mask_end(p, do_select(p, a[0], a + 1, t));
 }
 
 int64_t sys_select(struct proc *p, const uint64_t *a)

@@ -191,6 +191,7 @@ def differential_scripts(t, tap, host):
 PROGRAMS = [
     ("forkregs", ()),  # the registers fork, vfork and clone keep
     ("shmem", ()),  # MAP_SHARED and MAP_PRIVATE anonymous memory across fork
+    ("pmask", ()),  # ppoll's and pselect6's signal masks
 ]
 
 

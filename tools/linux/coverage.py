@@ -39,8 +39,6 @@ PARTIAL = {
     "chown": "owners are not kept: everyone is root",
     "fchown": "owners are not kept: everyone is root",
     "lchown": "owners are not kept: everyone is root",
-    "ppoll": "the signal mask is read, not applied while it waits",
-    "pselect6": "the signal mask is read, not applied while it waits",
     "madvise": "the range is checked; the advice is not acted on",
     "utimensat": "accepted, not kept (no times on vfsd)",
     "statx": "always ENOSYS: glibc falls back to newfstatat",
