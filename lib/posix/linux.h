@@ -622,6 +622,10 @@ enum lx_sysno {
 #define LX_MAP_HUGETLB	       0x40000
 #define LX_MAP_SYNC	       0x80000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
+/* msync flags */
+#define LX_MS_ASYNC	 1
+#define LX_MS_INVALIDATE 2
+#define LX_MS_SYNC	 4
 
 #define LX_MREMAP_MAYMOVE   1
 #define LX_MREMAP_FIXED	    2

@@ -773,6 +773,7 @@ static int64_t file_read_at(struct proc *p, struct file *f, uint64_t va, size_t 
 			n = (size_t)(e->size - off);
 		return copy_out(p, va, root_tar + e->off + off, n) ? -LX_EFAULT : (int64_t)n;
 	}
+	fmaps_sync(f->vpath); /* what shared mappings of it wrote, first */
 	while (done < n) {
 		size_t k = n - done;
 		uint8_t *d = user_span(p, va + done, &k, true);
@@ -799,10 +800,13 @@ static int64_t file_write_at(struct proc *p, struct file *f, uint64_t va, size_t
 		if (!s)
 			return done ? (int64_t)done : -LX_EFAULT;
 		int rc = vx_fs_write(&fs, f->vpath, off + done, s, k, (uint64_t)vx_clock() + DL);
-		if (rc != VX_OK)
+		if (rc != VX_OK) {
+			fmaps_refresh(f->vpath, off, done);
 			return done ? (int64_t)done : lx_errno_of(rc);
+		}
 		done += k;
 	}
+	fmaps_refresh(f->vpath, off, done); /* shared mappings of it see the write */
 	return (int64_t)done;
 }
 
@@ -902,6 +906,21 @@ int64_t sys_write(struct proc *p, const uint64_t *a)
 	return do_write(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2]);
 }
 
+int64_t sys_pwrite64(struct proc *p, const uint64_t *a)
+{
+	struct file *f = fd_file(p, a[0]);
+
+	if (!f)
+		return -LX_EBADF;
+	if ((int64_t)a[3] < 0)
+		return -LX_EINVAL;
+	if ((f->oflags & LX_O_ACCMODE) == LX_O_RDONLY)
+		return -LX_EBADF;
+	if (f->kind != F_VFS)
+		return f->kind == F_PIPE_W ? -LX_ESPIPE : -LX_EINVAL;
+	return file_write_at(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2], a[3]);
+}
+
 int64_t sys_pread64(struct proc *p, const uint64_t *a)
 {
 	struct file *f = fd_file(p, a[0]);
@@ -973,11 +992,52 @@ int file_mmap_bytes(struct proc *p, int fd, uint64_t off, uint8_t *dst, uint64_t
 		uint64_t n = off < e->size ? e->size - off : 0;
 		memcpy(dst, root_tar + e->off + off, n < len ? n : len);
 	} else if (f->kind == F_VFS) {
+		fmaps_sync(f->vpath); /* what shared mappings of it wrote, first */
 		int64_t got = vx_fs_read(&fs, f->vpath, off, dst, len, (uint64_t)vx_clock() + DL);
 		if (got < 0)
 			return lx_errno_of((int)got);
 	}
 	return 0;
+}
+
+/* ------------------------------------------------- shared file mappings */
+
+int file_shared_target(struct proc *p, int fd, char *vpath, bool *rw)
+{
+	struct file *f = fd < 0 ? NULL : fd_file(p, (uint64_t)fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind == F_ZERO)
+		return 1;
+	if (f->kind == F_TAR)
+		return -LX_EACCES; /* the root archive is read-only: so is any map of it */
+	if (f->kind != F_VFS)
+		return -LX_ENODEV;
+	if ((f->oflags & LX_O_ACCMODE) == LX_O_WRONLY)
+		return -LX_EACCES; /* a mapping is read as well */
+	memcpy(vpath, f->vpath, PATH_LEN);
+	*rw = (f->oflags & LX_O_ACCMODE) == LX_O_RDWR;
+	return 0;
+}
+
+void file_writeback(const char *vpath, uint64_t off, const uint8_t *src, uint64_t len)
+{
+	struct fs_stat st;
+
+	if (vx_fs_stat(&fs, vpath, &st, (uint64_t)vx_clock() + DL) != VX_OK || st.type != FS_FILE ||
+	    off >= st.size)
+		return; /* gone, or cut short below the mapping: nothing of it to keep */
+	if (len > st.size - off)
+		len = st.size - off;
+	vx_fs_write(&fs, vpath, off, src, len, (uint64_t)vx_clock() + DL);
+}
+
+int file_fill(const char *vpath, uint64_t off, uint8_t *dst, uint64_t len)
+{
+	int64_t got = vx_fs_read(&fs, vpath, off, dst, len, (uint64_t)vx_clock() + DL);
+
+	return got < 0 ? lx_errno_of((int)got) : 0;
 }
 
 /* ----------------------------------------------------------- open, close */

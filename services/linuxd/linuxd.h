@@ -74,8 +74,10 @@
 enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE };
 
 enum area_flags {
-	AREA_HEAP = 1u << 0,   /* a chunk of the brk heap */
-	AREA_SHARED = 1u << 1, /* MAP_SHARED anonymous: fork shares it, writable, never copies */
+	AREA_HEAP = 1u << 0,	/* a chunk of the brk heap */
+	AREA_SHARED = 1u << 1,	/* MAP_SHARED: fork shares it, writable, never copies */
+	AREA_FILE = 1u << 2,	/* MAP_SHARED of a vfsd file (fmap): its bytes are the file's */
+	AREA_FILE_RW = 1u << 3, /* ...opened for writing: written back to the file */
 };
 
 struct text; /* a shared read-only segment (mem.c) */
@@ -91,6 +93,8 @@ struct area {
 	struct text *text; /* shared text, or NULL */
 	int8_t slab;	   /* the slab it was carved from, -1 for text */
 	int16_t cow;	   /* shared copy-on-write: its group (mem.c), else -1 */
+	uint8_t fmap;	   /* AREA_FILE: 1 + its file's slot in mem.c's table; else 0 */
+	uint64_t foff;	   /* AREA_FILE: the file offset at va */
 };
 
 struct proc {
@@ -123,6 +127,16 @@ struct proc {
 	bool was_blocked;    /* stopped in a call that waits: P_BLOCKED again on SIGCONT */
 	uint64_t saved_mask; /* ...which the handler's frame restores */
 };
+
+/* Shared file mappings' file side (files.c).  file_shared_target: fd's
+ * vfsd path for MAP_SHARED (vpath, PATH_LEN) and whether it is open for
+ * writing; 1 for /dev/zero (shared anonymous memory); else -LX_EBADF, or
+ * -LX_EACCES for a file no one may write (the root archive), or
+ * -LX_ENODEV.  file_writeback: len bytes at off, no further than the file
+ * now ends, nothing if it is gone. */
+int file_shared_target(struct proc *p, int fd, char *vpath, bool *rw);
+void file_writeback(const char *vpath, uint64_t off, const uint8_t *src, uint64_t len);
+int file_fill(const char *vpath, uint64_t off, uint8_t *dst, uint64_t len);
 
 /* ----------------------------------------------------------------- main.c */
 extern vx_handle_t self_task;
@@ -159,6 +173,11 @@ int area_unmap(struct proc *p, uint64_t va, uint64_t len);
 void mem_release(struct proc *p);		       /* everything: areas, slabs */
 int mem_fork(struct proc *child, struct proc *parent); /* shares, copy-on-write */
 int area_unshare(struct proc *p, struct area *a);      /* before a write: 0 or -LX_ENOMEM */
+/* Shared file mappings and the file's other users (read, write): every
+ * mapping of vpath is written back before a read of it, and refreshed
+ * from it after a write to it (mem.c). */
+void fmaps_sync(const char *vpath);
+void fmaps_refresh(const char *vpath, uint64_t off, uint64_t len);
 /* The process's bytes: copies across areas, checking its own access. */
 int copy_in(struct proc *p, void *dst, uint64_t va, size_t n);
 int copy_out(struct proc *p, uint64_t va, const void *src, size_t n);
@@ -171,6 +190,7 @@ uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write);
 int64_t sys_brk(struct proc *p, const uint64_t *a);
 int64_t sys_mmap(struct proc *p, const uint64_t *a);
 int64_t sys_munmap(struct proc *p, const uint64_t *a);
+int64_t sys_msync(struct proc *p, const uint64_t *a);
 int64_t sys_mprotect(struct proc *p, const uint64_t *a);
 int64_t sys_mremap(struct proc *p, const uint64_t *a);
 int64_t sys_madvise(struct proc *p, const uint64_t *a);
@@ -231,6 +251,7 @@ int64_t sys_write(struct proc *p, const uint64_t *a);
 int64_t sys_readv(struct proc *p, const uint64_t *a);
 int64_t sys_writev(struct proc *p, const uint64_t *a);
 int64_t sys_pread64(struct proc *p, const uint64_t *a);
+int64_t sys_pwrite64(struct proc *p, const uint64_t *a);
 int64_t sys_openat(struct proc *p, const uint64_t *a);
 int64_t sys_open(struct proc *p, const uint64_t *a);
 int64_t sys_close(struct proc *p, const uint64_t *a);

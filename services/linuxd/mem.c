@@ -268,12 +268,100 @@ static bool range_free(const struct proc *p, uint64_t va, uint64_t len)
 	return true;
 }
 
+/* ------------------------------------------------- shared file mappings */
+
+/* The files MAP_SHARED maps (AREA_FILE): an area names its file by slot,
+ * and the slot lives while an area does. */
+#define FMAP_MAX 16u
+static struct {
+	char vpath[PATH_LEN];
+	uint32_t refs;
+} fmaps[FMAP_MAX];
+static uint32_t fmaps_used;
+
+/* The slot of vpath, taken for one more area: 1 + its index, or
+ * -LX_ENFILE when every slot names another file. */
+static int fmap_get(const char *vpath)
+{
+	int free = -1;
+
+	for (uint32_t i = 0; i < FMAP_MAX; i++) {
+		if (fmaps[i].refs && strcmp(fmaps[i].vpath, vpath) == 0) {
+			fmaps[i].refs++;
+			return (int)i + 1;
+		}
+		if (!fmaps[i].refs && free < 0)
+			free = (int)i;
+	}
+	if (free < 0)
+		return -LX_ENFILE;
+	memcpy(fmaps[free].vpath, vpath, PATH_LEN);
+	fmaps[free].refs = 1;
+	fmaps_used++;
+	return free + 1;
+}
+
+static void fmap_put(uint8_t slot)
+{
+	if (slot && --fmaps[slot - 1].refs == 0)
+		fmaps_used--;
+}
+
+/* A piece of area old (a cut, a protection change) maps the same file,
+ * at its own offset. */
+static void area_same_file(struct area *piece, const struct area *old)
+{
+	if (!old->fmap)
+		return;
+	piece->flags = old->flags;
+	piece->fmap = old->fmap;
+	piece->foff = old->foff + (piece->va - old->va);
+	fmaps[old->fmap - 1].refs++;
+}
+
+/* Area a's bytes back into its file, if it maps one for writing. */
+static void area_writeback(const struct area *a)
+{
+	if (a->fmap && (a->flags & AREA_FILE_RW))
+		file_writeback(fmaps[a->fmap - 1].vpath, a->foff, a->ptr, a->len);
+}
+
+static bool maps_file(const struct area *a, const char *vpath)
+{
+	return a->fmap && strcmp(fmaps[a->fmap - 1].vpath, vpath) == 0;
+}
+
+void fmaps_sync(const char *vpath)
+{
+	for (uint32_t i = 0; fmaps_used && i < PROC_MAX; i++)
+		for (uint32_t k = 0; k < procs[i].nareas; k++)
+			if (maps_file(&procs[i].area[k], vpath))
+				area_writeback(&procs[i].area[k]);
+}
+
+void fmaps_refresh(const char *vpath, uint64_t off, uint64_t len)
+{
+	for (uint32_t i = 0; fmaps_used && i < PROC_MAX; i++)
+		for (uint32_t k = 0; k < procs[i].nareas; k++) {
+			struct area *a = &procs[i].area[k];
+			if (!maps_file(a, vpath) || !a->ptr_write || off + len <= a->foff ||
+			    a->foff + a->len <= off)
+				continue;
+			uint64_t lo = off > a->foff ? off : a->foff;
+			uint64_t hi = off + len < a->foff + a->len ? off + len : a->foff + a->len;
+			file_fill(vpath, lo, a->ptr + (lo - a->foff), hi - lo);
+		}
+}
+
 /* Drops area a: its caps (which unmaps it from the process and from
- * linuxd) and its window.  The Mem itself comes back with its slab. */
+ * linuxd) and its window.  The Mem itself comes back with its slab; a
+ * shared file mapping's bytes go back to the file first. */
 static void area_drop(struct proc *p, struct area *a)
 {
 	int slab = a->slab;
 
+	area_writeback(a);
+	fmap_put(a->fmap);
 	vx_cap_delete(a->mem);
 	if (a->local)
 		local_unmap(a->local, a->ptr, a->len);
@@ -577,6 +665,7 @@ static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
 			return err;
 		}
 		memcpy(piece[i]->ptr, old.ptr + (lo[i] - old.va), hi[i] - lo[i]);
+		area_same_file(piece[i], &old);
 	}
 	/* The old area goes first, so that the pieces can take its place. */
 	area_drop(p, &p->area[idx]);
@@ -696,7 +785,11 @@ static int area_share_shared(struct proc *child, const struct area *a)
 			   .ptr = ptr,
 			   .ptr_write = true,
 			   .slab = a->slab,
-			   .cow = -1};
+			   .cow = -1,
+			   .fmap = a->fmap,
+			   .foff = a->foff};
+	if (a->fmap)
+		fmaps[a->fmap - 1].refs++;
 	slab_ref(a->slab);
 	return area_protect(child, c, a->prot);
 }
@@ -916,13 +1009,29 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 				return err;
 			return (int64_t)addr;
 		}
-		if (type != LX_MAP_PRIVATE && (prot & LX_PROT_WRITE))
-			return -LX_ENODEV; /* no shared writable file mappings */
 	}
 	/* Anonymous (MAP_SHARED: every process that fork makes from this one
-	 * maps the same Mem, AREA_SHARED) or a private copy of the file, in
-	 * areas of at most a slab each. */
-	uint32_t aflags = (flags & LX_MAP_ANONYMOUS) && type != LX_MAP_PRIVATE ? AREA_SHARED : 0;
+	 * maps the same Mem, AREA_SHARED), a private copy of the file, or a
+	 * shared mapping of a vfsd file (AREA_FILE: its bytes go back to the
+	 * file, and reads and writes of the file see them), in areas of at
+	 * most a slab each. */
+	uint32_t aflags = type != LX_MAP_PRIVATE ? AREA_SHARED : 0;
+	static char vpath[PATH_LEN];
+	bool rw = false;
+	int fmap = 0;
+	if (!(flags & LX_MAP_ANONYMOUS) && type != LX_MAP_PRIVATE) {
+		int t = file_shared_target(p, fd, vpath, &rw);
+		if (t == -LX_EACCES && !(prot & LX_PROT_WRITE))
+			t = 1; /* the root archive, read-only: a copy is the same thing */
+		if (t < 0)
+			return t;
+		if (t == 0) { /* a file; 1: /dev/zero, or a copy */
+			if ((prot & LX_PROT_WRITE) && !rw)
+				return -LX_EACCES;
+			aflags |= AREA_FILE | (rw ? AREA_FILE_RW : 0);
+			fmaps_sync(vpath); /* what other mappings of it wrote */
+		}
+	}
 	for (uint64_t done = 0; done < len;) {
 		uint64_t n = len - done, max = SLAB_PAGES * VX_PAGE_SIZE;
 		if (n > max)
@@ -936,6 +1045,16 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 		    (err = file_mmap_bytes(p, fd, off + done, ar->ptr, n, NULL)) != 0) {
 			area_unmap(p, addr, done + n);
 			return err;
+		}
+		/* The file's only once it holds the file's bytes: a drop before
+		 * would write zeros back. */
+		if ((aflags & AREA_FILE) && (fmap = fmap_get(vpath)) < 0) {
+			area_unmap(p, addr, done + n);
+			return fmap;
+		}
+		if (aflags & AREA_FILE) {
+			ar->fmap = (uint8_t)fmap;
+			ar->foff = off + done;
 		}
 		if ((err = area_protect(p, ar, prot)) != 0) {
 			area_unmap(p, addr, done + n);
@@ -956,6 +1075,28 @@ int64_t sys_munmap(struct proc *p, const uint64_t *a)
 	return area_unmap(p, addr, len);
 }
 
+/* msync: a shared file mapping's bytes go back to its file (every flag
+ * does it at once: linuxd has nothing to do in the background).  Every
+ * page of the range must be mapped (ENOMEM). */
+int64_t sys_msync(struct proc *p, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = page_up(a[1]);
+	uint32_t flags = (uint32_t)a[2];
+
+	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr ||
+	    (flags & ~(uint32_t)(LX_MS_ASYNC | LX_MS_INVALIDATE | LX_MS_SYNC)) ||
+	    ((flags & LX_MS_ASYNC) && (flags & LX_MS_SYNC)))
+		return -LX_EINVAL;
+	for (uint64_t va = addr; va < addr + len;) {
+		struct area *ar = area_find(p, va);
+		if (!ar)
+			return -LX_ENOMEM;
+		area_writeback(ar);
+		va = ar->va + ar->len;
+	}
+	return 0;
+}
+
 int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = page_up(a[1]);
@@ -968,11 +1109,15 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 		return -LX_EINVAL;
 	if (len == 0)
 		return 0;
-	/* Every page of the range must be mapped. */
+	/* Every page of the range must be mapped; a shared mapping of a file
+	 * opened read-only stays so (Linux: EACCES). */
 	for (uint64_t va = addr; va < addr + len;) {
 		struct area *ar = area_find(p, va);
 		if (!ar)
 			return -LX_ENOMEM;
+		if ((prot & LX_PROT_WRITE) && (ar->flags & AREA_FILE) &&
+		    !(ar->flags & AREA_FILE_RW))
+			return -LX_EACCES;
 		va = ar->va + ar->len;
 	}
 	for (uint64_t va = addr; va < addr + len;) {
@@ -987,6 +1132,7 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 					return err;
 				ar = area_find(p, va); /* the old one: found first, mid is newer */
 				memcpy(mid->ptr, ar->ptr + (va - ar->va), end - va);
+				area_same_file(mid, ar);
 				if ((err = area_cut(p, ar, va, end - va)) != 0)
 					return err;
 				if ((mid = area_find(p, va)) == NULL ||

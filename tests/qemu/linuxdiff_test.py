@@ -192,6 +192,7 @@ PROGRAMS = [
     ("forkregs", ()),  # the registers fork, vfork and clone keep
     ("shmem", ()),  # MAP_SHARED and MAP_PRIVATE anonymous memory across fork
     ("pmask", ()),  # ppoll's and pselect6's signal masks
+    ("fmap", ()),  # MAP_SHARED mappings of a file, read(), write() and msync
 ]
 
 

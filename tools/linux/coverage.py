@@ -20,7 +20,7 @@ import sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 PARTIAL = {
-    "mmap": "no shared writable file mappings (ENODEV); a shared anonymous area cut by a partial munmap or mprotect is private from then on",
+    "mmap": "a shared area cut by a partial munmap or mprotect is the cutting process's own from then on (a shared file mapping's pieces still reach the file)",
     "mprotect": "a part of an area is copied into an area of its own",
     "mremap": "always ENOMEM: callers fall back to copying",
     "clone": "processes only (fork, vfork; CLONE_VM with CLONE_VFORK gets copy-on-write memory); threads ENOSYS",
