@@ -622,6 +622,10 @@ enum lx_sysno {
 #define LX_MAP_HUGETLB	       0x40000
 #define LX_MAP_SYNC	       0x80000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
+/* rseq */
+#define LX_RSEQ_SIZE		32u
+#define LX_RSEQ_FLAG_UNREGISTER 1
+
 /* msync flags */
 #define LX_MS_ASYNC	 1
 #define LX_MS_INVALIDATE 2

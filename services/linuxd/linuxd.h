@@ -107,7 +107,9 @@ struct proc {
 	 * when one does, and a write moves the FPU image only when linuxd has
 	 * it (proc_regs_op). */
 	bool fpu_stale;
-	uint64_t nr; /* the call it is in */
+	uint64_t rseq_va;  /* its registered struct rseq (0: none): kept over fork, not exec */
+	uint32_t rseq_sig; /* ...and the signature it was registered with */
+	uint64_t nr;	   /* the call it is in */
 	struct area area[AREA_MAX];
 	uint32_t nareas;
 	int8_t slab[PROC_SLABS];

@@ -302,6 +302,7 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	p->regs.fpu[0] = 0x7f, p->regs.fpu[1] = 0x03;	/* FCW 0x037f */
 	p->regs.fpu[24] = 0x80, p->regs.fpu[25] = 0x1f; /* MXCSR 0x1f80 */
 	p->fpu_stale = false;
+	p->rseq_va = 0; /* the old image's registration goes with it */
 	const char *base = strrchr(x->path, '/');
 	base = base ? base + 1 : x->path;
 	size_t n = strlen(base);
@@ -427,6 +428,8 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp)
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->act, p->act, sizeof(c->act));
 	c->mask = p->mask;
+	c->rseq_va = p->rseq_va; /* the child's copy of memory holds it too */
+	c->rseq_sig = p->rseq_sig;
 	if ((err = mem_fork(c, p)) != 0) {
 		mem_release(c);
 		proc_free(c);

@@ -396,6 +396,45 @@ static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
 	return a[1] == 24 ? 0 : -LX_EINVAL;
 }
 
+/*
+ * rseq(rseq, len, flags, sig): glibc registers one at every start.  The
+ * rules and errors are Linux's; the struct is 32 bytes, 32-aligned.  A
+ * Linux process here is one thread that linuxd never shows another CPU,
+ * so cpu_id_start and cpu_id say 0 for good, and no critical section is
+ * ever aborted (a signal handler that enters the same one is the only
+ * case Linux would abort, and docs/POSIX.md says so).
+ */
+static int64_t sys_rseq(struct proc *p, const uint64_t *a)
+{
+	uint64_t va = a[0];
+	uint32_t len = (uint32_t)a[1], sig = (uint32_t)a[3];
+	int flags = (int)a[2];
+
+	if (flags & ~LX_RSEQ_FLAG_UNREGISTER)
+		return -LX_EINVAL;
+	if (flags & LX_RSEQ_FLAG_UNREGISTER) {
+		if (p->rseq_va != va || len != LX_RSEQ_SIZE)
+			return -LX_EINVAL;
+		if (sig != p->rseq_sig)
+			return -LX_EPERM;
+		p->rseq_va = 0;
+		return 0;
+	}
+	if (p->rseq_va) {
+		if (p->rseq_va != va || len != LX_RSEQ_SIZE)
+			return -LX_EINVAL;
+		return sig != p->rseq_sig ? -LX_EPERM : -LX_EBUSY;
+	}
+	if ((va & (LX_RSEQ_SIZE - 1)) || len != LX_RSEQ_SIZE)
+		return -LX_EINVAL;
+	const uint32_t cpu[2] = {0, 0}; /* cpu_id_start, cpu_id */
+	if (copy_out(p, va, cpu, sizeof(cpu)) != 0)
+		return -LX_EFAULT;
+	p->rseq_va = va;
+	p->rseq_sig = sig;
+	return 0;
+}
+
 static int64_t sys_sched_yield(struct proc *p, const uint64_t *a)
 {
 	(void)p;
@@ -514,6 +553,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_pselect6] = sys_pselect6,
     [LX_SYS_ppoll] = sys_ppoll,
     [LX_SYS_set_robust_list] = sys_set_robust_list,
+    [LX_SYS_rseq] = sys_rseq,
     [LX_SYS_utimensat] = sys_utimensat,
     [LX_SYS_dup3] = sys_dup3,
     [LX_SYS_pipe2] = sys_pipe2,

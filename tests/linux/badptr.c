@@ -172,6 +172,7 @@ static void files(void)
 		rewind_file();
 		show("pread64", "buf", c, S4(SYS_pread64, fd_file, ptr(c, 16), 16, 0));
 	}
+	EACH show("pwrite64", "buf", c, S4(SYS_pwrite64, fd_write, ptr(c, 16), 16, 0));
 	EACH
 	{
 		rewind_file();
@@ -395,6 +396,8 @@ static void memory(void)
 			show("munmap", "addr", c, S2(SYS_munmap, a, len));
 			show("madvise", "addr", c, S3(SYS_madvise, a, len, MADV_DONTNEED));
 		}
+		show("msync", "addr", c, S3(SYS_msync, a, len, MS_SYNC));
+		show("rseq", "rseq", c, S4(SYS_rseq, ptr(c, 32), 32, 0, 0x53053053));
 		if (c != C_READONLY) {
 			show("mprotect", "addr", c, S3(SYS_mprotect, a, len, PROT_READ));
 			S3(SYS_mprotect, edge - PAGE, PAGE, PROT_READ | PROT_WRITE);

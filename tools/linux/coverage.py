@@ -40,6 +40,7 @@ PARTIAL = {
     "fchown": "owners are not kept: everyone is root",
     "lchown": "owners are not kept: everyone is root",
     "madvise": "the range is checked; the advice is not acted on",
+    "rseq": "cpu_id is always 0 (one thread, never shown another CPU); a signal does not abort a critical section",
     "utimensat": "accepted, not kept (no times on vfsd)",
     "statx": "always ENOSYS: glibc falls back to newfstatat",
     "setuid": "everyone is root (uid 0)",
