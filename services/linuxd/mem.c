@@ -715,15 +715,55 @@ void mem_release(struct proc *p)
 	p->nslabs = 0;
 }
 
-/* The child maps a's Mem too, both read-only until one writes
- * (area_unshare, on its write fault). */
+/* The child maps a's Mem too, with a's protection: read-only in both
+ * until one writes when a is copy-on-write (cow >= 0: area_unshare, on
+ * its write fault), or writable in both when a is MAP_SHARED.  The Mem's
+ * write rights are kept either way: the last holder of a copy-on-write
+ * Mem writes in place. */
+static int area_map_same(struct proc *child, const struct area *a)
+{
+	bool shared = a->cow < 0;
+	uint8_t *ptr;
+
+	int64_t m = derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC);
+	if (m < 0)
+		return -LX_ENOMEM;
+	int64_t l = local_map(a->mem, a->len, VX_R_READ | VX_R_WRITE,
+			      VX_PROT_READ | (shared ? VX_PROT_WRITE : 0), &ptr);
+	if (l < 0) {
+		vx_cap_delete((vx_handle_t)m);
+		return (int)l;
+	}
+	struct area *c = &child->area[child->nareas++];
+	*c = (struct area){.va = a->va,
+			   .len = a->len,
+			   .prot = LX_PROT_NONE,
+			   .flags = a->flags,
+			   .mem = (vx_handle_t)m,
+			   .local = (vx_handle_t)l,
+			   .ptr = ptr,
+			   .ptr_write = shared,
+			   .slab = a->slab,
+			   .cow = a->cow,
+			   .fmap = a->fmap,
+			   .foff = a->foff};
+	if (a->cow >= 0)
+		cow_refs[a->cow]++;
+	if (a->fmap)
+		fmaps[a->fmap - 1].refs++;
+	slab_ref(a->slab);
+	return area_protect(child, c, a->prot);
+}
+
+/* An area in a fork: a MAP_SHARED one (AREA_SHARED) is mapped as it is;
+ * any other becomes copy-on-write, in the parent too. */
 static int area_share(struct proc *child, struct proc *parent, struct area *a)
 {
 	int err;
 
 	if (child->nareas == AREA_MAX)
 		return -LX_ENOMEM;
-	if (a->cow < 0) {
+	if (!(a->flags & AREA_SHARED) && a->cow < 0) {
 		int g = cow_new();
 		if (g < 0)
 			return -LX_ENOMEM;
@@ -732,66 +772,7 @@ static int area_share(struct proc *child, struct proc *parent, struct area *a)
 		if ((err = area_protect(parent, a, a->prot)) != 0) /* now read-only */
 			return err;
 	}
-	uint8_t *ptr;
-	int64_t m = derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC);
-	if (m < 0)
-		return -LX_ENOMEM;
-	/* Write rights kept, mapped read-only: the last holder writes in place. */
-	int64_t l = local_map(a->mem, a->len, VX_R_READ | VX_R_WRITE, VX_PROT_READ, &ptr);
-	if (l < 0) {
-		vx_cap_delete((vx_handle_t)m);
-		return (int)l;
-	}
-	struct area *c = &child->area[child->nareas++];
-	*c = (struct area){.va = a->va,
-			   .len = a->len,
-			   .prot = LX_PROT_NONE,
-			   .flags = a->flags,
-			   .mem = (vx_handle_t)m,
-			   .local = (vx_handle_t)l,
-			   .ptr = ptr,
-			   .ptr_write = false,
-			   .slab = a->slab,
-			   .cow = a->cow};
-	cow_refs[a->cow]++;
-	slab_ref(a->slab);
-	return area_protect(child, c, a->prot);
-}
-
-/* A MAP_SHARED area in a fork: the child maps the same Mem, writable as
- * the parent has it, and every write either makes is the other's too. */
-static int area_share_shared(struct proc *child, const struct area *a)
-{
-	uint8_t *ptr;
-
-	if (child->nareas == AREA_MAX)
-		return -LX_ENOMEM;
-	int64_t m = derive(a->mem, VX_R_READ | VX_R_WRITE | VX_R_EXEC);
-	if (m < 0)
-		return -LX_ENOMEM;
-	int64_t l =
-	    local_map(a->mem, a->len, VX_R_READ | VX_R_WRITE, VX_PROT_READ | VX_PROT_WRITE, &ptr);
-	if (l < 0) {
-		vx_cap_delete((vx_handle_t)m);
-		return (int)l;
-	}
-	struct area *c = &child->area[child->nareas++];
-	*c = (struct area){.va = a->va,
-			   .len = a->len,
-			   .prot = LX_PROT_NONE,
-			   .flags = a->flags,
-			   .mem = (vx_handle_t)m,
-			   .local = (vx_handle_t)l,
-			   .ptr = ptr,
-			   .ptr_write = true,
-			   .slab = a->slab,
-			   .cow = -1,
-			   .fmap = a->fmap,
-			   .foff = a->foff};
-	if (a->fmap)
-		fmaps[a->fmap - 1].refs++;
-	slab_ref(a->slab);
-	return area_protect(child, c, a->prot);
+	return area_map_same(child, a);
 }
 
 int mem_fork(struct proc *child, struct proc *parent)
@@ -805,11 +786,7 @@ int mem_fork(struct proc *child, struct proc *parent)
 				return err;
 			continue;
 		}
-		if (a->flags & AREA_SHARED)
-			err = area_share_shared(child, a);
-		else
-			err = area_share(child, parent, a);
-		if (err)
+		if ((err = area_share(child, parent, a)) != 0)
 			return err;
 	}
 	child->brk_start = parent->brk_start;
