@@ -507,10 +507,49 @@ uint32_t proc_regs_op(const struct proc *p, uint32_t op)
 
 /* ------------------------------------------------------------ exit, wait */
 
+static bool pgrp_orphaned(int pgid);
+
+/* The groups p's exit may orphan (its own and its children's) that are
+ * not orphaned yet, into g; how many. */
+static unsigned groups_at_stake(const struct proc *p, int g[PROC_MAX + 1])
+{
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i <= PROC_MAX; i++) {
+		const struct proc *c = i < PROC_MAX ? &procs[i] : p;
+		if (i < PROC_MAX && (c->state == P_FREE || c->ppid != p->pid))
+			continue;
+		bool seen = false;
+		for (unsigned k = 0; k < n && !seen; k++)
+			seen = g[k] == c->pgid;
+		if (!seen && !pgrp_orphaned(c->pgid))
+			g[n++] = c->pgid;
+	}
+	return n;
+}
+
+/* A group that has just become orphaned with a stopped member gets SIGHUP
+ * and SIGCONT (POSIX): nobody is left who could continue it. */
+static void hangup_orphans(const int g[], unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		bool stopped = false;
+		for (uint32_t i = 0; i < PROC_MAX; i++)
+			stopped |= procs[i].state == P_STOPPED && procs[i].pgid == g[k];
+		if (stopped && pgrp_orphaned(g[k])) {
+			proc_signal_group(g[k], LX_SIGHUP);
+			proc_signal_group(g[k], LX_SIGCONT);
+		}
+	}
+}
+
 void proc_exit(struct proc *p, int wait_status)
 {
+	int stake[PROC_MAX + 1];
+
 	if (p->state == P_ZOMBIE || p->state == P_FREE)
 		return;
+	unsigned nstake = groups_at_stake(p, stake);
 	if (answer_owed == p)
 		answer_owed = NULL; /* it does not run again */
 	lx_fd_close_all(&p->fds, &file_ops);
@@ -529,6 +568,7 @@ void proc_exit(struct proc *p, int wait_status)
 				proc_free(c);
 		}
 	}
+	hangup_orphans(stake, nstake);
 	struct proc *parent = p->ppid ? proc_find(p->ppid) : NULL;
 	if (!parent)
 		proc_free(p);
@@ -612,6 +652,23 @@ static bool stop_signal(int sig)
 	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU;
 }
 
+/* Is process group pgid orphaned (POSIX): does no member have a parent in
+ * the same session but another group, who could continue it?  A session
+ * leader's group is, from the start: its parent is the VectraOS shell. */
+static bool pgrp_orphaned(int pgid)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++) {
+		const struct proc *m = &procs[i];
+		if (m->state == P_FREE || m->state == P_ZOMBIE || m->pgid != pgid)
+			continue;
+		const struct proc *parent = m->ppid ? proc_find(m->ppid) : NULL;
+		if (parent && parent->state != P_ZOMBIE && parent->pgid != pgid &&
+		    parent->sid == m->sid)
+			return false;
+	}
+	return true;
+}
+
 /* SIGCONT: a stopped process runs again (it stopped where it stood, its
  * registers kept), and every stop still pending goes. */
 static void proc_continue(struct proc *p)
@@ -689,6 +746,12 @@ bool proc_deliver(struct proc *p)
 	int sig = __builtin_ctzll(ready) + 1;
 	p->pending &= ~(1ull << (sig - 1));
 	struct lx_sigaction *act = &p->act[sig];
+	/* The terminal's stops are dropped in an orphaned group (POSIX): no
+	 * one in the session could ever continue it.  Ctrl-Z on a program
+	 * run straight from the VectraOS shell does nothing, as on Linux. */
+	if (sig != LX_SIGSTOP && act->handler == LX_SIG_DFL && stop_signal(sig) &&
+	    pgrp_orphaned(p->pgid))
+		return proc_deliver(p);
 	if (sig == LX_SIGSTOP || (act->handler == LX_SIG_DFL && stop_signal(sig))) {
 		/* Stopped where it stands: not resumed until SIGCONT.  The
 		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD). */

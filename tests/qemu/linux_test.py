@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import has, mem_figures, run_session  # noqa: E402
+from vterm import Timeout, has, mem_figures, run_session  # noqa: E402
 
 PROMPT = "vshell> "
 
@@ -144,6 +144,26 @@ def run(t, tap):
     t.send("exit\r")
     t.expect(re.escape(PROMPT), timeout=30)
     tap.check("an interactive busybox sh reads the console and exits", True)
+
+    # A program run straight from the VectraOS shell is its session's
+    # leader, in a group no one in the session could continue: Ctrl-Z
+    # (SIGTSTP) is dropped there, as on Linux, so Ctrl-C still ends it.
+    # A stop would leave it, and the shell, waiting for ever.
+    t.send('linux sh -c "while true; do echo tick; sleep 1; done"\r')
+    t.expect(r"\ntick", timeout=60)
+    t.send("\x1a")
+    start = len(t.buf)
+    try:
+        t.expect(r"\ntick", timeout=60)  # still running
+        t.expect(r"\ntick", timeout=60)
+        ticks = True
+    except Timeout:
+        ticks = False
+    t.send("\x03")
+    t.expect(re.escape(PROMPT), timeout=60)
+    out = t.text(start)
+    tap.check("Ctrl-Z is dropped for a program with no job-control shell; Ctrl-C ends it",
+              ticks and has(out, r"killed by signal 2\]"), out)
 
     # Ctrl-C is SIGINT to the foreground process group.
     t.send('linux sh -c "echo looping; while true; do :; done"\r')
