@@ -127,20 +127,27 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 /* Two fields read straight through %gs, one instruction each, on the
- * syscall path.  volatile: they change under the caller (a switch), and
- * each read must happen where it is written. */
+ * syscall path.  volatile and "memory": the compiler cannot see that they
+ * alias this_cpu()'s fields, so each read is ordered after every store
+ * before it (a switch writes current, a block need_resched). */
 static inline struct task *this_cpu_current(void)
 {
 	struct task *t;
 
-	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct cpu, current)));
+	__asm__ volatile("movq %%gs:%c1, %0"
+			 : "=r"(t)
+			 : "i"(offsetof(struct cpu, current))
+			 : "memory");
 	return t;
 }
 static inline bool this_cpu_need_resched(void)
 {
 	uint8_t v;
 
-	__asm__ volatile("movb %%gs:%c1, %0" : "=q"(v) : "i"(offsetof(struct cpu, need_resched)));
+	__asm__ volatile("movb %%gs:%c1, %0"
+			 : "=q"(v)
+			 : "i"(offsetof(struct cpu, need_resched))
+			 : "memory");
 	return v;
 }
 #endif
