@@ -375,13 +375,35 @@ static void put_current(struct cpu *c)
 	c->current = NULL;
 }
 
+static struct trapframe *next_frame_slow(struct cpu *c);
+
 /* The frame to resume: the current Task's, unless it stopped running, a
  * higher priority is ready, or its quantum ran out (or it yielded) while
  * its own priority has others waiting.  Idles, with the kernel lock
- * dropped, until there is something to run. */
+ * dropped, until there is something to run.  The common case first, as a
+ * short function of its own: the running Task stopped (blocked, faulted,
+ * exited) and this CPU's own queue holds the next, as pick would find it. */
 struct trapframe *sched_next_frame(void)
 {
 	struct cpu *c = this_cpu();
+	struct task *cur = c->current;
+	struct runq *q = &rq[c->index];
+	int p = top_prio(q);
+
+	if ((!cur || cur->state != VX_TASK_RUNNABLE) && p >= 0 &&
+	    arch_frame_user_ok(&q->head[p]->regs)) {
+		struct task *next = q->head[p];
+		c->need_resched = 0;
+		dequeue(next);
+		switch_to(cur, next);
+		return &next->regs;
+	}
+	return next_frame_slow(c);
+}
+
+/* sched_next_frame's every other case. */
+static __attribute__((noinline)) struct trapframe *next_frame_slow(struct cpu *c)
+{
 	struct runq *q = &rq[c->index];
 	struct task *cur = c->current;
 

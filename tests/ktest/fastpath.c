@@ -222,7 +222,7 @@ static void t_fault_handoff_waits_for_equals(void)
 	EXPECT_EQ(vx_task_supervise(f.task, child_sig), VX_OK);
 	EXPECT_EQ(vx_spawn_start(&f), VX_OK); /* queued first: it faults */
 	EXPECT_EQ(vx_spawn_start(&m), VX_OK); /* queued behind it, unsupervised */
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(log[0], 1);
 	EXPECT_EQ(log[1], 'M');
 	EXPECT_EQ(vx_task_inspect(f.task, &ti), VX_OK);

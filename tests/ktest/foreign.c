@@ -43,7 +43,7 @@ static bool stopped_at(vx_handle_t t, uint64_t nr, uint32_t next)
 {
 	struct vx_task_info ti;
 
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
 	EXPECT_EQ(ti.fault.kind, VX_FAULT_SYSCALL);
@@ -152,7 +152,7 @@ static void t_foreign_syscalls_stop_and_resume(void)
 	regs.rdi = 42;
 	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &regs), VX_OK);
 	EXPECT_EQ(vx_task_resume(t), VX_OK);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(exit_code(t), 42);
 }
 
@@ -288,7 +288,7 @@ static void t_foreign_resume_wait(void)
 	EXPECT(memcmp(&now, &before, sizeof(now)) == 0);
 	/* Answered and waited for: the child's next stop is what wakes us. */
 	EXPECT_EQ(vx_task_regs_wait(t, VX_REGS_RESUME_WAIT | VX_REGS_NOFPU, &regs, SIG_CHILD,
-				    (uint64_t)vx_clock() + 2000 * MS),
+				    (uint64_t)vx_clock() + CHILD_WAIT),
 		  (int64_t)SIG_CHILD);
 	struct vx_task_info ti;
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);

@@ -524,7 +524,7 @@ static void t_resume_noncanonical_rsp_refused(void)
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_with("badrsp", 0, NULL, NULL, NULL, 0);
 
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
 	EXPECT_EQ(vx_task_resume(t), VX_E_RANGE);
@@ -543,7 +543,7 @@ static void t_resume_noncanonical_rip(void)
 	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE); /* a bit left from an earlier child */
 	vx_handle_t t = spawn_with("noncanon", 0, NULL, NULL, NULL, 0);
 
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
 	int64_t r = vx_task_resume(t);
@@ -552,7 +552,7 @@ static void t_resume_noncanonical_rip(void)
 	} else {
 		/* The CPU kept the jump's own address: resuming faults again. */
 		EXPECT_EQ(r, VX_OK);
-		EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS),
+		EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT),
 			  (int64_t)SIG_CHILD);
 		EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 		EXPECT_EQ(ti.state, VX_TASK_FAULTED);

@@ -25,6 +25,10 @@
 #define SCRATCH_VA     0x10000000ull
 #define TEST_RET_BYTES (4ull << 20)
 #define MS	       1000000ull
+/* How long a test waits for a child's stop or exit: a bound on a hang,
+ * not a timing (four vCPUs on a loaded two-core host once took over 2 s
+ * to run a child to its first fault). */
+#define CHILD_WAIT (30000 * MS)
 
 extern const struct vx_bundle_page *boot;
 extern vx_handle_t self, ram0, io, irqs, devmem, msi, pci;

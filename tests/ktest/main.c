@@ -526,7 +526,7 @@ static void expect_fault(const char *args, uint32_t kind, uint32_t code_mask, ui
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim(args, 0);
-	int64_t got = vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS);
+	int64_t got = vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT);
 	EXPECT_EQ(got, (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
@@ -549,7 +549,7 @@ static void t_fault_exec_nx(void)
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim("exec_nx", 0);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.fault.kind, VX_FAULT_PAGE);
 	EXPECT_EQ(ti.fault.code & (VX_PF_EXEC | VX_PF_PRESENT), VX_PF_EXEC | VX_PF_PRESENT);
@@ -571,7 +571,7 @@ static void t_fault_stack_overflow(void)
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim("stack", 0);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.fault.kind, VX_FAULT_PAGE);
 	/* The fault is in the guard page just below the 4-page stack. */
@@ -583,7 +583,7 @@ static void t_exit_code(void)
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim("exit 7", 0);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_EXITED);
 	EXPECT_EQ(ti.fault.kind, VX_FAULT_EXIT);
@@ -597,7 +597,7 @@ static void t_spawn_bomb(void)
 	struct vx_task_info ti;
 	vx_handle_t small = MUST(vx_reticle_split(R, 64 * 4096));
 	vx_handle_t t = spawn_victim("bomb", small);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_EXITED);
 	/* 64 pages hold 7 Task objects (8 pages each, plus records). */
@@ -633,7 +633,7 @@ static void t_fault_resume(void)
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim("touch", 0);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
 	EXPECT_EQ(ti.fault.addr, 0x50000000);
@@ -641,7 +641,7 @@ static void t_fault_resume(void)
 	vx_handle_t mem = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
 	EXPECT_EQ(vx_task_map(t, mem, 0x50000000, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
 	EXPECT_EQ(vx_task_resume(t), VX_OK);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_EXITED);
 	EXPECT_EQ(ti.fault.exit_code, 0);

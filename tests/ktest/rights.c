@@ -153,7 +153,7 @@ static void r11_task_start(void)
 	/* The child runs a zeroed page: "add %al,(%rax)" at 0, a fault. */
 	EXPECT_EQ(vx_task_supervise(t, child_sig), VX_OK);
 	EXPECT_EQ(vx_task_start(with(t, VX_R_CONTROL), with(b, VX_R_CONTROL)), VX_OK);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 }
 
 /* A spinning child, supervised. */
@@ -208,7 +208,7 @@ static void r17_task_exit(void)
 {
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_victim("exit 7", 0);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
 	EXPECT_EQ(ti.fault.exit_code, 7);
 }
@@ -225,7 +225,7 @@ static int64_t victim_with(const char *args, const char *name, vx_handle_t h, ui
 	struct vx_task_info ti;
 	vx_handle_t t = spawn_with(args, 1, &name, &h, &rights, 0);
 
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	if (!t || vx_task_inspect(t, &ti) != VX_OK || ti.state != VX_TASK_EXITED)
 		return -1001;
 	return ti.fault.exit_code;

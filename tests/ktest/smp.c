@@ -101,7 +101,7 @@ static void t_unmap_reaches_reader_on_other_cpu(void)
 	EXPECT_EQ(vx_task_inspect(r, &ti), VX_OK);
 	EXPECT_EQ(ti.cpu, 1);
 	EXPECT_EQ(vx_task_unmap(page), VX_OK);
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + 2000 * MS), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(r, &ti), VX_OK);
 	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
 	EXPECT_EQ(ti.fault.kind, VX_FAULT_PAGE);
