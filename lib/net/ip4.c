@@ -156,12 +156,14 @@ void ip4_deliver(struct vx_net *net, const struct ip4_rx *rx, uint64_t now)
 }
 
 /* Lay one datagram or fragment in txbuf and hand it to ARP or, for a
- * broadcast, straight to the link. */
+ * broadcast, straight to the link.  A placed payload (vx_net_ip_payload)
+ * already lies in the frame begun, behind the header's room: only the
+ * header is written. */
 static int ip4_emit(struct vx_net *net, const uint8_t src[4], const uint8_t dst[4],
 		    const uint8_t nexthop[4], uint8_t proto, uint16_t id, uint16_t frag,
-		    const uint8_t *data, size_t len)
+		    const uint8_t *data, size_t len, bool placed)
 {
-	uint8_t *h = net_frame(net) + VX_ETH_HDR;
+	uint8_t *h = (placed ? net->txbuf : net_frame(net)) + VX_ETH_HDR;
 	size_t tlen = VX_IP_HDR + len;
 
 	h[0] = 0x45;
@@ -175,21 +177,26 @@ static int ip4_emit(struct vx_net *net, const uint8_t src[4], const uint8_t dst[
 	memcpy(h + 12, src, 4);
 	memcpy(h + 16, dst, 4);
 	put16(h + 10, vx_cksum(h, VX_IP_HDR));
-	memcpy(h + VX_IP_HDR, data, len);
+	if (!placed)
+		memcpy(h + VX_IP_HDR, data, len);
 	if (!nexthop)
 		return net_tx(net, bcast_mac, ETH_TYPE_IP4, tlen);
 	return arp_output(net, nexthop, h, tlen, net->now);
 }
 
-/* Send payload as a datagram from src (ours, or 0.0.0.0 for DHCP). */
+/* Send payload as a datagram from src (ours, or 0.0.0.0 for DHCP).  A
+ * payload vx_net_ip_payload placed is sent from where it lies; it is
+ * placed no longer, whatever the outcome. */
 int ip4_output_src(struct vx_net *net, const uint8_t src[4], const uint8_t dst[4], uint8_t proto,
 		   const uint8_t *payload, size_t len)
 {
 	uint32_t d = get32(dst);
 	bool bcast = net_is_bcast(net, dst);
 	const uint8_t *nexthop = NULL;
+	bool placed = payload && payload == net->placed;
 
-	if (len > VX_IP_MAX_PAYLOAD)
+	net->placed = NULL;
+	if (len > VX_IP_MAX_PAYLOAD || (placed && len > (size_t)net->mtu - VX_IP_HDR))
 		return VX_E_TOOBIG;
 	if (!bcast && !ip_host_ok(d))
 		return VX_E_INVAL;
@@ -214,7 +221,7 @@ int ip4_output_src(struct vx_net *net, const uint8_t src[4], const uint8_t dst[4
 
 	NETC(net, IP_OUT);
 	if (len <= room)
-		return ip4_emit(net, src, dst, nexthop, proto, id, 0, payload, len);
+		return ip4_emit(net, src, dst, nexthop, proto, id, 0, payload, len, placed);
 
 	size_t step = room & ~(size_t)7;
 	int first_err = VX_OK;
@@ -222,13 +229,21 @@ int ip4_output_src(struct vx_net *net, const uint8_t src[4], const uint8_t dst[4
 	for (size_t off = 0; off < len; off += step) {
 		size_t n = len - off < step ? len - off : step;
 		uint16_t frag = (uint16_t)((off / 8) | (off + n < len ? 0x2000 : 0));
-		int rc = ip4_emit(net, src, dst, nexthop, proto, id, frag, payload + off, n);
+		int rc = ip4_emit(net, src, dst, nexthop, proto, id, frag, payload + off, n, false);
 
 		NETC(net, IP_FRAGS_OUT);
 		if (rc < 0 && first_err == VX_OK)
 			first_err = rc;
 	}
 	return first_err;
+}
+
+uint8_t *vx_net_ip_payload(struct vx_net *net, size_t len)
+{
+	if (!net || len > (size_t)net->mtu - VX_IP_HDR)
+		return NULL;
+	net->placed = net_frame(net) + VX_ETH_HDR + VX_IP_HDR;
+	return net->placed;
 }
 
 int vx_net_ip_output(struct vx_net *net, const uint8_t dst[4], uint8_t proto,

@@ -133,6 +133,7 @@ uint8_t *net_frame(struct vx_net *net)
 	uint8_t *f = net->ops.frame ? net->ops.frame(net->ctx) : NULL;
 
 	net->txbuf = f ? f : net->own_tx;
+	net->placed = NULL; /* a payload laid in the frame before is gone */
 	return net->txbuf;
 }
 

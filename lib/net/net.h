@@ -51,8 +51,9 @@
  *                  the DHCP client is not in a state that allows the call
  *   VX_E_NOTFOUND  no route: the destination is off-link and there is no
  *                  gateway
- *   VX_E_TOOBIG    a datagram longer than VX_IP_MAX_PAYLOAD, or a receive
- *                  buffer shorter than the waiting datagram
+ *   VX_E_TOOBIG    a datagram longer than VX_IP_MAX_PAYLOAD, a payload
+ *                  laid by vx_net_ip_payload sent longer than one frame,
+ *                  or a receive buffer shorter than the waiting datagram
  *   VX_E_FULL      no free UDP socket, or no free ephemeral port; every
  *                  ARP entry is waiting for a reply, so none can be made
  *   VX_E_EXISTS    the UDP port is already bound
@@ -399,7 +400,8 @@ struct vx_net {
 	struct vx_udp_sock udp[VX_UDP_SOCKETS];
 	struct vx_dhcp dhcp;
 
-	uint8_t *txbuf; /* the frame being built: own_tx, or ops.frame's */
+	uint8_t *txbuf;	 /* the frame being built: own_tx, or ops.frame's */
+	uint8_t *placed; /* vx_net_ip_payload's answer while it is still good */
 	uint8_t own_tx[VX_ETH_FRAME_MAX];
 	uint8_t dgram[VX_IP_MAX]; /* a datagram being built before fragmenting */
 };
@@ -433,6 +435,17 @@ uint64_t vx_net_tick(struct vx_net *net, uint64_t now);
  * count from net->now, the latest time passed to any call. */
 int vx_net_ip_output(struct vx_net *net, const uint8_t dst[4], uint8_t proto,
 		     const uint8_t *payload, size_t len);
+
+/* Where to lay a payload of up to len bytes so that vx_net_ip_output
+ * sends it from there, without copying it: in a frame begun in the
+ * link's memory (ops.frame, else the stack's own), behind the room for
+ * the Ethernet and IP headers.  NULL when len is more than one frame
+ * carries (mtu - VX_IP_HDR): lay it elsewhere, to be fragmented.  The
+ * memory is good until the next call into the stack, the callbacks'
+ * included; vx_net_ip_output with that pointer (and at most len) sends
+ * it, and any other call that begins a frame takes it back.  TCP's way
+ * to build a segment in place (struct vx_tcp_config, segment). */
+uint8_t *vx_net_ip_payload(struct vx_net *net, size_t len);
 
 /* Send an ICMP echo request (len bytes of pattern data) and remember it:
  * the ping callback reports the reply, an error or the timeout. */

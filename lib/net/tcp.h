@@ -15,8 +15,11 @@
  *                      close, abort, and the state/error/event queries
  *
  * Segments leave through config.output, one complete segment with its
- * checksum filled in; the IP layer adds the IP header.  The callback must
- * copy what it needs and return: it must not call back into vx_tcp.  An
+ * checksum filled in; the IP layer adds the IP header.  A segment is
+ * built in t->seg, or where config.segment says (netd: in the frame the
+ * card sends, so that data is copied once, from the send ring into it).
+ * The callback must copy what it needs and return: it must not call back
+ * into vx_tcp.  An
  * output error is counted and treated as a lost segment (the timers
  * recover it).  config.event, if set, is told the current event mask of
  * each connection or listener whose events may have changed, at the end
@@ -294,6 +297,12 @@ struct vx_tcp_listener {
 struct vx_tcp_config {
 	int (*output)(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
 		      size_t len);
+	/* Optional: where to build the next segment, len bytes at most, that
+	 * output then gets as it is (netd: vx_net_ip_payload, the card's
+	 * frame behind the room for its headers).  NULL, or a NULL segment,
+	 * for t->seg.  Asked once per segment, right before output; it must
+	 * not call back into vx_tcp. */
+	uint8_t *(*segment)(void *ctx, size_t len);
 	void (*event)(void *ctx, int handle, uint32_t events); /* may be NULL */
 	void *ctx;
 	uint8_t isn_key[32]; /* secret for RFC 6528 sequence numbers and ports */
@@ -308,7 +317,7 @@ struct vx_tcp {
 	uint32_t port_next;
 	struct vx_tcp_stats stats;
 	struct vx_tcp_listener lis[VX_TCP_MAX_LISTENERS];
-	uint8_t seg[VX_TCP_SEG_MAX]; /* the segment being built for output */
+	uint8_t seg[VX_TCP_SEG_MAX]; /* a segment being built, without cfg.segment */
 	struct vx_tcp_conn conn[VX_TCP_MAX_CONNS];
 };
 

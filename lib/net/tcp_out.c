@@ -69,25 +69,49 @@ static uint32_t wnd_field(struct vx_tcp_conn *c)
 	return win > 0xffff ? 0xffff : win;
 }
 
-/* Checksum the segment in t->seg and hand it to the IP layer. */
-static void send_raw(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4], size_t len)
+/* Where to build a segment of len bytes: the memory cfg.segment offers
+ * (netd: the frame the card will send it from), else t->seg. */
+static uint8_t *seg_mem(struct vx_tcp *t, size_t len)
+{
+	uint8_t *s = t->cfg.segment ? t->cfg.segment(t->cfg.ctx, len) : NULL;
+
+	return s ? s : t->seg;
+}
+
+/* Checksum the len-byte segment s and hand it to the IP layer. */
+static void send_raw(struct vx_tcp *t, uint8_t *s, const uint8_t src[4], const uint8_t dst[4],
+		     size_t len)
 {
 	uint32_t sum = vx_cksum_pseudo4(src, dst, 6, (uint16_t)len);
 
-	t->seg[16] = t->seg[17] = 0;
-	tcp_put16(t->seg + 16, vx_cksum_fold(vx_cksum_add(sum, t->seg, len)));
+	s[16] = s[17] = 0;
+	tcp_put16(s + 16, vx_cksum_fold(vx_cksum_add(sum, s, len)));
 	t->stats.out_segs++;
-	if (t->cfg.output(t->cfg.ctx, src, dst, t->seg, len) < 0)
+	if (t->cfg.output(t->cfg.ctx, src, dst, s, len) < 0)
 		t->stats.out_errors++;
 }
 
+/* The header's length for a segment of c with these flags: SYNs carry
+ * MSS and window-scale options; timestamps are offered in our SYN and,
+ * once agreed, go in every segment. */
+static size_t hdr_len(const struct vx_tcp_conn *c, uint8_t flags)
+{
+	size_t hl = 20;
+
+	if (flags & VX_TCP_SYN)
+		hl += c->rcv_ws ? 8 : 4;
+	if ((c->flags & F_TS) || (flags & (VX_TCP_SYN | VX_TCP_ACK)) == VX_TCP_SYN)
+		hl += 12;
+	return hl;
+}
+
 /* Build and send one segment of c: seq, flags, and len bytes of the send
- * ring from offset off.  SYNs carry MSS, window-scale and timestamp options;
- * once timestamps are agreed every segment carries one. */
+ * ring from offset off (hdr_len says which options).  The data is copied
+ * once, from the ring into the segment's memory. */
 static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off,
 		 uint32_t len)
 {
-	uint8_t *s = t->seg;
+	uint8_t *s = seg_mem(t, hdr_len(c, flags) + len);
 	size_t hl = 20;
 	uint32_t win, at, first;
 
@@ -134,7 +158,7 @@ static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t 
 		c->t_delack = VX_TCP_NEVER;
 		c->last_ack_sent = c->rcv_nxt;
 	}
-	send_raw(t, c->laddr, c->raddr, hl + len);
+	send_raw(t, s, c->laddr, c->raddr, hl + len);
 }
 
 /* SYN (SYN_SENT) or SYN-ACK (SYN_RCVD), first time or again. */
@@ -174,7 +198,7 @@ void tcp_send_rst(struct vx_tcp *t, struct vx_tcp_conn *c)
 void tcp_reply_rst(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 		   const struct tcp_seg *in)
 {
-	uint8_t *s = t->seg;
+	uint8_t *s;
 	uint32_t seq = 0, ack = 0;
 	uint8_t flags = VX_TCP_RST;
 
@@ -186,6 +210,7 @@ void tcp_reply_rst(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 		ack = in->seq + in->len + !!(in->flags & VX_TCP_SYN) + !!(in->flags & VX_TCP_FIN);
 		flags |= VX_TCP_ACK;
 	}
+	s = seg_mem(t, 20);
 	memset(s, 0, 20);
 	tcp_put16(s, in->dport);
 	tcp_put16(s + 2, in->sport);
@@ -194,7 +219,7 @@ void tcp_reply_rst(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 	s[12] = 5 << 4;
 	s[13] = flags;
 	t->stats.rst_sent++;
-	send_raw(t, dst, src, 20);
+	send_raw(t, s, dst, src, 20);
 }
 
 /* Is a FIN queued but not yet sent (or sent and gone back over)? */

@@ -157,6 +157,16 @@ static int tcp_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], con
 	return rc;
 }
 
+/* Where TCP builds its next segment: in the frame the card will send,
+ * behind the room for the headers (vx_net_ip_payload), so that a
+ * segment's data is copied once, from TCP's send ring into the TX
+ * buffer; tcp_output hands that same memory to the stack. */
+static uint8_t *tcp_segment(void *ctx, size_t len)
+{
+	(void)ctx;
+	return vx_net_ip_payload(&N.net, len);
+}
+
 /* Answers waiting ping i with r (its client may have gone) and frees it. */
 static void ping_answer(uint32_t i, const struct net_ping *r)
 {
@@ -258,7 +268,8 @@ static void card_open(void)
 		vx_netif_close(&N.nic);
 		return;
 	}
-	struct vx_tcp_config tc = {.output = tcp_output, .mtu = VX_NET_MTU_MAX};
+	struct vx_tcp_config tc = {
+	    .output = tcp_output, .segment = tcp_segment, .mtu = VX_NET_MTU_MAX};
 	seed(tc.isn_key, sizeof(tc.isn_key));
 	vx_tcp_init(&N.tcp, &tc, now());
 	vx_wipe(tc.isn_key, sizeof(tc.isn_key));

@@ -24,7 +24,8 @@
  *
  * After every operation the invariants of every slot are checked (see
  * check()); every segment the stack emits must carry a right checksum,
- * fit the MTU and not be a RST answering a RST.
+ * fit the MTU and not be a RST answering a RST, and be built exactly in
+ * the memory cfg.segment gave for it, or in t.seg when it gave none.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -55,9 +56,29 @@ static uint8_t io[70000];
 
 static const uint8_t me[4] = {10, 0, 0, 1}, peer[4] = {10, 0, 0, 2};
 
+/* cfg.segment: the last len bytes of place, so that a segment longer
+ * than it asked for runs off the end (ASan), and output finds one of
+ * another length not ending where place ends.  Every fifth ask gets
+ * NULL, and that segment is built in t.seg. */
+static uint8_t place[VX_TCP_SEG_MAX];
+static const uint8_t *given;
+static unsigned asks;
+
+static uint8_t *segment(void *ctx, size_t len)
+{
+	CHECK(given == NULL && len >= 20 && len <= sizeof(place));
+	if (++asks % 5 == 0)
+		return NULL;
+	given = place + sizeof(place) - len;
+	return (uint8_t *)given;
+}
+
 static int output(void *ctx, const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
 		  size_t len)
 {
+	CHECK(seg == (given ? given : t.seg));
+	CHECK(!given || seg + len == place + sizeof(place));
+	given = NULL;
 	CHECK(len >= 20 && len <= t.cfg.mtu - 20);
 	CHECK(vx_cksum_fold(vx_cksum_add(vx_cksum_pseudo4(src, dst, 6, (uint16_t)len), seg, len)) ==
 	      0);
@@ -225,7 +246,10 @@ static void setup(void)
 	size_t n;
 
 	memset(&cfg, 0, sizeof(cfg));
+	given = NULL;
+	asks = 0;
 	cfg.output = output;
+	cfg.segment = segment;
 	cfg.event = event;
 	cfg.msl_ns = 2 * VX_TCP_SEC;
 	cfg.isn_key[3] = 9;

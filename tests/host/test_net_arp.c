@@ -500,6 +500,65 @@ static void test_frames_in_link_memory(void **state)
 	assert_true(link_begun >= link_sent);
 }
 
+/* A payload laid in place (vx_net_ip_payload) goes out from the frame
+ * it was laid in, its bytes never copied: the frame is the link's buffer
+ * handed out for it, its IP header right in front.  A payload over one
+ * frame gets no place; one placed and then sent longer than a frame is
+ * VX_E_TOOBIG; held for ARP, it is copied to the hold and sent whole when
+ * the reply comes; any other frame begun ends the place. */
+static void test_payload_in_place(void **state)
+{
+	uint8_t *p;
+	(void)state;
+
+	assert_null(vx_net_ip_payload(&net, 1481));
+	p = vx_net_ip_payload(&net, 1480);
+	assert_ptr_equal(p, link_last + 14 + 20);
+	assert_null(vx_net_ip_payload(NULL, 10));
+	p = vx_net_ip_payload(&net, 1480);
+	assert_int_equal(vx_net_ip_output(&net, peer_ip, 6, p, 1481), VX_E_TOOBIG);
+	assert_int_equal(w.n, 0);
+
+	/* unresolved: held (copied), the request begun over it, then sent */
+	p = vx_net_ip_payload(&net, 1480);
+	for (int i = 0; i < 1480; i++)
+		p[i] = (uint8_t)(i * 7);
+	assert_int_equal(vx_net_ip_output(&net, peer_ip, 6, p, 1480), VX_OK);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(rd16(w.f[0] + 12), 0x0806);
+	size_t n = frame_arp(f, our_mac, 2, peer_mac, peer_ip, our_mac, our_ip);
+	vx_net_input(&net, f, n, 5);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.len[1], 1514);
+	for (int i = 0; i < 1480; i++)
+		assert_int_equal(w.f[1][34 + i], (uint8_t)(i * 7));
+
+	/* resolved: sent from where it was laid, the header written in front */
+	int sent = link_sent;
+	p = vx_net_ip_payload(&net, 100);
+	uint8_t *frame = link_last;
+	for (int i = 0; i < 100; i++)
+		p[i] = (uint8_t)(255 - i);
+	assert_int_equal(vx_net_ip_output(&net, peer_ip, 6, p, 100), VX_OK);
+	assert_int_equal(link_sent, sent + 1);
+	assert_ptr_equal(link_last, frame); /* no frame begun for it but its own */
+	assert_int_equal(w.len[2], 134);
+	assert_memory_equal(w.f[2], peer_mac, 6);
+	assert_int_equal(w.f[2][14], 0x45);
+	assert_int_equal(rd16(w.f[2] + 16), 120);
+	assert_int_equal(w.f[2][23], 6);
+	assert_int_equal(vx_cksum(w.f[2] + 14, 20), 0);
+	assert_memory_equal(w.f[2] + 14 + 16, peer_ip, 4);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(w.f[2][34 + i], (uint8_t)(255 - i));
+
+	/* taken back: a frame begun for anything else ends the place */
+	p = vx_net_ip_payload(&net, 8);
+	assert_ptr_equal(net.placed, p);
+	assert_int_equal(vx_net_udp_sendto(&net, vx_net_udp_open(&net, 0), other_ip, 9, "x", 1), 1);
+	assert_null(net.placed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +577,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_arp_probe_not_cached, setup),
 	    cmocka_unit_test_setup(test_counter_names, setup),
 	    cmocka_unit_test_setup(test_frames_in_link_memory, setup_link),
+	    cmocka_unit_test_setup(test_payload_in_place, setup_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,6 +165,8 @@ typedef bool (*filter_fn)(struct net *n, int from, const uint8_t *seg, size_t le
 struct side {
 	struct net *n;
 	int id;
+	const uint8_t *given;	/* where cfg.segment said to build the segment */
+	uint32_t in_place, own; /* segments built there, and in t->seg */
 };
 
 struct net {
@@ -186,6 +188,24 @@ struct net {
 static struct vx_tcp stack_a, stack_b, stack_c;
 static struct net net;
 static uint32_t net_mtu[2]; /* 0: the default */
+static size_t seg_room;	    /* nonzero: cfg.segment offers memory of this size */
+static uint8_t seg_mem[2][SEGB];
+
+/* cfg.segment, as a link offering seg_room bytes (netd: a frame's room
+ * for a segment): the last len bytes of the side's buffer, poisoned, so
+ * that a byte written past len is caught by ASan, one not written by the
+ * checksum.  Asked once for each segment, right before output. */
+static uint8_t *link_segment(void *ctx, size_t len)
+{
+	struct side *s = ctx;
+
+	assert_null(s->given);
+	if (len > seg_room)
+		return NULL;
+	s->given = seg_mem[s->id] + SEGB - len;
+	memset((uint8_t *)s->given, 0xa5, len);
+	return (uint8_t *)s->given;
+}
 
 static uint32_t rnd(struct net *n)
 {
@@ -227,6 +247,14 @@ static int link_output(void *ctx, const uint8_t src[4], const uint8_t dst[4], co
 	struct net *n = s->n;
 	uint64_t at = n->now + n->delay;
 
+	/* Built where cfg.segment said, or in the stack's own memory. */
+	if (seg_room) {
+		assert_ptr_equal(seg, s->given ? s->given : n->st[s->id]->seg);
+		if (s->given)
+			assert_ptr_equal(seg + len, seg_mem[s->id] + SEGB);
+		*(s->given ? &s->in_place : &s->own) += 1;
+		s->given = NULL;
+	}
 	/* Every segment leaves with a correct checksum. */
 	assert_int_equal(
 	    vx_cksum_fold(vx_cksum_add(vx_cksum_pseudo4(src, dst, 6, (uint16_t)len), seg, len)), 0);
@@ -279,6 +307,7 @@ static void net_init(struct net *n, uint64_t seed, uint64_t msl)
 		n->side[i].id = i;
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.output = link_output;
+		cfg.segment = seg_room ? link_segment : NULL;
 		cfg.ctx = &n->side[i];
 		for (int k = 0; k < 32; k++)
 			cfg.isn_key[k] = (uint8_t)(seed + 7 * k + i);
@@ -586,6 +615,29 @@ static void test_transfer_everything(void **state)
 {
 	for (uint64_t seed = 10; seed < 14; seed++)
 		transfer(seed, 20, 10, 50, 1 * MIB, 60 * SEC);
+}
+
+/* Segments built where cfg.segment offers (netd: in the card's frame).
+ * With a frame's room (1480 bytes, MTU 1500) every segment, full ones
+ * included, is built there and no byte in t->seg; with less room (1000)
+ * the full segments fall back to t->seg and the rest still go in place,
+ * at 1% loss so that retransmissions, timeouts and RSTs take both ways.
+ * Each stream arrives byte for byte, every checksum right. */
+static void test_transfer_segment_in_place(void **state)
+{
+	seg_room = 1480;
+	transfer(5, 0, 0, 0, 1 * MIB, 5 * SEC);
+	for (int i = 0; i < 2; i++) {
+		assert_true(net.side[i].in_place > 700);
+		assert_int_equal(net.side[i].own, 0);
+	}
+	seg_room = 1000;
+	transfer(6, 10, 0, 0, 1 * MIB, 30 * SEC);
+	for (int i = 0; i < 2; i++) {
+		assert_true(net.side[i].in_place > 100);
+		assert_true(net.side[i].own > 700);
+	}
+	seg_room = 0;
 }
 
 /* --- scenarios --------------------------------------------------------- */
@@ -1955,6 +2007,7 @@ int main(void)
 	    cmocka_unit_test(test_transfer_loss_5pct),
 	    cmocka_unit_test(test_transfer_reorder_dup),
 	    cmocka_unit_test(test_transfer_everything),
+	    cmocka_unit_test(test_transfer_segment_in_place),
 	    cmocka_unit_test(test_rst_to_closed_port),
 	    cmocka_unit_test(test_listener_syn_options),
 	    cmocka_unit_test(test_rst_in_and_out_of_window),
