@@ -85,7 +85,7 @@ ROOTS = [
 # reported, not bounded.
 KERNEL_TRAP = "[kernel-mode trap: %d bytes pushed]" % KERNEL_TRAP_BYTES
 IRQ_ENABLED = {
-    "sched_next_frame": "idle loop: cpu_relax_halt() is sti; hlt; cli",
+    "kernel/core/sched.c:next_frame_slow": "sched_next_frame's idle loop: cpu_relax_halt() is sti; hlt; cli",
 }
 TRAPS_BY_DESIGN = {"uaccess_copy": "page fault resumed at uaccess_fault"}
 

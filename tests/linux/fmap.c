@@ -64,8 +64,8 @@ int main(void)
 		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
-	printf("a child's write through the mapping: read() %c, mapping %c\n",
-	       at(fd, 2 * PAGE + 7), m[2 * PAGE + 7]);
+	printf("a child's write through the mapping: read() %c, mapping %c\n", at(fd, 2 * PAGE + 7),
+	       m[2 * PAGE + 7]);
 
 	printf("msync(MS_SYNC): %s\n", err(msync(m, SIZE, MS_SYNC)));
 	printf("msync(MS_ASYNC | MS_SYNC): %s\n", err(msync(m, SIZE, MS_ASYNC | MS_SYNC)));

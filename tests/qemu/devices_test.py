@@ -137,12 +137,18 @@ def devd_functions(out):
     return found
 
 
+def console_lines(term):
+    """The console so far, with the shell's prompts taken off the starts of
+    lines: another Task's line may follow a prompt on the same line."""
+    return re.sub(r"^(?:vshell> )+", "", term.text(), flags=re.M)
+
+
 def seen(term, pattern, timeout, count=1):
     """Waits until pattern appears count times anywhere in the console so
     far: lines of different Tasks come in no fixed order."""
     end = time.time() + timeout
     while time.time() < end:
-        if len(re.findall(pattern, term.text(), re.M)) >= count:
+        if len(re.findall(pattern, console_lines(term), re.M)) >= count:
             return True
         time.sleep(0.1)
     raise Timeout("no '%s' within %d s; last output:\n%s" % (pattern, timeout, term.text()[-1500:]))

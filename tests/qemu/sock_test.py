@@ -36,7 +36,7 @@ import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
 from vterm import Tap, Timeout, VTerm, has  # noqa: E402
-from devices_test import seen  # noqa: E402
+from devices_test import console_lines, seen  # noqa: E402
 
 B = os.environ.get("B", "build")
 
@@ -121,7 +121,7 @@ def main():
         seen(term, r"^socktest: ready: VX_OK", 120)
         tap.check("ready: netd has an address and a connection to the echo goes through", True)
         seen(term, r"^socktest: echo: \d+ bytes: \S+", 120)
-        ok = has(term.text(), r"^socktest: echo: 262144 bytes: VX_OK")
+        ok = has(console_lines(term), r"^socktest: echo: 262144 bytes: VX_OK")
         term.pos = len(term.buf)
         tap.check("echo: 256 KiB out and back through one connection, hashes equal", ok,
                   "" if ok else term.command("net", timeout=30))
@@ -133,10 +133,10 @@ def main():
                   back == data, "sent %d, got %d" % (len(data), len(back)))
         seen(term, r"^socktest: listen: echoed \d+ bytes, then .*", 60)
         tap.check("listen: the guest saw the whole stream and its end",
-                  has(term.text(), r"^socktest: listen: echoed 131072 bytes, then end of stream"),
-                  term.text()[-800:])
+                  has(console_lines(term), r"^socktest: listen: echoed 131072 bytes, then end of stream"),
+                  console_lines(term)[-800:])
         tap.check("listen: the connection came from slirp's host address",
-                  has(term.text(), r"socktest: listen: accepted 10\.0\.2\.2$"), term.text()[-800:])
+                  has(console_lines(term), r"socktest: listen: accepted 10\.0\.2\.2$"), console_lines(term)[-800:])
 
         seen(term, r"^socktest: udp: 7001: VX_OK", 30)
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -152,7 +152,7 @@ def main():
                   back == sent, "%d answers, %d equal" % (len(back), sum(a == b for a, b in zip(back, sent))))
 
         seen(term, r"^socktest: misuse: done", 120)
-        lines = re.findall(r"^socktest: misuse: (.*)$", term.text(), re.M)
+        lines = re.findall(r"^socktest: misuse: (.*)$", console_lines(term), re.M)
         wrong = [line for line in lines if "(WRONG)" in line]
         tap.check("misuse: every bad request and slot got its named error", not wrong,
                   "\n".join(wrong))
@@ -160,13 +160,13 @@ def main():
 
         seen(term, r"^socktest: limits: after closing them: \S+", 60)
         tap.check("limits: 16 sockets a connection, then VX_E_FULL",
-                  has(term.text(), r"^socktest: limits: 16 sockets, then VX_E_FULL"), "\n".join(
-                      re.findall(r"^socktest: limits.*$", term.text(), re.M)))
+                  has(console_lines(term), r"^socktest: limits: 16 sockets, then VX_E_FULL"), "\n".join(
+                      re.findall(r"^socktest: limits.*$", console_lines(term), re.M)))
         tap.check("limits: closed sockets make room again",
-                  has(term.text(), r"^socktest: limits: after closing them: VX_OK"), "")
+                  has(console_lines(term), r"^socktest: limits: after closing them: VX_OK"), "")
 
         seen(term, r"^socktest: grants: first: netu connect: \S+", 120)
-        lines = re.findall(r"^socktest: grants: first: (.*)$", term.text(), re.M)
+        lines = re.findall(r"^socktest: grants: first: (.*)$", console_lines(term), re.M)
         tap.check("grants: each narrowed connection may do what its grant names, and no more",
                   len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
@@ -182,17 +182,17 @@ def main():
         pairs_before = pairs_in_use(term.command("mem", timeout=30))
         term.command("crash netd")
         seen(term, r"^socktest: crash: receive: \S+", 60)
-        text = term.text()
+        text = console_lines(term)
         tap.check("crash: a receive on a socket of the dead netd says VX_E_HANGUP",
                   has(text, r"^socktest: crash: receive: VX_E_HANGUP"), text[-800:])
         seen(term, r"^socktest: crash: send: \S+", 30)
-        tap.check("crash: so does a send", has(term.text(), r"^socktest: crash: send: VX_E_HANGUP"),
-                  term.text()[-800:])
+        tap.check("crash: so does a send", has(console_lines(term), r"^socktest: crash: send: VX_E_HANGUP"),
+                  console_lines(term)[-800:])
         seen(term, r"^socktest: crash: after the restart: \S+", 120)
         tap.check("crash: a new connection echoes once netd is back",
-                  has(term.text(), r"^socktest: crash: after the restart: VX_OK"), term.text()[-800:])
+                  has(console_lines(term), r"^socktest: crash: after the restart: VX_OK"), console_lines(term)[-800:])
         seen(term, r"^socktest: grants: after the restart: netu connect: \S+", 120)
-        lines = re.findall(r"^socktest: grants: after the restart: (.*)$", term.text(), re.M)
+        lines = re.findall(r"^socktest: grants: after the restart: (.*)$", console_lines(term), re.M)
         tap.check("grants: still narrowed after netd's restart (init sends each grant again)",
                   len(lines) == 12 and not [line for line in lines if "(WRONG)" in line],
                   "\n".join(lines))
@@ -205,7 +205,7 @@ def main():
         tap.check("leak: init took back the pairs of netd's last life (%s before the crash, %s "
                   "after)" % (pairs_before, after),
                   pairs_before is not None and after is not None and after <= pairs_before, out)
-        faults = [line for line in term.text().splitlines()
+        faults = [line for line in console_lines(term).splitlines()
                   if re.search(r"fault|panic", line) and "netd" not in line]
         tap.check("no fault in any Task but netd, crashed on purpose", not faults, "\n".join(faults))
     except Timeout as e:
@@ -214,7 +214,7 @@ def main():
         log = os.path.join(B, "test-logs", "sock.log")
         os.makedirs(os.path.dirname(log), exist_ok=True)
         with open(log, "w") as f:
-            f.write(term.text())
+            f.write(console_lines(term))
         term.close()
     return 1 if tap.failed else 0
 
