@@ -144,11 +144,14 @@ def console_lines(term):
 
 
 def seen(term, pattern, timeout, count=1):
-    """Waits until pattern appears count times anywhere in the console so
-    far: lines of different Tasks come in no fixed order."""
+    """Waits until pattern appears count times anywhere in the console's
+    whole lines so far (lines of different Tasks come in no fixed order; a
+    line still arriving is not looked at, so a check of the whole line
+    after it never sees half of it)."""
     end = time.time() + timeout
     while time.time() < end:
-        if len(re.findall(pattern, console_lines(term), re.M)) >= count:
+        text = console_lines(term)
+        if len(re.findall(pattern, text[:text.rfind("\n") + 1], re.M)) >= count:
             return True
         time.sleep(0.1)
     raise Timeout("no '%s' within %d s; last output:\n%s" % (pattern, timeout, term.text()[-1500:]))
