@@ -25,24 +25,32 @@ void signal_unsleep(struct task *t)
 	t->sleeping = 0;
 }
 
-/* Ends t's wait with result in its rax and makes it runnable. */
-static void wake(struct task *t, uint64_t result)
+/* Ends t's wait with result in its rax and makes it runnable: with
+ * handoff, on this CPU at once if the scheduler would choose it
+ * (sched_handoff), else on a run queue. */
+static void wake(struct task *t, uint64_t result, bool handoff)
 {
 	signal_unsleep(t);
 	t->regs.rax = result;
 	t->state = VX_TASK_RUNNABLE;
-	sched_make_runnable(t);
+	if (!handoff || !sched_handoff(t))
+		sched_make_runnable(t);
 }
 
 /* Sets bits in t's mask and wakes t if it waits for one of them. */
-void signal_deliver(struct task *t, uint64_t bits)
+static void deliver(struct task *t, uint64_t bits, bool handoff)
 {
 	t->pending |= bits;
 	if (t->state == VX_TASK_WAITING && (t->pending & t->wait_mask)) {
 		uint64_t got = t->pending & t->wait_mask;
 		t->pending &= ~got;
-		wake(t, got);
+		wake(t, got, handoff && t->running_on < 0);
 	}
+}
+
+void signal_deliver(struct task *t, uint64_t bits)
+{
+	deliver(t, bits, false);
 }
 
 /* signal_deliver from the running Task, which has just stopped (a fault,
@@ -51,18 +59,7 @@ void signal_deliver(struct task *t, uint64_t bits)
  * no scheduler pass: the fault's half of a supervisor's round trip. */
 void signal_deliver_handoff(struct task *t, uint64_t bits)
 {
-	uint64_t got = (t->pending | bits) & t->wait_mask;
-
-	if (t->state != VX_TASK_WAITING || !got || t->running_on >= 0) {
-		signal_deliver(t, bits);
-		return;
-	}
-	t->pending = (t->pending | bits) & ~got;
-	signal_unsleep(t);
-	t->regs.rax = got;
-	t->state = VX_TASK_RUNNABLE;
-	if (!sched_handoff(t))
-		sched_make_runnable(t);
+	deliver(t, bits, true);
 }
 
 /* Raises bits through a Signal cap (the caller checked bits <= narrow). */
@@ -95,7 +92,7 @@ void signal_timeouts(uint64_t now)
 		if (t->wait_deadline <= now) {
 			*pp = t->sl_next;
 			t->sleeping = 0;
-			wake(t, 0);
+			wake(t, 0, false);
 		} else {
 			pp = &t->sl_next;
 		}

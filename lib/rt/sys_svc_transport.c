@@ -97,6 +97,23 @@ static void set_aside(struct vx_client *c, const struct vx_msg *m)
 	}
 }
 
+/* Sleeps until c's reply ring has something or its doorbell rings (a reply
+ * already there returns at once), or until deadline: VX_OK, VX_E_AGAIN
+ * (the server end is seen unbound), VX_E_TIMEOUT, or the wait's error. */
+static int sleep_for_reply(struct vx_client *c, uint64_t deadline)
+{
+	if (!vx_client_server_up(c))
+		return VX_E_AGAIN;
+	vx_ring_set_waiting(&c->rep, true);
+	int64_t fired = vx_ring_poll(&c->rep) == 0 && vx_client_server_up(c)
+			    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
+			    : 1;
+	vx_ring_set_waiting(&c->rep, false);
+	if (fired == 0)
+		return VX_E_TIMEOUT;
+	return fired < 0 ? (int)fired : VX_OK;
+}
+
 /* Takes replies until the one for seq arrives.  VX_E_AGAIN as soon as the
  * server end is seen unbound (its server died; ask again once it is back). */
 static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, uint64_t deadline)
@@ -114,18 +131,8 @@ static int await_reply(struct vx_client *c, uint32_t seq, struct vx_msg *out, ui
 		}
 		if (rc != VX_E_EMPTY)
 			return rc;
-		if (!vx_client_server_up(c))
-			return VX_E_AGAIN;
-		vx_ring_set_waiting(&c->rep, true);
-		int n = vx_ring_poll(&c->rep);
-		int64_t fired = n == 0 && vx_client_server_up(c)
-				    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
-				    : 1;
-		vx_ring_set_waiting(&c->rep, false);
-		if (fired == 0)
-			return VX_E_TIMEOUT;
-		if (fired < 0)
-			return (int)fired;
+		if ((rc = sleep_for_reply(c, deadline)) != VX_OK)
+			return rc;
 	}
 }
 
@@ -289,17 +296,9 @@ int vx_client_wait_reply(struct vx_client *c, uint64_t deadline)
 	for (;;) {
 		if (vx_ring_poll(&c->rep) != 0)
 			return VX_OK;
-		if (!vx_client_server_up(c))
-			return VX_E_AGAIN;
-		vx_ring_set_waiting(&c->rep, true);
-		int64_t fired = vx_ring_poll(&c->rep) == 0 && vx_client_server_up(c)
-				    ? vx_sig_wait(1ull << c->rep.wake_bit, deadline)
-				    : 1;
-		vx_ring_set_waiting(&c->rep, false);
-		if (fired == 0)
-			return VX_E_TIMEOUT;
-		if (fired < 0)
-			return (int)fired;
+		int rc = sleep_for_reply(c, deadline);
+		if (rc != VX_OK)
+			return rc;
 	}
 }
 
