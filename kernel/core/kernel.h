@@ -310,7 +310,7 @@ bool sched_evict(struct task *t);
 void sched_resched_here(void);
 uint32_t sched_task_cpu(const struct task *t);
 uint64_t sched_online_mask(void); /* bit n: CPU n is online */
-bool sched_tick_idle_needs_lock(void);
+bool sched_tick_quick(void);
 void sched_remove(struct task *t);
 void sched_block(struct task *t, uint64_t mask, uint64_t deadline);
 void sched_tick(void);
@@ -333,7 +333,7 @@ void signal_deliver(struct task *t, uint64_t bits);
 void signal_raise_cap(struct cap *sig, uint64_t bits);
 void signal_timeouts(uint64_t now);
 void signal_sleep(struct task *t);
-bool signal_sleepers(void);
+bool signal_timeout_due(uint64_t now);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int signal_wait_check(uint64_t mask, uint64_t deadline);

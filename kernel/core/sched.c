@@ -355,12 +355,30 @@ static bool idle_has_work(unsigned me)
 	return false;
 }
 
-/* A timer tick on an idle CPU (interrupts are open only there): does it
- * need the kernel lock?  Only on the boot CPU, which ends the waits whose
- * deadline passed, and only when some Task sleeps with a deadline. */
-bool sched_tick_idle_needs_lock(void)
+/* A timer tick, without the kernel lock: true when all it has to do is count
+ * down the running Task's quantum (done here) or nothing at all (an idle
+ * CPU); false when it needs the lock and sched_tick: a quantum runs out, a
+ * reschedule or queued work is waiting, or (boot CPU) a sleeper's deadline
+ * passed.  Only this CPU writes the quantum of the Task it runs.  The rest
+ * are hints read without the lock: each is set before the IPI or the tick
+ * that acts on it.  Without this, every CPU took the lock TIMER_HZ times a
+ * second; on a host with fewer cores than -smp asks, a waiter whose thread
+ * the host descheduled held every CPU up, and ticks alone used up the
+ * lock. */
+bool sched_tick_quick(void)
 {
-	return this_cpu()->index == 0 && signal_sleepers();
+	struct cpu *c = this_cpu();
+	struct task *cur = c->current;
+
+	if (c->index == 0 && signal_timeout_due(timer_now_ns()))
+		return false;
+	if (!cur)
+		return true;
+	if (cur->quantum <= 1 || this_cpu_need_resched() ||
+	    __atomic_load_n(&work_head, __ATOMIC_RELAXED))
+		return false;
+	cur->quantum--;
+	return true;
 }
 
 /* This CPU stops running its current Task (it blocked, stopped or went

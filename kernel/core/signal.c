@@ -11,6 +11,11 @@
 #include "core/kernel.h"
 
 static struct task *sleepers; /* Tasks waiting with a finite deadline */
+/* No deadline on sleepers is earlier than this (UINT64_MAX: none).  Written
+ * under the lock, read without it by the tick (signal_timeout_due).  A
+ * sleeper woken early leaves it too early, which costs one locked tick that
+ * finds nothing due and sets it right. */
+static uint64_t sleep_earliest = UINT64_MAX;
 
 void signal_unsleep(struct task *t)
 {
@@ -68,11 +73,11 @@ void signal_raise_cap(struct cap *sig, uint64_t bits)
 	signal_deliver(task_of(sig->obj), bits);
 }
 
-/* Does any Task sleep with a deadline?  Without the lock: a hint for the
- * idle tick (sched_tick_idle_needs_lock). */
-bool signal_sleepers(void)
+/* Has the earliest deadline of a sleeping Task passed at now?  Without the
+ * lock: a hint for the tick (sched_tick_quick), never late. */
+bool signal_timeout_due(uint64_t now)
 {
-	return __atomic_load_n(&sleepers, __ATOMIC_RELAXED) != NULL;
+	return __atomic_load_n(&sleep_earliest, __ATOMIC_RELAXED) <= now;
 }
 
 /* Puts t, which has just blocked until t->wait_deadline, on the sleep
@@ -82,11 +87,15 @@ void signal_sleep(struct task *t)
 	t->sl_next = sleepers;
 	sleepers = t;
 	t->sleeping = 1;
+	if (t->wait_deadline < sleep_earliest)
+		__atomic_store_n(&sleep_earliest, t->wait_deadline, __ATOMIC_RELAXED);
 }
 
 /* Timer tick: wake every sleeper whose deadline has passed. */
 void signal_timeouts(uint64_t now)
 {
+	uint64_t earliest = UINT64_MAX;
+
 	for (struct task **pp = &sleepers; *pp;) {
 		struct task *t = *pp;
 		if (t->wait_deadline <= now) {
@@ -94,9 +103,12 @@ void signal_timeouts(uint64_t now)
 			t->sleeping = 0;
 			wake(t, 0, false);
 		} else {
+			if (t->wait_deadline < earliest)
+				earliest = t->wait_deadline;
 			pp = &t->sl_next;
 		}
 	}
+	__atomic_store_n(&sleep_earliest, earliest, __ATOMIC_RELAXED);
 }
 
 /* The body of every wait: either answers now (*result) or blocks t. */

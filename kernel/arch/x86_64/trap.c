@@ -75,6 +75,10 @@ struct trapframe *trap_user(struct trapframe *tf)
 	 * it came, the others are not the Task's doing. */
 	if (tf->vector == 2)
 		return tf;
+	if (tf->vector == VEC_TIMER && sched_tick_quick()) {
+		lapic_eoi(); /* the common tick: no lock (see sched_tick_quick) */
+		return tf;
+	}
 	kernel_lock();
 	struct task *t = current_task();
 	if (!t || tf != &t->regs)
@@ -120,8 +124,7 @@ void trap_kernel(struct trapframe *tf)
 		/* Only the idle loop takes interrupts, without the lock.  Its
 		 * loop looks at the run queues itself once woken; a tick needs
 		 * the lock only to end timed waits. */
-		if (tf->vector == VEC_RESCHED ||
-		    (tf->vector == VEC_TIMER && !sched_tick_idle_needs_lock())) {
+		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && sched_tick_quick())) {
 			lapic_eoi();
 			return;
 		}
