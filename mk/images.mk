@@ -136,7 +136,9 @@ BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img $(B)/bench
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.
 # make run uses two CPUs (SMP=N for another count).
 SMP ?= 2
-QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) -no-reboot -display none \
+# scripts/qemu-accel.sh: one TCG thread under a QEMU older than 8.1, whose
+# multi-threaded TCG can crash while devd changes the memory map.
+QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) $(shell scripts/qemu-accel.sh $(SMP)) -no-reboot -display none \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The devices make run adds (docs/DEVICES.md): the VT-d IOMMU, two PCIe
 # root ports (the second empty, for hot-plug from the QEMU monitor:

@@ -8,7 +8,7 @@ B=${B:-build}
 log=$B/test-logs/bad-manifest.serial
 mkdir -p "$(dirname "$log")"
 : >"$log"
-qemu-system-x86_64 -machine q35 -m 512M -smp "${SMP:-1}" -no-reboot -display none -monitor none \
+qemu-system-x86_64 -machine q35 -m 512M -smp "${SMP:-1}" $("$(dirname "$0")"/../../scripts/qemu-accel.sh "${SMP:-1}") -no-reboot -display none -monitor none \
 	-serial "file:$log" -kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/bad-manifest.img" \
 	</dev/null 2>/dev/null &
 qemu=$!

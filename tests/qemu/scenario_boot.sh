@@ -11,7 +11,7 @@ B=${B:-build}
 log=$B/test-logs/boot.serial
 mkdir -p "$(dirname "$log")"
 : >"$log"
-qemu-system-x86_64 -machine q35 -m 512M -smp "${SMP:-1}" -no-reboot -display none -monitor none \
+qemu-system-x86_64 -machine q35 -m 512M -smp "${SMP:-1}" $("$(dirname "$0")"/../../scripts/qemu-accel.sh "${SMP:-1}") -no-reboot -display none -monitor none \
 	-serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$B/kernel.bin" -initrd "$B/prog/init.elf,$B/boot.img" </dev/null 2>/dev/null &
 qemu=$!

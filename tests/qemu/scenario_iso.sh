@@ -9,7 +9,7 @@ B=${B:-build}
 log=$B/test-logs/iso.serial
 mkdir -p "$(dirname "$log")"
 : >"$log"
-qemu-system-x86_64 -m 512M -smp "${SMP:-1}" -no-reboot -display none -monitor none \
+qemu-system-x86_64 -m 512M -smp "${SMP:-1}" $("$(dirname "$0")"/../../scripts/qemu-accel.sh "${SMP:-1}") -no-reboot -display none -monitor none \
 	-serial "file:$log" -cdrom "$B/vectraos.iso" </dev/null 2>/dev/null &
 qemu=$!
 for _ in $(seq 600); do

@@ -19,7 +19,10 @@ class Timeout(Exception):
 
 class VTerm:
     def __init__(self, build, root="prog/init.elf", image="boot.img", extra=()):
-        cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", "512M", "-smp", os.environ.get("SMP", "1"),
+        smp = os.environ.get("SMP", "1")
+        accel = subprocess.run([os.path.join(os.path.dirname(__file__), "../../scripts/qemu-accel.sh"), smp],
+                               capture_output=True, text=True, check=True)
+        cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", "512M", "-smp", smp] + accel.stdout.split() + [
                "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                "-kernel", os.path.join(build, "kernel.bin"),
