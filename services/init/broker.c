@@ -108,6 +108,8 @@ static bool still_queued(const struct broker_conn *c, uint64_t port_state)
 /* An attached server's record for c's pair, written before the pair
  * goes: its grant (rt/svc.h, ATTACHED PORTS).  false when the port's
  * slots are full. */
+_Static_assert(MF_GRANT_MAX <= VX_MSG_DATA, "a grant fits its record");
+
 static bool put_record(const struct broker_conn *c)
 {
 	struct vx_msg rec;

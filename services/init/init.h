@@ -84,7 +84,7 @@ struct broker_conn {
 	int server;	      /* service index or END_INIT */
 	vx_handle_t req, rep; /* init's own capabilities to the two Rings */
 	char as[MF_NAME_MAX];
-	char narrow[MF_NAME_MAX]; /* its grant, for an attached server's record; "" all */
+	char narrow[MF_GRANT_MAX]; /* its grant, for an attached server's record; "" all */
 };
 
 struct init {

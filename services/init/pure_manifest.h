@@ -55,9 +55,12 @@
 #define MF_MAX_GRANTS	12
 #define MF_MAX_CONNECTS 12
 #define MF_NAME_MAX	24 /* incl. NUL */
-#define MF_ARGS_MAX	96 /* incl. NUL */
-#define MF_FILE_MAX	8192u
-#define MF_LINE_MAX	200u /* bytes, not counting "\n" or "\r\n" */
+/* A connection's grant (INIT_CONNECT "SERVE.GRANT"): vfsd's "read:PATH"
+ * names a path (rt/path.h, VX_PATH_FULL_MAX), so this is longer. */
+#define MF_GRANT_MAX 240 /* incl. NUL; a record is one message (VX_MSG_DATA) */
+#define MF_ARGS_MAX  96	 /* incl. NUL */
+#define MF_FILE_MAX  8192u
+#define MF_LINE_MAX  200u /* bytes, not counting "\n" or "\r\n" */
 
 /* Same values as struct init_task's policy field (vectra/proto/init.h). */
 enum mf_restart { MF_ALWAYS = 1, MF_ON_FAILURE = 2, MF_NEVER = 3 };

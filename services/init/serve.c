@@ -84,7 +84,7 @@ static void mem(struct vx_msg *m)
  * the caller beside the reply. */
 static void connect(struct vx_server_conn *c, struct vx_msg *m)
 {
-	char name[MF_NAME_MAX];
+	char name[MF_NAME_MAX + MF_GRANT_MAX];
 	int server;
 	int id;
 

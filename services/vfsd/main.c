@@ -46,6 +46,7 @@
  */
 #include "rt/vx.h"
 #include "rt/svc.h"
+#include "rt/errstr.h"
 #include "client/blk.h"
 #include "client/console.h"
 #include "fs/blkbuf.h"
@@ -545,6 +546,24 @@ static vx_handle_t take_xfer(struct vx_server_conn *c, const struct vx_msg *m)
 	return mem;
 }
 
+/* Each connection's grant, from init's record (fs.h, GRANTS). */
+static struct fs_grant grants[VX_SVC_MAX_CONNS];
+static uint32_t refused_grants;
+
+static int attach(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *rec,
+		  void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	int rc = rec->len <= VX_MSG_DATA
+		     ? fs_grant_parse((const char *)rec->data, rec->len, &grants[c->id])
+		     : VX_E_INVAL;
+	if (rc != VX_OK && refused_grants++ == 0)
+		say("vfsd: refused a connection whose grant means nothing to me: %s\n",
+		    vx_strerror(rc));
+	return rc;
+}
+
 static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,
 			       void *ctx)
 {
@@ -556,7 +575,13 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	probe_for(m);
 	fs.now = (uint64_t)vx_clock();
 	vx_handle_t mem = take_xfer(c, m);
-	fs_serve(ctx, m, &view);
+	if ((rc = fs_grant_apply(&grants[c->id], m)) == VX_OK) {
+		fs_serve(ctx, m, &view);
+	} else {
+		m->status = rc;
+		m->len = 0;
+		m->ncaps = 0;
+	}
 	disks_report();
 	if (mem) { /* the client's memory leaves vfsd before it hears back */
 		if (fs.xfer)
@@ -616,8 +641,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 	    .bytes_max = VFSD_HEAP_BYTES,
 	};
 	fs_init(&fs, &ops);
-	if ((rc = vx_server_init(&srv, b, VFSD_SERVER_VA, VFSD_BIT)) < 0)
-		return fail("cannot bind my \"port\"", rc);
+	int64_t port = vx_bundle_handle(b, "port", VX_OBJ_RING);
+	if (port < 0 || (rc = vx_server_init_attach(&srv, (vx_handle_t)port, VFSD_SERVER_VA,
+						    VFSD_BIT, attach, NULL)) < 0)
+		return fail("cannot bind my \"port\"", port < 0 ? port : rc);
 	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
 		  (unsigned long)(VFSD_HEAP_BYTES >> 10));
 	have_con = vx_client_open(&console, b, "console", CON_VA, CON_BIT) == VX_OK;

@@ -33,11 +33,13 @@
 #ifndef VFSD_PURE_FS_H
 #define VFSD_PURE_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <vectra/abi.h>
 #include "vectra/proto/fs.h"
 #include "rt/svc.h"
+#include "rt/path.h"
 
 #define FS_PAGE		   4096u
 #define FS_CLASS_PAGES_MAX (FS_FILE_MAX / FS_PAGE) /* 256 */
@@ -131,5 +133,26 @@ void fs_rebase(struct fs *fs, uint32_t id, uint8_t *base);
  * otherwise view->pages is 0.
  */
 void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view);
+
+/*
+ * A connection's grant (vectra/proto/fs.h, GRANTS), from the record init
+ * writes beside its pair.  The whole tree, read and write: all zero.
+ */
+struct fs_grant {
+	bool read_only;			 /* only the ops that change nothing */
+	bool rooted;			 /* paths are inside root, and may not name a root */
+	char root[VX_PATH_FULL_MAX + 1]; /* "", "NAME:", "dir/sub" or "NAME:dir" */
+};
+
+/* Parses a grant record of len bytes: VX_OK, VX_E_TOOBIG for a path too
+ * long, VX_E_INVAL for anything else fs.h does not name. */
+int fs_grant_parse(const char *rec, size_t len, struct fs_grant *g);
+
+/* Checks request m against g before fs_serve sees it, and rewrites the
+ * path of a rooted grant to the path vfsd serves: VX_OK, or the error to
+ * answer (VX_E_RIGHTS for what the grant does not allow, VX_E_TOOBIG when
+ * the root and the path do not fit one message, VX_E_INVAL for a request
+ * fs_serve would refuse too). */
+int fs_grant_apply(const struct fs_grant *g, struct vx_msg *m);
 
 #endif

@@ -303,3 +303,107 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 	}
 	reply(m, rc, &out, len);
 }
+
+/* ---------------------------------------------------------------- grants */
+
+/* Does p[0..n) start with a root name, "NAME:"?  (As fs_mount_route reads
+ * it: a ':' before any '/'.) */
+static bool names_root(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && p[i] != '/'; i++)
+		if (p[i] == ':')
+			return true;
+	return false;
+}
+
+int fs_grant_parse(const char *rec, size_t len, struct fs_grant *g)
+{
+	static const char read[] = "read", read_at[] = "read:";
+	char vol[VX_PATH_NAME_MAX + 1];
+	const char *rest;
+
+	memset(g, 0, sizeof(*g));
+	if (len == 0)
+		return VX_OK;
+	if (len == sizeof(read) - 1 && memcmp(rec, read, len) == 0) {
+		g->read_only = true;
+		return VX_OK;
+	}
+	if (len < sizeof(read_at) - 1 || memcmp(rec, read_at, sizeof(read_at) - 1) != 0)
+		return VX_E_INVAL;
+	rec += sizeof(read_at) - 1;
+	len -= sizeof(read_at) - 1;
+	if (len > VX_PATH_FULL_MAX)
+		return VX_E_TOOBIG;
+	if (str_len(rec, len) != len)
+		return VX_E_INVAL;
+	memcpy(g->root, rec, len);
+	g->root[len] = '\0';
+	/* The root the grant names must be a path fs.h allows; kept without
+	 * the leading '/' that means the same as none. */
+	if (names_root(g->root, len)) {
+		int rc = vx_path_split_volume(g->root, vol, sizeof(vol), &rest);
+		if (rc != VX_OK)
+			return rc;
+	} else {
+		rest = g->root;
+		int rc = vx_path_check(rest, len);
+		if (rc != VX_OK)
+			return rc;
+	}
+	/* Without a root name, a leading '/' stays when what follows it would
+	 * read as one: "/HOME:x" is the RAM directory "HOME:x", not HOME's x. */
+	char *at = g->root + (rest - g->root);
+	if (*at == '/' && (rest != g->root || !names_root(at + 1, strlen(at + 1))))
+		memmove(at, at + 1, strlen(at + 1) + 1);
+	g->read_only = true;
+	g->rooted = true;
+	return VX_OK;
+}
+
+/* The ops that change nothing: what a read-only grant allows. */
+static bool op_reads(uint32_t op)
+{
+	return op == FS_STAT || op == FS_LIST || op == FS_READ || op == FS_READ_MEM ||
+	       op == FS_READ_INTO || op == FS_INFO || op == FS_MOUNTS;
+}
+
+int fs_grant_apply(const struct fs_grant *g, struct vx_msg *m)
+{
+	struct req r;
+	char path[VX_MSG_DATA];
+	int rc;
+
+	if (g->read_only && !op_reads(m->op))
+		return VX_E_RIGHTS;
+	if (!g->rooted)
+		return VX_OK;
+	/* The roots themselves are not inside any one of them. */
+	if (m->op == FS_INFO || m->op == FS_MOUNTS)
+		return VX_E_RIGHTS;
+	if ((rc = split(m, &r)) != VX_OK)
+		return rc;
+	if (r.rlen != 0)
+		return VX_E_INVAL; /* the ops left carry nothing after the path */
+	const char *p = r.path;
+	size_t n = r.plen;
+	if (n && *p == '/') {
+		p++;
+		n--;
+	}
+	if (names_root(p, n))
+		return VX_E_RIGHTS;
+	size_t rl = strlen(g->root);
+	bool sep = rl && g->root[rl - 1] != ':' && n;
+	size_t total = rl + sep + n;
+	if (sizeof(r.a) + total + 1 > VX_MSG_DATA)
+		return VX_E_TOOBIG;
+	memcpy(path, g->root, rl);
+	if (sep)
+		path[rl] = '/';
+	memcpy(path + rl + sep, p, n);
+	path[total] = '\0';
+	memcpy(m->data + sizeof(r.a), path, total + 1);
+	m->len = (uint16_t)(sizeof(r.a) + total + 1);
+	return VX_OK;
+}

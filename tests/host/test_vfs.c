@@ -838,6 +838,156 @@ static int serve(struct vx_msg *m)
 	return m->status;
 }
 
+/* A grant from its record text. */
+static struct fs_grant grant(const char *text, int want)
+{
+	struct fs_grant g;
+
+	assert_int_equal(fs_grant_parse(text, strlen(text), &g), want);
+	return g;
+}
+
+/* The path a granted request goes on to fs_serve with. */
+static const char *granted_path(const struct vx_msg *m)
+{
+	return (const char *)m->data + sizeof(struct fs_args);
+}
+
+static void test_grant_parse(void **state)
+{
+	struct fs_grant g;
+	char longp[300];
+
+	(void)state;
+	g = grant("", VX_OK);
+	assert_false(g.read_only);
+	assert_false(g.rooted);
+	g = grant("read", VX_OK);
+	assert_true(g.read_only);
+	assert_false(g.rooted);
+	g = grant("read:www/site", VX_OK);
+	assert_true(g.read_only && g.rooted);
+	assert_string_equal(g.root, "www/site");
+	g = grant("read:/www", VX_OK); /* a leading '/' means the same as none */
+	assert_string_equal(g.root, "www");
+	g = grant("read:HOME:/pub", VX_OK);
+	assert_string_equal(g.root, "HOME:pub");
+	g = grant("read:HOME:", VX_OK);
+	assert_string_equal(g.root, "HOME:");
+	/* The RAM directory "HOME:x" (found by the fuzzer: stripped of its
+	 * '/', the root read as HOME's x) */
+	g = grant("read:/HOME:x", VX_OK);
+	assert_string_equal(g.root, "/HOME:x");
+	grant("write", VX_E_INVAL);
+	grant("readx", VX_E_INVAL);
+	grant("read:", VX_OK); /* the RAM file system's root, no other */
+	grant("read:../x", VX_E_INVAL);
+	grant("read:a//b", VX_E_INVAL);
+	grant("read:a/", VX_E_INVAL);
+	grant("read:bad name!:x", VX_E_INVAL);
+	assert_int_equal(fs_grant_parse("read:a\0b", 8, &g), VX_E_INVAL);
+	memset(longp, 'a', sizeof(longp));
+	memcpy(longp, "read:", 5);
+	assert_int_equal(fs_grant_parse(longp, sizeof(longp), &g), VX_E_TOOBIG);
+}
+
+static void test_grant_apply(void **state)
+{
+	struct fs_args a = {0};
+	struct vx_msg m;
+	struct fs_grant whole = grant("", VX_OK), ro = grant("read", VX_OK);
+	struct fs_grant www = grant("read:www", VX_OK), home = grant("read:HOME:", VX_OK);
+	struct fs_grant ram = grant("read:", VX_OK);
+	static const uint32_t changes[] = {FS_CREATE,	 FS_MKDIR,  FS_WRITE,  FS_APPEND,
+					   FS_TRUNCATE,	 FS_REMOVE, FS_RENAME, FS_SYNC,
+					   FS_WRITE_MEM, FS_SNAP};
+
+	(void)state;
+	req(&m, FS_WRITE, "f", a, "xy", 2);
+	assert_int_equal(fs_grant_apply(&whole, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "f");
+	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		req(&m, changes[i], "f", a, NULL, 0);
+		assert_int_equal(fs_grant_apply(&ro, &m), VX_E_RIGHTS);
+		req(&m, changes[i], "f", a, NULL, 0);
+		assert_int_equal(fs_grant_apply(&www, &m), VX_E_RIGHTS);
+	}
+	req(&m, FS_MOUNTS, "", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&ro, &m), VX_OK);
+	req(&m, FS_MOUNTS, "", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_E_RIGHTS);
+	req(&m, FS_INFO, "", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_E_RIGHTS);
+
+	/* Rooted: the path goes on under the root, a root name is refused. */
+	req(&m, FS_READ, "a/b", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "www/a/b");
+	assert_int_equal(m.len, sizeof(a) + strlen("www/a/b") + 1);
+	req(&m, FS_STAT, "", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "www");
+	req(&m, FS_STAT, "/", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "www");
+	req(&m, FS_LIST, "/x", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&home, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "HOME:x");
+	req(&m, FS_STAT, "x", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&ram, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "x");
+	static const char *const escapes[] = {"HOME:x", "/HOME:x", "RAM:secret", "/RAM:", "EXT:"};
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		req(&m, FS_READ, escapes[i], a, NULL, 0);
+		assert_int_equal(fs_grant_apply(&www, &m), VX_E_RIGHTS);
+		req(&m, FS_READ, escapes[i], a, NULL, 0);
+		assert_int_equal(fs_grant_apply(&ram, &m), VX_E_RIGHTS);
+	}
+	/* A ':' past the first component is a name byte, inside the root. */
+	req(&m, FS_STAT, "a/b:c", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_string_equal(granted_path(&m), "www/a/b:c");
+	/* Malformed: no NUL, or bytes after the path of a read. */
+	req(&m, FS_STAT, "x", a, "zz", 2);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_E_INVAL);
+	req(&m, FS_STAT, "x", a, NULL, 0);
+	m.len = sizeof(a) + 1; /* the path's NUL cut off */
+	assert_int_equal(fs_grant_apply(&www, &m), VX_E_INVAL);
+	/* Root and path together must fit one message. */
+	char longp[FS_REQ_ROOM];
+	memset(longp, 'p', sizeof(longp) - 2);
+	longp[sizeof(longp) - 2] = '\0';
+	req(&m, FS_STAT, longp, a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_E_TOOBIG);
+}
+
+/* End to end: a granted request reaches only the root's files. */
+static void test_grant_serve(void **state)
+{
+	struct fs_args a = {0};
+	struct vx_msg m;
+	struct fs_grant www = grant("read:www", VX_OK);
+
+	(void)state;
+	req(&m, FS_MKDIR, "www", a, NULL, 0);
+	assert_int_equal(serve(&m), VX_OK);
+	a.count = 2;
+	req(&m, FS_WRITE, "www/in", a, "in", 2);
+	assert_int_equal(serve(&m), VX_OK);
+	a.count = 3;
+	req(&m, FS_WRITE, "out", a, "out", 3);
+	assert_int_equal(serve(&m), VX_OK);
+	a.count = 16;
+	req(&m, FS_READ, "in", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_int_equal(serve(&m), VX_OK);
+	assert_int_equal(m.len, 2);
+	assert_memory_equal(m.data, "in", 2);
+	req(&m, FS_READ, "out", a, NULL, 0);
+	assert_int_equal(fs_grant_apply(&www, &m), VX_OK);
+	assert_int_equal(serve(&m), VX_E_NOTFOUND);
+}
+
 static void test_serve_ops(void **state)
 {
 	struct fs_args a = {0};
@@ -1034,6 +1184,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_max_entries, setup, hp_teardown),
 	    T(test_heap_rules),
 	    T(test_serve_ops),
+	    T(test_grant_parse),
+	    T(test_grant_apply),
+	    T(test_grant_serve),
 	    T(test_serve_bulk),
 	    T(test_serve_malformed),
 	};

@@ -98,6 +98,16 @@
  * VX_E_NOTFOUND; FS_MOUNTS says why.  A damaged volume answers
  * VX_E_CORRUPT, never wrong bytes.
  *
+ * GRANTS.  vfsd's port is attached (rt/svc.h): init writes each
+ * connection's grant beside its pair ("fs.GRANT" to INIT_CONNECT; "fs" is
+ * the whole tree, read and write).  "read": the ops that change nothing
+ * (FS_STAT, FS_LIST, FS_READ, FS_READ_MEM, FS_READ_INTO, FS_INFO,
+ * FS_MOUNTS), every other op VX_E_RIGHTS.  "read:PATH": the same inside
+ * PATH alone, without FS_INFO and FS_MOUNTS: PATH (rt/path.h, a root name
+ * allowed) is the connection's root, a path naming a root is VX_E_RIGHTS,
+ * and one that does not fit a message after PATH is VX_E_TOOBIG.  A grant
+ * vfsd does not know closes the connection.
+ *
  * Errors: VX_E_NOTFOUND (no such path or parent), VX_E_EXISTS,
  * VX_E_TYPE (a file where a directory is needed, or the reverse),
  * VX_E_TOOBIG (over FS_FILE_MAX, or a read count over FS_INLINE_MAX),
