@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * httpd: a small HTTP/1.1 file server (docs/userland/httpd.md).  The
- * shell's `serve DIR PORT` runs it with args "DIR PORT" and exactly three
+ * shell's `serve DIR PORT` runs it with args "/ PORT" and exactly three
  * grants; it holds nothing else:
  *
  *   console.req/.rep  uartd: one log line per request
- *   fs.req/.rep       vfsd: the files it serves, read-only by its own rule
- *                     (vfsd's connection is not narrowed to DIR yet)
+ *   fs.req/.rep       vfsd: the files it serves, through a connection
+ *                     narrowed to "read:DIR" (vectra/proto/fs.h, GRANTS):
+ *                     it reads DIR, its "/", and what is under it, and
+ *                     vfsd refuses the rest, so a bug here cannot reach
+ *                     another file nor change one
  *   net.req/.rep      netd: its listener and the connections to it
  *                     (serve grants net.listen.PORT: nothing else)
  *

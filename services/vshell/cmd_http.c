@@ -13,10 +13,12 @@
  *                   or a timeout is an error, and the partial file is
  *                   removed: a file get leaves is the whole body.
  *                   Ctrl-C stops it (the partial file is removed too).
- *   serve DIR PORT  runs SYS:bin/httpd ("DIR PORT") with exactly the
- *                   grants console, fs and net=net.listen.PORT (netd lets
- *                   that connection listen on PORT and accept, nothing
- *                   else), the way run runs a program (vsh_run_program);
+ *   serve DIR PORT  runs SYS:bin/httpd ("/ PORT") with exactly the
+ *                   grants console, fs=fs.read:DIR (vfsd lets that
+ *                   connection read DIR and what is under it, nothing
+ *                   else: DIR is its "/") and net=net.listen.PORT (netd
+ *                   lets that connection listen on PORT and accept,
+ *                   nothing else), the way run runs a program (vsh_run_program);
  *                   the shell waits until Ctrl-C halts it.
  *                   docs/userland/httpd.md.
  */
@@ -257,8 +259,8 @@ void cmd_serve(const struct vsh_cmd *c)
 {
 	static struct vsh_run r;
 	static const char *const slots[] = {"console", "fs", "net"};
-	static char listen_cap[24];
-	const char *caps[3] = {"console", "fs", listen_cap};
+	static char listen_cap[24], fs_cap[VX_MSG_DATA];
+	const char *caps[3] = {"console", fs_cap, listen_cap};
 	const char *dir = strip(c->argv[1]), *p = c->argv[2];
 	uint32_t port = 0;
 	struct fs_stat st;
@@ -276,6 +278,11 @@ void cmd_serve(const struct vsh_cmd *c)
 			return;
 		}
 	}
+	if (strlen(dir) + sizeof("fs.read:") > sizeof(fs_cap)) {
+		con_printf("serve: DIR is longer than a grant holds (%u bytes)\n",
+			   (unsigned)(sizeof(fs_cap) - sizeof("fs.read:")));
+		return;
+	}
 	rc = vx_fs_stat(&shell.fs.c, dir, &st, client_deadline());
 	if (client_report("serve", &shell.fs, rc))
 		return;
@@ -287,7 +294,10 @@ void cmd_serve(const struct vsh_cmd *c)
 	}
 	memset(&r, 0, sizeof(r));
 	r.program = "httpd";
-	vx_snprintf(r.args, sizeof(r.args), "%s %u", *dir ? dir : "/", port);
+	/* httpd's fs connection reads DIR and what is under it, nothing else
+	 * (vfsd's "read:PATH" grant, fs.h GRANTS): DIR is its root "/". */
+	vx_snprintf(fs_cap, sizeof(fs_cap), "fs.read:%s", dir);
+	vx_snprintf(r.args, sizeof(r.args), "/ %u", port);
 	/* netd lets this connection listen on PORT and nothing else (NET.md, "Grants") */
 	vx_snprintf(listen_cap, sizeof(listen_cap), "net.listen.%u", port);
 	for (uint32_t i = 0; i < 3; i++) {

@@ -40,12 +40,20 @@ static bool net_grant_ok(const char *name)
 	return *p == '\0' && port <= 65535;
 }
 
+/* vfsd's grants (vectra/proto/fs.h, GRANTS): "fs.read" and
+ * "fs.read:PATH".  PATH is vfsd's to check: one it refuses closes the
+ * connection, and the program finds no fs. */
+static bool fs_grant_ok(const char *name)
+{
+	return strcmp(name, "fs.read") == 0 || (strncmp(name, "fs.read:", 8) == 0 && name[8]);
+}
+
 bool vsh_grantable(const char *name)
 {
 	for (const char *const *g = vsh_grantables; *g; g++)
 		if (strcmp(*g, name) == 0)
 			return true;
-	return net_grant_ok(name);
+	return net_grant_ok(name) || fs_grant_ok(name);
 }
 
 /* Splitting state: the output cursor and the word being built. */

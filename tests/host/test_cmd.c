@@ -179,6 +179,12 @@ static void test_run_grammar(void **state)
 	assert_true(vsh_grantable("pkg"));
 	assert_true(vsh_grantable("devices")); /* every disk and driver: the person's choice */
 	assert_true(vsh_grantable("net"));     /* all of netd */
+	/* vfsd's narrowed connections (fs.h, GRANTS): serve gives httpd one */
+	assert_true(vsh_grantable("fs.read"));
+	assert_true(vsh_grantable("fs.read:HOME:www"));
+	assert_false(vsh_grantable("fs.read:"));
+	assert_false(vsh_grantable("fs.write"));
+	assert_false(vsh_grantable("fs."));
 	/* netd's narrowed connections (NET.md, "Grants"): serve gives httpd one */
 	assert_true(vsh_grantable("net.connect"));
 	assert_true(vsh_grantable("net.udp"));

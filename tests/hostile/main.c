@@ -605,6 +605,69 @@ _Noreturn static void do_sink(const struct vx_bundle_page *b)
 	}
 }
 
+/* fs-grant: run with fs=fs.read:www, where www holds a.txt ("granted")
+ * and secret.txt lies beside it.  Each case prints its result; one that
+ * is not what vfsd's grant (vectra/proto/fs.h, GRANTS) says ends
+ * "(WRONG)". */
+static int grant_bad;
+static void grant_case(const char *name, int rc, int want)
+{
+	say("hostile: fs-grant: %s: %s%s\n", name, vx_errname(rc), rc == want ? "" : " (WRONG)");
+	grant_bad += rc != want;
+}
+
+static int do_fs_grant(void)
+{
+	struct fs_stat st;
+	struct fs_dirent ent;
+	struct fs_info info;
+	struct fs_mount_info mi;
+	char got[32];
+	vx_handle_t mem;
+	uint64_t size;
+
+	int64_t n = vx_fs_read(&fs, "a.txt", 0, got, sizeof(got), deadline());
+	bool same = n >= 7 && memcmp(got, "granted", 7) == 0;
+	grant_case("read a.txt, its root's file",
+		   n < 0  ? (int)n
+		   : same ? VX_OK
+			  : VX_E_CORRUPT,
+		   VX_OK);
+	grant_case("stat /a.txt", vx_fs_stat(&fs, "/a.txt", &st, deadline()), VX_OK);
+	grant_case("stat its root", vx_fs_stat(&fs, "", &st, deadline()), VX_OK);
+	grant_case("list its root", vx_fs_list(&fs, "", 0, &ent, deadline()), VX_OK);
+	int rc = vx_fs_read_mem(&fs, "a.txt", &mem, &size, deadline());
+	grant_case("a view of a.txt", rc, VX_OK);
+	if (rc == VX_OK)
+		vx_cap_delete(mem);
+	grant_case("read ../secret.txt",
+		   (int)vx_fs_read(&fs, "../secret.txt", 0, got, 8, deadline()), VX_E_INVAL);
+	grant_case("read RAM:secret.txt",
+		   (int)vx_fs_read(&fs, "RAM:secret.txt", 0, got, 8, deadline()), VX_E_RIGHTS);
+	grant_case("read /RAM:secret.txt",
+		   (int)vx_fs_read(&fs, "/RAM:secret.txt", 0, got, 8, deadline()), VX_E_RIGHTS);
+	grant_case("stat HOME:", vx_fs_stat(&fs, "HOME:", &st, deadline()), VX_E_RIGHTS);
+	grant_case("stat secret.txt (not under the root)",
+		   vx_fs_stat(&fs, "secret.txt", &st, deadline()), VX_E_NOTFOUND);
+	grant_case("write a.txt", vx_fs_write(&fs, "a.txt", 0, "x", 1, deadline()), VX_E_RIGHTS);
+	grant_case("append a.txt", vx_fs_append(&fs, "a.txt", "x", 1, deadline()), VX_E_RIGHTS);
+	grant_case("truncate a.txt", vx_fs_truncate(&fs, "a.txt", 0, deadline()), VX_E_RIGHTS);
+	grant_case("create b.txt", vx_fs_create(&fs, "b.txt", deadline()), VX_E_RIGHTS);
+	grant_case("mkdir d", vx_fs_mkdir(&fs, "d", deadline()), VX_E_RIGHTS);
+	grant_case("remove a.txt", vx_fs_remove(&fs, "a.txt", deadline()), VX_E_RIGHTS);
+	grant_case("rename a.txt", vx_fs_rename(&fs, "a.txt", "c.txt", deadline()), VX_E_RIGHTS);
+	grant_case("sync", vx_fs_sync(&fs, "", deadline()), VX_E_RIGHTS);
+	grant_case("snapshot HOME:s", vx_fs_snap(&fs, "HOME:s", FS_SNAP_CREATE, deadline()),
+		   VX_E_RIGHTS);
+	grant_case("info", vx_fs_info(&fs, &info, deadline()), VX_E_RIGHTS);
+	grant_case("mounts", vx_fs_mounts(&fs, 0, &mi, deadline()), VX_E_RIGHTS);
+	n = vx_fs_read(&fs, "a.txt", 0, got, sizeof(got), deadline());
+	grant_case("a.txt is unchanged",
+		   n >= 7 && memcmp(got, "granted", 7) == 0 ? VX_OK : VX_E_CORRUPT, VX_OK);
+	say("hostile: fs-grant: done, %d wrong\n", grant_bad);
+	return grant_bad ? 1 : 0;
+}
+
 int main(const struct vx_bundle_page *b, const char *args)
 {
 	if (vx_client_open(&con, b, "console", VA_CONSOLE, BIT_CONN) != VX_OK)
@@ -633,6 +696,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		say("hostile: %s needs an fs connection (%s)\n", args, vx_errname(fs_open_rc));
 		return 2;
 	}
+	if (strcmp(args, "fs-grant") == 0)
+		return do_fs_grant();
 	if (strcmp(args, "view-rewrite") == 0)
 		return do_view_rewrite();
 	if (strcmp(args, "view-exit") == 0)

@@ -75,6 +75,22 @@ def run(t, tap):
         tap.check("%s answers op 0xffffffff and other unknown ops VX_E_NOSYS" % conn,
                   answered(out, conn), out)
 
+    # A narrowed fs connection (vfsd's grants, proto/fs.h GRANTS): it reads
+    # www and nothing else, and changes nothing.
+    t.command("mkdir www")
+    t.command("echo granted > www/a.txt")
+    t.command("echo secret > secret.txt")
+    out = t.command("run hostile fs-grant with fs=fs.read:www console=console", timeout=60)
+    cases = re.findall(r"^hostile: fs-grant: (.*)$", out, re.M)
+    tap.check("fs.read:www: every case got its named error or its bytes",
+              len(cases) == 23 and "done, 0 wrong" in cases[-1] and not [c for c in cases if "(WRONG)" in c], "\n".join(cases) or out)
+    out = t.command("run hostile fs-grant with fs=fs.read:../www console=console", timeout=60)
+    # vfsd closes the connection as it takes it: the server end is never
+    # bound, and every call says so (VX_E_AGAIN, rt/svc.h).
+    tap.check("a grant vfsd refuses (a path with '..') gives no connection at all",
+              re.search(r"hostile: fs-grant: read a.txt, its root's file: VX_E_AGAIN",
+                        out) is not None, out)
+
     # Ctrl-C stops a program that holds a console of its own.
     mem_before = t.command("mem")
     t.send("run hostile spin with console=console\r")

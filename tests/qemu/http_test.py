@@ -176,7 +176,7 @@ def run_serve(term, tap, hport):
               has(out, r"^httpd: cannot listen on port 81: VX_E_RIGHTS")
               and has(out, r"^httpd exited with code 5"), out)
     term.send("serve www 80\r")
-    seen(term, r"^httpd: serving /www on port 80", 30)
+    seen(term, r"^httpd: serving / on port 80", 30)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     base = "http://127.0.0.1:%d" % hport
     try:
