@@ -22,6 +22,9 @@ packages=(
 	dosfstools
 	# model checking of the ring protocol
 	spin
+	# the network scenarios' captures, read by a dissector nobody here wrote
+	# (tests/qemu/pcaps.py)
+	tshark
 	# the trust chain's oracle: Go's sumdb/note and sumdb/tlog, built offline
 	golang-go golang-golang-x-mod-dev
 	# make bench: the Linux guest's initramfs (cpio) and the chart (gnuplot);

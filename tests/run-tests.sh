@@ -117,6 +117,8 @@ suite_qemu() {
 		[ -f "$t" ] || continue
 		B=$B run_suite "qemu/$(basename "$t" .sh)" bash "$t"
 	done
+	# The captures the network scenarios just wrote, read by tshark.
+	B=$B run_suite "qemu/pcaps" python3 tests/qemu/pcaps.py
 	# Everything that passes on one CPU passes on four (scenario_kernel
 	# has its own -smp 4 run).
 	for s in boot shell hostile trust sock; do

@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "net"))
-from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from vterm import Tap, Timeout, VTerm, capture, has  # noqa: E402
 from dnspeer import Peer  # noqa: E402
 
 B = os.environ.get("B", "build")
@@ -51,7 +51,7 @@ def main():
              "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
              "-netdev", "socket,id=n0,connect=127.0.0.1:%d" % peer.port,
              "-device", "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on"]
-    term = VTerm(B, image="dns.img", extra=flags)
+    term = VTerm(B, image="dns.img", extra=flags + capture(B, "dns"))
     try:
         term.expect(r"vshell> ", 120)
         boot = term.text()

@@ -41,7 +41,7 @@ import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from vterm import Tap, Timeout, VTerm, capture, has  # noqa: E402
 from devices_test import seen  # noqa: E402
 
 B = os.environ.get("B", "build")
@@ -314,7 +314,7 @@ def main():
              "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
              "-netdev", netdev,
              "-device", "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on"]
-    term = VTerm(B, image="boot.img", extra=flags)
+    term = VTerm(B, image="boot.img", extra=flags + capture(B, "http"))
     try:
         term.expect(r"vshell> ", 120)
         seen(term, r"^netd: DHCP: 10\.0\.2\.15 mask 255\.255\.255\.0 ", 60)

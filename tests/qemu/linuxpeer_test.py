@@ -52,7 +52,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from vterm import Tap, Timeout, VTerm, capture, has  # noqa: E402
 from devices_test import seen  # noqa: E402
 
 B = os.environ.get("B", "build")
@@ -235,7 +235,7 @@ def tcp_socktest(tap, lx, port):
     lx.sh("dd if=/dev/urandom of=/tmp/back bs=1M count=%d 2>/dev/null" % MIB, timeout=60 + 2 * MIB)
     vx = VTerm(B, image="linuxpeer-sock.img", extra=DEVICES + [
         "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=%d" % port,
-        "-device", CARD])
+        "-device", CARD] + capture(B, "linuxpeer-sock"))
     try:
         seen(vx, r"^socktest: echo: (\d+ bytes|connect): ", 180)
         tap.check("tcp: VectraOS -> Linux: 256 KiB through busybox's echo and back, hashed by "
@@ -373,7 +373,7 @@ def main():
     listener.close()
     vx = VTerm(B, image="linuxpeer.img", extra=DEVICES + [
         "-netdev", "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=%d" % port,
-        "-device", CARD] + disk)
+        "-device", CARD] + disk + capture(B, "linuxpeer"))
     try:
         lx.expect(r"linuxpeer: eth0 %s 10\.8\.0\.1/24 up" % LINUX_MAC, 180)
         tap.check("boot: Linux loaded virtio-net and configured eth0 10.8.0.1/24", True)

@@ -26,7 +26,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from vterm import Tap, Timeout, VTerm, capture, has  # noqa: E402
 from devices_test import seen  # noqa: E402
 
 B = os.environ.get("B", "build")
@@ -38,7 +38,7 @@ FLAGS = ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off", "-devic
 
 def main():
     tap = Tap("netd")
-    term = VTerm(B, image="boot.img", extra=FLAGS)
+    term = VTerm(B, image="boot.img", extra=FLAGS + capture(B, "netd"))
     try:
         term.expect(r"vshell> ", 120)
         seen(term, r"^netd: card 52:54:00:12:34:56, link up", 60)

@@ -36,7 +36,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vterm import Tap, Timeout, VTerm, has  # noqa: E402
+from vterm import Tap, Timeout, VTerm, capture, has  # noqa: E402
 from devices_test import console_lines, seen  # noqa: E402
 
 B = os.environ.get("B", "build")
@@ -115,8 +115,8 @@ def main():
              "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
              "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%d-:7000,"
              "hostfwd=udp:127.0.0.1:%d-:7001,guestfwd=tcp:10.0.2.100:7-cmd:cat" % (hp, up),
-             "-device", "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on",
-             "-object", "filter-dump,id=f0,netdev=n0,file=%s" % pcap]
+             "-device", "virtio-net-pci,bus=rp1,netdev=n0,iommu_platform=on,disable-legacy=on"]
+    flags += capture(B, "sock")
     term = VTerm(B, image="sock.img", extra=flags)
     try:
         seen(term, r"^socktest: ready: VX_OK", 120)

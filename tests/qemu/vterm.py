@@ -17,6 +17,17 @@ class Timeout(Exception):
     pass
 
 
+def capture(build, name, netdev="n0"):
+    """QEMU flags that record every frame of netdev in
+    build/test-logs/NAME.pcap (QEMU's filter-dump), for tests/qemu/pcaps.py
+    to read once the scenarios are done.  An older capture is removed."""
+    path = os.path.join(build, "test-logs", name + ".pcap")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.exists(path):
+        os.unlink(path)
+    return ["-object", "filter-dump,id=cap-%s,netdev=%s,file=%s" % (netdev, netdev, path)]
+
+
 class VTerm:
     def __init__(self, build, root="prog/init.elf", image="boot.img", extra=()):
         smp = os.environ.get("SMP", "1")
