@@ -21,6 +21,8 @@ For each clean capture, one TAP line each:
             connections are there (at least MIN_STREAMS streams)
 For the hostile wire: every frame tshark finds malformed is one the relay
 planted (tshark may let a planted one through: it checks no checksum).
+First of all, the checker must find the faults planted in a capture it
+writes itself (tests/net/qwire.py builds the frames).
 
 A capture that is missing fails its line: its scenario did not run to
 the point of writing one.
@@ -31,7 +33,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "net"))
 from vterm import Tap  # noqa: E402
+import qwire as q  # noqa: E402
 
 B = os.environ.get("B", "build")
 LOGS = os.path.join(B, "test-logs")
@@ -150,8 +154,42 @@ def check_wire(tap):
         tap.check("wire: tshark reads the relay's capture", False, str(e))
 
 
+def self_check(tap):
+    """The checker itself, on a capture with its faults planted: an IPv4
+    header whose length runs past the frame, a SYN with FIN, and a SYN
+    answered by a bare ACK."""
+    a, b = q.ip("10.9.0.1"), q.ip("10.9.0.2")
+    ma, mb = q.mac("52:54:00:00:00:01"), q.mac("52:54:00:00:00:02")
+
+    def seg(src, dst, sport, dport, flags):
+        return q.eth(mb if src == a else ma, ma if src == a else mb, q.ETH_IPV4,
+                     q.ipv4(src, dst, q.PROTO_TCP, q.tcp(src, dst, sport, dport, 1, 0, flags)))
+    frames = [
+        q.eth(mb, ma, q.ETH_IPV4, q.ipv4(a, b, q.PROTO_UDP, q.udp(a, b, 1, 2, b"x"), total_len=400)),
+        seg(a, b, 1000, 80, q.SYN | q.FIN),
+        seg(a, b, 1001, 80, q.SYN),
+        seg(b, a, 80, 1001, q.ACK),
+    ]
+    path = os.path.join(LOGS, "pcaps-selfcheck.pcap")
+    os.makedirs(LOGS, exist_ok=True)
+    w = q.PcapWriter(path)
+    for i, f in enumerate(frames):
+        w.write(f, ts=i)
+    w.close()
+    try:
+        bad = [n for n, _ in bad_frames(path)]
+        _, problems = tcp_problems(path)
+        text = "\n".join(problems)
+        ok = bad == [1] and "frame 2: impossible flags" in text and "neither SYN+ACK nor RST" in text
+        tap.check("the checker finds the faults planted in a capture of its own", ok,
+                  "malformed %s; %s" % (bad, text))
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+        tap.check("the checker finds the faults planted in a capture of its own", False, str(e))
+
+
 def main():
     tap = Tap("pcaps")
+    self_check(tap)
     for name, (want, min_streams) in CLEAN.items():
         check_clean(tap, name, want, min_streams)
     check_wire(tap)
