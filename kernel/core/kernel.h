@@ -416,6 +416,18 @@ static inline struct task *current_task(void)
 	return this_cpu_current();
 }
 
+/* The frame to resume on the way out of the kernel, when the running Task
+ * may have changed: it stopped (then need_resched is set), or a direct
+ * switch (sched_direct, sched_handoff) made another Task current, whose
+ * frame it checked.  The scheduler chooses only when need_resched says it
+ * must (docs/ARCHITECTURE.md, "One flag decides the way out"). */
+static inline struct trapframe *sched_current_frame(void)
+{
+	if (this_cpu_need_resched())
+		return sched_next_frame();
+	return &current_task()->regs;
+}
+
 /* lock.c: the kernel lock, a ticket lock (see LOCKING above and
  * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it.  On a
  * machine with one CPU there is nobody to exclude: the lock is elided

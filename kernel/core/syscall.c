@@ -76,9 +76,7 @@ static struct trapframe *next_frame(struct trapframe *tf)
  * switched straight to another Task (sched_direct), which is current. */
 static struct trapframe *current_frame(void)
 {
-	if (this_cpu_need_resched())
-		return sched_next_frame();
-	return &current_task()->regs;
+	return sched_current_frame();
 }
 
 /*

@@ -46,7 +46,7 @@ static const struct command table[] = {
     {"sum", "sum FILE", "a file's SHA-256, as sha256sum prints it", cmd_sum, 1, 1, NEED_FS},
     {"run", "run PROGRAM [ARG...] [with SLOT=CAP...]",
      "run an installed package with exactly its footprint, or SYS:bin/PROGRAM with only the "
-     "named grants (console, fs, ns, pkg, identity.sign, identity.status, devices, net, "
+     "named grants (console, fs, fs.read[:DIR], ns, pkg, identity.sign, identity.status, devices, net, "
      "net.connect, net.udp, net.listen[.PORT])",
      cmd_run, 1, MANY, NEED_NS},
     {"ps", "ps", "list the services init supervises, and the last program run", cmd_ps, 0, 0,

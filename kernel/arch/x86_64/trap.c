@@ -95,7 +95,7 @@ struct trapframe *trap_user(struct trapframe *tf)
 	if (work_pending())
 		reap();
 	preempt_done();
-	struct trapframe *next = sched_next_frame();
+	struct trapframe *next = sched_current_frame();
 	kernel_unlock();
 	return next;
 }
