@@ -100,7 +100,7 @@ static void test_default_manifest(void **state)
 	rc = parse_n(big, n);
 	if (rc != VX_OK)
 		fail_msg("%s: %s", DEFAULT_MANIFEST, err);
-	assert_int_equal(m.n, 11);
+	assert_int_equal(m.n, 12);
 
 	s = svc("uartd");
 	assert_string_equal(s->binary, "uartd");
@@ -146,6 +146,16 @@ static void test_default_manifest(void **state)
 	assert_int_equal(s->nconnect, 0);
 	assert_int_equal(s->ngrant, 0);
 
+	/* rtcd: the CMOS clock's two ports, and nothing else. */
+	s = svc("rtcd");
+	assert_string_equal(s->serve, "rtc");
+	assert_int_equal(s->ngrant, 1);
+	assert_string_equal(s->grant[0].slot, "cmos");
+	assert_int_equal(s->grant[0].kind, MF_IOPORT);
+	assert_int_equal(s->grant[0].a, 0x70);
+	assert_int_equal(s->grant[0].b, 2);
+	assert_int_equal(s->grant[0].rights, VX_R_READ | VX_R_WRITE);
+
 	/* devd: boot's device capabilities, and no unconfined DMA. */
 	s = svc("devd");
 	assert_string_equal(s->serve, "devices");
@@ -164,7 +174,7 @@ static void test_default_manifest(void **state)
 	s = svc("vshell");
 	assert_int_equal(s->restart, MF_ALWAYS);
 	assert_string_equal(s->serve, "");
-	assert_int_equal(s->nconnect, 11);
+	assert_int_equal(s->nconnect, 12);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[0].as, "console");
 	assert_string_equal(s->connect[1].service, "fs");
@@ -176,6 +186,8 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->connect[7].service, "devices");
 	assert_string_equal(s->connect[8].service, "net");
 	assert_string_equal(s->connect[9].service, "dns");
+	assert_string_equal(s->connect[10].service, "linux");
+	assert_string_equal(s->connect[11].service, "rtc");
 	assert_int_equal(s->ngrant, 2);
 	assert_int_equal(s->grant[0].kind, MF_RETICLE);
 	assert_int_equal(s->grant[0].a, 8u << 20);
