@@ -28,6 +28,7 @@
 #define VA_CONSOLE 0x10000000ull
 #define VA_NS	   0x10010000ull
 #define VA_RNG	   0x10030000ull
+#define VA_RTC	   0x10040000ull
 #define VA_SERVER  0x11000000ull
 #define VA_ROOT	   0x40000000ull
 #define BIT_SERVER 0u
@@ -35,6 +36,7 @@
 #define BIT_CON	   2u
 #define BIT_NS	   4u
 #define BIT_RNG	   5u
+#define BIT_RTC	   6u
 #define ROOT_NAME  "SYS:linux/root.tar"
 #define ENTS_MAX   4096u
 #define ARENA	   (384u * 1024u)
@@ -53,7 +55,7 @@ uint64_t linux_now(void)
 	return now_ns;
 }
 
-static struct vx_client con, ns, rngc;
+static struct vx_client con, ns, rngc, rtcc;
 static struct vx_server srv;
 static vx_handle_t child_sig[PROC_MAX];
 static uint64_t child_bits; /* every slot's */
@@ -68,6 +70,7 @@ static struct {
 
 int proc_init(vx_handle_t ret);
 void sys_set_rng(struct vx_client *c);
+void sys_set_rtc(struct vx_client *c);
 void sys_fault(struct proc *p, const struct vx_fault *f);
 void sys_resume_after_signal(struct proc *p);
 
@@ -379,6 +382,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 	self_task = (vx_handle_t)self;
 	if (vx_client_open(&rngc, b, "rng", VA_RNG, BIT_RNG) == VX_OK)
 		sys_set_rng(&rngc);
+	if (vx_client_open(&rtcc, b, "rtc", VA_RTC, BIT_RTC) == VX_OK)
+		sys_set_rtc(&rtcc); /* CLOCK_REALTIME's origin */
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
 		int64_t sig = vx_sig_mint(self_task, 1ull << (BIT_CHILD0 + i));
 		if (sig < 0) {

@@ -10,6 +10,7 @@
 #include "client/rng.h"
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
+#include "vectra/proto/rtc.h"
 #include "vx_string.h"
 
 typedef int64_t (*sys_fn)(struct proc *p, const uint64_t *a);
@@ -206,15 +207,32 @@ static int64_t sys_sysinfo(struct proc *p, const uint64_t *a)
 
 /* ------------------------------------------------------------------ time */
 
-/* No wall clock yet: the epoch is the start of 2026, plus the uptime. */
+/* CLOCK_REALTIME is the monotonic clock plus wall_offset: what rtcd's
+ * CMOS clock said at linuxd's start (sys_set_rtc), less the monotonic
+ * clock then.  Without rtcd, the start of 2026 plus the uptime. */
 #define EPOCH_2026 1767225600ull
+static uint64_t wall_offset = EPOCH_2026 * 1000000000ull;
+
+void sys_set_rtc(struct vx_client *c);
+void sys_set_rtc(struct vx_client *c)
+{
+	struct vx_msg m = {.op = RTC_NOW};
+	struct rtc_now n;
+
+	if (vx_client_call(c, &m, (uint64_t)vx_clock() + 2000000000ull) != VX_OK ||
+	    m.len != sizeof(n))
+		return;
+	memcpy(&n, m.data, sizeof(n));
+	if (n.unix_ns > n.clock_ns)
+		wall_offset = n.unix_ns - n.clock_ns;
+}
 
 static void clock_of(uint32_t id, struct lx_timespec *ts)
 {
 	uint64_t ns = (uint64_t)vx_clock();
 
 	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE)
-		ns += EPOCH_2026 * 1000000000ull;
+		ns += wall_offset;
 	ts->tv_sec = (int64_t)(ns / 1000000000ull);
 	ts->tv_nsec = (int64_t)(ns % 1000000000ull);
 }

@@ -5,6 +5,8 @@
  */
 #include "shell.h"
 #include "vectra/proto/init.h"
+#include "vectra/proto/rtc.h"
+#include "rt/civil.h"
 #include "pure_show.h"
 #include "rt/errstr.h"
 #include "vx_string.h"
@@ -125,6 +127,40 @@ void cmd_caps(const struct vsh_cmd *c)
 			   vsh_show_rights(rights, e->rights), e->handle);
 	}
 	con_printf("rights: r read, w write, x exec, p produce, c consume, o control, g grant\n");
+}
+
+/* date: rtcd's wall clock (vectra/proto/rtc.h), as ISO 8601 in UTC. */
+void cmd_date(const struct vsh_cmd *c)
+{
+	struct vx_msg m = {.op = RTC_NOW};
+	struct rtc_now n;
+	struct vx_civil t;
+	int tries = 0, rc;
+
+	(void)c;
+	do
+		rc = client_call(&shell.rtc, &m);
+	while (client_retry(&shell.rtc, rc, &tries));
+	if (rc == VX_E_CORRUPT) {
+		con_printf("date: the CMOS clock holds no valid date (rtcd says %s)\n",
+			   vx_errname(rc));
+		return;
+	}
+	if (client_report("date", &shell.rtc, rc))
+		return;
+	if (rc == VX_OK && m.len != sizeof(n))
+		rc = VX_E_CORRUPT;
+	if (rc < 0) {
+		con_printf("date: %s\n", vx_strerror(rc));
+		return;
+	}
+	memcpy(&n, m.data, sizeof(n));
+	if (vx_civil_from_unix((int64_t)(n.unix_ns / 1000000000ull), &t) < 0) {
+		con_printf("date: the clock says a time past %u\n", VX_CIVIL_YEAR_MAX);
+		return;
+	}
+	con_printf("%04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.month, t.day, t.hour, t.minute,
+		   t.second);
 }
 
 void cmd_uptime(const struct vsh_cmd *c)

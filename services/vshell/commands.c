@@ -46,7 +46,8 @@ static const struct command table[] = {
     {"sum", "sum FILE", "a file's SHA-256, as sha256sum prints it", cmd_sum, 1, 1, NEED_FS},
     {"run", "run PROGRAM [ARG...] [with SLOT=CAP...]",
      "run an installed package with exactly its footprint, or SYS:bin/PROGRAM with only the "
-     "named grants (console, fs, fs.read[:DIR], ns, pkg, identity.sign, identity.status, devices, net, "
+     "named grants (console, fs, fs.read[:DIR], ns, pkg, identity.sign, identity.status, devices, "
+     "net, "
      "net.connect, net.udp, net.listen[.PORT])",
      cmd_run, 1, MANY, NEED_NS},
     {"ps", "ps", "list the services init supervises, and the last program run", cmd_ps, 0, 0,
@@ -56,6 +57,7 @@ static const struct command table[] = {
      NEED_INIT},
     {"kill", "kill SERVICE", "stop a service for good", cmd_kill, 1, 1, NEED_INIT},
     {"uptime", "uptime", "time since boot", cmd_uptime, 0, 0, NEED_NONE},
+    {"date", "date", "the date and time, UTC (rtcd's CMOS clock)", cmd_date, 0, 0, NEED_NONE},
     {"crash", "crash SERVICE", "make a service fault, to watch init restart it", cmd_crash, 1, 1,
      NEED_INIT},
     {"login", "login", "unseal the Machine key (asks for its passphrase, not echoed)", cmd_login, 0,

@@ -108,6 +108,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	client_open(&shell.net, "net", VA_NET, BIT_NET);
 	client_open(&shell.dns, "dns", VA_DNS, BIT_DNS);
 	client_open(&shell.lx, "linux", VA_LINUX, BIT_LINUX);
+	client_open(&shell.rtc, "rtc", VA_RTC, BIT_RTC);
 	vsh_line_init(&line, echo, NULL);
 
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);

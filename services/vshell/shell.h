@@ -35,6 +35,7 @@
  *   devices.req/.rep  connection to devd  (devices)
  *   net.req/.rep      connection to netd  (net, ping)
  *   dns.req/.rep      connection to dnsd  (host, dns, ping NAME)
+ *   rtc.req/.rep      connection to rtcd  (date)
  *   ret               Reticle, CONTROL: pays for the programs run runs
  *   self              Task, CONTROL: to map rings, images and files, and
  *                     to mint the signal that reports a child's end
@@ -72,6 +73,7 @@
 #define VA_SOCK	   0x10100000ull /* get's and nc's socket (VX_SOCK_SPAN) */
 #define VA_LSOCK   0x10120000ull /* nc -l's listener (VX_SOCK_SPAN) */
 #define VA_LINUX   0x100a0000ull
+#define VA_RTC	   0x100b0000ull
 #define VA_PROGRAM 0x40000000ull /* a boot-image MemCap from nsd, during run */
 #define VA_FILE	   0x60000000ull /* a file's MemCap from vfsd, during cat */
 #define VA_BULK	   0x62200000ull /* the bulk buffer (vsh_bulk) */
@@ -91,6 +93,7 @@
 #define BIT_DNS	    11u
 #define BIT_SOCK    12u /* get's and nc's socket */
 #define BIT_LINUX   13u
+#define BIT_RTC	    14u
 
 #define CALL_TIMEOUT (2000 * MS) /* for one request to fs, ns or init */
 
@@ -113,7 +116,7 @@ struct vsh {
 	vx_handle_t self;      /* VX_NO_HANDLE if not granted */
 	vx_handle_t ret;       /* VX_NO_HANDLE if not granted */
 	vx_handle_t child_sig; /* Signal for BIT_CHILD, minted once */
-	struct vsh_client fs, ns, init, id, pkg, rng, dev, net, dns, lx;
+	struct vsh_client fs, ns, init, id, pkg, rng, dev, net, dns, lx, rtc;
 	struct vsh_last last;
 	bool secret; /* the next line typed is login's passphrase */
 };
@@ -204,6 +207,7 @@ void cmd_caps(const struct vsh_cmd *c);
 void cmd_mem(const struct vsh_cmd *c);
 void cmd_kill(const struct vsh_cmd *c);
 void cmd_uptime(const struct vsh_cmd *c);
+void cmd_date(const struct vsh_cmd *c);
 void cmd_crash(const struct vsh_cmd *c);
 void cmd_login(const struct vsh_cmd *c);
 void cmd_lock(const struct vsh_cmd *c);

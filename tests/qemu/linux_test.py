@@ -11,6 +11,7 @@ line like a person would.
   - hostile programs: a fault, a fork bomb, a runaway loop; and every
     byte of linuxd's memory back after each session
 """
+import datetime
 import os
 import re
 import sys
@@ -62,6 +63,17 @@ def run(t, tap):
               has(out, r"^found on PATH$"), out)
     out = t.command("linux /bin/busybox uname -sm", timeout=60)
     tap.check("uname says Linux x86_64", has(out, r"^Linux x86_64$"), out)
+    # CLOCK_REALTIME counts from rtcd's CMOS clock, which QEMU starts at the
+    # host's UTC time (without rtcd it would be 2026-01-01 plus the uptime).
+    out = t.command("linux date -u +%Y-%m-%dT%H:%M:%S", timeout=60)
+    m = re.search(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)$", out, re.M)
+    host = datetime.datetime.now(datetime.timezone.utc)
+    near = False
+    if m:
+        guest = datetime.datetime(*map(int, m.groups()), tzinfo=datetime.timezone.utc)
+        near = abs((host - guest).total_seconds()) < 86400
+    tap.check("busybox date tells the host's day: CLOCK_REALTIME is rtcd's wall clock", near,
+              "%s (host: %s)" % (out, host.isoformat()))
 
     out = t.command('linux sh -c "echo one; echo two | cat; echo three"', timeout=60)
     tap.check("sh runs a pipeline: fork, pipe2, dup2, execve, wait4",

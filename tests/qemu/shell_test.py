@@ -8,6 +8,7 @@ program that uses a capability it was not granted, supervision (a crashed
 driver comes back, a crashed shell loses no file, a service that keeps
 crashing is given up on) and the leak check after `run`.
 """
+import datetime
 import os
 import re
 import sys
@@ -113,6 +114,17 @@ def run(t, tap):
     tap.check("up-arrow recalls the last line from history", has(out, r"up \d+:\d\d:\d\d"), out)
     out = t.command("abc\x7f\x7fx\x08\x08uptime")
     tap.check("backspace edits the line", has(out, r"up \d+:\d\d:\d\d"), out)
+    # QEMU's CMOS clock starts at the host's UTC time: rtcd's date is the
+    # host's, give or take the boot (and a midnight in between).
+    out = t.command("date")
+    m = re.search(r"^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC$", out, re.M)
+    host = datetime.datetime.now(datetime.timezone.utc)
+    near = False
+    if m:
+        guest = datetime.datetime(*map(int, m.groups()), tzinfo=datetime.timezone.utc)
+        near = abs((host - guest).total_seconds()) < 86400
+    tap.check("date prints the CMOS clock's time in UTC, the host's day", near,
+              "%s (host: %s)" % (out, host.isoformat()))
 
     # Randomness from rngd.
     out = t.command("random 16")
