@@ -60,3 +60,16 @@ bench-net: $(KERNEL_BIN) $(B)/prog/init.elf $(NETBENCH_IMAGES) $(B)/bench/linux/
 # bench/linux/pxbench under linuxd, then on the Linux guest).
 bench-posix: $(KERNEL_BIN) $(B)/prog/init.elf $(B)/bench-posix.img
 	@B=$(B) BENCH_ONLY=posix bash bench/run.sh
+
+# Instructions per BLAKE3 one-call hash (4 KiB, Keep's block checksum, and
+# 64 KiB) with the SSE2 path forced, under callgrind: the guest's own
+# objects (user-land flags) around a small driver; see
+# bench/crypto/icount_blake3.c.
+ICOUNT_B3 := $(B)/bench/icount_blake3
+$(ICOUNT_B3): $(B)/bench/bench/crypto/icount_blake3.o $(B)/user/lib/crypto/blake3.o \
+              $(B)/user/lib/crypto/ct.o $(B)/user/lib/base/string.o
+	$(CC) -no-pie -o $@ $^
+
+.PHONY: bench-b3-icount
+bench-b3-icount: $(ICOUNT_B3)
+	@B=$(B) bash bench/crypto/icount_blake3.sh $(ICOUNT_B3)

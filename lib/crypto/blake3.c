@@ -156,8 +156,15 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
  * are then lane-wise operations on the rows.  Turning rows b, c and d left
  * by 1, 2 and 3 lanes lines up the diagonals (v[0], v[5], v[10], v[15] in
  * lane 0, and so on) for the diagonal step; turning them back restores the
- * columns.  Each step's message words are gathered into one register per
- * operand, lane i holding the word of the i-th G.
+ * columns.
+ *
+ * The message of a round lives in four registers, one per operand of a
+ * step, lane i holding the word of the i-th G: mx = words 0, 2, 4, 6 of
+ * the round's message (the x of the columns), my = 1, 3, 5, 7, dx = 8, 10,
+ * 12, 14, dy = 9, 11, 13, 15.  Every round permutes the message the same
+ * way, so the next round's four registers are a fixed rearrangement of
+ * these: about four shuffles each (PERMUTE_MSG), where gathering each
+ * round's words from memory took seven instructions per register.
  */
 #define ROTX(x, n) _mm_or_si128(_mm_srli_epi32(x, n), _mm_slli_epi32(x, 32 - (n)))
 /* A rotation by 16 swaps the 16-bit halves of each lane: two word shuffles. */
@@ -173,19 +180,43 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
 		rc = _mm_add_epi32(rc, rd);                                                        \
 		rb = ROTX(_mm_xor_si128(rb, rc), 7);                                               \
 	} while (0)
-/* m[i] in lane 0 .. m[l] in lane 3 */
-#define WORDS(i, j, k, l) _mm_set_epi32((int)m[l], (int)m[k], (int)m[j], (int)m[i])
-/* What ROUND is for the rows; _mm_shuffle_epi32(x, 0x39) turns x left by one lane. */
-#define ROUND_ROWS(G, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)        \
+/* (p[i], p[j], q[k], q[l]): shufps, one instruction for two sources. */
+#define SHUF2(p, q, i, j, k, l)                                                                    \
+	_mm_castps_si128(                                                                          \
+	    _mm_shuffle_ps(_mm_castsi128_ps(p), _mm_castsi128_ps(q), _MM_SHUFFLE(l, k, j, i)))
+/* (p[i], p[j], p[k], p[l]) */
+#define SHUF1(p, i, j, k, l) _mm_shuffle_epi32(p, _MM_SHUFFLE(l, k, j, i))
+/* _mm_shuffle_epi32(x, 0x39) turns x left by one lane. */
+#define ROUND_ROWS()                                                                               \
 	do {                                                                                       \
-		G(WORDS(s0, s2, s4, s6), WORDS(s1, s3, s5, s7));                                   \
+		GX(mx, my);                                                                        \
 		rb = _mm_shuffle_epi32(rb, 0x39);                                                  \
 		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
 		rd = _mm_shuffle_epi32(rd, 0x93);                                                  \
-		G(WORDS(s8, s10, s12, s14), WORDS(s9, s11, s13, s15));                             \
+		GX(dx, dy);                                                                        \
 		rb = _mm_shuffle_epi32(rb, 0x93);                                                  \
 		rc = _mm_shuffle_epi32(rc, 0x4e);                                                  \
 		rd = _mm_shuffle_epi32(rd, 0x39);                                                  \
+	} while (0)
+/*
+ * The next round's message: word i of it is word P[i] of this one, P being
+ * 2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8.  In lanes:
+ *   mx' = words 2, 3, 7, 4    = mx[1], my[1], my[3], mx[2]
+ *   my' = words 6, 10, 0, 13  = mx[3], dx[1], mx[0], dy[2]
+ *   dx' = words 1, 12, 9, 15  = my[0], dx[2], dy[0], dy[3]
+ *   dy' = words 11, 5, 14, 8  = dy[1], my[2], dx[3], dx[0]
+ */
+#define PERMUTE_MSG()                                                                              \
+	do {                                                                                       \
+		__m128i nmx = SHUF1(SHUF2(mx, my, 1, 2, 1, 3), 0, 2, 3, 1);                        \
+		__m128i nmy =                                                                      \
+		    SHUF2(SHUF2(mx, dx, 3, 3, 1, 1), SHUF2(mx, dy, 0, 0, 2, 2), 0, 2, 0, 2);       \
+		__m128i ndx = SHUF2(SHUF1(SHUF2(my, dx, 0, 0, 2, 2), 0, 2, 0, 2), dy, 0, 1, 0, 3); \
+		__m128i ndy = SHUF2(SHUF1(SHUF2(dy, my, 1, 1, 2, 2), 0, 2, 0, 2), dx, 0, 1, 3, 0); \
+		mx = nmx;                                                                          \
+		my = nmy;                                                                          \
+		dx = ndx;                                                                          \
+		dy = ndy;                                                                          \
 	} while (0)
 
 static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counter, uint32_t len,
@@ -197,8 +228,26 @@ static void compress(const uint32_t cv[8], const uint32_t m[16], uint64_t counte
 	__m128i rc = _mm_loadu_si128((const __m128i *)IV);
 	__m128i rd = _mm_set_epi32((int)flags, (int)len, (int)(uint32_t)(counter >> 32),
 				   (int)(uint32_t)counter);
+	__m128i m0 = _mm_loadu_si128((const __m128i *)m);
+	__m128i m1 = _mm_loadu_si128((const __m128i *)(m + 4));
+	__m128i m2 = _mm_loadu_si128((const __m128i *)(m + 8));
+	__m128i m3 = _mm_loadu_si128((const __m128i *)(m + 12));
+	__m128i mx = SHUF2(m0, m1, 0, 2, 0, 2), my = SHUF2(m0, m1, 1, 3, 1, 3);
+	__m128i dx = SHUF2(m2, m3, 0, 2, 0, 2), dy = SHUF2(m2, m3, 1, 3, 1, 3);
 
-	ROUNDS(ROUND_ROWS, GX);
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
+	PERMUTE_MSG();
+	ROUND_ROWS();
 	_mm_storeu_si128((__m128i *)out, _mm_xor_si128(ra, rc));
 	_mm_storeu_si128((__m128i *)(out + 4), _mm_xor_si128(rb, rd));
 	_mm_storeu_si128((__m128i *)(out + 8), _mm_xor_si128(rc, c0));
@@ -253,7 +302,9 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
  *    an or;
  *  - B3_LOAD_MSG fills m[j] with word j of the block of every lane.  The
  *    SSE2 instance loads 16 bytes (4 words) of each of the 4 chunks and
- *    transposes that 4x4 square of words with unpacks;
+ *    transposes that 4x4 square of words with unpacks, and B3_STORE_CVS
+ *    transposes the 8 chaining-value vectors back the same way (8 unpacks
+ *    and 8 stores, where extracting the 32 words one by one took ~90);
  *  - the state is 16 named variables v0..v15 (GV pastes the index), which
  *    the compiler keeps in the 16 xmm registers as far as it can.  An
  *    array compiles the same at -O2, but clang -fsanitize=undefined checks
@@ -333,10 +384,16 @@ static void parent_node(struct node *n, const uint32_t left[8], const uint32_t r
 		v6 ^= v14;                                                                         \
 		v7 ^= v15;                                                                         \
 	}                                                                                          \
-	VT h[8] = {v0, v1, v2, v3, v4, v5, v6, v7};                                                \
-	for (int i = 0; i < 8; i++)                                                                \
-		for (int l = 0; l < LANES; l++)                                                    \
-			cvs[l][i] = h[i][l];
+	B3_STORE_CVS(VT, LANES);
+
+/* cvs[l] = lane l of v0..v7, word by word: the portable way. */
+#define STORE_CVS_SCALAR(VT, LANES)                                                                \
+	do {                                                                                       \
+		VT h[8] = {v0, v1, v2, v3, v4, v5, v6, v7};                                        \
+		for (int i = 0; i < 8; i++)                                                        \
+			for (int l = 0; l < LANES; l++)                                            \
+				cvs[l][i] = h[i][l];                                               \
+	} while (0)
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
@@ -364,6 +421,25 @@ static inline void transpose4(v4u m[4], const uint8_t *p)
 	m[3] = (v4u)_mm_unpackhi_epi64(t1, t3);
 }
 
+/* The other way: lane l of w0..w3 to cv[l][k..k+3], for the 4 chunks' cvs. */
+static inline void store_cvs4(uint32_t (*cv)[8], int k, v4u w0, v4u w1, v4u w2, v4u w3)
+{
+	__m128i t0 = _mm_unpacklo_epi32((__m128i)w0, (__m128i)w1); /* w0[0] w1[0] w0[1] w1[1] */
+	__m128i t1 = _mm_unpackhi_epi32((__m128i)w0, (__m128i)w1); /* w0[2] w1[2] w0[3] w1[3] */
+	__m128i t2 = _mm_unpacklo_epi32((__m128i)w2, (__m128i)w3);
+	__m128i t3 = _mm_unpackhi_epi32((__m128i)w2, (__m128i)w3);
+
+	_mm_storeu_si128((__m128i *)(cv[0] + k), _mm_unpacklo_epi64(t0, t2));
+	_mm_storeu_si128((__m128i *)(cv[1] + k), _mm_unpackhi_epi64(t0, t2));
+	_mm_storeu_si128((__m128i *)(cv[2] + k), _mm_unpacklo_epi64(t1, t3));
+	_mm_storeu_si128((__m128i *)(cv[3] + k), _mm_unpackhi_epi64(t1, t3));
+}
+#define B3_STORE_CVS(VT, LANES)                                                                    \
+	do {                                                                                       \
+		store_cvs4(cvs, 0, v0, v1, v2, v3);                                                \
+		store_cvs4(cvs, 4, v4, v5, v6, v7);                                                \
+	} while (0)
+
 /* m[j] = word j of block b of the 4 chunks at in; gcc -O2 would not unroll a loop. */
 static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
 {
@@ -376,8 +452,9 @@ static inline void load_msg4(v4u m[16], const uint8_t *in, int b)
 }
 #define B3_LOAD_MSG(m, in, b) load_msg4(m, in, b)
 #else
-#define B3_ROT16(x)	      ROTV(x, 16)
-#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v4u, 4, m, in, b)
+#define B3_ROT16(x)		ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b)	LOAD_MSG_SCALAR(v4u, 4, m, in, b)
+#define B3_STORE_CVS(VT, LANES) STORE_CVS_SCALAR(VT, LANES)
 #endif
 
 /* Chaining values of the 4 whole chunks at in, numbered counter.. */
@@ -388,12 +465,14 @@ static void hash_chunks4(const uint8_t *in, const uint32_t key[8], uint64_t coun
 }
 #undef B3_ROT16
 #undef B3_LOAD_MSG
+#undef B3_STORE_CVS
 
 #if defined(__x86_64__)
 typedef uint32_t v8u __attribute__((vector_size(32)));
 
-#define B3_ROT16(x)	      ROTV(x, 16)
-#define B3_LOAD_MSG(m, in, b) LOAD_MSG_SCALAR(v8u, 8, m, in, b)
+#define B3_ROT16(x)		ROTV(x, 16)
+#define B3_LOAD_MSG(m, in, b)	LOAD_MSG_SCALAR(v8u, 8, m, in, b)
+#define B3_STORE_CVS(VT, LANES) STORE_CVS_SCALAR(VT, LANES)
 
 /* The same for 8 chunks with AVX2; call only if VX_CPU_AVX2. */
 __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, const uint32_t key[8],
@@ -404,6 +483,7 @@ __attribute__((target("avx2"))) static void hash_chunks8(const uint8_t *in, cons
 }
 #undef B3_ROT16
 #undef B3_LOAD_MSG
+#undef B3_STORE_CVS
 #endif
 
 /* Hash as many whole chunks as one vector pass takes (up to n); returns it. */
