@@ -535,6 +535,7 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.cpu = sched_task_cpu(t);
 	info.affinity = t->affinity;
 	info.pending = t->pending;
+	info.handles = t->used_slots;
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
 

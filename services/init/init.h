@@ -21,7 +21,7 @@
 #include "rt/spawn.h"
 
 #define MS		1000000ull
-#define MAX_CONNS	48
+#define MAX_CONNS	56
 #define INIT_SERVER_BIT 40
 #define INIT_LOG_BIT	41
 #define SERVICE_BIT0	1  /* service i is supervised through bit SERVICE_BIT0 + i */
@@ -43,7 +43,6 @@ struct svc {
 	struct vx_ring rec; /* an attached port, bound as its producer: the records */
 	struct vx_ring_info rec_info;
 	vx_handle_t task; /* current life */
-	vx_handle_t sig;  /* supervision Signal cap for bit */
 	uint64_t bit;
 	uint32_t state; /* enum init_state */
 	uint32_t restarts;

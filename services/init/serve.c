@@ -76,6 +76,10 @@ static void mem(struct vx_msg *m)
 	for (int i = 0; i < MAX_PAIRS; i++)
 		im.pairs_used += init.pair[i].used;
 	im.pairs_max = MAX_PAIRS;
+	struct vx_task_info ti;
+	if (vx_task_inspect(init.self, &ti) == VX_OK)
+		im.handles_used = ti.handles;
+	im.handles_max = 255;
 	memcpy(m->data, &im, sizeof(im));
 	m->len = sizeof(im);
 }

@@ -35,9 +35,6 @@ int svc_setup(int i)
 	if ((r = ram_split(reticle_bytes(s->mf), what)) < 0)
 		return (int)r;
 	s->ret = (vx_handle_t)r;
-	if ((r = vx_sig_mint(init.self, s->bit)) < 0)
-		return (int)r;
-	s->sig = (vx_handle_t)r;
 	if (s->mf->serve[0]) {
 		/* An attached port carries one record per pair in its slots
 		 * (rt/svc.h, ATTACHED PORTS); a plain one's slots are unused. */
@@ -141,10 +138,18 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 		vx_cap_delete((vx_handle_t)h);
 		return rc;
 	}
-	case MF_RETICLE:
+	case MF_RETICLE: {
+		/* The Bundle's copy is the service's; init keeps none (the
+		 * service's own Reticle, reset at its end, takes the part
+		 * back).  Keeping it cost init a handle slot a grant for the
+		 * service's whole life. */
+		int rc;
 		if ((h = vx_reticle_split(s->ret, g->a)) < 0)
 			return (int)h;
-		return add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
+		rc = add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
+		vx_cap_delete((vx_handle_t)h);
+		return rc;
+	}
 	case MF_BOOTIMG:
 		return add(sp->bundle, g->slot, init.bootimg_h, VX_R_READ | VX_R_GRANT);
 	case MF_SELF:
@@ -154,6 +159,21 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 	default:
 		return VX_E_INVAL;
 	}
+}
+
+/* Makes init the supervisor of task, woken on bit: the Signal cap goes into the
+ * kernel's record of the Task (TASK_SUPERVISE copies it), so init mints
+ * it for the call and keeps no copy: a handle slot a service saved (init's
+ * table of 255 is the broker's limit). */
+static int supervise(vx_handle_t task, uint64_t bit)
+{
+	int64_t sig = vx_sig_mint(init.self, bit);
+
+	if (sig < 0)
+		return (int)sig;
+	int rc = (int)vx_task_supervise(task, (vx_handle_t)sig);
+	vx_cap_delete((vx_handle_t)sig);
+	return rc;
 }
 
 static int fill_bundle(int i, const struct vx_spawn *sp)
@@ -201,7 +221,7 @@ int svc_start(int i)
 	}
 	if ((rc = vx_spawn_load(&sp, elf, len, 16, s->mf->args[0] ? s->mf->args : s->mf->name)) <
 		0 ||
-	    (rc = fill_bundle(i, &sp)) < 0 || (rc = (int)vx_task_supervise(sp.task, s->sig)) < 0 ||
+	    (rc = fill_bundle(i, &sp)) < 0 || (rc = supervise(sp.task, s->bit)) < 0 ||
 	    (rc = vx_spawn_start(&sp)) < 0) {
 		say("init: cannot start %s: %s\n", s->mf->name, vx_strerror(rc));
 		vx_reticle_reset(s->ret);

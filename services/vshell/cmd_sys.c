@@ -109,6 +109,8 @@ void cmd_mem(const struct vsh_cmd *c)
 		   (unsigned long long)im.conn_pool_max);
 	con_printf("socket Ring pairs: %llu of %llu in use\n", (unsigned long long)im.pairs_used,
 		   (unsigned long long)im.pairs_max);
+	con_printf("init's handles: %llu of %llu in use\n", (unsigned long long)im.handles_used,
+		   (unsigned long long)im.handles_max);
 }
 
 void cmd_caps(const struct vsh_cmd *c)

@@ -178,8 +178,9 @@ _Static_assert(sizeof(struct init_task) == 64, "init_task layout");
 struct init_mem {
 	uint64_t ram_total, ram_free; /* over every boot RAM Reticle */
 	uint64_t conn_pool_used, conn_pool_max;
-	uint64_t pairs_used, pairs_max; /* INIT_PAIR's: handed out (until reclaimed), all */
+	uint64_t pairs_used, pairs_max;	    /* INIT_PAIR's: handed out (until reclaimed), all */
+	uint64_t handles_used, handles_max; /* init's own handle table: the broker's limit */
 };
-_Static_assert(sizeof(struct init_mem) == 48, "init_mem layout");
+_Static_assert(sizeof(struct init_mem) == 64, "init_mem layout");
 
 #endif
