@@ -49,6 +49,7 @@
 #include "rt/errstr.h"
 #include "client/blk.h"
 #include "client/console.h"
+#include "vectra/proto/rtc.h"
 #include "fs/blkbuf.h"
 #include "pure_fs.h"
 #include "pure_heap.h"
@@ -89,6 +90,33 @@ static struct vx_server srv;
 #define CON_BIT 8u
 static struct vx_client console;
 static bool have_con;
+
+/* The wall clock (rtcd, vectra/proto/rtc.h), for the dates FAT32 roots
+ * stamp on what they write: asked once its server is up, at most
+ * RTC_TRIES times.  Until then FAT writes 1980-01-01. */
+#define RTC_VA	  0x38a00000ull
+#define RTC_BIT	  9u
+#define RTC_TRIES 3
+static struct vx_client rtc;
+static bool have_rtc;
+static int rtc_tries;
+static uint64_t wall_offset;
+
+static void wall_clock(void)
+{
+	struct vx_msg m = {.op = RTC_NOW};
+	struct rtc_now n;
+
+	if (!have_rtc || wall_offset || rtc_tries >= RTC_TRIES || !vx_client_server_up(&rtc))
+		return;
+	rtc_tries++;
+	if (vx_client_call(&rtc, &m, (uint64_t)vx_clock() + 100000000ull) != VX_OK ||
+	    m.len != sizeof(n))
+		return;
+	memcpy(&n, m.data, sizeof(n));
+	if (n.unix_ns > n.clock_ns)
+		wall_offset = n.unix_ns - n.clock_ns;
+}
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -575,6 +603,8 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	probe_for(m);
 	fs.now = (uint64_t)vx_clock();
 	vx_handle_t mem = take_xfer(c, m);
+	if (wall_offset && fs.mounts)
+		fs_mounts_set_wall(fs.mounts, wall_offset);
 	if ((rc = fs_grant_apply(&grants[c->id], m)) == VX_OK) {
 		fs_serve(ctx, m, &view);
 	} else {
@@ -648,8 +678,10 @@ int main(const struct vx_bundle_page *b, const char *args)
 	vx_printf("vfsd: serving a RAM file system of %lu KiB\n",
 		  (unsigned long)(VFSD_HEAP_BYTES >> 10));
 	have_con = vx_client_open(&console, b, "console", CON_VA, CON_BIT) == VX_OK;
+	have_rtc = vx_client_open(&rtc, b, "rtc", RTC_VA, RTC_BIT) == VX_OK;
 	disks_init(b);
 	for (;;) {
+		wall_clock();
 		vx_server_poll(&srv, handle, &fs);
 		uint64_t next = disks_tick((uint64_t)vx_clock());
 		vx_server_wait(&srv, 0, next == UINT64_MAX ? VX_DEADLINE_NEVER : next);

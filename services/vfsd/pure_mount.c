@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* vfsd's mounted roots: see pure_mount.h. */
 #include "pure_mount.h"
+#include "rt/civil.h"
 #include "rt/path.h"
 #include "vx_fmt.h"
 #include "vx_string.h"
@@ -540,6 +541,26 @@ static bool changes(uint32_t op)
 
 /* Even a failed change may have written something (FAT: a directory
  * cluster it allocated): the next commit makes it all consistent. */
+void fs_mounts_set_wall(struct fs_mounts *t, uint64_t offset)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		t->m[i].wall_offset = offset;
+}
+
+/* FAT entries written from here on carry the wall clock's date and time
+ * (FAT's format: years 1980..2107, seconds in pairs). */
+static void fat_stamp(struct fs_mount *m, uint64_t now)
+{
+	struct vx_civil c;
+
+	if (!m->wall_offset ||
+	    vx_civil_from_unix((int64_t)((now + m->wall_offset) / 1000000000ull), &c) != 0 ||
+	    c.year < 1980 || c.year > 2107)
+		return;
+	m->u.fat.date = (uint16_t)((c.year - 1980) << 9 | c.month << 5 | c.day);
+	m->u.fat.time = (uint16_t)(c.hour << 11 | c.minute << 5 | c.second / 2);
+}
+
 static void mark_dirty(struct fs_mount *m, uint64_t now)
 {
 	if (!m->dirty) {
@@ -556,9 +577,10 @@ int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, con
 	*len = 0;
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
-	if (m->kind == FS_KIND_FAT32)
+	if (m->kind == FS_KIND_FAT32) {
+		fat_stamp(m, now);
 		rc = fat_err(fat_serve(m, op, a, path, rest, rlen, out, len));
-	else
+	} else
 		rc = keep_done(m, keep_serve(m, op, a, path, rest, rlen, out, len), path);
 	if (rc != VX_OK)
 		*len = 0;
@@ -573,8 +595,10 @@ int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const voi
 	if (m->kind == FS_KIND_NONE)
 		return VX_E_NOTFOUND;
 	mark_dirty(m, now);
-	if (m->kind == FS_KIND_FAT32)
+	if (m->kind == FS_KIND_FAT32) {
+		fat_stamp(m, now);
 		return fat_err(fat_write_at(&m->u.fat, path, false, off, buf, n));
+	}
 	return keep_done(m, keep_write_at(&m->u.keep, path, false, off, buf, n), path);
 }
 

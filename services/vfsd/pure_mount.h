@@ -87,6 +87,9 @@ struct fs_mount {
 	char corrupt[160];
 	uint64_t ncorrupt;
 	uint64_t remounts; /* after a failure left the volume broken */
+	/* Add to the monotonic clock for UTC (rtcd's, fs_mounts_set_wall);
+	 * 0 while unknown.  FAT stamps the entries it writes with it. */
+	uint64_t wall_offset;
 	union {
 		struct vx_fat fat;
 		struct vx_keep keep;
@@ -101,6 +104,11 @@ struct fs_mounts {
 /* A root name (NUL-terminated) and the kind it takes; VX_E_FULL past
  * FS_MOUNTS_MAX. */
 int fs_mount_add(struct fs_mounts *t, const char *name, uint32_t want);
+
+/* The wall clock's offset from the monotonic one (ns), once rtcd told it:
+ * FAT32 roots stamp what they write with the date and time from then on
+ * (until then, and outside 1980..2107, FAT's 1980-01-01). */
+void fs_mounts_set_wall(struct fs_mounts *t, uint64_t offset);
 
 /* Tries to mount dev as root m (its kind: want): VX_OK, or the file
  * system's refusal with m->why saying it in words.  where names the

@@ -128,9 +128,10 @@ static void test_default_manifest(void **state)
 	assert_string_equal(s->grant[1].slot, "disk");		     /* the disks' bounce buffers */
 	assert_int_equal(s->grant[1].kind, MF_RETICLE);
 	assert_int_equal(s->grant[2].kind, MF_SELF);
-	assert_int_equal(s->nconnect, 2);
+	assert_int_equal(s->nconnect, 3);
 	assert_string_equal(s->connect[0].service, "console");
 	assert_string_equal(s->connect[1].service, "devices");
+	assert_string_equal(s->connect[2].service, "rtc"); /* FAT32's dates */
 
 	s = svc("nsd");
 	assert_int_equal(s->restart, MF_ON_FAILURE);

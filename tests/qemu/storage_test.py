@@ -32,6 +32,7 @@ Every boot gets a disk image made here, in build/test-logs/, afresh:
             boot sector is garbage: named refusals, the shell keeps
             working, no fault anywhere.
 """
+import datetime
 import hashlib
 import os
 import re
@@ -248,6 +249,15 @@ def session_disk(logs, tap, img):
     tap.check("mcopy reads back what VectraOS wrote",
               mread(img, "notes/today.txt") == b"written by vectra\nsecond line\n")
     tap.check("mcopy reads the copy bit for bit", mread(img, "notes/copy.bin") == files["big.bin"])
+    # vfsd stamps what it writes on FAT32 with rtcd's date (QEMU's CMOS clock
+    # is the host's UTC time), not FAT's 1980-01-01.
+    listing = subprocess.run(["mdir", "-i", ext(img), "::/notes"], env=ENV, capture_output=True,
+                             text=True).stdout
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    days = {(today + datetime.timedelta(days=d)).isoformat() for d in (-1, 0, 1)}
+    line = next((ln for ln in listing.splitlines() if "today" in ln and "txt" in ln), "")
+    tap.check("a file VectraOS wrote on FAT32 carries today's date (mdir)",
+              any(d in line for d in days), listing)
     with open(img, "rb") as f:
         f.seek((P1_START + 1) * SECTOR)
         tap.check("disk write landed at the partition's block 1", f.read(15) == b"vectra-was-here")
