@@ -11,13 +11,12 @@ line like a person would.
   - hostile programs: a fault, a fork bomb, a runaway loop; and every
     byte of linuxd's memory back after each session
 """
-import datetime
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import Timeout, has, mem_figures, run_session  # noqa: E402
+from vterm import Timeout, has, mem_figures, near_host_utc, run_session  # noqa: E402
 
 PROMPT = "vshell> "
 
@@ -66,14 +65,8 @@ def run(t, tap):
     # CLOCK_REALTIME counts from rtcd's CMOS clock, which QEMU starts at the
     # host's UTC time (without rtcd it would be 2026-01-01 plus the uptime).
     out = t.command("linux date -u +%Y-%m-%dT%H:%M:%S", timeout=60)
-    m = re.search(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)$", out, re.M)
-    host = datetime.datetime.now(datetime.timezone.utc)
-    near = False
-    if m:
-        guest = datetime.datetime(*map(int, m.groups()), tzinfo=datetime.timezone.utc)
-        near = abs((host - guest).total_seconds()) < 86400
-    tap.check("busybox date tells the host's day: CLOCK_REALTIME is rtcd's wall clock", near,
-              "%s (host: %s)" % (out, host.isoformat()))
+    near, why = near_host_utc(out, r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)$")
+    tap.check("busybox date tells the host's day: CLOCK_REALTIME is rtcd's wall clock", near, why)
 
     out = t.command('linux sh -c "echo one; echo two | cat; echo three"', timeout=60)
     tap.check("sh runs a pipeline: fork, pipe2, dup2, execve, wait4",

@@ -6,6 +6,7 @@ into it and waits for output.  Waits are bounded: a missing line is a test
 failure with the screen so far in the message, never a hang.  Nothing here
 measures time; the timeouts only bound a wait.
 """
+import datetime
 import os
 import re
 import subprocess
@@ -26,6 +27,19 @@ def capture(build, name, netdev="n0"):
     if os.path.exists(path):
         os.unlink(path)
     return ["-object", "filter-dump,id=cap-%s,netdev=%s,file=%s" % (netdev, netdev, path)]
+
+
+def near_host_utc(text, pattern):
+    """(found, why): does text hold a time (pattern's six groups: year,
+    month, day, hour, minute, second, UTC) within a day of the host's clock?
+    The guest's wall clock starts at the host's UTC time (QEMU's CMOS
+    default); a day's slack covers the boot and a midnight between."""
+    host = datetime.datetime.now(datetime.timezone.utc)
+    m = re.search(pattern, text, re.M)
+    if not m:
+        return False, "%s (host: %s)" % (text, host.isoformat())
+    guest = datetime.datetime(*map(int, m.groups()), tzinfo=datetime.timezone.utc)
+    return abs((host - guest).total_seconds()) < 86400, "%s (host: %s)" % (text, host.isoformat())
 
 
 class VTerm:
