@@ -38,6 +38,18 @@ $(B)/bench/linux/exit0: bench/linux/exit0.c
 profile: $(KERNEL_BIN) $(B)/bench.img $(B)/prog/kbench.elf
 	@B=$(B) bash bench/profile.sh $(BENCH) $(MARK) $(STEPS)
 
+# Where make bench-net's VectraOS instructions go, per function, on both
+# machines (bench/net/profile.sh): a QEMU plugin counts every instruction.
+INSNPROF := $(B)/host/tools/insnprof.so
+
+$(INSNPROF): tools/insnprof.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -shared -fPIC -o $@ $<
+
+.PHONY: profile-net
+profile-net: $(KERNEL_BIN) $(B)/prog/init.elf $(NETBENCH_IMAGES) $(INSNPROF)
+	@B=$(B) bash bench/net/profile.sh
+
 .PHONY: bench-crypto bench bench-fs bench-net bench-posix
 bench-crypto: $(CRYPTO_BENCH_BINS)
 	@bash bench/crypto/table.sh $(CRYPTO_BENCH_BINS)

@@ -205,6 +205,8 @@ int vx_tcp_init(struct vx_tcp *t, const struct vx_tcp_config *cfg, uint64_t now)
 		t->conn[i].state = VX_TCP_CLOSED;
 		t->conn[i].flags = 0;
 	}
+	t->notify_conns = t->live_conns = 0;
+	t->notify_lis = 0;
 	return VX_OK;
 }
 
@@ -253,6 +255,7 @@ void tcp_conn_free(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->state = VX_TCP_CLOSED;
 	c->flags = 0;
+	t->live_conns &= ~(1ull << (c - t->conn));
 	c->t_rexmit = c->t_persist = c->t_delack = c->t_close = VX_TCP_NEVER;
 }
 
@@ -261,9 +264,13 @@ void tcp_conn_free(struct vx_tcp *t, struct vx_tcp_conn *c)
 void tcp_set_state(struct vx_tcp *t, struct vx_tcp_conn *c, int state)
 {
 	c->state = (uint8_t)state;
-	c->flags |= F_NOTIFY;
+	if (state == VX_TCP_CLOSED)
+		t->live_conns &= ~(1ull << (c - t->conn));
+	else
+		t->live_conns |= 1ull << (c - t->conn);
+	tcp_mark(t, c);
 	if (c->listener >= 0 && !(c->flags & F_USER))
-		t->lis[c->listener].notify = true;
+		tcp_mark_listener(t, c->listener);
 }
 
 /* The connection is over.  A handle keeps it, CLOSED, until closed;
@@ -276,7 +283,7 @@ void tcp_closed(struct vx_tcp *t, struct vx_tcp_conn *c)
 		return;
 	}
 	if (c->listener >= 0 && c->state != VX_TCP_SYN_RCVD)
-		t->lis[c->listener].notify = true;
+		tcp_mark_listener(t, c->listener);
 	tcp_conn_free(t, c);
 }
 
@@ -380,7 +387,8 @@ int vx_tcp_accept(struct vx_tcp *t, int lh)
 	}
 	if (!best)
 		return VX_E_EMPTY;
-	best->flags |= F_USER | F_NOTIFY;
+	best->flags |= F_USER;
+	tcp_mark(t, best);
 	best->listener = -1; /* the handle's now: once closed it must not be accepted again */
 	t->stats.conn_accepted++;
 	return tcp_handle(t, best);
@@ -711,18 +719,29 @@ uint32_t vx_tcp_readable(const struct vx_tcp *t, int h)
 	return c ? c->rb_len : 0;
 }
 
+/* The lowest set bit of mask at or above bit i, or -1: the loops below
+ * visit the slots a mask names in the order i++ would, reading the mask
+ * again at each step as they read each slot's mark. */
+static int next_bit(uint64_t mask, int i)
+{
+	mask = i < 64 ? mask >> i : 0;
+	return mask ? i + __builtin_ctzll(mask) : -1;
+}
+
 /* Tell config.event about every connection and listener marked. */
 void tcp_notify_all(struct vx_tcp *t)
 {
-	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
+	for (int i = next_bit(t->notify_conns, 0); i >= 0; i = next_bit(t->notify_conns, i + 1)) {
 		struct vx_tcp_conn *c = &t->conn[i];
+		t->notify_conns &= ~(1ull << i);
 		if (!(c->flags & F_NOTIFY))
 			continue;
 		c->flags &= (uint16_t)~F_NOTIFY;
 		if ((c->flags & F_USER) && t->cfg.event)
 			t->cfg.event(t->cfg.ctx, i, conn_events(c));
 	}
-	for (int i = 0; i < VX_TCP_MAX_LISTENERS; i++) {
+	for (int i = next_bit(t->notify_lis, 0); i >= 0; i = next_bit(t->notify_lis, i + 1)) {
+		t->notify_lis &= ~(1u << i);
 		if (!t->lis[i].notify)
 			continue;
 		t->lis[i].notify = false;
@@ -770,7 +789,7 @@ static void conn_tick(struct vx_tcp *t, struct vx_tcp_conn *c)
 void vx_tcp_tick(struct vx_tcp *t, uint64_t now)
 {
 	enter(t, now);
-	for (int i = 0; i < VX_TCP_MAX_CONNS; i++)
+	for (int i = next_bit(t->live_conns, 0); i >= 0; i = next_bit(t->live_conns, i + 1))
 		if (t->conn[i].state != VX_TCP_CLOSED)
 			conn_tick(t, &t->conn[i]);
 	tcp_notify_all(t);
@@ -780,7 +799,7 @@ uint64_t vx_tcp_next_deadline(const struct vx_tcp *t)
 {
 	uint64_t d = VX_TCP_NEVER;
 
-	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
+	for (int i = next_bit(t->live_conns, 0); i >= 0; i = next_bit(t->live_conns, i + 1)) {
 		const struct vx_tcp_conn *c = &t->conn[i];
 		if (c->state == VX_TCP_CLOSED)
 			continue;

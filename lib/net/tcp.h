@@ -317,6 +317,11 @@ struct vx_tcp {
 	uint32_t port_next;
 	struct vx_tcp_stats stats;
 	struct vx_tcp_listener lis[VX_TCP_MAX_LISTENERS];
+	/* Bit i: conn[i] (lis[i]) may be marked for the event callback; bit
+	 * i of live: conn[i] may be other than CLOSED.  Each is a superset,
+	 * so the loops that used to visit every slot visit these alone. */
+	uint64_t notify_conns, live_conns;
+	uint32_t notify_lis;
 	uint8_t seg[VX_TCP_SEG_MAX]; /* a segment being built, without cfg.segment */
 	struct vx_tcp_conn conn[VX_TCP_MAX_CONNS];
 };

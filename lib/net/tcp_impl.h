@@ -73,6 +73,22 @@ uint32_t tcp_flight(const struct vx_tcp_conn *c);
 /* tcp_in.c */
 void tcp_challenge_ack(struct vx_tcp *t, struct vx_tcp_conn *c);
 
+_Static_assert(VX_TCP_MAX_CONNS <= 64, "struct vx_tcp's masks hold a bit per connection");
+_Static_assert(VX_TCP_MAX_LISTENERS <= 32, "struct vx_tcp's notify_lis holds a bit per listener");
+
+/* Mark c (listener li) for the event callback: tcp_notify_all tells it. */
+static inline void tcp_mark(struct vx_tcp *t, struct vx_tcp_conn *c)
+{
+	c->flags |= F_NOTIFY;
+	t->notify_conns |= 1ull << (c - t->conn);
+}
+
+static inline void tcp_mark_listener(struct vx_tcp *t, int li)
+{
+	t->lis[li].notify = true;
+	t->notify_lis |= 1u << li;
+}
+
 static inline uint32_t tcp_min(uint32_t a, uint32_t b)
 {
 	return a < b ? a : b;

@@ -328,7 +328,8 @@ static void put_rb(struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p, uint32
 static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 {
 	c->rcv_nxt++;
-	c->flags |= F_FIN_RCVD | F_NOTIFY;
+	c->flags |= F_FIN_RCVD;
+	tcp_mark(t, c);
 	c->flags &= (uint16_t)~F_OOO_FIN;
 	c->n_ooo = 0;
 	switch (c->state) {
@@ -375,7 +376,7 @@ static void data_input(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, co
 		put_rb(c, seq, p, len);
 		c->rb_len += len;
 		c->rcv_nxt += len;
-		c->flags |= F_NOTIFY;
+		tcp_mark(t, c);
 		ooo_absorb(c);
 		if (hole || ++c->acks_pending >= 2)
 			c->flags |= F_ACKNOW;
@@ -458,7 +459,7 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 		c->t_rexmit = VX_TCP_NEVER;
 	else
 		c->t_rexmit = t->now + tcp_rto(c);
-	c->flags |= F_NOTIFY;
+	tcp_mark(t, c);
 }
 
 /* RFC 9293 3.10.7.4, fifth: the ACK field.  False: drop the segment. */
@@ -729,8 +730,8 @@ static bool bad_addr(const uint8_t a[4])
 static struct vx_tcp_conn *lookup(struct vx_tcp *t, const uint8_t src[4], const uint8_t dst[4],
 				  const struct tcp_seg *s)
 {
-	for (int i = 0; i < VX_TCP_MAX_CONNS; i++) {
-		struct vx_tcp_conn *c = &t->conn[i];
+	for (uint64_t m = t->live_conns; m; m &= m - 1) {
+		struct vx_tcp_conn *c = &t->conn[__builtin_ctzll(m)];
 		if (c->state != VX_TCP_CLOSED && c->lport == s->dport && c->rport == s->sport &&
 		    !memcmp(c->raddr, src, 4) && !memcmp(c->laddr, dst, 4))
 			return c;
