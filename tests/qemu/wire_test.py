@@ -295,10 +295,16 @@ def tcp_cases(g1, g2, ctl, tap, no_disk):
                                                   got and got.group(1)))
     g2.send("\x03")
     g2.expect(r"vshell> ", 30)
-    ctl("save")
-    flows = [f for k, f in pcapcheck.tcp_flows(q.read_pcap(ctl.pcap)[mark:]).items()
-             if k[2] == "10.7.0.2" and k[3] == 80]
-    seq = pcapcheck.flag_string(flows[0]) if flows else ""
+    # A FIN the loss took is sent again after a retransmission timeout,
+    # which may come after get has returned: look again for a while.
+    for _ in range(20):
+        ctl("save")
+        flows = [f for k, f in pcapcheck.tcp_flows(q.read_pcap(ctl.pcap)[mark:]).items()
+                 if k[2] == "10.7.0.2" and k[3] == 80]
+        seq = pcapcheck.flag_string(flows[0]) if flows else ""
+        if ">F" in seq and "<F" in seq:
+            break
+        time.sleep(0.5)
     tap.check(TCP_CHECKS[1], bool(re.match(r"(>S )+(<SA )+>P?A", seq))
               and ">F" in seq and "<F" in seq, seq[:300])
 
