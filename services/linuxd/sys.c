@@ -10,7 +10,7 @@
 #include "client/rng.h"
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
-#include "vectra/proto/rtc.h"
+#include "client/rtc.h"
 #include "vx_string.h"
 
 typedef int64_t (*sys_fn)(struct proc *p, const uint64_t *a);
@@ -216,15 +216,10 @@ static uint64_t wall_offset = EPOCH_2026 * 1000000000ull;
 void sys_set_rtc(struct vx_client *c);
 void sys_set_rtc(struct vx_client *c)
 {
-	struct vx_msg m = {.op = RTC_NOW};
-	struct rtc_now n;
+	uint64_t off;
 
-	if (vx_client_call(c, &m, (uint64_t)vx_clock() + 2000000000ull) != VX_OK ||
-	    m.len != sizeof(n))
-		return;
-	memcpy(&n, m.data, sizeof(n));
-	if (n.unix_ns > n.clock_ns)
-		wall_offset = n.unix_ns - n.clock_ns;
+	if (vx_rtc_client_offset(c, &off, (uint64_t)vx_clock() + 2000000000ull) == VX_OK)
+		wall_offset = off;
 }
 
 static void clock_of(uint32_t id, struct lx_timespec *ts)

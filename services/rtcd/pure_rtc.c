@@ -34,8 +34,6 @@ int rtc_decode(const struct rtc_regs *r, struct vx_civil *out)
 	}
 	if (century < 19 || century > 21)
 		century = 20;
-	if (hour > 255 || min > 255 || sec > 255 || day > 255 || month > 255)
-		return VX_E_CORRUPT;
 	out->year = (uint16_t)(century * 100 + year);
 	out->month = (uint8_t)month;
 	out->day = (uint8_t)day;

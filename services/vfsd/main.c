@@ -49,7 +49,7 @@
 #include "rt/errstr.h"
 #include "client/blk.h"
 #include "client/console.h"
-#include "vectra/proto/rtc.h"
+#include "client/rtc.h"
 #include "fs/blkbuf.h"
 #include "pure_fs.h"
 #include "pure_heap.h"
@@ -104,18 +104,13 @@ static uint64_t wall_offset;
 
 static void wall_clock(void)
 {
-	struct vx_msg m = {.op = RTC_NOW};
-	struct rtc_now n;
-
 	if (!have_rtc || wall_offset || rtc_tries >= RTC_TRIES || !vx_client_server_up(&rtc))
 		return;
 	rtc_tries++;
-	if (vx_client_call(&rtc, &m, (uint64_t)vx_clock() + 100000000ull) != VX_OK ||
-	    m.len != sizeof(n))
-		return;
-	memcpy(&n, m.data, sizeof(n));
-	if (n.unix_ns > n.clock_ns)
-		wall_offset = n.unix_ns - n.clock_ns;
+	if (vx_rtc_client_offset(&rtc, &wall_offset, (uint64_t)vx_clock() + 100000000ull) ==
+		VX_OK &&
+	    fs.mounts)
+		fs_mounts_set_wall(fs.mounts, wall_offset); /* the roots are all added at start */
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -603,8 +598,6 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	probe_for(m);
 	fs.now = (uint64_t)vx_clock();
 	vx_handle_t mem = take_xfer(c, m);
-	if (wall_offset && fs.mounts)
-		fs_mounts_set_wall(fs.mounts, wall_offset);
 	if ((rc = fs_grant_apply(&grants[c->id], m)) == VX_OK) {
 		fs_serve(ctx, m, &view);
 	} else {

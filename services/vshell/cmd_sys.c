@@ -5,7 +5,7 @@
  */
 #include "shell.h"
 #include "vectra/proto/init.h"
-#include "vectra/proto/rtc.h"
+#include "client/rtc.h"
 #include "rt/civil.h"
 #include "pure_show.h"
 #include "rt/errstr.h"
@@ -134,14 +134,14 @@ void cmd_caps(const struct vsh_cmd *c)
 /* date: rtcd's wall clock (vectra/proto/rtc.h), as ISO 8601 in UTC. */
 void cmd_date(const struct vsh_cmd *c)
 {
-	struct vx_msg m = {.op = RTC_NOW};
-	struct rtc_now n;
 	struct vx_civil t;
+	uint64_t offset = 0;
 	int tries = 0, rc;
 
 	(void)c;
 	do
-		rc = client_call(&shell.rtc, &m);
+		rc = shell.rtc.open ? vx_rtc_client_offset(&shell.rtc.c, &offset, client_deadline())
+				    : VX_E_NOTFOUND;
 	while (client_retry(&shell.rtc, rc, &tries));
 	if (rc == VX_E_CORRUPT) {
 		con_printf("date: the CMOS clock holds no valid date (rtcd says %s)\n",
@@ -150,14 +150,12 @@ void cmd_date(const struct vsh_cmd *c)
 	}
 	if (client_report("date", &shell.rtc, rc))
 		return;
-	if (rc == VX_OK && m.len != sizeof(n))
-		rc = VX_E_CORRUPT;
 	if (rc < 0) {
 		con_printf("date: %s\n", vx_strerror(rc));
 		return;
 	}
-	memcpy(&n, m.data, sizeof(n));
-	if (vx_civil_from_unix((int64_t)(n.unix_ns / 1000000000ull), &t) < 0) {
+	if (vx_civil_from_unix((int64_t)((offset + (uint64_t)vx_clock()) / 1000000000ull), &t) <
+	    0) {
 		con_printf("date: the clock says a time past %u\n", VX_CIVIL_YEAR_MAX);
 		return;
 	}
