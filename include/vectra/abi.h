@@ -422,7 +422,7 @@ struct vx_task_info {
 	uint64_t pending;  /* signal bits raised but not yet taken */
 	uint64_t affinity; /* CPUs it may run on (bit n: CPU n); 0: any */
 	uint32_t cpu;	   /* the CPU it runs on, or last ran on */
-	uint32_t handles;  /* occupied slots of its handle table (of 255) */
+	uint32_t handles;  /* occupied slots of its table (of VX_HANDLE_SLOTS - 1) */
 };
 _Static_assert(sizeof(struct vx_task_info) == 72, "vx_task_info layout");
 

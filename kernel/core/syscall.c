@@ -71,14 +71,6 @@ static struct trapframe *next_frame(struct trapframe *tf)
 	return tf;
 }
 
-/* next_frame when the running Task may have changed during the call: the
- * caller blocked or was destroyed (then need_resched is set), or a handler
- * switched straight to another Task (sched_direct), which is current. */
-static struct trapframe *current_frame(void)
-{
-	return sched_current_frame();
-}
-
 /*
  * The slow end of a syscall: the handler returned SYS_RESTART or left work
  * queued (see reap), or the caller came back (SYS_KWAIT) to wait for such
@@ -96,7 +88,7 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 	/* The caller may have been destroyed by the work: then its frame is
 	 * gone too, and is left alone. */
 	if (current_task() != t)
-		return current_frame();
+		return sched_current_frame();
 	if (r == SYS_RESTART) {
 		reissue(tf);
 	} else if (r != SYS_BLOCKED) {
@@ -111,7 +103,7 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 		}
 	}
 	/* SYS_BLOCKED: blocked or exited, its result comes later. */
-	return current_frame();
+	return sched_current_frame();
 }
 
 /* Syscall numbers outside the table: the kernel's own SYS_KWAIT, or none. */
@@ -139,7 +131,7 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 	if (nr >= VX_SYS_COUNT || t->foreign) {
 		if (t->foreign) { /* not ours to serve: its supervisor's (VX_SYS_TASK_REGS) */
 			task_fault(t, VX_FAULT_SYSCALL, 0, nr);
-			return current_frame(); /* perhaps its supervisor's now */
+			return sched_current_frame(); /* perhaps its supervisor's now */
 		}
 		return dispatch_other(tf, t);
 	}
@@ -152,7 +144,7 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
 		if (r == SYS_RESTART || work_head)
 			return dispatch_slow(tf, t, r);
-		return current_frame(); /* SYS_BLOCKED */
+		return sched_current_frame(); /* SYS_BLOCKED */
 	}
 	tf->rax = (uint64_t)r;
 	return next_frame(tf);

@@ -79,7 +79,7 @@ static void mem(struct vx_msg *m)
 	struct vx_task_info ti;
 	if (vx_task_inspect(init.self, &ti) == VX_OK)
 		im.handles_used = ti.handles;
-	im.handles_max = 255;
+	im.handles_max = VX_HANDLE_SLOTS - 1; /* slot 0 is never used */
 	memcpy(m->data, &im, sizeof(im));
 	m->len = sizeof(im);
 }

@@ -64,18 +64,23 @@ static int add(vx_handle_t bundle, const char *slot, vx_handle_t h, uint32_t rig
 	return (int)rc;
 }
 
+/* Puts h (a capability init made for this grant) in the Bundle and drops
+ * init's copy: the Bundle's is the service's, and init's table of 255
+ * slots is the broker's limit. */
+static int add_own(vx_handle_t bundle, const char *slot, int64_t h, uint32_t rights)
+{
+	if (h < 0)
+		return (int)h;
+	int rc = add(bundle, slot, (vx_handle_t)h, rights);
+	vx_cap_delete((vx_handle_t)h);
+	return rc;
+}
+
 /* Puts a derived capability in the Bundle and drops init's copy. */
 static int add_derived(vx_handle_t bundle, const char *slot, vx_handle_t from, uint32_t rights,
 		       uint64_t narrow)
 {
-	int64_t d = vx_cap_derive(from, rights | VX_R_GRANT, narrow);
-	int rc;
-
-	if (d < 0)
-		return (int)d;
-	rc = add(bundle, slot, (vx_handle_t)d, rights);
-	vx_cap_delete((vx_handle_t)d);
-	return rc;
+	return add_own(bundle, slot, vx_cap_derive(from, rights | VX_R_GRANT, narrow), rights);
 }
 
 /* "grant SLOT = boot NAME": one of boot's device capabilities, as init
@@ -117,8 +122,6 @@ static int add_boot(const struct vx_spawn *sp, const struct mf_grant *g, bool un
 
 static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_grant *g)
 {
-	int64_t h;
-
 	switch (g->kind) {
 	case MF_IOPORT:
 		return add_derived(sp->bundle, g->slot, init.io, g->rights, g->a | (g->b << 32));
@@ -132,24 +135,13 @@ static int add_grant(struct svc *s, const struct vx_spawn *sp, const struct mf_g
 		if (rc < 0)
 			return rc;
 		/* The bit its interrupts will raise: a Signal cap naming it. */
-		if ((h = vx_sig_mint(sp->task, 1ull << IRQSIG_BIT)) < 0)
-			return (int)h;
-		rc = add(sp->bundle, "irqsig", (vx_handle_t)h, VX_R_GRANT | VX_R_CONTROL);
-		vx_cap_delete((vx_handle_t)h);
-		return rc;
+		return add_own(sp->bundle, "irqsig", vx_sig_mint(sp->task, 1ull << IRQSIG_BIT),
+			       VX_R_GRANT | VX_R_CONTROL);
 	}
-	case MF_RETICLE: {
-		/* The Bundle's copy is the service's; init keeps none (the
-		 * service's own Reticle, reset at its end, takes the part
-		 * back).  Keeping it cost init a handle slot a grant for the
-		 * service's whole life. */
-		int rc;
-		if ((h = vx_reticle_split(s->ret, g->a)) < 0)
-			return (int)h;
-		rc = add(sp->bundle, g->slot, (vx_handle_t)h, VX_R_ALL);
-		vx_cap_delete((vx_handle_t)h);
-		return rc;
-	}
+	case MF_RETICLE:
+		/* The service's own Reticle, reset at its end, takes the part
+		 * back: init needs no copy. */
+		return add_own(sp->bundle, g->slot, vx_reticle_split(s->ret, g->a), VX_R_ALL);
 	case MF_BOOTIMG:
 		return add(sp->bundle, g->slot, init.bootimg_h, VX_R_READ | VX_R_GRANT);
 	case MF_SELF:

@@ -184,6 +184,19 @@ static void r14_task_inspect(void)
 	vx_handle_t t = new_task();
 	EXPECT_EQ(vx_task_inspect(without(t, VX_R_READ), &ti), VX_E_RIGHTS);
 	EXPECT_EQ(vx_task_inspect(with(t, VX_R_READ), &ti), VX_OK);
+	/* handles: the occupied slots of the Task's table, a derive one more
+	 * and a delete one fewer. */
+	uint32_t before;
+	EXPECT_EQ(vx_task_inspect(self, &ti), VX_OK);
+	before = ti.handles;
+	EXPECT(before >= 1 && before <= 255);
+	int64_t d = vx_cap_derive(self, VX_R_READ, 0);
+	EXPECT(d > 0);
+	EXPECT_EQ(vx_task_inspect(self, &ti), VX_OK);
+	EXPECT_EQ(ti.handles, before + 1);
+	EXPECT_EQ(vx_cap_delete((vx_handle_t)d), VX_OK);
+	EXPECT_EQ(vx_task_inspect(self, &ti), VX_OK);
+	EXPECT_EQ(ti.handles, before);
 }
 
 static void r15_task_supervise(void)
