@@ -159,7 +159,17 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
 	if (klock.solo)
 		return dispatch(tf);
 	kernel_lock();
-	struct trapframe *next = dispatch(tf);
+	struct trapframe *next;
+	if (__builtin_expect(current_task()->state != VX_TASK_RUNNABLE, 0)) {
+		/* Halted or destroyed from another CPU while this call waited
+		 * for the lock: to its supervisor the halt came first, so the
+		 * call has not happened.  It runs if the Task is resumed (the
+		 * halt asked this CPU to switch away). */
+		reissue(tf);
+		next = sched_current_frame();
+	} else {
+		next = dispatch(tf);
+	}
 	kernel_unlock();
 	return next;
 }

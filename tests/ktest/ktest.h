@@ -74,6 +74,11 @@ vx_handle_t start_victim(struct vx_spawn *sp);
 vx_handle_t spawn_with(const char *args, unsigned n, const char *const names[],
 		       const vx_handle_t handles[], const uint32_t rights[], uint32_t prio);
 
+/* Lets the child run (it is below ktest's priority, so ktest must block,
+ * on a bit nobody raises) until t has stopped, without taking SIG_CHILD;
+ * false if it has not after 2000 looks (supervision.c). */
+bool until_stopped(vx_handle_t t, struct vx_task_info *ti);
+
 /* Waits for the child t to exit and returns its exit code (-1: it did not). */
 int64_t exit_code(vx_handle_t t);
 

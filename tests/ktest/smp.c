@@ -240,6 +240,80 @@ static void t_spinner_on_every_cpu_starves_nobody(void)
 	echo_stop(&e);
 }
 
+/* A victim on CPU 1 page-faults; ktest maps the page, resumes it and at
+ * once halts it, while it writes and calls TASK_EXIT.  Either the exit came
+ * first (the halt is refused) or the halt did, and then it must stay
+ * halted: an exit that was waiting for the kernel lock when the halt took
+ * it must not run after it (it runs again when the Task is resumed).  The
+ * rounds that end each way are counted. */
+static void t_halt_stops_a_call_in_flight(void)
+{
+	int rounds = stress ? 2000 : 200, halted = 0;
+	struct vx_task_info ti;
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	for (int i = 0; i < rounds && !failures_in_test; i++) {
+		vx_handle_t ret = MUST(vx_reticle_split(R, 1ull << 20));
+		vx_handle_t t = start_pinned("touch", ret, 1, 0);
+		if (!t)
+			break;
+		EXPECT(until_stopped(t, &ti));
+		EXPECT_EQ(ti.fault.kind, VX_FAULT_PAGE);
+		vx_handle_t mem = MUST(vx_reticle_retype(ret, VX_OBJ_MEM, 1));
+		EXPECT_EQ(vx_task_map(t, mem, 0x50000000, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+		EXPECT_EQ(vx_task_resume(t), VX_OK);
+		if (vx_task_halt(t) == VX_OK) {
+			halted++;
+			for (int k = 0; k < 20; k++) /* time for a late exit to land */
+				vx_task_yield();
+			EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+			EXPECT_EQ(ti.state, VX_TASK_HALTED);
+			EXPECT_EQ(ti.fault.kind, 0);
+			EXPECT_EQ(vx_task_resume(t), VX_OK); /* and the exit runs now */
+		}
+		EXPECT(until_stopped(t, &ti));
+		EXPECT_EQ(ti.state, VX_TASK_EXITED);
+		EXPECT_EQ(ti.fault.kind, VX_FAULT_EXIT);
+		EXPECT_EQ(ti.fault.exit_code, 0);
+		EXPECT_EQ(vx_reticle_reset(ret), VX_OK);
+		EXPECT_EQ(vx_cap_delete(ret), VX_OK);
+	}
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	vx_printf("#   %d rounds: the halt came first in %d, the exit in %d\n", rounds, halted,
+		  rounds - halted);
+}
+
+/* The same race with a fault: a victim on CPU 1 that page-faults is
+ * resumed with nothing mapped, so it faults again at once, and ktest halts
+ * it at once.  A halt that succeeded must leave it halted, not faulted; it
+ * faults again when resumed. */
+static void t_halt_stops_a_fault_in_flight(void)
+{
+	int rounds = stress ? 2000 : 200, halted = 0;
+	struct vx_task_info ti;
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	vx_handle_t t = start_pinned("touch", R, 1, 0);
+	EXPECT(until_stopped(t, &ti));
+	for (int i = 0; i < rounds && !failures_in_test; i++) {
+		EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+		EXPECT_EQ(ti.fault.kind, VX_FAULT_PAGE);
+		EXPECT_EQ(vx_task_resume(t), VX_OK);
+		if (vx_task_halt(t) == VX_OK) {
+			halted++;
+			for (int k = 0; k < 20; k++) /* time for a late fault to land */
+				vx_task_yield();
+			EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+			EXPECT_EQ(ti.state, VX_TASK_HALTED);
+			EXPECT_EQ(vx_task_resume(t), VX_OK); /* and it faults now */
+		}
+		EXPECT(until_stopped(t, &ti));
+	}
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	vx_printf("#   %d rounds: the halt came first in %d, the fault in %d\n", rounds, halted,
+		  rounds - halted);
+}
+
 void ktest_smp(bool long_runs)
 {
 	stress = long_runs;
@@ -253,4 +327,6 @@ void ktest_smp(bool long_runs)
 	run("smp_chaos_on_every_cpu", t_chaos_on_every_cpu);
 	run("smp_spawn_storm", t_spawn_storm);
 	run("smp_spinner_on_every_cpu_starves_nobody", t_spinner_on_every_cpu_starves_nobody);
+	run("smp_halt_stops_a_call_in_flight", t_halt_stops_a_call_in_flight);
+	run("smp_halt_stops_a_fault_in_flight", t_halt_stops_a_fault_in_flight);
 }

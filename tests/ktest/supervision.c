@@ -21,10 +21,7 @@ static void forget_bits(void)
 	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE);
 }
 
-/* Lets the child run (it is below ktest's priority, so ktest must block,
- * on a bit nobody raises) until t has stopped, without taking SIG_CHILD;
- * false if it has not after 2000 looks. */
-static bool until_stopped(vx_handle_t t, struct vx_task_info *ti)
+bool until_stopped(vx_handle_t t, struct vx_task_info *ti)
 {
 	for (int i = 0; i < 2000; i++) {
 		if (vx_task_stopped(t, ti))

@@ -86,6 +86,13 @@ struct trapframe *trap_user(struct trapframe *tf)
 
 	if (is_interrupt(tf->vector)) {
 		handle_irq(tf->vector);
+	} else if (__builtin_expect(t->state != VX_TASK_RUNNABLE, 0) &&
+		   fault_kind(tf->vector) != VX_FAULT_OTHER) {
+		/* Halted or destroyed from another CPU while this fault waited
+		 * for the lock: to its supervisor the halt came first.  rip is
+		 * still the faulting instruction, which faults again if the
+		 * Task is resumed.  (#DB, #BP and #OF leave rip past the
+		 * instruction and are VX_FAULT_OTHER: they are recorded.) */
 	} else {
 		uint32_t kind = fault_kind(tf->vector);
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;
