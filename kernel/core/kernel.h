@@ -317,6 +317,7 @@ void sched_tick(void);
 struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
+struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline);
 bool sched_handoff(struct task *p);
 void signal_unsleep(struct task *t);
 bool preempt_due(void);

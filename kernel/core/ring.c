@@ -274,13 +274,7 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
 	    !arch_frame_user_ok(&p->regs))
 		return NULL;
-	/* As signal_deliver would: p takes every pending bit it waits for. */
-	uint64_t pend = p->pending | bit, got = pend & p->wait_mask;
-	if (!sched_direct(p, mask, deadline))
-		return NULL;
-	p->pending = pend & ~got;
-	p->regs.rax = got;
-	return &p->regs;
+	return sched_direct_wake(p, bit, mask, deadline);
 }
 
 /* A decoded RING_SEND_CAP. */

@@ -298,7 +298,8 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
  * preemption is due.  (Among equals, p goes ahead of Tasks queued at its
  * priority, as seL4's fastpath does.)  False: nothing changed.
  */
-bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
+static inline __attribute__((always_inline)) bool direct_switch(struct task *p, uint64_t mask,
+								uint64_t deadline)
 {
 	struct cpu *c = this_cpu();
 	struct runq *q = &rq[c->index];
@@ -315,6 +316,26 @@ bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 	p->state = VX_TASK_RUNNABLE;
 	switch_to(cur, p);
 	return true;
+}
+
+bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
+{
+	return direct_switch(p, mask, deadline);
+}
+
+/* ring_fastpath's end, as one call it can jump to: p, waiting for bit
+ * among others, takes every pending bit it waits for, as signal_deliver
+ * would, and runs at once in the caller's place (direct_switch).  Returns
+ * p's frame, or NULL with nothing changed. */
+struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
+{
+	uint64_t pend = p->pending | bit, got = pend & p->wait_mask;
+
+	if (!direct_switch(p, mask, deadline))
+		return NULL;
+	p->pending = pend & ~got;
+	p->regs.rax = got;
+	return &p->regs;
 }
 
 /*

@@ -151,7 +151,7 @@ static void fill_slot(const struct vx_ring *r, uint32_t n, const void *msg, size
 		memset(slot + len, 0, r->slot_size - len);
 }
 
-int vx_ring_try_send(struct vx_ring *r, const void *msg, size_t len)
+int vx_ring_try_send_full(struct vx_ring *r, const void *msg, size_t len)
 {
 	int rc = entry_check(r, VX_RING_PRODUCER);
 
@@ -214,7 +214,7 @@ int vx_ring_send_batch(struct vx_ring *r, const void *msgs, size_t msg_len, uint
 	return (int)k;
 }
 
-int vx_ring_try_recv(struct vx_ring *r, void *buf, size_t buflen, size_t *len_out)
+int vx_ring_try_recv_full(struct vx_ring *r, void *buf, size_t buflen, size_t *len_out)
 {
 	int rc = entry_check(r, VX_RING_CONSUMER);
 

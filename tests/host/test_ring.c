@@ -460,6 +460,116 @@ static void test_waiting_flags(void **state)
 	free_ring(f);
 }
 
+/*
+ * The inline fast path against the _full functions, as a model: two
+ * identical rings (A, B) get the same random operations, sends and
+ * receives of every length around the slot size (constant 64-byte ones,
+ * which take the inline copy, and others), and the same random scribbles
+ * of the shared counters, including the values next to the legal ones.
+ * A goes through vx_ring_try_send/try_recv, B through the _full functions:
+ * every result, every received byte, both private states and the shared
+ * pages must stay equal.
+ */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)rng_state;
+}
+
+/* A counter value a hostile peer might write: near v, far off, or any. */
+static uint32_t scribble_near(uint32_t v, uint32_t count)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return v + (rnd() % 5) - 2;
+	case 1:
+		return v + count + (rnd() % 3) - 1;
+	case 2:
+		return v - count - (rnd() % 3);
+	default:
+		return rnd();
+	}
+}
+
+static void assert_same(const struct fixture *a, const struct fixture *b, size_t bytes)
+{
+	const struct vx_ring *ra[2] = {&a->prod, &a->cons}, *rb[2] = {&b->prod, &b->cons};
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ra[i]->mine, rb[i]->mine);
+		assert_int_equal(ra[i]->seen, rb[i]->seen);
+		assert_int_equal(ra[i]->corrupt, rb[i]->corrupt);
+	}
+	assert_memory_equal(a->mem, b->mem, bytes);
+}
+
+static void test_fast_path_matches_full(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		unsigned count_log2 = rnd() % 4, slot_log2 = VX_RING_SLOT_LOG2_MIN + rnd() % 3;
+		uint32_t start = rnd() % 3 ? rnd() % 8 : 0xfffffffcu;
+		uint32_t slot = 1u << slot_log2, count = 1u << count_log2;
+		size_t bytes = VX_RING_SLOTS_OFFSET + (size_t)slot * count;
+		struct fixture *a = make_ring(slot_log2, count_log2, start);
+		struct fixture *b = make_ring(slot_log2, count_log2, start);
+
+		memset(a->mem + VX_RING_SLOTS_OFFSET, 0, bytes - VX_RING_SLOTS_OFFSET);
+		memset(b->mem + VX_RING_SLOTS_OFFSET, 0, bytes - VX_RING_SLOTS_OFFSET);
+		for (int step = 0; step < 400; step++) {
+			uint8_t msg[272], bufa[272], bufb[272];
+			size_t la = 0, lb = 0, len;
+			uint32_t op = rnd() % 16;
+			int ra, rb;
+
+			for (size_t i = 0; i < sizeof(msg); i++)
+				msg[i] = (uint8_t)rnd();
+			memset(bufa, 0x5a, sizeof(bufa));
+			memset(bufb, 0x5a, sizeof(bufb));
+			if (op < 5) { /* a whole 64-byte slot's message: the inline copy */
+				ra = vx_ring_try_send(&a->prod, msg, 64);
+				rb = vx_ring_try_send_full(&b->prod, msg, 64);
+			} else if (op < 8) { /* any length, around the slot size */
+				len = rnd() % 3 ? slot : rnd() % (slot + 2);
+				ra = vx_ring_try_send(&a->prod, msg, len);
+				rb = vx_ring_try_send_full(&b->prod, msg, len);
+			} else if (op < 12) {
+				ra = vx_ring_try_recv(&a->cons, bufa, 64, &la);
+				rb = vx_ring_try_recv_full(&b->cons, bufb, 64, &lb);
+			} else if (op < 14) {
+				len = rnd() % 2 ? slot : slot - 1 + rnd() % 3;
+				ra = vx_ring_try_recv(&a->cons, bufa, len, &la);
+				rb = vx_ring_try_recv_full(&b->cons, bufb, len, &lb);
+			} else if (op == 14) { /* the wrong roles */
+				ra = vx_ring_try_send(&a->cons, msg, slot) * 2 +
+				     vx_ring_try_recv(&a->prod, bufa, slot, &la);
+				rb = vx_ring_try_send_full(&b->cons, msg, slot) * 2 +
+				     vx_ring_try_recv_full(&b->prod, bufb, slot, &lb);
+			} else { /* the hostile peer moves a shared counter */
+				uint32_t v;
+				if (rnd() % 2) {
+					v = scribble_near(ctl_of(a)->head, count);
+					ctl_of(a)->head = ctl_of(b)->head = v;
+				} else {
+					v = scribble_near(ctl_of(a)->tail, count);
+					ctl_of(a)->tail = ctl_of(b)->tail = v;
+				}
+				ra = rb = 0;
+			}
+			assert_int_equal(ra, rb);
+			assert_int_equal(la, lb);
+			assert_memory_equal(bufa, bufb, sizeof(bufa));
+			assert_same(a, b, bytes);
+		}
+		free_ring(a);
+		free_ring(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(test_scribble_tail_far_behind),
 	    cmocka_unit_test(test_scribble_flags),
 	    cmocka_unit_test(test_waiting_flags),
+	    cmocka_unit_test(test_fast_path_matches_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
