@@ -171,7 +171,10 @@ static bool start_life(unsigned k)
 	    {"common", common, VX_R_ALL},
 	    {"out", s->ring, VX_R_ALL},
 	    {"in", slots[(k + opt.workers - 1) % opt.workers].ring, VX_R_ALL},
-	    {"peer", slots[(k + 1) % opt.workers].task, VX_R_READ | VX_R_CONTROL},
+	    /* Alone, a worker has no peer: halting itself would stop it until
+	     * the watch below resumes it. */
+	    {"peer", opt.workers > 1 ? slots[(k + 1) % opt.workers].task : 0,
+	     VX_R_READ | VX_R_CONTROL},
 	    {"irq", irq3, VX_R_CONTROL | VX_R_GRANT},
 	    {"port", port80, VX_R_READ | VX_R_WRITE | VX_R_GRANT},
 	    {"pci", pci4, VX_R_CONTROL | VX_R_WRITE | VX_R_GRANT},

@@ -326,9 +326,13 @@ void op_child_control(void)
 	}
 }
 
-/* Halts the next worker wherever it is (in user mode, or at the syscall
- * instruction of a call with queued work), looks at it, maybe derives
- * and revokes a little in between, and lets it go on. */
+/* Halts the next worker wherever it is (in user mode, at the syscall
+ * instruction of a call with queued work, or on another CPU with a call on
+ * its way into the kernel), looks at it, maybe yields, and lets it go on.
+ * Right after the halt's success it must be halted: a call of its that ran
+ * after the halt (a wait, say) would show as another state.  (Only this
+ * worker halts and resumes that one; the watch in main resumes a worker
+ * only after it has made no call for half a second.) */
 void op_peer(void)
 {
 	struct vx_task_info ti;
@@ -337,7 +341,11 @@ void op_peer(void)
 		return;
 	if (fz_call(VX_SYS_TASK_HALT, w.peer, 0, 0, 0, 0, 0) != VX_OK)
 		return;
-	fz_call(VX_SYS_TASK_INSPECT, w.peer, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0);
+	int64_t r = fz_call(VX_SYS_TASK_INSPECT, w.peer, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0);
+	if (r == VX_OK && ti.state != VX_TASK_HALTED)
+		fz_finding(
+		    FZ_BROKEN_PROMISE, w.st->calls - 1, VX_SYS_TASK_INSPECT,
+		    (uint64_t[6]){w.peer, (uint64_t)(uintptr_t)&ti, 0, ti.state, ti.fault.kind}, r);
 	if (pick(2))
 		fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
 	fz_call(VX_SYS_TASK_SET_PRIO, w.peer, VX_PRIO_DEFAULT, 0, 0, 0, 0);
