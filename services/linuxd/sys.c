@@ -7,6 +7,7 @@
  */
 #include "linuxd.h"
 #include "posix/errno.h"
+#include "posix/thread.h"
 #include "client/rng.h"
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
@@ -56,13 +57,19 @@ int sys_stats(uint32_t index, struct linux_stat_row *row)
 static int64_t sys_getpid(struct proc *p, const uint64_t *a)
 {
 	(void)a;
+	return p->grp->pid; /* the process's: its first thread's id */
+}
+
+static int64_t sys_gettid(struct proc *p, const uint64_t *a)
+{
+	(void)a;
 	return p->pid;
 }
 
 static int64_t sys_getppid(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return p->ppid;
+	return p->grp->ppid;
 }
 
 static int64_t sys_zero(struct proc *p, const uint64_t *a)
@@ -92,20 +99,20 @@ static int64_t sys_getgroups(struct proc *p, const uint64_t *a)
 static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return p->pgid;
+	return p->grp->pgid;
 }
 
 static int64_t sys_getsid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p;
+	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
 
 	return t ? t->sid : -LX_ESRCH;
 }
 
-/* One thread per process: nobody waits on the address to be cleared. */
+/* The word the thread's exit zeroes and wakes (pthread_join waits on it). */
 static int64_t sys_set_tid_address(struct proc *p, const uint64_t *a)
 {
-	(void)a;
+	p->clear_tid = a[0];
 	return p->pid;
 }
 
@@ -155,14 +162,14 @@ static void rlimit_of(uint32_t res, struct lx_rlimit *r)
 	else if (res == LX_RLIMIT_STACK)
 		r->rlim_cur = r->rlim_max = STACK_BYTES;
 	else if (res == LX_RLIMIT_NPROC)
-		r->rlim_cur = r->rlim_max = PROC_MAX;
+		r->rlim_cur = r->rlim_max = PROC_LIMIT;
 }
 
 static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
 {
 	struct lx_rlimit r;
 
-	if (a[0] && a[0] != (uint64_t)p->pid)
+	if (a[0] && a[0] != (uint64_t)p->pid && a[0] != (uint64_t)p->grp->pid)
 		return -LX_ESRCH;
 	if (a[1] >= LX_RLIM_NLIMITS)
 		return -LX_EINVAL;
@@ -350,24 +357,80 @@ static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
 	return (int64_t)n;
 }
 
+/*
+ * futex: FUTEX_WAIT, FUTEX_WAKE and their _BITSET forms, private or not
+ * (every futex here is private to one address space: a word in memory
+ * that fork shares, MAP_SHARED, is not a meeting point across processes).
+ * The queue is posix/thread.h's, keyed by the process and the address.  A
+ * wait blocks its call (SYS_BLOCK) once queued, and every run after the
+ * first only looks whether it was woken or timed out; its deadline is
+ * wake_at, which the main loop keeps.  The call's end, however it ends
+ * (a signal's EINTR too), takes it off the queue (sys_dispatch).
+ */
+static struct lx_futexq futexq;
+
+void futex_forget(struct proc *p)
+{
+	lx_futex_cancel(&futexq, (unsigned)(p - procs));
+}
+
+int futex_wake_word(struct proc *g, uint64_t uaddr, int n)
+{
+	int k = lx_futex_wake(&futexq, g->grp->pid, uaddr, LX_FUTEX_BITSET_ANY, n);
+
+	if (k)
+		wake_all();
+	return k;
+}
+
 static int64_t sys_futex(struct proc *p, const uint64_t *a)
 {
-	uint32_t op = (uint32_t)a[1] & ~(uint32_t)(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
-	uint32_t v;
+	struct lx_futex_op op;
+	unsigned who = (unsigned)(p - procs);
+	uint64_t uaddr = a[0], deadline = 0;
+	uint32_t v, bitset = LX_FUTEX_BITSET_ANY;
+	int rc = lx_futex_decode((uint32_t)a[1], &op);
 
-	if (op == LX_FUTEX_WAKE)
-		return 0; /* one thread per process: nobody waits */
-	if (op == LX_FUTEX_WAIT) {
-		struct lx_timespec ts;
-		if (a[0] & 3)
-			return -LX_EINVAL;
-		if (copy_in(p, &v, a[0], 4) != 0)
-			return -LX_EFAULT;
-		if (a[3] && copy_in(p, &ts, a[3], sizeof(ts)) != 0)
-			return -LX_EFAULT;
-		return v != (uint32_t)a[2] ? -LX_EAGAIN : -LX_EDEADLK;
+	if (rc)
+		return rc;
+	if (op.cmd == LX_FUTEX_WAIT_BITSET || op.cmd == LX_FUTEX_WAKE_BITSET)
+		bitset = (uint32_t)a[5];
+	if (op.cmd == LX_FUTEX_WAIT || op.cmd == LX_FUTEX_WAIT_BITSET) {
+		int st = lx_futex_state(&futexq, who);
+		if (st == LX_FUTEX_WOKEN)
+			return 0;
+		if (st == LX_FUTEX_QUEUED)
+			return p->wake_at && linux_now() >= p->wake_at ? -LX_ETIMEDOUT : SYS_BLOCK;
 	}
-	return -LX_ENOSYS;
+	if ((uaddr & 3) || bitset == 0)
+		return -LX_EINVAL;
+	if (op.cmd == LX_FUTEX_WAKE || op.cmd == LX_FUTEX_WAKE_BITSET) {
+		/* As Linux: a private word is not read, only its address
+		 * checked; a shared one must be there. */
+		if ((a[1] & LX_FUTEX_PRIVATE_FLAG) ? uaddr + 4 > VX_MAP_END
+						   : copy_in(p, &v, uaddr, 4) != 0)
+			return -LX_EFAULT;
+		int k = lx_futex_wake(&futexq, p->grp->pid, uaddr, bitset, (int)a[2]);
+		if (k)
+			wake_all();
+		return k;
+	}
+	if (a[3]) { /* the timeout first, as Linux reads it */
+		struct lx_timespec ts;
+		if (copy_in(p, &ts, a[3], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if ((rc = lx_futex_deadline(&op, &ts, linux_now(), wall_offset, &deadline)) != 0)
+			return rc;
+	}
+	if (copy_in(p, &v, uaddr, 4) != 0)
+		return -LX_EFAULT;
+	if (v != (uint32_t)a[2])
+		return -LX_EAGAIN;
+	if (deadline && deadline <= linux_now())
+		return -LX_ETIMEDOUT;
+	lx_futex_enqueue(&futexq, who, p->grp->pid, uaddr, bitset);
+	p->wake_at = deadline;
+	return SYS_BLOCK;
 }
 
 static int64_t sys_sigaltstack(struct proc *p, const uint64_t *a)
@@ -392,17 +455,18 @@ static int64_t sys_prctl(struct proc *p, const uint64_t *a)
 		if (copy_str(p, name, a[1], sizeof(name)) < 0 && copy_in(p, name, a[1], 15) != 0)
 			return -LX_EFAULT;
 		name[15] = 0;
-		memcpy(p->comm, name, sizeof(name));
+		memcpy(p->grp->comm, name, sizeof(name));
 		return 0;
 	case LX_PR_GET_NAME:
-		return copy_out(p, a[1], p->comm, sizeof(p->comm));
+		return copy_out(p, a[1], p->grp->comm, sizeof(p->grp->comm));
 	default:
 		return -LX_EINVAL;
 	}
 }
 
-/* The robust-futex list: one thread per process, so never walked; its
- * length must still be the kernel's struct (24 bytes). */
+/* The robust-futex list: never walked (a thread that dies holding a robust
+ * mutex leaves it held); its length must still be the kernel's struct (24
+ * bytes). */
 static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
 {
 	(void)p;
@@ -490,6 +554,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_nanosleep] = sys_nanosleep,
     [LX_SYS_getpid] = sys_getpid,
     [LX_SYS_clone] = sys_clone,
+    [LX_SYS_clone3] = sys_clone3,
     [LX_SYS_fork] = sys_fork,
     [LX_SYS_vfork] = sys_vfork,
     [LX_SYS_execve] = sys_execve,
@@ -545,7 +610,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_arch_prctl] = sys_arch_prctl,
     [LX_SYS_prctl] = sys_prctl,
     [LX_SYS_sync] = sys_zero,
-    [LX_SYS_gettid] = sys_getpid,
+    [LX_SYS_gettid] = sys_gettid,
     [LX_SYS_time] = sys_time,
     [LX_SYS_futex] = sys_futex,
     [LX_SYS_getdents64] = sys_getdents64,
@@ -554,7 +619,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_clock_gettime] = sys_clock_gettime,
     [LX_SYS_clock_getres] = sys_clock_getres,
     [LX_SYS_clock_nanosleep] = sys_clock_nanosleep,
-    [LX_SYS_exit_group] = sys_exit,
+    [LX_SYS_exit_group] = sys_exit_group,
     [LX_SYS_openat] = sys_openat,
     [LX_SYS_mkdirat] = sys_mkdirat,
     [LX_SYS_newfstatat] = sys_newfstatat,
@@ -586,7 +651,7 @@ static void send_answer(struct proc *p)
 
 /* p runs again: its answer is owed, and goes with the main loop's wait
  * unless another answer or an operation on p comes first. */
-static void resume(struct proc *p)
+void sys_resume(struct proc *p)
 {
 	p->state = P_RUN;
 	p->wake_at = 0;
@@ -638,7 +703,7 @@ void sys_dispatch(struct proc *p)
 	int64_t r;
 
 	/* A blocked call that a signal is waiting for gives up: EINTR. */
-	if (p->state == P_BLOCKED && (p->pending & ~p->mask)) {
+	if (p->state == P_BLOCKED && sig_ready(p)) {
 		r = -LX_EINTR;
 	} else if (nr < SYS_NR_MAX && table[nr]) {
 		r = table[nr](p, a);
@@ -653,13 +718,14 @@ void sys_dispatch(struct proc *p)
 		sys_count(nr, false);
 		r = -LX_ENOSYS;
 	}
-	if (p->state == P_ZOMBIE || p->state == P_FREE)
+	if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_LEFT)
 		return;
+	futex_forget(p); /* the call is over: a futex wait with it */
 	if (r != SYS_GONE)
 		p->regs.rax = (uint64_t)r;
 	if (!proc_deliver(p))
 		return;
-	resume(p);
+	sys_resume(p);
 }
 
 /* A process halted where it ran, for a signal: it takes it there. */
@@ -667,7 +733,7 @@ void sys_resume_after_signal(struct proc *p);
 void sys_resume_after_signal(struct proc *p)
 {
 	if (proc_deliver(p))
-		resume(p);
+		sys_resume(p);
 }
 
 /* A process stopped on a fault that is not a syscall: the signal Linux
@@ -681,7 +747,7 @@ void sys_fault(struct proc *p, const struct vx_fault *f)
 		struct area *a = area_find(p, f->addr);
 		if (a && a->cow >= 0 && (a->prot & LX_PROT_WRITE)) {
 			if (area_unshare(p, a) == 0) {
-				resume(p);
+				sys_resume(p);
 				return;
 			}
 			proc_exit(p, LX_SIGKILL); /* no memory for the copy */
@@ -692,11 +758,11 @@ void sys_fault(struct proc *p, const struct vx_fault *f)
 		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
 					   : LX_SIGSEGV;
 
-	if (p->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
-		proc_exit(p, sig); /* default, ignored or blocked: it dies of it */
+	if (p->grp->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
+		proc_exit(p, sig); /* default, ignored or blocked: it dies of it (every thread) */
 		return;
 	}
 	p->pending |= 1ull << (sig - 1);
 	if (proc_deliver(p))
-		resume(p);
+		sys_resume(p);
 }

@@ -163,6 +163,7 @@ def run(t, tap, host):
     bad_pointers(t, tap, host)
     mmap_storm(t, tap)
     fork_bomb(t, tap)
+    thread_storm(t, tap)
     signal_handler_never_returns(t, tap)
     faults(t, tap)
     path_escapes(t, tap)
@@ -193,6 +194,7 @@ PROGRAMS = [
     ("shmem", ()),  # MAP_SHARED and MAP_PRIVATE anonymous memory across fork
     ("pmask", ()),  # ppoll's and pselect6's signal masks
     ("fmap", ()),  # MAP_SHARED mappings of a file, read(), write() and msync
+    ("threads", ()),  # pthreads: join, mutexes, condvars, TLS, signals, futexes, fork, exits
 ]
 
 
@@ -318,6 +320,17 @@ def fork_bomb(t, tap):
     out = t.command("mem")
     tap.check("fork bomb: VectraOS's own shell still works", has(out, r"RAM:"), out)
     stats_clean(t, tap, "fork bomb")
+
+
+def thread_storm(t, tap):
+    out, done = linux_cmd(t, "linux /tests/bin/threadstorm")
+    rounds = re.findall(r"^threadstorm: round (\d): (\d+) threads, then (\S+)$", out, re.M)
+    tap.check("thread storm: pthread_create fails with EAGAIN at linuxd's thread limit (7 "
+              "threads beside the first), twice", done and
+              [(r[1], r[2]) for r in rounds] == [("7", "EAGAIN"), ("7", "EAGAIN")], out)
+    out = t.command("linux echo ok", timeout=60)
+    tap.check("thread storm: linuxd still runs programs", has(out, r"^ok$"), out)
+    stats_clean(t, tap, "thread storm")
 
 
 def signal_handler_never_returns(t, tap):
