@@ -25,8 +25,15 @@
  * writing a process's memory is a memcpy.  An executable area, or one
  * fork shares copy-on-write, is mapped read-only into linuxd (W^X holds
  * per frame; a write copies the shared one first).  That costs two of linuxd's 256
- * handles per area, which bounds the processes (PROC_MAX) and their
+ * handles per area, which bounds the processes (PROC_LIMIT) and their
  * areas (AREA_MAX).
+ *
+ * Threads.  A thread is a Task of its own (a slot of procs[], PROC_MAX
+ * in all, THREAD_MAX a process): the kernel gives a Task one address
+ * space, so every area of the process is mapped into each thread's Task
+ * too, through one more cap on its Mem per thread (struct area's mirror,
+ * mem.c).  That costs a handle per area per thread beside the first.  The
+ * process lives in its first thread's slot (struct proc, grp).
  *
  * Blocking.  A process whose call must wait (a read with no input, wait4
  * with no child gone, nanosleep) is simply not resumed: it stays stopped

@@ -34,8 +34,8 @@ int sys_stats(uint32_t index, struct linux_stat_row *row)
 	if (index == LINUX_STATS_TOTAL) {
 		for (uint32_t i = 0; i < SYS_NR_MAX; i++)
 			row->served += served[i], row->refused += refused[i];
-		for (uint32_t i = 0; i < PROC_MAX; i++)
-			row->nr += procs[i].state != P_FREE;
+		for (uint32_t i = 0; i < PROC_MAX; i++) /* processes, not their threads */
+			row->nr += procs[i].state != P_FREE && procs[i].grp == &procs[i];
 		row->slabs = slabs_of_procs();
 		return VX_OK;
 	}
@@ -383,6 +383,18 @@ int futex_wake_word(struct proc *g, uint64_t uaddr, int n)
 	return k;
 }
 
+/* May a shared (not FUTEX_PRIVATE) futex word be at uaddr?  Linux takes
+ * a key on its page: a read-only anonymous page has none (EFAULT); a
+ * file's or the program's text has. */
+static bool shared_word(struct proc *p, uint64_t uaddr)
+{
+	struct area *ar = area_find(p, uaddr);
+
+	if (!ar || !(ar->prot & LX_PROT_READ))
+		return false;
+	return (ar->prot & LX_PROT_WRITE) || ar->text || (ar->flags & AREA_FILE);
+}
+
 static int64_t sys_futex(struct proc *p, const uint64_t *a)
 {
 	struct lx_futex_op op;
@@ -406,9 +418,10 @@ static int64_t sys_futex(struct proc *p, const uint64_t *a)
 		return -LX_EINVAL;
 	if (op.cmd == LX_FUTEX_WAKE || op.cmd == LX_FUTEX_WAKE_BITSET) {
 		/* As Linux: a private word is not read, only its address
-		 * checked; a shared one must be there. */
+		 * checked; a shared one must be mapped, and anonymous memory
+		 * writable. */
 		if ((a[1] & LX_FUTEX_PRIVATE_FLAG) ? uaddr + 4 > VX_MAP_END
-						   : copy_in(p, &v, uaddr, 4) != 0)
+						   : !shared_word(p, uaddr))
 			return -LX_EFAULT;
 		int k = lx_futex_wake(&futexq, p->grp->pid, uaddr, bitset, (int)a[2]);
 		if (k)
@@ -475,9 +488,10 @@ static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
 
 /*
  * rseq(rseq, len, flags, sig): glibc registers one at every start.  The
- * rules and errors are Linux's; the struct is 32 bytes, 32-aligned.  A
- * Linux process here is one thread that linuxd never shows another CPU,
- * so cpu_id_start and cpu_id say 0 for good, and no critical section is
+ * rules and errors are Linux's; the struct is 32 bytes, 32-aligned, and
+ * each thread registers its own (p is the thread).  linuxd never shows a
+ * thread its CPU, so cpu_id_start and cpu_id say 0 for good, and no
+ * critical section is
  * ever aborted (a signal handler that enters the same one is the only
  * case Linux would abort, and docs/POSIX.md says so).
  */

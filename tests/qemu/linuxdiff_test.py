@@ -232,8 +232,6 @@ def differential_programs(t, tap, host):
 BADPTR_KNOWN = [
     (r"^statx ", "statx is always ENOSYS: glibc falls back to newfstatat"),
     (r"^mremap ", "mremap is always ENOMEM: callers fall back to copying"),
-    (r"^futex WAKE(_PRIVATE)? uaddr=", "one thread per process: FUTEX_WAKE wakes nobody "
-     "and answers 0 without looking at the word"),
     (r"^clone stack=(kernel|noncanonical)$", "a Task's registers hold user addresses only: "
      "linuxd refuses the clone, where Linux makes a child that dies at its first push"),
 ]
