@@ -52,33 +52,35 @@
 #include "pure_tar.h"
 #include "vectra/proto/linux.h"
 
-#define PROC_MAX      24u /* Task slots: processes and their threads */
-#define PROC_LIMIT    12u /* processes at once */
-#define THREAD_MAX    8u  /* threads of one process, its first included */
-#define AREA_MAX      48u
-#define SLAB_BYTES    (4ull << 20)
-#define SLAB_PAGES    (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
-#define SLAB_MAX      40u
-#define PROC_SLABS    16u
-#define TEXT_MAX      24u
-#define FILE_MAX      96u
-#define PIPE_MAX      16u
-#define PIPE_BYTES    16384u
-#define PATH_LEN      512u
-#define STACK_TOP     0x7ffffff00000ull
-#define STACK_HOT     (64ull << 10)
-#define STACK_BYTES   (1ull << 20)
-#define MMAP_TOP      0x7f0000000000ull /* mmap(NULL) places areas below this */
-#define LOCAL_BASE    0x100000000000ull /* linuxd's windows on process memory */
-#define LOCAL_END     0x600000000000ull
-#define INTERP_BIAS   0x7e0000000000ull /* where the ELF interpreter is loaded */
-#define PIE_BIAS      0x555555554000ull /* where an ET_DYN program is loaded */
-#define SIGNALS	      64u
-#define EXEC_VIEW_VA  0x30000000ull /* a program on vfsd, while exec reads it */
-#define EXEC_VIEW_MAX (64ull << 20)
-#define SYS_BLOCK     (-4096 - 1) /* the call waits: run it again later */
-#define SYS_GONE      (-4096 - 2) /* the process is gone or has new registers */
-#define SYS_NR_MAX    512u
+#define PROC_MAX	      24u  /* Task slots: processes and their threads */
+#define PROC_LIMIT	      12u  /* processes at once */
+#define THREAD_MAX	      8u   /* threads of one process, its first included */
+#define THREAD_HANDLE_RESERVE 64u  /* handles a new thread must leave free (proc.c) */
+#define HANDLES_MAX	      255u /* linuxd's handle table: slots 1..255 */
+#define AREA_MAX	      48u
+#define SLAB_BYTES	      (4ull << 20)
+#define SLAB_PAGES	      (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
+#define SLAB_MAX	      40u
+#define PROC_SLABS	      16u
+#define TEXT_MAX	      24u
+#define FILE_MAX	      96u
+#define PIPE_MAX	      16u
+#define PIPE_BYTES	      16384u
+#define PATH_LEN	      512u
+#define STACK_TOP	      0x7ffffff00000ull
+#define STACK_HOT	      (64ull << 10)
+#define STACK_BYTES	      (1ull << 20)
+#define MMAP_TOP	      0x7f0000000000ull /* mmap(NULL) places areas below this */
+#define LOCAL_BASE	      0x100000000000ull /* linuxd's windows on process memory */
+#define LOCAL_END	      0x600000000000ull
+#define INTERP_BIAS	      0x7e0000000000ull /* where the ELF interpreter is loaded */
+#define PIE_BIAS	      0x555555554000ull /* where an ET_DYN program is loaded */
+#define SIGNALS		      64u
+#define EXEC_VIEW_VA	      0x30000000ull /* a program on vfsd, while exec reads it */
+#define EXEC_VIEW_MAX	      (64ull << 20)
+#define SYS_BLOCK	      (-4096 - 1) /* the call waits: run it again later */
+#define SYS_GONE	      (-4096 - 2) /* the process is gone or has new registers */
+#define SYS_NR_MAX	      512u
 
 /* P_LEFT: a process's first thread has exited (exit, not exit_group) and
  * others run on; its slot keeps the process (linuxd.h, "Threads"). */

@@ -556,12 +556,25 @@ static unsigned threads_alive(const struct proc *g)
 	return n;
 }
 
+/* Does linuxd keep room for everyone else if a thread of g takes a
+ * handle for each of g's areas?  A thread storm must not starve other
+ * processes' forks, maps and opens of handles. */
+static bool thread_affordable(const struct proc *g)
+{
+	struct vx_task_info ti;
+
+	if (vx_task_inspect(self_task, &ti) != VX_OK)
+		return false;
+	return ti.handles + g->nareas + THREAD_HANDLE_RESERVE <= HANDLES_MAX;
+}
+
 /*
  * A new thread of p's process: a Task of its own, every area of the group
  * mapped into it (mem_thread_add), running from p's registers with rsp
  * sp, rax 0 and, with CLONE_SETTLS, fs_base tls.  Its id, or -LX_EAGAIN
- * past THREAD_MAX threads, the slots or linuxd's handles, or -LX_EPERM
- * for a TLS base outside user space (as Linux's ARCH_SET_FS).
+ * past THREAD_MAX threads, the slots or the handles linuxd can spare
+ * (thread_affordable), or -LX_EPERM for a TLS base outside user space
+ * (as Linux's ARCH_SET_FS).
  */
 static int64_t clone_thread(struct proc *p, uint64_t flags, uint64_t sp, uint64_t ptid,
 			    uint64_t ctid, uint64_t tls)
@@ -573,7 +586,8 @@ static int64_t clone_thread(struct proc *p, uint64_t flags, uint64_t sp, uint64_
 		return -LX_EPERM;
 	while (ix < THREAD_MAX && g->thread[ix])
 		ix++;
-	if (ix == THREAD_MAX || proc_fpu(p) != 0 || (t = proc_alloc(true)) == NULL)
+	if (ix == THREAD_MAX || !thread_affordable(g) || proc_fpu(p) != 0 ||
+	    (t = proc_alloc(true)) == NULL)
 		return -LX_EAGAIN;
 	t->grp = g;
 	t->thread[0] = NULL;

@@ -322,10 +322,15 @@ def fork_bomb(t, tap):
 
 def thread_storm(t, tap):
     out, done = linux_cmd(t, "linux /tests/bin/threadstorm")
-    rounds = re.findall(r"^threadstorm: round (\d): (\d+) threads, then (\S+)$", out, re.M)
-    tap.check("thread storm: pthread_create fails with EAGAIN at linuxd's thread limit (7 "
-              "threads beside the first), twice", done and
-              [(r[1], r[2]) for r in rounds] == [("7", "EAGAIN"), ("7", "EAGAIN")], out)
+    rounds = re.findall(r"^threadstorm: round (\d): (\d+) threads, then (\S+); "
+                        r"a fork meanwhile: (.*)$", out, re.M)
+    tap.check("thread storm: every round ends in EAGAIN, within 8 threads a process",
+              done and len(rounds) == 3 and
+              all(r[2] == "EAGAIN" and 1 <= int(r[1]) <= 7 for r in rounds), out)
+    tap.check("thread storm: a fork in the middle of each storm works (handles to spare)",
+              len(rounds) == 3 and all(r[3] == "ok" for r in rounds), out)
+    tap.check("thread storm: the later rounds reach as far as each other (nothing leaked)",
+              len(rounds) == 3 and rounds[1][1] == rounds[2][1], out)
     out = t.command("linux echo ok", timeout=60)
     tap.check("thread storm: linuxd still runs programs", has(out, r"^ok$"), out)
     stats_clean(t, tap, "thread storm")
