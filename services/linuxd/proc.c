@@ -1031,11 +1031,25 @@ bool proc_deliver(struct proc *p)
 		return proc_deliver(p);
 	if (sig == LX_SIGSTOP || (act->handler == LX_SIG_DFL && stop_signal(sig))) {
 		/* Stopped where it stands: not resumed until SIGCONT.  The
-		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD). */
+		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD).  The
+		 * whole process stops: every other thread takes a SIGSTOP, and
+		 * wait4 reports the first stop's signal, from the first
+		 * thread's slot. */
+		struct proc *g = p->grp;
+		bool group = threads_alive(g) > 1;
+		int report = group && g->stop_report ? g->stop_report : sig;
 		p->was_blocked = p->state == P_BLOCKED;
 		p->state = P_STOPPED;
 		p->stop_report = sig;
-		struct proc *parent = p->grp->ppid ? proc_find(p->grp->ppid) : NULL;
+		g->stop_report = report;
+		if (group) {
+			for (unsigned t = 0; t < THREAD_MAX; t++) {
+				struct proc *m = g->thread[t];
+				if (m && m != p && m->state != P_LEFT && m->state != P_STOPPED)
+					thread_signal(m, LX_SIGSTOP);
+			}
+		}
+		struct proc *parent = g->ppid ? proc_find(g->ppid) : NULL;
 		if (parent && !(parent->act[LX_SIGCHLD].flags & LX_SA_NOCLDSTOP))
 			proc_signal(parent, LX_SIGCHLD);
 		wake_all();

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -452,6 +453,51 @@ static void case_ends(const char *self)
 	show_status("execve from a thread", pid);
 }
 
+/* ------------------------------------------------- stopping the process */
+
+static void *counting(void *arg)
+{
+	volatile long *n = arg;
+
+	for (;;)
+		(*n)++;
+	return NULL;
+}
+
+/* SIGSTOP to a process stops every thread of it, SIGCONT runs them all. */
+static void case_stop(void)
+{
+	volatile long *n =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct timespec pause_ = {0, 50 * 1000 * 1000}, tick = {0, 1000 * 1000};
+	int st, still, again = 0;
+	pthread_t t;
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		pthread_create(&t, NULL, counting, (void *)n);
+		for (;;)
+			sleep(1000);
+	}
+	while (*n == 0)
+		nanosleep(&tick, NULL);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	long before = *n;
+	nanosleep(&pause_, NULL);
+	still = *n == before;
+	kill(pid, SIGCONT);
+	for (int i = 0; i < 5000 && !again; i++) {
+		nanosleep(&tick, NULL);
+		again = *n != before;
+	}
+	say("stop: stopped by signal %d, its second thread stood still %d, ran again after "
+	    "SIGCONT %d\n",
+	    WIFSTOPPED(st) ? WSTOPSIG(st) : -1, still, again);
+	kill(pid, SIGKILL);
+	show_status("stop: then SIGKILL", pid);
+}
+
 /* ------------------------------------------------------------ the spin */
 
 static void *spinner(void *arg)
@@ -489,6 +535,7 @@ int main(int argc, char **argv)
 	case_clone_flags();
 	case_fork();
 	case_ends(argv[0]);
+	case_stop();
 	say("threads: done\n");
 	return 0;
 }
