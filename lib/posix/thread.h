@@ -34,11 +34,13 @@ enum lx_clone_kind {
 
 /* What clone(flags) makes: LX_CLONE_PROCESS or LX_CLONE_THREAD_KIND, or
  * -LX_EINVAL for a combination Linux refuses (CLONE_THREAD without
- * CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM, CLONE_FS with
- * CLONE_NEWNS, an exit signal with CLONE_THREAD other than 0 is ignored as
- * Linux does), or -LX_ENOSYS for one linuxd does not make (namespaces,
- * pidfds, ptrace, a thread that shares less than memory, files, the working
- * directory and the handlers).  The low byte is the exit signal. */
+ * CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM, CLONE_FS with CLONE_NEWNS
+ * or CLONE_NEWUSER, flags beyond 32 bits) and for a process whose exit
+ * signal is neither SIGCHLD nor none (linuxd's rule: its parent hears of a
+ * child only by SIGCHLD), or -LX_ENOSYS for one linuxd does not make
+ * (namespaces, pidfds, ptrace, a thread that shares less than memory,
+ * files, the working directory and the handlers).  The low byte is the
+ * exit signal; a thread's is ignored, as Linux ignores it. */
 int lx_clone_kind(uint64_t flags);
 
 /* ---------------------------------------------------- signals in a group */

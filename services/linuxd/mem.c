@@ -313,6 +313,8 @@ static void area_mirrors_drop(struct area *a)
 		}
 }
 
+/* Thread t of g appears: a mirror of every mapped area, mapped into its
+ * Task (an area mapped PROT_NONE gets one when it is mapped). */
 int mem_thread_add(struct proc *g, unsigned t)
 {
 	for (uint32_t i = 0; i < g->nareas; i++) {
@@ -329,6 +331,7 @@ int mem_thread_add(struct proc *g, unsigned t)
 	return 0;
 }
 
+/* Thread t of g is gone: its mirrors, and so its mappings, go. */
 void mem_thread_remove(struct proc *g, unsigned t)
 {
 	for (uint32_t i = 0; i < g->nareas; i++)
