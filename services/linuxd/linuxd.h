@@ -270,6 +270,8 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigpending(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigtimedwait(struct proc *p, const uint64_t *a);
 int64_t sys_setpgid(struct proc *p, const uint64_t *a);
 int64_t sys_getpgid(struct proc *p, const uint64_t *a);
 int64_t sys_setsid(struct proc *p, const uint64_t *a);

@@ -1194,6 +1194,57 @@ int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
+/* rt_sigpending: what waits for the calling thread, blocked: its own and
+ * its process's. */
+int64_t sys_rt_sigpending(struct proc *p, const uint64_t *a)
+{
+	uint64_t set = (p->pending | p->grp->shared) & p->mask;
+
+	if (a[1] != 8)
+		return -LX_EINVAL;
+	return copy_out(p, a[0], &set, 8) ? -LX_EFAULT : 0;
+}
+
+/*
+ * rt_sigtimedwait (sigwait, sigwaitinfo, sigtimedwait): takes a pending
+ * signal of set, the thread's own first, then its process's, without a
+ * handler: its number, with a siginfo that names only the signal.  None
+ * pending: the call blocks until one comes (a process-directed signal
+ * every thread blocks waits in the process's set, where this call finds
+ * it) or the timeout passes (EAGAIN).  A signal outside set that the
+ * thread does not block ends the wait with EINTR, as Linux.
+ */
+int64_t sys_rt_sigtimedwait(struct proc *p, const uint64_t *a)
+{
+	uint64_t set, kill_stop = (1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1));
+	struct lx_timespec ts;
+
+	if (a[3] != 8)
+		return -LX_EINVAL;
+	if (copy_in(p, &set, a[0], 8) != 0)
+		return -LX_EFAULT;
+	set &= ~kill_stop;
+	if (a[2] && p->wake_at == 0) {
+		if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -LX_EINVAL;
+		uint64_t s = ts.tv_sec > 1000000000 ? 1000000000 : (uint64_t)ts.tv_sec;
+		p->wake_at = linux_now() + s * 1000000000ull + (uint64_t)ts.tv_nsec;
+	}
+	uint64_t *from = (p->pending & set) ? &p->pending : &p->grp->shared;
+	if (!(*from & set))
+		return a[2] && linux_now() >= p->wake_at ? -LX_EAGAIN : SYS_BLOCK;
+	int sig = __builtin_ctzll(*from & set) + 1;
+	struct lx_siginfo si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	if (a[1] && copy_out(p, a[1], &si, sizeof(si)) != 0)
+		return -LX_EFAULT;
+	*from &= ~(1ull << (sig - 1));
+	return sig;
+}
+
 /* rt_sigsuspend: waits with the given mask until a signal is taken, and
  * always answers EINTR (the handler's frame restores the old mask). */
 int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a)

@@ -285,6 +285,44 @@ static void case_signals(void)
 	say("signal: main's own mask back, SIGUSR1 blocked %d\n", sigismember(&now, SIGUSR1));
 }
 
+/* sigwait in a thread of its own, the usual way to take signals: every
+ * thread blocks them, the waiter takes a process-directed one. */
+static void *sigwaiter(void *arg)
+{
+	sigset_t *set = arg;
+	int sig = 0;
+
+	sigwait(set, &sig);
+	return (void *)(intptr_t)sig;
+}
+
+static void case_sigwait(void)
+{
+	sigset_t set, old;
+	pthread_t t;
+	void *r;
+	struct timespec zero = {0, 0}, short_ = {0, 10 * 1000 * 1000};
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	say("sigwait: nothing pending, no wait %d, a short wait %d\n",
+	    sigtimedwait(&set, NULL, &zero) < 0 ? -errno : 0,
+	    sigtimedwait(&set, NULL, &short_) < 0 ? -errno : 0);
+	pthread_create(&t, NULL, sigwaiter, &set);
+	kill(getpid(), SIGUSR2);
+	pthread_join(t, &r);
+	say("sigwait: the waiting thread took signal %ld\n", (long)(intptr_t)r);
+	raise(SIGUSR2); /* thread-directed, blocked: pending for main alone */
+	sigset_t pend;
+	sigpending(&pend);
+	siginfo_t si;
+	int got = sigwaitinfo(&set, &si);
+	say("sigwait: pending %d, sigwaitinfo %d, si_signo %d\n", sigismember(&pend, SIGUSR2), got,
+	    si.si_signo);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ------------------------------------------------------------- futexes */
 
 static long fx(void *uaddr, int op, uint32_t val, const struct timespec *ts, uint32_t bits)
@@ -530,6 +568,7 @@ int main(int argc, char **argv)
 	case_condvar();
 	case_exit_detach();
 	case_signals();
+	case_sigwait();
 	case_futex();
 	case_timedwait();
 	case_clone_flags();

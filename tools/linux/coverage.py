@@ -29,6 +29,7 @@ PARTIAL = {
     "fork": "copy-on-write per area, not per page",
     "futex": "WAIT, WAKE and their BITSET forms; no REQUEUE, WAKE_OP or PI; a word is private to its process even in MAP_SHARED memory",
     "set_robust_list": "the list is never walked: a thread that dies holding a robust mutex leaves it held",
+    "rt_sigtimedwait": "the siginfo names the signal, not its sender; a blocked signal whose default is to be ignored is not kept for it",
     "sigaltstack": "accepted, not used: handlers run on the normal stack",
     "wait4": "rusage is all zero; WCONTINUED is not reported",
     "rt_sigaction": "SA_ONSTACK ignored; SA_RESTART not honoured (blocked calls return EINTR)",
