@@ -721,6 +721,7 @@ void sys_dispatch(struct proc *p)
 	/* A blocked call that a signal is waiting for gives up: EINTR. */
 	if (p->state == P_BLOCKED && sig_ready(p)) {
 		r = -LX_EINTR;
+		sys_count(nr, true); /* served: a blocked call ends so */
 	} else if (nr < SYS_NR_MAX && table[nr]) {
 		r = table[nr](p, a);
 		if (r == SYS_BLOCK) {
