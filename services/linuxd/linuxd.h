@@ -55,6 +55,7 @@
 #define PROC_MAX	      24u  /* Task slots: processes and their threads */
 #define PROC_LIMIT	      12u  /* processes at once */
 #define THREAD_MAX	      8u   /* threads of one process, its first included */
+#define REFAULT_MAX	      8u   /* sys_fault: retries of an access its area allows */
 #define THREAD_HANDLE_RESERVE 64u  /* handles a new thread must leave free (proc.c) */
 #define HANDLES_MAX	      255u /* linuxd's handle table: slots 1..255 */
 #define AREA_MAX	      48u
@@ -130,6 +131,7 @@ struct proc {
 	struct proc *thread[THREAD_MAX]; /* the leader's: its threads by index; [0] itself */
 	uint8_t tix;			 /* its index in grp->thread */
 	uint64_t clear_tid;		 /* set_tid_address: zeroed and woken at its exit */
+	uint32_t refaults;		 /* page faults in a row that another thread's remap made */
 	struct vx_regs regs;		 /* as it stopped; written back when it resumes */
 	/* regs.fpu is not the Task's: its stop was read without the FPU image
 	 * (VX_REGS_NOFPU), which a syscall seldom needs; proc_fpu fetches it
@@ -249,9 +251,11 @@ void proc_exit(struct proc *p, int wait_status);
 int proc_fpu(struct proc *p); /* regs.fpu made the Task's own (0, or -errno) */
 uint32_t proc_regs_op(const struct proc *p, uint32_t op); /* op, NOFPU while fpu_stale */
 void proc_reap(struct proc *p);				  /* a zombie nobody will wait for */
-void proc_signal(struct proc *p, int sig);	     /* process-directed: one thread takes it */
-void thread_signal(struct proc *p, int sig);	     /* for thread p itself */
-void thread_free(struct proc *t);		     /* a thread (not a leader) is gone */
+void proc_signal(struct proc *p, int sig);    /* process-directed: one thread takes it */
+void thread_signal(struct proc *p, int sig);  /* for thread p itself */
+void thread_free(struct proc *t);	      /* a thread (not a leader) is gone */
+unsigned threads_alive(const struct proc *g); /* g's threads that have not ended */
+void threads_hold(struct proc *p);	      /* p's other running threads halt (mem.c's copies) */
 void threads_end(struct proc *g, struct proc *keep); /* g's other threads but keep */
 void proc_signal_group(int pgid, int sig);
 bool proc_deliver(struct proc *p); /* pending signals; false if it died */

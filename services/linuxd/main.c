@@ -313,6 +313,7 @@ static void take_stops(uint64_t fired)
 		p->fpu_stale = true;
 		if (p->regs.stop == VX_FAULT_SYSCALL) {
 			p->nr = p->regs.rax;
+			p->refaults = 0;
 			p->wake_at = 0;
 			sys_dispatch(p);
 		} else if (p->regs.stop == VX_FAULT_NONE) { /* halted for a signal (proc_signal) */

@@ -755,6 +755,7 @@ static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
 		lo[n] = va + len, hi[n++] = old.va + old.len;
 	if (p->nareas + n > AREA_MAX)
 		return -LX_ENOMEM;
+	threads_hold(p); /* what they would write meanwhile would be lost */
 	uint32_t idx = (uint32_t)(a - p->area);
 	for (unsigned i = 0; i < n; i++) {
 		if ((piece[i] = area_make(p, lo[i], hi[i] - lo[i], old.flags, &err)) == NULL) {
@@ -1216,6 +1217,7 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 				struct area *mid = area_make(p, va, end - va, ar->flags, &err);
 				if (!mid)
 					return err;
+				threads_hold(p);
 				ar = area_find(p, va); /* the old one: found first, mid is newer */
 				memcpy(mid->ptr, ar->ptr + (va - ar->va), end - va);
 				area_same_file(mid, ar);

@@ -547,7 +547,7 @@ int64_t sys_vfork(struct proc *p, const uint64_t *a)
 /* ---------------------------------------------------------------- threads */
 
 /* How many of g's threads have not ended (g's own, unless it left). */
-static unsigned threads_alive(const struct proc *g)
+unsigned threads_alive(const struct proc *g)
 {
 	unsigned n = g->state != P_LEFT;
 
@@ -655,6 +655,28 @@ int64_t sys_clone3(struct proc *p, const uint64_t *a)
 	uint64_t b[5] = {flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
 			 ca.child_tid, ca.tls};
 	return sys_clone(p, b);
+}
+
+/* Every other thread of p's process that runs is halted where it stands
+ * (and taken again at the main loop's next look, as for a signal), so that
+ * linuxd can copy an area that none of them writes meanwhile (mem.c's
+ * cuts).  A thread stopped in a call or a fault does not run anyway. */
+void threads_hold(struct proc *p)
+{
+	static struct vx_regs r;
+	struct proc *g = p->grp;
+
+	if (threads_alive(g) <= 1)
+		return;
+	for (unsigned t = 0; t < THREAD_MAX; t++) {
+		struct proc *m = g->thread[t];
+		if (!m || m->state != P_RUN || m->halting || vx_task_halt(m->task) != VX_OK)
+			continue;
+		/* The read returns once its CPU has let go of it. */
+		vx_task_regs(m->task, VX_REGS_READ | VX_REGS_NOFPU, &r);
+		m->halting = halts_pending = true;
+		wake_all(); /* the main loop looks at once */
+	}
 }
 
 /* Slot t's thread leaves its group and is gone: its mirrors, its wait,

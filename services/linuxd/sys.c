@@ -771,6 +771,21 @@ void sys_fault(struct proc *p, const struct vx_fault *f)
 			return;
 		}
 	}
+	/* A thread can touch an area in the moment another thread's call
+	 * maps it anew into every Task (a copy-on-write break, a change of
+	 * protection), or after another thread broke its copy-on-write: the
+	 * access its area allows runs again, a few times at most. */
+	if (f->kind == VX_FAULT_PAGE && threads_alive(p->grp) > 1) {
+		struct area *a = area_find(p, f->addr);
+		uint32_t need = f->code & VX_PF_WRITE  ? LX_PROT_WRITE
+				: f->code & VX_PF_EXEC ? LX_PROT_EXEC
+						       : LX_PROT_READ;
+		if (a && (a->prot & need) && p->refaults++ < REFAULT_MAX) {
+			sys_resume(p);
+			return;
+		}
+	}
+	p->refaults = 0;
 	int sig = f->kind == VX_FAULT_UD   ? LX_SIGILL
 		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
 					   : LX_SIGSEGV;
