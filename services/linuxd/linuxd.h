@@ -253,6 +253,7 @@ uint32_t proc_regs_op(const struct proc *p, uint32_t op); /* op, NOFPU while fpu
 void proc_reap(struct proc *p);				  /* a zombie nobody will wait for */
 void proc_signal(struct proc *p, int sig);    /* process-directed: one thread takes it */
 void thread_signal(struct proc *p, int sig);  /* for thread p itself */
+void signals_kick(struct proc *g);	      /* a thread of g looks at g's signals */
 void thread_free(struct proc *t);	      /* a thread (not a leader) is gone */
 unsigned threads_alive(const struct proc *g); /* g's threads that have not ended */
 void threads_hold(struct proc *p);	      /* p's other running threads halt (mem.c's copies) */

@@ -725,7 +725,7 @@ static void thread_exit(struct proc *p, int status)
 		futex_forget(p);
 		p->state = P_LEFT;
 	}
-	wake_all();
+	signals_kick(g); /* what waited for the process goes to another thread */
 }
 
 /* ------------------------------------------------------- the FPU image */
@@ -901,6 +901,10 @@ static bool default_ignored(int sig)
 	return sig == LX_SIGCHLD || sig == LX_SIGWINCH || sig == LX_SIGURG || sig == LX_SIGCONT;
 }
 
+#define STOP_SIGNALS                                                                               \
+	((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) | (1ull << (LX_SIGTTIN - 1)) |    \
+	 (1ull << (LX_SIGTTOU - 1)))
+
 static bool stop_signal(int sig)
 {
 	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU;
@@ -927,8 +931,7 @@ static bool pgrp_orphaned(int pgid)
  * registers kept), and every stop still pending goes. */
 static void proc_continue(struct proc *p)
 {
-	p->pending &= ~((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) |
-			(1ull << (LX_SIGTTIN - 1)) | (1ull << (LX_SIGTTOU - 1)));
+	p->pending &= ~STOP_SIGNALS;
 	if (p->state != P_STOPPED)
 		return;
 	p->stop_report = 0;
@@ -978,41 +981,64 @@ void thread_signal(struct proc *p, int sig)
 	wake_all();
 }
 
-/* A process-directed sig for the process p is a thread of: it goes to one
- * thread that does not block it, the first thread first
- * (lx_signal_target); SIGCONT continues every stopped thread. */
+/* A thread of g that runs and could take one of g's signals now is
+ * halted to take it where it stands (main.c), the first one found; a
+ * blocked one's call ends with EINTR when it runs again (wake_all). */
+void signals_kick(struct proc *g)
+{
+	for (unsigned t = 0; t < THREAD_MAX && g->shared; t++) {
+		struct proc *m = g->thread[t];
+		if (!m || m->state == P_LEFT || !(g->shared & ~m->mask))
+			continue;
+		sys_answer_now(m);
+		if (m->state == P_RUN && vx_task_halt(m->task) == VX_OK) {
+			m->halting = halts_pending = true;
+			break;
+		}
+	}
+	wake_all();
+}
+
+/*
+ * A process-directed sig for the process p is a thread of.  With one
+ * thread, it is that thread's.  With more, it is the process's (shared),
+ * for whichever thread takes it first: one that does not block it is
+ * made to look (signals_kick), or, if all block it, the first to unblock
+ * it takes it.  So a thread that exits before taking it loses nothing.
+ * SIGKILL ends the process, SIGCONT continues every stopped thread.
+ */
 void proc_signal(struct proc *p, int sig)
 {
-	uint64_t mask[THREAD_MAX];
-	bool alive[THREAD_MAX];
 	struct proc *g = p->grp;
+	uint64_t bit = 1ull << (sig - 1);
 
-	if (g->state == P_ZOMBIE || g->state == P_FREE)
+	if (sig < 1 || sig > (int)SIGNALS || g->state == P_ZOMBIE || g->state == P_FREE)
 		return;
-	for (unsigned t = 0; t < THREAD_MAX; t++) {
-		struct proc *m = g->thread[t];
-		alive[t] = m && m->state != P_LEFT;
-		mask[t] = m ? m->mask : 0;
-		if (sig == LX_SIGCONT && alive[t])
-			proc_continue(m);
-	}
-	int t = lx_signal_target(mask, alive, THREAD_MAX, sig);
-	if (t < 0)
-		return;
-	struct proc *m = g->thread[t];
-	uint64_t h = g->act[sig].handler, bit = 1ull << (sig - 1);
-	if (sig == LX_SIGKILL || !(m->mask & bit) || sig == LX_SIGSTOP || sig == LX_SIGCONT ||
-	    threads_alive(g) == 1) {
-		thread_signal(m, sig);
+	if (threads_alive(g) == 1) {
+		for (unsigned t = 0; t < THREAD_MAX; t++)
+			if (g->thread[t] && g->thread[t]->state != P_LEFT) {
+				thread_signal(g->thread[t], sig);
+				return;
+			}
 		return;
 	}
-	/* Every thread blocks it: the process's, for the first to unblock it. */
-	if (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig)))
+	if (sig == LX_SIGKILL) {
+		proc_exit(g, LX_SIGKILL);
 		return;
-	if (stop_signal(sig))
+	}
+	if (sig == LX_SIGCONT) {
+		g->shared &= ~STOP_SIGNALS;
+		for (unsigned t = 0; t < THREAD_MAX; t++)
+			if (g->thread[t] && g->thread[t]->state != P_LEFT)
+				proc_continue(g->thread[t]);
+	} else if (stop_signal(sig)) {
 		g->shared &= ~(1ull << (LX_SIGCONT - 1));
+	}
+	uint64_t h = g->act[sig].handler;
+	if (sig != LX_SIGSTOP && (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig))))
+		return;
 	g->shared |= bit;
-	wake_all();
+	signals_kick(g);
 }
 
 void proc_signal_group(int pgid, int sig)

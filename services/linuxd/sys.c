@@ -718,8 +718,10 @@ void sys_dispatch(struct proc *p)
 			       p->regs.r10, p->regs.r8,	 p->regs.r9};
 	int64_t r;
 
-	/* A blocked call that a signal is waiting for gives up: EINTR. */
-	if (p->state == P_BLOCKED && sig_ready(p)) {
+	/* A blocked call that a signal is waiting for gives up: EINTR (but a
+	 * futex wait already woken returns 0, as Linux: its waker counted it). */
+	if (p->state == P_BLOCKED && sig_ready(p) &&
+	    lx_futex_state(&futexq, (unsigned)(p - procs)) != LX_FUTEX_WOKEN) {
 		r = -LX_EINTR;
 		sys_count(nr, true); /* served: a blocked call ends so */
 	} else if (nr < SYS_NR_MAX && table[nr]) {

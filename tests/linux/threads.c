@@ -200,6 +200,11 @@ static int detached_saw;
 
 static void *detached(void *arg)
 {
+	sigset_t all;
+
+	/* It may outlive this case: no signal of a later one may go to it. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	detached_saw = (int)(intptr_t)arg;
 	sem_post(&detached_done);
 	return NULL;
