@@ -280,6 +280,10 @@ static void case_signals(void)
 	sem_wait(&ready);
 	say("signal: process-directed SIGUSR1 taken by the worker %d, by main %d\n",
 	    usr1_tid == worker_tid, usr1_tid == getpid());
+	long r0 = syscall(SYS_tkill, worker_tid, 0);
+	long r1 = syscall(SYS_tgkill, getpid() + 100000, worker_tid, 0);
+	say("signal: tkill of a live thread %ld, tgkill naming another process %ld\n",
+	    r0 < 0 ? -(long)errno : r0, r1 < 0 ? -(long)errno : r1);
 	pthread_kill(t, SIGUSR2);
 	pthread_join(t, NULL);
 	say("signal: pthread_kill's SIGUSR2 taken by its thread %d\n", usr2_tid == worker_tid);
