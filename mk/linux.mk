@@ -14,7 +14,7 @@ LINUX_OVERLAY   := $(sort $(shell find tests/linux/root -type f 2>/dev/null))
 
 $(B)/linux/overlay/tests/bin/%: tests/linux/%.c
 	@mkdir -p $(@D)
-	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
+	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -pthread -o $@ $<
 
 # The POSIX bridge's benchmark (bench/linux/pxbench.c): the same static
 # binary the Linux guest of make bench runs.

@@ -167,7 +167,7 @@ static struct file *file_new(enum file_kind kind, uint32_t oflags, const char *a
 /* A new descriptor for f (which has no reference yet). */
 static int fd_install(struct proc *p, struct file *f, bool cloexec)
 {
-	int fd = lx_fd_alloc(&p->fds, 0, f, cloexec);
+	int fd = lx_fd_alloc(&p->grp->fds, 0, f, cloexec);
 
 	if (fd < 0) { /* the reference is still ours: the file goes back */
 		f->refs = 0;
@@ -178,20 +178,20 @@ static int fd_install(struct proc *p, struct file *f, bool cloexec)
 
 static struct file *fd_file(struct proc *p, uint64_t fd)
 {
-	return fd < LX_FD_MAX ? lx_fd_get(&p->fds, (int)fd) : NULL;
+	return fd < LX_FD_MAX ? lx_fd_get(&p->grp->fds, (int)fd) : NULL;
 }
 
 void files_std(struct proc *p)
 {
 	struct file *f = file_new(F_TTY, LX_O_RDWR, "/dev/tty");
 
-	if (!f || lx_fd_alloc(&p->fds, 0, f, false) != 0) {
+	if (!f || lx_fd_alloc(&p->grp->fds, 0, f, false) != 0) {
 		if (f)
 			f->refs = 0, f->kind = 0;
 		return;
 	}
-	lx_fd_dup(&p->fds, &file_ops, 0, 1, false);
-	lx_fd_dup(&p->fds, &file_ops, 0, 2, false);
+	lx_fd_dup(&p->grp->fds, &file_ops, 0, 1, false);
+	lx_fd_dup(&p->grp->fds, &file_ops, 0, 2, false);
 }
 
 int files_init(const struct vx_bundle_page *b)
@@ -267,7 +267,7 @@ static int resolve_abs(struct proc *p, int dirfd, const char *path, bool follow,
 	if (path[0] == 0)
 		return -LX_ENOENT;
 	if (path[0] == '/' || dirfd == LX_AT_FDCWD) {
-		memcpy(base, p->cwd, PATH_LEN);
+		memcpy(base, p->grp->cwd, PATH_LEN);
 	} else {
 		struct file *d = fd_file(p, (uint64_t)dirfd);
 		if (!d)
@@ -739,7 +739,7 @@ static int64_t pipe_write(struct proc *p, struct file *f, uint64_t va, size_t n)
 	size_t done = 0;
 
 	if (pp->readers == 0) {
-		proc_signal(p, LX_SIGPIPE);
+		thread_signal(p, LX_SIGPIPE); /* to the writer, as Linux */
 		return -LX_EPIPE;
 	}
 	if (pp->len == PIPE_BYTES)
@@ -1115,7 +1115,7 @@ int64_t sys_open(struct proc *p, const uint64_t *a)
 
 int64_t sys_close(struct proc *p, const uint64_t *a)
 {
-	return a[0] >= LX_FD_MAX ? -LX_EBADF : lx_fd_close(&p->fds, &file_ops, (int)a[0]);
+	return a[0] >= LX_FD_MAX ? -LX_EBADF : lx_fd_close(&p->grp->fds, &file_ops, (int)a[0]);
 }
 
 int64_t sys_lseek(struct proc *p, const uint64_t *a)
@@ -1303,12 +1303,12 @@ int64_t sys_fcntl(struct proc *p, const uint64_t *a)
 	case LX_F_DUPFD_CLOEXEC:
 		if (a[2] >= LX_FD_MAX)
 			return -LX_EINVAL;
-		return lx_fd_dup(&p->fds, &file_ops, (int)a[0], (int)a[2],
+		return lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], (int)a[2],
 				 a[1] == LX_F_DUPFD_CLOEXEC);
 	case LX_F_GETFD:
-		return lx_fd_get_cloexec(&p->fds, (int)a[0]);
+		return lx_fd_get_cloexec(&p->grp->fds, (int)a[0]);
 	case LX_F_SETFD:
-		return lx_fd_set_cloexec(&p->fds, (int)a[0], (a[2] & LX_FD_CLOEXEC) != 0);
+		return lx_fd_set_cloexec(&p->grp->fds, (int)a[0], (a[2] & LX_FD_CLOEXEC) != 0);
 	case LX_F_GETFL:
 		return f->oflags & (LX_O_ACCMODE | LX_O_APPEND | LX_O_NONBLOCK);
 	case LX_F_SETFL:
@@ -1336,14 +1336,15 @@ int64_t sys_fcntl(struct proc *p, const uint64_t *a)
 
 int64_t sys_dup(struct proc *p, const uint64_t *a)
 {
-	return a[0] >= LX_FD_MAX ? -LX_EBADF : lx_fd_dup(&p->fds, &file_ops, (int)a[0], 0, false);
+	return a[0] >= LX_FD_MAX ? -LX_EBADF
+				 : lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], 0, false);
 }
 
 int64_t sys_dup2(struct proc *p, const uint64_t *a)
 {
 	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
 		return -LX_EBADF;
-	return lx_fd_dup2(&p->fds, &file_ops, (int)a[0], (int)a[1]);
+	return lx_fd_dup2(&p->grp->fds, &file_ops, (int)a[0], (int)a[1]);
 }
 
 int64_t sys_dup3(struct proc *p, const uint64_t *a)
@@ -1352,7 +1353,8 @@ int64_t sys_dup3(struct proc *p, const uint64_t *a)
 		return -LX_EINVAL;
 	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
 		return a[0] == a[1] ? -LX_EINVAL : -LX_EBADF;
-	return lx_fd_dup3(&p->fds, &file_ops, (int)a[0], (int)a[1], (a[2] & LX_O_CLOEXEC) != 0);
+	return lx_fd_dup3(&p->grp->fds, &file_ops, (int)a[0], (int)a[1],
+			  (a[2] & LX_O_CLOEXEC) != 0);
 }
 
 int64_t sys_pipe2(struct proc *p, const uint64_t *a)
@@ -1378,14 +1380,14 @@ int64_t sys_pipe2(struct proc *p, const uint64_t *a)
 	struct file *w = file_new(F_PIPE_W, LX_O_WRONLY | (flags & LX_O_NONBLOCK), "pipe:");
 	int fw = w ? (w->pipe = k, fd_install(p, w, flags & LX_O_CLOEXEC)) : -LX_ENFILE;
 	if (fw < 0) {
-		lx_fd_close(&p->fds, &file_ops, fr);
+		lx_fd_close(&p->grp->fds, &file_ops, fr);
 		return fw;
 	}
 	*pp = (struct pipe){.used = true, .readers = 1, .writers = 1};
 	int32_t fds[2] = {fr, fw};
 	if (copy_out(p, a[0], fds, sizeof(fds)) != 0) {
-		lx_fd_close(&p->fds, &file_ops, fr);
-		lx_fd_close(&p->fds, &file_ops, fw);
+		lx_fd_close(&p->grp->fds, &file_ops, fr);
+		lx_fd_close(&p->grp->fds, &file_ops, fw);
 		return -LX_EFAULT;
 	}
 	return 0;
@@ -1519,7 +1521,7 @@ static int64_t call_mask_end(struct proc *p, int64_t r)
 	if (!p->suspended)
 		return r;
 	if (r == SYS_BLOCK)
-		return p->pending & ~p->mask ? -LX_EINTR : SYS_BLOCK;
+		return sig_ready(p) ? -LX_EINTR : SYS_BLOCK;
 	if (r != -LX_EINTR) {
 		p->mask = p->saved_mask;
 		p->suspended = false;
@@ -1653,11 +1655,11 @@ int64_t sys_readlink(struct proc *p, const uint64_t *a)
 
 int64_t sys_getcwd(struct proc *p, const uint64_t *a)
 {
-	size_t n = strlen(p->cwd) + 1;
+	size_t n = strlen(p->grp->cwd) + 1;
 
 	if (a[1] < n)
 		return -LX_ERANGE;
-	return copy_out(p, a[0], p->cwd, n) ? -LX_EFAULT : (int64_t)n;
+	return copy_out(p, a[0], p->grp->cwd, n) ? -LX_EFAULT : (int64_t)n;
 }
 
 static int64_t set_cwd(struct proc *p, const struct resolved *r)
@@ -1666,7 +1668,7 @@ static int64_t set_cwd(struct proc *p, const struct resolved *r)
 		return -LX_ENOENT;
 	if (!is_dir(r))
 		return -LX_ENOTDIR;
-	memcpy(p->cwd, r->abs, PATH_LEN);
+	memcpy(p->grp->cwd, r->abs, PATH_LEN);
 	return 0;
 }
 

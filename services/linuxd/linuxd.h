@@ -25,8 +25,15 @@
  * writing a process's memory is a memcpy.  An executable area, or one
  * fork shares copy-on-write, is mapped read-only into linuxd (W^X holds
  * per frame; a write copies the shared one first).  That costs two of linuxd's 256
- * handles per area, which bounds the processes (PROC_MAX) and their
+ * handles per area, which bounds the processes (PROC_LIMIT) and their
  * areas (AREA_MAX).
+ *
+ * Threads.  A thread is a Task of its own (a slot of procs[], PROC_MAX
+ * in all, THREAD_MAX a process): the kernel gives a Task one address
+ * space, so every area of the process is mapped into each thread's Task
+ * too, through one more cap on its Mem per thread (struct area's mirror,
+ * mem.c).  That costs a handle per area per thread beside the first.  The
+ * process lives in its first thread's slot (struct proc, grp).
  *
  * Blocking.  A process whose call must wait (a read with no input, wait4
  * with no child gone, nanosleep) is simply not resumed: it stays stopped
@@ -45,33 +52,40 @@
 #include "pure_tar.h"
 #include "vectra/proto/linux.h"
 
-#define PROC_MAX      12u
-#define AREA_MAX      48u
-#define SLAB_BYTES    (4ull << 20)
-#define SLAB_PAGES    (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
-#define SLAB_MAX      40u
-#define PROC_SLABS    16u
-#define TEXT_MAX      24u
-#define FILE_MAX      96u
-#define PIPE_MAX      16u
-#define PIPE_BYTES    16384u
-#define PATH_LEN      512u
-#define STACK_TOP     0x7ffffff00000ull
-#define STACK_HOT     (64ull << 10)
-#define STACK_BYTES   (1ull << 20)
-#define MMAP_TOP      0x7f0000000000ull /* mmap(NULL) places areas below this */
-#define LOCAL_BASE    0x100000000000ull /* linuxd's windows on process memory */
-#define LOCAL_END     0x600000000000ull
-#define INTERP_BIAS   0x7e0000000000ull /* where the ELF interpreter is loaded */
-#define PIE_BIAS      0x555555554000ull /* where an ET_DYN program is loaded */
-#define SIGNALS	      64u
-#define EXEC_VIEW_VA  0x30000000ull /* a program on vfsd, while exec reads it */
-#define EXEC_VIEW_MAX (64ull << 20)
-#define SYS_BLOCK     (-4096 - 1) /* the call waits: run it again later */
-#define SYS_GONE      (-4096 - 2) /* the process is gone or has new registers */
-#define SYS_NR_MAX    512u
+#define PROC_MAX	      24u  /* Task slots: processes and their threads */
+#define PROC_LIMIT	      12u  /* processes at once */
+#define THREAD_MAX	      8u   /* threads of one process, its first included */
+#define REFAULT_MAX	      8u   /* sys_fault: retries of an access its area allows */
+#define THREAD_HANDLE_RESERVE 64u  /* handles a new thread must leave free (proc.c) */
+#define HANDLES_MAX	      255u /* linuxd's handle table: slots 1..255 */
+#define AREA_MAX	      48u
+#define SLAB_BYTES	      (4ull << 20)
+#define SLAB_PAGES	      (SLAB_BYTES / VX_PAGE_SIZE - 1) /* one page pays the records */
+#define SLAB_MAX	      40u
+#define PROC_SLABS	      16u
+#define TEXT_MAX	      24u
+#define FILE_MAX	      96u
+#define PIPE_MAX	      16u
+#define PIPE_BYTES	      16384u
+#define PATH_LEN	      512u
+#define STACK_TOP	      0x7ffffff00000ull
+#define STACK_HOT	      (64ull << 10)
+#define STACK_BYTES	      (1ull << 20)
+#define MMAP_TOP	      0x7f0000000000ull /* mmap(NULL) places areas below this */
+#define LOCAL_BASE	      0x100000000000ull /* linuxd's windows on process memory */
+#define LOCAL_END	      0x600000000000ull
+#define INTERP_BIAS	      0x7e0000000000ull /* where the ELF interpreter is loaded */
+#define PIE_BIAS	      0x555555554000ull /* where an ET_DYN program is loaded */
+#define SIGNALS		      64u
+#define EXEC_VIEW_VA	      0x30000000ull /* a program on vfsd, while exec reads it */
+#define EXEC_VIEW_MAX	      (64ull << 20)
+#define SYS_BLOCK	      (-4096 - 1) /* the call waits: run it again later */
+#define SYS_GONE	      (-4096 - 2) /* the process is gone or has new registers */
+#define SYS_NR_MAX	      512u
 
-enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE };
+/* P_LEFT: a process's first thread has exited (exit, not exit_group) and
+ * others run on; its slot keeps the process (linuxd.h, "Threads"). */
+enum proc_state { P_FREE = 0, P_RUN, P_BLOCKED, P_STOPPED, P_ZOMBIE, P_LEFT };
 
 enum area_flags {
 	AREA_HEAP = 1u << 0,	/* a chunk of the brk heap */
@@ -95,13 +109,30 @@ struct area {
 	int16_t cow;	   /* shared copy-on-write: its group (mem.c), else -1 */
 	uint8_t fmap;	   /* AREA_FILE: 1 + its file's slot in mem.c's table; else 0 */
 	uint64_t foff;	   /* AREA_FILE: the file offset at va */
+	/* The same Mem mapped into thread i (1..THREAD_MAX-1) of the process
+	 * (0: none): a Mapping belongs to one cap, so each Task needs its own. */
+	vx_handle_t mirror[THREAD_MAX];
 };
 
+/*
+ * A slot: one Task, a thread.  A process is its first thread's slot (the
+ * leader, grp == itself), which holds everything the threads share: the
+ * areas, the descriptors, the working directory, the handlers, the ids;
+ * another thread's slot holds only its Task, registers, signal mask and
+ * pending signals, its call and its futex wait, and names the leader in
+ * grp.  pid is the thread's id (a process's id is its leader's pid).
+ * Every function that touches shared state reaches it through grp.
+ */
 struct proc {
 	enum proc_state state;
-	int pid, ppid, pgid, sid;
+	int pid, ppid, pgid, sid; /* ppid, pgid, sid: the leader's only */
 	vx_handle_t task;
-	struct vx_regs regs; /* as it stopped; written back when it resumes */
+	struct proc *grp;		 /* the leader of its thread group (itself for one) */
+	struct proc *thread[THREAD_MAX]; /* the leader's: its threads by index; [0] itself */
+	uint8_t tix;			 /* its index in grp->thread */
+	uint64_t clear_tid;		 /* set_tid_address: zeroed and woken at its exit */
+	uint32_t refaults;		 /* page faults in a row that another thread's remap made */
+	struct vx_regs regs;		 /* as it stopped; written back when it resumes */
 	/* regs.fpu is not the Task's: its stop was read without the FPU image
 	 * (VX_REGS_NOFPU), which a syscall seldom needs; proc_fpu fetches it
 	 * when one does, and a write moves the FPU image only when linuxd has
@@ -120,15 +151,23 @@ struct proc {
 	char cwd[PATH_LEN];
 	char comm[16];
 	struct lx_sigaction act[SIGNALS + 1];
-	uint64_t mask, pending;
-	int wait_status;     /* a zombie's, as wait4 reports it */
-	uint64_t wake_at;    /* a blocked call's deadline (ns), 0: none */
-	bool halting;	     /* linuxd halted it for a signal: look at it next round */
-	bool suspended;	     /* in rt_sigsuspend: saved_mask is its own mask */
-	int stop_report;     /* stopped by this signal, not yet told to wait4 (0: none) */
-	bool was_blocked;    /* stopped in a call that waits: P_BLOCKED again on SIGCONT */
-	uint64_t saved_mask; /* ...which the handler's frame restores */
+	uint64_t mask, pending; /* the thread's own */
+	uint64_t shared;	/* the leader's: process-directed, every thread blocks them */
+	int wait_status;	/* a zombie's, as wait4 reports it */
+	uint64_t wake_at;	/* a blocked call's deadline (ns), 0: none */
+	bool halting;		/* linuxd halted it for a signal: look at it next round */
+	bool suspended;		/* in rt_sigsuspend: saved_mask is its own mask */
+	int stop_report;	/* stopped by this signal, not yet told to wait4 (0: none) */
+	bool was_blocked;	/* stopped in a call that waits: P_BLOCKED again on SIGCONT */
+	uint64_t saved_mask;	/* ...which the handler's frame restores */
 };
+
+/* The signals p may take now: its own, and its process's that wait for
+ * any thread not blocking them. */
+static inline uint64_t sig_ready(const struct proc *p)
+{
+	return (p->pending | p->grp->shared) & ~p->mask;
+}
 
 /* Shared file mappings' file side (files.c).  file_shared_target: fd's
  * vfsd path for MAP_SHARED (vpath, PATH_LEN) and whether it is open for
@@ -174,7 +213,12 @@ struct area *area_find(struct proc *p, uint64_t va);
 int area_unmap(struct proc *p, uint64_t va, uint64_t len);
 void mem_release(struct proc *p);		       /* everything: areas, slabs */
 int mem_fork(struct proc *child, struct proc *parent); /* shares, copy-on-write */
-int area_unshare(struct proc *p, struct area *a);      /* before a write: 0 or -LX_ENOMEM */
+/* Thread t of leader g appears: every area of g is mapped into its Task
+ * too (through mirror caps).  0, or -LX_EAGAIN (handles ran out; what was
+ * made stays for mem_thread_remove). */
+int mem_thread_add(struct proc *g, unsigned t);
+void mem_thread_remove(struct proc *g, unsigned t); /* thread t's mirrors go */
+int area_unshare(struct proc *p, struct area *a);   /* before a write: 0 or -LX_ENOMEM */
 /* Shared file mappings and the file's other users (read, write): every
  * mapping of vpath is written back before a read of it, and refreshed
  * from it after a write to it (mem.c). */
@@ -207,7 +251,13 @@ void proc_exit(struct proc *p, int wait_status);
 int proc_fpu(struct proc *p); /* regs.fpu made the Task's own (0, or -errno) */
 uint32_t proc_regs_op(const struct proc *p, uint32_t op); /* op, NOFPU while fpu_stale */
 void proc_reap(struct proc *p);				  /* a zombie nobody will wait for */
-void proc_signal(struct proc *p, int sig);
+void proc_signal(struct proc *p, int sig);    /* process-directed: one thread takes it */
+void thread_signal(struct proc *p, int sig);  /* for thread p itself */
+void signals_kick(struct proc *g);	      /* a thread of g looks at g's signals */
+void thread_free(struct proc *t);	      /* a thread (not a leader) is gone */
+unsigned threads_alive(const struct proc *g); /* g's threads that have not ended */
+void threads_hold(struct proc *p);	      /* p's other running threads halt (mem.c's copies) */
+void threads_end(struct proc *g, struct proc *keep); /* g's other threads but keep */
 void proc_signal_group(int pgid, int sig);
 bool proc_deliver(struct proc *p); /* pending signals; false if it died */
 int64_t sys_execve(struct proc *p, const uint64_t *a);
@@ -216,6 +266,8 @@ int64_t sys_vfork(struct proc *p, const uint64_t *a);
 int64_t sys_clone(struct proc *p, const uint64_t *a);
 int64_t sys_wait4(struct proc *p, const uint64_t *a);
 int64_t sys_exit(struct proc *p, const uint64_t *a);
+int64_t sys_exit_group(struct proc *p, const uint64_t *a);
+int64_t sys_clone3(struct proc *p, const uint64_t *a);
 int64_t sys_kill(struct proc *p, const uint64_t *a);
 int64_t sys_tgkill(struct proc *p, const uint64_t *a);
 int64_t sys_tkill(struct proc *p, const uint64_t *a);
@@ -223,6 +275,8 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a);
 int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigpending(struct proc *p, const uint64_t *a);
+int64_t sys_rt_sigtimedwait(struct proc *p, const uint64_t *a);
 int64_t sys_setpgid(struct proc *p, const uint64_t *a);
 int64_t sys_getpgid(struct proc *p, const uint64_t *a);
 int64_t sys_setsid(struct proc *p, const uint64_t *a);
@@ -307,6 +361,11 @@ void sys_dispatch(struct proc *p);
  * kernel operation on that process sends it first (sys_answer_now). */
 extern struct proc *answer_owed;
 void sys_answer_now(struct proc *p); /* resumes p now if its answer is owed */
+void sys_resume(struct proc *p);     /* p's call is answered: it runs again */
+/* Futexes (sys.c): p's wait, if any, is over; a wake of at most n waiters
+ * on g's word at uaddr (for a thread's exit: CLONE_CHILD_CLEARTID). */
+void futex_forget(struct proc *p);
+int futex_wake_word(struct proc *g, uint64_t uaddr, int n);
 int64_t sys_answer_and_wait(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t deadline);
 extern struct proc *answer_failed; /* its answer could not be given: it dies */
 void sys_count(uint64_t nr, bool served);

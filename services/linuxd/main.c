@@ -74,8 +74,16 @@ void sys_set_rtc(struct vx_client *c);
 void sys_fault(struct proc *p, const struct vx_fault *f);
 void sys_resume_after_signal(struct proc *p);
 
+/* Slot's Signal: minted at start for the first PROC_LIMIT slots, at
+ * first use (and kept) for the rest; 0 if linuxd's table is full. */
 uint64_t child_signal(unsigned slot)
 {
+	if (!child_sig[slot]) {
+		int64_t sig = vx_sig_mint(self_task, 1ull << (BIT_CHILD0 + slot));
+		if (sig < 0)
+			return 0;
+		child_sig[slot] = (vx_handle_t)sig;
+	}
 	return child_sig[slot];
 }
 
@@ -305,6 +313,7 @@ static void take_stops(uint64_t fired)
 		p->fpu_stale = true;
 		if (p->regs.stop == VX_FAULT_SYSCALL) {
 			p->nr = p->regs.rax;
+			p->refaults = 0;
 			p->wake_at = 0;
 			sys_dispatch(p);
 		} else if (p->regs.stop == VX_FAULT_NONE) { /* halted for a signal (proc_signal) */
@@ -385,13 +394,11 @@ int main(const struct vx_bundle_page *b, const char *args)
 	if (vx_client_open(&rtcc, b, "rtc", VA_RTC, BIT_RTC) == VX_OK)
 		sys_set_rtc(&rtcc); /* CLOCK_REALTIME's origin */
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
-		int64_t sig = vx_sig_mint(self_task, 1ull << (BIT_CHILD0 + i));
-		if (sig < 0) {
+		if (i < PROC_LIMIT && !child_signal(i)) {
 			say("linuxd: cannot mint its Signals\n");
 			con_flush();
 			return 2;
 		}
-		child_sig[i] = (vx_handle_t)sig;
 		child_bits |= 1ull << (BIT_CHILD0 + i);
 	}
 	if ((rc = proc_init((vx_handle_t)ret)) != VX_OK ||

@@ -51,7 +51,7 @@ static struct text texts[TEXT_MAX];
  * window space, or the page tables behind it, out.) */
 #define WIN_MIN_LOG2 16u
 #define WIN_CLASSES  7u
-#define WIN_FREE_MAX (PROC_MAX * AREA_MAX + TEXT_MAX + 4u)
+#define WIN_FREE_MAX (PROC_LIMIT * AREA_MAX + TEXT_MAX + 4u)
 static struct {
 	uint64_t free[WIN_FREE_MAX];
 	uint32_t n;
@@ -249,8 +249,101 @@ static uint32_t vx_prot(uint32_t prot)
 	       (prot & LX_PROT_EXEC ? VX_PROT_EXEC : 0);
 }
 
+/* The protection a is mapped with in the process's Tasks: a Mem fork
+ * shares copy-on-write is mapped read-only until one writes. */
+static uint32_t area_vprot(const struct area *a)
+{
+	return vx_prot(a->cow >= 0 ? a->prot & ~(uint32_t)LX_PROT_WRITE : a->prot);
+}
+
+/* ------------------------------------------------------ threads' Tasks */
+
+/*
+ * A process's threads are Tasks of their own (linuxd.h, "Threads"), and a
+ * Task maps a Mem only through a cap of its own, so an area is mapped into
+ * its process's first Task through a->mem and into thread i's through
+ * a->mirror[i], a cap on the same Mem made when the thread or the area
+ * appears.  Every mapping change goes to every Task of the group, and
+ * every cap of an area goes with it (a deleted cap's children would live
+ * on under its parent).
+ */
+
+/* A mirror takes the rights of the area's own cap: a text's lacks WRITE. */
+static uint32_t area_rights(const struct area *a)
+{
+	return a->text ? VX_R_READ | VX_R_EXEC : VX_R_READ | VX_R_WRITE | VX_R_EXEC;
+}
+
+/* Maps a (an area of leader p) with vprot into every Task of p's group.
+ * 0 or -LX_ENOMEM (what was mapped stays: the caller unmaps it all). */
+static int area_map_tasks(struct proc *p, struct area *a, uint32_t vprot)
+{
+	if (vx_task_map(p->task, a->mem, a->va, vprot) != VX_OK)
+		return -LX_ENOMEM;
+	for (unsigned t = 1; t < THREAD_MAX; t++) {
+		if (!p->thread[t])
+			continue;
+		if (!a->mirror[t]) {
+			int64_t m = derive(a->mem, area_rights(a));
+			if (m < 0)
+				return -LX_ENOMEM;
+			a->mirror[t] = (vx_handle_t)m;
+		}
+		if (vx_task_map(p->thread[t]->task, a->mirror[t], a->va, vprot) != VX_OK)
+			return -LX_ENOMEM;
+	}
+	return 0;
+}
+
+static void area_unmap_tasks(struct area *a)
+{
+	vx_task_unmap(a->mem);
+	for (unsigned t = 1; t < THREAD_MAX; t++)
+		if (a->mirror[t])
+			vx_task_unmap(a->mirror[t]);
+}
+
+/* a's mirrors go, and with them its mappings in the threads' Tasks. */
+static void area_mirrors_drop(struct area *a)
+{
+	for (unsigned t = 1; t < THREAD_MAX; t++)
+		if (a->mirror[t]) {
+			vx_cap_delete(a->mirror[t]);
+			a->mirror[t] = 0;
+		}
+}
+
+/* Thread t of g appears: a mirror of every mapped area, mapped into its
+ * Task (an area mapped PROT_NONE gets one when it is mapped). */
+int mem_thread_add(struct proc *g, unsigned t)
+{
+	for (uint32_t i = 0; i < g->nareas; i++) {
+		struct area *a = &g->area[i];
+		if (a->prot == LX_PROT_NONE)
+			continue;
+		int64_t m = derive(a->mem, area_rights(a));
+		if (m < 0)
+			return -LX_EAGAIN;
+		a->mirror[t] = (vx_handle_t)m;
+		if (vx_task_map(g->thread[t]->task, a->mirror[t], a->va, area_vprot(a)) != VX_OK)
+			return -LX_EAGAIN;
+	}
+	return 0;
+}
+
+/* Thread t of g is gone: its mirrors, and so its mappings, go. */
+void mem_thread_remove(struct proc *g, unsigned t)
+{
+	for (uint32_t i = 0; i < g->nareas; i++)
+		if (g->area[i].mirror[t]) {
+			vx_cap_delete(g->area[i].mirror[t]);
+			g->area[i].mirror[t] = 0;
+		}
+}
+
 struct area *area_find(struct proc *p, uint64_t va)
 {
+	p = p->grp;
 	for (uint32_t i = 0; i < p->nareas; i++)
 		if (va >= p->area[i].va && va - p->area[i].va < p->area[i].len)
 			return &p->area[i];
@@ -362,6 +455,7 @@ static void area_drop(struct proc *p, struct area *a)
 
 	area_writeback(a);
 	fmap_put(a->fmap);
+	area_mirrors_drop(a);
 	vx_cap_delete(a->mem);
 	if (a->local)
 		local_unmap(a->local, a->ptr, a->len);
@@ -436,7 +530,7 @@ static int area_protect(struct proc *p, struct area *a, uint32_t prot)
 	if ((prot & LX_PROT_WRITE) && (prot & LX_PROT_EXEC))
 		return -LX_EACCES;
 	if (a->prot != LX_PROT_NONE || a->text)
-		vx_task_unmap(a->mem);
+		area_unmap_tasks(a);
 	if (a->local) {
 		/* Shared copy-on-write, nobody writes it, linuxd neither. */
 		bool want_write = !(prot & LX_PROT_EXEC) && a->cow < 0;
@@ -449,8 +543,8 @@ static int area_protect(struct proc *p, struct area *a, uint32_t prot)
 		}
 	}
 	a->prot = prot;
-	uint32_t mapped = a->cow >= 0 ? prot & ~(uint32_t)LX_PROT_WRITE : prot;
-	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, a->va, vx_prot(mapped)) != VX_OK) {
+	if (prot != LX_PROT_NONE && area_map_tasks(p, a, area_vprot(a)) != 0) {
+		area_unmap_tasks(a);
 		a->prot = LX_PROT_NONE;
 		return -LX_ENOMEM;
 	}
@@ -465,6 +559,7 @@ static int area_protect(struct proc *p, struct area *a, uint32_t prot)
  */
 int area_unshare(struct proc *p, struct area *a)
 {
+	p = p->grp;
 	if (a->cow < 0)
 		return 0;
 	if (cow_refs[a->cow] == 1) {
@@ -480,6 +575,7 @@ int area_unshare(struct proc *p, struct area *a)
 		return -LX_ENOMEM;
 	memcpy(ptr, a->ptr, a->len);
 	/* The shared Mem goes from this area: its mappings with its caps. */
+	area_mirrors_drop(a);
 	vx_cap_delete(a->mem);
 	local_unmap(a->local, a->ptr, a->len);
 	cow_refs[a->cow]--;
@@ -502,6 +598,7 @@ int area_new(struct proc *p, uint64_t va, uint64_t len, uint32_t prot, uint32_t 
 	int err;
 	struct area *a;
 
+	p = p->grp;
 	if ((va | len) & (VX_PAGE_SIZE - 1) || len == 0 || va < VX_USER_MIN ||
 	    va + len > VX_MAP_END || va + len < va)
 		return -LX_ENOMEM;
@@ -621,7 +718,7 @@ static int area_of_text(struct proc *p, struct text *t, uint64_t va, uint32_t pr
 			   .text = t,
 			   .slab = -1,
 			   .cow = -1};
-	if (prot != LX_PROT_NONE && vx_task_map(p->task, a->mem, va, vx_prot(prot)) != VX_OK) {
+	if (prot != LX_PROT_NONE && area_map_tasks(p, a, vx_prot(prot)) != 0) {
 		area_drop(p, a);
 		return -LX_ENOMEM;
 	}
@@ -633,6 +730,7 @@ int area_text(struct proc *p, uint32_t ent, uint64_t va, uint64_t len, uint64_t 
 {
 	struct text *t = text_get(ent, off, len);
 
+	p = p->grp;
 	if (!t)
 		return -LX_ENOMEM;
 	text_pinned = t;
@@ -657,6 +755,7 @@ static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
 		lo[n] = va + len, hi[n++] = old.va + old.len;
 	if (p->nareas + n > AREA_MAX)
 		return -LX_ENOMEM;
+	threads_hold(p); /* what they would write meanwhile would be lost */
 	uint32_t idx = (uint32_t)(a - p->area);
 	for (unsigned i = 0; i < n; i++) {
 		if ((piece[i] = area_make(p, lo[i], hi[i] - lo[i], old.flags, &err)) == NULL) {
@@ -679,6 +778,7 @@ static int area_cut(struct proc *p, struct area *a, uint64_t va, uint64_t len)
 
 int area_unmap(struct proc *p, uint64_t va, uint64_t len)
 {
+	p = p->grp;
 	for (uint32_t i = 0; i < p->nareas;) {
 		struct area *a = &p->area[i];
 		if (!(va < a->va + a->len && a->va < va + len)) {
@@ -699,6 +799,7 @@ int area_unmap(struct proc *p, uint64_t va, uint64_t len)
 
 void mem_release(struct proc *p)
 {
+	p = p->grp;
 	while (p->nareas)
 		area_drop(p, &p->area[p->nareas - 1]);
 	/* Its slabs go back, but for those still holding Mems that fork
@@ -779,6 +880,8 @@ int mem_fork(struct proc *child, struct proc *parent)
 {
 	int err;
 
+	parent = parent->grp;
+
 	for (uint32_t i = 0; i < parent->nareas; i++) {
 		struct area *a = &parent->area[i];
 		if (a->text) {
@@ -799,6 +902,7 @@ int mem_fork(struct proc *child, struct proc *parent)
 
 uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write)
 {
+	p = p->grp;
 	struct area *a = area_find(p, va);
 
 	if (!a || !(a->prot & LX_PROT_READ) || (write && !(a->prot & LX_PROT_WRITE)))
@@ -889,6 +993,7 @@ static uint64_t heap_end(const struct proc *p)
 
 int64_t sys_brk(struct proc *p, const uint64_t *a)
 {
+	p = p->grp;
 	uint64_t want = a[0], end = heap_end(p);
 
 	if (want < p->brk_start || want > p->brk_start + (1ull << 30))
@@ -951,6 +1056,8 @@ int64_t sys_mmap(struct proc *p, const uint64_t *a)
 	uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
 	int fd = (int)a[4], err;
 	uint32_t type = flags & LX_MAP_TYPE;
+
+	p = p->grp;
 
 	if (a[1] == 0 || len < a[1] || (off & (VX_PAGE_SIZE - 1)) ||
 	    (type != LX_MAP_PRIVATE && type != LX_MAP_SHARED && type != LX_MAP_SHARED_VALIDATE))
@@ -1046,6 +1153,7 @@ int64_t sys_munmap(struct proc *p, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = page_up(a[1]);
 
+	p = p->grp;
 	if ((addr & (VX_PAGE_SIZE - 1)) || a[1] == 0 || addr + len < addr ||
 	    addr + len > VX_USER_END)
 		return -LX_EINVAL;
@@ -1060,6 +1168,7 @@ int64_t sys_msync(struct proc *p, const uint64_t *a)
 	uint64_t addr = a[0], len = page_up(a[1]);
 	uint32_t flags = (uint32_t)a[2];
 
+	p = p->grp;
 	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr ||
 	    (flags & ~(uint32_t)(LX_MS_ASYNC | LX_MS_INVALIDATE | LX_MS_SYNC)) ||
 	    ((flags & LX_MS_ASYNC) && (flags & LX_MS_SYNC)))
@@ -1080,6 +1189,7 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 	uint32_t prot = (uint32_t)a[2];
 	int err;
 
+	p = p->grp;
 	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr)
 		return -LX_EINVAL;
 	if (prot & ~(uint32_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
@@ -1107,6 +1217,7 @@ int64_t sys_mprotect(struct proc *p, const uint64_t *a)
 				struct area *mid = area_make(p, va, end - va, ar->flags, &err);
 				if (!mid)
 					return err;
+				threads_hold(p);
 				ar = area_find(p, va); /* the old one: found first, mid is newer */
 				memcpy(mid->ptr, ar->ptr + (va - ar->va), end - va);
 				area_same_file(mid, ar);
@@ -1136,6 +1247,7 @@ int64_t sys_madvise(struct proc *p, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = page_up(a[1]);
 
+	p = p->grp;
 	if ((addr & (VX_PAGE_SIZE - 1)) || addr + len < addr)
 		return -LX_EINVAL;
 	for (uint64_t va = addr; va < addr + len;) {

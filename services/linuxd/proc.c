@@ -12,6 +12,7 @@
 #include "posix/elf.h"
 #include "posix/stack.h"
 #include "posix/sigframe.h"
+#include "posix/thread.h"
 #include "vx_string.h"
 
 #define CORE_BYTES (256u * 1024u)
@@ -23,46 +24,97 @@ int session_status = -1;
 int tty_pgrp;
 uint32_t session_grants = LINUX_GRANT_ALL;
 
-static vx_handle_t core[PROC_MAX];
+/* Slots 0..PROC_LIMIT-1 get their core at start; the rest, which only
+ * threads beyond the first few need, take theirs from thread_cores at
+ * their first use and keep it (a Reticle frees only at reset). */
+static vx_handle_t core[PROC_MAX], thread_cores;
 static int next_pid = 100;
 
 int proc_init(vx_handle_t ret);
 int proc_init(vx_handle_t ret)
 {
-	for (uint32_t i = 0; i < PROC_MAX; i++) {
+	for (uint32_t i = 0; i < PROC_LIMIT; i++) {
 		int64_t h = vx_reticle_split(ret, CORE_BYTES);
 		if (h < 0)
 			return (int)h;
 		core[i] = (vx_handle_t)h;
 	}
+	int64_t h =
+	    vx_reticle_split(ret, (PROC_MAX - PROC_LIMIT) * (CORE_BYTES + 2 * VX_PAGE_SIZE));
+	if (h < 0)
+		return (int)h;
+	thread_cores = (vx_handle_t)h;
 	return VX_OK;
 }
 
+/* The process (its leader) with a thread whose id is pid, or NULL. */
 struct proc *proc_find(int pid)
 {
 	for (uint32_t i = 0; i < PROC_MAX; i++)
 		if (procs[i].state != P_FREE && procs[i].pid == pid)
+			return procs[i].grp;
+	return NULL;
+}
+
+/* The thread whose id is tid (not a zombie), or NULL. */
+static struct proc *thread_find(int tid)
+{
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
+		    procs[i].state != P_LEFT && procs[i].pid == tid)
 			return &procs[i];
 	return NULL;
 }
 
-/* A free slot with a fresh Task, supervised on linuxd's child bit. */
-static struct proc *proc_alloc(void)
+/* Slot i's core Reticle, made at its first use. */
+static vx_handle_t core_of(uint32_t i)
 {
+	if (!core[i]) {
+		int64_t h = vx_reticle_split(thread_cores, CORE_BYTES);
+		if (h < 0)
+			return 0;
+		core[i] = (vx_handle_t)h;
+	}
+	return core[i];
+}
+
+/* How many processes there are (zombies too): PROC_LIMIT at most. */
+static uint32_t processes(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < PROC_MAX; i++)
+		n += procs[i].state != P_FREE && procs[i].grp == &procs[i];
+	return n;
+}
+
+/* A free slot with a fresh Task, supervised on linuxd's child bit: a new
+ * process (thread false; PROC_LIMIT of them), or a thread for the caller
+ * to join to its group.  NULL when none is left (EAGAIN). */
+static struct proc *proc_alloc(bool thread)
+{
+	if (!thread && processes() >= PROC_LIMIT)
+		return NULL;
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
 		struct proc *p = &procs[i];
 		if (p->state != P_FREE)
 			continue;
-		int64_t t = vx_reticle_retype(core[i], VX_OBJ_TASK, 0);
+		vx_handle_t c = core_of(i);
+		uint64_t sig = child_signal(i);
+		if (!c || !sig)
+			return NULL;
+		int64_t t = vx_reticle_retype(c, VX_OBJ_TASK, 0);
 		if (t < 0)
 			return NULL;
 		memset(p, 0, sizeof(*p));
 		p->task = (vx_handle_t)t;
-		if (vx_task_supervise(p->task, child_signal(i)) != VX_OK) {
+		if (vx_task_supervise(p->task, (vx_handle_t)sig) != VX_OK) {
 			vx_cap_delete(p->task);
-			vx_reticle_reset(core[i]);
+			vx_reticle_reset(c);
 			return NULL;
 		}
+		p->grp = p;
+		p->thread[0] = p;
 		p->pid = next_pid++;
 		p->state = P_RUN;
 		p->mmap_next = MMAP_TOP;
@@ -72,11 +124,12 @@ static struct proc *proc_alloc(void)
 	return NULL;
 }
 
-/* Frees a slot whose process has released everything else. */
+/* Frees a slot whose process (or thread) has released everything else. */
 static void proc_free(struct proc *p)
 {
 	uint32_t i = (uint32_t)(p - procs);
 
+	futex_forget(p);
 	vx_cap_delete(p->task);
 	vx_reticle_reset(core[i]);
 	p->state = P_FREE;
@@ -325,7 +378,7 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 	struct proc *p;
 	int err;
 
-	if ((p = proc_alloc()) == NULL)
+	if ((p = proc_alloc(false)) == NULL)
 		return -LX_EAGAIN;
 	if (strlen(cwd) < sizeof(p->cwd))
 		memcpy(p->cwd, cwd, strlen(cwd) + 1);
@@ -400,7 +453,25 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 	const char *const *args = argv;
 	if ((err = shebang(p, &prog, &args, &sb)) != 0 || (err = exec_plan(p, prog, &x)) != 0)
 		return err;
-	/* The point of no return: the old image goes. */
+	/* The point of no return: the old image goes, and every other thread
+	 * with it.  The new image runs in the process's first Task (its id is
+	 * the process's, as Linux gives the exec'ing thread the leader's). */
+	struct proc *g = p->grp;
+	uint64_t mask = p->mask;
+	bool moved = p != g;
+	threads_end(g, p);
+	if (moved) {
+		if (answer_owed == g)
+			answer_owed = NULL;
+		vx_task_halt(g->task); /* its registers are about to be the new image's */
+		g->halting = g->suspended = false;
+		g->mask = mask;
+		g->pending = p->pending;
+		thread_free(p);
+		p = g;
+	}
+	p->clear_tid = 0;
+	futex_forget(p);
 	mem_release(p);
 	err = exec_build(p, &x, args, envp);
 	plan_done(&x);
@@ -409,24 +480,28 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 		return SYS_GONE;
 	}
 	lx_fd_exec(&p->fds, &file_ops);
+	if (moved) /* the caller's slot is gone: its leader runs the image */
+		sys_resume(p);
 	return SYS_GONE; /* the registers are the new image's */
 }
 
 /* ------------------------------------------------------------------ fork */
 
+/* fork: a new process with a copy of p's memory and descriptors, running
+ * only p, the calling thread (Linux copies no other thread). */
 static int64_t do_fork(struct proc *p, uint64_t new_sp)
 {
-	struct proc *c = proc_alloc();
+	struct proc *c = proc_alloc(false), *g = p->grp;
 	int err;
 
 	if (!c)
 		return -LX_EAGAIN;
-	c->ppid = p->pid;
-	c->pgid = p->pgid;
-	c->sid = p->sid;
-	memcpy(c->cwd, p->cwd, sizeof(c->cwd));
-	memcpy(c->comm, p->comm, sizeof(c->comm));
-	memcpy(c->act, p->act, sizeof(c->act));
+	c->ppid = g->pid;
+	c->pgid = g->pgid;
+	c->sid = g->sid;
+	memcpy(c->cwd, g->cwd, sizeof(c->cwd));
+	memcpy(c->comm, g->comm, sizeof(c->comm));
+	memcpy(c->act, g->act, sizeof(c->act));
 	c->mask = p->mask;
 	c->rseq_va = p->rseq_va; /* the child's copy of memory holds it too */
 	c->rseq_sig = p->rseq_sig;
@@ -435,7 +510,7 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp)
 		proc_free(c);
 		return err;
 	}
-	lx_fd_fork(&c->fds, &p->fds, &file_ops);
+	lx_fd_fork(&c->fds, &g->fds, &file_ops);
 	if ((err = proc_fpu(p)) != 0) { /* the child starts with the parent's */
 		lx_fd_close_all(&c->fds, &file_ops);
 		mem_release(c);
@@ -469,20 +544,188 @@ int64_t sys_vfork(struct proc *p, const uint64_t *a)
 	return do_fork(p, 0); /* the parent need not wait: the child's memory is its own */
 }
 
-/* clone for processes: fork, vfork, and posix_spawn's CLONE_VM|CLONE_VFORK
- * with a stack of its own (the child's memory is a copy, so what it writes
- * does not reach the parent: docs/POSIX.md).  Threads: ENOSYS. */
+/* ---------------------------------------------------------------- threads */
+
+/* How many of g's threads have not ended (g's own, unless it left). */
+unsigned threads_alive(const struct proc *g)
+{
+	unsigned n = g->state != P_LEFT;
+
+	for (unsigned t = 1; t < THREAD_MAX; t++)
+		n += g->thread[t] != NULL;
+	return n;
+}
+
+/* Does linuxd keep room for everyone else if a thread of g takes a
+ * handle for each of g's areas?  A thread storm must not starve other
+ * processes' forks, maps and opens of handles. */
+static bool thread_affordable(const struct proc *g)
+{
+	struct vx_task_info ti;
+
+	if (vx_task_inspect(self_task, &ti) != VX_OK)
+		return false;
+	return ti.handles + g->nareas + THREAD_HANDLE_RESERVE <= HANDLES_MAX;
+}
+
+/*
+ * A new thread of p's process: a Task of its own, every area of the group
+ * mapped into it (mem_thread_add), running from p's registers with rsp
+ * sp, rax 0 and, with CLONE_SETTLS, fs_base tls.  Its id, or -LX_EAGAIN
+ * past THREAD_MAX threads, the slots or the handles linuxd can spare
+ * (thread_affordable), or -LX_EPERM for a TLS base outside user space
+ * (as Linux's ARCH_SET_FS).
+ */
+static int64_t clone_thread(struct proc *p, uint64_t flags, uint64_t sp, uint64_t ptid,
+			    uint64_t ctid, uint64_t tls)
+{
+	struct proc *g = p->grp, *t;
+	unsigned ix = 1;
+
+	if ((flags & LX_CLONE_SETTLS) && tls >= VX_USER_END)
+		return -LX_EPERM;
+	while (ix < THREAD_MAX && g->thread[ix])
+		ix++;
+	if (ix == THREAD_MAX || !thread_affordable(g) || proc_fpu(p) != 0 ||
+	    (t = proc_alloc(true)) == NULL)
+		return -LX_EAGAIN;
+	t->grp = g;
+	t->thread[0] = NULL;
+	t->tix = (uint8_t)ix;
+	g->thread[ix] = t;
+	t->mask = p->mask;
+	t->regs = p->regs;
+	t->regs.rax = 0;
+	if (sp)
+		t->regs.rsp = sp;
+	if (flags & LX_CLONE_SETTLS)
+		t->regs.fs_base = tls;
+	t->fpu_stale = false;
+	if (flags & LX_CLONE_CHILD_CLEARTID)
+		t->clear_tid = ctid;
+	if (mem_thread_add(g, ix) != 0) {
+		thread_free(t);
+		return -LX_EAGAIN;
+	}
+	/* As Linux, a bad pointer here is not the clone's failure. */
+	if (flags & LX_CLONE_PARENT_SETTID)
+		copy_out(p, ptid, &t->pid, 4);
+	if (flags & LX_CLONE_CHILD_SETTID)
+		copy_out(p, ctid, &t->pid, 4);
+	if (vx_task_regs(t->task, VX_REGS_WRITE, &t->regs) != VX_OK ||
+	    vx_task_start(t->task, VX_NO_HANDLE) != VX_OK) {
+		thread_free(t);
+		return -LX_ENOMEM; /* a stack outside user space, as for a process */
+	}
+	return t->pid;
+}
+
+/* clone: a thread (CLONE_THREAD with the VM, files, working directory and
+ * handlers shared, what pthread_create asks), or a process: fork, vfork,
+ * and posix_spawn's CLONE_VM|CLONE_VFORK with a stack of its own (the
+ * child's memory is a copy, so what it writes does not reach the parent:
+ * docs/POSIX.md).  Other sharing: ENOSYS; what Linux refuses: EINVAL. */
 int64_t sys_clone(struct proc *p, const uint64_t *a)
 {
 	uint64_t flags = a[0], sp = a[1];
-	uint64_t known = 0xff | LX_CLONE_VM | LX_CLONE_VFORK | LX_CLONE_CHILD_SETTID |
-			 LX_CLONE_CHILD_CLEARTID | LX_CLONE_PARENT_SETTID;
+	int kind = lx_clone_kind(flags);
 
-	if (flags & ~known)
-		return -LX_ENOSYS;
-	if ((flags & 0xff) != LX_SIGCHLD && (flags & 0xff) != 0)
-		return -LX_EINVAL;
+	if (kind < 0)
+		return kind;
+	if (kind == LX_CLONE_THREAD_KIND)
+		return clone_thread(p, flags, sp, a[2], a[3], a[4]);
 	return do_fork(p, sp);
+}
+
+/* clone3: the same from struct clone_args (its stack is its lowest address
+ * and its size).  Sizes other than the two first versions: EINVAL. */
+int64_t sys_clone3(struct proc *p, const uint64_t *a)
+{
+	struct lx_clone_args ca;
+
+	memset(&ca, 0, sizeof(ca));
+	if (a[1] != 64 && a[1] != 80 && a[1] != 88)
+		return -LX_EINVAL;
+	if (copy_in(p, &ca, a[0], (size_t)a[1]) != 0)
+		return -LX_EFAULT;
+	if (ca.exit_signal > 64 || (ca.flags & 0xff) || ca.set_tid || ca.set_tid_size ||
+	    ca.cgroup || ((ca.stack == 0) != (ca.stack_size == 0)))
+		return -LX_EINVAL;
+	uint64_t flags = ca.flags | ca.exit_signal;
+	uint64_t b[5] = {flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+			 ca.child_tid, ca.tls};
+	return sys_clone(p, b);
+}
+
+/* Every other thread of p's process that runs is halted where it stands
+ * (and taken again at the main loop's next look, as for a signal), so that
+ * linuxd can copy an area that none of them writes meanwhile (mem.c's
+ * cuts).  A thread stopped in a call or a fault does not run anyway. */
+void threads_hold(struct proc *p)
+{
+	static struct vx_regs r;
+	struct proc *g = p->grp;
+
+	if (threads_alive(g) <= 1)
+		return;
+	for (unsigned t = 0; t < THREAD_MAX; t++) {
+		struct proc *m = g->thread[t];
+		if (!m || m->state != P_RUN || m->halting || vx_task_halt(m->task) != VX_OK)
+			continue;
+		/* The read returns once its CPU has let go of it. */
+		vx_task_regs(m->task, VX_REGS_READ | VX_REGS_NOFPU, &r);
+		m->halting = halts_pending = true;
+		wake_all(); /* the main loop looks at once */
+	}
+}
+
+/* Slot t's thread leaves its group and is gone: its mirrors, its wait,
+ * its Task.  Not for a group's first thread. */
+void thread_free(struct proc *t)
+{
+	struct proc *g = t->grp;
+
+	if (answer_owed == t)
+		answer_owed = NULL;
+	vx_task_halt(t->task);
+	mem_thread_remove(g, t->tix);
+	g->thread[t->tix] = NULL;
+	proc_free(t);
+}
+
+/* Every thread of g but keep ends (keep may be g, or one of the others,
+ * or NULL: all of them but g, whose slot is the process). */
+void threads_end(struct proc *g, struct proc *keep)
+{
+	for (unsigned t = 1; t < THREAD_MAX; t++)
+		if (g->thread[t] && g->thread[t] != keep)
+			thread_free(g->thread[t]);
+}
+
+/* A thread's exit (exit, not exit_group): its clear_tid word is zeroed and
+ * woken (pthread_join waits on it), its Task goes; the process's first
+ * thread leaves its slot to the process (P_LEFT).  The last thread to go
+ * ends the process with status. */
+static void thread_exit(struct proc *p, int status)
+{
+	struct proc *g = p->grp;
+
+	if (threads_alive(g) <= 1) {
+		proc_exit(p, status);
+		return;
+	}
+	if (p->clear_tid && copy_out(p, p->clear_tid, &(uint32_t){0}, 4) == 0)
+		futex_wake_word(g, p->clear_tid, 1);
+	if (p != g) {
+		thread_free(p);
+	} else {
+		if (answer_owed == p)
+			answer_owed = NULL;
+		vx_task_halt(p->task);
+		futex_forget(p);
+		p->state = P_LEFT;
+	}
+	signals_kick(g); /* what waited for the process goes to another thread */
 }
 
 /* ------------------------------------------------------- the FPU image */
@@ -543,12 +786,16 @@ static void hangup_orphans(const int g[], unsigned n)
 	}
 }
 
+/* The process p is a thread of ends, every thread of it. */
 void proc_exit(struct proc *p, int wait_status)
 {
 	int stake[PROC_MAX + 1];
 
+	p = p->grp;
 	if (p->state == P_ZOMBIE || p->state == P_FREE)
 		return;
+	threads_end(p, NULL);
+	futex_forget(p);
 	unsigned nstake = groups_at_stake(p, stake);
 	if (answer_owed == p)
 		answer_owed = NULL; /* it does not run again */
@@ -585,6 +832,12 @@ void proc_reap(struct proc *p)
 
 int64_t sys_exit(struct proc *p, const uint64_t *a)
 {
+	thread_exit(p, (int)((a[0] & 0xff) << 8));
+	return SYS_GONE;
+}
+
+int64_t sys_exit_group(struct proc *p, const uint64_t *a)
+{
 	proc_exit(p, (int)((a[0] & 0xff) << 8));
 	return SYS_GONE;
 }
@@ -607,12 +860,13 @@ int64_t sys_wait4(struct proc *p, const uint64_t *a)
 	int pid = (int)a[0];
 	uint32_t options = (uint32_t)a[2];
 	bool any = false;
+	struct proc *w = p->grp; /* any thread waits for the process's children */
 
 	if (options & ~(uint32_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WALL | LX_WCLONE))
 		return -LX_EINVAL;
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
 		struct proc *c = &procs[i];
-		if (!wait_match(p, c, pid))
+		if (!wait_match(w, c, pid))
 			continue;
 		any = true;
 		if (c->state == P_STOPPED && c->stop_report && (options & LX_WUNTRACED)) {
@@ -647,6 +901,10 @@ static bool default_ignored(int sig)
 	return sig == LX_SIGCHLD || sig == LX_SIGWINCH || sig == LX_SIGURG || sig == LX_SIGCONT;
 }
 
+#define STOP_SIGNALS                                                                               \
+	((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) | (1ull << (LX_SIGTTIN - 1)) |    \
+	 (1ull << (LX_SIGTTOU - 1)))
+
 static bool stop_signal(int sig)
 {
 	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU;
@@ -673,8 +931,7 @@ static bool pgrp_orphaned(int pgid)
  * registers kept), and every stop still pending goes. */
 static void proc_continue(struct proc *p)
 {
-	p->pending &= ~((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) |
-			(1ull << (LX_SIGTTIN - 1)) | (1ull << (LX_SIGTTOU - 1)));
+	p->pending &= ~STOP_SIGNALS;
 	if (p->state != P_STOPPED)
 		return;
 	p->stop_report = 0;
@@ -690,13 +947,17 @@ static void proc_continue(struct proc *p)
 		return;
 	}
 	/* Signals that came while it was stopped: taken where it stands. */
-	if ((p->pending & ~p->mask) && vx_task_halt(p->task) == VX_OK)
+	if (sig_ready(p) && vx_task_halt(p->task) == VX_OK)
 		p->halting = halts_pending = true;
 }
 
-void proc_signal(struct proc *p, int sig)
+/* sig for thread p (tgkill, a fault, SIGPIPE): pending on it, and it is
+ * halted to take it if it runs with sig unblocked.  SIGKILL ends its
+ * process. */
+void thread_signal(struct proc *p, int sig)
 {
-	if (sig < 1 || sig > (int)SIGNALS || p->state == P_ZOMBIE || p->state == P_FREE)
+	if (sig < 1 || sig > (int)SIGNALS || p->state == P_ZOMBIE || p->state == P_FREE ||
+	    p->state == P_LEFT)
 		return;
 	sys_answer_now(p); /* running, so that a halt can stop it where it is */
 	if (sig == LX_SIGKILL) {
@@ -707,7 +968,7 @@ void proc_signal(struct proc *p, int sig)
 		proc_continue(p); /* whatever its handler: then the handler, if any */
 	else if (stop_signal(sig))
 		p->pending &= ~(1ull << (LX_SIGCONT - 1));
-	uint64_t h = p->act[sig].handler;
+	uint64_t h = p->grp->act[sig].handler;
 	if (sig != LX_SIGSTOP && (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig))))
 		return;
 	p->pending |= 1ull << (sig - 1);
@@ -720,10 +981,71 @@ void proc_signal(struct proc *p, int sig)
 	wake_all();
 }
 
+/* A thread of g that runs and could take one of g's signals now is
+ * halted to take it where it stands (main.c), the first one found; a
+ * blocked one's call ends with EINTR when it runs again (wake_all). */
+void signals_kick(struct proc *g)
+{
+	for (unsigned t = 0; t < THREAD_MAX && g->shared; t++) {
+		struct proc *m = g->thread[t];
+		if (!m || m->state == P_LEFT || !(g->shared & ~m->mask))
+			continue;
+		sys_answer_now(m);
+		if (m->state == P_RUN && vx_task_halt(m->task) == VX_OK) {
+			m->halting = halts_pending = true;
+			break;
+		}
+	}
+	wake_all();
+}
+
+/*
+ * A process-directed sig for the process p is a thread of.  With one
+ * thread, it is that thread's.  With more, it is the process's (shared),
+ * for whichever thread takes it first: one that does not block it is
+ * made to look (signals_kick), or, if all block it, the first to unblock
+ * it takes it.  So a thread that exits before taking it loses nothing.
+ * SIGKILL ends the process, SIGCONT continues every stopped thread.
+ */
+void proc_signal(struct proc *p, int sig)
+{
+	struct proc *g = p->grp;
+	uint64_t bit = 1ull << (sig - 1);
+
+	if (sig < 1 || sig > (int)SIGNALS || g->state == P_ZOMBIE || g->state == P_FREE)
+		return;
+	if (threads_alive(g) == 1) {
+		for (unsigned t = 0; t < THREAD_MAX; t++)
+			if (g->thread[t] && g->thread[t]->state != P_LEFT) {
+				thread_signal(g->thread[t], sig);
+				return;
+			}
+		return;
+	}
+	if (sig == LX_SIGKILL) {
+		proc_exit(g, LX_SIGKILL);
+		return;
+	}
+	if (sig == LX_SIGCONT) {
+		g->shared &= ~STOP_SIGNALS;
+		for (unsigned t = 0; t < THREAD_MAX; t++)
+			if (g->thread[t] && g->thread[t]->state != P_LEFT)
+				proc_continue(g->thread[t]);
+	} else if (stop_signal(sig)) {
+		g->shared &= ~(1ull << (LX_SIGCONT - 1));
+	}
+	uint64_t h = g->act[sig].handler;
+	if (sig != LX_SIGSTOP && (h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignored(sig))))
+		return;
+	g->shared |= bit;
+	signals_kick(g);
+}
+
 void proc_signal_group(int pgid, int sig)
 {
 	for (uint32_t i = 0; i < PROC_MAX; i++)
-		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE && procs[i].pgid == pgid)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
+		    procs[i].pgid == pgid && procs[i].grp == &procs[i])
 			proc_signal(&procs[i], sig);
 }
 
@@ -732,7 +1054,7 @@ void proc_signal_group(int pgid, int sig)
  * resumed then). */
 bool proc_deliver(struct proc *p)
 {
-	uint64_t ready = p->pending & ~p->mask;
+	uint64_t ready = sig_ready(p);
 
 	if (!ready)
 		return true;
@@ -744,21 +1066,38 @@ bool proc_deliver(struct proc *p)
 		p->mask = p->saved_mask;
 	}
 	int sig = __builtin_ctzll(ready) + 1;
-	p->pending &= ~(1ull << (sig - 1));
-	struct lx_sigaction *act = &p->act[sig];
+	if (p->pending & (1ull << (sig - 1)))
+		p->pending &= ~(1ull << (sig - 1));
+	else
+		p->grp->shared &= ~(1ull << (sig - 1));
+	struct lx_sigaction *act = &p->grp->act[sig];
 	/* The terminal's stops are dropped in an orphaned group (POSIX): no
 	 * one in the session could ever continue it.  Ctrl-Z on a program
 	 * run straight from the VectraOS shell does nothing, as on Linux. */
 	if (sig != LX_SIGSTOP && act->handler == LX_SIG_DFL && stop_signal(sig) &&
-	    pgrp_orphaned(p->pgid))
+	    pgrp_orphaned(p->grp->pgid))
 		return proc_deliver(p);
 	if (sig == LX_SIGSTOP || (act->handler == LX_SIG_DFL && stop_signal(sig))) {
 		/* Stopped where it stands: not resumed until SIGCONT.  The
-		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD). */
+		 * parent hears of it (wait4 with WUNTRACED; SIGCHLD).  The
+		 * whole process stops: every other thread takes a SIGSTOP, and
+		 * wait4 reports the first stop's signal, from the first
+		 * thread's slot. */
+		struct proc *g = p->grp;
+		bool group = threads_alive(g) > 1;
+		int report = group && g->stop_report ? g->stop_report : sig;
 		p->was_blocked = p->state == P_BLOCKED;
 		p->state = P_STOPPED;
 		p->stop_report = sig;
-		struct proc *parent = p->ppid ? proc_find(p->ppid) : NULL;
+		g->stop_report = report;
+		if (group) {
+			for (unsigned t = 0; t < THREAD_MAX; t++) {
+				struct proc *m = g->thread[t];
+				if (m && m != p && m->state != P_LEFT && m->state != P_STOPPED)
+					thread_signal(m, LX_SIGSTOP);
+			}
+		}
+		struct proc *parent = g->ppid ? proc_find(g->ppid) : NULL;
 		if (parent && !(parent->act[LX_SIGCHLD].flags & LX_SA_NOCLDSTOP))
 			proc_signal(parent, LX_SIGCHLD);
 		wake_all();
@@ -797,15 +1136,17 @@ int64_t sys_kill(struct proc *p, const uint64_t *a)
 {
 	int pid = (int)a[0], sig = (int)a[1], n = 0;
 
+	struct proc *g = p->grp, *one = pid > 0 ? proc_find(pid) : NULL;
+
 	if (sig < 0 || sig > (int)SIGNALS)
 		return -LX_EINVAL;
 	for (uint32_t i = 0; i < PROC_MAX; i++) {
 		struct proc *t = &procs[i];
-		if (t->state == P_FREE || t->state == P_ZOMBIE)
-			continue;
-		bool hit = pid > 0     ? t->pid == pid
-			   : pid == 0  ? t->pgid == p->pgid
-			   : pid == -1 ? t != p
+		if (t->state == P_FREE || t->state == P_ZOMBIE || t->grp != t)
+			continue; /* processes only: a thread's id names its process */
+		bool hit = pid > 0     ? t == one
+			   : pid == 0  ? t->pgid == g->pgid
+			   : pid == -1 ? t != g
 				       : t->pgid == -pid;
 		if (!hit)
 			continue;
@@ -816,23 +1157,34 @@ int64_t sys_kill(struct proc *p, const uint64_t *a)
 	return n ? 0 : -LX_ESRCH;
 }
 
-/* One thread per process: a thread id is its process id. */
+/* A signal for one thread (tgid 0: tkill, any process's). */
+static int64_t kill_thread(int tgid, int tid, int sig)
+{
+	struct proc *t = thread_find(tid);
+
+	if (sig < 0 || sig > (int)SIGNALS)
+		return -LX_EINVAL;
+	if (!t || (tgid && t->grp->pid != tgid))
+		return -LX_ESRCH;
+	if (sig)
+		thread_signal(t, sig);
+	return 0;
+}
+
 int64_t sys_tgkill(struct proc *p, const uint64_t *a)
 {
-	uint64_t b[2] = {a[1], a[2]};
-
-	if ((int64_t)a[0] <= 0 || (int64_t)a[1] <= 0 || a[0] != a[1])
-		return (int64_t)a[0] <= 0 || (int64_t)a[1] <= 0 ? -LX_EINVAL : -LX_ESRCH;
-	return sys_kill(p, b);
+	(void)p;
+	if ((int)a[0] <= 0 || (int)a[1] <= 0)
+		return -LX_EINVAL;
+	return kill_thread((int)a[0], (int)a[1], (int)a[2]);
 }
 
 int64_t sys_tkill(struct proc *p, const uint64_t *a)
 {
-	uint64_t b[2] = {a[0], a[1]};
-
-	if ((int64_t)a[0] <= 0)
+	(void)p;
+	if ((int)a[0] <= 0)
 		return -LX_EINVAL;
-	return sys_kill(p, b);
+	return kill_thread(0, (int)a[0], (int)a[1]);
 }
 
 int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a)
@@ -846,15 +1198,20 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t *a)
 		return -LX_EINVAL;
 	if (a[1] && copy_in(p, &act, a[1], sizeof(act)) != 0)
 		return -LX_EFAULT;
-	if (a[2] && copy_out(p, a[2], &p->act[sig], sizeof(act)) != 0)
+	struct proc *g = p->grp; /* the handlers are the process's */
+	if (a[2] && copy_out(p, a[2], &g->act[sig], sizeof(act)) != 0)
 		return -LX_EFAULT;
 	if (a[1]) {
 		if (act.handler > LX_SIG_IGN && !(act.flags & LX_SA_RESTORER))
 			return -LX_EINVAL; /* x86_64 returns through sa_restorer */
-		p->act[sig] = act;
+		g->act[sig] = act;
 		if (act.handler == LX_SIG_IGN ||
-		    (act.handler == LX_SIG_DFL && default_ignored(sig)))
-			p->pending &= ~(1ull << (sig - 1));
+		    (act.handler == LX_SIG_DFL && default_ignored(sig))) {
+			for (unsigned t = 0; t < THREAD_MAX; t++)
+				if (g->thread[t])
+					g->thread[t]->pending &= ~(1ull << (sig - 1));
+			g->shared &= ~(1ull << (sig - 1));
+		}
 	}
 	return 0;
 }
@@ -885,6 +1242,57 @@ int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
+/* rt_sigpending: what waits for the calling thread, blocked: its own and
+ * its process's. */
+int64_t sys_rt_sigpending(struct proc *p, const uint64_t *a)
+{
+	uint64_t set = (p->pending | p->grp->shared) & p->mask;
+
+	if (a[1] != 8)
+		return -LX_EINVAL;
+	return copy_out(p, a[0], &set, 8) ? -LX_EFAULT : 0;
+}
+
+/*
+ * rt_sigtimedwait (sigwait, sigwaitinfo, sigtimedwait): takes a pending
+ * signal of set, the thread's own first, then its process's, without a
+ * handler: its number, with a siginfo that names only the signal.  None
+ * pending: the call blocks until one comes (a process-directed signal
+ * every thread blocks waits in the process's set, where this call finds
+ * it) or the timeout passes (EAGAIN).  A signal outside set that the
+ * thread does not block ends the wait with EINTR, as Linux.
+ */
+int64_t sys_rt_sigtimedwait(struct proc *p, const uint64_t *a)
+{
+	uint64_t set, kill_stop = (1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1));
+	struct lx_timespec ts;
+
+	if (a[3] != 8)
+		return -LX_EINVAL;
+	if (copy_in(p, &set, a[0], 8) != 0)
+		return -LX_EFAULT;
+	set &= ~kill_stop;
+	if (a[2] && p->wake_at == 0) {
+		if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -LX_EINVAL;
+		uint64_t s = ts.tv_sec > 1000000000 ? 1000000000 : (uint64_t)ts.tv_sec;
+		p->wake_at = linux_now() + s * 1000000000ull + (uint64_t)ts.tv_nsec;
+	}
+	uint64_t *from = (p->pending & set) ? &p->pending : &p->grp->shared;
+	if (!(*from & set))
+		return a[2] && linux_now() >= p->wake_at ? -LX_EAGAIN : SYS_BLOCK;
+	int sig = __builtin_ctzll(*from & set) + 1;
+	struct lx_siginfo si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	if (a[1] && copy_out(p, a[1], &si, sizeof(si)) != 0)
+		return -LX_EFAULT;
+	*from &= ~(1ull << (sig - 1));
+	return sig;
+}
+
 /* rt_sigsuspend: waits with the given mask until a signal is taken, and
  * always answers EINTR (the handler's frame restores the old mask). */
 int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a)
@@ -900,7 +1308,7 @@ int64_t sys_rt_sigsuspend(struct proc *p, const uint64_t *a)
 		p->suspended = true;
 		p->mask = set & ~((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)));
 	}
-	return p->pending & ~p->mask ? -LX_EINTR : SYS_BLOCK;
+	return sig_ready(p) ? -LX_EINTR : SYS_BLOCK;
 }
 
 int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a)
@@ -921,6 +1329,7 @@ int64_t sys_rt_sigreturn(struct proc *p, const uint64_t *a)
 
 int64_t sys_setpgid(struct proc *p, const uint64_t *a)
 {
+	p = p->grp;
 	int pid = (int)a[0] ? (int)a[0] : p->pid, pgid = (int)a[1];
 	struct proc *t = proc_find(pid);
 
@@ -934,7 +1343,7 @@ int64_t sys_setpgid(struct proc *p, const uint64_t *a)
 
 int64_t sys_getpgid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p;
+	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
 
 	return t ? t->pgid : -LX_ESRCH;
 }
@@ -942,6 +1351,7 @@ int64_t sys_getpgid(struct proc *p, const uint64_t *a)
 int64_t sys_setsid(struct proc *p, const uint64_t *a)
 {
 	(void)a;
+	p = p->grp;
 	if (p->pgid == p->pid)
 		return -LX_EPERM;
 	p->sid = p->pgid = p->pid;

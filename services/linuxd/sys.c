@@ -7,6 +7,7 @@
  */
 #include "linuxd.h"
 #include "posix/errno.h"
+#include "posix/thread.h"
 #include "client/rng.h"
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
@@ -33,8 +34,8 @@ int sys_stats(uint32_t index, struct linux_stat_row *row)
 	if (index == LINUX_STATS_TOTAL) {
 		for (uint32_t i = 0; i < SYS_NR_MAX; i++)
 			row->served += served[i], row->refused += refused[i];
-		for (uint32_t i = 0; i < PROC_MAX; i++)
-			row->nr += procs[i].state != P_FREE;
+		for (uint32_t i = 0; i < PROC_MAX; i++) /* processes, not their threads */
+			row->nr += procs[i].state != P_FREE && procs[i].grp == &procs[i];
 		row->slabs = slabs_of_procs();
 		return VX_OK;
 	}
@@ -56,13 +57,19 @@ int sys_stats(uint32_t index, struct linux_stat_row *row)
 static int64_t sys_getpid(struct proc *p, const uint64_t *a)
 {
 	(void)a;
+	return p->grp->pid; /* the process's: its first thread's id */
+}
+
+static int64_t sys_gettid(struct proc *p, const uint64_t *a)
+{
+	(void)a;
 	return p->pid;
 }
 
 static int64_t sys_getppid(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return p->ppid;
+	return p->grp->ppid;
 }
 
 static int64_t sys_zero(struct proc *p, const uint64_t *a)
@@ -92,20 +99,20 @@ static int64_t sys_getgroups(struct proc *p, const uint64_t *a)
 static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
 {
 	(void)a;
-	return p->pgid;
+	return p->grp->pgid;
 }
 
 static int64_t sys_getsid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p;
+	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
 
 	return t ? t->sid : -LX_ESRCH;
 }
 
-/* One thread per process: nobody waits on the address to be cleared. */
+/* The word the thread's exit zeroes and wakes (pthread_join waits on it). */
 static int64_t sys_set_tid_address(struct proc *p, const uint64_t *a)
 {
-	(void)a;
+	p->clear_tid = a[0];
 	return p->pid;
 }
 
@@ -155,14 +162,14 @@ static void rlimit_of(uint32_t res, struct lx_rlimit *r)
 	else if (res == LX_RLIMIT_STACK)
 		r->rlim_cur = r->rlim_max = STACK_BYTES;
 	else if (res == LX_RLIMIT_NPROC)
-		r->rlim_cur = r->rlim_max = PROC_MAX;
+		r->rlim_cur = r->rlim_max = PROC_LIMIT;
 }
 
 static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
 {
 	struct lx_rlimit r;
 
-	if (a[0] && a[0] != (uint64_t)p->pid)
+	if (a[0] && a[0] != (uint64_t)p->pid && a[0] != (uint64_t)p->grp->pid)
 		return -LX_ESRCH;
 	if (a[1] >= LX_RLIM_NLIMITS)
 		return -LX_EINVAL;
@@ -350,24 +357,93 @@ static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
 	return (int64_t)n;
 }
 
+/*
+ * futex: FUTEX_WAIT, FUTEX_WAKE and their _BITSET forms, private or not
+ * (every futex here is private to one address space: a word in memory
+ * that fork shares, MAP_SHARED, is not a meeting point across processes).
+ * The queue is posix/thread.h's, keyed by the process and the address.  A
+ * wait blocks its call (SYS_BLOCK) once queued, and every run after the
+ * first only looks whether it was woken or timed out; its deadline is
+ * wake_at, which the main loop keeps.  The call's end, however it ends
+ * (a signal's EINTR too), takes it off the queue (sys_dispatch).
+ */
+static struct lx_futexq futexq;
+
+void futex_forget(struct proc *p)
+{
+	lx_futex_cancel(&futexq, (unsigned)(p - procs));
+}
+
+int futex_wake_word(struct proc *g, uint64_t uaddr, int n)
+{
+	int k = lx_futex_wake(&futexq, g->grp->pid, uaddr, LX_FUTEX_BITSET_ANY, n);
+
+	if (k)
+		wake_all();
+	return k;
+}
+
+/* May a shared (not FUTEX_PRIVATE) futex word be at uaddr?  Linux takes
+ * a key on its page: a read-only anonymous page has none (EFAULT); a
+ * file's or the program's text has. */
+static bool shared_word(struct proc *p, uint64_t uaddr)
+{
+	struct area *ar = area_find(p, uaddr);
+
+	if (!ar || !(ar->prot & LX_PROT_READ))
+		return false;
+	return (ar->prot & LX_PROT_WRITE) || ar->text || (ar->flags & AREA_FILE);
+}
+
 static int64_t sys_futex(struct proc *p, const uint64_t *a)
 {
-	uint32_t op = (uint32_t)a[1] & ~(uint32_t)(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
-	uint32_t v;
+	struct lx_futex_op op;
+	unsigned who = (unsigned)(p - procs);
+	uint64_t uaddr = a[0], deadline = 0;
+	uint32_t v, bitset = LX_FUTEX_BITSET_ANY;
+	int rc = lx_futex_decode((uint32_t)a[1], &op);
 
-	if (op == LX_FUTEX_WAKE)
-		return 0; /* one thread per process: nobody waits */
-	if (op == LX_FUTEX_WAIT) {
-		struct lx_timespec ts;
-		if (a[0] & 3)
-			return -LX_EINVAL;
-		if (copy_in(p, &v, a[0], 4) != 0)
-			return -LX_EFAULT;
-		if (a[3] && copy_in(p, &ts, a[3], sizeof(ts)) != 0)
-			return -LX_EFAULT;
-		return v != (uint32_t)a[2] ? -LX_EAGAIN : -LX_EDEADLK;
+	if (rc)
+		return rc;
+	if (op.cmd == LX_FUTEX_WAIT_BITSET || op.cmd == LX_FUTEX_WAKE_BITSET)
+		bitset = (uint32_t)a[5];
+	if (op.cmd == LX_FUTEX_WAIT || op.cmd == LX_FUTEX_WAIT_BITSET) {
+		int st = lx_futex_state(&futexq, who);
+		if (st == LX_FUTEX_WOKEN)
+			return 0;
+		if (st == LX_FUTEX_QUEUED)
+			return p->wake_at && linux_now() >= p->wake_at ? -LX_ETIMEDOUT : SYS_BLOCK;
 	}
-	return -LX_ENOSYS;
+	if ((uaddr & 3) || bitset == 0)
+		return -LX_EINVAL;
+	if (op.cmd == LX_FUTEX_WAKE || op.cmd == LX_FUTEX_WAKE_BITSET) {
+		/* As Linux: a private word is not read, only its address
+		 * checked; a shared one must be mapped, and anonymous memory
+		 * writable. */
+		if ((a[1] & LX_FUTEX_PRIVATE_FLAG) ? uaddr + 4 > VX_MAP_END
+						   : !shared_word(p, uaddr))
+			return -LX_EFAULT;
+		int k = lx_futex_wake(&futexq, p->grp->pid, uaddr, bitset, (int)a[2]);
+		if (k)
+			wake_all();
+		return k;
+	}
+	if (a[3]) { /* the timeout first, as Linux reads it */
+		struct lx_timespec ts;
+		if (copy_in(p, &ts, a[3], sizeof(ts)) != 0)
+			return -LX_EFAULT;
+		if ((rc = lx_futex_deadline(&op, &ts, linux_now(), wall_offset, &deadline)) != 0)
+			return rc;
+	}
+	if (copy_in(p, &v, uaddr, 4) != 0)
+		return -LX_EFAULT;
+	if (v != (uint32_t)a[2])
+		return -LX_EAGAIN;
+	if (deadline && deadline <= linux_now())
+		return -LX_ETIMEDOUT;
+	lx_futex_enqueue(&futexq, who, p->grp->pid, uaddr, bitset);
+	p->wake_at = deadline;
+	return SYS_BLOCK;
 }
 
 static int64_t sys_sigaltstack(struct proc *p, const uint64_t *a)
@@ -392,17 +468,18 @@ static int64_t sys_prctl(struct proc *p, const uint64_t *a)
 		if (copy_str(p, name, a[1], sizeof(name)) < 0 && copy_in(p, name, a[1], 15) != 0)
 			return -LX_EFAULT;
 		name[15] = 0;
-		memcpy(p->comm, name, sizeof(name));
+		memcpy(p->grp->comm, name, sizeof(name));
 		return 0;
 	case LX_PR_GET_NAME:
-		return copy_out(p, a[1], p->comm, sizeof(p->comm));
+		return copy_out(p, a[1], p->grp->comm, sizeof(p->grp->comm));
 	default:
 		return -LX_EINVAL;
 	}
 }
 
-/* The robust-futex list: one thread per process, so never walked; its
- * length must still be the kernel's struct (24 bytes). */
+/* The robust-futex list: never walked (a thread that dies holding a robust
+ * mutex leaves it held); its length must still be the kernel's struct (24
+ * bytes). */
 static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
 {
 	(void)p;
@@ -411,9 +488,10 @@ static int64_t sys_set_robust_list(struct proc *p, const uint64_t *a)
 
 /*
  * rseq(rseq, len, flags, sig): glibc registers one at every start.  The
- * rules and errors are Linux's; the struct is 32 bytes, 32-aligned.  A
- * Linux process here is one thread that linuxd never shows another CPU,
- * so cpu_id_start and cpu_id say 0 for good, and no critical section is
+ * rules and errors are Linux's; the struct is 32 bytes, 32-aligned, and
+ * each thread registers its own (p is the thread).  linuxd never shows a
+ * thread its CPU, so cpu_id_start and cpu_id say 0 for good, and no
+ * critical section is
  * ever aborted (a signal handler that enters the same one is the only
  * case Linux would abort, and docs/POSIX.md says so).
  */
@@ -474,6 +552,8 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_rt_sigprocmask] = sys_rt_sigprocmask,
     [LX_SYS_rt_sigreturn] = sys_rt_sigreturn,
     [LX_SYS_rt_sigsuspend] = sys_rt_sigsuspend,
+    [LX_SYS_rt_sigpending] = sys_rt_sigpending,
+    [LX_SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
     [LX_SYS_ioctl] = sys_ioctl,
     [LX_SYS_pread64] = sys_pread64,
     [LX_SYS_pwrite64] = sys_pwrite64,
@@ -490,6 +570,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_nanosleep] = sys_nanosleep,
     [LX_SYS_getpid] = sys_getpid,
     [LX_SYS_clone] = sys_clone,
+    [LX_SYS_clone3] = sys_clone3,
     [LX_SYS_fork] = sys_fork,
     [LX_SYS_vfork] = sys_vfork,
     [LX_SYS_execve] = sys_execve,
@@ -545,7 +626,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_arch_prctl] = sys_arch_prctl,
     [LX_SYS_prctl] = sys_prctl,
     [LX_SYS_sync] = sys_zero,
-    [LX_SYS_gettid] = sys_getpid,
+    [LX_SYS_gettid] = sys_gettid,
     [LX_SYS_time] = sys_time,
     [LX_SYS_futex] = sys_futex,
     [LX_SYS_getdents64] = sys_getdents64,
@@ -554,7 +635,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_clock_gettime] = sys_clock_gettime,
     [LX_SYS_clock_getres] = sys_clock_getres,
     [LX_SYS_clock_nanosleep] = sys_clock_nanosleep,
-    [LX_SYS_exit_group] = sys_exit,
+    [LX_SYS_exit_group] = sys_exit_group,
     [LX_SYS_openat] = sys_openat,
     [LX_SYS_mkdirat] = sys_mkdirat,
     [LX_SYS_newfstatat] = sys_newfstatat,
@@ -586,7 +667,7 @@ static void send_answer(struct proc *p)
 
 /* p runs again: its answer is owed, and goes with the main loop's wait
  * unless another answer or an operation on p comes first. */
-static void resume(struct proc *p)
+void sys_resume(struct proc *p)
 {
 	p->state = P_RUN;
 	p->wake_at = 0;
@@ -637,9 +718,12 @@ void sys_dispatch(struct proc *p)
 			       p->regs.r10, p->regs.r8,	 p->regs.r9};
 	int64_t r;
 
-	/* A blocked call that a signal is waiting for gives up: EINTR. */
-	if (p->state == P_BLOCKED && (p->pending & ~p->mask)) {
+	/* A blocked call that a signal is waiting for gives up: EINTR (but a
+	 * futex wait already woken returns 0, as Linux: its waker counted it). */
+	if (p->state == P_BLOCKED && sig_ready(p) &&
+	    lx_futex_state(&futexq, (unsigned)(p - procs)) != LX_FUTEX_WOKEN) {
 		r = -LX_EINTR;
+		sys_count(nr, true); /* served: a blocked call ends so */
 	} else if (nr < SYS_NR_MAX && table[nr]) {
 		r = table[nr](p, a);
 		if (r == SYS_BLOCK) {
@@ -653,13 +737,14 @@ void sys_dispatch(struct proc *p)
 		sys_count(nr, false);
 		r = -LX_ENOSYS;
 	}
-	if (p->state == P_ZOMBIE || p->state == P_FREE)
+	if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_LEFT)
 		return;
+	futex_forget(p); /* the call is over: a futex wait with it */
 	if (r != SYS_GONE)
 		p->regs.rax = (uint64_t)r;
 	if (!proc_deliver(p))
 		return;
-	resume(p);
+	sys_resume(p);
 }
 
 /* A process halted where it ran, for a signal: it takes it there. */
@@ -667,7 +752,7 @@ void sys_resume_after_signal(struct proc *p);
 void sys_resume_after_signal(struct proc *p)
 {
 	if (proc_deliver(p))
-		resume(p);
+		sys_resume(p);
 }
 
 /* A process stopped on a fault that is not a syscall: the signal Linux
@@ -681,22 +766,37 @@ void sys_fault(struct proc *p, const struct vx_fault *f)
 		struct area *a = area_find(p, f->addr);
 		if (a && a->cow >= 0 && (a->prot & LX_PROT_WRITE)) {
 			if (area_unshare(p, a) == 0) {
-				resume(p);
+				sys_resume(p);
 				return;
 			}
 			proc_exit(p, LX_SIGKILL); /* no memory for the copy */
 			return;
 		}
 	}
+	/* A thread can touch an area in the moment another thread's call
+	 * maps it anew into every Task (a copy-on-write break, a change of
+	 * protection), or after another thread broke its copy-on-write: the
+	 * access its area allows runs again, a few times at most. */
+	if (f->kind == VX_FAULT_PAGE && threads_alive(p->grp) > 1) {
+		struct area *a = area_find(p, f->addr);
+		uint32_t need = f->code & VX_PF_WRITE  ? LX_PROT_WRITE
+				: f->code & VX_PF_EXEC ? LX_PROT_EXEC
+						       : LX_PROT_READ;
+		if (a && (a->prot & need) && p->refaults++ < REFAULT_MAX) {
+			sys_resume(p);
+			return;
+		}
+	}
+	p->refaults = 0;
 	int sig = f->kind == VX_FAULT_UD   ? LX_SIGILL
 		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
 					   : LX_SIGSEGV;
 
-	if (p->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
-		proc_exit(p, sig); /* default, ignored or blocked: it dies of it */
+	if (p->grp->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
+		proc_exit(p, sig); /* default, ignored or blocked: it dies of it (every thread) */
 		return;
 	}
 	p->pending |= 1ull << (sig - 1);
 	if (proc_deliver(p))
-		resume(p);
+		sys_resume(p);
 }

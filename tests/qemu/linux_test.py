@@ -48,7 +48,9 @@ def vi(t, name, lines):
 
 def run(t, tap):
     t.expect(re.escape(PROMPT), timeout=60)
-    t.expect(r"linuxd: \d+ files in the root archive", timeout=60)  # it may come after the prompt
+    # linuxd's line may come before the prompt, or after it.
+    if not re.search(r"linuxd: \d+ files in the root archive", t.text()):
+        t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
     boot = t.text()
     tap.check("linuxd indexes the root archive at boot",
               has(boot, r"linuxd: \d+ files in the root archive, \d+ MiB for processes$"),
@@ -204,6 +206,29 @@ def run(t, tap):
     tap.check("the restarted linuxd runs programs", has(out, r"^back again$"), out)
     ram_after = ram_free(t.command("mem"))
     tap.check("all RAM's free bytes are what they were before (no Reticle leaked)",
+              ram_before is not None and ram_before == ram_after,
+              "before %s, after %s" % (ram_before, ram_after))
+
+    # The same with threads running: every thread's Task, its mirrors of
+    # the process's memory and its slot go with linuxd.
+    ram_before = ram_free(t.command("mem"))
+    start = len(t.buf)
+    t.command("linux --detach /tests/bin/threads spin", timeout=60)
+    try:
+        t.expect(r"threads: spinning", timeout=60)
+        spinning = True
+    except Timeout:
+        spinning = False
+    out = t.command("linux --stats", timeout=30)
+    tap.check("a detached program with three threads spinning: one process holding memory",
+              spinning and has(out, r"^linuxd: 1 processes holding [1-9]\d* MiB"), t.text(start))
+    t.command("crash linuxd", timeout=30)
+    t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
+    out = t.command("linux echo threads gone", timeout=60)
+    tap.check("kill -9 of linuxd under running threads: the restarted linuxd runs programs",
+              has(out, r"^threads gone$"), out)
+    ram_after = ram_free(t.command("mem"))
+    tap.check("...and all RAM's free bytes are what they were before (threads leaked nothing)",
               ram_before is not None and ram_before == ram_after,
               "before %s, after %s" % (ram_before, ram_after))
 
