@@ -269,9 +269,10 @@ struct vx_tcp_conn {
 	uint32_t rcv_nxt, rcv_adv, fin_seq, ooo_fin_seq;
 	uint32_t mss; /* send MSS: min(ours, the peer's, path MTU) */
 	uint32_t cwnd, ssthresh, recover;
+	uint32_t cwnd_acked; /* bytes acknowledged in congestion avoidance, below cwnd */
 	uint32_t sb_seq, sb_off, sb_len; /* send ring */
 	uint32_t rb_off, rb_len;	 /* receive ring: unread in-order bytes */
-	uint32_t acks_pending;		 /* full segments received, not yet ACKed */
+	uint32_t rcv_mss;		 /* the longest segment received: a full-sized one */
 	uint32_t rtt_seq;
 	uint32_t ts_recent;	/* the peer's latest timestamp worth echoing */
 	uint32_t last_ack_sent; /* rcv_nxt as of our latest ACK */
