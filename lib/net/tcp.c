@@ -452,7 +452,7 @@ int vx_tcp_connect(struct vx_tcp *t, const uint8_t local[4], const uint8_t remot
 	return tcp_handle(t, c);
 }
 
-int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
+int vx_tcp_queue(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
 {
 	struct vx_tcp_conn *c = conn_of(t, h);
 	uint32_t room, take, at, first;
@@ -476,9 +476,29 @@ int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
 	memcpy(c->sb + at, p, first);
 	memcpy(c->sb, (const uint8_t *)p + first, take - first);
 	c->sb_len += take;
-	tcp_output(t, c);
 	tcp_notify_all(t);
 	return (int)take;
+}
+
+int vx_tcp_push(struct vx_tcp *t, int h, uint64_t now)
+{
+	struct vx_tcp_conn *c = conn_of(t, h);
+
+	if (!c)
+		return VX_E_BADHANDLE;
+	enter(t, now);
+	tcp_output(t, c);
+	tcp_notify_all(t);
+	return VX_OK;
+}
+
+int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
+{
+	int r = vx_tcp_queue(t, h, p, n, now);
+
+	if (r > 0)
+		vx_tcp_push(t, h, now);
+	return r;
 }
 
 /* After a read, is the window worth an ACK of its own?  The right edge

@@ -674,10 +674,12 @@ static void tcp_pump(struct nsock *s, uint64_t t)
 {
 	static struct net_seg g;
 	struct npair *p = &N.pair[s->pair];
-	bool moved = false;
+	bool moved = false, queued = false;
 
-	/* tx: slots into TCP's send buffer, while it takes them.  After EOF
-	 * nothing may come: a slot then is a bad one (tx_next). */
+	/* tx: slots into TCP's send buffer, while it takes them, then one
+	 * push: the slots' bytes go as full segments, not each slot with a
+	 * short segment at its end.  After EOF nothing may come: a slot then
+	 * is a bad one (tx_next). */
 	for (int turn = 0; turn < 64; turn++) {
 		if (s->off == s->len) {
 			int got = tx_next(s);
@@ -692,11 +694,14 @@ static void tcp_pump(struct nsock *s, uint64_t t)
 			}
 			N.net.count[VX_NETC_SOCK_TX_BYTES] += s->len;
 		}
-		int n = vx_tcp_send(&N.tcp, s->h, s->stage.data + s->off, s->len - s->off, t);
+		int n = vx_tcp_queue(&N.tcp, s->h, s->stage.data + s->off, s->len - s->off, t);
 		if (n <= 0)
 			break; /* full, or the connection failed: rx says how */
 		s->off += (uint32_t)n;
+		queued = true;
 	}
+	if (queued)
+		vx_tcp_push(&N.tcp, s->h, t);
 	/* rx: what TCP received into slots, while rx has room. */
 	for (int turn = 0; turn < 64 && !s->rx_end && !s->closing; turn++) {
 		if (vx_tcp_readable(&N.tcp, s->h) == 0 &&

@@ -1678,6 +1678,35 @@ static void test_short_segments_acked_by_bytes(void **state)
 	assert_int_equal(stack_b.stats.delayed_acks, 0);
 }
 
+/* Pieces queued and then pushed go as full segments: three of 900
+ * bytes make one full segment and the rest, where three sends make three
+ * segments of 900. */
+static void test_queued_pieces_go_as_full_segments(void **state)
+{
+	struct app ca, cb;
+	uint32_t mss;
+
+	ack_setup(&ca, &cb, 47);
+	mss = stack_a.conn[ca.h].mss;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vx_tcp_queue(&stack_a, ca.h, buf, 900, net.now), 900);
+	assert_int_equal(wire.n, 0);
+	assert_int_equal(vx_tcp_push(&stack_a, ca.h, net.now), VX_OK);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[0].len, mss);
+	assert_int_equal(wire.e[1].len, 2700 - mss);
+	while (net_step(&net, net.now + 1 * SEC) && stack_a.conn[ca.h].sb_len)
+		;
+	assert_int_equal(stack_a.conn[ca.h].sb_len, 0);
+	wire.n = 0;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 900, net.now), 900);
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(vx_tcp_push(&stack_a, ca.h, net.now), VX_OK); /* nothing left */
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(vx_tcp_push(&stack_a, 63, net.now), VX_E_BADHANDLE);
+}
+
 /* Drops the first data segment a sends, logging everything. */
 static bool drop_first_data(struct net *n, int from, const uint8_t *seg, size_t len)
 {
@@ -2230,6 +2259,7 @@ int main(void)
 	    cmocka_unit_test(test_lone_segment_acked_by_timer),
 	    cmocka_unit_test(test_short_segments_acked_by_bytes),
 	    cmocka_unit_test(test_out_of_order_acked_at_once),
+	    cmocka_unit_test(test_queued_pieces_go_as_full_segments),
 	    cmocka_unit_test(test_fin_after_ours_acked_at_once),
 	    cmocka_unit_test(test_window_update_when_doubled),
 	    cmocka_unit_test(test_bulk_ack_per_two_segments),
