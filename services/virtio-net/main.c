@@ -279,8 +279,9 @@ static int post(uint32_t b)
  * while the queue has room.  One that holds a frame not yet told to the
  * holder is not the driver's to post: the device would write over the
  * frame and hand the buffer back a second time.  Only when to_post says
- * a buffer may have come back (given back, a runt, a new holder): a pass
- * visits every buffer, and the driver makes several per frame. */
+ * a buffer may have come back (a runt, a new holder, a queue that was
+ * full): a pass visits every buffer, and the driver makes several per
+ * frame.  Buffers the holder gives back are posted by post_back. */
 static void post_all(void)
 {
 	if (!S.to_post)
@@ -291,6 +292,22 @@ static void post_all(void)
 			S.to_post = true; /* the queue is full: the rest next time */
 			break;
 		}
+	vx_virtq_kick(&S.rxq);
+}
+
+/* The holder gave back the buffers of r: each goes on the device at once,
+ * as post_all would post it, without a pass over all of them. */
+static void post_back(const struct netif_return *r)
+{
+	for (uint32_t i = 0; i < r->count; i++)
+		S.p.client_has[r->buf[i]] = false;
+	for (uint32_t i = 0; i < r->count; i++) {
+		uint32_t b = r->buf[i];
+		if (!S.posted[b] && !S.unread[b] && post(b) != VX_OK) {
+			S.to_post = true; /* the queue is full: post_all, later */
+			break;
+		}
+	}
 	vx_virtq_kick(&S.rxq);
 }
 
@@ -583,10 +600,7 @@ static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 		return VX_SVC_REPLY;
 	}
 	if (back.count > 0) { /* the buffers it gives back, as NETIF_RETURN */
-		for (uint32_t i = 0; i < back.count; i++)
-			S.p.client_has[back.buf[i]] = false;
-		S.to_post = true;
-		post_all();
+		post_back(&back);
 	}
 	if (S.r_count > 0 || S.link_event || wait_ms == 0) {
 		frames_reply(m);
@@ -607,10 +621,7 @@ static void do_return(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = rc;
 		return;
 	}
-	for (uint32_t i = 0; i < r.count; i++)
-		S.p.client_has[r.buf[i]] = false;
-	S.to_post = true;
-	post_all();
+	post_back(&r);
 }
 
 /* A NETIF_TX or NETIF_TXV refused: struct netif_txdone with the buffer it
