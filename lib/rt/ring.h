@@ -29,7 +29,9 @@
  *
  * A message is one slot.  vx_ring_try_send copies len <= slot_size bytes and
  * zero-fills the rest of the slot; vx_ring_try_recv copies the whole slot out
- * (framing inside a slot is the application's business).
+ * (framing inside a slot is the application's business).  vx_ring_claim and
+ * vx_ring_publish build a message in the slot itself, vx_ring_peek and
+ * vx_ring_release read one there: a copy less, for bulk data.
  *
  * DOORBELLS
  *
