@@ -157,19 +157,25 @@ static int wait_ring(struct vx_sock *s, struct vx_ring *r, uint64_t deadline)
 	return fired == 0 ? VX_E_TIMEOUT : VX_OK;
 }
 
-/* The next rx slot into s->cur, checked.  VX_OK, VX_E_EMPTY (and then
- * VX_E_HANGUP if netd has gone), or VX_E_CORRUPT. */
-static int rx_take(struct vx_sock *s)
+/* The next rx slot, checked, read in place: its header into s->cur, and
+ * its len data bytes into direct when it is data that fits in room bytes
+ * (then *went is true), else into s->cur.data.  The header is copied out
+ * of the shared slot before it is checked; only len bytes of data move,
+ * once.  VX_OK, VX_E_EMPTY (and then VX_E_HANGUP if netd has gone), or
+ * VX_E_CORRUPT. */
+static int rx_take(struct vx_sock *s, void *direct, size_t room, bool *went)
 {
-	size_t n;
-	int rc = vx_ring_try_recv(&s->rx, &s->cur, sizeof(s->cur), &n);
-
-	if (rc == VX_E_EMPTY)
-		return netd_there(s) ? VX_E_EMPTY : VX_E_HANGUP;
-	if (rc != VX_OK)
-		return rc;
-	vx_ring_kick(&s->rx);
+	const struct net_seg *slot = vx_ring_peek(&s->rx);
 	const struct net_seg *g = &s->cur;
+	int rc;
+
+	if (!slot) {
+		rc = vx_ring_poll(&s->rx);
+		if (rc < 0)
+			return rc;
+		return netd_there(s) ? VX_E_EMPTY : VX_E_HANGUP;
+	}
+	memcpy(&s->cur, slot, NET_SEG_HDR);
 	bool ok = g->len <= NET_SEG_DATA_MAX;
 	switch (g->kind) {
 	case NET_SEG_DATA:
@@ -188,6 +194,14 @@ static int rx_take(struct vx_sock *s)
 	default:
 		ok = false;
 	}
+	if (went)
+		*went = ok && g->kind == NET_SEG_DATA && direct && g->len && g->len <= room;
+	if (ok)
+		memcpy(went && *went ? direct : s->cur.data, slot->data, g->len);
+	rc = vx_ring_release(&s->rx);
+	vx_ring_kick(&s->rx);
+	if (rc != VX_OK)
+		return rc;
 	if (!ok)
 		return VX_E_CORRUPT;
 	return VX_OK;
@@ -231,7 +245,7 @@ long vx_sock_send(struct vx_sock *s, const void *p, size_t n, uint64_t deadline)
 			return done ? (long)done : fail(s, rc);
 		/* Full: netd is waiting for TCP; but an error may be in rx. */
 		if (!s->rx_done && s->have == 0 && vx_ring_poll(&s->rx) > 0) {
-			int r = rx_take(s);
+			int r = rx_take(s, NULL, 0, NULL);
 			if (r == VX_OK && s->cur.kind == NET_SEG_ERROR)
 				return done ? (long)done : fail(s, s->cur.error);
 			if (r == VX_OK && s->cur.kind == NET_SEG_DATA) {
@@ -264,7 +278,10 @@ long vx_sock_recv(struct vx_sock *s, void *p, size_t n, uint64_t deadline)
 			return s->err;
 		if (n == 0)
 			return 0;
-		int rc = rx_take(s);
+		bool went;
+		int rc = rx_take(s, p, n, &went);
+		if (rc == VX_OK && went)
+			return (long)s->cur.len; /* straight from the slot */
 		if (rc == VX_OK) {
 			if (s->cur.kind == NET_SEG_DATA) {
 				s->have = s->cur.len;
@@ -345,7 +362,7 @@ long vx_sock_recvfrom(struct vx_sock *s, void *p, size_t n, uint8_t from[4], uin
 	for (;;) {
 		if (s->rx_done)
 			return s->err;
-		int rc = rx_take(s);
+		int rc = rx_take(s, NULL, 0, NULL);
 		if (rc == VX_OK) {
 			if (s->cur.kind != NET_SEG_DATA)
 				return fail(s, s->cur.kind == NET_SEG_ERROR ? s->cur.error
@@ -413,7 +430,7 @@ int vx_sock_accept(struct vx_sock *l, struct vx_sock *s, uint64_t va, uint32_t b
 			return rc;
 		/* None yet: wait for netd's NET_SEG_ACCEPT notice. */
 		for (;;) {
-			rc = rx_take(l);
+			rc = rx_take(l, NULL, 0, NULL);
 			if (rc == VX_OK)
 				break; /* (rx_take allows only NET_SEG_ACCEPT here) */
 			if (rc != VX_E_EMPTY)

@@ -452,7 +452,7 @@ int vx_tcp_connect(struct vx_tcp *t, const uint8_t local[4], const uint8_t remot
 	return tcp_handle(t, c);
 }
 
-int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
+int vx_tcp_queue(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
 {
 	struct vx_tcp_conn *c = conn_of(t, h);
 	uint32_t room, take, at, first;
@@ -476,9 +476,46 @@ int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
 	memcpy(c->sb + at, p, first);
 	memcpy(c->sb, (const uint8_t *)p + first, take - first);
 	c->sb_len += take;
-	tcp_output(t, c);
 	tcp_notify_all(t);
 	return (int)take;
+}
+
+int vx_tcp_push(struct vx_tcp *t, int h, uint64_t now)
+{
+	struct vx_tcp_conn *c = conn_of(t, h);
+
+	if (!c)
+		return VX_E_BADHANDLE;
+	enter(t, now);
+	tcp_output(t, c);
+	tcp_notify_all(t);
+	return VX_OK;
+}
+
+int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now)
+{
+	int r = vx_tcp_queue(t, h, p, n, now);
+
+	if (r > 0)
+		vx_tcp_push(t, h, now);
+	return r;
+}
+
+/* After a read, is the window worth an ACK of its own?  The right edge
+ * moves only once the window can grow by min(RCVBUF/2, MSS) (receiver
+ * silly-window avoidance, RFC 9293 3.8.6.2.2), and every ACK we send
+ * carries it; an ACK for the window alone goes only when the window we
+ * announced (old) has fallen below half the largest we can announce,
+ * and would at least double: a sender may then be held back by it.
+ * Otherwise the ACKs of the data still coming carry the opened window,
+ * and a sender that sends nothing has half the ring or more to send
+ * in. */
+static bool window_update_due(const struct vx_tcp_conn *c, uint32_t old)
+{
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint32_t max = tcp_min(VX_TCP_RCVBUF, 0xffffu << c->rcv_ws);
+
+	return wnd >= old + tcp_min(VX_TCP_RCVBUF / 2, c->mss) && old < max / 2 && wnd >= 2 * old;
 }
 
 int vx_tcp_recv(struct vx_tcp *t, int h, void *p, size_t n, uint64_t now)
@@ -507,10 +544,8 @@ int vx_tcp_recv(struct vx_tcp *t, int h, void *p, size_t n, uint64_t now)
 	old_wnd = c->rcv_adv - c->rcv_nxt;
 	c->rb_off = (c->rb_off + take) % VX_TCP_RCVBUF;
 	c->rb_len -= take;
-	/* Receiver silly-window avoidance (RFC 9293 3.8.6.2.2): announce the
-	 * opened window only once it has grown by min(RCVBUF/2, MSS). */
 	if (c->state >= VX_TCP_ESTABLISHED && !(c->flags & F_FIN_RCVD) &&
-	    tcp_rcv_wnd(c) >= old_wnd + tcp_min(VX_TCP_RCVBUF / 2, c->mss)) {
+	    window_update_due(c, old_wnd)) {
 		t->stats.window_updates++;
 		c->flags |= F_ACKNOW;
 		tcp_output(t, c);

@@ -269,9 +269,10 @@ struct vx_tcp_conn {
 	uint32_t rcv_nxt, rcv_adv, fin_seq, ooo_fin_seq;
 	uint32_t mss; /* send MSS: min(ours, the peer's, path MTU) */
 	uint32_t cwnd, ssthresh, recover;
+	uint32_t cwnd_acked; /* bytes acknowledged in congestion avoidance, below cwnd */
 	uint32_t sb_seq, sb_off, sb_len; /* send ring */
 	uint32_t rb_off, rb_len;	 /* receive ring: unread in-order bytes */
-	uint32_t acks_pending;		 /* full segments received, not yet ACKed */
+	uint32_t rcv_mss;		 /* the longest segment received: a full-sized one */
 	uint32_t rtt_seq;
 	uint32_t ts_recent;	/* the peer's latest timestamp worth echoing */
 	uint32_t last_ack_sent; /* rcv_nxt as of our latest ACK */
@@ -364,6 +365,14 @@ int vx_tcp_connect(struct vx_tcp *t, const uint8_t local[4], const uint8_t remot
  * SYN_RCVD, ESTABLISHED, CLOSE_WAIT; VX_E_STATE after shutdown, the
  * connection's error after a reset or timeout. */
 int vx_tcp_send(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now_ns);
+/* vx_tcp_send in two halves, for a caller that has several pieces at
+ * hand: vx_tcp_queue copies like vx_tcp_send and sends nothing, and
+ * vx_tcp_push, once the last piece is queued, sends what may be sent.
+ * The pieces then go as full segments, not each with a short one at its
+ * end (netd queues every socket slot that waits, then pushes).  Queued
+ * data also goes whenever an ACK or timer lets the connection send. */
+int vx_tcp_queue(struct vx_tcp *t, int h, const void *p, size_t n, uint64_t now_ns);
+int vx_tcp_push(struct vx_tcp *t, int h, uint64_t now_ns);
 /* Copy up to n bytes from the receive ring.  Returns the count, 0 at the
  * end of the stream (peer's FIN), VX_E_AGAIN when nothing has arrived, the
  * connection's error after a reset or timeout. */

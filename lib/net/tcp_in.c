@@ -353,7 +353,19 @@ static void fin_input(struct vx_tcp *t, struct vx_tcp_conn *c)
 	c->flags |= F_ACKNOW;
 }
 
-/* Data (already trimmed to the window) and FIN of an acceptable segment. */
+/* Data (already trimmed to the window) and FIN of an acceptable segment.
+ *
+ * The ACK policy (RFC 1122 4.2.3.2, RFC 5681 4.2, RFC 9293 3.8.6.3):
+ * out-of-order data, and data that fills a hole, is acknowledged at once
+ * (the sender's fast retransmit counts those duplicate ACKs).  In-order
+ * data is acknowledged once two full-sized segments' worth has arrived
+ * since our last ACK, else by the delayed-ACK timer, within
+ * VX_TCP_DELACK.  A full-sized segment is the longest one received so far
+ * (rcv_mss, at most the MSS we announced), and the rule counts bytes, not
+ * segments: a sender whose segments alternate full and short ones (netd
+ * sends what each socket slot brings) gets one ACK per two full
+ * segments' worth, not one per two segments, and never waits for more
+ * than a second full-sized segment. */
 static void data_input(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, const uint8_t *p,
 		       uint32_t len, bool fin)
 {
@@ -378,7 +390,9 @@ static void data_input(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, co
 		c->rcv_nxt += len;
 		tcp_mark(t, c);
 		ooo_absorb(c);
-		if (hole || ++c->acks_pending >= 2)
+		if (len > c->rcv_mss)
+			c->rcv_mss = tcp_min(len, tcp_local_mss(t));
+		if (hole || c->rcv_nxt - c->last_ack_sent >= 2 * c->rcv_mss)
 			c->flags |= F_ACKNOW;
 		else if (c->t_delack == VX_TCP_NEVER)
 			c->t_delack = t->now + VX_TCP_DELACK;
@@ -400,11 +414,34 @@ static void dup_ack(struct vx_tcp *t, struct vx_tcp_conn *c)
 		return;
 	c->ssthresh = tcp_max(tcp_flight(c) / 2, 2 * c->mss);
 	c->recover = c->snd_max;
+	c->cwnd_acked = 0;
 	c->flags |= F_RECOVERY;
 	t->stats.fast_rexmits++;
 	c->fast_rexmits++;
 	tcp_send_one(t, c, c->snd_una, c->mss);
 	c->cwnd = c->ssthresh + 3 * c->mss;
+}
+
+/* cwnd after an ACK of acked new bytes outside recovery.  The peer's
+ * delayed ACKs cover two full segments each, so growth counts bytes,
+ * not ACKs.  Slow start: at most 2 MSS per ACK (RFC 3465 2.2's L), 1
+ * MSS while the data a timeout sent again is acknowledged (recover, RFC
+ * 3465 2.3).  Congestion avoidance: one MSS each time a cwnd's worth of
+ * bytes has been acknowledged, the way RFC 5681 3.1 recommends: one MSS
+ * per round trip however many ACKs it took. */
+static void grow_cwnd(struct vx_tcp_conn *c, uint32_t acked)
+{
+	if (c->cwnd < c->ssthresh) {
+		c->cwnd += tcp_min(acked, vx_seq_lt(c->snd_una, c->recover) ? c->mss : 2 * c->mss);
+	} else {
+		c->cwnd_acked += acked;
+		if (c->cwnd_acked >= c->cwnd) {
+			c->cwnd_acked -= c->cwnd;
+			c->cwnd += c->mss;
+		}
+	}
+	if (c->cwnd > (1u << 30))
+		c->cwnd = 1u << 30;
 }
 
 /* An ACK of new data: free the ring, sample the RTT, grow or deflate
@@ -446,12 +483,7 @@ static void new_ack(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t ack)
 		}
 	} else {
 		c->dupacks = 0;
-		if (c->cwnd < c->ssthresh)
-			c->cwnd += tcp_min(acked, c->mss);
-		else
-			c->cwnd += tcp_max(1, c->mss * c->mss / c->cwnd);
-		if (c->cwnd > (1u << 30))
-			c->cwnd = 1u << 30;
+		grow_cwnd(c, acked);
 	}
 	/* The timer covers what is in flight up to snd_nxt; a zero-window
 	 * probe beyond it (snd_max) belongs to the persist timer. */

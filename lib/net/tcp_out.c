@@ -154,7 +154,6 @@ static void emit(struct vx_tcp *t, struct vx_tcp_conn *c, uint32_t seq, uint8_t 
 	memcpy(s + hl + first, c->sb, len - first);
 	if (flags & VX_TCP_ACK) {
 		c->flags &= (uint16_t)~F_ACKNOW;
-		c->acks_pending = 0;
 		c->t_delack = VX_TCP_NEVER;
 		c->last_ack_sent = c->rcv_nxt;
 	}
@@ -374,6 +373,7 @@ void tcp_timer_rexmit(struct vx_tcp *t, struct vx_tcp_conn *c)
 	if (c->retries == 1)
 		c->ssthresh = tcp_max(tcp_flight(c) / 2, 2 * c->mss);
 	c->cwnd = c->mss;
+	c->cwnd_acked = 0;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
 	c->flags &= (uint16_t)~F_RECOVERY;

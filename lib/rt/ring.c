@@ -168,6 +168,33 @@ int vx_ring_try_send_full(struct vx_ring *r, const void *msg, size_t len)
 	return VX_OK;
 }
 
+void *vx_ring_claim(struct vx_ring *r)
+{
+	if (entry_check(r, VX_RING_PRODUCER) != VX_OK || producer_space(r) <= 0)
+		return NULL;
+	return slot_at(r, r->mine);
+}
+
+int vx_ring_publish(struct vx_ring *r, size_t len)
+{
+	int rc = entry_check(r, VX_RING_PRODUCER);
+	uint8_t *slot;
+
+	if (rc != VX_OK)
+		return rc;
+	if (len > r->slot_size)
+		return VX_E_TOOBIG;
+	rc = producer_space(r);
+	if (rc <= 0)
+		return rc < 0 ? rc : VX_E_FULL;
+	slot = slot_at(r, r->mine);
+	if (len < r->slot_size)
+		memset(slot + len, 0, r->slot_size - len);
+	r->mine++;
+	STORE_REL(&r->ctl->head, r->mine);
+	return VX_OK;
+}
+
 /* Copies k whole slots starting at counter n between the ring and a flat
  * buffer, in at most two runs (the ring may wrap once). */
 static void copy_slots(const struct vx_ring *r, uint32_t n, uint8_t *flat, uint32_t k, bool to_ring)
@@ -230,6 +257,27 @@ int vx_ring_try_recv_full(struct vx_ring *r, void *buf, size_t buflen, size_t *l
 	STORE_REL(&r->ctl->tail, r->mine);
 	if (len_out)
 		*len_out = r->slot_size;
+	return VX_OK;
+}
+
+const void *vx_ring_peek(struct vx_ring *r)
+{
+	if (entry_check(r, VX_RING_CONSUMER) != VX_OK || consumer_avail(r) <= 0)
+		return NULL;
+	return slot_at(r, r->mine);
+}
+
+int vx_ring_release(struct vx_ring *r)
+{
+	int rc = entry_check(r, VX_RING_CONSUMER);
+
+	if (rc != VX_OK)
+		return rc;
+	rc = consumer_avail(r);
+	if (rc <= 0)
+		return rc < 0 ? rc : VX_E_EMPTY;
+	r->mine++;
+	STORE_REL(&r->ctl->tail, r->mine);
 	return VX_OK;
 }
 

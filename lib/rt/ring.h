@@ -29,7 +29,9 @@
  *
  * A message is one slot.  vx_ring_try_send copies len <= slot_size bytes and
  * zero-fills the rest of the slot; vx_ring_try_recv copies the whole slot out
- * (framing inside a slot is the application's business).
+ * (framing inside a slot is the application's business).  vx_ring_claim and
+ * vx_ring_publish build a message in the slot itself, vx_ring_peek and
+ * vx_ring_release read one there: a copy less, for bulk data.
  *
  * DOORBELLS
  *
@@ -117,6 +119,29 @@ int vx_ring_send_batch(struct vx_ring *r, const void *msgs, size_t msg_len, uint
  * VX_E_TOOBIG / VX_E_CORRUPT / VX_E_STATE / VX_E_INVAL (max == 0).
  */
 int vx_ring_recv_batch(struct vx_ring *r, void *buf, size_t buflen, uint32_t max);
+
+/*
+ * Producer, a message built in place: vx_ring_claim returns the next free
+ * slot (slot_size bytes, which the consumer cannot see yet), or NULL when
+ * the ring is full, corrupt or not ours to produce into.  vx_ring_publish
+ * then sends the first len bytes written there, zero-filling the rest of
+ * the slot, as vx_ring_try_send would: VX_OK, VX_E_TOOBIG (len >
+ * slot_size), VX_E_FULL (no free slot: nothing was claimed), VX_E_CORRUPT,
+ * VX_E_STATE.  A claim that is not published is simply dropped.
+ */
+void *vx_ring_claim(struct vx_ring *r);
+int vx_ring_publish(struct vx_ring *r, size_t len);
+
+/*
+ * Consumer, a message read in place: vx_ring_peek returns the next filled
+ * slot (slot_size bytes) without taking it, or NULL when the ring is
+ * empty, corrupt or not ours to consume from.  The producer can still
+ * write into a published slot: copy what you check out of it before you
+ * check it.  vx_ring_release gives the slot back: VX_OK, VX_E_EMPTY,
+ * VX_E_CORRUPT, VX_E_STATE.
+ */
+const void *vx_ring_peek(struct vx_ring *r);
+int vx_ring_release(struct vx_ring *r);
 
 /*
  * How far this side could go now: free slots for a producer, filled slots

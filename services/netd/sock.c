@@ -672,12 +672,13 @@ static void rx_put(struct nsock *s, const struct net_seg *g)
 
 static void tcp_pump(struct nsock *s, uint64_t t)
 {
-	static struct net_seg g;
 	struct npair *p = &N.pair[s->pair];
-	bool moved = false;
+	bool moved = false, queued = false;
 
-	/* tx: slots into TCP's send buffer, while it takes them.  After EOF
-	 * nothing may come: a slot then is a bad one (tx_next). */
+	/* tx: slots into TCP's send buffer, while it takes them, then one
+	 * push: the slots' bytes go as full segments, not each slot with a
+	 * short segment at its end.  After EOF nothing may come: a slot then
+	 * is a bad one (tx_next). */
 	for (int turn = 0; turn < 64; turn++) {
 		if (s->off == s->len) {
 			int got = tx_next(s);
@@ -692,31 +693,38 @@ static void tcp_pump(struct nsock *s, uint64_t t)
 			}
 			N.net.count[VX_NETC_SOCK_TX_BYTES] += s->len;
 		}
-		int n = vx_tcp_send(&N.tcp, s->h, s->stage.data + s->off, s->len - s->off, t);
+		int n = vx_tcp_queue(&N.tcp, s->h, s->stage.data + s->off, s->len - s->off, t);
 		if (n <= 0)
 			break; /* full, or the connection failed: rx says how */
 		s->off += (uint32_t)n;
+		queued = true;
 	}
-	/* rx: what TCP received into slots, while rx has room. */
+	if (queued)
+		vx_tcp_push(&N.tcp, s->h, t);
+	/* rx: what TCP received, straight into the rx slots, while rx has
+	 * room.  The slot is the client's memory too: netd only writes it,
+	 * and counts from its own n. */
 	for (int turn = 0; turn < 64 && !s->rx_end && !s->closing; turn++) {
 		if (vx_tcp_readable(&N.tcp, s->h) == 0 &&
 		    !(vx_tcp_events(&N.tcp, s->h) & (VX_TCP_EV_PEER_CLOSED | VX_TCP_EV_ERROR)))
 			break;
-		if (!rx_room(p))
+		struct net_seg *g = rx_room(p) ? vx_ring_claim(&p->rx) : NULL;
+		if (!g)
 			break;
-		int n = vx_tcp_recv(&N.tcp, s->h, g.data, NET_SEG_DATA_MAX, t);
+		int n = vx_tcp_recv(&N.tcp, s->h, g->data, NET_SEG_DATA_MAX, t);
 		if (n == VX_E_AGAIN)
 			break;
-		memset(&g, 0, NET_SEG_HDR);
+		memset(g, 0, NET_SEG_HDR);
 		if (n > 0) {
-			g.kind = NET_SEG_DATA;
-			g.len = (uint16_t)n;
+			g->kind = NET_SEG_DATA;
+			g->len = (uint16_t)n;
 		} else {
-			g.kind = n == 0 ? NET_SEG_EOF : NET_SEG_ERROR;
-			g.error = n;
+			g->kind = n == 0 ? NET_SEG_EOF : NET_SEG_ERROR;
+			g->error = n;
 			s->rx_end = true;
 		}
-		rx_put(s, &g);
+		if (vx_ring_publish(&p->rx, NET_SEG_HDR + (n > 0 ? (uint32_t)n : 0)) == VX_OK)
+			N.net.count[VX_NETC_SOCK_RX_BYTES] += n > 0 ? (uint32_t)n : 0;
 		moved = true;
 	}
 	if (moved)

@@ -121,8 +121,9 @@ static struct {
 	uint32_t owner_gen;
 	vx_handle_t rx_mem, tx_mem;
 	struct nf_pools p;
-	bool posted[NETIF_RX_MAX];	     /* on the device's receive queue */
-	bool unread[NETIF_RX_MAX];	     /* in ready: received, not yet told */
+	bool posted[NETIF_RX_MAX]; /* on the device's receive queue */
+	bool unread[NETIF_RX_MAX]; /* in ready: received, not yet told */
+	bool to_post;		   /* a buffer may be neither posted, unread nor the client's */
 	struct netif_rx ready[NETIF_RX_MAX]; /* received, not yet told */
 	uint32_t r_head, r_count;
 	bool link_event; /* the link changed since the holder last heard */
@@ -277,12 +278,36 @@ static int post(uint32_t b)
 /* Every RX buffer that is the driver's and not on the device goes there,
  * while the queue has room.  One that holds a frame not yet told to the
  * holder is not the driver's to post: the device would write over the
- * frame and hand the buffer back a second time. */
+ * frame and hand the buffer back a second time.  Only when to_post says
+ * a buffer may have come back (a runt, a new holder, a queue that was
+ * full): a pass visits every buffer, and the driver makes several per
+ * frame.  Buffers the holder gives back are posted by post_back. */
 static void post_all(void)
 {
+	if (!S.to_post)
+		return;
+	S.to_post = false;
 	for (uint32_t b = 0; b < S.p.rx_count; b++)
-		if (!S.p.client_has[b] && !S.posted[b] && !S.unread[b] && post(b) != VX_OK)
+		if (!S.p.client_has[b] && !S.posted[b] && !S.unread[b] && post(b) != VX_OK) {
+			S.to_post = true; /* the queue is full: the rest next time */
 			break;
+		}
+	vx_virtq_kick(&S.rxq);
+}
+
+/* The holder gave back the buffers of r: each goes on the device at once,
+ * as post_all would post it, without a pass over all of them. */
+static void post_back(const struct netif_return *r)
+{
+	for (uint32_t i = 0; i < r->count; i++)
+		S.p.client_has[r->buf[i]] = false;
+	for (uint32_t i = 0; i < r->count; i++) {
+		uint32_t b = r->buf[i];
+		if (!S.posted[b] && !S.unread[b] && post(b) != VX_OK) {
+			S.to_post = true; /* the queue is full: post_all, later */
+			break;
+		}
+	}
 	vx_virtq_kick(&S.rxq);
 }
 
@@ -387,6 +412,7 @@ static int rx_complete(void)
 		memcpy(&h, (const void *)(S.hdr + b * HDR_SLOT), sizeof(h));
 		if (len < sizeof(h) + NETIF_FRAME_MIN) {
 			S.rx_dropped++; /* a runt: back to the device */
+			S.to_post = true;
 			continue;
 		}
 		struct netif_rx rx = {.buf = (uint16_t)b, .len = (uint16_t)(len - sizeof(h))};
@@ -543,6 +569,7 @@ static void do_pools(struct vx_server_conn *c, struct vx_msg *m, vx_handle_t h[2
 	for (uint32_t i = 0; i < p.rx_count; i++)
 		S.p.client_has[i] = (p.held[i / 8] >> (i % 8)) & 1;
 	S.link_event = false;
+	S.to_post = true;
 	post_all();
 	say("virtio-net: a client holds the card: %u RX and %u TX buffers\n", p.rx_count,
 	    p.tx_count);
@@ -573,9 +600,7 @@ static enum vx_svc_disp do_recv(struct vx_server_conn *c, struct vx_msg *m)
 		return VX_SVC_REPLY;
 	}
 	if (back.count > 0) { /* the buffers it gives back, as NETIF_RETURN */
-		for (uint32_t i = 0; i < back.count; i++)
-			S.p.client_has[back.buf[i]] = false;
-		post_all();
+		post_back(&back);
 	}
 	if (S.r_count > 0 || S.link_event || wait_ms == 0) {
 		frames_reply(m);
@@ -596,9 +621,7 @@ static void do_return(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = rc;
 		return;
 	}
-	for (uint32_t i = 0; i < r.count; i++)
-		S.p.client_has[r.buf[i]] = false;
-	post_all();
+	post_back(&r);
 }
 
 /* A NETIF_TX or NETIF_TXV refused: struct netif_txdone with the buffer it

@@ -285,7 +285,11 @@ static void op(struct rd *r)
 		break;
 	case 3:
 		n = take(r, 2);
-		rc = vx_tcp_send(&t, conn_h, io, n, now);
+		/* send, or queue (pushed later, or by an ACK or timer) */
+		rc = (code & 0x80) ? vx_tcp_queue(&t, conn_h, io, n, now)
+				   : vx_tcp_send(&t, conn_h, io, n, now);
+		if (code & 0x40)
+			vx_tcp_push(&t, conn_h, now);
 		CHECK(rc <= (int)n &&
 		      (rc >= 0 || rc == VX_E_STATE || rc == VX_E_BADHANDLE || rc == VX_E_RESET ||
 		       rc == VX_E_REFUSED || rc == VX_E_UNREACH || rc == VX_E_TIMEOUT ||

@@ -121,19 +121,22 @@ static void pump(int k)
 
 	if (p->h < 0 || p->closed)
 		return;
+	/* Written as netd writes: pieces of a socket slot's size queued,
+	 * then one push. */
 	while (p->sent < p->total) {
 		uint32_t n = (uint32_t)(p->total - p->sent);
-		if (n > sizeof(buf))
-			n = sizeof(buf);
+		if (n > 1850)
+			n = 1850;
 		for (uint32_t i = 0; i < n; i++)
 			buf[i] = stream_byte(k, p->sent + i);
-		r = vx_tcp_send(&st[k], p->h, buf, n, now);
+		r = vx_tcp_queue(&st[k], p->h, buf, n, now);
 		if (r < 0)
 			break;
 		p->sent += (uint32_t)r;
 		if ((uint32_t)r < n)
 			break;
 	}
+	vx_tcp_push(&st[k], p->h, now);
 	r = vx_tcp_state(&st[k], p->h);
 	if (p->sent == p->total && !p->shut && (r == VX_TCP_ESTABLISHED || r == VX_TCP_CLOSE_WAIT))
 		p->shut = vx_tcp_shutdown(&st[k], p->h, now) == VX_OK;

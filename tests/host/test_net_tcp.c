@@ -1572,7 +1572,7 @@ struct wire_log {
 	struct {
 		int from;
 		uint8_t flags;
-		uint32_t seq, ack;
+		uint32_t seq, ack, len, wnd; /* len: data bytes; wnd: the raw field */
 		uint64_t at;
 	} e[64];
 };
@@ -1580,16 +1580,242 @@ static struct wire_log wire;
 
 static bool log_segments(struct net *n, int from, const uint8_t *seg, size_t len)
 {
-	(void)len;
 	if (wire.n < 64) {
 		wire.e[wire.n].from = from;
 		wire.e[wire.n].flags = seg[13];
 		wire.e[wire.n].seq = tcp_get32(seg + 4);
 		wire.e[wire.n].ack = tcp_get32(seg + 8);
+		wire.e[wire.n].len = (uint32_t)(len - (size_t)(seg[12] >> 4) * 4);
+		wire.e[wire.n].wnd = tcp_get16(seg + 14);
 		wire.e[wire.n].at = n->now;
 	}
 	wire.n++;
 	return false; /* nothing is dropped */
+}
+
+/* --- the ACK policy (RFC 1122 4.2.3.2, RFC 5681 4.2) ------------------- */
+
+/* a and b connected and quiet, every segment from now on logged. */
+static void ack_setup(struct app *ca, struct app *cb, uint64_t seed)
+{
+	int lh = -1;
+
+	net_init(&net, seed, 1 * SEC);
+	connect_pair(&net, ca, cb, &lh);
+	for (int i = 0; i < 5; i++) /* let the handshake's last ACK settle */
+		net_step(&net, net.now + 100 * MS);
+	memset(&wire, 0, sizeof(wire));
+	net.filter = log_segments;
+}
+
+/* Step until the wire has carried n segments. */
+static void wire_until(unsigned n)
+{
+	uint64_t limit = net.now + 30 * SEC;
+
+	while (wire.n < n)
+		assert_true(net_step(&net, limit));
+}
+
+/* Two full-sized segments: b acknowledges both the moment the second
+ * arrives, without waiting for its timer. */
+static void test_second_full_segment_acked_at_once(void **state)
+{
+	struct app ca, cb;
+	uint32_t mss;
+
+	ack_setup(&ca, &cb, 40);
+	mss = stack_a.conn[ca.h].mss;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 2 * mss, net.now), 2 * mss);
+	wire_until(3);
+	assert_int_equal(wire.e[0].len, mss);
+	assert_int_equal(wire.e[1].len, mss);
+	assert_int_equal(wire.e[2].from, 1);
+	assert_int_equal(wire.e[2].flags, VX_TCP_ACK);
+	assert_int_equal(wire.e[2].ack, wire.e[1].seq + mss);
+	assert_true(wire.e[2].at == wire.e[1].at + net.delay);
+	for (int i = 0; i < 5; i++)
+		net_step(&net, net.now + 100 * MS);
+	assert_int_equal(wire.n, 3); /* that one ACK, nothing after it */
+	assert_int_equal(stack_b.stats.delayed_acks, 0);
+}
+
+/* A lone segment is acknowledged when the delayed-ACK timer fires,
+ * VX_TCP_DELACK after it arrived. */
+static void test_lone_segment_acked_by_timer(void **state)
+{
+	struct app ca, cb;
+
+	ack_setup(&ca, &cb, 41);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 100, net.now), 100);
+	wire_until(2);
+	assert_int_equal(wire.e[1].from, 1);
+	assert_int_equal(wire.e[1].ack, wire.e[0].seq + 100);
+	assert_true(wire.e[1].at == wire.e[0].at + net.delay + VX_TCP_DELACK);
+	assert_int_equal(stack_b.stats.delayed_acks, 1);
+}
+
+/* Short segments count by their bytes: a full segment, a short one and
+ * a full one are acknowledged together, when the third brings two full
+ * segments' worth; the first two alone wait. */
+static void test_short_segments_acked_by_bytes(void **state)
+{
+	struct app ca, cb;
+	uint32_t mss;
+
+	ack_setup(&ca, &cb, 42);
+	mss = stack_a.conn[ca.h].mss;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, mss, net.now), mss);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 400, net.now), 400);
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, mss, net.now), mss);
+	wire_until(4);
+	assert_int_equal(wire.e[0].len, mss);
+	assert_int_equal(wire.e[1].len, 400);
+	assert_int_equal(wire.e[2].len, mss);
+	assert_int_equal(wire.e[3].from, 1);
+	assert_int_equal(wire.e[3].ack, wire.e[2].seq + mss);
+	assert_true(wire.e[3].at == wire.e[2].at + net.delay);
+	assert_int_equal(stack_b.stats.delayed_acks, 0);
+}
+
+/* Pieces queued and then pushed go as full segments: three of 900
+ * bytes make one full segment and the rest, where three sends make three
+ * segments of 900. */
+static void test_queued_pieces_go_as_full_segments(void **state)
+{
+	struct app ca, cb;
+	uint32_t mss;
+
+	ack_setup(&ca, &cb, 47);
+	mss = stack_a.conn[ca.h].mss;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vx_tcp_queue(&stack_a, ca.h, buf, 900, net.now), 900);
+	assert_int_equal(wire.n, 0);
+	assert_int_equal(vx_tcp_push(&stack_a, ca.h, net.now), VX_OK);
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(wire.e[0].len, mss);
+	assert_int_equal(wire.e[1].len, 2700 - mss);
+	while (net_step(&net, net.now + 1 * SEC) && stack_a.conn[ca.h].sb_len)
+		;
+	assert_int_equal(stack_a.conn[ca.h].sb_len, 0);
+	wire.n = 0;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 900, net.now), 900);
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(vx_tcp_push(&stack_a, ca.h, net.now), VX_OK); /* nothing left */
+	assert_int_equal(wire.n, 3);
+	assert_int_equal(vx_tcp_push(&stack_a, 63, net.now), VX_E_BADHANDLE);
+}
+
+/* Drops the first data segment a sends, logging everything. */
+static bool drop_first_data(struct net *n, int from, const uint8_t *seg, size_t len)
+{
+	bool first = from == 0 && len > (size_t)(seg[12] >> 4) * 4 && n->filter_state++ == 0;
+
+	log_segments(n, from, seg, len);
+	return first;
+}
+
+/* An out-of-order segment is acknowledged at once (the duplicate ACK
+ * fast retransmit counts), and so is the segment that fills the hole. */
+static void test_out_of_order_acked_at_once(void **state)
+{
+	struct app ca, cb;
+	uint32_t mss;
+
+	ack_setup(&ca, &cb, 43);
+	net.filter = drop_first_data;
+	mss = stack_a.conn[ca.h].mss;
+	assert_int_equal(vx_tcp_send(&stack_a, ca.h, buf, 2 * mss, net.now), 2 * mss);
+	wire_until(3);
+	assert_int_equal(wire.e[2].from, 1);
+	assert_int_equal(wire.e[2].ack, wire.e[0].seq); /* the hole */
+	assert_true(wire.e[2].at == wire.e[1].at + net.delay);
+	wire_until(5); /* a's timeout sends the first segment again */
+	assert_int_equal(wire.e[3].from, 0);
+	assert_int_equal(wire.e[3].seq, wire.e[0].seq);
+	assert_int_equal(wire.e[4].from, 1);
+	assert_int_equal(wire.e[4].ack, wire.e[1].seq + mss);
+	assert_true(wire.e[4].at == wire.e[3].at + net.delay);
+	assert_int_equal(stack_b.stats.delayed_acks, 0);
+}
+
+/* The peer's FIN after ours is acknowledged at once (a FIN that only
+ * opens the peer's close is delayed, test_passive_close_fin_ack). */
+static void test_fin_after_ours_acked_at_once(void **state)
+{
+	struct app ca, cb;
+
+	ack_setup(&ca, &cb, 44);
+	assert_int_equal(vx_tcp_shutdown(&stack_a, ca.h, net.now), VX_OK);
+	while (vx_tcp_state(&stack_a, ca.h) != VX_TCP_FIN_WAIT_2) /* b's ACK of a's FIN */
+		assert_true(net_step(&net, net.now + 1 * SEC));
+	assert_int_equal(wire.n, 2);
+	assert_int_equal(vx_tcp_shutdown(&stack_b, cb.h, net.now), VX_OK);
+	wire_until(4);
+	assert_int_equal(wire.e[2].from, 1);
+	assert_true(wire.e[2].flags & VX_TCP_FIN);
+	assert_int_equal(wire.e[3].from, 0);
+	assert_int_equal(wire.e[3].ack, wire.e[2].seq + 1);
+	assert_true(wire.e[3].at == wire.e[2].at + net.delay);
+}
+
+/* A window update goes only when the window b announced has fallen to
+ * half its largest or less and would at least double: b holds 96 KiB
+ * unread (a window of 32 KiB), reads 8 KiB (40 KiB: no update), then
+ * 24 KiB more (64 KiB: one update, announcing it). */
+static void test_window_update_when_doubled(void **state)
+{
+	struct app ca, cb;
+	uint32_t sent = 0, unread = 96 * 1024;
+	uint64_t limit;
+	unsigned n;
+
+	ack_setup(&ca, &cb, 45);
+	limit = net.now + 30 * SEC;
+	while (sent < unread || net_step(&net, limit)) {
+		if (sent < unread) {
+			int r = vx_tcp_send(&stack_a, ca.h, buf, unread - sent, net.now);
+			assert_true(r >= 0);
+			sent += (uint32_t)r;
+			assert_true(net_step(&net, limit));
+		}
+	}
+	assert_int_equal(vx_tcp_readable(&stack_b, cb.h), unread);
+	assert_int_equal(stack_b.conn[cb.h].rcv_adv - stack_b.conn[cb.h].rcv_nxt, 32 * 1024);
+	n = wire.n;
+	assert_int_equal(vx_tcp_recv(&stack_b, cb.h, buf, 8 * 1024, net.now), 8 * 1024);
+	assert_int_equal(wire.n, n);
+	assert_int_equal(stack_b.stats.window_updates, 0);
+	assert_int_equal(vx_tcp_recv(&stack_b, cb.h, buf, 24 * 1024, net.now), 24 * 1024);
+	assert_int_equal(wire.n, n + 1);
+	assert_int_equal(stack_b.stats.window_updates, 1);
+	assert_int_equal(stack_b.conn[cb.h].rcv_adv - stack_b.conn[cb.h].rcv_nxt, 64 * 1024);
+	if (n < 64)
+		assert_int_equal(wire.e[n].wnd, (64 * 1024) >> stack_b.conn[cb.h].rcv_ws);
+}
+
+/* One way, 1 MiB, a reader that keeps up: b sends one ACK per two full
+ * segments or fewer, and no window update of its own. */
+static void test_bulk_ack_per_two_segments(void **state)
+{
+	struct app ca, cb;
+	int lh = -1;
+
+	net_init(&net, 46, 1 * SEC);
+	connect_pair(&net, &ca, &cb, &lh);
+	ca.total = 1 * MIB;
+	ca.seed_out = cb.seed_in = 5;
+	ca.reading = cb.reading = true;
+	ca.chunk_seed = 3;
+	run_transfer(&net, &ca, &cb, 10 * SEC);
+	assert_int_equal(cb.rcvd, 1 * MIB);
+	assert_int_equal(cb.sum, expected_sum(5, 1 * MIB));
+	assert_int_equal(net.data_segs[1], 0);
+	assert_true(net.data_segs[0] >= MIB / 1448);
+	/* the handshake, the FINs and their ACKs: a few more */
+	assert_true(stack_b.stats.out_segs <= net.data_segs[0] / 2 + 6);
+	assert_int_equal(stack_b.stats.window_updates, 0);
 }
 
 /* A passive close as Linux does it: a's FIN, then b's application reads
@@ -2029,6 +2255,14 @@ int main(void)
 	    cmocka_unit_test(test_no_window_scaling),
 	    cmocka_unit_test(test_ack_storm_limited),
 	    cmocka_unit_test(test_orphans_and_listener_close),
+	    cmocka_unit_test(test_second_full_segment_acked_at_once),
+	    cmocka_unit_test(test_lone_segment_acked_by_timer),
+	    cmocka_unit_test(test_short_segments_acked_by_bytes),
+	    cmocka_unit_test(test_out_of_order_acked_at_once),
+	    cmocka_unit_test(test_queued_pieces_go_as_full_segments),
+	    cmocka_unit_test(test_fin_after_ours_acked_at_once),
+	    cmocka_unit_test(test_window_update_when_doubled),
+	    cmocka_unit_test(test_bulk_ack_per_two_segments),
 	    cmocka_unit_test(test_passive_close_fin_ack),
 	    cmocka_unit_test(test_fin_ack_delayed_not_lost),
 	    cmocka_unit_test(test_orphan_close_finishes),

@@ -293,6 +293,56 @@ static void test_message_sizes(void **state)
 	free_ring(f);
 }
 
+/* A message built in place: claimed, written, published; read in place:
+ * peeked, released.  The same bytes and order as the copying calls, the
+ * rest of a published slot zero-filled, across the counters' wrap. */
+static void test_in_place(void **state)
+{
+	struct fixture *f = make_ring(6, 2, 0xfffffffeu);
+	uint8_t *w;
+	const uint8_t *rd;
+
+	(void)state;
+	assert_null(vx_ring_peek(&f->cons));
+	assert_int_equal(vx_ring_release(&f->cons), VX_E_EMPTY);
+	for (int lap = 0; lap < 3; lap++) {
+		for (int i = 0; i < 4; i++) {
+			w = vx_ring_claim(&f->prod);
+			assert_non_null(w);
+			memset(w, 0xee, 64); /* a claim not published changes nothing */
+			assert_ptr_equal(vx_ring_claim(&f->prod), w);
+			w[0] = (uint8_t)(lap * 4 + i);
+			w[1] = 9;
+			assert_int_equal(vx_ring_publish(&f->prod, 65), VX_E_TOOBIG);
+			assert_int_equal(vx_ring_publish(&f->prod, 2), VX_OK);
+		}
+		assert_null(vx_ring_claim(&f->prod)); /* full */
+		assert_int_equal(vx_ring_publish(&f->prod, 2), VX_E_FULL);
+		for (int i = 0; i < 4; i++) {
+			rd = vx_ring_peek(&f->cons);
+			assert_non_null(rd);
+			assert_ptr_equal(vx_ring_peek(&f->cons), rd); /* not taken yet */
+			assert_int_equal(rd[0], lap * 4 + i);
+			assert_int_equal(rd[1], 9);
+			for (int k = 2; k < 64; k++)
+				assert_int_equal(rd[k], 0);
+			assert_int_equal(vx_ring_release(&f->cons), VX_OK);
+		}
+		assert_null(vx_ring_peek(&f->cons));
+	}
+	assert_int_equal(ctl_of(f)->head, 0xfffffffeu + 12);
+	assert_int_equal(ctl_of(f)->tail, ctl_of(f)->head);
+	/* Wrong roles, and a scribbled head, as for the copying calls. */
+	assert_null(vx_ring_claim(&f->cons));
+	assert_null(vx_ring_peek(&f->prod));
+	assert_int_equal(vx_ring_publish(&f->cons, 1), VX_E_STATE);
+	assert_int_equal(vx_ring_release(&f->prod), VX_E_STATE);
+	ctl_of(f)->head += 100;
+	assert_null(vx_ring_peek(&f->cons));
+	assert_int_equal(vx_ring_release(&f->cons), VX_E_CORRUPT);
+	free_ring(f);
+}
+
 static void test_wrong_role(void **state)
 {
 	struct fixture *f = make_ring(6, 2, 0);
@@ -583,6 +633,7 @@ int main(void)
 	    cmocka_unit_test(test_counter_wrap),
 	    cmocka_unit_test(test_one_slot_ring),
 	    cmocka_unit_test(test_message_sizes),
+	    cmocka_unit_test(test_in_place),
 	    cmocka_unit_test(test_wrong_role),
 	    cmocka_unit_test(test_batch),
 	    cmocka_unit_test(test_scribble_head_far_ahead),
