@@ -9,7 +9,7 @@
  * server, asked over a UDP socket that netd holds for us (lib/client/
  * sock.h).  The server is the one the args name ("server A.B.C.D"), or
  * else the first DNS server of netd's DHCP lease (NET_INFO), looked up
- * when first needed.
+ * when first needed and again when 30 s have passed since.
  *
  * Queries: each name being asked is one query with a random id (from
  * rngd, DNSC_RNG_FALLBACKS counts the times the clock had to do), sent
@@ -141,27 +141,38 @@ static void random_bytes(void *ctx, uint8_t *out, uint32_t n)
 
 /* ------------------------------------------------------------ the server */
 
-/* The server to ask: from the args, or netd's lease.  false when none. */
+/* How long a server learned from netd's lease is used before netd is
+ * asked again: a renewed lease may name another. */
+#define SERVER_RECHECK_NS (30ull * 1000000000ull)
+
+/* The server to ask: from the args, or netd's lease (asked again every
+ * SERVER_RECHECK_NS; while netd cannot say, the last one it named).  false
+ * when none is known. */
 static bool have_server(void *ctx, uint8_t out[4])
 {
+	static uint64_t checked;
 	(void)ctx;
-	if (D.how != DNS_SERVER_NONE) {
+	if (D.how == DNS_SERVER_ARGS ||
+	    (D.how == DNS_SERVER_DHCP && now() - checked < SERVER_RECHECK_NS)) {
 		memcpy(out, D.server, 4);
 		return true;
 	}
-	if (!D.have_net)
-		return false;
 	struct vx_msg m = {.op = NET_INFO};
 	struct net_info in;
-	if (vx_client_call(&D.net, &m, now() + CALL_NS) != VX_OK || m.len < sizeof(in))
+	if (D.have_net && vx_client_call(&D.net, &m, now() + CALL_NS) == VX_OK &&
+	    m.len >= sizeof(in)) {
+		memcpy(&in, m.data, sizeof(in));
+		if (in.ndns != 0 && in.dns[0][0] != 0) {
+			checked = now();
+			if (D.how != DNS_SERVER_DHCP || memcmp(D.server, in.dns[0], 4) != 0)
+				say("dnsd: server %u.%u.%u.%u (DHCP)\n", in.dns[0][0], in.dns[0][1],
+				    in.dns[0][2], in.dns[0][3]);
+			memcpy(D.server, in.dns[0], 4);
+			D.how = DNS_SERVER_DHCP;
+		}
+	}
+	if (D.how == DNS_SERVER_NONE)
 		return false;
-	memcpy(&in, m.data, sizeof(in));
-	if (in.ndns == 0 || in.dns[0][0] == 0)
-		return false;
-	memcpy(D.server, in.dns[0], 4);
-	D.how = DNS_SERVER_DHCP;
-	say("dnsd: server %u.%u.%u.%u (DHCP)\n", D.server[0], D.server[1], D.server[2],
-	    D.server[3]);
 	memcpy(out, D.server, 4);
 	return true;
 }
