@@ -792,6 +792,7 @@ static const char *const stop_str[VX_KEEP_IL_COUNT] = {
     [VX_KEEP_IL_BAD_RECORD] = "a record of an unknown type",
     [VX_KEEP_IL_TOO_LONG] = "the chain is longer than a txg may log",
     [VX_KEEP_IL_BAD_NAME] = "a create or unlink record does not apply",
+    [VX_KEEP_IL_NO_ROOM] = "read-only: the replayed log does not fit in the work area",
 };
 
 const char *vx_keep_ilstop_str(enum vx_keep_ilstop why)

@@ -12,12 +12,13 @@
 
 #define KP_BLOCK       4096
 #define KP_SECTOR      512
-#define KP_SPB	       8  /* sectors per block */
-#define KP_VERSION     2  /* 2: the intent log (1 still mounts) */
-#define KP_FANOUT      64 /* pointers per indirect block */
-#define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
-#define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
-#define KP_ALLOC_GUARD 64 /* nesting of the allocator's copy-on-write cascade */
+#define KP_SPB	       8		    /* sectors per block */
+#define KP_VERSION     2		    /* 2: the intent log (1 still mounts) */
+#define KP_FANOUT      64		    /* pointers per indirect block */
+#define KP_HMAX	       6		    /* tree height limit: 4096 * 64^6 bytes */
+#define KP_DEPTH_GUARD 40		    /* nested cache misses: a walk needs at most 14 */
+#define KP_ALLOC_GUARD 64		    /* nesting of the allocator's copy-on-write cascade */
+#define KP_RO_ROOM     16 /* slots a read-only replay leaves to reads (a walk: 14) */
 
 /* The layout: block 0 unused, ring A in blocks 1..16, the data area,
  * ring B in the last 16 blocks.  Slot i of a ring is its sector i. */
@@ -218,6 +219,7 @@ void kp_put(struct vx_keep *v, int s);
 int kp_writeout(struct vx_keep *v, int s);
 void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid);
 void kp_drop_obj(struct vx_keep *v, uint64_t view, uint64_t obj);
+void kp_discard_obj(struct vx_keep *v, uint64_t obj);
 unsigned kp_type_of(uint64_t obj, unsigned level, unsigned ftype);
 int kp_inode(struct vx_keep *v, uint64_t view, uint64_t ino, int *slot, uint8_t **p);
 int kp_view(struct vx_keep *v, uint64_t view, uint8_t **bp, unsigned *height, uint64_t *inos);

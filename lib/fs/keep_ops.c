@@ -602,9 +602,13 @@ static int trim_rec(struct vx_keep *v, uint64_t ino, unsigned level, uint64_t bl
 }
 
 /* Writes out every dirty block of file ino, so its tree on the device is
- * whole and its cached blocks may be dropped. */
+ * whole and its cached blocks may be dropped.  A read-only mount (a
+ * replay of an unlink) writes nothing: the blocks stay in the cache, where
+ * the walk that frees them reads them, and set_size discards them. */
 static int flush_obj(struct vx_keep *v, uint64_t ino)
 {
+	if (v->flags & VX_KEEP_RDONLY)
+		return 0;
 	for (bool again = true; again;) {
 		again = false;
 		for (uint32_t i = 0; i < v->nslots; i++) {
@@ -633,7 +637,8 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 	kp_put(v, is);
 	if (size < old) {
 		uint64_t keep = (size + KP_BLOCK - 1) / KP_BLOCK;
-		rc = flush_obj(v, ino);
+		bool ro = v->flags & VX_KEEP_RDONLY;
+		rc = ro && keep ? VX_E_STATE : flush_obj(v, ino); /* replay frees only */
 		if (rc == 0 && keep == 0) {
 			uint8_t *bp;
 			int ps;
@@ -654,7 +659,10 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 		} else if (rc == 0 && h > 0) {
 			rc = trim_rec(v, ino, h, 0, keep);
 		}
-		kp_drop_obj(v, 0, ino);
+		if (ro)
+			kp_discard_obj(v, ino);
+		else
+			kp_drop_obj(v, 0, ino);
 		if (rc == 0 && size % KP_BLOCK) {
 			int s;
 			rc = kp_get(v, 0, ino, 0, size / KP_BLOCK, 0, &s);

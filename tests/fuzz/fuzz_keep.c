@@ -21,7 +21,9 @@
  * too.  Hashing every block read dominates a run, so the flag byte also
  * picks the phases: bit 1 the check, bit 2 the writes, bit 3 the
  * snapshot and reclaim, bit 4 writes fsynced through the log and a
- * remount that replays them (the walks always run).  Invariants: no access outside the device or
+ * remount that replays them (the walks always run), bit 6 a read-only mount first (it replays the
+ * log in memory; walked, and checked with bit 1) that must not write or flush the device.
+ * Invariants: no access outside the device or
  * the work area (ASan), every call returns, every error is a VX_E_*, no read returns more than
  * asked.
  */
@@ -59,9 +61,12 @@ static int dev_read(void *ctx, uint64_t lba, uint32_t n, void *out)
 	return 0;
 }
 
+static bool rdonly; /* a read-only mount is up: no write, no flush */
+
 static int dev_write(void *ctx, uint64_t lba, uint32_t n, const void *in)
 {
 	(void)ctx;
+	CHECK(!rdonly);
 	CHECK(lba < DISK / 512 && n <= DISK / 512 - lba);
 	memcpy(disk + lba * 512, in, (size_t)n * 512);
 	return 0;
@@ -70,6 +75,7 @@ static int dev_write(void *ctx, uint64_t lba, uint32_t n, const void *in)
 static int dev_flush(void *ctx)
 {
 	(void)ctx;
+	CHECK(!rdonly);
 	return 0;
 }
 
@@ -188,6 +194,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += len;
 	}
 	budget = 4096;
+	uint8_t phases = size ? data[0] : 0;
+	if (phases & 64) {
+		/* Read-only first: the log replayed in memory, nothing written. */
+		rdonly = true;
+		int ro = vx_keep_mount(&vol, &dev, work, WORK, flags | VX_KEEP_RDONLY);
+		check_err(ro);
+		CHECK(vol.why < VX_KEEP_WHY_COUNT && vol.il_stop < VX_KEEP_IL_COUNT);
+		struct vx_keep_node r;
+		if (ro == 0 && vx_keep_root(&vol, &r) == 0)
+			walk(&r, 0);
+		if (ro == 0 && (phases & 2))
+			check_err(vx_keep_check(&vol, report, NULL));
+		rdonly = false;
+		budget = 4096;
+	}
 	int rc = vx_keep_mount(&vol, &dev, work, WORK, flags);
 	if (rc != 0) {
 		check_err(rc);
@@ -204,7 +225,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    vx_keep_lookup_at(&vol, view, "", &root) == 0)
 			walk(&root, 0);
 	}
-	uint8_t phases = size ? data[0] : 0;
 	if (phases & 2)
 		check_err(vx_keep_check(&vol, report, NULL));
 	struct vx_keep_statfs st;

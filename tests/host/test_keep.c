@@ -918,16 +918,45 @@ static void expect_f(bool replayed)
 	expect("f", want, sizeof(want));
 }
 
-/* Mounts the crashed image read-only (the committed state; a check
- * validates the log, reporting `violations`), then read-write: replay
- * stops with `why`, f is as `replayed` says, a check finds nothing. */
+/* Mounts the crashed image read-only, replaying its log in memory: the
+ * replay stops with `why` having applied `records`, and the mount neither
+ * writes nor flushes nor changes a byte of the image.  A check of that
+ * mount refuses (it is no image) if anything was replayed. */
+static void ro_replay(enum vx_keep_ilstop why, uint64_t records)
+{
+	size_t bytes = md.sectors * 512;
+	uint8_t *img = malloc(bytes);
+	assert_non_null(img);
+	memcpy(img, md.img, bytes);
+	uint64_t writes = md.writes, flushes = md.flushes;
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	fprintf(stderr, "# read-only replay: %llu records, stopped: %s\n",
+		(unsigned long long)v->il_replayed, vx_keep_ilstop_str(v->il_stop));
+	assert_int_equal(v->il_stop, why);
+	assert_int_equal(v->il_replayed, records);
+	if (records)
+		assert_int_equal(check(), VX_E_STATE);
+	assert_int_equal(md.writes, writes);
+	assert_int_equal(md.flushes, flushes);
+	assert_memory_equal(md.img, img, bytes);
+	free(img);
+}
+
+/* Mounts the crashed image read-only without replay (the committed state;
+ * a check validates the log, reporting `violations`), read-only with
+ * replay (stopping with `why`, f as `replayed` says, the image untouched),
+ * then read-write: the same stop, the same f, a check finds nothing. */
 static void crash_mount(enum vx_keep_ilstop why, bool replayed, long ro_violations)
 {
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
+	assert_int_equal(v->il_stop, VX_KEEP_IL_NONE);
 	expect_f(false);
 	assert_int_equal(check(), ro_violations);
 	if (ro_violations)
 		assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	ro_replay(why, replayed ? 1 : 0);
+	expect_f(replayed);
 	remount();
 	fprintf(stderr, "# replay: %llu records, stopped: %s\n", (unsigned long long)v->il_replayed,
 		vx_keep_ilstop_str(v->il_stop));
@@ -988,7 +1017,8 @@ static void test_log_record_names_metadata(void **state)
 	assert_non_null(img);
 	memcpy(img, md.img, md.sectors * 512);
 	/* The committed root block (read back from the uberblock). */
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
 	uint64_t root = kp_ld64(v->root_bp + KP_BP_ADDR0);
 	memcpy(md.img, img, md.sectors * 512);
 	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, root);
@@ -1052,9 +1082,12 @@ static void test_log_loop(void **state)
 	kp_st64(log_block(h) + KP_IL_NEXT, h); /* the block names itself next */
 	reseal(h);
 	/* Its own fsync is whole and applies; the chain stops at the loop. */
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
 	assert_int_equal(check(), 1);
 	assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	ro_replay(VX_KEEP_IL_LOOP, 1);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_LOOP);
 	assert_int_equal(v->il_replayed, 1);
@@ -1082,6 +1115,8 @@ static void test_log_from_older_txg(void **state)
 	uint64_t h2 = v->il_head;
 	assert_true(h2 != h);
 	memcpy(log_block(h2), old, 4096);
+	ro_replay(VX_KEEP_IL_STALE, 0);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
 	assert_int_equal(v->il_replayed, 0);
@@ -1091,6 +1126,8 @@ static void test_log_from_older_txg(void **state)
 	memcpy(log_block(v->il_head), old, 4096);
 	kp_st64(log_block(v->il_head) + KP_IL_TXG, v->txg);
 	reseal(v->il_head);
+	ro_replay(VX_KEEP_IL_STALE, 0);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
 	assert_int_equal(v->il_replayed, 0);
@@ -1116,11 +1153,13 @@ static void test_log_block_not_reused(void **state)
 	uint64_t second = kp_ld64(log_rec(((uint64_t *)(void *)v->il_list)[1], 0) + KP_ILR_ADDR);
 	assert_true(second != first);
 	assert_memory_equal(md.img + first * 4096, b, 4096);
-	remount();
-	assert_int_equal(v->il_replayed, 2);
 	static uint8_t want[3 * 4096];
 	memset(want, 'A', sizeof(want));
 	memset(want + 4096, 'C', 4096);
+	ro_replay(VX_KEEP_IL_END, 2);
+	expect("f", want, sizeof(want));
+	remount();
+	assert_int_equal(v->il_replayed, 2);
 	expect("f", want, sizeof(want));
 	assert_int_equal(check(), 0);
 }
@@ -1166,16 +1205,21 @@ static void test_log_create_unlink(void **state)
 	assert_int_equal(v->il_fsyncs, 2);
 	struct vx_keep_node two;
 	assert_int_equal(vx_keep_lookup(v, "d/two", &two), 0);
-	remount();
-	assert_int_equal(v->il_stop, VX_KEEP_IL_END);
-	assert_int_equal(v->il_replayed, 9); /* 4 names and 2 blocks, 1 name, ... */
-	struct vx_keep_node n;
-	assert_int_equal(vx_keep_lookup(v, "d/one", &n), VX_E_NOTFOUND);
-	assert_int_equal(vx_keep_lookup(v, "d/two", &n), 0);
-	assert_int_equal(n.ino, two.ino);
-	assert_int_equal(n.gen, two.gen);
-	expect("d/two", b, sizeof(b));
-	expect("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 9); /* 4 names and 2 blocks, 1 name, ... */
+		assert_int_equal(v->il_stop, VX_KEEP_IL_END);
+		assert_int_equal(v->il_replayed, 9);
+		struct vx_keep_node n;
+		assert_int_equal(vx_keep_lookup(v, "d/one", &n), VX_E_NOTFOUND);
+		assert_int_equal(vx_keep_lookup(v, "d/two", &n), 0);
+		assert_int_equal(n.ino, two.ino);
+		assert_int_equal(n.gen, two.gen);
+		expect("d/two", b, sizeof(b));
+		expect("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	}
 	assert_int_equal(check(), 0);
 }
 
@@ -1201,17 +1245,23 @@ static void test_log_name_record_lies(void **state)
 	/* fsync 2's create names another inode */
 	kp_st64(log_rec(second, 0) + KP_ILR_INO, kp_ld64(log_rec(second, 0) + KP_ILR_INO) + 7);
 	reseal(second);
+	struct vx_keep_node n;
+	ro_replay(VX_KEEP_IL_BAD_NAME, 2);
+	expect("x", a, sizeof(a));
+	assert_int_equal(vx_keep_lookup(v, "y", &n), VX_E_NOTFOUND);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(v->il_replayed, 2);
 	expect("x", a, sizeof(a));
-	struct vx_keep_node n;
 	assert_int_equal(vx_keep_lookup(v, "y", &n), VX_E_NOTFOUND);
 	assert_int_equal(check(), 0);
 	/* fsync 1's create turned into an unlink of a name not there */
 	memcpy(md.img, img, md.sectors * 512);
 	kp_st32(log_rec(head, 0) + KP_ILR_OP, KP_ILOP_UNLINK);
 	reseal(head);
+	ro_replay(VX_KEEP_IL_BAD_NAME, 0);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
+	expect("keep", a, 10);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(v->il_replayed, 0);
@@ -1222,11 +1272,75 @@ static void test_log_name_record_lies(void **state)
 	memcpy(md.img, img, md.sectors * 512);
 	log_rec(head, 0)[KP_ILR_NAME] = '/';
 	reseal(head);
+	ro_replay(VX_KEEP_IL_BAD_NAME, 0);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
 	assert_int_equal(check(), 0);
 	free(img);
+}
+
+/* A read-only replay keeps what it changed in the cache: a log that
+ * changes more blocks than the smallest work area can hold (and leave
+ * room to read) fails the mount by name, never shows the older state, and
+ * writes nothing; a bigger area replays it, VX_KEEP_NOREPLAY shows the
+ * last commit, and a read-write mount with the small area replays it by
+ * writing blocks out. */
+static void test_log_ro_no_room(void **state)
+{
+	(void)state;
+	static uint8_t b[4096], got[4096];
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_create(v, "sparse", 0, &n), 0);
+	memset(b, 's', sizeof(b));
+	for (uint64_t i = 0; i < 40; i++) /* one block under each of 40 indirect blocks */
+		assert_int_equal(vx_keep_write(v, &n, i * 64 * 4096, b, 4096), 4096);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
+	memset(b, 't', sizeof(b));
+	for (uint64_t i = 0; i < 40; i++)
+		assert_int_equal(vx_keep_write(v, &n, i * 64 * 4096, b, 4096), 4096);
+	assert_int_equal(vx_keep_fsync(v, &n), 0);
+	assert_int_equal(v->il_fsyncs, fsyncs + 1);
+	assert_int_equal(v->txg, txg);
+	size_t bytes = md.sectors * 512;
+	uint8_t *img = malloc(bytes);
+	assert_non_null(img);
+	memcpy(img, md.img, bytes);
+	uint64_t writes = md.writes;
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN,
+				       VX_KEEP_RDONLY),
+			 VX_E_NOMEM);
+	assert_int_equal(v->why, VX_KEEP_CACHE);
+	assert_int_equal(v->il_stop, VX_KEEP_IL_NO_ROOM);
+	assert_int_equal(md.writes, writes);
+	assert_memory_equal(md.img, img, bytes);
+	/* Knowingly the last commit. */
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN,
+				       VX_KEEP_RDONLY | VX_KEEP_NOREPLAY),
+			 0);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	assert_int_equal(vx_keep_read(v, &n, 39 * 64 * 4096, got, 4096), 4096);
+	assert_int_equal(got[0], 's');
+	/* A bigger work area holds the replay. */
+	ro_replay(VX_KEEP_IL_END, 40);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	for (uint64_t i = 0; i < 40; i++) {
+		assert_int_equal(vx_keep_read(v, &n, i * 64 * 4096, got, 4096), 4096);
+		assert_memory_equal(got, b, 4096);
+	}
+	assert_memory_equal(md.img, img, bytes);
+	free(img);
+	/* A read-write mount with the small area writes blocks out as it goes. */
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0), 0);
+	assert_int_equal(v->il_replayed, 40);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	assert_int_equal(vx_keep_read(v, &n, 39 * 64 * 4096, got, 4096), 4096);
+	assert_memory_equal(got, b, 4096);
+	remount();
+	assert_int_equal(check(), 0);
 }
 
 int main(void)
@@ -1277,6 +1391,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_log_falls_back_to_commit, reset),
 	    cmocka_unit_test_setup(test_log_create_unlink, reset),
 	    cmocka_unit_test_setup(test_log_name_record_lies, reset),
+	    cmocka_unit_test_setup(test_log_ro_no_room, reset),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

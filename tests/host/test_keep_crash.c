@@ -24,8 +24,12 @@
  * cache, create/write/fsync/unlink with a mkdir).  A durable state is
  * one a commit or an fsync returned with; a crash image must mount
  * (replaying the log), check clean and show the last durable state
- * before its flush or the next.  The total of crash states checked is
- * printed ("crash states checked: N"), with how many replayed a log.
+ * before its flush or the next.  Every crash image is mounted read-only
+ * first: that mount replays the log in memory and must show exactly what
+ * the read-write mount after it shows (the same il_stop and count), with
+ * no write, no flush and not one byte of the image changed.  The total of
+ * crash states checked is printed ("crash states checked: N"), with how
+ * many replayed a log.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,13 +190,46 @@ static void on_violation(void *ctx, enum vx_keep_violation what, uint64_t ino, u
 		(unsigned long long)ino, (unsigned long long)block, detail);
 }
 
-static uint8_t *crash;
-static unsigned long replayed_states;
+static uint8_t *crash, *pristine;
+static unsigned long replayed_states, ro_states;
+
+static void on_ro_write(void *ctx, int flush, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx, (void)lba, (void)count, (void)buf;
+	fprintf(stderr, "# a read-only mount %s\n", flush ? "flushed" : "wrote");
+	fail();
+}
+
+/* Mounts the crash image read-only first: it must replay the log in
+ * memory to the very state the read-write mount after it shows (same
+ * files, bytes and listings, same il_stop and count), and leave every
+ * byte of the image as it was, without one write or flush. */
+static void verify_ro(uint8_t ro_sig[32], enum vx_keep_ilstop *stop, uint64_t *replayed)
+{
+	struct memdev cm = {.img = crash, .sectors = DISK / 512, .hook = on_ro_write};
+	struct vx_blkdev cd = memdev_blk(&cm);
+	memcpy(pristine, crash, DISK);
+	int rc = vx_keep_mount(v, &cd, keep_work(WORK), WORK, VX_KEEP_RDONLY);
+	if (rc != 0)
+		fprintf(stderr, "# read-only mount: %d (%s; %s)\n", rc, vx_keep_why_str(v->why),
+			vx_keep_ilstop_str(v->il_stop));
+	assert_int_equal(rc, 0);
+	signature(ro_sig);
+	*stop = v->il_stop;
+	*replayed = v->il_replayed;
+	assert_memory_equal(crash, pristine, DISK);
+	ro_states++;
+}
 
 /* Mounts the crash image, checks it, and compares its state with the
- * states allowed after `flushes` flushes. */
+ * states allowed after `flushes` flushes; the read-only mount before it
+ * must show the same. */
 static void verify_crash(uint64_t flushes)
 {
+	uint8_t ro_sig[32];
+	enum vx_keep_ilstop ro_stop;
+	uint64_t ro_replayed;
+	verify_ro(ro_sig, &ro_stop, &ro_replayed);
 	struct memdev cm = {.img = crash, .sectors = DISK / 512};
 	struct vx_blkdev cd = memdev_blk(&cm);
 	int rc = vx_keep_mount(v, &cd, keep_work(WORK), WORK, 0);
@@ -202,6 +239,14 @@ static void verify_crash(uint64_t flushes)
 	replayed_states += v->il_replayed > 0;
 	uint8_t sig[32];
 	signature(sig);
+	if (memcmp(sig, ro_sig, 32) != 0 || v->il_stop != ro_stop || v->il_replayed != ro_replayed)
+		fprintf(stderr, "# read-only: %s, %llu records; read-write: %s, %llu records%s\n",
+			vx_keep_ilstop_str(ro_stop), (unsigned long long)ro_replayed,
+			vx_keep_ilstop_str(v->il_stop), (unsigned long long)v->il_replayed,
+			memcmp(sig, ro_sig, 32) ? "; the trees differ" : "");
+	assert_memory_equal(sig, ro_sig, 32);
+	assert_int_equal(v->il_stop, ro_stop);
+	assert_int_equal(v->il_replayed, ro_replayed);
 	/* The last commit that had returned, or the one after it. */
 	int last = 0;
 	while (last + 1 < nstates && state_flushes[last + 1] <= flushes)
@@ -591,9 +636,11 @@ static void test_log_create_unlink(void **state)
 static void test_total(void **state)
 {
 	(void)state;
-	printf("# crash states checked: %lu (%lu replayed a log; %lu log fsyncs)\n", crash_states,
-	       replayed_states, log_fsyncs);
+	printf("# crash states checked: %lu (%lu replayed a log; %lu log fsyncs); "
+	       "%lu mounted read-only too, the same view, the image unchanged\n",
+	       crash_states, replayed_states, log_fsyncs, ro_states);
 	assert_true(replayed_states > 100);
+	assert_int_equal(ro_states, crash_states);
 	assert_true(crash_states > 1000);
 }
 
@@ -601,8 +648,9 @@ int main(void)
 {
 	base = malloc(DISK);
 	crash = malloc(DISK);
+	pristine = malloc(DISK);
 	logbuf = malloc(LOGCAP);
-	if (!base || !crash || !logbuf)
+	if (!base || !crash || !pristine || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_create_fsync),
@@ -627,6 +675,7 @@ int main(void)
 	memdev_free(&md);
 	free(base);
 	free(crash);
+	free(pristine);
 	free(logbuf);
 	return rc;
 }
