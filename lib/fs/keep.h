@@ -86,8 +86,8 @@
  * request).  Each log block carries the txg, its place in the chain and a
  * chain id the root holds, the next block's address and its own BLAKE3;
  * a record names a file (inode and generation), a block of it, its new
- * size and the data block's address and BLAKE3, or a create or unlink
- * (directory, name, inode and generation).  Mount follows the chain
+ * size and the data block's address and BLAKE3, or a create, unlink or
+ * rename (directories, names, inode and generation).  Mount follows the chain
  * while every block and every data block verifies, applies the records of
  * each whole fsync, and (read-write) commits; v->il_replayed counts the
  * records applied, v->il_stop says why the chain ended
@@ -228,7 +228,7 @@ enum vx_keep_ilstop {
 	VX_KEEP_IL_BAD_OFFSET, /* a record's offset or size is out of range */
 	VX_KEEP_IL_BAD_RECORD, /* an unknown record type or count */
 	VX_KEEP_IL_TOO_LONG,   /* more blocks or records than a txg may log */
-	VX_KEEP_IL_BAD_NAME,   /* a create or unlink that does not apply */
+	VX_KEEP_IL_BAD_NAME,   /* a create, unlink or rename that does not apply */
 	VX_KEEP_IL_NO_ROOM,    /* read-only: the replay does not fit in the cache */
 	VX_KEEP_IL_COUNT
 };

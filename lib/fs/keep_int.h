@@ -12,12 +12,12 @@
 
 #define KP_BLOCK       4096
 #define KP_SECTOR      512
-#define KP_SPB	       8		    /* sectors per block */
-#define KP_VERSION     2		    /* 2: the intent log (1 still mounts) */
-#define KP_FANOUT      64		    /* pointers per indirect block */
-#define KP_HMAX	       6		    /* tree height limit: 4096 * 64^6 bytes */
-#define KP_DEPTH_GUARD 40		    /* nested cache misses: a walk needs at most 14 */
-#define KP_ALLOC_GUARD 64		    /* nesting of the allocator's copy-on-write cascade */
+#define KP_SPB	       8  /* sectors per block */
+#define KP_VERSION     3  /* 3: rename records in the intent log; 2: the log (1, 2 still mount) */
+#define KP_FANOUT      64 /* pointers per indirect block */
+#define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
+#define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
+#define KP_ALLOC_GUARD 64 /* nesting of the allocator's copy-on-write cascade */
 #define KP_RO_ROOM     16 /* slots a read-only replay leaves to reads (a walk: 14) */
 
 /* The layout: block 0 unused, ring A in blocks 1..16, the data area,
@@ -157,6 +157,8 @@
 #define KP_ILOP_WRITE	1
 #define KP_ILOP_CREATE	2 /* then the name: 40 bytes here, 80 per slot after */
 #define KP_ILOP_UNLINK	3
+#define KP_ILOP_RENAME	4  /* the old name, then the new one (its length at byte 5) */
+#define KP_ILR_TODIR	32 /* a rename record: the directory moved to */
 #define KP_ILR_NTYPE	4  /* a name record: node type (1), file flags (1), name length (2) */
 #define KP_ILR_DIR	24 /* ... the directory */
 #define KP_ILR_NAME	40
@@ -246,6 +248,10 @@ int kp_ns_create(struct vx_keep *v, uint64_t dir, const char *name, size_t len, 
 		 uint32_t flags, uint64_t *ino);
 int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, uint64_t ino,
 		 uint64_t gen);
+void kp_il_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		  const char *tname, size_t tlen, uint64_t ino, uint64_t gen, unsigned type);
+int kp_ns_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		 const char *tname, size_t tlen, uint64_t ino, uint64_t gen);
 bool kp_il_avoid(const struct vx_keep *v, uint64_t blk);
 int kp_il_commit(struct vx_keep *v, uint8_t *root);
 void kp_il_committed(struct vx_keep *v);

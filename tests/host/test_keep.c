@@ -1164,22 +1164,120 @@ static void test_log_block_not_reused(void **state)
 	assert_int_equal(check(), 0);
 }
 
-/* A change the log cannot say (a rename) makes fsync commit. */
+/* A change the log cannot say (a truncate) makes fsync commit. */
 static void test_log_falls_back_to_commit(void **state)
 {
 	(void)state;
 	log_setup();
-	put("g", "x", 1);
+	put("g", "xyz", 3);
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_lookup(v, "g", &n), 0);
 	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
-	assert_int_equal(vx_keep_rename(v, "g", "h"), 0);
+	assert_int_equal(vx_keep_truncate(v, &n, 1), 0);
 	assert_int_equal(vx_keep_fsync(v, NULL), 0);
 	assert_int_equal(v->txg, txg + 1);
 	assert_int_equal(v->il_fsyncs, fsyncs);
 	remount();
 	assert_int_equal(v->il_replayed, 0);
-	expect("h", "x", 1);
+	expect("g", "x", 1);
 	expect_f(true);
 	assert_int_equal(check(), 0);
+}
+
+/* Rename goes through the log: a new file renamed over an old one (the
+ * ALICE pattern), a file moved into a directory, a directory renamed;
+ * replayed read-only and read-write to the same state. */
+static void test_log_rename(void **state)
+{
+	(void)state;
+	static uint8_t a[6000], b[3000];
+	memset(a, 'o', sizeof(a));
+	memset(b, 'n', sizeof(b));
+	put("conf", a, sizeof(a));
+	assert_int_equal(vx_keep_mkdir(v, "d"), 0);
+	put("d/x", "x", 1);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg;
+	struct vx_keep_node old;
+	assert_int_equal(vx_keep_lookup(v, "conf", &old), 0);
+	put("conf.tmp", b, sizeof(b));
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_rename(v, "conf.tmp", "conf"), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_rename(v, "d/x", "y"), 0);
+	assert_int_equal(
+	    vx_keep_rename(v, "d", "e-a-directory-name-longer-than-forty-bytes-two-slots"), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg); /* no commit */
+	assert_int_equal(v->il_fsyncs, 3);
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 5);
+		assert_int_equal(v->il_replayed, 5); /* create, block; rename; two renames */
+		expect("conf", b, sizeof(b));
+		expect("y", "x", 1);
+		struct vx_keep_node n;
+		assert_int_equal(vx_keep_lookup(v, "conf.tmp", &n), VX_E_NOTFOUND);
+		assert_int_equal(vx_keep_lookup(v, "d", &n), VX_E_NOTFOUND);
+		assert_int_equal(
+		    vx_keep_lookup(v, "e-a-directory-name-longer-than-forty-bytes-two-slots", &n),
+		    0);
+		assert_int_equal(n.type, VX_KEEP_DIR);
+		assert_int_equal(n.entries, 0);
+		/* The old conf's inode was freed by the rename. */
+		assert_int_equal(vx_keep_stat(v, &old), VX_E_STALE);
+	}
+	assert_int_equal(check(), 0);
+}
+
+/* Rename records that do not apply: the source name not there, another
+ * inode under it, a rename onto a name of another type; each stops
+ * replay by name (read-only and read-write alike), keeping the fsyncs
+ * before it. */
+static void test_log_rename_lies(void **state)
+{
+	(void)state;
+	put("a", "a", 1);
+	put("b", "b", 1);
+	assert_int_equal(vx_keep_mkdir(v, "dir"), 0);
+	assert_int_equal(vx_keep_sync(v), 0);
+	put("c", "c", 1); /* fsync 1: create c, its block */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint64_t second = v->il_next;
+	assert_int_equal(vx_keep_rename(v, "a", "b"), 0); /* fsync 2: a over b */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	for (int lie = 0; lie < 3; lie++) {
+		memcpy(md.img, img, md.sectors * 512);
+		uint8_t *r = log_rec(second, 0);
+		assert_int_equal(kp_ld32(r + KP_ILR_OP), KP_ILOP_RENAME);
+		if (lie == 0)
+			r[KP_ILR_NAME] = 'z'; /* from "z": not there */
+		else if (lie == 1)
+			kp_st64(r + KP_ILR_INO, kp_ld64(r + KP_ILR_INO) + 1);
+		else
+			memcpy(r + KP_ILR_NAME + 1, "dir", 3), r[KP_ILR_NTYPE + 1] = 3;
+		reseal(second);
+		struct vx_keep_node n;
+		for (int rw = 0; rw < 2; rw++) {
+			if (rw)
+				remount();
+			else
+				ro_replay(VX_KEEP_IL_BAD_NAME, 2);
+			assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
+			assert_int_equal(v->il_replayed, 2);
+			expect("a", "a", 1);
+			expect("b", "b", 1);
+			expect("c", "c", 1);
+			assert_int_equal(vx_keep_lookup(v, "dir", &n), 0);
+		}
+		assert_int_equal(check(), 0);
+	}
+	free(img);
 }
 
 /* Creates, mkdirs and unlinks go through the log with the writes after
@@ -1309,9 +1407,9 @@ static void test_log_ro_no_room(void **state)
 	assert_non_null(img);
 	memcpy(img, md.img, bytes);
 	uint64_t writes = md.writes;
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN,
-				       VX_KEEP_RDONLY),
-			 VX_E_NOMEM);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, VX_KEEP_RDONLY),
+	    VX_E_NOMEM);
 	assert_int_equal(v->why, VX_KEEP_CACHE);
 	assert_int_equal(v->il_stop, VX_KEEP_IL_NO_ROOM);
 	assert_int_equal(md.writes, writes);
@@ -1333,8 +1431,8 @@ static void test_log_ro_no_room(void **state)
 	assert_memory_equal(md.img, img, bytes);
 	free(img);
 	/* A read-write mount with the small area writes blocks out as it goes. */
-	assert_int_equal(
-	    vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0), 0);
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0),
+			 0);
 	assert_int_equal(v->il_replayed, 40);
 	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
 	assert_int_equal(vx_keep_read(v, &n, 39 * 64 * 4096, got, 4096), 4096);
@@ -1392,6 +1490,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_log_create_unlink, reset),
 	    cmocka_unit_test_setup(test_log_name_record_lies, reset),
 	    cmocka_unit_test_setup(test_log_ro_no_room, reset),
+	    cmocka_unit_test_setup(test_log_rename, reset),
+	    cmocka_unit_test_setup(test_log_rename_lies, reset),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

@@ -18,10 +18,11 @@
  * in it then fsync; many small files; a snapshot made and deleted; a
  * content-addressed file; a large file truncated; files larger than the
  * smallest work area's cache, so dirty blocks are written before the
- * commit; and five that fsync through the intent log (random whole and
+ * commit; and six that fsync through the intent log (random whole and
  * partial overwrites, appends to two files, an fsync of several log
- * blocks followed by one that must commit, log fsyncs with the smallest
- * cache, create/write/fsync/unlink with a mkdir).  A durable state is
+ * blocks followed by one that must commit (a truncate), log fsyncs with
+ * the smallest cache, create/write/fsync/unlink with a mkdir) and ALICE's
+ * write, fsync, rename over, fsync through the log.  A durable state is
  * one a commit or an fsync returned with; a crash image must mount
  * (replaying the log), check clean and show the last durable state
  * before its flush or the next.  Every crash image is mounted read-only
@@ -576,7 +577,9 @@ static void test_log_big_fsync(void **state)
 	fsync_all(true);
 	assert_int_equal(vx_keep_write(v, &n, 100, "tail", 4), 4);
 	fsync_all(true);
-	assert_int_equal(vx_keep_rename(v, "old", "older"), 0);
+	struct vx_keep_node o;
+	assert_int_equal(vx_keep_lookup(v, "old", &o), 0);
+	assert_int_equal(vx_keep_truncate(v, &o, 100), 0);
 	assert_int_equal(vx_keep_write(v, &n, 200, "after", 5), 5);
 	fsync_all(false);
 	assert_int_equal(vx_keep_write(v, &n, 300, "again", 5), 5);
@@ -633,6 +636,30 @@ static void test_log_create_unlink(void **state)
 	finish();
 }
 
+/* ALICE's atomic replace through the log: write a new file, fsync it,
+ * rename it over the old one, fsync; a rename into a directory and of a
+ * directory; a commit between; each rename fsynced without a commit. */
+static void test_log_rename_over(void **state)
+{
+	(void)state;
+	start();
+	for (int i = 0; i < 3; i++) {
+		put("etc/config.tmp", 40 + (unsigned)i, 2000 + (size_t)i * 3000);
+		fsync_all(true);
+		assert_int_equal(vx_keep_rename(v, "etc/config.tmp", "etc/config"), 0);
+		fsync_all(true);
+		if (i == 1)
+			commit();
+	}
+	assert_int_equal(vx_keep_mkdir(v, "d"), 0);
+	assert_int_equal(vx_keep_rename(v, "log", "d/log"), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_rename(v, "d", "moved"), 0);
+	put("old", 50, 7000);
+	fsync_all(true);
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
@@ -653,21 +680,14 @@ int main(void)
 	if (!base || !crash || !pristine || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_fsync),
-	    cmocka_unit_test(test_rename_over_fsync),
-	    cmocka_unit_test(test_write_append_fsync),
-	    cmocka_unit_test(test_delete_fsync),
-	    cmocka_unit_test(test_mkdir_fsync),
-	    cmocka_unit_test(test_many_small_files),
-	    cmocka_unit_test(test_snapshot_and_truncate),
-	    cmocka_unit_test(test_dedup_file),
-	    cmocka_unit_test(test_evicting_writes),
-	    cmocka_unit_test(test_log_overwrites),
-	    cmocka_unit_test(test_log_appends),
-	    cmocka_unit_test(test_log_big_fsync),
-	    cmocka_unit_test(test_log_evicting),
-	    cmocka_unit_test(test_log_create_unlink),
-	    cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_create_fsync),	  cmocka_unit_test(test_rename_over_fsync),
+	    cmocka_unit_test(test_write_append_fsync),	  cmocka_unit_test(test_delete_fsync),
+	    cmocka_unit_test(test_mkdir_fsync),		  cmocka_unit_test(test_many_small_files),
+	    cmocka_unit_test(test_snapshot_and_truncate), cmocka_unit_test(test_dedup_file),
+	    cmocka_unit_test(test_evicting_writes),	  cmocka_unit_test(test_log_overwrites),
+	    cmocka_unit_test(test_log_appends),		  cmocka_unit_test(test_log_big_fsync),
+	    cmocka_unit_test(test_log_evicting),	  cmocka_unit_test(test_log_create_unlink),
+	    cmocka_unit_test(test_log_rename_over),	  cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));
