@@ -355,25 +355,50 @@ void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uin
 		kp_slot_empty(v, s);
 }
 
-/* Read-only replay of an unlink: forgets every cached block of file obj,
- * dirty ones too (they were never written and the file's tree was just
- * freed; a read-write mount writes them out first, then frees them), so
- * an inode made again does not find them. */
-void kp_discard_obj(struct vx_keep *v, uint64_t obj)
+/* Forgets dirty slot s without writing it: its parent no longer counts it
+ * (the pointer it would have written through is gone or replaced). */
+static void forget(struct vx_keep *v, int s)
 {
-	for (uint32_t i = 0; i < v->nslots; i++) {
-		struct vx_keep_slot *s = &v->slots[i];
-		if (!s->valid || s->view || s->obj != obj || !s->dirty)
-			continue;
-		int ps = kp_find(v, 0, s->pobj, s->plevel, s->pblkid);
+	struct vx_keep_slot *sl = &v->slots[s];
+	if (sl->dirty) {
+		int ps =
+		    sl->obj == KP_OBJ_ROOT ? -1 : kp_find(v, 0, sl->pobj, sl->plevel, sl->pblkid);
 		if (ps >= 0 && v->slots[ps].ndirty)
 			v->slots[ps].ndirty--;
-		s->dirty = 0;
+		sl->dirty = 0;
 	}
-	for (uint32_t i = 0; i < v->nslots; i++) {
-		struct vx_keep_slot *s = &v->slots[i];
-		if (s->valid && !s->view && s->obj == obj && !s->pin)
-			kp_slot_empty(v, (int)i);
+}
+
+/* Replay of a write record: leaf blkid of file obj becomes the logged
+ * block, so a cached copy (dirty after a replayed truncate zeroed its
+ * tail) is obsolete and must never be written over it. */
+void kp_discard(struct vx_keep *v, uint64_t obj, uint64_t blkid)
+{
+	int s = kp_find(v, 0, obj, 0, blkid);
+	if (s >= 0 && !v->slots[s].pin && !v->slots[s].ndirty) {
+		forget(v, s);
+		kp_slot_empty(v, s);
+	}
+}
+
+/* Read-only replay of an unlink or truncate: forgets every cached block
+ * of file obj whose first leaf is `from` or past it, dirty ones too (they
+ * were never written and that part of the tree was just freed; a
+ * read-write mount writes them out first, then frees them), so the file
+ * grown again or an inode made again does not find them. */
+void kp_discard_obj(struct vx_keep *v, uint64_t obj, uint64_t from)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < v->nslots; i++) {
+			struct vx_keep_slot *s = &v->slots[i];
+			if (!s->valid || s->view || s->obj != obj ||
+			    (s->blkid << (6 * s->level)) < from)
+				continue;
+			if (pass == 0)
+				forget(v, (int)i);
+			else if (!s->pin)
+				kp_slot_empty(v, (int)i);
+		}
 	}
 }
 

@@ -86,8 +86,9 @@
  * request).  Each log block carries the txg, its place in the chain and a
  * chain id the root holds, the next block's address and its own BLAKE3;
  * a record names a file (inode and generation), a block of it, its new
- * size and the data block's address and BLAKE3, or a create, unlink or
- * rename (directories, names, inode and generation).  Mount follows the chain
+ * size and the data block's address and BLAKE3, a create, unlink or
+ * rename (directories, names, inode and generation), or a truncate (file,
+ * generation, size).  Mount follows the chain
  * while every block and every data block verifies, applies the records of
  * each whole fsync, and (read-write) commits; v->il_replayed counts the
  * records applied, v->il_stop says why the chain ended
@@ -224,7 +225,7 @@ enum vx_keep_ilstop {
 	VX_KEEP_IL_LOOP,       /* the chain comes back to one of its blocks */
 	VX_KEEP_IL_BAD_ADDR,   /* a record's block is outside the data area */
 	VX_KEEP_IL_IN_USE,     /* a record's or log block is in use already */
-	VX_KEEP_IL_BAD_INODE,  /* a record names no live plain file */
+	VX_KEEP_IL_BAD_INODE,  /* a write or truncate names no live plain file */
 	VX_KEEP_IL_BAD_OFFSET, /* a record's offset or size is out of range */
 	VX_KEEP_IL_BAD_RECORD, /* an unknown record type or count */
 	VX_KEEP_IL_TOO_LONG,   /* more blocks or records than a txg may log */

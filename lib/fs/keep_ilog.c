@@ -2,14 +2,17 @@
 /*
  * Keep's intent log (lib/fs/keep.h, docs/FS.md "The intent log"): fsync
  * without a commit.  While every change of the open txg is a write to a
- * plain file, a create, a mkdir, an unlink or a rename, vx_keep_fsync
- * writes the data blocks those writes changed to the places the cache
- * already gave them, then one log block naming the name changes in order
- * (directories, names, inode, generation) and each block (file, generation,
- * block, size, address, BLAKE3), and flushes once.  The committed root names where the txg's chain
- * starts; each log block names where the next one will go.  The next commit frees the chain
- * (deferred, like any block a committed root can reach) and names a new start.  Mount follows the
- * chain from the root, applies every whole fsync whose blocks all verify, and commits.
+ * plain file, a create, a mkdir, an unlink, a rename or a truncate,
+ * vx_keep_fsync writes the data blocks those writes changed to the
+ * places the cache already gave them, then one log block naming the name
+ * changes and truncates in order (directories, names, inode, generation,
+ * size) and each block (file, generation, block, size, address, BLAKE3),
+ * and flushes once.  The committed root names where the txg's chain
+ * starts; each log block names where the next one will go.  The next
+ * commit frees the chain (deferred, like any block a committed root can
+ * reach) and names a new start.  Mount follows the chain from the root,
+ * applies every whole fsync whose blocks all verify, and commits (a
+ * read-only mount keeps the result in its cache).
  *
  * Working memory: v->il_buf (one block being built or read), v->il_list
  * (the chain's addresses, then the blocks written since the last fsync)
@@ -114,8 +117,9 @@ static void name_rec(struct vx_keep *v, const uint8_t *rec, const char *n1, size
 	}
 	uint8_t *at = v->il_ns + (size_t)v->il_nsused * KP_IL_RSIZE;
 	memset(at, 0, (size_t)n * KP_IL_RSIZE);
-	memcpy(at, rec, KP_ILR_NAME);
-	memcpy(at + KP_ILR_NAME, n1, l1);
+	memcpy(at, rec, l1 ? KP_ILR_NAME : KP_IL_RSIZE);
+	if (l1)
+		memcpy(at + KP_ILR_NAME, n1, l1);
 	if (l2)
 		memcpy(at + KP_ILR_NAME + l1, n2, l2);
 	v->il_nsused += n;
@@ -135,6 +139,20 @@ void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint
 	kp_st64(rec + KP_ILR_GEN, gen);
 	kp_st64(rec + KP_ILR_DIR, dir);
 	name_rec(v, rec, name, len, NULL, 0);
+}
+
+/* A truncate (or a size set past the end) of file ino, generation gen:
+ * queued with the name records, in order (a later write's record holds
+ * the block as it is at the fsync). */
+void kp_il_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size)
+{
+	uint8_t rec[KP_IL_RSIZE];
+	memset(rec, 0, sizeof(rec));
+	kp_st32(rec + KP_ILR_OP, KP_ILOP_TRUNC);
+	kp_st64(rec + KP_ILR_INO, ino);
+	kp_st64(rec + KP_ILR_GEN, gen);
+	kp_st64(rec + KP_ILR_SIZE, size);
+	name_rec(v, rec, NULL, 0, NULL, 0);
 }
 
 /* A rename of node ino (generation gen) from fname in directory fdir to
@@ -559,6 +577,24 @@ static int check_name(const uint8_t *rec, uint32_t room)
 	return 0;
 }
 
+/* Checks a truncate record (whether its inode is a live file depends on
+ * the records before it: it is checked as it applies); 0 or a stop
+ * reason. */
+static int check_trunc(const uint8_t *rec)
+{
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
+	if (kp_ld32(rec + 4) != 0 || kp_ld64(rec + KP_ILR_BLKID) != 0)
+		return VX_KEEP_IL_BAD_RECORD;
+	for (unsigned i = KP_ILR_ADDR; i < KP_IL_RSIZE; i++)
+		if (rec[i])
+			return VX_KEEP_IL_BAD_RECORD;
+	if (ino < 2 || ino > VX_KEEP_INO_MAX)
+		return VX_KEEP_IL_BAD_INODE;
+	if (kp_ld64(rec + KP_ILR_SIZE) > VX_KEEP_FILE_MAX)
+		return VX_KEEP_IL_BAD_OFFSET;
+	return 0;
+}
+
 /* Reads and checks log block `at`, the chain's block number seq, into
  * v->il_buf; 0, a stop reason, or a negative error. */
 static int check_block(struct vx_keep *v, struct scan *sc, uint64_t at, uint64_t seq)
@@ -632,6 +668,9 @@ static int scan(struct vx_keep *v, struct scan *sc)
 			if (name_op(op)) {
 				rc = check_name(rec, n - i);
 				i += rc == 0 ? rec_slots(rec) : 1;
+			} else if (op == KP_ILOP_TRUNC) {
+				rc = check_trunc(rec);
+				i++;
 			} else {
 				rc = check_record(v, sc, rec);
 				if (rc == 0)
@@ -699,6 +738,19 @@ static int apply_name(struct vx_keep *v, const uint8_t *rec)
 	return rc < 0 ? VX_KEEP_IL_BAD_NAME : 0;
 }
 
+/* Applies a truncate record: 0, a negative error, or a stop reason if no
+ * live plain file of that generation has that inode now. */
+static int apply_trunc(struct vx_keep *v, const uint8_t *rec)
+{
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
+	if (ino >= v->ino_next)
+		return VX_KEEP_IL_BAD_INODE;
+	int rc = kp_ns_truncate(v, ino, kp_ld64(rec + KP_ILR_GEN), kp_ld64(rec + KP_ILR_SIZE));
+	if (rc == VX_E_CORRUPT || rc == VX_E_STATE || (rc < 0 && v->why == VX_KEEP_IO))
+		return rc;
+	return rc < 0 ? VX_KEEP_IL_BAD_INODE : 0;
+}
+
 /* Makes block blkid of file ino the logged block rec names (replay): 0, a
  * negative error, or a stop reason if no live plain file of that
  * generation has that inode now. */
@@ -721,7 +773,7 @@ static int apply(struct vx_keep *v, const uint8_t *rec)
 	uint8_t *bp;
 	int ps = -1;
 	struct kp_key pk;
-	kp_drop(v, 0, ino, 0, blkid);
+	kp_discard(v, ino, blkid);
 	if (rc == 0)
 		rc = kp_parent(v, 0, ino, 0, blkid, &bp, &ps, &pk);
 	if (rc == 0 && (!bp || ps < 0))
@@ -780,7 +832,10 @@ int kp_il_replay(struct vx_keep *v)
 	}
 	v->il_avoid = NULL;
 	v->il_navoid = 0;
-	/* Apply the records in order, noting the chain for the commit. */
+	/* Apply the records in order, noting the chain for the commit.  The
+	 * root's reserve is no block to hand out now (a truncate's tail
+	 * dirties a data block): the log may name it. */
+	v->il_spare = 0;
 	uint64_t at = v->il_head;
 	uint32_t groups = 0;
 	for (uint32_t blk = 0; blk < sc.good && rc == 0; blk++) {
@@ -795,6 +850,9 @@ int kp_il_replay(struct vx_keep *v)
 			if (name_op(op)) {
 				rc = apply_name(v, rec); /* il_buf stays as it is */
 				i += rec_slots(rec);
+			} else if (op == KP_ILOP_TRUNC) {
+				rc = apply_trunc(v, rec);
+				i++;
 			} else {
 				rc = apply(v, rec);
 				i++;
@@ -816,8 +874,7 @@ int kp_il_replay(struct vx_keep *v)
 	/* The chain's next block is not ours (the free map never had it);
 	 * the commit names a new start. */
 	v->il_next = 0;
-	if (spare_used)
-		v->il_spare = 0;
+	v->il_spare = spare_used ? 0 : v->il_cspare;
 	v->il_replayed = sc.records;
 	return 0;
 }

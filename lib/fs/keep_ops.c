@@ -603,8 +603,9 @@ static int trim_rec(struct vx_keep *v, uint64_t ino, unsigned level, uint64_t bl
 
 /* Writes out every dirty block of file ino, so its tree on the device is
  * whole and its cached blocks may be dropped.  A read-only mount (a
- * replay of an unlink) writes nothing: the blocks stay in the cache, where
- * the walk that frees them reads them, and set_size discards them. */
+ * replay of an unlink or truncate) writes nothing: the blocks stay in the
+ * cache, where the walk that frees them reads them, and set_size discards
+ * the ones freed. */
 static int flush_obj(struct vx_keep *v, uint64_t ino)
 {
 	if (v->flags & VX_KEEP_RDONLY)
@@ -638,7 +639,7 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 	if (size < old) {
 		uint64_t keep = (size + KP_BLOCK - 1) / KP_BLOCK;
 		bool ro = v->flags & VX_KEEP_RDONLY;
-		rc = ro && keep ? VX_E_STATE : flush_obj(v, ino); /* replay frees only */
+		rc = flush_obj(v, ino);
 		if (rc == 0 && keep == 0) {
 			uint8_t *bp;
 			int ps;
@@ -660,7 +661,7 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 			rc = trim_rec(v, ino, h, 0, keep);
 		}
 		if (ro)
-			kp_discard_obj(v, ino);
+			kp_discard_obj(v, ino, keep);
 		else
 			kp_drop_obj(v, 0, ino);
 		if (rc == 0 && size % KP_BLOCK) {
@@ -700,12 +701,30 @@ int vx_keep_truncate(struct vx_keep *v, struct vx_keep_node *n, uint64_t size)
 		return VX_E_TOOBIG;
 	if (room(v, 4) < 0 && size > f.size)
 		return VX_E_NOMEM;
-	kp_il_off(v);
 	rc = set_size(v, f.ino, size);
-	if (rc < 0)
+	if (rc < 0) {
+		kp_il_off(v);
 		return kp_fail(v, rc, v->why);
+	}
+	if (f.flags & VX_KEEP_F_DEDUP)
+		kp_il_off(v); /* its blocks are the dedup table's */
+	else
+		kp_il_truncate(v, f.ino, f.gen, size);
 	n->size = size;
 	return 0;
+}
+
+/* Replay of a truncate record: inode ino must be a live plain file of
+ * generation gen, not content-addressed. */
+int kp_ns_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size)
+{
+	struct vx_keep_node f;
+	int rc = node_load(v, 0, ino, gen, &f);
+	if (rc == 0 && (f.type != VX_KEEP_FILE || (f.flags & VX_KEEP_F_DEDUP)))
+		rc = VX_E_TYPE;
+	if (rc == 0 && size > VX_KEEP_FILE_MAX)
+		rc = VX_E_TOOBIG;
+	return rc < 0 ? rc : set_size(v, ino, size);
 }
 
 /* --- creating and removing ----------------------------------------------- */

@@ -5,13 +5,13 @@
  * At start a real volume is built in memory (4 MiB: directories, plain,
  * sparse and content-addressed files, a snapshot, some history), and a
  * copy of it after three fsyncs through the intent log that no commit
- * followed (writes, creates, an unlink, a mkdir, renames) (flag bit 5 starts from that one: its
- * mount replays a log).  An input is a byte of flags, then patches: {u16 block, u16 offset, u8 len,
- * len bytes} written over that image, so mutations land on live structures rather than on empty
- * space. Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the
- * patched bytes then reach the parsers of every structure behind the checksum gate (uberblock, root
- * block, block pointers, inodes, entries, free map, logs, snapshot and dedup tables).  Without it,
- * the gate itself is fuzzed.
+ * followed (writes, creates, an unlink, a mkdir, renames, truncates) (flag bit 5 starts from that
+ * one: its mount replays a log).  An input is a byte of flags, then patches: {u16 block, u16
+ * offset, u8 len, len bytes} written over that image, so mutations land on live structures rather
+ * than on empty space. Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is
+ * ignored: the patched bytes then reach the parsers of every structure behind the checksum gate
+ * (uberblock, root block, block pointers, inodes, entries, free map, logs, snapshot and dedup
+ * tables).  Without it, the gate itself is fuzzed.
  *
  * After a mount: every directory is walked (depth 8, 4096 entries) and
  * every file read, live and in each snapshot; then vx_keep_check; then a
@@ -129,11 +129,16 @@ static void build(void)
 	CHECK(vx_keep_unlink(&vol, "conf") == 0);
 	CHECK(vx_keep_mkdir(&vol, "etc/deep/logged-directory-with-a-name-of-two-slots") == 0);
 	CHECK(vx_keep_fsync(&vol, &n) == 0);
-	/* A third, of renames (its own log block: the first two stay where
-	 * the seeds aim): one into a directory, one over a file. */
+	/* A third, of renames and truncates (its own log block: the first
+	 * two stay where the seeds aim): a rename into a directory, one over
+	 * a file, a file cut short, one grown. */
 	CHECK(vx_keep_rename(&vol, "etc/logged", "etc/deep/moved") == 0);
 	put("tmp", 0, 0, 700, 't');
 	CHECK(vx_keep_rename(&vol, "tmp", "etc/deep/data") == 0);
+	CHECK(vx_keep_lookup(&vol, "late", &n) == 0);
+	CHECK(vx_keep_truncate(&vol, &n, 3000) == 0);
+	CHECK(vx_keep_lookup(&vol, "sparse", &n) == 0);
+	CHECK(vx_keep_truncate(&vol, &n, 400000) == 0);
 	CHECK(vx_keep_fsync(&vol, &n) == 0);
 	CHECK(vol.il_fsyncs == 3);
 	memcpy(base_log, disk, DISK);

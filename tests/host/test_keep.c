@@ -1164,14 +1164,16 @@ static void test_log_block_not_reused(void **state)
 	assert_int_equal(check(), 0);
 }
 
-/* A change the log cannot say (a truncate) makes fsync commit. */
+/* A change the log cannot say (a content-addressed file's truncate)
+ * makes fsync commit. */
 static void test_log_falls_back_to_commit(void **state)
 {
 	(void)state;
-	log_setup();
-	put("g", "xyz", 3);
 	struct vx_keep_node n;
-	assert_int_equal(vx_keep_lookup(v, "g", &n), 0);
+	assert_int_equal(vx_keep_create(v, "g", VX_KEEP_F_DEDUP, &n), 0);
+	assert_int_equal(vx_keep_write(v, &n, 0, "xyz", 3), 3);
+	assert_int_equal(vx_keep_sync(v), 0);
+	log_setup();
 	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
 	assert_int_equal(vx_keep_truncate(v, &n, 1), 0);
 	assert_int_equal(vx_keep_fsync(v, NULL), 0);
@@ -1182,6 +1184,98 @@ static void test_log_falls_back_to_commit(void **state)
 	expect("g", "x", 1);
 	expect_f(true);
 	assert_int_equal(check(), 0);
+}
+
+/* Truncate goes through the log, in order with the writes: shrink into a
+ * block then rewrite that block, shrink to nothing then append, grow
+ * (a hole); replayed read-only and read-write to the same bytes. */
+static void test_log_truncate(void **state)
+{
+	(void)state;
+	static uint8_t a[20000], b[3000], want[20000];
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	put("s", a, sizeof(a));
+	put("z", a, 9000);
+	put("g", "g", 1);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg;
+	struct vx_keep_node s, z, g;
+	assert_int_equal(vx_keep_lookup(v, "s", &s), 0);
+	assert_int_equal(vx_keep_lookup(v, "z", &z), 0);
+	assert_int_equal(vx_keep_lookup(v, "g", &g), 0);
+	assert_int_equal(vx_keep_truncate(v, &s, 6000), 0); /* into block 1 */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_write(v, &s, 7000, b, 100), 100); /* block 1 again, a gap */
+	assert_int_equal(vx_keep_truncate(v, &z, 0), 0);
+	assert_int_equal(vx_keep_write(v, &z, 0, b, sizeof(b)), (long)sizeof(b));
+	assert_int_equal(vx_keep_truncate(v, &g, 50000), 0); /* a hole */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg); /* no commit */
+	assert_int_equal(v->il_fsyncs, 2);
+	memset(want, 0, sizeof(want));
+	memset(want, 'a', 6000);
+	memset(want + 7000, 'b', 100);
+	static uint8_t gw[50000];
+	memset(gw, 0, sizeof(gw));
+	gw[0] = 'g';
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 5); /* 1; 2 truncates, 2 blocks */
+		assert_int_equal(v->il_replayed, 5);
+		expect("s", want, 7100);
+		expect("z", b, sizeof(b));
+		expect("g", gw, sizeof(gw));
+	}
+	assert_int_equal(check(), 0);
+	remount();
+	expect("s", want, 7100);
+}
+
+/* Truncate records that lie: another generation (found as it applies), a
+ * size past the limit, the root directory; each stops replay by name. */
+static void test_log_truncate_lies(void **state)
+{
+	(void)state;
+	put("t", "0123456789", 10);
+	assert_int_equal(vx_keep_sync(v), 0);
+	struct vx_keep_node t;
+	assert_int_equal(vx_keep_lookup(v, "t", &t), 0);
+	assert_int_equal(vx_keep_truncate(v, &t, 4), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_truncate(v, &t, 2), 0);
+	uint64_t second = v->il_next;
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	static const enum vx_keep_ilstop why[3] = {VX_KEEP_IL_BAD_INODE, VX_KEEP_IL_BAD_OFFSET,
+						   VX_KEEP_IL_BAD_INODE};
+	for (int lie = 0; lie < 3; lie++) {
+		memcpy(md.img, img, md.sectors * 512);
+		uint8_t *r = log_rec(second, 0);
+		assert_int_equal(kp_ld32(r + KP_ILR_OP), KP_ILOP_TRUNC);
+		if (lie == 0)
+			kp_st64(r + KP_ILR_GEN, kp_ld64(r + KP_ILR_GEN) + 1);
+		else if (lie == 1)
+			kp_st64(r + KP_ILR_SIZE, VX_KEEP_FILE_MAX + 1);
+		else
+			kp_st64(r + KP_ILR_INO, 1);
+		reseal(second);
+		for (int rw = 0; rw < 2; rw++) {
+			if (rw)
+				remount();
+			else
+				ro_replay(why[lie], 1);
+			assert_int_equal(v->il_stop, why[lie]);
+			assert_int_equal(v->il_replayed, 1);
+			expect("t", "0123", 4);
+		}
+		assert_int_equal(check(), 0);
+	}
+	free(img);
 }
 
 /* Rename goes through the log: a new file renamed over an old one (the
@@ -1492,6 +1586,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_log_ro_no_room, reset),
 	    cmocka_unit_test_setup(test_log_rename, reset),
 	    cmocka_unit_test_setup(test_log_rename_lies, reset),
+	    cmocka_unit_test_setup(test_log_truncate, reset),
+	    cmocka_unit_test_setup(test_log_truncate_lies, reset),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

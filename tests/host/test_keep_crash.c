@@ -18,11 +18,12 @@
  * in it then fsync; many small files; a snapshot made and deleted; a
  * content-addressed file; a large file truncated; files larger than the
  * smallest work area's cache, so dirty blocks are written before the
- * commit; and six that fsync through the intent log (random whole and
+ * commit; and seven that fsync through the intent log (random whole and
  * partial overwrites, appends to two files, an fsync of several log
- * blocks followed by one that must commit (a truncate), log fsyncs with
- * the smallest cache, create/write/fsync/unlink with a mkdir) and ALICE's
- * write, fsync, rename over, fsync through the log.  A durable state is
+ * blocks followed by one that must commit (a content-addressed file),
+ * log fsyncs with the smallest cache, create/write/fsync/unlink with a
+ * mkdir), ALICE's write, fsync, rename over, fsync through the log, and
+ * truncates through the log.  A durable state is
  * one a commit or an fsync returned with; a crash image must mount
  * (replaying the log), check clean and show the last durable state
  * before its flush or the next.  Every crash image is mounted read-only
@@ -578,8 +579,8 @@ static void test_log_big_fsync(void **state)
 	assert_int_equal(vx_keep_write(v, &n, 100, "tail", 4), 4);
 	fsync_all(true);
 	struct vx_keep_node o;
-	assert_int_equal(vx_keep_lookup(v, "old", &o), 0);
-	assert_int_equal(vx_keep_truncate(v, &o, 100), 0);
+	assert_int_equal(vx_keep_create(v, "pkg", VX_KEEP_F_DEDUP, &o), 0);
+	assert_int_equal(vx_keep_write(v, &o, 0, "content", 7), 7);
 	assert_int_equal(vx_keep_write(v, &n, 200, "after", 5), 5);
 	fsync_all(false);
 	assert_int_equal(vx_keep_write(v, &n, 300, "again", 5), 5);
@@ -660,6 +661,36 @@ static void test_log_rename_over(void **state)
 	finish();
 }
 
+/* Truncates through the log, in order with the writes: into a block
+ * then that block written again, to nothing then appended, grown past the
+ * end (a hole), a truncate alone; a commit between. */
+static void test_log_truncate(void **state)
+{
+	(void)state;
+	start();
+	put("big", 60, 60000);
+	commit();
+	struct vx_keep_node b, l, o;
+	assert_int_equal(vx_keep_lookup(v, "big", &b), 0);
+	assert_int_equal(vx_keep_lookup(v, "log", &l), 0);
+	assert_int_equal(vx_keep_lookup(v, "old", &o), 0);
+	assert_int_equal(vx_keep_truncate(v, &b, 30000), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_write(v, &b, 29000, "rewritten", 9), 9);
+	assert_int_equal(vx_keep_truncate(v, &l, 0), 0);
+	assert_int_equal(vx_keep_write(v, &l, 0, "fresh log\n", 10), 10);
+	fsync_all(true);
+	assert_int_equal(vx_keep_truncate(v, &o, 100000), 0);
+	fsync_all(true);
+	commit();
+	assert_int_equal(vx_keep_truncate(v, &b, 5), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_write(v, &b, 8192, "past a hole", 11), 11);
+	assert_int_equal(vx_keep_truncate(v, &l, 4), 0);
+	fsync_all(true);
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
@@ -680,14 +711,23 @@ int main(void)
 	if (!base || !crash || !pristine || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_fsync),	  cmocka_unit_test(test_rename_over_fsync),
-	    cmocka_unit_test(test_write_append_fsync),	  cmocka_unit_test(test_delete_fsync),
-	    cmocka_unit_test(test_mkdir_fsync),		  cmocka_unit_test(test_many_small_files),
-	    cmocka_unit_test(test_snapshot_and_truncate), cmocka_unit_test(test_dedup_file),
-	    cmocka_unit_test(test_evicting_writes),	  cmocka_unit_test(test_log_overwrites),
-	    cmocka_unit_test(test_log_appends),		  cmocka_unit_test(test_log_big_fsync),
-	    cmocka_unit_test(test_log_evicting),	  cmocka_unit_test(test_log_create_unlink),
-	    cmocka_unit_test(test_log_rename_over),	  cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_create_fsync),
+	    cmocka_unit_test(test_rename_over_fsync),
+	    cmocka_unit_test(test_write_append_fsync),
+	    cmocka_unit_test(test_delete_fsync),
+	    cmocka_unit_test(test_mkdir_fsync),
+	    cmocka_unit_test(test_many_small_files),
+	    cmocka_unit_test(test_snapshot_and_truncate),
+	    cmocka_unit_test(test_dedup_file),
+	    cmocka_unit_test(test_evicting_writes),
+	    cmocka_unit_test(test_log_overwrites),
+	    cmocka_unit_test(test_log_appends),
+	    cmocka_unit_test(test_log_big_fsync),
+	    cmocka_unit_test(test_log_evicting),
+	    cmocka_unit_test(test_log_create_unlink),
+	    cmocka_unit_test(test_log_rename_over),
+	    cmocka_unit_test(test_log_truncate),
+	    cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));
