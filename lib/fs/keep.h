@@ -184,7 +184,7 @@
 #define VX_KEEP_F_DEDUP 0x01
 
 /* Mount flags. */
-#define VX_KEEP_RDONLY	 0x01 /* never write (repairs are counted, not written) */
+#define VX_KEEP_RDONLY	 0x01 /* never write (repairs counted; the intent log replayed in memory) */
 #define VX_KEEP_NOVERIFY 0x02 /* fuzzing only: a checksum mismatch is ignored */
 #define VX_KEEP_NOILOG	 0x04 /* fsync always commits (the log is still replayed) */
 #define VX_KEEP_NOREPLAY 0x08 /* with VX_KEEP_RDONLY: the last commit, the log not replayed */
