@@ -28,8 +28,11 @@
  *                                      cut after an fsync leaves (the next
  *                                      writable mount replays the log)
  *
- * A writable mount replays the intent log a power cut left (docs/FS.md)
- * and says so on stderr.
+ * ls and get open the image read-only and never write it; fsck too.  A
+ * mount replays the intent log a power cut left (docs/FS.md) and says so
+ * on stderr: a writable one commits it, ls and get replay it in memory
+ * (they show every fsynced byte; the image stays as it is), and fsck
+ * checks the image as it is: the last commit, and the log validated.
  * Exit status: 0 success; 1 the operation failed, or fsck found
  * violations (each printed with its name); 2 bad usage or an image that
  * does not mount.
@@ -341,8 +344,9 @@ int main(int argc, char **argv)
 	const char *cmd = pos[0], *image = pos[1];
 	bool mkfs = strcmp(cmd, "mkfs") == 0;
 	base_off = off_s ? parse_size(off_s) : 0;
-	fd = open(image, mkfs ? O_RDWR | O_CREAT : (strcmp(cmd, "fsck") == 0 ? O_RDONLY : O_RDWR),
-		  0644);
+	bool fsck = strcmp(cmd, "fsck") == 0;
+	bool rdonly = fsck || strcmp(cmd, "ls") == 0 || strcmp(cmd, "get") == 0;
+	fd = open(image, mkfs ? O_RDWR | O_CREAT : (rdonly ? O_RDONLY : O_RDWR), 0644);
 	if (fd < 0) {
 		fprintf(stderr, "keep: %s: %s\n", image, strerror(errno));
 		return 2;
@@ -370,15 +374,19 @@ int main(int argc, char **argv)
 		printf("keep: formatted %llu bytes\n", (unsigned long long)(size & ~4095ull));
 		return 0;
 	}
-	bool fsck = strcmp(cmd, "fsck") == 0;
-	int rc = vx_keep_mount(&vol, &dev, work, WORK, fsck ? VX_KEEP_RDONLY : 0);
+	uint32_t mflags = fsck ? VX_KEEP_RDONLY | VX_KEEP_NOREPLAY : rdonly ? VX_KEEP_RDONLY : 0;
+	int rc = vx_keep_mount(&vol, &dev, work, WORK, mflags);
 	if (rc < 0) {
 		fail(rc, "mount");
+		if (vol.il_stop == VX_KEEP_IL_NO_ROOM)
+			fprintf(stderr, "keep: %s\n", vx_keep_ilstop_str(vol.il_stop));
 		return 2;
 	}
 	if (vol.il_replayed)
-		fprintf(stderr, "keep: replayed %llu intent log records (%s)\n",
-			(unsigned long long)vol.il_replayed, vx_keep_ilstop_str(vol.il_stop));
+		fprintf(stderr, "keep: replayed %llu intent log records%s (%s)\n",
+			(unsigned long long)vol.il_replayed,
+			rdonly ? " in memory, the image unchanged" : "",
+			vx_keep_ilstop_str(vol.il_stop));
 	if (fsck) {
 		long n = vx_keep_check(&vol, report, NULL);
 		if (n < 0)

@@ -102,8 +102,12 @@ int kp_dev_read(struct vx_keep *v, uint64_t blk, void *buf)
 	return rc;
 }
 
+/* Writes one block; never on a read-only mount (the one place that
+ * keeps that promise for every path that writes a block). */
 int kp_dev_write(struct vx_keep *v, uint64_t blk, const void *buf)
 {
+	if (v->flags & VX_KEEP_RDONLY)
+		return kp_fail(v, VX_E_STATE, VX_KEEP_CACHE);
 	int rc = v->dev.write(v->dev.ctx, blk * KP_SPB, KP_SPB, buf);
 	if (rc < 0) {
 		v->why = VX_KEEP_IO;
@@ -313,6 +317,8 @@ int kp_writeout(struct vx_keep *v, int s)
  * slot, clears the mark of a slot used since the hand last passed it, and
  * takes the first unmarked one (written out if dirty).  Two turns find
  * every slot unmarked, so a cache with nothing to give fails after them.
+ * On a read-only mount a dirty block (a replay of the intent log) exists
+ * only here: it is never written, so never taken.
  */
 static int slot_take(struct vx_keep *v)
 {
@@ -323,7 +329,7 @@ static int slot_take(struct vx_keep *v)
 		struct vx_keep_slot *s = &v->slots[i];
 		if (!s->valid)
 			return (int)i;
-		if (s->pin || s->ndirty)
+		if (s->pin || s->ndirty || (s->dirty && (v->flags & VX_KEEP_RDONLY)))
 			continue;
 		if (s->used)
 			s->used = 0;
@@ -347,6 +353,53 @@ void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uin
 	int s = kp_find(v, view, obj, level, blkid);
 	if (s >= 0 && !v->slots[s].pin && !v->slots[s].dirty && !v->slots[s].ndirty)
 		kp_slot_empty(v, s);
+}
+
+/* Forgets dirty slot s without writing it: its parent no longer counts it
+ * (the pointer it would have written through is gone or replaced). */
+static void forget(struct vx_keep *v, int s)
+{
+	struct vx_keep_slot *sl = &v->slots[s];
+	if (sl->dirty) {
+		int ps =
+		    sl->obj == KP_OBJ_ROOT ? -1 : kp_find(v, 0, sl->pobj, sl->plevel, sl->pblkid);
+		if (ps >= 0 && v->slots[ps].ndirty)
+			v->slots[ps].ndirty--;
+		sl->dirty = 0;
+	}
+}
+
+/* Replay of a write record: leaf blkid of file obj becomes the logged
+ * block, so a cached copy (dirty after a replayed truncate zeroed its
+ * tail) is obsolete and must never be written over it. */
+void kp_discard(struct vx_keep *v, uint64_t obj, uint64_t blkid)
+{
+	int s = kp_find(v, 0, obj, 0, blkid);
+	if (s >= 0 && !v->slots[s].pin && !v->slots[s].ndirty) {
+		forget(v, s);
+		kp_slot_empty(v, s);
+	}
+}
+
+/* Read-only replay of an unlink or truncate: forgets every cached block
+ * of file obj whose first leaf is `from` or past it, dirty ones too (they
+ * were never written and that part of the tree was just freed; a
+ * read-write mount writes them out first, then frees them), so the file
+ * grown again or an inode made again does not find them. */
+void kp_discard_obj(struct vx_keep *v, uint64_t obj, uint64_t from)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < v->nslots; i++) {
+			struct vx_keep_slot *s = &v->slots[i];
+			if (!s->valid || s->view || s->obj != obj ||
+			    (s->blkid << (6 * s->level)) < from)
+				continue;
+			if (pass == 0)
+				forget(v, (int)i);
+			else if (!s->pin)
+				kp_slot_empty(v, (int)i);
+		}
+	}
 }
 
 /* Drops every clean cached block of an object (or of a view if obj is
@@ -763,6 +816,8 @@ int kp_defer(struct vx_keep *v, uint64_t blk)
 	uint32_t n = kp_ld32(v->log + KP_L_COUNT);
 	v->pending++;
 	v->log_blocks++;
+	if (v->flags & VX_KEEP_RDONLY)
+		return 0; /* a replay in memory: nothing is committed, nothing freed */
 	if (n > 0) {
 		uint8_t *e = v->log + KP_L_ENTRIES + (n - 1) * 8;
 		uint64_t x = kp_ld64(e), a = x >> 16, len = (x & 0xffff) + 1;
@@ -1305,6 +1360,19 @@ static int root_load(struct vx_keep *v)
 	return ok ? 0 : VX_E_CORRUPT;
 }
 
+/* A read-only mount after its replay: the blocks replay changed stay in
+ * the cache (slot_take never takes them), and a read still needs slots
+ * for its walk down a tree.  0, or VX_E_NOMEM (VX_KEEP_CACHE). */
+static int ro_room(struct vx_keep *v)
+{
+	uint32_t held = 0;
+	for (uint32_t i = 0; i < v->nslots; i++)
+		held += v->slots[i].valid && (v->slots[i].dirty || v->slots[i].ndirty);
+	if (held + KP_RO_ROOM > v->nslots)
+		return kp_fail(v, VX_E_NOMEM, VX_KEEP_CACHE);
+	return 0;
+}
+
 int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, size_t len,
 		  uint32_t flags)
 {
@@ -1362,9 +1430,17 @@ int vx_keep_mount(struct vx_keep *v, const struct vx_blkdev *dev, void *work, si
 			v->cursor[1] = lo + (hi - lo) / 2;
 			v->why = VX_KEEP_OK;
 			v->bad_ino = 0;
-			/* Fsyncs since this commit: apply them and commit. */
-			if (!(flags & VX_KEEP_RDONLY))
+			/* Fsyncs since this commit: apply them and commit
+			 * (read-only: keep them in the cache). */
+			if (!(flags & VX_KEEP_RDONLY) || !(flags & VX_KEEP_NOREPLAY))
 				rc = kp_il_replay(v);
+			if ((flags & VX_KEEP_RDONLY) && rc >= 0 && rc != KP_IL_RETRY)
+				rc = ro_room(v);
+			if ((flags & VX_KEEP_RDONLY) && rc == VX_E_NOMEM &&
+			    v->why == VX_KEEP_CACHE) {
+				v->il_stop = VX_KEEP_IL_NO_ROOM;
+				return rc;
+			}
 			if (rc == KP_IL_RETRY) {
 				/* An fsync's records did not apply: forget
 				 * what replay did and take fewer. */

@@ -86,15 +86,24 @@
  * request).  Each log block carries the txg, its place in the chain and a
  * chain id the root holds, the next block's address and its own BLAKE3;
  * a record names a file (inode and generation), a block of it, its new
- * size and the data block's address and BLAKE3, or a create or unlink
- * (directory, name, inode and generation).  Mount (read-write)
- * follows the chain while every block and every data block verifies,
- * applies the records of each whole fsync, and commits; v->il_replayed
- * counts the records applied, v->il_stop says why the chain ended
- * (vx_keep_ilstop_str).  A read-only mount does not replay: it shows the
- * last commit, and vx_keep_check validates the chain instead.  A block a
- * log record names is not reused before the commit after it.  Mount flag
- * VX_KEEP_NOILOG makes every fsync a commit.
+ * size and the data block's address and BLAKE3, a create, unlink or
+ * rename (directories, names, inode and generation), or a truncate (file,
+ * generation, size).  Mount follows the chain
+ * while every block and every data block verifies, applies the records of
+ * each whole fsync, and (read-write) commits; v->il_replayed counts the
+ * records applied, v->il_stop says why the chain ended
+ * (vx_keep_ilstop_str).  A read-only mount replays the same records into
+ * the cache and never commits: it shows what a read-write mount would,
+ * writes nothing, and keeps the blocks replay changed in the cache for as
+ * long as it is mounted.  If they do not fit (with room left to read),
+ * mount fails with VX_E_NOMEM, v->why VX_KEEP_CACHE and v->il_stop
+ * VX_KEEP_IL_NO_ROOM: a bigger work area, a read-write mount, or
+ * VX_KEEP_NOREPLAY (the last commit, knowingly) mounts it.  A read-only
+ * mount with VX_KEEP_NOREPLAY shows the last commit, and vx_keep_check
+ * validates the chain instead (a check needs it: it checks the image,
+ * not a replay held in memory).  A block a log record names is not reused
+ * before the commit after it.  Mount flag VX_KEEP_NOILOG makes every
+ * fsync a commit.
  *
  * CHECKSUMS AND REPAIR
  *
@@ -175,9 +184,10 @@
 #define VX_KEEP_F_DEDUP 0x01
 
 /* Mount flags. */
-#define VX_KEEP_RDONLY	 0x01 /* never write (repairs are counted, not written) */
+#define VX_KEEP_RDONLY	 0x01 /* never write (repairs counted; the intent log replayed in memory) */
 #define VX_KEEP_NOVERIFY 0x02 /* fuzzing only: a checksum mismatch is ignored */
 #define VX_KEEP_NOILOG	 0x04 /* fsync always commits (the log is still replayed) */
+#define VX_KEEP_NOREPLAY 0x08 /* with VX_KEEP_RDONLY: the last commit, the log not replayed */
 
 /* What failed (v->why), beside the VX_E_* returned. */
 enum vx_keep_why {
@@ -205,7 +215,7 @@ enum vx_keep_why {
  * belongs to the chain (its checksum and binding hold) says something
  * impossible, and replay stops before it. */
 enum vx_keep_ilstop {
-	VX_KEEP_IL_NONE = 0,   /* no log (or read-only: not looked at) */
+	VX_KEEP_IL_NONE = 0,   /* no log (or VX_KEEP_NOREPLAY: not looked at) */
 	VX_KEEP_IL_END,	       /* the next block is not a log block */
 	VX_KEEP_IL_STALE,      /* ... is one of another txg or chain */
 	VX_KEEP_IL_BAD_SUM,    /* ... fails its checksum (torn or damaged) */
@@ -215,11 +225,12 @@ enum vx_keep_ilstop {
 	VX_KEEP_IL_LOOP,       /* the chain comes back to one of its blocks */
 	VX_KEEP_IL_BAD_ADDR,   /* a record's block is outside the data area */
 	VX_KEEP_IL_IN_USE,     /* a record's or log block is in use already */
-	VX_KEEP_IL_BAD_INODE,  /* a record names no live plain file */
+	VX_KEEP_IL_BAD_INODE,  /* a write or truncate names no live plain file */
 	VX_KEEP_IL_BAD_OFFSET, /* a record's offset or size is out of range */
 	VX_KEEP_IL_BAD_RECORD, /* an unknown record type or count */
 	VX_KEEP_IL_TOO_LONG,   /* more blocks or records than a txg may log */
-	VX_KEEP_IL_BAD_NAME,   /* a create or unlink that does not apply */
+	VX_KEEP_IL_BAD_NAME,   /* a create, unlink or rename that does not apply */
+	VX_KEEP_IL_NO_ROOM,    /* read-only: the replay does not fit in the cache */
 	VX_KEEP_IL_COUNT
 };
 
@@ -444,7 +455,8 @@ long vx_keep_reclaim(struct vx_keep *v);
 /* Verifies every checksum (both copies of metadata) and every invariant
  * of the live tree, the snapshots and the free map, calling report (may be
  * NULL) for each violation; the number of violations, or a negative
- * VX_E_* if the check could not run. */
+ * VX_E_* if the check could not run (VX_E_STATE on a read-only mount
+ * whose replay applied records: mount with VX_KEEP_NOREPLAY to check). */
 long vx_keep_check(struct vx_keep *v, vx_keep_report_fn report, void *ctx);
 /* The path of live inode ino ("a/b"), for naming a corrupt file; 0,
  * VX_E_NOTFOUND, VX_E_TOOBIG (len). */

@@ -627,6 +627,10 @@ long vx_keep_check(struct vx_keep *v, vx_keep_report_fn fn, void *ctx)
 {
 	if (v->broken)
 		return VX_E_STATE;
+	/* A replay held in memory is no image to check: its deferred frees
+	 * were never recorded, and the chain it claimed is in its free map. */
+	if ((v->flags & VX_KEEP_RDONLY) && v->il_replayed)
+		return VX_E_STATE;
 	int rc = (v->flags & VX_KEEP_RDONLY) ? 0 : vx_keep_sync(v);
 	if (rc < 0)
 		return rc;

@@ -2,14 +2,17 @@
 /*
  * Keep's intent log (lib/fs/keep.h, docs/FS.md "The intent log"): fsync
  * without a commit.  While every change of the open txg is a write to a
- * plain file, a create, a mkdir or an unlink, vx_keep_fsync writes the
- * data blocks those writes changed to the places the cache already gave
- * them, then one log block naming the creates and unlinks in order
- * (directory, name, inode, generation) and each block (file, generation,
- * block, size, address, BLAKE3), and flushes once.  The committed root names where the txg's chain
- * starts; each log block names where the next one will go.  The next commit frees the chain
- * (deferred, like any block a committed root can reach) and names a new start.  Mount follows the
- * chain from the root, applies every whole fsync whose blocks all verify, and commits.
+ * plain file, a create, a mkdir, an unlink, a rename or a truncate,
+ * vx_keep_fsync writes the data blocks those writes changed to the
+ * places the cache already gave them, then one log block naming the name
+ * changes and truncates in order (directories, names, inode, generation,
+ * size) and each block (file, generation, block, size, address, BLAKE3),
+ * and flushes once.  The committed root names where the txg's chain
+ * starts; each log block names where the next one will go.  The next
+ * commit frees the chain (deferred, like any block a committed root can
+ * reach) and names a new start.  Mount follows the chain from the root,
+ * applies every whole fsync whose blocks all verify, and commits (a
+ * read-only mount keeps the result in its cache).
  *
  * Working memory: v->il_buf (one block being built or read), v->il_list
  * (the chain's addresses, then the blocks written since the last fsync)
@@ -73,44 +76,101 @@ void kp_il_note(struct vx_keep *v, uint64_t ino, uint64_t blkid)
 	kp_st64(p + 8, blkid);
 }
 
-/* Slots a record takes: a name record's name runs past its first slot. */
+static bool name_op(uint32_t op)
+{
+	return op == KP_ILOP_CREATE || op == KP_ILOP_UNLINK || op == KP_ILOP_RENAME;
+}
+
+/* Bytes of names a name record holds: a rename's two, one after the other. */
+static uint32_t rec_names(const uint8_t *rec)
+{
+	uint32_t len = ld16(rec + KP_ILR_NTYPE + 2);
+	if (kp_ld32(rec + KP_ILR_OP) == KP_ILOP_RENAME)
+		len += rec[KP_ILR_NTYPE + 1];
+	return len;
+}
+
+/* Slots a record takes: a name record's names run past its first slot. */
 static uint32_t rec_slots(const uint8_t *rec)
 {
 	uint32_t op = kp_ld32(rec + KP_ILR_OP);
-	if (op != KP_ILOP_CREATE && op != KP_ILOP_UNLINK)
+	if (!name_op(op))
 		return 1;
-	uint32_t len = ld16(rec + KP_ILR_NTYPE + 2);
+	uint32_t len = rec_names(rec);
 	return len <= KP_IL_RSIZE - KP_ILR_NAME
 		   ? 1
 		   : 1 + (len - (KP_IL_RSIZE - KP_ILR_NAME) + KP_IL_RSIZE - 1) / KP_IL_RSIZE;
 }
 
-/* A create or an unlink in directory dir: the next fsync logs it, before
- * the blocks written (its records apply in order, then the blocks'). */
-void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
-		unsigned type, unsigned flags, const char *name, size_t len)
+/* Queues name record rec (its first slot) with its names: the next fsync
+ * logs it, before the blocks written (its records apply in order, then
+ * the blocks'). */
+static void name_rec(struct vx_keep *v, const uint8_t *rec, const char *n1, size_t l1,
+		     const char *n2, size_t l2)
 {
 	if (v->il_unlogged)
 		return;
+	uint32_t n = rec_slots(rec);
+	if (v->il_nsused + n > KP_IL_NS_MAX) {
+		v->il_unlogged = true;
+		return;
+	}
+	uint8_t *at = v->il_ns + (size_t)v->il_nsused * KP_IL_RSIZE;
+	memset(at, 0, (size_t)n * KP_IL_RSIZE);
+	memcpy(at, rec, l1 ? KP_ILR_NAME : KP_IL_RSIZE);
+	if (l1)
+		memcpy(at + KP_ILR_NAME, n1, l1);
+	if (l2)
+		memcpy(at + KP_ILR_NAME + l1, n2, l2);
+	v->il_nsused += n;
+}
+
+/* A create or an unlink in directory dir. */
+void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
+		unsigned type, unsigned flags, const char *name, size_t len)
+{
 	uint8_t rec[KP_IL_RSIZE];
 	memset(rec, 0, sizeof(rec));
 	kp_st32(rec + KP_ILR_OP, op);
 	rec[KP_ILR_NTYPE] = (uint8_t)type;
 	rec[KP_ILR_NTYPE + 1] = (uint8_t)flags;
 	st16(rec + KP_ILR_NTYPE + 2, (uint16_t)len);
-	uint32_t n = rec_slots(rec);
-	if (v->il_nsused + n > KP_IL_NS_MAX) {
-		v->il_unlogged = true;
-		return;
-	}
 	kp_st64(rec + KP_ILR_INO, ino);
 	kp_st64(rec + KP_ILR_GEN, gen);
 	kp_st64(rec + KP_ILR_DIR, dir);
-	uint8_t *at = v->il_ns + (size_t)v->il_nsused * KP_IL_RSIZE;
-	memset(at, 0, (size_t)n * KP_IL_RSIZE);
-	memcpy(at, rec, KP_ILR_NAME);
-	memcpy(at + KP_ILR_NAME, name, len);
-	v->il_nsused += n;
+	name_rec(v, rec, name, len, NULL, 0);
+}
+
+/* A truncate (or a size set past the end) of file ino, generation gen:
+ * queued with the name records, in order (a later write's record holds
+ * the block as it is at the fsync). */
+void kp_il_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size)
+{
+	uint8_t rec[KP_IL_RSIZE];
+	memset(rec, 0, sizeof(rec));
+	kp_st32(rec + KP_ILR_OP, KP_ILOP_TRUNC);
+	kp_st64(rec + KP_ILR_INO, ino);
+	kp_st64(rec + KP_ILR_GEN, gen);
+	kp_st64(rec + KP_ILR_SIZE, size);
+	name_rec(v, rec, NULL, 0, NULL, 0);
+}
+
+/* A rename of node ino (generation gen) from fname in directory fdir to
+ * tname in directory tdir (replacing what that name held). */
+void kp_il_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		  const char *tname, size_t tlen, uint64_t ino, uint64_t gen, unsigned type)
+{
+	uint8_t rec[KP_IL_RSIZE];
+	memset(rec, 0, sizeof(rec));
+	kp_st32(rec + KP_ILR_OP, KP_ILOP_RENAME);
+	rec[KP_ILR_NTYPE] = (uint8_t)type;
+	rec[KP_ILR_NTYPE + 1] = (uint8_t)tlen;
+	st16(rec + KP_ILR_NTYPE + 2, (uint16_t)flen);
+	kp_st64(rec + KP_ILR_INO, ino);
+	kp_st64(rec + KP_ILR_GEN, gen);
+	kp_st64(rec + KP_ILR_DIR, fdir);
+	kp_st64(rec + KP_ILR_TODIR, tdir);
+	name_rec(v, rec, fname, flen, tname, tlen);
 }
 
 /* The open txg holds a change the log cannot express: fsync commits. */
@@ -501,16 +561,37 @@ static int check_record(struct vx_keep *v, struct scan *sc, const uint8_t *rec)
 	return 0;
 }
 
-/* Checks a create or unlink record of n slots (the name is checked when
- * it applies); 0 or a stop reason. */
+/* Checks a create, unlink or rename record (the names are checked when
+ * it applies) with room slots left in its block; 0 or a stop reason. */
 static int check_name(const uint8_t *rec, uint32_t room)
 {
 	uint32_t len = ld16(rec + KP_ILR_NTYPE + 2);
-	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
-	if (len == 0 || len > VX_KEEP_NAME_MAX || rec_slots(rec) > room ||
-	    kp_ld64(rec + KP_ILR_SIZE) != 0 || ino < 2 || ino > VX_KEEP_INO_MAX ||
-	    kp_ld64(rec + KP_ILR_DIR) == 0 || kp_ld64(rec + KP_ILR_DIR) > VX_KEEP_INO_MAX)
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO), to = kp_ld64(rec + KP_ILR_TODIR);
+	bool rename = kp_ld32(rec + KP_ILR_OP) == KP_ILOP_RENAME;
+	if (rename && (rec[KP_ILR_NTYPE + 1] == 0 || to == 0 || to > VX_KEEP_INO_MAX))
 		return VX_KEEP_IL_BAD_RECORD;
+	if (len == 0 || len > VX_KEEP_NAME_MAX || rec_slots(rec) > room || (!rename && to != 0) ||
+	    ino < 2 || ino > VX_KEEP_INO_MAX || kp_ld64(rec + KP_ILR_DIR) == 0 ||
+	    kp_ld64(rec + KP_ILR_DIR) > VX_KEEP_INO_MAX)
+		return VX_KEEP_IL_BAD_RECORD;
+	return 0;
+}
+
+/* Checks a truncate record (whether its inode is a live file depends on
+ * the records before it: it is checked as it applies); 0 or a stop
+ * reason. */
+static int check_trunc(const uint8_t *rec)
+{
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
+	if (kp_ld32(rec + 4) != 0 || kp_ld64(rec + KP_ILR_BLKID) != 0)
+		return VX_KEEP_IL_BAD_RECORD;
+	for (unsigned i = KP_ILR_ADDR; i < KP_IL_RSIZE; i++)
+		if (rec[i])
+			return VX_KEEP_IL_BAD_RECORD;
+	if (ino < 2 || ino > VX_KEEP_INO_MAX)
+		return VX_KEEP_IL_BAD_INODE;
+	if (kp_ld64(rec + KP_ILR_SIZE) > VX_KEEP_FILE_MAX)
+		return VX_KEEP_IL_BAD_OFFSET;
 	return 0;
 }
 
@@ -584,9 +665,12 @@ static int scan(struct vx_keep *v, struct scan *sc)
 		for (uint32_t i = 0; i < n && rc == 0;) {
 			const uint8_t *rec = v->il_buf + KP_IL_REC + i * KP_IL_RSIZE;
 			uint32_t op = kp_ld32(rec + KP_ILR_OP);
-			if (op == KP_ILOP_CREATE || op == KP_ILOP_UNLINK) {
+			if (name_op(op)) {
 				rc = check_name(rec, n - i);
 				i += rc == 0 ? rec_slots(rec) : 1;
+			} else if (op == KP_ILOP_TRUNC) {
+				rc = check_trunc(rec);
+				i++;
 			} else {
 				rc = check_record(v, sc, rec);
 				if (rc == 0)
@@ -622,8 +706,8 @@ static int scan(struct vx_keep *v, struct scan *sc)
 	return 0;
 }
 
-/* Applies a create or unlink record: 0, or a stop reason if it does not
- * apply as it did when it was logged. */
+/* Applies a create, unlink or rename record: 0, or a stop reason if it
+ * does not apply as it did when it was logged. */
 static int apply_name(struct vx_keep *v, const uint8_t *rec)
 {
 	uint32_t op = kp_ld32(rec + KP_ILR_OP), len = ld16(rec + KP_ILR_NTYPE + 2);
@@ -643,12 +727,28 @@ static int apply_name(struct vx_keep *v, const uint8_t *rec)
 				rc = VX_E_STALE;
 			kp_put(v, s);
 		}
-	} else {
+	} else if (op == KP_ILOP_UNLINK) {
 		rc = kp_ns_unlink(v, dir, name, len, ino, gen);
+	} else {
+		rc = kp_ns_rename(v, dir, name, len, kp_ld64(rec + KP_ILR_TODIR), name + len,
+				  rec[KP_ILR_NTYPE + 1], ino, gen);
 	}
 	if (rc == VX_E_CORRUPT || rc == VX_E_STATE || (rc < 0 && v->why == VX_KEEP_IO))
 		return rc;
 	return rc < 0 ? VX_KEEP_IL_BAD_NAME : 0;
+}
+
+/* Applies a truncate record: 0, a negative error, or a stop reason if no
+ * live plain file of that generation has that inode now. */
+static int apply_trunc(struct vx_keep *v, const uint8_t *rec)
+{
+	uint64_t ino = kp_ld64(rec + KP_ILR_INO);
+	if (ino >= v->ino_next)
+		return VX_KEEP_IL_BAD_INODE;
+	int rc = kp_ns_truncate(v, ino, kp_ld64(rec + KP_ILR_GEN), kp_ld64(rec + KP_ILR_SIZE));
+	if (rc == VX_E_CORRUPT || rc == VX_E_STATE || (rc < 0 && v->why == VX_KEEP_IO))
+		return rc;
+	return rc < 0 ? VX_KEEP_IL_BAD_INODE : 0;
 }
 
 /* Makes block blkid of file ino the logged block rec names (replay): 0, a
@@ -673,7 +773,7 @@ static int apply(struct vx_keep *v, const uint8_t *rec)
 	uint8_t *bp;
 	int ps = -1;
 	struct kp_key pk;
-	kp_drop(v, 0, ino, 0, blkid);
+	kp_discard(v, ino, blkid);
 	if (rc == 0)
 		rc = kp_parent(v, 0, ino, 0, blkid, &bp, &ps, &pk);
 	if (rc == 0 && (!bp || ps < 0))
@@ -732,7 +832,10 @@ int kp_il_replay(struct vx_keep *v)
 	}
 	v->il_avoid = NULL;
 	v->il_navoid = 0;
-	/* Apply the records in order, noting the chain for the commit. */
+	/* Apply the records in order, noting the chain for the commit.  The
+	 * root's reserve is no block to hand out now (a truncate's tail
+	 * dirties a data block): the log may name it. */
+	v->il_spare = 0;
 	uint64_t at = v->il_head;
 	uint32_t groups = 0;
 	for (uint32_t blk = 0; blk < sc.good && rc == 0; blk++) {
@@ -744,9 +847,12 @@ int kp_il_replay(struct vx_keep *v)
 		for (uint32_t i = 0; i < n && rc == 0;) {
 			const uint8_t *rec = v->il_buf + KP_IL_REC + i * KP_IL_RSIZE;
 			uint32_t op = kp_ld32(rec + KP_ILR_OP);
-			if (op == KP_ILOP_CREATE || op == KP_ILOP_UNLINK) {
+			if (name_op(op)) {
 				rc = apply_name(v, rec); /* il_buf stays as it is */
 				i += rec_slots(rec);
+			} else if (op == KP_ILOP_TRUNC) {
+				rc = apply_trunc(v, rec);
+				i++;
 			} else {
 				rc = apply(v, rec);
 				i++;
@@ -768,8 +874,7 @@ int kp_il_replay(struct vx_keep *v)
 	/* The chain's next block is not ours (the free map never had it);
 	 * the commit names a new start. */
 	v->il_next = 0;
-	if (spare_used)
-		v->il_spare = 0;
+	v->il_spare = spare_used ? 0 : v->il_cspare;
 	v->il_replayed = sc.records;
 	return 0;
 }
@@ -791,7 +896,8 @@ static const char *const stop_str[VX_KEEP_IL_COUNT] = {
     [VX_KEEP_IL_BAD_OFFSET] = "a record's offset or size is past the file size limit",
     [VX_KEEP_IL_BAD_RECORD] = "a record of an unknown type",
     [VX_KEEP_IL_TOO_LONG] = "the chain is longer than a txg may log",
-    [VX_KEEP_IL_BAD_NAME] = "a create or unlink record does not apply",
+    [VX_KEEP_IL_BAD_NAME] = "a create, unlink or rename record does not apply",
+    [VX_KEEP_IL_NO_ROOM] = "read-only: the replayed log does not fit in the work area",
 };
 
 const char *vx_keep_ilstop_str(enum vx_keep_ilstop why)

@@ -13,11 +13,12 @@
 #define KP_BLOCK       4096
 #define KP_SECTOR      512
 #define KP_SPB	       8  /* sectors per block */
-#define KP_VERSION     2  /* 2: the intent log (1 still mounts) */
+#define KP_VERSION     3  /* 3: rename records in the intent log; 2: the log (1, 2 still mount) */
 #define KP_FANOUT      64 /* pointers per indirect block */
 #define KP_HMAX	       6  /* tree height limit: 4096 * 64^6 bytes */
 #define KP_DEPTH_GUARD 40 /* nested cache misses: a walk needs at most 14 */
 #define KP_ALLOC_GUARD 64 /* nesting of the allocator's copy-on-write cascade */
+#define KP_RO_ROOM     16 /* slots a read-only replay leaves to reads (a walk: 14) */
 
 /* The layout: block 0 unused, ring A in blocks 1..16, the data area,
  * ring B in the last 16 blocks.  Slot i of a ring is its sector i. */
@@ -156,6 +157,9 @@
 #define KP_ILOP_WRITE	1
 #define KP_ILOP_CREATE	2 /* then the name: 40 bytes here, 80 per slot after */
 #define KP_ILOP_UNLINK	3
+#define KP_ILOP_RENAME	4  /* the old name, then the new one (its length at byte 5) */
+#define KP_ILOP_TRUNC	5  /* inode, generation, the new size at KP_ILR_SIZE */
+#define KP_ILR_TODIR	32 /* a rename record: the directory moved to */
 #define KP_ILR_NTYPE	4  /* a name record: node type (1), file flags (1), name length (2) */
 #define KP_ILR_DIR	24 /* ... the directory */
 #define KP_ILR_NAME	40
@@ -218,6 +222,8 @@ void kp_put(struct vx_keep *v, int s);
 int kp_writeout(struct vx_keep *v, int s);
 void kp_drop(struct vx_keep *v, uint64_t view, uint64_t obj, unsigned level, uint64_t blkid);
 void kp_drop_obj(struct vx_keep *v, uint64_t view, uint64_t obj);
+void kp_discard(struct vx_keep *v, uint64_t obj, uint64_t blkid);
+void kp_discard_obj(struct vx_keep *v, uint64_t obj, uint64_t from);
 unsigned kp_type_of(uint64_t obj, unsigned level, unsigned ftype);
 int kp_inode(struct vx_keep *v, uint64_t view, uint64_t ino, int *slot, uint8_t **p);
 int kp_view(struct vx_keep *v, uint64_t view, uint8_t **bp, unsigned *height, uint64_t *inos);
@@ -244,6 +250,12 @@ int kp_ns_create(struct vx_keep *v, uint64_t dir, const char *name, size_t len, 
 		 uint32_t flags, uint64_t *ino);
 int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, uint64_t ino,
 		 uint64_t gen);
+void kp_il_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		  const char *tname, size_t tlen, uint64_t ino, uint64_t gen, unsigned type);
+int kp_ns_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		 const char *tname, size_t tlen, uint64_t ino, uint64_t gen);
+void kp_il_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size);
+int kp_ns_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size);
 bool kp_il_avoid(const struct vx_keep *v, uint64_t blk);
 int kp_il_commit(struct vx_keep *v, uint8_t *root);
 void kp_il_committed(struct vx_keep *v);

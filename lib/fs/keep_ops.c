@@ -602,9 +602,14 @@ static int trim_rec(struct vx_keep *v, uint64_t ino, unsigned level, uint64_t bl
 }
 
 /* Writes out every dirty block of file ino, so its tree on the device is
- * whole and its cached blocks may be dropped. */
+ * whole and its cached blocks may be dropped.  A read-only mount (a
+ * replay of an unlink or truncate) writes nothing: the blocks stay in the
+ * cache, where the walk that frees them reads them, and set_size discards
+ * the ones freed. */
 static int flush_obj(struct vx_keep *v, uint64_t ino)
 {
+	if (v->flags & VX_KEEP_RDONLY)
+		return 0;
 	for (bool again = true; again;) {
 		again = false;
 		for (uint32_t i = 0; i < v->nslots; i++) {
@@ -633,6 +638,7 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 	kp_put(v, is);
 	if (size < old) {
 		uint64_t keep = (size + KP_BLOCK - 1) / KP_BLOCK;
+		bool ro = v->flags & VX_KEEP_RDONLY;
 		rc = flush_obj(v, ino);
 		if (rc == 0 && keep == 0) {
 			uint8_t *bp;
@@ -654,7 +660,10 @@ static int set_size(struct vx_keep *v, uint64_t ino, uint64_t size)
 		} else if (rc == 0 && h > 0) {
 			rc = trim_rec(v, ino, h, 0, keep);
 		}
-		kp_drop_obj(v, 0, ino);
+		if (ro)
+			kp_discard_obj(v, ino, keep);
+		else
+			kp_drop_obj(v, 0, ino);
 		if (rc == 0 && size % KP_BLOCK) {
 			int s;
 			rc = kp_get(v, 0, ino, 0, size / KP_BLOCK, 0, &s);
@@ -692,12 +701,30 @@ int vx_keep_truncate(struct vx_keep *v, struct vx_keep_node *n, uint64_t size)
 		return VX_E_TOOBIG;
 	if (room(v, 4) < 0 && size > f.size)
 		return VX_E_NOMEM;
-	kp_il_off(v);
 	rc = set_size(v, f.ino, size);
-	if (rc < 0)
+	if (rc < 0) {
+		kp_il_off(v);
 		return kp_fail(v, rc, v->why);
+	}
+	if (f.flags & VX_KEEP_F_DEDUP)
+		kp_il_off(v); /* its blocks are the dedup table's */
+	else
+		kp_il_truncate(v, f.ino, f.gen, size);
 	n->size = size;
 	return 0;
+}
+
+/* Replay of a truncate record: inode ino must be a live plain file of
+ * generation gen, not content-addressed. */
+int kp_ns_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size)
+{
+	struct vx_keep_node f;
+	int rc = node_load(v, 0, ino, gen, &f);
+	if (rc == 0 && (f.type != VX_KEEP_FILE || (f.flags & VX_KEEP_F_DEDUP)))
+		rc = VX_E_TYPE;
+	if (rc == 0 && size > VX_KEEP_FILE_MAX)
+		rc = VX_E_TOOBIG;
+	return rc < 0 ? rc : set_size(v, ino, size);
 }
 
 /* --- creating and removing ----------------------------------------------- */
@@ -1005,9 +1032,80 @@ int kp_ns_unlink(struct vx_keep *v, uint64_t dir, const char *name, size_t len, 
 	return rc;
 }
 
+/* Checks that fnode, named at fh in directory fd, may move to the name
+ * found at th in directory td (exists: a node of the same type is
+ * replaced); changes nothing.  0, 1 if it is there already, or an error.
+ * Replay does not check for room, as make_in. */
+static int rename_check(struct vx_keep *v, const struct vx_keep_node *fd, const struct hit *fh,
+			const struct vx_keep_node *fnode, const struct vx_keep_node *td,
+			const struct hit *th, int exists, bool replay)
+{
+	struct vx_keep_node tnode;
+	int rc;
+	if (exists) {
+		if (th->ino == fh->ino)
+			return 1;
+		rc = node_load(v, 0, th->ino, 0, &tnode);
+		if (rc < 0)
+			return rc == VX_E_STALE ? VX_E_CORRUPT : rc;
+		if (tnode.type != fnode->type)
+			return VX_E_TYPE;
+		if (tnode.type == VX_KEEP_DIR && tnode.entries)
+			return VX_E_BUSY;
+	} else if (td->ino != fd->ino && td->entries >= VX_KEEP_DIR_MAX) {
+		return VX_E_FULL;
+	}
+	if (fnode->type == VX_KEEP_DIR) {
+		/* The target directory must not lie inside the one moved. */
+		uint64_t x = td->ino;
+		for (unsigned d = 0;; d++) {
+			if (x == fnode->ino)
+				return VX_E_INVAL;
+			if (x == 1)
+				break;
+			struct vx_keep_node up;
+			rc = node_load(v, 0, x, 0, &up);
+			if (rc < 0 || d > VX_KEEP_DEPTH_MAX + 1) {
+				v->why = VX_KEEP_BAD_INODE;
+				return VX_E_CORRUPT;
+			}
+			x = up.parent;
+		}
+	}
+	if (!replay && room(v, 8) < 0)
+		return VX_E_NOMEM;
+	return 0;
+}
+
+/* The move rename_check allowed.  An error is returned as it is (callers
+ * kp_fail: a change may have started). */
+static int rename_do(struct vx_keep *v, const struct vx_keep_node *fd, const struct hit *fh,
+		     const struct vx_keep_node *fnode, const struct vx_keep_node *td,
+		     const struct hit *th, int exists, const char *tname, size_t tlen)
+{
+	int rc;
+	if (exists)
+		rc = ent_set(v, td->ino, th->index, fh->ino, fnode->type, NULL, 0);
+	else
+		rc = dir_add(v, td->ino, th, fh->ino, fnode->type, tname, tlen);
+	if (rc == 0)
+		rc = dir_del(v, fd->ino, fh->index);
+	if (rc == 0 && exists)
+		rc = ino_free(v, th->ino);
+	int s;
+	uint8_t *p;
+	if (rc == 0)
+		rc = inode_w(v, fh->ino, &s, &p);
+	if (rc == 0) {
+		kp_st64(p + KP_I_PARENT, td->ino);
+		kp_put(v, s);
+	}
+	return rc;
+}
+
 int vx_keep_rename(struct vx_keep *v, const char *from, const char *to)
 {
-	struct vx_keep_node fd, td, fnode, tnode;
+	struct vx_keep_node fd, td, fnode;
 	struct hit fh, th;
 	const char *fname, *tname;
 	size_t flen, tlen;
@@ -1022,56 +1120,50 @@ int vx_keep_rename(struct vx_keep *v, const char *from, const char *to)
 	int exists = resolve(v, to, &td, &th, &tname, &tlen);
 	if (exists < 0)
 		return exists;
-	if (exists) {
-		if (th.ino == fh.ino)
-			return 0;
-		rc = node_load(v, 0, th.ino, 0, &tnode);
-		if (rc < 0)
-			return rc == VX_E_STALE ? VX_E_CORRUPT : rc;
-		if (tnode.type != fnode.type)
-			return VX_E_TYPE;
-		if (tnode.type == VX_KEEP_DIR && tnode.entries)
-			return VX_E_BUSY;
-	} else if (td.ino != fd.ino && td.entries >= VX_KEEP_DIR_MAX) {
-		return VX_E_FULL;
-	}
-	if (fnode.type == VX_KEEP_DIR) {
-		/* The target directory must not lie inside the one moved. */
-		uint64_t x = td.ino;
-		for (unsigned d = 0;; d++) {
-			if (x == fnode.ino)
-				return VX_E_INVAL;
-			if (x == 1)
-				break;
-			struct vx_keep_node up;
-			rc = node_load(v, 0, x, 0, &up);
-			if (rc < 0 || d > VX_KEEP_DEPTH_MAX + 1) {
-				v->why = VX_KEEP_BAD_INODE;
-				return VX_E_CORRUPT;
-			}
-			x = up.parent;
-		}
-	}
-	if (room(v, 8) < 0)
-		return VX_E_NOMEM;
-	kp_il_off(v);
-	if (exists)
-		rc = ent_set(v, td.ino, th.index, fh.ino, fnode.type, NULL, 0);
+	rc = rename_check(v, &fd, &fh, &fnode, &td, &th, exists, false);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	rc = rename_do(v, &fd, &fh, &fnode, &td, &th, exists, tname, tlen);
+	if (rc == 0)
+		kp_il_rename(v, fd.ino, fname, flen, td.ino, tname, tlen, fnode.ino, fnode.gen,
+			     fnode.type);
 	else
-		rc = dir_add(v, td.ino, &th, fh.ino, fnode.type, tname, tlen);
-	if (rc == 0)
-		rc = dir_del(v, fd.ino, fh.index);
-	if (rc == 0 && exists)
-		rc = ino_free(v, th.ino);
-	int s;
-	uint8_t *p;
-	if (rc == 0)
-		rc = inode_w(v, fh.ino, &s, &p);
-	if (rc == 0) {
-		kp_st64(p + KP_I_PARENT, td.ino);
-		kp_put(v, s);
-	}
+		kp_il_off(v);
 	return rc < 0 ? kp_fail(v, rc, v->why) : 0;
+}
+
+/* Replay of a rename record: the node named fname in directory fdir must
+ * be inode ino of generation gen. */
+int kp_ns_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t flen, uint64_t tdir,
+		 const char *tname, size_t tlen, uint64_t ino, uint64_t gen)
+{
+	struct vx_keep_node fd, td, fnode;
+	struct hit fh, th;
+	int rc = name_ok(fname, flen);
+	if (rc == 0)
+		rc = name_ok(tname, tlen);
+	if (rc == 0)
+		rc = node_load(v, 0, fdir, 0, &fd);
+	if (rc == 0)
+		rc = node_load(v, 0, tdir, 0, &td);
+	if (rc == 0 && (fd.type != VX_KEEP_DIR || td.type != VX_KEEP_DIR))
+		rc = VX_E_TYPE;
+	if (rc == 0)
+		rc = dir_find(v, &fd, fname, flen, &fh);
+	if (rc == 0)
+		rc = VX_E_NOTFOUND;
+	if (rc == 1)
+		rc = fh.ino == ino ? node_load(v, 0, ino, gen, &fnode) : VX_E_STALE;
+	int exists = 0;
+	if (rc == 0)
+		exists = rc = dir_find(v, &td, tname, tlen, &th);
+	if (rc >= 0)
+		rc = rename_check(v, &fd, &fh, &fnode, &td, &th, exists, true);
+	if (rc == 1)
+		return VX_E_STALE; /* a rename onto itself is never logged */
+	if (rc == 0)
+		rc = rename_do(v, &fd, &fh, &fnode, &td, &th, exists, tname, tlen);
+	return rc;
 }
 
 int vx_keep_statfs(struct vx_keep *v, struct vx_keep_statfs *st)

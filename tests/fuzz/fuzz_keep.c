@@ -4,14 +4,14 @@
  *
  * At start a real volume is built in memory (4 MiB: directories, plain,
  * sparse and content-addressed files, a snapshot, some history), and a
- * copy of it after two fsyncs through the intent log that no commit
- * followed (writes, a create, an unlink, a mkdir) (flag bit 5 starts from that one: its mount
- * replays a log).  An input is a byte of flags, then patches: {u16 block, u16 offset, u8 len, len
- * bytes} written over that image, so mutations land on live structures rather than on empty space.
- * Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is ignored: the patched
- * bytes then reach the parsers of every structure behind the checksum gate (uberblock, root block,
- * block pointers, inodes, entries, free map, logs, snapshot and dedup tables).  Without it, the
- * gate itself is fuzzed.
+ * copy of it after three fsyncs through the intent log that no commit
+ * followed (writes, creates, an unlink, a mkdir, renames, truncates) (flag bit 5 starts from that
+ * one: its mount replays a log).  An input is a byte of flags, then patches: {u16 block, u16
+ * offset, u8 len, len bytes} written over that image, so mutations land on live structures rather
+ * than on empty space. Flag bit 0 mounts with VX_KEEP_NOVERIFY, under which a checksum mismatch is
+ * ignored: the patched bytes then reach the parsers of every structure behind the checksum gate
+ * (uberblock, root block, block pointers, inodes, entries, free map, logs, snapshot and dedup
+ * tables).  Without it, the gate itself is fuzzed.
  *
  * After a mount: every directory is walked (depth 8, 4096 entries) and
  * every file read, live and in each snapshot; then vx_keep_check; then a
@@ -21,7 +21,9 @@
  * too.  Hashing every block read dominates a run, so the flag byte also
  * picks the phases: bit 1 the check, bit 2 the writes, bit 3 the
  * snapshot and reclaim, bit 4 writes fsynced through the log and a
- * remount that replays them (the walks always run).  Invariants: no access outside the device or
+ * remount that replays them (the walks always run), bit 6 a read-only mount first (it replays the
+ * log in memory; walked, and checked with bit 1) that must not write or flush the device.
+ * Invariants: no access outside the device or
  * the work area (ASan), every call returns, every error is a VX_E_*, no read returns more than
  * asked.
  */
@@ -59,9 +61,12 @@ static int dev_read(void *ctx, uint64_t lba, uint32_t n, void *out)
 	return 0;
 }
 
+static bool rdonly; /* a read-only mount is up: no write, no flush */
+
 static int dev_write(void *ctx, uint64_t lba, uint32_t n, const void *in)
 {
 	(void)ctx;
+	CHECK(!rdonly);
 	CHECK(lba < DISK / 512 && n <= DISK / 512 - lba);
 	memcpy(disk + lba * 512, in, (size_t)n * 512);
 	return 0;
@@ -70,6 +75,7 @@ static int dev_write(void *ctx, uint64_t lba, uint32_t n, const void *in)
 static int dev_flush(void *ctx)
 {
 	(void)ctx;
+	CHECK(!rdonly);
 	return 0;
 }
 
@@ -123,7 +129,18 @@ static void build(void)
 	CHECK(vx_keep_unlink(&vol, "conf") == 0);
 	CHECK(vx_keep_mkdir(&vol, "etc/deep/logged-directory-with-a-name-of-two-slots") == 0);
 	CHECK(vx_keep_fsync(&vol, &n) == 0);
-	CHECK(vol.il_fsyncs == 2);
+	/* A third, of renames and truncates (its own log block: the first
+	 * two stay where the seeds aim): a rename into a directory, one over
+	 * a file, a file cut short, one grown. */
+	CHECK(vx_keep_rename(&vol, "etc/logged", "etc/deep/moved") == 0);
+	put("tmp", 0, 0, 700, 't');
+	CHECK(vx_keep_rename(&vol, "tmp", "etc/deep/data") == 0);
+	CHECK(vx_keep_lookup(&vol, "late", &n) == 0);
+	CHECK(vx_keep_truncate(&vol, &n, 3000) == 0);
+	CHECK(vx_keep_lookup(&vol, "sparse", &n) == 0);
+	CHECK(vx_keep_truncate(&vol, &n, 400000) == 0);
+	CHECK(vx_keep_fsync(&vol, &n) == 0);
+	CHECK(vol.il_fsyncs == 3);
 	memcpy(base_log, disk, DISK);
 	/* FUZZ_KEEP_IMAGE=file saves the starting image (to aim seeds at the
 	 * log blocks: tests/fuzz/corpus/fuzz_keep/log-*). */
@@ -188,6 +205,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += len;
 	}
 	budget = 4096;
+	uint8_t phases = size ? data[0] : 0;
+	if (phases & 64) {
+		/* Read-only first: the log replayed in memory, nothing written. */
+		rdonly = true;
+		int ro = vx_keep_mount(&vol, &dev, work, WORK, flags | VX_KEEP_RDONLY);
+		check_err(ro);
+		CHECK(vol.why < VX_KEEP_WHY_COUNT && vol.il_stop < VX_KEEP_IL_COUNT);
+		struct vx_keep_node r;
+		if (ro == 0 && vx_keep_root(&vol, &r) == 0)
+			walk(&r, 0);
+		if (ro == 0 && (phases & 2))
+			check_err(vx_keep_check(&vol, report, NULL));
+		rdonly = false;
+		budget = 4096;
+	}
 	int rc = vx_keep_mount(&vol, &dev, work, WORK, flags);
 	if (rc != 0) {
 		check_err(rc);
@@ -204,7 +236,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    vx_keep_lookup_at(&vol, view, "", &root) == 0)
 			walk(&root, 0);
 	}
-	uint8_t phases = size ? data[0] : 0;
 	if (phases & 2)
 		check_err(vx_keep_check(&vol, report, NULL));
 	struct vx_keep_statfs st;

@@ -7,8 +7,9 @@
 # clean; then corrupt one byte of the file's data and fsck must name the
 # file and fail, and get must refuse with VX_E_CORRUPT rather than return
 # it.
-# An fsync through the intent log and a power cut: fsck sees the log, a
-# writable mount replays it.
+# An fsync through the intent log and a power cut: fsck sees the log; ls
+# and get (read-only) replay it in memory and show the fsynced bytes
+# without changing the image; a writable mount replays it for good.
 # Last, a 64 GiB sparse volume, formatted and checked in bounded memory.
 #
 # usage: B=build tests/host/keep_tool.sh     prints TAP
@@ -77,8 +78,23 @@ p = open(sys.argv[2], 'rb').read()
 d[4096:4096 + len(p)] = p
 open(sys.argv[3], 'wb').write(d)
 PY
-check "a writable mount replays it: the fsynced bytes are there" \
-	"$keep get $limg logged $work/back3 2>$work/replay && grep -q 'replayed 2' $work/replay && cmp $work/want $work/back3"
+cp "$limg" "$work/log.before"
+check "get (read-only) replays it in memory: the fsynced bytes, the image unchanged" \
+	"$keep get $limg logged $work/back3 2>$work/replay && grep -q 'replayed 2 intent log records in memory' $work/replay && cmp $work/want $work/back3 && cmp $limg $work/log.before"
+check "fsck after get still sees the log to replay" \
+	"$keep fsck $limg | grep -q 'intent log of 2 records'"
+# An fsynced append (a writable mount replays the first fsync, then logs
+# this one): ls shows the new size without writing the image.
+head -c 3000 /dev/urandom >"$work/tail"
+cat "$work/want" "$work/tail" >"$work/want2"
+check "fsync-write an append through the log" \
+	"$keep fsync-write $limg logged 300000 $work/tail | grep -q 'intent log' && cp $limg $work/log.before2"
+check "ls (read-only) shows the fsynced size, the image unchanged" \
+	"$keep ls $limg 2>$work/replay2 | grep -q '^ *303000  logged\$' && grep -q 'in memory' $work/replay2 && cmp $limg $work/log.before2"
+check "get (read-only) shows the fsynced append" \
+	"$keep get $limg logged $work/back4 2>/dev/null && cmp $work/want2 $work/back4 && cmp $limg $work/log.before2"
+check "a writable mount replays it for good" \
+	"$keep mkdir $limg after 2>$work/replay3 && grep -q 'replayed' $work/replay3 && ! grep -q 'in memory' $work/replay3 && $keep get $limg logged $work/back5 2>$work/replay4 && cmp $work/want2 $work/back5 && ! grep -q replayed $work/replay4"
 check "fsck after the replay is clean" "$keep fsck $limg | grep -q '0 violations' && ! $keep fsck $limg | grep -q 'intent log'"
 big=$work/big.img
 check "a 64 GiB sparse volume: mkfs, put, fsck (memory does not grow with the disk)" \

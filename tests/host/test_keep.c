@@ -918,16 +918,45 @@ static void expect_f(bool replayed)
 	expect("f", want, sizeof(want));
 }
 
-/* Mounts the crashed image read-only (the committed state; a check
- * validates the log, reporting `violations`), then read-write: replay
- * stops with `why`, f is as `replayed` says, a check finds nothing. */
+/* Mounts the crashed image read-only, replaying its log in memory: the
+ * replay stops with `why` having applied `records`, and the mount neither
+ * writes nor flushes nor changes a byte of the image.  A check of that
+ * mount refuses (it is no image) if anything was replayed. */
+static void ro_replay(enum vx_keep_ilstop why, uint64_t records)
+{
+	size_t bytes = md.sectors * 512;
+	uint8_t *img = malloc(bytes);
+	assert_non_null(img);
+	memcpy(img, md.img, bytes);
+	uint64_t writes = md.writes, flushes = md.flushes;
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	fprintf(stderr, "# read-only replay: %llu records, stopped: %s\n",
+		(unsigned long long)v->il_replayed, vx_keep_ilstop_str(v->il_stop));
+	assert_int_equal(v->il_stop, why);
+	assert_int_equal(v->il_replayed, records);
+	if (records)
+		assert_int_equal(check(), VX_E_STATE);
+	assert_int_equal(md.writes, writes);
+	assert_int_equal(md.flushes, flushes);
+	assert_memory_equal(md.img, img, bytes);
+	free(img);
+}
+
+/* Mounts the crashed image read-only without replay (the committed state;
+ * a check validates the log, reporting `violations`), read-only with
+ * replay (stopping with `why`, f as `replayed` says, the image untouched),
+ * then read-write: the same stop, the same f, a check finds nothing. */
 static void crash_mount(enum vx_keep_ilstop why, bool replayed, long ro_violations)
 {
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
+	assert_int_equal(v->il_stop, VX_KEEP_IL_NONE);
 	expect_f(false);
 	assert_int_equal(check(), ro_violations);
 	if (ro_violations)
 		assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	ro_replay(why, replayed ? 1 : 0);
+	expect_f(replayed);
 	remount();
 	fprintf(stderr, "# replay: %llu records, stopped: %s\n", (unsigned long long)v->il_replayed,
 		vx_keep_ilstop_str(v->il_stop));
@@ -988,7 +1017,8 @@ static void test_log_record_names_metadata(void **state)
 	assert_non_null(img);
 	memcpy(img, md.img, md.sectors * 512);
 	/* The committed root block (read back from the uberblock). */
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
 	uint64_t root = kp_ld64(v->root_bp + KP_BP_ADDR0);
 	memcpy(md.img, img, md.sectors * 512);
 	kp_st64(log_rec(h, 0) + KP_ILR_ADDR, root);
@@ -1052,9 +1082,12 @@ static void test_log_loop(void **state)
 	kp_st64(log_block(h) + KP_IL_NEXT, h); /* the block names itself next */
 	reseal(h);
 	/* Its own fsync is whole and applies; the chain stops at the loop. */
-	assert_int_equal(vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY), 0);
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(WORK), WORK, VX_KEEP_RDONLY | VX_KEEP_NOREPLAY), 0);
 	assert_int_equal(check(), 1);
 	assert_int_equal(last_violation, VX_KEEP_V_ILOG);
+	ro_replay(VX_KEEP_IL_LOOP, 1);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_LOOP);
 	assert_int_equal(v->il_replayed, 1);
@@ -1082,6 +1115,8 @@ static void test_log_from_older_txg(void **state)
 	uint64_t h2 = v->il_head;
 	assert_true(h2 != h);
 	memcpy(log_block(h2), old, 4096);
+	ro_replay(VX_KEEP_IL_STALE, 0);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
 	assert_int_equal(v->il_replayed, 0);
@@ -1091,6 +1126,8 @@ static void test_log_from_older_txg(void **state)
 	memcpy(log_block(v->il_head), old, 4096);
 	kp_st64(log_block(v->il_head) + KP_IL_TXG, v->txg);
 	reseal(v->il_head);
+	ro_replay(VX_KEEP_IL_STALE, 0);
+	expect_f(true);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_STALE);
 	assert_int_equal(v->il_replayed, 0);
@@ -1116,31 +1153,225 @@ static void test_log_block_not_reused(void **state)
 	uint64_t second = kp_ld64(log_rec(((uint64_t *)(void *)v->il_list)[1], 0) + KP_ILR_ADDR);
 	assert_true(second != first);
 	assert_memory_equal(md.img + first * 4096, b, 4096);
-	remount();
-	assert_int_equal(v->il_replayed, 2);
 	static uint8_t want[3 * 4096];
 	memset(want, 'A', sizeof(want));
 	memset(want + 4096, 'C', 4096);
+	ro_replay(VX_KEEP_IL_END, 2);
+	expect("f", want, sizeof(want));
+	remount();
+	assert_int_equal(v->il_replayed, 2);
 	expect("f", want, sizeof(want));
 	assert_int_equal(check(), 0);
 }
 
-/* A change the log cannot say (a rename) makes fsync commit. */
+/* A change the log cannot say (a content-addressed file's truncate)
+ * makes fsync commit. */
 static void test_log_falls_back_to_commit(void **state)
 {
 	(void)state;
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_create(v, "g", VX_KEEP_F_DEDUP, &n), 0);
+	assert_int_equal(vx_keep_write(v, &n, 0, "xyz", 3), 3);
+	assert_int_equal(vx_keep_sync(v), 0);
 	log_setup();
-	put("g", "x", 1);
 	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
-	assert_int_equal(vx_keep_rename(v, "g", "h"), 0);
+	assert_int_equal(vx_keep_truncate(v, &n, 1), 0);
 	assert_int_equal(vx_keep_fsync(v, NULL), 0);
 	assert_int_equal(v->txg, txg + 1);
 	assert_int_equal(v->il_fsyncs, fsyncs);
 	remount();
 	assert_int_equal(v->il_replayed, 0);
-	expect("h", "x", 1);
+	expect("g", "x", 1);
 	expect_f(true);
 	assert_int_equal(check(), 0);
+}
+
+/* Truncate goes through the log, in order with the writes: shrink into a
+ * block then rewrite that block, shrink to nothing then append, grow
+ * (a hole); replayed read-only and read-write to the same bytes. */
+static void test_log_truncate(void **state)
+{
+	(void)state;
+	static uint8_t a[20000], b[3000], want[20000];
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	put("s", a, sizeof(a));
+	put("z", a, 9000);
+	put("g", "g", 1);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg;
+	struct vx_keep_node s, z, g;
+	assert_int_equal(vx_keep_lookup(v, "s", &s), 0);
+	assert_int_equal(vx_keep_lookup(v, "z", &z), 0);
+	assert_int_equal(vx_keep_lookup(v, "g", &g), 0);
+	assert_int_equal(vx_keep_truncate(v, &s, 6000), 0); /* into block 1 */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_write(v, &s, 7000, b, 100), 100); /* block 1 again, a gap */
+	assert_int_equal(vx_keep_truncate(v, &z, 0), 0);
+	assert_int_equal(vx_keep_write(v, &z, 0, b, sizeof(b)), (long)sizeof(b));
+	assert_int_equal(vx_keep_truncate(v, &g, 50000), 0); /* a hole */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg); /* no commit */
+	assert_int_equal(v->il_fsyncs, 2);
+	memset(want, 0, sizeof(want));
+	memset(want, 'a', 6000);
+	memset(want + 7000, 'b', 100);
+	static uint8_t gw[50000];
+	memset(gw, 0, sizeof(gw));
+	gw[0] = 'g';
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 5); /* 1; 2 truncates, 2 blocks */
+		assert_int_equal(v->il_replayed, 5);
+		expect("s", want, 7100);
+		expect("z", b, sizeof(b));
+		expect("g", gw, sizeof(gw));
+	}
+	assert_int_equal(check(), 0);
+	remount();
+	expect("s", want, 7100);
+}
+
+/* Truncate records that lie: another generation (found as it applies), a
+ * size past the limit, the root directory; each stops replay by name. */
+static void test_log_truncate_lies(void **state)
+{
+	(void)state;
+	put("t", "0123456789", 10);
+	assert_int_equal(vx_keep_sync(v), 0);
+	struct vx_keep_node t;
+	assert_int_equal(vx_keep_lookup(v, "t", &t), 0);
+	assert_int_equal(vx_keep_truncate(v, &t, 4), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_truncate(v, &t, 2), 0);
+	uint64_t second = v->il_next;
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	static const enum vx_keep_ilstop why[3] = {VX_KEEP_IL_BAD_INODE, VX_KEEP_IL_BAD_OFFSET,
+						   VX_KEEP_IL_BAD_INODE};
+	for (int lie = 0; lie < 3; lie++) {
+		memcpy(md.img, img, md.sectors * 512);
+		uint8_t *r = log_rec(second, 0);
+		assert_int_equal(kp_ld32(r + KP_ILR_OP), KP_ILOP_TRUNC);
+		if (lie == 0)
+			kp_st64(r + KP_ILR_GEN, kp_ld64(r + KP_ILR_GEN) + 1);
+		else if (lie == 1)
+			kp_st64(r + KP_ILR_SIZE, VX_KEEP_FILE_MAX + 1);
+		else
+			kp_st64(r + KP_ILR_INO, 1);
+		reseal(second);
+		for (int rw = 0; rw < 2; rw++) {
+			if (rw)
+				remount();
+			else
+				ro_replay(why[lie], 1);
+			assert_int_equal(v->il_stop, why[lie]);
+			assert_int_equal(v->il_replayed, 1);
+			expect("t", "0123", 4);
+		}
+		assert_int_equal(check(), 0);
+	}
+	free(img);
+}
+
+/* Rename goes through the log: a new file renamed over an old one (the
+ * ALICE pattern), a file moved into a directory, a directory renamed;
+ * replayed read-only and read-write to the same state. */
+static void test_log_rename(void **state)
+{
+	(void)state;
+	static uint8_t a[6000], b[3000];
+	memset(a, 'o', sizeof(a));
+	memset(b, 'n', sizeof(b));
+	put("conf", a, sizeof(a));
+	assert_int_equal(vx_keep_mkdir(v, "d"), 0);
+	put("d/x", "x", 1);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg;
+	struct vx_keep_node old;
+	assert_int_equal(vx_keep_lookup(v, "conf", &old), 0);
+	put("conf.tmp", b, sizeof(b));
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_rename(v, "conf.tmp", "conf"), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(vx_keep_rename(v, "d/x", "y"), 0);
+	assert_int_equal(
+	    vx_keep_rename(v, "d", "e-a-directory-name-longer-than-forty-bytes-two-slots"), 0);
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	assert_int_equal(v->txg, txg); /* no commit */
+	assert_int_equal(v->il_fsyncs, 3);
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 5);
+		assert_int_equal(v->il_replayed, 5); /* create, block; rename; two renames */
+		expect("conf", b, sizeof(b));
+		expect("y", "x", 1);
+		struct vx_keep_node n;
+		assert_int_equal(vx_keep_lookup(v, "conf.tmp", &n), VX_E_NOTFOUND);
+		assert_int_equal(vx_keep_lookup(v, "d", &n), VX_E_NOTFOUND);
+		assert_int_equal(
+		    vx_keep_lookup(v, "e-a-directory-name-longer-than-forty-bytes-two-slots", &n),
+		    0);
+		assert_int_equal(n.type, VX_KEEP_DIR);
+		assert_int_equal(n.entries, 0);
+		/* The old conf's inode was freed by the rename. */
+		assert_int_equal(vx_keep_stat(v, &old), VX_E_STALE);
+	}
+	assert_int_equal(check(), 0);
+}
+
+/* Rename records that do not apply: the source name not there, another
+ * inode under it, a rename onto a name of another type; each stops
+ * replay by name (read-only and read-write alike), keeping the fsyncs
+ * before it. */
+static void test_log_rename_lies(void **state)
+{
+	(void)state;
+	put("a", "a", 1);
+	put("b", "b", 1);
+	assert_int_equal(vx_keep_mkdir(v, "dir"), 0);
+	assert_int_equal(vx_keep_sync(v), 0);
+	put("c", "c", 1); /* fsync 1: create c, its block */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint64_t second = v->il_next;
+	assert_int_equal(vx_keep_rename(v, "a", "b"), 0); /* fsync 2: a over b */
+	assert_int_equal(vx_keep_fsync(v, NULL), 0);
+	uint8_t *img = malloc(md.sectors * 512);
+	assert_non_null(img);
+	memcpy(img, md.img, md.sectors * 512);
+	for (int lie = 0; lie < 3; lie++) {
+		memcpy(md.img, img, md.sectors * 512);
+		uint8_t *r = log_rec(second, 0);
+		assert_int_equal(kp_ld32(r + KP_ILR_OP), KP_ILOP_RENAME);
+		if (lie == 0)
+			r[KP_ILR_NAME] = 'z'; /* from "z": not there */
+		else if (lie == 1)
+			kp_st64(r + KP_ILR_INO, kp_ld64(r + KP_ILR_INO) + 1);
+		else
+			memcpy(r + KP_ILR_NAME + 1, "dir", 3), r[KP_ILR_NTYPE + 1] = 3;
+		reseal(second);
+		struct vx_keep_node n;
+		for (int rw = 0; rw < 2; rw++) {
+			if (rw)
+				remount();
+			else
+				ro_replay(VX_KEEP_IL_BAD_NAME, 2);
+			assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
+			assert_int_equal(v->il_replayed, 2);
+			expect("a", "a", 1);
+			expect("b", "b", 1);
+			expect("c", "c", 1);
+			assert_int_equal(vx_keep_lookup(v, "dir", &n), 0);
+		}
+		assert_int_equal(check(), 0);
+	}
+	free(img);
 }
 
 /* Creates, mkdirs and unlinks go through the log with the writes after
@@ -1166,16 +1397,21 @@ static void test_log_create_unlink(void **state)
 	assert_int_equal(v->il_fsyncs, 2);
 	struct vx_keep_node two;
 	assert_int_equal(vx_keep_lookup(v, "d/two", &two), 0);
-	remount();
-	assert_int_equal(v->il_stop, VX_KEEP_IL_END);
-	assert_int_equal(v->il_replayed, 9); /* 4 names and 2 blocks, 1 name, ... */
-	struct vx_keep_node n;
-	assert_int_equal(vx_keep_lookup(v, "d/one", &n), VX_E_NOTFOUND);
-	assert_int_equal(vx_keep_lookup(v, "d/two", &n), 0);
-	assert_int_equal(n.ino, two.ino);
-	assert_int_equal(n.gen, two.gen);
-	expect("d/two", b, sizeof(b));
-	expect("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	for (int rw = 0; rw < 2; rw++) {
+		if (rw)
+			remount();
+		else
+			ro_replay(VX_KEEP_IL_END, 9); /* 4 names and 2 blocks, 1 name, ... */
+		assert_int_equal(v->il_stop, VX_KEEP_IL_END);
+		assert_int_equal(v->il_replayed, 9);
+		struct vx_keep_node n;
+		assert_int_equal(vx_keep_lookup(v, "d/one", &n), VX_E_NOTFOUND);
+		assert_int_equal(vx_keep_lookup(v, "d/two", &n), 0);
+		assert_int_equal(n.ino, two.ino);
+		assert_int_equal(n.gen, two.gen);
+		expect("d/two", b, sizeof(b));
+		expect("d/sub/three-with-a-name-longer-than-forty-bytes-to-take-two-slots", "3", 1);
+	}
 	assert_int_equal(check(), 0);
 }
 
@@ -1201,17 +1437,23 @@ static void test_log_name_record_lies(void **state)
 	/* fsync 2's create names another inode */
 	kp_st64(log_rec(second, 0) + KP_ILR_INO, kp_ld64(log_rec(second, 0) + KP_ILR_INO) + 7);
 	reseal(second);
+	struct vx_keep_node n;
+	ro_replay(VX_KEEP_IL_BAD_NAME, 2);
+	expect("x", a, sizeof(a));
+	assert_int_equal(vx_keep_lookup(v, "y", &n), VX_E_NOTFOUND);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(v->il_replayed, 2);
 	expect("x", a, sizeof(a));
-	struct vx_keep_node n;
 	assert_int_equal(vx_keep_lookup(v, "y", &n), VX_E_NOTFOUND);
 	assert_int_equal(check(), 0);
 	/* fsync 1's create turned into an unlink of a name not there */
 	memcpy(md.img, img, md.sectors * 512);
 	kp_st32(log_rec(head, 0) + KP_ILR_OP, KP_ILOP_UNLINK);
 	reseal(head);
+	ro_replay(VX_KEEP_IL_BAD_NAME, 0);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
+	expect("keep", a, 10);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(v->il_replayed, 0);
@@ -1222,11 +1464,75 @@ static void test_log_name_record_lies(void **state)
 	memcpy(md.img, img, md.sectors * 512);
 	log_rec(head, 0)[KP_ILR_NAME] = '/';
 	reseal(head);
+	ro_replay(VX_KEEP_IL_BAD_NAME, 0);
+	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
 	remount();
 	assert_int_equal(v->il_stop, VX_KEEP_IL_BAD_NAME);
 	assert_int_equal(vx_keep_lookup(v, "x", &n), VX_E_NOTFOUND);
 	assert_int_equal(check(), 0);
 	free(img);
+}
+
+/* A read-only replay keeps what it changed in the cache: a log that
+ * changes more blocks than the smallest work area can hold (and leave
+ * room to read) fails the mount by name, never shows the older state, and
+ * writes nothing; a bigger area replays it, VX_KEEP_NOREPLAY shows the
+ * last commit, and a read-write mount with the small area replays it by
+ * writing blocks out. */
+static void test_log_ro_no_room(void **state)
+{
+	(void)state;
+	static uint8_t b[4096], got[4096];
+	struct vx_keep_node n;
+	assert_int_equal(vx_keep_create(v, "sparse", 0, &n), 0);
+	memset(b, 's', sizeof(b));
+	for (uint64_t i = 0; i < 40; i++) /* one block under each of 40 indirect blocks */
+		assert_int_equal(vx_keep_write(v, &n, i * 64 * 4096, b, 4096), 4096);
+	assert_int_equal(vx_keep_sync(v), 0);
+	uint64_t txg = v->txg, fsyncs = v->il_fsyncs;
+	memset(b, 't', sizeof(b));
+	for (uint64_t i = 0; i < 40; i++)
+		assert_int_equal(vx_keep_write(v, &n, i * 64 * 4096, b, 4096), 4096);
+	assert_int_equal(vx_keep_fsync(v, &n), 0);
+	assert_int_equal(v->il_fsyncs, fsyncs + 1);
+	assert_int_equal(v->txg, txg);
+	size_t bytes = md.sectors * 512;
+	uint8_t *img = malloc(bytes);
+	assert_non_null(img);
+	memcpy(img, md.img, bytes);
+	uint64_t writes = md.writes;
+	assert_int_equal(
+	    vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, VX_KEEP_RDONLY),
+	    VX_E_NOMEM);
+	assert_int_equal(v->why, VX_KEEP_CACHE);
+	assert_int_equal(v->il_stop, VX_KEEP_IL_NO_ROOM);
+	assert_int_equal(md.writes, writes);
+	assert_memory_equal(md.img, img, bytes);
+	/* Knowingly the last commit. */
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN,
+				       VX_KEEP_RDONLY | VX_KEEP_NOREPLAY),
+			 0);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	assert_int_equal(vx_keep_read(v, &n, 39 * 64 * 4096, got, 4096), 4096);
+	assert_int_equal(got[0], 's');
+	/* A bigger work area holds the replay. */
+	ro_replay(VX_KEEP_IL_END, 40);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	for (uint64_t i = 0; i < 40; i++) {
+		assert_int_equal(vx_keep_read(v, &n, i * 64 * 4096, got, 4096), 4096);
+		assert_memory_equal(got, b, 4096);
+	}
+	assert_memory_equal(md.img, img, bytes);
+	free(img);
+	/* A read-write mount with the small area writes blocks out as it goes. */
+	assert_int_equal(vx_keep_mount(v, &dev, keep_work(VX_KEEP_WORK_MIN), VX_KEEP_WORK_MIN, 0),
+			 0);
+	assert_int_equal(v->il_replayed, 40);
+	assert_int_equal(vx_keep_lookup(v, "sparse", &n), 0);
+	assert_int_equal(vx_keep_read(v, &n, 39 * 64 * 4096, got, 4096), 4096);
+	assert_memory_equal(got, b, 4096);
+	remount();
+	assert_int_equal(check(), 0);
 }
 
 int main(void)
@@ -1277,6 +1583,11 @@ int main(void)
 	    cmocka_unit_test_setup(test_log_falls_back_to_commit, reset),
 	    cmocka_unit_test_setup(test_log_create_unlink, reset),
 	    cmocka_unit_test_setup(test_log_name_record_lies, reset),
+	    cmocka_unit_test_setup(test_log_ro_no_room, reset),
+	    cmocka_unit_test_setup(test_log_rename, reset),
+	    cmocka_unit_test_setup(test_log_rename_lies, reset),
+	    cmocka_unit_test_setup(test_log_truncate, reset),
+	    cmocka_unit_test_setup(test_log_truncate_lies, reset),
 	};
 	if (getenv("KEEP_TEST"))
 		cmocka_set_test_filter(getenv("KEEP_TEST"));

@@ -18,14 +18,20 @@
  * in it then fsync; many small files; a snapshot made and deleted; a
  * content-addressed file; a large file truncated; files larger than the
  * smallest work area's cache, so dirty blocks are written before the
- * commit; and five that fsync through the intent log (random whole and
+ * commit; and seven that fsync through the intent log (random whole and
  * partial overwrites, appends to two files, an fsync of several log
- * blocks followed by one that must commit, log fsyncs with the smallest
- * cache, create/write/fsync/unlink with a mkdir).  A durable state is
+ * blocks followed by one that must commit (a content-addressed file),
+ * log fsyncs with the smallest cache, create/write/fsync/unlink with a
+ * mkdir), ALICE's write, fsync, rename over, fsync through the log, and
+ * truncates through the log.  A durable state is
  * one a commit or an fsync returned with; a crash image must mount
  * (replaying the log), check clean and show the last durable state
- * before its flush or the next.  The total of crash states checked is
- * printed ("crash states checked: N"), with how many replayed a log.
+ * before its flush or the next.  Every crash image is mounted read-only
+ * first: that mount replays the log in memory and must show exactly what
+ * the read-write mount after it shows (the same il_stop and count), with
+ * no write, no flush and not one byte of the image changed.  The total of
+ * crash states checked is printed ("crash states checked: N"), with how
+ * many replayed a log.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,13 +192,46 @@ static void on_violation(void *ctx, enum vx_keep_violation what, uint64_t ino, u
 		(unsigned long long)ino, (unsigned long long)block, detail);
 }
 
-static uint8_t *crash;
-static unsigned long replayed_states;
+static uint8_t *crash, *pristine;
+static unsigned long replayed_states, ro_states;
+
+static void on_ro_write(void *ctx, int flush, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx, (void)lba, (void)count, (void)buf;
+	fprintf(stderr, "# a read-only mount %s\n", flush ? "flushed" : "wrote");
+	fail();
+}
+
+/* Mounts the crash image read-only first: it must replay the log in
+ * memory to the very state the read-write mount after it shows (same
+ * files, bytes and listings, same il_stop and count), and leave every
+ * byte of the image as it was, without one write or flush. */
+static void verify_ro(uint8_t ro_sig[32], enum vx_keep_ilstop *stop, uint64_t *replayed)
+{
+	struct memdev cm = {.img = crash, .sectors = DISK / 512, .hook = on_ro_write};
+	struct vx_blkdev cd = memdev_blk(&cm);
+	memcpy(pristine, crash, DISK);
+	int rc = vx_keep_mount(v, &cd, keep_work(WORK), WORK, VX_KEEP_RDONLY);
+	if (rc != 0)
+		fprintf(stderr, "# read-only mount: %d (%s; %s)\n", rc, vx_keep_why_str(v->why),
+			vx_keep_ilstop_str(v->il_stop));
+	assert_int_equal(rc, 0);
+	signature(ro_sig);
+	*stop = v->il_stop;
+	*replayed = v->il_replayed;
+	assert_memory_equal(crash, pristine, DISK);
+	ro_states++;
+}
 
 /* Mounts the crash image, checks it, and compares its state with the
- * states allowed after `flushes` flushes. */
+ * states allowed after `flushes` flushes; the read-only mount before it
+ * must show the same. */
 static void verify_crash(uint64_t flushes)
 {
+	uint8_t ro_sig[32];
+	enum vx_keep_ilstop ro_stop;
+	uint64_t ro_replayed;
+	verify_ro(ro_sig, &ro_stop, &ro_replayed);
 	struct memdev cm = {.img = crash, .sectors = DISK / 512};
 	struct vx_blkdev cd = memdev_blk(&cm);
 	int rc = vx_keep_mount(v, &cd, keep_work(WORK), WORK, 0);
@@ -202,6 +241,14 @@ static void verify_crash(uint64_t flushes)
 	replayed_states += v->il_replayed > 0;
 	uint8_t sig[32];
 	signature(sig);
+	if (memcmp(sig, ro_sig, 32) != 0 || v->il_stop != ro_stop || v->il_replayed != ro_replayed)
+		fprintf(stderr, "# read-only: %s, %llu records; read-write: %s, %llu records%s\n",
+			vx_keep_ilstop_str(ro_stop), (unsigned long long)ro_replayed,
+			vx_keep_ilstop_str(v->il_stop), (unsigned long long)v->il_replayed,
+			memcmp(sig, ro_sig, 32) ? "; the trees differ" : "");
+	assert_memory_equal(sig, ro_sig, 32);
+	assert_int_equal(v->il_stop, ro_stop);
+	assert_int_equal(v->il_replayed, ro_replayed);
 	/* The last commit that had returned, or the one after it. */
 	int last = 0;
 	while (last + 1 < nstates && state_flushes[last + 1] <= flushes)
@@ -531,7 +578,9 @@ static void test_log_big_fsync(void **state)
 	fsync_all(true);
 	assert_int_equal(vx_keep_write(v, &n, 100, "tail", 4), 4);
 	fsync_all(true);
-	assert_int_equal(vx_keep_rename(v, "old", "older"), 0);
+	struct vx_keep_node o;
+	assert_int_equal(vx_keep_create(v, "pkg", VX_KEEP_F_DEDUP, &o), 0);
+	assert_int_equal(vx_keep_write(v, &o, 0, "content", 7), 7);
 	assert_int_equal(vx_keep_write(v, &n, 200, "after", 5), 5);
 	fsync_all(false);
 	assert_int_equal(vx_keep_write(v, &n, 300, "again", 5), 5);
@@ -588,12 +637,68 @@ static void test_log_create_unlink(void **state)
 	finish();
 }
 
+/* ALICE's atomic replace through the log: write a new file, fsync it,
+ * rename it over the old one, fsync; a rename into a directory and of a
+ * directory; a commit between; each rename fsynced without a commit. */
+static void test_log_rename_over(void **state)
+{
+	(void)state;
+	start();
+	for (int i = 0; i < 3; i++) {
+		put("etc/config.tmp", 40 + (unsigned)i, 2000 + (size_t)i * 3000);
+		fsync_all(true);
+		assert_int_equal(vx_keep_rename(v, "etc/config.tmp", "etc/config"), 0);
+		fsync_all(true);
+		if (i == 1)
+			commit();
+	}
+	assert_int_equal(vx_keep_mkdir(v, "d"), 0);
+	assert_int_equal(vx_keep_rename(v, "log", "d/log"), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_rename(v, "d", "moved"), 0);
+	put("old", 50, 7000);
+	fsync_all(true);
+	finish();
+}
+
+/* Truncates through the log, in order with the writes: into a block
+ * then that block written again, to nothing then appended, grown past the
+ * end (a hole), a truncate alone; a commit between. */
+static void test_log_truncate(void **state)
+{
+	(void)state;
+	start();
+	put("big", 60, 60000);
+	commit();
+	struct vx_keep_node b, l, o;
+	assert_int_equal(vx_keep_lookup(v, "big", &b), 0);
+	assert_int_equal(vx_keep_lookup(v, "log", &l), 0);
+	assert_int_equal(vx_keep_lookup(v, "old", &o), 0);
+	assert_int_equal(vx_keep_truncate(v, &b, 30000), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_write(v, &b, 29000, "rewritten", 9), 9);
+	assert_int_equal(vx_keep_truncate(v, &l, 0), 0);
+	assert_int_equal(vx_keep_write(v, &l, 0, "fresh log\n", 10), 10);
+	fsync_all(true);
+	assert_int_equal(vx_keep_truncate(v, &o, 100000), 0);
+	fsync_all(true);
+	commit();
+	assert_int_equal(vx_keep_truncate(v, &b, 5), 0);
+	fsync_all(true);
+	assert_int_equal(vx_keep_write(v, &b, 8192, "past a hole", 11), 11);
+	assert_int_equal(vx_keep_truncate(v, &l, 4), 0);
+	fsync_all(true);
+	finish();
+}
+
 static void test_total(void **state)
 {
 	(void)state;
-	printf("# crash states checked: %lu (%lu replayed a log; %lu log fsyncs)\n", crash_states,
-	       replayed_states, log_fsyncs);
+	printf("# crash states checked: %lu (%lu replayed a log; %lu log fsyncs); "
+	       "%lu mounted read-only too, the same view, the image unchanged\n",
+	       crash_states, replayed_states, log_fsyncs, ro_states);
 	assert_true(replayed_states > 100);
+	assert_int_equal(ro_states, crash_states);
 	assert_true(crash_states > 1000);
 }
 
@@ -601,8 +706,9 @@ int main(void)
 {
 	base = malloc(DISK);
 	crash = malloc(DISK);
+	pristine = malloc(DISK);
 	logbuf = malloc(LOGCAP);
-	if (!base || !crash || !logbuf)
+	if (!base || !crash || !pristine || !logbuf)
 		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_create_fsync),
@@ -619,6 +725,8 @@ int main(void)
 	    cmocka_unit_test(test_log_big_fsync),
 	    cmocka_unit_test(test_log_evicting),
 	    cmocka_unit_test(test_log_create_unlink),
+	    cmocka_unit_test(test_log_rename_over),
+	    cmocka_unit_test(test_log_truncate),
 	    cmocka_unit_test(test_total),
 	};
 	if (getenv("KEEP_TEST"))
@@ -627,6 +735,7 @@ int main(void)
 	memdev_free(&md);
 	free(base);
 	free(crash);
+	free(pristine);
 	free(logbuf);
 	return rc;
 }
