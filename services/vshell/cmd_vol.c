@@ -63,7 +63,7 @@ void cmd_sync(const struct vsh_cmd *c)
 	int rc = vx_fs_sync(&shell.fs.c, root, client_deadline());
 
 	if (rc == VX_OK)
-		con_printf("sync: %s committed\n", root[0] ? root : "every mounted root");
+		con_printf("sync: %s on disk\n", root[0] ? root : "every mounted root");
 	else if (!client_report("sync", &shell.fs, rc))
 		con_printf("sync: %s: %s\n", root[0] ? root : "-", vx_strerror(rc));
 }

@@ -137,7 +137,7 @@ def main():
         seen(term, r"vfsd: HOME: mounted disk0 \(Keep\)", 30)
         for cmd, _ in STEPS:
             out = term.command(cmd, timeout=120)
-            if cmd == "sync" and "committed" not in out:
+            if cmd == "sync" and "on disk" not in out:
                 raise Timeout("sync failed: %s" % out)
         tap.check("the workload ran on HOME: under blklogwrites",
                   not has(term.text(), r"stopped by|kernel panic"), term.text()[-800:])
