@@ -151,31 +151,10 @@ static void fill_slot(const struct vx_ring *r, uint32_t n, const void *msg, size
 		memset(slot + len, 0, r->slot_size - len);
 }
 
-int vx_ring_try_send_full(struct vx_ring *r, const void *msg, size_t len)
-{
-	int rc = entry_check(r, VX_RING_PRODUCER);
-
-	if (rc != VX_OK)
-		return rc;
-	if (len > r->slot_size)
-		return VX_E_TOOBIG;
-	rc = producer_space(r);
-	if (rc <= 0)
-		return rc < 0 ? rc : VX_E_FULL;
-	fill_slot(r, r->mine, msg, len);
-	r->mine++;
-	STORE_REL(&r->ctl->head, r->mine);
-	return VX_OK;
-}
-
-void *vx_ring_claim(struct vx_ring *r)
-{
-	if (entry_check(r, VX_RING_PRODUCER) != VX_OK || producer_space(r) <= 0)
-		return NULL;
-	return slot_at(r, r->mine);
-}
-
-int vx_ring_publish(struct vx_ring *r, size_t len)
+/* The producer's one way to publish a slot: the checks, then msg's len
+ * bytes copied in (msg NULL: already built there, vx_ring_claim), the rest
+ * zero-filled, and head moved. */
+static int publish_slot(struct vx_ring *r, const void *msg, size_t len)
 {
 	int rc = entry_check(r, VX_RING_PRODUCER);
 	uint8_t *slot;
@@ -188,11 +167,30 @@ int vx_ring_publish(struct vx_ring *r, size_t len)
 	if (rc <= 0)
 		return rc < 0 ? rc : VX_E_FULL;
 	slot = slot_at(r, r->mine);
+	if (msg && len)
+		memcpy(slot, msg, len);
 	if (len < r->slot_size)
 		memset(slot + len, 0, r->slot_size - len);
 	r->mine++;
 	STORE_REL(&r->ctl->head, r->mine);
 	return VX_OK;
+}
+
+int vx_ring_try_send_full(struct vx_ring *r, const void *msg, size_t len)
+{
+	return publish_slot(r, msg, len);
+}
+
+void *vx_ring_claim(struct vx_ring *r)
+{
+	if (entry_check(r, VX_RING_PRODUCER) != VX_OK || producer_space(r) <= 0)
+		return NULL;
+	return slot_at(r, r->mine);
+}
+
+int vx_ring_publish(struct vx_ring *r, size_t len)
+{
+	return publish_slot(r, NULL, len);
 }
 
 /* Copies k whole slots starting at counter n between the ring and a flat
