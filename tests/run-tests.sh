@@ -22,7 +22,12 @@ run_suite() {
 	local log=$logdir/${name//\//_}.log
 	local t0=$SECONDS
 	"$@" >"$log" 2>&1 </dev/null
-	local rc=$?
+	record_suite "$name" "$log" $? $((SECONDS - t0))
+}
+
+# Counts one suite's TAP lines in log (rc its exit status, secs its time).
+record_suite() {
+	local name=$1 log=$2 rc=$3 secs=$4
 	local p f
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
@@ -36,7 +41,7 @@ run_suite() {
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
-	printf '%-40s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - t0))
+	printf '%-40s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" "$secs"
 	if [ "$f" -ne 0 ]; then
 		failed_names+=("$name")
 		# Each failed check with the diagnostic lines under it, so a
@@ -105,10 +110,33 @@ fuzz_one() {
 	fi
 }
 
+# A fuzzer keeps one core busy for its FUZZ_SECONDS, so they run as many
+# at a time as there are cores (each still gets its whole time).
 suite_fuzz() {
+	local jobs t i n
+	local -a bins=() names=() logs=() rcs=()
+	jobs=$(nproc 2>/dev/null || echo 2)
 	for t in "$B"/fuzz/fuzz_*; do
-		[ -x "$t" ] || continue
-		run_suite "fuzz/$(basename "$t")" fuzz_one "$t"
+		[ -x "$t" ] && bins+=("$t")
+	done
+	for ((i = 0; i < ${#bins[@]}; i += jobs)); do
+		local t0=$SECONDS
+		names=() logs=() rcs=()
+		for ((n = i; n < i + jobs && n < ${#bins[@]}; n++)); do
+			names+=("fuzz/$(basename "${bins[n]}")")
+			logs+=("$logdir/fuzz_$(basename "${bins[n]}").log")
+			rcs+=("$logdir/fuzz_$(basename "${bins[n]}").rc")
+			(
+				fuzz_one "${bins[n]}" >"${logs[-1]}" 2>&1 </dev/null
+				echo $? >"${rcs[-1]}"
+			) &
+		done
+		wait
+		for ((n = 0; n < ${#names[@]}; n++)); do
+			record_suite "${names[n]}" "${logs[n]}" "$(cat "${rcs[n]}" 2>/dev/null || echo 1)" \
+				$((SECONDS - t0))
+			rm -f "${rcs[n]}"
+		done
 	done
 }
 

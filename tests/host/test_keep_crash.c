@@ -205,12 +205,17 @@ static void on_ro_write(void *ctx, int flush, uint64_t lba, uint32_t count, cons
 /* Mounts the crash image read-only first: it must replay the log in
  * memory to the very state the read-write mount after it shows (same
  * files, bytes and listings, same il_stop and count), and leave every
- * byte of the image as it was, without one write or flush. */
+ * byte of the image as it was, without one write or flush.  The device's
+ * hook fails the test at any write or flush; every 16th state the whole
+ * image is also compared with a copy taken before (two 8 MiB passes a
+ * state were a third of the test's time). */
 static void verify_ro(uint8_t ro_sig[32], enum vx_keep_ilstop *stop, uint64_t *replayed)
 {
 	struct memdev cm = {.img = crash, .sectors = DISK / 512, .hook = on_ro_write};
 	struct vx_blkdev cd = memdev_blk(&cm);
-	memcpy(pristine, crash, DISK);
+	bool compare = ro_states % 16 == 0;
+	if (compare)
+		memcpy(pristine, crash, DISK);
 	int rc = vx_keep_mount(v, &cd, keep_work(WORK), WORK, VX_KEEP_RDONLY);
 	if (rc != 0)
 		fprintf(stderr, "# read-only mount: %d (%s; %s)\n", rc, vx_keep_why_str(v->why),
@@ -219,7 +224,8 @@ static void verify_ro(uint8_t ro_sig[32], enum vx_keep_ilstop *stop, uint64_t *r
 	signature(ro_sig);
 	*stop = v->il_stop;
 	*replayed = v->il_replayed;
-	assert_memory_equal(crash, pristine, DISK);
+	if (compare)
+		assert_memory_equal(crash, pristine, DISK);
 	ro_states++;
 }
 
