@@ -125,18 +125,24 @@ static void name_rec(struct vx_keep *v, const uint8_t *rec, const char *n1, size
 	v->il_nsused += n;
 }
 
+/* A name-queue record's common head: op on node ino, generation gen. */
+static void rec_head(uint8_t rec[KP_IL_RSIZE], unsigned op, uint64_t ino, uint64_t gen)
+{
+	memset(rec, 0, KP_IL_RSIZE);
+	kp_st32(rec + KP_ILR_OP, op);
+	kp_st64(rec + KP_ILR_INO, ino);
+	kp_st64(rec + KP_ILR_GEN, gen);
+}
+
 /* A create or an unlink in directory dir. */
 void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint64_t gen,
 		unsigned type, unsigned flags, const char *name, size_t len)
 {
 	uint8_t rec[KP_IL_RSIZE];
-	memset(rec, 0, sizeof(rec));
-	kp_st32(rec + KP_ILR_OP, op);
+	rec_head(rec, op, ino, gen);
 	rec[KP_ILR_NTYPE] = (uint8_t)type;
 	rec[KP_ILR_NTYPE + 1] = (uint8_t)flags;
 	st16(rec + KP_ILR_NTYPE + 2, (uint16_t)len);
-	kp_st64(rec + KP_ILR_INO, ino);
-	kp_st64(rec + KP_ILR_GEN, gen);
 	kp_st64(rec + KP_ILR_DIR, dir);
 	name_rec(v, rec, name, len, NULL, 0);
 }
@@ -147,10 +153,7 @@ void kp_il_name(struct vx_keep *v, unsigned op, uint64_t dir, uint64_t ino, uint
 void kp_il_truncate(struct vx_keep *v, uint64_t ino, uint64_t gen, uint64_t size)
 {
 	uint8_t rec[KP_IL_RSIZE];
-	memset(rec, 0, sizeof(rec));
-	kp_st32(rec + KP_ILR_OP, KP_ILOP_TRUNC);
-	kp_st64(rec + KP_ILR_INO, ino);
-	kp_st64(rec + KP_ILR_GEN, gen);
+	rec_head(rec, KP_ILOP_TRUNC, ino, gen);
 	kp_st64(rec + KP_ILR_SIZE, size);
 	name_rec(v, rec, NULL, 0, NULL, 0);
 }
@@ -161,13 +164,10 @@ void kp_il_rename(struct vx_keep *v, uint64_t fdir, const char *fname, size_t fl
 		  const char *tname, size_t tlen, uint64_t ino, uint64_t gen, unsigned type)
 {
 	uint8_t rec[KP_IL_RSIZE];
-	memset(rec, 0, sizeof(rec));
-	kp_st32(rec + KP_ILR_OP, KP_ILOP_RENAME);
+	rec_head(rec, KP_ILOP_RENAME, ino, gen);
 	rec[KP_ILR_NTYPE] = (uint8_t)type;
 	rec[KP_ILR_NTYPE + 1] = (uint8_t)tlen;
 	st16(rec + KP_ILR_NTYPE + 2, (uint16_t)flen);
-	kp_st64(rec + KP_ILR_INO, ino);
-	kp_st64(rec + KP_ILR_GEN, gen);
 	kp_st64(rec + KP_ILR_DIR, fdir);
 	kp_st64(rec + KP_ILR_TODIR, tdir);
 	name_rec(v, rec, fname, flen, tname, tlen);
