@@ -317,7 +317,9 @@ void sched_tick(void);
 struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
-struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline);
+struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask);
+struct trapframe *sched_direct_wake_until(struct task *p, uint64_t bit, uint64_t mask,
+					  uint64_t deadline);
 bool sched_handoff(struct task *p);
 void signal_unsleep(struct task *t);
 bool preempt_due(void);
@@ -403,6 +405,7 @@ _Static_assert(SYS_BLOCKED == INT64_MIN && SYS_RESTART == INT64_MIN + 1,
 #define ZERO_CHUNK_BYTES  (64 * 1024)
 /* syscall.c / trap.c */
 struct trapframe *syscall_dispatch(struct trapframe *tf);
+struct trapframe *syscall_call_reply(struct trapframe *tf); /* entry.S: RING_NOTIFY_WAIT */
 int copy_in(void *dst, uint64_t usrc, size_t n);
 int copy_out(uint64_t udst, const void *src, size_t n);
 int user_range_ok(uint64_t va, uint64_t n);

@@ -250,8 +250,10 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
  * anyway once we block, deliver the bit, block, and switch straight to it:
  * no run queue, no scheduler pass.  Anything unusual (a bit of
  * ours already pending, a deadline already past, a peer that sleeps with a
- * deadline, queued kernel work, a preemption due, a bad argument) returns NULL and takes the
- * ordinary path, which gives the same result, only slower.  Returns the frame to resume.
+ * deadline, queued kernel work, a preemption due, a foreign caller, whose
+ * syscalls are its supervisor's, a bad argument) returns NULL, and the call
+ * takes the ordinary path, which gives the same result, only slower.
+ * Returns the frame to resume.
  */
 struct trapframe *ring_fastpath(struct trapframe *tf)
 {
@@ -259,7 +261,7 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	uint64_t h = tf->rdi, mask = tf->rsi, deadline = tf->rdx;
 	struct cap *c;
 
-	if (mask == 0 || (mask & ~VX_SIG_ALL) || (cur->pending & mask) || work_head)
+	if (mask == 0 || (mask & ~VX_SIG_ALL) || (cur->pending & mask) || work_head || cur->foreign)
 		return NULL;
 	if (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns())
 		return NULL; /* VX_DEADLINE_NONE too: it must not block */
@@ -274,7 +276,9 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
 	    !arch_frame_user_ok(&p->regs))
 		return NULL;
-	return sched_direct_wake(p, bit, mask, deadline);
+	if (deadline == VX_DEADLINE_NEVER)
+		return sched_direct_wake(p, bit, mask);
+	return sched_direct_wake_until(p, bit, mask, deadline);
 }
 
 /* A decoded RING_SEND_CAP. */

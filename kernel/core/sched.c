@@ -323,11 +323,11 @@ bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 	return direct_switch(p, mask, deadline);
 }
 
-/* ring_fastpath's end, as one call it can jump to: p, waiting for bit
- * among others, takes every pending bit it waits for, as signal_deliver
- * would, and runs at once in the caller's place (direct_switch).  Returns
- * p's frame, or NULL with nothing changed. */
-struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
+/* sched_direct_wake's body: deliver bit to p as signal_deliver would (p
+ * takes every pending bit it waits for) once it runs in the caller's
+ * place. */
+static inline __attribute__((always_inline)) struct trapframe *
+direct_wake(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
 {
 	uint64_t pend = p->pending | bit, got = pend & p->wait_mask;
 
@@ -336,6 +336,24 @@ struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask,
 	p->pending = pend & ~got;
 	p->regs.rax = got;
 	return &p->regs;
+}
+
+/* ring_fastpath's end, as one call it can jump to: p, waiting for bit
+ * among others, takes every pending bit it waits for, as signal_deliver
+ * would, and runs at once in the caller's place (direct_switch), which
+ * waits for mask with no deadline.  Returns p's frame, or NULL with
+ * nothing changed.  It calls nothing, so it needs no frame of its own. */
+struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask)
+{
+	return direct_wake(p, bit, mask, VX_DEADLINE_NEVER);
+}
+
+/* The same for a caller that waits until deadline (in the future), which
+ * also puts it on the sleepers' list: a call, kept out of the one above. */
+struct trapframe *sched_direct_wake_until(struct task *p, uint64_t bit, uint64_t mask,
+					  uint64_t deadline)
+{
+	return direct_wake(p, bit, mask, deadline);
 }
 
 /*

@@ -135,11 +135,6 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 		}
 		return dispatch_other(tf, t);
 	}
-	if (nr == VX_SYS_RING_NOTIFY_WAIT) {
-		struct trapframe *f = ring_fastpath(tf);
-		if (f)
-			return f;
-	}
 	int64_t r = syscalls[nr](tf), below;
 	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
 		if (r == SYS_RESTART || work_head)
@@ -150,16 +145,16 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 	return next_frame(tf);
 }
 
-/* Entry from syscall_entry: the call runs under the kernel lock, dropped
- * just before entry.S restores the chosen frame (no other CPU touches a
- * frame that is running or about to run here).  With one CPU the lock is
- * elided, and tested once here rather than at both ends. */
-struct trapframe *syscall_dispatch(struct trapframe *tf)
+/* A call on a CPU among several: under the kernel lock, dropped just
+ * before entry.S restores the chosen frame (no other CPU touches a frame
+ * that is running or about to run here).  fast: RING_NOTIFY_WAIT, which
+ * tries the call/reply fastpath first. */
+static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(struct trapframe *tf,
+									       bool fast)
 {
-	if (klock.solo)
-		return dispatch(tf);
+	struct trapframe *next = NULL;
+
 	kernel_lock();
-	struct trapframe *next;
 	if (__builtin_expect(current_task()->state != VX_TASK_RUNNABLE, 0)) {
 		/* Halted or destroyed from another CPU while this call waited
 		 * for the lock: to its supervisor the halt came first, so the
@@ -168,10 +163,44 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
 		reissue(tf);
 		next = sched_current_frame();
 	} else {
-		next = dispatch(tf);
+		if (fast)
+			next = ring_fastpath(tf);
+		if (!next)
+			next = dispatch(tf);
 	}
 	kernel_unlock();
 	return next;
+}
+
+/* Entry from syscall_entry.  With one CPU the lock is elided, and tested
+ * once here rather than at both ends. */
+struct trapframe *syscall_dispatch(struct trapframe *tf)
+{
+	if (klock.solo)
+		return dispatch(tf);
+	return dispatch_locked(tf, false);
+}
+
+/*
+ * Entry from syscall_entry for VX_SYS_RING_NOTIFY_WAIT (SYS_NR_CALL_REPLY):
+ * the call/reply fastpath (ring_fastpath).  With one CPU the lock is
+ * elided and the fast path is a tail call, which returns NULL when it does
+ * not apply; entry.S then runs the call the ordinary way
+ * (syscall_dispatch), which decides it from scratch.  With several CPUs
+ * the whole call runs under the lock, the ordinary way when the fast one
+ * does not apply, and never returns NULL.
+ */
+_Static_assert(SYS_NR_CALL_REPLY == VX_SYS_RING_NOTIFY_WAIT, "entry.h SYS_NR_CALL_REPLY");
+static __attribute__((noinline)) struct trapframe *call_reply_locked(struct trapframe *tf)
+{
+	return dispatch_locked(tf, true);
+}
+
+struct trapframe *syscall_call_reply(struct trapframe *tf)
+{
+	if (__builtin_expect(klock.solo, 1))
+		return ring_fastpath(tf);
+	return call_reply_locked(tf);
 }
 
 /* Is [va, va + n) inside user space?  VX_E_RANGE if it wraps, VX_E_FAULT if

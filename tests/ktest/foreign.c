@@ -305,10 +305,90 @@ static void t_foreign_resume_wait(void)
 	EXPECT_EQ(vx_cap_delete(t), VX_OK);
 }
 
+/*
+ * A foreign Task's syscall number 23 (Linux's select) is RING_NOTIFY_WAIT's,
+ * which entry.S sends to the call/reply fastpath before the dispatcher
+ * runs: the fastpath must decline it, or a foreign Task holding a bound
+ * Ring whose peer waits would ring that peer and sleep without its
+ * supervisor hearing of the call.  The child binds a Ring's producer end
+ * natively (syscall, then ud2 stops it), turns foreign and calls 23 on it
+ * while ktest, the consumer, waits for the doorbell with no deadline, as
+ * the fastpath wants: only the stop may wake ktest.
+ */
+#define RING_VA	 0xa00000ull
+#define INFO_VA	 (STACK_VA + 0x800) /* the child's vx_ring_info, on its stack page */
+#define KBIT	 5
+#define CHILD_RB 6
+static void t_foreign_call_reply_number_stops(void)
+{
+	const uint32_t at = VX_BUNDLE_VADDR + offsetof(struct vx_bundle_page, entry[0].handle);
+	uint8_t prog[] = {
+	    0x8b, 0x3c, 0x25, 0, 0, 0, 0, /* 00 mov edi, [at] */
+	    0x0f, 0x05,			  /* 07 syscall: RING_BIND, natively */
+	    0x0f, 0x0b,			  /* 09 ud2: stops */
+	    0x0f, 0x05,			  /* 0b syscall: 23, foreign */
+	    0xeb, 0xfe,			  /* 0d jmp . */
+	};
+	memcpy(prog + 3, &at, 4);
+	struct vx_ring_info info;
+	struct vx_task_info ti;
+
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
+	MUST(vx_ring_bind(ring, VX_RING_CONSUMER, SCRATCH_VA + 0x40000, KBIT, &info));
+	vx_handle_t t = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0));
+	vx_handle_t text = page(0), stack = page(0);
+	MUST(vx_task_map(self, text, SCRATCH_VA, VX_PROT_READ | VX_PROT_WRITE));
+	memcpy((void *)SCRATCH_VA, prog, sizeof(prog));
+	MUST(vx_task_unmap(text));
+	MUST(vx_task_map(t, MUST(vx_cap_derive(text, VX_R_READ | VX_R_EXEC, 0)), CODE_VA,
+			 VX_PROT_READ | VX_PROT_EXEC));
+	MUST(vx_task_map(t, stack, STACK_VA, VX_PROT_READ | VX_PROT_WRITE));
+	MUST(vx_task_supervise(t, child_sig));
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK); /* one CPU's order of events */
+	EXPECT_EQ(vx_task_set_affinity(t, 1), VX_OK);
+	vx_handle_t b = MUST(vx_reticle_retype(R, VX_OBJ_BUNDLE, 0));
+	MUST(vx_bundle_add(b, "ring", 4, ring, VX_R_PRODUCE));
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK);
+	regs.rip = CODE_VA;
+	regs.rsp = STACK_VA + VX_PAGE_SIZE;
+	regs.rax = VX_SYS_RING_BIND;
+	regs.rsi = VX_RING_PRODUCER;
+	regs.rdx = RING_VA;
+	regs.r10 = CHILD_RB;
+	regs.r8 = INFO_VA;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &regs), VX_OK);
+	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE); /* a bit left by an earlier child */
+	EXPECT_EQ(vx_task_start(t, b), VX_OK);
+	/* Stop 1: the ud2, with the Ring bound. */
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_READ, &regs), VX_OK);
+	EXPECT_EQ(regs.rip, CODE_VA + 9);
+	EXPECT_EQ(regs.rax, VX_OK);
+	vx_sig_wait(1ull << KBIT, VX_DEADLINE_NONE); /* the bind's doorbell */
+	/* Foreign now, at the syscall 23 on its producer end. */
+	regs.flags = VX_REGS_FOREIGN;
+	regs.rip = CODE_VA + 0x0b;
+	regs.rax = VX_SYS_RING_NOTIFY_WAIT;
+	regs.rsi = 1ull << CHILD_RB;
+	regs.rdx = VX_DEADLINE_NEVER;
+	EXPECT_EQ(vx_task_regs(t, VX_REGS_WRITE, &regs), VX_OK);
+	EXPECT_EQ(vx_task_resume(t), VX_OK);
+	/* Stop 2: the supervisor hears of the call; the doorbell never rang. */
+	EXPECT_EQ(vx_sig_wait(SIG_CHILD | 1ull << KBIT, VX_DEADLINE_NEVER), (int64_t)SIG_CHILD);
+	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+	EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+	EXPECT_EQ(ti.fault.kind, VX_FAULT_SYSCALL);
+	EXPECT_EQ(ti.fault.addr, VX_SYS_RING_NOTIFY_WAIT);
+	EXPECT_EQ(vx_sig_wait(1ull << KBIT, VX_DEADLINE_NONE), 0);
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_foreign(void)
 {
 	run("foreign_syscalls_stop_and_resume", t_foreign_syscalls_stop_and_resume);
 	run("foreign_hostile_register_writes", t_foreign_hostile_regs);
 	run("foreign_regs_without_the_fpu", t_foreign_regs_nofpu);
 	run("foreign_resume_and_wait_in_one_call", t_foreign_resume_wait);
+	run("foreign_call_reply_number_stops", t_foreign_call_reply_number_stops);
 }

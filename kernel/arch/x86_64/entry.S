@@ -210,6 +210,8 @@ syscall_entry:
 	SAVE_GPRS
 	movq %rsp, %rdi
 	movq %gs:CPU_KSTACK_TOP, %rsp
+	cmpq $SYS_NR_CALL_REPLY, %rax
+	je call_reply
 	call syscall_dispatch
 	/* fall through: rax is the frame to resume */
 
@@ -244,6 +246,19 @@ return_to_frame:
 	addq $16, %rsp
 	swapgs
 	iretq
+
+/* RING_NOTIFY_WAIT, the call/reply fastpath's one syscall: the fast path
+ * (syscall_call_reply) returns the frame to resume, or NULL when the call
+ * must take the ordinary way.  The user's rbx is already saved in the
+ * frame, and C keeps rbx, so it holds tf across the first call. */
+call_reply:
+	movq %rdi, %rbx
+	call syscall_call_reply
+	testq %rax, %rax
+	jnz return_to_frame
+	movq %rbx, %rdi
+	call syscall_dispatch
+	jmp return_to_frame
 
 /* enter_frame(tf): the C-callable way to resume a frame. */
 	.globl enter_frame

@@ -18,6 +18,10 @@
 /* The vector recorded in frames that came in through syscall. */
 #define VEC_SYSCALL 256
 
+/* The syscall number entry.S sends to the call/reply fastpath
+ * (VX_SYS_RING_NOTIFY_WAIT; syscall.c pins it). */
+#define SYS_NR_CALL_REPLY 23
+
 /* struct cpu (arch.h): the fields entry.S reads. */
 #define CPU_USER_RSP   0
 #define CPU_FRAME_TOP  8
