@@ -65,6 +65,10 @@ ROOTS = [
     ("syscall", "entry.S syscall_entry", "syscall_dispatch", "kernel_stack", 0,
      "user registers go to the Task's trapframe (cpu.frame_top), not to "
      "this stack; rsp = cpu.kstack_top, then call"),
+    ("call/reply", "entry.S syscall_entry, RING_NOTIFY_WAIT", "syscall_call_reply",
+     "kernel_stack", 0,
+     "as syscall; when it returns NULL, entry.S calls syscall_dispatch on the "
+     "same empty stack"),
     ("user trap", "entry.S trap_common, from user mode", "trap_user", "kernel_stack", 0,
      "the CPU pushes at TSS.rsp0, the top of the Task's trapframe (or on "
      "ist_stack for vectors 2/8/18); rsp = cpu.kstack_top, then call"),
