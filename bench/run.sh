@@ -225,6 +225,8 @@ cat "$B/bench-devices.txt"
 measured="" measured2=""
 if linux_fetch && linux_initramfs; then
 	linux_bench 1 "$B/bench-linux.txt" && measured=$LINUX_MEASURED
+	# -smp 2: the same flags; the guest starts on one CPU and brings the
+	# second up from user space (guest.sh, LINUX_SMP_APPEND).
 	if linux_bench 2 "$B/bench-linux-smp2.txt"; then
 		measured2=$LINUX_MEASURED
 	else

@@ -30,14 +30,33 @@ LINUX_MEASURED=""
 # and so the figures, change from boot to boot; with them two runs print
 # the same digits.  VectraOS randomises no layout either.
 LINUX_APPEND="console=ttyS0 quiet panic=-1 nokaslr norandmaps"
+# Added for the -smp 2 boot, which has an initramfs of its own
+# (linux_initramfs).  maxcpus=1 rdinit=/smpinit: under -icount QEMU 7.2
+# runs the vCPUs in turn, and when the kernel brings CPU 1 up during boot,
+# CPU 0's wait for it never lets CPU 1 run again (docs/BENCHMARKS.md 1.1);
+# so the kernel starts on CPU 0 alone and bench/linux/smpinit brings CPU 1
+# up through sysfs, which works, before it runs /init.  tsc=reliable: the
+# default CPU model is an AMD one without constant_tsc, for which a kernel
+# with more than one possible CPU assumes the TSCs unsynchronised and
+# falls back to the HPET; under -icount both vCPUs' TSC is the one virtual
+# clock, and with it the two-CPU guest keeps the one-CPU guest's
+# clocksource (tsc).
+LINUX_SMP_APPEND="maxcpus=1 rdinit=/smpinit tsc=reliable"
 
 # Builds $B/linux/initramfs.cpio from the static lbench and exit0, the init
-# script and busybox (reproducibly: linux_pack).
+# script and busybox (reproducibly: linux_pack), and for the -smp 2 boot
+# $B/linux/initramfs-smp.cpio, the same with bench/linux/smpinit as
+# /smpinit.  The one-CPU boot's archive stays as it was: bringing CPUs up
+# from its /init instead moved its figures by up to 0.2%, and would have
+# changed its cache key.
 linux_initramfs() {
 	local root=$B/linux/root
 	linux_root "$root" bench/linux/init && mkdir "$root/bench" &&
-		cp "$B/bench/linux/lbench" "$B/bench/linux/exit0" "$root/bench/" || return 1
-	linux_pack "$root" "$B/linux/initramfs.cpio"
+		cp "$B/bench/linux/lbench" "$B/bench/linux/exit0" "$root/bench/" &&
+		linux_pack "$root" "$B/linux/initramfs.cpio" || return 1
+	rm -rf "$root-smp" && cp -a "$root" "$root-smp" &&
+		cp bench/linux/smpinit "$root-smp/smpinit" && chmod 755 "$root-smp/smpinit" &&
+		linux_pack "$root-smp" "$B/linux/initramfs-smp.cpio"
 }
 
 # True when result RES was made under KEY and may be reused (not
@@ -85,20 +104,28 @@ linux_result() {
 
 # The cache key of a result: the kernel and busybox package versions, the
 # sha256 of initramfs $1, QEMU's version, and the QEMU flags (the rest of
-# the arguments) with the kernel command line.
+# the arguments) with the kernel command line ($LINUX_APPEND, or
+# $LINUX_KEY_APPEND when set).
 linux_key() {
 	local cpio=$1
 	shift
 	printf '# kernel %s %s\n# busybox-static %s\n# initramfs sha256 %s\n# %s\n# flags %s %s -append "%s"\n' \
 		"$LINUX_PKG" "$LINUX_VER" "$BUSYBOX_VER" "$(sha256sum <"$cpio" | cut -d' ' -f1)" \
-		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$*" "$LINUX_APPEND"
+		"$(qemu-system-x86_64 --version | head -n1)" "$flags" "$*" "${LINUX_KEY_APPEND:-$LINUX_APPEND}"
 }
 
-# linux_bench SMP OUT: see the top of this file.
+# linux_bench SMP OUT: see the top of this file.  With more than one CPU
+# the boot takes initramfs-smp.cpio, and the kernel command line gets
+# $LINUX_SMP_APPEND too.
 linux_bench() {
+	local append=$LINUX_APPEND cpio=$B/linux/initramfs.cpio
+	if [ "$1" -gt 1 ]; then
+		append+=" $LINUX_SMP_APPEND"
+		cpio=$B/linux/initramfs-smp.cpio
+	fi
 	linux_result lbench "$LINUX_CACHE/result-smp$1.txt" \
-		"$(linux_key "$B/linux/initramfs.cpio" -smp "$1")" "$2" "$1" \
-		-kernel "$LINUX_KERNEL" -initrd "$B/linux/initramfs.cpio" -append "$LINUX_APPEND"
+		"$(LINUX_KEY_APPEND=$append linux_key "$cpio" -smp "$1")" "$2" "$1" \
+		-kernel "$LINUX_KERNEL" -initrd "$cpio" -append "$append"
 }
 
 # The storage benchmarks (docs/BENCHMARKS.md, section 1.3): a boot of its
