@@ -406,6 +406,7 @@ _Static_assert(SYS_BLOCKED == INT64_MIN && SYS_RESTART == INT64_MIN + 1,
 /* syscall.c / trap.c */
 struct trapframe *syscall_dispatch(struct trapframe *tf);
 struct trapframe *syscall_call_reply(struct trapframe *tf); /* entry.S: RING_NOTIFY_WAIT */
+struct trapframe *syscall_finish(struct trapframe *tf, int64_t r);
 int copy_in(void *dst, uint64_t usrc, size_t n);
 int copy_out(uint64_t udst, const void *src, size_t n);
 int user_range_ok(uint64_t va, uint64_t n);

@@ -244,6 +244,19 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 	return r;
 }
 
+/* RING_NOTIFY_WAIT's invoke, the ordinary way, for a call the fastpath
+ * decoded (c, mask) but cannot switch for: apart, so that the fastpath
+ * itself stays a function without a frame. */
+static __attribute__((noinline)) struct trapframe *notify_wait_decoded(struct trapframe *tf,
+								       struct cap *c)
+{
+	int64_t r;
+
+	doorbell(c);
+	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
+	return syscall_finish(tf, r);
+}
+
 /*
  * The call/reply fastpath of RING_NOTIFY_WAIT: when the peer end's Task is
  * waiting for the bit this doorbell raises, and the scheduler would run it
@@ -252,8 +265,10 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
  * ours already pending, a deadline already past, a peer that sleeps with a
  * deadline, queued kernel work, a preemption due, a foreign caller, whose
  * syscalls are its supervisor's, a bad argument) returns NULL, and the call
- * takes the ordinary path, which gives the same result, only slower.
- * Returns the frame to resume.
+ * takes the ordinary path, which gives the same result, only slower; a
+ * call that decodes but whose peer is not waiting, or may not run here,
+ * is run the ordinary way from here (notify_wait_decoded).  Returns the
+ * frame to resume.
  */
 struct trapframe *ring_fastpath(struct trapframe *tf)
 {
@@ -267,15 +282,19 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 		return NULL; /* VX_DEADLINE_NONE too: it must not block */
 	if (cap_lookup(cur, h, VX_OBJ_RING, 0, &c) || !(c->flags & CAP_F_BOUND))
 		return NULL;
+	/* Decoded: from here on a peer that cannot take the CPU gets the
+	 * ordinary doorbell and wait, without decoding the call again.  A
+	 * peer pinned to other CPUs (a cross-CPU pair) is one. */
 	struct ring *r = ring_of(c->obj);
 	struct cap *end = r->producer == c ? r->consumer : r->producer;
 	if (!end)
-		return NULL;
+		return notify_wait_decoded(tf, c);
 	struct task *p = end->map_task;
 	uint64_t bit = 1ull << (end == r->producer ? r->prod_bit : r->cons_bit);
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
-	    !arch_frame_user_ok(&p->regs))
-		return NULL;
+	    !arch_frame_user_ok(&p->regs) ||
+	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1)))
+		return notify_wait_decoded(tf, c);
 	if (deadline == VX_DEADLINE_NEVER)
 		return sched_direct_wake(p, bit, mask);
 	return sched_direct_wake_until(p, bit, mask, deadline);

@@ -243,10 +243,14 @@ static struct task *steal(void)
 	for (unsigned c = 0; c < ncpus; c++) {
 		if (c == me)
 			continue;
-		for (int p = top_prio(&rq[c]); p >= 0 && (!best || p > (int)best->prio); p--) {
+		/* Only the priorities queued there, most urgent first, and
+		 * only those above the best found so far. */
+		for (uint32_t bits = rq[c].bits; bits;) {
+			int p = 31 - __builtin_clz(bits);
+			if (best && p <= (int)best->prio)
+				break;
+			bits &= ~(1u << p);
 			struct task *h = rq[c].head[p], *t = h;
-			if (!h)
-				continue;
 			do {
 				if ((allowed(t) >> me) & 1) {
 					best = t;
@@ -254,8 +258,6 @@ static struct task *steal(void)
 				}
 				t = t->rq_next;
 			} while (t != h);
-			if (best && (int)best->prio == p)
-				break;
 		}
 	}
 	if (best)
@@ -294,9 +296,11 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
  * blocks waiting for mask until deadline (in the future) and hands the CPU
  * straight to p, which it has just woken (p is waiting, on no queue, on no
  * CPU).  Only when the scheduler would choose p anyway: nothing queued here
- * outranks it, it is not below the caller, it may run on this CPU, and no
- * preemption is due.  (Among equals, p goes ahead of Tasks queued at its
- * priority, as seL4's fastpath does.)  False: nothing changed.
+ * outranks it, it is not below the caller, and no preemption is due.
+ * (Among equals, p goes ahead of Tasks queued at its priority, as seL4's
+ * fastpath does.)  The caller has checked that p may run on this CPU
+ * (ring_fastpath: its affinity names this CPU or is empty; sched_direct:
+ * allowed).  False: nothing changed.
  */
 static inline __attribute__((always_inline)) bool direct_switch(struct task *p, uint64_t mask,
 								uint64_t deadline)
@@ -305,8 +309,7 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 	struct runq *q = &rq[c->index];
 	struct task *cur = c->current;
 
-	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1 ||
-	    (p->affinity && !((allowed(p) >> c->index) & 1)))
+	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1)
 		return false;
 	cur->state = VX_TASK_WAITING;
 	cur->wait_mask = mask;
@@ -320,6 +323,8 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 {
+	if (p->affinity && !((allowed(p) >> this_cpu()->index) & 1))
+		return false;
 	return direct_switch(p, mask, deadline);
 }
 

@@ -115,13 +115,28 @@ static struct trapframe *dispatch_other(struct trapframe *tf, struct task *t)
 	return next_frame(tf);
 }
 
+/* A handler's result r becomes the frame to resume.  SYS_BLOCKED and
+ * SYS_RESTART are the two lowest values, far below every error and
+ * result, so the common case pays one test. */
+static inline __attribute__((always_inline)) struct trapframe *finish(struct trapframe *tf,
+								      struct task *t, int64_t r)
+{
+	int64_t below;
+
+	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
+		if (r == SYS_RESTART || work_head)
+			return dispatch_slow(tf, t, r);
+		return sched_current_frame(); /* SYS_BLOCKED */
+	}
+	tf->rax = (uint64_t)r;
+	return next_frame(tf);
+}
+
 /*
  * Runs the call, then picks the frame to resume.  Long kernel work is
  * bounded by the preemption budget (preempt_due): a handler that runs out
  * returns SYS_RESTART and the same call is re-issued; queued work keeps the
- * caller waiting (dispatch_slow).  The fast path pays one test for all of
- * it: SYS_BLOCKED and SYS_RESTART are the two lowest values, far below
- * every error and result.
+ * caller waiting (dispatch_slow); finish decides.
  */
 static inline __attribute__((always_inline)) struct trapframe *dispatch(struct trapframe *tf)
 {
@@ -135,14 +150,14 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch(struct t
 		}
 		return dispatch_other(tf, t);
 	}
-	int64_t r = syscalls[nr](tf), below;
-	if (__builtin_sub_overflow(r, 2, &below) || work_head) { /* r <= SYS_RESTART */
-		if (r == SYS_RESTART || work_head)
-			return dispatch_slow(tf, t, r);
-		return sched_current_frame(); /* SYS_BLOCKED */
-	}
-	tf->rax = (uint64_t)r;
-	return next_frame(tf);
+	return finish(tf, t, syscalls[nr](tf));
+}
+
+/* A call the fastpath decoded and ran the ordinary way: its result r, as
+ * a handler's, becomes the frame to resume. */
+struct trapframe *syscall_finish(struct trapframe *tf, int64_t r)
+{
+	return finish(tf, current_task(), r);
 }
 
 /* A call on a CPU among several: under the kernel lock, dropped just
