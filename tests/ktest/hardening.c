@@ -14,7 +14,8 @@
  *   prio_*        a Task's priority at creation is at most its creator's,
  *                 and a low Task cannot starve anything above it
  *   irq_*         revoking 100,000 capabilities and resetting a Reticle of
- *                 1,614 Bundles holding them never keep the timer waiting
+ *                 1,614 Bundles holding them, or deleting the one cap they
+ *                 were all derived from, never keep the timer waiting
  *   sig_mint_*    a minted Signal carries no right its Task cap lacks
  *   resume_*      a frame with a non-canonical stack or instruction
  *                 pointer is never returned to
@@ -24,6 +25,11 @@
  *                 each other, preempted by the timer): the kernel survives,
  *                 every result is a value or a documented error, and every
  *                 byte comes back
+ *
+ * and, from the hunt before the second audit (tests/fuzzk's edges.c):
+ *
+ *   devrec_*      a device Reticle's records (a fixed array of 128) are
+ *                 used again when objects die out of order
  */
 #include "ktest.h"
 
@@ -621,6 +627,62 @@ static void t_chaos_shared_objects(void)
 	EXPECT_EQ(info.objects, 0);
 }
 
+/* ------------------------------------------ second audit: device records */
+
+/* A device Reticle keeps its object records in a fixed kernel array of
+ * 128.  Retyping a Mem and deleting the older one, over and over, leaves
+ * one object live at a time; each record must come back for the next
+ * retype, or after 128 rounds the Reticle refuses every retype
+ * (VX_E_FULL) for good, with nothing in it (devd retypes configuration
+ * pages and BARs from its device Reticles for every driver it starts). */
+static void t_devrec_records_reused_out_of_order(void)
+{
+	struct vx_reticle_info before, after;
+	int64_t prev = vx_reticle_retype(devmem, VX_OBJ_MEM, 1);
+	int rounds = 0;
+
+	EXPECT_EQ(vx_reticle_info(devmem, &before), VX_OK);
+	EXPECT(prev > 0);
+	for (int i = 0; i < 400 && prev > 0; i++, rounds++) {
+		int64_t cur =
+		    vx_reticle_retype(devmem, VX_OBJ_MEM, ((uint64_t)((i + 1) & 1) << 32) | 1);
+		if (cur < 0) {
+			vx_printf("#   round %d: retype %ld\n", i, (long)cur);
+			break;
+		}
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK); /* the older one */
+		prev = cur;
+	}
+	EXPECT_EQ(rounds, 400);
+	if (prev > 0)
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK);
+	EXPECT_EQ(vx_reticle_info(devmem, &after), VX_OK);
+	EXPECT_EQ(after.objects, before.objects - 1);
+	EXPECT_EQ(after.free, before.free + 4096);
+}
+
+/* ------------------------------------- second audit: one cap's children */
+
+/* Deleting one cap that 100,000 others were derived from: its children
+ * move up to its parent.  That move is one step of kernel work however
+ * many children there are, so it must not hold the timer back either. */
+static void t_irq_delete_parent_of_100k_keeps_ticks(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, SPREAD_BYTES));
+	vx_handle_t mem = MUST(vx_reticle_retype(big, VX_OBJ_MEM, 1));
+	vx_handle_t mid = MUST(vx_cap_derive(mem, VX_R_ALL, 0));
+	vx_handle_t outer[256], out;
+
+	spread_caps(big, mid, SPREAD_CAPS, outer);
+	vx_handle_t w = watch_start(&out);
+
+	EXPECT_EQ(vx_cap_delete(mid), VX_OK);
+	watch_finish(w, "delete of a cap with 100,000 children");
+	/* They are mem's now: one revoke takes them all. */
+	EXPECT_EQ(vx_cap_revoke(mem), SPREAD_CAPS);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
 void ktest_hardening(void)
 {
 	run("xfer_revoked_before_recv_is_VX_E_REVOKED_in_order", t_xfer_revoked_before_recv);
@@ -644,4 +706,7 @@ void ktest_hardening(void)
 	run("resume_noncanonical_rip_never_returned_to", t_resume_noncanonical_rip);
 	run("wx_per_frame_across_caps_and_tasks", t_wx_per_frame_across_caps_and_tasks);
 	run("chaos_three_tasks_on_shared_objects", t_chaos_shared_objects);
+	run("devrec_records_reused_out_of_order", t_devrec_records_reused_out_of_order);
+	run("irq_delete_parent_of_100k_caps_keeps_timer_ticks",
+	    t_irq_delete_parent_of_100k_keeps_ticks);
 }
