@@ -130,6 +130,40 @@ static void unlink(struct cap *c)
 	o->ncaps--;
 }
 
+/*
+ * Hands c's children to c's parent before c goes, one at a time, each
+ * O(1): a child is taken off c's list and put just before c among c's
+ * siblings.  unlink would move them all in one step, and a cap can have
+ * millions of children (in Bundles and transfer queues): that step held
+ * the kernel lock, with interrupts off, for milliseconds.  Returns true
+ * when c has no children left, false when the preemption budget ran out
+ * first (call again: what has moved stays moved).  A moved cap is still
+ * below every ancestor c has, so a revoke from above still reaches it;
+ * only caps in handle tables ever have children (nothing derives from a
+ * kernel-held cap), so the callers are the ones that delete those.
+ */
+bool cap_shed_children(struct cap *c)
+{
+	for (uint32_t n = 1; c->child; n++) {
+		struct cap *x = c->child;
+
+		c->child = x->next;
+		if (x->next)
+			x->next->prev = NULL;
+		x->parent = c->parent;
+		x->next = c;
+		x->prev = c->prev;
+		if (c->prev)
+			c->prev->next = x;
+		else
+			*siblings(c->obj, c->parent) = x;
+		c->prev = x;
+		if (c->child && n % 64 == 0 && preempt_due())
+			return false;
+	}
+	return true;
+}
+
 /* Fills dst (which must be empty) with a cap to o.  owner: the Task whose
  * table dst is in, or NULL for a kernel-held slot.  parent, if set, is a
  * cap to o that dst is derived from. */
@@ -344,6 +378,8 @@ void cap_remove(struct cap *c)
 bool cap_remove_all(struct kobj *o)
 {
 	while (o->caps) {
+		if (!cap_shed_children(o->caps))
+			return false;
 		cap_remove(o->caps);
 		if (o->caps && preempt_due())
 			return false;
@@ -507,7 +543,9 @@ int64_t sys_cap_derive(struct trapframe *tf)
 	return cap_install(a.t, a.idx, a.c->obj, a.c->type, a.rights, a.narrow, a.c);
 }
 
-/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail. */
+/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail.  A
+ * cap with many children hands them to its parent under the preemption
+ * budget, restarting the call until none is left (cap_shed_children). */
 int64_t sys_cap_delete(struct trapframe *tf)
 {
 	struct cap *c;
@@ -515,6 +553,9 @@ int64_t sys_cap_delete(struct trapframe *tf)
 
 	if ((err = cap_lookup_any(current_task(), tf->rdi, &c)))
 		return err;
+	if (!cap_shed_children(c))
+		return SYS_RESTART;
+	preempt_done();
 	cap_remove(c);
 	return VX_OK;
 }
@@ -535,7 +576,16 @@ int64_t sys_cap_revoke(struct trapframe *tf)
 		return err;
 	}
 	while (c->child) {
-		cap_remove(c->child); /* its children become c's */
+		struct cap *x = c->child;
+		/* Its children become c's first, a few at a time; then it
+		 * goes, in O(1).  (Each cap moves up at most once: only the
+		 * children of c's children move.) */
+		if (x->child) {
+			if (!cap_shed_children(x))
+				return SYS_RESTART;
+			continue;
+		}
+		cap_remove(x);
 		t->restart_acc++;
 		if (c->child && preempt_due())
 			return SYS_RESTART;

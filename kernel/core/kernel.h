@@ -260,6 +260,7 @@ void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, u
 		   uint64_t narrow, struct cap *parent);
 void cap_move(struct cap *dst, struct task *owner, struct cap *src);
 void cap_remove(struct cap *c);
+bool cap_shed_children(struct cap *c);
 void cap_hold(struct cap *dst, struct kobj *o, uint32_t type, uint32_t rights, uint64_t narrow);
 bool cap_have_slots(struct task *t, uint32_t want);
 void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flag);

@@ -663,23 +663,77 @@ static void t_devrec_records_reused_out_of_order(void)
 
 /* ------------------------------------- second audit: one cap's children */
 
-/* Deleting one cap that 100,000 others were derived from: its children
- * move up to its parent.  That move is one step of kernel work however
- * many children there are, so it must not hold the timer back either. */
-static void t_irq_delete_parent_of_100k_keeps_ticks(void)
+/* Deleting one cap that a million others were derived from (all in
+ * Bundles: 200 MiB of them): its children move up to its parent, and so
+ * do those of a cap a revoke deletes.  However many there are, that must
+ * not hold the timer back: it held it 5 ms (a million children moved in
+ * one step) before. */
+#define MANY_CAPS    1000000u
+#define MANY_BUNDLES ((MANY_CAPS + VX_BUNDLE_SLOTS - 1) / VX_BUNDLE_SLOTS)
+#define MANY_BYTES   (((MANY_BUNDLES + MANY_BUNDLES / 16 + 64) * (12288ull + 128) + 4095) & ~4095ull)
+
+/* n caps derived from src in Bundles, three deep (caps in Bundles in
+ * Bundles in Bundles), so that ktest keeps only a few handles: the top
+ * Bundles, in top[] (at most 16). */
+static void spread_deep(vx_handle_t ret, vx_handle_t src, uint32_t n, vx_handle_t top[16])
 {
-	vx_handle_t big = MUST(vx_reticle_split(ram0, SPREAD_BYTES));
+	vx_handle_t mid = 0;
+	unsigned ntop = 0, in_mid = VX_BUNDLE_SLOTS, in_top = VX_BUNDLE_SLOTS;
+	char name[2];
+
+	for (uint32_t done = 0; done < n && !failures_in_test;) {
+		vx_handle_t b = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+		for (unsigned i = 0; i < VX_BUNDLE_SLOTS && done < n; i++, done++) {
+			name[0] = (char)('a' + i / 26);
+			name[1] = (char)('a' + i % 26);
+			if (vx_bundle_add(b, name, 2, src, VX_R_READ) != VX_OK) {
+				EXPECT(!"bundle_add failed");
+				return;
+			}
+		}
+		if (in_mid == VX_BUNDLE_SLOTS) {
+			if (mid) {
+				if (in_top == VX_BUNDLE_SLOTS) {
+					top[ntop++] =
+					    MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+					in_top = 0;
+				}
+				name[0] = (char)('a' + in_top / 26);
+				name[1] = (char)('a' + in_top % 26);
+				in_top++;
+				EXPECT_EQ(vx_bundle_add(top[ntop - 1], name, 2, mid, VX_R_READ),
+					  VX_OK);
+				vx_cap_delete(mid);
+			}
+			mid = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+			in_mid = 0;
+		}
+		name[0] = (char)('a' + in_mid / 26);
+		name[1] = (char)('a' + in_mid % 26);
+		in_mid++;
+		EXPECT_EQ(vx_bundle_add(mid, name, 2, b, VX_R_READ), VX_OK);
+		vx_cap_delete(b);
+	}
+}
+
+static void t_irq_delete_parent_of_1m_keeps_ticks(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, MANY_BYTES));
 	vx_handle_t mem = MUST(vx_reticle_retype(big, VX_OBJ_MEM, 1));
-	vx_handle_t mid = MUST(vx_cap_derive(mem, VX_R_ALL, 0));
-	vx_handle_t outer[256], out;
+	vx_handle_t upper = MUST(vx_cap_derive(mem, VX_R_ALL, 0));
+	vx_handle_t mid = MUST(vx_cap_derive(upper, VX_R_ALL, 0));
+	vx_handle_t top[16], out;
 
-	spread_caps(big, mid, SPREAD_CAPS, outer);
+	if (failures_in_test)
+		return;
+	spread_deep(big, mid, MANY_CAPS, top);
 	vx_handle_t w = watch_start(&out);
-
+	/* mem, upper, mid, a million: mid goes, the million are upper's. */
 	EXPECT_EQ(vx_cap_delete(mid), VX_OK);
-	watch_finish(w, "delete of a cap with 100,000 children");
-	/* They are mem's now: one revoke takes them all. */
-	EXPECT_EQ(vx_cap_revoke(mem), SPREAD_CAPS);
+	/* The revoke deletes upper, whose million move up to mem first. */
+	EXPECT_EQ(vx_cap_revoke(mem), MANY_CAPS + 1);
+	watch_finish(w, "delete of a cap with 1,000,000 children, then a revoke above them");
+	EXPECT_EQ(vx_cap_inspect(upper, &(struct vx_cap_info){0}), VX_E_STALE);
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
@@ -707,6 +761,6 @@ void ktest_hardening(void)
 	run("wx_per_frame_across_caps_and_tasks", t_wx_per_frame_across_caps_and_tasks);
 	run("chaos_three_tasks_on_shared_objects", t_chaos_shared_objects);
 	run("devrec_records_reused_out_of_order", t_devrec_records_reused_out_of_order);
-	run("irq_delete_parent_of_100k_caps_keeps_timer_ticks",
-	    t_irq_delete_parent_of_100k_keeps_ticks);
+	run("irq_delete_parent_of_1m_caps_keeps_timer_ticks",
+	    t_irq_delete_parent_of_1m_keeps_ticks);
 }
