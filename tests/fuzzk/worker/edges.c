@@ -18,7 +18,10 @@
  *    stop it with VX_FAULT_SYSCALL, served by the worker as a personality
  *    does (TASK_REGS read, then write and resume, or resume and wait),
  *    now and then answered with a native frame, a new instruction pointer
- *    or a halt instead.
+ *    or a halt instead;
+ *  - op_pingpong: the call/reply fast path under hostile neighbours (a
+ *    child answering a Ring's doorbells, halted, moved, unbound, deleted
+ *    or reset mid round trip).
  *
  * What the kernel promises here is checked as the other promises are
  * (FZ_BROKEN_PROMISE, with what was seen in the last arguments).
@@ -301,4 +304,139 @@ void op_foreign(void)
 		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
 	else
 		fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+}
+
+/* ------------------------------------------------------------ ping-pong */
+
+/* Appends code[] of n bytes to buf at *at. */
+static void emit(uint8_t *buf, unsigned *at, const uint8_t *code, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		buf[(*at)++] = code[i];
+}
+
+/* A child that binds the consumer end of a Ring and answers every
+ * doorbell with one of its own (RING_NOTIFY_WAIT, waiting for ever): the
+ * call/reply fast path's other half.  The worker rings it with waits that
+ * end soon, and meanwhile halts and resumes it, moves its priority and
+ * CPUs, unbinds and binds its own end, rewrites its registers, or deletes
+ * it or the Ring, or resets the Reticle under both, in the middle of a
+ * round trip. */
+void op_pingpong(void)
+{
+	static const uint8_t nwait_rdx_never[] = {0x48, 0xc7, 0xc2, 0xff, 0xff, 0xff, 0xff};
+	const uint64_t info_va = 0x500000, ring_va = 0x600000, bit = 5;
+	uint8_t code[96];
+	unsigned n = 0, loop;
+	struct vx_ring_info ri;
+	uint64_t mine = 1ull << (8 + pick(40));
+
+	if (pick(2))
+		return;
+	int64_t sub = fz_call(VX_SYS_RETICLE_SPLIT, w.ret, 64 * VX_PAGE_SIZE, 0, 0, 0, 0);
+	if (sub < 0)
+		return;
+	int64_t t = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_TASK, 0, 0, 0, 0);
+	int64_t b = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_BUNDLE, 0, 0, 0, 0);
+	int64_t g =
+	    fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_RING, VX_RING_ARG(6, 2), 0, 0, 0);
+	int64_t m = fz_call(VX_SYS_RETICLE_RETYPE, (uint64_t)sub, VX_OBJ_MEM, 1, 0, 0, 0);
+	if (t < 0 || b < 0 || g < 0 || m < 0)
+		goto out;
+	/* RING_BIND(ring "1,1", consumer, ring_va, bit, info_va) */
+	mov32(code, &n, 0, VX_SYS_RING_BIND);
+	mov32(code, &n, 7, VX_HANDLE_MAKE(1, 1));
+	mov32(code, &n, 6, VX_RING_CONSUMER);
+	mov32(code, &n, 2, (uint32_t)ring_va);
+	mov32(code, &n, 10, (uint32_t)bit);
+	mov32(code, &n, 8, (uint32_t)info_va);
+	code[n++] = 0x0f, code[n++] = 0x05;
+	/* loop: RING_NOTIFY_WAIT(ring, 1 << bit, never); jmp loop */
+	loop = n;
+	mov32(code, &n, 0, VX_SYS_RING_NOTIFY_WAIT);
+	mov32(code, &n, 7, VX_HANDLE_MAKE(1, 1));
+	mov32(code, &n, 6, 1u << bit);
+	emit(code, &n, nwait_rdx_never, sizeof(nwait_rdx_never));
+	code[n++] = 0x0f, code[n++] = 0x05;
+	code[n++] = 0xeb, code[n] = (uint8_t)(loop - (n + 1));
+	n++;
+	load_code((vx_handle_t)sub, (vx_handle_t)t, code, n);
+	fz_call(VX_SYS_TASK_MAP, (uint64_t)t, (uint64_t)m, info_va, VX_PROT_READ | VX_PROT_WRITE, 0,
+		0);
+	fz_call(VX_SYS_BUNDLE_ADD, (uint64_t)b, (uint64_t)(uintptr_t) "ring", 4, (uint64_t)g,
+		VX_R_CONSUME | VX_R_PRODUCE, 0);
+	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0x800000, 0, 0, 0);
+	fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(4) ? VX_PRIO_DEFAULT : pick(9), 0, 0, 0, 0);
+	if (pick(4) == 0)
+		fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, 1ull << pick(2), 0, 0, 0, 0);
+	if (fz_call(VX_SYS_TASK_START, (uint64_t)t, (uint64_t)b, 0, 0, 0, 0) != VX_OK)
+		goto out;
+	uint64_t win = WIN_BASE + pick(WINS) * WIN_SIZE;
+	bool bound = fz_call(VX_SYS_RING_BIND, (uint64_t)g, VX_RING_PRODUCER, win,
+			     (uint64_t)__builtin_ctzll(mine), (uint64_t)(uintptr_t)&ri, 0) == VX_OK;
+	for (unsigned i = 0, rounds = 4 + (unsigned)pick(60); i < rounds; i++) {
+		uint64_t deadline = (uint64_t)vx_clock() + 20000 + pick(500000);
+		if (bound)
+			fz_call(VX_SYS_RING_NOTIFY_WAIT, (uint64_t)g,
+				mine | (pick(4) ? 0 : CHILD_SIG),
+				pick(8) ? deadline : VX_DEADLINE_NONE, 0, 0, 0);
+		switch (pick(24)) {
+		case 0:
+			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+			break;
+		case 1:
+			fz_call(VX_SYS_TASK_RESUME, (uint64_t)t, 0, 0, 0, 0, 0);
+			break;
+		case 2:
+			fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(9), 0, 0, 0, 0);
+			break;
+		case 3:
+			fz_call(VX_SYS_TASK_SET_AFFINITY, pick(2) ? (uint64_t)t : w.self,
+				pick(2) ? 1ull << pick(2) : 0, 0, 0, 0, 0);
+			break;
+		case 4:
+			if (fz_call(VX_SYS_RING_UNBIND, (uint64_t)g, 0, 0, 0, 0, 0) == VX_OK)
+				bound = false;
+			break;
+		case 5:
+			if (!bound)
+				bound = fz_call(VX_SYS_RING_BIND, (uint64_t)g, VX_RING_PRODUCER,
+						win, (uint64_t)__builtin_ctzll(mine),
+						(uint64_t)(uintptr_t)&ri, 0) == VX_OK;
+			break;
+		case 6: { /* a halted child's registers rewritten: back to the bind */
+			static struct vx_regs r;
+			if (fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0) == VX_OK &&
+			    fz_call(VX_SYS_TASK_REGS, (uint64_t)t, VX_REGS_READ | VX_REGS_NOFPU,
+				    (uint64_t)(uintptr_t)&r, 0, 0, 0) == VX_OK) {
+				r.rip = CHILD_IP + (pick(2) ? 0 : loop);
+				fz_call(VX_SYS_TASK_REGS, (uint64_t)t,
+					(pick(2) ? VX_REGS_RESUME : VX_REGS_RESUME_WAIT) |
+					    VX_REGS_NOFPU,
+					(uint64_t)(uintptr_t)&r, mine, deadline, 0);
+			}
+			break;
+		}
+		case 7:
+			if (pick(4) == 0)
+				fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+			break;
+		case 8:
+			if (pick(4) == 0)
+				fz_call(VX_SYS_CAP_DELETE, (uint64_t)g, 0, 0, 0, 0, 0);
+			break;
+		case 9:
+			if (pick(4) == 0)
+				fz_call(VX_SYS_RETICLE_RESET, (uint64_t)sub, 0, 0, 0, 0, 0);
+			break;
+		case 10:
+			fz_call(VX_SYS_RING_NOTIFY, (uint64_t)g, 0, 0, 0, 0, 0);
+			break;
+		default:
+			break;
+		}
+	}
+out:
+	fz_call(VX_SYS_RETICLE_RESET, (uint64_t)sub, 0, 0, 0, 0, 0);
+	fz_call(VX_SYS_CAP_DELETE, (uint64_t)sub, 0, 0, 0, 0, 0);
 }

@@ -108,6 +108,7 @@ void op_affinity(void);
 void op_deep(void);
 void op_deadline(void);
 void op_foreign(void);
+void op_pingpong(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
