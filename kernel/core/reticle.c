@@ -15,8 +15,10 @@
  * order is free again at once, the rest comes back at reset.
  *
  * A device Reticle covers MMIO or other non-RAM memory.  Its records live in
- * a kernel array, its bodies are carved by address (drivers need particular
- * frames), only Mem objects may be retyped from it, and it cannot be split.
+ * a kernel array (a dead one is used again, whatever its place: nothing
+ * carved from a device Reticle depends on anything else carved from it),
+ * its bodies are carved by address (drivers need particular frames), only
+ * Mem objects may be retyped from it, and it cannot be split.
  */
 #include "core/kernel.h"
 
