@@ -303,8 +303,15 @@ static struct kobj *work_tail;
 /* Puts o at the tail of the work queue unless it is on it already; what
  * the work is follows from o (see work_step).  reap() does it before the
  * caller's Task runs again. */
+static bool reaping; /* inside reap: what it queues is nobody's call's */
+
 void work_enqueue(struct kobj *o)
 {
+	struct task *cur = current_task();
+
+	/* The running Task's call waits for the queue (dispatch_slow). */
+	if (cur && !reaping)
+		cur->queued_work = 1;
 	if (o->queued)
 		return;
 	o->queued = 1;
@@ -441,6 +448,7 @@ static bool work_step(struct kobj *o)
  * others, and a Reticle waits on the queue for what was carved from it. */
 bool reap(void)
 {
+	reaping = true;
 	while (work_head) {
 		struct kobj *o = work_dequeue();
 		if (!work_step(o))
@@ -454,6 +462,7 @@ bool reap(void)
 		if (preempt_due())
 			break;
 	}
+	reaping = false;
 	return work_head == NULL;
 }
 

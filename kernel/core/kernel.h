@@ -147,6 +147,7 @@ struct task {
 	uint32_t table_top;   /* slots [0, table_top) are initialised; the rest are not yet */
 	uint32_t queued;      /* on a run queue */
 	uint32_t kwait;	      /* its finished syscall waits for queued kernel work */
+	uint32_t queued_work; /* its syscall queued kernel work (work_enqueue) */
 	uint64_t kwait_rax;   /* ...and this is its result */
 	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
 	uint32_t sleeping;    /* on the sleep list */

@@ -737,6 +737,51 @@ static void t_irq_delete_parent_of_1m_keeps_ticks(void)
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
+/* ------------------------------- second audit: queued work is its own */
+
+/* A Task that queued work (a large Mem's zeroing) waits for it; one that
+ * queued nothing must not: it may help for one budget, then its result
+ * comes back.  Every syscall on the machine was held until the whole queue
+ * was empty, so a Task with memory to zero (192 MiB here, seconds with a
+ * few GiB) stopped every other Task's calls, whatever their priority. */
+static void t_kwait_unrelated_call_not_held(void)
+{
+	const uint64_t pages = (192ull << 20) / 4096;
+	vx_handle_t big = MUST(vx_reticle_split(ram0, (pages + 2) * 4096));
+	vx_handle_t out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	volatile uint64_t *log = (volatile uint64_t *)WATCH_VA;
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	char args[32];
+
+	EXPECT_EQ(vx_task_map(self, out, WATCH_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	vx_snprintf(args, sizeof(args), "bigmem %lu", (unsigned long)pages);
+	if (failures_in_test || !load_victim(args, &sp))
+		return;
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, big, VX_R_ALL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out, VX_R_READ | VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+	/* The clock read before the victim runs (nothing queued yet); then
+	 * one sleep, in which it starts its retype; then ktest's first call
+	 * with the victim's zeroing queued.  Its handler runs at once; the
+	 * second call's tells when the first came back. */
+	uint64_t t0 = (uint64_t)vx_clock();
+	vx_handle_t v = start_victim(&sp);
+	vx_sig_wait(0, t0 + 3 * MS);
+	uint64_t during = log[0];
+	int64_t a = vx_clock(), b = vx_clock();
+	vx_printf("#   a call while another Task's 192 MiB is zeroed: %lu us (its retype %s)%s\n",
+		  (unsigned long)((b - a) / 1000), during == 1 ? "under way" : "not under way",
+		  icount ? "" : " [not icount: reported only]");
+	if (icount) {
+		EXPECT_EQ(during, 1);
+		EXPECT(b - a < (int64_t)(2 * MS)); /* one budget of helping, no more */
+	}
+	EXPECT_EQ(exit_code(v), 0);
+	EXPECT_EQ(log[0], 2);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
 void ktest_hardening(void)
 {
 	run("xfer_revoked_before_recv_is_VX_E_REVOKED_in_order", t_xfer_revoked_before_recv);
@@ -763,4 +808,5 @@ void ktest_hardening(void)
 	run("devrec_records_reused_out_of_order", t_devrec_records_reused_out_of_order);
 	run("irq_delete_parent_of_1m_caps_keeps_timer_ticks",
 	    t_irq_delete_parent_of_1m_keeps_ticks);
+	run("kwait_unrelated_call_not_held", t_kwait_unrelated_call_not_held);
 }
