@@ -130,6 +130,40 @@ static void unlink(struct cap *c)
 	o->ncaps--;
 }
 
+/*
+ * Hands c's children to c's parent before c goes, one at a time, each
+ * O(1): a child is taken off c's list and put just before c among c's
+ * siblings.  unlink would move them all in one step, and a cap can have
+ * millions of children (in Bundles and transfer queues): that step held
+ * the kernel lock, with interrupts off, for milliseconds.  Returns true
+ * when c has no children left, false when the preemption budget ran out
+ * first (call again: what has moved stays moved).  A moved cap is still
+ * below every ancestor c has, so a revoke from above still reaches it;
+ * only caps in handle tables ever have children (nothing derives from a
+ * kernel-held cap), so the callers are the ones that delete those.
+ */
+bool cap_shed_children(struct cap *c)
+{
+	for (uint32_t n = 1; c->child; n++) {
+		struct cap *x = c->child;
+
+		c->child = x->next;
+		if (x->next)
+			x->next->prev = NULL;
+		x->parent = c->parent;
+		x->next = c;
+		x->prev = c->prev;
+		if (c->prev)
+			c->prev->next = x;
+		else
+			*siblings(c->obj, c->parent) = x;
+		c->prev = x;
+		if (c->child && n % 64 == 0 && preempt_due())
+			return false;
+	}
+	return true;
+}
+
 /* Fills dst (which must be empty) with a cap to o.  owner: the Task whose
  * table dst is in, or NULL for a kernel-held slot.  parent, if set, is a
  * cap to o that dst is derived from. */
@@ -269,8 +303,15 @@ static struct kobj *work_tail;
 /* Puts o at the tail of the work queue unless it is on it already; what
  * the work is follows from o (see work_step).  reap() does it before the
  * caller's Task runs again. */
+static bool reaping; /* inside reap: what it queues is nobody's call's */
+
 void work_enqueue(struct kobj *o)
 {
+	struct task *cur = current_task();
+
+	/* The running Task's call waits for the queue (dispatch_slow). */
+	if (cur && !reaping)
+		cur->queued_work = 1;
 	if (o->queued)
 		return;
 	o->queued = 1;
@@ -344,6 +385,8 @@ void cap_remove(struct cap *c)
 bool cap_remove_all(struct kobj *o)
 {
 	while (o->caps) {
+		if (!cap_shed_children(o->caps))
+			return false;
 		cap_remove(o->caps);
 		if (o->caps && preempt_due())
 			return false;
@@ -405,6 +448,7 @@ static bool work_step(struct kobj *o)
  * others, and a Reticle waits on the queue for what was carved from it. */
 bool reap(void)
 {
+	reaping = true;
 	while (work_head) {
 		struct kobj *o = work_dequeue();
 		if (!work_step(o))
@@ -418,6 +462,7 @@ bool reap(void)
 		if (preempt_due())
 			break;
 	}
+	reaping = false;
 	return work_head == NULL;
 }
 
@@ -507,7 +552,9 @@ int64_t sys_cap_derive(struct trapframe *tf)
 	return cap_install(a.t, a.idx, a.c->obj, a.c->type, a.rights, a.narrow, a.c);
 }
 
-/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail. */
+/* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail.  A
+ * cap with many children hands them to its parent under the preemption
+ * budget, restarting the call until none is left (cap_shed_children). */
 int64_t sys_cap_delete(struct trapframe *tf)
 {
 	struct cap *c;
@@ -515,6 +562,9 @@ int64_t sys_cap_delete(struct trapframe *tf)
 
 	if ((err = cap_lookup_any(current_task(), tf->rdi, &c)))
 		return err;
+	if (!cap_shed_children(c))
+		return SYS_RESTART;
+	preempt_done();
 	cap_remove(c);
 	return VX_OK;
 }
@@ -535,7 +585,16 @@ int64_t sys_cap_revoke(struct trapframe *tf)
 		return err;
 	}
 	while (c->child) {
-		cap_remove(c->child); /* its children become c's */
+		struct cap *x = c->child;
+		/* Its children become c's first, a few at a time; then it
+		 * goes, in O(1).  (Each cap moves up at most once: only the
+		 * children of c's children move.) */
+		if (x->child) {
+			if (!cap_shed_children(x))
+				return SYS_RESTART;
+			continue;
+		}
+		cap_remove(x);
 		t->restart_acc++;
 		if (c->child && preempt_due())
 			return SYS_RESTART;

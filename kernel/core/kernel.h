@@ -147,6 +147,7 @@ struct task {
 	uint32_t table_top;   /* slots [0, table_top) are initialised; the rest are not yet */
 	uint32_t queued;      /* on a run queue */
 	uint32_t kwait;	      /* its finished syscall waits for queued kernel work */
+	uint32_t queued_work; /* its syscall queued kernel work (work_enqueue) */
 	uint64_t kwait_rax;   /* ...and this is its result */
 	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
 	uint32_t sleeping;    /* on the sleep list */
@@ -260,6 +261,7 @@ void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, u
 		   uint64_t narrow, struct cap *parent);
 void cap_move(struct cap *dst, struct task *owner, struct cap *src);
 void cap_remove(struct cap *c);
+bool cap_shed_children(struct cap *c);
 void cap_hold(struct cap *dst, struct kobj *o, uint32_t type, uint32_t rights, uint64_t narrow);
 bool cap_have_slots(struct task *t, uint32_t want);
 void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flag);

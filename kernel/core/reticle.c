@@ -15,8 +15,10 @@
  * order is free again at once, the rest comes back at reset.
  *
  * A device Reticle covers MMIO or other non-RAM memory.  Its records live in
- * a kernel array, its bodies are carved by address (drivers need particular
- * frames), only Mem objects may be retyped from it, and it cannot be split.
+ * a kernel array (a dead one is used again, whatever its place: nothing
+ * carved from a device Reticle depends on anything else carved from it),
+ * its bodies are carved by address (drivers need particular frames), only
+ * Mem objects may be retyped from it, and it cannot be split.
  */
 #include "core/kernel.h"
 
@@ -103,7 +105,9 @@ int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *
 			return VX_E_INVAL;
 		if (off >= r->size || pages * PAGE_SIZE > r->size - off)
 			return VX_E_RANGE;
-		if (r->u.ret.nrec >= r->u.ret.nrec_max)
+		/* Full only when every record holds a live object: a dead
+		 * one below the newest is taken again (reticle_carve). */
+		if (r->u.ret.nlive >= r->u.ret.nrec_max)
 			return VX_E_FULL;
 		if (!device_range_free(r, r->pa + off, pages * PAGE_SIZE))
 			return VX_E_EXISTS;
@@ -118,13 +122,34 @@ int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *
 	return VX_OK;
 }
 
+/* A device Reticle's dead record below its newest, to be used again, or
+ * NULL.  A RAM Reticle's records are never reused out of order (its
+ * bodies come back in LIFO order only), but a device Reticle's records are
+ * a fixed array of RETICLE_DEVICE_RECORDS and its bodies are carved by
+ * address: without this, objects retyped and deleted out of order would
+ * use up the array, and the Reticle would refuse every retype with no
+ * object in it.  Its objects never depend on one another, so a reset may
+ * take them in any order. */
+static struct kobj *device_free_record(struct kobj *r)
+{
+	if (!r->u.ret.device || r->u.ret.nlive >= r->u.ret.nrec)
+		return NULL;
+	for (uint32_t i = 0; i < r->u.ret.nrec; i++)
+		if (r->u.ret.rec[i].state == KOBJ_DEAD)
+			return &r->u.ret.rec[i];
+	return NULL;
+}
+
 /* Invoke half: carves an object that reticle_check_retype accepted.  The
  * body of a RAM object is zeroed (a child Reticle's only when it is carved
  * from in turn, a Task's part by part as task_init and the handle table
  * need it); device memory is left as it is. */
 struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset)
 {
-	struct kobj *o = &r->u.ret.rec[r->u.ret.nrec++];
+	struct kobj *o = device_free_record(r);
+
+	if (!o)
+		o = &r->u.ret.rec[r->u.ret.nrec++];
 
 	memset(o, 0, sizeof(*o));
 	o->type = (uint8_t)type;

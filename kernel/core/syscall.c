@@ -73,15 +73,20 @@ static struct trapframe *next_frame(struct trapframe *tf)
 
 /*
  * The slow end of a syscall: the handler returned SYS_RESTART or left work
- * queued (see reap), or the caller came back (SYS_KWAIT) to wait for such
- * work, r being its parked result.  A call whose result is ready but whose
- * queued work is not done when the budget runs out parks the result in
- * kwait_rax and is re-issued as SYS_KWAIT; each re-entry carries on with
- * the work and returns the result once the queue is empty.  Interrupts are
- * taken between the steps, in user mode, at the syscall instruction.
+ * queued (see reap), or work was queued already, or the caller came back
+ * (SYS_KWAIT) to wait for work of its own, r being its parked result.  A
+ * call that queued work (t->queued_work, set by work_enqueue) and whose
+ * result is ready but whose work is not done when the budget runs out
+ * parks the result in kwait_rax and is re-issued as SYS_KWAIT; each
+ * re-entry carries on with the work and returns the result once the queue
+ * is empty.  A call that queued nothing helps for one budget and returns:
+ * another Task's work (a large Mem's zeroing, a reset) must not hold its
+ * calls.  Interrupts are taken between the steps, in user mode, at the
+ * syscall instruction.
  */
 static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int64_t r)
 {
+	bool mine = t->kwait || t->queued_work; /* before reap, which queues too */
 	bool done = reap();
 
 	preempt_done();
@@ -89,10 +94,11 @@ static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int
 	 * gone too, and is left alone. */
 	if (current_task() != t)
 		return sched_current_frame();
+	t->queued_work = 0;
 	if (r == SYS_RESTART) {
 		reissue(tf);
 	} else if (r != SYS_BLOCKED) {
-		if (done || t->state != VX_TASK_RUNNABLE) {
+		if (done || !mine || t->state != VX_TASK_RUNNABLE) {
 			t->kwait = 0;
 			tf->rax = (uint64_t)r;
 		} else {

@@ -42,7 +42,11 @@ void task_init(struct kobj *o)
 /* Tears a Task down: it leaves the scheduler, every cap it holds is
  * deleted, every mapping into it is forgotten and its page tables die.
  * false, with nothing done but stopping it, while it still runs on another
- * CPU (that CPU is told to switch away; the work queue tries again). */
+ * CPU (that CPU is told to switch away; the work queue tries again), or,
+ * with part of its table emptied, when a cap with many children ran out
+ * the preemption budget handing them up (cap_shed_children): the work
+ * queue carries on from there, every step before being done again at no
+ * cost. */
 bool task_destroy(struct kobj *o)
 {
 	struct task *t = task_of(o);
@@ -66,8 +70,11 @@ bool task_destroy(struct kobj *o)
 		else
 			cap_forget_mapping(c);
 	}
-	for (uint32_t i = 1; i < t->table_top; i++)
+	for (uint32_t i = 1; i < t->table_top; i++) {
+		if (!cap_shed_children(&t->table[i]))
+			return false;
 		cap_remove(&t->table[i]);
+	}
 	cap_remove(&t->fault_sig);
 	cap_remove(&t->bundle);
 	for (struct kobj *pt = t->pt_list, *next; pt; pt = next) {

@@ -14,7 +14,8 @@
  *   prio_*        a Task's priority at creation is at most its creator's,
  *                 and a low Task cannot starve anything above it
  *   irq_*         revoking 100,000 capabilities and resetting a Reticle of
- *                 1,614 Bundles holding them never keep the timer waiting
+ *                 1,614 Bundles holding them, or deleting the one cap they
+ *                 were all derived from, never keep the timer waiting
  *   sig_mint_*    a minted Signal carries no right its Task cap lacks
  *   resume_*      a frame with a non-canonical stack or instruction
  *                 pointer is never returned to
@@ -24,6 +25,11 @@
  *                 each other, preempted by the timer): the kernel survives,
  *                 every result is a value or a documented error, and every
  *                 byte comes back
+ *
+ * and, from the hunt before the second audit (tests/fuzzk's edges.c):
+ *
+ *   devrec_*      a device Reticle's records (a fixed array of 128) are
+ *                 used again when objects die out of order
  */
 #include "ktest.h"
 
@@ -621,6 +627,161 @@ static void t_chaos_shared_objects(void)
 	EXPECT_EQ(info.objects, 0);
 }
 
+/* ------------------------------------------ second audit: device records */
+
+/* A device Reticle keeps its object records in a fixed kernel array of
+ * 128.  Retyping a Mem and deleting the older one, over and over, leaves
+ * one object live at a time; each record must come back for the next
+ * retype, or after 128 rounds the Reticle refuses every retype
+ * (VX_E_FULL) for good, with nothing in it (devd retypes configuration
+ * pages and BARs from its device Reticles for every driver it starts). */
+static void t_devrec_records_reused_out_of_order(void)
+{
+	struct vx_reticle_info before, after;
+	int64_t prev = vx_reticle_retype(devmem, VX_OBJ_MEM, 1);
+	int rounds = 0;
+
+	EXPECT_EQ(vx_reticle_info(devmem, &before), VX_OK);
+	EXPECT(prev > 0);
+	for (int i = 0; i < 400 && prev > 0; i++, rounds++) {
+		int64_t cur =
+		    vx_reticle_retype(devmem, VX_OBJ_MEM, ((uint64_t)((i + 1) & 1) << 32) | 1);
+		if (cur < 0) {
+			vx_printf("#   round %d: retype %ld\n", i, (long)cur);
+			break;
+		}
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK); /* the older one */
+		prev = cur;
+	}
+	EXPECT_EQ(rounds, 400);
+	if (prev > 0)
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)prev), VX_OK);
+	EXPECT_EQ(vx_reticle_info(devmem, &after), VX_OK);
+	EXPECT_EQ(after.objects, before.objects - 1);
+	EXPECT_EQ(after.free, before.free + 4096);
+}
+
+/* ------------------------------------- second audit: one cap's children */
+
+/* Deleting one cap that a million others were derived from (all in
+ * Bundles: 200 MiB of them): its children move up to its parent, and so
+ * do those of a cap a revoke deletes.  However many there are, that must
+ * not hold the timer back: it held it 5 ms (a million children moved in
+ * one step) before. */
+#define MANY_CAPS    1000000u
+#define MANY_BUNDLES ((MANY_CAPS + VX_BUNDLE_SLOTS - 1) / VX_BUNDLE_SLOTS)
+#define MANY_BYTES   (((MANY_BUNDLES + MANY_BUNDLES / 16 + 64) * (12288ull + 128) + 4095) & ~4095ull)
+
+/* n caps derived from src in Bundles, three deep (caps in Bundles in
+ * Bundles in Bundles), so that ktest keeps only a few handles: the top
+ * Bundles, in top[] (at most 16). */
+static void spread_deep(vx_handle_t ret, vx_handle_t src, uint32_t n, vx_handle_t top[16])
+{
+	vx_handle_t mid = 0;
+	unsigned ntop = 0, in_mid = VX_BUNDLE_SLOTS, in_top = VX_BUNDLE_SLOTS;
+	char name[2];
+
+	for (uint32_t done = 0; done < n && !failures_in_test;) {
+		vx_handle_t b = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+		for (unsigned i = 0; i < VX_BUNDLE_SLOTS && done < n; i++, done++) {
+			name[0] = (char)('a' + i / 26);
+			name[1] = (char)('a' + i % 26);
+			if (vx_bundle_add(b, name, 2, src, VX_R_READ) != VX_OK) {
+				EXPECT(!"bundle_add failed");
+				return;
+			}
+		}
+		if (in_mid == VX_BUNDLE_SLOTS) {
+			if (mid) {
+				if (in_top == VX_BUNDLE_SLOTS) {
+					top[ntop++] =
+					    MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+					in_top = 0;
+				}
+				name[0] = (char)('a' + in_top / 26);
+				name[1] = (char)('a' + in_top % 26);
+				in_top++;
+				EXPECT_EQ(vx_bundle_add(top[ntop - 1], name, 2, mid, VX_R_READ),
+					  VX_OK);
+				vx_cap_delete(mid);
+			}
+			mid = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+			in_mid = 0;
+		}
+		name[0] = (char)('a' + in_mid / 26);
+		name[1] = (char)('a' + in_mid % 26);
+		in_mid++;
+		EXPECT_EQ(vx_bundle_add(mid, name, 2, b, VX_R_READ), VX_OK);
+		vx_cap_delete(b);
+	}
+}
+
+static void t_irq_delete_parent_of_1m_keeps_ticks(void)
+{
+	vx_handle_t big = MUST(vx_reticle_split(ram0, MANY_BYTES));
+	vx_handle_t mem = MUST(vx_reticle_retype(big, VX_OBJ_MEM, 1));
+	vx_handle_t upper = MUST(vx_cap_derive(mem, VX_R_ALL, 0));
+	vx_handle_t mid = MUST(vx_cap_derive(upper, VX_R_ALL, 0));
+	vx_handle_t top[16], out;
+
+	if (failures_in_test)
+		return;
+	spread_deep(big, mid, MANY_CAPS, top);
+	vx_handle_t w = watch_start(&out);
+	/* mem, upper, mid, a million: mid goes, the million are upper's. */
+	EXPECT_EQ(vx_cap_delete(mid), VX_OK);
+	/* The revoke deletes upper, whose million move up to mem first. */
+	EXPECT_EQ(vx_cap_revoke(mem), MANY_CAPS + 1);
+	watch_finish(w, "delete of a cap with 1,000,000 children, then a revoke above them");
+	EXPECT_EQ(vx_cap_inspect(upper, &(struct vx_cap_info){0}), VX_E_STALE);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
+/* ------------------------------- second audit: queued work is its own */
+
+/* A Task that queued work (a large Mem's zeroing) waits for it; one that
+ * queued nothing must not: it may help for one budget, then its result
+ * comes back.  Every syscall on the machine was held until the whole queue
+ * was empty, so a Task with memory to zero (192 MiB here, seconds with a
+ * few GiB) stopped every other Task's calls, whatever their priority. */
+static void t_kwait_unrelated_call_not_held(void)
+{
+	const uint64_t pages = (192ull << 20) / 4096;
+	vx_handle_t big = MUST(vx_reticle_split(ram0, (pages + 2) * 4096));
+	vx_handle_t out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	volatile uint64_t *log = (volatile uint64_t *)WATCH_VA;
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	char args[32];
+
+	EXPECT_EQ(vx_task_map(self, out, WATCH_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	vx_snprintf(args, sizeof(args), "bigmem %lu", (unsigned long)pages);
+	if (failures_in_test || !load_victim(args, &sp))
+		return;
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, big, VX_R_ALL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out, VX_R_READ | VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+	/* The clock read before the victim runs (nothing queued yet); then
+	 * one sleep, in which it starts its retype; then ktest's first call
+	 * with the victim's zeroing queued.  Its handler runs at once; the
+	 * second call's tells when the first came back. */
+	uint64_t t0 = (uint64_t)vx_clock();
+	vx_handle_t v = start_victim(&sp);
+	vx_sig_wait(0, t0 + 3 * MS);
+	uint64_t during = log[0];
+	int64_t a = vx_clock(), b = vx_clock();
+	vx_printf("#   a call while another Task's 192 MiB is zeroed: %lu us (its retype %s)%s\n",
+		  (unsigned long)((b - a) / 1000), during == 1 ? "under way" : "not under way",
+		  icount ? "" : " [not icount: reported only]");
+	if (icount) {
+		EXPECT_EQ(during, 1);
+		EXPECT(b - a < (int64_t)(2 * MS)); /* one budget of helping, no more */
+	}
+	EXPECT_EQ(exit_code(v), 0);
+	EXPECT_EQ(log[0], 2);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_cap_delete(big), VX_OK);
+}
+
 void ktest_hardening(void)
 {
 	run("xfer_revoked_before_recv_is_VX_E_REVOKED_in_order", t_xfer_revoked_before_recv);
@@ -644,4 +805,8 @@ void ktest_hardening(void)
 	run("resume_noncanonical_rip_never_returned_to", t_resume_noncanonical_rip);
 	run("wx_per_frame_across_caps_and_tasks", t_wx_per_frame_across_caps_and_tasks);
 	run("chaos_three_tasks_on_shared_objects", t_chaos_shared_objects);
+	run("devrec_records_reused_out_of_order", t_devrec_records_reused_out_of_order);
+	run("irq_delete_parent_of_1m_caps_keeps_timer_ticks",
+	    t_irq_delete_parent_of_1m_keeps_ticks);
+	run("kwait_unrelated_call_not_held", t_kwait_unrelated_call_not_held);
 }

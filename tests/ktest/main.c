@@ -24,6 +24,9 @@ bool icount;
 static bool bigmem; /* booted with -m 6G: "bigmem" on the kernel command line */
 static bool stress; /* "stress": the SMP tests' long runs */
 static int npass, nfail, ntest;
+/* "only=PREFIX" on the kernel command line: run only the tests whose name
+ * starts with PREFIX (a quick way to rerun one finding's tests). */
+static char only[32];
 
 static uint64_t ram0_free(void)
 {
@@ -35,6 +38,8 @@ static uint64_t ram0_free(void)
 
 void run(const char *name, void (*fn)(void))
 {
+	if (only[0] && strncmp(name, only, strlen(only)) != 0)
+		return;
 	uint64_t before = ram0_free();
 	int64_t r = vx_reticle_split(ram0, TEST_RET_BYTES);
 
@@ -822,6 +827,14 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	icount = has_word(args, "icount");
 	bigmem = has_word(args, "bigmem");
 	stress = has_word(args, "stress");
+	for (const char *p = args; p && *p; p++) {
+		if ((p == args || p[-1] == ' ') && strncmp(p, "only=", 5) == 0) {
+			size_t n = 0;
+			for (p += 5; p[n] && p[n] != ' ' && n < sizeof(only) - 1; n++)
+				only[n] = p[n];
+			break;
+		}
+	}
 	io = (vx_handle_t)vx_bundle_handle(bundle, "ioports", VX_OBJ_IOPORT);
 	vx_print_init(io);
 	self = (vx_handle_t)vx_bundle_handle(bundle, "self", VX_OBJ_TASK);
@@ -878,6 +891,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("devices_irq_and_ports", t_devices);
 	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
 	ktest_hardening();
+	ktest_edges();
 	ktest_rights();
 	ktest_devices();
 	ktest_supervision();

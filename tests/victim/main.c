@@ -488,6 +488,20 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 			n++;
 		return n;
 	}
+	if (starts_with(args, "bigmem ")) {
+		/* Retypes a Mem of N pages from "ret" (its zeroing is queued
+		 * work this call waits for), noting in "out" when it starts
+		 * (1) and when it has returned (2). */
+		volatile uint64_t *log = order_log(bundle);
+		int64_t ret = vx_bundle_handle(bundle, "ret", VX_OBJ_RETICLE);
+		if (!log || ret < 0)
+			return 200;
+		log[0] = 1;
+		int64_t m =
+		    vx_reticle_retype((vx_handle_t)ret, VX_OBJ_MEM, (uint64_t)parse_int(args + 7));
+		log[0] = 2;
+		return m > 0 ? 0 : 201;
+	}
 	if (starts_with(args, "badrsp"))
 		__asm__ volatile("movq %%rsp, %%rbx\n\t"
 				 "movabsq $0x0000900000000000, %%rsp\n\t"

@@ -29,7 +29,7 @@ static const struct {
 
 /* Writes len bytes of code into a new Mem from ret and maps it executable
  * into t at CHILD_IP. */
-static void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len)
+void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len)
 {
 	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, ret, VX_OBJ_MEM, 1, 0, 0, 0);
 
@@ -83,7 +83,7 @@ void op_child_start(void)
 
 /* Appends "mov r32, v" for register reg (0 eax, 7 edi, 6 esi, 2 edx, 10
  * r10d, 8 r8d) to code at *n. */
-static void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v)
+void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v)
 {
 	if (reg >= 8)
 		code[(*n)++] = 0x41;

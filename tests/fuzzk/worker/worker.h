@@ -2,7 +2,9 @@
 /*
  * The fuzzk worker, shared by its files: main.c (set-up, the one call
  * path every syscall takes, the random mix), ops.c (the structure-aware
- * mix) and children.c (its operations that run code in other Tasks).
+ * mix), children.c (its operations that run code in other Tasks) and
+ * edges.c (affinity, Reticles at the nesting limit, deadlines at the edges
+ * of time, foreign children served as a personality serves them).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -97,6 +99,16 @@ void op_child_control(void);
 void op_syscaller(void);
 void op_kwait(void);
 void op_peer(void);
+/* Writes len bytes of code into a new Mem from ret, mapped executable into
+ * t at CHILD_IP; appends "mov r32, v" for register reg to code at *n. */
+void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len);
+void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v);
+/* edges.c: what the rest of the mix reaches too rarely. */
+void op_affinity(void);
+void op_deep(void);
+void op_deadline(void);
+void op_foreign(void);
+void op_pingpong(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
