@@ -385,7 +385,7 @@ void cap_remove(struct cap *c)
 bool cap_remove_all(struct kobj *o)
 {
 	while (o->caps) {
-		if (!cap_shed_children(o->caps))
+		if (o->caps->child && !cap_shed_children(o->caps))
 			return false;
 		cap_remove(o->caps);
 		if (o->caps && preempt_due())

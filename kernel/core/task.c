@@ -71,7 +71,7 @@ bool task_destroy(struct kobj *o)
 			cap_forget_mapping(c);
 	}
 	for (uint32_t i = 1; i < t->table_top; i++) {
-		if (!cap_shed_children(&t->table[i]))
+		if (t->table[i].child && !cap_shed_children(&t->table[i]))
 			return false;
 		cap_remove(&t->table[i]);
 	}

@@ -185,7 +185,12 @@ trap_from_kernel:
 	js 1f
 	swapgs
 	movl $1, %ebx
-1:	movq %rsp, %rdi
+	/* A fault inside uaccess_copy (or an NMI there) arrives with AC set:
+	 * the handler runs with SMAP on all the same; iretq restores AC. */
+1:	testb $1, %gs:CPU_SMAP
+	jz 3f
+	clac
+3:	movq %rsp, %rdi
 	call trap_kernel
 	testl %ebx, %ebx
 	jz 2f
