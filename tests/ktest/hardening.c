@@ -291,33 +291,58 @@ struct watch_page {
 };
 #define WATCH_VA (SCRATCH_VA + 0x100000)
 
+/* The two-letter name of a Bundle's slot i. */
+static void slot_name(char name[2], unsigned i)
+{
+	name[0] = (char)('a' + i / 26);
+	name[1] = (char)('a' + i % 26);
+}
+
+/* A new Bundle from ret holding the next caps derived from src, up to a
+ * full Bundle or n in all (*done counts them); 0 if an add failed. */
+static vx_handle_t fill_bundle(vx_handle_t ret, vx_handle_t src, uint32_t n, uint32_t *done)
+{
+	vx_handle_t b = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+	char name[2];
+
+	for (unsigned i = 0; i < VX_BUNDLE_SLOTS && *done < n; i++, (*done)++) {
+		slot_name(name, i);
+		if (vx_bundle_add(b, name, 2, src, VX_R_READ) != VX_OK) {
+			EXPECT(!"bundle_add failed");
+			return 0;
+		}
+	}
+	return b;
+}
+
+/* Puts b into the last Bundle of list[] (*used of its slots taken), or
+ * into a new one when that is full, and drops ktest's handle to b. */
+static void bundle_into(vx_handle_t ret, vx_handle_t b, vx_handle_t list[], unsigned *nlist,
+			unsigned *used)
+{
+	char name[2];
+
+	if (*used == VX_BUNDLE_SLOTS) {
+		list[(*nlist)++] = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
+		*used = 0;
+	}
+	slot_name(name, (*used)++);
+	EXPECT_EQ(vx_bundle_add(list[*nlist - 1], name, 2, b, VX_R_READ), VX_OK);
+	vx_cap_delete(b);
+}
+
 /* n caps derived from src, each in a Bundle slot; Bundles inside Bundles,
  * so that ktest holds only a few handles.  Returns the handles of the
  * outer Bundles in outer[] (at most 256) and their count. */
 static unsigned spread_caps(vx_handle_t ret, vx_handle_t src, uint32_t n, vx_handle_t outer[])
 {
 	unsigned nouter = 0, in_outer = VX_BUNDLE_SLOTS;
-	char name[2];
 
 	for (uint32_t done = 0; done < n && !failures_in_test;) {
-		vx_handle_t b = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
-		for (unsigned i = 0; i < VX_BUNDLE_SLOTS && done < n; i++, done++) {
-			name[0] = (char)('a' + i / 26);
-			name[1] = (char)('a' + i % 26);
-			if (vx_bundle_add(b, name, 2, src, VX_R_READ) != VX_OK) {
-				EXPECT(!"bundle_add failed");
-				return nouter;
-			}
-		}
-		if (in_outer == VX_BUNDLE_SLOTS) {
-			outer[nouter++] = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
-			in_outer = 0;
-		}
-		name[0] = (char)('a' + in_outer / 26);
-		name[1] = (char)('a' + in_outer % 26);
-		in_outer++;
-		EXPECT_EQ(vx_bundle_add(outer[nouter - 1], name, 2, b, VX_R_READ), VX_OK);
-		vx_cap_delete(b);
+		vx_handle_t b = fill_bundle(ret, src, n, &done);
+		if (!b)
+			break;
+		bundle_into(ret, b, outer, &nouter, &in_outer);
 	}
 	return nouter;
 }
@@ -679,38 +704,19 @@ static void spread_deep(vx_handle_t ret, vx_handle_t src, uint32_t n, vx_handle_
 {
 	vx_handle_t mid = 0;
 	unsigned ntop = 0, in_mid = VX_BUNDLE_SLOTS, in_top = VX_BUNDLE_SLOTS;
-	char name[2];
 
 	for (uint32_t done = 0; done < n && !failures_in_test;) {
-		vx_handle_t b = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
-		for (unsigned i = 0; i < VX_BUNDLE_SLOTS && done < n; i++, done++) {
-			name[0] = (char)('a' + i / 26);
-			name[1] = (char)('a' + i % 26);
-			if (vx_bundle_add(b, name, 2, src, VX_R_READ) != VX_OK) {
-				EXPECT(!"bundle_add failed");
-				return;
-			}
-		}
+		vx_handle_t b = fill_bundle(ret, src, n, &done);
+		if (!b)
+			return;
 		if (in_mid == VX_BUNDLE_SLOTS) {
-			if (mid) {
-				if (in_top == VX_BUNDLE_SLOTS) {
-					top[ntop++] =
-					    MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
-					in_top = 0;
-				}
-				name[0] = (char)('a' + in_top / 26);
-				name[1] = (char)('a' + in_top % 26);
-				in_top++;
-				EXPECT_EQ(vx_bundle_add(top[ntop - 1], name, 2, mid, VX_R_READ),
-					  VX_OK);
-				vx_cap_delete(mid);
-			}
+			if (mid)
+				bundle_into(ret, mid, top, &ntop, &in_top);
 			mid = MUST(vx_reticle_retype(ret, VX_OBJ_BUNDLE, 0));
 			in_mid = 0;
 		}
-		name[0] = (char)('a' + in_mid / 26);
-		name[1] = (char)('a' + in_mid % 26);
-		in_mid++;
+		char name[2];
+		slot_name(name, in_mid++);
 		EXPECT_EQ(vx_bundle_add(mid, name, 2, b, VX_R_READ), VX_OK);
 		vx_cap_delete(b);
 	}
