@@ -147,6 +147,11 @@ QEMU_FLAGS := -machine q35 -m 512M -smp $(SMP) $(shell scripts/qemu-accel.sh $(S
 # user-mode network, restricted: the guest reaches only QEMU's own virtual
 # hosts (10.0.2.2, 10.0.2.3), nothing beyond the host.  QEMU's q35 hot-plugs through ACPI by
 # default; VectraOS uses the ports' own (native PCIe) hot-plug.
+# The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
+# files live from boot to boot; `make disk` makes it anew (empty).  Set
+# before DEVICE_FLAGS, which := expands at once (an empty file= once made
+# make run stop at QEMU's "A block device must be specified").
+DISK ?= $(B)/disk.img
 DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -device intel-iommu \
                 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
                 -device pcie-root-port,id=rp2,chassis=2,slot=2 \
@@ -157,9 +162,6 @@ DEVICE_FLAGS := -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off -devic
                 -device pcie-root-port,id=rp4,chassis=4,slot=4 \
                 -netdev user,id=n0,restrict=on \
                 -device virtio-net-pci,bus=rp4,netdev=n0,iommu_platform=on,disable-legacy=on
-# The disk make run attaches (tools/mkdisk.sh): made once, then kept, so
-# files live from boot to boot; `make disk` makes it anew (empty).
-DISK ?= $(B)/disk.img
 $(DISK): | $(B)/host/tools/keep
 	@mkdir -p $(@D)
 	KEEP=$(B)/host/tools/keep bash tools/mkdisk.sh $@

@@ -43,7 +43,12 @@ def near_host_utc(text, pattern):
 
 
 class VTerm:
-    def __init__(self, build, root="prog/init.elf", image="boot.img", extra=()):
+    def __init__(self, build, root="prog/init.elf", image="boot.img", extra=(), cmd=None):
+        """cmd: a whole command to run instead (make run, say), whose
+        stdin and stdout are the serial line."""
+        if cmd is not None:
+            self._start(cmd)
+            return
         smp = os.environ.get("SMP", "1")
         accel = subprocess.run([os.path.join(os.path.dirname(__file__), "../../scripts/qemu-accel.sh"), smp],
                                capture_output=True, text=True, check=True)
@@ -53,6 +58,9 @@ class VTerm:
                "-kernel", os.path.join(build, "kernel.bin"),
                "-initrd", os.path.join(build, root) + "," + os.path.join(build, image)]
         cmd += list(extra)
+        self._start(cmd)
+
+    def _start(self, cmd):
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
         self.buf = b""
