@@ -291,6 +291,11 @@ int svc_kill(int i)
 
 	if (s->state != INIT_RUNNING && s->state != INIT_RESTARTING)
 		return VX_E_STATE;
+	/* "always" is the manifest's word that the machine needs it (the
+	 * console, the shell): stopping it for good would leave no way to
+	 * type anything.  INIT_CRASH restarts it instead. */
+	if (s->mf->restart == MF_ALWAYS)
+		return VX_E_BUSY;
 	vx_reticle_reset(s->ret);
 	s->task = 0;
 	s->state = INIT_STOPPED;

@@ -26,6 +26,12 @@ static int by_name(const char *cmd, uint32_t op, const char *name)
 	rc = client_call(&shell.init, &m);
 	if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL)
 		con_printf("%s: no such service: %s\n", cmd, name);
+	else if (rc == VX_E_BUSY && op == INIT_KILL)
+		con_printf("%s: %s runs under policy always: init keeps it running, and without it "
+			   "nothing could be typed (crash %s restarts it)\n",
+			   cmd, name, name);
+	else if (rc == VX_E_STATE && op == INIT_KILL)
+		con_printf("%s: %s is not running\n", cmd, name);
 	else if (rc < 0 && !client_report(cmd, &shell.init, rc))
 		con_printf("%s: %s: %s\n", cmd, name, vx_strerror(rc));
 	return rc;

@@ -226,6 +226,17 @@ def run(t, tap):
     out = t.command("kill vfsd")
     out += t.command("ps")
     tap.check("kill stops a service and ps shows it stopped", has(out, r"^vfsd\s+stopped"), out)
+    out = t.command("kill vfsd")
+    tap.check("kill of a stopped service says it is not running",
+              has(out, r"^kill: vfsd is not running$"), out)
+    # The shell and the console run under policy always: killing either
+    # for good once left nothing to type into.
+    for svc in ("vshell", "uartd"):
+        out = t.command("kill " + svc)
+        out += t.command("echo still-here")
+        tap.check("kill %s is refused (policy always) and the shell still answers" % svc,
+                  has(out, r"^kill: %s runs under policy always" % svc) and
+                  has(out, r"^still-here$") and not has(out, r"killed on request"), out)
     out = t.command("ls")
     tap.check("with vfsd gone, ls says it cannot reach it", has(out, r"^ls: "), out)
 

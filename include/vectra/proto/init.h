@@ -86,7 +86,10 @@
  *
  *   INIT_PS       data: u32 index -> struct init_task of the index-th
  *                 supervised Task, VX_E_NOTFOUND past the end
- *   INIT_KILL     data: name -> stops it and does not restart it
+ *   INIT_KILL     data: name -> stops it and does not restart it;
+ *                 VX_E_BUSY for a service whose policy is "always" (the
+ *                 console, the shell: stopping one for good would leave
+ *                 nothing to type into), VX_E_STATE if it is not running
  *   INIT_CRASH    data: name -> fault injection: the Task is made to fault
  *                 (as if it had jumped to address 0), so that supervision
  *                 can be watched at work
