@@ -291,13 +291,46 @@ void cmd_rm(const struct vsh_cmd *c)
 		fs_fail("rm", rc, c->argv[1]);
 }
 
+/* The length of path's root name with its colon ("HOME:"), or 0 for a
+ * path that names none. */
+static size_t root_len(const char *path)
+{
+	for (size_t i = 0; path[i] && path[i] != '/'; i++)
+		if (path[i] == ':')
+			return i + 1;
+	return 0;
+}
+
+/* Do from and to name two different roots ("HOME:" and "RAM:")?  A
+ * rename never crosses roots; a path without a root name is the RAM
+ * file system's, as it is to vfsd. */
+static bool other_roots(const char *from, const char *to)
+{
+	size_t fl = root_len(from), tl = root_len(to);
+	const char *f = fl ? from : "RAM:", *t = tl ? to : "RAM:";
+
+	fl = fl ? fl : 4;
+	tl = tl ? tl : 4;
+	return fl != tl || memcmp(f, t, fl) != 0;
+}
+
 void cmd_mv(const struct vsh_cmd *c)
 {
+	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
 	int rc, tries = 0;
 
+	if (other_roots(from, to)) {
+		con_printf("mv: %s and %s are on different roots: mv renames within one; cp, then "
+			   "rm, moves between them\n",
+			   c->argv[1], c->argv[2]);
+		return;
+	}
+	if (*fs_path(to + root_len(to)) == '\0') {
+		con_printf("mv: cannot rename onto a root: %s\n", c->argv[2]);
+		return;
+	}
 	do
-		rc = vx_fs_rename(&shell.fs.c, fs_path(c->argv[1]), fs_path(c->argv[2]),
-				  client_deadline());
+		rc = vx_fs_rename(&shell.fs.c, from, to, client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc == VX_E_EXISTS)
 		con_printf("mv: already exists: %s\n", c->argv[2]);

@@ -72,6 +72,15 @@ def run(t, tap):
     tap.check("a missing argument gets one clear line", has(out, r"^mv: "), out)
     out = t.command("rm notes")
     tap.check("removing a non-empty directory is refused", has(out, r"^rm: "), out)
+    # mv renames within one root; the shell says which rule a refusal is.
+    t.command("echo m > RAM:/mvsrc")
+    out = t.command("mv RAM:/mvsrc SYS:/mvsrc")
+    tap.check("mv across roots is refused and says to cp, then rm",
+              has(out, r"^mv: RAM:/mvsrc and SYS:/mvsrc are on different roots"), out)
+    out = t.command("mv RAM:/mvsrc RAM:/")
+    tap.check("mv onto a root is refused by name", has(out, r"^mv: cannot rename onto a root: RAM:/$"), out)
+    out = t.command("cat RAM:/mvsrc")
+    tap.check("a refused mv leaves the file where it was", has(out, r"^m$"), out)
 
     # Path escapes.
     for bad in ("../etc", "notes/../../x", "a//b", "notes/./todo.txt", "x" * 80):
