@@ -25,6 +25,10 @@
  *                        the caps dropped and the Reticle reset
  *   edge_regs_*          TASK_REGS with hostile ops, masks and deadlines
  *                        refused before the Task changes state
+ *   edge_ring_peer_*     the Task bound at the other end of two Rings is
+ *                        destroyed while it waits (on another CPU when
+ *                        there is one): both ends unbind and say so, and
+ *                        the doorbells and waits left ring into nothing
  */
 #include "ktest.h"
 
@@ -390,6 +394,41 @@ static void t_edge_regs_hostile_ops_change_nothing(void)
 	EXPECT_EQ(vx_task_halt(t), VX_OK);
 }
 
+static void t_edge_ring_peer_destroyed_while_it_waits(void)
+{
+	struct echo_pair e;
+	struct vx_task_info ti;
+	struct vx_cap_info ci;
+	uint64_t its = vx_clock_idle(1) >= 0 ? 2 : 1;
+
+	if (!echo_start_on(&e, VX_PRIO_MAX, 1, its))
+		return;
+	EXPECT_EQ(vx_task_inspect(e.task, &ti), VX_OK);
+	EXPECT_EQ(ti.state, VX_TASK_WAITING);
+	/* Its own "self" goes by revoke, then its last cap: it dies waiting. */
+	EXPECT(vx_cap_revoke(e.task) >= 1);
+	EXPECT_EQ(vx_cap_delete(e.task), VX_OK);
+	EXPECT_EQ(vx_task_inspect(e.task, &ti), VX_E_STALE);
+	EXPECT_EQ(vx_cap_inspect(e.req, &ci), VX_OK);
+	EXPECT_EQ(ci.ring_state & 0xff, VX_RING_BOUND_PRODUCER);
+	EXPECT_EQ(vx_cap_inspect(e.rep, &ci), VX_OK);
+	EXPECT_EQ(ci.ring_state & 0xff, VX_RING_BOUND_CONSUMER);
+	/* Each unbind rang the end left behind. */
+	EXPECT_EQ(vx_sig_wait(1ull << 4, VX_DEADLINE_NONE), 1ull << 4);
+	EXPECT_EQ(vx_ring_notify_wait(e.req, 1ull << ECHO_REP_BIT, VX_DEADLINE_NONE),
+		  1ull << ECHO_REP_BIT);
+	echo_send(&e, 1);
+	EXPECT_EQ(vx_ring_notify(e.req), VX_OK);
+	EXPECT_EQ(vx_ring_notify_wait(e.req, 1ull << ECHO_REP_BIT, (uint64_t)vx_clock() + 5 * MS),
+		  0);
+	EXPECT_EQ(vx_ring_notify_wait(e.rep, 1ull << ECHO_REP_BIT, (uint64_t)vx_clock() + 5 * MS),
+		  0);
+	EXPECT_EQ(vx_ring_unbind(e.req), VX_OK);
+	EXPECT_EQ(vx_ring_unbind(e.rep), VX_OK);
+	EXPECT_EQ(vx_ring_notify(e.req), VX_E_STATE);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_edges(void)
 {
 	run("edge_bundle_names_at_the_bounds", t_edge_bundle_names_at_the_bounds);
@@ -401,6 +440,7 @@ void ktest_edges(void)
 	run("edge_ring_queue_holds_itself_and_its_reticle",
 	    t_edge_ring_queue_holds_itself_and_its_reticle);
 	run("edge_regs_hostile_ops_change_nothing", t_edge_regs_hostile_ops_change_nothing);
+	run("edge_ring_peer_destroyed_while_it_waits", t_edge_ring_peer_destroyed_while_it_waits);
 	run("edge_table_full_refuses_before_changing_anything",
 	    t_edge_table_full_refuses_before_changing_anything);
 	run("edge_iospace_64_live_then_full", t_edge_iospace_64_live_then_full);
