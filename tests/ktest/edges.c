@@ -16,7 +16,7 @@
  *                        exited is harmless
  *   edge_iospace_map_*   the last page of the IO window, one past it, the
  *                        same frame in two IoSpaces, an IoSpace deleted
- *                        while mapped
+ *                        while mapped; unconfined, twice, then gone
  *   edge_supervise_*     a Task supervising itself, two supervising each
  *                        other: exits raise their bits, nothing loops
  *   edge_irq_*           a line bound twice; its Signal's Task revoked
@@ -255,6 +255,33 @@ static void t_edge_iospace_map_window_edges(void)
 	EXPECT_EQ(vx_cap_delete(m2), VX_OK);
 }
 
+/* Without an IOMMU: the unconfined IoSpace hands out physical addresses,
+ * one mapping per cap still, W^X counted the same, and its death forgets
+ * what was mapped. */
+static void t_edge_iospace_map_unconfined_twice_then_gone(void)
+{
+	struct vx_cap_info ci;
+
+	if (has_iommu)
+		return; /* confined only, edge_iospace_map_window_edges */
+	vx_handle_t s =
+	    MUST(vx_iospace_create(R, pci, VX_PCI_BDF(23, 2, 0) | VX_IOSPACE_UNCONFINED, 0));
+	vx_handle_t m = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 2));
+	vx_handle_t m2 = MUST(vx_cap_derive(m, VX_R_READ | VX_R_WRITE, 0));
+	vx_handle_t mx = MUST(vx_cap_derive(m, VX_R_READ | VX_R_EXEC, 0));
+
+	int64_t pa = vx_iospace_map(s, m, 0x123000, VX_PROT_READ | VX_PROT_WRITE);
+	EXPECT(pa > 0 && (pa & 4095) == 0);
+	EXPECT_EQ(vx_iospace_map(s, m, 0, VX_PROT_READ), VX_E_EXISTS);
+	EXPECT_EQ(vx_iospace_map(s, m2, 0, VX_PROT_READ), pa);
+	EXPECT_EQ(vx_task_map(self, mx, SCRATCH_VA, VX_PROT_READ | VX_PROT_EXEC), VX_E_BUSY);
+	EXPECT_EQ(vx_cap_delete(s), VX_OK);
+	EXPECT_EQ(vx_cap_inspect(m, &ci), VX_OK);
+	EXPECT_EQ(vx_task_unmap(m), VX_E_STATE); /* the IoSpace took its mapping along */
+	EXPECT_EQ(vx_task_map(self, mx, SCRATCH_VA, VX_PROT_READ | VX_PROT_EXEC), VX_OK);
+	EXPECT_EQ(vx_task_unmap(mx), VX_OK);
+}
+
 /* A Task supervised through a Signal to itself, and two supervising each
  * other: each exit raises its bit in an exited Task, and stops there. */
 static void t_edge_supervise_self_and_cycle(void)
@@ -435,6 +462,8 @@ void ktest_edges(void)
 	run("edge_bundle_holding_itself_starts_once", t_edge_bundle_holding_itself_starts_once);
 	run("edge_sig_bit63_and_an_exited_task", t_edge_sig_bit63_and_an_exited_task);
 	run("edge_iospace_map_window_edges", t_edge_iospace_map_window_edges);
+	run("edge_iospace_map_unconfined_twice_then_gone",
+	    t_edge_iospace_map_unconfined_twice_then_gone);
 	run("edge_supervise_self_and_cycle", t_edge_supervise_self_and_cycle);
 	run("edge_irq_bound_twice_then_task_revoked", t_edge_irq_bound_twice_then_task_revoked);
 	run("edge_ring_queue_holds_itself_and_its_reticle",
