@@ -51,7 +51,8 @@ struct slot {
 	uint64_t life;	  /* lives started */
 	uint64_t seen;	  /* calls at the last look, and when it changed */
 	uint64_t seen_ns;
-	unsigned resumed; /* times this life was found halted and resumed */
+	unsigned resumed;   /* times this life was found halted and resumed */
+	uint64_t halted_ns; /* when the watch first saw it halted, or 0 */
 	struct fz_status *st;
 };
 
@@ -205,6 +206,7 @@ static bool start_life(unsigned k)
 	s->seen = 0;
 	s->seen_ns = now();
 	s->resumed = 0;
+	s->halted_ns = 0;
 	s->life++;
 	lives++;
 	assigned += s->quota;
@@ -292,13 +294,27 @@ static void watch(void)
 		} else if (s->st->calls != s->seen) {
 			s->seen = s->st->calls;
 			s->seen_ns = now();
-		} else if (ti.state == VX_TASK_HALTED && now() - s->seen_ns > STALL_NS / 4 &&
-			   s->resumed < 3) {
-			/* Its peer halted it and lost the chance to resume it
-			 * (that life ended), or it halted itself: let it go on. */
+			s->halted_ns = 0;
+		} else if (ti.state != VX_TASK_HALTED && s->halted_ns) {
+			s->halted_ns = 0; /* resumed since: a new halt starts anew */
+		} else if (ti.state == VX_TASK_HALTED && s->resumed < 3 &&
+			   (!s->halted_ns || now() - s->halted_ns <= STALL_NS / 4)) {
+			/* Halted: wait a while from the first look, not from its
+			 * last call.  A worker that had sat waiting for long and
+			 * was halted by its peer a moment ago must stay halted
+			 * until that peer resumes it: the peer checks at once
+			 * that its halt held (op_peer). */
+			if (!s->halted_ns)
+				s->halted_ns = now();
+		} else if (ti.state == VX_TASK_HALTED && s->resumed < 3 &&
+			   now() - s->seen_ns > STALL_NS / 4) {
+			/* Still halted after that: its peer halted it and lost
+			 * the chance to resume it (that life ended), or it
+			 * halted itself.  Let it go on. */
 			vx_task_resume(s->task);
 			s->resumed++;
 			s->seen_ns = now();
+			s->halted_ns = 0;
 			resumes++;
 		} else if (now() - s->seen_ns > STALL_NS) {
 			/* Halted (by itself, or by a peer that did not resume it),

@@ -332,7 +332,9 @@ void op_child_control(void)
  * Right after the halt's success it must be halted: a call of its that ran
  * after the halt (a wait, say) would show as another state.  (Only this
  * worker halts and resumes that one; the watch in main resumes a worker
- * only after it has made no call for half a second.) */
+ * only after it has seen it halted, with no call made, for half a second
+ * from its first look: a worker that sat waiting for long before this
+ * halt is not resumed under it.) */
 void op_peer(void)
 {
 	struct vx_task_info ti;
