@@ -227,34 +227,38 @@ int64_t sys_ring_notify(struct trapframe *tf)
 	return VX_OK;
 }
 
+/* RING_NOTIFY_WAIT's invoke, for a call decoded to c (a bound end) with
+ * tf's mask and deadline checked: ring the peer, then wait.  Returns the
+ * fired bits, or SYS_BLOCKED. */
+static int64_t notify_wait_invoke(const struct trapframe *tf, struct cap *c)
+{
+	int64_t r;
+
+	doorbell(c);
+	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
+	return r;
+}
+
 /* VX_SYS_RING_NOTIFY_WAIT(ring, mask, deadline) -> fired bits.  The fast
  * path of a round trip: the woken peer runs next if we block. */
 int64_t sys_ring_notify_wait(struct trapframe *tf)
 {
 	struct cap *c;
-	int64_t r;
 	int err;
 
 	if ((err = doorbell_decode(tf->rdi, &c)))
 		return err;
 	if (tf->rsi == 0 || (tf->rsi & ~VX_SIG_ALL))
 		return VX_E_INVAL; /* no bits, or the reserved bit 63 */
-	doorbell(c);
-	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
-	return r;
+	return notify_wait_invoke(tf, c);
 }
 
-/* RING_NOTIFY_WAIT's invoke, the ordinary way, for a call the fastpath
- * decoded (c, mask) but cannot switch for: apart, so that the fastpath
- * itself stays a function without a frame. */
+/* The same invoke for a call the fastpath decoded but cannot switch for:
+ * apart, so that the fastpath itself stays a function without a frame. */
 static __attribute__((noinline)) struct trapframe *notify_wait_decoded(struct trapframe *tf,
 								       struct cap *c)
 {
-	int64_t r;
-
-	doorbell(c);
-	signal_wait_common(current_task(), tf->rsi, tf->rdx, &r);
-	return syscall_finish(tf, r);
+	return syscall_finish(tf, notify_wait_invoke(tf, c));
 }
 
 /*
