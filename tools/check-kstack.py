@@ -107,6 +107,7 @@ HARDWARE_ENTRY = re.compile(r"^(syscall_entry|trap_stub_\d+)$")
 # prototypes (typedef names are kept, so write size_t, not unsigned long).
 INDIRECT_SITES = {
     "kernel/core/syscall.c:dispatch": "int64_t (struct trapframe *)",  # syscalls[]
+    "kernel/core/syscall.c:dispatch_shared": "int64_t (struct trapframe *)",  # shared_syscalls[]
     "kernel/arch/x86_64/paging.c:paging_walk_alloc": "uint64_t (void *)",  # alloc argument
     "lib/base/vx_fmt.c:emit": "void (void *, const char *, size_t)",  # vx_fmt_sink
 }

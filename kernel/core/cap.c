@@ -488,7 +488,8 @@ int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow)
 	}
 }
 
-/* VX_SYS_CAP_INSPECT(h, struct vx_cap_info *out) */
+/* VX_SYS_CAP_INSPECT(h, struct vx_cap_info *out).  Runs under the lock
+ * held shared (syscall.c): it reads only. */
 int64_t sys_cap_inspect(struct trapframe *tf)
 {
 	struct cap *c;

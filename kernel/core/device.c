@@ -146,7 +146,9 @@ static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right
 	return VX_OK;
 }
 
-/* VX_SYS_PORT_IN(ioport, port, width) -> value */
+/* VX_SYS_PORT_IN(ioport, port, width) -> value.  PORT_IN, PORT_OUT and
+ * CONSOLE_WRITE run under the lock held shared (syscall.c): they read
+ * their caller's caps and write only device registers. */
 int64_t sys_port_in(struct trapframe *tf)
 {
 	int err = port_decode(tf->rdi, tf->rsi, tf->rdx, VX_R_READ);
@@ -176,6 +178,11 @@ int64_t sys_port_out(struct trapframe *tf)
 
 #define CONSOLE_WRITE_MAX 4096
 
+/* The console's own lock: CONSOLE_WRITE runs under the kernel lock held
+ * shared, beside other CPUs' (every other kernel print holds it
+ * exclusive, so never beside one of these). */
+static uint32_t console_busy;
+
 /* VX_SYS_CONSOLE_WRITE(ioport covering COM1, buf, len) -> len.  The kernel
  * writes whole buffers, so lines from different Tasks never interleave. */
 int64_t sys_console_write(struct trapframe *tf)
@@ -196,10 +203,13 @@ int64_t sys_console_write(struct trapframe *tf)
 		if ((err = copy_in(chunk, tf->rsi + off, n)))
 			return err;
 	}
+	while (__atomic_exchange_n(&console_busy, 1, __ATOMIC_ACQUIRE))
+		arch_spin_wait();
 	for (; done < len; done += sizeof(chunk)) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 		copy_in(chunk, tf->rsi + done, n);
 		serial_write(chunk, n);
 	}
+	__atomic_store_n(&console_busy, 0, __ATOMIC_RELEASE);
 	return (int64_t)len;
 }

@@ -27,14 +27,17 @@
  * Task field: every entry from user mode takes it and every exit drops it,
  * and the kernel runs with interrupts off except in the idle loop (where
  * the lock is dropped).  So every function in kernel/core runs with the
- * lock held unless its comment says otherwise.  What another CPU may be
- * doing meanwhile is running user code: a Task's frame and tables are
- * changed or freed only once it runs nowhere else (sched_evict), and a
- * translation is removed from every CPU before unmapping returns
+ * lock held, exclusive, unless its comment says otherwise.  A few calls
+ * that only read, or write nothing but their caller's own fields or a
+ * device, hold it shared and run side by side (syscall.c's
+ * shared_syscalls; a shared handler's comment says so).  What another CPU
+ * may be doing meanwhile is running user code: a Task's frame and tables
+ * are changed or freed only once it runs nowhere else (sched_evict), and
+ * a translation is removed from every CPU before unmapping returns
  * (tlb_shootdown).  Long work is cut into units and yields to interrupts,
  * and to the other CPUs, between them at a consistent point (SYS_RESTART,
- * the work queue): never in the middle of a unit.  Every syscall decodes (validates every
- * argument and handle) before it changes anything.
+ * the work queue): never in the middle of a unit.  Every syscall decodes
+ * (validates every argument and handle) before it changes anything.
  */
 #ifndef KERNEL_CORE_KERNEL_H
 #define KERNEL_CORE_KERNEL_H
@@ -341,6 +344,7 @@ void signal_sleep(struct task *t);
 bool signal_timeout_due(uint64_t now);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
+int64_t sys_sig_wait_shared(struct trapframe *tf);
 int signal_wait_check(uint64_t mask, uint64_t deadline);
 void signal_deliver_handoff(struct task *t, uint64_t bits);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
@@ -397,6 +401,10 @@ void iospace_dma_fault(uint16_t bdf, uint64_t addr, bool write, uint8_t reason);
 #define SYS_RESTART (INT64_MIN + 1)
 _Static_assert(SYS_BLOCKED == INT64_MIN && SYS_RESTART == INT64_MIN + 1,
 	       "dispatch tests both with one overflow check");
+/* SYS_EXCLUSIVE: a handler running under the lock held shared
+ * (syscall.c's shared_syscalls) needs it exclusive; it has changed
+ * nothing, and the call runs again from scratch. */
+#define SYS_EXCLUSIVE (INT64_MIN + 2)
 /* SYS_KWAIT: the syscall number a caller is re-issued with while its call's
  * result (t->kwait_rax) waits for the work the call queued.  Outside the
  * ABI's numbers; from a Task that has nothing parked it is VX_E_NOSYS. */
@@ -435,26 +443,52 @@ static inline struct trapframe *sched_current_frame(void)
 	return &current_task()->regs;
 }
 
-/* lock.c: the kernel lock, a ticket lock (see LOCKING above and
- * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it.  On a
- * machine with one CPU there is nobody to exclude: the lock is elided
- * (klock.solo), decided at boot before any other CPU starts and never
- * changed after. */
+/*
+ * lock.c: the kernel lock, a fair (first come, first served) ticket lock
+ * with two modes (see LOCKING above and docs/ARCHITECTURE.md).  Inline:
+ * every kernel entry takes it.
+ *
+ * Exclusive (kernel_lock): alone, as the one big lock always was.
+ * Shared (klock_shared_in): with other shared holders, never with an
+ * exclusive one.  A shared holder reads what it likes and writes only
+ * what no other shared holder reads: its own Task's fields that only its
+ * own calls and exclusive holders touch, device registers, and state
+ * behind a lock of its own (the console's).  So everything an exclusive
+ * holder wrote is stable while it is held shared.
+ *
+ * Every CPU takes a ticket and waits for its turn.  An exclusive holder's
+ * turn begins once the shared holders before it have left (readers) and
+ * ends at kernel_unlock; a shared holder counts itself in and passes the
+ * turn on at once, so shared holders in a row overlap.  Nobody waits
+ * behind more than those who asked first.  On a machine with one CPU
+ * there is nobody to exclude: the lock is elided (klock.solo), decided at
+ * boot before any other CPU starts and never changed after, and nothing
+ * takes the shared mode.
+ */
 struct klock {
-	uint32_t next;	/* the ticket the next CPU to ask gets */
-	uint32_t owner; /* the ticket being served */
-	uint32_t solo;	/* one CPU: lock and unlock do nothing */
+	uint32_t next;	  /* the ticket the next CPU to ask gets */
+	uint32_t owner;	  /* the ticket whose turn it is */
+	uint32_t readers; /* shared holders in */
+	uint32_t solo;	  /* one CPU: lock and unlock do nothing */
 };
 extern struct klock klock;
 void kernel_lock_solo(bool solo);
+
+static inline uint32_t klock_turn(void)
+{
+	uint32_t ticket = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_spin_wait();
+	return ticket;
+}
 
 static inline void kernel_lock(void)
 {
 	if (klock.solo)
 		return;
-	uint32_t ticket = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != ticket)
+	klock_turn();
+	while (__atomic_load_n(&klock.readers, __ATOMIC_ACQUIRE))
 		arch_spin_wait();
 }
 
@@ -463,6 +497,21 @@ static inline void kernel_unlock(void)
 	if (klock.solo)
 		return;
 	__atomic_store_n(&klock.owner, klock.owner + 1, __ATOMIC_RELEASE);
+}
+
+/* The shared mode, for a caller that knows the lock is not elided
+ * (syscall.c's dispatch_shared, which runs only with several CPUs). */
+static inline void klock_shared_in(void)
+{
+	uint32_t ticket = klock_turn();
+	/* In before the turn passes: the next exclusive holder waits for us. */
+	__atomic_fetch_add(&klock.readers, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&klock.owner, ticket + 1, __ATOMIC_RELEASE);
+}
+
+static inline void klock_shared_out(void)
+{
+	__atomic_fetch_sub(&klock.readers, 1, __ATOMIC_RELEASE);
 }
 
 #endif

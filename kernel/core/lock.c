@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The kernel lock: one ticket lock around all kernel state (the first step
- * of docs/ARCHITECTURE.md's locking discipline).  Every entry from user mode
- * takes it before touching anything shared and drops it just before
- * returning to user mode; the idle loop drops it while it waits.  A CPU
- * spinning for it answers TLB shootdowns (arch_spin_wait), since the holder
- * may be waiting for exactly that.  Tickets make it fair: no CPU waits
- * behind more than the others that asked first.
+ * The kernel lock: one fair ticket lock around all kernel state, held
+ * exclusive by most calls and shared by the few that only read or touch a
+ * device (kernel.h has the code and the rules; docs/ARCHITECTURE.md,
+ * "Locking", the discipline).  Every entry from user mode takes it before
+ * touching anything shared and drops it just before returning to user
+ * mode; the idle loop drops it while it waits.  A CPU spinning for it
+ * answers TLB shootdowns (arch_spin_wait), since the holder may be
+ * waiting for exactly that.  Tickets make it fair: no CPU waits behind
+ * more than the others that asked first, in either mode.
  */
 #include "core/kernel.h"
 

@@ -396,7 +396,8 @@ int64_t sys_reticle_reset(struct trapframe *tf)
 	return VX_OK;
 }
 
-/* VX_SYS_RETICLE_INFO(ret, struct vx_reticle_info *out) */
+/* VX_SYS_RETICLE_INFO(reticle, struct vx_reticle_info *out).  Runs under
+ * the lock held shared (syscall.c): it reads only. */
 int64_t sys_reticle_info(struct trapframe *tf)
 {
 	struct cap *rc;

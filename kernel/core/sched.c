@@ -18,8 +18,9 @@
  * idles inside sched_next_frame with interrupts open and the kernel lock
  * dropped.
  *
- * Locking: everything here runs under the kernel lock (lock.c), which
- * also covers every Task's scheduling fields and every CPU's queues.
+ * Locking: everything here runs under the kernel lock (lock.c) held
+ * exclusive, which also covers every Task's scheduling fields and every
+ * CPU's queues.
  * A Task is at any moment running on at most one CPU (t->running_on), or
  * on at most one queue (t->queued, t->rq_cpu), or neither.
  */

@@ -115,13 +115,22 @@ void signal_timeouts(uint64_t now)
  * Inlined into SIG_WAIT, the signal ping-pong's hot path, whatever the
  * compiler's budget for this file says (a call costs it 30 instructions a
  * round trip); other files call signal_wait_common. */
+/* Does a wait for mask until deadline end at once: a bit is pending (got:
+ * the pending bits of mask), or it only polls, or its deadline passed? */
+static inline __attribute__((always_inline)) bool
+wait_answers_now(const struct task *t, uint64_t mask, uint64_t deadline, uint64_t *got)
+{
+	*got = t->pending & mask;
+	return *got || deadline == VX_DEADLINE_NONE ||
+	       (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns());
+}
+
 static inline __attribute__((always_inline)) int wait_common(struct task *t, uint64_t mask,
 							     uint64_t deadline, int64_t *result)
 {
-	uint64_t got = t->pending & mask;
+	uint64_t got;
 
-	if (got || deadline == VX_DEADLINE_NONE ||
-	    (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns())) {
+	if (wait_answers_now(t, mask, deadline, &got)) {
 		t->pending &= ~got;
 		*result = (int64_t)got;
 		return 0;
@@ -160,6 +169,25 @@ int64_t sys_sig_wait(struct trapframe *tf)
 		return err;
 	wait_common(current_task(), tf->rdi, tf->rsi, &r);
 	return r;
+}
+
+/* VX_SYS_SIG_WAIT under the lock held shared (syscall.c): the wait that
+ * ends at once, which writes only the caller's own pending bits (only
+ * exclusive holders raise them, and TASK_INSPECT reads them atomically).
+ * One that would block needs the lock exclusive: SYS_EXCLUSIVE, having
+ * changed nothing. */
+int64_t sys_sig_wait_shared(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	uint64_t got;
+	int err;
+
+	if ((err = signal_wait_check(tf->rdi, tf->rsi)))
+		return err;
+	if (!wait_answers_now(t, tf->rdi, tf->rsi, &got))
+		return SYS_EXCLUSIVE;
+	__atomic_store_n(&t->pending, t->pending & ~got, __ATOMIC_RELAXED);
+	return (int64_t)got;
 }
 
 /* VX_SYS_SIG_RAISE(signal, bits) */

@@ -53,6 +53,22 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
     [VX_SYS_TASK_REGS] = sys_task_regs,
 };
 
+/*
+ * The calls that run under the kernel lock held shared, side by side with
+ * each other on several CPUs (kernel.h, LOCKING; docs/ARCHITECTURE.md):
+ * bit n for call n.  Each reads only what exclusive holders write, and
+ * writes only its own Task's fields, a device's registers or the console
+ * (behind its own lock).  None blocks, restarts or queues work: a handler
+ * that would (SIG_WAIT with nothing pending: its shared form,
+ * sys_sig_wait_shared) returns SYS_EXCLUSIVE having changed nothing, and
+ * the call runs again from scratch under the lock held exclusive.
+ */
+#define SHARED_CALLS                                                                               \
+	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT |  \
+	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT |              \
+	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK)
+_Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
+
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
  * after the interrupts pending now have been taken. */
 static void reissue(struct trapframe *tf)
@@ -193,12 +209,60 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(s
 	return next;
 }
 
+/*
+ * A call from SHARED_CALLS on a CPU among several: under the lock held
+ * shared.  The call's result goes back at once unless this CPU must
+ * choose another Task (need_resched, set only by exclusive holders, so
+ * steady while we hold it shared), which takes the lock exclusive.  A
+ * Task halted while it waited for the lock, a foreign Task (its
+ * supervisor serves its calls) and a handler's SYS_EXCLUSIVE go the
+ * ordinary way, exclusive, which decides the call from scratch.
+ */
+static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapframe *tf)
+{
+	struct task *t = current_task();
+	syscall_fn fn = tf->rax == VX_SYS_SIG_WAIT ? sys_sig_wait_shared : syscalls[tf->rax];
+	int64_t r = SYS_EXCLUSIVE;
+
+	klock_shared_in();
+	if (__builtin_expect(t->state == VX_TASK_RUNNABLE && !t->foreign, 1))
+		r = fn(tf);
+	if (__builtin_expect(r <= SYS_EXCLUSIVE, 0)) {
+		KASSERT(r == SYS_EXCLUSIVE); /* never SYS_BLOCKED or SYS_RESTART */
+		klock_shared_out();
+		return dispatch_locked(tf, false);
+	}
+	tf->rax = (uint64_t)r;
+	if (__builtin_expect(!this_cpu_need_resched(), 1)) {
+		klock_shared_out();
+		return tf;
+	}
+	klock_shared_out();
+	kernel_lock();
+	struct trapframe *next = sched_current_frame();
+	kernel_unlock();
+	return next;
+}
+
+/* Is a call from SHARED_CALLS worth trying shared?  All are but a
+ * SIG_WAIT that would block, which would only come back SYS_EXCLUSIVE and
+ * pay for both holds (signal ping-pong on two CPUs: 904 -> 1,018).  A
+ * hint, read without the lock (only exclusive holders raise bits): the
+ * handler decides again under the lock. */
+static inline bool worth_sharing(const struct trapframe *tf)
+{
+	return tf->rax != VX_SYS_SIG_WAIT || tf->rsi == VX_DEADLINE_NONE ||
+	       (__atomic_load_n(&current_task()->pending, __ATOMIC_RELAXED) & tf->rdi);
+}
+
 /* Entry from syscall_entry.  With one CPU the lock is elided, and tested
  * once here rather than at both ends. */
 struct trapframe *syscall_dispatch(struct trapframe *tf)
 {
 	if (klock.solo)
 		return dispatch(tf);
+	if (tf->rax < VX_SYS_COUNT && (SHARED_CALLS >> tf->rax) & 1 && worth_sharing(tf))
+		return dispatch_shared(tf);
 	return dispatch_locked(tf, false);
 }
 
@@ -258,7 +322,8 @@ int copy_out(uint64_t udst, const void *src, size_t n)
 
 /* VX_SYS_CLOCK(which): 0 -> nanoseconds since boot; 1 + n -> the
  * nanoseconds CPU n has spent halted in the idle loop (benchmarks count
- * busy time as the difference), VX_E_RANGE for a CPU that is not online. */
+ * busy time as the difference), VX_E_RANGE for a CPU that is not online.
+ * Runs under the lock held shared (above): it reads only. */
 int64_t sys_clock(struct trapframe *tf)
 {
 	if (tf->rdi == 0)

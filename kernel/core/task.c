@@ -525,7 +525,8 @@ int64_t sys_task_resume(struct trapframe *tf)
 	return VX_OK;
 }
 
-/* VX_SYS_TASK_INSPECT(task, struct vx_task_info *out) */
+/* VX_SYS_TASK_INSPECT(task, struct vx_task_info *out).  Runs under the
+ * lock held shared (syscall.c): it reads only. */
 int64_t sys_task_inspect(struct trapframe *tf)
 {
 	struct task *t;
@@ -541,7 +542,7 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t->running_on >= 0 ? rdtsc() - t->run_since : 0));
 	info.cpu = sched_task_cpu(t);
 	info.affinity = t->affinity;
-	info.pending = t->pending;
+	info.pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED); /* SIG_WAIT: shared */
 	info.handles = t->used_slots;
 	return copy_out(tf->rsi, &info, sizeof(info));
 }

@@ -316,6 +316,116 @@ static void t_halt_stops_a_fault_in_flight(void)
 		  rounds - halted);
 }
 
+#define PING_A (1ull << 4)
+#define PING_C (1ull << 5)
+
+/* A pinger on CPU 1 raises bit 4, then bit 5, then waits; ktest, on CPU 0,
+ * takes them with polling SIG_WAITs, which run under the kernel lock held
+ * shared and clear ktest's own pending bits while the raises, exclusive,
+ * set them.  A clear that overlapped a raise could wipe bit 5 out: ktest
+ * would never see it and both sides would wait out their bound. */
+static void t_poll_wait_loses_no_bit(void)
+{
+	int rounds = stress ? 100000 : 5000, done = 0;
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	char args[32];
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	vx_sig_wait(PING_A | PING_C, VX_DEADLINE_NONE);
+	vx_snprintf(args, sizeof(args), "pinger %d", rounds);
+	if (!load_victim(args, &sp))
+		return;
+	vx_handle_t boss = MUST(vx_sig_mint(self, PING_A | PING_C));
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "boss", 4, boss, 0), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 2), VX_OK);
+	vx_handle_t t = start_victim(&sp);
+	vx_handle_t ack = MUST(vx_sig_mint(t, 1ull << 6));
+	for (; done < rounds && !failures_in_test; done++) {
+		uint64_t got = 0, bound = (uint64_t)vx_clock() + 10000 * MS;
+		while (got != (PING_A | PING_C) && (uint64_t)vx_clock() < bound) {
+			int64_t r = vx_sig_wait(PING_A | PING_C, VX_DEADLINE_NONE);
+			EXPECT(r >= 0);
+			got |= (uint64_t)r;
+		}
+		EXPECT_EQ(got, PING_A | PING_C);
+		EXPECT_EQ(vx_sig_raise(ack, 1ull << 6), VX_OK);
+	}
+	EXPECT_EQ(exit_code(t), 0);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	vx_printf("#   %d rounds of two raises taken by polling\n", done);
+}
+
+#define INSPECT_VA (SCRATCH_VA + 0xc0000) /* inside ktest's scratch table */
+
+/* An inspector on every other CPU makes the calls that hold the kernel
+ * lock shared (reading a Reticle, its caps, itself, the clock), without
+ * pause, while ktest on CPU 0 carves, derives, deletes and resets in the
+ * Reticle they read and at last revokes their caps to it.  Every answer
+ * must be a value or a handle error, every inspector must get on, and
+ * ktest's exclusive calls must still get their turn (they would wait for
+ * ever if the shared holders could keep the lock among themselves). */
+static void t_shared_calls_beside_exclusive(void)
+{
+	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
+	vx_handle_t sub = MUST(vx_reticle_split(R, 1ull << 20)), task[3], out[3];
+	int rounds = stress ? 20000 : 1000;
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	for (unsigned i = 0; i < n; i++) {
+		struct vx_spawn sp = {.self = self, .reticle = R};
+		out[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+		if (!load_victim("inspector", &sp))
+			return;
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_READ | VX_R_CONTROL),
+			  VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
+			  VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, sub, VX_R_READ), VX_OK);
+		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
+		task[i] = start_victim(&sp);
+		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
+				      VX_PROT_READ | VX_PROT_WRITE),
+			  VX_OK);
+	}
+	volatile uint64_t *log[3];
+	for (unsigned i = 0; i < n; i++) {
+		log[i] = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
+		for (int k = 0; k < 10000 && log[i][1] == 0; k++) /* until it is going */
+			vx_sig_wait(0, (uint64_t)vx_clock() + MS);
+	}
+	for (int k = 0; k < rounds && !failures_in_test; k++) {
+		int64_t m = vx_reticle_retype(sub, VX_OBJ_MEM, 1 + k % 8);
+		int64_t g = vx_reticle_retype(sub, VX_OBJ_RING, VX_RING_ARG(6, 2));
+		EXPECT(m > 0 && g > 0);
+		int64_t d = vx_cap_derive((vx_handle_t)m, VX_R_READ, 0);
+		EXPECT(d > 0);
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)g), VX_OK);
+		EXPECT_EQ(vx_cap_revoke((vx_handle_t)m), 1); /* d */
+		EXPECT_EQ(vx_cap_inspect((vx_handle_t)d, &(struct vx_cap_info){0}), VX_E_STALE);
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)m), VX_OK);
+		if (k % 64 == 63)
+			EXPECT_EQ(vx_reticle_reset(sub), VX_OK);
+	}
+	uint64_t seen[3];
+	for (unsigned i = 0; i < n; i++)
+		seen[i] = log[i][1];
+	/* Their "ret" goes (one each), and VX_E_STALE answers from here. */
+	EXPECT_EQ(vx_cap_revoke(sub), (int64_t)n);
+	for (unsigned i = 0; i < n; i++) {
+		for (int k = 0; k < 10000 && log[i][1] < seen[i] + 100; k++)
+			vx_sig_wait(0, (uint64_t)vx_clock() + MS);
+		log[i][0] = 1;
+		EXPECT_EQ(exit_code(task[i]), 0);
+		EXPECT(log[i][1] >= seen[i] + 100);
+		EXPECT_EQ(log[i][2], 0);
+		vx_printf("#   CPU %u: %lu shared calls beside %d rounds\n", i + 1,
+			  (unsigned long)log[i][1], rounds);
+		EXPECT_EQ(vx_task_unmap(out[i]), VX_OK);
+	}
+	EXPECT_EQ(vx_cap_delete(sub), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_smp(bool long_runs)
 {
 	stress = long_runs;
@@ -331,4 +441,6 @@ void ktest_smp(bool long_runs)
 	run("smp_spinner_on_every_cpu_starves_nobody", t_spinner_on_every_cpu_starves_nobody);
 	run("smp_halt_stops_a_call_in_flight", t_halt_stops_a_call_in_flight);
 	run("smp_halt_stops_a_fault_in_flight", t_halt_stops_a_fault_in_flight);
+	run("smp_poll_wait_loses_no_bit", t_poll_wait_loses_no_bit);
+	run("smp_shared_calls_beside_exclusive", t_shared_calls_beside_exclusive);
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Model-checks the Ring protocol with spin (tests/model/ring.pml) and a
 # call and its reply over the runtime's service shape with the kernel's
-# call/reply fastpath (tests/model/call.pml): each real protocol must
-# verify clean, and each broken variant must be caught losing a wakeup.
+# call/reply fastpath (tests/model/call.pml), and the kernel lock's two
+# modes (tests/model/klock.pml): each real protocol must verify clean, and
+# each broken variant must be caught (a lost wakeup, two holders at once).
 # Prints TAP.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -39,5 +40,19 @@ if grep -q "pan:1: invalid end state" <<<"$out"; then
 	echo "ok 4 - call model: a server that forgets the wake-up it owes is caught"
 else
 	echo "not ok 4 - call model: the broken variant was not caught"
+	echo "$out" | sed 's/^/#   /'
+fi
+out=$(verify "" klock.pml)
+if grep -q "errors: 0" <<<"$out"; then
+	echo "ok 5 - kernel lock model: an exclusive holder is alone, shared holders never meet one, and every CPU gets its turn ($(grep -o '[0-9]* states, stored' <<<"$out" | head -n1))"
+else
+	echo "not ok 5 - kernel lock model: spin found a problem in the two-mode ticket lock"
+	echo "$out" | sed 's/^/#   /'
+fi
+out=$(verify "-DPASS_FIRST" klock.pml)
+if grep -q "assertion violated" <<<"$out"; then
+	echo "ok 6 - kernel lock model: a shared holder that passes the turn on before counting itself in is caught"
+else
+	echo "not ok 6 - kernel lock model: the broken variant was not caught"
 	echo "$out" | sed 's/^/#   /'
 fi

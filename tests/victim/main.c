@@ -40,6 +40,16 @@
  *   mark C      with "self" and "out": record the character C in out, exit
  *   reader      with "self" and "out": read 0x50000000 (mapped by ktest) in
  *               a loop, counting the reads in out, until a fault stops it
+ *   pinger N    with "boss" (a Signal cap on ktest for bits 4 and 5): N
+ *               times raise bit 4, then bit 5, then wait for bit 6 (which
+ *               ktest raises once it has taken both); exit 0, or 201 if a
+ *               wait ran out (a lost bit)
+ *   inspector   with "self", "ret" and "out" (a Mem): until out's first
+ *               word is set, make the calls that run under the kernel lock
+ *               held shared (CLOCK, RETICLE_INFO, CAP_INSPECT of every
+ *               handle in its table, TASK_INSPECT of itself, a polling
+ *               SIG_WAIT), counting them in out[1] and every answer that is
+ *               neither a value nor a documented error in out[2]
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -436,8 +446,62 @@ static int echo(const struct vx_bundle_page *b)
 	}
 }
 
+static int pinger(const struct vx_bundle_page *b, int n)
+{
+	int64_t boss = vx_bundle_handle(b, "boss", VX_OBJ_SIGNAL);
+
+	if (boss < 0)
+		return 200;
+	for (int i = 0; i < n; i++) {
+		vx_sig_raise((vx_handle_t)boss, 1ull << 4);
+		vx_sig_raise((vx_handle_t)boss, 1ull << 5);
+		if (vx_sig_wait(1ull << 6, (uint64_t)vx_clock() + 10000000000ull) != 1ull << 6)
+			return 201;
+	}
+	return 0;
+}
+
+/* An answer of a call that only reads: a value, or one of the handle
+ * errors (its handles may be deleted under it). */
+static bool sane(int64_t r)
+{
+	return r >= 0 || r == VX_E_STALE || r == VX_E_BADHANDLE;
+}
+
+static int inspector(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	struct vx_reticle_info ri;
+	struct vx_task_info ti;
+	struct vx_cap_info ci;
+	int64_t last = 0;
+
+	if (!log || self < 0 || ret < 0)
+		return 200;
+	while (!log[0]) {
+		int64_t now = vx_clock(), r;
+		log[2] += now < last;
+		last = now;
+		r = vx_reticle_info((vx_handle_t)ret, &ri);
+		log[2] += !sane(r) || (r == VX_OK && (ri.free > ri.size || ri.size == 0));
+		for (uint32_t i = 0; i < b->count && i < VX_BUNDLE_SLOTS; i++)
+			log[2] += !sane(vx_cap_inspect(b->entry[i].handle, &ci));
+		r = vx_task_inspect((vx_handle_t)self, &ti);
+		log[2] += r != VX_OK || ti.state != VX_TASK_RUNNABLE;
+		log[2] += vx_sig_wait(VX_SIG_ALL, VX_DEADLINE_NONE) < 0;
+		log[1] += 5;
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "pinger "))
+		return pinger(bundle, parse_int(args + 7));
+	if (starts_with(args, "inspector"))
+		return inspector(bundle);
 	if (starts_with(args, "echo"))
 		return echo(bundle);
 	if (starts_with(args, "reader")) {
