@@ -3,7 +3,8 @@
  * Exclusive writers per block range (lib/blk/claim.h): the overlap test
  * at its edges, a whole disk against its partitions, empty and wrapping
  * ranges, a full table, releases of claims that are not there, and a
- * claim freed for the next writer.  Each hostile case is its own test.
+ * claim freed for the next writer.  Each hostile case is its own test;
+ * the last one runs random claims and releases against a plain model.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -242,6 +243,73 @@ static void test_error_order(void **state)
 	assert_int_equal(vx_blk_claim(&t, 1, 5, 1, NULL), VX_E_EXISTS);
 }
 
+/* A small deterministic generator (xorshift64), so a failure repeats. */
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * The table against a plain model: who owns each of 256 blocks.  Random
+ * claims (empty, short, and to the disk's end) and releases by 24 owners
+ * (more than fit, so the table fills); every answer must be the model's,
+ * and after each step no two claims share a block.
+ */
+static void test_random_against_a_model(void **state)
+{
+	enum { BLOCKS = 256, OWNERS = 24, STEPS = 20000 };
+	int owner_of[BLOCKS];
+	bool holds[OWNERS] = {false};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	for (int b = 0; b < BLOCKS; b++)
+		owner_of[b] = -1;
+	for (int step = 0; step < STEPS; step++) {
+		uint32_t who = (uint32_t)(rnd(&x) % OWNERS);
+		if (rnd(&x) % 4 == 0) {
+			int rc = vx_blk_release(&t, who);
+			assert_int_equal(rc, holds[who] ? VX_OK : VX_E_NOTFOUND);
+			for (int b = 0; b < BLOCKS; b++)
+				if (owner_of[b] == (int)who)
+					owner_of[b] = -1;
+			holds[who] = false;
+			continue;
+		}
+		uint64_t first = rnd(&x) % BLOCKS, count = rnd(&x) % 5 == 0 ? BLOCKS : rnd(&x) % 9;
+		if (first + count > BLOCKS)
+			count = BLOCKS - first;
+		int want = VX_OK, n = 0;
+		for (uint32_t o = 0; o < OWNERS; o++)
+			n += holds[o];
+		if (count == 0)
+			want = VX_E_INVAL;
+		else if (holds[who])
+			want = VX_E_EXISTS;
+		for (uint64_t b = first; want == VX_OK && b < first + count; b++)
+			if (owner_of[b] >= 0)
+				want = VX_E_BUSY;
+		if (want == VX_OK && n == (int)VX_BLK_CLAIMS_MAX)
+			want = VX_E_FULL;
+		const struct vx_blk_claim *h;
+		assert_int_equal(vx_blk_claim(&t, who, first, count, &h), want);
+		if (want == VX_E_BUSY)
+			assert_true(vx_blk_overlap(first, count, h->first, h->count));
+		if (want != VX_OK)
+			continue;
+		holds[who] = true;
+		for (uint64_t b = first; b < first + count; b++)
+			owner_of[b] = (int)who;
+		for (uint32_t i = 0; i < VX_BLK_CLAIMS_MAX; i++)
+			for (uint32_t j = i + 1; j < VX_BLK_CLAIMS_MAX; j++)
+				assert_false(vx_blk_overlap(t.c[i].first, t.c[i].count,
+							    t.c[j].first, t.c[j].count));
+	}
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -265,6 +333,7 @@ int main(void)
 	    T(test_release_lets_the_next_writer_in),
 	    T(test_check_only_reads),
 	    T(test_error_order),
+	    T(test_random_against_a_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
