@@ -13,8 +13,8 @@
     lib/dev         PCI and virtio for drivers: include/, lib/base, itself
     lib/drv         a driver Task's bring-up (syscalls): include/, lib/base,
                     lib/rt, lib/dev, itself
-    lib/blk         GPT, CRC-32, the block protocol's decoder: include/,
-                    lib/base, itself
+    lib/blk         GPT, CRC-32, the block protocol's decoder, the writers'
+                    claims: include/, lib/base, itself
     lib/net         the network protocols as pure state machines: include/,
                     lib/base, lib/crypto (keyed TCP initial sequence numbers),
                     itself

@@ -2,9 +2,10 @@
 #
 # lib/blk: block storage logic for drivers and file systems (docs/STORAGE.md):
 # the GPT parser over a caller's sector reader, the CRC-32 it checks, and
-# the block protocol's request decoder.  Pure logic with no syscalls and no
+# the block protocol's request decoder and the table of writers' claims
+# (one writer per block).  Pure logic with no syscalls and no
 # allocation, so it is built for VectraOS user land (libvxblk.a) and for
-# the host, where tests/host/test_{gpt,blkproto}.c and
+# the host, where tests/host/test_{gpt,blkproto,blkclaim}.c and
 # tests/fuzz/fuzz_{gpt,blkproto}.c run it.
 BLK_SRCS      := $(sort $(wildcard lib/blk/*.c))
 BLK_USER_OBJS := $(call objs,$(B)/user,$(BLK_SRCS))

@@ -43,7 +43,9 @@ struct vx_blk {
 /* Opens partition part (0: the whole disk) of the unit-th disk, read-only
  * when flags has BLK_ATTACH_RO, binding the connection at va (a
  * VX_SVC_CONN_SPAN of free address space) with wake bit `bit`; fills
- * b->info.  devd must outlive b. */
+ * b->info.  devd must outlive b.  A writable open of blocks another
+ * connection writes (a mounted partition, the disk under it) is
+ * VX_E_BUSY: one writer per block (proto/blk.h). */
 int vx_blk_open(struct vx_blk *b, struct vx_client *devd, uint32_t unit, uint32_t part,
 		uint32_t flags, uint64_t va, uint32_t bit, uint64_t deadline);
 

@@ -268,6 +268,14 @@ typedef int64_t (*vx_server_wait_fn)(void *ctx, vx_handle_t kick, uint64_t mask,
 uint64_t vx_server_wait_with(struct vx_server *s, uint64_t extra, uint64_t deadline,
 			     vx_server_wait_fn fn, void *ctx);
 
+/* Has c's client hung up (or c been closed)?  True once the client end,
+ * bound at least once, is unbound, or was bound and unbound between two
+ * looks: what vx_server_poll closes a connection for, asked before the
+ * poll gets to it.  A server that keeps state per connection (a block
+ * driver's writable range) frees it by this when a new connection needs
+ * it, without waiting for the poll. */
+bool vx_server_conn_gone(const struct vx_server_conn *c);
+
 /* Sends a (deferred) reply on c. */
 int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m);
 

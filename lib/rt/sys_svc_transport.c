@@ -471,6 +471,21 @@ static void accept_all(struct vx_server *s)
 	}
 }
 
+/* c's client end, whose state is st, is unbound after having been bound
+ * (seen bound, or bound and unbound again since the accept). */
+static bool hung_up(const struct vx_server_conn *c, uint32_t st)
+{
+	return !(st & VX_RING_BOUND_PRODUCER) &&
+	       (c->peer_seen || VX_RING_PRODUCER_BINDS(st) != c->binds);
+}
+
+bool vx_server_conn_gone(const struct vx_server_conn *c)
+{
+	if (!c->open)
+		return true;
+	return hung_up(c, __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE));
+}
+
 int vx_server_reply(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *m)
 {
 	int rc;
@@ -504,7 +519,7 @@ void vx_server_poll(struct vx_server *s, vx_svc_fn fn, void *ctx)
 		uint32_t st = __atomic_load_n(&c->req.ctl->bound, __ATOMIC_ACQUIRE);
 		if (st & VX_RING_BOUND_PRODUCER)
 			c->peer_seen = true;
-		else if (c->peer_seen || VX_RING_PRODUCER_BINDS(st) != c->binds)
+		else if (hung_up(c, st))
 			close_conn(s, c); /* the client hung up (perhaps between two looks) */
 		if (c->open && vx_ring_poll(&c->req) < 0)
 			close_conn(s, c); /* a corrupt ring: drop the connection */

@@ -210,7 +210,18 @@ static bool taken(uint32_t unit, uint32_t part)
 	return false;
 }
 
-/* Tries every unmounted root on volume (unit, part). */
+/* Lets go of root i's volume: its connection's writable claim with it
+ * (docs/STORAGE.md, one writer per block), so that a volume no root
+ * mounted is free for the next root to try, or for anyone to write. */
+static void let_go(struct vdisk *d)
+{
+	if (d->open)
+		vx_blk_close(&d->b);
+	d->open = false;
+}
+
+/* Tries every unmounted root on volume (unit, part); holds the volume
+ * (writable) only when a root mounted it. */
 static void try_volume(uint32_t unit, uint32_t part)
 {
 	char where[24];
@@ -224,12 +235,17 @@ static void try_volume(uint32_t unit, uint32_t part)
 		struct vdisk *d = &disks.d[i];
 		if (m->kind != FS_KIND_NONE)
 			continue;
-		if (d->open)
-			vx_blk_close(&d->b);
-		d->open = false;
+		let_go(d);
 		int rc =
 		    vx_blk_open(&d->b, &disks.devd, unit, part, 0, DISK_VA + i * VX_SVC_CONN_SPAN,
 				DISK_BIT0 + i, (uint64_t)vx_clock() + DISK_CALL_NS);
+		if (rc == VX_E_BUSY) {
+			/* Someone else writes it (the shell's disk write, a
+			 * whole-disk writer): df says so; the next look retries. */
+			m->last_rc = rc;
+			vx_snprintf(m->why, sizeof(m->why), "%s: another connection writes it",
+				    where);
+		}
 		if (rc != VX_OK)
 			continue;
 		d->open = true;
@@ -238,6 +254,7 @@ static void try_volume(uint32_t unit, uint32_t part)
 		if (d->b.info.block_size != 512) {
 			vx_snprintf(m->why, sizeof(m->why), "%s: blocks of %u bytes, not 512",
 				    where, d->b.info.block_size);
+			let_go(d);
 			continue;
 		}
 		struct vx_blkbuf_dev below = {.ctx = d,
@@ -246,8 +263,10 @@ static void try_volume(uint32_t unit, uint32_t part)
 					      .flush = disk_flush,
 					      .sectors = d->b.info.nblocks};
 		if (vx_blkbuf_init(&d->buf, &below, d->bounce, DISK_WRITE_AREA, DISK_READ_AREA) !=
-		    VX_OK)
+		    VX_OK) {
+			let_go(d);
 			continue;
+		}
 		struct vx_blkdev dev = vx_blkbuf_blkdev(&d->buf);
 		uint64_t t0 = (uint64_t)vx_clock(), idle0 = vx_clock_idle_all();
 		rc = fs_mount_try(m, &dev, where);
@@ -257,6 +276,8 @@ static void try_volume(uint32_t unit, uint32_t part)
 		if (rc == VX_OK)
 			say("vfsd: %s: mounted %s (%s)\n", m->name, where,
 			    m->kind == FS_KIND_FAT32 ? "FAT32" : "Keep");
+		else
+			let_go(d);
 	}
 }
 

@@ -27,6 +27,14 @@
  * At start it reads the partition table (lib/blk/gpt.h) through a bounce
  * page of its own, before it serves anyone.
  *
+ * One writer per block (lib/blk/claim.h, vectra/proto/blk.h): each
+ * writable grant claims its blocks for its connection; a writable attach
+ * over another live connection's claim gets its connection, but every
+ * request on it hears VX_E_BUSY.  Read-only grants claim nothing.  A
+ * claim goes with its connection: when the server closes it, when its
+ * client's end is seen unbound (checked at every writable attach and
+ * after every poll), when its slot is attached anew, and with this life.
+ *
  * Fault injection for the storage scenario (tests/qemu/storage_test.py):
  * devd passes "[WORD ]life=N"; with the word crash-at-write-K the first
  * life faults just after putting its K-th write request on the device:
@@ -41,6 +49,7 @@
 #include "rt/errstr.h"
 #include "client/console.h"
 #include "blk/blkproto.h"
+#include "blk/claim.h"
 #include "blk/gpt.h"
 #include "dev/pci.h"
 #include "drv/drv.h"
@@ -134,6 +143,7 @@ static struct {
 	struct vx_server srv;
 	struct vx_blk_grant grant[VX_SVC_MAX_CONNS];
 	int grant_rc[VX_SVC_MAX_CONNS]; /* VX_OK, or what every request hears */
+	struct vx_blk_claims claims;	/* the writable grants' blocks, by slot */
 	uint32_t gen[VX_SVC_MAX_CONNS]; /* bumped at each attach of the slot */
 	struct job slot[NSLOT];
 	bool busy[NSLOT];
@@ -342,6 +352,39 @@ static int gpt_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 
 /* ------------------------------------------------------------ the clients */
 
+_Static_assert(VX_SVC_MAX_CONNS <= VX_BLK_CLAIMS_MAX, "a claim for every connection");
+
+/* Lets go of the claims of connections that closed or whose client hung
+ * up, so that a writer gone is never in the next one's way, even before
+ * the server's poll has noticed. */
+static void release_gone(void)
+{
+	for (uint32_t i = 0; i < VX_SVC_MAX_CONNS; i++)
+		if (vx_blk_claim_of(&S.claims, i) && vx_server_conn_gone(&S.srv.conn[i]))
+			vx_blk_release(&S.claims, i);
+}
+
+/* A writable grant claims its blocks (lib/blk/claim.h): one writer per
+ * block.  A grant that overlaps another connection's writable one is
+ * refused: every request on this connection hears VX_E_BUSY, the first
+ * BLK_INFO included, so the client's open fails by that name. */
+static void claim(struct vx_server_conn *c, const struct vx_blk_grant *g)
+{
+	const struct vx_blk_claim *h;
+
+	release_gone();
+	int rc = vx_blk_claim(&S.claims, c->id, g->first, g->nblocks, &h);
+	if (rc == VX_OK)
+		return;
+	S.grant_rc[c->id] = rc;
+	if (h)
+		say("virtio-blk: blocks %lu..%lu refused for writing (%s): another connection "
+		    "writes blocks %lu..%lu\n",
+		    (unsigned long)g->first, (unsigned long)(g->first + g->nblocks - 1),
+		    vx_errname(rc), (unsigned long)h->first,
+		    (unsigned long)(h->first + h->count - 1));
+}
+
 /* An attach record from devd: the connection's grant. */
 static int attach(struct vx_server *s, struct vx_server_conn *c, const struct vx_msg *rec,
 		  void *ctx)
@@ -354,6 +397,7 @@ static int attach(struct vx_server *s, struct vx_server_conn *c, const struct vx
 		return VX_E_INVAL;
 	memcpy(&a, rec->data, sizeof(a));
 	memset(g, 0, sizeof(*g));
+	vx_blk_release(&S.claims, c->id); /* the slot's last connection's, if left */
 	S.gen[c->id]++;
 	S.grant_rc[c->id] = VX_OK;
 	g->block_size = S.block_size;
@@ -369,6 +413,8 @@ static int attach(struct vx_server *s, struct vx_server_conn *c, const struct vx
 	} else {
 		S.grant_rc[c->id] = VX_E_NOTFOUND;
 	}
+	if (S.grant_rc[c->id] == VX_OK && !g->read_only)
+		claim(c, g);
 	return VX_OK;
 }
 
@@ -676,6 +722,7 @@ int main(const struct vx_bundle_page *b, const char *args)
 		return 11;
 	for (;;) {
 		vx_server_poll(&S.srv, serve, NULL);
+		release_gone();
 		run_pending();
 		if ((rc = complete()) != VX_OK)
 			give_up(rc);

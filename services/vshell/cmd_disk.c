@@ -9,7 +9,10 @@
  *   disk                        every disk, its size and its partitions
  *   disk read DISK BLOCK        the block's first 64 bytes, as text and hex
  *   disk write DISK BLOCK TEXT  TEXT, zero-padded, becomes the block; then
- *                               a flush
+ *                               a flush.  Refused, by name, while another
+ *                               connection writes any of DISK's blocks (a
+ *                               mounted root, or the whole disk under a
+ *                               partition): one writer per block
  *
  * DISK is diskN (the whole disk) or diskNpM (its M-th partition); BLOCK
  * counts from the start of what DISK names.
@@ -141,6 +144,14 @@ static void rw(const struct vsh_cmd *c, bool write)
 	}
 	rc = vx_blk_open(&b, &shell.dev.c, unit, part, write ? 0 : BLK_ATTACH_RO, VA_DISK, BIT_DISK,
 			 client_deadline());
+	if (rc == VX_E_BUSY && write) {
+		/* One writer per block (docs/STORAGE.md): a mounted root, or a
+		 * writer of the whole disk or a partition of it, holds it. */
+		con_printf("disk: %s is in use by another writer (mounted? see df): "
+			   "not written; disk read still works\n",
+			   c->argv[2]);
+		return;
+	}
 	if (rc != VX_OK) {
 		con_printf("disk: %s: %s\n", c->argv[2], vx_strerror(rc));
 		return;

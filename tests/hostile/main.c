@@ -101,6 +101,7 @@ static int make_file(const char *path);
 #define VA_DEVD 0x10400000ull
 #define VA_BLK	0x10500000ull
 #define VA_BLK2 0x10600000ull
+#define VA_BLK3 0x10700000ull
 
 /* One raw request on the blk connection: op, data, and the capability
  * (0: none) sent under rights with ncaps claimed; the reply's status. */
@@ -129,9 +130,21 @@ static void blk_case(struct vx_blk *b, const char *what, uint32_t op, uint64_t l
 	    vx_errname(blk_raw(b, op, &r, sizeof(r), cap, rights, ncaps)));
 }
 
+/* One open, by its result's name. */
+static const char *open_says(struct vx_blk *b, struct vx_client *devd, uint32_t unit, uint32_t part,
+			     uint32_t flags, uint64_t va)
+{
+	return vx_errname(vx_blk_open(b, devd, unit, part, flags, va, BIT_CONN, deadline()));
+}
+
+/*
+ * The blk misuses, on the storage scenario's disks: disk0, whose
+ * partition 1 vfsd has mounted as HOME: (writable), and disk1, a scratch
+ * disk with one partition nobody holds.
+ */
 static int do_blk(const struct vx_bundle_page *b)
 {
-	static struct vx_blk ro, rw;
+	static struct vx_blk ro, rw, other;
 	static struct vx_client devd;
 	struct dev_open o = {.service = "blk", .part = 1, .flags = BLK_ATTACH_RO};
 	vx_handle_t view = 0;
@@ -161,10 +174,15 @@ static int do_blk(const struct vx_bundle_page *b)
 	say("hostile: blk open partition 9: %s\n",
 	    vx_errname(vx_blk_open(&ro, &devd, 0, 9, 0, VA_BLK, BIT_CONN, deadline())));
 	vx_blk_close(&ro);
+	/* one writer per block: HOME: is vfsd's, and so is the disk under it */
+	say("hostile: blk writable open of a mounted partition: %s\n",
+	    open_says(&rw, &devd, 0, 1, 0, VA_BLK2));
+	say("hostile: blk writable open of the whole disk under a mounted partition: %s\n",
+	    open_says(&rw, &devd, 0, 0, 0, VA_BLK2));
 	if ((rc = vx_blk_open(&ro, &devd, 0, 1, BLK_ATTACH_RO, VA_BLK, BIT_CONN, deadline())) !=
 		VX_OK ||
-	    (rc = vx_blk_open(&rw, &devd, 0, 1, 0, VA_BLK2, BIT_CONN, deadline())) != VX_OK) {
-		say("hostile: blk cannot open disk0p1: %s\n", vx_errname(rc));
+	    (rc = vx_blk_open(&rw, &devd, 1, 1, 0, VA_BLK2, BIT_CONN, deadline())) != VX_OK) {
+		say("hostile: blk cannot open disk0p1 read-only and disk1p1: %s\n", vx_errname(rc));
 		return 1;
 	}
 	/* a MemCap it may only read: a view of a file from vfsd */
@@ -180,7 +198,7 @@ static int do_blk(const struct vx_bundle_page *b)
 	blk_case(&ro, "read with a Ring for memory", BLK_READ, 0, 1, rw.c.rep_h, VX_R_CONSUME, 1);
 	blk_case(&ro, "read into memory it may not write", BLK_READ, 0, 1, view, VX_R_READ, 1);
 	blk_case(&ro, "write to a read-only grant", BLK_WRITE, 0, 1, view, VX_R_READ, 1);
-	blk_case(&rw, "write past the partition", BLK_WRITE, ro.info.nblocks, 1, view, VX_R_READ,
+	blk_case(&rw, "write past the partition", BLK_WRITE, rw.info.nblocks, 1, view, VX_R_READ,
 		 1);
 	blk_case(&rw, "write whose end wraps", BLK_WRITE, UINT64_MAX, 2, view, VX_R_READ, 1);
 	blk_case(&rw, "write of zero blocks", BLK_WRITE, 0, 0, view, VX_R_READ, 1);
@@ -201,6 +219,21 @@ static int do_blk(const struct vx_bundle_page *b)
 	memcpy(&info, m.data, sizeof(info));
 	say("hostile: blk info after all that: %s, read-only %u, %lu blocks\n", vx_errname(rc),
 	    info.flags & BLK_INFO_READONLY, (unsigned long)info.nblocks);
+	/* rw writes disk1p1: nobody else may write it or the disk under it,
+	 * anyone may read; once rw lets go, the whole disk is free */
+	say("hostile: blk second writer of a held partition: %s\n",
+	    open_says(&other, &devd, 1, 1, 0, VA_BLK3));
+	say("hostile: blk writable open of the whole disk under a writer: %s\n",
+	    open_says(&other, &devd, 1, 0, 0, VA_BLK3));
+	say("hostile: blk read-only open under a writer: %s\n",
+	    open_says(&other, &devd, 1, 1, BLK_ATTACH_RO, VA_BLK3));
+	vx_blk_close(&other);
+	vx_blk_close(&rw);
+	say("hostile: blk writable open once the writer let go: %s\n",
+	    open_says(&other, &devd, 1, 0, 0, VA_BLK3));
+	vx_blk_close(&other);
+	if ((rc = vx_blk_open(&rw, &devd, 1, 1, 0, VA_BLK2, BIT_CONN, deadline())) != VX_OK)
+		say("hostile: blk cannot open disk1p1 again: %s\n", vx_errname(rc));
 	/* a request left in flight: sent, never waited for, and the client gone */
 	if (view) {
 		struct blk_req r = {.id = 9, .lba = 0, .count = 1};

@@ -13,7 +13,11 @@ Every boot gets a disk image made here, in build/test-logs/, afresh:
             Linux reads (fsck.fat -n clean, mcopy bit for bit); HOME: reads
             what `keep put` wrote, takes files, snapshots and renames, and
             `keep fsck` finds the result clean; a full volume is a named
-            error and loses nothing.
+            error and loses nothing.  Beside it a scratch disk (one
+            partition no root mounts): a raw `disk write` to HOME:'s
+            partition, or to the disk under it, is refused by name (one
+            writer per block), and one to the scratch partition lands,
+            then one to the scratch disk's whole once that writer let go.
   persist   the same disk booted again: everything written is still there.
   kill9     QEMU killed (SIGKILL) in the middle of a copy to HOME: after
             a run of appends each followed by sync: the next boot mounts
@@ -22,8 +26,9 @@ Every boot gets a disk image made here, in build/test-logs/, afresh:
             file is a named error, never its bytes; the other files read.
   blk-hostile  a program granted devices misuses DEV_OPEN and the block
             protocol (forged records, wrong or missing capabilities, blocks
-            past the grant, a write left in flight as it exits): each gets
-            its named error and the driver keeps serving.
+            past the grant, second writers over a held range, a write left
+            in flight as it exits): each gets its named error, the driver
+            keeps serving, and the range it held is free once it is gone.
   crash     the driver faults at its fourth write request (crash-at-write-4),
             in the middle of a 1 MiB copy from HOME: to EXT:: the copy and
             the checksum running across the crash are right, and the
@@ -50,6 +55,7 @@ SECTOR = 512
 P1_START, P1_SECTORS = 2048, 48 * 2048  # 48 MiB "home"
 P2_START = P1_START + P1_SECTORS  # "ext": FAT32 to the end
 DISK_MIB = 96
+SCRATCH_MIB = 8
 KEEP = os.path.join(B, "host", "tools", "keep")
 ENV = dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin", LC_ALL="C.UTF-8",
            MTOOLS_SKIP_CHECK="1")
@@ -67,6 +73,23 @@ def disk_flags(*images):
                   "-drive", "file=%s,if=none,id=d%d,format=raw,cache=writeback" % (img, i),
                   "-device", "virtio-blk-pci,bus=rp%d,drive=d%d,iommu_platform=on" % (i, i)]
     return flags
+
+
+def make_scratch(path):
+    """A small GPT disk with one partition no file system is on."""
+    if os.path.exists(path):
+        os.unlink(path)
+    with open(path, "wb") as f:
+        f.truncate(SCRATCH_MIB << 20)
+    sh("sgdisk", "-n", "1:%d:0" % P1_START, "-c", "1:scratch", "-t", "1:8300", path)
+    return path
+
+
+def scratch_block(path, lba):
+    """What the scratch disk holds at block lba (of the disk), 64 bytes."""
+    with open(path, "rb") as f:
+        f.seek(lba * SECTOR)
+        return f.read(64)
 
 
 def ext(img):
@@ -173,9 +196,10 @@ def mounted(term, root, timeout=30):
         raise Timeout("vfsd said it mounted %s:, df does not show it:\n%s" % (root, out))
 
 
-def session_disk(logs, tap, img):
+def session_disk(logs, tap, img, scratch):
     files = make_disk(img, fill_kib=0)
-    term = boot("boot.img", [img])
+    make_scratch(scratch)
+    term = boot("boot.img", [img, scratch])
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "EXT")
@@ -194,8 +218,26 @@ def session_disk(logs, tap, img):
         tap.check("a grant ends where its partition ends (VX_E_RANGE)", "VX_E_RANGE" in out, out)
         out = term.command("disk read disk0p3 0")
         tap.check("a partition that does not exist is VX_E_NOTFOUND", "VX_E_NOTFOUND" in out, out)
+        # One writer per block: vfsd holds HOME:'s partition writable once
+        # it has mounted it, and so the disk under it too.
+        mounted(term, "HOME")
         out = term.command("disk write disk0p1 1 vectra-was-here")
-        tap.check("disk write is accepted", "wrote block 1 of disk0p1" in out, out)
+        tap.check("disk write to a mounted partition is refused, by name",
+                  has(out, r"^disk: disk0p1 is in use by another writer \(mounted\?") and
+                  "wrote block" not in out, out)
+        out = term.command("disk write disk0 1 vectra-was-here")
+        tap.check("disk write to the whole disk under a mounted partition is refused",
+                  has(out, r"^disk: disk0 is in use by another writer") and "wrote block" not in out,
+                  out)
+        out = term.command("disk read disk0p1 0")
+        tap.check("a mounted partition still reads (readers take no claim)",
+                  has(out, r"disk0p1 block 0: home-partition-marker"), out)
+        out = term.command("disk write disk1p1 1 vectra-was-here")
+        tap.check("disk write to a partition nobody holds is accepted",
+                  "wrote block 1 of disk1p1" in out, out)
+        out = term.command("disk write disk1 100 whole-disk-too")
+        tap.check("the whole disk is writable once the partition's writer let go",
+                  "wrote block 100 of disk1" in out, out)
         out = term.command("df")
         tap.check("df shows EXT: as FAT32 on disk0p2", has(out, r"^EXT:\s+FAT32\s+disk0p2"), out)
         out = term.command("cat EXT:hello.txt")
@@ -267,9 +309,14 @@ def session_disk(logs, tap, img):
     line = next((ln for ln in listing.splitlines() if "today" in ln and "txt" in ln), "")
     tap.check("a file VectraOS wrote on FAT32 carries today's date (mdir)",
               any(d in line for d in days), listing)
+    tap.check("disk write landed at the partition's block 1",
+              scratch_block(scratch, P1_START + 1).startswith(b"vectra-was-here"))
+    tap.check("disk write landed at the whole disk's block 100",
+              scratch_block(scratch, 100).startswith(b"whole-disk-too"))
     with open(img, "rb") as f:
         f.seek((P1_START + 1) * SECTOR)
-        tap.check("disk write landed at the partition's block 1", f.read(15) == b"vectra-was-here")
+        tap.check("the refused writes left HOME:'s partition alone",
+                  not f.read(15).startswith(b"vectra-was-here"))
     clean, report = keep_clean(img)
     tap.check("keep fsck finds HOME: clean: every checksum and invariant", clean, report)
     tap.check("the host's keep tool reads what VectraOS wrote",
@@ -279,8 +326,8 @@ def session_disk(logs, tap, img):
     return files
 
 
-def session_persist(logs, tap, img, files):
-    term = boot("boot.img", [img])
+def session_persist(logs, tap, img, scratch, files):
+    term = boot("boot.img", [img, scratch])
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "EXT")
@@ -290,7 +337,7 @@ def session_persist(logs, tap, img, files):
         out = term.command("sum EXT:notes/copy.bin", timeout=120)
         tap.check("after a reboot the copy is bit for bit",
                   hashlib.sha256(files["big.bin"]).hexdigest() in out, out)
-        out = term.command("disk read disk0p1 1")
+        out = term.command("disk read disk1p1 1")
         tap.check("after a reboot the raw block is there", "vectra-was-here" in out, out)
         mounted(term, "HOME")
         out = term.command("cat HOME:notes/today")
@@ -355,6 +402,9 @@ def session_crash(logs, tap, img):
                   hashlib.sha256(home["data.bin"]).hexdigest() in out, out)
         out = term.command("sync")
         tap.check("sync after the crash", "on disk" in out, out)
+        out = term.command("disk write disk0p2 1 not-over-fsinfo")
+        tap.check("after the restart the new life still keeps writers off EXT:'s partition",
+                  has(out, r"^disk: disk0p2 is in use by another writer"), out)
         out = term.command("devices")
         tap.check("devices notes the restart", has(out, r"^01:00\.0 .*virtio-blk\s+running .*page fault"),
                   out)
@@ -456,7 +506,13 @@ BLK_CASES = (
     ("write whose end wraps", "VX_E_RANGE"), ("write of zero blocks", "VX_E_INVAL"),
     ("write of 3 MiB", "VX_E_TOOBIG"), ("write from a view's page past its end", "VX_E_RANGE"),
     ("partition table from a partition's grant", "VX_E_RIGHTS"),
-    ("message of 3 bytes", "VX_E_INVAL"))
+    ("message of 3 bytes", "VX_E_INVAL"),
+    ("writable open of a mounted partition", "VX_E_BUSY"),
+    ("writable open of the whole disk under a mounted partition", "VX_E_BUSY"),
+    ("second writer of a held partition", "VX_E_BUSY"),
+    ("writable open of the whole disk under a writer", "VX_E_BUSY"),
+    ("read-only open under a writer", "VX_OK"),
+    ("writable open once the writer let go", "VX_OK"))
 
 
 def session_blk_hostile(logs, tap, img):
@@ -464,7 +520,8 @@ def session_blk_hostile(logs, tap, img):
     (tests/hostile, "blk"): every misuse gets its named error, and the
     driver keeps serving, even after a client exits with a write in flight."""
     make_disk(img)
-    term = boot("hostile.img", [img])
+    scratch = make_scratch(img + ".scratch")
+    term = boot("hostile.img", [img, scratch])
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "HOME")
@@ -479,6 +536,9 @@ def session_blk_hostile(logs, tap, img):
         tap.check("a client gone with its write in flight harms nobody: the disk and HOME: serve",
                   has(out, r"disk0p2 block 0: ") and has(out, r"^hello from the host's keep tool$"),
                   out)
+        out = term.command("disk write disk1p1 2 after-hostile")
+        tap.check("the partition a client held writable is free once it is gone",
+                  "wrote block 2 of disk1p1" in out, out)
         tap.check("no fault in any Task", not has(term.text(), r"stopped by|kernel panic"), term.text())
     finally:
         logs["blk-hostile"] = term.text()
@@ -534,9 +594,10 @@ def main():
     logs = {}
     os.makedirs(WORK, exist_ok=True)
     img = os.path.join(WORK, "disk.img")
+    scratch = os.path.join(WORK, "scratch.img")
     try:
-        files = session_disk(logs, tap, img)
-        session_persist(logs, tap, img, files)
+        files = session_disk(logs, tap, img, scratch)
+        session_persist(logs, tap, img, scratch, files)
     except (Timeout, subprocess.CalledProcessError) as e:
         tap.check("the disk sessions ran to the end", False, str(e))
     for session in (session_full, session_crash, session_kill9, session_bitrot, session_blk_hostile,

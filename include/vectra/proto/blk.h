@@ -52,6 +52,22 @@
  * connections go with it: a client's calls fail (VX_E_AGAIN or
  * VX_E_REVOKED) and it asks devd for a new one (lib/client/blk.h does).
  *
+ * ONE WRITER PER BLOCK
+ *
+ * A writable grant (no BLK_ATTACH_RO, on a device that is not read-only)
+ * claims its blocks for its connection alone (lib/blk/claim.h).  A
+ * writable grant that shares a block with another live connection's
+ * writable grant is refused: like a partition that does not exist, it
+ * still gets its connection, but every request on it is answered
+ * VX_E_BUSY, so the client's first BLK_INFO says so.  The whole disk
+ * shares blocks with every partition: a mounted partition keeps every
+ * other writer off it and off the whole disk, and a whole-disk writer
+ * keeps every partition writer off.  A read-only grant claims nothing and
+ * is never refused for this: reading under a writer is allowed (it may
+ * see a file system between two writes).  A claim ends with its
+ * connection: when the client lets go of it (unbinds, exits, dies) or
+ * the driver's life ends; the next writable attach then succeeds.
+ *
  * REQUESTS IN FLIGHT
  *
  * A client may have as many requests in flight as the req Ring has slots
@@ -94,6 +110,11 @@
  * before anything reaches the device; the last three come from the
  * device):
  *
+ *   VX_E_BUSY     before anything else, on every op: the connection's
+ *                 writable grant was refused at attach, because another
+ *                 connection writes some of its blocks (ONE WRITER PER
+ *                 BLOCK); let go, and open read-only or again once that
+ *                 writer has gone
  *   VX_E_NOSYS    an op that is not above; DISCARD when the device does
  *                 not offer BLK_FEAT_DISCARD
  *   VX_E_INVAL    data not exactly struct blk_req (INFO: not empty);
