@@ -23,7 +23,9 @@
  *                      Task sees exactly VX_RFLAGS_USER's and IF
  *   hunt3_halt_trap_*  a Task halted while its debug trap (TF) waits
  *                      for the kernel lock on another CPU stays halted
- *                      (a known bug: see ktest_hunt3_known_bugs)
+ *                      (it did not: trap_user recorded the trap, and
+ *                      task_fault turned the halted Task into a faulted
+ *                      one, 2 halts in 3000 under -smp 4)
  */
 #include "ktest.h"
 
@@ -561,21 +563,5 @@ void ktest_hunt3(void)
 	run("hunt3_top_syscall_native", t_top_syscall_native);
 	run("hunt3_top_syscall_foreign", t_top_syscall_foreign);
 	run("hunt3_regs_rflags_all_ones_and_none", t_regs_rflags_all_ones_and_none);
-}
-
-/*
- * Known kernel bugs: tests that fail until a fix lands in a file this
- * hunt could not change (kernel/arch/x86_64/trap.c).  They are run only
- * with "knownbugs" on the kernel command line (main.c), so that the suite
- * stays green meanwhile:
- *
- *   hunt3_halt_trap_in_flight_stays_halted: trap_user records a debug
- *   trap (#DB, and #BP/#OF, VX_FAULT_OTHER) that waited for the kernel
- *   lock while another CPU halted the Task, turning the halted Task into
- *   a faulted one and raising its supervisor's bits after TASK_HALT
- *   returned (found 2 in 3000 halts under -smp 4).
- */
-void ktest_hunt3_known_bugs(void)
-{
 	run("hunt3_halt_trap_in_flight_stays_halted", t_halt_trap_in_flight_stays_halted);
 }

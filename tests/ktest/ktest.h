@@ -106,6 +106,5 @@ void ktest_foreign(void);
 void ktest_smp(bool stress);
 void ktest_edges(void);
 void ktest_hunt3(void);
-void ktest_hunt3_known_bugs(void); /* only with "knownbugs" */
 
 #endif

@@ -893,8 +893,6 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_hardening();
 	ktest_edges();
 	ktest_hunt3();
-	if (has_word(args, "knownbugs"))
-		ktest_hunt3_known_bugs();
 	ktest_rights();
 	ktest_devices();
 	ktest_supervision();
