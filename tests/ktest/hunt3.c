@@ -219,8 +219,7 @@ static void t_ring_self_both_ends(void)
 		  VX_E_EXISTS); /* that role is bound */
 	EXPECT_EQ(vx_ring_bind(other, VX_RING_CONSUMER, H3_VA, SELF_BIT_C, &info),
 		  VX_E_EXISTS); /* those pages are in use */
-	EXPECT_EQ(vx_ring_bind(other, VX_RING_CONSUMER, H3_VA + 0x10000, SELF_BIT_C, &info),
-		  VX_OK);
+	EXPECT_EQ(vx_ring_bind(other, VX_RING_CONSUMER, H3_VA + 0x10000, SELF_BIT_C, &info), VX_OK);
 	EXPECT_EQ(vx_cap_inspect(ring, &ci), VX_OK);
 	EXPECT_EQ(ci.ring_state, VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER);
 	EXPECT_EQ(vx_ring_notify(ring), VX_OK);
@@ -232,7 +231,7 @@ static void t_ring_self_both_ends(void)
 	EXPECT_EQ(vx_ring_unbind(ring), VX_OK);
 	EXPECT_EQ(vx_sig_wait(pb | cb, VX_DEADLINE_NONE), (int64_t)cb); /* the hang-up */
 	EXPECT_EQ(vx_ring_notify_wait(other, pb, VX_DEADLINE_NONE), 0); /* nobody to ring */
-	EXPECT_EQ(vx_cap_delete(other), VX_OK);			/* unbinds */
+	EXPECT_EQ(vx_cap_delete(other), VX_OK);				/* unbinds */
 	EXPECT_EQ(vx_cap_inspect(ring, &ci), VX_OK);
 	EXPECT_EQ(ci.ring_state, 0);
 	EXPECT_EQ(vx_ring_unbind(ring), VX_E_STATE);
@@ -323,7 +322,7 @@ static void t_counts_at_the_bounds(void)
 	EXPECT_EQ(vx_sig_wait(0, VX_DEADLINE_NEVER), VX_E_INVAL);
 	EXPECT_EQ(vx_sig_wait(0, VX_DEADLINE_NONE), VX_E_INVAL);
 	EXPECT_EQ(vx_sig_wait(1ull << 63, VX_DEADLINE_NONE), VX_E_INVAL);
-	EXPECT_EQ(vx_sig_wait(0, 1), 0);			     /* a sleep that has ended */
+	EXPECT_EQ(vx_sig_wait(0, 1), 0);			 /* a sleep that has ended */
 	EXPECT_EQ(vx_sig_wait(0, (uint64_t)vx_clock() + MS), 0); /* a short one */
 
 	/* Ports: widths 1, 2, 4 and the range's edge; the console's bound. */
@@ -387,9 +386,9 @@ static void t_map_top_and_bottom_of_the_window(void)
 	struct vx_ring_info info;
 	EXPECT_EQ(vx_ring_bind(rt, VX_RING_PRODUCER, VX_MAP_END - VX_PAGE_SIZE, 1, &info),
 		  VX_E_RANGE);
-	EXPECT_EQ(vx_ring_bind(rt, VX_RING_PRODUCER, ~0ull & ~(uint64_t)(VX_PAGE_SIZE - 1), 1,
-			       &info),
-		  VX_E_RANGE);
+	EXPECT_EQ(
+	    vx_ring_bind(rt, VX_RING_PRODUCER, ~0ull & ~(uint64_t)(VX_PAGE_SIZE - 1), 1, &info),
+	    VX_E_RANGE);
 	EXPECT_EQ(vx_ring_bind(rt, VX_RING_PRODUCER, H3_VA + 1, 1, &info), VX_E_ALIGN);
 	EXPECT_EQ(vx_ring_bind(rt, VX_RING_PRODUCER, H3_VA, VX_SIG_BITS, &info), VX_E_INVAL);
 	EXPECT_EQ(vx_ring_bind(rt, VX_RING_PRODUCER, H3_VA, 1, &info), VX_OK);
@@ -508,8 +507,8 @@ static void t_regs_rflags_all_ones_and_none(void)
  * own trap flag (popfq may, at any privilege), so each jmp it runs ends
  * in a debug trap (#DB), whose rip is past the instruction; resumed, its
  * saved rflags keep TF, and it traps again after one more. */
-static const uint8_t trap_code[] = {0x9c, 0x48, 0x81, 0x0c, 0x24, 0x00, 0x01,
-				    0x00, 0x00, 0x9d, 0xeb, 0xfe};
+static const uint8_t trap_code[] = {0x9c, 0x48, 0x81, 0x0c, 0x24, 0x00,
+				    0x01, 0x00, 0x00, 0x9d, 0xeb, 0xfe};
 
 /* TASK_HALT's promise: once it returns, the Task does nothing more; a
  * fault it made on another CPU that had not reached the kernel lock does

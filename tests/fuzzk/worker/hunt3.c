@@ -48,7 +48,8 @@ void op_xfer_wrap(void)
 	struct vx_cap_info ci;
 	vx_handle_t d[XFER];
 	bool hole[XFER] = {0};
-	int64_t ring = fz_call(VX_SYS_RETICLE_RETYPE, w.ret, VX_OBJ_RING, VX_RING_ARG(6, 0), 0, 0, 0);
+	int64_t ring =
+	    fz_call(VX_SYS_RETICLE_RETYPE, w.ret, VX_OBJ_RING, VX_RING_ARG(6, 0), 0, 0, 0);
 	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, w.ret, VX_OBJ_MEM, 1, 0, 0, 0);
 	unsigned made = 0;
 
@@ -72,7 +73,8 @@ void op_xfer_wrap(void)
 	}
 	if (made < XFER) /* no slot for a derive: the pool is full, fine */
 		goto drop;
-	int64_t r = fz_call(VX_SYS_RING_SEND_CAP, (uint64_t)ring, (uint64_t)mem, VX_R_READ, 0, 0, 0);
+	int64_t r =
+	    fz_call(VX_SYS_RING_SEND_CAP, (uint64_t)ring, (uint64_t)mem, VX_R_READ, 0, 0, 0);
 	if (r != VX_E_FULL)
 		broken(VX_SYS_RING_SEND_CAP, (uint64_t)ring, (uint64_t)mem, 0, XFER, 0, 0, r);
 	for (unsigned i = 0, n = (unsigned)pick(5); i < n; i++) {
@@ -105,8 +107,8 @@ void op_xfer_wrap(void)
 			broken(VX_SYS_RING_RECV_CAP, (uint64_t)ring, i, hole[i], 0, 0, 0, h);
 		if (h <= 0)
 			continue;
-		if (fz_call(VX_SYS_CAP_INSPECT, (uint64_t)h, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0) ==
-			VX_OK &&
+		if (fz_call(VX_SYS_CAP_INSPECT, (uint64_t)h, (uint64_t)(uintptr_t)&ci, 0, 0, 0,
+			    0) == VX_OK &&
 		    (ci.type != VX_OBJ_MEM || ci.rights != i))
 			broken(VX_SYS_CAP_INSPECT, (uint64_t)h, i, 0, ci.type, ci.rights, 0, 0);
 		fz_call(VX_SYS_CAP_DELETE, (uint64_t)h, 0, 0, 0, 0, 0);
@@ -207,8 +209,8 @@ void op_trapper(void)
 			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
 			break;
 		case 3:
-			fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, pick(2) ? 0 : 1ull << pick(4),
-				0, 0, 0, 0);
+			fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t,
+				pick(2) ? 0 : 1ull << pick(4), 0, 0, 0, 0);
 			break;
 		case 4: /* its registers as they are, written back: TF and NT dropped */
 			if (fz_call(VX_SYS_TASK_REGS, (uint64_t)t, VX_REGS_READ | VX_REGS_NOFPU,
@@ -220,7 +222,8 @@ void op_trapper(void)
 			}
 			break;
 		case 5:
-			fz_call(VX_SYS_SIG_WAIT, CHILD_SIG, (uint64_t)vx_clock() + 50000, 0, 0, 0, 0);
+			fz_call(VX_SYS_SIG_WAIT, CHILD_SIG, (uint64_t)vx_clock() + 50000, 0, 0, 0,
+				0);
 			break;
 		case 6:
 			fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
@@ -281,16 +284,16 @@ void op_topcall(void)
 	 * on its way there when the worker stops looking. */
 	for (unsigned i = 0; i < 20; i++) {
 		fz_call(VX_SYS_SIG_WAIT, CHILD_SIG, (uint64_t)vx_clock() + 100000, 0, 0, 0, 0);
-		if (fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0) !=
-		    VX_OK)
+		if (fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0, 0, 0,
+			    0) != VX_OK)
 			break;
 		if (ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING)
 			continue;
 		uint32_t want = foreign ? VX_FAULT_SYSCALL : VX_FAULT_PAGE;
 		if (ti.state != VX_TASK_FAULTED || ti.fault.kind != want ||
 		    ti.fault.ip != VX_MAP_END)
-			broken(VX_SYS_TASK_INSPECT, (uint64_t)t, foreign, 0, ti.state, ti.fault.kind,
-			       ti.fault.ip, 0);
+			broken(VX_SYS_TASK_INSPECT, (uint64_t)t, foreign, 0, ti.state,
+			       ti.fault.kind, ti.fault.ip, 0);
 		if (foreign) { /* resumed unanswered: sysretq to VX_MAP_END, a page fault */
 			foreign = false;
 			fz_call(VX_SYS_TASK_RESUME, (uint64_t)t, 0, 0, 0, 0, 0);
