@@ -26,6 +26,8 @@
  *                      (it did not: trap_user recorded the trap, and
  *                      task_fault turned the halted Task into a faulted
  *                      one, 2 halts in 3000 under -smp 4)
+ *   hunt3_badrsp_*     a Task running with a non-canonical rsp, returned
+ *                      to after interrupts and syscalls: the kernel lives
  */
 #include "ktest.h"
 
@@ -552,6 +554,51 @@ static void t_halt_trap_in_flight_stays_halted(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* ------------------------------------------------------------ bad rsp */
+
+/* movabs rsp, 0x0000900000000000; then spin (jmp .), or yield for ever
+ * (mov eax, TASK_YIELD; syscall; jmp back).  A Task may hold any value in
+ * rsp while it does not touch its stack. */
+static const uint8_t badrsp_spin[] = {0x48, 0xbc, 0, 0, 0, 0, 0, 0x90, 0, 0, 0xeb, 0xfe};
+static const uint8_t badrsp_yield[] = {0x48, 0xbc, 0, 0, 0, 0,	  0,	0x90, 0,   0,
+				       0xb8, 0x12, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7};
+
+/* A Task running with a non-canonical rsp, interrupted by the timer (and
+ * preempted) or making syscalls, many times over: the kernel survives
+ * every return to it (iretq, sysretq), and once halted the Task cannot be
+ * resumed with that rsp (RANGE) until its registers are set. */
+static void t_badrsp_running_survives_returns(void)
+{
+	const uint8_t *codes[] = {badrsp_spin, badrsp_yield};
+	const unsigned lens[] = {sizeof(badrsp_spin), sizeof(badrsp_yield)};
+
+	for (unsigned i = 0; i < 2; i++) {
+		vx_handle_t t = child_with_code(codes[i], lens[i], CODE_VA, 0);
+		struct vx_task_info ti;
+
+		EXPECT_EQ(vx_task_set_regs(t, CODE_VA, STACK_VA + VX_PAGE_SIZE, 0), VX_OK);
+		EXPECT_EQ(vx_task_set_prio(t, 1), VX_OK);
+		EXPECT_EQ(vx_task_start(t, VX_NO_HANDLE), VX_OK);
+		/* ktest sleeps: the child runs here too, timer-interrupted. */
+		EXPECT_EQ(vx_sig_wait(0, (uint64_t)vx_clock() + 30 * MS), 0);
+		int64_t r = vx_task_halt(t);
+		EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+		if (r == VX_OK) {
+			EXPECT_EQ(ti.state, VX_TASK_HALTED);
+		} else { /* the kernel would not go back to it: faulted instead */
+			EXPECT_EQ(r, VX_E_STATE);
+			EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+			EXPECT_EQ(ti.fault.kind, VX_FAULT_GP);
+		}
+		EXPECT(ti.cpu_ns > 0);
+		EXPECT_EQ(vx_task_resume(t), VX_E_RANGE);
+		EXPECT_EQ(vx_task_set_regs(t, CODE_VA, STACK_VA + VX_PAGE_SIZE, 0), VX_OK);
+		EXPECT_EQ(vx_task_resume(t), VX_OK);
+		EXPECT_EQ(vx_cap_delete(t), VX_OK);
+	}
+	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE);
+}
+
 void ktest_hunt3(void)
 {
 	run("hunt3_xfer_queue_wraps_with_holes", t_xfer_queue_wraps_with_holes);
@@ -563,4 +610,5 @@ void ktest_hunt3(void)
 	run("hunt3_top_syscall_foreign", t_top_syscall_foreign);
 	run("hunt3_regs_rflags_all_ones_and_none", t_regs_rflags_all_ones_and_none);
 	run("hunt3_halt_trap_in_flight_stays_halted", t_halt_trap_in_flight_stays_halted);
+	run("hunt3_badrsp_running_survives_returns", t_badrsp_running_survives_returns);
 }
