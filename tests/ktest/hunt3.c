@@ -12,6 +12,9 @@
  *                      cap without PRODUCE or CONSUME) queues nothing
  *   hunt3_ring_self_*  one Task bound at both ends of one Ring: doorbells
  *                      and RING_NOTIFY_WAIT ring itself and never hang
+ *   hunt3_notify_wait_* RING_NOTIFY_WAIT's mask and deadline obey
+ *                      SIG_WAIT's rules: an empty mask with a deadline
+ *                      sleeps (it was VX_E_INVAL)
  *   hunt3_counts_*     every count and size argument at 0, 1, max, max+1
  *   hunt3_map_top_*    mappings at the top and bottom of the mappable
  *                      window, and one page past them
@@ -239,6 +242,36 @@ static void t_ring_self_both_ends(void)
 	EXPECT_EQ(vx_ring_unbind(ring), VX_E_STATE);
 	EXPECT_EQ(vx_ring_notify(ring), VX_E_STATE);
 	EXPECT_EQ(vx_sig_wait(pb | cb, VX_DEADLINE_NONE), 0);
+}
+
+/* RING_NOTIFY_WAIT is "notify, then wait as SIG_WAIT" (docs/ABI.md): so an
+ * empty mask with a finite deadline rings the peer and sleeps until the
+ * deadline (0), and the waits SIG_WAIT refuses (an empty mask without a
+ * finite deadline, bit 63) are refused before the doorbell rings. */
+static void t_notify_wait_mask_as_sig_wait(void)
+{
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 0)));
+	vx_handle_t other = MUST(vx_cap_derive(ring, VX_R_PRODUCE | VX_R_CONSUME, 0));
+	const uint64_t pb = 1ull << SELF_BIT_P, cb = 1ull << SELF_BIT_C;
+	struct vx_ring_info info;
+
+	vx_sig_wait(pb | cb, VX_DEADLINE_NONE);
+	EXPECT_EQ(vx_ring_bind(ring, VX_RING_PRODUCER, H3_VA, SELF_BIT_P, &info), VX_OK);
+	EXPECT_EQ(vx_ring_bind(other, VX_RING_CONSUMER, H3_VA + 0x10000, SELF_BIT_C, &info), VX_OK);
+	EXPECT_EQ(vx_ring_notify_wait(ring, 0, VX_DEADLINE_NONE), VX_E_INVAL);
+	EXPECT_EQ(vx_ring_notify_wait(ring, 0, VX_DEADLINE_NEVER), VX_E_INVAL);
+	EXPECT_EQ(vx_ring_notify_wait(ring, 1ull << 63, (uint64_t)vx_clock() + MS), VX_E_INVAL);
+	EXPECT_EQ(vx_ring_notify_wait(ring, ~0ull, VX_DEADLINE_NEVER), VX_E_INVAL);
+	EXPECT_EQ(vx_sig_wait(pb | cb, VX_DEADLINE_NONE), 0); /* no refusal rang */
+	uint64_t deadline = (uint64_t)vx_clock() + 2 * MS;
+	EXPECT_EQ(vx_ring_notify_wait(ring, 0, deadline), 0);
+	EXPECT((uint64_t)vx_clock() >= deadline);
+	EXPECT_EQ(vx_sig_wait(pb | cb, VX_DEADLINE_NONE), (int64_t)cb); /* it rang */
+	EXPECT_EQ(vx_ring_notify_wait(other, 0, 1), 0); /* a deadline passed: at once */
+	EXPECT_EQ(vx_sig_wait(pb | cb, VX_DEADLINE_NONE), (int64_t)pb);
+	EXPECT_EQ(vx_cap_delete(other), VX_OK);
+	EXPECT_EQ(vx_ring_unbind(ring), VX_OK);
+	vx_sig_wait(pb | cb, VX_DEADLINE_NONE);
 }
 
 /* ------------------------------------------------------------ counts */
@@ -604,6 +637,7 @@ void ktest_hunt3(void)
 	run("hunt3_xfer_queue_wraps_with_holes", t_xfer_queue_wraps_with_holes);
 	run("hunt3_send_cap_refusals_queue_nothing", t_send_cap_refusals_queue_nothing);
 	run("hunt3_ring_self_both_ends", t_ring_self_both_ends);
+	run("hunt3_notify_wait_mask_as_sig_wait", t_notify_wait_mask_as_sig_wait);
 	run("hunt3_counts_at_the_bounds", t_counts_at_the_bounds);
 	run("hunt3_map_top_and_bottom_of_the_window", t_map_top_and_bottom_of_the_window);
 	run("hunt3_top_syscall_native", t_top_syscall_native);
