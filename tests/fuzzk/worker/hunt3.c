@@ -14,9 +14,9 @@
  *    trap flag (popfq), icebp, int3 and int 0x80 (no gate is DPL 3: #GP),
  *    the flags it may set itself (DF, AC, NT) left on across its
  *    syscalls; the worker halts, resumes, moves, rewrites and deletes it
- *    while it traps on another CPU.  (That a halted Task stays halted is
- *    not checked here: a trap waiting for the kernel lock breaks it, a
- *    known bug, tests/ktest/hunt3.c.)
+ *    while it traps on another CPU; once a halt returned, the child must
+ *    be halted (a debug trap that waited for the kernel lock used to make
+ *    it faulted: tests/ktest/hunt3.c).
  *  - op_topcall: a child whose syscall is the last two bytes of the last
  *    mappable page, native or foreign: the instruction after it is
  *    VX_MAP_END, so it must stop with a page fault (or, foreign, a
@@ -205,9 +205,16 @@ void op_trapper(void)
 		case 1:
 			fz_call(VX_SYS_TASK_RESUME, (uint64_t)t, 0, 0, 0, 0, 0);
 			break;
-		case 2:
-			fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0);
+		case 2: { /* halted, it stays halted: a trap in flight does not land */
+			struct vx_task_info ti;
+			if (fz_call(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, 0, 0, 0) == VX_OK &&
+			    fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0,
+				    0, 0, 0) == VX_OK &&
+			    ti.state != VX_TASK_HALTED)
+				broken(VX_SYS_TASK_HALT, (uint64_t)t, 0, 0, ti.state, ti.fault.kind,
+				       ti.fault.code, 0);
 			break;
+		}
 		case 3:
 			fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t,
 				pick(2) ? 0 : 1ull << pick(4), 0, 0, 0, 0);
