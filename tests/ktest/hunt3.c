@@ -616,6 +616,9 @@ static void t_badrsp_running_survives_returns(void)
 		EXPECT_EQ(vx_sig_wait(0, (uint64_t)vx_clock() + 30 * MS), 0);
 		int64_t r = vx_task_halt(t);
 		EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+		vx_printf("#   %s child: %s after %lu us of CPU\n", i ? "yielding" : "spinning",
+			  r == VX_OK ? "still running (returned to), halted" : "faulted",
+			  (unsigned long)(ti.cpu_ns / 1000));
 		if (r == VX_OK) {
 			EXPECT_EQ(ti.state, VX_TASK_HALTED);
 		} else { /* the kernel would not go back to it: faulted instead */
