@@ -240,7 +240,10 @@ static int64_t notify_wait_invoke(const struct trapframe *tf, struct cap *c)
 }
 
 /* VX_SYS_RING_NOTIFY_WAIT(ring, mask, deadline) -> fired bits.  The fast
- * path of a round trip: the woken peer runs next if we block. */
+ * path of a round trip: the woken peer runs next if we block.  Its wait is
+ * SIG_WAIT's, decoded by the same rules (signal_wait_check): VX_E_INVAL
+ * for bit 63, or an empty mask without a finite deadline; an empty mask
+ * with one rings the peer, then sleeps until it passes. */
 int64_t sys_ring_notify_wait(struct trapframe *tf)
 {
 	struct cap *c;
@@ -248,8 +251,8 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 
 	if ((err = doorbell_decode(tf->rdi, &c)))
 		return err;
-	if (tf->rsi == 0 || (tf->rsi & ~VX_SIG_ALL))
-		return VX_E_INVAL; /* no bits, or the reserved bit 63 */
+	if ((err = signal_wait_check(tf->rsi, tf->rdx)))
+		return err;
 	return notify_wait_invoke(tf, c);
 }
 

@@ -111,6 +111,13 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 {
 	bool handoff = t == current_task() && !this_cpu_need_resched();
 
+	/* Only a Task that runs or waits can stop.  One that another CPU
+	 * halted, faulted or began to destroy while its trap waited for the
+	 * kernel lock (trap_user passes debug traps on, whose instruction
+	 * has run) stays as it is: nothing happens to a Task after TASK_HALT
+	 * returned, and a fault record is never overwritten. */
+	if (t->state != VX_TASK_RUNNABLE && t->state != VX_TASK_WAITING)
+		return;
 	sched_remove(t);
 	t->state = kind == VX_FAULT_EXIT ? VX_TASK_EXITED : VX_TASK_FAULTED;
 	t->fault.kind = kind;

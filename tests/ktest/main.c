@@ -892,6 +892,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("syscall_fuzz_in_a_child_kernel_survives", t_syscall_fuzz);
 	ktest_hardening();
 	ktest_edges();
+	ktest_hunt3();
 	ktest_rights();
 	ktest_devices();
 	ktest_supervision();

@@ -2,9 +2,11 @@
 /*
  * The fuzzk worker, shared by its files: main.c (set-up, the one call
  * path every syscall takes, the random mix), ops.c (the structure-aware
- * mix), children.c (its operations that run code in other Tasks) and
+ * mix), children.c (its operations that run code in other Tasks),
  * edges.c (affinity, Reticles at the nesting limit, deadlines at the edges
- * of time, foreign children served as a personality serves them).
+ * of time, foreign children served as a personality serves them) and
+ * hunt3.c (the transfer queue at its wrap, children that trap, a syscall
+ * at the top of user space, counts at their bounds).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -109,6 +111,12 @@ void op_deep(void);
 void op_deadline(void);
 void op_foreign(void);
 void op_pingpong(void);
+/* hunt3.c: the transfer queue at its wrap, trapping children, a syscall
+ * at the top of user space, counts at their bounds. */
+void op_xfer_wrap(void);
+void op_trapper(void);
+void op_topcall(void);
+void op_counts(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
