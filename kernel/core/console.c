@@ -22,6 +22,31 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * May a print that a Task can cause at will (an unsupervised fault, a DMA
+ * the IOMMU blocked) go out now?  At most ten a second: at 115,200 baud a
+ * line holds this CPU, interrupts off and the lock held, for about 8 ms,
+ * and a Task that faults and is resumed in a loop could otherwise keep
+ * the machine printing.  The first to pass after some were held back says
+ * how many.  (Under the lock, exclusive: every caller is.)
+ */
+bool kprintf_allowed(void)
+{
+	static uint64_t next_ns;
+	static uint32_t held;
+	uint64_t now = timer_now_ns();
+
+	if (now < next_ns) {
+		held++;
+		return false;
+	}
+	next_ns = now + 100000000ull;
+	if (held)
+		kprintf("[kernel] %u more lines like the next were not shown\n", held);
+	held = 0;
+	return true;
+}
+
 /* A kernel bug: say what happened and stop this CPU.  User faults never get
  * here; they halt the faulting Task instead (task_fault). */
 _Noreturn void panic(const char *fmt, ...)

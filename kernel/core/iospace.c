@@ -384,6 +384,8 @@ void iospace_dma_fault(uint16_t bdf, uint64_t addr, bool write, uint8_t reason)
 		task_fault(t, VX_FAULT_DMA, code, addr);
 		return;
 	}
-	kprintf("[kernel] DMA fault: %02x:%02x.%x %s 0x%lx, reason 0x%x\n", bdf >> 8,
-		(bdf >> 3) & 31, bdf & 7, write ? "write" : "read", (unsigned long)addr, reason);
+	if (kprintf_allowed())
+		kprintf("[kernel] DMA fault: %02x:%02x.%x %s 0x%lx, reason 0x%x\n", bdf >> 8,
+			(bdf >> 3) & 31, bdf & 7, write ? "write" : "read", (unsigned long)addr,
+			reason);
 }

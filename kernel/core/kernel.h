@@ -196,6 +196,7 @@ _Static_assert(sizeof(struct bundle) <= 2 * PAGE_SIZE, "bundle private state fit
 /* console.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool kprintf_allowed(void);
 #define KASSERT(c)                                                                                 \
 	do {                                                                                       \
 		if (!(c))                                                                          \

@@ -130,7 +130,7 @@ void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr)
 		signal_deliver_handoff(task_of(t->fault_sig.obj), t->fault_sig.narrow);
 	else if (t->fault_sig.obj)
 		signal_raise_cap(&t->fault_sig, t->fault_sig.narrow);
-	else if (kind != VX_FAULT_EXIT)
+	else if (kind != VX_FAULT_EXIT && kprintf_allowed())
 		kprintf(
 		    "[kernel] unsupervised task faulted: kind %u code 0x%x addr 0x%lx ip 0x%lx\n",
 		    kind, code, (unsigned long)addr, (unsigned long)t->fault.ip);

@@ -788,6 +788,30 @@ static void t_kwait_unrelated_call_not_held(void)
 	EXPECT_EQ(vx_cap_delete(big), VX_OK);
 }
 
+/* An unsupervised Task that faults and is resumed in a loop: every fault
+ * is a kernel line on the serial console, which on a real UART holds the
+ * CPU for about 8 ms with interrupts off.  The kernel prints at most ten a
+ * second (kprintf_allowed); tests/qemu/scenario_kernel.sh counts the lines
+ * in the log once it sees this test's marker, and 300 faults must not
+ * make more than 50 (without the limit, every one is a line). */
+static void t_unsupervised_fault_lines_limited(void)
+{
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	struct vx_task_info ti;
+	int faults = 0;
+
+	if (!load_victim("ud", &sp))
+		return;
+	EXPECT_EQ(vx_spawn_start(&sp), VX_OK); /* nobody supervises it */
+	for (; faults < 300 && !failures_in_test; faults++) {
+		EXPECT(until_stopped(sp.task, &ti));
+		EXPECT_EQ(ti.state, VX_TASK_FAULTED);
+		EXPECT_EQ(ti.fault.kind, VX_FAULT_UD);
+		EXPECT_EQ(vx_task_resume(sp.task), VX_OK); /* and it faults again */
+	}
+	vx_printf("# unsupervised faults made: %d\n", faults);
+}
+
 void ktest_hardening(void)
 {
 	run("xfer_revoked_before_recv_is_VX_E_REVOKED_in_order", t_xfer_revoked_before_recv);
@@ -815,4 +839,5 @@ void ktest_hardening(void)
 	run("irq_delete_parent_of_1m_caps_keeps_timer_ticks",
 	    t_irq_delete_parent_of_1m_keeps_ticks);
 	run("kwait_unrelated_call_not_held", t_kwait_unrelated_call_not_held);
+	run("unsupervised_fault_lines_limited", t_unsupervised_fault_lines_limited);
 }

@@ -45,6 +45,13 @@ void kprintf(const char *fmt, ...)
 	karch.kprintf++;
 }
 
+/* console.c's limit on prints a Task can cause: no clock here, so every
+ * one passes (and is counted by kprintf). */
+bool kprintf_allowed(void)
+{
+	return true;
+}
+
 _Noreturn void panic(const char *fmt, ...)
 {
 	char msg[512];

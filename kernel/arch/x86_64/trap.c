@@ -92,7 +92,9 @@ struct trapframe *trap_user(struct trapframe *tf)
 		 * for the lock: to its supervisor the halt came first.  rip is
 		 * still the faulting instruction, which faults again if the
 		 * Task is resumed.  (#DB, #BP and #OF leave rip past the
-		 * instruction and are VX_FAULT_OTHER: they are recorded.) */
+		 * instruction and are VX_FAULT_OTHER: they go on to
+		 * task_fault, which leaves a Task that no longer runs or
+		 * waits as it is, so they are not recorded either.) */
 	} else {
 		uint32_t kind = fault_kind(tf->vector);
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;
