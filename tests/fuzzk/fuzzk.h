@@ -59,7 +59,9 @@ struct fz_status {
 	uint64_t seed;
 	uint64_t random_calls; /* of calls, those with random numbers and arguments */
 	uint32_t nbad;	       /* findings (bad[] keeps the first) */
-	uint32_t reserved;
+	/* 1 from op_peer's halt of its peer (the next worker) to its resume:
+	 * the watch leaves that worker halted meanwhile (main.c) */
+	volatile uint32_t halting;
 	struct fz_bad bad[FZ_BAD_MAX];
 	/* results[nr][e]: calls of nr (FZ_NR_OTHER: outside the table) with
 	 * result e (0: success; k: error -k; FZ_ERR_OTHER: below VX_E_LAST) */

@@ -276,6 +276,15 @@ static void end_life(unsigned k, const char *why)
 	}
 }
 
+/* Is worker k between its halter's halt and resume (op_peer)?  Its halter
+ * is the worker before it, while that one's life goes on. */
+static bool held_by_halter(unsigned k)
+{
+	const struct slot *h = &slots[(k + opt.workers - 1) % opt.workers];
+
+	return opt.workers > 1 && h->task && h->st->halting;
+}
+
 /* Looks at every running worker; ends the lives that are over. */
 static void watch(void)
 {
@@ -297,6 +306,12 @@ static void watch(void)
 			s->halted_ns = 0;
 		} else if (ti.state != VX_TASK_HALTED && s->halted_ns) {
 			s->halted_ns = 0; /* resumed since: a new halt starts anew */
+		} else if (ti.state == VX_TASK_HALTED && held_by_halter(k)) {
+			/* Its halter has yet to look and resume it: never
+			 * under it.  If the halter stops moving, its own life
+			 * ends below, and this one is looked at again. */
+			s->halted_ns = 0;
+			s->seen_ns = now();
 		} else if (ti.state == VX_TASK_HALTED && s->resumed < 3 &&
 			   (!s->halted_ns || now() - s->halted_ns <= STALL_NS / 4)) {
 			/* Halted: wait a while from the first look, not from its

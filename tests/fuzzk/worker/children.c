@@ -331,18 +331,23 @@ void op_child_control(void)
  * its way into the kernel), looks at it, maybe yields, and lets it go on.
  * Right after the halt's success it must be halted: a call of its that ran
  * after the halt (a wait, say) would show as another state.  (Only this
- * worker halts and resumes that one; the watch in main resumes a worker
- * only after it has seen it halted, with no call made, for half a second
- * from its first look: a worker that sat waiting for long before this
- * halt is not resumed under it.) */
+ * worker halts and resumes that one.  The watch in main never resumes a
+ * worker while its halter's status says halting, however long the halter
+ * takes: on a loaded host a vCPU thread can be held back for seconds
+ * between the halt and the look, and a resume then made the look a false
+ * finding.  It resumes one left halted for half a second by a halter that
+ * is done, or whose life ended.) */
 void op_peer(void)
 {
 	struct vx_task_info ti;
 
 	if (!w.peer)
 		return;
-	if (fz_call(VX_SYS_TASK_HALT, w.peer, 0, 0, 0, 0, 0) != VX_OK)
+	w.st->halting = 1;
+	if (fz_call(VX_SYS_TASK_HALT, w.peer, 0, 0, 0, 0, 0) != VX_OK) {
+		w.st->halting = 0;
 		return;
+	}
 	int64_t r = fz_call(VX_SYS_TASK_INSPECT, w.peer, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0);
 	if (r == VX_OK && ti.state != VX_TASK_HALTED)
 		fz_finding(
@@ -352,4 +357,5 @@ void op_peer(void)
 		fz_call(VX_SYS_TASK_YIELD, 0, 0, 0, 0, 0, 0);
 	fz_call(VX_SYS_TASK_SET_PRIO, w.peer, VX_PRIO_DEFAULT, 0, 0, 0, 0);
 	fz_call(VX_SYS_TASK_RESUME, w.peer, 0, 0, 0, 0, 0);
+	w.st->halting = 0;
 }
