@@ -102,6 +102,10 @@ void cmd_snap(const struct vsh_cmd *c)
 			client_deadline());
 	if (rc == VX_OK)
 		con_printf("snap: %s %s\n", create ? "made" : "deleted", path);
+	else if (!rooted && (rc == VX_E_INVAL || rc == VX_E_TOOBIG))
+		con_printf("snap: '%s': a snapshot's name is 1 to 55 bytes, without '/', "
+			   "and not '.' or '..'\n",
+			   c->argv[2]);
 	else if (!client_report("snap", &shell.fs, rc))
 		con_printf("snap: %s: %s\n", path, vx_strerror(rc));
 }

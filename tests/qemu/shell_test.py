@@ -68,6 +68,8 @@ def run(t, tap):
     tap.check("an unknown command gets one clear line", has(out, r"frobnicate"), out)
     out = t.command("cat no-such-file")
     tap.check("a missing file gets one clear line", has(out, r"^cat: .*no-such-file"), out)
+    out = t.command("sum notes")
+    tap.check("sum of a directory says it is one", has(out, r"^sum: is a directory: notes$"), out)
     out = t.command("mv onlyone")
     tap.check("a missing argument gets one clear line", has(out, r"^mv: "), out)
     out = t.command("rm notes")

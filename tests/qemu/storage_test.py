@@ -280,6 +280,9 @@ def session_disk(logs, tap, img, scratch):
         tap.check("a snapshot takes no change", "read-only (a snapshot)" in out, out)
         out = term.command("snap")
         tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+"), out)
+        out = term.command("snap create ../up")
+        tap.check("a snapshot name with a slash gets the rule, not an error code",
+                  has(out, r"^snap: '\.\./up': a snapshot's name is 1 to 55 bytes"), out)
         out = term.command("sync")
         tap.check("sync makes it durable", "on disk" in out, out)
         # sync makes the rename durable through Keep's intent log, not a
