@@ -246,6 +246,11 @@ uint8_t *vx_net_ip_payload(struct vx_net *net, size_t len)
 	return net->placed;
 }
 
+bool vx_net_unicast_ok(const struct vx_net *net, const uint8_t dst[4])
+{
+	return ip_host_ok(get32(dst)) && !net_is_bcast(net, dst) && !ip_eq(dst, net->ip);
+}
+
 int vx_net_ip_output(struct vx_net *net, const uint8_t dst[4], uint8_t proto,
 		     const uint8_t *payload, size_t len)
 {

@@ -429,6 +429,13 @@ void vx_net_input(struct vx_net *net, const uint8_t *frame, size_t len, uint64_t
 /* Run the timers due at now.  Returns the next deadline (UINT64_MAX: none). */
 uint64_t vx_net_tick(struct vx_net *net, uint64_t now);
 
+/* May a connection go to dst: one host (not 0/8, loopback 127/8,
+ * multicast or reserved), not our subnet's broadcast and not our own
+ * address (there is no loopback)?  The test ip output makes of every
+ * unicast destination, for a caller that must refuse before it builds
+ * anything (a TCP connect, whose SYN goes out later). */
+bool vx_net_unicast_ok(const struct vx_net *net, const uint8_t dst[4]);
+
 /* Send len bytes of payload as one IPv4 datagram (fragmented if it
  * exceeds the MTU) from our address to dst, protocol proto.  VX_OK also
  * when the datagram waits for ARP.  Errors: see above.  ARP's timers

@@ -507,6 +507,11 @@ static int open_tcp(struct vx_server_conn *c, struct vx_msg *m, const struct net
 {
 	if (!N.net.ip[0])
 		return VX_E_STATE;
+	/* Decoded before anything is made: its SYN goes out later, where a
+	 * refusal would only show as a timeout (docs/NET.md: loopback, our
+	 * own address and broadcast are VX_E_INVAL). */
+	if (!vx_net_unicast_ok(&N.net, q->addr))
+		return VX_E_INVAL;
 	struct nsock *s = sock_new_paired(c, NET_SOCK_TCP);
 	if (!s)
 		return VX_E_FULL;

@@ -52,22 +52,7 @@ static const char *why(int rc)
 {
 	const char *h = vx_http_strerror(rc);
 
-	if (h)
-		return h;
-	switch (rc) {
-	case VX_E_REFUSED:
-		return "connection refused";
-	case VX_E_UNREACH:
-		return "host unreachable";
-	case VX_E_TIMEOUT:
-		return "timed out";
-	case VX_E_RESET:
-		return "connection reset by the server";
-	case VX_E_HANGUP:
-		return "netd went away";
-	default:
-		return vx_strerror(rc);
-	}
+	return h ? h : vsh_connect_why(rc);
 }
 
 /* The body's way into the file: BULK bytes at a time. */

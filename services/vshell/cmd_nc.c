@@ -195,7 +195,8 @@ void cmd_nc(const struct vsh_cmd *c)
 	int rc = vx_sock_connect(&sock, &shell.net.c, addr, port, CONNECT_MS, VA_SOCK, BIT_SOCK,
 				 (uint64_t)vx_clock() + (CONNECT_MS + 2000) * MS);
 	if (rc < 0) {
-		con_printf("nc: cannot connect to %s:%u: %s\n", c->argv[1], port, vx_strerror(rc));
+		con_printf("nc: cannot connect to %s:%u: %s\n", c->argv[1], port,
+			   vsh_connect_why(rc));
 		return;
 	}
 	con_printf("nc: connected to %s:%u (Ctrl-D ends input, Ctrl-C resets)\n", c->argv[1], port);

@@ -274,6 +274,27 @@ static const char *outcome(const struct dns_answer *a)
 	}
 }
 
+const char *vsh_connect_why(int rc)
+{
+	switch (rc) {
+	case VX_E_REFUSED:
+		return "connection refused";
+	case VX_E_UNREACH:
+		return "host unreachable";
+	case VX_E_TIMEOUT:
+		return "timed out";
+	case VX_E_RESET:
+		return "connection reset by the server";
+	case VX_E_HANGUP:
+		return "netd went away";
+	case VX_E_INVAL:
+		return "not a host to connect to (loopback, broadcast, multicast, or this "
+		       "machine's own address: there is no loopback)";
+	default:
+		return vx_strerror(rc);
+	}
+}
+
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a)
 {
 	if (!resolve(cmd, name, a))

@@ -221,6 +221,8 @@ void cmd_net(const struct vsh_cmd *c);
  * address of the answer *a; false after saying why, as cmd. */
 struct dns_answer;
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a);
+/* Why a TCP connection could not be made, for a person (cmd_net.c). */
+const char *vsh_connect_why(int rc);
 void cmd_ping(const struct vsh_cmd *c);
 void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);

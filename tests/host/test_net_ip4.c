@@ -270,6 +270,31 @@ static void test_ip_routing(void **state)
 	assert_int_equal(vx_net_ip_output(&net, onlink, 253, p, 8), VX_E_STATE);
 }
 
+/* The destinations a TCP connect is refused for before its SYN exists
+ * (netd's open_tcp): exactly those ip output refuses as unicast, and the
+ * broadcasts, which a connection cannot go to. */
+static void test_unicast_ok(void **state)
+{
+	(void)state;
+	static const uint8_t onlink[4] = {10, 0, 2, 3}, mc[4] = {239, 1, 1, 1};
+	static const uint8_t zero[4] = {0}, lo[4] = {127, 0, 0, 1}, lo_far[4] = {127, 9, 9, 9};
+	static const uint8_t this_net[4] = {0, 1, 2, 3}, reserved[4] = {240, 0, 0, 1};
+	static const uint8_t sub_bc[4] = {10, 0, 2, 255}, lim_bc[4] = {255, 255, 255, 255};
+
+	assert_true(vx_net_unicast_ok(&net, onlink));
+	assert_true(vx_net_unicast_ok(&net, far_ip));
+	assert_true(vx_net_unicast_ok(&net, gw));
+	assert_false(vx_net_unicast_ok(&net, lo));
+	assert_false(vx_net_unicast_ok(&net, lo_far));
+	assert_false(vx_net_unicast_ok(&net, zero));
+	assert_false(vx_net_unicast_ok(&net, this_net));
+	assert_false(vx_net_unicast_ok(&net, mc));
+	assert_false(vx_net_unicast_ok(&net, reserved));
+	assert_false(vx_net_unicast_ok(&net, sub_bc));
+	assert_false(vx_net_unicast_ok(&net, lim_bc));
+	assert_false(vx_net_unicast_ok(&net, our_ip));
+}
+
 static void test_ip_header_out_and_ids(void **state)
 {
 	(void)state;
@@ -635,6 +660,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_ip_options_skipped, setup),
 	    cmocka_unit_test_setup(test_ip_unknown_proto, setup),
 	    cmocka_unit_test_setup(test_ip_routing, setup),
+	    cmocka_unit_test_setup(test_unicast_ok, setup),
 	    cmocka_unit_test_setup(test_ip_header_out_and_ids, setup),
 	    cmocka_unit_test_setup(test_ip_fragment_output, setup),
 	    cmocka_unit_test_setup(test_ip_fragment_output_small_mtu, setup),

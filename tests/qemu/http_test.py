@@ -165,6 +165,13 @@ def run_get(term, tap, big_sum):
                        ("get http://example.org/", r"^get: example\.org: .*\(VX_E_")]:
         out = term.command(line)
         tap.check("get: refused: %s" % line, has(out, want), out)
+    # There is no loopback: a connection to it, to ourselves or to a
+    # broadcast is refused at once, not left to time out.
+    for line in ("get http://127.0.0.1/", "get http://10.0.2.15/", "nc 127.0.0.1 7",
+                 "nc 255.255.255.255 7"):
+        out = term.command(line, timeout=10)
+        tap.check("refused at once, with the reason: %s" % line,
+                  has(out, r"cannot connect to .*: not a host to connect to \(loopback"), out)
 
 
 def run_serve(term, tap, hport):
