@@ -4,9 +4,14 @@
  * mv mkdir cp sum.  Paths are vfsd's (relative to its root, '/'-separated); a
  * leading '/' is accepted and ignored, so "/notes.txt" is "notes.txt".
  * commands.c runs these only when the shell holds an fs connection.
+ *
+ * SYS: is the boot image, which nsd serves (vectra/proto/ns.h), not vfsd:
+ * ls, cat, sum and cp read it through the shell's ns connection, and every
+ * command that would change it says that it is read-only.
  */
 #include "shell.h"
 #include "client/fs.h"
+#include "client/ns.h"
 #include "crypto/sha2.h"
 #include "vx_string.h"
 
@@ -50,9 +55,19 @@ static const char *fs_why(int rc)
 	}
 }
 
+static bool is_sys(const char *path)
+{
+	return strncmp(path, "SYS:", 4) == 0;
+}
+
 /* The one error line of a file command. */
 static void fs_fail(const char *cmd, int rc, const char *path)
 {
+	if (is_sys(path) && rc != VX_E_TYPE) {
+		/* vfsd has no SYS:; nsd's answers come through sys_fail. */
+		con_printf("%s: SYS: is the boot image, read-only: %s\n", cmd, path);
+		return;
+	}
 	if (client_report(cmd, &shell.fs, rc))
 		return;
 	con_printf("%s: %s: %s\n", cmd, fs_why(rc), path);
@@ -65,15 +80,148 @@ static void show_entry(const struct fs_dirent *e)
 	char size[24];
 
 	if (e->st.type == FS_DIR)
-		con_printf("  dir  %10u entries  %s/\n", e->st.entries, e->name);
+		con_printf("  dir  %10u %s  %s/\n", e->st.entries,
+			   e->st.entries == 1 ? "entry  " : "entries", e->name);
 	else
 		con_printf("  file %10s          %s\n",
 			   vsh_show_bytes(size, sizeof(size), e->st.size), e->name);
 }
 
+/* ---------------------------------------------------------------- SYS: */
+
+/* The error line of a read of SYS: through nsd. */
+static void sys_fail(const char *cmd, int rc, const char *name)
+{
+	if (client_report(cmd, &shell.ns, rc))
+		return;
+	if (rc == VX_E_TYPE)
+		con_printf("%s: is a directory: %s\n", cmd, name);
+	else
+		con_printf("%s: %s: %s\n", cmd, fs_why(rc), name);
+}
+
+/* What nsd says the SYS: name is (NS_RESOLVE; a file's MemCap, sent with
+ * the answer, is dropped). */
+static int sys_stat(const char *name, struct ns_object *obj)
+{
+	struct vx_msg m;
+	int rc, tries = 0;
+
+	do {
+		m = (struct vx_msg){.op = NS_RESOLVE};
+		if ((rc = vx_msg_put_str(&m, name)) == VX_OK)
+			rc = client_call(&shell.ns, &m);
+	} while (client_retry(&shell.ns, rc, &tries));
+	client_drop_caps(&shell.ns);
+	if (rc == VX_OK && m.len < sizeof(*obj))
+		rc = VX_E_CORRUPT;
+	if (rc == VX_OK)
+		memcpy(obj, m.data, sizeof(*obj));
+	return rc;
+}
+
+/* One line of ls for an object nsd described. */
+static void show_ns(const char *name, const struct ns_object *obj)
+{
+	struct fs_dirent d;
+
+	memset(&d, 0, sizeof(d));
+	d.st.type = obj->kind == NS_KIND_DIR ? FS_DIR : FS_FILE;
+	d.st.size = obj->size;
+	d.st.entries = (uint32_t)obj->size; /* a directory's size is its entries */
+	vx_snprintf(d.name, sizeof(d.name), "%s", name);
+	show_entry(&d);
+}
+
+/* ls SYS:NAME: nsd's entries (NS_LIST), as ls shows vfsd's. */
+static void sys_ls(const char *name)
+{
+	struct ns_object obj;
+	struct ns_entry e;
+	struct vx_msg m;
+	uint32_t i;
+	int rc = sys_stat(name, &obj);
+
+	if (rc != VX_OK) {
+		sys_fail("ls", rc, name);
+		return;
+	}
+	if (obj.kind != NS_KIND_DIR) {
+		show_ns(name, &obj);
+		return;
+	}
+	for (i = 0; i < FS_ENTRIES_MAX; i++) {
+		int tries = 0;
+		do {
+			m = (struct vx_msg){.op = NS_LIST, .len = sizeof(i)};
+			memcpy(m.data, &i, sizeof(i));
+			if ((rc = vx_msg_put_str(&m, name)) == VX_OK)
+				rc = client_call(&shell.ns, &m);
+		} while (client_retry(&shell.ns, rc, &tries));
+		if (rc == VX_OK && m.len < sizeof(e))
+			rc = VX_E_CORRUPT;
+		if (rc != VX_OK)
+			break;
+		memcpy(&e, m.data, sizeof(e));
+		e.name[sizeof(e.name) - 1] = '\0';
+		show_ns(e.name, &e.obj);
+	}
+	if (rc == VX_E_NOTFOUND) /* past the last entry */
+		con_printf("%u %s\n", i, i == 1 ? "entry" : "entries");
+	else
+		sys_fail("ls", rc, name);
+}
+
+/* Reads the SYS: file name in chunks of BULK bytes, each copied to the
+ * bulk buffer and handed to fn (what each_chunk does for vfsd); *size is
+ * the file's.  nsd's read-only MemCap of the boot image is mapped at
+ * VA_PROGRAM (free but during run) meanwhile.  Ctrl-C stops it
+ * (VX_E_TIMEOUT). */
+static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char *, size_t, void *),
+			  void *arg)
+{
+	struct ns_object obj;
+	vx_handle_t mem, img;
+	int rc = vsh_bulk(&mem), tries = 0;
+
+	*size = 0;
+	if (rc != VX_OK)
+		return rc;
+	do {
+		client_drop_caps(&shell.ns);
+		rc = vx_ns_open_file(&shell.ns.c, name, &obj, &img, client_deadline());
+	} while (client_retry(&shell.ns, rc, &tries));
+	if (rc == VX_E_NOTFOUND && sys_stat(name, &obj) == VX_OK && obj.kind == NS_KIND_DIR)
+		rc = VX_E_TYPE; /* vx_ns_open_file says VX_E_NOTFOUND of a directory */
+	if (rc != VX_OK)
+		return rc;
+	if ((rc = (int)vx_task_map(shell.self, img, VA_PROGRAM, VX_PROT_READ)) != VX_OK) {
+		vx_cap_delete(img);
+		return rc;
+	}
+	const char *p = (const char *)(uintptr_t)(VA_PROGRAM + obj.offset);
+	for (uint64_t off = 0; off < obj.size && rc == VX_OK;) {
+		size_t n = obj.size - off < BULK ? (size_t)(obj.size - off) : BULK;
+		memcpy((void *)(uintptr_t)VA_BULK, p + off, n);
+		rc = fn((const char *)(uintptr_t)VA_BULK, n, arg);
+		off += n;
+		if (rc == VX_OK && con_take_interrupt())
+			rc = VX_E_TIMEOUT;
+	}
+	vx_task_unmap(img);
+	vx_cap_delete(img);
+	*size = obj.size;
+	return rc;
+}
+
 void cmd_ls(const struct vsh_cmd *c)
 {
 	const char *path = fs_path(c->argc > 1 ? c->argv[1] : "");
+
+	if (is_sys(path)) {
+		sys_ls(path);
+		return;
+	}
 	struct fs_dirent e;
 	struct fs_stat st;
 	int rc, tries = 0;
@@ -152,6 +300,26 @@ static int cat_mapped(const char *path, bool *ends_nl)
 	return rc;
 }
 
+static int show_chunk(const char *p, size_t n, void *arg)
+{
+	show_bytes(p, n);
+	*(bool *)arg = n == 0 || p[n - 1] == '\n';
+	return VX_OK;
+}
+
+/* cat SYS:FILE, from the boot image. */
+static void sys_cat(const char *name)
+{
+	bool ends_nl = true;
+	uint64_t size;
+	int rc = sys_each_chunk(name, &size, show_chunk, &ends_nl);
+
+	if (!ends_nl)
+		con_write("\n", 1);
+	if (rc != VX_OK && rc != VX_E_TIMEOUT) /* Ctrl-C: it just stops */
+		sys_fail("cat", rc, name);
+}
+
 /* Small files: FS_READ, FS_INLINE_MAX bytes per message. */
 static int cat_inline(const char *path, uint64_t size, bool *ends_nl)
 {
@@ -189,6 +357,11 @@ void cmd_cat(const struct vsh_cmd *c)
 	bool ends_nl = true;
 	struct fs_stat st;
 	int rc, tries = 0;
+
+	if (is_sys(path)) {
+		sys_cat(path);
+		return;
+	}
 
 	do
 		rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
@@ -423,19 +596,38 @@ void cmd_cp(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
 	struct copy cp = {.to = to};
+	struct ns_object obj;
 	struct fs_stat st;
-	int rc = vx_fs_stat(&shell.fs.c, from, &st, client_deadline());
+	int rc;
 
-	if (rc == VX_OK && st.type == FS_DIR)
-		rc = VX_E_TYPE;
+	if (is_sys(from)) {
+		/* From the boot image: a file, checked before anything is made. */
+		if ((rc = sys_stat(from, &obj)) == VX_OK && obj.kind == NS_KIND_DIR)
+			rc = VX_E_TYPE;
+		st.size = 0;
+	} else {
+		rc = vx_fs_stat(&shell.fs.c, from, &st, client_deadline());
+		if (rc == VX_OK && st.type == FS_DIR)
+			rc = VX_E_TYPE;
+	}
 	if (rc != VX_OK) {
-		fs_fail("cp", rc, c->argv[1]);
+		if (is_sys(from))
+			sys_fail("cp", rc, c->argv[1]);
+		else
+			fs_fail("cp", rc, c->argv[1]);
 		return;
 	}
 	if ((rc = vx_fs_truncate(&shell.fs.c, to, 0, client_deadline())) == VX_E_NOTFOUND)
 		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
-	if (rc == VX_OK)
+	if (rc == VX_OK && is_sys(from)) {
+		uint64_t size;
+		if ((rc = sys_each_chunk(from, &size, copy_chunk, &cp)) != VX_OK) {
+			sys_fail("cp", rc, c->argv[1]);
+			return;
+		}
+	} else if (rc == VX_OK) {
 		rc = each_chunk(from, st.size, copy_chunk, &cp);
+	}
 	if (rc != VX_OK) {
 		fs_fail("cp", rc, c->argv[2]);
 		return;
@@ -456,18 +648,26 @@ void cmd_sum(const struct vsh_cmd *c)
 	struct vx_sha256 h;
 	struct fs_stat st;
 	uint8_t d[32];
-	int rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+	int rc;
 
-	if (rc == VX_OK && st.type == FS_DIR) {
-		con_printf("sum: is a directory: %s\n", c->argv[1]);
-		return;
-	}
 	vx_sha256_init(&h);
-	if (rc == VX_OK)
-		rc = each_chunk(path, st.size, hash_chunk, &h);
-	if (rc != VX_OK) {
-		fs_fail("sum", rc, c->argv[1]);
-		return;
+	if (is_sys(path)) {
+		if ((rc = sys_each_chunk(path, &st.size, hash_chunk, &h)) != VX_OK) {
+			sys_fail("sum", rc, c->argv[1]);
+			return;
+		}
+	} else {
+		rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+		if (rc == VX_OK && st.type == FS_DIR) {
+			con_printf("sum: is a directory: %s\n", c->argv[1]);
+			return;
+		}
+		if (rc == VX_OK)
+			rc = each_chunk(path, st.size, hash_chunk, &h);
+		if (rc != VX_OK) {
+			fs_fail("sum", rc, c->argv[1]);
+			return;
+		}
 	}
 	vx_sha256_final(&h, d);
 	for (int i = 0; i < 32; i++)

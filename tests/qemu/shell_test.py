@@ -8,6 +8,7 @@ program that uses a capability it was not granted, supervision (a crashed
 driver comes back, a crashed shell loses no file, a service that keeps
 crashing is given up on) and the leak check after `run`.
 """
+import hashlib
 import os
 import re
 import sys
@@ -70,6 +71,36 @@ def run(t, tap):
     tap.check("a missing file gets one clear line", has(out, r"^cat: .*no-such-file"), out)
     out = t.command("sum notes")
     tap.check("sum of a directory says it is one", has(out, r"^sum: is a directory: notes$"), out)
+
+    # SYS:, the boot image, through nsd: read with the file commands,
+    # never written.
+    out = t.command("ls SYS:")
+    tap.check("ls SYS: lists the boot image's directories",
+              all(has(out, r"^\s+dir\s+.*\s%s/$" % d) for d in ("bin", "etc", "pkg")), out)
+    out = t.command("cat SYS:etc/hosts")
+    tap.check("cat SYS:etc/hosts reads the boot image's file",
+              has(out, r"^127\.0\.0\.1\s+localhost"), out)
+    B = os.environ.get("B", "build")
+    with open(os.path.join(B, "demo", "demo.vpkg"), "rb") as f:
+        want = hashlib.sha256(f.read()).hexdigest()
+    out = t.command("sum SYS:pkg/demo.vpkg")
+    tap.check("sum SYS:pkg/demo.vpkg is the host's sha256 of the built package",
+              has(out, r"^%s  SYS:pkg/demo\.vpkg" % want), out)
+    out = t.command("cp SYS:pkg/demo.vpkg demo-copy.vpkg")
+    out2 = t.command("sum demo-copy.vpkg")
+    tap.check("cp from SYS: copies the bytes", has(out2, r"^%s  demo-copy" % want), out + out2)
+    t.command("rm demo-copy.vpkg")
+    out = t.command("cat SYS:bin")
+    tap.check("cat of a SYS: directory says it is one", has(out, r"^cat: is a directory: SYS:bin$"),
+              out)
+    out = t.command("ls SYS:nothing-here")
+    tap.check("ls of a missing SYS: name says so",
+              has(out, r"^ls: no such file or directory: SYS:nothing-here$"), out)
+    for line in ("echo x > SYS:etc/hosts", "rm SYS:etc/hosts", "mkdir SYS:d",
+                 "cp notes/todo.txt SYS:etc/todo"):
+        out = t.command(line)
+        tap.check("SYS: is read-only: %s" % line,
+                  has(out, r"SYS: is the boot image, read-only: SYS:"), out)
     out = t.command("mv onlyone")
     tap.check("a missing argument gets one clear line", has(out, r"^mv: "), out)
     out = t.command("rm notes")
