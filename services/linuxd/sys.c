@@ -533,6 +533,28 @@ static int64_t sys_sched_yield(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
+/* sched_getaffinity(pid, len, mask): every process may run on every CPU
+ * the kernel has online (linuxd sets no affinity), which VX_SYS_CLOCK
+ * tells by answering for CPU n.  As Linux with 64 CPUs' worth of mask: a
+ * len that is not a whole number of longs, or is under one, is EINVAL;
+ * 8 bytes are written and their count returned; pid 0 is the caller, and
+ * a pid no process has is ESRCH. */
+static int64_t sys_sched_getaffinity(struct proc *p, const uint64_t *a)
+{
+	uint64_t mask = 0, len = a[1];
+	int32_t pid = (int32_t)a[0];
+
+	if (len < sizeof(mask) || len % sizeof(mask))
+		return -LX_EINVAL;
+	if (pid < 0 || (pid != 0 && !proc_find(pid)))
+		return -LX_ESRCH;
+	for (uint32_t n = 0; n < 64 && vx_clock_idle(n) >= 0; n++)
+		mask |= 1ull << n;
+	if (copy_out(p, a[2], &mask, sizeof(mask)) != 0)
+		return -LX_EFAULT;
+	return sizeof(mask);
+}
+
 static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_read] = sys_read,
     [LX_SYS_write] = sys_write,
@@ -563,6 +585,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_pipe] = sys_pipe,
     [LX_SYS_select] = sys_select,
     [LX_SYS_sched_yield] = sys_sched_yield,
+    [LX_SYS_sched_getaffinity] = sys_sched_getaffinity,
     [LX_SYS_mremap] = sys_mremap,
     [LX_SYS_madvise] = sys_madvise,
     [LX_SYS_dup] = sys_dup,

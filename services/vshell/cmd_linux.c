@@ -215,6 +215,12 @@ void cmd_linux(const struct vsh_cmd *c)
 		attend(c->argv[first]);
 		return;
 	}
+	if (rc == VX_E_BUSY) {
+		con_printf("linux: cannot run %s: a session runs already (one at a time); "
+			   "linux --attach takes a detached one back\n",
+			   c->argv[first]);
+		return;
+	}
 	if (rc != VX_OK) {
 		con_printf("linux: cannot run %s: %s\n", c->argv[first],
 			   rc == VX_E_NOTFOUND ? "no such program" : vx_strerror(rc));
