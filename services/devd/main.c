@@ -897,7 +897,16 @@ static void do_list(struct vx_msg *m)
 	di.dma_faults = f->dma_faults;
 	if (f->drv)
 		memcpy(di.driver, f->drv->driver, sizeof(di.driver));
-	memcpy(di.note, f->note, sizeof(di.note));
+	vx_snprintf(di.note, sizeof(di.note), "%s", f->note);
+	/* Where its driver runs, and what it holds, while it lives. */
+	struct vx_task_info ti;
+	struct vx_reticle_info ri;
+	di.cpu = 0xff;
+	const struct drv *d = f->slot >= 0 ? &D.drv[f->slot] : NULL;
+	if (d && d->task && vx_task_inspect(d->task, &ti) == VX_OK && ti.cpu < 0xff)
+		di.cpu = (uint8_t)ti.cpu;
+	if (d && d->ret && vx_reticle_info(d->ret, &ri) == VX_OK)
+		di.driver_bytes = ri.size - ri.free;
 	struct vx_cap_info ci;
 	if (f->slot >= 0 && vx_cap_inspect(D.drv[f->slot].msi, &ci) == VX_OK)
 		di.irqs = ci.size;

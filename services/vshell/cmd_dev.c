@@ -109,8 +109,13 @@ void dev_ps_lines(void)
 			continue;
 		di.driver[sizeof(di.driver) - 1] = 0;
 		di.note[sizeof(di.note) - 1] = 0;
+		char cpu[8], used[24];
+		vx_snprintf(cpu, sizeof(cpu), "%u", di.cpu);
 		con_printf("%-16s %-11s %3s %8u  %-10s %10s  %s (driver of %02x:%02x.%x, devd)\n",
-			   di.driver, state_name(di.state), "-", di.restarts, "devd", "-",
+			   di.driver, state_name(di.state), di.cpu == 0xff ? "-" : cpu, di.restarts,
+			   "devd",
+			   di.driver_bytes ? vsh_show_bytes(used, sizeof(used), di.driver_bytes)
+					   : "-",
 			   di.note[0] ? di.note : "-", di.bdf >> 8, (di.bdf >> 3) & 31, di.bdf & 7);
 	}
 }

@@ -281,8 +281,9 @@ def session_hostile(t, tap):
         tap.check("a driver cannot reach another function's configuration space "
                   "(no ecam; the next page is not mapped: page fault)", True)
         out = term.command("ps", timeout=30)
-        tap.check("ps lists the driver Tasks beside the services",
-                  has(out, r"^virtio-rng\s+running .*driver of 06:00\.0, devd"), out)
+        tap.check("ps lists the driver Tasks beside the services, with their CPU and memory",
+                  has(out, r"^virtio-rng\s+running\s+\d+\s+\d+\s+devd\s+[\d.]+ [KM]iB\s.*"
+                      r"driver of 06:00\.0, devd"), out)
         tap.check("the kernel's text is unchanged after every blocked DMA",
                   kernel_digest(mon, "hostile-after") == before)
         tap.check("no kernel panic", not has(term.text(), r"kernel panic"), term.text())

@@ -63,13 +63,14 @@ struct dev_info {
 	uint16_t bdf; /* bus << 8 | device << 3 | function */
 	uint16_t vendor, device;
 	uint8_t class_code, subclass, prog_if;
-	uint8_t state; /* enum dev_state */
-	uint8_t reserved;
+	uint8_t state;	   /* enum dev_state */
+	uint8_t cpu;	   /* the CPU its driver runs on, or last ran on; 0xff: no driver */
 	uint32_t restarts; /* driver lives after the first */
 	uint64_t irqs;	   /* interrupts its MSI lines took */
 	uint64_t dma_faults;
-	char driver[24]; /* "" when unclaimed */
-	char note[72];	 /* the last stop or refusal, for people */
+	char driver[24];       /* "" when unclaimed */
+	uint64_t driver_bytes; /* what its driver's Reticle has in use (0: no driver) */
+	char note[64];	       /* the last stop or refusal, for people */
 };
 _Static_assert(sizeof(struct dev_info) == 128, "dev_info layout");
 
