@@ -50,6 +50,11 @@
  *               handle in its table, TASK_INSPECT of itself, a polling
  *               SIG_WAIT), counting them in out[1] and every answer that is
  *               neither a value nor a documented error in out[2]
+ *   portout     with "self", "out" (a Mem) and "io" (an IoPort covering
+ *               0x3f8): each time out's first word changes, write one 'B'
+ *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
+ *               the word to out[1];
+ *               a first word of 2^64 - 1 ends it (exit 0)
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -496,8 +501,36 @@ static int inspector(const struct vx_bundle_page *b)
 	return 0;
 }
 
+/* "portout": one PORT_OUT of 'B' to COM1 each time ktest bumps out[0]
+ * (ktest/hunt4.c races it against a CONSOLE_WRITE on another CPU). */
+static int portout(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t io = vx_bundle_handle(b, "io", VX_OBJ_IOPORT);
+	uint64_t seen = 0;
+
+	if (!log || io < 0)
+		return 200;
+	for (;;) {
+		uint64_t go = log[0];
+		if (go == seen) {
+			__asm__ volatile("pause");
+			continue;
+		}
+		if (go == UINT64_MAX)
+			return 0;
+		seen = go;
+		for (uint64_t k = log[2]; k; k--)
+			__asm__ volatile("pause");
+		vx_syscall4(VX_SYS_PORT_OUT, (uint64_t)io, 0x3f8, 1, 'B');
+		log[1] = go;
+	}
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "portout"))
+		return portout(bundle);
 	if (starts_with(args, "pinger "))
 		return pinger(bundle, parse_int(args + 7));
 	if (starts_with(args, "inspector"))
