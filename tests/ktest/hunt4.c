@@ -12,6 +12,11 @@
  *       CONSOLE_WRITE took the console's own lock).  The UART is put in
  *       loopback for the test, so what it sends comes back in its
  *       receive FIFO, where the test reads the order.
+ *   hunt4_halt_shared_call_in_flight  a Task looping over shared calls
+ *       (CLOCK, a polling SIG_WAIT) on another CPU, halted 3000 times:
+ *       each time it stops either between instructions or at a syscall
+ *       that has not happened (rax still the call's number), never at
+ *       a syscall with a result in rax, and never faulted.
  */
 #include "ktest.h"
 
@@ -122,9 +127,116 @@ static void t_console_write_beside_port_out(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* ------------------------------------------------------------ halt */
+
+#define H4_CODE_VA  0x400000ull
+#define H4_STACK_VA 0x800000ull
+#define H4_BIT	    5
+
+/* loop: CLOCK(0); r12 += SIG_WAIT(1 << H4_BIT, NONE); repeat.  Offsets:
+ * 7 and 21 are the two syscalls, 9 and 23 just after them. */
+static const uint8_t shared_loop[] = {
+    0xb8, VX_SYS_CLOCK,
+    0,	  0,
+    0,		/*  0: mov eax, CLOCK */
+    0x31, 0xff, /*  5: xor edi, edi */
+    0x0f, 0x05, /*  7: syscall */
+    0xb8, VX_SYS_SIG_WAIT,
+    0,	  0,
+    0, /*  9: mov eax, SIG_WAIT */
+    0xbf, 1u << H4_BIT,
+    0,	  0,
+    0,		/* 14: mov edi, 1 << H4_BIT */
+    0x31, 0xf6, /* 19: xor esi, esi (NONE) */
+    0x0f, 0x05, /* 21: syscall */
+    0x49, 0x01,
+    0xc4,	/* 23: add r12, rax */
+    0xeb, 0xe4, /* 26: jmp 0 */
+};
+
+/* Is a halted shared_loop's frame one the promise allows?  At a syscall,
+ * the call has not happened: rax holds its number.  Just after one, rax
+ * holds its result. */
+static bool frame_ok(const struct vx_regs *g)
+{
+	uint64_t at = g->rip - H4_CODE_VA;
+
+	switch (at) {
+	case 0:
+	case 5:
+	case 14:
+	case 19:
+	case 26:
+		return true;
+	case 7:
+		return g->rax == VX_SYS_CLOCK && g->rdi == 0;
+	case 21:
+		return g->rax == VX_SYS_SIG_WAIT && g->rdi == 1u << H4_BIT && g->rsi == 0;
+	case 9:
+		return (int64_t)g->rax > 0;
+	case 23:
+		return g->rax == 0 || g->rax == 1u << H4_BIT;
+	default:
+		return false;
+	}
+}
+
+static struct vx_regs h4_regs; /* 672 bytes, 16-aligned: static */
+
+/* The Task runs shared_loop on CPU 1 while ktest on CPU 0 raises its bit,
+ * halts it, reads its frame and resumes it, 3000 times with a delay that
+ * sweeps the halt across the loop.  A halt that finds the call waiting
+ * for the lock must leave it unhappened (dispatch_shared checks the
+ * state under the lock and sends it the ordinary way, which reissues). */
+static void t_halt_shared_call_in_flight(void)
+{
+	vx_handle_t t = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0));
+	vx_handle_t text = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t stack = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	unsigned rounds = 3000, bad = 0, at_call = 0, halted = 0;
+	struct vx_task_info ti;
+
+	MUST(vx_task_map(self, text, H4_LOG_VA, VX_PROT_READ | VX_PROT_WRITE));
+	memset((void *)H4_LOG_VA, 0xcc, VX_PAGE_SIZE);
+	memcpy((void *)H4_LOG_VA, shared_loop, sizeof(shared_loop));
+	MUST(vx_task_unmap(text));
+	vx_handle_t rx = MUST(vx_cap_derive(text, VX_R_READ | VX_R_EXEC, 0));
+	MUST(vx_task_map(t, rx, H4_CODE_VA, VX_PROT_READ | VX_PROT_EXEC));
+	MUST(vx_task_map(t, stack, H4_STACK_VA, VX_PROT_READ | VX_PROT_WRITE));
+	vx_handle_t sig = MUST(vx_sig_mint(t, 1ull << H4_BIT));
+	EXPECT_EQ(vx_task_set_regs(t, H4_CODE_VA, H4_STACK_VA + VX_PAGE_SIZE, 0), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(t, 2), VX_OK);
+	EXPECT_EQ(vx_task_start(t, VX_NO_HANDLE), VX_OK);
+	for (unsigned i = 0; i < rounds && !failures_in_test; i++) {
+		EXPECT_EQ(vx_sig_raise(sig, 1ull << H4_BIT), VX_OK);
+		for (volatile unsigned k = 0; k < (i * 7) % 512; k++)
+			;
+		EXPECT_EQ(vx_task_halt(t), VX_OK);
+		EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+		EXPECT_EQ(ti.state, VX_TASK_HALTED);
+		EXPECT_EQ(vx_task_regs(t, VX_REGS_READ | VX_REGS_NOFPU, &h4_regs), VX_OK);
+		halted++;
+		if (!frame_ok(&h4_regs) && bad++ < 4)
+			vx_printf("#   halted at +%lu with rax %lx rdi %lx\n",
+				  (unsigned long)(h4_regs.rip - H4_CODE_VA),
+				  (unsigned long)h4_regs.rax, (unsigned long)h4_regs.rdi);
+		at_call += h4_regs.rip - H4_CODE_VA == 7 || h4_regs.rip - H4_CODE_VA == 21;
+		EXPECT_EQ(vx_task_resume(t), VX_OK);
+	}
+	EXPECT_EQ(vx_task_inspect(t, &ti), VX_OK);
+	EXPECT_EQ(ti.state, VX_TASK_RUNNABLE);
+	vx_printf("#   %u halts, %u at a syscall not yet made, %u bad frames\n", halted, at_call,
+		  bad);
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_hunt4(void)
 {
 	if (cpus_online() < 2)
 		return;
 	run("hunt4_console_write_beside_port_out", t_console_write_beside_port_out);
+	run("hunt4_halt_shared_call_in_flight", t_halt_shared_call_in_flight);
 }
