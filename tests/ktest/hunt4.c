@@ -17,6 +17,11 @@
  *       each time it stops either between instructions or at a syscall
  *       that has not happened (rax still the call's number), never at
  *       a syscall with a result in rax, and never faulted.
+ *   hunt4_shared_copy_beside_unmap  TASK_INSPECT (copy_out) and
+ *       CONSOLE_WRITE (copy_in, twice) on CPU 1 into and from a page
+ *       that ktest on CPU 0 maps and unmaps (a TLB shootdown each time):
+ *       every answer is a result or VX_E_FAULT, both happen, and the
+ *       kernel lives (the UART in loopback swallows the output).
  */
 #include "ktest.h"
 
@@ -233,10 +238,68 @@ static void t_halt_shared_call_in_flight(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* ------------------------------------------------------------ copies */
+
+#define H4_BUF_VA 0x50000000ull
+
+static void t_shared_copy_beside_unmap(void)
+{
+	vx_handle_t out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t page = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t com1 =
+	    MUST(vx_cap_derive(io, VX_R_READ | VX_R_WRITE | VX_R_GRANT, COM1 | (8ull << 32)));
+	volatile uint64_t *log = (volatile uint64_t *)H4_LOG_VA;
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	unsigned rounds = 2000, mapped = 0;
+	char junk[64];
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_task_map(self, out, H4_LOG_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	if (!load_victim("bufcalls", &sp))
+		return;
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_READ | VX_R_CONTROL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out, VX_R_READ | VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "io", 2, com1, VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 2), VX_OK);
+	if (failures_in_test)
+		return;
+	vx_port_out(com1, UART_MCR, 1, 0x1b); /* loopback: the 96-byte writes go nowhere */
+	vx_handle_t t = start_victim(&sp);
+	for (int k = 0; k < 10000 && log[2] + log[4] < 100; k++) /* going, unmapped */
+		vx_sig_wait(0, (uint64_t)vx_clock() + MS);
+	for (unsigned r = 0; r < rounds && !failures_in_test; r++) {
+		int64_t m = vx_task_map(t, page, H4_BUF_VA, VX_PROT_READ | VX_PROT_WRITE);
+		mapped += m == VX_OK;
+		for (volatile unsigned k = 0; k < (r * 13) % 2048; k++)
+			;
+		int64_t u = vx_task_unmap(page);
+		if (m != VX_OK || u != VX_OK)
+			break;
+		for (volatile unsigned k = 0; k < (r * 7) % 1024; k++)
+			;
+		uart_drain(com1, junk, sizeof(junk));
+	}
+	log[0] = 1;
+	int64_t code = exit_code(t);
+	vx_port_out(com1, UART_MCR, 1, 0x0b); /* the console again */
+	vx_port_out(com1, UART_FCR, 1, 0xc7);
+	vx_printf("#   %u maps; inspect %lu ok %lu fault, write %lu ok %lu fault, %lu other\n",
+		  mapped, (unsigned long)log[1], (unsigned long)log[2], (unsigned long)log[3],
+		  (unsigned long)log[4], (unsigned long)log[5]);
+	EXPECT_EQ(code, 0);
+	EXPECT_EQ(mapped, rounds);
+	EXPECT_EQ(log[5], 0);
+	EXPECT(log[2] > 0 && log[4] > 0);
+	EXPECT(log[1] + log[3] > 0);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_hunt4(void)
 {
 	if (cpus_online() < 2)
 		return;
 	run("hunt4_console_write_beside_port_out", t_console_write_beside_port_out);
 	run("hunt4_halt_shared_call_in_flight", t_halt_shared_call_in_flight);
+	run("hunt4_shared_copy_beside_unmap", t_shared_copy_beside_unmap);
 }

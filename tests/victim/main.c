@@ -55,6 +55,13 @@
  *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
  *               the word to out[1];
  *               a first word of 2^64 - 1 ends it (exit 0)
+ *   bufcalls    with "self" (READ), "out" (a Mem) and "io" (an IoPort
+ *               covering 0x3f8): until out's first word is set, alternate
+ *               TASK_INSPECT of itself into the page at 0x50000000 and
+ *               CONSOLE_WRITE of 96 bytes from it (ktest maps and unmaps
+ *               that page meanwhile), counting in out[1..4] the inspects
+ *               that succeeded and faulted, the writes that succeeded and
+ *               faulted, and in out[5] every other answer
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -527,8 +534,35 @@ static int portout(const struct vx_bundle_page *b)
 	}
 }
 
+#define BUF_VA 0x50000000ull
+
+/* "bufcalls": shared calls whose user buffer comes and goes (ktest/hunt4.c). */
+static int bufcalls(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t io = vx_bundle_handle(b, "io", VX_OBJ_IOPORT);
+
+	if (!log || self < 0 || io < 0)
+		return 200;
+	for (uint64_t i = 0; !log[0]; i++) {
+		int64_t r;
+		if (i & 1) {
+			r = vx_task_inspect((vx_handle_t)self,
+					    (struct vx_task_info *)(BUF_VA + 2048));
+			log[r == VX_OK ? 1 : r == VX_E_FAULT ? 2 : 5]++;
+		} else {
+			r = vx_console_write((vx_handle_t)io, (const void *)(BUF_VA + 4000), 96);
+			log[r == 96 ? 3 : r == VX_E_FAULT ? 4 : 5]++;
+		}
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "bufcalls"))
+		return bufcalls(bundle);
 	if (starts_with(args, "portout"))
 		return portout(bundle);
 	if (starts_with(args, "pinger "))
