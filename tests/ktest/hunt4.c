@@ -22,6 +22,11 @@
  *       that ktest on CPU 0 maps and unmaps (a TLB shootdown each time):
  *       every answer is a result or VX_E_FAULT, both happen, and the
  *       kernel lives (the UART in loopback swallows the output).
+ *   hunt4_inspect_task_being_destroyed  a child on CPU 1 inspects the
+ *       spinning Tasks it builds (on CPUs 1-3) while ktest on CPU 0
+ *       resets the Reticle they live in: every TASK_INSPECT says
+ *       runnable and unfaulted or VX_E_STALE, never anything half
+ *       destroyed, and the Reticle comes back empty.
  */
 #include "ktest.h"
 
@@ -295,6 +300,56 @@ static void t_shared_copy_beside_unmap(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* ------------------------------------------------------------ destroy */
+
+static void t_inspect_task_being_destroyed(void)
+{
+	vx_handle_t out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t code = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t sub = MUST(vx_reticle_split(R, 1ull << 20));
+	volatile uint64_t *log = (volatile uint64_t *)H4_LOG_VA;
+	struct vx_spawn sp = {.self = self, .reticle = R};
+	struct vx_reticle_info ri;
+	unsigned resets = 300;
+
+	EXPECT_EQ(vx_task_map(self, code, H4_LOG_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	*(volatile uint16_t *)H4_LOG_VA = 0xfeeb; /* jmp . */
+	EXPECT_EQ(vx_task_unmap(code), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_task_map(self, out, H4_LOG_VA, VX_PROT_READ | VX_PROT_WRITE), VX_OK);
+	if (!load_victim("taskwatch", &sp))
+		return;
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out, VX_R_READ | VX_R_WRITE), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, sub, VX_R_ALL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "code", 4, code, VX_R_READ | VX_R_EXEC | VX_R_GRANT),
+		  VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 2), VX_OK);
+	if (failures_in_test)
+		return;
+	vx_handle_t t = start_victim(&sp);
+	for (unsigned r = 0; r < resets && !failures_in_test; r++) {
+		uint64_t seen = log[1], until = (uint64_t)vx_clock() + 2000 * MS;
+		while (log[1] < seen + 20 && (uint64_t)vx_clock() < until)
+			vx_sig_wait(0, (uint64_t)vx_clock() + 100000); /* 100 us */
+		EXPECT_EQ(vx_reticle_reset(sub), VX_OK);
+	}
+	log[0] = 1;
+	EXPECT_EQ(exit_code(t), 0);
+	EXPECT_EQ(vx_reticle_reset(sub), VX_OK);
+	EXPECT_EQ(vx_reticle_info(sub, &ri), VX_OK);
+	vx_printf("#   %u resets; inspect %lu runnable, %lu stale, %lu builds refused, %lu "
+		  "other\n",
+		  resets, (unsigned long)log[1], (unsigned long)log[2], (unsigned long)log[3],
+		  (unsigned long)log[5]);
+	EXPECT_EQ(log[5], 0);
+	EXPECT(log[1] > 0 && log[2] > 0);
+	EXPECT_EQ(ri.objects, 0);
+	EXPECT_EQ(ri.free, ri.size);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_hunt4(void)
 {
 	if (cpus_online() < 2)
@@ -302,4 +357,5 @@ void ktest_hunt4(void)
 	run("hunt4_console_write_beside_port_out", t_console_write_beside_port_out);
 	run("hunt4_halt_shared_call_in_flight", t_halt_shared_call_in_flight);
 	run("hunt4_shared_copy_beside_unmap", t_shared_copy_beside_unmap);
+	run("hunt4_inspect_task_being_destroyed", t_inspect_task_being_destroyed);
 }

@@ -62,6 +62,13 @@
  *               that page meanwhile), counting in out[1..4] the inspects
  *               that succeeded and faulted, the writes that succeeded and
  *               faulted, and in out[5] every other answer
+ *   taskwatch   with "ret" (ALL), "code" (a Mem holding jmp .) and "out":
+ *               until out's first word is set, build and start a spinning
+ *               Task from ret (on CPUs 1-3) and inspect it (TASK_INSPECT,
+ *               CAP_INSPECT) until ktest's reset of ret destroys it;
+ *               counting in out[1] the answers with a state a started
+ *               Task may have, in out[2] the VX_E_STALE ones, in out[3]
+ *               the builds refused and in out[5] every other answer
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -534,6 +541,52 @@ static int portout(const struct vx_bundle_page *b)
 	}
 }
 
+/* "taskwatch": inspects a spinning Task while ktest destroys it
+ * (ktest/hunt4.c). */
+static int taskwatch(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t code = vx_bundle_handle(b, "code", VX_OBJ_MEM);
+	int64_t t = -1, rx = -1;
+	struct vx_task_info ti;
+	struct vx_cap_info ci;
+
+	if (!log || ret < 0 || code < 0)
+		return 200;
+	while (!log[0]) {
+		if (t < 0) {
+			if (rx > 0)
+				vx_cap_delete((vx_handle_t)rx);
+			rx = vx_cap_derive((vx_handle_t)code, VX_R_READ | VX_R_EXEC, 0);
+			t = vx_reticle_retype((vx_handle_t)ret, VX_OBJ_TASK, 0);
+			if (t < 0 || rx < 0 ||
+			    vx_task_map((vx_handle_t)t, (vx_handle_t)rx, SPIN_VA,
+					VX_PROT_READ | VX_PROT_EXEC) < 0 ||
+			    vx_task_set_regs((vx_handle_t)t, SPIN_VA, SPIN_VA, 0) < 0 ||
+			    vx_task_set_affinity((vx_handle_t)t, 0xe) < 0 ||
+			    vx_task_start((vx_handle_t)t, VX_NO_HANDLE) < 0) {
+				log[3]++;
+				if (t > 0)
+					vx_cap_delete((vx_handle_t)t);
+				t = -1;
+				continue;
+			}
+		}
+		int64_t r = vx_task_inspect((vx_handle_t)t, &ti);
+		int64_t c = vx_cap_inspect((vx_handle_t)t, &ci);
+		if (r == VX_OK && ti.state == VX_TASK_RUNNABLE && ti.fault.kind == 0)
+			log[1]++;
+		else if (r == VX_E_STALE)
+			log[2]++, t = -1;
+		else
+			log[5]++;
+		if (c != VX_OK && c != VX_E_STALE)
+			log[5]++;
+	}
+	return 0;
+}
+
 #define BUF_VA 0x50000000ull
 
 /* "bufcalls": shared calls whose user buffer comes and goes (ktest/hunt4.c). */
@@ -561,6 +614,8 @@ static int bufcalls(const struct vx_bundle_page *b)
 
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "taskwatch"))
+		return taskwatch(bundle);
 	if (starts_with(args, "bufcalls"))
 		return bufcalls(bundle);
 	if (starts_with(args, "portout"))
