@@ -132,6 +132,30 @@ int64_t sys_irq_ack(struct trapframe *tf)
 	return (int64_t)(fired[line] & INT64_MAX);
 }
 
+/* The console's own lock, for the shared holders that reach the UART:
+ * CONSOLE_WRITE, and PORT_IN/PORT_OUT of COM1's registers, all under the
+ * kernel lock held shared, beside other CPUs' (every other kernel print
+ * holds it exclusive, so never beside one of these).  So a PORT_OUT to
+ * COM1 lands before or after a CONSOLE_WRITE's buffer, never inside it. */
+static uint32_t console_busy;
+
+static void console_hold(void)
+{
+	while (__atomic_exchange_n(&console_busy, 1, __ATOMIC_ACQUIRE))
+		arch_spin_wait();
+}
+
+static void console_release(void)
+{
+	__atomic_store_n(&console_busy, 0, __ATOMIC_RELEASE);
+}
+
+/* Does a port access of width bytes at port touch COM1 (0x3f8..0x3ff)? */
+static bool port_is_console(uint64_t port, uint64_t width)
+{
+	return port < 0x3f8 + 8 && port + width > 0x3f8;
+}
+
 static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right)
 {
 	struct cap *c;
@@ -148,7 +172,8 @@ static int port_decode(uint64_t h, uint64_t port, uint64_t width, uint32_t right
 
 /* VX_SYS_PORT_IN(ioport, port, width) -> value.  PORT_IN, PORT_OUT and
  * CONSOLE_WRITE run under the lock held shared (syscall.c): they read
- * their caller's caps and write only device registers. */
+ * their caller's caps and write only device registers, COM1's behind the
+ * console's lock (above). */
 int64_t sys_port_in(struct trapframe *tf)
 {
 	int err = port_decode(tf->rdi, tf->rsi, tf->rdx, VX_R_READ);
@@ -156,7 +181,13 @@ int64_t sys_port_in(struct trapframe *tf)
 	if (err)
 		return err;
 	uint16_t port = (uint16_t)tf->rsi;
-	return tf->rdx == 1 ? inb(port) : tf->rdx == 2 ? inw(port) : (int64_t)inl(port);
+	bool console = port_is_console(port, tf->rdx);
+	if (console)
+		console_hold();
+	int64_t v = tf->rdx == 1 ? inb(port) : tf->rdx == 2 ? inw(port) : (int64_t)inl(port);
+	if (console)
+		console_release();
+	return v;
 }
 
 /* VX_SYS_PORT_OUT(ioport, port, width, value) */
@@ -167,21 +198,21 @@ int64_t sys_port_out(struct trapframe *tf)
 	if (err)
 		return err;
 	uint16_t port = (uint16_t)tf->rsi;
+	bool console = port_is_console(port, tf->rdx);
+	if (console)
+		console_hold();
 	if (tf->rdx == 1)
 		outb(port, (uint8_t)tf->r10);
 	else if (tf->rdx == 2)
 		outw(port, (uint16_t)tf->r10);
 	else
 		outl(port, (uint32_t)tf->r10);
+	if (console)
+		console_release();
 	return VX_OK;
 }
 
 #define CONSOLE_WRITE_MAX 4096
-
-/* The console's own lock: CONSOLE_WRITE runs under the kernel lock held
- * shared, beside other CPUs' (every other kernel print holds it
- * exclusive, so never beside one of these). */
-static uint32_t console_busy;
 
 /* VX_SYS_CONSOLE_WRITE(ioport covering COM1, buf, len) -> len.  The kernel
  * writes whole buffers, so lines from different Tasks never interleave. */
@@ -203,13 +234,12 @@ int64_t sys_console_write(struct trapframe *tf)
 		if ((err = copy_in(chunk, tf->rsi + off, n)))
 			return err;
 	}
-	while (__atomic_exchange_n(&console_busy, 1, __ATOMIC_ACQUIRE))
-		arch_spin_wait();
+	console_hold();
 	for (; done < len; done += sizeof(chunk)) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 		copy_in(chunk, tf->rsi + done, n);
 		serial_write(chunk, n);
 	}
-	__atomic_store_n(&console_busy, 0, __ATOMIC_RELEASE);
+	console_release();
 	return (int64_t)len;
 }

@@ -50,6 +50,25 @@
  *               handle in its table, TASK_INSPECT of itself, a polling
  *               SIG_WAIT), counting them in out[1] and every answer that is
  *               neither a value nor a documented error in out[2]
+ *   portout     with "self", "out" (a Mem) and "io" (an IoPort covering
+ *               0x3f8): each time out's first word changes, write one 'B'
+ *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
+ *               the word to out[1];
+ *               a first word of 2^64 - 1 ends it (exit 0)
+ *   bufcalls    with "self" (READ), "out" (a Mem) and "io" (an IoPort
+ *               covering 0x3f8): until out's first word is set, alternate
+ *               TASK_INSPECT of itself into the page at 0x50000000 and
+ *               CONSOLE_WRITE of 96 bytes from it (ktest maps and unmaps
+ *               that page meanwhile), counting in out[1..4] the inspects
+ *               that succeeded and faulted, the writes that succeeded and
+ *               faulted, and in out[5] every other answer
+ *   taskwatch   with "ret" (ALL), "code" (a Mem holding jmp .) and "out":
+ *               until out's first word is set, build and start a spinning
+ *               Task from ret (on CPUs 1-3) and inspect it (TASK_INSPECT,
+ *               CAP_INSPECT) until ktest's reset of ret destroys it;
+ *               counting in out[1] the answers with a state a started
+ *               Task may have, in out[2] the VX_E_STALE ones, in out[3]
+ *               the builds refused and in out[5] every other answer
  *   fuzz S N    make N syscalls with arguments drawn from seed S: numbers in
  *               and out of range, its own handles with right and wrong
  *               generations, garbage, user, unmapped and kernel pointers,
@@ -496,8 +515,111 @@ static int inspector(const struct vx_bundle_page *b)
 	return 0;
 }
 
+/* "portout": one PORT_OUT of 'B' to COM1 each time ktest bumps out[0]
+ * (ktest/hunt4.c races it against a CONSOLE_WRITE on another CPU). */
+static int portout(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t io = vx_bundle_handle(b, "io", VX_OBJ_IOPORT);
+	uint64_t seen = 0;
+
+	if (!log || io < 0)
+		return 200;
+	for (;;) {
+		uint64_t go = log[0];
+		if (go == seen) {
+			__asm__ volatile("pause");
+			continue;
+		}
+		if (go == UINT64_MAX)
+			return 0;
+		seen = go;
+		for (uint64_t k = log[2]; k; k--)
+			__asm__ volatile("pause");
+		vx_syscall4(VX_SYS_PORT_OUT, (uint64_t)io, 0x3f8, 1, 'B');
+		log[1] = go;
+	}
+}
+
+/* "taskwatch": inspects a spinning Task while ktest destroys it
+ * (ktest/hunt4.c). */
+static int taskwatch(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t code = vx_bundle_handle(b, "code", VX_OBJ_MEM);
+	int64_t t = -1, rx = -1;
+	struct vx_task_info ti;
+	struct vx_cap_info ci;
+
+	if (!log || ret < 0 || code < 0)
+		return 200;
+	while (!log[0]) {
+		if (t < 0) {
+			if (rx > 0)
+				vx_cap_delete((vx_handle_t)rx);
+			rx = vx_cap_derive((vx_handle_t)code, VX_R_READ | VX_R_EXEC, 0);
+			t = vx_reticle_retype((vx_handle_t)ret, VX_OBJ_TASK, 0);
+			if (t < 0 || rx < 0 ||
+			    vx_task_map((vx_handle_t)t, (vx_handle_t)rx, SPIN_VA,
+					VX_PROT_READ | VX_PROT_EXEC) < 0 ||
+			    vx_task_set_regs((vx_handle_t)t, SPIN_VA, SPIN_VA, 0) < 0 ||
+			    vx_task_set_affinity((vx_handle_t)t, 0xe) < 0 ||
+			    vx_task_start((vx_handle_t)t, VX_NO_HANDLE) < 0) {
+				log[3]++;
+				if (t > 0)
+					vx_cap_delete((vx_handle_t)t);
+				t = -1;
+				continue;
+			}
+		}
+		int64_t r = vx_task_inspect((vx_handle_t)t, &ti);
+		int64_t c = vx_cap_inspect((vx_handle_t)t, &ci);
+		if (r == VX_OK && ti.state == VX_TASK_RUNNABLE && ti.fault.kind == 0)
+			log[1]++;
+		else if (r == VX_E_STALE)
+			log[2]++, t = -1;
+		else
+			log[5]++;
+		if (c != VX_OK && c != VX_E_STALE)
+			log[5]++;
+	}
+	return 0;
+}
+
+#define BUF_VA 0x50000000ull
+
+/* "bufcalls": shared calls whose user buffer comes and goes (ktest/hunt4.c). */
+static int bufcalls(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t io = vx_bundle_handle(b, "io", VX_OBJ_IOPORT);
+
+	if (!log || self < 0 || io < 0)
+		return 200;
+	for (uint64_t i = 0; !log[0]; i++) {
+		int64_t r;
+		if (i & 1) {
+			r = vx_task_inspect((vx_handle_t)self,
+					    (struct vx_task_info *)(BUF_VA + 2048));
+			log[r == VX_OK ? 1 : r == VX_E_FAULT ? 2 : 5]++;
+		} else {
+			r = vx_console_write((vx_handle_t)io, (const void *)(BUF_VA + 4000), 96);
+			log[r == 96 ? 3 : r == VX_E_FAULT ? 4 : 5]++;
+		}
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
+	if (starts_with(args, "taskwatch"))
+		return taskwatch(bundle);
+	if (starts_with(args, "bufcalls"))
+		return bufcalls(bundle);
+	if (starts_with(args, "portout"))
+		return portout(bundle);
 	if (starts_with(args, "pinger "))
 		return pinger(bundle, parse_int(args + 7));
 	if (starts_with(args, "inspector"))
