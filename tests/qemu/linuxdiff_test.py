@@ -20,6 +20,7 @@ import difflib
 import glob
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,15 @@ class HostSide:
             os.symlink(BUSYBOX, os.path.join(self.bin, a))
         self.env = {"PATH": self.bin, "HOME": "/", "TZ": "UTC0", "LC_ALL": "C"}
 
+    @staticmethod
+    def default_signals():
+        """In the host's child, before exec: SIGINT and SIGQUIT back to their
+        default actions.  A test run started in the background (`make test &`,
+        nohup) ignores them, and the child would inherit that: a script's
+        `kill -INT $$` would then do nothing on the host side alone."""
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
     def script(self, name):
         """The wrapper's report for one script, as text (or a failure note)."""
         try:
@@ -69,7 +79,7 @@ class HostSide:
                                 os.path.join(OVERLAY, "tests", "sh", name + ".sh"),
                                 os.path.join(self.tmp, "sh-" + name)],
                                stdin=subprocess.DEVNULL, capture_output=True, env=self.env,
-                               timeout=120)
+                               timeout=120, preexec_fn=self.default_signals)
         except subprocess.TimeoutExpired:
             return "(the host run timed out)"
         return r.stdout.decode("utf-8", "replace")
@@ -89,10 +99,11 @@ class HostSide:
             master, slave = os.openpty()
 
             def ctty():
+                self.default_signals()
                 fcntl.ioctl(0, termios.TIOCSCTTY, 0)
             kw = {"stdin": slave, "start_new_session": True, "preexec_fn": ctty}
         else:
-            kw = {"stdin": subprocess.DEVNULL}
+            kw = {"stdin": subprocess.DEVNULL, "preexec_fn": self.default_signals}
         try:
             r = subprocess.run([path] + list(args), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, cwd=scratch, env=self.env,
