@@ -63,7 +63,7 @@ static bool is_sys(const char *path)
 /* The one error line of a file command. */
 static void fs_fail(const char *cmd, int rc, const char *path)
 {
-	if (is_sys(path) && rc != VX_E_TYPE) {
+	if (is_sys(path)) {
 		/* vfsd has no SYS:; nsd's answers come through sys_fail. */
 		con_printf("%s: SYS: is the boot image, read-only: %s\n", cmd, path);
 		return;
@@ -604,7 +604,6 @@ void cmd_cp(const struct vsh_cmd *c)
 		/* From the boot image: a file, checked before anything is made. */
 		if ((rc = sys_stat(from, &obj)) == VX_OK && obj.kind == NS_KIND_DIR)
 			rc = VX_E_TYPE;
-		st.size = 0;
 	} else {
 		rc = vx_fs_stat(&shell.fs.c, from, &st, client_deadline());
 		if (rc == VX_OK && st.type == FS_DIR)

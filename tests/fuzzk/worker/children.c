@@ -46,6 +46,20 @@ void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len
 	fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0, 0);
 }
 
+bool start_child(int64_t t, int64_t sig)
+{
+	if (sig > 0)
+		fz_call(VX_SYS_TASK_SUPERVISE, (uint64_t)t, (uint64_t)sig, 0, 0, 0, 0);
+	fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(3), 0, 0, 0, 0);
+	if (pick(2))
+		fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, 1ull << pick(4), 0, 0, 0, 0);
+	if (fz_call(VX_SYS_TASK_START, (uint64_t)t, 0, 0, 0, 0, 0) != VX_OK) {
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+		return false;
+	}
+	return true;
+}
+
 /* One of the tiny programs; the two that only burn time (yield, spin)
  * less often than the rest. */
 static void load_child(vx_handle_t t)

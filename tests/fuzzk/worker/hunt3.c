@@ -190,15 +190,8 @@ void op_trapper(void)
 			VX_PROT_READ | VX_PROT_WRITE, 0, 0);
 	}
 	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0x800000, 0, 0, 0);
-	if (sig > 0)
-		fz_call(VX_SYS_TASK_SUPERVISE, (uint64_t)t, (uint64_t)sig, 0, 0, 0, 0);
-	fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(3), 0, 0, 0, 0);
-	if (pick(2))
-		fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, 1ull << pick(4), 0, 0, 0, 0);
-	if (fz_call(VX_SYS_TASK_START, (uint64_t)t, 0, 0, 0, 0, 0) != VX_OK) {
-		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+	if (!start_child(t, sig))
 		return;
-	}
 	for (unsigned i = 0, k = 4 + (unsigned)pick(40); i < k; i++) {
 		switch (pick(8)) {
 		case 0:

@@ -94,15 +94,8 @@ void op_shared_storm(void)
 	if (raise > 0)
 		keep(raise, VX_OBJ_SIGNAL, VX_R_ALL, STORM_BIT);
 	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0, 0, 0, 0);
-	if (sig > 0)
-		fz_call(VX_SYS_TASK_SUPERVISE, (uint64_t)t, (uint64_t)sig, 0, 0, 0, 0);
-	fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(3), 0, 0, 0, 0);
-	if (pick(2))
-		fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, 1ull << pick(4), 0, 0, 0, 0);
-	if (fz_call(VX_SYS_TASK_START, (uint64_t)t, 0, 0, 0, 0, 0) != VX_OK) {
-		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+	if (!start_child(t, sig))
 		return;
-	}
 	for (unsigned i = 0, k = 8 + (unsigned)pick(60); i < k; i++) {
 		switch (pick(10)) {
 		case 0:

@@ -106,6 +106,10 @@ void op_peer(void);
  * t at CHILD_IP; appends "mov r32, v" for register reg to code at *n. */
 void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len);
 void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v);
+/* Starts child t, whose code and registers are set: supervised through
+ * sig (when > 0), at a random low priority, on one random CPU half the
+ * time.  False, with t deleted, if TASK_START refused. */
+bool start_child(int64_t t, int64_t sig);
 /* edges.c: what the rest of the mix reaches too rarely. */
 void op_affinity(void);
 void op_deep(void);
