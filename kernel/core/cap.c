@@ -296,31 +296,57 @@ void cap_forget_mapping(struct cap *c)
  * syscall_dispatch keeps a caller from returning to user mode until the
  * work its call queued is done (see syscall.c).  An object is on the queue
  * at most once (o->queued).
+ *
+ * Whose work it is: every enqueue from a call takes the next number of
+ * work_seq_last, and the call remembers it (t->work_seq).  What reap()
+ * queues while it works on o (the objects o's destruction lets go, o
+ * itself back on the queue) is o's call's work and takes o->work_seq; an
+ * object queued already keeps the oldest number it was given.  A call's
+ * work is done once nothing on the queue carries its number or an older
+ * one (work_done_upto): it waits for the work queued before it and its
+ * own, both finite, never for work other Tasks queue after it.
  */
 struct kobj *work_head;
 static struct kobj *work_tail;
+static uint64_t work_seq_last; /* numbers start at 1: a Task's 0 is "none" */
 
 /* Puts o at the tail of the work queue unless it is on it already; what
  * the work is follows from o (see work_step).  reap() does it before the
  * caller's Task runs again. */
-static bool reaping; /* inside reap: what it queues is nobody's call's */
+static bool reaping;	     /* inside reap: what it queues is o's call's */
+static uint64_t reaping_seq; /* ...and this is that call's number */
 
 void work_enqueue(struct kobj *o)
 {
 	struct task *cur = current_task();
+	uint64_t seq = reaping ? reaping_seq : ++work_seq_last;
 
-	/* The running Task's call waits for the queue (dispatch_slow). */
+	/* The running Task's call waits for its work (dispatch_slow). */
 	if (cur && !reaping)
-		cur->queued_work = 1;
-	if (o->queued)
+		cur->work_seq = seq;
+	if (o->queued) {
+		if (seq < o->work_seq)
+			o->work_seq = seq;
 		return;
+	}
 	o->queued = 1;
+	o->work_seq = seq;
 	o->zombie_next = NULL;
 	if (work_tail)
 		work_tail->zombie_next = o;
 	else
 		work_head = o;
 	work_tail = o;
+}
+
+/* Is the work of call number seq done, and all work queued before it?
+ * O(queue length), once per budget of a waiting call (dispatch_slow). */
+bool work_done_upto(uint64_t seq)
+{
+	for (struct kobj *o = work_head; o; o = o->zombie_next)
+		if (o->work_seq <= seq)
+			return false;
+	return true;
 }
 
 /* Takes the head of the work queue, or NULL. */
@@ -451,6 +477,7 @@ bool reap(void)
 	reaping = true;
 	while (work_head) {
 		struct kobj *o = work_dequeue();
+		reaping_seq = o->work_seq;
 		if (!work_step(o))
 			work_enqueue(o);
 		if (work_blocked) {

@@ -70,6 +70,7 @@ struct kobj {
 	uint64_t pa;		  /* body: physical base */
 	uint64_t size;		  /* body: bytes */
 	struct kobj *zombie_next; /* destruction queue (FIFO, see reap) */
+	uint64_t work_seq;	  /* queued: the oldest call whose work it is (see reap) */
 	struct kobj *pt_next;	  /* KOBJ_PAGETABLE: next page of the same Task */
 	uint64_t zero_next;	  /* body bytes below this are zeroed; the rest is queued work */
 	union {
@@ -150,7 +151,7 @@ struct task {
 	uint32_t table_top;   /* slots [0, table_top) are initialised; the rest are not yet */
 	uint32_t queued;      /* on a run queue */
 	uint32_t kwait;	      /* its finished syscall waits for queued kernel work */
-	uint32_t queued_work; /* its syscall queued kernel work (work_enqueue) */
+	uint64_t work_seq;    /* its syscall's newest queued work, 0: none (work_enqueue) */
 	uint64_t kwait_rax;   /* ...and this is its result */
 	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
 	uint32_t sleeping;    /* on the sleep list */
@@ -274,6 +275,7 @@ int cap_narrow_ok(const struct cap *c, uint32_t rights, uint64_t narrow);
 bool reap(void);
 void zombify(struct kobj *o);
 void work_enqueue(struct kobj *o);
+bool work_done_upto(uint64_t seq);
 extern struct kobj *work_head; /* cap.c: the work queue; NULL when empty */
 static inline bool work_pending(void)
 {

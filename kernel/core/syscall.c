@@ -91,40 +91,39 @@ static struct trapframe *next_frame(struct trapframe *tf)
  * The slow end of a syscall: the handler returned SYS_RESTART or left work
  * queued (see reap), or work was queued already, or the caller came back
  * (SYS_KWAIT) to wait for work of its own, r being its parked result.  A
- * call that queued work (t->queued_work, set by work_enqueue) and whose
+ * call that queued work (t->work_seq, set by work_enqueue) and whose
  * result is ready but whose work is not done when the budget runs out
  * parks the result in kwait_rax and is re-issued as SYS_KWAIT; each
- * re-entry carries on with the work and returns the result once the queue
- * is empty.  A call that queued nothing helps for one budget and returns:
- * another Task's work (a large Mem's zeroing, a reset) must not hold its
- * calls.  Interrupts are taken between the steps, in user mode, at the
- * syscall instruction.
+ * re-entry carries on with the work and returns the result once its own
+ * work, and the work queued before it, is done (work_done_upto): work
+ * other Tasks queue later never holds it.  A call that queued nothing
+ * helps for one budget and returns: another Task's work (a large Mem's
+ * zeroing, a reset) must not hold its calls.  A restarted call keeps its
+ * number across its re-entries (the newest of its parts).  Interrupts are
+ * taken between the steps, in user mode, at the syscall instruction.
  */
 static struct trapframe *dispatch_slow(struct trapframe *tf, struct task *t, int64_t r)
 {
-	bool mine = t->kwait || t->queued_work; /* before reap, which queues too */
-	bool done = reap();
-
+	reap();
 	preempt_done();
 	/* The caller may have been destroyed by the work: then its frame is
 	 * gone too, and is left alone. */
 	if (current_task() != t)
 		return sched_current_frame();
-	t->queued_work = 0;
 	if (r == SYS_RESTART) {
 		reissue(tf);
-	} else if (r != SYS_BLOCKED) {
-		if (done || !mine || t->state != VX_TASK_RUNNABLE) {
-			t->kwait = 0;
-			tf->rax = (uint64_t)r;
-		} else {
-			t->kwait = 1;
-			t->kwait_rax = (uint64_t)r;
-			tf->rax = SYS_KWAIT;
-			reissue(tf);
-		}
+	} else if (r == SYS_BLOCKED) {
+		t->work_seq = 0; /* blocked or exited: its result comes later */
+	} else if (!t->work_seq || work_done_upto(t->work_seq) || t->state != VX_TASK_RUNNABLE) {
+		t->kwait = 0;
+		t->work_seq = 0;
+		tf->rax = (uint64_t)r;
+	} else {
+		t->kwait = 1;
+		t->kwait_rax = (uint64_t)r;
+		tf->rax = SYS_KWAIT;
+		reissue(tf);
 	}
-	/* SYS_BLOCKED: blocked or exited, its result comes later. */
 	return sched_current_frame();
 }
 

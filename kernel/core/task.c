@@ -328,6 +328,7 @@ static int decode_set_regs(const struct trapframe *tf, struct regs_args *a)
 static void forget_reissue(struct task *t)
 {
 	t->kwait = 0;
+	t->work_seq = 0;
 	t->restart_acc = 0;
 }
 

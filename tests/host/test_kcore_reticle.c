@@ -832,6 +832,39 @@ static void test_large_body_zeroed_as_work(void **state)
 	assert_true(kobj_zeroed(obj_of(h)));
 }
 
+/* Whose work it is (cap.c, work_done_upto): a call's work is done once
+ * its own objects and those queued before it are; objects queued after it
+ * never hold it (a parked SYS_KWAIT call returns), and an object reap puts
+ * back on the queue (a body still being zeroed) keeps its call's number. */
+static void test_work_done_upto_not_held_by_later_work(void **state)
+{
+	const uint64_t pages = 64;
+	struct kobj *q = obj_of(split(fx.rh, 2 * (pages + 2) * PAGE_SIZE));
+	struct kobj *a = reticle_carve(q, VX_OBJ_MEM, pages * PAGE_SIZE, 0);
+	uint64_t first = fx.t->work_seq;
+	struct kobj *b = reticle_carve(q, VX_OBJ_MEM, pages * PAGE_SIZE, 0);
+	uint64_t second = fx.t->work_seq;
+
+	assert_true(first != 0 && second > first);
+	assert_false(work_done_upto(first));
+	kstub.preempt_always = 1;
+	reap(); /* one chunk of a, which goes back on the queue behind b */
+	assert_true(a->queued && !kobj_zeroed(a));
+	assert_false(work_done_upto(first));
+	while (!kobj_zeroed(a))
+		reap();
+	assert_true(b->queued);
+	assert_true(work_done_upto(first));
+	assert_false(work_done_upto(second));
+	while (!reap())
+		;
+	kstub.preempt_always = 0;
+	assert_true(kobj_zeroed(b));
+	assert_true(work_done_upto(second));
+	kobj_release(b);
+	kobj_release(a);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -863,6 +896,7 @@ int main(void)
 	    T(test_zombie_reticle_ahead_of_its_object),
 	    T(test_reset_preempted_at_every_step),
 	    T(test_large_body_zeroed_as_work),
+	    T(test_work_done_upto_not_held_by_later_work),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
