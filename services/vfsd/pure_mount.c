@@ -32,6 +32,7 @@ int fs_mount_try(struct fs_mount *m, const struct vx_blkdev *dev, const char *wh
 	int rc = VX_E_NOSYS;
 
 	m->dev = *dev;
+	m->list_epoch++;
 	if (m->want == FS_KIND_FAT32) {
 		struct vx_fat_dev fd = {dev->ctx, dev->read, dev->write, dev->flush, dev->sectors};
 		rc = vx_fat_mount(&m->u.fat, &fd);
@@ -439,15 +440,30 @@ static int keep_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, 
 		}
 		return rc;
 	case FS_LIST: {
-		struct vx_keep_dircur cur = {.index = a->index};
+		struct vx_keep_dircur cur = {0};
 		struct vx_keep_dirent ent, *e = &ent;
 		struct fs_dirent *o = out;
+		uint32_t at = 0; /* the index of the entry readdir gives next */
 		if ((rc = keep_find(v, path, &n)) != VX_OK)
 			return rc;
 		if (n.type != VX_KEEP_DIR)
 			return VX_E_TYPE;
-		if ((rc = vx_keep_readdir(v, &n, &cur, e)) <= 0)
-			return rc == 0 ? VX_E_NOTFOUND : rc;
+		if (m->list_at.epoch == m->list_epoch && m->list_at.view == n.view &&
+		    m->list_at.ino == n.ino && m->list_at.gen == n.gen &&
+		    m->list_at.next <= a->index) {
+			cur.index = m->list_at.slot;
+			at = m->list_at.next;
+		}
+		do {
+			if ((rc = vx_keep_readdir(v, &n, &cur, e)) <= 0)
+				return rc == 0 ? VX_E_NOTFOUND : rc;
+		} while (at++ < a->index);
+		m->list_at.epoch = m->list_epoch;
+		m->list_at.view = n.view;
+		m->list_at.ino = n.ino;
+		m->list_at.gen = n.gen;
+		m->list_at.next = a->index + 1;
+		m->list_at.slot = cur.index;
 		memset(o, 0, sizeof(*o));
 		keep_stat(&e->node, &o->st);
 		vx_snprintf(o->name, sizeof(o->name), "%s", e->name); /* cut to FS_NAME_MAX */
@@ -515,6 +531,7 @@ static int keep_done(struct fs_mount *m, int rc, const char *path)
 	if (m->u.keep.broken) {
 		struct vx_blkdev dev = m->dev;
 		m->remounts++;
+		m->list_epoch++;
 		if (vx_keep_mount(&m->u.keep, &dev, m->work, m->work_len, 0) != VX_OK) {
 			m->kind = FS_KIND_NONE;
 			m->last_rc = VX_E_CORRUPT;
@@ -563,6 +580,7 @@ static void fat_stamp(struct fs_mount *m, uint64_t now)
 
 static void mark_dirty(struct fs_mount *m, uint64_t now)
 {
+	m->list_epoch++; /* a listing goes on from where it stopped no more */
 	if (!m->dirty) {
 		m->dirty = true;
 		m->dirty_at = now;

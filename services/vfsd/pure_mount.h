@@ -87,6 +87,17 @@ struct fs_mount {
 	char corrupt[160];
 	uint64_t ncorrupt;
 	uint64_t remounts; /* after a failure left the volume broken */
+	/* FS_LIST on Keep answers the index-th entry, where Keep's cursor is a
+	 * slot (holes where names were removed or renamed away): list_at is
+	 * where the last answer stopped, so that the next index goes on from
+	 * there instead of walking from the first slot.  Good while
+	 * list_epoch, which every change and every mount moves, is the same. */
+	uint64_t list_epoch;
+	struct {
+		uint64_t epoch, view, ino, gen;
+		uint32_t next; /* the index answered next... */
+		uint64_t slot; /* ...is at this slot or after it */
+	} list_at;
 	/* Add to the monotonic clock for UTC (rtcd's, fs_mounts_set_wall);
 	 * 0 while unknown.  FAT stamps the entries it writes with it. */
 	uint64_t wall_offset;

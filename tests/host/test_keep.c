@@ -304,6 +304,44 @@ static void test_readdir(void **state)
 	assert_int_equal(vx_keep_readdir(v, &f, &cur, &e), VX_E_TYPE);
 }
 
+/* Names in a directory after a rename in it, a rename over a name and a
+ * create into the slot a rename freed: each name once (the shell's `ls`
+ * listed a renamed file twice). */
+static void test_readdir_after_rename(void **state)
+{
+	(void)state;
+	struct vx_keep_node d;
+	static struct vx_keep_dirent e;
+	const char *want[] = {"b.txt", "e.txt", "z"};
+	put("a.txt", "hello\n", 6);
+	assert_int_equal(vx_keep_rename(v, "a.txt", "b.txt"), 0);
+	put("c.txt", "y\n", 2);
+	assert_int_equal(vx_keep_rename(v, "c.txt", "e.txt"), 0);
+	put("y", "y", 1);
+	put("z", "z", 1);
+	assert_int_equal(vx_keep_rename(v, "y", "z"), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		int seen[3] = {0}, count = 0, rc;
+		struct vx_keep_dircur cur = {0};
+		assert_int_equal(vx_keep_root(v, &d), 0);
+		assert_int_equal(d.entries, 3);
+		while ((rc = vx_keep_readdir(v, &d, &cur, &e)) == 1) {
+			int i = 0;
+			while (i < 3 && strcmp(e.name, want[i]) != 0)
+				i++;
+			assert_true(i < 3);
+			assert_false(seen[i]);
+			seen[i] = 1;
+			count++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(count, 3);
+		assert_int_equal(vx_keep_sync(v), 0);
+		remount();
+	}
+	assert_int_equal(check(), 0);
+}
+
 static void test_names_and_limits(void **state)
 {
 	(void)state;
@@ -1549,6 +1587,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_space_returns, reset),
 	    cmocka_unit_test_setup(test_dirs, reset),
 	    cmocka_unit_test_setup(test_readdir, reset),
+	    cmocka_unit_test_setup(test_readdir_after_rename, reset),
 	    cmocka_unit_test_setup(test_names_and_limits, reset),
 	    cmocka_unit_test_setup(test_rename, reset),
 	    cmocka_unit_test_setup(test_directory_full, reset),

@@ -511,6 +511,90 @@ static void no_report(void *ctx, enum vx_keep_violation what, uint64_t ino, uint
 	fprintf(stderr, "# violation %s: %s\n", vx_keep_violation_str(what), detail);
 }
 
+/* Every entry of root:d by FS_LIST index, 0 up to VX_E_NOTFOUND: seen[i]
+ * counts how often name "n<i>" came; returns how many came in all. */
+static int list_all(const char *root, int *seen, int nnames)
+{
+	char d[16];
+	int total = 0;
+
+	snprintf(d, sizeof(d), "%s:d", root);
+	memset(seen, 0, sizeof(int) * (size_t)nnames);
+	for (uint32_t i = 0; i < 4 * (uint32_t)nnames; i++) {
+		struct fs_args a = {.index = i};
+		struct fs_dirent e;
+		struct vx_msg m = req(FS_LIST, a, d, NULL, 0);
+		if (m.status == VX_E_NOTFOUND)
+			return total;
+		assert_int_equal(m.status, VX_OK);
+		memcpy(&e, m.data, sizeof(e));
+		int k = atoi(e.name + 1);
+		assert_true(e.name[0] == 'n' && k >= 0 && k < nnames);
+		seen[k]++;
+		total++;
+	}
+	fail_msg("%s: FS_LIST never ended", d);
+	return -1;
+}
+
+/* FS_LIST against a model, on HOME: (Keep) and EXT: (FAT32): random
+ * creates, removes and renames in one directory, and after each every
+ * name the model holds comes exactly once (Keep's listing gave a renamed
+ * file twice: its index was a slot, and a freed slot before a live one
+ * answered two indices).  Now and then a listing is broken off and a
+ * change made before the next, which must not confuse the one after. */
+static void test_list_model(void **state)
+{
+	enum { NAMES = 12, STEPS = 400 };
+	const char *roots[] = {"HOME", "EXT"};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	for (int r = 0; r < 2; r++) {
+		bool have[NAMES] = {0};
+		int seen[NAMES];
+		char p[32], q[32];
+		struct fs_args a = {0};
+
+		snprintf(p, sizeof(p), "%s:d", roots[r]);
+		assert_int_equal(req(FS_MKDIR, a, p, NULL, 0).status, VX_OK);
+		for (int step = 0; step < STEPS; step++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			int i = (int)(x % NAMES), j = (int)((x >> 8) % NAMES),
+			    what = (int)((x >> 16) % 4);
+			snprintf(p, sizeof(p), "%s:d/n%d", roots[r], i);
+			snprintf(q, sizeof(q), "%s:d/n%d", roots[r], j);
+			if (what <= 1 && !have[i]) {
+				assert_int_equal(put(p, "x"), VX_OK);
+				have[i] = true;
+			} else if (what == 2 && have[i]) {
+				assert_int_equal(req(FS_REMOVE, a, p, NULL, 0).status, VX_OK);
+				have[i] = false;
+			} else if (have[i] && i != j && (!have[j] || r == 0)) {
+				/* Keep replaces a name that exists; FAT32 is asked only
+				 * for free ones */
+				assert_int_equal(req(FS_RENAME, a, p, q, strlen(q) + 1).status,
+						 VX_OK);
+				have[i] = false;
+				have[j] = true;
+			}
+			if (step % 7 == 3) { /* a listing broken off, then a change */
+				struct fs_args l = {.index = 1};
+				(void)req(FS_LIST, l, p, NULL, 0);
+				continue;
+			}
+			int want = 0;
+			for (int k = 0; k < NAMES; k++)
+				want += have[k];
+			assert_int_equal(list_all(roots[r], seen, NAMES), want);
+			for (int k = 0; k < NAMES; k++)
+				if (seen[k] != (int)have[k])
+					fail_msg("%s step %d: n%d listed %d times, want %d",
+						 roots[r], step, k, seen[k], (int)have[k]);
+		}
+	}
+}
+
 /* The file operations on HOME:, each committed volume clean by Keep's own
  * check, and what a remount finds. */
 static void test_keep_round_trip(void **state)
@@ -736,6 +820,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_keep_corrupt_named, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_keep_dedup, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_keep_sync_through_log, setup_keep, teardown_keep),
+	    cmocka_unit_test_setup_teardown(test_list_model, setup_keep, teardown_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,6 +275,11 @@ def session_disk(logs, tap, img, scratch):
             term.command(line, timeout=120)
         out = term.command("cat HOME:notes/today")
         tap.check("rename over a file on HOME: replaces it", has(out, r"^fresh$"), out)
+        term.command("echo moving > HOME:r1.txt")
+        term.command("mv HOME:r1.txt HOME:r2.txt")
+        out = term.command("ls HOME:")
+        tap.check("ls after a rename in the same directory lists the new name once",
+                  len(re.findall(r"r2\.txt$", out, re.M)) == 1 and "r1.txt" not in out, out)
         out = term.command("cat HOME:@before/notes/today")
         tap.check("the snapshot reads as it was (HOME:@before)", has(out, r"^hello home$"), out)
         out = term.command("echo x > HOME:@before/notes/today")
