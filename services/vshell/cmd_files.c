@@ -487,6 +487,41 @@ static bool other_roots(const char *from, const char *to)
 	return fl != tl || memcmp(f, t, fl) != 0;
 }
 
+/* cp and mv into a directory: when to names one (it ends in '/', is a
+ * root, or is a directory now), the target is from's last name inside
+ * it, built in buf; otherwise to itself.  NULL if that is too long. */
+static const char *target_in(const char *from, const char *to, char *buf, size_t cap)
+{
+	size_t tl = strlen(to);
+	bool dir = tl == 0 || to[tl - 1] == '/' || to[tl - 1] == ':';
+	struct fs_stat st;
+
+	if (!dir && !is_sys(to) && vx_fs_stat(&shell.fs.c, to, &st, client_deadline()) == VX_OK)
+		dir = st.type == FS_DIR;
+	if (!dir)
+		return to;
+	const char *name = from + root_len(from);
+	for (const char *p = name; *p; p++)
+		if (*p == '/' && p[1])
+			name = p + 1;
+	size_t nl = strlen(name);
+	while (nl && name[nl - 1] == '/')
+		nl--;
+	while (tl && to[tl - 1] == '/')
+		tl--;
+	bool slash = tl && to[tl - 1] != ':';
+	if (nl == 0 || tl + slash + nl + 1 > cap)
+		return NULL;
+	memcpy(buf, to, tl);
+	if (slash)
+		buf[tl] = '/';
+	memcpy(buf + tl + slash, name, nl);
+	buf[tl + slash + nl] = '\0';
+	return buf;
+}
+
+static char target_buf[VSH_LINE_MAX + 1];
+
 void cmd_mv(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
@@ -498,15 +533,15 @@ void cmd_mv(const struct vsh_cmd *c)
 			   c->argv[1], c->argv[2]);
 		return;
 	}
-	if (*fs_path(to + root_len(to)) == '\0') {
-		con_printf("mv: cannot rename onto a root: %s\n", c->argv[2]);
+	if (!(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
+		con_printf("mv: no name to give it in %s\n", c->argv[2]);
 		return;
 	}
 	do
 		rc = vx_fs_rename(&shell.fs.c, from, to, client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc == VX_E_EXISTS)
-		con_printf("mv: already exists: %s\n", c->argv[2]);
+		con_printf("mv: already exists: %s\n", to);
 	else if (rc < 0)
 		fs_fail("mv", rc, c->argv[1]);
 }
@@ -591,11 +626,14 @@ static int copy_chunk(const char *p, size_t n, void *arg)
 	return rc;
 }
 
-/* cp FROM TO: any root to any root, through vfsd. */
+/* cp FROM TO: any root to any root, through vfsd, into TO if it is a
+ * directory.  The bytes go over TO's from offset 0 and TO is cut to
+ * their length at the end, never emptied first: so a copy onto itself,
+ * under any of its names (EXT: is case-blind), changes nothing. */
 void cmd_cp(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
-	struct copy cp = {.to = to};
+	struct copy cp;
 	struct ns_object obj;
 	struct fs_stat st;
 	int rc;
@@ -616,7 +654,13 @@ void cmd_cp(const struct vsh_cmd *c)
 			fs_fail("cp", rc, c->argv[1]);
 		return;
 	}
-	if ((rc = vx_fs_truncate(&shell.fs.c, to, 0, client_deadline())) == VX_E_NOTFOUND)
+	if (!(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
+		con_printf("cp: no name to give it in %s\n", c->argv[2]);
+		return;
+	}
+	cp = (struct copy){.to = to};
+	if ((rc = vx_fs_stat(&shell.fs.c, to, &(struct fs_stat){0}, client_deadline())) ==
+	    VX_E_NOTFOUND)
 		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
 	if (rc == VX_OK && is_sys(from)) {
 		uint64_t size;
@@ -627,8 +671,10 @@ void cmd_cp(const struct vsh_cmd *c)
 	} else if (rc == VX_OK) {
 		rc = each_chunk(from, st.size, copy_chunk, &cp);
 	}
+	if (rc == VX_OK)
+		rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline());
 	if (rc != VX_OK) {
-		fs_fail("cp", rc, c->argv[2]);
+		fs_fail("cp", rc, to);
 		return;
 	}
 	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);

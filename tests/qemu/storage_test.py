@@ -254,6 +254,10 @@ def session_disk(logs, tap, img, scratch):
         term.command("cp EXT:hello.txt RAM:hello.txt")
         out = term.command("cat hello.txt")
         tap.check("cp copies across roots (EXT: to RAM:)", has(out, r"^hello from linux$"), out)
+        out = term.command("cp EXT:hello.txt EXT:HELLO.TXT")
+        out += term.command("cat EXT:hello.txt")
+        tap.check("cp onto the same file under another case (FAT32) keeps its bytes",
+                  has(out, r"^hello from linux$"), out)
         out = term.command("mv EXT:hello.txt RAM:moved.txt")
         out += term.command("cat EXT:hello.txt")
         tap.check("mv across roots is refused by name, and the file stays",
