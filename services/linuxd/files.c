@@ -934,6 +934,104 @@ int64_t sys_pread64(struct proc *p, const uint64_t *a)
 	return file_read_at(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2], a[3]);
 }
 
+/* sendfile's two halves, through a buffer of linuxd's: n bytes of a
+ * regular file f at off (fewer at its end), and n bytes onto a file, the
+ * terminal or a sink. */
+static int64_t file_pread_buf(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	if (f->kind == F_TAR) {
+		const struct tar_ent *e = &root_ix.ent[f->ent];
+		if (off >= e->size)
+			return 0;
+		if (n > e->size - off)
+			n = (size_t)(e->size - off);
+		memcpy(buf, root_tar + e->off + off, n);
+		return (int64_t)n;
+	}
+	fmaps_sync(f->vpath);
+	int64_t got = vx_fs_read(&fs, f->vpath, off, buf, n, (uint64_t)vx_clock() + DL);
+	return got < 0 ? lx_errno_of((int)got) : got;
+}
+
+static int64_t file_write_buf(struct file *f, const void *buf, size_t n)
+{
+	int rc;
+
+	switch (f->kind) {
+	case F_TTY:
+		con_out_tty(buf, n);
+		return (int64_t)n;
+	case F_NULL:
+	case F_ZERO:
+	case F_RANDOM:
+		return (int64_t)n;
+	case F_VFS:
+		rc = vx_fs_write(&fs, f->vpath, f->pos, buf, n, (uint64_t)vx_clock() + DL);
+		fmaps_refresh(f->vpath, f->pos, rc == VX_OK ? n : 0);
+		if (rc != VX_OK)
+			return lx_errno_of(rc);
+		f->pos += n;
+		return (int64_t)n;
+	default:
+		return -LX_EINVAL;
+	}
+}
+
+/*
+ * sendfile(out_fd, in_fd, offset, count): from a regular file (the root
+ * archive's or vfsd's) to a file, the terminal or a sink, at most
+ * 0x7ffff000 bytes, as Linux.  Any other pair (a pipe either side) is
+ * EINVAL, which Linux also answers for pairs it cannot do, and callers
+ * (busybox's cat) then read and write.  With offset, in_fd's position
+ * stays and *offset moves; without, in_fd's position moves.
+ */
+int64_t sys_sendfile(struct proc *p, const uint64_t *a)
+{
+	static uint8_t buf[16384];
+	struct file *out = fd_file(p, a[0]), *in = fd_file(p, a[1]);
+	size_t n = a[3] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[3], done = 0;
+	uint64_t off;
+
+	if (!out || !in || (in->oflags & LX_O_ACCMODE) == LX_O_WRONLY ||
+	    ((out->oflags & LX_O_ACCMODE) == LX_O_RDONLY && out->kind != F_TTY))
+		return -LX_EBADF;
+	if ((in->kind != F_TAR && in->kind != F_VFS) ||
+	    (out->kind != F_VFS && out->kind != F_TTY && out->kind != F_NULL &&
+	     out->kind != F_ZERO && out->kind != F_RANDOM) ||
+	    (out->oflags & LX_O_APPEND))
+		return -LX_EINVAL;
+	if (!a[2])
+		off = in->pos;
+	else if (copy_in(p, &off, a[2], sizeof(off)) != 0)
+		return -LX_EFAULT;
+	else if ((int64_t)off < 0)
+		return -LX_EINVAL;
+	while (done < n) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		int64_t got = file_pread_buf(in, buf, k, off);
+		if (got <= 0) {
+			if (got < 0 && !done)
+				return got;
+			break;
+		}
+		int64_t put = file_write_buf(out, buf, (size_t)got);
+		if (put < 0) {
+			if (!done)
+				return put;
+			break;
+		}
+		off += (uint64_t)got;
+		done += (size_t)got;
+		if ((size_t)got < k)
+			break;
+	}
+	if (!a[2])
+		in->pos = off;
+	else if (copy_out(p, a[2], &off, sizeof(off)) != 0)
+		return -LX_EFAULT;
+	return (int64_t)done;
+}
+
 static int64_t do_iov(struct proc *p, const uint64_t *a, bool write)
 {
 	struct file *f = fd_file(p, a[0]);

@@ -307,6 +307,7 @@ int64_t sys_write(struct proc *p, const uint64_t *a);
 int64_t sys_readv(struct proc *p, const uint64_t *a);
 int64_t sys_writev(struct proc *p, const uint64_t *a);
 int64_t sys_pread64(struct proc *p, const uint64_t *a);
+int64_t sys_sendfile(struct proc *p, const uint64_t *a);
 int64_t sys_pwrite64(struct proc *p, const uint64_t *a);
 int64_t sys_openat(struct proc *p, const uint64_t *a);
 int64_t sys_open(struct proc *p, const uint64_t *a);

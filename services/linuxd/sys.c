@@ -592,6 +592,7 @@ static const sys_fn table[SYS_NR_MAX] = {
     [LX_SYS_dup2] = sys_dup2,
     [LX_SYS_nanosleep] = sys_nanosleep,
     [LX_SYS_getpid] = sys_getpid,
+    [LX_SYS_sendfile] = sys_sendfile,
     [LX_SYS_clone] = sys_clone,
     [LX_SYS_clone3] = sys_clone3,
     [LX_SYS_fork] = sys_fork,

@@ -173,6 +173,19 @@ static void files(void)
 		show("pread64", "buf", c, S4(SYS_pread64, fd_file, ptr(c, 16), 16, 0));
 	}
 	EACH show("pwrite64", "buf", c, S4(SYS_pwrite64, fd_write, ptr(c, 16), 16, 0));
+	{
+		off_t o = 0;
+		long r = S4(SYS_sendfile, fd_write, fd_file, &o, 16);
+		printf("sendfile offset=good %ld now %ld\n", r, (long)o);
+		rewind_file();
+		r = S4(SYS_sendfile, fd_write, fd_file, 0, 16);
+		printf("sendfile offset=none %ld pos %ld\n", r,
+		       S3(SYS_lseek, fd_file, 0, SEEK_CUR));
+		EACH show("sendfile", "offset", c,
+			  S4(SYS_sendfile, fd_write, fd_file, ptr(c, 8), 16));
+		printf("sendfile from-dir %ld\n", S4(SYS_sendfile, fd_write, fd_dir, 0, 16));
+		printf("sendfile bad-fd %ld\n", S4(SYS_sendfile, 999, fd_file, 0, 16));
+	}
 	EACH
 	{
 		rewind_file();

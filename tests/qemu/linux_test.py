@@ -92,6 +92,8 @@ def run(t, tap):
     out = t.command("linux cat /work/shared.txt", timeout=60)
     tap.check("/work is the shell's RAM file system (a file the shell wrote)",
               has(out, r"^written by vshell$"), out)
+    tap.check("cat copies to the terminal with sendfile, which linuxd serves",
+              "unimplemented syscall" not in out, out)
     t.command('linux sh -c "echo written by busybox > /work/back.txt"', timeout=60)
     out = t.command("cat back.txt")
     tap.check("...and the other way (a file busybox wrote)", has(out, r"written by busybox"), out)
