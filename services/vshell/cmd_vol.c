@@ -68,6 +68,20 @@ void cmd_sync(const struct vsh_cmd *c)
 		con_printf("sync: %s: %s\n", root[0] ? root : "-", vx_strerror(rc));
 }
 
+/* Is the root path names ("HOME:" of "HOME:x") there?  A missing
+ * snapshot and a root that is not mounted both answer VX_E_NOTFOUND. */
+static bool root_mounted(const char *path)
+{
+	char root[FS_PATH_MAX + 1];
+	struct fs_stat st;
+	size_t n = 0;
+
+	while (path[n] && path[n] != ':' && n < FS_PATH_MAX - 1)
+		n++;
+	vx_snprintf(root, sizeof(root), "%.*s:", (int)n, path);
+	return vx_fs_stat(&shell.fs.c, root, &st, client_deadline()) == VX_OK;
+}
+
 void cmd_snap(const struct vsh_cmd *c)
 {
 	char path[FS_PATH_MAX + 1];
@@ -81,7 +95,7 @@ void cmd_snap(const struct vsh_cmd *c)
 		     i++)
 			con_printf("  %-32s commit %lu\n", si.name, (unsigned long)si.txg);
 		if (rc == VX_E_NOTFOUND)
-			con_printf("%u snapshots of HOME:\n", i);
+			con_printf("%u snapshot%s of HOME:\n", i, i == 1 ? "" : "s");
 		else if (!client_report("snap", &shell.fs, rc))
 			con_printf("snap: HOME: %s\n", vx_strerror(rc));
 		return;
@@ -106,6 +120,14 @@ void cmd_snap(const struct vsh_cmd *c)
 		con_printf("snap: '%s': a snapshot's name is 1 to 55 bytes, without '/', "
 			   "and not '.' or '..'\n",
 			   c->argv[2]);
+	else if (rc == VX_E_EXISTS)
+		con_printf("snap: there is a snapshot named %s already\n", path);
+	else if (rc == VX_E_NOTFOUND && root_mounted(path))
+		con_printf("snap: no snapshot named %s (snap lists them)\n", path);
+	else if (rc == VX_E_NOTFOUND)
+		con_printf("snap: %s: no such root is mounted (df lists them)\n", path);
+	else if (rc == VX_E_NOSYS)
+		con_printf("snap: %s: only HOME: (Keep) keeps snapshots\n", path);
 	else if (!client_report("snap", &shell.fs, rc))
 		con_printf("snap: %s: %s\n", path, vx_strerror(rc));
 }

@@ -289,7 +289,14 @@ def session_disk(logs, tap, img, scratch):
         out = term.command("echo x > HOME:@before/notes/today")
         tap.check("a snapshot takes no change", "read-only (a snapshot)" in out, out)
         out = term.command("snap")
-        tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+"), out)
+        tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+")
+                  and has(out, r"^1 snapshot of HOME:$"), out)
+        for line, want in (("snap create before", r"^snap: there is a snapshot named HOME:before already$"),
+                           ("snap delete nosuch", r"^snap: no snapshot named HOME:nosuch \(snap lists"),
+                           ("snap delete EXT:x", r"^snap: EXT:x: only HOME: \(Keep\) keeps snapshots$"),
+                           ("snap delete NOPE:x", r"^snap: NOPE:x: no such root is mounted")):
+            out = term.command(line)
+            tap.check("snap refusal in words: %s" % line, has(out, want), out)
         out = term.command("snap create ../up")
         tap.check("a snapshot name with a slash gets the rule, not an error code",
                   has(out, r"^snap: '\.\./up': a snapshot's name is 1 to 55 bytes"), out)
