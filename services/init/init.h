@@ -129,6 +129,7 @@ void svc_stopped(int i);
 void svc_restart_due(uint64_t now, uint64_t *next);
 int svc_kill(int i);
 int svc_crash(int i);
+int svc_start_again(int i);
 
 /* serve.c */
 enum vx_svc_disp init_serve(struct vx_server *s, struct vx_server_conn *c, struct vx_msg *m,

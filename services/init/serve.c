@@ -209,13 +209,16 @@ enum vx_svc_disp init_serve(struct vx_server *s, struct vx_server_conn *c, struc
 		return VX_SVC_REPLY;
 	case INIT_KILL:
 	case INIT_CRASH:
+	case INIT_START:
 		i = find(m);
 		m->len = 0;
 		if (i < 0) {
 			m->status = i;
 			return VX_SVC_REPLY;
 		}
-		m->status = m->op == INIT_KILL ? svc_kill(i) : svc_crash(i);
+		m->status = m->op == INIT_KILL	  ? svc_kill(i)
+			    : m->op == INIT_CRASH ? svc_crash(i)
+						  : svc_start_again(i);
 		return VX_SVC_REPLY;
 	default:
 		m->status = VX_E_NOSYS;

@@ -303,6 +303,19 @@ int svc_kill(int i)
 	return VX_OK;
 }
 
+/* Service i, stopped (killed, given up on, or stopped under its policy),
+ * starts again on request, its count of stops in a row back at 0. */
+int svc_start_again(int i)
+{
+	struct svc *s = &init.svc[i];
+
+	if (s->state == INIT_RUNNING || s->state == INIT_RESTARTING)
+		return VX_E_STATE;
+	s->crashes = 0;
+	say("init: starting %s on request\n", s->mf->name);
+	return svc_start(i);
+}
+
 /* Fault injection: service i is made to jump to address 0, so it faults
  * exactly as a bug would make it, and supervision takes its course. */
 int svc_crash(int i)

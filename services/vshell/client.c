@@ -64,7 +64,7 @@ bool client_report(const char *cmd, const struct vsh_client *k, int rc)
 	if (!k->open && rc == VX_E_NOTFOUND)
 		why = "this shell was given no connection to it";
 	else if (rc == VX_E_AGAIN)
-		why = "it is not running (restarting?)";
+		why = "it is not running (restarting, or stopped: see ps)";
 	else if (rc == VX_E_TIMEOUT)
 		why = "it did not answer in time";
 	else if (rc == VX_E_CORRUPT && k != &shell.fs)

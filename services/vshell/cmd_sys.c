@@ -13,7 +13,8 @@
 
 #define PS_MAX 64u /* more than init ever supervises (MF_MAX_SERVICES) */
 
-/* Sends INIT_KILL or INIT_CRASH for a service name; prints failures. */
+/* Sends INIT_KILL, INIT_CRASH or INIT_START for a service name; prints
+ * failures. */
 static int by_name(const char *cmd, uint32_t op, const char *name)
 {
 	struct vx_msg m = {.op = op};
@@ -32,6 +33,8 @@ static int by_name(const char *cmd, uint32_t op, const char *name)
 			   cmd, name, name);
 	else if (rc == VX_E_STATE && op == INIT_KILL)
 		con_printf("%s: %s is not running\n", cmd, name);
+	else if (rc == VX_E_STATE && op == INIT_START)
+		con_printf("%s: %s is running, or about to restart (see ps)\n", cmd, name);
 	else if (rc < 0 && !client_report(cmd, &shell.init, rc))
 		con_printf("%s: %s: %s\n", cmd, name, vx_strerror(rc));
 	return rc;
@@ -72,7 +75,14 @@ void cmd_ps(const struct vsh_cmd *c)
 void cmd_kill(const struct vsh_cmd *c)
 {
 	if (by_name("kill", INIT_KILL, c->argv[1]) == VX_OK)
-		con_printf("kill: stopped %s; init will not restart it\n", c->argv[1]);
+		con_printf("kill: stopped %s; init will not restart it (start %s does)\n",
+			   c->argv[1], c->argv[1]);
+}
+
+void cmd_start(const struct vsh_cmd *c)
+{
+	if (by_name("start", INIT_START, c->argv[1]) == VX_OK)
+		con_printf("start: started %s\n", c->argv[1]);
 }
 
 void cmd_crash(const struct vsh_cmd *c)

@@ -206,6 +206,7 @@ void cmd_ps(const struct vsh_cmd *c);
 void cmd_caps(const struct vsh_cmd *c);
 void cmd_mem(const struct vsh_cmd *c);
 void cmd_kill(const struct vsh_cmd *c);
+void cmd_start(const struct vsh_cmd *c);
 void cmd_uptime(const struct vsh_cmd *c);
 void cmd_date(const struct vsh_cmd *c);
 void cmd_crash(const struct vsh_cmd *c);

@@ -30,7 +30,7 @@ def run(t, tap):
     out = t.command("help")
     tap.check("help lists every command",
               all(w in out for w in ("ls", "cat", "write", "echo", "rm", "mv", "mkdir", "run",
-                                     "ps", "caps", "mem", "kill", "uptime", "crash", "random")), out)
+                                     "ps", "caps", "mem", "kill", "start", "uptime", "crash", "random")), out)
 
     # Files.
     out = t.command("mkdir notes")
@@ -302,6 +302,23 @@ def run(t, tap):
                   has(out, r"^still-here$") and not has(out, r"killed on request"), out)
     out = t.command("ls")
     tap.check("with vfsd gone, ls says it cannot reach it", has(out, r"^ls: "), out)
+    # start brings a stopped service back: one killed, and one given up on.
+    out = t.command("start vfsd")
+    tap.check("start starts a killed service", has(out, r"^start: started vfsd$"), out)
+    wait_running(t, "vfsd")
+    out = t.command("write back.txt vfsd is back")
+    out += t.command("cat back.txt")
+    tap.check("...which serves again", has(out, r"^vfsd is back$"), out)
+    out = t.command("start vfsd")
+    tap.check("start of a running service is refused in words",
+              has(out, r"^start: vfsd is running, or about to restart"), out)
+    out = t.command("start nsd")
+    out += t.command("ps")
+    tap.check("start starts a service init gave up on", has(out, r"^start: started nsd$")
+              and has(out, r"^nsd\s+running"), out)
+    out = t.command("start nosuch")
+    tap.check("start of no such service says so", has(out, r"^start: no such service: nosuch$"),
+              out)
 
 
 def wait_running(t, name):

@@ -74,7 +74,7 @@
  * one, a later stop starts again at 1.  At n = 3 init gives up instead
  * (INIT_GAVE_UP, "giving up on it"), so today the back-offs are 10 ms then
  * 20 ms.  INIT_KILL resets the service's Reticle and leaves it
- * INIT_STOPPED for good.  INIT_CRASH halts the service, points it at
+ * INIT_STOPPED until INIT_START.  INIT_CRASH halts the service, points it at
  * address 0 and resumes it: it faults as a bug would and the policy above
  * takes its course.
  *
@@ -93,6 +93,10 @@
  *   INIT_CRASH    data: name -> fault injection: the Task is made to fault
  *                 (as if it had jumped to address 0), so that supervision
  *                 can be watched at work
+ *   INIT_START    data: name -> starts a stopped service (killed, given up
+ *                 on, or stopped under its policy) again, with its count
+ *                 of stops in a row back at 0; VX_E_STATE if it is
+ *                 running or waiting to restart
  *   INIT_MEM      -> struct init_mem
  *   INIT_CONNECT  data: service name -> a new connection to that service:
  *                 two caps (req, rep: the client ends, ncaps = 2) and the
@@ -143,6 +147,7 @@ enum init_op {
 	INIT_CONNECT = 5,
 	INIT_DISCONNECT = 6,
 	INIT_PAIR = 7,
+	INIT_START = 8,
 };
 
 #define INIT_PAIR_MAX		 64u
