@@ -19,8 +19,14 @@ extern uint8_t uaccess_begin[], uaccess_end[], uaccess_fault[];
  * queue on the way out). */
 static void handle_irq(uint64_t vector)
 {
-	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16))
-		return; /* no EOI for a spurious interrupt */
+	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16)) {
+		/* A spurious interrupt takes no EOI; a device's MSI aimed at
+		 * the same vector does, or the local APIC holds back every
+		 * interrupt of its priority and below for good. */
+		if (lapic_in_service((unsigned)vector))
+			lapic_eoi();
+		return;
+	}
 	lapic_eoi();
 	if (vector == VEC_TIMER)
 		sched_tick();
