@@ -18,9 +18,10 @@
  *       objects: 9.8 ms alone, 202 ms behind one page table).
  *   hunt5_msi_stray_vectors_change_nothing  ktest, playing a hostile
  *       driver, aims the NIC's MSI at the boot CPU with every vector of
- *       the exceptions' range (16..31) and makes it interrupt: nothing is
- *       faulted, the kernel lives, and the line the kernel gave still
- *       works after each.  Vector 16 faulted ktest (#MF, as if its own),
+ *       the exceptions' range (16..31), then of the spurious interrupts
+ *       (224..239, 255), and makes it interrupt: nothing is faulted, the
+ *       kernel lives, and the line the kernel gave still works after
+ *       each.  Vector 16 faulted ktest (#MF, as if its own),
  *       19 too (#XM), and 17 panicked the kernel: its entry stub took a
  *       word of the frame for the error code an interrupt does not push.
  *       With 224..239 (the 8259's spurious vectors) and 255 (the local
