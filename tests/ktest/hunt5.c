@@ -9,6 +9,12 @@
  *       turn, as "any other exception" is.  It was not: CR0.NE was never
  *       set, so the error went out on the legacy FERR# line (ISA IRQ 13)
  *       and the Task ran on as if nothing had happened.
+ *   hunt5_movss_syscall_single_step  a Task single-stepping (TF) through
+ *       a mov to ss with a syscall right behind it (the mov holds debug
+ *       traps back until after the next instruction: on some CPUs, with a
+ *       data breakpoint, into the kernel's entry) takes every trap as its
+ *       own fault and exits; the kernel never traps (it did not: found
+ *       sound, kept as a guard).
  *   hunt5_reset_behind_page_table_linear  a reset of a Reticle whose
  *       newest records are a Task's page tables costs what a reset of the
  *       same objects without them does (guest time, under icount).  It
@@ -103,6 +109,41 @@ static void t_x87_error_faults_on_every_cpu(void)
 		}
 		EXPECT_EQ(vx_cap_delete(t), VX_OK);
 	}
+}
+
+/* ------------------------------------------------------------ mov ss */
+
+/* pushf; orq $0x100, (%rsp); popf (TF on); mov $18, %eax; mov %ss, %ecx;
+ * mov %ecx, %ss; syscall (TASK_YIELD, right behind the mov to ss, which
+ * holds debug traps back until after the next instruction); then
+ * TASK_EXIT(0). */
+static const uint8_t movss_code[] = {0x9c, 0x48, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, 0x9d,
+				     0xb8, 0x12, 0x00, 0x00, 0x00, 0x8c, 0xd1, 0x8e, 0xd1, 0x0f,
+				     0x05, 0xb8, 0x11, 0x00, 0x00, 0x00, 0x31, 0xff, 0x0f, 0x05};
+_Static_assert(VX_SYS_TASK_YIELD == 0x12 && VX_SYS_TASK_EXIT == 0x11, "movss_code's calls");
+
+/* A Task single-stepping (TF) through a mov to ss and the syscall right
+ * behind it: each step is its own debug trap (VX_FAULT_OTHER, vector 1),
+ * resumed by ktest, never a trap in the kernel, until it exits. */
+static void t_movss_syscall_single_step(void)
+{
+	vx_handle_t t = child_with_code(movss_code, sizeof(movss_code));
+	unsigned traps = 0;
+	struct vx_task_info ti;
+
+	EXPECT_EQ(vx_task_start(t, VX_NO_HANDLE), VX_OK);
+	while (wait_stop(t, &ti) && ti.state == VX_TASK_FAULTED && traps < 64) {
+		EXPECT_EQ(ti.fault.kind, VX_FAULT_OTHER);
+		EXPECT_EQ(ti.fault.code, 1);
+		if (ti.fault.kind != VX_FAULT_OTHER)
+			break;
+		traps++;
+		EXPECT_EQ(vx_task_resume(t), VX_OK);
+	}
+	vx_printf("#   %u single-step traps, then state %u\n", traps, ti.state);
+	EXPECT_EQ(ti.state, VX_TASK_EXITED);
+	EXPECT(traps >= 4);
+	EXPECT_EQ(vx_cap_delete(t), VX_OK);
 }
 
 /* ------------------------------------------------------------ reset */
@@ -293,6 +334,7 @@ static void t_msi_stray_vectors_change_nothing(void)
 void ktest_hunt5(void)
 {
 	run("hunt5_x87_error_faults_on_every_cpu", t_x87_error_faults_on_every_cpu);
+	run("hunt5_movss_syscall_single_step", t_movss_syscall_single_step);
 	run("hunt5_reset_behind_page_table_linear", t_reset_behind_page_table_linear);
 	run("hunt5_msi_stray_vectors_change_nothing", t_msi_stray_vectors_change_nothing);
 }
