@@ -83,6 +83,9 @@ struct kobj {
 			uint32_t depth;
 			uint32_t device;
 			uint32_t nlive; /* live records (objects and page tables) */
+			/* No live object (page tables aside) at this index
+			 * or above: where newest_live starts looking. */
+			uint32_t scan_top;
 		} ret;
 		struct {
 			uint32_t nwrite; /* writable mappings of this frame, anywhere */

@@ -179,6 +179,9 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 		}
 	}
 	r->u.ret.nlive++;
+	uint32_t at = (uint32_t)(o - r->u.ret.rec);
+	if (type != KOBJ_PAGETABLE && at >= r->u.ret.scan_top)
+		r->u.ret.scan_top = at + 1;
 	return o;
 }
 
@@ -214,14 +217,23 @@ void kobj_release(struct kobj *o)
 }
 
 /* The newest live object carved from r (page tables die with their Task,
- * which is older, so they are passed over). */
+ * which is older, so they are passed over).  The search starts at
+ * scan_top, below which the last one found was: the records above it (page
+ * tables, and objects dying or dead that cannot be given back while a page
+ * table is above them) are passed over once per reset, not once per
+ * object, so that a reset stays linear in what it destroys. */
 static struct kobj *newest_live(struct kobj *r)
 {
-	for (uint32_t i = r->u.ret.nrec; i-- > 0;) {
+	uint32_t top = r->u.ret.scan_top < r->u.ret.nrec ? r->u.ret.scan_top : r->u.ret.nrec;
+
+	for (uint32_t i = top; i-- > 0;) {
 		struct kobj *o = &r->u.ret.rec[i];
-		if (o->state == KOBJ_LIVE && o->type != KOBJ_PAGETABLE)
+		if (o->state == KOBJ_LIVE && o->type != KOBJ_PAGETABLE) {
+			r->u.ret.scan_top = i + 1;
 			return o;
+		}
 	}
+	r->u.ret.scan_top = 0;
 	return NULL;
 }
 

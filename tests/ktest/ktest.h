@@ -95,7 +95,8 @@ bool echo_start_on(struct echo_pair *e, uint32_t prio, uint64_t mine, uint64_t i
 void echo_send(struct echo_pair *e, uint64_t word);
 void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any */
 
-/* hardening.c, rights.c, supervision.c, fastpath.c, smp.c, edges.c, hunt3.c, hunt4.c */
+/* hardening.c, rights.c, supervision.c, fastpath.c, smp.c, edges.c, hunt3.c, hunt4.c,
+ * hunt5.c */
 void ktest_hardening(void);
 void ktest_rights(void);
 void ktest_devices_probe(void);
@@ -107,5 +108,6 @@ void ktest_smp(bool stress);
 void ktest_edges(void);
 void ktest_hunt3(void);
 void ktest_hunt4(void);
+void ktest_hunt5(void);
 
 #endif

@@ -365,6 +365,7 @@ void lapic_timer_start(void);	  /* this CPU's periodic tick at TIMER_HZ */
 void lapic_timer_idle(bool idle); /* stop (true) or restart this CPU's tick */
 /* Used only inside kernel/arch/x86_64: */
 uint32_t lapic_id(void);
+bool lapic_in_service(unsigned vector); /* it came as an interrupt */
 void lapic_init(uint64_t pa);
 void lapic_timer_calibrate(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector);

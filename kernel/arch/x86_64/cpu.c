@@ -149,8 +149,12 @@ static void features_init(struct cpu *c)
 	if (cpuinfo.nx)
 		wrmsr(0xc0000080, rdmsr(0xc0000080) | (1u << 11)); /* EFER.NXE */
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 &= ~(1ull << 2);		       /* EM off: SSE available to user land */
-	cr0 |= (1ull << 1) | (1ull << 16);     /* MP, WP */
+	cr0 &= ~(1ull << 2);		   /* EM off: SSE available to user land */
+	cr0 |= (1ull << 1) | (1ull << 16); /* MP, WP */
+	/* NE: an x87 error is #MF, the Task's fault.  Without it (the reset
+	 * state) the error goes out on the legacy FERR# line, ISA IRQ 13, and
+	 * the Task runs on as if nothing had happened. */
+	cr0 |= 1ull << 5;
 	cr0 &= ~(1ull << 3);		       /* TS off: FPU state is switched eagerly */
 	cr0 &= ~((1ull << 29) | (1ull << 30)); /* caches on (NW, CD off) */
 	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));

@@ -66,7 +66,14 @@ trap_stub_\vec:
 .macro TRAP_ERR vec
 	.globl trap_stub_\vec
 trap_stub_\vec:
-	pushq $\vec
+	/* The vector may also come as an interrupt (a device's MSI can name
+	 * any vector from 16 up), which pushes no error code.  The CPU aligns
+	 * rsp to 16 bytes before it pushes its 5 words, or 6 with an error
+	 * code: rsp is 8 mod 16 when there is none. */
+	testq $8, %rsp
+	jz 1f
+	pushq $0
+1:	pushq $\vec
 	jmp trap_common
 .endm
 

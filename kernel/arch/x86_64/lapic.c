@@ -12,6 +12,7 @@
 #define LAPIC_ID	 0x020
 #define LAPIC_EOI	 0x0b0
 #define LAPIC_SVR	 0x0f0
+#define LAPIC_ISR	 0x100 /* in service: 8 registers of 32 vectors, 0x10 apart */
 #define LAPIC_ICR_LO	 0x300
 #define LAPIC_ICR_HI	 0x310
 #define LAPIC_LVT_TIMER	 0x320
@@ -53,6 +54,13 @@ void lapic_init(uint64_t pa)
 void lapic_eoi(void)
 {
 	wr(LAPIC_EOI, 0);
+}
+
+/* Is vector in service here: delivered by the local APIC as an interrupt,
+ * not raised by the CPU as an exception? */
+bool lapic_in_service(unsigned vector)
+{
+	return (rd(LAPIC_ISR + 0x10 * (vector / 32)) >> (vector % 32)) & 1;
 }
 
 /* Busy-waits us microseconds on the TSC. */

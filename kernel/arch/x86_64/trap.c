@@ -19,8 +19,14 @@ extern uint8_t uaccess_begin[], uaccess_end[], uaccess_fault[];
  * queue on the way out). */
 static void handle_irq(uint64_t vector)
 {
-	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16))
-		return; /* no EOI for a spurious interrupt */
+	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16)) {
+		/* A spurious interrupt takes no EOI; a device's MSI aimed at
+		 * the same vector does, or the local APIC holds back every
+		 * interrupt of its priority and below for good. */
+		if (lapic_in_service((unsigned)vector))
+			lapic_eoi();
+		return;
+	}
 	lapic_eoi();
 	if (vector == VEC_TIMER)
 		sched_tick();
@@ -57,6 +63,19 @@ static uint32_t fault_kind(uint64_t vector)
 
 static void dump_and_panic(struct trapframe *tf);
 
+/* A vector of the exceptions' range that the local APIC has in service
+ * came as an interrupt, not from the CPU: a device's MSI can name any
+ * vector from 16 up (docs/SECURITY.md: no interrupt remapping).  Nobody's
+ * fault: it is acknowledged and ignored, and what it interrupted resumes
+ * as it was.  (An exception never sets an in-service bit.) */
+static bool stray_exception_vector(uint64_t vector)
+{
+	if (vector < 16 || vector >= 32 || !lapic_in_service((unsigned)vector))
+		return false;
+	lapic_eoi();
+	return true;
+}
+
 /* A trap from user mode (entry.S), on the kernel stack with interrupts off:
  * tf is the current Task's frame.  An interrupt is handled, an exception
  * faults the Task; then queued work runs under a fresh budget and the
@@ -70,6 +89,8 @@ struct trapframe *trap_user(struct trapframe *tf)
 		tlb_service();
 		return tf;
 	}
+	if (stray_exception_vector(tf->vector))
+		return tf; /* no lock: this CPU's APIC alone */
 	/* NMI, double fault and machine check arrive on the IST stack even
 	 * from user mode, so tf is not the Task's frame: an NMI is resumed as
 	 * it came, the others are not the Task's doing. */
@@ -127,7 +148,7 @@ void trap_kernel(struct trapframe *tf)
 		tlb_service();
 		return;
 	}
-	if (tf->vector == 2)
+	if (tf->vector == 2 || stray_exception_vector(tf->vector))
 		return; /* NMI: nothing asks for one; resume */
 	if (is_interrupt(tf->vector)) {
 		/* Only the idle loop takes interrupts, without the lock.  Its

@@ -6,8 +6,9 @@
  * edges.c (affinity, Reticles at the nesting limit, deadlines at the edges
  * of time, foreign children served as a personality serves them) and
  * hunt3.c (the transfer queue at its wrap, children that trap, a syscall
- * at the top of user space, counts at their bounds) and hunt4.c (a child
- * making the calls that hold the kernel lock shared, changed under).
+ * at the top of user space, counts at their bounds), hunt4.c (a child
+ * making the calls that hold the kernel lock shared, changed under) and
+ * hunt5.c (a child computing with the FPU images the worker writes).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -124,6 +125,8 @@ void op_topcall(void);
 void op_counts(void);
 /* hunt4.c: shared calls made without pause beside halts, moves, deletes. */
 void op_shared_storm(void);
+/* hunt5.c: FPU images written into a child computing with them. */
+void op_fpu_storm(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
