@@ -573,6 +573,17 @@ static void t_fault_de(void)
 {
 	expect_fault("de", VX_FAULT_DE, 0, 0);
 }
+/* int3 is the one software interrupt a Task may run (its gate has DPL
+ * 3): VX_FAULT_OTHER with the vector, ip past it.  Any other int N is a
+ * #GP, the gate's refusal. */
+static void t_fault_int3(void)
+{
+	expect_fault("int3", VX_FAULT_OTHER, 0xffffffffu, 3);
+}
+static void t_fault_int_n_gp(void)
+{
+	expect_fault("int80", VX_FAULT_GP, 0, 0);
+}
 static void t_fault_stack_overflow(void)
 {
 	struct vx_task_info ti;
@@ -884,6 +895,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	run("fault_invalid_opcode", t_fault_ud);
 	run("fault_privileged_instruction_gp", t_fault_gp);
 	run("fault_divide_error", t_fault_de);
+	run("fault_int3_is_the_tasks", t_fault_int3);
+	run("fault_int_n_is_gp", t_fault_int_n_gp);
 	run("fault_stack_overflow", t_fault_stack_overflow);
 	run("fault_repaired_and_resumed", t_fault_resume);
 	run("spawn_bomb_stops_at_its_reticle", t_spawn_bomb);

@@ -9,6 +9,8 @@
  *   exec_nx     jump into its (non-executable) stack  (page fault, instruction fetch)
  *   ud          execute ud2                           (#UD)
  *   gp          execute cli, a privileged instruction (#GP)
+ *   int3        execute int3, which a Task may run    (VX_FAULT_OTHER, code 3)
+ *   int80       execute int $0x80, which it may not   (#GP)
  *   de          divide by zero                        (#DE)
  *   stack       recurse without end                   (page fault in the guard page)
  *   spin        loop forever in user mode
@@ -656,6 +658,10 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		__asm__ volatile("ud2");
 	if (starts_with(args, "gp"))
 		__asm__ volatile("cli");
+	if (starts_with(args, "int3"))
+		__asm__ volatile("int3");
+	if (starts_with(args, "int80"))
+		__asm__ volatile("int $0x80");
 	if (starts_with(args, "de")) {
 		volatile int zero = sink;
 		sink = 10 / zero;

@@ -99,7 +99,10 @@ static void set_gate(unsigned v, void (*stub)(void))
 	idt[v].sel = KERNEL_CS;
 	/* Double fault, NMI and machine check run on their own stack. */
 	idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
-	idt[v].attr = 0x8e; /* present, DPL 0, interrupt gate */
+	/* Present interrupt gates, DPL 0 but for int3, which a Task may run
+	 * itself (its fault; debuggers and SIGTRAP use it): any other int N
+	 * from user mode is a #GP. */
+	idt[v].attr = v == 3 ? 0xee : 0x8e;
 	idt[v].off_mid = (off >> 16) & 0xffff;
 	idt[v].off_hi = off >> 32;
 	idt[v].zero = 0;
