@@ -778,6 +778,21 @@ void sys_resume_after_signal(struct proc *p)
 	if (proc_deliver(p))
 		sys_resume(p);
 }
+/* The signal Linux sends for a fault: an x87 or SSE math error (#MF,
+ * #XM) and a divide error are SIGFPE, an invalid opcode SIGILL, int3 and
+ * a debug trap SIGTRAP; the rest (page faults, #GP) SIGSEGV. */
+static int fault_signal(const struct vx_fault *f)
+{
+	if (f->kind == VX_FAULT_UD)
+		return LX_SIGILL;
+	if (f->kind == VX_FAULT_DE)
+		return LX_SIGFPE;
+	if (f->kind == VX_FAULT_OTHER && (f->code == 16 || f->code == 19))
+		return LX_SIGFPE;
+	if (f->kind == VX_FAULT_OTHER && (f->code == 1 || f->code == 3))
+		return LX_SIGTRAP;
+	return LX_SIGSEGV;
+}
 
 /* A process stopped on a fault that is not a syscall: the signal Linux
  * would send. */
@@ -812,9 +827,7 @@ void sys_fault(struct proc *p, const struct vx_fault *f)
 		}
 	}
 	p->refaults = 0;
-	int sig = f->kind == VX_FAULT_UD   ? LX_SIGILL
-		  : f->kind == VX_FAULT_DE ? LX_SIGFPE
-					   : LX_SIGSEGV;
+	int sig = fault_signal(f);
 
 	if (p->grp->act[sig].handler <= LX_SIG_IGN || (p->mask & (1ull << (sig - 1)))) {
 		proc_exit(p, sig); /* default, ignored or blocked: it dies of it (every thread) */

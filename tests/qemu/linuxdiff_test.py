@@ -377,7 +377,8 @@ def signal_handler_never_returns(t, tap):
 
 
 def faults(t, tap):
-    for what, sig in (("segv", 11), ("ill", 4), ("fpe", 8)):
+    # "sse" (#XM) is left out: QEMU 7.2's TCG never raises it.
+    for what, sig in (("segv", 11), ("ill", 4), ("fpe", 8), ("x87", 8), ("trap", 5)):
         out, _ = linux_cmd(t, "linux /tests/bin/fault %s" % what)
         tap.check("fault %s: the shell says it was killed by signal %d" % (what, sig),
                   has(out, r"^\[linux: /tests/bin/fault killed by signal %d\]$" % sig), out)
