@@ -141,6 +141,7 @@ struct task {
 	uint64_t wait_deadline;
 	struct task *rq_next, *rq_prev; /* run queue */
 	struct task *sl_next;		/* sleep list (deadline waits) */
+	struct task **sl_pprev;		/* ...and what points at this one */
 	struct vx_fault fault;
 	struct cap fault_sig; /* kernel-held: who hears about faults */
 	struct cap bundle;    /* kernel-held: the Bundle mapped at VX_BUNDLE_VADDR */

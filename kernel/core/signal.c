@@ -17,16 +17,17 @@ static struct task *sleepers; /* Tasks waiting with a finite deadline */
  * finds nothing due and sets it right. */
 static uint64_t sleep_earliest = UINT64_MAX;
 
+/* Takes t off the sleep list, O(1): a reset that destroys many sleepers
+ * stays linear in them. */
 void signal_unsleep(struct task *t)
 {
 	if (!t->sleeping)
 		return;
-	for (struct task **pp = &sleepers; *pp; pp = &(*pp)->sl_next) {
-		if (*pp == t) {
-			*pp = t->sl_next;
-			break;
-		}
-	}
+	*t->sl_pprev = t->sl_next;
+	if (t->sl_next)
+		t->sl_next->sl_pprev = t->sl_pprev;
+	t->sl_next = NULL;
+	t->sl_pprev = NULL;
 	t->sleeping = 0;
 }
 
@@ -85,7 +86,10 @@ bool signal_timeout_due(uint64_t now)
 void signal_sleep(struct task *t)
 {
 	t->sl_next = sleepers;
+	if (sleepers)
+		sleepers->sl_pprev = &t->sl_next;
 	sleepers = t;
+	t->sl_pprev = &sleepers;
 	t->sleeping = 1;
 	if (t->wait_deadline < sleep_earliest)
 		__atomic_store_n(&sleep_earliest, t->wait_deadline, __ATOMIC_RELAXED);
@@ -96,16 +100,12 @@ void signal_timeouts(uint64_t now)
 {
 	uint64_t earliest = UINT64_MAX;
 
-	for (struct task **pp = &sleepers; *pp;) {
-		struct task *t = *pp;
+	for (struct task *t = sleepers, *next; t; t = next) {
+		next = t->sl_next;
 		if (t->wait_deadline <= now) {
-			*pp = t->sl_next;
-			t->sleeping = 0;
-			wake(t, 0, false);
-		} else {
-			if (t->wait_deadline < earliest)
-				earliest = t->wait_deadline;
-			pp = &t->sl_next;
+			wake(t, 0, false); /* takes it off the list */
+		} else if (t->wait_deadline < earliest) {
+			earliest = t->wait_deadline;
 		}
 	}
 	__atomic_store_n(&sleep_earliest, earliest, __ATOMIC_RELAXED);
