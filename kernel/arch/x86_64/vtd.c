@@ -209,14 +209,22 @@ void iommu_fault_event(void)
 	uint32_t fro = (uint32_t)((cap >> 24) & 0x3ff) * 16;
 	uint32_t nfr = (uint32_t)((cap >> 40) & 0xff) + 1;
 
-	for (uint32_t i = 0; i < nfr; i++) {
-		uint32_t at = fro + i * 16;
-		uint64_t hi = rd64(at + 8);
-		if (!(hi & (1ull << 63)))
-			continue;
-		uint64_t addr = rd64(at) & ~0xfffull;
-		wr64(at + 8, 1ull << 63); /* clear F */
-		iospace_dma_fault((uint16_t)hi, addr, !(hi & (1ull << 62)), (uint8_t)(hi >> 32));
+	/* The unit raises its interrupt only when a fault finds no record
+	 * pending (FSTS.PPF clear): one recorded behind the scan, while
+	 * another was still pending, would raise none, and with its record
+	 * never cleared neither would any later fault.  So the records are
+	 * scanned again while any is pending, a bounded number of times. */
+	for (unsigned round = 0; round < 8 && (rd32(R_FSTS) & (1u << 1)); round++) {
+		for (uint32_t i = 0; i < nfr; i++) {
+			uint32_t at = fro + i * 16;
+			uint64_t hi = rd64(at + 8);
+			if (!(hi & (1ull << 63)))
+				continue;
+			uint64_t addr = rd64(at) & ~0xfffull;
+			wr64(at + 8, 1ull << 63); /* clear F */
+			iospace_dma_fault((uint16_t)hi, addr, !(hi & (1ull << 62)),
+					  (uint8_t)(hi >> 32));
+		}
 	}
 	wr32(R_FSTS, rd32(R_FSTS) & 0x7f); /* clear the overflow and error bits */
 }
