@@ -760,18 +760,26 @@ static int64_t pipe_write(struct proc *p, struct file *f, uint64_t va, size_t n)
 	return (int64_t)done;
 }
 
+/* The bytes of root-archive file f from off: *n cut at its end (0 past). */
+static const uint8_t *tar_span(const struct file *f, uint64_t off, size_t *n)
+{
+	const struct tar_ent *e = &root_ix.ent[f->ent];
+
+	if (off >= e->size)
+		*n = 0;
+	else if (*n > e->size - off)
+		*n = (size_t)(e->size - off);
+	return root_tar + e->off + (off < e->size ? off : 0);
+}
+
 /* Reads into the process through linuxd's view of its memory: no copy. */
 static int64_t file_read_at(struct proc *p, struct file *f, uint64_t va, size_t n, uint64_t off)
 {
 	size_t done = 0;
 
 	if (f->kind == F_TAR) {
-		const struct tar_ent *e = &root_ix.ent[f->ent];
-		if (off >= e->size)
-			return 0;
-		if (n > e->size - off)
-			n = (size_t)(e->size - off);
-		return copy_out(p, va, root_tar + e->off + off, n) ? -LX_EFAULT : (int64_t)n;
+		const uint8_t *s = tar_span(f, off, &n);
+		return n && copy_out(p, va, s, n) ? -LX_EFAULT : (int64_t)n;
 	}
 	fmaps_sync(f->vpath); /* what shared mappings of it wrote, first */
 	while (done < n) {
@@ -940,12 +948,7 @@ int64_t sys_pread64(struct proc *p, const uint64_t *a)
 static int64_t file_pread_buf(struct file *f, void *buf, size_t n, uint64_t off)
 {
 	if (f->kind == F_TAR) {
-		const struct tar_ent *e = &root_ix.ent[f->ent];
-		if (off >= e->size)
-			return 0;
-		if (n > e->size - off)
-			n = (size_t)(e->size - off);
-		memcpy(buf, root_tar + e->off + off, n);
+		memcpy(buf, tar_span(f, off, &n), n);
 		return (int64_t)n;
 	}
 	fmaps_sync(f->vpath);

@@ -67,7 +67,7 @@ static vx_handle_t child_with_code(const uint8_t *code, unsigned n, uint64_t cod
 }
 
 /* Waits for t's stop and returns its record in ti (false: none came). */
-static bool wait_stop(vx_handle_t t, struct vx_task_info *ti)
+bool wait_stop(vx_handle_t t, struct vx_task_info *ti)
 {
 	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
 	EXPECT_EQ(vx_task_inspect(t, ti), VX_OK);

@@ -75,14 +75,6 @@ static vx_handle_t child_with_code(const uint8_t *code, unsigned n)
 	return t;
 }
 
-/* Waits for t's stop and returns its record in ti (false: none came). */
-static bool wait_stop(vx_handle_t t, struct vx_task_info *ti)
-{
-	EXPECT_EQ(vx_sig_wait(SIG_CHILD, (uint64_t)vx_clock() + CHILD_WAIT), (int64_t)SIG_CHILD);
-	EXPECT_EQ(vx_task_inspect(t, ti), VX_OK);
-	return ti->state == VX_TASK_FAULTED || ti->state == VX_TASK_EXITED;
-}
-
 /* ------------------------------------------------------------ x87 */
 
 /* fninit; push $0x37b; fldcw (%rsp) (every exception masked but zero

@@ -95,6 +95,10 @@ bool echo_start_on(struct echo_pair *e, uint32_t prio, uint64_t mine, uint64_t i
 void echo_send(struct echo_pair *e, uint64_t word);
 void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any */
 
+/* hunt3.c: waits for child t's stop (SIG_CHILD) and returns its record in
+ * ti (false: none came); hunt5.c shares it. */
+bool wait_stop(vx_handle_t t, struct vx_task_info *ti);
+
 /* hardening.c, rights.c, supervision.c, fastpath.c, smp.c, edges.c, hunt3.c, hunt4.c,
  * hunt5.c */
 void ktest_hardening(void);
