@@ -29,21 +29,22 @@ static const struct {
 
 /* Writes len bytes of code into a new Mem from ret and maps it executable
  * into t at CHILD_IP. */
-void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len)
+bool load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len)
 {
 	int64_t mem = fz_call(VX_SYS_RETICLE_RETYPE, ret, VX_OBJ_MEM, 1, 0, 0, 0);
 
 	if (mem < 0)
-		return;
+		return false;
 	keep(mem, VX_OBJ_MEM, VX_R_ALL, 0);
 	if (fz_call(VX_SYS_TASK_MAP, w.self, (uint64_t)mem, CODE_WIN, VX_PROT_READ | VX_PROT_WRITE,
 		    0, 0) != VX_OK)
-		return;
+		return false;
 	uint8_t *dst = (uint8_t *)(uintptr_t)CODE_WIN;
 	for (unsigned i = 0; i < len; i++)
 		dst[i] = code[i];
 	fz_call(VX_SYS_TASK_UNMAP, (uint64_t)mem, 0, 0, 0, 0, 0);
-	fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0, 0);
+	return fz_call(VX_SYS_TASK_MAP, t, (uint64_t)mem, CHILD_IP, VX_PROT_READ | VX_PROT_EXEC, 0,
+		       0) == VX_OK;
 }
 
 bool start_child(int64_t t, int64_t sig)

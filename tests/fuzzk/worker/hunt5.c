@@ -76,7 +76,11 @@ void op_fpu_storm(void)
 		return;
 	if (sig <= 0)
 		sig = fz_call(VX_SYS_SIG_MINT, w.self, CHILD_SIG, 0, 0, 0, 0);
-	load_code(w.ret, (vx_handle_t)t, fpu_code, sizeof(fpu_code));
+	if (!load_code(w.ret, (vx_handle_t)t, fpu_code, sizeof(fpu_code))) {
+		/* No code: it would fault fetching, which check_stop refuses. */
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+		return;
+	}
 	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0, 0, 0, 0);
 	if (!start_child(t, sig))
 		return;

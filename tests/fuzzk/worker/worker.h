@@ -105,7 +105,10 @@ void op_kwait(void);
 void op_peer(void);
 /* Writes len bytes of code into a new Mem from ret, mapped executable into
  * t at CHILD_IP; appends "mov r32, v" for register reg to code at *n. */
-void load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len);
+/* Maps code into child t at CHILD_IP, in a page carved from ret: false
+ * when it is not there (a full Reticle), and the child would only fault
+ * fetching its first instruction. */
+bool load_code(vx_handle_t ret, vx_handle_t t, const uint8_t *code, unsigned len);
 void mov32(uint8_t *code, unsigned *n, unsigned reg, uint32_t v);
 /* Starts child t, whose code and registers are set: supervised through
  * sig (when > 0), at a random low priority, on one random CPU half the
