@@ -1231,7 +1231,7 @@ static void g_time(void)
 		long ts = rtimespec(1);
 		if (fl & TIMER_ABSTIME) { /* an absolute time: in the past */
 			struct timespec *t = (struct timespec *)(buf + 5 * PAGE + 900);
-			t->tv_sec = (long)below(1000);
+			t->tv_sec = 0; /* before the boot: any clock has passed it */
 			t->tv_nsec = 0;
 			ts = (long)t;
 		}
