@@ -229,11 +229,41 @@ void sys_set_rtc(struct vx_client *c)
 		wall_offset = off;
 }
 
+/*
+ * A clock id as Linux takes it: an int, so the upper half of the register
+ * is not looked at.  Every clock up to CLOCK_BOOTTIME can be read, and
+ * CLOCK_TAI (the wall clock: no leap-second offset is ever set here); a
+ * sleep is on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI
+ * or the process's CPU clock, and on another known clock EOPNOTSUPP.  The
+ * alarm clocks need an RTC alarm linuxd has not (EINVAL), and negative
+ * ids (another process's CPU clocks) are EINVAL.
+ */
+static int clock_id(uint64_t reg, bool sleep)
+{
+	int32_t id = (int32_t)reg;
+
+	switch (id) {
+	case LX_CLOCK_REALTIME:
+	case LX_CLOCK_MONOTONIC:
+	case LX_CLOCK_PROCESS_CPUTIME_ID:
+	case LX_CLOCK_BOOTTIME:
+	case LX_CLOCK_TAI:
+		return id;
+	case LX_CLOCK_THREAD_CPUTIME_ID:
+	case LX_CLOCK_MONOTONIC_RAW:
+	case LX_CLOCK_REALTIME_COARSE:
+	case LX_CLOCK_MONOTONIC_COARSE:
+		return sleep ? -LX_EOPNOTSUPP : id;
+	default:
+		return -LX_EINVAL;
+	}
+}
+
 static void clock_of(uint32_t id, struct lx_timespec *ts)
 {
 	uint64_t ns = (uint64_t)vx_clock();
 
-	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE)
+	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE || id == LX_CLOCK_TAI)
 		ns += wall_offset;
 	ts->tv_sec = (int64_t)(ns / 1000000000ull);
 	ts->tv_nsec = (int64_t)(ns % 1000000000ull);
@@ -242,19 +272,21 @@ static void clock_of(uint32_t id, struct lx_timespec *ts)
 static int64_t sys_clock_gettime(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts;
+	int id = clock_id(a[0], false);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
-	clock_of((uint32_t)a[0], &ts);
+	if (id < 0)
+		return id;
+	clock_of((uint32_t)id, &ts);
 	return copy_out(p, a[1], &ts, sizeof(ts));
 }
 
 static int64_t sys_clock_getres(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts = {.tv_sec = 0, .tv_nsec = 1};
+	int id = clock_id(a[0], false);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
+	if (id < 0)
+		return id;
 	return a[1] ? copy_out(p, a[1], &ts, sizeof(ts)) : 0;
 }
 
@@ -302,17 +334,25 @@ static int64_t sys_nanosleep(struct proc *p, const uint64_t *a)
 	return sleep_for(p, &ts);
 }
 
+/* As Linux: the clock, then the time read, then the time checked, and
+ * only then an absolute time made relative (an invalid one is EINVAL,
+ * never a time already past). */
 static int64_t sys_clock_nanosleep(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts;
+	int id = clock_id(a[0], true);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
+	if (id < 0)
+		return id;
 	if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
 		return -LX_EFAULT;
-	if (a[1] & LX_TIMER_ABSTIME) {
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -LX_EINVAL;
+	if ((a[1] & LX_TIMER_ABSTIME) && p->wake_at == 0) { /* a run again has its deadline */
 		struct lx_timespec now;
-		clock_of((uint32_t)a[0], &now);
+		clock_of((uint32_t)id, &now);
+		if (ts.tv_sec > now.tv_sec + 1000000000)
+			ts.tv_sec = now.tv_sec + 1000000000; /* as sleep_for: 31 years at most */
 		int64_t d = (ts.tv_sec - now.tv_sec) * 1000000000 + (ts.tv_nsec - now.tv_nsec);
 		if (d < 0)
 			d = 0;

@@ -182,6 +182,7 @@ static int chance(int one_in)
  *   page 9       the last mapped page; edge is its end
  *   page 10      hole: not mapped
  *   pages 11-26  zone: what mmap, munmap, mprotect and mremap play with
+ *   page 27      not mapped
  */
 static char *buf, *ro, *edge, *hole, *zone;
 #define BUF_BYTES  (8 * PAGE)
@@ -1756,7 +1757,7 @@ static void setup_world(void)
 {
 	/* The shared page first, so that it never fills the hole. */
 	sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	char *m = mmap(NULL, 27 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *m = mmap(NULL, 28 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (m == MAP_FAILED || sh == MAP_FAILED) {
 		printf("lxfuzz: no memory for the world\n");
@@ -1770,6 +1771,10 @@ static void setup_world(void)
 	hole = edge;
 	munmap(hole, PAGE);
 	zone = m + 11 * PAGE;
+	/* and a page not mapped between the zone and whatever comes after
+	 * it (the shared page, as a rule): a read of a huge length into the
+	 * zone must not run on into memory that is no part of the game */
+	munmap(zone + ZONE_PAGES * PAGE, PAGE);
 }
 
 static const char *ended(int st, char *what, size_t n)
