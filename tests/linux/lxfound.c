@@ -9,6 +9,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <time.h>
 
 static long sc4(long n, long a1, long a2, long a3, long a4)
@@ -50,10 +53,43 @@ static void clock_ids(void)
 		       sc4(SYS_clock_getres, ids[i], (long)&ts, 0, 0));
 }
 
+/* getrandom of 0 bytes is 0 (linuxd asked rngd for none, which is an
+ * error, and said EIO); up to 256 bytes come whole, as Linux promises
+ * (linuxd gave 128 at most); GRND_INSECURE with GRND_RANDOM is EINVAL.
+ * /dev/zero and /dev/urandom give what fits before a fault, as Linux
+ * (linuxd said EFAULT having written some). */
+static void random_bytes(void)
+{
+	static char buf[4096];
+	char *m = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static const long sizes[] = {0, 1, 128, 129, 256, 1000, 4096};
+
+	munmap(m + 4096, 4096);
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		printf("getrandom-%ld %ld\n", sizes[i],
+		       sc4(SYS_getrandom, (long)buf, sizes[i], 0, 0));
+	printf("getrandom-null-0 %ld\n", sc4(SYS_getrandom, 0, 0, 0, 0));
+	printf("getrandom-insecure-random %ld\n",
+	       sc4(SYS_getrandom, (long)buf, 8, GRND_INSECURE | GRND_RANDOM, 0));
+	printf("getrandom-runs-off %ld\n", sc4(SYS_getrandom, (long)(m + 4000), 200, 0, 0));
+	for (int dev = 0; dev < 2; dev++) {
+		const char *name = dev ? "/dev/urandom" : "/dev/zero";
+		long fd = sc4(SYS_open, (long)name, O_RDONLY, 0, 0);
+		printf("read-%s-0 %ld\n", name + 5, sc4(SYS_read, fd, (long)buf, 0, 0));
+		printf("read-%s-4096 %ld\n", name + 5, sc4(SYS_read, fd, (long)buf, 4096, 0));
+		printf("read-%s-runs-off %ld\n", name + 5,
+		       sc4(SYS_read, fd, (long)(m + 4000), 200, 0));
+		printf("read-%s-unmapped %ld\n", name + 5,
+		       sc4(SYS_read, fd, (long)(m + 4096), 200, 0));
+		sc4(SYS_close, fd, 0, 0, 0);
+	}
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_ids();
+	random_bytes();
 	printf("lxfound: done\n");
 	return 0;
 }
