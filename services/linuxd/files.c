@@ -821,14 +821,16 @@ static int64_t do_read(struct proc *p, struct file *f, uint64_t va, size_t n)
 		return tty_read(p, va, n);
 	case F_NULL:
 		return 0;
-	case F_ZERO:
-	case F_RANDOM:
-		for (size_t i = 0; i < n; i++) {
-			uint8_t b = f->kind == F_ZERO
-					? 0
-					: (uint8_t)((uint64_t)vx_clock() * 0x9e3779b9u >> 13);
-			if (copy_out(p, va + i, &b, 1) != 0)
-				return -LX_EFAULT;
+	case F_RANDOM: /* rngd's bytes, as getrandom's */
+		return random_out(p, va, n, (f->oflags & LX_O_NONBLOCK) != 0);
+	case F_ZERO: /* as Linux: what fits before a fault, and nothing is EFAULT */
+		for (size_t done = 0; done < n;) {
+			size_t k = n - done;
+			uint8_t *d = user_span(p, va + done, &k, true);
+			if (!d)
+				return done ? (int64_t)done : -LX_EFAULT;
+			memset(d, 0, k);
+			done += k;
 		}
 		return (int64_t)n;
 	case F_PIPE_R:

@@ -233,6 +233,7 @@ int64_t copy_str(struct proc *p, char *dst, uint64_t va, size_t cap);
 /* A contiguous window on [va, va + *n): shortened to one area.  NULL if
  * va is not mapped with the access asked. */
 uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write);
+int64_t random_out(struct proc *p, uint64_t va, size_t n, bool nonblock);
 int64_t sys_brk(struct proc *p, const uint64_t *a);
 int64_t sys_mmap(struct proc *p, const uint64_t *a);
 int64_t sys_munmap(struct proc *p, const uint64_t *a);

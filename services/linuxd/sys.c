@@ -12,6 +12,7 @@
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
 #include "client/rtc.h"
+#include "crypto/ct.h"
 #include "vx_string.h"
 
 typedef int64_t (*sys_fn)(struct proc *p, const uint64_t *a);
@@ -371,30 +372,56 @@ void sys_set_rng(struct vx_client *c)
 	rng = c;
 }
 
+/*
+ * Random bytes from rngd (its Standard level) into the process's memory
+ * at va: for getrandom and for reads of /dev/urandom and /dev/random.  At
+ * most RANDOM_MAX bytes a call, asked for RNG_GET_MAX at a time (so up to
+ * 256, what Linux promises whole, always come whole); as Linux, what fits
+ * before a fault is given and counted, and nothing at all is EFAULT.
+ */
+#define RANDOM_MAX 4096u
+int64_t random_out(struct proc *p, uint64_t va, size_t n, bool nonblock)
+{
+	uint8_t buf[RNG_GET_MAX];
+	size_t done = 0;
+
+	if (n > RANDOM_MAX)
+		n = RANDOM_MAX;
+	if (n && !rng)
+		return -LX_ENOSYS;
+	while (done < n) {
+		size_t want = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		int rc = vx_rng_client_get(rng, RNG_LEVEL_STANDARD, buf, want,
+					   (uint64_t)vx_clock() + 2000000000ull);
+		if (rc != VX_OK)
+			return done ? (int64_t)done : nonblock ? -LX_EAGAIN : -LX_EIO;
+		for (size_t got = 0; got < want;) {
+			size_t k = want - got;
+			uint8_t *d = user_span(p, va + done + got, &k, true);
+			if (!d) {
+				vx_wipe(buf, sizeof(buf));
+				done += got;
+				return done ? (int64_t)done : -LX_EFAULT;
+			}
+			memcpy(d, buf + got, k);
+			got += k;
+		}
+		done += want;
+	}
+	vx_wipe(buf, sizeof(buf));
+	return (int64_t)n;
+}
+
 static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
 {
-	uint8_t buf[128];
-	size_t n = a[1] < sizeof(buf) ? (size_t)a[1] : sizeof(buf);
+	uint32_t flags = (uint32_t)a[2];
 
 	if (a[2] & ~(uint64_t)(LX_GRND_NONBLOCK | LX_GRND_RANDOM | LX_GRND_INSECURE))
 		return -LX_EINVAL;
-	if (!rng)
-		return -LX_ENOSYS;
-	int rc = vx_rng_client_get(rng, RNG_LEVEL_STANDARD, buf, n,
-				   (uint64_t)vx_clock() + 2000000000ull);
-	if (rc != VX_OK)
-		return a[2] & LX_GRND_NONBLOCK ? -LX_EAGAIN : -LX_EIO;
-	/* As Linux: what fits before a fault is given, and counted. */
-	size_t done = 0;
-	while (done < n) {
-		size_t k = n - done;
-		uint8_t *d = user_span(p, a[0] + done, &k, true);
-		if (!d)
-			return done ? (int64_t)done : -LX_EFAULT;
-		memcpy(d, buf + done, k);
-		done += k;
-	}
-	return (int64_t)n;
+	if ((flags & LX_GRND_INSECURE) && (flags & LX_GRND_RANDOM))
+		return -LX_EINVAL; /* as Linux: one source or the other */
+	return random_out(p, a[0], a[1] > 0x1ffffff ? 0x1ffffff : (size_t)a[1],
+			  (flags & LX_GRND_NONBLOCK) != 0);
 }
 
 /*
