@@ -555,6 +555,128 @@ static long riovcnt(void)
 	return PICK(v);
 }
 
+/* ------------------------------------------------------------ threads */
+
+/*
+ * A second thread of the batch's child, on a stack of its own, racing the
+ * first: it maps, unmaps and protects pages of the zone, reads and writes
+ * descriptors, wakes futexes and signals itself, from a generator of its
+ * own (so the first's calls stay the same), then exits.  What it makes
+ * linuxd do is mirror every change of memory into both threads' Tasks.
+ * No glibc in it: its TLS is the first thread's.
+ */
+#define THREADS	     2
+#define THREAD_STACK (64 * 1024)
+#define THREAD_CALLS 24
+static char *thread_stacks;
+static volatile int thread_tid[THREADS]; /* cleared by the kernel at its exit */
+
+static uint64_t tnext(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void thread_body(long seed)
+{
+	uint64_t x = (uint64_t)seed | 1;
+
+	for (int i = 0; i < THREAD_CALLS; i++) {
+		long page = (long)zone + (long)(tnext(&x) % ZONE_PAGES) * PAGE;
+		long len = (long)(1 + tnext(&x) % 3) * PAGE;
+		int fd = npool ? pool[tnext(&x) % (uint64_t)npool] : 0;
+		struct timespec ts = {0, 1000};
+
+		if ((uint64_t)page + (uint64_t)len > (uint64_t)zone + ZONE_PAGES * PAGE)
+			len = (long)zone + ZONE_PAGES * PAGE - page;
+		sh->calls++;
+		switch (tnext(&x) % 10) {
+		case 0:
+			sc(SYS_mmap, page, len, (long)(tnext(&x) % 4),
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			break;
+		case 1:
+			sc(SYS_munmap, page, len, 0, 0, 0, 0);
+			break;
+		case 2:
+			sc(SYS_mprotect, page, len, (long)(tnext(&x) % 8), 0, 0, 0);
+			break;
+		case 3:
+			sc(SYS_read, fd, (long)(buf + tnext(&x) % (BUF_BYTES - 512)), 512, 0, 0, 0);
+			break;
+		case 4:
+			sc(SYS_write, fd, (long)(buf + tnext(&x) % (BUF_BYTES - 512)), 512, 0, 0,
+			   0);
+			break;
+		case 5:
+			sc(SYS_futex, (long)(buf + 5 * PAGE + 1024), FUTEX_WAKE_PRIVATE, INT_MAX, 0,
+			   0, 0);
+			break;
+		case 6:
+			sc(SYS_tgkill, sc(SYS_getpid, 0, 0, 0, 0, 0, 0),
+			   sc(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGUSR2, 0, 0, 0);
+			break;
+		case 7:
+			sc(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+			break;
+		case 8:
+			sc(SYS_brk, sc(SYS_brk, 0, 0, 0, 0, 0, 0) + PAGE, 0, 0, 0, 0, 0);
+			break;
+		default:
+			sc(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+		}
+	}
+}
+
+/* clone into fn(arg) on stack_top; the new thread exits when fn returns. */
+static long sc_thread(long flags, char *stack_top, void (*fn)(long), long arg, long ctid)
+{
+	long r;
+	register long r10 __asm__("r10") = ctid;
+	register long r8 __asm__("r8") = 0;
+	register long r12 __asm__("r12") = (long)fn;
+	register long r13 __asm__("r13") = arg;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "xor %%ebp, %%ebp\n\t"
+			 "mov %%r13, %%rdi\n\t"
+			 "call *%%r12\n\t"
+			 "mov $60, %%eax\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n\t"
+			 "ud2\n"
+			 "1:"
+			 : "=a"(r)
+			 : "a"(SYS_clone), "D"(flags), "S"(stack_top), "d"(0), "r"(r10), "r"(r8),
+			   "r"(r12), "r"(r13)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static void g_thread(void)
+{
+	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			   CLONE_SYSVSEM | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+
+	if (!thread_stacks)
+		return;
+	for (int i = 0; i < THREADS; i++) {
+		if (thread_tid[i] != 0)
+			continue; /* still running */
+		char *top = thread_stacks + (i + 1) * THREAD_STACK - 64;
+		note(SYS_clone, flags, (long)top, 0, (long)&thread_tid[i], 0, 0);
+		thread_tid[i] = -1; /* the kernel writes the tid, then 0 at its exit */
+		long r = sc_thread(flags, top, thread_body, (long)rnd(), (long)&thread_tid[i]);
+		if (r < 0)
+			thread_tid[i] = 0;
+		return;
+	}
+}
+
 /* ------------------------------------------------------- the generators */
 
 static void kid_add(long pid)
@@ -1201,7 +1323,10 @@ static void g_sig(void)
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = handler;
 		sigaction(SIGUSR1, &sa, NULL); /* caught: it ends the wait */
-		sc(SYS_kill, sc(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGUSR1, 0, 0, 0, 0);
+		/* to this thread: sent to the process, a second thread that
+		 * does not block it may take it, and the wait is for ever */
+		sc(SYS_tgkill, sc(SYS_getpid, 0, 0, 0, 0, 0, 0), sc(SYS_gettid, 0, 0, 0, 0, 0, 0),
+		   SIGUSR1, 0, 0, 0);
 		set[1] = 0;
 		if (chance(4)) /* a bad mask or size returns at once */
 			C2(SYS_rt_sigsuspend, chance(2) ? rbadptr() : (long)(set + 1),
@@ -1520,8 +1645,10 @@ static void one_call(void)
 		g_time();
 	else if (k < 94)
 		g_proc();
-	else if (k < 96)
+	else if (k < 95)
 		g_misc();
+	else if (k < 96)
+		depth ? g_misc() : g_thread();
 	else if (k < 97)
 		depth ? g_misc() : g_fork();
 	else if (k < 98)
@@ -1615,6 +1742,12 @@ static void batch(uint64_t seed, long k, long n)
 	sc(SYS_close, closed_fd, 0, 0, 0, 0, 0);
 	for (int i = 0; i < KIDS; i++)
 		kids[i] = 0;
+	thread_stacks = mmap(NULL, THREADS * THREAD_STACK, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (thread_stacks == MAP_FAILED)
+		thread_stacks = NULL;
+	for (int i = 0; i < THREADS; i++)
+		thread_tid[i] = 0;
 
 	for (long i = 0; i < n; i++)
 		one_call();
