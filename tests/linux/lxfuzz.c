@@ -1316,8 +1316,8 @@ static void g_sig(void)
 		   rsetsize());
 		break;
 	case 5: { /* sigsuspend with a signal pending that it lets in */
-		uint64_t *set = (uint64_t *)(buf + 5 * PAGE + 768);
-		set[0] = 1ull << (SIGUSR1 - 1);
+		/* on our stack: the second thread writes into buf */
+		uint64_t set[2] = {1ull << (SIGUSR1 - 1), 0};
 		sc(SYS_rt_sigprocmask, SIG_BLOCK, (long)set, 0, 8, 0, 0);
 		struct sigaction sa;
 		memset(&sa, 0, sizeof(sa));
@@ -1327,7 +1327,6 @@ static void g_sig(void)
 		 * does not block it may take it, and the wait is for ever */
 		sc(SYS_tgkill, sc(SYS_getpid, 0, 0, 0, 0, 0, 0), sc(SYS_gettid, 0, 0, 0, 0, 0, 0),
 		   SIGUSR1, 0, 0, 0);
-		set[1] = 0;
 		if (chance(4)) /* a bad mask or size returns at once */
 			C2(SYS_rt_sigsuspend, chance(2) ? rbadptr() : (long)(set + 1),
 			   chance(2) ? 8 : 1 + (long)below(7));
