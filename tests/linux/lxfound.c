@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static long sc4(long n, long a1, long a2, long a3, long a4)
@@ -85,11 +86,33 @@ static void random_bytes(void)
 	}
 }
 
+/* umask sets the mask and returns the old one (linuxd answered 022 and
+ * kept nothing), and a file is created with its mode less the mask. */
+static void file_mask(void)
+{
+	const char *f = "/tmp/lxfound-umask";
+	struct stat st;
+
+	sc4(SYS_umask, 022, 0, 0, 0); /* the host's may be another */
+	printf("umask-077-returns %lo\n", sc4(SYS_umask, 077, 0, 0, 0));
+	printf("umask-027-returns %lo\n", sc4(SYS_umask, 027, 0, 0, 0));
+	printf("umask-high-bits-returns %lo\n", sc4(SYS_umask, 0177777, 0, 0, 0));
+	printf("umask-027-again-returns %lo\n", sc4(SYS_umask, 027, 0, 0, 0));
+	sc4(SYS_unlink, (long)f, 0, 0, 0);
+	long fd = sc4(SYS_open, (long)f, O_CREAT | O_WRONLY | O_EXCL, 0666, 0);
+	sc4(SYS_close, fd, 0, 0, 0);
+	long r = sc4(SYS_stat, (long)f, (long)&st, 0, 0);
+	printf("umask-027-create-0666 %ld mode %o\n", r, (unsigned)st.st_mode & 07777);
+	sc4(SYS_unlink, (long)f, 0, 0, 0);
+	sc4(SYS_umask, 022, 0, 0, 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_ids();
 	random_bytes();
+	file_mask();
 	printf("lxfound: done\n");
 	return 0;
 }
