@@ -1082,7 +1082,7 @@ static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags
 			int rc = vx_fs_create(&fs, r.vpath, (uint64_t)vx_clock() + DL);
 			if (rc != VX_OK && rc != VX_E_EXISTS)
 				return lx_errno_of(rc);
-			mode_set(r.vpath, mode & ~022u); /* the umask, always 022 */
+			mode_set(r.vpath, mode & ~p->grp->umask);
 			r.st.type = FS_FILE;
 			r.st.size = 0;
 		}

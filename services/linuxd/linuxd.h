@@ -150,6 +150,7 @@ struct proc {
 	struct lx_fdtab fds;
 	char cwd[PATH_LEN];
 	char comm[16];
+	uint32_t umask; /* the process's file-creation mask (the leader's) */
 	struct lx_sigaction act[SIGNALS + 1];
 	uint64_t mask, pending; /* the thread's own */
 	uint64_t shared;	/* the leader's: process-directed, every thread blocks them */

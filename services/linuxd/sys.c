@@ -146,11 +146,13 @@ static int64_t sys_uname(struct proc *p, const uint64_t *a)
 	return copy_out(p, a[0], &u, sizeof(u));
 }
 
+/* The process's mask, kept over fork and exec; the old one is returned. */
 static int64_t sys_umask(struct proc *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
-	return 022;
+	uint32_t old = p->grp->umask;
+
+	p->grp->umask = (uint32_t)a[0] & 0777;
+	return old;
 }
 
 /* ---------------------------------------------------------------- limits */
