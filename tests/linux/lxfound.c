@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -107,12 +108,33 @@ static void file_mask(void)
 	sc4(SYS_umask, 022, 0, 0, 0);
 }
 
+/* Arguments Linux takes as an int (a pid, a descriptor), given with bits
+ * above the int set: Linux does not look at them. */
+static void int_args(void)
+{
+	const long hi = 1l << 32;
+	long self = sc4(SYS_getpid, 0, 0, 0, 0);
+	char c;
+
+	printf("getsid-hi-0 %d\n", sc4(SYS_getsid, hi, 0, 0, 0) == sc4(SYS_getsid, 0, 0, 0, 0));
+	printf("getpgid-hi-0 %d\n", sc4(SYS_getpgid, hi, 0, 0, 0) == sc4(SYS_getpgid, 0, 0, 0, 0));
+	printf("kill-hi-self %ld\n", sc4(SYS_kill, hi + self, 0, 0, 0));
+	struct rlimit rl;
+	printf("prlimit64-hi-0 %ld\n", sc4(SYS_prlimit64, hi, RLIMIT_NOFILE, 0, (long)&rl));
+	printf("read-fd-hi-0 %ld\n", sc4(SYS_read, hi + 0, (long)&c, 0, 0));
+	printf("write-fd-hi-1 %ld\n", sc4(SYS_write, hi + 1, (long)&c, 0, 0));
+	printf("fcntl-fd-hi-1 %ld\n", sc4(SYS_fcntl, hi + 1, F_GETFD, 0, 0));
+	printf("dup-fd-hi-1 %ld\n", sc4(SYS_close, sc4(SYS_dup, hi + 1, 0, 0, 0), 0, 0, 0));
+	printf("lseek-fd-hi-neg %ld\n", sc4(SYS_lseek, hi - 1, 0, SEEK_CUR, 0));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_ids();
 	random_bytes();
 	file_mask();
+	int_args();
 	printf("lxfound: done\n");
 	return 0;
 }
