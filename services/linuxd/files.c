@@ -176,8 +176,12 @@ static int fd_install(struct proc *p, struct file *f, bool cloexec)
 	return fd;
 }
 
-static struct file *fd_file(struct proc *p, uint64_t fd)
+/* A descriptor is an unsigned int to Linux: the register's upper half is
+ * not looked at. */
+static struct file *fd_file(struct proc *p, uint64_t reg)
 {
+	uint32_t fd = (uint32_t)reg;
+
 	return fd < LX_FD_MAX ? lx_fd_get(&p->grp->fds, (int)fd) : NULL;
 }
 
@@ -1338,13 +1342,14 @@ int64_t sys_fcntl(struct proc *p, const uint64_t *a)
 
 int64_t sys_dup(struct proc *p, const uint64_t *a)
 {
-	return a[0] >= LX_FD_MAX ? -LX_EBADF
-				 : lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], 0, false);
+	return (uint32_t)a[0] >= LX_FD_MAX
+		   ? -LX_EBADF
+		   : lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], 0, false);
 }
 
 int64_t sys_dup2(struct proc *p, const uint64_t *a)
 {
-	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
+	if ((uint32_t)a[0] >= LX_FD_MAX || (uint32_t)a[1] >= LX_FD_MAX)
 		return -LX_EBADF;
 	return lx_fd_dup2(&p->grp->fds, &file_ops, (int)a[0], (int)a[1]);
 }
@@ -1353,8 +1358,8 @@ int64_t sys_dup3(struct proc *p, const uint64_t *a)
 {
 	if (a[2] & ~(uint64_t)LX_O_CLOEXEC)
 		return -LX_EINVAL;
-	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
-		return a[0] == a[1] ? -LX_EINVAL : -LX_EBADF;
+	if ((uint32_t)a[0] >= LX_FD_MAX || (uint32_t)a[1] >= LX_FD_MAX)
+		return (uint32_t)a[0] == (uint32_t)a[1] ? -LX_EINVAL : -LX_EBADF;
 	return lx_fd_dup3(&p->grp->fds, &file_ops, (int)a[0], (int)a[1],
 			  (a[2] & LX_O_CLOEXEC) != 0);
 }

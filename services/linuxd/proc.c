@@ -1345,7 +1345,7 @@ int64_t sys_setpgid(struct proc *p, const uint64_t *a)
 
 int64_t sys_getpgid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
+	struct proc *t = (int)a[0] ? proc_find((int)a[0]) : p->grp; /* a pid_t: an int */
 
 	return t ? t->pgid : -LX_ESRCH;
 }

@@ -105,7 +105,7 @@ static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
 
 static int64_t sys_getsid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
+	struct proc *t = (int)a[0] ? proc_find((int)a[0]) : p->grp; /* a pid_t: an int */
 
 	return t ? t->sid : -LX_ESRCH;
 }
@@ -171,8 +171,9 @@ static void rlimit_of(uint32_t res, struct lx_rlimit *r)
 static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
 {
 	struct lx_rlimit r;
+	int pid = (int)a[0]; /* a pid_t: an int */
 
-	if (a[0] && a[0] != (uint64_t)p->pid && a[0] != (uint64_t)p->grp->pid)
+	if (pid && pid != p->pid && pid != p->grp->pid)
 		return -LX_ESRCH;
 	if (a[1] >= LX_RLIM_NLIMITS)
 		return -LX_EINVAL;

@@ -121,10 +121,12 @@ static void int_args(void)
 	printf("kill-hi-self %ld\n", sc4(SYS_kill, hi + self, 0, 0, 0));
 	struct rlimit rl;
 	printf("prlimit64-hi-0 %ld\n", sc4(SYS_prlimit64, hi, RLIMIT_NOFILE, 0, (long)&rl));
-	printf("read-fd-hi-0 %ld\n", sc4(SYS_read, hi + 0, (long)&c, 0, 0));
-	printf("write-fd-hi-1 %ld\n", sc4(SYS_write, hi + 1, (long)&c, 0, 0));
-	printf("fcntl-fd-hi-1 %ld\n", sc4(SYS_fcntl, hi + 1, F_GETFD, 0, 0));
-	printf("dup-fd-hi-1 %ld\n", sc4(SYS_close, sc4(SYS_dup, hi + 1, 0, 0, 0), 0, 0, 0));
+	long nul = sc4(SYS_open, (long)"/dev/null", O_RDWR, 0, 0); /* not the terminal */
+	printf("read-fd-hi %ld\n", sc4(SYS_read, hi + nul, (long)&c, 1, 0));
+	printf("write-fd-hi %ld\n", sc4(SYS_write, hi + nul, (long)&c, 1, 0));
+	printf("fcntl-fd-hi %ld\n", sc4(SYS_fcntl, hi + nul, F_GETFD, 0, 0));
+	printf("dup-fd-hi %ld\n", sc4(SYS_close, sc4(SYS_dup, hi + nul, 0, 0, 0), 0, 0, 0));
+	sc4(SYS_close, nul, 0, 0, 0);
 	printf("lseek-fd-hi-neg %ld\n", sc4(SYS_lseek, hi - 1, 0, SEEK_CUR, 0));
 }
 
