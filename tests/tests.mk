@@ -122,6 +122,17 @@ fuzz-caps: $(KMODEL_FUZZ)
 	$(KMODEL_FUZZ) -max_total_time=$(FUZZ_CAPS_SECONDS) -max_len=8192 -print_final_stats=1 \
 		-artifact_prefix=$(B)/fuzz-caps/ $(B)/fuzz-caps/corpus tests/fuzz/corpus/fuzz_caps
 
+# The Linux syscall fuzzer (tests/linux/lxfuzz.c) under linuxd for much
+# longer than scenario_linuxdiff's three seeds: LXFUZZ_SEEDS and
+# LXFUZZ_COUNT (calls a seed), scenario_linuxdiff's fuzz checks alone.
+LXFUZZ_SEEDS ?= 1 2 3 4 5 6 7 8
+LXFUZZ_COUNT ?= 200000
+.PHONY: fuzz-linux
+fuzz-linux: all
+	@mkdir -p $(B)/test-logs
+	B=$(B) LXFUZZ_ONLY=1 LXFUZZ_SEEDS="$(LXFUZZ_SEEDS)" LXFUZZ_COUNT=$(LXFUZZ_COUNT) \
+		python3 tests/qemu/linuxdiff_test.py
+
 # The trust chain (lib/trust, tools/vectra).
 include tests/trust/trust.mk
 

@@ -1108,6 +1108,7 @@ _Static_assert(sizeof(struct lx_timeval) == 16, "lx_timeval layout");
 #define LX_CLOCK_REALTIME_COARSE    5
 #define LX_CLOCK_MONOTONIC_COARSE   6
 #define LX_CLOCK_BOOTTIME	    7
+#define LX_CLOCK_TAI		    11
 #define LX_TIMER_ABSTIME	    1
 
 /* times(): clock ticks, AT_CLKTCK per second */

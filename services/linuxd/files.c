@@ -176,8 +176,12 @@ static int fd_install(struct proc *p, struct file *f, bool cloexec)
 	return fd;
 }
 
-static struct file *fd_file(struct proc *p, uint64_t fd)
+/* A descriptor is an unsigned int to Linux: the register's upper half is
+ * not looked at. */
+static struct file *fd_file(struct proc *p, uint64_t reg)
 {
+	uint32_t fd = (uint32_t)reg;
+
 	return fd < LX_FD_MAX ? lx_fd_get(&p->grp->fds, (int)fd) : NULL;
 }
 
@@ -829,14 +833,16 @@ static int64_t do_read(struct proc *p, struct file *f, uint64_t va, size_t n)
 		return tty_read(p, va, n);
 	case F_NULL:
 		return 0;
-	case F_ZERO:
-	case F_RANDOM:
-		for (size_t i = 0; i < n; i++) {
-			uint8_t b = f->kind == F_ZERO
-					? 0
-					: (uint8_t)((uint64_t)vx_clock() * 0x9e3779b9u >> 13);
-			if (copy_out(p, va + i, &b, 1) != 0)
-				return -LX_EFAULT;
+	case F_RANDOM: /* rngd's bytes, as getrandom's */
+		return random_out(p, va, n, (f->oflags & LX_O_NONBLOCK) != 0);
+	case F_ZERO: /* as Linux: what fits before a fault, and nothing is EFAULT */
+		for (size_t done = 0; done < n;) {
+			size_t k = n - done;
+			uint8_t *d = user_span(p, va + done, &k, true);
+			if (!d)
+				return done ? (int64_t)done : -LX_EFAULT;
+			memset(d, 0, k);
+			done += k;
 		}
 		return (int64_t)n;
 	case F_PIPE_R:
@@ -1181,7 +1187,7 @@ static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags
 			int rc = vx_fs_create(&fs, r.vpath, (uint64_t)vx_clock() + DL);
 			if (rc != VX_OK && rc != VX_E_EXISTS)
 				return lx_errno_of(rc);
-			mode_set(r.vpath, mode & ~022u); /* the umask, always 022 */
+			mode_set(r.vpath, mode & ~p->grp->umask);
 			r.st.type = FS_FILE;
 			r.st.size = 0;
 		}
@@ -1437,13 +1443,14 @@ int64_t sys_fcntl(struct proc *p, const uint64_t *a)
 
 int64_t sys_dup(struct proc *p, const uint64_t *a)
 {
-	return a[0] >= LX_FD_MAX ? -LX_EBADF
-				 : lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], 0, false);
+	return (uint32_t)a[0] >= LX_FD_MAX
+		   ? -LX_EBADF
+		   : lx_fd_dup(&p->grp->fds, &file_ops, (int)a[0], 0, false);
 }
 
 int64_t sys_dup2(struct proc *p, const uint64_t *a)
 {
-	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
+	if ((uint32_t)a[0] >= LX_FD_MAX || (uint32_t)a[1] >= LX_FD_MAX)
 		return -LX_EBADF;
 	return lx_fd_dup2(&p->grp->fds, &file_ops, (int)a[0], (int)a[1]);
 }
@@ -1452,8 +1459,8 @@ int64_t sys_dup3(struct proc *p, const uint64_t *a)
 {
 	if (a[2] & ~(uint64_t)LX_O_CLOEXEC)
 		return -LX_EINVAL;
-	if (a[0] >= LX_FD_MAX || a[1] >= LX_FD_MAX)
-		return a[0] == a[1] ? -LX_EINVAL : -LX_EBADF;
+	if ((uint32_t)a[0] >= LX_FD_MAX || (uint32_t)a[1] >= LX_FD_MAX)
+		return (uint32_t)a[0] == (uint32_t)a[1] ? -LX_EINVAL : -LX_EBADF;
 	return lx_fd_dup3(&p->grp->fds, &file_ops, (int)a[0], (int)a[1],
 			  (a[2] & LX_O_CLOEXEC) != 0);
 }

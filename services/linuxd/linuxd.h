@@ -150,6 +150,7 @@ struct proc {
 	struct lx_fdtab fds;
 	char cwd[PATH_LEN];
 	char comm[16];
+	uint32_t umask; /* the process's file-creation mask (the leader's) */
 	struct lx_sigaction act[SIGNALS + 1];
 	uint64_t mask, pending; /* the thread's own */
 	uint64_t shared;	/* the leader's: process-directed, every thread blocks them */
@@ -233,6 +234,7 @@ int64_t copy_str(struct proc *p, char *dst, uint64_t va, size_t cap);
 /* A contiguous window on [va, va + *n): shortened to one area.  NULL if
  * va is not mapped with the access asked. */
 uint8_t *user_span(struct proc *p, uint64_t va, size_t *n, bool write);
+int64_t random_out(struct proc *p, uint64_t va, size_t n, bool nonblock);
 int64_t sys_brk(struct proc *p, const uint64_t *a);
 int64_t sys_mmap(struct proc *p, const uint64_t *a);
 int64_t sys_munmap(struct proc *p, const uint64_t *a);

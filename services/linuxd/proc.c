@@ -393,6 +393,7 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 	}
 	p->ppid = 0;
 	p->pgid = p->sid = p->pid;
+	p->umask = 022;
 	files_std(p);
 	if (vx_task_regs(p->task, VX_REGS_WRITE, &p->regs) != VX_OK ||
 	    vx_task_start(p->task, VX_NO_HANDLE) != VX_OK) {
@@ -501,6 +502,7 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp)
 	c->sid = g->sid;
 	memcpy(c->cwd, g->cwd, sizeof(c->cwd));
 	memcpy(c->comm, g->comm, sizeof(c->comm));
+	c->umask = g->umask;
 	memcpy(c->act, g->act, sizeof(c->act));
 	c->mask = p->mask;
 	c->rseq_va = p->rseq_va; /* the child's copy of memory holds it too */
@@ -1343,7 +1345,7 @@ int64_t sys_setpgid(struct proc *p, const uint64_t *a)
 
 int64_t sys_getpgid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
+	struct proc *t = (int)a[0] ? proc_find((int)a[0]) : p->grp; /* a pid_t: an int */
 
 	return t ? t->pgid : -LX_ESRCH;
 }

@@ -12,6 +12,7 @@
 #include "vectra/proto/linux.h"
 #include "vectra/proto/rng.h"
 #include "client/rtc.h"
+#include "crypto/ct.h"
 #include "vx_string.h"
 
 typedef int64_t (*sys_fn)(struct proc *p, const uint64_t *a);
@@ -104,7 +105,7 @@ static int64_t sys_getpgrp(struct proc *p, const uint64_t *a)
 
 static int64_t sys_getsid(struct proc *p, const uint64_t *a)
 {
-	struct proc *t = a[0] ? proc_find((int)a[0]) : p->grp;
+	struct proc *t = (int)a[0] ? proc_find((int)a[0]) : p->grp; /* a pid_t: an int */
 
 	return t ? t->sid : -LX_ESRCH;
 }
@@ -145,11 +146,13 @@ static int64_t sys_uname(struct proc *p, const uint64_t *a)
 	return copy_out(p, a[0], &u, sizeof(u));
 }
 
+/* The process's mask, kept over fork and exec; the old one is returned. */
 static int64_t sys_umask(struct proc *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
-	return 022;
+	uint32_t old = p->grp->umask;
+
+	p->grp->umask = (uint32_t)a[0] & 0777;
+	return old;
 }
 
 /* ---------------------------------------------------------------- limits */
@@ -168,8 +171,9 @@ static void rlimit_of(uint32_t res, struct lx_rlimit *r)
 static int64_t sys_prlimit64(struct proc *p, const uint64_t *a)
 {
 	struct lx_rlimit r;
+	int pid = (int)a[0]; /* a pid_t: an int */
 
-	if (a[0] && a[0] != (uint64_t)p->pid && a[0] != (uint64_t)p->grp->pid)
+	if (pid && pid != p->pid && pid != p->grp->pid)
 		return -LX_ESRCH;
 	if (a[1] >= LX_RLIM_NLIMITS)
 		return -LX_EINVAL;
@@ -229,11 +233,41 @@ void sys_set_rtc(struct vx_client *c)
 		wall_offset = off;
 }
 
+/*
+ * A clock id as Linux takes it: an int, so the upper half of the register
+ * is not looked at.  Every clock up to CLOCK_BOOTTIME can be read, and
+ * CLOCK_TAI (the wall clock: no leap-second offset is ever set here); a
+ * sleep is on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI
+ * or the process's CPU clock, and on another known clock EOPNOTSUPP.  The
+ * alarm clocks need an RTC alarm linuxd has not (EINVAL), and negative
+ * ids (another process's CPU clocks) are EINVAL.
+ */
+static int clock_id(uint64_t reg, bool sleep)
+{
+	int32_t id = (int32_t)reg;
+
+	switch (id) {
+	case LX_CLOCK_REALTIME:
+	case LX_CLOCK_MONOTONIC:
+	case LX_CLOCK_PROCESS_CPUTIME_ID:
+	case LX_CLOCK_BOOTTIME:
+	case LX_CLOCK_TAI:
+		return id;
+	case LX_CLOCK_THREAD_CPUTIME_ID:
+	case LX_CLOCK_MONOTONIC_RAW:
+	case LX_CLOCK_REALTIME_COARSE:
+	case LX_CLOCK_MONOTONIC_COARSE:
+		return sleep ? -LX_EOPNOTSUPP : id;
+	default:
+		return -LX_EINVAL;
+	}
+}
+
 static void clock_of(uint32_t id, struct lx_timespec *ts)
 {
 	uint64_t ns = (uint64_t)vx_clock();
 
-	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE)
+	if (id == LX_CLOCK_REALTIME || id == LX_CLOCK_REALTIME_COARSE || id == LX_CLOCK_TAI)
 		ns += wall_offset;
 	ts->tv_sec = (int64_t)(ns / 1000000000ull);
 	ts->tv_nsec = (int64_t)(ns % 1000000000ull);
@@ -242,19 +276,21 @@ static void clock_of(uint32_t id, struct lx_timespec *ts)
 static int64_t sys_clock_gettime(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts;
+	int id = clock_id(a[0], false);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
-	clock_of((uint32_t)a[0], &ts);
+	if (id < 0)
+		return id;
+	clock_of((uint32_t)id, &ts);
 	return copy_out(p, a[1], &ts, sizeof(ts));
 }
 
 static int64_t sys_clock_getres(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts = {.tv_sec = 0, .tv_nsec = 1};
+	int id = clock_id(a[0], false);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
+	if (id < 0)
+		return id;
 	return a[1] ? copy_out(p, a[1], &ts, sizeof(ts)) : 0;
 }
 
@@ -302,17 +338,25 @@ static int64_t sys_nanosleep(struct proc *p, const uint64_t *a)
 	return sleep_for(p, &ts);
 }
 
+/* As Linux: the clock, then the time read, then the time checked, and
+ * only then an absolute time made relative (an invalid one is EINVAL,
+ * never a time already past). */
 static int64_t sys_clock_nanosleep(struct proc *p, const uint64_t *a)
 {
 	struct lx_timespec ts;
+	int id = clock_id(a[0], true);
 
-	if (a[0] > LX_CLOCK_BOOTTIME)
-		return -LX_EINVAL;
+	if (id < 0)
+		return id;
 	if (copy_in(p, &ts, a[2], sizeof(ts)) != 0)
 		return -LX_EFAULT;
-	if (a[1] & LX_TIMER_ABSTIME) {
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -LX_EINVAL;
+	if ((a[1] & LX_TIMER_ABSTIME) && p->wake_at == 0) { /* a run again has its deadline */
 		struct lx_timespec now;
-		clock_of((uint32_t)a[0], &now);
+		clock_of((uint32_t)id, &now);
+		if (ts.tv_sec > now.tv_sec + 1000000000)
+			ts.tv_sec = now.tv_sec + 1000000000; /* as sleep_for: 31 years at most */
 		int64_t d = (ts.tv_sec - now.tv_sec) * 1000000000 + (ts.tv_nsec - now.tv_nsec);
 		if (d < 0)
 			d = 0;
@@ -331,30 +375,56 @@ void sys_set_rng(struct vx_client *c)
 	rng = c;
 }
 
+/*
+ * Random bytes from rngd (its Standard level) into the process's memory
+ * at va: for getrandom and for reads of /dev/urandom and /dev/random.  At
+ * most RANDOM_MAX bytes a call, asked for RNG_GET_MAX at a time (so up to
+ * 256, what Linux promises whole, always come whole); as Linux, what fits
+ * before a fault is given and counted, and nothing at all is EFAULT.
+ */
+#define RANDOM_MAX 4096u
+int64_t random_out(struct proc *p, uint64_t va, size_t n, bool nonblock)
+{
+	uint8_t buf[RNG_GET_MAX];
+	size_t done = 0;
+
+	if (n > RANDOM_MAX)
+		n = RANDOM_MAX;
+	if (n && !rng)
+		return -LX_ENOSYS;
+	while (done < n) {
+		size_t want = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		int rc = vx_rng_client_get(rng, RNG_LEVEL_STANDARD, buf, want,
+					   (uint64_t)vx_clock() + 2000000000ull);
+		if (rc != VX_OK)
+			return done ? (int64_t)done : nonblock ? -LX_EAGAIN : -LX_EIO;
+		for (size_t got = 0; got < want;) {
+			size_t k = want - got;
+			uint8_t *d = user_span(p, va + done + got, &k, true);
+			if (!d) {
+				vx_wipe(buf, sizeof(buf));
+				done += got;
+				return done ? (int64_t)done : -LX_EFAULT;
+			}
+			memcpy(d, buf + got, k);
+			got += k;
+		}
+		done += want;
+	}
+	vx_wipe(buf, sizeof(buf));
+	return (int64_t)n;
+}
+
 static int64_t sys_getrandom(struct proc *p, const uint64_t *a)
 {
-	uint8_t buf[128];
-	size_t n = a[1] < sizeof(buf) ? (size_t)a[1] : sizeof(buf);
+	uint32_t flags = (uint32_t)a[2];
 
 	if (a[2] & ~(uint64_t)(LX_GRND_NONBLOCK | LX_GRND_RANDOM | LX_GRND_INSECURE))
 		return -LX_EINVAL;
-	if (!rng)
-		return -LX_ENOSYS;
-	int rc = vx_rng_client_get(rng, RNG_LEVEL_STANDARD, buf, n,
-				   (uint64_t)vx_clock() + 2000000000ull);
-	if (rc != VX_OK)
-		return a[2] & LX_GRND_NONBLOCK ? -LX_EAGAIN : -LX_EIO;
-	/* As Linux: what fits before a fault is given, and counted. */
-	size_t done = 0;
-	while (done < n) {
-		size_t k = n - done;
-		uint8_t *d = user_span(p, a[0] + done, &k, true);
-		if (!d)
-			return done ? (int64_t)done : -LX_EFAULT;
-		memcpy(d, buf + done, k);
-		done += k;
-	}
-	return (int64_t)n;
+	if ((flags & LX_GRND_INSECURE) && (flags & LX_GRND_RANDOM))
+		return -LX_EINVAL; /* as Linux: one source or the other */
+	return random_out(p, a[0], a[1] > 0x1ffffff ? 0x1ffffff : (size_t)a[1],
+			  (flags & LX_GRND_NONBLOCK) != 0);
 }
 
 /*

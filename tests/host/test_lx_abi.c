@@ -466,6 +466,7 @@ static void test_processes(void **state)
 	    SAME(CLOCK_REALTIME_COARSE),
 	    SAME(CLOCK_MONOTONIC_COARSE),
 	    SAME(CLOCK_BOOTTIME),
+	    SAME(CLOCK_TAI),
 	    SAME(TIMER_ABSTIME),
 	};
 

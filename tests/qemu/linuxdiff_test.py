@@ -170,10 +170,14 @@ def run(t, tap, host):
     # linuxd's line may come before the prompt, or after it.
     if not re.search(r"linuxd: \d+ files in the root archive", t.text()):
         t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
+    if os.environ.get("LXFUZZ_ONLY"):  # make fuzz-linux: the fuzzer alone, long
+        fuzz(t, tap)
+        return
     mem_before = t.command("mem")
     differential_scripts(t, tap, host)
     differential_programs(t, tap, host)
     bad_pointers(t, tap, host)
+    fuzz(t, tap)
     mmap_storm(t, tap)
     fork_bomb(t, tap)
     thread_storm(t, tap)
@@ -208,6 +212,7 @@ PROGRAMS = [
     ("pmask", ()),  # ppoll's and pselect6's signal masks
     ("fmap", ()),  # MAP_SHARED mappings of a file, read(), write() and msync
     ("threads", ()),  # pthreads: join, mutexes, condvars, TLS, signals, futexes, fork, exits
+    ("lxfound", ()),  # what lxfuzz found, each reduced to a named case
 ]
 
 
@@ -296,6 +301,37 @@ def bad_pointers(t, tap, host):
     out = t.command("linux echo ok", timeout=60)
     tap.check("badptr: linuxd survives it (the shell and a following linux echo ok work)",
               has(out, r"^ok$"), out)
+
+
+# lxfuzz (tests/linux/lxfuzz.c): random calls with arguments built to hit
+# linuxd's edges.  A few fixed seeds by default; LXFUZZ_SEEDS="1 2 3" and
+# LXFUZZ_COUNT=N run others, or longer, and LXFUZZ_ONLY=1 nothing else
+# (make fuzz-linux, docs/POSIX.md).
+LXFUZZ_SEEDS = [int(x) for x in os.environ.get("LXFUZZ_SEEDS", "1 2 3").split()]
+LXFUZZ_COUNT = int(os.environ.get("LXFUZZ_COUNT", "10000"))
+# What no fuzz run may cause: a kernel message about a Task (a fault with
+# no supervisor, a DMA fault) or a panic, and linuxd stopped or restarted.
+TROUBLE = re.compile(r"^.*(\[kernel\]|kernel panic|init: linuxd ).*$", re.M)
+
+
+def fuzz(t, tap):
+    start = len(t.buf)
+    for seed in LXFUZZ_SEEDS:
+        line = "linux /tests/bin/lxfuzz %d %d with tmp" % (seed, LXFUZZ_COUNT)
+        # a bound on the wait, not a measure: a batch stuck for good is
+        # killed by lxfuzz itself after a few seconds
+        out, done = linux_cmd(t, line, timeout=120 + LXFUZZ_COUNT // 20)
+        m = re.search(r"^lxfuzz: done (\d+) calls in (\d+) batches: (.*)$", out, re.M)
+        tap.check("lxfuzz seed %d: %d calls run to the end" % (seed, LXFUZZ_COUNT),
+                  done and m is not None and int(m.group(1)) >= LXFUZZ_COUNT, out[-3000:])
+        for l in re.findall(r"^lxfuzz: (?:batch|done) .*$", out, re.M):
+            print("#   " + l, flush=True)
+    out = t.command("linux echo ok", timeout=60)
+    tap.check("lxfuzz: linuxd still runs programs afterwards", has(out, r"^ok$"), out)
+    stats_clean(t, tap, "lxfuzz")
+    trouble = TROUBLE.findall(t.text(start))
+    tap.check("lxfuzz: no Task fault from the kernel, no panic, linuxd never stopped",
+              not trouble, "\n".join(trouble))
 
 
 def stats_clean(t, tap, what):
