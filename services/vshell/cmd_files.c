@@ -540,8 +540,11 @@ void cmd_mv(const struct vsh_cmd *c)
 	do
 		rc = vx_fs_rename(&shell.fs.c, from, to, client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
+	size_t fl = strlen(from);
 	if (rc == VX_E_EXISTS)
 		con_printf("mv: already exists: %s\n", to);
+	else if (rc == VX_E_INVAL && strncmp(to, from, fl) == 0 && to[fl] == '/')
+		con_printf("mv: cannot move %s into itself (%s)\n", c->argv[1], to);
 	else if (rc < 0)
 		fs_fail("mv", rc, c->argv[1]);
 }

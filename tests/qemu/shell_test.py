@@ -69,6 +69,13 @@ def run(t, tap):
     tap.check("mv FILE DIR moves into the directory", not has(out, r"^mv:")
               and not has(out, r"mvinto\.txt$") and has(out2, r"^moved$"), out + out2)
     t.command("rm notes/mvinto.txt")
+    t.command("mkdir outer")
+    t.command("mkdir outer/inner")
+    out = t.command("mv outer outer/inner")
+    tap.check("mv of a directory into itself says so",
+              has(out, r"^mv: cannot move outer into itself \(outer/inner/outer\)$"), out)
+    t.command("rm outer/inner")
+    t.command("rm outer")
     out = t.command("cp notes/intodir.txt notes/intodir.txt")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp of a file onto itself keeps its bytes", has(out, r"^cp: 5 bytes$")
