@@ -690,6 +690,8 @@ static bool tty_readable(void)
 
 static int64_t tty_read(struct proc *p, uint64_t va, size_t n)
 {
+	if (n == 0)
+		return 0; /* as Linux: at once, nothing taken, no wait for a line */
 	if (tty_eof && tty_done == 0) {
 		tty_eof = false;
 		return 0;

@@ -165,6 +165,7 @@ static void files(void)
 	}
 	rewind_file();
 	printf("read len-runs-off %ld\n", S3(SYS_read, fd_file, edge - PAGE, 2 * PAGE));
+	printf("read terminal-len-0 %ld\n", S3(SYS_read, 0, ptr(0, 16), 0)); /* at once */
 	EACH show("write", "buf", c, S3(SYS_write, fd_write, ptr(c, 16), 16));
 	printf("write len-runs-off %ld\n", S3(SYS_write, fd_write, edge - PAGE, 2 * PAGE));
 	EACH
