@@ -12,7 +12,7 @@ LINUX_TEST_SRCS := $(sort $(wildcard tests/linux/*.c))
 LINUX_TEST_BINS := $(patsubst tests/linux/%.c,$(B)/linux/overlay/tests/bin/%,$(LINUX_TEST_SRCS))
 LINUX_OVERLAY   := $(sort $(shell find tests/linux/root -type f 2>/dev/null))
 
-$(B)/linux/overlay/tests/bin/%: tests/linux/%.c
+$(B)/linux/overlay/tests/bin/%: tests/linux/%.c tests/linux/rawsys.h
 	@mkdir -p $(@D)
 	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -pthread -o $@ $<
 

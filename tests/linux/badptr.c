@@ -38,6 +38,7 @@
 #include <sys/prctl.h>
 #include <sys/time.h>
 #include <time.h>
+#include "rawsys.h"
 
 #define PAGE 4096L
 
@@ -53,20 +54,6 @@ static long brk0;   /* the program break at start */
 static int self;    /* getpid() */
 static char **envp; /* ours */
 static const char *exe;
-
-static long sc(long n, long a1, long a2, long a3, long a4, long a5, long a6)
-{
-	long r;
-	register long r10 __asm__("r10") = a4;
-	register long r8 __asm__("r8") = a5;
-	register long r9 __asm__("r9") = a6;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
 
 #define S0(n)		     sc(n, 0, 0, 0, 0, 0, 0)
 #define S1(n, a)	     sc(n, (long)(a), 0, 0, 0, 0, 0)

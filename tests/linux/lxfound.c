@@ -15,17 +15,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "rawsys.h"
 
 static long sc4(long n, long a1, long a2, long a3, long a4)
 {
-	long r;
-	register long r10 __asm__("r10") = a4;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10)
-			 : "rcx", "r11", "memory");
-	return r;
+	return sc(n, a1, a2, a3, a4, 0, 0);
 }
 
 /* clock_nanosleep with TIMER_ABSTIME and a time no clock can have (tv_nsec

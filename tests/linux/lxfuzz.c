@@ -62,6 +62,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "rawsys.h"
 
 #define PAGE	    4096L
 #define BATCH_CALLS 200 /* calls a child makes */
@@ -72,20 +73,6 @@
 #define SCRATCH	    "/tmp/lxfuzz"
 
 /* ---------------------------------------------------------------- plumbing */
-
-static long sc(long n, long a1, long a2, long a3, long a4, long a5, long a6)
-{
-	long r;
-	register long r10 __asm__("r10") = a4;
-	register long r8 __asm__("r8") = a5;
-	register long r9 __asm__("r9") = a6;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
 
 /* A call that may make a new thread or process sharing our memory (clone,
  * clone3, vfork): the new one exits at once, touching no memory, not even
