@@ -951,15 +951,14 @@ int64_t sys_pread64(struct proc *p, const uint64_t *a)
 }
 
 /* sendfile's two halves, through a buffer of linuxd's: n bytes of a
- * regular file f at off (fewer at its end), and n bytes onto a file, the
- * terminal or a sink. */
+ * regular file f at off (fewer at its end; the caller synced its shared
+ * mappings), and n bytes onto a file, the terminal or a sink. */
 static int64_t file_pread_buf(struct file *f, void *buf, size_t n, uint64_t off)
 {
 	if (f->kind == F_TAR) {
 		memcpy(buf, tar_span(f, off, &n), n);
 		return (int64_t)n;
 	}
-	fmaps_sync(f->vpath);
 	int64_t got = vx_fs_read(&fs, f->vpath, off, buf, n, (uint64_t)vx_clock() + DL);
 	return got < 0 ? lx_errno_of((int)got) : got;
 }
@@ -1017,6 +1016,8 @@ int64_t sys_sendfile(struct proc *p, const uint64_t *a)
 		return -LX_EFAULT;
 	else if ((int64_t)off < 0)
 		return -LX_EINVAL;
+	if (in->kind == F_VFS)
+		fmaps_sync(in->vpath); /* what shared mappings of it wrote, once */
 	while (done < n) {
 		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
 		int64_t got = file_pread_buf(in, buf, k, off);

@@ -148,8 +148,10 @@ void trap_kernel(struct trapframe *tf)
 		tlb_service();
 		return;
 	}
+	/* An NMI (nothing asks for one) or a device's stray MSI on an
+	 * exception's vector (acknowledged there): resume. */
 	if (tf->vector == 2 || stray_exception_vector(tf->vector))
-		return; /* NMI: nothing asks for one; resume */
+		return;
 	if (is_interrupt(tf->vector)) {
 		/* Only the idle loop takes interrupts, without the lock.  Its
 		 * loop looks at the run queues itself once woken; a tick needs
