@@ -310,6 +310,8 @@ static int accept_now(struct nsock *l, struct vx_msg *m)
 
 /* Closes s: a listener and everything it has not handed out; a socket
  * gracefully (what its tx Ring still holds goes first, then FIN) or not. */
+static bool udp_send_pending(struct nsock *s, int max);
+
 static void sock_close(struct nsock *s, bool abort)
 {
 	if (s->dead) {
@@ -324,6 +326,13 @@ static void sock_close(struct nsock *s, bool abort)
 		sock_free(s);
 		return;
 	case NET_SOCK_UDP:
+		/* A sendto said VX_OK once its slot was in tx: a graceful
+		 * close sends what tx still holds (the Ring is bounded, so
+		 * is this), and only an abort drops it. */
+		if (!abort && !udp_send_pending(s, 1 << VX_RING_COUNT_LOG2_MAX)) {
+			sock_free(s); /* (a bad slot: bad_seg closed its port) */
+			return;
+		}
 		vx_net_udp_close(&N.net, s->h);
 		sock_free(s);
 		return;
@@ -736,17 +745,15 @@ static void tcp_pump(struct nsock *s, uint64_t t)
 		vx_ring_kick(&p->rx);
 }
 
-static void udp_pump(struct nsock *s)
+/* Sends up to max of the datagrams s's tx Ring holds; false when a bad
+ * slot ended the socket. */
+static bool udp_send_pending(struct nsock *s, int max)
 {
-	static struct net_seg g;
-	struct npair *p = &N.pair[s->pair];
-	bool moved = false;
-	uint8_t src[4];
-	uint16_t sport;
-
-	for (int turn = 0; turn < 64; turn++) {
+	for (int turn = 0; turn < max; turn++) {
 		int got = tx_next(s);
-		if (got <= 0)
+		if (got < 0)
+			return false;
+		if (got == 0)
 			break;
 		const uint8_t *dst = s->stage.addr;
 		uint16_t dport = s->stage.port;
@@ -756,12 +763,25 @@ static void udp_pump(struct nsock *s)
 		}
 		if ((dst[0] | dst[1] | dst[2] | dst[3]) == 0 || dport == 0) {
 			bad_seg(s);
-			return;
+			return false;
 		}
 		N.net.count[VX_NETC_SOCK_TX_BYTES] += s->len;
 		vx_net_udp_sendto(&N.net, s->h, dst, dport, s->stage.data, s->len);
 		s->off = s->len = 0;
 	}
+	return true;
+}
+
+static void udp_pump(struct nsock *s)
+{
+	static struct net_seg g;
+	struct npair *p = &N.pair[s->pair];
+	bool moved = false;
+	uint8_t src[4];
+	uint16_t sport;
+
+	if (!udp_send_pending(s, 64))
+		return;
 	for (int turn = 0; turn < 64 && rx_room(p); turn++) {
 		int n = vx_net_udp_recvfrom(&N.net, s->h, dgram, sizeof(dgram), src, &sport);
 		if (n < 0)

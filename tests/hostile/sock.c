@@ -19,7 +19,8 @@
  *              both directions compared
  *   listen     listen on 7000; the host connects through hostfwd and sends
  *              128 KiB, which goes back to it; then the host closes
- *   udp        a UDP socket on 7001 answers five datagrams from the host
+ *   udp        a UDP socket on 7001 answers five datagrams from the host,
+ *              then sends a burst of 12 to it and closes at once
  *   misuse     each bad request by name, with the error netd must answer;
  *              a slot netd must refuse (bad kind, data after EOF, a length
  *              past the slot, a scribbled index) ends its socket with
@@ -196,6 +197,8 @@ static void do_listen(void)
 
 /* ---------------------------------------------------------------- udp */
 
+#define UDP_BURST 12
+
 static void do_udp(void)
 {
 	struct vx_sock *u = &S[3];
@@ -217,7 +220,16 @@ static void do_udp(void)
 			answered++;
 	}
 	say("socktest: udp: answered %d\n", answered);
-	vx_sock_close(u, false, later(5 * SECOND));
+	/* A burst, then the close at once: a graceful close sends what tx
+	 * still holds (each sendto said VX_OK), before netd lets go. */
+	int burst = 0;
+	for (int i = 0; answered == 5 && i < UDP_BURST; i++) {
+		int k = vx_snprintf((char *)buf, sizeof(buf), "burst %d", i);
+		if (vx_sock_sendto(u, buf, (size_t)k, from, port, later(5 * SECOND)) == VX_OK)
+			burst++;
+	}
+	rc = vx_sock_close(u, false, later(5 * SECOND));
+	say("socktest: udp: burst of %d, then close: %s\n", burst, vx_errname(rc));
 }
 
 /* ------------------------------------------------------------- misuse */

@@ -17,7 +17,8 @@ bound to the host's loopback:
             128 KiB, which must come back byte for byte, then closes
   udp       five datagrams to the guest's UDP socket come back, as the
             capture of the guest's frames (filter-dump) shows: slirp does
-            not carry a restricted guest's UDP answers back to the host
+            not carry a restricted guest's UDP answers back to the host;
+            then a burst of 12 and a close at once: all 12 leave
   misuse    every bad request and every slot netd must refuse gets its
             named error (a line ending "(WRONG)" fails); netd counts them
   limits    16 sockets on one connection, then VX_E_FULL, then room again
@@ -147,16 +148,21 @@ def main():
             sent.append(msg)
             u.sendto(msg, ("127.0.0.1", up))
         u.close()
-        seen(term, r"^socktest: udp: answered \d", 30)
+        seen(term, r"^socktest: udp: burst of \d+, then close: \S+", 30)
+        burst = [b"burst %d" % i for i in range(12)]
         # A sendto returns once its slot is in the ring: the frames may
         # still be on their way to the capture.  Look again, for a while.
         for _ in range(100):
             back = udp_answers(pcap, 7001)
-            if len(back) >= len(sent):
+            if len(back) >= len(sent) + len(burst):
                 break
             time.sleep(0.1)
-        tap.check("udp: five datagrams went back unchanged to their sender",
-                  back == sent, "%d answers, %d equal" % (len(back), sum(a == b for a, b in zip(back, sent))))
+        why = "%d answers, %d equal\n%s" % (len(back), sum(a == b for a, b in zip(back, sent)), "\n".join(
+            re.findall(r"^socktest: udp.*$", console_lines(term), re.M)))
+        tap.check("udp: five datagrams went back unchanged to their sender", back[:5] == sent, why)
+        tap.check("udp: a close right after a burst of 12 sends them all first (none dropped)",
+                  back[5:] == burst and has(console_lines(term), r"^socktest: udp: burst of 12, then close: VX_OK"),
+                  "%s\nafter the answers: %r" % (why, back[5:]))
 
         seen(term, r"^socktest: misuse: done", 120)
         lines = re.findall(r"^socktest: misuse: (.*)$", console_lines(term), re.M)
