@@ -53,11 +53,17 @@ record_suite() {
 	fi
 }
 
+host_one() {
+	CMOCKA_MESSAGE_OUTPUT=TAP "$1"
+}
+
 suite_host() {
+	local t
+	local -a bins=()
 	for t in "$B"/host/tests/host/test_*; do
-		[ -x "$t" ] || continue
-		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$t")" "$t"
+		[ -x "$t" ] && bins+=("$t")
 	done
+	parallel_suites host host_one "${bins[@]}"
 	B=$B run_suite "host/keep_tool" bash tests/host/keep_tool.sh
 	# The hostile wire's Python side: framing, parsers, pcap, the relay.
 	B=$B run_suite "host/test_qwire" /usr/bin/python3 tests/net/test_qwire.py
@@ -110,35 +116,54 @@ fuzz_one() {
 	fi
 }
 
+# Runs "runner ITEM" for each ITEM (a program), as many at a time as
+# there are cores, a new one as soon as one ends; then records each as the
+# suite "prefix/basename", in the order given, with its own time.  Used
+# for programs that keep one core busy and share nothing: the host unit
+# tests and the fuzzers.  It waits for its own jobs only (not for the
+# clang build, which runs on in the background).
+parallel_suites() {
+	local prefix=$1 runner=$2
+	shift 2
+	local -a items=("$@") live=() left
+	local jobs i p base finished
+	jobs=$(nproc 2>/dev/null || echo 2)
+	for ((i = 0; i < ${#items[@]}; i++)); do
+		if ((${#live[@]} >= jobs)); then
+			wait -n -p finished "${live[@]}"
+			left=()
+			for p in "${live[@]}"; do
+				[ "$p" != "$finished" ] && left+=("$p")
+			done
+			live=("${left[@]}")
+		fi
+		base=$(basename "${items[i]}")
+		(
+			t0=$SECONDS
+			"$runner" "${items[i]}" >"$logdir/${prefix}_$base.log" 2>&1 </dev/null
+			echo "$? $((SECONDS - t0))" >"$logdir/${prefix}_$base.rc"
+		) &
+		live+=($!)
+	done
+	((${#live[@]})) && wait "${live[@]}"
+	for ((i = 0; i < ${#items[@]}; i++)); do
+		local rc=1 secs=0
+		base=$(basename "${items[i]}")
+		read -r rc secs <"$logdir/${prefix}_$base.rc" 2>/dev/null
+		record_suite "$prefix/$base" "$logdir/${prefix}_$base.log" "$rc" "$secs"
+		rm -f "$logdir/${prefix}_$base.rc"
+	done
+}
+
 # A fuzzer keeps one core busy for its FUZZ_SECONDS, so they run as many
 # at a time as there are cores (each still gets its whole time).
 suite_fuzz() {
-	local jobs t i n
-	local -a bins=() names=() logs=() rcs=() pids=()
-	jobs=$(nproc 2>/dev/null || echo 2)
+	local t
+	local -a bins=()
 	for t in "$B"/fuzz/fuzz_*; do
 		[ -x "$t" ] && bins+=("$t")
 	done
-	for ((i = 0; i < ${#bins[@]}; i += jobs)); do
-		local t0=$SECONDS
-		names=() logs=() rcs=() pids=()
-		for ((n = i; n < i + jobs && n < ${#bins[@]}; n++)); do
-			names+=("fuzz/$(basename "${bins[n]}")")
-			logs+=("$logdir/fuzz_$(basename "${bins[n]}").log")
-			rcs+=("$logdir/fuzz_$(basename "${bins[n]}").rc")
-			(
-				fuzz_one "${bins[n]}" >"${logs[-1]}" 2>&1 </dev/null
-				echo $? >"${rcs[-1]}"
-			) &
-			pids+=($!)
-		done
-		wait "${pids[@]}" # (not the clang build's, which runs on)
-		for ((n = 0; n < ${#names[@]}; n++)); do
-			record_suite "${names[n]}" "${logs[n]}" "$(cat "${rcs[n]}" 2>/dev/null || echo 1)" \
-				$((SECONDS - t0))
-			rm -f "${rcs[n]}"
-		done
-	done
+	parallel_suites fuzz fuzz_one "${bins[@]}"
 }
 
 suite_qemu() {
