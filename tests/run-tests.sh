@@ -269,6 +269,10 @@ suite_kstack() {
 # catches a wrong include planted across each forbidden edge.
 suite_layers() {
 	run_suite "layers/check-layers" python3 tools/check-layers.py
+	# Every external kernel function has a contract comment (what it
+	# needs held), and the check catches one that has none.
+	run_suite "layers/check-contracts" python3 tools/check-contracts.py
+	run_suite "layers/check-contracts-self" python3 tools/check-contracts.py --self-test
 	run_suite "layers/test_check_layers" bash tests/layers/test_check_layers.sh
 	# docs/POSIX.md's coverage table says what services/linuxd/sys.c does.
 	run_suite "layers/posix-coverage" python3 tools/linux/coverage.py --check docs/POSIX.md

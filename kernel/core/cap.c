@@ -310,12 +310,12 @@ struct kobj *work_head;
 static struct kobj *work_tail;
 static uint64_t work_seq_last; /* numbers start at 1: a Task's 0 is "none" */
 
-/* Puts o at the tail of the work queue unless it is on it already; what
- * the work is follows from o (see work_step).  reap() does it before the
- * caller's Task runs again. */
 static bool reaping;	     /* inside reap: what it queues is o's call's */
 static uint64_t reaping_seq; /* ...and this is that call's number */
 
+/* Puts o at the tail of the work queue unless it is on it already; what
+ * the work is follows from o (see work_step).  reap() does it before the
+ * caller's Task runs again.  Under the lock, exclusive. */
 void work_enqueue(struct kobj *o)
 {
 	struct task *cur = current_task();

@@ -13,6 +13,9 @@ static void serial_sink(void *ctx, const char *s, size_t n)
 	serial_write(s, n);
 }
 
+/* Prints to the serial console.  Under the lock, exclusive (a Task's
+ * CONSOLE_WRITE, held shared, takes the console's own lock), or at boot
+ * and in panic. */
 void kprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -28,6 +28,8 @@ static void root_init(struct kobj *o, uint32_t type)
 	o->fixed = 1;
 }
 
+/* Makes the IRQ, I/O-port and PCI roots live.  Once, at boot, on the
+ * boot CPU before any other starts. */
 void device_init(void)
 {
 	root_init(&irq_root_obj, VX_OBJ_IRQ);

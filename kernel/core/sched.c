@@ -41,6 +41,7 @@ static struct runq *here(void)
 	return &rq[this_cpu()->index];
 }
 
+/* A bit for each CPU online.  Fixed once the CPUs are started: no lock. */
 uint64_t sched_online_mask(void)
 {
 	return ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
@@ -78,6 +79,8 @@ bool preempt_due(void)
 	return now >= c->preempt_at;
 }
 
+/* This CPU chooses again at the end of this kernel entry.  Under the
+ * lock, exclusive. */
 void sched_resched_here(void)
 {
 	this_cpu()->need_resched = 1;
@@ -322,6 +325,10 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 	return true;
 }
 
+/* The current Task waits for mask until deadline, and p, runnable, runs
+ * in its place on this CPU at once, with no scheduler pass: false, having
+ * changed nothing, when p may not run here or the scheduler would choose
+ * otherwise (direct_switch).  Under the lock, exclusive. */
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline)
 {
 	if (p->affinity && !((allowed(p) >> this_cpu()->index) & 1))

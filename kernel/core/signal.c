@@ -54,6 +54,8 @@ static void deliver(struct task *t, uint64_t bits, bool handoff)
 	}
 }
 
+/* Raises bits in t's mask and wakes t, onto a run queue, if it waits for
+ * one of them.  Under the lock, exclusive. */
 void signal_deliver(struct task *t, uint64_t bits)
 {
 	deliver(t, bits, false);
@@ -142,6 +144,9 @@ static inline __attribute__((always_inline)) int wait_common(struct task *t, uin
 	return 1;
 }
 
+/* wait_common for the callers outside this file (RING_NOTIFY_WAIT's
+ * slow path): 0 with *result, or 1 when t blocked.  Under the lock,
+ * exclusive. */
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result)
 {
 	return wait_common(t, mask, deadline, result);

@@ -280,6 +280,8 @@ static __attribute__((noinline)) struct trapframe *call_reply_locked(struct trap
 	return dispatch_locked(tf, true);
 }
 
+/* The entry described above.  Called from entry.S with interrupts off,
+ * without the lock, which it elides (one CPU) or takes. */
 struct trapframe *syscall_call_reply(struct trapframe *tf)
 {
 	if (__builtin_expect(klock.solo, 1))

@@ -253,6 +253,9 @@ int arch_regs_check(const struct vx_regs *r, bool fpu)
 	return VX_OK;
 }
 
+/* Writes r into t's saved frame (and its FPU state if fpu), r having
+ * passed arch_regs_check: user segments, IF on, only the user's flags.
+ * Under the lock, exclusive, and t runs on no CPU (sched_evict). */
 void arch_regs_set(struct task *t, const struct vx_regs *r, bool fpu)
 {
 	struct trapframe *f = &t->regs;

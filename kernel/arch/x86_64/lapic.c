@@ -34,6 +34,7 @@ static void wr(uint32_t reg, uint32_t v)
 	lapic[reg / 4] = v;
 }
 
+/* This CPU's local APIC id.  Needs no lock. */
 uint32_t lapic_id(void)
 {
 	return rd(LAPIC_ID) >> 24;
@@ -51,6 +52,7 @@ void lapic_init(uint64_t pa)
 	wr(LAPIC_LVT_LINT0, 1u << 16);
 }
 
+/* Ends the interrupt in service on this CPU.  Needs no lock. */
 void lapic_eoi(void)
 {
 	wr(LAPIC_EOI, 0);
@@ -87,6 +89,8 @@ void lapic_timer_calibrate(void)
 		ticks_per_period = 1;
 }
 
+/* Starts this CPU's periodic tick at TIMER_HZ, from the boot CPU's
+ * calibration.  At bring-up, before the CPU takes the lock. */
 void lapic_timer_start(void)
 {
 	wr(LAPIC_TIMER_DIV, 0x3);
@@ -114,6 +118,9 @@ static void icr_send(uint32_t apic_id, uint32_t lo)
 		cpu_pause();
 }
 
+/* Sends vector to the CPU with apic_id and waits (boundedly) for the
+ * local APIC to take it.  Needs no lock: a shootdown sends it under the
+ * lock, a wake-up too. */
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector)
 {
 	icr_send(apic_id, vector | (1u << 14)); /* fixed, assert */

@@ -120,6 +120,8 @@ static inline uint64_t *lookup(uint64_t root_pa, uint64_t va)
 	return &table[level_index(va, 0)];
 }
 
+/* The level-0 entry that maps va under root_pa, or NULL if a table on
+ * the way is missing.  Under the lock, exclusive (or shared, to read). */
 uint64_t *paging_lookup(uint64_t root_pa, uint64_t va)
 {
 	return lookup(root_pa, va);

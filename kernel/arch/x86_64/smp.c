@@ -97,12 +97,17 @@ void smp_start(void)
 	}
 }
 
+/* Asks CPU cpu to choose again (its need_resched is set already): an IPI
+ * unless it is this CPU.  Under the lock, exclusive. */
 void arch_send_resched(unsigned cpu)
 {
 	if (cpu != this_cpu()->index)
 		lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
 }
 
+/* Answers the shootdowns asked of this CPU since the last answer with one
+ * flush.  Takes no lock: the asking CPU holds it and spins for this, from
+ * the IPI or from a CPU's own spin for the lock (arch_spin_wait). */
 void tlb_service(void)
 {
 	struct cpu *c = this_cpu();
@@ -114,6 +119,9 @@ void tlb_service(void)
 	}
 }
 
+/* As arch.h says.  Under the lock, exclusive: the CPUs it waits for are
+ * running user code, or spinning for the lock, which answers shootdowns
+ * (rule 3 of docs/ARCHITECTURE.md, "Locking"). */
 void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	struct cpu *me = this_cpu();

@@ -74,11 +74,14 @@ static void wr64(uint32_t r, uint64_t v)
 	*(volatile uint64_t *)(regs + r) = v;
 }
 
+/* Was a VT-d unit found and enabled at boot?  Fixed after boot: no lock. */
 bool iommu_present(void)
 {
 	return regs != NULL;
 }
 
+/* The page-table levels of the unit's second-level tables (3 or 4).
+ * Fixed after boot: no lock. */
 unsigned iommu_levels(void)
 {
 	return levels;
