@@ -36,6 +36,15 @@
  *       supervisor, which waits for that and faults in turn into ktest,
  *       on every pair of CPUs: each hands off the CPU to the next, and
  *       each record is the Task's own (found sound).
+ *   hunt6_halt_returns_once_stopped  a child counting in memory on
+ *       another CPU, halted 2000 times: once TASK_HALT has returned, the
+ *       count no longer moves ("the Task does nothing more").  It did:
+ *       TASK_HALT returned as soon as it had sent the reschedule IPI, and
+ *       the Task ran on until its CPU took it (11 halts in 2000 under
+ *       -accel tcg,thread=multi; on hardware an IPI takes longer than the
+ *       return to user mode).  The suite's single-threaded TCG never runs
+ *       the IPI's target before it takes the IPI, so there it passes
+ *       either way: run it under thread=multi to see the difference.
  */
 #include "ktest.h"
 
@@ -587,6 +596,80 @@ static void t_nested_fault_chain_every_cpu(void)
 	}
 }
 
+/* ------------------------------------------------------------ halt */
+
+/* for ever: ((uint64_t *)DATA_VA)[0]++ */
+static const uint8_t spinner[] = {0x48, 0xc7, 0xc3, 0x00, 0x00, 0x60,
+				  0x00, 0x48, 0xff, 0x03, 0xeb, 0xfb};
+
+#define H6_HALTS 2000
+
+/* Reads *count until it differs from seen (the child ran), at most n
+ * times; the last value read. */
+static uint64_t count_moves(volatile uint64_t *count, uint64_t seen, unsigned n)
+{
+	uint64_t v = *count;
+
+	while (v == seen && n--)
+		v = *count;
+	return v;
+}
+
+/* A child counting in shared memory on another CPU, halted H6_HALTS
+ * times while it runs: once TASK_HALT has returned the Task does nothing
+ * more (docs/ABI.md), so its count, read at once, is still the same after
+ * ktest has looked at it a while longer.  Only a CPU that takes the
+ * reschedule IPI later than the halting CPU returns to user mode can
+ * show the difference: under QEMU's single-threaded TCG (the suite's
+ * configurations) the IPI's target runs nothing before it takes the IPI,
+ * under -accel tcg,thread=multi or on hardware it runs on meanwhile. */
+static void t_halt_returns_once_stopped(void)
+{
+	unsigned n = cpus_online(), late = 0, halts = 0;
+	vx_handle_t data = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+
+	if (n < 2) {
+		vx_printf("#   one CPU: nothing runs beside ktest\n");
+		EXPECT_EQ(vx_cap_delete(data), VX_OK);
+		return;
+	}
+	MUST(vx_task_map(self, data, H6_DATA, VX_PROT_READ | VX_PROT_WRITE));
+	volatile uint64_t *count = (volatile uint64_t *)H6_DATA;
+	vx_handle_t d = MUST(vx_cap_derive(data, VX_R_READ | VX_R_WRITE, 0));
+	struct kid k = child_with_code(spinner, sizeof(spinner));
+	MUST(vx_task_map(k.t, d, DATA_VA, VX_PROT_READ | VX_PROT_WRITE));
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(k.t, 2), VX_OK);
+	EXPECT_EQ(vx_task_start(k.t, VX_NO_HANDLE), VX_OK);
+	uint64_t seen = 0;
+	for (unsigned i = 0; i < H6_HALTS && !failures_in_test; i++) {
+		struct vx_task_info ti;
+		/* It runs: its count moves (else yield and look again). */
+		uint64_t v = count_moves(count, seen, 1u << 20);
+		while (v == seen && vx_sig_wait(0, (uint64_t)vx_clock() + MS) == 0)
+			v = count_moves(count, seen, 1u << 20);
+		EXPECT_EQ(vx_task_halt(k.t), VX_OK);
+		seen = *count;
+		uint64_t later = count_moves(count, seen, 20000);
+		if (later != seen) {
+			if (late++ < 3)
+				vx_printf("#   halt %u: the count went on from %lu to %lu\n", i,
+					  (unsigned long)seen, (unsigned long)later);
+			seen = *count;
+		}
+		halts++;
+		EXPECT_EQ(vx_task_inspect(k.t, &ti), VX_OK);
+		EXPECT_EQ(ti.state, VX_TASK_HALTED);
+		EXPECT_EQ(vx_task_resume(k.t), VX_OK);
+	}
+	vx_printf("#   %u halts, %u with the Task still running after\n", halts, late);
+	EXPECT_EQ(late, 0);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	kid_free(&k);
+	EXPECT_EQ(vx_cap_delete(d), VX_OK);
+	EXPECT_EQ(vx_task_unmap(data), VX_OK);
+}
+
 void ktest_hunt6(void)
 {
 	run("hunt6_device_mem_pages_bounded", t_device_mem_pages_bounded);
@@ -595,4 +678,5 @@ void ktest_hunt6(void)
 	run("hunt6_sleepers_halted_resumed_and_deleted", t_sleepers_halted_resumed_and_deleted);
 	run("hunt6_child_resets_its_supervisor", t_child_resets_its_supervisor);
 	run("hunt6_nested_fault_chain_every_cpu", t_nested_fault_chain_every_cpu);
+	run("hunt6_halt_returns_once_stopped", t_halt_returns_once_stopped);
 }
