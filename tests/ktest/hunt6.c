@@ -644,10 +644,15 @@ static void t_halt_returns_once_stopped(void)
 	uint64_t seen = 0;
 	for (unsigned i = 0; i < H6_HALTS && !failures_in_test; i++) {
 		struct vx_task_info ti;
-		/* It runs: its count moves (else yield and look again). */
+		/* It runs: its count moves (else sleep and look again, for
+		 * CHILD_WAIT at most: a bound on a hang, not a timing). */
 		uint64_t v = count_moves(count, seen, 1u << 20);
-		while (v == seen && vx_sig_wait(0, (uint64_t)vx_clock() + MS) == 0)
+		uint64_t end = (uint64_t)vx_clock() + CHILD_WAIT;
+		while (v == seen && (uint64_t)vx_clock() < end) {
+			vx_sig_wait(0, (uint64_t)vx_clock() + MS);
 			v = count_moves(count, seen, 1u << 20);
+		}
+		EXPECT(v != seen);
 		EXPECT_EQ(vx_task_halt(k.t), VX_OK);
 		seen = *count;
 		uint64_t later = count_moves(count, seen, 20000);
