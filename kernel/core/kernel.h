@@ -158,6 +158,7 @@ struct task {
 	uint64_t work_seq;    /* its syscall's newest queued work, 0: none (work_enqueue) */
 	uint64_t kwait_rax;   /* ...and this is its result */
 	uint64_t restart_acc; /* progress of a restarted syscall (SYS_RESTART) */
+	struct kobj *halting; /* the Task its re-issued TASK_HALT halted (sys_task_halt) */
 	uint32_t sleeping;    /* on the sleep list */
 	int32_t running_on;   /* the CPU it is running on, or -1 */
 	uint32_t last_cpu;    /* the CPU it last ran on */

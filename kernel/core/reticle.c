@@ -93,7 +93,10 @@ static bool device_range_free(const struct kobj *r, uint64_t pa, uint64_t bytes)
 
 /*
  * Decode half of retype: may r hand out an object of this type and arg?
- * Sets *bytes.  For device Reticles arg is (page offset << 32) | pages.
+ * Sets *bytes.  For device Reticles arg is (page offset << 32) | pages,
+ * and pages obey every Mem's bound (1..VX_MEM_PAGES_MAX): TASK_MAP's worst
+ * case, with interrupts off, rests on it, and a device Reticle may span
+ * 256 GiB.
  */
 int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes)
 {
@@ -101,7 +104,7 @@ int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *
 		uint64_t off = (arg >> 32) * PAGE_SIZE, pages = arg & 0xffffffffu;
 		if (type != VX_OBJ_MEM)
 			return VX_E_TYPE;
-		if (pages == 0)
+		if (pages == 0 || pages > VX_MEM_PAGES_MAX)
 			return VX_E_INVAL;
 		if (off >= r->size || pages * PAGE_SIZE > r->size - off)
 			return VX_E_RANGE;

@@ -330,6 +330,7 @@ static void forget_reissue(struct task *t)
 	t->kwait = 0;
 	t->work_seq = 0;
 	t->restart_acc = 0;
+	t->halting = NULL;
 }
 
 /* A halted or faulted t, its frame known good, runs again. */
@@ -493,14 +494,31 @@ int64_t sys_task_start(struct trapframe *tf)
 }
 
 /* VX_SYS_TASK_HALT(task).  Decode: the Task, running or waiting (else
- * VX_E_STATE).  A halted wait reports no bits. */
+ * VX_E_STATE).  A halted wait reports no bits.  The call returns only once
+ * the Task runs on no other CPU: until then that CPU may still be running
+ * its user code (the reschedule IPI is on its way), and "once it returns,
+ * the Task does nothing more" (docs/ABI.md).  So, as TASK_SET_REGS does,
+ * the call is re-issued until that CPU has let go of it; the caller
+ * remembers which Task its halt stopped (cur->halting), so that the
+ * re-issue answers VX_OK where a halt of a halted Task is VX_E_STATE.  A
+ * Task someone else halted, whose CPU has not let go yet, is waited for
+ * too before the answer. */
 int64_t sys_task_halt(struct trapframe *tf)
 {
-	struct task *t;
+	struct task *cur = current_task(), *t;
+	struct kobj *mine = cur->halting;
 	int err;
 
+	cur->halting = NULL;
 	if ((err = lookup_task(tf->rdi, VX_R_CONTROL, &t)))
 		return err;
+	if (t->state == VX_TASK_HALTED) {
+		if (!sched_evict(t)) {
+			cur->halting = mine;
+			return SYS_RESTART; /* a halt still landing on another CPU */
+		}
+		return mine == t->obj ? VX_OK : VX_E_STATE;
+	}
 	if (t->state != VX_TASK_RUNNABLE && t->state != VX_TASK_WAITING)
 		return VX_E_STATE;
 
@@ -508,6 +526,10 @@ int64_t sys_task_halt(struct trapframe *tf)
 		t->regs.rax = 0;
 	sched_remove(t);
 	t->state = VX_TASK_HALTED;
+	if (!sched_evict(t)) {
+		cur->halting = t->obj;
+		return SYS_RESTART; /* its CPU has been told; wait until it lets go */
+	}
 	return VX_OK;
 }
 

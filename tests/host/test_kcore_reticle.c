@@ -619,8 +619,12 @@ static void test_device_range(void **state)
 	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(DEV_PAGES - 1, 2)), VX_E_RANGE);
 	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(0, DEV_PAGES + 1)), VX_E_RANGE);
 	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(0xffffffffu, 1)), VX_E_RANGE);
-	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(1, 0xffffffffu)), VX_E_RANGE);
-	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(0xffffffffu, 0xffffffffu)), VX_E_RANGE);
+	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(1, VX_MEM_PAGES_MAX)), VX_E_RANGE);
+	/* Past every Mem's bound of 2^20 pages: refused before the range is
+	 * looked at (ktest hunt6_device_mem_pages_bounded). */
+	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(1, 0xffffffffu)), VX_E_INVAL);
+	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(0xffffffffu, 0xffffffffu)), VX_E_INVAL);
+	assert_int_equal(retype(fx.dh, VX_OBJ_MEM, DEV_ARG(0, VX_MEM_PAGES_MAX + 1u)), VX_E_INVAL);
 	/* Wrap attempt: offset + size past 2^64 if computed naively. */
 	assert_int_equal(
 	    reticle_check_retype(&fx.dev, VX_OBJ_MEM, DEV_ARG(0xfffff000u, 0x1000u), &bytes),

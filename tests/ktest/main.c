@@ -914,6 +914,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_smp(stress);
 	ktest_hunt4();
 	ktest_hunt5();
+	ktest_hunt6();
 	if (bigmem)
 		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);
 	finish();

@@ -570,14 +570,14 @@ void structured_op(void)
 		uint8_t weight;
 		void (*op)(void);
 	} ops[] = {
-	    {10, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
+	    {9, op_retype},	{5, op_split},	     {4, op_reset_or_info}, {7, op_derive},
 	    {8, op_delete},	{3, op_inspect},     {10, op_map},	    {10, op_ring},
 	    {4, op_bundle_add}, {4, op_child_start}, {6, op_child_control}, {7, op_signal},
 	    {1, op_misc},	{1, op_kwait},	     {1, op_peer},	    {1, op_fanout},
 	    {2, op_syscaller},	{3, op_iospace},     {2, op_affinity},	    {1, op_deep},
 	    {2, op_deadline},	{1, op_foreign},     {1, op_pingpong},	    {1, op_xfer_wrap},
 	    {1, op_trapper},	{1, op_topcall},     {1, op_counts},	    {1, op_shared_storm},
-	    {1, op_fpu_storm},
+	    {1, op_fpu_storm},	{1, op_halt_count},
 	};
 	unsigned x = (unsigned)pick(100);
 

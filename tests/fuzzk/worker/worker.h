@@ -7,8 +7,9 @@
  * of time, foreign children served as a personality serves them) and
  * hunt3.c (the transfer queue at its wrap, children that trap, a syscall
  * at the top of user space, counts at their bounds), hunt4.c (a child
- * making the calls that hold the kernel lock shared, changed under) and
- * hunt5.c (a child computing with the FPU images the worker writes).
+ * making the calls that hold the kernel lock shared, changed under),
+ * hunt5.c (a child computing with the FPU images the worker writes) and
+ * hunt6.c (a halted child's count stands still).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -130,6 +131,8 @@ void op_counts(void);
 void op_shared_storm(void);
 /* hunt5.c: FPU images written into a child computing with them. */
 void op_fpu_storm(void);
+/* hunt6.c: a child counting in shared memory, halted: the count stands. */
+void op_halt_count(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
