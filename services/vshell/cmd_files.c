@@ -13,6 +13,7 @@
 #include "client/fs.h"
 #include "client/ns.h"
 #include "crypto/sha2.h"
+#include "rt/path.h"
 #include "vx_string.h"
 
 #define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */
@@ -49,7 +50,8 @@ static const char *fs_why(int rc)
 	case VX_E_RIGHTS:
 		return "read-only (a snapshot)";
 	case VX_E_TOOBIG:
-		return "too large (a RAM file holds at most 1 MiB; paths at most 200 bytes)";
+		return "too large (a RAM file holds at most 1 MiB; a name at most 63 bytes, a path "
+		       "200)";
 	default:
 		return vx_strerror(rc);
 	}
@@ -522,6 +524,14 @@ static const char *target_in(const char *from, const char *to, char *buf, size_t
 
 static char target_buf[VSH_LINE_MAX + 1];
 
+/* Does path, after its root name, break lib/rt/path.h's rules? */
+static bool bad_path(const char *path)
+{
+	const char *p = path + root_len(path);
+
+	return vx_path_check(p, strlen(p)) != VX_OK;
+}
+
 void cmd_mv(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
@@ -545,6 +555,8 @@ void cmd_mv(const struct vsh_cmd *c)
 		con_printf("mv: already exists: %s\n", to);
 	else if (rc == VX_E_INVAL && strncmp(to, from, fl) == 0 && to[fl] == '/')
 		con_printf("mv: cannot move %s into itself (%s)\n", c->argv[1], to);
+	else if ((rc == VX_E_INVAL || rc == VX_E_TOOBIG) && bad_path(to))
+		fs_fail("mv", rc, to); /* the new name is the bad one */
 	else if (rc < 0)
 		fs_fail("mv", rc, c->argv[1]);
 }
@@ -616,6 +628,7 @@ static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, s
 struct copy {
 	const char *to;
 	uint64_t off;
+	int werr; /* the write that failed, if one did: TO is to blame, not FROM */
 };
 
 static int copy_chunk(const char *p, size_t n, void *arg)
@@ -626,7 +639,30 @@ static int copy_chunk(const char *p, size_t n, void *arg)
 
 	(void)p; /* the same bytes, in bulk_mem */
 	c->off += n;
+	c->werr = rc;
 	return rc;
+}
+
+/* A copy that failed after it began: the line names the side that failed
+ * (a full disk is TO's, a bad block FROM's), and a TO that cp made is
+ * removed, so that no file cp leaves is a partial copy; one that was
+ * there before is left partly written, and the line says so. */
+static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bool made)
+{
+	const char *what = "";
+
+	if (made && vx_fs_remove(&shell.fs.c, cp->to, client_deadline()) == VX_OK)
+		what = " (the partial copy is removed)";
+	else if (!made)
+		what = " (it is left partly written)";
+	if (cp->werr != VX_OK || !is_sys(c->argv[1])) {
+		if (client_report("cp", &shell.fs, rc))
+			return;
+		con_printf("cp: %s: %s%s\n", fs_why(rc), cp->werr != VX_OK ? cp->to : c->argv[1],
+			   what);
+	} else {
+		sys_fail("cp", rc, c->argv[1]);
+	}
 }
 
 /* cp FROM TO: any root to any root, through vfsd, into TO if it is a
@@ -662,22 +698,27 @@ void cmd_cp(const struct vsh_cmd *c)
 		return;
 	}
 	cp = (struct copy){.to = to};
+	bool made = false;
 	if ((rc = vx_fs_stat(&shell.fs.c, to, &(struct fs_stat){0}, client_deadline())) ==
-	    VX_E_NOTFOUND)
+	    VX_E_NOTFOUND) {
 		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
-	if (rc == VX_OK && is_sys(from)) {
-		uint64_t size;
-		if ((rc = sys_each_chunk(from, &size, copy_chunk, &cp)) != VX_OK) {
-			sys_fail("cp", rc, c->argv[1]);
-			return;
-		}
-	} else if (rc == VX_OK) {
-		rc = each_chunk(from, st.size, copy_chunk, &cp);
+		made = rc == VX_OK;
 	}
-	if (rc == VX_OK)
-		rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline());
 	if (rc != VX_OK) {
 		fs_fail("cp", rc, to);
+		return;
+	}
+	if (is_sys(from)) {
+		uint64_t size;
+		rc = sys_each_chunk(from, &size, copy_chunk, &cp);
+	} else {
+		rc = each_chunk(from, st.size, copy_chunk, &cp);
+	}
+	if (rc == VX_OK &&
+	    (rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline())) != VX_OK)
+		cp.werr = rc;
+	if (rc != VX_OK) {
+		copy_fail(c, &cp, rc, made);
 		return;
 	}
 	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);

@@ -119,6 +119,19 @@ def run(t, tap):
     out2 = t.command("sum demo-copy.vpkg")
     tap.check("cp from SYS: copies the bytes", has(out2, r"^%s  demo-copy" % want), out + out2)
     t.command("rm demo-copy.vpkg")
+    # A copy that fails part way names the side that failed (RAM: holds
+    # at most 1 MiB), not the boot image it read, and leaves no partial
+    # file it made; one that was there is said to be partly written.
+    out = t.command("cp SYS:linux/root.tar whole.tar", timeout=60)
+    out2 = t.command("ls")
+    tap.check("cp failing part way names TO and removes the partial copy",
+              has(out, r"^cp: too large \(.*\): whole\.tar \(the partial copy is removed\)$")
+              and "whole.tar" not in out2, out + out2)
+    t.command("echo before > was-here.tar")
+    out = t.command("cp SYS:linux/root.tar was-here.tar", timeout=60)
+    tap.check("cp failing part way onto a file that was there says it is partly written",
+              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left partly written\)$"), out)
+    t.command("rm was-here.tar")
     out = t.command("cat SYS:bin")
     tap.check("cat of a SYS: directory says it is one", has(out, r"^cat: is a directory: SYS:bin$"),
               out)

@@ -279,6 +279,15 @@ def session_disk(logs, tap, img, scratch):
             term.command(line, timeout=120)
         out = term.command("cat HOME:notes/today")
         tap.check("rename over a file on HOME: replaces it", has(out, r"^fresh$"), out)
+        name64 = "n" * 64
+        out = term.command("mkdir HOME:" + name64)
+        tap.check("a 64-byte name on HOME: is refused as a name, not as a file's size",
+                  has(out, r"^mkdir: too large \(.*a name at most 63 bytes.*\): HOME:n{64}$"), out)
+        out = term.command("mv HOME:hello.txt HOME:" + name64)
+        out += term.command("cat HOME:hello.txt")
+        tap.check("mv to a name too long blames the new name, and the file stays",
+                  has(out, r"^mv: too large \(.*\): HOME:n{64}$")
+                  and has(out, r"^hello from the host's keep tool$"), out)
         term.command("echo moving > HOME:r1.txt")
         term.command("mv HOME:r1.txt HOME:r2.txt")
         out = term.command("ls HOME:")
