@@ -243,15 +243,20 @@ void cmd_ls(const struct vsh_cmd *c)
 		show_entry(&e);
 		return;
 	}
-	for (i = 0; i < FS_ENTRIES_MAX; i++) {
+	/* Until the first index past the last entry: a directory on a disk
+	 * may hold far more than RAM:'s FS_ENTRIES_MAX (it once stopped
+	 * there, with "ls: VX_OK (success)").  Ctrl-C stops a long one. */
+	for (i = 0;; i++) {
 		rc = vx_fs_list(&shell.fs.c, path, i, &e, client_deadline());
-		if (rc < 0)
+		if (rc < 0 || con_take_interrupt())
 			break;
 		e.name[FS_NAME_MAX] = '\0';
 		show_entry(&e);
 	}
 	if (rc == VX_E_NOTFOUND) /* past the last entry */
 		con_printf("%u %s\n", i, i == 1 ? "entry" : "entries");
+	else if (rc == VX_OK)
+		con_printf("ls: interrupted (Ctrl-C) after %u entries\n", i);
 	else
 		fs_fail("ls", rc, path);
 }

@@ -199,6 +199,12 @@ def mounted(term, root, timeout=30):
 
 def session_disk(logs, tap, img, scratch):
     files = make_disk(img, fill_kib=0)
+    many = os.path.join(WORK, "many")  # more entries than RAM: holds in all
+    os.makedirs(many, exist_ok=True)
+    for i in range(600):
+        with open(os.path.join(many, "f%03d" % i), "wb") as f:
+            f.write(b"%d\n" % i)
+    keep("put-tree", img, many, "many")
     make_scratch(scratch)
     term = boot("boot.img", [img, scratch])
     try:
@@ -279,6 +285,10 @@ def session_disk(logs, tap, img, scratch):
             term.command(line, timeout=120)
         out = term.command("cat HOME:notes/today")
         tap.check("rename over a file on HOME: replaces it", has(out, r"^fresh$"), out)
+        out = term.command("ls HOME:many", timeout=120)
+        tap.check("ls of a HOME: directory of 600 entries lists every one",
+                  len(re.findall(r"^  file .* f\d{3}$", out, re.M)) == 600
+                  and has(out, r"^600 entries$"), out[-300:])
         name64 = "n" * 64
         out = term.command("mkdir HOME:" + name64)
         tap.check("a 64-byte name on HOME: is refused as a name, not as a file's size",
