@@ -312,6 +312,9 @@ def run(t, tap):
     out = t.command("kill vfsd")
     tap.check("kill of a stopped service says it is not running",
               has(out, r"^kill: vfsd is not running$"), out)
+    out = t.command("crash vfsd")
+    tap.check("crash of a stopped service says it is not running, not VX_E_STATE",
+              has(out, r"^crash: vfsd is not running \(restarting, or stopped: see ps\)$"), out)
     # The shell and the console run under policy always: killing either
     # for good once left nothing to type into.
     for svc in ("vshell", "uartd"):
