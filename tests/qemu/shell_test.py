@@ -94,6 +94,10 @@ def run(t, tap):
               out.count(line) == 25 and "24 " + line in out, out[-400:])
 
     # Errors: one clear line, then the prompt.
+    for line in ("sync NOPE:", "sync HOME"):
+        out = t.command(line)
+        tap.check("sync of a root that is not there says so in words: %s" % line,
+                  has(out, r"^sync: %s: no such root is mounted" % line.split()[1]), out)
     out = t.command("frobnicate")
     tap.check("an unknown command gets one clear line", has(out, r"frobnicate"), out)
     out = t.command("cat no-such-file")
