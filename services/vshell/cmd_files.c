@@ -28,6 +28,25 @@ static const char *fs_path(const char *p)
 	return p;
 }
 
+/* A path that may name a directory, as people type one: fs_path's, and a
+ * trailing '/' dropped too ("ls notes/", "rm notes/"), which vfsd would
+ * refuse as an empty last name.  For ls, mkdir and rm. */
+static const char *dir_path(const char *p)
+{
+	static char buf[VSH_LINE_MAX + 1];
+	size_t n, len;
+
+	p = fs_path(p);
+	n = len = strlen(p);
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	if (n == len || len >= sizeof(buf))
+		return p;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* What a file-system error means to a person. */
 static const char *fs_why(int rc)
 {
@@ -218,7 +237,7 @@ static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char
 
 void cmd_ls(const struct vsh_cmd *c)
 {
-	const char *path = fs_path(c->argc > 1 ? c->argv[1] : "");
+	const char *path = dir_path(c->argc > 1 ? c->argv[1] : "");
 
 	if (is_sys(path)) {
 		sys_ls(path);
@@ -465,7 +484,7 @@ void cmd_rm(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_remove(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+		rc = vx_fs_remove(&shell.fs.c, dir_path(c->argv[1]), client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("rm", rc, c->argv[1]);
@@ -571,7 +590,7 @@ void cmd_mkdir(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_mkdir(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+		rc = vx_fs_mkdir(&shell.fs.c, dir_path(c->argv[1]), client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("mkdir", rc, c->argv[1]);

@@ -76,6 +76,15 @@ def run(t, tap):
               has(out, r"^mv: cannot move outer into itself \(outer/inner/outer\)$"), out)
     t.command("rm outer/inner")
     t.command("rm outer")
+    # A directory's name with a trailing '/', as people type it, once got
+    # "not a valid path" from ls, mkdir and rm.
+    out = t.command("mkdir slashed/")
+    out += t.command("ls slashed/")
+    out += t.command("rm slashed/")
+    out += t.command("ls")
+    tap.check("mkdir, ls and rm take a directory's name with a trailing /",
+              not has(out, r"^(mkdir|ls|rm): ") and has(out, r"^0 entries$")
+              and "slashed" not in out.split("rm slashed/")[-1], out)
     out = t.command("cp notes/intodir.txt notes/intodir.txt")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp of a file onto itself keeps its bytes", has(out, r"^cp: 5 bytes$")
