@@ -21,6 +21,13 @@
 static char text[VSH_LINE_MAX + 2]; /* write/echo: the words joined, plus '\n' */
 static char chunk[CAT_INLINE_MAX];
 
+/* What the chunk loops return when Ctrl-C stopped them: not an error
+ * code, so that no one reports it as a server that did not answer (they
+ * once returned VX_E_TIMEOUT, and cp and sum said "cannot reach fs: it
+ * did not answer in time"); and they look at the console for it
+ * (con_interrupted), which nothing else does while they run. */
+#define INTERRUPTED 1
+
 static const char *fs_path(const char *p)
 {
 	while (*p == '/')
@@ -197,7 +204,7 @@ static void sys_ls(const char *name)
  * bulk buffer and handed to fn (what each_chunk does for vfsd); *size is
  * the file's.  nsd's read-only MemCap of the boot image is mapped at
  * VA_PROGRAM (free but during run) meanwhile.  Ctrl-C stops it
- * (VX_E_TIMEOUT). */
+ * (INTERRUPTED). */
 static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char *, size_t, void *),
 			  void *arg)
 {
@@ -226,8 +233,8 @@ static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char
 		memcpy((void *)(uintptr_t)VA_BULK, p + off, n);
 		rc = fn((const char *)(uintptr_t)VA_BULK, n, arg);
 		off += n;
-		if (rc == VX_OK && con_take_interrupt())
-			rc = VX_E_TIMEOUT;
+		if (rc == VX_OK && con_interrupted())
+			rc = INTERRUPTED;
 	}
 	vx_task_unmap(img);
 	vx_cap_delete(img);
@@ -342,7 +349,7 @@ static void sys_cat(const char *name)
 
 	if (!ends_nl)
 		con_write("\n", 1);
-	if (rc != VX_OK && rc != VX_E_TIMEOUT) /* Ctrl-C: it just stops */
+	if (rc != VX_OK && rc != INTERRUPTED) /* Ctrl-C: it just stops */
 		sys_fail("cat", rc, name);
 }
 
@@ -622,7 +629,7 @@ int vsh_bulk(vx_handle_t *mem)
 }
 
 /* Reads path from offset 0 in chunks of BULK bytes, handing each to fn;
- * Ctrl-C stops it (VX_E_TIMEOUT then).  Returns VX_OK or the first error. */
+ * Ctrl-C stops it (INTERRUPTED then).  Returns VX_OK or the first error. */
 static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, size_t, void *),
 		      void *arg)
 {
@@ -643,8 +650,8 @@ static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, s
 		if (rc != VX_OK)
 			return rc;
 		off += (uint64_t)n;
-		if (con_take_interrupt())
-			return VX_E_TIMEOUT;
+		if (con_interrupted())
+			return INTERRUPTED;
 	}
 	return VX_OK;
 }
@@ -679,6 +686,10 @@ static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bo
 		what = " (the partial copy is removed)";
 	else if (!made)
 		what = " (it is left partly written)";
+	if (rc == INTERRUPTED) {
+		con_printf("cp: interrupted (Ctrl-C): %s%s\n", cp->to, what);
+		return;
+	}
 	if (cp->werr != VX_OK || !is_sys(c->argv[1])) {
 		if (client_report("cp", &shell.fs, rc))
 			return;
@@ -765,7 +776,8 @@ void cmd_sum(const struct vsh_cmd *c)
 
 	vx_sha256_init(&h);
 	if (is_sys(path)) {
-		if ((rc = sys_each_chunk(path, &st.size, hash_chunk, &h)) != VX_OK) {
+		rc = sys_each_chunk(path, &st.size, hash_chunk, &h);
+		if (rc != VX_OK && rc != INTERRUPTED) {
 			sys_fail("sum", rc, c->argv[1]);
 			return;
 		}
@@ -777,10 +789,14 @@ void cmd_sum(const struct vsh_cmd *c)
 		}
 		if (rc == VX_OK)
 			rc = each_chunk(path, st.size, hash_chunk, &h);
-		if (rc != VX_OK) {
+		if (rc != VX_OK && rc != INTERRUPTED) {
 			fs_fail("sum", rc, c->argv[1]);
 			return;
 		}
+	}
+	if (rc == INTERRUPTED) {
+		con_printf("sum: interrupted (Ctrl-C): %s\n", c->argv[1]);
+		return;
 	}
 	vx_sha256_final(&h, d);
 	for (int i = 0; i < 32; i++)
