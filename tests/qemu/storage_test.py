@@ -278,6 +278,22 @@ def session_disk(logs, tap, img, scratch):
         tap.check("a 1 MiB file on HOME: reads back bit for bit",
                   hashlib.sha256(hashlib.shake_256(b"vectra home").digest(1 << 20)).hexdigest() in out,
                   out)
+        # Ctrl-C typed with the line (one burst, as a hurried person does)
+        # stops sum and cp: it once reached only the next prompt, and the
+        # loops never looked at the console while they ran.
+        start = len(term.buf)
+        term.send("sum HOME:data.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        tap.check("Ctrl-C stops sum", has(out, r"^sum: interrupted \(Ctrl-C\): HOME:data\.bin$"), out)
+        start = len(term.buf)
+        term.send("cp HOME:data.bin HOME:cut.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        listing = term.command("ls HOME:")
+        tap.check("Ctrl-C stops cp and removes the partial copy",
+                  has(out, r"^cp: interrupted \(Ctrl-C\): HOME:cut\.bin \(the partial copy is removed\)$")
+                  and "cut.bin" not in listing, out + listing)
         for line in ("mkdir HOME:notes", "echo hello home > HOME:notes/today",
                      "cp EXT:notes/copy.bin HOME:copy.bin", "snap create before",
                      "echo changed > HOME:notes/today", "echo fresh > HOME:new.txt",
