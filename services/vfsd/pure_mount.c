@@ -587,6 +587,26 @@ static void mark_dirty(struct fs_mount *m, uint64_t now)
 	}
 }
 
+/* A change Keep refused for room (VX_E_NOMEM: it changed nothing) while
+ * removed files' blocks still wait out their VX_KEEP_DEFER commits: commit
+ * until they are free (at most VX_KEEP_DEFER + 1 commits, each releasing
+ * one txg's frees into the reserve's room).  True if room came back, so
+ * the change is worth one more try: without this, a volume filled, then
+ * emptied with rm, stayed full until five more changes had committed. */
+static bool keep_release(struct fs_mount *m)
+{
+	struct vx_keep *v = &m->u.keep;
+	uint64_t used = v->used;
+
+	for (uint32_t i = 0; i <= VX_KEEP_DEFER && v->pending && !v->broken; i++) {
+		if (vx_keep_sync(v) != VX_OK)
+			return false; /* keep_done mounts a broken volume again */
+		m->dirty = false;
+		m->commits++;
+	}
+	return !v->broken && v->used < used;
+}
+
 int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, const char *path,
 		   const uint8_t *rest, size_t rlen, void *out, size_t *len, uint64_t now)
 {
@@ -598,8 +618,12 @@ int fs_mount_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, con
 	if (m->kind == FS_KIND_FAT32) {
 		fat_stamp(m, now);
 		rc = fat_err(fat_serve(m, op, a, path, rest, rlen, out, len));
-	} else
-		rc = keep_done(m, keep_serve(m, op, a, path, rest, rlen, out, len), path);
+	} else {
+		rc = keep_serve(m, op, a, path, rest, rlen, out, len);
+		if (rc == VX_E_NOMEM && changes(op) && keep_release(m))
+			rc = keep_serve(m, op, a, path, rest, rlen, out, len);
+		rc = keep_done(m, rc, path);
+	}
 	if (rc != VX_OK)
 		*len = 0;
 	if (changes(op))
@@ -617,7 +641,10 @@ int fs_mount_write(struct fs_mount *m, const char *path, uint64_t off, const voi
 		fat_stamp(m, now);
 		return fat_err(fat_write_at(&m->u.fat, path, false, off, buf, n));
 	}
-	return keep_done(m, keep_write_at(&m->u.keep, path, false, off, buf, n), path);
+	int rc = keep_write_at(&m->u.keep, path, false, off, buf, n);
+	if (rc == VX_E_NOMEM && keep_release(m))
+		rc = keep_write_at(&m->u.keep, path, false, off, buf, n);
+	return keep_done(m, rc, path);
 }
 
 int fs_mount_read(struct fs_mount *m, const char *path, uint64_t off, void *buf, uint64_t n,

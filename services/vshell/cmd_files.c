@@ -13,6 +13,7 @@
 #include "client/fs.h"
 #include "client/ns.h"
 #include "crypto/sha2.h"
+#include "rt/path.h"
 #include "vx_string.h"
 
 #define CAT_INLINE_MAX 4096u /* larger files are read through a view (FS_READ_MEM) */
@@ -20,11 +21,37 @@
 static char text[VSH_LINE_MAX + 2]; /* write/echo: the words joined, plus '\n' */
 static char chunk[CAT_INLINE_MAX];
 
+/* What the chunk loops return when Ctrl-C stopped them: not an error
+ * code, so that no one reports it as a server that did not answer (they
+ * once returned VX_E_TIMEOUT, and cp and sum said "cannot reach fs: it
+ * did not answer in time"); and they look at the console for it
+ * (con_interrupted), which nothing else does while they run. */
+#define INTERRUPTED 1
+
 static const char *fs_path(const char *p)
 {
 	while (*p == '/')
 		p++;
 	return p;
+}
+
+/* A path that may name a directory, as people type one: fs_path's, and a
+ * trailing '/' dropped too ("ls notes/", "rm notes/"), which vfsd would
+ * refuse as an empty last name.  For ls, mkdir and rm. */
+static const char *dir_path(const char *p)
+{
+	static char buf[VSH_LINE_MAX + 1];
+	size_t n, len;
+
+	p = fs_path(p);
+	n = len = strlen(p);
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	if (n == len || len >= sizeof(buf))
+		return p;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 /* What a file-system error means to a person. */
@@ -49,7 +76,8 @@ static const char *fs_why(int rc)
 	case VX_E_RIGHTS:
 		return "read-only (a snapshot)";
 	case VX_E_TOOBIG:
-		return "too large (a RAM file holds at most 1 MiB; paths at most 200 bytes)";
+		return "too large (a RAM file holds at most 1 MiB; a name at most 63 bytes, a path "
+		       "200)";
 	default:
 		return vx_strerror(rc);
 	}
@@ -176,7 +204,7 @@ static void sys_ls(const char *name)
  * bulk buffer and handed to fn (what each_chunk does for vfsd); *size is
  * the file's.  nsd's read-only MemCap of the boot image is mapped at
  * VA_PROGRAM (free but during run) meanwhile.  Ctrl-C stops it
- * (VX_E_TIMEOUT). */
+ * (INTERRUPTED). */
 static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char *, size_t, void *),
 			  void *arg)
 {
@@ -205,8 +233,8 @@ static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char
 		memcpy((void *)(uintptr_t)VA_BULK, p + off, n);
 		rc = fn((const char *)(uintptr_t)VA_BULK, n, arg);
 		off += n;
-		if (rc == VX_OK && con_take_interrupt())
-			rc = VX_E_TIMEOUT;
+		if (rc == VX_OK && con_interrupted())
+			rc = INTERRUPTED;
 	}
 	vx_task_unmap(img);
 	vx_cap_delete(img);
@@ -216,7 +244,7 @@ static int sys_each_chunk(const char *name, uint64_t *size, int (*fn)(const char
 
 void cmd_ls(const struct vsh_cmd *c)
 {
-	const char *path = fs_path(c->argc > 1 ? c->argv[1] : "");
+	const char *path = dir_path(c->argc > 1 ? c->argv[1] : "");
 
 	if (is_sys(path)) {
 		sys_ls(path);
@@ -241,15 +269,20 @@ void cmd_ls(const struct vsh_cmd *c)
 		show_entry(&e);
 		return;
 	}
-	for (i = 0; i < FS_ENTRIES_MAX; i++) {
+	/* Until the first index past the last entry: a directory on a disk
+	 * may hold far more than RAM:'s FS_ENTRIES_MAX (it once stopped
+	 * there, with "ls: VX_OK (success)").  Ctrl-C stops a long one. */
+	for (i = 0;; i++) {
 		rc = vx_fs_list(&shell.fs.c, path, i, &e, client_deadline());
-		if (rc < 0)
+		if (rc < 0 || con_take_interrupt())
 			break;
 		e.name[FS_NAME_MAX] = '\0';
 		show_entry(&e);
 	}
 	if (rc == VX_E_NOTFOUND) /* past the last entry */
 		con_printf("%u %s\n", i, i == 1 ? "entry" : "entries");
+	else if (rc == VX_OK)
+		con_printf("ls: interrupted (Ctrl-C) after %u entries\n", i);
 	else
 		fs_fail("ls", rc, path);
 }
@@ -316,7 +349,7 @@ static void sys_cat(const char *name)
 
 	if (!ends_nl)
 		con_write("\n", 1);
-	if (rc != VX_OK && rc != VX_E_TIMEOUT) /* Ctrl-C: it just stops */
+	if (rc != VX_OK && rc != INTERRUPTED) /* Ctrl-C: it just stops */
 		sys_fail("cat", rc, name);
 }
 
@@ -458,7 +491,7 @@ void cmd_rm(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_remove(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+		rc = vx_fs_remove(&shell.fs.c, dir_path(c->argv[1]), client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("rm", rc, c->argv[1]);
@@ -522,6 +555,14 @@ static const char *target_in(const char *from, const char *to, char *buf, size_t
 
 static char target_buf[VSH_LINE_MAX + 1];
 
+/* Does path, after its root name, break lib/rt/path.h's rules? */
+static bool bad_path(const char *path)
+{
+	const char *p = path + root_len(path);
+
+	return vx_path_check(p, strlen(p)) != VX_OK;
+}
+
 void cmd_mv(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
@@ -545,6 +586,8 @@ void cmd_mv(const struct vsh_cmd *c)
 		con_printf("mv: already exists: %s\n", to);
 	else if (rc == VX_E_INVAL && strncmp(to, from, fl) == 0 && to[fl] == '/')
 		con_printf("mv: cannot move %s into itself (%s)\n", c->argv[1], to);
+	else if ((rc == VX_E_INVAL || rc == VX_E_TOOBIG) && bad_path(to))
+		fs_fail("mv", rc, to); /* the new name is the bad one */
 	else if (rc < 0)
 		fs_fail("mv", rc, c->argv[1]);
 }
@@ -554,7 +597,7 @@ void cmd_mkdir(const struct vsh_cmd *c)
 	int rc, tries = 0;
 
 	do
-		rc = vx_fs_mkdir(&shell.fs.c, fs_path(c->argv[1]), client_deadline());
+		rc = vx_fs_mkdir(&shell.fs.c, dir_path(c->argv[1]), client_deadline());
 	while (client_retry(&shell.fs, rc, &tries));
 	if (rc < 0)
 		fs_fail("mkdir", rc, c->argv[1]);
@@ -586,7 +629,7 @@ int vsh_bulk(vx_handle_t *mem)
 }
 
 /* Reads path from offset 0 in chunks of BULK bytes, handing each to fn;
- * Ctrl-C stops it (VX_E_TIMEOUT then).  Returns VX_OK or the first error. */
+ * Ctrl-C stops it (INTERRUPTED then).  Returns VX_OK or the first error. */
 static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, size_t, void *),
 		      void *arg)
 {
@@ -607,8 +650,8 @@ static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, s
 		if (rc != VX_OK)
 			return rc;
 		off += (uint64_t)n;
-		if (con_take_interrupt())
-			return VX_E_TIMEOUT;
+		if (con_interrupted())
+			return INTERRUPTED;
 	}
 	return VX_OK;
 }
@@ -616,6 +659,7 @@ static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, s
 struct copy {
 	const char *to;
 	uint64_t off;
+	int werr; /* the write that failed, if one did: TO is to blame, not FROM */
 };
 
 static int copy_chunk(const char *p, size_t n, void *arg)
@@ -626,7 +670,34 @@ static int copy_chunk(const char *p, size_t n, void *arg)
 
 	(void)p; /* the same bytes, in bulk_mem */
 	c->off += n;
+	c->werr = rc;
 	return rc;
+}
+
+/* A copy that failed after it began: the line names the side that failed
+ * (a full disk is TO's, a bad block FROM's), and a TO that cp made is
+ * removed, so that no file cp leaves is a partial copy; one that was
+ * there before is left partly written, and the line says so. */
+static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bool made)
+{
+	const char *what = "";
+
+	if (made && vx_fs_remove(&shell.fs.c, cp->to, client_deadline()) == VX_OK)
+		what = " (the partial copy is removed)";
+	else if (!made)
+		what = " (it is left partly written)";
+	if (rc == INTERRUPTED) {
+		con_printf("cp: interrupted (Ctrl-C): %s%s\n", cp->to, what);
+		return;
+	}
+	if (cp->werr != VX_OK || !is_sys(c->argv[1])) {
+		if (client_report("cp", &shell.fs, rc))
+			return;
+		con_printf("cp: %s: %s%s\n", fs_why(rc), cp->werr != VX_OK ? cp->to : c->argv[1],
+			   what);
+	} else {
+		sys_fail("cp", rc, c->argv[1]);
+	}
 }
 
 /* cp FROM TO: any root to any root, through vfsd, into TO if it is a
@@ -662,22 +733,27 @@ void cmd_cp(const struct vsh_cmd *c)
 		return;
 	}
 	cp = (struct copy){.to = to};
+	bool made = false;
 	if ((rc = vx_fs_stat(&shell.fs.c, to, &(struct fs_stat){0}, client_deadline())) ==
-	    VX_E_NOTFOUND)
+	    VX_E_NOTFOUND) {
 		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
-	if (rc == VX_OK && is_sys(from)) {
-		uint64_t size;
-		if ((rc = sys_each_chunk(from, &size, copy_chunk, &cp)) != VX_OK) {
-			sys_fail("cp", rc, c->argv[1]);
-			return;
-		}
-	} else if (rc == VX_OK) {
-		rc = each_chunk(from, st.size, copy_chunk, &cp);
+		made = rc == VX_OK;
 	}
-	if (rc == VX_OK)
-		rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline());
 	if (rc != VX_OK) {
 		fs_fail("cp", rc, to);
+		return;
+	}
+	if (is_sys(from)) {
+		uint64_t size;
+		rc = sys_each_chunk(from, &size, copy_chunk, &cp);
+	} else {
+		rc = each_chunk(from, st.size, copy_chunk, &cp);
+	}
+	if (rc == VX_OK &&
+	    (rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline())) != VX_OK)
+		cp.werr = rc;
+	if (rc != VX_OK) {
+		copy_fail(c, &cp, rc, made);
 		return;
 	}
 	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);
@@ -700,7 +776,8 @@ void cmd_sum(const struct vsh_cmd *c)
 
 	vx_sha256_init(&h);
 	if (is_sys(path)) {
-		if ((rc = sys_each_chunk(path, &st.size, hash_chunk, &h)) != VX_OK) {
+		rc = sys_each_chunk(path, &st.size, hash_chunk, &h);
+		if (rc != VX_OK && rc != INTERRUPTED) {
 			sys_fail("sum", rc, c->argv[1]);
 			return;
 		}
@@ -712,10 +789,14 @@ void cmd_sum(const struct vsh_cmd *c)
 		}
 		if (rc == VX_OK)
 			rc = each_chunk(path, st.size, hash_chunk, &h);
-		if (rc != VX_OK) {
+		if (rc != VX_OK && rc != INTERRUPTED) {
 			fs_fail("sum", rc, c->argv[1]);
 			return;
 		}
+	}
+	if (rc == INTERRUPTED) {
+		con_printf("sum: interrupted (Ctrl-C): %s\n", c->argv[1]);
+		return;
 	}
 	vx_sha256_final(&h, d);
 	for (int i = 0; i < 32; i++)

@@ -478,6 +478,20 @@ void cmd_dns(const struct vsh_cmd *c)
 	dns_cache();
 }
 
+/* Waits until deadline; true, at once, if Ctrl-C is typed meanwhile. */
+static bool wait_or_interrupt(uint64_t deadline)
+{
+	for (;;) {
+		if (con_interrupted())
+			return true;
+		uint64_t now = (uint64_t)vx_clock();
+		if (now >= deadline)
+			return false;
+		uint64_t step = now + 50 * MS;
+		vx_sig_wait(0, step < deadline ? step : deadline);
+	}
+}
+
 void cmd_ping(const struct vsh_cmd *c)
 {
 	struct net_ping_req p = {.len = 56, .timeout_ms = PING_WAIT_MS};
@@ -545,10 +559,11 @@ void cmd_ping(const struct vsh_cmd *c)
 			if (rc != VX_E_NOTFOUND)
 				return;
 		}
-		if (i < count) {
-			uint64_t next = start + 1000 * MS;
-			if ((uint64_t)vx_clock() < next)
-				vx_sig_wait(0, next);
+		/* Ctrl-C ends it after this request (an answer takes at most
+		 * PING_WAIT_MS), with the totals so far. */
+		if (i < count ? wait_or_interrupt(start + 1000 * MS) : con_interrupted()) {
+			con_printf("ping: interrupted (Ctrl-C)\n");
+			count = i;
 		}
 	}
 	con_printf("%u sent, %u received, %u%% lost", count, got, (count - got) * 100 / count);

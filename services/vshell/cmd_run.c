@@ -390,7 +390,7 @@ static bool check(const struct vsh_cmd *c)
 {
 	int rc = vsh_run_parse(c, &run.r);
 
-	if (rc == VSH_ERR_GRANT || rc == VSH_ERR_DUP_SLOT) {
+	if (rc == VSH_ERR_GRANT || rc == VSH_ERR_DUP_SLOT || rc == VSH_ERR_NEED_SLOT) {
 		con_printf("run: bad grant '%s': %s\n", run.r.bad, vsh_cmd_strerror(rc));
 		return false;
 	}

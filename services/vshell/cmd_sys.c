@@ -33,6 +33,8 @@ static int by_name(const char *cmd, uint32_t op, const char *name)
 			   cmd, name, name);
 	else if (rc == VX_E_STATE && op == INIT_KILL)
 		con_printf("%s: %s is not running\n", cmd, name);
+	else if (rc == VX_E_STATE && op == INIT_CRASH)
+		con_printf("%s: %s is not running (restarting, or stopped: see ps)\n", cmd, name);
 	else if (rc == VX_E_STATE && op == INIT_START)
 		con_printf("%s: %s is running, or about to restart (see ps)\n", cmd, name);
 	else if (rc < 0 && !client_report(cmd, &shell.init, rc))

@@ -64,6 +64,10 @@ void cmd_sync(const struct vsh_cmd *c)
 
 	if (rc == VX_OK)
 		con_printf("sync: %s on disk\n", root[0] ? root : "every mounted root");
+	else if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL) /* "FOO:", or "HOME" without ':' */
+		con_printf(
+		    "sync: %s: no such root is mounted (a root ends in ':'; df lists them)\n",
+		    root);
 	else if (!client_report("sync", &shell.fs, rc))
 		con_printf("sync: %s: %s\n", root[0] ? root : "-", vx_strerror(rc));
 }

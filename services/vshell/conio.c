@@ -249,6 +249,15 @@ size_t con_read(uint8_t *buf, size_t cap)
 	return n;
 }
 
+void con_unread(const uint8_t *buf, size_t n)
+{
+	if (n > STASH_MAX - con.in_len)
+		n = STASH_MAX - con.in_len; /* as stash: the newest input goes */
+	memmove(con.in + n, con.in, con.in_len);
+	memcpy(con.in, buf, n);
+	con.in_len += (uint32_t)n;
+}
+
 size_t con_poll(uint8_t *buf, size_t cap)
 {
 	uint64_t fired = 0, now = (uint64_t)vx_clock();

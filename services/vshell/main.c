@@ -65,23 +65,20 @@ static void on_secret(uint8_t byte)
 	con_write(PROMPT, sizeof(PROMPT) - 1);
 }
 
-/* One byte typed: to login's passphrase, or to the line editor. */
-static void on_byte(uint8_t byte)
+/* One byte typed: to login's passphrase, or to the line editor.  Returns
+ * the line editor's event; the caller runs a finished line (on_line). */
+static enum vsh_line_event on_byte(uint8_t byte)
 {
-	enum vsh_line_event ev;
-
 	if (swallow_lf) {
 		swallow_lf = false;
 		if (byte == '\n')
-			return;
+			return VSH_LINE_MORE;
 	}
 	if (shell.secret) {
 		on_secret(byte);
-		return;
+		return VSH_LINE_MORE;
 	}
-	ev = vsh_line_feed(&line, byte);
-	if (ev != VSH_LINE_MORE)
-		on_line(ev);
+	return vsh_line_feed(&line, byte);
 }
 
 int main(const struct vx_bundle_page *bundle, const char *args)
@@ -114,8 +111,17 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	con_printf("\nVectraOS shell. Type 'help' for the commands.\n" PROMPT);
 	for (;;) {
 		size_t n = con_read(in, sizeof(in));
-		for (size_t i = 0; i < n; i++)
-			on_byte(in[i]);
+		for (size_t i = 0; i < n; i++) {
+			enum vsh_line_event ev = on_byte(in[i]);
+			if (ev == VSH_LINE_MORE)
+				continue;
+			/* What was typed after the line goes back to the console's
+			 * input before the line runs: a Ctrl-C there is the
+			 * command's (it once reached only the next prompt). */
+			con_unread(in + i + 1, n - i - 1);
+			on_line(ev);
+			break;
+		}
 		vx_wipe(in, n); /* it may have held a passphrase */
 	}
 }

@@ -219,6 +219,8 @@ static int parse_grant(const char *word, struct vsh_grant *g)
 		eq++;
 	g->cap = *eq ? eq + 1 : word;
 	slot_len = (size_t)(eq - word);
+	if (!*eq && slot_len > 0 && !slot_ok(word, slot_len) && vsh_grantable(word))
+		return VSH_ERR_NEED_SLOT; /* "fs.read:www" alone: ':' and '/' name no slot */
 	if (g->cap[0] == '\0' || !slot_ok(word, slot_len))
 		return VSH_ERR_GRANT;
 	for (const char *c = g->cap; *c; c++)
@@ -300,6 +302,9 @@ const char *vsh_cmd_strerror(int err)
 		return "a grant is SLOT=CAPABILITY (slot: a-z 0-9 _ - ., up to 27 bytes)";
 	case VSH_ERR_GRANTS:
 		return "'with' takes 1 to 8 grants";
+	case VSH_ERR_NEED_SLOT:
+		return "this capability's name cannot be a slot's: name one, SLOT=CAPABILITY "
+		       "(fs=fs.read:DIR)";
 	case VSH_ERR_DUP_SLOT:
 		return "a slot is granted twice";
 	case VSH_ERR_LINE:

@@ -59,6 +59,7 @@ enum vsh_cmd_error {
 	VSH_ERR_GRANTS = -8,	 /* "with" and nothing after it, or too many grants */
 	VSH_ERR_DUP_SLOT = -9,	 /* the same slot granted twice */
 	VSH_ERR_LINE = -10,	 /* the line is longer than VSH_LINE_MAX */
+	VSH_ERR_NEED_SLOT = -11, /* a CAPABILITY alone whose name is no slot ("fs.read:DIR") */
 };
 
 /* A split line.  Words point into store. */

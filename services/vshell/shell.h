@@ -137,6 +137,9 @@ void con_flush(void);
 /* Waits for input: copies up to cap bytes into buf and returns how many
  * (>= 1).  Survives a uartd restart (waits for the new instance). */
 size_t con_read(uint8_t *buf, size_t cap);
+/* Puts n bytes con_read returned back in front of the input, for the
+ * next con_read (and con_take_interrupt) to find. */
+void con_unread(const uint8_t *buf, size_t n);
 
 /* Waits until new input arrives (returns 0, input kept for con_read or
  * con_take_interrupt) or one of extra's bits fires (returns those bits). */

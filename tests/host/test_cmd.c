@@ -223,6 +223,13 @@ static void test_run_errors(void **state)
 			 VSH_ERR_GRANT);
 	assert_int_equal(parse_run("run hello with abcdefghijabcdefghijabcdefg=console"), VSH_OK);
 	assert_int_equal(parse_run("run hello with console fs console"), VSH_ERR_DUP_SLOT);
+	/* fs.read:DIR alone once got "a grant is SLOT=CAPABILITY (slot: a-z ...)",
+	 * as if the slot were at fault: it is the name, which cannot be one */
+	assert_int_equal(parse_run("run hello with fs.read:www"), VSH_ERR_NEED_SLOT);
+	assert_string_equal(run.bad, "fs.read:www");
+	assert_int_equal(parse_run("run hello with fs=fs.read:www"), VSH_OK);
+	assert_int_equal(parse_run("run hello with fs.read"), VSH_OK);
+	assert_int_equal(parse_run("run hello with a/b"), VSH_ERR_GRANT);
 	assert_int_equal(parse_run("run hello with a=ns b=ns c=ns d=ns e=ns f=ns g=ns h=ns"),
 			 VSH_OK);
 	assert_int_equal(parse_run("run hello with a=ns b=ns c=ns d=ns e=ns f=ns g=ns h=ns i=ns"),

@@ -804,6 +804,34 @@ static void test_keep_sync_through_log(void **state)
 	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
 }
 
+/* A volume filled, committed, then emptied by FS_REMOVE takes a new file
+ * at once: the removed blocks wait VX_KEEP_DEFER commits to be reused,
+ * and a write refused for room commits until they are free (it once
+ * stayed VX_E_FULL until five more changes had committed). */
+static void test_keep_full_rm_reuse(void **state)
+{
+	static uint8_t chunk[64 << 10];
+	struct fs_args z = {0};
+	uint64_t off = 0;
+	int rc;
+
+	(void)state;
+	memset(chunk, 0x5a, sizeof(chunk));
+	while ((rc = fs_mount_write(&mounts.m[0], "big", off, chunk, sizeof(chunk), 0)) == VX_OK)
+		off += sizeof(chunk);
+	assert_int_equal(rc, VX_E_FULL);
+	assert_true(off > (8u << 20));
+	assert_int_equal(fs_mount_sync(&mounts.m[0]), VX_OK);
+	assert_int_equal(req(FS_REMOVE, z, "HOME:big", NULL, 0).status, VX_OK);
+	assert_int_equal(fs_mount_write(&mounts.m[0], "again", 0, chunk, sizeof(chunk), 0), VX_OK);
+	assert_int_equal(put("HOME:small", "fits\n"), VX_OK);
+	for (off = sizeof(chunk); off < (8u << 20); off += sizeof(chunk))
+		assert_int_equal(
+		    fs_mount_write(&mounts.m[0], "again", off, chunk, sizeof(chunk), 0), VX_OK);
+	assert_int_equal(fs_mount_sync(&mounts.m[0]), VX_OK);
+	assert_int_equal(vx_keep_check(&mounts.m[0].u.keep, no_report, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,6 +849,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_keep_dedup, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_keep_sync_through_log, setup_keep, teardown_keep),
 	    cmocka_unit_test_setup_teardown(test_list_model, setup_keep, teardown_keep),
+	    cmocka_unit_test_setup_teardown(test_keep_full_rm_reuse, setup_keep, teardown_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

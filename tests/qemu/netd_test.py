@@ -73,6 +73,20 @@ def main():
         term.command("ping 10.0.2.2 1", timeout=30)  # lets the ARP retries for .99 run out
         out = term.command("net")
         tap.check("silence: counted as ARP unanswered", has(out, r"ARP_UNRESOLVED +1\b"), out)
+        # Ctrl-C ends a long ping with the totals so far (it once ran its
+        # whole count, up to 100 requests of 2 s, whatever was typed).
+        term.send("ping 10.0.2.99 100\r")
+        term.expect(r"seq=1: ", 30)
+        start = len(term.buf)
+        term.send("\x03")
+        try:
+            term.expect(r"vshell> ", 20)
+            out = term.text(start)
+        except Timeout as e:
+            out = str(e)
+        tap.check("silence: Ctrl-C ends a ping, with the totals so far",
+                  has(out, r"^ping: interrupted \(Ctrl-C\)$") and has(out, r"^\d sent, 0 received"),
+                  out)
 
         for line, want in [("ping 1.2.3", r"^ping: '1\.2\.3' is not an address"),
                            ("ping 256.1.1.1", r"^ping: '256\.1\.1\.1' is not an address"),

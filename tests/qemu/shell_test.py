@@ -76,6 +76,15 @@ def run(t, tap):
               has(out, r"^mv: cannot move outer into itself \(outer/inner/outer\)$"), out)
     t.command("rm outer/inner")
     t.command("rm outer")
+    # A directory's name with a trailing '/', as people type it, once got
+    # "not a valid path" from ls, mkdir and rm.
+    out = t.command("mkdir slashed/")
+    out += t.command("ls slashed/")
+    out += t.command("rm slashed/")
+    out += t.command("ls")
+    tap.check("mkdir, ls and rm take a directory's name with a trailing /",
+              not has(out, r"^(mkdir|ls|rm): ") and has(out, r"^0 entries$")
+              and "slashed" not in out.split("rm slashed/")[-1], out)
     out = t.command("cp notes/intodir.txt notes/intodir.txt")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp of a file onto itself keeps its bytes", has(out, r"^cp: 5 bytes$")
@@ -94,6 +103,10 @@ def run(t, tap):
               out.count(line) == 25 and "24 " + line in out, out[-400:])
 
     # Errors: one clear line, then the prompt.
+    for line in ("sync NOPE:", "sync HOME"):
+        out = t.command(line)
+        tap.check("sync of a root that is not there says so in words: %s" % line,
+                  has(out, r"^sync: %s: no such root is mounted" % line.split()[1]), out)
     out = t.command("frobnicate")
     tap.check("an unknown command gets one clear line", has(out, r"frobnicate"), out)
     out = t.command("cat no-such-file")
@@ -119,6 +132,19 @@ def run(t, tap):
     out2 = t.command("sum demo-copy.vpkg")
     tap.check("cp from SYS: copies the bytes", has(out2, r"^%s  demo-copy" % want), out + out2)
     t.command("rm demo-copy.vpkg")
+    # A copy that fails part way names the side that failed (RAM: holds
+    # at most 1 MiB), not the boot image it read, and leaves no partial
+    # file it made; one that was there is said to be partly written.
+    out = t.command("cp SYS:linux/root.tar whole.tar", timeout=60)
+    out2 = t.command("ls")
+    tap.check("cp failing part way names TO and removes the partial copy",
+              has(out, r"^cp: too large \(.*\): whole\.tar \(the partial copy is removed\)$")
+              and "whole.tar" not in out2, out + out2)
+    t.command("echo before > was-here.tar")
+    out = t.command("cp SYS:linux/root.tar was-here.tar", timeout=60)
+    tap.check("cp failing part way onto a file that was there says it is partly written",
+              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left partly written\)$"), out)
+    t.command("rm was-here.tar")
     out = t.command("cat SYS:bin")
     tap.check("cat of a SYS: directory says it is one", has(out, r"^cat: is a directory: SYS:bin$"),
               out)
@@ -299,6 +325,9 @@ def run(t, tap):
     out = t.command("kill vfsd")
     tap.check("kill of a stopped service says it is not running",
               has(out, r"^kill: vfsd is not running$"), out)
+    out = t.command("crash vfsd")
+    tap.check("crash of a stopped service says it is not running, not VX_E_STATE",
+              has(out, r"^crash: vfsd is not running \(restarting, or stopped: see ps\)$"), out)
     # The shell and the console run under policy always: killing either
     # for good once left nothing to type into.
     for svc in ("vshell", "uartd"):

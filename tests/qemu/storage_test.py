@@ -199,6 +199,12 @@ def mounted(term, root, timeout=30):
 
 def session_disk(logs, tap, img, scratch):
     files = make_disk(img, fill_kib=0)
+    many = os.path.join(WORK, "many")  # more entries than RAM: holds in all
+    os.makedirs(many, exist_ok=True)
+    for i in range(600):
+        with open(os.path.join(many, "f%03d" % i), "wb") as f:
+            f.write(b"%d\n" % i)
+    keep("put-tree", img, many, "many")
     make_scratch(scratch)
     term = boot("boot.img", [img, scratch])
     try:
@@ -272,6 +278,22 @@ def session_disk(logs, tap, img, scratch):
         tap.check("a 1 MiB file on HOME: reads back bit for bit",
                   hashlib.sha256(hashlib.shake_256(b"vectra home").digest(1 << 20)).hexdigest() in out,
                   out)
+        # Ctrl-C typed with the line (one burst, as a hurried person does)
+        # stops sum and cp: it once reached only the next prompt, and the
+        # loops never looked at the console while they ran.
+        start = len(term.buf)
+        term.send("sum HOME:data.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        tap.check("Ctrl-C stops sum", has(out, r"^sum: interrupted \(Ctrl-C\): HOME:data\.bin$"), out)
+        start = len(term.buf)
+        term.send("cp HOME:data.bin HOME:cut.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        listing = term.command("ls HOME:")
+        tap.check("Ctrl-C stops cp and removes the partial copy",
+                  has(out, r"^cp: interrupted \(Ctrl-C\): HOME:cut\.bin \(the partial copy is removed\)$")
+                  and "cut.bin" not in listing, out + listing)
         for line in ("mkdir HOME:notes", "echo hello home > HOME:notes/today",
                      "cp EXT:notes/copy.bin HOME:copy.bin", "snap create before",
                      "echo changed > HOME:notes/today", "echo fresh > HOME:new.txt",
@@ -279,6 +301,19 @@ def session_disk(logs, tap, img, scratch):
             term.command(line, timeout=120)
         out = term.command("cat HOME:notes/today")
         tap.check("rename over a file on HOME: replaces it", has(out, r"^fresh$"), out)
+        out = term.command("ls HOME:many", timeout=120)
+        tap.check("ls of a HOME: directory of 600 entries lists every one",
+                  len(re.findall(r"^  file .* f\d{3}$", out, re.M)) == 600
+                  and has(out, r"^600 entries$"), out[-300:])
+        name64 = "n" * 64
+        out = term.command("mkdir HOME:" + name64)
+        tap.check("a 64-byte name on HOME: is refused as a name, not as a file's size",
+                  has(out, r"^mkdir: too large \(.*a name at most 63 bytes.*\): HOME:n{64}$"), out)
+        out = term.command("mv HOME:hello.txt HOME:" + name64)
+        out += term.command("cat HOME:hello.txt")
+        tap.check("mv to a name too long blames the new name, and the file stays",
+                  has(out, r"^mv: too large \(.*\): HOME:n{64}$")
+                  and has(out, r"^hello from the host's keep tool$"), out)
         term.command("echo moving > HOME:r1.txt")
         term.command("mv HOME:r1.txt HOME:r2.txt")
         out = term.command("ls HOME:")
