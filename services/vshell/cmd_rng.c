@@ -124,6 +124,11 @@ void cmd_random(const struct vsh_cmd *c)
 		random_feed(c->argv[2]);
 		return;
 	}
+	if (c->argc == 2 && (strcmp(arg, "feed") == 0 || strcmp(arg, "high") == 0)) {
+		con_printf("random: %s needs %s; usage: %s\n", arg,
+			   arg[0] == 'f' ? "TEXT" : "a count N", RANDOM_USAGE);
+		return;
+	}
 	if (c->argc == 3 || strcmp(arg, "high") == 0) {
 		if (c->argc != 3 || strcmp(arg, "high") != 0) {
 			con_printf("random: usage: %s\n", RANDOM_USAGE);

@@ -339,6 +339,7 @@ static void report(bool interrupted)
 	struct vx_task_info ti;
 	struct vsh_last *l = &shell.last;
 	const struct vx_fault *f = &ti.fault;
+	bool failed = false; /* it exited with a code other than 0 */
 
 	l->valid = true;
 	vx_snprintf(l->name, sizeof(l->name), "%s", run.r.program);
@@ -346,10 +347,11 @@ static void report(bool interrupted)
 		vx_snprintf(l->outcome, sizeof(l->outcome), "was interrupted (Ctrl-C)");
 	else if (vx_task_inspect(run.sp.task, &ti) < 0)
 		vx_snprintf(l->outcome, sizeof(l->outcome), "ended (state unknown)");
-	else if (ti.state == VX_TASK_EXITED)
+	else if (ti.state == VX_TASK_EXITED) {
 		vx_snprintf(l->outcome, sizeof(l->outcome), "exited with code %lld",
 			    (long long)f->exit_code);
-	else if (f->kind == VX_FAULT_PAGE)
+		failed = f->exit_code != 0;
+	} else if (f->kind == VX_FAULT_PAGE)
 		vx_snprintf(l->outcome, sizeof(l->outcome),
 			    "faulted: page fault at 0x%llx (ip 0x%llx)",
 			    (unsigned long long)f->addr, (unsigned long long)f->ip);
@@ -357,6 +359,12 @@ static void report(bool interrupted)
 		vx_snprintf(l->outcome, sizeof(l->outcome), "faulted: %s at ip 0x%llx",
 			    vx_fault_name(f->kind), (unsigned long long)f->ip);
 	con_printf("%s %s\n", l->name, l->outcome);
+	/* A program run with nothing granted holds no connection to anyone:
+	 * most give up at once (hello exits 3 without a console). */
+	if (failed && !run.is_pkg && run.r.ngrants == 0)
+		con_printf("run: %s was granted nothing; name what it needs, e.g. 'run %s with "
+			   "console' (help run lists the grants)\n",
+			   l->name, l->name);
 }
 
 /* Step 7: gives back everything, whatever step was reached. */

@@ -31,7 +31,8 @@ struct command {
 #define MANY 255
 
 static const struct command table[] = {
-    {"help", "help", "list the commands", cmd_help, 0, 0, NEED_NONE},
+    {"help", "help [COMMAND]", "list the commands, or say what one does", cmd_help, 0, 1,
+     NEED_NONE},
     {"ls", "ls [DIR]", "list a directory (default: the root)", cmd_ls, 0, 1, NEED_FS},
     {"cat", "cat FILE", "print a file", cmd_cat, 1, 1, NEED_FS},
     {"write", "write FILE TEXT...", "replace FILE's contents with TEXT", cmd_write, 2, MANY,
@@ -93,7 +94,7 @@ static const struct command table[] = {
     {"nc", "nc HOST PORT | nc -l PORT",
      "a TCP connection between the console and ADDR:PORT, or the first to come to PORT", cmd_nc, 1,
      2, NEED_NET},
-    {"linux", "linux [--detach] PROGRAM [ARG...] [with work|tmp|none] | linux --attach | --stats",
+    {"linux", "linux [--detach] PROGRAM [ARG...] [with work|tmp|none] | --attach | --stats",
      "run a Linux program (busybox: sh, ls, vi...) with the console as its terminal; Ctrl-] kills "
      "it",
      cmd_linux, 1, MANY, NEED_NONE},
@@ -109,20 +110,65 @@ static const struct command table[] = {
 };
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))
 
-void cmd_help(const struct vsh_cmd *c)
-{
-	for (uint32_t i = 0; i < NCOMMANDS; i++)
-		con_printf("  %-40s %s\n", table[i].usage, table[i].help);
-	con_printf("Quotes group words (\"a b\"); Up/Down recall the last 16 lines; Ctrl-C "
-		   "cancels a line.\n");
-}
-
 static const struct command *lookup(const char *name)
 {
 	for (uint32_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(table[i].name, name) == 0)
 			return &table[i];
 	return NULL;
+}
+
+/* Prints text from column col (where the cursor is) to column 79 at most,
+ * breaking lines between words and starting each new one at column col. */
+static void print_wrapped(const char *text, uint32_t col)
+{
+	uint32_t at = col;
+
+	while (*text) {
+		uint32_t n = 0;
+		while (text[n] && text[n] != ' ')
+			n++;
+		if (at > col && at + 1 + n > 79) {
+			con_printf("\n%*s", (int)col, "");
+			at = col;
+		} else if (at > col) {
+			con_printf(" ");
+			at++;
+		}
+		con_printf("%.*s", (int)n, text);
+		at += n;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	con_printf("\n");
+}
+
+/* help: every command, its usage and what it does, a usage too long for
+ * the first column on a line of its own; help COMMAND: that one. */
+void cmd_help(const struct vsh_cmd *c)
+{
+	if (c->argc == 2) {
+		const struct command *k = lookup(c->argv[1]);
+		if (!k) {
+			con_printf("help: unknown command: %s (type 'help' for the list)\n",
+				   c->argv[1]);
+			return;
+		}
+		con_printf("usage: %s\n  ", k->usage);
+		print_wrapped(k->help, 2);
+		return;
+	}
+	for (uint32_t i = 0; i < NCOMMANDS; i++) {
+		if (strlen(table[i].usage) > 40) {
+			con_printf("  %s\n%*s", table[i].usage, 43, "");
+		} else {
+			con_printf("  %-40s ", table[i].usage);
+		}
+		print_wrapped(table[i].help, 43);
+	}
+	con_printf("Quotes group words (\"a b\"); Up/Down recall the last 16 lines;\n"
+		   "Ctrl-C cancels a line; 'help COMMAND' shows one command.\n");
 }
 
 /* The connection a command needs, if the shell lacks it. */

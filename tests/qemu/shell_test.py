@@ -32,6 +32,14 @@ def run(t, tap):
               all(w in out for w in ("ls", "cat", "write", "echo", "rm", "mv", "mkdir", "run",
                                      "ps", "caps", "mem", "kill", "start", "uptime", "crash", "random")), out)
 
+    out = t.command("help run")
+    tap.check("help COMMAND shows that command's usage and what it does",
+              has(out, r"^usage: run PROGRAM \[ARG\.\.\.\] \[with SLOT=CAP\.\.\.\]") and "net.listen" in out
+              and "mkdir" not in out, out)
+    out = t.command("help nosuch")
+    tap.check("help of an unknown command says so",
+              has(out, r"^help: unknown command: nosuch \(type 'help' for the list\)"), out)
+
     # Files.
     out = t.command("mkdir notes")
     tap.check("mkdir makes a directory", not has(out, r"mkdir:"), out)
@@ -216,6 +224,9 @@ def run(t, tap):
     tap.check("date prints the CMOS clock's time in UTC, the host's day", near, why)
 
     # Randomness from rngd.
+    out = t.command("random feed")
+    tap.check("random feed without TEXT says TEXT is missing",
+              has(out, r"^random: feed needs TEXT; usage: random "), out)
     out = t.command("random 16")
     tap.check("random 16 prints 16 bytes in hex", has(out, r"^[0-9a-f]{32}\r?$"), out)
     out2 = t.command("random 16")
@@ -240,12 +251,18 @@ def run(t, tap):
                       ("random 0", r"^random: bad count '0'"),
                       ("random 100000", r"^random: 100000 bytes is too many"),
                       ("random 129", r"^random: 129 bytes is too many"),
-                      ("random high", r"^random: usage: "),
+                      ("random high", r"^random: high needs a count N; usage: "),
                       ("random low 4", r"^random: usage: "),
                       ("random feed " + "e" * 129, r"^random: feed: 129 bytes is too many"),
                       ('random feed ""', r"^random: feed: nothing to feed")):
         out = t.command(bad)
         tap.check("hostile argument refused: %s" % bad[:30], has(out, want), out)
+
+    # (Here, once the services' boot lines are out: one would land inside.)
+    out = t.command("help")
+    lines = [line for line in out.splitlines() if line.startswith(("  ", "Quotes", "'help"))]
+    tap.check("help's lines fit 80 columns", len(lines) > 40 and max(len(line) for line in lines) <= 80,
+              "\n".join(line for line in lines if len(line) > 80))
 
     # Programs and grants.
     mem_before = t.command("mem")
@@ -253,6 +270,12 @@ def run(t, tap):
     tap.check("run hello with a console grant", has(out, r"(?i)hello") and has(out, r"code 0"), out)
     out = t.command("run hello")
     tap.check("run hello without grants: it cannot print, exits 3", has(out, r"code 3"), out)
+    tap.check("run hello without grants: the shell says it was granted nothing, and how to grant",
+              has(out, r"^run: hello was granted nothing; name what it needs, e\.g\. 'run hello with console'"),
+              out)
+    out = t.command("run hello with console=console")
+    tap.check("run hello with a grant: no word about grants",
+              has(out, r"code 0") and "granted nothing" not in out, out)
     out = t.command("run denied with console=console")
     tap.check("a program using an ungranted capability prints its denial",
               "VX_E_NOTFOUND" in out, out)
