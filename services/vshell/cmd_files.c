@@ -54,6 +54,13 @@ static const char *dir_path(const char *p)
 	return buf;
 }
 
+/* A path as an error line names it: an empty one (typed as "") would
+ * leave a blank there. */
+static const char *shown(const char *path)
+{
+	return *path ? path : "'' (an empty path: the root)";
+}
+
 /* What a file-system error means to a person. */
 static const char *fs_why(int rc)
 {
@@ -98,7 +105,7 @@ static void fs_fail(const char *cmd, int rc, const char *path)
 	}
 	if (client_report(cmd, &shell.fs, rc))
 		return;
-	con_printf("%s: %s: %s\n", cmd, fs_why(rc), path);
+	con_printf("%s: %s: %s\n", cmd, fs_why(rc), shown(path));
 }
 
 /* ---------------------------------------------------------------- ls */
@@ -123,7 +130,7 @@ static void sys_fail(const char *cmd, int rc, const char *name)
 	if (client_report(cmd, &shell.ns, rc))
 		return;
 	if (rc == VX_E_TYPE)
-		con_printf("%s: is a directory: %s\n", cmd, name);
+		con_printf("%s: is a directory: %s\n", cmd, shown(name));
 	else
 		con_printf("%s: %s: %s\n", cmd, fs_why(rc), name);
 }
@@ -404,7 +411,7 @@ void cmd_cat(const struct vsh_cmd *c)
 		return;
 	}
 	if (rc == VX_OK && st.type == FS_DIR) {
-		con_printf("cat: is a directory: %s\n", c->argv[1]);
+		con_printf("cat: is a directory: %s\n", shown(c->argv[1]));
 		return;
 	}
 	if (rc == VX_OK && st.size <= CAT_INLINE_MAX)
@@ -784,7 +791,7 @@ void cmd_sum(const struct vsh_cmd *c)
 	} else {
 		rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
 		if (rc == VX_OK && st.type == FS_DIR) {
-			con_printf("sum: is a directory: %s\n", c->argv[1]);
+			con_printf("sum: is a directory: %s\n", shown(c->argv[1]));
 			return;
 		}
 		if (rc == VX_OK)

@@ -166,6 +166,10 @@ void cmd_linux(const struct vsh_cmd *c)
 		attend("the session");
 		return;
 	}
+	if (strcmp(c->argv[1], "--stats") == 0 || strcmp(c->argv[1], "--attach") == 0) {
+		con_printf("linux: %s takes nothing after it\n", c->argv[1]);
+		return;
+	}
 	if (strcmp(c->argv[1], "--detach") == 0) {
 		if (c->argc < 3) {
 			con_printf("linux: --detach needs a program\n");
@@ -195,6 +199,10 @@ void cmd_linux(const struct vsh_cmd *c)
 			}
 			break;
 		}
+	if (c->argv[first][0] == '\0') {
+		con_printf("linux: an empty program name (name one: linux sh, linux ls /)\n");
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.op = LINUX_RUN;
 	memcpy(m.data, &grants, 4);

@@ -120,10 +120,10 @@ void cmd_snap(const struct vsh_cmd *c)
 			client_deadline());
 	if (rc == VX_OK)
 		con_printf("snap: %s %s\n", create ? "made" : "deleted", path);
-	else if (!rooted && (rc == VX_E_INVAL || rc == VX_E_TOOBIG))
+	else if (rc == VX_E_INVAL || rc == VX_E_TOOBIG)
 		con_printf("snap: '%s': a snapshot's name is 1 to 55 bytes, without '/', "
 			   "and not '.' or '..'\n",
-			   c->argv[2]);
+			   rooted ? strchr(c->argv[2], ':') + 1 : c->argv[2]);
 	else if (rc == VX_E_EXISTS)
 		con_printf("snap: there is a snapshot named %s already\n", path);
 	else if (rc == VX_E_NOTFOUND && root_mounted(path))

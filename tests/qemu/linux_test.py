@@ -85,6 +85,12 @@ def run(t, tap):
     tap.check("command substitution", has(out, r"^got sub$"), out)
     out = t.command("linux nosuchprogram", timeout=60)
     tap.check("a missing program is named as such", has(out, r"no such program"), out)
+    out = t.command('linux ""', timeout=60)
+    tap.check("an empty program name is refused in words",
+              has(out, r"^linux: an empty program name \(name one"), out)
+    out = t.command("linux --stats x", timeout=60)
+    tap.check("linux --stats with more after it says so (not 'no such program')",
+              has(out, r"^linux: --stats takes nothing after it$"), out)
 
     out = t.command("linux ls /bin", timeout=60)
     tap.check("ls lists the root archive's /bin", has(out, r"busybox"), out)

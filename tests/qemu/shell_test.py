@@ -247,7 +247,8 @@ def run(t, tap):
               has(out, r"^Standard seeded; High ") and has(out, r"^\s+jitter\s+2\s+[1-9]\d*\s") and
               has(out, r"^\s+cpu\s+1\s") and has(out, r"^\s+fed\s+0\s+18\s+0\s+0\s*$") and
               has(out, r"^served [1-9]\d* standard"), out)
-    for bad, want in (("random -1", r"^random: bad count '-1'"),
+    for bad, want in (('cat ""', r"^cat: .*: '' \(an empty path: the root\)$"),
+                      ("random -1", r"^random: bad count '-1'"),
                       ("random 0", r"^random: bad count '0'"),
                       ("random 100000", r"^random: 100000 bytes is too many"),
                       ("random 129", r"^random: 129 bytes is too many"),

@@ -329,7 +329,8 @@ def session_disk(logs, tap, img, scratch):
         for line, want in (("snap create before", r"^snap: there is a snapshot named HOME:before already$"),
                            ("snap delete nosuch", r"^snap: no snapshot named HOME:nosuch \(snap lists"),
                            ("snap delete EXT:x", r"^snap: EXT:x: only HOME: \(Keep\) keeps snapshots$"),
-                           ("snap delete NOPE:x", r"^snap: NOPE:x: no such root is mounted")):
+                           ("snap delete NOPE:x", r"^snap: NOPE:x: no such root is mounted"),
+                           ("snap create HOME:", r"^snap: '': a snapshot's name is 1 to 55 bytes")):
             out = term.command(line)
             tap.check("snap refusal in words: %s" % line, has(out, want), out)
         out = term.command("snap create ../up")
