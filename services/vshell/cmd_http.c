@@ -176,6 +176,48 @@ static int exchange(struct sink *k, bool *fs_err)
 	return VX_OK;
 }
 
+/* Can the file at path be written, as far as can be known before the
+ * transfer: not SYS: (read-only), not a directory, in a directory that
+ * exists?  Checked before connecting, so that a wrong name costs no
+ * connection (a full disk still shows only while writing).  Prints the
+ * refusal. */
+static bool sink_check(const char *path)
+{
+	char dir[VSH_LINE_MAX + 1];
+	struct fs_stat st;
+	const char *slash = strrchr(path, '/'), *colon = strchr(path, ':');
+	int rc;
+
+	if (strncmp(path, "SYS:", 4) == 0) {
+		con_printf("get: SYS: is the boot image, read-only: %s\n", path);
+		return false;
+	}
+	if (!*path || (colon && !colon[1]) || (slash && !slash[1])) {
+		con_printf("get: '%s' names no file\n", path);
+		return false;
+	}
+	rc = vx_fs_stat(&shell.fs.c, path, &st, client_deadline());
+	if (rc == VX_OK && st.type == FS_DIR) {
+		con_printf("get: is a directory: %s\n", path);
+		return false;
+	}
+	if (rc != VX_E_NOTFOUND)
+		return rc == VX_OK || !client_report("get", &shell.fs, rc);
+	/* Not there yet: its directory must be. */
+	size_t n = slash ? (size_t)(slash - path) : colon ? (size_t)(colon + 1 - path) : 0;
+	if (n == 0 || n >= sizeof(dir))
+		return true; /* the root of the default file system */
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	rc = vx_fs_stat(&shell.fs.c, dir, &st, client_deadline());
+	if (rc == VX_OK && st.type == FS_DIR)
+		return true;
+	if (client_report("get", &shell.fs, rc))
+		return false;
+	con_printf("get: no such directory: %s (for %s)\n", dir, path);
+	return false;
+}
+
 void cmd_get(const struct vsh_cmd *c)
 {
 	char name[VX_HTTP_NAME_MAX + 1], size[24];
@@ -197,6 +239,8 @@ void cmd_get(const struct vsh_cmd *c)
 		vx_url_filename(&url, name);
 		k.path = name;
 	}
+	if (!sink_check(k.path))
+		return;
 	if ((rc = vsh_bulk(&k.mem)) < 0) {
 		con_printf("get: no buffer for the transfer: %s\n", vx_strerror(rc));
 		return;

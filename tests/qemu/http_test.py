@@ -165,6 +165,16 @@ def run_get(term, tap, big_sum):
                        ("get http://example.org/", r"^get: example\.org: .*\(VX_E_")]:
         out = term.command(line)
         tap.check("get: refused: %s" % line, has(out, want), out)
+    # A FILE that cannot be written is refused before any connection
+    # (nothing answers at 10.0.2.99: a connection would time out).
+    for line, want in [("get http://10.0.2.99/x SYS:x", r"^get: SYS: is the boot image, read-only: SYS:x$"),
+                       ("get http://10.0.2.99/x www", r"^get: is a directory: www$"),
+                       ("get http://10.0.2.99/x nodir/x", r"^get: no such directory: nodir \(for nodir/x\)$"),
+                       ("get http://10.0.2.99/x NOPE:x", r"^get: no such directory: NOPE: \(for NOPE:x\)$"),
+                       ("get http://10.0.2.99/x HOME:", r"^get: 'HOME:' names no file$")]:
+        out = term.command(line, timeout=10)
+        tap.check("get: refused before connecting: %s" % line.split()[-1],
+                  has(out, want) and "connect" not in out, out)
     # There is no loopback: a connection to it, to ourselves or to a
     # broadcast is refused at once, not left to time out.
     for line in ("get http://127.0.0.1/", "get http://10.0.2.15/", "nc 127.0.0.1 7",
