@@ -308,10 +308,11 @@ static int accept_now(struct nsock *l, struct vx_msg *m)
 	return VX_OK;
 }
 
-/* Closes s: a listener and everything it has not handed out; a socket
- * gracefully (what its tx Ring still holds goes first, then FIN) or not. */
 static bool udp_send_pending(struct nsock *s, int max);
 
+/* Closes s: a listener and everything it has not handed out; a socket
+ * gracefully (what its tx Ring still holds goes first: TCP's, then FIN;
+ * UDP's datagrams) or not. */
 static void sock_close(struct nsock *s, bool abort)
 {
 	if (s->dead) {

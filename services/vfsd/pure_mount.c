@@ -587,6 +587,13 @@ static void mark_dirty(struct fs_mount *m, uint64_t now)
 	}
 }
 
+/* A commit went through: nothing waits to be committed. */
+static void committed(struct fs_mount *m)
+{
+	m->dirty = false;
+	m->commits++;
+}
+
 /* A change Keep refused for room (VX_E_NOMEM: it changed nothing) while
  * removed files' blocks still wait out their VX_KEEP_DEFER commits: commit
  * until they are free (at most VX_KEEP_DEFER + 1 commits, each releasing
@@ -601,8 +608,7 @@ static bool keep_release(struct fs_mount *m)
 	for (uint32_t i = 0; i <= VX_KEEP_DEFER && v->pending && !v->broken; i++) {
 		if (vx_keep_sync(v) != VX_OK)
 			return false; /* keep_done mounts a broken volume again */
-		m->dirty = false;
-		m->commits++;
+		committed(m);
 	}
 	return !v->broken && v->used < used;
 }
@@ -664,10 +670,8 @@ int fs_mount_sync(struct fs_mount *m)
 		return VX_E_NOTFOUND;
 	int rc = m->kind == FS_KIND_FAT32 ? vx_fat_sync(&m->u.fat)
 					  : keep_done(m, vx_keep_sync(&m->u.keep), "");
-	if (rc == VX_OK) {
-		m->dirty = false;
-		m->commits++;
-	}
+	if (rc == VX_OK)
+		committed(m);
 	return rc;
 }
 
@@ -677,10 +681,8 @@ int fs_mount_fsync(struct fs_mount *m)
 		return fs_mount_sync(m);
 	uint64_t txg = m->u.keep.txg;
 	int rc = keep_done(m, vx_keep_fsync(&m->u.keep, NULL), "");
-	if (rc == VX_OK && m->u.keep.txg != txg) {
-		m->dirty = false;
-		m->commits++;
-	}
+	if (rc == VX_OK && m->u.keep.txg != txg)
+		committed(m);
 	return rc;
 }
 

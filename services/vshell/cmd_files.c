@@ -90,7 +90,8 @@ static const char *fs_why(int rc)
 	}
 }
 
-static bool is_sys(const char *path)
+/* As shell.h says. */
+bool vsh_is_sys(const char *path)
 {
 	return strncmp(path, "SYS:", 4) == 0;
 }
@@ -98,7 +99,7 @@ static bool is_sys(const char *path)
 /* The one error line of a file command. */
 static void fs_fail(const char *cmd, int rc, const char *path)
 {
-	if (is_sys(path)) {
+	if (vsh_is_sys(path)) {
 		/* vfsd has no SYS:; nsd's answers come through sys_fail. */
 		con_printf("%s: SYS: is the boot image, read-only: %s\n", cmd, path);
 		return;
@@ -253,7 +254,7 @@ void cmd_ls(const struct vsh_cmd *c)
 {
 	const char *path = dir_path(c->argc > 1 ? c->argv[1] : "");
 
-	if (is_sys(path)) {
+	if (vsh_is_sys(path)) {
 		sys_ls(path);
 		return;
 	}
@@ -398,7 +399,7 @@ void cmd_cat(const struct vsh_cmd *c)
 	struct fs_stat st;
 	int rc, tries = 0;
 
-	if (is_sys(path)) {
+	if (vsh_is_sys(path)) {
 		sys_cat(path);
 		return;
 	}
@@ -536,7 +537,7 @@ static const char *target_in(const char *from, const char *to, char *buf, size_t
 	bool dir = tl == 0 || to[tl - 1] == '/' || to[tl - 1] == ':';
 	struct fs_stat st;
 
-	if (!dir && !is_sys(to) && vx_fs_stat(&shell.fs.c, to, &st, client_deadline()) == VX_OK)
+	if (!dir && !vsh_is_sys(to) && vx_fs_stat(&shell.fs.c, to, &st, client_deadline()) == VX_OK)
 		dir = st.type == FS_DIR;
 	if (!dir)
 		return to;
@@ -697,7 +698,7 @@ static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bo
 		con_printf("cp: interrupted (Ctrl-C): %s%s\n", cp->to, what);
 		return;
 	}
-	if (cp->werr != VX_OK || !is_sys(c->argv[1])) {
+	if (cp->werr != VX_OK || !vsh_is_sys(c->argv[1])) {
 		if (client_report("cp", &shell.fs, rc))
 			return;
 		con_printf("cp: %s: %s%s\n", fs_why(rc), cp->werr != VX_OK ? cp->to : c->argv[1],
@@ -719,7 +720,7 @@ void cmd_cp(const struct vsh_cmd *c)
 	struct fs_stat st;
 	int rc;
 
-	if (is_sys(from)) {
+	if (vsh_is_sys(from)) {
 		/* From the boot image: a file, checked before anything is made. */
 		if ((rc = sys_stat(from, &obj)) == VX_OK && obj.kind == NS_KIND_DIR)
 			rc = VX_E_TYPE;
@@ -729,7 +730,7 @@ void cmd_cp(const struct vsh_cmd *c)
 			rc = VX_E_TYPE;
 	}
 	if (rc != VX_OK) {
-		if (is_sys(from))
+		if (vsh_is_sys(from))
 			sys_fail("cp", rc, c->argv[1]);
 		else
 			fs_fail("cp", rc, c->argv[1]);
@@ -750,7 +751,7 @@ void cmd_cp(const struct vsh_cmd *c)
 		fs_fail("cp", rc, to);
 		return;
 	}
-	if (is_sys(from)) {
+	if (vsh_is_sys(from)) {
 		uint64_t size;
 		rc = sys_each_chunk(from, &size, copy_chunk, &cp);
 	} else {
@@ -782,7 +783,7 @@ void cmd_sum(const struct vsh_cmd *c)
 	int rc;
 
 	vx_sha256_init(&h);
-	if (is_sys(path)) {
+	if (vsh_is_sys(path)) {
 		rc = sys_each_chunk(path, &st.size, hash_chunk, &h);
 		if (rc != VX_OK && rc != INTERRUPTED) {
 			sys_fail("sum", rc, c->argv[1]);

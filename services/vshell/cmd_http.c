@@ -188,7 +188,7 @@ static bool sink_check(const char *path)
 	const char *slash = strrchr(path, '/'), *colon = strchr(path, ':');
 	int rc;
 
-	if (strncmp(path, "SYS:", 4) == 0) {
+	if (vsh_is_sys(path)) {
 		con_printf("get: SYS: is the boot image, read-only: %s\n", path);
 		return false;
 	}

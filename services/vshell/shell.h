@@ -236,6 +236,8 @@ void cmd_df(const struct vsh_cmd *c);
  * VA_BULK, that vfsd reads files into and writes them from (cp, sum) and
  * disks are read into (disk); *mem is its handle.  Made on first use. */
 int vsh_bulk(vx_handle_t *mem);
+/* Does path name the boot image (SYS:, nsd's, read-only)? */
+bool vsh_is_sys(const char *path);
 void cmd_cp(const struct vsh_cmd *c);
 void cmd_sum(const struct vsh_cmd *c);
 void cmd_sync(const struct vsh_cmd *c);
