@@ -143,13 +143,12 @@ static uint32_t console_busy;
 
 static void console_hold(void)
 {
-	while (__atomic_exchange_n(&console_busy, 1, __ATOMIC_ACQUIRE))
-		arch_spin_wait();
+	spin_hold(&console_busy);
 }
 
 static void console_release(void)
 {
-	__atomic_store_n(&console_busy, 0, __ATOMIC_RELEASE);
+	spin_release(&console_busy);
 }
 
 /* Does a port access of width bytes at port touch COM1 (0x3f8..0x3ff)? */

@@ -28,9 +28,11 @@
  * and the kernel runs with interrupts off except in the idle loop (where
  * the lock is dropped).  So every function in kernel/core runs with the
  * lock held, exclusive, unless its comment says otherwise.  A few calls
- * that only read, or write nothing but their caller's own fields or a
- * device, hold it shared and run side by side (syscall.c's
- * shared_syscalls; a shared handler's comment says so).  What another CPU
+ * that only read, or write nothing but their caller's own fields, a
+ * device, or state behind a small lock of its own (the wake-ups: a Task,
+ * the sleep list, a run queue; see spin_hold), hold it shared and run side
+ * by side (syscall.c's shared_syscalls; a shared handler's comment says
+ * so).  What another CPU
  * may be doing meanwhile is running user code: a Task's frame and tables
  * are changed or freed only once it runs nowhere else (sched_evict), and
  * a translation is removed from every CPU before unmapping returns
@@ -166,6 +168,7 @@ struct task {
 	uint64_t affinity;    /* CPUs it may run on (bit n: CPU n); 0: any */
 	uint64_t fs_base;     /* user FS base (a foreign ABI's thread pointer); 0 for natives */
 	uint32_t foreign;     /* its syscall stops it: VX_FAULT_SYSCALL (VX_REGS_FOREIGN) */
+	uint32_t wake_lock;   /* a shared holder's wake-up of it (signal_deliver_shared) */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -319,6 +322,7 @@ int64_t sys_task_regs(struct trapframe *tf);
 
 /* sched.c */
 void sched_make_runnable(struct task *t);
+void sched_make_runnable_shared(struct task *t);
 bool sched_evict(struct task *t);
 void sched_resched_here(void);
 uint32_t sched_task_cpu(const struct task *t);
@@ -353,6 +357,8 @@ bool signal_timeout_due(uint64_t now);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int64_t sys_sig_wait_shared(struct trapframe *tf);
+int64_t sys_sig_raise_shared(struct trapframe *tf);
+void signal_deliver_shared(struct task *t, uint64_t bits);
 int signal_wait_check(uint64_t mask, uint64_t deadline);
 void signal_deliver_handoff(struct task *t, uint64_t bits);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
@@ -365,6 +371,7 @@ void ring_unbind_cap(struct cap *c);
 int64_t sys_ring_bind(struct trapframe *tf);
 int64_t sys_ring_unbind(struct trapframe *tf);
 int64_t sys_ring_notify(struct trapframe *tf);
+int64_t sys_ring_notify_shared(struct trapframe *tf);
 int64_t sys_ring_notify_wait(struct trapframe *tf);
 struct trapframe *ring_fastpath(struct trapframe *tf);
 int64_t sys_ring_send_cap(struct trapframe *tf);
@@ -461,8 +468,9 @@ static inline struct trapframe *sched_current_frame(void)
  * exclusive one.  A shared holder reads what it likes and writes only
  * what no other shared holder reads: its own Task's fields that only its
  * own calls and exclusive holders touch, device registers, and state
- * behind a lock of its own (the console's).  So everything an exclusive
- * holder wrote is stable while it is held shared.
+ * behind a lock of its own (the console's, and a wake-up's: spin_hold
+ * below).  So everything an exclusive holder wrote is stable while it is
+ * held shared, but for what those small locks guard.
  *
  * Every CPU takes a ticket and waits for its turn.  An exclusive holder's
  * turn begins once the shared holders before it have left (readers) and
@@ -520,6 +528,28 @@ static inline void klock_shared_in(void)
 static inline void klock_shared_out(void)
 {
 	__atomic_fetch_sub(&klock.readers, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The small locks behind the shared mode: a shared holder that writes
+ * state another shared holder may write at the same time takes that
+ * state's own lock (a Task's wake-up, a run queue, the sleep list, the
+ * console).  Exclusive holders never take them: no shared holder runs
+ * beside one, so they are all free then.  Held for a few dozen
+ * instructions with interrupts off, in the order Task, sleep list, run
+ * queue (docs/ARCHITECTURE.md, "Locking").  A CPU spinning for one
+ * answers TLB shootdowns (arch_spin_wait), as it does for the kernel lock.
+ */
+static inline void spin_hold(uint32_t *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			arch_spin_wait();
+}
+
+static inline void spin_release(uint32_t *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
 #endif

@@ -71,12 +71,23 @@ static void publish_bound(struct ring *r)
 			   (r->consumer ? VX_RING_BOUND_CONSUMER : 0);
 }
 
+/* The bit that end (a bound cap) asked to be woken with. */
+static inline uint64_t end_bit(const struct ring *r, const struct cap *end)
+{
+	return 1ull << (end == r->producer ? r->prod_bit : r->cons_bit);
+}
+
+/* The other end of the Ring from c (bound or not): NULL if unbound. */
+static inline struct cap *peer_end(const struct ring *r, const struct cap *c)
+{
+	return r->producer == c ? r->consumer : r->producer;
+}
+
 /* Raises the bit that end (a bound cap) asked to be woken with. */
 static void wake_end(struct ring *r, struct cap *end)
 {
 	if (end)
-		signal_deliver(end->map_task,
-			       1ull << (end == r->producer ? r->prod_bit : r->cons_bit));
+		signal_deliver(end->map_task, end_bit(r, end));
 }
 
 /* Undoes the bind made through c: unmaps, forgets the end, publishes the
@@ -212,7 +223,24 @@ static void doorbell(struct cap *c)
 {
 	struct ring *r = ring_of(c->obj);
 
-	wake_end(r, r->producer == c ? r->consumer : r->producer);
+	wake_end(r, peer_end(r, c));
+}
+
+/* VX_SYS_RING_NOTIFY under the kernel lock held shared (syscall.c): the
+ * same decode, which only reads caps and the Ring's ends (only exclusive
+ * holders change them), and the shared delivery. */
+int64_t sys_ring_notify_shared(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = doorbell_decode(tf->rdi, &c)))
+		return err;
+	struct ring *r = ring_of(c->obj);
+	struct cap *end = peer_end(r, c);
+	if (end)
+		signal_deliver_shared(end->map_task, end_bit(r, end));
+	return VX_OK;
 }
 
 /* VX_SYS_RING_NOTIFY(ring) */
@@ -293,11 +321,11 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	 * ordinary doorbell and wait, without decoding the call again.  A
 	 * peer pinned to other CPUs (a cross-CPU pair) is one. */
 	struct ring *r = ring_of(c->obj);
-	struct cap *end = r->producer == c ? r->consumer : r->producer;
+	struct cap *end = peer_end(r, c);
 	if (!end)
 		return notify_wait_decoded(tf, c);
 	struct task *p = end->map_task;
-	uint64_t bit = 1ull << (end == r->producer ? r->prod_bit : r->cons_bit);
+	uint64_t bit = end_bit(r, end);
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
 	    !arch_frame_user_ok(&p->regs) ||
 	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1)))

@@ -20,7 +20,8 @@
  *
  * Locking: everything here runs under the kernel lock (lock.c) held
  * exclusive, which also covers every Task's scheduling fields and every
- * CPU's queues.
+ * CPU's queues, but for a shared wake-up (sched_make_runnable_shared),
+ * which enqueues under the queue's own lock.
  * A Task is at any moment running on at most one CPU (t->running_on), or
  * on at most one queue (t->queued, t->rq_cpu), or neither.
  */
@@ -31,7 +32,7 @@
 struct runq {
 	struct task *head[VX_PRIO_MAX + 1];
 	uint32_t bits;		 /* bit p set: head[p] is not empty */
-	bool idle;		 /* waiting in the idle loop */
+	uint32_t lock;		 /* a shared holder's enqueue (sched_make_runnable_shared) */
 } __attribute__((aligned(256))); /* rq[n] by a shift */
 static struct runq rq[MAX_CPUS];
 static uint64_t idle_mask; /* bit n: CPU n waits in the idle loop */
@@ -86,7 +87,7 @@ void sched_resched_here(void)
 	this_cpu()->need_resched = 1;
 }
 
-static void enqueue(unsigned cpu, struct task *t)
+static inline __attribute__((always_inline)) void enqueue(unsigned cpu, struct task *t)
 {
 	struct runq *q = &rq[cpu];
 	struct task *h = q->head[t->prio];
@@ -132,7 +133,7 @@ static int running_prio(unsigned cpu)
 }
 
 /* The queue a Task that became ready goes on (see the top). */
-static unsigned place(const struct task *t)
+static inline __attribute__((always_inline)) unsigned place(const struct task *t)
 {
 	unsigned last = t->last_cpu;
 
@@ -163,6 +164,36 @@ void sched_make_runnable(struct task *t)
 	}
 	if ((int)t->prio > running_prio(c)) {
 		cpus[c].need_resched = 1;
+		arch_send_resched(c);
+	}
+}
+
+/*
+ * sched_make_runnable under the kernel lock held shared (a wake-up from
+ * SIG_RAISE or RING_NOTIFY, signal_deliver_shared), with t's wake_lock
+ * held: t was waiting, so it is on no queue and no CPU.  Shared holders on
+ * other CPUs may enqueue on the same queue at the same time, so the
+ * enqueue takes that queue's own lock; the rest of what place reads
+ * (every CPU's current Task, the idle CPUs) only exclusive holders write,
+ * so it stands still.  Another CPU's need_resched is set before its IPI,
+ * as exclusive holders do; that CPU may be between its own shared call's
+ * test of the flag and its return to user mode, where the IPI finds it.
+ */
+void sched_make_runnable_shared(struct task *t)
+{
+	struct cpu *me = this_cpu();
+	unsigned c = place(t);
+
+	spin_hold(&rq[c].lock);
+	enqueue(c, t);
+	spin_release(&rq[c].lock);
+	if (c == me->index) {
+		if (t->prio > me->current->prio)
+			__atomic_store_n(&me->need_resched, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if ((int)t->prio > running_prio(c)) {
+		__atomic_store_n(&cpus[c].need_resched, 1, __ATOMIC_RELAXED);
 		arch_send_resched(c);
 	}
 }

@@ -10,7 +10,8 @@
  */
 #include "core/kernel.h"
 
-static struct task *sleepers; /* Tasks waiting with a finite deadline */
+static struct task *sleepers;  /* Tasks waiting with a finite deadline */
+static uint32_t sleepers_lock; /* a shared holder's signal_unsleep (wake_shared) */
 /* No deadline on sleepers is earlier than this (UINT64_MAX: none).  Written
  * under the lock, read without it by the tick (signal_timeout_due).  A
  * sleeper woken early leaves it too early, which costs one locked tick that
@@ -23,6 +24,7 @@ void signal_unsleep(struct task *t)
 {
 	if (!t->sleeping)
 		return;
+	KASSERT(*t->sl_pprev == t); /* the list is whole */
 	*t->sl_pprev = t->sl_next;
 	if (t->sl_next)
 		t->sl_next->sl_pprev = t->sl_pprev;
@@ -70,6 +72,48 @@ void signal_deliver_handoff(struct task *t, uint64_t bits)
 	deliver(t, bits, true);
 }
 
+/* wake for a shared holder, which holds t's wake_lock: the sleep list
+ * and the run queue are behind locks of their own. */
+static void wake_shared(struct task *t, uint64_t result)
+{
+	if (t->sleeping) {
+		spin_hold(&sleepers_lock);
+		signal_unsleep(t);
+		spin_release(&sleepers_lock);
+	}
+	t->regs.rax = result;
+	__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
+	sched_make_runnable_shared(t);
+}
+
+/*
+ * signal_deliver under the kernel lock held shared (SIG_RAISE,
+ * RING_NOTIFY).  Other shared holders may deliver to t at the same time,
+ * and t itself may be taking its own bits (sys_sig_wait_shared), so the
+ * bits go in with one atomic operation, and the wake-up, which only one
+ * of them may do, is decided under t's own wake_lock.  Whether t waits,
+ * and for what, only exclusive holders decide (a block) and only a waker
+ * undoes (under wake_lock): a t that is not waiting now cannot start to
+ * before this shared hold ends, and its wait will find the bits.
+ */
+void signal_deliver_shared(struct task *t, uint64_t bits)
+{
+	uint64_t pend = __atomic_or_fetch(&t->pending, bits, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != VX_TASK_WAITING ||
+	    !(pend & t->wait_mask))
+		return;
+	spin_hold(&t->wake_lock);
+	if (t->state == VX_TASK_WAITING) {
+		uint64_t got = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) & t->wait_mask;
+		if (got) {
+			__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
+			wake_shared(t, got);
+		}
+	}
+	spin_release(&t->wake_lock);
+}
+
 /* Raises bits through a Signal cap (the caller checked bits <= narrow). */
 void signal_raise_cap(struct cap *sig, uint64_t bits)
 {
@@ -103,6 +147,7 @@ void signal_timeouts(uint64_t now)
 	uint64_t earliest = UINT64_MAX;
 
 	for (struct task *t = sleepers, *next; t; t = next) {
+		KASSERT(t->sleeping && t->state == VX_TASK_WAITING);
 		next = t->sl_next;
 		if (t->wait_deadline <= now) {
 			wake(t, 0, false); /* takes it off the list */
@@ -177,10 +222,10 @@ int64_t sys_sig_wait(struct trapframe *tf)
 }
 
 /* VX_SYS_SIG_WAIT under the lock held shared (syscall.c): the wait that
- * ends at once, which writes only the caller's own pending bits (only
- * exclusive holders raise them, and TASK_INSPECT reads them atomically).
- * One that would block needs the lock exclusive: SYS_EXCLUSIVE, having
- * changed nothing. */
+ * ends at once, which takes only the caller's own pending bits, with one
+ * atomic operation: shared raisers (signal_deliver_shared) may be adding
+ * others at the same time.  One that would block needs the lock
+ * exclusive: SYS_EXCLUSIVE, having changed nothing. */
 int64_t sys_sig_wait_shared(struct trapframe *tf)
 {
 	struct task *t = current_task();
@@ -191,8 +236,23 @@ int64_t sys_sig_wait_shared(struct trapframe *tf)
 		return err;
 	if (!wait_answers_now(t, tf->rdi, tf->rsi, &got))
 		return SYS_EXCLUSIVE;
-	__atomic_store_n(&t->pending, t->pending & ~got, __ATOMIC_RELAXED);
+	__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
 	return (int64_t)got;
+}
+
+/* SIG_RAISE's decode: the Signal cap, and bits it may raise (not none). */
+static inline __attribute__((always_inline)) int raise_decode(const struct trapframe *tf,
+							      struct cap **s)
+{
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_SIGNAL, 0, s)))
+		return err;
+	if (tf->rsi == 0)
+		return VX_E_INVAL;
+	if (tf->rsi & ~(*s)->narrow)
+		return VX_E_RIGHTS;
+	return VX_OK;
 }
 
 /* VX_SYS_SIG_RAISE(signal, bits) */
@@ -201,13 +261,23 @@ int64_t sys_sig_raise(struct trapframe *tf)
 	struct cap *s;
 	int err;
 
-	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_SIGNAL, 0, &s)))
+	if ((err = raise_decode(tf, &s)))
 		return err;
-	if (tf->rsi == 0)
-		return VX_E_INVAL;
-	if (tf->rsi & ~s->narrow)
-		return VX_E_RIGHTS;
 	signal_raise_cap(s, tf->rsi);
+	return VX_OK;
+}
+
+/* VX_SYS_SIG_RAISE under the lock held shared (syscall.c): the same
+ * decode, which only reads caps (only exclusive holders change them), and
+ * the shared delivery. */
+int64_t sys_sig_raise_shared(struct trapframe *tf)
+{
+	struct cap *s;
+	int err;
+
+	if ((err = raise_decode(tf, &s)))
+		return err;
+	signal_deliver_shared(task_of(s->obj), tf->rsi);
 	return VX_OK;
 }
 

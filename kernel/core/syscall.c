@@ -55,18 +55,35 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
 
 /*
  * The calls that run under the kernel lock held shared, side by side with
- * each other on several CPUs (kernel.h, LOCKING; docs/ARCHITECTURE.md):
- * bit n for call n.  Each reads only what exclusive holders write, and
- * writes only its own Task's fields, a device's registers or the console
- * (behind its own lock).  None blocks, restarts or queues work: a handler
- * that would (SIG_WAIT with nothing pending: its shared form,
- * sys_sig_wait_shared) returns SYS_EXCLUSIVE having changed nothing, and
- * the call runs again from scratch under the lock held exclusive.
+ * each other on several CPUs (kernel.h, LOCKING; docs/ARCHITECTURE.md),
+ * and their handlers there.  Each reads what only exclusive holders write
+ * (caps, objects, who waits for what), and writes only its own Task's
+ * fields, a device's registers, or state behind a lock of its own: the
+ * console, and a wake-up's Task, sleep list and run queue (the shared
+ * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  None
+ * blocks, restarts or queues work: a handler that would (SIG_WAIT with
+ * nothing pending: its shared form, sys_sig_wait_shared) returns
+ * SYS_EXCLUSIVE having changed nothing, and the call runs again from
+ * scratch under the lock held exclusive.
  */
+static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
+    [VX_SYS_CAP_INSPECT] = sys_cap_inspect,
+    [VX_SYS_RETICLE_INFO] = sys_reticle_info,
+    [VX_SYS_TASK_INSPECT] = sys_task_inspect,
+    [VX_SYS_SIG_WAIT] = sys_sig_wait_shared,
+    [VX_SYS_SIG_RAISE] = sys_sig_raise_shared,
+    [VX_SYS_RING_NOTIFY] = sys_ring_notify_shared,
+    [VX_SYS_PORT_IN] = sys_port_in,
+    [VX_SYS_PORT_OUT] = sys_port_out,
+    [VX_SYS_CONSOLE_WRITE] = sys_console_write,
+    [VX_SYS_CLOCK] = sys_clock,
+};
+/* The same calls as a bit mask, bit n for call n: one test on entry. */
 #define SHARED_CALLS                                                                               \
 	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT |  \
-	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT |              \
-	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK)
+	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY |         \
+	 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE |         \
+	 1ull << VX_SYS_CLOCK)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
@@ -211,16 +228,18 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(s
 /*
  * A call from SHARED_CALLS on a CPU among several: under the lock held
  * shared.  The call's result goes back at once unless this CPU must
- * choose another Task (need_resched, set only by exclusive holders, so
- * steady while we hold it shared), which takes the lock exclusive.  A
- * Task halted while it waited for the lock, a foreign Task (its
+ * choose another Task (need_resched), which takes the lock exclusive.
+ * Only this CPU's own shared wake-ups and the exclusive holders set it
+ * here; another CPU's shared wake-up may set it just after the test, but
+ * sends its IPI after that, which this CPU takes once back in user mode.
+ * A Task halted while it waited for the lock, a foreign Task (its
  * supervisor serves its calls) and a handler's SYS_EXCLUSIVE go the
  * ordinary way, exclusive, which decides the call from scratch.
  */
 static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapframe *tf)
 {
 	struct task *t = current_task();
-	syscall_fn fn = tf->rax == VX_SYS_SIG_WAIT ? sys_sig_wait_shared : syscalls[tf->rax];
+	syscall_fn fn = shared_syscalls[tf->rax];
 	int64_t r = SYS_EXCLUSIVE;
 
 	klock_shared_in();

@@ -566,7 +566,7 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	if ((err = lookup_task(tf->rdi, VX_R_READ, &t)))
 		return err;
 	memset(&info, 0, sizeof(info));
-	info.state = t->state;
+	info.state = __atomic_load_n(&t->state, __ATOMIC_RELAXED); /* a shared wake-up */
 	info.prio = t->prio;
 	info.fault = t->fault;
 	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t->running_on >= 0 ? rdtsc() - t->run_since : 0));

@@ -355,6 +355,114 @@ static void t_poll_wait_loses_no_bit(void)
 	vx_printf("#   %d rounds of two raises taken by polling\n", done);
 }
 
+/* A raiser on each other CPU (up to three) raises its own bit of ktest's
+ * mask, then waits, with a deadline, for ktest to raise its bit 6 back;
+ * ktest, on CPU 0, waits for all their bits with a deadline and answers
+ * each bit it takes.  The raises hold the kernel lock shared and reach
+ * ktest at the same time from several CPUs, each of them perhaps the one
+ * that wakes it (its wake_lock), takes it off the sleep list while ktest's
+ * answers take the raisers off it from CPU 0 (the list's own lock), and
+ * queues it.  A wake-up lost, or made twice, shows as a wait that runs
+ * out (a raiser's exit code 201, or ktest's wait returning 0) or a count
+ * that is not exact. */
+static void t_shared_wakeups_lose_none(void)
+{
+	static const int bit[3] = {4, 5, 7};
+	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
+	int rounds = stress ? 100000 : 3000, count[3] = {0}, done = 0;
+	vx_handle_t task[3], ack[3];
+	uint64_t all = 0;
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	for (unsigned i = 0; i < n; i++)
+		all |= 1ull << bit[i];
+	vx_sig_wait(all, VX_DEADLINE_NONE);
+	for (unsigned i = 0; i < n; i++) {
+		struct vx_spawn sp = {.self = self, .reticle = R};
+		char args[32];
+		vx_snprintf(args, sizeof(args), "raiser %d %d", rounds, bit[i]);
+		if (!load_victim(args, &sp))
+			return;
+		vx_handle_t boss = MUST(vx_sig_mint(self, 1ull << bit[i]));
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "boss", 4, boss, 0), VX_OK);
+		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
+		task[i] = start_victim(&sp);
+		ack[i] = MUST(vx_sig_mint(task[i], 1ull << 6));
+	}
+	while (done < (int)n * rounds && !failures_in_test) {
+		/* 10 s: only a bound on a hang, as in the ping-pong above. */
+		int64_t got = vx_sig_wait(all, (uint64_t)vx_clock() + 10000 * MS);
+		EXPECT(got > 0);
+		if (got <= 0)
+			break;
+		EXPECT_EQ((uint64_t)got & ~all, 0);
+		for (unsigned i = 0; i < n; i++) {
+			if (!((uint64_t)got & (1ull << bit[i])))
+				continue;
+			count[i]++;
+			done++;
+			EXPECT_EQ(vx_sig_raise(ack[i], 1ull << 6), VX_OK);
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(count[i], rounds);
+		EXPECT_EQ(exit_code(task[i]), 0);
+	}
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	vx_printf("#   %d wake-ups from %u CPUs at once\n", done, n);
+}
+
+/* ktest and a relay on each other CPU (up to three) form a ring, and two
+ * tokens (bits 8 and 9) go round it at once: each Task waits for either,
+ * with a deadline, and raises what came at the next.  So two Tasks on two
+ * CPUs wake two others, both on the sleep list, at the same time, under
+ * the kernel lock held shared: the sleep list's own lock keeps its links
+ * whole.  A token lost shows as a wait that runs out. */
+static void t_shared_wakeups_around_a_ring(void)
+{
+	const uint64_t tokens = 3ull << 8;
+	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
+	int laps = stress ? 50000 : 1500, taken = 0;
+	vx_handle_t task[3], next[3];
+	struct vx_spawn sp[3];
+	char args[32];
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	vx_sig_wait(tokens, VX_DEADLINE_NONE);
+	vx_snprintf(args, sizeof(args), "relay %d", 2 * laps);
+	for (unsigned i = 0; i < n; i++) {
+		sp[i] = (struct vx_spawn){.self = self, .reticle = R};
+		if (!load_victim(args, &sp[i]))
+			return;
+		EXPECT_EQ(vx_task_set_affinity(sp[i].task, 2ull << i), VX_OK);
+	}
+	/* Relay i passes to relay i + 1; the last one to ktest. */
+	for (unsigned i = 0; i < n; i++) {
+		vx_handle_t to = i + 1 < n ? sp[i + 1].task : self;
+		next[i] = MUST(vx_sig_mint(to, tokens));
+		EXPECT_EQ(vx_bundle_add(sp[i].bundle, "next", 4, next[i], 0), VX_OK);
+	}
+	for (unsigned i = 0; i < n; i++)
+		task[i] = start_victim(&sp[i]);
+	vx_handle_t first = MUST(vx_sig_mint(sp[0].task, tokens));
+	EXPECT_EQ(vx_sig_raise(first, 1ull << 8), VX_OK);
+	EXPECT_EQ(vx_sig_raise(first, 1ull << 9), VX_OK);
+	while (taken < 2 * laps && !failures_in_test) {
+		int64_t got = vx_sig_wait(tokens, (uint64_t)vx_clock() + 10000 * MS);
+		EXPECT(got > 0 && !((uint64_t)got & ~tokens));
+		if (got <= 0)
+			break;
+		taken += (int)(((uint64_t)got >> 8 & 1) + ((uint64_t)got >> 9 & 1));
+		if (taken < 2 * laps) /* each token's last lap ends here */
+			EXPECT_EQ(vx_sig_raise(first, (uint64_t)got), VX_OK);
+	}
+	EXPECT_EQ(taken, 2 * laps);
+	for (unsigned i = 0; i < n; i++)
+		EXPECT_EQ(exit_code(task[i]), 0);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	vx_printf("#   two tokens, %d laps each, round %u CPUs\n", laps, n + 1);
+}
+
 #define INSPECT_VA (SCRATCH_VA + 0xc0000) /* inside ktest's scratch table */
 
 /* An inspector on every other CPU makes the calls that hold the kernel
@@ -443,4 +551,6 @@ void ktest_smp(bool long_runs)
 	run("smp_halt_stops_a_fault_in_flight", t_halt_stops_a_fault_in_flight);
 	run("smp_poll_wait_loses_no_bit", t_poll_wait_loses_no_bit);
 	run("smp_shared_calls_beside_exclusive", t_shared_calls_beside_exclusive);
+	run("smp_shared_wakeups_lose_none", t_shared_wakeups_lose_none);
+	run("smp_shared_wakeups_around_a_ring", t_shared_wakeups_around_a_ring);
 }

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Model-checks the Ring protocol with spin (tests/model/ring.pml) and a
 # call and its reply over the runtime's service shape with the kernel's
-# call/reply fastpath (tests/model/call.pml), and the kernel lock's two
-# modes (tests/model/klock.pml): each real protocol must verify clean, and
-# each broken variant must be caught (a lost wakeup, two holders at once).
+# call/reply fastpath (tests/model/call.pml), the kernel lock's two modes
+# (tests/model/klock.pml) and the wake-ups made under its shared mode
+# (tests/model/wake.pml): each real protocol must verify clean, and each
+# broken variant must be caught (a lost wakeup, two holders at once, a
+# double wake-up, a lost bit, a torn sleep list).
 # Prints TAP.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -51,3 +53,11 @@ clean klock.pml "kernel lock model: an exclusive holder is alone, shared holders
 	"kernel lock model: spin found a problem in the two-mode ticket lock"
 caught -DPASS_FIRST klock.pml "assertion violated" \
 	"kernel lock model: a shared holder that passes the turn on before counting itself in is caught"
+clean wake.pml "wake model: shared wake-ups lose no bit, wake nobody twice and keep the sleep list whole" \
+	"wake model: spin found a problem in the shared wake-up"
+caught -DNO_WAKE_LOCK wake.pml "assertion violated" \
+	"wake model: without the Task's wake_lock two wakers queue it twice"
+caught -DPLAIN_CLEAR wake.pml "assertion violated" \
+	"wake model: a shared poll that clears with a load and a store loses a bit"
+caught -DNO_SLEEP_LOCK wake.pml "assertion violated" \
+	"wake model: two wake-ups unlinking neighbours without the list's lock tear the sleep list"

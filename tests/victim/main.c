@@ -46,6 +46,14 @@
  *               times raise bit 4, then bit 5, then wait for bit 6 (which
  *               ktest raises once it has taken both); exit 0, or 201 if a
  *               wait ran out (a lost bit)
+ *   raiser N B  with "boss" (a Signal cap on ktest for bit B): N times
+ *               raise bit B, then wait for bit 6 (which ktest raises back),
+ *               waiting with a deadline, so on the sleep list; exit 0, or
+ *               201 if a wait ran out (a lost wake-up)
+ *   relay N     with "next" (a Signal cap on the next Task of a ring for
+ *               bits 8 and 9, the tokens): wait, with a deadline, for
+ *               either token and pass on what came, until it has passed N;
+ *               exit 0, or 201 if a wait ran out (a lost wake-up)
  *   inspector   with "self", "ret" and "out" (a Mem): until out's first
  *               word is set, make the calls that run under the kernel lock
  *               held shared (CLOCK, RETICLE_INFO, CAP_INSPECT of every
@@ -482,6 +490,41 @@ static int pinger(const struct vx_bundle_page *b, int n)
 	return 0;
 }
 
+static int raiser(const struct vx_bundle_page *b, const char *args)
+{
+	int64_t boss = vx_bundle_handle(b, "boss", VX_OBJ_SIGNAL);
+	int n = parse_int(args), bit = 0;
+
+	while (*args && *args != ' ')
+		args++;
+	bit = parse_int(args + (*args == ' '));
+	if (boss < 0 || bit < 0 || bit > 62)
+		return 200;
+	for (int i = 0; i < n; i++) {
+		vx_sig_raise((vx_handle_t)boss, 1ull << bit);
+		if (vx_sig_wait(1ull << 6, (uint64_t)vx_clock() + 10000000000ull) != 1ull << 6)
+			return 201;
+	}
+	return 0;
+}
+
+static int relay(const struct vx_bundle_page *b, int n)
+{
+	int64_t next = vx_bundle_handle(b, "next", VX_OBJ_SIGNAL);
+	const uint64_t tokens = 3ull << 8;
+
+	if (next < 0)
+		return 200;
+	for (int passed = 0; passed < n;) {
+		int64_t got = vx_sig_wait(tokens, (uint64_t)vx_clock() + 10000000000ull);
+		if (got <= 0 || ((uint64_t)got & ~tokens))
+			return 201;
+		vx_sig_raise((vx_handle_t)next, (uint64_t)got);
+		passed += (int)(((uint64_t)got >> 8 & 1) + ((uint64_t)got >> 9 & 1));
+	}
+	return 0;
+}
+
 /* An answer of a call that only reads: a value, or one of the handle
  * errors (its handles may be deleted under it). */
 static bool sane(int64_t r)
@@ -624,6 +667,10 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		return portout(bundle);
 	if (starts_with(args, "pinger "))
 		return pinger(bundle, parse_int(args + 7));
+	if (starts_with(args, "raiser "))
+		return raiser(bundle, args + 7);
+	if (starts_with(args, "relay "))
+		return relay(bundle, parse_int(args + 6));
 	if (starts_with(args, "inspector"))
 		return inspector(bundle);
 	if (starts_with(args, "echo"))
