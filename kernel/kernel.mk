@@ -36,3 +36,8 @@ KCORE_UNIT_OBJS := $(call objs,$(B)/host,kernel/core/cap.c kernel/core/reticle.c
 $(KCORE_HOST_OBJS) $(B)/host/tests/support/kcore_stubs.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
 $(B)/host/tests/host/test_kcore_%.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
 $(KCORE_FUZZ_OBJS): FUZZ_CFLAGS += -Ikernel $(ARCH_INC)
+# The IOMMU's fault path, linked into its test, which models the unit
+# (tests/host/test_vtd_fault.c, through kernel/arch/x86_64/vtd.h).
+VTD_FAULT_HOST_OBJ := $(call objs,$(B)/host,kernel/arch/x86_64/vtd_fault.c)
+$(VTD_FAULT_HOST_OBJ) $(B)/host/tests/host/test_vtd_fault.o: HOST_CFLAGS += -Ikernel $(ARCH_INC)
+$(B)/host/tests/host/test_vtd_fault: $(VTD_FAULT_HOST_OBJ)

@@ -395,6 +395,8 @@ void iommu_attach(uint16_t bdf, uint16_t domain, uint64_t root_pa);
 void iommu_flush(uint16_t domain);
 void iommu_sync(const void *p, size_t n);
 void iommu_fault_event(void);
+bool iommu_fault_deferred(void); /* records left for the boot CPU's tick */
+void iommu_fault_tick(void);
 /* A second-level entry: leaf or table, VX_PROT_READ/WRITE as the device's
  * access. */
 static inline uint64_t iommu_pte(uint64_t pa, uint32_t prot)

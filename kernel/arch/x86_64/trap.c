@@ -15,7 +15,8 @@
 extern uint8_t uaccess_begin[], uaccess_end[], uaccess_fault[];
 
 /* A device line (IOAPIC or MSI), the IOMMU's fault event, the local
- * timer, or a reschedule IPI (which only makes this CPU look at its run
+ * timer (on the boot CPU, also the fault records a fault event left
+ * pending), or a reschedule IPI (which only makes this CPU look at its run
  * queue on the way out). */
 static void handle_irq(uint64_t vector)
 {
@@ -28,9 +29,11 @@ static void handle_irq(uint64_t vector)
 		return;
 	}
 	lapic_eoi();
-	if (vector == VEC_TIMER)
+	if (vector == VEC_TIMER) {
 		sched_tick();
-	else if (vector == VEC_RESCHED)
+		if (this_cpu()->index == 0)
+			iommu_fault_tick();
+	} else if (vector == VEC_RESCHED)
 		sched_resched_here();
 	else if (vector == VEC_IOMMU)
 		iommu_fault_event();
@@ -38,6 +41,15 @@ static void handle_irq(uint64_t vector)
 		device_irq((unsigned)(vector - VEC_MSI_BASE) + VX_IRQ_MSI_FIRST);
 	else if (vector >= VEC_IRQ_BASE && vector < VEC_IRQ_BASE + VX_IRQ_IOAPIC_LINES)
 		device_irq((unsigned)(vector - VEC_IRQ_BASE));
+}
+
+/* A timer tick that needs no lock (sched_tick_quick), unless the IOMMU's
+ * fault records wait for the boot CPU's tick (iommu_fault_tick). */
+static bool tick_quick(void)
+{
+	if (this_cpu()->index == 0 && iommu_fault_deferred())
+		return false;
+	return sched_tick_quick();
 }
 
 static bool is_interrupt(uint64_t vector)
@@ -96,7 +108,7 @@ struct trapframe *trap_user(struct trapframe *tf)
 	 * it came, the others are not the Task's doing. */
 	if (tf->vector == 2)
 		return tf;
-	if (tf->vector == VEC_TIMER && sched_tick_quick()) {
+	if (tf->vector == VEC_TIMER && tick_quick()) {
 		lapic_eoi(); /* the common tick: no lock (see sched_tick_quick) */
 		return tf;
 	}
@@ -155,8 +167,9 @@ void trap_kernel(struct trapframe *tf)
 	if (is_interrupt(tf->vector)) {
 		/* Only the idle loop takes interrupts, without the lock.  Its
 		 * loop looks at the run queues itself once woken; a tick needs
-		 * the lock only to end timed waits. */
-		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && sched_tick_quick())) {
+		 * the lock only to end timed waits, or on the boot CPU to go on
+		 * with the IOMMU's fault records. */
+		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && tick_quick())) {
 			lapic_eoi();
 			return;
 		}

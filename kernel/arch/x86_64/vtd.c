@@ -5,8 +5,8 @@
  * The kernel owns the remapping hardware; user land sees it only as
  * IoSpace capabilities (core/iospace.c).  Here: one remapping unit (the
  * first DRHD of segment 0), legacy-mode root and context tables held in
- * kernel memory, register-based invalidation, and the fault recording
- * registers.  Translation is turned on at boot with every context entry
+ * kernel memory and register-based invalidation; the fault recording
+ * registers are vtd_fault.c's.  Translation is turned on at boot with every context entry
  * absent, so from then on a PCI function's DMA reaches nothing until an
  * IoSpace is attached to it, and then only what is mapped there.
  *
@@ -22,18 +22,7 @@
  */
 #include "core/kernel.h"
 #include "vx_acpi.h"
-
-#define R_CAP	  0x08
-#define R_ECAP	  0x10
-#define R_GCMD	  0x18
-#define R_GSTS	  0x1c
-#define R_RTADDR  0x20
-#define R_CCMD	  0x28
-#define R_FSTS	  0x34
-#define R_FECTL	  0x38
-#define R_FEDATA  0x3c
-#define R_FEADDR  0x40
-#define R_FEUADDR 0x44
+#include "vtd.h"
 
 #define GCMD_TE	     (1u << 31)
 #define GCMD_SRTP    (1u << 30)
@@ -52,32 +41,15 @@ struct vtd_entry {
 static struct vtd_entry root_table[256] __attribute__((aligned(4096)));
 static struct vtd_entry ctx[IOMMU_BUSES][256] __attribute__((aligned(4096)));
 
-static volatile uint8_t *regs;
-static uint64_t cap, ecap;
+volatile uint8_t *vtd_regs;
+static uint64_t ecap;
 static uint32_t gcmd; /* the persistent command bits set so far */
 static unsigned levels;
-
-static uint32_t rd32(uint32_t r)
-{
-	return *(volatile uint32_t *)(regs + r);
-}
-static void wr32(uint32_t r, uint32_t v)
-{
-	*(volatile uint32_t *)(regs + r) = v;
-}
-static uint64_t rd64(uint32_t r)
-{
-	return *(volatile uint64_t *)(regs + r);
-}
-static void wr64(uint32_t r, uint64_t v)
-{
-	*(volatile uint64_t *)(regs + r) = v;
-}
 
 /* Was a VT-d unit found and enabled at boot?  Fixed after boot: no lock. */
 bool iommu_present(void)
 {
-	return regs != NULL;
+	return vtd_regs != NULL;
 }
 
 /* The page-table levels of the unit's second-level tables (3 or 4).
@@ -91,7 +63,7 @@ unsigned iommu_levels(void)
  * them (ECAP.C clear), so that it reads what the CPU wrote. */
 void iommu_sync(const void *p, size_t n)
 {
-	if (!regs || (ecap & 1))
+	if (!vtd_regs || (ecap & 1))
 		return;
 	const uint8_t *a = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)63);
 	for (; a < (const uint8_t *)p + n; a += 64)
@@ -102,22 +74,22 @@ void iommu_sync(const void *p, size_t n)
 static void wait_status(uint32_t bit, bool set)
 {
 	for (uint32_t i = 0; i < SPIN_MAX; i++)
-		if (!!(rd32(R_GSTS) & bit) == set)
+		if (!!(vtd_rd32(R_GSTS) & bit) == set)
 			return;
 	panic("IOMMU: status bit 0x%x never became %d", bit, set);
 }
 
 static void command(uint32_t bit)
 {
-	wr32(R_GCMD, gcmd | bit);
+	vtd_wr32(R_GCMD, gcmd | bit);
 	wait_status(bit, true);
 }
 
 static void invalidate_context(void)
 {
-	wr64(R_CCMD, CCMD_ICC | CCMD_GLOBAL);
+	vtd_wr64(R_CCMD, CCMD_ICC | CCMD_GLOBAL);
 	for (uint32_t i = 0; i < SPIN_MAX; i++)
-		if (!(rd64(R_CCMD) & CCMD_ICC))
+		if (!(vtd_rd64(R_CCMD) & CCMD_ICC))
 			return;
 	panic("IOMMU: context invalidation never completed");
 }
@@ -126,14 +98,14 @@ static void invalidate_context(void)
  * and writes, and waits for completion. */
 void iommu_flush(uint16_t domain)
 {
-	if (!regs)
+	if (!vtd_regs)
 		return;
 	uint32_t iotlb = (uint32_t)((ecap >> 8) & 0x3ff) * 16 + 8;
 	uint64_t cmd = IOTLB_IVT | IOTLB_DR | IOTLB_DW |
 		       (domain ? IOTLB_DOMAIN | (uint64_t)domain << 32 : IOTLB_GLOBAL);
-	wr64(iotlb, cmd);
+	vtd_wr64(iotlb, cmd);
 	for (uint32_t i = 0; i < SPIN_MAX; i++)
-		if (!(rd64(iotlb) & IOTLB_IVT))
+		if (!(vtd_rd64(iotlb) & IOTLB_IVT))
 			return;
 	panic("IOMMU: IOTLB invalidation never completed");
 }
@@ -181,53 +153,24 @@ void iommu_init(void)
 			(unsigned long)pa);
 		return;
 	}
-	regs = r;
-	cap = c;
-	ecap = rd64(R_ECAP);
+	vtd_regs = r;
+	ecap = vtd_rd64(R_ECAP);
 	levels = (sagaw & 4) ? 4 : 3;
 	for (unsigned b = 0; b < IOMMU_BUSES; b++)
 		root_table[b].lo = virt_to_phys(ctx[b]) | 1;
 	iommu_sync(root_table, sizeof(root_table));
 	iommu_sync(ctx, sizeof(ctx));
-	wr64(R_RTADDR, virt_to_phys(root_table));
+	vtd_wr64(R_RTADDR, virt_to_phys(root_table));
 	command(GCMD_SRTP);
 	invalidate_context();
 	iommu_flush(0);
-	wr32(R_FEDATA, VEC_IOMMU);
-	wr32(R_FEADDR, 0xfee00000u | (cpus[0].apic_id << 12));
-	wr32(R_FEUADDR, 0);
-	wr32(R_FECTL, 0); /* fault events unmasked */
+	vtd_fault_init(c);
+	vtd_wr32(R_FEDATA, VEC_IOMMU);
+	vtd_wr32(R_FEADDR, 0xfee00000u | (cpus[0].apic_id << 12));
+	vtd_wr32(R_FEUADDR, 0);
+	vtd_wr32(R_FECTL, 0); /* fault events unmasked */
 	command(GCMD_TE);
 	gcmd |= GCMD_TE;
 	kprintf("VectraOS: IOMMU at 0x%lx, %u-level tables, DMA confined\n", (unsigned long)pa,
 		levels);
-}
-
-/* The fault event (boot CPU, lock held): reads and clears every recorded
- * fault, handing each to iospace_dma_fault. */
-void iommu_fault_event(void)
-{
-	if (!regs)
-		return;
-	uint32_t fro = (uint32_t)((cap >> 24) & 0x3ff) * 16;
-	uint32_t nfr = (uint32_t)((cap >> 40) & 0xff) + 1;
-
-	/* The unit raises its interrupt only when a fault finds no record
-	 * pending (FSTS.PPF clear): one recorded behind the scan, while
-	 * another was still pending, would raise none, and with its record
-	 * never cleared neither would any later fault.  So the records are
-	 * scanned again while any is pending, a bounded number of times. */
-	for (unsigned round = 0; round < 8 && (rd32(R_FSTS) & (1u << 1)); round++) {
-		for (uint32_t i = 0; i < nfr; i++) {
-			uint32_t at = fro + i * 16;
-			uint64_t hi = rd64(at + 8);
-			if (!(hi & (1ull << 63)))
-				continue;
-			uint64_t addr = rd64(at) & ~0xfffull;
-			wr64(at + 8, 1ull << 63); /* clear F */
-			iospace_dma_fault((uint16_t)hi, addr, !(hi & (1ull << 62)),
-					  (uint8_t)(hi >> 32));
-		}
-	}
-	wr32(R_FSTS, rd32(R_FSTS) & 0x7f); /* clear the overflow and error bits */
 }
