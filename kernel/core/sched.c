@@ -203,10 +203,12 @@ void sched_make_runnable_shared(struct task *t)
 void sched_remove(struct task *t)
 {
 	dequeue(t);
-	signal_unsleep(t);
+	if (t->sleeping)
+		signal_unsleep(t);
 	if (t->running_on >= 0) {
 		cpus[t->running_on].need_resched = 1;
-		arch_send_resched((unsigned)t->running_on);
+		if (t->running_on != (int32_t)this_cpu()->index) /* a fault: it ran here */
+			arch_send_resched((unsigned)t->running_on);
 	}
 }
 

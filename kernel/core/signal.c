@@ -38,7 +38,8 @@ void signal_unsleep(struct task *t)
  * (sched_handoff), else on a run queue. */
 static void wake(struct task *t, uint64_t result, bool handoff)
 {
-	signal_unsleep(t);
+	if (t->sleeping) /* here, not only in the call: most waits have no deadline */
+		signal_unsleep(t);
 	t->regs.rax = result;
 	t->state = VX_TASK_RUNNABLE;
 	if (!handoff || !sched_handoff(t))
