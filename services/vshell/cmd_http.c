@@ -246,8 +246,12 @@ void cmd_get(const struct vsh_cmd *c)
 		return;
 	}
 	uint64_t start = (uint64_t)vx_clock();
-	rc = vx_sock_connect(&sock, &shell.net.c, addr, url.port, CONNECT_MS, VA_SOCK, BIT_SOCK,
-			     start + (CONNECT_MS + 2000) * MS);
+	bool stopped;
+	rc = vsh_connect(&sock, addr, url.port, CONNECT_MS, &stopped);
+	if (stopped) {
+		con_printf("get: interrupted (Ctrl-C): no connection\n");
+		return;
+	}
 	if (rc < 0) {
 		con_printf("get: cannot connect to %s:%u: %s\n", url.host, url.port, why(rc));
 		return;

@@ -22,6 +22,7 @@
 #include "net/addr.h"
 #include "net/dns.h"
 #include "client/dns.h"
+#include "client/sock.h"
 #include "vectra/proto/net.h"
 #include "vectra/proto/dns.h"
 #include "vx_string.h"
@@ -293,6 +294,25 @@ const char *vsh_connect_why(int rc)
 	default:
 		return vx_strerror(rc);
 	}
+}
+
+/* vx_sock_connect_stop's question: has Ctrl-C come?  *ctx remembers it. */
+static bool interrupted(void *ctx)
+{
+	bool *stopped = ctx;
+
+	if (!*stopped && con_interrupted())
+		*stopped = true;
+	return *stopped;
+}
+
+int vsh_connect(struct vx_sock *s, const uint8_t addr[4], uint16_t port, uint32_t timeout_ms,
+		bool *stopped)
+{
+	*stopped = false;
+	return vx_sock_connect_stop(s, &shell.net.c, addr, port, timeout_ms, VA_SOCK, BIT_SOCK,
+				    (uint64_t)vx_clock() + (timeout_ms + 2000ull) * MS, 50 * MS,
+				    interrupted, stopped);
 }
 
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a)

@@ -227,6 +227,13 @@ struct dns_answer;
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a);
 /* Why a TCP connection could not be made, for a person (cmd_net.c). */
 const char *vsh_connect_why(int rc);
+/* A TCP connection of the shell's netd connection to addr:port into *s
+ * (at VA_SOCK, on BIT_SOCK), waiting up to timeout_ms for the handshake;
+ * Ctrl-C gives up at once (netd cancels the connect) and sets *stopped.
+ * VX_OK or the error (cmd_net.c). */
+struct vx_sock;
+int vsh_connect(struct vx_sock *s, const uint8_t addr[4], uint16_t port, uint32_t timeout_ms,
+		bool *stopped);
 void cmd_ping(const struct vsh_cmd *c);
 void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);
