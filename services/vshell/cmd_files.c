@@ -571,6 +571,36 @@ static bool bad_path(const char *path)
 	return vx_path_check(p, strlen(p)) != VX_OK;
 }
 
+/* Are a and b the same but for the case of ASCII letters, and not the
+ * same bytes? */
+static bool only_case_differs(const char *a, const char *b)
+{
+	bool differ = false;
+
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+		if (x != y)
+			return false;
+		differ = differ || *a != *b;
+	}
+	return *a == *b && differ;
+}
+
+/* Is path's root a FAT32 volume, whose names are case-blind? */
+static bool case_blind(const char *path)
+{
+	size_t rl = root_len(path);
+	struct fs_mount_info mi;
+
+	if (rl < 2 || rl > sizeof(mi.name))
+		return false;
+	for (uint32_t i = 0; vx_fs_mounts(&shell.fs.c, i, &mi, client_deadline()) == VX_OK; i++)
+		if (mi.name[rl - 1] == '\0' && memcmp(mi.name, path, rl - 1) == 0)
+			return mi.kind == 1;
+	return false;
+}
+
 void cmd_mv(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
@@ -582,7 +612,11 @@ void cmd_mv(const struct vsh_cmd *c)
 			   c->argv[1], c->argv[2]);
 		return;
 	}
-	if (!(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
+	/* On a case-blind root, a new name that differs in case alone names
+	 * the file or directory itself: the rename changes its case (a
+	 * directory is not moved into itself). */
+	bool recase = only_case_differs(from, to) && case_blind(from);
+	if (!recase && !(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
 		con_printf("mv: no name to give it in %s\n", c->argv[2]);
 		return;
 	}

@@ -269,6 +269,18 @@ def session_disk(logs, tap, img, scratch):
         tap.check("mv across roots is refused by name, and the file stays",
                   has(out, r"^mv: EXT:hello.txt and RAM:moved.txt are on different roots") and
                   has(out, r"^hello from linux$"), out)
+        # A name that differs in case alone is the entry itself on FAT32:
+        # mv changes the case stored (it was refused as "already exists").
+        term.command("echo case > EXT:CASE.TXT")
+        out = term.command("mv EXT:CASE.TXT EXT:case.txt")
+        out += term.command("mkdir EXT:Dir1")
+        out += term.command("mv EXT:Dir1 EXT:DIR1")
+        listing = term.command("ls EXT:")
+        out += term.command("cat EXT:case.txt")
+        tap.check("mv to another case of the same name (FAT32) renames it, file and directory",
+                  "already exists" not in out and has(listing, r"  case\.txt$")
+                  and not has(listing, r"CASE\.TXT$") and has(listing, r"  DIR1/$")
+                  and not has(listing, r"Dir1/$") and has(out, r"^case$"), out + listing)
         # HOME:, the native file system
         mounted(term, "HOME")
         out = term.command("cat HOME:hello.txt")
