@@ -142,7 +142,8 @@ def run(t, tap):
     t.command("rm demo-copy.vpkg")
     # A copy that fails part way names the side that failed (RAM: holds
     # at most 1 MiB), not the boot image it read, and leaves no partial
-    # file it made; one that was there is said to be partly written.
+    # file it made; one that was there is left as it was (it was once
+    # left partly written).
     out = t.command("cp SYS:linux/root.tar whole.tar", timeout=60)
     out2 = t.command("ls")
     tap.check("cp failing part way names TO and removes the partial copy",
@@ -150,8 +151,11 @@ def run(t, tap):
               and "whole.tar" not in out2, out + out2)
     t.command("echo before > was-here.tar")
     out = t.command("cp SYS:linux/root.tar was-here.tar", timeout=60)
-    tap.check("cp failing part way onto a file that was there says it is partly written",
-              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left partly written\)$"), out)
+    out += t.command("cat was-here.tar")
+    out2 = t.command("ls")
+    tap.check("cp failing part way onto a file that was there leaves it as it was",
+              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left as it was\)$")
+              and has(out, r"^before$") and ".cp~" not in out2, out + out2)
     t.command("rm was-here.tar")
     out = t.command("cat SYS:bin")
     tap.check("cat of a SYS: directory says it is one", has(out, r"^cat: is a directory: SYS:bin$"),

@@ -306,6 +306,18 @@ def session_disk(logs, tap, img, scratch):
         tap.check("Ctrl-C stops cp and removes the partial copy",
                   has(out, r"^cp: interrupted \(Ctrl-C\): HOME:cut\.bin \(the partial copy is removed\)$")
                   and "cut.bin" not in listing, out + listing)
+        # ...and an existing TO stays as it was: cp once wrote over it in
+        # place, so a copy stopped part way left it half old, half new.
+        term.command("echo old bytes > HOME:kept.bin")
+        start = len(term.buf)
+        term.send("cp HOME:data.bin HOME:kept.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        out += term.command("cat HOME:kept.bin")
+        listing = term.command("ls HOME:")
+        tap.check("Ctrl-C stops cp over an existing file, which is left as it was",
+                  has(out, r"^cp: interrupted \(Ctrl-C\): HOME:kept\.bin \(it is left as it was\)$")
+                  and has(out, r"^old bytes$") and ".cp~" not in listing, out + listing)
         for line in ("mkdir HOME:notes", "echo hello home > HOME:notes/today",
                      "cp EXT:notes/copy.bin HOME:copy.bin", "snap create before",
                      "echo changed > HOME:notes/today", "echo fresh > HOME:new.txt",
@@ -431,6 +443,15 @@ def session_full(logs, tap, img):
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "EXT")
+        # A copy over an existing file that does not fit leaves that file
+        # as it was (cp once wrote over it in place: 100 KiB of big.bin
+        # in hello.txt, then "full").
+        out = term.command("cp EXT:big.bin EXT:hello.txt", timeout=300)
+        out += term.command("cat EXT:hello.txt")
+        listing = term.command("ls EXT:")
+        tap.check("a full volume: cp over an existing file fails by name and leaves it as it was",
+                  has(out, r"^cp: the file system is full: EXT:hello\.txt \(it is left as it was\)$")
+                  and has(out, r"^hello from linux$") and ".cp~" not in listing, out + listing)
         out = term.command("cp EXT:big.bin EXT:overflow.bin", timeout=300)
         tap.check("a full volume is a named error", "the file system is full" in out, out)
         # A refused write leaves its file as it was (FAT32: no cluster is
