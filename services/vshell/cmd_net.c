@@ -242,6 +242,19 @@ static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
 	} while (client_retry(&shell.dns, rc, &tries));
 	if (client_report(cmd, &shell.dns, rc))
 		return false;
+	/* dnsd's rules for a name (vectra/proto/dns.h), in words */
+	if (rc == VX_E_INVAL) {
+		con_printf("%s: '%s' is not a host name or an address (VX_E_INVAL: A.B.C.D, or "
+			   "labels of letters, digits, '-' and '_' joined by '.', none empty)\n",
+			   cmd, name);
+		return false;
+	}
+	if (rc == VX_E_TOOBIG) {
+		con_printf("%s: '%s' is too long for a host name (VX_E_TOOBIG: a label holds at "
+			   "most 63 bytes, a name %u)\n",
+			   cmd, name, DNS_REQ_NAME_MAX);
+		return false;
+	}
 	if (rc != VX_OK) {
 		con_printf("%s: '%s': %s\n", cmd, name, vx_strerror(rc));
 		return false;
