@@ -36,6 +36,12 @@ def run(t, tap):
     tap.check("help COMMAND shows that command's usage and what it does",
               has(out, r"^usage: run PROGRAM \[ARG\.\.\.\] \[with SLOT=CAP\.\.\.\]") and "net.listen" in out
               and "mkdir" not in out, out)
+    # get and nc resolve names too: their help once said get took an
+    # address only (A.B.C.D), and nc's spoke of ADDR where its usage says HOST.
+    out = t.command("help get") + t.command("help nc")
+    tap.check("help get and help nc say HOST may be a name dnsd resolves",
+              "A.B.C.D" not in out and "ADDR" not in out
+              and len(re.findall(r"a\s+name\s+dnsd\s+resolves", out)) == 2, out)
     out = t.command("help nosuch")
     tap.check("help of an unknown command says so",
               has(out, r"^help: unknown command: nosuch \(type 'help' for the list\)"), out)
