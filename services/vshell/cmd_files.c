@@ -749,10 +749,8 @@ static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bo
 
 static char tmp_buf[FS_PATH_MAX + 1];
 
-/* A file cp makes beside an existing to (in its directory), to copy into
- * and then rename over to: NULL when its name would not fit a path or a
- * rename beside to's (then cp copies in place). */
-static const char *make_temp(const char *to)
+/* As shell.h says. */
+const char *vsh_temp_beside(const char *to)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t dir = 0, tl = strlen(to);
@@ -779,29 +777,28 @@ static const char *make_temp(const char *to)
 	return NULL;
 }
 
-/* The copy in tmp takes to's place: a rename over it (atomic on HOME:),
- * or, where rename does not replace (RAM:, EXT:), to removed and then the
- * rename.  Says what went wrong, and returns false, if it could not. */
-static bool take_place(const char *tmp, const char *to, const char *name)
+/* As shell.h says. */
+bool vsh_take_place(const char *cmd, const char *tmp, const char *to)
 {
 	int rc = vx_fs_rename(&shell.fs.c, tmp, to, client_deadline());
 
 	if (rc == VX_E_EXISTS) {
 		if ((rc = vx_fs_remove(&shell.fs.c, to, client_deadline())) != VX_OK) {
 			vx_fs_remove(&shell.fs.c, tmp, client_deadline());
-			con_printf("cp: cannot replace %s: %s (it is left as it was)\n", name,
+			con_printf("%s: cannot replace %s: %s (it is left as it was)\n", cmd, to,
 				   fs_why(rc));
 			return false;
 		}
 		if ((rc = vx_fs_rename(&shell.fs.c, tmp, to, client_deadline())) != VX_OK) {
-			con_printf("cp: %s was removed, but the copy cannot take its name: %s; the "
-				   "copy is %s\n",
-				   name, fs_why(rc), tmp);
+			con_printf("%s: %s was removed, but the new file cannot take its name: %s; "
+				   "it is %s\n",
+				   cmd, to, fs_why(rc), tmp);
 			return false;
 		}
 	} else if (rc != VX_OK) {
 		vx_fs_remove(&shell.fs.c, tmp, client_deadline());
-		con_printf("cp: cannot replace %s: %s (it is left as it was)\n", name, fs_why(rc));
+		con_printf("%s: cannot replace %s: %s (it is left as it was)\n", cmd, to,
+			   fs_why(rc));
 		return false;
 	}
 	return true;
@@ -850,7 +847,7 @@ void cmd_cp(const struct vsh_cmd *c)
 		made = rc == VX_OK;
 	} else if (rc == VX_OK && tst.type == FS_DIR) {
 		rc = VX_E_TYPE;
-	} else if (rc == VX_OK && (tmp = make_temp(to)) != NULL) {
+	} else if (rc == VX_OK && (tmp = vsh_temp_beside(to)) != NULL) {
 		cp.to = tmp;
 		made = true;
 	}
@@ -871,7 +868,7 @@ void cmd_cp(const struct vsh_cmd *c)
 		copy_fail(c, &cp, rc, made, tmp != NULL);
 		return;
 	}
-	if (tmp && !take_place(tmp, to, to))
+	if (tmp && !vsh_take_place("cp", tmp, to))
 		return;
 	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);
 }

@@ -239,6 +239,18 @@ void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);
 void cmd_df(const struct vsh_cmd *c);
 
+/* Replacing an existing file only once its new contents are whole (cp,
+ * get; cmd_files.c).  vsh_temp_beside makes an empty file beside to (in
+ * its directory, ".cp~" and eight hex digits) and returns its path, valid
+ * until the next call; NULL when its name would not fit a path or a
+ * rename beside to's, or it cannot be made (then write in place).
+ * vsh_take_place renames tmp over to: atomically on HOME:, where rename
+ * replaces; on RAM: and EXT: by removing to and then renaming.  False,
+ * after a line that names what failed as cmd, if it could not (tmp is
+ * removed, unless to was already gone: then the line names tmp). */
+const char *vsh_temp_beside(const char *to);
+bool vsh_take_place(const char *cmd, const char *tmp, const char *to);
+
 /* The shell's bulk buffer: a Mem of BULK bytes from its ret, mapped at
  * VA_BULK, that vfsd reads files into and writes them from (cp, sum) and
  * disks are read into (disk); *mem is its handle.  Made on first use. */
