@@ -288,6 +288,9 @@ static const char *outcome(const struct dns_answer *a)
 	}
 }
 
+/* netd's VX_E_NOTFOUND: every op but NET_INFO answers it without a card. */
+#define NO_CARD "netd has no network card (devices lists the PCI functions)"
+
 const char *vsh_connect_why(int rc)
 {
 	switch (rc) {
@@ -304,6 +307,12 @@ const char *vsh_connect_why(int rc)
 	case VX_E_INVAL:
 		return "not a host to connect to (loopback, broadcast, multicast, or this "
 		       "machine's own address: there is no loopback)";
+	case VX_E_NOTFOUND:
+		return NO_CARD;
+	case VX_E_STATE:
+		return "netd has no address yet (DHCP: net shows it)";
+	case VX_E_AGAIN:
+		return "netd is not running (restarting, or stopped: see ps)";
 	default:
 		return vx_strerror(rc);
 	}
@@ -571,6 +580,12 @@ void cmd_ping(const struct vsh_cmd *c)
 			return;
 		}
 		memcpy(&r, m.data, m.len < sizeof(r) ? m.len : sizeof(r));
+		if (rc == VX_E_NOTFOUND || rc == VX_E_STATE) {
+			/* netd's answer, not the ping's result: nothing went */
+			con_printf("ping: %s\n",
+				   rc == VX_E_NOTFOUND ? NO_CARD : vsh_connect_why(rc));
+			return;
+		}
 		if (rc == VX_OK)
 			rc = r.result;
 		if (rc == VX_OK) {

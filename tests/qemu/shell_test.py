@@ -352,6 +352,20 @@ def run(t, tap):
     out += t.command("cat after.txt")
     tap.check("the restarted vfsd serves the shell again", "still works" in out, out)
 
+    # This machine has no network card: ping, nc and get say so in words
+    # (they once said "VX_E_NOTFOUND (no such name)"), and with netd
+    # stopped, that it is not running (once "VX_E_AGAIN").
+    for line, want in (("ping 10.0.2.2 1", r"^ping: netd has no network card"),
+                       ("nc 10.0.2.2 7", r"^nc: cannot connect to 10\.0\.2\.2:7: netd has no network card"),
+                       ("get http://10.0.2.2/x", r"^get: cannot connect to 10\.0\.2\.2:80: netd has no network card")):
+        out = t.command(line, timeout=30)
+        tap.check("without a card, in words: %s" % line, has(out, want) and "VX_E" not in out, out)
+    t.command("kill netd")
+    for line, want in (("nc 10.0.2.2 7", r"^nc: cannot connect to 10\.0\.2\.2:7: netd is not running"),
+                       ("get http://10.0.2.2/x", r"^get: cannot connect to 10\.0\.2\.2:80: netd is not running")):
+        out = t.command(line, timeout=30)
+        tap.check("netd stopped, in words: %s" % line, has(out, want) and "VX_E" not in out, out)
+    t.command("start netd")
     # kill stops a service for good.
     out = t.command("kill vfsd")
     out += t.command("ps")
