@@ -224,7 +224,10 @@ def session_disk(logs, tap, img, scratch):
         out = term.command("disk read disk0p1 %d" % P1_SECTORS)
         tap.check("a grant ends where its partition ends (VX_E_RANGE)", "VX_E_RANGE" in out, out)
         out = term.command("disk read disk0p3 0")
-        tap.check("a partition that does not exist is VX_E_NOTFOUND", "VX_E_NOTFOUND" in out, out)
+        out += term.command("disk write disk7 0 x")
+        tap.check("a partition or disk that does not exist is VX_E_NOTFOUND, in words",
+                  has(out, r"^disk: disk0p3: no such disk or partition \(VX_E_NOTFOUND; disk lists them\)$")
+                  and has(out, r"^disk: disk7: no such disk or partition \(VX_E_NOTFOUND"), out)
         # One writer per block: vfsd holds HOME:'s partition writable once
         # it has mounted it, and so the disk under it too.
         mounted(term, "HOME")
