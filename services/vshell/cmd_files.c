@@ -37,7 +37,7 @@ static const char *fs_path(const char *p)
 
 /* A path that may name a directory, as people type one: fs_path's, and a
  * trailing '/' dropped too ("ls notes/", "rm notes/"), which vfsd would
- * refuse as an empty last name.  For ls, mkdir and rm. */
+ * refuse as an empty last name.  For ls, mkdir, rm and mv's FROM. */
 static const char *dir_path(const char *p)
 {
 	static char buf[VSH_LINE_MAX + 1];
@@ -603,7 +603,7 @@ static bool case_blind(const char *path)
 
 void cmd_mv(const struct vsh_cmd *c)
 {
-	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
+	const char *from = dir_path(c->argv[1]), *to = fs_path(c->argv[2]);
 	int rc, tries = 0;
 
 	if (other_roots(from, to)) {

@@ -99,6 +99,13 @@ def run(t, tap):
     tap.check("mkdir, ls and rm take a directory's name with a trailing /",
               not has(out, r"^(mkdir|ls|rm): ") and has(out, r"^0 entries$")
               and "slashed" not in out.split("rm slashed/")[-1], out)
+    # ...and so did mv, of the directory it moves.
+    t.command("mkdir slashed")
+    out = t.command("mv slashed/ slashed2")
+    out += t.command("ls")
+    tap.check("mv takes a directory's name with a trailing /",
+              not has(out, r"^mv: ") and has(out, r"  slashed2/$") and not has(out, r"  slashed/$"), out)
+    t.command("rm slashed2")
     out = t.command("cp notes/intodir.txt notes/intodir.txt")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp of a file onto itself keeps its bytes", has(out, r"^cp: 5 bytes$")
