@@ -586,6 +586,14 @@ void cmd_ping(const struct vsh_cmd *c)
 				   rc == VX_E_NOTFOUND ? NO_CARD : vsh_connect_why(rc));
 			return;
 		}
+		if (rc == VX_E_INVAL) {
+			con_printf(
+			    "ping: %u.%u.%u.%u is not a host to ping (VX_E_INVAL: loopback, "
+			    "0.0.0.0/8, broadcast, multicast, or this machine's own address: "
+			    "there is no loopback)\n",
+			    p.addr[0], p.addr[1], p.addr[2], p.addr[3]);
+			return;
+		}
 		if (rc == VX_OK)
 			rc = r.result;
 		if (rc == VX_OK) {
