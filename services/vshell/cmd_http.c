@@ -340,8 +340,18 @@ void cmd_serve(const struct vsh_cmd *c)
 		return;
 	if (rc == VX_OK && st.type != FS_DIR)
 		rc = VX_E_TYPE;
+	if (rc < 0 && vsh_is_sys(dir)) {
+		/* SYS: is nsd's, and httpd reads through vfsd alone */
+		con_printf("serve: %s: SYS: is the boot image, which httpd cannot read; copy "
+			   "what to serve to RAM: or HOME: (cp)\n",
+			   c->argv[1]);
+		return;
+	}
 	if (rc < 0) {
-		con_printf("serve: %s is not a directory: %s\n", c->argv[1], vx_strerror(rc));
+		con_printf("serve: %s: %s\n", c->argv[1],
+			   rc == VX_E_NOTFOUND ? "no such directory"
+			   : rc == VX_E_TYPE   ? "not a directory (serve takes a directory: DIR)"
+					       : vx_strerror(rc));
 		return;
 	}
 	memset(&r, 0, sizeof(r));

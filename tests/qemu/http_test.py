@@ -205,6 +205,14 @@ def run_serve(term, tap, hport):
     tap.check("serve: httpd's net grant listens on its own port only",
               has(out, r"^httpd: cannot listen on port 81: VX_E_RIGHTS")
               and has(out, r"^httpd exited with code 5"), out)
+    # A DIR serve cannot take is refused in words (once "nosuch is not a
+    # directory: VX_E_NOTFOUND (no such name)", and "SYS: is not a
+    # directory" of the boot image's root).
+    for line, want in (("serve nosuch 80", r"^serve: nosuch: no such directory$"),
+                       ("serve www/a.txt 80", r"^serve: www/a\.txt: not a directory"),
+                       ("serve SYS:etc 80", r"^serve: SYS:etc: SYS: is the boot image, which httpd cannot read")):
+        out = term.command(line)
+        tap.check("serve: refused in words: %s" % line, has(out, want) and "VX_E" not in out, out)
     term.send("serve www 80\r")
     seen(term, r"^httpd: serving / on port 80", 30)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
