@@ -373,6 +373,14 @@ def run(t, tap):
         out = t.command(line, timeout=30)
         tap.check("netd stopped, in words: %s" % line, has(out, want) and "VX_E" not in out, out)
     t.command("start netd")
+    # ...and so do linux and linux --stats with linuxd stopped (once
+    # "cannot run sh: VX_E_AGAIN (not ready, try again)").
+    t.command("kill linuxd")
+    for line in ("linux sh", "linux --stats"):
+        out = t.command(line, timeout=30)
+        tap.check("linuxd stopped, in words: %s" % line,
+                  has(out, r"^linux: cannot reach linux: it is not running") and "VX_E" not in out, out)
+    t.command("start linuxd")
     # kill stops a service for good.
     out = t.command("kill vfsd")
     out += t.command("ps")
