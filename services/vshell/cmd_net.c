@@ -223,6 +223,17 @@ static bool numeric(const char *s)
 	return true;
 }
 
+/* The question of vx_sock_connect_stop and vx_dns_resolve_stop: has Ctrl-C
+ * come?  *ctx remembers it. */
+static bool interrupted(void *ctx)
+{
+	bool *stopped = ctx;
+
+	if (!*stopped && con_interrupted())
+		*stopped = true;
+	return *stopped;
+}
+
 /* DNS_RESOLVE of name through dnsd into *a; false (and a message) when no
  * answer came at all.  A dotted quad needs no dnsd. */
 static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
@@ -234,12 +245,19 @@ static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
 		client_report(cmd, &shell.dns, VX_E_NOTFOUND);
 		return false;
 	}
+	bool stopped = false;
 	do {
 		if (shell.dns.open)
 			client_drop_caps(&shell.dns);
-		rc = vx_dns_resolve(shell.dns.open ? &shell.dns.c : NULL, name, a,
-				    (uint64_t)vx_clock() + (DNS_RESOLVE_MAX_MS + 3000) * MS);
-	} while (client_retry(&shell.dns, rc, &tries));
+		rc = vx_dns_resolve_stop(shell.dns.open ? &shell.dns.c : NULL, name, a,
+					 (uint64_t)vx_clock() + (DNS_RESOLVE_MAX_MS + 3000) * MS,
+					 50 * MS, interrupted, &stopped);
+	} while (!stopped && client_retry(&shell.dns, rc, &tries));
+	if (stopped) {
+		/* dnsd may take DNS_RESOLVE_MAX_MS for a silent server */
+		con_printf("%s: interrupted (Ctrl-C) while resolving %s\n", cmd, name);
+		return false;
+	}
 	if (client_report(cmd, &shell.dns, rc))
 		return false;
 	/* dnsd's rules for a name (vectra/proto/dns.h), in words */
@@ -316,16 +334,6 @@ const char *vsh_connect_why(int rc)
 	default:
 		return vx_strerror(rc);
 	}
-}
-
-/* vx_sock_connect_stop's question: has Ctrl-C come?  *ctx remembers it. */
-static bool interrupted(void *ctx)
-{
-	bool *stopped = ctx;
-
-	if (!*stopped && con_interrupted())
-		*stopped = true;
-	return *stopped;
 }
 
 int vsh_connect(struct vx_sock *s, const uint8_t addr[4], uint16_t port, uint32_t timeout_ms,
