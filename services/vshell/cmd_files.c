@@ -731,6 +731,8 @@ static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bo
 		what = tmp ? " (it is left as it was)" : " (the partial copy is removed)";
 	else if (made && tmp)
 		what = " (it is left as it was, but the partial copy could not be removed)";
+	else if (!made && rc == VX_E_RIGHTS)
+		what = " (it is left as it was)"; /* a snapshot: no write took */
 	else if (!made)
 		what = " (it is left partly written)";
 	if (rc == INTERRUPTED) {

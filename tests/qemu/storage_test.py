@@ -350,6 +350,10 @@ def session_disk(logs, tap, img, scratch):
         tap.check("the snapshot reads as it was (HOME:@before)", has(out, r"^hello home$"), out)
         out = term.command("echo x > HOME:@before/notes/today")
         tap.check("a snapshot takes no change", "read-only (a snapshot)" in out, out)
+        out = term.command("cp HOME:hello.txt HOME:@before/notes/today")
+        tap.check("cp over a snapshot's file is refused and says the file is as it was",
+                  has(out, r"^cp: read-only \(a snapshot\): HOME:@before/notes/today \(it is left as it was\)$"),
+                  out)
         out = term.command("snap")
         tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+")
                   and has(out, r"^1 snapshot of HOME:$"), out)
