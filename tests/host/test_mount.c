@@ -439,6 +439,16 @@ static void test_refusals(void **state)
 	assert_memory_equal(m.data, "a", 1);
 	a = (struct fs_args){0};
 	assert_int_equal(req(FS_RENAME, a, "EXT:d", "EXT:D", 6).status, VX_OK);
+	assert_int_equal(put("EXT:D/in.txt", "in"), VX_OK);
+	assert_int_equal(put("EXT:d/in2.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_MKDIR, a, "EXT:e", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:e", "EXT:f", 6).status, VX_OK);
+	assert_int_equal(put("EXT:f/in.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_MKDIR, a, "EXT:Dir1", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:Dir1", "EXT:DIR1", 9).status, VX_OK);
+	assert_int_equal(put("EXT:DIR1/a.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:DIR1", "EXT:Dir1", 9).status, VX_OK);
+	assert_int_equal(put("EXT:Dir1/f", "in"), VX_OK);
 	assert_int_equal(req(FS_RENAME, a, "EXT:A.txt", "EXT:d/A.txt", 12).status, VX_E_INVAL);
 	/* no views of a volume's files, no snapshots of FAT32 */
 	assert_int_equal(req(FS_READ_MEM, a, "EXT:a.txt", NULL, 0).status, VX_E_NOSYS);
