@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "client/dns.h"
+#include "rt/vx.h"
 #include "vx_string.h"
 
 bool vx_dns_literal(const char *s, uint8_t a[4])
@@ -20,37 +21,89 @@ bool vx_dns_literal(const char *s, uint8_t a[4])
 	return *s == 0;
 }
 
-int vx_dns_resolve(struct vx_client *c, const char *name, struct dns_answer *out, uint64_t deadline)
+/* The literal's answer (true), or DNS_RESOLVE's request for name in *m:
+ * *rc VX_OK, or the error that stops it before it is sent. */
+static bool resolve_begin(struct vx_client *c, const char *name, struct dns_answer *out,
+			  struct vx_msg *m, int *rc)
 {
-	struct vx_msg m = {.op = DNS_RESOLVE};
 	struct dns_resolve_req q;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
+	*rc = VX_OK;
 	if (vx_dns_literal(name, out->addr[0])) {
 		out->result = VX_OK;
 		out->source = DNS_SRC_LITERAL;
 		out->naddr = 1;
-		return VX_OK;
+		return true;
 	}
 	size_t n = strlen(name);
 	if (n > DNS_REQ_NAME_MAX)
-		return VX_E_TOOBIG;
-	if (!c)
-		return VX_E_NOTFOUND;
+		*rc = VX_E_TOOBIG;
+	else if (!c)
+		*rc = VX_E_NOTFOUND;
+	if (*rc != VX_OK)
+		return false;
 	memset(&q, 0, sizeof(q));
 	memcpy(q.name, name, n + 1);
-	m.len = (uint16_t)(8 + n + 1);
-	memcpy(m.data, &q, m.len);
-	if ((rc = vx_client_call(c, &m, deadline)) < 0)
-		return rc;
-	if (m.len != sizeof(*out))
+	*m = (struct vx_msg){.op = DNS_RESOLVE, .len = (uint16_t)(8 + n + 1)};
+	memcpy(m->data, &q, m->len);
+	return false;
+}
+
+/* dnsd's answer in m (status VX_OK) into *out, checked. */
+static int resolve_end(const struct vx_msg *m, struct dns_answer *out)
+{
+	if (m->len != sizeof(*out))
 		return VX_E_CORRUPT;
-	memcpy(out, m.data, sizeof(*out));
+	memcpy(out, m->data, sizeof(*out));
 	if (out->naddr > DNS_ADDRS_MAX || (out->result == VX_OK) != (out->naddr > 0) ||
 	    out->result > 0 || out->result < VX_E_LAST)
 		return VX_E_CORRUPT;
 	return VX_OK;
+}
+
+int vx_dns_resolve(struct vx_client *c, const char *name, struct dns_answer *out, uint64_t deadline)
+{
+	struct vx_msg m;
+	int rc;
+
+	if (resolve_begin(c, name, out, &m, &rc) || rc != VX_OK)
+		return rc;
+	if ((rc = vx_client_call(c, &m, deadline)) < 0)
+		return rc;
+	return resolve_end(&m, out);
+}
+
+int vx_dns_resolve_stop(struct vx_client *c, const char *name, struct dns_answer *out,
+			uint64_t deadline, uint64_t step_ns, bool (*stop)(void *ctx), void *ctx)
+{
+	struct vx_msg m;
+	int rc;
+
+	if (resolve_begin(c, name, out, &m, &rc) || rc != VX_OK)
+		return rc;
+	if ((rc = vx_client_send(c, &m, deadline)) != VX_OK)
+		return rc;
+	while ((rc = vx_client_take(c, &m)) == VX_E_EMPTY) {
+		uint64_t now = (uint64_t)vx_clock();
+		if (now >= deadline || stop(ctx)) {
+			/* Given up: the answer, when it comes, is stale and
+			 * dropped (it carries no capabilities). */
+			c->keep_seq = 0;
+			c->kept = false;
+			return VX_E_TIMEOUT;
+		}
+		vx_ring_set_waiting(&c->rep, true);
+		if (vx_ring_poll(&c->rep) == 0 && vx_client_server_up(c))
+			vx_sig_wait(1ull << c->rep.wake_bit,
+				    now + step_ns < deadline ? now + step_ns : deadline);
+		vx_ring_set_waiting(&c->rep, false);
+	}
+	if (rc != VX_OK)
+		return rc;
+	if (m.status != VX_OK)
+		return m.status;
+	return resolve_end(&m, out);
 }
 
 static const char *const counter_names[DNSC_COUNT] = {

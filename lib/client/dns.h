@@ -31,6 +31,14 @@
 int vx_dns_resolve(struct vx_client *c, const char *name, struct dns_answer *out,
 		   uint64_t deadline);
 
+/* vx_dns_resolve for a caller whose person may give up: stop(ctx) is
+ * asked every step_ns while dnsd works, and once it says true (or the
+ * deadline passes) the call returns VX_E_TIMEOUT at once; dnsd's answer,
+ * when it comes, is dropped as stale.  The request goes with
+ * vx_client_send: nothing else may use c's meanwhile (VX_E_BUSY). */
+int vx_dns_resolve_stop(struct vx_client *c, const char *name, struct dns_answer *out,
+			uint64_t deadline, uint64_t step_ns, bool (*stop)(void *ctx), void *ctx);
+
 /* Is s a dotted quad (into a)? */
 bool vx_dns_literal(const char *s, uint8_t a[4]);
 

@@ -106,6 +106,66 @@ int vx_sock_connect(struct vx_sock *s, struct vx_client *net, const uint8_t addr
 	return open_socket(s, net, &q, va, bit, deadline);
 }
 
+/* Asks netd to end the waiting request seq now (NET_CANCEL). */
+static void cancel(struct vx_client *net, uint32_t seq, uint64_t deadline)
+{
+	struct vx_msg m = {.op = NET_CANCEL};
+	struct net_cancel_req q = {.seq = seq};
+
+	memcpy(m.data, &q, sizeof(q));
+	m.len = sizeof(q);
+	vx_client_call(net, &m, deadline);
+}
+
+/* Sleeps on net's reply Ring until a reply may be there or until. */
+static void sleep_reply(struct vx_client *net, uint64_t until)
+{
+	vx_ring_set_waiting(&net->rep, true);
+	if (vx_ring_poll(&net->rep) == 0 && vx_client_server_up(net))
+		vx_sig_wait(1ull << net->rep.wake_bit, until);
+	vx_ring_set_waiting(&net->rep, false);
+}
+
+int vx_sock_connect_stop(struct vx_sock *s, struct vx_client *net, const uint8_t addr[4],
+			 uint16_t port, uint32_t timeout_ms, uint64_t va, uint32_t bit,
+			 uint64_t deadline, uint64_t step_ns, bool (*stop)(void *ctx), void *ctx)
+{
+	struct net_socket_req q = {.kind = NET_SOCK_TCP, .port = port, .timeout_ms = timeout_ms};
+	struct vx_msg m = {.op = NET_SOCKET};
+	bool stopped = false;
+	int rc;
+
+	memcpy(q.addr, addr, 4);
+	memcpy(m.data, &q, sizeof(q));
+	m.len = sizeof(q);
+	if ((rc = vx_client_send(net, &m, deadline)) != VX_OK)
+		return rc;
+	uint32_t seq = m.seq;
+	while ((rc = vx_client_take(net, &m)) == VX_E_EMPTY) {
+		uint64_t now = (uint64_t)vx_clock();
+		if (now >= deadline) {
+			/* netd never answered: its answer, if it comes, is stale
+			 * (dropped with its capabilities) and vx_client_send free. */
+			net->keep_seq = 0;
+			return VX_E_TIMEOUT;
+		}
+		if (!stopped && stop(ctx)) {
+			stopped = true;
+			cancel(net, seq, deadline);
+			continue;
+		}
+		sleep_reply(net, now + step_ns < deadline ? now + step_ns : deadline);
+	}
+	if (rc != VX_OK)
+		return rc;
+	if (m.status != VX_OK)
+		return m.status;
+	if ((rc = opened(s, net, &m, va, bit, deadline)) != VX_OK || !stopped)
+		return rc;
+	vx_sock_close(s, true, deadline); /* the handshake beat the cancel */
+	return VX_E_TIMEOUT;
+}
+
 int vx_sock_listen(struct vx_sock *l, struct vx_client *net, uint16_t port, unsigned backlog,
 		   uint64_t va, uint32_t bit, uint64_t deadline)
 {

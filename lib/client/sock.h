@@ -64,6 +64,17 @@ struct vx_sock {
 int vx_sock_connect(struct vx_sock *s, struct vx_client *net, const uint8_t addr[4], uint16_t port,
 		    uint32_t timeout_ms, uint64_t va, uint32_t bit, uint64_t deadline);
 
+/* vx_sock_connect for a caller whose person may give up: stop(ctx) is
+ * asked every step_ns while the handshake runs, and once it says true,
+ * netd is told to cancel the connect (NET_CANCEL), and the call returns
+ * VX_E_TIMEOUT as soon as netd answers, leaving no socket open (one whose
+ * handshake beat the cancel is reset).  The request goes with
+ * vx_client_send: while it waits, nothing else may use net's
+ * vx_client_send (VX_E_BUSY if something does already). */
+int vx_sock_connect_stop(struct vx_sock *s, struct vx_client *net, const uint8_t addr[4],
+			 uint16_t port, uint32_t timeout_ms, uint64_t va, uint32_t bit,
+			 uint64_t deadline, uint64_t step_ns, bool (*stop)(void *ctx), void *ctx);
+
 /* Listens on port (any local address) with backlog 1..NET_BACKLOG_MAX.  A
  * listener's rx Ring carries netd's notice that a connection waits, so it
  * takes address space and a bit like a socket: a loop serving a listener

@@ -523,6 +523,7 @@ static enum vx_svc_disp serve(struct vx_server *s, struct vx_server_conn *c, str
 		case NET_SOCKET:
 		case NET_ACCEPT:
 		case NET_CLOSE:
+		case NET_CANCEL:
 			return sock_request(c, m, &r);
 		}
 	}

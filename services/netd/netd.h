@@ -139,7 +139,8 @@ uint64_t now(void);
 void ip_str(char *buf, size_t cap, const uint8_t a[4]);
 
 /* sock.c */
-/* NET_SOCKET, NET_ACCEPT, NET_CLOSE from connection c; r decoded. */
+/* NET_SOCKET, NET_ACCEPT, NET_CLOSE, NET_CANCEL from connection c; r
+ * decoded. */
 enum vx_svc_disp sock_request(struct vx_server_conn *c, struct vx_msg *m, const struct net_req *r);
 /* Moves data between the Rings and the stack, finishes connects and
  * accepts, closes what its client left; returns when it wants to run

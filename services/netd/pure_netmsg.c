@@ -42,7 +42,7 @@ int net_decode(const struct vx_msg *m, struct net_req *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->op = m->op;
-	if (m->op < NET_INFO || m->op > NET_CLOSE)
+	if (m->op < NET_INFO || m->op > NET_CANCEL)
 		return VX_E_NOSYS;
 	if (m->ncaps != 0 || m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
@@ -77,6 +77,11 @@ int net_decode(const struct vx_msg *m, struct net_req *r)
 			return VX_E_INVAL;
 		memcpy(&r->close, m->data, sizeof(r->close));
 		return r->close.how <= NET_CLOSE_ABORT ? VX_OK : VX_E_INVAL;
+	case NET_CANCEL:
+		if (m->len != sizeof(r->cancel))
+			return VX_E_INVAL;
+		memcpy(&r->cancel, m->data, sizeof(r->cancel));
+		return r->cancel.reserved == 0 ? VX_OK : VX_E_INVAL;
 	}
 	return VX_E_NOSYS;
 }
@@ -158,6 +163,7 @@ int net_grant_check(const struct net_grant *g, const struct net_req *r)
 	switch (r->op) {
 	case NET_INFO:
 	case NET_CLOSE:
+	case NET_CANCEL:
 		return VX_OK;
 	case NET_PING:
 		return (g->may & NET_GRANT_CONNECT) ? VX_OK : VX_E_RIGHTS;

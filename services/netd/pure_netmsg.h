@@ -21,6 +21,7 @@ struct net_req {
 	struct net_socket_req sock;
 	struct net_accept_req accept;
 	struct net_close_req close;
+	struct net_cancel_req cancel;
 };
 
 /* netd's configuration, from its args. */
@@ -47,9 +48,9 @@ bool net_parse_config(const char *args, struct net_config *cfg);
  *   listen        listeners on any port, and NET_ACCEPT
  *   listen.PORT   a listener on PORT (1..65535, decimal) only
  *
- * Every grant may ask NET_INFO and close its own sockets; the tables
- * (NET_COUNTERS, NET_ARP, NET_TCP) show other Tasks' traffic and need
- * everything.  Anything else is refused: the connection is closed.
+ * Every grant may ask NET_INFO, close its own sockets and cancel its own
+ * waiting requests; the tables (NET_COUNTERS, NET_ARP, NET_TCP) show other
+ * Tasks' traffic and need everything.  Anything else is refused: the connection is closed.
  */
 #define NET_GRANT_ALL	       0xffu
 #define NET_GRANT_CONNECT      0x01u

@@ -587,6 +587,21 @@ enum vx_svc_disp sock_request(struct vx_server_conn *c, struct vx_msg *m, const 
 		}
 		rc = VX_OK;
 		break;
+	case NET_CANCEL:
+		/* The deadline is brought to now: the pump, which runs next,
+		 * answers the request as its timeout would, or with the socket
+		 * if the handshake is done. */
+		rc = VX_E_NOTFOUND;
+		for (uint32_t i = 0; i < NET_SOCK_MAX; i++) {
+			s = &N.sock[i];
+			if (s->used && s->waiting && s->c == c && owner_alive(s) &&
+			    s->m.seq == r->cancel.seq) {
+				s->deadline = 0;
+				rc = VX_OK;
+				break;
+			}
+		}
+		break;
 	default:
 		rc = VX_E_NOSYS;
 	}

@@ -258,13 +258,22 @@ static int fat_serve(struct fs_mount *m, uint32_t op, const struct fs_args *a, c
 		return rc;
 	case FS_REMOVE:
 		return vx_fat_unlink(v, path);
-	case FS_RENAME:
-		/* fs.h: the new path must not exist */
-		if ((rc = fat_find(v, (const char *)rest, &n)) == VX_OK)
-			return VX_E_EXISTS;
-		if (rc != VX_E_NOTFOUND)
+	case FS_RENAME: {
+		/* fs.h: the new path must not exist.  FAT names are
+		 * case-blind, so a new name that differs from the old in case
+		 * alone finds the entry itself: that rename only changes the
+		 * case stored ("A.TXT" to "a.txt"), and vx_fat_rename allows
+		 * it. */
+		struct vx_fat_node old;
+		if ((rc = fat_find(v, (const char *)rest, &n)) == VX_OK) {
+			if (fat_find(v, path, &old) != VX_OK || old.root || n.root ||
+			    old.parent != n.parent || old.index != n.index)
+				return VX_E_EXISTS;
+		} else if (rc != VX_E_NOTFOUND) {
 			return rc;
+		}
 		return vx_fat_rename(v, path, (const char *)rest);
+	}
 	case FS_INFO: {
 		struct fs_info *info = out;
 		uint32_t clusters;

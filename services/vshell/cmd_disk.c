@@ -152,6 +152,13 @@ static void rw(const struct vsh_cmd *c, bool write)
 			   c->argv[2]);
 		return;
 	}
+	if (rc == VX_E_NOTFOUND) {
+		con_printf("disk: %s: no such disk or partition (VX_E_NOTFOUND; disk lists them)\n",
+			   c->argv[2]);
+		return;
+	}
+	if (client_report("disk", &shell.dev, rc))
+		return;
 	if (rc != VX_OK) {
 		con_printf("disk: %s: %s\n", c->argv[2], vx_strerror(rc));
 		return;

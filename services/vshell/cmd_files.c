@@ -37,7 +37,7 @@ static const char *fs_path(const char *p)
 
 /* A path that may name a directory, as people type one: fs_path's, and a
  * trailing '/' dropped too ("ls notes/", "rm notes/"), which vfsd would
- * refuse as an empty last name.  For ls, mkdir and rm. */
+ * refuse as an empty last name.  For ls, mkdir, rm and mv's FROM. */
 static const char *dir_path(const char *p)
 {
 	static char buf[VSH_LINE_MAX + 1];
@@ -571,9 +571,39 @@ static bool bad_path(const char *path)
 	return vx_path_check(p, strlen(p)) != VX_OK;
 }
 
+/* Are a and b the same but for the case of ASCII letters, and not the
+ * same bytes? */
+static bool only_case_differs(const char *a, const char *b)
+{
+	bool differ = false;
+
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+		if (x != y)
+			return false;
+		differ = differ || *a != *b;
+	}
+	return *a == *b && differ;
+}
+
+/* Is path's root a FAT32 volume, whose names are case-blind? */
+static bool case_blind(const char *path)
+{
+	size_t rl = root_len(path);
+	struct fs_mount_info mi;
+
+	if (rl < 2 || rl > sizeof(mi.name))
+		return false;
+	for (uint32_t i = 0; vx_fs_mounts(&shell.fs.c, i, &mi, client_deadline()) == VX_OK; i++)
+		if (mi.name[rl - 1] == '\0' && memcmp(mi.name, path, rl - 1) == 0)
+			return mi.kind == 1;
+	return false;
+}
+
 void cmd_mv(const struct vsh_cmd *c)
 {
-	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
+	const char *from = dir_path(c->argv[1]), *to = fs_path(c->argv[2]);
 	int rc, tries = 0;
 
 	if (other_roots(from, to)) {
@@ -582,7 +612,11 @@ void cmd_mv(const struct vsh_cmd *c)
 			   c->argv[1], c->argv[2]);
 		return;
 	}
-	if (!(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
+	/* On a case-blind root, a new name that differs in case alone names
+	 * the file or directory itself: the rename changes its case (a
+	 * directory is not moved into itself). */
+	bool recase = only_case_differs(from, to) && case_blind(from);
+	if (!recase && !(to = target_in(from, to, target_buf, sizeof(target_buf)))) {
 		con_printf("mv: no name to give it in %s\n", c->argv[2]);
 		return;
 	}
@@ -665,7 +699,8 @@ static int each_chunk(const char *path, uint64_t size, int (*fn)(const char *, s
 }
 
 struct copy {
-	const char *to;
+	const char *to;	  /* the file written: TO, or the temporary beside it */
+	const char *name; /* TO, as the lines name it */
 	uint64_t off;
 	int werr; /* the write that failed, if one did: TO is to blame, not FROM */
 };
@@ -683,35 +718,100 @@ static int copy_chunk(const char *p, size_t n, void *arg)
 }
 
 /* A copy that failed after it began: the line names the side that failed
- * (a full disk is TO's, a bad block FROM's), and a TO that cp made is
- * removed, so that no file cp leaves is a partial copy; one that was
- * there before is left partly written, and the line says so. */
-static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bool made)
+ * (a full disk is TO's, a bad block FROM's).  The file cp wrote into is
+ * one it made (TO, or the temporary beside an existing TO), and it is
+ * removed: no file cp leaves is a partial copy, and a TO that was there
+ * before is as it was.  Only the in-place copy (made false: no room for
+ * a temporary name) leaves TO partly written, and the line says so. */
+static void copy_fail(const struct vsh_cmd *c, const struct copy *cp, int rc, bool made, bool tmp)
 {
 	const char *what = "";
 
 	if (made && vx_fs_remove(&shell.fs.c, cp->to, client_deadline()) == VX_OK)
-		what = " (the partial copy is removed)";
+		what = tmp ? " (it is left as it was)" : " (the partial copy is removed)";
+	else if (made && tmp)
+		what = " (it is left as it was, but the partial copy could not be removed)";
+	else if (!made && rc == VX_E_RIGHTS)
+		what = " (it is left as it was)"; /* a snapshot: no write took */
 	else if (!made)
 		what = " (it is left partly written)";
 	if (rc == INTERRUPTED) {
-		con_printf("cp: interrupted (Ctrl-C): %s%s\n", cp->to, what);
+		con_printf("cp: interrupted (Ctrl-C): %s%s\n", cp->name, what);
 		return;
 	}
 	if (cp->werr != VX_OK || !vsh_is_sys(c->argv[1])) {
 		if (client_report("cp", &shell.fs, rc))
 			return;
-		con_printf("cp: %s: %s%s\n", fs_why(rc), cp->werr != VX_OK ? cp->to : c->argv[1],
+		con_printf("cp: %s: %s%s\n", fs_why(rc), cp->werr != VX_OK ? cp->name : c->argv[1],
 			   what);
 	} else {
 		sys_fail("cp", rc, c->argv[1]);
 	}
 }
 
+static char tmp_buf[FS_PATH_MAX + 1];
+
+/* As shell.h says. */
+const char *vsh_temp_beside(const char *to)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t dir = 0, tl = strlen(to);
+
+	for (size_t i = 0; i < tl; i++)
+		if (to[i] == '/' || to[i] == ':')
+			dir = i + 1;
+	if (dir + 12 > FS_PATH_MAX || dir + 12 + tl > FS_RENAME_MAX)
+		return NULL;
+	memcpy(tmp_buf, to, dir);
+	for (int tries = 0; tries < 4; tries++) {
+		uint64_t t = (uint64_t)vx_clock() + (uint64_t)tries;
+		char *p = tmp_buf + dir;
+		memcpy(p, ".cp~", 4);
+		for (int k = 0; k < 8; k++)
+			p[4 + k] = hex[(t >> (28 - 4 * k)) & 15];
+		p[12] = '\0';
+		int rc = vx_fs_create(&shell.fs.c, tmp_buf, client_deadline());
+		if (rc == VX_OK)
+			return tmp_buf;
+		if (rc != VX_E_EXISTS)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* As shell.h says. */
+bool vsh_take_place(const char *cmd, const char *tmp, const char *to)
+{
+	int rc = vx_fs_rename(&shell.fs.c, tmp, to, client_deadline());
+
+	if (rc == VX_E_EXISTS) {
+		if ((rc = vx_fs_remove(&shell.fs.c, to, client_deadline())) != VX_OK) {
+			vx_fs_remove(&shell.fs.c, tmp, client_deadline());
+			con_printf("%s: cannot replace %s: %s (it is left as it was)\n", cmd, to,
+				   fs_why(rc));
+			return false;
+		}
+		if ((rc = vx_fs_rename(&shell.fs.c, tmp, to, client_deadline())) != VX_OK) {
+			con_printf("%s: %s was removed, but the new file cannot take its name: %s; "
+				   "it is %s\n",
+				   cmd, to, fs_why(rc), tmp);
+			return false;
+		}
+	} else if (rc != VX_OK) {
+		vx_fs_remove(&shell.fs.c, tmp, client_deadline());
+		con_printf("%s: cannot replace %s: %s (it is left as it was)\n", cmd, to,
+			   fs_why(rc));
+		return false;
+	}
+	return true;
+}
+
 /* cp FROM TO: any root to any root, through vfsd, into TO if it is a
- * directory.  The bytes go over TO's from offset 0 and TO is cut to
- * their length at the end, never emptied first: so a copy onto itself,
- * under any of its names (EXT: is case-blind), changes nothing. */
+ * directory.  A new TO is made and written; an existing TO is replaced
+ * only once the whole copy is in a temporary file beside it, so that a
+ * copy that fails (a full disk, Ctrl-C, a bad block) leaves TO as it was.
+ * A copy onto itself, under any of its names (EXT: is case-blind),
+ * changes nothing but, on EXT:, the name's case. */
 void cmd_cp(const struct vsh_cmd *c)
 {
 	const char *from = fs_path(c->argv[1]), *to = fs_path(c->argv[2]);
@@ -740,12 +840,18 @@ void cmd_cp(const struct vsh_cmd *c)
 		con_printf("cp: no name to give it in %s\n", c->argv[2]);
 		return;
 	}
-	cp = (struct copy){.to = to};
+	cp = (struct copy){.to = to, .name = to};
 	bool made = false;
-	if ((rc = vx_fs_stat(&shell.fs.c, to, &(struct fs_stat){0}, client_deadline())) ==
-	    VX_E_NOTFOUND) {
+	const char *tmp = NULL;
+	struct fs_stat tst;
+	if ((rc = vx_fs_stat(&shell.fs.c, to, &tst, client_deadline())) == VX_E_NOTFOUND) {
 		rc = vx_fs_create(&shell.fs.c, to, client_deadline());
 		made = rc == VX_OK;
+	} else if (rc == VX_OK && tst.type == FS_DIR) {
+		rc = VX_E_TYPE;
+	} else if (rc == VX_OK && (tmp = vsh_temp_beside(to)) != NULL) {
+		cp.to = tmp;
+		made = true;
 	}
 	if (rc != VX_OK) {
 		fs_fail("cp", rc, to);
@@ -757,13 +863,15 @@ void cmd_cp(const struct vsh_cmd *c)
 	} else {
 		rc = each_chunk(from, st.size, copy_chunk, &cp);
 	}
-	if (rc == VX_OK &&
+	if (rc == VX_OK && !tmp &&
 	    (rc = vx_fs_truncate(&shell.fs.c, to, cp.off, client_deadline())) != VX_OK)
 		cp.werr = rc;
 	if (rc != VX_OK) {
-		copy_fail(c, &cp, rc, made);
+		copy_fail(c, &cp, rc, made, tmp != NULL);
 		return;
 	}
+	if (tmp && !vsh_take_place("cp", tmp, to))
+		return;
 	con_printf("cp: %lu bytes\n", (unsigned long)cp.off);
 }
 

@@ -57,11 +57,13 @@ static const char *why(int rc)
 
 /* The body's way into the file: BULK bytes at a time. */
 struct sink {
-	const char *path;
+	const char *path; /* the file written: FILE, or a temporary beside it */
+	const char *name; /* FILE */
 	vx_handle_t mem;
 	uint32_t fill;
 	uint64_t off;
 	bool open; /* the file was created (or emptied) */
+	bool tmp;  /* path is the temporary: FILE was there and is left alone */
 };
 
 static int sink_flush(struct sink *k)
@@ -98,12 +100,23 @@ static int sink_put(struct sink *k, const uint8_t *p, size_t n)
 	return VX_OK;
 }
 
+/* The file the body goes to: FILE made anew, or, when FILE is there, a
+ * temporary beside it, renamed over FILE once the body is whole, so that
+ * a transfer that fails leaves FILE as it was.  Only when there is no
+ * room for a temporary name is FILE emptied and written in place. */
 static int sink_open(struct sink *k)
 {
-	int rc = vx_fs_truncate(&shell.fs.c, k->path, 0, client_deadline());
+	struct fs_stat st;
+	int rc = vx_fs_stat(&shell.fs.c, k->name, &st, client_deadline());
 
-	if (rc == VX_E_NOTFOUND)
-		rc = vx_fs_create(&shell.fs.c, k->path, client_deadline());
+	if (rc == VX_E_NOTFOUND) {
+		rc = vx_fs_create(&shell.fs.c, k->name, client_deadline());
+	} else if (rc == VX_OK && (k->path = vsh_temp_beside(k->name)) != NULL) {
+		k->tmp = true;
+	} else if (rc == VX_OK) {
+		k->path = k->name;
+		rc = vx_fs_truncate(&shell.fs.c, k->path, 0, client_deadline());
+	}
 	k->open = rc == VX_OK;
 	return rc;
 }
@@ -234,20 +247,25 @@ void cmd_get(const struct vsh_cmd *c)
 	if (!vsh_resolve_addr("get", url.host, addr, &ans))
 		return;
 	if (c->argc > 2) {
-		k.path = strip(c->argv[2]);
+		k.name = strip(c->argv[2]);
 	} else {
 		vx_url_filename(&url, name);
-		k.path = name;
+		k.name = name;
 	}
-	if (!sink_check(k.path))
+	k.path = k.name;
+	if (!sink_check(k.name))
 		return;
 	if ((rc = vsh_bulk(&k.mem)) < 0) {
 		con_printf("get: no buffer for the transfer: %s\n", vx_strerror(rc));
 		return;
 	}
 	uint64_t start = (uint64_t)vx_clock();
-	rc = vx_sock_connect(&sock, &shell.net.c, addr, url.port, CONNECT_MS, VA_SOCK, BIT_SOCK,
-			     start + (CONNECT_MS + 2000) * MS);
+	bool stopped;
+	rc = vsh_connect(&sock, addr, url.port, CONNECT_MS, &stopped);
+	if (stopped) {
+		con_printf("get: interrupted (Ctrl-C): no connection\n");
+		return;
+	}
 	if (rc < 0) {
 		con_printf("get: cannot connect to %s:%u: %s\n", url.host, url.port, why(rc));
 		return;
@@ -261,7 +279,7 @@ void cmd_get(const struct vsh_cmd *c)
 		if (rc == 1)
 			con_printf("get: interrupted (Ctrl-C)");
 		else if (fs_err)
-			con_printf("get: cannot write %s: %s", k.path, vx_strerror(rc));
+			con_printf("get: cannot write %s: %s", k.name, vx_strerror(rc));
 		else
 			con_printf("get: %s", why(rc));
 		if (resp.status)
@@ -269,7 +287,10 @@ void cmd_get(const struct vsh_cmd *c)
 				   (unsigned long)resp.body);
 		if (k.open) {
 			vx_fs_remove(&shell.fs.c, k.path, client_deadline());
-			con_printf("; the partial file %s was removed", k.path);
+			if (k.tmp)
+				con_printf("; %s is left as it was", k.name);
+			else
+				con_printf("; the partial file %s was removed", k.path);
 		}
 		con_printf("\n");
 		return;
@@ -279,8 +300,10 @@ void cmd_get(const struct vsh_cmd *c)
 			   resp.reason, url.host, (unsigned long)resp.body);
 		return;
 	}
+	if (k.tmp && !vsh_take_place("get", k.path, k.name))
+		return;
 	con_printf("get: %d %s: %s -> %s (%lu bytes) in %lu.%03lu s\n", resp.status, resp.reason,
-		   vsh_show_bytes(size, sizeof(size), k.off), k.path, (unsigned long)k.off,
+		   vsh_show_bytes(size, sizeof(size), k.off), k.name, (unsigned long)k.off,
 		   (unsigned long)(us / 1000000), (unsigned long)(us / 1000 % 1000));
 }
 
@@ -317,8 +340,18 @@ void cmd_serve(const struct vsh_cmd *c)
 		return;
 	if (rc == VX_OK && st.type != FS_DIR)
 		rc = VX_E_TYPE;
+	if (rc < 0 && vsh_is_sys(dir)) {
+		/* SYS: is nsd's, and httpd reads through vfsd alone */
+		con_printf("serve: %s: SYS: is the boot image, which httpd cannot read; copy "
+			   "what to serve to RAM: or HOME: (cp)\n",
+			   c->argv[1]);
+		return;
+	}
 	if (rc < 0) {
-		con_printf("serve: %s is not a directory: %s\n", c->argv[1], vx_strerror(rc));
+		con_printf("serve: %s: %s\n", c->argv[1],
+			   rc == VX_E_NOTFOUND ? "no such directory"
+			   : rc == VX_E_TYPE   ? "not a directory (serve takes a directory: DIR)"
+					       : vx_strerror(rc));
 		return;
 	}
 	memset(&r, 0, sizeof(r));

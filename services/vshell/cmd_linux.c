@@ -57,6 +57,8 @@ static void stats(void)
 	m.len = 4;
 	memcpy(m.data, &idx, 4);
 	int rc = call(&m);
+	if (client_report("linux", &shell.lx, rc))
+		return;
 	if (rc != VX_OK || m.len != sizeof(row)) {
 		con_printf("linux: linuxd does not answer: %s\n", vx_strerror(rc));
 		return;
@@ -229,6 +231,8 @@ void cmd_linux(const struct vsh_cmd *c)
 			   c->argv[first]);
 		return;
 	}
+	if (client_report("linux", &shell.lx, rc))
+		return; /* linuxd stopped, or no connection to it: not the program's fault */
 	if (rc != VX_OK) {
 		con_printf("linux: cannot run %s: %s\n", c->argv[first],
 			   rc == VX_E_NOTFOUND ? "no such program" : vx_strerror(rc));

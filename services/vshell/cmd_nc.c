@@ -4,7 +4,8 @@
  * (client/sock.h).
  *
  *   nc HOST PORT   connects to HOST:PORT (an address, or a name dnsd
- *                  resolves)
+ *                  resolves); Ctrl-C gives up while it waits (netd cancels
+ *                  the connect: NET_CANCEL)
  *   nc -l PORT     listens on PORT and takes the first connection to come
  *                  (the listener is closed once it has)
  *
@@ -192,8 +193,14 @@ void cmd_nc(const struct vsh_cmd *c)
 		con_printf("nc: port '%s': want 1..65535\n", c->argv[2]);
 		return;
 	}
-	int rc = vx_sock_connect(&sock, &shell.net.c, addr, port, CONNECT_MS, VA_SOCK, BIT_SOCK,
-				 (uint64_t)vx_clock() + (CONNECT_MS + 2000) * MS);
+	bool stopped;
+	con_printf("nc: connecting to %s:%u (Ctrl-C stops)\n", c->argv[1], port);
+	con_flush();
+	int rc = vsh_connect(&sock, addr, port, CONNECT_MS, &stopped);
+	if (stopped) {
+		con_printf("nc: interrupted (Ctrl-C): no connection\n");
+		return;
+	}
 	if (rc < 0) {
 		con_printf("nc: cannot connect to %s:%u: %s\n", c->argv[1], port,
 			   vsh_connect_why(rc));

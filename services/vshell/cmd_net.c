@@ -22,6 +22,7 @@
 #include "net/addr.h"
 #include "net/dns.h"
 #include "client/dns.h"
+#include "client/sock.h"
 #include "vectra/proto/net.h"
 #include "vectra/proto/dns.h"
 #include "vx_string.h"
@@ -222,6 +223,17 @@ static bool numeric(const char *s)
 	return true;
 }
 
+/* The question of vx_sock_connect_stop and vx_dns_resolve_stop: has Ctrl-C
+ * come?  *ctx remembers it. */
+static bool interrupted(void *ctx)
+{
+	bool *stopped = ctx;
+
+	if (!*stopped && con_interrupted())
+		*stopped = true;
+	return *stopped;
+}
+
 /* DNS_RESOLVE of name through dnsd into *a; false (and a message) when no
  * answer came at all.  A dotted quad needs no dnsd. */
 static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
@@ -233,14 +245,34 @@ static bool resolve(const char *cmd, const char *name, struct dns_answer *a)
 		client_report(cmd, &shell.dns, VX_E_NOTFOUND);
 		return false;
 	}
+	bool stopped = false;
 	do {
 		if (shell.dns.open)
 			client_drop_caps(&shell.dns);
-		rc = vx_dns_resolve(shell.dns.open ? &shell.dns.c : NULL, name, a,
-				    (uint64_t)vx_clock() + (DNS_RESOLVE_MAX_MS + 3000) * MS);
-	} while (client_retry(&shell.dns, rc, &tries));
+		rc = vx_dns_resolve_stop(shell.dns.open ? &shell.dns.c : NULL, name, a,
+					 (uint64_t)vx_clock() + (DNS_RESOLVE_MAX_MS + 3000) * MS,
+					 50 * MS, interrupted, &stopped);
+	} while (!stopped && client_retry(&shell.dns, rc, &tries));
+	if (stopped) {
+		/* dnsd may take DNS_RESOLVE_MAX_MS for a silent server */
+		con_printf("%s: interrupted (Ctrl-C) while resolving %s\n", cmd, name);
+		return false;
+	}
 	if (client_report(cmd, &shell.dns, rc))
 		return false;
+	/* dnsd's rules for a name (vectra/proto/dns.h), in words */
+	if (rc == VX_E_INVAL) {
+		con_printf("%s: '%s' is not a host name or an address (VX_E_INVAL: A.B.C.D, or "
+			   "labels of letters, digits, '-' and '_' joined by '.', none empty)\n",
+			   cmd, name);
+		return false;
+	}
+	if (rc == VX_E_TOOBIG) {
+		con_printf("%s: '%s' is too long for a host name (VX_E_TOOBIG: a label holds at "
+			   "most 63 bytes, a name %u)\n",
+			   cmd, name, DNS_REQ_NAME_MAX);
+		return false;
+	}
 	if (rc != VX_OK) {
 		con_printf("%s: '%s': %s\n", cmd, name, vx_strerror(rc));
 		return false;
@@ -274,6 +306,9 @@ static const char *outcome(const struct dns_answer *a)
 	}
 }
 
+/* netd's VX_E_NOTFOUND: every op but NET_INFO answers it without a card. */
+#define NO_CARD "netd has no network card (devices lists the PCI functions)"
+
 const char *vsh_connect_why(int rc)
 {
 	switch (rc) {
@@ -290,9 +325,24 @@ const char *vsh_connect_why(int rc)
 	case VX_E_INVAL:
 		return "not a host to connect to (loopback, broadcast, multicast, or this "
 		       "machine's own address: there is no loopback)";
+	case VX_E_NOTFOUND:
+		return NO_CARD;
+	case VX_E_STATE:
+		return "netd has no address yet (DHCP: net shows it)";
+	case VX_E_AGAIN:
+		return "netd is not running (restarting, or stopped: see ps)";
 	default:
 		return vx_strerror(rc);
 	}
+}
+
+int vsh_connect(struct vx_sock *s, const uint8_t addr[4], uint16_t port, uint32_t timeout_ms,
+		bool *stopped)
+{
+	*stopped = false;
+	return vx_sock_connect_stop(s, &shell.net.c, addr, port, timeout_ms, VA_SOCK, BIT_SOCK,
+				    (uint64_t)vx_clock() + (timeout_ms + 2000ull) * MS, 50 * MS,
+				    interrupted, stopped);
 }
 
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a)
@@ -538,6 +588,20 @@ void cmd_ping(const struct vsh_cmd *c)
 			return;
 		}
 		memcpy(&r, m.data, m.len < sizeof(r) ? m.len : sizeof(r));
+		if (rc == VX_E_NOTFOUND || rc == VX_E_STATE) {
+			/* netd's answer, not the ping's result: nothing went */
+			con_printf("ping: %s\n",
+				   rc == VX_E_NOTFOUND ? NO_CARD : vsh_connect_why(rc));
+			return;
+		}
+		if (rc == VX_E_INVAL) {
+			con_printf(
+			    "ping: %u.%u.%u.%u is not a host to ping (VX_E_INVAL: loopback, "
+			    "0.0.0.0/8, broadcast, multicast, or this machine's own address: "
+			    "there is no loopback)\n",
+			    p.addr[0], p.addr[1], p.addr[2], p.addr[3]);
+			return;
+		}
 		if (rc == VX_OK)
 			rc = r.result;
 		if (rc == VX_OK) {

@@ -87,13 +87,15 @@ static const struct command table[] = {
     {"dns", "dns [flush]", "dnsd: its server, counters and cache; or empty the cache", cmd_dns, 0,
      1, NEED_NONE},
     {"get", "get URL [FILE]",
-     "fetch an http:// URL (an address, A.B.C.D) into FILE (default: its last name)", cmd_get, 1, 2,
-     NEED_NET | NEED_FS},
+     "fetch an http:// URL (its host an address, or a name dnsd resolves) into FILE (default: "
+     "its last name)",
+     cmd_get, 1, 2, NEED_NET | NEED_FS},
     {"serve", "serve DIR PORT", "run httpd: DIR's files over HTTP on PORT, read-only, until Ctrl-C",
      cmd_serve, 2, 2, NEED_NS | NEED_FS},
     {"nc", "nc HOST PORT | nc -l PORT",
-     "a TCP connection between the console and ADDR:PORT, or the first to come to PORT", cmd_nc, 1,
-     2, NEED_NET},
+     "a TCP connection between the console and HOST:PORT (an address, or a name dnsd resolves), "
+     "or the first to come to PORT",
+     cmd_nc, 1, 2, NEED_NET},
     {"linux", "linux [--detach] PROGRAM [ARG...] [with work|tmp|none] | --attach | --stats",
      "run a Linux program (busybox: sh, ls, vi...) with the console as its terminal; Ctrl-] kills "
      "it",

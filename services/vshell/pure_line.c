@@ -105,7 +105,7 @@ static void feed_escape(struct vsh_line *l, uint8_t c)
 		return;
 	}
 	/* A parameter byte; a sequence that never ends is abandoned. */
-	if (c < 0x20 || c > 0x7e || ++l->esc_n > VSH_ESC_MAX)
+	if (c > 0x7e || ++l->esc_n > VSH_ESC_MAX)
 		l->esc = ESC_NONE;
 }
 
@@ -143,10 +143,13 @@ enum vsh_line_event vsh_line_feed(struct vsh_line *l, uint8_t c)
 		if (c == '\n' && after_cr)
 			return VSH_LINE_MORE; /* the LF of a CRLF */
 	}
-	if (l->esc != ESC_NONE) {
+	/* A control byte ends a sequence and still acts, as ECMA-48 has it:
+	 * Esc then Enter, or Ctrl-C, once lost the Enter or the Ctrl-C. */
+	if (l->esc != ESC_NONE && c >= 0x20) {
 		feed_escape(l, c);
 		return VSH_LINE_MORE;
 	}
+	l->esc = ESC_NONE;
 	if (c >= 0x20 && c < 0x7f) {
 		insert(l, c);
 		return VSH_LINE_MORE;

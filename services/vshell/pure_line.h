@@ -15,6 +15,8 @@
  *   ESC [ A, ESC [ B (or ESC O A/B)   older / newer history entry: the
  *                   shown line is erased and the entry drawn in its place
  *   any other escape sequence (ESC [ params final) is swallowed whole;
+ *                   a control byte inside one ends it and acts (Esc,
+ *                   then Enter, runs the line)
  *   any other control byte and every byte >= 0x80 is ignored.
  *
  * The line holds at most VSH_LINE_MAX bytes.  Input past that is dropped

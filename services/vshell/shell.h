@@ -227,10 +227,29 @@ struct dns_answer;
 bool vsh_resolve_addr(const char *cmd, const char *name, uint8_t addr[4], struct dns_answer *a);
 /* Why a TCP connection could not be made, for a person (cmd_net.c). */
 const char *vsh_connect_why(int rc);
+/* A TCP connection of the shell's netd connection to addr:port into *s
+ * (at VA_SOCK, on BIT_SOCK), waiting up to timeout_ms for the handshake;
+ * Ctrl-C gives up at once (netd cancels the connect) and sets *stopped.
+ * VX_OK or the error (cmd_net.c). */
+struct vx_sock;
+int vsh_connect(struct vx_sock *s, const uint8_t addr[4], uint16_t port, uint32_t timeout_ms,
+		bool *stopped);
 void cmd_ping(const struct vsh_cmd *c);
 void cmd_host(const struct vsh_cmd *c);
 void cmd_dns(const struct vsh_cmd *c);
 void cmd_df(const struct vsh_cmd *c);
+
+/* Replacing an existing file only once its new contents are whole (cp,
+ * get; cmd_files.c).  vsh_temp_beside makes an empty file beside to (in
+ * its directory, ".cp~" and eight hex digits) and returns its path, valid
+ * until the next call; NULL when its name would not fit a path or a
+ * rename beside to's, or it cannot be made (then write in place).
+ * vsh_take_place renames tmp over to: atomically on HOME:, where rename
+ * replaces; on RAM: and EXT: by removing to and then renaming.  False,
+ * after a line that names what failed as cmd, if it could not (tmp is
+ * removed, unless to was already gone: then the line names tmp). */
+const char *vsh_temp_beside(const char *to);
+bool vsh_take_place(const char *cmd, const char *tmp, const char *to);
 
 /* The shell's bulk buffer: a Mem of BULK bytes from its ret, mapped at
  * VA_BULK, that vfsd reads files into and writes them from (cp, sum) and

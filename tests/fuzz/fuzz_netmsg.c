@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	int rc = net_decode(&m, &r);
 	CHECK(rc == VX_OK || rc == VX_E_NOSYS || rc == VX_E_INVAL);
 	if (rc == VX_OK) {
-		CHECK(m.ncaps == 0 && m.op >= NET_INFO && m.op <= NET_CLOSE);
+		CHECK(m.ncaps == 0 && m.op >= NET_INFO && m.op <= NET_CANCEL);
 		if (r.op == NET_PING) {
 			CHECK(m.len == sizeof(struct net_ping_req));
 			CHECK(vx_ip_unicast(r.ping.addr) && r.ping.len <= NET_PING_DATA_MAX);
@@ -75,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 			CHECK(r.accept.timeout_ms <= NET_ACCEPT_TIMEOUT_MAX_MS);
 		if (r.op == NET_CLOSE)
 			CHECK(r.close.how <= NET_CLOSE_ABORT);
+		if (r.op == NET_CANCEL)
+			CHECK(m.len == sizeof(r.cancel) && r.cancel.reserved == 0);
 	}
 
 	size_t sl = n - 4 < sizeof(s) - 1 ? n - 4 : sizeof(s) - 1;

@@ -191,6 +191,27 @@ static void test_other_escapes_swallowed(void **state)
 	assert_string_equal(f->screen.out, "abc\r\n");
 }
 
+/* A control byte inside an escape sequence ends it and still acts: Esc
+ * (or a sequence cut short) then Enter once ate the Enter, and then
+ * Ctrl-C the Ctrl-C. */
+static void test_control_ends_escape(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(feed(f, "ls\x1b\r"), 1);
+	assert_int_equal(f->last, VSH_LINE_DONE);
+	assert_string_equal(vsh_line_text(&f->line), "ls");
+	assert_int_equal(feed(f, "df\x1b[\r"), 1);
+	assert_int_equal(f->last, VSH_LINE_DONE);
+	assert_string_equal(vsh_line_text(&f->line), "df");
+	feed(f, "rm x\x1b[1;\x03");
+	assert_int_equal(f->last, VSH_LINE_CANCEL);
+	feed(f, "ab\x1bO\x08\r"); /* Ctrl-H erases */
+	assert_string_equal(vsh_line_text(&f->line), "a");
+	feed(f, "\x1b\x1b[Ab\r"); /* ESC ESC [ A: the second ESC starts afresh */
+	assert_string_equal(vsh_line_text(&f->line), "ab");
+}
+
 static void test_runaway_escape_abandoned(void **state)
 {
 	struct fixture *f = *state;
@@ -300,6 +321,7 @@ int main(void)
 	    T(test_history_up_down),
 	    T(test_history_keeps_sixteen_no_dups),
 	    T(test_other_escapes_swallowed),
+	    T(test_control_ends_escape),
 	    T(test_runaway_escape_abandoned),
 	    T(test_controls_and_high_bytes_ignored),
 	    T(test_bound_and_bell_once),

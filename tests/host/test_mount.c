@@ -419,6 +419,37 @@ static void test_refusals(void **state)
 	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:d/a.txt", 12).status, VX_E_INVAL);
 	assert_int_equal(put("EXT:b.txt", "b"), VX_OK);
 	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:b.txt", 10).status, VX_E_EXISTS);
+	/* ...but a name that differs in case alone is the entry itself: the
+	 * rename stores the new case (it was refused as "already exists") */
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:B.TXT", 10).status, VX_E_EXISTS);
+	assert_int_equal(req(FS_RENAME, a, "EXT:a.txt", "EXT:A.txt", 10).status, VX_OK);
+	a = (struct fs_args){.index = 0};
+	struct fs_dirent e;
+	bool seen = false;
+	for (a.index = 0; (m = req(FS_LIST, a, "EXT:", NULL, 0)).status == VX_OK; a.index++) {
+		memcpy(&e, m.data, sizeof(e));
+		assert_string_not_equal(e.name, "a.txt");
+		seen = seen || strcmp(e.name, "A.txt") == 0;
+	}
+	assert_true(seen);
+	a = (struct fs_args){.count = 10};
+	m = req(FS_READ, a, "EXT:a.txt", NULL, 0);
+	assert_int_equal(m.status, VX_OK);
+	assert_int_equal(m.len, 1);
+	assert_memory_equal(m.data, "a", 1);
+	a = (struct fs_args){0};
+	assert_int_equal(req(FS_RENAME, a, "EXT:d", "EXT:D", 6).status, VX_OK);
+	assert_int_equal(put("EXT:D/in.txt", "in"), VX_OK);
+	assert_int_equal(put("EXT:d/in2.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_MKDIR, a, "EXT:e", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:e", "EXT:f", 6).status, VX_OK);
+	assert_int_equal(put("EXT:f/in.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_MKDIR, a, "EXT:Dir1", NULL, 0).status, VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:Dir1", "EXT:DIR1", 9).status, VX_OK);
+	assert_int_equal(put("EXT:DIR1/a.txt", "in"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:DIR1", "EXT:Dir1", 9).status, VX_OK);
+	assert_int_equal(put("EXT:Dir1/f", "in"), VX_OK);
+	assert_int_equal(req(FS_RENAME, a, "EXT:A.txt", "EXT:d/A.txt", 12).status, VX_E_INVAL);
 	/* no views of a volume's files, no snapshots of FAT32 */
 	assert_int_equal(req(FS_READ_MEM, a, "EXT:a.txt", NULL, 0).status, VX_E_NOSYS);
 	a.count = FS_SNAP_CREATE;

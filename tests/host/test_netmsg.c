@@ -59,7 +59,7 @@ static void test_netmsg_unknown_op(void **state)
 {
 	(void)state;
 	assert_int_equal(decode(0, NULL, 0), VX_E_NOSYS);
-	assert_int_equal(decode(NET_CLOSE + 1, NULL, 0), VX_E_NOSYS);
+	assert_int_equal(decode(NET_CANCEL + 1, NULL, 0), VX_E_NOSYS);
 	assert_int_equal(decode(UINT32_MAX, NULL, 0), VX_E_NOSYS);
 }
 
@@ -224,6 +224,30 @@ static void test_netmsg_accept_close(void **state)
 	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
 }
 
+/* NET_CANCEL: exactly its 8 bytes, reserved 0; which request it names is
+ * netd's to look up. */
+static void test_netmsg_cancel(void **state)
+{
+	(void)state;
+	struct net_cancel_req q = {.seq = 42};
+	struct net_req r;
+	struct vx_msg m = msg(NET_CANCEL, &q, sizeof(q));
+
+	assert_int_equal(net_decode(&m, &r), VX_OK);
+	assert_int_equal(r.cancel.seq, 42);
+	assert_int_equal(decode(NET_CANCEL, &q, 4), VX_E_INVAL);
+	assert_int_equal(decode(NET_CANCEL, NULL, 0), VX_E_INVAL);
+	uint8_t big[sizeof(q) + 4] = {0};
+	memcpy(big, &q, sizeof(q));
+	assert_int_equal(decode(NET_CANCEL, big, sizeof(big)), VX_E_INVAL);
+	q.reserved = 1;
+	assert_int_equal(decode(NET_CANCEL, &q, sizeof(q)), VX_E_INVAL);
+	q.reserved = 0;
+	m = msg(NET_CANCEL, &q, sizeof(q));
+	m.ncaps = 1;
+	assert_int_equal(net_decode(&m, &r), VX_E_INVAL);
+}
+
 static int parse_grant(const char *text, struct net_grant *g)
 {
 	return net_parse_grant(text, strlen(text), g);
@@ -272,7 +296,7 @@ static void test_grant_check(void **state)
 	struct net_req r;
 
 	memset(&r, 0, sizeof(r));
-	for (uint32_t op = NET_INFO; op <= NET_CLOSE; op++) {
+	for (uint32_t op = NET_INFO; op <= NET_CANCEL; op++) {
 		r.op = op;
 		r.sock.kind = NET_SOCK_TCP;
 		assert_int_equal(net_grant_check(&all, &r), VX_OK);
@@ -281,6 +305,10 @@ static void test_grant_check(void **state)
 	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
 	r.op = NET_CLOSE;
 	assert_int_equal(net_grant_check(&lis, &r), VX_OK);
+	r.op = NET_CANCEL; /* its own requests, whatever the grant */
+	assert_int_equal(net_grant_check(&con, &r), VX_OK);
+	assert_int_equal(net_grant_check(&udp, &r), VX_OK);
+	assert_int_equal(net_grant_check(&l80, &r), VX_OK);
 	for (uint32_t op = NET_COUNTERS; op <= NET_TCP; op++) {
 		if (op == NET_PING)
 			continue;
@@ -414,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(test_netmsg_ping_fields),
 	    cmocka_unit_test(test_netmsg_socket),
 	    cmocka_unit_test(test_netmsg_accept_close),
+	    cmocka_unit_test(test_netmsg_cancel),
 	    cmocka_unit_test(test_grant_parse),
 	    cmocka_unit_test(test_grant_check),
 	    cmocka_unit_test(test_addr_parse),

@@ -78,11 +78,21 @@ def main():
         out = term.command("host 10.9.0.5")
         tap.check("hosts: an address is its own answer",
                   has(out, r"^10\.9\.0\.5: 10\.9\.0\.5  \(from literal\)"), out)
+        # Refused names are said in words with the rule (they were once
+        # only "VX_E_INVAL (invalid argument)").
         out = term.command("host a..b")
-        tap.check("refused: an empty label (VX_E_INVAL)", has(out, r"^host: 'a\.\.b': VX_E_INVAL"),
+        tap.check("refused: an empty label (VX_E_INVAL)",
+                  has(out, r"^host: 'a\.\.b' is not a host name or an address \(VX_E_INVAL: .*none empty\)$"),
                   out)
+        out = term.command('host ""')
+        tap.check("refused: an empty name, in words",
+                  has(out, r"^host: '' is not a host name or an address \(VX_E_INVAL"), out)
+        out = term.command('nc "" 7')
+        tap.check("refused: nc to an empty host name, in words",
+                  has(out, r"^nc: '' is not a host name or an address \(VX_E_INVAL"), out)
         out = term.command("host " + "x" * 64 + ".test")
-        tap.check("refused: a label of 64 bytes (VX_E_TOOBIG)", has(out, r"^host: 'x+\.test': VX_E_TOOBIG"),
+        tap.check("refused: a label of 64 bytes (VX_E_TOOBIG)",
+                  has(out, r"^host: 'x+\.test' is too long for a host name \(VX_E_TOOBIG: a label holds at most 63 bytes"),
                   out)
 
         out = term.command("host www.test", timeout=30)
@@ -184,6 +194,28 @@ def main():
         out = term.command("dns", timeout=30)
         tap.check("netd restart: counted as a second socket", counter(out, "sock_opens") == 2,
                   out)
+
+        # Ctrl-C stops a resolution that waits on a silent server (dnsd
+        # gives it up to 7 s): host, ping, nc and get once sat it out.
+        # The answer that comes later is dropped, and the next ask works.
+        for line in ("host silent.test", "nc silent.test 7"):
+            term.send(line + "\r")
+            time.sleep(1)
+            start = len(term.buf)
+            t0 = time.monotonic()
+            term.send("\x03")
+            try:
+                term.expect(r"vshell> ", 20)
+                out = term.text(start)
+            except Timeout as e:
+                out = str(e)
+            took = time.monotonic() - t0
+            tap.check("Ctrl-C stops a resolution at once: %s" % line,
+                      has(out, r"^%s: interrupted \(Ctrl-C\) while resolving silent\.test$" % line.split()[0])
+                      and took < 3, "%.1f s\n%s" % (took, out))
+        out = term.command("host www.test", timeout=30)
+        tap.check("after a Ctrl-C, the next resolution is answered",
+                  has(out, r"^www\.test: 10\.9\.0\.80 10\.9\.0\.81"), out)
 
         with peer.lock:
             qs = list(peer.queries)

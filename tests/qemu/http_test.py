@@ -156,6 +156,19 @@ def run_get(term, tap, big_sum):
     tap.check("get: a body cut short is an error and leaves no file",
               has(out, r"^get: VX_HTTP_E_TRUNCATED: .*the partial file truncated was removed")
               and has(out2, r"no such file"), out + out2)
+    # Onto a FILE that was there, a transfer that fails leaves it as it
+    # was: get once emptied it at the 200 and removed it at the failure.
+    term.command("echo precious > kept.txt")
+    out = term.command("get http://10.0.2.100/truncated kept.txt", timeout=60)
+    out2 = term.command("cat kept.txt") + term.command("ls")
+    tap.check("get: a body cut short leaves a FILE that was there as it was",
+              has(out, r"^get: VX_HTTP_E_TRUNCATED: .*; kept\.txt is left as it was$")
+              and has(out2, r"^precious$") and ".cp~" not in out2, out + out2)
+    out = term.command("get http://10.0.2.100/small.txt kept.txt", timeout=30)
+    out2 = term.command("cat kept.txt")
+    tap.check("get: a whole body replaces a FILE that was there",
+              has(out, r"-> kept\.txt \(%d bytes\)" % len(SMALL))
+              and has(out2, r"^small file from the host$"), out + out2)
     for line, want in [("get https://10.0.2.100/", r"^get: VX_HTTP_E_HTTPS"),
                        ("get ftp://10.0.2.100/", r"^get: VX_HTTP_E_SCHEME"),
                        ("get http://user@10.0.2.100/", r"^get: VX_HTTP_E_USERINFO"),
@@ -192,6 +205,14 @@ def run_serve(term, tap, hport):
     tap.check("serve: httpd's net grant listens on its own port only",
               has(out, r"^httpd: cannot listen on port 81: VX_E_RIGHTS")
               and has(out, r"^httpd exited with code 5"), out)
+    # A DIR serve cannot take is refused in words (once "nosuch is not a
+    # directory: VX_E_NOTFOUND (no such name)", and "SYS: is not a
+    # directory" of the boot image's root).
+    for line, want in (("serve nosuch 80", r"^serve: nosuch: no such directory$"),
+                       ("serve www/a.txt 80", r"^serve: www/a\.txt: not a directory"),
+                       ("serve SYS:etc 80", r"^serve: SYS:etc: SYS: is the boot image, which httpd cannot read")):
+        out = term.command(line)
+        tap.check("serve: refused in words: %s" % line, has(out, want) and "VX_E" not in out, out)
     term.send("serve www 80\r")
     seen(term, r"^httpd: serving / on port 80", 30)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

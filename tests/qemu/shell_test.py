@@ -36,6 +36,12 @@ def run(t, tap):
     tap.check("help COMMAND shows that command's usage and what it does",
               has(out, r"^usage: run PROGRAM \[ARG\.\.\.\] \[with SLOT=CAP\.\.\.\]") and "net.listen" in out
               and "mkdir" not in out, out)
+    # get and nc resolve names too: their help once said get took an
+    # address only (A.B.C.D), and nc's spoke of ADDR where its usage says HOST.
+    out = t.command("help get") + t.command("help nc")
+    tap.check("help get and help nc say HOST may be a name dnsd resolves",
+              "A.B.C.D" not in out and "ADDR" not in out
+              and len(re.findall(r"a\s+name\s+dnsd\s+resolves", out)) == 2, out)
     out = t.command("help nosuch")
     tap.check("help of an unknown command says so",
               has(out, r"^help: unknown command: nosuch \(type 'help' for the list\)"), out)
@@ -93,6 +99,13 @@ def run(t, tap):
     tap.check("mkdir, ls and rm take a directory's name with a trailing /",
               not has(out, r"^(mkdir|ls|rm): ") and has(out, r"^0 entries$")
               and "slashed" not in out.split("rm slashed/")[-1], out)
+    # ...and so did mv, of the directory it moves.
+    t.command("mkdir slashed")
+    out = t.command("mv slashed/ slashed2")
+    out += t.command("ls")
+    tap.check("mv takes a directory's name with a trailing /",
+              not has(out, r"^mv: ") and has(out, r"  slashed2/$") and not has(out, r"  slashed/$"), out)
+    t.command("rm slashed2")
     out = t.command("cp notes/intodir.txt notes/intodir.txt")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp of a file onto itself keeps its bytes", has(out, r"^cp: 5 bytes$")
@@ -142,7 +155,8 @@ def run(t, tap):
     t.command("rm demo-copy.vpkg")
     # A copy that fails part way names the side that failed (RAM: holds
     # at most 1 MiB), not the boot image it read, and leaves no partial
-    # file it made; one that was there is said to be partly written.
+    # file it made; one that was there is left as it was (it was once
+    # left partly written).
     out = t.command("cp SYS:linux/root.tar whole.tar", timeout=60)
     out2 = t.command("ls")
     tap.check("cp failing part way names TO and removes the partial copy",
@@ -150,8 +164,11 @@ def run(t, tap):
               and "whole.tar" not in out2, out + out2)
     t.command("echo before > was-here.tar")
     out = t.command("cp SYS:linux/root.tar was-here.tar", timeout=60)
-    tap.check("cp failing part way onto a file that was there says it is partly written",
-              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left partly written\)$"), out)
+    out += t.command("cat was-here.tar")
+    out2 = t.command("ls")
+    tap.check("cp failing part way onto a file that was there leaves it as it was",
+              has(out, r"^cp: too large \(.*\): was-here\.tar \(it is left as it was\)$")
+              and has(out, r"^before$") and ".cp~" not in out2, out + out2)
     t.command("rm was-here.tar")
     out = t.command("cat SYS:bin")
     tap.check("cat of a SYS: directory says it is one", has(out, r"^cat: is a directory: SYS:bin$"),
@@ -342,6 +359,28 @@ def run(t, tap):
     out += t.command("cat after.txt")
     tap.check("the restarted vfsd serves the shell again", "still works" in out, out)
 
+    # This machine has no network card: ping, nc and get say so in words
+    # (they once said "VX_E_NOTFOUND (no such name)"), and with netd
+    # stopped, that it is not running (once "VX_E_AGAIN").
+    for line, want in (("ping 10.0.2.2 1", r"^ping: netd has no network card"),
+                       ("nc 10.0.2.2 7", r"^nc: cannot connect to 10\.0\.2\.2:7: netd has no network card"),
+                       ("get http://10.0.2.2/x", r"^get: cannot connect to 10\.0\.2\.2:80: netd has no network card")):
+        out = t.command(line, timeout=30)
+        tap.check("without a card, in words: %s" % line, has(out, want) and "VX_E" not in out, out)
+    t.command("kill netd")
+    for line, want in (("nc 10.0.2.2 7", r"^nc: cannot connect to 10\.0\.2\.2:7: netd is not running"),
+                       ("get http://10.0.2.2/x", r"^get: cannot connect to 10\.0\.2\.2:80: netd is not running")):
+        out = t.command(line, timeout=30)
+        tap.check("netd stopped, in words: %s" % line, has(out, want) and "VX_E" not in out, out)
+    t.command("start netd")
+    # ...and so do linux and linux --stats with linuxd stopped (once
+    # "cannot run sh: VX_E_AGAIN (not ready, try again)").
+    t.command("kill linuxd")
+    for line in ("linux sh", "linux --stats"):
+        out = t.command(line, timeout=30)
+        tap.check("linuxd stopped, in words: %s" % line,
+                  has(out, r"^linux: cannot reach linux: it is not running") and "VX_E" not in out, out)
+    t.command("start linuxd")
     # kill stops a service for good.
     out = t.command("kill vfsd")
     out += t.command("ps")

@@ -224,7 +224,10 @@ def session_disk(logs, tap, img, scratch):
         out = term.command("disk read disk0p1 %d" % P1_SECTORS)
         tap.check("a grant ends where its partition ends (VX_E_RANGE)", "VX_E_RANGE" in out, out)
         out = term.command("disk read disk0p3 0")
-        tap.check("a partition that does not exist is VX_E_NOTFOUND", "VX_E_NOTFOUND" in out, out)
+        out += term.command("disk write disk7 0 x")
+        tap.check("a partition or disk that does not exist is VX_E_NOTFOUND, in words",
+                  has(out, r"^disk: disk0p3: no such disk or partition \(VX_E_NOTFOUND; disk lists them\)$")
+                  and has(out, r"^disk: disk7: no such disk or partition \(VX_E_NOTFOUND"), out)
         # One writer per block: vfsd holds HOME:'s partition writable once
         # it has mounted it, and so the disk under it too.
         mounted(term, "HOME")
@@ -269,6 +272,18 @@ def session_disk(logs, tap, img, scratch):
         tap.check("mv across roots is refused by name, and the file stays",
                   has(out, r"^mv: EXT:hello.txt and RAM:moved.txt are on different roots") and
                   has(out, r"^hello from linux$"), out)
+        # A name that differs in case alone is the entry itself on FAT32:
+        # mv changes the case stored (it was refused as "already exists").
+        term.command("echo case > EXT:CASE.TXT")
+        out = term.command("mv EXT:CASE.TXT EXT:case.txt")
+        out += term.command("mkdir EXT:Dir1")
+        out += term.command("mv EXT:Dir1 EXT:DIR1")
+        listing = term.command("ls EXT:")
+        out += term.command("cat EXT:case.txt")
+        tap.check("mv to another case of the same name (FAT32) renames it, file and directory",
+                  "already exists" not in out and has(listing, r"  case\.txt$")
+                  and not has(listing, r"CASE\.TXT$") and has(listing, r"  DIR1/$")
+                  and not has(listing, r"Dir1/$") and has(out, r"^case$"), out + listing)
         # HOME:, the native file system
         mounted(term, "HOME")
         out = term.command("cat HOME:hello.txt")
@@ -294,6 +309,18 @@ def session_disk(logs, tap, img, scratch):
         tap.check("Ctrl-C stops cp and removes the partial copy",
                   has(out, r"^cp: interrupted \(Ctrl-C\): HOME:cut\.bin \(the partial copy is removed\)$")
                   and "cut.bin" not in listing, out + listing)
+        # ...and an existing TO stays as it was: cp once wrote over it in
+        # place, so a copy stopped part way left it half old, half new.
+        term.command("echo old bytes > HOME:kept.bin")
+        start = len(term.buf)
+        term.send("cp HOME:data.bin HOME:kept.bin\r\x03")
+        term.expect(r"vshell> ", 60)
+        out = term.text(start)
+        out += term.command("cat HOME:kept.bin")
+        listing = term.command("ls HOME:")
+        tap.check("Ctrl-C stops cp over an existing file, which is left as it was",
+                  has(out, r"^cp: interrupted \(Ctrl-C\): HOME:kept\.bin \(it is left as it was\)$")
+                  and has(out, r"^old bytes$") and ".cp~" not in listing, out + listing)
         for line in ("mkdir HOME:notes", "echo hello home > HOME:notes/today",
                      "cp EXT:notes/copy.bin HOME:copy.bin", "snap create before",
                      "echo changed > HOME:notes/today", "echo fresh > HOME:new.txt",
@@ -323,6 +350,10 @@ def session_disk(logs, tap, img, scratch):
         tap.check("the snapshot reads as it was (HOME:@before)", has(out, r"^hello home$"), out)
         out = term.command("echo x > HOME:@before/notes/today")
         tap.check("a snapshot takes no change", "read-only (a snapshot)" in out, out)
+        out = term.command("cp HOME:hello.txt HOME:@before/notes/today")
+        tap.check("cp over a snapshot's file is refused and says the file is as it was",
+                  has(out, r"^cp: read-only \(a snapshot\): HOME:@before/notes/today \(it is left as it was\)$"),
+                  out)
         out = term.command("snap")
         tap.check("snap lists the snapshot", has(out, r"^\s+before\s+commit \d+")
                   and has(out, r"^1 snapshot of HOME:$"), out)
@@ -419,6 +450,15 @@ def session_full(logs, tap, img):
     try:
         term.expect(r"vshell> ", 60)
         mounted(term, "EXT")
+        # A copy over an existing file that does not fit leaves that file
+        # as it was (cp once wrote over it in place: 100 KiB of big.bin
+        # in hello.txt, then "full").
+        out = term.command("cp EXT:big.bin EXT:hello.txt", timeout=300)
+        out += term.command("cat EXT:hello.txt")
+        listing = term.command("ls EXT:")
+        tap.check("a full volume: cp over an existing file fails by name and leaves it as it was",
+                  has(out, r"^cp: the file system is full: EXT:hello\.txt \(it is left as it was\)$")
+                  and has(out, r"^hello from linux$") and ".cp~" not in listing, out + listing)
         out = term.command("cp EXT:big.bin EXT:overflow.bin", timeout=300)
         tap.check("a full volume is a named error", "the file system is full" in out, out)
         # A refused write leaves its file as it was (FAT32: no cluster is

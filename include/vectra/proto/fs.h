@@ -48,8 +48,11 @@
  *   FS_REMOVE  path            -> a file, or an empty directory
  *                                 (VX_E_STATE if not empty)
  *   FS_RENAME  path, then the new path after its NUL; the new path must
- *                                 not exist (VX_E_EXISTS); a directory
- *                                 cannot move into itself (VX_E_INVAL)
+ *                                 not exist (VX_E_EXISTS; on FAT32 a new
+ *                                 name that differs in case alone is the
+ *                                 entry itself, and takes the new case);
+ *                                 a directory cannot move into itself
+ *                                 (VX_E_INVAL)
  *   FS_INFO    ""              -> struct fs_info (the RAM file system;
  *                                 "NAME:" for a mounted root's)
  *   FS_SYNC    "" or "NAME:"   -> commits every mounted root, or that one:

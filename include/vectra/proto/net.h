@@ -70,6 +70,16 @@
  *                 card has read the FIN (or RST), or after 500 ms if it
  *                 cannot go yet; the connection finishes on its own
  *                 (docs/NET.md, "Closing").
+ *   NET_CANCEL    struct net_cancel_req {seq} -> ends this connection's
+ *                 NET_SOCKET (TCP) or NET_ACCEPT that still waits, whose
+ *                 request carried seq, as if its timeout_ms had passed
+ *                 now: its answer comes next, VX_E_TIMEOUT (or, when the
+ *                 handshake beat the cancel, the socket, which the client
+ *                 then closes).  How a client stops a connect a person
+ *                 gave up on (vshell's nc and Ctrl-C) without waiting it
+ *                 out and without leaving a socket nobody will close.
+ *                 VX_E_NOTFOUND when no such request waits (answered
+ *                 already).
  *
  * A connection (one "net" connection) holds at most NET_SOCK_PER_CONN
  * sockets and listeners; netd at most NET_SOCK_MAX in all (VX_E_FULL).
@@ -146,6 +156,7 @@ enum net_op {
 	NET_SOCKET = 6,
 	NET_ACCEPT = 7,
 	NET_CLOSE = 8,
+	NET_CANCEL = 9,
 };
 
 #define NET_COUNTERS_BATCH	28u
@@ -301,6 +312,12 @@ struct net_close_req {
 	uint32_t how; /* NET_CLOSE_* */
 };
 _Static_assert(sizeof(struct net_close_req) == 8, "net_close_req layout");
+
+struct net_cancel_req {
+	uint32_t seq; /* the waiting request's vx_msg.seq */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct net_cancel_req) == 8, "net_cancel_req layout");
 
 /* The reply of NET_SOCKET and NET_ACCEPT. */
 struct net_sock {
