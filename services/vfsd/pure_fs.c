@@ -483,6 +483,8 @@ int fs_rename(struct fs *fs, const char *from, size_t flen, const char *to, size
 		return rc;
 	if (dst == FS_ROOT)
 		return VX_E_INVAL;
+	if (dst == src)
+		return VX_OK; /* to its own name: nothing to do, as on HOME: and EXT: */
 	if (within(fs, tdir, src))
 		return VX_E_INVAL; /* a directory into itself */
 	if (dst != FS_NIL)

@@ -66,6 +66,12 @@ def run(t, tap):
     out = t.command("mv greeting notes/greeting")
     out2 = t.command("ls notes")
     tap.check("mv moves a file", "greeting" in out2 and not has(out, r"^mv:"), out + out2)
+    # To its own name: nothing to do, on RAM: as on HOME: and EXT: (it
+    # said "already exists" here alone).
+    out = t.command("mv notes/greeting notes/greeting")
+    out2 = t.command("cat notes/greeting")
+    tap.check("mv of a file to its own name does nothing and says nothing",
+              not has(out, r"^mv:") and "again" in out2, out + out2)
     out = t.command("rm notes/greeting")
     out2 = t.command("ls notes")
     tap.check("rm removes a file", "greeting" not in out2, out + out2)
