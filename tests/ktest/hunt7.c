@@ -21,6 +21,11 @@
  *       raise at ktest without pause; ktest's exclusive calls still get
  *       their turn (each within a bound far above a ticket's wait), and its
  *       waits, polling (shared) or blocking (exclusive), each find the bit.
+ *   hunt7_doorbells_beside_unbind  a victim on CPU 1 rings a Ring's
+ *       doorbell without pause while ktest binds its end with a new wake
+ *       bit, hears it, and unbinds, 300 times: while bound only that bit
+ *       comes, once unbound nothing more does; then the Ring is revoked
+ *       under the bell, which answers with handle errors from there.
  *   hunt7_wait_and_raise_edges  on any number of CPUs: bit 63 in a wait's
  *       mask or a mint, empty masks, bits outside a cap's narrow, a raise
  *       at a Task that is new, halted or faulted (the bits wait for it),
@@ -423,10 +428,68 @@ static void t_wait_and_raise_edges(void)
 	EXPECT_EQ(vx_task_unmap(out), VX_OK);
 }
 
+/* ------------------------------------------------------------ doorbells */
+
+#define BELL_VA	  (SCRATCH_VA + 0x100000)    /* in the 2 MiB whose page table ktest has */
+#define BELL_BITS (((1ull << 20) - 1) << 10) /* the wake bits ktest binds with */
+
+static void t_doorbells_beside_unbind(void)
+{
+	unsigned n = cpus_online(), late = 0;
+	struct vx_ring_info info;
+	struct vx_spawn bs;
+	int rounds = 300, heard = 0;
+
+	if (n < 2) {
+		vx_printf("#   one CPU: no doorbell rings beside the unbind\n");
+		return;
+	}
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
+	vx_handle_t out = h7_page(0);
+	volatile uint64_t *log = h7_log(0);
+	if (!h7_load("bell", R, out, &bs))
+		return;
+	EXPECT_EQ(vx_bundle_add(bs.bundle, "ring", 4, ring, VX_R_PRODUCE), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(bs.task, 2), VX_OK);
+	vx_handle_t t = start_victim(&bs);
+	EXPECT(h7_reaches(&log[1], 100));
+	vx_sig_wait(BELL_BITS, VX_DEADLINE_NONE);
+	for (int r = 0; r < rounds && !failures_in_test; r++) {
+		uint64_t bit = 1ull << (10 + r % 20);
+		EXPECT_EQ(vx_ring_bind(ring, VX_RING_CONSUMER, BELL_VA, 10 + r % 20, &info), VX_OK);
+		/* Bound: the bell reaches ktest on its bit alone. */
+		int64_t got = vx_sig_wait(BELL_BITS, (uint64_t)vx_clock() + 2000 * MS);
+		EXPECT_EQ(got, (int64_t)bit);
+		heard += got == (int64_t)bit;
+		EXPECT_EQ(vx_ring_unbind(ring), VX_OK);
+		/* Unbound: what came before the unbind is taken; nothing comes
+		 * after it. */
+		vx_sig_wait(BELL_BITS, VX_DEADLINE_NONE);
+		got = vx_sig_wait(BELL_BITS, (uint64_t)vx_clock() + (r % 4) * 100000 + 1);
+		if (got != 0 && late++ < 3)
+			vx_printf("#   round %d: bits 0x%lx after the unbind\n", r,
+				  (unsigned long)got);
+	}
+	EXPECT_EQ(late, 0);
+	uint64_t before = log[2];
+	EXPECT(vx_cap_revoke(ring) >= 1); /* the bell's cap goes while it rings */
+	EXPECT(h7_reaches(&log[2], before + 100));
+	log[0] = 1;
+	EXPECT_EQ(exit_code(t), 0);
+	EXPECT_EQ(log[3], 0);
+	vx_printf("#   %d binds heard, %lu doorbells rung, %lu after the revoke\n", heard,
+		  (unsigned long)log[1], (unsigned long)log[2]);
+	EXPECT_EQ(vx_cap_delete(ring), VX_OK);
+	EXPECT_EQ(vx_task_unmap(out), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_hunt7(void)
 {
 	run("hunt7_wait_and_raise_edges", t_wait_and_raise_edges);
 	run("hunt7_raises_beside_lifecycle", t_raises_beside_lifecycle);
 	run("hunt7_raises_at_a_dying_task", t_raises_at_a_dying_task);
 	run("hunt7_exclusive_calls_beside_a_raise_flood", t_exclusive_calls_beside_a_raise_flood);
+	run("hunt7_doorbells_beside_unbind", t_doorbells_beside_unbind);
 }

@@ -96,6 +96,11 @@
  *               without pause, counting in out[1] the VX_OKs, in out[2] the
  *               VX_E_STALE and VX_E_BADHANDLE answers (the target is
  *               destroyed under it) and in out[3] every other answer
+ *   bell        with "self", "out" (a Mem) and "ring" (PRODUCE): bind ring as
+ *               producer, then until out's first word is set ring its
+ *               doorbell (RING_NOTIFY) without pause, counting in out[1]
+ *               the VX_OKs, in out[2] the handle errors (ktest revokes the
+ *               ring) and in out[3] every other answer
  */
 #include "rt/vx.h"
 #include "vx_string.h"
@@ -720,6 +725,22 @@ static int flood(const struct vx_bundle_page *b, int bit)
 	return 0;
 }
 
+static int bell(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t ring = vx_bundle_handle(b, "ring", VX_OBJ_RING);
+	struct vx_ring_info info;
+
+	if (!log || ring < 0 ||
+	    vx_ring_bind((vx_handle_t)ring, VX_RING_PRODUCER, 0x3c000000ull, 5, &info) != 0)
+		return 200;
+	while (!log[0]) {
+		int64_t r = vx_ring_notify((vx_handle_t)ring);
+		log[r == VX_OK ? 1 : r == VX_E_STALE || r == VX_E_BADHANDLE ? 2 : 3]++;
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	if (starts_with(args, "taskwatch"))
@@ -843,5 +864,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		return answer(bundle);
 	if (starts_with(args, "flood "))
 		return flood(bundle, parse_int(args + 6));
+	if (starts_with(args, "bell"))
+		return bell(bundle);
 	return 100;
 }
