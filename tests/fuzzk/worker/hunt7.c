@@ -111,7 +111,12 @@ static bool raiser_start(int64_t waiter, uint64_t bits, int64_t sig, int64_t *ou
 	}
 	memcpy(code, raise_code, sizeof(code));
 	patch64(code, 14, pick(4) ? bits : rnd() & STORM_BITS);
-	load_code(w.ret, (vx_handle_t)t, code, sizeof(code));
+	if (!load_code(w.ret, (vx_handle_t)t, code, sizeof(code))) {
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)b, 0, 0, 0, 0, 0);
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)s, 0, 0, 0, 0, 0);
+		return false;
+	}
 	fz_call(VX_SYS_BUNDLE_ADD, (uint64_t)b, (uint64_t)(uintptr_t) "s", 1, (uint64_t)s,
 		VX_R_GRANT | VX_R_CONTROL, 0);
 	fz_call(VX_SYS_CAP_DELETE, (uint64_t)s, 0, 0, 0, 0, 0); /* the Bundle's copy stays */
@@ -138,10 +143,16 @@ static void waiter_look(int64_t t, bool halted)
 	if (fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0) !=
 	    VX_OK)
 		return;
+	/* Its code page's cap sits in the pool, which may delete it to make
+	 * room (keep): then it faults fetching its next instruction. */
+	bool unmapped = ti.state == VX_TASK_FAULTED && ti.fault.kind == VX_FAULT_PAGE &&
+			ti.fault.addr - CHILD_IP < VX_PAGE_SIZE;
 	bool ok = halted ? ti.state == VX_TASK_HALTED
-			 : ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING;
+			 : ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING || unmapped;
 	if (!ok || (ti.pending & ~STORM_BITS))
-		broken(VX_SYS_TASK_INSPECT, (uint64_t)t, halted, ti.state, ti.pending, 0);
+		broken(VX_SYS_TASK_INSPECT, (uint64_t)t, ti.pending,
+		       ti.state | (uint64_t)ti.fault.kind << 8 | (uint64_t)halted << 16,
+		       ti.fault.ip, (int64_t)ti.fault.addr);
 }
 
 void op_wake_storm(void)
@@ -164,7 +175,10 @@ void op_wake_storm(void)
 		code[12 + i] = (uint8_t)(d >> (8 * i));
 	uint64_t mask = storm_mask();
 	patch64(code, 18, mask);
-	load_code(w.ret, (vx_handle_t)t, code, sizeof(code));
+	if (!load_code(w.ret, (vx_handle_t)t, code, sizeof(code))) {
+		fz_call(VX_SYS_CAP_DELETE, (uint64_t)t, 0, 0, 0, 0, 0);
+		return;
+	}
 	int64_t raise = fz_call(VX_SYS_SIG_MINT, (uint64_t)t, STORM_BITS, 0, 0, 0, 0);
 	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0, 0, 0, 0);
 	if (!start_child(t, sig)) {
