@@ -123,6 +123,8 @@ static bool raiser_start(int64_t waiter, uint64_t bits, int64_t sig, int64_t *ou
 	fz_call(VX_SYS_TASK_SET_REGS, (uint64_t)t, CHILD_IP, 0, 0, 0, 0);
 	if (sig > 0)
 		fz_call(VX_SYS_TASK_SUPERVISE, (uint64_t)t, (uint64_t)sig, 0, 0, 0, 0);
+	/* Below the workers, as start_child's children: it never pauses. */
+	fz_call(VX_SYS_TASK_SET_PRIO, (uint64_t)t, pick(3), 0, 0, 0, 0);
 	if (pick(2))
 		fz_call(VX_SYS_TASK_SET_AFFINITY, (uint64_t)t, 1ull << pick(4), 0, 0, 0, 0);
 	int64_t r = fz_call(VX_SYS_TASK_START, (uint64_t)t, (uint64_t)b, 0, 0, 0, 0);
