@@ -114,5 +114,6 @@ void ktest_hunt3(void);
 void ktest_hunt4(void);
 void ktest_hunt5(void);
 void ktest_hunt6(void);
+void ktest_hunt7(void);
 
 #endif

@@ -84,6 +84,23 @@
  *               generations, garbage, user, unmapped and kernel pointers,
  *               huge and wrapping lengths.  It may well stop itself; the
  *               kernel must not notice anything but errors.
+ *   answer      with "self" and "out" (a Mem), and "a4", "a5", "a7" (Signal
+ *               caps on three raisers' bit 6, each optional): until out's
+ *               first word is set, wait for bits 4, 5 and 7 with a deadline
+ *               0.1 to 0.8 ms away (so on the sleep list, often expiring),
+ *               count each bit taken in out[1], out[2], out[3] and raise the
+ *               matching raiser's bit 6; out[4] counts waits that ran out,
+ *               out[5] every answer that was neither bits of the mask nor 0
+ *   flood B     with "self", "out" (a Mem) and "tgt" (a Signal cap for bit
+ *               B): until out's first word is set, raise bit B through tgt
+ *               without pause, counting in out[1] the VX_OKs, in out[2] the
+ *               VX_E_STALE and VX_E_BADHANDLE answers (the target is
+ *               destroyed under it) and in out[3] every other answer
+ *   bell        with "self", "out" (a Mem) and "ring" (PRODUCE): bind ring as
+ *               producer, then until out's first word is set ring its
+ *               doorbell (RING_NOTIFY) without pause, counting in out[1]
+ *               the VX_OKs, in out[2] the handle errors (ktest revokes the
+ *               ring) and in out[3] every other answer
  */
 #include "rt/vx.h"
 #include "vx_string.h"
@@ -657,6 +674,73 @@ static int bufcalls(const struct vx_bundle_page *b)
 	return 0;
 }
 
+/* Bit i of ANSWER_BITS is counted in out[1 + i] and acknowledged to
+ * raiser "a<bit>". */
+#define ANSWER_BITS (1ull << 4 | 1ull << 5 | 1ull << 7)
+
+static int answer(const struct vx_bundle_page *b)
+{
+	static const char *const ack_name[3] = {"a4", "a5", "a7"};
+	static const int bit[3] = {4, 5, 7};
+	volatile uint64_t *log = order_log(b);
+	int64_t ack[3];
+
+	if (!log)
+		return 200;
+	for (int i = 0; i < 3; i++)
+		ack[i] = vx_bundle_handle(b, ack_name[i], VX_OBJ_SIGNAL);
+	for (uint64_t n = 0; !log[0]; n++) {
+		uint64_t deadline = (uint64_t)vx_clock() + 100000 * (1 + n % 8);
+		int64_t got = vx_sig_wait(ANSWER_BITS, deadline);
+		if (got == 0) {
+			log[4]++;
+			continue;
+		}
+		if (got < 0 || ((uint64_t)got & ~ANSWER_BITS)) {
+			log[5]++;
+			continue;
+		}
+		for (int i = 0; i < 3; i++) {
+			if (!((uint64_t)got & (1ull << bit[i])))
+				continue;
+			log[1 + i]++;
+			if (ack[i] > 0)
+				vx_sig_raise((vx_handle_t)ack[i], 1ull << 6);
+		}
+	}
+	return 0;
+}
+
+static int flood(const struct vx_bundle_page *b, int bit)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t tgt = vx_bundle_handle(b, "tgt", VX_OBJ_SIGNAL);
+
+	if (!log || tgt < 0 || bit < 0 || bit > 62)
+		return 200;
+	while (!log[0]) {
+		int64_t r = vx_sig_raise((vx_handle_t)tgt, 1ull << bit);
+		log[r == VX_OK ? 1 : r == VX_E_STALE || r == VX_E_BADHANDLE ? 2 : 3]++;
+	}
+	return 0;
+}
+
+static int bell(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t ring = vx_bundle_handle(b, "ring", VX_OBJ_RING);
+	struct vx_ring_info info;
+
+	if (!log || ring < 0 ||
+	    vx_ring_bind((vx_handle_t)ring, VX_RING_PRODUCER, 0x3c000000ull, 5, &info) != 0)
+		return 200;
+	while (!log[0]) {
+		int64_t r = vx_ring_notify((vx_handle_t)ring);
+		log[r == VX_OK ? 1 : r == VX_E_STALE || r == VX_E_BADHANDLE ? 2 : 3]++;
+	}
+	return 0;
+}
+
 int main(const struct vx_bundle_page *bundle, const char *args)
 {
 	if (starts_with(args, "taskwatch"))
@@ -776,5 +860,11 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		*(volatile int *)0x50000000 = 42;
 		return *(volatile int *)0x50000000 == 42 ? 0 : 1;
 	}
+	if (starts_with(args, "answer"))
+		return answer(bundle);
+	if (starts_with(args, "flood "))
+		return flood(bundle, parse_int(args + 6));
+	if (starts_with(args, "bell"))
+		return bell(bundle);
 	return 100;
 }
