@@ -369,7 +369,7 @@ static void t_shared_wakeups_lose_none(void)
 {
 	static const int bit[3] = {4, 5, 7};
 	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
-	int rounds = stress ? 100000 : 3000, count[3] = {0}, done = 0;
+	int rounds = stress ? 100000 : 1000, count[3] = {0}, done = 0;
 	vx_handle_t task[3], ack[3];
 	uint64_t all = 0;
 
@@ -422,7 +422,7 @@ static void t_shared_wakeups_around_a_ring(void)
 {
 	const uint64_t tokens = 3ull << 8;
 	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
-	int laps = stress ? 50000 : 1500, taken = 0;
+	int laps = stress ? 50000 : 500, taken = 0;
 	vx_handle_t task[3], next[3];
 	struct vx_spawn sp[3];
 	char args[32];
