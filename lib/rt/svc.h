@@ -134,7 +134,8 @@ int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
  * for the reply, which vx_client_take collects later; vx_client_calls
  * made meanwhile set it aside if it comes first.  One such request at a
  * time (VX_E_BUSY).  VX_OK, VX_E_AGAIN (the server end is not bound:
- * nothing was sent) or the transport's error. */
+ * nothing was sent) or the transport's error.  A connection nobody has
+ * taken yet waits for its server as vx_client_call's does. */
 int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline);
 
 /* The reply to vx_client_send's request, never waiting: VX_OK with *out

@@ -202,8 +202,8 @@ int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 		return VX_E_INVAL;
 	if (c->keep_seq != 0)
 		return VX_E_BUSY;
-	if (!vx_client_server_up(c))
-		return VX_E_AGAIN;
+	if (!vx_client_server_up(c) && await_taken(c, deadline) != VX_OK)
+		return VX_E_AGAIN; /* as vx_client_call: a fresh connection waits to be taken */
 	c->fresh_until = 0;
 	m->seq = ++c->seq;
 	if ((rc = vx_ring_try_send(&c->req, m, sizeof(*m))) == VX_E_FULL)
