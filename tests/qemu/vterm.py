@@ -112,6 +112,20 @@ class VTerm:
         self.expect(re.escape(prompt), timeout)
         return self.text(start)
 
+    def interrupt(self, prompt="vshell> ", timeout=20.0):
+        """Types Ctrl-C and waits for the next prompt; returns what came
+        after the Ctrl-C, or the Timeout's message (with the screen so far)
+        when no prompt came.  A check judges by the words the program
+        printed (an interrupted wait says so; one that ran out says "timed
+        out"), never by how long they took."""
+        start = len(self.buf)
+        self.send("\x03")
+        try:
+            self.expect(re.escape(prompt), timeout)
+            return self.text(start)
+        except Timeout as e:
+            return str(e)
+
     def close(self):
         try:
             self.proc.kill()
