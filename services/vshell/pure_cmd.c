@@ -116,7 +116,7 @@ static int put_operator(struct splitter *s, bool append)
 int vsh_split(const char *line, struct vsh_words *w)
 {
 	struct splitter s = {.w = w};
-	bool in_quotes = false;
+	char quote = 0; /* the open quote, '"' or '\'', or none */
 	size_t n = bounded_len(line, VSH_LINE_MAX);
 	int rc = VSH_OK;
 
@@ -126,14 +126,21 @@ int vsh_split(const char *line, struct vsh_words *w)
 	/* Each input byte yields at most one output byte, plus one NUL per word. */
 	for (size_t i = 0; i < n && rc == VSH_OK; i++) {
 		char c = line[i];
-		if (c == '\\' && i + 1 < n && (line[i + 1] == '"' || line[i + 1] == '\\')) {
+		if (quote == '\'' && c != '\'') {
+			rc = put(&s, c); /* as sh: nothing is special inside '...' */
+		} else if (c == '\\' && i + 1 < n &&
+			   (line[i + 1] == '"' || line[i + 1] == '\\' || (!quote && line[i + 1] == '\''))) {
 			rc = put(&s, line[++i]);
-		} else if (c == '"') {
+		} else if (c == '"' || c == '\'') {
+			if (quote && quote != c) { /* a ' inside "...", or the reverse */
+				rc = put(&s, c);
+				continue;
+			}
 			if (!s.in_word)
 				rc = start_word(&s, VSH_W_PLAIN);
 			s.quoted = true;
-			in_quotes = !in_quotes;
-		} else if (in_quotes) {
+			quote = quote ? 0 : c;
+		} else if (quote) {
 			rc = put(&s, c);
 		} else if (c == ' ' || c == '\t') {
 			end_word(&s);
@@ -145,7 +152,7 @@ int vsh_split(const char *line, struct vsh_words *w)
 			rc = put(&s, c);
 		}
 	}
-	if (rc == VSH_OK && in_quotes)
+	if (rc == VSH_OK && quote)
 		rc = VSH_ERR_QUOTE;
 	end_word(&s);
 	if (rc != VSH_OK) {

@@ -56,6 +56,18 @@ static void test_split_quotes(void **state)
 	words_are("echo \"a\\nb\"", "echo", "a\\nb", NULL); /* other backslashes stay */
 	words_are("echo \"  \t \"", "echo", "  \t ", NULL);
 	words_are("echo x\\", "echo", "x\\", NULL);
+
+	/* Single quotes, as sh's: everything inside is literal, a backslash
+	 * too, and a double quote; a ' inside "..." is a character. */
+	words_are("echo 'two words'", "echo", "two words", NULL);
+	words_are("echo ''", "echo", "", NULL);
+	assert_int_equal(w.kind[1], VSH_W_QUOTED);
+	words_are("echo 'a\\\"b'", "echo", "a\\\"b", NULL);
+	words_are("echo \"it's\" 'say \"hi\"'", "echo", "it's", "say \"hi\"", NULL);
+	words_are("a'b c'\"d e\"f", "ab cd ef", NULL);
+	words_are("echo '>' x", "echo", ">", "x", NULL);
+	assert_int_equal(w.kind[1], VSH_W_QUOTED);
+	words_are("echo don\\'t \"\\'\"", "echo", "don't", "\\'", NULL);
 }
 
 static void test_split_errors(void **state)
@@ -64,6 +76,9 @@ static void test_split_errors(void **state)
 	assert_int_equal(vsh_split("echo \"open", &w), VSH_ERR_QUOTE);
 	assert_int_equal(w.argc, 0);
 	assert_int_equal(vsh_split("echo \\\"\"", &w), VSH_ERR_QUOTE);
+	assert_int_equal(vsh_split("echo 'open", &w), VSH_ERR_QUOTE);
+	assert_int_equal(vsh_split("echo don't", &w), VSH_ERR_QUOTE);
+	assert_int_equal(vsh_split("echo '\\''", &w), VSH_ERR_QUOTE); /* no escape inside '...' */
 	char many[200] = "";
 	for (int i = 0; i < 33; i++)
 		strcat(many, "w ");

@@ -59,6 +59,12 @@ def run(t, tap):
     out = t.command("echo again >> greeting")
     out = t.command("cat greeting")
     tap.check("echo >> appends", "hello world" in out and "again" in out, out)
+    # Quotes as sh's: single quotes keep everything, a quoted > is text.
+    out = t.command("""echo 'a  "b"' "it's" '>' don\\'t""")
+    tap.check("quotes: '...' and \"...\" keep spaces and each other's quote",
+              has(out, r"""^a  "b" it's > don't$"""), out)
+    out = t.command("echo don't")
+    tap.check("quotes: an open single quote is named", has(out, r"^vshell: unterminated quote"), out)
     out = t.command("ls")
     tap.check("ls lists the root", "notes" in out and "greeting" in out, out)
     out = t.command("ls notes")
