@@ -129,7 +129,8 @@ int vsh_split(const char *line, struct vsh_words *w)
 		if (quote == '\'' && c != '\'') {
 			rc = put(&s, c); /* as sh: nothing is special inside '...' */
 		} else if (c == '\\' && i + 1 < n &&
-			   (line[i + 1] == '"' || line[i + 1] == '\\' || (!quote && line[i + 1] == '\''))) {
+			   (line[i + 1] == '"' || line[i + 1] == '\\' ||
+			    (!quote && line[i + 1] == '\''))) {
 			rc = put(&s, line[++i]);
 		} else if (c == '"' || c == '\'') {
 			if (quote && quote != c) { /* a ' inside "...", or the reverse */
