@@ -829,6 +829,10 @@ void cmd_cp(const struct vsh_cmd *c)
 		if (rc == VX_OK && st.type == FS_DIR)
 			rc = VX_E_TYPE;
 	}
+	if (rc == VX_E_TYPE) {
+		con_printf("cp: %s is a directory (cp copies one file)\n", shown(c->argv[1]));
+		return;
+	}
 	if (rc != VX_OK) {
 		if (vsh_is_sys(from))
 			sys_fail("cp", rc, c->argv[1]);

@@ -169,7 +169,7 @@ void cmd_help(const struct vsh_cmd *c)
 		}
 		print_wrapped(table[i].help, 43);
 	}
-	con_printf("Quotes group words (\"a b\"); Up/Down recall the last 16 lines;\n"
+	con_printf("Quotes group words (\"a b\" or 'a b'); Up/Down recall the last 16 lines;\n"
 		   "Ctrl-C cancels a line; 'help COMMAND' shows one command.\n");
 }
 

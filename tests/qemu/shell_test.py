@@ -87,6 +87,10 @@ def run(t, tap):
     out = t.command("cp intodir.txt notes/")
     out += t.command("cat notes/intodir.txt")
     tap.check("cp FILE DIR/ copies into the directory", has(out, r"^into$"), out)
+    out = t.command("cp notes copy-of-notes") + t.command("cp SYS:etc x")
+    tap.check("cp of a directory says so, and makes nothing",
+              has(out, r"^cp: notes is a directory \(cp copies one file\)$")
+              and has(out, r"^cp: SYS:etc is a directory") and "copy-of-notes" not in t.command("ls"), out)
     t.command("rm intodir.txt")
     t.command("echo moved > mvinto.txt")
     out = t.command("mv mvinto.txt notes")
