@@ -402,6 +402,12 @@ static bool check(const struct vsh_cmd *c)
 		con_printf("run: bad grant '%s': %s\n", run.r.bad, vsh_cmd_strerror(rc));
 		return false;
 	}
+	if (rc == VSH_ERR_PROGRAM && run.r.bad) {
+		con_printf("run: '%s' is not a program name (a name from SYS:bin or pkgs, without "
+			   "'/' or ':')\n",
+			   run.r.bad);
+		return false;
+	}
 	if (rc < 0) {
 		con_printf("run: %s\n", vsh_cmd_strerror(rc));
 		return false;

@@ -315,6 +315,10 @@ def run(t, tap):
               "VX_E_NOTFOUND" in out, out)
     out = t.command("run no-such-program")
     tap.check("run of an unknown program", has(out, r"^run: "), out)
+    out = t.command("run SYS:bin/hello") + t.command("run ../x")
+    tap.check("run of a path, not a name, says which word is wrong",
+              has(out, r"^run: 'SYS:bin/hello' is not a program name")
+              and has(out, r"^run: '\.\./x' is not a program name"), out)
     out = t.command("run hello with magic=wand")
     tap.check("run with an unknown grant", has(out, r"^run: "), out)
     mem_after = t.command("mem")
