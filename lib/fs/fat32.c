@@ -485,7 +485,10 @@ static bool lfn_to_utf8(const struct vx_fat *v, uint32_t n, char *out)
 }
 
 /* The 8.3 name of entry d as "NAME.EXT", case bits applied, into out[13];
- * false if it holds a control byte. */
+ * false if it holds a control byte.  A byte a name may not hold (DEL, '/',
+ * ':', '*'... which another system's bug or a hostile disk may put there)
+ * reads as '_', as a byte above ASCII does: so the name prints as it is
+ * stored nowhere else, and a path can still reach the file. */
 static bool short_to_str(const uint8_t *d, char *out)
 {
 	size_t n = 0;
@@ -504,7 +507,7 @@ static bool short_to_str(const uint8_t *d, char *out)
 		uint8_t c = d[k];
 		if (i == bl)
 			out[n++] = '.';
-		if (c >= 0x80 || (k == 0 && c == 0x05))
+		if (c >= 0x80 || (k == 0 && c == 0x05) || bad_char(c))
 			c = '_';
 		if (c >= 'A' && c <= 'Z' && (d[12] & (k < 8 ? 0x08 : 0x10)))
 			c = (uint8_t)(c + 32);

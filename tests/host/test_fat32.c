@@ -883,6 +883,30 @@ static void test_dirent_garbage(void **state)
 	assert_int_equal(vx_fat_lookup(&vol, "G.TXT", &n), VX_E_CORRUPT);
 }
 
+/* An 8.3 name holding bytes no name may hold (DEL, '/', ':') reads with
+ * '_' in their place, and that name reaches the file: a listing never
+ * prints DEL raw, and no entry is out of a path's reach. */
+static void test_short_name_bad_bytes(void **state)
+{
+	struct vx_fat_node n, got, root;
+	struct vx_fat_dircur cur = {0};
+	struct vx_fat_dirent e;
+
+	(void)state;
+	make_file("H.TXT", 10, &n);
+	size_t at = ent_at(vol.root, n.index);
+	img[at + 1] = 0x7F;
+	img[at + 2] = '/';
+	img[at + 9] = ':';
+	assert_int_equal(mount_img(), 0);
+	vx_fat_root(&vol, &root);
+	assert_int_equal(vx_fat_readdir(&vol, &root, &cur, &e), 1);
+	assert_string_equal(e.name, "H__.T_T");
+	assert_int_equal(vx_fat_lookup(&vol, "H__.T_T", &got), VX_OK);
+	assert_int_equal(got.index, n.index);
+	assert_int_equal(got.size, 10);
+}
+
 /* A directory whose chain loops is VX_E_CORRUPT, not an endless listing. */
 static void test_directory_loop(void **state)
 {
@@ -1168,6 +1192,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_lfn_orphans, reset),
 	    cmocka_unit_test_setup(test_lfn_overlong, reset),
 	    cmocka_unit_test_setup(test_dirent_garbage, reset),
+	    cmocka_unit_test_setup(test_short_name_bad_bytes, reset),
 	    cmocka_unit_test_setup(test_directory_loop, reset),
 	    cmocka_unit_test_setup(test_fat_mirroring_off, reset),
 	    cmocka_unit_test_setup(test_device_error_passes_through, reset),
