@@ -328,6 +328,12 @@ NET_DISK = ["-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
             "-device", "virtio-blk-pci,bus=rp4,drive=disk0,iommu_platform=on"]
 
 
+def in_use(out, what):
+    """mem's count of init's connections or socket Ring pairs in use."""
+    m = re.search(r"^%s: (\d+) of \d+ in use" % re.escape(what), out, re.M)
+    return int(m.group(1)) if m else None
+
+
 def service_row(out, name):
     """(state, restarts) of a service in ps's listing, or None."""
     m = re.search(r"^%s\s+(\S+)\s+\d+\s+(\d+)\s" % re.escape(name), out, re.M)
@@ -350,6 +356,7 @@ def session_devdkill(t, tap):
         out = term.command("ping 10.0.2.2 1", timeout=30)
         tap.check("devdkill: ping works before", has(out, r"^1 sent, 1 received"), out)
         term.command("echo kept > HOME:kept.txt")  # not committed yet
+        conns_before = in_use(term.command("mem", timeout=30), "connections")
 
         out = term.command("kill devd")
         tap.check("devdkill: kill devd is accepted", has(out, r"^kill: stopped devd"), out)
@@ -414,6 +421,17 @@ def session_devdkill(t, tap):
                   service_row(out, "netd") == ("running", 0)
                   and service_row(out, "vfsd") == ("running", 0)
                   and not has(console_lines(term), r"^init: (netd|vfsd) stopped"), out)
+        # The drivers' connections to the console (INIT_CONNECT) that a
+        # dead devd never gave back: init takes them back itself.
+        conns = None
+        for _ in range(20):
+            conns = in_use(term.command("mem", timeout=30), "connections")
+            if conns is not None and conns_before is not None and conns <= conns_before:
+                break
+            time.sleep(0.5)
+        tap.check("devdkill: init took back the connections of devd's dead lives (%s before, %s "
+                  "after two deaths)" % (conns_before, conns),
+                  conns is not None and conns_before is not None and conns <= conns_before)
         tap.check("devdkill: no kernel panic", not has(term.text(), r"kernel panic"), term.text())
     finally:
         t["devdkill"] = term.text()
