@@ -343,6 +343,7 @@ def service_row(out, name):
 def session_devdkill(t, tap):
     """devd's death under netd and vfsd: killed, started again, crashed."""
     disk = os.path.abspath(os.path.join(B, "test-logs", "devdkill-disk.img"))
+    os.makedirs(os.path.dirname(disk), exist_ok=True)
     subprocess.run(["bash", os.path.join(os.path.dirname(__file__), "../../tools/mkdisk.sh"), disk],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=dict(os.environ, KEEP=os.path.join(B, "host", "tools", "keep")))
