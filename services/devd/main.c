@@ -110,11 +110,21 @@ struct drv {
  * new connection (docs/DEVICES.md, "When devd dies").  devd keeps the
  * pairs it was given and reuses one once nobody has it bound (conn_sweep):
  * it revokes the ends it handed out and empties both Rings first.
+ *
+ * Every pair costs init two of the 255 handles of its own table for good
+ * (a pair slot, once made, is kept for reuse), and init needs them for
+ * the connections it makes: so devd holds at most INIT_PAIRS of them, the
+ * first connections made (netd's card, vfsd's mounts: made at boot and
+ * held), and carves the Rings of any connection beyond those from its own
+ * Reticle, as before: those die with devd's life, and a client that still
+ * has them mapped then faults (docs/DEVICES.md, "When devd dies").
  */
-#define MAX_BC (MAX_DRV * 4)
+#define MAX_BC	   (MAX_DRV * 4)
+#define INIT_PAIRS 8 /* pairs devd asks init for at most: see below */
 struct bconn {
-	vx_handle_t req, rep; /* 0: not asked of init yet */
+	vx_handle_t req, rep; /* 0: not made yet */
 	bool busy;	      /* a connection uses it */
+	bool own;	      /* carved from devd's Reticle: dies with devd's life */
 	int drv;	      /* the driver's slot; -1 once its function is gone */
 	uint64_t made;
 };
@@ -1022,6 +1032,12 @@ static uint32_t conn_sweep(int drv, uint64_t now)
 		}
 		vx_cap_revoke(b->req);
 		vx_cap_revoke(b->rep);
+		if (b->own) { /* devd's own: destroyed (revoking took every end) */
+			vx_cap_delete(b->req);
+			vx_cap_delete(b->rep);
+			memset(b, 0, sizeof(*b));
+			continue;
+		}
 		drain(b->req);
 		drain(b->rep);
 		b->busy = false;
@@ -1029,31 +1045,22 @@ static uint32_t conn_sweep(int drv, uint64_t now)
 	return live;
 }
 
-/* A free pair for a new connection: one init gave this life already, or a
- * new one asked of init (INIT_PAIR, a connection's geometry).  Its index,
- * or VX_E_FULL (every slot busy, or init has no pair to give: its error
- * VX_E_FULL or VX_E_NOMEM), or init's transport error. */
-static int pair_take(void)
+/* Two Rings from init for slot i (INIT_PAIR, a connection's geometry):
+ * VX_OK, or init's error, or the transport's. */
+static int pair_from_init(int i)
 {
-	int fresh = -1;
-
-	for (int i = 0; i < (int)MAX_BC; i++) {
-		if (D.bc[i].req && !D.bc[i].busy)
-			return i;
-		if (!D.bc[i].req && fresh < 0)
-			fresh = i;
-	}
-	if (fresh < 0 || !D.have_init)
-		return VX_E_FULL;
 	const struct init_pair_req r = {.slot_log2 = 8, .count_log2 = 4};
 	_Static_assert(VX_SVC_RING_ARG == VX_RING_ARG(8, 4), "a connection's geometry");
 	struct vx_msg m = {.op = INIT_PAIR, .len = sizeof(r)};
+
+	if (!D.have_init)
+		return VX_E_NOTFOUND;
 	memcpy(m.data, &r, sizeof(r));
 	int rc = vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 1000 * MS);
 	if (rc == VX_OK && m.ncaps != 2)
 		rc = VX_E_CORRUPT;
 	if (rc != VX_OK)
-		return rc == VX_E_NOMEM ? VX_E_FULL : rc;
+		return rc;
 	int64_t a = vx_ring_recv_cap(D.init.rep_h), b = vx_ring_recv_cap(D.init.rep_h);
 	if (a < 0 || b < 0) {
 		if (a >= 0)
@@ -1062,8 +1069,34 @@ static int pair_take(void)
 			vx_cap_delete((vx_handle_t)b);
 		return VX_E_CORRUPT;
 	}
-	D.bc[fresh].req = (vx_handle_t)a;
-	D.bc[fresh].rep = (vx_handle_t)b;
+	D.bc[i].req = (vx_handle_t)a;
+	D.bc[i].rep = (vx_handle_t)b;
+	D.bc[i].own = false;
+	return VX_OK;
+}
+
+/* A free pair for a new connection: one init gave this life already, a
+ * new one from init while devd holds fewer than INIT_PAIRS, or else two
+ * Rings carved from devd's own Reticle.  Its index, or VX_E_FULL (every
+ * slot busy, or no memory for Rings). */
+static int pair_take(void)
+{
+	int fresh = -1, from_init = 0;
+
+	for (int i = 0; i < (int)MAX_BC; i++) {
+		if (D.bc[i].req && !D.bc[i].own && !D.bc[i].busy)
+			return i;
+		from_init += D.bc[i].req && !D.bc[i].own;
+		if (!D.bc[i].req && fresh < 0)
+			fresh = i;
+	}
+	if (fresh < 0)
+		return VX_E_FULL;
+	if (from_init < INIT_PAIRS && pair_from_init(fresh) == VX_OK)
+		return fresh;
+	if (vx_ring_pair_make(D.ret, VX_SVC_RING_ARG, &D.bc[fresh].req, &D.bc[fresh].rep) != VX_OK)
+		return VX_E_FULL;
+	D.bc[fresh].own = true;
 	return fresh;
 }
 
@@ -1104,7 +1137,7 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 	}
 	int k = pair_take();
 	if (k < 0) {
-		m->status = k == VX_E_FULL || k == VX_E_CORRUPT ? VX_E_FULL : k;
+		m->status = k;
 		return;
 	}
 	vx_handle_t req = D.bc[k].req, rep = D.bc[k].rep;
@@ -1120,9 +1153,15 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 	if (rc < 0) {
 		/* A record without its pair would be paired with the next one's
 		 * ends: the port is out of step, so this life ends here.  An
-		 * end that went is revoked; the pair stays free. */
+		 * end that went is revoked; init's pair stays free, devd's own
+		 * Rings go. */
 		vx_cap_revoke(req);
 		vx_cap_revoke(rep);
+		if (D.bc[k].own) {
+			vx_cap_delete(req);
+			vx_cap_delete(rep);
+			memset(&D.bc[k], 0, sizeof(D.bc[k]));
+		}
 		if (rc != VX_E_NOMEM && rc != VX_E_FULL) {
 			vx_printf("devd: %s's port is out of step; restarting it\n",
 				  f->drv->driver);
