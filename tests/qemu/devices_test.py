@@ -415,7 +415,7 @@ def session_devdkill(t, tap):
 
         n_net = len(re.findall(r"started virtio-net", console_lines(term)))
         out = term.command("crash devd")
-        seen(term, r"^init: restarting devd", 30)
+        seen(term, r"init: restarting devd", 30)
         seen(term, r"devd: \S+ 1af4:1041: started virtio-net", 30, count=n_net + 1)
         for _ in range(10):
             out = term.command("ping 10.0.2.2 1", timeout=30)
