@@ -18,11 +18,12 @@ void vx_blk_close(struct vx_blk *b)
 	unbind(b);
 }
 
-/* A new connection, asking again while the driver restarts. */
+/* A new connection, asking again while the driver, or devd itself,
+ * restarts: a request cut in two by a crash is finished, not failed. */
 static int reconnect(struct vx_blk *b, uint64_t deadline)
 {
 	unbind(b);
-	int rc = vx_dev_open_wait(b->devd, &b->open, &b->opened, &b->c, b->va, b->bit, deadline);
+	int rc = vx_dev_open_patient(b->devd, &b->open, &b->opened, &b->c, b->va, b->bit, deadline);
 	b->bound = rc == VX_OK;
 	return rc;
 }

@@ -8,9 +8,13 @@
  * stops (crashed, restarted by devd, its device reset) and the connection
  * dies with that life, the next call opens a new one through devd, waits
  * while the driver restarts, and sends the request again: READ, WRITE,
- * FLUSH and DISCARD may all be carried out twice without harm.  Only a
- * driver that stays away past the call's deadline is the caller's problem
- * (VX_E_TIMEOUT).  One request is in flight at a time.
+ * FLUSH and DISCARD may all be carried out twice without harm.  devd's own
+ * death ends its drivers' lives too; the call then waits for devd to be
+ * back as well.  Only a driver that stays away past the call's deadline is
+ * the caller's problem (VX_E_TIMEOUT), or devd that does (VX_E_HANGUP: it
+ * was killed; a caller that must not start what it cannot finish asks
+ * vx_client_server_up of its devd connection first).  One request is in
+ * flight at a time.
  *
  * Data moves between the disk and a MemCap of the caller's (at most
  * BLK_MEM_MAX bytes), which the call sends narrowed to the one right the

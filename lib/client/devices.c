@@ -15,6 +15,8 @@ int vx_dev_open(struct vx_client *devd, const struct dev_open *o, struct dev_ope
 
 	memcpy(m.data, o, sizeof(*o));
 	rc = vx_client_call(devd, &m, deadline);
+	if (rc == VX_E_AGAIN)
+		return VX_E_HANGUP; /* devd is not running: nothing was asked */
 	if (rc == VX_OK && (m.ncaps != 2 || m.len != sizeof(*opened)))
 		rc = VX_E_CORRUPT;
 	if (rc != VX_OK)
@@ -43,6 +45,18 @@ int vx_dev_open_wait(struct vx_client *devd, const struct dev_open *o, struct de
 		if (now >= deadline)
 			return VX_E_TIMEOUT;
 		vx_sig_wait(0, now + RETRY_NS < deadline ? now + RETRY_NS : deadline);
+	}
+}
+
+int vx_dev_open_patient(struct vx_client *devd, const struct dev_open *o, struct dev_opened *opened,
+			struct vx_client *c, uint64_t va, uint32_t bit, uint64_t deadline)
+{
+	for (;;) {
+		int rc = vx_dev_open_wait(devd, o, opened, c, va, bit, deadline);
+		if (rc != VX_E_HANGUP)
+			return rc;
+		if (vx_client_wait_up(devd, deadline) != VX_OK)
+			return VX_E_HANGUP;
 	}
 }
 

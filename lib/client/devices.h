@@ -15,7 +15,9 @@
 /* One DEV_OPEN of *o through devd: the new connection's client ends are
  * bound into *c at va (a VX_SVC_CONN_SPAN of free address space) with wake
  * bit `bit`, and *opened says which function and life serve it.  devd's
- * error (VX_E_STATE while the driver restarts), the transport's, or
+ * error (VX_E_STATE while the driver restarts), VX_E_HANGUP at once when
+ * devd is not running (killed, or between two of its lives: nothing was
+ * asked; docs/DEVICES.md, "When devd dies"), the transport's, or
  * VX_E_CORRUPT for a reply without its two ends. */
 int vx_dev_open(struct vx_client *devd, const struct dev_open *o, struct dev_opened *opened,
 		struct vx_client *c, uint64_t va, uint32_t bit, uint64_t deadline);
@@ -25,8 +27,15 @@ int vx_dev_open(struct vx_client *devd, const struct dev_open *o, struct dev_ope
 int vx_dev_open_wait(struct vx_client *devd, const struct dev_open *o, struct dev_opened *opened,
 		     struct vx_client *c, uint64_t va, uint32_t bit, uint64_t deadline);
 
-/* Unbinds and deletes a connection's two client ends; devd destroys its
- * Rings once nobody has them bound. */
+/* The same, also waiting while devd is not running (VX_E_HANGUP), for a
+ * caller in the middle of work it cannot leave half done (a file system
+ * between two writes): until the deadline, then VX_E_HANGUP. */
+int vx_dev_open_patient(struct vx_client *devd, const struct dev_open *o, struct dev_opened *opened,
+			struct vx_client *c, uint64_t va, uint32_t bit, uint64_t deadline);
+
+/* Unbinds and deletes a connection's two client ends; devd takes the pair
+ * back once nobody has it bound (init, when devd's life that made it is
+ * over). */
 void vx_dev_close(struct vx_client *c);
 
 #endif

@@ -191,6 +191,7 @@ static int call(struct vx_netif *n, struct vx_msg *m, uint64_t deadline)
 		if (attempt > 0 || !n->bound) {
 			rc = reconnect(n, deadline);
 			if (rc == VX_E_TIMEOUT || rc == VX_E_NOTFOUND || rc == VX_E_BUSY ||
+			    rc == VX_E_HANGUP || /* devd is not running */
 			    rc == VX_E_RIGHTS || rc == VX_E_TYPE || rc == VX_E_RANGE ||
 			    rc == VX_E_TOOBIG || rc == VX_E_INVAL)
 				return rc; /* for good: no new connection will change it */

@@ -16,7 +16,9 @@
  * NETIF_RECV, vx_netif_give_back), so that when the driver stops and the
  * connection dies with its life, the next call opens a new one through devd, hands the pools over
  * again naming those buffers, and sends its request again.  Frames the old life had received but
- * not yet told are lost, as on a wire.
+ * not yet told are lost, as on a wire.  When devd itself is not running
+ * (killed; its drivers died with it) a call that needs a new connection is
+ * VX_E_HANGUP at once, and the next one after devd is back reconnects.
  *
  * IN FLIGHT
  *

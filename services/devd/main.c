@@ -100,16 +100,31 @@ struct drv {
 };
 
 /*
- * A connection DEV_OPEN made.  Its Rings are carved from devd's own
- * Reticle, not the driver's: a client maps them, and an object destroyed
- * under a mapping takes the mapping with it, so they must outlive the
- * driver's life (which ends when it crashes) and be destroyed only once
- * nobody has them bound (conn_sweep).  The client notices a dead driver
- * as a server end that is no longer bound and asks for a new connection.
+ * A connection DEV_OPEN made.  Its two Rings are init's (INIT_PAIR), not
+ * devd's: a client maps them, and an object destroyed under a mapping
+ * takes the mapping with it, so they must outlive the driver's life (which
+ * ends when it crashes) and devd's own (which ends when devd is killed or
+ * faults: init resets its Reticle).  init keeps a pair for as long as
+ * devd's life lasts and, after it, until nobody has either Ring bound; the
+ * client then sees the driver's end unbound and asks the next devd for a
+ * new connection (docs/DEVICES.md, "When devd dies").  devd keeps the
+ * pairs it was given and reuses one once nobody has it bound (conn_sweep):
+ * it revokes the ends it handed out and empties both Rings first.
+ *
+ * Every pair costs init two of the 255 handles of its own table for good
+ * (a pair slot, once made, is kept for reuse), and init needs them for
+ * the connections it makes: so devd holds at most INIT_PAIRS of them, the
+ * first connections made (netd's card, vfsd's mounts: made at boot and
+ * held), and carves the Rings of any connection beyond those from its own
+ * Reticle, as before: those die with devd's life, and a client that still
+ * has them mapped then faults (docs/DEVICES.md, "When devd dies").
  */
-#define MAX_BC (MAX_DRV * 4)
+#define MAX_BC	   (MAX_DRV * 4)
+#define INIT_PAIRS 8 /* pairs devd asks init for at most: see below */
 struct bconn {
-	vx_handle_t req, rep; /* 0: the slot is free */
+	vx_handle_t req, rep; /* 0: not made yet */
+	bool busy;	      /* a connection uses it */
+	bool own;	      /* carved from devd's Reticle: dies with devd's life */
 	int drv;	      /* the driver's slot; -1 once its function is gone */
 	uint64_t made;
 };
@@ -782,7 +797,7 @@ static void remove_fn(struct fn *f)
 		vx_cap_delete(d->ret);
 		memset(d, 0, sizeof(*d));
 		for (unsigned i = 0; i < MAX_BC; i++)
-			if (D.bc[i].req && D.bc[i].drv == f->slot)
+			if (D.bc[i].busy && D.bc[i].drv == f->slot)
 				D.bc[i].drv = -1; /* swept once its client lets go */
 	}
 	f->state = DEV_REMOVED;
@@ -970,12 +985,29 @@ static void hang_up(vx_handle_t req)
 		vx_ring_unbind(req);
 }
 
+/* Empties a Ring nobody has bound, for its next connection: its indices
+ * and control page made whole (a client may have scribbled on it) and
+ * every capability left queued in it dropped. */
+static void drain(vx_handle_t ring)
+{
+	struct vx_ring_info info;
+	int64_t h;
+
+	if (vx_ring_bind(ring, VX_RING_CONSUMER, HANGUP_VA, HANGUP_BIT, &info) == VX_OK) {
+		vx_ring_reset(&info);
+		vx_ring_unbind(ring);
+	}
+	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
+}
+
 /*
- * Reclaims the connections whose client has let go: once a connection is
- * older than STALE_NS and its client end is unbound, the server is told
- * (hang_up) and, once nobody at all is bound, both Rings are destroyed
- * (revoking their roots takes every end derived from them).  Returns how
- * many connections driver slot drv still has.
+ * Takes back the connections whose client has let go: once a connection
+ * is older than STALE_NS and its client end is unbound, the server is told
+ * (hang_up) and, once nobody at all is bound, every end devd handed out
+ * is revoked and both Rings are emptied; the pair is free for the next
+ * DEV_OPEN.  Returns how many connections driver slot drv still has.
  */
 static uint32_t conn_sweep(int drv, uint64_t now)
 {
@@ -984,7 +1016,7 @@ static uint32_t conn_sweep(int drv, uint64_t now)
 
 	for (unsigned i = 0; i < MAX_BC; i++) {
 		struct bconn *b = &D.bc[i];
-		if (!b->req)
+		if (!b->busy)
 			continue;
 		uint64_t req = ring_bound(b->req), rep = ring_bound(b->rep);
 		bool client_bound = (req & client) || (rep & server);
@@ -1000,11 +1032,72 @@ static uint32_t conn_sweep(int drv, uint64_t now)
 		}
 		vx_cap_revoke(b->req);
 		vx_cap_revoke(b->rep);
-		vx_cap_delete(b->req);
-		vx_cap_delete(b->rep);
-		memset(b, 0, sizeof(*b));
+		if (b->own) { /* devd's own: destroyed (revoking took every end) */
+			vx_cap_delete(b->req);
+			vx_cap_delete(b->rep);
+			memset(b, 0, sizeof(*b));
+			continue;
+		}
+		drain(b->req);
+		drain(b->rep);
+		b->busy = false;
 	}
 	return live;
+}
+
+/* Two Rings from init for slot i (INIT_PAIR, a connection's geometry):
+ * VX_OK, or init's error, or the transport's. */
+static int pair_from_init(int i)
+{
+	const struct init_pair_req r = {.slot_log2 = 8, .count_log2 = 4};
+	_Static_assert(VX_SVC_RING_ARG == VX_RING_ARG(8, 4), "a connection's geometry");
+	struct vx_msg m = {.op = INIT_PAIR, .len = sizeof(r)};
+
+	if (!D.have_init)
+		return VX_E_NOTFOUND;
+	memcpy(m.data, &r, sizeof(r));
+	int rc = vx_client_call(&D.init, &m, (uint64_t)vx_clock() + 1000 * MS);
+	if (rc == VX_OK && m.ncaps != 2)
+		rc = VX_E_CORRUPT;
+	if (rc != VX_OK)
+		return rc;
+	int64_t a = vx_ring_recv_cap(D.init.rep_h), b = vx_ring_recv_cap(D.init.rep_h);
+	if (a < 0 || b < 0) {
+		if (a >= 0)
+			vx_cap_delete((vx_handle_t)a);
+		if (b >= 0)
+			vx_cap_delete((vx_handle_t)b);
+		return VX_E_CORRUPT;
+	}
+	D.bc[i].req = (vx_handle_t)a;
+	D.bc[i].rep = (vx_handle_t)b;
+	D.bc[i].own = false;
+	return VX_OK;
+}
+
+/* A free pair for a new connection: one init gave this life already, a
+ * new one from init while devd holds fewer than INIT_PAIRS, or else two
+ * Rings carved from devd's own Reticle.  Its index, or VX_E_FULL (every
+ * slot busy, or no memory for Rings). */
+static int pair_take(void)
+{
+	int fresh = -1, from_init = 0;
+
+	for (int i = 0; i < (int)MAX_BC; i++) {
+		if (D.bc[i].req && !D.bc[i].own && !D.bc[i].busy)
+			return i;
+		from_init += D.bc[i].req && !D.bc[i].own;
+		if (!D.bc[i].req && fresh < 0)
+			fresh = i;
+	}
+	if (fresh < 0)
+		return VX_E_FULL;
+	if (from_init < INIT_PAIRS && pair_from_init(fresh) == VX_OK)
+		return fresh;
+	if (vx_ring_pair_make(D.ret, VX_SVC_RING_ARG, &D.bc[fresh].req, &D.bc[fresh].rep) != VX_OK)
+		return VX_E_FULL;
+	D.bc[fresh].own = true;
+	return fresh;
 }
 
 /* DEV_OPEN: a new connection to a driver that serves a protocol; the
@@ -1038,32 +1131,37 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = VX_E_STATE;
 		return;
 	}
-	int k = -1;
-	for (int i = 0; i < (int)MAX_BC && k < 0; i++)
-		if (!D.bc[i].req)
-			k = i;
-	if (conn_sweep(f->slot, (uint64_t)vx_clock()) >= DEV_CONN_MAX || k < 0) {
+	if (conn_sweep(f->slot, (uint64_t)vx_clock()) >= DEV_CONN_MAX) {
 		m->status = VX_E_FULL;
 		return;
 	}
-	int64_t req = vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
-	int64_t rep = req < 0 ? req : vx_reticle_retype(D.ret, VX_OBJ_RING, VX_SVC_RING_ARG);
+	int k = pair_take();
+	if (k < 0) {
+		m->status = k;
+		return;
+	}
+	vx_handle_t req = D.bc[k].req, rep = D.bc[k].rep;
 	struct vx_msg rec = {.op = DEV_ATTACH, .len = 8};
 	memcpy(rec.data, &o.part, 4);
 	memcpy(rec.data + 4, &o.flags, 4);
-	int rc = rep < 0 ? (int)rep : vx_ring_try_send(&d->port_ring, &rec, sizeof(rec));
+	int rc = vx_ring_try_send(&d->port_ring, &rec, sizeof(rec));
 	if (rc == VX_OK) {
 		vx_ring_kick(&d->port_ring);
-		if ((rc = (int)vx_ring_send_cap(d->port, (vx_handle_t)req, VX_R_CONSUME)) >= 0)
-			rc = (int)vx_ring_send_cap(d->port, (vx_handle_t)rep, VX_R_PRODUCE);
+		if ((rc = (int)vx_ring_send_cap(d->port, req, VX_R_CONSUME)) >= 0)
+			rc = (int)vx_ring_send_cap(d->port, rep, VX_R_PRODUCE);
 	}
 	if (rc < 0) {
 		/* A record without its pair would be paired with the next one's
-		 * ends: the port is out of step, so this life ends here. */
-		if (req >= 0)
-			vx_cap_delete((vx_handle_t)req);
-		if (rep >= 0)
-			vx_cap_delete((vx_handle_t)rep);
+		 * ends: the port is out of step, so this life ends here.  An
+		 * end that went is revoked; init's pair stays free, devd's own
+		 * Rings go. */
+		vx_cap_revoke(req);
+		vx_cap_revoke(rep);
+		if (D.bc[k].own) {
+			vx_cap_delete(req);
+			vx_cap_delete(rep);
+			memset(&D.bc[k], 0, sizeof(D.bc[k]));
+		}
 		if (rc != VX_E_NOMEM && rc != VX_E_FULL) {
 			vx_printf("devd: %s's port is out of step; restarting it\n",
 				  f->drv->driver);
@@ -1072,12 +1170,11 @@ static void do_open(struct vx_server_conn *c, struct vx_msg *m)
 		m->status = rc == VX_E_NOMEM ? VX_E_FULL : rc;
 		return;
 	}
-	D.bc[k] = (struct bconn){.req = (vx_handle_t)req,
-				 .rep = (vx_handle_t)rep,
-				 .drv = f->slot,
-				 .made = (uint64_t)vx_clock()};
-	vx_ring_send_cap(c->rep_h, (vx_handle_t)req, VX_R_PRODUCE | VX_R_GRANT);
-	vx_ring_send_cap(c->rep_h, (vx_handle_t)rep, VX_R_CONSUME | VX_R_GRANT);
+	D.bc[k].busy = true;
+	D.bc[k].drv = f->slot;
+	D.bc[k].made = (uint64_t)vx_clock();
+	vx_ring_send_cap(c->rep_h, req, VX_R_PRODUCE | VX_R_GRANT);
+	vx_ring_send_cap(c->rep_h, rep, VX_R_CONSUME | VX_R_GRANT);
 	struct dev_opened out = {.bdf = f->bdf, .life = f->restarts + 1};
 	memcpy(m->data, &out, sizeof(out));
 	m->len = sizeof(out);

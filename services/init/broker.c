@@ -60,6 +60,7 @@ int conn_new(int client, int server, const char *as, const char *narrow, bool dy
 		c->closing = false;
 		c->waiting = false;
 		c->sent_ns = 0;
+		c->owned = false;
 		c->client = client;
 		c->server = server;
 		vx_snprintf(c->as, sizeof(c->as), "%s", as);
@@ -232,16 +233,42 @@ static void hang_up(vx_handle_t req)
 	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
 }
 
+/* Is the life of the init connection `owner` (its handle and bind count
+ * as seen then) still the one that asked?  A new life on the same slot is
+ * a new owner. */
+static bool life_alive(uint32_t owner, vx_handle_t req, uint32_t binds)
+{
+	const struct vx_server_conn *c = &init.server.conn[owner];
+
+	return c->open && c->req_h == req && c->binds == binds;
+}
+
+/* The asker of dynamic connection i is conn: remembered so that the
+ * connection closes when that life ends without INIT_DISCONNECT. */
+void conn_set_owner(int i, const struct vx_server_conn *conn)
+{
+	struct broker_conn *c = &init.conn[i];
+
+	c->owned = true;
+	c->owner = conn->id;
+	c->owner_req = conn->req_h;
+	c->owner_binds = conn->binds;
+}
+
 /* A closing dynamic connection goes back to the pool once nobody is bound
  * to either Ring: every capability derived from init's is revoked and both
- * Rings are emptied.  *next is lowered while some are still waiting for
- * their server to let go. */
+ * Rings are emptied.  One whose asker's life ended is closing (a dead
+ * devd never gave its drivers' connections back).  *next is lowered while
+ * some are still waiting for their server to let go. */
 void conn_reclaim(uint64_t now, uint64_t *next)
 {
 	const uint32_t ends = VX_RING_BOUND_PRODUCER | VX_RING_BOUND_CONSUMER;
 
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct broker_conn *c = &init.conn[i];
+		if (c->used && c->dynamic && c->owned && !c->closing &&
+		    !life_alive(c->owner, c->owner_req, c->owner_binds))
+			c->closing = true;
 		if (!c->used || !c->closing)
 			continue;
 		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
@@ -265,9 +292,7 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 /* Is the init connection that asked for pair p still the same life? */
 static bool owner_alive(const struct broker_pair *p)
 {
-	const struct vx_server_conn *c = &init.server.conn[p->owner];
-
-	return c->open && c->req_h == p->owner_req && c->binds == p->owner_binds;
+	return life_alive(p->owner, p->owner_req, p->owner_binds);
 }
 
 /* A pair of Rings of the given geometry (checked by the caller) for the

@@ -84,6 +84,13 @@ struct broker_conn {
 	vx_handle_t req, rep; /* init's own capabilities to the two Rings */
 	char as[MF_NAME_MAX];
 	char narrow[MF_GRANT_MAX]; /* its grant, for an attached server's record; "" all */
+	/* A dynamic connection's asker, as for a pair (owner_alive): when
+	 * that life ends, the connection closes as if it had disconnected
+	 * (devd's drivers die with devd, the shell's programs with it). */
+	bool owned;
+	uint32_t owner;
+	vx_handle_t owner_req;
+	uint32_t owner_binds;
 };
 
 struct init {
@@ -111,6 +118,7 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* broker.c */
 int conn_server_of(const char *name);
 int conn_new(int client, int server, const char *as, const char *narrow, bool dynamic);
+void conn_set_owner(int i, const struct vx_server_conn *conn);
 void port_flush(int server);
 void conn_deliver_all(uint64_t now, uint64_t *next);
 void conn_reclaim(uint64_t now, uint64_t *next);

@@ -120,6 +120,7 @@ static void connect(struct vx_server_conn *c, struct vx_msg *m)
 		m->len = 0;
 		return;
 	}
+	conn_set_owner(id, c);
 	uint64_t next = UINT64_MAX;
 	conn_deliver_all((uint64_t)vx_clock(), &next);
 	vx_ring_send_cap(c->rep_h, init.conn[id].req, VX_R_PRODUCE | VX_R_GRANT);

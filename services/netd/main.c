@@ -315,8 +315,17 @@ static void card_poll(void)
 	for (int turn = 0;; turn++) {
 		if (!N.nic.posted) {
 			int rc = vx_netif_recv_post(&N.nic, NETIF_WAIT_MAX_MS, now() + CALL_NS);
+			if (rc == VX_E_HANGUP && !N.card_away) {
+				say("netd: devd is not running; the card is away until it is "
+				    "back\n");
+				N.card_away = true;
+			} else if (rc == VX_OK && N.card_away) {
+				say("netd: the card is back\n");
+				N.card_away = false;
+			}
 			if (rc != VX_OK) {
-				N.card_retry = now() + RETRY_NS; /* the driver is restarting */
+				/* the driver is restarting, or devd is */
+				N.card_retry = now() + RETRY_NS;
 				return;
 			}
 		}
@@ -339,7 +348,7 @@ static void do_info(struct vx_msg *m)
 	memset(&in, 0, sizeof(in));
 	if (N.card) {
 		in.card = 1;
-		in.link = (uint8_t)N.nic.info.link;
+		in.link = N.card_away ? 0 : (uint8_t)N.nic.info.link;
 		in.features = (uint8_t)N.nic.info.features;
 		in.how = N.net.ip[0] ? N.cfg.how : NET_HOW_NONE;
 		in.dhcp = (uint8_t)N.net.dhcp.state;

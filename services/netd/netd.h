@@ -111,6 +111,7 @@ struct netd {
 	uint8_t *rx, *tx;
 	struct vx_netif nic;
 	bool card;
+	bool card_away; /* devd is not running: the card's driver died with it */
 	uint64_t started, opened_at, next_probe, card_retry;
 	uint64_t rx_frames, tx_frames;
 	struct net_config cfg;

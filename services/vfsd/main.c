@@ -357,9 +357,25 @@ static void disks_init(const struct vx_bundle_page *b)
 	disks.probed = disks.started - PROBE_NS + PROBE_NS / 5;
 }
 
+/*
+ * Is devd away (killed, or between two of its lives)?  Its drivers died
+ * with it, so no root on a disk can be reached until it is back.  A
+ * request for one is then answered VX_E_HANGUP before the file system is
+ * touched, and no commit is tried: a file system that met a failed write
+ * would drop its uncommitted changes (it mounts its last commit again),
+ * while one that waits loses nothing and carries on once devd is back
+ * (docs/DEVICES.md, "When devd dies").
+ */
+static bool devd_away(void)
+{
+	return disks.have_devd && !vx_client_server_up(&disks.devd);
+}
+
 /* When the loop should next wake for the disks: a commit due, or a probe. */
 static uint64_t disks_tick(uint64_t now)
 {
+	if (devd_away())
+		return now + PROBE_NS / 10; /* look again soon: commits wait */
 	uint64_t next = fs_mount_tick(&disks.t, now);
 	bool want = false;
 
@@ -395,6 +411,29 @@ static void disks_report(void)
 		repairs[i] = r;
 		remounts[i] = m->remounts;
 	}
+}
+
+/* Does request m need a root on a disk while devd is away?  Its path
+ * names a mounted one, or it is FS_SYNC of every root. */
+static bool needs_absent_disk(const struct vx_msg *m)
+{
+	struct fs_mount *mt;
+	const char *rest;
+	char path[VX_MSG_DATA];
+
+	if (!devd_away() || m->len < sizeof(struct fs_args))
+		return false;
+	size_t n = m->len - sizeof(struct fs_args);
+	memcpy(path, m->data + sizeof(struct fs_args), n);
+	path[n < sizeof(path) ? n : sizeof(path) - 1] = 0;
+	if (m->op == FS_SYNC && path[0] == 0) {
+		for (uint32_t i = 0; i < disks.t.n; i++)
+			if (disks.t.m[i].kind != FS_KIND_NONE)
+				return true;
+		return false;
+	}
+	return fs_mount_route(&disks.t, path, &mt, &rest) == VX_OK && mt &&
+	       mt->kind != FS_KIND_NONE;
 }
 
 /* A request that names an unmounted root: look again first, now and then. */
@@ -619,7 +658,9 @@ static enum vx_svc_disp handle(struct vx_server *s, struct vx_server_conn *c, st
 	probe_for(m);
 	fs.now = (uint64_t)vx_clock();
 	vx_handle_t mem = take_xfer(c, m);
-	if ((rc = fs_grant_apply(&grants[c->id], m)) == VX_OK) {
+	if ((rc = fs_grant_apply(&grants[c->id], m)) == VX_OK && needs_absent_disk(m))
+		rc = VX_E_HANGUP;
+	if (rc == VX_OK) {
 		fs_serve(ctx, m, &view);
 	} else {
 		m->status = rc;

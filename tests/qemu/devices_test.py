@@ -16,6 +16,16 @@ Three boots, each checked over the serial console and QEMU's own monitor:
             the shell keep working.
   confined  a virtio-rng and no IOMMU: devd refuses to start its driver,
             and rngd's High level stays unavailable without it.
+  devdkill  make run's network card and disk: devd killed (`kill devd`)
+            while netd holds the card and a socket (dnsd's) and vfsd holds
+            HOME: with a change not yet committed, then started again;
+            then made to fault (`crash devd`), which init restarts.  Its
+            drivers die with it and each starts once in its next life;
+            netd and vfsd never fault (their connections' Rings are
+            init's); meanwhile netd shows the link down and vfsd answers
+            HOME: with VX_E_HANGUP, keeping its uncommitted change; ping,
+            HOME: (the change kept) and EXT: work again once devd is back.
+            (sock_test.py kills devd under a held TCP connection.)
 """
 import hashlib
 import os
@@ -311,10 +321,141 @@ def session_confined(t, tap):
         term.close()
 
 
+NET_DISK = ["-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
+            "-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,bus=rp3,netdev=n0,iommu_platform=on,disable-legacy=on",
+            "-device", "pcie-root-port,id=rp4,chassis=4,slot=4",
+            "-device", "virtio-blk-pci,bus=rp4,drive=disk0,iommu_platform=on"]
+
+
+def soon(term, pattern, timeout):
+    """seen, as a truth value: False once timeout passed."""
+    try:
+        return seen(term, pattern, timeout)
+    except Timeout:
+        return False
+
+
+def in_use(out, what):
+    """mem's count of init's connections or socket Ring pairs in use."""
+    m = re.search(r"^%s: (\d+) of \d+ in use" % re.escape(what), out, re.M)
+    return int(m.group(1)) if m else None
+
+
+def service_row(out, name):
+    """(state, restarts) of a service in ps's listing, or None."""
+    m = re.search(r"^%s\s+(\S+)\s+\d+\s+(\d+)\s" % re.escape(name), out, re.M)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def session_devdkill(t, tap):
+    """devd's death under netd and vfsd: killed, started again, crashed."""
+    disk = os.path.abspath(os.path.join(B, "test-logs", "devdkill-disk.img"))
+    os.makedirs(os.path.dirname(disk), exist_ok=True)
+    subprocess.run(["bash", os.path.join(os.path.dirname(__file__), "../../tools/mkdisk.sh"), disk],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ, KEEP=os.path.join(B, "host", "tools", "keep")))
+    flags = device_flags(0) + ["-drive", "file=%s,if=none,id=disk0,format=raw" % disk] + NET_DISK
+    term, mon = boot("devdkill", "boot.img", flags)
+    try:
+        term.expect(r"vshell> ", 120)
+        seen(term, r"^netd: DHCP: 10\.0\.2\.15 ", 60)
+        seen(term, r"^vfsd: HOME: mounted", 60)
+        seen(term, r"^vfsd: EXT: mounted", 60)
+        out = term.command("ping 10.0.2.2 1", timeout=30)
+        tap.check("devdkill: ping works before", has(out, r"^1 sent, 1 received"), out)
+        term.command("echo kept > HOME:kept.txt")  # not committed yet
+        conns_before = in_use(term.command("mem", timeout=30), "connections")
+
+        out = term.command("kill devd")
+        tap.check("devdkill: kill devd is accepted", has(out, r"^kill: stopped devd"), out)
+        time.sleep(3)
+        said = soon(term, r"netd: devd is not running; the card is away until it is back", 30)
+        out = term.command("net", timeout=30)
+        tap.check("devdkill: while devd is away, netd says so and shows the link down",
+                  said and has(out, r"^card +52:54:00:12:34:56 +link down"), out)
+        out = term.command("ping 10.0.2.2 1", timeout=30)
+        tap.check("devdkill: while devd is away, a ping is not answered (no fault, no hang)",
+                  has(out, r"^1 sent, 0 received"), out)
+        out = term.command("ls HOME:", timeout=30)
+        tap.check("devdkill: while devd is away, HOME: is VX_E_HANGUP, the file system untouched",
+                  has(out, r"^ls: VX_E_HANGUP"), out)
+        out = term.command("ps")
+        tap.check("devdkill: netd did not fault (restarts 0)", service_row(out, "netd") == ("running", 0),
+                  out)
+        tap.check("devdkill: vfsd did not fault (restarts 0)", service_row(out, "vfsd") == ("running", 0),
+                  out)
+        tap.check("devdkill: the drivers died with devd", not has(out, r"^virtio-(net|blk) "), out)
+
+        out = term.command("start devd", timeout=30)
+        tap.check("devdkill: start devd is accepted", has(out, r"^start: started devd"), out)
+        seen(term, r"devd: \S+ 1af4:1041: started virtio-net", 30, count=2)
+        seen(term, r"devd: \S+ 1af4:1042: started virtio-blk", 30, count=2)
+        out = ""
+        for _ in range(10):
+            out = term.command("ping 10.0.2.2 1", timeout=30)
+            if has(out, r"^1 sent, 1 received"):
+                break
+            time.sleep(1)
+        tap.check("devdkill: after start devd, ping works again", has(out, r"^1 sent, 1 received"), out)
+        out = term.command("cat HOME:kept.txt", timeout=30)
+        tap.check("devdkill: HOME: works again and kept the change made before",
+                  has(out, r"^kept$"), out)
+        out = term.command("ls EXT:", timeout=30)
+        tap.check("devdkill: EXT: works again", has(out, r"README\.TXT"), out)
+        tap.check("devdkill: netd says the card is back", soon(term, r"netd: the card is back", 30),
+                  console_lines(term)[-800:])
+        out = term.command("ps")
+        tap.check("devdkill: one driver of each, started once in devd's new life",
+                  len(re.findall(r"^virtio-net ", out, re.M)) == 1
+                  and len(re.findall(r"^virtio-blk ", out, re.M)) == 1, out)
+        tap.check("devdkill: netd and vfsd still never restarted",
+                  service_row(out, "netd") == ("running", 0)
+                  and service_row(out, "vfsd") == ("running", 0), out)
+
+        n_net = len(re.findall(r"started virtio-net", console_lines(term)))
+        out = term.command("crash devd")
+        seen(term, r"init: restarting devd", 30)
+        seen(term, r"devd: \S+ 1af4:1041: started virtio-net", 30, count=n_net + 1)
+        for _ in range(10):
+            out = term.command("ping 10.0.2.2 1", timeout=30)
+            if has(out, r"^1 sent, 1 received"):
+                break
+            time.sleep(1)
+        tap.check("devdkill: after devd faults and init restarts it, ping works",
+                  has(out, r"^1 sent, 1 received"), out)
+        out = term.command("cat HOME:kept.txt", timeout=30)
+        tap.check("devdkill: and HOME: reads", has(out, r"^kept$"), out)
+        out = term.command("ps")
+        tap.check("devdkill: netd and vfsd never faulted",
+                  service_row(out, "netd") == ("running", 0)
+                  and service_row(out, "vfsd") == ("running", 0)
+                  and not has(console_lines(term), r"^init: (netd|vfsd) stopped"), out)
+        # The drivers' connections to the console (INIT_CONNECT) that a
+        # dead devd never gave back: init takes them back itself.
+        conns = None
+        for _ in range(20):
+            conns = in_use(term.command("mem", timeout=30), "connections")
+            if conns is not None and conns_before is not None and conns <= conns_before:
+                break
+            time.sleep(0.5)
+        tap.check("devdkill: init took back the connections of devd's dead lives (%s before, %s "
+                  "after two deaths)" % (conns_before, conns),
+                  conns is not None and conns_before is not None and conns <= conns_before)
+        tap.check("devdkill: no kernel panic", not has(term.text(), r"kernel panic"), term.text())
+    finally:
+        t["devdkill"] = term.text()
+        term.close()
+
+
 def main():
     tap = Tap("devices")
     logs = {}
-    for session in (session_devices, session_hostile, session_confined):
+    sessions = (session_devices, session_hostile, session_confined, session_devdkill)
+    only = os.environ.get("DEVICES_ONLY")
+    for session in sessions:
+        if only and session.__name__ != "session_" + only:
+            continue
         try:
             session(logs, tap)
         except Timeout as e:

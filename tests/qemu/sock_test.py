@@ -24,6 +24,9 @@ bound to the host's loopback:
   limits    16 sockets on one connection, then VX_E_FULL, then room again
   grants    narrowed connections (net.connect, net.listen.7300, net.udp)
             may do what their grant names and get VX_E_RIGHTS otherwise
+  devd      devd is killed under that held connection, then started
+            again: netd does not fault, the connection stays established
+            and ping works once devd is back
   crash     netd is crashed under a held connection: socktest's receive
             and send say VX_E_HANGUP (socktest does not fault), a new
             connection echoes once netd is back, and the grants hold
@@ -192,6 +195,26 @@ def main():
         tap.check("misuse: netd closed the socket whose client let go (SOCK_HANGUP)",
                   has(out, r"SOCK_HANGUP +[1-9]"), out)
         tap.check("net: TCP's counters are shown", has(out, r"TCP_CONN_ESTABLISHED +[1-9]"), out)
+        # devd killed and started again under the held connection: the
+        # card's driver dies with devd, but the connection's Rings are
+        # init's, so netd neither faults nor loses the connection
+        # (docs/DEVICES.md, "When devd dies"); socktest's receive still
+        # waits, to end only with netd's crash below.
+        out = term.command("kill devd", timeout=30)
+        seen(term, r"netd: devd is not running; the card is away until it is back", 30)
+        time.sleep(2)
+        out = term.command("start devd", timeout=30)
+        seen(term, r"netd: the card is back", 60)
+        out = term.command("ping 10.0.2.2 1", timeout=30)
+        tap.check("devd: after kill devd and start devd, ping works", has(out, r"^1 sent, 1 received"),
+                  out)
+        out = term.command("ps", timeout=30)
+        tap.check("devd: netd did not fault when devd was killed (restarts 0)",
+                  re.search(r"^netd\s+running\s+\d+\s+0\s", out, re.M) is not None, out)
+        out = term.command("net", timeout=30)
+        tap.check("devd: the held connection to the echo is still established",
+                  has(out, r"10\.0\.2\.100:7 .*ESTABLISHED")
+                  and not has(console_lines(term), r"^socktest: crash: receive:"), out)
         pairs_before = pairs_in_use(term.command("mem", timeout=30))
         term.command("crash netd")
         seen(term, r"^socktest: crash: receive: \S+", 60)

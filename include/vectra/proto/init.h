@@ -111,7 +111,9 @@
  *                 it may do (netd: docs/NET.md, "Grants"); VX_E_NOTFOUND
  *                 if SERVE's service is not attached.
  *   INIT_DISCONNECT data: u32 id -> the connection is returned to the pool
- *                 once both ends have unbound.
+ *                 once both ends have unbound.  A connection whose asker's
+ *                 life ends is returned the same way without it (devd's
+ *                 drivers die with devd, the shell's programs with it).
  *   INIT_PAIR     struct init_pair_req {slot_log2, count_log2} -> two
  *                 Rings of that geometry (ncaps = 2, each with
  *                 VX_R_PRODUCE | VX_R_CONSUME | VX_R_GRANT) and the pair's
