@@ -44,10 +44,10 @@
 /* A slot of the data page, one per Task (word: meaning):
  *   1 calls or clock readings made, 2 the longest gap between two
  *   readings (counter), 3 the last result or reading, 4 when the longest
- *   gap ended, 5..7 the loop's call (nr, a0 or 0 for its Bundle's first
- *   handle, a1), 8 a call made once first (nr or 0; a0 is that handle),
- *   10..13 its a1..a4, 14 its result. */
-enum { W_COUNT = 1, W_GAP, W_LAST, W_WHEN, W_NR, W_A0, W_A1, W_PRE, W_PA1 = 10, W_PRES = 14 };
+ *   gap ended, 5..7 and 9 the loop's call (nr, a0 or 0 for its Bundle's
+ *   first handle, a1, a2), 8 a call made once first (nr or 0; a0 is that
+ *   handle), 10..13 its a1..a4, 14 its result. */
+enum { W_COUNT = 1, W_GAP, W_LAST, W_WHEN, W_NR, W_A0, W_A1, W_PRE, W_A2, W_PA1, W_PRES = 14 };
 
 /* The counter: for ever, CLOCK, and the gap since the last reading. */
 static const uint8_t counter_code[] = {
@@ -93,12 +93,13 @@ static const uint8_t loop_code[] = {
     0x48, 0x85, 0xff,		  /* test rdi, rdi */
     0x49, 0x0f, 0x44, 0xfd,	  /* cmovz rdi, r13 */
     0x49, 0x8b, 0x74, 0x24, 0x38, /* mov rsi, [r12+56] */
+    0x49, 0x8b, 0x54, 0x24, 0x48, /* mov rdx, [r12+72] */
     0x0f, 0x05,			  /* syscall */
     0x49, 0x89, 0x44, 0x24, 0x18, /* mov [r12+24], rax */
     0x49, 0xff, 0x44, 0x24, 0x08, /* inc qword [r12+8] */
-    0xeb, 0xdc,			  /* jmp 1b */
+    0xeb, 0xd7,			  /* jmp 1b */
 };
-_Static_assert(sizeof(loop_code) == 0x53, "loop_code's jumps");
+_Static_assert(sizeof(loop_code) == 0x58, "loop_code's jumps");
 _Static_assert(offsetof(struct vx_bundle_page, entry[0].handle) == 0x68, "loop_code's handle");
 
 static vx_handle_t code_rx, data;
@@ -306,6 +307,54 @@ static void t_round_robin_beside_shared_spinners(void)
 	EXPECT_EQ(vx_task_unmap(data), VX_OK);
 }
 
+/* ------------------------------------------------------------ call/reply */
+
+/* A pair of Tasks of priority 8 on CPU 0 calling each other without pause
+ * through one Ring (RING_NOTIFY_WAIT, the call/reply fastpath: each call
+ * switches straight to the other), beside the counter of the same
+ * priority there: round-robin must still give the counter its turn. */
+static void t_call_reply_pair_beside_an_equal(void)
+{
+	unsigned n = cpus_online();
+	vx_handle_t tasks[3];
+
+	h8_setup();
+	if (n > 1)
+		EXPECT_EQ(vx_task_set_affinity(self, 2), VX_OK);
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
+	for (unsigned i = 1; i <= 2; i++) {
+		h8_loop(i, VX_SYS_RING_NOTIFY_WAIT, 0, 1ull << (4 + i));
+		slot(i)[W_A2] = VX_DEADLINE_NEVER;
+		h8_bind_first(i, i == 1 ? VX_RING_CONSUMER : VX_RING_PRODUCER, 4 + i);
+	}
+	h8_loop(0, 0, 0, 0);
+	tasks[0] = h8_task(R, 0, 0, 0, 8, 1);
+	h8_sleep(2 * MS);
+	tasks[1] = h8_task(R, 1, ring, VX_R_CONSUME, 8, 1);
+	tasks[2] = h8_task(R, 2, ring, VX_R_PRODUCE, 8, 1);
+	h8_sleep(20 * MS);
+	uint64_t c0 = slot(0)[W_COUNT], p0 = slot(1)[W_COUNT];
+	slot(0)[W_GAP] = 0;
+	h8_sleep(200 * MS);
+	uint64_t gap = slot(0)[W_GAP], calls = slot(1)[W_COUNT] - p0;
+	uint64_t end = (uint64_t)vx_clock() + 10000 * MS; /* starved, it never comes */
+	while (slot(0)[W_COUNT] == c0 && (uint64_t)vx_clock() < end)
+		h8_sleep(10 * MS);
+	uint64_t readings = slot(0)[W_COUNT] - c0;
+	for (unsigned i = 3; i > 0; i--)
+		EXPECT_EQ(vx_cap_delete(tasks[i - 1]), VX_OK);
+	vx_printf("#   counter %lu readings, longest gap %lu us, beside %lu calls\n",
+		  (unsigned long)readings, (unsigned long)(gap / 1000), (unsigned long)calls);
+	EXPECT(readings > 0);
+	EXPECT(calls > 0);
+	if (icount)
+		EXPECT(gap < 40 * MS); /* two others: two quanta, and slack */
+	EXPECT_EQ(vx_cap_delete(ring), VX_OK);
+	h8_drop_junk();
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	EXPECT_EQ(vx_task_unmap(data), VX_OK);
+}
+
 /* ------------------------------------------------------------ structure */
 
 #define ROUNDS	  16
@@ -472,5 +521,6 @@ static void t_structure_beside_shared_spinners(void)
 void ktest_hunt8(void)
 {
 	run("hunt8_round_robin_beside_shared_spinners", t_round_robin_beside_shared_spinners);
+	run("hunt8_call_reply_pair_beside_an_equal", t_call_reply_pair_beside_an_equal);
 	run("hunt8_structure_beside_shared_spinners", t_structure_beside_shared_spinners);
 }
