@@ -16,7 +16,7 @@
  *       asserted.  The same one priority below: the counter outranks
  *       them all, and the gap is under one quantum.  Elsewhere only
  *       progress is asserted.
- *   hunt8_structure_beside_shared_spinners  16 rounds: a waiter, a
+ *   hunt8_structure_beside_shared_spinners  10 rounds: a waiter, a
  *       doorbell into its Ring and a raiser at it on every CPU, all in a
  *       Reticle split for the round, while ktest moves (also to masks
  *       naming CPUs that are not online), re-prioritises, halts, inspects
@@ -357,7 +357,7 @@ static void t_call_reply_pair_beside_an_equal(void)
 
 /* ------------------------------------------------------------ structure */
 
-#define ROUNDS	  16
+#define ROUNDS	  10
 #define POKE_VA	  0x800000ull /* a spare page of a spinner's window */
 #define T_SLOT	  0
 #define BELL_SLOT 1
