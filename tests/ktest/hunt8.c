@@ -294,12 +294,12 @@ static void t_round_robin_beside_shared_spinners(void)
 		EXPECT_EQ(vx_task_set_affinity(self, 2), VX_OK);
 	/* Four Tasks of priority 8 on CPU 0: each waits at most three
 	 * quanta of the others, and some ticks of slack. */
-	uint64_t gap = h8_fairness_run(n, 8, 300 * MS, &calls);
+	uint64_t gap = h8_fairness_run(n, 8, 200 * MS, &calls);
 	EXPECT(calls > 0);
 	if (icount)
 		EXPECT(gap < 60 * MS);
 	/* One below: nothing there outranks the counter. */
-	gap = h8_fairness_run(n, 7, 100 * MS, &calls);
+	gap = h8_fairness_run(n, 7, 60 * MS, &calls);
 	EXPECT(calls > 0);
 	if (icount)
 		EXPECT(gap < 10 * MS);
@@ -335,7 +335,7 @@ static void t_call_reply_pair_beside_an_equal(void)
 	h8_sleep(20 * MS);
 	uint64_t c0 = slot(0)[W_COUNT], p0 = slot(1)[W_COUNT];
 	slot(0)[W_GAP] = 0;
-	h8_sleep(200 * MS);
+	h8_sleep(120 * MS);
 	uint64_t gap = slot(0)[W_GAP], calls = slot(1)[W_COUNT] - p0;
 	uint64_t end = (uint64_t)vx_clock() + 10000 * MS; /* starved, it never comes */
 	while (slot(0)[W_COUNT] == c0 && (uint64_t)vx_clock() < end)
