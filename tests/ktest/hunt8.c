@@ -16,6 +16,17 @@
  *       asserted.  The same one priority below: the counter outranks
  *       them all, and the gap is under one quantum.  Elsewhere only
  *       progress is asserted.
+ *   hunt8_call_reply_pair_beside_an_equal  two Tasks of priority 8 on
+ *       CPU 0 call each other without pause (RING_NOTIFY_WAIT, so the
+ *       fastpath switches straight between them) beside the counter of
+ *       their priority there.  A direct switch used to give the callee a
+ *       fresh quantum, so the pair never saw one end and the counter made
+ *       not one reading in over 10 s under -smp 2 and -smp 4; now the
+ *       pair shares one quantum, and the gap is one quantum (asserted
+ *       under -icount: under 40 ms).  (Under -smp N -icount, QEMU 7.2
+ *       left the idle vCPU that ktest sleeps on frozen at the first
+ *       instruction of the reschedule IPI's handler while the pair ran;
+ *       the suite runs -icount on one CPU only.)
  *   hunt8_structure_beside_shared_spinners  10 rounds: a waiter, a
  *       doorbell into its Ring and a raiser at it on every CPU, all in a
  *       Reticle split for the round, while ktest moves (also to masks
