@@ -348,6 +348,7 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 
 	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1)
 		return false;
+	uint32_t left = cur->quantum;
 	cur->state = VX_TASK_WAITING;
 	cur->wait_mask = mask;
 	cur->wait_deadline = deadline;
@@ -355,6 +356,11 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 		signal_sleep(cur);
 	p->state = VX_TASK_RUNNABLE;
 	switch_to(cur, p);
+	/* p runs out the caller's quantum, not a fresh one: a pair calling
+	 * each other without pause would otherwise never see a quantum end,
+	 * and Tasks of their priority queued here would never run
+	 * (hunt8_call_reply_pair_beside_an_equal). */
+	p->quantum = left;
 	return true;
 }
 

@@ -100,7 +100,7 @@ void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any *
 bool wait_stop(vx_handle_t t, struct vx_task_info *ti);
 
 /* hardening.c, rights.c, supervision.c, fastpath.c, smp.c, edges.c, hunt3.c, hunt4.c,
- * hunt5.c, hunt6.c */
+ * hunt5.c, hunt6.c, hunt7.c, hunt8.c */
 void ktest_hardening(void);
 void ktest_rights(void);
 void ktest_devices_probe(void);
@@ -115,5 +115,6 @@ void ktest_hunt4(void);
 void ktest_hunt5(void);
 void ktest_hunt6(void);
 void ktest_hunt7(void);
+void ktest_hunt8(void);
 
 #endif

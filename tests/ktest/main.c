@@ -916,6 +916,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_hunt5();
 	ktest_hunt6();
 	ktest_hunt7();
+	ktest_hunt8();
 	if (bigmem)
 		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);
 	finish();

@@ -577,9 +577,9 @@ void structured_op(void)
 	    {2, op_syscaller},	{3, op_iospace},     {2, op_affinity},	    {1, op_deep},
 	    {2, op_deadline},	{1, op_foreign},     {1, op_pingpong},	    {1, op_xfer_wrap},
 	    {1, op_trapper},	{1, op_topcall},     {1, op_counts},	    {1, op_shared_storm},
-	    {1, op_fpu_storm},	{1, op_halt_count},  {1, op_wake_storm},
+	    {1, op_fpu_storm},	{1, op_halt_count},  {1, op_wake_storm},    {1, op_pair_storm},
 	};
-	unsigned x = (unsigned)pick(101);
+	unsigned x = (unsigned)pick(102);
 
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (x < ops[i].weight) {

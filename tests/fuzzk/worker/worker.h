@@ -9,8 +9,9 @@
  * at the top of user space, counts at their bounds), hunt4.c (a child
  * making the calls that hold the kernel lock shared, changed under),
  * hunt5.c (a child computing with the FPU images the worker writes) and
- * hunt6.c (a halted child's count stands still) and hunt7.c (raises
- * from several CPUs at a waiter halted, moved, rewritten and deleted).
+ * hunt6.c (a halted child's count stands still), hunt7.c (raises
+ * from several CPUs at a waiter halted, moved, rewritten and deleted) and
+ * hunt8.c (a call/reply pair beside a raiser, under the structure calls).
  *
  * Every syscall goes through fz_call, which counts it, checks its result
  * against the documented set and records a bad one on the status page.
@@ -136,6 +137,8 @@ void op_fpu_storm(void);
 void op_halt_count(void);
 /* hunt7.c: raises from several CPUs at a waiter whose life goes on. */
 void op_wake_storm(void);
+/* hunt8.c: a call/reply pair and a raiser at it, under the structure calls. */
+void op_pair_storm(void);
 /* One call with random number and arguments. */
 void random_call(void);
 
