@@ -213,6 +213,7 @@ PROGRAMS = [
     ("fmap", ()),  # MAP_SHARED mappings of a file, read(), write() and msync
     ("threads", ()),  # pthreads: join, mutexes, condvars, TLS, signals, futexes, fork, exits
     ("lxfound", ()),  # what lxfuzz found, each reduced to a named case
+    ("procfs", ()),  # /proc read as programs read it: maps whole however read, ids, links
 ]
 
 
