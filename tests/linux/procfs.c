@@ -156,11 +156,14 @@ static void zombie(void)
 
 	if (pid == 0)
 		_exit(0);
-	usleep(200000); /* it has exited by now, and nobody has waited */
+	const char *r = NULL;
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	long n = slurp(path, whole, sizeof(whole) - 1, sizeof(whole));
-	whole[n > 0 ? n : 0] = 0;
-	const char *r = strrchr(whole, ')');
+	for (int i = 0; i < 200 && !(r && r[2] == 'Z'); i++) { /* until it has exited */
+		usleep(i ? 25000 : 0);
+		long n = slurp(path, whole, sizeof(whole) - 1, sizeof(whole));
+		whole[n > 0 ? n : 0] = 0;
+		r = strrchr(whole, ')');
+	}
 	printf("a zombie's state is Z: %s\n", r && r[2] == 'Z' ? "yes" : "no");
 	waitpid(pid, NULL, 0);
 	printf("once waited for, it is gone: %s\n",

@@ -47,6 +47,10 @@ wait $p
 [ -e /proc/$p ] || echo "a process that has gone has no directory"
 sleep 1 &
 p=$!
+i=0 # until the child has named itself (busybox runs sleep in it without exec)
+while [ "$(cat /proc/$p/comm 2>/dev/null)" != sleep ] && [ $i -lt 200 ]; do
+	i=$((i + 1))
+done
 pidof sleep | tr ' ' '\n' | grep -qx "$p" && echo "pidof finds sleep"
 wait $p
 # Nothing in /proc is written, made or removed.
