@@ -200,21 +200,28 @@ static void plan_done(struct exec_plan *x)
 	exec_source_done(&x->interp_src);
 }
 
-static int exec_plan(struct proc *p, const char *path, struct exec_plan *x)
+/* The process's name is the name it was run by, as on Linux: "sh", not
+ * "busybox", for /bin/sh (a link); a script's own name, not its
+ * interpreter's. */
+static void plan_comm(struct exec_plan *x, const char *path)
 {
-	int err;
-	char ip[PATH_LEN];
-
-	memset(x, 0, sizeof(*x));
-	/* The process's name is the name it was run by, as on Linux: "sh",
-	 * not "busybox", for /bin/sh (a link). */
 	const char *base = strrchr(path, '/');
+
 	base = base ? base + 1 : path;
 	size_t n = strlen(base);
 	if (n >= sizeof(x->comm))
 		n = sizeof(x->comm) - 1;
 	memcpy(x->comm, base, n);
 	x->comm[n] = 0;
+}
+
+static int exec_plan(struct proc *p, const char *path, struct exec_plan *x)
+{
+	int err;
+	char ip[PATH_LEN];
+
+	memset(x, 0, sizeof(*x));
+	plan_comm(x, path);
 	if ((err = file_resolve_exec(p, path, &x->prog, x->path, sizeof(x->path), EXEC_VIEW_VA)) !=
 	    0)
 		return err;
@@ -402,7 +409,9 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 		return -LX_EAGAIN;
 	if (strlen(cwd) < sizeof(p->cwd))
 		memcpy(p->cwd, cwd, strlen(cwd) + 1);
+	const char *given = path;
 	if ((err = shebang(p, &path, &argv, &sb)) == 0 && (err = exec_plan(p, path, &x)) == 0) {
+		plan_comm(&x, given);
 		err = exec_build(p, &x, argv, envp);
 		plan_done(&x);
 	}
@@ -475,6 +484,7 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 	const char *const *args = argv;
 	if ((err = shebang(p, &prog, &args, &sb)) != 0 || (err = exec_plan(p, prog, &x)) != 0)
 		return err;
+	plan_comm(&x, path);
 	/* The point of no return: the old image goes, and every other thread
 	 * with it.  The new image runs in the process's first Task (its id is
 	 * the process's, as Linux gives the exec'ing thread the leader's). */

@@ -40,6 +40,11 @@ awk '{ print "loadavg fields:", NF }' /proc/loadavg
 head -1 /proc/stat | cut -d' ' -f1
 grep -q '^processor' /proc/cpuinfo && echo "cpuinfo names processors"
 grep -q '^proc /proc proc ' /proc/mounts && echo "/proc is mounted"
+# A process is named by the name it was run by: a link's, a script's.
+printf '#!/bin/sh\ncat /proc/$$/comm\n' >named.sh
+chmod +x named.sh
+./named.sh
+sh -c 'cat /proc/$$/comm'
 # Processes come and go.
 sh -c 'exit 0' &
 p=$!
