@@ -2100,8 +2100,13 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t *a)
 
 	if (a[2] & ~(uint64_t)LX_AT_REMOVEDIR)
 		return -LX_EINVAL;
-	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0)
+	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0) {
+		if (err == -LX_EPERM && dir && r.where == W_PROC) /* as Linux */
+			return r.pn.kind == LXP_ROOT ? -LX_EBUSY
+			       : lxp_is_dir(&r.pn)   ? -LX_EPERM
+						     : -LX_ENOTDIR;
 		return err;
+	}
 	if (!r.exists)
 		return -LX_ENOENT;
 	if (dir && r.st.type != FS_DIR)

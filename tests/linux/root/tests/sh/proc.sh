@@ -66,6 +66,7 @@ echo "write status: $?"
 ls /proc/2147483647
 cat /proc/meminfo/x
 rm /proc/meminfo
+rmdir /proc/self /proc/meminfo /proc/self/fd /proc
 mkdir /proc/x
 touch /proc/newf
 mv /proc/uptime /proc/u2
