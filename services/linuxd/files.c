@@ -8,9 +8,10 @@
  *   /work       vfsd's RAM file system, the files the VectraOS shell sees
  *   /tmp        vfsd's directory tmp
  *   /dev        null, zero, tty, urandom (made up here)
- * Nothing else exists: there is no /proc, and ".." never leaves "/"
- * (lx_path_join works on the text; links in the archive are followed
- * inside it, at most LINK_HOPS of them).
+ *   /proc       linuxd's own processes, read-only (procfs.c)
+ * Nothing else exists, and ".." never leaves "/" (lx_path_join works on
+ * the text; links in the archive and in /proc are followed, at most
+ * LINK_HOPS of them).
  *
  * An open file is a struct file (the Linux "open file description"),
  * shared by the descriptors dup and fork make; lx_fdtab counts them.
@@ -18,6 +19,7 @@
 #include "linuxd.h"
 #include "posix/errno.h"
 #include "posix/path.h"
+#include "pure_proc.h"
 #include "client/fs.h"
 #include "vectra/proto/console.h"
 #include "vectra/proto/linux.h"
@@ -40,6 +42,8 @@ enum file_kind {
 	F_DIR_TAR,
 	F_DIR_VFS,
 	F_DIR_DEV,
+	F_PROC,	    /* a /proc file: its snapshot, or cmdline read live */
+	F_DIR_PROC, /* a /proc directory */
 };
 
 struct file {
@@ -51,6 +55,8 @@ struct file {
 	int pipe;	      /* F_PIPE_* */
 	char abs[PATH_LEN];   /* its Linux path (for fchdir, /dev/fd) */
 	char vpath[PATH_LEN]; /* F_VFS, F_DIR_VFS: vfsd's path */
+	struct lxp_node pn;   /* F_PROC, F_DIR_PROC: its name */
+	int snap;	      /* F_PROC: its snapshot (procfs.c), -1 for cmdline */
 };
 
 struct pipe {
@@ -140,7 +146,25 @@ static void file_unref(void *v)
 			pp->used = false;
 		wake_all();
 	}
+	if (f->kind == F_PROC && f->snap >= 0)
+		procfs_snap_free(f->snap);
 	f->kind = 0;
+}
+
+void file_link_text(void *v, char *out)
+{
+	const struct file *f = v;
+
+	if (f->kind == F_PIPE_R || f->kind == F_PIPE_W) {
+		struct lxp_buf b;
+		lxp_init(&b, out, PATH_LEN - 1);
+		lxp_str(&b, "pipe:[");
+		lxp_u64(&b, 0x1000u + (uint32_t)f->pipe, 0); /* its st_ino (fstat_of) */
+		lxp_str(&b, "]");
+		out[b.len] = 0;
+		return;
+	}
+	memcpy(out, f->abs, PATH_LEN);
 }
 
 const struct lx_fdops file_ops = {.ref = file_ref, .unref = file_unref};
@@ -222,13 +246,14 @@ int files_init(const struct vx_bundle_page *b)
 
 /* --------------------------------------------------------------- paths */
 
-enum where { W_NONE = 0, W_TAR, W_VFS, W_DEV };
+enum where { W_NONE = 0, W_TAR, W_VFS, W_DEV, W_PROC };
 
 struct resolved {
 	enum where where;
 	uint32_t ent;	      /* W_TAR */
 	int dev;	      /* W_DEV: an enum file_kind, or F_DIR_DEV */
-	bool exists;	      /* W_VFS: stat found it */
+	bool exists;	      /* W_VFS: stat found it; W_PROC: it is there */
+	struct lxp_node pn;   /* W_PROC */
 	struct fs_stat st;    /* W_VFS */
 	char abs[PATH_LEN];   /* the path, links followed */
 	char vpath[PATH_LEN]; /* W_VFS */
@@ -258,6 +283,71 @@ static int vfs_path(const char *dir, const char *rest, char *out)
 	return out[0] ? lx_path_vx_check(out) : 0;
 }
 
+/* The open file a /proc/PID/fd/N names, or NULL. */
+static struct file *proc_fd_file(const struct lxp_node *n)
+{
+	struct proc *g = procfs_proc(n->pid);
+
+	return g && n->fd < LX_FD_MAX ? lx_fd_get(&g->fds, n->fd) : NULL;
+}
+
+/*
+ * A path below /proc (rest), one component at a time: a link on the way
+ * (self, PID/cwd, PID/exe, PID/fd/N), or at the end when follow is set,
+ * is followed by writing where it leads into cur and returning 1.  A
+ * descriptor's link that is no path (a pipe) is the end of the walk,
+ * followed (r->pn is the descriptor: its file is the one meant).
+ * Otherwise 0 with r->pn and r->exists set, or a negative errno.
+ */
+static int proc_walk(struct proc *p, const char *rest, bool follow, struct resolved *r, char *cur)
+{
+	size_t at = 0, n = strlen(rest);
+	char pre[PATH_LEN], target[PATH_LEN];
+	int err;
+
+	for (;;) {
+		size_t end = at;
+		while (end < n && rest[end] != '/')
+			end++;
+		bool last = end == n;
+		memcpy(pre, rest, end);
+		pre[end] = 0;
+		if ((err = lxp_parse(pre, &r->pn)) != 0)
+			return err;
+		if (r->pn.kind != LXP_ROOT && r->pn.kind != LXP_GLOBAL && r->pn.kind != LXP_SELF &&
+		    !procfs_proc(r->pn.pid))
+			return -LX_ENOENT;
+		if (r->pn.kind == LXP_FD && !proc_fd_file(&r->pn))
+			return -LX_ENOENT;
+		if (lxp_is_link(&r->pn) && (!last || follow)) {
+			if ((err = procfs_link(p, &r->pn, target)) != 0)
+				return err;
+			if (r->pn.kind == LXP_SELF) { /* "42": below /proc */
+				memmove(target + 6, target, strlen(target) + 1);
+				memcpy(target, "/proc/", 6);
+			}
+			if (target[0] != '/') { /* pipe:[N]: nothing to walk into */
+				if (!last)
+					return -LX_ENOTDIR;
+				r->exists = true;
+				return 0;
+			}
+			size_t tl = strlen(target);
+			if (tl + (n - end) + 1 > PATH_LEN)
+				return -LX_ENAMETOOLONG;
+			memcpy(target + tl, rest + end, n - end + 1);
+			return (err = lx_path_join("/", target, cur, PATH_LEN)) < 0 ? err : 1;
+		}
+		if (!last && !lxp_is_dir(&r->pn))
+			return -LX_ENOTDIR;
+		if (last) {
+			r->exists = true;
+			return 0;
+		}
+		at = end + 1;
+	}
+}
+
 /* Resolves a path given by the process (dirfd as openat takes it).
  * follow: whether a link as the last component is followed.  -LX_ENOENT
  * only when a directory on the way is missing: a missing last component
@@ -276,7 +366,8 @@ static int resolve_abs(struct proc *p, int dirfd, const char *path, bool follow,
 		struct file *d = fd_file(p, (uint64_t)dirfd);
 		if (!d)
 			return -LX_EBADF;
-		if (d->kind != F_DIR_TAR && d->kind != F_DIR_VFS && d->kind != F_DIR_DEV)
+		if (d->kind != F_DIR_TAR && d->kind != F_DIR_VFS && d->kind != F_DIR_DEV &&
+		    d->kind != F_DIR_PROC)
 			return -LX_ENOTDIR;
 		memcpy(base, d->abs, PATH_LEN);
 	}
@@ -324,6 +415,12 @@ restart:
 			 : strcmp(rest, "stderr") == 0	? F_TTY
 							: 0;
 		return r->dev ? 0 : -LX_ENOENT;
+	}
+	if (has_prefix(cur, "/proc", &rest)) {
+		r->where = W_PROC;
+		if ((err = proc_walk(p, rest, follow, r, cur)) > 0)
+			goto restart; /* through a link: cur is where it leads */
+		return err;
 	}
 	/* The archive, one component at a time, following links. */
 	r->where = W_TAR;
@@ -392,14 +489,15 @@ static int resolve(struct proc *p, int dirfd, uint64_t upath, bool follow, struc
 static bool found(const struct resolved *r)
 {
 	return (r->where == W_TAR && r->ent != TAR_NONE) || (r->where == W_VFS && r->exists) ||
-	       r->where == W_DEV;
+	       r->where == W_DEV || (r->where == W_PROC && r->exists);
 }
 
 static bool is_dir(const struct resolved *r)
 {
 	return (r->where == W_TAR && r->ent != TAR_NONE && root_ix.ent[r->ent].kind == TAR_DIR) ||
 	       (r->where == W_VFS && r->exists && r->st.type == FS_DIR) ||
-	       (r->where == W_DEV && r->dev == F_DIR_DEV);
+	       (r->where == W_DEV && r->dev == F_DIR_DEV) ||
+	       (r->where == W_PROC && r->exists && lxp_is_dir(&r->pn));
 }
 
 int file_resolve_exec(struct proc *p, const char *path, struct exec_source *src, char *abs,
@@ -494,6 +592,22 @@ static void stat_of(const struct resolved *r, struct lx_stat *st)
 				  : (LX_S_IFREG | mode_of(r->vpath, 0644));
 		st->st_size = dir ? 4096 : (int64_t)r->st.size;
 		st->st_nlink = dir ? 2 : 1;
+	} else if (r->where == W_PROC) {
+		bool dir = lxp_is_dir(&r->pn), link = lxp_is_link(&r->pn);
+		st->st_dev = 4;
+		st->st_ino = hash_path(r->abs);
+		st->st_mode = dir    ? (LX_S_IFDIR | 0555)
+			      : link ? (LX_S_IFLNK | 0777)
+				     : (LX_S_IFREG | 0444);
+		st->st_nlink = dir ? 2 : 1;
+		st->st_size = 0; /* as Linux: a /proc file's size is unknown until read */
+		struct proc *g =
+		    r->pn.kind == LXP_ROOT || r->pn.kind == LXP_GLOBAL || r->pn.kind == LXP_SELF
+			? NULL
+			: procfs_proc(r->pn.pid);
+		if (g) /* a process's files are as old as it is */
+			st->st_mtime_sec = st->st_atime_sec = st->st_ctime_sec =
+			    (int64_t)(boot_time() + g->start_ns / 1000000000u);
 	} else {
 		st->st_dev = 3;
 		st->st_ino = (uint64_t)r->dev + 1;
@@ -527,6 +641,11 @@ static int fstat_of(struct file *f, struct lx_stat *st)
 			if (rc != VX_OK)
 				return lx_errno_of(rc);
 		}
+		break;
+	case F_PROC:
+	case F_DIR_PROC:
+		r.where = W_PROC;
+		r.pn = f->pn;
 		break;
 	case F_PIPE_R:
 	case F_PIPE_W:
@@ -566,6 +685,11 @@ static int64_t stat_path(struct proc *p, int dirfd, uint64_t path, uint64_t out,
 		return err;
 	if (!found(&r))
 		return -LX_ENOENT;
+	if (r.where == W_PROC && r.pn.kind == LXP_FD && follow) { /* the pipe itself */
+		if ((err = fstat_of(proc_fd_file(&r.pn), &st)) != 0)
+			return err;
+		return copy_out(p, out, &st, sizeof(st));
+	}
 	stat_of(&r, &st);
 	return copy_out(p, out, &st, sizeof(st));
 }
@@ -824,6 +948,34 @@ static int64_t file_write_at(struct proc *p, struct file *f, uint64_t va, size_t
 	return (int64_t)done;
 }
 
+/* A /proc file's bytes from off: its snapshot's, or the process's
+ * cmdline as it is now. */
+static int64_t proc_read_at(struct proc *p, struct file *f, uint64_t va, size_t n, uint64_t off)
+{
+	static uint8_t buf[4096];
+	size_t done = 0;
+
+	if (f->snap >= 0) {
+		uint32_t len;
+		const char *t = procfs_snap_text(f->snap, &len);
+		if (off >= len)
+			return 0;
+		if (n > len - off)
+			n = (size_t)(len - off);
+		return n && copy_out(p, va, t + off, n) ? -LX_EFAULT : (int64_t)n;
+	}
+	while (done < n) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		size_t got = procfs_cmdline(f->pn.pid, off + done, buf, k);
+		if (got == 0)
+			break;
+		if (copy_out(p, va + done, buf, got) != 0)
+			return done ? (int64_t)done : -LX_EFAULT;
+		done += got;
+	}
+	return (int64_t)done;
+}
+
 static int64_t do_read(struct proc *p, struct file *f, uint64_t va, size_t n)
 {
 	int64_t r;
@@ -854,9 +1006,14 @@ static int64_t do_read(struct proc *p, struct file *f, uint64_t va, size_t n)
 		if ((r = file_read_at(p, f, va, n, f->pos)) > 0)
 			f->pos += (uint64_t)r;
 		return r;
+	case F_PROC:
+		if ((r = proc_read_at(p, f, va, n, f->pos)) > 0)
+			f->pos += (uint64_t)r;
+		return r;
 	case F_DIR_TAR:
 	case F_DIR_VFS:
 	case F_DIR_DEV:
+	case F_DIR_PROC:
 		return -LX_EISDIR;
 	default:
 		return -LX_EBADF;
@@ -899,6 +1056,8 @@ static int64_t do_write(struct proc *p, struct file *f, uint64_t va, size_t n)
 		return r;
 	case F_TAR:
 		return -LX_EBADF;
+	case F_PROC: /* as Linux (for root, who may open it to write) */
+		return f->pn.kind == LXP_GLOBAL ? -LX_EIO : -LX_EINVAL;
 	default:
 		return -LX_EISDIR;
 	}
@@ -945,6 +1104,11 @@ int64_t sys_pread64(struct proc *p, const uint64_t *a)
 		return -LX_EBADF;
 	if ((int64_t)a[3] < 0)
 		return -LX_EINVAL;
+	if ((f->oflags & LX_O_ACCMODE) == LX_O_WRONLY)
+		return -LX_EBADF;
+	if (f->kind == F_PROC)
+		return proc_read_at(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2],
+				    a[3]);
 	if (f->kind != F_TAR && f->kind != F_VFS)
 		return f->kind == F_PIPE_R ? -LX_ESPIPE : -LX_EINVAL;
 	return file_read_at(p, f, a[1], a[2] > 0x7ffff000 ? 0x7ffff000 : (size_t)a[2], a[3]);
@@ -1152,6 +1316,65 @@ int file_fill(const char *vpath, uint64_t off, uint8_t *dst, uint64_t len)
 
 /* ----------------------------------------------------------- open, close */
 
+/*
+ * Opens what /proc name r found: a directory, a file (its text taken now:
+ * procfs_snap), or a pipe through a descriptor's link (a new open file
+ * on the same pipe, as Linux's reopen).  Linux lets root open a /proc file
+ * to write, and refuses the write (do_write): so does this.  0 with *out
+ * set (NULL: no room), or an errno.
+ */
+static int proc_open(const struct resolved *r, uint32_t flags, struct file **out)
+{
+	uint32_t acc = flags & LX_O_ACCMODE;
+	struct file *f;
+
+	*out = NULL;
+	if (!r->exists)
+		return -LX_ENOENT;
+	if (lxp_is_link(&r->pn) && r->pn.kind != LXP_FD)
+		return -LX_ELOOP; /* O_NOFOLLOW on a link */
+	if (r->pn.kind == LXP_FD) {
+		struct file *t = proc_fd_file(&r->pn);
+		if (!(flags & LX_O_NOFOLLOW) && (t->kind == F_PIPE_R || t->kind == F_PIPE_W)) {
+			bool w = acc == LX_O_WRONLY;
+			if ((f = file_new(w ? F_PIPE_W : F_PIPE_R, acc | (flags & LX_O_NONBLOCK),
+					  "pipe:")) == NULL)
+				return 0;
+			f->pipe = t->pipe;
+			if (w)
+				pipes[t->pipe].writers++;
+			else
+				pipes[t->pipe].readers++;
+			*out = f;
+			return 0;
+		}
+		return -LX_ELOOP;
+	}
+	if (lxp_is_dir(&r->pn)) {
+		if (acc != LX_O_RDONLY)
+			return -LX_EISDIR;
+		*out = file_new(F_DIR_PROC, flags, r->abs);
+		if (*out)
+			(*out)->pn = r->pn;
+		return 0;
+	}
+	if (flags & LX_O_DIRECTORY)
+		return -LX_ENOTDIR;
+	int snap = -1;
+	if (!(r->pn.kind == LXP_PID_FILE && r->pn.which == LXF_CMDLINE) &&
+	    (snap = procfs_snap(&r->pn)) < 0)
+		return snap;
+	if ((f = file_new(F_PROC, flags & ~(uint32_t)(LX_O_TRUNC | LX_O_CREAT), r->abs)) == NULL) {
+		if (snap >= 0)
+			procfs_snap_free(snap);
+		return 0;
+	}
+	f->pn = r->pn;
+	f->snap = snap;
+	*out = f;
+	return 0;
+}
+
 static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 {
 	struct resolved r;
@@ -1183,6 +1406,16 @@ static int64_t do_open(struct proc *p, int dirfd, uint64_t upath, uint32_t flags
 		if (f)
 			f->ent = r.ent;
 		break;
+	case W_PROC: {
+		if ((err = proc_open(&r, flags, &f)) != 0)
+			return err;
+		if (!f)
+			return -LX_ENFILE;
+		int fd = lx_fd_alloc(&p->grp->fds, 0, f, (flags & LX_O_CLOEXEC) != 0);
+		if (fd < 0)
+			file_unref(f); /* its snapshot or its place on the pipe goes too */
+		return fd;
+	}
 	case W_VFS:
 		if (!r.exists) {
 			if (!(flags & LX_O_CREAT))
@@ -1289,7 +1522,8 @@ int64_t sys_getdents64(struct proc *p, const uint64_t *a)
 
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind != F_DIR_TAR && f->kind != F_DIR_VFS && f->kind != F_DIR_DEV)
+	if (f->kind != F_DIR_TAR && f->kind != F_DIR_VFS && f->kind != F_DIR_DEV &&
+	    f->kind != F_DIR_PROC)
 		return -LX_ENOTDIR;
 	for (;;) {
 		uint64_t pos = f->pos;
@@ -1311,6 +1545,16 @@ int64_t sys_getdents64(struct proc *p, const uint64_t *a)
 				 : k == TAR_SYMLINK ? LX_DT_LNK
 						    : LX_DT_REG,
 				 tar_base(&root_ix, e)) < 0)
+				break;
+			f->pos = cursor + 2;
+		} else if (f->kind == F_DIR_PROC) {
+			uint64_t cursor = pos - 2;
+			char name[16];
+			uint8_t type;
+			if (!procfs_next(&f->pn, &cursor, name, &type))
+				break;
+			if (emit(buf, cap, &at, hash_path(name) ^ pos, (int64_t)cursor + 2, type,
+				 name) < 0)
 				break;
 			f->pos = cursor + 2;
 		} else if (f->kind == F_DIR_VFS) {
@@ -1724,6 +1968,8 @@ int64_t sys_faccessat(struct proc *p, const uint64_t *a)
 		return -LX_EROFS;
 	if ((a[2] & 1) && r.where == W_TAR && !(root_ix.ent[r.ent].mode & 0111))
 		return -LX_EACCES;
+	if ((a[2] & 1) && r.where == W_PROC && !is_dir(&r))
+		return -LX_EACCES;
 	if ((a[2] & 1) && r.where == W_VFS && r.st.type == FS_FILE &&
 	    !(mode_of(r.vpath, 0644) & 0111))
 		return -LX_EACCES;
@@ -1746,9 +1992,16 @@ int64_t sys_readlinkat(struct proc *p, const uint64_t *a)
 		return err;
 	if (!found(&r))
 		return -LX_ENOENT;
-	if (r.where != W_TAR || root_ix.ent[r.ent].kind != TAR_SYMLINK)
+	char target[PATH_LEN];
+	const char *t = target;
+	if (r.where == W_PROC && lxp_is_link(&r.pn)) {
+		if ((err = procfs_link(p, &r.pn, target)) != 0)
+			return err;
+	} else if (r.where != W_TAR || root_ix.ent[r.ent].kind != TAR_SYMLINK) {
 		return -LX_EINVAL;
-	const char *t = tar_link(&root_ix, r.ent);
+	} else {
+		t = tar_link(&root_ix, r.ent);
+	}
 	size_t n = strlen(t);
 	if ((int64_t)a[3] <= 0)
 		return -LX_EINVAL;
@@ -1810,6 +2063,8 @@ static int writable_path(struct proc *p, int dirfd, uint64_t upath, bool follow,
 
 	if (err)
 		return err;
+	if (r->where == W_PROC) /* as Linux: nothing there is made or removed */
+		return found(r) ? -LX_EPERM : -LX_ENOENT;
 	if (r->where != W_VFS)
 		return found(r) || r->where == W_TAR ? -LX_EROFS : -LX_ENOENT;
 	if (!r->vpath[0])
@@ -1845,8 +2100,13 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t *a)
 
 	if (a[2] & ~(uint64_t)LX_AT_REMOVEDIR)
 		return -LX_EINVAL;
-	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0)
+	if ((err = writable_path(p, (int)a[0], a[1], false, &r)) != 0) {
+		if (err == -LX_EPERM && dir && r.where == W_PROC) /* as Linux */
+			return r.pn.kind == LXP_ROOT ? -LX_EBUSY
+			       : lxp_is_dir(&r.pn)   ? -LX_EPERM
+						     : -LX_ENOTDIR;
 		return err;
+	}
 	if (!r.exists)
 		return -LX_ENOENT;
 	if (dir && r.st.type != FS_DIR)
@@ -1878,6 +2138,14 @@ int64_t sys_renameat(struct proc *p, const uint64_t *a)
 	struct resolved from, to;
 	int err;
 
+	/* /proc on either side: as Linux, a name it holds moves nowhere
+	 * (ENOENT within, EXDEV out of it or into it). */
+	if ((err = resolve(p, (int)a[0], a[1], false, &from)) != 0)
+		return err;
+	if ((err = resolve(p, (int)a[2], a[3], false, &to)) != 0 && from.where != W_PROC)
+		return err;
+	if (from.where == W_PROC || to.where == W_PROC)
+		return !found(&from) || from.where == to.where ? -LX_ENOENT : -LX_EXDEV;
 	if ((err = writable_path(p, (int)a[0], a[1], false, &from)) != 0 ||
 	    (err = writable_path(p, (int)a[2], a[3], false, &to)) != 0)
 		return err;
@@ -1939,6 +2207,8 @@ int64_t sys_chmod(struct proc *p, const uint64_t *a)
 		return -LX_ENOENT;
 	if (r.where == W_TAR)
 		return -LX_EROFS;
+	if (r.where == W_PROC) /* as Linux for root: a process's files refuse */
+		return r.pn.kind == LXP_ROOT || r.pn.kind == LXP_GLOBAL ? 0 : -LX_EPERM;
 	if (r.where == W_VFS && r.vpath[0])
 		mode_set(r.vpath, (uint32_t)a[1]);
 	return 0;
@@ -1952,6 +2222,8 @@ int64_t sys_fchmod(struct proc *p, const uint64_t *a)
 		return -LX_EBADF;
 	if (f->kind == F_TAR || f->kind == F_DIR_TAR)
 		return -LX_EROFS;
+	if (f->kind == F_PROC || f->kind == F_DIR_PROC)
+		return f->pn.kind == LXP_ROOT || f->pn.kind == LXP_GLOBAL ? 0 : -LX_EPERM;
 	if ((f->kind == F_VFS || f->kind == F_DIR_VFS) && f->vpath[0])
 		mode_set(f->vpath, (uint32_t)a[1]);
 	return 0;

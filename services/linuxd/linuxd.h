@@ -150,7 +150,10 @@ struct proc {
 	struct lx_fdtab fds;
 	char cwd[PATH_LEN];
 	char comm[16];
-	uint32_t umask; /* the process's file-creation mask (the leader's) */
+	char exe[PATH_LEN];	     /* the program's path, links followed (/proc/PID/exe) */
+	uint64_t arg_start, arg_end; /* its argv strings on its stack (/proc/PID/cmdline) */
+	uint64_t start_ns;	     /* when it was made (linux_now) */
+	uint32_t umask;		     /* the process's file-creation mask (the leader's) */
 	struct lx_sigaction act[SIGNALS + 1];
 	uint64_t mask, pending; /* the thread's own */
 	uint64_t shared;	/* the leader's: process-directed, every thread blocks them */
@@ -199,6 +202,35 @@ void con_out(const void *buf, size_t n);
 void wake_all(void);		      /* something happened: blocked calls run again */
 uint64_t child_signal(unsigned slot); /* the Signal its Task's stops raise */
 
+/* ---------------------------------------------------------------- procfs.c */
+/* linuxd's /proc (docs/POSIX.md): files.c finds the names, procfs.c says
+ * what they hold.  The text of a file is a snapshot taken at its open, in
+ * one of PROCFS_SNAPS buffers of PROCFS_SNAP_BYTES (the real bound of the
+ * longest file: maps of AREA_MAX areas with their names); cmdline alone
+ * is read from the process's memory at each read, as Linux reads it. */
+#define PROCFS_SNAPS	  8u
+#define PROCFS_SNAP_BYTES (32u << 10)
+struct lxp_node;
+extern int last_pid;   /* the pid given out last (proc.c) */
+extern uint64_t forks; /* processes made since linuxd started (proc.c) */
+/* The process (its leader) pid or a thread's id names, or NULL. */
+struct proc *procfs_proc(int pid);
+/* n's link target into out (PATH_LEN): 0 or -LX_ENOENT; the caller is p. */
+int procfs_link(struct proc *p, const struct lxp_node *n, char *out);
+/* A snapshot of n's text: its index (0..PROCFS_SNAPS-1), or -LX_ENOENT
+ * (gone), -LX_ENFILE (every buffer is taken). */
+int procfs_snap(const struct lxp_node *n);
+const char *procfs_snap_text(int snap, uint32_t *len);
+void procfs_snap_free(int snap);
+/* Up to n bytes of pid's cmdline from off into dst: the count (0 at its
+ * end or once it is gone). */
+size_t procfs_cmdline(int pid, uint64_t off, void *dst, size_t n);
+/* The next entry of directory n after *cursor (start at 0): its name and
+ * d_type, false at the end. */
+bool procfs_next(const struct lxp_node *n, uint64_t *cursor, char *name, uint8_t *type);
+/* For fd links (files.c): what /proc/PID/fd/N reads as. */
+void file_link_text(void *file, char *out);
+
 /* ------------------------------------------------------------------ mem.c */
 int mem_init(vx_handle_t ret);
 uint32_t slabs_free(void);
@@ -220,6 +252,8 @@ int mem_fork(struct proc *child, struct proc *parent); /* shares, copy-on-write 
 int mem_thread_add(struct proc *g, unsigned t);
 void mem_thread_remove(struct proc *g, unsigned t); /* thread t's mirrors go */
 int area_unshare(struct proc *p, struct area *a);   /* before a write: 0 or -LX_ENOMEM */
+/* Its file's path for /proc maps (NULL: none) and the offset at its start. */
+const char *area_name(const struct area *a, uint64_t *off);
 /* Shared file mappings and the file's other users (read, write): every
  * mapping of vpath is written back before a read of it, and refreshed
  * from it after a write to it (mem.c). */
@@ -373,5 +407,6 @@ int64_t sys_answer_and_wait(void *ctx, vx_handle_t kick, uint64_t mask, uint64_t
 extern struct proc *answer_failed; /* its answer could not be given: it dies */
 void sys_count(uint64_t nr, bool served);
 int sys_stats(uint32_t index, struct linux_stat_row *row);
+uint64_t boot_time(void); /* the wall clock at boot, s since the epoch */
 
 #endif

@@ -1258,3 +1258,13 @@ int64_t sys_madvise(struct proc *p, const uint64_t *a)
 	}
 	return 0;
 }
+
+/* The file an area maps, for /proc/PID/maps: a text's archive path and
+ * (*off) the file offset at its start;
+ * NULL for anyone else (linuxd keeps no Linux name for a private copy of
+ * a file, nor for a shared mapping of one on vfsd). */
+const char *area_name(const struct area *a, uint64_t *off)
+{
+	*off = a->text ? a->text->off : (a->flags & AREA_FILE) ? a->foff : 0;
+	return a->text ? tar_path(&root_ix, a->text->ent) : NULL;
+}

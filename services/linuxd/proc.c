@@ -29,6 +29,8 @@ uint32_t session_grants = LINUX_GRANT_ALL;
  * their first use and keep it (a Reticle frees only at reset). */
 static vx_handle_t core[PROC_MAX], thread_cores;
 static int next_pid = 100;
+int last_pid;
+uint64_t forks;
 
 int proc_init(vx_handle_t ret);
 int proc_init(vx_handle_t ret)
@@ -115,7 +117,8 @@ static struct proc *proc_alloc(bool thread)
 		}
 		p->grp = p;
 		p->thread[0] = p;
-		p->pid = next_pid++;
+		p->pid = last_pid = next_pid++;
+		p->start_ns = linux_now();
 		p->state = P_RUN;
 		p->mmap_next = MMAP_TOP;
 		memcpy(p->cwd, "/", sizeof("/"));
@@ -188,6 +191,7 @@ struct exec_plan {
 	bool has_interp;
 	struct lx_elf elf, interp;
 	char path[PATH_LEN];
+	char comm[16]; /* the last component of the path as execve was given it */
 };
 
 static void plan_done(struct exec_plan *x)
@@ -196,12 +200,28 @@ static void plan_done(struct exec_plan *x)
 	exec_source_done(&x->interp_src);
 }
 
+/* The process's name is the name it was run by, as on Linux: "sh", not
+ * "busybox", for /bin/sh (a link); a script's own name, not its
+ * interpreter's. */
+static void plan_comm(struct exec_plan *x, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n >= sizeof(x->comm))
+		n = sizeof(x->comm) - 1;
+	memcpy(x->comm, base, n);
+	x->comm[n] = 0;
+}
+
 static int exec_plan(struct proc *p, const char *path, struct exec_plan *x)
 {
 	int err;
 	char ip[PATH_LEN];
 
 	memset(x, 0, sizeof(*x));
+	plan_comm(x, path);
 	if ((err = file_resolve_exec(p, path, &x->prog, x->path, sizeof(x->path), EXEC_VIEW_VA)) !=
 	    0)
 		return err;
@@ -306,6 +326,17 @@ static void weak_random(uint8_t out[16])
 	}
 }
 
+/* Where the argv strings lx_stack_build laid out from sp lie (they are
+ * contiguous, argv[0] first): /proc/PID/cmdline reads them there. */
+static void args_range(struct proc *p, const struct area *st, uint64_t sp)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)(st->ptr + (sp - st->va));
+	uint64_t argc = w[0], last = w[argc];
+
+	p->arg_start = w[1];
+	p->arg_end = last + strlen((const char *)st->ptr + (last - st->va)) + 1;
+}
+
 /* Builds the new image of p from plan x: areas, stack and registers.  p's
  * old areas must be gone.  On failure p is left without an image. */
 static int exec_build(struct proc *p, struct exec_plan *x, const char *const argv[],
@@ -356,13 +387,9 @@ static int exec_build(struct proc *p, struct exec_plan *x, const char *const arg
 	p->regs.fpu[24] = 0x80, p->regs.fpu[25] = 0x1f; /* MXCSR 0x1f80 */
 	p->fpu_stale = false;
 	p->rseq_va = 0; /* the old image's registration goes with it */
-	const char *base = strrchr(x->path, '/');
-	base = base ? base + 1 : x->path;
-	size_t n = strlen(base);
-	if (n >= sizeof(p->comm))
-		n = sizeof(p->comm) - 1;
-	memcpy(p->comm, base, n);
-	p->comm[n] = 0;
+	memcpy(p->comm, x->comm, sizeof(p->comm));
+	memcpy(p->exe, x->path, PATH_LEN);
+	args_range(p, st, sp);
 	/* Handled signals go back to their defaults; ignored ones stay so. */
 	for (unsigned s = 1; s <= SIGNALS; s++)
 		if (p->act[s].handler != LX_SIG_IGN)
@@ -382,7 +409,9 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 		return -LX_EAGAIN;
 	if (strlen(cwd) < sizeof(p->cwd))
 		memcpy(p->cwd, cwd, strlen(cwd) + 1);
+	const char *given = path;
 	if ((err = shebang(p, &path, &argv, &sb)) == 0 && (err = exec_plan(p, path, &x)) == 0) {
+		plan_comm(&x, given);
 		err = exec_build(p, &x, argv, envp);
 		plan_done(&x);
 	}
@@ -393,6 +422,7 @@ int proc_spawn(const char *path, const char *const argv[], const char *const env
 	}
 	p->ppid = 0;
 	p->pgid = p->sid = p->pid;
+	forks++;
 	p->umask = 022;
 	files_std(p);
 	if (vx_task_regs(p->task, VX_REGS_WRITE, &p->regs) != VX_OK ||
@@ -454,6 +484,7 @@ int64_t sys_execve(struct proc *p, const uint64_t *a)
 	const char *const *args = argv;
 	if ((err = shebang(p, &prog, &args, &sb)) != 0 || (err = exec_plan(p, prog, &x)) != 0)
 		return err;
+	plan_comm(&x, path);
 	/* The point of no return: the old image goes, and every other thread
 	 * with it.  The new image runs in the process's first Task (its id is
 	 * the process's, as Linux gives the exec'ing thread the leader's). */
@@ -502,6 +533,10 @@ static int64_t do_fork(struct proc *p, uint64_t new_sp)
 	c->sid = g->sid;
 	memcpy(c->cwd, g->cwd, sizeof(c->cwd));
 	memcpy(c->comm, g->comm, sizeof(c->comm));
+	memcpy(c->exe, g->exe, sizeof(c->exe));
+	c->arg_start = g->arg_start;
+	c->arg_end = g->arg_end;
+	forks++;
 	c->umask = g->umask;
 	memcpy(c->act, g->act, sizeof(c->act));
 	c->mask = p->mask;

@@ -224,6 +224,11 @@ static int64_t sys_sysinfo(struct proc *p, const uint64_t *a)
 #define EPOCH_2026 1767225600ull
 static uint64_t wall_offset = EPOCH_2026 * 1000000000ull;
 
+uint64_t boot_time(void)
+{
+	return wall_offset / 1000000000ull;
+}
+
 void sys_set_rtc(struct vx_client *c);
 void sys_set_rtc(struct vx_client *c)
 {

@@ -6,6 +6,8 @@
  * component, end without '/' unless it is "/", fit, and be a fixed point
  * (joining it again changes nothing); the mount table must hand back a
  * rest inside it, and the VectraOS check must answer one of its three.
+ * A path below /proc goes to linuxd's /proc names (pure_proc.h) too: one
+ * of its three answers, and a name it accepts is one it would list.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 
 #include "posix/linux.h"
 #include "posix/path.h"
+#include "../../services/linuxd/pure_proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,6 +26,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 static char cwd_in[LX_PATH_MAX + 2], path_in[2 * LX_PATH_MAX], out[LX_PATH_MAX], again[LX_PATH_MAX];
+
+/* What lxp_parse says of rest, checked against its own tables: a pid or
+ * descriptor printed back is the component it came from. */
+static void check_proc(const char *rest)
+{
+	struct lxp_node pn;
+	char num[16];
+	struct lxp_buf b;
+	int e = lxp_parse(rest, &pn);
+
+	CHECK(e == 0 || e == -LX_ENOENT || e == -LX_ENOTDIR);
+	if (e)
+		return;
+	switch (pn.kind) {
+	case LXP_ROOT:
+		CHECK(rest[0] == 0);
+		break;
+	case LXP_SELF:
+		CHECK(strncmp(rest, "self", 4) == 0 && (rest[4] == 0 || rest[4] == '/'));
+		break;
+	case LXP_GLOBAL:
+		CHECK(pn.which < LXG_N && strcmp(rest, lxp_global_name[pn.which]) == 0);
+		break;
+	case LXP_PID:
+	case LXP_PID_FILE:
+	case LXP_FD:
+		CHECK(pn.pid >= 0);
+		lxp_init(&b, num, sizeof(num) - 1);
+		lxp_i64(&b, pn.pid);
+		num[b.len] = 0;
+		CHECK(strncmp(rest, num, b.len) == 0);
+		CHECK(rest[b.len] == (pn.kind == LXP_PID ? 0 : '/'));
+		if (pn.kind == LXP_PID_FILE)
+			CHECK(pn.which < LXF_N &&
+			      strcmp(rest + b.len + 1, lxp_pidfile_name[pn.which]) == 0);
+		if (pn.kind == LXP_FD)
+			CHECK(pn.fd >= 0 && strncmp(rest + b.len, "/fd/", 4) == 0);
+		break;
+	default:
+		CHECK(0);
+	}
+}
 
 static void check_normal(const char *p, int n)
 {
@@ -75,5 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(strncmp(out, m[k].prefix, strlen(m[k].prefix)) == 0);
 	v = lx_path_vx_check(rest);
 	CHECK(v == 0 || v == -LX_ENOENT || v == -LX_ENAMETOOLONG);
+	if (strcmp(out, "/proc") == 0 || strncmp(out, "/proc/", 6) == 0)
+		check_proc(out[5] ? out + 6 : out + 5);
 	return 0;
 }

@@ -120,6 +120,26 @@ def run(t, tap):
     out = t.command('linux sh -c "echo x > /bin/new"', timeout=60)
     tap.check("the root archive is read-only (EROFS)", has(out, r"[Rr]ead-only file system"), out)
 
+    # /proc, as linuxd knows its processes (the numbers differ from the
+    # host's, so scenario_linuxdiff's proc.sh compares only forms).
+    out = t.command('linux sh -c "ps; free; uptime; pidof ps sh; top -b -n 1 | head -4; '
+                    'readlink /proc/self/exe; head -1 /proc/self/maps"', timeout=60)
+    # busybox sh runs its applets in a forked child without exec, so ps's
+    # own command line is the shell's, shown after its name in braces (as
+    # on Linux).
+    tap.check("/proc: busybox ps lists the shell and itself",
+              has(out, r"^\s*\d+ root\s+sh -c ps;")
+              and has(out, r"^\s*\d+ root\s+\{ps\} sh -c ps;"), out)
+    tap.check("/proc: free and top print linuxd's memory",
+              has(out, r"^Mem:\s+163840\s+\d+\s+\d+\s+0") and has(out, r"^Mem: \d+K used, \d+K free"),
+              out)
+    tap.check("/proc: uptime, and top's CPU and process lines",
+              has(out, r"up .*load average: 0\.00, 0\.00, 0\.00$") and has(out, r"^CPU:")
+              and has(out, r"^\s+PID\s+PPID USER"), out)
+    tap.check("/proc: pidof finds the shell, exe and maps name the program",
+              has(out, r"^\d+$") and has(out, r"^/bin/busybox$")
+              and has(out, r"^00400000-\w+ r--p 00000000 \S+ \d+\s+/bin/busybox$"), out)
+
     # The seeds' sentence: edit, compile, build, run.  busybox vi (raw mode
     # over the serial line) writes hello.c and a Makefile; Debian's make
     # runs Debian's tcc (both dynamically linked: ld.so, libc.so.6); the
