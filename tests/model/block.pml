@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A Promela model of the next locking step (docs/ARCHITECTURE.md,
+ * "Locking"): a SIG_WAIT that blocks under the kernel lock held shared,
+ * beside wake-ups that are already shared (wake.pml) and CPUs that pick
+ * and steal from a run queue under its own lock.  It models the design
+ * before the C exists, so that the C can take its steps from a protocol
+ * spin has checked; the exclusive mode takes no part (no exclusive
+ * holder runs beside a shared one, klock.pml).
+ *
+ * One Task T waits, in a loop, for any of its bits: under its wake_lock
+ * it takes what is pending, or marks itself waiting; then its CPU leaves
+ * it (saves its FPU state and frame, "saved") and only then clears
+ * on_cpu.  Two wakers (two more CPUs) each raise ROUNDS distinct bits:
+ * the bits go in atomically, then under T's wake_lock a waiting T is made
+ * runnable
+ * and queued under the run queue's lock, even while its CPU is still
+ * leaving it.  Two CPUs run T or pick: a CPU that takes T off the queue
+ * waits for on_cpu to clear before it resumes T (Linux's rule for a
+ * Task woken while its CPU still leaves it).
+ *
+ * When nothing can move any more (timeout), every bit raised has reached
+ * T, and T does not wait on a pending bit (a lost wake-up).  Throughout,
+ * T runs on one CPU at a time, and a CPU resumes T only from a saved
+ * state.  Sequential consistency stands in for the atomics and the
+ * locks' acquire and release orders.
+ *
+ * Broken variants, each of which spin must catch:
+ *   -DNO_ON_CPU         the picking CPU resumes T without waiting for its
+ *                       old CPU to finish leaving it;
+ *   -DCHECK_UNLOCKED    T looks for pending bits before it takes its
+ *                       wake_lock, and marks itself waiting under it
+ *                       without looking again.
+ */
+#define ROUNDS 2
+#define NONE   2 /* no CPU */
+
+#define RUN  0
+#define WAIT 1
+
+byte pending, sent, recv;
+byte state = RUN;
+bool wake_lock, rq_lock;
+byte queued;           /* T on the run queue: 0 or 1 */
+byte on_cpu = 0;       /* the CPU T runs on or is being left by; NONE: none */
+bool saved;            /* T's state is saved: another CPU may resume it */
+byte running;          /* CPUs executing T */
+
+inline spin_hold(l) { atomic { !l -> l = 1 } }
+inline spin_release(l) { l = 0 }
+
+proctype cpu(byte c)
+{
+	byte got, look;
+	bool mine = (c == 0); /* CPU 0 starts out running T */
+
+	do
+	:: mine ->
+		/* T runs here: it calls SIG_WAIT, which may block. */
+#ifdef CHECK_UNLOCKED
+		look = pending;
+#endif
+		spin_hold(wake_lock);
+#ifndef CHECK_UNLOCKED
+		look = pending;
+#endif
+		if
+		:: look != 0 ->
+			atomic { got = pending; pending = pending & ~got }
+			spin_release(wake_lock);
+			atomic { recv = recv | got; got = 0; look = 0 }
+		:: else ->
+			state = WAIT;
+			spin_release(wake_lock);
+			/* This CPU leaves T: from here a waker may queue it
+			 * and another CPU may take it off the queue. */
+			running--;
+			saved = 1;
+			on_cpu = NONE;
+			mine = 0;
+			look = 0
+		fi
+	:: !mine ->
+		/* Pick: take T off the queue under its lock. */
+		spin_hold(rq_lock);
+		if
+		:: queued == 1 ->
+			queued = 0;
+			spin_release(rq_lock);
+#ifndef NO_ON_CPU
+			(on_cpu == NONE); /* its old CPU has left it */
+#endif
+			assert(saved && running == 0);
+			atomic { saved = 0; on_cpu = c; running++ };
+			assert(state == RUN);
+			mine = 1
+		:: else ->
+			spin_release(rq_lock);
+end_idle:		(queued == 1) /* sleeps until there is something */
+		fi
+	od
+}
+
+proctype waker(byte w)
+{
+	byte r = 0, b;
+
+	do
+	:: r == ROUNDS -> break
+	:: else ->
+		b = 1 << (w * ROUNDS + r);
+		atomic { pending = pending | b; sent = sent | b }
+		spin_hold(wake_lock);
+		if
+		:: state == WAIT ->
+			state = RUN;
+			spin_hold(rq_lock);
+			assert(queued == 0); /* queued once */
+			queued = 1;
+			spin_release(rq_lock)
+		:: else -> skip
+		fi;
+		spin_release(wake_lock);
+		atomic { r++; b = 0 }
+	od
+}
+
+/* Nothing can move: every bit arrived, and T does not wait on one. */
+active proctype check()
+{
+	timeout ->
+	assert(!(state == WAIT && pending != 0));
+	assert(recv == sent)
+}
+
+init
+{
+	atomic {
+		running = 1;
+		run cpu(0);
+		run cpu(1);
+		run waker(0);
+		run waker(1)
+	}
+}
