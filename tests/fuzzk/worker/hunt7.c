@@ -136,8 +136,20 @@ static bool raiser_start(int64_t waiter, uint64_t bits, int64_t sig, int64_t *ou
 	return true;
 }
 
-/* What an inspect of the waiter may answer: it runs, waits or was halted
- * by us (then halted, nothing else), and holds only raisable bits. */
+/* As worker.h says. */
+bool child_state_ok(const struct vx_task_info *ti, bool halted)
+{
+	/* Its code page's cap sits in the pool, which may delete it to make
+	 * room (keep): then it faults fetching its next instruction. */
+	bool unmapped = ti->state == VX_TASK_FAULTED && ti->fault.kind == VX_FAULT_PAGE &&
+			ti->fault.addr - CHILD_IP < VX_PAGE_SIZE;
+
+	return halted ? ti->state == VX_TASK_HALTED
+		      : ti->state == VX_TASK_RUNNABLE || ti->state == VX_TASK_WAITING || unmapped;
+}
+
+/* What an inspect of the waiter may answer: child_state_ok, and it holds
+ * only raisable bits. */
 static void waiter_look(int64_t t, bool halted)
 {
 	struct vx_task_info ti;
@@ -145,13 +157,7 @@ static void waiter_look(int64_t t, bool halted)
 	if (fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0) !=
 	    VX_OK)
 		return;
-	/* Its code page's cap sits in the pool, which may delete it to make
-	 * room (keep): then it faults fetching its next instruction. */
-	bool unmapped = ti.state == VX_TASK_FAULTED && ti.fault.kind == VX_FAULT_PAGE &&
-			ti.fault.addr - CHILD_IP < VX_PAGE_SIZE;
-	bool ok = halted ? ti.state == VX_TASK_HALTED
-			 : ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING || unmapped;
-	if (!ok || (ti.pending & ~STORM_BITS))
+	if (!child_state_ok(&ti, halted) || (ti.pending & ~STORM_BITS))
 		broken(VX_SYS_TASK_INSPECT, (uint64_t)t, ti.pending,
 		       ti.state | (uint64_t)ti.fault.kind << 8 | (uint64_t)halted << 16,
 		       ti.fault.ip, (int64_t)ti.fault.addr);

@@ -100,9 +100,7 @@ static int64_t pair_child(int64_t sub, const uint8_t *code, unsigned len, int64_
 	return t;
 }
 
-/* What an inspect of child t may answer: it runs, waits or was halted by
- * us (then halted, nothing else), or it faulted fetching code whose page
- * the pool deleted to make room (keep). */
+/* What an inspect of child t may answer (child_state_ok). */
 static void pair_look(int64_t t, bool halted)
 {
 	struct vx_task_info ti;
@@ -110,11 +108,7 @@ static void pair_look(int64_t t, bool halted)
 	if (fz_call(VX_SYS_TASK_INSPECT, (uint64_t)t, (uint64_t)(uintptr_t)&ti, 0, 0, 0, 0) !=
 	    VX_OK)
 		return;
-	bool unmapped = ti.state == VX_TASK_FAULTED && ti.fault.kind == VX_FAULT_PAGE &&
-			ti.fault.addr - CHILD_IP < VX_PAGE_SIZE;
-	bool ok = halted ? ti.state == VX_TASK_HALTED
-			 : ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING || unmapped;
-	if (!ok)
+	if (!child_state_ok(&ti, halted))
 		broken(VX_SYS_TASK_INSPECT, (uint64_t)t, halted,
 		       ti.state | (uint64_t)ti.fault.kind << 8, ti.fault.ip,
 		       (int64_t)ti.fault.addr);

@@ -137,6 +137,10 @@ void op_fpu_storm(void);
 void op_halt_count(void);
 /* hunt7.c: raises from several CPUs at a waiter whose life goes on. */
 void op_wake_storm(void);
+/* What an inspect of a storm's child may answer: it runs or waits, or was
+ * halted by us (then halted, nothing else), or it faulted fetching code
+ * whose page the pool deleted to make room (keep). */
+bool child_state_ok(const struct vx_task_info *ti, bool halted);
 /* hunt8.c: a call/reply pair and a raiser at it, under the structure calls. */
 void op_pair_storm(void);
 /* One call with random number and arguments. */
