@@ -182,6 +182,16 @@ int vx_ring_kick(struct vx_ring *r);
 int vx_ring_pair_make(vx_handle_t ret, uint32_t arg, vx_handle_t *a, vx_handle_t *b);
 
 /*
+ * Empties a Ring nobody is bound to before it is handed to someone new:
+ * every message and every capability a client left queued is dropped (so
+ * nothing it asked for is carried out on behalf of the next one), and a
+ * control page it scribbled over is made whole, or the next client could
+ * not bind it.  The Ring is bound for a moment at va, its doorbell on
+ * bit, and the doorbell's wake-up is then forgotten.
+ */
+void vx_ring_drain(vx_handle_t ring, uint64_t va, uint32_t bit);
+
+/*
  * The two calls of every round trip, inline: the common case (a sound
  * ring of the right role, a message of exactly one slot, room or a
  * message there) in a few dozen instructions and no call; a caller whose

@@ -89,3 +89,20 @@ int vx_ring_pair_make(vx_handle_t ret, uint32_t arg, vx_handle_t *a, vx_handle_t
 	*b = (vx_handle_t)y;
 	return VX_OK;
 }
+
+void vx_ring_drain(vx_handle_t ring, uint64_t va, uint32_t bit)
+{
+	struct vx_ring_info info;
+	int64_t h;
+
+	if (vx_ring_bind(ring, VX_RING_CONSUMER, va, bit, &info) == VX_OK) {
+		vx_ring_reset(&info);
+		vx_ring_unbind(ring);
+	}
+	/* VX_E_REVOKED consumed an emptied slot (a view revoked, an end the
+	 * caller revoked): keep going until the queue is empty. */
+	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
+		if (h >= 0)
+			vx_cap_delete((vx_handle_t)h);
+	vx_sig_wait(1ull << bit, VX_DEADLINE_NONE);
+}

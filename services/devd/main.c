@@ -985,23 +985,6 @@ static void hang_up(vx_handle_t req)
 		vx_ring_unbind(req);
 }
 
-/* Empties a Ring nobody has bound, for its next connection: its indices
- * and control page made whole (a client may have scribbled on it) and
- * every capability left queued in it dropped. */
-static void drain(vx_handle_t ring)
-{
-	struct vx_ring_info info;
-	int64_t h;
-
-	if (vx_ring_bind(ring, VX_RING_CONSUMER, HANGUP_VA, HANGUP_BIT, &info) == VX_OK) {
-		vx_ring_reset(&info);
-		vx_ring_unbind(ring);
-	}
-	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
-		if (h >= 0)
-			vx_cap_delete((vx_handle_t)h);
-}
-
 /*
  * Takes back the connections whose client has let go: once a connection
  * is older than STALE_NS and its client end is unbound, the server is told
@@ -1038,8 +1021,8 @@ static uint32_t conn_sweep(int drv, uint64_t now)
 			memset(b, 0, sizeof(*b));
 			continue;
 		}
-		drain(b->req);
-		drain(b->rep);
+		vx_ring_drain(b->req, HANGUP_VA, HANGUP_BIT);
+		vx_ring_drain(b->rep, HANGUP_VA, HANGUP_BIT);
 		b->busy = false;
 	}
 	return live;

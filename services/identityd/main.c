@@ -247,20 +247,10 @@ static int do_unmint(uint32_t id)
 	return VX_OK;
 }
 
-/* Empties a Ring nobody is bound to (services/init/broker.c drain). */
+/* Empties a Ring nobody is bound to (vx_ring_drain). */
 static void drain(vx_handle_t ring)
 {
-	struct vx_ring_info info;
-	int64_t h;
-
-	if (vx_ring_bind(ring, VX_RING_CONSUMER, VA_DRAIN, BIT_DRAIN, &info) == VX_OK) {
-		vx_ring_reset(&info);
-		vx_ring_unbind(ring);
-	}
-	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
-		if (h >= 0)
-			vx_cap_delete((vx_handle_t)h);
-	vx_sig_wait(1ull << BIT_DRAIN, VX_DEADLINE_NONE);
+	vx_ring_drain(ring, VA_DRAIN, BIT_DRAIN);
 }
 
 /* Given-back pairs return to the pool once both ends let go; a client

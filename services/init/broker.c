@@ -199,26 +199,11 @@ void conn_deliver_all(uint64_t now, uint64_t *next)
 			deliver(&init.conn[i], now, next);
 }
 
-/* Empties one Ring before it is handed to someone new: every message and
- * every capability a dead client left queued is dropped, so nothing it
- * asked for is carried out on behalf of the next one, and a control page
- * it scribbled over is made whole (nobody else is bound: conn_reclaim
- * checked), or the next client could not bind it. */
+/* Empties one Ring before it is handed to someone new (vx_ring_drain;
+ * nobody else is bound: conn_reclaim checked). */
 static void drain(vx_handle_t ring)
 {
-	struct vx_ring_info info;
-	int64_t h;
-
-	if (vx_ring_bind(ring, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK) {
-		vx_ring_reset(&info);
-		vx_ring_unbind(ring);
-	}
-	/* VX_E_REVOKED consumed an emptied slot (a view vfsd revoked, an end
-	 * this reclaim revoked): keep going until the queue is empty. */
-	while ((h = vx_ring_recv_cap(ring)) >= 0 || h == VX_E_REVOKED)
-		if (h >= 0)
-			vx_cap_delete((vx_handle_t)h);
-	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE); /* forget its wakes */
+	vx_ring_drain(ring, INIT_DRAIN_VA, INIT_DRAIN_BIT);
 }
 
 /* Hangs up on behalf of a client that never bound (or is gone): init binds

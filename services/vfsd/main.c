@@ -413,43 +413,49 @@ static void disks_report(void)
 	}
 }
 
-/* Does request m need a root on a disk while devd is away?  Its path
- * names a mounted one, or it is FS_SYNC of every root. */
-static bool needs_absent_disk(const struct vx_msg *m)
+/* The disk root (mounted or not yet) that request m's path names (its
+ * first path, after its fs_args), or NULL: a RAM root, a bad path, a
+ * short message. */
+static struct fs_mount *mount_of(const struct vx_msg *m)
 {
 	struct fs_mount *mt;
 	const char *rest;
 	char path[VX_MSG_DATA];
 
-	if (!devd_away() || m->len < sizeof(struct fs_args))
-		return false;
+	if (m->len < sizeof(struct fs_args))
+		return NULL;
 	size_t n = m->len - sizeof(struct fs_args);
 	memcpy(path, m->data + sizeof(struct fs_args), n);
 	path[n < sizeof(path) ? n : sizeof(path) - 1] = 0;
-	if (m->op == FS_SYNC && path[0] == 0) {
+	return fs_mount_route(&disks.t, path, &mt, &rest) == VX_OK ? mt : NULL;
+}
+
+/* Does request m need a root on a disk while devd is away?  Its path
+ * names a mounted one, or it is FS_SYNC of every root. */
+static bool needs_absent_disk(const struct vx_msg *m)
+{
+	if (!devd_away() || m->len < sizeof(struct fs_args))
+		return false;
+	if (m->op == FS_SYNC &&
+	    (m->len == sizeof(struct fs_args) || m->data[sizeof(struct fs_args)] == 0)) {
 		for (uint32_t i = 0; i < disks.t.n; i++)
 			if (disks.t.m[i].kind != FS_KIND_NONE)
 				return true;
 		return false;
 	}
-	return fs_mount_route(&disks.t, path, &mt, &rest) == VX_OK && mt &&
-	       mt->kind != FS_KIND_NONE;
+	struct fs_mount *mt = mount_of(m);
+	return mt && mt->kind != FS_KIND_NONE;
 }
 
 /* A request that names an unmounted root: look again first, now and then. */
 static void probe_for(const struct vx_msg *m)
 {
-	struct fs_mount *mt;
-	const char *rest;
 	uint64_t now = (uint64_t)vx_clock();
 
 	if (m->len <= sizeof(struct fs_args) || now - disks.probed < PROBE_NS)
 		return;
-	char path[VX_MSG_DATA];
-	size_t n = m->len - sizeof(struct fs_args);
-	memcpy(path, m->data + sizeof(struct fs_args), n);
-	path[n < sizeof(path) ? n : sizeof(path) - 1] = 0;
-	if (fs_mount_route(&disks.t, path, &mt, &rest) == VX_OK && mt && mt->kind == FS_KIND_NONE)
+	struct fs_mount *mt = mount_of(m);
+	if (mt && mt->kind == FS_KIND_NONE)
 		probe(now);
 }
 
