@@ -335,7 +335,8 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
  * CPU).  Only when the scheduler would choose p anyway: nothing queued here
  * outranks it, it is not below the caller, and no preemption is due.
  * (Among equals, p goes ahead of Tasks queued at its priority, as seL4's
- * fastpath does.)  The caller has checked that p may run on this CPU
+ * fastpath does, but only for what is left of the caller's quantum, which
+ * p runs out.)  The caller has checked that p may run on this CPU
  * (ring_fastpath: its affinity names this CPU or is empty; sched_direct:
  * allowed).  False: nothing changed.
  */
