@@ -1,23 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A Promela model of the next locking step (docs/ARCHITECTURE.md,
+ * A Promela model of the shared block (docs/ARCHITECTURE.md,
  * "Locking"): a SIG_WAIT that blocks under the kernel lock held shared,
  * beside wake-ups that are already shared (wake.pml) and CPUs that pick
- * and steal from a run queue under its own lock.  It models the design
- * before the C exists, so that the C can take its steps from a protocol
- * spin has checked; the exclusive mode takes no part (no exclusive
- * holder runs beside a shared one, klock.pml).
+ * and steal from a run queue under its own lock.  It was checked before
+ * the C existed, which takes its steps from it; the exclusive mode takes
+ * no part (no exclusive holder runs beside a shared one, klock.pml).
  *
  * One Task T waits, in a loop, for any of its bits: under its wake_lock
- * it takes what is pending, or marks itself waiting; then its CPU leaves
- * it (saves its FPU state and frame, "saved") and only then clears
- * on_cpu.  Two wakers (two more CPUs) each raise ROUNDS distinct bits:
- * the bits go in atomically, then under T's wake_lock a waiting T is made
- * runnable
- * and queued under the run queue's lock, even while its CPU is still
- * leaving it.  Two CPUs run T or pick: a CPU that takes T off the queue
- * waits for on_cpu to clear before it resumes T (Linux's rule for a
- * Task woken while its CPU still leaves it).
+ * it marks itself waiting, then looks at what is pending and, if there is
+ * any, takes it and runs on; else its CPU leaves it (saves its FPU state
+ * and frame, "saved") and only then clears on_cpu (the C's
+ * signal.c block_shared and sched_leave_shared).  Two wakers (two more
+ * CPUs) each raise ROUNDS distinct bits: the bits go in atomically; a T
+ * seen running is left alone, with no lock (the C's fast exit), and
+ * under T's wake_lock a waiting T is made runnable and queued under the
+ * run queue's lock, even while its CPU is still leaving it.  Two CPUs
+ * run T or pick: a CPU that takes T off the queue waits for on_cpu to
+ * clear before it resumes T (Linux's rule for a Task woken while its CPU
+ * still leaves it).
  *
  * When nothing can move any more (timeout), every bit raised has reached
  * T, and T does not wait on a pending bit (a lost wake-up).  Throughout,
@@ -31,6 +32,9 @@
  *   -DCHECK_UNLOCKED    T looks for pending bits before it takes its
  *                       wake_lock, and marks itself waiting under it
  *                       without looking again.
+ *   -DLOOK_FIRST        T looks under its wake_lock but before it marks
+ *                       itself waiting: a waker that raised just after
+ *                       the look sees T running and leaves.
  */
 #define ROUNDS 2
 #define NONE   2 /* no CPU */
@@ -61,12 +65,18 @@ proctype cpu(byte c)
 		look = pending;
 #endif
 		spin_hold(wake_lock);
+#if !defined(CHECK_UNLOCKED) && !defined(LOOK_FIRST)
+		/* Waiting first, then the look: a waker that raised before
+		 * it and left at once (it saw T running) is seen here. */
+		state = WAIT;
+#endif
 #ifndef CHECK_UNLOCKED
 		look = pending;
 #endif
 		if
 		:: look != 0 ->
 			atomic { got = pending; pending = pending & ~got }
+			state = RUN;
 			spin_release(wake_lock);
 			atomic { recv = recv | got; got = 0; look = 0 }
 		:: else ->
@@ -110,6 +120,12 @@ proctype waker(byte w)
 	:: else ->
 		b = 1 << (w * ROUNDS + r);
 		atomic { pending = pending | b; sent = sent | b }
+		/* The C's fast exit: a T seen running is left alone, without
+		 * the lock; its wait will find the bit. */
+		if
+		:: state != WAIT -> goto next
+		:: else -> skip
+		fi;
 		spin_hold(wake_lock);
 		if
 		:: state == WAIT ->
@@ -121,7 +137,7 @@ proctype waker(byte w)
 		:: else -> skip
 		fi;
 		spin_release(wake_lock);
-		atomic { r++; b = 0 }
+next:		atomic { r++; b = 0 }
 	od
 }
 

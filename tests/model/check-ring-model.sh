@@ -4,9 +4,9 @@
 # call and its reply over the runtime's service shape with the kernel's
 # call/reply fastpath (tests/model/call.pml), the kernel lock's two modes
 # (tests/model/klock.pml), the wake-ups made under its shared mode
-# (tests/model/wake.pml) and the next step's block under it, beside
-# picks from another CPU (tests/model/block.pml, a design the C does not
-# have yet): each protocol must verify clean, and each broken variant
+# (tests/model/wake.pml) and the block under it, beside picks from
+# another CPU (tests/model/block.pml): each protocol must verify clean,
+# and each broken variant
 # must be caught (a lost wakeup, two holders at once, a double wake-up, a
 # lost bit, a torn sleep list, a Task resumed before its CPU left it).
 # Prints TAP.
@@ -63,9 +63,11 @@ caught -DPLAIN_CLEAR wake.pml "assertion violated" \
 	"wake model: a shared poll that clears with a load and a store loses a bit"
 caught -DNO_SLEEP_LOCK wake.pml "assertion violated" \
 	"wake model: two wake-ups unlinking neighbours without the list's lock tear the sleep list"
-clean block.pml "block model (next step): a wait that blocks under the lock held shared loses no wake-up, and runs on one CPU at a time" \
+clean block.pml "block model: a wait that blocks under the lock held shared loses no wake-up, and runs on one CPU at a time" \
 	"block model: spin found a problem in the shared block"
 caught -DNO_ON_CPU block.pml "assertion violated" \
 	"block model: a CPU that resumes a Task woken while its old CPU still leaves it is caught"
 caught -DCHECK_UNLOCKED block.pml "assertion violated" \
 	"block model: a wait that looks for its bits before it takes its wake_lock loses a wake-up"
+caught -DLOOK_FIRST block.pml "assertion violated" \
+	"block model: a wait that looks before it marks itself waiting loses the wake-up of a raiser that saw it running"
