@@ -29,10 +29,10 @@
  * the lock is dropped).  So every function in kernel/core runs with the
  * lock held, exclusive, unless its comment says otherwise.  A few calls
  * that only read, or write nothing but their caller's own fields, a
- * device, or state behind a small lock of its own (the wake-ups: a Task,
- * the sleep list, a run queue; see spin_hold), hold it shared and run side
- * by side (syscall.c's shared_syscalls; a shared handler's comment says
- * so).  What another CPU
+ * device, or state behind a small lock of its own (the wake-ups and the
+ * blocks: a Task, the sleep list, a run queue; see spin_hold), hold it
+ * shared and run side by side (syscall.c's shared_syscalls; a shared
+ * handler's comment says so).  What another CPU
  * may be doing meanwhile is running user code: a Task's frame and tables
  * are changed or freed only once it runs nowhere else (sched_evict), and
  * a translation is removed from every CPU before unmapping returns
@@ -169,6 +169,8 @@ struct task {
 	uint64_t fs_base;     /* user FS base (a foreign ABI's thread pointer); 0 for natives */
 	uint32_t foreign;     /* its syscall stops it: VX_FAULT_SYSCALL (VX_REGS_FOREIGN) */
 	uint32_t wake_lock;   /* a shared holder's wake-up of it (signal_deliver_shared) */
+	uint32_t call_shared; /* its last RING_NOTIFY_WAIT could not switch to its peer here:
+			       * the next tries the lock shared (syscall_call_reply) */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -338,6 +340,8 @@ struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask)
 struct trapframe *sched_direct_wake_until(struct task *p, uint64_t bit, uint64_t mask,
 					  uint64_t deadline);
 bool sched_handoff(struct task *p);
+struct trapframe *sched_leave_shared(void);
+struct trapframe *sched_idle_shared(void);
 void signal_unsleep(struct task *t);
 bool preempt_due(void);
 /* Ends a stretch of long work: the next check starts a fresh budget.  Every
@@ -359,6 +363,7 @@ int64_t sys_sig_raise(struct trapframe *tf);
 int64_t sys_sig_wait_shared(struct trapframe *tf);
 int64_t sys_sig_raise_shared(struct trapframe *tf);
 void signal_deliver_shared(struct task *t, uint64_t bits);
+int64_t signal_wait_shared(struct task *t, uint64_t mask, uint64_t deadline);
 int signal_wait_check(uint64_t mask, uint64_t deadline);
 void signal_deliver_handoff(struct task *t, uint64_t bits);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
@@ -372,6 +377,7 @@ int64_t sys_ring_bind(struct trapframe *tf);
 int64_t sys_ring_unbind(struct trapframe *tf);
 int64_t sys_ring_notify(struct trapframe *tf);
 int64_t sys_ring_notify_shared(struct trapframe *tf);
+int64_t sys_ring_notify_wait_shared(struct trapframe *tf);
 int64_t sys_ring_notify_wait(struct trapframe *tf);
 struct trapframe *ring_fastpath(struct trapframe *tf);
 int64_t sys_ring_send_cap(struct trapframe *tf);

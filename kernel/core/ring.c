@@ -243,6 +243,42 @@ int64_t sys_ring_notify_shared(struct trapframe *tf)
 	return VX_OK;
 }
 
+/*
+ * VX_SYS_RING_NOTIFY_WAIT under the lock held shared (syscall.c): a call
+ * whose peer runs on another CPU, or is busy.  The same decode as
+ * sys_ring_notify_wait.  A call the fastpath would switch for (the peer
+ * waits for this doorbell's bit and may run on this CPU) needs the lock
+ * exclusive: SYS_EXCLUSIVE, having changed nothing, and ring_fastpath
+ * decides it again there.  Else the peer's bit goes in as RING_NOTIFY's
+ * shared form puts it, and the caller waits as SIG_WAIT's shared form
+ * does: its bits, or SYS_BLOCKED.
+ */
+int64_t sys_ring_notify_wait_shared(struct trapframe *tf)
+{
+	struct task *cur = current_task();
+	struct cap *c;
+	int err;
+
+	if ((err = doorbell_decode(tf->rdi, &c)))
+		return err;
+	if ((err = signal_wait_check(tf->rsi, tf->rdx)))
+		return err;
+	struct ring *r = ring_of(c->obj);
+	struct cap *end = peer_end(r, c);
+	if (end) {
+		struct task *p = end->map_task;
+		uint64_t bit = end_bit(r, end);
+		if (p != cur && __atomic_load_n(&p->state, __ATOMIC_RELAXED) == VX_TASK_WAITING &&
+		    (__atomic_load_n(&p->wait_mask, __ATOMIC_RELAXED) & bit) &&
+		    (!p->affinity || ((p->affinity >> this_cpu()->index) & 1))) {
+			cur->call_shared = 0;
+			return SYS_EXCLUSIVE;
+		}
+		signal_deliver_shared(p, bit);
+	}
+	return signal_wait_shared(cur, tf->rsi, tf->rdx);
+}
+
 /* VX_SYS_RING_NOTIFY(ring) */
 int64_t sys_ring_notify(struct trapframe *tf)
 {
@@ -328,8 +364,10 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	uint64_t bit = end_bit(r, end);
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
 	    !arch_frame_user_ok(&p->regs) ||
-	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1)))
+	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1))) {
+		cur->call_shared = 1; /* (several CPUs: syscall_call_reply) */
 		return notify_wait_decoded(tf, c);
+	}
 	if (deadline == VX_DEADLINE_NEVER)
 		return sched_direct_wake(p, bit, mask);
 	return sched_direct_wake_until(p, bit, mask, deadline);

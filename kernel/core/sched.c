@@ -21,9 +21,13 @@
  * Locking: everything here runs under the kernel lock (lock.c) held
  * exclusive, which also covers every Task's scheduling fields and every
  * CPU's queues, but for a shared wake-up (sched_make_runnable_shared),
- * which enqueues under the queue's own lock.
- * A Task is at any moment running on at most one CPU (t->running_on), or
- * on at most one queue (t->queued, t->rq_cpu), or neither.
+ * which enqueues under the queue's own lock, and a shared block's switch
+ * (sched_leave_shared), which picks from this CPU's queue under that lock.
+ * An exclusive holder sees every Task running on at most one CPU
+ * (t->running_on), or on at most one queue (t->queued, t->rq_cpu), or
+ * neither.  Under the shared hold a Task that blocked may be queued by a
+ * waker while its CPU still leaves it; no CPU resumes it before that CPU
+ * has saved its state and cleared running_on (block.pml's on_cpu rule).
  */
 #include "core/kernel.h"
 
@@ -125,25 +129,28 @@ static inline __attribute__((always_inline)) void dequeue(struct task *t)
 	t->queued = 0;
 }
 
-/* How urgent is what cpu runs now: -1 when idle. */
+/* How urgent is what cpu runs now: -1 when idle.  Shared holders may be
+ * leaving their Task (sched_leave_shared) as it is read: a hint then. */
 static int running_prio(unsigned cpu)
 {
-	struct task *cur = cpus[cpu].current;
-	return (idle_mask >> cpu) & 1 || !cur ? -1 : (int)cur->prio;
+	struct task *cur = __atomic_load_n(&cpus[cpu].current, __ATOMIC_RELAXED);
+	return (__atomic_load_n(&idle_mask, __ATOMIC_RELAXED) >> cpu) & 1 || !cur ? -1
+										  : (int)cur->prio;
 }
 
 /* The queue a Task that became ready goes on (see the top). */
 static inline __attribute__((always_inline)) unsigned place(const struct task *t)
 {
 	unsigned last = t->last_cpu;
+	uint64_t idle = __atomic_load_n(&idle_mask, __ATOMIC_RELAXED);
 
-	if (!idle_mask && !t->affinity)
+	if (!idle && !t->affinity)
 		return last; /* no idle CPU to spread to, and no restriction */
 	uint64_t ok = allowed(t);
 	if ((ok >> last) & 1 && running_prio(last) < (int)t->prio)
 		return last;
-	if (idle_mask & ok)
-		return (unsigned)__builtin_ctzll(idle_mask & ok);
+	if (idle & ok)
+		return (unsigned)__builtin_ctzll(idle & ok);
 	return (ok >> last) & 1 ? last : (unsigned)__builtin_ctzll(ok);
 }
 
@@ -188,7 +195,10 @@ void sched_make_runnable_shared(struct task *t)
 	enqueue(c, t);
 	spin_release(&rq[c].lock);
 	if (c == me->index) {
-		if (t->prio > me->current->prio)
+		/* (No current: this CPU is leaving a Task that blocked, and
+		 * looks at its queue next.) */
+		struct task *cur = me->current;
+		if (cur && t->prio > cur->prio)
 			__atomic_store_n(&me->need_resched, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -313,11 +323,11 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
 
 	if (prev) {
 		prev->cpu_tsc += now - prev->run_since;
-		prev->running_on = -1;
+		__atomic_store_n(&prev->running_on, -1, __ATOMIC_RELEASE);
 	}
 	next->run_since = now;
 	next->quantum = QUANTUM_TICKS;
-	next->running_on = (int32_t)c->index;
+	__atomic_store_n(&next->running_on, (int32_t)c->index, __ATOMIC_RELAXED);
 	next->last_cpu = c->index;
 	if (prev != next) {
 		arch_load_root(c, next->root_pa);
@@ -325,7 +335,7 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
 		arch_fpu_switch(prev ? prev->fpu : NULL, next->fpu);
 		arch_fs_switch(c, next->fs_base);
 	}
-	c->current = next;
+	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED); /* running_prio */
 }
 
 /*
@@ -432,19 +442,35 @@ bool sched_handoff(struct task *p)
 	return true;
 }
 
+/* Has another CPU queued Tasks it will not take itself soon: it runs a
+ * Task (it is neither idle nor between Tasks, when it looks at its queue
+ * anyway) and has more queued?  Only that is worth a look for something
+ * to steal.  Read without the lock: a hint. */
+static bool backlog_elsewhere(unsigned me)
+{
+	uint64_t idle = __atomic_load_n(&idle_mask, __ATOMIC_RELAXED);
+
+	for (unsigned c = 0; c < ncpus; c++)
+		if (c != me && !((idle >> c) & 1) &&
+		    __atomic_load_n(&cpus[c].current, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&rq[c].bits, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 /* Idle CPU me, woken by an interrupt: is there anything to take the kernel
  * lock for?  Reads without the lock, so only a hint: whatever makes work
  * for this CPU (an enqueue, queued work) also sends it an IPI or happens
- * on a CPU that will do it, and a stale "no" ends at the next interrupt. */
+ * on a CPU that will do it, and a stale "no" ends at the next interrupt.
+ * Another CPU's queue counts only while that CPU is busy: an idle one
+ * takes what was queued there itself (it had the IPI), and a look at it
+ * here would only cost a pass through the scheduler (a pair on two CPUs
+ * did, every round trip, before). */
 static bool idle_has_work(unsigned me)
 {
-	if (__atomic_load_n(&cpus[me].need_resched, __ATOMIC_RELAXED) ||
-	    __atomic_load_n(&work_head, __ATOMIC_RELAXED))
-		return true;
-	for (unsigned c = 0; c < ncpus; c++)
-		if (__atomic_load_n(&rq[c].bits, __ATOMIC_RELAXED))
-			return true;
-	return false;
+	return __atomic_load_n(&cpus[me].need_resched, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&work_head, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&rq[me].bits, __ATOMIC_RELAXED) || backlog_elsewhere(me);
 }
 
 /* A timer tick, without the kernel lock: true when all it has to do is count
@@ -474,15 +500,37 @@ bool sched_tick_quick(void)
 }
 
 /* This CPU stops running its current Task (it blocked, stopped or went
- * elsewhere): its CPU time and FPU state are put away. */
-static void put_current(struct cpu *c)
+ * elsewhere): its CPU time and FPU state are put away, and only then does
+ * the Task run nowhere (the on_cpu rule, sched_leave_shared). */
+static inline __attribute__((always_inline)) void put_current(struct cpu *c)
 {
 	struct task *cur = c->current;
 
 	cur->cpu_tsc += rdtsc() - cur->run_since;
-	cur->running_on = -1;
 	arch_fpu_switch(cur->fpu, NULL);
-	c->current = NULL;
+	__atomic_store_n(&c->current, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&cur->running_on, -1, __ATOMIC_RELEASE);
+}
+
+/* This CPU has nothing to run: it halts, with no lock held and interrupts
+ * open, until an interrupt makes something runnable (idle_has_work).  The
+ * caller has marked it idle and loaded the kernel's own tables.  look:
+ * it has not looked at the other CPUs' queues, so it looks before the
+ * first halt; else it has found nothing there it may take, and halts at
+ * least once, so that a queue it may not take from keeps it asleep. */
+static void idle_wait(struct cpu *c, bool look)
+{
+	if (look && idle_has_work(c->index))
+		return;
+	if (c->index != 0)
+		lapic_timer_idle(true); /* woken by IPIs alone */
+	uint64_t halted = timer_now_ns();
+	do
+		cpu_relax_halt();
+	while (!idle_has_work(c->index));
+	__atomic_store_n(&c->idle_ns, c->idle_ns + (timer_now_ns() - halted), __ATOMIC_RELAXED);
+	if (c->index != 0)
+		lapic_timer_idle(false);
 }
 
 static struct trapframe *next_frame_slow(struct cpu *c);
@@ -570,24 +618,90 @@ static __attribute__((noinline)) struct trapframe *next_frame_slow(struct cpu *c
 		} else {
 			idle_mask |= 1ull << c->index;
 			kernel_unlock();
-			if (c->index != 0)
-				lapic_timer_idle(true); /* woken by IPIs alone */
-			uint64_t halted = timer_now_ns();
-			do
-				cpu_relax_halt();
-			while (!idle_has_work(c->index));
-			__atomic_store_n(&c->idle_ns, c->idle_ns + (timer_now_ns() - halted),
-					 __ATOMIC_RELAXED);
-			if (c->index != 0)
-				lapic_timer_idle(false);
+			idle_wait(c, false);
 			kernel_lock();
 			idle_mask &= ~(1ull << c->index);
 		}
 	}
 }
 
+/* Under the lock held shared: the next Task from this CPU's own queue,
+ * taken off it under the queue's lock and made current, or NULL.  One
+ * another CPU is still leaving (queued there by a waker the moment it
+ * blocked, sched_leave_shared) is waited for, as block.pml's on_cpu rule
+ * says.  A request to look (need_resched) is answered by this look. */
+static inline __attribute__((always_inline)) struct trapframe *pick_shared(struct cpu *c)
+{
+	struct runq *q = &rq[c->index];
+	struct task *next = NULL;
+
+	__atomic_store_n(&c->need_resched, 0, __ATOMIC_RELAXED);
+	spin_hold(&q->lock);
+	int p = top_prio(q);
+	if (p >= 0 && arch_frame_user_ok(&q->head[p]->regs)) {
+		next = q->head[p];
+		dequeue(next);
+	}
+	spin_release(&q->lock);
+	if (!next)
+		return NULL;
+	while (__atomic_load_n(&next->running_on, __ATOMIC_ACQUIRE) >= 0)
+		arch_spin_wait();
+	switch_to(NULL, next);
+	return &next->regs;
+}
+
+/*
+ * The running Task has just blocked under the lock held shared
+ * (signal.c, block_shared), and a waker on another CPU may already have
+ * queued it.  This CPU leaves it: its CPU time and FPU state are put away
+ * and only then is running_on cleared, after which another CPU may resume
+ * it.  The next Task comes from this CPU's own queue (pick_shared).
+ * Stealing, queued work and a frame that must fault are the exclusive
+ * scheduler's: NULL, with this CPU marked idle on the kernel's own
+ * tables, for sched_idle_shared once the hold is dropped.
+ */
+struct trapframe *sched_leave_shared(void)
+{
+	struct cpu *c = this_cpu();
+
+	put_current(c);
+	struct trapframe *f = pick_shared(c);
+	if (!f) {
+		arch_load_root(c, paging_kernel_root());
+		__atomic_or_fetch(&idle_mask, 1ull << c->index, __ATOMIC_RELAXED);
+	}
+	return f;
+}
+
+/* sched_leave_shared found nothing here: with no lock held, this CPU
+ * waits until there is something to run (or steal, or queued work).  What
+ * its own queue holds it takes under the lock held shared (pick_shared),
+ * so that a pair of Tasks on two CPUs waking each other never takes the
+ * lock exclusive; anything else is chosen under the lock held exclusive.
+ * Returns the frame to resume. */
+struct trapframe *sched_idle_shared(void)
+{
+	struct cpu *c = this_cpu();
+	struct trapframe *f = NULL;
+
+	idle_wait(c, true);
+	klock_shared_in();
+	__atomic_and_fetch(&idle_mask, ~(1ull << c->index), __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&work_head, __ATOMIC_RELAXED))
+		f = pick_shared(c);
+	klock_shared_out();
+	if (f)
+		return f;
+	kernel_lock();
+	f = sched_next_frame();
+	kernel_unlock();
+	return f;
+}
+
 /* Which CPU t runs on, or last ran on. */
 uint32_t sched_task_cpu(const struct task *t)
 {
-	return t->running_on >= 0 ? (uint32_t)t->running_on : t->last_cpu;
+	int32_t on = __atomic_load_n(&t->running_on, __ATOMIC_RELAXED);
+	return on >= 0 ? (uint32_t)on : t->last_cpu;
 }

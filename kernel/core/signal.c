@@ -90,19 +90,21 @@ static void wake_shared(struct task *t, uint64_t result)
 /*
  * signal_deliver under the kernel lock held shared (SIG_RAISE,
  * RING_NOTIFY).  Other shared holders may deliver to t at the same time,
- * and t itself may be taking its own bits (sys_sig_wait_shared), so the
- * bits go in with one atomic operation, and the wake-up, which only one
- * of them may do, is decided under t's own wake_lock.  Whether t waits,
- * and for what, only exclusive holders decide (a block) and only a waker
- * undoes (under wake_lock): a t that is not waiting now cannot start to
- * before this shared hold ends, and its wait will find the bits.
+ * and t itself may be taking its own bits (sys_sig_wait_shared) or
+ * blocking (block_shared), so the bits go in with one atomic
+ * operation, and the wake-up, which only one of them may do, is decided
+ * under t's own wake_lock.  A t seen not waiting is left alone, with no
+ * lock: a block under the exclusive hold cannot start before this shared
+ * hold ends, and a shared block marks t waiting before it looks at its
+ * bits, so either this sees it waiting or its look sees the bits (both
+ * sides sequentially consistent: tests/model/block.pml, LOOK_FIRST).
  */
 void signal_deliver_shared(struct task *t, uint64_t bits)
 {
-	uint64_t pend = __atomic_or_fetch(&t->pending, bits, __ATOMIC_RELAXED);
+	uint64_t pend = __atomic_or_fetch(&t->pending, bits, __ATOMIC_SEQ_CST);
 
-	if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != VX_TASK_WAITING ||
-	    !(pend & t->wait_mask))
+	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != VX_TASK_WAITING ||
+	    !(pend & __atomic_load_n(&t->wait_mask, __ATOMIC_RELAXED)))
 		return;
 	spin_hold(&t->wake_lock);
 	if (t->state == VX_TASK_WAITING) {
@@ -129,7 +131,8 @@ bool signal_timeout_due(uint64_t now)
 }
 
 /* Puts t, which has just blocked until t->wait_deadline, on the sleep
- * list, so that the timer ends its wait. */
+ * list, so that the timer ends its wait.  Under the lock, exclusive, or
+ * shared with the list's own lock held (block_shared). */
 void signal_sleep(struct task *t)
 {
 	t->sl_next = sleepers;
@@ -168,7 +171,7 @@ void signal_timeouts(uint64_t now)
 static inline __attribute__((always_inline)) bool
 wait_answers_now(const struct task *t, uint64_t mask, uint64_t deadline, uint64_t *got)
 {
-	*got = t->pending & mask;
+	*got = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) & mask; /* shared raisers */
 	return *got || deadline == VX_DEADLINE_NONE ||
 	       (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns());
 }
@@ -222,23 +225,73 @@ int64_t sys_sig_wait(struct trapframe *tf)
 	return r;
 }
 
-/* VX_SYS_SIG_WAIT under the lock held shared (syscall.c): the wait that
- * ends at once, which takes only the caller's own pending bits, with one
- * atomic operation: shared raisers (signal_deliver_shared) may be adding
- * others at the same time.  One that would block needs the lock
- * exclusive: SYS_EXCLUSIVE, having changed nothing. */
+/*
+ * A wait's block under the lock held shared (tests/model/block.pml):
+ * under t's own wake_lock, t is marked waiting first and only then looks
+ * at its pending bits, which a shared waker may have put in just before
+ * (signal_deliver_shared, whose fast exit leaves a t it sees running).
+ * Returns the bits of mask found pending, which t takes and runs on with,
+ * or 0 with t waiting (on the sleep list if its deadline is finite): its
+ * CPU then leaves it (sched_leave_shared), and from the release of the
+ * wake_lock a waker may queue it.  t is the caller's own Task.
+ */
+static inline __attribute__((always_inline)) uint64_t block_shared(struct task *t, uint64_t mask,
+								   uint64_t deadline)
+{
+	uint64_t got;
+
+	spin_hold(&t->wake_lock);
+	__atomic_store_n(&t->wait_mask, mask, __ATOMIC_RELAXED);
+	t->wait_deadline = deadline;
+	__atomic_store_n(&t->state, VX_TASK_WAITING, __ATOMIC_SEQ_CST);
+	got = __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) & mask;
+	if (got) {
+		__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
+	} else if (deadline != VX_DEADLINE_NEVER) {
+		spin_hold(&sleepers_lock);
+		signal_sleep(t);
+		spin_release(&sleepers_lock);
+	}
+	spin_release(&t->wake_lock);
+	return got;
+}
+
+/* A wait under the lock held shared: the pending bits of mask, taken
+ * with one atomic operation (shared raisers may be adding others at the
+ * same time), if it ends at once; else t blocks (block_shared), and
+ * SYS_BLOCKED, or the bits it found after all.  t is the caller's own. */
+static inline __attribute__((always_inline)) int64_t wait_shared(struct task *t, uint64_t mask,
+								 uint64_t deadline)
+{
+	uint64_t got;
+
+	if (!wait_answers_now(t, mask, deadline, &got)) {
+		got = block_shared(t, mask, deadline);
+		return got ? (int64_t)got : SYS_BLOCKED;
+	}
+	__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
+	return (int64_t)got;
+}
+
+/* wait_shared for RING_NOTIFY_WAIT's shared form (ring.c). */
+int64_t signal_wait_shared(struct task *t, uint64_t mask, uint64_t deadline)
+{
+	return wait_shared(t, mask, deadline);
+}
+
+/* VX_SYS_SIG_WAIT under the lock held shared (syscall.c).  The wait that
+ * ends at once takes only the caller's own pending bits, with one atomic
+ * operation: shared raisers (signal_deliver_shared) may be adding others
+ * at the same time.  One that would block blocks under t's wake_lock
+ * (block_shared): SYS_BLOCKED, and dispatch_shared leaves it. */
 int64_t sys_sig_wait_shared(struct trapframe *tf)
 {
-	struct task *t = current_task();
-	uint64_t got;
 	int err;
 
 	if ((err = signal_wait_check(tf->rdi, tf->rsi)))
 		return err;
-	if (!wait_answers_now(t, tf->rdi, tf->rsi, &got))
-		return SYS_EXCLUSIVE;
-	__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
-	return (int64_t)got;
+	return wait_shared(current_task(), tf->rdi, tf->rsi);
 }
 
 /* SIG_RAISE's decode: the Signal cap, and bits it may raise (not none). */

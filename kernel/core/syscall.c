@@ -60,11 +60,12 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * (caps, objects, who waits for what), and writes only its own Task's
  * fields, a device's registers, or state behind a lock of its own: the
  * console, and a wake-up's Task, sleep list and run queue (the shared
- * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  None
- * blocks, restarts or queues work: a handler that would (SIG_WAIT with
- * nothing pending: its shared form, sys_sig_wait_shared) returns
- * SYS_EXCLUSIVE having changed nothing, and the call runs again from
- * scratch under the lock held exclusive.
+ * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  Two
+ * block: SIG_WAIT with nothing pending and RING_NOTIFY_WAIT's wait, under
+ * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
+ * under its run queue's (sched_leave_shared).  None restarts or queues work: a handler
+ * that would returns SYS_EXCLUSIVE having changed nothing, and the call
+ * runs again from scratch under the lock held exclusive.
  */
 static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_CAP_INSPECT] = sys_cap_inspect,
@@ -73,6 +74,7 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_SIG_WAIT] = sys_sig_wait_shared,
     [VX_SYS_SIG_RAISE] = sys_sig_raise_shared,
     [VX_SYS_RING_NOTIFY] = sys_ring_notify_shared,
+    [VX_SYS_RING_NOTIFY_WAIT] = sys_ring_notify_wait_shared,
     [VX_SYS_PORT_IN] = sys_port_in,
     [VX_SYS_PORT_OUT] = sys_port_out,
     [VX_SYS_CONSOLE_WRITE] = sys_console_write,
@@ -82,8 +84,8 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
 #define SHARED_CALLS                                                                               \
 	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT |  \
 	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY |         \
-	 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE |         \
-	 1ull << VX_SYS_CLOCK)
+	 1ull << VX_SYS_RING_NOTIFY_WAIT | 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT |      \
+	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,
@@ -227,8 +229,12 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(s
 
 /*
  * A call from SHARED_CALLS on a CPU among several: under the lock held
- * shared.  The call's result goes back at once unless this CPU must
- * choose another Task (need_resched), which takes the lock exclusive.
+ * shared.  A call that blocked (SYS_BLOCKED) leaves its Task under the
+ * same hold, for the next Task on this CPU's queue, or, if it has none,
+ * waits in the idle loop without the lock (sched_leave_shared,
+ * sched_idle_shared).  Else the call's result goes back at once unless
+ * this CPU must choose another Task (need_resched), which takes the lock
+ * exclusive.
  * Only this CPU's own shared wake-ups and the exclusive holders set it
  * here; another CPU's shared wake-up may set it just after the test, but
  * sends its IPI after that, which this CPU takes once back in user mode.
@@ -246,9 +252,14 @@ static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapfr
 	if (__builtin_expect(t->state == VX_TASK_RUNNABLE && !t->foreign, 1))
 		r = fn(tf);
 	if (__builtin_expect(r <= SYS_EXCLUSIVE, 0)) {
-		KASSERT(r == SYS_EXCLUSIVE); /* never SYS_BLOCKED or SYS_RESTART */
+		KASSERT(r != SYS_RESTART);
+		if (r == SYS_BLOCKED) {
+			struct trapframe *next = sched_leave_shared();
+			klock_shared_out();
+			return next ? next : sched_idle_shared();
+		}
 		klock_shared_out();
-		return dispatch_locked(tf, false);
+		return dispatch_locked(tf, tf->rax == VX_SYS_RING_NOTIFY_WAIT);
 	}
 	tf->rax = (uint64_t)r;
 	if (__builtin_expect(!this_cpu_need_resched(), 1)) {
@@ -262,24 +273,13 @@ static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapfr
 	return next;
 }
 
-/* Is a call from SHARED_CALLS worth trying shared?  All are but a
- * SIG_WAIT that would block, which would only come back SYS_EXCLUSIVE and
- * pay for both holds (signal ping-pong on two CPUs: 904 -> 1,018).  A
- * hint, read without the lock (only exclusive holders raise bits): the
- * handler decides again under the lock. */
-static inline bool worth_sharing(const struct trapframe *tf)
-{
-	return tf->rax != VX_SYS_SIG_WAIT || tf->rsi == VX_DEADLINE_NONE ||
-	       (__atomic_load_n(&current_task()->pending, __ATOMIC_RELAXED) & tf->rdi);
-}
-
 /* Entry from syscall_entry.  With one CPU the lock is elided, and tested
  * once here rather than at both ends. */
 struct trapframe *syscall_dispatch(struct trapframe *tf)
 {
 	if (klock.solo)
 		return dispatch(tf);
-	if (tf->rax < VX_SYS_COUNT && (SHARED_CALLS >> tf->rax) & 1 && worth_sharing(tf))
+	if (tf->rax < VX_SYS_COUNT && (SHARED_CALLS >> tf->rax) & 1)
 		return dispatch_shared(tf);
 	return dispatch_locked(tf, false);
 }
@@ -290,10 +290,19 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
  * elided and the fast path is a tail call, which returns NULL when it does
  * not apply; entry.S then runs the call the ordinary way
  * (syscall_dispatch), which decides it from scratch.  With several CPUs
- * the whole call runs under the lock, the ordinary way when the fast one
- * does not apply, and never returns NULL.
+ * it never returns NULL, and runs one of two ways, chosen by how the
+ * caller's last call went (t->call_shared, a hint: both ways give the
+ * same result).  A call whose peer waited to run on this CPU (the
+ * fastpath's case, a pair on one CPU) goes under the lock held exclusive,
+ * the ordinary way if the fast one does not apply after all.  A call
+ * whose peer could not run here (a pair on two CPUs, a busy server) tries
+ * the lock held shared (sys_ring_notify_wait_shared: the doorbell and the
+ * wait), which sends the fastpath's case back to the exclusive way.
+ * Trying shared first every time would cost a pair on one CPU 162
+ * instructions a round trip (678 -> 840 on -smp 2).
  */
 _Static_assert(SYS_NR_CALL_REPLY == VX_SYS_RING_NOTIFY_WAIT, "entry.h SYS_NR_CALL_REPLY");
+_Static_assert((SHARED_CALLS >> VX_SYS_RING_NOTIFY_WAIT) & 1, "RING_NOTIFY_WAIT tries shared");
 static __attribute__((noinline)) struct trapframe *call_reply_locked(struct trapframe *tf)
 {
 	return dispatch_locked(tf, true);
@@ -305,6 +314,8 @@ struct trapframe *syscall_call_reply(struct trapframe *tf)
 {
 	if (__builtin_expect(klock.solo, 1))
 		return ring_fastpath(tf);
+	if (current_task()->call_shared)
+		return dispatch_shared(tf);
 	return call_reply_locked(tf);
 }
 

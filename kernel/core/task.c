@@ -569,7 +569,13 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.state = __atomic_load_n(&t->state, __ATOMIC_RELAXED); /* a shared wake-up */
 	info.prio = t->prio;
 	info.fault = t->fault;
-	info.cpu_ns = tsc_to_ns(t->cpu_tsc + (t->running_on >= 0 ? rdtsc() - t->run_since : 0));
+	/* A shared block's CPU may be leaving t (sched_leave_shared), which
+	 * adds the slice to cpu_tsc before it clears running_on: read in the
+	 * other order, a slice is at worst missed, never counted twice. */
+	uint64_t tsc = __atomic_load_n(&t->cpu_tsc, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE) >= 0)
+		tsc += rdtsc() - t->run_since;
+	info.cpu_ns = tsc_to_ns(tsc);
 	info.cpu = sched_task_cpu(t);
 	info.affinity = t->affinity;
 	info.pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED); /* SIG_WAIT: shared */

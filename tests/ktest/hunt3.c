@@ -74,15 +74,6 @@ bool wait_stop(vx_handle_t t, struct vx_task_info *ti)
 	return ti->state == VX_TASK_FAULTED || ti->state == VX_TASK_EXITED;
 }
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 /* ------------------------------------------------------------ xfer */
 
 /* The transfer queue (16 slots) driven round its wrap twice, then filled

@@ -38,15 +38,6 @@
 #define UART_LSR  (COM1 + 5)
 #define H4_AS	  15 /* the buffer's bytes: with the one 'B', the 16-byte FIFO */
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 /* Empties the UART's receive FIFO into buf (up to max bytes); returns how
  * many bytes it held. */
 static unsigned uart_drain(vx_handle_t com1, char *buf, unsigned max)

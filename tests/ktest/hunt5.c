@@ -44,15 +44,6 @@
 #define CODE_VA	 0x400000ull
 #define STACK_VA 0x800000ull
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 /* A new Task in R running code (n bytes at the start of a page mapped
  * executable at CODE_VA) with a stack page below STACK_VA + 4096,
  * supervised through SIG_CHILD, registers set, not started. */

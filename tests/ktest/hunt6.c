@@ -56,15 +56,6 @@
 
 static struct vx_regs regs; /* 672 bytes, 16-aligned: static */
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 /* A Task built from a code page and a stack page, and the caps its
  * mappings belong to (so that kid_free can give back every handle). */
 struct kid {

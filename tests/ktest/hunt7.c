@@ -38,15 +38,6 @@
 
 static const int h7_bit[3] = {4, 5, 7};
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 static uint64_t h7_rng = 0xbb67ae8584caa73bull;
 
 static uint64_t h7_next(void)

@@ -117,15 +117,6 @@ static vx_handle_t code_rx, data;
 static vx_handle_t junk[48]; /* ktest's caps for the Tasks' mappings */
 static unsigned njunk;
 
-static unsigned cpus_online(void)
-{
-	unsigned n = 0;
-
-	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
-		n++;
-	return n;
-}
-
 static volatile uint64_t *slot(unsigned i)
 {
 	return (volatile uint64_t *)H8_VA + i * SLOT;

@@ -57,6 +57,8 @@ extern bool icount; /* booted under -icount: guest time is deterministic */
 		}                                                                                  \
 	} while (0)
 
+/* The CPUs online (CLOCK's idle counters: one per CPU). */
+unsigned cpus_online(void);
 /* Runs one named test in a fresh Reticle R and prints its TAP line. */
 void run(const char *name, void (*fn)(void));
 /* r as a handle; a negative r fails the test (setup error). */
@@ -100,7 +102,7 @@ void echo_stop(struct echo_pair *e); /* also sets ktest's affinity back to any *
 bool wait_stop(vx_handle_t t, struct vx_task_info *ti);
 
 /* hardening.c, rights.c, supervision.c, fastpath.c, smp.c, edges.c, hunt3.c, hunt4.c,
- * hunt5.c, hunt6.c, hunt7.c, hunt8.c */
+ * hunt5.c, hunt6.c, hunt7.c, hunt8.c, hunt9.c */
 void ktest_hardening(void);
 void ktest_rights(void);
 void ktest_devices_probe(void);
@@ -116,5 +118,6 @@ void ktest_hunt5(void);
 void ktest_hunt6(void);
 void ktest_hunt7(void);
 void ktest_hunt8(void);
+void ktest_hunt9(void);
 
 #endif

@@ -74,6 +74,17 @@ void run(const char *name, void (*fn)(void))
 	}
 }
 
+/* The CPUs online: CLOCK answers for each (1 + n) and VX_E_RANGE past
+ * the last. */
+unsigned cpus_online(void)
+{
+	unsigned n = 0;
+
+	while (n < 64 && vx_syscall1(VX_SYS_CLOCK, 1 + (uint64_t)n) >= 0)
+		n++;
+	return n;
+}
+
 vx_handle_t must(int64_t r, int line)
 {
 	if (r < 0) {
@@ -917,6 +928,7 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 	ktest_hunt6();
 	ktest_hunt7();
 	ktest_hunt8();
+	ktest_hunt9();
 	if (bigmem)
 		run("boot_reticles_cover_ram_above_4gib", t_boot_reticles_cover_ram_above_4gib);
 	finish();
