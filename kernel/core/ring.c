@@ -218,6 +218,15 @@ static int doorbell_decode(uint64_t h, struct cap **out)
 	return VX_OK;
 }
 
+/* RING_NOTIFY_WAIT's decode: the doorbell's (c), then the wait's mask
+ * and deadline as SIG_WAIT decodes them. */
+static int notify_wait_decode(const struct trapframe *tf, struct cap **c)
+{
+	int err = doorbell_decode(tf->rdi, c);
+
+	return err ? err : signal_wait_check(tf->rsi, tf->rdx);
+}
+
 /* Raises the other end's wake bit, if the other end is bound. */
 static void doorbell(struct cap *c)
 {
@@ -259,9 +268,7 @@ int64_t sys_ring_notify_wait_shared(struct trapframe *tf)
 	struct cap *c;
 	int err;
 
-	if ((err = doorbell_decode(tf->rdi, &c)))
-		return err;
-	if ((err = signal_wait_check(tf->rsi, tf->rdx)))
+	if ((err = notify_wait_decode(tf, &c)))
 		return err;
 	struct ring *r = ring_of(c->obj);
 	struct cap *end = peer_end(r, c);
@@ -313,9 +320,7 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 	struct cap *c;
 	int err;
 
-	if ((err = doorbell_decode(tf->rdi, &c)))
-		return err;
-	if ((err = signal_wait_check(tf->rsi, tf->rdx)))
+	if ((err = notify_wait_decode(tf, &c)))
 		return err;
 	return notify_wait_invoke(tf, c);
 }
