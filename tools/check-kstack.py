@@ -89,7 +89,9 @@ ROOTS = [
 # reported, not bounded.
 KERNEL_TRAP = "[kernel-mode trap: %d bytes pushed]" % KERNEL_TRAP_BYTES
 IRQ_ENABLED = {
-    "kernel/core/sched.c:next_frame_slow": "sched_next_frame's idle loop: cpu_relax_halt() is sti; hlt; cli",
+    "kernel/core/sched.c:next_frame_slow": "sched_next_frame's work loop: cpu_irq_window() is sti; nop; cli",
+    "kernel/core/sched.c:idle_wait": "the idle loop (next_frame_slow's and sched_idle_shared's): "
+                                     "cpu_relax_halt() is sti; hlt; cli",
 }
 TRAPS_BY_DESIGN = {"uaccess_copy": "page fault resumed at uaccess_fault"}
 

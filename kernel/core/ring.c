@@ -325,11 +325,15 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 	return notify_wait_invoke(tf, c);
 }
 
-/* The same invoke for a call the fastpath decoded but cannot switch for:
- * apart, so that the fastpath itself stays a function without a frame. */
+/* The same invoke for a call the fastpath decoded but cannot switch for
+ * (no peer, or a peer that is busy or may not run here): apart, so that
+ * the fastpath itself stays a function without a frame.  With several
+ * CPUs the caller's next call tries the lock shared (call_shared,
+ * syscall_call_reply). */
 static __attribute__((noinline)) struct trapframe *notify_wait_decoded(struct trapframe *tf,
 								       struct cap *c)
 {
+	current_task()->call_shared = 1;
 	return syscall_finish(tf, notify_wait_invoke(tf, c));
 }
 
@@ -369,10 +373,8 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	uint64_t bit = end_bit(r, end);
 	if (p == cur || p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
 	    !arch_frame_user_ok(&p->regs) ||
-	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1))) {
-		cur->call_shared = 1; /* (several CPUs: syscall_call_reply) */
+	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1)))
 		return notify_wait_decoded(tf, c);
-	}
 	if (deadline == VX_DEADLINE_NEVER)
 		return sched_direct_wake(p, bit, mask);
 	return sched_direct_wake_until(p, bit, mask, deadline);

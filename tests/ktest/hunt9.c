@@ -13,11 +13,17 @@
  *       wake-up from P often queues W on the CPU it is not leaving; half
  *       the time the waits have a deadline (a second away: the sleep
  *       list, under its own lock), and W is halted and resumed now and
- *       then.  Each Task keeps a value in xmm1 and checks it after every
- *       call: a CPU that resumed a Task before its old CPU had saved its
- *       FPU state would show there.  Every call must answer with its own
- *       bit (a timeout would mean a lost wake-up, held up for a second),
- *       and once the moves stop the pair must still be calling.
+ *       then.  Each Task keeps the count of its calls in xmm1 as well as
+ *       in r15 and compares them after every call: a CPU that resumed a
+ *       Task from FPU state saved before its old CPU had finished leaving
+ *       it would show there.  Every call must answer with its own bit (a
+ *       timeout would mean a lost wake-up, held up for a second), and once
+ *       the moves stop the pair must still be calling.
+ *   hunt9_waiter_moved_beside_a_raiser  the same check on a Task that
+ *       waits for a bit raised without pause from the last CPU, so that
+ *       it is often woken while its CPU still leaves it, moved between
+ *       CPUs 1 and 2 while a second waiter keeps CPU 2 switching under the
+ *       shared hold.
  */
 #include <stddef.h>
 #include "ktest.h"
@@ -34,11 +40,12 @@
 #define W_BIT	 5	       /* W's end's wake bit (P rings it) */
 #define P_BIT	 6
 
-/* A slot (word: meaning): 1 calls answered, 3 the last answer, 4 xmm1
- * found changed, 5 what it held then, 6 answers other than its bit, 7
- * the mask it waits for, 8 the deadline's distance (0: none), 9 the last
- * answer other than its bit, 10..13 its Ring bind's role, address, bit
- * and info, 14 the bind's result. */
+/* A slot (word: meaning): 1 calls answered (a raiser's: made), 3 the
+ * last answer, 4 times xmm1 did not hold the count of calls, 5 what it
+ * held then, 6 answers other than its bit, 7 the mask it waits for (a
+ * raiser's: the bits it raises), 8 the deadline's distance (0: none), 9
+ * the last answer other than its bit, 10..13 its Ring bind's role,
+ * address, bit and info, 14 the bind's result. */
 enum {
 	W_COUNT = 1,
 	W_LAST = 3,
@@ -52,67 +59,88 @@ enum {
 	W_BIND = 14
 };
 
-/* RING_BIND as the slot says, xmm1 = the slot's address, then for ever
- * RING_NOTIFY_WAIT(the Bundle's first handle, mask, deadline: CLOCK plus
- * the distance, if any) and the checks above. */
+/* RING_BIND as the slot says, then for ever RING_NOTIFY_WAIT(the Bundle's
+ * first handle, mask, deadline: CLOCK plus the distance, if any) and the
+ * checks above.  r15 counts the calls and xmm1 holds the same count: a
+ * Task resumed from FPU state saved before its last call shows there
+ * (assembled with gas from the Intel syntax in the comments). */
 static const uint8_t pair_code[] = {
-    0x49, 0x89, 0xf4,			/* mov r12, rsi */
-    0x44, 0x8b, 0x6f, 0x68,		/* mov r13d, [rdi+0x68]: entry 0's handle */
-    0x66, 0x49, 0x0f, 0x6e, 0xcc,	/* movq xmm1, r12 */
-    0xb8, 0x14, 0x00, 0x00, 0x00,	/* mov eax, RING_BIND */
-    0x4c, 0x89, 0xef,			/* mov rdi, r13 */
-    0x49, 0x8b, 0x74, 0x24, 0x50,	/* mov rsi, [r12+80] */
-    0x49, 0x8b, 0x54, 0x24, 0x58,	/* mov rdx, [r12+88] */
-    0x4d, 0x8b, 0x54, 0x24, 0x60,	/* mov r10, [r12+96] */
-    0x4d, 0x8b, 0x44, 0x24, 0x68,	/* mov r8, [r12+104] */
-    0x0f, 0x05,				/* syscall */
-    0x49, 0x89, 0x44, 0x24, 0x70,	/* mov [r12+112], rax */
-    0x48, 0xc7, 0xc2, 0xff, 0xff, 0xff, 0xff, /* 1: mov rdx, NEVER */
-    0x4d, 0x8b, 0x74, 0x24, 0x40,	/* mov r14, [r12+64]: read once */
-    0x4d, 0x85, 0xf6,			/* test r14, r14 */
-    0x74, 0x0d,				/* jz 3f */
-    0xb8, 0x21, 0x00, 0x00, 0x00,	/* mov eax, CLOCK */
-    0x31, 0xff,				/* xor edi, edi */
-    0x0f, 0x05,				/* syscall */
-    0x4a, 0x8d, 0x14, 0x30,		/* lea rdx, [rax+r14] */
-    0xb8, 0x17, 0x00, 0x00, 0x00,	/* 3: mov eax, RING_NOTIFY_WAIT */
-    0x4c, 0x89, 0xef,			/* mov rdi, r13 */
-    0x49, 0x8b, 0x74, 0x24, 0x38,	/* mov rsi, [r12+56] */
-    0x0f, 0x05,				/* syscall */
-    0x49, 0x89, 0x44, 0x24, 0x18,	/* mov [r12+24], rax */
-    0x49, 0x3b, 0x44, 0x24, 0x38,	/* cmp rax, [r12+56] */
-    0x74, 0x0a,				/* je 4f */
-    0x49, 0xff, 0x44, 0x24, 0x30,	/* inc qword [r12+48] */
-    0x49, 0x89, 0x44, 0x24, 0x48,	/* mov [r12+72], rax */
-    0x66, 0x48, 0x0f, 0x7e, 0xcb,	/* 4: movq rbx, xmm1 */
-    0x4c, 0x39, 0xe3,			/* cmp rbx, r12 */
-    0x74, 0x0f,				/* je 2f */
-    0x49, 0xff, 0x44, 0x24, 0x20,	/* inc qword [r12+32] */
-    0x49, 0x89, 0x5c, 0x24, 0x28,	/* mov [r12+40], rbx */
-    0x66, 0x49, 0x0f, 0x6e, 0xcc,	/* movq xmm1, r12 */
-    0x49, 0xff, 0x44, 0x24, 0x08,	/* 2: inc qword [r12+8] */
-    0xeb, 0x9d,				/* jmp 1b */
+    0x49, 0x89, 0xf4,			      /* mov r12,rsi */
+    0x44, 0x8b, 0x6f, 0x68,		      /* mov r13d,[rdi+104] */
+    0x45, 0x31, 0xff,			      /* xor r15d,r15d */
+    0x66, 0x49, 0x0f, 0x6e, 0xcf,	      /* movq xmm1,r15 */
+    0xb8, 0x14, 0x00, 0x00, 0x00,	      /* mov eax,RING_BIND */
+    0x4c, 0x89, 0xef,			      /* mov rdi,r13 */
+    0x49, 0x8b, 0x74, 0x24, 0x50,	      /* mov rsi,[r12+80] */
+    0x49, 0x8b, 0x54, 0x24, 0x58,	      /* mov rdx,[r12+88] */
+    0x4d, 0x8b, 0x54, 0x24, 0x60,	      /* mov r10,[r12+96] */
+    0x4d, 0x8b, 0x44, 0x24, 0x68,	      /* mov r8,[r12+104] */
+    0x0f, 0x05,				      /* syscall */
+    0x49, 0x89, 0x44, 0x24, 0x70,	      /* mov [r12+112],rax */
+    0x48, 0xc7, 0xc2, 0xff, 0xff, 0xff, 0xff, /* 1: mov rdx,-1 (NEVER) */
+    0x4d, 0x8b, 0x74, 0x24, 0x40,	      /* mov r14,[r12+64] */
+    0x4d, 0x85, 0xf6,			      /* test r14,r14 */
+    0x74, 0x0d,				      /* jz 3f */
+    0xb8, 0x21, 0x00, 0x00, 0x00,	      /* mov eax,CLOCK */
+    0x31, 0xff,				      /* xor edi,edi */
+    0x0f, 0x05,				      /* syscall */
+    0x4a, 0x8d, 0x14, 0x30,		      /* lea rdx,[rax+r14*1] */
+    0xb8, 0x17, 0x00, 0x00, 0x00,	      /* 3: mov eax,RING_NOTIFY_WAIT */
+    0x4c, 0x89, 0xef,			      /* mov rdi,r13 */
+    0x49, 0x8b, 0x74, 0x24, 0x38,	      /* mov rsi,[r12+56] */
+    0x0f, 0x05,				      /* syscall */
+    0x49, 0x89, 0x44, 0x24, 0x18,	      /* mov [r12+24],rax */
+    0x49, 0x3b, 0x44, 0x24, 0x38,	      /* cmp rax,[r12+56] */
+    0x74, 0x0a,				      /* je 4f */
+    0x49, 0xff, 0x44, 0x24, 0x30,	      /* inc qword [r12+48] */
+    0x49, 0x89, 0x44, 0x24, 0x48,	      /* mov [r12+72],rax */
+    0x66, 0x48, 0x0f, 0x7e, 0xcb,	      /* 4: movq rbx,xmm1 */
+    0x4c, 0x39, 0xfb,			      /* cmp rbx,r15 */
+    0x74, 0x0a,				      /* je 2f */
+    0x49, 0xff, 0x44, 0x24, 0x20,	      /* inc qword [r12+32] */
+    0x49, 0x89, 0x5c, 0x24, 0x28,	      /* mov [r12+40],rbx */
+    0x49, 0xff, 0xc7,			      /* 2: inc r15 */
+    0x66, 0x49, 0x0f, 0x6e, 0xcf,	      /* movq xmm1,r15 */
+    0x49, 0xff, 0x44, 0x24, 0x08,	      /* inc qword [r12+8] */
+    0xeb, 0x9a,				      /* jmp 1b */
 };
-_Static_assert(VX_SYS_RING_BIND == 0x14 && VX_SYS_CLOCK == 0x21 &&
-		       VX_SYS_RING_NOTIFY_WAIT == 0x17,
+_Static_assert(VX_SYS_RING_BIND == 20 && VX_SYS_CLOCK == 33 && VX_SYS_RING_NOTIFY_WAIT == 23,
 	       "pair_code's calls");
-_Static_assert(sizeof(pair_code) == 0x92, "pair_code's jumps");
+_Static_assert(sizeof(pair_code) == 0x98, "pair_code's jumps");
+
+/* For ever SIG_RAISE(the Bundle's first handle, the slot's mask word). */
+static const uint8_t raise_code[] = {
+    0x49, 0x89, 0xf4,		  /* mov r12,rsi */
+    0x44, 0x8b, 0x6f, 0x68,	  /* mov r13d,[rdi+104] */
+    0xb8, 0x1b, 0x00, 0x00, 0x00, /* 1: mov eax,SIG_RAISE */
+    0x4c, 0x89, 0xef,		  /* mov rdi,r13 */
+    0x49, 0x8b, 0x74, 0x24, 0x38, /* mov rsi,[r12+56] */
+    0x0f, 0x05,			  /* syscall */
+    0x49, 0x89, 0x44, 0x24, 0x18, /* mov [r12+24],rax */
+    0x49, 0xff, 0x44, 0x24, 0x08, /* inc qword [r12+8] */
+    0xeb, 0xe5,			  /* jmp 1b */
+};
+_Static_assert(VX_SYS_SIG_RAISE == 27, "raise_code's call");
+_Static_assert(sizeof(raise_code) == 0x22, "raise_code's jump");
+#define RAISE_OFF 0x100 /* raise_code's offset in the code page */
 _Static_assert(offsetof(struct vx_bundle_page, entry[0].handle) == 0x68, "pair_code's handle");
 
-static vx_handle_t h9_junk[4]; /* ktest's caps of the Tasks' mappings */
+#define H9_TASKS 4
+static vx_handle_t h9_junk[2 * H9_TASKS]; /* ktest's caps of the Tasks' mappings */
 
 static volatile uint64_t *h9_slot(unsigned i)
 {
 	return (volatile uint64_t *)(H9_VA + VX_PAGE_SIZE) + i * SLOT;
 }
 
-/* A Task in R running pair_code on slot i, its Bundle's one entry the
- * Ring (rights), bound as role with wake bit bit, waiting for wait_bit;
+/* A Task in R running pair_code (or raise_code, at code) on slot i, its
+ * Bundle's one entry give (rights): a Ring it binds as role with wake bit
+ * bit, waiting for wait_bit (or a Signal it raises wait_bit through);
  * priority 8, affinity given, supervised through SIG_CHILD; not started
  * (its Bundle in *b). */
-static vx_handle_t h9_task(vx_handle_t code_rx, vx_handle_t data, vx_handle_t ring, unsigned i,
+static vx_handle_t h9_task(vx_handle_t code_rx, vx_handle_t data, vx_handle_t give, unsigned i,
 			   uint32_t rights, uint32_t role, uint32_t bit, uint32_t wait_bit,
-			   uint64_t affinity, vx_handle_t *b)
+			   uint64_t affinity, uint64_t code, vx_handle_t *b)
 {
 	volatile uint64_t *s = h9_slot(i);
 	vx_handle_t t = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0));
@@ -129,12 +157,12 @@ static vx_handle_t h9_task(vx_handle_t code_rx, vx_handle_t data, vx_handle_t ri
 	h9_junk[2 * i + 1] = MUST(vx_cap_derive(data, VX_R_READ | VX_R_WRITE, 0));
 	MUST(vx_task_map(t, h9_junk[2 * i], CODE_VA, VX_PROT_READ | VX_PROT_EXEC));
 	MUST(vx_task_map(t, h9_junk[2 * i + 1], DATA_VA, VX_PROT_READ | VX_PROT_WRITE));
-	MUST(vx_task_set_regs(t, CODE_VA, DATA_VA + VX_PAGE_SIZE, DATA_VA + i * SLOT * 8));
+	MUST(vx_task_set_regs(t, CODE_VA + code, DATA_VA + VX_PAGE_SIZE, DATA_VA + i * SLOT * 8));
 	MUST(vx_task_supervise(t, child_sig));
 	EXPECT_EQ(vx_task_set_prio(t, 8), VX_OK);
 	EXPECT_EQ(vx_task_set_affinity(t, affinity), VX_OK);
 	*b = MUST(vx_reticle_retype(R, VX_OBJ_BUNDLE, 0));
-	EXPECT_EQ(vx_bundle_add(*b, "h", 1, ring, rights), VX_OK);
+	EXPECT_EQ(vx_bundle_add(*b, "h", 1, give, rights), VX_OK);
 	return t;
 }
 
@@ -152,6 +180,48 @@ static bool h9_alive(vx_handle_t t)
 	       (ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING);
 }
 
+/* The code page (read-execute, *code_rx) and the data page (*data, which
+ * ktest maps after it); ktest goes to CPU 0. */
+static void h9_setup(vx_handle_t *code_rx, vx_handle_t *data)
+{
+	vx_handle_t text = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+
+	MUST(vx_task_map(self, text, H9_VA, VX_PROT_READ | VX_PROT_WRITE));
+	memset((void *)H9_VA, 0xcc, VX_PAGE_SIZE);
+	memcpy((void *)H9_VA, pair_code, sizeof(pair_code));
+	memcpy((uint8_t *)H9_VA + RAISE_OFF, raise_code, sizeof(raise_code));
+	EXPECT_EQ(vx_task_unmap(text), VX_OK);
+	*code_rx = MUST(vx_cap_derive(text, VX_R_READ | VX_R_EXEC, 0));
+	*data = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	MUST(vx_task_map(self, *data, H9_VA + VX_PAGE_SIZE, VX_PROT_READ | VX_PROT_WRITE));
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+}
+
+/* Halts the nt Tasks, and gives back what h9_setup and h9_task took. */
+static void h9_teardown(vx_handle_t data, const vx_handle_t *tasks, unsigned nt)
+{
+	for (unsigned i = 0; i < nt; i++) {
+		EXPECT(h9_alive(tasks[i]));
+		EXPECT_EQ(vx_task_halt(tasks[i]), VX_OK);
+	}
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+	EXPECT_EQ(vx_task_unmap(data), VX_OK);
+	for (unsigned i = 0; i < 2 * nt; i++)
+		EXPECT_EQ(vx_cap_delete(h9_junk[i]), VX_OK);
+	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE);
+}
+
+/* The waiters' checks at the end: xmm1 always held the count. */
+static void h9_fpu_ok(unsigned i)
+{
+	volatile uint64_t *s = h9_slot(i);
+
+	EXPECT_EQ(s[W_FPU], 0);
+	if (s[W_FPU])
+		vx_printf("#   slot %u: xmm1 held %lu, not the count of calls (%lu times)\n", i,
+			  (unsigned long)s[W_FPUVAL], (unsigned long)s[W_FPU]);
+}
+
 static void t_pair_moved_while_it_blocks(void)
 {
 	unsigned n = cpus_online();
@@ -160,25 +230,20 @@ static void t_pair_moved_while_it_blocks(void)
 		vx_printf("#   %u CPU(s): needs three (the pair's two and ktest's)\n", n);
 		return;
 	}
-	vx_handle_t text = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
-	MUST(vx_task_map(self, text, H9_VA, VX_PROT_READ | VX_PROT_WRITE));
-	memset((void *)H9_VA, 0xcc, VX_PAGE_SIZE);
-	memcpy((void *)H9_VA, pair_code, sizeof(pair_code));
-	EXPECT_EQ(vx_task_unmap(text), VX_OK);
-	vx_handle_t code_rx = MUST(vx_cap_derive(text, VX_R_READ | VX_R_EXEC, 0));
-	vx_handle_t data = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
-	MUST(vx_task_map(self, data, H9_VA + VX_PAGE_SIZE, VX_PROT_READ | VX_PROT_WRITE));
+	vx_handle_t code_rx, data;
+	h9_setup(&code_rx, &data);
 	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
-	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK); /* ktest on CPU 0 */
 
 	vx_handle_t bw, bp;
 	uint64_t one = 1ull << 1, two = 1ull << 2, far = 1ull << (n - 1);
 	vx_handle_t w = h9_task(code_rx, data, ring, 0, VX_R_PRODUCE, VX_RING_PRODUCER, W_BIT,
-				W_BIT, one, &bw);
+				W_BIT, one, 0, &bw);
 	vx_handle_t p = h9_task(code_rx, data, ring, 1, VX_R_CONSUME, VX_RING_CONSUMER, P_BIT,
-				P_BIT, far, &bp);
+				P_BIT, far, 0, &bp);
 	EXPECT_EQ(vx_task_start(w, bw), VX_OK);
 	EXPECT_EQ(vx_task_start(p, bp), VX_OK);
+	EXPECT_EQ(vx_cap_delete(bw), VX_OK);
+	EXPECT_EQ(vx_cap_delete(bp), VX_OK);
 	volatile uint64_t *sw = h9_slot(0), *sp = h9_slot(1);
 	for (unsigned i = 0; i < 2000 && (sw[W_COUNT] == 0 || sp[W_COUNT] == 0); i++)
 		h9_sleep(MS / 10);
@@ -216,26 +281,80 @@ static void t_pair_moved_while_it_blocks(void)
 		  halts, (unsigned long)sw[W_COUNT], (unsigned long)sp[W_COUNT],
 		  (unsigned long)(after - before));
 	EXPECT(after >= before + 100);
-	EXPECT_EQ(sw[W_FPU], 0);
-	EXPECT_EQ(sp[W_FPU], 0);
+	h9_fpu_ok(0);
+	h9_fpu_ok(1);
 	EXPECT(sw[W_BAD] <= halts); /* a halt ends a wait with 0 */
 	EXPECT_EQ(sp[W_BAD], 0);
-	if (sw[W_FPU] || sp[W_FPU] || sw[W_BAD] || sp[W_BAD])
-		vx_printf("#   xmm1 held %lx, %lx; other answers %ld, %ld\n",
-			  (unsigned long)sw[W_FPUVAL], (unsigned long)sp[W_FPUVAL],
-			  (long)sw[W_BADVAL], (long)sp[W_BADVAL]);
-	EXPECT(h9_alive(w));
-	EXPECT(h9_alive(p));
-	EXPECT_EQ(vx_task_halt(w), VX_OK);
-	EXPECT_EQ(vx_task_halt(p), VX_OK);
-	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
-	EXPECT_EQ(vx_task_unmap(data), VX_OK);
-	for (unsigned i = 0; i < 4; i++)
-		EXPECT_EQ(vx_cap_delete(h9_junk[i]), VX_OK);
-	vx_sig_wait(SIG_CHILD, VX_DEADLINE_NONE);
+	if (sp[W_BAD])
+		vx_printf("#   P answered %ld\n", (long)sp[W_BADVAL]);
+	vx_handle_t tasks[] = {w, p};
+	h9_teardown(data, tasks, 2);
+}
+
+/*
+ * W waits (RING_NOTIFY_WAIT on a Ring with no peer) for a bit a raiser on
+ * the last CPU raises without pause, so that W often blocks just before
+ * the raise and is woken while its CPU still leaves it.  ktest moves W
+ * between CPUs 1 and 2 without pause; a second waiter, pinned to CPU 2
+ * with a raiser of its own, keeps that CPU switching under the shared
+ * hold, where it takes W off its queue (pick_shared, which must wait for
+ * W's old CPU).
+ */
+static void t_waiter_moved_beside_a_raiser(void)
+{
+	unsigned n = cpus_online();
+
+	if (n < 4) {
+		vx_printf("#   %u CPU(s): needs four\n", n);
+		return;
+	}
+	vx_handle_t code_rx, data, b[H9_TASKS], t[H9_TASKS], ring[2], sig[2];
+	uint64_t one = 1ull << 1, two = 1ull << 2, last = 1ull << (n - 1);
+	h9_setup(&code_rx, &data);
+	for (unsigned k = 0; k < 2; k++) {
+		ring[k] = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
+		t[k] = h9_task(code_rx, data, ring[k], k, VX_R_PRODUCE, VX_RING_PRODUCER, W_BIT,
+			       W_BIT, k ? two : one, 0, &b[k]);
+		sig[k] = MUST(vx_sig_mint(t[k], 1ull << W_BIT));
+		t[2 + k] = h9_task(code_rx, data, sig[k], 2 + k, 0, 0, 0, W_BIT, last, RAISE_OFF,
+				   &b[2 + k]);
+	}
+	for (unsigned i = 0; i < H9_TASKS; i++) {
+		EXPECT_EQ(vx_task_start(t[i], b[i]), VX_OK);
+		EXPECT_EQ(vx_cap_delete(b[i]), VX_OK);
+	}
+	volatile uint64_t *sw = h9_slot(0);
+	for (unsigned i = 0; i < 2000 && (sw[W_COUNT] == 0 || h9_slot(1)[W_COUNT] == 0); i++)
+		h9_sleep(MS / 10);
+	for (unsigned round = 0; round < 6000; round++) {
+		uint64_t mask = round % 5 == 4 ? one | two : round & 1 ? two : one;
+		EXPECT_EQ(vx_task_set_affinity(t[0], mask), VX_OK);
+		sw[W_AHEAD] = round / 1000 % 2 ? 1000 * MS : 0;
+		if (round % 64 == 0)
+			h9_sleep(MS / 50);
+	}
+	sw[W_AHEAD] = 0;
+	EXPECT_EQ(vx_task_set_affinity(t[0], one), VX_OK);
+	uint64_t before = sw[W_COUNT];
+	for (unsigned i = 0; i < 2000 && sw[W_COUNT] < before + 100; i++)
+		h9_sleep(MS / 10);
+	vx_printf("#   W %lu calls, the other waiter %lu, raisers %lu and %lu; still "
+		  "calling: %lu more\n",
+		  (unsigned long)sw[W_COUNT], (unsigned long)h9_slot(1)[W_COUNT],
+		  (unsigned long)h9_slot(2)[W_COUNT], (unsigned long)h9_slot(3)[W_COUNT],
+		  (unsigned long)(sw[W_COUNT] - before));
+	EXPECT(sw[W_COUNT] >= before + 100);
+	for (unsigned k = 0; k < 2; k++) {
+		h9_fpu_ok(k);
+		EXPECT_EQ(h9_slot(k)[W_BIND], VX_OK);
+		EXPECT_EQ(h9_slot(k)[W_BAD], 0);
+		EXPECT_EQ(h9_slot(2 + k)[W_LAST], VX_OK);
+	}
+	h9_teardown(data, t, H9_TASKS);
 }
 
 void ktest_hunt9(void)
 {
 	run("hunt9_pair_moved_while_it_blocks", t_pair_moved_while_it_blocks);
+	run("hunt9_waiter_moved_beside_a_raiser", t_waiter_moved_beside_a_raiser);
 }
