@@ -26,6 +26,12 @@
  * state.  Sequential consistency stands in for the atomics and the
  * locks' acquire and release orders.
  *
+ * CPU 1 also rings T's doorbell itself, DIRECT times, as the call/reply
+ * fastpath under the shared hold does (the C's sched_direct_shared): it
+ * tries T's wake_lock, and if it gets it and T waits and no CPU is still
+ * leaving T (on_cpu), it wakes T and resumes it at once on its own CPU,
+ * with no run queue; otherwise it delivers the bit as a waker does.
+ *
  * Broken variants, each of which spin must catch:
  *   -DNO_ON_CPU         the picking CPU resumes T without waiting for its
  *                       old CPU to finish leaving it;
@@ -35,8 +41,11 @@
  *   -DLOOK_FIRST        T looks under its wake_lock but before it marks
  *                       itself waiting: a waker that raised just after
  *                       the look sees T running and leaves.
+ *   -DDIRECT_NO_ON_CPU  the direct switch resumes T without checking that
+ *                       its old CPU has finished leaving it.
  */
 #define ROUNDS 2
+#define DIRECT 2
 #define NONE   2 /* no CPU */
 
 #define RUN  0
@@ -53,9 +62,32 @@ byte running;          /* CPUs executing T */
 inline spin_hold(l) { atomic { !l -> l = 1 } }
 inline spin_release(l) { l = 0 }
 
+/* The ordinary shared delivery of bit b (the C's signal_deliver_shared). */
+inline deliver(b)
+{
+	atomic { pending = pending | b };
+	/* The C's fast exit: a T seen running is left alone, without the
+	 * lock; its wait will find the bit. */
+	if
+	:: state == WAIT ->
+		spin_hold(wake_lock);
+		if
+		:: state == WAIT ->
+			state = RUN;
+			spin_hold(rq_lock);
+			assert(queued == 0); /* queued once */
+			queued = 1;
+			spin_release(rq_lock)
+		:: else -> skip
+		fi;
+		spin_release(wake_lock)
+	:: else -> skip
+	fi
+}
+
 proctype cpu(byte c)
 {
-	byte got, look;
+	byte got, look, direct = 0, b;
 	bool mine = (c == 0); /* CPU 0 starts out running T */
 
 	do
@@ -106,8 +138,34 @@ proctype cpu(byte c)
 			mine = 1
 		:: else ->
 			spin_release(rq_lock);
-end_idle:		(queued == 1) /* sleeps until there is something */
+end_idle:		(queued == 1 || (c == 1 && direct < DIRECT)) /* sleeps until there is something */
 		fi
+	:: !mine && c == 1 && direct < DIRECT ->
+		/* A Task of this CPU rings T's doorbell, having blocked
+		 * itself: T takes this CPU at once if it can. */
+		atomic { b = 1 << (2 * ROUNDS + direct); sent = sent | b; direct++ };
+		if
+		:: atomic { !wake_lock -> wake_lock = 1 } ->
+			if
+#ifdef DIRECT_NO_ON_CPU
+			:: state == WAIT ->
+#else
+			:: state == WAIT && on_cpu == NONE ->
+#endif
+				atomic { pending = pending | b };
+				state = RUN;
+				spin_release(wake_lock);
+				assert(saved && running == 0 && queued == 0);
+				atomic { saved = 0; on_cpu = c; running++ };
+				mine = 1;
+				goto switched
+			:: else ->
+				spin_release(wake_lock)
+			fi
+		:: wake_lock -> skip /* held by a waker: declined */
+		fi;
+		deliver(b);
+switched:	b = 0
 	od
 }
 
@@ -119,25 +177,9 @@ proctype waker(byte w)
 	:: r == ROUNDS -> break
 	:: else ->
 		b = 1 << (w * ROUNDS + r);
-		atomic { pending = pending | b; sent = sent | b }
-		/* The C's fast exit: a T seen running is left alone, without
-		 * the lock; its wait will find the bit. */
-		if
-		:: state != WAIT -> goto next
-		:: else -> skip
-		fi;
-		spin_hold(wake_lock);
-		if
-		:: state == WAIT ->
-			state = RUN;
-			spin_hold(rq_lock);
-			assert(queued == 0); /* queued once */
-			queued = 1;
-			spin_release(rq_lock)
-		:: else -> skip
-		fi;
-		spin_release(wake_lock);
-next:		atomic { r++; b = 0 }
+		atomic { sent = sent | b };
+		deliver(b);
+		atomic { r++; b = 0 }
 	od
 }
 

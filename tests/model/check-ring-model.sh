@@ -63,7 +63,7 @@ caught -DPLAIN_CLEAR wake.pml "assertion violated" \
 	"wake model: a shared poll that clears with a load and a store loses a bit"
 caught -DNO_SLEEP_LOCK wake.pml "assertion violated" \
 	"wake model: two wake-ups unlinking neighbours without the list's lock tear the sleep list"
-clean block.pml "block model: a wait that blocks under the lock held shared loses no wake-up, and runs on one CPU at a time" \
+clean block.pml "block model: a wait that blocks under the lock held shared, and a direct switch to it, lose no wake-up, and it runs on one CPU at a time" \
 	"block model: spin found a problem in the shared block"
 caught -DNO_ON_CPU block.pml "assertion violated" \
 	"block model: a CPU that resumes a Task woken while its old CPU still leaves it is caught"
@@ -71,3 +71,5 @@ caught -DCHECK_UNLOCKED block.pml "assertion violated" \
 	"block model: a wait that looks for its bits before it takes its wake_lock loses a wake-up"
 caught -DLOOK_FIRST block.pml "assertion violated" \
 	"block model: a wait that looks before it marks itself waiting loses the wake-up of a raiser that saw it running"
+caught -DDIRECT_NO_ON_CPU block.pml "assertion violated" \
+	"block model: a direct switch to a Task its old CPU still leaves is caught"
