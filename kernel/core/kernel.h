@@ -169,8 +169,6 @@ struct task {
 	uint64_t fs_base;     /* user FS base (a foreign ABI's thread pointer); 0 for natives */
 	uint32_t foreign;     /* its syscall stops it: VX_FAULT_SYSCALL (VX_REGS_FOREIGN) */
 	uint32_t wake_lock;   /* a shared holder's wake-up of it (signal_deliver_shared) */
-	uint32_t call_shared; /* its last RING_NOTIFY_WAIT could not switch to its peer here:
-			       * the next tries the lock shared (syscall_call_reply) */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -336,6 +334,7 @@ void sched_tick(void);
 struct trapframe *sched_next_frame(void);
 void sched_yield_current(void);
 bool sched_direct(struct task *p, uint64_t mask, uint64_t deadline);
+int64_t sched_direct_shared(struct task *p, uint64_t bit);
 struct trapframe *sched_direct_wake(struct task *p, uint64_t bit, uint64_t mask);
 struct trapframe *sched_direct_wake_until(struct task *p, uint64_t bit, uint64_t mask,
 					  uint64_t deadline);
@@ -364,7 +363,21 @@ int64_t sys_sig_wait_shared(struct trapframe *tf);
 int64_t sys_sig_raise_shared(struct trapframe *tf);
 void signal_deliver_shared(struct task *t, uint64_t bits);
 int64_t signal_wait_shared(struct task *t, uint64_t mask, uint64_t deadline);
-int signal_wait_check(uint64_t mask, uint64_t deadline);
+int64_t signal_call_shared(struct task *p, uint64_t bit, uint64_t mask);
+int64_t signal_notify_wait_shared(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline);
+int64_t signal_call_shared_until(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline);
+/* Decode of a wait's mask and deadline: VX_E_INVAL for bit 63 (reserved,
+ * abi.h) or an empty mask without a finite deadline (a plain sleep needs
+ * one).  Inline: the shared call/reply path calls nothing before it
+ * switches. */
+static inline int signal_wait_check(uint64_t mask, uint64_t deadline)
+{
+	if (mask == 0 && (deadline == VX_DEADLINE_NONE || deadline == VX_DEADLINE_NEVER))
+		return VX_E_INVAL;
+	if (mask & ~VX_SIG_ALL)
+		return VX_E_INVAL;
+	return VX_OK;
+}
 void signal_deliver_handoff(struct task *t, uint64_t bits);
 int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t *result);
 
@@ -426,6 +439,10 @@ _Static_assert(SYS_BLOCKED == INT64_MIN && SYS_RESTART == INT64_MIN + 1,
  * (syscall.c's shared_syscalls) needs it exclusive; it has changed
  * nothing, and the call runs again from scratch. */
 #define SYS_EXCLUSIVE (INT64_MIN + 2)
+/* SYS_SWITCHED: a handler running under the lock held shared blocked the
+ * caller and made another Task current on this CPU (sched_direct_shared):
+ * its frame is the one to resume. */
+#define SYS_SWITCHED (INT64_MIN + 3)
 /* SYS_KWAIT: the syscall number a caller is re-issued with while its call's
  * result (t->kwait_rax) waits for the work the call queued.  Outside the
  * ABI's numbers; from a Task that has nothing parked it is VX_E_NOSYS. */

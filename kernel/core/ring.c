@@ -253,14 +253,16 @@ int64_t sys_ring_notify_shared(struct trapframe *tf)
 }
 
 /*
- * VX_SYS_RING_NOTIFY_WAIT under the lock held shared (syscall.c): a call
- * whose peer runs on another CPU, or is busy.  The same decode as
- * sys_ring_notify_wait.  A call the fastpath would switch for (the peer
- * waits for this doorbell's bit and may run on this CPU) needs the lock
- * exclusive: SYS_EXCLUSIVE, having changed nothing, and ring_fastpath
- * decides it again there.  Else the peer's bit goes in as RING_NOTIFY's
- * shared form puts it, and the caller waits as SIG_WAIT's shared form
- * does: its bits, or SYS_BLOCKED.
+ * VX_SYS_RING_NOTIFY_WAIT under the lock held shared (syscall.c): every
+ * call of it on a CPU among several.  The same decode as
+ * sys_ring_notify_wait.  When the peer waits for this doorbell's bit and
+ * may run here (the fastpath's case, a pair on one CPU), the caller blocks
+ * first and then hands the CPU straight to the peer if the scheduler
+ * would choose it (signal_call_shared: SYS_SWITCHED).
+ * Otherwise the peer's bit goes in as RING_NOTIFY's shared form puts it,
+ * and the caller waits as SIG_WAIT's shared form does: its bits, or
+ * SYS_BLOCKED.  Either order gives the same result: the peer cannot
+ * answer a bit it has not had.
  */
 int64_t sys_ring_notify_wait_shared(struct trapframe *tf)
 {
@@ -272,18 +274,20 @@ int64_t sys_ring_notify_wait_shared(struct trapframe *tf)
 		return err;
 	struct ring *r = ring_of(c->obj);
 	struct cap *end = peer_end(r, c);
-	if (end) {
-		struct task *p = end->map_task;
-		uint64_t bit = end_bit(r, end);
-		if (p != cur && __atomic_load_n(&p->state, __ATOMIC_RELAXED) == VX_TASK_WAITING &&
-		    (__atomic_load_n(&p->wait_mask, __ATOMIC_RELAXED) & bit) &&
-		    (!p->affinity || ((p->affinity >> this_cpu()->index) & 1))) {
-			cur->call_shared = 0;
-			return SYS_EXCLUSIVE;
-		}
-		signal_deliver_shared(p, bit);
+	if (!end)
+		return signal_wait_shared(cur, tf->rsi, tf->rdx);
+	struct task *p = end->map_task;
+	uint64_t bit = end_bit(r, end);
+	if (p != cur && tf->rsi &&
+	    __atomic_load_n(&p->state, __ATOMIC_RELAXED) == VX_TASK_WAITING &&
+	    (__atomic_load_n(&p->wait_mask, __ATOMIC_RELAXED) & bit) &&
+	    (!p->affinity || ((p->affinity >> this_cpu()->index) & 1)) &&
+	    arch_frame_user_ok(&p->regs)) {
+		if (tf->rdx == VX_DEADLINE_NEVER)
+			return signal_call_shared(p, bit, tf->rsi);
+		return signal_call_shared_until(p, bit, tf->rsi, tf->rdx);
 	}
-	return signal_wait_shared(cur, tf->rsi, tf->rdx);
+	return signal_notify_wait_shared(p, bit, tf->rsi, tf->rdx);
 }
 
 /* VX_SYS_RING_NOTIFY(ring) */
@@ -327,13 +331,10 @@ int64_t sys_ring_notify_wait(struct trapframe *tf)
 
 /* The same invoke for a call the fastpath decoded but cannot switch for
  * (no peer, or a peer that is busy or may not run here): apart, so that
- * the fastpath itself stays a function without a frame.  With several
- * CPUs the caller's next call tries the lock shared (call_shared,
- * syscall_call_reply). */
+ * the fastpath itself stays a function without a frame. */
 static __attribute__((noinline)) struct trapframe *notify_wait_decoded(struct trapframe *tf,
 								       struct cap *c)
 {
-	current_task()->call_shared = 1;
 	return syscall_finish(tf, notify_wait_invoke(tf, c));
 }
 

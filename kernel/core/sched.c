@@ -312,19 +312,13 @@ static struct task *steal(void)
 	return best;
 }
 
-/* Makes next the running Task on this CPU: charges prev (may be NULL) its
- * CPU time, gives next a fresh quantum and, if it is another Task, its
- * address space, kernel entry and FPU state.  next must be off the run
- * queues. */
-static inline __attribute__((always_inline)) void switch_to(struct task *prev, struct task *next)
+/* switch_to's second half, from the clock reading now: next, off the run
+ * queues, becomes the running Task on CPU c with a fresh quantum and, if
+ * it is not prev, its address space, kernel entry and FPU state (prev's,
+ * if any, saved on the way). */
+static inline __attribute__((always_inline)) void run_next(struct cpu *c, struct task *prev,
+							   struct task *next, uint64_t now)
 {
-	struct cpu *c = this_cpu();
-	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
-
-	if (prev) {
-		prev->cpu_tsc += now - prev->run_since;
-		__atomic_store_n(&prev->running_on, -1, __ATOMIC_RELEASE);
-	}
 	next->run_since = now;
 	next->quantum = QUANTUM_TICKS;
 	__atomic_store_n(&next->running_on, (int32_t)c->index, __ATOMIC_RELAXED);
@@ -336,6 +330,21 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
 		arch_fs_switch(c, next->fs_base);
 	}
 	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED); /* running_prio */
+}
+
+/* Makes next the running Task on this CPU: charges prev (may be NULL) its
+ * CPU time, gives next a fresh quantum and, if it is another Task, its
+ * address space, kernel entry and FPU state.  next must be off the run
+ * queues. */
+static inline __attribute__((always_inline)) void switch_to(struct task *prev, struct task *next)
+{
+	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
+
+	if (prev) {
+		prev->cpu_tsc += now - prev->run_since;
+		__atomic_store_n(&prev->running_on, -1, __ATOMIC_RELEASE);
+	}
+	run_next(this_cpu(), prev, next, now);
 }
 
 /*
@@ -672,6 +681,67 @@ struct trapframe *sched_leave_shared(void)
 		__atomic_or_fetch(&idle_mask, 1ull << c->index, __ATOMIC_RELAXED);
 	}
 	return f;
+}
+
+/* sched_direct_shared's way out when it cannot switch: the bit goes in as
+ * a shared raiser's would, and the caller stays blocked.  Apart, so that
+ * sched_direct_shared calls nothing and needs no frame. */
+static __attribute__((noinline)) int64_t direct_declined(struct task *p, uint64_t bit)
+{
+	signal_deliver_shared(p, bit);
+	return SYS_BLOCKED;
+}
+
+/*
+ * The call/reply fastpath under the lock held shared (signal.c,
+ * signal_call_shared): the running Task has just blocked (block_shared)
+ * and rings p's doorbell bit.  When p waits for that bit with no
+ * deadline, may run here (the caller checked its affinity and its frame),
+ * runs nowhere (not still being left by another CPU, where it blocked a
+ * moment ago) and the scheduler would choose it, as in direct_switch, p
+ * is woken under its wake_lock, as a shared raiser would wake it, but runs
+ * here at once instead of going on a run queue: it takes every pending
+ * bit it waits for, this CPU leaves the caller (CPU time, then FPU state,
+ * then running_on: the on_cpu rule of sched_leave_shared) and switches to
+ * p, which runs out the caller's quantum.  SYS_SWITCHED.  Anything else,
+ * a wake_lock held by a raiser too, and the bit is delivered the ordinary
+ * shared way: SYS_BLOCKED.  Runs under the lock held shared.
+ */
+int64_t sched_direct_shared(struct task *p, uint64_t bit)
+{
+	struct cpu *c = this_cpu();
+	struct task *cur = c->current;
+	uint64_t pend;
+
+	if (this_cpu_need_resched() || p->prio < cur->prio ||
+	    (__atomic_load_n(&rq[c->index].bits, __ATOMIC_RELAXED) >> p->prio) > 1 ||
+	    __atomic_exchange_n(&p->wake_lock, 1, __ATOMIC_ACQUIRE))
+		return direct_declined(p, bit);
+	if (p->state != VX_TASK_WAITING || !(p->wait_mask & bit) || p->sleeping ||
+	    __atomic_load_n(&p->running_on, __ATOMIC_ACQUIRE) >= 0) {
+		spin_release(&p->wake_lock);
+		return direct_declined(p, bit);
+	}
+	/* All of p's pending bits at once; those it does not wait for go
+	 * back.  A raiser meanwhile sees p waiting, waits for this lock,
+	 * and then finds it woken: its bits stay pending.  From here p is
+	 * this CPU's: nobody else wakes or runs it. */
+	pend = __atomic_exchange_n(&p->pending, 0, __ATOMIC_SEQ_CST) | bit;
+	if (pend & ~p->wait_mask)
+		__atomic_or_fetch(&p->pending, pend & ~p->wait_mask, __ATOMIC_RELAXED);
+	p->regs.rax = pend & p->wait_mask;
+	__atomic_store_n(&p->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
+	spin_release(&p->wake_lock);
+
+	/* put_current and switch_to in one, with one clock reading. */
+	uint32_t left = cur->quantum;
+	uint64_t now = rdtsc();
+	cur->cpu_tsc += now - cur->run_since;
+	arch_fpu_switch(cur->fpu, NULL);
+	__atomic_store_n(&cur->running_on, -1, __ATOMIC_RELEASE);
+	run_next(c, NULL, p, now);
+	p->quantum = left; /* as direct_switch: a pair must not starve its equals */
+	return SYS_SWITCHED;
 }
 
 /* sched_leave_shared found nothing here: with no lock held, this CPU

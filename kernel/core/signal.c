@@ -201,18 +201,6 @@ int signal_wait_common(struct task *t, uint64_t mask, uint64_t deadline, int64_t
 	return wait_common(t, mask, deadline, result);
 }
 
-/* Decode of a wait's mask and deadline: VX_E_INVAL for bit 63 (reserved,
- * abi.h) or an empty mask without a finite deadline (a plain sleep needs
- * one). */
-int signal_wait_check(uint64_t mask, uint64_t deadline)
-{
-	if (mask == 0 && (deadline == VX_DEADLINE_NONE || deadline == VX_DEADLINE_NEVER))
-		return VX_E_INVAL;
-	if (mask & ~VX_SIG_ALL)
-		return VX_E_INVAL;
-	return VX_OK;
-}
-
 /* VX_SYS_SIG_WAIT(mask, deadline) -> fired bits (0: deadline passed). */
 int64_t sys_sig_wait(struct trapframe *tf)
 {
@@ -233,14 +221,14 @@ int64_t sys_sig_wait(struct trapframe *tf)
  * Returns the bits of mask found pending, which t takes and runs on with,
  * or 0 with t waiting (on the sleep list if its deadline is finite): its
  * CPU then leaves it (sched_leave_shared), and from the release of the
- * wake_lock a waker may queue it.  t is the caller's own Task.
+ * wake_lock a waker may queue it.  t is the caller's own Task.  First,
+ * what happens under the wake_lock: the mark, then the look.
  */
-static inline __attribute__((always_inline)) uint64_t block_shared(struct task *t, uint64_t mask,
+static inline __attribute__((always_inline)) uint64_t mark_waiting(struct task *t, uint64_t mask,
 								   uint64_t deadline)
 {
 	uint64_t got;
 
-	spin_hold(&t->wake_lock);
 	__atomic_store_n(&t->wait_mask, mask, __ATOMIC_RELAXED);
 	t->wait_deadline = deadline;
 	__atomic_store_n(&t->state, VX_TASK_WAITING, __ATOMIC_SEQ_CST);
@@ -248,7 +236,20 @@ static inline __attribute__((always_inline)) uint64_t block_shared(struct task *
 	if (got) {
 		__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
-	} else if (deadline != VX_DEADLINE_NEVER) {
+	}
+	return got;
+}
+
+/* The block itself: t's wake_lock, then mark_waiting, and for a finite
+ * deadline the sleep list. */
+static inline __attribute__((always_inline)) uint64_t block_shared(struct task *t, uint64_t mask,
+								   uint64_t deadline)
+{
+	uint64_t got;
+
+	spin_hold(&t->wake_lock);
+	got = mark_waiting(t, mask, deadline);
+	if (!got && deadline != VX_DEADLINE_NEVER) {
 		spin_hold(&sleepers_lock);
 		signal_sleep(t);
 		spin_release(&sleepers_lock);
@@ -278,6 +279,67 @@ static inline __attribute__((always_inline)) int64_t wait_shared(struct task *t,
 int64_t signal_wait_shared(struct task *t, uint64_t mask, uint64_t deadline)
 {
 	return wait_shared(t, mask, deadline);
+}
+
+/* RING_NOTIFY_WAIT under the lock held shared for a peer p that cannot
+ * take this CPU (ring.c): its bit goes in as RING_NOTIFY's shared form
+ * puts it, then the caller waits as SIG_WAIT's shared form does (its
+ * bits, or SYS_BLOCKED). */
+int64_t signal_notify_wait_shared(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
+{
+	signal_deliver_shared(p, bit);
+	return wait_shared(current_task(), mask, deadline);
+}
+
+/* signal_call_shared's way out when the wait ended at once with got:
+ * p is rung the ordinary way.  Apart, so that signal_call_shared calls
+ * nothing and needs no frame. */
+static __attribute__((noinline)) int64_t call_answered(struct task *p, uint64_t bit, uint64_t got)
+{
+	signal_deliver_shared(p, bit);
+	return (int64_t)got;
+}
+
+/*
+ * RING_NOTIFY_WAIT under the lock held shared when the peer end's Task p
+ * waits for the doorbell's bit and may run on this CPU (ring.c): the
+ * caller, the running Task, waits for mask until deadline as
+ * signal_wait_shared does, and only then rings p, so that once it has
+ * blocked p can take its CPU at once (sched_direct_shared: SYS_SWITCHED,
+ * or SYS_BLOCKED with p woken the ordinary way).  A wait that ends at
+ * once rings p the ordinary way and returns the bits.  The order makes
+ * no difference to either: p cannot answer a bit it has not had.
+ */
+int64_t signal_call_shared_until(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
+{
+	struct task *t = current_task();
+	uint64_t got;
+
+	if (wait_answers_now(t, mask, deadline, &got)) {
+		__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
+		return call_answered(p, bit, got);
+	}
+	if ((got = block_shared(t, mask, deadline)))
+		return call_answered(p, bit, got);
+	return sched_direct_shared(p, bit);
+}
+
+/* The same with no deadline, the common case, kept to tail calls: a bit
+ * of mask already pending, or the caller's wake_lock held by a raiser
+ * this moment, goes the way above. */
+int64_t signal_call_shared(struct task *p, uint64_t bit, uint64_t mask)
+{
+	struct task *t = current_task();
+	uint64_t got;
+
+	if ((__atomic_load_n(&t->pending, __ATOMIC_RELAXED) & mask) ||
+	    __atomic_exchange_n(&t->wake_lock, 1, __ATOMIC_ACQUIRE))
+		return signal_call_shared_until(p, bit, mask, VX_DEADLINE_NEVER);
+	got = mark_waiting(t, mask, VX_DEADLINE_NEVER);
+	spin_release(&t->wake_lock);
+	if (got)
+		return call_answered(p, bit, got);
+	return sched_direct_shared(p, bit);
 }
 
 /* VX_SYS_SIG_WAIT under the lock held shared (syscall.c).  The wait that

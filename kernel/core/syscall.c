@@ -63,7 +63,9 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  Two
  * block: SIG_WAIT with nothing pending and RING_NOTIFY_WAIT's wait, under
  * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
- * under its run queue's (sched_leave_shared).  None restarts or queues work: a handler
+ * under its run queue's (sched_leave_shared), or, for a call/reply whose
+ * peer waits to run here, hands it the CPU at once (sched_direct_shared).
+ * None restarts or queues work: a handler
  * that would returns SYS_EXCLUSIVE having changed nothing, and the call
  * runs again from scratch under the lock held exclusive.
  */
@@ -232,7 +234,8 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(s
  * shared.  A call that blocked (SYS_BLOCKED) leaves its Task under the
  * same hold, for the next Task on this CPU's queue, or, if it has none,
  * waits in the idle loop without the lock (sched_leave_shared,
- * sched_idle_shared).  Else the call's result goes back at once unless
+ * sched_idle_shared); one that switched to another Task itself
+ * (SYS_SWITCHED) resumes that Task's frame.  Else the call's result goes back at once unless
  * this CPU must choose another Task (need_resched), which takes the lock
  * exclusive.
  * Only this CPU's own shared wake-ups and the exclusive holders set it
@@ -251,8 +254,13 @@ static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapfr
 	klock_shared_in();
 	if (__builtin_expect(t->state == VX_TASK_RUNNABLE && !t->foreign, 1))
 		r = fn(tf);
-	if (__builtin_expect(r <= SYS_EXCLUSIVE, 0)) {
+	if (__builtin_expect(r <= SYS_SWITCHED, 0)) {
 		KASSERT(r != SYS_RESTART);
+		if (r == SYS_SWITCHED) {
+			struct trapframe *next = &current_task()->regs;
+			klock_shared_out();
+			return next;
+		}
 		if (r == SYS_BLOCKED) {
 			struct trapframe *next = sched_leave_shared();
 			klock_shared_out();
@@ -290,23 +298,15 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
  * elided and the fast path is a tail call, which returns NULL when it does
  * not apply; entry.S then runs the call the ordinary way
  * (syscall_dispatch), which decides it from scratch.  With several CPUs
- * it never returns NULL, and runs one of two ways, chosen by how the
- * caller's last call went (t->call_shared, a hint: both ways give the
- * same result).  A call whose peer waited to run on this CPU (the
- * fastpath's case, a pair on one CPU) goes under the lock held exclusive,
- * the ordinary way if the fast one does not apply after all.  A call
- * whose peer could not run here (a pair on two CPUs, a busy server) tries
- * the lock held shared (sys_ring_notify_wait_shared: the doorbell and the
- * wait), which sends the fastpath's case back to the exclusive way.
- * Trying shared first every time would cost a pair on one CPU 162
- * instructions a round trip (678 -> 840 on -smp 2).
+ * it never returns NULL: the call runs under the lock held shared
+ * (sys_ring_notify_wait_shared), which switches straight to a peer
+ * waiting to run on this CPU itself (sched_direct_shared), so a pair on
+ * one CPU never takes the lock exclusive; a caller halted while it waited
+ * for the lock, or a foreign one, goes the ordinary way, exclusive, where
+ * ring_fastpath is tried first (dispatch_locked).
  */
 _Static_assert(SYS_NR_CALL_REPLY == VX_SYS_RING_NOTIFY_WAIT, "entry.h SYS_NR_CALL_REPLY");
-_Static_assert((SHARED_CALLS >> VX_SYS_RING_NOTIFY_WAIT) & 1, "RING_NOTIFY_WAIT tries shared");
-static __attribute__((noinline)) struct trapframe *call_reply_locked(struct trapframe *tf)
-{
-	return dispatch_locked(tf, true);
-}
+_Static_assert((SHARED_CALLS >> VX_SYS_RING_NOTIFY_WAIT) & 1, "RING_NOTIFY_WAIT runs shared");
 
 /* The entry described above.  Called from entry.S with interrupts off,
  * without the lock, which it elides (one CPU) or takes. */
@@ -314,9 +314,7 @@ struct trapframe *syscall_call_reply(struct trapframe *tf)
 {
 	if (__builtin_expect(klock.solo, 1))
 		return ring_fastpath(tf);
-	if (current_task()->call_shared)
-		return dispatch_shared(tf);
-	return call_reply_locked(tf);
+	return dispatch_shared(tf);
 }
 
 /* Is [va, va + n) inside user space?  VX_E_RANGE if it wraps, VX_E_FAULT if

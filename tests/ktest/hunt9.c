@@ -24,6 +24,10 @@
  *       it is often woken while its CPU still leaves it, moved between
  *       CPUs 1 and 2 while a second waiter keeps CPU 2 switching under the
  *       shared hold.
+ *   hunt9_direct_pair_beside_raisers  a call/reply pair on one CPU, whose
+ *       calls switch straight to each other under the shared hold, while
+ *       W is moved away and back, halted and resumed, and later raisers on
+ *       two more CPUs raise the very bits the pair waits for.
  */
 #include <stddef.h>
 #include "ktest.h"
@@ -353,8 +357,109 @@ static void t_waiter_moved_beside_a_raiser(void)
 	h9_teardown(data, t, H9_TASKS);
 }
 
+/*
+ * W and P, a call/reply pair, both on CPU 1: a call whose peer waits
+ * there is the fastpath's direct switch under the shared hold
+ * (sched_direct_shared), one each way every round trip.  ktest moves W to
+ * CPU 2 now and then and back (W's first call from there finds P waiting
+ * on another CPU, and P's next finds W's CPU maybe still leaving it), and
+ * halts and resumes it.  For the second half, raisers on CPUs 2 and 3
+ * raise the very bits the pair waits for, at both, without pause: a
+ * raiser and the direct switch race for the same waiting Task's
+ * wake_lock, a raiser's wake-up queues a Task its CPU is still leaving,
+ * and a call often finds its bit already pending and does not block.
+ * Every answer must be the Task's own bit, xmm1 must keep the count of
+ * calls, and the pair must still be calling at the end.
+ */
+static void t_direct_pair_beside_raisers(void)
+{
+	unsigned n = cpus_online();
+
+	if (n < 4) {
+		vx_printf("#   %u CPU(s): needs four\n", n);
+		return;
+	}
+	vx_handle_t code_rx, data, b[H9_TASKS], t[H9_TASKS], sig[2];
+	uint64_t one = 1ull << 1, two = 1ull << 2, last = 1ull << (n - 1);
+	h9_setup(&code_rx, &data);
+	vx_handle_t ring = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 4)));
+	t[0] = h9_task(code_rx, data, ring, 0, VX_R_PRODUCE, VX_RING_PRODUCER, W_BIT, W_BIT, one, 0,
+		       &b[0]);
+	t[1] = h9_task(code_rx, data, ring, 1, VX_R_CONSUME, VX_RING_CONSUMER, P_BIT, P_BIT, one, 0,
+		       &b[1]);
+	for (unsigned k = 0; k < 2; k++) {
+		uint32_t bit = k ? P_BIT : W_BIT;
+		sig[k] = MUST(vx_sig_mint(t[k], 1ull << bit));
+		t[2 + k] = h9_task(code_rx, data, sig[k], 2 + k, 0, 0, 0, bit, k ? last : two,
+				   RAISE_OFF, &b[2 + k]);
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		EXPECT_EQ(vx_task_start(t[i], b[i]), VX_OK);
+		EXPECT_EQ(vx_cap_delete(b[i]), VX_OK);
+	}
+	volatile uint64_t *sw = h9_slot(0), *sp = h9_slot(1);
+	for (unsigned i = 0; i < 2000 && (sw[W_COUNT] == 0 || sp[W_COUNT] == 0); i++)
+		h9_sleep(MS / 10);
+	EXPECT_EQ(sw[W_BIND], VX_OK);
+	EXPECT_EQ(sp[W_BIND], VX_OK);
+
+	unsigned halts = 0;
+	uint64_t quiet = 0;
+	for (unsigned round = 0; round < 4500 && !failures_in_test; round++) {
+		if (round == 1500) {
+			quiet = sw[W_COUNT] + sp[W_COUNT];
+			for (unsigned i = 2; i < H9_TASKS; i++) {
+				EXPECT_EQ(vx_task_start(t[i], b[i]), VX_OK);
+				EXPECT_EQ(vx_cap_delete(b[i]), VX_OK);
+			}
+		}
+		uint64_t mask = round % 8 == 7 ? two : round % 8 == 3 ? one | two : one;
+		EXPECT_EQ(vx_task_set_affinity(t[0], mask), VX_OK);
+		uint64_t ahead = round / 250 % 3 == 2 ? 1000 * MS : 0;
+		sw[W_AHEAD] = ahead;
+		sp[W_AHEAD] = ahead;
+		if (round % 200 == 100) {
+			EXPECT_EQ(vx_task_halt(t[0]), VX_OK);
+			h9_sleep(MS / 20);
+			EXPECT_EQ(vx_task_resume(t[0]), VX_OK);
+			halts++;
+		}
+		h9_sleep(MS / 20);
+	}
+	if (quiet == 0) {
+		/* The first half failed: start the raisers anyway, for the
+		 * teardown, which halts every Task. */
+		for (unsigned i = 2; i < H9_TASKS; i++)
+			vx_task_start(t[i], b[i]);
+	}
+	sw[W_AHEAD] = 0;
+	sp[W_AHEAD] = 0;
+	EXPECT_EQ(vx_task_set_affinity(t[0], one), VX_OK);
+	uint64_t before = sw[W_COUNT] + sp[W_COUNT];
+	for (unsigned i = 0; i < 2000 && sw[W_COUNT] + sp[W_COUNT] < before + 100; i++)
+		h9_sleep(MS / 10);
+	uint64_t after = sw[W_COUNT] + sp[W_COUNT];
+	vx_printf("#   %u halts: W %lu calls, P %lu (%lu before the raisers), raisers %lu and "
+		  "%lu; still calling: %lu more\n",
+		  halts, (unsigned long)sw[W_COUNT], (unsigned long)sp[W_COUNT],
+		  (unsigned long)quiet, (unsigned long)h9_slot(2)[W_COUNT],
+		  (unsigned long)h9_slot(3)[W_COUNT], (unsigned long)(after - before));
+	EXPECT(quiet > 1500);
+	EXPECT(after >= before + 100);
+	h9_fpu_ok(0);
+	h9_fpu_ok(1);
+	EXPECT(sw[W_BAD] <= halts); /* a halt ends a wait with 0 */
+	EXPECT_EQ(sp[W_BAD], 0);
+	if (sp[W_BAD] || sw[W_BAD] > halts)
+		vx_printf("#   W answered %ld, P %ld\n", (long)sw[W_BADVAL], (long)sp[W_BADVAL]);
+	EXPECT_EQ(h9_slot(2)[W_LAST], VX_OK);
+	EXPECT_EQ(h9_slot(3)[W_LAST], VX_OK);
+	h9_teardown(data, t, H9_TASKS);
+}
+
 void ktest_hunt9(void)
 {
 	run("hunt9_pair_moved_while_it_blocks", t_pair_moved_while_it_blocks);
 	run("hunt9_waiter_moved_beside_a_raiser", t_waiter_moved_beside_a_raiser);
+	run("hunt9_direct_pair_beside_raisers", t_direct_pair_beside_raisers);
 }
