@@ -33,11 +33,13 @@ append="seed=$SEED count=$COUNT workers=$WORKERS life=$LIFE"
 extra=(${QEMU_EXTRA:-})
 [ "${ICOUNT:-}" = 1 ] && extra+=(-icount shift=0,align=off,sleep=off)
 
+# Line by line: without stdbuf, tr holds back 4 KiB at a time, and a long
+# run's log sits mid-line for minutes, which looks like a hang.
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 -machine q35 -m 512M -smp "$SMP" \
 	-no-reboot -display none -monitor none -serial stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -device intel-iommu \
 	-kernel "$B/kernel.bin" -initrd "$B/prog/fuzzk.elf,$B/fuzzk.img" \
-	-append "$append" "${extra[@]}" </dev/null | tr -d '\r' | tee "$log"
+	-append "$append" "${extra[@]}" </dev/null | stdbuf -oL tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 if grep -q 'kernel panic' "$log"; then
 	echo "not ok - fuzzk: kernel panicked (SEED=$SEED SMP=$SMP): $(grep -A1 'kernel panic' "$log" | tail -n 1)"
