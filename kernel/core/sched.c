@@ -280,6 +280,27 @@ static struct task *pick(void)
 	return t;
 }
 
+/* The most urgent Task on CPU o's queue that may run on CPU me, if it is
+ * more urgent than floor (-1: any), or NULL.  Under the lock, exclusive,
+ * or shared with o's queue lock held (steal_shared). */
+static struct task *urgent_for(unsigned o, unsigned me, int floor)
+{
+	/* Only the priorities queued there, most urgent first. */
+	for (uint32_t bits = rq[o].bits; bits;) {
+		int p = 31 - __builtin_clz(bits);
+		if (p <= floor)
+			break;
+		bits &= ~(1u << p);
+		struct task *h = rq[o].head[p], *t = h;
+		do {
+			if ((allowed(t) >> me) & 1)
+				return t;
+			t = t->rq_next;
+		} while (t != h);
+	}
+	return NULL;
+}
+
 /* Nothing to run here: the most urgent Task another CPU has queued that
  * may run on this one, or NULL. */
 static struct task *steal(void)
@@ -290,22 +311,9 @@ static struct task *steal(void)
 	for (unsigned c = 0; c < ncpus; c++) {
 		if (c == me)
 			continue;
-		/* Only the priorities queued there, most urgent first, and
-		 * only those above the best found so far. */
-		for (uint32_t bits = rq[c].bits; bits;) {
-			int p = 31 - __builtin_clz(bits);
-			if (best && p <= (int)best->prio)
-				break;
-			bits &= ~(1u << p);
-			struct task *h = rq[c].head[p], *t = h;
-			do {
-				if ((allowed(t) >> me) & 1) {
-					best = t;
-					break;
-				}
-				t = t->rq_next;
-			} while (t != h);
-		}
+		struct task *t = urgent_for(c, me, best ? (int)best->prio : -1);
+		if (t)
+			best = t;
 	}
 	if (best)
 		dequeue(best);
@@ -666,9 +674,9 @@ static inline __attribute__((always_inline)) struct trapframe *pick_shared(struc
  * queued it.  This CPU leaves it: its CPU time and FPU state are put away
  * and only then is running_on cleared, after which another CPU may resume
  * it.  The next Task comes from this CPU's own queue (pick_shared).
- * Stealing, queued work and a frame that must fault are the exclusive
- * scheduler's: NULL, with this CPU marked idle on the kernel's own
- * tables, for sched_idle_shared once the hold is dropped.
+ * Anything else (a steal, queued work, a frame that must fault) waits for
+ * sched_idle_shared: NULL, with this CPU marked idle on the kernel's own
+ * tables, for it to run once the hold is dropped.
  */
 struct trapframe *sched_leave_shared(void)
 {
@@ -744,12 +752,50 @@ int64_t sched_direct_shared(struct task *p, uint64_t bit)
 	return SYS_SWITCHED;
 }
 
+/* Under the lock held shared, on a CPU whose own queue is empty: steal's
+ * choice, made under the queues' own locks.  The queue whose most urgent
+ * priority is highest is chosen from a look without its lock (a hint),
+ * and its most urgent Task that may run here is taken off it under its
+ * lock; one another CPU is still leaving is waited for, as in pick_shared.
+ * A frame that must fault is left to the exclusive scheduler.  Returns
+ * the Task's frame, made current, or NULL. */
+static struct trapframe *steal_shared(struct cpu *c)
+{
+	unsigned me = c->index, from = me;
+	int top = -1;
+	struct task *t;
+
+	for (unsigned o = 0; o < ncpus; o++) {
+		uint32_t bits = __atomic_load_n(&rq[o].bits, __ATOMIC_RELAXED);
+		if (o != me && bits && 31 - __builtin_clz(bits) > top) {
+			top = 31 - __builtin_clz(bits);
+			from = o;
+		}
+	}
+	if (from == me)
+		return NULL;
+	spin_hold(&rq[from].lock);
+	t = urgent_for(from, me, -1);
+	if (t && arch_frame_user_ok(&t->regs))
+		dequeue(t);
+	else
+		t = NULL;
+	spin_release(&rq[from].lock);
+	if (!t)
+		return NULL;
+	while (__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE) >= 0)
+		arch_spin_wait();
+	switch_to(NULL, t);
+	return &t->regs;
+}
+
 /* sched_leave_shared found nothing here: with no lock held, this CPU
  * waits until there is something to run (or steal, or queued work).  What
  * its own queue holds it takes under the lock held shared (pick_shared),
  * so that a pair of Tasks on two CPUs waking each other never takes the
- * lock exclusive; anything else is chosen under the lock held exclusive.
- * Returns the frame to resume. */
+ * lock exclusive, and so it steals (steal_shared); queued work, a frame
+ * that must fault and a steal the hint got wrong go to the scheduler
+ * under the lock held exclusive.  Returns the frame to resume. */
 struct trapframe *sched_idle_shared(void)
 {
 	struct cpu *c = this_cpu();
@@ -758,8 +804,8 @@ struct trapframe *sched_idle_shared(void)
 	idle_wait(c, true);
 	klock_shared_in();
 	__atomic_and_fetch(&idle_mask, ~(1ull << c->index), __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&work_head, __ATOMIC_RELAXED))
-		f = pick_shared(c);
+	if (!__atomic_load_n(&work_head, __ATOMIC_RELAXED) && !(f = pick_shared(c)))
+		f = steal_shared(c);
 	klock_shared_out();
 	if (f)
 		return f;
