@@ -357,6 +357,7 @@ void signal_raise_cap(struct cap *sig, uint64_t bits);
 void signal_timeouts(uint64_t now);
 void signal_sleep(struct task *t);
 bool signal_timeout_due(uint64_t now);
+void signal_timeouts_shared(uint64_t now);
 int64_t sys_sig_wait(struct trapframe *tf);
 int64_t sys_sig_raise(struct trapframe *tf);
 int64_t sys_sig_wait_shared(struct trapframe *tf);

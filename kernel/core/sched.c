@@ -493,20 +493,28 @@ static bool idle_has_work(unsigned me)
 /* A timer tick, without the kernel lock: true when all it has to do is count
  * down the running Task's quantum (done here) or nothing at all (an idle
  * CPU); false when it needs the lock and sched_tick: a quantum runs out, a
- * reschedule or queued work is waiting, or (boot CPU) a sleeper's deadline
- * passed.  Only this CPU writes the quantum of the Task it runs.  The rest
- * are hints read without the lock: each is set before the IPI or the tick
- * that acts on it.  Without this, every CPU took the lock TIMER_HZ times a
- * second; on a host with fewer cores than -smp asks, a waiter whose thread
- * the host descheduled held every CPU up, and ticks alone used up the
- * lock. */
+ * reschedule or queued work is waiting, or, with one CPU, a sleeper's
+ * deadline passed.  Only this CPU writes the quantum of the Task it runs.
+ * The rest are hints read without the lock: each is set before the IPI or
+ * the tick that acts on it.  Without this, every CPU took the lock
+ * TIMER_HZ times a second; on a host with fewer cores than -smp asks, a
+ * waiter whose thread the host descheduled held every CPU up, and ticks
+ * alone used up the lock.  With several CPUs the boot CPU ends the waits
+ * whose deadline passed under the lock held shared, which it takes for
+ * that alone (signal_timeouts_shared); a Task it wakes here that outranks
+ * this CPU's asks for the exclusive way (need_resched). */
 bool sched_tick_quick(void)
 {
 	struct cpu *c = this_cpu();
 	struct task *cur = c->current;
 
-	if (c->index == 0 && signal_timeout_due(timer_now_ns()))
-		return false;
+	if (c->index == 0 && signal_timeout_due(timer_now_ns())) {
+		if (klock.solo)
+			return false;
+		klock_shared_in();
+		signal_timeouts_shared(timer_now_ns());
+		klock_shared_out();
+	}
 	if (!cur)
 		return true;
 	if (cur->quantum <= 1 || this_cpu_need_resched() ||

@@ -162,6 +162,41 @@ void signal_timeouts(uint64_t now)
 	__atomic_store_n(&sleep_earliest, earliest, __ATOMIC_RELAXED);
 }
 
+/*
+ * signal_timeouts under the lock held shared, from the boot CPU's tick
+ * (sched_tick_quick): every sleeper whose deadline has passed is woken, as
+ * a shared raiser wakes (wake_shared), with result 0.  The walk holds the
+ * sleep list's lock, which comes after a Task's wake_lock in the lock
+ * order, so each Task's wake_lock is only tried: one held this moment (by
+ * a raiser, which takes the Task off the list itself once it has this
+ * lock) stays on the list, and sleep_earliest stays due, so the next tick
+ * looks again.  Runs under the lock held shared.
+ */
+void signal_timeouts_shared(uint64_t now)
+{
+	uint64_t earliest = UINT64_MAX;
+
+	spin_hold(&sleepers_lock);
+	for (struct task *t = sleepers, *next; t; t = next) {
+		next = t->sl_next;
+		if (t->wait_deadline > now) {
+			if (t->wait_deadline < earliest)
+				earliest = t->wait_deadline;
+		} else if (__atomic_exchange_n(&t->wake_lock, 1, __ATOMIC_ACQUIRE)) {
+			earliest = now;
+		} else {
+			KASSERT(t->sleeping && t->state == VX_TASK_WAITING);
+			signal_unsleep(t);
+			t->regs.rax = 0;
+			__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
+			sched_make_runnable_shared(t);
+			spin_release(&t->wake_lock);
+		}
+	}
+	__atomic_store_n(&sleep_earliest, earliest, __ATOMIC_RELAXED);
+	spin_release(&sleepers_lock);
+}
+
 /* The body of every wait: either answers now (*result) or blocks t.
  * Inlined into SIG_WAIT, the signal ping-pong's hot path, whatever the
  * compiler's budget for this file says (a call costs it 30 instructions a
