@@ -650,6 +650,18 @@ static __attribute__((noinline)) struct trapframe *next_frame_slow(struct cpu *c
 	}
 }
 
+/* Under the lock held shared: t, just taken off a run queue under its
+ * lock, becomes this CPU's current Task once the CPU still leaving it, if
+ * any, has finished (block.pml's on_cpu rule: a waker may have queued it
+ * the moment it blocked).  Returns its frame. */
+static inline __attribute__((always_inline)) struct trapframe *resume_taken(struct task *t)
+{
+	while (__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE) >= 0)
+		arch_spin_wait();
+	switch_to(NULL, t);
+	return &t->regs;
+}
+
 /* Under the lock held shared: the next Task from this CPU's own queue,
  * taken off it under the queue's lock and made current, or NULL.  One
  * another CPU is still leaving (queued there by a waker the moment it
@@ -668,12 +680,7 @@ static inline __attribute__((always_inline)) struct trapframe *pick_shared(struc
 		dequeue(next);
 	}
 	spin_release(&q->lock);
-	if (!next)
-		return NULL;
-	while (__atomic_load_n(&next->running_on, __ATOMIC_ACQUIRE) >= 0)
-		arch_spin_wait();
-	switch_to(NULL, next);
-	return &next->regs;
+	return next ? resume_taken(next) : NULL;
 }
 
 /*
@@ -789,12 +796,7 @@ static struct trapframe *steal_shared(struct cpu *c)
 	else
 		t = NULL;
 	spin_release(&rq[from].lock);
-	if (!t)
-		return NULL;
-	while (__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE) >= 0)
-		arch_spin_wait();
-	switch_to(NULL, t);
-	return &t->regs;
+	return t ? resume_taken(t) : NULL;
 }
 
 /* sched_leave_shared found nothing here: with no lock held, this CPU

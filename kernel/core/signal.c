@@ -73,6 +73,15 @@ void signal_deliver_handoff(struct task *t, uint64_t bits)
 	deliver(t, bits, true);
 }
 
+/* The end of a shared wake-up of t, whose wake_lock is held and which is
+ * off the sleep list: its result, its state, a run queue. */
+static void wake_unlisted_shared(struct task *t, uint64_t result)
+{
+	t->regs.rax = result;
+	__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
+	sched_make_runnable_shared(t);
+}
+
 /* wake for a shared holder, which holds t's wake_lock: the sleep list
  * and the run queue are behind locks of their own. */
 static void wake_shared(struct task *t, uint64_t result)
@@ -82,9 +91,7 @@ static void wake_shared(struct task *t, uint64_t result)
 		signal_unsleep(t);
 		spin_release(&sleepers_lock);
 	}
-	t->regs.rax = result;
-	__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
-	sched_make_runnable_shared(t);
+	wake_unlisted_shared(t, result);
 }
 
 /*
@@ -187,9 +194,7 @@ void signal_timeouts_shared(uint64_t now)
 		} else {
 			KASSERT(t->sleeping && t->state == VX_TASK_WAITING);
 			signal_unsleep(t);
-			t->regs.rax = 0;
-			__atomic_store_n(&t->state, VX_TASK_RUNNABLE, __ATOMIC_RELAXED);
-			sched_make_runnable_shared(t);
+			wake_unlisted_shared(t, 0);
 			spin_release(&t->wake_lock);
 		}
 	}
@@ -347,15 +352,10 @@ static __attribute__((noinline)) int64_t call_answered(struct task *p, uint64_t 
  */
 int64_t signal_call_shared_until(struct task *p, uint64_t bit, uint64_t mask, uint64_t deadline)
 {
-	struct task *t = current_task();
-	uint64_t got;
+	int64_t r = wait_shared(current_task(), mask, deadline);
 
-	if (wait_answers_now(t, mask, deadline, &got)) {
-		__atomic_and_fetch(&t->pending, ~got, __ATOMIC_RELAXED);
-		return call_answered(p, bit, got);
-	}
-	if ((got = block_shared(t, mask, deadline)))
-		return call_answered(p, bit, got);
+	if (r != SYS_BLOCKED)
+		return call_answered(p, bit, (uint64_t)r);
 	return sched_direct_shared(p, bit);
 }
 

@@ -204,12 +204,10 @@ struct trapframe *syscall_finish(struct trapframe *tf, int64_t r)
 
 /* A call on a CPU among several: under the kernel lock, dropped just
  * before entry.S restores the chosen frame (no other CPU touches a frame
- * that is running or about to run here).  fast: RING_NOTIFY_WAIT, which
- * tries the call/reply fastpath first. */
-static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(struct trapframe *tf,
-									       bool fast)
+ * that is running or about to run here). */
+static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(struct trapframe *tf)
 {
-	struct trapframe *next = NULL;
+	struct trapframe *next;
 
 	kernel_lock();
 	if (__builtin_expect(current_task()->state != VX_TASK_RUNNABLE, 0)) {
@@ -220,10 +218,7 @@ static inline __attribute__((always_inline)) struct trapframe *dispatch_locked(s
 		reissue(tf);
 		next = sched_current_frame();
 	} else {
-		if (fast)
-			next = ring_fastpath(tf);
-		if (!next)
-			next = dispatch(tf);
+		next = dispatch(tf);
 	}
 	kernel_unlock();
 	return next;
@@ -267,7 +262,7 @@ static __attribute__((noinline)) struct trapframe *dispatch_shared(struct trapfr
 			return next ? next : sched_idle_shared();
 		}
 		klock_shared_out();
-		return dispatch_locked(tf, tf->rax == VX_SYS_RING_NOTIFY_WAIT);
+		return dispatch_locked(tf);
 	}
 	tf->rax = (uint64_t)r;
 	if (__builtin_expect(!this_cpu_need_resched(), 1)) {
@@ -289,7 +284,7 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
 		return dispatch(tf);
 	if (tf->rax < VX_SYS_COUNT && (SHARED_CALLS >> tf->rax) & 1)
 		return dispatch_shared(tf);
-	return dispatch_locked(tf, false);
+	return dispatch_locked(tf);
 }
 
 /*
@@ -302,8 +297,8 @@ struct trapframe *syscall_dispatch(struct trapframe *tf)
  * (sys_ring_notify_wait_shared), which switches straight to a peer
  * waiting to run on this CPU itself (sched_direct_shared), so a pair on
  * one CPU never takes the lock exclusive; a caller halted while it waited
- * for the lock, or a foreign one, goes the ordinary way, exclusive, where
- * ring_fastpath is tried first (dispatch_locked).
+ * for the lock, or a foreign one, goes the ordinary way, exclusive
+ * (dispatch_locked), where the fastpath could not apply anyway.
  */
 _Static_assert(SYS_NR_CALL_REPLY == VX_SYS_RING_NOTIFY_WAIT, "entry.h SYS_NR_CALL_REPLY");
 _Static_assert((SHARED_CALLS >> VX_SYS_RING_NOTIFY_WAIT) & 1, "RING_NOTIFY_WAIT runs shared");
