@@ -317,6 +317,7 @@ int64_t sys_task_supervise(struct trapframe *tf);
 int64_t sys_task_set_prio(struct trapframe *tf);
 int64_t sys_task_exit(struct trapframe *tf);
 int64_t sys_task_yield(struct trapframe *tf);
+int64_t sys_task_yield_shared(struct trapframe *tf);
 int64_t sys_task_set_affinity(struct trapframe *tf);
 int64_t sys_task_regs(struct trapframe *tf);
 
@@ -327,7 +328,7 @@ bool sched_evict(struct task *t);
 void sched_resched_here(void);
 uint32_t sched_task_cpu(const struct task *t);
 uint64_t sched_online_mask(void); /* bit n: CPU n is online */
-bool sched_tick_quick(void);
+struct trapframe *sched_tick_quick(struct trapframe *tf);
 void sched_remove(struct task *t);
 void sched_block(struct task *t, uint64_t mask, uint64_t deadline);
 void sched_tick(void);
@@ -341,6 +342,7 @@ struct trapframe *sched_direct_wake_until(struct task *p, uint64_t bit, uint64_t
 bool sched_handoff(struct task *p);
 struct trapframe *sched_leave_shared(void);
 struct trapframe *sched_idle_shared(void);
+struct trapframe *sched_preempt_shared(void);
 void signal_unsleep(struct task *t);
 bool preempt_due(void);
 /* Ends a stretch of long work: the next check starts a fresh budget.  Every

@@ -490,38 +490,49 @@ static bool idle_has_work(unsigned me)
 	       __atomic_load_n(&rq[me].bits, __ATOMIC_RELAXED) || backlog_elsewhere(me);
 }
 
-/* A timer tick, without the kernel lock: true when all it has to do is count
- * down the running Task's quantum (done here) or nothing at all (an idle
- * CPU); false when it needs the lock and sched_tick: a quantum runs out, a
- * reschedule or queued work is waiting, or, with one CPU, a sleeper's
- * deadline passed.  Only this CPU writes the quantum of the Task it runs.
- * The rest are hints read without the lock: each is set before the IPI or
- * the tick that acts on it.  Without this, every CPU took the lock
- * TIMER_HZ times a second; on a host with fewer cores than -smp asks, a
- * waiter whose thread the host descheduled held every CPU up, and ticks
- * alone used up the lock.  With several CPUs the boot CPU ends the waits
- * whose deadline passed under the lock held shared, which it takes for
- * that alone (signal_timeouts_shared); a Task it wakes here that outranks
- * this CPU's asks for the exclusive way (need_resched). */
-bool sched_tick_quick(void)
+/* A timer tick, without the kernel lock held exclusive, from user mode
+ * (tf, the running Task's frame): the frame to resume when all it has to
+ * do is count down the running Task's quantum (done here), nothing at all
+ * (an idle CPU), or, with several CPUs, end the quantum under the lock
+ * held shared (sched_preempt_shared); NULL when it needs the lock
+ * exclusive and sched_tick: a reschedule or queued work is waiting, a
+ * quantum ends that the shared way cannot end, or, with one CPU, a quantum
+ * ends or a sleeper's deadline passed.  Only this CPU writes the quantum
+ * of the Task it runs.  The rest are hints read without the lock: each is
+ * set before the IPI or the tick that acts on it.  Without this, every
+ * CPU took the lock TIMER_HZ times a second; on a host with fewer cores
+ * than -smp asks, a waiter whose thread the host descheduled held every
+ * CPU up, and ticks alone used up the lock.  With several CPUs the boot
+ * CPU ends the waits whose deadline passed under the lock held shared,
+ * which it takes for that alone (signal_timeouts_shared); a Task it wakes
+ * here that outranks this CPU's asks for the exclusive way
+ * (need_resched). */
+struct trapframe *sched_tick_quick(struct trapframe *tf)
 {
 	struct cpu *c = this_cpu();
 	struct task *cur = c->current;
 
 	if (c->index == 0 && signal_timeout_due(timer_now_ns())) {
 		if (klock.solo)
-			return false;
+			return NULL;
 		klock_shared_in();
 		signal_timeouts_shared(timer_now_ns());
 		klock_shared_out();
 	}
 	if (!cur)
-		return true;
-	if (cur->quantum <= 1 || this_cpu_need_resched() ||
-	    __atomic_load_n(&work_head, __ATOMIC_RELAXED))
-		return false;
-	cur->quantum--;
-	return true;
+		return tf;
+	if (this_cpu_need_resched() || __atomic_load_n(&work_head, __ATOMIC_RELAXED))
+		return NULL;
+	if (cur->quantum > 1) {
+		cur->quantum--;
+		return tf;
+	}
+	if (klock.solo)
+		return NULL;
+	klock_shared_in();
+	struct trapframe *f = sched_preempt_shared();
+	klock_shared_out();
+	return f;
 }
 
 /* This CPU stops running its current Task (it blocked, stopped or went
@@ -704,6 +715,51 @@ struct trapframe *sched_leave_shared(void)
 		__atomic_or_fetch(&idle_mask, 1ull << c->index, __ATOMIC_RELAXED);
 	}
 	return f;
+}
+
+/*
+ * A preemption under the lock held shared: the running Task's quantum has
+ * run out (sched_tick_quick) or it gave up the rest (TASK_YIELD).  Decided
+ * as next_frame_slow decides it.  When nothing on this CPU's queue is as
+ * urgent as the Task, it runs on with a fresh quantum: its own frame.
+ * Else, under the queue's lock, it goes to the tail of its priority here
+ * while still marked running on this CPU, and the queue's most urgent Task
+ * comes off the head; the CPU then leaves it (put_current: CPU time, FPU
+ * state, then running_on) and resumes the other (resume_taken).  Between
+ * the two a CPU that steals it waits for running_on, as it would for a
+ * Task that blocked (block.pml's on_cpu rule); the exclusive way kept the
+ * Task on this CPU too (place: it runs nothing more urgent once left).
+ * NULL, having changed nothing, for the exclusive way: a reschedule asked
+ * (which may be an affinity that leaves this CPU), queued work, or a head
+ * whose frame must fault.
+ */
+struct trapframe *sched_preempt_shared(void)
+{
+	struct cpu *c = this_cpu();
+	struct task *cur = c->current;
+	struct runq *q = &rq[c->index];
+	struct task *next;
+
+	if (this_cpu_need_resched() || __atomic_load_n(&work_head, __ATOMIC_RELAXED) ||
+	    cur->state != VX_TASK_RUNNABLE || !((allowed(cur) >> c->index) & 1))
+		return NULL;
+	spin_hold(&q->lock);
+	int best = top_prio(q);
+	if (best < (int)cur->prio) {
+		spin_release(&q->lock);
+		cur->quantum = QUANTUM_TICKS;
+		return &cur->regs;
+	}
+	next = q->head[best];
+	if (!arch_frame_user_ok(&next->regs)) {
+		spin_release(&q->lock);
+		return NULL;
+	}
+	dequeue(next);
+	enqueue(c->index, cur);
+	spin_release(&q->lock);
+	put_current(c);
+	return resume_taken(next);
 }
 
 /* sched_direct_shared's way out when it cannot switch: the bit goes in as

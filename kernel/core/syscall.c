@@ -65,6 +65,8 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
  * under its run queue's (sched_leave_shared), or, for a call/reply whose
  * peer waits to run here, hands it the CPU at once (sched_direct_shared).
+ * TASK_YIELD ends the caller's quantum under this CPU's run queue lock
+ * (sched_preempt_shared), as a quantum's last tick does.
  * None restarts or queues work: a handler
  * that would returns SYS_EXCLUSIVE having changed nothing, and the call
  * runs again from scratch under the lock held exclusive.
@@ -81,13 +83,14 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_PORT_OUT] = sys_port_out,
     [VX_SYS_CONSOLE_WRITE] = sys_console_write,
     [VX_SYS_CLOCK] = sys_clock,
+    [VX_SYS_TASK_YIELD] = sys_task_yield_shared,
 };
 /* The same calls as a bit mask, bit n for call n: one test on entry. */
 #define SHARED_CALLS                                                                               \
 	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT |  \
 	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY |         \
 	 1ull << VX_SYS_RING_NOTIFY_WAIT | 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT |      \
-	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK)
+	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK | 1ull << VX_SYS_TASK_YIELD)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,

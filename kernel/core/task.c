@@ -671,3 +671,22 @@ int64_t sys_task_yield(struct trapframe *tf)
 	sched_yield_current();
 	return VX_OK;
 }
+
+/* The same under the lock held shared: the rest of the quantum is given
+ * up (sched_preempt_shared).  VX_OK, the caller running on; or
+ * SYS_SWITCHED, another Task of this CPU's queue running in its place,
+ * with the caller's VX_OK in its frame, put there first: once queued,
+ * the caller may be resumed by a CPU that steals it; or SYS_EXCLUSIVE,
+ * nothing changed (the call's number back in its frame), for the
+ * exclusive way. */
+int64_t sys_task_yield_shared(struct trapframe *tf)
+{
+	tf->rax = VX_OK;
+	struct trapframe *f = sched_preempt_shared();
+
+	if (!f) {
+		tf->rax = VX_SYS_TASK_YIELD;
+		return SYS_EXCLUSIVE;
+	}
+	return f == tf ? VX_OK : SYS_SWITCHED;
+}

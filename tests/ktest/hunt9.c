@@ -28,6 +28,11 @@
  *       calls switch straight to each other under the shared hold, while
  *       W is moved away and back, halted and resumed, and later raisers on
  *       two more CPUs raise the very bits the pair waits for.
+ *   hunt9_preempted_spinners_stolen  more spinners than CPUs, whose
+ *       quanta end under the shared hold (sched_preempt_shared), some of
+ *       which yield or nap now and then, so that idle CPUs steal a
+ *       spinner its CPU may still be leaving; one is moved between CPUs
+ *       and one halted and resumed meanwhile.
  */
 #include <stddef.h>
 #include "ktest.h"
@@ -127,6 +132,48 @@ static const uint8_t raise_code[] = {
 _Static_assert(VX_SYS_SIG_RAISE == 27, "raise_code's call");
 _Static_assert(sizeof(raise_code) == 0x22, "raise_code's jump");
 #define RAISE_OFF 0x100 /* raise_code's offset in the code page */
+
+/* For ever: count in r15 and xmm1 and compare them (as pair_code); when
+ * the count has none of the bits of the slot's word 7, TASK_YIELD, whose
+ * answer must be VX_OK; when it has none of word 8's, sleep for 50 us
+ * (CLOCK, then SIG_WAIT with an empty mask).  ~0 in a word: never. */
+static const uint8_t spin_code[] = {
+    0x49, 0x89, 0xf4,			      /* mov r12,rsi */
+    0x45, 0x31, 0xff,			      /* xor r15d,r15d */
+    0x66, 0x49, 0x0f, 0x6e, 0xcf,	      /* movq xmm1,r15 */
+    0x66, 0x48, 0x0f, 0x7e, 0xcb,	      /* 1: movq rbx,xmm1 */
+    0x4c, 0x39, 0xfb,			      /* cmp rbx,r15 */
+    0x74, 0x0a,				      /* je 2f */
+    0x49, 0xff, 0x44, 0x24, 0x20,	      /* inc qword [r12+32] */
+    0x49, 0x89, 0x5c, 0x24, 0x28,	      /* mov [r12+40],rbx */
+    0x49, 0xff, 0xc7,			      /* 2: inc r15 */
+    0x66, 0x49, 0x0f, 0x6e, 0xcf,	      /* movq xmm1,r15 */
+    0x4d, 0x89, 0x7c, 0x24, 0x08,	      /* mov [r12+8],r15 */
+    0x49, 0x8b, 0x44, 0x24, 0x38,	      /* mov rax,[r12+56] */
+    0x4c, 0x85, 0xf8,			      /* test rax,r15 */
+    0x75, 0xd5,				      /* jnz 1b */
+    0xb8, 0x12, 0x00, 0x00, 0x00,	      /* mov eax,TASK_YIELD */
+    0x0f, 0x05,				      /* syscall */
+    0x49, 0x89, 0x44, 0x24, 0x18,	      /* mov [r12+24],rax */
+    0x48, 0x85, 0xc0,			      /* test rax,rax */
+    0x74, 0x0a,				      /* jz 3f */
+    0x49, 0xff, 0x44, 0x24, 0x30,	      /* inc qword [r12+48] */
+    0x49, 0x89, 0x44, 0x24, 0x48,	      /* mov [r12+72],rax */
+    0x49, 0x8b, 0x44, 0x24, 0x40,	      /* 3: mov rax,[r12+64] */
+    0x4c, 0x85, 0xf8,			      /* test rax,r15 */
+    0x75, 0xb0,				      /* jnz 1b */
+    0xb8, 0x21, 0x00, 0x00, 0x00,	      /* mov eax,CLOCK */
+    0x31, 0xff,				      /* xor edi,edi */
+    0x0f, 0x05,				      /* syscall */
+    0x48, 0x8d, 0xb0, 0x50, 0xc3, 0x00, 0x00, /* lea rsi,[rax+50000] */
+    0xb8, 0x1a, 0x00, 0x00, 0x00,	      /* mov eax,SIG_WAIT */
+    0x31, 0xff,				      /* xor edi,edi */
+    0x0f, 0x05,				      /* syscall */
+    0xeb, 0x95,				      /* jmp 1b */
+};
+_Static_assert(VX_SYS_TASK_YIELD == 18 && VX_SYS_SIG_WAIT == 26 && VX_OK == 0, "spin_code's calls");
+_Static_assert(sizeof(spin_code) == 0x76, "spin_code's jumps");
+#define SPIN_OFF 0x200 /* spin_code's offset in the code page */
 _Static_assert(offsetof(struct vx_bundle_page, entry[0].handle) == 0x68, "pair_code's handle");
 
 #define H9_TASKS 4
@@ -194,6 +241,7 @@ static void h9_setup(vx_handle_t *code_rx, vx_handle_t *data)
 	memset((void *)H9_VA, 0xcc, VX_PAGE_SIZE);
 	memcpy((void *)H9_VA, pair_code, sizeof(pair_code));
 	memcpy((uint8_t *)H9_VA + RAISE_OFF, raise_code, sizeof(raise_code));
+	memcpy((uint8_t *)H9_VA + SPIN_OFF, spin_code, sizeof(spin_code));
 	EXPECT_EQ(vx_task_unmap(text), VX_OK);
 	*code_rx = MUST(vx_cap_derive(text, VX_R_READ | VX_R_EXEC, 0));
 	*data = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
@@ -457,9 +505,80 @@ static void t_direct_pair_beside_raisers(void)
 	h9_teardown(data, t, H9_TASKS);
 }
 
+/* Four spinners on every CPU but ktest's (CPU 0), more than there are
+ * CPUs: each quantum's end puts the running one on its CPU's queue and
+ * takes the next, under that queue's lock with the kernel lock held shared
+ * (sched_preempt_shared).  Two also yield now and then (TASK_YIELD, the
+ * same way), and two sleep for 50 us now and then, so that CPUs go idle
+ * and steal from each other's queues a spinner whose CPU may still be
+ * leaving it (the on_cpu rule); ktest meanwhile moves spinner 3 between
+ * CPUs and halts and resumes spinner 2.  Every spinner must keep xmm1 and
+ * r15 equal, every yield must answer VX_OK, and every spinner must still
+ * be getting CPU time at the end. */
+static void t_preempted_spinners_stolen(void)
+{
+	unsigned n = cpus_online();
+
+	if (n < 2) {
+		vx_printf("#   %u CPU: needs two\n", n);
+		return;
+	}
+	static const uint64_t yield[H9_TASKS] = {0xfff, ~0ull, 0x3ff, ~0ull};
+	static const uint64_t nap[H9_TASKS] = {0x3fff, 0xffff, ~0ull, ~0ull};
+	uint64_t others = ((n >= 64 ? ~0ull : (1ull << n) - 1)) & ~1ull;
+	vx_handle_t code_rx, data, b[H9_TASKS], t[H9_TASKS];
+	h9_setup(&code_rx, &data);
+	vx_handle_t give = MUST(vx_sig_mint(self, 1ull << 20)); /* nobody raises it */
+	for (unsigned i = 0; i < H9_TASKS; i++) {
+		t[i] = h9_task(code_rx, data, give, i, 0, 0, 0, 0, others, SPIN_OFF, &b[i]);
+		h9_slot(i)[W_MASK] = yield[i];
+		h9_slot(i)[W_AHEAD] = nap[i];
+	}
+	for (unsigned i = 0; i < H9_TASKS; i++) {
+		EXPECT_EQ(vx_task_start(t[i], b[i]), VX_OK);
+		EXPECT_EQ(vx_cap_delete(b[i]), VX_OK);
+	}
+	unsigned halts = 0;
+	for (unsigned round = 0; round < 2000 && !failures_in_test; round++) {
+		uint64_t mask = round % 4 == 0 ? 1ull << (1 + round / 4 % (n - 1)) : others;
+		EXPECT_EQ(vx_task_set_affinity(t[3], mask), VX_OK);
+		if (round % 100 == 50) {
+			EXPECT_EQ(vx_task_halt(t[2]), VX_OK);
+			h9_sleep(MS / 20);
+			EXPECT_EQ(vx_task_resume(t[2]), VX_OK);
+			halts++;
+		}
+		h9_sleep(MS / 20);
+	}
+	EXPECT_EQ(vx_task_set_affinity(t[3], others), VX_OK);
+	/* Every spinner still gets CPU time: its count moves within 2 s. */
+	uint64_t before[H9_TASKS], moved = 0;
+	for (unsigned i = 0; i < H9_TASKS; i++)
+		before[i] = h9_slot(i)[W_COUNT];
+	for (unsigned w = 0; w < 2000 && moved != (1u << H9_TASKS) - 1; w++) {
+		h9_sleep(MS);
+		for (unsigned i = 0; i < H9_TASKS; i++)
+			if (h9_slot(i)[W_COUNT] > before[i] + 1000)
+				moved |= 1u << i;
+	}
+	vx_printf("#   %u halts; counts %lu %lu %lu %lu\n", halts,
+		  (unsigned long)h9_slot(0)[W_COUNT], (unsigned long)h9_slot(1)[W_COUNT],
+		  (unsigned long)h9_slot(2)[W_COUNT], (unsigned long)h9_slot(3)[W_COUNT]);
+	EXPECT_EQ(moved, (1u << H9_TASKS) - 1);
+	for (unsigned i = 0; i < H9_TASKS; i++) {
+		h9_fpu_ok(i);
+		EXPECT_EQ(h9_slot(i)[W_BAD], 0);
+		if (h9_slot(i)[W_BAD])
+			vx_printf("#   spinner %u: a yield answered %ld\n", i,
+				  (long)h9_slot(i)[W_BADVAL]);
+	}
+	h9_teardown(data, t, H9_TASKS);
+}
+
 void ktest_hunt9(void)
 {
 	run("hunt9_pair_moved_while_it_blocks", t_pair_moved_while_it_blocks);
 	run("hunt9_waiter_moved_beside_a_raiser", t_waiter_moved_beside_a_raiser);
 	run("hunt9_direct_pair_beside_raisers", t_direct_pair_beside_raisers);
+	run("hunt9_preempted_spinners_stolen", t_preempted_spinners_stolen);
 }

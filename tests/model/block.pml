@@ -32,6 +32,12 @@
  * leaving T (on_cpu), it wakes T and resumes it at once on its own CPU,
  * with no run queue; otherwise it delivers the bit as a waker does.
  *
+ * A CPU running T may also end its quantum, PREEMPT time(s) in all, as
+ * sched_preempt_shared does (a tick, or TASK_YIELD): under the run
+ * queue's lock T, still runnable and still on that CPU, goes on the queue;
+ * only then does the CPU leave it, as a block's CPU does, so that a CPU
+ * that picks T at once waits for on_cpu the same way.
+ *
  * Broken variants, each of which spin must catch:
  *   -DNO_ON_CPU         the picking CPU resumes T without waiting for its
  *                       old CPU to finish leaving it;
@@ -46,6 +52,7 @@
  */
 #define ROUNDS 2
 #define DIRECT 2
+#define PREEMPT 1
 #define NONE   2 /* no CPU */
 
 #define RUN  0
@@ -58,6 +65,7 @@ byte queued;           /* T on the run queue: 0 or 1 */
 byte on_cpu = 0;       /* the CPU T runs on or is being left by; NONE: none */
 bool saved;            /* T's state is saved: another CPU may resume it */
 byte running;          /* CPUs executing T */
+byte preempts;         /* quantum ends so far */
 
 inline spin_hold(l) { atomic { !l -> l = 1 } }
 inline spin_release(l) { l = 0 }
@@ -122,6 +130,18 @@ proctype cpu(byte c)
 			mine = 0;
 			look = 0
 		fi
+	:: mine && preempts < PREEMPT ->
+		/* T's quantum ends: it goes on the queue while it still runs
+		 * here, and only then does this CPU leave it. */
+		preempts++;
+		spin_hold(rq_lock);
+		assert(queued == 0 && state == RUN);
+		queued = 1;
+		spin_release(rq_lock);
+		running--;
+		saved = 1;
+		on_cpu = NONE;
+		mine = 0
 	:: !mine ->
 		/* Pick: take T off the queue under its lock. */
 		spin_hold(rq_lock);

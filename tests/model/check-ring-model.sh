@@ -63,7 +63,7 @@ caught -DPLAIN_CLEAR wake.pml "assertion violated" \
 	"wake model: a shared poll that clears with a load and a store loses a bit"
 caught -DNO_SLEEP_LOCK wake.pml "assertion violated" \
 	"wake model: two wake-ups unlinking neighbours without the list's lock tear the sleep list"
-clean block.pml "block model: a wait that blocks under the lock held shared, and a direct switch to it, lose no wake-up, and it runs on one CPU at a time" \
+clean block.pml "block model: a wait that blocks under the lock held shared, a direct switch to it and a quantum's end lose no wake-up, and it runs on one CPU at a time" \
 	"block model: spin found a problem in the shared block"
 caught -DNO_ON_CPU block.pml "assertion violated" \
 	"block model: a CPU that resumes a Task woken while its old CPU still leaves it is caught"

@@ -43,13 +43,15 @@ static void handle_irq(uint64_t vector)
 		device_irq((unsigned)(vector - VEC_IRQ_BASE));
 }
 
-/* A timer tick that needs no lock (sched_tick_quick), unless the IOMMU's
- * fault records wait for the boot CPU's tick (iommu_fault_tick). */
-static bool tick_quick(void)
+/* A timer tick that needs no lock held exclusive (sched_tick_quick): the
+ * frame to resume, tf's or, at a quantum's end, another Task's; NULL when
+ * it does need it, as when the IOMMU's fault records wait for the boot
+ * CPU's tick (iommu_fault_tick). */
+static struct trapframe *tick_quick(struct trapframe *tf)
 {
 	if (this_cpu()->index == 0 && iommu_fault_deferred())
-		return false;
-	return sched_tick_quick();
+		return NULL;
+	return sched_tick_quick(tf);
 }
 
 static bool is_interrupt(uint64_t vector)
@@ -108,9 +110,12 @@ struct trapframe *trap_user(struct trapframe *tf)
 	 * it came, the others are not the Task's doing. */
 	if (tf->vector == 2)
 		return tf;
-	if (tf->vector == VEC_TIMER && tick_quick()) {
-		lapic_eoi(); /* the common tick: no lock (see sched_tick_quick) */
-		return tf;
+	if (tf->vector == VEC_TIMER) {
+		struct trapframe *f = tick_quick(tf);
+		if (f) {
+			lapic_eoi(); /* the common tick: no lock (see sched_tick_quick) */
+			return f;
+		}
 	}
 	kernel_lock();
 	struct task *t = current_task();
@@ -168,8 +173,11 @@ void trap_kernel(struct trapframe *tf)
 		/* Only the idle loop takes interrupts, without the lock.  Its
 		 * loop looks at the run queues itself once woken; a tick needs
 		 * the lock only to end timed waits, or on the boot CPU to go on
-		 * with the IOMMU's fault records. */
-		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && tick_quick())) {
+		 * with the IOMMU's fault records.  The idle loop runs no Task
+		 * (current is NULL), so no quantum ends here: tick_quick
+		 * answers tf or NULL. */
+		KASSERT(!this_cpu()->current);
+		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && tick_quick(tf))) {
 			lapic_eoi();
 			return;
 		}
