@@ -566,11 +566,13 @@ static inline void klock_shared_out(void)
  * queue (docs/ARCHITECTURE.md, "Locking").  A CPU spinning for one
  * answers TLB shootdowns (arch_spin_wait), as it does for the kernel lock.
  */
+void spin_hold_contended(uint32_t *l);
 static inline void spin_hold(uint32_t *l)
 {
-	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(l, __ATOMIC_RELAXED))
-			arch_spin_wait();
+	/* The wait is out of line: a holder that calls nothing else keeps
+	 * its registers, and pushes none of them, when the lock is free. */
+	if (__builtin_expect(__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE), 0))
+		spin_hold_contended(l);
 }
 
 static inline void spin_release(uint32_t *l)

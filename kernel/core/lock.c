@@ -22,3 +22,13 @@ void kernel_lock_solo(bool solo)
 {
 	klock.solo = solo;
 }
+
+/* spin_hold's wait, when the lock was held: spins until it is free, then
+ * tries again, answering TLB shootdowns meanwhile (arch_spin_wait). */
+void spin_hold_contended(uint32_t *l)
+{
+	do
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			arch_spin_wait();
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE));
+}

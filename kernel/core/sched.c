@@ -560,11 +560,11 @@ static void idle_wait(struct cpu *c, bool look)
 		return;
 	if (c->index != 0)
 		lapic_timer_idle(true); /* woken by IPIs alone */
-	uint64_t halted = timer_now_ns();
+	uint64_t halted = rdtsc();	/* in ticks, as a Task's CPU time: no conversion here */
 	do
 		cpu_relax_halt();
 	while (!idle_has_work(c->index));
-	__atomic_store_n(&c->idle_ns, c->idle_ns + (timer_now_ns() - halted), __ATOMIC_RELAXED);
+	__atomic_store_n(&c->idle_tsc, c->idle_tsc + (rdtsc() - halted), __ATOMIC_RELAXED);
 	if (c->index != 0)
 		lapic_timer_idle(false);
 }

@@ -357,5 +357,5 @@ int64_t sys_clock(struct trapframe *tf)
 		return (int64_t)timer_now_ns();
 	if (tf->rdi - 1 >= ncpus)
 		return VX_E_RANGE;
-	return (int64_t)__atomic_load_n(&cpus[tf->rdi - 1].idle_ns, __ATOMIC_RELAXED);
+	return (int64_t)tsc_to_ns(__atomic_load_n(&cpus[tf->rdi - 1].idle_tsc, __ATOMIC_RELAXED));
 }

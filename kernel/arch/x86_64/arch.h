@@ -80,7 +80,7 @@ struct cpu {
 	uint64_t root;	     /* the page-table root loaded now (TLB shootdown) */
 	uint64_t tlb_req;    /* shootdowns asked of this CPU (others increment) */
 	uint64_t tlb_done;   /* ...and answered (this CPU writes) */
-	uint64_t idle_ns;    /* time spent halted in the idle loop (this CPU writes) */
+	uint64_t idle_tsc;   /* TSC ticks spent halted in the idle loop (this CPU writes) */
 	uint64_t fs_base;    /* user FS base last loaded here (arch_fs_switch) */
 	uint8_t *ist_top;
 	uint64_t gdt[7];
