@@ -296,7 +296,13 @@ int64_t sys_cap_delete(struct trapframe *tf);
 int64_t sys_cap_revoke(struct trapframe *tf);
 
 /* task.c */
-struct task *task_of(struct kobj *o);
+/* The struct task in a Task object's first page.  Inline: a raise calls
+ * it on the way to a wake-up, and a call would keep the raised bits in a
+ * register of their own across it. */
+static inline struct task *task_of(struct kobj *o)
+{
+	return phys_to_virt(o->pa);
+}
 void task_init(struct kobj *o);
 bool task_destroy(struct kobj *o);
 void task_fault(struct task *t, uint32_t kind, uint32_t code, uint64_t addr);

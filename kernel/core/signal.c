@@ -38,7 +38,7 @@ void signal_unsleep(struct task *t)
  * (sched_handoff), else on a run queue. */
 static void wake(struct task *t, uint64_t result, bool handoff)
 {
-	if (t->sleeping) /* here, not only in the call: most waits have no deadline */
+	if (__builtin_expect(t->sleeping, 0)) /* here, not only in the call: most waits have none */
 		signal_unsleep(t);
 	t->regs.rax = result;
 	t->state = VX_TASK_RUNNABLE;

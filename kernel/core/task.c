@@ -11,12 +11,6 @@
  */
 #include "core/kernel.h"
 
-/* The struct task in a Task object's first page. */
-struct task *task_of(struct kobj *o)
-{
-	return phys_to_virt(o->pa);
-}
-
 /* Sets up a freshly carved Task.  Its body is not zeroed by the carve:
  * the struct is zeroed here, the root table by paging_init_user_root, and
  * handle-table slots one at a time as cap_claim_slot first hands them out. */

@@ -52,11 +52,6 @@ _Noreturn void panic(const char *fmt, ...)
 	abort();
 }
 
-struct task *task_of(struct kobj *o)
-{
-	return phys_to_virt(o->pa);
-}
-
 void task_init(struct kobj *o)
 {
 	kstub.task_init++;
