@@ -174,10 +174,12 @@ void trap_kernel(struct trapframe *tf)
 		 * loop looks at the run queues itself once woken; a tick needs
 		 * the lock only to end timed waits, or on the boot CPU to go on
 		 * with the IOMMU's fault records.  The idle loop runs no Task
-		 * (current is NULL), so no quantum ends here: tick_quick
-		 * answers tf or NULL. */
-		KASSERT(!this_cpu()->current);
-		if (tf->vector == VEC_RESCHED || (tf->vector == VEC_TIMER && tick_quick(tf))) {
+		 * (current is NULL), so no quantum can end here, where no
+		 * other frame could be resumed; a tick that found a current
+		 * Task all the same would take the lock and only mark the
+		 * quantum's end (sched_tick), never switch. */
+		if (tf->vector == VEC_RESCHED ||
+		    (tf->vector == VEC_TIMER && !this_cpu()->current && tick_quick(tf))) {
 			lapic_eoi();
 			return;
 		}
