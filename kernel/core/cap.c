@@ -88,7 +88,13 @@ static struct cap **siblings(struct kobj *o, struct cap *parent)
 	return parent ? &parent->child : &o->caps;
 }
 
-/* Puts c (obj and parent set, no children) into its object's forest. */
+/* Puts c (obj and parent set, no children) into its object's forest.
+ * Under the lock held shared (CAP_DERIVE, SIG_MINT, a retype's new cap)
+ * the list is the parent's children, and the parent a cap in the caller's
+ * own table, which only the caller derives from; or the roots of an
+ * object the caller has just made.  Other Tasks may derive from other caps
+ * to the same object meanwhile, so the count goes up atomically; only
+ * exclusive holders unlink. */
 static void link(struct cap *c)
 {
 	struct cap **head = siblings(c->obj, c->parent);
@@ -99,7 +105,7 @@ static void link(struct cap *c)
 	if (*head)
 		(*head)->prev = c;
 	*head = c;
-	c->obj->ncaps++;
+	__atomic_fetch_add(&c->obj->ncaps, 1, __ATOMIC_RELAXED);
 }
 
 /* Takes c out of its object's forest.  Its children take its place among
@@ -181,8 +187,8 @@ static void cap_set(struct cap *dst, struct task *owner, struct kobj *o, uint32_
 	dst->obj = o;
 	dst->parent = parent;
 	link(dst);
-	if (owner)
-		owner->used_slots++;
+	if (owner) /* TASK_INSPECT may read it meanwhile, under the lock held shared */
+		__atomic_store_n(&owner->used_slots, owner->used_slots + 1, __ATOMIC_RELAXED);
 }
 
 /* Fills a kernel-held slot (or one being set up at boot) with an original
@@ -569,7 +575,9 @@ static int decode_derive(const struct trapframe *tf, struct derive_args *a)
 	return cap_find_slot(a->t, &a->idx);
 }
 
-/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle, a child of h */
+/* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle, a child of h.
+ * Runs under the lock held shared too (syscall.c): it writes the caller's
+ * own table and links below the caller's own cap (link). */
 int64_t sys_cap_derive(struct trapframe *tf)
 {
 	struct derive_args a;

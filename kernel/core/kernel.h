@@ -88,6 +88,10 @@ struct kobj {
 			/* No live object (page tables aside) at this index
 			 * or above: where newest_live starts looking. */
 			uint32_t scan_top;
+			/* Held by a retype or split under the kernel lock
+			 * held shared, and by RETICLE_INFO, around everything
+			 * above (spin_hold; exclusive holders need not). */
+			uint32_t lock;
 		} ret;
 		struct {
 			uint32_t nwrite; /* writable mappings of this frame, anywhere */
@@ -230,7 +234,9 @@ static inline bool kobj_zeroed(const struct kobj *o)
 bool kobj_zero_step(struct kobj *o);
 uint64_t object_bytes(uint32_t type, uint64_t arg);
 int64_t sys_reticle_retype(struct trapframe *tf);
+int64_t sys_reticle_retype_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_reticle_split(struct trapframe *tf);
+int64_t sys_reticle_split_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_reticle_reset(struct trapframe *tf);
 int64_t sys_reticle_info(struct trapframe *tf);
 void object_init(struct kobj *o, uint64_t arg); /* type-specific setup after carve */
@@ -566,10 +572,11 @@ static inline void klock_shared_out(void)
  * The small locks behind the shared mode: a shared holder that writes
  * state another shared holder may write at the same time takes that
  * state's own lock (a Task's wake-up, a run queue, the sleep list, the
- * console).  Exclusive holders never take them: no shared holder runs
- * beside one, so they are all free then.  Held for a few dozen
- * instructions with interrupts off, in the order Task, sleep list, run
- * queue (docs/ARCHITECTURE.md, "Locking").  A CPU spinning for one
+ * console, a Reticle's records).  Exclusive holders never need them: no
+ * shared holder runs beside one, so they are all free then.  Held for a
+ * few dozen instructions with interrupts off (a carve: up to 64 KiB of
+ * zeroing), in the order Task, sleep list, run queue; a Reticle's alone
+ * (docs/ARCHITECTURE.md, "Locking").  A CPU spinning for one
  * answers TLB shootdowns (arch_spin_wait), as it does for the kernel lock.
  */
 void spin_hold_contended(uint32_t *l);

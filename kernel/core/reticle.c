@@ -143,6 +143,14 @@ static struct kobj *device_free_record(struct kobj *r)
 	return NULL;
 }
 
+/* Would carving this object queue work (the zeroing of a large body, see
+ * reticle_carve)?  A retype under the lock held shared must not. */
+static bool carve_queues_work(const struct kobj *r, uint32_t type, uint64_t bytes)
+{
+	return !r->u.ret.device && type != VX_OBJ_RETICLE && type != VX_OBJ_TASK &&
+	       type != VX_OBJ_IOSPACE && bytes > ZERO_INLINE_BYTES;
+}
+
 /* Invoke half: carves an object that reticle_check_retype accepted.  The
  * body of a RAM object is zeroed (a child Reticle's only when it is carved
  * from in turn, a Task's part by part as task_init and the handle table
@@ -177,7 +185,7 @@ struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64
 			uint64_t now = bytes < ZERO_INLINE_BYTES ? bytes : ZERO_INLINE_BYTES;
 			memset(phys_to_virt(o->pa), 0, now);
 			o->zero_next = now;
-			if (now < bytes)
+			if (carve_queues_work(r, type, bytes))
 				work_enqueue(o);
 		}
 	}
@@ -298,9 +306,9 @@ struct retype_args {
 	uint32_t idx;	  /* the free slot for the new cap */
 };
 
-/* Decode: reads only.  Errors: handle errors, VX_E_INVAL, those of
- * reticle_check_retype, VX_E_FULL (no free slot). */
-static int decode_retype(const struct trapframe *tf, struct retype_args *a)
+/* Decode, the caller's part: reads only its own cap.  Errors: handle
+ * errors, VX_E_INVAL. */
+static int decode_retype_caller(const struct trapframe *tf, struct retype_args *a)
 {
 	int err;
 
@@ -312,31 +320,71 @@ static int decode_retype(const struct trapframe *tf, struct retype_args *a)
 	a->type = (uint32_t)tf->rsi;
 	a->arg = tf->rdx;
 	a->dev_off = (a->arg >> 32) * PAGE_SIZE;
-	if ((err = reticle_check_retype(a->rc->obj, a->type, a->arg, &a->bytes)))
-		return err;
-	return cap_find_slot(a->t, &a->idx);
+	return VX_OK;
 }
 
-/* Invoke: carves and installs; cannot fail.  The new object's cap has the
- * Reticle cap's rights: what was carved through a narrowed Reticle cap is
- * narrowed the same way. */
-static uint32_t invoke_retype(const struct retype_args *a)
+/* Decode, the rest: the Reticle's room (reticle_check_retype's errors),
+ * then a free slot in the caller's table (VX_E_FULL). */
+static int decode_retype_room(struct retype_args *a)
 {
-	struct kobj *o = reticle_carve(a->rc->obj, a->type, a->bytes, a->dev_off);
+	int err = reticle_check_retype(a->rc->obj, a->type, a->arg, &a->bytes);
 
+	return err ? err : cap_find_slot(a->t, &a->idx);
+}
+
+/* Invoke, the Reticle's part: carves what reticle_check_retype accepted. */
+static struct kobj *carve_retype(const struct retype_args *a)
+{
+	return reticle_carve(a->rc->obj, a->type, a->bytes, a->dev_off);
+}
+
+/* Invoke, the rest: the object is the caller's alone until it has the
+ * handle.  Cannot fail.  The new object's cap has the Reticle cap's
+ * rights: what was carved through a narrowed Reticle cap is narrowed the
+ * same way. */
+static uint32_t install_retype(const struct retype_args *a, struct kobj *o)
+{
 	object_init(o, a->arg);
 	return cap_install(a->t, a->idx, o, o->type, a->rc->rights, 0, NULL);
 }
 
-/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights */
+/* VX_SYS_RETICLE_RETYPE(ret, type, arg) -> handle with ret's rights.
+ * Errors: those of decode_retype_caller, then of decode_retype_room. */
 int64_t sys_reticle_retype(struct trapframe *tf)
 {
 	struct retype_args a;
-	int err = decode_retype(tf, &a);
+	int err;
 
+	if ((err = decode_retype_caller(tf, &a)) || (err = decode_retype_room(&a)))
+		return err;
+	return install_retype(&a, carve_retype(&a));
+}
+
+/* VX_SYS_RETICLE_RETYPE under the lock held shared (syscall.c), with the
+ * same decode and result.  What it writes that another shared holder may
+ * write too, the Reticle's records, it writes under the Reticle's lock, and
+ * the decode that depends on them (the room left) is made under that lock
+ * too; the rest is the caller's own table and the new object.  A body that
+ * would leave queued zeroing goes the exclusive way (SYS_EXCLUSIVE), as
+ * does nothing else. */
+int64_t sys_reticle_retype_shared(struct trapframe *tf)
+{
+	struct retype_args a;
+	struct kobj *r, *o = NULL;
+	int err;
+
+	if ((err = decode_retype_caller(tf, &a)))
+		return err;
+	r = a.rc->obj;
+	if (carve_queues_work(r, a.type, object_bytes(a.type, a.arg)))
+		return SYS_EXCLUSIVE;
+	spin_hold(&r->u.ret.lock);
+	if (!(err = decode_retype_room(&a)))
+		o = carve_retype(&a);
+	spin_release(&r->u.ret.lock);
 	if (err)
 		return err;
-	return invoke_retype(&a);
+	return install_retype(&a, o);
 }
 
 /* A decoded RETICLE_SPLIT. */
@@ -347,9 +395,10 @@ struct split_args {
 	uint32_t idx;
 };
 
-/* Decode: reads only.  Errors: handle errors, VX_E_INVAL (a device Reticle,
- * fewer than 2 pages), VX_E_ALIGN, VX_E_DEPTH, VX_E_NOMEM, VX_E_FULL. */
-static int decode_split(const struct trapframe *tf, struct split_args *a)
+/* Decode, the caller's part and what never changes (the Reticle's kind and
+ * depth): reads only.  Errors: handle errors, VX_E_INVAL (a device
+ * Reticle, fewer than 2 pages), VX_E_ALIGN, VX_E_DEPTH. */
+static int decode_split_caller(const struct trapframe *tf, struct split_args *a)
 {
 	int err;
 
@@ -366,35 +415,70 @@ static int decode_split(const struct trapframe *tf, struct split_args *a)
 		return VX_E_DEPTH;
 	if (a->bytes < 2 * PAGE_SIZE)
 		return VX_E_INVAL;
+	return VX_OK;
+}
+
+/* Decode, the rest: the Reticle's room (VX_E_NOMEM), then a free slot in
+ * the caller's table (VX_E_FULL). */
+static int decode_split_room(struct split_args *a)
+{
+	const struct kobj *r = a->rc->obj;
+
 	if (reticle_free_bytes(r) < VX_OBJ_META_BYTES ||
 	    reticle_free_bytes(r) - VX_OBJ_META_BYTES < a->bytes)
 		return VX_E_NOMEM;
 	return cap_find_slot(a->t, &a->idx);
 }
 
-/* Invoke: carves the child Reticle (its bytes are zeroed only when carved
- * from in turn) and installs a cap with the parent cap's rights. */
-static uint32_t invoke_split(const struct split_args *a)
+/* Invoke, the Reticle's part: carves the child Reticle (its bytes are
+ * zeroed only when carved from in turn). */
+static struct kobj *carve_split(const struct split_args *a)
 {
-	struct kobj *r = a->rc->obj;
-	struct kobj *c = reticle_carve(r, VX_OBJ_RETICLE, a->bytes, 0);
+	return reticle_carve(a->rc->obj, VX_OBJ_RETICLE, a->bytes, 0);
+}
 
+/* Invoke, the rest: sets the child up, which is the caller's alone until
+ * it has the handle, and installs a cap with the parent cap's rights. */
+static uint32_t install_split(const struct split_args *a, struct kobj *c)
+{
 	c->u.ret.rec = phys_to_virt(c->pa);
 	c->u.ret.nrec_max = UINT32_MAX;
 	c->u.ret.body_bottom = c->pa + c->size;
-	c->u.ret.depth = r->u.ret.depth + 1;
+	c->u.ret.depth = a->rc->obj->u.ret.depth + 1;
 	return cap_install(a->t, a->idx, c, VX_OBJ_RETICLE, a->rc->rights, 0, NULL);
 }
 
-/* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle */
+/* VX_SYS_RETICLE_SPLIT(ret, bytes) -> handle of a child Reticle.  Errors:
+ * those of decode_split_caller, then of decode_split_room. */
 int64_t sys_reticle_split(struct trapframe *tf)
 {
 	struct split_args a;
-	int err = decode_split(tf, &a);
+	int err;
 
+	if ((err = decode_split_caller(tf, &a)) || (err = decode_split_room(&a)))
+		return err;
+	return install_split(&a, carve_split(&a));
+}
+
+/* VX_SYS_RETICLE_SPLIT under the lock held shared (syscall.c), as
+ * sys_reticle_retype_shared: the room is decoded and the child carved
+ * under the parent Reticle's lock. */
+int64_t sys_reticle_split_shared(struct trapframe *tf)
+{
+	struct split_args a;
+	struct kobj *r, *c = NULL;
+	int err;
+
+	if ((err = decode_split_caller(tf, &a)))
+		return err;
+	r = a.rc->obj;
+	spin_hold(&r->u.ret.lock);
+	if (!(err = decode_split_room(&a)))
+		c = carve_split(&a);
+	spin_release(&r->u.ret.lock);
 	if (err)
 		return err;
-	return invoke_split(&a);
+	return install_split(&a, c);
 }
 
 /* VX_SYS_RETICLE_RESET(ret): destroys everything carved from ret.  The
@@ -412,7 +496,9 @@ int64_t sys_reticle_reset(struct trapframe *tf)
 }
 
 /* VX_SYS_RETICLE_INFO(reticle, struct vx_reticle_info *out).  Runs under
- * the lock held shared (syscall.c): it reads only. */
+ * the lock held shared (syscall.c): it reads only, and what a shared
+ * retype or split writes (the room left, the objects) under the
+ * Reticle's lock, so that the two figures agree. */
 int64_t sys_reticle_info(struct trapframe *tf)
 {
 	struct cap *rc;
@@ -425,8 +511,10 @@ int64_t sys_reticle_info(struct trapframe *tf)
 	memset(&info, 0, sizeof(info));
 	info.base = r->pa;
 	info.size = r->size;
+	spin_hold(&r->u.ret.lock);
 	info.free = reticle_free_bytes(r);
 	info.objects = r->u.ret.nlive;
+	spin_release(&r->u.ret.lock);
 	info.depth = r->u.ret.depth;
 	info.device = r->u.ret.device;
 	return copy_out(tf->rsi, &info, sizeof(info));

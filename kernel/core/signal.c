@@ -432,7 +432,9 @@ int64_t sys_sig_raise_shared(struct trapframe *tf)
 	return VX_OK;
 }
 
-/* VX_SYS_SIG_MINT(task, bits) -> a Signal cap for those bits of task */
+/* VX_SYS_SIG_MINT(task, bits) -> a Signal cap for those bits of task.
+ * Runs under the lock held shared too (syscall.c), as CAP_DERIVE does: it
+ * writes the caller's own table and links below the caller's Task cap. */
 int64_t sys_sig_mint(struct trapframe *tf)
 {
 	struct task *t = current_task();

@@ -60,7 +60,10 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * (caps, objects, who waits for what), and writes only its own Task's
  * fields, a device's registers, or state behind a lock of its own: the
  * console, and a wake-up's Task, sleep list and run queue (the shared
- * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  Two
+ * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  Four make
+ * caps: CAP_DERIVE and SIG_MINT in the caller's own table, below the
+ * caller's own cap (cap.c, link), and RETICLE_RETYPE and RETICLE_SPLIT,
+ * which carve under the Reticle's own lock (reticle.c).  Two
  * block: SIG_WAIT with nothing pending and RING_NOTIFY_WAIT's wait, under
  * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
  * under its run queue's (sched_leave_shared), or, for a call/reply whose
@@ -73,6 +76,10 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  */
 static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_CAP_INSPECT] = sys_cap_inspect,
+    [VX_SYS_CAP_DERIVE] = sys_cap_derive,
+    [VX_SYS_SIG_MINT] = sys_sig_mint,
+    [VX_SYS_RETICLE_RETYPE] = sys_reticle_retype_shared,
+    [VX_SYS_RETICLE_SPLIT] = sys_reticle_split_shared,
     [VX_SYS_RETICLE_INFO] = sys_reticle_info,
     [VX_SYS_TASK_INSPECT] = sys_task_inspect,
     [VX_SYS_SIG_WAIT] = sys_sig_wait_shared,
@@ -87,10 +94,12 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
 };
 /* The same calls as a bit mask, bit n for call n: one test on entry. */
 #define SHARED_CALLS                                                                               \
-	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT |  \
-	 1ull << VX_SYS_SIG_WAIT | 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY |         \
-	 1ull << VX_SYS_RING_NOTIFY_WAIT | 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT |      \
-	 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK | 1ull << VX_SYS_TASK_YIELD)
+	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_CAP_DERIVE | 1ull << VX_SYS_SIG_MINT |        \
+	 1ull << VX_SYS_RETICLE_RETYPE | 1ull << VX_SYS_RETICLE_SPLIT |                            \
+	 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT | 1ull << VX_SYS_SIG_WAIT |     \
+	 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY | 1ull << VX_SYS_RING_NOTIFY_WAIT | \
+	 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE |         \
+	 1ull << VX_SYS_CLOCK | 1ull << VX_SYS_TASK_YIELD)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,

@@ -572,8 +572,8 @@ int64_t sys_task_inspect(struct trapframe *tf)
 	info.cpu_ns = tsc_to_ns(tsc);
 	info.cpu = sched_task_cpu(t);
 	info.affinity = t->affinity;
-	info.pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED); /* SIG_WAIT: shared */
-	info.handles = t->used_slots;
+	info.pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED);	  /* SIG_WAIT: shared */
+	info.handles = __atomic_load_n(&t->used_slots, __ATOMIC_RELAXED); /* a shared derive */
 	return copy_out(tf->rsi, &info, sizeof(info));
 }
 

@@ -84,12 +84,14 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram, unsigned chaos_pct)
 		r = cm_end_epoch(w);
 	const struct cm_stats *st = cm_stats(w);
 	printf("# seed %llu: %llu steps, %llu calls (%llu ok, %llu refused), %llu epochs, "
-	       "%llu objects destroyed, %llu chains, %llu restarts, deepest stack %zu bytes\n",
+	       "%llu objects destroyed, %llu chains, %llu restarts, %llu in a shared form "
+	       "(%llu sent on), deepest stack %zu bytes\n",
 	       (unsigned long long)seed, (unsigned long long)st->steps,
 	       (unsigned long long)st->calls, (unsigned long long)st->ok,
 	       (unsigned long long)st->errors, (unsigned long long)st->epochs,
 	       (unsigned long long)st->destroyed, (unsigned long long)st->chains,
-	       (unsigned long long)st->restarts, st->stack_max);
+	       (unsigned long long)st->restarts, (unsigned long long)st->shared,
+	       (unsigned long long)st->shared_declined, st->stack_max);
 	if (r != CM_OK) {
 		printf("# FAILED: %s\n# the last operations:\n", cm_error(w));
 		cm_print_trace(w, stdout);
@@ -102,6 +104,9 @@ static void run(uint64_t seed, uint64_t steps, uint64_t ram, unsigned chaos_pct)
 	/* The run must have exercised the system, not just been refused. */
 	assert_true(s.ok > s.steps / (chaos_pct ? 8 : 3));
 	assert_true(s.epochs >= 1);
+	/* ...and the shared forms of the structure calls, both ways out. */
+	assert_true(s.shared > s.steps / 100);
+	assert_true(s.shared_declined > 0);
 }
 
 #define STEPS 100000

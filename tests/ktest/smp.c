@@ -547,6 +547,93 @@ static void t_shared_calls_beside_exclusive(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* Is t still running or waiting (not exited, faulted or halted)? */
+static bool still_running(vx_handle_t t)
+{
+	struct vx_task_info ti;
+
+	return vx_task_inspect(t, &ti) == VX_OK &&
+	       (ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING);
+}
+
+/* A carver on every other CPU (victim "carver") retypes, splits, derives
+ * and mints from one Reticle at the same time, under the kernel lock held
+ * shared and the Reticle's own lock, while ktest on CPU 0 reads the
+ * Reticle (RETICLE_INFO, shared too) and carves, maps and deletes in it
+ * (deletes and maps are exclusive).  Two carves that took the same record
+ * or the same body would show as another carver's pattern in a Mem, or as
+ * figures that do not add up: the Reticle must be as it was at the end. */
+static void t_shared_carvers_share_a_reticle(void)
+{
+	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
+	vx_handle_t sub = MUST(vx_reticle_split(R, 1ull << 20)), task[3], out[3];
+	uint64_t want = stress ? 5000 : 150;
+	struct vx_reticle_info start, ri;
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	EXPECT_EQ(vx_reticle_info(sub, &start), VX_OK);
+	for (unsigned i = 0; i < n; i++) {
+		struct vx_spawn sp = {.self = self, .reticle = R};
+		out[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+		if (!load_victim("carver", &sp))
+			return;
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
+			  VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, sub, VX_R_ALL), VX_OK);
+		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
+		task[i] = start_victim(&sp);
+		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
+				      VX_PROT_READ | VX_PROT_WRITE),
+			  VX_OK);
+	}
+	volatile uint64_t *log[3];
+	for (unsigned i = 0; i < n; i++)
+		log[i] = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
+	uint64_t mine = 0, deadline = (uint64_t)vx_clock() + 120000 * MS;
+	for (bool going = true; going && !failures_in_test;) {
+		EXPECT_EQ(vx_reticle_info(sub, &ri), VX_OK);
+		EXPECT(ri.free <= start.free && ri.size == start.size);
+		int64_t m = vx_reticle_retype(sub, VX_OBJ_MEM, 1 + mine % 3);
+		EXPECT(m > 0 || m == VX_E_NOMEM);
+		if (m > 0) {
+			int64_t d = vx_cap_derive((vx_handle_t)m, VX_R_READ, 0);
+			EXPECT(d > 0);
+			EXPECT_EQ(vx_task_map(self, (vx_handle_t)d, INSPECT_VA + 3 * 4096ull,
+					      VX_PROT_READ),
+				  VX_OK);
+			EXPECT_EQ(*(volatile uint64_t *)(INSPECT_VA + 3 * 4096ull), 0); /* zeroed */
+			EXPECT_EQ(vx_cap_revoke((vx_handle_t)m), 1); /* d, unmapped with it */
+			EXPECT_EQ(vx_cap_delete((vx_handle_t)m), VX_OK);
+			mine++;
+		}
+		going = false;
+		for (unsigned i = 0; i < n; i++)
+			going |= log[i][1] < want && still_running(task[i]);
+		if ((uint64_t)vx_clock() > deadline) {
+			EXPECT(!"the carvers got on");
+			break;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		log[i][0] = 1;
+		EXPECT_EQ(exit_code(task[i]), 0);
+		EXPECT(log[i][1] >= want);
+		EXPECT_EQ(log[i][2], 0); /* words another carve wrote */
+		EXPECT_EQ(log[i][3], 0); /* answers neither a value nor VX_E_NOMEM */
+		vx_printf("#   CPU %u: %lu rounds, %lu refused for room\n", i + 1,
+			  (unsigned long)log[i][1], (unsigned long)log[i][4]);
+		EXPECT_EQ(vx_task_unmap(out[i]), VX_OK);
+	}
+	vx_printf("#   ktest: %lu Mems beside them\n", (unsigned long)mine);
+	/* Every carve was given back: the Reticle is as it was. */
+	EXPECT_EQ(vx_reticle_info(sub, &ri), VX_OK);
+	EXPECT_EQ(ri.objects, start.objects);
+	EXPECT_EQ(ri.free, start.free);
+	EXPECT_EQ(vx_cap_delete(sub), VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_smp(bool long_runs)
 {
 	stress = long_runs;
@@ -564,6 +651,7 @@ void ktest_smp(bool long_runs)
 	run("smp_halt_stops_a_fault_in_flight", t_halt_stops_a_fault_in_flight);
 	run("smp_poll_wait_loses_no_bit", t_poll_wait_loses_no_bit);
 	run("smp_shared_calls_beside_exclusive", t_shared_calls_beside_exclusive);
+	run("smp_shared_carvers_share_a_reticle", t_shared_carvers_share_a_reticle);
 	run("smp_shared_wakeups_lose_none", t_shared_wakeups_lose_none);
 	run("smp_shared_wakeups_around_a_ring", t_shared_wakeups_around_a_ring);
 }

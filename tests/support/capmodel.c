@@ -860,13 +860,28 @@ static void drain(struct cm_world *w)
 	}
 }
 
+/* The handler a call has under the kernel lock held shared on a CPU among
+ * several (syscall.c's shared_syscalls), where it is not fn itself; else
+ * NULL. */
+static int64_t (*shared_form(int64_t (*fn)(struct trapframe *)))(struct trapframe *)
+{
+	if (fn == sys_reticle_retype)
+		return sys_reticle_retype_shared;
+	if (fn == sys_reticle_split)
+		return sys_reticle_split_shared;
+	return NULL;
+}
+
 /*
  * Runs one handler as the current Task, the way syscall_dispatch does: a
  * handler that returns SYS_RESTART is re-issued after one budget of queued
  * work; a result whose queued work is unfinished waits for it (SYS_KWAIT).
  * The preemption budget is tiny for a random half of the calls (every
- * check after the first is due), unlimited for the rest.  Nothing else
- * runs until the call and its work are done.
+ * check after the first is due), unlimited for the rest.  A call with a
+ * shared form (shared_form) takes it half the time, as on a CPU among
+ * several, and the ordinary way when that answers SYS_EXCLUSIVE, as
+ * dispatch_shared does; the shared form must neither restart nor queue
+ * work.  Nothing else runs until the call and its work are done.
  */
 static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64_t a0, uint64_t a1,
 		   uint64_t a2, uint64_t a3, uint64_t a4)
@@ -885,6 +900,17 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 	cpuinfo.tsc_per_ms = rnd(w, 2) ? 0 : 1ull << 40;
 	karch.stack_max = 0;
 	karch_stack_mark();
+	if (shared_form(fn) && rnd(w, 2)) {
+		r = shared_form(fn)(&tf);
+		if (r != SYS_EXCLUSIVE) {
+			if (r == SYS_RESTART || work_pending())
+				fail(w,
+				     "a call under the lock held shared restarted or queued work");
+			w->st.shared++;
+			goto done;
+		}
+		w->st.shared_declined++;
+	}
 	for (;;) {
 		r = fn(&tf);
 		if (r != SYS_RESTART && !work_pending())
@@ -905,6 +931,7 @@ static int64_t sys(struct cm_world *w, int64_t (*fn)(struct trapframe *), uint64
 			drain(w); /* re-entered as SYS_KWAIT until the work is done */
 		break;
 	}
+done:
 	drain(w);
 	cpuinfo.tsc_per_ms = 0;
 	w->st.calls++;

@@ -69,6 +69,7 @@ struct cm_config {
 
 struct cm_stats {
 	uint64_t steps, calls, ok, errors, epochs, restarts, revoked, destroyed, chains;
+	uint64_t shared, shared_declined; /* calls run in their shared form; sent on */
 	size_t stack_max;
 };
 

@@ -60,6 +60,18 @@
  *               handle in its table, TASK_INSPECT of itself, a polling
  *               SIG_WAIT), counting them in out[1] and every answer that is
  *               neither a value nor a documented error in out[2]
+ *   carver      with "self" (CONTROL), "ret" (a Reticle, ALL) and "out" (a
+ *               Mem): until out's first word is set, carve from ret in
+ *               rounds: up to four Mems of 1 to 4 pages, each mapped and
+ *               filled with a pattern of its own (out's address, the
+ *               round, the Mem), a Ring and a cap derived from it, a
+ *               Signal minted from self, every eighth round a child
+ *               Reticle with a Mem in it; then check every Mem's pattern
+ *               and delete it all, newest first.  out[1] counts the rounds,
+ *               out[2] the words found changed (another carver's Mem over
+ *               ours), out[3] every answer that is neither a value nor
+ *               VX_E_NOMEM, out[4] the VX_E_NOMEMs (other carvers' Mems
+ *               hold ret's free end)
  *   portout     with "self", "out" (a Mem) and "io" (an IoPort covering
  *               0x3f8): each time out's first word changes, write one 'B'
  *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
@@ -577,6 +589,92 @@ static int inspector(const struct vx_bundle_page *b)
 	return 0;
 }
 
+#define CARVE_VA 0x60000000ull /* carver: Mem i at CARVE_VA + i * 16 pages */
+
+/* carver: fills (check false) or checks Mem i of a round; returns the
+ * words found changed. */
+static uint64_t carve_pattern(uint64_t tag, uint64_t round, int i, uint64_t pages, bool check)
+{
+	volatile uint64_t *w = (volatile uint64_t *)(CARVE_VA + (uint64_t)i * 16 * 4096);
+	uint64_t want = tag ^ round << 8 ^ (uint64_t)i, bad = 0;
+
+	for (uint64_t k = 0; k < pages * 512; k++) {
+		if (!check)
+			w[k] = want + k;
+		else
+			bad += w[k] != want + k;
+	}
+	return bad;
+}
+
+/* "carver": retypes, splits, derives and mints from a Reticle other
+ * carvers on other CPUs carve from at the same time (ktest/smp.c). */
+static int carver(const struct vx_bundle_page *b)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
+	int64_t out = vx_bundle_handle(b, "out", VX_OBJ_MEM);
+	struct vx_cap_info ci;
+
+	if (!log || self < 0 || ret < 0 || vx_cap_inspect((vx_handle_t)out, &ci) != VX_OK)
+		return 200;
+	uint64_t tag = ci.paddr << 16; /* ours alone */
+	for (uint64_t round = 1; !log[0]; round++) {
+		int64_t mem[4], h;
+		uint64_t pages[4];
+		int n = 0;
+
+		for (int i = 0; i < 4; i++) {
+			pages[n] = 1 + (round + (uint64_t)i) % 4;
+			h = vx_reticle_retype((vx_handle_t)ret, VX_OBJ_MEM, pages[n]);
+			if (h < 0) {
+				log[h == VX_E_NOMEM ? 4 : 3]++;
+				break;
+			}
+			if (vx_task_map((vx_handle_t)self, (vx_handle_t)h,
+					CARVE_VA + (uint64_t)n * 16 * 4096,
+					VX_PROT_READ | VX_PROT_WRITE) != VX_OK) {
+				log[3]++;
+				vx_cap_delete((vx_handle_t)h);
+				break;
+			}
+			mem[n] = h;
+			carve_pattern(tag, round, n, pages[n], false);
+			n++;
+		}
+		int64_t g = vx_reticle_retype((vx_handle_t)ret, VX_OBJ_RING, VX_RING_ARG(6, 2));
+		if (g >= 0) {
+			int64_t d = vx_cap_derive((vx_handle_t)g, VX_R_READ, 0);
+			log[3] += d < 0 || vx_cap_inspect((vx_handle_t)d, &ci) != VX_OK ||
+				  ci.type != VX_OBJ_RING || ci.rights != VX_R_READ;
+			log[3] += vx_cap_delete((vx_handle_t)d) != VX_OK;
+			log[3] += vx_cap_delete((vx_handle_t)g) != VX_OK;
+		} else {
+			log[g == VX_E_NOMEM ? 4 : 3]++;
+		}
+		int64_t sig = vx_sig_mint((vx_handle_t)self, 1ull << 12);
+		log[3] += sig < 0 || vx_cap_delete((vx_handle_t)sig) != VX_OK;
+		if (round % 8 == 0) {
+			int64_t sub = vx_reticle_split((vx_handle_t)ret, 4 * 4096);
+			if (sub >= 0) {
+				int64_t m = vx_reticle_retype((vx_handle_t)sub, VX_OBJ_MEM, 1);
+				log[3] += m < 0 || vx_cap_delete((vx_handle_t)m) != VX_OK;
+				log[3] += vx_cap_delete((vx_handle_t)sub) != VX_OK;
+			} else {
+				log[sub == VX_E_NOMEM ? 4 : 3]++;
+			}
+		}
+		while (n-- > 0) {
+			log[2] += carve_pattern(tag, round, n, pages[n], true);
+			log[3] += vx_task_unmap((vx_handle_t)mem[n]) != VX_OK;
+			log[3] += vx_cap_delete((vx_handle_t)mem[n]) != VX_OK;
+		}
+		log[1] = round;
+	}
+	return 0;
+}
+
 /* "portout": one PORT_OUT of 'B' to COM1 each time ktest bumps out[0]
  * (ktest/hunt4.c races it against a CONSOLE_WRITE on another CPU). */
 static int portout(const struct vx_bundle_page *b)
@@ -757,6 +855,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		return relay(bundle, parse_int(args + 6));
 	if (starts_with(args, "inspector"))
 		return inspector(bundle);
+	if (starts_with(args, "carver"))
+		return carver(bundle);
 	if (starts_with(args, "echo"))
 		return echo(bundle);
 	if (starts_with(args, "reader")) {
