@@ -77,7 +77,8 @@ static void slot_freed(struct task *owner, const struct cap *c)
 {
 	uint32_t idx = (uint32_t)(c - owner->table);
 
-	owner->used_slots--;
+	/* TASK_INSPECT may read it meanwhile, under the lock held shared. */
+	__atomic_store_n(&owner->used_slots, owner->used_slots - 1, __ATOMIC_RELAXED);
 	if (idx < VX_HANDLE_SLOTS && idx < owner->free_hint)
 		owner->free_hint = idx;
 }
@@ -88,13 +89,28 @@ static struct cap **siblings(struct kobj *o, struct cap *parent)
 	return parent ? &parent->child : &o->caps;
 }
 
+/*
+ * The forest locks: under the kernel lock held shared, a call that links
+ * or unlinks a cap of an object that other Tasks may name holds the lock
+ * of that object's forest (cap_install_child, sys_cap_delete_shared, a
+ * shared RING_SEND_CAP or RING_RECV_CAP): one of FOREST_LOCKS, chosen by
+ * the object's address, so that forests of different objects seldom share
+ * one.  Only one is held at a time, inside a Ring's transfer lock or
+ * alone, and no other small lock inside it.  Exclusive holders need not
+ * take them.
+ */
+#define FOREST_LOCKS 64
+static uint32_t forest_locks[FOREST_LOCKS];
+
+/* The forest lock of o (above). */
+uint32_t *cap_forest_lock(const struct kobj *o)
+{
+	return &forest_locks[((uintptr_t)o / VX_OBJ_META_BYTES) % FOREST_LOCKS];
+}
+
 /* Puts c (obj and parent set, no children) into its object's forest.
- * Under the lock held shared (CAP_DERIVE, SIG_MINT, a retype's new cap)
- * the list is the parent's children, and the parent a cap in the caller's
- * own table, which only the caller derives from; or the roots of an
- * object the caller has just made.  Other Tasks may derive from other caps
- * to the same object meanwhile, so the count goes up atomically; only
- * exclusive holders unlink. */
+ * Under the lock held shared, with the forest's lock held, or for an
+ * object nobody else can name yet (a retype's). */
 static void link(struct cap *c)
 {
 	struct cap **head = siblings(c->obj, c->parent);
@@ -105,7 +121,7 @@ static void link(struct cap *c)
 	if (*head)
 		(*head)->prev = c;
 	*head = c;
-	__atomic_fetch_add(&c->obj->ncaps, 1, __ATOMIC_RELAXED);
+	c->obj->ncaps++;
 }
 
 /* Takes c out of its object's forest.  Its children take its place among
@@ -210,6 +226,24 @@ uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type
 	return VX_HANDLE_MAKE(idx, c->gen);
 }
 
+/* cap_install of a cap derived from parent, a cap in t's own table, to
+ * parent's object, under that object's forest lock: other Tasks may link
+ * and unlink caps to the same object meanwhile (under the lock held
+ * shared: CAP_DERIVE, SIG_MINT).  A cap of t's own that t alone derives
+ * from and t alone deletes is the head of the list; the rest of the
+ * forest may be other Tasks'. */
+uint32_t cap_install_child(struct task *t, uint32_t idx, struct cap *parent, uint32_t type,
+			   uint32_t rights, uint64_t narrow)
+{
+	uint32_t *l = cap_forest_lock(parent->obj);
+	uint32_t h;
+
+	spin_hold(l);
+	h = cap_install(t, idx, parent->obj, type, rights, narrow, parent);
+	spin_release(l);
+	return h;
+}
+
 /* Copies src into the empty slot dst with narrower rights/range. */
 void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
 		   uint64_t narrow, struct cap *parent)
@@ -248,8 +282,8 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 	}
 	if (src->owner)
 		slot_freed(src->owner, src);
-	if (owner)
-		owner->used_slots++;
+	if (owner) /* TASK_INSPECT may read it meanwhile, under the lock held shared */
+		__atomic_store_n(&owner->used_slots, owner->used_slots + 1, __ATOMIC_RELAXED);
 	gen = src->gen;
 	memset(src, 0, sizeof(*src));
 	src->gen = gen;
@@ -577,7 +611,7 @@ static int decode_derive(const struct trapframe *tf, struct derive_args *a)
 
 /* VX_SYS_CAP_DERIVE(h, rights, narrow) -> new handle, a child of h.
  * Runs under the lock held shared too (syscall.c): it writes the caller's
- * own table and links below the caller's own cap (link). */
+ * own table, and the forest under its lock (cap_install_child). */
 int64_t sys_cap_derive(struct trapframe *tf)
 {
 	struct derive_args a;
@@ -585,7 +619,7 @@ int64_t sys_cap_derive(struct trapframe *tf)
 
 	if (err)
 		return err;
-	return cap_install(a.t, a.idx, a.c->obj, a.c->type, a.rights, a.narrow, a.c);
+	return cap_install_child(a.t, a.idx, a.c, a.c->type, a.rights, a.narrow);
 }
 
 /* VX_SYS_CAP_DELETE(h): decode is the lookup; the delete cannot fail.  A
@@ -602,6 +636,43 @@ int64_t sys_cap_delete(struct trapframe *tf)
 		return SYS_RESTART;
 	preempt_done();
 	cap_remove(c);
+	return VX_OK;
+}
+
+/*
+ * VX_SYS_CAP_DELETE under the lock held shared (syscall.c), with the same
+ * decode and result, for the common cap: one that maps and binds nothing,
+ * has no children and is not its object's last.  It unlinks under the
+ * forest's lock, where the test that it is not the last is made too (two
+ * Tasks deleting the two last caps to an object at once: one of them goes
+ * on the exclusive way, and destroys it).  Nothing else can name the cap
+ * meanwhile: its children and its mapping are made by the caller's own
+ * calls.  Anything else goes the exclusive way (SYS_EXCLUSIVE).
+ */
+int64_t sys_cap_delete_shared(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = cap_lookup_any(current_task(), tf->rdi, &c)))
+		return err;
+	if (c->flags) /* only the exclusive holders change them */
+		return SYS_EXCLUSIVE;
+	struct kobj *o = c->obj;
+	uint32_t *l = cap_forest_lock(o);
+	spin_hold(l);
+	/* Children come only from the caller's own calls, but a shared
+	 * delete of one by its holder changes c->child: read it here. */
+	bool plain = !c->child && o->ncaps > 1;
+	if (plain)
+		unlink(c);
+	spin_release(l);
+	if (!plain)
+		return SYS_EXCLUSIVE;
+	slot_freed(c->owner, c);
+	uint32_t gen = c->gen;
+	memset(c, 0, sizeof(*c));
+	c->gen = gen;
 	return VX_OK;
 }
 

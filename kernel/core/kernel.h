@@ -30,7 +30,8 @@
  * lock held, exclusive, unless its comment says otherwise.  A few calls
  * that only read, or write nothing but their caller's own fields, a
  * device, or state behind a small lock of its own (the wake-ups and the
- * blocks: a Task, the sleep list, a run queue; see spin_hold), hold it
+ * blocks: a Task, the sleep list, a run queue; making and deleting caps: a
+ * Reticle, a derivation forest; see spin_hold), hold it
  * shared and run side by side (syscall.c's shared_syscalls; a shared
  * handler's comment says so).  What another CPU
  * may be doing meanwhile is running user code: a Task's frame and tables
@@ -192,6 +193,9 @@ struct ring {
 	uint32_t binds; /* bind counts, as published in ctl->bound (ring.h) */
 	uint32_t xfer_head, xfer_count;
 	uint64_t xfer_seq;
+	/* Held by RING_SEND_CAP and RING_RECV_CAP under the kernel lock held
+	 * shared, and by CAP_INSPECT, around the three above (spin_hold). */
+	uint32_t xfer_lock;
 	struct cap xfer[VX_RING_XFER_MAX];
 };
 _Static_assert(sizeof(struct ring) <= PAGE_SIZE, "ring private state fits one page");
@@ -276,6 +280,10 @@ int cap_find_slot(const struct task *t, uint32_t *idx);
 struct cap *cap_claim_slot(struct task *t, uint32_t idx);
 uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type, uint32_t rights,
 		     uint64_t narrow, struct cap *parent);
+uint32_t cap_install_child(struct task *t, uint32_t idx, struct cap *parent, uint32_t type,
+			   uint32_t rights, uint64_t narrow);
+/* The lock of o's derivation forest (under the lock held shared). */
+uint32_t *cap_forest_lock(const struct kobj *o);
 void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
 		   uint64_t narrow, struct cap *parent);
 void cap_move(struct cap *dst, struct task *owner, struct cap *src);
@@ -299,6 +307,7 @@ bool cap_remove_all(struct kobj *o);
 int64_t sys_cap_inspect(struct trapframe *tf);
 int64_t sys_cap_derive(struct trapframe *tf);
 int64_t sys_cap_delete(struct trapframe *tf);
+int64_t sys_cap_delete_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_cap_revoke(struct trapframe *tf);
 
 /* task.c */
@@ -409,7 +418,9 @@ int64_t sys_ring_notify_wait_shared(struct trapframe *tf);
 int64_t sys_ring_notify_wait(struct trapframe *tf);
 struct trapframe *ring_fastpath(struct trapframe *tf);
 int64_t sys_ring_send_cap(struct trapframe *tf);
+int64_t sys_ring_send_cap_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_ring_recv_cap(struct trapframe *tf);
+int64_t sys_ring_recv_cap_shared(struct trapframe *tf); /* under the lock held shared */
 
 /* bundle.c */
 void bundle_init(struct kobj *o);
@@ -572,12 +583,13 @@ static inline void klock_shared_out(void)
  * The small locks behind the shared mode: a shared holder that writes
  * state another shared holder may write at the same time takes that
  * state's own lock (a Task's wake-up, a run queue, the sleep list, the
- * console, a Reticle's records).  Exclusive holders never need them: no
- * shared holder runs beside one, so they are all free then.  Held for a
- * few dozen instructions with interrupts off (a carve: up to 64 KiB of
- * zeroing), in the order Task, sleep list, run queue; a Reticle's alone
- * (docs/ARCHITECTURE.md, "Locking").  A CPU spinning for one
- * answers TLB shootdowns (arch_spin_wait), as it does for the kernel lock.
+ * console, a Reticle's records, a derivation forest).  Exclusive holders
+ * never need them: no shared holder runs beside one, so they are all free
+ * then.  Held for a few dozen instructions with interrupts off (a carve:
+ * up to 64 KiB of zeroing), in the order Task, sleep list, run queue; a
+ * Reticle's and a forest's alone (docs/ARCHITECTURE.md, "Locking").  A
+ * CPU spinning for one answers TLB shootdowns (arch_spin_wait), as it does
+ * for the kernel lock.
  */
 void spin_hold_contended(uint32_t *l);
 static inline void spin_hold(uint32_t *l)

@@ -43,8 +43,11 @@ uint32_t ring_inspect_state(struct kobj *o)
 {
 	struct ring *r = ring_of(o);
 
+	spin_hold(&r->xfer_lock); /* a shared send or receive's */
+	uint32_t queued = r->xfer_count;
+	spin_release(&r->xfer_lock);
 	return (r->producer ? VX_RING_BOUND_PRODUCER : 0) |
-	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0) | r->xfer_count << 8;
+	       (r->consumer ? VX_RING_BOUND_CONSUMER : 0) | queued << 8;
 }
 
 /* Destruction (from reap): deletes every queued cap.  Bindings are gone
@@ -388,8 +391,8 @@ struct send_args {
 	uint32_t rights; /* ⊆ c's */
 };
 
-/* Decode: reads only.  Errors: handle errors, VX_E_RIGHTS, VX_E_FULL. */
-static int decode_send(const struct trapframe *tf, struct send_args *a)
+/* Decode, the caps: reads only.  Errors: handle errors, VX_E_RIGHTS. */
+static int decode_send_caps(const struct trapframe *tf, struct send_args *a)
 {
 	struct task *t = current_task();
 	struct cap *rc;
@@ -402,49 +405,82 @@ static int decode_send(const struct trapframe *tf, struct send_args *a)
 	if (tf->rdx > VX_R_ALL || (tf->rdx & ~(uint64_t)a->c->rights))
 		return VX_E_RIGHTS;
 	a->r = ring_of(rc->obj);
-	if (a->r->xfer_count == VX_RING_XFER_MAX)
-		return VX_E_FULL;
 	a->rights = (uint32_t)tf->rdx;
 	return VX_OK;
 }
 
-/* Invoke: queues a child of c and wakes the bound consumer. */
-static uint64_t invoke_send(const struct send_args *a)
+/* Decode, the queue: VX_E_FULL when it is. */
+static int decode_send_room(const struct send_args *a)
+{
+	return a->r->xfer_count == VX_RING_XFER_MAX ? VX_E_FULL : VX_OK;
+}
+
+/* Invoke, the queue: queues a child of c; returns its sequence number. */
+static uint64_t queue_send(const struct send_args *a)
 {
 	struct ring *r = a->r;
 	uint32_t slot = (r->xfer_head + r->xfer_count) % VX_RING_XFER_MAX;
 
 	cap_copy_into(&r->xfer[slot], NULL, a->c, a->rights, a->c->narrow, a->c);
 	r->xfer_count++;
-	wake_end(r, r->consumer);
 	return r->xfer_seq++;
 }
 
-/* VX_SYS_RING_SEND_CAP(ring, h, rights) -> sequence number */
+/* VX_SYS_RING_SEND_CAP(ring, h, rights) -> sequence number; wakes the
+ * bound consumer. */
 int64_t sys_ring_send_cap(struct trapframe *tf)
 {
 	struct send_args a;
-	int err = decode_send(tf, &a);
+	int err;
 
-	if (err)
+	if ((err = decode_send_caps(tf, &a)) || (err = decode_send_room(&a)))
 		return err;
-	return (int64_t)invoke_send(&a);
+	uint64_t seq = queue_send(&a);
+	wake_end(a.r, a.r->consumer);
+	return (int64_t)seq;
 }
 
-/* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order.  A queued cap
- * that was revoked (or whose object died) before it was received leaves an
- * empty slot: receiving it consumes the slot and returns VX_E_REVOKED, so
- * each later cap still arrives in its place in the order. */
-int64_t sys_ring_recv_cap(struct trapframe *tf)
+/*
+ * VX_SYS_RING_SEND_CAP under the lock held shared (syscall.c), with the
+ * same decode and result: the queue is decoded and written under the
+ * Ring's own lock (xfer_lock), and the new cap, a child of the sender's,
+ * linked under its object's forest lock inside it (the order: Ring, then
+ * forest).  The consumer is woken as RING_NOTIFY's shared form wakes it,
+ * with neither lock held.
+ */
+int64_t sys_ring_send_cap_shared(struct trapframe *tf)
+{
+	struct send_args a;
+	uint64_t seq = 0;
+	int err;
+
+	if ((err = decode_send_caps(tf, &a)))
+		return err;
+	spin_hold(&a.r->xfer_lock);
+	if (!(err = decode_send_room(&a))) {
+		uint32_t *l = cap_forest_lock(a.c->obj);
+		spin_hold(l);
+		seq = queue_send(&a);
+		spin_release(l);
+	}
+	spin_release(&a.r->xfer_lock);
+	if (err)
+		return err;
+	struct cap *end = a.r->consumer; /* bound and unbound only exclusive */
+	if (end)
+		signal_deliver_shared(end->map_task, end_bit(a.r, end));
+	return (int64_t)seq;
+}
+
+/* RING_RECV_CAP's decode of the queue's head and its invoke.  shared: the
+ * caller holds the lock shared, and the Ring's lock, and the move takes
+ * the forest lock. */
+static int64_t recv_queued(struct ring *r, bool shared)
 {
 	struct task *t = current_task();
-	struct cap *rc;
 	uint32_t idx;
 	int err;
 
-	if ((err = cap_lookup(t, tf->rdi, VX_OBJ_RING, VX_R_CONSUME, &rc)))
-		return err;
-	struct ring *r = ring_of(rc->obj);
 	if (r->xfer_count == 0)
 		return VX_E_EMPTY;
 	struct cap *src = &r->xfer[r->xfer_head];
@@ -455,6 +491,43 @@ int64_t sys_ring_recv_cap(struct trapframe *tf)
 	r->xfer_count--;
 	if (!src->obj)
 		return VX_E_REVOKED;
+	uint32_t *l = shared ? cap_forest_lock(src->obj) : NULL;
+	if (l)
+		spin_hold(l);
 	cap_move(cap_claim_slot(t, idx), t, src);
+	if (l)
+		spin_release(l);
 	return VX_HANDLE_MAKE(idx, t->table[idx].gen);
+}
+
+/* VX_SYS_RING_RECV_CAP(ring) -> handle, in transfer order.  A queued cap
+ * that was revoked (or whose object died) before it was received leaves an
+ * empty slot: receiving it consumes the slot and returns VX_E_REVOKED, so
+ * each later cap still arrives in its place in the order.  Errors: handle
+ * errors, VX_E_EMPTY, VX_E_FULL (no free slot in the caller's table). */
+int64_t sys_ring_recv_cap(struct trapframe *tf)
+{
+	struct cap *rc;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RING, VX_R_CONSUME, &rc)))
+		return err;
+	return recv_queued(ring_of(rc->obj), false);
+}
+
+/* VX_SYS_RING_RECV_CAP under the lock held shared (syscall.c), with the
+ * same decode and result: the queue under the Ring's own lock, the cap
+ * moved into the caller's table under its object's forest lock. */
+int64_t sys_ring_recv_cap_shared(struct trapframe *tf)
+{
+	struct cap *rc;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_RING, VX_R_CONSUME, &rc)))
+		return err;
+	struct ring *r = ring_of(rc->obj);
+	spin_hold(&r->xfer_lock);
+	int64_t h = recv_queued(r, true);
+	spin_release(&r->xfer_lock);
+	return h;
 }

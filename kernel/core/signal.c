@@ -434,7 +434,8 @@ int64_t sys_sig_raise_shared(struct trapframe *tf)
 
 /* VX_SYS_SIG_MINT(task, bits) -> a Signal cap for those bits of task.
  * Runs under the lock held shared too (syscall.c), as CAP_DERIVE does: it
- * writes the caller's own table and links below the caller's Task cap. */
+ * writes the caller's own table, and the Task's forest under its lock
+ * (cap_install_child). */
 int64_t sys_sig_mint(struct trapframe *tf)
 {
 	struct task *t = current_task();
@@ -450,5 +451,5 @@ int64_t sys_sig_mint(struct trapframe *tf)
 		return err;
 	/* The Signal cap carries no right the Task cap lacks. */
 	uint32_t rights = tc->rights & (VX_R_GRANT | VX_R_CONTROL);
-	return cap_install(t, idx, tc->obj, VX_OBJ_SIGNAL, rights, tf->rsi, tc);
+	return cap_install_child(t, idx, tc, VX_OBJ_SIGNAL, rights, tf->rsi);
 }

@@ -61,9 +61,13 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * fields, a device's registers, or state behind a lock of its own: the
  * console, and a wake-up's Task, sleep list and run queue (the shared
  * forms of SIG_RAISE and RING_NOTIFY, signal_deliver_shared).  Four make
- * caps: CAP_DERIVE and SIG_MINT in the caller's own table, below the
- * caller's own cap (cap.c, link), and RETICLE_RETYPE and RETICLE_SPLIT,
- * which carve under the Reticle's own lock (reticle.c).  Two
+ * caps: CAP_DERIVE and SIG_MINT in the caller's own table, linked under
+ * the object's forest lock (cap.c), and RETICLE_RETYPE and RETICLE_SPLIT,
+ * which carve under the Reticle's own lock (reticle.c); CAP_DELETE
+ * unlinks a cap that maps, binds and parents nothing and is not its
+ * object's last, under the forest lock too, and RING_SEND_CAP and
+ * RING_RECV_CAP move caps through a Ring's transfer queue under the
+ * Ring's lock and the forest lock (ring.c).  Two
  * block: SIG_WAIT with nothing pending and RING_NOTIFY_WAIT's wait, under
  * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
  * under its run queue's (sched_leave_shared), or, for a call/reply whose
@@ -77,6 +81,7 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
 static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_CAP_INSPECT] = sys_cap_inspect,
     [VX_SYS_CAP_DERIVE] = sys_cap_derive,
+    [VX_SYS_CAP_DELETE] = sys_cap_delete_shared,
     [VX_SYS_SIG_MINT] = sys_sig_mint,
     [VX_SYS_RETICLE_RETYPE] = sys_reticle_retype_shared,
     [VX_SYS_RETICLE_SPLIT] = sys_reticle_split_shared,
@@ -86,6 +91,8 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_SIG_RAISE] = sys_sig_raise_shared,
     [VX_SYS_RING_NOTIFY] = sys_ring_notify_shared,
     [VX_SYS_RING_NOTIFY_WAIT] = sys_ring_notify_wait_shared,
+    [VX_SYS_RING_SEND_CAP] = sys_ring_send_cap_shared,
+    [VX_SYS_RING_RECV_CAP] = sys_ring_recv_cap_shared,
     [VX_SYS_PORT_IN] = sys_port_in,
     [VX_SYS_PORT_OUT] = sys_port_out,
     [VX_SYS_CONSOLE_WRITE] = sys_console_write,
@@ -94,12 +101,13 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
 };
 /* The same calls as a bit mask, bit n for call n: one test on entry. */
 #define SHARED_CALLS                                                                               \
-	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_CAP_DERIVE | 1ull << VX_SYS_SIG_MINT |        \
-	 1ull << VX_SYS_RETICLE_RETYPE | 1ull << VX_SYS_RETICLE_SPLIT |                            \
+	(1ull << VX_SYS_CAP_INSPECT | 1ull << VX_SYS_CAP_DERIVE | 1ull << VX_SYS_CAP_DELETE |      \
+	 1ull << VX_SYS_SIG_MINT | 1ull << VX_SYS_RETICLE_RETYPE | 1ull << VX_SYS_RETICLE_SPLIT |  \
 	 1ull << VX_SYS_RETICLE_INFO | 1ull << VX_SYS_TASK_INSPECT | 1ull << VX_SYS_SIG_WAIT |     \
 	 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY | 1ull << VX_SYS_RING_NOTIFY_WAIT | \
-	 1ull << VX_SYS_PORT_IN | 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE |         \
-	 1ull << VX_SYS_CLOCK | 1ull << VX_SYS_TASK_YIELD)
+	 1ull << VX_SYS_RING_SEND_CAP | 1ull << VX_SYS_RING_RECV_CAP | 1ull << VX_SYS_PORT_IN |    \
+	 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK |           \
+	 1ull << VX_SYS_TASK_YIELD)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,

@@ -556,19 +556,25 @@ static bool still_running(vx_handle_t t)
 	       (ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING);
 }
 
-/* A carver on every other CPU (victim "carver") retypes, splits, derives
- * and mints from one Reticle at the same time, under the kernel lock held
- * shared and the Reticle's own lock, while ktest on CPU 0 reads the
- * Reticle (RETICLE_INFO, shared too) and carves, maps and deletes in it
- * (deletes and maps are exclusive).  Two carves that took the same record
- * or the same body would show as another carver's pattern in a Mem, or as
- * figures that do not add up: the Reticle must be as it was at the end. */
+/* A carver on every other CPU (victim "carver") retypes, splits, derives,
+ * mints and deletes in one Reticle at the same time, under the kernel lock
+ * held shared, the Reticle's own lock and the forest locks, while ktest on
+ * CPU 0 reads the Reticle (RETICLE_INFO, shared too), carves, maps and
+ * deletes in it (maps and most deletes are exclusive) and derives from it.
+ * The carvers also pass caps to the Reticle to each other through one
+ * Ring (RING_SEND_CAP, RING_RECV_CAP: the Ring's lock, then the forest's).
+ * Two carves that took the same record or the same body would show as
+ * another carver's pattern in a Mem, or as figures that do not add up: the
+ * Reticle must be as it was at the end.  A count of caps to the Reticle
+ * gone wrong (the carvers all derive from it and delete) would keep it
+ * alive after its last cap, or end it before. */
 static void t_shared_carvers_share_a_reticle(void)
 {
 	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
 	vx_handle_t sub = MUST(vx_reticle_split(R, 1ull << 20)), task[3], out[3];
+	vx_handle_t xfer = MUST(vx_reticle_retype(R, VX_OBJ_RING, VX_RING_ARG(6, 2)));
+	struct vx_reticle_info start, ri, r_start;
 	uint64_t want = stress ? 5000 : 150;
-	struct vx_reticle_info start, ri;
 
 	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
 	EXPECT_EQ(vx_reticle_info(sub, &start), VX_OK);
@@ -581,6 +587,8 @@ static void t_shared_carvers_share_a_reticle(void)
 		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
 			  VX_OK);
 		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, sub, VX_R_ALL), VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "xfer", 4, xfer, VX_R_PRODUCE | VX_R_CONSUME),
+			  VX_OK);
 		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
 		task[i] = start_victim(&sp);
 		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
@@ -607,6 +615,9 @@ static void t_shared_carvers_share_a_reticle(void)
 			EXPECT_EQ(vx_cap_delete((vx_handle_t)m), VX_OK);
 			mine++;
 		}
+		int64_t d = vx_cap_derive(sub, VX_R_READ, 0); /* beside the carvers' */
+		EXPECT(d > 0);
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)d), VX_OK);
 		going = false;
 		for (unsigned i = 0; i < n; i++)
 			going |= log[i][1] < want && still_running(task[i]);
@@ -621,8 +632,10 @@ static void t_shared_carvers_share_a_reticle(void)
 		EXPECT(log[i][1] >= want);
 		EXPECT_EQ(log[i][2], 0); /* words another carve wrote */
 		EXPECT_EQ(log[i][3], 0); /* answers neither a value nor VX_E_NOMEM */
-		vx_printf("#   CPU %u: %lu rounds, %lu refused for room\n", i + 1,
-			  (unsigned long)log[i][1], (unsigned long)log[i][4]);
+		EXPECT(log[i][5] > 0);	 /* caps received through xfer */
+		vx_printf("#   CPU %u: %lu rounds, %lu refused for room, %lu caps received\n",
+			  i + 1, (unsigned long)log[i][1], (unsigned long)log[i][4],
+			  (unsigned long)log[i][5]);
 		EXPECT_EQ(vx_task_unmap(out[i]), VX_OK);
 	}
 	vx_printf("#   ktest: %lu Mems beside them\n", (unsigned long)mine);
@@ -630,7 +643,21 @@ static void t_shared_carvers_share_a_reticle(void)
 	EXPECT_EQ(vx_reticle_info(sub, &ri), VX_OK);
 	EXPECT_EQ(ri.objects, start.objects);
 	EXPECT_EQ(ri.free, start.free);
+	/* What the carvers left in xfer: caps to sub, each a child of one. */
+	for (int64_t got; (got = vx_ring_recv_cap(xfer)) != VX_E_EMPTY;) {
+		EXPECT(got > 0);
+		if (got <= 0)
+			break;
+		EXPECT_EQ(vx_cap_delete((vx_handle_t)got), VX_OK);
+	}
+	EXPECT_EQ(vx_cap_delete(xfer), VX_OK);
+	/* The carvers' own caps to it, one each, and then ours, the last:
+	 * it dies with it, not before and not after. */
+	EXPECT_EQ(vx_cap_revoke(sub), (int64_t)n);
+	EXPECT_EQ(vx_reticle_info(R, &r_start), VX_OK);
 	EXPECT_EQ(vx_cap_delete(sub), VX_OK);
+	EXPECT_EQ(vx_reticle_info(R, &ri), VX_OK);
+	EXPECT_EQ(ri.objects, r_start.objects - 1);
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 

@@ -869,6 +869,12 @@ static int64_t (*shared_form(int64_t (*fn)(struct trapframe *)))(struct trapfram
 		return sys_reticle_retype_shared;
 	if (fn == sys_reticle_split)
 		return sys_reticle_split_shared;
+	if (fn == sys_cap_delete)
+		return sys_cap_delete_shared;
+	if (fn == sys_ring_send_cap)
+		return sys_ring_send_cap_shared;
+	if (fn == sys_ring_recv_cap)
+		return sys_ring_recv_cap_shared;
 	return NULL;
 }
 

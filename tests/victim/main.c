@@ -65,13 +65,17 @@
  *               rounds: up to four Mems of 1 to 4 pages, each mapped and
  *               filled with a pattern of its own (out's address, the
  *               round, the Mem), a Ring and a cap derived from it, a
- *               Signal minted from self, every eighth round a child
+ *               Signal minted from self, caps derived from ret and from
+ *               those, one received from "xfer" (a Ring, optional, every
+ *               carver's) and one sent through it (all of them
+ *               deleted), every eighth round a child
  *               Reticle with a Mem in it; then check every Mem's pattern
  *               and delete it all, newest first.  out[1] counts the rounds,
  *               out[2] the words found changed (another carver's Mem over
  *               ours), out[3] every answer that is neither a value nor
- *               VX_E_NOMEM, out[4] the VX_E_NOMEMs (other carvers' Mems
- *               hold ret's free end)
+ *               VX_E_NOMEM (or VX_E_FULL, VX_E_EMPTY from xfer), out[4]
+ *               the VX_E_NOMEMs (other carvers' Mems hold ret's free end),
+ *               out[5] the caps received
  *   portout     with "self", "out" (a Mem) and "io" (an IoPort covering
  *               0x3f8): each time out's first word changes, write one 'B'
  *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
@@ -615,6 +619,7 @@ static int carver(const struct vx_bundle_page *b)
 	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
 	int64_t ret = vx_bundle_handle(b, "ret", VX_OBJ_RETICLE);
 	int64_t out = vx_bundle_handle(b, "out", VX_OBJ_MEM);
+	int64_t xfer = vx_bundle_handle(b, "xfer", VX_OBJ_RING);
 	struct vx_cap_info ci;
 
 	if (!log || self < 0 || ret < 0 || vx_cap_inspect((vx_handle_t)out, &ci) != VX_OK)
@@ -655,6 +660,30 @@ static int carver(const struct vx_bundle_page *b)
 		}
 		int64_t sig = vx_sig_mint((vx_handle_t)self, 1ull << 12);
 		log[3] += sig < 0 || vx_cap_delete((vx_handle_t)sig) != VX_OK;
+		/* Caps to ret itself, which every carver and ktest derive
+		 * from and delete at once: d1 with a child goes the exclusive
+		 * way, the rest the shared way. */
+		int64_t d1 = vx_cap_derive((vx_handle_t)ret, VX_R_READ | VX_R_CONTROL, 0);
+		int64_t d2 = vx_cap_derive((vx_handle_t)ret, VX_R_READ | VX_R_GRANT, 0);
+		int64_t e = d1 < 0 ? d1 : vx_cap_derive((vx_handle_t)d1, VX_R_READ, 0);
+		log[3] += d1 < 0 || d2 < 0 || e < 0;
+		if (xfer >= 0) { /* a cap through the Ring every carver uses */
+			int64_t got = vx_ring_recv_cap((vx_handle_t)xfer); /* another's, mostly */
+			int64_t q = vx_ring_send_cap((vx_handle_t)xfer, (vx_handle_t)d2, VX_R_READ);
+			log[3] += q < 0 && q != VX_E_FULL;
+			if (got > 0) {
+				log[3] += vx_cap_inspect((vx_handle_t)got, &ci) != VX_OK ||
+					  ci.type != VX_OBJ_RETICLE || ci.rights != VX_R_READ;
+				log[3] += vx_cap_delete((vx_handle_t)got) != VX_OK;
+				log[5]++;
+			} else {
+				log[3] += got != VX_E_EMPTY;
+			}
+		}
+		log[3] += vx_cap_delete((vx_handle_t)d1) != VX_OK;
+		log[3] += vx_cap_inspect((vx_handle_t)e, &ci) != VX_OK || ci.rights != VX_R_READ;
+		log[3] += vx_cap_delete((vx_handle_t)e) != VX_OK;
+		log[3] += vx_cap_delete((vx_handle_t)d2) != VX_OK;
 		if (round % 8 == 0) {
 			int64_t sub = vx_reticle_split((vx_handle_t)ret, 4 * 4096);
 			if (sub >= 0) {
