@@ -93,20 +93,14 @@ static struct cap **siblings(struct kobj *o, struct cap *parent)
  * The forest locks: under the kernel lock held shared, a call that links
  * or unlinks a cap of an object that other Tasks may name holds the lock
  * of that object's forest (cap_install_child, sys_cap_delete_shared, a
- * shared RING_SEND_CAP or RING_RECV_CAP): one of FOREST_LOCKS, chosen by
- * the object's address, so that forests of different objects seldom share
- * one.  Only one is held at a time, inside a Ring's transfer lock or
+ * shared RING_SEND_CAP or RING_RECV_CAP, and a shared TASK_MAP or
+ * TASK_UNMAP for a frame's W^X counts): one of FOREST_LOCKS, chosen by
+ * the object's address (cap_forest_lock), so that forests of different
+ * objects seldom share one.  Only one is held at a time, inside a Ring's transfer lock or
  * alone, and no other small lock inside it.  Exclusive holders need not
  * take them.
  */
-#define FOREST_LOCKS 64
-static uint32_t forest_locks[FOREST_LOCKS];
-
-/* The forest lock of o (above). */
-uint32_t *cap_forest_lock(const struct kobj *o)
-{
-	return &forest_locks[((uintptr_t)o / VX_OBJ_META_BYTES) % FOREST_LOCKS];
-}
+uint32_t forest_locks[FOREST_LOCKS]; /* cap_forest_lock (kernel.h) picks one */
 
 /* Puts c (obj and parent set, no children) into its object's forest.
  * Under the lock held shared, with the forest's lock held, or for an

@@ -174,6 +174,8 @@ struct task {
 	uint64_t fs_base;     /* user FS base (a foreign ABI's thread pointer); 0 for natives */
 	uint32_t foreign;     /* its syscall stops it: VX_FAULT_SYSCALL (VX_REGS_FOREIGN) */
 	uint32_t wake_lock;   /* a shared holder's wake-up of it (signal_deliver_shared) */
+	uint32_t map_lock;    /* a shared TASK_MAP or TASK_UNMAP into it: page tables,
+				 pt_list, mappings */
 };
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "task struct fits page 0 of its object");
 
@@ -282,8 +284,14 @@ uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type
 		     uint64_t narrow, struct cap *parent);
 uint32_t cap_install_child(struct task *t, uint32_t idx, struct cap *parent, uint32_t type,
 			   uint32_t rights, uint64_t narrow);
-/* The lock of o's derivation forest (under the lock held shared). */
-uint32_t *cap_forest_lock(const struct kobj *o);
+/* The lock of o's derivation forest (under the lock held shared; cap.c
+ * says who takes it). */
+#define FOREST_LOCKS 64
+extern uint32_t forest_locks[FOREST_LOCKS];
+static inline uint32_t *cap_forest_lock(const struct kobj *o)
+{
+	return &forest_locks[((uintptr_t)o / VX_OBJ_META_BYTES) % FOREST_LOCKS];
+}
 void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
 		   uint64_t narrow, struct cap *parent);
 void cap_move(struct cap *dst, struct task *owner, struct cap *src);
@@ -328,7 +336,9 @@ int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes);
 void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
 		  uint32_t prot, uint16_t flag);
 int64_t sys_task_map(struct trapframe *tf);
+int64_t sys_task_map_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_task_unmap(struct trapframe *tf);
+int64_t sys_task_unmap_shared(struct trapframe *tf); /* under the lock held shared */
 int64_t sys_task_set_regs(struct trapframe *tf);
 int64_t sys_task_start(struct trapframe *tf);
 int64_t sys_task_halt(struct trapframe *tf);

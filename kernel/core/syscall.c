@@ -67,7 +67,10 @@ static const syscall_fn syscalls[VX_SYS_COUNT] = {
  * unlinks a cap that maps, binds and parents nothing and is not its
  * object's last, under the forest lock too, and RING_SEND_CAP and
  * RING_RECV_CAP move caps through a Ring's transfer queue under the
- * Ring's lock and the forest lock (ring.c).  Two
+ * Ring's lock and the forest lock (ring.c).  TASK_MAP and TASK_UNMAP
+ * change a Task's page tables under its map_lock, the frame's W^X counts
+ * under its forest lock, and take page tables from a Reticle under its
+ * lock (task.c).  Two
  * block: SIG_WAIT with nothing pending and RING_NOTIFY_WAIT's wait, under
  * the Task's own lock (signal.c, block_shared), and its CPU then leaves it
  * under its run queue's (sched_leave_shared), or, for a call/reply whose
@@ -87,6 +90,8 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
     [VX_SYS_RETICLE_SPLIT] = sys_reticle_split_shared,
     [VX_SYS_RETICLE_INFO] = sys_reticle_info,
     [VX_SYS_TASK_INSPECT] = sys_task_inspect,
+    [VX_SYS_TASK_MAP] = sys_task_map_shared,
+    [VX_SYS_TASK_UNMAP] = sys_task_unmap_shared,
     [VX_SYS_SIG_WAIT] = sys_sig_wait_shared,
     [VX_SYS_SIG_RAISE] = sys_sig_raise_shared,
     [VX_SYS_RING_NOTIFY] = sys_ring_notify_shared,
@@ -107,7 +112,7 @@ static const syscall_fn shared_syscalls[VX_SYS_COUNT] = {
 	 1ull << VX_SYS_SIG_RAISE | 1ull << VX_SYS_RING_NOTIFY | 1ull << VX_SYS_RING_NOTIFY_WAIT | \
 	 1ull << VX_SYS_RING_SEND_CAP | 1ull << VX_SYS_RING_RECV_CAP | 1ull << VX_SYS_PORT_IN |    \
 	 1ull << VX_SYS_PORT_OUT | 1ull << VX_SYS_CONSOLE_WRITE | 1ull << VX_SYS_CLOCK |           \
-	 1ull << VX_SYS_TASK_YIELD)
+	 1ull << VX_SYS_TASK_YIELD | 1ull << VX_SYS_TASK_MAP | 1ull << VX_SYS_TASK_UNMAP)
 _Static_assert(VX_SYS_COUNT <= 64, "SHARED_CALLS has a bit for every call");
 
 /* Re-executes the caller's syscall instruction (2 bytes) when it next runs,

@@ -216,10 +216,11 @@ struct map_args {
 	uint32_t prot;
 };
 
-/* Decode: reads only.  Errors: handle errors, VX_E_INVAL (prot), VX_E_RIGHTS,
- * VX_E_EXISTS (m mapped already, or a page in use), VX_E_ALIGN, VX_E_RANGE,
- * VX_E_BUSY (W^X per frame), VX_E_NOMEM (page tables). */
-static int decode_map(const struct trapframe *tf, struct map_args *a)
+/* Decode, the caps and the arguments: reads only the caller's own caps
+ * (and their objects' sizes).  Errors: handle errors, VX_E_INVAL (prot),
+ * VX_E_RIGHTS, VX_E_EXISTS (m mapped already), VX_E_ALIGN, VX_E_RANGE. */
+static inline __attribute__((always_inline)) int decode_map_caps(const struct trapframe *tf,
+								 struct map_args *a)
 {
 	uint64_t prot = tf->r10;
 	int err;
@@ -239,32 +240,77 @@ static int decode_map(const struct trapframe *tf, struct map_args *a)
 		return VX_E_EXISTS;
 	a->va = tf->rdx;
 	a->prot = (uint32_t)prot;
-	if ((err = task_check_map_range(a->va, a->m->obj->size)))
-		return err;
+	return task_check_map_range(a->va, a->m->obj->size);
+}
+
+/* Decode, what other mappings decide: the frame's W^X state, the range in
+ * the Task's page tables and the room for new tables in its Reticle.
+ * Errors: VX_E_AGAIN (the Mem still being zeroed), VX_E_BUSY (W^X per
+ * frame), VX_E_EXISTS (a page in use), VX_E_NOMEM (page tables). */
+static inline __attribute__((always_inline)) int decode_map_room(const struct map_args *a)
+{
 	if (!kobj_zeroed(a->m->obj))
 		return VX_E_AGAIN; /* still being zeroed: may hold old bytes */
 	/* W^X per frame: no Mem is writable in one mapping and executable in
 	 * another, whichever Tasks and caps the mappings belong to. */
-	if (((prot & VX_PROT_WRITE) && a->m->obj->u.mem.nexec) ||
-	    ((prot & VX_PROT_EXEC) && a->m->obj->u.mem.nwrite))
+	if (((a->prot & VX_PROT_WRITE) && a->m->obj->u.mem.nexec) ||
+	    ((a->prot & VX_PROT_EXEC) && a->m->obj->u.mem.nwrite))
 		return VX_E_BUSY;
 	return task_check_new_mapping(a->t, a->va, a->m->obj->size);
 }
 
-/* VX_SYS_TASK_MAP(task, mem, vaddr, prot) */
+/* Invoke: maps; cannot fail.  Device memory (carved from a device
+ * Reticle) is mapped uncached.  (The three parts of TASK_MAP are inline
+ * in both of its forms: a map is a benchmark.) */
+static inline __attribute__((always_inline)) void invoke_map(const struct map_args *a)
+{
+	const struct kobj *from = a->m->obj->origin;
+	uint32_t uc =
+	    from && from->type == VX_OBJ_RETICLE && from->u.ret.device ? PROT_UNCACHED : 0;
+
+	task_map_cap(a->m, a->t, a->va, a->m->obj->pa, a->m->obj->size, a->prot | uc, CAP_F_MAPPED);
+}
+
+/* VX_SYS_TASK_MAP(task, mem, vaddr, prot).  Errors: those of
+ * decode_map_caps, then of decode_map_room. */
 int64_t sys_task_map(struct trapframe *tf)
 {
 	struct map_args a;
-	int err = decode_map(tf, &a);
+	int err;
 
-	if (err)
+	if ((err = decode_map_caps(tf, &a)) || (err = decode_map_room(&a)))
 		return err;
-	/* Device memory (carved from a device Reticle) is mapped uncached. */
-	const struct kobj *from = a.m->obj->origin;
-	uint32_t uc =
-	    from && from->type == VX_OBJ_RETICLE && from->u.ret.device ? PROT_UNCACHED : 0;
-	task_map_cap(a.m, a.t, a.va, a.m->obj->pa, a.m->obj->size, a.prot | uc, CAP_F_MAPPED);
+	invoke_map(&a);
 	return VX_OK;
+}
+
+/* VX_SYS_TASK_MAP under the lock held shared (syscall.c), with the same
+ * decode and result: what another shared map or unmap may change is
+ * decoded and changed under these small locks, in this order: the Task's
+ * map_lock (its page tables, pt_list and mappings), the forest lock of the
+ * Mem (its W^X counts, which every mapping of the frame changes) and the
+ * lock of the Reticle the Task's page tables come from (pt_alloc carves
+ * from it). */
+int64_t sys_task_map_shared(struct trapframe *tf)
+{
+	struct map_args a;
+	int err;
+
+	if ((err = decode_map_caps(tf, &a)))
+		return err;
+	struct kobj *r = a.t->obj->origin;
+	uint32_t *frame = cap_forest_lock(a.m->obj);
+	spin_hold(&a.t->map_lock);
+	spin_hold(frame);
+	if (r)
+		spin_hold(&r->u.ret.lock);
+	if (!(err = decode_map_room(&a)))
+		invoke_map(&a);
+	if (r)
+		spin_release(&r->u.ret.lock);
+	spin_release(frame);
+	spin_release(&a.t->map_lock);
+	return err;
 }
 
 /* VX_SYS_TASK_UNMAP(mem).  Decode: the cap and its mapping.  Errors: handle
@@ -284,6 +330,34 @@ int64_t sys_task_unmap(struct trapframe *tf)
 		return VX_E_STATE;
 	task_unmap_pages(m->map_task, m->map_va, m->obj->size);
 	cap_forget_mapping(m);
+	return VX_OK;
+}
+
+/* VX_SYS_TASK_UNMAP under the lock held shared (syscall.c), with the same
+ * decode and result, for a Mem mapped into a Task (an IoSpace mapping goes
+ * the exclusive way): the pages go, and are flushed from every CPU, under
+ * the Task's map_lock and the frame's forest lock.  Only the caller's own
+ * calls map and unmap through its cap; the Task mapped into lives until an
+ * exclusive holder destroys it. */
+int64_t sys_task_unmap_shared(struct trapframe *tf)
+{
+	struct cap *m;
+	int err;
+
+	if ((err = cap_lookup(current_task(), tf->rdi, VX_OBJ_MEM, 0, &m)))
+		return err;
+	if (m->flags & CAP_F_IOMAP)
+		return SYS_EXCLUSIVE;
+	if (!(m->flags & CAP_F_MAPPED))
+		return VX_E_STATE;
+	struct task *t = m->map_task;
+	uint32_t *frame = cap_forest_lock(m->obj);
+	spin_hold(&t->map_lock);
+	spin_hold(frame);
+	task_unmap_pages(t, m->map_va, m->obj->size);
+	cap_forget_mapping(m);
+	spin_release(frame);
+	spin_release(&t->map_lock);
 	return VX_OK;
 }
 

@@ -661,6 +661,89 @@ static void t_shared_carvers_share_a_reticle(void)
 	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
 }
 
+/* A mapper on every other CPU (victim "mapper") maps one Mem, which they
+ * all hold, writable and then executable into itself, and a Mem of its
+ * own into one Task they all map into (a new 2 MiB step each time, so new
+ * page tables), under the kernel lock held shared (the frame's W^X counts
+ * under its forest lock; the Task's page tables under its map_lock and
+ * its Reticle's lock), while ktest maps and unmaps the same Mem itself
+ * (readable) and inspects itself.  A writable mapping of the frame
+ * beside an executable one would show in the mappers' counters; page
+ * tables built twice or lost would fault a map or fail an unmap. */
+static void t_shared_maps_keep_wx(void)
+{
+	unsigned n = ncpus - 1 > 3 ? 3 : ncpus - 1;
+	vx_handle_t code = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 256)); /* a long map */
+	vx_handle_t count = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	vx_handle_t tgt = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0)); /* never runs */
+	vx_handle_t task[3], out[3], mine[3];
+	uint64_t want = stress ? 20000 : 300, busy = 0;
+	char args[16];
+
+	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
+	for (unsigned i = 0; i < n; i++) {
+		struct vx_spawn sp = {.self = self, .reticle = R};
+		out[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+		mine[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+		vx_snprintf(args, sizeof(args), "mapper %u", i);
+		if (!load_victim(args, &sp))
+			return;
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
+			  VX_OK);
+		EXPECT_EQ(
+		    vx_bundle_add(sp.bundle, "code", 4, code, VX_R_READ | VX_R_WRITE | VX_R_EXEC),
+		    VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "count", 5, count, VX_R_READ | VX_R_WRITE),
+			  VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "tgt", 3, tgt, VX_R_CONTROL), VX_OK);
+		EXPECT_EQ(vx_bundle_add(sp.bundle, "mine", 4, mine[i], VX_R_READ | VX_R_WRITE),
+			  VX_OK);
+		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
+		task[i] = start_victim(&sp);
+		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
+				      VX_PROT_READ | VX_PROT_WRITE),
+			  VX_OK);
+	}
+	volatile uint64_t *log[3];
+	for (unsigned i = 0; i < n; i++)
+		log[i] = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
+	uint64_t deadline = (uint64_t)vx_clock() + 120000 * MS;
+	struct vx_task_info ti;
+	for (bool going = true; going && !failures_in_test;) {
+		int64_t r = vx_task_map(self, code, INSPECT_VA + 3 * 4096ull, VX_PROT_READ);
+		EXPECT(r == VX_OK || r == VX_E_BUSY); /* READ alone is never refused */
+		busy += r == VX_E_BUSY;
+		if (r == VX_OK)
+			EXPECT_EQ(vx_task_unmap(code), VX_OK);
+		EXPECT_EQ(vx_task_inspect(self, &ti), VX_OK);
+		going = false;
+		for (unsigned i = 0; i < n; i++)
+			going |= log[i][1] < want && still_running(task[i]);
+		if ((uint64_t)vx_clock() > deadline) {
+			EXPECT(!"the mappers got on");
+			break;
+		}
+	}
+	EXPECT_EQ(busy, 0);
+	uint64_t refused = 0;
+	for (unsigned i = 0; i < n; i++) {
+		log[i][0] = 1;
+		EXPECT_EQ(exit_code(task[i]), 0);
+		EXPECT(log[i][1] >= want);
+		EXPECT_EQ(log[i][2], 0); /* W beside X */
+		EXPECT_EQ(log[i][3], 0); /* answers neither a value nor VX_E_BUSY */
+		refused += log[i][4];
+		vx_printf("#   CPU %u: %lu rounds, %lu maps refused for W^X\n", i + 1,
+			  (unsigned long)log[i][1], (unsigned long)log[i][4]);
+		EXPECT_EQ(vx_task_unmap(out[i]), VX_OK);
+	}
+	if (n > 1)
+		EXPECT(refused > 0);	      /* the mappers met */
+	EXPECT_EQ(vx_cap_delete(tgt), VX_OK); /* its page tables with it */
+	EXPECT_EQ(vx_task_set_affinity(self, 0), VX_OK);
+}
+
 void ktest_smp(bool long_runs)
 {
 	stress = long_runs;
@@ -679,6 +762,7 @@ void ktest_smp(bool long_runs)
 	run("smp_poll_wait_loses_no_bit", t_poll_wait_loses_no_bit);
 	run("smp_shared_calls_beside_exclusive", t_shared_calls_beside_exclusive);
 	run("smp_shared_carvers_share_a_reticle", t_shared_carvers_share_a_reticle);
+	run("smp_shared_maps_keep_wx", t_shared_maps_keep_wx);
 	run("smp_shared_wakeups_lose_none", t_shared_wakeups_lose_none);
 	run("smp_shared_wakeups_around_a_ring", t_shared_wakeups_around_a_ring);
 }

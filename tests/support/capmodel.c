@@ -875,6 +875,10 @@ static int64_t (*shared_form(int64_t (*fn)(struct trapframe *)))(struct trapfram
 		return sys_ring_send_cap_shared;
 	if (fn == sys_ring_recv_cap)
 		return sys_ring_recv_cap_shared;
+	if (fn == sys_task_map)
+		return sys_task_map_shared;
+	if (fn == sys_task_unmap)
+		return sys_task_unmap_shared;
 	return NULL;
 }
 

@@ -76,6 +76,19 @@
  *               VX_E_NOMEM (or VX_E_FULL, VX_E_EMPTY from xfer), out[4]
  *               the VX_E_NOMEMs (other carvers' Mems hold ret's free end),
  *               out[5] the caps received
+ *   mapper K    with "self" (CONTROL), "out" (a Mem), "code" (a Mem every
+ *               mapper holds, READ | WRITE | EXEC), "count" (a Mem every
+ *               mapper maps, for two counters) and "tgt" (a Task every
+ *               mapper maps into, CONTROL) with "mine" (a Mem of its own):
+ *               until out's first word is set, map code writable, then
+ *               executable (one of the two is refused with VX_E_BUSY while
+ *               another mapper holds the other), counting the live
+ *               mappings of each kind in count's two words, and map mine
+ *               into tgt at the next of 64 2 MiB steps of window K (1 GiB
+ *               each, from 0x200000000000) and unmap it.  out[1] counts the rounds,
+ *               out[2] the times a mapping of the other kind was live
+ *               beside a new one (W^X broken), out[3] every answer that is
+ *               neither a value nor VX_E_BUSY, out[4] the VX_E_BUSYs
  *   portout     with "self", "out" (a Mem) and "io" (an IoPort covering
  *               0x3f8): each time out's first word changes, write one 'B'
  *               to port 0x3f8 with PORT_OUT (after out[2] pauses) and copy
@@ -704,6 +717,65 @@ static int carver(const struct vx_bundle_page *b)
 	return 0;
 }
 
+#define MAPPER_W_VA	0x61000000ull	  /* mapper: code, writable */
+#define MAPPER_X_VA	0x61200000ull	  /* mapper: code, executable */
+#define MAPPER_COUNT_VA 0x61400000ull	  /* mapper: count */
+#define MAPPER_TGT_VA	0x200000000000ull /* mapper: window K of tgt */
+
+/* mapper: one mapping of code of kind k (0 writable, 1 executable) made,
+ * checked against the other kind's count, and unmapped. */
+static void mapper_once(volatile uint64_t *log, volatile uint64_t *count, int64_t self,
+			int64_t code, int k)
+{
+	uint32_t prot = k ? VX_PROT_READ | VX_PROT_EXEC : VX_PROT_READ | VX_PROT_WRITE;
+	int64_t r =
+	    vx_task_map((vx_handle_t)self, (vx_handle_t)code, k ? MAPPER_X_VA : MAPPER_W_VA, prot);
+
+	if (r == VX_E_BUSY) {
+		log[4]++;
+		return;
+	}
+	if (r != VX_OK) {
+		log[3]++;
+		return;
+	}
+	__atomic_fetch_add(&count[k], 1, __ATOMIC_SEQ_CST);
+	/* Ours is live from before the add to after the sub: one of the other
+	 * kind counted now was live beside it. */
+	log[2] += __atomic_load_n(&count[!k], __ATOMIC_SEQ_CST) != 0;
+	__atomic_fetch_sub(&count[k], 1, __ATOMIC_SEQ_CST);
+	log[3] += vx_task_unmap((vx_handle_t)code) != VX_OK;
+}
+
+/* "mapper K": maps and unmaps beside other mappers on other CPUs
+ * (ktest/smp.c): W^X per frame, and a Task they all map into. */
+static int mapper(const struct vx_bundle_page *b, int k)
+{
+	volatile uint64_t *log = order_log(b);
+	int64_t self = vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	int64_t code = vx_bundle_handle(b, "code", VX_OBJ_MEM);
+	int64_t cnt = vx_bundle_handle(b, "count", VX_OBJ_MEM);
+	int64_t tgt = vx_bundle_handle(b, "tgt", VX_OBJ_TASK);
+	int64_t mine = vx_bundle_handle(b, "mine", VX_OBJ_MEM);
+
+	if (!log || code < 0 || cnt < 0 || tgt < 0 || mine < 0 ||
+	    vx_task_map((vx_handle_t)self, (vx_handle_t)cnt, MAPPER_COUNT_VA,
+			VX_PROT_READ | VX_PROT_WRITE) != VX_OK)
+		return 200;
+	volatile uint64_t *count = (volatile uint64_t *)MAPPER_COUNT_VA;
+	for (uint64_t round = 1; !log[0]; round++) {
+		mapper_once(log, count, self, code, (int)(round & 1));
+		mapper_once(log, count, self, code, (int)(~round & 1));
+		uint64_t va =
+		    MAPPER_TGT_VA + (uint64_t)k * (1ull << 30) + (round % 64) * (2ull << 20);
+		log[3] += vx_task_map((vx_handle_t)tgt, (vx_handle_t)mine, va,
+				      VX_PROT_READ | VX_PROT_WRITE) != VX_OK;
+		log[3] += vx_task_unmap((vx_handle_t)mine) != VX_OK;
+		log[1] = round;
+	}
+	return 0;
+}
+
 /* "portout": one PORT_OUT of 'B' to COM1 each time ktest bumps out[0]
  * (ktest/hunt4.c races it against a CONSOLE_WRITE on another CPU). */
 static int portout(const struct vx_bundle_page *b)
@@ -886,6 +958,8 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		return inspector(bundle);
 	if (starts_with(args, "carver"))
 		return carver(bundle);
+	if (starts_with(args, "mapper "))
+		return mapper(bundle, parse_int(args + 7));
 	if (starts_with(args, "echo"))
 		return echo(bundle);
 	if (starts_with(args, "reader")) {

@@ -88,7 +88,7 @@ void smp_start(void)
 		/* Up to 100 ms for it to come up. */
 		uint64_t end = rdtsc() + cpuinfo.tsc_per_ms * 100;
 		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && rdtsc() < end)
-			cpu_pause();
+			arch_spin_wait();
 		if (!c->online) {
 			kprintf("VectraOS: CPU with APIC id %u did not start\n", ids[i]);
 			continue;
@@ -119,9 +119,14 @@ void tlb_service(void)
 	}
 }
 
-/* As arch.h says.  Under the lock, exclusive: the CPUs it waits for are
- * running user code, or spinning for the lock, which answers shootdowns
- * (rule 3 of docs/ARCHITECTURE.md, "Locking"). */
+/* As arch.h says.  Under the lock, exclusive, or held shared with the
+ * Task's map_lock (a shared TASK_UNMAP): the CPUs it waits for are running
+ * user code, finishing a shared call, or spinning for a lock, which
+ * answers shootdowns (rule 3 of docs/ARCHITECTURE.md, "Locking"); two
+ * shared unmaps may shoot down at once, so the wait answers them too.  A
+ * CPU that loads root meanwhile (a shared switch) stores it in its root
+ * before its CR3 load, which serialises: after the fence, either we see it
+ * there and ask it, or its walks see the cleared entries. */
 void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 {
 	struct cpu *me = this_cpu();
@@ -136,6 +141,7 @@ void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 	}
 	if (ncpus == 1)
 		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the cleared entries, then the roots */
 	for (unsigned i = 0; i < ncpus; i++) {
 		if (i == me->index || __atomic_load_n(&cpus[i].root, __ATOMIC_ACQUIRE) != root_pa)
 			continue;
@@ -146,6 +152,6 @@ void tlb_shootdown(uint64_t root_pa, uint64_t va, uint64_t bytes)
 	for (; asked; asked &= asked - 1) {
 		unsigned i = (unsigned)__builtin_ctzll(asked);
 		while (__atomic_load_n(&cpus[i].tlb_done, __ATOMIC_ACQUIRE) < want[i])
-			cpu_pause();
+			arch_spin_wait();
 	}
 }
