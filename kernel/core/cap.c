@@ -30,7 +30,9 @@ static bool slot_free(const struct cap *c)
 
 /* Decode: the lowest free slot in t's table, or VX_E_FULL.  Reads only:
  * the slot is t's once cap_claim_slot (or cap_install) takes it.  The scan
- * starts at t->free_hint, below which every slot is in use or retired. */
+ * starts at t->free_hint, below which every slot is in use or retired.
+ * The lock held exclusive, or shared with t the caller: only t's own calls
+ * and exclusive holders change t's table. */
 int cap_find_slot(const struct task *t, uint32_t *idx)
 {
 	for (uint32_t i = t->free_hint > 1 ? t->free_hint : 1; i < t->table_top; i++) {
@@ -47,7 +49,7 @@ int cap_find_slot(const struct task *t, uint32_t *idx)
 
 /* Invoke: readies slot idx, which cap_find_slot just returned, to be
  * filled: a slot never used before is initialised, and the scan hint moves
- * past it.  Idempotent.  Returns the slot. */
+ * past it.  Idempotent.  Returns the slot.  Held as for cap_find_slot. */
 struct cap *cap_claim_slot(struct task *t, uint32_t idx)
 {
 	if (idx == t->table_top) {
@@ -209,7 +211,9 @@ void cap_hold(struct cap *dst, struct kobj *o, uint32_t type, uint32_t rights, u
 }
 
 /* Installs a new cap in slot idx of t's table (found by cap_find_slot)
- * and returns its handle. */
+ * and returns its handle.  The lock held exclusive; or shared, t the
+ * caller, with o's forest lock held (cap_install_child) or o new, named
+ * by nobody else yet (a shared retype or split). */
 uint32_t cap_install(struct task *t, uint32_t idx, struct kobj *o, uint32_t type, uint32_t rights,
 		     uint64_t narrow, struct cap *parent)
 {
@@ -238,7 +242,9 @@ uint32_t cap_install_child(struct task *t, uint32_t idx, struct cap *parent, uin
 	return h;
 }
 
-/* Copies src into the empty slot dst with narrower rights/range. */
+/* Copies src into the empty slot dst with narrower rights/range.  The
+ * lock held exclusive, or shared with the forest lock of src's object
+ * held (a shared RING_SEND_CAP). */
 void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, uint32_t rights,
 		   uint64_t narrow, struct cap *parent)
 {
@@ -246,7 +252,9 @@ void cap_copy_into(struct cap *dst, struct task *owner, const struct cap *src, u
 }
 
 /* Moves src into the empty slot dst (a new handle-table slot gets a new
- * generation).  Mapping state and derivation links move with it. */
+ * generation).  Mapping state and derivation links move with it.  The lock
+ * held exclusive, or shared with the forest lock of src's object held, src
+ * mapping nothing and owner the caller (a shared RING_RECV_CAP). */
 void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 {
 	struct kobj *o = src->obj;
@@ -285,7 +293,9 @@ void cap_move(struct cap *dst, struct task *owner, struct cap *src)
 
 /* Links c into t's list of caps mapped into it.  flags: CAP_F_MAPPED or
  * CAP_F_BOUND, with CAP_F_WRITE / CAP_F_EXEC for a Mem mapping, which
- * count against the frame's W^X state. */
+ * count against the frame's W^X state.  The lock held exclusive, or shared
+ * with t's map_lock and the forest lock of c's object held (a shared
+ * TASK_MAP). */
 void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flags)
 {
 	c->flags |= flags;
@@ -302,7 +312,9 @@ void cap_note_mapping(struct cap *c, struct task *t, uint64_t va, uint16_t flags
 	t->mappings = c;
 }
 
-/* Unlinks c from its mapping list; the caller has dealt with the pages. */
+/* Unlinks c from its mapping list; the caller has dealt with the pages.
+ * The lock held exclusive, or shared with the map_lock of the Task c maps
+ * into and the forest lock of c's object held (a shared TASK_UNMAP). */
 void cap_forget_mapping(struct cap *c)
 {
 	if (!c->flags)

@@ -96,7 +96,7 @@ static bool device_range_free(const struct kobj *r, uint64_t pa, uint64_t bytes)
  * Sets *bytes.  For device Reticles arg is (page offset << 32) | pages,
  * and pages obey every Mem's bound (1..VX_MEM_PAGES_MAX): TASK_MAP's worst
  * case, with interrupts off, rests on it, and a device Reticle may span
- * 256 GiB.
+ * 256 GiB.  The lock held exclusive, or shared with r's lock held.
  */
 int reticle_check_retype(struct kobj *r, uint32_t type, uint64_t arg, uint64_t *bytes)
 {
@@ -154,7 +154,9 @@ static bool carve_queues_work(const struct kobj *r, uint32_t type, uint64_t byte
 /* Invoke half: carves an object that reticle_check_retype accepted.  The
  * body of a RAM object is zeroed (a child Reticle's only when it is carved
  * from in turn, a Task's part by part as task_init and the handle table
- * need it); device memory is left as it is. */
+ * need it); device memory is left as it is.  The lock held exclusive, or
+ * shared with r's lock held and no zeroing left to queue
+ * (carve_queues_work false). */
 struct kobj *reticle_carve(struct kobj *r, uint32_t type, uint64_t bytes, uint64_t dev_offset)
 {
 	struct kobj *o = device_free_record(r);
@@ -277,7 +279,8 @@ bool reticle_empty_step(struct kobj *r)
 	return true;
 }
 
-/* Type-specific setup of a freshly carved object. */
+/* Type-specific setup of a freshly carved object, which nobody else can
+ * name yet: the lock held in either mode. */
 void object_init(struct kobj *o, uint64_t arg)
 {
 	switch (o->type) {

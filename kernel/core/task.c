@@ -142,14 +142,16 @@ static uint64_t pt_alloc(void *ctx)
 }
 
 /* Maps [va, va + bytes) to physical pa in t.  The caller has checked with
- * task_check_new_mapping, so this cannot fail. */
+ * task_check_new_mapping, so this cannot fail.  The lock held exclusive, or
+ * shared with t's map_lock and its Reticle's lock held (pt_alloc). */
 void task_map_pages(struct task *t, uint64_t va, uint64_t pa, uint64_t bytes, uint32_t prot)
 {
 	paging_map_range(t->root_pa, va, pa, bytes, prot, pt_alloc, t);
 }
 
 /* Clears the PTEs of [va, va + bytes) in t and flushes them; pages that
- * are not mapped are skipped.  Page tables stay (they die with t). */
+ * are not mapped are skipped.  Page tables stay (they die with t).  The
+ * lock held exclusive, or shared with t's map_lock held. */
 void task_unmap_pages(struct task *t, uint64_t va, uint64_t bytes)
 {
 	paging_unmap_range(t->root_pa, va, bytes);
@@ -167,7 +169,8 @@ int task_check_map_range(uint64_t va, uint64_t bytes)
 }
 
 /* Decode for any new mapping of bytes at va in t (Mem maps, Ring binds,
- * the Bundle page). */
+ * the Bundle page).  The lock held exclusive, or shared with t's map_lock
+ * and its Reticle's lock held. */
 int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 {
 	struct kobj *r = t->obj->origin;
@@ -185,7 +188,8 @@ int task_check_new_mapping(struct task *t, uint64_t va, uint64_t bytes)
 
 /* Maps through cap c and records the mapping in it; a Mem mapping
  * (CAP_F_MAPPED) also records whether it is writable or executable, which
- * the frame's W^X state counts. */
+ * the frame's W^X state counts.  The lock held exclusive, or shared with
+ * the three locks of sys_task_map_shared held. */
 void task_map_cap(struct cap *c, struct task *t, uint64_t va, uint64_t pa, uint64_t bytes,
 		  uint32_t prot, uint16_t flag)
 {
