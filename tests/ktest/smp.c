@@ -556,6 +556,51 @@ static bool still_running(vx_handle_t t)
 	       (ti.state == VX_TASK_RUNNABLE || ti.state == VX_TASK_WAITING);
 }
 
+/* A cap for a helper's Bundle (spawn_logged). */
+struct helper_cap {
+	const char *name;
+	vx_handle_t h;
+	uint32_t rights;
+};
+
+/* Starts helper i of an SMP test (i < 3): the victim with args on CPU
+ * i + 1, with "self" (CONTROL), "out" (a new page of R, which ktest maps
+ * at INSPECT_VA + i pages as its log, *log) and caps[0..ncaps) in its
+ * Bundle.  Returns its Task, or 0 (a test failure) if it did not start. */
+static vx_handle_t spawn_logged(unsigned i, const char *args, const struct helper_cap *caps,
+				unsigned ncaps, vx_handle_t *out, volatile uint64_t **log)
+{
+	struct vx_spawn sp = {.self = self, .reticle = R};
+
+	*out = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+	*log = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
+	if (!load_victim(args, &sp))
+		return 0;
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
+	EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, *out, VX_R_READ | VX_R_WRITE), VX_OK);
+	for (unsigned k = 0; k < ncaps; k++)
+		EXPECT_EQ(vx_bundle_add(sp.bundle, caps[k].name, strlen(caps[k].name), caps[k].h,
+					caps[k].rights),
+			  VX_OK);
+	EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
+	vx_handle_t t = start_victim(&sp);
+	EXPECT_EQ(vx_task_map(self, *out, (uint64_t)(uintptr_t)*log, VX_PROT_READ | VX_PROT_WRITE),
+		  VX_OK);
+	return t;
+}
+
+/* Stops the helper started by spawn_logged (its out[0] = 1): it must exit
+ * 0 having made want rounds (out[1]) with no wrong answer (out[2] and
+ * out[3] zero).  The caller unmaps its log once it has read the rest. */
+static void stop_logged(vx_handle_t task, volatile uint64_t *log, uint64_t want)
+{
+	log[0] = 1;
+	EXPECT_EQ(exit_code(task), 0);
+	EXPECT(log[1] >= want);
+	EXPECT_EQ(log[2], 0);
+	EXPECT_EQ(log[3], 0);
+}
+
 /* A carver on every other CPU (victim "carver") retypes, splits, derives,
  * mints and deletes in one Reticle at the same time, under the kernel lock
  * held shared, the Reticle's own lock and the forest locks, while ktest on
@@ -578,26 +623,12 @@ static void t_shared_carvers_share_a_reticle(void)
 
 	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
 	EXPECT_EQ(vx_reticle_info(sub, &start), VX_OK);
-	for (unsigned i = 0; i < n; i++) {
-		struct vx_spawn sp = {.self = self, .reticle = R};
-		out[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
-		if (!load_victim("carver", &sp))
-			return;
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
-			  VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "ret", 3, sub, VX_R_ALL), VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "xfer", 4, xfer, VX_R_PRODUCE | VX_R_CONSUME),
-			  VX_OK);
-		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
-		task[i] = start_victim(&sp);
-		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
-				      VX_PROT_READ | VX_PROT_WRITE),
-			  VX_OK);
-	}
+	const struct helper_cap caps[] = {{"ret", sub, VX_R_ALL},
+					  {"xfer", xfer, VX_R_PRODUCE | VX_R_CONSUME}};
 	volatile uint64_t *log[3];
 	for (unsigned i = 0; i < n; i++)
-		log[i] = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
+		if (!(task[i] = spawn_logged(i, "carver", caps, 2, &out[i], &log[i])))
+			return;
 	uint64_t mine = 0, deadline = (uint64_t)vx_clock() + 120000 * MS;
 	for (bool going = true; going && !failures_in_test;) {
 		EXPECT_EQ(vx_reticle_info(sub, &ri), VX_OK);
@@ -627,12 +658,10 @@ static void t_shared_carvers_share_a_reticle(void)
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		log[i][0] = 1;
-		EXPECT_EQ(exit_code(task[i]), 0);
-		EXPECT(log[i][1] >= want);
-		EXPECT_EQ(log[i][2], 0); /* words another carve wrote */
-		EXPECT_EQ(log[i][3], 0); /* answers neither a value nor VX_E_NOMEM */
-		EXPECT(log[i][5] > 0);	 /* caps received through xfer */
+		/* out[2]: words another carve wrote; out[3]: answers neither a
+		 * value nor VX_E_NOMEM (VX_E_FULL, VX_E_EMPTY from xfer). */
+		stop_logged(task[i], log[i], want);
+		EXPECT(log[i][5] > 0); /* caps received through xfer */
 		vx_printf("#   CPU %u: %lu rounds, %lu refused for room, %lu caps received\n",
 			  i + 1, (unsigned long)log[i][1], (unsigned long)log[i][4],
 			  (unsigned long)log[i][5]);
@@ -678,36 +707,21 @@ static void t_shared_maps_keep_wx(void)
 	vx_handle_t tgt = MUST(vx_reticle_retype(R, VX_OBJ_TASK, 0)); /* never runs */
 	vx_handle_t task[3], out[3], mine[3];
 	uint64_t want = stress ? 20000 : 300, busy = 0;
+	volatile uint64_t *log[3];
 	char args[16];
 
 	EXPECT_EQ(vx_task_set_affinity(self, 1), VX_OK);
 	for (unsigned i = 0; i < n; i++) {
-		struct vx_spawn sp = {.self = self, .reticle = R};
-		out[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
 		mine[i] = MUST(vx_reticle_retype(R, VX_OBJ_MEM, 1));
+		const struct helper_cap caps[] = {
+		    {"code", code, VX_R_READ | VX_R_WRITE | VX_R_EXEC},
+		    {"count", count, VX_R_READ | VX_R_WRITE},
+		    {"tgt", tgt, VX_R_CONTROL},
+		    {"mine", mine[i], VX_R_READ | VX_R_WRITE}};
 		vx_snprintf(args, sizeof(args), "mapper %u", i);
-		if (!load_victim(args, &sp))
+		if (!(task[i] = spawn_logged(i, args, caps, 4, &out[i], &log[i])))
 			return;
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "self", 4, sp.task, VX_R_CONTROL), VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "out", 3, out[i], VX_R_READ | VX_R_WRITE),
-			  VX_OK);
-		EXPECT_EQ(
-		    vx_bundle_add(sp.bundle, "code", 4, code, VX_R_READ | VX_R_WRITE | VX_R_EXEC),
-		    VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "count", 5, count, VX_R_READ | VX_R_WRITE),
-			  VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "tgt", 3, tgt, VX_R_CONTROL), VX_OK);
-		EXPECT_EQ(vx_bundle_add(sp.bundle, "mine", 4, mine[i], VX_R_READ | VX_R_WRITE),
-			  VX_OK);
-		EXPECT_EQ(vx_task_set_affinity(sp.task, 2ull << i), VX_OK);
-		task[i] = start_victim(&sp);
-		EXPECT_EQ(vx_task_map(self, out[i], INSPECT_VA + i * 4096ull,
-				      VX_PROT_READ | VX_PROT_WRITE),
-			  VX_OK);
 	}
-	volatile uint64_t *log[3];
-	for (unsigned i = 0; i < n; i++)
-		log[i] = (volatile uint64_t *)(INSPECT_VA + i * 4096ull);
 	uint64_t deadline = (uint64_t)vx_clock() + 120000 * MS;
 	struct vx_task_info ti;
 	for (bool going = true; going && !failures_in_test;) {
@@ -728,11 +742,9 @@ static void t_shared_maps_keep_wx(void)
 	EXPECT_EQ(busy, 0);
 	uint64_t refused = 0;
 	for (unsigned i = 0; i < n; i++) {
-		log[i][0] = 1;
-		EXPECT_EQ(exit_code(task[i]), 0);
-		EXPECT(log[i][1] >= want);
-		EXPECT_EQ(log[i][2], 0); /* W beside X */
-		EXPECT_EQ(log[i][3], 0); /* answers neither a value nor VX_E_BUSY */
+		/* out[2]: W beside X; out[3]: answers neither a value nor
+		 * VX_E_BUSY. */
+		stop_logged(task[i], log[i], want);
 		refused += log[i][4];
 		vx_printf("#   CPU %u: %lu rounds, %lu maps refused for W^X\n", i + 1,
 			  (unsigned long)log[i][1], (unsigned long)log[i][4]);
