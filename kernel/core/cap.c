@@ -98,9 +98,10 @@ static struct cap **siblings(struct kobj *o, struct cap *parent)
  * shared RING_SEND_CAP or RING_RECV_CAP, and a shared TASK_MAP or
  * TASK_UNMAP for a frame's W^X counts): one of FOREST_LOCKS, chosen by
  * the object's address (cap_forest_lock), so that forests of different
- * objects seldom share one.  Only one is held at a time, inside a Ring's transfer lock or
- * alone, and no other small lock inside it.  Exclusive holders need not
- * take them.
+ * objects seldom share one.  Only one is held at a time: alone, inside a
+ * Ring's transfer lock or inside a Task's map_lock, with nothing inside
+ * it but, for a map, the lock of the Reticle the page tables come from.
+ * Exclusive holders need not take them.
  */
 uint32_t forest_locks[FOREST_LOCKS]; /* cap_forest_lock (kernel.h) picks one */
 

@@ -367,9 +367,9 @@ int64_t sys_reticle_retype(struct trapframe *tf)
  * same decode and result.  What it writes that another shared holder may
  * write too, the Reticle's records, it writes under the Reticle's lock, and
  * the decode that depends on them (the room left) is made under that lock
- * too; the rest is the caller's own table and the new object.  A body that
- * would leave queued zeroing goes the exclusive way (SYS_EXCLUSIVE), as
- * does nothing else. */
+ * too; the rest is the caller's own table and the new object.  Only a
+ * body that would leave queued zeroing goes the exclusive way
+ * (SYS_EXCLUSIVE). */
 int64_t sys_reticle_retype_shared(struct trapframe *tf)
 {
 	struct retype_args a;
