@@ -30,8 +30,9 @@
  * lock held, exclusive, unless its comment says otherwise.  A few calls
  * that only read, or write nothing but their caller's own fields, a
  * device, or state behind a small lock of its own (the wake-ups and the
- * blocks: a Task, the sleep list, a run queue; making and deleting caps: a
- * Reticle, a derivation forest; see spin_hold), hold it
+ * blocks: a Task, the sleep list, a run queue; structure: a Reticle, a
+ * derivation forest, a Ring's transfer queue, a Task's mappings; see
+ * spin_hold), hold it
  * shared and run side by side (syscall.c's shared_syscalls; a shared
  * handler's comment says so).  What another CPU
  * may be doing meanwhile is running user code: a Task's frame and tables
@@ -89,9 +90,10 @@ struct kobj {
 			/* No live object (page tables aside) at this index
 			 * or above: where newest_live starts looking. */
 			uint32_t scan_top;
-			/* Held by a retype or split under the kernel lock
-			 * held shared, and by RETICLE_INFO, around everything
-			 * above (spin_hold; exclusive holders need not). */
+			/* Held around everything above by a retype or split
+			 * under the kernel lock held shared, a shared map
+			 * whose page tables come from here, and RETICLE_INFO
+			 * (spin_hold; exclusive holders need not). */
 			uint32_t lock;
 		} ret;
 		struct {
@@ -596,10 +598,12 @@ static inline void klock_shared_out(void)
  * console, a Reticle's records, a derivation forest).  Exclusive holders
  * never need them: no shared holder runs beside one, so they are all free
  * then.  Held for a few dozen instructions with interrupts off (a carve:
- * up to 64 KiB of zeroing), in the order Task, sleep list, run queue; a
- * Reticle's and a forest's alone (docs/ARCHITECTURE.md, "Locking").  A
- * CPU spinning for one answers TLB shootdowns (arch_spin_wait), as it does
- * for the kernel lock.
+ * up to 64 KiB of zeroing; a map: its page tables), in one of two orders,
+ * never mixed: a Task's wake_lock, the sleep list, a run queue; or a
+ * Ring's xfer_lock or a Task's map_lock, a forest's, a Reticle's (each
+ * may be taken without those before it; docs/ARCHITECTURE.md,
+ * "Locking").  A CPU spinning for one answers TLB shootdowns
+ * (arch_spin_wait), as it does for the kernel lock.
  */
 void spin_hold_contended(uint32_t *l);
 static inline void spin_hold(uint32_t *l)

@@ -865,20 +865,20 @@ static void drain(struct cm_world *w)
  * NULL. */
 static int64_t (*shared_form(int64_t (*fn)(struct trapframe *)))(struct trapframe *)
 {
-	if (fn == sys_reticle_retype)
-		return sys_reticle_retype_shared;
-	if (fn == sys_reticle_split)
-		return sys_reticle_split_shared;
-	if (fn == sys_cap_delete)
-		return sys_cap_delete_shared;
-	if (fn == sys_ring_send_cap)
-		return sys_ring_send_cap_shared;
-	if (fn == sys_ring_recv_cap)
-		return sys_ring_recv_cap_shared;
-	if (fn == sys_task_map)
-		return sys_task_map_shared;
-	if (fn == sys_task_unmap)
-		return sys_task_unmap_shared;
+	static const struct {
+		int64_t (*fn)(struct trapframe *), (*shared)(struct trapframe *);
+	} forms[] = {
+	    {sys_reticle_retype, sys_reticle_retype_shared},
+	    {sys_reticle_split, sys_reticle_split_shared},
+	    {sys_cap_delete, sys_cap_delete_shared},
+	    {sys_ring_send_cap, sys_ring_send_cap_shared},
+	    {sys_ring_recv_cap, sys_ring_recv_cap_shared},
+	    {sys_task_map, sys_task_map_shared},
+	    {sys_task_unmap, sys_task_unmap_shared},
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (forms[i].fn == fn)
+			return forms[i].shared;
 	return NULL;
 }
 
