@@ -243,7 +243,7 @@ if [ -n "$measured" ]; then
 else
 	echo "Linux guest: no figures (see the messages above)"
 fi
-names="null_syscall signal_pingpong_roundtrip ring_roundtrip ring_throughput_64b_per_msg"
+names="null_syscall signal_pingpong_roundtrip ring_roundtrip call_reply_roundtrip ring_throughput_64b_per_msg"
 names+=" spawn_exit_notify fault_supervisor_resume map_touch_unmap_4k"
 names+=" ring_roundtrip_xcpu ring_throughput_xcpu_64b_per_msg"
 {
@@ -299,4 +299,4 @@ echo
 echo "bench boot_to_init wall_ms=$init_ms"
 echo "bench boot_to_prompt wall_ms=$prompt_ms"
 
-[ "$rc" -eq 1 ] && [ "$(wc -l <"$B/bench.txt")" -eq 7 ]
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$B/bench.txt")" -eq 8 ]

@@ -6,6 +6,8 @@
  *   sigpong   wait for BENCH_BIT_PARTNER, raise "peer", forever
  *   ringpong  serve "req" (consume) and answer on "rep" (produce), ringing
  *             the doorbell and waiting in one syscall
+ *   callpong  the same syscall with no message: ring "rep"'s doorbell and
+ *             wait for "req"'s, forever (the kernel's IPC alone)
  *   drain N   consume N messages from "ring" without syscalls, yielding
  *             only when the ring is empty
  *   drainw N  the same, sleeping when it is empty (cross-CPU run)
@@ -60,6 +62,17 @@ _Noreturn static void ringpong(const struct vx_bundle_page *b)
 	}
 }
 
+/* The kernel's round trip alone: each call answers the one before. */
+_Noreturn static void callpong(const struct vx_bundle_page *b)
+{
+	struct vx_ring rep = bind(b, "rep", VX_RING_PRODUCER, BENCH_REP_VA, BENCH_BIT_MAIN);
+
+	bind(b, "req", VX_RING_CONSUMER, BENCH_REQ_VA, BENCH_BIT_PARTNER);
+	vx_sig_wait(1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+	for (;;)
+		vx_ring_notify_wait(rep.handle, 1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
+}
+
 /* drain N, or drainw N: the same, but sleeping when the ring is empty and
  * waking the producer when it waits (for the cross-CPU run). */
 static int drain(const struct vx_bundle_page *b, const char *count, bool sleep)
@@ -95,6 +108,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		sigpong(b);
 	if (is(args, "ringpong"))
 		ringpong(b);
+	if (is(args, "callpong"))
+		callpong(b);
 	if (is(args, "drain "))
 		return drain(b, args + 6, false);
 	if (is(args, "drainw "))
