@@ -352,9 +352,11 @@ static __attribute__((noinline)) struct trapframe *notify_wait_decoded(struct tr
  * takes the ordinary path, which gives the same result, only slower; a
  * call that decodes but whose peer is not waiting, or may not run here,
  * is run the ordinary way from here (notify_wait_decoded).  Returns the
- * frame to resume.
+ * frame to resume.  until: the caller's deadline is not VX_DEADLINE_NEVER
+ * (a constant, so that the common call tests its deadline once).
  */
-struct trapframe *ring_fastpath(struct trapframe *tf)
+static inline __attribute__((always_inline)) struct trapframe *fastpath(struct trapframe *tf,
+									bool until)
 {
 	struct task *cur = current_task();
 	uint64_t h = tf->rdi, mask = tf->rsi, deadline = tf->rdx;
@@ -362,7 +364,7 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 
 	if (mask == 0 || (mask & ~VX_SIG_ALL) || (cur->pending & mask) || work_head || cur->foreign)
 		return NULL;
-	if (deadline != VX_DEADLINE_NEVER && deadline <= timer_now_ns())
+	if (until && deadline <= timer_now_ns())
 		return NULL; /* VX_DEADLINE_NONE too: it must not block */
 	if (cap_lookup(cur, h, VX_OBJ_RING, 0, &c) || !(c->flags & CAP_F_BOUND))
 		return NULL;
@@ -379,9 +381,24 @@ struct trapframe *ring_fastpath(struct trapframe *tf)
 	    !arch_frame_user_ok(&p->regs) ||
 	    (p->affinity && !((p->affinity >> this_cpu()->index) & 1)))
 		return notify_wait_decoded(tf, c);
-	if (deadline == VX_DEADLINE_NEVER)
+	if (!until)
 		return sched_direct_wake(p, bit, mask);
 	return sched_direct_wake_until(p, bit, mask, deadline);
+}
+
+/* The fastpath of a call with a deadline: kept apart, so that the one
+ * without pays for none of its tests. */
+static __attribute__((noinline)) struct trapframe *fastpath_until(struct trapframe *tf)
+{
+	return fastpath(tf, true);
+}
+
+/* The fastpath's entry (syscall_call_reply). */
+struct trapframe *ring_fastpath(struct trapframe *tf)
+{
+	if (tf->rdx != VX_DEADLINE_NEVER)
+		return fastpath_until(tf);
+	return fastpath(tf, false);
 }
 
 /* A decoded RING_SEND_CAP. */

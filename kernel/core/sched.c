@@ -320,17 +320,19 @@ static struct task *steal(void)
 	return best;
 }
 
-/* switch_to's second half, from the clock reading now: next, off the run
- * queues, becomes the running Task on CPU c with a fresh quantum and, if
- * it is not prev, its address space, kernel entry and FPU state (prev's,
- * if any, saved on the way). */
-static inline __attribute__((always_inline)) void run_next(struct cpu *c, struct task *prev,
-							   struct task *next, uint64_t now)
+/* switch_for's second half, from the clock reading now: next, off the run
+ * queues, becomes the running Task on CPU c with quantum ticks to run and,
+ * if it is not prev, its address space, kernel entry and FPU state
+ * (prev's, if any, saved on the way). */
+static inline __attribute__((always_inline)) void
+run_next_for(struct cpu *c, struct task *prev, struct task *next, uint64_t now, uint32_t quantum)
 {
+	uint32_t me = c->index;
+
 	next->run_since = now;
-	next->quantum = QUANTUM_TICKS;
-	__atomic_store_n(&next->running_on, (int32_t)c->index, __ATOMIC_RELAXED);
-	next->last_cpu = c->index;
+	next->quantum = quantum;
+	__atomic_store_n(&next->running_on, (int32_t)me, __ATOMIC_RELAXED);
+	next->last_cpu = me;
 	if (prev != next) {
 		arch_load_root(c, next->root_pa);
 		arch_set_kernel_entry(c, &next->regs);
@@ -341,10 +343,11 @@ static inline __attribute__((always_inline)) void run_next(struct cpu *c, struct
 }
 
 /* Makes next the running Task on this CPU: charges prev (may be NULL) its
- * CPU time, gives next a fresh quantum and, if it is another Task, its
+ * CPU time, gives next quantum ticks and, if it is another Task, its
  * address space, kernel entry and FPU state.  next must be off the run
  * queues. */
-static inline __attribute__((always_inline)) void switch_to(struct task *prev, struct task *next)
+static inline __attribute__((always_inline)) void switch_for(struct task *prev, struct task *next,
+							     uint32_t quantum)
 {
 	uint64_t now = rdtsc(); /* cheap here; converted to ns only on inspect */
 
@@ -352,7 +355,13 @@ static inline __attribute__((always_inline)) void switch_to(struct task *prev, s
 		prev->cpu_tsc += now - prev->run_since;
 		__atomic_store_n(&prev->running_on, -1, __ATOMIC_RELEASE);
 	}
-	run_next(this_cpu(), prev, next, now);
+	run_next_for(this_cpu(), prev, next, now, quantum);
+}
+
+/* The same with a fresh quantum. */
+static inline __attribute__((always_inline)) void switch_to(struct task *prev, struct task *next)
+{
+	switch_for(prev, next, QUANTUM_TICKS);
 }
 
 /*
@@ -376,19 +385,17 @@ static inline __attribute__((always_inline)) bool direct_switch(struct task *p, 
 
 	if (c->need_resched || p->prio < cur->prio || (q->bits >> p->prio) > 1)
 		return false;
-	uint32_t left = cur->quantum;
 	cur->state = VX_TASK_WAITING;
 	cur->wait_mask = mask;
 	cur->wait_deadline = deadline;
 	if (deadline != VX_DEADLINE_NEVER)
 		signal_sleep(cur);
 	p->state = VX_TASK_RUNNABLE;
-	switch_to(cur, p);
 	/* p runs out the caller's quantum, not a fresh one: a pair calling
 	 * each other without pause would otherwise never see a quantum end,
 	 * and Tasks of their priority queued here would never run
 	 * (hunt8_call_reply_pair_beside_an_equal). */
-	p->quantum = left;
+	switch_for(cur, p, cur->quantum);
 	return true;
 }
 
@@ -818,8 +825,8 @@ int64_t sched_direct_shared(struct task *p, uint64_t bit)
 	cur->cpu_tsc += now - cur->run_since;
 	arch_fpu_switch(cur->fpu, NULL);
 	__atomic_store_n(&cur->running_on, -1, __ATOMIC_RELEASE);
-	run_next(c, NULL, p, now);
-	p->quantum = left; /* as direct_switch: a pair must not starve its equals */
+	run_next_for(c, NULL, p, now,
+		     left); /* as direct_switch: a pair must not starve its equals */
 	return SYS_SWITCHED;
 }
 

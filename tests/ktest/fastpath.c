@@ -97,8 +97,11 @@ void echo_stop(struct echo_pair *e)
 
 /* n round trips, each one RING_NOTIFY_WAIT per side; every reply is the
  * request plus one, in order.  At ktest's own priority the fastpath
- * switches directly; below it, the ordinary path runs: same answers. */
-static void round_trips(uint32_t prio, uint64_t n)
+ * switches directly; below it, the ordinary path runs: same answers.
+ * until: ktest's every wait has a deadline a second on (the fastpath's
+ * other form, which also puts the caller on the sleepers' list), which
+ * the answer must beat. */
+static void round_trips(uint32_t prio, uint64_t n, bool until)
 {
 	struct echo_pair e;
 	uint64_t msg[8];
@@ -108,24 +111,35 @@ static void round_trips(uint32_t prio, uint64_t n)
 		return;
 	for (uint64_t i = 0; i < n && !failures_in_test; i++) {
 		echo_send(&e, i);
-		int64_t fired = vx_ring_notify_wait(e.req, 1ull << REP_BIT, VX_DEADLINE_NEVER);
+		uint64_t deadline = until ? (uint64_t)vx_clock() + 1000 * MS : VX_DEADLINE_NEVER;
+		int64_t fired = vx_ring_notify_wait(e.req, 1ull << REP_BIT, deadline);
 		EXPECT_EQ(fired, 1ull << REP_BIT);
 		EXPECT_EQ(vx_ring_try_recv(&e.from, msg, sizeof(msg), &len), VX_OK);
 		EXPECT_EQ(msg[0], i + 1);
 		EXPECT_EQ(vx_ring_try_recv(&e.from, msg, sizeof(msg), &len), VX_E_EMPTY);
 	}
 	EXPECT_EQ(e.log[0], n < 500 ? n : 500); /* the log keeps 500 */
+	/* Every answered wait left the sleepers' list: a short sleep now
+	 * ends at its own deadline, not at one of theirs. */
+	uint64_t t0 = (uint64_t)vx_clock();
+	EXPECT_EQ(vx_sig_wait(1ull << REP_BIT, t0 + 2 * MS), 0);
+	EXPECT((uint64_t)vx_clock() >= t0 + 2 * MS);
 	echo_stop(&e);
 }
 
 static void t_fastpath_10000_round_trips_in_order(void)
 {
-	round_trips(VX_PRIO_MAX, 10000);
+	round_trips(VX_PRIO_MAX, 10000, false);
+}
+
+static void t_fastpath_1000_round_trips_with_a_deadline(void)
+{
+	round_trips(VX_PRIO_MAX, 1000, true);
 }
 
 static void t_slowpath_1000_round_trips_same_answers(void)
 {
-	round_trips(VX_PRIO_MAX - 1, 1000); /* lower peer: no direct switch */
+	round_trips(VX_PRIO_MAX - 1, 1000, false); /* lower peer: no direct switch */
 }
 
 /* ktest (15) wakes echo (13) while mark (14) is ready: mark must run
@@ -238,6 +252,8 @@ static void t_fault_handoff_waits_for_equals(void)
 void ktest_fastpath(void)
 {
 	run("fastpath_10000_round_trips_in_order", t_fastpath_10000_round_trips_in_order);
+	run("fastpath_1000_round_trips_with_a_deadline",
+	    t_fastpath_1000_round_trips_with_a_deadline);
 	run("slowpath_1000_round_trips_same_answers", t_slowpath_1000_round_trips_same_answers);
 	run("fastpath_yields_to_a_higher_ready_task", t_fastpath_yields_to_a_higher_ready_task);
 	run("fastpath_deadline_ends_the_wait", t_fastpath_deadline_ends_the_wait);
