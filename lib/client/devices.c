@@ -66,4 +66,5 @@ void vx_dev_close(struct vx_client *c)
 	vx_ring_unbind(c->rep_h);
 	vx_cap_delete(c->req_h);
 	vx_cap_delete(c->rep_h);
+	memset(c, 0, sizeof(*c)); /* no connection: a call on it is VX_E_STATE */
 }

@@ -35,7 +35,8 @@ int vx_dev_open_patient(struct vx_client *devd, const struct dev_open *o, struct
 
 /* Unbinds and deletes a connection's two client ends; devd takes the pair
  * back once nobody has it bound (init, when devd's life that made it is
- * over). */
+ * over).  c is left all zero: a call on it is VX_E_STATE, not a touch of
+ * the pages just unmapped. */
 void vx_dev_close(struct vx_client *c);
 
 #endif

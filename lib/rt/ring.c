@@ -305,10 +305,19 @@ int vx_ring_recv_batch(struct vx_ring *r, void *buf, size_t buflen, uint32_t max
 	return (int)k;
 }
 
+/* Is r a sound side of a bound ring: neither corrupt nor a struct that
+ * vx_ring_init never filled (all zero: no role, no control page)? */
+static bool sound_side(const struct vx_ring *r)
+{
+	return !r->corrupt && (r->role == VX_RING_PRODUCER || r->role == VX_RING_CONSUMER);
+}
+
 int vx_ring_poll(struct vx_ring *r)
 {
 	if (r->corrupt)
 		return VX_E_CORRUPT;
+	if (!sound_side(r))
+		return VX_E_STATE;
 	return r->role == VX_RING_PRODUCER ? producer_space(r) : consumer_avail(r);
 }
 
@@ -316,7 +325,7 @@ void vx_ring_set_waiting(struct vx_ring *r, bool waiting)
 {
 	uint32_t *flag;
 
-	if (r->corrupt)
+	if (!sound_side(r))
 		return;
 	flag = r->role == VX_RING_PRODUCER ? &r->ctl->producer_waiting : &r->ctl->consumer_waiting;
 	__atomic_store_n(flag, waiting ? 1u : 0u, __ATOMIC_RELAXED);
@@ -325,7 +334,7 @@ void vx_ring_set_waiting(struct vx_ring *r, bool waiting)
 
 bool vx_ring_consumer_waiting(const struct vx_ring *r)
 {
-	if (r->corrupt)
+	if (!sound_side(r))
 		return false;
 	FENCE();
 	return LOAD_RELAXED(&r->ctl->consumer_waiting) != 0;
@@ -333,7 +342,7 @@ bool vx_ring_consumer_waiting(const struct vx_ring *r)
 
 bool vx_ring_producer_waiting(const struct vx_ring *r)
 {
-	if (r->corrupt)
+	if (!sound_side(r))
 		return false;
 	FENCE();
 	return LOAD_RELAXED(&r->ctl->producer_waiting) != 0;

@@ -19,7 +19,10 @@
  *
  * Corruption is sticky: once a side has seen it, every later call on that
  * struct vx_ring returns VX_E_CORRUPT without touching shared memory.  The
- * caller should unbind and drop the ring.  The geometry words in the control
+ * caller should unbind and drop the ring.  A struct vx_ring that
+ * vx_ring_init never filled (all zero, as a failed open leaves it) is no
+ * ring at all: every call refuses it (VX_E_STATE, false or NULL) without
+ * touching memory.  The geometry words in the control
  * page (magic, slot_size, slot_count) are compared with the kernel's at
  * vx_ring_init only (VX_E_CORRUPT if they differ); later rewrites of them are
  * ignored, which is safe because they are never used.  The waiting flags are

@@ -105,7 +105,10 @@ struct vx_client {
 	void *other_ctx;
 };
 
-/* Binds the client ends req_h (producer) and rep_h (consumer) at va. */
+/* Binds the client ends req_h (producer) and rep_h (consumer) at va.  On
+ * failure c is left all zero: no connection, on which vx_client_call,
+ * vx_client_send and vx_client_post answer VX_E_STATE (as on one never
+ * attached, or closed by vx_dev_close). */
 int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, uint64_t va,
 		     uint32_t bit);
 
@@ -119,7 +122,7 @@ int vx_client_open(struct vx_client *c, const struct vx_bundle_page *b, const ch
  * VX_E_CORRUPT, VX_E_INVAL for a message whose len exceeds VX_MSG_DATA, or
  * VX_E_AGAIN when the server end is not bound (its server died or has not
  * started; vx_client_wait_up, then ask again: the request may or may not
- * have been carried out).
+ * have been carried out), or VX_E_STATE when c is no connection (above).
  *
  * A connection nobody has taken yet is not an error: until its server is
  * first seen bound, and for at most VX_SVC_TAKE_NS after the attach, a

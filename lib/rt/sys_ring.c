@@ -10,6 +10,8 @@ int vx_ring_kick(struct vx_ring *r)
 {
 	int64_t rc;
 
+	if (r->role != VX_RING_PRODUCER && r->role != VX_RING_CONSUMER)
+		return VX_E_STATE; /* never bound: vx_ring_init did not fill it */
 	if (!vx_ring_peer_waiting(r))
 		return VX_OK;
 	rc = vx_ring_notify(r->handle);

@@ -23,7 +23,14 @@ static int bind_end(struct vx_ring *r, vx_handle_t h, uint32_t role, uint64_t va
 
 static bool end_bound(const struct vx_ring *r, uint32_t which)
 {
-	return (__atomic_load_n(&r->ctl->bound, __ATOMIC_ACQUIRE) & which) != 0;
+	return r->ctl && (__atomic_load_n(&r->ctl->bound, __ATOMIC_ACQUIRE) & which) != 0;
+}
+
+/* Is c a connection: attached, and not closed since?  A client that never
+ * attached, whose attach failed or that vx_dev_close closed is all zero. */
+static bool connected(const struct vx_client *c)
+{
+	return c->req.role == VX_RING_PRODUCER && c->rep.role == VX_RING_CONSUMER;
 }
 
 /* ---------------------------------------------------------------- client */
@@ -39,10 +46,13 @@ int vx_client_attach(struct vx_client *c, vx_handle_t req_h, vx_handle_t rep_h, 
 	/* Start from a sequence no earlier life of this connection used. */
 	c->seq = (uint32_t)((uint64_t)vx_clock() >> 10);
 	c->fresh_until = (uint64_t)vx_clock() + VX_SVC_TAKE_NS;
-	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0)
+	if ((rc = bind_end(&c->req, req_h, VX_RING_PRODUCER, va, bit)) < 0) {
+		memset(c, 0, sizeof(*c));
 		return rc;
+	}
 	if ((rc = bind_end(&c->rep, rep_h, VX_RING_CONSUMER, va + VX_SVC_REP_OFF, bit)) < 0) {
 		vx_ring_unbind(req_h);
+		memset(c, 0, sizeof(*c)); /* its req end points at pages no longer mapped */
 		return rc;
 	}
 	return VX_OK;
@@ -180,6 +190,8 @@ int vx_client_call(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 
 	if (m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
+	if (!connected(c))
+		return VX_E_STATE;
 	if (!vx_client_server_up(c) && await_taken(c, deadline) != VX_OK)
 		return VX_E_AGAIN;
 	c->fresh_until = 0;
@@ -200,6 +212,8 @@ int vx_client_send(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 
 	if (m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
+	if (!connected(c))
+		return VX_E_STATE;
 	if (c->keep_seq != 0)
 		return VX_E_BUSY;
 	if (!vx_client_server_up(c) && await_taken(c, deadline) != VX_OK)
@@ -255,6 +269,8 @@ int vx_client_post(struct vx_client *c, struct vx_msg *m, uint64_t deadline)
 
 	if (m->len > VX_MSG_DATA)
 		return VX_E_INVAL;
+	if (!connected(c))
+		return VX_E_STATE;
 	if (!vx_client_server_up(c))
 		return VX_E_AGAIN;
 	c->fresh_until = 0;

@@ -356,6 +356,42 @@ static void test_wrong_role(void **state)
 	free_ring(f);
 }
 
+/* A struct vx_ring that vx_ring_init never filled (all zero: no role,
+ * no control page, as a closed connection leaves it) is no ring: every
+ * call refuses it by name, and none reads or writes through its NULL
+ * control page (ASan would stop the test). */
+static void test_zeroed_struct_is_no_ring(void **state)
+{
+	struct vx_ring r;
+	uint8_t buf[64] = {0};
+	size_t len = 7;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(vx_ring_try_send(&r, buf, 64), VX_E_STATE);
+	assert_int_equal(vx_ring_try_send(&r, buf, 0), VX_E_STATE);
+	assert_int_equal(vx_ring_try_recv(&r, buf, 64, &len), VX_E_STATE);
+	assert_int_equal(len, 7);
+	assert_int_equal(vx_ring_send_batch(&r, buf, 64, 1), VX_E_STATE);
+	assert_int_equal(vx_ring_recv_batch(&r, buf, 64, 1), VX_E_STATE);
+	assert_null(vx_ring_claim(&r));
+	assert_int_equal(vx_ring_publish(&r, 0), VX_E_STATE);
+	assert_null(vx_ring_peek(&r));
+	assert_int_equal(vx_ring_release(&r), VX_E_STATE);
+	assert_int_equal(vx_ring_poll(&r), VX_E_STATE);
+	vx_ring_set_waiting(&r, true);
+	vx_ring_set_waiting(&r, false);
+	assert_false(vx_ring_consumer_waiting(&r));
+	assert_false(vx_ring_producer_waiting(&r));
+	assert_false(vx_ring_peer_waiting(&r));
+	/* A failed init leaves the same: refused, sticky corrupt. */
+	struct vx_ring_info bad = {0};
+	assert_int_equal(vx_ring_init(&r, &bad, 1), VX_E_INVAL);
+	assert_int_equal(vx_ring_poll(&r), VX_E_CORRUPT);
+	assert_false(vx_ring_peer_waiting(&r));
+	vx_ring_set_waiting(&r, true);
+}
+
 /* A batch publishes with one head store; it sends what fits and reports the count. */
 static void test_batch(void **state)
 {
@@ -635,6 +671,7 @@ int main(void)
 	    cmocka_unit_test(test_message_sizes),
 	    cmocka_unit_test(test_in_place),
 	    cmocka_unit_test(test_wrong_role),
+	    cmocka_unit_test(test_zeroed_struct_is_no_ring),
 	    cmocka_unit_test(test_batch),
 	    cmocka_unit_test(test_scribble_head_far_ahead),
 	    cmocka_unit_test(test_scribble_head_huge),

@@ -232,10 +232,14 @@ static int do_blk(const struct vx_bundle_page *b)
 	say("hostile: blk writable open once the writer let go: %s\n",
 	    open_says(&other, &devd, 1, 0, 0, VA_BLK3));
 	vx_blk_close(&other);
+	/* the connection just closed: its pages are unmapped, and a call on
+	 * it must say so, not touch them */
+	say("hostile: blk call on a closed connection: %s\n",
+	    vx_errname(blk_raw(&other, BLK_INFO, NULL, 0, 0, 0, 0)));
 	if ((rc = vx_blk_open(&rw, &devd, 1, 1, 0, VA_BLK2, BIT_CONN, deadline())) != VX_OK)
 		say("hostile: blk cannot open disk1p1 again: %s\n", vx_errname(rc));
 	/* a request left in flight: sent, never waited for, and the client gone */
-	if (view) {
+	if (view && rc == VX_OK) {
 		struct blk_req r = {.id = 9, .lba = 0, .count = 1};
 		struct vx_msg w = {.op = BLK_WRITE, .len = sizeof(r), .ncaps = 1};
 		memcpy(w.data, &r, sizeof(r));

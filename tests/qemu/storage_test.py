@@ -624,7 +624,8 @@ BLK_CASES = (
     ("second writer of a held partition", "VX_E_BUSY"),
     ("writable open of the whole disk under a writer", "VX_E_BUSY"),
     ("read-only open under a writer", "VX_OK"),
-    ("writable open once the writer let go", "VX_OK"))
+    ("writable open once the writer let go", "VX_OK"),
+    ("call on a closed connection", "VX_E_STATE"))
 
 
 def session_blk_hostile(logs, tap, img):
