@@ -520,9 +520,8 @@ static inline struct trapframe *sched_current_frame(void)
 }
 
 /*
- * lock.c: the kernel lock, a fair (first come, first served) ticket lock
- * with two modes (see LOCKING above and docs/ARCHITECTURE.md).  Inline:
- * every kernel entry takes it.
+ * lock.c: the kernel lock, with two modes (see LOCKING above and
+ * docs/ARCHITECTURE.md).  Inline: every kernel entry takes it.
  *
  * Exclusive (kernel_lock): alone, as the one big lock always was.
  * Shared (klock_shared_in): with other shared holders, never with an
@@ -533,23 +532,33 @@ static inline struct trapframe *sched_current_frame(void)
  * below).  So everything an exclusive holder wrote is stable while it is
  * held shared, but for what those small locks guard.
  *
- * Every CPU takes a ticket and waits for its turn.  An exclusive holder's
- * turn begins once the shared holders before it have left (readers) and
- * ends at kernel_unlock; a shared holder counts itself in and passes the
- * turn on at once, so shared holders in a row overlap.  Nobody waits
- * behind more than those who asked first.  On a machine with one CPU
- * there is nobody to exclude: the lock is elided (klock.solo), decided at
- * boot before any other CPU starts and never changed after, and nothing
- * takes the shared mode.
+ * An exclusive holder takes a ticket and waits for its turn (first come,
+ * first served), then raises writer and waits for every CPU's shared flag
+ * (struct cpu's klock_shared) to fall; its turn ends at kernel_unlock.  A
+ * shared holder raises its own CPU's flag and, if no writer is up, is in:
+ * no ticket and no write to a line another CPU writes, so shared calls on
+ * several CPUs do not queue behind each other.  One that finds a writer
+ * up lowers its flag and queues for a ticket like an exclusive holder;
+ * at its turn it raises its flag and passes the turn on at once.  So a
+ * shared caller waits behind at most those exclusive holders that asked
+ * before it and the one that is in, and an exclusive one behind those
+ * that asked first and the shared calls already in.  (The flag, then a
+ * full fence, then writer; writer, then a full fence, then the flags:
+ * one of the two sees the other, tests/model/klock.pml.)  On a machine
+ * with one CPU there is nobody to exclude: the lock is elided
+ * (klock.solo), decided at boot before any other CPU starts and never
+ * changed after, and nothing takes the shared mode.
  */
 struct klock {
-	uint32_t next;	  /* the ticket the next CPU to ask gets */
-	uint32_t owner;	  /* the ticket whose turn it is */
-	uint32_t readers; /* shared holders in */
-	uint32_t solo;	  /* one CPU: lock and unlock do nothing */
+	uint32_t next;	 /* the ticket the next CPU to queue gets */
+	uint32_t owner;	 /* the ticket whose turn it is */
+	uint32_t writer; /* an exclusive holder is in, or waits for the shared ones to leave */
+	uint32_t solo;	 /* one CPU: lock and unlock do nothing */
 };
 extern struct klock klock;
 void kernel_lock_solo(bool solo);
+void klock_exclude_shared(void);
+void klock_shared_wait(uint32_t *mine);
 
 static inline uint32_t klock_turn(void)
 {
@@ -565,30 +574,33 @@ static inline void kernel_lock(void)
 	if (klock.solo)
 		return;
 	klock_turn();
-	while (__atomic_load_n(&klock.readers, __ATOMIC_ACQUIRE))
-		arch_spin_wait();
+	klock_exclude_shared();
 }
 
 static inline void kernel_unlock(void)
 {
 	if (klock.solo)
 		return;
+	__atomic_store_n(&klock.writer, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&klock.owner, klock.owner + 1, __ATOMIC_RELEASE);
 }
 
 /* The shared mode, for a caller that knows the lock is not elided
- * (syscall.c's dispatch_shared, which runs only with several CPUs). */
+ * (syscall.c's dispatch_shared, which runs only with several CPUs).  In
+ * and out on the same CPU, within one kernel entry. */
 static inline void klock_shared_in(void)
 {
-	uint32_t ticket = klock_turn();
-	/* In before the turn passes: the next exclusive holder waits for us. */
-	__atomic_fetch_add(&klock.readers, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&klock.owner, ticket + 1, __ATOMIC_RELEASE);
+	uint32_t *mine = &this_cpu()->klock_shared;
+
+	__atomic_store_n(mine, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__builtin_expect(__atomic_load_n(&klock.writer, __ATOMIC_ACQUIRE) != 0, 0))
+		klock_shared_wait(mine);
 }
 
 static inline void klock_shared_out(void)
 {
-	__atomic_fetch_sub(&klock.readers, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&this_cpu()->klock_shared, 0, __ATOMIC_RELEASE);
 }
 
 /*

@@ -52,9 +52,13 @@ clean call.pml "call model: with the fastpath's notify-and-wait every call gets 
 caught -DNO_KICK call.pml "pan:1: invalid end state" \
 	"call model: a server that forgets the wake-up it owes is caught"
 clean klock.pml "kernel lock model: an exclusive holder is alone, shared holders never meet one, and every CPU gets its turn" \
-	"kernel lock model: spin found a problem in the two-mode ticket lock"
+	"kernel lock model: spin found a problem in the two-mode lock"
 caught -DPASS_FIRST klock.pml "assertion violated" \
-	"kernel lock model: a shared holder that passes the turn on before counting itself in is caught"
+	"kernel lock model: a queued shared holder that passes the turn on before raising its flag is caught"
+caught -DCHECK_FIRST klock.pml "assertion violated" \
+	"kernel lock model: a shared holder that reads writer before raising its flag is caught"
+caught -DKEEP_FLAG klock.pml "pan:1: invalid end state" \
+	"kernel lock model: a shared holder that queues with its flag up is caught (it and the writer wait for each other)"
 clean wake.pml "wake model: shared wake-ups lose no bit, wake nobody twice and keep the sleep list whole" \
 	"wake model: spin found a problem in the shared wake-up"
 caught -DNO_WAKE_LOCK wake.pml "assertion violated" \

@@ -344,6 +344,22 @@ void tlb_service(void)
 
 struct klock klock;
 
+/* The kernel lock's two waits: one thread runs here, so a writer found
+ * up, or a shared holder found in, would never go, and a test has a bug. */
+void klock_exclude_shared(void)
+{
+	klock.writer = 1;
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpus[i].klock_shared)
+			panic("kernel_lock: CPU %u holds it shared, and one thread runs", i);
+}
+
+void klock_shared_wait(uint32_t *mine)
+{
+	(void)mine;
+	panic("klock_shared_in: a writer holds the lock, and one thread runs");
+}
+
 /* A small lock found held (lock.c waits for it): the host model runs one
  * thread, so nobody could ever free it, and the model has a bug. */
 void spin_hold_contended(uint32_t *l)

@@ -76,12 +76,13 @@ struct cpu {
 	struct cpu *self; /* 40: %gs:CPU_SELF */
 	uint32_t apic_id;
 	uint32_t pad2;
-	uint64_t preempt_at; /* TSC at which long kernel work yields; 0: never */
-	uint64_t root;	     /* the page-table root loaded now (TLB shootdown) */
-	uint64_t tlb_req;    /* shootdowns asked of this CPU (others increment) */
-	uint64_t tlb_done;   /* ...and answered (this CPU writes) */
-	uint64_t idle_tsc;   /* TSC ticks spent halted in the idle loop (this CPU writes) */
-	uint64_t fs_base;    /* user FS base last loaded here (arch_fs_switch) */
+	uint64_t preempt_at;   /* TSC at which long kernel work yields; 0: never */
+	uint64_t root;	       /* the page-table root loaded now (TLB shootdown) */
+	uint64_t tlb_req;      /* shootdowns asked of this CPU (others increment) */
+	uint64_t tlb_done;     /* ...and answered (this CPU writes) */
+	uint64_t idle_tsc;     /* TSC ticks spent halted in the idle loop (this CPU writes) */
+	uint64_t fs_base;      /* user FS base last loaded here (arch_fs_switch) */
+	uint32_t klock_shared; /* this CPU holds the kernel lock shared (kernel.h) */
 	uint8_t *ist_top;
 	uint64_t gdt[7];
 	struct tss tss __attribute__((aligned(16)));
