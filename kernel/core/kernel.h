@@ -542,9 +542,10 @@ static inline struct trapframe *sched_current_frame(void)
  * at its turn it raises its flag and passes the turn on at once.  So a
  * shared caller waits behind at most those exclusive holders that asked
  * before it and the one that is in, and an exclusive one behind those
- * that asked first and the shared calls already in.  (The flag, then a
- * full fence, then writer; writer, then a full fence, then the flags:
- * one of the two sees the other, tests/model/klock.pml.)  On a machine
+ * that asked first and the shared calls already in.  (The flag raised by
+ * an exchange, a full fence, then writer read; writer raised the same
+ * way, then the flags read: one of the two sees the other,
+ * tests/model/klock.pml.)  On a machine
  * with one CPU there is nobody to exclude: the lock is elided
  * (klock.solo), decided at boot before any other CPU starts and never
  * changed after, and nothing takes the shared mode.
@@ -592,9 +593,10 @@ static inline void klock_shared_in(void)
 {
 	uint32_t *mine = &this_cpu()->klock_shared;
 
-	__atomic_store_n(mine, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__builtin_expect(__atomic_load_n(&klock.writer, __ATOMIC_ACQUIRE) != 0, 0))
+	/* The flag up, then writer: two operations in the one total order
+	 * (an exchange is a full fence, and one instruction). */
+	__atomic_exchange_n(mine, 1, __ATOMIC_SEQ_CST);
+	if (__builtin_expect(__atomic_load_n(&klock.writer, __ATOMIC_SEQ_CST) != 0, 0))
 		klock_shared_wait(mine);
 }
 

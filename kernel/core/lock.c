@@ -39,10 +39,9 @@ static __attribute__((noinline)) void klock_wait_from(struct cpu *c)
  * later takes the lock exclusive first (ap_main), so none is missed. */
 void klock_exclude_shared(void)
 {
-	__atomic_store_n(&klock.writer, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* writer, then the flags */
+	__atomic_exchange_n(&klock.writer, 1, __ATOMIC_SEQ_CST); /* writer, then the flags */
 	for (struct cpu *c = cpus, *end = cpus + ncpus; c < end; c++)
-		if (__builtin_expect(__atomic_load_n(&c->klock_shared, __ATOMIC_ACQUIRE) != 0, 0)) {
+		if (__builtin_expect(__atomic_load_n(&c->klock_shared, __ATOMIC_SEQ_CST) != 0, 0)) {
 			klock_wait_from(c);
 			return;
 		}
