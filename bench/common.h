@@ -7,6 +7,7 @@
 
 #define BENCH_BIT_PARTNER 3 /* partner waits on this bit */
 #define BENCH_BIT_MAIN	  4 /* kbench waits on this bit */
+#define BENCH_BIT_EXCL	  5 /* partner "calls": the exclusive calls, not the shared */
 #define BENCH_REQ_VA	  0x30000000ull
 #define BENCH_REP_VA	  0x30100000ull
 #define BENCH_RING_VA	  0x30200000ull

@@ -17,4 +17,8 @@ uint64_t measure(const char *name, bench_fn fn, void *ctx, uint64_t iters);
 /* devices.c: the IOMMU and virtio-rng figures ("devices" on the command line). */
 void bench_devices(const struct vx_bundle_page *b);
 
+/* contention.c: the kernel lock on two CPUs in wall time ("contention");
+ * elf and len are the partner's. */
+void bench_contention(const void *elf, size_t len);
+
 #endif

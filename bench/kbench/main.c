@@ -321,6 +321,15 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		bench_devices(bundle);
 		goto done;
 	}
+	if (has_word(args, "contention")) {
+		const void *elf;
+		size_t len;
+		if (smp && vx_bootimg_find(bootimg, bootimg_len, "partner", &elf, &len) == VX_OK)
+			bench_contention(elf, len);
+		else
+			vx_printf("kbench: contention needs two CPUs and the partner\n");
+		goto done;
+	}
 	vx_printf("kbench: kernel benchmarks (guest instructions under -icount shift=0)\n");
 
 	measure("null_syscall", null_syscall, NULL, 2000);

@@ -11,6 +11,11 @@
  *   drain N   consume N messages from "ring" without syscalls, yielding
  *             only when the ring is empty
  *   drainw N  the same, sleeping when it is empty (cross-CPU run)
+ *   calls N   each time BENCH_BIT_PARTNER comes, N SIG_RAISEs of bit 20
+ *             on itself (shared under the kernel lock), each time
+ *             BENCH_BIT_EXCL comes, N
+ *             TASK_SET_PRIOs of itself (exclusive); then raise "peer"
+ *             (the contention benchmark)
  *   exit      exit at once (spawn + exit benchmark)
  *   fault     execute ud2; every resume executes it again (fault round trip)
  */
@@ -73,6 +78,29 @@ _Noreturn static void callpong(const struct vx_bundle_page *b)
 		vx_ring_notify_wait(rep.handle, 1ull << BENCH_BIT_PARTNER, VX_DEADLINE_NEVER);
 }
 
+/* calls N: see above. */
+_Noreturn static void calls(const struct vx_bundle_page *b, const char *count)
+{
+	vx_handle_t peer = (vx_handle_t)vx_bundle_handle(b, "peer", VX_OBJ_SIGNAL);
+	vx_handle_t me = (vx_handle_t)vx_bundle_handle(b, "self", VX_OBJ_TASK);
+	vx_handle_t spare = (vx_handle_t)vx_sig_mint(me, 1ull << 20);
+	uint64_t n = 0;
+
+	while (*count >= '0' && *count <= '9')
+		n = n * 10 + (uint64_t)(*count++ - '0');
+	for (;;) {
+		int64_t fired = vx_sig_wait(1ull << BENCH_BIT_PARTNER | 1ull << BENCH_BIT_EXCL,
+					    VX_DEADLINE_NEVER);
+		for (uint64_t i = 0; i < n; i++) {
+			if (fired & (1ull << BENCH_BIT_EXCL))
+				vx_task_set_prio(me, VX_PRIO_DEFAULT);
+			else
+				vx_sig_raise(spare, 1ull << 20);
+		}
+		vx_sig_raise(peer, 1ull << BENCH_BIT_MAIN);
+	}
+}
+
 /* drain N, or drainw N: the same, but sleeping when the ring is empty and
  * waking the producer when it waits (for the cross-CPU run). */
 static int drain(const struct vx_bundle_page *b, const char *count, bool sleep)
@@ -110,6 +138,8 @@ int main(const struct vx_bundle_page *b, const char *args)
 		ringpong(b);
 	if (is(args, "callpong"))
 		callpong(b);
+	if (is(args, "calls "))
+		calls(b, args + 6);
 	if (is(args, "drain "))
 		return drain(b, args + 6, false);
 	if (is(args, "drainw "))
