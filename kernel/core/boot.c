@@ -281,7 +281,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info_pa)
 	struct task *root = make_root_task();
 	kprintf("VectraOS: starting root task '%s' (%lu KiB free in ram0)\n", bi.mod[0].name,
 		(unsigned long)(reticle_free_bytes(&root_reticles[0]) >> 10));
-	smp_start();
+	smp_start(bi.cmdline);
 	kprintf("VectraOS: %u CPU%s\n", ncpus, ncpus == 1 ? "" : "s");
 	sched_make_runnable(root);
 	struct trapframe *f = sched_next_frame();

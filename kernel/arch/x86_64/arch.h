@@ -71,9 +71,9 @@ struct cpu {
 	uint8_t smap;	      /* 32: SMAP enabled: entry paths must clac/stac */
 	uint8_t online;	      /* started and scheduling */
 	uint8_t need_resched; /* the scheduler looks again on the way out */
-	uint8_t pad;
-	uint32_t index;	  /* 36: 0 is the boot CPU */
-	struct cpu *self; /* 40: %gs:CPU_SELF */
+	uint8_t counted;      /* the boot CPU counted it in (smp.c) */
+	uint32_t index;	      /* 36: 0 is the boot CPU */
+	struct cpu *self;     /* 40: %gs:CPU_SELF */
 	uint32_t apic_id;
 	uint32_t pad2;
 	uint64_t preempt_at;   /* TSC at which long kernel work yields; 0: never */
@@ -348,7 +348,11 @@ extern uint8_t kernel_stack[MAX_CPUS][KSTACK_BYTES];
 int uaccess_copy(void *dst, const void *src, size_t n);
 
 /* SMP (smp.c, lapic.c, acpi.c). */
-void smp_start(void); /* boot CPU: find the others (MADT) and start them */
+/* Boot CPU: find the others (MADT) and start them.  cmdline is the
+ * kernel's command line: "smp.give_up=N" makes it treat the Nth CPU it
+ * starts (1, 2, ...) as one that did not come up in time (docs/ABI.md,
+ * "Boot"), to test that path. */
+void smp_start(const char *cmdline);
 void arch_send_resched(unsigned cpu);
 /* Makes every other CPU that has root_pa loaded drop its translations, and
  * waits until each has; this CPU flushes [va, va + bytes) itself. */
@@ -371,6 +375,7 @@ void lapic_init(uint64_t pa);
 void lapic_timer_calibrate(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
 void lapic_start_ap(uint32_t apic_id, uint32_t page);
+void lapic_stop_ap(uint32_t apic_id);
 unsigned acpi_cpus(uint32_t *apic_ids, unsigned max, uint64_t *lapic_pa);
 void acpi_init(void);
 extern struct vx_madt acpi_madt;

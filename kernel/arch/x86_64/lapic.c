@@ -126,6 +126,13 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t vector)
 	icr_send(apic_id, vector | (1u << 14)); /* fixed, assert */
 }
 
+/* INIT alone: the CPU with apic_id resets and waits for a start-up IPI
+ * again, whatever it was running. */
+void lapic_stop_ap(uint32_t apic_id)
+{
+	icr_send(apic_id, 0x4500); /* INIT, assert, level */
+}
+
 /* INIT, then two start-up IPIs at the page vector (the trampoline's
  * physical page number), with the delays the MP specification asks. */
 void lapic_start_ap(uint32_t apic_id, uint32_t page)

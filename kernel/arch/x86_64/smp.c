@@ -4,9 +4,11 @@
  *
  * The boot CPU finds the CPUs in the MADT and starts them one at a time
  * (INIT, start-up IPI; trampoline.S), each on its own kernel stack.  A new
- * CPU sets up its tables (arch_init_cpu), its local APIC and timer, and
- * joins the scheduler with nothing to run.  It holds no lock until it
- * takes the kernel lock to look for work.
+ * CPU sets up its tables (arch_init_cpu), its local APIC and timer, says
+ * it is up, waits for the boot CPU to count it in, and joins the
+ * scheduler with nothing to run.  It holds no lock until it takes the
+ * kernel lock to look for work.  One that is not up within 100 ms is
+ * stopped with INIT, and its slot and stack go to the next.
  *
  * Shootdown.  Unmapping clears page-table entries under the kernel lock;
  * other CPUs may still hold the old translations in their TLBs, but only
@@ -45,17 +47,45 @@ _Noreturn void ap_main(void)
 	lapic_init(lapic_pa);
 	lapic_timer_start();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+	/* Nothing shared until the boot CPU counts this CPU in: one it gave
+	 * up on is stopped (INIT) while it waits here, before its slot and
+	 * its stack go to the next CPU. */
+	while (!__atomic_load_n(&c->counted, __ATOMIC_ACQUIRE))
+		cpu_pause();
 	kernel_lock();
+	/* A CPU given up on that ran on anyway would be here in the next
+	 * one's slot, on its stack: smp_start's INIT must have stopped it. */
+	if (lapic_id() != c->apic_id)
+		panic("CPU with APIC id %u runs in the slot of APIC id %u", lapic_id(), c->apic_id);
 	struct trapframe *f = sched_next_frame();
 	kernel_unlock();
 	enter_frame(f);
 }
 
+/* "smp.give_up=N" on the command line, as a word: N, or 0. */
+static unsigned give_up_arg(const char *s)
+{
+	static const char key[] = "smp.give_up=";
+	unsigned n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if ((p != s && p[-1] != ' ') || strncmp(p, key, sizeof(key) - 1) != 0)
+			continue;
+		for (p += sizeof(key) - 1; *p >= '0' && *p <= '9' && n < MAX_CPUS; p++)
+			n = n * 10 + (unsigned)(*p - '0');
+		return n;
+	}
+	return 0;
+}
+
 /* Boot CPU, holding the kernel lock, with timer and devices set up: its
  * own local APIC and timer, then every other CPU the MADT lists (at most
- * MAX_CPUS). */
-void smp_start(void)
+ * MAX_CPUS).  A CPU that does not come up in time is stopped with INIT
+ * before the next one starts: it would otherwise come up late in the slot
+ * of cpus[] and on the stack that the next one is given. */
+void smp_start(const char *cmdline)
 {
+	unsigned give_up = give_up_arg(cmdline), tried = 0;
 	uint32_t ids[MAX_CPUS];
 	unsigned n = acpi_cpus(ids, MAX_CPUS, &lapic_pa);
 	struct cpu *me = this_cpu();
@@ -89,10 +119,17 @@ void smp_start(void)
 		uint64_t end = rdtsc() + cpuinfo.tsc_per_ms * 100;
 		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && rdtsc() < end)
 			arch_spin_wait();
-		if (!c->online) {
-			kprintf("VectraOS: CPU with APIC id %u did not start\n", ids[i]);
+		bool late = !c->online, told = ++tried == give_up;
+		if (late || told) {
+			/* INIT is taken before icr_send returns: from here it
+			 * runs nothing, and the slot is the next CPU's. */
+			lapic_stop_ap(ids[i]);
+			__atomic_store_n(&c->online, 0, __ATOMIC_RELAXED);
+			kprintf("VectraOS: CPU with APIC id %u did not start%s\n", ids[i],
+				late ? "" : " (smp.give_up)");
 			continue;
 		}
+		__atomic_store_n(&c->counted, 1, __ATOMIC_RELEASE);
 		ncpus++;
 	}
 }
