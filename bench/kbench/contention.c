@@ -25,7 +25,6 @@
  * for what the lock allows, not one to compare to the last digit.
  */
 #include "rt/vx.h"
-#include "rt/spawn.h"
 #include "vx_string.h"
 #include "../common.h"
 #include "kbench.h"
@@ -34,8 +33,9 @@
 #define SPARE_BIT 20	/* raised on oneself; nobody waits for it */
 
 struct contend {
-	struct vx_spawn sp;
-	vx_handle_t ret, peer, mine; /* mine: a Signal of SPARE_BIT on kbench */
+	struct pair p;	  /* the partner, "calls CALLS", on CPU 1 */
+	vx_handle_t excl; /* raises its BENCH_BIT_EXCL (p.peer its BENCH_BIT_PARTNER) */
+	vx_handle_t mine; /* a Signal of SPARE_BIT on kbench */
 	bool exclusive;
 };
 
@@ -62,38 +62,22 @@ static void alone(uint64_t n, void *ctx)
 static void together(uint64_t n, void *ctx)
 {
 	const struct contend *c = ctx;
-	uint64_t bit = 1ull << (c->exclusive ? BENCH_BIT_EXCL : BENCH_BIT_PARTNER);
 
 	for (uint64_t i = 0; i < n; i += CALLS) {
-		vx_sig_raise(c->peer, bit);
+		if (c->exclusive)
+			vx_sig_raise(c->excl, 1ull << BENCH_BIT_EXCL);
+		else
+			vx_sig_raise(c->p.peer, 1ull << BENCH_BIT_PARTNER);
 		calls_here(c);
 		vx_sig_wait(1ull << BENCH_BIT_MAIN, VX_DEADLINE_NEVER);
 	}
 }
 
-/* The partner ("calls N") on CPU 1, with its own "self" and a "peer"
- * Signal for kbench's bit. */
-static int start(struct contend *c, const void *elf, size_t len)
+/* The partner's Bundle: "peer" for kbench's bit and its own "self". */
+static void add_calls(struct pair *p)
 {
-	int64_t r = vx_reticle_split(ram0, 4ull << 20);
-	char args[32];
-
-	if (r < 0)
-		return -1;
-	c->ret = (vx_handle_t)r;
-	c->sp = (struct vx_spawn){.self = self, .reticle = c->ret};
-	vx_snprintf(args, sizeof(args), "calls %u", CALLS);
-	if (vx_spawn_load(&c->sp, elf, len, 8, args) < 0)
-		return -1;
-	int64_t back = vx_sig_mint(self, 1ull << BENCH_BIT_MAIN);
-	vx_bundle_add(c->sp.bundle, "peer", 4, (vx_handle_t)back, VX_R_GRANT);
-	vx_cap_delete((vx_handle_t)back);
-	vx_bundle_add(c->sp.bundle, "self", 4, c->sp.task, VX_R_CONTROL);
-	c->peer = (vx_handle_t)vx_sig_mint(c->sp.task,
-					   1ull << BENCH_BIT_PARTNER | 1ull << BENCH_BIT_EXCL);
-	vx_task_set_prio(c->sp.task, VX_PRIO_DEFAULT);
-	vx_task_set_affinity(c->sp.task, 2);
-	return vx_spawn_start(&c->sp);
+	add_sig_peer(p);
+	vx_bundle_add(p->sp.bundle, "self", 4, p->sp.task, VX_R_CONTROL);
 }
 
 /* Calls per second on two CPUs over those on one, two decimals. */
@@ -105,17 +89,20 @@ static void print_scaling(const char *what, uint64_t one, uint64_t two)
 		  (unsigned long)(x100 % 100));
 }
 
-void bench_contention(const void *elf, size_t len)
+void bench_contention(void)
 {
 	struct contend c = {0};
+	char args[32];
 
 	vx_printf("kbench: the kernel lock under contention (wall time, two CPUs)\n");
-	vx_task_set_affinity(self, 1);
-	c.mine = (vx_handle_t)vx_sig_mint(self, 1ull << SPARE_BIT);
-	if (start(&c, elf, len) != 0) {
+	vx_snprintf(args, sizeof(args), "calls %u", CALLS);
+	partner_cpus = 2;
+	if (start_partner(&c.p, args, add_calls) != 0) {
 		vx_printf("kbench: contention: no partner\n");
 		return;
 	}
+	c.excl = (vx_handle_t)vx_sig_mint(c.p.sp.task, 1ull << BENCH_BIT_EXCL);
+	c.mine = (vx_handle_t)vx_sig_mint(self, 1ull << SPARE_BIT);
 	uint64_t s1 = measure("shared_call_1cpu", alone, &c, CALLS);
 	uint64_t s2 = measure("shared_call_2cpus", together, &c, CALLS);
 	c.exclusive = true;
@@ -125,7 +112,6 @@ void bench_contention(const void *elf, size_t len)
 	print_scaling("shared", s1, s2);
 	print_scaling("exclusive", e1, e2);
 	vx_printf("\n");
-	vx_reticle_reset(c.ret);
-	vx_cap_delete(c.ret);
+	stop_partner(&c.p);
 	vx_cap_delete(c.mine);
 }

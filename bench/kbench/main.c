@@ -74,18 +74,10 @@ static void null_syscall(uint64_t n, void *ctx)
 		vx_syscall1(VX_SYS_CLOCK, 0);
 }
 
-struct pair {
-	struct vx_spawn sp;
-	vx_handle_t ret;
-	vx_handle_t peer; /* Signal cap: partner's bit */
-	struct vx_ring req, rep, ring;
-};
+uint64_t partner_cpus;
 
-/* Starts the partner Task in its own Reticle with args, after add() has
- * filled its Bundle. */
-static uint64_t partner_cpus; /* the partner's affinity (0: any) */
-
-static int start_partner(struct pair *p, const char *args, void (*add)(struct pair *))
+/* kbench.h */
+int start_partner(struct pair *p, const char *args, void (*add)(struct pair *))
 {
 	const void *elf;
 	size_t len;
@@ -105,13 +97,13 @@ static int start_partner(struct pair *p, const char *args, void (*add)(struct pa
 	return vx_spawn_start(&p->sp);
 }
 
-static void stop_partner(struct pair *p)
+void stop_partner(struct pair *p)
 {
 	vx_reticle_reset(p->ret);
 	vx_cap_delete(p->ret);
 }
 
-static void add_sig_peer(struct pair *p)
+void add_sig_peer(struct pair *p)
 {
 	int64_t back = vx_sig_mint(self, 1ull << BENCH_BIT_MAIN);
 	vx_bundle_add(p->sp.bundle, "peer", 4, (vx_handle_t)back, VX_R_GRANT);
@@ -322,12 +314,10 @@ int main(const struct vx_bundle_page *bundle, const char *args)
 		goto done;
 	}
 	if (has_word(args, "contention")) {
-		const void *elf;
-		size_t len;
-		if (smp && vx_bootimg_find(bootimg, bootimg_len, "partner", &elf, &len) == VX_OK)
-			bench_contention(elf, len);
+		if (smp)
+			bench_contention();
 		else
-			vx_printf("kbench: contention needs two CPUs and the partner\n");
+			vx_printf("kbench: contention needs two CPUs\n");
 		goto done;
 	}
 	vx_printf("kbench: kernel benchmarks (guest instructions under -icount shift=0)\n");

@@ -30,6 +30,16 @@ static int is(const char *a, const char *b)
 	return 1;
 }
 
+/* The decimal number at the start of s (0 if none). */
+static uint64_t number(const char *s)
+{
+	uint64_t n = 0;
+
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (uint64_t)(*s++ - '0');
+	return n;
+}
+
 static struct vx_ring bind(const struct vx_bundle_page *b, const char *name, uint32_t role,
 			   uint64_t va, uint32_t bit)
 {
@@ -84,10 +94,8 @@ _Noreturn static void calls(const struct vx_bundle_page *b, const char *count)
 	vx_handle_t peer = (vx_handle_t)vx_bundle_handle(b, "peer", VX_OBJ_SIGNAL);
 	vx_handle_t me = (vx_handle_t)vx_bundle_handle(b, "self", VX_OBJ_TASK);
 	vx_handle_t spare = (vx_handle_t)vx_sig_mint(me, 1ull << 20);
-	uint64_t n = 0;
+	uint64_t n = number(count);
 
-	while (*count >= '0' && *count <= '9')
-		n = n * 10 + (uint64_t)(*count++ - '0');
 	for (;;) {
 		int64_t fired = vx_sig_wait(1ull << BENCH_BIT_PARTNER | 1ull << BENCH_BIT_EXCL,
 					    VX_DEADLINE_NEVER);
@@ -107,10 +115,8 @@ static int drain(const struct vx_bundle_page *b, const char *count, bool sleep)
 {
 	struct vx_ring r = bind(b, "ring", VX_RING_CONSUMER, BENCH_RING_VA, BENCH_BIT_PARTNER);
 	uint8_t buf[32 * BENCH_MSG];
-	uint64_t want = 0, got = 0, sum = 0;
+	uint64_t want = number(count), got = 0, sum = 0;
 
-	while (*count >= '0' && *count <= '9')
-		want = want * 10 + (uint64_t)(*count++ - '0');
 	while (got < want) {
 		int n = vx_ring_recv_batch(&r, buf, sizeof(buf), 32);
 		if (n > 0) {

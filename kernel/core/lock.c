@@ -30,7 +30,7 @@ void kernel_lock_solo(bool solo)
 static __attribute__((noinline)) void klock_wait_from(struct cpu *c)
 {
 	for (struct cpu *end = cpus + ncpus; c < end; c++)
-		while (__atomic_load_n(&c->klock_shared, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&c->klock_shared, __ATOMIC_SEQ_CST))
 			arch_spin_wait();
 }
 

@@ -589,6 +589,24 @@ static vx_handle_t spawn_logged(unsigned i, const char *args, const struct helpe
 	return t;
 }
 
+/* Are the n helpers started by spawn_logged still short of want rounds
+ * (out[1]) and running?  False too once deadline has passed, which fails
+ * the test, saying that what did not get on. */
+static bool logged_going(const vx_handle_t *task, volatile uint64_t *const *log, unsigned n,
+			 uint64_t want, uint64_t deadline, const char *what)
+{
+	bool going = false;
+
+	for (unsigned i = 0; i < n; i++)
+		going |= log[i][1] < want && still_running(task[i]);
+	if (going && (uint64_t)vx_clock() > deadline) {
+		vx_printf("#   failed: the %s got on\n", what);
+		failures_in_test++;
+		return false;
+	}
+	return going;
+}
+
 /* Stops the helper started by spawn_logged (its out[0] = 1): it must exit
  * 0 having made want rounds (out[1]) with no wrong answer (out[2] and
  * out[3] zero).  The caller unmaps its log once it has read the rest. */
@@ -649,13 +667,7 @@ static void t_shared_carvers_share_a_reticle(void)
 		int64_t d = vx_cap_derive(sub, VX_R_READ, 0); /* beside the carvers' */
 		EXPECT(d > 0);
 		EXPECT_EQ(vx_cap_delete((vx_handle_t)d), VX_OK);
-		going = false;
-		for (unsigned i = 0; i < n; i++)
-			going |= log[i][1] < want && still_running(task[i]);
-		if ((uint64_t)vx_clock() > deadline) {
-			EXPECT(!"the carvers got on");
-			break;
-		}
+		going = logged_going(task, log, n, want, deadline, "carvers");
 	}
 	for (unsigned i = 0; i < n; i++) {
 		/* out[2]: words another carve wrote; out[3]: answers neither a
@@ -731,13 +743,7 @@ static void t_shared_maps_keep_wx(void)
 		if (r == VX_OK)
 			EXPECT_EQ(vx_task_unmap(code), VX_OK);
 		EXPECT_EQ(vx_task_inspect(self, &ti), VX_OK);
-		going = false;
-		for (unsigned i = 0; i < n; i++)
-			going |= log[i][1] < want && still_running(task[i]);
-		if ((uint64_t)vx_clock() > deadline) {
-			EXPECT(!"the mappers got on");
-			break;
-		}
+		going = logged_going(task, log, n, want, deadline, "mappers");
 	}
 	EXPECT_EQ(busy, 0);
 	uint64_t refused = 0;
