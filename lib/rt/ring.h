@@ -20,7 +20,8 @@
  * Corruption is sticky: once a side has seen it, every later call on that
  * struct vx_ring returns VX_E_CORRUPT without touching shared memory.  The
  * caller should unbind and drop the ring.  A struct vx_ring that
- * vx_ring_init never filled (all zero, as a failed open leaves it) is no
+ * vx_ring_init never filled (all zero, as vx_dev_close and a failed
+ * vx_client_attach leave a client's) is no
  * ring at all: every call refuses it (VX_E_STATE, false or NULL) without
  * touching memory.  The geometry words in the control
  * page (magic, slot_size, slot_count) are compared with the kernel's at
