@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import Timeout, has, mem_figures, near_host_utc, run_session  # noqa: E402
+from vterm import Timeout, has, mem_figures, near_host_utc, run_session, whole_line  # noqa: E402
 
 PROMPT = "vshell> "
 
@@ -48,10 +48,7 @@ def vi(t, name, lines):
 
 def run(t, tap):
     t.expect(re.escape(PROMPT), timeout=60)
-    # linuxd's line may come before the prompt, or after it.
-    if not re.search(r"linuxd: \d+ files in the root archive", t.text()):
-        t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
-    boot = t.text()
+    boot = whole_line(t, r"linuxd: \d+ files in the root archive")
     tap.check("linuxd indexes the root archive at boot",
               has(boot, r"linuxd: \d+ files in the root archive, \d+ MiB for processes$"),
               boot[-1500:])

@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vterm import Timeout, has, mem_figures, run_session  # noqa: E402
+from vterm import Timeout, has, mem_figures, run_session, whole_line  # noqa: E402
 
 PROMPT = "vshell> "
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -167,9 +167,7 @@ def linux_cmd(t, line, timeout=120):
 
 def run(t, tap, host):
     t.expect(re.escape(PROMPT), timeout=60)
-    # linuxd's line may come before the prompt, or after it.
-    if not re.search(r"linuxd: \d+ files in the root archive", t.text()):
-        t.expect(r"linuxd: \d+ files in the root archive", timeout=60)
+    whole_line(t, r"linuxd: \d+ files in the root archive")
     if os.environ.get("LXFUZZ_ONLY"):  # make fuzz-linux: the fuzzer alone, long
         fuzz(t, tap)
         return

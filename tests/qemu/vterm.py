@@ -153,6 +153,17 @@ class Tap:
                 print("#   " + line, flush=True)
 
 
+def whole_line(t, start, timeout=60):
+    """Waits for a line that begins with start (a regex), which a service
+    may print before the shell's prompt or after it, and returns the text so
+    far. It waits through the line's newline: a check made when only the
+    line's start has arrived would fail on a slow host."""
+    line = start + r"[^\n]*\n"
+    if not re.search(line, t.text()):
+        t.expect(line, timeout=timeout)
+    return t.text()
+
+
 def has(out, pattern):
     """Does a line of out match pattern (a regular expression)?"""
     return re.search(pattern, out, re.M) is not None
