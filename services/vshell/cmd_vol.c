@@ -64,6 +64,10 @@ void cmd_sync(const struct vsh_cmd *c)
 
 	if (rc == VX_OK)
 		con_printf("sync: %s on disk\n", root[0] ? root : "every mounted root");
+	else if (rc == VX_E_NOSYS)
+		con_printf("sync: %s is in RAM, on no disk: nothing of it survives a power cut "
+			   "(cp a file to HOME: to keep it)\n",
+			   root);
 	else if (rc == VX_E_NOTFOUND || rc == VX_E_INVAL) /* "FOO:", or "HOME" without ':' */
 		con_printf(
 		    "sync: %s: no such root is mounted (a root ends in ':'; df lists them)\n",

@@ -245,6 +245,10 @@ static void test_fat_round_trip(void **state)
 	assert_int_equal(req(FS_REMOVE, a, "EXT:notes", NULL, 0).status, VX_E_STATE);
 	assert_true(mounts.m[1].dirty);
 	flushes = 0;
+	/* RAM: is on no disk: its sync is refused, and commits nothing of EXT:'s. */
+	assert_int_equal(req(FS_SYNC, a, "RAM:", NULL, 0).status, VX_E_NOSYS);
+	assert_int_equal(flushes, 0);
+	assert_true(mounts.m[1].dirty);
 	assert_int_equal(req(FS_SYNC, a, "EXT:", NULL, 0).status, VX_OK);
 	assert_int_equal(flushes, 1);
 	assert_false(mounts.m[1].dirty);

@@ -144,6 +144,10 @@ def run(t, tap):
         out = t.command(line)
         tap.check("sync of a root that is not there says so in words: %s" % line,
                   has(out, r"^sync: %s: no such root is mounted" % line.split()[1]), out)
+    out = t.command("sync RAM:")
+    tap.check("sync RAM: says RAM: is on no disk, not that it is now on one",
+              has(out, r"^sync: RAM: is in RAM, on no disk: nothing of it survives a power cut")
+              and "on disk\n" not in out, out)
     out = t.command("frobnicate")
     tap.check("an unknown command gets one clear line", has(out, r"frobnicate"), out)
     out = t.command("cat no-such-file")
