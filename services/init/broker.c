@@ -44,6 +44,20 @@ int conn_server_of(const char *name)
 	return i >= 0 ? i : VX_E_NOTFOUND;
 }
 
+/* Free slots of init's own handle table.  Every Ring pair init makes,
+ * for a connection or for INIT_PAIR, keeps two of them for good (its
+ * slot is reused), so both stop short of the last INIT_HANDLES_KEPT:
+ * restarting a service takes a few at a time (a Task, a Bundle, a Mem,
+ * a grant), and nothing a client asks for may take those. */
+static unsigned handles_free(void)
+{
+	struct vx_task_info ti;
+
+	if (vx_task_inspect(init.self, &ti) != VX_OK || ti.handles >= VX_HANDLE_SLOTS - 1)
+		return 0;
+	return VX_HANDLE_SLOTS - 1 - ti.handles;
+}
+
 /* Makes a connection from client to server; returns its index. */
 int conn_new(int client, int server, const char *as, const char *narrow, bool dynamic)
 {
@@ -51,9 +65,11 @@ int conn_new(int client, int server, const char *as, const char *narrow, bool dy
 		struct broker_conn *c = &init.conn[i];
 		if (c->used)
 			continue;
-		/* Never made: make its Rings now. */
+		/* Never made: make its Rings now, with two of init's handles,
+		 * if that leaves half of INIT_HANDLES_KEPT free (restarts). */
 		if (!c->req &&
-		    vx_ring_pair_make(init.pool, VX_SVC_RING_ARG, &c->req, &c->rep) != VX_OK)
+		    (handles_free() < 2 + INIT_HANDLES_KEPT / 2 ||
+		     vx_ring_pair_make(init.pool, VX_SVC_RING_ARG, &c->req, &c->rep) != VX_OK))
 			return VX_E_FULL;
 		c->used = true;
 		c->dynamic = dynamic;
@@ -281,36 +297,55 @@ static bool owner_alive(const struct broker_pair *p)
 }
 
 /* A pair of Rings of the given geometry (checked by the caller) for the
- * init connection owner: a free one already made with that geometry, or a
- * new one from the pair pool.  Returns its index, VX_E_FULL (every pair
- * taken, PAIRS_PER_OWNER reached) or VX_E_NOMEM (the pool is spent). */
+ * init connection owner: a free one already made with that geometry; else
+ * a slot never made, made now while INIT_HANDLES_KEPT of init's handles
+ * stay free; else a free one of another geometry, its Rings deleted and
+ * made again (its two handles reused; the memory comes back to the pool
+ * only if it was the pool's newest).  Returns its index, VX_E_FULL (every
+ * pair taken, PAIRS_PER_OWNER reached) or VX_E_NOMEM (the pool is spent,
+ * or init's handles are down to the ones it keeps). */
 int pair_new(const struct vx_server_conn *owner, unsigned slot_log2, unsigned count_log2)
 {
-	int fresh = -1, mine = 0;
+	int same = -1, blank = -1, other = -1, mine = 0;
 
 	for (int i = 0; i < MAX_PAIRS; i++) {
 		struct broker_pair *p = &init.pair[i];
-		if (p->used && p->owner == owner->id && owner_alive(p))
-			mine++;
-		if (p->used)
+		if (p->used) {
+			mine += p->owner == owner->id && owner_alive(p);
 			continue;
-		if (p->a && p->slot_log2 == slot_log2 && p->count_log2 == count_log2) {
-			if (fresh < 0 || !init.pair[fresh].a)
-				fresh = i;
-		} else if (!p->a && fresh < 0) {
-			fresh = i;
 		}
+		if (!p->a)
+			blank = blank < 0 ? i : blank;
+		else if (p->slot_log2 == slot_log2 && p->count_log2 == count_log2)
+			same = same < 0 ? i : same;
+		else
+			other = other < 0 ? i : other;
 	}
-	if (fresh < 0 || mine >= PAIRS_PER_OWNER)
+	if (mine >= PAIRS_PER_OWNER || (same < 0 && blank < 0 && other < 0))
 		return VX_E_FULL;
-	struct broker_pair *p = &init.pair[fresh];
-	if (!p->a) {
-		if (vx_ring_pair_make(init.pair_pool, VX_RING_ARG(slot_log2, count_log2), &p->a,
-				      &p->b) != VX_OK)
+	int fresh = same;
+	if (fresh < 0) {
+		if (blank >= 0 && handles_free() >= 2 + INIT_HANDLES_KEPT)
+			fresh = blank;
+		else if (other >= 0)
+			fresh = other;
+		else
 			return VX_E_NOMEM;
+		struct broker_pair *p = &init.pair[fresh];
+		if (p->a) { /* free, and revoked and emptied when reclaimed */
+			vx_cap_delete(p->a);
+			vx_cap_delete(p->b);
+			p->a = p->b = 0;
+		}
+		if (vx_ring_pair_make(init.pair_pool, VX_RING_ARG(slot_log2, count_log2), &p->a,
+				      &p->b) != VX_OK) {
+			p->a = p->b = 0;
+			return VX_E_NOMEM;
+		}
 		p->slot_log2 = (uint8_t)slot_log2;
 		p->count_log2 = (uint8_t)count_log2;
 	}
+	struct broker_pair *p = &init.pair[fresh];
 	p->used = true;
 	p->owner = owner->id;
 	p->owner_req = owner->req_h;

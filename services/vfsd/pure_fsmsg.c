@@ -242,7 +242,8 @@ void fs_serve(struct fs *fs, struct vx_msg *m, struct fs_backing *view)
 		return;
 	}
 	if (fs->mounts && rest != r.path) { /* "RAM:path" */
-		if (m->op == FS_SYNC) { /* RAM: is on no disk: nothing of it can survive */
+		/* RAM: is on no disk: nothing of it can survive a power cut. */
+		if (m->op == FS_SYNC) {
 			reply(m, VX_E_NOSYS, NULL, 0);
 			return;
 		}

@@ -101,7 +101,9 @@
  *   INIT_CONNECT  data: service name -> a new connection to that service:
  *                 two caps (req, rep: the client ends, ncaps = 2) and the
  *                 connection id in data (u32).  VX_E_NOTFOUND for no such
- *                 service, VX_E_FULL when the connection pool is exhausted.
+ *                 service, VX_E_FULL when the connection pool is exhausted
+ *                 (or a new connection would leave fewer than
+ *                 INIT_HANDLES_KEPT / 2 of init's handles free).
  *                 The server's ends go to its port when both fit in its
  *                 transfer queue; until then the pair waits in init
  *                 (services/init/pure_broker.h).  "SERVE.GRANT" names a
@@ -132,8 +134,10 @@
  *                 INIT_PAIR_COUNT_LOG2_MAX, or more than INIT_PAIR_BYTES_MAX
  *                 bytes of slots; VX_E_FULL: all INIT_PAIR_MAX pairs are
  *                 taken, or this connection holds INIT_PAIR_PER_CONN;
- *                 VX_E_NOMEM: the pairs' pool is spent (a pair slot keeps
- *                 the geometry it was first made with).
+ *                 VX_E_NOMEM: the pairs' pool is spent, or no pair of
+ *                 that geometry is free and a new one would leave fewer
+ *                 than INIT_HANDLES_KEPT of init's handles free (a free
+ *                 pair of another geometry is made again instead).
  * Any other op (0xffffffff included): VX_E_NOSYS (rt/svc.h).
  */
 #ifndef VECTRA_PROTO_INIT_H
@@ -158,6 +162,12 @@ enum init_op {
 #define INIT_PAIR_SLOT_LOG2_MAX	 12u
 #define INIT_PAIR_COUNT_LOG2_MAX 6u
 #define INIT_PAIR_BYTES_MAX	 (64u * 1024u) /* slot bytes of one Ring */
+/* Slots of init's own handle table that no client request may take: a new
+ * INIT_PAIR pair is made only while this many stay free, a new connection
+ * only while half of them do, so that init can always restart a service
+ * (a few handles at a time).  A pair or connection init made before keeps
+ * its two handles and is reused. */
+#define INIT_HANDLES_KEPT 8u
 
 struct init_pair_req {
 	uint8_t slot_log2, count_log2;
