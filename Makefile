@@ -9,6 +9,8 @@
 #   make fuzz-caps    the capability model under libFuzzer (ten minutes)
 #   make fuzz-kernel  10^6 syscalls from several Tasks in QEMU (SEED= COUNT=
 #                     WORKERS= SMP= REPLAY= ICOUNT=; see docs/TESTING.md)
+#   make fuzz-services  the services' protocol fuzzer (SVCFUZZ_SEED=
+#                     SVCFUZZ_COUNT= SMP=; see docs/TESTING.md)
 #   make bench        kernel/IPC benchmarks under -icount shift=0
 #   make bench-crypto crypto library against libsodium and OpenSSL
 #   make iso          GRUB (Multiboot 2) ISO for real hardware

@@ -17,6 +17,8 @@
 #   test.img          the test image: the victim, for ktest
 #   bench.img         the benchmark image: the partner, for kbench
 #   fuzzk.img         the syscall fuzzer's image: its worker, for fuzzk
+#   svcfuzz.img       the normal image plus bin/svcfuzz, the services'
+#                     protocol fuzzer, started at boot
 #
 #   make run / debug / iso   boot the normal image (QEMU, GDB stub, GRUB ISO)
 MKBOOTIMG := $(B)/host/tools/mkbootimg
@@ -120,6 +122,23 @@ $(B)/bench-posix.img: $(foreach p,$(BOOT_PROGS) pxrun,$(B)/prog/$(p).elf) $(B)/b
 	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) pxrun,bin/$(p)=$(B)/prog/$(p).elf) \
 		etc/manifest=$(B)/bench-posix-manifest etc/drivers=services/init/etc/drivers \
 		linux/root.tar=$(LINUX_ROOT_TAR)
+# The normal image, packages and root archive too, plus bin/svcfuzz, the
+# services' protocol fuzzer, started once at boot (tests/qemu/etc/svcfuzz).
+# SVCFUZZ_SEED and SVCFUZZ_COUNT make its args line; the manifest is
+# rewritten only when they change, so the image is rebuilt only then.
+SVCFUZZ_SEED ?= 5eed
+SVCFUZZ_COUNT ?= 20000
+$(B)/svcfuzz-manifest: services/init/etc/manifest tests/qemu/etc/svcfuzz svcfuzz-args
+	@{ cat services/init/etc/manifest tests/qemu/etc/svcfuzz; \
+	   echo "    args seed $(SVCFUZZ_SEED) count $(SVCFUZZ_COUNT)"; } >$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+.PHONY: svcfuzz-args
+$(B)/svcfuzz.img: $(foreach p,$(BOOT_PROGS) svcfuzz,$(B)/prog/$(p).elf) $(B)/svcfuzz-manifest \
+		$(BOOT_ETC) $(MKBOOTIMG) $(DEMO_DIR)/stamp $(LINUX_ROOT_TAR)
+	$(MKBOOTIMG) $@ $(foreach p,$(BOOT_PROGS) svcfuzz,bin/$(p)=$(B)/prog/$(p).elf) \
+		bin/pkgdemo=$(B)/prog/pkgdemo.stripped \
+		$(foreach f,$(filter-out %/manifest,$(BOOT_ETC)),etc/$(notdir $(f))=$(f)) \
+		etc/manifest=$(B)/svcfuzz-manifest $(BOOT_DEMO) linux/root.tar=$(LINUX_ROOT_TAR)
 $(B)/test.img: $(B)/prog/victim.elf $(MKBOOTIMG)
 	$(MKBOOTIMG) $@ victim=$(B)/prog/victim.elf
 $(B)/bench.img: $(B)/prog/partner.elf $(MKBOOTIMG)
@@ -130,7 +149,7 @@ $(B)/fuzzk.img: $(B)/prog/fuzzk-worker.elf $(MKBOOTIMG)
 BOOT_IMAGES := $(B)/boot.img
 TEST_IMAGES := $(B)/test.img $(B)/prog/ktest.elf $(B)/bad-manifest.img $(B)/hostile.img
 TEST_IMAGES += $(B)/devices-hostile.img $(B)/storage-crash.img $(B)/net.img $(B)/sock.img
-TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf
+TEST_IMAGES += $(B)/fuzzk.img $(B)/prog/fuzzk.elf $(B)/svcfuzz.img
 BENCH_IMAGES := $(B)/bench.img $(B)/prog/kbench.elf $(B)/bench-fs.img $(B)/bench-posix.img
 
 # QEMU: TCG only (no KVM), COM1 on the terminal, debug-exit for tests.

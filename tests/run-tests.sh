@@ -237,7 +237,7 @@ suite_qemu() {
 	lane_wait
 	# Everything that passes on one CPU passes on four.
 	KTEST_CONFIGS="smp4 giveup" B=$B run_suite "qemu/smp4_kernel" bash tests/qemu/scenario_kernel.sh
-	for s in boot shell hostile trust sock; do
+	for s in boot shell hostile trust sock svcfuzz; do
 		SMP=4 B=$B run_suite "qemu/smp4_$s" bash "tests/qemu/scenario_$s.sh"
 	done
 }

@@ -20,6 +20,8 @@
 # The syscall fuzzer's two programs (mk/images.mk builds fuzzk.img).
 $(eval $(call user_prog,fuzzk,tests/fuzzk))
 $(eval $(call user_prog,fuzzk-worker,tests/fuzzk/worker))
+# The services' protocol fuzzer (mk/images.mk builds svcfuzz.img).
+$(eval $(call user_prog,svcfuzz,tests/svcfuzz))
 
 HOST_TEST_SRCS   := $(sort $(wildcard tests/host/test_*.c))
 CRYPTO_TEST_SRCS := $(sort $(wildcard tests/crypto/test_*.c))
@@ -143,3 +145,13 @@ $(CRASHLOG_REPLAY): $(B)/host/tests/crashlog/replay.o $(B)/host/tests/support/lo
 		$(FS_HOST_OBJS) $(CRYPTO_HOST_OBJS) $(B)/host/lib/rt/errstr.o
 	$(CC) $(HOST_LDFLAGS) -o $@ $^
 test-build check-qemu: $(CRASHLOG_REPLAY)
+
+# The services' protocol fuzzer (tests/svcfuzz) for longer than make test's
+# 20,000 requests a run: make fuzz-services SVCFUZZ_SEED=HEX
+# SVCFUZZ_COUNT=N rebuilds svcfuzz.img with those args (mk/images.mk) and
+# runs scenario_svcfuzz's checks on it; SMP=N for more CPUs.
+.PHONY: fuzz-services
+fuzz-services: all $(B)/svcfuzz.img
+	@mkdir -p $(B)/test-logs
+	B=$(B) SMP=$(SMP) SVCFUZZ_TIMEOUT=$$((300 + $(SVCFUZZ_COUNT) / 500)) \
+		python3 tests/qemu/svcfuzz_test.py
