@@ -22,6 +22,7 @@ names the last request it sent there.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -32,10 +33,28 @@ PROMPT = "vshell> "
 SERVICES = ("console", "init", "fs", "ns", "rng", "rtc", "pkg", "identity", "devices", "net",
             "dns", "linux")
 TIMEOUT = float(os.environ.get("SVCFUZZ_TIMEOUT", "300"))
+B = os.environ.get("B", "build")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
-    return run_session("svcfuzz", run, image="svcfuzz.img")
+    # make run's disk, made afresh (HOME: on Keep, EXT: on FAT32), behind the
+    # IOMMU, and a virtio-rng: vfsd's mounted roots, devd's drivers and
+    # rngd's device source get the requests too.  No network card.
+    disk = os.path.join(B, "test-logs", "svcfuzz-disk.img")
+    if os.path.exists(disk):
+        os.unlink(disk)
+    subprocess.run(["bash", os.path.join(HERE, "..", "..", "tools", "mkdisk.sh"), disk],
+                   env=dict(os.environ, KEEP=os.path.join(B, "host", "tools", "keep")),
+                   check=True, capture_output=True)
+    extra = ["-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+             "-device", "intel-iommu",
+             "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
+             "-device", "virtio-rng-pci,bus=rp1,iommu_platform=on",
+             "-device", "pcie-root-port,id=rp2,chassis=2,slot=2",
+             "-drive", "file=%s,if=none,id=d1,format=raw" % disk,
+             "-device", "virtio-blk-pci,bus=rp2,drive=d1,iommu_platform=on"]
+    return run_session("svcfuzz", run, image="svcfuzz.img", extra=extra)
 
 
 def init_figures(mem):
@@ -100,7 +119,7 @@ def hogged(t, tap):
     tap.check("hog: init gives pairs until it would keep fewer than 8 handles free "
               "(%d more, then %s, %d of %d handles in use)" % (got, then, used, most),
               then == "VX_E_NOMEM" and most - used >= 8, hog.group(0))
-    out = t.command("run hello with console=console", timeout=60)
+    out = t.command("mem", timeout=60) + t.command("run hello with console=console", timeout=60)
     tap.check("hog: init still makes a connection for a program the shell runs",
               has(out, r"^hello exited with code 0$"), out)
     start = len(t.buf)
@@ -147,6 +166,9 @@ def run(t, tap):
             ("dns", r"cache", "dnsd reports"),
             ("net", r"card|no network", "netd reports"),
             ("linux echo still here", r"^still here$", "linuxd runs a program"),
+            ("df", r"^HOME:\s+Keep\s", "vfsd still has HOME: mounted"),
+            ("echo kept > HOME:after.txt", None, None),
+            ("cat HOME:after.txt", r"^kept$", "vfsd writes and reads back a file on HOME:"),
             ("echo after > RAM:after.txt", None, None),
             ("cat RAM:after.txt", r"^after$", "vfsd writes and reads back a file")):
         out = t.command(line, timeout=60)

@@ -175,13 +175,14 @@ def mem_figures(text):
     return re.findall(r"\d+", " ".join(lines))
 
 
-def run_session(name, run, image=None):
-    """Boots image (the default boot image if None) and runs run(term, tap)
-    against its serial console; keeps the console in test-logs/NAME.serial.
-    Returns the exit status: 1 if any check failed."""
+def run_session(name, run, image=None, extra=()):
+    """Boots image (the default boot image if None; extra: more QEMU flags)
+    and runs run(term, tap) against its serial console; keeps the console
+    in test-logs/NAME.serial.  Returns the exit status: 1 if any check
+    failed."""
     build = os.environ.get("B", "build")
     tap = Tap(name)
-    term = VTerm(build, image=image or "boot.img")
+    term = VTerm(build, image=image or "boot.img", extra=extra)
     try:
         run(term, tap)
     except Timeout as e:
