@@ -151,8 +151,13 @@ def run(t, tap):
     one_run(t, tap, "second run", start)
     t.expect(r"init: svcfuzz exited with code 0", timeout=60)
     mem2 = settled_figures(t)
-    tap.check("init's connections, socket pairs and handles are what the first run left",
-              mem1 is not None and len(mem1) == 3 and mem1 == mem2,
+    # init keeps the Rings of a pair it made (two handles) for the next
+    # asker; each run's hog makes pairs until 8 or 9 handles are left, so
+    # the second run may have made one pair more than the first.
+    tap.check("init's connections and socket pairs are what the first run left, its "
+              "handles too (or two more: one more pair kept made)",
+              mem1 is not None and len(mem1) == 3 and mem2 is not None and len(mem2) == 3
+              and mem1[:2] == mem2[:2] and 0 <= int(mem2[2]) - int(mem1[2]) <= 2,
               "after the first run %s, after the second %s" % (mem1, mem2))
 
     # Every service still does its work for the shell.
