@@ -234,6 +234,30 @@ static void hang_up(vx_handle_t req)
 	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
 }
 
+/* Takes the server's two roles of connection c (req's consumer, rep's
+ * producer) with init's own capabilities, so that nobody else can bind
+ * them until hold_end: a second binding of a role is VX_E_EXISTS.  False,
+ * holding nothing, when one is bound already. */
+static bool hold(const struct broker_conn *c)
+{
+	struct vx_ring_info info;
+
+	if (vx_ring_bind(c->req, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) != VX_OK)
+		return false;
+	if (vx_ring_bind(c->rep, VX_RING_PRODUCER, INIT_HOLD_VA, INIT_DRAIN_BIT, &info) != VX_OK) {
+		vx_ring_unbind(c->req);
+		return false;
+	}
+	return true;
+}
+
+static void hold_end(const struct broker_conn *c)
+{
+	vx_ring_unbind(c->req);
+	vx_ring_unbind(c->rep);
+	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
+}
+
 /* Is the life of the init connection `owner` (its handle and bind count
  * as seen then) still the one that asked?  A new life on the same slot is
  * a new owner. */
@@ -280,8 +304,20 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 				*next = now + 10 * MS;
 			continue;
 		}
+		/* Nobody was bound a moment ago, but the server may be taking
+		 * the pair from its port and binding it right now: a revoke
+		 * after its bind would take the Ring from under it (a fault in
+		 * its accept, found by svcfuzz's churn).  So init first binds
+		 * the server's roles itself; once it holds them, the server's
+		 * bind fails and its accept refuses the pair. */
+		if (!hold(c)) {
+			if (now + 10 * MS < *next)
+				*next = now + 10 * MS;
+			continue;
+		}
 		vx_cap_revoke(c->req);
 		vx_cap_revoke(c->rep);
+		hold_end(c);
 		drain(c->req);
 		drain(c->rep);
 		c->used = false;

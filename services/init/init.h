@@ -30,6 +30,7 @@
 #define INIT_LOG_VA	0x38000000ull
 #define INIT_DRAIN_VA	0x3c000000ull /* where a reclaimed Ring is bound to be emptied */
 #define INIT_DRAIN_BIT	42
+#define INIT_HOLD_VA	0x3c800000ull /* a reclaimed connection's rep, held (conn_reclaim) */
 #define INIT_REC_VA	0x3d000000ull /* service i's attached port at + i * VX_SVC_CONN_SPAN */
 #define INIT_REC_BIT	43
 #define BOOTIMG_VA	0x20000000ull

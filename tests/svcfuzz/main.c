@@ -520,6 +520,41 @@ static void hog(struct target *init_t, struct target *fs_t)
 	}
 }
 
+/*
+ * The churn: a connection to each service made and given back at once,
+ * CHURN times over (INIT_CONNECT, then INIT_DISCONNECT), as the shell
+ * does for a program that exits at once.  init reclaims each while the
+ * server may be taking it from its port: the server must never find a
+ * Ring it has just bound taken away (seen as devd's fault at 500,000
+ * requests on two CPUs).  Returns how many connections were made.
+ */
+#define CHURN 200u
+static uint32_t churn(struct target *init_t)
+{
+	static const char *const names[] = {"console",	"fs",	   "ns",  "rng", "rtc",	 "pkg",
+					    "identity", "devices", "net", "dns", "linux"};
+	uint32_t made = 0;
+
+	for (uint32_t k = 0; k < CHURN; k++)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			struct vx_msg m = {.op = INIT_CONNECT};
+			size_t n = strlen(names[i]) + 1;
+			memcpy(m.data, names[i], n);
+			m.len = (uint16_t)n;
+			m.status = NO_REPLY;
+			int rc = vx_client_call(&init_t->c, &m, deadline(10));
+			if (m.status != (int32_t)NO_REPLY)
+				drop_reply_caps(init_t, m.ncaps);
+			if (rc != VX_OK || m.len < 4)
+				continue;
+			made++;
+			struct vx_msg d = {.op = INIT_DISCONNECT, .len = 4};
+			memcpy(d.data, m.data, 4);
+			vx_client_call(&init_t->c, &d, deadline(10));
+		}
+	return made;
+}
+
 static void report(const struct target *t)
 {
 	char line[400];
@@ -618,6 +653,16 @@ int main(const struct vx_bundle_page *b, const char *args)
 			report(&targets[i]);
 	say("svcfuzz: init's handles: at most %llu of %llu in use at a round's end\n",
 	    (unsigned long long)init_handles_peak, (unsigned long long)init_handles_max);
+	if (targets[1].open) {
+		uint32_t made = churn(&targets[1]);
+		uint64_t gone = 0;
+		for (size_t i = 0; i < NTARGETS; i++)
+			gone += targets[i].open && !alive(&targets[i]);
+		say("svcfuzz: churn: %u connections made and given back; %llu services silent "
+		    "after\n",
+		    made, (unsigned long long)gone);
+		silent += gone;
+	}
 	if (targets[1].open && targets[2].open)
 		hog(&targets[1], &targets[2]);
 	say("svcfuzz: done: %llu requests, %llu services went silent\n", (unsigned long long)n,
