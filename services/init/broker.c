@@ -77,6 +77,8 @@ int conn_new(int client, int server, const char *as, const char *narrow, bool dy
 		c->waiting = false;
 		c->sent_ns = 0;
 		c->owned = false;
+		c->made_ns = (uint64_t)vx_clock();
+		c->client_seen = false;
 		c->client = client;
 		c->server = server;
 		vx_snprintf(c->as, sizeof(c->as), "%s", as);
@@ -234,21 +236,42 @@ static void hang_up(vx_handle_t req)
 	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
 }
 
-/* Takes the server's two roles of connection c (req's consumer, rep's
- * producer) with init's own capabilities, so that nobody else can bind
- * them until hold_end: a second binding of a role is VX_E_EXISTS.  False,
- * holding nothing, when one is bound already. */
+/* Takes all four roles of connection c's two Rings (each Ring's producer
+ * and consumer) with init's own capabilities, two of them derived for
+ * the purpose, so that nobody else can bind them: a second binding of a
+ * role is VX_E_EXISTS.  False, holding nothing, when one is bound already
+ * (or a derive fails).  The revoke that follows takes the derived two
+ * and their bindings with every other capability; hold_end lets go of
+ * the rest. */
 static bool hold(const struct broker_conn *c)
 {
+	const uint32_t all = VX_R_PRODUCE | VX_R_CONSUME;
 	struct vx_ring_info info;
+	int64_t req2 = vx_cap_derive(c->req, all, 0);
+	int64_t rep2 = req2 < 0 ? req2 : vx_cap_derive(c->rep, all, 0);
+	int bound = 0;
 
-	if (vx_ring_bind(c->req, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) != VX_OK)
-		return false;
-	if (vx_ring_bind(c->rep, VX_RING_PRODUCER, INIT_HOLD_VA, INIT_DRAIN_BIT, &info) != VX_OK) {
+	if (rep2 >= 0 &&
+	    vx_ring_bind(c->req, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK &&
+	    ++bound &&
+	    vx_ring_bind(c->rep, VX_RING_PRODUCER, INIT_HOLD_VA, INIT_DRAIN_BIT, &info) == VX_OK &&
+	    ++bound &&
+	    vx_ring_bind((vx_handle_t)req2, VX_RING_PRODUCER, INIT_HOLD_VA + 0x100000ull,
+			 INIT_DRAIN_BIT, &info) == VX_OK &&
+	    ++bound &&
+	    vx_ring_bind((vx_handle_t)rep2, VX_RING_CONSUMER, INIT_HOLD_VA + 0x200000ull,
+			 INIT_DRAIN_BIT, &info) == VX_OK)
+		return true;
+	if (bound >= 1)
 		vx_ring_unbind(c->req);
-		return false;
-	}
-	return true;
+	if (bound >= 2)
+		vx_ring_unbind(c->rep);
+	if (req2 >= 0)
+		vx_cap_delete((vx_handle_t)req2); /* with its binding, if any */
+	if (rep2 >= 0)
+		vx_cap_delete((vx_handle_t)rep2);
+	vx_sig_wait(1ull << INIT_DRAIN_BIT, VX_DEADLINE_NONE);
+	return false;
 }
 
 static void hold_end(const struct broker_conn *c)
@@ -291,12 +314,21 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct broker_conn *c = &init.conn[i];
-		if (c->used && c->dynamic && c->owned && !c->closing &&
-		    !life_alive(c->owner, c->owner_req, c->owner_binds))
-			c->closing = true;
-		if (!c->used || !c->closing)
+		if (!c->used)
 			continue;
 		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
+		if (c->dynamic && !c->closing) {
+			if ((req & VX_RING_BOUND_PRODUCER) || (rep & VX_RING_BOUND_CONSUMER))
+				c->client_seen = true;
+			if (c->owned && !life_alive(c->owner, c->owner_req, c->owner_binds))
+				c->closing = true;
+			else if (!c->client_seen && now - c->made_ns >= INIT_CONN_UNCLAIMED_NS)
+				c->closing = true; /* handed out, never taken up */
+			else if (!c->client_seen && c->made_ns + INIT_CONN_UNCLAIMED_NS < *next)
+				*next = c->made_ns + INIT_CONN_UNCLAIMED_NS;
+		}
+		if (!c->closing)
+			continue;
 		if ((req | rep) & ends) {
 			if (!(req & VX_RING_BOUND_PRODUCER) && !(rep & VX_RING_BOUND_CONSUMER))
 				hang_up(c->req); /* the client is gone: tell the server */
@@ -305,11 +337,11 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 			continue;
 		}
 		/* Nobody was bound a moment ago, but the server may be taking
-		 * the pair from its port and binding it right now: a revoke
-		 * after its bind would take the Ring from under it (a fault in
-		 * its accept, found by svcfuzz's churn).  So init first binds
-		 * the server's roles itself; once it holds them, the server's
-		 * bind fails and its accept refuses the pair. */
+		 * the pair from its port and binding it right now, or the
+		 * client binding its ends: a revoke after such a bind would
+		 * take the Ring from under it (a fault in a server's accept,
+		 * found by svcfuzz's churn).  So init first binds every role
+		 * itself; once it holds them, any other bind fails. */
 		if (!hold(c)) {
 			if (now + 10 * MS < *next)
 				*next = now + 10 * MS;

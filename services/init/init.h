@@ -30,7 +30,7 @@
 #define INIT_LOG_VA	0x38000000ull
 #define INIT_DRAIN_VA	0x3c000000ull /* where a reclaimed Ring is bound to be emptied */
 #define INIT_DRAIN_BIT	42
-#define INIT_HOLD_VA	0x3c800000ull /* a reclaimed connection's rep, held (conn_reclaim) */
+#define INIT_HOLD_VA	0x3c800000ull /* a reclaimed connection's other ends, held (conn_reclaim) */
 #define INIT_REC_VA	0x3d000000ull /* service i's attached port at + i * VX_SVC_CONN_SPAN */
 #define INIT_REC_BIT	43
 #define BOOTIMG_VA	0x20000000ull
@@ -92,6 +92,12 @@ struct broker_conn {
 	uint32_t owner;
 	vx_handle_t owner_req;
 	uint32_t owner_binds;
+	/* A dynamic connection's client ends: made when (ns), and seen bound
+	 * since.  One not seen bound within INIT_CONN_UNCLAIMED_NS goes back
+	 * to the pool (conn_reclaim): an asker cannot hold slots it never
+	 * uses. */
+	uint64_t made_ns;
+	bool client_seen;
 };
 
 struct init {

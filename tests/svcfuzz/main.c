@@ -435,9 +435,8 @@ static void one(struct target *t)
 	drop_reply_caps(t, m.ncaps);
 	count(t, m.status);
 	if (t == &targets[1] && sent.op == INIT_CONNECT && m.status == VX_OK && m.len >= 4) {
-		/* Given back at once, as a program's would be: one asker can
-		 * fill init's pool of connections (docs/TESTING.md), which the
-		 * scenario does not need shown again on every run. */
+		/* Given back at once, as a program's would be, so that the
+		 * churn after finds room; the hog fills the pool on purpose. */
 		struct vx_msg d = {.op = INIT_DISCONNECT, .len = 4};
 		memcpy(d.data, m.data, 4);
 		vx_client_call(&t->c, &d, deadline(2));
@@ -487,9 +486,11 @@ static bool alive(struct target *t)
 /*
  * The hog: holds every INIT_PAIR pair init will give (geometries of every
  * kind, at most INIT_PAIR_PER_CONN), as a service that wanted to starve
- * init would, and says what init's handle table kept free.  It holds them
- * until RAM:svcfuzz-go exists (the scenario makes it once it has made a
- * connection and had a service restarted meanwhile), at most 120 s.
+ * init would, and says what init's handle table kept free; then asks for
+ * connections until the pool is full and never binds them.  It holds the
+ * pairs until RAM:svcfuzz-go exists (the scenario makes it once it has
+ * made a connection and had a service restarted meanwhile), at most
+ * 120 s.
  */
 static void hog(struct target *init_t, struct target *fs_t)
 {
@@ -512,6 +513,19 @@ static void hog(struct target *init_t, struct target *fs_t)
 	say("svcfuzz: hog: holding %u pairs, then %s; init's handles: %llu of %llu in use\n", got,
 	    vx_errname(last), (unsigned long long)init_handles_peak,
 	    (unsigned long long)init_handles_max);
+	/* Then every connection init's pool will give, never bound: init
+	 * takes each back INIT_CONN_UNCLAIMED_NS after it was made. */
+	uint32_t conns = 0;
+	for (last = VX_OK; conns < 64 && last == VX_OK;) {
+		struct vx_msg m = {.op = INIT_CONNECT, .len = 8};
+		memcpy(m.data, "console", 8);
+		m.status = NO_REPLY;
+		last = vx_client_call(&init_t->c, &m, deadline(10));
+		if (m.status != (int32_t)NO_REPLY)
+			drop_reply_caps(init_t, m.ncaps);
+		conns += last == VX_OK;
+	}
+	say("svcfuzz: hog: %u connections never bound, then %s\n", conns, vx_errname(last));
 	struct fs_stat st;
 	for (int i = 0; i < 1200; i++) {
 		if (vx_fs_stat(&fs_t->c, "RAM:svcfuzz-go", &st, deadline(5)) == VX_OK)

@@ -103,7 +103,9 @@
  *                 connection id in data (u32).  VX_E_NOTFOUND for no such
  *                 service, VX_E_FULL when the connection pool is exhausted
  *                 (or a new connection would leave fewer than
- *                 INIT_HANDLES_KEPT / 2 of init's handles free).
+ *                 INIT_HANDLES_KEPT / 2 of init's handles free).  A
+ *                 connection whose client ends nobody binds within
+ *                 INIT_CONN_UNCLAIMED_NS goes back to the pool.
  *                 The server's ends go to its port when both fit in its
  *                 transfer queue; until then the pair waits in init
  *                 (services/init/pure_broker.h).  "SERVE.GRANT" names a
@@ -168,6 +170,10 @@ enum init_op {
  * (a few handles at a time).  A pair or connection init made before keeps
  * its two handles and is reused. */
 #define INIT_HANDLES_KEPT 8u
+/* A connection INIT_CONNECT made whose client ends nobody has bound
+ * within this long goes back to the pool, as if disconnected: an asker
+ * cannot hold slots of init's pool that nothing uses. */
+#define INIT_CONN_UNCLAIMED_NS 5000000000ull
 
 struct init_pair_req {
 	uint8_t slot_log2, count_log2;
