@@ -303,6 +303,22 @@ void conn_set_owner(int i, const struct vx_server_conn *conn)
 	c->owner_binds = conn->binds;
 }
 
+/* Dynamic connection c, whose client ends nobody was seen to bind yet:
+ * seen now, or closing once INIT_CONN_UNCLAIMED_NS have passed since it
+ * was made (handed out, never taken up), or *next lowered to then.  Only
+ * such connections cost this loop a look at their Rings. */
+static void unclaimed(struct broker_conn *c, uint64_t now, uint64_t *next)
+{
+	uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
+
+	if ((req & VX_RING_BOUND_PRODUCER) || (rep & VX_RING_BOUND_CONSUMER))
+		c->client_seen = true;
+	else if (now - c->made_ns >= INIT_CONN_UNCLAIMED_NS)
+		c->closing = true;
+	else if (c->made_ns + INIT_CONN_UNCLAIMED_NS < *next)
+		*next = c->made_ns + INIT_CONN_UNCLAIMED_NS;
+}
+
 /* A closing dynamic connection goes back to the pool once nobody is bound
  * to either Ring: every capability derived from init's is revoked and both
  * Rings are emptied.  One whose asker's life ended is closing (a dead
@@ -316,19 +332,15 @@ void conn_reclaim(uint64_t now, uint64_t *next)
 		struct broker_conn *c = &init.conn[i];
 		if (!c->used)
 			continue;
-		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
 		if (c->dynamic && !c->closing) {
-			if ((req & VX_RING_BOUND_PRODUCER) || (rep & VX_RING_BOUND_CONSUMER))
-				c->client_seen = true;
 			if (c->owned && !life_alive(c->owner, c->owner_req, c->owner_binds))
 				c->closing = true;
-			else if (!c->client_seen && now - c->made_ns >= INIT_CONN_UNCLAIMED_NS)
-				c->closing = true; /* handed out, never taken up */
-			else if (!c->client_seen && c->made_ns + INIT_CONN_UNCLAIMED_NS < *next)
-				*next = c->made_ns + INIT_CONN_UNCLAIMED_NS;
+			else if (!c->client_seen)
+				unclaimed(c, now, next);
 		}
 		if (!c->closing)
 			continue;
+		uint64_t req = ring_state(c->req), rep = ring_state(c->rep);
 		if ((req | rep) & ends) {
 			if (!(req & VX_RING_BOUND_PRODUCER) && !(rep & VX_RING_BOUND_CONSUMER))
 				hang_up(c->req); /* the client is gone: tell the server */
