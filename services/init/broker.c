@@ -246,26 +246,27 @@ static void hang_up(vx_handle_t req)
 static bool hold(const struct broker_conn *c)
 {
 	const uint32_t all = VX_R_PRODUCE | VX_R_CONSUME;
-	struct vx_ring_info info;
 	int64_t req2 = vx_cap_derive(c->req, all, 0);
 	int64_t rep2 = req2 < 0 ? req2 : vx_cap_derive(c->rep, all, 0);
-	int bound = 0;
+	const struct {
+		int64_t h;
+		uint32_t role;
+		uint64_t va;
+	} end[] = {{c->req, VX_RING_CONSUMER, INIT_DRAIN_VA},
+		   {c->rep, VX_RING_PRODUCER, INIT_HOLD_VA},
+		   {req2, VX_RING_PRODUCER, INIT_HOLD_VA + 0x100000ull},
+		   {rep2, VX_RING_CONSUMER, INIT_HOLD_VA + 0x200000ull}};
+	struct vx_ring_info info;
+	unsigned bound = 0;
 
-	if (rep2 >= 0 &&
-	    vx_ring_bind(c->req, VX_RING_CONSUMER, INIT_DRAIN_VA, INIT_DRAIN_BIT, &info) == VX_OK &&
-	    ++bound &&
-	    vx_ring_bind(c->rep, VX_RING_PRODUCER, INIT_HOLD_VA, INIT_DRAIN_BIT, &info) == VX_OK &&
-	    ++bound &&
-	    vx_ring_bind((vx_handle_t)req2, VX_RING_PRODUCER, INIT_HOLD_VA + 0x100000ull,
-			 INIT_DRAIN_BIT, &info) == VX_OK &&
-	    ++bound &&
-	    vx_ring_bind((vx_handle_t)rep2, VX_RING_CONSUMER, INIT_HOLD_VA + 0x200000ull,
-			 INIT_DRAIN_BIT, &info) == VX_OK)
+	while (rep2 >= 0 && bound < 4 &&
+	       vx_ring_bind((vx_handle_t)end[bound].h, end[bound].role, end[bound].va,
+			    INIT_DRAIN_BIT, &info) == VX_OK)
+		bound++;
+	if (bound == 4)
 		return true;
-	if (bound >= 1)
-		vx_ring_unbind(c->req);
-	if (bound >= 2)
-		vx_ring_unbind(c->rep);
+	for (unsigned i = 0; i < bound && i < 2; i++)
+		vx_ring_unbind((vx_handle_t)end[i].h);
 	if (req2 >= 0)
 		vx_cap_delete((vx_handle_t)req2); /* with its binding, if any */
 	if (rep2 >= 0)
